@@ -1,0 +1,155 @@
+# HeliosDB build.
+#
+#   make                 build bin/heliosdb and bin/heliosctl
+#   make run             install missing packages (when root), build, start one dev node
+#   make test            build and run every unit, property, fuzz-smoke and integration test
+#   make SANITIZER=address test    (or undefined) the same under a sanitizer, in build/<sanitizer>/
+#   make fuzz            run every libFuzzer target for FUZZ_SECONDS (default 60) each
+#   make install         PREFIX=/usr/local DESTDIR=
+#
+# Sources are discovered by folder, so a new .c file needs no Makefile edit:
+#   crdt/ proto/ config/ storage/ replication/ server/ (minus the two mains) -> libhelios.a
+#   server/main.c -> heliosdb;  server/ctl/*.c -> heliosctl
+#   tests/unit/<dir>/test_*.c -> one cmocka binary each (tests/support/*.c linked in)
+#   tests/fuzz/fuzz_*.c -> one libFuzzer binary each (clang)
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+SANITIZER ?=
+WERROR   ?=
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_RUNS ?= 2000
+
+PKGS := rocksdb libuv jansson libpq openssl gnutls libngtcp2 libngtcp2_crypto_gnutls libnghttp3
+EXTRA_LIBS := -lpg_query -lhttp_parser -lpthread -lm
+
+ifeq ($(SANITIZER),)
+  BUILD := build/default
+  BINDIR := bin
+  SANFLAGS :=
+else
+  BUILD := build/$(SANITIZER)
+  BINDIR := $(BUILD)/bin
+  SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer
+  ifeq ($(SANITIZER),undefined)
+    SANFLAGS += -fno-sanitize-recover=undefined
+  endif
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+        -Wno-unused-parameter
+ifneq ($(WERROR),)
+  WARN += -Werror
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -I. $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP \
+           -DHELIOS_VERSION='"$(VERSION)"'
+LDFLAGS += $(SANFLAGS)
+LDLIBS  += $(PKG_LIBS) $(EXTRA_LIBS)
+
+LIB_SRCS := $(wildcard crdt/*.c proto/*.c config/*.c storage/*.c replication/*.c) \
+            $(filter-out server/main.c,$(wildcard server/*.c server/sql/*.c))
+CTL_SRCS := $(wildcard server/ctl/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libhelios.a
+
+TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+BENCH_SRCS := $(wildcard bench/*/bench_*.c)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BUILD := build/fuzz
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+               $(PKG_CFLAGS) -DHELIOS_VERSION='"$(VERSION)"'
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
+
+.PHONY: all run test unit-test integration-test fuzz fuzz-smoke bench install clean deps \
+        check-deps format
+all: $(BINDIR)/heliosdb $(BINDIR)/heliosctl
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BINDIR)/heliosdb: $(BUILD)/obj/server/main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BINDIR)/heliosctl: $(CTL_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_SUPPORT_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIB) $(LDLIBS) -lcmocka
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
+
+# Everything a test run needs, built before anything runs.
+test-build: all $(UNIT_BINS)
+unit-build: $(UNIT_BINS)
+
+test: check-deps
+	@$(MAKE) --no-print-directory test-build
+	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory fuzz-build; fi
+	@BUILD=$(BUILD) BINDIR=$(BINDIR) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SMOKE_RUNS=$(FUZZ_SMOKE_RUNS) \
+	  SANITIZER=$(SANITIZER) tests/run.sh
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
+	  mkdir -p tests/fuzz/corpus-run/$$n; \
+	  echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 tests/fuzz/corpus-run/$$n \
+	      tests/fuzz/corpus/$$n || exit 1; done
+
+bench: all $(BENCH_BINS)
+	@bench/run.sh $(BUILD)
+
+check-deps:
+	@deploy/install-deps.sh --check >/dev/null 2>&1 || deploy/install-deps.sh --auto
+
+run: check-deps
+	@$(MAKE) --no-print-directory all
+	$(BINDIR)/heliosdb --dev
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0755 $(BINDIR)/heliosdb $(BINDIR)/heliosctl $(DESTDIR)$(PREFIX)/bin/
+	if [ -f deploy/systemd/heliosdb@.service ]; then \
+	  install -m 0644 deploy/systemd/heliosdb@.service $(DESTDIR)$(PREFIX)/lib/systemd/system/; fi
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)
