@@ -8,7 +8,7 @@
 #   make install         PREFIX=/usr/local DESTDIR=
 #
 # Sources are discovered by folder, so a new .c file needs no Makefile edit:
-#   crdt/ proto/ config/ storage/ replication/ server/ (minus the two mains) -> libhelios.a
+#   crdt/ proto/ config/ storage/ replication/ server/ (minus the mains) -> build/*/lib<layer>.a
 #   server/main.c -> heliosdb;  server/ctl/*.c -> heliosctl
 #   tests/unit/<dir>/test_*.c -> one cmocka binary each (tests/support/*.c linked in)
 #   tests/fuzz/fuzz_*.c -> one libFuzzer binary each (clang)
@@ -53,12 +53,27 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -I. $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) $(EXTRA_LIBS)
 
-LIB_SRCS := $(wildcard crdt/*.c proto/*.c config/*.c storage/*.c replication/*.c) \
-            $(filter-out server/main.c,$(wildcard server/*.c server/sql/*.c))
+# One archive per layer; a test links only its own layer and the ones below it (DESIGN §2), so
+# the layering is enforced by the linker and a half-written file in one folder cannot break
+# another folder's tests.
+LAYERS := crdt proto config storage replication server
+crdt_SRCS        := $(wildcard crdt/*.c)
+proto_SRCS       := $(wildcard proto/*.c)
+config_SRCS      := $(wildcard config/*.c)
+storage_SRCS     := $(wildcard storage/*.c)
+replication_SRCS := $(wildcard replication/*.c)
+server_SRCS      := $(filter-out server/main.c,$(wildcard server/*.c server/sql/*.c))
+DEPS_crdt        := crdt
+DEPS_proto       := proto
+DEPS_config      := config
+DEPS_storage     := storage crdt
+DEPS_replication := replication storage config proto crdt
+DEPS_server      := server replication storage config proto crdt
+archives_of = $(foreach L,$(or $(DEPS_$(1)),$(DEPS_server)),$(BUILD)/lib$(L).a)
+ALL_ARCHIVES := $(call archives_of,server)
+LIB_SRCS := $(foreach L,$(LAYERS),$($(L)_SRCS))
 CTL_SRCS := $(wildcard server/ctl/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
-LIB      := $(BUILD)/libhelios.a
 
 TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -82,34 +97,44 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+define layer_archive
+$(BUILD)/lib$(1).a: $$($(1)_SRCS:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach L,$(LAYERS),$(eval $(call layer_archive,$(L))))
 
-$(BINDIR)/heliosdb: $(BUILD)/obj/server/main.o $(LIB)
+$(BINDIR)/heliosdb: $(BUILD)/obj/server/main.o $(ALL_ARCHIVES)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BINDIR)/heliosctl: $(CTL_OBJS) $(LIB)
+$(BINDIR)/heliosctl: $(CTL_OBJS) $(ALL_ARCHIVES)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_SUPPORT_OBJS) $(LIB)
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_SUPPORT_OBJS) \
+                       $$(call archives_of,$$(firstword $$(subst /, ,$$*)))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) \
+	  $(call archives_of,$(firstword $(subst /, ,$*))) $(LDLIBS) -lcmocka
 
-$(BUILD)/bench/%: bench/%.c $(LIB)
+$(BUILD)/bench/%: bench/%.c $(ALL_ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_ARCHIVES) $(LDLIBS)
 
 $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c $< -o $@
 
-$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
+$(FUZZ_BUILD)/libhelios.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libhelios.a
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libhelios.a $(LDLIBS)
 
 # Everything a test run needs, built before anything runs.
 test-build: all $(UNIT_BINS)
@@ -117,8 +142,10 @@ unit-build: $(UNIT_BINS)
 
 test: check-deps
 	@$(MAKE) --no-print-directory test-build
-	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory fuzz-build; fi
-	@BUILD=$(BUILD) BINDIR=$(BINDIR) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SMOKE_RUNS=$(FUZZ_SMOKE_RUNS) \
+	@if [ -z "$(SANITIZER)" ] && command -v clang >/dev/null; then \
+	  $(MAKE) --no-print-directory fuzz-build; fi
+	@BUILD=$(BUILD) BINDIR=$(BINDIR) FUZZ_SMOKE_RUNS=$(FUZZ_SMOKE_RUNS) \
+	  FUZZ_BUILD=$(if $(SANITIZER),,$(FUZZ_BUILD)) \
 	  SANITIZER=$(SANITIZER) tests/run.sh
 
 fuzz-build: $(FUZZ_BINS)
