@@ -12,6 +12,7 @@ PACKAGES=(
   librocksdb-dev libuv1-dev libjansson-dev libpq-dev libpg-query-dev libhttp-parser-dev
   libcmocka-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy
+  openjdk-17-jdk-headless libpostgresql-jdbc-java nodejs
   openssl iproute2 procps
 )
 
