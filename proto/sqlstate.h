@@ -1,0 +1,134 @@
+/*
+ * proto/sqlstate.h — the SQLSTATE codes HeliosDB sends in ErrorResponse ('C' field).
+ *
+ * Codes and condition names are PostgreSQL's (Appendix A, errcodes.txt): clients branch on them
+ * (psycopg2's errorcodes, JDBC's PSQLState, SQLAlchemy's exception mapping), so never invent a
+ * code where PostgreSQL has one. Add a constant here and a row in sqlstate.c together; the unit
+ * test checks that every constant has a name.
+ */
+#ifndef HELIOS_PROTO_SQLSTATE_H
+#define HELIOS_PROTO_SQLSTATE_H
+
+/* Class 00 */
+#define SQLSTATE_SUCCESSFUL_COMPLETION "00000"
+/* Class 01 — warnings (NoticeResponse) */
+#define SQLSTATE_WARNING "01000"
+/* Class 08 — connection exception */
+#define SQLSTATE_CONNECTION_EXCEPTION "08000"
+#define SQLSTATE_CONNECTION_FAILURE "08006"
+#define SQLSTATE_PROTOCOL_VIOLATION "08P01"
+/* Class 0A */
+#define SQLSTATE_FEATURE_NOT_SUPPORTED "0A000"
+/* Class 0L */
+#define SQLSTATE_INVALID_GRANTOR "0L000"
+#define SQLSTATE_INVALID_GRANT_OPERATION "0LP01"
+/* Class 21 */
+#define SQLSTATE_CARDINALITY_VIOLATION "21000"
+/* Class 22 — data exception */
+#define SQLSTATE_DATA_EXCEPTION "22000"
+#define SQLSTATE_STRING_DATA_RIGHT_TRUNCATION "22001"
+#define SQLSTATE_NULL_VALUE_NOT_ALLOWED "22004"
+#define SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE "22003"
+#define SQLSTATE_INVALID_DATETIME_FORMAT "22007"
+#define SQLSTATE_DATETIME_FIELD_OVERFLOW "22008"
+#define SQLSTATE_DIVISION_BY_ZERO "22012"
+#define SQLSTATE_INVALID_ESCAPE_SEQUENCE "22025"
+#define SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE "22021"
+#define SQLSTATE_INVALID_PARAMETER_VALUE "22023"
+#define SQLSTATE_ARRAY_SUBSCRIPT_ERROR "2202E"
+#define SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE "2201W"
+#define SQLSTATE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE "2201X"
+#define SQLSTATE_INVALID_TEXT_REPRESENTATION "22P02"
+#define SQLSTATE_INVALID_BINARY_REPRESENTATION "22P03"
+#define SQLSTATE_UNTRANSLATABLE_CHARACTER "22P05"
+/* Class 23 — integrity constraint violation */
+#define SQLSTATE_INTEGRITY_CONSTRAINT_VIOLATION "23000"
+#define SQLSTATE_NOT_NULL_VIOLATION "23502"
+#define SQLSTATE_FOREIGN_KEY_VIOLATION "23503"
+#define SQLSTATE_UNIQUE_VIOLATION "23505"
+#define SQLSTATE_CHECK_VIOLATION "23514"
+/* Class 24, 25 — cursor and transaction state */
+#define SQLSTATE_INVALID_CURSOR_STATE "24000"
+#define SQLSTATE_INVALID_TRANSACTION_STATE "25000"
+#define SQLSTATE_ACTIVE_SQL_TRANSACTION "25001"
+#define SQLSTATE_READ_ONLY_SQL_TRANSACTION "25006"
+#define SQLSTATE_NO_ACTIVE_SQL_TRANSACTION "25P01"
+#define SQLSTATE_IN_FAILED_SQL_TRANSACTION "25P02"
+/* Class 26 */
+#define SQLSTATE_INVALID_SQL_STATEMENT_NAME "26000"
+/* Class 28 — invalid authorization specification */
+#define SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION "28000"
+#define SQLSTATE_INVALID_PASSWORD "28P01"
+/* Class 34 */
+#define SQLSTATE_INVALID_CURSOR_NAME "34000"
+/* Class 3D, 3F */
+#define SQLSTATE_INVALID_CATALOG_NAME "3D000"
+#define SQLSTATE_INVALID_SCHEMA_NAME "3F000"
+/* Class 40 — transaction rollback */
+#define SQLSTATE_TRANSACTION_ROLLBACK "40000"
+#define SQLSTATE_SERIALIZATION_FAILURE "40001"
+#define SQLSTATE_DEADLOCK_DETECTED "40P01"
+/* Class 42 — syntax error or access rule violation */
+#define SQLSTATE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION "42000"
+#define SQLSTATE_INSUFFICIENT_PRIVILEGE "42501"
+#define SQLSTATE_SYNTAX_ERROR "42601"
+#define SQLSTATE_INVALID_NAME "42602"
+#define SQLSTATE_NAME_TOO_LONG "42622"
+#define SQLSTATE_UNDEFINED_COLUMN "42703"
+#define SQLSTATE_UNDEFINED_OBJECT "42704"
+#define SQLSTATE_AMBIGUOUS_COLUMN "42702"
+#define SQLSTATE_DATATYPE_MISMATCH "42804"
+#define SQLSTATE_WRONG_OBJECT_TYPE "42809"
+#define SQLSTATE_CANNOT_COERCE "42846"
+#define SQLSTATE_UNDEFINED_FUNCTION "42883"
+#define SQLSTATE_GROUPING_ERROR "42803"
+#define SQLSTATE_INVALID_COLUMN_DEFINITION "42611"
+#define SQLSTATE_INVALID_TABLE_DEFINITION "42P16"
+#define SQLSTATE_UNDEFINED_TABLE "42P01"
+#define SQLSTATE_UNDEFINED_PARAMETER "42P02"
+#define SQLSTATE_DUPLICATE_CURSOR "42P03"
+#define SQLSTATE_DUPLICATE_DATABASE "42P04"
+#define SQLSTATE_DUPLICATE_PREPARED_STATEMENT "42P05"
+#define SQLSTATE_DUPLICATE_SCHEMA "42P06"
+#define SQLSTATE_DUPLICATE_TABLE "42P07"
+#define SQLSTATE_AMBIGUOUS_PARAMETER "42P08"
+#define SQLSTATE_INDETERMINATE_DATATYPE "42P18"
+#define SQLSTATE_DUPLICATE_COLUMN "42701"
+#define SQLSTATE_DUPLICATE_OBJECT "42710"
+/* Class 53 — insufficient resources */
+#define SQLSTATE_INSUFFICIENT_RESOURCES "53000"
+#define SQLSTATE_DISK_FULL "53100"
+#define SQLSTATE_OUT_OF_MEMORY "53200"
+#define SQLSTATE_TOO_MANY_CONNECTIONS "53300"
+/* Class 54 — program limit exceeded */
+#define SQLSTATE_PROGRAM_LIMIT_EXCEEDED "54000"
+#define SQLSTATE_STATEMENT_TOO_COMPLEX "54001"
+#define SQLSTATE_TOO_MANY_COLUMNS "54011"
+/* Class 55 — object not in prerequisite state */
+#define SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE "55000"
+#define SQLSTATE_OBJECT_IN_USE "55006"
+/* Class 57 — operator intervention */
+#define SQLSTATE_OPERATOR_INTERVENTION "57000"
+#define SQLSTATE_QUERY_CANCELED "57014"
+#define SQLSTATE_ADMIN_SHUTDOWN "57P01"
+#define SQLSTATE_CRASH_SHUTDOWN "57P02"
+#define SQLSTATE_CANNOT_CONNECT_NOW "57P03"
+/* Class 58 — system error */
+#define SQLSTATE_SYSTEM_ERROR "58000"
+#define SQLSTATE_IO_ERROR "58030"
+/* Class XX — internal error */
+#define SQLSTATE_INTERNAL_ERROR "XX000"
+#define SQLSTATE_DATA_CORRUPTED "XX001"
+
+/* PostgreSQL's condition name for a code ("syntax_error" for "42601"), or NULL when the code is not
+   in the table. code may be any NUL-terminated string (NULL gives NULL). */
+const char *sqlstate_name(const char *code);
+
+/* 1 if code is five characters of [0-9A-Z], else 0 (a malformed code must never reach a client). */
+int sqlstate_valid(const char *code);
+
+/* Number of entries in the table and the i-th code (for tests and documentation). */
+unsigned sqlstate_count(void);
+const char *sqlstate_code_at(unsigned i);
+
+#endif
