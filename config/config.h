@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CONFIG_MAX_PEERS 64
 #define CONFIG_MAX_LISTEN 4
@@ -84,6 +85,7 @@ typedef struct config {
             char *users_file;          /* sql.auth.users_file */
             config_hba_rule rules[CONFIG_MAX_HBA]; /* sql.auth.rules */
             int nrules;
+            bool allow_trust_remote; /* sql.auth.allow_trust_remote, default false */
         } auth;
     } sql;
 
@@ -128,6 +130,8 @@ typedef struct config_errors {
 } config_errors;
 
 void config_errors_free(config_errors *e);
+/* Prints every problem, one per line ("json.path: reason\n"), to OUT. */
+void config_errors_print(const config_errors *e, FILE *out);
 
 /* Loads and validates FILE. Returns 0 and fills *cfg, or -1 with every problem in *errs
  * (cfg is then left freed). The caller frees with config_free / config_errors_free. */
@@ -143,5 +147,7 @@ void config_free(config *cfg);
 const char *config_auth_method_name(config_auth_method m); /* "scram-sha-256", ... */
 const char *config_sync_mode_name(config_sync_mode m);
 const char *config_tls_mode_name(config_tls_mode m);
+const char *config_log_format_name(config_log_format f); /* "text", "json" */
+const char *config_log_level_name(config_log_level l);   /* "debug", ... */
 
 #endif
