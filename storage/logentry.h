@@ -1,0 +1,88 @@
+/*
+ * storage/logentry.h — the binary format of one origin-log entry (one commit).
+ *
+ * A log entry is what a commit at node `origin` with sequence number `seq` changed: the
+ * deltas it merged into rows, the catalog changes it made, the version vector it depended
+ * on (the origin's applied vv at commit time) and its hybrid-logical-clock timestamp.
+ * Storage writes these bytes into the log column family in the same WriteBatch as the row
+ * states; replication ships the same bytes unchanged (a relay never re-encodes), and a
+ * receiver applies them with storage_commit_remote().
+ *
+ *   | offset | size      | meaning                                                      |
+ *   |--------|-----------|--------------------------------------------------------------|
+ *   | 0      | 1         | format version, LOGENTRY_VERSION (1)                         |
+ *   | 1      | 2         | origin node id, u16 BE (1..65535)                            |
+ *   | 3      | 8         | seq, u64 BE (>= 1)                                           |
+ *   | 11     | 8         | hlc timestamp, u64 BE                                        |
+ *   | 19     | var       | deps: version vector (causal_vv_encode)                      |
+ *   |        | uvarint   | n deltas, then n x:                                          |
+ *   |        | 4         |   table id, u32 BE                                           |
+ *   |        | var       |   primary key (codec bytes: uvarint length + bytes)          |
+ *   |        | var       |   delta (codec bytes)                                        |
+ *   |        | uvarint   | m catalog changes, then m x:                                 |
+ *   |        | 1         |   op: 1 put, 2 delete                                        |
+ *   |        | var       |   key (codec bytes)                                          |
+ *   |        | var       |   value (codec bytes; empty for delete)                      |
+ *
+ * The fixed header (19 bytes) lets retention read origin/seq/hlc without a full decode.
+ * The decoder is bounded: counts are checked against the remaining input before any array
+ * is allocated, every length against what is left, and trailing bytes are refused. A
+ * decoded entry *borrows* the input: key/delta/value pointers point into it, so the input
+ * must outlive the entry. Only the arrays (and the deps vv) are allocated.
+ *
+ * Errors: 0 or a negative CRDT_E* code (crdt/codec.h): CRDT_ENOMEM, CRDT_EBADENC (bad
+ * input, including an unknown version), CRDT_ELIMIT (more than LOGENTRY_MAX_ITEMS items).
+ */
+#ifndef HELIOS_STORAGE_LOGENTRY_H
+#define HELIOS_STORAGE_LOGENTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crdt/causal.h"
+#include "crdt/codec.h"
+
+#define LOGENTRY_VERSION 1
+#define LOGENTRY_HEADER_BYTES 19
+#define LOGENTRY_MAX_ITEMS 1000000
+#define LOGENTRY_MAX_BYTES (256u << 20) /* one item's key/value/delta */
+
+enum { LOGENTRY_CATALOG_PUT = 1, LOGENTRY_CATALOG_DELETE = 2 };
+
+typedef struct logentry_delta {
+    uint32_t table_id;
+    const uint8_t *pk; /* primary key encoding (keycodec_encode_pk); not owned */
+    size_t pklen;
+    const uint8_t *delta; /* opaque to storage; merged by the store's merge callback */
+    size_t dlen;
+} logentry_delta;
+
+typedef struct logentry_catalog {
+    uint8_t op; /* LOGENTRY_CATALOG_PUT / _DELETE */
+    const uint8_t *key;
+    size_t klen;
+    const uint8_t *value; /* put: the new value (merged by the catalog merge callback, if any) */
+    size_t vlen;
+} logentry_catalog;
+
+typedef struct logentry {
+    uint16_t origin;
+    uint64_t seq;
+    causal_hlc hlc;
+    causal_vv deps; /* owned */
+    logentry_delta *deltas; /* owned array, borrowed contents */
+    size_t ndeltas;
+    logentry_catalog *catalog; /* owned array, borrowed contents */
+    size_t ncatalog;
+} logentry;
+
+void logentry_init(logentry *e);
+/* Frees the arrays and deps; never the borrowed bytes. */
+void logentry_free(logentry *e);
+int logentry_encode(codec_buf *b, const logentry *e);
+/* Decodes exactly len bytes. On error *e is left freed (and re-initialised). */
+int logentry_decode(const uint8_t *p, size_t len, logentry *e);
+/* Reads only the fixed header (retention, routing); 0 or CRDT_EBADENC. */
+int logentry_peek(const uint8_t *p, size_t len, uint16_t *origin, uint64_t *seq, causal_hlc *hlc);
+
+#endif
