@@ -1,0 +1,272 @@
+/*
+ * storage/storage.h — the HeliosDB store: RocksDB with atomic CRDT commits, an origin log,
+ * group commit and a durable watermark.
+ *
+ * Column families:
+ *   rows     key: table id + primary key (storage/keycodec.h)  value: the row's CRDT state
+ *   log      key: origin + seq (keycodec_log_key)               value: a log entry (logentry.h)
+ *   catalog  key/value: opaque to storage (the SQL layer's catalog)
+ *   meta     node identity ("node.id" u16 BE, "node.name"), the applied version vector
+ *            ("vv", causal_vv_encode) and per-peer acked vvs ("peer." + u16 BE)
+ *
+ * Storage never interprets a row state: the caller opens the store with a merge callback
+ * (old state + delta -> new state; the same function joins two deltas in a transaction's
+ * overlay) and a GC callback (drop causally stable tombstones). Both run on storage
+ * threads and must be pure functions of their arguments (thread-safe).
+ *
+ * Commits. One RocksDB WriteBatch per commit holds the merged row states, the log entry
+ * (origin, seq, deps = the applied vv at commit, hlc, deltas, catalog changes) and the new
+ * applied vv, so after any crash the rows, the log and the vv agree. All commits, local and
+ * remote, go through one writer thread in submission order, so a row's read-merge-write never
+ * races with another commit's. A commit is visible to readers as soon as its batch is
+ * written; its completion callback runs only when it is as durable as storage.sync demands:
+ *   always  the writer writes every queued commit, then syncs the WAL once for the whole group
+ *           (group commit), then completes them; the event loop never waits on a sync.
+ *   batch   completes after the write; a sync every sync_interval_ms.
+ *   off     completes after the write; never syncs (tests, benchmarks).
+ * The durable watermark (storage_durable_seq) is the highest local seq whose WAL is synced:
+ * the replication outbox ships no local entry above it, so a crash can never reuse a sequence
+ * number a peer has seen. (With sync=off it follows the written seq: no such guarantee.)
+ *
+ * Sequence numbers. The SQL layer needs a commit's seq before it builds the deltas (dots
+ * derive from it). storage_next_seq() reserves the next seq; the writer writes local commits
+ * strictly in seq order, holding a commit until every smaller reserved seq has been committed
+ * or abandoned (storage_abandon_seq writes an empty entry in its place, so the log never has
+ * a hole). A reservation therefore stalls later local commits: take it at COMMIT time, build
+ * the deltas, submit, all in one event-loop callback. A commit submitted with seq 0 gets the
+ * next seq at submission. If a commit's merge fails, its seq is consumed by an empty entry.
+ *
+ * Remote entries (storage_commit_remote) go through the same path: an entry whose seq is
+ * already covered by the vv is skipped (req->skipped, status 0: applying twice changes
+ * nothing); one whose dependencies are not all applied is refused with STORAGE_EDEPS so the
+ * inbox can buffer it; otherwise it is merged, recorded in the log unchanged (for relay) and
+ * the vv advances.
+ *
+ * Threads: storage_* functions may be called from any thread unless noted. Completion
+ * callbacks run on the writer thread; after each group the optional wakeup hook runs (the
+ * server wires it to uv_async_send and drains its own completion queue on the loop).
+ *
+ * Errors: 0 or a negative STORAGE_E* code. RocksDB errors are translated at the boundary;
+ * the detailed message ("data directory /x is locked by another heliosdb process (pid 42)",
+ * RocksDB's own text...) is kept per thread and returned by storage_errmsg(); an async
+ * request carries its own copy in req->errmsg.
+ */
+#ifndef HELIOS_STORAGE_H
+#define HELIOS_STORAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crdt/causal.h"
+#include "storage/keycodec.h"
+#include "storage/logentry.h"
+
+enum {
+    STORAGE_OK = 0,
+    STORAGE_ENOMEM = -101,
+    STORAGE_EINVAL = -102,     /* bad argument or option */
+    STORAGE_EIO = -103,        /* I/O error (RocksDB IOError other than disk full) */
+    STORAGE_ENOSPC = -104,     /* disk full / write refused: SQLSTATE 53100 upstream */
+    STORAGE_ECORRUPT = -105,   /* corrupt data directory or stored value */
+    STORAGE_ELOCKED = -106,    /* data directory in use by another process / handle */
+    STORAGE_EIDENTITY = -107,  /* node id/name differ from the data directory's */
+    STORAGE_ENOTFOUND = -108,  /* no such row / key / peer */
+    STORAGE_EDEPS = -109,      /* remote entry's dependencies not yet applied: buffer it */
+    STORAGE_ETRUNCATED = -110, /* log range already truncated: peer needs a snapshot */
+    STORAGE_EMERGE = -111,     /* the merge callback failed */
+    STORAGE_ECLOSED = -112,    /* store is closing or failed after a write error */
+    STORAGE_EBADENTRY = -113,  /* malformed log entry */
+    STORAGE_EEXIST = -114,     /* backup target exists / restore target not empty */
+};
+
+const char *storage_strerror(int err);
+/* The calling thread's message for the last error a storage_* call returned. */
+const char *storage_errmsg(void);
+
+/* Returns 0 or a negative error of the callback's own; *out is malloc'd (caller of the
+ * callback frees). old is NULL when the row does not exist yet. Must be pure. */
+typedef int (*storage_merge_fn)(void *ctx, const uint8_t *old, size_t oldlen,
+                                const uint8_t *delta, size_t dlen, uint8_t **out,
+                                size_t *outlen);
+/* Given the cluster-wide causally stable vv (commit-seq units), either leave the state
+ * unchanged (*out = NULL, *drop_row = false), replace it (*out malloc'd) or drop the row.
+ * Returns 0 or a negative error (the row is then kept unchanged). Must be pure. */
+typedef int (*storage_gc_fn)(void *ctx, const causal_vv *stable_seq_vv, const uint8_t *state,
+                             size_t len, uint8_t **out, size_t *outlen, bool *drop_row);
+
+typedef enum { STORAGE_SYNC_ALWAYS = 0, STORAGE_SYNC_BATCH, STORAGE_SYNC_OFF } storage_sync_mode;
+
+typedef struct storage_opts {
+    const char *data_dir;  /* required; created if missing */
+    uint16_t node_id;      /* required, 1..65535 */
+    const char *node_name; /* required */
+    storage_sync_mode sync;
+    int sync_interval_ms;       /* batch mode, default 10 */
+    size_t block_cache_bytes;   /* default 128 MiB */
+    storage_merge_fn merge;     /* required */
+    void *merge_ctx;
+    storage_merge_fn catalog_merge; /* NULL: a catalog put overwrites */
+    void *catalog_merge_ctx;
+    storage_gc_fn gc; /* NULL: no tombstone GC */
+    void *gc_ctx;
+    void (*wakeup)(void *ctx); /* optional: after each group of completions */
+    void *wakeup_ctx;
+} storage_opts;
+
+typedef struct storage storage;
+
+void storage_opts_init(storage_opts *o);
+/* Opens (creating if needed) the data directory and starts the writer thread. First open
+ * records node id and name; a later open with different ones fails with STORAGE_EIDENTITY.
+ * Other errors: STORAGE_ELOCKED, STORAGE_ECORRUPT, STORAGE_EIO, STORAGE_ENOSPC,
+ * STORAGE_EINVAL, STORAGE_ENOMEM. */
+int storage_open(const storage_opts *o, storage **out);
+/* Completes every queued commit, stops the writer, syncs and closes. NULL is a no-op. */
+void storage_close(storage *s);
+
+uint16_t storage_node_id(const storage *s);
+const char *storage_node_name(const storage *s);
+/* A copy of the applied version vector (commit-seq units). */
+int storage_vv(storage *s, causal_vv *out);
+/* Highest local seq whose commit is durable (see above). */
+uint64_t storage_durable_seq(storage *s);
+
+/* ---- commits ---- */
+typedef struct storage_commit_req storage_commit_req;
+typedef void (*storage_commit_cb)(storage_commit_req *req);
+
+struct storage_commit_req {
+    /* public, in: local commits */
+    uint64_t seq;  /* 0: assign at submission; else a storage_next_seq reservation */
+    causal_hlc hlc;
+    const logentry_delta *deltas; /* borrowed until completion */
+    size_t ndeltas;
+    const logentry_catalog *catalog; /* borrowed until completion */
+    size_t ncatalog;
+    /* public, in: remote entries (storage_commit_remote*) */
+    const uint8_t *entry; /* the log entry bytes, borrowed until completion */
+    size_t entry_len;
+    /* public, in */
+    storage_commit_cb cb; /* async: called once, on the writer thread */
+    void *user;
+    /* read-only, out (valid in the callback) */
+    int status;        /* 0 or STORAGE_E* */
+    uint64_t out_seq;  /* seq of the entry (local: assigned) */
+    uint16_t out_origin;
+    bool skipped;      /* remote entry already applied */
+    char errmsg[200];
+    /* private */
+    storage_commit_req *next;
+    bool remote;
+    int done;
+};
+
+/* Reserves the next local seq (see the header comment). */
+int storage_next_seq(storage *s, uint64_t *seq);
+/* Gives a reserved seq back: an empty entry fills it. */
+int storage_abandon_seq(storage *s, uint64_t seq);
+/* Queues a local commit. Returns 0 (req->cb will be called exactly once) or an error
+ * (STORAGE_ECLOSED, STORAGE_EINVAL; the callback is then not called). */
+int storage_commit_async(storage *s, storage_commit_req *req);
+/* Queues a remote entry (req->entry). Same contract as storage_commit_async; the callback
+ * sees status STORAGE_EDEPS, STORAGE_EBADENTRY, or 0 (req->skipped if already applied). */
+int storage_commit_remote_async(storage *s, storage_commit_req *req);
+/* Blocking forms (tests, tools, never the event loop): return req->status. */
+int storage_commit(storage *s, storage_commit_req *req);
+int storage_commit_remote(storage *s, storage_commit_req *req);
+
+typedef struct storage_stats {
+    uint64_t commits;     /* completed local + remote commits */
+    uint64_t syncs;       /* WAL syncs performed for group commit */
+    uint64_t synced_commits; /* commits completed by those syncs */
+    uint64_t groups;
+} storage_stats;
+void storage_get_stats(storage *s, storage_stats *out);
+
+/* ---- reads ---- */
+typedef struct storage_snapshot storage_snapshot;
+storage_snapshot *storage_snapshot_new(storage *s); /* NULL on ENOMEM */
+void storage_snapshot_del(storage *s, storage_snapshot *snap);
+
+/* Row state at snap (NULL: latest). *val malloc'd. STORAGE_ENOTFOUND if absent. */
+int storage_get(storage *s, const storage_snapshot *snap, uint32_t table_id, const uint8_t *pk,
+                size_t pklen, uint8_t **val, size_t *vlen);
+int storage_catalog_get(storage *s, const uint8_t *key, size_t klen, uint8_t **val,
+                        size_t *vlen);
+
+/* Iterators return rows in key order. Bounds are primary-key bytes: [lo, hi); NULL lo =
+ * table start, NULL hi = table end. storage_iter_new_prefix: every pk starting with prefix. */
+typedef struct storage_iter storage_iter;
+typedef struct storage_overlay storage_overlay;
+int storage_iter_new(storage *s, const storage_snapshot *snap, uint32_t table_id,
+                     const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
+                     storage_iter **out);
+int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t table_id,
+                            const uint8_t *prefix, size_t plen, storage_iter **out);
+/* Catalog keys starting with prefix (plen 0: all). */
+int storage_iter_new_catalog(storage *s, const storage_snapshot *snap, const uint8_t *prefix,
+                             size_t plen, storage_iter **out);
+/* 1: positioned on an item, 0: end, <0: error. Call first to reach the first item. */
+int storage_iter_next(storage_iter *it);
+/* Current item; pointers valid until the next storage_iter_next/del. Row iterators give the
+ * pk without table id; catalog iterators the whole key. */
+void storage_iter_item(const storage_iter *it, const uint8_t **key, size_t *klen,
+                       const uint8_t **val, size_t *vlen);
+void storage_iter_del(storage_iter *it);
+
+/* ---- transaction overlay: a write set of pending deltas, read through ---- */
+storage_overlay *storage_overlay_new(storage *s);
+void storage_overlay_del(storage_overlay *o);
+/* Records a delta for a row; a second delta for the same row is joined into the first with
+ * the merge callback. Bytes are copied. */
+int storage_overlay_add(storage_overlay *o, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                        const uint8_t *delta, size_t dlen);
+size_t storage_overlay_count(const storage_overlay *o);
+/* merge(stored at snap, pending); ENOTFOUND only if neither exists. */
+int storage_overlay_get(storage_overlay *o, const storage_snapshot *snap, uint32_t table_id,
+                        const uint8_t *pk, size_t pklen, uint8_t **val, size_t *vlen);
+/* Like storage_iter_new, with the overlay's rows merged in (new rows included). */
+int storage_overlay_iter_new(storage_overlay *o, const storage_snapshot *snap,
+                             uint32_t table_id, const uint8_t *lo, size_t lolen,
+                             const uint8_t *hi, size_t hilen, storage_iter **out);
+/* Points req->deltas at the overlay's deltas (the overlay must outlive the commit). */
+int storage_overlay_fill_req(storage_overlay *o, storage_commit_req *req);
+
+/* ---- origin log ---- */
+typedef struct storage_log_iter storage_log_iter;
+/* Entries of origin with seq >= from_seq, in order. For the local origin, iteration stops
+ * at the durable watermark. STORAGE_ETRUNCATED if from_seq is below the oldest retained
+ * entry of an origin whose log was truncated. */
+int storage_log_iter_new(storage *s, uint16_t origin, uint64_t from_seq, storage_log_iter **out);
+/* 1 with the entry (valid until the next call), 0 at the end, <0 on error. */
+int storage_log_iter_next(storage_log_iter *it, uint64_t *seq, const uint8_t **entry,
+                          size_t *len);
+void storage_log_iter_del(storage_log_iter *it);
+/* Oldest retained seq of origin (0: none retained). */
+uint64_t storage_log_oldest(storage *s, uint16_t origin);
+uint64_t storage_log_bytes(storage *s);
+/* Deletes entries every peer acknowledged (seq <= acked_by_all[origin]), then, while the
+ * log exceeds max_bytes (0: no limit), the entries with the oldest hlc (never a local entry
+ * above the durable watermark). */
+int storage_log_truncate(storage *s, const causal_vv *acked_by_all, uint64_t max_bytes);
+
+/* ---- peers, GC, backup ---- */
+int storage_peer_put_acked(storage *s, uint16_t peer, const causal_vv *acked);
+int storage_peer_get_acked(storage *s, uint16_t peer, causal_vv *out); /* ENOTFOUND */
+/* Pointwise min of the local vv and the acked vv of each listed peer (missing = empty). */
+int storage_stable_vv(storage *s, const uint16_t *peers, size_t npeers, causal_vv *out);
+/* The vv the compaction filter passes to the gc callback (empty: GC disabled). */
+int storage_set_stable_vv(storage *s, const causal_vv *stable);
+/* Compacts the rows column family now, so the GC callback sees every row. */
+int storage_gc_now(storage *s);
+
+/* Online backup: a RocksDB checkpoint into dir (must not exist). */
+int storage_backup(storage *s, const char *dir);
+/* Copies a checkpoint into data_dir (must be missing or empty), then verifies it opens.
+ * reassign false: the checkpoint's node identity must equal (node_id, node_name);
+ * true: the identity is rewritten to them (seeding a new region). */
+int storage_restore(const char *backup_dir, const char *data_dir, uint16_t node_id,
+                    const char *node_name, bool reassign);
+
+#endif

@@ -1,0 +1,539 @@
+/*
+ * storage/storage_commit.c — the writer thread: ordered commits, group commit, the durable
+ * watermark, sequence reservations and remote apply.
+ *
+ * Entry points: storage_next_seq, storage_abandon_seq, storage_commit_async,
+ * storage_commit_remote_async, storage_commit, storage_commit_remote (+ start/stop for
+ * storage.c).
+ *
+ * One loop: take everything queued (a group), write each commit's batch without sync in
+ * order (local commits in seq order: one whose predecessor is still reserved waits in
+ * `held`), then — sync=always — one WAL sync for the group, then the callbacks. Writing
+ * without sync makes a commit visible to readers at once; the callback (the ack) waits for
+ * the sync. An indexed WriteBatch lets a commit that touches one row twice read its own
+ * first write.
+ */
+#include "storage/storage_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void set_req_error(storage_commit_req *req, int code)
+{
+    req->status = code;
+    snprintf(req->errmsg, sizeof(req->errmsg), "%s", storage_errmsg());
+}
+
+/* Reads the current value of key in cf, seeing this batch's own earlier writes. */
+static int read_current(storage *s, rocksdb_writebatch_wi_t *wb, int cf, const char *key,
+                        size_t klen, char **val, size_t *vlen)
+{
+    char *err = NULL;
+    *val = rocksdb_writebatch_wi_get_from_batch_and_db_cf(wb, s->db, s->ro, s->cf[cf], key, klen,
+                                                          vlen, &err);
+    if (err) return storage_rocks_error(err, "read row for merge");
+    return 0;
+}
+
+static int merge_into(storage *s, rocksdb_writebatch_wi_t *wb, int cf, storage_merge_fn fn,
+                      void *ctx, const char *key, size_t klen, const uint8_t *delta, size_t dlen,
+                      const char *what)
+{
+    char *old = NULL;
+    size_t oldlen = 0;
+    int rc = read_current(s, wb, cf, key, klen, &old, &oldlen);
+    if (rc < 0) return rc;
+    uint8_t *out = NULL;
+    size_t outlen = 0;
+    int mrc = fn(ctx, (const uint8_t *)old, old ? oldlen : 0, delta, dlen, &out, &outlen);
+    rocksdb_free(old);
+    if (mrc < 0) {
+        free(out);
+        return storage_fail(STORAGE_EMERGE, "%s merge callback failed (%d)", what, mrc);
+    }
+    rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], key, klen, (const char *)out, outlen);
+    free(out);
+    return 0;
+}
+
+/* Writes one entry: merged rows, catalog changes, the log record and the advanced vv. */
+static int apply_entry(storage *s, const logentry *e, const uint8_t *bytes, size_t len)
+{
+    int rc = 0;
+    codec_buf key;
+    codec_buf_init(&key);
+    causal_vv newvv;
+    causal_vv_init(&newvv);
+    rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
+    if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
+
+    for (size_t i = 0; i < e->ndeltas && rc == 0; i++) {
+        const logentry_delta *d = &e->deltas[i];
+        codec_buf_reset(&key);
+        int crc = keycodec_row_key(&key, d->table_id, d->pk, d->pklen);
+        if (crc < 0) {
+            rc = storage_crdt_error(crc);
+            break;
+        }
+        rc = merge_into(s, wb, CF_ROWS, s->opts.merge, s->opts.merge_ctx, (const char *)key.data,
+                        key.len, d->delta, d->dlen, "row");
+    }
+    for (size_t i = 0; i < e->ncatalog && rc == 0; i++) {
+        const logentry_catalog *c = &e->catalog[i];
+        if (c->op == LOGENTRY_CATALOG_DELETE) {
+            rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen);
+        } else if (s->opts.catalog_merge) {
+            rc = merge_into(s, wb, CF_CATALOG, s->opts.catalog_merge, s->opts.catalog_merge_ctx,
+                            (const char *)c->key, c->klen, c->value, c->vlen, "catalog");
+        } else {
+            rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen,
+                                         (const char *)c->value, c->vlen);
+        }
+    }
+    if (rc < 0) goto out;
+
+    uint8_t lk[KEYCODEC_LOG_KEY_BYTES];
+    keycodec_log_key(lk, e->origin, e->seq);
+    rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_LOG], (const char *)lk, sizeof(lk),
+                                 (const char *)bytes, len);
+    int crc = causal_vv_copy(&newvv, &s->vv);
+    if (crc == 0) crc = causal_vv_set(&newvv, e->origin, e->seq);
+    if (crc < 0) {
+        rc = storage_crdt_error(crc);
+        goto out;
+    }
+    rc = storage_put_vv(wb, s, &newvv);
+    if (rc < 0) goto out;
+
+    char *err = NULL;
+    rocksdb_write_writebatch_wi(s->db, s->wo, wb, &err);
+    if (err) {
+        rc = storage_rocks_error(err, "write commit");
+        goto out;
+    }
+    pthread_mutex_lock(&s->mu);
+    causal_vv tmp = s->vv;
+    s->vv = newvv;
+    newvv = tmp;
+    if (causal_vv_get(&s->log_oldest, e->origin) == 0) causal_vv_set(&s->log_oldest, e->origin, e->seq);
+    s->log_bytes += len + sizeof(lk);
+    if (e->origin == s->opts.node_id) {
+        s->written_seq = e->seq;
+        if (s->reserved_next <= e->seq) s->reserved_next = e->seq + 1;
+    }
+    pthread_mutex_unlock(&s->mu);
+
+out:
+    rocksdb_writebatch_wi_destroy(wb);
+    causal_vv_free(&newvv);
+    codec_buf_free(&key);
+    return rc;
+}
+
+/* A local commit (or, with no deltas, the filler of an abandoned or failed seq). */
+static int write_local(storage *s, uint64_t seq, causal_hlc hlc, const logentry_delta *deltas,
+                       size_t ndeltas, const logentry_catalog *catalog, size_t ncatalog)
+{
+    logentry e;
+    logentry_init(&e);
+    e.origin = s->opts.node_id;
+    e.seq = seq;
+    e.hlc = hlc;
+    e.deltas = (logentry_delta *)deltas;
+    e.ndeltas = ndeltas;
+    e.catalog = (logentry_catalog *)catalog;
+    e.ncatalog = ncatalog;
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = causal_vv_copy(&e.deps, &s->vv);
+    if (rc == 0) rc = logentry_encode(&b, &e);
+    if (rc < 0) {
+        rc = rc == CRDT_ENOMEM ? storage_crdt_error(rc)
+                               : storage_fail(STORAGE_EINVAL, "cannot encode commit: %s",
+                                              codec_strerror(rc));
+    } else {
+        rc = apply_entry(s, &e, b.data, b.len);
+    }
+    codec_buf_free(&b);
+    causal_vv_free(&e.deps);
+    return rc;
+}
+
+static void process_local(storage *s, storage_commit_req *req)
+{
+    req->out_origin = s->opts.node_id;
+    req->out_seq = req->seq;
+    int rc = write_local(s, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
+                         req->ncatalog);
+    if (rc == 0) return;
+    set_req_error(req, rc);
+    if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT) {
+        /* The seq may already be known to the SQL layer (dots): consume it with an empty
+         * entry so the log has no hole. */
+        rc = write_local(s, req->seq, req->hlc, NULL, 0, NULL, 0);
+    }
+    if (rc < 0 && rc != STORAGE_EMERGE) {
+        /* Could not write at all (disk full, I/O): later local seqs can never be written in
+         * order, so stop accepting commits. */
+        pthread_mutex_lock(&s->mu);
+        if (!s->failed) s->failed = rc;
+        pthread_mutex_unlock(&s->mu);
+    }
+}
+
+static void process_remote(storage *s, storage_commit_req *req)
+{
+    logentry e;
+    int rc = logentry_decode(req->entry, req->entry_len, &e);
+    if (rc < 0) {
+        storage_fail(rc == CRDT_ENOMEM ? STORAGE_ENOMEM : STORAGE_EBADENTRY,
+                     "remote log entry: %s", codec_strerror(rc));
+        set_req_error(req, rc == CRDT_ENOMEM ? STORAGE_ENOMEM : STORAGE_EBADENTRY);
+        return;
+    }
+    req->out_origin = e.origin;
+    req->out_seq = e.seq;
+    uint64_t have = causal_vv_get(&s->vv, e.origin);
+    if (e.seq <= have) {
+        req->skipped = true;
+        goto out;
+    }
+    if (e.seq != have + 1 || causal_vv_get(&e.deps, e.origin) >= e.seq) {
+        storage_fail(STORAGE_EDEPS, "entry (%u, %llu) arrived before (%u, %llu)", e.origin,
+                     (unsigned long long)e.seq, e.origin, (unsigned long long)(have + 1));
+        set_req_error(req, STORAGE_EDEPS);
+        goto out;
+    }
+    for (uint32_t i = 0; i < e.deps.len; i++) {
+        const causal_vv_entry *d = &e.deps.v[i];
+        if (d->node != e.origin && causal_vv_get(&s->vv, d->node) < d->counter) {
+            storage_fail(STORAGE_EDEPS, "entry (%u, %llu) depends on (%u, %llu), not applied",
+                         e.origin, (unsigned long long)e.seq, d->node,
+                         (unsigned long long)d->counter);
+            set_req_error(req, STORAGE_EDEPS);
+            goto out;
+        }
+    }
+    if (e.origin == s->opts.node_id) {
+        /* Our own entry coming back (after a restore from an older backup): only safe when
+         * no local seq is reserved or in flight. */
+        pthread_mutex_lock(&s->mu);
+        bool busy = s->reserved_next != s->written_seq + 1;
+        pthread_mutex_unlock(&s->mu);
+        if (busy) {
+            storage_fail(STORAGE_EDEPS, "own entry %llu while local commits are in flight",
+                         (unsigned long long)e.seq);
+            set_req_error(req, STORAGE_EDEPS);
+            goto out;
+        }
+    }
+    rc = apply_entry(s, &e, req->entry, req->entry_len);
+    if (rc < 0) {
+        set_req_error(req, rc);
+        if (rc != STORAGE_EMERGE && rc != STORAGE_ECORRUPT) {
+            pthread_mutex_lock(&s->mu);
+            if (!s->failed) s->failed = rc;
+            pthread_mutex_unlock(&s->mu);
+        }
+    }
+out:
+    logentry_free(&e);
+}
+
+/* Inserts into the seq-sorted held list. */
+static void hold(storage_commit_req **held, storage_commit_req *req)
+{
+    storage_commit_req **pp = held;
+    while (*pp && (*pp)->seq < req->seq) pp = &(*pp)->next;
+    req->next = *pp;
+    *pp = req;
+}
+
+static void complete(storage *s, storage_commit_req *list)
+{
+    while (list) {
+        storage_commit_req *next = list->next; /* the callback may free the request */
+        list->next = NULL;
+        list->cb(list);
+        list = next;
+    }
+    if (s->opts.wakeup) s->opts.wakeup(s->opts.wakeup_ctx);
+}
+
+static int sync_wal(storage *s)
+{
+    char *err = NULL;
+    rocksdb_flush_wal(s->db, 1, &err);
+    return err ? storage_rocks_error(err, "sync WAL") : 0;
+}
+
+static void *writer_main(void *arg)
+{
+    storage *s = arg;
+    storage_commit_req *held = NULL;
+    bool batch = s->opts.sync == STORAGE_SYNC_BATCH;
+    uint64_t next_sync = now_ms() + (uint64_t)s->opts.sync_interval_ms;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->qhead && !s->stopping) {
+            if (batch && s->written_seq > s->durable_seq) {
+                uint64_t now = now_ms();
+                if (now >= next_sync) break;
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                uint64_t wait = next_sync - now;
+                ts.tv_sec += (time_t)(wait / 1000);
+                ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+                if (ts.tv_nsec >= 1000000000L) {
+                    ts.tv_sec++;
+                    ts.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+            } else {
+                pthread_cond_wait(&s->cv, &s->mu);
+            }
+        }
+        storage_commit_req *group = s->qhead;
+        s->qhead = s->qtail = NULL;
+        bool stopping = s->stopping;
+        int failed = s->failed;
+        pthread_mutex_unlock(&s->mu);
+
+        storage_commit_req *done = NULL, **done_tail = &done;
+        uint64_t ndone = 0;
+        while (group || (held && held->seq == s->written_seq + 1)) {
+            storage_commit_req *req;
+            if (held && held->seq == s->written_seq + 1) {
+                req = held;
+                held = held->next;
+            } else {
+                req = group;
+                group = group->next;
+                if (!req->remote && !failed && req->seq != s->written_seq + 1) {
+                    if (req->seq <= s->written_seq) {
+                        set_req_error(req, storage_fail(STORAGE_EINVAL, "seq %llu already "
+                                      "committed", (unsigned long long)req->seq));
+                    } else {
+                        hold(&held, req);
+                        continue;
+                    }
+                }
+            }
+            req->next = NULL;
+            if (req->status == 0) {
+                if (failed) {
+                    set_req_error(req, storage_fail(STORAGE_ECLOSED, "store stopped accepting "
+                                                    "commits after a write error (%s)",
+                                                    storage_strerror(failed)));
+                } else if (req->remote) {
+                    process_remote(s, req);
+                } else {
+                    process_local(s, req);
+                }
+                pthread_mutex_lock(&s->mu);
+                failed = s->failed;
+                pthread_mutex_unlock(&s->mu);
+            }
+            *done_tail = req;
+            done_tail = &req->next;
+            ndone++;
+        }
+
+        bool synced = false;
+        int sync_rc = 0;
+        if (ndone && s->opts.sync == STORAGE_SYNC_ALWAYS && !failed) {
+            sync_rc = sync_wal(s);
+            synced = true;
+        } else if (batch && now_ms() >= next_sync) {
+            sync_rc = sync_wal(s);
+            synced = true;
+            next_sync = now_ms() + (uint64_t)s->opts.sync_interval_ms;
+        }
+        if (sync_rc < 0) {
+            /* Written but not durable: the ack must not claim otherwise. */
+            for (storage_commit_req *r = done; r; r = r->next) {
+                if (r->status == 0 && !r->skipped) set_req_error(r, sync_rc);
+            }
+        }
+
+        pthread_mutex_lock(&s->mu);
+        if (sync_rc < 0 && !s->failed) s->failed = sync_rc;
+        if ((synced && sync_rc == 0) || s->opts.sync == STORAGE_SYNC_OFF) {
+            s->durable_seq = s->written_seq;
+        }
+        s->stats.commits += ndone;
+        if (ndone) s->stats.groups++;
+        if (synced && s->opts.sync == STORAGE_SYNC_ALWAYS) {
+            s->stats.syncs++;
+            s->stats.synced_commits += ndone;
+        }
+        pthread_mutex_unlock(&s->mu);
+
+        if (done || synced) complete(s, done);
+
+        pthread_mutex_lock(&s->mu);
+        if (stopping && !s->qhead) break;
+    }
+    pthread_mutex_unlock(&s->mu);
+
+    /* Reservations never filled: their commits cannot be written in order. */
+    storage_commit_req *rest = held;
+    for (storage_commit_req *r = rest; r; r = r->next) {
+        set_req_error(r, storage_fail(STORAGE_ECLOSED, "store closed while seq %llu waited for "
+                                      "an earlier reservation", (unsigned long long)r->seq));
+    }
+    if (rest) complete(s, rest);
+    return NULL;
+}
+
+int storage_commit_start(storage *s)
+{
+    int err = pthread_create(&s->writer, NULL, writer_main, s);
+    if (err) return storage_fail(STORAGE_ENOMEM, "cannot start writer thread: %s", strerror(err));
+    s->writer_started = true;
+    return 0;
+}
+
+void storage_commit_stop(storage *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->writer, NULL);
+    s->writer_started = false;
+}
+
+static int submit(storage *s, storage_commit_req *req, bool remote)
+{
+    if (!req->cb) return storage_fail(STORAGE_EINVAL, "commit request without callback");
+    if (remote && !req->entry) return storage_fail(STORAGE_EINVAL, "remote commit without entry");
+    req->remote = remote;
+    req->status = 0;
+    req->skipped = false;
+    req->done = 0;
+    req->next = NULL;
+    req->errmsg[0] = 0;
+    req->out_seq = 0;
+    req->out_origin = 0;
+    pthread_mutex_lock(&s->mu);
+    int rc = 0;
+    if (s->stopping) {
+        rc = storage_fail(STORAGE_ECLOSED, "store is closing");
+    } else if (s->failed) {
+        rc = storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a write "
+                                           "error (%s)", storage_strerror(s->failed));
+    } else if (!remote) {
+        if (req->seq == 0) {
+            req->seq = s->reserved_next++;
+        } else if (req->seq >= s->reserved_next || req->seq <= s->written_seq) {
+            rc = storage_fail(STORAGE_EINVAL, "seq %llu is not a pending reservation",
+                              (unsigned long long)req->seq);
+        }
+    }
+    if (rc == 0) {
+        if (s->qtail) {
+            s->qtail->next = req;
+        } else {
+            s->qhead = req;
+        }
+        s->qtail = req;
+        pthread_cond_signal(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int storage_next_seq(storage *s, uint64_t *seq)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = 0;
+    if (s->stopping || s->failed) {
+        rc = storage_fail(STORAGE_ECLOSED, "store is closing or failed");
+    } else {
+        *seq = s->reserved_next++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static void free_req(storage_commit_req *req)
+{
+    free(req);
+}
+
+int storage_abandon_seq(storage *s, uint64_t seq)
+{
+    storage_commit_req *req = calloc(1, sizeof(*req));
+    if (!req) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    req->seq = seq;
+    req->cb = free_req;
+    int rc = submit(s, req, false);
+    if (rc < 0) free(req);
+    return rc;
+}
+
+int storage_commit_async(storage *s, storage_commit_req *req)
+{
+    return submit(s, req, false);
+}
+
+int storage_commit_remote_async(storage *s, storage_commit_req *req)
+{
+    return submit(s, req, true);
+}
+
+/* The store is reachable from the request through `user` only while a blocking call
+ * waits, so the blocking wrapper parks the caller's user pointer there. */
+typedef struct blocking_wait {
+    storage *s;
+    void *user;
+} blocking_wait;
+
+static void on_blocking_done(storage_commit_req *req)
+{
+    blocking_wait *w = req->user;
+    pthread_mutex_lock(&w->s->mu);
+    req->done = 1;
+    pthread_cond_broadcast(&w->s->done_cv);
+    pthread_mutex_unlock(&w->s->mu);
+}
+
+static int commit_blocking(storage *s, storage_commit_req *req, bool remote)
+{
+    blocking_wait w = {s, req->user};
+    storage_commit_cb saved = req->cb;
+    req->cb = on_blocking_done;
+    req->user = &w;
+    int rc = submit(s, req, remote);
+    if (rc == 0) {
+        pthread_mutex_lock(&s->mu);
+        while (!req->done) pthread_cond_wait(&s->done_cv, &s->mu);
+        pthread_mutex_unlock(&s->mu);
+        rc = req->status;
+        if (rc < 0) storage_fail(rc, "%s", req->errmsg);
+    }
+    req->cb = saved;
+    req->user = w.user;
+    return rc;
+}
+
+int storage_commit(storage *s, storage_commit_req *req)
+{
+    return commit_blocking(s, req, false);
+}
+
+int storage_commit_remote(storage *s, storage_commit_req *req)
+{
+    return commit_blocking(s, req, true);
+}

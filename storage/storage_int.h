@@ -1,0 +1,82 @@
+/*
+ * storage/storage_int.h — private: the store's fields, shared by the storage .c files.
+ *
+ * Locking: `mu` guards the queue, the reservation counter, the in-memory vv, the durable
+ * watermark, the log bookkeeping and the stats. The writer thread is the only writer of
+ * `vv` (under mu), so it may read it without the lock.
+ */
+#ifndef HELIOS_STORAGE_INT_H
+#define HELIOS_STORAGE_INT_H
+
+#include <pthread.h>
+#include <rocksdb/c.h>
+
+#include "storage/storage.h"
+
+enum { CF_DEFAULT = 0, CF_ROWS, CF_LOG, CF_CATALOG, CF_META, CF_COUNT };
+
+struct storage {
+    rocksdb_t *db;
+    rocksdb_options_t *dbopts;
+    rocksdb_options_t *cfopts[CF_COUNT];
+    rocksdb_column_family_handle_t *cf[CF_COUNT];
+    rocksdb_block_based_table_options_t *bbto;
+    rocksdb_cache_t *cache;
+    rocksdb_compactionfilterfactory_t *gc_factory;
+    rocksdb_writeoptions_t *wo;      /* no sync: the writer syncs per group */
+    rocksdb_writeoptions_t *wo_sync; /* identity, metadata that must survive at once */
+    rocksdb_readoptions_t *ro;
+
+    storage_opts opts; /* strings below are private copies */
+    char *data_dir;
+    char *node_name;
+
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;      /* writer: work queued / stopping */
+    pthread_cond_t done_cv; /* blocking commits: a request completed */
+    storage_commit_req *qhead, *qtail;
+    bool stopping;
+    int failed; /* sticky write error: every later commit fails with it */
+
+    causal_vv vv;           /* applied, commit-seq units */
+    uint64_t reserved_next; /* next local seq to hand out */
+    uint64_t written_seq;   /* highest local seq written */
+    uint64_t durable_seq;   /* highest local seq synced */
+
+    /* origin -> smallest seq the log can serve (entries below were truncated or never
+     * received); absent: nothing logged for that origin yet. */
+    causal_vv log_oldest;
+    uint64_t log_bytes;
+    pthread_mutex_t trunc_mu; /* one truncation at a time */
+
+    causal_vv stable; /* for the compaction filter */
+    storage_stats stats;
+};
+
+struct storage_snapshot {
+    const rocksdb_snapshot_t *snap;
+};
+
+/* Translates a RocksDB error string (and frees it): sets the thread's message to
+ * "<what>: <rocksdb text>" and returns the STORAGE_E* code. */
+int storage_rocks_error(char *err, const char *what);
+/* Sets the thread's message (printf-style) and returns code. */
+int storage_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int storage_crdt_error(int crdt_rc);
+
+/* Encoders for meta keys and the vv value. */
+int storage_put_vv(rocksdb_writebatch_wi_t *wb, storage *s, const causal_vv *vv);
+
+/* storage_commit.c */
+int storage_commit_start(storage *s);
+void storage_commit_stop(storage *s);
+
+/* storage_log.c: bookkeeping at open */
+int storage_log_load(storage *s);
+
+/* storage_gc.c */
+rocksdb_compactionfilterfactory_t *storage_gc_factory(storage *s);
+
+#endif
