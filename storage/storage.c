@@ -343,7 +343,6 @@ int storage_open(const storage_opts *o, storage **out)
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->trunc_mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    pthread_cond_init(&s->done_cv, NULL);
     int rc = STORAGE_ENOMEM;
     s->data_dir = strdup(o->data_dir);
     s->node_name = strdup(o->node_name);
@@ -414,7 +413,6 @@ void storage_close(storage *s)
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->trunc_mu);
     pthread_cond_destroy(&s->cv);
-    pthread_cond_destroy(&s->done_cv);
     free(s->data_dir);
     free(s->node_name);
     free(s);

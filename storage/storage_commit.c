@@ -493,36 +493,41 @@ int storage_commit_remote_async(storage *s, storage_commit_req *req)
     return submit(s, req, true);
 }
 
-/* The store is reachable from the request through `user` only while a blocking call
- * waits, so the blocking wrapper parks the caller's user pointer there. */
+/* A blocking caller waits on its own condition variable, so a group completing wakes only
+ * its own waiters (a shared one made 32 committers thrash on every completion). */
 typedef struct blocking_wait {
-    storage *s;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
     void *user;
 } blocking_wait;
 
 static void on_blocking_done(storage_commit_req *req)
 {
     blocking_wait *w = req->user;
-    pthread_mutex_lock(&w->s->mu);
+    pthread_mutex_lock(&w->mu);
     req->done = 1;
-    pthread_cond_broadcast(&w->s->done_cv);
-    pthread_mutex_unlock(&w->s->mu);
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
 }
 
 static int commit_blocking(storage *s, storage_commit_req *req, bool remote)
 {
-    blocking_wait w = {s, req->user};
+    blocking_wait w = {.user = req->user};
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
     storage_commit_cb saved = req->cb;
     req->cb = on_blocking_done;
     req->user = &w;
     int rc = submit(s, req, remote);
     if (rc == 0) {
-        pthread_mutex_lock(&s->mu);
-        while (!req->done) pthread_cond_wait(&s->done_cv, &s->mu);
-        pthread_mutex_unlock(&s->mu);
+        pthread_mutex_lock(&w.mu);
+        while (!req->done) pthread_cond_wait(&w.cv, &w.mu);
+        pthread_mutex_unlock(&w.mu);
         rc = req->status;
         if (rc < 0) storage_fail(rc, "%s", req->errmsg);
     }
+    pthread_cond_destroy(&w.cv);
+    pthread_mutex_destroy(&w.mu);
     req->cb = saved;
     req->user = w.user;
     return rc;

@@ -35,7 +35,6 @@ struct storage {
     bool writer_started;
     pthread_mutex_t mu;
     pthread_cond_t cv;      /* writer: work queued / stopping */
-    pthread_cond_t done_cv; /* blocking commits: a request completed */
     storage_commit_req *qhead, *qtail;
     bool stopping;
     int failed; /* sticky write error: every later commit fails with it */

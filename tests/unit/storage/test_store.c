@@ -1,0 +1,738 @@
+/* Unit tests for storage/storage: node identity, locked directory, atomic commit, seq
+ * reservations, idempotent remote apply and causal refusal, group commit and the durable
+ * watermark, snapshot isolation, overlay reads, log retention, GC, backup and restore.
+ *
+ * Rows use a toy CRDT: the state and every delta are a u64 (big-endian) and merge is max.
+ * GC treats state 1 as a tombstone (dropped once a stable vv is set) and rewrites state 2
+ * into 3, so its effect is observable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "storage/storage.h"
+
+static uint64_t get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static int max_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                     size_t dlen, uint8_t **out, size_t *outlen)
+{
+    if (dlen != 8 || (old && oldlen != 8)) return -1;
+    uint64_t v = get_u64(delta);
+    if (old && get_u64(old) > v) v = get_u64(old);
+    *out = malloc(8);
+    if (!*out) return -1;
+    put_u64(*out, v);
+    *outlen = 8;
+    return 0;
+}
+
+static int toy_gc(void *ctx, const causal_vv *stable, const uint8_t *state, size_t len,
+                  uint8_t **out, size_t *outlen, bool *drop)
+{
+    *out = NULL;
+    *drop = false;
+    if (len != 8) return 0;
+    uint64_t v = get_u64(state);
+    if (v == 1) *drop = true;
+    if (v == 2) {
+        *out = malloc(8);
+        if (!*out) return -1;
+        put_u64(*out, 3);
+        *outlen = 8;
+    }
+    return 0;
+}
+
+typedef struct fixture {
+    char dir[256];
+    storage *s;
+    storage_opts o;
+} fixture;
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    return remove(p);
+}
+
+static void rm_rf(const char *p)
+{
+    nftw(p, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/helios-store-XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    strcat(f->dir, "/data");
+    storage_opts_init(&f->o);
+    f->o.data_dir = f->dir;
+    f->o.node_id = 1;
+    f->o.node_name = "n1";
+    f->o.merge = max_merge;
+    f->o.gc = toy_gc;
+    f->o.block_cache_bytes = 4u << 20;
+    if (storage_open(&f->o, &f->s) != 0) {
+        fprintf(stderr, "open: %s\n", storage_errmsg());
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    storage_close(f->s);
+    char *slash = strrchr(f->dir, '/');
+    *slash = 0;
+    rm_rf(f->dir);
+    free(f);
+    return 0;
+}
+
+static void pk_int(uint8_t out[9], int64_t k)
+{
+    keycodec_value v = {.type = KEYCODEC_INT, .u.i = k};
+    codec_buf b;
+    codec_buf_init(&b);
+    keycodec_encode_value(&b, &v);
+    memcpy(out, b.data, 9);
+    codec_buf_free(&b);
+}
+
+/* Commits value v to row k of table t (blocking); returns the status. */
+static int commit1(storage *s, uint32_t t, int64_t k, uint64_t v, uint64_t *seq)
+{
+    uint8_t pk[9], d[8];
+    pk_int(pk, k);
+    put_u64(d, v);
+    logentry_delta del = {t, pk, 9, d, 8};
+    storage_commit_req req = {0};
+    req.deltas = &del;
+    req.ndeltas = 1;
+    req.hlc = 1000;
+    int rc = storage_commit(s, &req);
+    if (seq) *seq = req.out_seq;
+    return rc;
+}
+
+static int64_t read_row(storage *s, const storage_snapshot *snap, uint32_t t, int64_t k)
+{
+    uint8_t pk[9];
+    pk_int(pk, k);
+    uint8_t *v = NULL;
+    size_t n = 0;
+    int rc = storage_get(s, snap, t, pk, 9, &v, &n);
+    if (rc == STORAGE_ENOTFOUND) return -1;
+    assert_int_equal(rc, 0);
+    assert_int_equal(n, 8);
+    int64_t r = (int64_t)get_u64(v);
+    free(v);
+    return r;
+}
+
+static void test_identity(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(storage_node_id(f->s), 1);
+    storage_close(f->s);
+    f->s = NULL;
+    storage_opts o = f->o;
+    o.node_name = "other";
+    storage *s2 = NULL;
+    assert_int_equal(storage_open(&o, &s2), STORAGE_EIDENTITY);
+    assert_non_null(strstr(storage_errmsg(), "belongs to node 'n1' (id 1)"));
+    o.node_name = "n1";
+    o.node_id = 2;
+    assert_int_equal(storage_open(&o, &s2), STORAGE_EIDENTITY);
+    assert_int_equal(storage_open(&f->o, &f->s), 0);
+}
+
+static void test_locked(void **state)
+{
+    fixture *f = *state;
+    storage *s2 = NULL;
+    assert_int_equal(storage_open(&f->o, &s2), STORAGE_ELOCKED);
+    assert_null(s2);
+    char want[64];
+    snprintf(want, sizeof(want), "(pid %ld)", (long)getpid());
+    assert_non_null(strstr(storage_errmsg(), "is locked by another heliosdb process"));
+    assert_non_null(strstr(storage_errmsg(), want));
+}
+
+static void test_atomic_commit(void **state)
+{
+    fixture *f = *state;
+    uint8_t pk1[9], pk2[9], d1[8], d2[8];
+    pk_int(pk1, 10);
+    pk_int(pk2, 11);
+    put_u64(d1, 5);
+    put_u64(d2, 9);
+    /* two deltas on one row in the same commit: the second merge sees the first */
+    logentry_delta del[3] = {{1, pk1, 9, d1, 8}, {1, pk2, 9, d1, 8}, {1, pk1, 9, d2, 8}};
+    static const uint8_t ck[] = "table/1", cv[] = "def";
+    logentry_catalog cat = {LOGENTRY_CATALOG_PUT, ck, 7, cv, 3};
+    storage_commit_req req = {0};
+    req.deltas = del;
+    req.ndeltas = 3;
+    req.catalog = &cat;
+    req.ncatalog = 1;
+    req.hlc = 77;
+    assert_int_equal(storage_commit(f->s, &req), 0);
+    assert_int_equal(req.out_seq, 1);
+    assert_int_equal(read_row(f->s, NULL, 1, 10), 9);
+    assert_int_equal(read_row(f->s, NULL, 1, 11), 5);
+    uint8_t *v;
+    size_t n;
+    assert_int_equal(storage_catalog_get(f->s, ck, 7, &v, &n), 0);
+    assert_memory_equal(v, "def", 3);
+    free(v);
+
+    causal_vv vv;
+    causal_vv_init(&vv);
+    assert_int_equal(storage_vv(f->s, &vv), 0);
+    assert_int_equal(causal_vv_get(&vv, 1), 1);
+    causal_vv_free(&vv);
+    assert_int_equal(storage_durable_seq(f->s), 1);
+
+    /* the log entry holds exactly what was committed */
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(f->s, 1, 1, &li), 0);
+    uint64_t seq;
+    const uint8_t *e;
+    size_t elen;
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &elen), 1);
+    logentry le;
+    assert_int_equal(logentry_decode(e, elen, &le), 0);
+    assert_int_equal(le.origin, 1);
+    assert_int_equal(le.seq, 1);
+    assert_int_equal(le.hlc, 77);
+    assert_int_equal(le.ndeltas, 3);
+    assert_int_equal(le.ncatalog, 1);
+    logentry_free(&le);
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &elen), 0);
+    storage_log_iter_del(li);
+
+    /* survives a reopen */
+    storage_close(f->s);
+    assert_int_equal(storage_open(&f->o, &f->s), 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 10), 9);
+    uint64_t next;
+    assert_int_equal(storage_next_seq(f->s, &next), 0);
+    assert_int_equal(next, 2);
+    assert_int_equal(storage_abandon_seq(f->s, next), 0);
+}
+
+static void test_merge_failure_consumes_seq(void **state)
+{
+    fixture *f = *state;
+    uint8_t pk[9], bad[3] = {1, 2, 3};
+    pk_int(pk, 1);
+    logentry_delta del = {1, pk, 9, bad, 3};
+    storage_commit_req req = {0};
+    req.deltas = &del;
+    req.ndeltas = 1;
+    assert_int_equal(storage_commit(f->s, &req), STORAGE_EMERGE);
+    assert_int_equal(read_row(f->s, NULL, 1, 1), -1);
+    uint64_t seq;
+    assert_int_equal(commit1(f->s, 1, 1, 4, &seq), 0);
+    assert_int_equal(seq, 2); /* seq 1 was filled by an empty entry */
+}
+
+typedef struct order_rec {
+    pthread_mutex_t mu;
+    uint64_t order[8];
+    int n;
+} order_rec;
+
+static void on_ordered(storage_commit_req *req)
+{
+    order_rec *r = req->user;
+    pthread_mutex_lock(&r->mu);
+    r->order[r->n++] = req->status == 0 ? req->out_seq : 0;
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void test_reservations_in_order(void **state)
+{
+    fixture *f = *state;
+    uint64_t a, b, c;
+    assert_int_equal(storage_next_seq(f->s, &a), 0);
+    assert_int_equal(storage_next_seq(f->s, &b), 0);
+    assert_int_equal(storage_next_seq(f->s, &c), 0);
+    assert_int_equal(b, a + 1);
+    order_rec rec = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    uint8_t pk[9], d[8];
+    pk_int(pk, 3);
+    put_u64(d, 30);
+    logentry_delta del = {1, pk, 9, d, 8};
+    storage_commit_req rc_req = {.seq = c, .deltas = &del, .ndeltas = 1, .cb = on_ordered,
+                                 .user = &rec};
+    assert_int_equal(storage_commit_async(f->s, &rc_req), 0);
+    /* c must wait for a and b; abandon a, then commit b blocking */
+    assert_int_equal(storage_abandon_seq(f->s, a), 0);
+    storage_commit_req rb = {.seq = b, .deltas = &del, .ndeltas = 1};
+    assert_int_equal(storage_commit(f->s, &rb), 0);
+    /* c completes in the same or a later group: wait for it through the vv */
+    for (;;) {
+        pthread_mutex_lock(&rec.mu);
+        int n = rec.n;
+        pthread_mutex_unlock(&rec.mu);
+        if (n == 1) break;
+        usleep(1000);
+    }
+    assert_int_equal(rec.order[0], c);
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(f->s, 1, 1, &li), 0);
+    uint64_t seq, expect = 1;
+    const uint8_t *e;
+    size_t n;
+    while (storage_log_iter_next(li, &seq, &e, &n) == 1) assert_int_equal(seq, expect++);
+    assert_int_equal(expect, c + 1); /* no hole */
+    storage_log_iter_del(li);
+    /* a reservation already used is refused */
+    storage_commit_req again = {.seq = b, .deltas = &del, .ndeltas = 1};
+    assert_int_equal(storage_commit(f->s, &again), STORAGE_EINVAL);
+}
+
+/* Builds the bytes of a remote entry from origin o, seq s with deps, one delta. */
+static void remote_entry(codec_buf *b, uint16_t o, uint64_t s, const causal_vv *deps,
+                         int64_t k, uint64_t v)
+{
+    static uint8_t pk[9], d[8];
+    pk_int(pk, k);
+    put_u64(d, v);
+    logentry_delta del = {1, pk, 9, d, 8};
+    logentry e;
+    logentry_init(&e);
+    e.origin = o;
+    e.seq = s;
+    e.hlc = 5;
+    causal_vv_copy(&e.deps, deps);
+    e.deltas = &del;
+    e.ndeltas = 1;
+    codec_buf_reset(b);
+    assert_int_equal(logentry_encode(b, &e), 0);
+    causal_vv_free(&e.deps);
+}
+
+static int apply_remote(storage *s, const codec_buf *b, bool *skipped)
+{
+    storage_commit_req req = {.entry = b->data, .entry_len = b->len};
+    int rc = storage_commit_remote(s, &req);
+    if (skipped) *skipped = req.skipped;
+    return rc;
+}
+
+static void test_remote_apply(void **state)
+{
+    fixture *f = *state;
+    codec_buf b;
+    codec_buf_init(&b);
+    causal_vv deps;
+    causal_vv_init(&deps);
+    bool skipped;
+
+    /* (2,1) depends on nothing */
+    remote_entry(&b, 2, 1, &deps, 50, 7);
+    assert_int_equal(apply_remote(f->s, &b, &skipped), 0);
+    assert_false(skipped);
+    assert_int_equal(read_row(f->s, NULL, 1, 50), 7);
+
+    /* applying it again changes nothing */
+    assert_int_equal(apply_remote(f->s, &b, &skipped), 0);
+    assert_true(skipped);
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(f->s, 2, 1, &li), 0);
+    uint64_t seq;
+    const uint8_t *e;
+    size_t n;
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &n), 1);
+    assert_int_equal(n, b.len);
+    assert_memory_equal(e, b.data, n); /* recorded unchanged, for relay */
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &n), 0);
+    storage_log_iter_del(li);
+
+    /* (3,1) depends on (2,2), which is missing: refused, nothing changes */
+    causal_vv_set(&deps, 2, 2);
+    remote_entry(&b, 3, 1, &deps, 51, 9);
+    assert_int_equal(apply_remote(f->s, &b, NULL), STORAGE_EDEPS);
+    assert_int_equal(read_row(f->s, NULL, 1, 51), -1);
+    /* a gap in the origin's own sequence is refused too */
+    causal_vv_free(&deps);
+    causal_vv_set(&deps, 2, 2);
+    codec_buf gap;
+    codec_buf_init(&gap);
+    remote_entry(&gap, 2, 3, &deps, 52, 1);
+    assert_int_equal(apply_remote(f->s, &gap, NULL), STORAGE_EDEPS);
+
+    /* deliver (2,2), then (3,1) applies */
+    causal_vv_free(&deps);
+    causal_vv_set(&deps, 2, 1);
+    codec_buf b22;
+    codec_buf_init(&b22);
+    remote_entry(&b22, 2, 2, &deps, 50, 8);
+    assert_int_equal(apply_remote(f->s, &b22, NULL), 0);
+    assert_int_equal(apply_remote(f->s, &b, NULL), 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 51), 9);
+    causal_vv vv;
+    causal_vv_init(&vv);
+    storage_vv(f->s, &vv);
+    assert_int_equal(causal_vv_get(&vv, 2), 2);
+    assert_int_equal(causal_vv_get(&vv, 3), 1);
+
+    /* a local commit depends on everything applied */
+    uint64_t s1;
+    assert_int_equal(commit1(f->s, 1, 1, 1, &s1), 0);
+    assert_int_equal(storage_log_iter_new(f->s, 1, s1, &li), 0);
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &n), 1);
+    logentry le;
+    assert_int_equal(logentry_decode(e, n, &le), 0);
+    assert_int_equal(causal_vv_compare(&le.deps, &vv), CAUSAL_EQUAL);
+    logentry_free(&le);
+    storage_log_iter_del(li);
+
+    /* garbage is refused with its own code */
+    static const uint8_t junk[] = {9, 9, 9};
+    storage_commit_req req = {.entry = junk, .entry_len = 3};
+    assert_int_equal(storage_commit_remote(f->s, &req), STORAGE_EBADENTRY);
+
+    causal_vv_free(&vv);
+    causal_vv_free(&deps);
+    codec_buf_free(&b);
+    codec_buf_free(&b22);
+    codec_buf_free(&gap);
+}
+
+typedef struct async_ctx {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done;
+    int bad;
+    uint64_t max_seq;
+    storage *s;
+    int wakeups;
+} async_ctx;
+
+static void on_async(storage_commit_req *req)
+{
+    async_ctx *a = req->user;
+    /* acked only once durable: the watermark already covers it */
+    bool durable = storage_durable_seq(a->s) >= req->out_seq;
+    pthread_mutex_lock(&a->mu);
+    if (req->status != 0 || !durable) a->bad++;
+    if (req->out_seq > a->max_seq) a->max_seq = req->out_seq;
+    a->done++;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void on_wakeup(void *ctx)
+{
+    async_ctx *a = ctx;
+    pthread_mutex_lock(&a->mu);
+    a->wakeups++;
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void test_group_commit_async(void **state)
+{
+    fixture *f = *state;
+    storage_close(f->s);
+    async_ctx a = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    f->o.wakeup = on_wakeup;
+    f->o.wakeup_ctx = &a;
+    assert_int_equal(storage_open(&f->o, &f->s), 0);
+    a.s = f->s;
+    enum { N = 200 };
+    static storage_commit_req reqs[N];
+    static uint8_t pks[N][9], ds[N][8];
+    static logentry_delta dels[N];
+    for (int i = 0; i < N; i++) {
+        pk_int(pks[i], i % 17);
+        put_u64(ds[i], (uint64_t)i);
+        dels[i] = (logentry_delta){4, pks[i], 9, ds[i], 8};
+        memset(&reqs[i], 0, sizeof(reqs[i]));
+        reqs[i].deltas = &dels[i];
+        reqs[i].ndeltas = 1;
+        reqs[i].cb = on_async;
+        reqs[i].user = &a;
+        assert_int_equal(storage_commit_async(f->s, &reqs[i]), 0);
+    }
+    pthread_mutex_lock(&a.mu);
+    while (a.done < N) pthread_cond_wait(&a.cv, &a.mu);
+    pthread_mutex_unlock(&a.mu);
+    assert_int_equal(a.bad, 0);
+    assert_int_equal(a.max_seq, N);
+    assert_true(a.wakeups >= 1);
+    storage_stats st;
+    storage_get_stats(f->s, &st);
+    assert_int_equal(st.synced_commits, N);
+    assert_true(st.syncs <= N);
+    /* merges happened in order: row k holds the max of the values sent to it */
+    for (int k = 0; k < 17; k++) {
+        int64_t want = -1;
+        for (int i = 0; i < N; i++) {
+            if (i % 17 == k) want = i;
+        }
+        assert_int_equal(read_row(f->s, NULL, 4, k), want);
+    }
+}
+
+static void test_snapshot_and_scan(void **state)
+{
+    fixture *f = *state;
+    for (int k = 0; k < 10; k++) assert_int_equal(commit1(f->s, 2, k * 2, 100 + k, NULL), 0);
+    assert_int_equal(commit1(f->s, 3, 1, 1, NULL), 0); /* another table: not in the scan */
+    storage_snapshot *snap = storage_snapshot_new(f->s);
+    assert_non_null(snap);
+    assert_int_equal(commit1(f->s, 2, 1, 555, NULL), 0);
+    assert_int_equal(commit1(f->s, 2, 0, 999, NULL), 0);
+
+    storage_iter *it;
+    assert_int_equal(storage_iter_new(f->s, snap, 2, NULL, 0, NULL, 0, &it), 0);
+    int count = 0;
+    int64_t prev = -1;
+    while (storage_iter_next(it) == 1) {
+        const uint8_t *k, *v;
+        size_t kl, vl;
+        storage_iter_item(it, &k, &kl, &v, &vl);
+        keycodec_key key;
+        assert_int_equal(keycodec_decode_pk(k, kl, &key), 0);
+        assert_true(key.col[0].u.i > prev);
+        prev = key.col[0].u.i;
+        assert_int_equal(key.col[0].u.i % 2, 0); /* 1 was written after the snapshot */
+        assert_int_equal(get_u64(v), 100 + (uint64_t)key.col[0].u.i / 2); /* 0 still 100 */
+        keycodec_key_free(&key);
+        count++;
+    }
+    assert_int_equal(count, 10);
+    storage_iter_del(it);
+    assert_int_equal(read_row(f->s, snap, 2, 0), 100);
+    assert_int_equal(read_row(f->s, NULL, 2, 0), 999);
+
+    /* [lo, hi) bounds on the latest state */
+    uint8_t lo[9], hi[9];
+    pk_int(lo, 1);
+    pk_int(hi, 6);
+    assert_int_equal(storage_iter_new(f->s, NULL, 2, lo, 9, hi, 9, &it), 0);
+    count = 0;
+    while (storage_iter_next(it) == 1) count++;
+    assert_int_equal(count, 3); /* 1, 2, 4 */
+    storage_iter_del(it);
+    storage_snapshot_del(f->s, snap);
+}
+
+static void test_overlay(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(commit1(f->s, 5, 1, 10, NULL), 0);
+    assert_int_equal(commit1(f->s, 5, 3, 30, NULL), 0);
+    storage_overlay *o = storage_overlay_new(f->s);
+    uint8_t pk[9], d[8];
+    pk_int(pk, 1);
+    put_u64(d, 15);
+    assert_int_equal(storage_overlay_add(o, 5, pk, 9, d, 8), 0);
+    put_u64(d, 12); /* joined with the earlier pending delta: max stays 15 */
+    assert_int_equal(storage_overlay_add(o, 5, pk, 9, d, 8), 0);
+    pk_int(pk, 2);
+    put_u64(d, 20);
+    assert_int_equal(storage_overlay_add(o, 5, pk, 9, d, 8), 0);
+    assert_int_equal(storage_overlay_count(o), 2);
+
+    uint8_t *v;
+    size_t n;
+    pk_int(pk, 1);
+    assert_int_equal(storage_overlay_get(o, NULL, 5, pk, 9, &v, &n), 0);
+    assert_int_equal(get_u64(v), 15);
+    free(v);
+    pk_int(pk, 3);
+    assert_int_equal(storage_overlay_get(o, NULL, 5, pk, 9, &v, &n), 0);
+    assert_int_equal(get_u64(v), 30);
+    free(v);
+    pk_int(pk, 4);
+    assert_int_equal(storage_overlay_get(o, NULL, 5, pk, 9, &v, &n), STORAGE_ENOTFOUND);
+    assert_int_equal(read_row(f->s, NULL, 5, 1), 10); /* others do not see it */
+
+    storage_iter *it;
+    assert_int_equal(storage_overlay_iter_new(o, NULL, 5, NULL, 0, NULL, 0, &it), 0);
+    const uint64_t want[3] = {15, 20, 30};
+    int i = 0;
+    while (storage_iter_next(it) == 1) {
+        const uint8_t *k, *val;
+        size_t kl, vl;
+        storage_iter_item(it, &k, &kl, &val, &vl);
+        assert_true(i < 3);
+        assert_int_equal(get_u64(val), want[i]);
+        i++;
+    }
+    assert_int_equal(i, 3);
+    storage_iter_del(it);
+
+    storage_commit_req req = {0};
+    assert_int_equal(storage_overlay_fill_req(o, &req), 0);
+    assert_int_equal(storage_commit(f->s, &req), 0);
+    storage_overlay_del(o);
+    assert_int_equal(read_row(f->s, NULL, 5, 1), 15);
+    assert_int_equal(read_row(f->s, NULL, 5, 2), 20);
+}
+
+static void test_retention(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 20; i++) assert_int_equal(commit1(f->s, 1, i, 5, NULL), 0);
+    codec_buf b;
+    codec_buf_init(&b);
+    causal_vv deps;
+    causal_vv_init(&deps);
+    for (uint64_t s = 1; s <= 10; s++) {
+        causal_vv_set(&deps, 2, s - 1);
+        remote_entry(&b, 2, s, &deps, 100, s);
+        assert_int_equal(apply_remote(f->s, &b, NULL), 0);
+    }
+    uint64_t before = storage_log_bytes(f->s);
+    assert_true(before > 0);
+    assert_int_equal(storage_log_oldest(f->s, 1), 1);
+
+    causal_vv acked;
+    causal_vv_init(&acked);
+    causal_vv_set(&acked, 1, 5);
+    causal_vv_set(&acked, 2, 3);
+    assert_int_equal(storage_log_truncate(f->s, &acked, 0), 0);
+    assert_int_equal(storage_log_oldest(f->s, 1), 6);
+    assert_int_equal(storage_log_oldest(f->s, 2), 4);
+    assert_true(storage_log_bytes(f->s) < before);
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(f->s, 1, 3, &li), STORAGE_ETRUNCATED);
+    assert_int_equal(storage_log_iter_new(f->s, 1, 6, &li), 0);
+    uint64_t seq;
+    const uint8_t *e;
+    size_t n;
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &n), 1);
+    assert_int_equal(seq, 6);
+    storage_log_iter_del(li);
+
+    /* size cap: keeps at most max bytes, dropping the oldest entries first */
+    uint64_t cap = storage_log_bytes(f->s) / 2;
+    assert_int_equal(storage_log_truncate(f->s, NULL, cap), 0);
+    assert_true(storage_log_bytes(f->s) <= cap);
+    assert_true(storage_log_oldest(f->s, 1) > 6 || storage_log_oldest(f->s, 2) > 4);
+
+    /* the bookkeeping survives a reopen */
+    uint64_t o1 = storage_log_oldest(f->s, 1), o2 = storage_log_oldest(f->s, 2);
+    uint64_t bytes = storage_log_bytes(f->s);
+    storage_close(f->s);
+    assert_int_equal(storage_open(&f->o, &f->s), 0);
+    assert_int_equal(storage_log_oldest(f->s, 1), o1);
+    assert_int_equal(storage_log_oldest(f->s, 2), o2);
+    assert_int_equal(storage_log_bytes(f->s), bytes);
+    causal_vv_free(&acked);
+    causal_vv_free(&deps);
+    codec_buf_free(&b);
+}
+
+static void test_gc(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(commit1(f->s, 1, 1, 1, NULL), 0); /* tombstone */
+    assert_int_equal(commit1(f->s, 1, 2, 2, NULL), 0); /* rewritten to 3 */
+    assert_int_equal(commit1(f->s, 1, 3, 7, NULL), 0); /* kept */
+    /* no stable vv yet: GC leaves everything */
+    assert_int_equal(storage_gc_now(f->s), 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 1), 1);
+
+    uint16_t peers[1] = {2};
+    causal_vv acked, stable;
+    causal_vv_init(&acked);
+    causal_vv_init(&stable);
+    causal_vv_set(&acked, 1, 2);
+    assert_int_equal(storage_peer_put_acked(f->s, 2, &acked), 0);
+    assert_int_equal(storage_stable_vv(f->s, peers, 1, &stable), 0);
+    assert_int_equal(causal_vv_get(&stable, 1), 2); /* min(local 3, peer 2) */
+    assert_int_equal(storage_set_stable_vv(f->s, &stable), 0);
+    assert_int_equal(storage_gc_now(f->s), 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 1), -1);
+    assert_int_equal(read_row(f->s, NULL, 1, 2), 3);
+    assert_int_equal(read_row(f->s, NULL, 1, 3), 7);
+    causal_vv_free(&acked);
+    causal_vv_free(&stable);
+}
+
+static void test_backup_restore(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(commit1(f->s, 1, 1, 42, NULL), 0);
+    char bdir[300], rdir[300], rdir2[300];
+    snprintf(bdir, sizeof(bdir), "%s-backup", f->dir);
+    snprintf(rdir, sizeof(rdir), "%s-restored", f->dir);
+    snprintf(rdir2, sizeof(rdir2), "%s-seeded", f->dir);
+    assert_int_equal(storage_backup(f->s, bdir), 0);
+    assert_int_equal(storage_backup(f->s, bdir), STORAGE_EEXIST);
+    assert_int_equal(commit1(f->s, 1, 2, 43, NULL), 0); /* after the backup */
+
+    assert_int_equal(storage_restore(bdir, rdir, 1, "wrong", false), STORAGE_EIDENTITY);
+    rm_rf(rdir);
+    assert_int_equal(storage_restore(bdir, rdir, 1, "n1", false), 0);
+    assert_int_equal(storage_restore(bdir, rdir, 1, "n1", false), STORAGE_EEXIST);
+    storage_opts o = f->o;
+    o.data_dir = rdir;
+    storage *r = NULL;
+    assert_int_equal(storage_open(&o, &r), 0);
+    assert_int_equal(read_row(r, NULL, 1, 1), 42);
+    assert_int_equal(read_row(r, NULL, 1, 2), -1);
+    causal_vv vv;
+    causal_vv_init(&vv);
+    storage_vv(r, &vv);
+    assert_int_equal(causal_vv_get(&vv, 1), 1);
+    storage_close(r);
+
+    assert_int_equal(storage_restore(bdir, rdir2, 9, "n9", true), 0);
+    o.data_dir = rdir2;
+    o.node_id = 9;
+    o.node_name = "n9";
+    assert_int_equal(storage_open(&o, &r), 0);
+    assert_int_equal(read_row(r, NULL, 1, 1), 42);
+    storage_close(r);
+    causal_vv_free(&vv);
+    rm_rf(bdir);
+    rm_rf(rdir);
+    rm_rf(rdir2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_atomic_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_failure_consumes_seq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reservations_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remote_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit_async, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_and_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overlay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_restore, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
