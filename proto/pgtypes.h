@@ -103,7 +103,10 @@ enum {
     PGTYPES_ETRUNCATED = -5,  /* 08P01 insufficient data left in message */
     PGTYPES_EENCODING = -6,   /* 22021 invalid byte sequence for encoding "UTF8" (or a NUL) */
     PGTYPES_EDATETIME = -7,   /* 22008 date/time field value out of range */
-    PGTYPES_EUNSUPPORTED = -8 /* 42883 no binary I/O for this type */
+    PGTYPES_EUNSUPPORTED = -8, /* 42883 no binary I/O for this type */
+    PGTYPES_EPARAM = -9,       /* 22023 invalid parameter value (bad bytea hex digit ...) */
+    PGTYPES_EDATESYNTAX = -10, /* 22007 invalid input syntax for a date/time type */
+    PGTYPES_ETIMEZONE = -11    /* 22009 time zone displacement out of range */
 };
 
 /* Growable output buffer. Fields are read-only for callers. Whenever data is non-NULL it is
