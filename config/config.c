@@ -10,8 +10,8 @@
  * Defaults live in one place, set_defaults(): the typed getters leave a field untouched when
  * its key is absent, so the value set_defaults() put there is the default.
  *
- * Problem text may echo user input (unknown keys, bad values); show() bounds and escapes it so
- * every problem stays one printable line.
+ * Problem text may echo user input (unknown keys, bad values, file names); show() and
+ * show_path() bound and escape it so every problem stays one printable line.
  */
 #include "config/config.h"
 
@@ -32,6 +32,8 @@
 #define SHOW_BYTES 60
 #define SHOW_BUF (SHOW_BYTES * 4 + 8)
 #define PATH_BUF 160
+#define FILE_SHOW_BYTES 1024
+#define FILE_SHOW_BUF (FILE_SHOW_BYTES * 4 + 8)
 
 typedef struct loader {
     config *cfg;
@@ -115,37 +117,54 @@ __attribute__((format(printf, 3, 4))) static void problem(loader *ld, const char
     if (errors_push(ld->errs, msg) < 0) note_oom(ld);
 }
 
-/* Renders untrusted text for a one-line message: quoted, at most SHOW_BYTES bytes of input,
- * control bytes, quotes and backslashes escaped. Returns OUT. */
-static const char *show(const char *s, char out[SHOW_BUF])
+/* Renders untrusted text for a one-line message: at most LIMIT bytes of input (then "..."),
+ * control bytes escaped as \xNN; when QUOTE, wrapped in quotes with '"' and '\' escaped.
+ * OUT must hold LIMIT * 4 + 8 bytes. Returns OUT. */
+static const char *escape(const char *s, size_t limit, bool quote, char *out)
 {
-    size_t n = strlen(s), lim = n;
+    size_t lim = strlen(s);
     bool cut = false;
-    if (lim > SHOW_BYTES) {
-        lim = SHOW_BYTES;
+    if (lim > limit) {
+        lim = limit;
         while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80) lim--; /* keep UTF-8 whole */
         cut = true;
     }
     size_t o = 0;
-    out[o++] = '"';
+    if (quote) out[o++] = '"';
     for (size_t i = 0; i < lim; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f) {
-            o += (size_t)snprintf(out + o, SHOW_BUF - o, "\\x%02x", c);
-        } else if (c == '"' || c == '\\') {
+            static const char hex[] = "0123456789abcdef";
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else if (quote && (c == '"' || c == '\\')) {
             out[o++] = '\\';
             out[o++] = (char)c;
         } else {
             out[o++] = (char)c;
         }
     }
-    out[o++] = '"';
+    if (quote) out[o++] = '"';
     if (cut) {
         memcpy(out + o, "...", 3);
         o += 3;
     }
     out[o] = '\0';
     return out;
+}
+
+/* A key or value echoed in a message: short, quoted. */
+static const char *show(const char *s, char out[SHOW_BUF])
+{
+    return escape(s, SHOW_BYTES, true, out);
+}
+
+/* A file path echoed in a message: long, unquoted (as a shell user would type it). */
+static const char *show_path(const char *s, char out[FILE_SHOW_BUF])
+{
+    return escape(s, FILE_SHOW_BYTES, false, out);
 }
 
 static const char *type_name(const json_t *v)
@@ -465,9 +484,9 @@ static char *get_file(loader *ld, json_t *obj, const char *parent, const char *k
     if (!p) return NULL;
     int err = readable(p);
     if (err) {
-        char path[PATH_BUF];
+        char path[PATH_BUF], pbuf[FILE_SHOW_BUF];
         join(path, parent, key);
-        problem(ld, path, "cannot read %s: %s", p, strerror(err));
+        problem(ld, path, "cannot read %s: %s", show_path(p, pbuf), strerror(err));
     }
     return p; /* kept even when unreadable, so later rules know the key was given */
 }
@@ -759,8 +778,10 @@ static void load_node(loader *ld, json_t *root)
     if (dd) {
         cfg->node.data_dir = resolve(ld, dd);
         struct stat st;
+        char pbuf[FILE_SHOW_BUF];
         if (cfg->node.data_dir && stat(cfg->node.data_dir, &st) == 0 && !S_ISDIR(st.st_mode))
-            problem(ld, "node.data_dir", "%s exists and is not a directory", cfg->node.data_dir);
+            problem(ld, "node.data_dir", "%s exists and is not a directory",
+                    show_path(cfg->node.data_dir, pbuf));
     }
 }
 
@@ -1140,8 +1161,8 @@ static int load_text(loader *ld, const char *text, size_t len)
     if (!root) {
         char where[64];
         snprintf(where, sizeof(where), "line %d, column %d", jerr.line, jerr.column);
-        char tbuf[SHOW_BUF];
-        problem(ld, where, "invalid JSON: %s", show(jerr.text, tbuf));
+        char tbuf[FILE_SHOW_BUF];
+        problem(ld, where, "invalid JSON: %s", escape(jerr.text, sizeof(jerr.text), false, tbuf));
     } else if (!json_is_object(root)) {
         problem(ld, "(top level)", "expected an object, got %s", type_name(root));
     } else {
@@ -1235,14 +1256,17 @@ int config_load(const char *path, config *cfg, config_errors *errs)
     int err = slurp(path, &text, &len);
     if (err) {
         if (err == ENOMEM) return -1;
-        problem(&ld, path, "cannot read the config file: %s",
+        char pbuf[FILE_SHOW_BUF];
+        problem(&ld, show_path(path, pbuf), "cannot read the config file: %s",
                 err == EFBIG ? "larger than 1 MiB" : strerror(err));
         return -1;
     }
     int rc = -1;
     char *abs = realpath(path, NULL);
     if (!abs) {
-        if (errno != ENOMEM) problem(&ld, path, "cannot resolve the path: %s", strerror(errno));
+        char pbuf[FILE_SHOW_BUF];
+        if (errno != ENOMEM)
+            problem(&ld, show_path(path, pbuf), "cannot resolve the path: %s", strerror(errno));
         goto free_text;
     }
     char *slash = strrchr(abs, '/');

@@ -134,13 +134,22 @@ void config_errors_free(config_errors *e);
 void config_errors_print(const config_errors *e, FILE *out);
 
 /* Loads and validates FILE. Returns 0 and fills *cfg, or -1 with every problem in *errs
- * (cfg is then left freed). The caller frees with config_free / config_errors_free. */
+ * (cfg is then left freed). The caller frees with config_free / config_errors_free.
+ * *errs is (re)initialised on entry, so it needs no setup but must not hold a list still to be
+ * freed; it may be NULL (problems are then only counted). -1 with errs->n == 0 means out of
+ * memory. At most 100 problems are listed, plus a line saying more were found.
+ * After success every default is filled: paths are absolute, sql.auth.rules holds at least
+ * one rule (with no rules in the file: {"all", "all", sql.auth.method}), a rule without a
+ * method has sql.auth.method, sql.tls.mode is resolved; a listen host "*" means all
+ * interfaces. Keys, types, ranges and defaults: config/README.md. */
 int config_load(const char *path, config *cfg, config_errors *errs);
-/* Same, from a JSON text; base_dir resolves relative paths. */
+/* Same, from a NUL-terminated JSON text; relative paths resolve against base_dir (NULL or
+ * relative: against the current directory). cfg->path stays NULL. */
 int config_load_string(const char *json, const char *base_dir, config *cfg, config_errors *errs);
 /* The embedded --dev configuration: node "dev" id 1, data_dir (default ./helios-data),
  * SQL on 127.0.0.1:port (default 5432) and [::1]:port, trust auth, TLS off, sync always,
- * no replication, metrics on 127.0.0.1:9187. Returns 0 or -1 (out of memory). */
+ * no replication, metrics on 127.0.0.1:9187. port <= 0 means 5432; trust comes from two rules,
+ * 127.0.0.0/8 and ::1/128. Returns 0 or -1 (out of memory, or port > 65535; cfg left freed). */
 int config_dev(config *cfg, const char *data_dir, int port);
 void config_free(config *cfg);
 
