@@ -395,9 +395,12 @@ void storage_close(storage *s)
     if (!s) return;
     if (s->writer_started) storage_commit_stop(s);
     if (s->db) {
-        char *err = NULL;
-        rocksdb_flush_wal(s->db, 1, &err);
-        rocksdb_free(err);
+        /* After a failed write RocksDB asserts on a WAL sync (Debian builds keep asserts). */
+        if (!s->failed) {
+            char *err = NULL;
+            rocksdb_flush_wal(s->db, 1, &err);
+            rocksdb_free(err);
+        }
         for (int i = 0; i < CF_COUNT; i++) {
             if (s->cf[i]) rocksdb_column_family_handle_destroy(s->cf[i]);
         }

@@ -354,7 +354,7 @@ static void *writer_main(void *arg)
         if (ndone && s->opts.sync == STORAGE_SYNC_ALWAYS && !failed) {
             sync_rc = sync_wal(s);
             synced = true;
-        } else if (batch && now_ms() >= next_sync) {
+        } else if (batch && !failed && now_ms() >= next_sync) {
             sync_rc = sync_wal(s);
             synced = true;
             next_sync = now_ms() + (uint64_t)s->opts.sync_interval_ms;
