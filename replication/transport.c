@@ -357,6 +357,14 @@ static void conn_close_handle(tconn *c);
 static void peer_set_state(tpeer *p, transport_peer_state s, const char *reason);
 static int setup_h3(tconn *c);
 
+/* The outgoing connection is ending: stop offering it to callers now, not after the closing
+ * period; the redial is scheduled when the connection is freed (peer_conn_gone). */
+static void conn_note_end(tconn *c)
+{
+    if (c->is_client && c->peer && c->peer->out == c && !c->t->closing)
+        peer_set_state(c->peer, TRANSPORT_PEER_BACKOFF, c->reason[0] ? c->reason : "connection closing");
+}
+
 /* ---------------------------------------------------------------- peer identity (mTLS) */
 
 /* Reads CN, DNS SANs and the helios://node/<id> URI from the peer's leaf certificate. */
@@ -464,8 +472,9 @@ static int verify_peer(gnutls_session_t s)
     if (c->is_client) {
         tpeer *p = c->peer;
         if (!identity_names(&id, p->name) || id.id != p->id) {
-            refuse(c, "server presented '%s' (id %ld), expected '%s' (id %u)", shown, id.id, p->name,
-                   p->id);
+            char idtxt[24] = "no id";
+            if (id.id >= 0) snprintf(idtxt, sizeof(idtxt), "id %ld", id.id);
+            refuse(c, "server presented '%s' (%s), expected '%s' (id %u)", shown, idtxt, p->name, p->id);
             return -1;
         }
         return 0;
@@ -1116,6 +1125,7 @@ static void on_conn_closed(uv_handle_t *h);
 static void conn_close_handle(tconn *c)
 {
     if (c->state == CONN_DEAD) return;
+    conn_note_end(c);
     c->state = CONN_DEAD;
     uv_timer_stop(&c->timer);
     c->t->pending_close++;
@@ -1134,6 +1144,7 @@ static void conn_fail(tconn *c, const ngtcp2_connection_close_error *ccerr, cons
 {
     if (c->state >= CONN_CLOSING) return;
     if (!c->reason[0] && reason) snprintf(c->reason, sizeof(c->reason), "%s", reason);
+    conn_note_end(c);
     ngtcp2_path_storage ps;
     ngtcp2_path_storage_zero(&ps);
     ngtcp2_pkt_info pi;
@@ -1245,6 +1256,7 @@ static void conn_read(tconn *c, const struct sockaddr *from, const uint8_t *data
     switch (rv) {
     case NGTCP2_ERR_DRAINING:
         conn_remote_reason(c);
+        conn_note_end(c);
         conn_enter_period(c, CONN_DRAINING);
         return;
     case NGTCP2_ERR_DROP_CONN:
