@@ -1,0 +1,202 @@
+/*
+ * server/sql/sqlast.h — HeliosDB's own statement and expression trees.
+ *
+ * sqlparse.c builds these from libpg_query's PostgreSQL 15 parse tree, keeping only what
+ * HeliosDB executes; everything else was already refused there with 0A000, so code working
+ * on a sqlast never meets an unsupported construct. Names are lower-cased by the grammar
+ * (quoted identifiers keep their case). Every node owns its children and strings;
+ * sqlast_stmt_free / sqlast_expr_free release a whole tree. `location` fields are 0-based
+ * byte offsets into the query text (-1 when unknown), the unit sqlerr_set takes.
+ *
+ * Binding (sqlexpr_bind) fills the fields marked "bound": column indexes against a table
+ * schema, result types, aggregate numbers and parameter types.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLAST_H
+#define HELIOS_SERVER_SQL_SQLAST_H
+
+#include <stdbool.h>
+
+#include "server/sql/sqlval.h"
+
+typedef enum sqlast_kind {
+    SQLAST_CONST,    /* value */
+    SQLAST_PARAM,    /* $param */
+    SQLAST_COLUMN,   /* name [qualifier] -> colidx (bound) */
+    SQLAST_EXCLUDED, /* EXCLUDED.name in ON CONFLICT DO UPDATE -> colidx (bound) */
+    SQLAST_OP,       /* op, args[0] (and args[1] unless unary) */
+    SQLAST_AND,      /* args[0..n) */
+    SQLAST_OR,
+    SQLAST_NOT,       /* args[0] */
+    SQLAST_NULLTEST,  /* args[0] IS [NOT] NULL (negate) */
+    SQLAST_BOOLTEST,  /* args[0] IS [NOT] TRUE/FALSE: op = 1 true, 0 false */
+    SQLAST_IN,        /* args[0] [NOT] IN (args[1..n)) */
+    SQLAST_BETWEEN,   /* args[0] [NOT] BETWEEN args[1] AND args[2] */
+    SQLAST_LIKE,      /* args[0] [NOT] [I]LIKE args[1] (icase) */
+    SQLAST_ANY,       /* args[0] op ANY(args[1]) (op is a comparison) */
+    SQLAST_FUNC,      /* name(args) */
+    SQLAST_AGG,       /* name(args | *) -> aggno (bound) */
+    SQLAST_CAST,      /* args[0]::cast_type */
+    SQLAST_ARRAY,     /* ARRAY[args] */
+    SQLAST_STAR,      /* * in a select list / RETURNING */
+    SQLAST_CASE,      /* CASE [args[0]=arg or NULL] WHEN a THEN b ... [ELSE e]: args laid out as
+                       * arg, w1, t1, w2, t2, ..., else (NULL slots allowed) */
+} sqlast_kind;
+
+typedef enum sqlast_op {
+    SQLAST_OP_ADD, SQLAST_OP_SUB, SQLAST_OP_MUL, SQLAST_OP_DIV, SQLAST_OP_MOD, SQLAST_OP_NEG,
+    SQLAST_OP_EQ, SQLAST_OP_NE, SQLAST_OP_LT, SQLAST_OP_LE, SQLAST_OP_GT, SQLAST_OP_GE,
+    SQLAST_OP_CONCAT,        /* || */
+    SQLAST_OP_JSON_GET,      /* -> */
+    SQLAST_OP_JSON_GET_TEXT, /* ->> */
+    SQLAST_OP_REGEX,         /* ~ (only for catalog queries; evaluated as a regex match) */
+} sqlast_op;
+
+typedef struct sqlast_expr sqlast_expr;
+struct sqlast_expr {
+    sqlast_kind kind;
+    int location;
+    int op;          /* sqlast_op for OP/ANY; BOOLTEST truth value */
+    bool negate;     /* NOT IN / NOT BETWEEN / NOT LIKE / IS NOT NULL / IS NOT TRUE */
+    bool icase;      /* ILIKE */
+    bool star;       /* count(*) */
+    bool distinct;   /* count(DISTINCT x) */
+    sqlval value;    /* CONST */
+    int param;       /* PARAM, 1-based */
+    char *name;      /* COLUMN/EXCLUDED column, FUNC/AGG function (lower case, no schema) */
+    char *qualifier; /* COLUMN: table name or alias it was qualified with, or NULL */
+    sqlval_type cast_type; /* CAST target */
+    sqlast_expr **args;
+    int nargs;
+    /* bound */
+    int colidx;       /* COLUMN/EXCLUDED: index in the table's column list */
+    int aggno;        /* AGG: index in the statement's aggregate list */
+    sqlval_type type; /* result type */
+};
+
+typedef enum sqlast_stmt_kind {
+    SQLAST_CREATE_TABLE,
+    SQLAST_DROP_TABLE,
+    SQLAST_ALTER_ADD_COLUMN,
+    SQLAST_ALTER_DROP_COLUMN,
+    SQLAST_INSERT,
+    SQLAST_UPDATE,
+    SQLAST_DELETE,
+    SQLAST_SELECT,
+    SQLAST_BEGIN,
+    SQLAST_COMMIT,
+    SQLAST_ROLLBACK,
+    SQLAST_SET,   /* name = value (value NULL for SET ... TO DEFAULT) */
+    SQLAST_SHOW,  /* name ("all" for SHOW ALL) */
+    SQLAST_RESET, /* name, or NULL for RESET ALL */
+    SQLAST_COPY,
+} sqlast_stmt_kind;
+
+typedef struct sqlast_coldef {
+    char *name;
+    char *type_name; /* as written, lower case, e.g. "bigint", "g_counter", "text[]" */
+    bool not_null;
+    bool primary_key; /* column-level PRIMARY KEY */
+    sqlast_expr *def; /* DEFAULT expression or NULL */
+    int location;
+} sqlast_coldef;
+
+typedef struct sqlast_target {
+    char *name;        /* alias (select list / RETURNING) or the assigned column (SET) */
+    sqlast_expr *expr; /* NULL for an INSERT column list entry */
+    int location;
+} sqlast_target;
+
+typedef struct sqlast_order {
+    sqlast_expr *expr;
+    bool desc;
+    int nulls; /* 0 default (NULLS LAST for ASC, FIRST for DESC), 1 first, 2 last */
+} sqlast_order;
+
+enum { SQLAST_CONFLICT_NONE = 0, SQLAST_CONFLICT_NOTHING = 1, SQLAST_CONFLICT_UPDATE = 2 };
+
+typedef struct sqlast_stmt {
+    sqlast_stmt_kind kind;
+    int location; /* offset of the statement in the query string */
+    int length;   /* its length in bytes (to the end when the parser reports 0) */
+
+    char *schema;     /* table's schema as written, or NULL */
+    char *table;      /* CREATE/DROP/ALTER/INSERT/UPDATE/DELETE/SELECT (NULL: no FROM)/COPY */
+    char *alias;      /* SELECT ... FROM t AS alias, UPDATE t AS alias */
+    bool missing_ok;  /* IF EXISTS / IF NOT EXISTS */
+
+    /* CREATE TABLE; ALTER ADD COLUMN uses cols[0] */
+    sqlast_coldef *cols;
+    int ncols;
+    char **pk; /* table-level PRIMARY KEY (...) column names */
+    int npk;
+    int pk_location;
+
+    /* DROP TABLE: several names; table == names[0] */
+    char **names;
+    int nnames;
+
+    /* ALTER DROP COLUMN */
+    char *column;
+
+    /* INSERT: column list (NULL = all, in table order), rows of values */
+    char **insert_cols;
+    int ninsert_cols;
+    sqlast_expr ***rows; /* rows[r][c]; a NULL entry means DEFAULT */
+    int nrows;
+    int nvalues; /* values per row */
+    int on_conflict;
+    char **conflict_cols;
+    int nconflict_cols;
+    sqlast_target *conflict_set;
+    int nconflict_set;
+    sqlast_expr *conflict_where;
+
+    /* UPDATE */
+    sqlast_target *set;
+    int nset;
+
+    /* UPDATE / DELETE / SELECT */
+    sqlast_expr *where;
+
+    /* SELECT list, or RETURNING of INSERT/UPDATE/DELETE */
+    sqlast_target *targets;
+    int ntargets;
+    sqlast_expr **group;
+    int ngroup;
+    sqlast_expr *having;
+    sqlast_order *order;
+    int norder;
+    sqlast_expr *limit;
+    sqlast_expr *offset;
+
+    /* SET / SHOW / RESET */
+    char *name;
+    char *value; /* SET: values joined with ", " as PostgreSQL shows them */
+    bool set_local;
+
+    /* COPY */
+    bool copy_from; /* FROM STDIN (else TO STDOUT) */
+    bool csv;
+    bool header;
+    char delimiter;  /* '\t' text, ',' csv unless given */
+    char *null_str;  /* "\\N" text, "" csv unless given */
+    char quote;      /* csv quote, '"' */
+    char **copy_cols;
+    int ncopy_cols;
+
+    /* bound */
+    int nparams;              /* highest $n seen */
+    sqlval_type *param_types; /* nparams entries; SQLVAL_UNKNOWN until inferred */
+    sqlast_expr **aggs;       /* aggregates of SELECT (borrowed pointers into the tree) */
+    int naggs;
+} sqlast_stmt;
+
+sqlast_expr *sqlast_expr_new(sqlast_kind kind, int location);
+void sqlast_expr_free(sqlast_expr *e);
+/* Appends a child; returns 0 or -1 on allocation failure (child not taken). */
+int sqlast_expr_add_arg(sqlast_expr *e, sqlast_expr *child);
+void sqlast_stmt_free(sqlast_stmt *s);
+/* Name of a statement kind for command tags and messages ("INSERT", "CREATE TABLE"). */
+const char *sqlast_stmt_tag(const sqlast_stmt *s);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * server/sql/sqlerr.h — the error every SQL-layer function reports.
+ *
+ * A client error is data, not a crash: every function of server/sql/ that can fail for a
+ * reason the client should see fills one sqlerr (SQLSTATE, message, optional detail and hint,
+ * and the 1-based character position PostgreSQL reports for syntax errors) and returns
+ * SQL_ERR. The buffers are fixed-size so that reporting an out-of-memory condition never
+ * needs memory. Messages follow PostgreSQL's wording where PostgreSQL has the same error,
+ * because drivers and people grep for it.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLERR_H
+#define HELIOS_SERVER_SQL_SQLERR_H
+
+enum { SQL_OK = 0, SQL_ERR = -1 };
+
+#define SQLERR_MSG_MAX 512
+#define SQLERR_AUX_MAX 256
+
+typedef struct sqlerr {
+    char code[6];                  /* SQLSTATE, NUL-terminated; "" when no error */
+    char message[SQLERR_MSG_MAX];
+    char detail[SQLERR_AUX_MAX];   /* "" when absent */
+    char hint[SQLERR_AUX_MAX];     /* "" when absent */
+    int position;                  /* 1-based character position in the query, 0 when none */
+} sqlerr;
+
+void sqlerr_clear(sqlerr *e);
+/* Fills code, message and position (a 0-based byte offset, or -1 for "none"; stored
+ * 1-based as PostgreSQL reports it). Clears detail and hint. Always returns SQL_ERR so that
+ * callers can write `return sqlerr_set(...)`. e may be NULL (the error is then dropped). */
+int sqlerr_set(sqlerr *e, const char *code, int offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sqlerr_hint(sqlerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sqlerr_detail(sqlerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 53200 out of memory. Returns SQL_ERR. */
+int sqlerr_oom(sqlerr *e);
+/* 0A000 "feature not supported: <what>". Returns SQL_ERR. */
+int sqlerr_unsupported(sqlerr *e, int offset, const char *what);
+
+#endif

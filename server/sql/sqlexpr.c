@@ -1,0 +1,1528 @@
+/*
+ * server/sql/sqlexpr.c — see sqlexpr.h.
+ *
+ * Index: small helpers, binding (bind_rec and per-kind helpers), arithmetic, jsonb helpers
+ * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
+ */
+#include "server/sql/sqlexpr.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ helpers */
+
+static bool is_int(sqlval_type t)
+{
+    return sqlval_type_is_integer(t);
+}
+
+static bool is_float(sqlval_type t)
+{
+    return t == SQLVAL_FLOAT4 || t == SQLVAL_FLOAT8;
+}
+
+static bool is_textish(sqlval_type t)
+{
+    return sqlval_type_is_text(t);
+}
+
+static const char *tname(sqlval_type t)
+{
+    return t == SQLVAL_UNKNOWN ? "unknown" : sqlval_type_name(t);
+}
+
+static const char *op_symbol(int op)
+{
+    static const char *s[] = {"+", "-", "*", "/", "%", "-", "=", "<>", "<", "<=", ">", ">=",
+                              "||", "->", "->>", "~"};
+    return op >= 0 && op < (int)(sizeof(s) / sizeof(s[0])) ? s[op] : "?";
+}
+
+static bool is_comparison(int op)
+{
+    return op >= SQLAST_OP_EQ && op <= SQLAST_OP_GE;
+}
+
+static int int_width_rank(sqlval_type t)
+{
+    return t == SQLVAL_INT2 ? 1 : t == SQLVAL_INT4 ? 2 : 3;
+}
+
+/* Result type of an arithmetic operator, SQLVAL_NTYPES when there is none. */
+static sqlval_type arith_type(sqlval_type l, sqlval_type r)
+{
+    if (l == SQLVAL_UNKNOWN) l = r;
+    if (r == SQLVAL_UNKNOWN) r = l;
+    if (l == SQLVAL_UNKNOWN) return SQLVAL_NUMERIC; /* '1' + '2': PostgreSQL refuses; we compute */
+    if (!sqlval_type_is_numeric(l) || !sqlval_type_is_numeric(r)) return SQLVAL_NTYPES;
+    if (l == SQLVAL_OID) l = SQLVAL_INT8;
+    if (r == SQLVAL_OID) r = SQLVAL_INT8;
+    if (is_float(l) || is_float(r))
+        return l == SQLVAL_FLOAT4 && (r == SQLVAL_FLOAT4 || is_int(r)) ? SQLVAL_FLOAT4
+               : r == SQLVAL_FLOAT4 && is_int(l)                      ? SQLVAL_FLOAT4
+                                                                      : SQLVAL_FLOAT8;
+    if (l == SQLVAL_NUMERIC || r == SQLVAL_NUMERIC) return SQLVAL_NUMERIC;
+    return int_width_rank(l) >= int_width_rank(r) ? l : r;
+}
+
+static bool comparable(sqlval_type l, sqlval_type r)
+{
+    if (l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return true;
+    if (sqlval_type_is_numeric(l) && sqlval_type_is_numeric(r)) return true;
+    if (is_textish(l) && is_textish(r)) return true;
+    return l == r;
+}
+
+/* ------------------------------------------------------------------ binding */
+
+static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, bool in_agg,
+                    sqlerr *err);
+
+static void infer_param(sqlast_expr *e, sqlval_type t, const sqlexpr_scope *sc)
+{
+    if (!e || e->kind != SQLAST_PARAM || t == SQLVAL_UNKNOWN || !sc->stmt) return;
+    if (e->param > sc->stmt->nparams || !sc->stmt->param_types) return;
+    sqlval_type *pt = &sc->stmt->param_types[e->param - 1];
+    if (*pt == SQLVAL_UNKNOWN) *pt = t;
+    e->type = *pt;
+}
+
+/* Binds two operands so that an untyped side ($n or 'literal') takes the other's type. */
+static int bind_pair(sqlast_expr *l, sqlast_expr *r, const sqlexpr_scope *sc, bool in_agg,
+                     sqlerr *err)
+{
+    if (bind_rec(l, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+    if (bind_rec(r, sc, l->type, in_agg, err)) return SQL_ERR;
+    if (l->kind == SQLAST_PARAM && l->type == SQLVAL_UNKNOWN) infer_param(l, r->type, sc);
+    return SQL_OK;
+}
+
+static int bind_args(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, bool in_agg,
+                     sqlerr *err)
+{
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && bind_rec(e->args[i], sc, expected, in_agg, err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+static int no_function(sqlerr *err, const sqlast_expr *e)
+{
+    char sig[256];
+    size_t o = 0;
+    sig[0] = 0;
+    for (int i = 0; i < e->nargs && o < sizeof(sig); i++)
+        o += (size_t)snprintf(sig + o, sizeof(sig) - o, "%s%s", i ? ", " : "",
+                              e->args[i] ? tname(e->args[i]->type) : "unknown");
+    sqlerr_set(err, "42883", e->location, "function %s(%s) does not exist", e->name, sig);
+    sqlerr_hint(err, "No function matches the given name and argument types. You might need to "
+                     "add explicit type casts.");
+    return SQL_ERR;
+}
+
+static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
+{
+    const char *n = e->name;
+    int na = e->nargs;
+    if (!strcmp(n, "array_append") || !strcmp(n, "array_remove")) {
+        if (na != 2) return no_function(err, e);
+        if (bind_rec(e->args[0], sc, SQLVAL_TEXTARRAY, in_agg, err) ||
+            bind_rec(e->args[1], sc, SQLVAL_TEXT, in_agg, err))
+            return SQL_ERR;
+        infer_param(e->args[0], SQLVAL_TEXTARRAY, sc);
+        infer_param(e->args[1], SQLVAL_TEXT, sc);
+        if ((e->args[0]->type != SQLVAL_TEXTARRAY && e->args[0]->type != SQLVAL_UNKNOWN) ||
+            !is_textish(e->args[1]->type))
+            return no_function(err, e);
+        e->type = SQLVAL_TEXTARRAY;
+        return SQL_OK;
+    }
+    if (!strcmp(n, "array_cat")) {
+        if (na != 2 || bind_args(e, sc, SQLVAL_TEXTARRAY, in_agg, err)) return na != 2 ? no_function(err, e) : SQL_ERR;
+        e->type = SQLVAL_TEXTARRAY;
+        return SQL_OK;
+    }
+    if (bind_args(e, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+    sqlval_type a0 = na > 0 && e->args[0] ? e->args[0]->type : SQLVAL_UNKNOWN;
+    if (!strcmp(n, "version") && na == 0) e->type = SQLVAL_TEXT;
+    else if ((!strcmp(n, "current_schema") || !strcmp(n, "current_database") ||
+              !strcmp(n, "current_user") || !strcmp(n, "session_user")) && na == 0)
+        e->type = SQLVAL_NAME;
+    else if ((!strcmp(n, "now") || !strcmp(n, "transaction_timestamp")) && na == 0)
+        e->type = SQLVAL_TIMESTAMPTZ;
+    else if (!strcmp(n, "cardinality") && na == 1 && (a0 == SQLVAL_TEXTARRAY || a0 == SQLVAL_UNKNOWN))
+        e->type = SQLVAL_INT4;
+    else if (!strcmp(n, "array_length") && na == 2 && (a0 == SQLVAL_TEXTARRAY || a0 == SQLVAL_UNKNOWN) &&
+             (is_int(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN))
+        e->type = SQLVAL_INT4;
+    else if ((!strcmp(n, "lower") || !strcmp(n, "upper")) && na == 1 && is_textish(a0))
+        e->type = SQLVAL_TEXT;
+    else if ((!strcmp(n, "length") || !strcmp(n, "char_length")) && na == 1 && is_textish(a0))
+        e->type = SQLVAL_INT4;
+    else if (!strcmp(n, "abs") && na == 1 && sqlval_type_is_numeric(a0))
+        e->type = a0;
+    else if (!strcmp(n, "jsonb_set") && (na == 3 || na == 4) &&
+             (a0 == SQLVAL_JSONB || a0 == SQLVAL_UNKNOWN))
+        e->type = SQLVAL_JSONB;
+    else if (!strcmp(n, "helios_crdt_state") && na == 1 && e->args[0]->kind == SQLAST_COLUMN)
+        e->type = SQLVAL_JSONB;
+    else if (!strcmp(n, "pg_backend_pid") && na == 0)
+        e->type = SQLVAL_INT4;
+    else if ((!strcmp(n, "coalesce") && na >= 1) || (!strcmp(n, "nullif") && na == 2)) {
+        e->type = SQLVAL_UNKNOWN;
+        for (int i = 0; i < na; i++)
+            if (e->args[i]->type != SQLVAL_UNKNOWN) {
+                e->type = e->args[i]->type;
+                break;
+            }
+        for (int i = 0; i < na; i++) {
+            infer_param(e->args[i], e->type, sc);
+            if (!comparable(e->type, e->args[i]->type)) {
+                sqlerr_set(err, "42804", e->args[i]->location, "%s types %s and %s cannot be matched",
+                           !strcmp(n, "coalesce") ? "COALESCE" : "NULLIF", tname(e->type),
+                           tname(e->args[i]->type));
+                return SQL_ERR;
+            }
+        }
+        if (e->type == SQLVAL_UNKNOWN) e->type = SQLVAL_TEXT;
+    } else
+        return no_function(err, e);
+    return SQL_OK;
+}
+
+static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
+{
+    if (in_agg)
+        return sqlerr_set(err, "42803", e->location, "aggregate function calls cannot be nested");
+    if (!sc->allow_aggs || !sc->stmt)
+        return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed in %s",
+                          sc->clause ? sc->clause : "this context");
+    if (bind_args(e, sc, SQLVAL_UNKNOWN, true, err)) return SQL_ERR;
+    sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
+    const char *n = e->name;
+    if (!strcmp(n, "count")) e->type = SQLVAL_INT8;
+    else if (!strcmp(n, "sum") && sqlval_type_is_numeric(a))
+        e->type = a == SQLVAL_INT2 || a == SQLVAL_INT4 ? SQLVAL_INT8
+                  : is_int(a)                          ? SQLVAL_NUMERIC
+                                                       : a;
+    else if (!strcmp(n, "avg") && sqlval_type_is_numeric(a))
+        e->type = is_float(a) ? SQLVAL_FLOAT8 : SQLVAL_NUMERIC;
+    else if ((!strcmp(n, "min") || !strcmp(n, "max")) && a != SQLVAL_BYTEA && a != SQLVAL_JSONB)
+        e->type = a == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a;
+    else
+        return no_function(err, e);
+    sqlast_stmt *st = sc->stmt;
+    sqlast_expr **grown = realloc(st->aggs, (size_t)(st->naggs + 1) * sizeof(*grown));
+    if (!grown) return sqlerr_oom(err);
+    st->aggs = grown;
+    e->aggno = st->naggs;
+    st->aggs[st->naggs++] = e;
+    return SQL_OK;
+}
+
+static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
+{
+    if (e->kind == SQLAST_EXCLUDED && !sc->allow_excluded)
+        return sqlerr_set(err, "42P01", e->location,
+                          "missing FROM-clause entry for table \"excluded\"");
+    if (e->qualifier) {
+        bool ok = sc->table && (sc->alias ? !strcmp(e->qualifier, sc->alias)
+                                          : !strcmp(e->qualifier, sc->table->name));
+        if (!ok)
+            return sqlerr_set(err, "42P01", e->location, "missing FROM-clause entry for table \"%s\"",
+                              e->qualifier);
+    }
+    int ci = sc->table ? sqlschema_find_column(sc->table, e->name) : -1;
+    if (ci < 0) {
+        if (e->qualifier)
+            return sqlerr_set(err, "42703", e->location, "column %s.%s does not exist", e->qualifier,
+                              e->name);
+        return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
+    }
+    e->colidx = ci;
+    e->type = sc->table->cols[ci].type;
+    return SQL_OK;
+}
+
+static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, bool in_agg,
+                    sqlerr *err)
+{
+    switch (e->kind) {
+    case SQLAST_CONST: e->type = e->value.type; return SQL_OK;
+    case SQLAST_PARAM:
+        if (!sc->stmt || e->param > sc->stmt->nparams || !sc->stmt->param_types)
+            return sqlerr_set(err, "42P02", e->location, "there is no parameter $%d", e->param);
+        e->type = sc->stmt->param_types[e->param - 1];
+        infer_param(e, expected, sc);
+        return SQL_OK;
+    case SQLAST_COLUMN:
+    case SQLAST_EXCLUDED: return bind_column(e, sc, err);
+    case SQLAST_STAR:
+        return sqlerr_set(err, "42601", e->location, "\"*\" is only allowed in a select list");
+    case SQLAST_OP: {
+        if (e->op == SQLAST_OP_NEG) {
+            if (bind_rec(e->args[0], sc, expected, in_agg, err)) return SQL_ERR;
+            sqlval_type t = e->args[0]->type;
+            if (t == SQLVAL_UNKNOWN) t = SQLVAL_NUMERIC;
+            if (!sqlval_type_is_numeric(t))
+                return sqlerr_set(err, "42883", e->location, "operator does not exist: - %s", tname(t));
+            e->type = t;
+            return SQL_OK;
+        }
+        sqlast_expr *l = e->args[0], *r = e->args[1];
+        if (e->op == SQLAST_OP_JSON_GET || e->op == SQLAST_OP_JSON_GET_TEXT) {
+            if (bind_rec(l, sc, SQLVAL_JSONB, in_agg, err) || bind_rec(r, sc, SQLVAL_TEXT, in_agg, err))
+                return SQL_ERR;
+            if ((l->type != SQLVAL_JSONB && l->type != SQLVAL_UNKNOWN) ||
+                !(is_textish(r->type) || is_int(r->type)))
+                return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                                  tname(l->type), op_symbol(e->op), tname(r->type));
+            e->type = e->op == SQLAST_OP_JSON_GET ? SQLVAL_JSONB : SQLVAL_TEXT;
+            return SQL_OK;
+        }
+        if (bind_pair(l, r, sc, in_agg, err)) return SQL_ERR;
+        sqlval_type lt = l->type, rt = r->type;
+        if (is_comparison(e->op)) {
+            if (!comparable(lt, rt))
+                return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                                  tname(lt), op_symbol(e->op), tname(rt));
+            e->type = SQLVAL_BOOL;
+            return SQL_OK;
+        }
+        if (e->op == SQLAST_OP_REGEX) {
+            e->type = SQLVAL_BOOL;
+            return SQL_OK;
+        }
+        if (e->op == SQLAST_OP_CONCAT) {
+            if (lt == SQLVAL_TEXTARRAY || rt == SQLVAL_TEXTARRAY) e->type = SQLVAL_TEXTARRAY;
+            else if (lt == SQLVAL_JSONB || rt == SQLVAL_JSONB) e->type = SQLVAL_JSONB;
+            else if (is_textish(lt) || is_textish(rt)) e->type = SQLVAL_TEXT;
+            else e->type = SQLVAL_NTYPES;
+            bool ok = e->type != SQLVAL_NTYPES &&
+                      (e->type == SQLVAL_TEXT ||
+                       ((lt == e->type || lt == SQLVAL_UNKNOWN || (e->type == SQLVAL_TEXTARRAY && is_textish(lt))) &&
+                        (rt == e->type || rt == SQLVAL_UNKNOWN || (e->type == SQLVAL_TEXTARRAY && is_textish(rt)))));
+            if (!ok)
+                return sqlerr_set(err, "42883", e->location, "operator does not exist: %s || %s",
+                                  tname(lt), tname(rt));
+            return SQL_OK;
+        }
+        if (e->op == SQLAST_OP_SUB && lt == SQLVAL_JSONB && (is_textish(rt) || is_int(rt))) {
+            e->type = SQLVAL_JSONB;
+            return SQL_OK;
+        }
+        sqlval_type t = arith_type(lt, rt);
+        if (t == SQLVAL_NTYPES)
+            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                              tname(lt), op_symbol(e->op), tname(rt));
+        e->type = t;
+        return SQL_OK;
+    }
+    case SQLAST_AND:
+    case SQLAST_OR:
+    case SQLAST_NOT:
+        if (bind_args(e, sc, SQLVAL_BOOL, in_agg, err)) return SQL_ERR;
+        for (int i = 0; i < e->nargs; i++) {
+            sqlval_type t = e->args[i]->type;
+            if (t != SQLVAL_BOOL && t != SQLVAL_UNKNOWN)
+                return sqlerr_set(err, "42804", e->args[i]->location,
+                                  "argument of %s must be type boolean, not type %s",
+                                  e->kind == SQLAST_AND ? "AND" : e->kind == SQLAST_OR ? "OR" : "NOT",
+                                  tname(t));
+        }
+        e->type = SQLVAL_BOOL;
+        return SQL_OK;
+    case SQLAST_NULLTEST:
+    case SQLAST_BOOLTEST:
+        if (bind_args(e, sc, e->kind == SQLAST_BOOLTEST ? SQLVAL_BOOL : SQLVAL_UNKNOWN, in_agg, err))
+            return SQL_ERR;
+        e->type = SQLVAL_BOOL;
+        return SQL_OK;
+    case SQLAST_IN:
+    case SQLAST_BETWEEN:
+        if (bind_rec(e->args[0], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+        for (int i = 1; i < e->nargs; i++) {
+            if (bind_rec(e->args[i], sc, e->args[0]->type, in_agg, err)) return SQL_ERR;
+            if (!comparable(e->args[0]->type, e->args[i]->type))
+                return sqlerr_set(err, "42883", e->args[i]->location,
+                                  "operator does not exist: %s = %s", tname(e->args[0]->type),
+                                  tname(e->args[i]->type));
+        }
+        if (e->args[0]->kind == SQLAST_PARAM)
+            for (int i = 1; i < e->nargs; i++) infer_param(e->args[0], e->args[i]->type, sc);
+        e->type = SQLVAL_BOOL;
+        return SQL_OK;
+    case SQLAST_LIKE:
+        if (bind_args(e, sc, SQLVAL_TEXT, in_agg, err)) return SQL_ERR;
+        if (!is_textish(e->args[0]->type) || !is_textish(e->args[1]->type))
+            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                              tname(e->args[0]->type), e->icase ? "~~*" : "~~",
+                              tname(e->args[1]->type));
+        e->type = SQLVAL_BOOL;
+        return SQL_OK;
+    case SQLAST_ANY:
+        if (bind_rec(e->args[0], sc, SQLVAL_TEXT, in_agg, err) ||
+            bind_rec(e->args[1], sc, SQLVAL_TEXTARRAY, in_agg, err))
+            return SQL_ERR;
+        if (e->args[1]->type != SQLVAL_TEXTARRAY && e->args[1]->type != SQLVAL_UNKNOWN)
+            return sqlerr_set(err, "42809", e->args[1]->location,
+                              "op ANY/ALL (array) requires array on right side");
+        if (!is_textish(e->args[0]->type))
+            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s text",
+                              tname(e->args[0]->type), op_symbol(e->op));
+        e->type = SQLVAL_BOOL;
+        return SQL_OK;
+    case SQLAST_FUNC: return bind_func(e, sc, in_agg, err);
+    case SQLAST_AGG: return bind_agg(e, sc, in_agg, err);
+    case SQLAST_CAST:
+        if (bind_rec(e->args[0], sc, e->cast_type, in_agg, err)) return SQL_ERR;
+        e->type = e->cast_type;
+        return SQL_OK;
+    case SQLAST_ARRAY:
+        if (bind_args(e, sc, SQLVAL_TEXT, in_agg, err)) return SQL_ERR;
+        for (int i = 0; i < e->nargs; i++)
+            if (!is_textish(e->args[i]->type)) {
+                char what[96];
+                snprintf(what, sizeof(what), "arrays of %s (only text arrays)",
+                         tname(e->args[i]->type));
+                return sqlerr_unsupported(err, e->args[i]->location, what);
+            }
+        e->type = SQLVAL_TEXTARRAY;
+        return SQL_OK;
+    case SQLAST_CASE: {
+        sqlast_expr *arg = e->args[0];
+        if (arg && bind_rec(arg, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+        e->type = SQLVAL_UNKNOWN;
+        for (int i = 1; i + 1 < e->nargs; i += 2) {
+            if (bind_rec(e->args[i], sc, arg ? arg->type : SQLVAL_BOOL, in_agg, err) ||
+                bind_rec(e->args[i + 1], sc, e->type, in_agg, err))
+                return SQL_ERR;
+            if (e->type == SQLVAL_UNKNOWN) e->type = e->args[i + 1]->type;
+        }
+        sqlast_expr *def = e->args[e->nargs - 1];
+        if (def && bind_rec(def, sc, e->type, in_agg, err)) return SQL_ERR;
+        if (def && e->type == SQLVAL_UNKNOWN) e->type = def->type;
+        for (int i = 2; i < e->nargs; i += 2)
+            if (e->args[i] && !comparable(e->type, e->args[i]->type))
+                return sqlerr_set(err, "42804", e->args[i]->location,
+                                  "CASE types %s and %s cannot be matched", tname(e->type),
+                                  tname(e->args[i]->type));
+        if (e->type == SQLVAL_UNKNOWN) e->type = SQLVAL_TEXT;
+        return SQL_OK;
+    }
+    }
+    return sqlerr_set(err, "XX000", e->location, "unexpected expression node");
+}
+
+int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, sqlerr *err)
+{
+    return bind_rec(e, sc, expected, false, err);
+}
+
+const char *sqlexpr_column_name(const sqlast_expr *e)
+{
+    switch (e->kind) {
+    case SQLAST_COLUMN:
+    case SQLAST_EXCLUDED:
+    case SQLAST_FUNC:
+    case SQLAST_AGG: return e->name;
+    case SQLAST_CAST: {
+        const sqlast_expr *a = e->args[0];
+        if (a->kind == SQLAST_COLUMN || a->kind == SQLAST_FUNC || a->kind == SQLAST_AGG ||
+            a->kind == SQLAST_CAST)
+            return sqlexpr_column_name(a);
+        static const char *names[SQLVAL_NTYPES] = {
+            [SQLVAL_UNKNOWN] = "text", [SQLVAL_BOOL] = "bool", [SQLVAL_INT2] = "int2",
+            [SQLVAL_INT4] = "int4", [SQLVAL_INT8] = "int8", [SQLVAL_FLOAT4] = "float4",
+            [SQLVAL_FLOAT8] = "float8", [SQLVAL_NUMERIC] = "numeric", [SQLVAL_TEXT] = "text",
+            [SQLVAL_VARCHAR] = "varchar", [SQLVAL_NAME] = "name", [SQLVAL_BYTEA] = "bytea",
+            [SQLVAL_JSONB] = "jsonb", [SQLVAL_TIMESTAMPTZ] = "timestamptz",
+            [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid"};
+        return names[e->cast_type];
+    }
+    case SQLAST_CASE: return "case";
+    case SQLAST_ARRAY: return "array";
+    default: return "?column?";
+    }
+}
+
+bool sqlexpr_is_constant(const sqlast_expr *e)
+{
+    if (!e) return true;
+    if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
+        e->kind == SQLAST_AGG || e->kind == SQLAST_STAR)
+        return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (!sqlexpr_is_constant(e->args[i])) return false;
+    return true;
+}
+
+bool sqlexpr_calls(const sqlast_expr *e, const char *fn)
+{
+    if (!e) return false;
+    if (e->kind == SQLAST_FUNC && !strcmp(e->name, fn)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (sqlexpr_calls(e->args[i], fn)) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------ arithmetic */
+
+static int numeric_scale(const sqlval *v)
+{
+    if (v->type != SQLVAL_NUMERIC || !v->s) return 0;
+    const char *dot = strchr(v->s, '.');
+    return dot ? (int)strlen(dot + 1) : 0;
+}
+
+static int set_numeric_ld(sqlval *out, long double v, int scale, sqlerr *err)
+{
+    if (isnan(v)) return sqlval_set_str(out, SQLVAL_NUMERIC, "NaN", 3, err);
+    if (!isfinite(v)) return sqlerr_set(err, "22003", -1, "value overflows numeric format");
+    if (scale > 1000) scale = 1000;
+    char *buf = NULL;
+    int n = asprintf(&buf, "%.*Lf", scale, v);
+    if (n < 0) return sqlerr_oom(err);
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) memmove(buf, buf + 1, (size_t)n--);
+    sqlval_take_str(out, SQLVAL_NUMERIC, buf, (size_t)n);
+    return SQL_OK;
+}
+
+static long double to_ld(const sqlval *v)
+{
+    if (is_int(v->type)) return (long double)v->u.i;
+    if (is_float(v->type)) return (long double)v->u.f;
+    if (v->s) return strtold(v->s, NULL);
+    return 0;
+}
+
+static int int_overflow(sqlval_type t, sqlerr *err)
+{
+    return sqlerr_set(err, "22003", -1, "%s out of range",
+                      t == SQLVAL_INT2 ? "smallint" : t == SQLVAL_INT4 ? "integer" : "bigint");
+}
+
+static int arith(int op, const sqlval *a0, const sqlval *b0, sqlval_type rt, sqlval *out, sqlerr *err)
+{
+    sqlval a, b;
+    sqlval_init_null(&a, SQLVAL_UNKNOWN);
+    sqlval_init_null(&b, SQLVAL_UNKNOWN);
+    int rc = SQL_ERR;
+    /* bring both sides to the result type's family (literals adapt; ints widen) */
+    sqlval_type ct = rt;
+    if (sqlval_cast(a0, a0->type == SQLVAL_UNKNOWN || is_int(rt) || is_float(rt) ? ct : a0->type, &a, err) ||
+        sqlval_cast(b0, b0->type == SQLVAL_UNKNOWN || is_int(rt) || is_float(rt) ? ct : b0->type, &b, err))
+        goto done;
+    if (is_int(rt)) {
+        int64_t x = a.u.i, y = b.u.i, r = 0;
+        bool ovf = false;
+        switch (op) {
+        case SQLAST_OP_ADD: ovf = __builtin_add_overflow(x, y, &r); break;
+        case SQLAST_OP_SUB: ovf = __builtin_sub_overflow(x, y, &r); break;
+        case SQLAST_OP_MUL: ovf = __builtin_mul_overflow(x, y, &r); break;
+        case SQLAST_OP_DIV:
+        case SQLAST_OP_MOD:
+            if (y == 0) {
+                sqlerr_set(err, "22012", -1, "division by zero");
+                goto done;
+            }
+            if (y == -1) {
+                if (op == SQLAST_OP_MOD) r = 0;
+                else ovf = __builtin_sub_overflow((int64_t)0, x, &r);
+            } else {
+                r = op == SQLAST_OP_DIV ? x / y : x % y;
+            }
+            break;
+        }
+        if (ovf || (rt == SQLVAL_INT4 && (r < INT32_MIN || r > INT32_MAX)) ||
+            (rt == SQLVAL_INT2 && (r < INT16_MIN || r > INT16_MAX))) {
+            int_overflow(rt, err);
+            goto done;
+        }
+        sqlval_set_int(out, rt, r);
+        rc = SQL_OK;
+    } else if (is_float(rt)) {
+        double x = a.u.f, y = b.u.f, r = 0;
+        switch (op) {
+        case SQLAST_OP_ADD: r = x + y; break;
+        case SQLAST_OP_SUB: r = x - y; break;
+        case SQLAST_OP_MUL: r = x * y; break;
+        case SQLAST_OP_DIV:
+            if (y == 0) {
+                sqlerr_set(err, "22012", -1, "division by zero");
+                goto done;
+            }
+            r = x / y;
+            break;
+        case SQLAST_OP_MOD:
+            sqlerr_set(err, "42883", -1, "operator does not exist: %s %% %s", tname(rt), tname(rt));
+            goto done;
+        }
+        if (isinf(r) && isfinite(x) && isfinite(y)) {
+            sqlerr_set(err, "22003", -1, "value out of range: overflow");
+            goto done;
+        }
+        sqlval_set_float(out, rt, r);
+        rc = SQL_OK;
+    } else {
+        long double x = to_ld(&a), y = to_ld(&b), r = 0;
+        int sa = numeric_scale(&a), sb = numeric_scale(&b), scale = sa > sb ? sa : sb;
+        switch (op) {
+        case SQLAST_OP_ADD: r = x + y; break;
+        case SQLAST_OP_SUB: r = x - y; break;
+        case SQLAST_OP_MUL: r = x * y; scale = sa + sb; break;
+        case SQLAST_OP_DIV:
+        case SQLAST_OP_MOD:
+            if (y == 0) {
+                sqlerr_set(err, "22012", -1, "division by zero");
+                goto done;
+            }
+            if (op == SQLAST_OP_MOD) {
+                r = fmodl(x, y);
+            } else {
+                r = x / y;
+                /* PostgreSQL's select_div_scale: at least 16 significant digits */
+                int wx = x != 0 ? (int)floorl(log10l(fabsl(x)) / 4) : 0;
+                int wy = (int)floorl(log10l(fabsl(y)) / 4);
+                int qw = wx - wy;
+                long double fx = x != 0 ? fabsl(x) / powl(10000, wx) : 0, fy = fabsl(y) / powl(10000, wy);
+                if (floorl(fx) < floorl(fy)) qw--;
+                int rs = 16 - qw * 4;
+                if (rs < scale) rs = scale;
+                if (rs < 0) rs = 0;
+                scale = rs;
+            }
+            break;
+        }
+        rc = set_numeric_ld(out, r, scale, err);
+    }
+done:
+    sqlval_free(&a);
+    sqlval_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ jsonb */
+
+static json_t *json_parse(const char *s, sqlerr *err)
+{
+    json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
+    if (!j) sqlerr_set(err, "22P02", -1, "invalid input syntax for type json");
+    return j;
+}
+
+/* Serialises j and normalises to canonical jsonb text; consumes j. */
+static int json_finish(json_t *j, char **out, sqlerr *err)
+{
+    char *txt = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    json_decref(j);
+    if (!txt) return sqlerr_oom(err);
+    size_t n;
+    int rc = sqlval_jsonb_normalize(txt, strlen(txt), out, &n, err);
+    free(txt);
+    return rc;
+}
+
+int sqlexpr_jsonb_concat(const char *a, const char *b, char **out, sqlerr *err)
+{
+    json_t *ja = json_parse(a, err), *jb = ja ? json_parse(b, err) : NULL;
+    if (!ja || !jb) {
+        json_decref(ja);
+        return SQL_ERR;
+    }
+    json_t *res;
+    if (json_is_object(ja) && json_is_object(jb)) {
+        json_object_update(ja, jb);
+        res = json_incref(ja);
+    } else {
+        res = json_array();
+        if (res) {
+            if (json_is_array(ja)) json_array_extend(res, ja);
+            else json_array_append(res, ja);
+            if (json_is_array(jb)) json_array_extend(res, jb);
+            else json_array_append(res, jb);
+        }
+    }
+    json_decref(ja);
+    json_decref(jb);
+    if (!res) return sqlerr_oom(err);
+    return json_finish(res, out, err);
+}
+
+int sqlexpr_jsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err)
+{
+    json_t *j = json_parse(a, err);
+    if (!j) return SQL_ERR;
+    if (json_is_object(j)) {
+        json_object_del(j, key);
+    } else if (json_is_array(j)) {
+        for (size_t i = json_array_size(j); i-- > 0;) {
+            json_t *el = json_array_get(j, i);
+            if (json_is_string(el) && !strcmp(json_string_value(el), key)) json_array_remove(j, i);
+        }
+    } else {
+        json_decref(j);
+        return sqlerr_set(err, "22023", -1, "cannot delete from scalar");
+    }
+    return json_finish(j, out, err);
+}
+
+int sqlexpr_jsonb_set(const char *a, const sqlval *path, const char *value, char **out, sqlerr *err)
+{
+    json_t *root = json_parse(a, err);
+    if (!root) return SQL_ERR;
+    json_t *val = json_parse(value, err);
+    if (!val) {
+        json_decref(root);
+        return SQL_ERR;
+    }
+    json_t *cur = root;
+    for (size_t i = 0; i < path->narr && cur; i++) {
+        const char *k = path->arr[i];
+        bool last = i + 1 == path->narr;
+        if (!k) {
+            json_decref(root);
+            json_decref(val);
+            return sqlerr_set(err, "22004", -1, "path element at position %zu is null", i + 1);
+        }
+        if (json_is_object(cur)) {
+            if (last) {
+                json_object_set(cur, k, val);
+                break;
+            }
+            cur = json_object_get(cur, k);
+        } else if (json_is_array(cur)) {
+            char *end;
+            long idx = strtol(k, &end, 10);
+            if (*end || end == k) {
+                json_decref(root);
+                json_decref(val);
+                return sqlerr_set(err, "22P02", -1,
+                                  "path element at position %zu is not an integer: \"%s\"", i + 1, k);
+            }
+            long n = (long)json_array_size(cur);
+            if (idx < 0) idx += n;
+            if (last) {
+                if (idx >= 0 && idx < n) json_array_set(cur, (size_t)idx, val);
+                else if (idx >= n) json_array_append(cur, val);
+                else json_array_insert(cur, 0, val);
+                break;
+            }
+            cur = idx >= 0 && idx < n ? json_array_get(cur, (size_t)idx) : NULL;
+        } else {
+            break; /* a scalar on the path: jsonb_set returns the target unchanged */
+        }
+    }
+    json_decref(val);
+    return json_finish(root, out, err);
+}
+
+int sqlexpr_jsonb_get(const char *a, const sqlval *key, bool as_text, sqlval *out, sqlerr *err)
+{
+    sqlval_init_null(out, as_text ? SQLVAL_TEXT : SQLVAL_JSONB);
+    json_t *j = json_parse(a, err);
+    if (!j) return SQL_ERR;
+    json_t *el = NULL;
+    if (is_int(key->type)) {
+        if (json_is_array(j)) {
+            int64_t n = (int64_t)json_array_size(j), idx = key->u.i < 0 ? key->u.i + n : key->u.i;
+            if (idx >= 0 && idx < n) el = json_array_get(j, (size_t)idx);
+        }
+    } else if (json_is_object(j)) {
+        el = json_object_get(j, key->s ? key->s : "");
+    }
+    int rc = SQL_OK;
+    if (el && !(as_text && json_is_null(el))) {
+        if (as_text && json_is_string(el)) {
+            rc = sqlval_set_str(out, SQLVAL_TEXT, json_string_value(el), json_string_length(el), err);
+        } else {
+            char *txt;
+            json_incref(el);
+            rc = json_finish(el, &txt, err);
+            if (!rc) sqlval_take_str(out, as_text ? SQLVAL_TEXT : SQLVAL_JSONB, txt, strlen(txt));
+        }
+    }
+    json_decref(j);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ LIKE */
+
+static size_t utf8_len(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    return l > n ? n : l;
+}
+
+static bool chars_eq(char a, char b, bool icase)
+{
+    if (icase) return tolower((unsigned char)a) == tolower((unsigned char)b);
+    return a == b;
+}
+
+bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+{
+    size_t si = 0, pi = 0, star_p = (size_t)-1, star_s = 0;
+    while (si < sn) {
+        if (pi < pn && p[pi] == '%') {
+            star_p = ++pi;
+            star_s = si;
+            continue;
+        }
+        if (pi < pn && p[pi] == '_') {
+            si += utf8_len(s + si, sn - si);
+            pi++;
+            continue;
+        }
+        if (pi < pn) {
+            size_t pc = pi;
+            if (p[pc] == '\\' && pc + 1 < pn) pc++;
+            if (chars_eq(s[si], p[pc], icase)) {
+                si++;
+                pi = pc + 1;
+                continue;
+            }
+        }
+        if (star_p == (size_t)-1) return false;
+        pi = star_p;
+        star_s += utf8_len(s + star_s, sn - star_s);
+        si = star_s;
+    }
+    while (pi < pn && p[pi] == '%') pi++;
+    return pi == pn;
+}
+
+/* ------------------------------------------------------------------ evaluation */
+
+static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err);
+
+/* Evaluates all arguments into vals (caller frees). */
+static int eval_args(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *vals, sqlerr *err)
+{
+    for (int i = 0; i < e->nargs; i++) sqlval_init_null(&vals[i], SQLVAL_UNKNOWN);
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && sqlexpr_eval(e->args[i], ctx, &vals[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+static void free_vals(sqlval *vals, int n)
+{
+    for (int i = 0; i < n; i++) sqlval_free(&vals[i]);
+}
+
+static int compare_op(int op, const sqlval *a, const sqlval *b, sqlval *out, sqlerr *err)
+{
+    if (a->isnull || b->isnull) {
+        sqlval_init_null(out, SQLVAL_BOOL);
+        return SQL_OK;
+    }
+    int c;
+    if (sqlval_compare(a, b, &c, err)) return SQL_ERR;
+    bool r = op == SQLAST_OP_EQ ? c == 0 : op == SQLAST_OP_NE ? c != 0 : op == SQLAST_OP_LT ? c < 0
+             : op == SQLAST_OP_LE ? c <= 0 : op == SQLAST_OP_GT ? c > 0 : c >= 0;
+    sqlval_set_bool(out, r);
+    return SQL_OK;
+}
+
+static int text_of(const sqlval *v, char **s, size_t *n, sqlerr *err)
+{
+    return sqlval_to_text(v, s, n, err);
+}
+
+static int concat_arrays(const sqlval *a, const sqlval *b, sqlval *out, sqlerr *err)
+{
+    size_t n = a->narr + b->narr;
+    const char **items = n ? malloc(n * sizeof(char *)) : NULL;
+    if (n && !items) return sqlerr_oom(err);
+    for (size_t i = 0; i < a->narr; i++) items[i] = a->arr[i];
+    for (size_t i = 0; i < b->narr; i++) items[a->narr + i] = b->arr[i];
+    int rc = sqlval_set_array(out, items, n, err);
+    free(items);
+    return rc;
+}
+
+static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    sqlval v[2];
+    int rc = SQL_ERR;
+    if (eval_args(e, ctx, v, err)) goto done;
+    const sqlval *a = &v[0], *b = e->nargs > 1 ? &v[1] : NULL;
+    if (e->op == SQLAST_OP_NEG) {
+        if (a->isnull) {
+            sqlval_init_null(out, e->type);
+        } else if (is_int(e->type)) {
+            sqlval tmp;
+            sqlval_set_int(&tmp, e->type, 0);
+            rc = arith(SQLAST_OP_SUB, &tmp, a, e->type, out, err);
+            goto done;
+        } else if (is_float(e->type)) {
+            sqlval_set_float(out, e->type, -a->u.f);
+        } else {
+            sqlval zero;
+            sqlval_set_int(&zero, SQLVAL_INT4, 0);
+            rc = arith(SQLAST_OP_SUB, &zero, a, SQLVAL_NUMERIC, out, err);
+            goto done;
+        }
+        rc = SQL_OK;
+        goto done;
+    }
+    if (is_comparison(e->op)) {
+        rc = compare_op(e->op, a, b, out, err);
+        goto done;
+    }
+    if (a->isnull || b->isnull) {
+        sqlval_init_null(out, e->type);
+        rc = SQL_OK;
+        goto done;
+    }
+    switch (e->op) {
+    case SQLAST_OP_REGEX: {
+        char *s = NULL, *pat = NULL;
+        size_t sl, pl;
+        if (text_of(a, &s, &sl, err) || text_of(b, &pat, &pl, err)) {
+            free(s);
+            goto done;
+        }
+        regex_t re;
+        if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) {
+            sqlerr_set(err, "2201B", e->location, "invalid regular expression: \"%s\"", pat);
+        } else {
+            sqlval_set_bool(out, regexec(&re, s, 0, NULL, 0) == 0);
+            regfree(&re);
+            rc = SQL_OK;
+        }
+        free(s);
+        free(pat);
+        goto done;
+    }
+    case SQLAST_OP_JSON_GET:
+    case SQLAST_OP_JSON_GET_TEXT: {
+        sqlval key;
+        if (a->type != SQLVAL_JSONB) {
+            sqlval j;
+            if (sqlval_cast(a, SQLVAL_JSONB, &j, err)) goto done;
+            sqlval_move(&v[0], &j);
+        }
+        if (b->type == SQLVAL_UNKNOWN || is_textish(b->type)) key = *b;
+        else key = *b;
+        rc = sqlexpr_jsonb_get(v[0].s, &key, e->op == SQLAST_OP_JSON_GET_TEXT, out, err);
+        goto done;
+    }
+    case SQLAST_OP_CONCAT:
+        if (e->type == SQLVAL_TEXTARRAY) {
+            sqlval x, y;
+            sqlval_init_null(&x, SQLVAL_UNKNOWN);
+            sqlval_init_null(&y, SQLVAL_UNKNOWN);
+            /* text[] || text appends; an untyped literal is read as an array literal */
+            bool a_elem = a->type != SQLVAL_TEXTARRAY && a->type != SQLVAL_UNKNOWN;
+            bool b_elem = b->type != SQLVAL_TEXTARRAY && b->type != SQLVAL_UNKNOWN;
+            const char *one[1];
+            int r1 = a_elem ? (one[0] = a->s, sqlval_set_array(&x, one, 1, err))
+                            : sqlval_cast(a, SQLVAL_TEXTARRAY, &x, err);
+            int r2 = r1 ? SQL_ERR
+                        : b_elem ? (one[0] = b->s, sqlval_set_array(&y, one, 1, err))
+                                 : sqlval_cast(b, SQLVAL_TEXTARRAY, &y, err);
+            if (!r1 && !r2) rc = concat_arrays(&x, &y, out, err);
+            sqlval_free(&x);
+            sqlval_free(&y);
+            goto done;
+        }
+        if (e->type == SQLVAL_JSONB) {
+            sqlval x, y;
+            if (sqlval_cast(a, SQLVAL_JSONB, &x, err)) goto done;
+            if (sqlval_cast(b, SQLVAL_JSONB, &y, err)) {
+                sqlval_free(&x);
+                goto done;
+            }
+            char *res;
+            rc = sqlexpr_jsonb_concat(x.s, y.s, &res, err);
+            if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
+            sqlval_free(&x);
+            sqlval_free(&y);
+            goto done;
+        } else {
+            char *x = NULL, *y = NULL;
+            size_t xl, yl;
+            if (text_of(a, &x, &xl, err) || text_of(b, &y, &yl, err)) {
+                free(x);
+                goto done;
+            }
+            char *r = malloc(xl + yl + 1);
+            if (!r) {
+                free(x);
+                free(y);
+                rc = sqlerr_oom(err);
+                goto done;
+            }
+            memcpy(r, x, xl);
+            memcpy(r + xl, y, yl);
+            r[xl + yl] = 0;
+            free(x);
+            free(y);
+            sqlval_take_str(out, SQLVAL_TEXT, r, xl + yl);
+            rc = SQL_OK;
+            goto done;
+        }
+    case SQLAST_OP_SUB:
+        if (e->type == SQLVAL_JSONB) {
+            char *res, *k = NULL;
+            size_t kl;
+            if (text_of(b, &k, &kl, err)) goto done;
+            rc = sqlexpr_jsonb_delete_key(a->s, k, &res, err);
+            free(k);
+            if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
+            goto done;
+        }
+        /* fall through */
+    default: rc = arith(e->op, a, b, e->type, out, err); goto done;
+    }
+done:
+    free_vals(v, e->nargs);
+    return rc;
+}
+
+/* x = ANY(arr), x IN (list), with SQL's NULL rules. */
+static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    sqlval x, arr, el;
+    sqlval_init_null(&arr, SQLVAL_UNKNOWN);
+    if (sqlexpr_eval(e->args[0], ctx, &x, err)) return SQL_ERR;
+    int rc = SQL_ERR;
+    bool saw_null = x.isnull, found = false;
+    if (e->kind == SQLAST_ANY) {
+        sqlval a;
+        if (sqlexpr_eval(e->args[1], ctx, &a, err)) goto done;
+        if (a.isnull) {
+            sqlval_free(&a);
+            sqlval_init_null(out, SQLVAL_BOOL);
+            rc = SQL_OK;
+            goto done;
+        }
+        if (sqlval_cast(&a, SQLVAL_TEXTARRAY, &arr, err)) {
+            sqlval_free(&a);
+            goto done;
+        }
+        sqlval_free(&a);
+        for (size_t i = 0; i < arr.narr && !found && !x.isnull; i++) {
+            if (!arr.arr[i]) {
+                saw_null = true;
+                continue;
+            }
+            sqlval_init_null(&el, SQLVAL_TEXT);
+            el.isnull = false;
+            el.s = arr.arr[i];
+            el.len = strlen(arr.arr[i]);
+            sqlval r;
+            if (compare_op(e->op, &x, &el, &r, err)) goto done;
+            found = r.u.b;
+        }
+        if (!x.isnull && arr.narr == 0) saw_null = false;
+    } else {
+        for (int i = 1; i < e->nargs && !found && !x.isnull; i++) {
+            if (sqlexpr_eval(e->args[i], ctx, &el, err)) goto done;
+            sqlval r;
+            int c = compare_op(SQLAST_OP_EQ, &x, &el, &r, err);
+            sqlval_free(&el);
+            if (c) goto done;
+            if (r.isnull) saw_null = true;
+            else found = r.u.b;
+        }
+    }
+    if (found) sqlval_set_bool(out, !e->negate);
+    else if (saw_null) sqlval_init_null(out, SQLVAL_BOOL);
+    else sqlval_set_bool(out, e->negate);
+    rc = SQL_OK;
+done:
+    sqlval_free(&x);
+    sqlval_free(&arr);
+    return rc;
+}
+
+int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    sqlval_init_null(out, e->type);
+    switch (e->kind) {
+    case SQLAST_CONST: return sqlval_copy(out, &e->value, err);
+    case SQLAST_PARAM:
+        if (!ctx->params || e->param > ctx->nparams)
+            return sqlerr_set(err, "42P02", e->location, "there is no parameter $%d", e->param);
+        return sqlval_copy(out, &ctx->params[e->param - 1], err);
+    case SQLAST_COLUMN:
+        if (!ctx->row || e->colidx < 0 || e->colidx >= ctx->nrow)
+            return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
+        return sqlval_copy(out, &ctx->row[e->colidx], err);
+    case SQLAST_EXCLUDED:
+        if (!ctx->excluded || e->colidx < 0)
+            return sqlerr_set(err, "42P01", e->location,
+                              "missing FROM-clause entry for table \"excluded\"");
+        return sqlval_copy(out, &ctx->excluded[e->colidx], err);
+    case SQLAST_AGG:
+        if (!ctx->aggs || e->aggno < 0)
+            return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed here");
+        return sqlval_copy(out, &ctx->aggs[e->aggno], err);
+    case SQLAST_OP: return eval_op(e, ctx, out, err);
+    case SQLAST_AND:
+    case SQLAST_OR: {
+        bool is_and = e->kind == SQLAST_AND, saw_null = false;
+        for (int i = 0; i < e->nargs; i++) {
+            sqlval v;
+            if (sqlexpr_eval(e->args[i], ctx, &v, err)) return SQL_ERR;
+            if (v.isnull) {
+                saw_null = true;
+            } else {
+                bool b;
+                if (v.type == SQLVAL_BOOL) {
+                    b = v.u.b;
+                } else {
+                    sqlval c;
+                    int rc = sqlval_cast(&v, SQLVAL_BOOL, &c, err);
+                    sqlval_free(&v);
+                    if (rc) return SQL_ERR;
+                    b = c.u.b;
+                }
+                sqlval_free(&v);
+                if (b != is_and) {
+                    sqlval_set_bool(out, b); /* false decides AND, true decides OR */
+                    return SQL_OK;
+                }
+            }
+        }
+        if (saw_null) sqlval_init_null(out, SQLVAL_BOOL);
+        else sqlval_set_bool(out, is_and);
+        return SQL_OK;
+    }
+    case SQLAST_NOT: {
+        sqlval v, c;
+        if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+        int rc = sqlval_cast(&v, SQLVAL_BOOL, &c, err);
+        sqlval_free(&v);
+        if (rc) return SQL_ERR;
+        if (c.isnull) sqlval_init_null(out, SQLVAL_BOOL);
+        else sqlval_set_bool(out, !c.u.b);
+        return SQL_OK;
+    }
+    case SQLAST_NULLTEST: {
+        sqlval v;
+        if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+        sqlval_set_bool(out, v.isnull != e->negate);
+        sqlval_free(&v);
+        return SQL_OK;
+    }
+    case SQLAST_BOOLTEST: {
+        sqlval v, c;
+        if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+        int rc = sqlval_cast(&v, SQLVAL_BOOL, &c, err);
+        sqlval_free(&v);
+        if (rc) return SQL_ERR;
+        bool is = !c.isnull && c.u.b == (e->op != 0);
+        sqlval_set_bool(out, is != e->negate);
+        return SQL_OK;
+    }
+    case SQLAST_IN:
+    case SQLAST_ANY: return eval_any(e, ctx, out, err);
+    case SQLAST_BETWEEN: {
+        sqlval v[3], lo, hi;
+        int rc = SQL_ERR;
+        if (eval_args(e, ctx, v, err)) goto between_done;
+        if (compare_op(SQLAST_OP_GE, &v[0], &v[1], &lo, err) ||
+            compare_op(SQLAST_OP_LE, &v[0], &v[2], &hi, err))
+            goto between_done;
+        if ((!lo.isnull && !lo.u.b) || (!hi.isnull && !hi.u.b)) sqlval_set_bool(out, e->negate);
+        else if (lo.isnull || hi.isnull) sqlval_init_null(out, SQLVAL_BOOL);
+        else sqlval_set_bool(out, !e->negate);
+        rc = SQL_OK;
+    between_done:
+        free_vals(v, e->nargs);
+        return rc;
+    }
+    case SQLAST_LIKE: {
+        sqlval v[2];
+        int rc = SQL_ERR;
+        if (eval_args(e, ctx, v, err)) goto like_done;
+        if (v[0].isnull || v[1].isnull) {
+            sqlval_init_null(out, SQLVAL_BOOL);
+        } else {
+            bool m = sqlexpr_like(v[0].s, v[0].len, v[1].s, v[1].len, e->icase);
+            sqlval_set_bool(out, m != e->negate);
+        }
+        rc = SQL_OK;
+    like_done:
+        free_vals(v, e->nargs);
+        return rc;
+    }
+    case SQLAST_FUNC: return eval_func(e, ctx, out, err);
+    case SQLAST_CAST: {
+        sqlval v;
+        if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+        int rc = sqlval_cast(&v, e->cast_type, out, err);
+        sqlval_free(&v);
+        if (rc && err && !err->position) err->position = e->location + 1;
+        return rc;
+    }
+    case SQLAST_ARRAY: {
+        sqlval *v = calloc((size_t)(e->nargs ? e->nargs : 1), sizeof(sqlval));
+        const char **items = calloc((size_t)(e->nargs ? e->nargs : 1), sizeof(char *));
+        int rc = SQL_ERR;
+        if (!v || !items) {
+            free(v);
+            free(items);
+            return sqlerr_oom(err);
+        }
+        if (!eval_args(e, ctx, v, err)) {
+            for (int i = 0; i < e->nargs; i++) items[i] = v[i].isnull ? NULL : v[i].s;
+            rc = sqlval_set_array(out, items, (size_t)e->nargs, err);
+        }
+        free_vals(v, e->nargs);
+        free(v);
+        free(items);
+        return rc;
+    }
+    case SQLAST_CASE: {
+        sqlval arg;
+        sqlval_init_null(&arg, SQLVAL_UNKNOWN);
+        if (e->args[0] && sqlexpr_eval(e->args[0], ctx, &arg, err)) return SQL_ERR;
+        const sqlast_expr *pick = e->args[e->nargs - 1];
+        for (int i = 1; i + 1 < e->nargs; i += 2) {
+            sqlval w, r;
+            if (sqlexpr_eval(e->args[i], ctx, &w, err)) {
+                sqlval_free(&arg);
+                return SQL_ERR;
+            }
+            int rc = e->args[0] ? compare_op(SQLAST_OP_EQ, &arg, &w, &r, err) : sqlval_cast(&w, SQLVAL_BOOL, &r, err);
+            sqlval_free(&w);
+            if (rc) {
+                sqlval_free(&arg);
+                return SQL_ERR;
+            }
+            if (!r.isnull && r.u.b) {
+                pick = e->args[i + 1];
+                break;
+            }
+        }
+        sqlval_free(&arg);
+        if (!pick) {
+            sqlval_init_null(out, e->type);
+            return SQL_OK;
+        }
+        sqlval v;
+        if (sqlexpr_eval(pick, ctx, &v, err)) return SQL_ERR;
+        int rc = v.type == e->type ? (sqlval_move(out, &v), SQL_OK) : sqlval_cast(&v, e->type, out, err);
+        sqlval_free(&v);
+        return rc;
+    }
+    case SQLAST_STAR: break;
+    }
+    return sqlerr_set(err, "XX000", e->location, "cannot evaluate this expression");
+}
+
+int sqlexpr_eval_bool(const sqlast_expr *e, const sqlexpr_ctx *ctx, bool *yes, sqlerr *err)
+{
+    sqlval v, c;
+    *yes = false;
+    if (sqlexpr_eval(e, ctx, &v, err)) return SQL_ERR;
+    if (v.type != SQLVAL_BOOL && v.type != SQLVAL_UNKNOWN && !v.isnull) {
+        sqlval_free(&v);
+        return sqlerr_set(err, "42804", e->location, "argument of WHERE must be type boolean, not type %s",
+                          tname(v.type));
+    }
+    int rc = sqlval_cast(&v, SQLVAL_BOOL, &c, err);
+    sqlval_free(&v);
+    if (rc) return SQL_ERR;
+    *yes = !c.isnull && c.u.b;
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ functions */
+
+static int array_arg(const sqlval *v, sqlval *out, sqlerr *err)
+{
+    return sqlval_cast(v, SQLVAL_TEXTARRAY, out, err);
+}
+
+static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    const sqlexpr_env *env = ctx->env;
+    const char *n = e->name;
+    if (!strcmp(n, "version")) {
+        const char *v = env && env->version ? env->version : "PostgreSQL 15.0 (HeliosDB)";
+        return sqlval_set_str(out, SQLVAL_TEXT, v, strlen(v), err);
+    }
+    if (!strcmp(n, "current_schema")) {
+        const char *v = env && env->schema ? env->schema : "public";
+        return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
+    }
+    if (!strcmp(n, "current_database") || !strcmp(n, "current_user") || !strcmp(n, "session_user")) {
+        const char *v = !env ? "heliosdb" : n[8] == 'd' ? env->database : env->user;
+        if (!v) v = "heliosdb";
+        return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
+    }
+    if (!strcmp(n, "now") || !strcmp(n, "transaction_timestamp")) {
+        sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, env ? env->now_us : 0);
+        return SQL_OK;
+    }
+    if (!strcmp(n, "helios_crdt_state") || !strcmp(n, "pg_backend_pid"))
+        return sqlerr_unsupported(err, e->location, "this function in this context");
+    if (!strcmp(n, "coalesce")) {
+        for (int i = 0; i < e->nargs; i++) {
+            sqlval v;
+            if (sqlexpr_eval(e->args[i], ctx, &v, err)) return SQL_ERR;
+            if (!v.isnull) {
+                int rc = sqlval_cast(&v, e->type, out, err);
+                sqlval_free(&v);
+                return rc;
+            }
+        }
+        sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    sqlval v[4];
+    int na = e->nargs > 4 ? 4 : e->nargs, rc = SQL_ERR;
+    if (eval_args(e, ctx, v, err)) goto done;
+    if (!strcmp(n, "nullif")) {
+        sqlval r;
+        if (compare_op(SQLAST_OP_EQ, &v[0], &v[1], &r, err)) goto done;
+        if (!r.isnull && r.u.b) sqlval_init_null(out, e->type);
+        else if (sqlval_cast(&v[0], e->type, out, err)) goto done;
+        rc = SQL_OK;
+        goto done;
+    }
+    for (int i = 0; i < na; i++)
+        if (v[i].isnull && strcmp(n, "array_append") != 0 && strcmp(n, "array_remove") != 0 &&
+            strcmp(n, "array_cat") != 0) {
+            sqlval_init_null(out, e->type);
+            rc = SQL_OK;
+            goto done;
+        }
+    if (!strcmp(n, "cardinality") || !strcmp(n, "array_length")) {
+        sqlval a;
+        if (array_arg(&v[0], &a, err)) goto done;
+        bool dim_ok = strcmp(n, "array_length") != 0 || (v[1].type != SQLVAL_UNKNOWN ? v[1].u.i == 1 : !strcmp(v[1].s, "1"));
+        if (!strcmp(n, "array_length") && (a.narr == 0 || !dim_ok)) sqlval_init_null(out, SQLVAL_INT4);
+        else sqlval_set_int(out, SQLVAL_INT4, (int64_t)a.narr);
+        sqlval_free(&a);
+        rc = SQL_OK;
+    } else if (!strcmp(n, "lower") || !strcmp(n, "upper")) {
+        if (sqlval_set_str(out, SQLVAL_TEXT, v[0].s, v[0].len, err)) goto done;
+        for (size_t i = 0; i < out->len; i++)
+            out->s[i] = (char)(n[0] == 'l' ? tolower((unsigned char)out->s[i]) : toupper((unsigned char)out->s[i]));
+        rc = SQL_OK;
+    } else if (!strcmp(n, "length") || !strcmp(n, "char_length")) {
+        int64_t chars = 0;
+        for (size_t i = 0; i < v[0].len; i++) chars += ((unsigned char)v[0].s[i] & 0xC0) != 0x80;
+        sqlval_set_int(out, SQLVAL_INT4, chars);
+        rc = SQL_OK;
+    } else if (!strcmp(n, "abs")) {
+        if (is_int(v[0].type)) {
+            if (v[0].u.i == INT64_MIN || (v[0].type == SQLVAL_INT4 && v[0].u.i == INT32_MIN) ||
+                (v[0].type == SQLVAL_INT2 && v[0].u.i == INT16_MIN)) {
+                int_overflow(v[0].type, err);
+                goto done;
+            }
+            sqlval_set_int(out, v[0].type, v[0].u.i < 0 ? -v[0].u.i : v[0].u.i);
+        } else if (is_float(v[0].type)) {
+            sqlval_set_float(out, v[0].type, fabs(v[0].u.f));
+        } else {
+            if (sqlval_copy(out, &v[0], err)) goto done;
+            if (out->s && out->s[0] == '-') memmove(out->s, out->s + 1, out->len--);
+        }
+        rc = SQL_OK;
+    } else if (!strcmp(n, "array_append") || !strcmp(n, "array_remove") || !strcmp(n, "array_cat")) {
+        sqlval a, b;
+        sqlval_init_null(&b, SQLVAL_TEXTARRAY);
+        if (v[0].isnull) sqlval_set_array(&a, NULL, 0, NULL);
+        else if (array_arg(&v[0], &a, err)) goto done;
+        if (!strcmp(n, "array_cat")) {
+            if (v[1].isnull) sqlval_set_array(&b, NULL, 0, NULL);
+            else if (array_arg(&v[1], &b, err)) {
+                sqlval_free(&a);
+                goto done;
+            }
+            rc = concat_arrays(&a, &b, out, err);
+        } else if (!strcmp(n, "array_append")) {
+            const char *one[1] = {v[1].isnull ? NULL : v[1].s};
+            if (!sqlval_set_array(&b, one, 1, err)) rc = concat_arrays(&a, &b, out, err);
+        } else {
+            const char **keep = calloc(a.narr ? a.narr : 1, sizeof(char *));
+            size_t k = 0;
+            if (!keep) {
+                sqlval_free(&a);
+                rc = sqlerr_oom(err);
+                goto done;
+            }
+            for (size_t i = 0; i < a.narr; i++) {
+                bool match = v[1].isnull ? !a.arr[i] : a.arr[i] && !strcmp(a.arr[i], v[1].s);
+                if (!match) keep[k++] = a.arr[i];
+            }
+            rc = sqlval_set_array(out, keep, k, err);
+            free(keep);
+        }
+        sqlval_free(&a);
+        sqlval_free(&b);
+    } else if (!strcmp(n, "jsonb_set")) {
+        sqlval target, path, val;
+        sqlval_init_null(&path, SQLVAL_UNKNOWN);
+        sqlval_init_null(&val, SQLVAL_UNKNOWN);
+        if (sqlval_cast(&v[0], SQLVAL_JSONB, &target, err)) goto done;
+        if (sqlval_cast(&v[1], SQLVAL_TEXTARRAY, &path, err) || sqlval_cast(&v[2], SQLVAL_JSONB, &val, err)) {
+            sqlval_free(&target);
+            sqlval_free(&path);
+            goto done;
+        }
+        char *res;
+        rc = sqlexpr_jsonb_set(target.s, &path, val.s, &res, err);
+        if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
+        sqlval_free(&target);
+        sqlval_free(&path);
+        sqlval_free(&val);
+    } else {
+        no_function(err, e);
+    }
+done:
+    free_vals(v, na);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ aggregates */
+
+void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg)
+{
+    memset(a, 0, sizeof(*a));
+    a->expr = agg;
+    sqlval_init_null(&a->best, agg->type);
+}
+
+void sqlexpr_agg_free(sqlexpr_agg *a)
+{
+    sqlval_free(&a->best);
+    for (size_t i = 0; i < a->nseen; i++) sqlval_free(&a->seen[i]);
+    free(a->seen);
+    a->seen = NULL;
+    a->nseen = a->capseen = 0;
+}
+
+int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    if (e->star) {
+        a->count++;
+        return SQL_OK;
+    }
+    sqlval v;
+    if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+    if (v.isnull) return SQL_OK;
+    if (e->distinct) {
+        for (size_t i = 0; i < a->nseen; i++) {
+            int c;
+            if (sqlval_compare(&a->seen[i], &v, &c, err)) {
+                sqlval_free(&v);
+                return SQL_ERR;
+            }
+            if (c == 0) {
+                sqlval_free(&v);
+                return SQL_OK;
+            }
+        }
+        if (a->nseen == a->capseen) {
+            size_t ncap = a->capseen ? a->capseen * 2 : 16;
+            sqlval *grown = realloc(a->seen, ncap * sizeof(*grown));
+            if (!grown) {
+                sqlval_free(&v);
+                return sqlerr_oom(err);
+            }
+            a->seen = grown;
+            a->capseen = ncap;
+        }
+        sqlval copy;
+        if (sqlval_copy(&copy, &v, err)) {
+            sqlval_free(&v);
+            return SQL_ERR;
+        }
+        a->seen[a->nseen++] = copy;
+    }
+    a->count++;
+    a->has = true;
+    const char *n = e->name;
+    int rc = SQL_OK;
+    if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
+        if (is_int(v.type)) {
+            a->isum += v.u.i;
+        } else if (is_float(v.type)) {
+            a->fsum += v.u.f;
+        } else {
+            a->fsum += to_ld(&v);
+            int s = numeric_scale(&v);
+            if (s > a->scale) a->scale = s;
+        }
+        if (v.type == SQLVAL_NUMERIC && !strcmp(v.s, "NaN")) a->fsum = NAN;
+    } else if (!strcmp(n, "min") || !strcmp(n, "max")) {
+        int c = 0;
+        if (!a->best.isnull && sqlval_compare(&v, &a->best, &c, err)) {
+            sqlval_free(&v);
+            return SQL_ERR;
+        }
+        if (a->best.isnull || (n[1] == 'i' ? c < 0 : c > 0)) {
+            sqlval_free(&a->best);
+            rc = sqlval_cast(&v, e->type, &a->best, err);
+        }
+    }
+    sqlval_free(&v);
+    return rc;
+}
+
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+static int int128_numeric(i128 v, sqlval *out, sqlerr *err)
+{
+    char buf[48], *p = buf + sizeof(buf) - 1;
+    *p = 0;
+    bool neg = v < 0;
+    u128 u = neg ? -(u128)v : (u128)v;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (neg) *--p = '-';
+    return sqlval_set_str(out, SQLVAL_NUMERIC, p, strlen(p), err);
+}
+
+int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    const char *n = e->name;
+    sqlval_type argt = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
+    if (!strcmp(n, "count")) {
+        sqlval_set_int(out, SQLVAL_INT8, a->count);
+        return SQL_OK;
+    }
+    if (!a->has) {
+        sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    if (!strcmp(n, "min") || !strcmp(n, "max")) return sqlval_copy(out, &a->best, err);
+    if (!strcmp(n, "sum")) {
+        if (e->type == SQLVAL_INT8) {
+            if (a->isum > INT64_MAX || a->isum < INT64_MIN) return int_overflow(SQLVAL_INT8, err);
+            sqlval_set_int(out, SQLVAL_INT8, (int64_t)a->isum);
+            return SQL_OK;
+        }
+        if (is_int(argt)) return int128_numeric(a->isum, out, err);
+        if (is_float(e->type)) {
+            sqlval_set_float(out, e->type, (double)a->fsum);
+            return SQL_OK;
+        }
+        return set_numeric_ld(out, a->fsum, a->scale, err);
+    }
+    /* avg */
+    if (is_float(e->type)) {
+        sqlval_set_float(out, SQLVAL_FLOAT8, (double)(a->fsum / a->count));
+        return SQL_OK;
+    }
+    long double total = is_int(argt) ? (long double)a->isum : a->fsum;
+    return set_numeric_ld(out, total / a->count, a->scale > 16 ? a->scale : 16, err);
+}

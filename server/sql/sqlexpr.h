@@ -1,0 +1,103 @@
+/*
+ * server/sql/sqlexpr.h — binding and evaluation of expressions, and aggregates.
+ *
+ * Binding (sqlexpr_bind) resolves column names against one table, assigns every node its
+ * static result type (what RowDescription advertises), registers aggregates with the statement
+ * and infers parameter types from context the way PostgreSQL does for the cases drivers use:
+ * `col = $1`, `$1 = col`, `col IN ($1, $2)`, `col BETWEEN $1 AND $2`, `col + $1`, `$1::type`,
+ * INSERT VALUES and SET targets (the caller passes the column type as `expected`), LIMIT/OFFSET
+ * (bigint). A parameter nobody constrains is reported as text and evaluated as an untyped
+ * literal, which then adapts to what it meets.
+ *
+ * Evaluation follows SQL's three-valued logic: NULL propagates through operators and
+ * functions, AND/OR/NOT use Kleene logic, IN/ANY/BETWEEN return NULL when no element decides.
+ * Errors are PostgreSQL's: 22003 `bigint out of range`, 22012 `division by zero`, 22P02 bad
+ * input text, 42883 no such operator/function, 42703 unknown column, 42803 misplaced
+ * aggregate, 42P02 missing parameter.
+ *
+ * Numeric arithmetic is done in long double and printed at PostgreSQL's result scale (max of
+ * the operand scales for + and -, their sum for *, at least 16 digits for /): exact for the
+ * values people type, approximate beyond ~18 significant digits.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLEXPR_H
+#define HELIOS_SERVER_SQL_SQLEXPR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "server/sql/sqlast.h"
+#include "server/sql/sqlerr.h"
+#include "server/sql/sqlschema.h"
+#include "server/sql/sqlval.h"
+
+/* Session facts the built-in functions read. All borrowed. */
+typedef struct sqlexpr_env {
+    const char *user;
+    const char *database;
+    const char *schema;  /* current_schema(), "public" */
+    const char *version; /* version() text */
+    int64_t now_us;      /* transaction start, µs since 2000-01-01 UTC */
+} sqlexpr_env;
+
+/* Everything an expression can refer to at evaluation time. All borrowed. */
+typedef struct sqlexpr_ctx {
+    const sqlval *row; /* the current row, by column index (NULL when no table) */
+    int nrow;
+    const sqlval *excluded; /* ON CONFLICT: the proposed row, by column index */
+    const sqlval *params;   /* $1.. as typed values (param_types applied) */
+    int nparams;
+    const sqlval *aggs; /* after grouping: aggregate results by aggno */
+    const sqlexpr_env *env;
+} sqlexpr_ctx;
+
+/* Binding scope. */
+typedef struct sqlexpr_scope {
+    const sqlschema_table *table; /* NULL: no FROM */
+    const char *alias;            /* the name the table may be qualified with */
+    sqlast_stmt *stmt;            /* receives param types and aggregates */
+    bool allow_excluded;          /* inside ON CONFLICT DO UPDATE */
+    bool allow_aggs;              /* select list / HAVING / ORDER BY */
+    const char *clause;           /* for 42803 messages: "WHERE", "VALUES" ... */
+} sqlexpr_scope;
+
+int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, sqlerr *err);
+/* Output column name PostgreSQL would give (column name, function name, or "?column?"). */
+const char *sqlexpr_column_name(const sqlast_expr *e);
+
+int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err);
+/* WHERE semantics: *yes only when the value is a non-NULL true. */
+int sqlexpr_eval_bool(const sqlast_expr *e, const sqlexpr_ctx *ctx, bool *yes, sqlerr *err);
+/* True when e references no column, parameter or aggregate (safe to evaluate once). */
+bool sqlexpr_is_constant(const sqlast_expr *e);
+/* True when e contains a call of `fn`. */
+bool sqlexpr_calls(const sqlast_expr *e, const char *fn);
+
+/* LIKE / ILIKE matching of PostgreSQL patterns (% _ and backslash escape). */
+bool sqlexpr_like(const char *s, size_t slen, const char *pat, size_t plen, bool icase);
+
+/* jsonb helpers used by writes and expressions: canonical jsonb texts in and out. */
+int sqlexpr_jsonb_concat(const char *a, const char *b, char **out, sqlerr *err);
+int sqlexpr_jsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err);
+int sqlexpr_jsonb_set(const char *a, const sqlval *path, const char *value, char **out,
+                      sqlerr *err);
+int sqlexpr_jsonb_get(const char *a, const sqlval *key, bool as_text, sqlval *out, sqlerr *err);
+
+/* ---- aggregates ---- */
+typedef struct sqlexpr_agg {
+    const sqlast_expr *expr; /* the SQLAST_AGG node (borrowed) */
+    int64_t count;
+    bool has; /* saw a non-NULL input */
+    __extension__ __int128 isum;
+    long double fsum;
+    int scale; /* numeric: max input scale */
+    sqlval best; /* min / max */
+    sqlval *seen; /* count(DISTINCT): values seen */
+    size_t nseen, capseen;
+} sqlexpr_agg;
+
+void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg);
+int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err);
+int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err);
+void sqlexpr_agg_free(sqlexpr_agg *a);
+
+#endif

@@ -1,0 +1,1185 @@
+/*
+ * server/sql/sqlparse.c — see sqlparse.h.
+ *
+ * Index: tree access helpers (node/field/str), expressions (conv_expr and its per-node
+ * helpers), statements (conv_select, conv_insert, conv_update, conv_delete, conv_create,
+ * conv_drop, conv_alter, conv_transaction, conv_set, conv_copy), entry points.
+ */
+#include "server/sql/sqlparse.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <pg_query.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pctx {
+    const char *sql;
+    size_t sqllen;
+    sqlerr *err;
+    sqlast_stmt *stmt; /* statement being built (for parameter numbering) */
+} pctx;
+
+/* ------------------------------------------------------------------ tree access */
+
+/* A parse-tree node is {"TypeName": {...}}; returns the type name and its body. */
+static const char *node(json_t *n, json_t **body)
+{
+    *body = NULL;
+    if (!json_is_object(n) || json_object_size(n) != 1) return "";
+    const char *key;
+    json_t *val;
+    json_object_foreach(n, key, val)
+    {
+        *body = val;
+        return key;
+    }
+    return "";
+}
+
+static json_t *field(json_t *body, const char *name)
+{
+    return json_is_object(body) ? json_object_get(body, name) : NULL;
+}
+
+static const char *fstr(json_t *body, const char *name)
+{
+    json_t *v = field(body, name);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool fbool(json_t *body, const char *name)
+{
+    return json_is_true(field(body, name));
+}
+
+static int floc(json_t *body)
+{
+    json_t *v = field(body, "location");
+    return json_is_integer(v) ? (int)json_integer_value(v) : -1;
+}
+
+/* {"String": {"sval": "x"}} -> "x" */
+static const char *string_node(json_t *n)
+{
+    json_t *body;
+    if (strcmp(node(n, &body), "String") != 0) return NULL;
+    const char *s = fstr(body, "sval");
+    return s ? s : "";
+}
+
+static char *dup_or_oom(pctx *c, const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d) sqlerr_oom(c->err);
+    return d;
+}
+
+/* Copies a list of String nodes into *out. */
+static int string_list(pctx *c, json_t *list, char ***out, int *n)
+{
+    size_t len = json_array_size(list);
+    *out = NULL;
+    *n = 0;
+    if (!len) return SQL_OK;
+    char **v = calloc(len, sizeof(char *));
+    if (!v) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < len; i++) {
+        json_t *item = json_array_get(list, i), *body;
+        const char *s = string_node(item);
+        if (!s && !strcmp(node(item, &body), "IndexElem")) s = fstr(body, "name");
+        if (!s) {
+            for (size_t k = 0; k < i; k++) free(v[k]);
+            free(v);
+            return sqlerr_unsupported(c->err, -1, "expressions in a column list");
+        }
+        v[i] = strdup(s);
+        if (!v[i]) {
+            for (size_t k = 0; k < i; k++) free(v[k]);
+            free(v);
+            return sqlerr_oom(c->err);
+        }
+    }
+    *out = v;
+    *n = (int)len;
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ types */
+
+/* TypeName -> HeliosDB spelling: pg_catalog prefix dropped, internal names mapped back to
+ * SQL ones, "[]" appended for arrays. *out is malloc'd. */
+static int type_name(pctx *c, json_t *tn, char **out, bool *array)
+{
+    json_t *names = field(tn, "names");
+    size_t n = json_array_size(names);
+    const char *last = n ? string_node(json_array_get(names, n - 1)) : NULL;
+    if (!last) return sqlerr_set(c->err, "42601", floc(tn), "syntax error in type name");
+    if (n > 2 || (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0))
+        return sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", last);
+    if (fbool(tn, "setof") || field(tn, "pct_type"))
+        return sqlerr_unsupported(c->err, floc(tn), "%TYPE and SETOF");
+    *array = json_array_size(field(tn, "arrayBounds")) > 0;
+    if (json_array_size(field(tn, "arrayBounds")) > 1)
+        return sqlerr_unsupported(c->err, floc(tn), "multidimensional arrays");
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s%s", last, *array ? "[]" : "");
+    *out = dup_or_oom(c, buf);
+    return *out ? SQL_OK : SQL_ERR;
+}
+
+/* ------------------------------------------------------------------ expressions */
+
+static int conv_expr(pctx *c, json_t *n, sqlast_expr **out);
+
+static sqlast_expr *new_expr(pctx *c, sqlast_kind kind, int location)
+{
+    sqlast_expr *e = sqlast_expr_new(kind, location);
+    if (!e) sqlerr_oom(c->err);
+    return e;
+}
+
+/* Converts n and appends it to e's arguments. */
+static int add_arg(pctx *c, sqlast_expr *e, json_t *n)
+{
+    sqlast_expr *a;
+    if (conv_expr(c, n, &a)) return SQL_ERR;
+    if (sqlast_expr_add_arg(e, a)) {
+        sqlast_expr_free(a);
+        return sqlerr_oom(c->err);
+    }
+    return SQL_OK;
+}
+
+static int add_args(pctx *c, sqlast_expr *e, json_t *list)
+{
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (add_arg(c, e, json_array_get(list, i))) return SQL_ERR;
+    return SQL_OK;
+}
+
+/* Reads an integer constant from the query text (see the quirk in sqlparse.h). */
+static long long int_from_text(pctx *c, int loc)
+{
+    if (loc < 0 || (size_t)loc >= c->sqllen) return 0;
+    const char *p = c->sql + loc;
+    bool neg = false;
+    if (*p == '-') {
+        neg = true;
+        p++;
+        while (isspace((unsigned char)*p)) p++;
+    }
+    long long v = strtoll(p, NULL, 10);
+    return neg ? -v : v;
+}
+
+static int conv_const(pctx *c, json_t *b, sqlast_expr *e)
+{
+    json_t *v;
+    if (fbool(b, "isnull")) {
+        sqlval_init_null(&e->value, SQLVAL_UNKNOWN);
+    } else if ((v = field(b, "ival"))) {
+        json_t *iv = field(v, "ival");
+        long long i = json_is_integer(iv) ? json_integer_value(iv) : int_from_text(c, e->location);
+        sqlval_set_int(&e->value, SQLVAL_INT4, i);
+    } else if ((v = field(b, "fval"))) {
+        const char *f = fstr(v, "fval");
+        int64_t i;
+        if (!f) f = "0";
+        /* integers too large for int4 arrive as fval: int8 if they fit, else numeric */
+        if (strspn(f + (*f == '-'), "0123456789") == strlen(f + (*f == '-')) &&
+            sqlval_parse_int(f, strlen(f), SQLVAL_INT8, &i, NULL) == SQL_OK) {
+            sqlval_set_int(&e->value, SQLVAL_INT8, i);
+        } else {
+            char *num;
+            if (sqlval_parse_numeric(f, strlen(f), &num, c->err)) return SQL_ERR;
+            sqlval_take_str(&e->value, SQLVAL_NUMERIC, num, strlen(num));
+        }
+    } else if ((v = field(b, "sval"))) {
+        const char *s = fstr(v, "sval");
+        if (!s) s = "";
+        if (sqlval_set_str(&e->value, SQLVAL_UNKNOWN, s, strlen(s), c->err)) return SQL_ERR;
+    } else if ((v = field(b, "boolval"))) {
+        sqlval_set_bool(&e->value, fbool(v, "boolval"));
+    } else {
+        return sqlerr_unsupported(c->err, e->location, "bit string constants");
+    }
+    e->type = e->value.type;
+    return SQL_OK;
+}
+
+static int op_from_name(const char *name)
+{
+    static const struct {
+        const char *s;
+        int op;
+    } ops[] = {
+        {"+", SQLAST_OP_ADD}, {"-", SQLAST_OP_SUB}, {"*", SQLAST_OP_MUL}, {"/", SQLAST_OP_DIV},
+        {"%", SQLAST_OP_MOD}, {"=", SQLAST_OP_EQ}, {"<>", SQLAST_OP_NE}, {"!=", SQLAST_OP_NE},
+        {"<", SQLAST_OP_LT}, {"<=", SQLAST_OP_LE}, {">", SQLAST_OP_GT}, {">=", SQLAST_OP_GE},
+        {"||", SQLAST_OP_CONCAT}, {"->", SQLAST_OP_JSON_GET}, {"->>", SQLAST_OP_JSON_GET_TEXT},
+        {"~", SQLAST_OP_REGEX},
+    };
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        if (!strcmp(name, ops[i].s)) return ops[i].op;
+    return -1;
+}
+
+/* Operator name of an A_Expr: last element of the (possibly OPERATOR(schema.op)) name. */
+static const char *aexpr_opname(json_t *b)
+{
+    json_t *names = field(b, "name");
+    size_t n = json_array_size(names);
+    const char *s = n ? string_node(json_array_get(names, n - 1)) : NULL;
+    return s ? s : "";
+}
+
+static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
+{
+    const char *kind = fstr(b, "kind");
+    const char *opname = aexpr_opname(b);
+    int loc = floc(b);
+    json_t *l = field(b, "lexpr"), *r = field(b, "rexpr");
+    sqlast_expr *e = NULL;
+    if (!kind) kind = "";
+    if (!strcmp(kind, "AEXPR_OP")) {
+        int op = op_from_name(opname);
+        if (op < 0) {
+            char what[64];
+            snprintf(what, sizeof(what), "operator %s", opname);
+            return sqlerr_unsupported(c->err, loc, what);
+        }
+        if (!l) {
+            if (op == SQLAST_OP_ADD) return conv_expr(c, r, out); /* unary plus */
+            if (op != SQLAST_OP_SUB) return sqlerr_unsupported(c->err, loc, "prefix operators");
+            op = SQLAST_OP_NEG;
+        }
+        if (!(e = new_expr(c, SQLAST_OP, loc))) return SQL_ERR;
+        e->op = op;
+        if ((l && add_arg(c, e, l)) || add_arg(c, e, r)) goto fail;
+    } else if (!strcmp(kind, "AEXPR_OP_ANY")) {
+        int op = op_from_name(opname);
+        if (op < SQLAST_OP_EQ || op > SQLAST_OP_GE)
+            return sqlerr_unsupported(c->err, loc, "this operator with ANY");
+        json_t *rb;
+        if (!strcmp(node(r, &rb), "SubLink"))
+            return sqlerr_unsupported(c->err, loc, "subqueries");
+        if (!(e = new_expr(c, SQLAST_ANY, loc))) return SQL_ERR;
+        e->op = op;
+        if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
+    } else if (!strcmp(kind, "AEXPR_IN")) {
+        json_t *rb;
+        if (strcmp(node(r, &rb), "List") != 0) return sqlerr_unsupported(c->err, loc, "subqueries");
+        if (!(e = new_expr(c, SQLAST_IN, loc))) return SQL_ERR;
+        e->negate = !strcmp(opname, "<>");
+        if (add_arg(c, e, l) || add_args(c, e, field(rb, "items"))) goto fail;
+    } else if (!strcmp(kind, "AEXPR_LIKE") || !strcmp(kind, "AEXPR_ILIKE")) {
+        if (!(e = new_expr(c, SQLAST_LIKE, loc))) return SQL_ERR;
+        e->icase = !strcmp(kind, "AEXPR_ILIKE");
+        e->negate = opname[0] == '!';
+        json_t *rb;
+        if (!strcmp(node(r, &rb), "FuncCall")) {
+            sqlast_expr_free(e);
+            return sqlerr_unsupported(c->err, loc, "LIKE ... ESCAPE");
+        }
+        if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
+    } else if (!strcmp(kind, "AEXPR_BETWEEN") || !strcmp(kind, "AEXPR_NOT_BETWEEN")) {
+        json_t *rb;
+        node(r, &rb);
+        if (!(e = new_expr(c, SQLAST_BETWEEN, loc))) return SQL_ERR;
+        e->negate = !strcmp(kind, "AEXPR_NOT_BETWEEN");
+        if (add_arg(c, e, l) || add_args(c, e, field(rb, "items"))) goto fail;
+    } else if (!strcmp(kind, "AEXPR_NULLIF")) {
+        if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
+        if (!(e->name = dup_or_oom(c, "nullif"))) goto fail;
+        if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
+    } else {
+        static const struct {
+            const char *k, *what;
+        } names[] = {{"AEXPR_OP_ALL", "ALL (...)"}, {"AEXPR_DISTINCT", "IS DISTINCT FROM"},
+                     {"AEXPR_NOT_DISTINCT", "IS NOT DISTINCT FROM"}, {"AEXPR_SIMILAR", "SIMILAR TO"},
+                     {"AEXPR_BETWEEN_SYM", "BETWEEN SYMMETRIC"},
+                     {"AEXPR_NOT_BETWEEN_SYM", "NOT BETWEEN SYMMETRIC"}};
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+            if (!strcmp(kind, names[i].k)) return sqlerr_unsupported(c->err, loc, names[i].what);
+        return sqlerr_unsupported(c->err, loc, kind);
+    }
+    *out = e;
+    return SQL_OK;
+fail:
+    sqlast_expr_free(e);
+    return SQL_ERR;
+}
+
+static bool is_aggregate(const char *name)
+{
+    return !strcmp(name, "count") || !strcmp(name, "sum") || !strcmp(name, "min") ||
+           !strcmp(name, "max") || !strcmp(name, "avg");
+}
+
+static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
+{
+    int loc = floc(b);
+    json_t *names = field(b, "funcname");
+    size_t n = json_array_size(names);
+    const char *name = n ? string_node(json_array_get(names, n - 1)) : NULL;
+    if (!name) return sqlerr_set(c->err, "42601", loc, "syntax error at function name");
+    if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0 &&
+        strcmp(string_node(json_array_get(names, 0)), "helios") != 0)
+        return sqlerr_set(c->err, "42883", loc, "function %s.%s does not exist",
+                          string_node(json_array_get(names, 0)), name);
+    if (field(b, "over")) return sqlerr_unsupported(c->err, loc, "window functions");
+    if (field(b, "agg_filter")) return sqlerr_unsupported(c->err, loc, "aggregate FILTER");
+    if (field(b, "agg_order")) return sqlerr_unsupported(c->err, loc, "ordered aggregates");
+    if (fbool(b, "agg_within_group")) return sqlerr_unsupported(c->err, loc, "WITHIN GROUP");
+    if (fbool(b, "func_variadic")) return sqlerr_unsupported(c->err, loc, "VARIADIC");
+    bool agg = is_aggregate(name);
+    if (!agg && (fbool(b, "agg_star") || fbool(b, "agg_distinct")))
+        return sqlerr_set(c->err, "42809", loc, "%s is not an aggregate function", name);
+    sqlast_expr *e = new_expr(c, agg ? SQLAST_AGG : SQLAST_FUNC, loc);
+    if (!e) return SQL_ERR;
+    e->star = fbool(b, "agg_star");
+    e->distinct = fbool(b, "agg_distinct");
+    if (!(e->name = dup_or_oom(c, name)) || add_args(c, e, field(b, "args"))) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    if (agg && (e->star ? e->nargs != 0 || strcmp(name, "count") : e->nargs != 1)) {
+        sqlast_expr_free(e);
+        return sqlerr_set(c->err, "42883", loc, "function %s does not exist with these arguments",
+                          name);
+    }
+    *out = e;
+    return SQL_OK;
+}
+
+static int conv_svf(pctx *c, json_t *b, sqlast_expr **out)
+{
+    static const struct {
+        const char *op, *fn;
+    } map[] = {{"SVFOP_CURRENT_USER", "current_user"}, {"SVFOP_USER", "current_user"},
+               {"SVFOP_SESSION_USER", "session_user"}, {"SVFOP_CURRENT_ROLE", "current_user"},
+               {"SVFOP_CURRENT_SCHEMA", "current_schema"},
+               {"SVFOP_CURRENT_CATALOG", "current_database"},
+               {"SVFOP_CURRENT_TIMESTAMP", "now"}, {"SVFOP_LOCALTIMESTAMP", "now"}};
+    const char *op = fstr(b, "op");
+    for (size_t i = 0; op && i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(op, map[i].op) != 0) continue;
+        sqlast_expr *e = new_expr(c, SQLAST_FUNC, floc(b));
+        if (!e) return SQL_ERR;
+        if (!(e->name = dup_or_oom(c, map[i].fn))) {
+            sqlast_expr_free(e);
+            return SQL_ERR;
+        }
+        *out = e;
+        return SQL_OK;
+    }
+    return sqlerr_unsupported(c->err, floc(b), op ? op + 6 : "SQL value function");
+}
+
+static int conv_case(pctx *c, json_t *b, sqlast_expr **out)
+{
+    sqlast_expr *e = new_expr(c, SQLAST_CASE, floc(b));
+    if (!e) return SQL_ERR;
+    json_t *arg = field(b, "arg"), *def = field(b, "defresult"), *whens = field(b, "args");
+    if (arg ? add_arg(c, e, arg) : sqlast_expr_add_arg(e, NULL) ? sqlerr_oom(c->err) : 0) goto fail;
+    for (size_t i = 0; i < json_array_size(whens); i++) {
+        json_t *wb;
+        node(json_array_get(whens, i), &wb);
+        if (add_arg(c, e, field(wb, "expr")) || add_arg(c, e, field(wb, "result"))) goto fail;
+    }
+    if (def ? add_arg(c, e, def) : sqlast_expr_add_arg(e, NULL) ? sqlerr_oom(c->err) : 0) goto fail;
+    *out = e;
+    return SQL_OK;
+fail:
+    sqlast_expr_free(e);
+    return SQL_ERR;
+}
+
+static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
+{
+    json_t *tn = field(b, "typeName");
+    char *tname;
+    bool array;
+    if (type_name(c, tn, &tname, &array)) return SQL_ERR;
+    sqlval_type t = sqlval_type_lookup(array ? "text" : tname, array);
+    if (array) {
+        char base[128];
+        snprintf(base, sizeof(base), "%s", tname);
+        base[strlen(base) - 2] = 0;
+        t = sqlval_type_lookup(base, true);
+    }
+    if (t == SQLVAL_UNKNOWN) {
+        int rc = sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", tname);
+        /* regclass & co. exist in PostgreSQL: say so instead of "does not exist" */
+        if (!strncmp(tname, "reg", 3) || !strcmp(tname, "timestamp") || !strcmp(tname, "date") ||
+            !strcmp(tname, "interval") || !strcmp(tname, "uuid") || !strcmp(tname, "time"))
+            rc = sqlerr_unsupported(c->err, floc(tn), tname);
+        free(tname);
+        return rc;
+    }
+    free(tname);
+    sqlast_expr *e = new_expr(c, SQLAST_CAST, floc(b));
+    if (!e) return SQL_ERR;
+    e->cast_type = t;
+    if (add_arg(c, e, field(b, "arg"))) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    *out = e;
+    return SQL_OK;
+}
+
+static int conv_columnref(pctx *c, json_t *b, sqlast_expr **out)
+{
+    json_t *fields = field(b, "fields");
+    size_t n = json_array_size(fields);
+    int loc = floc(b);
+    json_t *last = json_array_get(fields, n - 1), *lb;
+    if (n == 0) return sqlerr_set(c->err, "42601", loc, "syntax error");
+    if (!strcmp(node(last, &lb), "A_Star")) {
+        if (n > 2) return sqlerr_unsupported(c->err, loc, "qualified *");
+        sqlast_expr *e = new_expr(c, SQLAST_STAR, loc);
+        if (!e) return SQL_ERR;
+        if (n == 2 && !(e->qualifier = dup_or_oom(c, string_node(json_array_get(fields, 0))))) {
+            sqlast_expr_free(e);
+            return SQL_ERR;
+        }
+        *out = e;
+        return SQL_OK;
+    }
+    if (n > 2) return sqlerr_unsupported(c->err, loc, "schema-qualified column references");
+    const char *col = string_node(last);
+    const char *qual = n == 2 ? string_node(json_array_get(fields, 0)) : NULL;
+    if (!col) return sqlerr_set(c->err, "42601", loc, "syntax error in column reference");
+    bool excluded = qual && !strcmp(qual, "excluded");
+    sqlast_expr *e = new_expr(c, excluded ? SQLAST_EXCLUDED : SQLAST_COLUMN, loc);
+    if (!e) return SQL_ERR;
+    if (!(e->name = dup_or_oom(c, col)) ||
+        (qual && !excluded && !(e->qualifier = dup_or_oom(c, qual)))) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    *out = e;
+    return SQL_OK;
+}
+
+static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
+{
+    json_t *b;
+    const char *t = node(n, &b);
+    int loc = floc(b);
+    sqlast_expr *e = NULL;
+    *out = NULL;
+    if (!strcmp(t, "A_Const")) {
+        if (!(e = new_expr(c, SQLAST_CONST, loc))) return SQL_ERR;
+        if (conv_const(c, b, e)) goto fail;
+    } else if (!strcmp(t, "ParamRef")) {
+        json_t *num = field(b, "number");
+        int p = json_is_integer(num) ? (int)json_integer_value(num) : 0;
+        if (p < 1 || p > 65535)
+            return sqlerr_set(c->err, "42P02", loc, "there is no parameter $%d", p);
+        if (!(e = new_expr(c, SQLAST_PARAM, loc))) return SQL_ERR;
+        e->param = p;
+        if (c->stmt && p > c->stmt->nparams) c->stmt->nparams = p;
+    } else if (!strcmp(t, "ColumnRef")) {
+        return conv_columnref(c, b, out);
+    } else if (!strcmp(t, "A_Expr")) {
+        return conv_aexpr(c, b, out);
+    } else if (!strcmp(t, "BoolExpr")) {
+        const char *op = fstr(b, "boolop");
+        sqlast_kind k = !op ? SQLAST_AND : !strcmp(op, "OR_EXPR") ? SQLAST_OR
+                                         : !strcmp(op, "NOT_EXPR") ? SQLAST_NOT : SQLAST_AND;
+        if (!(e = new_expr(c, k, loc))) return SQL_ERR;
+        if (add_args(c, e, field(b, "args"))) goto fail;
+    } else if (!strcmp(t, "NullTest")) {
+        if (!(e = new_expr(c, SQLAST_NULLTEST, loc))) return SQL_ERR;
+        const char *nt = fstr(b, "nulltesttype");
+        e->negate = nt && !strcmp(nt, "IS_NOT_NULL");
+        if (add_arg(c, e, field(b, "arg"))) goto fail;
+    } else if (!strcmp(t, "BooleanTest")) {
+        const char *bt = fstr(b, "booltesttype");
+        if (!bt || strstr(bt, "UNKNOWN")) return sqlerr_unsupported(c->err, loc, "IS UNKNOWN");
+        if (!(e = new_expr(c, SQLAST_BOOLTEST, loc))) return SQL_ERR;
+        e->negate = strstr(bt, "_NOT_") != NULL;
+        e->op = strstr(bt, "TRUE") != NULL;
+        if (add_arg(c, e, field(b, "arg"))) goto fail;
+    } else if (!strcmp(t, "FuncCall")) {
+        return conv_funccall(c, b, out);
+    } else if (!strcmp(t, "SQLValueFunction")) {
+        return conv_svf(c, b, out);
+    } else if (!strcmp(t, "TypeCast")) {
+        return conv_cast(c, b, out);
+    } else if (!strcmp(t, "A_ArrayExpr")) {
+        if (!(e = new_expr(c, SQLAST_ARRAY, loc))) return SQL_ERR;
+        if (add_args(c, e, field(b, "elements"))) goto fail;
+    } else if (!strcmp(t, "CaseExpr")) {
+        return conv_case(c, b, out);
+    } else if (!strcmp(t, "CoalesceExpr")) {
+        if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
+        if (!(e->name = dup_or_oom(c, "coalesce")) || add_args(c, e, field(b, "args"))) goto fail;
+    } else if (!strcmp(t, "SubLink")) {
+        return sqlerr_unsupported(c->err, loc, "subqueries");
+    } else if (!strcmp(t, "A_Indirection")) {
+        return sqlerr_unsupported(c->err, loc, "array subscripts");
+    } else if (!strcmp(t, "CollateClause")) {
+        return sqlerr_unsupported(c->err, loc, "COLLATE");
+    } else if (!strcmp(t, "RowExpr")) {
+        return sqlerr_unsupported(c->err, loc, "row constructors");
+    } else if (!strcmp(t, "SetToDefault")) {
+        return sqlerr_unsupported(c->err, loc, "DEFAULT in this position");
+    } else if (!strcmp(t, "GroupingFunc")) {
+        return sqlerr_unsupported(c->err, loc, "GROUPING");
+    } else if (!strcmp(t, "MinMaxExpr")) {
+        return sqlerr_unsupported(c->err, loc, "GREATEST/LEAST");
+    } else {
+        return sqlerr_unsupported(c->err, loc, *t ? t : "expression");
+    }
+    *out = e;
+    return SQL_OK;
+fail:
+    sqlast_expr_free(e);
+    return SQL_ERR;
+}
+
+/* ------------------------------------------------------------------ statements */
+
+static int conv_relation(pctx *c, json_t *rv, sqlast_stmt *s)
+{
+    if (!rv) return sqlerr_set(c->err, "42601", -1, "syntax error: missing table name");
+    const char *rel = fstr(rv, "relname"), *schema = fstr(rv, "schemaname");
+    if (fstr(rv, "catalogname"))
+        return sqlerr_unsupported(c->err, floc(rv), "cross-database references");
+    const char *persist = fstr(rv, "relpersistence");
+    if (persist && !strcmp(persist, "t"))
+        return sqlerr_unsupported(c->err, floc(rv), "temporary tables");
+    if (!(s->table = dup_or_oom(c, rel))) return SQL_ERR;
+    if (schema && !(s->schema = dup_or_oom(c, schema))) return SQL_ERR;
+    json_t *alias = field(rv, "alias");
+    if (alias) {
+        if (field(alias, "colnames")) return sqlerr_unsupported(c->err, floc(rv), "column aliases");
+        if (!(s->alias = dup_or_oom(c, fstr(alias, "aliasname")))) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+static int conv_targets(pctx *c, json_t *list, sqlast_target **out, int *n)
+{
+    size_t len = json_array_size(list);
+    *out = NULL;
+    *n = 0;
+    if (!len) return SQL_OK;
+    sqlast_target *t = calloc(len, sizeof(*t));
+    if (!t) return sqlerr_oom(c->err);
+    *out = t;
+    for (size_t i = 0; i < len; i++) {
+        json_t *b;
+        node(json_array_get(list, i), &b);
+        if (json_array_size(field(b, "indirection")))
+            return sqlerr_unsupported(c->err, floc(b), "assignment to array elements or fields");
+        t[i].location = floc(b);
+        const char *name = fstr(b, "name");
+        if (name && !(t[i].name = dup_or_oom(c, name))) return SQL_ERR;
+        json_t *val = field(b, "val"), *vb;
+        if (val && !strcmp(node(val, &vb), "MultiAssignRef"))
+            return sqlerr_unsupported(c->err, floc(b), "multiple-column assignment");
+        if (val && conv_expr(c, val, &t[i].expr)) return SQL_ERR;
+        *n = (int)i + 1;
+    }
+    return SQL_OK;
+}
+
+static int conv_expr_list(pctx *c, json_t *list, sqlast_expr ***out, int *n)
+{
+    size_t len = json_array_size(list);
+    *out = NULL;
+    *n = 0;
+    if (!len) return SQL_OK;
+    if (!(*out = calloc(len, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < len; i++) {
+        if (conv_expr(c, json_array_get(list, i), &(*out)[i])) return SQL_ERR;
+        *n = (int)i + 1;
+    }
+    return SQL_OK;
+}
+
+static int check_select_shape(pctx *c, json_t *b)
+{
+    int loc = -1;
+    if (field(b, "withClause")) return sqlerr_unsupported(c->err, loc, "WITH");
+    const char *op = fstr(b, "op");
+    if (op && strcmp(op, "SETOP_NONE") != 0) {
+        const char *what = strstr(op, "UNION") ? "UNION" : strstr(op, "INTERSECT") ? "INTERSECT"
+                                                                                    : "EXCEPT";
+        return sqlerr_unsupported(c->err, loc, what);
+    }
+    if (field(b, "distinctClause")) return sqlerr_unsupported(c->err, loc, "DISTINCT");
+    if (field(b, "intoClause")) return sqlerr_unsupported(c->err, loc, "SELECT INTO");
+    if (field(b, "lockingClause")) return sqlerr_unsupported(c->err, loc, "FOR UPDATE/SHARE");
+    if (field(b, "windowClause")) return sqlerr_unsupported(c->err, loc, "window functions");
+    if (field(b, "valuesLists")) return sqlerr_unsupported(c->err, loc, "VALUES lists");
+    if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, loc, "GROUP BY DISTINCT");
+    const char *lim = fstr(b, "limitOption");
+    if (lim && !strcmp(lim, "LIMIT_OPTION_WITH_TIES"))
+        return sqlerr_unsupported(c->err, loc, "FETCH ... WITH TIES");
+    return SQL_OK;
+}
+
+static int conv_select(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_SELECT;
+    if (check_select_shape(c, b)) return SQL_ERR;
+    json_t *from = field(b, "fromClause");
+    if (json_array_size(from) > 1) return sqlerr_unsupported(c->err, -1, "joins");
+    if (json_array_size(from) == 1) {
+        json_t *fb;
+        const char *ft = node(json_array_get(from, 0), &fb);
+        if (!strcmp(ft, "JoinExpr")) return sqlerr_unsupported(c->err, -1, "JOIN");
+        if (!strcmp(ft, "RangeSubselect")) return sqlerr_unsupported(c->err, -1, "subqueries in FROM");
+        if (!strcmp(ft, "RangeFunction")) return sqlerr_unsupported(c->err, -1, "functions in FROM");
+        if (strcmp(ft, "RangeVar") != 0) return sqlerr_unsupported(c->err, -1, ft);
+        if (conv_relation(c, fb, s)) return SQL_ERR;
+    }
+    if (conv_targets(c, field(b, "targetList"), &s->targets, &s->ntargets)) return SQL_ERR;
+    json_t *w = field(b, "whereClause");
+    if (w && conv_expr(c, w, &s->where)) return SQL_ERR;
+    json_t *g = field(b, "groupClause");
+    for (size_t i = 0; i < json_array_size(g); i++) {
+        json_t *gb;
+        const char *gt = node(json_array_get(g, i), &gb);
+        if (!strcmp(gt, "GroupingSet")) return sqlerr_unsupported(c->err, -1, "grouping sets");
+    }
+    if (conv_expr_list(c, g, &s->group, &s->ngroup)) return SQL_ERR;
+    json_t *h = field(b, "havingClause");
+    if (h && conv_expr(c, h, &s->having)) return SQL_ERR;
+    json_t *sort = field(b, "sortClause");
+    size_t ns = json_array_size(sort);
+    if (ns) {
+        if (!(s->order = calloc(ns, sizeof(*s->order)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < ns; i++) {
+            json_t *sb;
+            node(json_array_get(sort, i), &sb);
+            if (field(sb, "useOp")) return sqlerr_unsupported(c->err, -1, "ORDER BY ... USING");
+            const char *dir = fstr(sb, "sortby_dir"), *nulls = fstr(sb, "sortby_nulls");
+            s->order[i].desc = dir && !strcmp(dir, "SORTBY_DESC");
+            s->order[i].nulls = !nulls ? 0 : !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
+                                          : !strcmp(nulls, "SORTBY_NULLS_LAST") ? 2 : 0;
+            if (conv_expr(c, field(sb, "node"), &s->order[i].expr)) return SQL_ERR;
+            s->norder = (int)i + 1;
+        }
+    }
+    json_t *lim = field(b, "limitCount"), *off = field(b, "limitOffset");
+    if (lim && conv_expr(c, lim, &s->limit)) return SQL_ERR;
+    if (off && conv_expr(c, off, &s->offset)) return SQL_ERR;
+    return SQL_OK;
+}
+
+static int conv_returning(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    return conv_targets(c, field(b, "returningList"), &s->targets, &s->ntargets);
+}
+
+static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_INSERT;
+    if (field(b, "withClause")) return sqlerr_unsupported(c->err, -1, "WITH");
+    const char *ov = fstr(b, "override");
+    if (ov && strcmp(ov, "OVERRIDING_NOT_SET") != 0)
+        return sqlerr_unsupported(c->err, -1, "OVERRIDING");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    json_t *cols = field(b, "cols");
+    size_t ncols = json_array_size(cols);
+    if (ncols) {
+        if (!(s->insert_cols = calloc(ncols, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < ncols; i++) {
+            json_t *rb;
+            node(json_array_get(cols, i), &rb);
+            if (json_array_size(field(rb, "indirection")))
+                return sqlerr_unsupported(c->err, floc(rb), "assignment to array elements or fields");
+            if (!(s->insert_cols[i] = dup_or_oom(c, fstr(rb, "name")))) return SQL_ERR;
+            s->ninsert_cols = (int)i + 1;
+        }
+    }
+    json_t *sel = field(b, "selectStmt"), *sb = NULL;
+    if (sel) {
+        node(sel, &sb);
+        json_t *vl = field(sb, "valuesLists");
+        if (!vl) return sqlerr_unsupported(c->err, -1, "INSERT ... SELECT");
+        size_t nr = json_array_size(vl);
+        if (!(s->rows = calloc(nr, sizeof(*s->rows)))) return sqlerr_oom(c->err);
+        for (size_t r = 0; r < nr; r++) {
+            json_t *lb;
+            node(json_array_get(vl, r), &lb);
+            json_t *items = field(lb, "items");
+            size_t nv = json_array_size(items);
+            if (r == 0) s->nvalues = (int)nv;
+            else if ((int)nv != s->nvalues)
+                return sqlerr_set(c->err, "42601", -1, "VALUES lists must all be the same length");
+            if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
+            s->nrows = (int)r + 1;
+            for (size_t v = 0; v < nv; v++) {
+                json_t *item = json_array_get(items, v), *ib;
+                if (!strcmp(node(item, &ib), "SetToDefault")) continue; /* NULL = DEFAULT */
+                if (conv_expr(c, item, &s->rows[r][v])) return SQL_ERR;
+            }
+        }
+    } else {
+        /* INSERT ... DEFAULT VALUES: one row, every column defaulted */
+        if (!(s->rows = calloc(1, sizeof(*s->rows)))) return sqlerr_oom(c->err);
+        if (!(s->rows[0] = calloc(1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
+        s->nrows = 1;
+    }
+    json_t *oc = field(b, "onConflictClause");
+    if (oc) {
+        const char *action = fstr(oc, "action");
+        s->on_conflict = action && !strcmp(action, "ONCONFLICT_UPDATE") ? SQLAST_CONFLICT_UPDATE
+                                                                        : SQLAST_CONFLICT_NOTHING;
+        json_t *infer = field(oc, "infer");
+        if (infer && fstr(infer, "conname"))
+            return sqlerr_unsupported(c->err, floc(oc), "ON CONFLICT ON CONSTRAINT");
+        if (infer && field(infer, "whereClause"))
+            return sqlerr_unsupported(c->err, floc(oc), "ON CONFLICT ... WHERE");
+        if (infer && string_list(c, field(infer, "indexElems"), &s->conflict_cols, &s->nconflict_cols))
+            return SQL_ERR;
+        if (s->on_conflict == SQLAST_CONFLICT_UPDATE && !infer)
+            return sqlerr_set(c->err, "42601", floc(oc),
+                              "ON CONFLICT DO UPDATE requires inference specification or "
+                              "constraint name");
+        if (conv_targets(c, field(oc, "targetList"), &s->conflict_set, &s->nconflict_set))
+            return SQL_ERR;
+        json_t *w = field(oc, "whereClause");
+        if (w && conv_expr(c, w, &s->conflict_where)) return SQL_ERR;
+    }
+    return conv_returning(c, b, s);
+}
+
+static int conv_update(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_UPDATE;
+    if (field(b, "withClause")) return sqlerr_unsupported(c->err, -1, "WITH");
+    if (field(b, "fromClause")) return sqlerr_unsupported(c->err, -1, "UPDATE ... FROM");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    if (conv_targets(c, field(b, "targetList"), &s->set, &s->nset)) return SQL_ERR;
+    json_t *w = field(b, "whereClause"), *wb;
+    if (w && !strcmp(node(w, &wb), "CurrentOfExpr"))
+        return sqlerr_unsupported(c->err, -1, "WHERE CURRENT OF");
+    if (w && conv_expr(c, w, &s->where)) return SQL_ERR;
+    return conv_returning(c, b, s);
+}
+
+static int conv_delete(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_DELETE;
+    if (field(b, "withClause")) return sqlerr_unsupported(c->err, -1, "WITH");
+    if (field(b, "usingClause")) return sqlerr_unsupported(c->err, -1, "DELETE ... USING");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    json_t *w = field(b, "whereClause"), *wb;
+    if (w && !strcmp(node(w, &wb), "CurrentOfExpr"))
+        return sqlerr_unsupported(c->err, -1, "WHERE CURRENT OF");
+    if (w && conv_expr(c, w, &s->where)) return SQL_ERR;
+    return conv_returning(c, b, s);
+}
+
+static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d)
+{
+    d->location = floc(b);
+    if (!(d->name = dup_or_oom(c, fstr(b, "colname")))) return SQL_ERR;
+    bool array;
+    if (type_name(c, field(b, "typeName"), &d->type_name, &array)) return SQL_ERR;
+    if (field(b, "collClause")) return sqlerr_unsupported(c->err, d->location, "COLLATE");
+    json_t *cons = field(b, "constraints");
+    for (size_t i = 0; i < json_array_size(cons); i++) {
+        json_t *cb;
+        node(json_array_get(cons, i), &cb);
+        const char *ct = fstr(cb, "contype");
+        if (!ct) ct = "";
+        if (!strcmp(ct, "CONSTR_NOTNULL")) {
+            d->not_null = true;
+        } else if (!strcmp(ct, "CONSTR_NULL")) {
+            d->not_null = false;
+        } else if (!strcmp(ct, "CONSTR_PRIMARY")) {
+            d->primary_key = true;
+        } else if (!strcmp(ct, "CONSTR_DEFAULT")) {
+            sqlast_expr_free(d->def);
+            d->def = NULL;
+            if (conv_expr(c, field(cb, "raw_expr"), &d->def)) return SQL_ERR;
+        } else {
+            static const struct {
+                const char *k, *what;
+            } names[] = {{"CONSTR_UNIQUE", "UNIQUE constraints"}, {"CONSTR_CHECK", "CHECK constraints"},
+                         {"CONSTR_FOREIGN", "foreign keys"}, {"CONSTR_IDENTITY", "identity columns"},
+                         {"CONSTR_GENERATED", "generated columns"},
+                         {"CONSTR_EXCLUSION", "exclusion constraints"}};
+            const char *what = ct;
+            for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+                if (!strcmp(ct, names[k].k)) what = names[k].what;
+            return sqlerr_unsupported(c->err, floc(cb), what);
+        }
+    }
+    return SQL_OK;
+}
+
+static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_CREATE_TABLE;
+    s->missing_ok = fbool(b, "if_not_exists");
+    if (field(b, "inhRelations")) return sqlerr_unsupported(c->err, -1, "INHERITS");
+    if (field(b, "partspec") || field(b, "partbound"))
+        return sqlerr_unsupported(c->err, -1, "partitioned tables");
+    if (field(b, "ofTypename")) return sqlerr_unsupported(c->err, -1, "typed tables");
+    if (field(b, "options")) return sqlerr_unsupported(c->err, -1, "WITH (storage options)");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    json_t *elts = field(b, "tableElts");
+    size_t n = json_array_size(elts);
+    if (n && !(s->cols = calloc(n, sizeof(*s->cols)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *eb;
+        const char *et = node(json_array_get(elts, i), &eb);
+        if (!strcmp(et, "ColumnDef")) {
+            s->ncols++;
+            if (conv_coldef(c, eb, &s->cols[s->ncols - 1])) return SQL_ERR;
+        } else if (!strcmp(et, "Constraint")) {
+            const char *ct = fstr(eb, "contype");
+            if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0)
+                return sqlerr_unsupported(c->err, floc(eb), "table constraints other than PRIMARY KEY");
+            if (s->pk) return sqlerr_set(c->err, "42P16", floc(eb),
+                                         "multiple primary keys for table \"%s\" are not allowed",
+                                         s->table);
+            s->pk_location = floc(eb);
+            if (string_list(c, field(eb, "keys"), &s->pk, &s->npk)) return SQL_ERR;
+        } else if (!strcmp(et, "TableLikeClause")) {
+            return sqlerr_unsupported(c->err, -1, "LIKE in CREATE TABLE");
+        } else {
+            return sqlerr_unsupported(c->err, -1, et);
+        }
+    }
+    return SQL_OK;
+}
+
+static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_DROP_TABLE;
+    const char *rt = fstr(b, "removeType");
+    if (!rt || strcmp(rt, "OBJECT_TABLE") != 0) {
+        char what[64];
+        snprintf(what, sizeof(what), "DROP %s", rt && !strncmp(rt, "OBJECT_", 7) ? rt + 7 : "object");
+        return sqlerr_unsupported(c->err, -1, what);
+    }
+    s->missing_ok = fbool(b, "missing_ok");
+    json_t *objs = field(b, "objects");
+    size_t n = json_array_size(objs);
+    if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *lb;
+        node(json_array_get(objs, i), &lb);
+        json_t *items = field(lb, "items");
+        size_t k = json_array_size(items);
+        if (k == 0 || k > 2) return sqlerr_unsupported(c->err, -1, "cross-database references");
+        const char *schema = k == 2 ? string_node(json_array_get(items, 0)) : NULL;
+        if (schema && strcmp(schema, "public") != 0)
+            return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", schema);
+        if (!(s->names[i] = dup_or_oom(c, string_node(json_array_get(items, k - 1)))))
+            return SQL_ERR;
+        s->nnames = (int)i + 1;
+    }
+    if (n && !(s->table = dup_or_oom(c, s->names[0]))) return SQL_ERR;
+    return SQL_OK;
+}
+
+static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    const char *ot = fstr(b, "objtype");
+    if (ot && strcmp(ot, "OBJECT_TABLE") != 0) return sqlerr_unsupported(c->err, -1, "ALTER of this object");
+    s->missing_ok = fbool(b, "missing_ok");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    json_t *cmds = field(b, "cmds");
+    if (json_array_size(cmds) != 1)
+        return sqlerr_unsupported(c->err, -1, "several ALTER TABLE actions in one statement");
+    json_t *cb;
+    node(json_array_get(cmds, 0), &cb);
+    const char *st = fstr(cb, "subtype");
+    if (st && !strcmp(st, "AT_AddColumn")) {
+        s->kind = SQLAST_ALTER_ADD_COLUMN;
+        json_t *db;
+        node(field(cb, "def"), &db);
+        if (!(s->cols = calloc(1, sizeof(*s->cols)))) return sqlerr_oom(c->err);
+        s->ncols = 1;
+        /* for ADD COLUMN IF NOT EXISTS the flag is on the command */
+        if (fbool(cb, "missing_ok")) s->missing_ok = true;
+        return conv_coldef(c, db, &s->cols[0]);
+    }
+    if (st && !strcmp(st, "AT_DropColumn")) {
+        s->kind = SQLAST_ALTER_DROP_COLUMN;
+        if (fbool(cb, "missing_ok")) s->missing_ok = true;
+        return (s->column = dup_or_oom(c, fstr(cb, "name"))) ? SQL_OK : SQL_ERR;
+    }
+    char what[80];
+    snprintf(what, sizeof(what), "ALTER TABLE %s", st && !strncmp(st, "AT_", 3) ? st + 3 : "action");
+    return sqlerr_unsupported(c->err, -1, what);
+}
+
+static int conv_transaction(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    const char *k = fstr(b, "kind");
+    if (!k) k = "";
+    if (!strcmp(k, "TRANS_STMT_BEGIN") || !strcmp(k, "TRANS_STMT_START")) s->kind = SQLAST_BEGIN;
+    else if (!strcmp(k, "TRANS_STMT_COMMIT")) s->kind = SQLAST_COMMIT;
+    else if (!strcmp(k, "TRANS_STMT_ROLLBACK")) s->kind = SQLAST_ROLLBACK;
+    else if (strstr(k, "SAVEPOINT") || !strcmp(k, "TRANS_STMT_RELEASE"))
+        return sqlerr_unsupported(c->err, -1, "SAVEPOINT");
+    else return sqlerr_unsupported(c->err, -1, "two-phase commit");
+    if (fbool(b, "chain")) return sqlerr_unsupported(c->err, -1, "AND CHAIN");
+    return SQL_OK;
+}
+
+/* SET arguments as PostgreSQL's SHOW would print them: constants joined with ", ". */
+static int set_value_text(pctx *c, json_t *args, char **out)
+{
+    char buf[1024];
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < json_array_size(args); i++) {
+        json_t *ab, *item = json_array_get(args, i);
+        const char *t = node(item, &ab);
+        char piece[512];
+        if (!strcmp(t, "A_Const")) {
+            json_t *v;
+            if ((v = field(ab, "sval"))) snprintf(piece, sizeof(piece), "%s", fstr(v, "sval") ? fstr(v, "sval") : "");
+            else if ((v = field(ab, "fval"))) snprintf(piece, sizeof(piece), "%s", fstr(v, "fval") ? fstr(v, "fval") : "");
+            else if ((v = field(ab, "boolval"))) snprintf(piece, sizeof(piece), "%s", fbool(v, "boolval") ? "on" : "off");
+            else if ((v = field(ab, "ival"))) {
+                json_t *iv = field(v, "ival");
+                snprintf(piece, sizeof(piece), "%lld",
+                         json_is_integer(iv) ? (long long)json_integer_value(iv) : int_from_text(c, floc(ab)));
+            } else snprintf(piece, sizeof(piece), "%s", "");
+        } else if (!strcmp(t, "String")) {
+            snprintf(piece, sizeof(piece), "%s", string_node(item));
+        } else {
+            return sqlerr_unsupported(c->err, floc(ab), "this SET value");
+        }
+        int w = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? ", " : "", piece);
+        if (w < 0 || (size_t)w >= sizeof(buf) - o)
+            return sqlerr_set(c->err, "22023", -1, "SET value is too long");
+        o += (size_t)w;
+    }
+    *out = dup_or_oom(c, buf);
+    return *out ? SQL_OK : SQL_ERR;
+}
+
+static int conv_set(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    const char *k = fstr(b, "kind"), *name = fstr(b, "name");
+    if (!k) k = "VAR_SET_VALUE";
+    s->set_local = fbool(b, "is_local");
+    if (!strcmp(k, "VAR_RESET_ALL")) {
+        s->kind = SQLAST_RESET;
+        return SQL_OK;
+    }
+    if (!strcmp(k, "VAR_RESET")) {
+        s->kind = SQLAST_RESET;
+        return (s->name = dup_or_oom(c, name)) ? SQL_OK : SQL_ERR;
+    }
+    s->kind = SQLAST_SET;
+    if (!strcmp(k, "VAR_SET_DEFAULT")) return (s->name = dup_or_oom(c, name)) ? SQL_OK : SQL_ERR;
+    if (!strcmp(k, "VAR_SET_MULTI")) {
+        /* SET TRANSACTION / SESSION CHARACTERISTICS AS TRANSACTION: first item only matters
+         * to us (isolation level; HeliosDB has one) */
+        json_t *db;
+        node(json_array_get(field(b, "args"), 0), &db);
+        if (!(s->name = dup_or_oom(c, fstr(db, "defname") ? fstr(db, "defname") : "transaction_isolation")))
+            return SQL_ERR;
+        json_t *one = json_array();
+        if (!one) return sqlerr_oom(c->err);
+        if (field(db, "arg")) json_array_append(one, field(db, "arg"));
+        int rc = set_value_text(c, one, &s->value);
+        json_decref(one);
+        return rc;
+    }
+    if (strcmp(k, "VAR_SET_VALUE") != 0) return sqlerr_unsupported(c->err, -1, "SET ... FROM CURRENT");
+    if (!(s->name = dup_or_oom(c, name))) return SQL_ERR;
+    return set_value_text(c, field(b, "args"), &s->value);
+}
+
+static bool defelem_bool(json_t *arg)
+{
+    json_t *ab;
+    const char *t = node(arg, &ab);
+    if (!arg) return true; /* bare option: HEADER */
+    if (!strcmp(t, "Boolean")) return fbool(ab, "boolval");
+    if (!strcmp(t, "Integer")) return json_integer_value(field(ab, "ival")) != 0;
+    const char *s = string_node(arg);
+    return s && (!strcasecmp(s, "true") || !strcasecmp(s, "on") || !strcmp(s, "1"));
+}
+
+static int conv_copy(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_COPY;
+    if (field(b, "query")) return sqlerr_unsupported(c->err, -1, "COPY (query)");
+    if (fstr(b, "filename") || fbool(b, "is_program"))
+        return sqlerr_unsupported(c->err, -1, "COPY to or from a file or program (use STDIN/STDOUT)");
+    if (field(b, "whereClause")) return sqlerr_unsupported(c->err, -1, "COPY ... WHERE");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    s->copy_from = fbool(b, "is_from");
+    if (string_list(c, field(b, "attlist"), &s->copy_cols, &s->ncopy_cols)) return SQL_ERR;
+    const char *delim = NULL, *null_str = NULL, *quote = NULL;
+    json_t *opts = field(b, "options");
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *db;
+        node(json_array_get(opts, i), &db);
+        const char *name = fstr(db, "defname");
+        json_t *arg = field(db, "arg");
+        const char *val = arg ? string_node(arg) : NULL;
+        if (!name) continue;
+        if (!strcmp(name, "format")) {
+            if (val && !strcmp(val, "csv")) s->csv = true;
+            else if (val && !strcmp(val, "binary"))
+                return sqlerr_unsupported(c->err, floc(db), "COPY BINARY");
+            else if (!val || strcmp(val, "text") != 0)
+                return sqlerr_set(c->err, "22023", floc(db), "COPY format \"%s\" not recognized",
+                                  val ? val : "");
+        } else if (!strcmp(name, "header")) {
+            s->header = defelem_bool(arg);
+        } else if (!strcmp(name, "delimiter")) {
+            delim = val;
+        } else if (!strcmp(name, "null")) {
+            null_str = val;
+        } else if (!strcmp(name, "quote")) {
+            quote = val;
+        } else if (!strcmp(name, "encoding")) {
+            if (!val || (strcasecmp(val, "utf8") && strcasecmp(val, "utf-8")))
+                return sqlerr_unsupported(c->err, floc(db), "COPY encodings other than UTF8");
+        } else {
+            char what[80];
+            snprintf(what, sizeof(what), "COPY option \"%s\"", name);
+            return sqlerr_unsupported(c->err, floc(db), what);
+        }
+    }
+    if (delim && strlen(delim) != 1)
+        return sqlerr_set(c->err, "0A000", -1, "COPY delimiter must be a single one-byte character");
+    if (quote && strlen(quote) != 1)
+        return sqlerr_set(c->err, "0A000", -1, "COPY quote must be a single one-byte character");
+    if (s->header && !s->csv)
+        return sqlerr_set(c->err, "0A000", -1, "COPY HEADER available only in CSV mode");
+    s->delimiter = delim ? delim[0] : s->csv ? ',' : '\t';
+    s->quote = quote ? quote[0] : '"';
+    return (s->null_str = dup_or_oom(c, null_str ? null_str : s->csv ? "" : "\\N")) ? SQL_OK : SQL_ERR;
+}
+
+static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
+{
+    json_t *b;
+    const char *t = node(n, &b);
+    if (!strcmp(t, "SelectStmt")) return conv_select(c, b, s);
+    if (!strcmp(t, "InsertStmt")) return conv_insert(c, b, s);
+    if (!strcmp(t, "UpdateStmt")) return conv_update(c, b, s);
+    if (!strcmp(t, "DeleteStmt")) return conv_delete(c, b, s);
+    if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
+    if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
+    if (!strcmp(t, "AlterTableStmt")) return conv_alter(c, b, s);
+    if (!strcmp(t, "TransactionStmt")) return conv_transaction(c, b, s);
+    if (!strcmp(t, "VariableSetStmt")) return conv_set(c, b, s);
+    if (!strcmp(t, "VariableShowStmt")) {
+        s->kind = SQLAST_SHOW;
+        return (s->name = dup_or_oom(c, fstr(b, "name"))) ? SQL_OK : SQL_ERR;
+    }
+    if (!strcmp(t, "CopyStmt")) return conv_copy(c, b, s);
+    static const struct {
+        const char *node, *what;
+    } names[] = {
+        {"IndexStmt", "CREATE INDEX"}, {"ViewStmt", "CREATE VIEW"},
+        {"CreateTableAsStmt", "CREATE TABLE AS"}, {"ExplainStmt", "EXPLAIN"},
+        {"TruncateStmt", "TRUNCATE"}, {"CreateSeqStmt", "sequences"},
+        {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
+        {"VacuumStmt", "VACUUM/ANALYZE"}, {"PrepareStmt", "PREPARE (use the extended protocol)"},
+        {"ExecuteStmt", "EXECUTE"}, {"DeallocateStmt", "DEALLOCATE"}, {"DoStmt", "DO"},
+        {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
+        {"GrantStmt", "GRANT/REVOKE"}, {"CreateRoleStmt", "CREATE ROLE"}, {"LockStmt", "LOCK"},
+        {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},
+        {"MergeStmt", "MERGE"}, {"RenameStmt", "RENAME"}, {"CommentStmt", "COMMENT"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(t, names[i].node)) return sqlerr_unsupported(c->err, -1, names[i].what);
+    return sqlerr_unsupported(c->err, -1, t);
+}
+
+/* ------------------------------------------------------------------ entry points */
+
+void sqlparse_result_free(sqlparse_result *r)
+{
+    if (!r) return;
+    for (int i = 0; i < r->nstmts; i++) sqlast_stmt_free(r->stmts[i]);
+    free(r->stmts);
+    r->stmts = NULL;
+    r->nstmts = 0;
+}
+
+static int pg_error(sqlerr *err, PgQueryError *pe)
+{
+    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s",
+                      pe->message ? pe->message : "syntax error");
+}
+
+int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)
+{
+    out->stmts = NULL;
+    out->nstmts = 0;
+    PgQueryParseResult pr = pg_query_parse(sql);
+    if (pr.error) {
+        int rc = pg_error(err, pr.error);
+        pg_query_free_parse_result(pr);
+        return rc;
+    }
+    json_error_t jerr;
+    json_t *root = json_loads(pr.parse_tree, 0, &jerr);
+    pg_query_free_parse_result(pr);
+    if (!root) return sqlerr_oom(err); /* the tree is well-formed: only allocation can fail */
+    pctx c = {.sql = sql, .sqllen = strlen(sql), .err = err};
+    json_t *stmts = json_object_get(root, "stmts");
+    size_t n = json_array_size(stmts);
+    int rc = SQL_OK;
+    if (n && !(out->stmts = calloc(n, sizeof(sqlast_stmt *)))) {
+        rc = sqlerr_oom(err);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *raw = json_array_get(stmts, i);
+        sqlast_stmt *s = calloc(1, sizeof(*s));
+        if (!s) {
+            rc = sqlerr_oom(err);
+            goto done;
+        }
+        out->stmts[out->nstmts++] = s;
+        json_t *loc = json_object_get(raw, "stmt_location"), *len = json_object_get(raw, "stmt_len");
+        s->location = json_is_integer(loc) ? (int)json_integer_value(loc) : 0;
+        s->length = json_is_integer(len) && json_integer_value(len) > 0
+                        ? (int)json_integer_value(len)
+                        : (int)c.sqllen - s->location;
+        c.stmt = s;
+        if (conv_stmt(&c, json_object_get(raw, "stmt"), s)) {
+            rc = SQL_ERR;
+            goto done;
+        }
+        if (s->nparams && !(s->param_types = calloc((size_t)s->nparams, sizeof(sqlval_type)))) {
+            rc = sqlerr_oom(err);
+            goto done;
+        }
+    }
+done:
+    json_decref(root);
+    if (rc) sqlparse_result_free(out);
+    return rc;
+}
+
+int sqlparse_fingerprint(const char *sql, unsigned long long *out, sqlerr *err)
+{
+    PgQueryFingerprintResult fr = pg_query_fingerprint(sql);
+    if (fr.error) {
+        int rc = pg_error(err, fr.error);
+        pg_query_free_fingerprint_result(fr);
+        return rc;
+    }
+    *out = fr.fingerprint;
+    pg_query_free_fingerprint_result(fr);
+    return SQL_OK;
+}

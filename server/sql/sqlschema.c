@@ -1,0 +1,464 @@
+/*
+ * server/sql/sqlschema.c — see sqlschema.h.
+ *
+ * Index: type resolution, column construction (shared by CREATE and ADD COLUMN), CREATE
+ * validation, ALTER, copy/free, catalog codec.
+ */
+#include "server/sql/sqlschema.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server/sql/sqlexpr.h"
+
+static const struct {
+    const char *name;
+    sqlschema_kind kind;
+    sqlval_type type;
+    const char *canonical;
+} type_map[] = {
+    {"text", SQLSCHEMA_LWW, SQLVAL_TEXT, "text"},
+    {"varchar", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
+    {"character varying", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
+    {"int8", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
+    {"bigint", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
+    {"int4", SQLSCHEMA_LWW, SQLVAL_INT4, "integer"},
+    {"int", SQLSCHEMA_LWW, SQLVAL_INT4, "integer"},
+    {"integer", SQLSCHEMA_LWW, SQLVAL_INT4, "integer"},
+    {"int2", SQLSCHEMA_LWW, SQLVAL_INT2, "smallint"},
+    {"smallint", SQLSCHEMA_LWW, SQLVAL_INT2, "smallint"},
+    {"float8", SQLSCHEMA_LWW, SQLVAL_FLOAT8, "double precision"},
+    {"double precision", SQLSCHEMA_LWW, SQLVAL_FLOAT8, "double precision"},
+    {"float4", SQLSCHEMA_LWW, SQLVAL_FLOAT4, "real"},
+    {"real", SQLSCHEMA_LWW, SQLVAL_FLOAT4, "real"},
+    {"bool", SQLSCHEMA_LWW, SQLVAL_BOOL, "boolean"},
+    {"boolean", SQLSCHEMA_LWW, SQLVAL_BOOL, "boolean"},
+    {"bytea", SQLSCHEMA_LWW, SQLVAL_BYTEA, "bytea"},
+    {"jsonb", SQLSCHEMA_LWW, SQLVAL_JSONB, "jsonb"},
+    {"timestamptz", SQLSCHEMA_LWW, SQLVAL_TIMESTAMPTZ, "timestamp with time zone"},
+    {"timestamp with time zone", SQLSCHEMA_LWW, SQLVAL_TIMESTAMPTZ, "timestamp with time zone"},
+    {"numeric", SQLSCHEMA_LWW, SQLVAL_NUMERIC, "numeric"},
+    {"decimal", SQLSCHEMA_LWW, SQLVAL_NUMERIC, "numeric"},
+    {"lww_register", SQLSCHEMA_LWW, SQLVAL_TEXT, "lww_register"},
+    {"g_counter", SQLSCHEMA_G_COUNTER, SQLVAL_INT8, "g_counter"},
+    {"pn_counter", SQLSCHEMA_PN_COUNTER, SQLVAL_INT8, "pn_counter"},
+    {"mv_register", SQLSCHEMA_MV_REGISTER, SQLVAL_TEXTARRAY, "mv_register"},
+    {"or_set", SQLSCHEMA_OR_SET, SQLVAL_TEXTARRAY, "or_set"},
+    {"aw_set", SQLSCHEMA_AW_SET, SQLVAL_TEXTARRAY, "aw_set"},
+    {"lww_map", SQLSCHEMA_LWW_MAP, SQLVAL_JSONB, "lww_map"},
+};
+
+int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_type *type,
+                           const char **canonical, sqlerr *err)
+{
+    for (size_t i = 0; i < sizeof(type_map) / sizeof(type_map[0]); i++) {
+        if (strcasecmp(type_name, type_map[i].name) != 0) continue;
+        *kind = type_map[i].kind;
+        *type = type_map[i].type;
+        *canonical = type_map[i].canonical;
+        return SQL_OK;
+    }
+    if (strchr(type_name, '[') || !strcasecmp(type_name, "json") ||
+        !strcasecmp(type_name, "timestamp") || !strcasecmp(type_name, "date") ||
+        !strcasecmp(type_name, "uuid") || !strcasecmp(type_name, "serial") ||
+        !strcasecmp(type_name, "bigserial") || !strcasecmp(type_name, "interval")) {
+        sqlerr_set(err, "0A000", -1, "feature not supported: columns of type %s", type_name);
+        sqlerr_hint(err, "Use text[] semantics through or_set/aw_set/mv_register, jsonb through "
+                         "jsonb or lww_map, timestamps through timestamptz.");
+        return SQL_ERR;
+    }
+    return sqlerr_set(err, "42704", -1, "type \"%s\" does not exist", type_name);
+}
+
+static bool key_type_ok(const sqlschema_column *c)
+{
+    return c->kind == SQLSCHEMA_LWW && strcmp(c->type_name, "lww_register") != 0 &&
+           c->type != SQLVAL_FLOAT4 && c->type != SQLVAL_FLOAT8 && c->type != SQLVAL_JSONB;
+}
+
+static void column_free(sqlschema_column *c)
+{
+    free(c->name);
+    free(c->type_name);
+    sqlval_free(&c->default_value);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Fills *c from a column definition (not its key position). */
+static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column *c, sqlerr *err)
+{
+    const char *canonical;
+    memset(c, 0, sizeof(*c));
+    sqlval_init_null(&c->default_value, SQLVAL_UNKNOWN);
+    c->id = id;
+    c->pk_pos = -1;
+    if (strlen(d->name) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", d->location, "column name \"%s\" is too long", d->name);
+    if (sqlschema_type_resolve(d->type_name, &c->kind, &c->type, &canonical, err)) {
+        err->position = d->location + 1;
+        return SQL_ERR;
+    }
+    c->not_null = d->not_null;
+    if (!(c->name = strdup(d->name)) || !(c->type_name = strdup(canonical))) goto oom;
+    if (d->def) {
+        if (c->kind != SQLSCHEMA_LWW) {
+            column_free(c);
+            sqlerr_set(err, "0A000", d->def->location,
+                       "feature not supported: DEFAULT on a %s column", canonical);
+            sqlerr_hint(err, "CRDT columns start empty; give an initial value in INSERT.");
+            return SQL_ERR;
+        }
+        if (sqlexpr_calls(d->def, "now")) {
+            c->has_default = c->default_now = true;
+            if (c->type != SQLVAL_TIMESTAMPTZ) {
+                column_free(c);
+                return sqlerr_set(err, "42804", d->def->location,
+                                  "column \"%s\" is of type %s but default expression is of type "
+                                  "timestamp with time zone", d->name, canonical);
+            }
+            return SQL_OK;
+        }
+        if (!sqlexpr_is_constant(d->def)) {
+            column_free(c);
+            return sqlerr_unsupported(err, d->def->location, "non-constant DEFAULT expressions");
+        }
+        sqlexpr_scope sc = {.clause = "DEFAULT"};
+        sqlexpr_ctx ctx = {0};
+        sqlval v, cast;
+        if (sqlexpr_bind(d->def, &sc, c->type, err) || sqlexpr_eval(d->def, &ctx, &v, err)) {
+            column_free(c);
+            return SQL_ERR;
+        }
+        int rc = sqlval_cast(&v, c->type, &cast, err);
+        sqlval_free(&v);
+        if (rc) {
+            column_free(c);
+            return SQL_ERR;
+        }
+        /* DEFAULT NULL means no default */
+        c->has_default = !cast.isnull;
+        c->default_value = cast;
+    }
+    return SQL_OK;
+oom:
+    column_free(c);
+    return sqlerr_oom(err);
+}
+
+int sqlschema_find_column(const sqlschema_table *t, const char *name)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (!strcmp(t->cols[i].name, name)) return i;
+    return -1;
+}
+
+void sqlschema_free(sqlschema_table *t)
+{
+    if (!t) return;
+    for (int i = 0; i < t->ncols; i++) column_free(&t->cols[i]);
+    free(t->cols);
+    free(t->name);
+    free(t);
+}
+
+int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **out, sqlerr *err)
+{
+    *out = NULL;
+    if (strlen(s->table) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", -1, "table name \"%s\" is too long", s->table);
+    if (s->ncols == 0 || s->ncols > SQLSCHEMA_MAX_COLUMNS)
+        return sqlerr_set(err, "42P16", -1, "table \"%s\" must have between 1 and %d columns",
+                          s->table, SQLSCHEMA_MAX_COLUMNS);
+    sqlschema_table *t = calloc(1, sizeof(*t));
+    if (!t) return sqlerr_oom(err);
+    t->id = id;
+    if (!(t->name = strdup(s->table)) || !(t->cols = calloc((size_t)s->ncols, sizeof(*t->cols)))) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i < s->ncols; i++) {
+        if (sqlschema_find_column(t, s->cols[i].name) >= 0) {
+            sqlschema_free(t);
+            return sqlerr_set(err, "42701", s->cols[i].location,
+                              "column \"%s\" specified more than once", s->cols[i].name);
+        }
+        if (column_from_def(&s->cols[i], (uint16_t)(i + 1), &t->cols[i], err)) {
+            sqlschema_free(t);
+            return SQL_ERR;
+        }
+        t->ncols++;
+    }
+    t->next_col_id = (uint16_t)(s->ncols + 1);
+    /* primary key: column-level or table-level, exactly one of them */
+    int ncolpk = 0;
+    for (int i = 0; i < s->ncols; i++) ncolpk += s->cols[i].primary_key;
+    if (ncolpk + (s->npk > 0) > 1) {
+        sqlschema_free(t);
+        return sqlerr_set(err, "42P16", s->pk_location,
+                          "multiple primary keys for table \"%s\" are not allowed", s->table);
+    }
+    if (ncolpk == 0 && s->npk == 0) {
+        sqlschema_free(t);
+        sqlerr_set(err, "42P16", -1, "table \"%s\" must have a PRIMARY KEY", s->table);
+        sqlerr_hint(err, "HeliosDB rows are identified by their primary key in every region; "
+                         "declare one, e.g. id bigint PRIMARY KEY.");
+        return SQL_ERR;
+    }
+    if (ncolpk) {
+        for (int i = 0; i < s->ncols; i++)
+            if (s->cols[i].primary_key) t->pk[t->npk++] = i;
+    } else {
+        if (s->npk > (int)(sizeof(t->pk) / sizeof(t->pk[0]))) {
+            sqlschema_free(t);
+            return sqlerr_set(err, "54011", s->pk_location, "too many columns in the primary key");
+        }
+        for (int k = 0; k < s->npk; k++) {
+            int ci = sqlschema_find_column(t, s->pk[k]);
+            if (ci < 0) {
+                sqlschema_free(t);
+                return sqlerr_set(err, "42703", s->pk_location,
+                                  "column \"%s\" named in key does not exist", s->pk[k]);
+            }
+            if (t->cols[ci].pk_pos >= 0) {
+                sqlschema_free(t);
+                return sqlerr_set(err, "42701", s->pk_location,
+                                  "column \"%s\" appears twice in primary key constraint",
+                                  s->pk[k]);
+            }
+            t->cols[ci].pk_pos = k; /* provisional; set for all below */
+            t->pk[t->npk++] = ci;
+        }
+    }
+    for (int k = 0; k < t->npk; k++) {
+        sqlschema_column *c = &t->cols[t->pk[k]];
+        c->pk_pos = k;
+        c->not_null = true;
+        if (!key_type_ok(c)) {
+            sqlschema_free(t);
+            sqlerr_set(err, "0A000", -1,
+                       "feature not supported: primary key column \"%s\" of type %s", c->name,
+                       c->type_name);
+            sqlerr_hint(err, "Key columns must be text, varchar, integers, boolean, bytea, "
+                             "numeric or timestamptz.");
+            return SQL_ERR;
+        }
+    }
+    *out = t;
+    return SQL_OK;
+}
+
+int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *err)
+{
+    if (sqlschema_find_column(t, def->name) >= 0)
+        return sqlerr_set(err, "42701", def->location, "column \"%s\" of relation \"%s\" already exists",
+                          def->name, t->name);
+    if (def->primary_key)
+        return sqlerr_unsupported(err, def->location, "adding a primary key column");
+    if (t->ncols >= SQLSCHEMA_MAX_COLUMNS || t->next_col_id == UINT16_MAX)
+        return sqlerr_set(err, "54011", def->location, "tables can have at most %d columns",
+                          SQLSCHEMA_MAX_COLUMNS);
+    if (def->not_null && !def->def)
+        return sqlerr_unsupported(err, def->location,
+                                  "ADD COLUMN ... NOT NULL without a DEFAULT");
+    sqlschema_column c;
+    if (column_from_def(def, t->next_col_id, &c, err)) return SQL_ERR;
+    sqlschema_column *grown = realloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*grown));
+    if (!grown) {
+        column_free(&c);
+        return sqlerr_oom(err);
+    }
+    t->cols = grown;
+    t->cols[t->ncols++] = c;
+    t->next_col_id++;
+    return SQL_OK;
+}
+
+int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err)
+{
+    int ci = sqlschema_find_column(t, name);
+    if (ci < 0)
+        return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist", name,
+                          t->name);
+    if (t->cols[ci].pk_pos >= 0)
+        return sqlerr_unsupported(err, -1, "dropping a primary key column");
+    column_free(&t->cols[ci]);
+    memmove(&t->cols[ci], &t->cols[ci + 1], (size_t)(t->ncols - ci - 1) * sizeof(*t->cols));
+    t->ncols--;
+    for (int k = 0; k < t->npk; k++)
+        if (t->pk[k] > ci) t->pk[k]--;
+    return SQL_OK;
+}
+
+int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err)
+{
+    codec_buf b;
+    codec_buf_init(&b);
+    if (sqlschema_encode(t, &b)) {
+        codec_buf_free(&b);
+        return sqlerr_oom(err);
+    }
+    int rc = sqlschema_decode(b.data, b.len, out, err);
+    codec_buf_free(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ catalog codec */
+
+enum { FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4 };
+
+int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
+{
+    codec_put_u8(b, SQLSCHEMA_FORMAT);
+    codec_put_u32(b, t->id);
+    codec_put_bytes(b, t->name, strlen(t->name));
+    codec_put_u16(b, t->next_col_id);
+    codec_put_uvarint(b, (uint64_t)t->ncols);
+    for (int i = 0; i < t->ncols; i++) {
+        const sqlschema_column *c = &t->cols[i];
+        codec_put_u16(b, c->id);
+        codec_put_bytes(b, c->name, strlen(c->name));
+        codec_put_bytes(b, c->type_name, strlen(c->type_name));
+        bool constant_default = c->has_default && !c->default_now;
+        codec_put_u8(b, (uint8_t)((c->not_null ? FLAG_NOT_NULL : 0) |
+                                  (constant_default ? FLAG_DEFAULT : 0) |
+                                  (c->default_now ? FLAG_DEFAULT_NOW : 0)));
+        codec_put_u8(b, (uint8_t)(c->pk_pos + 1));
+        if (constant_default) {
+            char *txt = NULL;
+            size_t n = 0;
+            if (c->default_value.isnull) {
+                /* DEFAULT NULL is the same as no default; never encoded */
+                codec_put_bytes(b, "", 0);
+            } else if (sqlval_to_text(&c->default_value, &txt, &n, NULL) == SQL_OK) {
+                codec_put_bytes(b, txt, n);
+                free(txt);
+            } else {
+                b->err = CRDT_ENOMEM;
+            }
+        }
+    }
+    return b->err ? SQL_ERR : SQL_OK;
+}
+
+static int corrupt(sqlerr *err, const char *why)
+{
+    return sqlerr_set(err, "XX001", -1, "corrupt catalog entry: %s", why);
+}
+
+static int dup_bytes(const uint8_t *p, size_t n, char **out)
+{
+    if (memchr(p, 0, n)) return -1;
+    *out = malloc(n + 1);
+    if (!*out) return -2;
+    memcpy(*out, p, n);
+    (*out)[n] = 0;
+    return 0;
+}
+
+int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr *err)
+{
+    codec_rd r;
+    codec_rd_init(&r, p, len);
+    *out = NULL;
+    uint8_t ver;
+    uint32_t id;
+    const uint8_t *name;
+    size_t namelen;
+    uint16_t next;
+    uint64_t ncols;
+    codec_get_u8(&r, &ver);
+    codec_get_u32(&r, &id);
+    codec_get_bytes(&r, &name, &namelen, SQLSCHEMA_NAME_MAX);
+    codec_get_u16(&r, &next);
+    /* a column takes at least 2 + 1 + 1 + 1 + 1 + 1 bytes */
+    codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS);
+    if (r.err) return corrupt(err, "truncated header");
+    if (ver != SQLSCHEMA_FORMAT) return corrupt(err, "unknown format version");
+    if (id == 0 || namelen == 0 || ncols == 0) return corrupt(err, "bad table header");
+    sqlschema_table *t = calloc(1, sizeof(*t));
+    if (!t) return sqlerr_oom(err);
+    t->id = id;
+    t->next_col_id = next;
+    int rc = dup_bytes(name, namelen, &t->name);
+    if (rc || !(t->cols = calloc((size_t)ncols, sizeof(*t->cols)))) {
+        sqlschema_free(t);
+        return rc == -1 ? corrupt(err, "NUL in table name") : sqlerr_oom(err);
+    }
+    bool pk_seen[32] = {0};
+    for (uint64_t i = 0; i < ncols; i++) {
+        sqlschema_column *c = &t->cols[i];
+        sqlval_init_null(&c->default_value, SQLVAL_UNKNOWN);
+        t->ncols++;
+        const uint8_t *cn, *tn, *dv = NULL;
+        size_t cnl, tnl, dvl = 0;
+        uint8_t flags, pkp;
+        codec_get_u16(&r, &c->id);
+        codec_get_bytes(&r, &cn, &cnl, SQLSCHEMA_NAME_MAX);
+        codec_get_bytes(&r, &tn, &tnl, SQLSCHEMA_NAME_MAX);
+        codec_get_u8(&r, &flags);
+        codec_get_u8(&r, &pkp);
+        if (flags & FLAG_DEFAULT) codec_get_bytes(&r, &dv, &dvl, 65536);
+        const char *why = NULL;
+        if (r.err) why = "truncated column";
+        else if (flags & ~7u || ((flags & FLAG_DEFAULT) && (flags & FLAG_DEFAULT_NOW)))
+            why = "unknown column flags";
+        else if (c->id == 0 || c->id >= next) why = "bad column id";
+        else if (cnl == 0 || tnl == 0) why = "empty name";
+        else if (pkp > 32 || (pkp && pk_seen[pkp - 1])) why = "bad primary key position";
+        if (why) {
+            sqlschema_free(t);
+            return corrupt(err, why);
+        }
+        rc = dup_bytes(cn, cnl, &c->name);
+        if (!rc) rc = dup_bytes(tn, tnl, &c->type_name);
+        if (rc) {
+            sqlschema_free(t);
+            return rc == -1 ? corrupt(err, "NUL in a name") : sqlerr_oom(err);
+        }
+        for (uint64_t k = 0; k < i; k++)
+            if (t->cols[k].id == c->id || !strcmp(t->cols[k].name, c->name)) {
+                sqlschema_free(t);
+                return corrupt(err, "duplicate column");
+            }
+        const char *canonical;
+        sqlerr terr;
+        if (sqlschema_type_resolve(c->type_name, &c->kind, &c->type, &canonical, &terr) ||
+            strcmp(canonical, c->type_name) != 0) {
+            sqlschema_free(t);
+            return corrupt(err, "unknown column type");
+        }
+        c->not_null = flags & FLAG_NOT_NULL;
+        c->default_now = flags & FLAG_DEFAULT_NOW;
+        c->has_default = flags & (FLAG_DEFAULT | FLAG_DEFAULT_NOW);
+        c->pk_pos = (int)pkp - 1;
+        if (pkp) pk_seen[pkp - 1] = true;
+        if (flags & FLAG_DEFAULT) {
+            sqlerr verr;
+            if (sqlval_from_text(c->type, (const char *)dv, dvl, &c->default_value, &verr)) {
+                sqlschema_free(t);
+                return corrupt(err, "bad default value");
+            }
+        }
+    }
+    if (codec_rd_left(&r) != 0) {
+        sqlschema_free(t);
+        return corrupt(err, "trailing bytes");
+    }
+    for (int k = 0; k < 32; k++) {
+        if (!pk_seen[k]) break;
+        t->npk = k + 1;
+    }
+    int counted = 0;
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].pk_pos >= 0) {
+            counted++;
+            if (t->cols[i].pk_pos < t->npk) t->pk[t->cols[i].pk_pos] = i;
+        }
+    if (t->npk == 0 || counted != t->npk) {
+        sqlschema_free(t);
+        return corrupt(err, "primary key positions are not contiguous");
+    }
+    *out = t;
+    return SQL_OK;
+}

@@ -1,0 +1,99 @@
+/*
+ * server/sql/sqlschema.h — table definitions: SQL types -> CRDT kinds, and the catalog codec.
+ *
+ * A table has a primary key (one or several scalar columns, always NOT NULL) and columns; every
+ * non-key column is a CRDT (DESIGN §3): scalar types are LWW registers of that type, the CRDT
+ * type names pick the other kinds. Each column has a small id that is never reused, so a CRDT
+ * row keyed by column id stays meaningful across ADD/DROP COLUMN on every replica.
+ *
+ * Catalog encoding (stored in storage's catalog column family and replicated like any other
+ * commit). Canonical and versioned; the decoder is bounded and strict:
+ *
+ *   size     meaning
+ *   1        format version (SQLSCHEMA_FORMAT = 1)
+ *   4        table id (u32 big-endian, >= 1)
+ *   var      table name (uvarint length <= 63, bytes)
+ *   2        next column id (u16)
+ *   var      column count (uvarint, 1..1600)
+ *   per column, in table order:
+ *     2      column id (u16, < next column id, unique)
+ *     var    name (uvarint length <= 63, bytes; unique in the table)
+ *     var    declared type name (uvarint length <= 63, e.g. "bigint", "g_counter")
+ *     1      flags: bit0 NOT NULL, bit1 has DEFAULT, bit2 DEFAULT now()
+ *     1      primary-key position + 1 (0 = not in the key); positions 0..npk-1 each once
+ *     var    DEFAULT value in text form (uvarint length <= 65536), only when bit1 is set
+ *
+ * The CRDT kind and value type are derived from the type name on decode (one source of truth).
+ * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
+ * (unknown key column), 42704 (unknown type), 0A000 (unsupported: CRDT column in the key,
+ * DEFAULT on a CRDT column), XX001 (corrupt catalog entry), 53200.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLSCHEMA_H
+#define HELIOS_SERVER_SQL_SQLSCHEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crdt/codec.h"
+#include "server/sql/sqlast.h"
+#include "server/sql/sqlerr.h"
+#include "server/sql/sqlval.h"
+
+#define SQLSCHEMA_FORMAT 1
+#define SQLSCHEMA_NAME_MAX 63
+#define SQLSCHEMA_MAX_COLUMNS 1600
+
+typedef enum sqlschema_kind {
+    SQLSCHEMA_LWW = 1,     /* LWW-Register of the declared scalar type (lww_register: text) */
+    SQLSCHEMA_G_COUNTER,   /* reads as bigint */
+    SQLSCHEMA_PN_COUNTER,  /* reads as bigint */
+    SQLSCHEMA_MV_REGISTER, /* reads as text[] */
+    SQLSCHEMA_OR_SET,      /* reads as text[] */
+    SQLSCHEMA_AW_SET,      /* reads as text[] */
+    SQLSCHEMA_LWW_MAP,     /* reads as jsonb */
+} sqlschema_kind;
+
+typedef struct sqlschema_column {
+    uint16_t id;
+    char *name;
+    char *type_name; /* canonical declared name: "bigint", "text", "g_counter", ... */
+    sqlschema_kind kind;
+    sqlval_type type; /* what the column reads as */
+    bool not_null;
+    int pk_pos;       /* position in the primary key, -1 when not a key column */
+    bool has_default;
+    bool default_now; /* DEFAULT now() / CURRENT_TIMESTAMP: evaluated per row */
+    sqlval default_value;
+} sqlschema_column;
+
+typedef struct sqlschema_table {
+    uint32_t id;
+    char *name;
+    uint16_t next_col_id;
+    sqlschema_column *cols;
+    int ncols;
+    int pk[32]; /* column indexes in key order */
+    int npk;
+} sqlschema_table;
+
+/* Declared type name -> kind and read type, plus its canonical spelling (static string).
+ * Returns SQL_ERR 42704 `type "x" does not exist` for unknown names. */
+int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_type *type,
+                           const char **canonical, sqlerr *err);
+/* Builds a table from CREATE TABLE, validating it. *out is owned by the caller. */
+int sqlschema_from_create(const sqlast_stmt *create, uint32_t id, sqlschema_table **out,
+                          sqlerr *err);
+/* ALTER TABLE ADD COLUMN: a new non-key column with the next id (42701 if it exists). */
+int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *err);
+/* ALTER TABLE DROP COLUMN (42703 unknown, 0A000 key column). */
+int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err);
+int sqlschema_find_column(const sqlschema_table *t, const char *name); /* index or -1 */
+int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err);
+void sqlschema_free(sqlschema_table *t);
+
+/* Appends the encoding to b (CRDT_ENOMEM latched in b->err). */
+int sqlschema_encode(const sqlschema_table *t, codec_buf *b);
+/* Decodes exactly len bytes. Returns SQL_OK or SQL_ERR (XX001 corrupt, 53200). */
+int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr *err);
+
+#endif

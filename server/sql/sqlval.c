@@ -1,0 +1,1172 @@
+/*
+ * server/sql/sqlval.c — see sqlval.h.
+ *
+ * Index: type table (sqlval_type_*), construction, numbers (parse/format), timestamptz,
+ * bytea, text[] literals, jsonb normalisation (jansson stays inside this file), text I/O,
+ * casts, comparison.
+ */
+#include "server/sql/sqlval.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------ types */
+
+static const struct {
+    uint32_t oid;
+    const char *name;
+} type_table[SQLVAL_NTYPES] = {
+    [SQLVAL_UNKNOWN] = {25, "text"}, /* an untyped literal reads as text, as in PostgreSQL */
+    [SQLVAL_BOOL] = {16, "boolean"},
+    [SQLVAL_INT2] = {21, "smallint"},
+    [SQLVAL_INT4] = {23, "integer"},
+    [SQLVAL_INT8] = {20, "bigint"},
+    [SQLVAL_FLOAT4] = {700, "real"},
+    [SQLVAL_FLOAT8] = {701, "double precision"},
+    [SQLVAL_NUMERIC] = {1700, "numeric"},
+    [SQLVAL_TEXT] = {25, "text"},
+    [SQLVAL_VARCHAR] = {1043, "character varying"},
+    [SQLVAL_NAME] = {19, "name"},
+    [SQLVAL_BYTEA] = {17, "bytea"},
+    [SQLVAL_JSONB] = {3802, "jsonb"},
+    [SQLVAL_TIMESTAMPTZ] = {1184, "timestamp with time zone"},
+    [SQLVAL_TEXTARRAY] = {1009, "text[]"},
+    [SQLVAL_OID] = {26, "oid"},
+};
+
+uint32_t sqlval_type_oid(sqlval_type t)
+{
+    return (unsigned)t < SQLVAL_NTYPES ? type_table[t].oid : 25;
+}
+
+sqlval_type sqlval_type_from_oid(uint32_t oid)
+{
+    for (int t = 1; t < SQLVAL_NTYPES; t++)
+        if (type_table[t].oid == oid) return (sqlval_type)t;
+    return SQLVAL_UNKNOWN;
+}
+
+const char *sqlval_type_name(sqlval_type t)
+{
+    return (unsigned)t < SQLVAL_NTYPES ? type_table[t].name : "unknown";
+}
+
+sqlval_type sqlval_type_lookup(const char *name, bool array)
+{
+    static const struct {
+        const char *n;
+        sqlval_type t;
+    } names[] = {
+        {"int8", SQLVAL_INT8}, {"bigint", SQLVAL_INT8}, {"int", SQLVAL_INT4},
+        {"integer", SQLVAL_INT4}, {"int4", SQLVAL_INT4}, {"smallint", SQLVAL_INT2},
+        {"int2", SQLVAL_INT2}, {"text", SQLVAL_TEXT}, {"varchar", SQLVAL_VARCHAR},
+        {"character varying", SQLVAL_VARCHAR}, {"double precision", SQLVAL_FLOAT8},
+        {"float8", SQLVAL_FLOAT8}, {"float", SQLVAL_FLOAT8}, {"real", SQLVAL_FLOAT4},
+        {"float4", SQLVAL_FLOAT4}, {"boolean", SQLVAL_BOOL}, {"bool", SQLVAL_BOOL},
+        {"bytea", SQLVAL_BYTEA}, {"jsonb", SQLVAL_JSONB}, {"json", SQLVAL_JSONB},
+        {"timestamptz", SQLVAL_TIMESTAMPTZ}, {"timestamp with time zone", SQLVAL_TIMESTAMPTZ},
+        {"numeric", SQLVAL_NUMERIC}, {"decimal", SQLVAL_NUMERIC}, {"name", SQLVAL_NAME},
+        {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcasecmp(name, names[i].n) != 0) continue;
+        if (!array) return names[i].t;
+        if (sqlval_type_is_text(names[i].t)) return SQLVAL_TEXTARRAY;
+        return SQLVAL_UNKNOWN;
+    }
+    return SQLVAL_UNKNOWN;
+}
+
+bool sqlval_type_is_integer(sqlval_type t)
+{
+    return t == SQLVAL_INT2 || t == SQLVAL_INT4 || t == SQLVAL_INT8 || t == SQLVAL_OID;
+}
+
+bool sqlval_type_is_numeric(sqlval_type t)
+{
+    return sqlval_type_is_integer(t) || t == SQLVAL_FLOAT4 || t == SQLVAL_FLOAT8 ||
+           t == SQLVAL_NUMERIC;
+}
+
+bool sqlval_type_is_text(sqlval_type t)
+{
+    return t == SQLVAL_UNKNOWN || t == SQLVAL_TEXT || t == SQLVAL_VARCHAR || t == SQLVAL_NAME;
+}
+
+static bool type_has_str(sqlval_type t)
+{
+    return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
+           t == SQLVAL_BYTEA;
+}
+
+/* ------------------------------------------------------------------ construction */
+
+void sqlval_init_null(sqlval *v, sqlval_type t)
+{
+    memset(v, 0, sizeof(*v));
+    v->type = t;
+    v->isnull = true;
+}
+
+void sqlval_free(sqlval *v)
+{
+    if (!v) return;
+    free(v->s);
+    for (size_t i = 0; i < v->narr; i++) free(v->arr[i]);
+    free(v->arr);
+    sqlval_type t = v->type;
+    sqlval_init_null(v, t);
+}
+
+void sqlval_set_bool(sqlval *v, bool b)
+{
+    sqlval_init_null(v, SQLVAL_BOOL);
+    v->isnull = false;
+    v->u.b = b;
+}
+
+void sqlval_set_int(sqlval *v, sqlval_type t, int64_t i)
+{
+    sqlval_init_null(v, t);
+    v->isnull = false;
+    v->u.i = i;
+}
+
+void sqlval_set_float(sqlval *v, sqlval_type t, double f)
+{
+    sqlval_init_null(v, t);
+    v->isnull = false;
+    v->u.f = t == SQLVAL_FLOAT4 ? (double)(float)f : f;
+}
+
+int sqlval_set_str(sqlval *v, sqlval_type t, const char *s, size_t len, sqlerr *err)
+{
+    sqlval_init_null(v, t);
+    char *copy = malloc(len + 1);
+    if (!copy) return sqlerr_oom(err);
+    if (len) memcpy(copy, s, len);
+    copy[len] = 0;
+    v->s = copy;
+    v->len = len;
+    v->isnull = false;
+    return SQL_OK;
+}
+
+void sqlval_take_str(sqlval *v, sqlval_type t, char *s, size_t len)
+{
+    sqlval_init_null(v, t);
+    v->s = s;
+    v->len = len;
+    v->isnull = false;
+}
+
+int sqlval_set_array(sqlval *v, const char *const *items, size_t n, sqlerr *err)
+{
+    sqlval_init_null(v, SQLVAL_TEXTARRAY);
+    v->isnull = false;
+    if (n == 0) return SQL_OK;
+    v->arr = calloc(n, sizeof(char *));
+    if (!v->arr) return sqlerr_oom(err);
+    v->narr = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i]) continue;
+        v->arr[i] = strdup(items[i]);
+        if (!v->arr[i]) {
+            sqlval_free(v);
+            return sqlerr_oom(err);
+        }
+    }
+    return SQL_OK;
+}
+
+int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err)
+{
+    if (src->isnull) {
+        sqlval_init_null(dst, src->type);
+        return SQL_OK;
+    }
+    if (src->type == SQLVAL_TEXTARRAY)
+        return sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err);
+    if (type_has_str(src->type)) return sqlval_set_str(dst, src->type, src->s, src->len, err);
+    *dst = *src;
+    dst->s = NULL;
+    dst->arr = NULL;
+    return SQL_OK;
+}
+
+void sqlval_move(sqlval *dst, sqlval *src)
+{
+    if (dst == src) return;
+    sqlval_free(dst);
+    *dst = *src;
+    sqlval_init_null(src, SQLVAL_UNKNOWN);
+}
+
+/* ------------------------------------------------------------------ numbers */
+
+/* Copies s[0..len) without surrounding whitespace into buf; false when it does not fit. */
+static bool trimmed(const char *s, size_t len, char *buf, size_t bufsz)
+{
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (len >= bufsz) return false;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    return true;
+}
+
+/* Quotes the offending input as PostgreSQL does, cut to fit the message. */
+static int bad_input(sqlerr *err, const char *code, const char *tname, const char *s, size_t len)
+{
+    int n = len > 200 ? 200 : (int)len;
+    return sqlerr_set(err, code, -1, "invalid input syntax for type %s: \"%.*s\"", tname, n, s);
+}
+
+int sqlval_parse_int(const char *s, size_t len, sqlval_type t, int64_t *out, sqlerr *err)
+{
+    char buf[64];
+    const char *tname = sqlval_type_name(t);
+    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22P02", tname, s, len);
+    const char *p = buf;
+    bool neg = false;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    if (!isdigit((unsigned char)*p)) return bad_input(err, "22P02", tname, s, len);
+    uint64_t acc = 0;
+    bool over = false;
+    for (; isdigit((unsigned char)*p); p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (acc > (UINT64_MAX - d) / 10) over = true;
+        else acc = acc * 10 + d;
+    }
+    if (*p) return bad_input(err, "22P02", tname, s, len);
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    if (t == SQLVAL_INT4) lo = INT32_MIN, hi = INT32_MAX;
+    if (t == SQLVAL_INT2) lo = INT16_MIN, hi = INT16_MAX;
+    if (t == SQLVAL_OID) lo = INT32_MIN, hi = UINT32_MAX; /* PostgreSQL accepts -1 as oid */
+    int64_t v = 0;
+    if (!over) {
+        if (neg) {
+            if (acc > (uint64_t)INT64_MAX + 1) over = true;
+            else v = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc;
+        } else if (acc > (uint64_t)INT64_MAX) {
+            over = true;
+        } else {
+            v = (int64_t)acc;
+        }
+    }
+    if (over || v < lo || v > hi) {
+        int n = len > 200 ? 200 : (int)len;
+        return sqlerr_set(err, "22003", -1, "value \"%.*s\" is out of range for type %s", n, s,
+                          tname);
+    }
+    if (t == SQLVAL_OID && v < 0) v = (int64_t)(uint32_t)v;
+    *out = v;
+    return SQL_OK;
+}
+
+int sqlval_parse_float(const char *s, size_t len, sqlval_type t, double *out, sqlerr *err)
+{
+    char buf[512];
+    const char *tname = sqlval_type_name(t);
+    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22P02", tname, s, len);
+    const char *p = buf[0] == '+' || buf[0] == '-' ? buf + 1 : buf;
+    double sign = buf[0] == '-' ? -1.0 : 1.0;
+    if (!strcasecmp(p, "infinity") || !strcasecmp(p, "inf")) {
+        *out = sign * INFINITY;
+        return SQL_OK;
+    }
+    if (!strcasecmp(buf, "nan")) {
+        *out = NAN;
+        return SQL_OK;
+    }
+    /* strtod also accepts hex floats and "nan(...)"; PostgreSQL does not */
+    for (const char *q = p; *q; q++)
+        if (!isdigit((unsigned char)*q) && *q != '.' && *q != 'e' && *q != 'E' && *q != '+' &&
+            *q != '-')
+            return bad_input(err, "22P02", tname, s, len);
+    char *end;
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (end == buf || *end) return bad_input(err, "22P02", tname, s, len);
+    if (errno == ERANGE || (t == SQLVAL_FLOAT4 && isfinite(d) && fabs(d) > FLT_MAX)) {
+        int n = len > 200 ? 200 : (int)len;
+        return sqlerr_set(err, "22003", -1, "\"%.*s\" is out of range for type %s", n, s, tname);
+    }
+    *out = t == SQLVAL_FLOAT4 ? (double)(float)d : d;
+    return SQL_OK;
+}
+
+void sqlval_format_float8(double f, char *buf, size_t bufsz)
+{
+    if (isnan(f)) {
+        snprintf(buf, bufsz, "NaN");
+        return;
+    }
+    if (isinf(f)) {
+        snprintf(buf, bufsz, f > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    /* shortest precision that reads back exactly, as PostgreSQL 12+ (extra_float_digits 1) */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, bufsz, "%.*g", prec, f);
+        if (strtod(buf, NULL) == f) return;
+    }
+}
+
+static void format_float4(double f, char *buf, size_t bufsz)
+{
+    if (isnan(f) || isinf(f)) {
+        sqlval_format_float8(f, buf, bufsz);
+        return;
+    }
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(buf, bufsz, "%.*g", prec, f);
+        if (strtof(buf, NULL) == (float)f) return;
+    }
+}
+
+int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err)
+{
+    char buf[1100];
+    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22P02", "numeric", s, len);
+    if (!strcasecmp(buf, "nan")) {
+        *out = strdup("NaN");
+        return *out ? SQL_OK : sqlerr_oom(err);
+    }
+    const char *p = buf;
+    bool neg = false;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    char digits[1100];
+    size_t nd = 0, nint = 0;
+    bool seen_dot = false, any = false;
+    for (; *p && (isdigit((unsigned char)*p) || *p == '.'); p++) {
+        if (*p == '.') {
+            if (seen_dot) return bad_input(err, "22P02", "numeric", s, len);
+            seen_dot = true;
+            continue;
+        }
+        any = true;
+        digits[nd++] = *p;
+        if (!seen_dot) nint++;
+    }
+    if (!any) return bad_input(err, "22P02", "numeric", s, len);
+    long exp = 0;
+    if (*p == 'e' || *p == 'E') {
+        char *end;
+        errno = 0;
+        exp = strtol(p + 1, &end, 10);
+        if (end == p + 1 || errno || exp > 1000 || exp < -1000)
+            return bad_input(err, "22P02", "numeric", s, len);
+        p = end;
+    }
+    if (*p) return bad_input(err, "22P02", "numeric", s, len);
+    long scale = (long)(nd - nint) - exp;
+    if (scale < 0) scale = 0;
+    long point = (long)nint + exp; /* digits before the decimal point, may be <= 0 or > nd */
+    char *res = malloc((size_t)(labs(point) + (long)nd + scale + 4));
+    if (!res) return sqlerr_oom(err);
+    size_t o = 0;
+    if (neg) res[o++] = '-';
+    size_t start_int = o;
+    for (long i = 0; i < point; i++) res[o++] = i < (long)nd ? digits[i] : '0';
+    /* strip leading zeros of the integer part */
+    size_t z = start_int;
+    while (z + 1 < o && res[z] == '0') z++;
+    if (z > start_int) {
+        memmove(res + start_int, res + z, o - z);
+        o -= z - start_int;
+    }
+    if (o == start_int) res[o++] = '0';
+    if (scale > 0) {
+        res[o++] = '.';
+        for (long i = 0; i < scale; i++) {
+            long idx = point + i;
+            res[o++] = idx >= 0 && idx < (long)nd ? digits[idx] : '0';
+        }
+    }
+    res[o] = 0;
+    /* -0 and -0.00 print without the sign */
+    if (neg && strspn(res + 1, "0.") == strlen(res + 1)) memmove(res, res + 1, o);
+    *out = res;
+    return SQL_OK;
+}
+
+/* Exact comparison of two canonical decimal strings (no exponent, optional '-'). */
+static int numeric_text_cmp(const char *a, const char *b)
+{
+    bool nana = !strcmp(a, "NaN"), nanb = !strcmp(b, "NaN");
+    if (nana || nanb) return nana == nanb ? 0 : nana ? 1 : -1; /* NaN sorts last */
+    bool nega = *a == '-', negb = *b == '-';
+    if (nega) a++;
+    if (negb) b++;
+    while (*a == '0' && a[1] && a[1] != '.') a++;
+    while (*b == '0' && b[1] && b[1] != '.') b++;
+    size_t ia = strcspn(a, "."), ib = strcspn(b, ".");
+    bool zeroa = strspn(a, "0.") == strlen(a), zerob = strspn(b, "0.") == strlen(b);
+    if (zeroa) nega = false;
+    if (zerob) negb = false;
+    if (nega != negb) return nega ? -1 : 1;
+    int mag;
+    if (ia != ib) {
+        mag = ia < ib ? -1 : 1;
+    } else {
+        int c = memcmp(a, b, ia);
+        mag = c;
+        if (!c) {
+            const char *fa = a[ia] ? a + ia + 1 : "", *fb = b[ib] ? b + ib + 1 : "";
+            while (*fa || *fb) {
+                char ca = *fa ? *fa++ : '0', cb = *fb ? *fb++ : '0';
+                if (ca != cb) {
+                    mag = ca < cb ? -1 : 1;
+                    break;
+                }
+            }
+        }
+    }
+    if (mag) mag = mag < 0 ? -1 : 1;
+    return nega ? -mag : mag;
+}
+
+/* ------------------------------------------------------------------ timestamptz */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+#define PG_EPOCH_DAYS 10957 /* 2000-01-01 in days since 1970-01-01 */
+#define USECS_PER_DAY INT64_C(86400000000)
+
+static int read_digits(const char **p, int max, int *out)
+{
+    int n = 0, v = 0;
+    while (n < max && isdigit((unsigned char)**p)) v = v * 10 + (*(*p)++ - '0'), n++;
+    *out = v;
+    return n;
+}
+
+int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err)
+{
+    char buf[128];
+    const char *tname = "timestamp with time zone";
+    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22007", tname, s, len);
+    if (!strcasecmp(buf, "epoch")) {
+        *out = -(int64_t)PG_EPOCH_DAYS * USECS_PER_DAY;
+        return SQL_OK;
+    }
+    const char *p = buf;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    int64_t frac = 0;
+    if (read_digits(&p, 6, &y) < 4 || *p++ != '-' || read_digits(&p, 2, &mo) < 1 || *p++ != '-' ||
+        read_digits(&p, 2, &d) < 1)
+        return bad_input(err, "22007", tname, s, len);
+    if (*p == ' ' || *p == 'T' || *p == 't') {
+        p++;
+        if (read_digits(&p, 2, &h) < 1 || *p++ != ':' || read_digits(&p, 2, &mi) < 1)
+            return bad_input(err, "22007", tname, s, len);
+        if (*p == ':') {
+            p++;
+            if (read_digits(&p, 2, &sec) < 1) return bad_input(err, "22007", tname, s, len);
+            if (*p == '.') {
+                p++;
+                int64_t scale = 100000;
+                if (!isdigit((unsigned char)*p)) return bad_input(err, "22007", tname, s, len);
+                for (; isdigit((unsigned char)*p); p++) {
+                    frac += (*p - '0') * scale;
+                    scale /= 10;
+                }
+            }
+        }
+    }
+    while (*p == ' ') p++;
+    int64_t offset_s = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (!strcasecmp(p, "UTC") || !strcasecmp(p, "GMT")) {
+        p += 3;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+        if (read_digits(&p, 2, &oh) < 1) return bad_input(err, "22007", tname, s, len);
+        if (*p == ':') p++;
+        read_digits(&p, 2, &om);
+        offset_s = sign * (oh * 3600 + om * 60);
+    }
+    if (*p) return bad_input(err, "22007", tname, s, len);
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 24 || mi > 59 || sec > 60 ||
+        (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))) {
+        int n = len > 200 ? 200 : (int)len;
+        return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%.*s\"", n, s);
+    }
+    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d) - PG_EPOCH_DAYS;
+    *out = days * USECS_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec - offset_s) * 1000000 + frac;
+    return SQL_OK;
+}
+
+void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz)
+{
+    int64_t days = us / USECS_PER_DAY, rem = us % USECS_PER_DAY;
+    if (rem < 0) rem += USECS_PER_DAY, days--;
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days + PG_EPOCH_DAYS, &y, &m, &d);
+    int64_t secs = rem / 1000000, frac = rem % 1000000;
+    int n = snprintf(buf, bufsz, "%04lld-%02u-%02u %02d:%02d:%02d", (long long)y, m, d,
+                     (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    if (frac && n > 0 && (size_t)n < bufsz) {
+        char f[8];
+        snprintf(f, sizeof(f), "%06lld", (long long)frac);
+        for (int i = 5; i > 0 && f[i] == '0'; i--) f[i] = 0;
+        n += snprintf(buf + n, bufsz - (size_t)n, ".%s", f);
+    }
+    if (n > 0 && (size_t)n < bufsz) snprintf(buf + n, bufsz - (size_t)n, "+00");
+}
+
+/* ------------------------------------------------------------------ bytea */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int parse_bytea(const char *s, size_t len, sqlval *out, sqlerr *err)
+{
+    char *buf = malloc(len + 1);
+    if (!buf) return sqlerr_oom(err);
+    size_t o = 0;
+    if (len >= 2 && s[0] == '\\' && s[1] == 'x') {
+        for (size_t i = 2; i < len;) {
+            if (isspace((unsigned char)s[i])) {
+                i++;
+                continue;
+            }
+            int hi = hexval((unsigned char)s[i]);
+            if (hi < 0) {
+                free(buf);
+                return sqlerr_set(err, "22P02", -1, "invalid hexadecimal digit: \"%c\"", s[i]);
+            }
+            if (i + 1 >= len) {
+                free(buf);
+                return sqlerr_set(err, "22P02", -1,
+                                  "invalid hexadecimal data: odd number of digits");
+            }
+            int lo = hexval((unsigned char)s[i + 1]);
+            if (lo < 0) {
+                free(buf);
+                return sqlerr_set(err, "22P02", -1, "invalid hexadecimal digit: \"%c\"",
+                                  s[i + 1]);
+            }
+            buf[o++] = (char)(hi << 4 | lo);
+            i += 2;
+        }
+    } else {
+        for (size_t i = 0; i < len;) {
+            if (s[i] != '\\') {
+                buf[o++] = s[i++];
+            } else if (i + 1 < len && s[i + 1] == '\\') {
+                buf[o++] = '\\';
+                i += 2;
+            } else if (i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+                       s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+                buf[o++] = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 | (s[i + 3] - '0'));
+                i += 4;
+            } else {
+                free(buf);
+                return sqlerr_set(err, "22P02", -1, "invalid input syntax for type bytea");
+            }
+        }
+    }
+    buf[o] = 0;
+    sqlval_take_str(out, SQLVAL_BYTEA, buf, o);
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ text[] */
+
+static int malformed_array(sqlerr *err, const char *s, size_t len)
+{
+    int n = len > 200 ? 200 : (int)len;
+    return sqlerr_set(err, "22P02", -1, "malformed array literal: \"%.*s\"", n, s);
+}
+
+int sqlval_parse_array(const char *s, size_t len, sqlval *out, sqlerr *err)
+{
+    sqlval_init_null(out, SQLVAL_TEXTARRAY);
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    if (i >= len || s[i] != '{') return malformed_array(err, s, len);
+    i++;
+    char *elem = malloc(len + 1);
+    if (!elem) return sqlerr_oom(err);
+    char **items = NULL;
+    size_t n = 0, cap = 0;
+    bool closed = false;
+    while (i < len) {
+        while (i < len && isspace((unsigned char)s[i])) i++;
+        if (i < len && s[i] == '}' && n == 0) {
+            i++;
+            closed = true;
+            break;
+        }
+        size_t o = 0;
+        bool quoted = false, isnull = false;
+        if (i < len && s[i] == '"') {
+            quoted = true;
+            i++;
+            while (i < len && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < len) i++;
+                elem[o++] = s[i++];
+            }
+            if (i >= len) goto malformed;
+            i++;
+        } else {
+            while (i < len && s[i] != ',' && s[i] != '}') {
+                if (s[i] == '{' || s[i] == '"') goto malformed;
+                if (s[i] == '\\' && i + 1 < len) i++;
+                elem[o++] = s[i++];
+            }
+            while (o && isspace((unsigned char)elem[o - 1])) o--;
+            if (o == 0) goto malformed;
+        }
+        elem[o] = 0;
+        if (!quoted && !strcasecmp(elem, "NULL")) isnull = true;
+        while (i < len && isspace((unsigned char)s[i])) i++;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            char **grown = realloc(items, ncap * sizeof(char *));
+            if (!grown) goto oom;
+            items = grown;
+            cap = ncap;
+        }
+        items[n] = isnull ? NULL : strdup(elem);
+        if (!isnull && !items[n]) goto oom;
+        n++;
+        if (i < len && s[i] == ',') {
+            i++;
+            continue;
+        }
+        if (i < len && s[i] == '}') {
+            i++;
+            closed = true;
+            break;
+        }
+        goto malformed;
+    }
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    if (!closed || i != len) goto malformed;
+    free(elem);
+    out->isnull = false;
+    out->arr = items;
+    out->narr = n;
+    return SQL_OK;
+malformed:
+    for (size_t k = 0; k < n; k++) free(items[k]);
+    free(items);
+    free(elem);
+    return malformed_array(err, s, len);
+oom:
+    for (size_t k = 0; k < n; k++) free(items[k]);
+    free(items);
+    free(elem);
+    return sqlerr_oom(err);
+}
+
+/* ------------------------------------------------------------------ growable string */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap : 64;
+        while (ncap < b->len + n + 1) ncap *= 2;
+        char *np = realloc(b->p, ncap);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = ncap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+static int sb_finish(sbuf *b, char **out, size_t *outlen, sqlerr *err)
+{
+    if (!b->oom && !b->p) sb_put(b, "", 0);
+    if (b->oom) {
+        free(b->p);
+        return sqlerr_oom(err);
+    }
+    *out = b->p;
+    if (outlen) *outlen = b->len;
+    return SQL_OK;
+}
+
+static bool array_elem_needs_quotes(const char *e)
+{
+    if (!*e || !strcasecmp(e, "NULL")) return true;
+    for (const char *p = e; *p; p++)
+        if (strchr("{},\"\\", *p) || isspace((unsigned char)*p)) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------ jsonb */
+
+static int jsonb_key_cmp(const void *a, const void *b)
+{
+    const char *ka = *(const char *const *)a, *kb = *(const char *const *)b;
+    size_t la = strlen(ka), lb = strlen(kb);
+    if (la != lb) return la < lb ? -1 : 1;
+    return memcmp(ka, kb, la);
+}
+
+static void json_put_string(sbuf *b, const char *s, size_t n)
+{
+    sb_put(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        switch (c) {
+        case '"': sb_put(b, "\\\"", 2); break;
+        case '\\': sb_put(b, "\\\\", 2); break;
+        case '\b': sb_put(b, "\\b", 2); break;
+        case '\f': sb_put(b, "\\f", 2); break;
+        case '\n': sb_put(b, "\\n", 2); break;
+        case '\r': sb_put(b, "\\r", 2); break;
+        case '\t': sb_put(b, "\\t", 2); break;
+        default:
+            if (c < 0x20) {
+                snprintf(esc, sizeof(esc), "\\u%04x", c);
+                sb_puts(b, esc);
+            } else {
+                sb_put(b, (const char *)&s[i], 1);
+            }
+        }
+    }
+    sb_put(b, "\"", 1);
+}
+
+static void json_write(sbuf *b, json_t *j, int depth)
+{
+    char num[64];
+    if (depth > 1000) {
+        b->oom = true; /* too deep to print: treated as a resource failure */
+        return;
+    }
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        size_t n = json_object_size(j), k = 0;
+        const char **keys = n ? malloc(n * sizeof(char *)) : NULL;
+        if (n && !keys) {
+            b->oom = true;
+            return;
+        }
+        const char *key;
+        json_t *val;
+        json_object_foreach(j, key, val) keys[k++] = key;
+        qsort(keys, n, sizeof(char *), jsonb_key_cmp);
+        sb_put(b, "{", 1);
+        for (size_t i = 0; i < n; i++) {
+            if (i) sb_put(b, ", ", 2);
+            json_put_string(b, keys[i], strlen(keys[i]));
+            sb_put(b, ": ", 2);
+            json_write(b, json_object_get(j, keys[i]), depth + 1);
+        }
+        sb_put(b, "}", 1);
+        free(keys);
+        break;
+    }
+    case JSON_ARRAY:
+        sb_put(b, "[", 1);
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            if (i) sb_put(b, ", ", 2);
+            json_write(b, json_array_get(j, i), depth + 1);
+        }
+        sb_put(b, "]", 1);
+        break;
+    case JSON_STRING: json_put_string(b, json_string_value(j), json_string_length(j)); break;
+    case JSON_INTEGER:
+        snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        sb_puts(b, num);
+        break;
+    case JSON_REAL: sqlval_format_float8(json_real_value(j), num, sizeof(num)); sb_puts(b, num); break;
+    case JSON_TRUE: sb_puts(b, "true"); break;
+    case JSON_FALSE: sb_puts(b, "false"); break;
+    case JSON_NULL: sb_puts(b, "null"); break;
+    }
+}
+
+int sqlval_jsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(s, len, JSON_DECODE_ANY, &jerr);
+    if (!j) {
+        sqlerr_set(err, "22P02", -1, "invalid input syntax for type json");
+        sqlerr_detail(err, "%s", jerr.text);
+        return SQL_ERR;
+    }
+    sbuf b = {0};
+    json_write(&b, j, 0);
+    json_decref(j);
+    return sb_finish(&b, out, outlen, err);
+}
+
+/* ------------------------------------------------------------------ text I/O */
+
+int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
+{
+    char buf[128];
+    sbuf b = {0};
+    if (v->isnull) return sb_finish(&b, out, outlen, err);
+    switch (v->type) {
+    case SQLVAL_BOOL: sb_puts(&b, v->u.b ? "t" : "f"); break;
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_OID:
+        snprintf(buf, sizeof(buf), "%lld", (long long)v->u.i);
+        sb_puts(&b, buf);
+        break;
+    case SQLVAL_FLOAT4: format_float4(v->u.f, buf, sizeof(buf)); sb_puts(&b, buf); break;
+    case SQLVAL_FLOAT8: sqlval_format_float8(v->u.f, buf, sizeof(buf)); sb_puts(&b, buf); break;
+    case SQLVAL_TIMESTAMPTZ:
+        sqlval_format_timestamptz(v->u.i, buf, sizeof(buf));
+        sb_puts(&b, buf);
+        break;
+    case SQLVAL_BYTEA:
+        sb_puts(&b, "\\x");
+        for (size_t i = 0; i < v->len; i++) {
+            snprintf(buf, sizeof(buf), "%02x", (unsigned char)v->s[i]);
+            sb_put(&b, buf, 2);
+        }
+        break;
+    case SQLVAL_TEXTARRAY:
+        sb_put(&b, "{", 1);
+        for (size_t i = 0; i < v->narr; i++) {
+            if (i) sb_put(&b, ",", 1);
+            const char *e = v->arr[i];
+            if (!e) {
+                sb_puts(&b, "NULL");
+            } else if (!array_elem_needs_quotes(e)) {
+                sb_puts(&b, e);
+            } else {
+                sb_put(&b, "\"", 1);
+                for (const char *p = e; *p; p++) {
+                    if (*p == '"' || *p == '\\') sb_put(&b, "\\", 1);
+                    sb_put(&b, p, 1);
+                }
+                sb_put(&b, "\"", 1);
+            }
+        }
+        sb_put(&b, "}", 1);
+        break;
+    default: sb_put(&b, v->s ? v->s : "", v->s ? v->len : 0); break;
+    }
+    return sb_finish(&b, out, outlen, err);
+}
+
+int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqlerr *err)
+{
+    sqlval_init_null(out, t);
+    int64_t i;
+    double f;
+    char tmp[16];
+    switch (t) {
+    case SQLVAL_BOOL: {
+        static const char *yes[] = {"t", "true", "yes", "y", "on", "1"};
+        static const char *no[] = {"f", "false", "no", "n", "off", "0"};
+        if (trimmed(s, len, tmp, sizeof(tmp))) {
+            for (size_t k = 0; k < 6; k++) {
+                if (!strcasecmp(tmp, yes[k])) {
+                    sqlval_set_bool(out, true);
+                    return SQL_OK;
+                }
+                if (!strcasecmp(tmp, no[k])) {
+                    sqlval_set_bool(out, false);
+                    return SQL_OK;
+                }
+            }
+        }
+        return bad_input(err, "22P02", "boolean", s, len);
+    }
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_OID:
+        if (sqlval_parse_int(s, len, t, &i, err)) return SQL_ERR;
+        sqlval_set_int(out, t, i);
+        return SQL_OK;
+    case SQLVAL_FLOAT4:
+    case SQLVAL_FLOAT8:
+        if (sqlval_parse_float(s, len, t, &f, err)) return SQL_ERR;
+        sqlval_set_float(out, t, f);
+        return SQL_OK;
+    case SQLVAL_NUMERIC: {
+        char *n;
+        if (sqlval_parse_numeric(s, len, &n, err)) return SQL_ERR;
+        sqlval_take_str(out, SQLVAL_NUMERIC, n, strlen(n));
+        return SQL_OK;
+    }
+    case SQLVAL_TIMESTAMPTZ:
+        if (sqlval_parse_timestamptz(s, len, &i, err)) return SQL_ERR;
+        sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, i);
+        return SQL_OK;
+    case SQLVAL_BYTEA: return parse_bytea(s, len, out, err);
+    case SQLVAL_TEXTARRAY: return sqlval_parse_array(s, len, out, err);
+    case SQLVAL_JSONB: {
+        char *j;
+        size_t jl;
+        if (sqlval_jsonb_normalize(s, len, &j, &jl, err)) return SQL_ERR;
+        sqlval_take_str(out, SQLVAL_JSONB, j, jl);
+        return SQL_OK;
+    }
+    default:
+        if (memchr(s, 0, len))
+            return sqlerr_set(err, "22021", -1, "invalid byte sequence for encoding \"UTF8\": 0x00");
+        return sqlval_set_str(out, t, s, len, err);
+    }
+}
+
+/* ------------------------------------------------------------------ casts */
+
+static int int_range(int64_t v, sqlval_type t, sqlerr *err)
+{
+    if (t == SQLVAL_INT2 && (v < INT16_MIN || v > INT16_MAX))
+        return sqlerr_set(err, "22003", -1, "smallint out of range");
+    if (t == SQLVAL_INT4 && (v < INT32_MIN || v > INT32_MAX))
+        return sqlerr_set(err, "22003", -1, "integer out of range");
+    if (t == SQLVAL_OID && (v < 0 || v > UINT32_MAX))
+        return sqlerr_set(err, "22003", -1, "OID out of range");
+    return SQL_OK;
+}
+
+static int float_to_int(double f, sqlval_type t, int64_t *out, sqlerr *err)
+{
+    double r = rint(f);
+    if (isnan(r) || r < -9223372036854775808.0 || r >= 9223372036854775808.0)
+        return sqlerr_set(err, "22003", -1, "%s out of range",
+                          t == SQLVAL_INT8 ? "bigint" : t == SQLVAL_INT2 ? "smallint" : "integer");
+    *out = (int64_t)r;
+    return int_range(*out, t, err);
+}
+
+int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
+{
+    sqlval_type from = src->type;
+    if (src->isnull) {
+        sqlval_init_null(out, t);
+        return SQL_OK;
+    }
+    if (from == t) return sqlval_copy(out, src, err);
+    if (sqlval_type_is_text(t)) {
+        char *txt;
+        size_t n;
+        if (sqlval_to_text(src, &txt, &n, err)) return SQL_ERR;
+        sqlval_take_str(out, t, txt, n);
+        return SQL_OK;
+    }
+    if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s, src->len, out, err);
+    if (sqlval_type_is_integer(from)) {
+        if (sqlval_type_is_integer(t)) {
+            if (int_range(src->u.i, t, err)) return SQL_ERR;
+            sqlval_set_int(out, t, src->u.i);
+            return SQL_OK;
+        }
+        if (t == SQLVAL_FLOAT4 || t == SQLVAL_FLOAT8) {
+            sqlval_set_float(out, t, (double)src->u.i);
+            return SQL_OK;
+        }
+        if (t == SQLVAL_NUMERIC) {
+            char buf[32];
+            snprintf(buf, sizeof(buf), "%lld", (long long)src->u.i);
+            return sqlval_set_str(out, t, buf, strlen(buf), err);
+        }
+        if (t == SQLVAL_BOOL && from == SQLVAL_INT4) {
+            sqlval_set_bool(out, src->u.i != 0);
+            return SQL_OK;
+        }
+    }
+    if (from == SQLVAL_FLOAT4 || from == SQLVAL_FLOAT8) {
+        int64_t i;
+        if (sqlval_type_is_integer(t)) {
+            if (float_to_int(src->u.f, t, &i, err)) return SQL_ERR;
+            sqlval_set_int(out, t, i);
+            return SQL_OK;
+        }
+        if (t == SQLVAL_FLOAT4 || t == SQLVAL_FLOAT8) {
+            if (t == SQLVAL_FLOAT4 && isfinite(src->u.f) && fabs(src->u.f) > FLT_MAX)
+                return sqlerr_set(err, "22003", -1, "value out of range: overflow");
+            sqlval_set_float(out, t, src->u.f);
+            return SQL_OK;
+        }
+        if (t == SQLVAL_NUMERIC) {
+            if (isinf(src->u.f))
+                return sqlerr_set(err, "0A000", -1,
+                                  "feature not supported: infinite numeric values");
+            char buf[64], *n;
+            if (isnan(src->u.f)) snprintf(buf, sizeof(buf), "NaN");
+            else if (from == SQLVAL_FLOAT4) format_float4(src->u.f, buf, sizeof(buf));
+            else sqlval_format_float8(src->u.f, buf, sizeof(buf));
+            if (sqlval_parse_numeric(buf, strlen(buf), &n, err)) return SQL_ERR;
+            sqlval_take_str(out, t, n, strlen(n));
+            return SQL_OK;
+        }
+    }
+    if (from == SQLVAL_NUMERIC) {
+        if (t == SQLVAL_FLOAT4 || t == SQLVAL_FLOAT8) return sqlval_from_text(t, src->s, src->len, out, err);
+        if (sqlval_type_is_integer(t)) {
+            if (!strcmp(src->s, "NaN"))
+                return sqlerr_set(err, "0A000", -1, "cannot convert NaN to %s", sqlval_type_name(t));
+            /* round half away from zero, as numeric rounding does */
+            long double d = strtold(src->s, NULL);
+            long double r = d < 0 ? -floorl(-d + 0.5L) : floorl(d + 0.5L);
+            if (r < -9223372036854775808.0L || r >= 9223372036854775808.0L)
+                return sqlerr_set(err, "22003", -1, "%s out of range", sqlval_type_name(t));
+            if (int_range((int64_t)r, t, err)) return SQL_ERR;
+            sqlval_set_int(out, t, (int64_t)r);
+            return SQL_OK;
+        }
+    }
+    if (from == SQLVAL_BOOL && t == SQLVAL_INT4) {
+        sqlval_set_int(out, t, src->u.b ? 1 : 0);
+        return SQL_OK;
+    }
+    return sqlerr_set(err, "42846", -1, "cannot cast type %s to %s", sqlval_type_name(from),
+                      sqlval_type_name(t));
+}
+
+/* ------------------------------------------------------------------ comparison */
+
+static int cmp_bytes(const char *a, size_t la, const char *b, size_t lb)
+{
+    int c = memcmp(a, b, la < lb ? la : lb);
+    if (c) return c < 0 ? -1 : 1;
+    return la == lb ? 0 : la < lb ? -1 : 1;
+}
+
+static int cmp_double(double a, double b)
+{
+    if (isnan(a) || isnan(b)) return isnan(a) == isnan(b) ? 0 : isnan(a) ? 1 : -1;
+    return a < b ? -1 : a > b;
+}
+
+int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
+{
+    sqlval_type ta = a->type, tb = b->type;
+    if (ta == SQLVAL_UNKNOWN && tb != SQLVAL_UNKNOWN && !sqlval_type_is_text(tb)) {
+        sqlval tmp;
+        if (sqlval_cast(a, tb, &tmp, err)) return SQL_ERR;
+        int rc = sqlval_compare(&tmp, b, cmp, err);
+        sqlval_free(&tmp);
+        return rc;
+    }
+    if (tb == SQLVAL_UNKNOWN && ta != SQLVAL_UNKNOWN && !sqlval_type_is_text(ta)) {
+        sqlval tmp;
+        if (sqlval_cast(b, ta, &tmp, err)) return SQL_ERR;
+        int rc = sqlval_compare(a, &tmp, cmp, err);
+        sqlval_free(&tmp);
+        return rc;
+    }
+    if (sqlval_type_is_text(ta) && sqlval_type_is_text(tb)) {
+        *cmp = cmp_bytes(a->s, a->len, b->s, b->len);
+        return SQL_OK;
+    }
+    if (sqlval_type_is_numeric(ta) && sqlval_type_is_numeric(tb)) {
+        if (sqlval_type_is_integer(ta) && sqlval_type_is_integer(tb)) {
+            *cmp = a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+            return SQL_OK;
+        }
+        if (ta == SQLVAL_FLOAT4 || ta == SQLVAL_FLOAT8 || tb == SQLVAL_FLOAT4 || tb == SQLVAL_FLOAT8) {
+            sqlval fa, fb;
+            if (sqlval_cast(a, SQLVAL_FLOAT8, &fa, err)) return SQL_ERR;
+            if (sqlval_cast(b, SQLVAL_FLOAT8, &fb, err)) {
+                sqlval_free(&fa);
+                return SQL_ERR;
+            }
+            *cmp = cmp_double(fa.u.f, fb.u.f);
+            return SQL_OK;
+        }
+        sqlval na, nb;
+        if (sqlval_cast(a, SQLVAL_NUMERIC, &na, err)) return SQL_ERR;
+        if (sqlval_cast(b, SQLVAL_NUMERIC, &nb, err)) {
+            sqlval_free(&na);
+            return SQL_ERR;
+        }
+        *cmp = numeric_text_cmp(na.s, nb.s);
+        sqlval_free(&na);
+        sqlval_free(&nb);
+        return SQL_OK;
+    }
+    if (ta != tb)
+        return sqlerr_set(err, "42883", -1, "operator does not exist: %s = %s",
+                          sqlval_type_name(ta), sqlval_type_name(tb));
+    switch (ta) {
+    case SQLVAL_BOOL: *cmp = a->u.b == b->u.b ? 0 : a->u.b ? 1 : -1; return SQL_OK;
+    case SQLVAL_TIMESTAMPTZ: *cmp = a->u.i < b->u.i ? -1 : a->u.i > b->u.i; return SQL_OK;
+    case SQLVAL_BYTEA:
+    case SQLVAL_JSONB: *cmp = cmp_bytes(a->s, a->len, b->s, b->len); return SQL_OK;
+    case SQLVAL_TEXTARRAY:
+        for (size_t i = 0; i < a->narr && i < b->narr; i++) {
+            const char *x = a->arr[i], *y = b->arr[i];
+            if (!x || !y) {
+                if (x != y) {
+                    *cmp = x ? -1 : 1; /* NULL elements sort last */
+                    return SQL_OK;
+                }
+                continue;
+            }
+            int c = strcmp(x, y);
+            if (c) {
+                *cmp = c < 0 ? -1 : 1;
+                return SQL_OK;
+            }
+        }
+        *cmp = a->narr == b->narr ? 0 : a->narr < b->narr ? -1 : 1;
+        return SQL_OK;
+    default: break;
+    }
+    return sqlerr_set(err, "42883", -1, "operator does not exist: %s = %s", sqlval_type_name(ta),
+                      sqlval_type_name(tb));
+}

@@ -1,0 +1,129 @@
+/*
+ * server/sql/sqlval.h — typed SQL values: PostgreSQL text I/O, casts and comparison.
+ *
+ * A sqlval is what the expression evaluator computes with and what the executor renders as a
+ * DataRow field. Values own their bytes (s / arr); sqlval_free releases them and leaves a
+ * NULL of the same type. Integers of every width are held in `i` (range-checked against the
+ * declared width), float4/float8 in `f`, numeric as its canonical decimal text in `s` (exact
+ * storage and output; arithmetic goes through long double — see sqlexpr.c), timestamptz as
+ * microseconds since 2000-01-01 00:00:00 UTC in `i` (PostgreSQL's epoch, so binary wire
+ * output is a plain copy). SQLVAL_UNKNOWN is an untyped string literal ('abc'): it takes the
+ * type of whatever it meets, as in PostgreSQL, and reads as text.
+ *
+ * Text forms are PostgreSQL 15's byte for byte for the common cases (drivers parse them):
+ * bool t/f, float8 shortest round trip (`1.5`, `1e+100`, `Infinity`, `NaN`), bytea `\x0a1b`,
+ * timestamptz `2026-11-24 10:00:00.123+00` (always UTC), text[] `{a,"b c",NULL}`, jsonb with
+ * keys ordered as jsonb orders them (shorter first, then bytewise) and `": "`/`", "` spacing.
+ *
+ * Errors: functions taking a sqlerr return SQL_OK or SQL_ERR with the SQLSTATE PostgreSQL
+ * uses: 22P02 invalid input syntax (`invalid input syntax for type bigint: "abc"`), 22003 out
+ * of range, 22007 bad datetime, 42846 impossible cast, 53200 out of memory.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLVAL_H
+#define HELIOS_SERVER_SQL_SQLVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/sql/sqlerr.h"
+
+typedef enum sqlval_type {
+    SQLVAL_UNKNOWN = 0, /* untyped literal (or NULL without a type) */
+    SQLVAL_BOOL,
+    SQLVAL_INT2,
+    SQLVAL_INT4,
+    SQLVAL_INT8,
+    SQLVAL_FLOAT4,
+    SQLVAL_FLOAT8,
+    SQLVAL_NUMERIC,
+    SQLVAL_TEXT,
+    SQLVAL_VARCHAR,
+    SQLVAL_NAME,
+    SQLVAL_BYTEA,
+    SQLVAL_JSONB,
+    SQLVAL_TIMESTAMPTZ,
+    SQLVAL_TEXTARRAY,
+    SQLVAL_OID,
+    SQLVAL_NTYPES
+} sqlval_type;
+
+typedef struct sqlval {
+    sqlval_type type;
+    bool isnull;
+    union {
+        bool b;    /* BOOL */
+        int64_t i; /* INT2/INT4/INT8/OID, TIMESTAMPTZ (µs since 2000-01-01 UTC) */
+        double f;  /* FLOAT4/FLOAT8 */
+    } u;
+    char *s;     /* owned, NUL-terminated: UNKNOWN/TEXT/VARCHAR/NAME/NUMERIC/JSONB text,
+                  * BYTEA raw bytes (len counts them) */
+    size_t len;
+    char **arr;  /* owned TEXTARRAY elements; an element may be NULL (SQL NULL) */
+    size_t narr;
+} sqlval;
+
+/* ---- types ---- */
+uint32_t sqlval_type_oid(sqlval_type t);
+sqlval_type sqlval_type_from_oid(uint32_t oid); /* SQLVAL_UNKNOWN when not one of ours */
+/* PostgreSQL's name of the type, as used in error messages ("bigint", "double precision"). */
+const char *sqlval_type_name(sqlval_type t);
+/* Type by SQL spelling, case-insensitive: int8, bigint, int, integer, int4, smallint, text,
+ * varchar, character varying, double precision, float8, real, float4, boolean, bool, bytea,
+ * jsonb, timestamptz, timestamp with time zone, numeric, decimal, name, oid, text[] (array
+ * true). Returns SQLVAL_UNKNOWN when the name is not a scalar type we know. */
+sqlval_type sqlval_type_lookup(const char *name, bool array);
+bool sqlval_type_is_integer(sqlval_type t);
+bool sqlval_type_is_numeric(sqlval_type t); /* any integer, float or numeric */
+bool sqlval_type_is_text(sqlval_type t);    /* UNKNOWN, TEXT, VARCHAR, NAME */
+
+/* ---- construction (return SQL_OK or SQL_ERR (53200) when err given) ---- */
+void sqlval_init_null(sqlval *v, sqlval_type t);
+void sqlval_set_bool(sqlval *v, bool b);
+void sqlval_set_int(sqlval *v, sqlval_type t, int64_t i);
+void sqlval_set_float(sqlval *v, sqlval_type t, double f);
+/* Copies len bytes of s. */
+int sqlval_set_str(sqlval *v, sqlval_type t, const char *s, size_t len, sqlerr *err);
+/* Takes ownership of a malloc'd NUL-terminated string. */
+void sqlval_take_str(sqlval *v, sqlval_type t, char *s, size_t len);
+/* Copies n elements (NULL entries allowed). */
+int sqlval_set_array(sqlval *v, const char *const *items, size_t n, sqlerr *err);
+void sqlval_free(sqlval *v);
+int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err);
+/* Moves src into dst (dst freed first); src becomes an untyped NULL. */
+void sqlval_move(sqlval *dst, sqlval *src);
+
+/* ---- text I/O ---- */
+/* PostgreSQL text output; *out is malloc'd (NUL-terminated, *outlen excludes the NUL).
+ * NULL values are the caller's business (SQL_ERR 22004-free: returns "" for NULL). */
+int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err);
+/* Parses PostgreSQL text input of type t. On error *out is an untyped NULL. */
+int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqlerr *err);
+/* Casts (explicit cast semantics: int -> text, text -> int parses, float -> int rounds,
+ * numeric/float out of range 22003). src is not modified. */
+int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err);
+
+/* ---- comparison ---- */
+/* Compares two non-NULL values. Numbers compare numerically across int/float/numeric, text
+ * types bytewise (C collation), UNKNOWN literals are first cast to the other side's type.
+ * Returns SQL_ERR 42883 when the types cannot be compared (e.g. bool vs int). */
+int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err);
+
+/* ---- helpers shared by the SQL layer ---- */
+/* Formats a double the way PostgreSQL 15 does for float8 (shortest round trip). */
+void sqlval_format_float8(double f, char *buf, size_t bufsz);
+/* Parses / formats the text[] literal syntax. */
+int sqlval_parse_array(const char *s, size_t len, sqlval *out, sqlerr *err);
+/* Canonical jsonb text of a JSON document (keys sorted as jsonb sorts them, duplicate keys:
+ * last wins). 22P02 `invalid input syntax for type json` on bad input. */
+int sqlval_jsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err);
+/* Parses an integer / float, reporting PostgreSQL's messages for type t. */
+int sqlval_parse_int(const char *s, size_t len, sqlval_type t, int64_t *out, sqlerr *err);
+int sqlval_parse_float(const char *s, size_t len, sqlval_type t, double *out, sqlerr *err);
+/* Canonical numeric text of a decimal literal; 22P02 when not a number. */
+int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err);
+/* timestamptz text <-> µs since 2000-01-01 UTC. */
+int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err);
+void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz);
+
+#endif

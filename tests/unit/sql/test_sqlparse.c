@@ -1,0 +1,319 @@
+/* tests/unit/sql/test_sqlparse.c — SQL text -> sqlast: every supported form, every refusal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "server/sql/sqlparse.h"
+
+static sqlast_stmt *parse_one(const char *sql, sqlparse_result *r)
+{
+    sqlerr err;
+    int rc = sqlparse_query(sql, r, &err);
+    if (rc) fail_msg("parse of [%s] failed: %s %s", sql, err.code, err.message);
+    assert_int_equal(r->nstmts, 1);
+    return r->stmts[0];
+}
+
+static void expect_error(const char *sql, const char *code, const char *msg_part)
+{
+    sqlparse_result r;
+    sqlerr err;
+    int rc = sqlparse_query(sql, &r, &err);
+    if (rc == SQL_OK) fail_msg("[%s] parsed but should fail with %s", sql, code);
+    assert_int_equal(r.nstmts, 0);
+    if (strcmp(err.code, code) != 0) fail_msg("[%s]: got %s %s, want %s", sql, err.code, err.message, code);
+    if (msg_part && !strstr(err.message, msg_part))
+        fail_msg("[%s]: message [%s] lacks [%s]", sql, err.message, msg_part);
+}
+
+static void test_syntax_error_position(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlerr err;
+    assert_int_equal(sqlparse_query("SELECT 1 FROM WHERE", &r, &err), SQL_ERR);
+    assert_string_equal(err.code, "42601");
+    assert_string_equal(err.message, "syntax error at or near \"WHERE\"");
+    assert_int_equal(err.position, 15); /* 1-based, as PostgreSQL reports it */
+    expect_error("SELEC 1", "42601", "SELEC");
+    expect_error("SELECT 'unterminated", "42601", "unterminated");
+}
+
+static void test_multi_and_empty(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlerr err;
+    const char *sql = "BEGIN; SELECT 1; COMMIT";
+    assert_int_equal(sqlparse_query(sql, &r, &err), SQL_OK);
+    assert_int_equal(r.nstmts, 3);
+    assert_int_equal(r.stmts[0]->kind, SQLAST_BEGIN);
+    assert_int_equal(r.stmts[1]->kind, SQLAST_SELECT);
+    assert_int_equal(r.stmts[2]->kind, SQLAST_COMMIT);
+    assert_memory_equal(sql + r.stmts[1]->location, " SELECT 1", 9);
+    assert_int_equal(r.stmts[2]->location + r.stmts[2]->length, (int)strlen(sql));
+    sqlparse_result_free(&r);
+    assert_int_equal(sqlparse_query("  ;  ", &r, &err), SQL_OK);
+    assert_int_equal(r.nstmts, 0);
+    sqlparse_result_free(&r);
+}
+
+static void test_create_table(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY, n text NOT NULL "
+                               "DEFAULT 'x', views g_counter, tags or_set, d double precision, "
+                               "v varchar(10), ts timestamp with time zone)", &r);
+    assert_int_equal(s->kind, SQLAST_CREATE_TABLE);
+    assert_true(s->missing_ok);
+    assert_string_equal(s->table, "t");
+    assert_int_equal(s->ncols, 7);
+    assert_string_equal(s->cols[0].type_name, "int8");
+    assert_true(s->cols[0].primary_key);
+    assert_true(s->cols[1].not_null);
+    assert_non_null(s->cols[1].def);
+    assert_string_equal(s->cols[2].type_name, "g_counter");
+    assert_string_equal(s->cols[4].type_name, "float8");
+    assert_string_equal(s->cols[5].type_name, "varchar");
+    assert_string_equal(s->cols[6].type_name, "timestamptz");
+    sqlparse_result_free(&r);
+
+    s = parse_one("CREATE TABLE c (a text, b int, PRIMARY KEY (a, b))", &r);
+    assert_int_equal(s->npk, 2);
+    assert_string_equal(s->pk[0], "a");
+    assert_string_equal(s->pk[1], "b");
+    sqlparse_result_free(&r);
+
+    expect_error("CREATE TABLE t (a int UNIQUE)", "0A000", "UNIQUE");
+    expect_error("CREATE TABLE t (a int CHECK (a > 0))", "0A000", "CHECK");
+    expect_error("CREATE TABLE t (a int REFERENCES u(b))", "0A000", "foreign keys");
+    expect_error("CREATE TEMP TABLE t (a int PRIMARY KEY)", "0A000", "temporary");
+    expect_error("CREATE TABLE t (a int, b int, PRIMARY KEY (a), PRIMARY KEY (b))", "42P16", NULL);
+    expect_error("CREATE TABLE t AS SELECT 1", "0A000", "CREATE TABLE AS");
+}
+
+static void test_drop_alter(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("DROP TABLE IF EXISTS a, public.b", &r);
+    assert_int_equal(s->kind, SQLAST_DROP_TABLE);
+    assert_true(s->missing_ok);
+    assert_int_equal(s->nnames, 2);
+    assert_string_equal(s->names[1], "b");
+    sqlparse_result_free(&r);
+    s = parse_one("ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT 3", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_ADD_COLUMN);
+    assert_string_equal(s->cols[0].name, "x");
+    assert_true(s->cols[0].not_null);
+    sqlparse_result_free(&r);
+    s = parse_one("ALTER TABLE t DROP COLUMN IF EXISTS x", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_DROP_COLUMN);
+    assert_string_equal(s->column, "x");
+    assert_true(s->missing_ok);
+    sqlparse_result_free(&r);
+    expect_error("DROP INDEX i", "0A000", "DROP INDEX");
+    expect_error("ALTER TABLE t RENAME COLUMN a TO b", "0A000", NULL);
+    expect_error("ALTER TABLE t ALTER COLUMN a TYPE text", "0A000", "ALTER TABLE");
+}
+
+static void test_insert(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("INSERT INTO t (a, b) VALUES (1, $1), (-2, DEFAULT) ON CONFLICT (a) "
+                               "DO UPDATE SET b = EXCLUDED.b RETURNING *, a", &r);
+    assert_int_equal(s->kind, SQLAST_INSERT);
+    assert_int_equal(s->ninsert_cols, 2);
+    assert_int_equal(s->nrows, 2);
+    assert_int_equal(s->nvalues, 2);
+    assert_int_equal(s->rows[0][1]->kind, SQLAST_PARAM);
+    assert_int_equal(s->nparams, 1);
+    /* libpg_query drops non-positive integer constants from its JSON: re-read from the text */
+    assert_int_equal(s->rows[1][0]->kind, SQLAST_CONST);
+    assert_int_equal(s->rows[1][0]->value.u.i, -2);
+    assert_null(s->rows[1][1]); /* DEFAULT */
+    assert_int_equal(s->on_conflict, SQLAST_CONFLICT_UPDATE);
+    assert_string_equal(s->conflict_cols[0], "a");
+    assert_int_equal(s->conflict_set[0].expr->kind, SQLAST_EXCLUDED);
+    assert_int_equal(s->ntargets, 2);
+    assert_int_equal(s->targets[0].expr->kind, SQLAST_STAR);
+    sqlparse_result_free(&r);
+    s = parse_one("INSERT INTO t VALUES (0) ON CONFLICT DO NOTHING", &r);
+    assert_int_equal(s->on_conflict, SQLAST_CONFLICT_NOTHING);
+    assert_int_equal(s->rows[0][0]->value.u.i, 0);
+    sqlparse_result_free(&r);
+    expect_error("INSERT INTO t SELECT * FROM u", "0A000", "INSERT ... SELECT");
+    expect_error("INSERT INTO t VALUES (1) ON CONFLICT ON CONSTRAINT c DO NOTHING", "0A000", NULL);
+    expect_error("WITH x AS (SELECT 1) INSERT INTO t VALUES (1)", "0A000", "WITH");
+}
+
+static void test_update_delete(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("UPDATE t SET c = c + 1, s = array_append(s, 'x'), "
+                               "m = m || '{\"a\":1}'::jsonb WHERE id = $1 RETURNING id", &r);
+    assert_int_equal(s->kind, SQLAST_UPDATE);
+    assert_int_equal(s->nset, 3);
+    assert_string_equal(s->set[1].name, "s");
+    assert_int_equal(s->set[1].expr->kind, SQLAST_FUNC);
+    assert_int_equal(s->set[2].expr->args[1]->kind, SQLAST_CAST);
+    assert_int_equal(s->set[2].expr->args[1]->cast_type, SQLVAL_JSONB);
+    assert_non_null(s->where);
+    sqlparse_result_free(&r);
+    s = parse_one("DELETE FROM t WHERE a = 1 RETURNING *", &r);
+    assert_int_equal(s->kind, SQLAST_DELETE);
+    sqlparse_result_free(&r);
+    expect_error("UPDATE t SET a = 1 FROM u", "0A000", "UPDATE ... FROM");
+    expect_error("UPDATE t SET (a, b) = (1, 2)", "0A000", "multiple-column");
+    expect_error("DELETE FROM t USING u", "0A000", "USING");
+}
+
+static void test_select_forms(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one(
+        "SELECT a, b + 1 AS x, count(*), c::text, 'x' = ANY(s), j->'k', j->>'k', -a FROM public.t "
+        "WHERE a IN (1, 2) AND b BETWEEN 1 AND 3 OR NOT c IS NULL AND d LIKE 'x%' AND e ILIKE 'y' "
+        "GROUP BY a HAVING count(*) > 1 ORDER BY a DESC, 2 LIMIT 10 OFFSET 2", &r);
+    assert_int_equal(s->kind, SQLAST_SELECT);
+    assert_string_equal(s->schema, "public");
+    assert_int_equal(s->ntargets, 8);
+    assert_string_equal(s->targets[1].name, "x");
+    assert_int_equal(s->targets[2].expr->kind, SQLAST_AGG);
+    assert_true(s->targets[2].expr->star);
+    assert_int_equal(s->targets[4].expr->kind, SQLAST_ANY);
+    assert_int_equal(s->targets[5].expr->op, SQLAST_OP_JSON_GET);
+    assert_int_equal(s->targets[6].expr->op, SQLAST_OP_JSON_GET_TEXT);
+    assert_int_equal(s->targets[7].expr->op, SQLAST_OP_NEG);
+    assert_int_equal(s->where->kind, SQLAST_OR);
+    assert_int_equal(s->ngroup, 1);
+    assert_non_null(s->having);
+    assert_int_equal(s->norder, 2);
+    assert_true(s->order[0].desc);
+    assert_non_null(s->limit);
+    assert_non_null(s->offset);
+    sqlparse_result_free(&r);
+
+    s = parse_one("SELECT version(), pg_catalog.version(), current_schema(), current_user, now(), "
+                  "CURRENT_TIMESTAMP, current_database(), 9999999999, 1.50, TRUE, NULL", &r);
+    assert_null(s->table);
+    assert_string_equal(s->targets[1].expr->name, "version");
+    assert_string_equal(s->targets[3].expr->name, "current_user");
+    assert_string_equal(s->targets[5].expr->name, "now");
+    assert_int_equal(s->targets[7].expr->value.type, SQLVAL_INT8);
+    assert_int_equal(s->targets[8].expr->value.type, SQLVAL_NUMERIC);
+    assert_string_equal(s->targets[8].expr->value.s, "1.50");
+    assert_int_equal(s->targets[9].expr->value.type, SQLVAL_BOOL);
+    assert_true(s->targets[10].expr->value.isnull);
+    sqlparse_result_free(&r);
+}
+
+static void test_select_refusals(void **state)
+{
+    (void)state;
+    expect_error("SELECT * FROM a JOIN b ON a.x = b.x", "0A000", "JOIN");
+    expect_error("SELECT * FROM a, b", "0A000", "joins");
+    expect_error("SELECT * FROM (SELECT 1) s", "0A000", "subqueries");
+    expect_error("SELECT (SELECT 1)", "0A000", "subqueries");
+    expect_error("SELECT * FROM t WHERE a IN (SELECT b FROM u)", "0A000", "subqueries");
+    expect_error("WITH x AS (SELECT 1) SELECT * FROM x", "0A000", "WITH");
+    expect_error("SELECT 1 UNION SELECT 2", "0A000", "UNION");
+    expect_error("SELECT DISTINCT a FROM t", "0A000", "DISTINCT");
+    expect_error("SELECT row_number() OVER () FROM t", "0A000", "window");
+    expect_error("SELECT * FROM t FOR UPDATE", "0A000", "FOR UPDATE");
+    expect_error("SELECT * FROM generate_series(1, 3)", "0A000", "functions in FROM");
+    expect_error("SELECT a IS DISTINCT FROM b FROM t", "0A000", "DISTINCT FROM");
+    expect_error("SAVEPOINT s", "0A000", "SAVEPOINT");
+    expect_error("EXPLAIN SELECT 1", "0A000", "EXPLAIN");
+    expect_error("CREATE INDEX i ON t (a)", "0A000", "CREATE INDEX");
+    expect_error("SELECT 'x'::uuid", "0A000", "uuid");
+    expect_error("SELECT 'x'::nosuchtype", "42704", "nosuchtype");
+    expect_error("SELECT lower(a) FILTER (WHERE a > 1) FROM t", "0A000", NULL);
+}
+
+static void test_transactions_and_settings(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlerr err;
+    assert_int_equal(sqlparse_query("START TRANSACTION ISOLATION LEVEL SERIALIZABLE; END; ABORT; "
+                                    "SET search_path TO public, x; SET LOCAL a = 1; SET TIME ZONE 'UTC'; "
+                                    "RESET ALL; RESET x; SHOW x; SET x TO DEFAULT; "
+                                    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                                    &r, &err),
+                     SQL_OK);
+    assert_int_equal(r.nstmts, 11);
+    assert_int_equal(r.stmts[0]->kind, SQLAST_BEGIN);
+    assert_int_equal(r.stmts[1]->kind, SQLAST_COMMIT);
+    assert_int_equal(r.stmts[2]->kind, SQLAST_ROLLBACK);
+    assert_int_equal(r.stmts[3]->kind, SQLAST_SET);
+    assert_string_equal(r.stmts[3]->value, "public, x");
+    assert_true(r.stmts[4]->set_local);
+    assert_string_equal(r.stmts[4]->value, "1");
+    assert_string_equal(r.stmts[5]->name, "timezone");
+    assert_string_equal(r.stmts[5]->value, "UTC");
+    assert_int_equal(r.stmts[6]->kind, SQLAST_RESET);
+    assert_null(r.stmts[6]->name);
+    assert_string_equal(r.stmts[7]->name, "x");
+    assert_int_equal(r.stmts[8]->kind, SQLAST_SHOW);
+    assert_null(r.stmts[9]->value);
+    assert_string_equal(r.stmts[10]->name, "transaction_isolation");
+    assert_string_equal(r.stmts[10]->value, "read committed");
+    sqlparse_result_free(&r);
+}
+
+static void test_copy(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("COPY t (a, b) FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';', NULL 'x')", &r);
+    assert_int_equal(s->kind, SQLAST_COPY);
+    assert_true(s->copy_from);
+    assert_true(s->csv);
+    assert_true(s->header);
+    assert_int_equal(s->delimiter, ';');
+    assert_string_equal(s->null_str, "x");
+    assert_int_equal(s->ncopy_cols, 2);
+    sqlparse_result_free(&r);
+    s = parse_one("COPY t TO STDOUT", &r);
+    assert_false(s->copy_from);
+    assert_false(s->csv);
+    assert_int_equal(s->delimiter, '\t');
+    assert_string_equal(s->null_str, "\\N");
+    sqlparse_result_free(&r);
+    expect_error("COPY t FROM '/etc/passwd'", "0A000", "file");
+    expect_error("COPY (SELECT 1) TO STDOUT", "0A000", "COPY (query)");
+    expect_error("COPY t TO STDOUT (FORMAT binary)", "0A000", "BINARY");
+}
+
+static void test_fingerprint(void **state)
+{
+    (void)state;
+    unsigned long long a, b, c;
+    sqlerr err;
+    assert_int_equal(sqlparse_fingerprint("SELECT * FROM t WHERE x = 1", &a, &err), SQL_OK);
+    assert_int_equal(sqlparse_fingerprint("select * from t where x = 42", &b, &err), SQL_OK);
+    assert_int_equal(sqlparse_fingerprint("SELECT * FROM u WHERE x = 1", &c, &err), SQL_OK);
+    assert_true(a == b);
+    assert_true(a != c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_syntax_error_position), cmocka_unit_test(test_multi_and_empty),
+        cmocka_unit_test(test_create_table), cmocka_unit_test(test_drop_alter),
+        cmocka_unit_test(test_insert), cmocka_unit_test(test_update_delete),
+        cmocka_unit_test(test_select_forms), cmocka_unit_test(test_select_refusals),
+        cmocka_unit_test(test_transactions_and_settings), cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_fingerprint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
