@@ -49,7 +49,8 @@ typedef struct loader {
 void config_errors_free(config_errors *e)
 {
     if (!e) return;
-    for (int i = 0; i < e->n; i++) free(e->msg[i]);
+    for (int i = 0; i < e->n; i++)
+        free(e->msg[i]);
     free(e->msg);
     memset(e, 0, sizeof(*e));
 }
@@ -57,7 +58,8 @@ void config_errors_free(config_errors *e)
 void config_errors_print(const config_errors *e, FILE *out)
 {
     if (!e) return;
-    for (int i = 0; i < e->n; i++) fprintf(out, "%s\n", e->msg[i]);
+    for (int i = 0; i < e->n; i++)
+        fprintf(out, "%s\n", e->msg[i]);
 }
 
 /* Takes ownership of MSG. */
@@ -92,8 +94,8 @@ __attribute__((format(printf, 3, 4))) static void problem(loader *ld, const char
     if (ld->errs->n == MAX_PROBLEMS) {
         /* A hostile or badly broken file could produce thousands of lines; the first hundred
          * are enough to act on. */
-        if (asprintf(&msg, "config: more than %d problems; the rest are not shown",
-                     MAX_PROBLEMS) < 0) {
+        if (asprintf(&msg, "config: more than %d problems; the rest are not shown", MAX_PROBLEMS) <
+            0) {
             note_oom(ld);
             return;
         }
@@ -126,7 +128,8 @@ static const char *escape(const char *s, size_t limit, bool quote, char *out)
     bool cut = false;
     if (lim > limit) {
         lim = limit;
-        while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80) lim--; /* keep UTF-8 whole */
+        while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80)
+            lim--; /* keep UTF-8 whole */
         cut = true;
     }
     size_t o = 0;
@@ -170,14 +173,21 @@ static const char *show_path(const char *s, char out[FILE_SHOW_BUF])
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a fractional number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a fractional number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        return "null";
     }
     return "an unknown value";
 }
@@ -187,9 +197,11 @@ static const char *type_name(const json_t *v)
 static void join(char out[PATH_BUF], const char *parent, const char *key)
 {
     size_t o = 0;
-    for (const char *p = parent; *p && o < PATH_BUF - 1; p++) out[o++] = *p;
+    for (const char *p = parent; *p && o < PATH_BUF - 1; p++)
+        out[o++] = *p;
     if (parent[0] && o < PATH_BUF - 1) out[o++] = '.';
-    for (const char *k = key; *k && o < PATH_BUF - 1; k++) out[o++] = *k;
+    for (const char *k = key; *k && o < PATH_BUF - 1; k++)
+        out[o++] = *k;
     out[o] = '\0';
 }
 
@@ -202,8 +214,8 @@ static char *dup_or_oom(loader *ld, const char *s)
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-static const char *const AUTH_NAMES[] = {"trust", "password", "md5", "scram-sha-256", "reject",
-                                         NULL};
+static const char *const AUTH_NAMES[] = {"trust",         "password", "md5",
+                                         "scram-sha-256", "reject",   NULL};
 static const char *const SYNC_NAMES[] = {"always", "batch", "off", NULL};
 static const char *const TLS_NAMES[] = {"off", "prefer", "require", NULL};
 static const char *const LOG_FORMAT_NAMES[] = {"text", "json", NULL};
@@ -247,8 +259,10 @@ static int edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     int d[65][65];
-    for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
         for (size_t j = 1; j <= lb; j++) {
             int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
@@ -285,9 +299,11 @@ static void check_keys(loader *ld, json_t *obj, const char *path, const char *co
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         bool ok = false;
-        for (int i = 0; known[i] && !ok; i++) ok = strcmp(key, known[i]) == 0;
+        for (int i = 0; known[i] && !ok; i++)
+            ok = strcmp(key, known[i]) == 0;
         if (ok) continue;
         char kbuf[SHOW_BUF], where[PATH_BUF];
         show(key, kbuf);
@@ -348,10 +364,10 @@ static bool get_int(loader *ld, json_t *obj, const char *parent, const char *key
     return true;
 }
 
-#define GET_NUM(field, obj, parent, key, lo, hi)                                               \
-    do {                                                                                       \
-        long long v_ = (long long)(field);                                                     \
-        if (get_int(ld, (obj), (parent), (key), (lo), (hi), false, &v_)) (field) = v_;         \
+#define GET_NUM(field, obj, parent, key, lo, hi)                                                   \
+    do {                                                                                           \
+        long long v_ = (long long)(field);                                                         \
+        if (get_int(ld, (obj), (parent), (key), (lo), (hi), false, &v_)) (field) = v_;             \
     } while (0)
 
 static bool get_bool(loader *ld, json_t *obj, const char *parent, const char *key, bool *out)
@@ -412,10 +428,10 @@ static bool get_enum(loader *ld, json_t *obj, const char *parent, const char *ke
     return false;
 }
 
-#define GET_ENUM(field, obj, parent, key, names)                                               \
-    do {                                                                                       \
-        int e_;                                                                                \
-        if (get_enum(ld, (obj), (parent), (key), (names), &e_)) (field) = e_;                  \
+#define GET_ENUM(field, obj, parent, key, names)                                                   \
+    do {                                                                                           \
+        int e_;                                                                                    \
+        if (get_enum(ld, (obj), (parent), (key), (names), &e_)) (field) = e_;                      \
     } while (0)
 
 static bool valid_name(const char *s)
@@ -432,16 +448,15 @@ static bool valid_name(const char *s)
 }
 
 /* A node or peer name: 1..63 characters from [A-Za-z0-9._-]. */
-static char *get_name(loader *ld, json_t *obj, const char *parent, const char *key,
-                      bool required)
+static char *get_name(loader *ld, json_t *obj, const char *parent, const char *key, bool required)
 {
     const char *s = get_str(ld, obj, parent, key, required);
     if (!s) return NULL;
     if (!valid_name(s)) {
         char path[PATH_BUF], vbuf[SHOW_BUF];
         join(path, parent, key);
-        problem(ld, path, "bad name %s: use 1..%d characters from A-Z a-z 0-9 . _ -",
-                show(s, vbuf), NAME_MAX_LEN);
+        problem(ld, path, "bad name %s: use 1..%d characters from A-Z a-z 0-9 . _ -", show(s, vbuf),
+                NAME_MAX_LEN);
         return NULL;
     }
     return dup_or_oom(ld, s);
@@ -469,8 +484,10 @@ static int readable(const char *path)
     if (fd < 0) return errno;
     struct stat st;
     int err = 0;
-    if (fstat(fd, &st) < 0) err = errno;
-    else if (S_ISDIR(st.st_mode)) err = EISDIR;
+    if (fstat(fd, &st) < 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
     close(fd);
     return err;
 }
@@ -596,8 +613,7 @@ static int addr_parse(const char *s, bool listen, config_addr *out, const char *
     return 0;
 }
 
-static bool parse_addr_value(loader *ld, json_t *v, const char *path, bool listen,
-                             config_addr *out)
+static bool parse_addr_value(loader *ld, json_t *v, const char *path, bool listen, config_addr *out)
 {
     if (!json_is_string(v)) {
         problem(ld, path, "expected a \"host:port\" string, got %s", type_name(v));
@@ -669,8 +685,10 @@ static int cidr_parse(const char *s, char **norm, bool *loopback, const char **w
     a[alen] = '\0';
     unsigned char bin[16];
     int bits;
-    if (inet_pton(AF_INET, a, bin) == 1) bits = 32;
-    else if (inet_pton(AF_INET6, a, bin) == 1) bits = 128;
+    if (inet_pton(AF_INET, a, bin) == 1)
+        bits = 32;
+    else if (inet_pton(AF_INET6, a, bin) == 1)
+        bits = 128;
     else {
         *why = "not an IPv4 or IPv6 address";
         return -1;
@@ -708,11 +726,16 @@ static int cidr_parse(const char *s, char **norm, bool *loopback, const char **w
 static const char *const ROOT_KEYS[] = {"node",    "sql", "replication", "storage",
                                         "metrics", "log", "clock",       NULL};
 static const char *const NODE_KEYS[] = {"name", "id", "data_dir", NULL};
-static const char *const SQL_KEYS[] = {"listen",          "max_connections",
-                                       "idle_timeout_s",  "auth_timeout_s",
-                                       "max_message_bytes", "statement_timeout_ms",
-                                       "slow_statement_ms", "tls",
-                                       "auth",            NULL};
+static const char *const SQL_KEYS[] = {"listen",
+                                       "max_connections",
+                                       "idle_timeout_s",
+                                       "auth_timeout_s",
+                                       "max_message_bytes",
+                                       "statement_timeout_ms",
+                                       "slow_statement_ms",
+                                       "tls",
+                                       "auth",
+                                       NULL};
 static const char *const SQL_TLS_KEYS[] = {"mode", "cert", "key", NULL};
 static const char *const AUTH_KEYS[] = {"method", "users_file", "rules", "allow_trust_remote",
                                         NULL};
@@ -872,8 +895,10 @@ static void load_rules(loader *ld, json_t *auth)
         }
         rule->user = dup_or_oom(ld, user ? user : "all");
         int m;
-        if (get_enum(ld, r, path, "method", AUTH_NAMES, &m)) rule->method = (config_auth_method)m;
-        else if (json_object_get(r, "method")) ld->auth_unknown = true;
+        if (get_enum(ld, r, path, "method", AUTH_NAMES, &m))
+            rule->method = (config_auth_method)m;
+        else if (json_object_get(r, "method"))
+            ld->auth_unknown = true;
     }
 }
 
@@ -966,8 +991,9 @@ static void load_peers(loader *ld, json_t *repl)
         }
         join(p2, path, "name");
         if (p->name && cfg->node.name && strcmp(p->name, cfg->node.name) == 0)
-            problem(ld, p2, "\"%s\" is this node's own name (node.name); a node is not its own "
-                            "peer",
+            problem(ld, p2,
+                    "\"%s\" is this node's own name (node.name); a node is not its own "
+                    "peer",
                     p->name);
         for (int j = 0; p->name && j < idx; j++) {
             const char *other = cfg->replication.peers[j].name;
@@ -1007,8 +1033,7 @@ static void load_replication(loader *ld, json_t *root)
             60000);
     GET_NUM(cfg->replication.batch_max_bytes, repl, "replication", "batch_max_bytes", 4096,
             64 << 20);
-    GET_NUM(cfg->replication.log_retention_mb, repl, "replication", "log_retention_mb", 1,
-            1 << 20);
+    GET_NUM(cfg->replication.log_retention_mb, repl, "replication", "log_retention_mb", 1, 1 << 20);
     GET_NUM(cfg->replication.anti_entropy_interval_s, repl, "replication",
             "anti_entropy_interval_s", 0, 86400);
 }
@@ -1079,9 +1104,18 @@ static void check_cross(loader *ld)
         const char *advice = "anyone who can reach it logs in as any user without a password; "
                              "listen on loopback, choose another method, or set "
                              "sql.auth.allow_trust_remote: true";
-        if (cfg->sql.auth.nrules == 0 && cfg->sql.auth.method == CONFIG_AUTH_TRUST)
-            problem(ld, "sql.auth.method", "trust on non-loopback sql.listen %s:%u: %s",
-                    pub->host, pub->port, advice);
+        /* A client no rule matches gets sql.auth.method (server/hba.c), so a trust default
+         * is exposed unless a catch-all rule comes first. */
+        bool catch_all = false;
+        for (int i = 0; i < cfg->sql.auth.nrules && !catch_all; i++) {
+            const config_hba_rule *r = &cfg->sql.auth.rules[i];
+            catch_all =
+                r->cidr && r->user && strcmp(r->cidr, "all") == 0 && strcmp(r->user, "all") == 0;
+        }
+        if (!catch_all && cfg->sql.auth.method == CONFIG_AUTH_TRUST)
+            problem(ld, "sql.auth.method", "trust%s on non-loopback sql.listen %s:%u: %s",
+                    cfg->sql.auth.nrules ? " (for clients no rule matches)" : "", pub->host,
+                    pub->port, advice);
         for (int i = 0; i < cfg->sql.auth.nrules; i++) {
             const config_hba_rule *r = &cfg->sql.auth.rules[i];
             bool lo = false;
@@ -1297,26 +1331,35 @@ int config_dev(config *cfg, const char *data_dir, int port)
     char *cwd = absolute_dir(NULL);
     if (!cwd) goto fail;
     const char *dd = data_dir && data_dir[0] ? data_dir : "helios-data";
-    if (dd[0] == '/') cfg->node.data_dir = strdup(dd);
-    else if (asprintf(&cfg->node.data_dir, "%s/%s", cwd, dd) < 0) cfg->node.data_dir = NULL;
+    if (dd[0] == '/')
+        cfg->node.data_dir = strdup(dd);
+    else if (asprintf(&cfg->node.data_dir, "%s/%s", cwd, dd) < 0)
+        cfg->node.data_dir = NULL;
     free(cwd);
 
     static const char *const hosts[] = {"127.0.0.1", "::1"};
-    static const char *const cidrs[] = {"127.0.0.0/8", "::1/128"};
     for (int i = 0; i < 2; i++) {
         cfg->sql.listen[i].host = strdup(hosts[i]);
         cfg->sql.listen[i].port = (uint16_t)port;
-        /* Explicit loopback rules rather than "all": should a listen address ever be added,
-         * trust must still not reach beyond this machine. */
-        cfg->sql.auth.rules[i].cidr = strdup(cidrs[i]);
-        cfg->sql.auth.rules[i].user = strdup("all");
-        cfg->sql.auth.rules[i].method = CONFIG_AUTH_TRUST;
-        if (!cfg->sql.listen[i].host || !cfg->sql.auth.rules[i].cidr ||
-            !cfg->sql.auth.rules[i].user)
-            goto fail;
+        if (!cfg->sql.listen[i].host) goto fail;
     }
     cfg->sql.nlisten = 2;
-    cfg->sql.auth.nrules = 2;
+    /* Explicit loopback rules and a final reject rather than one "all" rule: should a listen
+     * address ever be added, trust must still not reach beyond this machine. */
+    static const struct {
+        const char *cidr;
+        config_auth_method method;
+    } rules[] = {{"127.0.0.0/8", CONFIG_AUTH_TRUST},
+                 {"::1/128", CONFIG_AUTH_TRUST},
+                 {"all", CONFIG_AUTH_REJECT}};
+    for (int i = 0; i < 3; i++) {
+        config_hba_rule *r = &cfg->sql.auth.rules[i];
+        r->cidr = strdup(rules[i].cidr);
+        r->user = strdup("all");
+        r->method = rules[i].method;
+        if (!r->cidr || !r->user) goto fail;
+    }
+    cfg->sql.auth.nrules = 3;
     cfg->sql.auth.method = CONFIG_AUTH_TRUST;
     cfg->metrics.listen.host = strdup("127.0.0.1");
     cfg->metrics.listen.port = 9187;
@@ -1335,7 +1378,8 @@ void config_free(config *cfg)
     free(cfg->node.data_dir);
     /* Whole arrays, not just the counted prefix: a load that failed half-way may have filled
      * slots its counters do not cover yet. Unused slots are zero. */
-    for (int i = 0; i < CONFIG_MAX_LISTEN; i++) free(cfg->sql.listen[i].host);
+    for (int i = 0; i < CONFIG_MAX_LISTEN; i++)
+        free(cfg->sql.listen[i].host);
     free(cfg->sql.tls.cert);
     free(cfg->sql.tls.key);
     free(cfg->sql.auth.users_file);

@@ -70,19 +70,19 @@ typedef struct config {
     struct {
         config_addr listen[CONFIG_MAX_LISTEN]; /* sql.listen: a string or an array of them */
         int nlisten;
-        int max_connections;       /* sql.max_connections, default 200 */
-        int idle_timeout_s;        /* sql.idle_timeout_s, 0 = none (default) */
-        int auth_timeout_s;        /* sql.auth_timeout_s, default 30 */
+        int max_connections;        /* sql.max_connections, default 200 */
+        int idle_timeout_s;         /* sql.idle_timeout_s, 0 = none (default) */
+        int auth_timeout_s;         /* sql.auth_timeout_s, default 30 */
         uint32_t max_message_bytes; /* sql.max_message_bytes, default 64 MiB */
-        int statement_timeout_ms;  /* sql.statement_timeout_ms default, 0 = none */
-        int slow_statement_ms;     /* sql.slow_statement_ms, log threshold, 0 = off (default) */
+        int statement_timeout_ms;   /* sql.statement_timeout_ms default, 0 = none */
+        int slow_statement_ms;      /* sql.slow_statement_ms, log threshold, 0 = off (default) */
         struct {
             config_tls_mode mode; /* default prefer when cert+key given, else off */
             char *cert, *key;
         } tls;
         struct {
-            config_auth_method method; /* sql.auth.method, default scram-sha-256 */
-            char *users_file;          /* sql.auth.users_file */
+            config_auth_method method;             /* sql.auth.method, default scram-sha-256 */
+            char *users_file;                      /* sql.auth.users_file */
             config_hba_rule rules[CONFIG_MAX_HBA]; /* sql.auth.rules */
             int nrules;
             bool allow_trust_remote; /* sql.auth.allow_trust_remote, default false */
@@ -97,9 +97,9 @@ typedef struct config {
         } tls;
         config_peer peers[CONFIG_MAX_PEERS];
         int npeers;
-        int batch_max_delay_ms;  /* default 2 */
-        uint32_t batch_max_bytes; /* default 1 MiB */
-        int log_retention_mb;    /* default 1024 */
+        int batch_max_delay_ms;      /* default 2 */
+        uint32_t batch_max_bytes;    /* default 1 MiB */
+        int log_retention_mb;        /* default 1024 */
         int anti_entropy_interval_s; /* default 60 */
     } replication;
 
@@ -148,8 +148,9 @@ int config_load(const char *path, config *cfg, config_errors *errs);
 int config_load_string(const char *json, const char *base_dir, config *cfg, config_errors *errs);
 /* The embedded --dev configuration: node "dev" id 1, data_dir (default ./helios-data),
  * SQL on 127.0.0.1:port (default 5432) and [::1]:port, trust auth, TLS off, sync always,
- * no replication, metrics on 127.0.0.1:9187. port <= 0 means 5432; trust comes from two rules,
- * 127.0.0.0/8 and ::1/128. Returns 0 or -1 (out of memory, or port > 65535; cfg left freed). */
+ * no replication, metrics on 127.0.0.1:9187. port <= 0 means 5432; trust comes from the rules
+ * 127.0.0.0/8 trust, ::1/128 trust, all reject. Returns 0 or -1 (out of memory, or port > 65535;
+ * cfg left freed). */
 int config_dev(config *cfg, const char *data_dir, int port);
 void config_free(config *cfg);
 

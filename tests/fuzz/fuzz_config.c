@@ -40,9 +40,8 @@ static void check_config(const config *c)
             c->sql.auth.rules[i].method > CONFIG_AUTH_REJECT)
             abort();
     if (c->sql.tls.mode != CONFIG_TLS_OFF && (!c->sql.tls.cert || !c->sql.tls.key)) abort();
-    if (c->replication.enabled &&
-        (!c->replication.listen.host || !c->replication.tls.ca || !c->replication.tls.cert ||
-         !c->replication.tls.key))
+    if (c->replication.enabled && (!c->replication.listen.host || !c->replication.tls.ca ||
+                                   !c->replication.tls.cert || !c->replication.tls.key))
         abort();
     for (int i = 0; i < c->replication.npeers; i++) {
         const config_peer *p = &c->replication.peers[i];

@@ -20,11 +20,21 @@
 
 static char tmpdir[256];
 
-static const char *const FILES[] = {
-    "ca.crt",          "node.crt",          "node.key",           "server.crt",
-    "server.key",      "users",             "certs/server.crt",   "certs/server.key",
-    "us-east-1/sql.crt", "us-east-1/sql.key", "us-east-1/node.crt", "us-east-1/node.key",
-    "etc/certs/server.crt", "etc/certs/server.key", NULL};
+static const char *const FILES[] = {"ca.crt",
+                                    "node.crt",
+                                    "node.key",
+                                    "server.crt",
+                                    "server.key",
+                                    "users",
+                                    "certs/server.crt",
+                                    "certs/server.key",
+                                    "us-east-1/sql.crt",
+                                    "us-east-1/sql.key",
+                                    "us-east-1/node.crt",
+                                    "us-east-1/node.key",
+                                    "etc/certs/server.crt",
+                                    "etc/certs/server.key",
+                                    NULL};
 static const char *const DIRS[] = {"certs", "us-east-1", "etc", "etc/certs", "adir", NULL};
 
 static void tmp_path(char *out, size_t n, const char *rel)
@@ -76,7 +86,7 @@ static int teardown(void **state)
 #define NODE "\"node\": {\"name\": \"a\", \"id\": 1, \"data_dir\": \"d\"}"
 #define SQL_TRUST "\"sql\": {\"listen\": \"127.0.0.1:5432\", \"auth\": {\"method\": \"trust\"}}"
 #define REPL_TLS "\"tls\": {\"ca\": \"ca.crt\", \"cert\": \"node.crt\", \"key\": \"node.key\"}"
-#define REPL(peers)                                                                            \
+#define REPL(peers)                                                                                \
     "\"replication\": {\"listen\": \"0.0.0.0:7443\", " REPL_TLS ", \"peers\": [" peers "]}"
 #define CFG(...) "{" NODE ", " SQL_TRUST ", " __VA_ARGS__ "}"
 
@@ -89,7 +99,8 @@ static bool has_line(const config_errors *e, const char *needle)
 
 static void dump(const config_errors *e)
 {
-    for (int i = 0; i < e->n; i++) print_message("#   %s\n", e->msg[i]);
+    for (int i = 0; i < e->n; i++)
+        print_message("#   %s\n", e->msg[i]);
 }
 
 /* ---- bad configs ----------------------------------------------------------------------- */
@@ -102,25 +113,39 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case BAD[] = {
-    {"malformed json", "{\n  \"node\": {\n    \"name\": \"a\",\n  }\n}", 1,
+    {"malformed json",
+     "{\n  \"node\": {\n    \"name\": \"a\",\n  }\n}",
+     1,
      {"line 4, column 3: invalid JSON: ", "expected"}},
     {"empty input", "", 1, {"line 1, column 0: invalid JSON"}},
     {"duplicate key", "{\"node\": {}, \"node\": {}}", 1, {"duplicate object key"}},
     {"top level not an object", "[1, 2]", 1, {"(top level): expected an object, got an array"}},
     /* The default method, scram-sha-256, needs a users file too. */
-    {"missing required keys", "{}", 5,
+    {"missing required keys",
+     "{}",
+     5,
      {"node.name: required key is missing", "node.id: required key is missing",
       "node.data_dir: required key is missing", "sql.listen: required key is missing",
       "sql.auth.users_file: required by method scram-sha-256"}},
     {"missing keys inside sections",
-     "{\"node\": {\"name\": \"a\"}, \"sql\": {\"auth\": {\"method\": \"trust\"}}}", 3,
+     "{\"node\": {\"name\": \"a\"}, \"sql\": {\"auth\": {\"method\": \"trust\"}}}",
+     3,
      {"node.id: required", "node.data_dir: required", "sql.listen: required"}},
-    {"unknown key near miss", CFG("\"storage\": {\"snyc\": \"always\"}"), 1,
+    {"unknown key near miss",
+     CFG("\"storage\": {\"snyc\": \"always\"}"),
+     1,
      {"storage: unknown key \"snyc\" (did you mean \"sync\"?)"}},
-    {"unknown top-level key", CFG("\"replicaton\": {}"), 1,
+    {"unknown top-level key",
+     CFG("\"replicaton\": {}"),
+     1,
      {"(top level): unknown key \"replicaton\" (did you mean \"replication\"?)"}},
-    {"unknown key far from any", CFG("\"zzzzzzzz\": 1"), 1, {"(top level): unknown key \"zzzzzzzz\""}},
-    {"unknown key with control bytes is escaped", CFG("\"a\\u0001\\\"b\": 1"), 1,
+    {"unknown key far from any",
+     CFG("\"zzzzzzzz\": 1"),
+     1,
+     {"(top level): unknown key \"zzzzzzzz\""}},
+    {"unknown key with control bytes is escaped",
+     CFG("\"a\\u0001\\\"b\": 1"),
+     1,
      {"unknown key \"a\\x01\\\"b\""}},
     {"wrong types",
      "{\"node\": {\"name\": 7, \"id\": \"1\", \"data_dir\": true}, "
@@ -132,14 +157,21 @@ static const bad_case BAD[] = {
       "node.data_dir: expected a string, got a boolean",
       "sql.max_connections: expected an integer, got a fractional number",
       "metrics.enabled: expected true or false, got a string"}},
-    {"wrong types (2)", CFG("\"log\": [], \"storage\": {\"sync\": null}"), 2,
+    {"wrong types (2)",
+     CFG("\"log\": [], \"storage\": {\"sync\": null}"),
+     2,
      {"log: expected an object, got an array", "storage.sync: expected a string, got null"}},
-    {"empty strings", "{\"node\": {\"name\": \"\", \"id\": 1, \"data_dir\": \"\"}, " SQL_TRUST "}", 2,
+    {"empty strings",
+     "{\"node\": {\"name\": \"\", \"id\": 1, \"data_dir\": \"\"}, " SQL_TRUST "}",
+     2,
      {"node.name: must not be empty", "node.data_dir: must not be empty"}},
-    {"node.id too small", "{\"node\": {\"name\": \"a\", \"id\": 0, \"data_dir\": \"d\"}, " SQL_TRUST "}",
-     1, {"node.id: 0 is out of range 1..65535"}},
+    {"node.id too small",
+     "{\"node\": {\"name\": \"a\", \"id\": 0, \"data_dir\": \"d\"}, " SQL_TRUST "}",
+     1,
+     {"node.id: 0 is out of range 1..65535"}},
     {"node.id too large",
-     "{\"node\": {\"name\": \"a\", \"id\": 65536, \"data_dir\": \"d\"}, " SQL_TRUST "}", 1,
+     "{\"node\": {\"name\": \"a\", \"id\": 65536, \"data_dir\": \"d\"}, " SQL_TRUST "}",
+     1,
      {"node.id: 65536 is out of range 1..65535"}},
     {"sizes out of range",
      CFG("\"storage\": {\"block_cache_mb\": -1, \"sync_interval_ms\": 0}, "
@@ -173,35 +205,45 @@ static const bad_case BAD[] = {
     {"too many listen addresses",
      "{" NODE ", \"sql\": {\"listen\": [\"127.0.0.1:1\", \"127.0.0.1:2\", \"127.0.0.1:3\", "
      "\"127.0.0.1:4\", \"127.0.0.1:5\"], \"auth\": {\"method\": \"trust\"}}}",
-     1, {"sql.listen: needs 1..4 addresses, got 5"}},
+     1,
+     {"sql.listen: needs 1..4 addresses, got 5"}},
     {"duplicate listen address",
      "{" NODE ", \"sql\": {\"listen\": [\"127.0.0.1:1\", \"127.0.0.1:1\"], "
      "\"auth\": {\"method\": \"trust\"}}}",
-     1, {"sql.listen[1]: duplicate address 127.0.0.1:1"}},
+     1,
+     {"sql.listen[1]: duplicate address 127.0.0.1:1"}},
     {"bad enum values",
-     CFG("\"storage\": {\"sync\": \"fast\"}, \"log\": {\"level\": \"verbose\", \"format\": \"xml\"}"),
+     CFG("\"storage\": {\"sync\": \"fast\"}, \"log\": {\"level\": \"verbose\", \"format\": "
+         "\"xml\"}"),
      3,
      {"storage.sync: bad value \"fast\"; allowed: always, batch, off",
       "log.level: bad value \"verbose\"; allowed: debug, info, warn, error",
       "log.format: bad value \"xml\"; allowed: text, json"}},
     {"bad auth method",
-     "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"auth\": {\"method\": \"scram\"}}}", 1,
-     {"sql.auth.method: bad value \"scram\"; allowed: trust, password, md5, scram-sha-256, reject"}},
+     "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"auth\": {\"method\": \"scram\"}}}",
+     1,
+     {"sql.auth.method: bad value \"scram\"; allowed: trust, password, md5, scram-sha-256, "
+      "reject"}},
     {"bad tls mode",
      "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"tls\": {\"mode\": \"on\"}, "
      "\"auth\": {\"method\": \"trust\"}}}",
-     1, {"sql.tls.mode: bad value \"on\"; allowed: off, prefer, require"}},
+     1,
+     {"sql.tls.mode: bad value \"on\"; allowed: off, prefer, require"}},
     {"bad node name",
-     "{\"node\": {\"name\": \"us east\", \"id\": 1, \"data_dir\": \"d\"}, " SQL_TRUST "}", 1,
+     "{\"node\": {\"name\": \"us east\", \"id\": 1, \"data_dir\": \"d\"}, " SQL_TRUST "}",
+     1,
      {"node.name: bad name \"us east\": use 1..63 characters from A-Z a-z 0-9 . _ -"}},
     {"data_dir is a file",
-     "{\"node\": {\"name\": \"a\", \"id\": 1, \"data_dir\": \"users\"}, " SQL_TRUST "}", 1,
+     "{\"node\": {\"name\": \"a\", \"id\": 1, \"data_dir\": \"users\"}, " SQL_TRUST "}",
+     1,
      {"users exists and is not a directory"}},
     {"self as peer by id",
-     CFG(REPL("{\"name\": \"b\", \"id\": 1, \"address\": \"10.0.0.2:7443\"}")), 1,
+     CFG(REPL("{\"name\": \"b\", \"id\": 1, \"address\": \"10.0.0.2:7443\"}")),
+     1,
      {"replication.peers[0].id: 1 is this node's own id (node.id)"}},
     {"self as peer by name",
-     CFG(REPL("{\"name\": \"a\", \"id\": 2, \"address\": \"10.0.0.2:7443\"}")), 1,
+     CFG(REPL("{\"name\": \"a\", \"id\": 2, \"address\": \"10.0.0.2:7443\"}")),
+     1,
      {"replication.peers[0].name: \"a\" is this node's own name (node.name)"}},
     {"duplicate peers",
      CFG(REPL("{\"name\": \"b\", \"id\": 2, \"address\": \"10.0.0.2:7443\"}, "
@@ -220,18 +262,22 @@ static const bad_case BAD[] = {
       "replication.peers[1].id: 70000 is out of range 1..65535",
       "replication.peers[2]: expected an object, got an integer"}},
     {"replication without tls",
-     CFG("\"replication\": {\"listen\": \"0.0.0.0:7443\", \"peers\": []}"), 3,
+     CFG("\"replication\": {\"listen\": \"0.0.0.0:7443\", \"peers\": []}"),
+     3,
      {"replication.tls.ca: required when replication is enabled",
       "replication.tls.cert: required when replication is enabled",
       "replication.tls.key: required when replication is enabled"}},
-    {"replication without listen", CFG("\"replication\": {" REPL_TLS "}"), 1,
+    {"replication without listen",
+     CFG("\"replication\": {" REPL_TLS "}"),
+     1,
      {"replication.listen: required key is missing"}},
     {"unreadable files",
      CFG("\"replication\": {\"listen\": \"[::]:7443\", \"tls\": {\"ca\": \"missing-ca.crt\", "
          "\"cert\": \"adir\", \"key\": \"/nonexistent/node.key\"}}"),
      3,
      {"replication.tls.ca: cannot read ", "missing-ca.crt: No such file or directory",
-      "/adir: Is a directory", "replication.tls.key: cannot read /nonexistent/node.key: No such file"}},
+      "/adir: Is a directory",
+      "replication.tls.key: cannot read /nonexistent/node.key: No such file"}},
     {"tls require without cert and key",
      "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"tls\": {\"mode\": \"require\"}, "
      "\"auth\": {\"method\": \"trust\"}}}",
@@ -241,7 +287,8 @@ static const bad_case BAD[] = {
     {"tls cert without key",
      "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"tls\": {\"cert\": \"server.crt\"}, "
      "\"auth\": {\"method\": \"trust\"}}}",
-     1, {"sql.tls.key: required when sql.tls.cert is set"}},
+     1,
+     {"sql.tls.key: required when sql.tls.cert is set"}},
     {"bad CIDRs",
      "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"auth\": {\"method\": \"trust\", "
      "\"rules\": [{\"cidr\": \"10.0.0.0/33\"}, {\"cidr\": \"10.0.0/8\"}, {\"cidr\": \"::1/129\"}, "
@@ -253,22 +300,35 @@ static const bad_case BAD[] = {
       "sql.auth.rules[3].cidr: bad CIDR \"10.0.0.0/\": bad prefix length",
       "sql.auth.rules[4].cidr: required key is missing"}},
     {"trust on a public address",
-     "{" NODE ", \"sql\": {\"listen\": \"0.0.0.0:5432\", \"auth\": {\"method\": \"trust\"}}}", 1,
+     "{" NODE ", \"sql\": {\"listen\": \"0.0.0.0:5432\", \"auth\": {\"method\": \"trust\"}}}",
+     1,
      {"sql.auth.method: trust on non-loopback sql.listen 0.0.0.0:5432",
       "sql.auth.allow_trust_remote: true"}},
     {"trust rule for remote clients",
      "{" NODE ", \"sql\": {\"listen\": [\"127.0.0.1:5432\", \"10.0.0.1:5432\"], "
      "\"auth\": {\"method\": \"trust\", \"rules\": [{\"cidr\": \"127.0.0.1/32\"}, "
      "{\"cidr\": \"10.0.0.0/8\"}]}}}",
-     1, {"sql.auth.rules[1].method: trust for 10.0.0.0/8 on non-loopback sql.listen 10.0.0.1:5432"}},
+     2,
+     {"sql.auth.rules[1].method: trust for 10.0.0.0/8 on non-loopback sql.listen 10.0.0.1:5432",
+      "sql.auth.method: trust (for clients no rule matches) on non-loopback sql.listen"}},
+    {"trust default behind a reject-all rule is fine, a trust rule before it is not",
+     "{" NODE ", \"sql\": {\"listen\": \"*:5432\", \"auth\": {\"method\": \"trust\", "
+     "\"rules\": [{\"cidr\": \"192.168.0.0/16\", \"method\": \"trust\"}, "
+     "{\"cidr\": \"all\", \"method\": \"reject\"}]}}}",
+     1,
+     {"sql.auth.rules[0].method: trust for 192.168.0.0/16 on non-loopback sql.listen *:5432"}},
     {"password method without users file",
-     "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\"}}", 1,
+     "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\"}}",
+     1,
      {"sql.auth.users_file: required by method scram-sha-256 (sql.auth.method)"}},
     {"password rule without users file",
      "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"auth\": {\"method\": \"trust\", "
      "\"rules\": [{\"cidr\": \"all\", \"method\": \"md5\"}]}}}",
-     1, {"sql.auth.users_file: required by method md5 (a rule in sql.auth.rules)"}},
-    {"metrics port taken by sql", CFG("\"metrics\": {\"listen\": \"*:5432\"}"), 1,
+     1,
+     {"sql.auth.users_file: required by method md5 (a rule in sql.auth.rules)"}},
+    {"metrics port taken by sql",
+     CFG("\"metrics\": {\"listen\": \"*:5432\"}"),
+     1,
      {"metrics.listen: *:5432 conflicts with sql.listen 127.0.0.1:5432"}},
 };
 
@@ -282,13 +342,15 @@ static void test_bad_configs(void **state)
         config_errors errs;
         int rc = config_load_string(c->json, tmpdir, &cfg, &errs);
         bool ok = rc == -1 && errs.n == c->nproblems;
-        for (int k = 0; ok && k < 5 && c->expect[k]; k++) ok = has_line(&errs, c->expect[k]);
+        for (int k = 0; ok && k < 5 && c->expect[k]; k++)
+            ok = has_line(&errs, c->expect[k]);
         if (!ok) {
             print_message("# case \"%s\": rc %d, %d problems (want %d):\n", c->name, rc, errs.n,
                           c->nproblems);
             dump(&errs);
             for (int k = 0; k < 5 && c->expect[k]; k++)
-                if (!has_line(&errs, c->expect[k])) print_message("#   missing: %s\n", c->expect[k]);
+                if (!has_line(&errs, c->expect[k]))
+                    print_message("#   missing: %s\n", c->expect[k]);
         }
         /* A failed load leaves nothing to free. */
         assert_null(cfg.node.name);
@@ -557,7 +619,8 @@ static void test_every_problem_in_one_pass(void **state)
     config_errors_print(&errs, f);
     fclose(f);
     int lines = 0;
-    for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        lines += buf[i] == '\n';
     assert_int_equal(lines, n);
     assert_true(strncmp(buf, errs.msg[0], strlen(errs.msg[0])) == 0);
     free(buf);
@@ -572,7 +635,8 @@ static void test_problem_list_is_capped(void **state)
     char *json = malloc(cap);
     assert_non_null(json);
     size_t o = (size_t)snprintf(json, cap, "{" NODE ", " SQL_TRUST);
-    for (int i = 0; i < 300; i++) o += (size_t)snprintf(json + o, cap - o, ", \"k%d\": %d", i, i);
+    for (int i = 0; i < 300; i++)
+        o += (size_t)snprintf(json + o, cap - o, ", \"k%d\": %d", i, i);
     snprintf(json + o, cap - o, "}");
     config cfg;
     config_errors errs;
@@ -723,10 +787,14 @@ static void test_dev(void **state)
     assert_string_equal(cfg.sql.listen[1].host, "::1");
     assert_int_equal(cfg.sql.listen[1].port, 5432);
     assert_int_equal(cfg.sql.auth.method, CONFIG_AUTH_TRUST);
-    assert_int_equal(cfg.sql.auth.nrules, 2);
+    assert_int_equal(cfg.sql.auth.nrules, 3);
     assert_string_equal(cfg.sql.auth.rules[0].cidr, "127.0.0.0/8");
+    assert_int_equal(cfg.sql.auth.rules[0].method, CONFIG_AUTH_TRUST);
     assert_string_equal(cfg.sql.auth.rules[1].cidr, "::1/128");
     assert_int_equal(cfg.sql.auth.rules[1].method, CONFIG_AUTH_TRUST);
+    assert_string_equal(cfg.sql.auth.rules[2].cidr, "all");
+    assert_string_equal(cfg.sql.auth.rules[2].user, "all");
+    assert_int_equal(cfg.sql.auth.rules[2].method, CONFIG_AUTH_REJECT);
     assert_int_equal(cfg.sql.tls.mode, CONFIG_TLS_OFF);
     assert_int_equal(cfg.storage.sync, CONFIG_SYNC_ALWAYS);
     assert_false(cfg.replication.enabled);
