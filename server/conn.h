@@ -1,0 +1,136 @@
+/*
+ * server/conn.h — one client connection (internal to server/: conn.c, session.c, listener.c).
+ *
+ * State machine:
+ *
+ *   STARTUP --SSLRequest 'S'--> (TLS handshake inside STARTUP) --StartupMessage--> AUTH
+ *   STARTUP --CancelRequest--> CLOSING          AUTH --ok--> READY      any --error--> CLOSING
+ *
+ * In READY, after an error in the extended protocol, messages are skipped until Sync
+ * (skip_to_sync). Input is decoded from `in` by a resumable loop (conn_process) that stops
+ * when it needs more bytes, when the executor is PENDING (paused), when the output backlog is
+ * over CONN_OUT_HIGH (backpressure) or when the connection is closing; reading from the socket
+ * stops in the last three cases, so `in` never holds more than one read plus one message.
+ * Output is encoded into `out` (plaintext); conn_flush encrypts it when TLS is up and queues it
+ * on the socket. The struct is freed only from the close callback of its last libuv handle
+ * (never inside its own callbacks).
+ */
+#ifndef HELIOS_SERVER_CONN_H
+#define HELIOS_SERVER_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <openssl/ssl.h>
+#include <uv.h>
+
+#include "config/config.h"
+#include "proto/pgtypes.h"
+#include "proto/pgwire.h"
+#include "proto/scram.h"
+#include "proto/users.h"
+#include "server/executor.h"
+#include "server/wiretls.h"
+
+#define CONN_OUT_HIGH (1u << 20) /* stop reading above this output backlog */
+#define CONN_OUT_LOW (256u << 10) /* resume below it */
+
+typedef enum { CONN_STARTUP, CONN_AUTH, CONN_READY, CONN_CLOSING } conn_state;
+typedef enum { PEND_NONE, PEND_QUERY, PEND_EXECUTE, PEND_SYNC } conn_pending;
+
+typedef struct listener listener;
+
+typedef struct conn_stmt {
+    char *name;
+    executor_stmt *st;
+    struct conn_stmt *next;
+} conn_stmt;
+
+typedef struct conn_portal {
+    char *name;
+    executor_portal *p;
+    conn_stmt *stmt;
+    uint8_t *formats; /* result format codes from Bind (copied) */
+    int nformats;
+    struct conn_portal *next;
+} conn_portal;
+
+typedef struct conn {
+    uv_tcp_t tcp;
+    uv_timer_t timer; /* auth timeout, idle timeout, failed-login delay */
+    int handles;      /* open libuv handles; freed at 0 */
+    listener *lsn;
+    struct conn *prev, *next;
+
+    conn_state state;
+    char addr[80]; /* "ip:port" for logs */
+    struct sockaddr_storage peer;
+    uint32_t pid, key;
+    bool over_limit;     /* accepted beyond max_connections: refused after startup */
+    bool reading;
+    bool processing;     /* inside conn_process (re-entrancy guard) */
+    bool skip_to_sync;
+    bool auth_failed;    /* waiting for the failed-login delay */
+    bool terminate_when_idle;
+    bool ssl_tried;
+
+    pgwire_buf in;   /* plaintext input */
+    pgwire_buf out;  /* plaintext output not yet queued */
+    size_t inflight; /* bytes queued on the socket, not yet written */
+
+    SSL *ssl;
+    BIO *rbio, *wbio;
+    bool tls_up;
+
+    /* startup */
+    char *user, *database;
+    int nparams;
+    char **pnames, **pvalues;
+    /* auth */
+    config_auth_method method;
+    int auth_step;
+    scram_state *scram;
+    uint8_t md5_salt[4];
+
+    /* session */
+    executor *ex;
+    executor_session *sess;
+    executor_sink sink;
+    executor_error sink_err; /* set by the sink when it fails (binary conversion) */
+    conn_pending pending;
+    conn_portal *cur_portal; /* result formats for the sink; NULL = all text */
+    conn_stmt *stmts;
+    conn_portal *portals;
+    pgtypes_buf scratch;
+} conn;
+
+/* conn.c */
+conn *conn_new(listener *l, executor *ex);
+void conn_start(conn *c); /* after accept */
+void conn_process(conn *c);
+void conn_flush(conn *c);
+void conn_update_reading(conn *c);
+/* graceful: let queued output (an ErrorResponse) reach the client first. */
+void conn_close(conn *c, bool graceful);
+/* Sends ErrorResponse severity FATAL and closes gracefully. */
+void conn_fatal(conn *c, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void conn_send_error(conn *c, const executor_error *e, const char *default_severity);
+void conn_start_idle_timer(conn *c);
+
+/* session.c: everything after authentication. */
+void session_init_sink(conn *c);
+int session_start(conn *c);                             /* 0, or -1 after a FATAL was sent */
+int session_message(conn *c, const pgwire_msg *m);      /* 0 go on, -1 stop (closing/paused) */
+void session_wake(void *arg);                           /* executor_session wake */
+void session_free(conn *c);
+
+/* listener.c */
+const config *listener_config(const listener *l);
+const wiretls *listener_tls(const listener *l); /* NULL when TLS is off */
+const users_db *listener_users(const listener *l);
+bool listener_shutting_down(const listener *l);
+void listener_register(listener *l, conn *c); /* assigns pid/key for BackendKeyData */
+void listener_unregister(listener *l, conn *c);
+void listener_cancel(listener *l, uint32_t pid, uint32_t key);
+
+#endif

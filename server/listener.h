@@ -1,0 +1,36 @@
+/*
+ * server/listener.h — the SQL front end: TCP listeners on sql.listen (IPv4 and IPv6), the
+ * set of live connections, max_connections, CancelRequest routing, and graceful shutdown.
+ *
+ * One listener object per process, on the libuv loop thread. It borrows the config and the
+ * executor (both outlive it) and owns the TLS context, the users database and every
+ * connection. Shutdown (SIGTERM): listener_shutdown stops accepting, closes idle connections
+ * with FATAL 57P01, and lets busy ones finish their current query first; once every handle
+ * is closed the loop ends and main calls listener_del.
+ */
+#ifndef HELIOS_SERVER_LISTENER_H
+#define HELIOS_SERVER_LISTENER_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "config/config.h"
+#include "server/executor.h"
+
+typedef struct listener listener;
+
+/* Binds every sql.listen address, loads the users file and TLS material. Returns 0, or -1
+   with a reason in err. */
+int listener_new(uv_loop_t *loop, const config *cfg, executor *ex, listener **out, char *err,
+                 size_t errsz);
+/* Stops accepting; idle connections are told FATAL 57P01 and closed, busy ones after their
+   current query. force = close everything now (second signal). */
+void listener_shutdown(listener *l, bool force);
+/* Re-reads the users file (SIGHUP). Returns 0, or -1 (the old users stay) with err. */
+int listener_reload_users(listener *l, char *err, size_t errsz);
+/* Frees what is left; call after uv_run returned. */
+void listener_del(listener *l);
+/* Number of live connections. */
+int listener_count(const listener *l);
+
+#endif

@@ -1,0 +1,569 @@
+/*
+ * server/session.c — everything after authentication: the executor session, the simple and
+ * extended query protocols (statement and portal tables, Describe, skip-to-Sync), the
+ * executor_sink that encodes results (binary per Bind's result formats via proto/pgtypes),
+ * asynchronous completion (EXEC_PENDING -> session_wake), and ReadyForQuery.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/sqlstate.h"
+#include "server/conn.h"
+#include "server/log.h"
+
+/* ---- sink ------------------------------------------------------------------------------------ */
+
+static int sink_row_description(executor_sink *s, const executor_column *cols, int n)
+{
+    conn *c = s->ctx;
+    pgwire_column pc[n > 0 ? n : 1];
+    for (int i = 0; i < n; i++)
+        pc[i] = (pgwire_column){cols[i].name, cols[i].table_oid, cols[i].attnum,
+                                cols[i].type_oid, cols[i].typlen, cols[i].typmod};
+    return pgwire_put_row_description(&c->out, pc, n, NULL, 0);
+}
+
+static int sink_data_row(executor_sink *s, int n, const char *const *values, const size_t *lens)
+{
+    conn *c = s->ctx;
+    conn_portal *cp = c->cur_portal;
+    size_t start = c->out.len;
+    size_t row = pgwire_data_row_begin(&c->out, n);
+    int ncols = 0;
+    const executor_column *cols = NULL;
+    if (cp && cp->nformats) c->ex->ops->portal_describe(cp->p, &ncols, &cols);
+    for (int i = 0; i < n; i++) {
+        if (!values[i]) {
+            pgwire_data_row_value(&c->out, NULL, -1);
+            continue;
+        }
+        bool binary = cp && i < ncols && pgwire_format_at(cp->formats, cp->nformats, i) == 1;
+        if (!binary) {
+            pgwire_data_row_value(&c->out, values[i], (int32_t)lens[i]);
+            continue;
+        }
+        pgtypes_buf_reset(&c->scratch);
+        int r = pgtypes_text_to_binary(cols[i].type_oid, values[i], lens[i], &c->scratch);
+        if (r < 0) {
+            c->out.len = start; /* drop the half-built row */
+            const char *tn = pgtypes_sql_name(cols[i].type_oid);
+            executor_error_set(&c->sink_err, pgtypes_sqlstate(r), "%s %s: \"%.*s\"",
+                               pgtypes_errmsg(r), tn ? tn : "?", (int)(lens[i] > 64 ? 64 : lens[i]),
+                               values[i]);
+            return -1;
+        }
+        pgwire_data_row_value(&c->out, c->scratch.data ? c->scratch.data : (const uint8_t *)"",
+                              (int32_t)c->scratch.len);
+    }
+    return pgwire_msg_end(&c->out, row);
+}
+
+static int sink_command_complete(executor_sink *s, const char *tag)
+{
+    conn *c = s->ctx;
+    return pgwire_put_command_complete(&c->out, tag);
+}
+
+static int sink_empty_query(executor_sink *s)
+{
+    conn *c = s->ctx;
+    return pgwire_put_empty(&c->out, 'I');
+}
+
+static int sink_notice(executor_sink *s, const executor_error *n)
+{
+    conn *c = s->ctx;
+    pgwire_error pe = {n->severity[0] ? n->severity : "NOTICE", n->code, n->message, n->detail,
+                       n->hint, n->position};
+    return pgwire_put_error(&c->out, true, &pe);
+}
+
+static int sink_parameter_status(executor_sink *s, const char *name, const char *value)
+{
+    conn *c = s->ctx;
+    return pgwire_put_param_status(&c->out, name, value);
+}
+
+void session_init_sink(conn *c)
+{
+    c->sink = (executor_sink){sink_row_description, sink_data_row, sink_command_complete,
+                              sink_empty_query, sink_notice, sink_parameter_status, c};
+}
+
+/* ---- statement and portal tables --------------------------------------------------------- */
+
+static conn_stmt *find_stmt(conn *c, const char *name)
+{
+    for (conn_stmt *s = c->stmts; s; s = s->next)
+        if (strcmp(s->name, name) == 0) return s;
+    return NULL;
+}
+
+static conn_portal *find_portal(conn *c, const char *name)
+{
+    for (conn_portal *p = c->portals; p; p = p->next)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}
+
+static void drop_portal(conn *c, conn_portal *p)
+{
+    for (conn_portal **pp = &c->portals; *pp; pp = &(*pp)->next)
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    if (c->cur_portal == p) c->cur_portal = NULL;
+    c->ex->ops->portal_free(p->p);
+    free(p->name);
+    free(p->formats);
+    free(p);
+}
+
+static void drop_all_portals(conn *c)
+{
+    while (c->portals) drop_portal(c, c->portals);
+}
+
+/* Closing a statement closes the portals bound from it, as in PostgreSQL. */
+static void drop_stmt(conn *c, conn_stmt *s)
+{
+    for (conn_portal *p = c->portals, *next; p; p = next) {
+        next = p->next;
+        if (p->stmt == s) drop_portal(c, p);
+    }
+    for (conn_stmt **pp = &c->stmts; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            break;
+        }
+    c->ex->ops->stmt_free(s->st);
+    free(s->name);
+    free(s);
+}
+
+void session_free(conn *c)
+{
+    if (!c->sess) return;
+    drop_all_portals(c);
+    while (c->stmts) drop_stmt(c, c->stmts);
+    c->ex->ops->session_del(c->sess);
+    c->sess = NULL;
+    c->pending = PEND_NONE;
+}
+
+/* ---- session start ------------------------------------------------------------------------- */
+
+int session_start(conn *c)
+{
+    executor_startup st = {
+        .user = c->user,
+        .database = c->database,
+        .nparams = c->nparams,
+        .names = (const char *const *)c->pnames,
+        .values = (const char *const *)c->pvalues,
+        .client_addr = c->addr,
+    };
+    listener_register(c->lsn, c);
+    st.backend_pid = c->pid;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    if (c->ex->ops->session_new(c->ex, &st, &c->sink, session_wake, c, &c->sess, &err) < 0) {
+        c->sess = NULL;
+        log_info("wire", "session for user \"%s\" from %s refused: %s", c->user, c->addr,
+                 err.message);
+        snprintf(err.severity, sizeof err.severity, "FATAL");
+        conn_send_error(c, &err, "FATAL");
+        conn_close(c, true);
+        return -1;
+    }
+    pgwire_put_backend_key(&c->out, c->pid, c->key);
+    pgwire_put_ready(&c->out, 'I');
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static void send_ready(conn *c)
+{
+    char st = c->ex->ops->txn_status(c->sess);
+    pgwire_put_ready(&c->out, st);
+    if (st == 'I') drop_all_portals(c); /* non-holdable portals end with their transaction */
+    if (c->terminate_when_idle) {
+        conn_fatal(c, SQLSTATE_ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+        return;
+    }
+    conn_start_idle_timer(c);
+}
+
+/* An error in the extended protocol: report it, fail the transaction, skip to Sync. */
+static void ext_error(conn *c, const executor_error *e)
+{
+    conn_send_error(c, e, "ERROR");
+    c->ex->ops->note_error(c->sess);
+    c->skip_to_sync = true;
+}
+
+static void ext_error_msg(conn *c, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void ext_error_msg(conn *c, const char *code, const char *fmt, ...)
+{
+    executor_error e;
+    executor_error_set(&e, code, "%s", "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    ext_error(c, &e);
+}
+
+/* The error the executor reported, or the sink's if the executor left it empty. */
+static executor_error *pick_err(conn *c, executor_error *err)
+{
+    if (!err->code[0] && c->sink_err.code[0]) return &c->sink_err;
+    if (!err->code[0]) executor_error_set(err, SQLSTATE_INTERNAL_ERROR, "internal error");
+    return err;
+}
+
+/* Finishes a Query / Execute / Sync according to the executor's answer. */
+static void finish(conn *c, conn_pending what, int r, executor_error *err)
+{
+    if (r == EXEC_PENDING) {
+        c->pending = what;
+        conn_update_reading(c);
+        return;
+    }
+    c->pending = PEND_NONE;
+    switch (what) {
+    case PEND_QUERY:
+        if (r == EXEC_ERROR) conn_send_error(c, pick_err(c, err), "ERROR");
+        send_ready(c);
+        break;
+    case PEND_EXECUTE:
+        c->cur_portal = NULL;
+        if (r == EXEC_SUSPENDED) pgwire_put_empty(&c->out, 's');
+        if (r == EXEC_ERROR) ext_error(c, pick_err(c, err));
+        break;
+    case PEND_SYNC:
+        if (r == EXEC_ERROR) conn_send_error(c, pick_err(c, err), "ERROR");
+        send_ready(c);
+        break;
+    case PEND_NONE: break;
+    }
+}
+
+void session_wake(void *arg)
+{
+    conn *c = arg;
+    if (c->state == CONN_CLOSING || c->pending == PEND_NONE) return;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    memset(&c->sink_err, 0, sizeof c->sink_err);
+    conn_pending what = c->pending;
+    c->pending = PEND_NONE;
+    int r = c->ex->ops->resume(c->sess, &c->sink, &err);
+    finish(c, what, r, &err);
+    if (c->state == CONN_CLOSING) return;
+    conn_process(c); /* input that waited behind the pending statement */
+    conn_flush(c);
+    conn_update_reading(c);
+}
+
+/* ---- messages ------------------------------------------------------------------------------ */
+
+static void msg_query(conn *c, const pgwire_msg *m)
+{
+    const char *sql;
+    size_t len;
+    if (pgwire_parse_query(m, &sql, &len) < 0) {
+        conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Query message");
+        return;
+    }
+    /* The simple protocol drops the unnamed portal, as PostgreSQL does. */
+    conn_portal *up = find_portal(c, "");
+    if (up) drop_portal(c, up);
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    memset(&c->sink_err, 0, sizeof c->sink_err);
+    c->cur_portal = NULL;
+    int r = c->ex->ops->simple_query(c->sess, sql, len, &c->sink, &err);
+    finish(c, PEND_QUERY, r, &err);
+}
+
+static void msg_parse(conn *c, const pgwire_msg *m)
+{
+    pgwire_parse p;
+    if (pgwire_parse_parse(m, &p) < 0) {
+        ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Parse message");
+        return;
+    }
+    conn_stmt *old = find_stmt(c, p.name);
+    if (old && p.name[0]) {
+        ext_error_msg(c, SQLSTATE_DUPLICATE_PREPARED_STATEMENT,
+                      "prepared statement \"%s\" already exists", p.name);
+        return;
+    }
+    if (old) drop_stmt(c, old);
+    uint32_t oids[p.nparams > 0 ? p.nparams : 1];
+    for (int i = 0; i < p.nparams; i++) oids[i] = pgwire_u32_at(p.oids, i);
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    executor_stmt *st;
+    if (c->ex->ops->prepare(c->sess, p.query, p.querylen, oids, p.nparams, &st, &err) < 0) {
+        ext_error(c, pick_err(c, &err));
+        return;
+    }
+    conn_stmt *cs = calloc(1, sizeof(*cs));
+    if (!cs || !(cs->name = strdup(p.name))) {
+        free(cs);
+        c->ex->ops->stmt_free(st);
+        conn_fatal(c, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        return;
+    }
+    cs->st = st;
+    cs->next = c->stmts;
+    c->stmts = cs;
+    pgwire_put_empty(&c->out, '1');
+}
+
+static void msg_bind(conn *c, const pgwire_msg *m)
+{
+    pgwire_bind b;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    int r = pgwire_parse_bind(m, &b);
+    if (r < 0) {
+        ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Bind message");
+        return;
+    }
+    char **vals = NULL;
+    size_t *lens = NULL;
+    conn_stmt *cs = find_stmt(c, b.stmt);
+    if (!cs) {
+        ext_error_msg(c, SQLSTATE_INVALID_SQL_STATEMENT_NAME,
+                      "prepared statement \"%s\" does not exist", b.stmt);
+        goto out;
+    }
+    executor_stmt_info info;
+    c->ex->ops->stmt_describe(cs->st, &info);
+    if (b.nparams != info.nparams) {
+        executor_error_set(&err, SQLSTATE_PROTOCOL_VIOLATION,
+                           "bind message supplies %d parameters, but prepared statement \"%s\" "
+                           "requires %d",
+                           b.nparams, b.stmt, info.nparams);
+        ext_error(c, &err);
+        goto out;
+    }
+    int ncols = info.ncols < 0 ? 0 : info.ncols;
+    if (b.nresults > 1 && b.nresults != ncols) {
+        executor_error_set(&err, SQLSTATE_PROTOCOL_VIOLATION,
+                           "bind message has %d result formats but query has %d columns",
+                           b.nresults, ncols);
+        ext_error(c, &err);
+        goto out;
+    }
+    for (int i = 0; i < ncols; i++)
+        if (pgwire_format_at(b.results, b.nresults, i) == 1 &&
+            !pgtypes_has_binary(info.cols[i].type_oid)) {
+            const char *tn = pgtypes_sql_name(info.cols[i].type_oid);
+            executor_error_set(&err, SQLSTATE_UNDEFINED_FUNCTION,
+                               "no binary output function available for type %s", tn ? tn : "?");
+            ext_error(c, &err);
+            goto out;
+        }
+    vals = calloc((size_t)b.nparams + 1, sizeof(char *));
+    lens = calloc((size_t)b.nparams + 1, sizeof(size_t));
+    if (!vals || !lens) goto oom;
+    for (int i = 0; i < b.nparams; i++) {
+        const pgwire_value *v = &b.params[i];
+        if (!v->data) continue;
+        if (pgwire_bind_param_format(&b, i) == 1) {
+            pgtypes_buf_reset(&c->scratch);
+            int cr = pgtypes_binary_to_text(info.param_oids[i], v->data, (size_t)v->len,
+                                            &c->scratch);
+            if (cr < 0) {
+                const char *tn = pgtypes_sql_name(info.param_oids[i]);
+                executor_error_set(&err, cr == PGTYPES_EUNSUPPORTED ? SQLSTATE_FEATURE_NOT_SUPPORTED
+                                                                     : pgtypes_sqlstate(cr),
+                                   "%s %s in binary parameter $%d", pgtypes_errmsg(cr),
+                                   tn ? tn : "?", i + 1);
+                ext_error(c, &err);
+                goto out;
+            }
+            vals[i] = strndup(c->scratch.data ? (const char *)c->scratch.data : "", c->scratch.len);
+            lens[i] = c->scratch.len;
+        } else {
+            if (memchr(v->data, 0, (size_t)v->len)) {
+                executor_error_set(&err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE,
+                                   "invalid byte sequence for encoding \"UTF8\": 0x00");
+                ext_error(c, &err);
+                goto out;
+            }
+            vals[i] = strndup((const char *)v->data, (size_t)v->len);
+            lens[i] = (size_t)v->len;
+        }
+        if (!vals[i]) goto oom;
+    }
+    executor_portal *ep;
+    if (c->ex->ops->bind(c->sess, cs->st, b.nparams, (const char *const *)vals, lens, &ep, &err) <
+        0) {
+        ext_error(c, pick_err(c, &err));
+        goto out;
+    }
+    conn_portal *old = find_portal(c, b.portal);
+    if (old && b.portal[0]) {
+        c->ex->ops->portal_free(ep);
+        ext_error_msg(c, SQLSTATE_DUPLICATE_CURSOR, "portal \"%s\" already exists", b.portal);
+        goto out;
+    }
+    if (old) drop_portal(c, old);
+    conn_portal *cp = calloc(1, sizeof(*cp));
+    if (!cp || !(cp->name = strdup(b.portal))) {
+        free(cp);
+        c->ex->ops->portal_free(ep);
+        goto oom;
+    }
+    cp->p = ep;
+    cp->stmt = cs;
+    if (b.nresults) {
+        cp->formats = malloc((size_t)b.nresults * 2);
+        if (!cp->formats) {
+            drop_portal(c, cp);
+            goto oom;
+        }
+        memcpy(cp->formats, b.results, (size_t)b.nresults * 2);
+        cp->nformats = b.nresults;
+    }
+    cp->next = c->portals;
+    c->portals = cp;
+    pgwire_put_empty(&c->out, '2');
+    goto out;
+oom:
+    conn_fatal(c, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+out:
+    if (vals)
+        for (int i = 0; i < b.nparams; i++) free(vals[i]);
+    free(vals);
+    free(lens);
+    pgwire_bind_free(&b);
+}
+
+static void put_row_description(conn *c, const executor_column *cols, int n,
+                                const uint8_t *formats, int nformats)
+{
+    pgwire_column pc[n > 0 ? n : 1];
+    for (int i = 0; i < n; i++)
+        pc[i] = (pgwire_column){cols[i].name, cols[i].table_oid, cols[i].attnum,
+                                cols[i].type_oid, cols[i].typlen, cols[i].typmod};
+    pgwire_put_row_description(&c->out, pc, n, formats, nformats);
+}
+
+static void msg_describe(conn *c, const pgwire_msg *m)
+{
+    char kind;
+    const char *name;
+    if (pgwire_parse_describe(m, &kind, &name) < 0) {
+        ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Describe message");
+        return;
+    }
+    if (kind == 'S') {
+        conn_stmt *cs = find_stmt(c, name);
+        if (!cs) {
+            ext_error_msg(c, SQLSTATE_INVALID_SQL_STATEMENT_NAME,
+                          "prepared statement \"%s\" does not exist", name);
+            return;
+        }
+        executor_stmt_info info;
+        c->ex->ops->stmt_describe(cs->st, &info);
+        pgwire_put_param_description(&c->out, info.param_oids, info.nparams);
+        if (info.ncols < 0)
+            pgwire_put_empty(&c->out, 'n');
+        else
+            put_row_description(c, info.cols, info.ncols, NULL, 0);
+        return;
+    }
+    conn_portal *cp = find_portal(c, name);
+    if (!cp) {
+        ext_error_msg(c, SQLSTATE_INVALID_CURSOR_NAME, "portal \"%s\" does not exist", name);
+        return;
+    }
+    int ncols;
+    const executor_column *cols;
+    c->ex->ops->portal_describe(cp->p, &ncols, &cols);
+    if (ncols < 0)
+        pgwire_put_empty(&c->out, 'n');
+    else
+        put_row_description(c, cols, ncols, cp->formats, cp->nformats);
+}
+
+static void msg_execute(conn *c, const pgwire_msg *m)
+{
+    const char *name;
+    uint32_t max_rows;
+    if (pgwire_parse_execute(m, &name, &max_rows) < 0) {
+        ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Execute message");
+        return;
+    }
+    conn_portal *cp = find_portal(c, name);
+    if (!cp) {
+        ext_error_msg(c, SQLSTATE_INVALID_CURSOR_NAME, "portal \"%s\" does not exist", name);
+        return;
+    }
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    memset(&c->sink_err, 0, sizeof c->sink_err);
+    c->cur_portal = cp;
+    int r = c->ex->ops->execute(c->sess, cp->p, max_rows, &c->sink, &err);
+    finish(c, PEND_EXECUTE, r, &err);
+}
+
+static void msg_close(conn *c, const pgwire_msg *m)
+{
+    char kind;
+    const char *name;
+    if (pgwire_parse_describe(m, &kind, &name) < 0) {
+        ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Close message");
+        return;
+    }
+    /* Closing something that does not exist is not an error. */
+    if (kind == 'S') {
+        conn_stmt *cs = find_stmt(c, name);
+        if (cs) drop_stmt(c, cs);
+    } else {
+        conn_portal *cp = find_portal(c, name);
+        if (cp) drop_portal(c, cp);
+    }
+    pgwire_put_empty(&c->out, '3');
+}
+
+static void msg_sync(conn *c)
+{
+    c->skip_to_sync = false;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    int r = c->ex->ops->sync(c->sess, &err);
+    finish(c, PEND_SYNC, r, &err);
+}
+
+int session_message(conn *c, const pgwire_msg *m)
+{
+    if (c->skip_to_sync && m->type != 'S' && m->type != 'X') return 0;
+    switch (m->type) {
+    case 'Q': msg_query(c, m); break;
+    case 'P': msg_parse(c, m); break;
+    case 'B': msg_bind(c, m); break;
+    case 'D': msg_describe(c, m); break;
+    case 'E': msg_execute(c, m); break;
+    case 'C': msg_close(c, m); break;
+    case 'S': msg_sync(c); break;
+    case 'H': conn_flush(c); break;
+    case 'X': conn_close(c, false); return -1;
+    default:
+        conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid frontend message type %d", m->type);
+        return -1;
+    }
+    if (c->state == CONN_CLOSING || c->pending != PEND_NONE) return -1;
+    return 0;
+}
