@@ -906,7 +906,10 @@ static void load_sql(loader *ld, json_t *root)
 {
     config *cfg = ld->cfg;
     json_t *sql = get_section(ld, root, "", "sql", SQL_KEYS);
-    if (!sql && json_object_get(root, "sql")) return; /* wrong type, reported */
+    if (!sql && json_object_get(root, "sql")) { /* wrong type, reported */
+        ld->auth_unknown = true;
+        return;
+    }
     load_sql_listen(ld, sql);
     if (!sql) return;
     GET_NUM(cfg->sql.max_connections, sql, "sql", "max_connections", 1, 100000);
@@ -936,6 +939,7 @@ static void load_sql(loader *ld, json_t *root)
     }
 
     json_t *auth = get_section(ld, sql, "sql", "auth", AUTH_KEYS);
+    if (!auth && json_object_get(sql, "auth")) ld->auth_unknown = true;
     int m;
     if (get_enum(ld, auth, "sql.auth", "method", AUTH_NAMES, &m))
         cfg->sql.auth.method = (config_auth_method)m;
@@ -1019,7 +1023,8 @@ static void load_replication(loader *ld, json_t *root)
     for (int i = 0; i < 3; i++) {
         const char *key = REPL_TLS_KEYS[i];
         *slots[i] = get_file(ld, tls, "replication.tls", key);
-        bool given = tls && json_object_get(tls, key);
+        bool given = tls ? json_object_get(tls, key) != NULL
+                         : json_object_get(repl, "tls") != NULL; /* wrong type, reported */
         if (!given && !cfg->dev) {
             char path[PATH_BUF];
             join(path, "replication.tls", key);

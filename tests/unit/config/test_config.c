@@ -267,6 +267,17 @@ static const bad_case BAD[] = {
      {"replication.tls.ca: required when replication is enabled",
       "replication.tls.cert: required when replication is enabled",
       "replication.tls.key: required when replication is enabled"}},
+    /* A section of the wrong type is one problem, not a cascade of "required" ones. */
+    {"sections of the wrong type",
+     "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:1\", \"auth\": \"trust\"}, "
+     "\"replication\": {\"listen\": \"*:7443\", \"tls\": true}}",
+     2,
+     {"sql.auth: expected an object, got a string",
+      "replication.tls: expected an object, got a boolean"}},
+    {"sql of the wrong type",
+     "{" NODE ", \"sql\": \"127.0.0.1:5432\"}",
+     1,
+     {"sql: expected an object, got a string"}},
     {"replication without listen",
      CFG("\"replication\": {" REPL_TLS "}"),
      1,
