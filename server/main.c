@@ -44,9 +44,17 @@ typedef struct app {
 
 static void close_signals(app *a)
 {
-    uv_close((uv_handle_t *)&a->sigterm, NULL);
-    uv_close((uv_handle_t *)&a->sigint, NULL);
-    uv_close((uv_handle_t *)&a->sighup, NULL);
+    uv_handle_t *hs[] = {(uv_handle_t *)&a->sigterm, (uv_handle_t *)&a->sigint,
+                         (uv_handle_t *)&a->sighup};
+    for (int i = 0; i < 3; i++)
+        if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
+}
+
+static void on_walk(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        log_info("main", "still open at shutdown: %s handle", uv_handle_type_name(h->type));
 }
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -63,7 +71,15 @@ static void on_signal(uv_signal_t *s, int signum)
     a->signals++;
     log_info("main", "%s received: %s", strsignal(signum),
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
-    if (a->signals == 1) close_signals(a);
+    if (a->signals == 1) {
+        /* SIGINT/SIGTERM stay armed so a second one can force the close. */
+        uv_close((uv_handle_t *)&a->sighup, NULL);
+        uv_unref((uv_handle_t *)&a->sigterm);
+        uv_unref((uv_handle_t *)&a->sigint);
+    } else {
+        uv_walk(a->loop, on_walk, NULL);
+        close_signals(a);
+    }
     listener_shutdown(a->lsn, a->signals > 1);
 }
 
