@@ -1556,7 +1556,8 @@ static void endpoint_on_datagram(transport *t, const struct sockaddr *from, cons
 {
     t->st.datagrams_in++;
     ngtcp2_version_cid vc;
-    int rv = ngtcp2_pkt_decode_version_cid(&vc, data, len, SCID_LEN);
+    /* ngtcp2 asserts on an empty datagram (found by fuzz_repl_datagram). */
+    int rv = len ? ngtcp2_pkt_decode_version_cid(&vc, data, len, SCID_LEN) : -1;
     if (rv != 0) {
         t->st.datagrams_dropped++; /* includes version negotiation: we speak v1 only */
         return;
