@@ -16,6 +16,9 @@
 
 /* ------------------------------------------------------------------ helpers */
 
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
 static bool is_int(sqlval_type t)
 {
     return sqlval_type_is_integer(t);
@@ -492,6 +495,111 @@ static int set_numeric_ld(sqlval *out, long double v, int scale, sqlerr *err)
     return SQL_OK;
 }
 
+/* Exact decimal: value = m / 10^scale. False when the number does not fit 38 digits. */
+static bool to_exact(const sqlval *v, i128 *m, int *scale)
+{
+    char buf[64];
+    const char *s;
+    if (is_int(v->type)) {
+        *m = v->u.i;
+        *scale = 0;
+        return true;
+    }
+    if (v->type != SQLVAL_NUMERIC || !v->s || !strcmp(v->s, "NaN")) return false;
+    s = v->s;
+    bool neg = *s == '-';
+    if (neg) s++;
+    size_t n = 0;
+    int sc = 0;
+    bool frac = false;
+    for (; *s; s++) {
+        if (*s == '.') {
+            frac = true;
+            continue;
+        }
+        if (n >= 38 || n + 1 >= sizeof(buf)) return false;
+        buf[n++] = *s;
+        sc += frac;
+    }
+    i128 acc = 0;
+    for (size_t i = 0; i < n; i++) acc = acc * 10 + (buf[i] - '0');
+    *m = neg ? -acc : acc;
+    *scale = sc;
+    return true;
+}
+
+static bool pow10_mul(i128 *m, int k)
+{
+    while (k-- > 0)
+        if (__builtin_mul_overflow(*m, (i128)10, m)) return false;
+    return true;
+}
+
+static int set_numeric_exact(sqlval *out, i128 m, int scale, sqlerr *err)
+{
+    char digits[64], *p = digits + sizeof(digits) - 1;
+    *p = 0;
+    bool neg = m < 0;
+    u128 u = neg ? -(u128)m : (u128)m;
+    int nd = 0;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+        nd++;
+    } while (u);
+    char res[80];
+    size_t o = 0;
+    if (neg) res[o++] = '-';
+    if (nd <= scale) {
+        res[o++] = '0';
+        res[o++] = '.';
+        for (int i = nd; i < scale; i++) res[o++] = '0';
+        memcpy(res + o, p, (size_t)nd);
+        o += (size_t)nd;
+    } else {
+        memcpy(res + o, p, (size_t)(nd - scale));
+        o += (size_t)(nd - scale);
+        if (scale) {
+            res[o++] = '.';
+            memcpy(res + o, p + nd - scale, (size_t)scale);
+            o += (size_t)scale;
+        }
+    }
+    res[o] = 0;
+    return sqlval_set_str(out, SQLVAL_NUMERIC, res, o, err);
+}
+
+/* Exact numeric arithmetic when everything fits 38 digits; 1 = not attempted. */
+static int numeric_exact(int op, const sqlval *a, const sqlval *b, int div_scale, sqlval *out,
+                         sqlerr *err)
+{
+    i128 x, y, r;
+    int sa, sb;
+    if (!to_exact(a, &x, &sa) || !to_exact(b, &y, &sb)) return 1;
+    int scale = sa > sb ? sa : sb;
+    switch (op) {
+    case SQLAST_OP_ADD:
+    case SQLAST_OP_SUB:
+    case SQLAST_OP_MOD:
+        if (!pow10_mul(&x, scale - sa) || !pow10_mul(&y, scale - sb)) return 1;
+        if (op == SQLAST_OP_MOD) r = x % y;
+        else if (op == SQLAST_OP_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r))
+            return 1;
+        return set_numeric_exact(out, r, scale, err);
+    case SQLAST_OP_MUL:
+        if (__builtin_mul_overflow(x, y, &r)) return 1;
+        return set_numeric_exact(out, r, sa + sb, err);
+    case SQLAST_OP_DIV: {
+        /* q = x * 10^(rscale + sb - sa) / y, rounded half away from zero */
+        if (!pow10_mul(&x, div_scale + sb - sa + 1)) return 1;
+        i128 q = x / y;
+        q = q < 0 ? (q - 5) / 10 : (q + 5) / 10;
+        return set_numeric_exact(out, q, div_scale, err);
+    }
+    }
+    return 1;
+}
+
 static long double to_ld(const sqlval *v)
 {
     if (is_int(v->type)) return (long double)v->u.i;
@@ -598,7 +706,8 @@ static int arith(int op, const sqlval *a0, const sqlval *b0, sqlval_type rt, sql
             }
             break;
         }
-        rc = set_numeric_ld(out, r, scale, err);
+        rc = numeric_exact(op, &a, &b, scale, out, err);
+        if (rc == 1) rc = set_numeric_ld(out, r, scale, err);
     }
 done:
     sqlval_free(&a);
@@ -1473,9 +1582,6 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     sqlval_free(&v);
     return rc;
 }
-
-__extension__ typedef __int128 i128;
-__extension__ typedef unsigned __int128 u128;
 
 static int int128_numeric(i128 v, sqlval *out, sqlerr *err)
 {

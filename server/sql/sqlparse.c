@@ -575,6 +575,7 @@ static int conv_targets(pctx *c, json_t *list, sqlast_target **out, int *n)
     *out = t;
     for (size_t i = 0; i < len; i++) {
         json_t *b;
+        *n = (int)i + 1; /* entries are zeroed: the caller's free is safe at any point */
         node(json_array_get(list, i), &b);
         if (json_array_size(field(b, "indirection")))
             return sqlerr_unsupported(c->err, floc(b), "assignment to array elements or fields");
@@ -598,8 +599,8 @@ static int conv_expr_list(pctx *c, json_t *list, sqlast_expr ***out, int *n)
     if (!len) return SQL_OK;
     if (!(*out = calloc(len, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
     for (size_t i = 0; i < len; i++) {
-        if (conv_expr(c, json_array_get(list, i), &(*out)[i])) return SQL_ERR;
         *n = (int)i + 1;
+        if (conv_expr(c, json_array_get(list, i), &(*out)[i])) return SQL_ERR;
     }
     return SQL_OK;
 }
@@ -665,8 +666,8 @@ static int conv_select(pctx *c, json_t *b, sqlast_stmt *s)
             s->order[i].desc = dir && !strcmp(dir, "SORTBY_DESC");
             s->order[i].nulls = !nulls ? 0 : !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
                                           : !strcmp(nulls, "SORTBY_NULLS_LAST") ? 2 : 0;
-            if (conv_expr(c, field(sb, "node"), &s->order[i].expr)) return SQL_ERR;
             s->norder = (int)i + 1;
+            if (conv_expr(c, field(sb, "node"), &s->order[i].expr)) return SQL_ERR;
         }
     }
     json_t *lim = field(b, "limitCount"), *off = field(b, "limitOffset");

@@ -235,12 +235,12 @@ int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **o
         c->pk_pos = k;
         c->not_null = true;
         if (!key_type_ok(c)) {
-            sqlschema_free(t);
             sqlerr_set(err, "0A000", -1,
                        "feature not supported: primary key column \"%s\" of type %s", c->name,
                        c->type_name);
             sqlerr_hint(err, "Key columns must be text, varchar, integers, boolean, bytea, "
                              "numeric or timestamptz.");
+            sqlschema_free(t);
             return SQL_ERR;
         }
     }
@@ -435,9 +435,15 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         if (pkp) pk_seen[pkp - 1] = true;
         if (flags & FLAG_DEFAULT) {
             sqlerr verr;
-            if (sqlval_from_text(c->type, (const char *)dv, dvl, &c->default_value, &verr)) {
+            char *canon = NULL;
+            size_t cl = 0;
+            bool bad = sqlval_from_text(c->type, (const char *)dv, dvl, &c->default_value, &verr) ||
+                       sqlval_to_text(&c->default_value, &canon, &cl, &verr) || cl != dvl ||
+                       memcmp(canon, dv, dvl) != 0;
+            free(canon);
+            if (bad) {
                 sqlschema_free(t);
-                return corrupt(err, "bad default value");
+                return corrupt(err, "bad or non-canonical default value");
             }
         }
     }

@@ -38,6 +38,16 @@ static bool mentions(const sqlast_expr *e, const sqlschema_column *c, const sqle
     return false;
 }
 
+static int bind_as_mode(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type t,
+                        const sqlschema_column *c, bool strict, sqlerr *err);
+
+static int bind_as(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type t, const sqlschema_column *c,
+                   sqlerr *err)
+{
+    return bind_as_mode(e, sc, t, c, t == SQLVAL_TEXT && c->kind != SQLSCHEMA_LWW &&
+                                         c->kind != SQLSCHEMA_MV_REGISTER, err);
+}
+
 static int refuse(const sqlschema_column *c, const sqlast_expr *e, sqlerr *err)
 {
     sqlerr_set(err, "0A000", e->location,
@@ -47,14 +57,16 @@ static int refuse(const sqlschema_column *c, const sqlast_expr *e, sqlerr *err)
     return SQL_ERR;
 }
 
-static int bind_as(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type t, const sqlschema_column *c,
-                   sqlerr *err)
+/* Binds e expecting type t. Assignments accept PostgreSQL's assignment casts (anything to
+ * text, numbers between each other); set elements and map keys must already be text. */
+static int bind_as_mode(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type t,
+                        const sqlschema_column *c, bool strict, sqlerr *err)
 {
     if (sqlexpr_bind(e, sc, t, err)) return SQL_ERR;
     if (t == SQLVAL_UNKNOWN || e->type == SQLVAL_UNKNOWN || e->type == t) return SQL_OK;
     bool ok = (sqlval_type_is_numeric(t) && sqlval_type_is_numeric(e->type)) ||
               (sqlval_type_is_text(t) && sqlval_type_is_text(e->type)) ||
-              sqlval_type_is_text(t);
+              (!strict && sqlval_type_is_text(t));
     if (!ok && t == SQLVAL_TEXTARRAY && sqlval_type_is_text(e->type)) ok = true;
     if (!ok && t == SQLVAL_JSONB && sqlval_type_is_text(e->type)) ok = true;
     if (!ok) {
