@@ -1029,7 +1029,7 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         }
     }
     if (from == SQLVAL_FLOAT4 || from == SQLVAL_FLOAT8) {
-        int64_t i;
+        int64_t i = 0;
         if (sqlval_type_is_integer(t)) {
             if (float_to_int(src->u.f, t, &i, err)) return SQL_ERR;
             sqlval_set_int(out, t, i);
