@@ -83,6 +83,7 @@ class Server:
 
     def __init__(self, cfg=None, dev=False, tmp=None):
         self.tmp = tmp or tempfile.mkdtemp(prefix="helios-wire-")
+        os.makedirs(self.tmp, exist_ok=True)
         self.port = free_port()
         self.log = os.path.join(self.tmp, "server.log")
         exe = os.path.join(BINDIR, "heliosdb")
