@@ -398,7 +398,8 @@ static int float_in(const char *s, size_t len, bool single, double *out)
         /* PostgreSQL refuses overflow and underflow to zero, not denormals. */
         rc = PGTYPES_ERANGE;
     } else {
-        *out = v;
+        /* one NaN: "-nan" would otherwise keep its sign bit, which prints as plain "NaN" */
+        *out = isnan(v) ? NAN : v;
     }
     if (z != stack) free(z);
     return rc;
@@ -1333,7 +1334,7 @@ static int array_text_to_binary(const typeinfo *t, const char *s, size_t len, pg
         for (int k = 0; k < 2; k++) {
             bool neg = a.i < len && s[a.i] == '-';
             if (neg) a.i++;
-            if (read_num(s, len, &a.i, 10, &v[k]) < 1 || v[k] > INT32_MAX) {
+            if (read_num(s, len, &a.i, 10, &v[k]) < 1 || v[k] > INT32_MAX + (int64_t)neg) {
                 rc = PGTYPES_ESYNTAX;
                 goto free_parse;
             }

@@ -327,10 +327,247 @@ static void test_postgres_vectors(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* Binary -> text of hex input; returns rc and leaves the text in b. */
+static int b2t(uint32_t oid, const char *hexin, pgtypes_buf *b)
+{
+    static uint8_t bin[1024];
+    size_t n = unhex(hexin, bin);
+    pgtypes_buf_reset(b);
+    return pgtypes_binary_to_text(oid, bin, n, b);
+}
+
+static void test_hostile_binary(void **state)
+{
+    (void)state;
+    pgtypes_buf b;
+    pgtypes_buf_init(&b);
+    /* fixed-size types: short is truncated (08P01), long has trailing bytes (22P03) */
+    assert_int_equal(b2t(PGTYPE_INT4, "000001", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_INT4, "0000000100", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_INT8, "", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_BOOL, "0101", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_UUID, "00", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_TIME, "000000141dd76001", &b), PGTYPES_EDATETIME); /* > 24:00 */
+    assert_int_equal(b2t(PGTYPE_DATE, "7fffff00", &b), PGTYPES_EDATETIME);
+    assert_int_equal(b2t(PGTYPE_TIMESTAMPTZ, "7fffffffffffff00", &b), PGTYPES_EDATETIME);
+    /* text must be valid UTF-8 without NUL */
+    assert_int_equal(b2t(PGTYPE_TEXT, "61ff62", &b), PGTYPES_EENCODING);
+    assert_int_equal(b2t(PGTYPE_TEXT, "610062", &b), PGTYPES_EENCODING);
+    assert_int_equal(b2t(PGTYPE_VARCHAR, "c0af", &b), PGTYPES_EENCODING); /* overlong '/' */
+    assert_int_equal(b2t(PGTYPE_TEXT, "eda080", &b), PGTYPES_EENCODING);  /* surrogate */
+    assert_int_equal(b2t(PGTYPE_TEXT, "e282ac", &b), 0);
+    assert_string_equal((const char *)b.data, "\xe2\x82\xac");
+    assert_int_equal(b2t(PGTYPE_TEXT, "", &b), 0);
+    assert_string_equal((const char *)b.data, "");
+    /* jsonb: version byte */
+    assert_int_equal(b2t(PGTYPE_JSONB, "", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_JSONB, "027b7d", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_JSONB, "017b7d", &b), 0);
+    assert_string_equal((const char *)b.data, "{}");
+    /* numeric: bad sign, digit > 9999, dscale with high bits, digit count disagreeing */
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0001000080000000" "0001", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0001000000000000" "2710", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "000000000000c000", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0002000000000000" "0001", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0001000000000000" "00010002", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "000000000000", &b), PGTYPES_ETRUNCATED);
+    /* numeric_recv truncates digits hidden by dscale, and -0.00 prints without a sign */
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0002000040000001" "00010005", &b), 0); /* -1.0005 dscale 1 */
+    assert_string_equal((const char *)b.data, "-1.0");
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0001ffff40000002" "0005", &b), 0); /* -0.0005 dscale 2 */
+    assert_string_equal((const char *)b.data, "0.00");
+    /* a non-canonical leading zero digit still prints correctly */
+    assert_int_equal(b2t(PGTYPE_NUMERIC, "0002000100000000" "00000007", &b), 0);
+    assert_string_equal((const char *)b.data, "7");
+    /* arrays: dimension count, flags, element type, negative dims, absurd sizes, NULL w/o flag */
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000007" "00000000" "00000017", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000002" "00000017" "0000000100000001", &b),
+                     PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000014" "00000001000000010000000400000001", &b),
+                     PGTYPES_EBINARY); /* int8 elements in an int4[] */
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000017" "ffffffff00000001", &b),
+                     PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000002" "00000000" "00000017" "7fffffff00000001" "7fffffff00000001", &b),
+                     PGTYPES_ERANGE);
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000017" "0000100000000001", &b),
+                     PGTYPES_ETRUNCATED); /* 4096 elements announced, none present */
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000017" "0000000100000001" "ffffffff", &b),
+                     PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000001" "00000017" "0000000100000001" "7fffffff", &b),
+                     PGTYPES_ETRUNCATED); /* element longer than the input */
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000017" "0000000100000001" "00000004" "00000005" "00", &b),
+                     PGTYPES_EBINARY); /* trailing byte */
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000017" "7fffffff7fffffff", &b),
+                     PGTYPES_ERANGE); /* upper bound overflows int32 */
+    assert_int_equal(b2t(PGTYPE_INT4ARRAY, "00000001" "00000000" "00000017" "0000000000000001", &b), 0);
+    assert_string_equal((const char *)b.data, "{}"); /* zero-length dimension */
+    /* JDBC's binary text[] parameter: ndim=1 flags=0 elem=25 dim=2 lb=1 */
+    assert_int_equal(b2t(PGTYPE_TEXTARRAY, "00000001" "00000000" "00000019" "0000000200000001" "0000000161" "00000003782079", &b), 0);
+    assert_string_equal((const char *)b.data, "{a,\"x y\"}");
+    /* unsupported types are refused, not guessed */
+    assert_int_equal(b2t(PGTYPE_INTERVAL, "00", &b), PGTYPES_EUNSUPPORTED);
+    assert_int_equal(b2t(99999, "00", &b), PGTYPES_EUNSUPPORTED);
+    pgtypes_buf_free(&b);
+}
+
+static void test_error_rolls_back_buffer(void **state)
+{
+    (void)state;
+    pgtypes_buf b;
+    pgtypes_buf_init(&b);
+    assert_int_equal(pgtypes_buf_put(&b, "keep", 4), 0);
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_INT4ARRAY, "{1,2,x}", 7, &b), PGTYPES_ESYNTAX);
+    assert_int_equal(b.len, 4);
+    assert_string_equal((const char *)b.data, "keep");
+    const uint8_t bad[] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 2, 0, 0, 0, 1,
+                           0, 0, 0, 1, 'a', 0, 0, 0, 9};
+    assert_int_equal(pgtypes_binary_to_text(PGTYPE_TEXTARRAY, bad, sizeof bad, &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b.len, 4);
+    /* appends after existing content */
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_INT2, "258", 3, &b), 0);
+    assert_int_equal(b.len, 6);
+    assert_memory_equal(b.data, "keep\x01\x02", 6);
+    pgtypes_buf_free(&b);
+    assert_null(b.data);
+}
+
+/* binary -> text -> binary must be the identity on canonical values of every fixed-size type. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void roundtrip(uint32_t oid, const uint8_t *bin, size_t n)
+{
+    pgtypes_buf t, b;
+    pgtypes_buf_init(&t);
+    pgtypes_buf_init(&b);
+    int rc = pgtypes_binary_to_text(oid, bin, n, &t);
+    if (rc != 0) fail_msg("oid %u: binary_to_text rc %d", oid, rc);
+    rc = pgtypes_text_to_binary(oid, (const char *)t.data, t.len, &b);
+    if (rc != 0) fail_msg("oid %u: text '%s' does not parse back (rc %d)", oid, t.data, rc);
+    if (b.len != n || memcmp(b.data, bin, n) != 0) fail_msg("oid %u: '%s' changed bytes", oid, t.data);
+    pgtypes_buf_free(&t);
+    pgtypes_buf_free(&b);
+}
+
+static void test_random_roundtrips(void **state)
+{
+    (void)state;
+    uint8_t bin[64];
+    for (int i = 0; i < 20000; i++) {
+        uint64_t r = rnd();
+        for (int k = 0; k < 8; k++) bin[k] = (uint8_t)(r >> (56 - 8 * k));
+        roundtrip(PGTYPE_INT8, bin, 8);
+        roundtrip(PGTYPE_INT4, bin, 4);
+        roundtrip(PGTYPE_INT2, bin, 2);
+        roundtrip(PGTYPE_OID, bin, 4);
+        roundtrip(PGTYPE_UUID, (uint8_t[16]){bin[0], bin[1], bin[2], bin[3], bin[4], bin[5], bin[6], bin[7],
+                                             bin[7], bin[6], bin[5], bin[4], bin[3], bin[2], bin[1], bin[0]}, 16);
+        /* floats: every non-NaN bit pattern (NaN payloads canonicalise to one NaN) */
+        double d;
+        memcpy(&d, &r, 8);
+        if (d == d) roundtrip(PGTYPE_FLOAT8, bin, 8);
+        uint32_t r32 = (uint32_t)r;
+        float f;
+        memcpy(&f, &r32, 4);
+        if (f == f) roundtrip(PGTYPE_FLOAT4, bin + 4, 4);
+        /* timestamps anywhere in PostgreSQL's range; dates likewise */
+        uint64_t span = UINT64_C(9223371331200000000) + UINT64_C(211813488000000000);
+        int64_t ts = (int64_t)((uint64_t)-INT64_C(211813488000000000) + r % span);
+        uint8_t tb[8];
+        for (int k = 0; k < 8; k++) tb[k] = (uint8_t)((uint64_t)ts >> (56 - 8 * k));
+        roundtrip(PGTYPE_TIMESTAMPTZ, tb, 8);
+        roundtrip(PGTYPE_TIMESTAMP, tb, 8);
+        int32_t dt = (int32_t)(-2451545 + (int64_t)(r % (2147483494u)));
+        uint8_t db[4] = {(uint8_t)((uint32_t)dt >> 24), (uint8_t)((uint32_t)dt >> 16),
+                         (uint8_t)((uint32_t)dt >> 8), (uint8_t)dt};
+        roundtrip(PGTYPE_DATE, db, 4);
+        /* canonical numerics: no leading/trailing zero digit, dscale covering the digits */
+        int nd = (int)(r % 6) + 1;
+        int weight = (int)((r >> 8) % 20) - 10;
+        uint8_t nb[8 + 2 * 6];
+        nb[0] = 0, nb[1] = (uint8_t)nd;
+        nb[2] = (uint8_t)((uint16_t)(int16_t)weight >> 8), nb[3] = (uint8_t)weight;
+        nb[4] = (r >> 16) & 1 ? 0x40 : 0, nb[5] = 0;
+        for (int k = 0; k < nd; k++) {
+            uint16_t dg = (uint16_t)(rnd() % 10000);
+            if ((k == 0 || k == nd - 1) && dg == 0) dg = 1;
+            nb[8 + 2 * k] = (uint8_t)(dg >> 8), nb[9 + 2 * k] = (uint8_t)dg;
+        }
+        /* trailing zeros of the last digit group are not needed by the scale */
+        uint16_t last = (uint16_t)(nb[8 + 2 * (nd - 1)] << 8 | nb[9 + 2 * (nd - 1)]);
+        int tz = 0;
+        while (tz < 3 && last % 10 == 0) last /= 10, tz++;
+        int dscale = (nd - 1 - weight) * 4 - tz;
+        if (dscale < 0) dscale = 0;
+        dscale += (int)((r >> 24) % 3);
+        nb[6] = (uint8_t)(dscale >> 8), nb[7] = (uint8_t)dscale;
+        roundtrip(PGTYPE_NUMERIC, nb, 8 + 2 * (size_t)nd);
+    }
+}
+
+static void test_array_text_forms(void **state)
+{
+    (void)state;
+    pgtypes_buf b, t;
+    pgtypes_buf_init(&b);
+    pgtypes_buf_init(&t);
+    /* every element that needs quoting survives text -> binary -> text */
+    const char *in = "{\"\",\"NULL\",NULL,\"a,b\",\"{x}\",\"q\\\"\",\"back\\\\slash\",\" lead\",\"tab\\\there\"}";
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_TEXTARRAY, in, strlen(in), &b), 0);
+    assert_int_equal(pgtypes_binary_to_text(PGTYPE_TEXTARRAY, b.data, b.len, &t), 0);
+    assert_string_equal((const char *)t.data,
+                        "{\"\",\"NULL\",NULL,\"a,b\",\"{x}\",\"q\\\"\",\"back\\\\slash\",\" lead\",\"tab\there\"}");
+    /* 6 dimensions is the limit, 7 is refused */
+    pgtypes_buf_reset(&b);
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_INT4ARRAY, "{{{{{{1}}}}}}", 13, &b), 0);
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_INT4ARRAY, "{{{{{{{1}}}}}}}", 15, &b), PGTYPES_ERANGE);
+    pgtypes_buf_free(&b);
+    pgtypes_buf_free(&t);
+}
+
+static void test_type_table(void **state)
+{
+    (void)state;
+    assert_string_equal(pgtypes_name(PGTYPE_TEXTARRAY), "_text");
+    assert_string_equal(pgtypes_sql_name(PGTYPE_INT8), "bigint");
+    assert_string_equal(pgtypes_sql_name(PGTYPE_TIMESTAMPTZ), "timestamp with time zone");
+    assert_null(pgtypes_name(4242));
+    assert_int_equal(pgtypes_typlen(PGTYPE_INT8), 8);
+    assert_int_equal(pgtypes_typlen(PGTYPE_NAME), 64);
+    assert_int_equal(pgtypes_typlen(PGTYPE_TEXT), -1);
+    assert_int_equal(pgtypes_array_elem(PGTYPE_INT8ARRAY), PGTYPE_INT8);
+    assert_int_equal(pgtypes_array_elem(PGTYPE_INT8), 0);
+    assert_int_equal(pgtypes_array_of(PGTYPE_TEXT), PGTYPE_TEXTARRAY);
+    assert_int_equal(pgtypes_array_of(PGTYPE_TEXTARRAY), 0);
+    assert_int_equal(pgtypes_has_binary(PGTYPE_JSONB), 1);
+    assert_int_equal(pgtypes_has_binary(PGTYPE_INTERVAL), 0);
+    /* every array maps back to an element that maps to it */
+    const uint32_t arrays[] = {PGTYPE_BOOLARRAY, PGTYPE_INT2ARRAY, PGTYPE_INT4ARRAY, PGTYPE_TEXTARRAY,
+                               PGTYPE_VARCHARARRAY, PGTYPE_INT8ARRAY, PGTYPE_FLOAT8ARRAY,
+                               PGTYPE_NUMERICARRAY, PGTYPE_JSONBARRAY, PGTYPE_UUIDARRAY,
+                               PGTYPE_TIMESTAMPTZARRAY, PGTYPE_DATEARRAY};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        assert_int_equal(pgtypes_array_of(pgtypes_array_elem(arrays[i])), arrays[i]);
+    assert_string_equal(pgtypes_sqlstate(PGTYPES_ESYNTAX), "22P02");
+    assert_string_equal(pgtypes_sqlstate(PGTYPES_ETRUNCATED), "08P01");
+    assert_non_null(pgtypes_errmsg(PGTYPES_ERANGE));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postgres_vectors),
+        cmocka_unit_test(test_hostile_binary),
+        cmocka_unit_test(test_error_rolls_back_buffer),
+        cmocka_unit_test(test_random_roundtrips),
+        cmocka_unit_test(test_array_text_forms),
+        cmocka_unit_test(test_type_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
