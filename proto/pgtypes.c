@@ -156,36 +156,60 @@ uint32_t pgtypes_array_of(uint32_t elem)
 const char *pgtypes_sqlstate(int err)
 {
     switch (err) {
-    case PGTYPES_ENOMEM: return "53200";
-    case PGTYPES_ESYNTAX: return "22P02";
-    case PGTYPES_ERANGE: return "22003";
-    case PGTYPES_EBINARY: return "22P03";
-    case PGTYPES_ETRUNCATED: return "08P01";
-    case PGTYPES_EENCODING: return "22021";
-    case PGTYPES_EDATETIME: return "22008";
-    case PGTYPES_EUNSUPPORTED: return "42883";
-    case PGTYPES_EPARAM: return "22023";
-    case PGTYPES_EDATESYNTAX: return "22007";
-    case PGTYPES_ETIMEZONE: return "22009";
-    default: return "XX000";
+    case PGTYPES_ENOMEM:
+        return "53200";
+    case PGTYPES_ESYNTAX:
+        return "22P02";
+    case PGTYPES_ERANGE:
+        return "22003";
+    case PGTYPES_EBINARY:
+        return "22P03";
+    case PGTYPES_ETRUNCATED:
+        return "08P01";
+    case PGTYPES_EENCODING:
+        return "22021";
+    case PGTYPES_EDATETIME:
+        return "22008";
+    case PGTYPES_EUNSUPPORTED:
+        return "42883";
+    case PGTYPES_EPARAM:
+        return "22023";
+    case PGTYPES_EDATESYNTAX:
+        return "22007";
+    case PGTYPES_ETIMEZONE:
+        return "22009";
+    default:
+        return "XX000";
     }
 }
 
 const char *pgtypes_errmsg(int err)
 {
     switch (err) {
-    case PGTYPES_ENOMEM: return "out of memory converting a value of type";
-    case PGTYPES_ESYNTAX: return "invalid input syntax for type";
-    case PGTYPES_ERANGE: return "value out of range for type";
-    case PGTYPES_EBINARY: return "incorrect binary data format for type";
-    case PGTYPES_ETRUNCATED: return "insufficient data left in message for type";
-    case PGTYPES_EENCODING: return "invalid byte sequence for encoding \"UTF8\" in a value of type";
-    case PGTYPES_EDATETIME: return "date/time field value out of range for type";
-    case PGTYPES_EUNSUPPORTED: return "no binary input/output function available for type";
-    case PGTYPES_EPARAM: return "invalid parameter value for type";
-    case PGTYPES_EDATESYNTAX: return "invalid input syntax for type";
-    case PGTYPES_ETIMEZONE: return "time zone displacement out of range for type";
-    default: return "internal error converting a value of type";
+    case PGTYPES_ENOMEM:
+        return "out of memory converting a value of type";
+    case PGTYPES_ESYNTAX:
+        return "invalid input syntax for type";
+    case PGTYPES_ERANGE:
+        return "value out of range for type";
+    case PGTYPES_EBINARY:
+        return "incorrect binary data format for type";
+    case PGTYPES_ETRUNCATED:
+        return "insufficient data left in message for type";
+    case PGTYPES_EENCODING:
+        return "invalid byte sequence for encoding \"UTF8\" in a value of type";
+    case PGTYPES_EDATETIME:
+        return "date/time field value out of range for type";
+    case PGTYPES_EUNSUPPORTED:
+        return "no binary input/output function available for type";
+    case PGTYPES_EPARAM:
+        return "invalid parameter value for type";
+    case PGTYPES_EDATESYNTAX:
+        return "invalid input syntax for type";
+    case PGTYPES_ETIMEZONE:
+        return "time zone displacement out of range for type";
+    default:
+        return "internal error converting a value of type";
     }
 }
 
@@ -216,7 +240,8 @@ static int buf_reserve(pgtypes_buf *b, size_t n)
     size_t need = b->len + n + 1;
     if (need <= b->cap) return 0;
     size_t cap = b->cap ? b->cap : 64;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     uint8_t *d = realloc(b->data, cap);
     if (!d) return PGTYPES_ENOMEM;
     b->data = d;
@@ -246,7 +271,8 @@ static int put_ch(pgtypes_buf *b, char c)
 static int put_be(pgtypes_buf *b, uint64_t v, int bytes)
 {
     uint8_t tmp[8];
-    for (int i = 0; i < bytes; i++) tmp[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+    for (int i = 0; i < bytes; i++)
+        tmp[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
     return pgtypes_buf_put(b, tmp, (size_t)bytes);
 }
 
@@ -267,7 +293,8 @@ static int get_be(rd *r, int bytes, uint64_t *v)
 {
     if (r->left < (size_t)bytes) return PGTYPES_ETRUNCATED;
     uint64_t x = 0;
-    for (int i = 0; i < bytes; i++) x = x << 8 | r->p[i];
+    for (int i = 0; i < bytes; i++)
+        x = x << 8 | r->p[i];
     r->p += bytes;
     r->left -= (size_t)bytes;
     *v = x;
@@ -292,8 +319,10 @@ static bool is_space(char c)
 
 static void trim(const char **s, size_t *len)
 {
-    while (*len && is_space(**s)) (*s)++, (*len)--;
-    while (*len && is_space((*s)[*len - 1])) (*len)--;
+    while (*len && is_space(**s))
+        (*s)++, (*len)--;
+    while (*len && is_space((*s)[*len - 1]))
+        (*len)--;
 }
 
 static bool ieq(const char *s, size_t len, const char *word)
@@ -348,8 +377,10 @@ static int int_in(const char *s, size_t len, int64_t min, int64_t max, int64_t *
     for (; i < len; i++) {
         if (s[i] < '0' || s[i] > '9') return PGTYPES_ESYNTAX;
         int d = s[i] - '0';
-        if (v < (INT64_MIN + d) / 10) range = true;
-        else v = v * 10 - d;
+        if (v < (INT64_MIN + d) / 10)
+            range = true;
+        else
+            v = v * 10 - d;
     }
     if (range) return PGTYPES_ERANGE;
     if (!neg) {
@@ -426,7 +457,8 @@ static int float_out(pgtypes_buf *out, double v, bool single)
     for (; *p && *p != 'e'; p++)
         if (*p != '.') digits[nd++] = *p;
     int exp10 = atoi(p + 1);
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
     char res[64];
     size_t o = 0;
     if (neg) res[o++] = '-';
@@ -435,13 +467,17 @@ static int float_out(pgtypes_buf *out, double v, bool single)
         if (exp10 < 0) {
             res[o++] = '0';
             res[o++] = '.';
-            for (int i = -1; i > exp10; i--) res[o++] = '0';
-            for (size_t i = 0; i < nd; i++) res[o++] = digits[i];
+            for (int i = -1; i > exp10; i--)
+                res[o++] = '0';
+            for (size_t i = 0; i < nd; i++)
+                res[o++] = digits[i];
         } else {
-            for (int i = 0; i <= exp10; i++) res[o++] = (size_t)i < nd ? digits[i] : '0';
+            for (int i = 0; i <= exp10; i++)
+                res[o++] = (size_t)i < nd ? digits[i] : '0';
             if (nd > (size_t)exp10 + 1) {
                 res[o++] = '.';
-                for (size_t i = (size_t)exp10 + 1; i < nd; i++) res[o++] = digits[i];
+                for (size_t i = (size_t)exp10 + 1; i < nd; i++)
+                    res[o++] = digits[i];
             }
         }
         res[o] = '\0';
@@ -449,7 +485,8 @@ static int float_out(pgtypes_buf *out, double v, bool single)
         res[o++] = digits[0];
         if (nd > 1) {
             res[o++] = '.';
-            for (size_t i = 1; i < nd; i++) res[o++] = digits[i];
+            for (size_t i = 1; i < nd; i++)
+                res[o++] = digits[i];
         }
         snprintf(res + o, sizeof res - o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
     }
@@ -636,7 +673,8 @@ static int read_num(const char *s, size_t len, size_t *i, int maxd, int64_t *v)
 static bool skip_bc(const char *s, size_t len, size_t *i)
 {
     size_t j = *i;
-    while (j < len && s[j] == ' ') j++;
+    while (j < len && s[j] == ' ')
+        j++;
     if (len - j >= 2 && strncasecmp(s + j, "BC", 2) == 0) {
         *i = j + 2;
         return true;
@@ -682,7 +720,8 @@ static int hms_in(const char *s, size_t len, size_t *i, int64_t *usec)
             char f[MAXDATELEN + 3] = "0.";
             size_t n = 2;
             (*i)++;
-            while (*i < len && s[*i] >= '0' && s[*i] <= '9') f[n++] = s[(*i)++];
+            while (*i < len && s[*i] >= '0' && s[*i] <= '9')
+                f[n++] = s[(*i)++];
             f[n] = '\0';
             frac = (int64_t)rint(strtod(f, NULL) * 1000000.0);
         }
@@ -698,7 +737,8 @@ static int hms_in(const char *s, size_t len, size_t *i, int64_t *usec)
 static int zone_in(const char *s, size_t len, size_t *i, int64_t *east, bool *present)
 {
     size_t j = *i;
-    while (j < len && s[j] == ' ') j++;
+    while (j < len && s[j] == ' ')
+        j++;
     *present = false;
     *east = 0;
     if (j < len && (s[j] == 'Z' || s[j] == 'z') && (j + 1 == len || s[j + 1] == ' ')) {
@@ -796,7 +836,8 @@ static int put_hms(pgtypes_buf *out, int64_t t)
                      (int)(sec % 60));
     if (frac) {
         n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".%06d", (int)frac);
-        while (tmp[n - 1] == '0') n--;
+        while (tmp[n - 1] == '0')
+            n--;
     }
     return pgtypes_buf_put(out, tmp, (size_t)n);
 }
@@ -834,7 +875,8 @@ static int timestamp_in(const char *s, size_t len, bool tz, int64_t *out)
     if (rc) return rc;
     if (i < len && (s[i] == ' ' || s[i] == 'T' || s[i] == 't')) {
         size_t j = i + 1;
-        while (s[i] == ' ' && j < len && s[j] == ' ') j++;
+        while (s[i] == ' ' && j < len && s[j] == ' ')
+            j++;
         if (j < len && s[j] >= '0' && s[j] <= '9') {
             i = j;
             if ((rc = hms_in(s, len, &i, &tod))) return rc;
@@ -903,7 +945,8 @@ static int numeric_in(const char *s, size_t len, pgtypes_buf *out)
     if (ieq(s, len, "Infinity") || ieq(s, len, "+Infinity") || ieq(s, len, "inf") ||
         ieq(s, len, "+inf"))
         return put_numeric_special(out, NUMERIC_PINF);
-    if (ieq(s, len, "-Infinity") || ieq(s, len, "-inf")) return put_numeric_special(out, NUMERIC_NINF);
+    if (ieq(s, len, "-Infinity") || ieq(s, len, "-inf"))
+        return put_numeric_special(out, NUMERIC_NINF);
 
     size_t i = 0;
     bool neg = false;
@@ -914,8 +957,10 @@ static int numeric_in(const char *s, size_t len, pgtypes_buf *out)
     for (; i < len; i++) {
         if (s[i] >= '0' && s[i] <= '9') {
             any = true;
-            if (seen_point) nfrac++;
-            else nint++;
+            if (seen_point)
+                nfrac++;
+            else
+                nint++;
         } else if (s[i] == '.' && !seen_point) {
             seen_point = true;
         } else {
@@ -950,9 +995,11 @@ static int numeric_in(const char *s, size_t len, pgtypes_buf *out)
     for (size_t j = start; j < digits_end; j++)
         if (s[j] != '.') dig[k++] = s[j];
     size_t first = 0;
-    while (first < ndig && dig[first] == '0') first++;
+    while (first < ndig && dig[first] == '0')
+        first++;
     size_t last = ndig;
-    while (last > first && dig[last - 1] == '0') last--;
+    while (last > first && dig[last - 1] == '0')
+        last--;
 
     int rc;
     if (first == last) { /* zero: no digits, weight 0, positive */
@@ -1040,7 +1087,8 @@ static int numeric_out(pgtypes_buf *out, const uint8_t *p, size_t len)
         int dv = 0;
         if (idx >= 0 && (uint64_t)idx < ndigits) {
             int v = r.p[2 * idx] << 8 | r.p[2 * idx + 1];
-            for (int64_t k = e - 4 * g; k > 0; k--) v /= 10;
+            for (int64_t k = e - 4 * g; k > 0; k--)
+                v /= 10;
             dv = v % 10;
         }
         if (dv) nonzero = true;
@@ -1181,7 +1229,8 @@ static int array_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len,
                     if ((rc = put_ch(out, (char)el.data[i]))) goto free_el;
                 }
                 if ((rc = put_ch(out, '"'))) goto free_el;
-            } else if ((rc = pgtypes_buf_put(out, el.data ? el.data : (const uint8_t *)"", el.len))) {
+            } else if ((rc = pgtypes_buf_put(out, el.data ? el.data : (const uint8_t *)"",
+                                             el.len))) {
                 goto free_el;
             }
         }
@@ -1225,7 +1274,8 @@ typedef struct item {
 
 static void ap_skip_space(arr_parse *a)
 {
-    while (a->i < a->len && is_space(a->s[a->i])) a->i++;
+    while (a->i < a->len && is_space(a->s[a->i]))
+        a->i++;
 }
 
 static int ap_element(arr_parse *a)
@@ -1402,7 +1452,8 @@ static int array_text_to_binary(const typeinfo *t, const char *s, size_t len, pg
             rc = PGTYPES_ERANGE;
             goto free_parse;
         }
-        for (int k = 0; k < 4; k++) out->data[at + (size_t)k] = (uint8_t)(el >> (8 * (3 - k)));
+        for (int k = 0; k < 4; k++)
+            out->data[at + (size_t)k] = (uint8_t)(el >> (8 * (3 - k)));
     }
     rc = 0;
 free_parse:

@@ -96,13 +96,13 @@
 
 /* Error codes. pgtypes_sqlstate maps each to the SQLSTATE PostgreSQL reports for it. */
 enum {
-    PGTYPES_ENOMEM = -1,      /* 53200 out of memory */
-    PGTYPES_ESYNTAX = -2,     /* 22P02 invalid input syntax for type ... */
-    PGTYPES_ERANGE = -3,      /* 22003 value out of range for type ... */
-    PGTYPES_EBINARY = -4,     /* 22P03 incorrect binary data format (bad content/trailing bytes) */
-    PGTYPES_ETRUNCATED = -5,  /* 08P01 insufficient data left in message */
-    PGTYPES_EENCODING = -6,   /* 22021 invalid byte sequence for encoding "UTF8" (or a NUL) */
-    PGTYPES_EDATETIME = -7,   /* 22008 date/time field value out of range */
+    PGTYPES_ENOMEM = -1,       /* 53200 out of memory */
+    PGTYPES_ESYNTAX = -2,      /* 22P02 invalid input syntax for type ... */
+    PGTYPES_ERANGE = -3,       /* 22003 value out of range for type ... */
+    PGTYPES_EBINARY = -4,      /* 22P03 incorrect binary data format (bad content/trailing bytes) */
+    PGTYPES_ETRUNCATED = -5,   /* 08P01 insufficient data left in message */
+    PGTYPES_EENCODING = -6,    /* 22021 invalid byte sequence for encoding "UTF8" (or a NUL) */
+    PGTYPES_EDATETIME = -7,    /* 22008 date/time field value out of range */
     PGTYPES_EUNSUPPORTED = -8, /* 42883 no binary I/O for this type */
     PGTYPES_EPARAM = -9,       /* 22023 invalid parameter value (bad bytea hex digit ...) */
     PGTYPES_EDATESYNTAX = -10, /* 22007 invalid input syntax for a date/time type */

@@ -44,11 +44,11 @@ struct scram_state {
     size_t cbindlen;
     char *server_nonce_fixed; /* test-only override */
     /* Filled by client-first: */
-    char cbind_flag;          /* 'n', 'y' or 'p' */
-    char *gs2_header;         /* as received, including the trailing ',' */
+    char cbind_flag;  /* 'n', 'y' or 'p' */
+    char *gs2_header; /* as received, including the trailing ',' */
     char *client_first_bare;
     char *server_first;
-    char *nonce;              /* client nonce + server nonce */
+    char *nonce; /* client nonce + server nonce */
 };
 
 /* ---- base64 (RFC 4648, standard alphabet, padded, strict on input) ---- */
@@ -102,7 +102,8 @@ static long b64_decode(const char *in, size_t n, uint8_t *out, size_t outsz)
                 if (v[k] < 0) return -1;
             }
         }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         size_t take = 3 - (size_t)pad;
         if (o + take > outsz) return -1;
         out[o++] = (uint8_t)(w >> 16);
@@ -116,8 +117,8 @@ static long b64_decode(const char *in, size_t n, uint8_t *out, size_t outsz)
 
 static bool is_nonascii_space(uint32_t c)
 {
-    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F ||
-           c == 0x205F || c == 0x3000;
+    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
 }
 
 static bool is_mapped_to_nothing(uint32_t c)
@@ -619,7 +620,8 @@ int scram_client_final(scram_state *s, const uint8_t *msg, size_t len, char **ou
     }
     /* client-final-message-without-proof ends right before ",p=" (proof is the last attribute). */
     char *proof_at = strstr(m, ",p=");
-    while (proof_at && strstr(proof_at + 1, ",p=")) proof_at = strstr(proof_at + 1, ",p=");
+    while (proof_at && strstr(proof_at + 1, ",p="))
+        proof_at = strstr(proof_at + 1, ",p=");
     if (!proof_at) PROTO_ERR("malformed SCRAM message: proof expected");
     size_t without_proof_len = (size_t)(proof_at - m);
 
@@ -638,8 +640,7 @@ int scram_client_final(scram_state *s, const uint8_t *msg, size_t len, char **ou
     uint8_t *got = malloc(cb64len / 4 * 3 + 1);
     if (!got) goto free_msg;
     long gotlen = b64_decode(cb64, cb64len, got, cb64len / 4 * 3 + 1);
-    bool cb_ok = gotlen >= 0 && (size_t)gotlen == explen &&
-                 CRYPTO_memcmp(got, expect, explen) == 0;
+    bool cb_ok = gotlen >= 0 && (size_t)gotlen == explen && CRYPTO_memcmp(got, expect, explen) == 0;
     free(got);
     if (!cb_ok) {
         if (s->cbind_flag == 'p') {
@@ -674,7 +675,8 @@ int scram_client_final(scram_state *s, const uint8_t *msg, size_t len, char **ou
     size_t amlen = la + lb + 2 + without_proof_len;
 
     if (hmac_sha256(s->stored_key, SCRAM_KEY_LEN, auth_msg, amlen, client_sig) != 0) goto free_msg;
-    for (int i = 0; i < SCRAM_KEY_LEN; i++) client_key[i] = proof[i] ^ client_sig[i];
+    for (int i = 0; i < SCRAM_KEY_LEN; i++)
+        client_key[i] = proof[i] ^ client_sig[i];
     if (sha256(client_key, sizeof client_key, stored) != 0) goto free_msg;
     bool ok = CRYPTO_memcmp(stored, s->stored_key, SCRAM_KEY_LEN) == 0 && !s->doomed;
     if (!ok) {

@@ -4,8 +4,8 @@
  *
  * The exchange is a two-step state machine driven by the connection code:
  *
- *   scram_new(user, verifier, cbind)      (verifier from the users file; cbind = TLS end-point hash)
- *   scram_client_first(mechanism, data)   -> server-first-message "r=<nonce>,s=<salt>,i=<iter>"
+ *   scram_new(user, verifier, cbind)      (verifier from the users file; cbind = TLS end-point
+ * hash) scram_client_first(mechanism, data)   -> server-first-message "r=<nonce>,s=<salt>,i=<iter>"
  *   scram_client_final(data)              -> server-final-message "v=<ServerSignature>"
  *   scram_del()
  *
@@ -74,10 +74,11 @@ int scram_set_mock_secret(const uint8_t *secret, size_t len);
 
 typedef struct scram_state scram_state;
 
-/* verifier NULL = unknown user: run the exchange with a fake, deterministic-per-user verifier so the
-   failure is indistinguishable. cbind = tls-server-end-point hash of the server cert (NULL when no
-   TLS). Returns NULL on OOM. */
-scram_state *scram_new(const char *user, const char *verifier, const uint8_t *cbind, size_t cbindlen);
+/* verifier NULL = unknown user: run the exchange with a fake, deterministic-per-user verifier so
+   the failure is indistinguishable. cbind = tls-server-end-point hash of the server cert (NULL when
+   no TLS). Returns NULL on OOM. */
+scram_state *scram_new(const char *user, const char *verifier, const uint8_t *cbind,
+                       size_t cbindlen);
 
 /* TEST ONLY: as scram_new, but the server nonce suffix is `server_nonce` (printable ASCII without
    ',') instead of 18 random bytes in base64, so known test vectors can be replayed. */
@@ -92,10 +93,10 @@ void scram_del(scram_state *s); /* NULL is fine */
 int scram_client_first(scram_state *s, const char *mechanism, const uint8_t *msg, size_t len,
                        char **out, size_t *outlen, const char **errmsg);
 
-/* Returns 0 (authenticated; *out = server-final "v=..."), SCRAM_EAUTH (bad password / unknown user /
-   channel-binding mismatch), or SCRAM_EPROTO. -1 on OOM or when called out of order.
-   On SCRAM_EAUTH the server must answer 28P01 "password authentication failed for user" (the
-   same text for every cause), on SCRAM_EPROTO 08P01 with *errmsg. */
+/* Returns 0 (authenticated; *out = server-final "v=..."), SCRAM_EAUTH (bad password / unknown user
+   / channel-binding mismatch), or SCRAM_EPROTO. -1 on OOM or when called out of order. On
+   SCRAM_EAUTH the server must answer 28P01 "password authentication failed for user" (the same text
+   for every cause), on SCRAM_EPROTO 08P01 with *errmsg. */
 int scram_client_final(scram_state *s, const uint8_t *msg, size_t len, char **out, size_t *outlen,
                        const char **errmsg);
 

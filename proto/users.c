@@ -147,8 +147,10 @@ int users_parse(const char *text, size_t len, users_db **out, char *err, size_t 
         }
         *eol = '\0';
         /* Tolerate CRLF and surrounding blanks; a user name cannot start or end with a space. */
-        while (eol > line && (eol[-1] == '\r' || eol[-1] == ' ' || eol[-1] == '\t')) *--eol = '\0';
-        while (*line == ' ' || *line == '\t') line++;
+        while (eol > line && (eol[-1] == '\r' || eol[-1] == ' ' || eol[-1] == '\t'))
+            *--eol = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
         if (*line == '\0' || *line == '#') continue;
 
         users_entry e;

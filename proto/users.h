@@ -56,6 +56,7 @@ int users_name_valid(const char *name);
 /* Writes "name:scram[:md5]\n" (either of scram/md5 may be NULL, not both) into out, NUL-terminated.
    Returns the line length (without the NUL), -1 on an invalid name/verifier, or -3 when outsz is
    too small. */
-int users_format_line(const char *name, const char *scram, const char *md5, char *out, size_t outsz);
+int users_format_line(const char *name, const char *scram, const char *md5, char *out,
+                      size_t outsz);
 
 #endif

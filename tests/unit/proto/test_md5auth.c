@@ -47,9 +47,13 @@ static void test_invalid_stored(void **state)
     (void)state;
     const uint8_t salt[4] = {0};
     char out[36];
-    const char *bad[] = {"", "md5", "md5195a24b9cabc611704e10a2a49b4ad5",
-                         "md5195a24b9cabc611704e10a2a49b4ad577", "md5195A24B9CABC611704E10A2A49B4AD57",
-                         "sha195a24b9cabc611704e10a2a49b4ad57", "md5195a24b9cabc611704e10a2a49b4adzz"};
+    const char *bad[] = {"",
+                         "md5",
+                         "md5195a24b9cabc611704e10a2a49b4ad5",
+                         "md5195a24b9cabc611704e10a2a49b4ad577",
+                         "md5195A24B9CABC611704E10A2A49B4AD57",
+                         "sha195a24b9cabc611704e10a2a49b4ad57",
+                         "md5195a24b9cabc611704e10a2a49b4adzz"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(md5auth_valid(bad[i]), 0);
         md5auth_salted_hash(bad[i], salt, out);
@@ -67,6 +71,8 @@ static void test_sqlstate_table(void **state)
     assert_string_equal(sqlstate_name("00000"), "successful_completion");
     assert_string_equal(sqlstate_name("0LP01"), "invalid_grant_operation");
     assert_string_equal(sqlstate_name("28P01"), "invalid_password");
+    assert_string_equal(sqlstate_name(SQLSTATE_CANT_CHANGE_RUNTIME_PARAM), "cant_change_runtime_param");
+    assert_string_equal(sqlstate_name("22009"), "invalid_time_zone_displacement_value");
     assert_null(sqlstate_name("99999"));
     assert_null(sqlstate_name("4260"));
     assert_null(sqlstate_name(NULL));
@@ -81,11 +87,11 @@ static void test_sqlstate_table(void **state)
     assert_int_equal(sqlstate_valid("42p01"), 0);
     assert_int_equal(sqlstate_valid("426011"), 0);
     /* every code the brief lists is present */
-    const char *required[] = {"00000", "0A000", "22003", "22023", "22P02", "25P02", "28000", "28P01",
-                              "3D000", "42601", "42703", "42704", "42P01", "42P07", "42710", "53100",
-                              "53300", "54000", "57014", "57P01", "08P01", "08006", "XX000", "42883",
-                              "22012", "23502", "23505", "25001", "25P01", "55000", "0LP01", "42P02",
-                              "40001", "22007", "22008", "2201X", "22001", "42804", "42846", "42P18"};
+    const char *required[] = {
+        "00000", "0A000", "22003", "22023", "22P02", "25P02", "28000", "28P01", "3D000", "42601",
+        "42703", "42704", "42P01", "42P07", "42710", "53100", "53300", "54000", "57014", "57P01",
+        "08P01", "08006", "XX000", "42883", "22012", "23502", "23505", "25001", "25P01", "55000",
+        "0LP01", "42P02", "40001", "22007", "22008", "2201X", "22001", "42804", "42846", "42P18"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         assert_non_null(sqlstate_name(required[i]));
 }

@@ -1,7 +1,8 @@
 /* Unit tests for proto/scram: RFC 7677's test vector, a psql exchange captured against PostgreSQL
  * 15 (CLIENTS.md §2, password "pw"), verifiers produced by PostgreSQL 15 itself, channel binding
  * (-PLUS, the "y" downgrade), unknown users, and malformed messages. A small independent SCRAM
- * client below (OpenSSL one-shot calls, no code shared with proto/scram.c) drives the live paths. */
+ * client below (OpenSSL one-shot calls, no code shared with proto/scram.c) drives the live paths.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,7 +54,8 @@ static size_t tunb64(const char *in, uint8_t *out)
     size_t n = strlen(in);
     int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
     assert_true(len >= 0);
-    while (n > 0 && in[n - 1] == '=') n--, len--;
+    while (n > 0 && in[n - 1] == '=')
+        n--, len--;
     return (size_t)len;
 }
 
@@ -77,7 +79,8 @@ static void client_final_for(const char *password, const char *client_first_bare
     snprintf(without_proof, sizeof without_proof, "c=%s,r=%s", cbind_b64, nonce);
     snprintf(auth, sizeof auth, "%s,%s,%s", client_first_bare, server_first, without_proof);
     HMAC(EVP_sha256(), sk, 32, (const unsigned char *)auth, strlen(auth), cs, &l);
-    for (int i = 0; i < 32; i++) proof[i] = ck[i] ^ cs[i];
+    for (int i = 0; i < 32; i++)
+        proof[i] = ck[i] ^ cs[i];
     char p64[64];
     tb64(proof, 32, p64);
     snprintf(out, outsz, "%s,p=%s", without_proof, p64);
@@ -111,7 +114,7 @@ static int run_exchange(const char *verifier, const uint8_t *cbind, size_t cbind
     client_final_for(password, first + gl, out, cb64, final, sizeof final);
     free(out);
     out = NULL;
-    rc = scram_client_final(s, (const uint8_t *)final, strlen(final), &out, &outlen, &err);
+    rc = scram_client_final(s, (const uint8_t *) final, strlen(final), &out, &outlen, &err);
     if (rc == 0) {
         assert_non_null(out);
         assert_memory_equal(out, "v=", 2);
@@ -132,10 +135,12 @@ static void test_rfc7677_vector(void **state)
     uint8_t salt[32];
     size_t saltlen = tunb64("W22ZaJ0SNY7soEsUEjb6gQ==", salt);
     char verifier[SCRAM_VERIFIER_MAX];
-    assert_int_equal(scram_make_verifier("pencil", salt, saltlen, 4096, verifier, sizeof verifier), 0);
+    assert_int_equal(scram_make_verifier("pencil", salt, saltlen, 4096, verifier, sizeof verifier),
+                     0);
     assert_int_equal(scram_verifier_check(verifier), 0);
 
-    scram_state *s = scram_new_with_nonce("user", verifier, NULL, 0, "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
+    scram_state *s =
+        scram_new_with_nonce("user", verifier, NULL, 0, "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
     assert_non_null(s);
     const char *cf = "n,,n=user,r=rOprNGfwEbeRWgbNEkqO";
     char *out = NULL;
@@ -149,7 +154,8 @@ static void test_rfc7677_vector(void **state)
     free(out);
     const char *cfin = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
                        "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
-    assert_int_equal(scram_client_final(s, (const uint8_t *)cfin, strlen(cfin), &out, &outlen, &err), 0);
+    assert_int_equal(
+        scram_client_final(s, (const uint8_t *)cfin, strlen(cfin), &out, &outlen, &err), 0);
     assert_string_equal(out, "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
     assert_int_equal(outlen, strlen(out));
     free(out);
@@ -178,7 +184,8 @@ static void test_captured_psql_exchange(void **state)
     free(out);
     const char *cfin = "c=biws,r=7qeElC1YkgTdJUNcGUQgB0XY4cMgcay1oEFQdvouT9Pen3aI,"
                        "p=Ada/eJwL/fdvrNtbiZkaOAiC2oPfqIJmYHHDCwwRtz0=";
-    assert_int_equal(scram_client_final(s, (const uint8_t *)cfin, strlen(cfin), &out, &outlen, &err), 0);
+    assert_int_equal(
+        scram_client_final(s, (const uint8_t *)cfin, strlen(cfin), &out, &outlen, &err), 0);
     assert_string_equal(out, "v=1U0U4ZmYxlBNIuqnJIXMatotKgrDCDsjmW80lDZnMY8=");
     free(out);
     scram_del(s);
@@ -194,9 +201,9 @@ static void test_postgres_verifiers(void **state)
         /* and the full exchange accepts the same password. The test client does no SASLprep,
            so it sends what libpq would after SASLprep. */
         const char *sent = i == 3 ? "password" : i == 4 ? "a b" : pg_verifiers[i].password;
-        assert_int_equal(run_exchange(pg_verifiers[i].verifier, NULL, 0, "SCRAM-SHA-256", "n,,",
-                                      sent, NULL, 0),
-                         0);
+        assert_int_equal(
+            run_exchange(pg_verifiers[i].verifier, NULL, 0, "SCRAM-SHA-256", "n,,", sent, NULL, 0),
+            0);
     }
     /* the soft-hyphen password was stored as "password" after SASLprep */
     assert_int_equal(scram_verify_plain(pg_verifiers[3].verifier, "password"), 1);
@@ -207,8 +214,10 @@ static void test_make_verifier_random_salt(void **state)
 {
     (void)state;
     char v1[SCRAM_VERIFIER_MAX], v2[SCRAM_VERIFIER_MAX];
-    assert_int_equal(scram_make_verifier("secret", NULL, 0, SCRAM_ITERATIONS_DEFAULT, v1, sizeof v1), 0);
-    assert_int_equal(scram_make_verifier("secret", NULL, 0, SCRAM_ITERATIONS_DEFAULT, v2, sizeof v2), 0);
+    assert_int_equal(
+        scram_make_verifier("secret", NULL, 0, SCRAM_ITERATIONS_DEFAULT, v1, sizeof v1), 0);
+    assert_int_equal(
+        scram_make_verifier("secret", NULL, 0, SCRAM_ITERATIONS_DEFAULT, v2, sizeof v2), 0);
     assert_string_not_equal(v1, v2); /* fresh salt each time */
     assert_memory_equal(v1, "SCRAM-SHA-256$4096:", 19);
     assert_int_equal(scram_verify_plain(v1, "secret"), 1);
@@ -250,7 +259,8 @@ static void test_exchange_right_and_wrong_password(void **state)
     char v[SCRAM_VERIFIER_MAX];
     assert_int_equal(scram_make_verifier("hunter2", NULL, 0, 4096, v, sizeof v), 0);
     assert_int_equal(run_exchange(v, NULL, 0, "SCRAM-SHA-256", "n,,", "hunter2", NULL, 0), 0);
-    assert_int_equal(run_exchange(v, NULL, 0, "SCRAM-SHA-256", "n,,", "hunter3", NULL, 0), SCRAM_EAUTH);
+    assert_int_equal(run_exchange(v, NULL, 0, "SCRAM-SHA-256", "n,,", "hunter3", NULL, 0),
+                     SCRAM_EAUTH);
 }
 
 static void test_username_attribute_ignored(void **state)
@@ -276,7 +286,8 @@ static void test_username_attribute_ignored(void **state)
         char final[600];
         client_final_for("pw", firsts[i] + 3, out, "biws", final, sizeof final);
         free(out);
-        assert_int_equal(scram_client_final(s, (const uint8_t *)final, strlen(final), &out, &outlen, &err), 0);
+        assert_int_equal(
+            scram_client_final(s, (const uint8_t *) final, strlen(final), &out, &outlen, &err), 0);
         free(out);
         scram_del(s);
     }
@@ -293,10 +304,14 @@ static void test_unknown_user(void **state)
     const char *cf = "n,,n=,r=nonce";
     scram_state *a = scram_new("ghost", NULL, NULL, 0), *b = scram_new("ghost", NULL, NULL, 0),
                 *c = scram_new("phantom", NULL, NULL, 0);
-    assert_int_equal(scram_client_first(a, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &o1, &l, &err), 0);
-    assert_int_equal(scram_client_first(b, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &o2, &l, &err), 0);
-    assert_int_equal(scram_client_first(c, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &o3, &l, &err), 0);
-    /* same salt for the same unknown user (a real user's salt is stable too), another for another */
+    assert_int_equal(
+        scram_client_first(a, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &o1, &l, &err), 0);
+    assert_int_equal(
+        scram_client_first(b, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &o2, &l, &err), 0);
+    assert_int_equal(
+        scram_client_first(c, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &o3, &l, &err), 0);
+    /* same salt for the same unknown user (a real user's salt is stable too), another for another
+     */
     assert_string_equal(strstr(o1, ",s="), strstr(o2, ",s="));
     assert_string_not_equal(strstr(o1, ",s="), strstr(o3, ",s="));
     assert_non_null(strstr(o1, ",i=4096"));
@@ -304,7 +319,8 @@ static void test_unknown_user(void **state)
     char final[600];
     client_final_for("", "n=,r=nonce", o1, "biws", final, sizeof final);
     char *out = NULL;
-    assert_int_equal(scram_client_final(a, (const uint8_t *)final, strlen(final), &out, &l, &err), SCRAM_EAUTH);
+    assert_int_equal(scram_client_final(a, (const uint8_t *) final, strlen(final), &out, &l, &err),
+                     SCRAM_EAUTH);
     assert_null(out);
     free(o1);
     free(o2);
@@ -313,11 +329,13 @@ static void test_unknown_user(void **state)
     scram_del(b);
     scram_del(c);
     /* an unusable verifier behaves as an unknown user rather than crashing or leaking */
-    assert_int_equal(run_exchange("garbage", NULL, 0, "SCRAM-SHA-256", "n,,", "garbage", NULL, 0), SCRAM_EAUTH);
+    assert_int_equal(run_exchange("garbage", NULL, 0, "SCRAM-SHA-256", "n,,", "garbage", NULL, 0),
+                     SCRAM_EAUTH);
 }
 
-static const uint8_t cert_hash[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                                      17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+static const uint8_t cert_hash[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                      12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                      23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 static void test_channel_binding_plus(void **state)
 {
@@ -326,24 +344,32 @@ static void test_channel_binding_plus(void **state)
     assert_int_equal(scram_make_verifier("pw", NULL, 0, 4096, v, sizeof v), 0);
     const char *gs2p = "p=tls-server-end-point,,";
     /* libpq default over TLS */
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", gs2p, "pw", cert_hash, 32), 0);
+    assert_int_equal(
+        run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", gs2p, "pw", cert_hash, 32), 0);
     /* a different certificate seen by the client (man in the middle) */
     uint8_t other[32];
     memcpy(other, cert_hash, 32);
     other[31] ^= 1;
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", gs2p, "pw", other, 32), SCRAM_EAUTH);
+    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", gs2p, "pw", other, 32),
+                     SCRAM_EAUTH);
     /* binding data omitted from c= */
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", gs2p, "pw", NULL, 0), SCRAM_EAUTH);
+    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", gs2p, "pw", NULL, 0),
+                     SCRAM_EAUTH);
     /* JDBC / node default over TLS: plain mechanism with n,, */
     assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256", "n,,", "pw", NULL, 0), 0);
     /* -PLUS without TLS is not offered */
-    assert_int_equal(run_exchange(v, NULL, 0, "SCRAM-SHA-256-PLUS", gs2p, "pw", NULL, 0), SCRAM_EPROTO);
-    /* mechanism / flag disagreements */
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256", gs2p, "pw", cert_hash, 32), SCRAM_EPROTO);
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", "n,,", "pw", NULL, 0), SCRAM_EPROTO);
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", "p=tls-unique,,", "pw", NULL, 0),
+    assert_int_equal(run_exchange(v, NULL, 0, "SCRAM-SHA-256-PLUS", gs2p, "pw", NULL, 0),
                      SCRAM_EPROTO);
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-1", "n,,", "pw", NULL, 0), SCRAM_EPROTO);
+    /* mechanism / flag disagreements */
+    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256", gs2p, "pw", cert_hash, 32),
+                     SCRAM_EPROTO);
+    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", "n,,", "pw", NULL, 0),
+                     SCRAM_EPROTO);
+    assert_int_equal(
+        run_exchange(v, cert_hash, 32, "SCRAM-SHA-256-PLUS", "p=tls-unique,,", "pw", NULL, 0),
+        SCRAM_EPROTO);
+    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-1", "n,,", "pw", NULL, 0),
+                     SCRAM_EPROTO);
 }
 
 static void test_channel_binding_downgrade(void **state)
@@ -352,13 +378,13 @@ static void test_channel_binding_downgrade(void **state)
     char v[SCRAM_VERIFIER_MAX];
     assert_int_equal(scram_make_verifier("pw", NULL, 0, 4096, v, sizeof v), 0);
     /* "y": the client can bind but thinks we cannot. Over TLS we offered -PLUS: downgrade. */
-    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256", "y,,", "pw", NULL, 0), SCRAM_EPROTO);
+    assert_int_equal(run_exchange(v, cert_hash, 32, "SCRAM-SHA-256", "y,,", "pw", NULL, 0),
+                     SCRAM_EPROTO);
     /* Without TLS there was nothing to bind to: "y" is fine (c=eSws). */
     assert_int_equal(run_exchange(v, NULL, 0, "SCRAM-SHA-256", "y,,", "pw", NULL, 0), 0);
 }
 
-/* Feeds client-first msg; returns its rc. On success, feeds `final` built by substituting the
-   full nonce for "%N" is not needed: callers pass complete messages. */
+/* Feeds one client-first message to a fresh exchange and returns scram_client_first's result. */
 static int first_rc(const char *mech, const char *msg, size_t len)
 {
     scram_state *s = scram_new("alice", NULL, NULL, 0);
@@ -380,16 +406,16 @@ static void test_malformed_client_first(void **state)
     (void)state;
     const char *bad[] = {
         "",
-        "x,,n=,r=abc",           /* unknown cbind flag */
-        "n,a=bob,n=,r=abc",      /* authzid */
-        "n,,m=ext,n=,r=abc",     /* mandatory extension */
-        "n,,r=abc",              /* no user attribute */
-        "n,,n=,r=",              /* empty nonce */
-        "n,,n=,",                /* no nonce */
-        "n,,n=,r=a b",           /* non-printable in nonce */
-        "n,n=,r=abc",            /* missing comma */
-        "n,,n=,r=abc,,",         /* empty attribute */
-        "n,,n=,r=abc,1=x",       /* attribute name not a letter */
+        "x,,n=,r=abc",       /* unknown cbind flag */
+        "n,a=bob,n=,r=abc",  /* authzid */
+        "n,,m=ext,n=,r=abc", /* mandatory extension */
+        "n,,r=abc",          /* no user attribute */
+        "n,,n=,r=",          /* empty nonce */
+        "n,,n=,",            /* no nonce */
+        "n,,n=,r=a b",       /* non-printable in nonce */
+        "n,n=,r=abc",        /* missing comma */
+        "n,,n=,r=abc,,",     /* empty attribute */
+        "n,,n=,r=abc,1=x",   /* attribute name not a letter */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(first_rc("SCRAM-SHA-256", bad[i], strlen(bad[i])), SCRAM_EPROTO);
@@ -405,13 +431,13 @@ static void test_malformed_client_final(void **state)
     char v[SCRAM_VERIFIER_MAX];
     assert_int_equal(scram_make_verifier("pw", NULL, 0, 4096, v, sizeof v), 0);
     const char *bad[] = {
-        "c=biws,r=NONCE",                        /* no proof */
-        "c=biws,r=wrong,p=PROOF",                /* nonce mismatch */
-        "r=NONCE,c=biws,p=PROOF",                /* order */
-        "c=eSws,r=NONCE,p=PROOF",                /* c= disagrees with the n,, header */
-        "c=biws,r=NONCE,p=PROOF,x=after",        /* proof not last */
-        "c=biws,r=NONCE,p=AAAA",                 /* proof of the wrong length */
-        "c=bi!s,r=NONCE,p=PROOF",                /* bad base64 */
+        "c=biws,r=NONCE",                 /* no proof */
+        "c=biws,r=wrong,p=PROOF",         /* nonce mismatch */
+        "r=NONCE,c=biws,p=PROOF",         /* order */
+        "c=eSws,r=NONCE,p=PROOF",         /* c= disagrees with the n,, header */
+        "c=biws,r=NONCE,p=PROOF,x=after", /* proof not last */
+        "c=biws,r=NONCE,p=AAAA",          /* proof of the wrong length */
+        "c=bi!s,r=NONCE,p=PROOF",         /* bad base64 */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         scram_state *s = scram_new_with_nonce("alice", v, NULL, 0, "SRV");
@@ -419,7 +445,9 @@ static void test_malformed_client_final(void **state)
         size_t l;
         const char *err;
         const char *cf = "n,,n=,r=cli";
-        assert_int_equal(scram_client_first(s, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &out, &l, &err), 0);
+        assert_int_equal(
+            scram_client_first(s, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &out, &l, &err),
+            0);
         char good[600], msg[700];
         client_final_for("pw", cf + 3, out, "biws", good, sizeof good);
         free(out);
@@ -438,7 +466,8 @@ static void test_malformed_client_final(void **state)
             }
         }
         out = NULL;
-        assert_int_equal(scram_client_final(s, (const uint8_t *)msg, strlen(msg), &out, &l, &err), SCRAM_EPROTO);
+        assert_int_equal(scram_client_final(s, (const uint8_t *)msg, strlen(msg), &out, &l, &err),
+                         SCRAM_EPROTO);
         assert_null(out);
         scram_del(s);
     }
@@ -453,10 +482,13 @@ static void test_out_of_order(void **state)
     const char *err;
     assert_int_equal(scram_client_final(s, (const uint8_t *)"c=biws", 6, &out, &l, &err), -1);
     const char *cf = "n,,n=,r=abc";
-    assert_int_equal(scram_client_first(s, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &out, &l, &err), 0);
+    assert_int_equal(
+        scram_client_first(s, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &out, &l, &err), 0);
     free(out);
     /* a second client-first is refused; a failed step ends the exchange */
-    assert_int_equal(scram_client_first(s, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &out, &l, &err), -1);
+    assert_int_equal(
+        scram_client_first(s, "SCRAM-SHA-256", (const uint8_t *)cf, strlen(cf), &out, &l, &err),
+        -1);
     scram_del(s);
     scram_del(NULL);
     assert_null(scram_new_with_nonce("a", NULL, NULL, 0, "bad,nonce"));

@@ -13,7 +13,9 @@
 #include "proto/users.h"
 
 /* PostgreSQL 15's verifier for password "pencil" (see test_scram.c). */
-#define V1 "SCRAM-SHA-256$4096:VExAOZTcMw0eXG4hnHWJOQ==$VPCgxaJ//T64bo+yVYBtRN6RPFtib9ZBExB/EkNyLTI=:JKgWlDUMx9LvTRqNr1srYH4cf/L1uUm/5s51V5UrmJ8="
+#define V1                                                                                         \
+    "SCRAM-SHA-256$4096:VExAOZTcMw0eXG4hnHWJOQ==$VPCgxaJ//T64bo+yVYBtRN6RPFtib9ZBExB/"             \
+    "EkNyLTI=:JKgWlDUMx9LvTRqNr1srYH4cf/L1uUm/5s51V5UrmJ8="
 #define M1 "md5195a24b9cabc611704e10a2a49b4ad57"
 
 static int parse(const char *text, users_db **db, char *err, size_t errsz)
@@ -90,7 +92,9 @@ static void test_errors_name_the_line(void **state)
     expect_error("alice:" V1 ":" M1 ":extra\n", "line 1: expected md5");
     expect_error("alice:plaintext\n", "line 1: expected a SCRAM-SHA-256 verifier or an md5 hash");
     expect_error("alice:\n", "line 1:");
-    expect_error("a\x01" "b:" M1 "\n", "line 1: invalid user name");
+    expect_error("a\x01"
+                 "b:" M1 "\n",
+                 "line 1: invalid user name");
     char longname[128];
     memset(longname, 'n', 64);
     snprintf(longname + 64, sizeof longname - 64, ":%s", M1);
