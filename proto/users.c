@@ -42,7 +42,8 @@ int users_name_valid(const char *name)
     return name && name_valid_n(name, strlen(name));
 }
 
-static void set_err(char *err, size_t errsz, size_t line, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void set_err(char *err, size_t errsz, size_t line,
+                                                          const char *fmt, ...)
 {
     if (!err || errsz == 0) return;
     int n = snprintf(err, errsz, "line %zu: ", line);
