@@ -25,8 +25,6 @@
 #define MX_MAX_PARAMS 64
 #define MX_MAX_STMTS 64
 #define PGTYPE_VOID 2278u
-/* 55P02 cant_change_runtime_param: not (yet) in proto/sqlstate.h. */
-#define SQLSTATE_CANT_CHANGE_RUNTIME_PARAM_ "55P02"
 
 const char *minexec_server_version(void)
 {
@@ -131,7 +129,7 @@ static char *guc_normalise(int i, const char *v, executor_error *err)
     if (strcmp(name, "server_version") == 0 || strcmp(name, "server_encoding") == 0 ||
         strcmp(name, "integer_datetimes") == 0 || strcmp(name, "is_superuser") == 0 ||
         strcmp(name, "in_hot_standby") == 0 || strcmp(name, "session_authorization") == 0) {
-        executor_error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM_,
+        executor_error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM,
                            "parameter \"%s\" cannot be changed", name);
         return NULL;
     }
