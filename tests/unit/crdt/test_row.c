@@ -1,0 +1,246 @@
+/* Unit tests for crdt/row: delete vs concurrent update (all three rules of DESIGN §3), commit
+ * deltas accumulating several statements, drop column, kind clashes, the *_bytes entry points. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "crdt/row.h"
+
+enum { C_VIEWS = 1, C_TAGS = 2, C_NAME = 3, C_OTAGS = 4, C_MAP = 5, C_MV = 6 };
+
+static causal_dot dot(uint16_t n, uint64_t c)
+{
+    causal_dot d = {n, c};
+    return d;
+}
+
+static const char *col(const crdt_row *r, uint16_t id, int kind)
+{
+    static char out[512];
+    codec_buf b;
+    bool is_null;
+    codec_buf_init(&b);
+    assert_int_equal(crdt_row_render(&b, r, id, kind, &is_null), 0);
+    if (is_null) snprintf(out, sizeof(out), "NULL");
+    else snprintf(out, sizeof(out), "%.*s", (int)b.len, b.len ? (const char *)b.data : "");
+    codec_buf_free(&b);
+    return out;
+}
+
+static void encode(const crdt_row *r, codec_buf *b)
+{
+    codec_buf_reset(b);
+    assert_int_equal(crdt_row_encode(b, r), 0);
+}
+
+/* Replica A inserts a row; B receives it; then A deletes while B concurrently updates. */
+static void test_delete_vs_concurrent_update(void **state)
+{
+    (void)state;
+    crdt_row a, b, ins, del, upd;
+    crdt_row_init(&a);
+    crdt_row_init(&b);
+    crdt_row_init(&ins);
+    crdt_row_init(&del);
+    crdt_row_init(&upd);
+    crdt_value name;
+    crdt_value_init(&name);
+    crdt_value_set_bytes(&name, CRDT_V_TEXT, "first", 5);
+
+    /* one INSERT = one commit delta accumulated from several operations */
+    assert_int_equal(crdt_row_touch(&a, dot(1, 1), &ins), 0);
+    assert_int_equal(crdt_row_counter_add(&a, &ins, C_VIEWS, CRDT_KIND_GCOUNTER, 1, 10), 0);
+    assert_int_equal(crdt_row_set_add(&a, &ins, C_TAGS, CRDT_KIND_AWSET, "old", 3, dot(1, 2)), 0);
+    assert_int_equal(crdt_row_set_add(&a, &ins, C_OTAGS, CRDT_KIND_ORSET, "old", 3, dot(1, 3)), 0);
+    assert_int_equal(crdt_row_lww_assign(&a, &ins, C_NAME, &name, 100, dot(1, 4)), 0);
+    assert_int_equal(crdt_row_map_put(&a, &ins, C_MAP, "k", 1, "1", 1, 100, dot(1, 5)), 0);
+    assert_int_equal(crdt_row_merge(&b, &ins, NULL), 0);
+    assert_true(crdt_row_visible(&b));
+    assert_string_equal(col(&b, C_VIEWS, CRDT_KIND_GCOUNTER), "10");
+
+    /* A: DELETE.  B, concurrently: UPDATE views += 5, add tag "new", touch. */
+    assert_int_equal(crdt_row_delete(&a, &del), 0);
+    assert_false(crdt_row_visible(&a));
+    assert_string_equal(col(&a, C_VIEWS, CRDT_KIND_GCOUNTER), "0");
+    assert_int_equal(crdt_row_touch(&b, dot(2, 1), &upd), 0);
+    assert_int_equal(crdt_row_counter_add(&b, &upd, C_VIEWS, CRDT_KIND_GCOUNTER, 2, 5), 0);
+    assert_int_equal(crdt_row_set_add(&b, &upd, C_TAGS, CRDT_KIND_AWSET, "new", 3, dot(2, 2)), 0);
+    assert_int_equal(crdt_row_set_add(&b, &upd, C_OTAGS, CRDT_KIND_ORSET, "new", 3, dot(2, 3)), 0);
+
+    crdt_merge_stats st = {0};
+    assert_int_equal(crdt_row_merge(&a, &upd, &st), 0);
+    assert_int_equal(crdt_row_merge(&b, &del, &st), 0);
+    /* rule 1: the update survives the delete */
+    assert_true(crdt_row_visible(&a));
+    assert_true(crdt_row_visible(&b));
+    /* rule 2: the counter shows only what the delete did not observe */
+    assert_string_equal(col(&a, C_VIEWS, CRDT_KIND_GCOUNTER), "5");
+    /* rule 3: sets show only the concurrent additions */
+    assert_string_equal(col(&a, C_TAGS, CRDT_KIND_AWSET), "{new}");
+    assert_string_equal(col(&a, C_OTAGS, CRDT_KIND_ORSET), "{new}");
+    /* registers written before the delete are gone */
+    assert_string_equal(col(&a, C_NAME, CRDT_KIND_LWW), "NULL");
+    assert_string_equal(col(&a, C_MAP, CRDT_KIND_LWWMAP), "{}");
+    assert_int_equal(st.conflicts, 0);
+
+    codec_buf ea, eb;
+    codec_buf_init(&ea);
+    codec_buf_init(&eb);
+    encode(&a, &ea);
+    encode(&b, &eb);
+    assert_int_equal(ea.len, eb.len);
+    assert_memory_equal(ea.data, eb.data, ea.len);
+
+    /* a delete that observed the update wins */
+    assert_int_equal(crdt_row_delete(&a, NULL), 0);
+    assert_false(crdt_row_visible(&a));
+    assert_string_equal(col(&a, C_TAGS, CRDT_KIND_AWSET), "{}");
+
+    codec_buf_free(&ea);
+    codec_buf_free(&eb);
+    crdt_value_free(&name);
+    crdt_row_free(&a);
+    crdt_row_free(&b);
+    crdt_row_free(&ins);
+    crdt_row_free(&del);
+    crdt_row_free(&upd);
+}
+
+static void test_delete_without_concurrency(void **state)
+{
+    (void)state;
+    crdt_row a, b, d;
+    crdt_row_init(&a);
+    crdt_row_init(&b);
+    crdt_row_init(&d);
+    crdt_row_touch(&a, dot(1, 1), &d);
+    crdt_row_counter_add(&a, &d, C_VIEWS, CRDT_KIND_PNCOUNTER, 1, -3);
+    crdt_row_mv_assign(&a, &d, C_MV, "v", 1, dot(1, 2));
+    crdt_row_delete(&a, &d); /* same transaction: insert then delete */
+    assert_false(crdt_row_visible(&a));
+    crdt_row_merge(&b, &d, NULL);
+    assert_false(crdt_row_visible(&b));
+    assert_string_equal(col(&b, C_VIEWS, CRDT_KIND_PNCOUNTER), "0");
+    assert_string_equal(col(&b, C_MV, CRDT_KIND_MVREG), "{}");
+    /* re-insert after delete */
+    crdt_row_touch(&b, dot(2, 1), NULL);
+    crdt_row_counter_add(&b, NULL, C_VIEWS, CRDT_KIND_PNCOUNTER, 2, 4);
+    assert_true(crdt_row_visible(&b));
+    assert_string_equal(col(&b, C_VIEWS, CRDT_KIND_PNCOUNTER), "4");
+    crdt_row_free(&a);
+    crdt_row_free(&b);
+    crdt_row_free(&d);
+}
+
+static void test_drop_column_and_kinds(void **state)
+{
+    (void)state;
+    crdt_row r, d;
+    crdt_row_init(&r);
+    crdt_row_init(&d);
+    crdt_row_touch(&r, dot(1, 1), &d);
+    crdt_row_counter_add(&r, &d, C_VIEWS, CRDT_KIND_GCOUNTER, 1, 2);
+    crdt_row_set_add(&r, &d, C_TAGS, CRDT_KIND_AWSET, "x", 1, dot(1, 2));
+    /* a column used with another kind is refused, and leaves no trace */
+    assert_int_equal(crdt_row_set_add(&r, &d, C_VIEWS, CRDT_KIND_AWSET, "x", 1, dot(1, 3)),
+                     CRDT_EINVAL);
+    assert_int_equal(crdt_row_counter_add(&r, &d, 9, CRDT_KIND_GCOUNTER, 1, -1), CRDT_EINVAL);
+    assert_null(crdt_row_get(&r, 9));
+    assert_null(crdt_row_get(&d, 9));
+    assert_int_equal(crdt_row_counter_add(&r, &d, C_VIEWS, CRDT_KIND_GCOUNTER, 1, INT64_MAX),
+                     CRDT_EOVERFLOW);
+    assert_string_equal(col(&r, C_VIEWS, CRDT_KIND_GCOUNTER), "2");
+    assert_int_equal(crdt_row_render(NULL, &r, C_VIEWS, CRDT_KIND_AWSET, NULL), CRDT_EINVAL);
+
+    assert_int_equal(r.ncols, 2);
+    assert_int_equal(crdt_row_drop_column(&r, C_TAGS), 0);
+    assert_int_equal(r.ncols, 1);
+    assert_null(crdt_row_get(&r, C_TAGS));
+    assert_string_equal(col(&r, C_TAGS, CRDT_KIND_AWSET), "{}");
+    assert_int_equal(crdt_row_drop_column(&r, 77), 0);
+
+    crdt_row clash;
+    crdt_row_init(&clash);
+    crdt_row_set_add(&clash, NULL, C_VIEWS, CRDT_KIND_AWSET, "y", 1, dot(3, 1));
+    assert_int_equal(crdt_row_merge(&r, &clash, NULL), CRDT_EINVAL);
+    crdt_row_free(&clash);
+    crdt_row_free(&r);
+    crdt_row_free(&d);
+}
+
+static void test_bytes_api(void **state)
+{
+    (void)state;
+    crdt_row r, d1, d2;
+    crdt_row_init(&r);
+    crdt_row_init(&d1);
+    crdt_row_init(&d2);
+    crdt_row_touch(&r, dot(1, 1), &d1);
+    crdt_row_set_add(&r, &d1, C_OTAGS, CRDT_KIND_ORSET, "a", 1, dot(1, 2));
+    crdt_row_set_remove(&r, &d2, C_OTAGS, CRDT_KIND_ORSET, "a", 1);
+    codec_buf b1, b2;
+    codec_buf_init(&b1);
+    codec_buf_init(&b2);
+    encode(&d1, &b1);
+    encode(&d2, &b2);
+    uint8_t *s1, *s2;
+    size_t n1, n2;
+    assert_int_equal(crdt_row_merge_bytes(NULL, 0, b1.data, b1.len, &s1, &n1, NULL), 0);
+    assert_int_equal(crdt_row_visible_bytes(s1, n1), 1);
+    assert_int_equal(crdt_row_merge_bytes(s1, n1, b2.data, b2.len, &s2, &n2, NULL), 0);
+    codec_buf full;
+    codec_buf_init(&full);
+    encode(&r, &full);
+    assert_int_equal(n2, full.len);
+    assert_memory_equal(s2, full.data, n2);
+
+    /* gc with a stable floor drops the OR-Set tombstone, value unchanged */
+    causal_vv f;
+    causal_vv_init(&f);
+    causal_vv_set(&f, 1, 2);
+    uint8_t *g;
+    size_t gn;
+    assert_int_equal(crdt_row_gc_bytes(s2, n2, &f, &g, &gn), 0);
+    crdt_row back;
+    crdt_row_init(&back);
+    assert_int_equal(crdt_row_decode(g, gn, &back), 0);
+    assert_string_equal(col(&back, C_OTAGS, CRDT_KIND_ORSET), "{}");
+    assert_int_equal(back.cols[0].obj.u.os.ntomb, 0);
+
+    codec_buf desc;
+    codec_buf_init(&desc);
+    assert_int_equal(crdt_row_describe(&desc, &r), 0);
+    codec_put_u8(&desc, 0);
+    assert_non_null(strstr((char *)desc.data, "\"tombstones\":[[1,2]]"));
+    assert_non_null(strstr((char *)desc.data, "\"visible\":true"));
+
+    assert_int_equal(crdt_row_merge_bytes(NULL, 0, b1.data, b1.len - 1, &s1 + 0, &n1, NULL),
+                     CRDT_EBADENC);
+    free(s2);
+    free(g);
+    crdt_row_free(&back);
+    causal_vv_free(&f);
+    codec_buf_free(&desc);
+    codec_buf_free(&full);
+    codec_buf_free(&b1);
+    codec_buf_free(&b2);
+    crdt_row_free(&r);
+    crdt_row_free(&d1);
+    crdt_row_free(&d2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_delete_vs_concurrent_update),
+        cmocka_unit_test(test_delete_without_concurrency),
+        cmocka_unit_test(test_drop_column_and_kinds),
+        cmocka_unit_test(test_bytes_api),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
