@@ -139,6 +139,8 @@ struct transport {
     size_t ncids, cap_cids;
     bool closing;
     int pending_close;
+    uint64_t reset_window_ms;
+    uint32_t resets_in_window;
     transport_stats st;
     uint8_t rxbuf[UDP_RXBUF];
     uint8_t txbuf[MAX_PKT];
@@ -1381,9 +1383,23 @@ static void on_conn_timer(uv_timer_t *h)
     conn_write(c);
 }
 
+/* HELIOS_QUIC_TRACE=<node name>: ngtcp2's packet/frame log for that node's connections on
+ * stderr (a debugging aid; very verbose). */
+static void trace_printf(void *ud, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace_printf(void *ud, const char *fmt, ...)
+{
+    (void)ud;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
 static void conn_settings(transport *t, ngtcp2_settings *s, ngtcp2_transport_params *p)
 {
     ngtcp2_settings_default(s);
+    const char *trace = getenv("HELIOS_QUIC_TRACE");
+    if (trace && strcmp(trace, t->self_name) == 0) s->log_printf = trace_printf;
     s->initial_ts = now_ns();
     s->initial_rtt = (uint64_t)t->cfg.initial_rtt_ms * NGTCP2_MILLISECONDS; /* pitfall 1 */
     s->cc_algo = NGTCP2_CC_ALGO_CUBIC;
@@ -1552,6 +1568,65 @@ static void on_conn_closed(uv_handle_t *h)
 
 /* ---------------------------------------------------------------- endpoint */
 
+/*
+ * A short-header packet for a connection we do not know: most likely a peer still talking to
+ * our previous incarnation (restart, kill -9). Answer with a stateless reset so it gives up now
+ * instead of after its idle timeout. The token secret is derived from our private key, so it
+ * is the same across restarts. Resets are smaller than the packet that caused them (no reset
+ * loops) and rate-limited.
+ */
+static void endpoint_send_reset(transport *t, const struct sockaddr *from, const ngtcp2_version_cid *vc,
+                                size_t len)
+{
+    if (vc->dcidlen != SCID_LEN || len < 22) return;
+    uint64_t now = uv_now(t->loop);
+    if (now - t->reset_window_ms >= 1000) {
+        t->reset_window_ms = now;
+        t->resets_in_window = 0;
+    }
+    if (t->resets_in_window >= 100) return;
+    ngtcp2_cid cid;
+    ngtcp2_cid_init(&cid, vc->dcid, vc->dcidlen);
+    uint8_t token[NGTCP2_STATELESS_RESET_TOKENLEN], rnd[64], pkt[64];
+    if (ngtcp2_crypto_generate_stateless_reset_token(token, t->reset_secret, RESET_SECRET_LEN, &cid) != 0) return;
+    size_t total = len - 1 < 43 ? len - 1 : 43;
+    size_t randlen = total - NGTCP2_STATELESS_RESET_TOKENLEN;
+    random_bytes(rnd, randlen);
+    ngtcp2_ssize n = ngtcp2_pkt_write_stateless_reset(pkt, sizeof(pkt), token, rnd, randlen);
+    if (n <= 0) return;
+    t->resets_in_window++;
+    t->st.resets_sent++;
+    send_packet(t, NULL, from, pkt, (size_t)n);
+}
+
+/*
+ * A stateless reset carries a random DCID, so it cannot be routed by CID: offer it to the
+ * connections talking to that address; ngtcp2 recognises the token and enters draining.
+ * Returns true when one of them took it as a reset.
+ */
+static bool endpoint_try_reset(transport *t, const struct sockaddr *from, const uint8_t *data, size_t len)
+{
+    if (len < 21) return false;
+    for (tconn *c = t->conns; c; c = c->next_conn) {
+        if ((c->state != CONN_HANDSHAKE && c->state != CONN_OPEN) ||
+            memcmp(&c->remote, from, addr_len(from)) != 0)
+            continue;
+        ngtcp2_path path = {
+            .local = {(ngtcp2_sockaddr *)&t->local, addr_len((const struct sockaddr *)&t->local)},
+            .remote = {(ngtcp2_sockaddr *)from, addr_len(from)},
+            .user_data = NULL,
+        };
+        ngtcp2_pkt_info pi = {0};
+        if (ngtcp2_conn_read_pkt(c->qc, &path, &pi, data, len, now_ns()) == NGTCP2_ERR_DRAINING) {
+            snprintf(c->reason, sizeof(c->reason), "peer restarted (stateless reset)");
+            conn_note_end(c);
+            conn_enter_period(c, CONN_DRAINING);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void endpoint_on_datagram(transport *t, const struct sockaddr *from, const uint8_t *data, size_t len)
 {
     t->st.datagrams_in++;
@@ -1567,6 +1642,8 @@ static void endpoint_on_datagram(transport *t, const struct sockaddr *from, cons
         ngtcp2_pkt_hd hd;
         if (t->closing || t->nconns >= t->max_conns || ngtcp2_accept(&hd, data, len) != 0) {
             t->st.datagrams_dropped++;
+            if (!t->closing && !(data[0] & 0x80) && !endpoint_try_reset(t, from, data, len))
+                endpoint_send_reset(t, from, &vc, len);
             return;
         }
         c = conn_new_server(t, from, &hd);
@@ -1702,6 +1779,23 @@ void transport_del(transport *t)
     uv_timer_start(&t->shutdown_timer, on_shutdown, 0, 0);
 }
 
+/* SHA-256 over a label and the private key file: secret, and stable across restarts, so a
+ * restarted node can reset connections of its previous incarnation. */
+static void derive_reset_secret(const char *key_file, uint8_t out[RESET_SECRET_LEN])
+{
+    static const char label[] = "helios stateless reset v1";
+    uint8_t buf[16384];
+    size_t n = sizeof(label);
+    memcpy(buf, label, sizeof(label));
+    FILE *f = fopen(key_file, "rb");
+    if (f) {
+        n += fread(buf + n, 1, sizeof(buf) - n, f);
+        fclose(f);
+    }
+    if (!f || gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, n, out) != 0) random_bytes(out, RESET_SECRET_LEN);
+    gnutls_memset(buf, 0, sizeof(buf));
+}
+
 int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
 {
     *out = NULL;
@@ -1777,7 +1871,7 @@ int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
         goto err_cred;
     }
     gnutls_certificate_set_verify_function(t->cred, verify_peer);
-    random_bytes(t->reset_secret, sizeof(t->reset_secret));
+    derive_reset_secret(cfg->key_file, t->reset_secret);
 
     rc = TRANSPORT_EIO;
     if (uv_udp_init_ex(loop, &t->udp, bind_addr.ss_family) != 0) goto err_cred;

@@ -46,10 +46,16 @@
  * max_inflight requests per peer are outstanding (default 64); more fail with TRANSPORT_EAGAIN.
  * A malformed request (no :method/:path, unknown path, wrong method) is answered 4xx.
  *
+ * Restarts. A short-header packet for an unknown connection is answered with a stateless reset
+ * whose token secret is derived from the node's private key, so after a restart (even kill -9)
+ * the peers' old connections end at once rather than after their idle timeout.
+ *
  * Caveats (uv_udp_t): no IP_PKTINFO, so bind a concrete address rather than 0.0.0.0 on a
- * multi-homed host; no GSO/GRO; no ECN. No 0-RTT, no Retry/address validation, no sending of
- * stateless resets. Lost-packet counts are not exposed by ngtcp2 0.12: stats report PTO
+ * multi-homed host; no GSO/GRO; no ECN. No 0-RTT, no Retry/address validation. Lost-packet counts are not exposed by ngtcp2 0.12: stats report PTO
  * expirations and congestion events instead.
+ *
+ * Debugging: HELIOS_QUIC_TRACE=<node name> in the environment prints ngtcp2's packet log of
+ * that node's connections on stderr.
  *
  * Errors: functions return 0 or one of the negative TRANSPORT_E* codes below.
  */
@@ -163,6 +169,7 @@ typedef struct transport_stats {
     uint64_t refused;                        /* handshakes refused (any reason) */
     char last_refusal[TRANSPORT_REASON_MAX]; /* the reason of the latest refusal */
     uint64_t datagrams_in, datagrams_dropped;
+    uint64_t resets_sent;                    /* stateless resets for unknown connections */
     uint32_t connections;                    /* live QUIC connections, both directions */
 } transport_stats;
 

@@ -241,12 +241,82 @@ static void test_wanem_commands(void **state)
     assert_int_equal(loop_finish(&loop), 0);
 }
 
+typedef struct reconnects {
+    node *n;
+    uint16_t peer;
+    uint32_t want;
+} reconnects;
+
+static bool pred_connects(void *arg)
+{
+    reconnects *r = arg;
+    transport_peer_stats ps;
+    return transport_peer_info(r->n->t, r->peer, &ps) == 0 && ps.state == TRANSPORT_PEER_UP &&
+           ps.connects >= r->want;
+}
+
+static bool pred_close_dropped(void *arg)
+{
+    wanem *w = arg;
+    return w->dir[1][0].cut_drops > 0;
+}
+
+/* b "crashes" behind a cut (a never sees its CONNECTION_CLOSE) and restarts on the same port.
+ * a's old connection looks alive until b's new incarnation answers it with a stateless reset;
+ * a then reconnects long before its 30 s idle timeout would have noticed. */
+static void test_peer_restart_detected_by_stateless_reset(void **state)
+{
+    (void)state;
+    wan_pair p;
+    transport_config keepalive = {.keepalive_ms = 200};
+    wan_start(&p, "delay_ms=2", &keepalive);
+    char out[256];
+    assert_int_equal(wanem_command(p.w, "cut a b", out, sizeof(out)), 0);
+    transport_del(p.b.t);
+    p.b.t = NULL;
+    assert_true(run_until(&p.loop, pred_close_dropped, p.w, 5000));
+    assert_int_equal(transport_peer_get_state(p.a.t, 2), TRANSPORT_PEER_UP); /* stale, as after kill -9 */
+
+    /* Restart b on its port once the old socket is gone. */
+    node via_ba = p.a;
+    via_ba.port = (uint16_t)wanem_add_link(p.w, 1, 0, "127.0.0.1:0");
+    node *pb[] = {&via_ba};
+    uint16_t port = p.b.port;
+    int rc = -1;
+    for (uint64_t deadline = uv_hrtime() + 5000000000ull; rc != 0 && uv_hrtime() < deadline;) {
+        node_init(&p.b, "b", 2);
+        p.b.port = port;
+        rc = node_start_ex(&p.loop, &p.b, "ca", "b", pb, 1, &keepalive);
+        if (rc != 0) uv_run(&p.loop, UV_RUN_NOWAIT);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(wanem_command(p.w, "heal a b", out, sizeof(out)), 0);
+
+    reconnects r = {&p.a, 2, 2};
+    bool reconnected = run_until(&p.loop, pred_connects, &r, 5000);
+    assert_true(reconnected); /* far below the 30 s idle timeout */
+    transport_stats st;
+    transport_get_stats(p.b.t, &st);
+    assert_true(st.resets_sent > 0);
+    transport_peer_stats ps;
+    assert_int_equal(transport_peer_info(p.a.t, 2, &ps), 0);
+    print_message("# a's old connection ended: %s; b sent %llu stateless reset(s)\n", ps.last_reason,
+                  (unsigned long long)st.resets_sent);
+    call_result res = {0};
+    assert_int_equal(transport_post_deltas(p.a.t, 2, (const uint8_t *)"back", 4, call_done, &res), 0);
+    assert_true(run_until(&p.loop, pred_call_done, &res, 5000));
+    assert_int_equal(res.err, 0);
+    free(res.body);
+    wan_stop(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wanem_commands),
         cmocka_unit_test(test_rpcs_complete_through_lossy_wan),
         cmocka_unit_test(test_cut_and_heal),
+        cmocka_unit_test(test_peer_restart_detected_by_stateless_reset),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
