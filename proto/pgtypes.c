@@ -1445,7 +1445,8 @@ static int array_text_to_binary(const typeinfo *t, const char *s, size_t len, pg
         }
         size_t at = out->len;
         if ((rc = put_be(out, 0, 4))) goto free_parse;
-        if ((rc = scalar_text_to_binary(et, (const char *)a.scratch.data + it.off, it.len, out)))
+        if ((rc = scalar_text_to_binary(et, a.scratch.data ? (const char *)a.scratch.data + it.off : "",
+                                        it.len, out)))
             goto free_parse;
         size_t el = out->len - at - 4;
         if (el > INT32_MAX) {

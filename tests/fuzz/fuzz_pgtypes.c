@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pgtypes_binary_to_text(oid, v, n, &a) == 0) {
             if (pgtypes_text_to_binary(oid, (const char *)a.data, a.len, &b) != 0) abort();
             if (pgtypes_binary_to_text(oid, b.data, b.len, &c) != 0) abort();
-            if (a.len != c.len || memcmp(a.data, c.data, a.len) != 0) abort();
+            if (a.len != c.len || (a.len && memcmp(a.data, c.data, a.len) != 0)) abort();
         } else if (a.len != 0) {
             abort(); /* an error must leave the buffer as it was */
         }
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pgtypes_text_to_binary(oid, (const char *)v, n, &a) == 0) {
             if (pgtypes_binary_to_text(oid, a.data, a.len, &b) != 0) abort();
             if (pgtypes_text_to_binary(oid, (const char *)b.data, b.len, &c) != 0) abort();
-            if (a.len != c.len || memcmp(a.data, c.data, a.len) != 0) abort();
+            if (a.len != c.len || (a.len && memcmp(a.data, c.data, a.len) != 0)) abort();
         } else if (a.len != 0) {
             abort();
         }
