@@ -73,8 +73,9 @@ struct tcall {
     uint8_t *resp;
     size_t resp_len, resp_cap;
     bool too_big, got_end;
-    transport_done_cb cb;
+    transport_done_cb cb; /* NULL once answered early (timeout) */
     void *arg;
+    uint64_t deadline_ms; /* uv_now() based */
 };
 
 /* A request we received (server side). See transport_respond for who frees it. */
@@ -129,6 +130,7 @@ struct transport {
     uv_udp_t udp;
     struct sockaddr_storage local;
     uv_timer_t shutdown_timer;
+    uv_timer_t sweep_timer; /* request timeouts */
     gnutls_certificate_credentials_t cred;
     uint8_t reset_secret[RESET_SECRET_LEN];
     tpeer *peers;
@@ -234,6 +236,7 @@ const char *transport_strerror(int err)
     case TRANSPORT_ESHUTDOWN: return "transport shut down";
     case TRANSPORT_ENOPEER: return "no such peer";
     case TRANSPORT_EPROTO: return "protocol error";
+    case TRANSPORT_ETIMEDOUT: return "request timed out";
     }
     return "unknown error";
 }
@@ -767,6 +770,33 @@ static int conn_start_calls(tconn *c)
         k->peer->st.requests_sent++;
     }
     return 0;
+}
+
+/* Fails calls past their deadline. An opened one is cancelled on the wire and stays on the list
+ * (holding its window slot) until its stream closes. */
+static void on_sweep(uv_timer_t *h)
+{
+    transport *t = h->data;
+    uint64_t now = uv_now(t->loop);
+    for (tconn *c = t->conns; c; c = c->next_conn) {
+        tcall *lists[2] = {&c->queued, &c->calls};
+        for (int i = 0; i < 2; i++)
+            for (tcall *k = lists[i]->next, *next; k != lists[i]; k = next) {
+                next = k->next;
+                if (!k->cb || now < k->deadline_ms) continue;
+                if (k->sid < 0) {
+                    list_del_call(k);
+                    call_complete(k, TRANSPORT_ETIMEDOUT);
+                    continue;
+                }
+                k->cb(k->arg, TRANSPORT_ETIMEDOUT, 0, NULL, 0);
+                k->cb = NULL;
+                if (c->state == CONN_OPEN) {
+                    ngtcp2_conn_shutdown_stream(c->qc, k->sid, NGHTTP3_H3_REQUEST_CANCELLED);
+                    conn_schedule(c);
+                }
+            }
+    }
 }
 
 /* ---------------------------------------------------------------- HTTP/3: server side */
@@ -1766,7 +1796,8 @@ static void on_shutdown(uv_timer_t *h)
         t->pending_close++;
         uv_close((uv_handle_t *)&t->peers[i].backoff_timer, on_peer_timer_closed);
     }
-    t->pending_close += 2;
+    t->pending_close += 3;
+    uv_close((uv_handle_t *)&t->sweep_timer, on_handle_closed);
     uv_close((uv_handle_t *)&t->udp, on_handle_closed);
     uv_close((uv_handle_t *)&t->shutdown_timer, on_handle_closed);
 }
@@ -1823,6 +1854,7 @@ int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
     DEFAULT(handshake_timeout_ms, 5000);
     DEFAULT(backoff_min_ms, 100);
     DEFAULT(backoff_max_ms, 10000);
+    DEFAULT(request_timeout_ms, 30000);
 #undef DEFAULT
     t->max_conns = 4 * (uint32_t)cfg->npeers + 16;
     struct sockaddr_storage bind_addr;
@@ -1891,6 +1923,10 @@ int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
     uv_send_buffer_size((uv_handle_t *)&t->udp, &bufsz);
     uv_timer_init(loop, &t->shutdown_timer);
     t->shutdown_timer.data = t;
+    uv_timer_init(loop, &t->sweep_timer);
+    t->sweep_timer.data = t;
+    uint64_t sweep = t->cfg.request_timeout_ms / 4 < 250 ? t->cfg.request_timeout_ms / 4 + 1 : 250;
+    uv_timer_start(&t->sweep_timer, on_sweep, sweep, sweep);
     for (int i = 0; i < t->npeers; i++) {
         uv_timer_init(loop, &t->peers[i].backoff_timer);
         t->peers[i].backoff_timer.data = &t->peers[i];
@@ -1955,6 +1991,7 @@ int transport_request(transport *t, uint16_t peer_id, const char *method, const 
     k->peer = p;
     k->cb = cb;
     k->arg = arg;
+    k->deadline_ms = uv_now(t->loop) + t->cfg.request_timeout_ms;
     snprintf(k->method, sizeof(k->method), "%s", method);
     snprintf(k->path, sizeof(k->path), "%s", path);
     list_init_call(k);

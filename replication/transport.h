@@ -77,6 +77,7 @@
 #define TRANSPORT_ESHUTDOWN -9  /* transport_del() was called */
 #define TRANSPORT_ENOPEER -10   /* no configured peer with that id */
 #define TRANSPORT_EPROTO -11    /* QUIC/HTTP3 protocol error, or a request was reset */
+#define TRANSPORT_ETIMEDOUT -12 /* no response within request_timeout_ms (request cancelled) */
 
 #define TRANSPORT_NAME_MAX 64   /* node names are 1..63 bytes */
 #define TRANSPORT_REASON_MAX 160
@@ -144,6 +145,8 @@ typedef struct transport_config {
     uint32_t handshake_timeout_ms; /* 5000 */
     uint32_t backoff_min_ms;    /* 100 */
     uint32_t backoff_max_ms;    /* 10000 */
+    uint32_t request_timeout_ms; /* 30000: a call without a response by then fails, and its
+                                    stream is cancelled (H3_REQUEST_CANCELLED) */
 } transport_config;
 
 #define TRANSPORT_MAX_PEERS 64
@@ -175,7 +178,9 @@ typedef struct transport_stats {
 
 /* Called exactly once per transport_post_deltas / transport_get_status that returned 0:
  * err == 0 and an HTTP status with the response body (valid during the call), or err < 0
- * (TRANSPORT_ECONNLOST, TRANSPORT_ETOOBIG, TRANSPORT_EPROTO, TRANSPORT_ESHUTDOWN) and no body. */
+ * (TRANSPORT_ECONNLOST, TRANSPORT_ETOOBIG, TRANSPORT_EPROTO, TRANSPORT_ETIMEDOUT,
+ * TRANSPORT_ESHUTDOWN) and no body. A timed-out call keeps its window slot until the peer
+ * acknowledges the cancellation. */
 typedef void (*transport_done_cb)(void *arg, int err, int status, const uint8_t *body, size_t len);
 
 /*

@@ -387,6 +387,46 @@ static void test_shutdown_fails_pending_calls(void **state)
     assert_int_equal(r.err, TRANSPORT_ESHUTDOWN);
 }
 
+static void test_request_timeout_cancels(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    node a, b;
+    node_init(&a, "a", 1);
+    node_init(&b, "b", 2);
+    node *pa[] = {&b}, *pb[] = {&a};
+    transport_config quick = {.request_timeout_ms = 200};
+    assert_int_equal(node_start_ex(&loop, &a, "ca", "a", pa, 1, &quick), 0);
+    assert_int_equal(node_start(&loop, &b, pb, 1), 0);
+    assert_true(wait_up(&loop, &a, 2, 5000));
+    b.hold = true; /* b never answers in time */
+    call_result r = {0};
+    assert_int_equal(transport_post_deltas(a.t, 2, (const uint8_t *)"slow", 4, call_done, &r), 0);
+    assert_true(run_until(&loop, pred_call_done, &r, 5000));
+    assert_int_equal(r.err, TRANSPORT_ETIMEDOUT);
+    /* The cancellation reaches b: its late answer finds the stream gone; a's window frees up. */
+    assert_int_equal(b.nheld, 1);
+    transport_peer_stats ps;
+    for (uint64_t deadline = uv_hrtime() + 5000000000ull; uv_hrtime() < deadline;) {
+        assert_int_equal(transport_peer_info(a.t, 2, &ps), 0);
+        if (ps.inflight == 0) break;
+        uv_run(&loop, UV_RUN_ONCE);
+    }
+    assert_int_equal(ps.inflight, 0);
+    /* b's late answer (whether or not b has seen the cancellation yet) must not resurrect the
+     * call, and the connection stays usable. */
+    node_release_held(&b);
+    call_result s = {0};
+    assert_int_equal(transport_get_status(a.t, 2, call_done, &s), 0);
+    assert_true(run_until(&loop, pred_call_done, &s, 5000));
+    assert_int_equal(s.status, 200);
+    free(s.body);
+    assert_int_equal(r.done, 1); /* exactly once */
+    node *all[] = {&a, &b};
+    stop_all(&loop, all, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_reconnect_after_restart),
         cmocka_unit_test(test_three_nodes_full_mesh),
         cmocka_unit_test(test_shutdown_fails_pending_calls),
+        cmocka_unit_test(test_request_timeout_cancels),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
