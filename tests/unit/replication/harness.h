@@ -106,6 +106,7 @@ typedef struct node {
     char name[32];
     uint16_t id;
     uint16_t port;
+    const char *host;         /* listen address, default 127.0.0.1 */
     int deltas;               /* requests seen by on_deltas */
     size_t deltas_bytes;
     bool hold;                /* keep requests for the test to answer */
@@ -187,7 +188,7 @@ static H_UNUSED int node_start_ex(uv_loop_t *loop, node *n, const char *ca, cons
     for (int i = 0; i < npeers; i++) {
         pc[i].name = peers[i]->name;
         pc[i].id = peers[i]->id;
-        pc[i].host = "127.0.0.1";
+        pc[i].host = peers[i]->host ? peers[i]->host : "127.0.0.1";
         pc[i].port = peers[i]->port;
     }
     transport_config cfg;
@@ -195,7 +196,7 @@ static H_UNUSED int node_start_ex(uv_loop_t *loop, node *n, const char *ca, cons
         cfg = *tuning;
     else
         memset(&cfg, 0, sizeof(cfg));
-    cfg.listen_host = "127.0.0.1";
+    cfg.listen_host = n->host ? n->host : "127.0.0.1";
     cfg.listen_port = n->port;
     cfg.self_name = n->name;
     cfg.self_id = n->id;

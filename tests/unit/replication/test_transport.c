@@ -427,6 +427,32 @@ static void test_request_timeout_cancels(void **state)
     stop_all(&loop, all, 2);
 }
 
+static void test_ipv6(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    node a, b;
+    node_init(&a, "a", 1);
+    node_init(&b, "b", 2);
+    a.host = b.host = "::1";
+    node *pa[] = {&b}, *pb[] = {&a};
+    if (node_start(&loop, &a, pa, 1) != 0) {
+        assert_int_equal(loop_finish(&loop), 0);
+        skip(); /* no IPv6 loopback here */
+    }
+    assert_int_equal(node_start(&loop, &b, pb, 1), 0);
+    assert_true(wait_up(&loop, &a, 2, 5000));
+    call_result r = {0};
+    assert_int_equal(transport_post_deltas(a.t, 2, (const uint8_t *)"v6", 2, call_done, &r), 0);
+    assert_true(run_until(&loop, pred_call_done, &r, 5000));
+    assert_int_equal(r.status, 200);
+    assert_memory_equal(r.body, "v6", 2);
+    free(r.body);
+    node *all[] = {&a, &b};
+    stop_all(&loop, all, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_three_nodes_full_mesh),
         cmocka_unit_test(test_shutdown_fails_pending_calls),
         cmocka_unit_test(test_request_timeout_cancels),
+        cmocka_unit_test(test_ipv6),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
