@@ -1108,6 +1108,7 @@ static int setup_h3(tconn *c)
     nghttp3_settings_default(&s);
     s.qpack_max_dtable_capacity = 4096;
     s.qpack_blocked_streams = 100;
+    s.max_field_section_size = 16 * 1024; /* headers are tiny here; cap what a peer may send */
     int rv = c->is_client ? nghttp3_conn_client_new(&c->h3, &cb, &s, NULL, c)
                           : nghttp3_conn_server_new(&c->h3, &cb, &s, NULL, c);
     if (rv != 0) return -1;

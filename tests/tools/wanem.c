@@ -13,7 +13,9 @@
  * in 0..1; a reordered datagram is held reorder_ms longer), and cut (drop everything).
  *
  * Config (JSON):
- *   {"rtt_file": "/work/shared/wan/rtt_ms.json",   optional: default delay = typical RTT / 2
+ *   {"rtt_file": "rtt_ms.json",                    optional: default delay = typical RTT / 2
+ *                                                  (relative to the config's folder; a copy of
+ *                                                  ../shared/wan/rtt_ms.json sits next to this file)
  *    "rtt_scale": 1.0, "seed": 42,
  *    "control": "127.0.0.1:7999",                  UDP control socket (below)
  *    "defaults": {"delay_ms": 0, "jitter_ms": 1, "loss": 0, "dup": 0, "reorder": 0, "reorder_ms": 5},
@@ -22,7 +24,8 @@
  *                                                  base + i*N + j (N = number of nodes), or:
  *    "links": [{"from": "us-east-1", "to": "eu-west-1", "listen": "127.0.0.1:17001",
  *               "delay_ms": 35, "jitter_ms": 1, "loss": 0.01, ...}]}
- * On start it prints one line per link ("link A B listen HOST:PORT -> HOST:PORT delay D") and
+ * tests/tools/wanem.example.json is the five-region setup (nodes on 127.0.0.1:7101..7105,
+ * links on 17100 + i*5 + j, control on 17099). On start it prints one line per link ("link A B listen HOST:PORT -> HOST:PORT delay D") and
  * "ready", so a harness can wait for it.
  *
  * Control protocol: one text command per UDP datagram to the control address; the answer comes
@@ -590,15 +593,25 @@ static void wanem_apply_params(wanem_dir *d, json_t *o)
     d->reorder_ms = wanem_num(o, "reorder_ms", d->reorder_ms);
 }
 
-static WANEM_UNUSED int wanem_load(wanem *w, json_t *root, char *err, size_t errlen)
+static WANEM_UNUSED int wanem_load(wanem *w, json_t *root, const char *base_dir, char *err, size_t errlen)
 {
     json_t *rtt = NULL;
     const char *rtt_file = json_string_value(json_object_get(root, "rtt_file"));
     if (rtt_file) {
         json_error_t je;
+        char path[2048];
+        /* A relative path is relative to the config file's folder (as in the daemon's config). */
+        int k = rtt_file[0] != '/' && base_dir && base_dir[0]
+                    ? snprintf(path, sizeof(path), "%s/%s", base_dir, rtt_file)
+                    : snprintf(path, sizeof(path), "%s", rtt_file);
+        if (k < 0 || (size_t)k >= sizeof(path)) {
+            snprintf(err, errlen, "rtt_file: path too long");
+            return -1;
+        }
+        rtt_file = path;
         rtt = json_load_file(rtt_file, 0, &je);
         if (!rtt) {
-            snprintf(err, errlen, "rtt_file %s: %s", rtt_file, je.text);
+            snprintf(err, errlen, "rtt_file %.150s: %.80s", rtt_file, je.text);
             return -1;
         }
     }
@@ -704,7 +717,14 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     g_wanem = wanem_new(loop, (uint64_t)uv_hrtime());
     char err[256];
-    if (!g_wanem || wanem_load(g_wanem, root, err, sizeof(err)) != 0) {
+    char base_dir[1024];
+    snprintf(base_dir, sizeof(base_dir), "%s", argv[1]);
+    char *slash = strrchr(base_dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(base_dir, sizeof(base_dir), ".");
+    if (!g_wanem || wanem_load(g_wanem, root, base_dir, err, sizeof(err)) != 0) {
         fprintf(stderr, "wanem: %s: %s\n", argv[1], g_wanem ? err : "out of memory");
         json_decref(root);
         return 1;
