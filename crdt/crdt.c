@@ -272,6 +272,9 @@ int crdt_obj_reset(crdt_obj *o, crdt_obj *delta)
 
 int crdt_obj_gc(crdt_obj *o, const causal_vv *dot_floor)
 {
+    /* An object in its initial state stays there: rows do not encode such columns, and one
+     * replica may hold it in memory where another has no column at all. */
+    if (crdt_obj_is_empty(o)) return 0;
     switch (o->kind) {
     case CRDT_KIND_GCOUNTER:
     case CRDT_KIND_PNCOUNTER: return 0; /* no removable metadata: floors are the value */
