@@ -310,6 +310,97 @@ static void test_peer_restart_detected_by_stateless_reset(void **state)
     wan_stop(&p);
 }
 
+/* The five AWS regions with one-way delay = typical RTT / 2 (tests/tools/rtt_ms.json), all
+ * links through the emulator: every node reaches every other, one delta crosses each directed
+ * pair, and the RTT matrix each node measures is printed (not asserted). */
+static void test_five_regions_rtt_matrix(void **state)
+{
+    (void)state;
+    static const char *regions[5] = {"us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2", "sa-east-1"};
+    enum { N = 5 };
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    node n[N];
+    for (int i = 0; i < N; i++) {
+        node_init(&n[i], regions[i], (uint16_t)(i + 1));
+        assert_int_equal(harness_make_cert("ca", regions[i], regions[i], i + 1), 0);
+    }
+    wanem *w = wanem_new(&loop, 99);
+    char addr[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(addr, sizeof(addr), "127.0.0.1:%u", n[i].port);
+        assert_int_equal(wanem_add_node(w, regions[i], addr), i);
+    }
+    json_error_t je;
+    json_t *rtt = json_load_file("tests/tools/rtt_ms.json", 0, &je);
+    assert_non_null(rtt);
+    int link[N][N];
+    char cmd[256], out[256];
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            if (i == j) continue;
+            link[i][j] = wanem_add_link(w, i, j, "127.0.0.1:0");
+            assert_true(link[i][j] > 0);
+            double r = wanem_rtt_lookup(rtt, regions[i], regions[j]);
+            assert_true(r > 0);
+            snprintf(cmd, sizeof(cmd), "set %s %s delay_ms=%g jitter_ms=1", regions[i], regions[j], r / 2);
+            assert_int_equal(wanem_command(w, cmd, out, sizeof(out)), 0);
+        }
+    transport_config wan = {.initial_rtt_ms = 100, .max_ack_delay_ms = 10, .handshake_timeout_ms = 10000};
+    for (int i = 0; i < N; i++) {
+        node via[N - 1];
+        node *peers[N - 1];
+        int k = 0;
+        for (int j = 0; j < N; j++) {
+            if (j == i) continue;
+            via[k] = n[j];
+            via[k].port = (uint16_t)link[i][j];
+            peers[k] = &via[k];
+            k++;
+        }
+        assert_int_equal(node_start_ex(&loop, &n[i], "ca", regions[i], peers, N - 1, &wan), 0);
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++)
+            if (i != j) assert_true(wait_up(&loop, &n[i], n[j].id, 15000));
+    call_result res[N][N];
+    memset(res, 0, sizeof(res));
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++)
+            if (i != j)
+                assert_int_equal(transport_post_deltas(n[i].t, n[j].id, (const uint8_t *)regions[i],
+                                                       strlen(regions[i]), call_done, &res[i][j]),
+                                 0);
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            if (i == j) continue;
+            assert_true(run_until(&loop, pred_call_done, &res[i][j], 15000));
+            assert_int_equal(res[i][j].err, 0);
+            assert_int_equal(res[i][j].len, strlen(regions[i]));
+            free(res[i][j].body);
+        }
+    print_message("# RTT matrix through the emulator, smoothed ms (configured = typical RTT):\n");
+    for (int i = 0; i < N; i++) {
+        char line[256];
+        int pos = snprintf(line, sizeof(line), "# %-15s", regions[i]);
+        for (int j = 0; j < N; j++) {
+            transport_peer_stats ps;
+            if (i == j) {
+                pos += snprintf(line + pos, sizeof(line) - (size_t)pos, " %13s", "-");
+                continue;
+            }
+            assert_int_equal(transport_peer_info(n[i].t, n[j].id, &ps), 0);
+            pos += snprintf(line + pos, sizeof(line) - (size_t)pos, " %6.1f (%4.0f)", ps.rtt_smoothed_us / 1000.0,
+                            wanem_rtt_lookup(rtt, regions[i], regions[j]));
+        }
+        print_message("%s\n", line);
+    }
+    json_decref(rtt);
+    for (int i = 0; i < N; i++) node_stop(&n[i]);
+    wanem_close(w);
+    assert_int_equal(loop_finish(&loop), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_rpcs_complete_through_lossy_wan),
         cmocka_unit_test(test_cut_and_heal),
         cmocka_unit_test(test_peer_restart_detected_by_stateless_reset),
+        cmocka_unit_test(test_five_regions_rtt_matrix),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
