@@ -23,6 +23,7 @@
 #include <ngtcp2/ngtcp2.h>
 #include <ngtcp2/ngtcp2_crypto.h>
 #include <ngtcp2/ngtcp2_crypto_gnutls.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -198,6 +199,26 @@ static int parse_addr(const char *host, uint16_t port, struct sockaddr_storage *
     if (!host) return TRANSPORT_EINVAL;
     if (strchr(host, ':')) return uv_ip6_addr(host, port, (struct sockaddr_in6 *)out) ? TRANSPORT_EINVAL : 0;
     return uv_ip4_addr(host, port, (struct sockaddr_in *)out) ? TRANSPORT_EINVAL : 0;
+}
+
+/* A peer's host: a literal, or a name resolved now (blocking, once, at transport_new) in the
+ * family of our socket, since one UDP socket can only reach its own family. */
+static int resolve_peer(const char *host, uint16_t port, int family, struct sockaddr_storage *out)
+{
+    if (parse_addr(host, port, out) == 0) return out->ss_family == family ? 0 : TRANSPORT_EINVAL;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_DGRAM;
+    if (!host || getaddrinfo(host, NULL, &hints, &res) != 0 || !res) return TRANSPORT_EINVAL;
+    memset(out, 0, sizeof(*out));
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    if (family == AF_INET6)
+        ((struct sockaddr_in6 *)out)->sin6_port = htons(port);
+    else
+        ((struct sockaddr_in *)out)->sin_port = htons(port);
+    freeaddrinfo(res);
+    return 0;
 }
 
 static void random_bytes(void *p, size_t n)
@@ -1873,8 +1894,10 @@ int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
         const transport_peer_config *pc = &cfg->peers[i];
         tpeer *p = &t->peers[i];
         if (!pc->name || !pc->name[0] || strlen(pc->name) >= TRANSPORT_NAME_MAX || pc->id == 0 ||
-            pc->id == cfg->self_id || parse_addr(pc->host, pc->port, &p->addr) != 0 || pc->port == 0) {
-            tlog(t, TRANSPORT_LOG_ERROR, "peers[%d]: bad name, id or address", i);
+            pc->id == cfg->self_id || pc->port == 0 ||
+            resolve_peer(pc->host, pc->port, bind_addr.ss_family, &p->addr) != 0) {
+            tlog(t, TRANSPORT_LOG_ERROR, "peers[%d]: bad name, id or address (or not %s)", i,
+                 bind_addr.ss_family == AF_INET6 ? "IPv6 like the listen address" : "IPv4 like the listen address");
             goto err_free;
         }
         for (int j = 0; j < i; j++)

@@ -98,7 +98,8 @@ typedef enum { TRANSPORT_LOG_DEBUG = 0, TRANSPORT_LOG_INFO, TRANSPORT_LOG_WARN, 
 typedef struct transport_peer_config {
     const char *name; /* copied */
     uint16_t id;
-    const char *host; /* IPv4 or IPv6 literal (no brackets); copied */
+    const char *host; /* IPv4/IPv6 literal (no brackets) or a name, resolved once by
+                         transport_new (blocking) in the listen address's family */
     uint16_t port;
 } transport_peer_config;
 

@@ -453,6 +453,60 @@ static void test_ipv6(void **state)
     stop_all(&loop, all, 2);
 }
 
+static void test_config_errors(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    char caf[300], cf[300], kf[300];
+    snprintf(caf, sizeof(caf), "%s/ca.pem", harness_dir);
+    snprintf(cf, sizeof(cf), "%s/a.pem", harness_dir);
+    snprintf(kf, sizeof(kf), "%s/a.key", harness_dir);
+    transport_peer_config peers[2] = {{"b", 2, "127.0.0.1", 9}, {"c", 3, "localhost", 9}};
+    transport_config good = {.listen_host = "127.0.0.1", .self_name = "a", .self_id = 1, .ca_file = caf,
+                             .cert_file = cf, .key_file = kf, .peers = peers, .npeers = 2};
+    node sink; /* collects the log lines */
+    memset(&sink, 0, sizeof(sink));
+    good.cb.on_log = node_on_log;
+    good.user_data = &sink;
+    transport *t = NULL;
+    transport_config c = good;
+
+    transport_peer_config dup[2] = {{"b", 2, "127.0.0.1", 9}, {"c", 2, "127.0.0.1", 10}};
+    c.peers = dup;
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_EINVAL); /* duplicate id */
+    transport_peer_config self[1] = {{"b", 1, "127.0.0.1", 9}};
+    c.peers = self;
+    c.npeers = 1;
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_EINVAL); /* our own id */
+    transport_peer_config v6[1] = {{"b", 2, "::1", 9}};
+    c.peers = v6;
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_EINVAL); /* family differs from listen */
+    assert_non_null(strstr(sink.last_log, "IPv4"));
+    c = good;
+    c.listen_host = "not-an-address";
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_EINVAL);
+    c = good;
+    c.self_id = 0;
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_EINVAL);
+    c = good;
+    c.cert_file = caf; /* a certificate without its key */
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_ETLS);
+    c = good;
+    c.ca_file = "/nonexistent/ca.pem";
+    assert_int_equal(transport_new(&loop, &c, &t), TRANSPORT_ETLS);
+
+    /* A good one ("localhost" resolved), then a second on the same port: EIO. */
+    assert_int_equal(transport_new(&loop, &good, &t), 0);
+    transport *t2 = NULL;
+    c = good;
+    c.listen_port = transport_port(t);
+    assert_int_equal(transport_new(&loop, &c, &t2), TRANSPORT_EIO);
+    assert_null(t2);
+    transport_del(t);
+    assert_int_equal(loop_finish(&loop), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_shutdown_fails_pending_calls),
         cmocka_unit_test(test_request_timeout_cancels),
         cmocka_unit_test(test_ipv6),
+        cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
