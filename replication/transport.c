@@ -110,6 +110,7 @@ struct tconn {
     uv_timer_t timer;
     struct sockaddr_storage remote;
     bool refused; /* our certificate check refused the peer (already counted) */
+    bool superseded; /* incoming: the same peer has dialled again; close this one */
     bool got_packet;
     char reason[TRANSPORT_REASON_MAX];
     uint8_t close_pkt[MAX_PKT];
@@ -561,6 +562,13 @@ static int cb_handshake_completed(ngtcp2_conn *qc, void *ud)
         if (!c->peer) return NGTCP2_ERR_CALLBACK_FAILURE;
         c->state = CONN_OPEN;
         tlog(c->t, TRANSPORT_LOG_INFO, "accepted connection from %s (id %u)", c->peer->name, c->peer->id);
+        /* A peer keeps one outgoing connection, so an older incoming one from it is stale (the
+         * peer restarted or gave up on it): close it now instead of at its idle timeout. */
+        for (tconn *o = c->t->conns; o; o = o->next_conn)
+            if (o != c && !o->is_client && o->peer == c->peer && o->state == CONN_OPEN) {
+                o->superseded = true;
+                conn_schedule(o);
+            }
     }
     return 0;
 }
@@ -1411,6 +1419,12 @@ static void on_conn_timer(uv_timer_t *h)
         return;
     }
     if (c->state == CONN_DEAD) return;
+    if (c->superseded) {
+        ngtcp2_connection_close_error ccerr;
+        ngtcp2_connection_close_error_set_application_error(&ccerr, NGHTTP3_H3_NO_ERROR, NULL, 0);
+        conn_fail(c, &ccerr, "superseded by a newer connection from the same peer");
+        return;
+    }
     uint64_t now = now_ns();
     if (now >= ngtcp2_conn_get_expiry(c->qc)) {
         ngtcp2_conn_stat cs;

@@ -251,6 +251,13 @@ static bool pred_not_up(void *arg)
     return transport_peer_get_state(g->n->t, g->peer) != TRANSPORT_PEER_UP;
 }
 
+static bool pred_two_conns(void *arg)
+{
+    transport_stats st;
+    transport_get_stats(arg, &st);
+    return st.connections == 2;
+}
+
 static bool pred_held(void *arg) { return ((node *)arg)->nheld > 0; }
 
 static void test_reconnect_after_restart(void **state)
@@ -301,6 +308,8 @@ static void test_reconnect_after_restart(void **state)
     free(r.body);
     assert_int_equal(transport_peer_info(a.t, 2, &ps), 0);
     assert_int_equal(ps.connects, 2);
+    /* Whatever a still held from b's first life is gone: one connection each way remains. */
+    assert_true(run_until(&loop, pred_two_conns, a.t, 5000));
     node *all[] = {&a, &b};
     stop_all(&loop, all, 2);
 }

@@ -255,6 +255,13 @@ static bool pred_connects(void *arg)
            ps.connects >= r->want;
 }
 
+static bool pred_two_conns(void *arg)
+{
+    transport_stats st;
+    transport_get_stats(arg, &st);
+    return st.connections == 2;
+}
+
 static bool pred_close_dropped(void *arg)
 {
     wanem *w = arg;
@@ -302,6 +309,8 @@ static void test_peer_restart_detected_by_stateless_reset(void **state)
     assert_int_equal(transport_peer_info(p.a.t, 2, &ps), 0);
     print_message("# a's old connection ended: %s; b sent %llu stateless reset(s)\n", ps.last_reason,
                   (unsigned long long)st.resets_sent);
+    /* a's incoming connection from b's first life is superseded by b's new dial. */
+    assert_true(run_until(&p.loop, pred_two_conns, p.a.t, 5000));
     call_result res = {0};
     assert_int_equal(transport_post_deltas(p.a.t, 2, (const uint8_t *)"back", 4, call_done, &res), 0);
     assert_true(run_until(&p.loop, pred_call_done, &res, 5000));
