@@ -1445,8 +1445,8 @@ static int array_text_to_binary(const typeinfo *t, const char *s, size_t len, pg
         }
         size_t at = out->len;
         if ((rc = put_be(out, 0, 4))) goto free_parse;
-        if ((rc = scalar_text_to_binary(et, a.scratch.data ? (const char *)a.scratch.data + it.off : "",
-                                        it.len, out)))
+        if ((rc = scalar_text_to_binary(
+                 et, a.scratch.data ? (const char *)a.scratch.data + it.off : "", it.len, out)))
             goto free_parse;
         size_t el = out->len - at - 4;
         if (el > INT32_MAX) {
@@ -1623,6 +1623,7 @@ int pgtypes_text_to_binary(uint32_t oid, const char *text, size_t len, pgtypes_b
     int rc = t->kind == K_ARRAY ? array_text_to_binary(t, text, len, out)
                                 : scalar_text_to_binary(t, text, len, out);
     if (rc) buf_truncate(out, save);
+    if (!rc && !out->data) rc = pgtypes_buf_put(out, "", 0); /* "" still gets a NUL */
     return rc;
 }
 

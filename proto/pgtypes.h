@@ -110,7 +110,8 @@ enum {
 };
 
 /* Growable output buffer. Fields are read-only for callers. Whenever data is non-NULL it is
-   followed by a NUL byte at data[len], so text output can be used as a C string. */
+   followed by a NUL byte at data[len], so text output can be used as a C string; after a
+   successful conversion data is never NULL, even for an empty value. */
 typedef struct pgtypes_buf {
     uint8_t *data; /* read-only: NULL until something is written */
     size_t len;    /* read-only */

@@ -563,6 +563,16 @@ static void test_error_rolls_back_buffer(void **state)
     assert_int_equal(pgtypes_binary_to_text(PGTYPE_TEXTARRAY, bad, sizeof bad, &b),
                      PGTYPES_ETRUNCATED);
     assert_int_equal(b.len, 4);
+    /* an empty value still yields a usable (non-NULL, NUL-terminated) buffer */
+    pgtypes_buf e;
+    pgtypes_buf_init(&e);
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_BYTEA, "\\x", 2, &e), 0);
+    assert_non_null(e.data);
+    assert_int_equal(e.len, 0);
+    pgtypes_buf_reset(&e);
+    assert_int_equal(pgtypes_text_to_binary(PGTYPE_TEXTARRAY, "{\"\"}", 4, &e), 0);
+    assert_int_equal(e.len, 4 + 4 + 4 + 8 + 4); /* header, one dimension, one empty element */
+    pgtypes_buf_free(&e);
     /* appends after existing content */
     assert_int_equal(pgtypes_text_to_binary(PGTYPE_INT2, "258", 3, &b), 0);
     assert_int_equal(b.len, 6);
