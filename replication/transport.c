@@ -1969,6 +1969,8 @@ int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
         uv_timer_init(loop, &t->peers[i].backoff_timer);
         t->peers[i].backoff_timer.data = &t->peers[i];
     }
+    /* The caller's strings are not ours to keep. */
+    t->cfg.listen_host = t->cfg.ca_file = t->cfg.cert_file = t->cfg.key_file = NULL;
     /* Dial from the loop, so no callback runs inside transport_new. */
     for (int i = 0; i < t->npeers; i++) uv_timer_start(&t->peers[i].backoff_timer, on_backoff, 0, 0);
     *out = t;

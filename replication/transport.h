@@ -23,7 +23,8 @@
  * on an outgoing connection the name must moreover be the peer dialled. Anything else is
  * refused during the TLS handshake (the peer receives a TLS alert), counted in
  * transport_stats.refused and logged with the reason. `heliosctl init-cluster` creates such
- * certificates with OpenSSL as in tests/unit/replication/test_transport.c (certs_make()):
+ * certificates with OpenSSL as tests/unit/replication/harness.h (harness_make_cert) does;
+ * replication/README.md has the recipe:
  *   subject "/CN=<name>", subjectAltName "DNS:<name>,URI:helios://node/<id>[,IP:<ip>]",
  *   basicConstraints CA:FALSE, keyUsage digitalSignature, extendedKeyUsage serverAuth,clientAuth.
  * A request is served only on a connection whose peer identity was verified.
@@ -34,6 +35,8 @@
  * reset) moves it to BACKOFF with the reason; it is dialled again after an exponential delay
  * (backoff_min_ms doubling up to backoff_max_ms) with jitter (a uniform draw from [d/2, d]).
  * Keep-alive PINGs (keepalive_ms) keep an idle connection open; idle_timeout_ms closes a dead one.
+ * When a peer dials again, its older incoming connection is closed (it is stale: a node keeps
+ * one outgoing connection per peer).
  *
  * Threading and lifetime. Everything runs on the loop thread given to transport_new(); no
  * function here is thread-safe. Callbacks are never made from inside transport_* calls, only
@@ -51,8 +54,9 @@
  * the peers' old connections end at once rather than after their idle timeout.
  *
  * Caveats (uv_udp_t): no IP_PKTINFO, so bind a concrete address rather than 0.0.0.0 on a
- * multi-homed host; no GSO/GRO; no ECN. No 0-RTT, no Retry/address validation. Lost-packet counts are not exposed by ngtcp2 0.12: stats report PTO
- * expirations and congestion events instead.
+ * multi-homed host; no GSO/GRO; no ECN. No 0-RTT, no Retry/address validation. Lost-packet
+ * counts are not exposed by ngtcp2 0.12: stats report loss-detection timer expirations and
+ * congestion events instead.
  *
  * Debugging: HELIOS_QUIC_TRACE=<node name> in the environment prints ngtcp2's packet log of
  * that node's connections on stderr.
@@ -93,7 +97,12 @@ typedef enum {
     TRANSPORT_PEER_BACKOFF,
 } transport_peer_state;
 
-typedef enum { TRANSPORT_LOG_DEBUG = 0, TRANSPORT_LOG_INFO, TRANSPORT_LOG_WARN, TRANSPORT_LOG_ERROR } transport_log_level;
+typedef enum {
+    TRANSPORT_LOG_DEBUG = 0,
+    TRANSPORT_LOG_INFO,
+    TRANSPORT_LOG_WARN,
+    TRANSPORT_LOG_ERROR,
+} transport_log_level;
 
 typedef struct transport_peer_config {
     const char *name; /* copied */
@@ -163,7 +172,8 @@ typedef struct transport_peer_stats {
     uint64_t rtt_smoothed_us, rtt_min_us, rtt_latest_us, rtt_var_us;
     uint64_t cwnd;
     uint64_t bytes_out, bytes_in, packets_out, packets_in; /* both connections to this peer */
-    uint64_t pto_count;          /* probe timeouts (tail-loss retransmissions) */
+    uint64_t pto_count;          /* loss-detection timer expirations (PTO or time-threshold
+                                    loss): retransmission rounds */
     uint64_t congestion_events;  /* loss-triggered congestion window reductions */
     uint32_t inflight;           /* outstanding requests we sent */
     uint64_t requests_sent, requests_served;
@@ -185,8 +195,8 @@ typedef struct transport_stats {
 typedef void (*transport_done_cb)(void *arg, int err, int status, const uint8_t *body, size_t len);
 
 /*
- * Creates the transport, binds its socket and starts dialling every peer. The config and every
- * string in it are copied. Returns 0 and *out, or TRANSPORT_EINVAL (bad config),
+ * Creates the transport, binds its socket and starts dialling every peer (from the loop). The
+ * config is copied; its strings are needed only during this call. Returns 0 and *out, or TRANSPORT_EINVAL (bad config),
  * TRANSPORT_ETLS (CA/cert/key unreadable), TRANSPORT_EIO (bind failed), TRANSPORT_ENOMEM.
  */
 int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out);
