@@ -28,8 +28,15 @@
  *                      Text: {a,"x y",NULL,"q\"uote"}, {{1,2},{3,4}}, [0:1]={...} when lbound≠1
  *
  * Timestamps are rendered in UTC (the session TimeZone is Etc/UTC) with a "+00" suffix; text input
- * accepts ISO 8601 forms with 'T' or ' ', an optional fraction and a zone (Z, ±HH, ±HH:MM, ±HHMM).
- * jsonb/json text is checked for UTF-8 only; the executor validates JSON syntax.
+ * accepts ISO 8601 forms with 'T' or ' ', an optional fraction (rounded to µs half-even, as
+ * PostgreSQL does) and a numeric zone (Z, UTC, ±HH, ±HH:MM, ±HHMM, ±HH:MM:SS), plus infinity,
+ * -infinity, epoch and a trailing BC. Not accepted (PostgreSQL does accept them): named zones
+ * ("Europe/Paris", "EST"), month names, non-ISO DateStyles, "now"/"today" (need a clock: the
+ * executor resolves those). Such input fails with PGTYPES_EDATESYNTAX (22007).
+ * jsonb/json text is checked for UTF-8 only and passed through: binary jsonb -> text is NOT
+ * normalised the way PostgreSQL's jsonb_recv would ('{"a":1}' stays as is); the executor parses
+ * and validates JSON. text -> binary jsonb matches PostgreSQL when the text is jsonb's own output.
+ * Floats: any NaN becomes the one canonical NaN ("-NaN" input included).
  * Limits: arrays up to 6 dimensions (PostgreSQL's MAXDIM) and PGTYPES_ARRAY_MAX_ELEMS elements;
  * numeric up to PostgreSQL's limits (131072 digits before the point, 16383 after).
  *
