@@ -63,12 +63,20 @@ static void write_file(char *path, size_t n, const char *name, const char *text)
     fclose(f);
 }
 
+static void remove_files(void)
+{
+    unlink(ca_path);
+    unlink(cert_path);
+    unlink(key_path);
+}
+
 static void setup_once(void)
 {
     if (ca_path[0]) return;
     write_file(ca_path, sizeof(ca_path), "ca.pem", CA_PEM);
     write_file(cert_path, sizeof(cert_path), "node.pem", NODE_PEM);
     write_file(key_path, sizeof(key_path), "node.key", NODE_KEY);
+    atexit(remove_files);
 }
 
 static void quiet_log(void *ud, transport_log_level lvl, const char *line)
