@@ -136,8 +136,15 @@ $(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libhelios.a
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libhelios.a $(LDLIBS)
 
+# Test tools (the WAN emulator); standalone programs with a main() of their own.
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
 # Everything a test run needs, built before anything runs.
-test-build: all $(UNIT_BINS)
+test-build: all $(UNIT_BINS) $(TOOL_BINS)
 unit-build: $(UNIT_BINS)
 
 test: check-deps

@@ -99,6 +99,11 @@ for t in $(find tests/integration -maxdepth 1 -type f -name 'test_*' -perm -u+x 
     run_suite "$t" "$t"
 done
 
+echo "== tool self-tests"
+if [ -x "$BUILD/tools/wanem" ] && echo "tests/tools/wanem_selftest.py" | grep -qE "$PATTERN"; then
+    WANEM=$BUILD/tools/wanem run_suite tests/tools/wanem_selftest.py /usr/bin/python3 tests/tools/wanem_selftest.py
+fi
+
 if [ ${#failed_suites[@]} -gt 0 ]; then
     echo "failed suites: ${failed_suites[*]}"
     echo "(logs in $LOGDIR)"
