@@ -19,6 +19,7 @@
 #include "server/listener.h"
 #include "server/log.h"
 #include "server/minexec.h"
+#include "server/sql/sqlexec.h"
 
 static void usage(FILE *f)
 {
@@ -162,12 +163,16 @@ int main(int argc, char **argv)
     int rc = 1;
     app a = {0};
     a.loop = uv_default_loop();
-    executor *ex = minexec_new(a.loop, cfg.sql.statement_timeout_ms);
+    char err[512];
+    /* HELIOS_EXECUTOR=minimal: the storage-less executor (wire-layer tests). */
+    const char *exname = getenv("HELIOS_EXECUTOR");
+    executor *ex = exname && !strcmp(exname, "minimal")
+                       ? minexec_new(a.loop, cfg.sql.statement_timeout_ms)
+                       : sqlexec_new(a.loop, &cfg, err, sizeof err);
     if (!ex) {
-        log_error("main", "out of memory");
+        log_error("main", "%s", exname && !strcmp(exname, "minimal") ? "out of memory" : err);
         goto out_cfg;
     }
-    char err[512];
     if (listener_new(a.loop, &cfg, ex, &a.lsn, err, sizeof err) < 0) {
         log_error("main", "%s", err);
         goto out_ex;

@@ -1,0 +1,1186 @@
+/*
+ * server/sql/sqlexec.c — the SQL executor: executor ops, sessions, transactions and commits.
+ * Statement execution (reads and writes of rows) lives in sqlrun.c. See sqlexec.h.
+ *
+ * Index:
+ *   catalog        load at start, lookup through a transaction's pending changes
+ *   commit         reserve seq, replay ops, submit, complete on the loop (on_async)
+ *   simple query   statement loop with implicit transactions, resumable after PENDING
+ *   extended       prepare / bind / execute / sync, delegating non-table statements
+ *   ops            the executor_ops table, sqlexec_new
+ */
+#include "server/sql/sqlexec.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "server/minexec.h"
+#include "server/sql/sqlexec_int.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+/* The embedded minimal executor's ops (one process-wide executor; describe/free calls carry
+ * no session to reach it through). */
+static const executor_ops *inner_ops;
+
+static int to_exec_err(executor_error *e, const sqlerr *se)
+{
+    memset(e, 0, sizeof *e);
+    snprintf(e->code, sizeof e->code, "%s", se->code[0] ? se->code : "XX000");
+    snprintf(e->message, sizeof e->message, "%s", se->message);
+    snprintf(e->detail, sizeof e->detail, "%s", se->detail);
+    snprintf(e->hint, sizeof e->hint, "%s", se->hint);
+    e->position = se->position;
+    return EXEC_ERROR;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int64_t now_us_2000(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((int64_t)ts.tv_sec - 946684800) * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- catalog ------------------------------------------------------------------------------ */
+
+static int catalog_load(sx_exec *x, char *err, size_t errsz)
+{
+    storage_iter *it = NULL;
+    int rc = storage_iter_new_catalog(x->st, NULL, (const uint8_t *)"", 0, &it);
+    if (rc) {
+        snprintf(err, errsz, "catalog: %s", storage_strerror(rc));
+        return -1;
+    }
+    x->next_table_id = 1;
+    while ((rc = storage_iter_next(it)) == 1) {
+        const uint8_t *k, *v;
+        size_t kl, vl;
+        storage_iter_item(it, &k, &kl, &v, &vl);
+        if (kl == strlen(SX_NEXT_ID_KEY) && !memcmp(k, SX_NEXT_ID_KEY, kl) && vl == 4) {
+            uint32_t n = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+            if (n > x->next_table_id) x->next_table_id = n;
+            continue;
+        }
+        if (kl < 6 || memcmp(k, "table.", 6)) continue;
+        sqlschema_table *t;
+        sqlerr se;
+        if (sqlschema_decode(v, vl, &t, &se)) {
+            snprintf(err, errsz, "catalog: %s", se.message);
+            storage_iter_del(it);
+            return -1;
+        }
+        if (sx_catalog_put(x, t)) {
+            sqlschema_free(t);
+            storage_iter_del(it);
+            snprintf(err, errsz, "out of memory");
+            return -1;
+        }
+        if (t->id >= x->next_table_id) x->next_table_id = t->id + 1;
+    }
+    storage_iter_del(it);
+    if (rc < 0) {
+        snprintf(err, errsz, "catalog: %s", storage_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int sx_catalog_put(sx_exec *x, sqlschema_table *t)
+{
+    for (int i = 0; i < x->ntables; i++)
+        if (x->tables[i]->id == t->id) {
+            sqlschema_free(x->tables[i]);
+            x->tables[i] = t;
+            return 0;
+        }
+    sqlschema_table **n = realloc(x->tables, (size_t)(x->ntables + 1) * sizeof *n);
+    if (!n) return -1;
+    x->tables = n;
+    x->tables[x->ntables++] = t;
+    return 0;
+}
+
+static void catalog_drop(sx_exec *x, uint32_t id)
+{
+    for (int i = 0; i < x->ntables; i++)
+        if (x->tables[i]->id == id) {
+            sqlschema_free(x->tables[i]);
+            x->tables[i] = x->tables[--x->ntables];
+            return;
+        }
+}
+
+const sqlschema_table *sx_table_find(sx_session *s, const char *name)
+{
+    for (int i = s->txn.ncat - 1; i >= 0; i--) {
+        sx_catchange *c = &s->txn.cat[i];
+        if (!strcmp(c->name, name)) return c->drop ? NULL : c->table;
+    }
+    for (int i = 0; i < s->x->ntables; i++)
+        if (!strcmp(s->x->tables[i]->name, name)) return s->x->tables[i];
+    return NULL;
+}
+
+uint32_t sx_table_new_id(sx_session *s)
+{
+    uint32_t id = s->x->next_table_id;
+    for (int i = 0; i < s->txn.ncat; i++)
+        if (!s->txn.cat[i].drop && s->txn.cat[i].table->id >= id) id = s->txn.cat[i].table->id + 1;
+    return id;
+}
+
+int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id, const char *name)
+{
+    sx_catchange *n = realloc(s->txn.cat, (size_t)(s->txn.ncat + 1) * sizeof *n);
+    if (!n) return -1;
+    s->txn.cat = n;
+    sx_catchange *c = &s->txn.cat[s->txn.ncat];
+    memset(c, 0, sizeof *c);
+    c->name = strdup(name);
+    if (!c->name) return -1;
+    c->drop = drop;
+    c->table = t;
+    c->id = id;
+    s->txn.ncat++;
+    return 0;
+}
+
+/* ---- transactions ------------------------------------------------------------------------- */
+
+static void op_free(sx_op *op)
+{
+    free(op->pk);
+    crdt_value_free(&op->v);
+    free(op->s);
+    free(op->j);
+}
+
+static void txn_clear(sx_session *s)
+{
+    for (size_t i = 0; i < s->txn.nops; i++) op_free(&s->txn.ops[i]);
+    free(s->txn.ops);
+    for (int i = 0; i < s->txn.ncat; i++) {
+        free(s->txn.cat[i].name);
+        sqlschema_free(s->txn.cat[i].table);
+    }
+    free(s->txn.cat);
+    storage_overlay_del(s->txn.preview);
+    memset(&s->txn, 0, sizeof s->txn);
+}
+
+/* Applies one recorded operation to overlay ov with dot `dot` (the preview or the commit's). */
+static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot dot,
+                    causal_hlc ts)
+{
+    uint8_t *cur = NULL;
+    size_t curlen = 0;
+    crdt_row state, delta;
+    crdt_row_init(&state);
+    crdt_row_init(&delta);
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = storage_overlay_get(ov, NULL, op->table_id, op->pk, op->pklen, &cur, &curlen);
+    if (rc == STORAGE_ENOTFOUND) rc = 0;
+    else if (rc == 0) rc = crdt_row_decode(cur, curlen, &state);
+    if (rc) goto out;
+    switch (op->kind) {
+    case SX_OP_TOUCH: rc = crdt_row_touch(&state, dot, &delta); break;
+    case SX_OP_DELETE: rc = crdt_row_delete(&state, &delta); break;
+    case SX_OP_LWW: rc = crdt_row_lww_assign(&state, &delta, op->col, &op->v, ts, dot); break;
+    case SX_OP_MV: rc = crdt_row_mv_assign(&state, &delta, op->col, op->s, op->slen, dot); break;
+    case SX_OP_COUNTER:
+        rc = crdt_row_counter_add(&state, &delta, op->col, op->ckind, x->node, op->n);
+        break;
+    case SX_OP_SET_ADD:
+        rc = crdt_row_set_add(&state, &delta, op->col, op->ckind, op->s, op->slen, dot);
+        break;
+    case SX_OP_SET_REMOVE:
+        rc = crdt_row_set_remove(&state, &delta, op->col, op->ckind, op->s, op->slen);
+        break;
+    case SX_OP_SET_CLEAR: rc = crdt_row_set_clear(&state, &delta, op->col, op->ckind); break;
+    case SX_OP_MAP_PUT:
+        rc = crdt_row_map_put(&state, &delta, op->col, op->s, op->slen, op->j, op->jlen, ts, dot);
+        break;
+    case SX_OP_MAP_REMOVE:
+        rc = crdt_row_map_remove(&state, &delta, op->col, op->s, op->slen, ts, dot);
+        break;
+    default: rc = CRDT_EINVAL;
+    }
+    if (rc) goto out;
+    rc = crdt_row_encode(&b, &delta);
+    if (!rc) rc = b.err;
+    if (!rc) rc = storage_overlay_add(ov, op->table_id, op->pk, op->pklen, b.data, b.len);
+out:
+    codec_buf_free(&b);
+    crdt_row_free(&delta);
+    crdt_row_free(&state);
+    free(cur);
+    return rc;
+}
+
+/* Placeholder dots of the preview: a seq far above any real one, so they are fresh in every
+ * stored context; they never leave the preview overlay. */
+#define SX_PREVIEW_SEQ (1ull << 42)
+
+int sx_record(sx_session *s, sx_op *op, sqlerr *err)
+{
+    if (!s->txn.preview && !(s->txn.preview = storage_overlay_new(s->x->st))) {
+        op_free(op);
+        return sqlerr_oom(err);
+    }
+    if (s->txn.nops == s->txn.cap) {
+        size_t nc = s->txn.cap ? s->txn.cap * 2 : 16;
+        sx_op *n = realloc(s->txn.ops, nc * sizeof *n);
+        if (!n) {
+            op_free(op);
+            return sqlerr_oom(err);
+        }
+        s->txn.ops = n;
+        s->txn.cap = nc;
+    }
+    uint64_t k = s->txn.nops;
+    causal_dot dot = causal_commit_dot(s->x->node, SX_PREVIEW_SEQ + (k >> CAUSAL_OP_BITS),
+                                       (uint32_t)k);
+    int rc = ov_apply(s->x, s->txn.preview, op, dot, causal_clock_now(&s->x->clock, wall_ms()));
+    if (rc) {
+        op_free(op);
+        if (rc == CRDT_EOVERFLOW) return sqlerr_set(err, "22003", -1, "bigint out of range");
+        if (rc == CRDT_ELIMIT) return sqlerr_set(err, "54000", -1, "value too large");
+        if (rc == CRDT_ENOMEM || rc == STORAGE_ENOMEM) return sqlerr_oom(err);
+        return sqlerr_set(err, "XX000", -1, "could not apply write: %s",
+                          rc <= -100 ? storage_strerror(rc) : codec_strerror(rc));
+    }
+    s->txn.ops[s->txn.nops++] = *op;
+    memset(op, 0, sizeof *op);
+    return SQL_OK;
+}
+
+storage_overlay *sx_preview(sx_session *s)
+{
+    if (!s->txn.preview) s->txn.preview = storage_overlay_new(s->x->st);
+    return s->txn.preview;
+}
+
+/* ---- commit ------------------------------------------------------------------------------- */
+
+typedef struct sx_commit sx_commit;
+struct sx_commit {
+    storage_commit_req req;
+    storage_overlay *ov;
+    logentry_catalog *cat;
+    uint8_t **catbufs;
+    size_t ncat;
+    sx_catchange *changes; /* taken from the txn, installed on success */
+    int nchanges;
+    sx_exec *x;
+    sx_session *sess; /* NULL once the session is gone */
+    sx_commit *next;
+};
+
+static void commit_free(sx_commit *c)
+{
+    storage_overlay_del(c->ov);
+    for (size_t i = 0; i < c->ncat; i++) free(c->catbufs[i]);
+    free(c->catbufs);
+    free(c->cat);
+    for (int i = 0; i < c->nchanges; i++) {
+        free(c->changes[i].name);
+        sqlschema_free(c->changes[i].table);
+    }
+    free(c->changes);
+    free(c);
+}
+
+static void on_req_done(storage_commit_req *req);
+
+static int cat_add(sx_commit *c, uint8_t op, const char *key, size_t klen, uint8_t *val,
+                   size_t vlen)
+{
+    logentry_catalog *n = realloc(c->cat, (c->ncat + 1) * sizeof *n);
+    if (!n) return -1;
+    c->cat = n;
+    uint8_t **nb = realloc(c->catbufs, (c->ncat + 1) * sizeof *nb);
+    if (!nb) return -1;
+    c->catbufs = nb;
+    uint8_t *kb = malloc(klen + vlen + 1);
+    if (!kb) return -1;
+    memcpy(kb, key, klen);
+    if (vlen) memcpy(kb + klen, val, vlen);
+    c->catbufs[c->ncat] = kb;
+    c->cat[c->ncat] = (logentry_catalog){op, kb, klen, vlen ? kb + klen : NULL, vlen};
+    c->ncat++;
+    return 0;
+}
+
+static int build_catalog(sx_session *s, sx_commit *c)
+{
+    uint32_t next = s->x->next_table_id;
+    for (int i = 0; i < s->txn.ncat; i++) {
+        sx_catchange *ch = &s->txn.cat[i];
+        char key[16] = "table.";
+        uint32_t id = ch->drop ? ch->id : ch->table->id;
+        key[6] = (char)(id >> 24), key[7] = (char)(id >> 16), key[8] = (char)(id >> 8);
+        key[9] = (char)id;
+        if (ch->drop) {
+            if (cat_add(c, LOGENTRY_CATALOG_DELETE, key, 10, NULL, 0)) return -1;
+            continue;
+        }
+        codec_buf b;
+        codec_buf_init(&b);
+        sqlschema_encode(ch->table, &b);
+        int rc = b.err ? -1 : cat_add(c, LOGENTRY_CATALOG_PUT, key, 10, b.data, b.len);
+        codec_buf_free(&b);
+        if (rc) return -1;
+        if (id + 1 > next) next = id + 1;
+    }
+    if (next != s->x->next_table_id) {
+        uint8_t v[4] = {(uint8_t)(next >> 24), (uint8_t)(next >> 16), (uint8_t)(next >> 8),
+                        (uint8_t)next};
+        if (cat_add(c, LOGENTRY_CATALOG_PUT, SX_NEXT_ID_KEY, strlen(SX_NEXT_ID_KEY), v, 4))
+            return -1;
+    }
+    return 0;
+}
+
+/* Starts the commit of the session's transaction. Returns EXEC_DONE (nothing to commit),
+ * EXEC_PENDING (completion wakes the session) or EXEC_ERROR. The transaction is cleared. */
+int sx_commit_start(sx_session *s, executor_error *err)
+{
+    sx_exec *x = s->x;
+    if (s->txn.nops == 0 && s->txn.ncat == 0) {
+        txn_clear(s);
+        return EXEC_DONE;
+    }
+    sx_commit *c = calloc(1, sizeof *c);
+    if (!c || !(c->ov = storage_overlay_new(x->st)) || build_catalog(s, c)) goto oom;
+    uint64_t seq;
+    int rc = storage_next_seq(x->st, &seq);
+    if (rc) {
+        commit_free(c);
+        txn_clear(s);
+        return executor_error_set(err, rc == STORAGE_ENOSPC ? "53100" : "58030",
+                                  "could not commit: %s", storage_strerror(rc));
+    }
+    causal_hlc ts = causal_clock_now(&x->clock, wall_ms());
+    for (size_t k = 0; k < s->txn.nops; k++) {
+        rc = ov_apply(x, c->ov, &s->txn.ops[k], causal_commit_dot(x->node, seq, (uint32_t)k), ts);
+        if (rc) {
+            storage_abandon_seq(x->st, seq);
+            commit_free(c);
+            txn_clear(s);
+            return executor_error_set(err, "XX000", "could not build commit: %s",
+                                      rc <= -100 ? storage_strerror(rc) : codec_strerror(rc));
+        }
+    }
+    c->req.seq = seq;
+    c->req.hlc = ts;
+    storage_overlay_fill_req(c->ov, &c->req);
+    c->req.catalog = c->cat;
+    c->req.ncatalog = c->ncat;
+    c->req.cb = on_req_done;
+    c->req.user = c;
+    c->sess = s;
+    c->x = x;
+    c->changes = s->txn.cat;
+    c->nchanges = s->txn.ncat;
+    s->txn.cat = NULL;
+    s->txn.ncat = 0;
+    txn_clear(s);
+    rc = storage_commit_async(x->st, &c->req);
+    if (rc) {
+        storage_abandon_seq(x->st, seq);
+        commit_free(c);
+        return executor_error_set(err, "58030", "could not commit: %s", storage_strerror(rc));
+    }
+    s->commit = c;
+    s->commit_status = 1;
+    return EXEC_PENDING;
+oom:
+    if (c) commit_free(c);
+    txn_clear(s);
+    return executor_error_set(err, "53200", "out of memory");
+}
+
+/* Writer thread: queue the completion for the loop thread (on_async). */
+static void on_req_done(storage_commit_req *req)
+{
+    sx_commit *c = req->user;
+    sx_exec *x = c->x;
+    pthread_mutex_lock(&x->mu);
+    c->next = x->done;
+    x->done = c;
+    pthread_mutex_unlock(&x->mu);
+}
+
+static void on_wakeup(void *ctx)
+{
+    sx_exec *x = ctx;
+    uv_async_send(&x->async);
+}
+
+static void on_async(uv_async_t *h)
+{
+    sx_exec *x = h->data;
+    pthread_mutex_lock(&x->mu);
+    sx_commit *list = x->done;
+    x->done = NULL;
+    pthread_mutex_unlock(&x->mu);
+    while (list) {
+        sx_commit *c = list;
+        list = c->next;
+        if (c->req.status == 0) {
+            for (int i = 0; i < c->nchanges; i++) {
+                sx_catchange *ch = &c->changes[i];
+                if (ch->drop) {
+                    catalog_drop(x, ch->id);
+                } else if (sx_catalog_put(x, ch->table) == 0) {
+                    if (ch->table->id >= x->next_table_id) x->next_table_id = ch->table->id + 1;
+                    ch->table = NULL;
+                }
+            }
+        }
+        sx_session *s = c->sess;
+        if (s) {
+            s->commit = NULL;
+            s->commit_status = c->req.status == 0 ? 0 : c->req.status;
+            snprintf(s->commit_msg, sizeof s->commit_msg, "%s", c->req.errmsg);
+            s->wake(s->wake_arg);
+        }
+        commit_free(c);
+    }
+}
+
+/* ---- sessions ----------------------------------------------------------------------------- */
+
+enum { RK_NONE = 0, RK_INNER, RK_COMMIT_TAG, RK_FINAL, RK_EXEC_COMMIT, RK_SYNC, RK_INNER_EXEC };
+
+struct sx_stmt {
+    bool mine;
+    executor_stmt *inner;
+    sqlparse_result q;
+    sx_plan plan;
+    bool planned;
+    uint32_t *param_oids;
+    int nparams;
+};
+
+struct sx_portal {
+    sx_stmt *stmt;
+    executor_portal *inner;
+    sqlval *params;
+    int nparams;
+    bool ran;
+    sx_result res;
+    size_t next;
+};
+
+static int commit_outcome(sx_session *s, executor_error *err)
+{
+    int st = s->commit_status;
+    s->commit_status = 0;
+    if (st >= 0) return EXEC_DONE;
+    return executor_error_set(err, st == STORAGE_ENOSPC ? "53100" : "58030",
+                              "could not commit transaction: %s%s%s", storage_strerror(st),
+                              s->commit_msg[0] ? ": " : "", s->commit_msg);
+}
+
+static int warn(executor_sink *sink, const char *code, const char *msg)
+{
+    executor_error n = {0};
+    snprintf(n.severity, sizeof n.severity, "WARNING");
+    snprintf(n.code, sizeof n.code, "%s", code);
+    snprintf(n.message, sizeof n.message, "%s", msg);
+    return sink->notice(sink, &n);
+}
+
+static int emit_result(const sx_plan *p, sx_result *r, size_t from, size_t max, size_t *next,
+                       executor_sink *sink)
+{
+    size_t end = r->nrows;
+    if (max && from + max < end) end = from + max;
+    for (size_t i = from; i < end; i++) {
+        if (sink->data_row(sink, p->ncols, (const char *const *)&r->vals[i * (size_t)p->ncols],
+                           &r->lens[i * (size_t)p->ncols]))
+            return -1;
+    }
+    *next = end;
+    return 0;
+}
+
+static void q_clear(sx_session *s)
+{
+    if (s->q_active) sqlparse_result_free(&s->q);
+    s->q_active = false;
+    free(s->qcopy);
+    s->qcopy = NULL;
+    s->qi = 0;
+}
+
+/* The error path of a statement: a block becomes failed, an implicit transaction is dropped. */
+static void fail_txn(sx_session *s)
+{
+    if (s->state == SX_BLOCK || s->state == SX_FAILED) {
+        s->state = SX_FAILED;
+    } else {
+        txn_clear(s);
+    }
+    s->implicit = false;
+}
+
+static int aborted_err(executor_error *err)
+{
+    return executor_error_set(err, "25P02",
+                              "current transaction is aborted, commands ignored until end of "
+                              "transaction block");
+}
+
+static int run_table_stmt(sx_session *s, sqlast_stmt *st, executor_sink *sink,
+                          executor_error *err)
+{
+    sx_plan p;
+    sx_result r;
+    sqlerr se;
+    memset(&r, 0, sizeof r);
+    if (sqlrun_plan(s, st, &p, &se)) return to_exec_err(err, &se);
+    int rc = sqlrun_exec(s, &p, NULL, 0, &r, &se);
+    if (rc) {
+        to_exec_err(err, &se);
+        goto out;
+    }
+    rc = EXEC_ERROR;
+    if (p.ncols >= 0 && sink->row_description(sink, p.cols, p.ncols)) goto out;
+    size_t next;
+    if (p.ncols >= 0 && emit_result(&p, &r, 0, 0, &next, sink)) goto out;
+    if (sink->command_complete(sink, r.tag)) goto out;
+    rc = EXEC_DONE;
+out:
+    sqlrun_result_free(&r);
+    sqlrun_plan_free(&p);
+    return rc;
+}
+
+static int forward_simple(sx_session *s, const char *sql, size_t len, executor_sink *sink,
+                          executor_error *err)
+{
+    char *copy = strndup(sql, len);
+    if (!copy) return executor_error_set(err, "53200", "out of memory");
+    int rc = s->x->mini->ops->simple_query(s->inner, copy, len, sink, err);
+    free(copy);
+    return rc;
+}
+
+static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
+{
+    for (; s->qi < s->q.nstmts; s->qi++) {
+        sqlast_stmt *st = s->q.stmts[s->qi];
+        if (s->cancel) {
+            s->cancel = false;
+            executor_error_set(err, "57014", "canceling statement due to user request");
+            goto fail;
+        }
+        if (s->state == SX_FAILED && st->kind != SQLAST_COMMIT && st->kind != SQLAST_ROLLBACK) {
+            aborted_err(err);
+            goto fail_keep;
+        }
+        int rc;
+        switch (st->kind) {
+        case SQLAST_BEGIN:
+            if (s->state == SX_BLOCK) {
+                if (warn(sink, "25001", "there is already a transaction in progress")) goto out;
+            } else {
+                s->state = SX_BLOCK;
+                s->txn_start_us = now_us_2000();
+            }
+            if (sink->command_complete(sink, "BEGIN")) goto out;
+            break;
+        case SQLAST_COMMIT:
+            if (s->state == SX_FAILED) {
+                txn_clear(s);
+                s->state = SX_IDLE;
+                if (sink->command_complete(sink, "ROLLBACK")) goto out;
+                break;
+            }
+            if (s->state == SX_IDLE &&
+                warn(sink, "25P01", "there is no transaction in progress"))
+                goto out;
+            s->state = SX_IDLE;
+            rc = sx_commit_start(s, err);
+            if (rc == EXEC_ERROR) goto fail;
+            if (rc == EXEC_PENDING) {
+                s->qi++;
+                s->resume_kind = RK_COMMIT_TAG;
+                return EXEC_PENDING;
+            }
+            if (sink->command_complete(sink, "COMMIT")) goto out;
+            break;
+        case SQLAST_ROLLBACK:
+            if (s->state == SX_IDLE &&
+                warn(sink, "25P01", "there is no transaction in progress"))
+                goto out;
+            txn_clear(s);
+            s->state = SX_IDLE;
+            if (sink->command_complete(sink, "ROLLBACK")) goto out;
+            break;
+        default:
+            if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
+                s->txn_start_us = now_us_2000();
+            if (sqlrun_handles(st)) {
+                rc = run_table_stmt(s, st, sink, err);
+            } else {
+                size_t off = st->location > 0 ? (size_t)st->location : 0;
+                size_t total = strlen(s->qsql);
+                size_t len = st->length > 0 ? (size_t)st->length : total - off;
+                if (off > total) off = total;
+                if (off + len > total) len = total - off;
+                rc = forward_simple(s, s->qsql + off, len, sink, err);
+                if (rc == EXEC_PENDING) {
+                    s->qi++;
+                    s->resume_kind = RK_INNER;
+                    return EXEC_PENDING;
+                }
+            }
+            if (rc == EXEC_ERROR) goto fail;
+            break;
+        }
+    }
+    if (s->state == SX_IDLE) {
+        int rc = sx_commit_start(s, err);
+        if (rc == EXEC_ERROR) goto fail;
+        if (rc == EXEC_PENDING) {
+            s->resume_kind = RK_FINAL;
+            return EXEC_PENDING;
+        }
+    }
+    q_clear(s);
+    return EXEC_DONE;
+out:
+    q_clear(s);
+    fail_txn(s);
+    return EXEC_ERROR;
+fail:
+    fail_txn(s);
+fail_keep:
+    q_clear(s);
+    return EXEC_ERROR;
+}
+
+static int sx_simple_query(executor_session *es, const char *sql, size_t len,
+                           executor_sink *sink, executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    q_clear(s);
+    s->cancel = false;
+    s->qcopy = strndup(sql, len);
+    if (!s->qcopy) return executor_error_set(err, "53200", "out of memory");
+    s->qsql = s->qcopy;
+    sqlerr se;
+    if (sqlparse_query(s->qcopy, &s->q, &se)) {
+        if (!strcmp(se.code, "0A000") && s->state != SX_FAILED) {
+            /* Driver catalog queries and the rest of what the minimal executor knows. */
+            int rc = forward_simple(s, sql, len, sink, err);
+            if (rc == EXEC_PENDING) {
+                s->resume_kind = RK_INNER;
+                s->q.nstmts = 0;
+                s->q.stmts = NULL;
+                s->q_active = true;
+                return rc;
+            }
+            if (rc == EXEC_ERROR && !strcmp(err->code, "0A000")) to_exec_err(err, &se);
+            if (rc == EXEC_ERROR) fail_txn(s);
+            q_clear(s);
+            return rc;
+        }
+        if (s->state == SX_FAILED) aborted_err(err);
+        else to_exec_err(err, &se);
+        fail_txn(s);
+        q_clear(s);
+        return EXEC_ERROR;
+    }
+    s->q_active = true;
+    if (s->q.nstmts == 0) {
+        q_clear(s);
+        return sink->empty_query(sink) ? EXEC_ERROR : EXEC_DONE;
+    }
+    return run_simple(s, sink, err);
+}
+
+static int sx_resume(executor_session *es, executor_sink *sink, executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    int kind = s->resume_kind;
+    s->resume_kind = RK_NONE;
+    int rc;
+    switch (kind) {
+    case RK_INNER:
+        rc = s->x->mini->ops->resume(s->inner, sink, err);
+        if (rc == EXEC_PENDING) {
+            s->resume_kind = RK_INNER;
+            return rc;
+        }
+        if (rc == EXEC_ERROR) {
+            fail_txn(s);
+            q_clear(s);
+            return rc;
+        }
+        return run_simple(s, sink, err);
+    case RK_COMMIT_TAG:
+        if (commit_outcome(s, err)) {
+            q_clear(s);
+            return EXEC_ERROR;
+        }
+        if (sink->command_complete(sink, "COMMIT")) {
+            q_clear(s);
+            return EXEC_ERROR;
+        }
+        return run_simple(s, sink, err);
+    case RK_FINAL:
+        q_clear(s);
+        return commit_outcome(s, err);
+    case RK_EXEC_COMMIT:
+        if (commit_outcome(s, err)) return EXEC_ERROR;
+        return sink->command_complete(sink, "COMMIT") ? EXEC_ERROR : EXEC_DONE;
+    case RK_SYNC: return commit_outcome(s, err);
+    case RK_INNER_EXEC:
+        rc = s->x->mini->ops->resume(s->inner, sink, err);
+        if (rc == EXEC_PENDING) s->resume_kind = RK_INNER_EXEC;
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    default: return EXEC_DONE;
+    }
+}
+
+/* ---- extended protocol -------------------------------------------------------------------- */
+
+static bool is_txn_stmt(const sqlast_stmt *st)
+{
+    return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK;
+}
+
+static void stmt_free_(sx_stmt *p)
+{
+    if (!p) return;
+    if (p->inner) {
+        /* freed by sx_stmt_free through the inner executor */
+    }
+    if (p->planned) sqlrun_plan_free(&p->plan);
+    sqlparse_result_free(&p->q);
+    free(p->param_oids);
+    free(p);
+}
+
+static int sx_prepare(executor_session *es, const char *sql, size_t len,
+                      const uint32_t *param_oids, int nparams, executor_stmt **out,
+                      executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    sx_stmt *p = calloc(1, sizeof *p);
+    if (!p) return executor_error_set(err, "53200", "out of memory");
+    char *copy = strndup(sql, len);
+    if (!copy) {
+        free(p);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    sqlerr se;
+    int prc = sqlparse_query(copy, &p->q, &se);
+    bool mine = prc == SQL_OK && p->q.nstmts == 1 &&
+                (sqlrun_handles(p->q.stmts[0]) || is_txn_stmt(p->q.stmts[0]));
+    if (prc == SQL_OK && p->q.nstmts > 1) {
+        free(copy);
+        stmt_free_(p);
+        return executor_error_set(err, "42601",
+                                  "cannot insert multiple commands into a prepared statement");
+    }
+    if (!mine) {
+        if (prc != SQL_OK && strcmp(se.code, "0A000")) {
+            free(copy);
+            stmt_free_(p);
+            fail_txn(s);
+            return to_exec_err(err, &se);
+        }
+        int rc = s->x->mini->ops->prepare(s->inner, copy, len, param_oids, nparams, &p->inner,
+                                          err);
+        free(copy);
+        if (rc != EXEC_DONE) {
+            if (prc != SQL_OK && !strcmp(err->code, "0A000")) to_exec_err(err, &se);
+            stmt_free_(p);
+            fail_txn(s);
+            return EXEC_ERROR;
+        }
+        *out = (executor_stmt *)p;
+        return EXEC_DONE;
+    }
+    free(copy);
+    p->mine = true;
+    sqlast_stmt *st = p->q.stmts[0];
+    for (int i = 0; i < nparams && i < st->nparams; i++)
+        if (param_oids[i]) st->param_types[i] = sqlval_type_from_oid(param_oids[i]);
+    if (!is_txn_stmt(st)) {
+        if (s->state == SX_FAILED) {
+            stmt_free_(p);
+            return aborted_err(err);
+        }
+        if (sqlrun_plan(s, st, &p->plan, &se)) {
+            stmt_free_(p);
+            fail_txn(s);
+            return to_exec_err(err, &se);
+        }
+        p->planned = true;
+    } else {
+        p->plan.ncols = -1;
+    }
+    p->nparams = st->nparams > nparams ? st->nparams : nparams;
+    p->param_oids = calloc((size_t)p->nparams + 1, sizeof *p->param_oids);
+    if (!p->param_oids) {
+        stmt_free_(p);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    for (int i = 0; i < p->nparams; i++) {
+        sqlval_type t = i < st->nparams ? st->param_types[i] : SQLVAL_UNKNOWN;
+        if (t == SQLVAL_UNKNOWN) {
+            t = SQLVAL_TEXT;
+            if (i < st->nparams) st->param_types[i] = t;
+        }
+        p->param_oids[i] = i < nparams && param_oids[i] ? param_oids[i] : sqlval_type_oid(t);
+    }
+    *out = (executor_stmt *)p;
+    return EXEC_DONE;
+}
+
+static void sx_stmt_describe(const executor_stmt *est, executor_stmt_info *info)
+{
+    const sx_stmt *p = (const sx_stmt *)est;
+    if (!p->mine) {
+        /* Our session is not needed for describe: reach the inner ops through any session's
+         * executor is not possible here, so the inner executor type is fixed: minexec. */
+        inner_ops->stmt_describe(p->inner, info);
+        return;
+    }
+    info->nparams = p->nparams;
+    info->param_oids = p->param_oids;
+    info->ncols = p->plan.ncols;
+    info->cols = p->plan.cols;
+}
+
+static void sx_stmt_free(executor_stmt *est)
+{
+    sx_stmt *p = (sx_stmt *)est;
+    if (!p) return;
+    if (p->inner) inner_ops->stmt_free(p->inner);
+    stmt_free_(p);
+}
+
+static void portal_free_(sx_portal *po)
+{
+    if (!po) return;
+    if (po->inner) inner_ops->portal_free(po->inner);
+    for (int i = 0; i < po->nparams; i++) sqlval_free(&po->params[i]);
+    free(po->params);
+    sqlrun_result_free(&po->res);
+    free(po);
+}
+
+static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
+                   const char *const *values, const size_t *lens, executor_portal **out,
+                   executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    sx_stmt *p = (sx_stmt *)est;
+    sx_portal *po = calloc(1, sizeof *po);
+    if (!po) return executor_error_set(err, "53200", "out of memory");
+    po->stmt = p;
+    if (!p->mine) {
+        int rc = s->x->mini->ops->bind(s->inner, p->inner, nparams, values, lens, &po->inner, err);
+        if (rc) {
+            free(po);
+            fail_txn(s);
+            return rc;
+        }
+        *out = (executor_portal *)po;
+        return EXEC_DONE;
+    }
+    po->params = calloc((size_t)nparams + 1, sizeof *po->params);
+    if (!po->params) {
+        free(po);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    po->nparams = nparams;
+    const sqlast_stmt *st = p->q.stmts[0];
+    for (int i = 0; i < nparams; i++) {
+        sqlval_type t = i < st->nparams ? st->param_types[i] : SQLVAL_TEXT;
+        sqlerr se;
+        if (!values[i]) {
+            sqlval_init_null(&po->params[i], t);
+            continue;
+        }
+        if (sqlval_from_text(t, values[i], lens[i], &po->params[i], &se)) {
+            portal_free_(po);
+            fail_txn(s);
+            return to_exec_err(err, &se);
+        }
+    }
+    *out = (executor_portal *)po;
+    return EXEC_DONE;
+}
+
+static void sx_portal_describe(const executor_portal *ep, int *ncols,
+                               const executor_column **cols)
+{
+    const sx_portal *po = (const sx_portal *)ep;
+    if (po->inner) {
+        inner_ops->portal_describe(po->inner, ncols, cols);
+        return;
+    }
+    *ncols = po->stmt->plan.ncols;
+    *cols = po->stmt->plan.cols;
+}
+
+static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_rows,
+                      executor_sink *sink, executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    sx_portal *po = (sx_portal *)ep;
+    sx_stmt *p = po->stmt;
+    const sqlast_stmt *st = p->mine ? p->q.stmts[0] : NULL;
+    if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK)))
+        return aborted_err(err);
+    if (po->inner) {
+        int rc = s->x->mini->ops->execute(s->inner, po->inner, max_rows, sink, err);
+        if (rc == EXEC_PENDING) s->resume_kind = RK_INNER_EXEC;
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
+    if (s->state == SX_IDLE && !s->implicit) {
+        s->implicit = true;
+        s->txn_start_us = now_us_2000();
+    }
+    switch (st->kind) {
+    case SQLAST_BEGIN:
+        if (s->state == SX_BLOCK && warn(sink, "25001", "there is already a transaction in progress"))
+            return EXEC_ERROR;
+        s->state = SX_BLOCK;
+        s->implicit = false;
+        return sink->command_complete(sink, "BEGIN") ? EXEC_ERROR : EXEC_DONE;
+    case SQLAST_COMMIT: {
+        if (s->state == SX_FAILED) {
+            txn_clear(s);
+            s->state = SX_IDLE;
+            return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
+        }
+        s->state = SX_IDLE;
+        s->implicit = false;
+        int rc = sx_commit_start(s, err);
+        if (rc == EXEC_PENDING) {
+            s->resume_kind = RK_EXEC_COMMIT;
+            return rc;
+        }
+        if (rc) return rc;
+        return sink->command_complete(sink, "COMMIT") ? EXEC_ERROR : EXEC_DONE;
+    }
+    case SQLAST_ROLLBACK:
+        txn_clear(s);
+        s->state = SX_IDLE;
+        s->implicit = false;
+        return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
+    default: break;
+    }
+    if (!po->ran) {
+        sqlerr se;
+        if (sqlrun_exec(s, &p->plan, po->params, po->nparams, &po->res, &se)) {
+            fail_txn(s);
+            return to_exec_err(err, &se);
+        }
+        po->ran = true;
+        po->next = 0;
+    }
+    if (p->plan.ncols >= 0) {
+        size_t next;
+        if (emit_result(&p->plan, &po->res, po->next, max_rows, &next, sink)) return EXEC_ERROR;
+        po->next = next;
+        if (next < po->res.nrows) return EXEC_SUSPENDED;
+    }
+    return sink->command_complete(sink, po->res.tag) ? EXEC_ERROR : EXEC_DONE;
+}
+
+static void sx_portal_free(executor_portal *ep)
+{
+    portal_free_((sx_portal *)ep);
+}
+
+static int sx_sync(executor_session *es, executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    int rc = s->x->mini->ops->sync(s->inner, err);
+    if (rc == EXEC_ERROR) return rc;
+    if (s->state != SX_IDLE) return EXEC_DONE;
+    s->implicit = false;
+    rc = sx_commit_start(s, err);
+    if (rc == EXEC_PENDING) s->resume_kind = RK_SYNC;
+    return rc;
+}
+
+static void sx_note_error(executor_session *es)
+{
+    sx_session *s = (sx_session *)es;
+    s->x->mini->ops->note_error(s->inner);
+    fail_txn(s);
+}
+
+static char sx_txn_status(const executor_session *es)
+{
+    const sx_session *s = (const sx_session *)es;
+    return s->state == SX_FAILED ? 'E' : s->state == SX_BLOCK ? 'T' : 'I';
+}
+
+static void sx_cancel(executor_session *es)
+{
+    sx_session *s = (sx_session *)es;
+    s->cancel = true;
+    s->x->mini->ops->cancel(s->inner);
+}
+
+static int sx_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
+                          void (*wake)(void *), void *wake_arg, executor_session **out,
+                          executor_error *err)
+{
+    sx_exec *x = (sx_exec *)ex;
+    sx_session *s = calloc(1, sizeof *s);
+    if (!s) return executor_error_set(err, "53200", "out of memory");
+    s->x = x;
+    s->wake = wake;
+    s->wake_arg = wake_arg;
+    snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
+    snprintf(s->database, sizeof s->database, "%s", st->database ? st->database : "");
+    int rc = x->mini->ops->session_new(x->mini, st, sink, wake, wake_arg, &s->inner, err);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    *out = (executor_session *)s;
+    return EXEC_DONE;
+}
+
+static void sx_session_del(executor_session *es)
+{
+    sx_session *s = (sx_session *)es;
+    if (!s) return;
+    if (s->commit) {
+        pthread_mutex_lock(&s->x->mu);
+        s->commit->sess = NULL;
+        pthread_mutex_unlock(&s->x->mu);
+    }
+    s->x->mini->ops->session_del(s->inner);
+    q_clear(s);
+    txn_clear(s);
+    free(s);
+}
+
+static void on_async_close(uv_handle_t *h)
+{
+    (void)h;
+}
+
+static void sx_destroy(executor *ex)
+{
+    sx_exec *x = (sx_exec *)ex;
+    if (!x) return;
+    storage_close(x->st); /* completes every queued commit first */
+    if (x->async_open) {
+        on_async(&x->async);
+        uv_close((uv_handle_t *)&x->async, on_async_close);
+        uv_run(x->loop, UV_RUN_NOWAIT);
+    }
+    if (x->mini) x->mini->ops->destroy(x->mini);
+    for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
+    free(x->tables);
+    pthread_mutex_destroy(&x->mu);
+    free(x);
+}
+
+static const executor_ops sx_ops = {
+    .name = "sql",
+    .session_new = sx_session_new,
+    .session_del = sx_session_del,
+    .simple_query = sx_simple_query,
+    .prepare = sx_prepare,
+    .stmt_describe = sx_stmt_describe,
+    .stmt_free = sx_stmt_free,
+    .bind = sx_bind,
+    .portal_describe = sx_portal_describe,
+    .execute = sx_execute,
+    .portal_free = sx_portal_free,
+    .sync = sx_sync,
+    .resume = sx_resume,
+    .note_error = sx_note_error,
+    .txn_status = sx_txn_status,
+    .cancel = sx_cancel,
+    .destroy = sx_destroy,
+};
+
+static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                     size_t dlen, uint8_t **out, size_t *outlen)
+{
+    (void)ctx;
+    return crdt_row_merge_bytes(old, oldlen, delta, dlen, out, outlen, NULL);
+}
+
+executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errsz)
+{
+    sx_exec *x = calloc(1, sizeof *x);
+    if (!x) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    x->base.ops = &sx_ops;
+    x->loop = loop;
+    x->node = cfg->node.id;
+    causal_clock_init(&x->clock, 60000);
+    pthread_mutex_init(&x->mu, NULL);
+    x->mini = minexec_new(loop, cfg->sql.statement_timeout_ms);
+    if (!x->mini) {
+        snprintf(err, errsz, "out of memory");
+        goto fail;
+    }
+    inner_ops = x->mini->ops;
+    if (uv_async_init(loop, &x->async, on_async)) {
+        snprintf(err, errsz, "uv_async_init failed");
+        goto fail;
+    }
+    x->async.data = x;
+    x->async_open = true;
+    /* Only sessions keep the server running: the loop ends once the listener has closed. */
+    uv_unref((uv_handle_t *)&x->async);
+    storage_opts o;
+    storage_opts_init(&o);
+    o.data_dir = cfg->node.data_dir;
+    o.node_id = cfg->node.id;
+    o.node_name = cfg->node.name;
+    o.sync = cfg->storage.sync == CONFIG_SYNC_BATCH ? STORAGE_SYNC_BATCH
+             : cfg->storage.sync == CONFIG_SYNC_OFF ? STORAGE_SYNC_OFF
+                                                    : STORAGE_SYNC_ALWAYS;
+    o.sync_interval_ms = cfg->storage.sync_interval_ms;
+    o.block_cache_bytes = (size_t)cfg->storage.block_cache_mb << 20;
+    o.merge = row_merge;
+    o.wakeup = on_wakeup;
+    o.wakeup_ctx = x;
+    int rc = storage_open(&o, &x->st);
+    if (rc) {
+        snprintf(err, errsz, "storage: %s: %s", storage_strerror(rc), storage_errmsg());
+        goto fail;
+    }
+    if (catalog_load(x, err, errsz)) goto fail;
+    return &x->base;
+fail:
+    sx_destroy(&x->base);
+    return NULL;
+}

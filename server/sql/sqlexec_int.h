@@ -1,0 +1,167 @@
+/*
+ * server/sql/sqlexec_int.h — shared between sqlexec.c (executor, sessions, transactions,
+ * commits) and sqlrun.c (planning and running one statement). Not for use outside server/sql/.
+ *
+ * A transaction is a list of recorded operations (sx_op, one CRDT mutation of one row each)
+ * plus pending catalog changes; sx_record applies an operation to the preview overlay at once
+ * and keeps it for the replay at COMMIT (see sqlexec.h).
+ */
+#ifndef HELIOS_SERVER_SQL_SQLEXEC_INT_H
+#define HELIOS_SERVER_SQL_SQLEXEC_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "crdt/causal.h"
+#include "crdt/row.h"
+#include "server/executor.h"
+#include "server/sql/sqlexpr.h"
+#include "server/sql/sqlparse.h"
+#include "server/sql/sqlschema.h"
+#include "server/sql/sqlwrite.h"
+#include "storage/storage.h"
+
+#define SX_NEXT_ID_KEY "next_table_id"
+
+typedef struct sx_commit sx_commit;
+
+typedef struct sx_exec {
+    executor base;
+    uv_loop_t *loop;
+    executor *mini; /* settings, SELECT without FROM, driver catalog statements */
+    storage *st;
+    uint16_t node;
+    causal_clock clock;
+    uv_async_t async;
+    bool async_open;
+    pthread_mutex_t mu;
+    sx_commit *done; /* completed commits, guarded by mu */
+    sqlschema_table **tables;
+    int ntables;
+    uint32_t next_table_id;
+} sx_exec;
+
+enum {
+    SX_OP_TOUCH = 1,
+    SX_OP_DELETE,
+    SX_OP_LWW,
+    SX_OP_MV,
+    SX_OP_COUNTER,
+    SX_OP_SET_ADD,
+    SX_OP_SET_REMOVE,
+    SX_OP_SET_CLEAR,
+    SX_OP_MAP_PUT,
+    SX_OP_MAP_REMOVE,
+};
+
+typedef struct sx_op {
+    int kind;
+    uint32_t table_id;
+    uint8_t *pk; /* owned */
+    size_t pklen;
+    uint16_t col;
+    int ckind; /* CRDT_KIND_* of the column */
+    crdt_value v; /* LWW */
+    char *s;      /* MV text, set element, map key (owned) */
+    size_t slen;
+    char *j; /* map value json (owned) */
+    size_t jlen;
+    int64_t n; /* counter amount */
+} sx_op;
+
+typedef struct sx_catchange {
+    bool drop;
+    sqlschema_table *table; /* put: owned */
+    uint32_t id;            /* drop */
+    char *name;
+} sx_catchange;
+
+typedef struct sx_txn {
+    sx_op *ops;
+    size_t nops, cap;
+    sx_catchange *cat;
+    int ncat;
+    storage_overlay *preview;
+} sx_txn;
+
+typedef enum { SX_IDLE = 0, SX_BLOCK, SX_FAILED } sx_state;
+
+typedef struct sx_stmt sx_stmt;
+typedef struct sx_portal sx_portal;
+
+typedef struct sx_session {
+    sx_exec *x;
+    executor_session *inner; /* the minimal executor's session */
+    void (*wake)(void *);
+    void *wake_arg;
+    char user[64], database[64];
+    sx_state state;
+    bool implicit; /* extended protocol: an implicit transaction is open until Sync */
+    sx_txn txn;
+    int64_t txn_start_us;
+    /* commit in flight */
+    sx_commit *commit;
+    int commit_status; /* 1 pending, 0 ok, <0 storage error */
+    char commit_msg[200];
+    /* resumable simple query */
+    sqlparse_result q;
+    bool q_active;
+    int qi;
+    const char *qsql;
+    char *qcopy;
+    int resume_kind; /* what a PENDING is waiting for */
+    sx_portal *resume_portal;
+    bool cancel;
+} sx_session;
+
+/* A planned (bound) statement. */
+typedef struct sx_target {
+    const sqlast_expr *expr; /* NULL: plain table column colidx (SELECT *) */
+    int colidx;
+} sx_target;
+
+typedef struct sx_plan {
+    sqlast_stmt *st;          /* borrowed */
+    sqlschema_table *table;   /* owned copy at plan time, NULL without one */
+    sx_target *targets;       /* SELECT list / RETURNING */
+    int ntargets;
+    executor_column *cols;    /* ncols -1: no rows */
+    int ncols;
+    sqlwrite_op *setops;      /* UPDATE SET / ON CONFLICT DO UPDATE SET */
+    int nsetops;
+    int *insert_map;          /* INSERT: value position -> column index */
+} sx_plan;
+
+typedef struct sx_result {
+    char **vals; /* nrows * ncols, NULL = SQL NULL, owned */
+    size_t *lens;
+    size_t nrows, cap;
+    int ncols;
+    char tag[64];
+} sx_result;
+
+/* sqlexec.c */
+const sqlschema_table *sx_table_find(sx_session *s, const char *name);
+uint32_t sx_table_new_id(sx_session *s);
+/* Takes t (put) on success. */
+int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
+                      const char *name);
+int sx_catalog_put(sx_exec *x, sqlschema_table *t);
+/* Takes op's allocations (also on error). */
+int sx_record(sx_session *s, sx_op *op, sqlerr *err);
+storage_overlay *sx_preview(sx_session *s);
+int sx_commit_start(sx_session *s, executor_error *err);
+
+/* sqlrun.c */
+int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err);
+void sqlrun_plan_free(sx_plan *p);
+/* Runs a planned table statement (CREATE/DROP/INSERT/UPDATE/DELETE/SELECT with FROM). */
+int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,
+                sqlerr *err);
+void sqlrun_result_free(sx_result *r);
+/* True when the statement is one sqlrun executes (else it goes to the minimal executor). */
+bool sqlrun_handles(const sqlast_stmt *st);
+
+#endif

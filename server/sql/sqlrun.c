@@ -1,0 +1,1277 @@
+/*
+ * server/sql/sqlrun.c — planning and running one table statement for sqlexec.c.
+ *
+ * Reads go through the transaction's preview overlay (own writes visible); a stored row is a
+ * crdt_row whose columns are rendered to PostgreSQL text (crdt/render.h) and parsed back into
+ * typed sqlvals for expressions. Writes are recorded as sx_op operations (sqlexec_int.h).
+ * Row selection is a scan of the table with the WHERE filter.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/sql/sqlexec_int.h"
+
+static int kind_to_crdt(sqlschema_kind k)
+{
+    switch (k) {
+    case SQLSCHEMA_LWW: return CRDT_KIND_LWW;
+    case SQLSCHEMA_G_COUNTER: return CRDT_KIND_GCOUNTER;
+    case SQLSCHEMA_PN_COUNTER: return CRDT_KIND_PNCOUNTER;
+    case SQLSCHEMA_MV_REGISTER: return CRDT_KIND_MVREG;
+    case SQLSCHEMA_OR_SET: return CRDT_KIND_ORSET;
+    case SQLSCHEMA_AW_SET: return CRDT_KIND_AWSET;
+    case SQLSCHEMA_LWW_MAP: return CRDT_KIND_LWWMAP;
+    }
+    return CRDT_KIND_LWW;
+}
+
+bool sqlrun_handles(const sqlast_stmt *st)
+{
+    switch (st->kind) {
+    case SQLAST_CREATE_TABLE:
+    case SQLAST_DROP_TABLE:
+    case SQLAST_INSERT:
+    case SQLAST_UPDATE:
+    case SQLAST_DELETE: return true;
+    case SQLAST_SELECT: return st->table != NULL;
+    default: return false;
+    }
+}
+
+/* The type a written value takes: an MV-Register reads as text[] but is assigned text. */
+static sqlval_type write_type(const sqlschema_column *c)
+{
+    return c->kind == SQLSCHEMA_MV_REGISTER ? SQLVAL_TEXT : c->type;
+}
+
+static int16_t typlen_of(sqlval_type t)
+{
+    switch (t) {
+    case SQLVAL_BOOL: return 1;
+    case SQLVAL_INT2: return 2;
+    case SQLVAL_INT4:
+    case SQLVAL_FLOAT4:
+    case SQLVAL_OID: return 4;
+    case SQLVAL_INT8:
+    case SQLVAL_FLOAT8:
+    case SQLVAL_TIMESTAMPTZ: return 8;
+    case SQLVAL_NAME: return 64;
+    default: return -1;
+    }
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+void sqlrun_result_free(sx_result *r)
+{
+    for (size_t i = 0; i < r->nrows * (size_t)r->ncols; i++) free(r->vals[i]);
+    free(r->vals);
+    free(r->lens);
+    memset(r, 0, sizeof *r);
+}
+
+static int result_add(sx_result *r, const sqlval *vals, sqlerr *err)
+{
+    if (r->nrows == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        char **nv = realloc(r->vals, nc * (size_t)r->ncols * sizeof *nv + 1);
+        if (!nv) return sqlerr_oom(err);
+        r->vals = nv;
+        size_t *nl = realloc(r->lens, nc * (size_t)r->ncols * sizeof *nl + 1);
+        if (!nl) return sqlerr_oom(err);
+        r->lens = nl;
+        r->cap = nc;
+    }
+    size_t base = r->nrows * (size_t)r->ncols;
+    for (int i = 0; i < r->ncols; i++) {
+        r->vals[base + (size_t)i] = NULL;
+        r->lens[base + (size_t)i] = 0;
+        if (vals[i].isnull) continue;
+        if (sqlval_to_text(&vals[i], &r->vals[base + (size_t)i], &r->lens[base + (size_t)i],
+                           err)) {
+            for (int j = 0; j < i; j++) free(r->vals[base + (size_t)j]);
+            return SQL_ERR;
+        }
+    }
+    r->nrows++;
+    return SQL_OK;
+}
+
+/* ---- rows --------------------------------------------------------------------------------- */
+
+static void vals_free(sqlval *v, int n)
+{
+    if (!v) return;
+    for (int i = 0; i < n; i++) sqlval_free(&v[i]);
+    free(v);
+}
+
+static int pk_encode(const sqlschema_table *t, const sqlval *vals, codec_buf *b, sqlerr *err)
+{
+    keycodec_value kv[KEYCODEC_MAX_COLUMNS];
+    for (int i = 0; i < t->npk; i++) {
+        const sqlschema_column *c = &t->cols[t->pk[i]];
+        const sqlval *v = &vals[t->pk[i]];
+        if (v->isnull)
+            return sqlerr_set(err, "23502", -1,
+                              "null value in column \"%s\" of relation \"%s\" violates not-null "
+                              "constraint",
+                              c->name, t->name);
+        if (sqlval_type_is_integer(v->type) || v->type == SQLVAL_TIMESTAMPTZ) {
+            kv[i].type = KEYCODEC_INT;
+            kv[i].u.i = v->u.i;
+        } else if (v->type == SQLVAL_FLOAT4 || v->type == SQLVAL_FLOAT8) {
+            kv[i].type = KEYCODEC_FLOAT;
+            kv[i].u.f = v->u.f;
+        } else if (v->type == SQLVAL_BOOL) {
+            kv[i].type = KEYCODEC_BOOL;
+            kv[i].u.b = v->u.b;
+        } else {
+            kv[i].type = v->type == SQLVAL_BYTEA ? KEYCODEC_BYTES : KEYCODEC_TEXT;
+            kv[i].u.s.p = (const uint8_t *)v->s;
+            kv[i].u.s.len = v->len;
+        }
+    }
+    keycodec_encode_pk(b, kv, (size_t)t->npk);
+    return b->err ? sqlerr_oom(err) : SQL_OK;
+}
+
+/* Decodes a stored row into typed values. Returns 1 when the row is invisible. */
+static int row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+                      const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
+{
+    crdt_row r;
+    crdt_row_init(&r);
+    keycodec_key key;
+    memset(&key, 0, sizeof key);
+    sqlval *v = calloc((size_t)t->ncols + 1, sizeof *v);
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = SQL_ERR;
+    if (!v) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    if (crdt_row_decode(val, vlen, &r) || keycodec_decode_pk(pk, pklen, &key)) {
+        sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+        goto out;
+    }
+    if (!crdt_row_visible(&r)) {
+        rc = 1;
+        goto out;
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        const sqlschema_column *c = &t->cols[i];
+        sqlval_init_null(&v[i], c->type);
+        if (c->pk_pos >= 0 && (size_t)c->pk_pos < key.ncol) {
+            const keycodec_value *kv = &key.col[c->pk_pos];
+            switch (kv->type) {
+            case KEYCODEC_INT: sqlval_set_int(&v[i], c->type, kv->u.i); break;
+            case KEYCODEC_FLOAT: sqlval_set_float(&v[i], c->type, kv->u.f); break;
+            case KEYCODEC_BOOL: sqlval_set_bool(&v[i], kv->u.b); break;
+            default:
+                if (sqlval_set_str(&v[i], c->type, (const char *)kv->u.s.p, kv->u.s.len, err))
+                    goto out;
+            }
+            continue;
+        }
+        bool isnull = false;
+        codec_buf_reset(&b);
+        if (crdt_row_render(&b, &r, c->id, kind_to_crdt(c->kind), &isnull) || b.err) {
+            sqlerr_set(err, "XX001", -1, "corrupt column \"%s\" in table \"%s\"", c->name,
+                       t->name);
+            goto out;
+        }
+        if (isnull) continue;
+        if (sqlval_from_text(c->type, b.len ? (const char *)b.data : "", b.len, &v[i], err))
+            goto out;
+    }
+    *out = v;
+    v = NULL;
+    rc = SQL_OK;
+out:
+    vals_free(v, t->ncols);
+    codec_buf_free(&b);
+    keycodec_key_free(&key);
+    crdt_row_free(&r);
+    return rc;
+}
+
+/* Reads one row through the preview. Returns SQL_OK with *out (NULL when absent/invisible). */
+static int row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+                   sqlval **out, sqlerr *err)
+{
+    uint8_t *val = NULL;
+    size_t vlen = 0;
+    *out = NULL;
+    storage_overlay *ov = sx_preview(s);
+    if (!ov) return sqlerr_oom(err);
+    int rc = storage_overlay_get(ov, NULL, t->id, pk, pklen, &val, &vlen);
+    if (rc == STORAGE_ENOTFOUND) return SQL_OK;
+    if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
+    rc = row_values(t, pk, pklen, val, vlen, out, err);
+    free(val);
+    if (rc == 1) {
+        *out = NULL;
+        return SQL_OK;
+    }
+    return rc;
+}
+
+typedef int (*row_fn)(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqlerr *err);
+
+/* Calls fn for every visible row of t that satisfies where (NULL: all). fn takes row. */
+static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *where,
+                const sqlexpr_ctx *base, row_fn fn, void *ctx, sqlerr *err)
+{
+    storage_overlay *ov = sx_preview(s);
+    if (!ov) return sqlerr_oom(err);
+    storage_iter *it = NULL;
+    int rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &it);
+    if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    while ((rc = storage_iter_next(it)) == 1) {
+        if (s->cancel) {
+            storage_iter_del(it);
+            s->cancel = false;
+            return sqlerr_set(err, "57014", -1, "canceling statement due to user request");
+        }
+        const uint8_t *pk, *val;
+        size_t pklen, vlen;
+        storage_iter_item(it, &pk, &pklen, &val, &vlen);
+        sqlval *row = NULL;
+        int vr = row_values(t, pk, pklen, val, vlen, &row, err);
+        if (vr == 1) continue;
+        if (vr) goto fail;
+        if (where) {
+            sqlexpr_ctx c = *base;
+            c.row = row;
+            c.nrow = t->ncols;
+            bool yes;
+            if (sqlexpr_eval_bool(where, &c, &yes, err)) {
+                vals_free(row, t->ncols);
+                goto fail;
+            }
+            if (!yes) {
+                vals_free(row, t->ncols);
+                continue;
+            }
+        }
+        /* pk bytes are only valid until the next step: fn copies what it keeps. */
+        if (fn(ctx, pk, pklen, row, err)) goto fail;
+    }
+    storage_iter_del(it);
+    if (rc < 0) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    return SQL_OK;
+fail:
+    storage_iter_del(it);
+    return SQL_ERR;
+}
+
+/* ---- planning ----------------------------------------------------------------------------- */
+
+void sqlrun_plan_free(sx_plan *p)
+{
+    sqlschema_free(p->table);
+    free(p->targets);
+    free(p->cols);
+    free(p->setops);
+    free(p->insert_map);
+    memset(p, 0, sizeof *p);
+    p->ncols = -1;
+}
+
+static int plan_targets(sx_plan *p, sqlast_stmt *st, bool allow_aggs, sqlerr *err)
+{
+    const sqlschema_table *t = p->table;
+    int n = 0;
+    for (int i = 0; i < st->ntargets; i++)
+        n += st->targets[i].expr && st->targets[i].expr->kind == SQLAST_STAR ? t->ncols : 1;
+    p->targets = calloc((size_t)n + 1, sizeof *p->targets);
+    p->cols = calloc((size_t)n + 1, sizeof *p->cols);
+    if (!p->targets || !p->cols) return sqlerr_oom(err);
+    sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
+                        .allow_aggs = allow_aggs,
+                        .clause = st->kind == SQLAST_SELECT ? "SELECT" : "RETURNING"};
+    int k = 0;
+    for (int i = 0; i < st->ntargets; i++) {
+        sqlast_expr *e = st->targets[i].expr;
+        if (e && e->kind == SQLAST_STAR) {
+            for (int c = 0; c < t->ncols; c++, k++) {
+                p->targets[k].colidx = c;
+                executor_column *col = &p->cols[k];
+                snprintf(col->name, sizeof col->name, "%s", t->cols[c].name);
+                col->type_oid = sqlval_type_oid(t->cols[c].type);
+                col->typlen = typlen_of(t->cols[c].type);
+                col->typmod = -1;
+            }
+            continue;
+        }
+        if (sqlexpr_bind(e, &sc, SQLVAL_UNKNOWN, err)) return SQL_ERR;
+        p->targets[k].expr = e;
+        executor_column *col = &p->cols[k];
+        snprintf(col->name, sizeof col->name, "%s",
+                 st->targets[i].name ? st->targets[i].name : sqlexpr_column_name(e));
+        sqlval_type ty = e->type == SQLVAL_UNKNOWN ? SQLVAL_TEXT : e->type;
+        col->type_oid = sqlval_type_oid(ty);
+        col->typlen = typlen_of(ty);
+        col->typmod = -1;
+        k++;
+    }
+    p->ntargets = n;
+    p->ncols = n;
+    return SQL_OK;
+}
+
+static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *err)
+{
+    const sqlschema_table *t = sx_table_find(s, st->table);
+    if (!t)
+        return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
+                          st->table);
+    return sqlschema_copy(t, &p->table, err);
+}
+
+int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
+{
+    memset(p, 0, sizeof *p);
+    p->st = st;
+    p->ncols = -1;
+    if (st->schema && strcmp(st->schema, "public"))
+        return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
+                          st->schema);
+    if (st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE) return SQL_OK;
+    if (table_for(s, p, st, err)) goto fail;
+    const sqlschema_table *t = p->table;
+    sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
+                        .clause = "WHERE"};
+    if (st->where && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err)) goto fail;
+    switch (st->kind) {
+    case SQLAST_SELECT: {
+        if (plan_targets(p, st, true, err)) goto fail;
+        sqlexpr_scope ag = sc;
+        ag.allow_aggs = true;
+        ag.clause = "GROUP BY";
+        for (int i = 0; i < st->ngroup; i++)
+            if (sqlexpr_bind(st->group[i], &sc, SQLVAL_UNKNOWN, err)) goto fail;
+        ag.clause = "HAVING";
+        if (st->having && sqlexpr_bind(st->having, &ag, SQLVAL_BOOL, err)) goto fail;
+        ag.clause = "ORDER BY";
+        for (int i = 0; i < st->norder; i++) {
+            sqlast_expr *e = st->order[i].expr;
+            if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type)) continue;
+            if (e->kind == SQLAST_COLUMN && !e->qualifier && sqlschema_find_column(t, e->name) < 0)
+                continue; /* an output alias, resolved at run time */
+            if (sqlexpr_bind(e, &ag, SQLVAL_UNKNOWN, err)) goto fail;
+        }
+        sqlexpr_scope lim = {.stmt = st, .clause = "LIMIT"};
+        if (st->limit && sqlexpr_bind(st->limit, &lim, SQLVAL_INT8, err)) goto fail;
+        if (st->offset && sqlexpr_bind(st->offset, &lim, SQLVAL_INT8, err)) goto fail;
+        break;
+    }
+    case SQLAST_INSERT: {
+        int nv = st->insert_cols ? st->ninsert_cols : st->nvalues;
+        if (nv > t->ncols)
+            return sqlerr_set(err, "42601", st->location,
+                              "INSERT has more expressions than target columns");
+        p->insert_map = calloc((size_t)nv + 1, sizeof *p->insert_map);
+        if (!p->insert_map) {
+            sqlerr_oom(err);
+            goto fail;
+        }
+        for (int i = 0; i < nv; i++) {
+            int ci = st->insert_cols ? sqlschema_find_column(t, st->insert_cols[i]) : i;
+            if (ci < 0) {
+                sqlerr_set(err, "42703", st->location,
+                           "column \"%s\" of relation \"%s\" does not exist", st->insert_cols[i],
+                           t->name);
+                goto fail;
+            }
+            p->insert_map[i] = ci;
+        }
+        if (st->nvalues > nv) {
+            sqlerr_set(err, "42601", st->location,
+                       "INSERT has more expressions than target columns");
+            goto fail;
+        }
+        sqlexpr_scope vs = {.stmt = st, .clause = "VALUES"};
+        for (int r = 0; r < st->nrows; r++)
+            for (int c = 0; c < st->nvalues; c++)
+                if (st->rows[r][c] &&
+                    sqlexpr_bind(st->rows[r][c], &vs, write_type(&t->cols[p->insert_map[c]]), err))
+                    goto fail;
+        if (st->on_conflict == SQLAST_CONFLICT_UPDATE) {
+            p->setops = calloc((size_t)st->nconflict_set + 1, sizeof *p->setops);
+            if (!p->setops) {
+                sqlerr_oom(err);
+                goto fail;
+            }
+            sqlexpr_scope us = sc;
+            us.allow_excluded = true;
+            us.clause = "UPDATE";
+            for (int i = 0; i < st->nconflict_set; i++) {
+                int ci = sqlschema_find_column(t, st->conflict_set[i].name);
+                if (ci < 0) {
+                    sqlerr_set(err, "42703", st->conflict_set[i].location,
+                               "column \"%s\" of relation \"%s\" does not exist",
+                               st->conflict_set[i].name, t->name);
+                    goto fail;
+                }
+                if (sqlwrite_classify(t, ci, st->conflict_set[i].expr, &us, &p->setops[i], err))
+                    goto fail;
+            }
+            p->nsetops = st->nconflict_set;
+            if (st->conflict_where && sqlexpr_bind(st->conflict_where, &us, SQLVAL_BOOL, err))
+                goto fail;
+        }
+        if (st->ntargets && plan_targets(p, st, false, err)) goto fail;
+        break;
+    }
+    case SQLAST_UPDATE: {
+        p->setops = calloc((size_t)st->nset + 1, sizeof *p->setops);
+        if (!p->setops) {
+            sqlerr_oom(err);
+            goto fail;
+        }
+        sqlexpr_scope us = sc;
+        us.clause = "UPDATE";
+        for (int i = 0; i < st->nset; i++) {
+            int ci = sqlschema_find_column(t, st->set[i].name);
+            if (ci < 0) {
+                sqlerr_set(err, "42703", st->set[i].location,
+                           "column \"%s\" of relation \"%s\" does not exist", st->set[i].name,
+                           t->name);
+                goto fail;
+            }
+            if (sqlwrite_classify(t, ci, st->set[i].expr, &us, &p->setops[i], err)) goto fail;
+        }
+        p->nsetops = st->nset;
+        if (st->ntargets && plan_targets(p, st, false, err)) goto fail;
+        break;
+    }
+    case SQLAST_DELETE:
+        if (st->ntargets && plan_targets(p, st, false, err)) goto fail;
+        break;
+    default: break;
+    }
+    return SQL_OK;
+fail:
+    sqlrun_plan_free(p);
+    return SQL_ERR;
+}
+
+/* ---- DDL ---------------------------------------------------------------------------------- */
+
+static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    if (sx_table_find(s, st->table)) {
+        if (st->missing_ok) {
+            snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
+            return SQL_OK;
+        }
+        return sqlerr_set(err, "42P07", st->location, "relation \"%s\" already exists",
+                          st->table);
+    }
+    sqlschema_table *t;
+    if (sqlschema_from_create(st, sx_table_new_id(s), &t, err)) return SQL_ERR;
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
+    return SQL_OK;
+}
+
+static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    for (int i = 0; i < st->nnames; i++) {
+        const sqlschema_table *t = sx_table_find(s, st->names[i]);
+        if (!t) {
+            if (st->missing_ok) continue;
+            return sqlerr_set(err, "42P01", st->location, "table \"%s\" does not exist",
+                              st->names[i]);
+        }
+        if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
+    }
+    snprintf(res->tag, sizeof res->tag, "DROP TABLE");
+    return SQL_OK;
+}
+
+/* ---- writes ------------------------------------------------------------------------------- */
+
+static int rec(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int kind, int colidx,
+               sx_op *op, sqlerr *err)
+{
+    op->kind = kind;
+    op->table_id = t->id;
+    op->pk = malloc(pk->len ? pk->len : 1);
+    if (!op->pk) {
+        crdt_value_free(&op->v);
+        free(op->s);
+        free(op->j);
+        return sqlerr_oom(err);
+    }
+    memcpy(op->pk, pk->data, pk->len);
+    op->pklen = pk->len;
+    if (colidx >= 0) {
+        op->col = t->cols[colidx].id;
+        op->ckind = kind_to_crdt(t->cols[colidx].kind);
+    }
+    return sx_record(s, op, err);
+}
+
+static int rec_str(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int kind,
+                   int colidx, const char *str, size_t len, const char *j, size_t jlen,
+                   sqlerr *err)
+{
+    sx_op op;
+    memset(&op, 0, sizeof op);
+    if (str && !(op.s = strndup(str, len))) return sqlerr_oom(err);
+    op.slen = len;
+    if (j && !(op.j = strndup(j, jlen))) {
+        free(op.s);
+        return sqlerr_oom(err);
+    }
+    op.jlen = jlen;
+    return rec(s, t, pk, kind, colidx, &op, err);
+}
+
+static int lww_value(const sqlval *v, crdt_value *out, sqlerr *err)
+{
+    crdt_value_init(out);
+    if (v->isnull) return SQL_OK;
+    switch (v->type) {
+    case SQLVAL_BOOL: out->type = CRDT_V_BOOL; out->u.b = v->u.b; return SQL_OK;
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_OID: out->type = CRDT_V_INT8; out->u.i = v->u.i; return SQL_OK;
+    case SQLVAL_TIMESTAMPTZ: out->type = CRDT_V_TIMESTAMPTZ; out->u.i = v->u.i; return SQL_OK;
+    case SQLVAL_FLOAT4:
+    case SQLVAL_FLOAT8: out->type = CRDT_V_FLOAT8; out->u.f = v->u.f; return SQL_OK;
+    default: break;
+    }
+    char *txt = NULL;
+    size_t n = 0;
+    uint8_t ty = v->type == SQLVAL_NUMERIC ? CRDT_V_NUMERIC
+                 : v->type == SQLVAL_JSONB ? CRDT_V_JSONB
+                 : v->type == SQLVAL_BYTEA ? CRDT_V_BYTEA
+                                           : CRDT_V_TEXT;
+    if (v->type == SQLVAL_BYTEA) {
+        if (crdt_value_set_bytes(out, ty, v->s ? v->s : "", v->len)) return sqlerr_oom(err);
+        return SQL_OK;
+    }
+    if (sqlval_to_text(v, &txt, &n, err)) return SQL_ERR;
+    int rc = crdt_value_set_bytes(out, ty, txt, n);
+    free(txt);
+    if (rc) return sqlerr_set(err, "54000", -1, "value too large");
+    return SQL_OK;
+}
+
+/* Puts every key of a jsonb object (canonical text) into map column ci. */
+static int map_put_all(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int ci,
+                       const sqlval *v, const char *old, sqlerr *err)
+{
+    json_error_t je;
+    json_t *o = json_loads(v->s ? v->s : "", JSON_DECODE_ANY, &je);
+    if (!o || !json_is_object(o)) {
+        json_decref(o);
+        return sqlerr_set(err, "22023", -1, "value for column \"%s\" must be a jsonb object",
+                          t->cols[ci].name);
+    }
+    int rc = SQL_OK;
+    if (old) {
+        json_t *oo = json_loads(old, JSON_DECODE_ANY, &je);
+        const char *k;
+        json_t *val;
+        if (oo && json_is_object(oo)) {
+            json_object_foreach(oo, k, val) {
+                if (json_object_get(o, k)) continue;
+                if ((rc = rec_str(s, t, pk, SX_OP_MAP_REMOVE, ci, k, strlen(k), NULL, 0, err)))
+                    break;
+            }
+        }
+        json_decref(oo);
+    }
+    const char *k;
+    json_t *val;
+    json_object_foreach(o, k, val) {
+        if (rc) break;
+        char *txt = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+        char *canon = NULL;
+        size_t cl = 0;
+        if (!txt) {
+            rc = sqlerr_oom(err);
+            break;
+        }
+        rc = sqlval_jsonb_normalize(txt, strlen(txt), &canon, &cl, err);
+        free(txt);
+        if (!rc) rc = rec_str(s, t, pk, SX_OP_MAP_PUT, ci, k, strlen(k), canon, cl, err);
+        free(canon);
+    }
+    json_decref(o);
+    return rc;
+}
+
+static int set_add_all(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int ci,
+                       const sqlval *v, sqlerr *err)
+{
+    if (v->isnull) return SQL_OK;
+    if (v->type == SQLVAL_TEXTARRAY) {
+        for (size_t i = 0; i < v->narr; i++) {
+            if (!v->arr[i])
+                return sqlerr_set(err, "22004", -1, "a set element cannot be NULL");
+            if (rec_str(s, t, pk, SX_OP_SET_ADD, ci, v->arr[i], strlen(v->arr[i]), NULL, 0, err))
+                return SQL_ERR;
+        }
+        return SQL_OK;
+    }
+    char *txt;
+    size_t n;
+    if (sqlval_to_text(v, &txt, &n, err)) return SQL_ERR;
+    int rc = rec_str(s, t, pk, SX_OP_SET_ADD, ci, txt, n, NULL, 0, err);
+    free(txt);
+    return rc;
+}
+
+/* Writes value v into column ci as an INSERT does (merge into whatever the row holds). */
+static int write_insert_col(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int ci,
+                            const sqlval *v, sqlerr *err)
+{
+    const sqlschema_column *c = &t->cols[ci];
+    sx_op op;
+    memset(&op, 0, sizeof op);
+    switch (c->kind) {
+    case SQLSCHEMA_LWW:
+        if (lww_value(v, &op.v, err)) return SQL_ERR;
+        return rec(s, t, pk, SX_OP_LWW, ci, &op, err);
+    case SQLSCHEMA_G_COUNTER:
+    case SQLSCHEMA_PN_COUNTER:
+        if (v->isnull || v->u.i == 0) return SQL_OK;
+        if (c->kind == SQLSCHEMA_G_COUNTER && v->u.i < 0)
+            return sqlerr_set(err, "22023", -1, "a g_counter cannot be decremented");
+        op.n = v->u.i;
+        return rec(s, t, pk, SX_OP_COUNTER, ci, &op, err);
+    case SQLSCHEMA_MV_REGISTER: {
+        if (v->isnull) return SQL_OK;
+        char *txt;
+        size_t n;
+        if (sqlval_to_text(v, &txt, &n, err)) return SQL_ERR;
+        int rc = rec_str(s, t, pk, SX_OP_MV, ci, txt, n, NULL, 0, err);
+        free(txt);
+        return rc;
+    }
+    case SQLSCHEMA_OR_SET:
+    case SQLSCHEMA_AW_SET: return set_add_all(s, t, pk, ci, v, err);
+    case SQLSCHEMA_LWW_MAP:
+        if (v->isnull) return SQL_OK;
+        return map_put_all(s, t, pk, ci, v, NULL, err);
+    }
+    return SQL_OK;
+}
+
+static int eval_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval_type t, sqlval *out,
+                     sqlerr *err)
+{
+    sqlval v;
+    if (sqlexpr_eval(e, ctx, &v, err)) return SQL_ERR;
+    if (v.isnull || v.type == t || t == SQLVAL_UNKNOWN) {
+        if (v.isnull) v.type = t;
+        *out = v;
+        return SQL_OK;
+    }
+    int rc = sqlval_cast(&v, t, out, err);
+    sqlval_free(&v);
+    return rc;
+}
+
+/* Applies classified SET operations to one existing row. */
+static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
+                        const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    const sqlschema_table *t = p->table;
+    sx_op touch;
+    memset(&touch, 0, sizeof touch);
+    if (rec(s, t, pk, SX_OP_TOUCH, -1, &touch, err)) return SQL_ERR;
+    for (int i = 0; i < p->nsetops; i++) {
+        const sqlwrite_op *w = &p->setops[i];
+        const sqlschema_column *c = &t->cols[w->colidx];
+        sqlval v;
+        sqlval_init_null(&v, c->type);
+        int rc = SQL_OK;
+        switch (w->kind) {
+        case SQLWRITE_ASSIGN:
+            if (eval_cast(w->arg, ctx, write_type(c), &v, err)) return SQL_ERR;
+            if (c->not_null && v.isnull) {
+                sqlval_free(&v);
+                return sqlerr_set(err, "23502", -1,
+                                  "null value in column \"%s\" of relation \"%s\" violates "
+                                  "not-null constraint",
+                                  c->name, t->name);
+            }
+            if (c->kind == SQLSCHEMA_MV_REGISTER) {
+                char *txt = NULL;
+                size_t n = 0;
+                if (!v.isnull && sqlval_to_text(&v, &txt, &n, err)) rc = SQL_ERR;
+                if (!rc) rc = rec_str(s, t, pk, SX_OP_MV, w->colidx, txt ? txt : "", n, NULL, 0, err);
+                free(txt);
+            } else {
+                sx_op op;
+                memset(&op, 0, sizeof op);
+                rc = lww_value(&v, &op.v, err);
+                if (!rc) rc = rec(s, t, pk, SX_OP_LWW, w->colidx, &op, err);
+            }
+            break;
+        case SQLWRITE_INC: {
+            int64_t n;
+            if (sqlwrite_amount(t, w, ctx, &n, err)) return SQL_ERR;
+            if (n == 0) break;
+            sx_op op;
+            memset(&op, 0, sizeof op);
+            op.n = n;
+            rc = rec(s, t, pk, SX_OP_COUNTER, w->colidx, &op, err);
+            break;
+        }
+        case SQLWRITE_SET_REPLACE:
+            rc = rec_str(s, t, pk, SX_OP_SET_CLEAR, w->colidx, NULL, 0, NULL, 0, err);
+            /* fall through */
+        case SQLWRITE_SET_ADD:
+            if (!rc && sqlexpr_eval(w->arg, ctx, &v, err)) return SQL_ERR;
+            if (!rc) rc = set_add_all(s, t, pk, w->colidx, &v, err);
+            break;
+        case SQLWRITE_SET_REMOVE: {
+            if (eval_cast(w->arg, ctx, SQLVAL_TEXT, &v, err)) return SQL_ERR;
+            if (!v.isnull)
+                rc = rec_str(s, t, pk, SX_OP_SET_REMOVE, w->colidx, v.s, v.len, NULL, 0, err);
+            break;
+        }
+        case SQLWRITE_MAP_PUT:
+        case SQLWRITE_MAP_REPLACE:
+            if (eval_cast(w->arg, ctx, SQLVAL_JSONB, &v, err)) return SQL_ERR;
+            if (!v.isnull) {
+                const sqlval *old = &ctx->row[w->colidx];
+                rc = map_put_all(s, t, pk, w->colidx, &v,
+                                 w->kind == SQLWRITE_MAP_REPLACE && !old->isnull ? old->s : NULL,
+                                 err);
+            }
+            break;
+        case SQLWRITE_MAP_REMOVE:
+            if (eval_cast(w->arg, ctx, SQLVAL_TEXT, &v, err)) return SQL_ERR;
+            if (!v.isnull)
+                rc = rec_str(s, t, pk, SX_OP_MAP_REMOVE, w->colidx, v.s, v.len, NULL, 0, err);
+            break;
+        case SQLWRITE_MAP_SET: {
+            sqlval path, val;
+            if (eval_cast(w->arg, ctx, SQLVAL_TEXTARRAY, &path, err)) return SQL_ERR;
+            if (eval_cast(w->arg2, ctx, SQLVAL_JSONB, &val, err)) {
+                sqlval_free(&path);
+                return SQL_ERR;
+            }
+            if (!path.isnull && path.narr == 1 && path.arr[0] && !val.isnull)
+                rc = rec_str(s, t, pk, SX_OP_MAP_PUT, w->colidx, path.arr[0],
+                             strlen(path.arr[0]), val.s, val.len, err);
+            else if (!path.isnull && path.narr != 1)
+                rc = sqlerr_unsupported(err, -1, "jsonb_set with a path of more than one key");
+            sqlval_free(&path);
+            sqlval_free(&val);
+            break;
+        }
+        }
+        sqlval_free(&v);
+        if (rc) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+static int add_returning(const sx_plan *p, const sqlval *row, const sqlexpr_ctx *base,
+                         sx_result *res, sqlerr *err)
+{
+    sqlval *out = calloc((size_t)p->ntargets + 1, sizeof *out);
+    if (!out) return sqlerr_oom(err);
+    sqlexpr_ctx c = *base;
+    c.row = row;
+    c.nrow = p->table->ncols;
+    int rc = SQL_OK;
+    for (int i = 0; i < p->ntargets && !rc; i++) {
+        if (p->targets[i].expr) rc = sqlexpr_eval(p->targets[i].expr, &c, &out[i], err);
+        else rc = sqlval_copy(&out[i], &row[p->targets[i].colidx], err);
+    }
+    if (!rc) rc = result_add(res, out, err);
+    vals_free(out, p->ntargets);
+    return rc;
+}
+
+static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
+                      sqlerr *err)
+{
+    const sqlast_stmt *st = p->st;
+    const sqlschema_table *t = p->table;
+    uint64_t count = 0;
+    codec_buf pk;
+    codec_buf_init(&pk);
+    sqlval *vals = calloc((size_t)t->ncols + 1, sizeof *vals);
+    bool *given = calloc((size_t)t->ncols + 1, sizeof *given);
+    sqlval *old = NULL;
+    int rc = SQL_ERR;
+    if (!vals || !given) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    for (int r = 0; r < st->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            sqlval_free(&vals[c]);
+            sqlval_init_null(&vals[c], write_type(&t->cols[c]));
+            given[c] = false;
+        }
+        for (int c = 0; c < st->nvalues; c++) {
+            int ci = p->insert_map[c];
+            if (!st->rows[r][c]) continue; /* DEFAULT */
+            sqlval_free(&vals[ci]);
+            if (eval_cast(st->rows[r][c], base, write_type(&t->cols[ci]), &vals[ci], err)) goto out;
+            given[ci] = true;
+        }
+        for (int c = 0; c < t->ncols; c++) {
+            const sqlschema_column *col = &t->cols[c];
+            if (!given[c] && col->has_default) {
+                if (col->default_now) sqlval_set_int(&vals[c], SQLVAL_TIMESTAMPTZ, base->env->now_us);
+                else if (sqlval_copy(&vals[c], &col->default_value, err)) goto out;
+            }
+            if ((col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
+                (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0)) {
+                sqlerr_set(err, "23502", -1,
+                           "null value in column \"%s\" of relation \"%s\" violates not-null "
+                           "constraint",
+                           col->name, t->name);
+                goto out;
+            }
+        }
+        codec_buf_reset(&pk);
+        if (pk_encode(t, vals, &pk, err)) goto out;
+        vals_free(old, t->ncols);
+        old = NULL;
+        if (st->on_conflict != SQLAST_CONFLICT_NONE && row_get(s, t, pk.data, pk.len, &old, err))
+            goto out;
+        if (old && st->on_conflict == SQLAST_CONFLICT_NOTHING) continue;
+        if (old && st->on_conflict == SQLAST_CONFLICT_UPDATE) {
+            sqlexpr_ctx c = *base;
+            c.row = old;
+            c.nrow = t->ncols;
+            c.excluded = vals;
+            if (st->conflict_where) {
+                bool yes;
+                if (sqlexpr_eval_bool(st->conflict_where, &c, &yes, err)) goto out;
+                if (!yes) continue;
+            }
+            if (apply_setops(s, p, &pk, &c, err)) goto out;
+        } else {
+            sx_op touch;
+            memset(&touch, 0, sizeof touch);
+            if (rec(s, t, &pk, SX_OP_TOUCH, -1, &touch, err)) goto out;
+            for (int c = 0; c < t->ncols; c++) {
+                if (t->cols[c].pk_pos >= 0) continue;
+                if (!given[c] && !t->cols[c].has_default) continue;
+                if (write_insert_col(s, t, &pk, c, &vals[c], err)) goto out;
+            }
+        }
+        count++;
+        if (p->ntargets) {
+            sqlval *now = NULL;
+            if (row_get(s, t, pk.data, pk.len, &now, err)) goto out;
+            if (now) {
+                int arc = add_returning(p, now, base, res, err);
+                vals_free(now, t->ncols);
+                if (arc) goto out;
+            }
+        }
+    }
+    snprintf(res->tag, sizeof res->tag, "INSERT 0 %llu", (unsigned long long)count);
+    rc = SQL_OK;
+out:
+    vals_free(old, t->ncols);
+    if (vals) vals_free(vals, t->ncols);
+    free(given);
+    codec_buf_free(&pk);
+    return rc;
+}
+
+/* Matching rows are collected first (pk + values), then written: writing while scanning the
+ * overlay would change what the scan sees. */
+typedef struct collected {
+    uint8_t **pks;
+    size_t *pklens;
+    sqlval **rows;
+    size_t n, cap;
+    int ncols;
+} collected;
+
+static int collect_fn(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqlerr *err)
+{
+    collected *c = ctx;
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        uint8_t **np = realloc(c->pks, nc * sizeof *np);
+        if (np) c->pks = np;
+        size_t *nl = realloc(c->pklens, nc * sizeof *nl);
+        if (nl) c->pklens = nl;
+        sqlval **nr = realloc(c->rows, nc * sizeof *nr);
+        if (nr) c->rows = nr;
+        if (!np || !nl || !nr) {
+            vals_free(row, c->ncols);
+            return sqlerr_oom(err);
+        }
+        c->cap = nc;
+    }
+    uint8_t *k = malloc(pklen ? pklen : 1);
+    if (!k) {
+        vals_free(row, c->ncols);
+        return sqlerr_oom(err);
+    }
+    memcpy(k, pk, pklen);
+    c->pks[c->n] = k;
+    c->pklens[c->n] = pklen;
+    c->rows[c->n] = row;
+    c->n++;
+    return SQL_OK;
+}
+
+static void collected_free(collected *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->pks[i]);
+        vals_free(c->rows[i], c->ncols);
+    }
+    free(c->pks);
+    free(c->pklens);
+    free(c->rows);
+}
+
+static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
+                             sqlerr *err)
+{
+    const sqlschema_table *t = p->table;
+    collected c = {.ncols = t->ncols};
+    codec_buf pk;
+    codec_buf_init(&pk);
+    int rc = scan(s, t, p->st->where, base, collect_fn, &c, err);
+    for (size_t i = 0; i < c.n && !rc; i++) {
+        codec_buf_reset(&pk);
+        codec_put_raw(&pk, c.pks[i], c.pklens[i]);
+        if (pk.err) {
+            rc = sqlerr_oom(err);
+            break;
+        }
+        if (p->st->kind == SQLAST_DELETE) {
+            sx_op op;
+            memset(&op, 0, sizeof op);
+            rc = rec(s, t, &pk, SX_OP_DELETE, -1, &op, err);
+            if (!rc && p->ntargets) rc = add_returning(p, c.rows[i], base, res, err);
+            continue;
+        }
+        sqlexpr_ctx ctx = *base;
+        ctx.row = c.rows[i];
+        ctx.nrow = t->ncols;
+        rc = apply_setops(s, p, &pk, &ctx, err);
+        if (!rc && p->ntargets) {
+            sqlval *now = NULL;
+            rc = row_get(s, t, pk.data, pk.len, &now, err);
+            if (!rc && now) rc = add_returning(p, now, base, res, err);
+            vals_free(now, t->ncols);
+        }
+    }
+    if (!rc)
+        snprintf(res->tag, sizeof res->tag, "%s %zu",
+                 p->st->kind == SQLAST_DELETE ? "DELETE" : "UPDATE", c.n);
+    collected_free(&c);
+    codec_buf_free(&pk);
+    return rc;
+}
+
+/* ---- SELECT ------------------------------------------------------------------------------- */
+
+typedef struct out_row {
+    sqlval *vals; /* ntargets */
+    sqlval *keys; /* norder */
+} out_row;
+
+typedef struct sel {
+    sx_plan *p;
+    const sqlexpr_ctx *base;
+    out_row *rows;
+    size_t n, cap;
+    /* grouping */
+    bool grouped;
+    sqlval **gkeys;     /* per group: ngroup values */
+    sqlval **grow;      /* per group: the first row */
+    sqlexpr_agg **gagg; /* per group: naggs states */
+    size_t ngroups, gcap;
+} sel;
+
+static int order_key(const sx_plan *p, int i, const sqlexpr_ctx *c, const sqlval *outvals,
+                     sqlval *out, sqlerr *err)
+{
+    const sqlast_expr *e = p->st->order[i].expr;
+    if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type)) {
+        int64_t k = e->value.u.i;
+        if (k < 1 || k > p->ntargets)
+            return sqlerr_set(err, "42P10", e->location,
+                              "ORDER BY position %lld is not in select list", (long long)k);
+        return sqlval_copy(out, &outvals[k - 1], err);
+    }
+    if (e->kind == SQLAST_COLUMN && !e->qualifier &&
+        sqlschema_find_column(p->table, e->name) < 0) {
+        for (int j = 0; j < p->ntargets; j++)
+            if (!strcmp(p->cols[j].name, e->name)) return sqlval_copy(out, &outvals[j], err);
+        return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
+    }
+    return sqlexpr_eval(e, c, out, err);
+}
+
+static int emit_out(sel *sl, const sqlexpr_ctx *c, sqlerr *err)
+{
+    sx_plan *p = sl->p;
+    if (sl->n == sl->cap) {
+        size_t nc = sl->cap ? sl->cap * 2 : 64;
+        out_row *nr = realloc(sl->rows, nc * sizeof *nr);
+        if (!nr) return sqlerr_oom(err);
+        sl->rows = nr;
+        sl->cap = nc;
+    }
+    out_row *o = &sl->rows[sl->n];
+    o->vals = calloc((size_t)p->ntargets + 1, sizeof *o->vals);
+    o->keys = calloc((size_t)p->st->norder + 1, sizeof *o->keys);
+    if (!o->vals || !o->keys) {
+        free(o->vals);
+        free(o->keys);
+        return sqlerr_oom(err);
+    }
+    sl->n++;
+    for (int i = 0; i < p->ntargets; i++) {
+        if (p->targets[i].expr) {
+            if (sqlexpr_eval(p->targets[i].expr, c, &o->vals[i], err)) return SQL_ERR;
+        } else if (sqlval_copy(&o->vals[i], &c->row[p->targets[i].colidx], err)) {
+            return SQL_ERR;
+        }
+    }
+    for (int i = 0; i < p->st->norder; i++)
+        if (order_key(p, i, c, o->vals, &o->keys[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqlerr *err)
+{
+    (void)pk;
+    (void)pklen;
+    sel *sl = ctx;
+    sx_plan *p = sl->p;
+    const sqlast_stmt *st = p->st;
+    int ncols = p->table->ncols;
+    sqlexpr_ctx c = *sl->base;
+    c.row = row;
+    c.nrow = ncols;
+    int rc = SQL_OK;
+    if (!sl->grouped) {
+        rc = emit_out(sl, &c, err);
+        vals_free(row, ncols);
+        return rc;
+    }
+    sqlval *keys = calloc((size_t)st->ngroup + 1, sizeof *keys);
+    if (!keys) {
+        vals_free(row, ncols);
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i < st->ngroup && !rc; i++) rc = sqlexpr_eval(st->group[i], &c, &keys[i], err);
+    size_t g = 0;
+    for (; !rc && g < sl->ngroups; g++) {
+        bool same = true;
+        for (int i = 0; i < st->ngroup && same; i++) {
+            sqlval *a = &sl->gkeys[g][i], *b = &keys[i];
+            if (a->isnull || b->isnull) {
+                same = a->isnull && b->isnull;
+                continue;
+            }
+            int cmp;
+            if (sqlval_compare(a, b, &cmp, err)) {
+                rc = SQL_ERR;
+                break;
+            }
+            same = cmp == 0;
+        }
+        if (same) break;
+    }
+    if (!rc && g == sl->ngroups) {
+        if (sl->ngroups == sl->gcap) {
+            size_t nc = sl->gcap ? sl->gcap * 2 : 16;
+            sqlval **nk = realloc(sl->gkeys, nc * sizeof *nk);
+            if (nk) sl->gkeys = nk;
+            sqlval **nr = realloc(sl->grow, nc * sizeof *nr);
+            if (nr) sl->grow = nr;
+            sqlexpr_agg **na = realloc(sl->gagg, nc * sizeof *na);
+            if (na) sl->gagg = na;
+            if (!nk || !nr || !na) rc = sqlerr_oom(err);
+            else sl->gcap = nc;
+        }
+        if (!rc) {
+            sqlexpr_agg *a = calloc((size_t)st->naggs + 1, sizeof *a);
+            if (!a) {
+                rc = sqlerr_oom(err);
+            } else {
+                for (int i = 0; i < st->naggs; i++) sqlexpr_agg_init(&a[i], st->aggs[i]);
+                sl->gkeys[g] = keys;
+                sl->grow[g] = row;
+                sl->gagg[g] = a;
+                sl->ngroups++;
+                keys = NULL;
+                row = NULL;
+            }
+        }
+    }
+    for (int i = 0; !rc && i < st->naggs; i++) rc = sqlexpr_agg_step(&sl->gagg[g][i], &c, err);
+    vals_free(keys, st->ngroup);
+    vals_free(row, ncols);
+    return rc;
+}
+
+static const sqlast_stmt *sort_stmt;
+static int sort_failed;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const out_row *x = a, *y = b;
+    for (int i = 0; i < sort_stmt->norder; i++) {
+        const sqlval *u = &x->keys[i], *v = &y->keys[i];
+        bool desc = sort_stmt->order[i].desc;
+        int nulls = sort_stmt->order[i].nulls;
+        bool nulls_first = nulls == 1 || (nulls == 0 && desc);
+        if (u->isnull || v->isnull) {
+            if (u->isnull && v->isnull) continue;
+            return (u->isnull ? -1 : 1) * (nulls_first ? 1 : -1);
+        }
+        int c;
+        sqlerr e;
+        if (sqlval_compare(u, v, &c, &e)) {
+            sort_failed = 1;
+            return 0;
+        }
+        if (c) return desc ? -c : c;
+    }
+    return 0;
+}
+
+static int eval_limit(const sqlast_expr *e, const sqlexpr_ctx *c, int64_t *out, sqlerr *err)
+{
+    *out = -1;
+    if (!e) return SQL_OK;
+    sqlval v;
+    if (eval_cast(e, c, SQLVAL_INT8, &v, err)) return SQL_ERR;
+    if (!v.isnull) *out = v.u.i;
+    sqlval_free(&v);
+    if (*out < -1 || (!v.isnull && *out < 0))
+        return sqlerr_set(err, "2201W", e->location, "LIMIT must not be negative");
+    return SQL_OK;
+}
+
+static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
+                      sqlerr *err)
+{
+    const sqlast_stmt *st = p->st;
+    sel sl = {.p = p, .base = base, .grouped = st->naggs > 0 || st->ngroup > 0};
+    int rc = scan(s, p->table, st->where, base, sel_row, &sl, err);
+    if (!rc && sl.grouped) {
+        if (st->ngroup == 0 && sl.ngroups == 0) {
+            /* aggregates without GROUP BY: one row even over no input */
+            sqlexpr_agg *a = calloc((size_t)st->naggs + 1, sizeof *a);
+            sqlval *row = calloc((size_t)p->table->ncols + 1, sizeof *row);
+            sl.gkeys = calloc(1, sizeof *sl.gkeys);
+            sl.grow = calloc(1, sizeof *sl.grow);
+            sl.gagg = calloc(1, sizeof *sl.gagg);
+            if (!a || !row || !sl.gkeys || !sl.grow || !sl.gagg) {
+                free(a);
+                free(row);
+                rc = sqlerr_oom(err);
+            } else {
+                for (int i = 0; i < p->table->ncols; i++)
+                    sqlval_init_null(&row[i], p->table->cols[i].type);
+                for (int i = 0; i < st->naggs; i++) sqlexpr_agg_init(&a[i], st->aggs[i]);
+                sl.gkeys[0] = NULL;
+                sl.grow[0] = row;
+                sl.gagg[0] = a;
+                sl.ngroups = 1;
+                sl.gcap = 1;
+            }
+        }
+        for (size_t g = 0; !rc && g < sl.ngroups; g++) {
+            sqlval *av = calloc((size_t)st->naggs + 1, sizeof *av);
+            if (!av) {
+                rc = sqlerr_oom(err);
+                break;
+            }
+            for (int i = 0; !rc && i < st->naggs; i++)
+                rc = sqlexpr_agg_final(&sl.gagg[g][i], &av[i], err);
+            sqlexpr_ctx c = *base;
+            c.row = sl.grow[g];
+            c.nrow = p->table->ncols;
+            c.aggs = av;
+            bool yes = true;
+            if (!rc && st->having) rc = sqlexpr_eval_bool(st->having, &c, &yes, err);
+            if (!rc && yes) rc = emit_out(&sl, &c, err);
+            vals_free(av, st->naggs);
+        }
+    }
+    if (!rc && st->norder) {
+        sort_stmt = st;
+        sort_failed = 0;
+        qsort(sl.rows, sl.n, sizeof *sl.rows, cmp_rows);
+        if (sort_failed) rc = sqlerr_set(err, "42883", -1, "could not compare ORDER BY values");
+    }
+    int64_t limit = -1, offset = -1;
+    if (!rc) rc = eval_limit(st->limit, base, &limit, err);
+    if (!rc) rc = eval_limit(st->offset, base, &offset, err);
+    size_t from = offset > 0 ? (size_t)offset : 0, count = 0;
+    for (size_t i = from; !rc && i < sl.n; i++) {
+        if (limit >= 0 && count >= (uint64_t)limit) break;
+        rc = result_add(res, sl.rows[i].vals, err);
+        count++;
+    }
+    if (!rc) snprintf(res->tag, sizeof res->tag, "SELECT %zu", count);
+    for (size_t i = 0; i < sl.n; i++) {
+        vals_free(sl.rows[i].vals, p->ntargets);
+        vals_free(sl.rows[i].keys, st->norder);
+    }
+    free(sl.rows);
+    for (size_t g = 0; g < sl.ngroups; g++) {
+        vals_free(sl.gkeys[g], st->ngroup);
+        vals_free(sl.grow[g], p->table->ncols);
+        for (int i = 0; i < st->naggs; i++) sqlexpr_agg_free(&sl.gagg[g][i]);
+        free(sl.gagg[g]);
+    }
+    free(sl.gkeys);
+    free(sl.grow);
+    free(sl.gagg);
+    return rc;
+}
+
+/* ---- entry -------------------------------------------------------------------------------- */
+
+int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,
+                sqlerr *err)
+{
+    memset(res, 0, sizeof *res);
+    res->ncols = p->ncols > 0 ? p->ncols : 0;
+    sqlerr_clear(err);
+    sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
+                       .version = "PostgreSQL 15.0 (HeliosDB)", .now_us = s->txn_start_us};
+    sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
+    int rc;
+    switch (p->st->kind) {
+    case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
+    case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
+    case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
+    case SQLAST_UPDATE:
+    case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;
+    case SQLAST_SELECT: rc = run_select(s, p, &base, res, err); break;
+    default: rc = sqlerr_unsupported(err, p->st->location, sqlast_stmt_tag(p->st));
+    }
+    if (rc) sqlrun_result_free(res);
+    return rc;
+}
