@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""tests/integration/test_sql_psycopg2.py — the SQL executor through psycopg2 (extended-protocol
+style parameters, implicit transactions, commit/rollback): CRDT columns come back as Python
+types (sets -> lists, maps -> dicts, counters -> ints)."""
+import os, shutil, socket, subprocess, sys, tempfile, time
+
+import psycopg2
+
+BINDIR = os.environ.get("BINDIR", "bin")
+results = []
+
+
+def check(desc, cond):
+    results.append((desc, bool(cond)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    port = free_port()
+    srv = subprocess.Popen([os.path.join(BINDIR, "heliosdb"), "--dev", "--data", tmp + "/d",
+                            "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        conn = None
+        while time.time() < deadline:
+            try:
+                conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+                break
+            except psycopg2.OperationalError:
+                time.sleep(0.05)
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE p (id bigint PRIMARY KEY, views g_counter, score pn_counter, "
+                    "tags or_set, attrs lww_map, name text)")
+        conn.commit()
+        cur.execute("INSERT INTO p VALUES (%s, %s, %s, %s, %s, %s)",
+                    (1, 3, -2, ["a", "b c"], '{"k": 1, "s": "x"}', "héllo"))
+        cur.execute("UPDATE p SET views = views + %s, tags = array_append(tags, %s) WHERE id = %s",
+                    (4, "z", 1))
+        check("UPDATE rowcount", cur.rowcount == 1)
+        conn.commit()
+        cur.execute("SELECT views, score, tags, attrs, name FROM p WHERE id = %s", (1,))
+        views, score, tags, attrs, name = cur.fetchone()
+        check("counter is int", views == 7 and isinstance(views, int))
+        check("pn_counter negative int", score == -2)
+        check("set is a list", tags == ["a", "b c", "z"])
+        check("map is a dict", attrs == {"k": 1, "s": "x"})
+        check("unicode text", name == "héllo")
+        cur.execute("INSERT INTO p (id, name) VALUES (%s, %s)", (2, "gone"))
+        conn.rollback()
+        cur.execute("SELECT count(*) FROM p")
+        check("rollback discards", cur.fetchone()[0] == 1)
+        conn.commit()
+        try:
+            cur.execute("SELECT nope FROM p")
+            check("42703", False)
+        except psycopg2.Error as e:
+            check("42703 unknown column", e.pgcode == "42703")
+        conn.rollback()
+        conn.close()
+    finally:
+        srv.terminate()
+        try:
+            srv.wait(10)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("1..%d" % len(results))
+    ok = True
+    for i, (d, c) in enumerate(results, 1):
+        print("%sok %d - %s" % ("" if c else "not ", i, d))
+        ok = ok and c
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
