@@ -305,6 +305,21 @@ int causal_cc_add(causal_cc *cc, causal_dot d)
 int causal_cc_join(causal_cc *dst, const causal_cc *src)
 {
     if (dst == src) return 0;
+    /* Deltas carry a handful of dots: inserting them one by one avoids rebuilding a large
+     * cloud for every merge. */
+    if (src->ncloud <= 8 && src->ncloud < dst->ncloud) {
+        for (uint32_t i = 0; i < src->base.len; i++) {
+            causal_vv_entry e = src->base.v[i];
+            if (e.counter > causal_vv_get(&dst->base, e.node) &&
+                causal_vv_set(&dst->base, e.node, e.counter))
+                return CRDT_ENOMEM;
+        }
+        for (uint32_t i = 0; i < src->ncloud; i++) {
+            int rc = causal_cc_add(dst, src->cloud[i]);
+            if (rc) return rc;
+        }
+        return cc_normalise(dst);
+    }
     if (causal_vv_join(&dst->base, &src->base)) return CRDT_ENOMEM;
     causal_dot *merged = NULL;
     size_t total = (size_t)dst->ncloud + src->ncloud;

@@ -256,8 +256,8 @@ typedef struct orset {
 void orset_init(orset *s);
 void orset_free(orset *s);
 int orset_copy(orset *dst, const orset *src);
-/* A re-add of a present element gets a new tag; the old tags stay (they are ordinary
- * concurrent-looking tags until removed). CRDT_EINVAL if dot is already in C. */
+/* Adds x with tag dot. A re-add of a present element gets the new tag and tombstones the old
+ * tags it observed. CRDT_EINVAL if dot is already in C. */
 int orset_add(orset *s, const void *x, size_t n, causal_dot dot, orset *delta);
 int orset_remove(orset *s, const void *x, size_t n, orset *delta); /* tombstones x's tags */
 int orset_clear(orset *s, orset *delta);                          /* tombstones every tag */

@@ -119,6 +119,14 @@ int orset_add(orset *s, const void *x, size_t n, causal_dot dot, orset *delta)
     /* kernel_apply builds the one-entry delta; the OR-Set's live kernel keeps no cc */
     int rc = kernel_apply(&d.live, NULL, NULL, dot, x, n, NULL);
     causal_cc_free(&d.live.cc);
+    /* A re-add retires the tags of x it observed, so repeated adds do not pile up tags; a
+     * concurrent remove still only tombstones the tags it saw, and the new tag survives it. */
+    for (uint32_t i = 0; !rc && i < s->live.len; i++) {
+        const kernel_entry *e = &s->live.e[i];
+        if (e->n != n || (n && memcmp(e->p, x, n))) continue;
+        if ((rc = tomb_reserve(&d, d.ntomb + 1))) break;
+        d.tomb[d.ntomb++] = e->dot;
+    }
     if (rc) {
         orset_free(&d);
         return rc;

@@ -176,7 +176,7 @@ static void test_orset(void **state)
     crdt_obj_merge(&b, &da, NULL);
     assert_string_equal(show(&a), "{x}");
     assert_string_equal(show(&b), "{x}");
-    assert_int_equal(a.u.os.live.len, 1);
+    assert_int_equal(a.u.os.live.len, 1); /* the re-add retired tag (1,1) */
     assert_int_equal(a.u.os.ntomb, 1);
     /* re-adding a removed element works */
     orset_remove(&a.u.os, "x", 1, NULL);
