@@ -52,48 +52,168 @@ static int64_t now_us_2000(void)
     return ((int64_t)ts.tv_sec - 946684800) * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* ---- catalog ------------------------------------------------------------------------------ */
+/* ---- catalog ------------------------------------------------------------------------------
+ *
+ * Replication-ready catalog (see sqlexec.h "Catalog"). Keys and values:
+ *   "table." + u32 BE id          sqlschema encoding (first byte SQLSCHEMA_FORMAT), or the
+ *                                 tombstone {0x00} once dropped: a drop is a put, so it
+ *                                 merges like any other catalog write (a delete would not
+ *                                 commute with a concurrent ALTER's put)
+ *   "next_table_id." + u16 BE node   u32 BE: the next id this node hands out
+ *   "next_table_id"               legacy (phase 2, single node): ids below 65536
+ * Table ids are (node id << 16) | local counter: unique across regions without coordination
+ * and never reused. catalog_merge joins concurrent writes of one key deterministically.
+ */
 
+#define SX_NODE_ID_KEY "next_table_id."
+
+static bool cat_is_tombstone(const uint8_t *v, size_t n)
+{
+    return n == 1 && v[0] == 0;
+}
+
+static uint32_t be32(const uint8_t *v)
+{
+    return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+}
+
+/* Total order on two live definitions of one table id (concurrent ALTERs): the one that
+ * allocated more column ids wins (an ADD COLUMN beats what it did not see), then the one
+ * with fewer columns (a DROP COLUMN beats the version it was made from), then the bytes. */
+static int schema_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    sqlschema_table *ta = NULL, *tb = NULL;
+    sqlerr e;
+    int c = 0;
+    if (sqlschema_decode(a, al, &ta, &e) == SQL_OK && sqlschema_decode(b, bl, &tb, &e) == SQL_OK) {
+        if (ta->next_col_id != tb->next_col_id) c = ta->next_col_id < tb->next_col_id ? -1 : 1;
+        else if (ta->ncols != tb->ncols) c = ta->ncols > tb->ncols ? -1 : 1;
+    }
+    sqlschema_free(ta);
+    sqlschema_free(tb);
+    if (c) return c;
+    size_t n = al < bl ? al : bl;
+    c = memcmp(a, b, n);
+    if (c) return c;
+    return al < bl ? -1 : al > bl;
+}
+
+/* storage catalog_merge: commutative, associative, idempotent (a max under a total order).
+ * tombstone > any definition; counters: max; definitions: schema_order. Pure. */
+static int catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                         size_t dlen, uint8_t **out, size_t *outlen)
+{
+    (void)ctx;
+    const uint8_t *win = delta;
+    size_t wl = dlen;
+    if (old) {
+        if (cat_is_tombstone(old, oldlen) || cat_is_tombstone(delta, dlen)) {
+            static const uint8_t tomb[1] = {0};
+            win = tomb;
+            wl = 1;
+        } else if (oldlen == 4 && dlen == 4) {
+            if (be32(old) > be32(delta)) win = old;
+        } else if (oldlen > 4 && dlen > 4) {
+            if (schema_order(old, oldlen, delta, dlen) > 0) win = old, wl = oldlen;
+        }
+    }
+    *out = malloc(wl ? wl : 1);
+    if (!*out) return -1;
+    memcpy(*out, win, wl);
+    *outlen = wl;
+    return 0;
+}
+
+static int cmp_table_id(const void *a, const void *b)
+{
+    const sqlschema_table *x = *(sqlschema_table *const *)a, *y = *(sqlschema_table *const *)b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Concurrent CREATE TABLE of one name in two regions leaves two live definitions (two ids).
+ * Every region resolves it the same way: the lowest table id keeps the name; the others stay
+ * reachable, with their rows, as "<name>_conflict_<id>" (a cache-only name: renaming it for
+ * good is an ALTER away; dropping it is DROP TABLE "<name>_conflict_<id>"). */
+static int resolve_names(sqlschema_table **v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_table_id);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(v[i]->name, v[j]->name)) {
+                char buf[SQLSCHEMA_NAME_MAX + 1];
+                char suffix[24];
+                snprintf(suffix, sizeof suffix, "_conflict_%u", v[i]->id);
+                int keep = SQLSCHEMA_NAME_MAX - (int)strlen(suffix);
+                snprintf(buf, sizeof buf, "%.*s%s", keep, v[i]->name, suffix);
+                char *nn = strdup(buf);
+                if (!nn) return -1;
+                free(v[i]->name);
+                v[i]->name = nn;
+                break;
+            }
+    return 0;
+}
+
+/* (Re)loads the catalog cache. On failure the previous cache is kept. */
 static int catalog_load(sx_exec *x, char *err, size_t errsz)
 {
     storage_iter *it = NULL;
+    sqlschema_table **v = NULL;
+    int n = 0;
+    uint32_t mine = (uint32_t)x->node << 16, next = mine | 1;
     int rc = storage_iter_new_catalog(x->st, NULL, (const uint8_t *)"", 0, &it);
     if (rc) {
         snprintf(err, errsz, "catalog: %s", storage_strerror(rc));
         return -1;
     }
-    x->next_table_id = 1;
     while ((rc = storage_iter_next(it)) == 1) {
-        const uint8_t *k, *v;
+        const uint8_t *k, *val;
         size_t kl, vl;
-        storage_iter_item(it, &k, &kl, &v, &vl);
-        if (kl == strlen(SX_NEXT_ID_KEY) && !memcmp(k, SX_NEXT_ID_KEY, kl) && vl == 4) {
-            uint32_t n = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
-            if (n > x->next_table_id) x->next_table_id = n;
+        storage_iter_item(it, &k, &kl, &val, &vl);
+        size_t nl = strlen(SX_NODE_ID_KEY);
+        if (kl == nl + 2 && !memcmp(k, SX_NODE_ID_KEY, nl) && vl == 4) {
+            if ((((uint32_t)k[nl] << 8) | k[nl + 1]) == x->node && be32(val) > next)
+                next = be32(val);
             continue;
         }
-        if (kl < 6 || memcmp(k, "table.", 6)) continue;
+        if (kl != 10 || memcmp(k, "table.", 6) || cat_is_tombstone(val, vl)) continue;
         sqlschema_table *t;
         sqlerr se;
-        if (sqlschema_decode(v, vl, &t, &se)) {
+        if (sqlschema_decode(val, vl, &t, &se)) {
             snprintf(err, errsz, "catalog: %s", se.message);
-            storage_iter_del(it);
-            return -1;
+            goto fail;
         }
-        if (sx_catalog_put(x, t)) {
+        sqlschema_table **nv = realloc(v, (size_t)(n + 1) * sizeof *nv);
+        if (!nv) {
             sqlschema_free(t);
-            storage_iter_del(it);
             snprintf(err, errsz, "out of memory");
-            return -1;
+            goto fail;
         }
-        if (t->id >= x->next_table_id) x->next_table_id = t->id + 1;
+        v = nv;
+        v[n++] = t;
+        if ((t->id >> 16) == x->node && t->id >= next) next = t->id + 1;
     }
-    storage_iter_del(it);
     if (rc < 0) {
         snprintf(err, errsz, "catalog: %s", storage_strerror(rc));
-        return -1;
+        goto fail;
     }
+    storage_iter_del(it);
+    it = NULL;
+    if (resolve_names(v, n)) {
+        snprintf(err, errsz, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
+    free(x->tables);
+    x->tables = v;
+    x->ntables = n;
+    x->next_table_id = next;
     return 0;
+fail:
+    storage_iter_del(it);
+    for (int i = 0; i < n; i++) sqlschema_free(v[i]);
+    free(v);
+    return -1;
 }
 
 int sx_catalog_put(sx_exec *x, sqlschema_table *t)
@@ -137,6 +257,8 @@ uint32_t sx_table_new_id(sx_session *s)
     uint32_t id = s->x->next_table_id;
     for (int i = 0; i < s->txn.ncat; i++)
         if (!s->txn.cat[i].drop && s->txn.cat[i].table->id >= id) id = s->txn.cat[i].table->id + 1;
+    /* the local counter is 16 bits: 65535 CREATE TABLEs per node, ever */
+    if ((id >> 16) != s->x->node || (id & 0xffff) == 0) return 0;
     return id;
 }
 
@@ -333,7 +455,8 @@ static int build_catalog(sx_session *s, sx_commit *c)
         key[6] = (char)(id >> 24), key[7] = (char)(id >> 16), key[8] = (char)(id >> 8);
         key[9] = (char)id;
         if (ch->drop) {
-            if (cat_add(c, LOGENTRY_CATALOG_DELETE, key, 10, NULL, 0)) return -1;
+            uint8_t tomb[1] = {0};
+            if (cat_add(c, LOGENTRY_CATALOG_PUT, key, 10, tomb, 1)) return -1;
             continue;
         }
         codec_buf b;
@@ -342,13 +465,17 @@ static int build_catalog(sx_session *s, sx_commit *c)
         int rc = b.err ? -1 : cat_add(c, LOGENTRY_CATALOG_PUT, key, 10, b.data, b.len);
         codec_buf_free(&b);
         if (rc) return -1;
-        if (id + 1 > next) next = id + 1;
+        if (id >> 16 == s->x->node && id + 1 > next) next = id + 1;
     }
     if (next != s->x->next_table_id) {
         uint8_t v[4] = {(uint8_t)(next >> 24), (uint8_t)(next >> 16), (uint8_t)(next >> 8),
                         (uint8_t)next};
-        if (cat_add(c, LOGENTRY_CATALOG_PUT, SX_NEXT_ID_KEY, strlen(SX_NEXT_ID_KEY), v, 4))
-            return -1;
+        char key[32];
+        size_t nl = strlen(SX_NODE_ID_KEY);
+        memcpy(key, SX_NODE_ID_KEY, nl);
+        key[nl] = (char)(s->x->node >> 8);
+        key[nl + 1] = (char)s->x->node;
+        if (cat_add(c, LOGENTRY_CATALOG_PUT, key, nl + 2, v, 4)) return -1;
     }
     return 0;
 }
@@ -436,6 +563,7 @@ static void on_async(uv_async_t *h)
     sx_commit *list = x->done;
     x->done = NULL;
     pthread_mutex_unlock(&x->mu);
+    bool committed = false;
     while (list) {
         sx_commit *c = list;
         list = c->next;
@@ -445,11 +573,13 @@ static void on_async(uv_async_t *h)
                 if (ch->drop) {
                     catalog_drop(x, ch->id);
                 } else if (sx_catalog_put(x, ch->table) == 0) {
-                    if (ch->table->id >= x->next_table_id) x->next_table_id = ch->table->id + 1;
+                    if (ch->table->id >> 16 == x->node && ch->table->id >= x->next_table_id)
+                        x->next_table_id = ch->table->id + 1;
                     ch->table = NULL;
                 }
             }
         }
+        if (c->req.status == 0) committed = true;
         sx_session *s = c->sess;
         if (s) {
             s->commit = NULL;
@@ -459,6 +589,37 @@ static void on_async(uv_async_t *h)
         }
         commit_free(c);
     }
+    if (committed && x->commit_fn) x->commit_fn(x->commit_arg);
+}
+
+/* ---- replication hooks -------------------------------------------------------------------- */
+
+struct storage *sqlexec_storage(executor *ex)
+{
+    return ((sx_exec *)ex)->st;
+}
+
+void sqlexec_catalog_changed(executor *ex)
+{
+    sx_exec *x = (sx_exec *)ex;
+    char err[200];
+    /* On failure the old cache stays: the next change (or a restart) retries. */
+    (void)catalog_load(x, err, sizeof err);
+}
+
+void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg)
+{
+    sx_exec *x = (sx_exec *)ex;
+    x->commit_fn = fn;
+    x->commit_arg = fn ? arg : NULL;
+}
+
+void sqlexec_set_peer_provider(executor *ex, int (*fn)(void *arg, sqlexec_peer_row *rows, int max),
+                               void *arg)
+{
+    sx_exec *x = (sx_exec *)ex;
+    x->peer_fn = fn;
+    x->peer_arg = fn ? arg : NULL;
 }
 
 /* ---- sessions ----------------------------------------------------------------------------- */
@@ -1144,6 +1305,9 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->base.ops = &sx_ops;
     x->loop = loop;
     x->node = cfg->node.id;
+    x->next_table_id = (uint32_t)x->node << 16 | 1;
+    snprintf(x->node_name, sizeof x->node_name, "%s", cfg->node.name ? cfg->node.name : "");
+    x->start_ms = wall_ms();
     causal_clock_init(&x->clock, 60000);
     pthread_mutex_init(&x->mu, NULL);
     x->mini = minexec_new(loop, cfg->sql.statement_timeout_ms);
@@ -1171,6 +1335,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.sync_interval_ms = cfg->storage.sync_interval_ms;
     o.block_cache_bytes = (size_t)cfg->storage.block_cache_mb << 20;
     o.merge = row_merge;
+    o.catalog_merge = catalog_merge;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
     int rc = storage_open(&o, &x->st);

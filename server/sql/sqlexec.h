@@ -39,4 +39,43 @@
  * cfg and loads the catalog. The executor owns the store; destroy() closes it. */
 executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errsz);
 
+/* ---- for the replication layer (all on the loop thread) ----------------------------------- */
+
+struct storage;
+/* The store sqlexec opened (not owned: valid until destroy). */
+struct storage *sqlexec_storage(executor *ex);
+/* Called on the loop thread after a remote log entry carrying catalog changes was applied:
+ * sqlexec reloads its catalog cache (tables created/dropped/altered elsewhere). Running
+ * statements keep the plan (a private copy of the table) they were started with. */
+void sqlexec_catalog_changed(executor *ex);
+/* Hook run on the loop thread after each group of local commits became durable (the
+ * replication outbox uses it to ship promptly instead of polling). One hook; NULL clears it. */
+void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg);
+
+/* Admin views, served as virtual tables (SELECT ... FROM helios.x, WHERE/ORDER BY/aggregates
+ * work as on any table; writes are refused with 42809):
+ *   helios.node(name text, id int, version text, uptime_s bigint, vv jsonb, hlc text)
+ *   helios.tables(name text, table_id bigint, columns int, rows bigint)
+ *   helios.peers(name text, id int, state text, reason text, rtt_ms double precision,
+ *                acked_vv jsonb, lag_entries bigint, lag_ms double precision,
+ *                bytes_in bigint, bytes_out bigint, batches_in bigint, batches_out bigint)
+ * helios.peers rows come from the provider REPL registers (no provider: no rows). vv and
+ * acked_vv are JSON objects {"<node id>": seq, ...}; hlc is "<ms>.<logical>".
+ * SELECT helios_digest() -> text: hex SHA-256 over every user-visible row of every user table
+ * (tables by name, rows by primary key, values rendered as text): equal digests = converged. */
+typedef struct sqlexec_peer_row {
+    char name[64];
+    int id;
+    char state[16];
+    char reason[128];
+    double rtt_ms;
+    char acked_vv[512]; /* JSON text */
+    long long lag_entries;
+    double lag_ms;
+    long long bytes_in, bytes_out, batches_in, batches_out;
+} sqlexec_peer_row;
+/* fn fills at most max rows and returns how many (or a negative value: no rows). */
+void sqlexec_set_peer_provider(executor *ex,
+                               int (*fn)(void *arg, sqlexec_peer_row *rows, int max), void *arg);
+
 #endif

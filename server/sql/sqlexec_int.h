@@ -17,13 +17,12 @@
 #include "crdt/causal.h"
 #include "crdt/row.h"
 #include "server/executor.h"
+#include "server/sql/sqlexec.h"
 #include "server/sql/sqlexpr.h"
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlschema.h"
 #include "server/sql/sqlwrite.h"
 #include "storage/storage.h"
-
-#define SX_NEXT_ID_KEY "next_table_id"
 
 typedef struct sx_commit sx_commit;
 
@@ -41,6 +40,13 @@ typedef struct sx_exec {
     sqlschema_table **tables;
     int ntables;
     uint32_t next_table_id;
+    /* replication hooks (sqlexec.h) */
+    void (*commit_fn)(void *arg);
+    void *commit_arg;
+    int (*peer_fn)(void *arg, sqlexec_peer_row *rows, int max);
+    void *peer_arg;
+    char node_name[64];
+    uint64_t start_ms;
 } sx_exec;
 
 enum {
@@ -144,6 +150,7 @@ typedef struct sx_result {
 
 /* sqlexec.c */
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
+/* 0 when this node has used up its 65535 table ids. */
 uint32_t sx_table_new_id(sx_session *s);
 /* Takes t (put) on success. */
 int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,

@@ -474,7 +474,11 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
                           st->table);
     }
     sqlschema_table *t;
-    if (sqlschema_from_create(st, sx_table_new_id(s), &t, err)) return SQL_ERR;
+    uint32_t id = sx_table_new_id(s);
+    if (!id)
+        return sqlerr_set(err, "54000", st->location,
+                          "this node has created its maximum of 65535 tables");
+    if (sqlschema_from_create(st, id, &t, err)) return SQL_ERR;
     if (sx_catalog_change(s, false, t, t->id, t->name)) {
         sqlschema_free(t);
         return sqlerr_oom(err);
