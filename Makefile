@@ -120,21 +120,36 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_SUPPORT_OBJS) \
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJS) \
 	  $(call archives_of,$(firstword $(subst /, ,$*))) $(LDLIBS) -lcmocka
 
-$(BUILD)/bench/%: bench/%.c $(ALL_ARCHIVES)
+# bench/<layer>/bench_*.c links that layer and the ones below it (bench/wire: everything).
+$(BUILD)/bench/%: bench/%.c $$(call archives_of,$$(firstword $$(subst /, ,$$*)))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ALL_ARCHIVES) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(call archives_of,$(firstword $(subst /, ,$*))) $(LDLIBS)
 
 $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -c $< -o $@
 
-$(FUZZ_BUILD)/libhelios.a: $(FUZZ_LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+# Each fuzz target links only the layer it exercises (and those below it).
+FUZZ_LAYER_fuzz_crdt_decode := crdt
+FUZZ_LAYER_fuzz_pgwire      := proto
+FUZZ_LAYER_fuzz_pgtypes     := proto
+FUZZ_LAYER_fuzz_users       := proto
+FUZZ_LAYER_fuzz_scram       := proto
+FUZZ_LAYER_fuzz_config      := config
+FUZZ_LAYER_fuzz_logentry    := storage
+fuzz_archives_of = $(foreach L,$(or $(DEPS_$(or $(FUZZ_LAYER_$(1)),replication)),$(DEPS_server)),\
+                     $(FUZZ_BUILD)/lib$(L).a)
+define fuzz_layer_archive
+$(FUZZ_BUILD)/lib$(1).a: $$($(1)_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach L,$(LAYERS),$(eval $(call fuzz_layer_archive,$(L))))
 
-$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libhelios.a
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $$(call fuzz_archives_of,$$*)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libhelios.a $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call fuzz_archives_of,$*) $(LDLIBS)
 
 # Test tools (the WAN emulator); standalone programs with a main() of their own.
 TOOL_SRCS := $(wildcard tests/tools/*.c)
