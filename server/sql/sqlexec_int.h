@@ -168,6 +168,10 @@ void sqlrun_plan_free(sx_plan *p);
 int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,
                 sqlerr *err);
 void sqlrun_result_free(sx_result *r);
+/* Decodes a stored row into typed values (*out: t->ncols values, owned). Returns 1 when the
+ * row is invisible (deleted), SQL_OK, or SQL_ERR. */
+int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+                      const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err);
 /* True when the statement is one sqlrun executes (else it goes to the minimal executor). */
 bool sqlrun_handles(const sqlast_stmt *st);
 

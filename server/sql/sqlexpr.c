@@ -6,6 +6,8 @@
  */
 #include "server/sql/sqlexpr.h"
 
+#include "crdt/row.h"
+
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
@@ -173,6 +175,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_JSONB;
     else if (!strcmp(n, "helios_crdt_state") && na == 1 && e->args[0]->kind == SQLAST_COLUMN)
         e->type = SQLVAL_JSONB;
+    else if (!strcmp(n, "helios_digest") && na == 0)
+        e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_backend_pid") && na == 0)
         e->type = SQLVAL_INT4;
     else if ((!strcmp(n, "coalesce") && na >= 1) || (!strcmp(n, "nullif") && na == 2)) {
@@ -1353,6 +1357,34 @@ static int array_arg(const sqlval *v, sqlval *out, sqlerr *err)
     return sqlval_cast(v, SQLVAL_TEXTARRAY, out, err);
 }
 
+/* helios_crdt_state(col): the column's CRDT metadata as jsonb (crdt_obj_describe); a key
+ * column has no CRDT state (NULL), a column the row never wrote is {}. */
+static int crdt_state(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    const sqlast_expr *a = e->args[0];
+    if (!ctx->raw || !ctx->table || a->kind != SQLAST_COLUMN || a->colidx < 0 ||
+        a->colidx >= ctx->table->ncols)
+        return sqlerr_unsupported(err, e->location,
+                                  "helios_crdt_state() outside a plain SELECT from a table");
+    const sqlschema_column *c = &ctx->table->cols[a->colidx];
+    if (c->pk_pos >= 0) {
+        sqlval_init_null(out, SQLVAL_JSONB);
+        return SQL_OK;
+    }
+    const crdt_obj *o = crdt_row_get(ctx->raw, c->id);
+    if (!o) return sqlval_from_text(SQLVAL_JSONB, "{}", 2, out, err);
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = crdt_obj_describe(&b, o);
+    if (rc || b.err) {
+        codec_buf_free(&b);
+        return sqlerr_set(err, "XX000", e->location, "could not describe the column state");
+    }
+    rc = sqlval_from_text(SQLVAL_JSONB, (const char *)b.data, b.len, out, err);
+    codec_buf_free(&b);
+    return rc;
+}
+
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     const sqlexpr_env *env = ctx->env;
@@ -1374,7 +1406,13 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, env ? env->now_us : 0);
         return SQL_OK;
     }
-    if (!strcmp(n, "helios_crdt_state") || !strcmp(n, "pg_backend_pid"))
+    if (!strcmp(n, "helios_digest")) {
+        if (!env || !env->digest)
+            return sqlerr_unsupported(err, e->location, "helios_digest() in this context");
+        return env->digest(env->digest_arg, out, err);
+    }
+    if (!strcmp(n, "helios_crdt_state")) return crdt_state(e, ctx, out, err);
+    if (!strcmp(n, "pg_backend_pid"))
         return sqlerr_unsupported(err, e->location, "this function in this context");
     if (!strcmp(n, "coalesce")) {
         for (int i = 0; i < e->nargs; i++) {

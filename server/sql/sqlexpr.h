@@ -37,6 +37,9 @@ typedef struct sqlexpr_env {
     const char *schema;  /* current_schema(), "public" */
     const char *version; /* version() text */
     int64_t now_us;      /* transaction start, µs since 2000-01-01 UTC */
+    /* helios_digest(): fills out (text) from the executor's committed state; NULL: 0A000 */
+    int (*digest)(void *arg, sqlval *out, sqlerr *err);
+    void *digest_arg;
 } sqlexpr_env;
 
 /* Everything an expression can refer to at evaluation time. All borrowed. */
@@ -48,6 +51,11 @@ typedef struct sqlexpr_ctx {
     int nparams;
     const sqlval *aggs; /* after grouping: aggregate results by aggno */
     const sqlexpr_env *env;
+    /* helios_crdt_state(col): the current row's CRDT state (a crdt_row) and its table; NULL
+     * where no stored row is at hand (grouped rows, RETURNING, virtual tables) */
+    const struct crdt_row *raw;
+    const sqlschema_table *table;
+    bool want_raw; /* set by the planner when the statement calls helios_crdt_state */
 } sqlexpr_ctx;
 
 /* Binding scope. */

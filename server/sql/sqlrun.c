@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlvirt.h"
 
 static int kind_to_crdt(sqlschema_kind k)
 {
@@ -35,7 +36,12 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE: return true;
-    case SQLAST_SELECT: return st->table != NULL;
+    case SQLAST_SELECT:
+        if (st->table) return true;
+        /* SELECT helios_digest(): needs the executor's state, not the minimal executor */
+        for (int i = 0; i < st->ntargets; i++)
+            if (sqlexpr_calls(st->targets[i].expr, "helios_digest")) return true;
+        return false;
     default: return false;
     }
 }
@@ -139,7 +145,7 @@ static int pk_encode(const sqlschema_table *t, const sqlval *vals, codec_buf *b,
 }
 
 /* Decodes a stored row into typed values. Returns 1 when the row is invisible. */
-static int row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
 {
     crdt_row r;
@@ -211,7 +217,7 @@ static int row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, s
     int rc = storage_overlay_get(ov, NULL, t->id, pk, pklen, &val, &vlen);
     if (rc == STORAGE_ENOTFOUND) return SQL_OK;
     if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
-    rc = row_values(t, pk, pklen, val, vlen, out, err);
+    rc = sqlrun_row_values(t, pk, pklen, val, vlen, out, err);
     free(val);
     if (rc == 1) {
         *out = NULL;
@@ -220,15 +226,51 @@ static int row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, s
     return rc;
 }
 
-typedef int (*row_fn)(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqlerr *err);
+typedef int (*row_fn)(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                      const crdt_row *raw, sqlerr *err);
+
+typedef struct vscan {
+    sx_session *s;
+    const sqlschema_table *t;
+    const sqlast_expr *where;
+    const sqlexpr_ctx *base;
+    row_fn fn;
+    void *ctx;
+} vscan;
+
+static int vscan_row(void *ctx, sqlval *row, sqlerr *err)
+{
+    vscan *v = ctx;
+    if (v->where) {
+        sqlexpr_ctx c = *v->base;
+        c.row = row;
+        c.nrow = v->t->ncols;
+        bool yes;
+        if (sqlexpr_eval_bool(v->where, &c, &yes, err)) {
+            vals_free(row, v->t->ncols);
+            return SQL_ERR;
+        }
+        if (!yes) {
+            vals_free(row, v->t->ncols);
+            return SQL_OK;
+        }
+    }
+    return v->fn(v->ctx, (const uint8_t *)"", 0, row, NULL, err);
+}
 
 /* Calls fn for every visible row of t that satisfies where (NULL: all). fn takes row. */
 static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *where,
                 const sqlexpr_ctx *base, row_fn fn, void *ctx, sqlerr *err)
 {
+    if (sqlvirt_is(t)) {
+        vscan v = {s, t, where, base, fn, ctx};
+        return sqlvirt_rows(s, t, vscan_row, &v, err);
+    }
     storage_overlay *ov = sx_preview(s);
     if (!ov) return sqlerr_oom(err);
     storage_iter *it = NULL;
+    crdt_row raw;
+    crdt_row_init(&raw);
     int rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &it);
     if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
     while ((rc = storage_iter_next(it)) == 1) {
@@ -241,13 +283,19 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
         size_t pklen, vlen;
         storage_iter_item(it, &pk, &pklen, &val, &vlen);
         sqlval *row = NULL;
-        int vr = row_values(t, pk, pklen, val, vlen, &row, err);
+        int vr = sqlrun_row_values(t, pk, pklen, val, vlen, &row, err);
         if (vr == 1) continue;
         if (vr) goto fail;
+        if (base->want_raw && crdt_row_decode(val, vlen, &raw)) {
+            vals_free(row, t->ncols);
+            sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+            goto fail;
+        }
         if (where) {
             sqlexpr_ctx c = *base;
             c.row = row;
             c.nrow = t->ncols;
+            c.raw = base->want_raw ? &raw : NULL;
             bool yes;
             if (sqlexpr_eval_bool(where, &c, &yes, err)) {
                 vals_free(row, t->ncols);
@@ -259,13 +307,15 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
             }
         }
         /* pk bytes are only valid until the next step: fn copies what it keeps. */
-        if (fn(ctx, pk, pklen, row, err)) goto fail;
+        if (fn(ctx, pk, pklen, row, base->want_raw ? &raw : NULL, err)) goto fail;
     }
     storage_iter_del(it);
+    crdt_row_free(&raw);
     if (rc < 0) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
     return SQL_OK;
 fail:
     storage_iter_del(it);
+    crdt_row_free(&raw);
     return SQL_ERR;
 }
 
@@ -326,6 +376,21 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, bool allow_aggs, sqlerr *er
 
 static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *err)
 {
+    if (!st->table) return sqlvirt_dual(&p->table, err);
+    if (st->schema && strcmp(st->schema, "public")) {
+        int vr = sqlvirt_lookup(st->schema, st->table, &p->table, err);
+        if (vr < 0) return SQL_ERR;
+        if (vr == 0 && strcmp(st->schema, "helios"))
+            return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
+                              st->schema);
+        if (vr == 0)
+            return sqlerr_set(err, "42P01", st->location, "relation \"%s.%s\" does not exist",
+                              st->schema, st->table);
+        if (st->kind != SQLAST_SELECT)
+            return sqlerr_set(err, "42809", st->location, "cannot change view \"%s.%s\"",
+                              st->schema, st->table);
+        return SQL_OK;
+    }
     const sqlschema_table *t = sx_table_find(s, st->table);
     if (!t)
         return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
@@ -338,7 +403,8 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     memset(p, 0, sizeof *p);
     p->st = st;
     p->ncols = -1;
-    if (st->schema && strcmp(st->schema, "public"))
+    if (st->schema && strcmp(st->schema, "public") &&
+        (st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE))
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
     if (st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE) return SQL_OK;
@@ -909,8 +975,10 @@ typedef struct collected {
     int ncols;
 } collected;
 
-static int collect_fn(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqlerr *err)
+static int collect_fn(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                      const crdt_row *raw, sqlerr *err)
 {
+    (void)raw;
     collected *c = ctx;
     if (c->n == c->cap) {
         size_t nc = c->cap ? c->cap * 2 : 16;
@@ -1062,7 +1130,8 @@ static int emit_out(sel *sl, const sqlexpr_ctx *c, sqlerr *err)
     return SQL_OK;
 }
 
-static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqlerr *err)
+static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                   const crdt_row *raw, sqlerr *err)
 {
     (void)pk;
     (void)pklen;
@@ -1073,6 +1142,7 @@ static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, sqle
     sqlexpr_ctx c = *sl->base;
     c.row = row;
     c.nrow = ncols;
+    c.raw = raw;
     int rc = SQL_OK;
     if (!sl->grouped) {
         rc = emit_out(sl, &c, err);
@@ -1179,6 +1249,12 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                       sqlerr *err)
 {
     const sqlast_stmt *st = p->st;
+    sqlexpr_ctx b = *base;
+    b.table = p->table;
+    for (int i = 0; i < st->ntargets; i++)
+        if (sqlexpr_calls(st->targets[i].expr, "helios_crdt_state")) b.want_raw = true;
+    if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) b.want_raw = true;
+    base = &b;
     sel sl = {.p = p, .base = base, .grouped = st->naggs > 0 || st->ngroup > 0};
     int rc = scan(s, p->table, st->where, base, sel_row, &sl, err);
     if (!rc && sl.grouped) {
@@ -1255,6 +1331,13 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     return rc;
 }
 
+static int env_digest(void *arg, sqlval *out, sqlerr *err)
+{
+    char hex[65];
+    if (sqlvirt_digest(arg, hex, err)) return SQL_ERR;
+    return sqlval_set_str(out, SQLVAL_TEXT, hex, 64, err);
+}
+
 /* ---- entry -------------------------------------------------------------------------------- */
 
 int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,
@@ -1264,7 +1347,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     res->ncols = p->ncols > 0 ? p->ncols : 0;
     sqlerr_clear(err);
     sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
-                       .version = "PostgreSQL 15.0 (HeliosDB)", .now_us = s->txn_start_us};
+                       .version = "PostgreSQL 15.0 (HeliosDB)", .now_us = s->txn_start_us,
+                       .digest = env_digest, .digest_arg = s->x};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
     switch (p->st->kind) {
