@@ -33,6 +33,8 @@ bool sqlrun_handles(const sqlast_stmt *st)
     switch (st->kind) {
     case SQLAST_CREATE_TABLE:
     case SQLAST_DROP_TABLE:
+    case SQLAST_ALTER_ADD_COLUMN:
+    case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE: return true;
@@ -403,11 +405,12 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     memset(p, 0, sizeof *p);
     p->st = st;
     p->ncols = -1;
-    if (st->schema && strcmp(st->schema, "public") &&
-        (st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE))
+    bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
+               st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN;
+    if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
-    if (st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE) return SQL_OK;
+    if (ddl) return SQL_OK;
     if (table_for(s, p, st, err)) goto fail;
     const sqlschema_table *t = p->table;
     sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
@@ -565,6 +568,45 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
     }
     snprintf(res->tag, sizeof res->tag, "DROP TABLE");
+    return SQL_OK;
+}
+
+/* ALTER TABLE ADD/DROP COLUMN: a new definition of the same table id. Column ids are never
+ * reused, so rows written before the change stay meaningful: a dropped column's CRDT state is
+ * ignored by readers, an added column reads as NULL (or its CRDT's empty value) in old rows
+ * (its DEFAULT applies to rows inserted afterwards: existing rows are not rewritten). */
+static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    if (!cur) {
+        return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
+                          st->table);
+    }
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    int rc;
+    if (st->kind == SQLAST_ALTER_ADD_COLUMN) {
+        if (st->missing_ok && sqlschema_find_column(t, st->cols[0].name) >= 0) {
+            sqlschema_free(t);
+            return SQL_OK;
+        }
+        rc = sqlschema_add_column(t, &st->cols[0], err);
+    } else {
+        if (st->missing_ok && sqlschema_find_column(t, st->column) < 0) {
+            sqlschema_free(t);
+            return SQL_OK;
+        }
+        rc = sqlschema_drop_column(t, st->column, err);
+    }
+    if (rc) {
+        sqlschema_free(t);
+        return SQL_ERR;
+    }
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
     return SQL_OK;
 }
 
@@ -1354,6 +1396,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
     case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
+    case SQLAST_ALTER_ADD_COLUMN:
+    case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
     case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;
