@@ -116,10 +116,20 @@ static void vals_free(sqlval *v, int n)
     free(v);
 }
 
+static int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
+                       sqlerr *err);
+
 static int pk_encode(const sqlschema_table *t, const sqlval *vals, codec_buf *b, sqlerr *err)
 {
+    return pk_encode_n(t, vals, t->npk, b, err);
+}
+
+/* Encodes the first n key columns (a byte prefix of the full key: columns self-delimit). */
+static int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
+                       sqlerr *err)
+{
     keycodec_value kv[KEYCODEC_MAX_COLUMNS];
-    for (int i = 0; i < t->npk; i++) {
+    for (int i = 0; i < n; i++) {
         const sqlschema_column *c = &t->cols[t->pk[i]];
         const sqlval *v = &vals[t->pk[i]];
         if (v->isnull)
@@ -142,7 +152,7 @@ static int pk_encode(const sqlschema_table *t, const sqlval *vals, codec_buf *b,
             kv[i].u.s.len = v->len;
         }
     }
-    keycodec_encode_pk(b, kv, (size_t)t->npk);
+    keycodec_encode_pk(b, kv, (size_t)n);
     return b->err ? sqlerr_oom(err) : SQL_OK;
 }
 
@@ -260,6 +270,67 @@ static int vscan_row(void *ctx, sqlval *row, sqlerr *err)
     return v->fn(v->ctx, (const uint8_t *)"", 0, row, NULL, err);
 }
 
+/* ---- access paths: WHERE pk = v (point read) and pk-prefix ranges ----------------------- */
+
+/* The value `e` compares a key column to, when it can pick the key bytes exactly: a constant
+ * or parameter of the column's own type (an integer of any width for integer columns, an
+ * untyped literal for any). Anything else (1.5 for an int column...) leaves the scan to
+ * evaluate the comparison. Returns true with *out set. */
+static bool key_value(const sqlschema_column *c, const sqlast_expr *e, const sqlexpr_ctx *base,
+                      sqlval *out)
+{
+    if (e->kind != SQLAST_PARAM && !sqlexpr_is_constant(e)) return false;
+    sqlerr ignore;
+    sqlval v;
+    if (sqlexpr_eval(e, base, &v, &ignore)) return false;
+    bool ok = !v.isnull && (v.type == c->type || v.type == SQLVAL_UNKNOWN ||
+                            (sqlval_type_is_integer(v.type) && sqlval_type_is_integer(c->type)) ||
+                            (sqlval_type_is_text(v.type) && sqlval_type_is_text(c->type)));
+    if (ok) ok = sqlval_cast(&v, c->type, out, &ignore) == SQL_OK;
+    sqlval_free(&v);
+    return ok;
+}
+
+/* Collects `keycol = value` terms of the top-level conjunction into vals (by pk position). */
+static void key_terms(const sqlschema_table *t, const sqlast_expr *e, const sqlexpr_ctx *base,
+                      sqlval *vals, bool *have)
+{
+    if (!e) return;
+    if (e->kind == SQLAST_AND) {
+        for (int i = 0; i < e->nargs; i++) key_terms(t, e->args[i], base, vals, have);
+        return;
+    }
+    if (e->kind != SQLAST_OP || e->op != SQLAST_OP_EQ || e->nargs != 2) return;
+    for (int side = 0; side < 2; side++) {
+        const sqlast_expr *col = e->args[side], *val = e->args[1 - side];
+        if (col->kind != SQLAST_COLUMN || col->colidx < 0 || col->colidx >= t->ncols) continue;
+        int pos = t->cols[col->colidx].pk_pos;
+        if (pos < 0 || have[pos]) continue;
+        if (key_value(&t->cols[col->colidx], val, base, &vals[col->colidx])) {
+            have[pos] = true;
+            return;
+        }
+    }
+}
+
+/* How many leading key columns WHERE fixes (0: full scan); the prefix is encoded into key. */
+static int key_prefix(const sqlschema_table *t, const sqlast_expr *where, const sqlexpr_ctx *base,
+                      codec_buf *key, sqlerr *err)
+{
+    if (!where || t->npk == 0) return 0;
+    sqlval *vals = calloc((size_t)t->ncols + 1, sizeof *vals);
+    bool have[KEYCODEC_MAX_COLUMNS] = {false};
+    if (!vals) return sqlerr_oom(err);
+    for (int i = 0; i < t->ncols; i++) sqlval_init_null(&vals[i], t->cols[i].type);
+    key_terms(t, where, base, vals, have);
+    int n = 0;
+    while (n < t->npk && have[n]) n++;
+    /* pk_encode_n reads vals by column index through t->pk */
+    int rc = n ? pk_encode_n(t, vals, n, key, err) : SQL_OK;
+    vals_free(vals, t->ncols);
+    return rc ? SQL_ERR : n;
+}
+
 /* Calls fn for every visible row of t that satisfies where (NULL: all). fn takes row. */
 static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *where,
                 const sqlexpr_ctx *base, row_fn fn, void *ctx, sqlerr *err)
@@ -273,7 +344,34 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
     storage_iter *it = NULL;
     crdt_row raw;
     crdt_row_init(&raw);
-    int rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &it);
+    codec_buf key, hi;
+    codec_buf_init(&key);
+    codec_buf_init(&hi);
+    int nkey = key_prefix(t, where, base, &key, err);
+    if (nkey < 0) {
+        codec_buf_free(&key);
+        return SQL_ERR;
+    }
+    int rc;
+    if (nkey > 0) {
+        /* [prefix, successor(prefix)): the prefix never ends in 0xff (text terminator 0x01,
+         * fixed-width columns are followed by nothing); a full key matches only itself. */
+        codec_put_raw(&hi, key.data, key.len);
+        size_t n = hi.len;
+        while (n > 0 && hi.data[n - 1] == 0xff) n--;
+        if (n == 0 || hi.err) {
+            nkey = 0;
+        } else {
+            hi.len = n;
+            hi.data[n - 1]++;
+        }
+    }
+    if (nkey > 0)
+        rc = storage_overlay_iter_new(ov, NULL, t->id, key.data, key.len, hi.data, hi.len, &it);
+    else
+        rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &it);
+    codec_buf_free(&key);
+    codec_buf_free(&hi);
     if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
     while ((rc = storage_iter_next(it)) == 1) {
         if (s->cancel) {
