@@ -202,3 +202,11 @@ clean:
 	rm -rf build bin
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- local five-region cluster (owned by heliosctl/deploy; see deploy/README.md) ----
+CLUSTER_DIR ?= build/cluster
+.PHONY: cluster cluster-stop
+cluster: all
+	@BINDIR=$(BINDIR) CLUSTER_DIR=$(CLUSTER_DIR) deploy/cluster.sh start
+cluster-stop:
+	@BINDIR=$(BINDIR) CLUSTER_DIR=$(CLUSTER_DIR) deploy/cluster.sh stop

@@ -130,6 +130,11 @@ int ctl_write_file_atomic(const char *path, const char *data, size_t len, unsign
     }
     /* mkstemp makes 0600; fchmod for a caller asking for a wider mode (public certificates). */
     if (fchmod(fd, (mode_t)mode) < 0) goto io_err;
+    /* Keep the owner of the file we replace: root editing /etc/heliosdb/<r>/users must not
+     * leave a file the heliosdb service user can no longer read. EPERM (not root) is fine. */
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_uid != geteuid() || st.st_gid != getegid()))
+        (void)!fchown(fd, st.st_uid, st.st_gid);
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
