@@ -8,18 +8,34 @@
  *
  * SIGTERM/SIGINT: stop accepting, let in-flight queries finish, close, exit 0; a second
  * signal closes everything at once. SIGHUP re-reads the users file.
+ *
+ * Replication (cfg->replication.enabled): the transport (replication/transport.h) and the
+ * engine (replication/repl.h) run on the same loop as the SQL listener, over the store the
+ * SQL executor opened. The executor's commit hook kicks the outbox; applied remote entries
+ * with catalog changes reload the executor's catalog; helios.peers rows come from the
+ * transport and engine stats; GET /v1/status answers name, id, vv, hlc and uptime. Shutdown
+ * order: engine, transport, listener (loop runs dry), then the executor closes the store.
  */
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "config/config.h"
+#include "replication/repl.h"
+#include "replication/transport.h"
 #include "server/listener.h"
 #include "server/log.h"
 #include "server/minexec.h"
+#include "server/sdnotify.h"
 #include "server/sql/sqlexec.h"
+#include "storage/storage.h"
 
 static void usage(FILE *f)
 {
@@ -39,9 +55,256 @@ static void usage(FILE *f)
 typedef struct app {
     uv_loop_t *loop;
     listener *lsn;
+    executor *ex;
+    const config *cfg;
+    transport *t;
+    repl *r;
+    uint64_t start_ms;
     uv_signal_t sigterm, sigint, sighup;
     int signals;
 } app;
+
+/* ---- replication wiring ---- */
+
+static void repl_log(void *arg, int level, const char *line)
+{
+    (void)arg;
+    config_log_level l = level >= TRANSPORT_LOG_ERROR ? CONFIG_LOG_ERROR
+                         : level == TRANSPORT_LOG_WARN ? CONFIG_LOG_WARN
+                         : level == TRANSPORT_LOG_INFO ? CONFIG_LOG_INFO
+                                                       : CONFIG_LOG_DEBUG;
+    log_msg(l, "replication", "%s", line);
+}
+
+static void tr_log(void *arg, transport_log_level level, const char *line)
+{
+    repl_log(arg, (int)level, line);
+}
+
+static void tr_on_deltas(void *arg, transport_req *req, uint16_t peer_id, const uint8_t *body,
+                         size_t len)
+{
+    app *a = arg;
+    if (!a->r) {
+        transport_respond(req, 503, (const uint8_t *)"not ready", 9);
+        return;
+    }
+    repl_on_deltas(a->r, req, peer_id, body, len);
+}
+
+static void tr_on_peer_state(void *arg, uint16_t peer_id, transport_peer_state state,
+                             const char *reason)
+{
+    app *a = arg;
+    log_info("replication", "peer %u: %s%s%s", peer_id, transport_state_name(state),
+             reason && *reason ? ": " : "", reason ? reason : "");
+    if (a->r) repl_on_peer_state(a->r, peer_id, state);
+}
+
+/* {"1":5,"2":7} */
+static void vv_json(const causal_vv *vv, char *out, size_t cap)
+{
+    size_t n = (size_t)snprintf(out, cap, "{");
+    for (uint32_t i = 0; i < vv->len && n < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s\"%u\":%llu", i ? "," : "", vv->v[i].node,
+                              (unsigned long long)vv->v[i].counter);
+    if (n < cap) snprintf(out + n, cap - n, "}");
+}
+
+static int tr_on_status(void *arg, uint16_t peer_id, char **json, size_t *len)
+{
+    app *a = arg;
+    (void)peer_id;
+    storage *st = sqlexec_storage(a->ex);
+    causal_vv vv;
+    causal_vv_init(&vv);
+    if (storage_vv(st, &vv) < 0) return -1;
+    char vvs[4096];
+    vv_json(&vv, vvs, sizeof vvs);
+    causal_vv_free(&vv);
+    /* The executor's clock is private: report the HLC this node would at least stamp now
+     * (wall clock, or the newest remote stamp applied if that is ahead). */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    causal_hlc hlc = CAUSAL_HLC_MAKE((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, 0);
+    repl_stats rs = {0};
+    if (a->r) repl_get_stats(a->r, &rs);
+    if (rs.max_remote_hlc > hlc) hlc = rs.max_remote_hlc;
+    size_t cap = strlen(vvs) + 512;
+    char *doc = malloc(cap);
+    if (!doc) return -1;
+    int n = snprintf(doc, cap,
+                     "{\"name\":\"%s\",\"id\":%u,\"vv\":%s,\"hlc\":\"%llu.%u\","
+                     "\"uptime_s\":%llu,\"applied\":%llu,\"buffered_now\":%llu}",
+                     a->cfg->node.name, a->cfg->node.id, vvs,
+                     (unsigned long long)CAUSAL_HLC_MS(hlc), (unsigned)(hlc & 0xffff),
+                     (unsigned long long)((uv_now(a->loop) - a->start_ms) / 1000),
+                     (unsigned long long)rs.applied, (unsigned long long)rs.buffer_now);
+    *json = doc;
+    *len = (size_t)n;
+    return 0;
+}
+
+static void on_commit_hook(void *arg)
+{
+    app *a = arg;
+    repl_kick(a->r);
+}
+
+static void on_remote_applied(void *arg, uint16_t origin, uint64_t seq, causal_hlc hlc,
+                              bool has_catalog)
+{
+    app *a = arg;
+    (void)origin;
+    (void)seq;
+    (void)hlc; /* no executor hook to observe it yet (see the replication report) */
+    if (has_catalog) sqlexec_catalog_changed(a->ex);
+}
+
+static int peer_rows(void *arg, sqlexec_peer_row *rows, int max)
+{
+    app *a = arg;
+    int n = 0;
+    for (int i = 0; i < a->cfg->replication.npeers && n < max; i++) {
+        const config_peer *cp = &a->cfg->replication.peers[i];
+        sqlexec_peer_row *row = &rows[n];
+        memset(row, 0, sizeof *row);
+        snprintf(row->name, sizeof row->name, "%s", cp->name);
+        row->id = cp->id;
+        transport_peer_stats ts;
+        if (transport_peer_info(a->t, cp->id, &ts) == 0) {
+            snprintf(row->state, sizeof row->state, "%s", transport_state_name(ts.state));
+            snprintf(row->reason, sizeof row->reason, "%.127s", ts.last_reason);
+            row->rtt_ms = (double)ts.rtt_smoothed_us / 1000.0;
+        }
+        repl_peer_stats ps;
+        if (repl_peer_stats_get(a->r, cp->id, &ps) == 0) {
+            vv_json(&ps.acked, row->acked_vv, sizeof row->acked_vv);
+            row->lag_entries = (long long)ps.lag_entries;
+            row->lag_ms = ps.lag_ms;
+            row->bytes_in = (long long)ps.bytes_in;
+            row->bytes_out = (long long)ps.bytes_out;
+            row->batches_in = (long long)ps.batches_in;
+            row->batches_out = (long long)ps.batches_out;
+        }
+        causal_vv_free(&ps.acked);
+        n++;
+    }
+    return n;
+}
+
+/* A literal to bind for the replication listen host: "*" becomes the local address the
+ * kernel would use towards the first peer (uv_udp has no IP_PKTINFO, so a wildcard bind on
+ * a multi-homed host could answer from the wrong address); a name is resolved. */
+static int concrete_host(const config *cfg, char *out, size_t cap)
+{
+    const char *h = cfg->replication.listen.host;
+    struct addrinfo hints = {.ai_socktype = SOCK_DGRAM}, *ai = NULL;
+    if (h && strcmp(h, "*") != 0) {
+        if (getaddrinfo(h, NULL, &hints, &ai) != 0 || !ai) return -1;
+    } else {
+        if (cfg->replication.npeers == 0) {
+            snprintf(out, cap, "0.0.0.0");
+            return 0;
+        }
+        char port[8];
+        snprintf(port, sizeof port, "%u", cfg->replication.peers[0].address.port);
+        if (getaddrinfo(cfg->replication.peers[0].address.host, port, &hints, &ai) != 0 || !ai)
+            return -1;
+        int fd = socket(ai->ai_family, SOCK_DGRAM, 0);
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        bool ok = fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+                  getsockname(fd, (struct sockaddr *)&ss, &sl) == 0;
+        if (fd >= 0) close(fd);
+        freeaddrinfo(ai);
+        if (!ok) return -1;
+        const void *src = ss.ss_family == AF_INET6
+                              ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
+                              : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+        return inet_ntop(ss.ss_family, src, out, (socklen_t)cap) ? 0 : -1;
+    }
+    const void *src = ai->ai_family == AF_INET6
+                          ? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+                          : (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+    int rc = inet_ntop(ai->ai_family, src, out, (socklen_t)cap) ? 0 : -1;
+    freeaddrinfo(ai);
+    return rc;
+}
+
+static int start_replication(app *a)
+{
+    const config *cfg = a->cfg;
+    char host[INET6_ADDRSTRLEN];
+    if (concrete_host(cfg, host, sizeof host) < 0) {
+        log_error("replication", "replication.listen: cannot resolve a local address for \"%s\"",
+                  cfg->replication.listen.host);
+        return -1;
+    }
+    transport_peer_config peers[TRANSPORT_MAX_PEERS];
+    uint16_t ids[TRANSPORT_MAX_PEERS];
+    int np = cfg->replication.npeers < TRANSPORT_MAX_PEERS ? cfg->replication.npeers
+                                                           : TRANSPORT_MAX_PEERS;
+    for (int i = 0; i < np; i++) {
+        const config_peer *cp = &cfg->replication.peers[i];
+        peers[i] = (transport_peer_config){.name = cp->name, .id = cp->id,
+                                           .host = cp->address.host, .port = cp->address.port};
+        ids[i] = cp->id;
+    }
+    transport_config tc = {
+        .listen_host = host,
+        .listen_port = cfg->replication.listen.port,
+        .self_name = cfg->node.name,
+        .self_id = cfg->node.id,
+        .ca_file = cfg->replication.tls.ca,
+        .cert_file = cfg->replication.tls.cert,
+        .key_file = cfg->replication.tls.key,
+        .peers = peers,
+        .npeers = np,
+        .cb = {.on_deltas = tr_on_deltas, .on_status = tr_on_status,
+               .on_peer_state = tr_on_peer_state, .on_log = tr_log},
+        .user_data = a,
+    };
+    int rc = transport_new(a->loop, &tc, &a->t);
+    if (rc < 0) {
+        log_error("replication", "cannot start the transport on %s:%u: %s", host,
+                  cfg->replication.listen.port, transport_strerror(rc));
+        return -1;
+    }
+    repl_config rc_ = {
+        .self_id = cfg->node.id,
+        .peer_ids = ids,
+        .npeers = np,
+        .batch_max_delay_ms = cfg->replication.batch_max_delay_ms,
+        .batch_max_bytes = cfg->replication.batch_max_bytes,
+        .on_applied = on_remote_applied,
+        .on_log = repl_log,
+        .arg = a,
+    };
+    rc = repl_new(a->loop, &rc_, sqlexec_storage(a->ex), a->t, &a->r);
+    if (rc < 0) {
+        log_error("replication", "cannot start the replication engine (error %d)", rc);
+        transport_del(a->t);
+        a->t = NULL;
+        return -1;
+    }
+    sqlexec_set_commit_hook(a->ex, on_commit_hook, a);
+    sqlexec_set_peer_provider(a->ex, peer_rows, a);
+    log_info("replication", "listening on %s:%u (udp), %d peer(s)", host,
+             transport_port(a->t), np);
+    return 0;
+}
+
+static void stop_replication(app *a)
+{
+    if (!a->t) return;
+    sqlexec_set_commit_hook(a->ex, NULL, NULL);
+    sqlexec_set_peer_provider(a->ex, NULL, NULL);
+    repl_del(a->r); /* frees itself once its calls have completed */
+    a->r = NULL;
+    transport_del(a->t);
+    a->t = NULL;
+}
 
 static void close_signals(app *a)
 {
@@ -72,7 +335,9 @@ static void on_signal(uv_signal_t *s, int signum)
     a->signals++;
     log_info("main", "%s received: %s", strsignal(signum),
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
+    stop_replication(a);
     if (a->signals == 1) {
+        sdnotify_stopping();
         /* SIGINT/SIGTERM stay armed so a second one can force the close. */
         uv_close((uv_handle_t *)&a->sighup, NULL);
         uv_unref((uv_handle_t *)&a->sigterm);
@@ -173,8 +438,18 @@ int main(int argc, char **argv)
         log_error("main", "%s", exname && !strcmp(exname, "minimal") ? "out of memory" : err);
         goto out_cfg;
     }
+    a.ex = ex;
+    a.cfg = &cfg;
+    a.start_ms = uv_now(a.loop);
     if (listener_new(a.loop, &cfg, ex, &a.lsn, err, sizeof err) < 0) {
         log_error("main", "%s", err);
+        goto out_ex;
+    }
+    bool sql_executor = !(exname && !strcmp(exname, "minimal"));
+    if (cfg.replication.enabled && sql_executor && start_replication(&a) < 0) {
+        listener_shutdown(a.lsn, true);
+        uv_run(a.loop, UV_RUN_DEFAULT);
+        listener_del(a.lsn);
         goto out_ex;
     }
     uv_signal_t *sigs[] = {&a.sigterm, &a.sigint, &a.sighup};
@@ -191,6 +466,7 @@ int main(int argc, char **argv)
                 "\n  HeliosDB dev mode (single node, trust auth on loopback)\n"
                 "  connect with:  psql -h 127.0.0.1 -p %d -U postgres\n\n",
                 cfg.sql.listen[0].port);
+    sdnotify_ready();
     uv_run(a.loop, UV_RUN_DEFAULT);
     log_info("main", "stopped");
     rc = 0;
