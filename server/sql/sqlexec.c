@@ -20,6 +20,7 @@
 
 #include "server/minexec.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlpsql.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -845,6 +846,13 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     s->qcopy = strndup(sql, len);
     if (!s->qcopy) return executor_error_set(err, "53200", "out of memory");
     s->qsql = s->qcopy;
+    if (s->state != SX_FAILED) {
+        int prc = sqlpsql_try(s, s->qcopy, sink, err);
+        if (prc != SQLPSQL_NOT_MINE) {
+            q_clear(s);
+            return prc;
+        }
+    }
     sqlerr se;
     if (sqlparse_query(s->qcopy, &s->q, &se)) {
         if (!strcmp(se.code, "0A000") && s->state != SX_FAILED) {
