@@ -12,6 +12,7 @@
 #include "server/sql/sqlpsql.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <pg_query.h>
 #include <pthread.h>
 #include <regex.h>
@@ -32,6 +33,7 @@ enum {
     T_PARTITIONS,
     T_DBLIST,
     T_LIST2,
+    T_LISTPAT, /* \dt PATTERN, \d PATTERN... */
     T_COUNT
 };
 
@@ -172,6 +174,18 @@ static const char *const templates[T_COUNT] = {
     "      AND n.nspname <> 'information_schema'\n"
     "  AND pg_catalog.pg_table_is_visible(c.oid)\n"
     "ORDER BY 1,2;\n",
+    /* \\dt PATTERN (psql -E) */
+    "SELECT n.nspname as \"Schema\",\n"
+    "  c.relname as \"Name\",\n"
+    "  CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' WHEN 'S' THEN 'sequence' WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' WHEN 'I' THEN 'partitioned index' END as \"Type\",\n"
+    "  pg_catalog.pg_get_userbyid(c.relowner) as \"Owner\"\n"
+    "FROM pg_catalog.pg_class c\n"
+    "     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "     LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam\n"
+    "WHERE c.relkind IN ('r','p','t','s','')\n"
+    "  AND c.relname OPERATOR(pg_catalog.~) '^(it.*)$' COLLATE pg_catalog.default\n"
+    "  AND pg_catalog.pg_table_is_visible(c.oid)\n"
+    "ORDER BY 1,2;\n",
 };
 
 static uint64_t fingerprints[T_COUNT];
@@ -292,22 +306,31 @@ static const sqlschema_table *by_oid(sx_exec *x, uint32_t oid)
     return NULL;
 }
 
-static int list_tables(sx_session *s, executor_sink *sink)
+static int list_tables(sx_session *s, const char *sql, bool pattern, executor_sink *sink,
+                       executor_error *err)
 {
+    regex_t re;
+    if (pattern) {
+        char *pat = literal_after(sql, "OPERATOR(pg_catalog.~)");
+        if (!pat) return executor_error_set(err, "53200", "out of memory");
+        int bad = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB);
+        free(pat);
+        if (bad) return executor_error_set(err, "2201B", "invalid regular expression");
+    }
     static const cdef c[] = {{"Schema", OID_NAME}, {"Name", OID_NAME}, {"Type", OID_TEXT},
                              {"Owner", OID_NAME}};
     const sqlschema_table **v = sorted(s->x);
-    if (!v || describe(sink, c, 4)) {
-        free(v);
-        return EXEC_ERROR;
-    }
-    int rc = EXEC_DONE;
+    int rc = EXEC_DONE, n = 0;
+    if (!v || describe(sink, c, 4)) rc = EXEC_ERROR;
     for (int i = 0; i < s->x->ntables && rc == EXEC_DONE; i++) {
+        if (pattern && regexec(&re, v[i]->name, 0, NULL, 0)) continue;
         const char *r[] = {"public", v[i]->name, "table", s->user[0] ? s->user : "heliosdb"};
         if (row(sink, 4, r)) rc = EXEC_ERROR;
+        n++;
     }
     free(v);
-    if (rc == EXEC_DONE && done(sink, s->x->ntables)) rc = EXEC_ERROR;
+    if (pattern) regfree(&re);
+    if (rc == EXEC_DONE && done(sink, n)) rc = EXEC_ERROR;
     return rc;
 }
 
@@ -465,7 +488,8 @@ int sqlpsql_try(sx_session *s, const char *sql, executor_sink *sink, executor_er
                                 {"inhdetachpending", OID_BOOL}, {"pg_get_expr", OID_TEXT}};
     switch (k) {
     case T_LIST:
-    case T_LIST2: return list_tables(s, sink);
+    case T_LIST2: return list_tables(s, sql, false, sink, err);
+    case T_LISTPAT: return list_tables(s, sql, true, sink, err);
     case T_RESOLVE: return resolve(s, sql, sink, err);
     case T_RELINFO: return relinfo(s, sql, sink);
     case T_COLUMNS: return columns(s, sql, sink);
