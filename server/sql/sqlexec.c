@@ -101,8 +101,8 @@ static int schema_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl
 
 /* storage catalog_merge: commutative, associative, idempotent (a max under a total order).
  * tombstone > any definition; counters: max; definitions: schema_order. Pure. */
-static int catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
-                         size_t dlen, uint8_t **out, size_t *outlen)
+int sx_catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                      size_t dlen, uint8_t **out, size_t *outlen)
 {
     (void)ctx;
     const uint8_t *win = delta;
@@ -135,7 +135,7 @@ static int cmp_table_id(const void *a, const void *b)
  * Every region resolves it the same way: the lowest table id keeps the name; the others stay
  * reachable, with their rows, as "<name>_conflict_<id>" (a cache-only name: renaming it for
  * good is an ALTER away; dropping it is DROP TABLE "<name>_conflict_<id>"). */
-static int resolve_names(sqlschema_table **v, int n)
+int sx_catalog_resolve_names(sqlschema_table **v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_table_id);
     for (int i = 0; i < n; i++)
@@ -200,7 +200,7 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     }
     storage_iter_del(it);
     it = NULL;
-    if (resolve_names(v, n)) {
+    if (sx_catalog_resolve_names(v, n)) {
         snprintf(err, errsz, "out of memory");
         goto fail;
     }
@@ -1343,7 +1343,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.sync_interval_ms = cfg->storage.sync_interval_ms;
     o.block_cache_bytes = (size_t)cfg->storage.block_cache_mb << 20;
     o.merge = row_merge;
-    o.catalog_merge = catalog_merge;
+    o.catalog_merge = sx_catalog_merge;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
     int rc = storage_open(&o, &x->st);

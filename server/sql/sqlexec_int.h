@@ -156,6 +156,11 @@ uint32_t sx_table_new_id(sx_session *s);
 int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
                       const char *name);
 int sx_catalog_put(sx_exec *x, sqlschema_table *t);
+/* storage's catalog_merge (see the catalog section of sqlexec.c): old may be NULL. */
+int sx_catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                     size_t dlen, uint8_t **out, size_t *outlen);
+/* Sorts v by table id and renames every later same-name table "<name>_conflict_<id>". */
+int sx_catalog_resolve_names(sqlschema_table **v, int n);
 /* Takes op's allocations (also on error). */
 int sx_record(sx_session *s, sx_op *op, sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
