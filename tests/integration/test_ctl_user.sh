@@ -17,7 +17,7 @@ wait_ready "$SQL" "$PID" || { echo "Bail out! node did not start"; cat "$TMP/sol
 
 login() { # user password -> 0 when psql gets in
     PGPASSWORD=$2 psql -X -At "host=127.0.0.1 port=$SQL user=$1 dbname=$1 sslmode=require" \
-        -c "SELECT name FROM helios.node" 2>/dev/null | grep -qx solo
+        -c "SELECT 1" 2>/dev/null | grep -qx 1
 }
 # After SIGHUP the reload is asynchronous: poll (deadline 10 s) for the expected outcome.
 await_login() { # user password want(0 ok / 1 refused)
