@@ -34,8 +34,13 @@
 #include "server/log.h"
 #include "server/minexec.h"
 #include "server/sdnotify.h"
+#include "proto/scram.h"
 #include "server/sql/sqlexec.h"
 #include "storage/storage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
 
 static void usage(FILE *f)
 {
@@ -61,8 +66,70 @@ typedef struct app {
     repl *r;
     uint64_t start_ms;
     uv_signal_t sigterm, sigint, sighup;
+    uv_timer_t retention;
+    bool retention_on;
     int signals;
 } app;
+
+/* ---- start-up secrets ---- */
+
+/* The mock SCRAM salt of unknown users derives from a secret kept in the data directory, so a
+   user name's mock salt is the same across restarts and cannot reveal which users exist. */
+static int load_mock_secret(const char *data_dir)
+{
+    char path[4096];
+    uint8_t secret[32];
+    snprintf(path, sizeof path, "%s/scram_mock_secret", data_dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, secret, sizeof secret);
+        close(fd);
+        if (n == (ssize_t)sizeof secret) return scram_set_mock_secret(secret, sizeof secret);
+        log_warn("main", "%s is short (%zd bytes): writing a new one", path, n);
+    }
+    if (RAND_bytes(secret, sizeof secret) != 1) return -1;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        log_error("main", "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    ssize_t n = write(fd, secret, sizeof secret);
+    int ok = n == (ssize_t)sizeof secret && fsync(fd) == 0;
+    close(fd);
+    if (!ok || rename(tmp, path) != 0) {
+        log_error("main", "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return scram_set_mock_secret(secret, sizeof secret);
+}
+
+/* ---- log retention ---- */
+
+/* Every few seconds: drop log entries every peer has acknowledged (they are applied everywhere,
+   so nobody can need them again, relays included), then the oldest ones while the log is over
+   replication.log_retention_mb. A peer that later needs a dropped entry is told so by storage
+   (STORAGE_ETRUNCATED) and logged; snapshot catch-up is not built yet. */
+#define RETENTION_INTERVAL_MS 5000
+
+static void on_retention(uv_timer_t *t)
+{
+    app *a = t->data;
+    storage *st = sqlexec_storage(a->ex);
+    const config *cfg = a->cfg;
+    uint16_t ids[CONFIG_MAX_PEERS];
+    for (int i = 0; i < cfg->replication.npeers; i++) ids[i] = cfg->replication.peers[i].id;
+    causal_vv acked;
+    causal_vv_init(&acked);
+    if (storage_stable_vv(st, ids, (size_t)cfg->replication.npeers, &acked) == 0) {
+        uint64_t max_bytes = (uint64_t)cfg->replication.log_retention_mb << 20;
+        int rc = storage_log_truncate(st, &acked, max_bytes);
+        if (rc < 0) log_warn("storage", "log truncation failed: %s", storage_errmsg());
+    }
+    causal_vv_free(&acked);
+}
 
 /* ---- replication wiring ---- */
 
@@ -290,6 +357,10 @@ static int start_replication(app *a)
     }
     sqlexec_set_commit_hook(a->ex, on_commit_hook, a);
     sqlexec_set_peer_provider(a->ex, peer_rows, a);
+    uv_timer_init(a->loop, &a->retention);
+    a->retention.data = a;
+    uv_timer_start(&a->retention, on_retention, RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS);
+    a->retention_on = true;
     log_info("replication", "listening on %s:%u (udp), %d peer(s)", host,
              transport_port(a->t), np);
     return 0;
@@ -297,6 +368,11 @@ static int start_replication(app *a)
 
 static void stop_replication(app *a)
 {
+    if (a->retention_on) {
+        uv_timer_stop(&a->retention);
+        uv_close((uv_handle_t *)&a->retention, NULL);
+        a->retention_on = false;
+    }
     if (!a->t) return;
     sqlexec_set_commit_hook(a->ex, NULL, NULL);
     sqlexec_set_peer_provider(a->ex, NULL, NULL);
@@ -440,6 +516,8 @@ int main(int argc, char **argv)
     }
     a.ex = ex;
     a.cfg = &cfg;
+    if (!(exname && !strcmp(exname, "minimal")) && load_mock_secret(cfg.node.data_dir) < 0)
+        log_warn("main", "no persistent SCRAM mock secret: unknown users get a per-process one");
     a.start_ms = uv_now(a.loop);
     if (listener_new(a.loop, &cfg, ex, &a.lsn, err, sizeof err) < 0) {
         log_error("main", "%s", err);
