@@ -194,11 +194,36 @@ static uint32_t type_limit(uint8_t type, bool authenticated, uint32_t max_messag
     }
 }
 
+static int frame_with(const uint8_t *buf, size_t len, uint32_t limit, pgwire_msg *out);
+
+static uint32_t copy_limit(uint8_t type, uint32_t max_message)
+{
+    switch (type) {
+    case 'd': return max_message < 5 ? 5 : max_message;
+    case 'f': return PGWIRE_SMALL_MAX;
+    case 'c':
+    case 'S':
+    case 'H':
+    case 'X': return 4;
+    default: return 0;
+    }
+}
+
+int pgwire_frame_copy(const uint8_t *buf, size_t len, uint32_t max_message, pgwire_msg *out)
+{
+    if (len < 1) return 0;
+    return frame_with(buf, len, copy_limit(buf[0], max_message), out);
+}
+
 int pgwire_frame(const uint8_t *buf, size_t len, bool authenticated, uint32_t max_message,
                  pgwire_msg *out)
 {
     if (len < 1) return 0;
-    uint32_t limit = type_limit(buf[0], authenticated, max_message);
+    return frame_with(buf, len, type_limit(buf[0], authenticated, max_message), out);
+}
+
+static int frame_with(const uint8_t *buf, size_t len, uint32_t limit, pgwire_msg *out)
+{
     if (limit == 0) return PGWIRE_ETYPE;
     if (len < 5) return 0;
     uint32_t mlen = get_u32(buf + 1);
@@ -499,6 +524,22 @@ int pgwire_put_command_complete(pgwire_buf *b, const char *tag)
 {
     size_t m = pgwire_msg_begin(b, 'C');
     pgwire_buf_put_str(b, tag);
+    return pgwire_msg_end(b, m);
+}
+
+int pgwire_put_copy_response(pgwire_buf *b, uint8_t type, int ncols)
+{
+    size_t m = pgwire_msg_begin(b, type);
+    pgwire_buf_put_u8(b, 0); /* text */
+    pgwire_buf_put_u16(b, (uint16_t)ncols);
+    for (int i = 0; i < ncols; i++) pgwire_buf_put_u16(b, 0);
+    return pgwire_msg_end(b, m);
+}
+
+int pgwire_put_copy_data(pgwire_buf *b, const void *data, size_t len)
+{
+    size_t m = pgwire_msg_begin(b, 'd');
+    pgwire_buf_put(b, data, len);
     return pgwire_msg_end(b, m);
 }
 

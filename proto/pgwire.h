@@ -109,6 +109,11 @@ typedef struct pgwire_msg {
 int pgwire_frame(const uint8_t *buf, size_t len, bool authenticated, uint32_t max_message,
                  pgwire_msg *out);
 
+/* Framing while a COPY FROM STDIN is in progress: CopyData ('d', up to max_message),
+   CopyDone ('c'), CopyFail ('f'), plus Flush/Sync (which PostgreSQL ignores in copy-in mode)
+   and Terminate; anything else is PGWIRE_ETYPE. Same returns as pgwire_frame. */
+int pgwire_frame_copy(const uint8_t *buf, size_t len, uint32_t max_message, pgwire_msg *out);
+
 /* Query: the SQL text (NUL-terminated within the body; sqllen excludes the NUL). */
 int pgwire_parse_query(const pgwire_msg *m, const char **sql, size_t *sqllen);
 
@@ -203,6 +208,9 @@ int pgwire_put_ready(pgwire_buf *b, char txn_status); /* 'I', 'T' or 'E' */
    BindComplete '2', CloseComplete '3', PortalSuspended 's'. */
 int pgwire_put_empty(pgwire_buf *b, uint8_t type);
 int pgwire_put_command_complete(pgwire_buf *b, const char *tag);
+/* CopyInResponse (type 'G') / CopyOutResponse ('H'): text format for all ncols columns. */
+int pgwire_put_copy_response(pgwire_buf *b, uint8_t type, int ncols);
+int pgwire_put_copy_data(pgwire_buf *b, const void *data, size_t len); /* CopyData 'd' */
 int pgwire_put_param_description(pgwire_buf *b, const uint32_t *oids, int n);
 
 typedef struct pgwire_column {

@@ -646,7 +646,13 @@ void conn_process(conn *c)
         }
         pgwire_msg m;
         bool authed = c->state == CONN_READY;
-        int r = pgwire_frame(c->in.data + pos, c->in.len - pos, authed,
+        int r;
+        uint8_t t0 = c->in.data[pos];
+        if (authed && (c->copy_in || (c->copy_discard && (t0 == 'd' || t0 == 'c' || t0 == 'f'))))
+            r = pgwire_frame_copy(c->in.data + pos, c->in.len - pos, cfg->sql.max_message_bytes,
+                                  &m);
+        else
+            r = pgwire_frame(c->in.data + pos, c->in.len - pos, authed,
                              cfg->sql.max_message_bytes, &m);
         if (r == 0) break;
         if (r < 0) {

@@ -70,6 +70,8 @@ typedef struct conn {
     bool reading;
     bool processing;     /* inside conn_process (re-entrancy guard) */
     bool skip_to_sync;
+    bool copy_in;      /* COPY FROM STDIN: CopyData/CopyDone/CopyFail go to ops->copy_in */
+    bool copy_discard; /* a failed COPY: drop the client's remaining copy messages */
     bool auth_failed;    /* waiting for the failed-login delay */
     bool terminate_when_idle;
     bool ssl_tried;

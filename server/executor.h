@@ -64,7 +64,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { EXEC_DONE = 0, EXEC_ERROR = -1, EXEC_PENDING = 1, EXEC_SUSPENDED = 2 };
+/* EXEC_COPY_IN (simple_query / resume / copy_in DONE only): the executor sent CopyInResponse
+   through sink->copy_begin; the wire layer passes CopyData/CopyDone/CopyFail to ops->copy_in
+   until it returns something other than EXEC_COPY_IN. */
+enum { EXEC_DONE = 0, EXEC_ERROR = -1, EXEC_PENDING = 1, EXEC_SUSPENDED = 2, EXEC_COPY_IN = 3 };
+/* ops->copy_in `what` */
+enum { EXEC_COPY_DATA = 1, EXEC_COPY_DONE, EXEC_COPY_FAIL };
 
 #define EXECUTOR_MSG_MAX 512
 #define EXECUTOR_AUX_MAX 256
@@ -107,6 +112,11 @@ struct executor_sink {
     int (*notice)(executor_sink *s, const executor_error *notice);
     /* A reported setting changed (SET application_name, SET TimeZone ...). */
     int (*parameter_status)(executor_sink *s, const char *name, const char *value);
+    /* COPY (simple query only): CopyInResponse (in) or CopyOutResponse, text format; then
+       CopyData messages (COPY TO) and CopyDone. */
+    int (*copy_begin)(executor_sink *s, bool in, int ncols);
+    int (*copy_data)(executor_sink *s, const void *data, size_t len);
+    int (*copy_done)(executor_sink *s);
     void *ctx; /* the wire layer's */
 };
 
@@ -172,6 +182,13 @@ typedef struct executor_ops {
     void (*note_error)(executor_session *s);
     char (*txn_status)(const executor_session *s); /* 'I', 'T' or 'E' */
     void (*cancel)(executor_session *s);
+    /* COPY FROM STDIN in progress (after EXEC_COPY_IN). EXEC_COPY_DATA: data/len is one
+       CopyData payload; returns EXEC_COPY_IN to continue or EXEC_ERROR (the wire layer reports
+       it, then drops the remaining copy messages). EXEC_COPY_DONE: returns like resume
+       (DONE/PENDING/ERROR; the rest of the simple query runs). EXEC_COPY_FAIL: data is the
+       client's message; returns EXEC_ERROR. NULL for executors without COPY. */
+    int (*copy_in)(executor_session *s, int what, const void *data, size_t len,
+                   executor_sink *sink, executor_error *err);
 
     void (*destroy)(executor *ex);
 } executor_ops;

@@ -86,10 +86,36 @@ static int sink_parameter_status(executor_sink *s, const char *name, const char 
     return pgwire_put_param_status(&c->out, name, value);
 }
 
+static int sink_copy_begin(executor_sink *s, bool in, int ncols)
+{
+    conn *c = s->ctx;
+    return pgwire_put_copy_response(&c->out, in ? 'G' : 'H', ncols);
+}
+
+static int sink_copy_data(executor_sink *s, const void *data, size_t len)
+{
+    conn *c = s->ctx;
+    return pgwire_put_copy_data(&c->out, data, len);
+}
+
+static int sink_copy_done(executor_sink *s)
+{
+    conn *c = s->ctx;
+    return pgwire_put_empty(&c->out, 'c');
+}
+
 void session_init_sink(conn *c)
 {
-    c->sink = (executor_sink){sink_row_description, sink_data_row, sink_command_complete,
-                              sink_empty_query, sink_notice, sink_parameter_status, c};
+    c->sink = (executor_sink){.row_description = sink_row_description,
+                              .data_row = sink_data_row,
+                              .command_complete = sink_command_complete,
+                              .empty_query = sink_empty_query,
+                              .notice = sink_notice,
+                              .parameter_status = sink_parameter_status,
+                              .copy_begin = sink_copy_begin,
+                              .copy_data = sink_copy_data,
+                              .copy_done = sink_copy_done,
+                              .ctx = c};
 }
 
 /* ---- statement and portal tables --------------------------------------------------------- */
@@ -236,6 +262,10 @@ static void finish(conn *c, conn_pending what, int r, executor_error *err)
         return;
     }
     c->pending = PEND_NONE;
+    if (r == EXEC_COPY_IN && what == PEND_QUERY) {
+        c->copy_in = true; /* ReadyForQuery waits for the end of the copy */
+        return;
+    }
     switch (what) {
     case PEND_QUERY:
         if (r == EXEC_ERROR) conn_send_error(c, pick_err(c, err), "ERROR");
@@ -547,8 +577,40 @@ static void msg_sync(conn *c)
     finish(c, PEND_SYNC, r, &err);
 }
 
+/* COPY FROM STDIN: the client streams CopyData, then CopyDone or CopyFail. */
+static void msg_copy(conn *c, const pgwire_msg *m)
+{
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    memset(&c->sink_err, 0, sizeof c->sink_err);
+    if (m->type == 'H' || m->type == 'S') return; /* ignored in copy-in mode, as PostgreSQL */
+    int what = m->type == 'd' ? EXEC_COPY_DATA : m->type == 'c' ? EXEC_COPY_DONE : EXEC_COPY_FAIL;
+    const void *data = m->body;
+    size_t len = m->len;
+    if (what == EXEC_COPY_FAIL && len && m->body[len - 1] == 0) len--; /* the NUL */
+    int r = c->ex->ops->copy_in(c->sess, what, data, len, &c->sink, &err);
+    if (r == EXEC_COPY_IN) return;
+    c->copy_in = false;
+    /* after an error the client may still be sending: its copy messages are dropped */
+    c->copy_discard = r == EXEC_ERROR && what == EXEC_COPY_DATA;
+    finish(c, PEND_QUERY, r, &err);
+}
+
 int session_message(conn *c, const pgwire_msg *m)
 {
+    if (c->copy_in && m->type == 'X') {
+        conn_close(c, false);
+        return -1;
+    }
+    if (c->copy_in && c->ex->ops->copy_in) {
+        msg_copy(c, m);
+        if (c->state == CONN_CLOSING || c->pending != PEND_NONE) return -1;
+        return 0;
+    }
+    if (c->copy_discard) {
+        if (m->type == 'd' || m->type == 'c' || m->type == 'f') return 0;
+        c->copy_discard = false;
+    }
     if (c->skip_to_sync && m->type != 'S' && m->type != 'X') return 0;
     switch (m->type) {
     case 'Q': msg_query(c, m); break;

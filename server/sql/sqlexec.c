@@ -742,6 +742,110 @@ static int forward_simple(sx_session *s, const char *sql, size_t len, executor_s
     return rc;
 }
 
+#define SX_COPY_MAX (256u << 20) /* bytes of one COPY FROM STDIN, buffered until CopyDone */
+
+static void copy_clear(sx_session *s)
+{
+    sqlschema_free(s->copy_table);
+    free(s->copy_cols);
+    free(s->copy_buf);
+    s->copy_table = NULL;
+    s->copy_cols = NULL;
+    s->copy_buf = NULL;
+    s->copy_st = NULL;
+    s->copy_len = s->copy_cap = 0;
+    s->copy_ncols = 0;
+}
+
+/* COPY TO STDOUT runs at once; COPY FROM STDIN returns EXEC_COPY_IN and continues in
+ * sx_copy_in. */
+static int start_copy(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
+                      executor_error *err)
+{
+    sqlerr se;
+    if (!sink->copy_begin)
+        return executor_error_set(err, "0A000", "COPY is not supported on this connection");
+    if (sqlrun_copy_plan(s, st, &s->copy_table, &s->copy_cols, &s->copy_ncols, &se))
+        return to_exec_err(err, &se);
+    if (st->copy_from) {
+        s->copy_st = st;
+        if (sink->copy_begin(sink, true, s->copy_ncols)) {
+            copy_clear(s);
+            return EXEC_ERROR;
+        }
+        return EXEC_COPY_IN;
+    }
+    uint64_t n = 0;
+    int rc = EXEC_ERROR;
+    if (sink->copy_begin(sink, false, s->copy_ncols)) goto out;
+    if (sqlrun_copy_out(s, st, s->copy_table, s->copy_cols, s->copy_ncols, sink, &n, &se)) {
+        to_exec_err(err, &se);
+        goto out;
+    }
+    char tag[40];
+    snprintf(tag, sizeof tag, "COPY %llu", (unsigned long long)n);
+    if (sink->copy_done(sink) || sink->command_complete(sink, tag)) goto out;
+    rc = EXEC_DONE;
+out:
+    copy_clear(s);
+    return rc;
+}
+
+static int run_simple(sx_session *s, executor_sink *sink, executor_error *err);
+
+static int sx_copy_in(executor_session *es, int what, const void *data, size_t len,
+                      executor_sink *sink, executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    if (!s->copy_st) return executor_error_set(err, "08P01", "no COPY in progress");
+    if (what == EXEC_COPY_DATA) {
+        if (len > SX_COPY_MAX - s->copy_len) {
+            executor_error_set(err, "54000", "COPY data larger than %u MiB", SX_COPY_MAX >> 20);
+            goto fail;
+        }
+        if (s->copy_len + len > s->copy_cap) {
+            size_t nc = s->copy_cap ? s->copy_cap : 65536;
+            while (nc < s->copy_len + len) nc *= 2;
+            char *nb = realloc(s->copy_buf, nc);
+            if (!nb) {
+                executor_error_set(err, "53200", "out of memory");
+                goto fail;
+            }
+            s->copy_buf = nb;
+            s->copy_cap = nc;
+        }
+        if (len) memcpy(s->copy_buf + s->copy_len, data, len);
+        s->copy_len += len;
+        return EXEC_COPY_IN;
+    }
+    if (what == EXEC_COPY_FAIL) {
+        executor_error_set(err, "57014", "COPY from stdin failed: %.*s", (int)(len > 300 ? 300 : len),
+                           (const char *)data);
+        goto fail;
+    }
+    uint64_t n = 0;
+    sqlerr se;
+    if (sqlrun_copy_in(s, s->copy_st, s->copy_table, s->copy_cols, s->copy_ncols, s->copy_buf,
+                       s->copy_len, &n, &se)) {
+        to_exec_err(err, &se);
+        goto fail;
+    }
+    copy_clear(s);
+    char tag[40];
+    snprintf(tag, sizeof tag, "COPY %llu", (unsigned long long)n);
+    if (sink->command_complete(sink, tag)) {
+        fail_txn(s);
+        q_clear(s);
+        return EXEC_ERROR;
+    }
+    return run_simple(s, sink, err);
+fail:
+    copy_clear(s);
+    fail_txn(s);
+    q_clear(s);
+    return EXEC_ERROR;
+}
+
 static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
 {
     for (; s->qi < s->q.nstmts; s->qi++) {
@@ -793,6 +897,16 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             txn_clear(s);
             s->state = SX_IDLE;
             if (sink->command_complete(sink, "ROLLBACK")) goto out;
+            break;
+        case SQLAST_COPY:
+            if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
+                s->txn_start_us = now_us_2000();
+            rc = start_copy(s, st, sink, err);
+            if (rc == EXEC_ERROR) goto fail;
+            if (rc == EXEC_COPY_IN) {
+                s->qi++;
+                return rc;
+            }
             break;
         default:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
@@ -1249,6 +1363,7 @@ static void sx_session_del(executor_session *es)
         pthread_mutex_unlock(&s->x->mu);
     }
     s->x->mini->ops->session_del(s->inner);
+    copy_clear(s);
     q_clear(s);
     txn_clear(s);
     free(s);
@@ -1293,6 +1408,7 @@ static const executor_ops sx_ops = {
     .note_error = sx_note_error,
     .txn_status = sx_txn_status,
     .cancel = sx_cancel,
+    .copy_in = sx_copy_in,
     .destroy = sx_destroy,
 };
 

@@ -120,6 +120,13 @@ typedef struct sx_session {
     int resume_kind; /* what a PENDING is waiting for */
     sx_portal *resume_portal;
     bool cancel;
+    /* COPY FROM STDIN in progress */
+    const sqlast_stmt *copy_st; /* borrowed from q */
+    sqlschema_table *copy_table;
+    int *copy_cols;
+    int copy_ncols;
+    char *copy_buf;
+    size_t copy_len, copy_cap;
 } sx_session;
 
 /* A planned (bound) statement. */
@@ -177,6 +184,18 @@ void sqlrun_result_free(sx_result *r);
  * row is invisible (deleted), SQL_OK, or SQL_ERR. */
 int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err);
+/* COPY: the table (owned copy) and the column indexes (owned) a COPY statement names. */
+int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, int **cols,
+                     int *ncols, sqlerr *err);
+/* COPY TO STDOUT: every visible row through sink->copy_data (one line per CopyData). */
+int sqlrun_copy_out(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t,
+                    const int *cols, int ncols, executor_sink *sink, uint64_t *count,
+                    sqlerr *err);
+/* COPY FROM STDIN: parses all of data (text or CSV per st) and records an upsert per row,
+ * as INSERT does. */
+int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t,
+                   const int *cols, int ncols, const char *data, size_t len, uint64_t *count,
+                   sqlerr *err);
 /* True when the statement is one sqlrun executes (else it goes to the minimal executor). */
 bool sqlrun_handles(const sqlast_stmt *st);
 

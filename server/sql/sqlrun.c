@@ -6,6 +6,7 @@
  * typed sqlvals for expressions. Writes are recorded as sx_op operations (sqlexec_int.h).
  * Row selection is a scan of the table with the WHERE filter.
  */
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1504,4 +1505,400 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     }
     if (rc) sqlrun_result_free(res);
     return rc;
+}
+
+/* ---- COPY --------------------------------------------------------------------------------- */
+
+int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, int **cols,
+                     int *ncols, sqlerr *err)
+{
+    *t = NULL;
+    *cols = NULL;
+    if (st->schema && strcmp(st->schema, "public"))
+        return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
+                          st->schema);
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur)
+        return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
+                          st->table);
+    if (sqlschema_copy(cur, t, err)) return SQL_ERR;
+    int n = st->ncopy_cols ? st->ncopy_cols : (*t)->ncols;
+    *cols = calloc((size_t)n + 1, sizeof **cols);
+    if (!*cols) goto oom;
+    for (int i = 0; i < n; i++) {
+        int ci = st->ncopy_cols ? sqlschema_find_column(*t, st->copy_cols[i]) : i;
+        if (ci < 0) {
+            sqlerr_set(err, "42703", st->location,
+                       "column \"%s\" of relation \"%s\" does not exist", st->copy_cols[i],
+                       (*t)->name);
+            goto fail;
+        }
+        (*cols)[i] = ci;
+    }
+    *ncols = n;
+    return SQL_OK;
+oom:
+    sqlerr_oom(err);
+fail:
+    sqlschema_free(*t);
+    free(*cols);
+    *t = NULL;
+    *cols = NULL;
+    return SQL_ERR;
+}
+
+typedef struct cbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} cbuf;
+
+static void cb_put(cbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 256;
+        while (nc < b->n + n + 1) nc *= 2;
+        char *np = realloc(b->p, nc);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+static void cb_putc(cbuf *b, char c)
+{
+    cb_put(b, &c, 1);
+}
+
+/* One field of COPY TO: text format escapes, CSV quotes when needed. */
+static void copy_field(cbuf *b, const sqlast_stmt *st, const char *v, size_t n)
+{
+    if (st->csv) {
+        bool q = n == 0 || (st->null_str[0] && strlen(st->null_str) == n &&
+                            !memcmp(v, st->null_str, n));
+        for (size_t i = 0; i < n && !q; i++)
+            q = v[i] == st->delimiter || v[i] == st->quote || v[i] == '\n' || v[i] == '\r';
+        if (!q) {
+            cb_put(b, v, n);
+            return;
+        }
+        cb_putc(b, st->quote);
+        for (size_t i = 0; i < n; i++) {
+            if (v[i] == st->quote) cb_putc(b, st->quote);
+            cb_putc(b, v[i]);
+        }
+        cb_putc(b, st->quote);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (c == '\\') cb_put(b, "\\\\", 2);
+        else if (c == '\n') cb_put(b, "\\n", 2);
+        else if (c == '\r') cb_put(b, "\\r", 2);
+        else if (c == '\t') cb_put(b, "\\t", 2);
+        else if (c == st->delimiter) {
+            cb_putc(b, '\\');
+            cb_putc(b, c);
+        } else cb_putc(b, c);
+    }
+}
+
+typedef struct copy_out {
+    const sqlast_stmt *st;
+    const sqlschema_table *t;
+    const int *cols;
+    int ncols;
+    executor_sink *sink;
+    uint64_t n;
+    cbuf line;
+} copy_out;
+
+static int copy_out_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                        const crdt_row *raw, sqlerr *err)
+{
+    (void)pk;
+    (void)pklen;
+    (void)raw;
+    copy_out *co = ctx;
+    co->line.n = 0;
+    int rc = SQL_OK;
+    for (int i = 0; i < co->ncols && !rc; i++) {
+        if (i) cb_putc(&co->line, co->st->delimiter);
+        const sqlval *v = &row[co->cols[i]];
+        if (v->isnull) {
+            cb_put(&co->line, co->st->null_str, strlen(co->st->null_str));
+            continue;
+        }
+        char *txt;
+        size_t len;
+        if ((rc = sqlval_to_text(v, &txt, &len, err))) break;
+        copy_field(&co->line, co->st, txt, len);
+        free(txt);
+    }
+    cb_putc(&co->line, '\n');
+    vals_free(row, co->t->ncols);
+    if (rc) return rc;
+    if (co->line.oom) return sqlerr_oom(err);
+    if (co->sink->copy_data(co->sink, co->line.p, co->line.n))
+        return sqlerr_set(err, "08006", -1, "could not send COPY data");
+    co->n++;
+    return SQL_OK;
+}
+
+int sqlrun_copy_out(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t,
+                    const int *cols, int ncols, executor_sink *sink, uint64_t *count,
+                    sqlerr *err)
+{
+    copy_out co = {.st = st, .t = t, .cols = cols, .ncols = ncols, .sink = sink};
+    int rc = SQL_OK;
+    if (st->header) {
+        for (int i = 0; i < ncols; i++) {
+            if (i) cb_putc(&co.line, st->delimiter);
+            const char *name = t->cols[cols[i]].name;
+            copy_field(&co.line, st, name, strlen(name));
+        }
+        cb_putc(&co.line, '\n');
+        if (co.line.oom) rc = sqlerr_oom(err);
+        else if (sink->copy_data(sink, co.line.p, co.line.n))
+            rc = sqlerr_set(err, "08006", -1, "could not send COPY data");
+    }
+    sqlexpr_env env = {.now_us = s->txn_start_us};
+    sqlexpr_ctx base = {.env = &env};
+    if (!rc) rc = scan(s, t, NULL, &base, copy_out_row, &co, err);
+    free(co.line.p);
+    *count = co.n;
+    return rc;
+}
+
+/* Splits one COPY FROM line into fields (de-escaped / unquoted, NUL-terminated copies;
+ * NULL for SQL NULL). *pos advances past the line; CSV quoted fields may span lines. Returns
+ * the number of fields, 0 at the end of data or the \. marker, or SQL_ERR. */
+static int copy_line(const sqlast_stmt *st, const char *d, size_t len, size_t *pos,
+                     char ***fields, int *cap, int lineno, sqlerr *err)
+{
+    size_t i = *pos;
+    if (i >= len) return 0;
+    size_t eol = i;
+    while (eol < len && d[eol] != '\n') eol++;
+    size_t l = eol - i;
+    if (l && d[i + l - 1] == '\r') l--;
+    if (l == 2 && d[i] == '\\' && d[i + 1] == '.') {
+        *pos = len;
+        return 0;
+    }
+    int n = 0;
+    cbuf f = {0};
+    for (;;) {
+        f.n = 0;
+        bool quoted = false, any_quote = false, escaped_null = false;
+        size_t start = i;
+        while (i < len) {
+            char c = d[i];
+            if (st->csv) {
+                if (quoted) {
+                    if (c == st->quote) {
+                        if (i + 1 < len && d[i + 1] == st->quote) {
+                            cb_putc(&f, c);
+                            i += 2;
+                            continue;
+                        }
+                        quoted = false;
+                        i++;
+                        continue;
+                    }
+                    cb_putc(&f, c);
+                    i++;
+                    continue;
+                }
+                if (c == st->quote) {
+                    quoted = any_quote = true;
+                    i++;
+                    continue;
+                }
+                if (c == st->delimiter || c == '\n' || (c == '\r' && i + 1 < len && d[i + 1] == '\n') ||
+                    (c == '\r' && i + 1 == len))
+                    break;
+                cb_putc(&f, c);
+                i++;
+                continue;
+            }
+            if (c == st->delimiter || c == '\n' || (c == '\r' && (i + 1 == len || d[i + 1] == '\n')))
+                break;
+            if (c == '\\' && i + 1 < len) {
+                char e = d[i + 1];
+                i += 2;
+                switch (e) {
+                case 'n': cb_putc(&f, '\n'); break;
+                case 'r': cb_putc(&f, '\r'); break;
+                case 't': cb_putc(&f, '\t'); break;
+                case 'b': cb_putc(&f, '\b'); break;
+                case 'f': cb_putc(&f, '\f'); break;
+                case 'v': cb_putc(&f, '\v'); break;
+                case 'N':
+                    if (!strcmp(st->null_str, "\\N")) escaped_null = true;
+                    cb_put(&f, "\\N", 2);
+                    break;
+                default:
+                    if (e >= '0' && e <= '7') {
+                        int v = e - '0';
+                        for (int k = 0; k < 2 && i < len && d[i] >= '0' && d[i] <= '7'; k++)
+                            v = v * 8 + (d[i++] - '0');
+                        cb_putc(&f, (char)v);
+                    } else if (e == 'x' && i < len && isxdigit((unsigned char)d[i])) {
+                        int v = 0;
+                        for (int k = 0; k < 2 && i < len && isxdigit((unsigned char)d[i]); k++) {
+                            char h = d[i++];
+                            v = v * 16 + (isdigit((unsigned char)h) ? h - '0' : (tolower(h) - 'a' + 10));
+                        }
+                        cb_putc(&f, (char)v);
+                    } else {
+                        cb_putc(&f, e);
+                    }
+                }
+                continue;
+            }
+            cb_putc(&f, c);
+            i++;
+        }
+        if (quoted) {
+            free(f.p);
+            return sqlerr_set(err, "22P04", -1, "unterminated CSV quoted field (line %d)", lineno);
+        }
+        if (n == *cap) {
+            int nc = *cap ? *cap * 2 : 16;
+            char **nf = realloc(*fields, (size_t)nc * sizeof *nf);
+            if (!nf) {
+                free(f.p);
+                return sqlerr_oom(err);
+            }
+            *fields = nf;
+            *cap = nc;
+        }
+        bool isnull;
+        if (st->csv) {
+            size_t raw = i - start;
+            isnull = !any_quote && raw == strlen(st->null_str) &&
+                     !memcmp(d + start, st->null_str, raw);
+        } else {
+            isnull = (escaped_null && f.n == 2) ||
+                     (strcmp(st->null_str, "\\N") && i - start == strlen(st->null_str) &&
+                      !memcmp(d + start, st->null_str, i - start));
+        }
+        if (f.oom) {
+            free(f.p);
+            return sqlerr_oom(err);
+        }
+        if (isnull) {
+            (*fields)[n++] = NULL;
+        } else {
+            char *v = malloc(f.n + 1);
+            if (!v) {
+                free(f.p);
+                return sqlerr_oom(err);
+            }
+            if (f.n) memcpy(v, f.p, f.n);
+            v[f.n] = 0;
+            (*fields)[n++] = v;
+        }
+        if (i < len && d[i] == st->delimiter) {
+            i++;
+            continue;
+        }
+        if (i < len && d[i] == '\r') i++;
+        if (i < len && d[i] == '\n') i++;
+        break;
+    }
+    free(f.p);
+    *pos = i;
+    return n;
+}
+
+int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t,
+                   const int *cols, int ncols, const char *data, size_t len, uint64_t *count,
+                   sqlerr *err)
+{
+    size_t pos = 0;
+    char **fields = NULL;
+    int cap = 0, nf = 0, lineno = 0, rc = SQL_OK;
+    sqlval *vals = calloc((size_t)t->ncols + 1, sizeof *vals);
+    bool *given = calloc((size_t)t->ncols + 1, sizeof *given);
+    codec_buf pk;
+    codec_buf_init(&pk);
+    *count = 0;
+    if (!vals || !given) {
+        rc = sqlerr_oom(err);
+        goto out;
+    }
+    for (int c = 0; c < t->ncols; c++) sqlval_init_null(&vals[c], write_type(&t->cols[c]));
+    while (!rc) {
+        for (int k = 0; k < nf; k++) free(fields[k]);
+        nf = copy_line(st, data, len, &pos, &fields, &cap, ++lineno, err);
+        if (nf <= 0) {
+            if (nf < 0) rc = SQL_ERR;
+            nf = 0;
+            break;
+        }
+        if (lineno == 1 && st->header) continue;
+        if (nf != ncols) {
+            rc = sqlerr_set(err, "22P04", -1, "%s data for column list (line %d: %d of %d)",
+                            nf < ncols ? "missing" : "extra", lineno, nf, ncols);
+            break;
+        }
+        for (int c = 0; c < t->ncols; c++) {
+            sqlval_free(&vals[c]);
+            sqlval_init_null(&vals[c], write_type(&t->cols[c]));
+            given[c] = false;
+        }
+        for (int k = 0; k < ncols && !rc; k++) {
+            int ci = cols[k];
+            given[ci] = true;
+            if (!fields[k]) continue;
+            sqlval_free(&vals[ci]);
+            if (sqlval_from_text(write_type(&t->cols[ci]), fields[k], strlen(fields[k]),
+                                 &vals[ci], err)) {
+                sqlval_init_null(&vals[ci], write_type(&t->cols[ci]));
+                snprintf(err->detail, sizeof err->detail, "COPY %s, line %d, column %s",
+                         t->name, lineno, t->cols[ci].name);
+                rc = SQL_ERR;
+            }
+        }
+        for (int c = 0; c < t->ncols && !rc; c++) {
+            const sqlschema_column *col = &t->cols[c];
+            if (!given[c] && col->has_default) {
+                if (col->default_now) sqlval_set_int(&vals[c], SQLVAL_TIMESTAMPTZ, s->txn_start_us);
+                else rc = sqlval_copy(&vals[c], &col->default_value, err);
+            }
+            if (!rc && (col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
+                (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0))
+                rc = sqlerr_set(err, "23502", -1,
+                                "null value in column \"%s\" of relation \"%s\" violates "
+                                "not-null constraint",
+                                col->name, t->name);
+        }
+        if (rc) break;
+        codec_buf_reset(&pk);
+        if ((rc = pk_encode(t, vals, &pk, err))) break;
+        sx_op touch;
+        memset(&touch, 0, sizeof touch);
+        if ((rc = rec(s, t, &pk, SX_OP_TOUCH, -1, &touch, err))) break;
+        for (int c = 0; c < t->ncols && !rc; c++) {
+            if (t->cols[c].pk_pos >= 0) continue;
+            if (!given[c] && !t->cols[c].has_default) continue;
+            rc = write_insert_col(s, t, &pk, c, &vals[c], err);
+        }
+        if (!rc) (*count)++;
+    }
+out:
+    for (int k = 0; k < nf; k++) free(fields[k]);
+    free(fields);
+    if (vals) vals_free(vals, t->ncols);
+    free(given);
+    codec_buf_free(&pk);
+    return rc ? SQL_ERR : SQL_OK;
 }
