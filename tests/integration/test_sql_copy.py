@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""tests/integration/test_sql_copy.py — COPY through psycopg2 (libpq's copy API): bulk load
+with copy_expert in text and CSV, export with COPY TO, a client-side failure (CopyFail) rolls
+the COPY back and leaves the connection usable, and a server-side error mid-stream is reported
+while the client is still sending."""
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import psycopg2
+
+BINDIR = os.environ.get("BINDIR", "bin")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if not os.path.isabs(BINDIR):
+    BINDIR = os.path.join(ROOT, BINDIR)
+
+results = []
+
+
+def check(desc, cond, info=""):
+    results.append((bool(cond), desc, info))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Failing(io.RawIOBase):
+    """A file that yields some rows, then raises: psycopg2 sends CopyFail."""
+
+    def __init__(self):
+        self.sent = False
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        if not self.sent:
+            self.sent = True
+            return b"100\tbefore failure\n"
+        raise IOError("client gave up")
+
+    readinto = None
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    port = free_port()
+    proc = subprocess.Popen([os.path.join(BINDIR, "heliosdb"), "--dev", "--data", tmp + "/data",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=open(tmp + "/log", "w"))
+    try:
+        deadline = time.time() + 10
+        conn = None
+        while time.time() < deadline:
+            try:
+                conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+                break
+            except psycopg2.OperationalError:
+                time.sleep(0.05)
+        if conn is None:
+            print("Bail out! server did not start")
+            return 1
+        conn.autocommit = True
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE bulk (id bigint PRIMARY KEY, name text, n g_counter)")
+        lines = "".join("%d\tname %d\t%d\n" % (i, i, i % 7) for i in range(1, 5001))
+        cur.copy_expert("COPY bulk FROM STDIN", io.StringIO(lines))
+        check("COPY FROM STDIN reports the row count", cur.rowcount == 5000, cur.rowcount)
+        cur.execute("SELECT count(*), sum(n) FROM bulk")
+        cnt, total = cur.fetchone()
+        check("5000 rows loaded with their counters", cnt == 5000 and total == sum(i % 7 for i in range(1, 5001)),
+              (cnt, total))
+        cur.copy_expert("COPY bulk (id, name) FROM STDIN WITH (FORMAT csv)",
+                        io.StringIO('6000,"multi\nline, with comma"\n'))
+        cur.execute("SELECT name FROM bulk WHERE id = 6000")
+        check("CSV quoted field with newline and delimiter", cur.fetchone()[0] == "multi\nline, with comma")
+        out = io.StringIO()
+        cur.copy_expert("COPY bulk (id, name) TO STDOUT WITH (FORMAT csv)", out)
+        text = out.getvalue()
+        check("COPY TO STDOUT exports every row", text.count("\n") == 5002, text.count("\n"))
+        check("COPY TO quotes CSV fields that need it", '6000,"multi\nline, with comma"\n' in text)
+        try:
+            cur.copy_expert("COPY bulk (id, name) FROM STDIN", Failing())
+            check("CopyFail raises on the client", False)
+        except Exception as e:  # psycopg2 reports the server's 57014
+            check("CopyFail raises on the client", "57014" == getattr(e, "pgcode", None) or
+                  "client gave up" in str(e), repr(e))
+        cur.execute("SELECT count(*) FROM bulk WHERE id = 100 AND name = 'before failure'")
+        check("a failed COPY writes nothing", cur.fetchone()[0] == 0)
+        bad = "".join("%d\tok\n" % i for i in range(7000, 7100)) + "oops\tbad key\n" + \
+              "".join("%d\tok\n" % i for i in range(7100, 7200))
+        try:
+            cur.copy_expert("COPY bulk (id, name) FROM STDIN", io.StringIO(bad))
+            check("bad input in the stream is refused with 22P02", False)
+        except psycopg2.Error as e:
+            check("bad input in the stream is refused with 22P02", e.pgcode == "22P02", e.pgcode)
+        cur.execute("SELECT count(*) FROM bulk WHERE id >= 7000")
+        check("the refused COPY is atomic", cur.fetchone()[0] == 0)
+        cur.execute("SELECT 1")
+        check("connection usable after COPY errors", cur.fetchone()[0] == 1)
+        conn.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("1..%d" % len(results))
+    fail = 0
+    for i, (ok, desc, info) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, desc))
+        if not ok:
+            print("# %r" % (info,))
+            fail = 1
+    return fail
+
+
+if __name__ == "__main__":
+    sys.exit(main())
