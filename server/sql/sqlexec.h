@@ -18,9 +18,23 @@
  * completion runs on the storage writer thread, is queued, and a uv_async drains the queue on
  * the loop thread and wakes the session.
  *
- * Catalog: one catalog key per table ("table." + u32 BE id -> sqlschema encoding) and
- * "next_table_id" (u32 BE), so dropped table ids are never reused (their rows stay in the
- * rows column family and must never reappear). DDL goes through the same commit path.
+ * Catalog (replicated: catalog changes ride in the commit's log entry like row deltas):
+ *   "table." + u32 BE id -> sqlschema encoding, or the tombstone {0x00} once dropped (a drop
+ *   is a put, so it merges with a concurrent ALTER instead of racing it); per node
+ *   "next_table_id." + u16 BE node -> u32 BE. Table ids are (node id << 16) | a per-node
+ *   counter: unique across regions without coordination and never reused (a dropped table's
+ *   rows stay in the rows column family and must never reappear); 65535 CREATE TABLEs per
+ *   node. storage's catalog_merge makes concurrent writes of one key converge (a max under a
+ *   total order: tombstone > definitions ordered by next column id, then fewer columns, then
+ *   bytes; counters by value), so a concurrent ADD COLUMN wins over the version it did not
+ *   see and a DROP TABLE wins over a concurrent ALTER. Concurrent CREATE TABLE of one name in
+ *   two regions yields two ids: every region gives the name to the lowest id and shows the
+ *   other as "<name>_conflict_<id>" with its rows (rename or drop it at leisure).
+ *   sqlexec_catalog_changed() reloads the cache after a remote entry changed the catalog.
+ *
+ * Reads: WHERE terms `keycol = constant/parameter` fixing the leading key columns turn a scan
+ * into a point read (whole key) or a key-prefix range scan. COPY FROM STDIN buffers the data
+ * (up to 256 MiB) and applies it at CopyDone as one statement of the transaction.
  *
  * Errors: sqlexec_new returns NULL with a message in err (storage open failures: locked data
  * directory, identity mismatch, corruption). SQL errors reach clients with PostgreSQL's
