@@ -189,14 +189,13 @@ static int tr_on_status(void *arg, uint16_t peer_id, char **json, size_t *len)
     char vvs[4096];
     vv_json(&vv, vvs, sizeof vvs);
     causal_vv_free(&vv);
-    /* The executor's clock is private: report the HLC this node would at least stamp now
-     * (wall clock, or the newest remote stamp applied if that is ahead). */
+    /* The HLC this node would at least stamp now: its clock, or the wall clock if ahead. */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     causal_hlc hlc = CAUSAL_HLC_MAKE((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, 0);
+    if (sqlexec_hlc(a->ex) > hlc) hlc = sqlexec_hlc(a->ex);
     repl_stats rs = {0};
     if (a->r) repl_get_stats(a->r, &rs);
-    if (rs.max_remote_hlc > hlc) hlc = rs.max_remote_hlc;
     size_t cap = strlen(vvs) + 512;
     char *doc = malloc(cap);
     if (!doc) return -1;
@@ -224,7 +223,7 @@ static void on_remote_applied(void *arg, uint16_t origin, uint64_t seq, causal_h
     app *a = arg;
     (void)origin;
     (void)seq;
-    (void)hlc; /* no executor hook to observe it yet (see the replication report) */
+    sqlexec_observe_hlc(a->ex, hlc);
     if (has_catalog) sqlexec_catalog_changed(a->ex);
 }
 

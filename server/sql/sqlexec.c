@@ -9,6 +9,7 @@
  *   extended       prepare / bind / execute / sync, delegating non-table statements
  *   ops            the executor_ops table, sqlexec_new
  */
+#include "server/log.h"
 #include "server/sql/sqlexec.h"
 
 #include <pthread.h>
@@ -39,11 +40,25 @@ static int to_exec_err(executor_error *e, const sqlerr *se)
     return EXEC_ERROR;
 }
 
+/* Test-only knob: HELIOS_TEST_CLOCK_OFFSET_MS (signed) shifts this node's wall clock, read
+ * once at first use, so fault tests can give one region a skewed clock. */
+static int64_t clock_offset_ms(void)
+{
+    static int64_t offset;
+    static bool read;
+    if (!read) {
+        const char *v = getenv("HELIOS_TEST_CLOCK_OFFSET_MS");
+        offset = v ? strtoll(v, NULL, 10) : 0;
+        read = true;
+    }
+    return offset;
+}
+
 static uint64_t wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return (uint64_t)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + clock_offset_ms());
 }
 
 static int64_t now_us_2000(void)
@@ -606,6 +621,29 @@ void sqlexec_catalog_changed(executor *ex)
     char err[200];
     /* On failure the old cache stays: the next change (or a restart) retries. */
     (void)catalog_load(x, err, sizeof err);
+}
+
+void sqlexec_observe_hlc(executor *ex, causal_hlc remote)
+{
+    sx_exec *x = (sx_exec *)ex;
+    if (causal_clock_observe(&x->clock, remote, wall_ms()) == 1)
+        log_warn("clock", "remote timestamp %llu ms is ahead of the local clock by more than "
+                          "clock.max_skew_ms=%llu (accepted; %llu skew event(s) so far)",
+                 (unsigned long long)CAUSAL_HLC_MS(remote),
+                 (unsigned long long)x->clock.max_skew_ms,
+                 (unsigned long long)x->clock.skew_events);
+}
+
+causal_hlc sqlexec_hlc(executor *ex)
+{
+    return ((sx_exec *)ex)->clock.last;
+}
+
+void sqlexec_skew_stats(executor *ex, uint64_t *events, uint64_t *max_ms)
+{
+    sx_exec *x = (sx_exec *)ex;
+    *events = x->clock.skew_events;
+    *max_ms = x->clock.max_seen_skew_ms;
 }
 
 void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg)
@@ -1432,7 +1470,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->next_table_id = (uint32_t)x->node << 16 | 1;
     snprintf(x->node_name, sizeof x->node_name, "%s", cfg->node.name ? cfg->node.name : "");
     x->start_ms = wall_ms();
-    causal_clock_init(&x->clock, 60000);
+    causal_clock_init(&x->clock, cfg->max_clock_skew_ms ? cfg->max_clock_skew_ms : 500);
     pthread_mutex_init(&x->mu, NULL);
     x->mini = minexec_new(loop, cfg->sql.statement_timeout_ms);
     if (!x->mini) {

@@ -47,6 +47,7 @@
 #include <uv.h>
 
 #include "config/config.h"
+#include "crdt/causal.h"
 #include "server/executor.h"
 
 /* Opens the store at cfg->node.data_dir with the node identity, sync mode and block cache of
@@ -62,6 +63,16 @@ struct storage *sqlexec_storage(executor *ex);
  * sqlexec reloads its catalog cache (tables created/dropped/altered elsewhere). Running
  * statements keep the plan (a private copy of the table) they were started with. */
 void sqlexec_catalog_changed(executor *ex);
+
+/* Loop thread, for every remote log entry applied: merges its HLC timestamp into the
+ * executor's clock, so a local LWW write made after seeing a remote one is ordered after it
+ * even when the remote region's clock runs ahead (DESIGN §4). A timestamp further ahead of the
+ * wall clock than clock.max_skew_ms is still accepted, and counted and logged as skew. */
+void sqlexec_observe_hlc(executor *ex, causal_hlc remote);
+/* The executor's current HLC (last issued or observed), for /v1/status. */
+causal_hlc sqlexec_hlc(executor *ex);
+/* Remote timestamps seen too far ahead, and the largest skew seen (ms). */
+void sqlexec_skew_stats(executor *ex, uint64_t *events, uint64_t *max_ms);
 /* Hook run on the loop thread after each group of local commits became durable (the
  * replication outbox uses it to ship promptly instead of polling). One hook; NULL clears it. */
 void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg);

@@ -53,6 +53,7 @@ class Node:
         self.sql_port = free_port()
         self.repl_port = free_port(socket.SOCK_DGRAM)
         self.proc = None
+        self.env = None  # extra environment for the daemon (test knobs)
         self.cfg = os.path.join(d, name + ".json")
 
     def write_config(self, peers):
@@ -75,8 +76,9 @@ class Node:
 
     def start(self):
         self.log = open(os.path.join(self.d, self.name + ".log"), "a")
+        env = dict(os.environ, **self.env) if self.env else None
         self.proc = subprocess.Popen([os.path.join(BINDIR, "heliosdb"), "--config", self.cfg],
-                                     stdout=self.log, stderr=self.log)
+                                     stdout=self.log, stderr=self.log, env=env)
         deadline = time.time() + 15
         while time.time() < deadline:
             try:
