@@ -34,6 +34,8 @@ enum {
     T_DBLIST,
     T_LIST2,
     T_LISTPAT, /* \dt PATTERN, \d PATTERN... */
+    T_JDBC_TABLES,  /* pgjdbc 42.5 DatabaseMetaData.getTables(.., name, {"TABLE"}) */
+    T_JDBC_COLUMNS, /* pgjdbc 42.5 DatabaseMetaData.getColumns(.., name, null) */
     T_COUNT
 };
 
@@ -186,6 +188,39 @@ static const char *const templates[T_COUNT] = {
     "  AND c.relname OPERATOR(pg_catalog.~) '^(it.*)$' COLLATE pg_catalog.default\n"
     "  AND pg_catalog.pg_table_is_visible(c.oid)\n"
     "ORDER BY 1,2;\n",
+    /* pgjdbc getTables -- verbatim, one line */
+    "SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, c.relname AS TABLE_NAME,  CASE n.nspna"
+    "me ~ '^pg_' OR n.nspname = 'information_schema'  WHEN true THEN CASE  WHEN n.nspname = 'pg"
+    "_catalog' OR n.nspname = 'information_schema' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM "
+    "TABLE'   WHEN 'v' THEN 'SYSTEM VIEW'   WHEN 'i' THEN 'SYSTEM INDEX'   ELSE NULL   END  WHE"
+    "N n.nspname = 'pg_toast' THEN CASE c.relkind   WHEN 'r' THEN 'SYSTEM TOAST TABLE'   WHEN '"
+    "i' THEN 'SYSTEM TOAST INDEX'   ELSE NULL   END  ELSE CASE c.relkind   WHEN 'r' THEN 'TEMPO"
+    "RARY TABLE'   WHEN 'p' THEN 'TEMPORARY TABLE'   WHEN 'i' THEN 'TEMPORARY INDEX'   WHEN 'S'"
+    " THEN 'TEMPORARY SEQUENCE'   WHEN 'v' THEN 'TEMPORARY VIEW'   ELSE NULL   END  END  WHEN f"
+    "alse THEN CASE c.relkind  WHEN 'r' THEN 'TABLE'  WHEN 'p' THEN 'PARTITIONED TABLE'  WHEN '"
+    "i' THEN 'INDEX'  WHEN 'P' then 'PARTITIONED INDEX'  WHEN 'S' THEN 'SEQUENCE'  WHEN 'v' THE"
+    "N 'VIEW'  WHEN 'c' THEN 'TYPE'  WHEN 'f' THEN 'FOREIGN TABLE'  WHEN 'm' THEN 'MATERIALIZED"
+    " VIEW'  ELSE NULL  END  ELSE NULL  END  AS TABLE_TYPE, d.description AS REMARKS,  '' as TY"
+    "PE_CAT, '' as TYPE_SCHEM, '' as TYPE_NAME, '' AS SELF_REFERENCING_COL_NAME, '' AS REF_GENE"
+    "RATION  FROM pg_catalog.pg_namespace n, pg_catalog.pg_class c  LEFT JOIN pg_catalog.pg_des"
+    "cription d ON (c.oid = d.objoid AND d.objsubid = 0  and d.classoid = 'pg_class'::regclass)"
+    "  WHERE c.relnamespace = n.oid  AND c.relname LIKE 'jt' AND (false  OR ( c.relkind = 'r' A"
+    "ND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ) )  ORDER BY TABLE_TYPE,TABL"
+    "E_SCHEM,TABLE_NAME ",
+    /* pgjdbc getColumns -- verbatim, one line */
+    "SELECT * FROM (SELECT n.nspname,c.relname,a.attname,a.atttypid,a.attnotnull OR (t.typtype "
+    "= 'd' AND t.typnotnull) AS attnotnull,a.atttypmod,a.attlen,t.typtypmod,row_number() OVER ("
+    "PARTITION BY a.attrelid ORDER BY a.attnum) AS attnum, nullif(a.attidentity, '') as attiden"
+    "tity,nullif(a.attgenerated, '') as attgenerated,pg_catalog.pg_get_expr(def.adbin, def.adre"
+    "lid) AS adsrc,dsc.description,t.typbasetype,t.typtype  FROM pg_catalog.pg_namespace n  JOI"
+    "N pg_catalog.pg_class c ON (c.relnamespace = n.oid)  JOIN pg_catalog.pg_attribute a ON (a."
+    "attrelid=c.oid)  JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid)  LEFT JOIN pg_catalog.p"
+    "g_attrdef def ON (a.attrelid=def.adrelid AND a.attnum = def.adnum)  LEFT JOIN pg_catalog.p"
+    "g_description dsc ON (c.oid=dsc.objoid AND a.attnum = dsc.objsubid)  LEFT JOIN pg_catalog."
+    "pg_class dc ON (dc.oid=dsc.classoid AND dc.relname='pg_class')  LEFT JOIN pg_catalog.pg_na"
+    "mespace dn ON (dc.relnamespace=dn.oid AND dn.nspname='pg_catalog')  WHERE c.relkind in ('r"
+    "','p','v','f','m') and a.attnum > 0 AND NOT a.attisdropped  AND c.relname LIKE 'jt') c WHE"
+    "RE true  ORDER BY nspname,c.relname,attnum ",
 };
 
 static uint64_t fingerprints[T_COUNT];
@@ -206,8 +241,8 @@ static void fp_init(void)
 
 /* ---- result building ---------------------------------------------------------------------- */
 
-enum { OID_BOOL = 16, OID_CHAR = 18, OID_NAME = 19, OID_INT2 = 21, OID_TEXT = 25, OID_OID = 26,
-       OID_REGCLASS = 2205 };
+enum { OID_BOOL = 16, OID_CHAR = 18, OID_NAME = 19, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
+       OID_TEXT = 25, OID_OID = 26, OID_REGCLASS = 2205 };
 
 typedef struct cdef {
     const char *name;
@@ -226,6 +261,8 @@ static int describe(executor_sink *sink, const cdef *c, int n)
                          : c[i].oid == OID_INT2                       ? 2
                          : c[i].oid == OID_OID || c[i].oid == OID_REGCLASS ? 4
                                                                            : -1;
+        if (c[i].oid == OID_INT4) cols[i].typlen = 4;
+        if (c[i].oid == OID_INT8) cols[i].typlen = 8;
         cols[i].typmod = -1;
     }
     return sink->row_description(sink, cols, n);
@@ -466,6 +503,106 @@ static int dblist(sx_session *s, executor_sink *sink)
     return describe(sink, c, 8) || row(sink, 8, r) || done(sink, 1) ? EXEC_ERROR : EXEC_DONE;
 }
 
+/* SQL LIKE with the default escape character (backslash). */
+static bool like(const char *s, const char *p)
+{
+    for (; *p; p++, s++) {
+        if (*p == '%') {
+            while (p[1] == '%') p++;
+            if (!p[1]) return true;
+            for (; *s; s++)
+                if (like(s, p + 1)) return true;
+            return false;
+        }
+        if (!*s) return false;
+        if (*p == '\\' && p[1]) p++;
+        else if (*p == '_') continue;
+        if (*p != *s) return false;
+    }
+    return !*s;
+}
+
+/* The LIKE pattern after `after`; "%" when the query has none. */
+static bool like_after(const char *sql, const char *after, const char *name, bool *oom)
+{
+    if (!strstr(sql, after)) return true;
+    char *pat = literal_after(sql, after);
+    if (!pat) {
+        *oom = true;
+        return false;
+    }
+    bool m = like(name, pat);
+    free(pat);
+    return m;
+}
+
+static int jdbc_tables(sx_session *s, const char *sql, executor_sink *sink, executor_error *err)
+{
+    static const cdef c[] = {{"table_cat", OID_TEXT},   {"table_schem", OID_NAME},
+                             {"table_name", OID_NAME},  {"table_type", OID_TEXT},
+                             {"remarks", OID_TEXT},     {"type_cat", OID_TEXT},
+                             {"type_schem", OID_TEXT},  {"type_name", OID_TEXT},
+                             {"self_referencing_col_name", OID_TEXT},
+                             {"ref_generation", OID_TEXT}};
+    const sqlschema_table **v = sorted(s->x);
+    if (!v) return executor_error_set(err, "53200", "out of memory");
+    int rc = describe(sink, c, 10) ? EXEC_ERROR : EXEC_DONE, n = 0;
+    bool oom = false;
+    for (int i = 0; i < s->x->ntables && rc == EXEC_DONE; i++) {
+        if (!like_after(sql, "n.nspname LIKE ", "public", &oom) ||
+            !like_after(sql, "c.relname LIKE ", v[i]->name, &oom))
+            continue;
+        const char *r[] = {NULL, "public", v[i]->name, "TABLE", NULL, "", "", "", "", ""};
+        if (row(sink, 10, r)) rc = EXEC_ERROR;
+        n++;
+    }
+    free(v);
+    if (oom) return executor_error_set(err, "53200", "out of memory");
+    if (rc == EXEC_DONE && done(sink, n)) rc = EXEC_ERROR;
+    return rc;
+}
+
+static int jdbc_columns(sx_session *s, const char *sql, executor_sink *sink,
+                        executor_error *err)
+{
+    static const cdef c[] = {{"nspname", OID_NAME},     {"relname", OID_NAME},
+                             {"attname", OID_NAME},     {"atttypid", OID_OID},
+                             {"attnotnull", OID_BOOL},  {"atttypmod", OID_INT4},
+                             {"attlen", OID_INT2},      {"typtypmod", OID_INT4},
+                             {"attnum", OID_INT8},      {"attidentity", OID_CHAR},
+                             {"attgenerated", OID_CHAR}, {"adsrc", OID_TEXT},
+                             {"description", OID_TEXT}, {"typbasetype", OID_OID},
+                             {"typtype", OID_CHAR}};
+    const sqlschema_table **v = sorted(s->x);
+    if (!v) return executor_error_set(err, "53200", "out of memory");
+    int rc = describe(sink, c, 15) ? EXEC_ERROR : EXEC_DONE, n = 0;
+    bool oom = false;
+    for (int i = 0; i < s->x->ntables && rc == EXEC_DONE; i++) {
+        const sqlschema_table *t = v[i];
+        if (!like_after(sql, "n.nspname LIKE ", "public", &oom) ||
+            !like_after(sql, "c.relname LIKE ", t->name, &oom))
+            continue;
+        for (int j = 0; j < t->ncols && rc == EXEC_DONE; j++) {
+            const sqlschema_column *col = &t->cols[j];
+            if (!like_after(sql, "attname LIKE ", col->name, &oom)) continue;
+            char oid[16], num[16];
+            snprintf(oid, sizeof oid, "%u", sqlval_type_oid(col->type));
+            snprintf(num, sizeof num, "%d", j + 1);
+            char *def = default_text(col);
+            const char *r[] = {"public", t->name, col->name, oid,
+                               col->not_null || col->pk_pos >= 0 ? "t" : "f", "-1", "-1", "-1",
+                               num, NULL, NULL, def, NULL, "0", "b"};
+            if (row(sink, 15, r)) rc = EXEC_ERROR;
+            free(def);
+            n++;
+        }
+    }
+    free(v);
+    if (oom) return executor_error_set(err, "53200", "out of memory");
+    if (rc == EXEC_DONE && done(sink, n)) rc = EXEC_ERROR;
+    return rc;
+}
+
 int sqlpsql_try(sx_session *s, const char *sql, executor_sink *sink, executor_error *err)
 {
     if (!strstr(sql, "pg_catalog.")) return SQLPSQL_NOT_MINE;
@@ -500,6 +637,90 @@ int sqlpsql_try(sx_session *s, const char *sql, executor_sink *sink, executor_er
     case T_INHERITS: return empty(sink, inh, 1);
     case T_PARTITIONS: return empty(sink, part, 4);
     case T_DBLIST: return dblist(s, sink);
+    case T_JDBC_TABLES: return jdbc_tables(s, sql, sink, err);
+    case T_JDBC_COLUMNS: return jdbc_columns(s, sql, sink, err);
     default: return SQLPSQL_NOT_MINE;
     }
+}
+
+/* ---- capture (extended protocol) ---------------------------------------------------------- */
+
+typedef struct capture {
+    executor_sink sink;
+    executor_column *cols;
+    int ncols;
+    sx_result *res;
+    bool oom;
+} capture;
+
+static int cap_desc(executor_sink *k, const executor_column *cols, int n)
+{
+    capture *c = k->ctx;
+    free(c->cols);
+    c->cols = malloc(((size_t)n + 1) * sizeof *cols);
+    if (!c->cols) return c->oom = true, -1;
+    memcpy(c->cols, cols, (size_t)n * sizeof *cols);
+    c->ncols = c->res->ncols = n;
+    return 0;
+}
+
+static int cap_row(executor_sink *k, int n, const char *const *v, const size_t *lens)
+{
+    capture *c = k->ctx;
+    sx_result *r = c->res;
+    if (n != r->ncols) return -1;
+    if (r->nrows == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        char **nv = realloc(r->vals, nc * (size_t)n * sizeof *nv + 1);
+        if (!nv) return c->oom = true, -1;
+        r->vals = nv;
+        size_t *nl = realloc(r->lens, nc * (size_t)n * sizeof *nl + 1);
+        if (!nl) return c->oom = true, -1;
+        r->lens = nl;
+        r->cap = nc;
+    }
+    size_t base = r->nrows * (size_t)n;
+    for (int i = 0; i < n; i++) {
+        r->lens[base + (size_t)i] = lens[i];
+        r->vals[base + (size_t)i] = NULL;
+        if (!v[i]) continue;
+        char *d = malloc(lens[i] + 1);
+        if (!d) {
+            for (int j = 0; j < i; j++) free(r->vals[base + (size_t)j]);
+            return c->oom = true, -1;
+        }
+        memcpy(d, v[i], lens[i]);
+        d[lens[i]] = 0;
+        r->vals[base + (size_t)i] = d;
+    }
+    r->nrows++;
+    return 0;
+}
+
+static int cap_tag(executor_sink *k, const char *tag)
+{
+    capture *c = k->ctx;
+    snprintf(c->res->tag, sizeof c->res->tag, "%s", tag);
+    return 0;
+}
+
+int sqlpsql_capture(sx_session *s, const char *sql, executor_column **cols, int *ncols,
+                    sx_result *res, executor_error *err)
+{
+    memset(res, 0, sizeof *res);
+    capture c = {.res = res};
+    c.sink.row_description = cap_desc;
+    c.sink.data_row = cap_row;
+    c.sink.command_complete = cap_tag;
+    c.sink.ctx = &c;
+    int rc = sqlpsql_try(s, sql, &c.sink, err);
+    if (rc == EXEC_DONE) {
+        *cols = c.cols;
+        *ncols = c.ncols;
+        return rc;
+    }
+    free(c.cols);
+    sqlrun_result_free(res);
+    if (rc == EXEC_ERROR && c.oom) executor_error_set(err, "53200", "out of memory");
+    return rc;
 }
