@@ -20,6 +20,7 @@
 
 #include "proto/md5auth.h"
 #include "proto/sqlstate.h"
+#include "server/metrics.h"
 #include "server/hba.h"
 #include "server/log.h"
 
@@ -182,6 +183,7 @@ void conn_flush(conn *c)
 
 void conn_send_error(conn *c, const executor_error *e, const char *default_severity)
 {
+    metrics_error(e->code[0] ? e->code : SQLSTATE_INTERNAL_ERROR);
     pgwire_error pe = {
         .severity = e->severity[0] ? e->severity : default_severity,
         .code = e->code[0] ? e->code : SQLSTATE_INTERNAL_ERROR,
@@ -467,6 +469,10 @@ static int startup_packet(conn *c)
                 conn_close(c, false);
                 return -1;
             }
+            /* SIGHUP may swap the listener's context mid-handshake: SCRAM-PLUS must bind to
+               the certificate this connection was served. */
+            memcpy(c->cbind, tls->cbind, tls->cbindlen);
+            c->cbindlen = tls->cbindlen;
         }
         return r;
     case PGWIRE_GSSENCREQ:
@@ -574,7 +580,6 @@ static void auth_message(conn *c, const pgwire_msg *m)
         conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "unexpected authentication message");
         return;
     }
-    const wiretls *tls = listener_tls(c->lsn);
     const char *errmsg = "invalid SCRAM message";
     char *out = NULL;
     size_t outlen = 0;
@@ -587,8 +592,8 @@ static void auth_message(conn *c, const pgwire_msg *m)
             conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid SASLInitialResponse");
             return;
         }
-        c->scram = scram_new(c->user, u ? u->scram : NULL, c->tls_up ? tls->cbind : NULL,
-                             c->tls_up ? tls->cbindlen : 0);
+        c->scram = scram_new(c->user, u ? u->scram : NULL, c->tls_up ? c->cbind : NULL,
+                             c->tls_up ? c->cbindlen : 0);
         if (!c->scram) {
             conn_fatal(c, SQLSTATE_OUT_OF_MEMORY, "out of memory");
             return;

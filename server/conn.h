@@ -83,6 +83,8 @@ typedef struct conn {
     SSL *ssl;
     BIO *rbio, *wbio;
     bool tls_up;
+    uint8_t cbind[64]; /* tls-server-end-point data of the context this connection uses */
+    size_t cbindlen;
 
     /* startup */
     char *user, *database;
@@ -100,6 +102,8 @@ typedef struct conn {
     executor_sink sink;
     executor_error sink_err; /* set by the sink when it fails (binary conversion) */
     conn_pending pending;
+    uint64_t pending_since; /* uv_hrtime() when the statement went EXEC_PENDING, 0 = not */
+    bool tag_commits;       /* a commit-making CommandComplete was sent during this resume */
     conn_portal *cur_portal; /* result formats for the sink; NULL = all text */
     conn_stmt *stmts;
     conn_portal *portals;

@@ -15,6 +15,7 @@
 #include "server/conn.h"
 #include "server/hba.h"
 #include "server/log.h"
+#include "server/metrics.h"
 
 #define MAX_SOCKETS (CONFIG_MAX_LISTEN * 4)
 
@@ -122,6 +123,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     link_conn(l, c);
+    metrics_connection_opened();
     /* Refused only after its startup packet, so the client gets a readable 53300 (and a
        CancelRequest on a new connection still works at the limit). */
     c->over_limit = l->nconns > l->cfg->sql.max_connections;
@@ -205,6 +207,27 @@ int listener_reload_users(listener *l, char *err, size_t errsz)
     if (hba_load_users(l->cfg->sql.auth.users_file, &db, err, errsz) < 0) return -1;
     users_del_db(l->users);
     l->users = db;
+    return 0;
+}
+
+int listener_reload_tls(listener *l, const char *cert, const char *key, char *err, size_t errsz)
+{
+    if (!l->tls_on) {
+        if (cert && key)
+            snprintf(err, errsz, "TLS was off at start: turning it on needs a restart");
+        else
+            snprintf(err, errsz, "TLS is off");
+        return cert && key ? -1 : 0;
+    }
+    if (!cert || !key) {
+        snprintf(err, errsz, "sql.tls.cert/key removed: turning TLS off needs a restart");
+        return -1;
+    }
+    wiretls fresh;
+    if (wiretls_init(&fresh, cert, key, err, errsz) < 0) return -1;
+    /* Live connections hold their own reference to the old SSL_CTX (SSL_new takes one). */
+    wiretls_free(&l->tls);
+    l->tls = fresh;
     return 0;
 }
 

@@ -28,6 +28,11 @@ int listener_new(uv_loop_t *loop, const config *cfg, executor *ex, listener **ou
 void listener_shutdown(listener *l, bool force);
 /* Re-reads the users file (SIGHUP). Returns 0, or -1 (the old users stay) with err. */
 int listener_reload_users(listener *l, char *err, size_t errsz);
+/* Loads a new SQL TLS certificate and key (SIGHUP) for connections accepted from now on;
+   established ones keep the context they started with. Returns 0, or -1 with err (the old
+   context stays): the new files do not load or match, or TLS was off at start (mode changes
+   need a restart). With TLS off and no cert/key given, 0 (nothing to do). */
+int listener_reload_tls(listener *l, const char *cert, const char *key, char *err, size_t errsz);
 /* Frees what is left; call after uv_run returned. */
 void listener_del(listener *l);
 /* Number of live connections. */

@@ -4,25 +4,27 @@
 #include "server/log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static config_log_format g_format = CONFIG_LOG_TEXT;
-static config_log_level g_level = CONFIG_LOG_INFO;
+/* Atomic: SIGHUP changes them on the loop thread while other threads may be logging. */
+static _Atomic int g_format = CONFIG_LOG_TEXT;
+static _Atomic int g_level = CONFIG_LOG_INFO;
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void log_init(config_log_format format, config_log_level level)
 {
-    g_format = format;
-    g_level = level;
+    atomic_store(&g_format, (int)format);
+    atomic_store(&g_level, (int)level);
 }
 
 int log_enabled(config_log_level level)
 {
-    return level >= g_level;
+    return (int)level >= atomic_load(&g_level);
 }
 
 /* Appends s JSON-escaped to out[*n..cap). Control characters become \u00XX. */
@@ -43,7 +45,7 @@ static void json_escape(char *out, size_t *n, size_t cap, const char *s)
 
 void log_msg(config_log_level level, const char *component, const char *fmt, ...)
 {
-    if (level < g_level) return;
+    if ((int)level < atomic_load(&g_level)) return;
     char msg[2048];
     va_list ap;
     va_start(ap, fmt);
@@ -64,7 +66,7 @@ void log_msg(config_log_level level, const char *component, const char *fmt, ...
 
     char line[4608];
     size_t n;
-    if (g_format == CONFIG_LOG_JSON) {
+    if (atomic_load(&g_format) == CONFIG_LOG_JSON) {
         n = (size_t)snprintf(line, sizeof line, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"",
                              when, lv);
         json_escape(line, &n, sizeof line, component);

@@ -7,7 +7,8 @@
  * Events below the configured level are dropped. A line is written with a single write(2) so
  * lines from several threads never interleave. Never log secrets: passwords, SCRAM messages and
  * query parameters do not go through here (callers log user names and addresses only).
- * Thread-safe; log_init is called once by main before anything logs (before it, text/info).
+ * Thread-safe; log_init is called by main before anything logs (before it, text/info), and
+ * again on SIGHUP to apply a new log.level / log.format.
  */
 #ifndef HELIOS_SERVER_LOG_H
 #define HELIOS_SERVER_LOG_H

@@ -7,7 +7,15 @@
  *   heliosdb --version | --help
  *
  * SIGTERM/SIGINT: stop accepting, let in-flight queries finish, close, exit 0; a second
- * signal closes everything at once. SIGHUP re-reads the users file.
+ * signal closes everything at once. SIGHUP re-reads the config file (with --config) and applies
+ * what can change live: log.level and log.format, the SQL TLS certificate and key (for new
+ * connections; open ones keep theirs), and the users file. A config that no longer loads, or
+ * a certificate that does not, is logged and the old setting kept; nothing is disconnected.
+ * Other keys need a restart.
+ *
+ * Metrics: Prometheus text on GET /metrics at metrics.listen (server/metrics.h); --dev serves
+ * it too (--metrics-port N overrides the port, 0 = any free one). A port that cannot be bound
+ * is logged and the daemon runs without the endpoint.
  *
  * Replication (cfg->replication.enabled): the transport (replication/transport.h) and the
  * engine (replication/repl.h) run on the same loop as the SQL listener, over the store the
@@ -32,6 +40,7 @@
 #include "replication/transport.h"
 #include "server/listener.h"
 #include "server/log.h"
+#include "server/metrics.h"
 #include "server/minexec.h"
 #include "server/sdnotify.h"
 #include "proto/scram.h"
@@ -46,7 +55,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: heliosdb --config FILE\n"
-            "       heliosdb --dev [--data DIR] [--port N]\n"
+            "       heliosdb --dev [--data DIR] [--port N] [--metrics-port N]\n"
             "       heliosdb --check-config FILE\n"
             "       heliosdb --version | --help\n"
             "\n"
@@ -54,6 +63,7 @@ static void usage(FILE *f)
             "  --dev                single node, embedded defaults, trust auth on 127.0.0.1/::1\n"
             "  --data DIR           data directory for --dev (default ./helios-data)\n"
             "  --port N             SQL port for --dev (default 5432)\n"
+            "  --metrics-port N     metrics port for --dev (default 9187, 0 = any free port)\n"
             "  --check-config FILE  validate FILE: prints ok, or every problem and exits 1\n");
 }
 
@@ -64,9 +74,11 @@ typedef struct app {
     const config *cfg;
     transport *t;
     repl *r;
+    metrics_server *metrics;
     uint64_t start_ms;
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t retention;
+    bool sqlexec; /* the executor is sqlexec (not HELIOS_EXECUTOR=minimal) */
     bool retention_on;
     int signals;
 } app;
@@ -381,6 +393,95 @@ static void stop_replication(app *a)
     a->t = NULL;
 }
 
+/* ---- metrics ---- */
+
+static void metrics_collect(void *arg, metrics_state *st)
+{
+    app *a = arg;
+    st->connections = listener_count(a->lsn);
+    if (a->sqlexec) {
+        st->have_skew = true;
+        uint64_t max_ms;
+        sqlexec_skew_stats(a->ex, &st->skew_events, &max_ms);
+        storage_stats ss = {0};
+        storage_get_stats(sqlexec_storage(a->ex), &ss);
+        st->have_storage = true;
+        st->storage_commits = ss.commits;
+        st->storage_syncs = ss.syncs;
+        st->storage_synced_commits = ss.synced_commits;
+        st->storage_groups = ss.groups;
+    }
+    if (!a->t) return;
+    for (int i = 0; i < a->cfg->replication.npeers && st->npeers < METRICS_MAX_PEERS; i++) {
+        const config_peer *cp = &a->cfg->replication.peers[i];
+        metrics_peer *mp = &st->peers[st->npeers++];
+        snprintf(mp->name, sizeof mp->name, "%s", cp->name);
+        transport_peer_stats ts;
+        if (transport_peer_info(a->t, cp->id, &ts) == 0) mp->up = ts.state == TRANSPORT_PEER_UP;
+        repl_peer_stats ps;
+        memset(&ps, 0, sizeof ps);
+        if (a->r && repl_peer_stats_get(a->r, cp->id, &ps) == 0) {
+            mp->lag_entries = ps.lag_entries;
+            mp->lag_seconds = ps.lag_ms / 1000.0;
+            mp->bytes_in = ps.bytes_in;
+            mp->bytes_out = ps.bytes_out;
+            causal_vv_free(&ps.acked);
+        }
+    }
+}
+
+static void start_metrics(app *a)
+{
+    const config *cfg = a->cfg;
+    if (!cfg->metrics.enabled || !cfg->metrics.listen.host) return;
+    const char *host = cfg->metrics.listen.host;
+    if (!strcmp(host, "*")) host = "0.0.0.0";
+    int rc = metrics_server_new(a->loop, host, cfg->metrics.listen.port, metrics_collect, a,
+                                &a->metrics);
+    if (rc < 0) {
+        log_warn("metrics", "cannot serve metrics on %s:%u: %s (running without them)", host,
+                 cfg->metrics.listen.port, uv_strerror(rc));
+        a->metrics = NULL;
+        return;
+    }
+    log_info("metrics", "serving GET /metrics on %s:%u", host, metrics_server_port(a->metrics));
+}
+
+/* ---- SIGHUP ---- */
+
+static void reload(app *a)
+{
+    char err[512];
+    const char *cert = a->cfg->sql.tls.cert, *key = a->cfg->sql.tls.key;
+    config fresh;
+    bool have_fresh = false;
+    if (a->cfg->path) {
+        config_errors errs = {0};
+        if (config_load(a->cfg->path, &fresh, &errs) < 0) {
+            log_error("main", "SIGHUP: %s does not load; keeping the running configuration",
+                      a->cfg->path);
+            for (int i = 0; i < errs.n; i++) log_error("main", "SIGHUP: %s", errs.msg[i]);
+            config_errors_free(&errs);
+            return;
+        }
+        have_fresh = true;
+        log_init(fresh.log.format, fresh.log.level);
+        log_info("main", "SIGHUP: log level %s, format %s", config_log_level_name(fresh.log.level),
+                 config_log_format_name(fresh.log.format));
+        cert = fresh.sql.tls.mode == CONFIG_TLS_OFF ? NULL : fresh.sql.tls.cert;
+        key = fresh.sql.tls.mode == CONFIG_TLS_OFF ? NULL : fresh.sql.tls.key;
+    }
+    if (listener_reload_tls(a->lsn, cert, key, err, sizeof err) < 0)
+        log_error("main", "SIGHUP: TLS certificate not reloaded (old one kept): %s", err);
+    else if (cert)
+        log_info("main", "SIGHUP: TLS certificate reloaded from %s", cert);
+    if (listener_reload_users(a->lsn, err, sizeof err) < 0)
+        log_error("main", "SIGHUP: users file not reloaded: %s", err);
+    else
+        log_info("main", "SIGHUP: users file reloaded");
+    if (have_fresh) config_free(&fresh);
+}
+
 static void close_signals(app *a)
 {
     uv_handle_t *hs[] = {(uv_handle_t *)&a->sigterm, (uv_handle_t *)&a->sigint,
@@ -400,17 +501,15 @@ static void on_signal(uv_signal_t *s, int signum)
 {
     app *a = s->data;
     if (signum == SIGHUP) {
-        char err[512];
-        if (listener_reload_users(a->lsn, err, sizeof err) < 0)
-            log_error("main", "SIGHUP: users file not reloaded: %s", err);
-        else
-            log_info("main", "SIGHUP: users file reloaded");
+        reload(a);
         return;
     }
     a->signals++;
     log_info("main", "%s received: %s", strsignal(signum),
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
     stop_replication(a);
+    metrics_server_close(a->metrics);
+    a->metrics = NULL;
     if (a->signals == 1) {
         sdnotify_stopping();
         /* SIGINT/SIGTERM stay armed so a second one can force the close. */
@@ -442,7 +541,7 @@ int main(int argc, char **argv)
 {
     const char *config_path = NULL, *data_dir = NULL;
     bool dev = false;
-    int port = 5432;
+    int port = 5432, metrics_port = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -468,6 +567,14 @@ int main(int argc, char **argv)
                 return 2;
             }
             port = (int)p;
+        } else if (!strcmp(a, "--metrics-port") && next) {
+            char *end;
+            long p = strtol(argv[++i], &end, 10);
+            if (*end || p < 0 || p > 65535) {
+                fprintf(stderr, "heliosdb: --metrics-port: not a port number: %s\n", argv[i]);
+                return 2;
+            }
+            metrics_port = (int)p;
         } else {
             fprintf(stderr, "heliosdb: unknown or incomplete argument: %s\n", a);
             usage(stderr);
@@ -476,6 +583,10 @@ int main(int argc, char **argv)
     }
     if (dev == (config_path != NULL)) {
         usage(stderr);
+        return 2;
+    }
+    if (!dev && metrics_port >= 0) {
+        fprintf(stderr, "heliosdb: --metrics-port only goes with --dev (use metrics.listen)\n");
         return 2;
     }
     if (!dev && data_dir) {
@@ -497,6 +608,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (metrics_port >= 0) cfg.metrics.listen.port = (uint16_t)metrics_port;
     log_init(cfg.log.format, cfg.log.level);
     signal(SIGPIPE, SIG_IGN);
 
@@ -523,12 +635,14 @@ int main(int argc, char **argv)
         goto out_ex;
     }
     bool sql_executor = !(exname && !strcmp(exname, "minimal"));
+    a.sqlexec = sql_executor;
     if (cfg.replication.enabled && sql_executor && start_replication(&a) < 0) {
         listener_shutdown(a.lsn, true);
         uv_run(a.loop, UV_RUN_DEFAULT);
         listener_del(a.lsn);
         goto out_ex;
     }
+    start_metrics(&a);
     uv_signal_t *sigs[] = {&a.sigterm, &a.sigint, &a.sighup};
     int nums[] = {SIGTERM, SIGINT, SIGHUP};
     for (int i = 0; i < 3; i++) {

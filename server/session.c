@@ -12,6 +12,7 @@
 #include "proto/sqlstate.h"
 #include "server/conn.h"
 #include "server/log.h"
+#include "server/metrics.h"
 
 /* ---- sink ------------------------------------------------------------------------------------ */
 
@@ -60,9 +61,23 @@ static int sink_data_row(executor_sink *s, int n, const char *const *values, con
     return pgwire_msg_end(&c->out, row);
 }
 
+/* Tags of statements that end by making a commit durable (autocommit writes, COMMIT, DDL). */
+static bool is_commit_tag(const char *tag)
+{
+    static const char *const words[] = {"INSERT", "UPDATE", "DELETE", "COMMIT", "CREATE",
+                                        "DROP",   "ALTER",  "TRUNCATE", "COPY"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (strncmp(tag, words[i], n) == 0 && (tag[n] == ' ' || tag[n] == '\0')) return true;
+    }
+    return false;
+}
+
 static int sink_command_complete(executor_sink *s, const char *tag)
 {
     conn *c = s->ctx;
+    metrics_statement_tag(tag);
+    c->tag_commits = c->tag_commits || is_commit_tag(tag);
     return pgwire_put_command_complete(&c->out, tag);
 }
 
@@ -257,11 +272,18 @@ static executor_error *pick_err(conn *c, executor_error *err)
 static void finish(conn *c, conn_pending what, int r, executor_error *err)
 {
     if (r == EXEC_PENDING) {
+        if (!c->pending_since) c->pending_since = uv_hrtime();
         c->pending = what;
         conn_update_reading(c);
         return;
     }
     c->pending = PEND_NONE;
+    /* The executor goes EXEC_PENDING once it has queued the commit; a statement that then
+       completes with a commit-making tag has waited for durability that long. */
+    if (c->pending_since && c->tag_commits)
+        metrics_commit_observe((double)(uv_hrtime() - c->pending_since) / 1e9);
+    c->pending_since = 0;
+    c->tag_commits = false;
     if (r == EXEC_COPY_IN && what == PEND_QUERY) {
         c->copy_in = true; /* ReadyForQuery waits for the end of the copy */
         return;
