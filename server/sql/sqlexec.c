@@ -10,6 +10,7 @@
  *   ops            the executor_ops table, sqlexec_new
  */
 #include "server/log.h"
+#include "server/metrics.h"
 #include "server/sql/sqlexec.h"
 
 #include <pthread.h>
@@ -1482,7 +1483,10 @@ static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
                      size_t dlen, uint8_t **out, size_t *outlen)
 {
     (void)ctx;
-    return crdt_row_merge_bytes(old, oldlen, delta, dlen, out, outlen, NULL);
+    crdt_merge_stats ms = {0};
+    int rc = crdt_row_merge_bytes(old, oldlen, delta, dlen, out, outlen, &ms);
+    metrics_conflicts_add(ms.conflicts); /* GET /metrics heliosdb_conflicts_total */
+    return rc;
 }
 
 executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errsz)
