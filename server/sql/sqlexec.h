@@ -86,6 +86,10 @@ void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg);
  *                bytes_in bigint, bytes_out bigint, batches_in bigint, batches_out bigint)
  * helios.peers rows come from the provider REPL registers (no provider: no rows). vv and
  * acked_vv are JSON objects {"<node id>": seq, ...}; hlc is "<ms>.<logical>".
+ * information_schema.tables(table_catalog, table_schema, table_name, table_type,
+ *   is_insertable_into) and information_schema.columns(table_catalog, table_schema, table_name,
+ *   column_name, ordinal_position, column_default, is_nullable, data_type, udt_name): all text
+ *   but ordinal_position int (sqlvirt.h).
  * SELECT helios_digest() -> text: hex SHA-256 over every user-visible row of every user table
  * (tables by name, rows by primary key, values rendered as text): equal digests = converged. */
 typedef struct sqlexec_peer_row {

@@ -481,7 +481,7 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
     if (st->schema && strcmp(st->schema, "public")) {
         int vr = sqlvirt_lookup(st->schema, st->table, &p->table, err);
         if (vr < 0) return SQL_ERR;
-        if (vr == 0 && strcmp(st->schema, "helios"))
+        if (vr == 0 && strcmp(st->schema, "helios") && strcmp(st->schema, "information_schema"))
             return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                               st->schema);
         if (vr == 0)

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "proto/pgtypes.h"
+
 #ifndef HELIOS_VERSION
 #define HELIOS_VERSION "dev"
 #endif
@@ -36,6 +38,17 @@ static const vcol peers_cols[] = {
     {"bytes_in", "bigint"},   {"bytes_out", "bigint"}, {"batches_in", "bigint"},
     {"batches_out", "bigint"}, {NULL, NULL}};
 
+/* information_schema (the subset ORMs and tools read). Its "tables" shares helios.tables'
+ * name: sqlvirt_rows tells them apart by the first column. */
+static const vcol is_tables_cols[] = {{"table_catalog", "text"}, {"table_schema", "text"},
+                                      {"table_name", "text"},    {"table_type", "text"},
+                                      {"is_insertable_into", "text"}, {NULL, NULL}};
+static const vcol is_columns_cols[] = {
+    {"table_catalog", "text"}, {"table_schema", "text"},   {"table_name", "text"},
+    {"column_name", "text"},   {"ordinal_position", "int"}, {"column_default", "text"},
+    {"is_nullable", "text"},   {"data_type", "text"},      {"udt_name", "text"},
+    {NULL, NULL}};
+
 static const struct {
     const char *schema, *name;
     const vcol *cols;
@@ -43,6 +56,8 @@ static const struct {
     {"helios", "node", node_cols},
     {"helios", "tables", tables_cols},
     {"helios", "peers", peers_cols},
+    {"information_schema", "tables", is_tables_cols},
+    {"information_schema", "columns", is_columns_cols},
 };
 
 static int build(const char *name, const vcol *cols, sqlschema_table **out, sqlerr *err)
@@ -283,6 +298,93 @@ static int peers_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn
     return rc;
 }
 
+static const char *catalog_name(sx_session *s)
+{
+    return s->database[0] ? s->database : "heliosdb";
+}
+
+static int is_tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
+                          sqlerr *err)
+{
+    sx_exec *x = s->x;
+    for (int i = 0; i < x->ntables; i++) {
+        rowb b;
+        if (rb_start(&b, t, err)) return SQL_ERR;
+        rb_str(&b, catalog_name(s));
+        rb_str(&b, "public");
+        rb_str(&b, x->tables[i]->name);
+        rb_str(&b, "BASE TABLE");
+        rb_str(&b, "YES");
+        if (rb_emit(&b, fn, ctx)) return SQL_ERR;
+    }
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        rowb b;
+        if (rb_start(&b, t, err)) return SQL_ERR;
+        rb_str(&b, catalog_name(s));
+        rb_str(&b, views[i].schema);
+        rb_str(&b, views[i].name);
+        rb_str(&b, "VIEW");
+        rb_str(&b, "NO");
+        if (rb_emit(&b, fn, ctx)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+/* One information_schema.columns row; def NULL: no default. */
+static int is_column_row(sx_session *s, const sqlschema_table *t, const char *schema,
+                         const char *table, int pos, const sqlschema_column *c,
+                         sqlvirt_row_fn fn, void *ctx, sqlerr *err)
+{
+    char *def = NULL;
+    size_t dlen;
+    if (c->has_default && !c->default_now && !c->default_value.isnull &&
+        sqlval_to_text(&c->default_value, &def, &dlen, err))
+        return SQL_ERR;
+    rowb b;
+    if (rb_start(&b, t, err)) {
+        free(def);
+        return SQL_ERR;
+    }
+    const char *udt = pgtypes_name(sqlval_type_oid(c->type));
+    rb_str(&b, catalog_name(s));
+    rb_str(&b, schema);
+    rb_str(&b, table);
+    rb_str(&b, c->name);
+    rb_int(&b, pos);
+    if (c->default_now) rb_str(&b, "now()");
+    else if (def) rb_str(&b, def);
+    else b.i++; /* NULL */
+    rb_str(&b, c->not_null || c->pk_pos >= 0 ? "NO" : "YES");
+    rb_str(&b, c->type_name);
+    if (udt) rb_str(&b, udt);
+    else b.i++;
+    free(def);
+    return rb_emit(&b, fn, ctx);
+}
+
+static int is_columns_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn,
+                           void *ctx, sqlerr *err)
+{
+    sx_exec *x = s->x;
+    for (int i = 0; i < x->ntables; i++) {
+        const sqlschema_table *u = x->tables[i];
+        for (int j = 0; j < u->ncols; j++)
+            if (is_column_row(s, t, "public", u->name, j + 1, &u->cols[j], fn, ctx, err))
+                return SQL_ERR;
+    }
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        sqlschema_table *v;
+        if (build(views[i].name, views[i].cols, &v, err)) return SQL_ERR;
+        int rc = SQL_OK;
+        for (int j = 0; j < v->ncols && !rc; j++)
+            rc = is_column_row(s, t, views[i].schema, views[i].name, j + 1, &v->cols[j], fn,
+                               ctx, err);
+        sqlschema_free(v);
+        if (rc) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
                  sqlerr *err)
 {
@@ -290,6 +392,10 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
         sqlval *row = calloc(1, sizeof *row);
         if (!row) return sqlerr_oom(err);
         return fn(ctx, row, err);
+    }
+    if (t->ncols && !strcmp(t->cols[0].name, "table_catalog")) {
+        if (!strcmp(t->name, "tables")) return is_tables_rows(s, t, fn, ctx, err);
+        if (!strcmp(t->name, "columns")) return is_columns_rows(s, t, fn, ctx, err);
     }
     if (!strcmp(t->name, "node")) return node_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "tables")) return tables_rows(s, t, fn, ctx, err);

@@ -1,10 +1,15 @@
 /*
- * server/sql/sqlvirt.h — virtual tables (the helios.* admin views) and helios_digest().
+ * server/sql/sqlvirt.h — virtual tables (the helios.* admin views, information_schema.tables and
+ * information_schema.columns) and helios_digest().
  *
  * A virtual table is a sqlschema_table with id 0 (real ids are >= 1) whose rows are produced
  * on demand from the executor's state instead of read from storage; SELECT plans them like
  * any table, so WHERE, ORDER BY, aggregates and LIMIT work unchanged. Writes to them are
- * refused (42809). The views are listed in sqlexec.h.
+ * refused (42809). The views are listed in sqlexec.h. information_schema lists user tables
+ * (schema public, BASE TABLE) and the virtual tables (VIEW); columns gives ordinal_position,
+ * column_default (the default's text, "now()"), is_nullable (NO for key and NOT NULL columns),
+ * data_type (the declared type name: bigint, g_counter, or_set ...) and udt_name (PostgreSQL's
+ * name of the type the column reads as: int8, _text, jsonb ...).
  *
  * helios_digest(): SHA-256 over the user tables in name order; per table the name bytes and
  * a 0 byte, then per visible row in primary-key order (storage order) every column in table
