@@ -319,6 +319,7 @@ typedef struct mconn {
     bool responded;
     char rbuf[2048];
     uv_write_t wr;
+    uv_shutdown_t sd;
     char *resp;
 } mconn;
 
@@ -348,19 +349,35 @@ static void mconn_close(mconn *c)
         uv_close((uv_handle_t *)&c->timer, on_mconn_closed);
 }
 
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    if (status < 0) mconn_close(req->data);
+}
+
+/* Half-close, then read (and drop) until the client closes: closing with unread input would
+   reset the connection and could destroy the response before the client read it. */
 static void on_written(uv_write_t *w, int status)
 {
-    (void)status;
-    mconn_close(w->data);
+    mconn *c = w->data;
+    if (status < 0 || uv_is_closing((uv_handle_t *)&c->tcp)) {
+        mconn_close(c);
+        return;
+    }
+    c->sd.data = c;
+    if (uv_shutdown(&c->sd, (uv_stream_t *)&c->tcp, on_shutdown) < 0) mconn_close(c);
 }
 
 /* One response, then close: a scraper opens a connection per scrape anyway. */
+static void on_timeout(uv_timer_t *t);
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+
 static void respond(mconn *c, int code, const char *reason, const char *ctype, const char *extra,
                     const char *body, size_t blen, bool head_only)
 {
     if (c->responded) return;
     c->responded = true;
-    uv_read_stop((uv_stream_t *)&c->tcp);
+    uv_timer_start(&c->timer, on_timeout, METRICS_LINGER_MS, 0);
     char hdr[512];
     int hn = snprintf(hdr, sizeof hdr,
                       "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
@@ -463,7 +480,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         mconn_close(c); /* EOF before a whole request, or a reset */
         return;
     }
-    if (c->responded) return;
+    if (c->responded) return; /* draining until the client closes */
     c->total += (size_t)n;
     if (c->total > METRICS_MAX_REQUEST) {
         respond_text(c, 431, "Request Header Fields Too Large", NULL, "request too large\n");
@@ -506,15 +523,16 @@ static void on_connection(uv_stream_t *server, int status)
         mconn_close(c);
         return;
     }
-    /* Over the limit: accepted only to be closed, so the backlog does not fill up. */
-    if (m->nconns > METRICS_MAX_CONNS) {
-        respond_text(c, 503, "Service Unavailable", NULL, "too many connections\n");
-        return;
-    }
+    /* Over the limit: accepted only to be answered 503, so the backlog does not fill up. */
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     uv_timer_start(&c->timer, on_timeout, METRICS_IDLE_MS, 0);
-    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) < 0) mconn_close(c);
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) < 0) {
+        mconn_close(c);
+        return;
+    }
+    if (m->nconns > METRICS_MAX_CONNS)
+        respond_text(c, 503, "Service Unavailable", NULL, "too many connections\n");
 }
 
 static void on_listener_closed(uv_handle_t *h)

@@ -26,7 +26,8 @@
 
 #define METRICS_MAX_REQUEST 8192
 #define METRICS_MAX_CONNS 32
-#define METRICS_IDLE_MS 10000
+#define METRICS_IDLE_MS 10000  /* a whole request must arrive within this */
+#define METRICS_LINGER_MS 2000 /* after the response: wait this long for the client to close */
 #define METRICS_MAX_PEERS 64
 #define METRICS_MAX_SQLSTATES 64 /* distinct codes tracked; the rest count as "other" */
 
