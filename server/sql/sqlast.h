@@ -198,5 +198,10 @@ int sqlast_expr_add_arg(sqlast_expr *e, sqlast_expr *child);
 void sqlast_stmt_free(sqlast_stmt *s);
 /* Name of a statement kind for command tags and messages ("INSERT", "CREATE TABLE"). */
 const char *sqlast_stmt_tag(const sqlast_stmt *s);
+/* Deep copies of an unbound (freshly parsed) tree, for the statement cache: owned by the
+ * caller; NULL when out of memory. The bound aggregate list is not copied (planning rebuilds
+ * it). */
+sqlast_expr *sqlast_expr_dup(const sqlast_expr *e);
+sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s);
 
 #endif

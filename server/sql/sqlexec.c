@@ -174,6 +174,7 @@ int sx_catalog_resolve_names(sqlschema_table **v, int n)
 /* (Re)loads the catalog cache. On failure the previous cache is kept. */
 static int catalog_load(sx_exec *x, char *err, size_t errsz)
 {
+    sqlcache_clear(x->cache);
     storage_iter *it = NULL;
     sqlschema_table **v = NULL;
     int n = 0;
@@ -235,6 +236,7 @@ fail:
 
 int sx_catalog_put(sx_exec *x, sqlschema_table *t)
 {
+    sqlcache_clear(x->cache);
     for (int i = 0; i < x->ntables; i++)
         if (x->tables[i]->id == t->id) {
             sqlschema_free(x->tables[i]);
@@ -1009,7 +1011,7 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
         }
     }
     sqlerr se;
-    if (sqlparse_query(s->qcopy, &s->q, &se)) {
+    if (sqlcache_parse(s->x->cache, s->qcopy, &s->q, &se)) {
         if (!strcmp(se.code, "0A000") && s->state != SX_FAILED) {
             /* Driver catalog queries and the rest of what the minimal executor knows. */
             int rc = forward_simple(s, sql, len, sink, err);
@@ -1131,7 +1133,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
         }
     }
     sqlerr se;
-    int prc = sqlparse_query(copy, &p->q, &se);
+    int prc = sqlcache_parse(s->x->cache, copy, &p->q, &se);
     bool mine = prc == SQL_OK && p->q.nstmts == 1 &&
                 (sqlrun_handles(p->q.stmts[0]) || is_txn_stmt(p->q.stmts[0]));
     if (prc == SQL_OK && p->q.nstmts > 1) {
@@ -1452,6 +1454,7 @@ static void sx_destroy(executor *ex)
         uv_run(x->loop, UV_RUN_NOWAIT);
     }
     if (x->mini) x->mini->ops->destroy(x->mini);
+    sqlcache_free(x->cache);
     for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
     free(x->tables);
     pthread_mutex_destroy(&x->mu);
@@ -1510,6 +1513,10 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
         goto fail;
     }
     inner_ops = x->mini->ops;
+    if (!(x->cache = sqlcache_new(256))) {
+        snprintf(err, errsz, "out of memory");
+        goto fail;
+    }
     if (uv_async_init(loop, &x->async, on_async)) {
         snprintf(err, errsz, "uv_async_init failed");
         goto fail;

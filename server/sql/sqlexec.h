@@ -86,6 +86,8 @@ void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg);
  *                bytes_in bigint, bytes_out bigint, batches_in bigint, batches_out bigint)
  * helios.peers rows come from the provider REPL registers (no provider: no rows). vv and
  * acked_vv are JSON objects {"<node id>": seq, ...}; hlc is "<ms>.<logical>".
+ *   helios.stmt_cache(entries int, hits bigint, misses bigint, invalidations bigint): the
+ *   statement cache (sqlcache.h): hits = statements that skipped parsing.
  * information_schema.tables(table_catalog, table_schema, table_name, table_type,
  *   is_insertable_into) and information_schema.columns(table_catalog, table_schema, table_name,
  *   column_name, ordinal_position, column_default, is_nullable, data_type, udt_name): all text

@@ -17,6 +17,7 @@
 #include "crdt/causal.h"
 #include "crdt/row.h"
 #include "server/executor.h"
+#include "server/sql/sqlcache.h"
 #include "server/sql/sqlexec.h"
 #include "server/sql/sqlexpr.h"
 #include "server/sql/sqlparse.h"
@@ -47,6 +48,7 @@ typedef struct sx_exec {
     void *peer_arg;
     char node_name[64];
     uint64_t start_ms;
+    sqlcache *cache; /* statement text -> parse (sqlcache.h); NULL: no caching */
 } sx_exec;
 
 enum {

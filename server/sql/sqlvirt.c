@@ -38,6 +38,9 @@ static const vcol peers_cols[] = {
     {"bytes_in", "bigint"},   {"bytes_out", "bigint"}, {"batches_in", "bigint"},
     {"batches_out", "bigint"}, {NULL, NULL}};
 
+static const vcol cache_cols[] = {{"entries", "int"}, {"hits", "bigint"}, {"misses", "bigint"},
+                                  {"invalidations", "bigint"}, {NULL, NULL}};
+
 /* information_schema (the subset ORMs and tools read). Its "tables" shares helios.tables'
  * name: sqlvirt_rows tells them apart by the first column. */
 static const vcol is_tables_cols[] = {{"table_catalog", "text"}, {"table_schema", "text"},
@@ -56,6 +59,7 @@ static const struct {
     {"helios", "node", node_cols},
     {"helios", "tables", tables_cols},
     {"helios", "peers", peers_cols},
+    {"helios", "stmt_cache", cache_cols},
     {"information_schema", "tables", is_tables_cols},
     {"information_schema", "columns", is_columns_cols},
 };
@@ -298,6 +302,20 @@ static int peers_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn
     return rc;
 }
 
+static int cache_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
+                      sqlerr *err)
+{
+    sqlcache_stats st;
+    sqlcache_get_stats(s->x->cache, &st);
+    rowb b;
+    if (rb_start(&b, t, err)) return SQL_ERR;
+    rb_int(&b, st.entries);
+    rb_int(&b, (long long)st.hits);
+    rb_int(&b, (long long)st.misses);
+    rb_int(&b, (long long)st.invalidations);
+    return rb_emit(&b, fn, ctx);
+}
+
 static const char *catalog_name(sx_session *s)
 {
     return s->database[0] ? s->database : "heliosdb";
@@ -400,6 +418,7 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
     if (!strcmp(t->name, "node")) return node_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "tables")) return tables_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "peers")) return peers_rows(s, t, fn, ctx, err);
+    if (!strcmp(t->name, "stmt_cache")) return cache_rows(s, t, fn, ctx, err);
     return sqlerr_set(err, "XX000", -1, "unknown virtual table \"%s\"", t->name);
 }
 
