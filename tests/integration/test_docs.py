@@ -13,7 +13,7 @@
 2. Relative links in every Markdown file must point at files that exist and, with #anchor, at a
    heading of that file (GitHub slug rules).
 3. Every file under docs/examples/ whose first line carries "doc-test: <runner>" is run against
-   a fresh server (runner: psql, python3, node, cc) with PGHOST/PGPORT/PGUSER/PGDATABASE set;
+   a fresh server (runner: psql, python3, node, cc; line 2 if line 1 is a #! line) with PGHOST/PGPORT/PGUSER/PGDATABASE set;
    its stdout+stderr must equal the sibling file <name>.expected.
 
 TAP on stdout; exit status 1 if anything failed. Env BINDIR: folder of heliosdb (default bin).
@@ -203,8 +203,8 @@ MARKER = re.compile(r"doc-test:\s*(psql|python3|node|cc)\b")
 
 
 def run_example(path):
-    with open(path, encoding="utf-8") as f:
-        m = MARKER.search(f.readline())
+    with open(path, encoding="utf-8", errors="replace") as f:
+        m = MARKER.search(f.readline() + f.readline())  # line 2 when line 1 is a #! line
     if not m:
         return
     runner = m.group(1)
