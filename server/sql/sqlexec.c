@@ -153,7 +153,7 @@ static int cmp_table_id(const void *a, const void *b)
  * good is an ALTER away; dropping it is DROP TABLE "<name>_conflict_<id>"). */
 int sx_catalog_resolve_names(sqlschema_table **v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_table_id);
+    if (n > 1) qsort(v, (size_t)n, sizeof *v, cmp_table_id);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < i; j++)
             if (!strcmp(v[i]->name, v[j]->name)) {
@@ -1022,7 +1022,10 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
                 s->q_active = true;
                 return rc;
             }
-            if (rc == EXEC_ERROR && !strcmp(err->code, "0A000")) to_exec_err(err, &se);
+            /* libpg_query accepted the text, so a syntax error from the minimal executor
+             * only means it does not know the construct: our 0A000 says which. */
+            if (rc == EXEC_ERROR && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601")))
+                to_exec_err(err, &se);
             if (rc == EXEC_ERROR) fail_txn(s);
             q_clear(s);
             return rc;
@@ -1153,7 +1156,8 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
                                           err);
         free(copy);
         if (rc != EXEC_DONE) {
-            if (prc != SQL_OK && !strcmp(err->code, "0A000")) to_exec_err(err, &se);
+            if (prc != SQL_OK && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601")))
+                to_exec_err(err, &se);
             stmt_free_(p);
             fail_txn(s);
             return EXEC_ERROR;
