@@ -18,7 +18,7 @@
 
 TAP on stdout; exit status 1 if anything failed. Env BINDIR: folder of heliosdb (default bin).
 """
-import glob, os, re, shutil, socket, subprocess, sys, tempfile, time
+import glob, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINDIR = os.environ.get("BINDIR", "bin")
@@ -53,17 +53,20 @@ class Server:
         self.proc = subprocess.Popen([os.path.join(BINDIR, "heliosdb"), "--dev", "--data",
                                       os.path.join(self.tmp, "data"), "--port", str(self.port)],
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("heliosdb exited with %d" % self.proc.returncode)
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("heliosdb did not listen within 20 s")
+        try:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("heliosdb exited with %d" % self.proc.returncode)
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                    return
+                except OSError:
+                    time.sleep(0.05)
+            raise RuntimeError("heliosdb did not listen within 20 s")
+        except BaseException:
+            self.stop()
+            raise
 
     def env(self):
         env = dict(os.environ)
@@ -259,6 +262,8 @@ def run_example(path):
 
 
 def main():
+    # a suite timeout sends SIGTERM: unwind so every Server.stop() runs (no stray daemons, temp dirs)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     os.chdir(ROOT)
     mds = markdown_files()
     for md in mds:
