@@ -162,7 +162,7 @@ int crdt_elements(const kernel *k, crdt_bytes **out, size_t *n)
         el[i].p = k->e[i].p;
         el[i].n = k->e[i].n;
     }
-    qsort(el, k->len, sizeof(*el), bytes_cmp);
+    if (k->len > 1) qsort(el, k->len, sizeof(*el), bytes_cmp);
     size_t m = 0;
     for (uint32_t i = 0; i < k->len; i++)
         if (m == 0 || bytes_cmp(&el[m - 1], &el[i])) el[m++] = el[i];

@@ -64,7 +64,7 @@ static int sorted_items(const kernel *k, item **out)
     item *it = malloc((size_t)k->len * sizeof(*it));
     if (!it) return CRDT_ENOMEM;
     for (uint32_t i = 0; i < k->len; i++) it[i] = parse(&k->e[i]);
-    qsort(it, k->len, sizeof(*it), itemcmp);
+    if (k->len > 1) qsort(it, k->len, sizeof(*it), itemcmp);
     *out = it;
     return 0;
 }
@@ -189,7 +189,7 @@ int lwwmap_gc(kernel *k, const causal_vv *dot_floor)
         i = j;
     }
     if (drop.n) {
-        qsort(drop.d, drop.n, sizeof(*drop.d), dotcmp);
+        if (drop.n > 1) qsort(drop.d, drop.n, sizeof(*drop.d), dotcmp);
         causal_dot none = {0, 0};
         rc = kernel_apply(k, in_dotset, &drop, none, NULL, 0, NULL);
     }

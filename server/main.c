@@ -500,6 +500,9 @@ static void on_walk(uv_handle_t *h, void *arg)
 static void on_signal(uv_signal_t *s, int signum)
 {
     app *a = s->data;
+    /* The executor's destroy drains the loop after the listener is gone: a late signal then
+       has nothing left to stop. */
+    if (!a->lsn) return;
     if (signum == SIGHUP) {
         reload(a);
         return;
@@ -662,6 +665,7 @@ int main(int argc, char **argv)
     log_info("main", "stopped");
     rc = 0;
     listener_del(a.lsn);
+    a.lsn = NULL;
 out_ex:
     ex->ops->destroy(ex);
 out_cfg:

@@ -299,7 +299,7 @@ static const sqlschema_table **sorted(sx_exec *x)
     const sqlschema_table **v = malloc(((size_t)x->ntables + 1) * sizeof *v);
     if (!v) return NULL;
     for (int i = 0; i < x->ntables; i++) v[i] = x->tables[i];
-    qsort(v, (size_t)x->ntables, sizeof *v, cmp_name);
+    if (x->ntables > 1) qsort(v, (size_t)x->ntables, sizeof *v, cmp_name);
     return v;
 }
 

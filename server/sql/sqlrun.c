@@ -1442,7 +1442,7 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     if (!rc && st->norder) {
         sort_stmt = st;
         sort_failed = 0;
-        qsort(sl.rows, sl.n, sizeof *sl.rows, cmp_rows);
+        if (sl.n > 1) qsort(sl.rows, sl.n, sizeof *sl.rows, cmp_rows);
         if (sort_failed) rc = sqlerr_set(err, "42883", -1, "could not compare ORDER BY values");
     }
     int64_t limit = -1, offset = -1;

@@ -806,7 +806,7 @@ static void json_write(sbuf *b, json_t *j, int depth)
         const char *key;
         json_t *val;
         json_object_foreach(j, key, val) keys[k++] = key;
-        qsort(keys, n, sizeof(char *), jsonb_key_cmp);
+        if (n > 1) qsort(keys, n, sizeof(char *), jsonb_key_cmp);
         sb_put(b, "{", 1);
         for (size_t i = 0; i < n; i++) {
             if (i) sb_put(b, ", ", 2);

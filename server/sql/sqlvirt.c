@@ -495,7 +495,7 @@ int sqlvirt_digest(sx_exec *x, char out[65], sqlerr *err)
         goto out;
     }
     if (x->ntables) memcpy(v, x->tables, (size_t)x->ntables * sizeof *v);
-    qsort(v, (size_t)x->ntables, sizeof *v, cmp_name);
+    if (x->ntables > 1) qsort(v, (size_t)x->ntables, sizeof *v, cmp_name);
     for (int i = 0; i < x->ntables; i++)
         if (digest_table(x, snap, v[i], md, err)) goto out;
     unsigned char h[EVP_MAX_MD_SIZE];
