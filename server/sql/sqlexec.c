@@ -954,9 +954,22 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         default:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = now_us_2000();
-            if (sqlrun_handles(st)) {
+            rc = EXEC_ERROR;
+            bool forward = !sqlrun_handles(st);
+            if (!forward) {
                 rc = run_table_stmt(s, st, sink, err);
-            } else {
+            } else if (st->kind == SQLAST_SELECT) {
+                /* A SELECT without FROM runs on the SQL layer's evaluator (operators, casts,
+                   CASE, ...). Functions only the minimal executor knows (pg_sleep,
+                   generate_series, driver probes) fail planning with 42883/0A000 before
+                   anything was sent, and go there instead. */
+                rc = run_table_stmt(s, st, sink, err);
+                forward = rc == EXEC_ERROR &&
+                          (!strcmp(err->code, "42883") || !strcmp(err->code, "0A000") ||
+                           !strcmp(err->code, "42703"));
+            }
+            if (forward) {
+                memset(err, 0, sizeof *err);
                 size_t off = st->location > 0 ? (size_t)st->location : 0;
                 size_t total = strlen(s->qsql);
                 size_t len = st->length > 0 ? (size_t)st->length : total - off;

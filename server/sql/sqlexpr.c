@@ -1390,7 +1390,10 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     const sqlexpr_env *env = ctx->env;
     const char *n = e->name;
     if (!strcmp(n, "version")) {
-        const char *v = env && env->version ? env->version : "PostgreSQL 15.0 (HeliosDB)";
+        const char *v = env && env->version
+                            ? env->version
+                            : "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION
+                              ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit";
         return sqlval_set_str(out, SQLVAL_TEXT, v, strlen(v), err);
     }
     if (!strcmp(n, "current_schema")) {

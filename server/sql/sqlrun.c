@@ -1488,7 +1488,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     res->ncols = p->ncols > 0 ? p->ncols : 0;
     sqlerr_clear(err);
     sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
-                       .version = "PostgreSQL 15.0 (HeliosDB)", .now_us = s->txn_start_us,
+                       .version = "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit", .now_us = s->txn_start_us,
                        .digest = env_digest, .digest_arg = s->x};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
