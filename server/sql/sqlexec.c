@@ -1037,7 +1037,8 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
             }
             /* libpg_query accepted the text, so a syntax error from the minimal executor
              * only means it does not know the construct: our 0A000 says which. */
-            if (rc == EXEC_ERROR && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601")))
+            if (rc == EXEC_ERROR && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601") ||
+                                     !strcmp(err->code, "42883") || !strcmp(err->code, "42703")))
                 to_exec_err(err, &se);
             if (rc == EXEC_ERROR) fail_txn(s);
             q_clear(s);
@@ -1169,7 +1170,8 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
                                           err);
         free(copy);
         if (rc != EXEC_DONE) {
-            if (prc != SQL_OK && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601")))
+            if (prc != SQL_OK && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601") ||
+                                  !strcmp(err->code, "42883") || !strcmp(err->code, "42703")))
                 to_exec_err(err, &se);
             stmt_free_(p);
             fail_txn(s);
