@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "proto/pgtypes.h"
 #include "server/minexec.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlpsql.h"
@@ -775,6 +776,47 @@ out:
     return rc;
 }
 
+/* SELECT helios_backup('/abs/dir'): an online RocksDB checkpoint of the live store (see
+ * storage_backup). Recognised here, as a whole statement, rather than in sqlexpr: it needs the
+ * store and has a side effect, so it is not a value to compute inside a larger query. Returns
+ * the directory literal, or NULL when st is anything else. */
+static const char *backup_target(const sqlast_stmt *st)
+{
+    if (st->kind != SQLAST_SELECT || st->table || st->ntargets != 1 || st->where ||
+        st->ngroup || st->norder || st->limit || st->offset)
+        return NULL;
+    const sqlast_expr *e = st->targets[0].expr;
+    if (!e || e->kind != SQLAST_FUNC || !e->name || strcmp(e->name, "helios_backup") ||
+        e->nargs != 1)
+        return NULL;
+    const sqlast_expr *a = e->args[0];
+    if (a->kind != SQLAST_CONST || a->value.isnull || !a->value.s) return NULL;
+    return a->value.s;
+}
+
+static int run_backup(sx_session *s, const char *dir, executor_sink *sink, executor_error *err)
+{
+    if (dir[0] != '/')
+        return executor_error_set(err, "22023", "helios_backup: \"%s\" is not an absolute path",
+                                  dir);
+    /* Blocks this loop for the checkpoint: hard links plus a memtable flush, not a copy. */
+    int rc = storage_backup(s->x->st, dir);
+    if (rc == STORAGE_EEXIST)
+        return executor_error_set(err, "58P02", "helios_backup: \"%s\" already exists", dir);
+    if (rc)
+        return executor_error_set(err, "58030", "helios_backup into \"%s\" failed: %s: %s", dir,
+                                  storage_strerror(rc), storage_errmsg());
+    log_info("sql", "online backup written to %s", dir);
+    executor_column col = {.type_oid = PGTYPE_TEXT, .typlen = -1, .typmod = -1};
+    snprintf(col.name, sizeof col.name, "helios_backup");
+    const char *vals[1] = {dir};
+    size_t lens[1] = {strlen(dir)};
+    if (sink->row_description(sink, &col, 1) || sink->data_row(sink, 1, vals, lens) ||
+        sink->command_complete(sink, "SELECT 1"))
+        return EXEC_ERROR;
+    return EXEC_DONE;
+}
+
 static int forward_simple(sx_session *s, const char *sql, size_t len, executor_sink *sink,
                           executor_error *err)
 {
@@ -955,8 +997,11 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = now_us_2000();
             rc = EXEC_ERROR;
-            bool forward = !sqlrun_handles(st);
-            if (!forward) {
+            const char *bdir = backup_target(st);
+            bool forward = !bdir && !sqlrun_handles(st);
+            if (bdir) {
+                rc = run_backup(s, bdir, sink, err);
+            } else if (!forward) {
                 rc = run_table_stmt(s, st, sink, err);
             } else if (st->kind == SQLAST_SELECT) {
                 /* A SELECT without FROM runs on the SQL layer's evaluator (operators, casts,
