@@ -2,7 +2,8 @@
  * server/session.c — everything after authentication: the executor session, the simple and
  * extended query protocols (statement and portal tables, Describe, skip-to-Sync), the
  * executor_sink that encodes results (binary per Bind's result formats via proto/pgtypes),
- * asynchronous completion (EXEC_PENDING -> session_wake), and ReadyForQuery.
+ * asynchronous completion (EXEC_PENDING -> session_wake), ReadyForQuery, and the slow
+ * statement log (sql.slow_statement_ms).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,6 +134,112 @@ void session_init_sink(conn *c)
                               .ctx = c};
 }
 
+/* ---- slow statement log ---------------------------------------------------------------------
+ * A Query or Execute that takes longer than sql.slow_statement_ms (0 = off) is logged once, when
+ * it finishes (after any EXEC_PENDING wait): duration and the statement text cut to
+ * SLOW_TEXT_MAX bytes. Parameter values are never logged: Execute logs the text Parse gave.
+ * conn (conn.h) has no field for this, so the timed statement and the prepared statements'
+ * texts live in side lists keyed by conn / executor_stmt; each loop thread keeps its own. */
+
+#define SLOW_TEXT_MAX 200
+
+typedef struct slow_watch {
+    const void *key; /* conn (running statement) or executor_stmt (prepared text) */
+    uint64_t start_ns;
+    bool cut;
+    char text[SLOW_TEXT_MAX + 1];
+    struct slow_watch *next;
+} slow_watch;
+
+static _Thread_local slow_watch *slow_running, *slow_prepared;
+
+static int slow_threshold_ms(const conn *c)
+{
+    const config *cfg = c->lsn ? listener_config(c->lsn) : NULL;
+    return cfg ? cfg->sql.slow_statement_ms : 0;
+}
+
+static slow_watch *slow_take(slow_watch **list, const void *key)
+{
+    for (slow_watch **pp = list; *pp; pp = &(*pp)->next)
+        if ((*pp)->key == key) {
+            slow_watch *w = *pp;
+            *pp = w->next;
+            return w;
+        }
+    return NULL;
+}
+
+static const slow_watch *slow_find(const slow_watch *list, const void *key)
+{
+    for (; list; list = list->next)
+        if (list->key == key) return list;
+    return NULL;
+}
+
+/* One log line: control characters become spaces; a cut never splits a UTF-8 sequence. */
+static void slow_set_text(slow_watch *w, const char *sql, size_t len)
+{
+    size_t n = len;
+    if (n > SLOW_TEXT_MAX) {
+        n = SLOW_TEXT_MAX;
+        while (n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80) n--;
+    }
+    w->cut = n < len;
+    for (size_t i = 0; i < n; i++)
+        w->text[i] = (unsigned char)sql[i] < 0x20 || sql[i] == 0x7f ? ' ' : sql[i];
+    w->text[n] = 0;
+}
+
+/* Best effort: without memory the statement simply goes unlogged. */
+static void slow_begin(conn *c, const char *sql, size_t len)
+{
+    free(slow_take(&slow_running, c));
+    if (slow_threshold_ms(c) <= 0) return;
+    slow_watch *w = calloc(1, sizeof *w);
+    if (!w) return;
+    w->key = c;
+    w->start_ns = uv_hrtime();
+    slow_set_text(w, sql, len);
+    w->next = slow_running;
+    slow_running = w;
+}
+
+static void slow_begin_execute(conn *c, const conn_portal *cp)
+{
+    const slow_watch *t = cp->stmt ? slow_find(slow_prepared, cp->stmt->st) : NULL;
+    if (!t) {
+        free(slow_take(&slow_running, c));
+        return;
+    }
+    slow_begin(c, t->text, strlen(t->text));
+    slow_watch *w = slow_running;
+    if (w && w->key == c) w->cut = t->cut;
+}
+
+static void slow_end(conn *c)
+{
+    slow_watch *w = slow_take(&slow_running, c);
+    if (!w) return;
+    int threshold = slow_threshold_ms(c);
+    double ms = (double)(uv_hrtime() - w->start_ns) / 1e6;
+    if (threshold > 0 && ms >= threshold)
+        log_warn("sql", "slow statement (%.1f ms > %d ms) from %s, user \"%s\": %s%s", ms,
+                 threshold, c->addr, c->user ? c->user : "", w->text, w->cut ? "..." : "");
+    free(w);
+}
+
+static void slow_remember_stmt(conn *c, const executor_stmt *st, const char *sql, size_t len)
+{
+    if (slow_threshold_ms(c) <= 0) return; /* a later SIGHUP enabling it misses these: fine */
+    slow_watch *w = calloc(1, sizeof *w);
+    if (!w) return;
+    w->key = st;
+    slow_set_text(w, sql, len);
+    w->next = slow_prepared;
+    slow_prepared = w;
+}
+
 /* ---- statement and portal tables --------------------------------------------------------- */
 
 static conn_stmt *find_stmt(conn *c, const char *name)
@@ -180,6 +287,7 @@ static void drop_stmt(conn *c, conn_stmt *s)
             *pp = s->next;
             break;
         }
+    free(slow_take(&slow_prepared, s->st));
     c->ex->ops->stmt_free(s->st);
     free(s->name);
     free(s);
@@ -190,6 +298,7 @@ void session_free(conn *c)
     if (!c->sess) return;
     drop_all_portals(c);
     while (c->stmts) drop_stmt(c, c->stmts);
+    free(slow_take(&slow_running, c));
     c->ex->ops->session_del(c->sess);
     c->sess = NULL;
     c->pending = PEND_NONE;
@@ -278,6 +387,7 @@ static void finish(conn *c, conn_pending what, int r, executor_error *err)
         return;
     }
     c->pending = PEND_NONE;
+    if (r != EXEC_COPY_IN && what != PEND_SYNC) slow_end(c);
     /* The executor goes EXEC_PENDING once it has queued the commit; a statement that then
        completes with a commit-making tag has waited for durability that long. */
     if (c->pending_since && c->tag_commits)
@@ -340,6 +450,7 @@ static void msg_query(conn *c, const pgwire_msg *m)
     memset(&err, 0, sizeof err);
     memset(&c->sink_err, 0, sizeof c->sink_err);
     c->cur_portal = NULL;
+    slow_begin(c, sql, len);
     int r = c->ex->ops->simple_query(c->sess, sql, len, &c->sink, &err);
     finish(c, PEND_QUERY, r, &err);
 }
@@ -375,6 +486,7 @@ static void msg_parse(conn *c, const pgwire_msg *m)
         return;
     }
     cs->st = st;
+    slow_remember_stmt(c, st, p.query, p.querylen);
     cs->next = c->stmts;
     c->stmts = cs;
     pgwire_put_empty(&c->out, '1');
@@ -567,6 +679,7 @@ static void msg_execute(conn *c, const pgwire_msg *m)
     memset(&err, 0, sizeof err);
     memset(&c->sink_err, 0, sizeof c->sink_err);
     c->cur_portal = cp;
+    slow_begin_execute(c, cp);
     int r = c->ex->ops->execute(c->sess, cp->p, max_rows, &c->sink, &err);
     finish(c, PEND_EXECUTE, r, &err);
 }
