@@ -24,6 +24,7 @@
 #include "server/minexec.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlpsql.h"
+#include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -559,6 +560,167 @@ oom:
     return executor_error_set(err, "53200", "out of memory");
 }
 
+/* ---- conflicts ------------------------------------------------------------------------------
+ *
+ * helios.conflicts counts, per table, the commit-time merges that found concurrent writes. The
+ * merge callback does not learn which row it merges (storage passes state and delta only), so
+ * a merge with conflicts is parked with a copy of its delta bytes, and the wakeup hook, which
+ * runs on the writer thread after each group of applied entries, reads the entries applied since
+ * the last pass from the origin logs and attributes each parked delta to the table of the log
+ * entry delta with the same bytes (a delta carries its commit's dots, so bytes are unique). Only
+ * merges on the writer thread count: the loop thread's merges are transaction previews
+ * (storage_overlay reads), not commits. Parked deltas are bounded; an overflow drops the oldest
+ * (undercounting, never misattributing). */
+
+#define SX_CONFLICT_PENDING_MAX 4096
+
+struct sx_conflict_pending {
+    uint8_t *delta;
+    size_t dlen;
+    uint64_t conflicts;
+    int64_t at_us;
+    sx_conflict_pending *next;
+};
+
+static void conflict_add(sx_exec *x, uint32_t table_id, uint64_t n, int64_t at_us)
+{
+    for (int i = 0; i < x->ncstats; i++)
+        if (x->cstats[i].table_id == table_id) {
+            x->cstats[i].conflicts += n;
+            if (at_us > x->cstats[i].last_us) x->cstats[i].last_us = at_us;
+            return;
+        }
+    if (x->ncstats == x->cstats_cap) {
+        int cap = x->cstats_cap ? 2 * x->cstats_cap : 16;
+        sx_conflict_stat *v = realloc(x->cstats, (size_t)cap * sizeof *v);
+        if (!v) return; /* the count is lost, the server goes on */
+        x->cstats = v;
+        x->cstats_cap = cap;
+    }
+    x->cstats[x->ncstats++] = (sx_conflict_stat){table_id, n, at_us};
+}
+
+/* Writer thread (merge callback): park a conflicting delta for conflicts_resolve. */
+static void conflict_park(sx_exec *x, const uint8_t *delta, size_t dlen, uint64_t n)
+{
+    sx_conflict_pending *p = malloc(sizeof *p);
+    uint8_t *copy = malloc(dlen ? dlen : 1);
+    if (!p || !copy) {
+        free(p);
+        free(copy);
+        return;
+    }
+    memcpy(copy, delta, dlen);
+    *p = (sx_conflict_pending){copy, dlen, n, now_us_2000(), NULL};
+    pthread_mutex_lock(&x->cmu);
+    sx_conflict_pending **tail = &x->cpending;
+    while (*tail) tail = &(*tail)->next;
+    *tail = p;
+    if (++x->npending > SX_CONFLICT_PENDING_MAX) {
+        sx_conflict_pending *old = x->cpending;
+        x->cpending = old->next;
+        x->npending--;
+        free(old->delta);
+        free(old);
+    }
+    pthread_mutex_unlock(&x->cmu);
+}
+
+/* Caller holds cmu. */
+static void conflict_match(sx_exec *x, const logentry_delta *d)
+{
+    for (sx_conflict_pending **pp = &x->cpending; *pp; pp = &(*pp)->next) {
+        sx_conflict_pending *p = *pp;
+        if (p->dlen == d->dlen && !memcmp(p->delta, d->delta, d->dlen)) {
+            conflict_add(x, d->table_id, p->conflicts, p->at_us);
+            *pp = p->next;
+            x->npending--;
+            free(p->delta);
+            free(p);
+            return;
+        }
+    }
+}
+
+/* Writer thread (wakeup hook), so no entry is applied while it reads the logs. */
+static void conflicts_resolve(sx_exec *x)
+{
+    pthread_mutex_lock(&x->cmu);
+    bool any = x->cpending != NULL;
+    pthread_mutex_unlock(&x->cmu);
+    causal_vv now;
+    causal_vv_init(&now);
+    if (storage_vv(x->st, &now)) goto out;
+    if (!any) {
+        /* nothing parked: every entry applied so far is accounted for */
+        causal_vv_copy(&x->cseen, &now);
+        goto out;
+    }
+    for (uint32_t i = 0; i < now.len; i++) {
+        uint16_t origin = now.v[i].node;
+        uint64_t from = causal_vv_get(&x->cseen, origin) + 1, seq, last = from - 1;
+        if (now.v[i].counter < from) continue;
+        storage_log_iter *it;
+        int rc = storage_log_iter_new(x->st, origin, from, &it);
+        if (rc == STORAGE_ETRUNCATED) {
+            causal_vv_set(&x->cseen, origin, now.v[i].counter); /* gone: cannot attribute */
+            continue;
+        }
+        if (rc) continue;
+        const uint8_t *bytes;
+        size_t len;
+        while (storage_log_iter_next(it, &seq, &bytes, &len) == 1 && seq <= now.v[i].counter) {
+            logentry e;
+            logentry_init(&e);
+            if (logentry_decode(bytes, len, &e) == 0) {
+                pthread_mutex_lock(&x->cmu);
+                for (size_t k = 0; k < e.ndeltas && x->cpending; k++)
+                    conflict_match(x, &e.deltas[k]);
+                pthread_mutex_unlock(&x->cmu);
+            }
+            logentry_free(&e);
+            last = seq;
+        }
+        storage_log_iter_del(it);
+        /* the local log stops at the durable watermark: later entries on the next pass */
+        if (last >= from) causal_vv_set(&x->cseen, origin, last);
+    }
+out:
+    causal_vv_free(&now);
+}
+
+int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    pthread_mutex_lock(&x->cmu);
+    int rc = 0;
+    if (x->ncstats) {
+        *out = malloc((size_t)x->ncstats * sizeof **out);
+        if (*out) {
+            memcpy(*out, x->cstats, (size_t)x->ncstats * sizeof **out);
+            *n = x->ncstats;
+        } else {
+            rc = -1;
+        }
+    }
+    pthread_mutex_unlock(&x->cmu);
+    return rc;
+}
+
+static void conflicts_free(sx_exec *x)
+{
+    while (x->cpending) {
+        sx_conflict_pending *p = x->cpending;
+        x->cpending = p->next;
+        free(p->delta);
+        free(p);
+    }
+    free(x->cstats);
+    causal_vv_free(&x->cseen);
+    if (x->cmu_init) pthread_mutex_destroy(&x->cmu);
+}
+
 /* Writer thread: queue the completion for the loop thread (on_async). */
 static void on_req_done(storage_commit_req *req)
 {
@@ -573,6 +735,7 @@ static void on_req_done(storage_commit_req *req)
 static void on_wakeup(void *ctx)
 {
     sx_exec *x = ctx;
+    conflicts_resolve(x);
     uv_async_send(&x->async);
 }
 
@@ -1521,6 +1684,7 @@ static void sx_destroy(executor *ex)
     sqlcache_free(x->cache);
     for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
     free(x->tables);
+    conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
     free(x);
 }
@@ -1549,10 +1713,12 @@ static const executor_ops sx_ops = {
 static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
                      size_t dlen, uint8_t **out, size_t *outlen)
 {
-    (void)ctx;
+    sx_exec *x = ctx;
     crdt_merge_stats ms = {0};
     int rc = crdt_row_merge_bytes(old, oldlen, delta, dlen, out, outlen, &ms);
     metrics_conflicts_add(ms.conflicts); /* GET /metrics heliosdb_conflicts_total */
+    if (rc == 0 && ms.conflicts && x && !pthread_equal(pthread_self(), x->loop_thread))
+        conflict_park(x, delta, dlen, ms.conflicts);
     return rc;
 }
 
@@ -1571,6 +1737,10 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->start_ms = wall_ms();
     causal_clock_init(&x->clock, cfg->max_clock_skew_ms ? cfg->max_clock_skew_ms : 500);
     pthread_mutex_init(&x->mu, NULL);
+    pthread_mutex_init(&x->cmu, NULL);
+    x->cmu_init = true;
+    x->loop_thread = pthread_self();
+    causal_vv_init(&x->cseen);
     x->mini = minexec_new(loop, cfg->sql.statement_timeout_ms);
     if (!x->mini) {
         snprintf(err, errsz, "out of memory");
@@ -1600,12 +1770,17 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.sync_interval_ms = cfg->storage.sync_interval_ms;
     o.block_cache_bytes = (size_t)cfg->storage.block_cache_mb << 20;
     o.merge = row_merge;
+    o.merge_ctx = x;
     o.catalog_merge = sx_catalog_merge;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
     int rc = storage_open(&o, &x->st);
     if (rc) {
         snprintf(err, errsz, "storage: %s: %s", storage_strerror(rc), storage_errmsg());
+        goto fail;
+    }
+    if (storage_vv(x->st, &x->cseen)) {
+        snprintf(err, errsz, "storage: cannot read the version vector");
         goto fail;
     }
     if (catalog_load(x, err, errsz)) goto fail;

@@ -27,6 +27,16 @@
 
 typedef struct sx_commit sx_commit;
 
+/* helios.conflicts: per table, commit-time merges (local and remote) that found concurrent
+ * writes to one register or map key (crdt_merge_stats.conflicts). */
+typedef struct sx_conflict_stat {
+    uint32_t table_id;
+    uint64_t conflicts;
+    int64_t last_us; /* µs since 2000-01-01 UTC of the latest */
+} sx_conflict_stat;
+
+typedef struct sx_conflict_pending sx_conflict_pending;
+
 typedef struct sx_exec {
     executor base;
     uv_loop_t *loop;
@@ -49,6 +59,16 @@ typedef struct sx_exec {
     char node_name[64];
     uint64_t start_ms;
     sqlcache *cache; /* statement text -> parse (sqlcache.h); NULL: no caching */
+    /* conflicts (the conflicts section of sqlexec.c); cpending, npending, cstats, ncstats
+     * guarded by cmu; cseen only touched by the storage writer thread (and at open/close) */
+    pthread_t loop_thread;
+    pthread_mutex_t cmu;
+    bool cmu_init;
+    sx_conflict_pending *cpending;
+    int npending;
+    sx_conflict_stat *cstats;
+    int ncstats, cstats_cap;
+    causal_vv cseen;
 } sx_exec;
 
 enum {
@@ -174,6 +194,8 @@ int sx_catalog_resolve_names(sqlschema_table **v, int n);
 int sx_record(sx_session *s, sx_op *op, sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
+/* A malloc'd copy of the per-table conflict counts (*out NULL when n is 0). 0 or -1 (OOM). */
+int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n);
 
 /* sqlrun.c */
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err);

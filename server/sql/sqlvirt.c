@@ -3,7 +3,7 @@
  *
  * Index:
  *   schemas    column lists of the views, built into sqlschema_table (id 0)
- *   rows       one producer per view
+ *   rows       one producer per view (helios.conflicts: counts kept by sqlexec.c)
  *   digest     SHA-256 over the committed user rows
  */
 #include "server/sql/sqlvirt.h"
@@ -38,6 +38,9 @@ static const vcol peers_cols[] = {
     {"bytes_in", "bigint"},   {"bytes_out", "bigint"}, {"batches_in", "bigint"},
     {"batches_out", "bigint"}, {NULL, NULL}};
 
+static const vcol conflicts_cols[] = {{"table_name", "text"}, {"conflicts", "bigint"},
+                                      {"last_conflict_at", "timestamptz"}, {NULL, NULL}};
+
 static const vcol cache_cols[] = {{"entries", "int"}, {"hits", "bigint"}, {"misses", "bigint"},
                                   {"invalidations", "bigint"}, {NULL, NULL}};
 
@@ -60,6 +63,7 @@ static const struct {
     {"helios", "tables", tables_cols},
     {"helios", "peers", peers_cols},
     {"helios", "stmt_cache", cache_cols},
+    {"helios", "conflicts", conflicts_cols},
     {"information_schema", "tables", is_tables_cols},
     {"information_schema", "columns", is_columns_cols},
 };
@@ -316,6 +320,31 @@ static int cache_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn
     return rb_emit(&b, fn, ctx);
 }
 
+/* One row per live table with at least one counted conflict (see sqlexec.c "conflicts"). */
+static int conflicts_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
+                          sqlerr *err)
+{
+    sx_exec *x = s->x;
+    sx_conflict_stat *v;
+    int n;
+    if (sx_conflicts_copy(x, &v, &n)) return sqlerr_oom(err);
+    int rc = SQL_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        const char *name = NULL;
+        for (int j = 0; j < x->ntables && !name; j++)
+            if (x->tables[j]->id == v[i].table_id) name = x->tables[j]->name;
+        if (!name) continue; /* dropped since */
+        rowb b;
+        if ((rc = rb_start(&b, t, err))) break;
+        rb_str(&b, name);
+        rb_int(&b, (long long)v[i].conflicts);
+        rb_int(&b, v[i].last_us);
+        rc = rb_emit(&b, fn, ctx);
+    }
+    free(v);
+    return rc;
+}
+
 static const char *catalog_name(sx_session *s)
 {
     return s->database[0] ? s->database : "heliosdb";
@@ -419,6 +448,7 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
     if (!strcmp(t->name, "tables")) return tables_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "peers")) return peers_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "stmt_cache")) return cache_rows(s, t, fn, ctx, err);
+    if (!strcmp(t->name, "conflicts")) return conflicts_rows(s, t, fn, ctx, err);
     return sqlerr_set(err, "XX000", -1, "unknown virtual table \"%s\"", t->name);
 }
 
