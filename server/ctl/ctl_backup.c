@@ -84,8 +84,9 @@ static int backup_online(const online_opts *o, const char *out, char *connerr, s
     strcpy(sql + k, "')");
     const char *kw[] = {"host", "port", "user", "dbname", "sslmode", "connect_timeout",
                         "application_name", NULL};
-    const char *v[] = {o->host, o->port, o->user ? o->user : "postgres", "postgres", o->sslmode,
-                       "5", "heliosctl", NULL};
+    /* NULL lets libpq take PGUSER / PGSSLMODE / PGPASSWORD from the environment */
+    const char *user = o->user ? o->user : getenv("PGUSER") ? NULL : "postgres";
+    const char *v[] = {o->host, o->port, user, "postgres", o->sslmode, "5", "heliosctl", NULL};
     c = PQconnectdbParams(kw, v, 0);
     if (!c || PQstatus(c) != CONNECTION_OK) {
         snprintf(connerr, errsz, "%s", c ? PQerrorMessage(c) : "out of memory");
@@ -160,7 +161,8 @@ int ctl_backup(int argc, char **argv)
     bool want_online = on.host || on.port;
     if (bad || !out || (!cfgpath && !want_online)) {
         if (!bad)
-            ctl_err("usage: heliosctl backup (--config FILE | -h HOST -p PORT [-U USER]) --out DIR");
+            ctl_err("usage: heliosctl backup [--config FILE] [-h HOST -p PORT] [-U USER] "
+                    "[--sslmode MODE] --out DIR");
         return CTL_USAGE;
     }
     char connerr[300] = "";
@@ -184,10 +186,11 @@ int ctl_backup(int argc, char **argv)
         if (!h || !h[0] || !strcmp(h, "*") || !strcmp(h, "0.0.0.0")) h = "127.0.0.1";
         else if (!strcmp(h, "::")) h = "::1";
         snprintf(port, sizeof port, "%u", (unsigned)cfg.sql.listen[0].port);
-        online_opts o2 = {.host = h, .port = port};
+        online_opts o2 = {.host = h, .port = port, .user = on.user, .sslmode = on.sslmode};
         rc = backup_online(&o2, out, connerr, sizeof connerr);
         if (rc == CTL_NOCONN)
-            ctl_err("%s is in use but the daemon at %s:%s does not answer (%s)",
+            ctl_err("%s is in use (the daemon runs) but the online backup through %s:%s could "
+                    "not connect: %s",
                     cfg.node.data_dir, h, port, connerr);
     } else if (locked) {
         ctl_err("%s is in use (is heliosdb running?) and the daemon did not answer",
