@@ -6,7 +6,7 @@
  *   ctl_init.c    init-cluster: cluster CA, node certificates (OpenSSL API), region configs
  *   ctl_user.c    user add|passwd|del (SCRAM verifiers, atomic rewrite), check-config
  *   ctl_online.c  status, peers, tables, digest, lag, wait-converged (libpq)
- *   ctl_backup.c  backup, restore (offline, storage layer)
+ *   ctl_backup.c  backup (online through helios_backup(), or offline) and restore (offline)
  * Every command takes (argc, argv) with argv[0] the command name and returns an exit code.
  *
  * Exit codes (documented in `heliosctl --help` and deploy/README.md) are a contract for

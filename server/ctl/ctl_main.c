@@ -27,7 +27,7 @@ static void usage(FILE *out)
             "      (default: the five demo regions on 127.0.0.1, P=6001 Q=7001 M=9187)\n"
             "  user add|passwd|del --users-file F NAME [--password PW | --password-stdin] [--md5]\n"
             "  check-config FILE          print \"ok\" or every problem\n"
-            "  backup --config F --out DIR      (daemon stopped)\n"
+            "  backup [--config F] [-h H -p P -U U] --out DIR  (online via the daemon, or offline)\n"
             "  restore --config F --from DIR [--reassign]   (daemon stopped)\n"
             "\n"
             "online commands (libpq; PGHOST PGPORT PGUSER PGPASSWORD PGSSLMODE ... honoured):\n"

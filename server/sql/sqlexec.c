@@ -551,6 +551,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
         commit_free(c);
         return executor_error_set(err, "58030", "could not commit: %s", storage_strerror(rc));
     }
+    if (x->inflight++ == 0) uv_ref((uv_handle_t *)&x->async);
     s->commit = c;
     s->commit_status = 1;
     return EXEC_PENDING;
@@ -750,6 +751,7 @@ static void on_async(uv_async_t *h)
     while (list) {
         sx_commit *c = list;
         list = c->next;
+        if (--x->inflight == 0) uv_unref((uv_handle_t *)&x->async);
         if (c->req.status == 0) {
             for (int i = 0; i < c->nchanges; i++) {
                 sx_catchange *ch = &c->changes[i];

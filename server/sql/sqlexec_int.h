@@ -45,6 +45,10 @@ typedef struct sx_exec {
     uint16_t node;
     causal_clock clock;
     uv_async_t async;
+    /* Commits submitted to storage and not yet completed on the loop. While > 0 the async
+       handle is referenced, so the loop (and a graceful shutdown) cannot end before every
+       in-flight commit has been answered: its connection still needs the listener. */
+    int inflight;
     bool async_open;
     pthread_mutex_t mu;
     sx_commit *done; /* completed commits, guarded by mu */
