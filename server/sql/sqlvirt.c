@@ -26,8 +26,11 @@ typedef struct vcol {
     const char *name, *type;
 } vcol;
 
-static const vcol node_cols[] = {{"name", "text"},      {"id", "int"},     {"version", "text"},
-                                 {"uptime_s", "bigint"}, {"vv", "jsonb"},   {"hlc", "text"},
+static const vcol node_cols[] = {{"name", "text"},         {"id", "int"},
+                                 {"version", "text"},      {"uptime_s", "bigint"},
+                                 {"vv", "jsonb"},          {"hlc", "text"},
+                                 {"peers", "int"},         {"peers_up", "int"},
+                                 {"max_lag_entries", "bigint"}, {"max_lag_ms", "double precision"},
                                  {NULL, NULL}};
 static const vcol tables_cols[] = {{"name", "text"},   {"table_id", "bigint"}, {"columns", "int"},
                                    {"rows", "bigint"}, {NULL, NULL}};
@@ -119,6 +122,8 @@ bool sqlvirt_is(const sqlschema_table *t)
 }
 
 /* ---- rows --------------------------------------------------------------------------------- */
+
+#define SX_MAX_PEERS 256 /* rows asked of the peer provider */
 
 typedef struct rowb {
     sqlval *v;
@@ -247,6 +252,31 @@ static int node_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn,
     rb_json(&b, vv);
     rb_str(&b, hlc);
     free(vv);
+    /* A one-line health summary of the mesh, so `heliosctl status` shows it per node. */
+    int npeers = 0, up = 0;
+    long long max_entries = 0;
+    double max_ms = 0;
+    if (x->peer_fn) {
+        sqlexec_peer_row *rows = calloc(SX_MAX_PEERS, sizeof *rows);
+        if (!rows) {
+            b.rc = sqlerr_oom(err);
+            return rb_emit(&b, fn, ctx); /* frees the row */
+        }
+        npeers = x->peer_fn(x->peer_arg, rows, SX_MAX_PEERS);
+        if (npeers > SX_MAX_PEERS) npeers = SX_MAX_PEERS;
+        if (npeers < 0) npeers = 0;
+        for (int i = 0; i < npeers; i++) {
+            rows[i].state[sizeof rows[i].state - 1] = 0;
+            if (!strcmp(rows[i].state, "up")) up++;
+            if (rows[i].lag_entries > max_entries) max_entries = rows[i].lag_entries;
+            if (rows[i].lag_ms > max_ms) max_ms = rows[i].lag_ms;
+        }
+        free(rows);
+    }
+    rb_int(&b, npeers);
+    rb_int(&b, up);
+    rb_int(&b, max_entries);
+    rb_float(&b, max_ms);
     return rb_emit(&b, fn, ctx);
 }
 
@@ -269,7 +299,6 @@ static int tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn f
     return SQL_OK;
 }
 
-#define SX_MAX_PEERS 256
 
 static int peers_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
                       sqlerr *err)

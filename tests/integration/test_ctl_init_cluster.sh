@@ -5,7 +5,7 @@
 # nodes start and accept psql as admin with SCRAM over TLS (and refuse plaintext and a wrong
 # password); heliosctl status/wait-converged work against them with --cluster.
 . "$(dirname "$0")/test_ctl_lib.sh"
-echo "1..17"
+echo "1..18"
 C=$TMP/c
 SQL=$(port_block 5) && REPL=$(port_block 5) && MET=$(port_block 5) || {
     echo "Bail out! no free ports"; exit 1; }
@@ -86,6 +86,17 @@ n=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(sorted(r["i
 [ $rc = 0 ] && [ "$n" = "[1, 2, 3, 4, 5]" ]; s=$?
 ok $s "heliosctl status --cluster --json lists ids 1..5"
 [ $s = 0 ] || echo "# $out"
+
+# The mesh comes up: every region reports its four peers up (polled, 30 s deadline).
+mesh=1
+for _ in $(seq 1 300); do
+    up=$("$BINDIR/heliosctl" status --cluster "$C" --json 2>/dev/null |
+         /usr/bin/python3 -c 'import json,sys; print(sorted((r["peers_up"], r["peers"]) for r in json.load(sys.stdin)))' 2>/dev/null)
+    if [ "$up" = "[(4, 4), (4, 4), (4, 4), (4, 4), (4, 4)]" ]; then mesh=0; break; fi
+    sleep 0.1
+done
+ok $mesh "heliosctl status: every region has its 4 peers up"
+[ $mesh = 0 ] || echo "# last: $up"
 
 check "heliosctl wait-converged --cluster exits 0 on identical (empty) regions" \
     "$BINDIR/heliosctl" wait-converged --cluster "$C" --timeout 20
