@@ -845,6 +845,26 @@ static void load_sql_listen(loader *ld, json_t *sql)
     }
 }
 
+/* The optional array at obj[key] (path names it in problems), holding at most max items of
+ * what ("rules", "peers"). Returns it with *n set, or NULL when absent or refused. */
+static json_t *bounded_array(loader *ld, json_t *obj, const char *key, const char *path,
+                             const char *what, size_t max, size_t *n)
+{
+    json_t *a = json_object_get(obj, key);
+    *n = 0;
+    if (!a) return NULL;
+    if (!json_is_array(a)) {
+        problem(ld, path, "expected an array of %s, got %s", what, type_name(a));
+        return NULL;
+    }
+    if (json_array_size(a) > max) {
+        problem(ld, path, "too many %s (%zu, at most %zu)", what, json_array_size(a), max);
+        return NULL;
+    }
+    *n = json_array_size(a);
+    return a;
+}
+
 /* Rules are read before their default method is known (sql.auth.method may come later in the
  * object), so a rule without "method" is marked here and filled in by load_sql. */
 #define METHOD_UNSET (-1)
@@ -852,17 +872,9 @@ static void load_sql_listen(loader *ld, json_t *sql)
 static void load_rules(loader *ld, json_t *auth)
 {
     config *cfg = ld->cfg;
-    json_t *rules = json_object_get(auth, "rules");
+    size_t n;
+    json_t *rules = bounded_array(ld, auth, "rules", "sql.auth.rules", "rules", CONFIG_MAX_HBA, &n);
     if (!rules) return;
-    if (!json_is_array(rules)) {
-        problem(ld, "sql.auth.rules", "expected an array of rules, got %s", type_name(rules));
-        return;
-    }
-    size_t n = json_array_size(rules);
-    if (n > CONFIG_MAX_HBA) {
-        problem(ld, "sql.auth.rules", "too many rules (%zu, at most %d)", n, CONFIG_MAX_HBA);
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         char path[PATH_BUF];
         snprintf(path, sizeof(path), "sql.auth.rules[%zu]", i);
@@ -956,17 +968,10 @@ static void load_sql(loader *ld, json_t *root)
 static void load_peers(loader *ld, json_t *repl)
 {
     config *cfg = ld->cfg;
-    json_t *peers = json_object_get(repl, "peers");
+    size_t n;
+    json_t *peers =
+        bounded_array(ld, repl, "peers", "replication.peers", "peers", CONFIG_MAX_PEERS, &n);
     if (!peers) return;
-    if (!json_is_array(peers)) {
-        problem(ld, "replication.peers", "expected an array of peers, got %s", type_name(peers));
-        return;
-    }
-    size_t n = json_array_size(peers);
-    if (n > CONFIG_MAX_PEERS) {
-        problem(ld, "replication.peers", "too many peers (%zu, at most %d)", n, CONFIG_MAX_PEERS);
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         char path[PATH_BUF], p2[PATH_BUF];
         snprintf(path, sizeof(path), "replication.peers[%zu]", i);
