@@ -1724,6 +1724,23 @@ static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
     return rc;
 }
 
+/* Tombstone GC (storage's compaction filter): the stable vv arrives in commit-seq units,
+ * the row's dots are (seq << 20 | op), so the floor covers every op of every stable seq.
+ * A row is never dropped whole: its compacted state keeps the floor that stops an old
+ * dot from coming back through a state merge (snapshot, anti-entropy). */
+static int row_gc(void *ctx, const causal_vv *stable_seq_vv, const uint8_t *state, size_t len,
+                  uint8_t **out, size_t *outlen, bool *drop_row)
+{
+    (void)ctx;
+    *drop_row = false;
+    causal_vv floor;
+    causal_vv_init(&floor);
+    int rc = causal_vv_to_dot_floor(&floor, stable_seq_vv);
+    if (rc == 0) rc = crdt_row_gc_bytes(state, len, &floor, out, outlen);
+    causal_vv_free(&floor);
+    return rc;
+}
+
 executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errsz)
 {
     sx_exec *x = calloc(1, sizeof *x);
@@ -1774,6 +1791,8 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.merge = row_merge;
     o.merge_ctx = x;
     o.catalog_merge = sx_catalog_merge;
+    o.gc = row_gc;
+    o.gc_ctx = x;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
     int rc = storage_open(&o, &x->st);
