@@ -13,7 +13,7 @@ PACKAGES=(
   libcmocka-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy
   openjdk-17-jdk-headless libpostgresql-jdbc-java nodejs
-  openssl iproute2 procps
+  openssl iproute2 procps gnuplot-nox
 )
 
 missing=()
