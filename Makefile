@@ -173,15 +173,21 @@ test: check-deps
 
 fuzz-build: $(FUZZ_BINS)
 
+# FUZZ_JOBS targets run at once (default 1); each target's log lands in build/fuzz/logs/.
+FUZZ_JOBS ?= 1
 fuzz: fuzz-build
-	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
-	  mkdir -p tests/fuzz/corpus-run/$$n; \
-	  echo "== $$n for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 tests/fuzz/corpus-run/$$n \
-	      tests/fuzz/corpus/$$n || exit 1; done
+	@mkdir -p $(FUZZ_BUILD)/logs
+	@printf '%s\n' $(FUZZ_BINS) | xargs -P $(FUZZ_JOBS) -I{} sh -c 'n=$$(basename {}); \
+	  mkdir -p tests/fuzz/corpus-run/$$n; echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  if {} -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 tests/fuzz/corpus-run/$$n \
+	      tests/fuzz/corpus/$$n > $(FUZZ_BUILD)/logs/$$n.log 2>&1; then \
+	    echo "== $$n ok: $$(grep -h stat::number_of_executed_units $(FUZZ_BUILD)/logs/$$n.log)"; \
+	  else echo "== $$n FAILED (see $(FUZZ_BUILD)/logs/$$n.log)"; exit 255; fi'
 
-bench: all $(BENCH_BINS)
-	@bench/run.sh $(BUILD)
+# Benchmarks need the daemon, the WAN emulator and the micro-benchmark binaries (bench/README.md).
+bench: check-deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS) $(TOOL_BINS)
+	@BUILD=$(BUILD) BINDIR=$(BINDIR) bench/run.sh $(BUILD)
 
 check-deps:
 	@deploy/install-deps.sh --check >/dev/null 2>&1 || deploy/install-deps.sh --auto

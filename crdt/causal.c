@@ -401,7 +401,8 @@ int causal_cc_decode(codec_rd *r, causal_cc *cc)
         if (d.node == 0) goto bad;
         if (i > 0 && causal_dot_cmp(cc->cloud[i - 1], d) >= 0) goto bad;
         /* canonical: a cloud dot is neither covered by nor contiguous with its base */
-        if (d.counter <= causal_vv_get(&cc->base, d.node) + 1) goto bad;
+        uint64_t base = causal_vv_get(&cc->base, d.node);
+        if (base == UINT64_MAX || d.counter <= base + 1) goto bad; /* no wrap at the top */
         cc->cloud[cc->ncloud++] = d;
     }
     return 0;
