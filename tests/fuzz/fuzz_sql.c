@@ -1,0 +1,381 @@
+/*
+ * fuzz_sql — the SQL entry point: random text through the real executor (server/sql/sqlexec.c
+ * over RocksDB storage), exactly as a simple-query message would reach it.
+ *
+ * Input: SQL text, optionally followed by a NUL byte and the payload of a COPY FROM STDIN
+ * (sent as CopyData lines if the SQL starts a COPY). Each input runs in a fresh session of
+ * one executor created at first use over a temporary data directory (storage.sync off: speed,
+ * durability is not under test). Commits complete on the storage thread; the harness runs the
+ * loop until the executor wakes the session, then resumes, as server/conn.c does.
+ *
+ * Invariants beyond "no crash, no leak, no sanitizer report":
+ *  - every call returns one of the documented codes; EXEC_ERROR carries a 5-character
+ *    SQLSTATE of [0-9A-Z] and a non-empty, NUL-terminated message;
+ *  - DataRow widths equal the preceding RowDescription's column count;
+ *  - after the query the session is idle or in a transaction block ('I', 'T' or 'E').
+ *
+ * Bounded state: after each input the session is rolled back and closed and every user table
+ * is dropped; every RECREATE_EVERY inputs (and whenever the catalog did not empty) the
+ * executor and its data directory are thrown away and created again, so table ids (65535 per
+ * node) and dropped tables' rows cannot pile up over a long run. A statement that would run
+ * forever is bounded: rows past MAX_ROWS make the sink fail (the executor must stop), and a
+ * PENDING operation (pg_sleep, a commit) is cancelled after PENDING_CANCEL_MS.
+ */
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "config/config.h"
+#include "server/executor.h"
+#include "server/log.h"
+#include "server/sql/sqlexec.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_SQL 8192
+#define MAX_ROWS 2000
+#define PENDING_CANCEL_MS 200
+#define RECREATE_EVERY 2000
+
+typedef struct harness {
+    uv_loop_t loop;
+    bool loop_init;
+    config cfg;
+    bool cfg_init;
+    executor *ex;
+    char dir[64];
+    unsigned long inputs;
+} harness;
+
+static harness H;
+
+typedef struct outcome {
+    int ncols; /* -1: no RowDescription yet */
+    long rows;
+    bool woken;
+    bool collect; /* remember the first column of each row (table listing) */
+    char **names;
+    int nnames, cap;
+} outcome;
+
+/* ---- the sink ---- */
+
+static int s_rowdesc(executor_sink *s, const executor_column *cols, int n)
+{
+    outcome *o = s->ctx;
+    if (n < 0 || (n > 0 && !cols)) abort();
+    for (int i = 0; i < n; i++)
+        if (memchr(cols[i].name, 0, sizeof cols[i].name) == NULL) abort();
+    o->ncols = n;
+    return 0;
+}
+
+static int s_datarow(executor_sink *s, int n, const char *const *values, const size_t *lens)
+{
+    outcome *o = s->ctx;
+    if (o->ncols >= 0 && n != o->ncols) abort();
+    for (int i = 0; i < n; i++)
+        if (values[i] && lens[i] > (1u << 30)) abort();
+    if (o->collect && n >= 1 && values[0] && o->nnames < 256) {
+        if (o->nnames == o->cap) {
+            int cap = o->cap ? o->cap * 2 : 16;
+            char **nn = realloc(o->names, (size_t)cap * sizeof *nn);
+            if (!nn) return -1;
+            o->names = nn;
+            o->cap = cap;
+        }
+        char *v = strndup(values[0], lens[0]);
+        if (!v) return -1;
+        o->names[o->nnames++] = v;
+    }
+    return ++o->rows > MAX_ROWS ? -1 : 0;
+}
+
+static int s_complete(executor_sink *s, const char *tag)
+{
+    outcome *o = s->ctx;
+    if (!tag) abort();
+    o->ncols = -1;
+    return 0;
+}
+
+static int s_empty(executor_sink *s)
+{
+    (void)s;
+    return 0;
+}
+
+static int s_notice(executor_sink *s, const executor_error *e)
+{
+    (void)s;
+    if (!memchr(e->message, 0, sizeof e->message)) abort();
+    return 0;
+}
+
+static int s_param(executor_sink *s, const char *name, const char *value)
+{
+    (void)s;
+    if (!name || !value) abort();
+    return 0;
+}
+
+static int s_copy_begin(executor_sink *s, bool in, int ncols)
+{
+    (void)s;
+    (void)in;
+    if (ncols < 0) abort();
+    return 0;
+}
+
+static int s_copy_data(executor_sink *s, const void *d, size_t len)
+{
+    (void)d;
+    (void)len;
+    outcome *o = s->ctx;
+    return ++o->rows > MAX_ROWS ? -1 : 0;
+}
+
+static int s_copy_done(executor_sink *s)
+{
+    (void)s;
+    return 0;
+}
+
+static void on_wake(void *arg)
+{
+    ((outcome *)arg)->woken = true;
+}
+
+static void sink_init(executor_sink *k, outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ncols = -1;
+    *k = (executor_sink){.row_description = s_rowdesc, .data_row = s_datarow,
+                         .command_complete = s_complete, .empty_query = s_empty,
+                         .notice = s_notice, .parameter_status = s_param,
+                         .copy_begin = s_copy_begin, .copy_data = s_copy_data,
+                         .copy_done = s_copy_done, .ctx = o};
+}
+
+static void outcome_free(outcome *o)
+{
+    for (int i = 0; i < o->nnames; i++) free(o->names[i]);
+    free(o->names);
+    o->names = NULL;
+    o->nnames = o->cap = 0;
+}
+
+/* ---- driving one operation to its end ---- */
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void check_error(int rc, const executor_error *e)
+{
+    if (rc != EXEC_ERROR) return;
+    if (strlen(e->code) != 5) abort();
+    for (int i = 0; i < 5; i++)
+        if (!((e->code[i] >= '0' && e->code[i] <= '9') || (e->code[i] >= 'A' && e->code[i] <= 'Z')))
+            abort();
+    if (!memchr(e->message, 0, sizeof e->message) || !e->message[0]) abort();
+}
+
+/* Waits out EXEC_PENDING (running the loop until wake, cancelling a long one) and resumes. */
+static int settle(executor_session *s, int rc, executor_sink *k, outcome *o, executor_error *err)
+{
+    const executor_ops *ops = H.ex->ops;
+    while (rc == EXEC_PENDING) {
+        uint64_t t0 = now_ms();
+        bool cancelled = false;
+        while (!o->woken) {
+            uv_run(&H.loop, UV_RUN_NOWAIT);
+            if (o->woken) break;
+            if (!cancelled && now_ms() - t0 > PENDING_CANCEL_MS) {
+                ops->cancel(s);
+                cancelled = true;
+            }
+            if (now_ms() - t0 > 30000) abort(); /* a PENDING that never wakes: a hang */
+            uv_run(&H.loop, UV_RUN_ONCE);
+        }
+        o->woken = false;
+        memset(err, 0, sizeof *err);
+        rc = ops->resume(s, k, err);
+    }
+    if (rc != EXEC_DONE && rc != EXEC_ERROR && rc != EXEC_COPY_IN) abort();
+    check_error(rc, err);
+    return rc;
+}
+
+static int run_query(executor_session *s, const char *sql, executor_sink *k, outcome *o,
+                     const uint8_t *copy, size_t copylen)
+{
+    const executor_ops *ops = H.ex->ops;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    int rc = settle(s, ops->simple_query(s, sql, strlen(sql), k, &err), k, o, &err);
+    while (rc == EXEC_COPY_IN) {
+        if (!ops->copy_in) abort();
+        /* The payload goes line by line (as psql sends it), then CopyDone. */
+        while (copylen && rc == EXEC_COPY_IN) {
+            const uint8_t *nl = memchr(copy, '\n', copylen);
+            size_t n = nl ? (size_t)(nl - copy) + 1 : copylen;
+            memset(&err, 0, sizeof err);
+            rc = ops->copy_in(s, EXEC_COPY_DATA, copy, n, k, &err);
+            if (rc != EXEC_COPY_IN && rc != EXEC_ERROR) abort();
+            check_error(rc, &err);
+            copy += n;
+            copylen -= n;
+        }
+        if (rc != EXEC_COPY_IN) break;
+        memset(&err, 0, sizeof err);
+        rc = settle(s, ops->copy_in(s, EXEC_COPY_DONE, NULL, 0, k, &err), k, o, &err);
+    }
+    char st = ops->txn_status(s);
+    if (st != 'I' && st != 'T' && st != 'E') abort();
+    return rc;
+}
+
+/* ---- executor lifetime ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void harness_down(void)
+{
+    if (H.ex) {
+        H.ex->ops->destroy(H.ex);
+        H.ex = NULL;
+        while (uv_run(&H.loop, UV_RUN_NOWAIT)) {
+        }
+    }
+    if (H.cfg_init) {
+        config_free(&H.cfg);
+        H.cfg_init = false;
+    }
+    if (H.dir[0]) {
+        nftw(H.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        H.dir[0] = 0;
+    }
+}
+
+static void harness_up(void)
+{
+    if (!H.loop_init) {
+        if (uv_loop_init(&H.loop)) abort();
+        H.loop_init = true;
+        log_init(CONFIG_LOG_TEXT, CONFIG_LOG_ERROR);
+    }
+    snprintf(H.dir, sizeof H.dir, "/tmp/helios-fuzz-sql-XXXXXX");
+    if (!mkdtemp(H.dir)) abort();
+    if (config_dev(&H.cfg, H.dir, 0) < 0) abort();
+    H.cfg_init = true;
+    H.cfg.storage.sync = CONFIG_SYNC_OFF;
+    H.cfg.storage.block_cache_mb = 8;
+    char err[512];
+    H.ex = sqlexec_new(&H.loop, &H.cfg, err, sizeof err);
+    if (!H.ex) {
+        fprintf(stderr, "fuzz_sql: sqlexec_new: %s\n", err);
+        abort();
+    }
+    /* Registered after RocksDB's first open, so it runs before RocksDB's own static
+       destructors (which a later close would otherwise trip over). */
+    static bool registered;
+    if (!registered) {
+        atexit(harness_down);
+        registered = true;
+    }
+}
+
+static executor_session *session_open(executor_sink *k, outcome *o)
+{
+    const char *names[] = {"user", "database", "application_name"};
+    const char *values[] = {"fuzz", "postgres", "fuzz_sql"};
+    executor_startup st = {.user = "fuzz", .database = "postgres", .nparams = 3,
+                           .names = names, .values = values, .client_addr = "127.0.0.1:1",
+                           .backend_pid = 4242};
+    executor_session *s = NULL;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    if (H.ex->ops->session_new(H.ex, &st, k, on_wake, o, &s, &err) != EXEC_DONE || !s) abort();
+    return s;
+}
+
+/* Drops every user table; returns how many were left (0 = clean). */
+static int reset_tables(void)
+{
+    executor_sink k;
+    outcome o;
+    sink_init(&k, &o);
+    executor_session *s = session_open(&k, &o);
+    o.collect = true;
+    run_query(s, "SELECT table_name FROM information_schema.tables "
+                 "WHERE table_schema = 'public'", &k, &o, NULL, 0);
+    o.collect = false;
+    int left = 0;
+    for (int i = 0; i < o.nnames; i++) {
+        char *q = NULL;
+        /* A quoted identifier: double every '"'. */
+        size_t n = strlen(o.names[i]);
+        char *id = malloc(2 * n + 3);
+        if (!id) abort();
+        size_t j = 0;
+        id[j++] = '"';
+        for (size_t c = 0; c < n; c++) {
+            if (o.names[i][c] == '"') id[j++] = '"';
+            id[j++] = o.names[i][c];
+        }
+        id[j++] = '"';
+        id[j] = 0;
+        if (asprintf(&q, "DROP TABLE IF EXISTS %s", id) < 0) abort();
+        free(id);
+        if (run_query(s, q, &k, &o, NULL, 0) != EXEC_DONE) left++;
+        free(q);
+    }
+    outcome_free(&o);
+    H.ex->ops->session_del(s);
+    return left;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!H.ex) harness_up();
+    const uint8_t *nul = memchr(data, 0, size);
+    size_t sqllen = nul ? (size_t)(nul - data) : size;
+    if (sqllen > MAX_SQL) return 0;
+    char *sql = strndup((const char *)data, sqllen);
+    if (!sql) return 0;
+    const uint8_t *copy = nul ? nul + 1 : NULL;
+    size_t copylen = nul ? size - sqllen - 1 : 0;
+
+    executor_sink k;
+    outcome o;
+    sink_init(&k, &o);
+    executor_session *s = session_open(&k, &o);
+    run_query(s, sql, &k, &o, copy, copylen);
+    /* Leave nothing open: an aborted block, then the session itself. */
+    if (H.ex->ops->txn_status(s) != 'I') run_query(s, "ROLLBACK", &k, &o, NULL, 0);
+    H.ex->ops->session_del(s);
+    outcome_free(&o);
+    free(sql);
+
+    int left = reset_tables();
+    if (left > 0 || ++H.inputs % RECREATE_EVERY == 0) {
+        harness_down();
+        harness_up();
+    }
+    return 0;
+}
