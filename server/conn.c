@@ -36,6 +36,7 @@ typedef struct write_req {
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+static int flush_tls(conn *c);
 
 static void on_close(uv_handle_t *h)
 {
@@ -95,8 +96,13 @@ void conn_close(conn *c, bool graceful)
     uv_timer_stop(&c->timer);
     uv_close((uv_handle_t *)&c->timer, on_close);
     if (graceful) {
-        if (c->ssl && c->tls_up) SSL_shutdown(c->ssl); /* close_notify, best effort */
+        /* The last messages (a FATAL ErrorResponse) go out first: after SSL_shutdown,
+           SSL_write refuses them and the client would only see the connection drop. */
         conn_flush(c);
+        if (c->ssl && c->tls_up && !uv_is_closing((uv_handle_t *)&c->tcp)) {
+            SSL_shutdown(c->ssl); /* close_notify, best effort */
+            flush_tls(c);
+        }
     }
     /* uv_close would cancel queued writes, so a graceful close waits for them (on_write). */
     if (!graceful || c->inflight == 0) uv_close((uv_handle_t *)&c->tcp, on_close);
