@@ -27,7 +27,7 @@ every client's choice of operations; thread interleaving is not reproducible, so
 is re-run a few times if it does not fail at once.
 
 Usage: tests/faults/nemesis.py --rounds N [--seed S] [--profile short|full] [--bindir DIR]
-       [--wanem PATH] [--keep]
+       [--wanem PATH] [--rtt-scale X] [--keep] [--sabotage]
 Prints one line per round, a fault summary and "N passed, N failed"; exits 1 on any failure.
 """
 import argparse, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, threading
@@ -634,7 +634,21 @@ def wait_until(pred, timeout, step=0.1):
     return False
 
 
-def run_round(cl, rno, seed, prof, stats):
+def sabotage(cl, t, h):
+    """Checker self-test (--sabotage): history entries the cluster never saw, and one
+    transaction really written half (autocommit, no tb row). Every check below must catch it."""
+    h.ctr.append([0, 1000, 0, True])                # an acknowledged increment that was never sent
+    h.sadd["e-never-sent"] = (0, True)              # an acknowledged add that was never sent
+    h.dins[-1] = True                               # an acknowledged row that was never inserted
+    k = 999999
+    h.txn[k] = True
+    c = cl.nodes[0].connect()
+    c.cursor().execute("INSERT INTO %s (id, tok) VALUES (%%s, 'half')" % t["ta"], (k,))
+    c.cursor().execute("INSERT INTO %s (id, tok) VALUES (%%s, 'half')" % t["ta"], (k + OFF,))
+    c.close()
+
+
+def run_round(cl, rno, seed, prof, stats, sabot=False):
     """One round on a running cluster. Returns (ok, line, details)."""
     rnd = random.Random(seed)
     sfx = "r%d_%d" % (rno, seed % 100000)
@@ -661,7 +675,8 @@ def run_round(cl, rno, seed, prof, stats):
         except psycopg2.Error:
             return False
     if not wait_until(tables_everywhere, 30):
-        return False, "tables did not replicate to all regions within 30 s", []
+        return False, "seed %d: tables did not replicate to all regions within 30 s FAIL" % seed, \
+            [], []
 
     h = History()
     stop = threading.Event()
@@ -671,6 +686,8 @@ def run_round(cl, rno, seed, prof, stats):
     ths += [threading.Thread(target=reader, args=(n, t, h, stop)) for n in cl.nodes]
     for th in ths:
         th.start()
+    if sabot:
+        sabotage(cl, t, h)
     done, problems, bg_results = [], [], []
 
     def record(k, desc, probs, mark):
@@ -753,8 +770,8 @@ def run_round(cl, rno, seed, prof, stats):
             % (seed, " ".join(d for d in done if d), acked, attempted, indet,
                sum(1 for a in h.txn.values() if a), h.reads,
                "in %.1fs" % t_conv if conv else "NO", "PASS" if ok else "FAIL"))
-    if h.errors:
-        line += "\n#   unexpected SQL errors (op counted indeterminate): %s" % h.errors[:3]
+    notes = ["unexpected SQL errors (the op counted as indeterminate): %s" % e
+             for e in h.errors[:3]]
     if ok:
         try:
             c = cl.nodes[0].connect()
@@ -764,7 +781,23 @@ def run_round(cl, rno, seed, prof, stats):
         except psycopg2.Error as e:
             problems.append("DROP TABLE after the round failed: %s" % e)
             ok = False
-    return ok, line, problems
+    return ok, line, problems, notes
+
+
+def collapse(problems):
+    """"<region>: msg" lines with the same msg in several regions become one line."""
+    out, where = [], {}
+    for p in problems:
+        region, sep, msg = p.partition(": ")
+        if sep and region in REGIONS:
+            if msg not in where:
+                where[msg] = []
+                out.append(msg)
+            where[msg].append(region)
+        else:
+            out.append(p)
+    return ["%s: %s" % ("all regions" if len(where[p]) == len(REGIONS) else
+                        "+".join(where[p]), p) if p in where else p for p in out]
 
 
 def main():
@@ -777,6 +810,8 @@ def main():
         "WANEM", os.path.join(ROOT, "build", "default", "tools", "wanem")))
     ap.add_argument("--rtt-scale", type=float, default=float(os.environ.get("RTT_SCALE", "0.1")))
     ap.add_argument("--keep", action="store_true", help="keep the temp dir of every cluster")
+    ap.add_argument("--sabotage", action="store_true",
+                    help="checker self-test: falsify the history; every round must FAIL")
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else int(time.time() * 1000) % 10 ** 9
     prof = PROFILES[args.profile]
@@ -796,23 +831,29 @@ def main():
                 cl = Cluster(args.bindir, args.wanem, args.rtt_scale, args.keep)
             t0 = time.time()
             try:
-                ok, line, problems = run_round(cl, i + 1, rseed, prof, stats)
+                ok, line, problems, notes = run_round(cl, i + 1, rseed, prof, stats,
+                                                      args.sabotage)
             except Exception as e:  # noqa: BLE001 — a harness error fails the round
-                ok, line, problems = False, "seed %d harness error %r FAIL" % (rseed, e), []
+                ok, line, problems, notes = False, "seed %d harness error %r FAIL" % (rseed, e), \
+                    [], []
             log("round %d %s (%.0fs)" % (i + 1, line, time.time() - t0))
+            for n in notes:
+                log("#   %s" % n)
             if ok:
                 passed += 1
                 continue
             failed += 1
             failing.append(rseed)
+            problems = collapse(problems)
             for p in problems[:25]:
                 log("#   %s" % p)
             if len(problems) > 25:
                 log("#   ... %d more" % (len(problems) - 25))
-            log("#   reproduce: %s --rounds 1 --seed %d --profile %s%s"
-                % (me, rseed, args.profile, extra))
-            log("#   cluster dir: %s" % cl.tmp)
-            cl.keep = True  # the logs of a failing round are kept
+            log("#   reproduce: %s --rounds 1 --seed %d --profile %s%s%s"
+                % (me, rseed, args.profile, extra, " --sabotage" if args.sabotage else ""))
+            if not args.sabotage:
+                log("#   cluster dir (logs kept): %s" % cl.tmp)
+                cl.keep = True
             cl.close()
             cl = None  # a failed round gets a fresh cluster
     finally:
