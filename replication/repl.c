@@ -18,8 +18,15 @@
 
 #include "replication/replbatch.h"
 #include "replication/replbuf.h"
+#include "replication/replsnap.h"
+
+#include <time.h>
 
 #define TICK_MS 100
+#define SNAP_RETRY_MS 1000
+#define SNAP_BUSY_RETRY_MS 2000
+#define SNAP_IN_IDLE_MS 30000   /* a receiver forgets a silent sender's transfer after this */
+#define AE_MAX_ITEMS_PER_ROUND 20000
 
 typedef struct rpeer {
     repl *r;
@@ -32,6 +39,24 @@ typedef struct rpeer {
     uint64_t unacked_since_ms; /* 0: nothing unacknowledged */
     int last_err;              /* to log a failure once, not per retry */
     uint64_t bytes_out, bytes_in, batches_out, batches_in, entries_out, entries_in;
+    uint64_t echo_own_upto; /* restored peer: send its own entries back up to this seq */
+    /* snapshot transfer to this peer */
+    bool need_snapshot, snap_inflight;
+    storage_export *snap;
+    uint64_t snap_session;
+    uint32_t snap_index;
+    uint64_t snap_items;
+    uint8_t *snap_pend; /* the item that did not fit the previous chunk (kind, key, val) */
+    storage_item snap_pend_item;
+    bool snap_have_pend, snap_at_end;
+    /* anti-entropy with this peer (we initiate) */
+    bool ae_busy, ae_wanted;
+    causal_vv ae_floor;
+    uint8_t *ae_diff; /* REPLSNAP_BUCKETS flags: leaves still to repair */
+    replsnap_leaf *ae_theirs;
+    uint64_t ae_rows_round;
+    uint64_t snapshots_sent, snapshots_received, snapshot_items_sent, snapshot_items_received;
+    uint64_t ae_runs, ae_rows_repaired, ae_last_unix_ms;
 } rpeer;
 
 /* One incoming POST /v1/deltas being applied. */
@@ -61,7 +86,33 @@ typedef struct postctx {
     repl *r;
     rpeer *p;
     uint64_t nentries;
+    bool probe;
 } postctx;
+
+/* A storage_import in flight: a snapshot chunk or anti-entropy rows. */
+enum { JOB_SNAP = 1, JOB_AE_SERVE, JOB_AE_REPAIR };
+typedef struct rjob {
+    repl *r;
+    int kind;
+    uint16_t peer;
+    transport_req *req; /* JOB_SNAP, JOB_AE_SERVE: to answer */
+    uint8_t *body;      /* owned copy: the items point into it */
+    replsnap_msg m;
+    int status;
+    char errmsg[200];
+    bool has_catalog;
+    struct rjob *next;
+} rjob;
+
+/* The receiving side of a snapshot transfer (one at a time). */
+typedef struct snap_in {
+    uint16_t peer; /* 0: none */
+    uint64_t session;
+    uint32_t next_index;
+    uint64_t last_ms;
+    uint64_t items;
+    bool busy; /* a chunk's import is in flight */
+} snap_in;
 
 struct repl {
     uv_loop_t *loop;
@@ -75,6 +126,9 @@ struct repl {
     bool flush_armed;
     pthread_mutex_t mu;
     rcommit *done_head, *done_tail; /* guarded by mu: completions from the writer thread */
+    rjob *jobs_head, *jobs_tail;    /* guarded by mu: import completions */
+    snap_in sin;
+    uv_timer_t ae_timer;
     replbuf buf;
     size_t outstanding; /* posts, commits and batches not yet settled */
     bool closing;
@@ -110,14 +164,41 @@ static uint64_t u64max(uint64_t a, uint64_t b)
 
 /* ---------------------------------------------------------------- lifetime */
 
+static void snap_out_reset(rpeer *p)
+{
+    storage_export_del(p->snap);
+    p->snap = NULL;
+    free(p->snap_pend);
+    p->snap_pend = NULL;
+    p->snap_have_pend = p->snap_at_end = false;
+    p->snap_index = 0;
+    p->snap_items = 0;
+}
+
+static void peer_free(rpeer *p)
+{
+    causal_vv_free(&p->acked);
+    causal_vv_free(&p->sent);
+    causal_vv_free(&p->ae_floor);
+    snap_out_reset(p);
+    free(p->ae_diff);
+    p->ae_diff = NULL;
+    free(p->ae_theirs);
+    p->ae_theirs = NULL;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
     repl *r = h->data;
     if (--r->handles_open > 0) return;
-    for (int i = 0; i < r->npeers; i++) {
-        causal_vv_free(&r->peers[i].acked);
-        causal_vv_free(&r->peers[i].sent);
-    }
+    for (int i = 0; i < r->npeers; i++) peer_free(&r->peers[i]);
     free(r->peers);
     replbuf_free(&r->buf);
     pthread_mutex_destroy(&r->mu);
@@ -126,7 +207,8 @@ static void on_handle_closed(uv_handle_t *h)
 
 static void maybe_free(repl *r)
 {
-    if (!r->closing || r->outstanding > 0 || r->handles_open != 3) return;
+    if (!r->closing || r->outstanding > 0 || r->handles_open != 4) return;
+    uv_close((uv_handle_t *)&r->ae_timer, on_handle_closed);
     uv_close((uv_handle_t *)&r->flush_timer, on_handle_closed);
     uv_close((uv_handle_t *)&r->tick, on_handle_closed);
     uv_close((uv_handle_t *)&r->async, on_handle_closed);
@@ -135,6 +217,7 @@ static void maybe_free(repl *r)
 static void on_async(uv_async_t *h);
 static void on_flush_timer(uv_timer_t *h);
 static void on_tick(uv_timer_t *h);
+static void on_ae_timer(uv_timer_t *h);
 
 int repl_new(uv_loop_t *loop, const repl_config *cfg, storage *st, transport *t, repl **out)
 {
@@ -154,6 +237,8 @@ int repl_new(uv_loop_t *loop, const repl_config *cfg, storage *st, transport *t,
     if (!r->cfg.buffer_max_entries) r->cfg.buffer_max_entries = 65536;
     if (!r->cfg.buffer_max_bytes) r->cfg.buffer_max_bytes = 64u << 20;
     if (r->cfg.retry_ms <= 0) r->cfg.retry_ms = 200;
+    if (!r->cfg.snapshot_chunk_bytes) r->cfg.snapshot_chunk_bytes = 1u << 20;
+    if (r->cfg.anti_entropy_interval_s < 0) r->cfg.anti_entropy_interval_s = 0;
     replbuf_init(&r->buf, r->cfg.buffer_max_entries, r->cfg.buffer_max_bytes);
     pthread_mutex_init(&r->mu, NULL);
     r->npeers = cfg->npeers;
@@ -165,6 +250,7 @@ int repl_new(uv_loop_t *loop, const repl_config *cfg, storage *st, transport *t,
         p->id = cfg->peer_ids[i];
         causal_vv_init(&p->acked);
         causal_vv_init(&p->sent);
+        causal_vv_init(&p->ae_floor);
         if (p->id == 0 || p->id == cfg->self_id) goto err;
         int rc = storage_peer_get_acked(st, p->id, &p->acked);
         if (rc < 0 && rc != STORAGE_ENOTFOUND) goto err;
@@ -177,15 +263,18 @@ int repl_new(uv_loop_t *loop, const repl_config *cfg, storage *st, transport *t,
     r->flush_timer.data = r;
     uv_timer_init(loop, &r->tick);
     r->tick.data = r;
-    r->handles_open = 3;
+    uv_timer_init(loop, &r->ae_timer);
+    r->ae_timer.data = r;
+    r->handles_open = 4;
     uv_timer_start(&r->tick, on_tick, TICK_MS, TICK_MS);
+    if (r->cfg.anti_entropy_interval_s > 0) {
+        uint64_t ms = (uint64_t)r->cfg.anti_entropy_interval_s * 1000u;
+        uv_timer_start(&r->ae_timer, on_ae_timer, ms, ms);
+    }
     *out = r;
     return 0;
 err:
-    for (int i = 0; r->peers && i < cfg->npeers; i++) {
-        causal_vv_free(&r->peers[i].acked);
-        causal_vv_free(&r->peers[i].sent);
-    }
+    for (int i = 0; r->peers && i < cfg->npeers; i++) peer_free(&r->peers[i]);
     free(r->peers);
     replbuf_free(&r->buf);
     pthread_mutex_destroy(&r->mu);
@@ -199,6 +288,7 @@ void repl_del(repl *r)
     r->closing = true;
     uv_timer_stop(&r->flush_timer);
     uv_timer_stop(&r->tick);
+    uv_timer_stop(&r->ae_timer);
     maybe_free(r);
 }
 
@@ -223,21 +313,25 @@ static long fill_batch(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
     long added = 0;
     for (uint32_t i = 0; i < local->len; i++) {
         uint16_t o = local->v[i].node;
-        if (o == p->id) continue; /* the peer wrote them */
         uint64_t top = local->v[i].counter;
+        if (o == p->id) {
+            /* the peer wrote them, unless it lost them (restored from an older backup) */
+            if (p->echo_own_upto == 0) continue;
+            if (top > p->echo_own_upto) top = p->echo_own_upto;
+        }
         if (o == r->cfg.self_id && durable < top) top = durable;
         uint64_t have = u64max(causal_vv_get(&p->acked, o), causal_vv_get(&p->sent, o));
         if (have >= top) continue;
         storage_log_iter *it;
         int rc = storage_log_iter_new(r->st, o, have + 1, &it);
         if (rc == STORAGE_ETRUNCATED) {
-            if (p->last_err != rc)
-                rlog(r, TRANSPORT_LOG_WARN,
-                     "peer %u needs entries of origin %u from seq %llu, already truncated "
-                     "(snapshot transfer not implemented)",
-                     p->id, o, (unsigned long long)(have + 1));
-            p->last_err = rc;
-            continue;
+            if (p->probe) continue; /* learn what the peer has first */
+            rlog(r, TRANSPORT_LOG_INFO,
+                 "peer %u needs entries of origin %u from seq %llu, no longer in the log: "
+                 "sending it a snapshot",
+                 p->id, o, (unsigned long long)(have + 1));
+            p->need_snapshot = true;
+            return added;
         }
         if (rc < 0) return rc;
         uint64_t seq;
@@ -259,9 +353,16 @@ static long fill_batch(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
     return added;
 }
 
+static void snap_step(repl *r, rpeer *p);
+
 static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durable)
 {
     uint64_t now = uv_now(r->loop);
+    if (p->need_snapshot) {
+        /* batches already in flight settle first: their acks shape what the peer lacks */
+        if (p->up && p->inflight == 0) snap_step(r, p);
+        return;
+    }
     while (p->up && p->inflight < (uint32_t)r->cfg.window && now >= p->retry_at_ms) {
         replbatch_writer w;
         replbatch_writer_init(&w, r->cfg.self_id);
@@ -277,10 +378,11 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         postctx *pc = NULL;
         int rc = n < 0 ? (int)n : 0;
         if (rc == 0 && n == 0 && !p->probe) goto done; /* nothing to send */
+        if (rc == 0 && n == 0 && p->need_snapshot) goto done; /* the snapshot replaces it */
         if (rc == 0) rc = replbatch_writer_finish(&w, &body, &blen);
         if (rc == 0 && !(pc = malloc(sizeof *pc))) rc = REPL_ENOMEM;
         if (rc == 0) {
-            *pc = (postctx){.r = r, .p = p, .nentries = (uint64_t)n};
+            *pc = (postctx){.r = r, .p = p, .nentries = (uint64_t)n, .probe = p->probe};
             rc = transport_post_deltas(r->t, p->id, body, blen, post_done, pc);
         }
         if (rc < 0) {
@@ -306,6 +408,7 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         if (n > 0 && !p->unacked_since_ms) p->unacked_since_ms = now;
         causal_vv_free(&before);
         replbatch_writer_free(&w);
+        if (p->need_snapshot) return;
         continue;
     done:
         causal_vv_free(&before);
@@ -349,6 +452,7 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     postctx *pc = arg;
     repl *r = pc->r;
     rpeer *p = pc->p;
+    bool probe = pc->probe;
     free(pc);
     r->outstanding--;
     p->inflight--;
@@ -377,6 +481,24 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         return;
     }
     p->last_err = 0;
+    if (probe && !causal_vv_leq(&p->acked, &ack)) {
+        /* The peer has less than it once acknowledged: restored from an older backup (or
+         * its data directory was replaced). Start again from what it has now. */
+        causal_vv local;
+        causal_vv_init(&local);
+        uint64_t own = 0;
+        if (storage_vv(r->st, &local) == 0) own = causal_vv_get(&local, p->id);
+        causal_vv_free(&local);
+        rlog(r, TRANSPORT_LOG_WARN, "peer %u reports less than it acknowledged before "
+             "(restored?): resending from its current version vector", p->id);
+        if (causal_vv_get(&ack, p->id) < own) p->echo_own_upto = own;
+        causal_vv tmp = p->acked;
+        p->acked = ack;
+        ack = tmp;
+        causal_vv_free(&p->sent);
+        causal_vv_init(&p->sent);
+        causal_vv_copy(&p->sent, &p->acked);
+    }
     if (causal_vv_join(&p->acked, &ack) == 0) {
         int prc = storage_peer_put_acked(r->st, p->id, &p->acked);
         if (prc < 0)
@@ -384,6 +506,8 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
                  storage_strerror(prc));
     }
     causal_vv_free(&ack);
+    if (p->echo_own_upto && causal_vv_get(&p->acked, p->id) >= p->echo_own_upto)
+        p->echo_own_upto = 0;
     if (causal_vv_leq(&p->sent, &p->acked)) {
         p->unacked_since_ms = 0;
     } else if (p->inflight == 0) {
@@ -489,13 +613,18 @@ static void submit_ready(repl *r)
     causal_vv_free(&vv);
 }
 
+static void finish_jobs(repl *r, rjob *j);
+
 static void on_async(uv_async_t *h)
 {
     repl *r = h->data;
     pthread_mutex_lock(&r->mu);
     rcommit *c = r->done_head;
     r->done_head = r->done_tail = NULL;
+    rjob *jobs = r->jobs_head;
+    r->jobs_head = r->jobs_tail = NULL;
     pthread_mutex_unlock(&r->mu);
+    finish_jobs(r, jobs);
     bool applied = false;
     while (c) {
         rcommit *next = c->next;
@@ -599,6 +728,703 @@ void repl_on_deltas(repl *r, transport_req *req, uint16_t peer_id, const uint8_t
     if (ib->pending == 0) batch_finish(r, ib);
 }
 
+/* ---------------------------------------------------------------- state transfer helpers */
+
+static uint64_t random64(void)
+{
+    uint64_t v = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f) {
+        if (fread(&v, sizeof v, 1, f) != 1) v = 0;
+        fclose(f);
+    }
+    if (!v) v = wall_ms() ^ ((uint64_t)clock() << 32) ^ 0x9e3779b97f4a7c15ull;
+    return v;
+}
+
+/* Answers req with status and this node's applied vv as the body. */
+static void respond_vv(repl *r, transport_req *req, int status)
+{
+    causal_vv vv;
+    causal_vv_init(&vv);
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = storage_vv(r->st, &vv);
+    if (rc == 0) rc = causal_vv_encode(&b, &vv);
+    if (rc == 0)
+        transport_respond(req, status, b.data, b.len);
+    else
+        transport_respond(req, 500, (const uint8_t *)"vv unavailable", 14);
+    codec_buf_free(&b);
+    causal_vv_free(&vv);
+}
+
+static void respond_text(transport_req *req, int status, const char *text)
+{
+    transport_respond(req, status, (const uint8_t *)text, strlen(text));
+}
+
+/* The cluster's stable vv as this node knows it: min over itself and every peer's ack. */
+static int stable_vv(repl *r, causal_vv *out)
+{
+    uint16_t ids[TRANSPORT_MAX_PEERS];
+    for (int i = 0; i < r->npeers; i++) ids[i] = r->peers[i].id;
+    return storage_stable_vv(r->st, ids, (size_t)r->npeers, out);
+}
+
+/* Whether the log can no longer serve p from its acked vv. */
+static bool peer_needs_snapshot(repl *r, rpeer *p)
+{
+    causal_vv local;
+    causal_vv_init(&local);
+    if (storage_vv(r->st, &local) < 0) return false;
+    bool need = false;
+    for (uint32_t i = 0; i < local.len && !need; i++) {
+        uint16_t o = local.v[i].node;
+        if (o == p->id && !p->echo_own_upto) continue;
+        uint64_t have = causal_vv_get(&p->acked, o);
+        if (have >= local.v[i].counter) continue;
+        uint64_t oldest = storage_log_oldest(r->st, o);
+        if (oldest && have + 1 < oldest) need = true;
+    }
+    causal_vv_free(&local);
+    return need;
+}
+
+static void on_job_done(void *arg, int status, const char *errmsg)
+{
+    rjob *j = arg;
+    repl *r = j->r;
+    j->status = status;
+    snprintf(j->errmsg, sizeof j->errmsg, "%s", errmsg ? errmsg : "");
+    pthread_mutex_lock(&r->mu);
+    j->next = NULL;
+    if (r->jobs_tail)
+        r->jobs_tail->next = j;
+    else
+        r->jobs_head = j;
+    r->jobs_tail = j;
+    pthread_mutex_unlock(&r->mu);
+    uv_async_send(&r->async);
+}
+
+static void job_free(rjob *j)
+{
+    replsnap_msg_free(&j->m);
+    free(j->body);
+    free(j);
+}
+
+/* Copies and decodes body into a new job; NULL (and *why) when malformed or out of memory. */
+static rjob *job_new(repl *r, int kind, uint16_t peer, const uint8_t *body, size_t len,
+                     const char **why)
+{
+    rjob *j = calloc(1, sizeof *j);
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!j || !copy) {
+        free(j);
+        free(copy);
+        *why = "out of memory";
+        return NULL;
+    }
+    memcpy(copy, body, len);
+    j->r = r;
+    j->kind = kind;
+    j->peer = peer;
+    j->body = copy;
+    int rc = replsnap_decode(copy, len, &j->m);
+    if (rc < 0) {
+        *why = codec_strerror(rc);
+        job_free(j);
+        return NULL;
+    }
+    for (size_t i = 0; i < j->m.nitems; i++)
+        if (j->m.items[i].kind == STORAGE_ITEM_CATALOG) j->has_catalog = true;
+    return j;
+}
+
+static int job_submit(repl *r, rjob *j, const causal_vv *final_vv)
+{
+    int rc = storage_import_async(r->st, j->m.items, j->m.nitems, final_vv, on_job_done, j);
+    if (rc == 0) r->outstanding++;
+    return rc;
+}
+
+/* Appends the items of the leaves flagged in want (REPLSNAP_BUCKETS flags) to b. */
+static int collect_items(repl *r, const uint8_t *want, codec_buf *b, size_t *n)
+{
+    storage_export *x;
+    int rc = storage_export_new(r->st, &x);
+    if (rc < 0) return rc;
+    storage_item it;
+    while ((rc = storage_export_next(x, &it)) == 1) {
+        if (!want[replsnap_bucket_of(&it)]) continue;
+        if ((rc = replsnap_put_item(b, &it)) < 0) break;
+        (*n)++;
+    }
+    storage_export_del(x);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- snapshot: sender */
+
+static void snap_done(void *arg, int err, int status, const uint8_t *body, size_t len);
+
+static void snap_abandon(repl *r, rpeer *p, uint64_t retry_ms)
+{
+    snap_out_reset(p);
+    p->retry_at_ms = uv_now(r->loop) + retry_ms;
+}
+
+static void snap_step(repl *r, rpeer *p)
+{
+    if (p->snap_inflight || r->closing) return;
+    uint64_t now = uv_now(r->loop);
+    if (now < p->retry_at_ms) return;
+    int rc;
+    if (!p->snap) {
+        if (!peer_needs_snapshot(r, p)) {
+            p->need_snapshot = false;
+            peer_reset_cursor(p);
+            repl_kick(r);
+            return;
+        }
+        if ((rc = storage_export_new(r->st, &p->snap)) < 0) {
+            rlog(r, TRANSPORT_LOG_WARN, "snapshot for peer %u: %s", p->id, storage_errmsg());
+            snap_abandon(r, p, SNAP_RETRY_MS);
+            return;
+        }
+        /* Never hand out local entries that could still vanish in a crash. */
+        if (causal_vv_get(storage_export_vv(p->snap), r->cfg.self_id) >
+            storage_durable_seq(r->st)) {
+            snap_abandon(r, p, 20);
+            return;
+        }
+        p->snap_session = random64();
+        p->snap_index = 0;
+        p->snap_items = 0;
+        rlog(r, TRANSPORT_LOG_INFO, "snapshot transfer to peer %u starting (session %016llx)",
+             p->id, (unsigned long long)p->snap_session);
+    }
+    codec_buf items;
+    codec_buf_init(&items);
+    size_t n = 0;
+    rc = 0;
+    if (p->snap_have_pend) {
+        rc = replsnap_put_item(&items, &p->snap_pend_item);
+        n++;
+        free(p->snap_pend);
+        p->snap_pend = NULL;
+        p->snap_have_pend = false;
+    }
+    while (rc == 0 && items.len < r->cfg.snapshot_chunk_bytes) {
+        storage_item it;
+        int nrc = storage_export_next(p->snap, &it);
+        if (nrc < 0) {
+            rc = nrc;
+            break;
+        }
+        if (nrc == 0) {
+            p->snap_at_end = true;
+            break;
+        }
+        if (n > 0 && items.len + replsnap_item_size(&it) > r->cfg.snapshot_chunk_bytes) {
+            /* keep it for the next chunk (the export's pointers die with the next call) */
+            p->snap_pend = malloc(it.klen + it.vlen + 1);
+            if (!p->snap_pend) {
+                rc = REPL_ENOMEM;
+                break;
+            }
+            memcpy(p->snap_pend, it.key, it.klen);
+            if (it.vlen) memcpy(p->snap_pend + it.klen, it.val, it.vlen);
+            p->snap_pend_item = (storage_item){.kind = it.kind, .key = p->snap_pend,
+                                               .klen = it.klen, .val = p->snap_pend + it.klen,
+                                               .vlen = it.vlen};
+            p->snap_have_pend = true;
+            break;
+        }
+        rc = replsnap_put_item(&items, &it);
+        n++;
+    }
+    codec_buf b;
+    codec_buf_init(&b);
+    size_t count_at = 0;
+    if (rc == 0)
+        rc = replsnap_chunk_begin(&b, p->snap_session, p->snap_index, p->snap_at_end,
+                                  storage_export_vv(p->snap), &count_at);
+    if (rc == 0) rc = codec_put_raw(&b, items.data, items.len);
+    if (rc == 0) rc = replsnap_finish(&b, count_at, n);
+    if (rc == 0)
+        rc = transport_request(r->t, p->id, "POST", "/v1/snapshot", b.data, b.len, snap_done, p);
+    if (rc < 0) {
+        rlog(r, TRANSPORT_LOG_WARN, "snapshot chunk %u for peer %u not sent (error %d): "
+             "starting again later", p->snap_index, p->id, rc);
+        snap_abandon(r, p, SNAP_RETRY_MS);
+    } else {
+        p->snap_inflight = true;
+        p->snap_items += n;
+        p->bytes_out += b.len;
+        r->outstanding++;
+    }
+    codec_buf_free(&b);
+    codec_buf_free(&items);
+}
+
+static void snap_done(void *arg, int err, int status, const uint8_t *body, size_t len)
+{
+    rpeer *p = arg;
+    repl *r = p->r;
+    r->outstanding--;
+    p->snap_inflight = false;
+    if (r->closing) {
+        maybe_free(r);
+        return;
+    }
+    causal_vv ack;
+    causal_vv_init(&ack);
+    bool have_ack = false;
+    if (err == 0 && (status == 200 || status == 409)) {
+        codec_rd rd;
+        codec_rd_init(&rd, body, len);
+        have_ack = causal_vv_decode(&rd, &ack) == 0 && codec_rd_left(&rd) == 0;
+    }
+    if (have_ack && causal_vv_join(&p->acked, &ack) == 0)
+        storage_peer_put_acked(r->st, p->id, &p->acked);
+    causal_vv_free(&ack);
+    if (err || status != 200 || !have_ack) {
+        if (status == 409)
+            rlog(r, TRANSPORT_LOG_INFO, "snapshot transfer to peer %u: the peer is busy with "
+                 "another transfer; retrying later", p->id);
+        else
+            rlog(r, TRANSPORT_LOG_WARN, "snapshot transfer to peer %u abandoned at chunk %u "
+                 "(%s, HTTP %d): starting again later", p->id, p->snap_index,
+                 err ? transport_strerror(err) : "bad answer", status);
+        snap_abandon(r, p, status == 409 ? SNAP_BUSY_RETRY_MS : SNAP_RETRY_MS);
+        return;
+    }
+    if (!p->snap_at_end) {
+        p->snap_index++;
+        snap_step(r, p);
+        return;
+    }
+    p->snapshots_sent++;
+    p->snapshot_items_sent += p->snap_items;
+    r->stats.snapshots_sent++;
+    rlog(r, TRANSPORT_LOG_INFO, "snapshot transfer to peer %u complete: %llu items in %u "
+         "chunk(s)", p->id, (unsigned long long)p->snap_items, p->snap_index + 1);
+    snap_out_reset(p);
+    p->need_snapshot = false;
+    p->probe = true;
+    peer_reset_cursor(p);
+    repl_kick(r);
+}
+
+/* ---------------------------------------------------------------- snapshot: receiver */
+
+static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uint8_t *body,
+                           size_t len)
+{
+    const char *why = NULL;
+    rjob *j = job_new(r, JOB_SNAP, peer, body, len, &why);
+    if (!j || j->m.type != REPLSNAP_CHUNK) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "malformed snapshot chunk: %s", j ? "not a chunk" : why);
+        rlog(r, TRANSPORT_LOG_WARN, "peer %u: %s (%zu bytes), refused", peer, msg, len);
+        r->stats.bad_batches++;
+        respond_text(req, 400, msg);
+        if (j) job_free(j);
+        return;
+    }
+    snap_in *si = &r->sin;
+    uint64_t now = uv_now(r->loop);
+    bool other = si->peer && si->peer != peer && now - si->last_ms < SNAP_IN_IDLE_MS;
+    if (other || si->busy) {
+        respond_vv(r, req, 409);
+        job_free(j);
+        return;
+    }
+    if (j->m.index == 0) {
+        if (si->peer == peer && si->session != j->m.session && si->next_index > 0)
+            rlog(r, TRANSPORT_LOG_INFO, "snapshot from peer %u restarted", peer);
+        *si = (snap_in){.peer = peer, .session = j->m.session, .next_index = 0, .last_ms = now};
+        rlog(r, TRANSPORT_LOG_INFO, "snapshot from peer %u starting (session %016llx)", peer,
+             (unsigned long long)j->m.session);
+    } else if (si->peer != peer || si->session != j->m.session || si->next_index != j->m.index) {
+        respond_vv(r, req, 409); /* out of order or a forgotten session: sender restarts */
+        job_free(j);
+        return;
+    }
+    j->req = req;
+    si->busy = true;
+    si->last_ms = now;
+    if (job_submit(r, j, j->m.last ? &j->m.vv : NULL) < 0) {
+        si->busy = false;
+        respond_text(req, 503, "store closing");
+        job_free(j);
+    }
+}
+
+static void finish_snap_job(repl *r, rjob *j)
+{
+    snap_in *si = &r->sin;
+    rpeer *p = find_peer(r, j->peer);
+    si->busy = false;
+    if (r->closing) {
+        respond_text(j->req, 503, "shutting down");
+        return;
+    }
+    if (j->status < 0) {
+        rlog(r, TRANSPORT_LOG_WARN, "snapshot chunk %u from peer %u not merged: %s: %s",
+             j->m.index, j->peer, storage_strerror(j->status), j->errmsg);
+        respond_text(j->req, j->status == STORAGE_EDEPS ? 409 : 500, j->errmsg);
+        si->peer = 0;
+        return;
+    }
+    si->next_index++;
+    si->items += j->m.nitems;
+    si->last_ms = uv_now(r->loop);
+    respond_vv(r, j->req, 200);
+    if (j->m.last) {
+        r->stats.snapshots_received++;
+        if (p) {
+            p->snapshots_received++;
+            p->snapshot_items_received += si->items;
+        }
+        rlog(r, TRANSPORT_LOG_INFO, "snapshot from peer %u complete: %llu items in %u "
+             "chunk(s); following the log from here", j->peer, (unsigned long long)si->items,
+             si->next_index);
+        si->peer = 0;
+    }
+    if ((j->has_catalog || j->m.last) && r->cfg.on_imported)
+        r->cfg.on_imported(r->cfg.arg, j->has_catalog);
+    if (j->m.last) {
+        submit_ready(r);
+        repl_kick(r);
+    }
+}
+
+/* ---------------------------------------------------------------- anti-entropy */
+
+static void ae_digest_done(void *arg, int err, int status, const uint8_t *body, size_t len);
+static void ae_rows_done(void *arg, int err, int status, const uint8_t *body, size_t len);
+
+static void ae_start(repl *r, rpeer *p)
+{
+    if (r->closing || !p->up || p->ae_busy || p->need_snapshot || r->sin.peer == p->id) return;
+    causal_vv st;
+    causal_vv_init(&st);
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = stable_vv(r, &st);
+    if (rc == 0) rc = replsnap_digest_req_encode(&b, &st);
+    if (rc == 0)
+        rc = transport_request(r->t, p->id, "POST", "/v1/ae/digest", b.data, b.len,
+                               ae_digest_done, p);
+    if (rc == 0) {
+        p->ae_busy = true;
+        p->ae_rows_round = 0;
+        r->outstanding++;
+    } else {
+        rlog(r, TRANSPORT_LOG_DEBUG, "anti-entropy with peer %u not started (error %d)", p->id,
+             rc);
+    }
+    codec_buf_free(&b);
+    causal_vv_free(&st);
+}
+
+static void ae_end(repl *r, rpeer *p, bool ok)
+{
+    p->ae_busy = false;
+    free(p->ae_diff);
+    p->ae_diff = NULL;
+    free(p->ae_theirs);
+    p->ae_theirs = NULL;
+    if (!ok) return;
+    p->ae_runs++;
+    p->ae_last_unix_ms = wall_ms();
+    r->stats.ae_runs++;
+    r->stats.ae_last_unix_ms = p->ae_last_unix_ms;
+    if (p->ae_rows_round)
+        rlog(r, TRANSPORT_LOG_INFO, "anti-entropy with peer %u: repaired, %llu row state(s) "
+             "exchanged", p->id, (unsigned long long)p->ae_rows_round);
+    else
+        rlog(r, TRANSPORT_LOG_DEBUG, "anti-entropy with peer %u: in sync", p->id);
+}
+
+/* Sends our items of the next differing leaves (a bounded number per round). */
+static void ae_rows_step(repl *r, rpeer *p)
+{
+    uint16_t buckets[REPLSNAP_BUCKETS];
+    uint8_t *want = calloc(REPLSNAP_BUCKETS, 1);
+    if (!want) {
+        ae_end(r, p, false);
+        return;
+    }
+    size_t nb = 0;
+    uint64_t budget = 0;
+    for (uint32_t i = 0; i < REPLSNAP_BUCKETS; i++) {
+        if (!p->ae_diff[i]) continue;
+        uint64_t cost = (uint64_t)p->ae_theirs[i].count + p->ae_diff[i];
+        if (nb > 0 && budget + cost > AE_MAX_ITEMS_PER_ROUND) break;
+        budget += cost;
+        p->ae_diff[i] = 0;
+        want[i] = 1;
+        buckets[nb++] = (uint16_t)i;
+    }
+    if (nb == 0) {
+        free(want);
+        ae_end(r, p, true);
+        return;
+    }
+    codec_buf b;
+    codec_buf_init(&b);
+    size_t count_at = 0, n = 0;
+    int rc = replsnap_rows_begin(&b, &p->ae_floor, buckets, nb, &count_at);
+    if (rc == 0) rc = collect_items(r, want, &b, &n);
+    if (rc == 0) rc = replsnap_finish(&b, count_at, n);
+    if (rc == 0)
+        rc = transport_request(r->t, p->id, "POST", "/v1/ae/rows", b.data, b.len, ae_rows_done,
+                               p);
+    free(want);
+    codec_buf_free(&b);
+    if (rc < 0) {
+        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows not sent (error %d)", p->id,
+             rc);
+        ae_end(r, p, false);
+        return;
+    }
+    p->ae_rows_round += n;
+    r->outstanding++;
+}
+
+static void ae_digest_done(void *arg, int err, int status, const uint8_t *body, size_t len)
+{
+    rpeer *p = arg;
+    repl *r = p->r;
+    r->outstanding--;
+    if (r->closing) {
+        p->ae_busy = false;
+        maybe_free(r);
+        return;
+    }
+    replsnap_msg m;
+    replsnap_msg_init(&m);
+    int rc = err ? err : status != 200 ? -1000 - status : replsnap_decode(body, len, &m);
+    if (rc == 0 && m.type != REPLSNAP_DIGEST) rc = CRDT_EBADENC;
+    replsnap_leaf *ours = NULL;
+    if (rc == 0 && !(ours = malloc(REPLSNAP_BUCKETS * sizeof *ours))) rc = REPL_ENOMEM;
+    if (rc == 0) rc = replsnap_tree_build(r->st, &m.vv, ours);
+    if (rc == 0 && !(p->ae_diff = calloc(REPLSNAP_BUCKETS, 1))) rc = REPL_ENOMEM;
+    if (rc < 0) {
+        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: digest failed (%s, HTTP %d, "
+             "error %d)", p->id, err ? transport_strerror(err) : "-", status, rc);
+        free(ours);
+        replsnap_msg_free(&m);
+        ae_end(r, p, false);
+        return;
+    }
+    size_t ndiff = 0;
+    for (uint32_t i = 0; i < REPLSNAP_BUCKETS; i++) {
+        const replsnap_leaf *a = &ours[i], *b = &m.leaves[i];
+        if (a->count != b->count || a->h1 != b->h1 || a->h2 != b->h2) {
+            /* flag value = our count (capped), the budget estimate */
+            p->ae_diff[i] = (uint8_t)(a->count > 254 ? 255 : a->count + 1);
+            ndiff++;
+        }
+    }
+    free(ours);
+    causal_vv_free(&p->ae_floor);
+    p->ae_floor = m.vv;
+    causal_vv_init(&m.vv);
+    p->ae_theirs = m.leaves;
+    m.leaves = NULL;
+    replsnap_msg_free(&m);
+    if (ndiff == 0) {
+        ae_end(r, p, true);
+        return;
+    }
+    rlog(r, TRANSPORT_LOG_INFO, "anti-entropy with peer %u: %zu of %d digest leaves differ, "
+         "exchanging their row states", p->id, ndiff, REPLSNAP_BUCKETS);
+    ae_rows_step(r, p);
+}
+
+static void ae_rows_done(void *arg, int err, int status, const uint8_t *body, size_t len)
+{
+    rpeer *p = arg;
+    repl *r = p->r;
+    r->outstanding--;
+    if (r->closing) {
+        p->ae_busy = false;
+        maybe_free(r);
+        return;
+    }
+    const char *why = "bad answer";
+    rjob *j = err || status != 200 ? NULL : job_new(r, JOB_AE_REPAIR, p->id, body, len, &why);
+    if (j && j->m.type != REPLSNAP_ROWS) {
+        job_free(j);
+        j = NULL;
+    }
+    if (!j || job_submit(r, j, NULL) < 0) {
+        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows exchange failed (%s, "
+             "HTTP %d)", p->id, err ? transport_strerror(err) : why, status);
+        if (j) job_free(j);
+        ae_end(r, p, false);
+    }
+}
+
+static void finish_ae_repair(repl *r, rjob *j)
+{
+    rpeer *p = find_peer(r, j->peer);
+    if (!p) return;
+    if (r->closing) {
+        p->ae_busy = false;
+        return;
+    }
+    if (j->status < 0) {
+        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: merge failed: %s: %s", p->id,
+             storage_strerror(j->status), j->errmsg);
+        ae_end(r, p, false);
+        return;
+    }
+    p->ae_rows_round += j->m.nitems;
+    p->ae_rows_repaired += j->m.nitems;
+    r->stats.ae_rows_repaired += j->m.nitems;
+    if (r->cfg.on_imported && j->m.nitems) r->cfg.on_imported(r->cfg.arg, j->has_catalog);
+    ae_rows_step(r, p);
+}
+
+static void serve_ae_digest(repl *r, transport_req *req, uint16_t peer, const uint8_t *body,
+                            size_t len)
+{
+    replsnap_msg m;
+    int rc = replsnap_decode(body, len, &m);
+    if (rc < 0 || m.type != REPLSNAP_DIGEST_REQ) {
+        rlog(r, TRANSPORT_LOG_WARN, "peer %u: malformed digest request, refused", peer);
+        respond_text(req, 400, "malformed digest request");
+        replsnap_msg_free(&m);
+        return;
+    }
+    causal_vv floor;
+    causal_vv_init(&floor);
+    replsnap_leaf *leaves = malloc(REPLSNAP_BUCKETS * sizeof *leaves);
+    codec_buf b;
+    codec_buf_init(&b);
+    rc = leaves ? stable_vv(r, &floor) : REPL_ENOMEM;
+    if (rc == 0) rc = causal_vv_join(&floor, &m.vv);
+    if (rc == 0) rc = replsnap_tree_build(r->st, &floor, leaves);
+    if (rc == 0) rc = replsnap_digest_encode(&b, &floor, leaves);
+    if (rc == 0)
+        transport_respond(req, 200, b.data, b.len);
+    else
+        respond_text(req, 500, "digest unavailable");
+    codec_buf_free(&b);
+    free(leaves);
+    causal_vv_free(&floor);
+    replsnap_msg_free(&m);
+}
+
+static void serve_ae_rows(repl *r, transport_req *req, uint16_t peer, const uint8_t *body,
+                          size_t len)
+{
+    const char *why = NULL;
+    rjob *j = job_new(r, JOB_AE_SERVE, peer, body, len, &why);
+    if (!j || j->m.type != REPLSNAP_ROWS) {
+        rlog(r, TRANSPORT_LOG_WARN, "peer %u: malformed anti-entropy rows (%s), refused", peer,
+             j ? "wrong type" : why);
+        respond_text(req, 400, "malformed rows");
+        if (j) job_free(j);
+        return;
+    }
+    j->req = req;
+    if (job_submit(r, j, NULL) < 0) {
+        respond_text(req, 503, "store closing");
+        job_free(j);
+    }
+}
+
+/* After merging the initiator's items: answer with ours of the same leaves. */
+static void finish_ae_serve(repl *r, rjob *j)
+{
+    if (r->closing) {
+        respond_text(j->req, 503, "shutting down");
+        return;
+    }
+    if (j->status < 0) {
+        respond_text(j->req, 500, j->errmsg);
+        return;
+    }
+    rpeer *p = find_peer(r, j->peer);
+    if (p) p->ae_rows_repaired += j->m.nitems;
+    r->stats.ae_rows_repaired += j->m.nitems;
+    if (r->cfg.on_imported && j->m.nitems) r->cfg.on_imported(r->cfg.arg, j->has_catalog);
+    uint8_t *want = calloc(REPLSNAP_BUCKETS, 1);
+    codec_buf b;
+    codec_buf_init(&b);
+    size_t count_at = 0, n = 0;
+    int rc = want ? 0 : REPL_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < j->m.nbuckets; i++) want[j->m.buckets[i]] = 1;
+    if (rc == 0) rc = replsnap_rows_begin(&b, &j->m.vv, j->m.buckets, j->m.nbuckets, &count_at);
+    if (rc == 0) rc = collect_items(r, want, &b, &n);
+    if (rc == 0) rc = replsnap_finish(&b, count_at, n);
+    if (rc == 0)
+        transport_respond(j->req, 200, b.data, b.len);
+    else
+        respond_text(j->req, 500, "rows unavailable");
+    if (j->m.nitems)
+        rlog(r, TRANSPORT_LOG_INFO, "anti-entropy from peer %u: merged %zu row state(s), "
+             "answered %zu", j->peer, j->m.nitems, n);
+    codec_buf_free(&b);
+    free(want);
+}
+
+static void finish_jobs(repl *r, rjob *j)
+{
+    while (j) {
+        rjob *next = j->next;
+        if (j->kind == JOB_SNAP)
+            finish_snap_job(r, j);
+        else if (j->kind == JOB_AE_SERVE)
+            finish_ae_serve(r, j);
+        else
+            finish_ae_repair(r, j);
+        job_free(j);
+        r->outstanding--;
+        j = next;
+    }
+}
+
+void repl_on_request(repl *r, transport_req *req, uint16_t peer_id, const char *path,
+                     const uint8_t *body, size_t len)
+{
+    if (r->closing) {
+        respond_text(req, 503, "shutting down");
+        return;
+    }
+    if (!find_peer(r, peer_id)) {
+        respond_text(req, 403, "not a configured peer");
+        return;
+    }
+    if (!strcmp(path, "/v1/snapshot"))
+        serve_snapshot(r, req, peer_id, body, len);
+    else if (!strcmp(path, "/v1/ae/digest"))
+        serve_ae_digest(r, req, peer_id, body, len);
+    else if (!strcmp(path, "/v1/ae/rows"))
+        serve_ae_rows(r, req, peer_id, body, len);
+    else
+        respond_text(req, 404, "no such path\n");
+}
+
+void repl_anti_entropy_now(repl *r)
+{
+    if (!r || r->closing) return;
+    for (int i = 0; i < r->npeers; i++) ae_start(r, &r->peers[i]);
+}
+
+static void on_ae_timer(uv_timer_t *h)
+{
+    repl_anti_entropy_now(h->data);
+}
+
 /* ---------------------------------------------------------------- stats */
 
 int repl_peer_stats_get(repl *r, uint16_t peer_id, repl_peer_stats *out)
@@ -632,6 +1458,14 @@ int repl_peer_stats_get(repl *r, uint16_t peer_id, repl_peer_stats *out)
     out->entries_out = p->entries_out;
     out->entries_in = p->entries_in;
     out->inflight = p->inflight;
+    out->snapshots_sent = p->snapshots_sent;
+    out->snapshots_received = p->snapshots_received;
+    out->snapshot_items_sent = p->snapshot_items_sent;
+    out->snapshot_items_received = p->snapshot_items_received;
+    out->ae_runs = p->ae_runs;
+    out->ae_rows_repaired = p->ae_rows_repaired;
+    out->ae_last_unix_ms = p->ae_last_unix_ms;
+    out->snapshot_active = p->snap != NULL;
     return 0;
 }
 

@@ -30,8 +30,34 @@
  * outstanding (run the loop until it returns). Delete it BEFORE the transport (its calls then
  * complete with TRANSPORT_ESHUTDOWN) and close the store only after the loop has returned.
  *
- * Not done yet (DESIGN §6): anti-entropy digests and snapshot transfer; a peer that needs
- * truncated entries (STORAGE_ETRUNCATED) is logged and skipped for that origin.
+ * Snapshot transfer (catch-up past log retention, region join). When the log can no longer
+ * serve a peer (STORAGE_ETRUNCATED: it is new, or was down past replication.log_retention_mb),
+ * the outbox stops sending it batches and PUSHES a snapshot instead: a storage export (every
+ * catalog entry and row state at one RocksDB snapshot, plus the vv at that snapshot) in
+ * chunks of about snapshot_chunk_bytes, `POST /v1/snapshot` (replsnap.h), one at a time. The
+ * receiver merges each chunk through storage_import (idempotent row/catalog merge) and, with
+ * the last chunk and atomically with it, raises its vv to max(own, snapshot vv); its answer
+ * (its vv) is the ack, and the outbox follows the log from there. A receiver accepts one
+ * transfer at a time (another sender gets 409 and retries later, by when the log usually
+ * suffices): a fresh node therefore bootstraps from the first peer that reaches it. Any
+ * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
+ * transfer; the sender starts a new one, and rows merged by the broken one merge again
+ * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
+ *
+ * Anti-entropy (every anti_entropy_interval_s, and repl_anti_entropy_now()). With each UP
+ * peer in turn: `POST /v1/ae/digest` sends this node's stable vv; the peer answers the floor
+ * F = max(both stable vvs) and its digest tree (replsnap.h: 4096 leaves over every catalog
+ * entry and row state, each state canonicalised by the GC callback under F so that GC'd and
+ * not-yet-GC'd copies of one state hash alike). The differing leaves' items go both ways in
+ * `POST /v1/ae/rows` (ours in the request, the peer's — after merging ours — in the answer),
+ * a bounded number of leaves per round, until none differ. Merges are idempotent and a row
+ * state carries its causal context, so a repair never resurrects a delete: a restored or
+ * damaged replica converges with no operator action. Digest trees are built on the loop
+ * thread by a full scan (fine up to a few million rows; a worker thread would be next).
+ *
+ * Restored peers. The first answer after a peer comes UP (the probe) REPLACES its acked vv
+ * rather than joining it, so a peer restored from an older backup is sent again what it lost
+ * (including, once, its own entries), or a snapshot if they were truncated.
  *
  * Errors: 0 or a negative REPL_E* code.
  */
@@ -66,6 +92,11 @@ typedef struct repl_config {
     /* Optional, loop thread: a remote entry was applied (not skipped). */
     void (*on_applied)(void *arg, uint16_t origin, uint64_t seq, causal_hlc hlc,
                        bool has_catalog);
+    int anti_entropy_interval_s;   /* 0: only on demand */
+    uint32_t snapshot_chunk_bytes; /* 0: 1 MiB */
+    /* Optional, loop thread: state was merged in by a snapshot or anti-entropy (reload the
+     * catalog if has_catalog). */
+    void (*on_imported)(void *arg, bool has_catalog);
     /* Optional, loop thread: one line per notable event (level as transport_log_level). */
     void (*on_log)(void *arg, int level, const char *line);
     void *arg;
@@ -80,6 +111,12 @@ typedef struct repl_peer_stats {
     uint64_t batches_out, batches_in; /* including empty probes */
     uint64_t entries_out, entries_in;
     uint32_t inflight;
+    uint64_t snapshots_sent, snapshots_received; /* completed transfers */
+    uint64_t snapshot_items_sent, snapshot_items_received;
+    uint64_t ae_runs;          /* completed anti-entropy comparisons with this peer */
+    uint64_t ae_rows_repaired; /* row/catalog states exchanged for differing leaves */
+    uint64_t ae_last_unix_ms;  /* wall-clock end of the last comparison (0: never) */
+    bool snapshot_active;      /* a transfer to this peer is in progress */
 } repl_peer_stats;
 
 typedef struct repl_stats {
@@ -90,6 +127,8 @@ typedef struct repl_stats {
     uint64_t buffer_refused;
     uint64_t bad_batches;  /* answered 400 */
     causal_hlc max_remote_hlc;
+    uint64_t snapshots_sent, snapshots_received;
+    uint64_t ae_runs, ae_rows_repaired, ae_last_unix_ms;
 } repl_stats;
 
 /* Loads each peer's acked vv from the store and starts the outbox. The store and transport
@@ -105,6 +144,12 @@ void repl_kick(repl *r);
 void repl_on_deltas(repl *r, transport_req *req, uint16_t peer_id, const uint8_t *body,
                     size_t len);
 void repl_on_peer_state(repl *r, uint16_t peer_id, transport_peer_state state);
+/* transport_callbacks.on_request: /v1/snapshot, /v1/ae/digest, /v1/ae/rows (else 404). */
+void repl_on_request(repl *r, transport_req *req, uint16_t peer_id, const char *path,
+                     const uint8_t *body, size_t len);
+
+/* Starts an anti-entropy round with every UP peer now (one already running continues). */
+void repl_anti_entropy_now(repl *r);
 
 int repl_peer_stats_get(repl *r, uint16_t peer_id, repl_peer_stats *out);
 void repl_get_stats(repl *r, repl_stats *out);

@@ -930,6 +930,21 @@ static void req_dispatch(transport_req *r)
         }
         c->peer->st.requests_served++;
         req_submit(r, 200, (uint8_t *)json, len, "application/json");
+    } else if (strncmp(r->path, "/v1/", 4) == 0 && t->cfg.cb.on_request) {
+        if (strcmp(r->method, "POST") != 0) {
+            req_reply_text(r, 405, "use POST\n");
+        } else if (r->too_big) {
+            req_reply_text(r, 413, "body too large\n");
+        } else {
+            c->peer->st.requests_served++;
+            r->in_handler = true;
+            r->handed_out = true;
+            t->cfg.cb.on_request(t->cfg.user_data, r, c->peer->id, r->path,
+                                 r->body ? r->body : (const uint8_t *)"", r->len);
+            r->in_handler = false;
+            free(r->body);
+            r->body = NULL;
+        }
     } else {
         req_reply_text(r, 404, "no such path\n");
     }

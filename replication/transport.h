@@ -8,6 +8,7 @@
  *
  *   POST /v1/deltas   body: a binary batch (opaque here)  -> 200 + body from the deltas handler
  *   GET  /v1/status                                       -> 200 + JSON from the status handler
+ *   POST /v1/<other>  body: opaque                        -> the generic request handler
  *
  * Topology. In HTTP/3 only the client sends requests, so every node dials every configured
  * peer (its *outgoing* connection carries the requests it makes) and accepts the peers' own
@@ -120,6 +121,9 @@ typedef struct transport_peer_config {
  *   handler the request is answered 503.
  * - on_status: a verified peer asked GET /v1/status. Return 0 and a malloc'd JSON document in
  *   json and len (the transport frees the document), or a negative code for a 500.
+ * - on_request: a verified peer POSTed another /v1/ path (state transfer, anti-entropy:
+ *   replication/repl.h). Same contract as on_deltas (respond exactly once; 404 for a path the
+ *   handler does not know). Without it such paths are answered 404.
  * - on_peer_state: the outgoing connection to `peer_id` changed state; `reason` says why it left
  *   UP or why the last attempt failed ("" otherwise).
  * - on_log: one line per notable event (refused handshakes with their reason, state changes).
@@ -129,6 +133,8 @@ typedef struct transport_callbacks {
     void (*on_deltas)(void *user_data, transport_req *req, uint16_t peer_id, const uint8_t *body,
                       size_t len);
     int (*on_status)(void *user_data, uint16_t peer_id, char **json, size_t *len);
+    void (*on_request)(void *user_data, transport_req *req, uint16_t peer_id, const char *path,
+                       const uint8_t *body, size_t len);
     void (*on_peer_state)(void *user_data, uint16_t peer_id, transport_peer_state state,
                           const char *reason);
     void (*on_log)(void *user_data, transport_log_level level, const char *line);

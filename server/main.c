@@ -11,7 +11,12 @@
  * what can change live: log.level and log.format, the SQL TLS certificate and key (for new
  * connections; open ones keep theirs), and the users file. A config that no longer loads, or
  * a certificate that does not, is logged and the old setting kept; nothing is disconnected.
- * Other keys need a restart.
+ * Other keys need a restart — replication.peers included: a single region gains a second
+ * one by adding the peer to its config and restarting it; the new node (empty data dir,
+ * config listing the cluster) then bootstraps by snapshot (replication/repl.h).
+ *
+ * SIGUSR1 (on demand): anti-entropy with every UP peer now, a tombstone-GC floor step and a
+ * GC compaction of the rows (in the thread pool). Logged at info.
  *
  * Metrics: Prometheus text on GET /metrics at metrics.listen (server/metrics.h); --dev serves
  * it too (--metrics-port N overrides the port, 0 = any free one). A port that cannot be bound
@@ -45,6 +50,7 @@
 #include "server/sdnotify.h"
 #include "proto/scram.h"
 #include "server/sql/sqlexec.h"
+#include "server/sql/sqlvirt_repl.h"
 #include "storage/storage.h"
 
 #include <errno.h>
@@ -76,8 +82,13 @@ typedef struct app {
     repl *r;
     metrics_server *metrics;
     uint64_t start_ms;
-    uv_signal_t sigterm, sigint, sighup;
+    uv_signal_t sigterm, sigint, sighup, sigusr1;
     uv_timer_t retention;
+    /* Tombstone GC floor, two-phase (see on_retention): candidate and its witness. */
+    causal_vv gc_candidate, gc_witness;
+    bool gc_have_candidate;
+    uv_work_t gc_work;
+    bool gc_running;
     bool sqlexec; /* the executor is sqlexec (not HELIOS_EXECUTOR=minimal) */
     bool retention_on;
     int signals;
@@ -122,9 +133,50 @@ static int load_mock_secret(const char *data_dir)
 
 /* Every few seconds: drop log entries every peer has acknowledged (they are applied everywhere,
    so nobody can need them again, relays included), then the oldest ones while the log is over
-   replication.log_retention_mb. A peer that later needs a dropped entry is told so by storage
-   (STORAGE_ETRUNCATED) and logged; snapshot catch-up is not built yet. */
+   replication.log_retention_mb; a peer that later needs a dropped entry gets a snapshot
+   (replication/repl.h).
+
+   The same tick advances the tombstone-GC floor (storage_set_stable_vv), in two phases so the
+   floor is causally stable in the strong sense crdt/row.h asks for (every operation not yet
+   applied here is causally after all of it, which LWW-Map tombstones need):
+     1. candidate C = min(own vv, every configured peer's acked vv); witness W[n] = peer n's
+        own component of its ack (W[self] = our own seq). Each peer had applied C when it sent
+        that ack, so any operation of n above W[n] is causally after C;
+     2. once a later minimum M covers W (M[n] >= W[n] for all n: every operation of n up to
+        W[n] is applied everywhere), C becomes the GC floor and M the next candidate.
+   A peer never heard from has an empty ack, so nothing is GC'd until every configured peer
+   has answered; a partitioned peer freezes the floor. */
 #define RETENTION_INTERVAL_MS 5000
+
+static void gc_floor_step(app *a, storage *st, const uint16_t *ids, int n, const causal_vv *min)
+{
+    if (a->gc_have_candidate && causal_vv_leq(&a->gc_witness, min)) {
+        if (a->gc_candidate.len > 0 && storage_set_stable_vv(st, &a->gc_candidate) < 0)
+            log_warn("storage", "tombstone GC floor not set: %s", storage_errmsg());
+        a->gc_have_candidate = false;
+    }
+    if (a->gc_have_candidate) return;
+    causal_vv w;
+    causal_vv_init(&w);
+    causal_vv_set(&w, a->cfg->node.id, causal_vv_get(min, a->cfg->node.id));
+    causal_vv own;
+    causal_vv_init(&own);
+    if (storage_vv(st, &own) == 0) causal_vv_set(&w, a->cfg->node.id,
+                                                  causal_vv_get(&own, a->cfg->node.id));
+    causal_vv_free(&own);
+    for (int i = 0; i < n; i++) {
+        causal_vv acked;
+        causal_vv_init(&acked);
+        if (storage_peer_get_acked(st, ids[i], &acked) == 0)
+            causal_vv_set(&w, ids[i], causal_vv_get(&acked, ids[i]));
+        causal_vv_free(&acked);
+    }
+    causal_vv_free(&a->gc_candidate);
+    causal_vv_init(&a->gc_candidate);
+    causal_vv_free(&a->gc_witness);
+    a->gc_witness = w;
+    if (causal_vv_copy(&a->gc_candidate, min) == 0) a->gc_have_candidate = true;
+}
 
 static void on_retention(uv_timer_t *t)
 {
@@ -137,10 +189,44 @@ static void on_retention(uv_timer_t *t)
     causal_vv_init(&acked);
     if (storage_stable_vv(st, ids, (size_t)cfg->replication.npeers, &acked) == 0) {
         uint64_t max_bytes = (uint64_t)cfg->replication.log_retention_mb << 20;
+        uint64_t before = storage_log_bytes(st);
         int rc = storage_log_truncate(st, &acked, max_bytes);
         if (rc < 0) log_warn("storage", "log truncation failed: %s", storage_errmsg());
+        uint64_t after = storage_log_bytes(st);
+        if (rc == 0 && before > after && before - after >= (1u << 20) / 4)
+            log_info("storage", "replication log truncated from %llu to %llu bytes",
+                     (unsigned long long)before, (unsigned long long)after);
+        gc_floor_step(a, st, ids, cfg->replication.npeers, &acked);
     }
     causal_vv_free(&acked);
+}
+
+/* SIGUSR1: anti-entropy with every peer now, and a GC compaction (off the loop thread). */
+static void gc_work(uv_work_t *w)
+{
+    app *a = w->data;
+    storage_gc_now(sqlexec_storage(a->ex));
+}
+
+static void gc_work_done(uv_work_t *w, int status)
+{
+    app *a = w->data;
+    (void)status;
+    a->gc_running = false;
+    log_info("storage", "tombstone GC compaction finished");
+}
+
+static void on_demand(app *a)
+{
+    if (a->r) {
+        log_info("replication", "SIGUSR1: anti-entropy with every peer now");
+        repl_anti_entropy_now(a->r);
+    }
+    if (a->sqlexec && a->retention_on) on_retention(&a->retention);
+    if (a->sqlexec && !a->gc_running) {
+        a->gc_work.data = a;
+        if (uv_queue_work(a->loop, &a->gc_work, gc_work, gc_work_done) == 0) a->gc_running = true;
+    }
 }
 
 /* ---- replication wiring ---- */
@@ -169,6 +255,17 @@ static void tr_on_deltas(void *arg, transport_req *req, uint16_t peer_id, const 
         return;
     }
     repl_on_deltas(a->r, req, peer_id, body, len);
+}
+
+static void tr_on_request(void *arg, transport_req *req, uint16_t peer_id, const char *path,
+                          const uint8_t *body, size_t len)
+{
+    app *a = arg;
+    if (!a->r) {
+        transport_respond(req, 503, (const uint8_t *)"not ready", 9);
+        return;
+    }
+    repl_on_request(a->r, req, peer_id, path, body, len);
 }
 
 static void tr_on_peer_state(void *arg, uint16_t peer_id, transport_peer_state state,
@@ -237,6 +334,31 @@ static void on_remote_applied(void *arg, uint16_t origin, uint64_t seq, causal_h
     (void)seq;
     sqlexec_observe_hlc(a->ex, hlc);
     if (has_catalog) sqlexec_catalog_changed(a->ex);
+}
+
+static void on_state_imported(void *arg, bool has_catalog)
+{
+    app *a = arg;
+    if (has_catalog) sqlexec_catalog_changed(a->ex);
+}
+
+static int peer_extra(void *arg, int peer_id, sqlvirt_peer_extra *out)
+{
+    app *a = arg;
+    if (!a->r || peer_id <= 0 || peer_id > 65535) return -1;
+    repl_peer_stats ps;
+    if (repl_peer_stats_get(a->r, (uint16_t)peer_id, &ps) < 0) {
+        causal_vv_free(&ps.acked);
+        return -1;
+    }
+    out->snapshots_sent = (long long)ps.snapshots_sent;
+    out->snapshots_received = (long long)ps.snapshots_received;
+    out->snapshot_active = ps.snapshot_active;
+    out->anti_entropy_runs = (long long)ps.ae_runs;
+    out->rows_repaired = (long long)ps.ae_rows_repaired;
+    out->last_anti_entropy_unix_ms = ps.ae_last_unix_ms;
+    causal_vv_free(&ps.acked);
+    return 0;
 }
 
 static int peer_rows(void *arg, sqlexec_peer_row *rows, int max)
@@ -340,7 +462,8 @@ static int start_replication(app *a)
         .peers = peers,
         .npeers = np,
         .cb = {.on_deltas = tr_on_deltas, .on_status = tr_on_status,
-               .on_peer_state = tr_on_peer_state, .on_log = tr_log},
+               .on_request = tr_on_request, .on_peer_state = tr_on_peer_state,
+               .on_log = tr_log},
         .user_data = a,
     };
     int rc = transport_new(a->loop, &tc, &a->t);
@@ -355,6 +478,9 @@ static int start_replication(app *a)
         .npeers = np,
         .batch_max_delay_ms = cfg->replication.batch_max_delay_ms,
         .batch_max_bytes = cfg->replication.batch_max_bytes,
+        .anti_entropy_interval_s = cfg->replication.anti_entropy_interval_s,
+        .snapshot_chunk_bytes = cfg->replication.batch_max_bytes,
+        .on_imported = on_state_imported,
         .on_applied = on_remote_applied,
         .on_log = repl_log,
         .arg = a,
@@ -368,6 +494,7 @@ static int start_replication(app *a)
     }
     sqlexec_set_commit_hook(a->ex, on_commit_hook, a);
     sqlexec_set_peer_provider(a->ex, peer_rows, a);
+    sqlvirt_set_peer_extra(peer_extra, a);
     uv_timer_init(a->loop, &a->retention);
     a->retention.data = a;
     uv_timer_start(&a->retention, on_retention, RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS);
@@ -387,6 +514,7 @@ static void stop_replication(app *a)
     if (!a->t) return;
     sqlexec_set_commit_hook(a->ex, NULL, NULL);
     sqlexec_set_peer_provider(a->ex, NULL, NULL);
+    sqlvirt_set_peer_extra(NULL, NULL);
     repl_del(a->r); /* frees itself once its calls have completed */
     a->r = NULL;
     transport_del(a->t);
@@ -485,8 +613,8 @@ static void reload(app *a)
 static void close_signals(app *a)
 {
     uv_handle_t *hs[] = {(uv_handle_t *)&a->sigterm, (uv_handle_t *)&a->sigint,
-                         (uv_handle_t *)&a->sighup};
-    for (int i = 0; i < 3; i++)
+                         (uv_handle_t *)&a->sighup, (uv_handle_t *)&a->sigusr1};
+    for (int i = 0; i < 4; i++)
         if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
 }
 
@@ -507,6 +635,10 @@ static void on_signal(uv_signal_t *s, int signum)
         reload(a);
         return;
     }
+    if (signum == SIGUSR1) {
+        on_demand(a);
+        return;
+    }
     a->signals++;
     log_info("main", "%s received: %s", strsignal(signum),
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
@@ -517,6 +649,7 @@ static void on_signal(uv_signal_t *s, int signum)
         sdnotify_stopping();
         /* SIGINT/SIGTERM stay armed so a second one can force the close. */
         uv_close((uv_handle_t *)&a->sighup, NULL);
+        uv_close((uv_handle_t *)&a->sigusr1, NULL);
         uv_unref((uv_handle_t *)&a->sigterm);
         uv_unref((uv_handle_t *)&a->sigint);
     } else {
@@ -646,9 +779,9 @@ int main(int argc, char **argv)
         goto out_ex;
     }
     start_metrics(&a);
-    uv_signal_t *sigs[] = {&a.sigterm, &a.sigint, &a.sighup};
-    int nums[] = {SIGTERM, SIGINT, SIGHUP};
-    for (int i = 0; i < 3; i++) {
+    uv_signal_t *sigs[] = {&a.sigterm, &a.sigint, &a.sighup, &a.sigusr1};
+    int nums[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+    for (int i = 0; i < 4; i++) {
         uv_signal_init(a.loop, sigs[i]);
         sigs[i]->data = &a;
         uv_signal_start(sigs[i], on_signal, nums[i]);
@@ -669,6 +802,8 @@ int main(int argc, char **argv)
 out_ex:
     ex->ops->destroy(ex);
 out_cfg:
+    causal_vv_free(&a.gc_candidate);
+    causal_vv_free(&a.gc_witness);
     config_free(&cfg);
     uv_loop_close(a.loop);
     return rc;

@@ -251,6 +251,49 @@ uint64_t storage_log_bytes(storage *s);
  * above the durable watermark). */
 int storage_log_truncate(storage *s, const causal_vv *acked_by_all, uint64_t max_bytes);
 
+/* ---- state transfer: snapshot catch-up, region join, anti-entropy (storage_snap.c) ----
+ * An export walks a consistent RocksDB snapshot: every catalog entry, then every row state
+ * (rows column family order: table id, then pk), together with the applied vv stored AT that
+ * snapshot. An import merges items through the same callbacks a commit uses (rows: merge,
+ * catalog: catalog_merge) — idempotent, so an item already present merges to the same state,
+ * and a state never resurrects what the local row deleted (row states carry their causal
+ * context; GC'd rows keep their floor). With final_vv the import also raises the applied vv
+ * to max(vv, final_vv) in the same synced WriteBatch (all or nothing: after a crash the vv is
+ * either unchanged or raised together with the last items) and drops the log entries of
+ * raised origins at or below the new vv (a peer needing them gets STORAGE_ETRUNCATED). */
+enum { STORAGE_ITEM_CATALOG = 1, STORAGE_ITEM_ROW = 2 };
+typedef struct storage_item {
+    uint8_t kind;       /* STORAGE_ITEM_* */
+    const uint8_t *key; /* catalog key, or the full rows key (keycodec_row_key) */
+    size_t klen;
+    const uint8_t *val; /* catalog value or row state */
+    size_t vlen;
+} storage_item;
+
+typedef struct storage_export storage_export;
+int storage_export_new(storage *s, storage_export **out);
+/* The applied vv at the export's snapshot (owned by the export). */
+const causal_vv *storage_export_vv(const storage_export *x);
+/* 1 with the next item (pointers valid until the next call), 0 at the end, <0 on error. */
+int storage_export_next(storage_export *x, storage_item *item);
+void storage_export_del(storage_export *x);
+
+/* Called once, on the writer thread, with 0 or a STORAGE_E* code and its message. */
+typedef void (*storage_import_cb)(void *arg, int status, const char *errmsg);
+/* Queues an import; items (and the bytes they point to) are borrowed until cb. Errors in cb:
+ * STORAGE_EINVAL (malformed row key, bad kind), STORAGE_EMERGE, STORAGE_EDEPS (final_vv
+ * raises the local origin while a local seq is reserved: retry), STORAGE_EIO, STORAGE_ECLOSED.
+ * Returns 0 (cb will run) or an error (cb will not run). */
+int storage_import_async(storage *s, const storage_item *items, size_t n,
+                         const causal_vv *final_vv, storage_import_cb cb, void *arg);
+/* Blocking form (tests, tools; never the event loop). */
+int storage_import(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv);
+/* A row state in the canonical form used for digests: the gc callback's output under
+ * stable_seq_vv (*out NULL: the input is already canonical). Two replicas holding the same
+ * row, each GC'd up to at most stable_seq_vv, produce equal bytes. Catalog items unchanged. */
+int storage_canonical(storage *s, const causal_vv *stable_seq_vv, const storage_item *item,
+                      uint8_t **out, size_t *outlen);
+
 /* ---- peers, GC, backup ---- */
 int storage_peer_put_acked(storage *s, uint16_t peer, const causal_vv *acked);
 int storage_peer_get_acked(storage *s, uint16_t peer, causal_vv *out); /* ENOTFOUND */

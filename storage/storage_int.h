@@ -75,6 +75,10 @@ void storage_commit_stop(storage *s);
 /* storage_log.c: bookkeeping at open */
 int storage_log_load(storage *s);
 
+/* Deletes every log entry of origin with seq <= upto and moves its oldest retained seq past
+ * them (state import raised the vv over them). Takes trunc_mu. */
+int storage_log_drop_upto(storage *s, uint16_t origin, uint64_t upto);
+
 /* storage_gc.c */
 rocksdb_compactionfilterfactory_t *storage_gc_factory(storage *s);
 

@@ -2,7 +2,8 @@
  * storage/storage_log.c — reading and truncating the origin log.
  *
  * Entry points: storage_log_iter_new, storage_log_iter_next, storage_log_iter_del,
- * storage_log_oldest, storage_log_bytes, storage_log_truncate (+ storage_log_load at open).
+ * storage_log_oldest, storage_log_bytes, storage_log_truncate (+ storage_log_load at open,
+ * storage_log_drop_upto for storage_snap.c).
  *
  * Bookkeeping kept in memory (rebuilt by one scan of the log at open): per origin the
  * smallest seq the log can still serve, and the log's total size in bytes. Truncation runs
@@ -171,6 +172,15 @@ static int delete_range(storage *s, uint16_t origin, uint64_t from, uint64_t to)
     if (causal_vv_get(&s->log_oldest, origin) <= to) causal_vv_set(&s->log_oldest, origin, to + 1);
     pthread_mutex_unlock(&s->mu);
     return 0;
+}
+
+int storage_log_drop_upto(storage *s, uint16_t origin, uint64_t upto)
+{
+    if (upto == 0) return 0;
+    pthread_mutex_lock(&s->trunc_mu);
+    int rc = delete_range(s, origin, 1, upto);
+    pthread_mutex_unlock(&s->trunc_mu);
+    return rc;
 }
 
 /* Highest seq of origin that may be deleted at all: the local origin keeps everything

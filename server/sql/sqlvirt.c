@@ -7,6 +7,7 @@
  *   digest     SHA-256 over the committed user rows
  */
 #include "server/sql/sqlvirt.h"
+#include "server/sql/sqlvirt_repl.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -39,7 +40,19 @@ static const vcol peers_cols[] = {
     {"reason", "text"},       {"rtt_ms", "double precision"},
     {"acked_vv", "jsonb"},    {"lag_entries", "bigint"}, {"lag_ms", "double precision"},
     {"bytes_in", "bigint"},   {"bytes_out", "bigint"}, {"batches_in", "bigint"},
-    {"batches_out", "bigint"}, {NULL, NULL}};
+    {"batches_out", "bigint"}, {"snapshots_sent", "bigint"}, {"snapshots_received", "bigint"},
+    {"snapshot_active", "boolean"}, {"anti_entropy_runs", "bigint"},
+    {"rows_repaired", "bigint"}, {"last_anti_entropy", "timestamptz"}, {NULL, NULL}};
+
+/* sqlvirt_repl.h: set once by main on the loop thread, read by queries on it. */
+static sqlvirt_peer_extra_fn peer_extra_fn;
+static void *peer_extra_arg;
+
+void sqlvirt_set_peer_extra(sqlvirt_peer_extra_fn fn, void *arg)
+{
+    peer_extra_fn = fn;
+    peer_extra_arg = arg;
+}
 
 static const vcol conflicts_cols[] = {{"table_name", "text"}, {"conflicts", "bigint"},
                                       {"last_conflict_at", "timestamptz"}, {NULL, NULL}};
@@ -329,6 +342,19 @@ static int peers_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn
         rb_int(&b, p->bytes_out);
         rb_int(&b, p->batches_in);
         rb_int(&b, p->batches_out);
+        sqlvirt_peer_extra ex = {0};
+        if (!peer_extra_fn || peer_extra_fn(peer_extra_arg, p->id, &ex) < 0)
+            memset(&ex, 0, sizeof ex);
+        rb_int(&b, ex.snapshots_sent);
+        rb_int(&b, ex.snapshots_received);
+        if (b.i < b.n) sqlval_set_bool(&b.v[b.i], ex.snapshot_active);
+        b.i++;
+        rb_int(&b, ex.anti_entropy_runs);
+        rb_int(&b, ex.rows_repaired);
+        if (ex.last_anti_entropy_unix_ms)
+            rb_int(&b, ((long long)ex.last_anti_entropy_unix_ms - 946684800000LL) * 1000);
+        else
+            b.i++; /* NULL */
         rc = rb_emit(&b, fn, ctx);
     }
     free(rows);

@@ -1,0 +1,363 @@
+/*
+ * storage/storage_snap.c — whole-state export and import: snapshot transfer, region join and
+ * anti-entropy repair (see storage.h, "state transfer").
+ *
+ * Entry points: storage_export_new, storage_export_vv, storage_export_next,
+ * storage_export_del, storage_import_async, storage_import, storage_canonical.
+ *
+ * Export pins a RocksDB snapshot and reads the applied vv stored in the meta column family
+ * AT that snapshot: the commit path writes rows, log entry and vv in one WriteBatch, so the
+ * pair (rows, vv) of one snapshot is always consistent.
+ *
+ * Import must not race with the writer's read-merge-write of the same row, and it changes
+ * the in-memory vv that only the writer thread may write. It therefore runs ON the writer
+ * thread: it queues a barrier request through the remote-commit path (an entry that cannot
+ * decode, so the writer only completes it, with STORAGE_EBADENTRY) and does its work in that
+ * request's completion callback, which the writer runs between two groups. (A dedicated
+ * request kind in storage_commit.c would be cleaner; until then the barrier is this file's
+ * private business.) Each import is one synced WriteBatch; with final_vv it also carries the
+ * raised vv, so rows and vv become durable together: a crash before it leaves the vv where
+ * it was (the transfer restarts, the rows already merged merge again to the same state).
+ * Log entries of a raised origin at or below the new vv are deleted (the log must never have
+ * a gap: a peer reading it would wait forever for the missing seqs), so a peer that needs
+ * them gets STORAGE_ETRUNCATED and, in turn, a snapshot.
+ */
+#include "storage/storage_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct storage_export {
+    storage *s;
+    const rocksdb_snapshot_t *snap;
+    rocksdb_readoptions_t *ro;
+    rocksdb_iterator_t *it;
+    int phase; /* 0: catalog, 1: rows, 2: done */
+    bool started;
+    causal_vv vv;
+};
+
+int storage_export_new(storage *s, storage_export **out)
+{
+    *out = NULL;
+    storage_export *x = calloc(1, sizeof *x);
+    if (!x) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    x->s = s;
+    causal_vv_init(&x->vv);
+    x->snap = rocksdb_create_snapshot(s->db);
+    x->ro = rocksdb_readoptions_create();
+    int rc = 0;
+    if (!x->snap || !x->ro) {
+        rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+        goto fail;
+    }
+    rocksdb_readoptions_set_snapshot(x->ro, x->snap);
+    rocksdb_readoptions_set_fill_cache(x->ro, 0);
+    char *err = NULL;
+    size_t len = 0;
+    char *val = rocksdb_get_cf(s->db, x->ro, s->cf[CF_META], "vv", 2, &len, &err);
+    if (err) {
+        rc = storage_rocks_error(err, "read vv at snapshot");
+        goto fail;
+    }
+    if (val) {
+        codec_rd r;
+        codec_rd_init(&r, val, len);
+        int crc = causal_vv_decode(&r, &x->vv);
+        if (crc == 0 && codec_rd_left(&r) != 0) crc = CRDT_EBADENC;
+        rocksdb_free(val);
+        if (crc < 0) {
+            rc = storage_fail(STORAGE_ECORRUPT, "version vector unreadable at snapshot");
+            goto fail;
+        }
+    }
+    x->it = rocksdb_create_iterator_cf(s->db, x->ro, s->cf[CF_CATALOG]);
+    if (!x->it) {
+        rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+        goto fail;
+    }
+    *out = x;
+    return 0;
+fail:
+    storage_export_del(x);
+    return rc;
+}
+
+const causal_vv *storage_export_vv(const storage_export *x)
+{
+    return &x->vv;
+}
+
+int storage_export_next(storage_export *x, storage_item *item)
+{
+    while (x->phase < 2) {
+        if (!x->started) {
+            rocksdb_iter_seek_to_first(x->it);
+            x->started = true;
+        } else {
+            rocksdb_iter_next(x->it);
+        }
+        if (rocksdb_iter_valid(x->it)) {
+            size_t klen, vlen;
+            const char *k = rocksdb_iter_key(x->it, &klen);
+            const char *v = rocksdb_iter_value(x->it, &vlen);
+            item->kind = x->phase == 0 ? STORAGE_ITEM_CATALOG : STORAGE_ITEM_ROW;
+            item->key = (const uint8_t *)k;
+            item->klen = klen;
+            item->val = (const uint8_t *)v;
+            item->vlen = vlen;
+            return 1;
+        }
+        char *err = NULL;
+        rocksdb_iter_get_error(x->it, &err);
+        if (err) return storage_rocks_error(err, "export iteration");
+        rocksdb_iter_destroy(x->it);
+        x->it = NULL;
+        x->phase++;
+        x->started = false;
+        if (x->phase == 1) {
+            x->it = rocksdb_create_iterator_cf(x->s->db, x->ro, x->s->cf[CF_ROWS]);
+            if (!x->it) return storage_fail(STORAGE_ENOMEM, "out of memory");
+        }
+    }
+    return 0;
+}
+
+void storage_export_del(storage_export *x)
+{
+    if (!x) return;
+    if (x->it) rocksdb_iter_destroy(x->it);
+    if (x->ro) rocksdb_readoptions_destroy(x->ro);
+    if (x->snap) rocksdb_release_snapshot(x->s->db, x->snap);
+    causal_vv_free(&x->vv);
+    free(x);
+}
+
+int storage_canonical(storage *s, const causal_vv *stable_seq_vv, const storage_item *item,
+                      uint8_t **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (item->kind != STORAGE_ITEM_ROW || !s->opts.gc || !stable_seq_vv ||
+        stable_seq_vv->len == 0)
+        return 0;
+    bool drop = false;
+    int rc = s->opts.gc(s->opts.gc_ctx, stable_seq_vv, item->val, item->vlen, out, outlen,
+                        &drop);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        return storage_fail(STORAGE_EMERGE, "gc callback failed (%d)", rc);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- import */
+
+typedef struct import_job {
+    storage_commit_req req; /* the barrier */
+    storage *s;
+    const storage_item *items;
+    size_t n;
+    causal_vv final;
+    bool has_final;
+    storage_import_cb cb;
+    void *arg;
+} import_job;
+
+/* Cannot decode (no format version 0xff): the writer completes it without writing. */
+static const uint8_t barrier_entry[1] = {0xff};
+
+static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_item *it)
+{
+    int cf = it->kind == STORAGE_ITEM_ROW ? CF_ROWS : CF_CATALOG;
+    storage_merge_fn fn = cf == CF_ROWS ? s->opts.merge : s->opts.catalog_merge;
+    void *ctx = cf == CF_ROWS ? s->opts.merge_ctx : s->opts.catalog_merge_ctx;
+    if (!fn) {
+        rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], (const char *)it->key, it->klen,
+                                     (const char *)it->val, it->vlen);
+        return 0;
+    }
+    char *err = NULL;
+    size_t oldlen = 0;
+    char *old = rocksdb_writebatch_wi_get_from_batch_and_db_cf(
+        wb, s->db, s->ro, s->cf[cf], (const char *)it->key, it->klen, &oldlen, &err);
+    if (err) return storage_rocks_error(err, "read for import");
+    uint8_t *out = NULL;
+    size_t outlen = 0;
+    int mrc = fn(ctx, (const uint8_t *)old, old ? oldlen : 0, it->val, it->vlen, &out, &outlen);
+    rocksdb_free(old);
+    if (mrc < 0) {
+        free(out);
+        return storage_fail(STORAGE_EMERGE, "%s merge callback failed on import (%d)",
+                            cf == CF_ROWS ? "row" : "catalog", mrc);
+    }
+    rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], (const char *)it->key, it->klen,
+                                 (const char *)out, outlen);
+    free(out);
+    return 0;
+}
+
+/* Runs on the writer thread. */
+static int do_import(import_job *j)
+{
+    storage *s = j->s;
+    int rc = 0;
+    causal_vv newvv;
+    causal_vv_init(&newvv);
+    rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
+    if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < j->n && rc == 0; i++) {
+        const storage_item *it = &j->items[i];
+        if (it->kind == STORAGE_ITEM_ROW) {
+            uint32_t tid;
+            const uint8_t *pk;
+            size_t pklen;
+            if (keycodec_row_split(it->key, it->klen, &tid, &pk, &pklen) < 0)
+                rc = storage_fail(STORAGE_EINVAL, "import: malformed row key");
+        } else if (it->kind != STORAGE_ITEM_CATALOG || it->klen == 0) {
+            rc = storage_fail(STORAGE_EINVAL, "import: bad item kind %u", it->kind);
+        }
+        if (rc == 0) rc = merge_item(s, wb, it);
+    }
+    bool raise = false;
+    bool self_raised = false;
+    uint64_t self_to = 0;
+    if (rc == 0 && j->has_final) {
+        int crc = causal_vv_copy(&newvv, &s->vv); /* writer thread: no lock needed to read */
+        if (crc == 0) crc = causal_vv_join(&newvv, &j->final);
+        if (crc < 0) rc = storage_crdt_error(crc);
+        raise = rc == 0 && !causal_vv_leq(&newvv, &s->vv);
+        uint16_t self = s->opts.node_id;
+        if (raise && causal_vv_get(&j->final, self) > causal_vv_get(&s->vv, self)) {
+            /* Our own entries beyond what we have (restored from an older backup): only
+             * safe when no local seq is reserved, else a reservation would reuse a seq. */
+            pthread_mutex_lock(&s->mu);
+            bool busy = s->reserved_next != s->written_seq + 1;
+            pthread_mutex_unlock(&s->mu);
+            if (busy)
+                rc = storage_fail(STORAGE_EDEPS, "import raises the local origin while local "
+                                                 "commits are in flight");
+            self_raised = true;
+            self_to = causal_vv_get(&j->final, self);
+        }
+        if (rc == 0 && raise) rc = storage_put_vv(wb, s, &newvv);
+    }
+    if (rc == 0 && raise) {
+        /* Entries at or below the new vv of a raised origin would leave a gap in the log. */
+        for (uint32_t i = 0; rc == 0 && i < j->final.len; i++) {
+            uint16_t o = j->final.v[i].node;
+            if (j->final.v[i].counter > causal_vv_get(&s->vv, o))
+                rc = storage_log_drop_upto(s, o, j->final.v[i].counter);
+        }
+    }
+    if (rc == 0) {
+        char *err = NULL;
+        rocksdb_write_writebatch_wi(s->db, s->wo_sync, wb, &err);
+        if (err) rc = storage_rocks_error(err, "write import");
+    }
+    if (rc == 0 && raise) {
+        pthread_mutex_lock(&s->mu);
+        causal_vv tmp = s->vv;
+        s->vv = newvv;
+        newvv = tmp;
+        if (self_raised) {
+            s->written_seq = self_to;
+            if (s->durable_seq < self_to) s->durable_seq = self_to;
+            if (s->reserved_next <= self_to) s->reserved_next = self_to + 1;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    rocksdb_writebatch_wi_destroy(wb);
+    causal_vv_free(&newvv);
+    return rc;
+}
+
+static void on_barrier(storage_commit_req *req)
+{
+    import_job *j = req->user;
+    int rc;
+    char msg[200];
+    if (req->status != STORAGE_EBADENTRY) {
+        /* the store refused the barrier: closing or failed */
+        rc = req->status ? req->status : STORAGE_ECLOSED;
+        snprintf(msg, sizeof msg, "%s", req->errmsg);
+    } else {
+        rc = do_import(j);
+        snprintf(msg, sizeof msg, "%s", rc < 0 ? storage_errmsg() : "");
+    }
+    storage_import_cb cb = j->cb;
+    void *arg = j->arg;
+    causal_vv_free(&j->final);
+    free(j);
+    cb(arg, rc, msg);
+}
+
+int storage_import_async(storage *s, const storage_item *items, size_t n,
+                         const causal_vv *final_vv, storage_import_cb cb, void *arg)
+{
+    if (!cb || (n && !items)) return storage_fail(STORAGE_EINVAL, "import: bad arguments");
+    import_job *j = calloc(1, sizeof *j);
+    if (!j) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    j->s = s;
+    j->items = items;
+    j->n = n;
+    j->cb = cb;
+    j->arg = arg;
+    causal_vv_init(&j->final);
+    if (final_vv) {
+        j->has_final = true;
+        if (causal_vv_copy(&j->final, final_vv) < 0) {
+            free(j);
+            return storage_fail(STORAGE_ENOMEM, "out of memory");
+        }
+    }
+    j->req.entry = barrier_entry;
+    j->req.entry_len = sizeof barrier_entry;
+    j->req.cb = on_barrier;
+    j->req.user = j;
+    int rc = storage_commit_remote_async(s, &j->req);
+    if (rc < 0) {
+        causal_vv_free(&j->final);
+        free(j);
+    }
+    return rc;
+}
+
+typedef struct import_wait {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+    int rc;
+    char msg[200];
+} import_wait;
+
+static void on_import_done(void *arg, int status, const char *errmsg)
+{
+    import_wait *w = arg;
+    pthread_mutex_lock(&w->mu);
+    w->rc = status;
+    snprintf(w->msg, sizeof w->msg, "%s", errmsg);
+    w->done = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+int storage_import(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv)
+{
+    import_wait w = {.done = false};
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    int rc = storage_import_async(s, items, n, final_vv, on_import_done, &w);
+    if (rc == 0) {
+        pthread_mutex_lock(&w.mu);
+        while (!w.done) pthread_cond_wait(&w.cv, &w.mu);
+        pthread_mutex_unlock(&w.mu);
+        rc = w.rc;
+        if (rc < 0) storage_fail(rc, "%s", w.msg);
+    }
+    pthread_cond_destroy(&w.cv);
+    pthread_mutex_destroy(&w.mu);
+    return rc;
+}
