@@ -26,6 +26,13 @@
 
 #define READ_CHUNK 65536
 #define AUTH_FAIL_DELAY_MS 1000
+/* After a protocol error the client may still be sending (the rest of an oversized message).
+   Closing with unread input makes the kernel send RST, which can destroy the ErrorResponse
+   before the client reads it; so the connection half-closes (FIN) and discards input until
+   the client closes, LINGER_MAX_BYTES arrived or LINGER_MS passed (nginx's lingering_close).
+   The connection's slot is already free meanwhile. */
+#define LINGER_MS 1000
+#define LINGER_MAX_BYTES (4u << 20)
 
 typedef struct write_req {
     uv_write_t req;
@@ -82,6 +89,70 @@ static void free_startup(conn *c)
     c->user = c->database = NULL;
 }
 
+/* ---- lingering close ---- */
+
+static void linger_end(conn *c)
+{
+    if (!uv_is_closing((uv_handle_t *)&c->timer)) {
+        uv_timer_stop(&c->timer);
+        uv_close((uv_handle_t *)&c->timer, on_close);
+    }
+    if (!uv_is_closing((uv_handle_t *)&c->tcp)) uv_close((uv_handle_t *)&c->tcp, on_close);
+}
+
+static void on_linger_timer(uv_timer_t *t)
+{
+    linger_end(t->data);
+}
+
+static void on_linger_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    static char sink[65536]; /* discarded bytes: one buffer for every connection (one thread) */
+    (void)h;
+    (void)suggested;
+    *buf = uv_buf_init(sink, sizeof sink);
+}
+
+static void on_linger_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    conn *c = s->data;
+    (void)buf;
+    if (nread < 0) {
+        linger_end(c);
+        return;
+    }
+    c->lingered += (size_t)nread;
+    if (c->lingered > LINGER_MAX_BYTES) linger_end(c);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    conn *c = req->data;
+    if (status < 0 || uv_is_closing((uv_handle_t *)&c->tcp) ||
+        uv_read_start((uv_stream_t *)&c->tcp, on_linger_alloc, on_linger_read) != 0)
+        linger_end(c);
+}
+
+/* Flushes what is queued, then half-closes; 0, or -1 when a plain close must be done. */
+static int linger_start(conn *c)
+{
+    if (c->ssl && c->tls_up) {
+        conn_flush(c);
+        if (!uv_is_closing((uv_handle_t *)&c->tcp)) {
+            SSL_shutdown(c->ssl);
+            flush_tls(c);
+        }
+    } else {
+        conn_flush(c);
+    }
+    if (uv_is_closing((uv_handle_t *)&c->tcp)) return -1;
+    c->shut.data = c;
+    /* libuv runs on_shutdown once every queued write completed. */
+    if (uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) != 0) return -1;
+    uv_timer_start(&c->timer, on_linger_timer, LINGER_MS, 0);
+    return 0;
+}
+
 void conn_close(conn *c, bool graceful)
 {
     if (c->state == CONN_CLOSING) return;
@@ -94,6 +165,8 @@ void conn_close(conn *c, bool graceful)
     uv_read_stop((uv_stream_t *)&c->tcp);
     c->reading = false;
     uv_timer_stop(&c->timer);
+    if (graceful && c->linger && linger_start(c) == 0) return;
+    c->linger = false;
     uv_close((uv_handle_t *)&c->timer, on_close);
     if (graceful) {
         /* The last messages (a FATAL ErrorResponse) go out first: after SSL_shutdown,
@@ -115,7 +188,7 @@ static void on_write(uv_write_t *req, int status)
     c->inflight -= w->len;
     free(w);
     if (c->state == CONN_CLOSING) {
-        if (c->inflight == 0 && !uv_is_closing((uv_handle_t *)&c->tcp))
+        if (c->inflight == 0 && !c->linger && !uv_is_closing((uv_handle_t *)&c->tcp))
             uv_close((uv_handle_t *)&c->tcp, on_close);
         return;
     }
@@ -670,6 +743,7 @@ void conn_process(conn *c)
             uint8_t t = c->in.data[pos];
             log_info("wire", "protocol violation from %s: %s (type 0x%02x)", c->addr,
                      pgwire_strerror(r), t);
+            c->linger = true;
             if (r == PGWIRE_ETYPE)
                 conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid frontend message type %d", t);
             else

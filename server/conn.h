@@ -57,7 +57,10 @@ typedef struct conn_portal {
 
 typedef struct conn {
     uv_tcp_t tcp;
-    uv_timer_t timer; /* auth timeout, idle timeout, failed-login delay */
+    uv_timer_t timer; /* auth timeout, idle timeout, failed-login delay, lingering close */
+    uv_shutdown_t shut; /* lingering close: FIN after the last write */
+    bool linger;        /* close after a protocol error: FIN, then discard input a while */
+    size_t lingered;    /* bytes discarded while lingering */
     int handles;      /* open libuv handles; freed at 0 */
     listener *lsn;
     struct conn *prev, *next;
