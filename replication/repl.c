@@ -993,8 +993,9 @@ static void snap_done(void *arg, int err, int status, const uint8_t *body, size_
     causal_vv_free(&ack);
     if (err || status != 200 || !have_ack) {
         if (status == 409)
-            rlog(r, TRANSPORT_LOG_INFO, "snapshot transfer to peer %u: the peer is busy with "
-                 "another transfer; retrying later", p->id);
+            rlog(r, TRANSPORT_LOG_INFO, "snapshot transfer to peer %u declined (the peer is "
+                 "busy with another transfer or already has this state): checking again later",
+                 p->id);
         else
             rlog(r, TRANSPORT_LOG_WARN, "snapshot transfer to peer %u abandoned at chunk %u "
                  "(%s, HTTP %d): starting again later", p->id, p->snap_index,
@@ -1044,6 +1045,17 @@ static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uin
         return;
     }
     if (j->m.index == 0) {
+        causal_vv own;
+        causal_vv_init(&own);
+        bool have_all = storage_vv(r->st, &own) == 0 && causal_vv_leq(&j->m.vv, &own);
+        causal_vv_free(&own);
+        if (have_all) {
+            /* Another peer's snapshot (or the log) got here first: decline, the sender
+             * learns our vv from the answer and follows the log instead. */
+            respond_vv(r, req, 409);
+            job_free(j);
+            return;
+        }
         if (si->peer == peer && si->session != j->m.session && si->next_index > 0)
             rlog(r, TRANSPORT_LOG_INFO, "snapshot from peer %u restarted", peer);
         *si = (snap_in){.peer = peer, .session = j->m.session, .next_index = 0, .last_ms = now};

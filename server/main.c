@@ -193,7 +193,7 @@ static void on_retention(uv_timer_t *t)
         int rc = storage_log_truncate(st, &acked, max_bytes);
         if (rc < 0) log_warn("storage", "log truncation failed: %s", storage_errmsg());
         uint64_t after = storage_log_bytes(st);
-        if (rc == 0 && before > after && before - after >= (1u << 20) / 4)
+        if (rc == 0 && before > after && before - after >= 64u * 1024)
             log_info("storage", "replication log truncated from %llu to %llu bytes",
                      (unsigned long long)before, (unsigned long long)after);
         gc_floor_step(a, st, ids, cfg->replication.npeers, &acked);
