@@ -15,9 +15,11 @@ node loses increments (found while writing this benchmark; see bench/README.md),
 the counter an unreliable progress marker.
 
 Observers: one process per region polls `SELECT id, n FROM prog` every LAG_POLL_MS; when it sees
-n_o grow from a to b, writes a+1..b became visible between the previous poll's send time and this
-poll's answer; the visibility time used is the midpoint of that window, so every lag carries an
-error of at most +-(poll period + query time)/2 (the measured mean window is reported).
+a row grow from a to b, writes a+1..b became visible between the previous poll's send time and
+this poll's answer. The lag reported is the upper bound (this poll's answer time − commit ack);
+the lower bound (previous poll's send time − ack) is reported beside it for all pairs, and the
+measured windows (mean, p99) too: on a loaded 2-core machine the observers are starved of CPU
+and the window, not the network, can dominate.
 No applied-at timestamp exists on the server side (nothing in helios.* or the metrics gives the
 time an entry was applied), hence polling.
 
@@ -56,6 +58,10 @@ SCRIPT = "UPDATE prog SET n = n + 1 WHERE id = :rid * 100 + :client_id\n"
 def observer(port, me, stop, q):
     """Polls the progress rows; sends back [(t_window_start, t_seen, {id: n})] on change."""
     import psycopg2
+    try:
+        os.nice(-10)  # measurement, not load: keep the polling window short (needs root)
+    except OSError:
+        pass
     c = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
     c.autocommit = True
     cur = c.cursor()
@@ -152,11 +158,12 @@ def run_rate(c, rate):
     pairs = {}
     allex = []
     first, last = [], []
+    lo_ex = []
+    edge = min(10.0, SECONDS / 3.0)  # first/last window for the growth check
     missing = 0
     for r_id, (seen, _, _) in res.items():
         prev = {row: base.get(row, 0) for row in acks if row // 100 != r_id}
         for (w0, w1, vals) in seen:
-            t_vis = (w0 + w1) / 2
             for row, n in vals.items():
                 a = acks.get(row)
                 if not a or n <= prev[row]:
@@ -168,12 +175,13 @@ def run_rate(c, rate):
                     i = kk - base.get(row, 0)
                     if i < 0 or i >= len(a):
                         continue
-                    lag = (t_vis - a[i]) * 1000
+                    lag = (w1 - a[i]) * 1000
                     lst.append((lag, lag - ow))
                     allex.append(lag - ow)
-                    if a[i] - t0 < 10:
+                    lo_ex.append((w0 - a[i]) * 1000 - ow)
+                    if a[i] - t0 < edge:
                         first.append(lag - ow)
-                    elif a[i] > t0 + SECONDS - 10:
+                    elif a[i] > t0 + SECONDS - edge:
                         last.append(lag - ow)
                 prev[row] = n
         for row in prev:
@@ -201,6 +209,10 @@ def run_rate(c, rate):
     out["all_ex_p50"] = cl.percentile(allex, .5)
     out["all_ex_p99"] = cl.percentile(allex, .99)
     out["all_ex_cdf"] = cdf_points(allex)
+    lo_ex.sort()
+    out["all_ex_lower_p50"] = cl.percentile(lo_ex, .5)
+    out["all_ex_lower_p99"] = cl.percentile(lo_ex, .99)
+    out["edge_s"] = edge
     out["first10"] = [cl.percentile(first, .5), cl.percentile(first, .99), len(first)]
     out["last10"] = [cl.percentile(last, .5), cl.percentile(last, .99), len(last)]
     return out
@@ -219,8 +231,10 @@ def report(results):
                                     os.cpu_count(), load[0], SECONDS, POLL_MS))
     L.append("")
     L.append("| target writes/s | achieved writes/s | p50 lag−one-way ms | p99 lag−one-way ms "
-             "| first 10 s p50/p99 | last 10 s p50/p99 | poll window mean/p99 ms | target p99 ≤ 50 ms |")
-    L.append("|---:|---:|---:|---:|---|---|---|---|")
+             "| lower bound p50/p99 | first %s s p50/p99 | last %s s p50/p99 "
+             "| poll window mean/p99 ms | target p99 ≤ 50 ms |"
+             % (fmt(results[0]["edge_s"]), fmt(results[0]["edge_s"])))
+    L.append("|---:|---:|---:|---:|---|---|---|---|---|")
     for r in results:
         met = r["all_ex_p99"] <= 50
         note = "met" if met else "missed"
@@ -228,8 +242,9 @@ def report(results):
             note += " (at the achieved rate only)"
         if r["unseen_writes"]:
             note += "; %d writes never seen" % r["unseen_writes"]
-        L.append("| %d | %.0f | %s | %s | %s / %s | %s / %s | %.1f / %.1f | %s |" % (
+        L.append("| %d | %.0f | %s | %s | %s / %s | %s / %s | %s / %s | %.1f / %.1f | %s |" % (
             r["rate_target"], r["rate_achieved"], fmt(r["all_ex_p50"]), fmt(r["all_ex_p99"]),
+            fmt(r["all_ex_lower_p50"]), fmt(r["all_ex_lower_p99"]),
             fmt(r["first10"][0]), fmt(r["first10"][1]), fmt(r["last10"][0]),
             fmt(r["last10"][1]), r["poll_window_mean_ms"], r["poll_window_p99_ms"], note))
     for r in results:
