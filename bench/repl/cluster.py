@@ -9,7 +9,8 @@ test_repl_basic.py and test_repl_partition.py, imported as modules, never copied
         cl.nodes[0].connect() ...; cl.wanem("cut us-east-1 eu-west-1"); cl.stats()
 
 Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem), RTT_SCALE (default 1.0: real
-delays), BENCH_JITTER_MS (default 1), BENCH_KEEP_TMP=1 keeps the data and logs.
+delays), BENCH_JITTER_MS (default 1), BENCH_SYNC (storage.sync, default always: a commit is
+acknowledged once its WAL is fsynced), BENCH_KEEP_TMP=1 keeps the data and logs.
 """
 import json
 import os
@@ -32,6 +33,7 @@ RTT_FILE = os.path.join(ROOT, "tests", "tools", "rtt_ms.json")
 WANEM = os.environ.get("WANEM", os.path.join(ROOT, "build/default/tools/wanem"))
 RTT_SCALE = float(os.environ.get("RTT_SCALE", "1.0"))
 JITTER_MS = float(os.environ.get("BENCH_JITTER_MS", "1"))
+SYNC = os.environ.get("BENCH_SYNC", "always")  # storage.sync of every node
 
 
 def rtt_typical():
@@ -111,6 +113,7 @@ class Cluster:
             node.write_config([p for p in self.nodes if p is not node])
             with open(node.cfg) as f:
                 cfg = json.load(f)
+            cfg["storage"]["sync"] = SYNC
             for pc in cfg["replication"]["peers"]:
                 j = self.regions.index(pc["name"])
                 pc["address"] = "127.0.0.1:%d" % (base + i * n + j)

@@ -88,6 +88,23 @@ def observer(port, me, stop, q):
     q.put((me, seen, sum(windows) / max(1, len(windows)), cl.percentile(windows, 0.99)))
 
 
+def proc_cpu(pid):
+    """User + system CPU seconds of a live process (0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            f_ = f.read().rsplit(")", 1)[1].split()
+        return (int(f_[11]) + int(f_[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def machine_busy():
+    """Busy CPU seconds of the whole machine so far (all cores, /proc/stat)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def pgbench_cmd(node, rid, rate, clients, secs, logdir):
     return (["pgbench", "-n", "-h", "127.0.0.1", "-p", str(node.sql_port), "-U", "postgres",
              "-M", "prepared", "-c", str(clients), "-j", "1", "-T", str(secs),
@@ -131,12 +148,17 @@ def run_rate(c, rate):
     for p in obs:
         p.start()
     time.sleep(0.5)
+    cpu0 = ([proc_cpu(n.proc.pid) for n in nodes], proc_cpu(c.wan.pid), machine_busy())
     t0 = time.time()
     gens = [subprocess.Popen(pgbench_cmd(n, n.id, per, clients, SECONDS, logdir),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for n in nodes]
     outs = [g.communicate()[0] for g in gens]
     t_end = time.time()
+    cpu1 = ([proc_cpu(n.proc.pid) for n in nodes], proc_cpu(c.wan.pid), machine_busy())
+    cpu = {"heliosdb_cores": (sum(cpu1[0]) - sum(cpu0[0])) / (t_end - t0),
+           "wanem_cores": (cpu1[1] - cpu0[1]) / (t_end - t0),
+           "machine_busy_cores": (cpu1[2] - cpu0[2]) / (t_end - t0)}
     acks = {}
     for n in nodes:
         acks.update(ack_times(logdir, n.id))
@@ -187,7 +209,7 @@ def run_rate(c, rate):
         for row in prev:
             missing += max(0, want[row] - prev[row])
     achieved = sum(len(v) for v in acks.values()) / SECONDS
-    out = {"rate_target": rate, "rate_achieved": achieved, "seconds": SECONDS,
+    out = {"rate_target": rate, "rate_achieved": achieved, "seconds": SECONDS, "cpu": cpu,
            "clients_per_region": clients, "poll_ms": POLL_MS,
            "poll_window_mean_ms": 1000 * sum(v[1] for v in res.values()) / len(res),
            "poll_window_p99_ms": 1000 * max(v[2] for v in res.values()),
@@ -247,6 +269,11 @@ def report(results):
             fmt(r["all_ex_lower_p50"]), fmt(r["all_ex_lower_p99"]),
             fmt(r["first10"][0]), fmt(r["first10"][1]), fmt(r["last10"][0]),
             fmt(r["last10"][1]), r["poll_window_mean_ms"], r["poll_window_p99_ms"], note))
+    L.append("")
+    L.append("CPU during the load (cores busy, of %d): " % os.cpu_count() + "; ".join(
+        "%d/s target: five heliosdb %.2f, wanem %.2f, whole machine %.2f" % (
+            r["rate_target"], r["cpu"]["heliosdb_cores"], r["cpu"]["wanem_cores"],
+            r["cpu"]["machine_busy_cores"]) for r in results) + ".")
     for r in results:
         L.append("")
         L.append("Per pair at %d writes/s target (%.0f achieved):" % (r["rate_target"],
