@@ -48,7 +48,7 @@ if [ "$quick" = 1 ]; then
     export LAG_SECONDS=${LAG_SECONDS:-10}; lag_rates=${LAG_RATES:-"1000 5000"}
 else
     wire_secs=5; sql_secs=5
-    export LAG_SECONDS=${LAG_SECONDS:-60}; lag_rates=${LAG_RATES:-"1000 5000 20000"}
+    export LAG_SECONDS=${LAG_SECONDS:-60}; lag_rates=${LAG_RATES:-"100 1000 5000 20000"}
 fi
 
 micro() {

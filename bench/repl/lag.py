@@ -2,8 +2,8 @@
 """bench/repl/lag.py — cross-region replication lag under real WAN delays.
 
 Five regions on this machine (bench/repl/cluster.py: every link through tests/tools/wanem at half
-the `typical` RTT each way, jitter +-1 ms, no loss). For each total rate (default 1000, 5000,
-20000 writes/s, spread evenly over the five regions) one pgbench per region runs `-R rate/5` for
+the `typical` RTT each way, jitter +-1 ms, no loss). For each total rate (default 100, 1000,
+5000, 20000 writes/s, spread evenly over the five regions; 100 is a light-load baseline) one pgbench per region runs `-R rate/5` for
 LAG_SECONDS; every write is `UPDATE prog SET n = n + 1 WHERE id = <region>*100 + <client>` on a
 g_counter row that only this pgbench client writes, so once the row shows n >= k in a region, that
 client's first k writes are visible there. The origin time of write k is the completion time of
@@ -305,7 +305,8 @@ def write_cdfs(results):
 
 
 def main():
-    rates = [int(a) for a in sys.argv[1:]] or ([1000, 5000] if QUICK else [1000, 5000, 20000])
+    rates = ([int(a) for a in sys.argv[1:]]
+             or ([1000, 5000] if QUICK else [100, 1000, 5000, 20000]))
     os.makedirs(OUT, exist_ok=True)
     results = []
     with cl.Cluster(tmp_prefix="helios-lag-") as c:
