@@ -27,7 +27,7 @@ every client's choice of operations; thread interleaving is not reproducible, so
 is re-run a few times if it does not fail at once.
 
 Usage: tests/faults/nemesis.py --rounds N [--seed S] [--profile short|full] [--bindir DIR]
-       [--wanem PATH] [--rtt-scale X] [--keep] [--sabotage]
+       [--wanem PATH] [--rtt-scale X] [--repl KEY=N ...] [--keep] [--sabotage]
 Prints one line per round, a fault summary and "N passed, N failed"; exits 1 on any failure.
 """
 import argparse, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, threading
@@ -49,15 +49,17 @@ BASE_NET = "loss=0.01 dup=0.01 reorder=0.01 reorder_ms=5 jitter_ms=1"
 PROFILES = {
     # faults per round, fault duration (s), writer ops/s per region, convergence bound (s),
     # probability that a fault runs concurrently with the next one, probability of one
-    # partition_long per round
+    # partition_long per round, replication config
     "short": {"faults": (2, 3), "dur": (1.0, 2.5), "rate": 60, "converge": 60, "overlap": 0.3,
-              "long": 0.0},
+              "long": 0.0, "repl": {"anti_entropy_interval_s": 10}},
+    # 1 MB of log: a region cut off for partition_long falls behind the retained log and must
+    # catch up by snapshot transfer
     "full": {"faults": (4, 6), "dur": (2.0, 5.0), "rate": 100, "converge": 90, "overlap": 0.35,
-             "long": 0.25},
+             "long": 0.25, "repl": {"anti_entropy_interval_s": 10, "log_retention_mb": 1}},
 }
 
 FAULTS = ["partition_one", "split_2_3", "ring", "kill_one", "kill_two", "pause", "clock_skew",
-          "net_chaos"]
+          "net_chaos", "gc_ae"]
 
 NCTR = 4          # counter rows 0..3
 TXROW = 1000      # counter row incremented by every transaction
@@ -75,7 +77,7 @@ def log(msg):
 class Cluster:
     """Five daemons behind one emulator, in a fresh temp dir."""
 
-    def __init__(self, bindir, wanem, rtt_scale, keep):
+    def __init__(self, bindir, wanem, rtt_scale, keep, repl=None):
         rb.BINDIR = bindir
         self.keep = keep
         self.tmp = tempfile.mkdtemp(prefix="helios-nemesis-")
@@ -100,6 +102,7 @@ class Cluster:
             for pc in cfg["replication"]["peers"]:
                 pc["address"] = "127.0.0.1:%d" % (base + i * len(self.nodes)
                                                   + REGIONS.index(pc["name"]))
+            cfg["replication"].update(repl or {})
             with open(n.cfg, "w") as f:
                 json.dump(cfg, f)
             n.paused = False
@@ -542,6 +545,19 @@ def _run_fault(cl, fault, rnd, dur, names):
                             % (v, skew, cl.log_tail(n)))
         time.sleep(dur / 2)
         return "clock_skew(%s%+dms)" % (v, skew), problems
+    if fault == "none":
+        time.sleep(dur)
+        return "none", problems
+    if fault == "gc_ae":
+        # SIGUSR1: anti-entropy with every peer and a tombstone-GC compaction, now, under load
+        victims = rnd.sample(names, rnd.randint(1, 5))
+        for _ in range(2):
+            for v in victims:
+                proc = cl.by_name(v).proc  # a concurrent kill may clear it
+                if proc is not None and proc.poll() is None:
+                    proc.send_signal(signal.SIGUSR1)
+            time.sleep(dur / 2)
+        return "gc_ae(%s)" % "+".join(victims), problems
     if fault == "net_chaos":
         loss, dup, reo = rnd.choice([0.1, 0.3]), rnd.choice([0.1, 0.3]), rnd.choice([0.2, 0.5])
         cl.wan("setall loss=%g dup=%g reorder=%g reorder_ms=20" % (loss, dup, reo))
@@ -729,7 +745,7 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
     try:
         time.sleep(0.5)
         bg = []
-        if rnd.random() < prof["long"]:
+        if rnd.random() < prof["long"] and "partition_long" in prof["menu_long"]:
             # one region cut off longer than the QUIC idle timeout (30 s): its connections die
             # and must be re-established through backoff after the heal
             frnd, dur = random.Random(rnd.randrange(2 ** 31)), rnd.uniform(32, 38)
@@ -739,7 +755,7 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
             th.start()
             bg.append(th)
         for _ in range(rnd.randint(*prof["faults"])):
-            fault = rnd.choice(FAULTS)
+            fault = rnd.choice(prof["menu"])
             frnd = random.Random(rnd.randrange(2 ** 31))
             dur = rnd.uniform(*prof["dur"])
             if rnd.random() < prof["overlap"]:
@@ -838,7 +854,12 @@ def collapse(problems):
                         "+".join(where[p]), p) if p in where else p for p in out]
 
 
+def on_term(signum, frame):
+    raise KeyboardInterrupt  # unwinds through every finally: daemons and emulator stopped
+
+
 def main():
+    signal.signal(signal.SIGTERM, on_term)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, required=True)
     ap.add_argument("--seed", type=int, default=None)
@@ -848,17 +869,34 @@ def main():
         "WANEM", os.path.join(ROOT, "build", "default", "tools", "wanem")))
     ap.add_argument("--rtt-scale", type=float, default=float(os.environ.get("RTT_SCALE", "0.1")))
     ap.add_argument("--keep", action="store_true", help="keep the temp dir of every cluster")
+    ap.add_argument("--repl", action="append", default=[], metavar="KEY=N",
+                    help="override a replication config number, e.g. anti_entropy_interval_s=0")
+    ap.add_argument("--faults", default=None, metavar="A,B",
+                    help="draw only from these faults (default: all of %s; partition_long "
+                    "only if listed or by default)" % ",".join(FAULTS))
     ap.add_argument("--sabotage", action="store_true",
                     help="checker self-test: falsify the history; every round must FAIL")
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else int(time.time() * 1000) % 10 ** 9
-    prof = PROFILES[args.profile]
+    prof = dict(PROFILES[args.profile])
+    prof["repl"] = dict(prof["repl"])
+    menu = args.faults.split(",") if args.faults else FAULTS + ["partition_long"]
+    bad = [f for f in menu if f not in FAULTS + ["partition_long", "none"]]
+    if bad:
+        ap.error("unknown faults: %s" % ",".join(bad))
+    prof["menu_long"] = menu
+    prof["menu"] = [f for f in menu if f != "partition_long"] or ["none"]
+    for kv in args.repl:
+        k, _, v = kv.partition("=")
+        prof["repl"][k] = int(v)
     me = os.path.relpath(os.path.abspath(__file__), os.getcwd())
-    extra = ""
+    extra = "".join(" --repl %s" % kv for kv in args.repl)
+    if args.faults:
+        extra += " --faults %s" % args.faults
     if os.path.abspath(args.bindir) != os.path.join(ROOT, "bin"):
-        extra = " --bindir %s" % args.bindir
-    log("# nemesis: %d rounds, profile %s, seed %d, bindir %s"
-        % (args.rounds, args.profile, seed, args.bindir))
+        extra += " --bindir %s" % args.bindir
+    log("# nemesis: %d rounds, profile %s, seed %d, bindir %s, replication %s"
+        % (args.rounds, args.profile, seed, args.bindir, json.dumps(prof["repl"])))
     stats, passed, failed, failing = {}, 0, 0, []
     cl = None
     t_all = time.time()
@@ -866,7 +904,7 @@ def main():
         for i in range(args.rounds):
             rseed = seed + i
             if cl is None:
-                cl = Cluster(args.bindir, args.wanem, args.rtt_scale, args.keep)
+                cl = Cluster(args.bindir, args.wanem, args.rtt_scale, args.keep, prof["repl"])
             t0 = time.time()
             try:
                 ok, line, problems, notes = run_round(cl, i + 1, rseed, prof, stats,
