@@ -2,8 +2,8 @@
 """tests/faults/repro_ae_atomicity.py — minimal reproduction: anti-entropy under load makes a
 transaction visible half-applied in the receiving region (found by nemesis.py).
 
-Two regions, us-east-1 -> eu-west-1 through the WAN emulator (40 ms one way, no loss), periodic
-anti-entropy off. A writer on us-east-1 commits transactions BEGIN; INSERT ta(k); INSERT tb(k);
+Two regions, us-east-1 <-> eu-west-1 through the WAN emulator (40 ms one way, no loss), periodic
+anti-entropy off. A writer in each region commits transactions BEGIN; INSERT ta(k); INSERT tb(k);
 COMMIT. A reader on eu-west-1 loops over SELECT ta -> SELECT tb -> SELECT ta; rows only appear,
 so every k of the first ta read must be in tb and every k of tb in the second ta read.
 Each phase cuts the link for its first 3 s (a backlog of entries), then heals it.
@@ -41,16 +41,16 @@ def phase(a, b, tbl, seconds, signal_nodes):
     stop = threading.Event()
     res = {"txns": 0, "reads": 0, "bad": 0, "example": None}
 
-    def writer():
-        cur = a.connect().cursor()
-        k = 0
+    def writer(node, base):
+        cur = node.connect().cursor()
+        k = base
         while not stop.is_set():
             k += 1
             cur.execute("BEGIN")
             cur.execute("INSERT INTO %s VALUES (%%s, 'x')" % ta, (k,))
             cur.execute("INSERT INTO %s VALUES (%%s, 'x')" % tb, (k,))
             cur.execute("COMMIT")
-            res["txns"] = k
+            res["txns"] += 1
 
     def reader():
         cur = b.connect().cursor()
@@ -67,7 +67,8 @@ def phase(a, b, tbl, seconds, signal_nodes):
                 if res["example"] is None:
                     res["example"] = "ta-only %s, tb-only %s" % (sorted(a1 - bb)[:3],
                                                                  sorted(bb - a2)[:3])
-    ths = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    ths = [threading.Thread(target=writer, args=(a, 0)),
+           threading.Thread(target=writer, args=(b, 10 ** 9)), threading.Thread(target=reader)]
     for t in ths:
         t.start()
     # a backlog: the link is cut for the first 3 s, so at heal time thousands of entries are
