@@ -1163,15 +1163,78 @@ static void ae_end(repl *r, rpeer *p, bool ok)
         rlog(r, TRANSPORT_LOG_DEBUG, "anti-entropy with peer %u: in sync", p->id);
 }
 
+/* Full scans of the store (digest trees, the items of some leaves) run in libuv's thread
+ * pool: storage exports are safe from any thread and the GC callback is pure. */
+enum { SCAN_DIGEST_SERVE = 1, SCAN_DIGEST_MINE, SCAN_ROWS_SERVE, SCAN_ROWS_SEND };
+typedef struct scanjob {
+    uv_work_t w;
+    repl *r;
+    int kind;
+    rpeer *p;            /* SCAN_DIGEST_MINE, SCAN_ROWS_SEND */
+    transport_req *req;  /* SCAN_DIGEST_SERVE, SCAN_ROWS_SERVE */
+    uint16_t peer;
+    causal_vv floor;
+    replsnap_leaf *leaves; /* digest kinds: built by the work */
+    replsnap_leaf *theirs; /* SCAN_DIGEST_MINE: the peer's leaves (owned) */
+    uint8_t *want;         /* rows kinds: REPLSNAP_BUCKETS flags */
+    codec_buf body;        /* rows kinds: begun by the caller, items appended by the work */
+    size_t count_at, n, merged;
+    int rc;
+} scanjob;
+
+static scanjob *scan_new(repl *r, int kind)
+{
+    scanjob *sj = calloc(1, sizeof *sj);
+    if (!sj) return NULL;
+    sj->r = r;
+    sj->kind = kind;
+    causal_vv_init(&sj->floor);
+    codec_buf_init(&sj->body);
+    return sj;
+}
+
+static void scan_free(scanjob *sj)
+{
+    causal_vv_free(&sj->floor);
+    free(sj->leaves);
+    free(sj->theirs);
+    free(sj->want);
+    codec_buf_free(&sj->body);
+    free(sj);
+}
+
+static void scan_work(uv_work_t *w)
+{
+    scanjob *sj = w->data;
+    if (sj->leaves) {
+        sj->rc = replsnap_tree_build(sj->r->st, &sj->floor, sj->leaves);
+    } else {
+        sj->rc = collect_items(sj->r, sj->want, &sj->body, &sj->n);
+        if (sj->rc == 0) sj->rc = replsnap_finish(&sj->body, sj->count_at, sj->n);
+    }
+}
+
+static void scan_after(uv_work_t *w, int status);
+
+static int scan_submit(repl *r, scanjob *sj)
+{
+    sj->w.data = sj;
+    int rc = uv_queue_work(r->loop, &sj->w, scan_work, scan_after);
+    if (rc == 0) r->outstanding++;
+    return rc;
+}
+
 /* Sends our items of the next differing leaves (a bounded number per round). */
 static void ae_rows_step(repl *r, rpeer *p)
 {
     uint16_t buckets[REPLSNAP_BUCKETS];
-    uint8_t *want = calloc(REPLSNAP_BUCKETS, 1);
-    if (!want) {
+    scanjob *sj = scan_new(r, SCAN_ROWS_SEND);
+    if (!sj || !(sj->want = calloc(REPLSNAP_BUCKETS, 1))) {
+        if (sj) scan_free(sj);
         ae_end(r, p, false);
         return;
     }
+    sj->p = p;
     size_t nb = 0;
     uint64_t budget = 0;
     for (uint32_t i = 0; i < REPLSNAP_BUCKETS; i++) {
@@ -1180,33 +1243,22 @@ static void ae_rows_step(repl *r, rpeer *p)
         if (nb > 0 && budget + cost > AE_MAX_ITEMS_PER_ROUND) break;
         budget += cost;
         p->ae_diff[i] = 0;
-        want[i] = 1;
+        sj->want[i] = 1;
         buckets[nb++] = (uint16_t)i;
     }
     if (nb == 0) {
-        free(want);
+        scan_free(sj);
         ae_end(r, p, true);
         return;
     }
-    codec_buf b;
-    codec_buf_init(&b);
-    size_t count_at = 0, n = 0;
-    int rc = replsnap_rows_begin(&b, &p->ae_floor, buckets, nb, &count_at);
-    if (rc == 0) rc = collect_items(r, want, &b, &n);
-    if (rc == 0) rc = replsnap_finish(&b, count_at, n);
-    if (rc == 0)
-        rc = transport_request(r->t, p->id, "POST", "/v1/ae/rows", b.data, b.len, ae_rows_done,
-                               p);
-    free(want);
-    codec_buf_free(&b);
+    int rc = replsnap_rows_begin(&sj->body, &p->ae_floor, buckets, nb, &sj->count_at);
+    if (rc == 0) rc = scan_submit(r, sj);
     if (rc < 0) {
-        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows not sent (error %d)", p->id,
-             rc);
+        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows not collected (error %d)",
+             p->id, rc);
+        scan_free(sj);
         ae_end(r, p, false);
-        return;
     }
-    p->ae_rows_round += n;
-    r->outstanding++;
 }
 
 static void ae_digest_done(void *arg, int err, int status, const uint8_t *body, size_t len)
@@ -1223,34 +1275,51 @@ static void ae_digest_done(void *arg, int err, int status, const uint8_t *body, 
     replsnap_msg_init(&m);
     int rc = err ? err : status != 200 ? -1000 - status : replsnap_decode(body, len, &m);
     if (rc == 0 && m.type != REPLSNAP_DIGEST) rc = CRDT_EBADENC;
-    replsnap_leaf *ours = NULL;
-    if (rc == 0 && !(ours = malloc(REPLSNAP_BUCKETS * sizeof *ours))) rc = REPL_ENOMEM;
-    if (rc == 0) rc = replsnap_tree_build(r->st, &m.vv, ours);
-    if (rc == 0 && !(p->ae_diff = calloc(REPLSNAP_BUCKETS, 1))) rc = REPL_ENOMEM;
+    scanjob *sj = NULL;
+    if (rc == 0 && !(sj = scan_new(r, SCAN_DIGEST_MINE))) rc = REPL_ENOMEM;
+    if (rc == 0 && !(sj->leaves = malloc(REPLSNAP_BUCKETS * sizeof *sj->leaves)))
+        rc = REPL_ENOMEM;
+    if (rc == 0) {
+        sj->p = p;
+        sj->floor = m.vv;
+        causal_vv_init(&m.vv);
+        sj->theirs = m.leaves;
+        m.leaves = NULL;
+        rc = scan_submit(r, sj);
+    }
+    replsnap_msg_free(&m);
     if (rc < 0) {
         rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: digest failed (%s, HTTP %d, "
              "error %d)", p->id, err ? transport_strerror(err) : "-", status, rc);
-        free(ours);
-        replsnap_msg_free(&m);
+        if (sj) scan_free(sj);
+        ae_end(r, p, false);
+    }
+}
+
+/* Our tree is built: compare it with the peer's. */
+static void ae_compare(repl *r, scanjob *sj)
+{
+    rpeer *p = sj->p;
+    if (sj->rc < 0 || !(p->ae_diff = calloc(REPLSNAP_BUCKETS, 1))) {
+        rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: local digest failed (%d)", p->id,
+             sj->rc);
         ae_end(r, p, false);
         return;
     }
     size_t ndiff = 0;
     for (uint32_t i = 0; i < REPLSNAP_BUCKETS; i++) {
-        const replsnap_leaf *a = &ours[i], *b = &m.leaves[i];
+        const replsnap_leaf *a = &sj->leaves[i], *b = &sj->theirs[i];
         if (a->count != b->count || a->h1 != b->h1 || a->h2 != b->h2) {
-            /* flag value = our count (capped), the budget estimate */
+            /* flag value = our count + 1 (capped), the budget estimate */
             p->ae_diff[i] = (uint8_t)(a->count > 254 ? 255 : a->count + 1);
             ndiff++;
         }
     }
-    free(ours);
     causal_vv_free(&p->ae_floor);
-    p->ae_floor = m.vv;
-    causal_vv_init(&m.vv);
-    p->ae_theirs = m.leaves;
-    m.leaves = NULL;
-    replsnap_msg_free(&m);
+    p->ae_floor = sj->floor;
+    causal_vv_init(&sj->floor);
+    p->ae_theirs = sj->theirs;
+    sj->theirs = NULL;
     if (ndiff == 0) {
         ae_end(r, p, true);
         return;
@@ -1258,6 +1327,63 @@ static void ae_digest_done(void *arg, int err, int status, const uint8_t *body, 
     rlog(r, TRANSPORT_LOG_INFO, "anti-entropy with peer %u: %zu of %d digest leaves differ, "
          "exchanging their row states", p->id, ndiff, REPLSNAP_BUCKETS);
     ae_rows_step(r, p);
+}
+
+static void scan_after(uv_work_t *w, int status)
+{
+    scanjob *sj = w->data;
+    repl *r = sj->r;
+    r->outstanding--;
+    if (status < 0 && sj->rc == 0) sj->rc = status; /* cancelled */
+    if (r->closing) {
+        if (sj->req) respond_text(sj->req, 503, "shutting down");
+        if (sj->p) sj->p->ae_busy = false;
+        scan_free(sj);
+        maybe_free(r);
+        return;
+    }
+    switch (sj->kind) {
+    case SCAN_DIGEST_SERVE: {
+        codec_buf b;
+        codec_buf_init(&b);
+        int rc = sj->rc < 0 ? sj->rc : replsnap_digest_encode(&b, &sj->floor, sj->leaves);
+        if (rc == 0)
+            transport_respond(sj->req, 200, b.data, b.len);
+        else
+            respond_text(sj->req, 500, "digest unavailable");
+        codec_buf_free(&b);
+        break;
+    }
+    case SCAN_DIGEST_MINE:
+        ae_compare(r, sj);
+        break;
+    case SCAN_ROWS_SERVE:
+        if (sj->rc == 0)
+            transport_respond(sj->req, 200, sj->body.data, sj->body.len);
+        else
+            respond_text(sj->req, 500, "rows unavailable");
+        if (sj->merged)
+            rlog(r, TRANSPORT_LOG_INFO, "anti-entropy from peer %u: merged %zu row state(s), "
+                 "answered %zu", sj->peer, sj->merged, sj->n);
+        break;
+    case SCAN_ROWS_SEND: {
+        rpeer *p = sj->p;
+        int rc = sj->rc;
+        if (rc == 0)
+            rc = transport_request(r->t, p->id, "POST", "/v1/ae/rows", sj->body.data,
+                                   sj->body.len, ae_rows_done, p);
+        if (rc < 0) {
+            rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows not sent (error %d)",
+                 p->id, rc);
+            ae_end(r, p, false);
+        } else {
+            p->ae_rows_round += sj->n;
+            r->outstanding++;
+        }
+        break;
+    }
+    }
+    scan_free(sj);
 }
 
 static void ae_rows_done(void *arg, int err, int status, const uint8_t *body, size_t len)
@@ -1316,22 +1442,19 @@ static void serve_ae_digest(repl *r, transport_req *req, uint16_t peer, const ui
         replsnap_msg_free(&m);
         return;
     }
-    causal_vv floor;
-    causal_vv_init(&floor);
-    replsnap_leaf *leaves = malloc(REPLSNAP_BUCKETS * sizeof *leaves);
-    codec_buf b;
-    codec_buf_init(&b);
-    rc = leaves ? stable_vv(r, &floor) : REPL_ENOMEM;
-    if (rc == 0) rc = causal_vv_join(&floor, &m.vv);
-    if (rc == 0) rc = replsnap_tree_build(r->st, &floor, leaves);
-    if (rc == 0) rc = replsnap_digest_encode(&b, &floor, leaves);
-    if (rc == 0)
-        transport_respond(req, 200, b.data, b.len);
-    else
+    scanjob *sj = scan_new(r, SCAN_DIGEST_SERVE);
+    rc = sj && (sj->leaves = malloc(REPLSNAP_BUCKETS * sizeof *sj->leaves)) ? 0 : REPL_ENOMEM;
+    if (rc == 0) rc = stable_vv(r, &sj->floor);
+    if (rc == 0) rc = causal_vv_join(&sj->floor, &m.vv);
+    if (rc == 0) {
+        sj->req = req;
+        sj->peer = peer;
+        rc = scan_submit(r, sj);
+    }
+    if (rc < 0) {
         respond_text(req, 500, "digest unavailable");
-    codec_buf_free(&b);
-    free(leaves);
-    causal_vv_free(&floor);
+        if (sj) scan_free(sj);
+    }
     replsnap_msg_free(&m);
 }
 
@@ -1369,24 +1492,22 @@ static void finish_ae_serve(repl *r, rjob *j)
     if (p) p->ae_rows_repaired += j->m.nitems;
     r->stats.ae_rows_repaired += j->m.nitems;
     if (r->cfg.on_imported && j->m.nitems) r->cfg.on_imported(r->cfg.arg, j->has_catalog);
-    uint8_t *want = calloc(REPLSNAP_BUCKETS, 1);
-    codec_buf b;
-    codec_buf_init(&b);
-    size_t count_at = 0, n = 0;
-    int rc = want ? 0 : REPL_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < j->m.nbuckets; i++) want[j->m.buckets[i]] = 1;
-    if (rc == 0) rc = replsnap_rows_begin(&b, &j->m.vv, j->m.buckets, j->m.nbuckets, &count_at);
-    if (rc == 0) rc = collect_items(r, want, &b, &n);
-    if (rc == 0) rc = replsnap_finish(&b, count_at, n);
+    scanjob *sj = scan_new(r, SCAN_ROWS_SERVE);
+    int rc = sj && (sj->want = calloc(REPLSNAP_BUCKETS, 1)) ? 0 : REPL_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < j->m.nbuckets; i++) sj->want[j->m.buckets[i]] = 1;
     if (rc == 0)
-        transport_respond(j->req, 200, b.data, b.len);
-    else
+        rc = replsnap_rows_begin(&sj->body, &j->m.vv, j->m.buckets, j->m.nbuckets,
+                                 &sj->count_at);
+    if (rc == 0) {
+        sj->req = j->req;
+        sj->peer = j->peer;
+        sj->merged = j->m.nitems;
+        rc = scan_submit(r, sj);
+    }
+    if (rc < 0) {
         respond_text(j->req, 500, "rows unavailable");
-    if (j->m.nitems)
-        rlog(r, TRANSPORT_LOG_INFO, "anti-entropy from peer %u: merged %zu row state(s), "
-             "answered %zu", j->peer, j->m.nitems, n);
-    codec_buf_free(&b);
-    free(want);
+        if (sj) scan_free(sj);
+    }
 }
 
 static void finish_jobs(repl *r, rjob *j)
