@@ -52,8 +52,10 @@
  * `POST /v1/ae/rows` (ours in the request, the peer's — after merging ours — in the answer),
  * a bounded number of leaves per round, until none differ. Merges are idempotent and a row
  * state carries its causal context, so a repair never resurrects a delete: a restored or
- * damaged replica converges with no operator action. Digest trees are built on the loop
- * thread by a full scan (fine up to a few million rows; a worker thread would be next).
+ * damaged replica converges with no operator action. Digest trees and the items of leaves
+ * are full scans of the store, run in libuv's thread pool (storage exports are thread-safe);
+ * a snapshot chunk or a set of repaired rows is merged on storage's writer thread
+ * (storage_import_async), so local commits wait for it (one chunk, ~snapshot_chunk_bytes).
  *
  * Restored peers. The first answer after a peer comes UP (the probe) REPLACES its acked vv
  * rather than joining it, so a peer restored from an older backup is sent again what it lost
