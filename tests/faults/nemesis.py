@@ -51,11 +51,11 @@ PROFILES = {
     # probability that a fault runs concurrently with the next one, probability of one
     # partition_long per round, replication config
     "short": {"faults": (2, 3), "dur": (1.0, 2.5), "rate": 60, "converge": 60, "overlap": 0.3,
-              "long": 0.0, "repl": {"anti_entropy_interval_s": 10}},
+              "long": 0.0, "repl": {"anti_entropy_interval_s": 3}},
     # 1 MB of log: a region cut off for partition_long falls behind the retained log and must
     # catch up by snapshot transfer
     "full": {"faults": (4, 6), "dur": (2.0, 5.0), "rate": 100, "converge": 90, "overlap": 0.35,
-             "long": 0.25, "repl": {"anti_entropy_interval_s": 10, "log_retention_mb": 1}},
+             "long": 0.25, "repl": {"anti_entropy_interval_s": 5, "log_retention_mb": 1}},
 }
 
 FAULTS = ["partition_one", "split_2_3", "ring", "kill_one", "kill_two", "pause", "clock_skew",
@@ -137,6 +137,23 @@ class Cluster:
         except OSError:
             return "(no log)"
 
+    def sanitizer_reports(self):
+        """New sanitizer lines in the daemons' logs since the last call (ASan/UBSan builds via
+        --bindir build/address/bin; a report at a clean shutdown shows up here too)."""
+        out = []
+        for n in self.nodes:
+            path = os.path.join(self.tmp, n.name + ".log")
+            try:
+                with open(path, errors="replace") as f:
+                    f.seek(getattr(n, "log_seen", 0))
+                    text = f.read()
+                    n.log_seen = f.tell()
+            except OSError:
+                continue
+            out += ["%s: %s" % (n.name, l.strip()[:200]) for l in text.splitlines()
+                    if "Sanitizer" in l or "runtime error:" in l]
+        return out
+
     def alive(self, n):
         return n.proc is not None and n.proc.poll() is None
 
@@ -194,10 +211,12 @@ class Cluster:
         return bad
 
     def close(self):
+        """Stops everything; returns sanitizer reports written during shutdown (leaks)."""
         for n in self.nodes:
             if n.paused and self.alive(n):
                 n.proc.send_signal(signal.SIGCONT)
             n.stop()
+        reports = self.sanitizer_reports()
         try:
             self.wan("quit")
         except OSError:
@@ -213,6 +232,7 @@ class Cluster:
                 log("# kept " + self.tmp)
             else:
                 shutil.rmtree(self.tmp, ignore_errors=True)
+        return reports
 
 
 # ---- history ------------------------------------------------------------------------------------
@@ -818,6 +838,7 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
             if s != first:
                 problems.append("%s: contents differ from %s though digests are equal"
                                 % (name, REGIONS[0]))
+    problems += ["sanitizer report: %s" % r for r in cl.sanitizer_reports()[:5]]
     if h.nviolations:
         problems.append("readers saw %d of %d reads violate atomicity (first %d below)"
                         % (h.nviolations, h.reads, len(h.violations)))
@@ -902,7 +923,7 @@ def main():
         extra += " --bindir %s" % args.bindir
     log("# nemesis: %d rounds, profile %s, seed %d, bindir %s, replication %s"
         % (args.rounds, args.profile, seed, args.bindir, json.dumps(prof["repl"])))
-    stats, passed, failed, failing = {}, 0, 0, []
+    stats, passed, failed, failing, shutdown_reports = {}, 0, 0, [], []
     cl = None
     t_all = time.time()
     try:
@@ -935,11 +956,16 @@ def main():
             if not args.sabotage and len(failing) <= 3:  # the first three: they grow big
                 log("#   cluster dir (logs kept): %s" % cl.tmp)
                 cl.keep = True
-            cl.close()
+            shutdown_reports += cl.close()
             cl = None  # a failed round gets a fresh cluster
     finally:
         if cl is not None:
-            cl.close()
+            shutdown_reports += cl.close()
+    if shutdown_reports:
+        failed += 1
+        log("shutdown: sanitizer reports in the daemons' logs FAIL")
+        for r in shutdown_reports[:10]:
+            log("#   %s" % r)
     log("# faults injected: %s" % ", ".join("%s %d" % kv for kv in sorted(stats.items())))
     if failing:
         log("# failing seeds: %s" % " ".join(str(s) for s in failing))
