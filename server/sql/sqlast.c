@@ -277,3 +277,40 @@ fail:
     sqlast_stmt_free(d);
     return NULL;
 }
+
+static void walk_expr(sqlast_expr *e, sqlast_walk_fn fn, void *ctx)
+{
+    if (!e) return;
+    fn(ctx, e, &e->location);
+    for (int i = 0; i < e->nargs; i++) walk_expr(e->args[i], fn, ctx);
+}
+
+static void walk_targets(sqlast_target *t, int n, sqlast_walk_fn fn, void *ctx)
+{
+    for (int i = 0; t && i < n; i++) {
+        fn(ctx, NULL, &t[i].location);
+        walk_expr(t[i].expr, fn, ctx);
+    }
+}
+
+void sqlast_stmt_walk(sqlast_stmt *s, sqlast_walk_fn fn, void *ctx)
+{
+    fn(ctx, NULL, &s->location);
+    fn(ctx, NULL, &s->pk_location);
+    for (int i = 0; s->cols && i < s->ncols; i++) {
+        fn(ctx, NULL, &s->cols[i].location);
+        walk_expr(s->cols[i].def, fn, ctx);
+    }
+    for (int r = 0; s->rows && r < s->nrows; r++)
+        for (int c = 0; s->rows[r] && c < s->nvalues; c++) walk_expr(s->rows[r][c], fn, ctx);
+    walk_targets(s->conflict_set, s->nconflict_set, fn, ctx);
+    walk_targets(s->set, s->nset, fn, ctx);
+    walk_targets(s->targets, s->ntargets, fn, ctx);
+    walk_expr(s->conflict_where, fn, ctx);
+    walk_expr(s->where, fn, ctx);
+    walk_expr(s->having, fn, ctx);
+    walk_expr(s->limit, fn, ctx);
+    walk_expr(s->offset, fn, ctx);
+    for (int i = 0; s->group && i < s->ngroup; i++) walk_expr(s->group[i], fn, ctx);
+    for (int i = 0; s->order && i < s->norder; i++) walk_expr(s->order[i].expr, fn, ctx);
+}

@@ -203,5 +203,11 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s);
  * it). */
 sqlast_expr *sqlast_expr_dup(const sqlast_expr *e);
 sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s);
+/* Calls fn once for every location field of s (statement, key, column definitions, targets)
+ * and every expression node, parents before children; e is NULL for a non-expression field.
+ * Used by the statement cache to re-point a cached tree at a new query text. s->length is
+ * not visited (it is a length, not an offset). */
+typedef void (*sqlast_walk_fn)(void *ctx, sqlast_expr *e, int *location);
+void sqlast_stmt_walk(sqlast_stmt *s, sqlast_walk_fn fn, void *ctx);
 
 #endif

@@ -12,6 +12,10 @@
  * catalog change (sqlcache_clear) so that a future catalog-dependent parse step (a type
  * resolved at parse time) can never serve a stale tree.
  *
+ * Simple-protocol texts that differ only in literals (`WHERE id = 42`, `WHERE id = 43`) share
+ * one entry keyed by their shape: the cached tree gets the new literals and locations, as if
+ * the text had been parsed (the rules and the check that makes this exact: sqlcache.c).
+ *
  * Not thread-safe: used on the loop thread only. Not for use outside server/sql/.
  * Errors: as sqlparse_query (53200 when a copy cannot be allocated).
  */
@@ -29,6 +33,7 @@ typedef struct sqlcache sqlcache;
 typedef struct sqlcache_stats {
     int entries;
     uint64_t hits, misses, invalidations;
+    uint64_t literal_hits; /* hits served from a literal shape (included in hits) */
 } sqlcache_stats;
 
 /* NULL when out of memory. */

@@ -332,6 +332,39 @@ static int key_prefix(const sqlschema_table *t, const sqlast_expr *where, const 
     return rc ? SQL_ERR : n;
 }
 
+/* One stored row through the scan's filter: decodes it, evaluates where, hands it to fn.
+ * Returns SQL_OK (also for an invisible or filtered-out row) or SQL_ERR. */
+static int scan_row(const sqlschema_table *t, const sqlast_expr *where, const sqlexpr_ctx *base,
+                    const uint8_t *pk, size_t pklen, const uint8_t *val, size_t vlen,
+                    crdt_row *raw, row_fn fn, void *ctx, sqlerr *err)
+{
+    sqlval *row = NULL;
+    int vr = sqlrun_row_values(t, pk, pklen, val, vlen, &row, err);
+    if (vr == 1) return SQL_OK;
+    if (vr) return SQL_ERR;
+    if (base->want_raw && crdt_row_decode(val, vlen, raw)) {
+        vals_free(row, t->ncols);
+        return sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+    }
+    if (where) {
+        sqlexpr_ctx c = *base;
+        c.row = row;
+        c.nrow = t->ncols;
+        c.raw = base->want_raw ? raw : NULL;
+        bool yes;
+        if (sqlexpr_eval_bool(where, &c, &yes, err)) {
+            vals_free(row, t->ncols);
+            return SQL_ERR;
+        }
+        if (!yes) {
+            vals_free(row, t->ncols);
+            return SQL_OK;
+        }
+    }
+    /* pk bytes are only valid until the next step: fn copies what it keeps. */
+    return fn(ctx, pk, pklen, row, base->want_raw ? raw : NULL, err) ? SQL_ERR : SQL_OK;
+}
+
 /* Calls fn for every visible row of t that satisfies where (NULL: all). fn takes row. */
 static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *where,
                 const sqlexpr_ctx *base, row_fn fn, void *ctx, sqlerr *err)
@@ -354,6 +387,24 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
         return SQL_ERR;
     }
     int rc;
+    if (nkey > 0 && nkey == t->npk && !key.err) {
+        /* The whole key is fixed: one point lookup, far cheaper than an iterator (no
+         * superversion pinning, no merging iterator over every memtable and level). */
+        uint8_t *val = NULL;
+        size_t vlen = 0;
+        rc = storage_overlay_get(ov, NULL, t->id, key.data, key.len, &val, &vlen);
+        if (rc == STORAGE_ENOTFOUND) {
+            rc = SQL_OK;
+        } else if (rc) {
+            rc = sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
+        } else {
+            rc = scan_row(t, where, base, key.data, key.len, val, vlen, &raw, fn, ctx, err);
+            free(val);
+        }
+        codec_buf_free(&key);
+        crdt_row_free(&raw);
+        return rc;
+    }
     if (nkey > 0) {
         /* [prefix, successor(prefix)): the prefix never ends in 0xff (text terminator 0x01,
          * fixed-width columns are followed by nothing); a full key matches only itself. */
@@ -377,38 +428,14 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
     while ((rc = storage_iter_next(it)) == 1) {
         if (s->cancel) {
             storage_iter_del(it);
+            crdt_row_free(&raw);
             s->cancel = false;
             return sqlerr_set(err, "57014", -1, "canceling statement due to user request");
         }
         const uint8_t *pk, *val;
         size_t pklen, vlen;
         storage_iter_item(it, &pk, &pklen, &val, &vlen);
-        sqlval *row = NULL;
-        int vr = sqlrun_row_values(t, pk, pklen, val, vlen, &row, err);
-        if (vr == 1) continue;
-        if (vr) goto fail;
-        if (base->want_raw && crdt_row_decode(val, vlen, &raw)) {
-            vals_free(row, t->ncols);
-            sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
-            goto fail;
-        }
-        if (where) {
-            sqlexpr_ctx c = *base;
-            c.row = row;
-            c.nrow = t->ncols;
-            c.raw = base->want_raw ? &raw : NULL;
-            bool yes;
-            if (sqlexpr_eval_bool(where, &c, &yes, err)) {
-                vals_free(row, t->ncols);
-                goto fail;
-            }
-            if (!yes) {
-                vals_free(row, t->ncols);
-                continue;
-            }
-        }
-        /* pk bytes are only valid until the next step: fn copies what it keeps. */
-        if (fn(ctx, pk, pklen, row, base->want_raw ? &raw : NULL, err)) goto fail;
+        if (scan_row(t, where, base, pk, pklen, val, vlen, &raw, fn, ctx, err)) goto fail;
     }
     storage_iter_del(it);
     crdt_row_free(&raw);
