@@ -253,6 +253,7 @@ class History:
         self.claimed = set()   # elements / row ids someone decided to remove
         self.violations = []   # half-applied transactions seen by readers (first 10)
         self.nviolations = 0
+        self.harness = []      # exceptions in client threads (fail the round)
         self.errors = []       # unexpected SQL errors (first few)
         self.reads = 0
 
@@ -380,7 +381,8 @@ def writer(widx, node, t, h, seed, rate, stop):
                 h.dins[uid] = True
             elif op == "ddel":
                 with h.lock:
-                    cand = [k for k, a in h.dins.items() if a and k not in h.claimed]
+                    # list() copies in one C call: other writers add to dins meanwhile
+                    cand = [k for k, a in list(h.dins.items()) if a and k not in h.claimed]
                 if not cand:
                     continue
                 k = rnd.choice(cand[-50:])
@@ -407,6 +409,10 @@ def writer(widx, node, t, h, seed, rate, stop):
                 h.txn[uid] = True
         except psycopg2.Error as e:
             note_error(h, e)
+            conn.drop()
+        except Exception as e:  # noqa: BLE001 — a harness bug must fail the round, not hide
+            with h.lock:
+                h.harness.append("writer %s: %r" % (wname, e))
             conn.drop()
         dt = period - (time.time() - t0)
         if dt > 0:
@@ -440,6 +446,11 @@ def reader(node, t, h, stop):
             a2 = {r[0] for r in cur.fetchall()}
         except psycopg2.Error as e:
             note_error(h, e)
+            conn.drop()
+            continue
+        except Exception as e:  # noqa: BLE001
+            with h.lock:
+                h.harness.append("reader %s: %r" % (node.name, e))
             conn.drop()
             continue
         h.reads += 1
@@ -839,6 +850,7 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
                 problems.append("%s: contents differ from %s though digests are equal"
                                 % (name, REGIONS[0]))
     problems += ["sanitizer report: %s" % r for r in cl.sanitizer_reports()[:5]]
+    problems += ["harness error: %s" % e for e in h.harness[:5]]
     if h.nviolations:
         problems.append("readers saw %d of %d reads violate atomicity (first %d below)"
                         % (h.nviolations, h.reads, len(h.violations)))
