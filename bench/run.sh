@@ -29,6 +29,16 @@ fi
 for need in "$BINDIR/heliosdb" "$WANEM"; do
     [ -x "$need" ] || { echo "missing $need (build it: make -j2 all $WANEM)" >&2; exit 1; }
 done
+# Run on a private copy of the binaries: in a shared tree a rebuild during the run would swap
+# the daemon between steps (or under a starting one).
+snap=$(mktemp -d /tmp/helios-bench-bin.XXXXXX)
+trap 'rm -rf "$snap"' EXIT
+cp "$BINDIR/heliosdb" "$WANEM" "$snap/"
+[ -x "$BINDIR/heliosctl" ] && cp "$BINDIR/heliosctl" "$snap/"
+export BINDIR=$snap WANEM=$snap/wanem
+rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | wc -l)
+[ "$dirty" -gt 0 ] && rev="$rev + $dirty locally modified files (binaries as built in the tree)"
 
 step() { # name command...: runs one step, times it, keeps going on failure
     local name=$1 t0 rc
@@ -75,7 +85,8 @@ wall=$(( $(date +%s) - t_start ))
     echo
     echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(uname -m)), mode:" \
          "$([ "$quick" = 1 ] && echo 'BENCH_QUICK=1 (smoke: figures not for quoting)' || echo full)," \
-         "wall time ${wall} s, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+         "wall time ${wall} s, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)," \
+         "source $rev."
     echo "Step times (s): $(printf '%s; ' "${timings[@]}")"
     [ ${#failed[@]} -eq 0 ] || echo "**Failed steps: ${failed[*]}**"
     for f in bench_crdt bench_storage wire sql lag bandwidth partition conflicts; do
