@@ -27,7 +27,8 @@ every client's choice of operations; thread interleaving is not reproducible, so
 is re-run a few times if it does not fail at once.
 
 Usage: tests/faults/nemesis.py --rounds N [--seed S] [--profile short|full] [--bindir DIR]
-       [--wanem PATH] [--rtt-scale X] [--repl KEY=N ...] [--keep] [--sabotage]
+       [--wanem PATH] [--rtt-scale X] [--faults A,B] [--repl KEY=N ...] [--keep]
+       [--no-keep-failed] [--sabotage]
 Prints one line per round, a fault summary and "N passed, N failed"; exits 1 on any failure.
 """
 import argparse, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, threading
@@ -907,6 +908,8 @@ def main():
         "WANEM", os.path.join(ROOT, "build", "default", "tools", "wanem")))
     ap.add_argument("--rtt-scale", type=float, default=float(os.environ.get("RTT_SCALE", "0.1")))
     ap.add_argument("--keep", action="store_true", help="keep the temp dir of every cluster")
+    ap.add_argument("--no-keep-failed", action="store_true",
+                    help="remove failing clusters' temp dirs too (default: keep the first 3)")
     ap.add_argument("--repl", action="append", default=[], metavar="KEY=N",
                     help="override a replication config number, e.g. anti_entropy_interval_s=0")
     ap.add_argument("--faults", default=None, metavar="A,B",
@@ -965,7 +968,8 @@ def main():
                 log("#   ... %d more" % (len(problems) - 25))
             log("#   reproduce: %s --rounds 1 --seed %d --profile %s%s%s"
                 % (me, rseed, args.profile, extra, " --sabotage" if args.sabotage else ""))
-            if not args.sabotage and len(failing) <= 3:  # the first three: they grow big
+            if not args.sabotage and not args.no_keep_failed and len(failing) <= 3:
+                # the first three only: they grow big
                 log("#   cluster dir (logs kept): %s" % cl.tmp)
                 cl.keep = True
             shutdown_reports += cl.close()

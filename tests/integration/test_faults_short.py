@@ -8,7 +8,7 @@ cluster never saw, a transaction written half) must fail, and each kind of viola
 reported, so a checker that silently passes everything cannot hide behind the green rounds.
 
 Env: BINDIR, WANEM, FAULT_SEED (default: time-based, printed; a failing round prints the command
-that reproduces it), FAULT_ROUNDS (default 2)."""
+that reproduces it), FAULT_ROUNDS (default 2), KEEP_TMP (keep a failing round's cluster dir)."""
 import os, re, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,6 +26,8 @@ def run(args):
         cmd += ["--bindir", os.environ["BINDIR"]]
     if os.environ.get("WANEM"):
         cmd += ["--wanem", os.environ["WANEM"]]
+    if not os.environ.get("KEEP_TMP"):
+        cmd += ["--no-keep-failed"]  # daemon logs of a failing round: rerun with KEEP_TMP=1
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=900)
     for line in p.stdout.splitlines():
