@@ -163,6 +163,15 @@ def main():
     finally:
         for n in nodes:
             n.stop()
+        # Under BINDIR=build/address/bin (or undefined) a report may only show at shutdown.
+        reports = []
+        for n in nodes:
+            try:
+                reports += ["%s: %s" % (n.name, l.strip()) for l in log_of(n).splitlines()
+                            if "Sanitizer" in l or "runtime error:" in l]
+            except OSError:
+                pass
+        check("no sanitizer reports in the daemons' logs: %s" % reports[:2], not reports)
         if os.environ.get("KEEP_TMP"):
             print("# kept " + tmp)
         else:
