@@ -728,7 +728,7 @@ def sabotage(cl, t, h):
 
 
 def run_round(cl, rno, seed, prof, stats, sabot=False):
-    """One round on a running cluster. Returns (ok, line, details)."""
+    """One round on a running cluster. Returns (ok, line, problems, notes)."""
     rnd = random.Random(seed)
     sfx = "r%d_%d" % (rno, seed % 100000)
     t = {k: "%s_%s" % (k, sfx) for k in ("c", "s", "g", "d", "ta", "tb")}
