@@ -492,9 +492,9 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         rlog(r, TRANSPORT_LOG_WARN, "peer %u reports less than it acknowledged before "
              "(restored?): resending from its current version vector", p->id);
         if (causal_vv_get(&ack, p->id) < own) p->echo_own_upto = own;
-        causal_vv tmp = p->acked;
-        p->acked = ack;
-        ack = tmp;
+        causal_vv_free(&p->acked);
+        p->acked = ack; /* moved: the join below then adds nothing */
+        causal_vv_init(&ack);
         causal_vv_free(&p->sent);
         causal_vv_init(&p->sent);
         causal_vv_copy(&p->sent, &p->acked);
@@ -850,20 +850,41 @@ static int job_submit(repl *r, rjob *j, const causal_vv *final_vv)
     return rc;
 }
 
-/* Appends the items of the leaves flagged in want (REPLSNAP_BUCKETS flags) to b. */
-static int collect_items(repl *r, const uint8_t *want, codec_buf *b, size_t *n)
+/* A ROWS body: floor, the vv of the snapshot the items are read from, the buckets, and the
+ * items of those leaves (want: REPLSNAP_BUCKETS flags). Any thread. */
+static int collect_items(repl *r, const causal_vv *floor, const uint16_t *buckets, size_t nb,
+                         const uint8_t *want, codec_buf *b, size_t *n)
 {
     storage_export *x;
     int rc = storage_export_new(r->st, &x);
     if (rc < 0) return rc;
+    size_t count_at = 0;
+    rc = replsnap_rows_begin(b, floor, storage_export_vv(x), buckets, nb, &count_at);
     storage_item it;
-    while ((rc = storage_export_next(x, &it)) == 1) {
+    while (rc == 0 && (rc = storage_export_next(x, &it)) == 1) {
+        rc = 0;
         if (!want[replsnap_bucket_of(&it)]) continue;
         if ((rc = replsnap_put_item(b, &it)) < 0) break;
         (*n)++;
     }
     storage_export_del(x);
+    if (rc == 0) rc = replsnap_finish(b, count_at, *n);
     return rc < 0 ? rc : 0;
+}
+
+/* Whether items read at a peer's snapshot with vv sender_vv may be merged here: only when
+ * every entry that produced them is already applied here (sender_vv <= our vv). Merging
+ * anything newer would show parts of transactions whose log entries are still in flight
+ * (their other rows may sit in leaves not exchanged), and could break causal order; the log
+ * brings those atomically. So anti-entropy only restores what this replica should already
+ * hold: damage, a lost range, a restore. */
+static bool may_merge(repl *r, const causal_vv *sender_vv)
+{
+    causal_vv own;
+    causal_vv_init(&own);
+    bool ok = storage_vv(r->st, &own) == 0 && causal_vv_leq(sender_vv, &own);
+    causal_vv_free(&own);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- snapshot: sender */
@@ -1177,8 +1198,10 @@ typedef struct scanjob {
     replsnap_leaf *leaves; /* digest kinds: built by the work */
     replsnap_leaf *theirs; /* SCAN_DIGEST_MINE: the peer's leaves (owned) */
     uint8_t *want;         /* rows kinds: REPLSNAP_BUCKETS flags */
-    codec_buf body;        /* rows kinds: begun by the caller, items appended by the work */
-    size_t count_at, n, merged;
+    uint16_t *buckets;     /* rows kinds: the flagged leaves, ascending */
+    size_t nbuckets;
+    codec_buf body;        /* rows kinds: the ROWS body, built by the work */
+    size_t n, merged;
     int rc;
 } scanjob;
 
@@ -1199,6 +1222,7 @@ static void scan_free(scanjob *sj)
     free(sj->leaves);
     free(sj->theirs);
     free(sj->want);
+    free(sj->buckets);
     codec_buf_free(&sj->body);
     free(sj);
 }
@@ -1209,8 +1233,8 @@ static void scan_work(uv_work_t *w)
     if (sj->leaves) {
         sj->rc = replsnap_tree_build(sj->r->st, &sj->floor, sj->leaves);
     } else {
-        sj->rc = collect_items(sj->r, sj->want, &sj->body, &sj->n);
-        if (sj->rc == 0) sj->rc = replsnap_finish(&sj->body, sj->count_at, sj->n);
+        sj->rc = collect_items(sj->r, &sj->floor, sj->buckets, sj->nbuckets, sj->want,
+                               &sj->body, &sj->n);
     }
 }
 
@@ -1227,9 +1251,9 @@ static int scan_submit(repl *r, scanjob *sj)
 /* Sends our items of the next differing leaves (a bounded number per round). */
 static void ae_rows_step(repl *r, rpeer *p)
 {
-    uint16_t buckets[REPLSNAP_BUCKETS];
     scanjob *sj = scan_new(r, SCAN_ROWS_SEND);
-    if (!sj || !(sj->want = calloc(REPLSNAP_BUCKETS, 1))) {
+    if (!sj || !(sj->want = calloc(REPLSNAP_BUCKETS, 1)) ||
+        !(sj->buckets = malloc(REPLSNAP_BUCKETS * sizeof *sj->buckets))) {
         if (sj) scan_free(sj);
         ae_end(r, p, false);
         return;
@@ -1244,14 +1268,15 @@ static void ae_rows_step(repl *r, rpeer *p)
         budget += cost;
         p->ae_diff[i] = 0;
         sj->want[i] = 1;
-        buckets[nb++] = (uint16_t)i;
+        sj->buckets[nb++] = (uint16_t)i;
     }
+    sj->nbuckets = nb;
     if (nb == 0) {
         scan_free(sj);
         ae_end(r, p, true);
         return;
     }
-    int rc = replsnap_rows_begin(&sj->body, &p->ae_floor, buckets, nb, &sj->count_at);
+    int rc = causal_vv_copy(&sj->floor, &p->ae_floor);
     if (rc == 0) rc = scan_submit(r, sj);
     if (rc < 0) {
         rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows not collected (error %d)",
@@ -1402,6 +1427,13 @@ static void ae_rows_done(void *arg, int err, int status, const uint8_t *body, si
         job_free(j);
         j = NULL;
     }
+    if (j && !may_merge(r, &j->m.sender_vv)) {
+        rlog(r, TRANSPORT_LOG_DEBUG, "anti-entropy with peer %u: its rows are ahead of our "
+             "log (entries in flight): repair left for a later round", p->id);
+        job_free(j);
+        ae_end(r, p, false);
+        return;
+    }
     if (!j || job_submit(r, j, NULL) < 0) {
         rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows exchange failed (%s, "
              "HTTP %d)", p->id, err ? transport_strerror(err) : why, status);
@@ -1458,6 +1490,36 @@ static void serve_ae_digest(repl *r, transport_req *req, uint16_t peer, const ui
     replsnap_msg_free(&m);
 }
 
+/* Answers a ROWS request with our items of the same leaves; merged: how many of the
+ * initiator's we merged first (for the log). */
+static void ae_serve_answer(repl *r, transport_req *req, uint16_t peer, const replsnap_msg *m,
+                            size_t merged)
+{
+    scanjob *sj = scan_new(r, SCAN_ROWS_SERVE);
+    int rc = sj && (sj->want = calloc(REPLSNAP_BUCKETS, 1)) &&
+                     (sj->buckets = malloc(m->nbuckets * sizeof *sj->buckets))
+                 ? 0
+                 : REPL_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < m->nbuckets; i++) {
+        sj->want[m->buckets[i]] = 1;
+        sj->buckets[i] = m->buckets[i];
+    }
+    if (rc == 0) {
+        sj->nbuckets = m->nbuckets;
+        rc = causal_vv_copy(&sj->floor, &m->vv);
+    }
+    if (rc == 0) {
+        sj->req = req;
+        sj->peer = peer;
+        sj->merged = merged;
+        rc = scan_submit(r, sj);
+    }
+    if (rc < 0) {
+        respond_text(req, 500, "rows unavailable");
+        if (sj) scan_free(sj);
+    }
+}
+
 static void serve_ae_rows(repl *r, transport_req *req, uint16_t peer, const uint8_t *body,
                           size_t len)
 {
@@ -1468,6 +1530,12 @@ static void serve_ae_rows(repl *r, transport_req *req, uint16_t peer, const uint
              j ? "wrong type" : why);
         respond_text(req, 400, "malformed rows");
         if (j) job_free(j);
+        return;
+    }
+    if (!may_merge(r, &j->m.sender_vv)) {
+        /* the initiator is ahead of our log: answer without merging (see may_merge) */
+        ae_serve_answer(r, req, peer, &j->m, 0);
+        job_free(j);
         return;
     }
     j->req = req;
@@ -1492,22 +1560,7 @@ static void finish_ae_serve(repl *r, rjob *j)
     if (p) p->ae_rows_repaired += j->m.nitems;
     r->stats.ae_rows_repaired += j->m.nitems;
     if (r->cfg.on_imported && j->m.nitems) r->cfg.on_imported(r->cfg.arg, j->has_catalog);
-    scanjob *sj = scan_new(r, SCAN_ROWS_SERVE);
-    int rc = sj && (sj->want = calloc(REPLSNAP_BUCKETS, 1)) ? 0 : REPL_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < j->m.nbuckets; i++) sj->want[j->m.buckets[i]] = 1;
-    if (rc == 0)
-        rc = replsnap_rows_begin(&sj->body, &j->m.vv, j->m.buckets, j->m.nbuckets,
-                                 &sj->count_at);
-    if (rc == 0) {
-        sj->req = j->req;
-        sj->peer = j->peer;
-        sj->merged = j->m.nitems;
-        rc = scan_submit(r, sj);
-    }
-    if (rc < 0) {
-        respond_text(j->req, 500, "rows unavailable");
-        if (sj) scan_free(sj);
-    }
+    ae_serve_answer(r, j->req, j->peer, &j->m, j->m.nitems);
 }
 
 static void finish_jobs(repl *r, rjob *j)

@@ -43,6 +43,8 @@
  * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
  * transfer; the sender starts a new one, and rows merged by the broken one merge again
  * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
+ * While a transfer runs, the receiver's readers may see a transaction partly (its rows can
+ * sit in different chunks) until the last chunk; the log path never does.
  *
  * Anti-entropy (every anti_entropy_interval_s, and repl_anti_entropy_now()). With each UP
  * peer in turn: `POST /v1/ae/digest` sends this node's stable vv; the peer answers the floor
@@ -50,9 +52,14 @@
  * entry and row state, each state canonicalised by the GC callback under F so that GC'd and
  * not-yet-GC'd copies of one state hash alike). The differing leaves' items go both ways in
  * `POST /v1/ae/rows` (ours in the request, the peer's — after merging ours — in the answer),
- * a bounded number of leaves per round, until none differ. Merges are idempotent and a row
- * state carries its causal context, so a repair never resurrects a delete: a restored or
- * damaged replica converges with no operator action. Digest trees and the items of leaves
+ * a bounded number of leaves per round, until none differ. Each side merges the other's
+ * items only if they were read at a snapshot whose vv it has already applied (sender vv <=
+ * own vv): anti-entropy thus only restores what a replica should hold but lost (a damaged
+ * range, a restore), and never shows part of a transaction whose log entry is still in
+ * flight (the log brings it atomically, in causal order); a round meeting newer items ends
+ * and the next round retries. Merges are idempotent and a row state carries its causal
+ * context, so a repair never resurrects a delete: a damaged replica converges with no
+ * operator action. Digest trees and the items of leaves
  * are full scans of the store, run in libuv's thread pool (storage exports are thread-safe);
  * a snapshot chunk or a set of repaired rows is merged on storage's writer thread
  * (storage_import_async), so local commits wait for it (one chunk, ~snapshot_chunk_bytes).

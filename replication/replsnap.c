@@ -16,11 +16,13 @@ void replsnap_msg_init(replsnap_msg *m)
 {
     memset(m, 0, sizeof *m);
     causal_vv_init(&m->vv);
+    causal_vv_init(&m->sender_vv);
 }
 
 void replsnap_msg_free(replsnap_msg *m)
 {
     causal_vv_free(&m->vv);
+    causal_vv_free(&m->sender_vv);
     free(m->items);
     free(m->buckets);
     free(m->leaves);
@@ -96,6 +98,7 @@ int replsnap_decode(const uint8_t *body, size_t len, replsnap_msg *m)
     case REPLSNAP_ROWS: {
         uint64_t nb;
         if ((rc = causal_vv_decode(&r, &m->vv)) < 0) return rc;
+        if ((rc = causal_vv_decode(&r, &m->sender_vv)) < 0) return rc;
         if ((rc = codec_get_count(&r, &nb, 2, REPLSNAP_BUCKETS)) < 0) return rc;
         if (nb == 0) return CRDT_EBADENC;
         m->buckets = malloc((size_t)nb * sizeof *m->buckets);
@@ -136,12 +139,13 @@ int replsnap_chunk_begin(codec_buf *b, uint64_t session, uint32_t index, bool la
     return b->err;
 }
 
-int replsnap_rows_begin(codec_buf *b, const causal_vv *floor, const uint16_t *buckets,
-                        size_t nbuckets, size_t *count_at)
+int replsnap_rows_begin(codec_buf *b, const causal_vv *floor, const causal_vv *sender_vv,
+                        const uint16_t *buckets, size_t nbuckets, size_t *count_at)
 {
     if (nbuckets == 0 || nbuckets > REPLSNAP_BUCKETS) return CRDT_EINVAL;
     head(b, REPLSNAP_ROWS);
     causal_vv_encode(b, floor);
+    causal_vv_encode(b, sender_vv);
     codec_put_uvarint(b, nbuckets);
     for (size_t i = 0; i < nbuckets; i++) codec_put_u16(b, buckets[i]);
     *count_at = b->len;

@@ -22,6 +22,7 @@
  *   | 20 x n  |   per bucket: count u32 BE, h1 u64 BE, h2 u64 BE                       |
  *   |         | ROWS (POST /v1/ae/rows and its answer):                                |
  *   | vv      |   the floor F                                                          |
+ *   | vv      |   the sender's applied vv at the snapshot its items were read from     |
  *   | uvarint |   m buckets (1..REPLSNAP_BUCKETS), then m x u16 BE, strictly ascending |
  *   | items   |   the sender's items of those buckets                                  |
  *
@@ -76,6 +77,7 @@ typedef struct replsnap_msg {
     uint32_t index;   /* CHUNK */
     bool last;        /* CHUNK */
     causal_vv vv;     /* CHUNK: snapshot vv; others: the floor */
+    causal_vv sender_vv; /* ROWS: the sender's applied vv at its items' snapshot */
     storage_item *items; /* CHUNK, ROWS: owned array, pointing into the input */
     size_t nitems;
     uint16_t *buckets; /* ROWS: owned */
@@ -93,8 +95,8 @@ int replsnap_decode(const uint8_t *body, size_t len, replsnap_msg *m);
  * then replsnap_finish, which patches the count. */
 int replsnap_chunk_begin(codec_buf *b, uint64_t session, uint32_t index, bool last,
                          const causal_vv *vv, size_t *count_at);
-int replsnap_rows_begin(codec_buf *b, const causal_vv *floor, const uint16_t *buckets,
-                        size_t nbuckets, size_t *count_at);
+int replsnap_rows_begin(codec_buf *b, const causal_vv *floor, const causal_vv *sender_vv,
+                        const uint16_t *buckets, size_t nbuckets, size_t *count_at);
 int replsnap_put_item(codec_buf *b, const storage_item *it);
 /* Bytes replsnap_put_item adds for it. */
 size_t replsnap_item_size(const storage_item *it);

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc == 0) rc = replsnap_finish(&b, at, m.nitems);
         break;
     case REPLSNAP_ROWS:
-        rc = replsnap_rows_begin(&b, &m.vv, m.buckets, m.nbuckets, &at);
+        rc = replsnap_rows_begin(&b, &m.vv, &m.sender_vv, m.buckets, m.nbuckets, &at);
         for (size_t i = 0; rc == 0 && i < m.nitems; i++) rc = replsnap_put_item(&b, &m.items[i]);
         if (rc == 0) rc = replsnap_finish(&b, at, m.nitems);
         break;

@@ -208,6 +208,8 @@ def main():
         rb.check("the restored region converges; 'x' and row 5 do not come back",
                  rb.wait_for(lambda: converged([a, b], g_rows) and
                              g_rows(a) == [(i, ["y", "z"]) for i in range(1, 5)], 60))
+        rb.check("node 1 noticed node 2 went back in time and resent it what it lost",
+                 "reports less than it acknowledged" in cu.log_text(a))
         rb.check("table t is intact on both after the restore",
                  rb.wait_for(lambda: converged([a, b], t_rows), 30))
     finally:

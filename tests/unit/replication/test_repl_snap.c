@@ -157,7 +157,7 @@ static void test_rows_round_trip_and_buckets(void **state)
     codec_buf b;
     codec_buf_init(&b);
     size_t at;
-    assert_int_equal(replsnap_rows_begin(&b, &floor, buckets, 3, &at), 0);
+    assert_int_equal(replsnap_rows_begin(&b, &floor, &floor, buckets, 3, &at), 0);
     storage_item it[3];
     sample_items(it);
     for (int i = 0; i < 3; i++) assert_int_equal(replsnap_put_item(&b, &it[i]), 0);
@@ -166,6 +166,7 @@ static void test_rows_round_trip_and_buckets(void **state)
     assert_int_equal(replsnap_decode(b.data, b.len, &m), 0);
     assert_int_equal(m.type, REPLSNAP_ROWS);
     assert_int_equal(causal_vv_get(&m.vv, 2), 5);
+    assert_int_equal(causal_vv_get(&m.sender_vv, 2), 5);
     assert_int_equal(m.nbuckets, 3);
     assert_int_equal(m.buckets[2], 4095);
     check_items(&m);
@@ -185,8 +186,8 @@ static void test_rows_round_trip_and_buckets(void **state)
     codec_buf_free(&b);
     /* no buckets, too many buckets: refused by the encoder */
     codec_buf_init(&b);
-    assert_int_equal(replsnap_rows_begin(&b, &floor, buckets, 0, &at), CRDT_EINVAL);
-    assert_int_equal(replsnap_rows_begin(&b, &floor, buckets, REPLSNAP_BUCKETS + 1, &at),
+    assert_int_equal(replsnap_rows_begin(&b, &floor, &floor, buckets, 0, &at), CRDT_EINVAL);
+    assert_int_equal(replsnap_rows_begin(&b, &floor, &floor, buckets, REPLSNAP_BUCKETS + 1, &at),
                      CRDT_EINVAL);
     codec_buf_free(&b);
     causal_vv_free(&floor);
