@@ -6,12 +6,19 @@
  * storage_commit_remote_async, storage_commit, storage_commit_remote (+ start/stop for
  * storage.c).
  *
- * One loop: take everything queued (a group), write each commit's batch without sync in
+ * One loop: take everything queued (a group), add each commit to one indexed WriteBatch in
  * order (local commits in seq order: one whose predecessor is still reserved waits in
- * `held`), then — sync=always — one WAL sync for the group, then the callbacks. Writing
- * without sync makes a commit visible to readers at once; the callback (the ack) waits for
- * the sync. An indexed WriteBatch lets a commit that touches one row twice read its own
- * first write.
+ * `held`), write that batch once (no sync), then — sync=always — one WAL sync for the group,
+ * then the callbacks. One write per group instead of one per commit: RocksDB's write path
+ * (write-thread handshake, WAL append syscall, memtable insert setup) is paid once for the
+ * group. The batch is indexed, so a commit reads rows as the group's earlier commits left
+ * them (and its own first write of a row touched twice); a commit that fails is rolled back
+ * to its save point, leaving the others. The group's entries become visible to readers
+ * together when the batch is written; the callback (the ack) still waits for the sync.
+ *
+ * While a group is being built, its running vv and last local seq live in `grp` (writer
+ * thread only) and are published to the store (s->vv, written_seq, log bookkeeping, under
+ * mu) once its batch is written, so other threads never see a vv ahead of the data.
  */
 #include "storage/storage_int.h"
 
@@ -20,6 +27,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The group being built (writer thread only). */
+typedef struct grp {
+    rocksdb_writebatch_wi_t *wb; /* NULL: nothing added yet */
+    size_t n;                    /* entries in wb */
+    causal_vv vv;                /* s->vv with this group's entries applied */
+    causal_vv first;             /* per origin, the group's first seq (log_oldest) */
+    uint64_t written_seq;        /* s->written_seq with this group's local entries */
+    uint64_t log_bytes;          /* log bytes added by this group */
+} grp;
+
+/* A batch this large is written before the group goes on (catch-up floods of remote
+ * entries), bounding the batch's memory. */
+#define GRP_MAX_ENTRIES 256
 
 static uint64_t now_ms(void)
 {
@@ -66,16 +87,77 @@ static int merge_into(storage *s, rocksdb_writebatch_wi_t *wb, int cf, storage_m
     return 0;
 }
 
-/* Writes one entry: merged rows, catalog changes, the log record and the advanced vv. */
-static int apply_entry(storage *s, const logentry *e, const uint8_t *bytes, size_t len)
+/* Starts a group from the store's published state. Returns 0 or STORAGE_ENOMEM. */
+static int grp_begin(storage *s, grp *g)
+{
+    g->wb = NULL;
+    g->n = 0;
+    g->log_bytes = 0;
+    causal_vv_init(&g->vv);
+    causal_vv_init(&g->first);
+    pthread_mutex_lock(&s->mu);
+    g->written_seq = s->written_seq;
+    int crc = causal_vv_copy(&g->vv, &s->vv);
+    pthread_mutex_unlock(&s->mu);
+    return crc < 0 ? storage_crdt_error(crc) : 0;
+}
+
+static void grp_end(grp *g)
+{
+    if (g->wb) rocksdb_writebatch_wi_destroy(g->wb);
+    g->wb = NULL;
+    causal_vv_free(&g->vv);
+    causal_vv_free(&g->first);
+}
+
+/* Writes the group's batch (with the advanced vv) and publishes what it applied. On error
+ * nothing of the batch is applied; the caller fails the group's commits. */
+static int grp_write(storage *s, grp *g)
+{
+    if (!g->n) return 0;
+    int rc = storage_put_vv(g->wb, s, &g->vv);
+    if (rc < 0) return rc;
+    char *err = NULL;
+    rocksdb_write_writebatch_wi(s->db, s->wo, g->wb, &err);
+    if (err) return storage_rocks_error(err, "write commit");
+    causal_vv pub;
+    causal_vv_init(&pub);
+    int crc = causal_vv_copy(&pub, &g->vv);
+    if (crc < 0) {
+        causal_vv_free(&pub);
+        return storage_crdt_error(crc);
+    }
+    pthread_mutex_lock(&s->mu);
+    causal_vv tmp = s->vv;
+    s->vv = pub;
+    pub = tmp;
+    for (uint32_t i = 0; i < g->first.len; i++)
+        if (causal_vv_get(&s->log_oldest, g->first.v[i].node) == 0)
+            causal_vv_set(&s->log_oldest, g->first.v[i].node, g->first.v[i].counter);
+    s->log_bytes += g->log_bytes;
+    s->written_seq = g->written_seq;
+    if (s->reserved_next <= g->written_seq) s->reserved_next = g->written_seq + 1;
+    pthread_mutex_unlock(&s->mu);
+    causal_vv_free(&pub);
+    rocksdb_writebatch_wi_clear(g->wb);
+    g->n = 0;
+    g->log_bytes = 0;
+    causal_vv_free(&g->first);
+    causal_vv_init(&g->first);
+    return 0;
+}
+
+/* Adds one entry to the group: merged rows, catalog changes, the log record; advances the
+ * group's vv. On error the batch is as before the entry. */
+static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *bytes, size_t len)
 {
     int rc = 0;
     codec_buf key;
     codec_buf_init(&key);
-    causal_vv newvv;
-    causal_vv_init(&newvv);
-    rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
-    if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    if (!g->wb && !(g->wb = rocksdb_writebatch_wi_create(0, 1)))
+        return storage_fail(STORAGE_ENOMEM, "out of memory");
+    rocksdb_writebatch_wi_t *wb = g->wb;
+    rocksdb_writebatch_wi_set_save_point(wb);
 
     for (size_t i = 0; i < e->ndeltas && rc == 0; i++) {
         const logentry_delta *d = &e->deltas[i];
@@ -100,48 +182,37 @@ static int apply_entry(storage *s, const logentry *e, const uint8_t *bytes, size
                                          (const char *)c->value, c->vlen);
         }
     }
-    if (rc < 0) goto out;
-
+    if (rc == 0) {
+        int crc = 0;
+        if (causal_vv_get(&g->first, e->origin) == 0)
+            crc = causal_vv_set(&g->first, e->origin, e->seq);
+        if (crc == 0) crc = causal_vv_set(&g->vv, e->origin, e->seq); /* last: nothing to undo */
+        if (crc < 0) rc = storage_crdt_error(crc);
+    }
+    if (rc < 0) {
+        char *err = NULL;
+        rocksdb_writebatch_wi_rollback_to_save_point(wb, &err);
+        if (err) {
+            /* cannot happen (a save point was just set); never write a half entry */
+            rocksdb_free(err);
+            rc = storage_fail(STORAGE_EIO, "cannot roll back a failed commit in its batch");
+        }
+        goto out;
+    }
     uint8_t lk[KEYCODEC_LOG_KEY_BYTES];
     keycodec_log_key(lk, e->origin, e->seq);
     rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_LOG], (const char *)lk, sizeof(lk),
                                  (const char *)bytes, len);
-    int crc = causal_vv_copy(&newvv, &s->vv);
-    if (crc == 0) crc = causal_vv_set(&newvv, e->origin, e->seq);
-    if (crc < 0) {
-        rc = storage_crdt_error(crc);
-        goto out;
-    }
-    rc = storage_put_vv(wb, s, &newvv);
-    if (rc < 0) goto out;
-
-    char *err = NULL;
-    rocksdb_write_writebatch_wi(s->db, s->wo, wb, &err);
-    if (err) {
-        rc = storage_rocks_error(err, "write commit");
-        goto out;
-    }
-    pthread_mutex_lock(&s->mu);
-    causal_vv tmp = s->vv;
-    s->vv = newvv;
-    newvv = tmp;
-    if (causal_vv_get(&s->log_oldest, e->origin) == 0) causal_vv_set(&s->log_oldest, e->origin, e->seq);
-    s->log_bytes += len + sizeof(lk);
-    if (e->origin == s->opts.node_id) {
-        s->written_seq = e->seq;
-        if (s->reserved_next <= e->seq) s->reserved_next = e->seq + 1;
-    }
-    pthread_mutex_unlock(&s->mu);
-
+    g->n++;
+    g->log_bytes += len + sizeof(lk);
+    if (e->origin == s->opts.node_id) g->written_seq = e->seq;
 out:
-    rocksdb_writebatch_wi_destroy(wb);
-    causal_vv_free(&newvv);
     codec_buf_free(&key);
     return rc;
 }
 
 /* A local commit (or, with no deltas, the filler of an abandoned or failed seq). */
-static int write_local(storage *s, uint64_t seq, causal_hlc hlc, const logentry_delta *deltas,
+static int write_local(storage *s, grp *g, uint64_t seq, causal_hlc hlc, const logentry_delta *deltas,
                        size_t ndeltas, const logentry_catalog *catalog, size_t ncatalog)
 {
     logentry e;
@@ -155,32 +226,32 @@ static int write_local(storage *s, uint64_t seq, causal_hlc hlc, const logentry_
     e.ncatalog = ncatalog;
     codec_buf b;
     codec_buf_init(&b);
-    int rc = causal_vv_copy(&e.deps, &s->vv);
+    int rc = causal_vv_copy(&e.deps, &g->vv);
     if (rc == 0) rc = logentry_encode(&b, &e);
     if (rc < 0) {
         rc = rc == CRDT_ENOMEM ? storage_crdt_error(rc)
                                : storage_fail(STORAGE_EINVAL, "cannot encode commit: %s",
                                               codec_strerror(rc));
     } else {
-        rc = apply_entry(s, &e, b.data, b.len);
+        rc = apply_entry(s, g, &e, b.data, b.len);
     }
     codec_buf_free(&b);
     causal_vv_free(&e.deps);
     return rc;
 }
 
-static void process_local(storage *s, storage_commit_req *req)
+static void process_local(storage *s, grp *g, storage_commit_req *req)
 {
     req->out_origin = s->opts.node_id;
     req->out_seq = req->seq;
-    int rc = write_local(s, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
+    int rc = write_local(s, g, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
                          req->ncatalog);
     if (rc == 0) return;
     set_req_error(req, rc);
     if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT) {
         /* The seq may already be known to the SQL layer (dots): consume it with an empty
          * entry so the log has no hole. */
-        rc = write_local(s, req->seq, req->hlc, NULL, 0, NULL, 0);
+        rc = write_local(s, g, req->seq, req->hlc, NULL, 0, NULL, 0);
     }
     if (rc < 0 && rc != STORAGE_EMERGE) {
         /* Could not write at all (disk full, I/O): later local seqs can never be written in
@@ -191,7 +262,7 @@ static void process_local(storage *s, storage_commit_req *req)
     }
 }
 
-static void process_remote(storage *s, storage_commit_req *req)
+static void process_remote(storage *s, grp *g, storage_commit_req *req)
 {
     logentry e;
     int rc = logentry_decode(req->entry, req->entry_len, &e);
@@ -203,7 +274,7 @@ static void process_remote(storage *s, storage_commit_req *req)
     }
     req->out_origin = e.origin;
     req->out_seq = e.seq;
-    uint64_t have = causal_vv_get(&s->vv, e.origin);
+    uint64_t have = causal_vv_get(&g->vv, e.origin);
     if (e.seq <= have) {
         req->skipped = true;
         goto out;
@@ -216,7 +287,7 @@ static void process_remote(storage *s, storage_commit_req *req)
     }
     for (uint32_t i = 0; i < e.deps.len; i++) {
         const causal_vv_entry *d = &e.deps.v[i];
-        if (d->node != e.origin && causal_vv_get(&s->vv, d->node) < d->counter) {
+        if (d->node != e.origin && causal_vv_get(&g->vv, d->node) < d->counter) {
             storage_fail(STORAGE_EDEPS, "entry (%u, %llu) depends on (%u, %llu), not applied",
                          e.origin, (unsigned long long)e.seq, d->node,
                          (unsigned long long)d->counter);
@@ -228,7 +299,7 @@ static void process_remote(storage *s, storage_commit_req *req)
         /* Our own entry coming back (after a restore from an older backup): only safe when
          * no local seq is reserved or in flight. */
         pthread_mutex_lock(&s->mu);
-        bool busy = s->reserved_next != s->written_seq + 1;
+        bool busy = s->reserved_next != g->written_seq + 1;
         pthread_mutex_unlock(&s->mu);
         if (busy) {
             storage_fail(STORAGE_EDEPS, "own entry %llu while local commits are in flight",
@@ -237,7 +308,7 @@ static void process_remote(storage *s, storage_commit_req *req)
             goto out;
         }
     }
-    rc = apply_entry(s, &e, req->entry, req->entry_len);
+    rc = apply_entry(s, g, &e, req->entry, req->entry_len);
     if (rc < 0) {
         set_req_error(req, rc);
         if (rc != STORAGE_EMERGE && rc != STORAGE_ECORRUPT) {
@@ -277,6 +348,21 @@ static int sync_wal(storage *s)
     return err ? storage_rocks_error(err, "sync WAL") : 0;
 }
 
+/* Writes what the group added (it is consistent even when a later commit failed: failed
+ * commits were rolled back); on a write error fails the requests from `first` on that it
+ * carried and stops the store. */
+static void flush_group(storage *s, grp *g, storage_commit_req *first, int *failed)
+{
+    int wrc = grp_write(s, g);
+    if (wrc == 0) return;
+    for (storage_commit_req *r = first; r; r = r->next)
+        if (r->status == 0 && !r->skipped) set_req_error(r, wrc);
+    pthread_mutex_lock(&s->mu);
+    if (!s->failed) s->failed = wrc;
+    *failed = s->failed;
+    pthread_mutex_unlock(&s->mu);
+}
+
 static void *writer_main(void *arg)
 {
     storage *s = arg;
@@ -310,17 +396,21 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&s->mu);
 
         storage_commit_req *done = NULL, **done_tail = &done;
+        storage_commit_req **unwritten = &done; /* first request not in a written batch */
         uint64_t ndone = 0;
-        while (group || (held && held->seq == s->written_seq + 1)) {
+        grp g;
+        int grc = grp_begin(s, &g);
+        if (grc < 0 && !failed) failed = grc;
+        while (group || (held && held->seq == g.written_seq + 1)) {
             storage_commit_req *req;
-            if (held && held->seq == s->written_seq + 1) {
+            if (held && held->seq == g.written_seq + 1) {
                 req = held;
                 held = held->next;
             } else {
                 req = group;
                 group = group->next;
-                if (!req->remote && !failed && req->seq != s->written_seq + 1) {
-                    if (req->seq <= s->written_seq) {
+                if (!req->remote && !failed && req->seq != g.written_seq + 1) {
+                    if (req->seq <= g.written_seq) {
                         set_req_error(req, storage_fail(STORAGE_EINVAL, "seq %llu already "
                                       "committed", (unsigned long long)req->seq));
                     } else {
@@ -336,9 +426,9 @@ static void *writer_main(void *arg)
                                                     "commits after a write error (%s)",
                                                     storage_strerror(failed)));
                 } else if (req->remote) {
-                    process_remote(s, req);
+                    process_remote(s, &g, req);
                 } else {
-                    process_local(s, req);
+                    process_local(s, &g, req);
                 }
                 pthread_mutex_lock(&s->mu);
                 failed = s->failed;
@@ -347,7 +437,13 @@ static void *writer_main(void *arg)
             *done_tail = req;
             done_tail = &req->next;
             ndone++;
+            if (g.n >= GRP_MAX_ENTRIES) {
+                flush_group(s, &g, *unwritten, &failed);
+                unwritten = done_tail;
+            }
         }
+        flush_group(s, &g, *unwritten, &failed); /* one write for the whole group */
+        grp_end(&g);
 
         bool synced = false;
         int sync_rc = 0;
@@ -359,6 +455,9 @@ static void *writer_main(void *arg)
             synced = true;
             next_sync = now_ms() + (uint64_t)s->opts.sync_interval_ms;
         }
+        if (sync_rc == 0 && failed && ndone && s->opts.sync == STORAGE_SYNC_ALWAYS)
+            sync_rc = storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a "
+                                   "write error (%s)", storage_strerror(failed));
         if (sync_rc < 0) {
             /* Written but not durable: the ack must not claim otherwise. */
             for (storage_commit_req *r = done; r; r = r->next) {
