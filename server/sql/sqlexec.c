@@ -323,6 +323,164 @@ static void txn_clear(sx_session *s)
 }
 
 /* Applies one recorded operation to overlay ov with dot `dot` (the preview or the commit's). */
+/* ---- in-flight rows ------------------------------------------------------------------------
+ *
+ * A commit's deltas are built from the row as the loop reads it (ov_apply), but a commit
+ * submitted earlier may not be written yet: the writer thread takes it a moment later. A
+ * counter delta raises this node's entry to (read value + n), so building on a row that
+ * misses an earlier in-flight increment would lose that increment (16 clients incrementing
+ * one row lost most of their increments). The loop therefore keeps, per row, the join of the
+ * deltas of every commit submitted and not yet completed, and ov_apply reads the stored row
+ * joined with it. Joining a delta that meanwhile reached storage changes nothing (merges are
+ * idempotent), so the entry may stay until its last commit completes. */
+
+struct sx_inflight_row {
+    sx_inflight_row *next;
+    uint64_t hash;
+    uint32_t table_id;
+    uint8_t *pk, *delta;
+    size_t pklen, dlen;
+    int refs;
+};
+
+static uint64_t ifl_hash(uint32_t table_id, const uint8_t *pk, size_t pklen)
+{
+    uint64_t h = 1469598103934665603ull ^ table_id;
+    h *= 1099511628211ull;
+    for (size_t i = 0; i < pklen; i++) h = (h ^ pk[i]) * 1099511628211ull;
+    return h;
+}
+
+static sx_inflight_row **ifl_slot(sx_exec *x, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                                  uint64_t h)
+{
+    sx_inflight_row **pp = &x->ifl[h & (x->ifl_cap - 1)];
+    for (; *pp; pp = &(*pp)->next) {
+        const sx_inflight_row *r = *pp;
+        if (r->hash == h && r->table_id == table_id && r->pklen == pklen &&
+            !memcmp(r->pk, pk, pklen))
+            break;
+    }
+    return pp;
+}
+
+static int ifl_grow(sx_exec *x)
+{
+    size_t cap = x->ifl_cap ? x->ifl_cap * 2 : 64;
+    sx_inflight_row **t = calloc(cap, sizeof *t);
+    if (!t) return CRDT_ENOMEM;
+    for (size_t i = 0; i < x->ifl_cap; i++) {
+        for (sx_inflight_row *r = x->ifl[i], *next; r; r = next) {
+            next = r->next;
+            r->next = t[r->hash & (cap - 1)];
+            t[r->hash & (cap - 1)] = r;
+        }
+    }
+    free(x->ifl);
+    x->ifl = t;
+    x->ifl_cap = cap;
+    return 0;
+}
+
+/* *cur (malloc'd or NULL) joined with the in-flight deltas of the row, if any. */
+static int ifl_join(sx_exec *x, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                    uint8_t **cur, size_t *curlen)
+{
+    if (!x->ifl_n) return 0;
+    sx_inflight_row *r = *ifl_slot(x, table_id, pk, pklen, ifl_hash(table_id, pk, pklen));
+    if (!r) return 0;
+    uint8_t *out = NULL;
+    size_t outlen = 0;
+    int rc = crdt_row_merge_bytes(*cur, *cur ? *curlen : 0, r->delta, r->dlen, &out, &outlen,
+                                  NULL);
+    if (rc) {
+        free(out);
+        return rc;
+    }
+    free(*cur);
+    *cur = out;
+    *curlen = outlen;
+    return 0;
+}
+
+/* Drops one reference from each of the commit's rows (the first n of its deltas). */
+static void ifl_release(sx_exec *x, const logentry_delta *d, size_t n)
+{
+    for (size_t i = 0; i < n && x->ifl_n; i++) {
+        sx_inflight_row **pp = ifl_slot(x, d[i].table_id, d[i].pk, d[i].pklen,
+                                        ifl_hash(d[i].table_id, d[i].pk, d[i].pklen));
+        sx_inflight_row *r = *pp;
+        if (!r || --r->refs > 0) continue;
+        *pp = r->next;
+        free(r->pk);
+        free(r->delta);
+        free(r);
+        x->ifl_n--;
+    }
+}
+
+/* Records a commit's deltas as in flight. On failure nothing stays recorded. */
+static int ifl_add(sx_exec *x, const logentry_delta *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = 0;
+        if (x->ifl_n >= x->ifl_cap) rc = ifl_grow(x);
+        uint64_t h = ifl_hash(d[i].table_id, d[i].pk, d[i].pklen);
+        sx_inflight_row **pp = rc ? NULL : ifl_slot(x, d[i].table_id, d[i].pk, d[i].pklen, h);
+        if (pp && *pp) {
+            uint8_t *out = NULL;
+            size_t outlen = 0;
+            rc = crdt_row_merge_bytes((*pp)->delta, (*pp)->dlen, d[i].delta, d[i].dlen, &out,
+                                      &outlen, NULL);
+            if (rc == 0) {
+                free((*pp)->delta);
+                (*pp)->delta = out;
+                (*pp)->dlen = outlen;
+                (*pp)->refs++;
+            } else {
+                free(out);
+            }
+        } else if (pp) {
+            sx_inflight_row *r = calloc(1, sizeof *r);
+            if (r && (r->pk = malloc(d[i].pklen + 1)) && (r->delta = malloc(d[i].dlen + 1))) {
+                memcpy(r->pk, d[i].pk, d[i].pklen);
+                memcpy(r->delta, d[i].delta, d[i].dlen);
+                r->pklen = d[i].pklen;
+                r->dlen = d[i].dlen;
+                r->table_id = d[i].table_id;
+                r->hash = h;
+                r->refs = 1;
+                *pp = r;
+                x->ifl_n++;
+            } else {
+                if (r) free(r->pk);
+                free(r);
+                rc = CRDT_ENOMEM;
+            }
+        }
+        if (rc) {
+            ifl_release(x, d, i);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void ifl_free(sx_exec *x)
+{
+    for (size_t i = 0; i < x->ifl_cap; i++) {
+        for (sx_inflight_row *r = x->ifl[i], *next; r; r = next) {
+            next = r->next;
+            free(r->pk);
+            free(r->delta);
+            free(r);
+        }
+    }
+    free(x->ifl);
+    x->ifl = NULL;
+    x->ifl_cap = x->ifl_n = 0;
+}
+
 static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot dot,
                     causal_hlc ts)
 {
@@ -335,7 +493,8 @@ static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot
     codec_buf_init(&b);
     int rc = storage_overlay_get(ov, NULL, op->table_id, op->pk, op->pklen, &cur, &curlen);
     if (rc == STORAGE_ENOTFOUND) rc = 0;
-    else if (rc == 0) rc = crdt_row_decode(cur, curlen, &state);
+    if (rc == 0) rc = ifl_join(x, op->table_id, op->pk, op->pklen, &cur, &curlen);
+    if (rc == 0 && cur) rc = crdt_row_decode(cur, curlen, &state);
     if (rc) goto out;
     switch (op->kind) {
     case SX_OP_TOUCH: rc = crdt_row_touch(&state, dot, &delta); break;
@@ -533,7 +692,13 @@ int sx_commit_start(sx_session *s, executor_error *err)
     }
     c->req.seq = seq;
     c->req.hlc = ts;
-    storage_overlay_fill_req(c->ov, &c->req);
+    if (storage_overlay_fill_req(c->ov, &c->req) || ifl_add(x, c->req.deltas, c->req.ndeltas)) {
+        storage_abandon_seq(x->st, seq);
+        c->req.ndeltas = 0; /* nothing recorded in flight */
+        commit_free(c);
+        txn_clear(s);
+        return executor_error_set(err, "53200", "out of memory");
+    }
     c->req.catalog = c->cat;
     c->req.ncatalog = c->ncat;
     c->req.cb = on_req_done;
@@ -548,6 +713,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
     rc = storage_commit_async(x->st, &c->req);
     if (rc) {
         storage_abandon_seq(x->st, seq);
+        ifl_release(x, c->req.deltas, c->req.ndeltas);
         commit_free(c);
         return executor_error_set(err, "58030", "could not commit: %s", storage_strerror(rc));
     }
@@ -752,6 +918,7 @@ static void on_async(uv_async_t *h)
         sx_commit *c = list;
         list = c->next;
         if (--x->inflight == 0) uv_unref((uv_handle_t *)&x->async);
+        ifl_release(x, c->req.deltas, c->req.ndeltas);
         if (c->req.status == 0) {
             for (int i = 0; i < c->nchanges; i++) {
                 sx_catchange *ch = &c->changes[i];
@@ -1684,6 +1851,7 @@ static void sx_destroy(executor *ex)
     }
     if (x->mini) x->mini->ops->destroy(x->mini);
     sqlcache_free(x->cache);
+    ifl_free(x);
     for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
     free(x->tables);
     conflicts_free(x);

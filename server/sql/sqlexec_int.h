@@ -36,6 +36,7 @@ typedef struct sx_conflict_stat {
 } sx_conflict_stat;
 
 typedef struct sx_conflict_pending sx_conflict_pending;
+typedef struct sx_inflight_row sx_inflight_row;
 
 typedef struct sx_exec {
     executor base;
@@ -63,6 +64,10 @@ typedef struct sx_exec {
     char node_name[64];
     uint64_t start_ms;
     sqlcache *cache; /* statement text -> parse (sqlcache.h); NULL: no caching */
+    /* Rows of commits submitted and not yet completed: the join of their deltas per row
+     * (the in-flight section of sqlexec.c). Loop thread only. */
+    sx_inflight_row **ifl;
+    size_t ifl_cap, ifl_n;
     /* conflicts (the conflicts section of sqlexec.c); cpending, npending, cstats, ncstats
      * guarded by cmu; cseen only touched by the storage writer thread (and at open/close) */
     pthread_t loop_thread;
