@@ -26,6 +26,10 @@
 #define SNAP_RETRY_MS 1000
 #define SNAP_BUSY_RETRY_MS 2000
 #define SNAP_IN_IDLE_MS 30000   /* a receiver forgets a silent sender's transfer after this */
+/* A receiver stages chunks (invisible) up to this many bytes so the snapshot appears at once
+ * with its last chunk; a larger one is merged as it comes (readers may then see a
+ * transaction partly until the end). */
+#define SNAP_STAGE_MAX ((uint64_t)256 << 20)
 #define AE_MAX_ITEMS_PER_ROUND 20000
 
 typedef struct rpeer {
@@ -111,6 +115,7 @@ typedef struct snap_in {
     uint32_t next_index;
     uint64_t last_ms;
     uint64_t items;
+    uint64_t staged; /* bytes of chunks staged so far */
     bool busy; /* a chunk's import is in flight */
 } snap_in;
 
@@ -843,9 +848,10 @@ static rjob *job_new(repl *r, int kind, uint16_t peer, const uint8_t *body, size
     return j;
 }
 
-static int job_submit(repl *r, rjob *j, const causal_vv *final_vv)
+static int job_submit(repl *r, rjob *j, const causal_vv *final_vv, unsigned flags)
 {
-    int rc = storage_import_async(r->st, j->m.items, j->m.nitems, final_vv, on_job_done, j);
+    int rc = storage_import_ex_async(r->st, j->m.items, j->m.nitems, final_vv, flags,
+                                     on_job_done, j);
     if (rc == 0) r->outstanding++;
     return rc;
 }
@@ -1090,7 +1096,17 @@ static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uin
     j->req = req;
     si->busy = true;
     si->last_ms = now;
-    if (job_submit(r, j, j->m.last ? &j->m.vv : NULL) < 0) {
+    unsigned flags = j->m.index == 0 ? STORAGE_IMPORT_RESET : 0;
+    if (!j->m.last && si->staged + len <= SNAP_STAGE_MAX) {
+        flags |= STORAGE_IMPORT_STAGE;
+        si->staged += len;
+    } else if (!j->m.last && si->staged <= SNAP_STAGE_MAX) {
+        si->staged = SNAP_STAGE_MAX + 1;
+        rlog(r, TRANSPORT_LOG_WARN, "snapshot from peer %u is larger than %llu MiB: merging the "
+             "rest as it comes (reads may see transactions partly until it ends)", peer,
+             (unsigned long long)(SNAP_STAGE_MAX >> 20));
+    }
+    if (job_submit(r, j, j->m.last ? &j->m.vv : NULL, flags) < 0) {
         si->busy = false;
         respond_text(req, 503, "store closing");
         job_free(j);
@@ -1434,7 +1450,7 @@ static void ae_rows_done(void *arg, int err, int status, const uint8_t *body, si
         ae_end(r, p, false);
         return;
     }
-    if (!j || job_submit(r, j, NULL) < 0) {
+    if (!j || job_submit(r, j, NULL, 0) < 0) {
         rlog(r, TRANSPORT_LOG_WARN, "anti-entropy with peer %u: rows exchange failed (%s, "
              "HTTP %d)", p->id, err ? transport_strerror(err) : why, status);
         if (j) job_free(j);
@@ -1539,7 +1555,7 @@ static void serve_ae_rows(repl *r, transport_req *req, uint16_t peer, const uint
         return;
     }
     j->req = req;
-    if (job_submit(r, j, NULL) < 0) {
+    if (job_submit(r, j, NULL, 0) < 0) {
         respond_text(req, 503, "store closing");
         job_free(j);
     }

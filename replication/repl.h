@@ -35,7 +35,7 @@
  * the outbox stops sending it batches and PUSHES a snapshot instead: a storage export (every
  * catalog entry and row state at one RocksDB snapshot, plus the vv at that snapshot) in
  * chunks of about snapshot_chunk_bytes, `POST /v1/snapshot` (replsnap.h), one at a time. The
- * receiver merges each chunk through storage_import (idempotent row/catalog merge) and, with
+ * receiver merges the chunks through storage_import (idempotent row/catalog merge) and, with
  * the last chunk and atomically with it, raises its vv to max(own, snapshot vv); its answer
  * (its vv) is the ack, and the outbox follows the log from there. A receiver accepts one
  * transfer at a time (another sender gets 409 and retries later, by when the log usually
@@ -43,8 +43,10 @@
  * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
  * transfer; the sender starts a new one, and rows merged by the broken one merge again
  * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
- * While a transfer runs, the receiver's readers may see a transaction partly (its rows can
- * sit in different chunks) until the last chunk; the log path never does.
+ * The receiver stages the chunks (storage_import_ex_async with STORAGE_IMPORT_STAGE: stored,
+ * not visible) and merges the stage with the last chunk in one WriteBatch, so readers never
+ * see a transaction half-applied by a transfer; beyond 256 MiB staged it merges the rest as
+ * it comes (logged).
  *
  * Anti-entropy (every anti_entropy_interval_s, and repl_anti_entropy_now()). With each UP
  * peer in turn: `POST /v1/ae/digest` sends this node's stable vv; the peer answers the floor

@@ -288,6 +288,17 @@ int storage_import_async(storage *s, const storage_item *items, size_t n,
                          const causal_vv *final_vv, storage_import_cb cb, void *arg);
 /* Blocking form (tests, tools; never the event loop). */
 int storage_import(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv);
+/* With flags: STORAGE_IMPORT_STAGE parks the items (not merged, not visible; final_vv must be
+ * NULL); STORAGE_IMPORT_RESET first drops everything staged before. An import with final_vv
+ * (and without STAGE) merges every staged item too, in its one WriteBatch, and empties the
+ * stage: a snapshot streamed as STAGE chunks + a final one becomes visible atomically. The
+ * final WriteBatch holds all staged items in memory: bound what you stage. */
+enum { STORAGE_IMPORT_STAGE = 1, STORAGE_IMPORT_RESET = 2 };
+int storage_import_ex_async(storage *s, const storage_item *items, size_t n,
+                            const causal_vv *final_vv, unsigned flags, storage_import_cb cb,
+                            void *arg);
+int storage_import_ex(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv,
+                      unsigned flags);
 /* A row state in the canonical form used for digests: the gc callback's output under
  * stable_seq_vv (*out NULL: the input is already canonical). Two replicas holding the same
  * row, each GC'd up to at most stable_seq_vv, produce equal bytes. Catalog items unchanged. */

@@ -3,7 +3,15 @@
  * anti-entropy repair (see storage.h, "state transfer").
  *
  * Entry points: storage_export_new, storage_export_vv, storage_export_next,
- * storage_export_del, storage_import_async, storage_import, storage_canonical.
+ * storage_export_del, storage_import_async, storage_import, storage_import_ex_async,
+ * storage_import_ex, storage_canonical.
+ *
+ * Staging (STORAGE_IMPORT_STAGE): items are parked in the meta column family under the
+ * "snapstage" prefix instead of merged, so the rows of a snapshot become visible all at once
+ * with the final import (which merges the stage, its own items and the raised vv in one
+ * WriteBatch, and empties the stage): readers never see a transaction half-applied by a
+ * transfer. The final WriteBatch holds every staged row (memory ~ the staged bytes): the
+ * caller bounds staging and merges directly beyond its bound.
  *
  * Export pins a RocksDB snapshot and reads the applied vv stored in the meta column family
  * AT that snapshot: the commit path writes rows, log entry and vv in one WriteBatch, so the
@@ -155,8 +163,12 @@ int storage_canonical(storage *s, const causal_vv *stable_seq_vv, const storage_
 
 /* ---------------------------------------------------------------- import */
 
+static const char STAGE_PREFIX[] = "snapstage";
+#define STAGE_PREFIX_LEN (sizeof STAGE_PREFIX - 1)
+
 typedef struct import_job {
     storage_commit_req req; /* the barrier */
+    unsigned flags;         /* STORAGE_IMPORT_* */
     storage *s;
     const storage_item *items;
     size_t n;
@@ -199,6 +211,52 @@ static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
     return 0;
 }
 
+/* Visits every staged item: merges it into wb (merge) and deletes its stage key in wb. */
+static int stage_walk(storage *s, rocksdb_writebatch_wi_t *wb, bool merge)
+{
+    rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+    if (!ro) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    char hi[STAGE_PREFIX_LEN + 1];
+    memcpy(hi, STAGE_PREFIX, STAGE_PREFIX_LEN);
+    hi[STAGE_PREFIX_LEN] = (char)0xff; /* kinds are 1 and 2 */
+    rocksdb_readoptions_set_iterate_upper_bound(ro, hi, sizeof hi);
+    rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, s->cf[CF_META]);
+    int rc = 0;
+    for (rocksdb_iter_seek(it, STAGE_PREFIX, STAGE_PREFIX_LEN); rc == 0 && rocksdb_iter_valid(it);
+         rocksdb_iter_next(it)) {
+        size_t klen, vlen;
+        const char *k = rocksdb_iter_key(it, &klen);
+        const char *v = rocksdb_iter_value(it, &vlen);
+        if (klen < STAGE_PREFIX_LEN + 2 || memcmp(k, STAGE_PREFIX, STAGE_PREFIX_LEN) != 0) continue;
+        storage_item item = {.kind = (uint8_t)k[STAGE_PREFIX_LEN],
+                             .key = (const uint8_t *)k + STAGE_PREFIX_LEN + 1,
+                             .klen = klen - STAGE_PREFIX_LEN - 1,
+                             .val = (const uint8_t *)v,
+                             .vlen = vlen};
+        if (merge) rc = merge_item(s, wb, &item);
+        rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_META], k, klen);
+    }
+    if (rc == 0) {
+        char *err = NULL;
+        rocksdb_iter_get_error(it, &err);
+        if (err) rc = storage_rocks_error(err, "read snapshot stage");
+    }
+    rocksdb_iter_destroy(it);
+    rocksdb_readoptions_destroy(ro);
+    return rc;
+}
+
+static void stage_put(storage *s, rocksdb_writebatch_wi_t *wb, const storage_item *it,
+                      codec_buf *key)
+{
+    codec_buf_reset(key);
+    codec_put_raw(key, STAGE_PREFIX, STAGE_PREFIX_LEN);
+    codec_put_u8(key, it->kind);
+    codec_put_raw(key, it->key, it->klen);
+    rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_META], (const char *)key->data, key->len,
+                                 (const char *)it->val, it->vlen);
+}
+
 /* Runs on the writer thread. */
 static int do_import(import_job *j)
 {
@@ -206,8 +264,13 @@ static int do_import(import_job *j)
     int rc = 0;
     causal_vv newvv;
     causal_vv_init(&newvv);
+    codec_buf skey;
+    codec_buf_init(&skey);
     rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
     if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    if (j->flags & STORAGE_IMPORT_RESET) rc = stage_walk(s, wb, false);
+    if (rc == 0 && j->has_final && !(j->flags & STORAGE_IMPORT_STAGE))
+        rc = stage_walk(s, wb, true);
     for (size_t i = 0; i < j->n && rc == 0; i++) {
         const storage_item *it = &j->items[i];
         if (it->kind == STORAGE_ITEM_ROW) {
@@ -219,8 +282,12 @@ static int do_import(import_job *j)
         } else if (it->kind != STORAGE_ITEM_CATALOG || it->klen == 0) {
             rc = storage_fail(STORAGE_EINVAL, "import: bad item kind %u", it->kind);
         }
-        if (rc == 0) rc = merge_item(s, wb, it);
+        if (rc == 0 && (j->flags & STORAGE_IMPORT_STAGE))
+            stage_put(s, wb, it, &skey);
+        else if (rc == 0)
+            rc = merge_item(s, wb, it);
     }
+    if (rc == 0 && skey.err) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
     bool raise = false;
     bool self_raised = false;
     uint64_t self_to = 0;
@@ -271,6 +338,7 @@ static int do_import(import_job *j)
     }
     rocksdb_writebatch_wi_destroy(wb);
     causal_vv_free(&newvv);
+    codec_buf_free(&skey);
     return rc;
 }
 
@@ -297,10 +365,20 @@ static void on_barrier(storage_commit_req *req)
 int storage_import_async(storage *s, const storage_item *items, size_t n,
                          const causal_vv *final_vv, storage_import_cb cb, void *arg)
 {
-    if (!cb || (n && !items)) return storage_fail(STORAGE_EINVAL, "import: bad arguments");
+    return storage_import_ex_async(s, items, n, final_vv, 0, cb, arg);
+}
+
+int storage_import_ex_async(storage *s, const storage_item *items, size_t n,
+                            const causal_vv *final_vv, unsigned flags, storage_import_cb cb,
+                            void *arg)
+{
+    if (!cb || (n && !items) || (flags & ~3u) ||
+        ((flags & STORAGE_IMPORT_STAGE) && final_vv))
+        return storage_fail(STORAGE_EINVAL, "import: bad arguments");
     import_job *j = calloc(1, sizeof *j);
     if (!j) return storage_fail(STORAGE_ENOMEM, "out of memory");
     j->s = s;
+    j->flags = flags;
     j->items = items;
     j->n = n;
     j->cb = cb;
@@ -346,10 +424,16 @@ static void on_import_done(void *arg, int status, const char *errmsg)
 
 int storage_import(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv)
 {
+    return storage_import_ex(s, items, n, final_vv, 0);
+}
+
+int storage_import_ex(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv,
+                      unsigned flags)
+{
     import_wait w = {.done = false};
     pthread_mutex_init(&w.mu, NULL);
     pthread_cond_init(&w.cv, NULL);
-    int rc = storage_import_async(s, items, n, final_vv, on_import_done, &w);
+    int rc = storage_import_ex_async(s, items, n, final_vv, flags, on_import_done, &w);
     if (rc == 0) {
         pthread_mutex_lock(&w.mu);
         while (!w.done) pthread_cond_wait(&w.cv, &w.mu);

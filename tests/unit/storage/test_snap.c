@@ -338,6 +338,62 @@ static void test_import_refuses_malformed_row_key_whole(void **state)
     causal_vv_free(&fin);
 }
 
+static storage_item row_item(const char *pk, uint8_t *keybuf, uint8_t *val, uint64_t v)
+{
+    size_t n = strlen(pk);
+    keybuf[0] = keybuf[1] = keybuf[2] = 0;
+    keybuf[3] = 5;
+    memcpy(keybuf + 4, pk, n);
+    put_u64(val, v);
+    return (storage_item){.kind = STORAGE_ITEM_ROW, .key = keybuf, .klen = 4 + n, .val = val,
+                          .vlen = 8};
+}
+
+static void test_staged_snapshot_appears_at_once(void **state)
+{
+    fixture *f = *state;
+    uint8_t k[4][8], v[4][8];
+    storage_item a = row_item("k1", k[0], v[0], 11), b = row_item("k2", k[1], v[1], 22);
+    storage_item c = row_item("k3", k[2], v[2], 33), d = row_item("k4", k[3], v[3], 44);
+    causal_vv fin;
+    causal_vv_init(&fin);
+    assert_int_equal(causal_vv_set(&fin, 1, 5), 0);
+    /* staging with a final vv is refused */
+    assert_int_equal(storage_import_ex(f->s[1], &a, 1, &fin, STORAGE_IMPORT_STAGE),
+                     STORAGE_EINVAL);
+    /* an abandoned transfer leaves k3 staged; a new one resets the stage */
+    assert_int_equal(storage_import_ex(f->s[1], &c, 1, NULL, STORAGE_IMPORT_STAGE), 0);
+    assert_int_equal(storage_import_ex(f->s[1], &a, 1, NULL,
+                                       STORAGE_IMPORT_STAGE | STORAGE_IMPORT_RESET), 0);
+    assert_int_equal(storage_import_ex(f->s[1], &b, 1, NULL, STORAGE_IMPORT_STAGE), 0);
+    /* staged rows are invisible, the vv untouched */
+    assert_int_equal(row_value(f->s[1], 1), 0);
+    assert_int_equal(row_value(f->s[1], 2), 0);
+    causal_vv vv;
+    causal_vv_init(&vv);
+    assert_int_equal(storage_vv(f->s[1], &vv), 0);
+    assert_int_equal(causal_vv_get(&vv, 1), 0);
+    /* a non-final import does not apply the stage */
+    assert_int_equal(storage_import(f->s[1], &d, 1, NULL), 0);
+    assert_int_equal(row_value(f->s[1], 4), 44);
+    assert_int_equal(row_value(f->s[1], 1), 0);
+    /* the last chunk: stage + its items + vv together; the reset one never appears */
+    assert_int_equal(storage_import(f->s[1], NULL, 0, &fin), 0);
+    assert_int_equal(row_value(f->s[1], 1), 11);
+    assert_int_equal(row_value(f->s[1], 2), 22);
+    assert_int_equal(row_value(f->s[1], 3), 0);
+    causal_vv_free(&vv);
+    causal_vv_init(&vv);
+    assert_int_equal(storage_vv(f->s[1], &vv), 0);
+    assert_int_equal(causal_vv_get(&vv, 1), 5);
+    causal_vv_free(&vv);
+    /* the stage is empty afterwards: staging k3 again and finishing shows only k3 */
+    assert_int_equal(storage_import_ex(f->s[1], &c, 1, NULL, STORAGE_IMPORT_STAGE), 0);
+    assert_int_equal(storage_import(f->s[1], NULL, 0, &fin), 0);
+    assert_int_equal(row_value(f->s[1], 3), 33);
+    causal_vv_free(&fin);
+}
+
 static void test_canonical_uses_gc_callback(void **state)
 {
     fixture *f = *state;
@@ -372,6 +428,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_raised_origin_log_has_no_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_refuses_malformed_row_key_whole, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_staged_snapshot_appears_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_canonical_uses_gc_callback, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
