@@ -51,7 +51,7 @@ def lag_plots(term):
              "set title 'Replication lag CDF per region pair: %d writes/s target, %.0f achieved "
              "(origin → observer)'\nset xlabel 'lag (ms): origin commit ack → visible in the "
              "observer region'\nset ylabel 'fraction of writes'\nset key outside right "
-             "font ',8'\nset grid\nset yrange [0:1]\n"
+             "font ',8'\nset grid\nset yrange [0:1]\nset xrange [-200:*]\n"
              "plot for [i=0:%d] '%s' index i using 1:2 with lines title columnheader(1)\n"
              % (term, rate, mid["rate_achieved"], n - 1, dat))
         if gnuplot(s):
@@ -66,7 +66,7 @@ def lag_plots(term):
         s = ("set terminal %s\nset output 'lag_excess_cdf.png'\n"
              "set title 'Lag minus the link one-way delay, all 20 region pairs'\n"
              "set xlabel 'lag − one-way delay (ms)'\nset ylabel 'fraction of writes'\n"
-             "set key bottom right\nset grid\nset yrange [0:1]\n"
+             "set key bottom right\nset grid\nset yrange [0:1]\nset xrange [-200:*]\n"
              "set arrow from 50, graph 0 to 50, graph 1 nohead dt 2\n"
              "set label 'target p99 ≤ 50 ms' at 52, graph 0.05\n"
              "plot %s\n" % (term, ", ".join(lines)))
