@@ -3,16 +3,15 @@
 
 Five regions on this machine (bench/repl/cluster.py: every link through tests/tools/wanem at half
 the `typical` RTT each way, jitter +-1 ms, no loss). For each total rate (default 100, 1000,
-5000, 20000 writes/s, spread evenly over the five regions; 100 is a light-load baseline) one pgbench per region runs `-R rate/5` for
-LAG_SECONDS; every write is `UPDATE prog SET n = n + 1 WHERE id = <region>*100 + <client>` on a
+5000, 20000 writes/s, spread evenly over the five regions; 100 is a light-load baseline) one
+pgbench per region runs `-R rate/5` for LAG_SECONDS; every write is `UPDATE prog SET n = n + 1 WHERE id = <region>*100 + <client>` on a
 g_counter row that only this pgbench client writes, so once the row shows n >= k in a region, that
 client's first k writes are visible there. The origin time of write k is the completion time of
 that client's k-th transaction in pgbench's per-transaction log (-l; same clock as the observers
 since everything runs on this machine), i.e. when the commit was acknowledged.
 
-One writer per row on purpose: concurrent `n = n + 1` on the same row from two sessions of one
-node loses increments (found while writing this benchmark; see bench/README.md), which would make
-the counter an unreliable progress marker.
+One writer per row on purpose: each client needs an exact progress marker of its own (and
+concurrent `n = n + 1` on one row lost increments until 405b153; see bench/README.md).
 
 Observers: one process per region polls `SELECT id, n FROM prog` every LAG_POLL_MS; when it sees
 a row grow from a to b, writes a+1..b became visible between the previous poll's send time and
@@ -108,7 +107,8 @@ def machine_busy():
 def pgbench_cmd(node, rid, rate, clients, secs, logdir):
     return (["pgbench", "-n", "-h", "127.0.0.1", "-p", str(node.sql_port), "-U", "postgres",
              "-M", "prepared", "-c", str(clients), "-j", "1", "-T", str(secs),
-             "-R", "%.1f" % rate, "-D", "rid=%d" % rid, "-l", "--log-prefix=%s/log%d" % (logdir, rid),
+             "-R", "%.1f" % rate, "-D", "rid=%d" % rid, "-l",
+             "--log-prefix=%s/log%d" % (logdir, rid),
              "-f", os.path.join(logdir, "w.sql"), "postgres"])
 
 
