@@ -6,9 +6,10 @@ the `typical` RTT each way, jitter +-1 ms, no loss). For each total rate (defaul
 5000, 20000 writes/s, spread evenly over the five regions; 100 is a light-load baseline) one
 pgbench per region runs `-R rate/5` for LAG_SECONDS; every write is
 `UPDATE prog SET n = n + 1 WHERE id = <region>*100 + <client>` on a g_counter row that only this
-pgbench client writes, so once the row shows n >= k in a region, that client's first k writes are visible there. The origin time of write k is the completion time of
-that client's k-th transaction in pgbench's per-transaction log (-l; same clock as the observers
-since everything runs on this machine), i.e. when the commit was acknowledged.
+pgbench client writes, so once the row shows n >= k in a region, that client's first k writes
+are visible there. The origin time of write k is the completion time of that client's k-th
+transaction in pgbench's per-transaction log (-l; same clock as the observers since everything
+runs on this machine), i.e. when the commit was acknowledged.
 
 One writer per row on purpose: each client needs an exact progress marker of its own (and
 concurrent `n = n + 1` on one row lost increments until 405b153; see bench/README.md).
