@@ -524,6 +524,8 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     repl_kick(r);
 }
 
+static void ae_start(repl *r, rpeer *p);
+
 void repl_on_peer_state(repl *r, uint16_t peer_id, transport_peer_state state)
 {
     rpeer *p = r ? find_peer(r, peer_id) : NULL;
@@ -537,6 +539,7 @@ void repl_on_peer_state(repl *r, uint16_t peer_id, transport_peer_state state)
     if (up) {
         p->probe = true;
         repl_kick(r);
+        if (p->ae_wanted) ae_start(r, p);
     }
 }
 
@@ -1171,6 +1174,7 @@ static void ae_start(repl *r, rpeer *p)
                                ae_digest_done, p);
     if (rc == 0) {
         p->ae_busy = true;
+        p->ae_wanted = false;
         p->ae_rows_round = 0;
         r->outstanding++;
     } else {
@@ -1188,6 +1192,7 @@ static void ae_end(repl *r, rpeer *p, bool ok)
     p->ae_diff = NULL;
     free(p->ae_theirs);
     p->ae_theirs = NULL;
+    if (p->ae_wanted && !r->closing) ae_start(r, p); /* a request made while this one ran */
     if (!ok) return;
     p->ae_runs++;
     p->ae_last_unix_ms = wall_ms();
@@ -1616,10 +1621,16 @@ void repl_on_request(repl *r, transport_req *req, uint16_t peer_id, const char *
         respond_text(req, 404, "no such path\n");
 }
 
+/* On demand: a peer that cannot start now (down, busy, being sent a snapshot) runs as soon
+ * as it can (peer up, or the running comparison ends), so a request is never dropped. */
 void repl_anti_entropy_now(repl *r)
 {
     if (!r || r->closing) return;
-    for (int i = 0; i < r->npeers; i++) ae_start(r, &r->peers[i]);
+    for (int i = 0; i < r->npeers; i++) {
+        rpeer *p = &r->peers[i];
+        ae_start(r, p);
+        if (!p->ae_busy) p->ae_wanted = true;
+    }
 }
 
 static void on_ae_timer(uv_timer_t *h)

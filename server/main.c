@@ -553,6 +553,11 @@ static void metrics_collect(void *arg, metrics_state *st)
             mp->lag_seconds = ps.lag_ms / 1000.0;
             mp->bytes_in = ps.bytes_in;
             mp->bytes_out = ps.bytes_out;
+            mp->snapshots_sent = ps.snapshots_sent;
+            mp->snapshots_received = ps.snapshots_received;
+            mp->ae_runs = ps.ae_runs;
+            mp->ae_rows_repaired = ps.ae_rows_repaired;
+            mp->ae_last_unix_s = ps.ae_last_unix_ms / 1000.0;
             causal_vv_free(&ps.acked);
         }
     }

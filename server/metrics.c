@@ -282,6 +282,37 @@ int metrics_render(const metrics_state *st, char **out, size_t *len)
         sb_printf(&b, "heliosdb_replication_bytes_total{peer=\"%s\",direction=\"out\"} %llu\n", lv,
                   (unsigned long long)st->peers[i].bytes_out);
     }
+    head(&b, "heliosdb_replication_snapshots_total", "counter",
+         "Completed snapshot transfers (catch-up past log retention, region join).");
+    for (int i = 0; i < np; i++) {
+        label_value(lv, sizeof lv, st->peers[i].name);
+        sb_printf(&b, "heliosdb_replication_snapshots_total{peer=\"%s\",direction=\"in\"} %llu\n",
+                  lv, (unsigned long long)st->peers[i].snapshots_received);
+        sb_printf(&b, "heliosdb_replication_snapshots_total{peer=\"%s\",direction=\"out\"} %llu\n",
+                  lv, (unsigned long long)st->peers[i].snapshots_sent);
+    }
+    head(&b, "heliosdb_replication_anti_entropy_runs_total", "counter",
+         "Completed anti-entropy comparisons with the peer.");
+    for (int i = 0; i < np; i++) {
+        label_value(lv, sizeof lv, st->peers[i].name);
+        sb_printf(&b, "heliosdb_replication_anti_entropy_runs_total{peer=\"%s\"} %llu\n", lv,
+                  (unsigned long long)st->peers[i].ae_runs);
+    }
+    head(&b, "heliosdb_replication_rows_repaired_total", "counter",
+         "Row and catalog states exchanged by anti-entropy for differing key ranges.");
+    for (int i = 0; i < np; i++) {
+        label_value(lv, sizeof lv, st->peers[i].name);
+        sb_printf(&b, "heliosdb_replication_rows_repaired_total{peer=\"%s\"} %llu\n", lv,
+                  (unsigned long long)st->peers[i].ae_rows_repaired);
+    }
+    head(&b, "heliosdb_replication_anti_entropy_last_timestamp_seconds", "gauge",
+         "Unix time the last anti-entropy comparison with the peer ended (0: never).");
+    for (int i = 0; i < np; i++) {
+        label_value(lv, sizeof lv, st->peers[i].name);
+        sb_printf(&b,
+                  "heliosdb_replication_anti_entropy_last_timestamp_seconds{peer=\"%s\"} %.3f\n",
+                  lv, st->peers[i].ae_last_unix_s);
+    }
 
     if (b.oom) {
         free(b.p);

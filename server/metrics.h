@@ -49,6 +49,9 @@ typedef struct metrics_peer {
     uint64_t lag_entries;
     double lag_seconds;
     uint64_t bytes_in, bytes_out;
+    uint64_t snapshots_sent, snapshots_received; /* completed snapshot transfers */
+    uint64_t ae_runs, ae_rows_repaired;          /* anti-entropy comparisons, states exchanged */
+    double ae_last_unix_s;                       /* 0: never */
 } metrics_peer;
 
 typedef struct metrics_state {
