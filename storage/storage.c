@@ -597,6 +597,11 @@ int storage_backup(storage *s, const char *dir)
     rocksdb_checkpoint_create(cp, dir, 0, &err);
     rocksdb_checkpoint_object_destroy(cp);
     if (err) return storage_rocks_error(err, "create checkpoint");
+    /* RocksDB creates the folder under the process umask; a backup holds every row and the
+     * node's identity, so only the owner may enter it (the files are hard links to the data
+     * directory's, which is 0700 too). */
+    if (chmod(dir, 0700))
+        return storage_fail(STORAGE_EIO, "backup %s: chmod 0700: %s", dir, strerror(errno));
     return 0;
 }
 
