@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""tests/faults/repro_ae_atomicity.py — minimal reproduction: anti-entropy under load makes a
-transaction visible half-applied in the receiving region (found by nemesis.py).
+"""tests/faults/repro_ae_atomicity.py — minimal reproduction: anti-entropy under load made a
+transaction visible half-applied in the receiving region (found by nemesis.py on 6e84a18,
+fixed in 36a4bd2; kept as a regression check).
 
 Two regions, us-east-1 <-> eu-west-1 through the WAN emulator (40 ms one way, no loss), periodic
 anti-entropy off. A writer in each region commits transactions BEGIN; INSERT ta(k); INSERT tb(k);
