@@ -747,6 +747,8 @@ static const char *const REPL_KEYS[] = {"listen",
                                         "batch_max_bytes",
                                         "log_retention_mb",
                                         "anti_entropy_interval_s",
+                                        "max_inflight_batches",
+                                        "relay_grace_ms",
                                         NULL};
 static const char *const REPL_TLS_KEYS[] = {"ca", "cert", "key", NULL};
 static const char *const PEER_KEYS[] = {"name", "id", "address", NULL};
@@ -773,6 +775,8 @@ static void set_defaults(config *cfg)
     cfg->replication.batch_max_bytes = 1u << 20;
     cfg->replication.log_retention_mb = 1024;
     cfg->replication.anti_entropy_interval_s = 60;
+    cfg->replication.max_inflight_batches = 32;
+    cfg->replication.relay_grace_ms = 1000;
     cfg->storage.sync = CONFIG_SYNC_ALWAYS;
     cfg->storage.sync_interval_ms = 10;
     cfg->storage.block_cache_mb = 128;
@@ -1046,6 +1050,9 @@ static void load_replication(loader *ld, json_t *root)
     GET_NUM(cfg->replication.log_retention_mb, repl, "replication", "log_retention_mb", 1, 1 << 20);
     GET_NUM(cfg->replication.anti_entropy_interval_s, repl, "replication",
             "anti_entropy_interval_s", 0, 86400);
+    GET_NUM(cfg->replication.max_inflight_batches, repl, "replication", "max_inflight_batches",
+            1, 64);
+    GET_NUM(cfg->replication.relay_grace_ms, repl, "replication", "relay_grace_ms", 0, 60000);
 }
 
 static void load_storage(loader *ld, json_t *root)

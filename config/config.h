@@ -101,6 +101,8 @@ typedef struct config {
         uint32_t batch_max_bytes;    /* default 1 MiB */
         int log_retention_mb;        /* default 1024 */
         int anti_entropy_interval_s; /* default 60 */
+        int max_inflight_batches;    /* default 32 */
+        int relay_grace_ms;          /* default 1000; 0 = relay at once */
     } replication;
 
     struct {

@@ -31,6 +31,21 @@
  * transaction partly until the end). */
 #define SNAP_STAGE_MAX ((uint64_t)256 << 20)
 #define AE_MAX_ITEMS_PER_ROUND 20000
+/* Relay suppression (see fill_batch): origins tracked per peer; beyond this, relay always. */
+#define RELAY_MAX_ORIGINS 32
+/* Once relaying an origin to a peer, keep at it at least this long before trusting the
+ * origin's own link again (the cost of re-deciding is one grace period of delay). */
+#define RELAY_HOLD_MS 10000
+
+/* Per (peer, origin) relay decision. `seq`/`since_ms`: the highest entry of the origin this
+ * node held when it noticed the peer lacked it, and when; the peer's ack passing `seq` clears
+ * it. Still behind one grace period later, in an ack received after that, means the origin
+ * cannot reach the peer: relay. */
+typedef struct relay_mark {
+    uint16_t origin;
+    bool relaying;
+    uint64_t seq, since_ms, relay_since_ms;
+} relay_mark;
 
 typedef struct rpeer {
     repl *r;
@@ -41,6 +56,11 @@ typedef struct rpeer {
     bool up, probe;
     uint64_t retry_at_ms;
     uint64_t unacked_since_ms; /* 0: nothing unacknowledged */
+    uint64_t acked_at_ms;      /* when the last ack arrived */
+    bool refresh;              /* send a batch (even empty) for a fresh ack */
+    relay_mark marks[RELAY_MAX_ORIGINS];
+    int nmarks;
+    uint64_t relayed_entries;  /* entries of third origins sent to this peer */
     int last_err;              /* to log a failure once, not per retry */
     uint64_t bytes_out, bytes_in, batches_out, batches_in, entries_out, entries_in;
     uint64_t echo_own_upto; /* restored peer: send its own entries back up to this seq */
@@ -238,7 +258,8 @@ int repl_new(uv_loop_t *loop, const repl_config *cfg, storage *st, transport *t,
     r->cfg.peer_ids = NULL;
     if (r->cfg.batch_max_delay_ms < 0) r->cfg.batch_max_delay_ms = 0;
     if (!r->cfg.batch_max_bytes) r->cfg.batch_max_bytes = 1u << 20;
-    if (r->cfg.window <= 0) r->cfg.window = 4;
+    if (r->cfg.window <= 0) r->cfg.window = 32;
+    if (r->cfg.relay_grace_ms == 0) r->cfg.relay_grace_ms = 1000;
     if (!r->cfg.buffer_max_entries) r->cfg.buffer_max_entries = 65536;
     if (!r->cfg.buffer_max_bytes) r->cfg.buffer_max_bytes = 64u << 20;
     if (r->cfg.retry_ms <= 0) r->cfg.retry_ms = 200;
@@ -311,6 +332,52 @@ static void peer_reset_cursor(rpeer *p)
     }
 }
 
+static relay_mark *relay_mark_get(rpeer *p, uint16_t o)
+{
+    for (int i = 0; i < p->nmarks; i++)
+        if (p->marks[i].origin == o) return &p->marks[i];
+    if (p->nmarks == RELAY_MAX_ORIGINS) return NULL;
+    relay_mark *m = &p->marks[p->nmarks++];
+    *m = (relay_mark){.origin = o};
+    return m;
+}
+
+/* May entries of third origin o (this node holds up to `top`) go to p now? Only when o
+ * itself has not brought them there within the grace period: in a healthy mesh every origin
+ * reaches every peer directly and relaying would only send duplicates. */
+static bool relay_allowed(repl *r, rpeer *p, uint16_t o, uint64_t top, uint64_t now)
+{
+    if (r->cfg.relay_grace_ms < 0) return true; /* suppression off */
+    relay_mark *m = relay_mark_get(p, o);
+    if (!m) return true;
+    uint64_t acked = causal_vv_get(&p->acked, o);
+    if (m->relaying) {
+        if (acked < top || now - m->relay_since_ms < RELAY_HOLD_MS) return true;
+        m->relaying = false; /* caught up: give the origin's own link another chance */
+        m->seq = 0;
+    }
+    if (acked >= top) {
+        m->seq = 0;
+        return false;
+    }
+    if (m->seq == 0 || acked >= m->seq) {
+        m->seq = top;
+        m->since_ms = now;
+    }
+    uint64_t due = m->since_ms + (uint64_t)r->cfg.relay_grace_ms;
+    if (now < due) return false;
+    if (p->acked_at_ms >= due) {
+        m->relaying = true;
+        m->relay_since_ms = now;
+        rlog(r, TRANSPORT_LOG_INFO,
+             "peer %u still lacks entries of origin %u after %d ms: relaying them", p->id, o,
+             r->cfg.relay_grace_ms);
+        return true;
+    }
+    p->refresh = true; /* the ack may be stale: ask before relaying */
+    return false;
+}
+
 /* Fills one batch for p; returns the number of entries added, or <0. */
 static long fill_batch(repl *r, rpeer *p, const causal_vv *local, uint64_t durable,
                        replbatch_writer *w)
@@ -326,6 +393,8 @@ static long fill_batch(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         }
         if (o == r->cfg.self_id && durable < top) top = durable;
         uint64_t have = u64max(causal_vv_get(&p->acked, o), causal_vv_get(&p->sent, o));
+        bool relay = o != r->cfg.self_id && o != p->id;
+        if (relay && !relay_allowed(r, p, o, top, uv_now(r->loop))) continue;
         if (have >= top) continue;
         storage_log_iter *it;
         int rc = storage_log_iter_new(r->st, o, have + 1, &it);
@@ -350,6 +419,7 @@ static long fill_batch(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
             if ((rc = replbatch_writer_add(w, e, elen)) < 0) break;
             if ((rc = causal_vv_set(&p->sent, o, seq)) < 0) break;
             added++;
+            if (relay) p->relayed_entries++;
         }
         storage_log_iter_del(it);
         if (rc < 0) return rc;
@@ -382,7 +452,8 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         size_t blen = 0;
         postctx *pc = NULL;
         int rc = n < 0 ? (int)n : 0;
-        if (rc == 0 && n == 0 && !p->probe) goto done; /* nothing to send */
+        bool refresh = p->refresh && p->inflight == 0;
+        if (rc == 0 && n == 0 && !p->probe && !refresh) goto done; /* nothing to send */
         if (rc == 0 && n == 0 && p->need_snapshot) goto done; /* the snapshot replaces it */
         if (rc == 0) rc = replbatch_writer_finish(&w, &body, &blen);
         if (rc == 0 && !(pc = malloc(sizeof *pc))) rc = REPL_ENOMEM;
@@ -407,6 +478,7 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         r->outstanding++;
         p->inflight++;
         p->probe = false;
+        p->refresh = false;
         p->batches_out++;
         p->bytes_out += blen;
         p->entries_out += (uint64_t)n;
@@ -486,6 +558,8 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         return;
     }
     p->last_err = 0;
+    p->acked_at_ms = now;
+    p->refresh = false;
     if (probe && !causal_vv_leq(&p->acked, &ack)) {
         /* The peer has less than it once acknowledged: restored from an older backup (or
          * its data directory was replaced). Start again from what it has now. */
@@ -1671,6 +1745,7 @@ int repl_peer_stats_get(repl *r, uint16_t peer_id, repl_peer_stats *out)
     out->entries_out = p->entries_out;
     out->entries_in = p->entries_in;
     out->inflight = p->inflight;
+    out->relayed_entries = p->relayed_entries;
     out->snapshots_sent = p->snapshots_sent;
     out->snapshots_received = p->snapshots_received;
     out->snapshot_items_sent = p->snapshot_items_sent;

@@ -8,7 +8,12 @@
  * storage_peer_put_acked so a restart resumes where the peer was) and `sent` (what is in
  * flight). A batch holds, per origin except the peer's own, the entries after max(acked, sent)
  * — so a node relays to a peer whatever the peer lacks, whoever wrote it, and a region cut off
- * from one peer still converges through another. Local entries leave only once durable
+ * from one peer still converges through another. Relay is held back while the origin can
+ * deliver itself (in a healthy mesh it would only send duplicates): entries of a third origin
+ * O go to peer P only once P's ack still lacks what this node held of O relay_grace_ms earlier,
+ * in an ack received after that (when this node's view of P is older, an empty batch asks P
+ * first). Relaying O to P then continues until P has caught up and at least 10 s have passed.
+ * Local entries leave only once durable
  * (storage's log iterator stops at the durable watermark). repl_kick() (wired to the SQL
  * layer's commit hook and run after every remote apply) arms a flush at most
  * batch_max_delay_ms later; commits arriving meanwhile share the batch, up to
@@ -96,7 +101,9 @@ typedef struct repl_config {
     int npeers;               /* 0..TRANSPORT_MAX_PEERS */
     int batch_max_delay_ms;   /* 0: flush at the next loop iteration */
     uint32_t batch_max_bytes; /* 0: 1 MiB */
-    int window;               /* batches in flight per peer; 0: 4 */
+    int window;               /* batches in flight per peer; 0: 32 */
+    int relay_grace_ms;       /* relay a third origin's entries only after this; 0: 1000,
+                               * <0: relay at once (no suppression) */
     size_t buffer_max_entries; /* causal buffer bound; 0: 65536 */
     size_t buffer_max_bytes;   /* 0: 64 MiB */
     int retry_ms;              /* pause after a failed call; 0: 200 */
@@ -121,6 +128,7 @@ typedef struct repl_peer_stats {
     uint64_t bytes_out, bytes_in;     /* batch bodies (acks excluded) */
     uint64_t batches_out, batches_in; /* including empty probes */
     uint64_t entries_out, entries_in;
+    uint64_t relayed_entries; /* of entries_out, those of third origins (relay) */
     uint32_t inflight;
     uint64_t snapshots_sent, snapshots_received; /* completed transfers */
     uint64_t snapshot_items_sent, snapshot_items_received;

@@ -1900,11 +1900,15 @@ int transport_new(uv_loop_t *loop, const transport_config *cfg, transport **out)
     DEFAULT(max_inflight, 64);
     DEFAULT(initial_rtt_ms, 10);
     DEFAULT(max_ack_delay_ms, 5);
-    DEFAULT(idle_timeout_ms, 30000);
-    DEFAULT(keepalive_ms, 10000);
-    DEFAULT(handshake_timeout_ms, 5000);
+    /* A cut link must show down within seconds and come back within about two seconds of
+     * the heal: a PING every second keeps a healthy connection busy, 6 s of silence ends a
+     * dead one (rather than QUIC retransmitting into it with ever longer PTOs), and redials
+     * back off to at most 2 s, each attempt giving up after 3 s. */
+    DEFAULT(idle_timeout_ms, 6000);
+    DEFAULT(keepalive_ms, 1000);
+    DEFAULT(handshake_timeout_ms, 3000);
     DEFAULT(backoff_min_ms, 100);
-    DEFAULT(backoff_max_ms, 10000);
+    DEFAULT(backoff_max_ms, 2000);
     DEFAULT(request_timeout_ms, 30000);
 #undef DEFAULT
     t->max_conns = 4 * (uint32_t)cfg->npeers + 16;

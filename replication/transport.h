@@ -156,11 +156,11 @@ typedef struct transport_config {
     uint32_t max_inflight;      /* 64: outstanding requests per peer */
     uint32_t initial_rtt_ms;    /* 10: see NOTES pitfall 1 (pacing stall on ngtcp2 0.12) */
     uint32_t max_ack_delay_ms;  /* 5 */
-    uint32_t idle_timeout_ms;   /* 30000 */
-    uint32_t keepalive_ms;      /* 10000 */
-    uint32_t handshake_timeout_ms; /* 5000 */
+    uint32_t idle_timeout_ms;   /* 6000: a cut link shows down after this (or 3 PTOs) */
+    uint32_t keepalive_ms;      /* 1000 */
+    uint32_t handshake_timeout_ms; /* 3000 */
     uint32_t backoff_min_ms;    /* 100 */
-    uint32_t backoff_max_ms;    /* 10000 */
+    uint32_t backoff_max_ms;    /* 2000: bounds the wait for a redial after a heal */
     uint32_t request_timeout_ms; /* 30000: a call without a response by then fails, and its
                                     stream is cancelled (H3_REQUEST_CANCELLED) */
 } transport_config;

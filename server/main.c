@@ -356,6 +356,7 @@ static int peer_extra(void *arg, int peer_id, sqlvirt_peer_extra *out)
     out->snapshot_active = ps.snapshot_active;
     out->anti_entropy_runs = (long long)ps.ae_runs;
     out->rows_repaired = (long long)ps.ae_rows_repaired;
+    out->relayed_entries = (long long)ps.relayed_entries;
     out->last_anti_entropy_unix_ms = ps.ae_last_unix_ms;
     causal_vv_free(&ps.acked);
     return 0;
@@ -479,6 +480,9 @@ static int start_replication(app *a)
         .batch_max_delay_ms = cfg->replication.batch_max_delay_ms,
         .batch_max_bytes = cfg->replication.batch_max_bytes,
         .anti_entropy_interval_s = cfg->replication.anti_entropy_interval_s,
+        .window = cfg->replication.max_inflight_batches,
+        .relay_grace_ms = cfg->replication.relay_grace_ms > 0 ? cfg->replication.relay_grace_ms
+                                                              : -1,
         .snapshot_chunk_bytes = cfg->replication.batch_max_bytes,
         .on_imported = on_state_imported,
         .on_applied = on_remote_applied,

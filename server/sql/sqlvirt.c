@@ -42,7 +42,8 @@ static const vcol peers_cols[] = {
     {"bytes_in", "bigint"},   {"bytes_out", "bigint"}, {"batches_in", "bigint"},
     {"batches_out", "bigint"}, {"snapshots_sent", "bigint"}, {"snapshots_received", "bigint"},
     {"snapshot_active", "boolean"}, {"anti_entropy_runs", "bigint"},
-    {"rows_repaired", "bigint"}, {"last_anti_entropy", "timestamptz"}, {NULL, NULL}};
+    {"rows_repaired", "bigint"}, {"last_anti_entropy", "timestamptz"},
+    {"relayed_entries", "bigint"}, {NULL, NULL}};
 
 /* sqlvirt_repl.h: set once by main on the loop thread, read by queries on it. */
 static sqlvirt_peer_extra_fn peer_extra_fn;
@@ -355,6 +356,7 @@ static int peers_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn
             rb_int(&b, ((long long)ex.last_anti_entropy_unix_ms - 946684800000LL) * 1000);
         else
             b.i++; /* NULL */
+        rb_int(&b, ex.relayed_entries);
         rc = rb_emit(&b, fn, ctx);
     }
     free(rows);

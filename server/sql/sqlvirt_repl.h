@@ -5,7 +5,8 @@
  * helios.peers gains, per peer: snapshots_sent, snapshots_received (completed transfers),
  * snapshot_active (a transfer to that peer is running), anti_entropy_runs, rows_repaired
  * (row/catalog states exchanged for differing digest leaves, both directions) and
- * last_anti_entropy (timestamptz; NULL before the first comparison). Without a provider the
+ * last_anti_entropy (timestamptz; NULL before the first comparison) and relayed_entries (entries
+ * of third origins this node forwarded to the peer). Without a provider the
  * columns are 0/false/NULL.
  *
  * The provider is called on the loop thread while a query reads helios.peers; set it once at
@@ -23,6 +24,7 @@ typedef struct sqlvirt_peer_extra {
     bool snapshot_active;
     long long anti_entropy_runs, rows_repaired;
     uint64_t last_anti_entropy_unix_ms; /* 0: never */
+    long long relayed_entries; /* entries of third origins sent to the peer (relay) */
 } sqlvirt_peer_extra;
 
 typedef int (*sqlvirt_peer_extra_fn)(void *arg, int peer_id, sqlvirt_peer_extra *out);

@@ -278,6 +278,12 @@ static const bad_case BAD[] = {
      "{" NODE ", \"sql\": \"127.0.0.1:5432\"}",
      1,
      {"sql: expected an object, got a string"}},
+    {"replication window and relay grace out of range",
+     CFG("\"replication\": {\"listen\": \"[::]:7443\", " REPL_TLS ", "
+         "\"max_inflight_batches\": 0, \"relay_grace_ms\": -1}"),
+     2,
+     {"replication.max_inflight_batches: 0 is out of range 1..64",
+      "replication.relay_grace_ms: -1 is out of range 0..60000"}},
     {"replication without listen",
      CFG("\"replication\": {" REPL_TLS "}"),
      1,
@@ -416,6 +422,8 @@ static void check_minimal(const config *c)
     assert_int_equal(c->replication.batch_max_bytes, 1u << 20);
     assert_int_equal(c->replication.log_retention_mb, 1024);
     assert_int_equal(c->replication.anti_entropy_interval_s, 60);
+    assert_int_equal(c->replication.max_inflight_batches, 32);
+    assert_int_equal(c->replication.relay_grace_ms, 1000);
     assert_int_equal(c->storage.sync, CONFIG_SYNC_ALWAYS);
     assert_int_equal(c->storage.sync_interval_ms, 10);
     assert_int_equal(c->storage.block_cache_mb, 128);
@@ -476,6 +484,8 @@ static void check_full(const config *c)
     assert_int_equal(c->replication.batch_max_bytes, 65536);
     assert_int_equal(c->replication.log_retention_mb, 10);
     assert_int_equal(c->replication.anti_entropy_interval_s, 0);
+    assert_int_equal(c->replication.max_inflight_batches, 8);
+    assert_int_equal(c->replication.relay_grace_ms, 0);
     assert_int_equal(c->storage.sync, CONFIG_SYNC_BATCH);
     assert_int_equal(c->storage.sync_interval_ms, 50);
     assert_int_equal(c->storage.block_cache_mb, 0);
@@ -541,7 +551,7 @@ static const good_case GOOD[] = {
      "   \"peers\": [{\"name\": \"eu-west-1\", \"id\": 2, \"address\": \"eu.example.com:7443\"},"
      "               {\"name\": \"ap-southeast-1\", \"id\": 3, \"address\": \"[fd00::3]:7444\"}],"
      "   \"batch_max_delay_ms\": 0, \"batch_max_bytes\": 65536, \"log_retention_mb\": 10,"
-     "   \"anti_entropy_interval_s\": 0},"
+     "   \"anti_entropy_interval_s\": 0, \"max_inflight_batches\": 8, \"relay_grace_ms\": 0},"
      " \"storage\": {\"sync\": \"batch\", \"sync_interval_ms\": 50, \"block_cache_mb\": 0},"
      " \"metrics\": {\"listen\": \"127.0.0.1:9000\", \"enabled\": false},"
      " \"log\": {\"format\": \"json\", \"level\": \"debug\"},"
