@@ -4,7 +4,9 @@
 #   make run             install missing packages (when root), build, start one dev node
 #   make test            build and run every unit, property, fuzz-smoke and integration test
 #   make SANITIZER=address test    (or undefined) the same under a sanitizer, in build/<sanitizer>/
-#   make fuzz            run every libFuzzer target for FUZZ_SECONDS (default 60) each
+#   make fuzz            run every libFuzzer target for FUZZ_SECONDS (default 60) each (FUZZ_JOBS=N)
+#   make test-faults     the nemesis suite, FAULT_ROUNDS (default 10) seeded rounds [FAULT_SEED=S]
+#   make bench           every benchmark, PostgreSQL side by side (bench/README.md)
 #   make install         PREFIX=/usr/local DESTDIR=
 #
 # Sources are discovered by folder, so a new .c file needs no Makefile edit:
@@ -90,7 +92,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -I. -O1 -g -fsanitize=fuzzer-no-link,addre
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
 
 .PHONY: all run test unit-test integration-test fuzz fuzz-smoke bench install clean deps \
-        check-deps format
+        check-deps format test-faults
 all: $(BINDIR)/heliosdb $(BINDIR)/heliosctl
 
 $(BUILD)/obj/%.o: %.c
@@ -170,6 +172,15 @@ test: check-deps
 	@BUILD=$(BUILD) BINDIR=$(BINDIR) FUZZ_SMOKE_RUNS=$(FUZZ_SMOKE_RUNS) \
 	  FUZZ_BUILD=$(if $(SANITIZER),,$(FUZZ_BUILD)) \
 	  SANITIZER=$(SANITIZER) tests/run.sh
+
+# The nemesis suite (tests/faults/README.md): five regions through the WAN emulator, seeded faults.
+# `make test-faults FAULT_ROUNDS=50 FAULT_SEED=70000`; a short profile runs inside `make test`.
+FAULT_ROUNDS ?= 10
+FAULT_SEED ?=
+test-faults: check-deps
+	@$(MAKE) --no-print-directory test-build
+	@tests/faults/nemesis.py --rounds $(FAULT_ROUNDS) --profile full --bindir $(BINDIR) \
+	  --wanem $(BUILD)/tools/wanem $(if $(FAULT_SEED),--seed $(FAULT_SEED))
 
 fuzz-build: $(FUZZ_BINS)
 
