@@ -1565,6 +1565,12 @@ static void mx_cancel(executor_session *es)
     uv_timer_start(s->timer, on_sleep_timer, 0, 0);
 }
 
+int minexec_statement_timeout_ms(const executor_session *es)
+{
+    const char *v = guc_get((const mx_session *)es, "statement_timeout");
+    return v ? atoi(v) : 0; /* normalised to whole ms when set (guc_normalise) */
+}
+
 static void mx_destroy(executor *ex)
 {
     free(ex);

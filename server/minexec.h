@@ -22,6 +22,10 @@
 /* statement_timeout_ms: the default (config sql.statement_timeout_ms). NULL on OOM. */
 executor *minexec_new(uv_loop_t *loop, int statement_timeout_ms);
 
+/* The session's current statement_timeout in ms (0 = none): SET / RESET / startup options /
+ * the config default, as pg_sleep applies it. For the SQL executor's scans (sqlexec.h). */
+int minexec_statement_timeout_ms(const executor_session *s);
+
 /* The server_version this server reports, e.g. "15.0 (HeliosDB 0.1.0)". */
 const char *minexec_server_version(void);
 

@@ -676,7 +676,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
     if (rc) {
         commit_free(c);
         txn_clear(s);
-        return executor_error_set(err, rc == STORAGE_ENOSPC ? "53100" : "58030",
+        return executor_error_set(err, rc == STORAGE_ENOSPC ? "53100" : rc == STORAGE_EREADONLY ? "25006" : "58030",
                                   "could not commit: %s", storage_strerror(rc));
     }
     causal_hlc ts = causal_clock_now(&x->clock, wall_ms());
@@ -989,6 +989,13 @@ void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg)
     x->commit_arg = fn ? arg : NULL;
 }
 
+void sqlexec_set_repl_hooks(executor *ex, void (*anti_entropy)(void *arg), void *arg)
+{
+    sx_exec *x = (sx_exec *)ex;
+    x->ae_fn = anti_entropy;
+    x->ae_arg = anti_entropy ? arg : NULL;
+}
+
 void sqlexec_set_peer_provider(executor *ex, int (*fn)(void *arg, sqlexec_peer_row *rows, int max),
                                void *arg)
 {
@@ -1076,6 +1083,25 @@ static void fail_txn(sx_session *s)
     s->implicit = false;
 }
 
+void sx_stmt_begin(sx_session *s)
+{
+    int ms = minexec_statement_timeout_ms(s->inner);
+    s->deadline_ns = ms > 0 ? uv_hrtime() + (uint64_t)ms * 1000000u : 0;
+    s->tick = 0;
+}
+
+int sx_interrupted(sx_session *s, sqlerr *err)
+{
+    if (s->cancel) {
+        s->cancel = false;
+        return sqlerr_set(err, "57014", -1, "canceling statement due to user request");
+    }
+    if (!s->deadline_ns || ++s->tick % SX_TICK_ROWS) return SQL_OK;
+    if (uv_hrtime() < s->deadline_ns) return SQL_OK;
+    s->deadline_ns = 0;
+    return sqlerr_set(err, "57014", -1, "canceling statement due to statement timeout");
+}
+
 static int aborted_err(executor_error *err)
 {
     return executor_error_set(err, "25P02",
@@ -1143,6 +1169,43 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
     snprintf(col.name, sizeof col.name, "helios_backup");
     const char *vals[1] = {dir};
     size_t lens[1] = {strlen(dir)};
+    if (sink->row_description(sink, &col, 1) || sink->data_row(sink, 1, vals, lens) ||
+        sink->command_complete(sink, "SELECT 1"))
+        return EXEC_ERROR;
+    return EXEC_DONE;
+}
+
+/* SELECT helios_anti_entropy(): the whole statement, as helios_backup. */
+static bool is_anti_entropy(const sqlast_stmt *st)
+{
+    if (st->kind != SQLAST_SELECT || st->table || st->ntargets != 1 || st->where ||
+        st->ngroup || st->norder || st->limit || st->offset)
+        return false;
+    const sqlast_expr *e = st->targets[0].expr;
+    return e && e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "helios_anti_entropy") &&
+           e->nargs == 0;
+}
+
+static int run_anti_entropy(sx_session *s, executor_sink *sink, executor_error *err)
+{
+    sx_exec *x = s->x;
+    if (!x->ae_fn) return executor_error_set(err, "55000", "replication is not configured");
+    int up = 0;
+    if (x->peer_fn) {
+        sqlexec_peer_row *rows = calloc(256, sizeof *rows);
+        if (!rows) return executor_error_set(err, "53200", "out of memory");
+        int n = x->peer_fn(x->peer_arg, rows, 256);
+        for (int i = 0; i < n; i++) up += !strcasecmp(rows[i].state, "up");
+        free(rows);
+    }
+    x->ae_fn(x->ae_arg);
+    log_info("sql", "helios_anti_entropy(): anti-entropy started with %d peer(s)", up);
+    executor_column col = {.type_oid = PGTYPE_INT4, .typlen = 4, .typmod = -1};
+    snprintf(col.name, sizeof col.name, "helios_anti_entropy");
+    char num[16];
+    int len = snprintf(num, sizeof num, "%d", up);
+    const char *vals[1] = {num};
+    size_t lens[1] = {(size_t)len};
     if (sink->row_description(sink, &col, 1) || sink->data_row(sink, 1, vals, lens) ||
         sink->command_complete(sink, "SELECT 1"))
         return EXEC_ERROR;
@@ -1276,6 +1339,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             aborted_err(err);
             goto fail_keep;
         }
+        sx_stmt_begin(s); /* PostgreSQL >= 13: each statement of a Query has its own timeout */
         int rc;
         switch (st->kind) {
         case SQLAST_BEGIN:
@@ -1330,9 +1394,12 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 s->txn_start_us = now_us_2000();
             rc = EXEC_ERROR;
             const char *bdir = backup_target(st);
-            bool forward = !bdir && !sqlrun_handles(st);
+            bool ae = !bdir && is_anti_entropy(st);
+            bool forward = !bdir && !ae && !sqlrun_handles(st);
             if (bdir) {
                 rc = run_backup(s, bdir, sink, err);
+            } else if (ae) {
+                rc = run_anti_entropy(s, sink, err);
             } else if (!forward) {
                 rc = run_table_stmt(s, st, sink, err);
             } else if (st->kind == SQLAST_SELECT) {
@@ -1744,6 +1811,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     }
     if (!po->ran) {
         sqlerr se;
+        sx_stmt_begin(s);
         if (sqlrun_exec(s, &p->plan, po->params, po->nparams, &po->res, &se)) {
             fail_txn(s);
             return to_exec_err(err, &se);

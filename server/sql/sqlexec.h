@@ -77,6 +77,14 @@ void sqlexec_skew_stats(executor *ex, uint64_t *events, uint64_t *max_ms);
  * replication outbox uses it to ship promptly instead of polling). One hook; NULL clears it. */
 void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg);
 
+/* On-demand anti-entropy from SQL: `SELECT helios_anti_entropy()` calls anti_entropy(arg) on
+ * the loop thread (main registers one that runs repl_anti_entropy_now) and returns, as an int
+ * column helios_anti_entropy, the number of peers the peer provider reports "up" (the round
+ * starts with each of them; one already running continues). Without a hook (replication off):
+ * 55000 "replication is not configured". Like helios_backup() it is not restricted to a role
+ * (HeliosDB has no superuser notion yet: access is the pg_hba-style auth rules). NULL clears. */
+void sqlexec_set_repl_hooks(executor *ex, void (*anti_entropy)(void *arg), void *arg);
+
 /* Admin views, served as virtual tables (SELECT ... FROM helios.x, WHERE/ORDER BY/aggregates
  * work as on any table; writes are refused with 42809):
  *   helios.node(name text, id int, version text, uptime_s bigint, vv jsonb, hlc text)

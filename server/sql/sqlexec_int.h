@@ -61,6 +61,8 @@ typedef struct sx_exec {
     void *commit_arg;
     int (*peer_fn)(void *arg, sqlexec_peer_row *rows, int max);
     void *peer_arg;
+    void (*ae_fn)(void *arg);
+    void *ae_arg;
     char node_name[64];
     uint64_t start_ms;
     sqlcache *cache; /* statement text -> parse (sqlcache.h); NULL: no caching */
@@ -151,6 +153,10 @@ typedef struct sx_session {
     int resume_kind; /* what a PENDING is waiting for */
     sx_portal *resume_portal;
     bool cancel;
+    /* statement_timeout: uv_hrtime() deadline of the running statement (0 = none), set by
+       sx_stmt_begin; checked by sx_interrupted every SX_TICK_ROWS rows */
+    uint64_t deadline_ns;
+    unsigned tick;
     /* COPY FROM STDIN in progress */
     const sqlast_stmt *copy_st; /* borrowed from q */
     sqlschema_table *copy_table;
@@ -203,6 +209,12 @@ int sx_catalog_resolve_names(sqlschema_table **v, int n);
 int sx_record(sx_session *s, sx_op *op, sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
+/* Starts the statement_timeout clock of a statement (the session's current setting). */
+void sx_stmt_begin(sx_session *s);
+/* SQL_OK, or SQL_ERR with 57014 when the statement was cancelled (every call) or ran past
+ * statement_timeout (the clock is read every SX_TICK_ROWS calls: call it once per row). */
+#define SX_TICK_ROWS 256
+int sx_interrupted(sx_session *s, sqlerr *err);
 /* A malloc'd copy of the per-table conflict counts (*out NULL when n is 0). 0 or -1 (OOM). */
 int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n);
 

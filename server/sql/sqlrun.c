@@ -426,12 +426,7 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
     codec_buf_free(&hi);
     if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
     while ((rc = storage_iter_next(it)) == 1) {
-        if (s->cancel) {
-            storage_iter_del(it);
-            crdt_row_free(&raw);
-            s->cancel = false;
-            return sqlerr_set(err, "57014", -1, "canceling statement due to user request");
-        }
+        if (sx_interrupted(s, err)) goto fail;
         const uint8_t *pk, *val;
         size_t pklen, vlen;
         storage_iter_item(it, &pk, &pklen, &val, &vlen);
