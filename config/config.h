@@ -109,6 +109,7 @@ typedef struct config {
         config_sync_mode sync; /* storage.sync, default always */
         int sync_interval_ms;  /* storage.sync_interval_ms, default 10 (batch mode) */
         int block_cache_mb;    /* storage.block_cache_mb, default 128 */
+        int min_free_mb;       /* storage.min_free_mb, default 256 (0: no guard) */
     } storage;
 
     struct {

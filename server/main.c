@@ -1,7 +1,7 @@
 /*
  * server/main.c — the heliosdb daemon: command line, config, logging, the libuv loop, signals.
  *
- *   heliosdb --config FILE
+ *   heliosdb --config FILE [--force-writable]
  *   heliosdb --dev [--data DIR] [--port N]
  *   heliosdb --check-config FILE      prints "ok" or every problem (exit 1)
  *   heliosdb --version | --help
@@ -28,6 +28,19 @@
  * with catalog changes reload the executor's catalog; helios.peers rows come from the
  * transport and engine stats; GET /v1/status answers name, id, vv, hlc and uptime. Shutdown
  * order: engine, transport, listener (loop runs dry), then the executor closes the store.
+ *
+ * Files: umask 077 from the start (the systemd unit sets UMask=0077; a manual run may not),
+ * and outside --dev a data directory others can access (o+rwx, or g+w) is refused; group
+ * read (0750, as the unit's StateDirectoryMode) only warns.
+ *
+ * Write guards (storage.h): storage.min_free_mb is handed to the store, whose notify hook
+ * logs entering (warn) and leaving (info) the disk-full state. A store restored in place
+ * (`heliosctl restore` without --reassign) refuses local writes until, for every configured
+ * peer, an answer since this start shows the peer holds no entry of our own origin that we
+ * lack; a timer checks every RESTORE_CHECK_MS and logs when the node becomes writable.
+ * --force-writable drops that wait at start (operator override for peers that are gone:
+ * writes the peers hold and this node lacks may then be shadowed; --reassign is the safe
+ * alternative).
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -55,12 +68,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/rand.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: heliosdb --config FILE\n"
+            "usage: heliosdb --config FILE [--force-writable]\n"
             "       heliosdb --dev [--data DIR] [--port N] [--metrics-port N]\n"
             "       heliosdb --check-config FILE\n"
             "       heliosdb --version | --help\n"
@@ -70,7 +84,9 @@ static void usage(FILE *f)
             "  --data DIR           data directory for --dev (default ./helios-data)\n"
             "  --port N             SQL port for --dev (default 5432)\n"
             "  --metrics-port N     metrics port for --dev (default 9187, 0 = any free port)\n"
-            "  --check-config FILE  validate FILE: prints ok, or every problem and exits 1\n");
+            "  --check-config FILE  validate FILE: prints ok, or every problem and exits 1\n"
+            "  --force-writable     a store restored in place takes writes at once, without\n"
+            "                       waiting for its peers to return its own entries (unsafe)\n");
 }
 
 typedef struct app {
@@ -84,6 +100,8 @@ typedef struct app {
     uint64_t start_ms;
     uv_signal_t sigterm, sigint, sighup, sigusr1;
     uv_timer_t retention;
+    uv_timer_t restore_check; /* while restored in place: see the header comment */
+    bool restore_check_on;
     /* Tombstone GC floor, two-phase (see on_retention): candidate and its witness. */
     causal_vv gc_candidate, gc_witness;
     bool gc_have_candidate;
@@ -525,6 +543,93 @@ static void stop_replication(app *a)
     a->t = NULL;
 }
 
+/* ---- write guards ---- */
+
+enum { RESTORE_CHECK_MS = 500 };
+
+static void on_storage_notify(void *ctx, int event, uint64_t free_bytes, uint64_t min_free)
+{
+    (void)ctx;
+    if (event == STORAGE_NOTIFY_SPACE_LOW)
+        log_warn("storage", "disk full: %llu MiB free, below storage.min_free_mb = %llu: "
+                 "refusing writes (SQLSTATE 53100) and holding replicated entries until "
+                 "space is freed", (unsigned long long)(free_bytes >> 20),
+                 (unsigned long long)(min_free >> 20));
+    else if (event == STORAGE_NOTIFY_SPACE_OK)
+        log_info("storage", "disk space back (%llu MiB free): accepting writes again",
+                 (unsigned long long)(free_bytes >> 20));
+    else if (event == STORAGE_NOTIFY_RESTORED_CLEARED)
+        log_info("storage", "restored store caught up with its own entries: local writes "
+                 "accepted");
+}
+
+static void stop_restore_check(app *a)
+{
+    if (!a->restore_check_on) return;
+    uv_timer_stop(&a->restore_check);
+    uv_close((uv_handle_t *)&a->restore_check, NULL);
+    a->restore_check_on = false;
+}
+
+static void on_restore_check(uv_timer_t *t)
+{
+    app *a = t->data;
+    const config *cfg = a->cfg;
+    uint16_t ids[TRANSPORT_MAX_PEERS];
+    size_t n = 0;
+    for (int i = 0; i < cfg->replication.npeers && n < TRANSPORT_MAX_PEERS; i++)
+        ids[n++] = cfg->replication.peers[i].id;
+    int rc = storage_restored_check(sqlexec_storage(a->ex), ids, cfg->replication.enabled ? n : 0);
+    if (rc < 0) log_warn("storage", "restored mark not cleared: %s", storage_errmsg());
+    if (rc == 1) stop_restore_check(a);
+}
+
+/* After the executor opened the store. Returns 0 or -1 (logged). */
+static int start_guards(app *a, bool force_writable)
+{
+    storage *st = sqlexec_storage(a->ex);
+    storage_set_notify(st, on_storage_notify, a);
+    storage_set_min_free(st, (uint64_t)a->cfg->storage.min_free_mb << 20);
+    if (!storage_restored(st)) return 0;
+    if (force_writable) {
+        if (storage_restored_clear(st) < 0) {
+            log_error("storage", "cannot clear the restored mark: %s", storage_errmsg());
+            return -1;
+        }
+        log_warn("storage", "--force-writable: restored store takes local writes without "
+                 "waiting for its peers; writes of its own origin that only the peers hold may "
+                 "be shadowed");
+        return 0;
+    }
+    if (a->cfg->replication.enabled && a->cfg->replication.npeers > 0)
+        log_warn("storage", "this region was restored in place from a backup: local writes are "
+                 "refused (SQLSTATE 25006) until every peer has returned its own entries; a "
+                 "peer that never answers keeps it read-only (override: --force-writable, or "
+                 "restore with --reassign)");
+    uv_timer_init(a->loop, &a->restore_check);
+    a->restore_check.data = a;
+    a->restore_check_on = true;
+    uv_timer_start(&a->restore_check, on_restore_check, 0, RESTORE_CHECK_MS);
+    return 0;
+}
+
+/* The data directory holds every row: nobody else may read it (PostgreSQL allows 0750 too). */
+static int check_data_dir_mode(const char *dir, bool dev)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0) return 0; /* created 0700 by the store */
+    mode_t bad = sb.st_mode & (S_IRWXO | S_IWGRP);
+    if (bad && !dev) {
+        log_error("main", "data directory %s is accessible to others (mode %04o): run "
+                  "chmod 0700 %s", dir, (unsigned)(sb.st_mode & 07777), dir);
+        return -1;
+    }
+    if (sb.st_mode & (S_IRWXO | S_IRWXG))
+        log_warn("main", "data directory %s is accessible to its group or others (mode %04o); "
+                 "chmod 0700 recommended", dir, (unsigned)(sb.st_mode & 07777));
+    return 0;
+}
+
 /* ---- metrics ---- */
 
 static void metrics_collect(void *arg, metrics_state *st)
@@ -652,6 +757,7 @@ static void on_signal(uv_signal_t *s, int signum)
     log_info("main", "%s received: %s", strsignal(signum),
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
     stop_replication(a);
+    stop_restore_check(a);
     metrics_server_close(a->metrics);
     a->metrics = NULL;
     if (a->signals == 1) {
@@ -685,8 +791,10 @@ static int check_config(const char *path)
 int main(int argc, char **argv)
 {
     const char *config_path = NULL, *data_dir = NULL;
-    bool dev = false;
+    bool dev = false, force_writable = false;
     int port = 5432, metrics_port = -1;
+    /* Before anything creates a file: the data is nobody else's (manual runs too). */
+    umask(077);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -700,6 +808,8 @@ int main(int argc, char **argv)
             return check_config(next);
         } else if (!strcmp(a, "--config") && next) {
             config_path = argv[++i];
+        } else if (!strcmp(a, "--force-writable")) {
+            force_writable = true;
         } else if (!strcmp(a, "--dev")) {
             dev = true;
         } else if (!strcmp(a, "--data") && next) {
@@ -759,6 +869,10 @@ int main(int argc, char **argv)
 
     int rc = 1;
     app a = {0};
+    if (check_data_dir_mode(cfg.node.data_dir, dev) < 0) {
+        config_free(&cfg);
+        return 1;
+    }
     a.loop = uv_default_loop();
     char err[512];
     /* HELIOS_EXECUTOR=minimal: the storage-less executor (wire-layer tests). */
@@ -781,7 +895,14 @@ int main(int argc, char **argv)
     }
     bool sql_executor = !(exname && !strcmp(exname, "minimal"));
     a.sqlexec = sql_executor;
+    if (sql_executor && start_guards(&a, force_writable) < 0) {
+        listener_shutdown(a.lsn, true);
+        uv_run(a.loop, UV_RUN_DEFAULT);
+        listener_del(a.lsn);
+        goto out_ex;
+    }
     if (cfg.replication.enabled && sql_executor && start_replication(&a) < 0) {
+        stop_restore_check(&a);
         listener_shutdown(a.lsn, true);
         uv_run(a.loop, UV_RUN_DEFAULT);
         listener_del(a.lsn);

@@ -39,6 +39,9 @@ const char *storage_strerror(int err)
     case STORAGE_EINVAL: return "invalid argument";
     case STORAGE_EIO: return "I/O error";
     case STORAGE_ENOSPC: return "disk full or write refused";
+    case STORAGE_EREADONLY:
+        return "read-only: restored in place from a backup, waiting for the peers to return "
+               "this region's own entries";
     case STORAGE_ECORRUPT: return "data corrupt";
     case STORAGE_ELOCKED: return "data directory locked";
     case STORAGE_EIDENTITY: return "node identity mismatch";
@@ -340,6 +343,7 @@ int storage_open(const storage_opts *o, storage **out)
     causal_vv_init(&s->vv);
     causal_vv_init(&s->log_oldest);
     causal_vv_init(&s->stable);
+    causal_vv_init(&s->fresh_self);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->trunc_mu, NULL);
     pthread_cond_init(&s->cv, NULL);
@@ -366,6 +370,8 @@ int storage_open(const storage_opts *o, storage **out)
     rc = check_identity(s);
     if (rc < 0) goto err_close;
     rc = load_vv(s);
+    if (rc < 0) goto err_close;
+    rc = storage_guard_load(s);
     if (rc < 0) goto err_close;
     /* Whatever survived the last crash is in the WAL, maybe only in the page cache: sync it
      * before it counts as durable. */
@@ -413,6 +419,7 @@ void storage_close(storage *s)
     causal_vv_free(&s->vv);
     causal_vv_free(&s->log_oldest);
     causal_vv_free(&s->stable);
+    causal_vv_free(&s->fresh_self);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->trunc_mu);
     pthread_cond_destroy(&s->cv);
@@ -455,6 +462,9 @@ static void peer_key(char out[7], uint16_t peer)
 
 int storage_peer_put_acked(storage *s, uint16_t peer, const causal_vv *acked)
 {
+    storage_guard_fresh_ack(s, peer, acked);
+    /* Soft state (below): not worth eating into the free-space reserve. */
+    if (storage_guard_space(s, false)) return 0;
     char key[7];
     peer_key(key, peer);
     codec_buf b;
@@ -718,6 +728,9 @@ int storage_restore(const char *backup_dir, const char *data_dir, uint16_t node_
     so.block_cache_bytes = 8u << 20;
     storage *s = NULL;
     rc = storage_open(&so, &s);
+    /* The peers may hold entries of our own origin newer than the backup: no local commit
+     * until they are back (see "Write guards" in storage.h). */
+    if (rc == 0 && !reassign) rc = storage_guard_mark_restored(s);
     storage_close(s);
     return rc;
 }

@@ -46,6 +46,24 @@
  * callbacks run on the writer thread; after each group the optional wakeup hook runs (the
  * server wires it to uv_async_send and drains its own completion queue on the loop).
  *
+ * Write guards (storage_guard.c). Free space: while the data directory's filesystem has less
+ * than min_free_bytes available (statvfs f_bavail, refreshed at most every 10 ms by a new
+ * commit, once per writer group, and every second while refusing), new local commits
+ * (storage_next_seq, a seq-0 submit), remote entries and imports fail with STORAGE_ENOSPC
+ * and write nothing, so RocksDB itself never meets ENOSPC (Debian's 7.8 asserts after one).
+ * A remote entry refused so is not applied and not acknowledged: the sender retransmits it.
+ * A seq reserved before the guard tripped is filled with an empty entry (a few bytes). Writes
+ * resume by themselves once space returns. The bound: everything written between two
+ * checks must fit in the reserve — one group (at most 256 entries, each a statement's write
+ * set bounded by sql.max_message_bytes), plus RocksDB's own memtable flushes and compactions
+ * (size min_free to cover a flush of the write buffers).
+ * Restored in place: storage_restore without reassign marks the store ("restored", meta);
+ * while marked, new local commits fail with STORAGE_EREADONLY (reads, remote entries and
+ * imports go on), because the peers may hold entries of this node's own origin that the
+ * backup lacks, and a local commit would reuse their sequence numbers (the peers would skip
+ * it as a duplicate). storage_restored_check clears the mark once every peer has answered
+ * since the store was opened with an applied vv whose own-origin entry is not above ours.
+ *
  * Errors: 0 or a negative STORAGE_E* code. RocksDB errors are translated at the boundary;
  * the detailed message ("data directory /x is locked by another heliosdb process (pid 42)",
  * RocksDB's own text...) is kept per thread and returned by storage_errmsg(); an async
@@ -78,6 +96,7 @@ enum {
     STORAGE_ECLOSED = -112,    /* store is closing or failed after a write error */
     STORAGE_EBADENTRY = -113,  /* malformed log entry */
     STORAGE_EEXIST = -114,     /* backup target exists / restore target not empty */
+    STORAGE_EREADONLY = -115,  /* restored in place: local commits wait for the peers */
 };
 
 const char *storage_strerror(int err);
@@ -162,15 +181,19 @@ struct storage_commit_req {
     int done;
 };
 
-/* Reserves the next local seq (see the header comment). */
+/* Reserves the next local seq (see the header comment). STORAGE_ENOSPC / STORAGE_EREADONLY
+ * from the write guards, STORAGE_ECLOSED. */
 int storage_next_seq(storage *s, uint64_t *seq);
 /* Gives a reserved seq back: an empty entry fills it. */
 int storage_abandon_seq(storage *s, uint64_t seq);
 /* Queues a local commit. Returns 0 (req->cb will be called exactly once) or an error
- * (STORAGE_ECLOSED, STORAGE_EINVAL; the callback is then not called). */
+ * (STORAGE_ECLOSED, STORAGE_EINVAL, and for seq 0 the guards' STORAGE_ENOSPC /
+ * STORAGE_EREADONLY; the callback is then not called). The callback may see STORAGE_ENOSPC:
+ * the reserved seq was then filled with an empty entry. */
 int storage_commit_async(storage *s, storage_commit_req *req);
 /* Queues a remote entry (req->entry). Same contract as storage_commit_async; the callback
- * sees status STORAGE_EDEPS, STORAGE_EBADENTRY, or 0 (req->skipped if already applied). */
+ * sees status STORAGE_EDEPS, STORAGE_EBADENTRY, STORAGE_ENOSPC (not applied: retry later),
+ * or 0 (req->skipped if already applied). */
 int storage_commit_remote_async(storage *s, storage_commit_req *req);
 /* Blocking forms (tests, tools, never the event loop): return req->status. */
 int storage_commit(storage *s, storage_commit_req *req);
@@ -315,11 +338,36 @@ int storage_set_stable_vv(storage *s, const causal_vv *stable);
 /* Compacts the rows column family now, so the GC callback sees every row. */
 int storage_gc_now(storage *s);
 
+/* ---- write guards (see the header comment) ---- */
+enum {
+    STORAGE_NOTIFY_SPACE_LOW = 1, /* started refusing writes: free space below the reserve */
+    STORAGE_NOTIFY_SPACE_OK,      /* free space is back above the reserve */
+    STORAGE_NOTIFY_RESTORED_CLEARED, /* every peer returned our own entries: writable */
+};
+/* Called on whichever thread noticed (keep it short, thread-safe). */
+typedef void (*storage_notify_fn)(void *ctx, int event, uint64_t free_bytes,
+                                  uint64_t min_free_bytes);
+void storage_set_notify(storage *s, storage_notify_fn fn, void *ctx);
+/* The free-space reserve (0: no guard); checks at once. */
+void storage_set_min_free(storage *s, uint64_t bytes);
+/* Whether commits are refused for lack of space (refreshes a stale reading). */
+bool storage_space_low(storage *s, uint64_t *free_bytes);
+/* Whether the store carries the restored mark (local commits refused). */
+bool storage_restored(storage *s);
+/* Clears the mark when, for each of peers (self ignored), an ack recorded by
+ * storage_peer_put_acked since open shows peer vv[self] <= local vv[self]. Returns 1 if the
+ * store is (now) unmarked, 0 while waiting, or an error (STORAGE_EIO...). npeers 0 clears. */
+int storage_restored_check(storage *s, const uint16_t *peers, size_t npeers);
+/* Clears the mark unconditionally (operator override: own-origin writes the peers hold and
+ * this node lacks may be shadowed by new local writes). */
+int storage_restored_clear(storage *s);
+
 /* Online backup: a RocksDB checkpoint into dir (must not exist). */
 int storage_backup(storage *s, const char *dir);
 /* Copies a checkpoint into data_dir (must be missing or empty), then verifies it opens.
- * reassign false: the checkpoint's node identity must equal (node_id, node_name);
- * true: the identity is rewritten to them (seeding a new region). */
+ * reassign false: the checkpoint's node identity must equal (node_id, node_name), and the
+ * store is marked restored (see write guards); true: the identity is rewritten to them
+ * (seeding a new region: a fresh origin, no mark). */
 int storage_restore(const char *backup_dir, const char *data_dir, uint16_t node_id,
                     const char *node_name, bool reassign);
 

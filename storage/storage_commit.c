@@ -244,11 +244,18 @@ static void process_local(storage *s, grp *g, storage_commit_req *req)
 {
     req->out_origin = s->opts.node_id;
     req->out_seq = req->seq;
-    int rc = write_local(s, g, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
+    int rc;
+    if ((req->ndeltas || req->ncatalog) && storage_guard_space(s, false)) {
+        /* The seq was reserved before the disk filled: a few bytes of filler instead. */
+        rc = storage_guard_enospc(s);
+    } else {
+        rc = write_local(s, g, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
                          req->ncatalog);
+    }
     if (rc == 0) return;
     set_req_error(req, rc);
-    if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT) {
+    if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT ||
+        rc == STORAGE_ENOSPC) {
         /* The seq may already be known to the SQL layer (dots): consume it with an empty
          * entry so the log has no hole. */
         rc = write_local(s, g, req->seq, req->hlc, NULL, 0, NULL, 0);
@@ -274,6 +281,11 @@ static void process_remote(storage *s, grp *g, storage_commit_req *req)
     }
     req->out_origin = e.origin;
     req->out_seq = e.seq;
+    if (storage_guard_space(s, false)) {
+        /* Not applied, not acknowledged: the sender retransmits once space is back. */
+        set_req_error(req, storage_guard_enospc(s));
+        goto out;
+    }
     uint64_t have = causal_vv_get(&g->vv, e.origin);
     if (e.seq <= have) {
         req->skipped = true;
@@ -385,6 +397,16 @@ static void *writer_main(void *arg)
                     ts.tv_nsec -= 1000000000L;
                 }
                 pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+            } else if (s->space_low) {
+                /* Nobody may commit to notice that space came back: look every second. */
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_sec += 1;
+                if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) != 0) {
+                    pthread_mutex_unlock(&s->mu);
+                    storage_guard_space(s, true);
+                    pthread_mutex_lock(&s->mu);
+                }
             } else {
                 pthread_cond_wait(&s->cv, &s->mu);
             }
@@ -525,6 +547,10 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
     req->errmsg[0] = 0;
     req->out_seq = 0;
     req->out_origin = 0;
+    if (!remote && req->seq == 0) {
+        int grc = storage_guard_local(s);
+        if (grc < 0) return grc;
+    }
     pthread_mutex_lock(&s->mu);
     int rc = 0;
     if (s->stopping) {
@@ -555,8 +581,9 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
 
 int storage_next_seq(storage *s, uint64_t *seq)
 {
+    int rc = storage_guard_local(s);
+    if (rc < 0) return rc;
     pthread_mutex_lock(&s->mu);
-    int rc = 0;
     if (s->stopping || s->failed) {
         rc = storage_fail(STORAGE_ECLOSED, "store is closing or failed");
     } else {

@@ -52,6 +52,16 @@ struct storage {
 
     causal_vv stable; /* for the compaction filter */
     storage_stats stats;
+
+    /* Write guards (storage_guard.c), under mu. */
+    uint64_t min_free_bytes;   /* 0: no free-space guard */
+    uint64_t free_bytes;       /* at the last statvfs */
+    uint64_t space_checked_ms; /* monotonic ms of the last statvfs (0: never) */
+    bool space_low;            /* refusing commits: free_bytes < min_free_bytes */
+    bool restored;             /* restored in place: local commits refused */
+    causal_vv fresh_self;      /* peer -> 1 + its acked vv[self], acks since open only */
+    storage_notify_fn notify;
+    void *notify_ctx;
 };
 
 struct storage_snapshot {
@@ -78,6 +88,23 @@ int storage_log_load(storage *s);
 /* Deletes every log entry of origin with seq <= upto and moves its oldest retained seq past
  * them (state import raised the vv over them). Takes trunc_mu. */
 int storage_log_drop_upto(storage *s, uint16_t origin, uint64_t upto);
+
+/* storage_guard.c */
+/* Reads the restored marker at open. */
+int storage_guard_load(storage *s);
+/* Refreshes the free-space state when older than the check interval (force: now) and
+ * reports a change through the notify hook. Returns whether commits are refused. Takes mu:
+ * call without it. */
+bool storage_guard_space(storage *s, bool force);
+/* 0, or STORAGE_ENOSPC / STORAGE_EREADONLY with the thread's message set: whether a new
+ * local commit may start. Takes mu. */
+int storage_guard_local(storage *s);
+/* The ENOSPC refusal for a commit or import (message set). */
+int storage_guard_enospc(storage *s);
+/* Writes the restored mark (storage_restore, synced). */
+int storage_guard_mark_restored(storage *s);
+/* Records a fresh ack (storage_peer_put_acked). Takes mu. */
+void storage_guard_fresh_ack(storage *s, uint16_t peer, const causal_vv *acked);
 
 /* storage_gc.c */
 rocksdb_compactionfilterfactory_t *storage_gc_factory(storage *s);

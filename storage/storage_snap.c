@@ -261,6 +261,7 @@ static void stage_put(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
 static int do_import(import_job *j)
 {
     storage *s = j->s;
+    if (storage_guard_space(s, false)) return storage_guard_enospc(s);
     int rc = 0;
     causal_vv newvv;
     causal_vv_init(&newvv);

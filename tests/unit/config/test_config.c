@@ -174,11 +174,12 @@ static const bad_case BAD[] = {
      1,
      {"node.id: 65536 is out of range 1..65535"}},
     {"sizes out of range",
-     CFG("\"storage\": {\"block_cache_mb\": -1, \"sync_interval_ms\": 0}, "
-         "\"clock\": {\"max_skew_ms\": 0}"),
-     3,
+     CFG("\"storage\": {\"block_cache_mb\": -1, \"sync_interval_ms\": 0, "
+         "\"min_free_mb\": -5}, \"clock\": {\"max_skew_ms\": 0}"),
+     4,
      {"storage.block_cache_mb: -1 is out of range 0..1048576",
       "storage.sync_interval_ms: 0 is out of range 1..60000",
+      "storage.min_free_mb: -5 is out of range 0..1048576",
       "clock.max_skew_ms: 0 is out of range 1..3600000"}},
     {"sql sizes out of range",
      "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:1\", \"max_message_bytes\": 10, "
@@ -427,6 +428,7 @@ static void check_minimal(const config *c)
     assert_int_equal(c->storage.sync, CONFIG_SYNC_ALWAYS);
     assert_int_equal(c->storage.sync_interval_ms, 10);
     assert_int_equal(c->storage.block_cache_mb, 128);
+    assert_int_equal(c->storage.min_free_mb, 256);
     assert_true(c->metrics.enabled);
     assert_string_equal(c->metrics.listen.host, "127.0.0.1");
     assert_int_equal(c->metrics.listen.port, 9187);
@@ -489,6 +491,7 @@ static void check_full(const config *c)
     assert_int_equal(c->storage.sync, CONFIG_SYNC_BATCH);
     assert_int_equal(c->storage.sync_interval_ms, 50);
     assert_int_equal(c->storage.block_cache_mb, 0);
+    assert_int_equal(c->storage.min_free_mb, 0);
     assert_false(c->metrics.enabled);
     assert_string_equal(c->metrics.listen.host, "127.0.0.1");
     assert_int_equal(c->metrics.listen.port, 9000);
@@ -552,7 +555,8 @@ static const good_case GOOD[] = {
      "               {\"name\": \"ap-southeast-1\", \"id\": 3, \"address\": \"[fd00::3]:7444\"}],"
      "   \"batch_max_delay_ms\": 0, \"batch_max_bytes\": 65536, \"log_retention_mb\": 10,"
      "   \"anti_entropy_interval_s\": 0, \"max_inflight_batches\": 8, \"relay_grace_ms\": 0},"
-     " \"storage\": {\"sync\": \"batch\", \"sync_interval_ms\": 50, \"block_cache_mb\": 0},"
+     " \"storage\": {\"sync\": \"batch\", \"sync_interval_ms\": 50, \"block_cache_mb\": 0,"
+     "   \"min_free_mb\": 0},"
      " \"metrics\": {\"listen\": \"127.0.0.1:9000\", \"enabled\": false},"
      " \"log\": {\"format\": \"json\", \"level\": \"debug\"},"
      " \"clock\": {\"max_skew_ms\": 2000}}",
