@@ -198,6 +198,11 @@ static void on_write(uv_write_t *req, int status)
         return;
     }
     if (c->inflight + c->out.len < CONN_OUT_LOW) {
+        if (c->wait_output) { /* a statement paused on this backlog (EXEC_PENDING_OUTPUT) */
+            c->wait_output = false;
+            session_wake(c); /* resumes it, then processes input, flushes, reads */
+            return;
+        }
         conn_process(c); /* it may have stopped for backpressure */
         conn_update_reading(c);
     }

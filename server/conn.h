@@ -105,6 +105,7 @@ typedef struct conn {
     executor_sink sink;
     executor_error sink_err; /* set by the sink when it fails (binary conversion) */
     conn_pending pending;
+    bool wait_output; /* pending is EXEC_PENDING_OUTPUT: resume once out drains below LOW */
     uint64_t pending_since; /* uv_hrtime() when the statement went EXEC_PENDING, 0 = not */
     bool tag_commits;       /* a commit-making CommandComplete was sent during this resume */
     conn_portal *cur_portal; /* result formats for the sink; NULL = all text */

@@ -34,6 +34,20 @@
  *                   these codes as the original call would have. Between PENDING and wake the
  *                   wire layer calls nothing but cancel() (and session_del when the client is
  *                   gone: the executor must then drop the pending work without calling wake).
+ *   EXEC_PENDING_OUTPUT  (simple_query, execute, resume) the executor stopped producing rows
+ *                   because sink->output_full() returned true; it keeps the statement's state
+ *                   (its storage iterator: one consistent snapshot however often it pauses).
+ *                   The wire layer flushes its output, stops reading input, and calls
+ *                   ops->resume() itself (nobody calls wake) once the connection's output
+ *                   drained below its low watermark; resume continues the SAME operation and
+ *                   returns like the original call. Between, as for PENDING, only cancel()
+ *                   (honoured when the statement resumes) and session_del (drops the
+ *                   statement). statement_timeout keeps running while paused: a client that
+ *                   stops reading for longer gets 57014 when the statement resumes.
+ *
+ * Large results: an executor should stream (send rows as it produces them and check
+ * output_full every row) rather than materialise; the SQL executor does so for SELECTs without
+ * ORDER BY, aggregates or GROUP BY (server/sql/sqlrun.c), the rest is collected first.
  *
  * Simple query: the whole string goes to simple_query(); the executor splits it into statements
  * and runs them in order with PostgreSQL's implicit-transaction rules (several statements
@@ -67,7 +81,14 @@
 /* EXEC_COPY_IN (simple_query / resume / copy_in DONE only): the executor sent CopyInResponse
    through sink->copy_begin; the wire layer passes CopyData/CopyDone/CopyFail to ops->copy_in
    until it returns something other than EXEC_COPY_IN. */
-enum { EXEC_DONE = 0, EXEC_ERROR = -1, EXEC_PENDING = 1, EXEC_SUSPENDED = 2, EXEC_COPY_IN = 3 };
+enum {
+    EXEC_DONE = 0,
+    EXEC_ERROR = -1,
+    EXEC_PENDING = 1,
+    EXEC_SUSPENDED = 2,
+    EXEC_COPY_IN = 3,
+    EXEC_PENDING_OUTPUT = 4,
+};
 /* ops->copy_in `what` */
 enum { EXEC_COPY_DATA = 1, EXEC_COPY_DONE, EXEC_COPY_FAIL };
 
@@ -117,6 +138,9 @@ struct executor_sink {
     int (*copy_begin)(executor_sink *s, bool in, int ncols);
     int (*copy_data)(executor_sink *s, const void *data, size_t len);
     int (*copy_done)(executor_sink *s);
+    /* Backpressure (may be NULL: never full): true when the connection's unsent output is at
+       or above its high watermark; the executor then returns EXEC_PENDING_OUTPUT. */
+    bool (*output_full)(executor_sink *s);
     void *ctx; /* the wire layer's */
 };
 

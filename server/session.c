@@ -120,6 +120,12 @@ static int sink_copy_done(executor_sink *s)
     return pgwire_put_empty(&c->out, 'c');
 }
 
+static bool sink_output_full(executor_sink *s)
+{
+    conn *c = s->ctx;
+    return c->inflight + c->out.len >= CONN_OUT_HIGH;
+}
+
 void session_init_sink(conn *c)
 {
     c->sink = (executor_sink){.row_description = sink_row_description,
@@ -131,6 +137,7 @@ void session_init_sink(conn *c)
                               .copy_begin = sink_copy_begin,
                               .copy_data = sink_copy_data,
                               .copy_done = sink_copy_done,
+                              .output_full = sink_output_full,
                               .ctx = c};
 }
 
@@ -380,10 +387,16 @@ static executor_error *pick_err(conn *c, executor_error *err)
 /* Finishes a Query / Execute / Sync according to the executor's answer. */
 static void finish(conn *c, conn_pending what, int r, executor_error *err)
 {
-    if (r == EXEC_PENDING) {
+    if (r == EXEC_PENDING || r == EXEC_PENDING_OUTPUT) {
         if (!c->pending_since) c->pending_since = uv_hrtime();
         c->pending = what;
         conn_update_reading(c);
+        if (r == EXEC_PENDING_OUTPUT) {
+            /* The output is over CONN_OUT_HIGH: queue it; on_write resumes the statement once
+               it drained below CONN_OUT_LOW (the queue is not empty, so on_write will come). */
+            c->wait_output = true;
+            conn_flush(c);
+        }
         return;
     }
     c->pending = PEND_NONE;

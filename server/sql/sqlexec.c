@@ -1006,7 +1006,17 @@ void sqlexec_set_peer_provider(executor *ex, int (*fn)(void *arg, sqlexec_peer_r
 
 /* ---- sessions ----------------------------------------------------------------------------- */
 
-enum { RK_NONE = 0, RK_INNER, RK_COMMIT_TAG, RK_FINAL, RK_EXEC_COMMIT, RK_SYNC, RK_INNER_EXEC };
+enum {
+    RK_NONE = 0,
+    RK_INNER,
+    RK_COMMIT_TAG,
+    RK_FINAL,
+    RK_EXEC_COMMIT,
+    RK_SYNC,
+    RK_INNER_EXEC,
+    RK_STREAM,      /* a simple query's streaming SELECT paused on output */
+    RK_STREAM_EXEC, /* an Execute's */
+};
 
 struct sx_stmt {
     bool mine;
@@ -1026,6 +1036,7 @@ struct sx_portal {
     sqlval *params;
     int nparams;
     bool ran;
+    bool streamed; /* ran as a stream (sqlrun_cursor): res is empty */
     sx_result res;
     size_t next;
 };
@@ -1109,6 +1120,38 @@ static int aborted_err(executor_error *err)
                               "transaction block");
 }
 
+static void stream_end(sx_session *s)
+{
+    sqlrun_cursor_free(s->stream);
+    s->stream = NULL;
+    if (s->stream_plan) {
+        sqlrun_plan_free(s->stream_plan);
+        free(s->stream_plan);
+        s->stream_plan = NULL;
+    }
+}
+
+/* Sends more of the streaming SELECT (max rows, 0 = all): EXEC_DONE after its CommandComplete,
+ * EXEC_SUSPENDED (max reached), EXEC_PENDING_OUTPUT (the sink is full: call again on resume)
+ * or EXEC_ERROR; the cursor is gone after DONE and ERROR. */
+static int stream_run(sx_session *s, executor_sink *sink, size_t max, executor_error *err)
+{
+    sqlerr se;
+    int r = sqlrun_cursor_next(s->stream, sink, max, &se);
+    if (r == SQLRUN_FULL) return EXEC_PENDING_OUTPUT;
+    if (r == SQLRUN_MORE) return EXEC_SUSPENDED;
+    if (r == SQL_ERR) {
+        if (se.code[0]) to_exec_err(err, &se);
+        else memset(err, 0, sizeof *err); /* the sink failed and holds the error */
+        stream_end(s);
+        return EXEC_ERROR;
+    }
+    char tag[64];
+    sqlrun_cursor_tag(s->stream, tag, sizeof tag);
+    stream_end(s);
+    return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
+}
+
 static int run_table_stmt(sx_session *s, sqlast_stmt *st, executor_sink *sink,
                           executor_error *err)
 {
@@ -1117,6 +1160,28 @@ static int run_table_stmt(sx_session *s, sqlast_stmt *st, executor_sink *sink,
     sqlerr se;
     memset(&r, 0, sizeof r);
     if (sqlrun_plan(s, st, &p, &se)) return to_exec_err(err, &se);
+    /* A plain SELECT streams: rows go out as the scan finds them, pausing on backpressure. */
+    s->stream_plan = malloc(sizeof *s->stream_plan);
+    if (!s->stream_plan) {
+        sqlrun_plan_free(&p);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    *s->stream_plan = p; /* moved: p is not freed below unless moved back */
+    int sr = sqlrun_cursor_open(s, s->stream_plan, NULL, 0, &s->stream, &se);
+    if (sr < 0) {
+        stream_end(s);
+        return to_exec_err(err, &se);
+    }
+    if (sr > 0) {
+        if (sink->row_description(sink, s->stream_plan->cols, s->stream_plan->ncols)) {
+            stream_end(s);
+            return EXEC_ERROR;
+        }
+        return stream_run(s, sink, 0, err);
+    }
+    p = *s->stream_plan; /* not streamable: the materialising path below */
+    free(s->stream_plan);
+    s->stream_plan = NULL;
     int rc = sqlrun_exec(s, &p, NULL, 0, &r, &se);
     if (rc) {
         to_exec_err(err, &se);
@@ -1426,6 +1491,11 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                     return EXEC_PENDING;
                 }
             }
+            if (rc == EXEC_PENDING_OUTPUT) {
+                s->qi++;
+                s->resume_kind = RK_STREAM;
+                return rc;
+            }
             if (rc == EXEC_ERROR) goto fail;
             break;
         }
@@ -1538,6 +1608,23 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
         if (commit_outcome(s, err)) return EXEC_ERROR;
         return sink->command_complete(sink, "COMMIT") ? EXEC_ERROR : EXEC_DONE;
     case RK_SYNC: return commit_outcome(s, err);
+    case RK_STREAM:
+        rc = stream_run(s, sink, 0, err);
+        if (rc == EXEC_PENDING_OUTPUT) {
+            s->resume_kind = RK_STREAM;
+            return rc;
+        }
+        if (rc == EXEC_ERROR) {
+            fail_txn(s);
+            q_clear(s);
+            return rc;
+        }
+        return run_simple(s, sink, err);
+    case RK_STREAM_EXEC:
+        rc = stream_run(s, sink, 0, err);
+        if (rc == EXEC_PENDING_OUTPUT) s->resume_kind = RK_STREAM_EXEC;
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
     case RK_INNER_EXEC:
         rc = s->x->mini->ops->resume(s->inner, sink, err);
         if (rc == EXEC_PENDING) s->resume_kind = RK_INNER_EXEC;
@@ -1809,6 +1896,27 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
     default: break;
     }
+    if (!po->ran && max_rows == 0) {
+        /* Execute of everything streams like a simple query (a portal fetched in pieces is
+         * collected: its cursor could outlive the transaction's overlay across a Sync). */
+        sqlerr se;
+        sx_stmt_begin(s);
+        int sr = sqlrun_cursor_open(s, &p->plan, po->params, po->nparams, &s->stream, &se);
+        if (sr < 0) {
+            fail_txn(s);
+            return to_exec_err(err, &se);
+        }
+        if (sr > 0) {
+            po->ran = true;
+            po->streamed = true;
+            int rc = stream_run(s, sink, 0, err);
+            if (rc == EXEC_PENDING_OUTPUT) s->resume_kind = RK_STREAM_EXEC;
+            if (rc == EXEC_ERROR) fail_txn(s);
+            return rc;
+        }
+    }
+    if (po->streamed) /* executed again after it completed: no rows left, as PostgreSQL */
+        return sink->command_complete(sink, "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
     if (!po->ran) {
         sqlerr se;
         sx_stmt_begin(s);
@@ -1896,6 +2004,7 @@ static void sx_session_del(executor_session *es)
         pthread_mutex_unlock(&s->x->mu);
     }
     s->x->mini->ops->session_del(s->inner);
+    stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);
     q_clear(s);
     txn_clear(s);

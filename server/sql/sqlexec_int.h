@@ -157,6 +157,10 @@ typedef struct sx_session {
        sx_stmt_begin; checked by sx_interrupted every SX_TICK_ROWS rows */
     uint64_t deadline_ns;
     unsigned tick;
+    /* a streaming SELECT paused on output (EXEC_PENDING_OUTPUT) or running: the cursor, and
+       the plan it borrows when the simple protocol started it */
+    struct sqlrun_cursor *stream;
+    struct sx_plan *stream_plan; /* owned (malloc'd) */
     /* COPY FROM STDIN in progress */
     const sqlast_stmt *copy_st; /* borrowed from q */
     sqlschema_table *copy_table;
@@ -241,6 +245,21 @@ int sqlrun_copy_out(sx_session *s, const sqlast_stmt *st, const sqlschema_table 
 int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t,
                    const int *cols, int ncols, const char *data, size_t len, uint64_t *count,
                    sqlerr *err);
+/* Streaming SELECT (results are sent as the scan produces them, never collected). Open returns
+ * 1 with a cursor, 0 (no cursor) when the statement needs the materialising sqlrun_exec (ORDER
+ * BY, aggregates, GROUP BY, virtual tables, point reads), or SQL_ERR. The cursor borrows p,
+ * params and s (they must outlive it) and holds a storage iterator over the transaction's
+ * preview overlay: one consistent RocksDB view for the whole statement however often it
+ * pauses, so the overlay must not change or be freed before sqlrun_cursor_free. next sends
+ * rows through sink->data_row until the end (SQLRUN_DONE), max rows (max > 0: SQLRUN_MORE) or
+ * sink->output_full (SQLRUN_FULL: call again later); SQL_ERR on errors (57014 included). */
+typedef struct sqlrun_cursor sqlrun_cursor;
+enum { SQLRUN_DONE = 0, SQLRUN_MORE = 1, SQLRUN_FULL = 2 };
+int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int nparams,
+                       sqlrun_cursor **out, sqlerr *err);
+int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr *err);
+void sqlrun_cursor_tag(const sqlrun_cursor *c, char *tag, size_t n); /* "SELECT n" */
+void sqlrun_cursor_free(sqlrun_cursor *c);
 /* True when the statement is one sqlrun executes (else it goes to the minimal executor). */
 bool sqlrun_handles(const sqlast_stmt *st);
 

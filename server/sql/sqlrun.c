@@ -1529,6 +1529,198 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     return rc;
 }
 
+/* ---- streaming SELECT --------------------------------------------------------------------- */
+
+struct sqlrun_cursor {
+    sx_session *s;
+    sx_plan *p;
+    sqlexpr_env env;
+    sqlexpr_ctx base;
+    storage_iter *it; /* pins the RocksDB view it was created at: one snapshot throughout */
+    crdt_row raw;
+    int64_t limit;    /* -1: none */
+    int64_t skip;     /* OFFSET rows still to drop */
+    size_t count;     /* rows sent */
+    char **tv;        /* one row's text values (ncols) */
+    size_t *tl;
+};
+
+void sqlrun_cursor_free(sqlrun_cursor *c)
+{
+    if (!c) return;
+    storage_iter_del(c->it);
+    crdt_row_free(&c->raw);
+    free(c->tv);
+    free(c->tl);
+    free(c);
+}
+
+/* Streams only what needs no materialisation: a plain SELECT (no aggregate, GROUP BY or
+ * ORDER BY) over a stored table that is not a single-row point read. */
+static bool streamable(const sx_plan *p)
+{
+    const sqlast_stmt *st = p->st;
+    return st->kind == SQLAST_SELECT && p->table && st->table && !sqlvirt_is(p->table) &&
+           st->naggs == 0 && st->ngroup == 0 && st->norder == 0 && p->ncols >= 0;
+}
+
+int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int nparams,
+                       sqlrun_cursor **out, sqlerr *err)
+{
+    *out = NULL;
+    sqlerr_clear(err);
+    if (!streamable(p)) return 0;
+    const sqlast_stmt *st = p->st;
+    const sqlschema_table *t = p->table;
+    sqlrun_cursor *c = calloc(1, sizeof *c);
+    if (!c) return sqlerr_oom(err);
+    c->s = s;
+    c->p = p;
+    crdt_row_init(&c->raw);
+    c->env = (sqlexpr_env){.user = s->user, .database = s->database, .schema = "public",
+                           .version = "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit",
+                           .now_us = s->txn_start_us, .digest = env_digest, .digest_arg = s->x};
+    c->base = (sqlexpr_ctx){.params = params, .nparams = nparams, .env = &c->env, .table = t};
+    for (int i = 0; i < st->ntargets; i++)
+        if (sqlexpr_calls(st->targets[i].expr, "helios_crdt_state")) c->base.want_raw = true;
+    if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) c->base.want_raw = true;
+    c->tv = calloc((size_t)p->ncols + 1, sizeof *c->tv);
+    c->tl = calloc((size_t)p->ncols + 1, sizeof *c->tl);
+    if (!c->tv || !c->tl) {
+        sqlrun_cursor_free(c);
+        return sqlerr_oom(err);
+    }
+    if (eval_limit(st->limit, &c->base, &c->limit, err) ||
+        eval_limit(st->offset, &c->base, &c->skip, err)) {
+        sqlrun_cursor_free(c);
+        return SQL_ERR;
+    }
+    storage_overlay *ov = sx_preview(s);
+    if (!ov) {
+        sqlrun_cursor_free(c);
+        return sqlerr_oom(err);
+    }
+    codec_buf key, hi;
+    codec_buf_init(&key);
+    codec_buf_init(&hi);
+    int nkey = key_prefix(t, st->where, &c->base, &key, err);
+    if (nkey < 0 || (nkey > 0 && nkey == t->npk && !key.err)) {
+        /* an error, or a point read: the materialising path does it in one lookup */
+        codec_buf_free(&key);
+        sqlrun_cursor_free(c);
+        return nkey < 0 ? SQL_ERR : 0;
+    }
+    if (nkey > 0) { /* [prefix, successor(prefix)), as scan() */
+        codec_put_raw(&hi, key.data, key.len);
+        size_t n = hi.len;
+        while (n > 0 && hi.data[n - 1] == 0xff) n--;
+        if (n == 0 || hi.err) {
+            nkey = 0;
+        } else {
+            hi.len = n;
+            hi.data[n - 1]++;
+        }
+    }
+    int rc = nkey > 0 ? storage_overlay_iter_new(ov, NULL, t->id, key.data, key.len, hi.data,
+                                                 hi.len, &c->it)
+                      : storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &c->it);
+    codec_buf_free(&key);
+    codec_buf_free(&hi);
+    if (rc) {
+        c->it = NULL;
+        sqlrun_cursor_free(c);
+        return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    }
+    *out = c;
+    return 1;
+}
+
+typedef struct emit_ctx {
+    sqlrun_cursor *c;
+    executor_sink *sink;
+    bool sent;
+} emit_ctx;
+
+/* scan_row's callback: evaluates the select list and sends the row (or drops it for OFFSET). */
+static int emit_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, const crdt_row *raw,
+                    sqlerr *err)
+{
+    (void)pk;
+    (void)pklen;
+    emit_ctx *e = ctx;
+    sqlrun_cursor *c = e->c;
+    sx_plan *p = c->p;
+    int ncols = p->table->ncols;
+    if (c->skip > 0) {
+        c->skip--;
+        vals_free(row, ncols);
+        return SQL_OK;
+    }
+    sqlexpr_ctx x = c->base;
+    x.row = row;
+    x.nrow = ncols;
+    x.raw = raw;
+    int rc = SQL_OK, n = 0;
+    for (; n < p->ntargets && !rc; n++) {
+        sqlval v;
+        const sqlval *src = &row[p->targets[n].colidx];
+        if (p->targets[n].expr) {
+            if (sqlexpr_eval(p->targets[n].expr, &x, &v, err)) {
+                rc = SQL_ERR;
+                break;
+            }
+            src = &v;
+        }
+        c->tv[n] = NULL;
+        c->tl[n] = 0;
+        if (!src->isnull) rc = sqlval_to_text(src, &c->tv[n], &c->tl[n], err);
+        if (p->targets[n].expr) sqlval_free(&v);
+    }
+    if (!rc && e->sink->data_row(e->sink, p->ncols, (const char *const *)c->tv, c->tl)) {
+        sqlerr_clear(err); /* the sink's failure: the wire layer has the error (code "") */
+        rc = SQL_ERR;
+    }
+    for (int i = 0; i < n; i++) {
+        free(c->tv[i]);
+        c->tv[i] = NULL;
+    }
+    vals_free(row, ncols);
+    if (!rc) {
+        c->count++;
+        e->sent = true;
+    }
+    return rc;
+}
+
+int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr *err)
+{
+    emit_ctx e = {c, sink, false};
+    size_t sent = 0;
+    for (;;) {
+        if (c->limit >= 0 && c->count >= (uint64_t)c->limit) break;
+        if (max && sent >= max) return SQLRUN_MORE;
+        if (sink->output_full && sink->output_full(sink)) return SQLRUN_FULL;
+        int rc = storage_iter_next(c->it);
+        if (rc < 0) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+        if (rc == 0) break;
+        if (sx_interrupted(c->s, err)) return SQL_ERR;
+        const uint8_t *pk, *val;
+        size_t pklen, vlen;
+        storage_iter_item(c->it, &pk, &pklen, &val, &vlen);
+        e.sent = false;
+        if (scan_row(c->p->table, c->p->st->where, &c->base, pk, pklen, val, vlen, &c->raw,
+                     emit_row, &e, err))
+            return SQL_ERR;
+        sent += e.sent;
+    }
+    return SQLRUN_DONE;
+}
+
+void sqlrun_cursor_tag(const sqlrun_cursor *c, char *tag, size_t n)
+{
+    snprintf(tag, n, "SELECT %zu", c->count);
+}
+
 /* ---- COPY --------------------------------------------------------------------------------- */
 
 int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, int **cols,
