@@ -560,6 +560,7 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     p->last_err = 0;
     p->acked_at_ms = now;
     p->refresh = false;
+    uint64_t peer_own = causal_vv_get(&ack, p->id); /* before the branch below moves ack */
     if (probe && !causal_vv_leq(&p->acked, &ack)) {
         /* The peer has less than it once acknowledged: restored from an older backup (or
          * its data directory was replaced). Start again from what it has now. */
@@ -585,6 +586,27 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
                  storage_strerror(prc));
     }
     causal_vv_free(&ack);
+    if (!p->echo_own_upto) {
+        /* A peer always holds every entry of its own origin that we hold, unless it lost
+         * them (restored in place from an older backup) — caught here even when our stored
+         * ack of it is older still. Send them back: its write guard waits for them
+         * (storage.h, "Write guards"). */
+        causal_vv local;
+        causal_vv_init(&local);
+        uint64_t own = storage_vv(r->st, &local) == 0 ? causal_vv_get(&local, p->id) : 0;
+        causal_vv_free(&local);
+        if (peer_own < own) {
+            rlog(r, TRANSPORT_LOG_WARN, "peer %u lacks entries %llu..%llu of its own origin "
+                 "(restored?): sending them back", p->id, (unsigned long long)peer_own + 1,
+                 (unsigned long long)own);
+            p->echo_own_upto = own;
+            /* resend from what it has, not from a stale higher ack */
+            if (causal_vv_get(&p->acked, p->id) > peer_own)
+                causal_vv_set(&p->acked, p->id, peer_own);
+            if (causal_vv_get(&p->sent, p->id) > peer_own)
+                causal_vv_set(&p->sent, p->id, peer_own);
+        }
+    }
     if (p->echo_own_upto && causal_vv_get(&p->acked, p->id) >= p->echo_own_upto)
         p->echo_own_upto = 0;
     if (causal_vv_leq(&p->sent, &p->acked)) {

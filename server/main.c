@@ -601,11 +601,18 @@ static int start_guards(app *a, bool force_writable)
                  "be shadowed");
         return 0;
     }
-    if (a->cfg->replication.enabled && a->cfg->replication.npeers > 0)
-        log_warn("storage", "this region was restored in place from a backup: local writes are "
-                 "refused (SQLSTATE 25006) until every peer has returned its own entries; a "
-                 "peer that never answers keeps it read-only (override: --force-writable, or "
-                 "restore with --reassign)");
+    if (!a->cfg->replication.enabled || a->cfg->replication.npeers == 0) {
+        /* No peer can hold entries of our origin that the backup lacks. */
+        if (storage_restored_check(st, NULL, 0) < 0) {
+            log_error("storage", "cannot clear the restored mark: %s", storage_errmsg());
+            return -1;
+        }
+        return 0;
+    }
+    log_warn("storage", "this region was restored in place from a backup: local writes are "
+             "refused (SQLSTATE 25006) until every peer has returned its own entries; a "
+             "peer that never answers keeps it read-only (override: --force-writable, or "
+             "restore with --reassign)");
     uv_timer_init(a->loop, &a->restore_check);
     a->restore_check.data = a;
     a->restore_check_on = true;

@@ -8,6 +8,9 @@
  * A failed connection with --config given falls back to the offline path.
  * restore copies a checkpoint into an empty or missing data directory and checks the node
  * identity (or, with --reassign, rewrites it: seeding a new region from another's backup).
+ * Without --reassign the store is marked restored (storage.h, "Write guards"): the daemon
+ * takes no local writes until its peers have returned the entries of its own origin that
+ * the backup lacks, so it never reuses a sequence number they hold.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -238,6 +241,11 @@ int ctl_restore(int argc, char **argv)
                 storage_errmsg());
     else {
         printf("restored %s into %s\n", from, cfg.node.data_dir);
+        if (!reassign && cfg.replication.enabled && cfg.replication.npeers > 0)
+            printf("the region takes no local writes (SQLSTATE 25006) until every peer has "
+                   "returned the entries of its own it wrote after this backup; heliosdb logs "
+                   "when (--force-writable skips the wait, unsafe; --reassign seeds a new "
+                   "region instead)\n");
         rc = CTL_OK;
     }
     config_free(&cfg);
