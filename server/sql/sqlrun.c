@@ -562,9 +562,11 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     }
     case SQLAST_INSERT: {
         int nv = st->insert_cols ? st->ninsert_cols : st->nvalues;
-        if (nv > t->ncols)
-            return sqlerr_set(err, "42601", st->location,
-                              "INSERT has more expressions than target columns");
+        if (nv > t->ncols) { /* the plan already holds a copy of the table: free it */
+            sqlerr_set(err, "42601", st->location,
+                       "INSERT has more expressions than target columns");
+            goto fail;
+        }
         p->insert_map = calloc((size_t)nv + 1, sizeof *p->insert_map);
         if (!p->insert_map) {
             sqlerr_oom(err);

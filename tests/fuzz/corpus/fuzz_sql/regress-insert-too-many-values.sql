@@ -1,0 +1,1 @@
+CREATE TABLE lk (a bigint PRIMARY KEY); INSERT INTO lk VALUES (1, 2, 3);
