@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -123,6 +124,7 @@ static int backup_offline(const config *cfg, const char *out, bool *locked)
     o.node_name = cfg->node.name;
     o.merge = row_merge;
     o.block_cache_bytes = 8u << 20;
+    umask(077); /* the files RocksDB adds to the data directory stay private */
     storage *st = NULL;
     int err = storage_open(&o, &st);
     *locked = err == STORAGE_ELOCKED;
@@ -225,6 +227,9 @@ int ctl_restore(int argc, char **argv)
     config cfg;
     if (load_config(cfgpath, &cfg) < 0) return CTL_FAIL;
     int rc = CTL_FAIL;
+    /* RocksDB's own files (LOCK, LOG, OPTIONS...) of the verification open: as private as
+     * the daemon's (which runs with umask 077). */
+    umask(077);
     int err = storage_restore(from, cfg.node.data_dir, cfg.node.id, cfg.node.name, reassign);
     if (err == STORAGE_EEXIST)
         ctl_err("%s is not empty: restore only into a missing or empty data directory (stop "

@@ -9,6 +9,8 @@ refused with SQLSTATE 25006 (a write now would reuse sequence numbers region 1 h
 region 1 would skip it as a duplicate), reads work. Region 1 starts: region 2 gets its own
 entries back, logs that it is writable, and takes writes again. Both regions write more; they
 converge and the counter sums exactly every acknowledged increment (none lost, none doubled).
+Last, file modes: every file in the data directory is private (umask 077), and a data
+directory opened to others (0755) is refused with a message naming the fix.
 """
 import os
 import shutil
@@ -21,7 +23,7 @@ import psycopg2
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_repl_basic as rb  # noqa: E402
 
-BINDIR = os.environ.get("BINDIR", "bin")
+BINDIR = os.path.abspath(os.environ.get("BINDIR", "bin"))
 check = rb.check
 
 
@@ -116,6 +118,21 @@ def main():
               rb.wait_for(lambda: len(set(rb.digests([n1, n2]))) == 1, 30))
         check("no write lost: sums %s / %s, acknowledged %d" % (total(n1), total(n2), acked),
               total(n1) == acked and total(n2) == acked)
+
+        # File modes (umask 077 in the daemon): nothing in a data directory is readable by
+        # others, and a daemon refuses a data directory others can enter.
+        n2.stop()
+        data2 = os.path.join(tmp, "data-r2")
+        loose = [f for f in os.listdir(data2)
+                 if os.stat(os.path.join(data2, f)).st_mode & 0o077]
+        check("files the daemon and heliosctl wrote are private (%s)" % loose[:5], not loose)
+        os.chmod(data2, 0o755)
+        check("a world-readable data directory is refused", not n2.start())
+        with open(os.path.join(tmp, "r2.log")) as f:
+            log = f.read()
+        check("the refusal names the mode and the fix", "mode 0755" in log and "chmod 0700" in log)
+        os.chmod(data2, 0o700)
+        check("with mode 0700 it starts again", n2.start())
     finally:
         n1.stop()
         n2.stop()
