@@ -234,6 +234,13 @@ static void gc_work_done(uv_work_t *w, int status)
     log_info("storage", "tombstone GC compaction finished");
 }
 
+/* SELECT helios_anti_entropy(): the same comparison as SIGUSR1, without the GC step. */
+static void sql_anti_entropy(void *arg)
+{
+    app *a = arg;
+    if (a->r) repl_anti_entropy_now(a->r);
+}
+
 static void on_demand(app *a)
 {
     if (a->r) {
@@ -516,6 +523,7 @@ static int start_replication(app *a)
     }
     sqlexec_set_commit_hook(a->ex, on_commit_hook, a);
     sqlexec_set_peer_provider(a->ex, peer_rows, a);
+    sqlexec_set_repl_hooks(a->ex, sql_anti_entropy, a);
     sqlvirt_set_peer_extra(peer_extra, a);
     uv_timer_init(a->loop, &a->retention);
     a->retention.data = a;
@@ -536,6 +544,7 @@ static void stop_replication(app *a)
     if (!a->t) return;
     sqlexec_set_commit_hook(a->ex, NULL, NULL);
     sqlexec_set_peer_provider(a->ex, NULL, NULL);
+    sqlexec_set_repl_hooks(a->ex, NULL, NULL);
     sqlvirt_set_peer_extra(NULL, NULL);
     repl_del(a->r); /* frees itself once its calls have completed */
     a->r = NULL;

@@ -5,7 +5,8 @@ tombstone GC never lets a delete come back.
 1. Damage: with node 2 stopped, a third of its rows are deleted straight from its RocksDB
    (a small ctypes tool over librocksdb's C API; its version vector is untouched, so the log
    has nothing to resend). On demand (SIGUSR1) anti-entropy finds the differing digest leaves
-   and both converge; helios.peers counts the repaired rows.
+   and both converge; helios.peers counts the repaired rows. SELECT helios_anti_entropy() starts
+   the same comparison from SQL.
 2. The same damage with replication.anti_entropy_interval_s = 1 converges with no signal.
 3. GC: node 2 is partitioned (stopped) holding set element 'x' and row 5 alive; node 1
    removes 'x' and deletes row 5. Node 2 returns, both converge, the GC floor advances (every
@@ -145,6 +146,13 @@ def main():
                  peer_stat(b, "rows_repaired") >= gone)
         rb.check("helios.peers shows the last anti-entropy time",
                  peer_stat(b, "last_anti_entropy") is not None)
+        # the same comparison on demand from SQL: it answers the number of peers it started on
+        runs_before = peer_stat(b, "anti_entropy_runs")
+        started = rb.query(b, "SELECT helios_anti_entropy()")[0][0]
+        rb.check("SELECT helios_anti_entropy() starts a comparison with the one up peer (%r)"
+                 % started, started == 1)
+        rb.check("and that comparison completes (helios.peers.anti_entropy_runs grows)",
+                 rb.wait_for(lambda: peer_stat(b, "anti_entropy_runs") > runs_before, 30))
 
         # -- 2. damage, repaired by the periodic comparison
         b.stop()
