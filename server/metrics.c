@@ -11,6 +11,7 @@
 #include <http_parser.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,65 +254,63 @@ int metrics_render(const metrics_state *st, char **out, size_t *len)
     }
 
     int np = st->npeers < METRICS_MAX_PEERS ? st->npeers : METRICS_MAX_PEERS;
-    char lv[sizeof st->peers[0].name * 2 + 1];
     head(&b, "heliosdb_replication_peer_up", "gauge", "1 when the QUIC link to the peer is up.");
     for (int i = 0; i < np; i++) {
+        char lv[sizeof st->peers[0].name * 2 + 1];
         label_value(lv, sizeof lv, st->peers[i].name);
         sb_printf(&b, "heliosdb_replication_peer_up{peer=\"%s\"} %d\n", lv, st->peers[i].up ? 1 : 0);
     }
-    head(&b, "heliosdb_replication_lag_entries", "gauge",
-         "Local log entries the peer has not acknowledged.");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b, "heliosdb_replication_lag_entries{peer=\"%s\"} %llu\n", lv,
-                  (unsigned long long)st->peers[i].lag_entries);
-    }
-    head(&b, "heliosdb_replication_lag_seconds", "gauge",
-         "Age of the oldest unacknowledged send to the peer (0 when caught up).");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b, "heliosdb_replication_lag_seconds{peer=\"%s\"} %.6f\n", lv,
-                  st->peers[i].lag_seconds);
-    }
-    head(&b, "heliosdb_replication_bytes_total", "counter",
-         "Replication batch bytes exchanged with the peer.");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b, "heliosdb_replication_bytes_total{peer=\"%s\",direction=\"in\"} %llu\n", lv,
-                  (unsigned long long)st->peers[i].bytes_in);
-        sb_printf(&b, "heliosdb_replication_bytes_total{peer=\"%s\",direction=\"out\"} %llu\n", lv,
-                  (unsigned long long)st->peers[i].bytes_out);
-    }
-    head(&b, "heliosdb_replication_snapshots_total", "counter",
-         "Completed snapshot transfers (catch-up past log retention, region join).");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b, "heliosdb_replication_snapshots_total{peer=\"%s\",direction=\"in\"} %llu\n",
-                  lv, (unsigned long long)st->peers[i].snapshots_received);
-        sb_printf(&b, "heliosdb_replication_snapshots_total{peer=\"%s\",direction=\"out\"} %llu\n",
-                  lv, (unsigned long long)st->peers[i].snapshots_sent);
-    }
-    head(&b, "heliosdb_replication_anti_entropy_runs_total", "counter",
-         "Completed anti-entropy comparisons with the peer.");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b, "heliosdb_replication_anti_entropy_runs_total{peer=\"%s\"} %llu\n", lv,
-                  (unsigned long long)st->peers[i].ae_runs);
-    }
-    head(&b, "heliosdb_replication_rows_repaired_total", "counter",
-         "Row and catalog states exchanged by anti-entropy for differing key ranges.");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b, "heliosdb_replication_rows_repaired_total{peer=\"%s\"} %llu\n", lv,
-                  (unsigned long long)st->peers[i].ae_rows_repaired);
-    }
-    head(&b, "heliosdb_replication_anti_entropy_last_timestamp_seconds", "gauge",
-         "Unix time the last anti-entropy comparison with the peer ended (0: never).");
-    for (int i = 0; i < np; i++) {
-        label_value(lv, sizeof lv, st->peers[i].name);
-        sb_printf(&b,
-                  "heliosdb_replication_anti_entropy_last_timestamp_seconds{peer=\"%s\"} %.3f\n",
-                  lv, st->peers[i].ae_last_unix_s);
+    /* One line per peer and direction for each per-peer series of metrics_peer. */
+    static const struct {
+        const char *name, *type, *help, *direction;
+        size_t off;
+        bool seconds; /* a double, else a uint64_t */
+    } series[] = {
+        {"heliosdb_replication_lag_entries", "gauge",
+         "Local log entries the peer has not acknowledged.", NULL,
+         offsetof(metrics_peer, lag_entries), false},
+        {"heliosdb_replication_lag_seconds", "gauge",
+         "Age of the oldest unacknowledged send to the peer (0 when caught up).", NULL,
+         offsetof(metrics_peer, lag_seconds), true},
+        {"heliosdb_replication_bytes_total", "counter",
+         "Replication batch bytes exchanged with the peer.", "in",
+         offsetof(metrics_peer, bytes_in), false},
+        {"heliosdb_replication_bytes_total", NULL, NULL, "out", offsetof(metrics_peer, bytes_out),
+         false},
+        {"heliosdb_replication_snapshots_total", "counter",
+         "Completed snapshot transfers (catch-up past log retention, region join).", "in",
+         offsetof(metrics_peer, snapshots_received), false},
+        {"heliosdb_replication_snapshots_total", NULL, NULL, "out",
+         offsetof(metrics_peer, snapshots_sent), false},
+        {"heliosdb_replication_anti_entropy_runs_total", "counter",
+         "Completed anti-entropy comparisons with the peer.", NULL,
+         offsetof(metrics_peer, ae_runs), false},
+        {"heliosdb_replication_rows_repaired_total", "counter",
+         "Row and catalog states exchanged by anti-entropy for differing key ranges.", NULL,
+         offsetof(metrics_peer, ae_rows_repaired), false},
+        {"heliosdb_replication_anti_entropy_last_timestamp_seconds", "gauge",
+         "Unix time the last anti-entropy comparison with the peer ended (0: never).", NULL,
+         offsetof(metrics_peer, ae_last_unix_s), true},
+    };
+    for (size_t k = 0; k < sizeof series / sizeof series[0]; k++) {
+        if (series[k].type) head(&b, series[k].name, series[k].type, series[k].help);
+        for (int i = 0; i < np; i++) {
+            char lv[sizeof st->peers[0].name * 2 + 1], dir[32] = "";
+            label_value(lv, sizeof lv, st->peers[i].name);
+            if (series[k].direction)
+                snprintf(dir, sizeof dir, ",direction=\"%s\"", series[k].direction);
+            const char *field = (const char *)&st->peers[i] + series[k].off;
+            if (series[k].seconds) {
+                double v;
+                memcpy(&v, field, sizeof v);
+                sb_printf(&b, "%s{peer=\"%s\"%s} %.6f\n", series[k].name, lv, dir, v);
+            } else {
+                uint64_t v;
+                memcpy(&v, field, sizeof v);
+                sb_printf(&b, "%s{peer=\"%s\"%s} %llu\n", series[k].name, lv, dir,
+                          (unsigned long long)v);
+            }
+        }
     }
 
     if (b.oom) {
