@@ -93,12 +93,7 @@ def main():
         for n in (a, b):
             n.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % len(rb.results))
-    ok = True
-    for i, (d, cnd) in enumerate(rb.results, 1):
-        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
-        ok = ok and cnd
-    return 0 if ok else 1
+    return rb.tap_report()
 
 
 if __name__ == "__main__":

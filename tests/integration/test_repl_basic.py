@@ -180,6 +180,24 @@ def writer(node, ident, n, acked, errors, stop=None, in_doubt=None):
         errors.append("%s: %r" % (ident, e))
 
 
+def cleanup(tmp):
+    """Removes a test's temp dir, or keeps it (and says where) when KEEP_TMP is set."""
+    if os.environ.get("KEEP_TMP"):
+        print("# kept " + tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tap_report():
+    """Prints the TAP plan and one line per check; the exit status for sys.exit."""
+    print("1..%d" % len(results))
+    ok = True
+    for i, (d, cnd) in enumerate(results, 1):
+        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
+        ok = ok and cnd
+    return 0 if ok else 1
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="helios-repl-")
     names = [("us-east-1", 1), ("eu-west-1", 2), ("ap-south-1", 3)]
@@ -301,16 +319,8 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        if os.environ.get("KEEP_TMP"):
-            print("# kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % len(results))
-    ok = True
-    for i, (d, cnd) in enumerate(results, 1):
-        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
-        ok = ok and cnd
-    return 0 if ok else 1
+        cleanup(tmp)
+    return tap_report()
 
 
 if __name__ == "__main__":

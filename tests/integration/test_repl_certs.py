@@ -172,16 +172,8 @@ def main():
             except OSError:
                 pass
         check("no sanitizer reports in the daemons' logs: %s" % reports[:2], not reports)
-        if os.environ.get("KEEP_TMP"):
-            print("# kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % len(rb.results))
-    ok = True
-    for i, (d, cnd) in enumerate(rb.results, 1):
-        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
-        ok = ok and cnd
-    return 0 if ok else 1
+        rb.cleanup(tmp)
+    return rb.tap_report()
 
 
 if __name__ == "__main__":

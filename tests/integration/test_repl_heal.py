@@ -8,7 +8,7 @@ comments; the only bounds asserted are generous (issue #6: a dead link stayed "u
 a heal took 10-14 s, growing with the cut's length).
 
 Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem), HEAL_CUT_S (default 20)."""
-import json, os, shutil, socket, subprocess, sys, tempfile, time
+import json, os, socket, subprocess, sys, tempfile, time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -112,26 +112,10 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        try:
-            rp.wanem_cmd(ctl, "quit")
-        except OSError:
-            pass
-        try:
-            wan.wait(5)
-        except subprocess.TimeoutExpired:
-            wan.kill()
-            wan.wait()
+        rp.wanem_stop(ctl, wan)
         wlog.close()
-        if os.environ.get("KEEP_TMP"):
-            print("# kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % len(rb.results))
-    ok = True
-    for i, (d, cnd) in enumerate(rb.results, 1):
-        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
-        ok = ok and cnd
-    return 0 if ok else 1
+        rb.cleanup(tmp)
+    return rb.tap_report()
 
 
 if __name__ == "__main__":

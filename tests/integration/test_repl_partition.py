@@ -6,7 +6,7 @@ still reach each other through eu-west-1 (which forwards entries of other origin
 lacks), then the link is healed and everything converges again.
 
 Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem)."""
-import json, os, shutil, socket, subprocess, sys, tempfile, time
+import json, os, socket, subprocess, sys, tempfile, time
 
 import psycopg2
 
@@ -44,6 +44,19 @@ def wanem_cmd(ctl, cmd):
         return s.recv(65536).decode()
     finally:
         s.close()
+
+
+def wanem_stop(ctl, wan):
+    """Asks the emulator to quit and reaps it (killed if it does not exit within 5 s)."""
+    try:
+        wanem_cmd(ctl, "quit")
+    except OSError:
+        pass
+    try:
+        wan.wait(5)
+    except subprocess.TimeoutExpired:
+        wan.kill()
+        wan.wait()
 
 
 def bump(node, rid, n):
@@ -120,25 +133,9 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        try:
-            wanem_cmd(ctl, "quit")
-        except OSError:
-            pass
-        try:
-            wan.wait(5)
-        except subprocess.TimeoutExpired:
-            wan.kill()
-            wan.wait()
-        if os.environ.get("KEEP_TMP"):
-            print("# kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % len(rb.results))
-    ok = True
-    for i, (d, cnd) in enumerate(rb.results, 1):
-        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
-        ok = ok and cnd
-    return 0 if ok else 1
+        wanem_stop(ctl, wan)
+        rb.cleanup(tmp)
+    return rb.tap_report()
 
 
 if __name__ == "__main__":

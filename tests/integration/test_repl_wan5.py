@@ -16,7 +16,7 @@ comments.
 Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem), RTT_SCALE (default 0.1),
 WAN5_TXNS (transactions per writer, default 200),
 WAN5_LOSS / WAN5_DUP (per-direction probabilities, default 0.01)."""
-import json, os, shutil, socket, subprocess, sys, tempfile, threading, time
+import json, os, socket, subprocess, sys, tempfile, threading, time
 
 import psycopg2
 
@@ -194,15 +194,7 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        try:
-            rp.wanem_cmd(ctl, "quit")
-        except OSError:
-            pass
-        try:
-            wan.wait(5)
-        except subprocess.TimeoutExpired:
-            wan.kill()
-            wan.wait()
+        rp.wanem_stop(ctl, wan)
         wlog.close()
         # Under BINDIR=build/address/bin (or undefined) a report may only show at shutdown.
         reports = []
@@ -214,16 +206,8 @@ def main():
             except OSError:
                 pass
         check("no sanitizer reports in the daemons' logs: %s" % reports[:2], not reports)
-        if os.environ.get("KEEP_TMP"):
-            print("# kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % len(rb.results))
-    ok = True
-    for i, (d, cnd) in enumerate(rb.results, 1):
-        print("%sok %d - %s" % ("" if cnd else "not ", i, d))
-        ok = ok and cnd
-    return 0 if ok else 1
+        rb.cleanup(tmp)
+    return rb.tap_report()
 
 
 if __name__ == "__main__":
