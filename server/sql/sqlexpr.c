@@ -322,6 +322,14 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             e->type = SQLVAL_JSONB;
             return SQL_OK;
         }
+        if (lt == SQLVAL_UNKNOWN && rt == SQLVAL_UNKNOWN) {
+            /* PostgreSQL finds an operator for every numeric category and cannot choose */
+            sqlerr_set(err, "42725", e->location, "operator is not unique: unknown %s unknown",
+                       op_symbol(e->op));
+            sqlerr_hint(err, "Could not choose a best candidate operator. You might need to add "
+                             "explicit type casts.");
+            return SQL_ERR;
+        }
         sqlval_type t = arith_type(lt, rt);
         if (t == SQLVAL_NTYPES)
             return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
@@ -439,8 +447,9 @@ const char *sqlexpr_column_name(const sqlast_expr *e)
     case SQLAST_AGG: return e->name;
     case SQLAST_CAST: {
         const sqlast_expr *a = e->args[0];
-        if (a->kind == SQLAST_COLUMN || a->kind == SQLAST_FUNC || a->kind == SQLAST_AGG ||
-            a->kind == SQLAST_CAST)
+        /* FigureColname: a column or function name beats the type name, the outermost
+         * cast's type name beats an inner one's */
+        if (a->kind == SQLAST_COLUMN || a->kind == SQLAST_FUNC || a->kind == SQLAST_AGG)
             return sqlexpr_column_name(a);
         static const char *names[SQLVAL_NTYPES] = {
             [SQLVAL_UNKNOWN] = "text", [SQLVAL_BOOL] = "bool", [SQLVAL_INT2] = "int2",
@@ -1274,7 +1283,11 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
         int rc = sqlval_cast(&v, e->cast_type, out, err);
         sqlval_free(&v);
-        if (rc && err && !err->position) err->position = e->location + 1;
+        /* PostgreSQL coerces an untyped literal while parsing, so its input error points at
+         * the literal; any other cast fails at run time, without a position */
+        if (rc && err && !err->position && e->args[0]->kind == SQLAST_CONST &&
+            e->args[0]->type == SQLVAL_UNKNOWN)
+            err->position = e->args[0]->location + 1;
         return rc;
     }
     case SQLAST_ARRAY: {

@@ -159,18 +159,31 @@ static int add_args(pctx *c, sqlast_expr *e, json_t *list)
     return SQL_OK;
 }
 
-/* Reads an integer constant from the query text (see the quirk in sqlparse.h). */
+/* Reads an integer constant from the query text (see the quirk in sqlparse.h). The grammar
+ * folds a unary minus into the constant it negates (doNegate) and gives the result the minus
+ * sign's location, so the text there may be "-(2)", "- ( 2 )", "-/ *c* /2" or "-(-(-3))": skip
+ * signs, parentheses, white space and comments, and let the parity of the minus signs decide. */
 static long long int_from_text(pctx *c, int loc)
 {
     if (loc < 0 || (size_t)loc >= c->sqllen) return 0;
-    const char *p = c->sql + loc;
+    const char *p = c->sql + loc, *end = c->sql + c->sqllen;
     bool neg = false;
-    if (*p == '-') {
-        neg = true;
-        p++;
-        while (isspace((unsigned char)*p)) p++;
+    while (p < end) {
+        if (*p == '-' && p + 1 < end && p[1] == '-') {
+            while (p < end && *p != '\n') p++;
+        } else if (*p == '/' && p + 1 < end && p[1] == '*') {
+            const char *q = strstr(p + 2, "*/");
+            p = q ? q + 2 : end;
+        } else if (*p == '-') {
+            neg = !neg;
+            p++;
+        } else if (*p == '(' || *p == '+' || isspace((unsigned char)*p)) {
+            p++;
+        } else {
+            break;
+        }
     }
-    long long v = strtoll(p, NULL, 10);
+    long long v = p < end ? strtoll(p, NULL, 10) : 0;
     return neg ? -v : v;
 }
 

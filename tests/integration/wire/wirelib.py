@@ -224,3 +224,47 @@ def simple_query(port, sql):
     r.send(msg(b"X"))
     r.close()
     return out
+
+
+# ---- a throwaway PostgreSQL 15, the reference for differential tests -----------------------
+
+PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
+
+
+class PgServer:
+    """A PostgreSQL 15 cluster in a temp dir, unix socket only (no TCP port to collide with).
+    initdb and postgres refuse to run as root, so as root they run as the postgres user.
+    `host` is the socket directory: pass it to psql/libpq as the host."""
+
+    def __init__(self, settings=None):
+        self.tmp = tempfile.mkdtemp(prefix="helios-pg-")
+        self.host = self.tmp
+        self.port = 5432
+        self.data = os.path.join(self.tmp, "data")
+        if os.getuid() == 0:
+            shutil.chown(self.tmp, "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+        else:
+            self._as = []
+        self._run(PGBIN + "/initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                  "--locale=C.UTF-8")
+        opts = "-k %s -c listen_addresses='' -c fsync=off" % self.tmp
+        for k, v in (settings or {}).items():
+            opts += " -c %s=%s" % (k, v)
+        self._run(PGBIN + "/pg_ctl", "-D", self.data, "-o", opts, "-l",
+                  os.path.join(self.tmp, "log"), "-w", "start")
+
+    def _run(self, *args):
+        subprocess.run(self._as + list(args), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=120)
+
+    def cleanup(self):
+        try:
+            self._run(PGBIN + "/pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+        except (subprocess.SubprocessError, OSError):
+            pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def pg15_available():
+    return os.path.exists(PGBIN + "/initdb")
