@@ -8,6 +8,11 @@
  *   ctl_online.c  status, peers, tables, digest, lag, wait-converged (libpq)
  *   ctl_backup.c  backup (online through helios_backup(), or offline) and restore (offline)
  * Every command takes (argc, argv) with argv[0] the command name and returns an exit code.
+ * Options may stand before or after the command word: main() moves the command to argv[0] and
+ * passes every other argument in its original order, so a command parses argv[1..] whole
+ * (options anywhere, its positional arguments in order). An option main() does not know is a
+ * usage error there; every option a command accepts is listed in ctl_main.c's option table.
+ * A command returning CTL_USAGE has printed why; main() then prints that command's usage.
  *
  * Exit codes (documented in `heliosctl --help` and deploy/README.md) are a contract for
  * scripts: 0 ok, 1 failure / not converged, 2 usage, 3 cannot connect.
@@ -23,11 +28,13 @@ enum { CTL_OK = 0, CTL_FAIL = 1, CTL_USAGE = 2, CTL_NOCONN = 3 };
 
 /* Option matching for "--name VALUE" and "--name=VALUE". On a match *val points into argv and
  * *i is advanced past the value; a missing value prints a usage error and sets *bad.
- * Returns true when argv[*i] is this option. */
+ * Returns true when argv[*i] is this option. name must be a value option of the table. */
 bool ctl_opt_value(int argc, char **argv, int *i, const char *name, const char **val, bool *bad);
-/* "-x" style alias accepted too when short is non-NULL. */
+/* "-x VALUE" and "-xVALUE" accepted too when shortname is non-NULL (as listed in the table). */
 bool ctl_opt_value2(int argc, char **argv, int *i, const char *name, const char *shortname,
                     const char **val, bool *bad);
+/* True when arg is the flag name (an option without value, listed in the table). */
+bool ctl_opt_flag(const char *arg, const char *name);
 /* Parses a decimal integer in [lo, hi]; prints "heliosctl: OPT: ..." and returns -1 if not. */
 int ctl_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
 /* printf to stderr with the "heliosctl: " prefix and a newline. */

@@ -164,10 +164,9 @@ int ctl_backup(int argc, char **argv)
         bad = true;
     }
     bool want_online = on.host || on.port;
-    if (bad || !out || (!cfgpath && !want_online)) {
-        if (!bad)
-            ctl_err("usage: heliosctl backup [--config FILE] [-h HOST -p PORT] [-U USER] "
-                    "[--sslmode MODE] --out DIR");
+    if (bad) return CTL_USAGE;
+    if (!out || (!cfgpath && !want_online)) {
+        ctl_err("backup: --out DIR and a node (--config FILE, or -h HOST / -p PORT) are required");
         return CTL_USAGE;
     }
     char connerr[300] = "";
@@ -213,15 +212,16 @@ int ctl_restore(int argc, char **argv)
         if (ctl_opt_value(argc, argv, &i, "--config", &cfgpath, &bad) ||
             ctl_opt_value(argc, argv, &i, "--from", &from, &bad))
             continue;
-        if (!strcmp(argv[i], "--reassign")) {
+        if (ctl_opt_flag(argv[i], "--reassign")) {
             reassign = true;
             continue;
         }
         ctl_err("restore: unexpected argument '%s'", argv[i]);
         bad = true;
     }
-    if (bad || !cfgpath || !from) {
-        if (!bad) ctl_err("usage: heliosctl restore --config FILE --from DIR [--reassign]");
+    if (bad) return CTL_USAGE;
+    if (!cfgpath || !from) {
+        ctl_err("restore: --config FILE and --from DIR are required");
         return CTL_USAGE;
     }
     config cfg;

@@ -429,7 +429,7 @@ int ctl_online(int argc, char **argv)
             ctl_opt_value(argc, argv, &i, "--cluster", &cluster, &bad) ||
             ctl_opt_value(argc, argv, &i, "--timeout", &timeout_s, &bad))
             continue;
-        if (!strcmp(argv[i], "--json")) {
+        if (ctl_opt_flag(argv[i], "--json")) {
             json = true;
             continue;
         }

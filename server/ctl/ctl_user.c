@@ -146,41 +146,42 @@ static char *edit_users(const char *old, size_t oldlen, const char *name, const 
 
 int ctl_user(int argc, char **argv)
 {
-    if (argc < 2) {
-        ctl_err("usage: heliosctl user add|passwd|del --users-file F NAME [--password PW | "
-                "--password-stdin] [--md5]");
-        return CTL_USAGE;
-    }
-    user_op op;
-    if (!strcmp(argv[1], "add"))
-        op = USER_ADD;
-    else if (!strcmp(argv[1], "passwd"))
-        op = USER_PASSWD;
-    else if (!strcmp(argv[1], "del"))
-        op = USER_DEL;
-    else {
-        ctl_err("user: unknown action '%s' (add, passwd, del)", argv[1]);
-        return CTL_USAGE;
-    }
-    const char *file = NULL, *name = NULL, *given = NULL;
+    /* Positional: ACTION then NAME, wherever the options stand (`user --users-file F add bob`) */
+    const char *action = NULL, *file = NULL, *name = NULL, *given = NULL;
     bool from_stdin = false, md5 = false, bad = false;
-    for (int i = 2; i < argc && !bad; i++) {
+    for (int i = 1; i < argc && !bad; i++) {
         if (ctl_opt_value(argc, argv, &i, "--users-file", &file, &bad) ||
             ctl_opt_value(argc, argv, &i, "--password", &given, &bad))
             continue;
-        if (!strcmp(argv[i], "--password-stdin"))
+        if (ctl_opt_flag(argv[i], "--password-stdin"))
             from_stdin = true;
-        else if (!strcmp(argv[i], "--md5"))
+        else if (ctl_opt_flag(argv[i], "--md5"))
             md5 = true;
         else if (argv[i][0] == '-' || name) {
             ctl_err("user: unexpected argument '%s'", argv[i]);
             bad = true;
-        } else
+        } else if (!action)
+            action = argv[i];
+        else
             name = argv[i];
     }
     if (bad) return CTL_USAGE;
+    user_op op;
+    if (!action) {
+        ctl_err("user: an action is required (add, passwd, del)");
+        return CTL_USAGE;
+    } else if (!strcmp(action, "add"))
+        op = USER_ADD;
+    else if (!strcmp(action, "passwd"))
+        op = USER_PASSWD;
+    else if (!strcmp(action, "del"))
+        op = USER_DEL;
+    else {
+        ctl_err("user: unknown action '%s' (add, passwd, del)", action);
+        return CTL_USAGE;
+    }
     if (!file || !name) {
-        ctl_err("user %s: --users-file F and a user NAME are required", argv[1]);
+        ctl_err("user %s: --users-file F and a user NAME are required", action);
         return CTL_USAGE;
     }
     if (!users_name_valid(name)) {
@@ -263,8 +264,13 @@ out:
 
 int ctl_check_config(int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') {
-        ctl_err("usage: heliosctl check-config FILE");
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] == '-') {
+            ctl_err("check-config: unexpected argument '%s'", argv[i]);
+            return CTL_USAGE;
+        }
+    if (argc != 2) {
+        ctl_err("check-config takes one FILE");
         return CTL_USAGE;
     }
     config cfg;

@@ -5,7 +5,7 @@
 # nodes start and accept psql as admin with SCRAM over TLS (and refuse plaintext and a wrong
 # password); heliosctl status/wait-converged work against them with --cluster.
 . "$(dirname "$0")/test_ctl_lib.sh"
-echo "1..18"
+echo "1..25"
 C=$TMP/c
 SQL=$(port_block 5) && REPL=$(port_block 5) && MET=$(port_block 5) || {
     echo "Bail out! no free ports"; exit 1; }
@@ -61,6 +61,20 @@ ok $s "users file holds a SCRAM verifier for admin, never the password"
 "$BINDIR/heliosctl" init-cluster --out "$C" >/dev/null 2>&1; rc=$?
 [ $rc = 1 ]; ok $? "init-cluster refuses to overwrite an existing cluster (exit 1)"
 
+# Options before and after the command word (issue 14); usage errors exit 2 and write nothing.
+C2=$TMP/c2
+check "init-cluster with options on both sides of the command" "$BINDIR/heliosctl" \
+    --out "$C2" --regions solo init-cluster --admin-password pw --sql-port-base 16001 \
+    --repl-port-base=17001 --metrics-port-base 19001
+out=$("$BINDIR/heliosctl" check-config "$C2/solo/heliosdb.json") && [ "$out" = ok ] &&
+    grep -q '"listen": "127.0.0.1:16001"' "$C2/solo/heliosdb.json"
+ok $? "its config is valid and has the SQL port given before the command"
+usage_error "init-cluster without --out: exit 2" "$BINDIR/heliosctl" --regions solo init-cluster
+usage_error "init-cluster --out without a value: exit 2" "$BINDIR/heliosctl" init-cluster --out
+usage_error "init-cluster with an unknown option: exit 2" \
+    "$BINDIR/heliosctl" --out "$TMP/c3" init-cluster --regoins a,b
+[ ! -e "$TMP/c3" ]; ok $? "a usage error creates nothing"
+
 s=0; id=0; for r in $REGIONS; do
     id=$((id + 1)); start_node "$r" "$C/$r/heliosdb.json"
     wait_ready $((SQL + id - 1)) "$LASTPID" || { s=1; tail -3 "$TMP/$r.log" | sed 's/^/# /'; }
@@ -100,5 +114,8 @@ ok $mesh "heliosctl status: every region has its 4 peers up"
 
 check "heliosctl wait-converged --cluster exits 0 on identical (empty) regions" \
     "$BINDIR/heliosctl" wait-converged --cluster "$C" --timeout 20
+out=$("$BINDIR/heliosctl" --cluster "$C" --json status 2>&1); rc=$?
+n=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>&1)
+[ $rc = 0 ] && [ "$n" = 5 ]; ok $? "--cluster DIR --json status (options first) lists the five regions"
 stop_all
 exit $FAIL

@@ -5,6 +5,8 @@
 #   start_node NAME CONFIG  heliosdb --config CONFIG in the background (pid in PIDS)
 #   wait_ready PORT PID     poll pg_isready until up (deadline 20 s) or the process died
 #   ok COND-RESULT DESC     TAP line; `check DESC cmd...` runs cmd and reports it
+#   usage_error DESC cmd... cmd must be a usage error: exit 2, nothing on stdout, a message
+#                           and the usage ("usage: heliosctl") on stderr
 #   stop_all                SIGTERM every started daemon and wait for it
 BINDIR=${BINDIR:-bin}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,4 +71,14 @@ check() {
     desc=$1; shift
     if "$@" >"$TMP/check.out" 2>&1; then ok 0 "$desc"
     else ok 1 "$desc"; sed 's/^/# /' "$TMP/check.out" | head -20; fi
+}
+usage_error() {
+    desc=$1; shift
+    "$@" >"$TMP/usage.out" 2>"$TMP/usage.err"; rc=$?
+    if [ $rc = 2 ] && [ ! -s "$TMP/usage.out" ] && grep -q '^heliosctl: ' "$TMP/usage.err" &&
+        grep -q '^usage: heliosctl ' "$TMP/usage.err"; then ok 0 "$desc"
+    else
+        ok 1 "$desc"; echo "# exit $rc"
+        cat "$TMP/usage.out" "$TMP/usage.err" | sed 's/^/# /' | head -10
+    fi
 }

@@ -2,7 +2,7 @@
 # tests/integration/test_ctl_user.sh — heliosctl user add|passwd|del against a live node
 # (SCRAM over TLS; the daemon reloads the users file on SIGHUP) and check-config exit codes.
 . "$(dirname "$0")/test_ctl_lib.sh"
-echo "1..18"
+echo "1..31"
 C=$TMP/c
 SQL=$(port_block 1) && REPL=$(port_block 1) && MET=$(port_block 1) || {
     echo "Bail out! no free ports"; exit 1; }
@@ -59,6 +59,21 @@ ok $? "deleting a missing user fails with exit 1"
 "$CTL" user add --users-file "$U" dave </dev/null >/dev/null 2>&1; [ $? = 2 ]
 ok $? "no password and no terminal: usage error (exit 2)"
 
+# Options and the action anywhere around the command word (issue 14).
+check "options before the command: --users-file F user add erin --password PW" \
+    "$CTL" --users-file "$U" user add erin --password pw5
+grep -q '^erin:SCRAM-SHA-256\$' "$U"; ok $? "erin's verifier is in the file"
+check "an option between the command and its action: user --users-file F del erin" \
+    "$CTL" user --users-file "$U" del erin
+! grep -q '^erin:' "$U"; ok $? "erin's line is gone"
+usage_error "user without an action: exit 2" "$CTL" --users-file "$U" user
+usage_error "user add without a NAME: exit 2" "$CTL" user add --users-file "$U" --password x
+usage_error "user add --users-file without a value: exit 2" "$CTL" user add frank --users-file
+usage_error "user add with an unknown option: exit 2" \
+    "$CTL" user add --users-file "$U" frank --password x --sha1
+usage_error "user with an unknown action: exit 2" "$CTL" user rename --users-file "$U" bob
+! grep -q '^frank:' "$U"; ok $? "no usage error wrote to the users file"
+
 out=$("$CTL" check-config "$C/solo/heliosdb.json"); rc=$?
 [ $rc = 0 ] && [ "$out" = ok ]; ok $? "check-config on a good file: prints ok, exit 0"
 printf '{"node": {"name": "x", "id": 0}, "storage": {"snyc": "always"}}\n' >"$TMP/bad.json"
@@ -66,5 +81,9 @@ out=$("$CTL" check-config "$TMP/bad.json"); rc=$?
 [ $rc = 1 ] && echo "$out" | grep -q '^node.id:' && echo "$out" | grep -q '^storage: unknown key "snyc"'
 ok $? "check-config on a bad file: every problem, exit 1"
 "$CTL" check-config >/dev/null 2>&1; [ $? = 2 ]; ok $? "check-config without a file: exit 2"
+usage_error "check-config with two files: exit 2" "$CTL" check-config "$TMP/bad.json" "$TMP/bad.json"
+usage_error "check-config with an option it does not take: exit 2" \
+    "$CTL" check-config --json "$TMP/bad.json"
+"$CTL" check-config --help | grep -q '^usage: heliosctl'; ok $? "check-config --help: the help, exit 0"
 stop_all
 exit $FAIL
