@@ -737,7 +737,7 @@ void conn_process(conn *c)
         bool authed = c->state == CONN_READY;
         int r;
         uint8_t t0 = c->in.data[pos];
-        if (authed && (c->copy_in || (c->copy_discard && (t0 == 'd' || t0 == 'c' || t0 == 'f'))))
+        if (authed && (c->copy_in || t0 == 'd' || t0 == 'c' || t0 == 'f'))
             r = pgwire_frame_copy(c->in.data + pos, c->in.len - pos, cfg->sql.max_message_bytes,
                                   &m);
         else

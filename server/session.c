@@ -769,6 +769,13 @@ int session_message(conn *c, const pgwire_msg *m)
     case 'C': msg_close(c, m); break;
     case 'S': msg_sync(c); break;
     case 'H': conn_flush(c); break;
+    case 'd':
+    case 'c':
+    case 'f':
+        /* CopyData/CopyDone/CopyFail outside COPY: ignored, as the protocol says and
+           PostgreSQL does (a client streaming a COPY optimistically sends them after the
+           COPY failed or was refused) */
+        break;
     case 'X': conn_close(c, false); return -1;
     default:
         conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid frontend message type %d", m->type);

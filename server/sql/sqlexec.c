@@ -309,8 +309,12 @@ static void op_free(sx_op *op)
     free(op->j);
 }
 
+static void locks_release(sx_exec *x, sqllock_owner *o);
+
 static void txn_clear(sx_session *s)
 {
+    locks_release(s->x, s->locks);
+    s->locks = NULL;
     for (size_t i = 0; i < s->txn.nops; i++) op_free(&s->txn.ops[i]);
     free(s->txn.ops);
     for (int i = 0; i < s->txn.ncat; i++) {
@@ -574,6 +578,163 @@ storage_overlay *sx_preview(sx_session *s)
     return s->txn.preview;
 }
 
+/* Undoes the operations a statement recorded from op `mark` on: they are dropped and the
+ * preview is rebuilt from the ones before (same placeholder dots as sx_record). */
+static int txn_truncate(sx_session *s, size_t mark)
+{
+    if (mark >= s->txn.nops) return 0;
+    for (size_t k = mark; k < s->txn.nops; k++) op_free(&s->txn.ops[k]);
+    s->txn.nops = mark;
+    storage_overlay_del(s->txn.preview);
+    s->txn.preview = NULL;
+    if (mark == 0) return 0;
+    if (!(s->txn.preview = storage_overlay_new(s->x->st))) return STORAGE_ENOMEM;
+    causal_hlc ts = causal_clock_now(&s->x->clock, wall_ms());
+    for (size_t k = 0; k < mark; k++) {
+        causal_dot dot = causal_commit_dot(s->x->node, SX_PREVIEW_SEQ + (k >> CAUSAL_OP_BITS),
+                                           (uint32_t)k);
+        int rc = ov_apply(s->x, s->txn.preview, &s->txn.ops[k], dot, ts);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* ---- row locks -----------------------------------------------------------------------------
+ *
+ * READ COMMITTED without lost updates (sqllock.h): a statement locks each row before it writes
+ * it, unless every operation it makes on the row commutes (counter increments, set adds and
+ * removes, map key puts and removes: their result does not depend on what the statement read).
+ * A transaction keeps its locks until its commit is durable (the commit owns them, even if the
+ * session goes away) or it rolls back. A statement that finds a row locked is undone
+ * (txn_truncate to the mark sx_stmt_begin took), the session joins x->waiters and returns
+ * EXEC_PENDING; when the holder releases, on_async wakes it and the statement runs again from
+ * the start, reading the rows the holder committed. Waiting for a lock held, through a chain
+ * of waits, by the waiting transaction itself is a deadlock: 40P01 at once. Cancel requests and
+ * statement_timeout end a wait with 57014. */
+
+static void wait_unlink(sx_session *s)
+{
+    sx_exec *x = s->x;
+    if (s->wait_prev) s->wait_prev->wait_next = s->wait_next;
+    else if (x->waiters == s) x->waiters = s->wait_next;
+    else return; /* not waiting */
+    if (s->wait_next) s->wait_next->wait_prev = s->wait_prev;
+    s->wait_next = s->wait_prev = NULL;
+}
+
+static void locks_release(sx_exec *x, sqllock_owner *o)
+{
+    if (!o) return;
+    bool woke = false;
+    for (sx_session *w = x->waiters; w; w = w->wait_next)
+        if (w->waiting_for == o) {
+            w->waiting_for = NULL;
+            w->lock_ready = true;
+            woke = true;
+        }
+    sqllock_release(x->locks, o);
+    if (woke && x->async_open) uv_async_send(&x->async);
+}
+
+/* Wakes the waiters whose wait is over (on the loop, outside any session's call). */
+static void locks_wake_ready(sx_exec *x)
+{
+    sx_session *ready = NULL;
+    for (sx_session *w = x->waiters, *nx; w; w = nx) {
+        nx = w->wait_next;
+        if (!w->lock_ready) continue;
+        wait_unlink(w);
+        w->waiting_for = NULL;
+        w->wait_next = ready;
+        ready = w;
+    }
+    while (ready) {
+        sx_session *w = ready;
+        ready = w->wait_next;
+        w->wait_next = NULL;
+        w->wake(w->wake_arg);
+    }
+}
+
+static void on_lock_timer(uv_timer_t *t)
+{
+    sx_exec *x = t->data;
+    uint64_t now = uv_hrtime();
+    bool timed = false;
+    for (sx_session *w = x->waiters; w; w = w->wait_next) {
+        if (!w->deadline_ns) continue;
+        if (now >= w->deadline_ns) w->lock_ready = true;
+        else timed = true;
+    }
+    locks_wake_ready(x);
+    if (!timed) uv_timer_stop(t);
+}
+
+int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
+{
+    sx_exec *x = s->x;
+    if (!s->locks && !(s->locks = sqllock_owner_new(s))) return sqlerr_oom(err);
+    sqllock_owner *holder = NULL;
+    int rc = sqllock_acquire(x->locks, s->locks, table_id, pk, pklen, &holder);
+    if (rc < 0) return sqlerr_oom(err);
+    if (rc == 0) return SQL_OK;
+    /* the chain of waits from the holder: reaching this session again is a deadlock */
+    sqllock_owner *o = holder;
+    for (int hops = 0; o && hops < 1000000; hops++) {
+        sx_session *h = sqllock_owner_tag(o);
+        if (!h) break; /* a commit in flight: it never waits */
+        if (h == s) {
+            sqlerr_set(err, "40P01", -1, "deadlock detected");
+            sqlerr_detail(err, "The transaction waited for a row lock held by a transaction "
+                               "that waits for one of its own.");
+            sqlerr_hint(err, "See server log for query details.");
+            return SQL_ERR;
+        }
+        o = h->waiting_for;
+    }
+    s->waiting_for = holder;
+    s->lock_wait = true;
+    /* what a caller that cannot wait reports (every statement path of sqlexec.c waits) */
+    return sqlerr_set(err, "55P03", -1, "could not obtain lock on row in relation");
+}
+
+/* The statement stopped at a locked row: undo it and wait (returns EXEC_PENDING with
+ * resume_kind set), or EXEC_ERROR when the undo failed. */
+static int lock_wait_start(sx_session *s, int kind, executor_error *err)
+{
+    sx_exec *x = s->x;
+    s->lock_wait = false;
+    if (txn_truncate(s, s->stmt_mark)) {
+        s->waiting_for = NULL;
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    memset(err, 0, sizeof *err);
+    s->lock_ready = false;
+    s->wait_prev = NULL;
+    s->wait_next = x->waiters;
+    if (x->waiters) x->waiters->wait_prev = s;
+    x->waiters = s;
+    s->resume_kind = kind;
+    if (s->deadline_ns && x->lock_timer_open && !uv_is_active((uv_handle_t *)&x->lock_timer))
+        uv_timer_start(&x->lock_timer, on_lock_timer, 20, 20);
+    return EXEC_PENDING;
+}
+
+/* A wait ended: 57014 when by cancel or statement_timeout, else 0 (run the statement again). */
+static int lock_wait_over(sx_session *s, executor_error *err)
+{
+    if (s->cancel) {
+        s->cancel = false;
+        return executor_error_set(err, "57014", "canceling statement due to user request");
+    }
+    if (s->deadline_ns && uv_hrtime() >= s->deadline_ns) {
+        s->deadline_ns = 0;
+        return executor_error_set(err, "57014", "canceling statement due to statement timeout");
+    }
+    s->lock_retry = true;
+    return 0;
+}
+
 /* ---- commit ------------------------------------------------------------------------------- */
 
 typedef struct sx_commit sx_commit;
@@ -587,11 +748,13 @@ struct sx_commit {
     int nchanges;
     sx_exec *x;
     sx_session *sess; /* NULL once the session is gone */
+    sqllock_owner *locks; /* the transaction's row locks, released once durable */
     sx_commit *next;
 };
 
 static void commit_free(sx_commit *c)
 {
+    if (c->locks) locks_release(c->x, c->locks);
     storage_overlay_del(c->ov);
     for (size_t i = 0; i < c->ncat; i++) free(c->catbufs[i]);
     free(c->catbufs);
@@ -709,6 +872,9 @@ int sx_commit_start(sx_session *s, executor_error *err)
     c->nchanges = s->txn.ncat;
     s->txn.cat = NULL;
     s->txn.ncat = 0;
+    c->locks = s->locks; /* held until the commit is durable: a waiter then reads it */
+    s->locks = NULL;
+    if (c->locks) sqllock_owner_set_tag(c->locks, NULL);
     txn_clear(s);
     rc = storage_commit_async(x->st, &c->req);
     if (rc) {
@@ -942,6 +1108,7 @@ static void on_async(uv_async_t *h)
         commit_free(c);
     }
     if (committed && x->commit_fn) x->commit_fn(x->commit_arg);
+    locks_wake_ready(x);
 }
 
 /* ---- replication hooks -------------------------------------------------------------------- */
@@ -1016,6 +1183,9 @@ enum {
     RK_INNER_EXEC,
     RK_STREAM,      /* a simple query's streaming SELECT paused on output */
     RK_STREAM_EXEC, /* an Execute's */
+    RK_LOCK,        /* a simple query's statement waits for a row lock */
+    RK_LOCK_EXEC,   /* an Execute's (resume_portal, resume_max) */
+    RK_LOCK_COPY,   /* COPY FROM's apply at CopyDone */
 };
 
 struct sx_stmt {
@@ -1096,6 +1266,11 @@ static void fail_txn(sx_session *s)
 
 void sx_stmt_begin(sx_session *s)
 {
+    if (s->lock_retry) { /* the same statement again after a lock wait: same deadline */
+        s->lock_retry = false;
+        return;
+    }
+    s->stmt_mark = s->txn.nops;
     int ms = minexec_statement_timeout_ms(s->inner);
     s->deadline_ns = ms > 0 ? uv_hrtime() + (uint64_t)ms * 1000000u : 0;
     s->tick = 0;
@@ -1373,6 +1548,10 @@ static int sx_copy_in(executor_session *es, int what, const void *data, size_t l
     if (sqlrun_copy_in(s, s->copy_st, s->copy_table, s->copy_cols, s->copy_ncols, s->copy_buf,
                        s->copy_len, &n, &se)) {
         to_exec_err(err, &se);
+        if (s->lock_wait) {
+            int rc = lock_wait_start(s, RK_LOCK_COPY, err); /* applies the data again */
+            if (rc == EXEC_PENDING) return rc;
+        }
         goto fail;
     }
     copy_clear(s);
@@ -1496,6 +1675,10 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 s->resume_kind = RK_STREAM;
                 return rc;
             }
+            if (rc == EXEC_ERROR && s->lock_wait) {
+                rc = lock_wait_start(s, RK_LOCK, err); /* runs statement qi again */
+                if (rc == EXEC_PENDING) return rc;
+            }
             if (rc == EXEC_ERROR) goto fail;
             break;
         }
@@ -1572,6 +1755,9 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     return run_simple(s, sink, err);
 }
 
+static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_rows,
+                      executor_sink *sink, executor_error *err);
+
 static int sx_resume(executor_session *es, executor_sink *sink, executor_error *err)
 {
     sx_session *s = (sx_session *)es;
@@ -1579,6 +1765,18 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
     s->resume_kind = RK_NONE;
     int rc;
     switch (kind) {
+    case RK_LOCK:
+    case RK_LOCK_EXEC:
+    case RK_LOCK_COPY:
+        if (lock_wait_over(s, err)) {
+            fail_txn(s);
+            if (kind == RK_LOCK_COPY) copy_clear(s);
+            if (kind != RK_LOCK_EXEC) q_clear(s);
+            return EXEC_ERROR;
+        }
+        if (kind == RK_LOCK) return run_simple(s, sink, err);
+        if (kind == RK_LOCK_COPY) return sx_copy_in(es, EXEC_COPY_DONE, NULL, 0, sink, err);
+        return sx_execute(es, (executor_portal *)s->resume_portal, s->resume_max, sink, err);
     case RK_INNER:
         rc = s->x->mini->ops->resume(s->inner, sink, err);
         if (rc == EXEC_PENDING) {
@@ -1896,11 +2094,13 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
     default: break;
     }
+    bool began = false;
     if (!po->ran && max_rows == 0) {
         /* Execute of everything streams like a simple query (a portal fetched in pieces is
          * collected: its cursor could outlive the transaction's overlay across a Sync). */
         sqlerr se;
         sx_stmt_begin(s);
+        began = true;
         int sr = sqlrun_cursor_open(s, &p->plan, po->params, po->nparams, &s->stream, &se);
         if (sr < 0) {
             fail_txn(s);
@@ -1919,10 +2119,19 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         return sink->command_complete(sink, "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
     if (!po->ran) {
         sqlerr se;
-        sx_stmt_begin(s);
+        if (!began) sx_stmt_begin(s);
         if (sqlrun_exec(s, &p->plan, po->params, po->nparams, &po->res, &se)) {
+            to_exec_err(err, &se);
+            if (s->lock_wait) {
+                sqlrun_result_free(&po->res);
+                memset(&po->res, 0, sizeof po->res);
+                s->resume_portal = po;
+                s->resume_max = max_rows;
+                int rc = lock_wait_start(s, RK_LOCK_EXEC, err); /* executes it again */
+                if (rc == EXEC_PENDING) return rc;
+            }
             fail_txn(s);
-            return to_exec_err(err, &se);
+            return EXEC_ERROR;
         }
         po->ran = true;
         po->next = 0;
@@ -1970,6 +2179,10 @@ static void sx_cancel(executor_session *es)
 {
     sx_session *s = (sx_session *)es;
     s->cancel = true;
+    if (s->waiting_for || s->wait_prev || s->x->waiters == s) { /* waiting for a row lock */
+        s->lock_ready = true;
+        if (s->x->async_open) uv_async_send(&s->x->async);
+    }
     s->x->mini->ops->cancel(s->inner);
 }
 
@@ -2003,6 +2216,8 @@ static void sx_session_del(executor_session *es)
         s->commit->sess = NULL;
         pthread_mutex_unlock(&s->x->mu);
     }
+    wait_unlink(s);
+    s->waiting_for = NULL;
     s->x->mini->ops->session_del(s->inner);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);
@@ -2026,6 +2241,11 @@ static void sx_destroy(executor *ex)
         uv_close((uv_handle_t *)&x->async, on_async_close);
         uv_run(x->loop, UV_RUN_NOWAIT);
     }
+    if (x->lock_timer_open) {
+        uv_close((uv_handle_t *)&x->lock_timer, on_async_close);
+        uv_run(x->loop, UV_RUN_NOWAIT);
+    }
+    sqllock_del(x->locks);
     if (x->mini) x->mini->ops->destroy(x->mini);
     sqlcache_free(x->cache);
     ifl_free(x);
@@ -2123,6 +2343,13 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->async_open = true;
     /* Only sessions keep the server running: the loop ends once the listener has closed. */
     uv_unref((uv_handle_t *)&x->async);
+    if (!(x->locks = sqllock_new()) || uv_timer_init(loop, &x->lock_timer)) {
+        snprintf(err, errsz, "out of memory");
+        goto fail;
+    }
+    x->lock_timer.data = x;
+    x->lock_timer_open = true;
+    uv_unref((uv_handle_t *)&x->lock_timer);
     storage_opts o;
     storage_opts_init(&o);
     o.data_dir = cfg->node.data_dir;

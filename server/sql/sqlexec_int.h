@@ -18,6 +18,7 @@
 #include "crdt/row.h"
 #include "server/executor.h"
 #include "server/sql/sqlcache.h"
+#include "server/sql/sqllock.h"
 #include "server/sql/sqlexec.h"
 #include "server/sql/sqlexpr.h"
 #include "server/sql/sqlparse.h"
@@ -80,6 +81,12 @@ typedef struct sx_exec {
     sx_conflict_stat *cstats;
     int ncstats, cstats_cap;
     causal_vv cseen;
+    /* row write locks (sqllock.h; the row locks section of sqlexec.c): sessions waiting for a
+     * lock form the `waiters` list; lock_timer ends waits at statement_timeout */
+    sqllock *locks;
+    struct sx_session *waiters;
+    uv_timer_t lock_timer;
+    bool lock_timer_open;
 } sx_exec;
 
 enum {
@@ -168,6 +175,17 @@ typedef struct sx_session {
     int copy_ncols;
     char *copy_buf;
     size_t copy_len, copy_cap;
+    /* row locks: the transaction's lock set (NULL until its first lock); the first op of the
+       running statement (undone when it must wait); the lock set waited for, the waiters
+       list links, and whether the wait is over (lock released, cancel or timeout) */
+    sqllock_owner *locks;
+    size_t stmt_mark;
+    sqllock_owner *waiting_for;
+    struct sx_session *wait_next, *wait_prev;
+    bool lock_wait;  /* the statement stopped at a locked row: undo it and wait */
+    bool lock_ready;
+    bool lock_retry; /* the statement runs again after a wait: keep its deadline */
+    uint32_t resume_max;
 } sx_session;
 
 /* A planned (bound) statement. */
@@ -211,6 +229,11 @@ int sx_catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
 int sx_catalog_resolve_names(sqlschema_table **v, int n);
 /* Takes op's allocations (also on error). */
 int sx_record(sx_session *s, sx_op *op, sqlerr *err);
+/* Takes the write lock of a row for the session's transaction before a statement writes it
+ * (sqllock.h). SQL_OK when held; SQL_ERR with s->lock_wait set when another transaction holds
+ * it (the caller returns the error unchanged: the executor undoes the statement, waits and
+ * runs it again), 40P01 when waiting would deadlock, 53200 on out of memory. */
+int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
 /* Starts the statement_timeout clock of a statement (the session's current setting). */

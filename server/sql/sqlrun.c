@@ -125,6 +125,29 @@ static int pk_encode(const sqlschema_table *t, const sqlval *vals, codec_buf *b,
     return pk_encode_n(t, vals, t->npk, b, err);
 }
 
+/* 23505 for a key that exists on the local replica, as PostgreSQL words it (the primary key
+ * constraint is named <table>_pkey). */
+static int unique_violation(const sqlschema_table *t, const sqlval *vals, sqlerr *err)
+{
+    char cols[SQLERR_AUX_MAX / 2] = "", keys[SQLERR_AUX_MAX / 2] = "";
+    size_t co = 0, ko = 0;
+    for (int i = 0; i < t->npk; i++) {
+        char *txt = NULL;
+        size_t n = 0;
+        if (sqlval_to_text(&vals[t->pk[i]], &txt, &n, NULL)) txt = NULL;
+        int w = snprintf(cols + co, sizeof cols - co, "%s%s", i ? ", " : "", t->cols[t->pk[i]].name);
+        if (w > 0) co += (size_t)w < sizeof cols - co ? (size_t)w : sizeof cols - co - 1;
+        w = snprintf(keys + ko, sizeof keys - ko, "%s%.*s", i ? ", " : "", (int)(txt ? n : 0),
+                     txt ? txt : "");
+        if (w > 0) ko += (size_t)w < sizeof keys - ko ? (size_t)w : sizeof keys - ko - 1;
+        free(txt);
+    }
+    sqlerr_set(err, "23505", -1, "duplicate key value violates unique constraint \"%s_pkey\"",
+               t->name);
+    sqlerr_detail(err, "Key (%s)=(%s) already exists.", cols, keys);
+    return SQL_ERR;
+}
+
 /* Encodes the first n key columns (a byte prefix of the full key: columns self-delimit). */
 static int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
                        sqlerr *err)
@@ -1085,8 +1108,14 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         if (pk_encode(t, vals, &pk, err)) goto out;
         vals_free(old, t->ncols);
         old = NULL;
-        if (st->on_conflict != SQLAST_CONFLICT_NONE && row_get(s, t, pk.data, pk.len, &old, err))
+        /* locked first, so the existence check sees the latest committed row */
+        if (sx_lock_row(s, t->id, pk.data, pk.len, err) ||
+            row_get(s, t, pk.data, pk.len, &old, err))
             goto out;
+        if (old && st->on_conflict == SQLAST_CONFLICT_NONE) {
+            unique_violation(t, vals, err);
+            goto out;
+        }
         if (old && st->on_conflict == SQLAST_CONFLICT_NOTHING) continue;
         if (old && st->on_conflict == SQLAST_CONFLICT_UPDATE) {
             sqlexpr_ctx c = *base;
@@ -1191,6 +1220,17 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
     codec_buf pk;
     codec_buf_init(&pk);
     int rc = scan(s, t, p->st->where, base, collect_fn, &c, err);
+    /* A row whose new value depends on what this statement read is locked before it is
+     * written (sqlexec.c "row locks"); commutative CRDT operations need no lock. The scan and
+     * the locking run in one loop turn: a row found unlocked has no uncommitted writer, and
+     * every commit that held its lock is durable and was read by the scan. */
+    bool lock = p->st->kind == SQLAST_DELETE;
+    for (int i = 0; i < p->nsetops; i++)
+        if (p->setops[i].kind == SQLWRITE_ASSIGN || p->setops[i].kind == SQLWRITE_SET_REPLACE ||
+            p->setops[i].kind == SQLWRITE_MAP_REPLACE)
+            lock = true;
+    for (size_t i = 0; i < c.n && !rc && lock; i++)
+        rc = sx_lock_row(s, t->id, c.pks[i], c.pklens[i], err);
     for (size_t i = 0; i < c.n && !rc; i++) {
         codec_buf_reset(&pk);
         codec_put_raw(&pk, c.pks[i], c.pklens[i]);
@@ -2100,6 +2140,15 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
         if (rc) break;
         codec_buf_reset(&pk);
         if ((rc = pk_encode(t, vals, &pk, err))) break;
+        sqlval *old = NULL;
+        if ((rc = sx_lock_row(s, t->id, pk.data, pk.len, err)) ||
+            (rc = row_get(s, t, pk.data, pk.len, &old, err)))
+            break;
+        if (old) {
+            vals_free(old, t->ncols);
+            rc = unique_violation(t, vals, err);
+            break;
+        }
         sx_op touch;
         memset(&touch, 0, sizeof touch);
         if ((rc = rec(s, t, &pk, SX_OP_TOUCH, -1, &touch, err))) break;

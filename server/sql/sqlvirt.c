@@ -58,6 +58,11 @@ void sqlvirt_set_peer_extra(sqlvirt_peer_extra_fn fn, void *arg)
 static const vcol conflicts_cols[] = {{"table_name", "text"}, {"conflicts", "bigint"},
                                       {"last_conflict_at", "timestamptz"}, {NULL, NULL}};
 
+/* Sessions whose statement waits for a row lock (sqlexec.c "row locks"); holder_is_commit:
+ * the holder's commit is on its way to disk (else the holder's transaction is open). */
+static const vcol lock_waits_cols[] = {{"user_name", "text"}, {"holder_is_commit", "boolean"},
+                                       {"holder_user", "text"}, {NULL, NULL}};
+
 static const vcol cache_cols[] = {{"entries", "int"}, {"hits", "bigint"}, {"misses", "bigint"},
                                   {"invalidations", "bigint"}, {NULL, NULL}};
 
@@ -81,6 +86,7 @@ static const struct {
     {"helios", "peers", peers_cols},
     {"helios", "stmt_cache", cache_cols},
     {"helios", "conflicts", conflicts_cols},
+    {"helios", "lock_waits", lock_waits_cols},
     {"information_schema", "tables", is_tables_cols},
     {"information_schema", "columns", is_columns_cols},
 };
@@ -176,6 +182,17 @@ static void rb_int(rowb *b, long long n)
 {
     if (b->i < b->n) sqlval_set_int(&b->v[b->i], b->v[b->i].type, n);
     b->i++;
+}
+
+static void rb_bool(rowb *b, bool v)
+{
+    if (b->i < b->n) sqlval_set_bool(&b->v[b->i], v);
+    b->i++;
+}
+
+static void rb_null(rowb *b)
+{
+    b->i++; /* rb_start made every value NULL */
 }
 
 static void rb_float(rowb *b, double f)
@@ -402,6 +419,23 @@ static int conflicts_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_f
     return rc;
 }
 
+static int lock_waits_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn,
+                           void *ctx, sqlerr *err)
+{
+    for (sx_session *w = s->x->waiters; w; w = w->wait_next) {
+        if (w->lock_ready) continue; /* about to run again */
+        sx_session *h = w->waiting_for ? sqllock_owner_tag(w->waiting_for) : NULL;
+        rowb b;
+        if (rb_start(&b, t, err)) return SQL_ERR;
+        rb_str(&b, w->user);
+        rb_bool(&b, h == NULL);
+        if (h) rb_str(&b, h->user);
+        else rb_null(&b);
+        if (rb_emit(&b, fn, ctx)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 static const char *catalog_name(sx_session *s)
 {
     return s->database[0] ? s->database : "heliosdb";
@@ -506,6 +540,7 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
     if (!strcmp(t->name, "peers")) return peers_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "stmt_cache")) return cache_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "conflicts")) return conflicts_rows(s, t, fn, ctx, err);
+    if (!strcmp(t->name, "lock_waits")) return lock_waits_rows(s, t, fn, ctx, err);
     return sqlerr_set(err, "XX000", -1, "unknown virtual table \"%s\"", t->name);
 }
 

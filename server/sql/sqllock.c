@@ -1,0 +1,142 @@
+/* server/sql/sqllock.c — row write locks (see sqllock.h): a chained hash table of locked rows;
+ * each owner keeps the list of its entries so a release touches only its own rows. */
+#include "server/sql/sqllock.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct lock_entry lock_entry;
+struct lock_entry {
+    lock_entry *next;       /* bucket chain */
+    lock_entry *owner_next; /* the owner's entries */
+    sqllock_owner *owner;
+    uint64_t hash;
+    uint32_t table_id;
+    size_t pklen;
+    uint8_t pk[];
+};
+
+struct sqllock {
+    lock_entry **buckets;
+    size_t nbuckets, n;
+};
+
+struct sqllock_owner {
+    void *tag;
+    lock_entry *entries;
+    size_t n;
+};
+
+static uint64_t key_hash(uint32_t table_id, const uint8_t *pk, size_t pklen)
+{
+    uint64_t h = 1469598103934665603ull ^ table_id; /* FNV-1a */
+    for (size_t i = 0; i < pklen; i++) h = (h ^ pk[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+sqllock *sqllock_new(void)
+{
+    sqllock *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->nbuckets = 256;
+    l->buckets = calloc(l->nbuckets, sizeof *l->buckets);
+    if (!l->buckets) {
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void sqllock_del(sqllock *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->nbuckets; i++)
+        for (lock_entry *e = l->buckets[i], *nx; e; e = nx) {
+            nx = e->next;
+            free(e);
+        }
+    free(l->buckets);
+    free(l);
+}
+
+sqllock_owner *sqllock_owner_new(void *tag)
+{
+    sqllock_owner *o = calloc(1, sizeof *o);
+    if (o) o->tag = tag;
+    return o;
+}
+
+void *sqllock_owner_tag(const sqllock_owner *o)
+{
+    return o->tag;
+}
+
+void sqllock_owner_set_tag(sqllock_owner *o, void *tag)
+{
+    o->tag = tag;
+}
+
+size_t sqllock_owner_count(const sqllock_owner *o)
+{
+    return o ? o->n : 0;
+}
+
+static void grow(sqllock *l)
+{
+    size_t nb = l->nbuckets * 2;
+    lock_entry **b = calloc(nb, sizeof *b);
+    if (!b) return; /* longer chains, still correct */
+    for (size_t i = 0; i < l->nbuckets; i++)
+        for (lock_entry *e = l->buckets[i], *nx; e; e = nx) {
+            nx = e->next;
+            e->next = b[e->hash & (nb - 1)];
+            b[e->hash & (nb - 1)] = e;
+        }
+    free(l->buckets);
+    l->buckets = b;
+    l->nbuckets = nb;
+}
+
+int sqllock_acquire(sqllock *l, sqllock_owner *o, uint32_t table_id, const uint8_t *pk,
+                    size_t pklen, sqllock_owner **holder)
+{
+    uint64_t h = key_hash(table_id, pk, pklen);
+    for (lock_entry *e = l->buckets[h & (l->nbuckets - 1)]; e; e = e->next) {
+        if (e->hash != h || e->table_id != table_id || e->pklen != pklen ||
+            memcmp(e->pk, pk, pklen))
+            continue;
+        if (e->owner == o) return 0;
+        *holder = e->owner;
+        return 1;
+    }
+    lock_entry *e = malloc(sizeof *e + pklen);
+    if (!e) return -1;
+    e->owner = o;
+    e->hash = h;
+    e->table_id = table_id;
+    e->pklen = pklen;
+    if (pklen) memcpy(e->pk, pk, pklen);
+    size_t i = h & (l->nbuckets - 1);
+    e->next = l->buckets[i];
+    l->buckets[i] = e;
+    e->owner_next = o->entries;
+    o->entries = e;
+    o->n++;
+    if (++l->n > l->nbuckets * 2) grow(l);
+    return 0;
+}
+
+void sqllock_release(sqllock *l, sqllock_owner *o)
+{
+    if (!o) return;
+    for (lock_entry *e = o->entries, *nx; e; e = nx) {
+        nx = e->owner_next;
+        lock_entry **pp = &l->buckets[e->hash & (l->nbuckets - 1)];
+        while (*pp != e) pp = &(*pp)->next;
+        *pp = e->next;
+        l->n--;
+        free(e);
+    }
+    free(o);
+}
