@@ -1415,6 +1415,18 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
     return EXEC_DONE;
 }
 
+/* SET TRANSACTION ..., SET SESSION CHARACTERISTICS AS TRANSACTION ..., SET transaction_*: the
+ * parser refused every characteristic HeliosDB does not give (sqlparse.c
+ * check_txn_characteristic), so what is left is what a transaction here already is (READ
+ * COMMITTED, read-write): answered here, as a no-op. */
+static bool is_txn_characteristic_set(const sqlast_stmt *st)
+{
+    return st->kind == SQLAST_SET && st->name &&
+           (!strcasecmp(st->name, "transaction_isolation") ||
+            !strcasecmp(st->name, "transaction_read_only") ||
+            !strcasecmp(st->name, "transaction_deferrable"));
+}
+
 /* SELECT helios_anti_entropy(): the whole statement, as helios_backup. */
 static bool is_anti_entropy(const sqlast_stmt *st)
 {
@@ -1634,6 +1646,10 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             }
             break;
         default:
+            if (is_txn_characteristic_set(st)) {
+                if (sink->command_complete(sink, "SET")) goto out;
+                break;
+            }
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = now_us_2000();
             rc = EXEC_ERROR;
@@ -1722,7 +1738,7 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     }
     sqlerr se;
     if (sqlcache_parse(s->x->cache, s->qcopy, &s->q, &se)) {
-        if (!strcmp(se.code, "0A000") && s->state != SX_FAILED) {
+        if (!strcmp(se.code, "0A000") && !se.final && s->state != SX_FAILED) {
             /* Driver catalog queries and the rest of what the minimal executor knows. */
             int rc = forward_simple(s, sql, len, sink, err);
             if (rc == EXEC_PENDING) {
@@ -1836,7 +1852,8 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
 
 static bool is_txn_stmt(const sqlast_stmt *st)
 {
-    return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK;
+    return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
+           is_txn_characteristic_set(st);
 }
 
 static void stmt_free_(sx_stmt *p)
@@ -1889,7 +1906,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
                                   "cannot insert multiple commands into a prepared statement");
     }
     if (!mine) {
-        if (prc != SQL_OK && strcmp(se.code, "0A000")) {
+        if (prc != SQL_OK && (strcmp(se.code, "0A000") || se.final)) {
             free(copy);
             stmt_free_(p);
             fail_txn(s);
@@ -2092,6 +2109,10 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         s->state = SX_IDLE;
         s->implicit = false;
         return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
+    case SQLAST_SET:
+        if (is_txn_characteristic_set(st))
+            return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
+        break;
     default: break;
     }
     bool began = false;

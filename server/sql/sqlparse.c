@@ -630,7 +630,14 @@ static int check_select_shape(pctx *c, json_t *b)
     }
     if (field(b, "distinctClause")) return sqlerr_unsupported(c->err, loc, "DISTINCT");
     if (field(b, "intoClause")) return sqlerr_unsupported(c->err, loc, "SELECT INTO");
-    if (field(b, "lockingClause")) return sqlerr_unsupported(c->err, loc, "FOR UPDATE/SHARE");
+    if (field(b, "lockingClause")) {
+        sqlerr_unsupported(c->err, loc, "FOR UPDATE/SHARE");
+        sqlerr_hint(c->err, "Row locks are not taken by SELECT yet: an UPDATE of the row waits "
+                            "for its earlier writer and re-reads it, so read-modify-write in "
+                            "one UPDATE statement is safe.");
+        c->err->final = 1;
+        return SQL_ERR;
+    }
     if (field(b, "windowClause")) return sqlerr_unsupported(c->err, loc, "window functions");
     if (field(b, "valuesLists")) return sqlerr_unsupported(c->err, loc, "VALUES lists");
     if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, loc, "GROUP BY DISTINCT");
@@ -933,6 +940,62 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
     return sqlerr_unsupported(c->err, -1, what);
 }
 
+/* Transaction characteristics HeliosDB gives: READ COMMITTED within a region (an UPDATE waits
+ * for a row's earlier writer and re-reads it: no lost updates; DESIGN §3a), read-write. A level
+ * or mode it does not give is refused, never accepted and ignored. value is the SET text
+ * ("serializable", "on", ...). */
+static int check_txn_characteristic(pctx *c, const char *name, const char *value)
+{
+    if (!name || !value) return SQL_OK;
+    bool iso = !strcasecmp(name, "transaction_isolation") ||
+               !strcasecmp(name, "default_transaction_isolation");
+    bool ro = !strcasecmp(name, "transaction_read_only") ||
+              !strcasecmp(name, "default_transaction_read_only");
+    if (iso && (!strcasecmp(value, "serializable") || !strcasecmp(value, "repeatable read"))) {
+        char what[64];
+        snprintf(what, sizeof what, "isolation level %s",
+                 !strcasecmp(value, "serializable") ? "SERIALIZABLE" : "REPEATABLE READ");
+        sqlerr_unsupported(c->err, -1, what);
+        sqlerr_hint(c->err, "HeliosDB runs READ COMMITTED within a region (a writer waits for a "
+                            "row's earlier writer and re-reads it, so no update is lost) and "
+                            "merges regions with CRDTs; use READ COMMITTED.");
+        c->err->final = 1;
+        return SQL_ERR;
+    }
+    if (ro && (!strcasecmp(value, "on") || !strcasecmp(value, "true") || !strcmp(value, "1") ||
+               !strcasecmp(value, "yes"))) {
+        sqlerr_unsupported(c->err, -1, "read-only transactions");
+        sqlerr_hint(c->err, "HeliosDB does not enforce read-only transactions yet; open the "
+                            "transaction read-write.");
+        c->err->final = 1;
+        return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+/* The DefElem list of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION
+ * CHARACTERISTICS AS TRANSACTION. */
+static int check_txn_options(pctx *c, json_t *opts)
+{
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *db;
+        node(json_array_get(opts, i), &db);
+        const char *name = fstr(db, "defname");
+        json_t *arg = field(db, "arg"), *ab = NULL, *v;
+        if (!name || !arg) continue;
+        node(arg, &ab);
+        char num[8];
+        const char *val = NULL;
+        if ((v = field(ab, "sval"))) val = fstr(v, "sval");
+        else if ((v = field(ab, "ival"))) {
+            snprintf(num, sizeof num, "%d", json_integer_value(field(v, "ival")) ? 1 : 0);
+            val = num;
+        }
+        if (check_txn_characteristic(c, name, val)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 static int conv_transaction(pctx *c, json_t *b, sqlast_stmt *s)
 {
     const char *k = fstr(b, "kind");
@@ -944,6 +1007,7 @@ static int conv_transaction(pctx *c, json_t *b, sqlast_stmt *s)
         return sqlerr_unsupported(c->err, -1, "SAVEPOINT");
     else return sqlerr_unsupported(c->err, -1, "two-phase commit");
     if (fbool(b, "chain")) return sqlerr_unsupported(c->err, -1, "AND CHAIN");
+    if (s->kind == SQLAST_BEGIN) return check_txn_options(c, field(b, "options"));
     return SQL_OK;
 }
 
@@ -1000,6 +1064,7 @@ static int conv_set(pctx *c, json_t *b, sqlast_stmt *s)
         /* SET TRANSACTION / SESSION CHARACTERISTICS AS TRANSACTION: first item only matters
          * to us (isolation level; HeliosDB has one) */
         json_t *db;
+        if (check_txn_options(c, field(b, "args"))) return SQL_ERR;
         node(json_array_get(field(b, "args"), 0), &db);
         if (!(s->name = dup_or_oom(c, fstr(db, "defname") ? fstr(db, "defname") : "transaction_isolation")))
             return SQL_ERR;
@@ -1012,7 +1077,8 @@ static int conv_set(pctx *c, json_t *b, sqlast_stmt *s)
     }
     if (strcmp(k, "VAR_SET_VALUE") != 0) return sqlerr_unsupported(c->err, -1, "SET ... FROM CURRENT");
     if (!(s->name = dup_or_oom(c, name))) return SQL_ERR;
-    return set_value_text(c, field(b, "args"), &s->value);
+    if (set_value_text(c, field(b, "args"), &s->value)) return SQL_ERR;
+    return check_txn_characteristic(c, s->name, s->value);
 }
 
 static bool defelem_bool(json_t *arg)

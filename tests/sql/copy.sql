@@ -19,7 +19,7 @@ SELECT * FROM cp ORDER BY id;
 COPY cp TO STDOUT;
 COPY cp (id, name) TO STDOUT WITH (FORMAT csv, HEADER true);
 COPY cp (id, name) TO STDOUT WITH (DELIMITER '|', NULL 'nil');
--- a second COPY of a key merges like INSERT (an upsert: the counter adds)
+-- a second COPY of an existing key fails with 23505, as INSERT does (ON CONFLICT upserts)
 COPY cp (id, views) FROM STDIN;
 1	10
 \.

@@ -18,7 +18,7 @@ UPDATE t SET views = views - 1;
 UPDATE t SET name = 'none' WHERE id = 99;
 INSERT INTO t (id, name) VALUES (3, 'dup') ON CONFLICT DO NOTHING;
 INSERT INTO t (id, views) VALUES (3, 10) ON CONFLICT (id) DO UPDATE SET views = t.views + excluded.views;
-INSERT INTO t (id, name) VALUES (3, 'merged');
+INSERT INTO t (id, name) VALUES (3, 'merged'); -- an existing key: 23505, as in PostgreSQL
 SELECT id, name, views FROM t WHERE id = 3;
 DELETE FROM t WHERE id = 2 RETURNING id;
 SELECT count(*), sum(views), max(name) FROM t;
