@@ -1230,6 +1230,25 @@ static int warn(executor_sink *sink, const char *code, const char *msg)
     return sink->notice(sink, &n);
 }
 
+/* The statement's NOTICEs (sx_result.notices), once. */
+static int emit_notices(sx_result *r, executor_sink *sink)
+{
+    for (int i = 0; i < r->nnotices; i++) {
+        executor_error n = {0};
+        const char *tab = strchr(r->notices[i], '\t');
+        snprintf(n.severity, sizeof n.severity, "NOTICE");
+        snprintf(n.code, sizeof n.code, "%.*s", tab ? (int)(tab - r->notices[i]) : 5,
+                 r->notices[i]);
+        snprintf(n.message, sizeof n.message, "%s", tab ? tab + 1 : r->notices[i]);
+        if (sink->notice(sink, &n)) return -1;
+        free(r->notices[i]);
+    }
+    free(r->notices);
+    r->notices = NULL;
+    r->nnotices = 0;
+    return 0;
+}
+
 static int emit_result(const sx_plan *p, sx_result *r, size_t from, size_t max, size_t *next,
                        executor_sink *sink)
 {
@@ -1366,7 +1385,7 @@ static int run_table_stmt(sx_session *s, sqlast_stmt *st, executor_sink *sink,
     if (p.ncols >= 0 && sink->row_description(sink, p.cols, p.ncols)) goto out;
     size_t next;
     if (p.ncols >= 0 && emit_result(&p, &r, 0, 0, &next, sink)) goto out;
-    if (sink->command_complete(sink, r.tag)) goto out;
+    if (emit_notices(&r, sink) || sink->command_complete(sink, r.tag)) goto out;
     rc = EXEC_DONE;
 out:
     sqlrun_result_free(&r);
@@ -2163,6 +2182,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         po->next = next;
         if (next < po->res.nrows) return EXEC_SUSPENDED;
     }
+    if (emit_notices(&po->res, sink)) return EXEC_ERROR;
     return sink->command_complete(sink, po->res.tag) ? EXEC_ERROR : EXEC_DONE;
 }
 

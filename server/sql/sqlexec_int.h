@@ -212,6 +212,10 @@ typedef struct sx_result {
     size_t nrows, cap;
     int ncols;
     char tag[64];
+    /* NOTICEs the statement raised (DROP ... IF EXISTS of a missing table ...), sent before
+     * its CommandComplete: "SQLSTATE\tmessage" each, owned */
+    char **notices;
+    int nnotices;
 } sx_result;
 
 /* sqlexec.c */

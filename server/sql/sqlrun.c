@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,28 @@ void sqlrun_result_free(sx_result *r)
     for (size_t i = 0; i < r->nrows * (size_t)r->ncols; i++) free(r->vals[i]);
     free(r->vals);
     free(r->lens);
+    for (int i = 0; i < r->nnotices; i++) free(r->notices[i]);
+    free(r->notices);
     memset(r, 0, sizeof *r);
+}
+
+/* Queues a NOTICE for the client (sent before the statement's CommandComplete). */
+static int result_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int result_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
+{
+    char msg[SQLERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char **nv = realloc(r->notices, ((size_t)r->nnotices + 1) * sizeof *nv);
+    if (!nv) return sqlerr_oom(err);
+    r->notices = nv;
+    size_t n = strlen(code) + 1 + strlen(msg) + 1;
+    if (!(nv[r->nnotices] = malloc(n))) return sqlerr_oom(err);
+    snprintf(nv[r->nnotices++], n, "%s\t%s", code, msg);
+    return SQL_OK;
 }
 
 static int result_add(sx_result *r, const sqlval *vals, sqlerr *err)
@@ -683,9 +705,10 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
     if (sx_table_find(s, st->table)) {
         if (st->missing_ok) {
             snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
-            return SQL_OK;
+            return result_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
+                                 st->table);
         }
-        return sqlerr_set(err, "42P07", st->location, "relation \"%s\" already exists",
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists",
                           st->table);
     }
     sqlschema_table *t;
@@ -707,8 +730,13 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
     for (int i = 0; i < st->nnames; i++) {
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) {
-            if (st->missing_ok) continue;
-            return sqlerr_set(err, "42P01", st->location, "table \"%s\" does not exist",
+            if (st->missing_ok) {
+                if (result_notice(res, "00000", err, "table \"%s\" does not exist, skipping",
+                                  st->names[i]))
+                    return SQL_ERR;
+                continue;
+            }
+            return sqlerr_set(err, "42P01", -1, "table \"%s\" does not exist",
                               st->names[i]);
         }
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
@@ -726,7 +754,7 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
     const sqlschema_table *cur = sx_table_find(s, st->table);
     snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
     if (!cur) {
-        return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist",
                           st->table);
     }
     sqlschema_table *t;
@@ -735,13 +763,17 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
     if (st->kind == SQLAST_ALTER_ADD_COLUMN) {
         if (st->missing_ok && sqlschema_find_column(t, st->cols[0].name) >= 0) {
             sqlschema_free(t);
-            return SQL_OK;
+            return result_notice(res, "42701", err,
+                                 "column \"%s\" of relation \"%s\" already exists, skipping",
+                                 st->cols[0].name, st->table);
         }
         rc = sqlschema_add_column(t, &st->cols[0], err);
     } else {
         if (st->missing_ok && sqlschema_find_column(t, st->column) < 0) {
             sqlschema_free(t);
-            return SQL_OK;
+            return result_notice(res, "00000", err,
+                                 "column \"%s\" of relation \"%s\" does not exist, skipping",
+                                 st->column, st->table);
         }
         rc = sqlschema_drop_column(t, st->column, err);
     }

@@ -1,0 +1,20 @@
+-- DDL notices, INSERT of an existing key (23505), ON CONFLICT: plain types with a primary key.
+CREATE TABLE dd (id int PRIMARY KEY, v text, n int);
+CREATE TABLE IF NOT EXISTS dd (id int PRIMARY KEY);
+CREATE TABLE dd (id int PRIMARY KEY);
+DROP TABLE IF EXISTS dd_missing;
+DROP TABLE IF EXISTS dd_missing, dd_missing2;
+DROP TABLE dd_missing;
+ALTER TABLE dd ADD COLUMN IF NOT EXISTS v text;
+ALTER TABLE dd DROP COLUMN IF EXISTS nope;
+INSERT INTO dd VALUES (1, 'a', 0);
+INSERT INTO dd VALUES (1, 'b', 0);
+INSERT INTO dd VALUES (2, 'c', 0), (2, 'd', 0);
+INSERT INTO dd VALUES (1, 'e', 0) ON CONFLICT DO NOTHING;
+INSERT INTO dd VALUES (1, 'f', 5) ON CONFLICT (id) DO UPDATE SET v = excluded.v, n = dd.n + excluded.n;
+SELECT * FROM dd ORDER BY id;
+UPDATE dd SET n = n + 1 WHERE id = 1 RETURNING n;
+DELETE FROM dd WHERE id = 1 RETURNING id, v;
+INSERT INTO dd VALUES (1, 'again', 0);
+SELECT * FROM dd ORDER BY id;
+DROP TABLE dd;
