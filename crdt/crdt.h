@@ -234,6 +234,9 @@ int lwwreg_check(const uint8_t *p, size_t n);
 
 /* MV-Register: kernel, payload = text. assign replaces every value it observed. */
 int mvreg_assign(kernel *k, const void *v, size_t n, causal_dot dot, kernel *delta);
+/* Adds a value concurrent with the ones k holds (observes none): how a multi-value state is
+ * restored (COPY FROM of COPY TO's {a,b}), each value with its own fresh dot. */
+int mvreg_add(kernel *k, const void *v, size_t n, causal_dot dot, kernel *delta);
 int mvreg_check(const uint8_t *p, size_t n);
 
 /* ------------------------------------------------------------------ sets */

@@ -217,6 +217,18 @@ int crdt_row_mv_assign(crdt_row *r, crdt_row *delta, uint16_t col, const void *v
     return with_column(r, delta, col, CRDT_KIND_MVREG, &op);
 }
 
+static int op_mv_add(const col_op *op, crdt_obj *s, crdt_obj *d)
+{
+    return mvreg_add(&s->u.k, op->x, op->n, op->dot, d ? &d->u.k : NULL);
+}
+
+int crdt_row_mv_add(crdt_row *r, crdt_row *delta, uint16_t col, const void *v, size_t n,
+                    causal_dot dot)
+{
+    col_op op = {.fn = op_mv_add, .x = v, .n = n, .dot = dot};
+    return with_column(r, delta, col, CRDT_KIND_MVREG, &op);
+}
+
 static int op_set_add(const col_op *op, crdt_obj *s, crdt_obj *d)
 {
     if (s->kind == CRDT_KIND_ORSET) return orset_add(&s->u.os, op->x, op->n, op->dot, d ? &d->u.os : NULL);

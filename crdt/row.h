@@ -90,6 +90,9 @@ int crdt_row_lww_assign(crdt_row *r, crdt_row *delta, uint16_t col, const crdt_v
                         causal_hlc ts, causal_dot dot);
 int crdt_row_mv_assign(crdt_row *r, crdt_row *delta, uint16_t col, const void *v, size_t n,
                        causal_dot dot);
+/* MV-Register: adds a value concurrent with those held (mvreg_add). */
+int crdt_row_mv_add(crdt_row *r, crdt_row *delta, uint16_t col, const void *v, size_t n,
+                    causal_dot dot);
 /* kind = CRDT_KIND_ORSET or CRDT_KIND_AWSET. */
 int crdt_row_set_add(crdt_row *r, crdt_row *delta, uint16_t col, int kind, const void *x,
                      size_t n, causal_dot dot);

@@ -505,6 +505,7 @@ static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot
     case SX_OP_DELETE: rc = crdt_row_delete(&state, &delta); break;
     case SX_OP_LWW: rc = crdt_row_lww_assign(&state, &delta, op->col, &op->v, ts, dot); break;
     case SX_OP_MV: rc = crdt_row_mv_assign(&state, &delta, op->col, op->s, op->slen, dot); break;
+    case SX_OP_MV_ADD: rc = crdt_row_mv_add(&state, &delta, op->col, op->s, op->slen, dot); break;
     case SX_OP_COUNTER:
         rc = crdt_row_counter_add(&state, &delta, op->col, op->ckind, x->node, op->n);
         break;

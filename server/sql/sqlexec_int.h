@@ -100,6 +100,7 @@ enum {
     SX_OP_SET_CLEAR,
     SX_OP_MAP_PUT,
     SX_OP_MAP_REMOVE,
+    SX_OP_MV_ADD, /* a value concurrent with the register's others (COPY FROM of {a,b}) */
 };
 
 typedef struct sx_op {

@@ -945,6 +945,17 @@ static int write_insert_col(sx_session *s, const sqlschema_table *t, const codec
         return rec(s, t, pk, SX_OP_COUNTER, ci, &op, err);
     case SQLSCHEMA_MV_REGISTER: {
         if (v->isnull) return SQL_OK;
+        if (v->type == SQLVAL_TEXTARRAY) {
+            /* COPY FROM of {a,b}: the first value, then the others concurrent with it */
+            for (size_t i = 0; i < v->narr; i++) {
+                if (!v->arr[i])
+                    return sqlerr_set(err, "22004", -1, "an mv_register value cannot be NULL");
+                if (rec_str(s, t, pk, i ? SX_OP_MV_ADD : SX_OP_MV, ci, v->arr[i],
+                            strlen(v->arr[i]), NULL, 0, err))
+                    return SQL_ERR;
+            }
+            return SQL_OK;
+        }
         char *txt;
         size_t n;
         if (sqlval_to_text(v, &txt, &n, err)) return SQL_ERR;
@@ -2148,8 +2159,10 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
             given[ci] = true;
             if (!fields[k]) continue;
             sqlval_free(&vals[ci]);
-            if (sqlval_from_text(write_type(&t->cols[ci]), fields[k], strlen(fields[k]),
-                                 &vals[ci], err)) {
+            /* an mv_register is written out as its text[] of concurrent values */
+            sqlval_type ft = t->cols[ci].kind == SQLSCHEMA_MV_REGISTER ? SQLVAL_TEXTARRAY
+                                                                       : write_type(&t->cols[ci]);
+            if (sqlval_from_text(ft, fields[k], strlen(fields[k]), &vals[ci], err)) {
                 sqlval_init_null(&vals[ci], write_type(&t->cols[ci]));
                 snprintf(err->detail, sizeof err->detail, "COPY %s, line %d, column %s",
                          t->name, lineno, t->cols[ci].name);
