@@ -115,6 +115,9 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_SHOW: return "SHOW";
     case SQLAST_RESET: return "RESET";
     case SQLAST_COPY: return "COPY";
+    case SQLAST_SAVEPOINT: return "SAVEPOINT";
+    case SQLAST_RELEASE: return "RELEASE";
+    case SQLAST_ROLLBACK_TO: return "ROLLBACK";
     }
     return "";
 }

@@ -89,6 +89,9 @@ typedef enum sqlast_stmt_kind {
     SQLAST_SHOW,  /* name ("all" for SHOW ALL) */
     SQLAST_RESET, /* name, or NULL for RESET ALL */
     SQLAST_COPY,
+    SQLAST_SAVEPOINT,   /* name */
+    SQLAST_RELEASE,     /* RELEASE [SAVEPOINT] name */
+    SQLAST_ROLLBACK_TO, /* ROLLBACK TO [SAVEPOINT] name */
 } sqlast_stmt_kind;
 
 typedef struct sqlast_coldef {
@@ -121,6 +124,7 @@ typedef struct sqlast_stmt {
 
     char *schema;     /* table's schema as written, or NULL */
     char *table;      /* CREATE/DROP/ALTER/INSERT/UPDATE/DELETE/SELECT (NULL: no FROM)/COPY */
+    int table_loc;    /* 1 + offset of the table name in the query (error cursors), 0: unknown */
     char *alias;      /* SELECT ... FROM t AS alias, UPDATE t AS alias */
     bool missing_ok;  /* IF EXISTS / IF NOT EXISTS */
 

@@ -437,6 +437,7 @@ static int instantiate(const entry *e, const char *q, const lit *l, sqlparse_res
         int end = s->location + s->length;
         sqlast_stmt_walk(s, inst_node, &c);
         s->length = map_loc(&c, end) - s->location;
+        if (s->table_loc) s->table_loc = map_loc(&c, s->table_loc - 1) + 1;
     }
     if (c.rc) sqlparse_result_free(out);
     return c.rc;

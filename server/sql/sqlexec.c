@@ -323,6 +323,8 @@ static void txn_clear(sx_session *s)
     }
     free(s->txn.cat);
     storage_overlay_del(s->txn.preview);
+    for (int i = 0; i < s->txn.nsps; i++) free(s->txn.sps[i].name);
+    free(s->txn.sps);
     memset(&s->txn, 0, sizeof s->txn);
 }
 
@@ -598,6 +600,71 @@ static int txn_truncate(sx_session *s, size_t mark)
         if (rc) return rc;
     }
     return 0;
+}
+
+/* ---- savepoints ------------------------------------------------------------------------------
+ *
+ * A savepoint is a mark in the transaction's recorded operations and catalog changes;
+ * ROLLBACK TO drops what came after it (txn_truncate rebuilds the preview) and leaves a failed
+ * block usable again, as in PostgreSQL. Row locks taken after the savepoint stay held until
+ * the transaction ends (PostgreSQL releases a subtransaction's locks at ROLLBACK TO: keeping
+ * them only makes another writer wait longer, it never lets an update be lost). */
+
+static int savepoint_find(const sx_session *s, const char *name)
+{
+    for (int i = s->txn.nsps - 1; i >= 0; i--)
+        if (!strcmp(s->txn.sps[i].name, name)) return i;
+    return -1;
+}
+
+static void savepoints_pop(sx_session *s, int keep)
+{
+    while (s->txn.nsps > keep) free(s->txn.sps[--s->txn.nsps].name);
+}
+
+/* SAVEPOINT / RELEASE / ROLLBACK TO: EXEC_DONE (tag sent) or EXEC_ERROR. */
+static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
+                         executor_error *err)
+{
+    const char *what = st->kind == SQLAST_SAVEPOINT ? "SAVEPOINT"
+                       : st->kind == SQLAST_RELEASE ? "RELEASE SAVEPOINT"
+                                                    : "ROLLBACK TO SAVEPOINT";
+    if (s->state == SX_IDLE)
+        return executor_error_set(err, "25P01", "%s can only be used in transaction blocks", what);
+    if (st->kind == SQLAST_SAVEPOINT) {
+        if (s->txn.nsps == s->txn.spcap) {
+            int nc = s->txn.spcap ? s->txn.spcap * 2 : 8;
+            sx_savepoint *n = realloc(s->txn.sps, (size_t)nc * sizeof *n);
+            if (!n) return executor_error_set(err, "53200", "out of memory");
+            s->txn.sps = n;
+            s->txn.spcap = nc;
+        }
+        sx_savepoint *sp = &s->txn.sps[s->txn.nsps];
+        if (!(sp->name = strdup(st->name))) return executor_error_set(err, "53200", "out of memory");
+        sp->nops = s->txn.nops;
+        sp->ncat = s->txn.ncat;
+        s->txn.nsps++;
+        return sink->command_complete(sink, "SAVEPOINT") ? EXEC_ERROR : EXEC_DONE;
+    }
+    int i = savepoint_find(s, st->name);
+    if (i < 0) return executor_error_set(err, "3B001", "savepoint \"%s\" does not exist", st->name);
+    if (st->kind == SQLAST_RELEASE) {
+        savepoints_pop(s, i);
+        return sink->command_complete(sink, "RELEASE") ? EXEC_ERROR : EXEC_DONE;
+    }
+    sx_savepoint sp = s->txn.sps[i];
+    savepoints_pop(s, i + 1);
+    while (s->txn.ncat > sp.ncat) {
+        sx_catchange *ch = &s->txn.cat[--s->txn.ncat];
+        free(ch->name);
+        sqlschema_free(ch->table);
+    }
+    if (txn_truncate(s, sp.nops)) {
+        s->state = SX_FAILED;
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    s->state = SX_BLOCK;
+    return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
 }
 
 /* ---- row locks -----------------------------------------------------------------------------
@@ -1611,7 +1678,8 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             executor_error_set(err, "57014", "canceling statement due to user request");
             goto fail;
         }
-        if (s->state == SX_FAILED && st->kind != SQLAST_COMMIT && st->kind != SQLAST_ROLLBACK) {
+        if (s->state == SX_FAILED && st->kind != SQLAST_COMMIT && st->kind != SQLAST_ROLLBACK &&
+            st->kind != SQLAST_ROLLBACK_TO) {
             aborted_err(err);
             goto fail_keep;
         }
@@ -1654,6 +1722,14 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             txn_clear(s);
             s->state = SX_IDLE;
             if (sink->command_complete(sink, "ROLLBACK")) goto out;
+            break;
+        case SQLAST_SAVEPOINT:
+        case SQLAST_RELEASE:
+        case SQLAST_ROLLBACK_TO:
+            if (run_savepoint(s, st, sink, err) == EXEC_ERROR) {
+                if (s->state == SX_FAILED) goto fail_keep; /* stays failed */
+                goto fail;
+            }
             break;
         case SQLAST_COPY:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
@@ -1873,7 +1949,8 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
 static bool is_txn_stmt(const sqlast_stmt *st)
 {
     return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
-           is_txn_characteristic_set(st);
+           st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
+           st->kind == SQLAST_ROLLBACK_TO || is_txn_characteristic_set(st);
 }
 
 static void stmt_free_(sx_stmt *p)
@@ -2082,7 +2159,8 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     sx_portal *po = (sx_portal *)ep;
     sx_stmt *p = po->stmt;
     const sqlast_stmt *st = p->mine ? p->q.stmts[0] : NULL;
-    if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK)))
+    if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
+                                          st->kind == SQLAST_ROLLBACK_TO)))
         return aborted_err(err);
     if (p->canned) {
         size_t next;
@@ -2133,6 +2211,21 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (is_txn_characteristic_set(st))
             return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
         break;
+    case SQLAST_SAVEPOINT:
+    case SQLAST_RELEASE:
+    case SQLAST_ROLLBACK_TO: {
+        if (s->implicit && s->state == SX_IDLE) { /* an implicit transaction is no block */
+            const char *what = st->kind == SQLAST_SAVEPOINT ? "SAVEPOINT"
+                               : st->kind == SQLAST_RELEASE ? "RELEASE SAVEPOINT"
+                                                            : "ROLLBACK TO SAVEPOINT";
+            executor_error_set(err, "25P01", "%s can only be used in transaction blocks", what);
+            fail_txn(s);
+            return EXEC_ERROR;
+        }
+        int rc = run_savepoint(s, st, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
     default: break;
     }
     bool began = false;

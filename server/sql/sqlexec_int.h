@@ -125,12 +125,21 @@ typedef struct sx_catchange {
     char *name;
 } sx_catchange;
 
+/* SAVEPOINT name: what the transaction had recorded when it was set. */
+typedef struct sx_savepoint {
+    char *name; /* owned */
+    size_t nops;
+    int ncat;
+} sx_savepoint;
+
 typedef struct sx_txn {
     sx_op *ops;
     size_t nops, cap;
     sx_catchange *cat;
     int ncat;
     storage_overlay *preview;
+    sx_savepoint *sps; /* innermost last */
+    int nsps, spcap;
 } sx_txn;
 
 typedef enum { SX_IDLE = 0, SX_BLOCK, SX_FAILED } sx_state;

@@ -568,6 +568,7 @@ static int conv_relation(pctx *c, json_t *rv, sqlast_stmt *s)
     if (persist && !strcmp(persist, "t"))
         return sqlerr_unsupported(c->err, floc(rv), "temporary tables");
     if (!(s->table = dup_or_oom(c, rel))) return SQL_ERR;
+    s->table_loc = floc(rv) >= 0 ? floc(rv) + 1 : 0;
     if (schema && !(s->schema = dup_or_oom(c, schema))) return SQL_ERR;
     json_t *alias = field(rv, "alias");
     if (alias) {
@@ -1003,9 +1004,14 @@ static int conv_transaction(pctx *c, json_t *b, sqlast_stmt *s)
     if (!strcmp(k, "TRANS_STMT_BEGIN") || !strcmp(k, "TRANS_STMT_START")) s->kind = SQLAST_BEGIN;
     else if (!strcmp(k, "TRANS_STMT_COMMIT")) s->kind = SQLAST_COMMIT;
     else if (!strcmp(k, "TRANS_STMT_ROLLBACK")) s->kind = SQLAST_ROLLBACK;
-    else if (strstr(k, "SAVEPOINT") || !strcmp(k, "TRANS_STMT_RELEASE"))
-        return sqlerr_unsupported(c->err, -1, "SAVEPOINT");
-    else return sqlerr_unsupported(c->err, -1, "two-phase commit");
+    else if (!strcmp(k, "TRANS_STMT_SAVEPOINT") || !strcmp(k, "TRANS_STMT_RELEASE") ||
+             !strcmp(k, "TRANS_STMT_ROLLBACK_TO")) {
+        s->kind = !strcmp(k, "TRANS_STMT_SAVEPOINT") ? SQLAST_SAVEPOINT
+                  : !strcmp(k, "TRANS_STMT_RELEASE") ? SQLAST_RELEASE
+                                                      : SQLAST_ROLLBACK_TO;
+        const char *name = fstr(b, "savepoint_name");
+        return (s->name = dup_or_oom(c, name ? name : "")) ? SQL_OK : SQL_ERR;
+    } else return sqlerr_unsupported(c->err, -1, "two-phase commit");
     if (fbool(b, "chain")) return sqlerr_unsupported(c->err, -1, "AND CHAIN");
     if (s->kind == SQLAST_BEGIN) return check_txn_options(c, field(b, "options"));
     return SQL_OK;

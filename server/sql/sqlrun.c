@@ -560,9 +560,9 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
         return SQL_OK;
     }
     const sqlschema_table *t = sx_table_find(s, st->table);
-    if (!t)
-        return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
-                          st->table);
+    if (!t) /* PostgreSQL's cursor: the table name */
+        return sqlerr_set(err, "42P01", st->table_loc ? st->table_loc - 1 : st->location,
+                          "relation \"%s\" does not exist", st->table);
     return sqlschema_copy(t, &p->table, err);
 }
 

@@ -230,7 +230,10 @@ static void test_select_refusals(void **state)
     expect_error("SELECT * FROM t FOR UPDATE", "0A000", "FOR UPDATE");
     expect_error("SELECT * FROM generate_series(1, 3)", "0A000", "functions in FROM");
     expect_error("SELECT a IS DISTINCT FROM b FROM t", "0A000", "DISTINCT FROM");
-    expect_error("SAVEPOINT s", "0A000", "SAVEPOINT");
+    expect_error("PREPARE TRANSACTION 'x'", "0A000", "two-phase commit");
+    expect_error("BEGIN ISOLATION LEVEL SERIALIZABLE", "0A000", "SERIALIZABLE");
+    expect_error("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "0A000", "REPEATABLE READ");
+    expect_error("SET default_transaction_read_only = on", "0A000", "read-only");
     expect_error("EXPLAIN SELECT 1", "0A000", "EXPLAIN");
     expect_error("CREATE INDEX i ON t (a)", "0A000", "CREATE INDEX");
     expect_error("SELECT 'x'::uuid", "0A000", "uuid");
@@ -243,13 +246,19 @@ static void test_transactions_and_settings(void **state)
     (void)state;
     sqlparse_result r;
     sqlerr err;
-    assert_int_equal(sqlparse_query("START TRANSACTION ISOLATION LEVEL SERIALIZABLE; END; ABORT; "
+    assert_int_equal(sqlparse_query("START TRANSACTION ISOLATION LEVEL READ COMMITTED; END; ABORT; "
                                     "SET search_path TO public, x; SET LOCAL a = 1; SET TIME ZONE 'UTC'; "
                                     "RESET ALL; RESET x; SHOW x; SET x TO DEFAULT; "
-                                    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                                    "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                                    "SAVEPOINT sp1; RELEASE SAVEPOINT sp1; ROLLBACK TO \"Sp2\"",
                                     &r, &err),
                      SQL_OK);
-    assert_int_equal(r.nstmts, 11);
+    assert_int_equal(r.nstmts, 14);
+    assert_int_equal(r.stmts[11]->kind, SQLAST_SAVEPOINT);
+    assert_string_equal(r.stmts[11]->name, "sp1");
+    assert_int_equal(r.stmts[12]->kind, SQLAST_RELEASE);
+    assert_int_equal(r.stmts[13]->kind, SQLAST_ROLLBACK_TO);
+    assert_string_equal(r.stmts[13]->name, "Sp2");
     assert_int_equal(r.stmts[0]->kind, SQLAST_BEGIN);
     assert_int_equal(r.stmts[1]->kind, SQLAST_COMMIT);
     assert_int_equal(r.stmts[2]->kind, SQLAST_ROLLBACK);
