@@ -125,6 +125,9 @@ typedef struct sqlast_stmt {
     char *schema;     /* table's schema as written, or NULL */
     char *table;      /* CREATE/DROP/ALTER/INSERT/UPDATE/DELETE/SELECT (NULL: no FROM)/COPY */
     int table_loc;    /* 1 + offset of the table name in the query (error cursors), 0: unknown */
+    /* SELECT ... FOR UPDATE / NO KEY UPDATE (1), FOR SHARE / KEY SHARE (2), none (0); what to
+     * do with a row another transaction holds: wait (0), NOWAIT (1), SKIP LOCKED (2) */
+    int row_lock, row_lock_policy;
     char *alias;      /* SELECT ... FROM t AS alias, UPDATE t AS alias */
     bool missing_ok;  /* IF EXISTS / IF NOT EXISTS */
 

@@ -766,6 +766,15 @@ int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pkle
     return sqlerr_set(err, "55P03", -1, "could not obtain lock on row in relation");
 }
 
+int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                    sqlerr *err)
+{
+    if (!s->locks && !(s->locks = sqllock_owner_new(s))) return sqlerr_oom(err);
+    sqllock_owner *holder = NULL;
+    int rc = sqllock_acquire(s->x->locks, s->locks, table_id, pk, pklen, &holder);
+    return rc < 0 ? sqlerr_oom(err) : rc;
+}
+
 /* The statement stopped at a locked row: undo it and wait (returns EXEC_PENDING with
  * resume_kind set), or EXEC_ERROR when the undo failed. */
 static int lock_wait_start(sx_session *s, int kind, executor_error *err)

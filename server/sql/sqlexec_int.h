@@ -248,6 +248,10 @@ int sx_record(sx_session *s, sx_op *op, sqlerr *err);
  * it (the caller returns the error unchanged: the executor undoes the statement, waits and
  * runs it again), 40P01 when waiting would deadlock, 53200 on out of memory. */
 int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err);
+/* The same without waiting (NOWAIT, SKIP LOCKED): 0 held, 1 another transaction holds it,
+ * SQL_ERR on out of memory. */
+int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                    sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
 /* Starts the statement_timeout clock of a statement (the session's current setting). */

@@ -631,20 +631,41 @@ static int check_select_shape(pctx *c, json_t *b)
     }
     if (field(b, "distinctClause")) return sqlerr_unsupported(c->err, loc, "DISTINCT");
     if (field(b, "intoClause")) return sqlerr_unsupported(c->err, loc, "SELECT INTO");
-    if (field(b, "lockingClause")) {
-        sqlerr_unsupported(c->err, loc, "FOR UPDATE/SHARE");
-        sqlerr_hint(c->err, "Row locks are not taken by SELECT yet: an UPDATE of the row waits "
-                            "for its earlier writer and re-reads it, so read-modify-write in "
-                            "one UPDATE statement is safe.");
-        c->err->final = 1;
-        return SQL_ERR;
-    }
     if (field(b, "windowClause")) return sqlerr_unsupported(c->err, loc, "window functions");
     if (field(b, "valuesLists")) return sqlerr_unsupported(c->err, loc, "VALUES lists");
     if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, loc, "GROUP BY DISTINCT");
     const char *lim = fstr(b, "limitOption");
     if (lim && !strcmp(lim, "LIMIT_OPTION_WITH_TIES"))
         return sqlerr_unsupported(c->err, loc, "FETCH ... WITH TIES");
+    return SQL_OK;
+}
+
+/* FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE [OF t] [NOWAIT | SKIP LOCKED] (after FROM). */
+static int conv_locking(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    json_t *locking = field(b, "lockingClause");
+    for (size_t i = 0; i < json_array_size(locking); i++) {
+        json_t *lb;
+        node(json_array_get(locking, i), &lb);
+        const char *strength = fstr(lb, "strength"), *policy = fstr(lb, "waitPolicy");
+        int mode = strength && strstr(strength, "SHARE") ? 2 : 1;
+        if (!s->row_lock || mode < s->row_lock) s->row_lock = mode; /* the strongest */
+        int pol = policy && !strcmp(policy, "LockWaitSkip")    ? 2
+                  : policy && !strcmp(policy, "LockWaitError") ? 1
+                                                               : 0;
+        if (pol > s->row_lock_policy) s->row_lock_policy = pol;
+        json_t *rels = field(lb, "lockedRels");
+        for (size_t k = 0; k < json_array_size(rels); k++) {
+            json_t *rb;
+            node(json_array_get(rels, k), &rb);
+            const char *rel = fstr(rb, "relname");
+            if (!rel || !s->table ||
+                (strcmp(rel, s->alias ? s->alias : s->table) != 0))
+                return sqlerr_set(c->err, "42P01", floc(rb),
+                                  "relation \"%s\" in FOR %s clause not found in FROM clause",
+                                  rel ? rel : "", mode == 2 ? "SHARE" : "UPDATE");
+        }
+    }
     return SQL_OK;
 }
 
@@ -663,6 +684,7 @@ static int conv_select(pctx *c, json_t *b, sqlast_stmt *s)
         if (strcmp(ft, "RangeVar") != 0) return sqlerr_unsupported(c->err, -1, ft);
         if (conv_relation(c, fb, s)) return SQL_ERR;
     }
+    if (conv_locking(c, b, s)) return SQL_ERR;
     if (conv_targets(c, field(b, "targetList"), &s->targets, &s->ntargets)) return SQL_ERR;
     json_t *w = field(b, "whereClause");
     if (w && conv_expr(c, w, &s->where)) return SQL_ERR;

@@ -603,6 +603,22 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         sqlexpr_scope lim = {.stmt = st, .clause = "LIMIT"};
         if (st->limit && sqlexpr_bind(st->limit, &lim, SQLVAL_INT8, err)) goto fail;
         if (st->offset && sqlexpr_bind(st->offset, &lim, SQLVAL_INT8, err)) goto fail;
+        if (st->row_lock) {
+            const char *what = st->row_lock == 2 ? "FOR SHARE" : "FOR UPDATE";
+            if (st->naggs) {
+                sqlerr_set(err, "0A000", -1, "%s is not allowed with aggregate functions", what);
+                goto fail;
+            }
+            if (st->ngroup) {
+                sqlerr_set(err, "0A000", -1, "%s is not allowed with GROUP BY clause", what);
+                goto fail;
+            }
+            if (st->table && sqlvirt_is(t)) {
+                sqlerr_unsupported(err, -1, "FOR UPDATE/SHARE on a view");
+                goto fail;
+            }
+            /* without FROM there is no row to lock: accepted, as PostgreSQL does */
+        }
         break;
     }
     case SQLAST_INSERT: {
@@ -1312,6 +1328,8 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
 typedef struct out_row {
     sqlval *vals; /* ntargets */
     sqlval *keys; /* norder */
+    uint8_t *pk;  /* FOR UPDATE/SHARE: the row's key, locked when the row is returned */
+    size_t pklen;
 } out_row;
 
 typedef struct sel {
@@ -1347,7 +1365,7 @@ static int order_key(const sx_plan *p, int i, const sqlexpr_ctx *c, const sqlval
     return sqlexpr_eval(e, c, out, err);
 }
 
-static int emit_out(sel *sl, const sqlexpr_ctx *c, sqlerr *err)
+static int emit_out(sel *sl, const sqlexpr_ctx *c, const uint8_t *pk, size_t pklen, sqlerr *err)
 {
     sx_plan *p = sl->p;
     if (sl->n == sl->cap) {
@@ -1360,11 +1378,15 @@ static int emit_out(sel *sl, const sqlexpr_ctx *c, sqlerr *err)
     out_row *o = &sl->rows[sl->n];
     o->vals = calloc((size_t)p->ntargets + 1, sizeof *o->vals);
     o->keys = calloc((size_t)p->st->norder + 1, sizeof *o->keys);
-    if (!o->vals || !o->keys) {
+    o->pk = pk ? malloc(pklen ? pklen : 1) : NULL;
+    o->pklen = pklen;
+    if (!o->vals || !o->keys || (pk && !o->pk)) {
         free(o->vals);
         free(o->keys);
+        free(o->pk);
         return sqlerr_oom(err);
     }
+    if (pk && pklen) memcpy(o->pk, pk, pklen);
     sl->n++;
     for (int i = 0; i < p->ntargets; i++) {
         if (p->targets[i].expr) {
@@ -1381,8 +1403,6 @@ static int emit_out(sel *sl, const sqlexpr_ctx *c, sqlerr *err)
 static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
                    const crdt_row *raw, sqlerr *err)
 {
-    (void)pk;
-    (void)pklen;
     sel *sl = ctx;
     sx_plan *p = sl->p;
     const sqlast_stmt *st = p->st;
@@ -1393,7 +1413,7 @@ static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
     c.raw = raw;
     int rc = SQL_OK;
     if (!sl->grouped) {
-        rc = emit_out(sl, &c, err);
+        rc = emit_out(sl, &c, st->row_lock && st->table ? pk : NULL, pklen, err);
         vals_free(row, ncols);
         return rc;
     }
@@ -1542,7 +1562,7 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             c.aggs = av;
             bool yes = true;
             if (!rc && st->having) rc = sqlexpr_eval_bool(st->having, &c, &yes, err);
-            if (!rc && yes) rc = emit_out(&sl, &c, err);
+            if (!rc && yes) rc = emit_out(&sl, &c, NULL, 0, err);
             vals_free(av, st->naggs);
         }
     }
@@ -1555,9 +1575,32 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     int64_t limit = -1, offset = -1;
     if (!rc) rc = eval_limit(st->limit, base, &limit, err);
     if (!rc) rc = eval_limit(st->offset, base, &offset, err);
-    size_t from = offset > 0 ? (size_t)offset : 0, count = 0;
-    for (size_t i = from; !rc && i < sl.n; i++) {
+    size_t from = offset > 0 ? (size_t)offset : 0, count = 0, seen = 0;
+    for (size_t i = 0; !rc && i < sl.n; i++) {
         if (limit >= 0 && count >= (uint64_t)limit) break;
+        if (st->row_lock && st->table) {
+            /* Locked as returned, as PostgreSQL's LockRows under Limit: OFFSET rows are
+             * locked too, a row skipped by SKIP LOCKED counts for neither. FOR SHARE takes
+             * the same exclusive lock as FOR UPDATE (stronger than asked: never weaker). */
+            const out_row *o = &sl.rows[i];
+            if (st->row_lock_policy == 0) {
+                if ((rc = sx_lock_row(s, p->table->id, o->pk, o->pklen, err))) break;
+            } else {
+                int lr = sx_lock_row_try(s, p->table->id, o->pk, o->pklen, err);
+                if (lr < 0) {
+                    rc = lr;
+                    break;
+                }
+                if (lr == 1 && st->row_lock_policy == 2) continue;
+                if (lr == 1) {
+                    rc = sqlerr_set(err, "55P03", -1,
+                                    "could not obtain lock on row in relation \"%s\"",
+                                    p->table->name);
+                    break;
+                }
+            }
+        }
+        if (seen++ < from) continue;
         rc = result_add(res, sl.rows[i].vals, err);
         count++;
     }
@@ -1565,6 +1608,7 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     for (size_t i = 0; i < sl.n; i++) {
         vals_free(sl.rows[i].vals, p->ntargets);
         vals_free(sl.rows[i].keys, st->norder);
+        free(sl.rows[i].pk);
     }
     free(sl.rows);
     for (size_t g = 0; g < sl.ngroups; g++) {
@@ -1646,7 +1690,8 @@ static bool streamable(const sx_plan *p)
 {
     const sqlast_stmt *st = p->st;
     return st->kind == SQLAST_SELECT && p->table && st->table && !sqlvirt_is(p->table) &&
-           st->naggs == 0 && st->ngroup == 0 && st->norder == 0 && p->ncols >= 0;
+           st->naggs == 0 && st->ngroup == 0 && st->norder == 0 && p->ncols >= 0 &&
+           !st->row_lock;
 }
 
 int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int nparams,

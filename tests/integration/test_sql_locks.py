@@ -9,7 +9,9 @@ BEGIN ... COMMIT, simple and prepared protocol) lose nothing; a TPC-B-like trans
 branch, teller and account sums equal; an INSERT of a key another open transaction inserted
 waits, then fails with 23505 (or succeeds after a rollback); two transactions locking rows in
 opposite order get 40P01 for one of them; a lock wait ends with 57014 on statement_timeout and
-on a cancel request; locks of a closed session are released."""
+on a cancel request; locks of a closed session are released; SELECT ... FOR UPDATE makes a
+writer wait, NOWAIT fails with 55P03, SKIP LOCKED hands each worker of a job queue its own
+row."""
 import os
 import random
 import subprocess
@@ -203,6 +205,50 @@ def main():
         th.join(10)
         tap.ok("error" not in box and one(a, "SELECT v FROM k WHERE id = 10") == "after close",
                "a closed session's locks are released and its writes discarded", repr(box))
+        # -- SELECT ... FOR UPDATE: blocks writers, NOWAIT, SKIP LOCKED (a job queue)
+        t1 = connect(port, autocommit=False)
+        with t1.cursor() as cur:
+            cur.execute("SELECT v FROM k WHERE id = 20 FOR UPDATE")
+        th, box = run_in_thread(lambda: b_conn.cursor().execute("UPDATE k SET v = 'waited' WHERE id = 20"))
+        tap.ok(wirelib.wait_for(lambda: waiting(port), 10),
+               "an UPDATE waits for a row another transaction locked with SELECT ... FOR UPDATE")
+        err = None
+        try:
+            with connect(port) as c3, c3.cursor() as cur:
+                cur.execute("SELECT v FROM k WHERE id = 20 FOR UPDATE NOWAIT")
+        except psycopg2.errors.LockNotAvailable as e:
+            err = e
+        tap.ok(err is not None, "FOR UPDATE NOWAIT on that row fails with 55P03", repr(err))
+        with t1.cursor() as cur:
+            cur.execute("UPDATE k SET v = 'by locker' WHERE id = 20")
+        t1.commit()
+        th.join(10)
+        tap.ok("error" not in box and one(a, "SELECT v FROM k WHERE id = 20") == "waited",
+               "the waiting UPDATE runs once the locker commits", repr(box))
+        with a.cursor() as cur:
+            cur.execute("CREATE TABLE jobs (id int PRIMARY KEY, state text)")
+            cur.execute("INSERT INTO jobs VALUES (1, 'new'), (2, 'new'), (3, 'new'), (4, 'new')")
+        workers = [connect(port, autocommit=False) for _ in range(3)]
+        got = []
+        for w in workers:
+            with w.cursor() as cur:
+                cur.execute("SELECT id FROM jobs WHERE state = 'new' ORDER BY id LIMIT 1 "
+                            "FOR UPDATE SKIP LOCKED")
+                got.append(cur.fetchone()[0])
+        tap.ok(got == [1, 2, 3], "three workers each take a different job with SKIP LOCKED",
+               "got %s" % got)
+        with workers[0].cursor() as cur:
+            cur.execute("UPDATE jobs SET state = 'done' WHERE id = %s", (got[0],))
+        workers[0].commit()
+        with connect(port) as c4, c4.cursor() as cur:
+            cur.execute("SELECT id FROM jobs WHERE state = 'new' ORDER BY id FOR UPDATE SKIP LOCKED")
+            free = [r[0] for r in cur.fetchall()]
+        tap.ok(free == [4], "rows still locked are skipped, finished ones no longer match",
+               "got %s" % free)
+        for w in workers[1:]:
+            w.rollback()
+            w.close()
+        workers[0].close()
         tap.ok(srv.alive(), "the server is still running")
     finally:
         srv.cleanup()
