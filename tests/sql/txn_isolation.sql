@@ -1,5 +1,6 @@
 -- Transaction characteristics HeliosDB does not give are refused (0A000 with a hint), never
--- accepted and ignored; READ COMMITTED (what every transaction is) is accepted.
+-- accepted and ignored; READ COMMITTED (what every transaction is) is accepted. SELECT ... FOR
+-- UPDATE/SHARE takes row locks (concurrency: tests/integration/test_sql_locks.py).
 \set VERBOSITY verbose
 BEGIN ISOLATION LEVEL SERIALIZABLE;
 START TRANSACTION ISOLATION LEVEL REPEATABLE READ;

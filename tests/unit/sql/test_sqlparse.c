@@ -227,7 +227,7 @@ static void test_select_refusals(void **state)
     expect_error("SELECT 1 UNION SELECT 2", "0A000", "UNION");
     expect_error("SELECT DISTINCT a FROM t", "0A000", "DISTINCT");
     expect_error("SELECT row_number() OVER () FROM t", "0A000", "window");
-    expect_error("SELECT * FROM t FOR UPDATE", "0A000", "FOR UPDATE");
+    expect_error("SELECT * FROM t FOR UPDATE OF u", "42P01", "not found in FROM clause");
     expect_error("SELECT * FROM generate_series(1, 3)", "0A000", "functions in FROM");
     expect_error("SELECT a IS DISTINCT FROM b FROM t", "0A000", "DISTINCT FROM");
     expect_error("PREPARE TRANSACTION 'x'", "0A000", "two-phase commit");
