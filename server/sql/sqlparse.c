@@ -1228,10 +1228,132 @@ static int pg_error(sqlerr *err, PgQueryError *pe)
                       pe->message ? pe->message : "syntax error");
 }
 
+/* ---- nesting bound ---------------------------------------------------------------------------
+ *
+ * libpg_query builds and prints its tree recursively: `SELECT 1+1+...+1` with 70,000 terms (a
+ * left-deep tree 70,000 levels high) overflowed the 8 MiB stack inside libpg_query and killed
+ * the daemon (it copes with about 45,000). Before parsing, a scan of the text bounds the
+ * tree's height from above: every open parenthesis, bracket or CASE adds up to 3 levels, every
+ * operator in a chain between two commas of one parenthesis level adds 2. A statement whose
+ * bound passes SQLPARSE_MAX_LEVELS is refused with PostgreSQL's 54001 before anything recursive
+ * runs. Lists (VALUES rows, IN lists, arguments) do not nest, so a bulk INSERT of any length
+ * passes. What passes the bound but is deeper than jansson's 2048 JSON levels (about 1,000
+ * chained operators) fails the JSON decode, also as 54001; PostgreSQL's own limit (2 MB
+ * max_stack_depth) lies near 9,000 terms. Bison's parser stack ends deeper parenthesis nesting
+ * itself (42601 "memory exhausted"). The bound assumes the caller runs on a stack of at least
+ * 2 MiB (the loop thread's is 8 MiB). */
+
+#define SQLPARSE_MAX_LEVELS 20000
+#define SQLPARSE_MAX_NEST 6000
+
+static int too_deep(sqlerr *err)
+{
+    sqlerr_set(err, "54001", -1, "stack depth limit exceeded");
+    sqlerr_hint(err, "The statement nests expressions, parentheses or operator chains too deeply; "
+                     "split it, or use lists (IN, VALUES, ARRAY[...]) instead of long chains.");
+    return SQL_ERR;
+}
+
+static bool ident_start(unsigned char ch)
+{
+    return ch == '_' || ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static bool ident_char(unsigned char ch)
+{
+    return ident_start(ch) || ch == '$' || (ch >= '0' && ch <= '9');
+}
+
+/* SQL_OK when the statements of sql cannot nest deeper than the limits, else 54001. */
+static int check_depth(const char *sql, size_t len, sqlerr *err)
+{
+    int ops[SQLPARSE_MAX_NEST + 1]; /* operators in the current chain, per level */
+    int depth = 0, sum = 0;         /* levels open; operators counted on the open levels */
+    ops[0] = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char ch = (unsigned char)sql[i];
+        if (ch == '-' && i + 1 < len && sql[i + 1] == '-') {
+            while (i < len && sql[i] != '\n') i++;
+        } else if (ch == '/' && i + 1 < len && sql[i + 1] == '*') {
+            int nest = 1;
+            for (i += 2; i < len && nest; i++) {
+                if (sql[i] == '/' && i + 1 < len && sql[i + 1] == '*') nest++, i++;
+                else if (sql[i] == '*' && i + 1 < len && sql[i + 1] == '/') nest--, i++;
+            }
+        } else if (ch == '\'' || ch == '"') {
+            bool esc = ch == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                       (i < 2 || !ident_char((unsigned char)sql[i - 2]));
+            for (i++; i < len; i++) {
+                if (esc && sql[i] == '\\') {
+                    i++;
+                } else if (sql[i] == (char)ch) {
+                    if (i + 1 < len && sql[i + 1] == (char)ch) i++;
+                    else break;
+                }
+            }
+            i++;
+        } else if (ch == '$' && i + 1 < len && (sql[i + 1] == '$' || ident_start((unsigned char)sql[i + 1]))) {
+            size_t t = i + 1;
+            while (t < len && sql[t] != '$' && ident_char((unsigned char)sql[t])) t++;
+            if (t < len && sql[t] == '$') { /* $tag$ ... $tag$ */
+                size_t tl = t - i + 1;
+                const char *end = NULL;
+                for (size_t k = t + 1; k + tl <= len; k++)
+                    if (sql[k] == '$' && !memcmp(sql + k, sql + i, tl)) {
+                        end = sql + k;
+                        break;
+                    }
+                i = end ? (size_t)(end - sql) + tl : len;
+            } else {
+                i = t; /* $1 */
+            }
+        } else if (ident_start(ch)) {
+            size_t t = i;
+            while (t < len && ident_char((unsigned char)sql[t])) t++;
+            size_t n = t - i;
+            if ((n == 4 && !strncasecmp(sql + i, "case", 4))) {
+                if (depth == SQLPARSE_MAX_NEST) return too_deep(err);
+                ops[++depth] = 0;
+            } else if (n == 3 && !strncasecmp(sql + i, "end", 3) && depth > 0) {
+                sum -= ops[depth--];
+            } else if ((n == 3 && (!strncasecmp(sql + i, "and", 3) || !strncasecmp(sql + i, "not", 3))) ||
+                       (n == 2 && (!strncasecmp(sql + i, "or", 2) || !strncasecmp(sql + i, "is", 2) ||
+                                   !strncasecmp(sql + i, "in", 2)))) {
+                ops[depth]++, sum++;
+            }
+            i = t;
+        } else if (ch == '(' || ch == '[') {
+            if (depth == SQLPARSE_MAX_NEST) return too_deep(err);
+            ops[++depth] = 0;
+            i++;
+        } else if (ch == ')' || ch == ']') {
+            if (depth > 0) sum -= ops[depth--];
+            i++;
+        } else if (ch == ',') {
+            sum -= ops[depth];
+            ops[depth] = 0;
+            i++;
+        } else if (ch == ';') {
+            depth = sum = 0;
+            ops[0] = 0;
+            i++;
+        } else if (strchr("+-*/<>=~!@#%^&|`?:", ch)) {
+            while (i < len && strchr("+-*/<>=~!@#%^&|`?:", sql[i])) i++;
+            ops[depth]++, sum++;
+        } else {
+            i++;
+        }
+        if (3 * depth + 2 * sum > SQLPARSE_MAX_LEVELS) return too_deep(err);
+    }
+    return SQL_OK;
+}
+
 int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)
 {
     out->stmts = NULL;
     out->nstmts = 0;
+    if (check_depth(sql, strlen(sql), err)) return SQL_ERR;
     PgQueryParseResult pr = pg_query_parse(sql);
     if (pr.error) {
         int rc = pg_error(err, pr.error);
@@ -1241,7 +1363,8 @@ int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)
     json_error_t jerr;
     json_t *root = json_loads(pr.parse_tree, 0, &jerr);
     pg_query_free_parse_result(pr);
-    if (!root) return sqlerr_oom(err); /* the tree is well-formed: only allocation can fail */
+    if (!root) /* well-formed: too deep despite check_depth, or out of memory */
+        return json_error_code(&jerr) == json_error_stack_overflow ? too_deep(err) : sqlerr_oom(err);
     pctx c = {.sql = sql, .sqllen = strlen(sql), .err = err};
     json_t *stmts = json_object_get(root, "stmts");
     size_t n = json_array_size(stmts);
@@ -1281,6 +1404,7 @@ done:
 
 int sqlparse_fingerprint(const char *sql, unsigned long long *out, sqlerr *err)
 {
+    if (check_depth(sql, strlen(sql), err)) return SQL_ERR; /* fingerprinting recurses too */
     PgQueryFingerprintResult fr = pg_query_fingerprint(sql);
     if (fr.error) {
         int rc = pg_error(err, fr.error);

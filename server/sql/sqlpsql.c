@@ -228,10 +228,10 @@ static pthread_once_t fp_once = PTHREAD_ONCE_INIT;
 
 static uint64_t fingerprint(const char *sql)
 {
-    PgQueryFingerprintResult r = pg_query_fingerprint(sql);
-    uint64_t f = r.error ? 0 : r.fingerprint;
-    pg_query_free_fingerprint_result(r);
-    return f;
+    unsigned long long f;
+    sqlerr e;
+    /* through sqlparse: it refuses text nested too deeply for libpg_query's recursion */
+    return sqlparse_fingerprint(sql, &f, &e) ? 0 : (uint64_t)f;
 }
 
 static void fp_init(void)

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server/sql/sqlparse.h"
@@ -278,6 +280,69 @@ static void test_transactions_and_settings(void **state)
     sqlparse_result_free(&r);
 }
 
+/* Text of n copies of `item` joined by `sep`, between prefix and suffix (caller frees). */
+static char *repeat(const char *prefix, const char *item, const char *sep, int n, const char *suffix)
+{
+    size_t len = strlen(prefix) + strlen(suffix) + (size_t)n * (strlen(item) + strlen(sep)) + 1;
+    char *s = malloc(len), *p = s;
+    assert_non_null(s);
+    p += sprintf(p, "%s", prefix);
+    for (int i = 0; i < n; i++) p += sprintf(p, "%s%s", i ? sep : "", item);
+    sprintf(p, "%s", suffix);
+    return s;
+}
+
+/* Issue #21: a 70,000-term chain crashed the daemon inside libpg_query; any depth must end in
+ * a clean 54001 (PostgreSQL's "stack depth limit exceeded"), while long flat lists parse. */
+static void test_nesting_bound(void **state)
+{
+    (void)state;
+    struct {
+        const char *prefix, *item, *sep, *suffix;
+        int n;
+    } deep[] = {
+        {"SELECT ", "1", "+", "", 70000},      {"SELECT ", "'a'", "||", "", 200000},
+        {"SELECT ", "1", "+", "", 3000},       {"SELECT ", "NOT", " ", " true", 70000},
+        {"SELECT 1", "::int", "", "", 70000},  {"SELECT ", "-", " ", " 1", 70000},
+        {"SELECT 1 WHERE ", "1 = 1", " AND ", "", 60000},
+    };
+    for (size_t i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+        char *sql = repeat(deep[i].prefix, deep[i].item, deep[i].sep, deep[i].n, deep[i].suffix);
+        sqlparse_result r;
+        sqlerr err;
+        if (sqlparse_query(sql, &r, &err) != SQL_ERR) fail_msg("case %zu parsed", i);
+        assert_string_equal(err.code, "54001");
+        assert_int_equal(r.nstmts, 0);
+        unsigned long long fp; /* 3,000 terms fit libpg_query (only the JSON decode fails) */
+        if (deep[i].n >= 60000) {
+            assert_int_equal(sqlparse_fingerprint(sql, &fp, &err), SQL_ERR);
+            assert_string_equal(err.code, "54001");
+        }
+        free(sql);
+    }
+    /* flat lists of any length, and operators inside strings, comments and dollar quotes */
+    const char *flat[][4] = {
+        {"INSERT INTO t VALUES ", "(1, -2, 'x+y', $$a+b$$, -3 /* + - */)", ", ", ""},
+        {"SELECT 1 WHERE a IN (", "-1", ", ", ")"},
+        {"SELECT ", "'+-*/' || -- ++++\n 'x'", ", ", ""},
+    };
+    for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++) {
+        char *sql = repeat(flat[i][0], flat[i][1], flat[i][2], 20000, flat[i][3]);
+        sqlparse_result r;
+        sqlerr err;
+        int rc = sqlparse_query(sql, &r, &err);
+        if (rc) fail_msg("%.60s...: %s %s", sql, err.code, err.message);
+        sqlparse_result_free(&r);
+        free(sql);
+    }
+    char *ok = repeat("SELECT ", "1", "+", 900, "");
+    sqlparse_result r;
+    sqlerr err;
+    assert_int_equal(sqlparse_query(ok, &r, &err), SQL_OK);
+    sqlparse_result_free(&r);
+    free(ok);
+}
+
 static void test_copy(void **state)
 {
     (void)state;
@@ -322,7 +387,7 @@ int main(void)
         cmocka_unit_test(test_insert), cmocka_unit_test(test_update_delete),
         cmocka_unit_test(test_select_forms), cmocka_unit_test(test_select_refusals),
         cmocka_unit_test(test_transactions_and_settings), cmocka_unit_test(test_copy),
-        cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_fingerprint),   cmocka_unit_test(test_nesting_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
