@@ -30,6 +30,7 @@
 #include "proto/scram.h"
 #include "proto/users.h"
 #include "server/executor.h"
+#include "server/nametab.h"
 #include "server/wiretls.h"
 
 #define CONN_OUT_HIGH (1u << 20) /* stop reading above this output backlog */
@@ -40,20 +41,27 @@ typedef enum { PEND_NONE, PEND_QUERY, PEND_EXECUTE, PEND_SYNC } conn_pending;
 
 typedef struct listener listener;
 
+/* A named (or the unnamed) prepared statement; ent.name owned. */
 typedef struct conn_stmt {
-    char *name;
+    nametab_entry ent; /* first: conn.stmts indexes it by name */
     executor_stmt *st;
-    struct conn_stmt *next;
+    char *slow_text;   /* Parse text for the slow statement log (cut), NULL when off */
+    bool slow_cut;
+    int nportals;      /* portals bound from it */
 } conn_stmt;
 
 typedef struct conn_portal {
-    char *name;
+    nametab_entry ent; /* first: conn.portals indexes it by name */
     executor_portal *p;
     conn_stmt *stmt;
     uint8_t *formats; /* result format codes from Bind (copied) */
     int nformats;
-    struct conn_portal *next;
 } conn_portal;
+
+/* Per connection (PostgreSQL has no limit; a client leaking statements would hold memory
+ * without bound): past these, Parse / Bind fail with 54000. */
+#define CONN_MAX_STATEMENTS 10000
+#define CONN_MAX_PORTALS 10000
 
 typedef struct conn {
     uv_tcp_t tcp;
@@ -109,8 +117,12 @@ typedef struct conn {
     uint64_t pending_since; /* uv_hrtime() when the statement went EXEC_PENDING, 0 = not */
     bool tag_commits;       /* a commit-making CommandComplete was sent during this resume */
     conn_portal *cur_portal; /* result formats for the sink; NULL = all text */
-    conn_stmt *stmts;
-    conn_portal *portals;
+    nametab stmts;   /* conn_stmt by name */
+    nametab portals; /* conn_portal by name */
+    /* slow statement log: the running statement's start and text (NULL: not timed) */
+    uint64_t slow_start_ns;
+    char *slow_text;
+    bool slow_cut;
     pgtypes_buf scratch;
 } conn;
 

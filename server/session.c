@@ -144,21 +144,10 @@ void session_init_sink(conn *c)
 /* ---- slow statement log ---------------------------------------------------------------------
  * A Query or Execute that takes longer than sql.slow_statement_ms (0 = off) is logged once, when
  * it finishes (after any EXEC_PENDING wait): duration and the statement text cut to
- * SLOW_TEXT_MAX bytes. Parameter values are never logged: Execute logs the text Parse gave.
- * conn (conn.h) has no field for this, so the timed statement and the prepared statements'
- * texts live in side lists keyed by conn / executor_stmt; each loop thread keeps its own. */
+ * SLOW_TEXT_MAX bytes. Parameter values are never logged: Execute logs the text Parse gave,
+ * kept with the statement (conn_stmt.slow_text). */
 
 #define SLOW_TEXT_MAX 200
-
-typedef struct slow_watch {
-    const void *key; /* conn (running statement) or executor_stmt (prepared text) */
-    uint64_t start_ns;
-    bool cut;
-    char text[SLOW_TEXT_MAX + 1];
-    struct slow_watch *next;
-} slow_watch;
-
-static _Thread_local slow_watch *slow_running, *slow_prepared;
 
 static int slow_threshold_ms(const conn *c)
 {
@@ -166,137 +155,113 @@ static int slow_threshold_ms(const conn *c)
     return cfg ? cfg->sql.slow_statement_ms : 0;
 }
 
-static slow_watch *slow_take(slow_watch **list, const void *key)
-{
-    for (slow_watch **pp = list; *pp; pp = &(*pp)->next)
-        if ((*pp)->key == key) {
-            slow_watch *w = *pp;
-            *pp = w->next;
-            return w;
-        }
-    return NULL;
-}
-
-static const slow_watch *slow_find(const slow_watch *list, const void *key)
-{
-    for (; list; list = list->next)
-        if (list->key == key) return list;
-    return NULL;
-}
-
-/* One log line: control characters become spaces; a cut never splits a UTF-8 sequence. */
-static void slow_set_text(slow_watch *w, const char *sql, size_t len)
+/* One log line: control characters become spaces; a cut never splits a UTF-8 sequence. NULL
+ * without memory (the statement then goes unlogged). */
+static char *slow_copy_text(const char *sql, size_t len, bool *cut)
 {
     size_t n = len;
     if (n > SLOW_TEXT_MAX) {
         n = SLOW_TEXT_MAX;
         while (n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80) n--;
     }
-    w->cut = n < len;
-    for (size_t i = 0; i < n; i++)
-        w->text[i] = (unsigned char)sql[i] < 0x20 || sql[i] == 0x7f ? ' ' : sql[i];
-    w->text[n] = 0;
+    *cut = n < len;
+    char *t = malloc(n + 1);
+    if (!t) return NULL;
+    for (size_t i = 0; i < n; i++) t[i] = (unsigned char)sql[i] < 0x20 || sql[i] == 0x7f ? ' ' : sql[i];
+    t[n] = 0;
+    return t;
 }
 
-/* Best effort: without memory the statement simply goes unlogged. */
+static void slow_clear(conn *c)
+{
+    free(c->slow_text);
+    c->slow_text = NULL;
+}
+
 static void slow_begin(conn *c, const char *sql, size_t len)
 {
-    free(slow_take(&slow_running, c));
+    slow_clear(c);
     if (slow_threshold_ms(c) <= 0) return;
-    slow_watch *w = calloc(1, sizeof *w);
-    if (!w) return;
-    w->key = c;
-    w->start_ns = uv_hrtime();
-    slow_set_text(w, sql, len);
-    w->next = slow_running;
-    slow_running = w;
+    c->slow_text = slow_copy_text(sql, len, &c->slow_cut);
+    c->slow_start_ns = uv_hrtime();
 }
 
 static void slow_begin_execute(conn *c, const conn_portal *cp)
 {
-    const slow_watch *t = cp->stmt ? slow_find(slow_prepared, cp->stmt->st) : NULL;
-    if (!t) {
-        free(slow_take(&slow_running, c));
+    const conn_stmt *cs = cp->stmt;
+    if (!cs || !cs->slow_text) {
+        slow_clear(c);
         return;
     }
-    slow_begin(c, t->text, strlen(t->text));
-    slow_watch *w = slow_running;
-    if (w && w->key == c) w->cut = t->cut;
+    slow_begin(c, cs->slow_text, strlen(cs->slow_text));
+    if (c->slow_text) c->slow_cut = cs->slow_cut;
 }
 
 static void slow_end(conn *c)
 {
-    slow_watch *w = slow_take(&slow_running, c);
-    if (!w) return;
+    if (!c->slow_text) return;
     int threshold = slow_threshold_ms(c);
-    double ms = (double)(uv_hrtime() - w->start_ns) / 1e6;
+    double ms = (double)(uv_hrtime() - c->slow_start_ns) / 1e6;
     if (threshold > 0 && ms >= threshold)
         log_warn("sql", "slow statement (%.1f ms > %d ms) from %s, user \"%s\": %s%s", ms,
-                 threshold, c->addr, c->user ? c->user : "", w->text, w->cut ? "..." : "");
-    free(w);
-}
-
-static void slow_remember_stmt(conn *c, const executor_stmt *st, const char *sql, size_t len)
-{
-    if (slow_threshold_ms(c) <= 0) return; /* a later SIGHUP enabling it misses these: fine */
-    slow_watch *w = calloc(1, sizeof *w);
-    if (!w) return;
-    w->key = st;
-    slow_set_text(w, sql, len);
-    w->next = slow_prepared;
-    slow_prepared = w;
+                 threshold, c->addr, c->user ? c->user : "", c->slow_text, c->slow_cut ? "..." : "");
+    slow_clear(c);
 }
 
 /* ---- statement and portal tables --------------------------------------------------------- */
 
 static conn_stmt *find_stmt(conn *c, const char *name)
 {
-    for (conn_stmt *s = c->stmts; s; s = s->next)
-        if (strcmp(s->name, name) == 0) return s;
-    return NULL;
+    return (conn_stmt *)nametab_find(&c->stmts, name);
 }
 
 static conn_portal *find_portal(conn *c, const char *name)
 {
-    for (conn_portal *p = c->portals; p; p = p->next)
-        if (strcmp(p->name, name) == 0) return p;
-    return NULL;
+    return (conn_portal *)nametab_find(&c->portals, name);
 }
 
-static void drop_portal(conn *c, conn_portal *p)
+/* Frees a portal (removed from c->portals first when `indexed`). */
+static void free_portal(conn *c, conn_portal *p, bool indexed)
 {
-    for (conn_portal **pp = &c->portals; *pp; pp = &(*pp)->next)
-        if (*pp == p) {
-            *pp = p->next;
-            break;
-        }
+    if (indexed) nametab_remove(&c->portals, &p->ent);
+    if (p->stmt) p->stmt->nportals--;
     if (c->cur_portal == p) c->cur_portal = NULL;
-    c->ex->ops->portal_free(p->p);
-    free(p->name);
+    if (p->p) c->ex->ops->portal_free(p->p);
+    free(p->ent.name);
     free(p->formats);
     free(p);
 }
 
+static void drop_portal(conn *c, conn_portal *p)
+{
+    free_portal(c, p, true);
+}
+
 static void drop_all_portals(conn *c)
 {
-    while (c->portals) drop_portal(c, c->portals);
+    nametab_entry *e;
+    while ((e = nametab_first(&c->portals))) drop_portal(c, (conn_portal *)e);
+    nametab_free(&c->portals);
+}
+
+static void drop_portal_of(nametab_entry *e, void *arg)
+{
+    void **a = arg;
+    conn_portal *p = (conn_portal *)e;
+    if (p->stmt == a[1]) drop_portal(a[0], p);
 }
 
 /* Closing a statement closes the portals bound from it, as in PostgreSQL. */
 static void drop_stmt(conn *c, conn_stmt *s)
 {
-    for (conn_portal *p = c->portals, *next; p; p = next) {
-        next = p->next;
-        if (p->stmt == s) drop_portal(c, p);
+    if (s->nportals) {
+        void *a[2] = {c, s};
+        nametab_each(&c->portals, drop_portal_of, a);
     }
-    for (conn_stmt **pp = &c->stmts; *pp; pp = &(*pp)->next)
-        if (*pp == s) {
-            *pp = s->next;
-            break;
-        }
-    free(slow_take(&slow_prepared, s->st));
+    nametab_remove(&c->stmts, &s->ent);
     c->ex->ops->stmt_free(s->st);
-    free(s->name);
+    free(s->slow_text);
+    free(s->ent.name);
     free(s);
 }
 
@@ -304,8 +269,10 @@ void session_free(conn *c)
 {
     if (!c->sess) return;
     drop_all_portals(c);
-    while (c->stmts) drop_stmt(c, c->stmts);
-    free(slow_take(&slow_running, c));
+    nametab_entry *e;
+    while ((e = nametab_first(&c->stmts))) drop_stmt(c, (conn_stmt *)e);
+    nametab_free(&c->stmts);
+    slow_clear(c);
     c->ex->ops->session_del(c->sess);
     c->sess = NULL;
     c->pending = PEND_NONE;
@@ -482,6 +449,12 @@ static void msg_parse(conn *c, const pgwire_msg *m)
         return;
     }
     if (old) drop_stmt(c, old);
+    if (c->stmts.n >= CONN_MAX_STATEMENTS) {
+        ext_error_msg(c, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                      "too many prepared statements on this connection (%d); close unused ones",
+                      CONN_MAX_STATEMENTS);
+        return;
+    }
     uint32_t oids[p.nparams > 0 ? p.nparams : 1];
     for (int i = 0; i < p.nparams; i++) oids[i] = pgwire_u32_at(p.oids, i);
     executor_error err;
@@ -492,16 +465,17 @@ static void msg_parse(conn *c, const pgwire_msg *m)
         return;
     }
     conn_stmt *cs = calloc(1, sizeof(*cs));
-    if (!cs || !(cs->name = strdup(p.name))) {
+    if (!cs || !(cs->ent.name = strdup(p.name)) || nametab_add(&c->stmts, &cs->ent)) {
+        if (cs) free(cs->ent.name);
         free(cs);
         c->ex->ops->stmt_free(st);
         conn_fatal(c, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         return;
     }
     cs->st = st;
-    slow_remember_stmt(c, st, p.query, p.querylen);
-    cs->next = c->stmts;
-    c->stmts = cs;
+    /* best effort: without memory the statement goes unlogged; a later SIGHUP enabling the
+       log misses the statements prepared before it */
+    if (slow_threshold_ms(c) > 0) cs->slow_text = slow_copy_text(p.query, p.querylen, &cs->slow_cut);
     pgwire_put_empty(&c->out, '1');
 }
 
@@ -596,25 +570,35 @@ static void msg_bind(conn *c, const pgwire_msg *m)
         goto out;
     }
     if (old) drop_portal(c, old);
+    if (c->portals.n >= CONN_MAX_PORTALS) {
+        c->ex->ops->portal_free(ep);
+        ext_error_msg(c, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                      "too many portals on this connection (%d); close unused ones",
+                      CONN_MAX_PORTALS);
+        goto out;
+    }
     conn_portal *cp = calloc(1, sizeof(*cp));
-    if (!cp || !(cp->name = strdup(b.portal))) {
+    if (!cp || !(cp->ent.name = strdup(b.portal))) {
         free(cp);
         c->ex->ops->portal_free(ep);
         goto oom;
     }
     cp->p = ep;
-    cp->stmt = cs;
     if (b.nresults) {
         cp->formats = malloc((size_t)b.nresults * 2);
         if (!cp->formats) {
-            drop_portal(c, cp);
+            free_portal(c, cp, false);
             goto oom;
         }
         memcpy(cp->formats, b.results, (size_t)b.nresults * 2);
         cp->nformats = b.nresults;
     }
-    cp->next = c->portals;
-    c->portals = cp;
+    if (nametab_add(&c->portals, &cp->ent)) {
+        free_portal(c, cp, false);
+        goto oom;
+    }
+    cp->stmt = cs;
+    cs->nportals++;
     pgwire_put_empty(&c->out, '2');
     goto out;
 oom:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Hostile and broken clients: oversize messages, garbage before and after startup, a client
-vanishing mid-message, SSLRequest/GSSENCRequest without TLS, max_connections (53300). After each,
-a second client must still be served."""
+vanishing mid-message, SSLRequest/GSSENCRequest without TLS, max_connections (53300), stray
+COPY messages outside COPY, 10,000 named statements on one connection and the per-connection cap.
+After each, a second client must still be served."""
 import os
 import socket
 import struct
@@ -89,6 +90,46 @@ try:
             data += d
         t.ok(b"Z\x00\x00\x00\x05I" in data, "startup continues in plaintext after %s N" % name)
         s.close()
+
+    # CopyData / CopyDone / CopyFail outside COPY are ignored, as the protocol says (a client
+    # streaming a COPY optimistically sends them after the COPY was refused): no disconnect.
+    r = Raw(port)
+    r.login()
+    r.send(msg(b"d", b"1\tx\n") + msg(b"c") + msg(b"f", cstr("gave up")) + msg(b"d", b"more"))
+    r.send(msg(b"Q", cstr("SELECT 42")))
+    got = r.until(b"Z")
+    t.ok(got[-1] is not None and any(m and m[0] == b"D" and b"42" in m[1] for m in got) and
+         not any(m and m[0] == b"E" for m in got),
+         "stray CopyData/CopyDone/CopyFail outside COPY are ignored; the session goes on",
+         got)
+    r.close()
+
+    # Named statements are indexed (100,000 took minutes) and capped per connection (54000).
+    r = Raw(port)
+    r.login()
+    batch = b"".join(msg(b"P", cstr("s%d" % i) + cstr("SELECT %d" % i) + struct.pack("!H", 0))
+                     for i in range(10000))
+    r.send(batch + msg(b"S"))
+    got = r.until(b"Z")
+    parsed = sum(1 for m in got if m and m[0] == b"1")
+    t.ok(parsed == 10000, "10,000 named statements prepared on one connection", parsed)
+    r.send(msg(b"P", cstr("one_more") + cstr("SELECT 0") + struct.pack("!H", 0)) + msg(b"S"))
+    e = first_error(r)
+    r.until(b"Z")
+    t.ok(e is not None and e["C"] == "54000" and "too many prepared statements" in e["M"],
+         "the 10,001st named statement is refused with 54000", e)
+    r.send(msg(b"C", b"S" + cstr("s5000")) +
+           msg(b"P", cstr("one_more") + cstr("SELECT 7") + struct.pack("!H", 0)) +
+           msg(b"B", cstr("p1") + cstr("one_more") + struct.pack("!HHH", 0, 0, 0)) +
+           msg(b"E", cstr("p1") + struct.pack("!I", 0)) +
+           msg(b"B", cstr("") + cstr("s9999") + struct.pack("!HHH", 0, 0, 0)) +
+           msg(b"E", cstr("") + struct.pack("!I", 0)) + msg(b"S"))
+    got = r.until(b"Z")
+    rows = [m[1] for m in got if m and m[0] == b"D"]
+    t.ok(not any(m and m[0] == b"E" for m in got) and len(rows) == 2 and b"7" in rows[0] and
+         b"9999" in rows[1], "after closing one, another can be prepared; lookups find them", got)
+    r.close()
+    t.ok(serving(), "still serving after 10,000 statements on one connection")
 
     # Password message during trust is not expected; auth-phase types other than 'p' refused.
     held = [Raw(port) for _ in range(3)]
