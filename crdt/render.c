@@ -7,53 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t render_float8(double v, char buf[RENDER_FLOAT8_LEN])
+size_t render_double(double v, char buf[RENDER_DOUBLE_LEN])
 {
-    if (isnan(v)) return (size_t)snprintf(buf, RENDER_FLOAT8_LEN, "NaN");
-    if (isinf(v)) return (size_t)snprintf(buf, RENDER_FLOAT8_LEN, v < 0 ? "-Infinity" : "Infinity");
-    if (v == 0) return (size_t)snprintf(buf, RENDER_FLOAT8_LEN, signbit(v) ? "-0" : "0");
-    /* Shortest round-trip digits: the first precision whose %e output reads back exactly. The
-     * result has no trailing zero digit (one fewer digit would then have round-tripped). */
-    char sci[40];
-    for (int prec = 0; prec < 17; prec++) {
-        snprintf(sci, sizeof(sci), "%.*e", prec, v);
-        if (strtod(sci, NULL) == v) break;
-    }
-    char digits[24];
-    size_t nd = 0;
-    const char *s = sci;
-    bool neg = *s == '-';
-    if (neg) s++;
-    for (; *s && *s != 'e'; s++)
-        if (*s >= '0' && *s <= '9') digits[nd++] = *s;
-    int exp = atoi(s + 1);
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
-    char *o = buf;
-    if (neg) *o++ = '-';
-    if (exp >= -4 && exp < 15) {
-        if (exp < 0) {
-            *o++ = '0';
-            *o++ = '.';
-            for (int i = 0; i < -exp - 1; i++) *o++ = '0';
-            memcpy(o, digits, nd);
-            o += nd;
-        } else {
-            for (size_t i = 0; i < nd || (int)i <= exp; i++) {
-                if ((int)i == exp + 1) *o++ = '.';
-                *o++ = i < nd ? digits[i] : '0';
-            }
-        }
-        *o = '\0';
-    } else {
-        *o++ = digits[0];
-        if (nd > 1) {
-            *o++ = '.';
-            memcpy(o, digits + 1, nd - 1);
-            o += nd - 1;
-        }
-        o += sprintf(o, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-    }
-    return (size_t)(o - buf);
+    if (isnan(v)) return (size_t)snprintf(buf, RENDER_DOUBLE_LEN, "NaN");
+    if (isinf(v)) return (size_t)snprintf(buf, RENDER_DOUBLE_LEN, v < 0 ? "-Infinity" : "Infinity");
+    /* 17 significant digits always read back to the same double; %g drops trailing zeros */
+    return (size_t)snprintf(buf, RENDER_DOUBLE_LEN, "%.17g", v);
 }
 
 /* Days since 1970-01-01 -> proleptic Gregorian date (H. Hinnant's civil_from_days). */
@@ -184,12 +143,12 @@ int render_json_string(codec_buf *b, const uint8_t *p, size_t n)
 
 int render_value(codec_buf *b, const crdt_value *v, bool *is_null)
 {
-    char tmp[RENDER_TIMESTAMPTZ_LEN > RENDER_FLOAT8_LEN ? RENDER_TIMESTAMPTZ_LEN : RENDER_FLOAT8_LEN];
+    char tmp[RENDER_TIMESTAMPTZ_LEN > RENDER_DOUBLE_LEN ? RENDER_TIMESTAMPTZ_LEN : RENDER_DOUBLE_LEN];
     *is_null = false;
     switch (v->type) {
     case CRDT_V_NULL: *is_null = true; return 0;
     case CRDT_V_INT8: return render_int8(b, v->u.i);
-    case CRDT_V_FLOAT8: return codec_put_raw(b, tmp, render_float8(v->u.f, tmp));
+    case CRDT_V_FLOAT8: return codec_put_raw(b, tmp, render_double(v->u.f, tmp));
     case CRDT_V_BOOL: return codec_put_u8(b, v->u.b ? 't' : 'f');
     case CRDT_V_BYTEA: return render_bytea(b, v->u.s.p, v->u.s.n);
     case CRDT_V_TIMESTAMPTZ: return codec_put_raw(b, tmp, render_timestamptz(v->u.i, tmp));

@@ -1,13 +1,18 @@
 /*
  * crdt/render.h — CRDT values to PostgreSQL text output format.
  *
- * What a client sees from a SELECT is exactly what PostgreSQL 15 would print for the declared
- * type (DESIGN §3): bigint for counters, text[] for MV-Registers and sets, jsonb for the map,
- * the declared scalar type for LWW registers. Formats:
+ * The SQL layer reads a row's columns through this text (sqlrun parses it back with the column's
+ * type) and helios_crdt_state shows it; it is what PostgreSQL 15 prints for the declared type
+ * (DESIGN §3: bigint for counters, text[] for MV-Registers and sets, jsonb for the map), except
+ * for floats. Formats:
  *   int8          decimal
- *   float8        shortest string that reads back to the same double (PG >= 12 with the default
- *                 extra_float_digits = 1): fixed notation for decimal exponents -4..14, else
- *                 "1.5e+100" / "1e-05"; "NaN", "Infinity", "-Infinity", "-0"
+ *   float         NOT PostgreSQL's float8out/float4out: the exact stored double, 17 significant
+ *                 digits as %g prints them ("1.5", "1000000", "0.10000000000000001", "1e+100"),
+ *                 "NaN", "Infinity", "-Infinity", "-0". A register does not know whether its
+ *                 column is real or double precision, and crdt/ may not use proto/ (DESIGN §2),
+ *                 where the one float formatter lives (pgtypes_float8_out / pgtypes_float4_out);
+ *                 clients see floats only as the SQL layer prints them with it. This text only
+ *                 has to read back to the same double, which 17 digits guarantee.
  *   bool          t / f
  *   bytea         \x followed by lower-case hex
  *   timestamptz   "2026-11-24 10:00:00.123+00" (UTC session time zone; fraction trimmed);
@@ -30,11 +35,11 @@
 #include "crdt/codec.h"
 #include "crdt/crdt.h"
 
-#define RENDER_FLOAT8_LEN 32
+#define RENDER_DOUBLE_LEN 32
 #define RENDER_TIMESTAMPTZ_LEN 48
 
 /* buf receives a NUL-terminated string; returns its length. */
-size_t render_float8(double v, char buf[RENDER_FLOAT8_LEN]);
+size_t render_double(double v, char buf[RENDER_DOUBLE_LEN]);
 size_t render_timestamptz(int64_t us_since_2000, char buf[RENDER_TIMESTAMPTZ_LEN]);
 int render_int8(codec_buf *b, int64_t v);
 int render_bytea(codec_buf *b, const uint8_t *p, size_t n);

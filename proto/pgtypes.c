@@ -436,61 +436,207 @@ static int float_in(const char *s, size_t len, bool single, double *out)
     return rc;
 }
 
-/* PostgreSQL 12+ float output (extra_float_digits >= 1): the shortest decimal that reads back
-   exactly; fixed notation when -4 <= exponent < 15 (float8) or < 6 (float4), else d.ddde±XX. */
-static int float_out(pgtypes_buf *out, double v, bool single)
+/* float8out / float4out. The one place a float becomes text (STYLE.md "one formatter per
+   type"): the SQL layer's results and casts (server/sql/sqlval.c), binary parameters turned into
+   text here, and anything else that shows a float to a client all come through these two.
+   Why here: proto/ owns PostgreSQL's type text I/O (numeric_out, date_out ... live in this file
+   too) and is a pure leaf the SQL layer may use; crdt/ (the other leaf) may not include proto/,
+   so it does not print floats for clients at all (see crdt/render.h).
+
+   With extra_float_digits > 0 (PostgreSQL's default is 1) the digits are what PostgreSQL's Ryu
+   code (src/common/d2s.c, f2s.c) produces: the shortest decimal lying strictly inside the
+   value's rounding interval (PostgreSQL builds Ryu without STRICTLY_SHORTEST, so a decimal
+   exactly halfway to a neighbour does not count even when strtod's ties-to-even would read it
+   back: 127138304::float4 is 1.27138304e+08, not 1.271383e+08), the nearest one to the exact
+   value when there is a choice. Ryu itself is not copied: for p = 1, 2, ... the correctly
+   rounded p-digit decimal from printf("%.*e") — the nearest one — is tested, and the first that
+   is inside wins. When the nearest lies below the value, the next p-digit decimal above is
+   tested too: at an exact power of two the interval reaches twice as far above as below, so
+   that one can be inside while the nearest is not. */
+typedef struct float_ival {
+    double v;       /* > 0, finite */
+    bool single;    /* float4: reads back through strtof */
+    uint64_t lo_n, hi_n; /* the interval's ends: lo_n * 2^lo_j and hi_n * 2^hi_j, n odd */
+    int lo_j, hi_j;
+} float_ival;
+
+/* The point halfway from x (> 0, finite) towards nb, a neighbour 2^s away, as n * 2^j, n odd. */
+static void float_midpoint(double x, double nb, uint64_t *n, int *j)
 {
-    if (isnan(v)) return put_str(out, "NaN");
-    if (isinf(v)) return put_str(out, v < 0 ? "-Infinity" : "Infinity");
-    char e[40];
-    int maxp = single ? 9 : 17;
-    for (int p = 1; p <= maxp; p++) {
-        snprintf(e, sizeof e, "%.*e", p - 1, v);
-        if (single ? strtof(e, NULL) == (float)v : strtod(e, NULL) == v) break;
+    int ex, dx;
+    double f = frexp(x, &ex);
+    uint64_t m = (uint64_t)ldexp(f, 53); /* x = m * 2^e exactly */
+    int e = ex - 53;
+    frexp(fabs(nb - x), &dx); /* the distance, an exact power of two: 2^(dx - 1) */
+    int t = dx - 2;           /* half of it */
+    bool up = nb > x;
+    uint64_t r;
+    int rj;
+    if (t >= e) { /* t - e <= 51 (subnormals, float4 values) */
+        uint64_t h = UINT64_C(1) << (t - e);
+        r = up ? m + h : m - h;
+        rj = e;
+    } else { /* e - t <= 2 */
+        r = up ? (m << (e - t)) + 1 : (m << (e - t)) - 1;
+        rj = t;
     }
-    /* e is "[-]d[.ddd]e±XX": split into sign, digits and decimal exponent */
-    char digits[24];
-    size_t nd = 0;
-    const char *p = e;
-    bool neg = *p == '-';
-    if (neg) p++;
-    for (; *p && *p != 'e'; p++)
-        if (*p != '.') digits[nd++] = *p;
-    int exp10 = atoi(p + 1);
+    while (r % 2 == 0) {
+        r /= 2;
+        rj++;
+    }
+    *n = r;
+    *j = rj;
+}
+
+/* Exactly M * 10^k == n * 2^j (M > 0, n odd)? */
+static bool decimal_is_dyadic(uint64_t M, int k, uint64_t n, int j)
+{
+    int a = 0;
+    while (M % 2 == 0) {
+        M /= 2;
+        a++;
+    }
+    uint64_t p;
+    if (k >= 0) { /* odd parts M * 5^k == n, powers of two a + k == j */
+        if (a + k != j) return false;
+        for (p = M; k > 0; k--) {
+            if (p > n / 5) return false;
+            p *= 5;
+        }
+        return p == n;
+    }
+    /* M * 2^a == n * 5^-k * 2^(j - k) */
+    if (a != j - k) return false;
+    for (p = n; k < 0; k++) {
+        if (p > M / 5) return false;
+        p *= 5;
+    }
+    return p == M;
+}
+
+static void float_ival_init(float_ival *iv, double v, bool single)
+{
+    iv->v = v;
+    iv->single = single;
+    double up = single ? (double)nextafterf((float)v, INFINITY) : nextafter(v, INFINITY);
+    double down = single ? (double)nextafterf((float)v, 0.0f) : nextafter(v, 0.0);
+    if (isinf(up)) up = v + (v - down); /* the largest finite value: the interval ends where
+                                           rounding overflows, half a step up */
+    float_midpoint(v, up, &iv->hi_n, &iv->hi_j);
+    float_midpoint(v, down, &iv->lo_n, &iv->lo_j);
+}
+
+/* Where M * 10^k lies: -1 below the interval (or on its lower end), 0 strictly inside, 1 above
+   (or on its upper end). */
+static int float_ival_where(const float_ival *iv, uint64_t M, int k)
+{
+    char dec[48];
+    snprintf(dec, sizeof dec, "%llue%d", (unsigned long long)M, k);
+    double r = iv->single ? (double)strtof(dec, NULL) : strtod(dec, NULL);
+    if (r != iv->v) return r < iv->v ? -1 : 1;
+    if (decimal_is_dyadic(M, k, iv->lo_n, iv->lo_j)) return -1;
+    if (decimal_is_dyadic(M, k, iv->hi_n, iv->hi_j)) return 1;
+    return 0;
+}
+
+/* v finite and > 0. Fills digits (no trailing zeros, NUL-terminated) and the decimal exponent
+   of the first digit; returns the number of digits. */
+static size_t shortest_digits(double v, bool single, char digits[24], int *exp10)
+{
+    float_ival iv;
+    float_ival_init(&iv, v, single);
+    int maxp = single ? 9 : 17;
+    uint64_t M = 0;
+    int k = 0;
+    for (int p = 1; p <= maxp; p++) {
+        char e[48];
+        snprintf(e, sizeof e, "%.*e", p - 1, v); /* "d[.ddd]e±XX" */
+        const char *x = strchr(e, 'e');
+        M = 0;
+        for (const char *q = e; q < x; q++)
+            if (*q != '.') M = M * 10 + (uint64_t)(*q - '0');
+        k = atoi(x + 1) - (p - 1);
+        int where = float_ival_where(&iv, M, k);
+        if (where == 0) break;
+        if (where < 0 && float_ival_where(&iv, M + 1, k) == 0) {
+            M++;
+            break;
+        }
+        /* maxp digits always land inside; if not, M is the nearest maxp-digit decimal */
+    }
+    int nd = snprintf(digits, 24, "%llu", (unsigned long long)M);
+    *exp10 = k + nd - 1;
     while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    char res[64];
+        digits[--nd] = '\0';
+    return (size_t)nd;
+}
+
+static size_t float_out_buf(double v, bool single, int extra_float_digits,
+                            char buf[PGTYPES_FLOAT_OUT_LEN])
+{
+    if (isnan(v)) return (size_t)snprintf(buf, PGTYPES_FLOAT_OUT_LEN, "NaN");
+    if (isinf(v)) return (size_t)snprintf(buf, PGTYPES_FLOAT_OUT_LEN, v < 0 ? "-Infinity" : "Infinity");
+    if (extra_float_digits <= 0) {
+        /* PostgreSQL's pre-12 style, still used when a client asks for fewer digits */
+        int ndig = (single ? 6 : 15) + extra_float_digits; /* FLT_DIG / DBL_DIG */
+        return (size_t)snprintf(buf, PGTYPES_FLOAT_OUT_LEN, "%.*g", ndig < 1 ? 1 : ndig, v);
+    }
     size_t o = 0;
-    if (neg) res[o++] = '-';
-    int hi = single ? 6 : 15;
-    if (exp10 >= -4 && exp10 < hi) {
+    if (signbit(v)) buf[o++] = '-';
+    if (v == 0) {
+        buf[o++] = '0';
+        buf[o] = '\0';
+        return o;
+    }
+    char digits[24];
+    int exp10;
+    size_t nd = shortest_digits(fabs(v), single, digits, &exp10);
+    if (exp10 >= -4 && exp10 < (single ? 6 : 15)) {
         if (exp10 < 0) {
-            res[o++] = '0';
-            res[o++] = '.';
+            buf[o++] = '0';
+            buf[o++] = '.';
             for (int i = -1; i > exp10; i--)
-                res[o++] = '0';
-            for (size_t i = 0; i < nd; i++)
-                res[o++] = digits[i];
+                buf[o++] = '0';
+            memcpy(buf + o, digits, nd);
+            o += nd;
         } else {
             for (int i = 0; i <= exp10; i++)
-                res[o++] = (size_t)i < nd ? digits[i] : '0';
+                buf[o++] = (size_t)i < nd ? digits[i] : '0';
             if (nd > (size_t)exp10 + 1) {
-                res[o++] = '.';
-                for (size_t i = (size_t)exp10 + 1; i < nd; i++)
-                    res[o++] = digits[i];
+                buf[o++] = '.';
+                memcpy(buf + o, digits + exp10 + 1, nd - (size_t)exp10 - 1);
+                o += nd - (size_t)exp10 - 1;
             }
         }
-        res[o] = '\0';
-    } else {
-        res[o++] = digits[0];
-        if (nd > 1) {
-            res[o++] = '.';
-            for (size_t i = 1; i < nd; i++)
-                res[o++] = digits[i];
-        }
-        snprintf(res + o, sizeof res - o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
+        buf[o] = '\0';
+        return o;
     }
-    return put_str(out, res);
+    buf[o++] = digits[0];
+    if (nd > 1) {
+        buf[o++] = '.';
+        memcpy(buf + o, digits + 1, nd - 1);
+        o += nd - 1;
+    }
+    o += (size_t)snprintf(buf + o, PGTYPES_FLOAT_OUT_LEN - o, "e%c%02d", exp10 < 0 ? '-' : '+',
+                          abs(exp10));
+    return o;
+}
+
+size_t pgtypes_float8_out(double v, int extra_float_digits, char buf[PGTYPES_FLOAT_OUT_LEN])
+{
+    return float_out_buf(v, false, extra_float_digits, buf);
+}
+
+size_t pgtypes_float4_out(float v, int extra_float_digits, char buf[PGTYPES_FLOAT_OUT_LEN])
+{
+    return float_out_buf(v, true, extra_float_digits, buf);
+}
+
+static int float_out(pgtypes_buf *out, double v, bool single)
+{
+    char buf[PGTYPES_FLOAT_OUT_LEN];
+    size_t n = float_out_buf(v, single, 1, buf);
+    return pgtypes_buf_put(out, buf, n);
 }
 
 /* ---- bool ---- */

@@ -142,6 +142,18 @@ int pgtypes_binary_to_text(uint32_t oid, const uint8_t *bytes, size_t len, pgtyp
 /* 1 if both conversions above support oid, else 0. */
 int pgtypes_has_binary(uint32_t oid);
 
+/* PostgreSQL 15's float8out / float4out: the text of a float, the one implementation in the tree
+   (the SQL layer's results and casts use it too). extra_float_digits is the session setting:
+   > 0 (PostgreSQL's default 1, and the 2 or 3 drivers set) gives the shortest decimal that
+   reads back exactly, in fixed notation for decimal exponents -4 <= e < 15 (float8) or < 6
+   (float4), else "1e+15", "1.5e-07", "1.7976931348623157e+308"; <= 0 gives printf's %.*g with
+   15 (float8) or 6 (float4) + extra_float_digits significant digits. "NaN", "Infinity",
+   "-Infinity", "-0" as PostgreSQL prints them. buf receives a NUL-terminated string; returns its
+   length (< PGTYPES_FLOAT_OUT_LEN). */
+#define PGTYPES_FLOAT_OUT_LEN 32
+size_t pgtypes_float8_out(double v, int extra_float_digits, char buf[PGTYPES_FLOAT_OUT_LEN]);
+size_t pgtypes_float4_out(float v, int extra_float_digits, char buf[PGTYPES_FLOAT_OUT_LEN]);
+
 /* PostgreSQL's type name ("int4", "text", "_text" for text[]), or NULL for an unknown oid. */
 const char *pgtypes_name(uint32_t oid);
 /* The name PostgreSQL uses in error messages ("integer", "text[]"...), or NULL. */

