@@ -34,35 +34,43 @@ const char *minexec_server_version(void)
 /* ---- session settings -------------------------------------------------------------------- */
 
 typedef struct guc_def {
-    const char *name;
+    const char *name; /* PostgreSQL's spelling: SHOW's column name, ParameterStatus */
     bool reported;
+    char list; /* 0: one value; 'l': a list (SET x = a, b); 'q': a list of identifiers, each
+                  printed as quote_identifier does (search_path: '' is "") */
 } guc_def;
 
-/* The 13 settings PostgreSQL 15 reports, then the ones clients SET or SHOW. */
+/* The 13 settings PostgreSQL 15 reports, then the ones clients SET or SHOW (pg_dump's
+   preamble sets check_function_bodies, xmloption, row_security, default_tablespace and
+   default_table_access_method; they are kept and shown, nothing else reads them). */
 static const guc_def gucs[] = {
-    {"application_name", true},
-    {"client_encoding", true},
-    {"DateStyle", true},
-    {"default_transaction_read_only", true},
-    {"in_hot_standby", true},
-    {"integer_datetimes", true},
-    {"IntervalStyle", true},
-    {"is_superuser", true},
-    {"server_encoding", true},
-    {"server_version", true},
-    {"session_authorization", true},
-    {"standard_conforming_strings", true},
-    {"TimeZone", true},
-    {"extra_float_digits", false},
-    {"search_path", false},
-    {"statement_timeout", false},
-    {"transaction_isolation", false},
-    {"default_transaction_isolation", false},
-    {"lock_timeout", false},
-    {"idle_in_transaction_session_timeout", false},
-    {"bytea_output", false},
-    {"client_min_messages", false},
-    {"datestyle", false}, /* alias handled by guc_find's case-insensitivity */
+    {"application_name", true, 0},
+    {"client_encoding", true, 0},
+    {"DateStyle", true, 'l'},
+    {"default_transaction_read_only", true, 0},
+    {"in_hot_standby", true, 0},
+    {"integer_datetimes", true, 0},
+    {"IntervalStyle", true, 0},
+    {"is_superuser", true, 0},
+    {"server_encoding", true, 0},
+    {"server_version", true, 0},
+    {"session_authorization", true, 0},
+    {"standard_conforming_strings", true, 0},
+    {"TimeZone", true, 0},
+    {"extra_float_digits", false, 0},
+    {"search_path", false, 'q'},
+    {"statement_timeout", false, 0},
+    {"transaction_isolation", false, 0},
+    {"default_transaction_isolation", false, 0},
+    {"lock_timeout", false, 0},
+    {"idle_in_transaction_session_timeout", false, 0},
+    {"bytea_output", false, 0},
+    {"client_min_messages", false, 0},
+    {"default_tablespace", false, 0},
+    {"default_table_access_method", false, 0},
+    {"check_function_bodies", false, 0},
+    {"xmloption", false, 0},
+    {"row_security", false, 0},
 };
 #define NGUCS (sizeof gucs / sizeof gucs[0])
 
@@ -72,8 +80,15 @@ typedef struct mx_session {
     mx_exec *ex;
     char *values[NGUCS];
     char *defaults[NGUCS]; /* values after startup: what RESET restores */
-    char txn;              /* 'I', 'T', 'E' */
-    bool implicit;         /* an implicit (extended protocol) transaction is open */
+    /* A transaction block's changes, undone when it ends (PostgreSQL's GUC stack, flattened):
+       the value before the block first changed a setting (ROLLBACK restores it), and the value
+       a plain SET or RESET gave inside the block (COMMIT keeps it; NULL: only SET LOCAL, which
+       COMMIT undoes too). */
+    char *txn_saved[NGUCS];
+    char *txn_kept[NGUCS];
+    char txn;       /* 'I', 'T', 'E' */
+    bool implicit;  /* an implicit (extended protocol) transaction is open */
+    bool txn_known; /* block boundaries reach us: our own BEGIN/COMMIT, or minexec_txn_* */
     uint32_t pid;
     char user[64];
     char database[64];
@@ -99,8 +114,82 @@ struct mx_exec {
 static int guc_find(const char *name)
 {
     for (size_t i = 0; i < NGUCS; i++)
-        if (strcasecmp(gucs[i].name, name) == 0) return strcasecmp(name, "datestyle") == 0 ? 2 : (int)i;
+        if (strcasecmp(gucs[i].name, name) == 0) return (int)i;
     return -1;
+}
+
+/* PostgreSQL's encoding names and aliases as clean_encoding_name leaves a name (letters and
+   digits only, lower case: 'utf-8', UTF_8 and Utf8 are all "utf8"), with the canonical name
+   SHOW client_encoding reports. */
+static const struct {
+    const char *alias, *name;
+} encodings[] = {
+    {"utf8", "UTF8"},           {"unicode", "UTF8"},        {"sqlascii", "SQL_ASCII"},
+    {"abc", "WIN1258"},         {"alt", "WIN866"},          {"big5", "BIG5"},
+    {"euccn", "EUC_CN"},        {"eucjis2004", "EUC_JIS_2004"}, {"eucjp", "EUC_JP"},
+    {"euckr", "EUC_KR"},        {"euctw", "EUC_TW"},        {"gb18030", "GB18030"},
+    {"gbk", "GBK"},             {"iso88591", "LATIN1"},     {"iso885910", "LATIN6"},
+    {"iso885913", "LATIN7"},    {"iso885914", "LATIN8"},    {"iso885915", "LATIN9"},
+    {"iso885916", "LATIN10"},   {"iso88592", "LATIN2"},     {"iso88593", "LATIN3"},
+    {"iso88594", "LATIN4"},     {"iso88595", "ISO_8859_5"}, {"iso88596", "ISO_8859_6"},
+    {"iso88597", "ISO_8859_7"}, {"iso88598", "ISO_8859_8"}, {"iso88599", "LATIN5"},
+    {"johab", "JOHAB"},         {"koi8", "KOI8R"},          {"koi8r", "KOI8R"},
+    {"koi8u", "KOI8U"},         {"latin1", "LATIN1"},       {"latin2", "LATIN2"},
+    {"latin3", "LATIN3"},       {"latin4", "LATIN4"},       {"latin5", "LATIN5"},
+    {"latin6", "LATIN6"},       {"latin7", "LATIN7"},       {"latin8", "LATIN8"},
+    {"latin9", "LATIN9"},       {"latin10", "LATIN10"},     {"mskanji", "SJIS"},
+    {"muleinternal", "MULE_INTERNAL"}, {"shiftjis", "SJIS"}, {"shiftjis2004", "SHIFT_JIS_2004"},
+    {"sjis", "SJIS"},           {"tcvn", "WIN1258"},        {"tcvn5712", "WIN1258"},
+    {"uhc", "UHC"},             {"vscii", "WIN1258"},       {"win", "WIN1251"},
+    {"win1250", "WIN1250"},     {"win1251", "WIN1251"},     {"win1252", "WIN1252"},
+    {"win1253", "WIN1253"},     {"win1254", "WIN1254"},     {"win1255", "WIN1255"},
+    {"win1256", "WIN1256"},     {"win1257", "WIN1257"},     {"win1258", "WIN1258"},
+    {"win866", "WIN866"},       {"win874", "WIN874"},       {"win932", "SJIS"},
+    {"win936", "GBK"},          {"win949", "UHC"},          {"win950", "BIG5"},
+    {"windows1250", "WIN1250"}, {"windows1251", "WIN1251"}, {"windows1252", "WIN1252"},
+    {"windows1253", "WIN1253"}, {"windows1254", "WIN1254"}, {"windows1255", "WIN1255"},
+    {"windows1256", "WIN1256"}, {"windows1257", "WIN1257"}, {"windows1258", "WIN1258"},
+    {"windows866", "WIN866"},   {"windows874", "WIN874"},   {"windows932", "SJIS"},
+    {"windows936", "GBK"},      {"windows949", "UHC"},      {"windows950", "BIG5"},
+};
+
+/* The canonical name of an encoding name or alias, NULL when PostgreSQL knows no such name. */
+static const char *encoding_canonical(const char *v)
+{
+    char clean[32];
+    size_t n = 0;
+    for (const char *p = v; *p; p++) {
+        if (!isalnum((unsigned char)*p)) continue;
+        if (n + 1 >= sizeof clean) return NULL;
+        clean[n++] = (char)tolower((unsigned char)*p);
+    }
+    clean[n] = '\0';
+    for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)
+        if (strcmp(encodings[i].alias, clean) == 0) return encodings[i].name;
+    return NULL;
+}
+
+/* quote_identifier, for search_path's elements: quoted unless lower-case letters, digits and
+   '_' only, not starting with a digit. (PostgreSQL also quotes keywords such as "user"; we do
+   not know them here.) */
+static char *quote_ident(const char *v)
+{
+    bool safe = (*v >= 'a' && *v <= 'z') || *v == '_';
+    for (const char *p = v; safe && *p; p++)
+        safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (safe) return strdup(v);
+    size_t n = 2;
+    for (const char *p = v; *p; p++) n += *p == '"' ? 2 : 1;
+    char *q = malloc(n + 1), *o = q;
+    if (!q) return NULL;
+    *o++ = '"';
+    for (const char *p = v; *p; p++) {
+        if (*p == '"') *o++ = '"';
+        *o++ = *p;
+    }
+    *o++ = '"';
+    *o = '\0';
+    return q;
 }
 
 /* Validates and normalises a value for setting i. Returns a malloc'd value, or NULL with *err. */
@@ -108,13 +197,35 @@ static char *guc_normalise(int i, const char *v, executor_error *err)
 {
     const char *name = gucs[i].name;
     if (strcmp(name, "client_encoding") == 0) {
-        if (strcasecmp(v, "UTF8") && strcasecmp(v, "UTF-8") && strcasecmp(v, "UNICODE")) {
+        /* As PostgreSQL: any spelling of a known name (asyncpg sends 'utf-8', quotes included).
+           SQL_ASCII means "no conversion", which is what we do. Other encodings would need a
+           conversion we do not have: refused as PostgreSQL refuses one it cannot convert. */
+        const char *enc = encoding_canonical(v);
+        if (!enc) {
             executor_error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
                                "invalid value for parameter \"client_encoding\": \"%s\"", v);
-            snprintf(err->hint, sizeof err->hint, "HeliosDB supports only UTF8.");
             return NULL;
         }
-        return strdup("UTF8");
+        if (strcmp(enc, "UTF8") != 0 && strcmp(enc, "SQL_ASCII") != 0) {
+            executor_error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                               "invalid value for parameter \"client_encoding\": \"%s\"", v);
+            snprintf(err->detail, sizeof err->detail,
+                     "Conversion between %s and UTF8 is not supported.", enc);
+            snprintf(err->hint, sizeof err->hint,
+                     "HeliosDB does not convert between encodings: use UTF8.");
+            return NULL;
+        }
+        return strdup(enc);
+    }
+    if (strcmp(name, "default_tablespace") == 0) {
+        /* there are no tablespaces; PostgreSQL's two built-in ones exist everywhere */
+        if (*v && strcmp(v, "pg_default") != 0 && strcmp(v, "pg_global") != 0) {
+            executor_error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                               "invalid value for parameter \"default_tablespace\": \"%s\"", v);
+            snprintf(err->detail, sizeof err->detail, "Tablespace \"%s\" does not exist.", v);
+            return NULL;
+        }
+        return strdup(v);
     }
     if (strcmp(name, "DateStyle") == 0) {
         /* Output is always ISO; accept what clients send ("ISO", "ISO, MDY"). */
@@ -124,7 +235,13 @@ static char *guc_normalise(int i, const char *v, executor_error *err)
             snprintf(err->hint, sizeof err->hint, "HeliosDB supports only the ISO date style.");
             return NULL;
         }
-        return strdup(strchr(v, ',') ? v : "ISO, MDY");
+        /* canonical as PostgreSQL shows it: "ISO, MDY" whatever the case and spacing */
+        const char *order = "MDY";
+        if (strcasestr(v, "DMY") || strcasestr(v, "EURO")) order = "DMY";
+        else if (strcasestr(v, "YMD")) order = "YMD";
+        char buf[16];
+        snprintf(buf, sizeof buf, "ISO, %s", order);
+        return strdup(buf);
     }
     if (strcmp(name, "server_version") == 0 || strcmp(name, "server_encoding") == 0 ||
         strcmp(name, "integer_datetimes") == 0 || strcmp(name, "is_superuser") == 0 ||
@@ -157,35 +274,77 @@ static const char *guc_get(const mx_session *s, const char *name)
     return i < 0 ? NULL : s->values[i];
 }
 
-/* Sets setting i for the session (and its default when at_startup). */
-static int guc_set(mx_session *s, int i, const char *v, bool at_startup, executor_sink *sink,
-                   executor_error *err)
+enum { SCOPE_STARTUP, SCOPE_SESSION, SCOPE_LOCAL };
+
+static bool in_block(const mx_session *s)
 {
-    char *nv = guc_normalise(i, v, err);
-    if (!nv) return EXEC_ERROR;
-    free(s->values[i]);
-    s->values[i] = nv;
-    if (at_startup) {
-        char *d = strdup(nv);
-        if (!d) return executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-        free(s->defaults[i]);
-        s->defaults[i] = d;
-    } else if (gucs[i].reported && sink && sink->parameter_status) {
-        if (sink->parameter_status(sink, gucs[i].name, nv) < 0) return EXEC_ERROR;
-    }
-    return EXEC_DONE;
+    return (s->txn == 'T' || s->txn == 'E') && !s->implicit;
 }
 
-static int guc_reset(mx_session *s, int i, executor_sink *sink, executor_error *err)
+static int report(mx_session *s, int i, executor_sink *sink)
 {
-    if (!s->defaults[i]) return EXEC_DONE;
-    char *nv = strdup(s->defaults[i]);
-    if (!nv) return executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    if (!gucs[i].reported || !sink || !sink->parameter_status) return EXEC_DONE;
+    return sink->parameter_status(sink, gucs[i].name, s->values[i]) < 0 ? EXEC_ERROR : EXEC_DONE;
+}
+
+/* Sets setting i to v, or back to its default when v is NULL (RESET, SET ... TO DEFAULT).
+   SCOPE_STARTUP also makes it the default; in a transaction block the old value is kept for
+   guc_txn_end. A changed reported setting is sent as ParameterStatus (not at startup: the
+   wire layer sends them all after session_new). */
+static int guc_assign(mx_session *s, int i, const char *v, int scope, executor_sink *sink,
+                      executor_error *err)
+{
+    if (!v && !s->defaults[i]) return EXEC_DONE;
+    err->code[0] = '\0';
+    char *nv = v ? guc_normalise(i, v, err) : strdup(s->defaults[i]);
+    if (!nv) return v && err->code[0] ? EXEC_ERROR
+                                      : executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    if (scope == SCOPE_STARTUP) {
+        char *d = strdup(nv);
+        if (!d) {
+            free(nv);
+            return executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        free(s->defaults[i]);
+        s->defaults[i] = d;
+    } else if (in_block(s)) {
+        char *saved = s->txn_saved[i] ? NULL : strdup(s->values[i] ? s->values[i] : "");
+        char *kept = scope == SCOPE_SESSION ? strdup(nv) : NULL;
+        if ((!s->txn_saved[i] && !saved) || (scope == SCOPE_SESSION && !kept)) {
+            free(saved);
+            free(kept);
+            free(nv);
+            return executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        if (saved) s->txn_saved[i] = saved;
+        if (kept) {
+            free(s->txn_kept[i]);
+            s->txn_kept[i] = kept;
+        }
+    }
+    bool changed = !s->values[i] || strcmp(s->values[i], nv) != 0;
     free(s->values[i]);
     s->values[i] = nv;
-    if (gucs[i].reported && sink && sink->parameter_status)
-        if (sink->parameter_status(sink, gucs[i].name, nv) < 0) return EXEC_ERROR;
-    return EXEC_DONE;
+    return scope == SCOPE_STARTUP || !changed ? EXEC_DONE : report(s, i, sink);
+}
+
+/* The end of a transaction block: COMMIT keeps its plain SETs and undoes its SET LOCALs,
+   ROLLBACK undoes both. */
+static int guc_txn_end(mx_session *s, bool commit, executor_sink *sink)
+{
+    int rc = EXEC_DONE;
+    for (size_t i = 0; i < NGUCS; i++) {
+        if (!s->txn_saved[i]) continue;
+        bool keep_set = commit && s->txn_kept[i];
+        char *v = keep_set ? s->txn_kept[i] : s->txn_saved[i];
+        free(keep_set ? s->txn_saved[i] : s->txn_kept[i]);
+        s->txn_saved[i] = s->txn_kept[i] = NULL;
+        bool changed = !s->values[i] || strcmp(v, s->values[i]) != 0;
+        free(s->values[i]);
+        s->values[i] = v;
+        if (changed && rc == EXEC_DONE) rc = report(s, (int)i, sink);
+    }
+    return rc;
 }
 
 /* ---- tokenizer ---------------------------------------------------------------------------- */
@@ -356,6 +515,7 @@ typedef struct mx_stmt {
     int hstore; /* SQLAlchemy's hstore lookup: two oid columns, no rows */
     char setname[64];
     char *setvalue; /* NULL for RESET ALL / SET ... TO DEFAULT */
+    bool local;     /* SET LOCAL */
     bool all;
     int nparams;
     uint32_t param_oids[MX_MAX_PARAMS];
@@ -654,33 +814,110 @@ unterminated:
     return executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "unterminated quoted string");
 }
 
-/* The rest of the statement after SET name TO / =, joined: 'a', b -> "a, b"; quotes removed. */
-static int parse_set_value(lexer *lx, char **out, executor_error *err)
+/* A malloc'd copy of a token's text: quotes undoubled, an unquoted identifier in lower case
+   (PostgreSQL folds them). */
+static char *tok_dup(const tok *t)
 {
-    char buf[1024] = "";
+    char *v = malloc(t->len + 1);
+    if (!v) return NULL;
     size_t n = 0;
-    tok t;
-    for (;;) {
-        if (next_tok(lx, &t) < 0)
-            return executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "unterminated quoted string");
-        if (t.kind == T_END) break;
-        if (tok_is(&t, ",")) {
-            n += (size_t)snprintf(buf + n, sizeof buf - n, ", ");
-        } else {
-            char v[512];
-            tok_text(&t, v, sizeof v);
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", v);
-        }
-        if (n >= sizeof buf) n = sizeof buf - 1;
+    for (size_t i = 0; i < t->len; i++) {
+        char c = t->p[i];
+        if ((t->kind == T_STRING || t->kind == T_QIDENT) && i + 1 < t->len && c == t->p[i + 1] &&
+            (c == '\'' || c == '"'))
+            i++;
+        v[n++] = t->kind == T_IDENT ? (char)tolower((unsigned char)c) : c;
     }
-    if (!buf[0]) return executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error at end of input");
-    if (strcasecmp(buf, "default") == 0) {
-        *out = NULL;
+    v[n] = '\0';
+    return v;
+}
+
+static int syntax_error_at(const tok *t, executor_error *err)
+{
+    if (t->kind == T_END) return executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error at end of input");
+    executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error at or near \"%.*s\"",
+                       (int)(t->len > 40 ? 40 : t->len), t->p);
+    err->position = (int)t->off + 1;
+    return EXEC_ERROR;
+}
+
+/* The value of SET name TO / = ..., as PostgreSQL's flatten_set_variable_args makes it: each
+   item a string ('' is an empty one), an identifier (folded to lower case) or a number; a
+   list setting joins them with ", " (search_path quotes each as an identifier), any other
+   refuses more than one. *out NULL: DEFAULT (also LOCAL after SET TIME ZONE, and nothing at all
+   after SET NAMES). */
+static int parse_set_value(lexer *lx, const char *name, bool direct, char **out,
+                           executor_error *err)
+{
+    int g = guc_find(name);
+    char list = g >= 0 ? gucs[g].list : 0;
+    char *buf = NULL;
+    size_t len = 0, n = 0;
+    bool reset = false;
+    tok t;
+    *out = NULL;
+    for (;;) {
+        if (next_tok(lx, &t) < 0) {
+            free(buf);
+            return executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "unterminated quoted string");
+        }
+        if (t.kind == T_END) break;
+        if (n > 0) { /* after an item: a comma, then the next item */
+            if (!tok_is(&t, ",") || next_tok(lx, &t) < 0 || t.kind == T_END || reset) goto syntax;
+        }
+        char sign = 0;
+        if (tok_is(&t, "-") || tok_is(&t, "+")) {
+            sign = *t.p;
+            if (next_tok(lx, &t) < 0 || t.kind != T_NUMBER) goto syntax;
+        }
+        if (t.kind != T_STRING && t.kind != T_QIDENT && t.kind != T_IDENT && t.kind != T_NUMBER)
+            goto syntax;
+        if (t.kind == T_IDENT && n == 0 &&
+            (tok_is(&t, "default") || (direct && !strcmp(name, "TimeZone") && tok_is(&t, "local"))))
+            reset = true;
+        char *item = tok_dup(&t);
+        if (item && list == 'q' && t.kind != T_NUMBER) {
+            char *q = quote_ident(item);
+            free(item);
+            item = q;
+        }
+        size_t il = item ? strlen(item) : 0;
+        char *nb = item ? realloc(buf, len + il + 4) : NULL;
+        if (!nb) {
+            free(item);
+            free(buf);
+            return executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        buf = nb;
+        if (n > 0) {
+            memcpy(buf + len, ", ", 2);
+            len += 2;
+        }
+        if (sign && sign == '-') buf[len++] = '-';
+        memcpy(buf + len, item, il);
+        len += il;
+        buf[len] = '\0';
+        free(item);
+        n++;
+    }
+    if (n == 0) {
+        free(buf);
+        if (direct && !strcmp(name, "client_encoding")) return EXEC_DONE; /* SET NAMES */
+        return syntax_error_at(&t, err);
+    }
+    if (reset) {
+        free(buf);
         return EXEC_DONE;
     }
-    *out = strdup(buf);
-    if (!*out) return executor_error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    if (n > 1 && !list) {
+        free(buf);
+        return executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "SET %s takes only one argument", name);
+    }
+    *out = buf;
     return EXEC_DONE;
+syntax:
+    free(buf);
+    return syntax_error_at(&t, err);
 }
 
 /* oids: the client's parameter types (0 = infer), preset so they win over inferred ones. */
@@ -715,22 +952,28 @@ static int parse_stmt(const char *sql, size_t len, const uint32_t *oids, int noi
             executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error in %s", st->tag);
             goto fail;
         }
-        if (st->kind == MX_SET && (tok_is(&t, "session") || tok_is(&t, "local"))) {
-            if (next_tok(&lx, &t) < 0 || t.kind != T_IDENT) {
+        if (st->kind == MX_SET && t.kind == T_IDENT && (tok_is(&t, "session") || tok_is(&t, "local"))) {
+            st->local = tok_is(&t, "local");
+            if (next_tok(&lx, &t) < 0 || (t.kind != T_IDENT && t.kind != T_QIDENT)) {
                 executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error in SET");
                 goto fail;
             }
         }
+        bool direct = false; /* the value follows without = or TO */
         if (tok_is(&t, "all") && st->kind != MX_SET) {
             st->all = true;
-        } else if (tok_is(&t, "time")) { /* SET TIME ZONE x / SHOW TIME ZONE */
+        } else if (t.kind == T_IDENT && tok_is(&t, "time")) { /* SET TIME ZONE x / SHOW TIME ZONE */
             tok z;
             if (next_tok(&lx, &z) < 0 || !tok_is(&z, "zone")) {
                 executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error in %s", st->tag);
                 goto fail;
             }
             snprintf(st->setname, sizeof st->setname, "TimeZone");
-        } else if (tok_is(&t, "transaction")) { /* SHOW transaction isolation level */
+            direct = true;
+        } else if (st->kind == MX_SET && t.kind == T_IDENT && tok_is(&t, "names")) {
+            snprintf(st->setname, sizeof st->setname, "client_encoding"); /* SET NAMES 'x' */
+            direct = true;
+        } else if (t.kind == T_IDENT && tok_is(&t, "transaction")) { /* SHOW transaction isolation level */
             snprintf(st->setname, sizeof st->setname, "transaction_isolation");
             if (st->kind == MX_SET) {
                 st->setvalue = NULL;
@@ -742,13 +985,11 @@ static int parse_stmt(const char *sql, size_t len, const uint32_t *oids, int noi
             tok_text(&t, st->setname, sizeof st->setname);
         }
         if (st->kind == MX_SET && !st->all) {
-            if (strcmp(st->setname, "TimeZone") != 0) {
-                if (next_tok(&lx, &t) < 0 || !(tok_is(&t, "=") || tok_is(&t, "to"))) {
-                    executor_error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error in SET");
-                    goto fail;
-                }
+            if (!direct && (next_tok(&lx, &t) < 0 || !(tok_is(&t, "=") || tok_is(&t, "to")))) {
+                syntax_error_at(&t, err);
+                goto fail;
             }
-            if (parse_set_value(&lx, &st->setvalue, err) < 0) goto fail;
+            if (parse_set_value(&lx, st->setname, direct, &st->setvalue, err) < 0) goto fail;
         } else if (st->kind == MX_SHOW) {
             st->ncols = 1;
         }
@@ -789,8 +1030,10 @@ done:
             }
         }
     } else if (st->kind == MX_SHOW) {
-        snprintf(st->cols[0].name, EXECUTOR_NAME_MAX, "%s", st->setname);
-        for (char *c = st->cols[0].name; *c; c++) *c = (char)tolower((unsigned char)*c);
+        /* PostgreSQL names the column after the setting as it spells it (SHOW timezone ->
+           "TimeZone"); an unknown name fails at execution */
+        int g = guc_find(st->setname);
+        snprintf(st->cols[0].name, EXECUTOR_NAME_MAX, "%s", g >= 0 ? gucs[g].name : st->setname);
         st->cols[0].type_oid = PGTYPE_TEXT;
     }
     for (int i = 0; i < (st->ncols > 0 ? st->ncols : 0); i++) {
@@ -1144,18 +1387,24 @@ static int run_portal(mx_session *s, mx_portal *p, uint32_t max_rows, executor_s
         }
         s->txn = 'T';
         s->implicit = false;
+        s->txn_known = true;
         break;
     case MX_COMMIT:
-    case MX_ROLLBACK:
-        if (s->txn == 'I' || s->implicit) {
+    case MX_ROLLBACK: {
+        bool block = in_block(s);
+        if (!block) {
             if (notice(sink, "WARNING", SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
                        "there is no transaction in progress") < 0)
                 return EXEC_ERROR;
         }
         if (s->txn == 'E') snprintf(tag, sizeof tag, "ROLLBACK");
+        bool commit = st->kind == MX_COMMIT && s->txn == 'T';
         s->txn = 'I';
         s->implicit = false;
+        s->txn_known = true;
+        if (block && guc_txn_end(s, commit, sink) < 0) return EXEC_ERROR;
         break;
+    }
     case MX_SET: {
         if (st->all) break; /* SET TRANSACTION ...: nothing to change */
         int i = guc_find(st->setname);
@@ -1164,22 +1413,32 @@ static int run_portal(mx_session *s, mx_portal *p, uint32_t max_rows, executor_s
             return executor_error_set(err, SQLSTATE_UNDEFINED_OBJECT,
                                       "unrecognized configuration parameter \"%s\"", st->setname);
         }
-        int r = st->setvalue ? guc_set(s, i, st->setvalue, false, sink, err)
-                             : guc_reset(s, i, sink, err);
-        if (r < 0) return EXEC_ERROR;
+        int scope = SCOPE_SESSION;
+        if (st->local && in_block(s)) {
+            scope = SCOPE_LOCAL;
+        } else if (st->local && s->txn_known) {
+            /* outside a block SET LOCAL would last until the end of the statement */
+            if (notice(sink, "WARNING", SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                       "SET LOCAL can only be used in transaction blocks") < 0)
+                return EXEC_ERROR;
+            break;
+        }
+        /* else SET LOCAL where we cannot see the blocks (an embedding executor that does not
+           call minexec_txn_begin/end): kept as a plain SET rather than refused inside a block */
+        if (guc_assign(s, i, st->setvalue, scope, sink, err) < 0) return EXEC_ERROR;
         break;
     }
     case MX_RESET:
         if (st->all) {
             for (size_t i = 0; i < NGUCS; i++)
-                if (guc_reset(s, (int)i, sink, err) < 0) return EXEC_ERROR;
+                if (guc_assign(s, (int)i, NULL, SCOPE_SESSION, sink, err) < 0) return EXEC_ERROR;
         } else {
             int i = guc_find(st->setname);
             if (i < 0)
                 return executor_error_set(err, SQLSTATE_UNDEFINED_OBJECT,
                                           "unrecognized configuration parameter \"%s\"",
                                           st->setname);
-            if (guc_reset(s, i, sink, err) < 0) return EXEC_ERROR;
+            if (guc_assign(s, i, NULL, SCOPE_SESSION, sink, err) < 0) return EXEC_ERROR;
         }
         break;
     case MX_SHOW: {
@@ -1294,7 +1553,7 @@ static int apply_options(mx_session *s, const char *opts, executor_error *err)
         if (i < 0)
             return executor_error_set(err, SQLSTATE_UNDEFINED_OBJECT,
                                       "unrecognized configuration parameter \"%s\"", item);
-        if (guc_set(s, i, eq + 1, true, NULL, err) < 0) return EXEC_ERROR;
+        if (guc_assign(s, i, eq + 1, SCOPE_STARTUP, NULL, err) < 0) return EXEC_ERROR;
     }
 }
 
@@ -1339,9 +1598,14 @@ static int mx_session_new(executor *ex, const executor_startup *st, executor_sin
         {"client_min_messages", "notice"},
         {"standard_conforming_strings", "on"},
         {"default_transaction_read_only", "off"},
+        {"default_tablespace", ""},
+        {"default_table_access_method", "heap"},
+        {"check_function_bodies", "on"},
+        {"xmloption", "content"},
+        {"row_security", "on"},
     };
     for (size_t i = 0; i < sizeof init / sizeof init[0]; i++)
-        if (guc_set(s, guc_find(init[i][0]), init[i][1], true, NULL, err) < 0) goto fail;
+        if (guc_assign(s, guc_find(init[i][0]), init[i][1], SCOPE_STARTUP, NULL, err) < 0) goto fail;
     /* Fixed settings bypass guc_normalise, which refuses to change them. */
     const char *fixed[][2] = {
         {"in_hot_standby", "off"},
@@ -1373,7 +1637,7 @@ static int mx_session_new(executor *ex, const executor_startup *st, executor_sin
                                "unrecognized configuration parameter \"%s\"", n);
             goto fail;
         }
-        if (guc_set(s, g, v, true, NULL, err) < 0) goto fail;
+        if (guc_assign(s, g, v, SCOPE_STARTUP, NULL, err) < 0) goto fail;
     }
     for (size_t i = 0; i < NGUCS; i++)
         if (gucs[i].reported && sink->parameter_status(sink, gucs[i].name, s->values[i]) < 0) {
@@ -1400,6 +1664,8 @@ static void mx_session_del(executor_session *es)
     for (size_t i = 0; i < NGUCS; i++) {
         free(s->values[i]);
         free(s->defaults[i]);
+        free(s->txn_saved[i]);
+        free(s->txn_kept[i]);
     }
     uv_close((uv_handle_t *)s->timer, on_timer_close);
     free(s);
@@ -1563,6 +1829,25 @@ static void mx_cancel(executor_session *es)
     s->cancel_requested = true;
     /* Finish from the loop, not from inside the canceller's callback. */
     uv_timer_start(s->timer, on_sleep_timer, 0, 0);
+}
+
+void minexec_txn_begin(executor_session *es)
+{
+    mx_session *s = (mx_session *)es;
+    s->txn = 'T';
+    s->implicit = false;
+    s->txn_known = true;
+}
+
+int minexec_txn_end(executor_session *es, bool commit, executor_sink *sink)
+{
+    mx_session *s = (mx_session *)es;
+    bool block = in_block(s);
+    commit = commit && s->txn == 'T';
+    s->txn = 'I';
+    s->implicit = false;
+    s->txn_known = true;
+    return block ? guc_txn_end(s, commit, sink) : EXEC_DONE;
 }
 
 int minexec_statement_timeout_ms(const executor_session *es)
