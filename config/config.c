@@ -763,7 +763,7 @@ static void set_defaults(config *cfg)
 {
     cfg->sql.max_connections = 200;
     cfg->sql.idle_timeout_s = 0;
-    cfg->sql.auth_timeout_s = 30;
+    cfg->sql.auth_timeout_s = 10;
     cfg->sql.max_message_bytes = 64u << 20;
     cfg->sql.statement_timeout_ms = 0;
     cfg->sql.slow_statement_ms = 0;

@@ -72,7 +72,7 @@ typedef struct config {
         int nlisten;
         int max_connections;        /* sql.max_connections, default 200 */
         int idle_timeout_s;         /* sql.idle_timeout_s, 0 = none (default) */
-        int auth_timeout_s;         /* sql.auth_timeout_s, default 30 */
+        int auth_timeout_s;         /* sql.auth_timeout_s, default 10 */
         uint32_t max_message_bytes; /* sql.max_message_bytes, default 64 MiB */
         int statement_timeout_ms;   /* sql.statement_timeout_ms default, 0 = none */
         int slow_statement_ms;      /* sql.slow_statement_ms, log threshold, 0 = off (default) */

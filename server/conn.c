@@ -502,8 +502,10 @@ static void startup_message(conn *c, const pgwire_startup *st)
         return;
     }
     if (c->over_limit) {
-        log_warn("wire", "refusing %s: max_connections (%d) reached", c->addr,
-                 cfg->sql.max_connections);
+        log_warn("wire", "refusing %s: %s", c->addr,
+                 c->over_limit == 2 ? "too many connections from this address waiting to "
+                                      "authenticate"
+                                    : "too many connections waiting to authenticate");
         conn_fatal(c, SQLSTATE_TOO_MANY_CONNECTIONS, "sorry, too many clients already");
         return;
     }
@@ -582,6 +584,12 @@ static const users_entry *find_user(conn *c)
 
 static void auth_ok(conn *c)
 {
+    if (listener_session_begin(c->lsn, c)) {
+        log_warn("wire", "refusing %s user \"%s\": max_connections (%d) reached", c->addr,
+                 c->user, listener_config(c->lsn)->sql.max_connections);
+        conn_fatal(c, SQLSTATE_TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+        return;
+    }
     log_info("auth", "user \"%s\" connected from %s (%s%s)", c->user, c->addr,
              config_auth_method_name(c->method), c->tls_up ? ", TLS" : "");
     scram_del(c->scram);

@@ -77,7 +77,10 @@ typedef struct conn {
     char addr[80]; /* "ip:port" for logs */
     struct sockaddr_storage peer;
     uint32_t pid, key;
-    bool over_limit;     /* accepted beyond max_connections: refused after startup */
+    /* refused after its startup packet (so the client reads why): 1 = too many connections
+       waiting to authenticate, 2 = too many of them from this address */
+    int over_limit;
+    bool in_session_count; /* authenticated: counted against max_connections */
     bool reading;
     bool processing;     /* inside conn_process (re-entrancy guard) */
     bool skip_to_sync;
@@ -153,6 +156,9 @@ const users_db *listener_users(const listener *l);
 bool listener_shutting_down(const listener *l);
 void listener_register(listener *l, conn *c); /* assigns pid/key for BackendKeyData */
 void listener_unregister(listener *l, conn *c);
+/* Counts an authenticating connection as a session: 0, or -1 when max_connections sessions
+ * are open (the caller refuses it with 53300). */
+int listener_session_begin(listener *l, conn *c);
 void listener_cancel(listener *l, uint32_t pid, uint32_t key);
 
 #endif

@@ -18,6 +18,7 @@
 #include "server/metrics.h"
 
 #define MAX_SOCKETS (CONFIG_MAX_LISTEN * 4)
+#define LISTENER_PREAUTH_PER_ADDR 64 /* connections authenticating from one address */
 
 struct listener {
     uv_loop_t *loop;
@@ -31,6 +32,7 @@ struct listener {
     int closing_socks;
     conn *conns; /* every accepted, not yet closed connection */
     int nconns;
+    int nsessions; /* of them, authenticated (max_connections counts these) */
     uint32_t next_pid;
     bool shutting_down;
 };
@@ -83,6 +85,33 @@ void listener_unregister(listener *l, conn *c)
     if (c->next) c->next->prev = c->prev;
     c->prev = c->next = NULL;
     l->nconns--;
+    if (c->in_session_count) l->nsessions--;
+    c->in_session_count = false;
+}
+
+int listener_session_begin(listener *l, conn *c)
+{
+    if (l->nsessions >= l->cfg->sql.max_connections) return -1;
+    l->nsessions++;
+    c->in_session_count = true;
+    return 0;
+}
+
+/* Connections not yet authenticated: all of them, and those from c's address. */
+static void count_preauth(const listener *l, const conn *c, int *all, int *same)
+{
+    *all = *same = 0;
+    for (const conn *o = l->conns; o; o = o->next) {
+        if (o->in_session_count) continue;
+        (*all)++;
+        if (o->peer.ss_family != c->peer.ss_family) continue;
+        if (c->peer.ss_family == AF_INET6
+                ? !memcmp(&((const struct sockaddr_in6 *)&o->peer)->sin6_addr,
+                          &((const struct sockaddr_in6 *)&c->peer)->sin6_addr, 16)
+                : ((const struct sockaddr_in *)&o->peer)->sin_addr.s_addr ==
+                      ((const struct sockaddr_in *)&c->peer)->sin_addr.s_addr)
+            (*same)++;
+    }
 }
 
 void listener_cancel(listener *l, uint32_t pid, uint32_t key)
@@ -124,10 +153,20 @@ static void on_connection(uv_stream_t *server, int status)
     }
     link_conn(l, c);
     metrics_connection_opened();
-    /* Refused only after its startup packet, so the client gets a readable 53300 (and a
-       CancelRequest on a new connection still works at the limit). */
-    c->over_limit = l->nconns > l->cfg->sql.max_connections;
-    conn_start(c);
+    conn_start(c); /* reads the peer address */
+    /* Connections that have not logged in have a pool of their own (max_connections of them,
+       at least 4 x LISTENER_PREAUTH_PER_ADDR; at most LISTENER_PREAUTH_PER_ADDR from one
+       address; each for auth_timeout_s), so
+       clients that never log in cannot keep anyone else from logging in: max_connections
+       counts authenticated sessions (listener_session_begin). Refused only after the
+       startup packet, so the client gets a readable 53300 (and a CancelRequest on a new
+       connection still works at the limit). */
+    int all, same;
+    count_preauth(l, c, &all, &same);
+    int pool = l->cfg->sql.max_connections > 4 * LISTENER_PREAUTH_PER_ADDR
+                   ? l->cfg->sql.max_connections
+                   : 4 * LISTENER_PREAUTH_PER_ADDR;
+    c->over_limit = all > pool ? 1 : same > LISTENER_PREAUTH_PER_ADDR ? 2 : 0;
 }
 
 static int bind_one(listener *l, const struct sockaddr *sa, char *err, size_t errsz)

@@ -13,7 +13,7 @@ from wirelib import Raw, Server, Tap, cstr, error_fields, msg, simple_query, sta
 
 t = Tap()
 cfg = {"sql": {"max_connections": 3, "max_message_bytes": 1048576,
-               "auth": {"method": "trust", "rules": [{"cidr": "127.0.0.1/32", "user": "all",
+               "auth": {"method": "trust", "rules": [{"cidr": "127.0.0.0/8", "user": "all",
                                                       "method": "trust"}]}}}
 srv = Server(cfg)
 port = srv.port
@@ -130,6 +130,34 @@ try:
          b"9999" in rows[1], "after closing one, another can be prepared; lookups find them", got)
     r.close()
     t.ok(serving(), "still serving after 10,000 statements on one connection")
+
+    # Clients that never log in have a pool of their own: they cannot lock others out
+    # (max_connections counts authenticated sessions; issue #21).
+    idle = [socket.create_connection(("127.0.0.1", port), 5) for _ in range(10)]
+    ok = serving()
+    t.ok(ok, "10 connections that never log in (max_connections 3) do not keep a client out")
+    idle += [socket.create_connection(("127.0.0.1", port), 5) for _ in range(60)]
+    # 70 from 127.0.0.1: past the 64 per address, the next one from there is refused...
+    r = Raw(port)
+    r.send(startup_packet())
+    e = first_error(r)
+    t.ok(e is not None and e["C"] == "53300",
+         "past 64 connections waiting to authenticate from one address: 53300", e)
+    r.close()
+    # ... while a client from another address still logs in
+    other = socket.create_connection(("127.0.0.1", port), 5, source_address=("127.0.0.2", 0))
+    other.sendall(startup_packet() + msg(b"Q", cstr("SELECT 1")))
+    data = b""
+    other.settimeout(5)
+    while b"Z\x00\x00\x00\x05I" not in data[data.find(b"C"):] if b"C" in data else True:
+        d = other.recv(4096)
+        if not d:
+            break
+        data += d
+    t.ok(b"SELECT 1" in data, "a client from another address still logs in meanwhile", data[-200:])
+    other.close()
+    for s_ in idle:
+        s_.close()
 
     # Password message during trust is not expected; auth-phase types other than 'p' refused.
     held = [Raw(port) for _ in range(3)]

@@ -401,7 +401,7 @@ static void check_minimal(const config *c)
     assert_int_equal(c->sql.listen[0].port, 5432);
     assert_int_equal(c->sql.max_connections, 200);
     assert_int_equal(c->sql.idle_timeout_s, 0);
-    assert_int_equal(c->sql.auth_timeout_s, 30);
+    assert_int_equal(c->sql.auth_timeout_s, 10);
     assert_int_equal(c->sql.max_message_bytes, 64u << 20);
     assert_int_equal(c->sql.statement_timeout_ms, 0);
     assert_int_equal(c->sql.slow_statement_ms, 0);
