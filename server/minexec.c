@@ -1831,6 +1831,11 @@ static void mx_cancel(executor_session *es)
     uv_timer_start(s->timer, on_sleep_timer, 0, 0);
 }
 
+void minexec_txn_follow(executor_session *es)
+{
+    ((mx_session *)es)->txn_known = true;
+}
+
 void minexec_txn_begin(executor_session *es)
 {
     mx_session *s = (mx_session *)es;

@@ -33,10 +33,13 @@ int minexec_statement_timeout_ms(const executor_session *s);
 /* Transaction blocks of an executor that runs this one inside it (the SQL executor forwards
  * SET/SHOW/RESET here but runs BEGIN/COMMIT/ROLLBACK itself). With them, settings behave as in
  * PostgreSQL: SET LOCAL lasts until the block ends (outside a block: WARNING, no effect), and
- * a block that rolls back undoes its SETs. Without them minexec knows only the blocks it ran
- * itself, and treats SET LOCAL elsewhere as SET. txn_end: commit false for ROLLBACK or a
- * failed block; a reported setting that changes back is sent through sink (ParameterStatus).
- * Returns EXEC_DONE, or EXEC_ERROR when the sink failed. */
+ * a block that rolls back undoes its SETs. txn_follow, right after session_new, says the caller
+ * will report every block; without it minexec knows only the blocks it ran itself (or was told
+ * about), and treats SET LOCAL anywhere else as SET rather than refuse it inside a block it
+ * cannot see. txn_end: commit false for ROLLBACK or a failed block; a reported setting that
+ * changes back is sent through sink (ParameterStatus). Returns EXEC_DONE, or EXEC_ERROR when
+ * the sink failed. */
+void minexec_txn_follow(executor_session *s);
 void minexec_txn_begin(executor_session *s);
 int minexec_txn_end(executor_session *s, bool commit, executor_sink *sink);
 
