@@ -16,6 +16,7 @@
  */
 #include "proto/pgtypes.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -460,19 +461,20 @@ typedef struct float_ival {
     int lo_j, hi_j;
 } float_ival;
 
-/* The point halfway from x (> 0, finite) towards nb, a neighbour 2^s away, as n * 2^j, n odd. */
-static void float_midpoint(double x, double nb, uint64_t *n, int *j)
+/* The point halfway from x (> 0, finite) to its neighbour above (up) or below, dist away (a
+   power of two), as n * 2^j with n odd. */
+static void float_midpoint(double x, double dist, bool up, uint64_t *n, int *j)
 {
     int ex, dx;
     double f = frexp(x, &ex);
     uint64_t m = (uint64_t)ldexp(f, 53); /* x = m * 2^e exactly */
     int e = ex - 53;
-    frexp(fabs(nb - x), &dx); /* the distance, an exact power of two: 2^(dx - 1) */
-    int t = dx - 2;           /* half of it */
-    bool up = nb > x;
+    frexp(dist, &dx); /* dist = 2^(dx - 1) */
+    int t = dx - 2;   /* half of it */
+    assert(t >= e ? t - e <= 51 : e - t <= 2); /* m has 53 bits, dist is one unit or a half */
     uint64_t r;
     int rj;
-    if (t >= e) { /* t - e <= 51 (subnormals, float4 values) */
+    if (t >= e) { /* subnormals, float4 values */
         uint64_t h = UINT64_C(1) << (t - e);
         r = up ? m + h : m - h;
         rj = e;
@@ -520,10 +522,11 @@ static void float_ival_init(float_ival *iv, double v, bool single)
     iv->single = single;
     double up = single ? (double)nextafterf((float)v, INFINITY) : nextafter(v, INFINITY);
     double down = single ? (double)nextafterf((float)v, 0.0f) : nextafter(v, 0.0);
-    if (isinf(up)) up = v + (v - down); /* the largest finite value: the interval ends where
-                                           rounding overflows, half a step up */
-    float_midpoint(v, up, &iv->hi_n, &iv->hi_j);
-    float_midpoint(v, down, &iv->lo_n, &iv->lo_j);
+    /* neighbours of a float differ by a power of two, exactly representable; above the largest
+       finite value the interval ends where rounding overflows, half a step up */
+    double dist_down = v - down, dist_up = isinf(up) ? dist_down : up - v;
+    float_midpoint(v, dist_up, true, &iv->hi_n, &iv->hi_j);
+    float_midpoint(v, dist_down, false, &iv->lo_n, &iv->lo_j);
 }
 
 /* Where M * 10^k lies: -1 below the interval (or on its lower end), 0 strictly inside, 1 above
