@@ -48,13 +48,16 @@ public class ShoppingCart {
     }
 
     static void addItem(Connection c, long cart, String sku, long n) throws SQLException {
-        // INSERT is an upsert: the aw_set gains the element, the counter adds n.
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO carts (cart_id, items) VALUES (?, ?)")) {
+        // Upserts: the aw_set gains the element, the counter adds n (a plain INSERT of an existing
+        // key fails with 23505, as in PostgreSQL).
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO carts (cart_id, items) VALUES (?, ?) "
+                + "ON CONFLICT (cart_id) DO UPDATE SET items = carts.items || excluded.items")) {
             p.setLong(1, cart);
             p.setArray(2, c.createArrayOf("text", new String[] {sku}));
             p.executeUpdate();
         }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO cart_lines VALUES (?, ?, ?)")) {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO cart_lines VALUES (?, ?, ?) "
+                + "ON CONFLICT (cart_id, sku) DO UPDATE SET qty = cart_lines.qty + excluded.qty")) {
             p.setLong(1, cart);
             p.setString(2, sku);
             p.setLong(3, n);

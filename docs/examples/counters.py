@@ -9,9 +9,12 @@ cur = conn.cursor()
 cur.execute("CREATE TABLE post_stats (post_id bigint PRIMARY KEY, views g_counter, likes g_counter)")
 conn.commit()
 
-# An upsert per event: the first view creates the row, later ones add to the counters.
+# An upsert per event: the first view creates the row, later ones add to the counters (a plain
+# INSERT of an existing post_id fails with 23505, as in PostgreSQL).
 for post, views, likes in [(1, 1, 0), (1, 1, 1), (2, 1, 0), (1, 1, 1)]:
-    cur.execute("INSERT INTO post_stats VALUES (%s, %s, %s)", (post, views, likes))
+    cur.execute("INSERT INTO post_stats VALUES (%s, %s, %s) ON CONFLICT (post_id) DO UPDATE "
+                "SET views = post_stats.views + excluded.views, "
+                "likes = post_stats.likes + excluded.likes", (post, views, likes))
 conn.commit()
 
 cur.execute("UPDATE post_stats SET views = views + %s WHERE post_id = %s", (10, 2))

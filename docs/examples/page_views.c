@@ -1,8 +1,9 @@
 /* doc-test: cc
  *
- * Page views and likes with libpq: one g_counter row per page, bumped with an upsert from any
- * number of web servers in any region. The counter reads as bigint; the example asks for it in
- * binary (8 bytes, network order) to show that drivers see a plain int8 column.
+ * Page views and likes with libpq: one g_counter row per page, bumped with an upsert
+ * (INSERT ... ON CONFLICT DO UPDATE) from any number of web servers in any region. The counter
+ * reads as bigint; the example asks for it in binary (8 bytes, network order) to show that
+ * drivers see a plain int8 column.
  * Build: cc -std=c11 page_views.c $(pkg-config --cflags --libs libpq)
  * Connection parameters come from PGHOST, PGPORT, PGUSER, PGDATABASE.
  */
@@ -44,8 +45,11 @@ int main(void)
     const char *hits[][3] = {{"/", "1", "0"}, {"/docs", "1", "0"}, {"/", "1", "1"},
                              {"/", "1", "0"}, {"/docs", "1", "1"}, {"/docs", "1", "1"}};
     for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
-        res = PQexecParams(db, "INSERT INTO page_stats VALUES ($1, $2, $3)", 3, NULL, hits[i], NULL,
-                           NULL, 0);
+        res = PQexecParams(db,
+                           "INSERT INTO page_stats VALUES ($1, $2, $3) ON CONFLICT (path) DO UPDATE "
+                           "SET views = page_stats.views + excluded.views, "
+                           "likes = page_stats.likes + excluded.likes",
+                           3, NULL, hits[i], NULL, NULL, 0);
         if (!exec_ok(db, res)) goto done;
         PQclear(res);
     }

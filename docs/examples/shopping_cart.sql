@@ -4,9 +4,12 @@
 CREATE TABLE carts (user_id bigint PRIMARY KEY, items aw_set);
 CREATE TABLE cart_qty (user_id bigint, item text, qty pn_counter, PRIMARY KEY (user_id, item));
 
--- INSERT is an upsert: the first add creates the cart, later ones add to the set.
-INSERT INTO carts VALUES (42, ARRAY['book']);
-INSERT INTO carts VALUES (42, ARRAY['lamp']);
+-- An upsert per add: the first add creates the cart, later ones add to its set (a plain INSERT
+-- of an existing cart would fail with 23505, as in PostgreSQL).
+INSERT INTO carts VALUES (42, ARRAY['book'])
+    ON CONFLICT (user_id) DO UPDATE SET items = carts.items || excluded.items;
+INSERT INTO carts VALUES (42, ARRAY['lamp'])
+    ON CONFLICT (user_id) DO UPDATE SET items = carts.items || excluded.items;
 INSERT INTO cart_qty VALUES (42, 'book', 1), (42, 'lamp', 2);
 UPDATE cart_qty SET qty = qty + 1 WHERE user_id = 42 AND item = 'book';
 

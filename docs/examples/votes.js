@@ -6,8 +6,11 @@
 const { Client } = require('pg');
 
 async function vote(c, postId, delta) {
-  // INSERT is an upsert: the first vote creates the row, later ones add to the counter.
-  await c.query('INSERT INTO post_votes (post_id, score) VALUES ($1, $2)', [postId, delta]);
+  // An upsert: the first vote creates the row, later ones add to the counter (a plain INSERT of
+  // an existing post_id fails with 23505, as in PostgreSQL).
+  await c.query('INSERT INTO post_votes (post_id, score) VALUES ($1, $2) '
+                + 'ON CONFLICT (post_id) DO UPDATE SET score = post_votes.score + excluded.score',
+                [postId, delta]);
 }
 
 async function main() {
