@@ -738,6 +738,12 @@ static void on_lock_timer(uv_timer_t *t)
     if (!timed) uv_timer_stop(t);
 }
 
+static const char *lock_holder_user(const sqllock_owner *o)
+{
+    const sx_session *h = sqllock_owner_tag(o);
+    return h ? h->user : "(committing)";
+}
+
 int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
 {
     sx_exec *x = s->x;
@@ -755,7 +761,9 @@ int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pkle
             sqlerr_set(err, "40P01", -1, "deadlock detected");
             sqlerr_detail(err, "The transaction waited for a row lock held by a transaction "
                                "that waits for one of its own.");
-            sqlerr_hint(err, "See server log for query details.");
+            log_info("sql", "deadlock detected: user \"%s\" would wait for a row lock held by "
+                            "user \"%s\"; its statement fails with 40P01", s->user,
+                     lock_holder_user(holder));
             return SQL_ERR;
         }
         o = h->waiting_for;
@@ -1354,6 +1362,14 @@ static void fail_txn(sx_session *s)
 {
     if (s->state == SX_BLOCK || s->state == SX_FAILED) {
         s->state = SX_FAILED;
+        /* Nothing of it can commit any more (only ROLLBACK or ROLLBACK TO ends the state):
+         * its row locks go now, as PostgreSQL releases an aborted transaction's locks at the
+         * error, so the other side of a deadlock proceeds at once. With a savepoint, ROLLBACK
+         * TO resumes the transaction and its earlier writes still need their locks. */
+        if (s->txn.nsps == 0) {
+            locks_release(s->x, s->locks);
+            s->locks = NULL;
+        }
     } else {
         txn_clear(s);
     }
