@@ -18,6 +18,17 @@ int awset_add(kernel *k, const void *x, size_t n, causal_dot dot, kernel *delta)
     return kernel_apply(k, same_element, &b, dot, x, n, delta);
 }
 
+int awset_add_many(kernel *k, const void *const *xs, const size_t *ns, size_t count,
+                   causal_dot first, kernel *delta)
+{
+    int rc = kernel_check_many(first, count);
+    if (rc) return rc;
+    for (size_t i = 0; i < count; i++)
+        if (ns[i] > CRDT_MAX_VALUE) return CRDT_ELIMIT;
+    /* an element is both the key its add observes and the payload it adds */
+    return kernel_apply_many(k, kernel_payload, xs, ns, xs, ns, count, first, delta);
+}
+
 int awset_remove(kernel *k, const void *x, size_t n, kernel *delta)
 {
     crdt_bytes b = {x, n};

@@ -127,6 +127,12 @@ bool crdt_value_equal(const crdt_value *a, const crdt_value *b);
 int crdt_value_encode(codec_buf *b, const crdt_value *v);
 int crdt_value_decode(codec_rd *r, crdt_value *v); /* v initialised; replaced */
 
+/* A borrowed byte string (an element, a key, a JSON text). */
+typedef struct crdt_bytes {
+    const uint8_t *p;
+    size_t n;
+} crdt_bytes;
+
 /* ------------------------------------------------------------------ dot kernel */
 
 typedef struct kernel_entry {
@@ -166,6 +172,46 @@ int kernel_join_entries(kernel *dst, const kernel *src, kernel_in_ctx in_dst, co
 int kernel_apply(kernel *k, kernel_pred pred, const void *ctx, causal_dot dot, const void *p,
                  size_t n, kernel *delta);
 bool kernel_all(const kernel_entry *e, const void *ctx);
+
+/* Batches of keyed operations: the bulk path of a large set or map write (one INSERT of a
+ * 1,000,000-element set). A keyed operation adds one entry and observes every entry with the
+ * same key (an Add-Wins Set element, an LWW-Map key). A batch of n of them, op i with the dot
+ * (first.node, first.counter + i) and key keys[i][0..klens[i]), has exactly the effect of n
+ * kernel_apply calls in order, each observing the entries of its key (those of the state and
+ * those of the earlier ops of the batch), on the state and on the delta: byte-identical
+ * encodings. The cost is O((n + m) log(n + m)) for a kernel of m entries (plus the bytes of
+ * the keys compared while sorting), where n calls cost O(n * m): one sort of the batch by key,
+ * one pass over the state, one delta kernel joined into the state and into the delta.
+ *
+ * Dots: the caller guarantees the n consecutive dots are its own fresh ones; with HeliosDB's
+ * commit dots (causal.h) that means n unused op slots in the commit (k + n <= 2^CAUSAL_OP_BITS
+ * for a first dot with op k). Keys are compared as bytes; key_of must return for an existing
+ * entry the key a new op would use for it. Every pointer is borrowed for the call. */
+typedef crdt_bytes (*kernel_key)(const kernel_entry *e);
+/* key_of for kernels whose payload is the key (the Add-Wins Set, the OR-Set's live entries). */
+crdt_bytes kernel_payload(const kernel_entry *e);
+/* Checks a batch's dot range: 0; CRDT_EINVAL if n > 0 and first.node or first.counter is 0 or
+ * first.counter + n - 1 overflows; CRDT_ELIMIT if n > CRDT_MAX_ENTRIES. */
+int kernel_check_many(causal_dot first, size_t n);
+/* The batch, applied to k and joined into *delta (delta may be NULL). ps[i][0..ns[i]) is op
+ * i's payload. All or nothing: CRDT_EINVAL (kernel_check_many, or a dot already in k->cc),
+ * CRDT_ELIMIT (kernel_check_many, or a payload over the kernel's limit) change nothing;
+ * CRDT_ENOMEM may leave the delta behind the state (as kernel_apply). n == 0 is a no-op. */
+int kernel_apply_many(kernel *k, kernel_key key_of, const void *const *keys,
+                      const size_t *klens, const void *const *ps, const size_t *ns, size_t n,
+                      causal_dot first, kernel *delta);
+/* The two halves of kernel_apply_many, for the OR-Set, whose context is not a cc.
+ * kernel_observe_many: last[i] (n bools, caller's) is set to whether op i is the last of its
+ * key in the batch (its entry survives the batch); *observed to the dots of k's entries whose
+ * key some op has, ascending: malloc'ed, NULL when *nobserved == 0. 0 or CRDT_ENOMEM.
+ * kernel_entries_many: fills out (initialised, no entries) with the entries (first + i, ps[i])
+ * of the ops with keep[i], ascending; out->cc is not touched. 0 or CRDT_ENOMEM (out then holds
+ * some of them: free it). */
+int kernel_observe_many(const kernel *k, kernel_key key_of, const void *const *keys,
+                        const size_t *klens, size_t n, bool *last, causal_dot **observed,
+                        size_t *nobserved);
+int kernel_entries_many(kernel *out, const void *const *ps, const size_t *ns, size_t n,
+                        const bool *keep, causal_dot first);
 int kernel_fill(kernel *k, const causal_vv *dot_floor); /* gc: compacts cc */
 const kernel_entry *kernel_find(const kernel *k, causal_dot d);
 int kernel_encode(codec_buf *b, const kernel *k);
@@ -246,6 +292,12 @@ int awset_add(kernel *k, const void *x, size_t n, causal_dot dot, kernel *delta)
 int awset_remove(kernel *k, const void *x, size_t n, kernel *delta);
 bool awset_contains(const kernel *k, const void *x, size_t n);
 int awset_check(const uint8_t *p, size_t n);
+/* awset_add of xs[i][0..ns[i]) with dot (first.node, first.counter + i) for i = 0..count-1, in
+ * order (a later duplicate observes the earlier one), in O((count + m) log(count + m)); see
+ * kernel_apply_many for the dots, the equivalence and the errors. Also CRDT_ELIMIT if an
+ * element exceeds CRDT_MAX_VALUE. All or nothing except on CRDT_ENOMEM. */
+int awset_add_many(kernel *k, const void *const *xs, const size_t *ns, size_t count,
+                   causal_dot first, kernel *delta);
 
 /* OR-Set (tags and tombstones). Context C = tags(live) ∪ tombstones ∪ down(floor). */
 typedef struct orset {
@@ -262,6 +314,14 @@ int orset_copy(orset *dst, const orset *src);
 /* Adds x with tag dot. A re-add of a present element gets the new tag and tombstones the old
  * tags it observed. CRDT_EINVAL if dot is already in C. */
 int orset_add(orset *s, const void *x, size_t n, causal_dot dot, orset *delta);
+/* orset_add of xs[i][0..ns[i]) with tag (first.node, first.counter + i) for i = 0..count-1, in
+ * order, with the same final state and delta (a duplicate in the batch tombstones the tag of
+ * its earlier copy), in O((count + m + t) log(count + m + t)) for m live entries and t
+ * tombstones. CRDT_EINVAL (kernel_check_many, or a tag already in C), CRDT_ELIMIT (an element
+ * over CRDT_MAX_VALUE, count over CRDT_MAX_ENTRIES) change nothing; after CRDT_ENOMEM the
+ * delta may lag the state. count == 0 is a no-op. */
+int orset_add_many(orset *s, const void *const *xs, const size_t *ns, size_t count,
+                   causal_dot first, orset *delta);
 int orset_remove(orset *s, const void *x, size_t n, orset *delta); /* tombstones x's tags */
 int orset_clear(orset *s, orset *delta);                          /* tombstones every tag */
 bool orset_contains(const orset *s, const void *x, size_t n);
@@ -272,10 +332,6 @@ int orset_decode(codec_rd *r, orset *s);
 
 /* Distinct elements of a set/MV kernel, sorted bytewise: pointers into the kernel's entries,
  * valid until it changes. *out is malloc'ed (free() it; NULL when *n == 0). */
-typedef struct crdt_bytes {
-    const uint8_t *p;
-    size_t n;
-} crdt_bytes;
 int crdt_elements(const kernel *k, crdt_bytes **out, size_t *n);
 
 /* ------------------------------------------------------------------ map */
@@ -286,6 +342,13 @@ int lwwmap_put(kernel *k, const void *key, size_t klen, const void *json, size_t
                causal_hlc ts, causal_dot dot, kernel *delta);
 int lwwmap_remove(kernel *k, const void *key, size_t klen, causal_hlc ts, causal_dot dot,
                   kernel *delta);
+/* lwwmap_put of (keys[i], jsons[i]) with timestamp ts and dot (first.node, first.counter + i)
+ * for i = 0..count-1, in order (of a key given twice the later put wins and replaces the
+ * earlier), in O((count + m) log(count + m)); see kernel_apply_many. Also CRDT_ELIMIT if a key
+ * or JSON text exceeds CRDT_MAX_VALUE. jsons[i] may be NULL when jlens[i] == 0. */
+int lwwmap_put_many(kernel *k, const void *const *keys, const size_t *klens,
+                    const void *const *jsons, const size_t *jlens, size_t count, causal_hlc ts,
+                    causal_dot first, kernel *delta);
 /* Visible pairs, keys in jsonb order (shorter first, then bytewise). *out malloc'ed: 2*n
  * crdt_bytes (key, json) pointing into the kernel. */
 int lwwmap_items(const kernel *k, crdt_bytes **out, size_t *n);

@@ -1,11 +1,14 @@
-/* crdt/kernel.c — the dot kernel (see crdt.h): join, the single mutator, codec.
+/* crdt/kernel.c — the dot kernel (see crdt.h): join, the single mutator, batches of keyed
+ * operations, codec.
  *
  * Entries are kept sorted by dot so a join is one merge walk and a lookup a binary search.
  * Every mutation is expressed as a small delta kernel joined into the state (and into the
  * caller's delta accumulator): one code path, so "delta merge == local op" holds by
- * construction. */
+ * construction. A batch (kernel_apply_many) is the same: it builds the join of the n deltas
+ * the single ops would have built, directly, and joins that once. */
 #include "crdt/crdt.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +189,188 @@ int kernel_apply(kernel *k, kernel_pred pred, const void *ctx, causal_dot dot, c
     if (delta) rc = kernel_join(delta, &d);
 out:
     kernel_free(&d);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ batches */
+
+crdt_bytes kernel_payload(const kernel_entry *e)
+{
+    crdt_bytes b = {e->p, e->n};
+    return b;
+}
+
+int kernel_check_many(causal_dot first, size_t n)
+{
+    if (!n) return 0;
+    if (n > CRDT_MAX_ENTRIES) return CRDT_ELIMIT;
+    if (first.node == 0 || first.counter == 0 || first.counter > UINT64_MAX - (n - 1))
+        return CRDT_EINVAL;
+    return 0;
+}
+
+static causal_dot nth_dot(causal_dot first, size_t i)
+{
+    causal_dot d = {first.node, first.counter + i};
+    return d;
+}
+
+/* A batch key and the op it came from; sorted by (key, op) so the copies of one key sit
+ * together in batch order and the last of them is the last of its run. */
+typedef struct batch_key {
+    const uint8_t *p;
+    size_t n;
+    size_t op;
+} batch_key;
+
+static int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    if (an != bn) return an < bn ? -1 : 1;
+    return an ? memcmp(a, b, an) : 0;
+}
+
+static int batch_key_cmp(const void *pa, const void *pb)
+{
+    const batch_key *a = pa, *b = pb;
+    int c = bytes_cmp(a->p, a->n, b->p, b->n);
+    if (c) return c;
+    return a->op < b->op ? -1 : a->op > b->op;
+}
+
+static int batch_key_find(const void *key, const void *elem)
+{
+    const crdt_bytes *k = key;
+    const batch_key *b = elem;
+    return bytes_cmp(k->p, k->n, b->p, b->n);
+}
+
+int kernel_observe_many(const kernel *k, kernel_key key_of, const void *const *keys,
+                        const size_t *klens, size_t n, bool *last, causal_dot **observed,
+                        size_t *nobserved)
+{
+    *observed = NULL;
+    *nobserved = 0;
+    if (!n) return 0;
+    batch_key *sorted = malloc(n * sizeof(*sorted));
+    causal_dot *obs = k->len ? malloc((size_t)k->len * sizeof(*obs)) : NULL;
+    if (!sorted || (k->len && !obs)) {
+        free(sorted);
+        free(obs);
+        return CRDT_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sorted[i].p = keys[i];
+        sorted[i].n = klens[i];
+        sorted[i].op = i;
+    }
+    /* a sort, not a hash table: qsort (glibc's merge sort, musl's smoothsort) is O(n log n)
+     * comparisons on any input, where crafted elements could drive a fixed hash quadratic */
+    if (n > 1) qsort(sorted, n, sizeof(*sorted), batch_key_cmp);
+    for (size_t j = 0; j < n; j++)
+        last[sorted[j].op] = j + 1 == n || bytes_cmp(sorted[j].p, sorted[j].n, sorted[j + 1].p,
+                                                     sorted[j + 1].n) != 0;
+    size_t nobs = 0;
+    for (uint32_t i = 0; i < k->len; i++) {
+        crdt_bytes key = key_of(&k->e[i]);
+        if (bsearch(&key, sorted, n, sizeof(*sorted), batch_key_find)) obs[nobs++] = k->e[i].dot;
+    }
+    free(sorted);
+    if (!nobs) {
+        free(obs);
+        obs = NULL;
+    }
+    *observed = obs; /* k is sorted by dot, so obs is too */
+    *nobserved = nobs;
+    return 0;
+}
+
+int kernel_entries_many(kernel *out, const void *const *ps, const size_t *ns, size_t n,
+                        const bool *keep, causal_dot first)
+{
+    assert(out->len == 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) kept += keep[i];
+    if (!kept) return 0;
+    kernel_entry *e = realloc(out->e, kept * sizeof(*e));
+    if (!e) return CRDT_ENOMEM;
+    out->e = e;
+    out->cap = (uint32_t)kept;
+    /* the dots ascend with i, so the entries come out sorted */
+    for (size_t i = 0; i < n; i++) {
+        if (!keep[i]) continue;
+        if (entry_dup(&out->e[out->len], nth_dot(first, i), ps[i], ns[i])) return CRDT_ENOMEM;
+        out->len++;
+    }
+    return 0;
+}
+
+/* cc := {observed} ∪ {first .. first + n - 1}; both ascending and disjoint. The canonical form
+ * (causal.h: per node a base 1..b, then a sorted cloud of dots > b + 1) is built here in one
+ * pass; n causal_cc_add calls would each be allowed to rescan the cloud. cc is empty. */
+static int cc_of_batch(causal_cc *cc, const causal_dot *observed, size_t nobs, causal_dot first,
+                       size_t n)
+{
+    size_t total = nobs + n, i = 0, j = 0, out = 0;
+    causal_dot *all = malloc(total * sizeof(*all));
+    if (!all) return CRDT_ENOMEM;
+    while (i < nobs || j < n) {
+        if (j < n && (i >= nobs || causal_dot_cmp(nth_dot(first, j), observed[i]) < 0))
+            all[out++] = nth_dot(first, j++);
+        else all[out++] = observed[i++];
+    }
+    assert(out == total);
+    out = 0;
+    for (size_t k = 0; k < total;) {
+        uint16_t node = all[k].node;
+        uint64_t base = 0;
+        for (; k < total && all[k].node == node && all[k].counter == base + 1; k++) base++;
+        if (base && causal_vv_set(&cc->base, node, base)) {
+            free(all);
+            return CRDT_ENOMEM;
+        }
+        for (; k < total && all[k].node == node; k++) all[out++] = all[k];
+    }
+    assert(cc->ncloud == 0 && cc->cloud == NULL);
+    if (!out) {
+        free(all);
+        return 0;
+    }
+    cc->cloud = all;
+    cc->ncloud = (uint32_t)out;
+    cc->cap = (uint32_t)total;
+    return 0;
+}
+
+int kernel_apply_many(kernel *k, kernel_key key_of, const void *const *keys,
+                      const size_t *klens, const void *const *ps, const size_t *ns, size_t n,
+                      causal_dot first, kernel *delta)
+{
+    int rc = kernel_check_many(first, n);
+    if (rc || !n) return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (ns[i] > KERNEL_MAX_PAYLOAD) return CRDT_ELIMIT;
+        if (causal_cc_contains(&k->cc, nth_dot(first, i))) return CRDT_EINVAL;
+    }
+    /* The join of the n single-op deltas. Op i's delta holds its entry and, in its cc, its dot
+     * and the dots of the entries of its key it observed: k's for the first op of a key, else
+     * the previous op's of that key, whose entry the join therefore drops. So: entries = the
+     * last op of each key; cc = every op's dot + the dots of k's entries whose key the batch
+     * has. */
+    kernel d;
+    causal_dot *observed = NULL;
+    size_t nobs = 0;
+    bool *last = malloc(n * sizeof(*last));
+    kernel_init(&d);
+    if (!last) return CRDT_ENOMEM;
+    if ((rc = kernel_observe_many(k, key_of, keys, klens, n, last, &observed, &nobs))) goto out;
+    if ((rc = kernel_entries_many(&d, ps, ns, n, last, first))) goto out;
+    if ((rc = cc_of_batch(&d.cc, observed, nobs, first, n))) goto out;
+    if ((rc = kernel_join(k, &d))) goto out;
+    if (delta) rc = kernel_join(delta, &d);
+out:
+    kernel_free(&d);
+    free(observed);
+    free(last);
     return rc;
 }
 

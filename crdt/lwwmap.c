@@ -76,6 +76,21 @@ static bool same_key(const kernel_entry *e, const void *ctx)
     return keycmp(it.key, *key) == 0;
 }
 
+static crdt_bytes map_key(const kernel_entry *e)
+{
+    return parse(e).key;
+}
+
+/* Appends one entry's payload (the layout in crdt.h). */
+static void put_payload(codec_buf *b, const void *key, size_t klen, const void *json, size_t jlen,
+                        bool live, causal_hlc ts)
+{
+    codec_put_bytes(b, key, klen);
+    codec_put_u64(b, ts);
+    codec_put_u8(b, live);
+    codec_put_raw(b, json, jlen);
+}
+
 static int map_write(kernel *k, const void *key, size_t klen, const void *json, size_t jlen,
                  bool live, causal_hlc ts, causal_dot dot, kernel *delta)
 {
@@ -83,10 +98,7 @@ static int map_write(kernel *k, const void *key, size_t klen, const void *json, 
     if (klen > CRDT_MAX_VALUE || jlen > CRDT_MAX_VALUE) return CRDT_ELIMIT;
     codec_buf b;
     codec_buf_init(&b);
-    codec_put_bytes(&b, key, klen);
-    codec_put_u64(&b, ts);
-    codec_put_u8(&b, live);
-    codec_put_raw(&b, json, jlen);
+    put_payload(&b, key, klen, json, jlen, live, ts);
     int rc = b.err;
     crdt_bytes kb = {key, klen};
     if (!rc) rc = kernel_apply(k, same_key, &kb, dot, b.data, b.len, delta);
@@ -104,6 +116,42 @@ int lwwmap_remove(kernel *k, const void *key, size_t klen, causal_hlc ts, causal
                   kernel *delta)
 {
     return map_write(k, key, klen, NULL, 0, false, ts, dot, delta);
+}
+
+int lwwmap_put_many(kernel *k, const void *const *keys, const size_t *klens,
+                    const void *const *jsons, const size_t *jlens, size_t count, causal_hlc ts,
+                    causal_dot first, kernel *delta)
+{
+    int rc = kernel_check_many(first, count);
+    if (rc || !count) return rc;
+    for (size_t i = 0; i < count; i++)
+        if (klens[i] > CRDT_MAX_VALUE || jlens[i] > CRDT_MAX_VALUE) return CRDT_ELIMIT;
+    /* every payload in one buffer; the pointers are taken once it has stopped growing */
+    codec_buf b;
+    size_t *end = malloc(count * sizeof(*end)), *ns = malloc(count * sizeof(*ns));
+    const void **ps = malloc(count * sizeof(*ps));
+    codec_buf_init(&b);
+    if (!end || !ns || !ps) {
+        rc = CRDT_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++) {
+        put_payload(&b, keys[i], klens[i], jsons[i], jlens[i], true, ts);
+        end[i] = b.len;
+    }
+    if ((rc = b.err)) goto out;
+    for (size_t i = 0; i < count; i++) {
+        size_t start = i ? end[i - 1] : 0;
+        ps[i] = b.data + start;
+        ns[i] = end[i] - start;
+    }
+    rc = kernel_apply_many(k, map_key, keys, klens, ps, ns, count, first, delta);
+out:
+    codec_buf_free(&b);
+    free(ps);
+    free(ns);
+    free(end);
+    return rc;
 }
 
 int lwwmap_items(const kernel *k, crdt_bytes **out, size_t *n)

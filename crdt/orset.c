@@ -134,6 +134,54 @@ int orset_add(orset *s, const void *x, size_t n, causal_dot dot, orset *delta)
     return apply(s, &d, delta);
 }
 
+int orset_add_many(orset *s, const void *const *xs, const size_t *ns, size_t count,
+                   causal_dot first, orset *delta)
+{
+    int rc = kernel_check_many(first, count);
+    if (rc || !count) return rc;
+    for (size_t i = 0; i < count; i++) {
+        causal_dot tag = {first.node, first.counter + i};
+        if (ns[i] > CRDT_MAX_VALUE) return CRDT_ELIMIT;
+        if (in_context(s, tag)) return CRDT_EINVAL;
+    }
+    /* The join of the count single-add deltas (orset_add): add i's delta holds its tag and
+     * tombstones the tags of x_i it observed — those in s for the first copy of x_i, the
+     * previous copy's tag for a later one (whose entry that removes). So: live = the last copy
+     * of each element, tombstones = s's tags of the batch's elements + the superseded tags. */
+    orset d;
+    causal_dot *observed = NULL;
+    size_t nobs = 0;
+    bool *last = malloc(count * sizeof(*last));
+    orset_init(&d);
+    if (!last) return CRDT_ENOMEM;
+    rc = kernel_observe_many(&s->live, kernel_payload, xs, ns, count, last, &observed, &nobs);
+    if (!rc) rc = kernel_entries_many(&d.live, xs, ns, count, last, first);
+    /* nobs <= s->live.len and count <= CRDT_MAX_ENTRIES: the sum fits */
+    if (!rc) rc = tomb_reserve(&d, (uint32_t)(nobs + (count - d.live.len)));
+    if (rc) {
+        orset_free(&d);
+        goto out;
+    }
+    /* both ascending; disjoint, since s's tags are in C and the batch's are not */
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (j < count && last[j]) j++;
+        if (i >= nobs && j >= count) break;
+        causal_dot tag = {first.node, first.counter + j};
+        if (j < count && (i >= nobs || causal_dot_cmp(tag, observed[i]) < 0)) {
+            d.tomb[d.ntomb++] = tag;
+            j++;
+        } else {
+            d.tomb[d.ntomb++] = observed[i++];
+        }
+    }
+    rc = apply(s, &d, delta);
+out:
+    free(observed);
+    free(last);
+    return rc;
+}
+
 static int tombstone_matching(orset *s, const crdt_bytes *x, orset *delta)
 {
     orset d;

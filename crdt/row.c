@@ -129,7 +129,12 @@ typedef struct col_op {
     int64_t amount;
     uint16_t node;
     causal_hlc ts;
-    causal_dot dot;
+    causal_dot dot; /* the op's dot; a batch's first dot */
+    const void *const *xs; /* a batch: elements or keys */
+    const size_t *xns;
+    const void *const *ys; /* a batch: json texts */
+    const size_t *yns;
+    size_t count;
 } col_op;
 
 static int with_column(crdt_row *r, crdt_row *delta, uint16_t col, int kind, const col_op *op)
@@ -247,6 +252,13 @@ static int op_set_clear(const col_op *op, crdt_obj *s, crdt_obj *d)
     return crdt_obj_reset(s, d);
 }
 
+static int op_set_add_many(const col_op *op, crdt_obj *s, crdt_obj *d)
+{
+    if (s->kind == CRDT_KIND_ORSET)
+        return orset_add_many(&s->u.os, op->xs, op->xns, op->count, op->dot, d ? &d->u.os : NULL);
+    return awset_add_many(&s->u.k, op->xs, op->xns, op->count, op->dot, d ? &d->u.k : NULL);
+}
+
 static bool is_set(int kind)
 {
     return kind == CRDT_KIND_ORSET || kind == CRDT_KIND_AWSET;
@@ -257,6 +269,16 @@ int crdt_row_set_add(crdt_row *r, crdt_row *delta, uint16_t col, int kind, const
 {
     if (!is_set(kind)) return CRDT_EINVAL;
     col_op op = {.fn = op_set_add, .x = x, .n = n, .dot = dot};
+    return with_column(r, delta, col, kind, &op);
+}
+
+int crdt_row_set_add_many(crdt_row *r, crdt_row *delta, uint16_t col, int kind,
+                          const void *const *xs, const size_t *ns, size_t count,
+                          causal_dot first)
+{
+    if (!is_set(kind)) return CRDT_EINVAL;
+    if (!count) return 0; /* as no call at all: no column is created */
+    col_op op = {.fn = op_set_add_many, .xs = xs, .xns = ns, .count = count, .dot = first};
     return with_column(r, delta, col, kind, &op);
 }
 
@@ -280,6 +302,12 @@ static int op_map_put(const col_op *op, crdt_obj *s, crdt_obj *d)
     return lwwmap_put(&s->u.k, op->x, op->n, op->y, op->yn, op->ts, op->dot, d ? &d->u.k : NULL);
 }
 
+static int op_map_put_many(const col_op *op, crdt_obj *s, crdt_obj *d)
+{
+    return lwwmap_put_many(&s->u.k, op->xs, op->xns, op->ys, op->yns, op->count, op->ts, op->dot,
+                           d ? &d->u.k : NULL);
+}
+
 static int op_map_remove(const col_op *op, crdt_obj *s, crdt_obj *d)
 {
     return lwwmap_remove(&s->u.k, op->x, op->n, op->ts, op->dot, d ? &d->u.k : NULL);
@@ -289,6 +317,16 @@ int crdt_row_map_put(crdt_row *r, crdt_row *delta, uint16_t col, const void *key
                      const void *json, size_t jlen, causal_hlc ts, causal_dot dot)
 {
     col_op op = {.fn = op_map_put, .x = key, .n = klen, .y = json, .yn = jlen, .ts = ts, .dot = dot};
+    return with_column(r, delta, col, CRDT_KIND_LWWMAP, &op);
+}
+
+int crdt_row_map_put_many(crdt_row *r, crdt_row *delta, uint16_t col, const void *const *keys,
+                          const size_t *klens, const void *const *jsons, const size_t *jlens,
+                          size_t count, causal_hlc ts, causal_dot first)
+{
+    if (!count) return 0;
+    col_op op = {.fn = op_map_put_many, .xs = keys, .xns = klens, .ys = jsons, .yns = jlens,
+                 .count = count, .ts = ts, .dot = first};
     return with_column(r, delta, col, CRDT_KIND_LWWMAP, &op);
 }
 

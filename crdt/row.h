@@ -96,12 +96,40 @@ int crdt_row_mv_add(crdt_row *r, crdt_row *delta, uint16_t col, const void *v, s
 /* kind = CRDT_KIND_ORSET or CRDT_KIND_AWSET. */
 int crdt_row_set_add(crdt_row *r, crdt_row *delta, uint16_t col, int kind, const void *x,
                      size_t n, causal_dot dot);
+/* Bulk add (one INSERT or UPDATE of a large set): exactly crdt_row_set_add of xs[i][0..ns[i])
+ * with dot (first.node, first.counter + i), for i = 0..count-1 in order — same state, same
+ * delta, byte for byte, duplicates included (a later copy observes the earlier one) — in
+ * O((count + m) log(count + m)) for a column of m entries, where count calls cost
+ * O(count * m). Dots: the caller owns the count consecutive dots, all fresh: with commit dots
+ * (causal.h) the first is causal_commit_dot(node, seq, k) and the commit must have count op
+ * slots left (k + count <= 2^CAUSAL_OP_BITS). xs, ns and the elements are borrowed for the
+ * call (an element may be NULL when its length is 0). Errors: CRDT_EINVAL for a kind that is
+ * not a set, a column of another kind, first.node or first.counter 0, a counter range that
+ * wraps, or a dot the column has already seen; CRDT_ELIMIT for an element over
+ * CRDT_MAX_VALUE or count over CRDT_MAX_ENTRIES; CRDT_ENOMEM. Unlike count separate calls,
+ * a refused batch changes nothing (except after CRDT_ENOMEM). count == 0 does nothing.
+ * Caveat for the Add-Wins Set (as for count single calls; the OR-Set keeps no cc): the dots
+ * stay in the column's cc cloud until gc folds them into its base, and causal_cc_decode refuses
+ * a cloud over CAUSAL_MAX_CLOUD dots, so a column holding more un-gc'd dots than that encodes
+ * to bytes that do not decode. */
+int crdt_row_set_add_many(crdt_row *r, crdt_row *delta, uint16_t col, int kind,
+                          const void *const *xs, const size_t *ns, size_t count,
+                          causal_dot first);
 int crdt_row_set_remove(crdt_row *r, crdt_row *delta, uint16_t col, int kind, const void *x,
                         size_t n);
 /* Observed remove of every element (SET c = ARRAY[...] is clear, then adds). */
 int crdt_row_set_clear(crdt_row *r, crdt_row *delta, uint16_t col, int kind);
 int crdt_row_map_put(crdt_row *r, crdt_row *delta, uint16_t col, const void *key, size_t klen,
                      const void *json, size_t jlen, causal_hlc ts, causal_dot dot);
+/* Bulk put (one INSERT of a large map): exactly crdt_row_map_put of (keys[i], jsons[i]), all
+ * with timestamp ts, with dot (first.node, first.counter + i), for i = 0..count-1 in order (a
+ * key given twice: the later value wins and the earlier put leaves only its dot in the cc),
+ * in O((count + m) log(count + m)). Dots, ownership and errors as crdt_row_set_add_many
+ * (CRDT_ELIMIT also for a key or JSON text over CRDT_MAX_VALUE, and the same caveat); a key or
+ * JSON text may be NULL when its length is 0. count == 0 does nothing. */
+int crdt_row_map_put_many(crdt_row *r, crdt_row *delta, uint16_t col, const void *const *keys,
+                          const size_t *klens, const void *const *jsons, const size_t *jlens,
+                          size_t count, causal_hlc ts, causal_dot first);
 int crdt_row_map_remove(crdt_row *r, crdt_row *delta, uint16_t col, const void *key,
                         size_t klen, causal_hlc ts, causal_dot dot);
 int crdt_row_drop_column(crdt_row *r, uint16_t col);
