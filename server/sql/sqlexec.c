@@ -301,12 +301,27 @@ int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
 
 /* ---- transactions ------------------------------------------------------------------------- */
 
-static void op_free(sx_op *op)
+void sx_op_free(sx_op *op)
 {
     free(op->pk);
     crdt_value_free(&op->v);
     free(op->s);
     free(op->j);
+    for (size_t i = 0; i < op->nelems; i++) {
+        if (op->elems) free(op->elems[i]);
+        if (op->vals) free(op->vals[i]);
+    }
+    free(op->elems);
+    free(op->vals);
+    free(op->elens);
+    free(op->vlens);
+}
+
+/* Dots an operation takes: one per element for *_MANY, else one. */
+static uint32_t op_ndots(const sx_op *op)
+{
+    return op->kind == SX_OP_SET_ADD_MANY || op->kind == SX_OP_MAP_PUT_MANY ? (uint32_t)op->nelems
+                                                                            : 1;
 }
 
 static void locks_release(sx_exec *x, sqllock_owner *o);
@@ -315,7 +330,7 @@ static void txn_clear(sx_session *s)
 {
     locks_release(s->x, s->locks);
     s->locks = NULL;
-    for (size_t i = 0; i < s->txn.nops; i++) op_free(&s->txn.ops[i]);
+    for (size_t i = 0; i < s->txn.nops; i++) sx_op_free(&s->txn.ops[i]);
     free(s->txn.ops);
     for (int i = 0; i < s->txn.ncat; i++) {
         free(s->txn.cat[i].name);
@@ -508,6 +523,15 @@ static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot
     case SX_OP_LWW: rc = crdt_row_lww_assign(&state, &delta, op->col, &op->v, ts, dot); break;
     case SX_OP_MV: rc = crdt_row_mv_assign(&state, &delta, op->col, op->s, op->slen, dot); break;
     case SX_OP_MV_ADD: rc = crdt_row_mv_add(&state, &delta, op->col, op->s, op->slen, dot); break;
+    case SX_OP_SET_ADD_MANY:
+        rc = crdt_row_set_add_many(&state, &delta, op->col, op->ckind,
+                                   (const void *const *)op->elems, op->elens, op->nelems, dot);
+        break;
+    case SX_OP_MAP_PUT_MANY:
+        rc = crdt_row_map_put_many(&state, &delta, op->col, (const void *const *)op->elems,
+                                   op->elens, (const void *const *)op->vals, op->vlens,
+                                   op->nelems, ts, dot);
+        break;
     case SX_OP_COUNTER:
         rc = crdt_row_counter_add(&state, &delta, op->col, op->ckind, x->node, op->n);
         break;
@@ -539,31 +563,43 @@ out:
 }
 
 /* Placeholder dots of the preview: a seq far above any real one, so they are fresh in every
- * stored context; they never leave the preview overlay. */
+ * stored context; they never leave the preview overlay. Dot index k of the transaction (and
+ * the k + i of a *_MANY op's elements) is counter (SX_PREVIEW_SEQ << CAUSAL_OP_BITS) + k. */
 #define SX_PREVIEW_SEQ (1ull << 42)
+
+static causal_dot preview_dot(const sx_exec *x, uint32_t k)
+{
+    return causal_commit_dot(x->node, SX_PREVIEW_SEQ, k);
+}
 
 int sx_record(sx_session *s, sx_op *op, sqlerr *err)
 {
     if (!s->txn.preview && !(s->txn.preview = storage_overlay_new(s->x->st))) {
-        op_free(op);
+        sx_op_free(op);
         return sqlerr_oom(err);
     }
     if (s->txn.nops == s->txn.cap) {
         size_t nc = s->txn.cap ? s->txn.cap * 2 : 16;
         sx_op *n = realloc(s->txn.ops, nc * sizeof *n);
         if (!n) {
-            op_free(op);
+            sx_op_free(op);
             return sqlerr_oom(err);
         }
         s->txn.ops = n;
         s->txn.cap = nc;
     }
-    uint64_t k = s->txn.nops;
-    causal_dot dot = causal_commit_dot(s->x->node, SX_PREVIEW_SEQ + (k >> CAUSAL_OP_BITS),
-                                       (uint32_t)k);
-    int rc = ov_apply(s->x, s->txn.preview, op, dot, causal_clock_now(&s->x->clock, wall_ms()));
+    uint32_t nd = op_ndots(op);
+    if (nd > (1u << CAUSAL_OP_BITS) - s->txn.ndots) {
+        sx_op_free(op);
+        return sqlerr_set(err, "54000", -1,
+                          "transaction writes too many values (limit %u per transaction)",
+                          1u << CAUSAL_OP_BITS);
+    }
+    op->dot0 = s->txn.ndots;
+    int rc = ov_apply(s->x, s->txn.preview, op, preview_dot(s->x, op->dot0),
+                      causal_clock_now(&s->x->clock, wall_ms()));
     if (rc) {
-        op_free(op);
+        sx_op_free(op);
         if (rc == CRDT_EOVERFLOW) return sqlerr_set(err, "22003", -1, "bigint out of range");
         if (rc == CRDT_ELIMIT) return sqlerr_set(err, "54000", -1, "value too large");
         if (rc == CRDT_ENOMEM || rc == STORAGE_ENOMEM) return sqlerr_oom(err);
@@ -571,6 +607,7 @@ int sx_record(sx_session *s, sx_op *op, sqlerr *err)
                           rc <= -100 ? storage_strerror(rc) : codec_strerror(rc));
     }
     s->txn.ops[s->txn.nops++] = *op;
+    s->txn.ndots += nd;
     memset(op, 0, sizeof *op);
     return SQL_OK;
 }
@@ -586,7 +623,8 @@ storage_overlay *sx_preview(sx_session *s)
 static int txn_truncate(sx_session *s, size_t mark)
 {
     if (mark >= s->txn.nops) return 0;
-    for (size_t k = mark; k < s->txn.nops; k++) op_free(&s->txn.ops[k]);
+    s->txn.ndots = s->txn.ops[mark].dot0;
+    for (size_t k = mark; k < s->txn.nops; k++) sx_op_free(&s->txn.ops[k]);
     s->txn.nops = mark;
     storage_overlay_del(s->txn.preview);
     s->txn.preview = NULL;
@@ -594,9 +632,8 @@ static int txn_truncate(sx_session *s, size_t mark)
     if (!(s->txn.preview = storage_overlay_new(s->x->st))) return STORAGE_ENOMEM;
     causal_hlc ts = causal_clock_now(&s->x->clock, wall_ms());
     for (size_t k = 0; k < mark; k++) {
-        causal_dot dot = causal_commit_dot(s->x->node, SX_PREVIEW_SEQ + (k >> CAUSAL_OP_BITS),
-                                           (uint32_t)k);
-        int rc = ov_apply(s->x, s->txn.preview, &s->txn.ops[k], dot, ts);
+        int rc = ov_apply(s->x, s->txn.preview, &s->txn.ops[k], preview_dot(s->x, s->txn.ops[k].dot0),
+                          ts);
         if (rc) return rc;
     }
     return 0;
@@ -929,7 +966,8 @@ int sx_commit_start(sx_session *s, executor_error *err)
     }
     causal_hlc ts = causal_clock_now(&x->clock, wall_ms());
     for (size_t k = 0; k < s->txn.nops; k++) {
-        rc = ov_apply(x, c->ov, &s->txn.ops[k], causal_commit_dot(x->node, seq, (uint32_t)k), ts);
+        rc = ov_apply(x, c->ov, &s->txn.ops[k], causal_commit_dot(x->node, seq, s->txn.ops[k].dot0),
+                      ts);
         if (rc) {
             storage_abandon_seq(x->st, seq);
             commit_free(c);
@@ -1717,6 +1755,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             } else {
                 s->state = SX_BLOCK;
                 s->txn_start_us = now_us_2000();
+                minexec_txn_begin(s->inner); /* SET LOCAL lasts until the block ends */
             }
             if (sink->command_complete(sink, "BEGIN")) goto out;
             break;
@@ -1724,6 +1763,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             if (s->state == SX_FAILED) {
                 txn_clear(s);
                 s->state = SX_IDLE;
+                if (minexec_txn_end(s->inner, false, sink)) goto out;
                 if (sink->command_complete(sink, "ROLLBACK")) goto out;
                 break;
             }
@@ -1731,6 +1771,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 warn(sink, "25P01", "there is no transaction in progress"))
                 goto out;
             s->state = SX_IDLE;
+            if (minexec_txn_end(s->inner, true, sink)) goto out;
             rc = sx_commit_start(s, err);
             if (rc == EXEC_ERROR) goto fail;
             if (rc == EXEC_PENDING) {
@@ -1746,6 +1787,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 goto out;
             txn_clear(s);
             s->state = SX_IDLE;
+            if (minexec_txn_end(s->inner, false, sink)) goto out;
             if (sink->command_complete(sink, "ROLLBACK")) goto out;
             break;
         case SQLAST_SAVEPOINT:
@@ -2208,6 +2250,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_BEGIN:
         if (s->state == SX_BLOCK && warn(sink, "25001", "there is already a transaction in progress"))
             return EXEC_ERROR;
+        if (s->state != SX_BLOCK) minexec_txn_begin(s->inner);
         s->state = SX_BLOCK;
         s->implicit = false;
         return sink->command_complete(sink, "BEGIN") ? EXEC_ERROR : EXEC_DONE;
@@ -2215,10 +2258,12 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (s->state == SX_FAILED) {
             txn_clear(s);
             s->state = SX_IDLE;
+            if (minexec_txn_end(s->inner, false, sink)) return EXEC_ERROR;
             return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
         }
         s->state = SX_IDLE;
         s->implicit = false;
+        if (minexec_txn_end(s->inner, true, sink)) return EXEC_ERROR;
         int rc = sx_commit_start(s, err);
         if (rc == EXEC_PENDING) {
             s->resume_kind = RK_EXEC_COMMIT;
@@ -2231,6 +2276,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         txn_clear(s);
         s->state = SX_IDLE;
         s->implicit = false;
+        if (minexec_txn_end(s->inner, false, sink)) return EXEC_ERROR;
         return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
     case SQLAST_SET:
         if (is_txn_characteristic_set(st))
@@ -2363,6 +2409,7 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
         free(s);
         return rc;
     }
+    minexec_txn_follow(s->inner); /* we run BEGIN/COMMIT and report them: SET LOCAL works */
     *out = (executor_session *)s;
     return EXEC_DONE;
 }

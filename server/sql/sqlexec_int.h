@@ -101,6 +101,8 @@ enum {
     SX_OP_MAP_PUT,
     SX_OP_MAP_REMOVE,
     SX_OP_MV_ADD, /* a value concurrent with the register's others (COPY FROM of {a,b}) */
+    SX_OP_SET_ADD_MANY, /* elems: one dot each, O(n log n) (crdt_row_set_add_many) */
+    SX_OP_MAP_PUT_MANY, /* elems = keys, vals = JSON values (crdt_row_map_put_many) */
 };
 
 typedef struct sx_op {
@@ -116,6 +118,12 @@ typedef struct sx_op {
     char *j; /* map value json (owned) */
     size_t jlen;
     int64_t n; /* counter amount */
+    /* *_MANY: nelems elements (and values), each owned, as are the arrays */
+    char **elems, **vals;
+    size_t *elens, *vlens;
+    size_t nelems;
+    /* the op's first dot index in its transaction (sx_record): dots dot0 .. dot0 + ndots - 1 */
+    uint32_t dot0;
 } sx_op;
 
 typedef struct sx_catchange {
@@ -135,6 +143,7 @@ typedef struct sx_savepoint {
 typedef struct sx_txn {
     sx_op *ops;
     size_t nops, cap;
+    uint32_t ndots; /* dot indexes handed out (sx_op.dot0); a commit has 2^CAUSAL_OP_BITS */
     sx_catchange *cat;
     int ncat;
     storage_overlay *preview;
@@ -243,6 +252,8 @@ int sx_catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
 int sx_catalog_resolve_names(sqlschema_table **v, int n);
 /* Takes op's allocations (also on error). */
 int sx_record(sx_session *s, sx_op *op, sqlerr *err);
+/* Frees what an operation owns (sx_record does on failure). */
+void sx_op_free(sx_op *op);
 /* Takes the write lock of a row for the session's transaction before a statement writes it
  * (sqllock.h). SQL_OK when held; SQL_ERR with s->lock_wait set when another transaction holds
  * it (the caller returns the error unchanged: the executor undoes the statement, waits and

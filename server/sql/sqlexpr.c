@@ -5,11 +5,11 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqljsonb.h"
 
 #include "crdt/row.h"
 
 #include <ctype.h>
-#include <jansson.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -730,146 +730,27 @@ done:
 
 /* ------------------------------------------------------------------ jsonb */
 
-static json_t *json_parse(const char *s, sqlerr *err)
-{
-    json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
-    if (!j) sqlerr_set(err, "22P02", -1, "invalid input syntax for type json");
-    return j;
-}
-
-/* Serialises j and normalises to canonical jsonb text; consumes j. */
-static int json_finish(json_t *j, char **out, sqlerr *err)
-{
-    char *txt = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
-    json_decref(j);
-    if (!txt) return sqlerr_oom(err);
-    size_t n;
-    int rc = sqlval_jsonb_normalize(txt, strlen(txt), out, &n, err);
-    free(txt);
-    return rc;
-}
+/* The jsonb operators work on canonical text in sqljsonb.c (numbers keep their text: jansson
+ * read them as doubles, so '{"p": 2.50}' || x lost the zero). */
 
 int sqlexpr_jsonb_concat(const char *a, const char *b, char **out, sqlerr *err)
 {
-    json_t *ja = json_parse(a, err), *jb = ja ? json_parse(b, err) : NULL;
-    if (!ja || !jb) {
-        json_decref(ja);
-        return SQL_ERR;
-    }
-    json_t *res;
-    if (json_is_object(ja) && json_is_object(jb)) {
-        json_object_update(ja, jb);
-        res = json_incref(ja);
-    } else {
-        res = json_array();
-        if (res) {
-            if (json_is_array(ja)) json_array_extend(res, ja);
-            else json_array_append(res, ja);
-            if (json_is_array(jb)) json_array_extend(res, jb);
-            else json_array_append(res, jb);
-        }
-    }
-    json_decref(ja);
-    json_decref(jb);
-    if (!res) return sqlerr_oom(err);
-    return json_finish(res, out, err);
+    return sqljsonb_concat(a, b, out, err);
 }
 
 int sqlexpr_jsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err)
 {
-    json_t *j = json_parse(a, err);
-    if (!j) return SQL_ERR;
-    if (json_is_object(j)) {
-        json_object_del(j, key);
-    } else if (json_is_array(j)) {
-        for (size_t i = json_array_size(j); i-- > 0;) {
-            json_t *el = json_array_get(j, i);
-            if (json_is_string(el) && !strcmp(json_string_value(el), key)) json_array_remove(j, i);
-        }
-    } else {
-        json_decref(j);
-        return sqlerr_set(err, "22023", -1, "cannot delete from scalar");
-    }
-    return json_finish(j, out, err);
+    return sqljsonb_delete_key(a, key, out, err);
 }
 
 int sqlexpr_jsonb_set(const char *a, const sqlval *path, const char *value, char **out, sqlerr *err)
 {
-    json_t *root = json_parse(a, err);
-    if (!root) return SQL_ERR;
-    json_t *val = json_parse(value, err);
-    if (!val) {
-        json_decref(root);
-        return SQL_ERR;
-    }
-    json_t *cur = root;
-    for (size_t i = 0; i < path->narr && cur; i++) {
-        const char *k = path->arr[i];
-        bool last = i + 1 == path->narr;
-        if (!k) {
-            json_decref(root);
-            json_decref(val);
-            return sqlerr_set(err, "22004", -1, "path element at position %zu is null", i + 1);
-        }
-        if (json_is_object(cur)) {
-            if (last) {
-                json_object_set(cur, k, val);
-                break;
-            }
-            cur = json_object_get(cur, k);
-        } else if (json_is_array(cur)) {
-            char *end;
-            long idx = strtol(k, &end, 10);
-            if (*end || end == k) {
-                json_decref(root);
-                json_decref(val);
-                return sqlerr_set(err, "22P02", -1,
-                                  "path element at position %zu is not an integer: \"%s\"", i + 1, k);
-            }
-            long n = (long)json_array_size(cur);
-            if (idx < 0) idx += n;
-            if (last) {
-                if (idx >= 0 && idx < n) json_array_set(cur, (size_t)idx, val);
-                else if (idx >= n) json_array_append(cur, val);
-                else json_array_insert(cur, 0, val);
-                break;
-            }
-            cur = idx >= 0 && idx < n ? json_array_get(cur, (size_t)idx) : NULL;
-        } else {
-            break; /* a scalar on the path: jsonb_set returns the target unchanged */
-        }
-    }
-    json_decref(val);
-    return json_finish(root, out, err);
+    return sqljsonb_set(a, path, value, out, err);
 }
 
 int sqlexpr_jsonb_get(const char *a, const sqlval *key, bool as_text, sqlval *out, sqlerr *err)
 {
-    sqlval_init_null(out, as_text ? SQLVAL_TEXT : SQLVAL_JSONB);
-    json_t *j = json_parse(a, err);
-    if (!j) return SQL_ERR;
-    json_t *el = NULL;
-    if (is_int(key->type)) {
-        if (json_is_array(j)) {
-            int64_t n = (int64_t)json_array_size(j), idx = key->u.i < 0 ? key->u.i + n : key->u.i;
-            if (idx >= 0 && idx < n) el = json_array_get(j, (size_t)idx);
-        }
-    } else if (json_is_object(j)) {
-        el = json_object_get(j, key->s ? key->s : "");
-    }
-    int rc = SQL_OK;
-    if (el && !(as_text && json_is_null(el))) {
-        if (as_text && json_is_string(el)) {
-            rc = sqlval_set_str(out, SQLVAL_TEXT, json_string_value(el), json_string_length(el), err);
-        } else {
-            char *txt;
-            json_incref(el);
-            rc = json_finish(el, &txt, err);
-            if (!rc) sqlval_take_str(out, as_text ? SQLVAL_TEXT : SQLVAL_JSONB, txt, strlen(txt));
-        }
-    }
-    json_decref(j);
-    return rc;
+    return sqljsonb_get(a, key, as_text, out, err);
 }
 
 /* ------------------------------------------------------------------ LIKE */

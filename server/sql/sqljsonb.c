@@ -146,7 +146,6 @@ static int object_put(jnode *o, const char *key, size_t keylen, jnode *v, sqlerr
 typedef struct jp {
     const char *s;
     size_t len, pos;
-    bool from_doubles; /* sqljsonb_normalize_from_doubles */
     sqlerr *err;
 } jp;
 
@@ -532,14 +531,6 @@ static int jp_value(jp *p, jnode *out, int depth, const char *expected)
         out->kind = J_NUMBER;
         const char *num = p->s + p->pos;
         size_t numlen = end - p->pos;
-        char f8[PGTYPES_FLOAT_OUT_LEN];
-        if (p->from_doubles && (memchr(num, '.', numlen) || memchr(num, 'e', numlen) ||
-                                memchr(num, 'E', numlen))) {
-            char tmp[64];
-            snprintf(tmp, sizeof tmp, "%.*s", (int)(numlen < sizeof tmp ? numlen : sizeof tmp - 1), num);
-            numlen = pgtypes_float8_out(strtod(tmp, NULL), 1, f8);
-            num = f8;
-        }
         if (sqlval_parse_numeric(num, numlen, &out->str, p->err)) return SQL_ERR;
         out->len = strlen(out->str);
         p->pos = end;
@@ -555,9 +546,9 @@ static int jp_value(jp *p, jnode *out, int depth, const char *expected)
 }
 
 /* Parses a whole document into *out. */
-static int jparse_as(const char *s, size_t len, bool from_doubles, jnode *out, sqlerr *err)
+static int jparse_as(const char *s, size_t len, jnode *out, sqlerr *err)
 {
-    jp p = {s ? s : "", s ? len : 0, 0, from_doubles, err};
+    jp p = {s ? s : "", s ? len : 0, 0, err};
     memset(out, 0, sizeof *out);
     if (jp_value(&p, out, 1, EXPECT_VALUE)) goto fail;
     jp_skip_ws(&p);
@@ -573,7 +564,7 @@ fail:
 
 static int jparse(const char *s, size_t len, jnode *out, sqlerr *err)
 {
-    return jparse_as(s, len, false, out, err);
+    return jparse_as(s, len, out, err);
 }
 
 /* ------------------------------------------------------------------ writer */
@@ -653,25 +644,13 @@ static int jnode_text(const jnode *j, char **out, size_t *outlen, sqlerr *err)
 
 /* ------------------------------------------------------------------ entry points */
 
-static int normalize(const char *s, size_t len, bool from_doubles, char **out, size_t *outlen,
-                     sqlerr *err)
+int sqljsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err)
 {
     jnode j;
-    if (jparse_as(s, len, from_doubles, &j, err)) return SQL_ERR;
+    if (jparse_as(s, len, &j, err)) return SQL_ERR;
     int rc = jnode_text(&j, out, outlen, err);
     jnode_clear(&j);
     return rc;
-}
-
-int sqljsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err)
-{
-    return normalize(s, len, false, out, outlen, err);
-}
-
-int sqljsonb_normalize_from_doubles(const char *s, size_t len, char **out, size_t *outlen,
-                                    sqlerr *err)
-{
-    return normalize(s, len, true, out, outlen, err);
 }
 
 int sqljsonb_get(const char *doc, const sqlval *key, bool as_text, sqlval *out, sqlerr *err)

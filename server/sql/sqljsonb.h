@@ -38,15 +38,6 @@
  * malloc'd and NUL-terminated, *outlen (may be NULL) excludes the NUL. */
 int sqljsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err);
 
-/* Transitional, for JSON text printed by jansson, which holds every number with a fraction or
- * exponent as a double and prints it with 17 digits (1.1 as 1.1000000000000001): such numbers
- * are read as doubles and printed as float8out prints them before becoming numeric text, so
- * the output is what it was before this module (2.50 still loses its zero on those paths).
- * Only sqlval_jsonb_normalize uses it, for sqlexpr.c's jsonb operators and sqlrun.c's LWW-Map
- * writes; remove it once they call the operators below instead of jansson. */
-int sqljsonb_normalize_from_doubles(const char *s, size_t len, char **out, size_t *outlen,
-                                    sqlerr *err);
-
 /* doc -> key and doc ->> key. key is an integer type (array index, negative counts from the end)
  * or text (object key); a key that does not apply gives SQL NULL. ->> gives text: a string's
  * value, SQL NULL for JSON null, canonical text for anything else; -> gives jsonb. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqljsonb.h"
 #include "server/sql/sqlvirt.h"
 
 static int kind_to_crdt(sqlschema_kind k)
@@ -813,9 +814,7 @@ static int rec(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int
     op->table_id = t->id;
     op->pk = malloc(pk->len ? pk->len : 1);
     if (!op->pk) {
-        crdt_value_free(&op->v);
-        free(op->s);
-        free(op->j);
+        sx_op_free(op);
         return sqlerr_oom(err);
     }
     memcpy(op->pk, pk->data, pk->len);
@@ -876,47 +875,112 @@ static int lww_value(const sqlval *v, crdt_value *out, sqlerr *err)
 }
 
 /* Puts every key of a jsonb object (canonical text) into map column ci. */
+/* Records one *_MANY operation (sx_op.elems ...): takes the arrays (built with many_push). */
+typedef struct many {
+    char **elems, **vals;
+    size_t *elens, *vlens;
+    size_t n, cap;
+} many;
+
+static void many_free(many *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->elems[i]);
+        if (m->vals) free(m->vals[i]);
+    }
+    free(m->elems);
+    free(m->vals);
+    free(m->elens);
+    free(m->vlens);
+    memset(m, 0, sizeof *m);
+}
+
+/* Appends (e, elen) and, for maps, (v, vlen): copies both. */
+static int many_push(many *m, const char *e, size_t elen, const char *v, size_t vlen, sqlerr *err)
+{
+    if (m->n == m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 16;
+        char **ne = realloc(m->elems, nc * sizeof *ne);
+        if (ne) m->elems = ne;
+        size_t *nl = realloc(m->elens, nc * sizeof *nl);
+        if (nl) m->elens = nl;
+        char **nv = v ? realloc(m->vals, nc * sizeof *nv) : m->vals;
+        if (nv) m->vals = nv;
+        size_t *nvl = v ? realloc(m->vlens, nc * sizeof *nvl) : m->vlens;
+        if (nvl) m->vlens = nvl;
+        if (!ne || !nl || (v && (!nv || !nvl))) return sqlerr_oom(err);
+        m->cap = nc;
+    }
+    char *ec = malloc(elen + 1), *vc = v ? malloc(vlen + 1) : NULL;
+    if (!ec || (v && !vc)) {
+        free(ec);
+        free(vc);
+        return sqlerr_oom(err);
+    }
+    memcpy(ec, e, elen);
+    ec[elen] = 0;
+    if (v) {
+        memcpy(vc, v, vlen);
+        vc[vlen] = 0;
+        m->vals[m->n] = vc;
+        m->vlens[m->n] = vlen;
+    }
+    m->elems[m->n] = ec;
+    m->elens[m->n] = elen;
+    m->n++;
+    return SQL_OK;
+}
+
+static int rec_many(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int kind, int ci,
+                    many *m, sqlerr *err)
+{
+    if (!m->n) return SQL_OK;
+    sx_op op;
+    memset(&op, 0, sizeof op);
+    op.elems = m->elems;
+    op.elens = m->elens;
+    op.vals = m->vals;
+    op.vlens = m->vlens;
+    op.nelems = m->n;
+    memset(m, 0, sizeof *m); /* the op owns them now, freed by rec on failure */
+    return rec(s, t, pk, kind, ci, &op, err);
+}
+
+/* Puts every member of jsonb object v into map column ci as one operation (one by one was
+ * O(n^2), issue #21); with `old` (MAP_REPLACE: the column's current value), removes the keys
+ * v lacks first. Values keep their jsonb text (2.50 stays 2.50). */
 static int map_put_all(sx_session *s, const sqlschema_table *t, const codec_buf *pk, int ci,
                        const sqlval *v, const char *old, sqlerr *err)
 {
-    json_error_t je;
-    json_t *o = json_loads(v->s ? v->s : "", JSON_DECODE_ANY, &je);
-    if (!o || !json_is_object(o)) {
-        json_decref(o);
+    sqljsonb_member *mem = NULL, *om = NULL;
+    size_t n = 0, on = 0;
+    int r = sqljsonb_members(v->s ? v->s : "", v->s ? v->len : 0, &mem, &n, err);
+    if (r < 0) return SQL_ERR;
+    if (r == 1)
         return sqlerr_set(err, "22023", -1, "value for column \"%s\" must be a jsonb object",
                           t->cols[ci].name);
-    }
     int rc = SQL_OK;
-    if (old) {
-        json_t *oo = json_loads(old, JSON_DECODE_ANY, &je);
-        const char *k;
-        json_t *val;
-        if (oo && json_is_object(oo)) {
-            json_object_foreach(oo, k, val) {
-                if (json_object_get(o, k)) continue;
-                if ((rc = rec_str(s, t, pk, SX_OP_MAP_REMOVE, ci, k, strlen(k), NULL, 0, err)))
-                    break;
-            }
+    if (old && sqljsonb_members(old, strlen(old), &om, &on, err) == 0) {
+        /* both in jsonb key order: a merge finds the keys v lacks */
+        size_t j = 0;
+        for (size_t i = 0; i < on && !rc; i++) {
+            while (j < n && (mem[j].keylen < om[i].keylen ||
+                             (mem[j].keylen == om[i].keylen &&
+                              memcmp(mem[j].key, om[i].key, om[i].keylen) < 0)))
+                j++;
+            if (j < n && mem[j].keylen == om[i].keylen &&
+                !memcmp(mem[j].key, om[i].key, om[i].keylen))
+                continue;
+            rc = rec_str(s, t, pk, SX_OP_MAP_REMOVE, ci, om[i].key, om[i].keylen, NULL, 0, err);
         }
-        json_decref(oo);
     }
-    const char *k;
-    json_t *val;
-    json_object_foreach(o, k, val) {
-        if (rc) break;
-        char *txt = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
-        char *canon = NULL;
-        size_t cl = 0;
-        if (!txt) {
-            rc = sqlerr_oom(err);
-            break;
-        }
-        rc = sqlval_jsonb_normalize(txt, strlen(txt), &canon, &cl, err);
-        free(txt);
-        if (!rc) rc = rec_str(s, t, pk, SX_OP_MAP_PUT, ci, k, strlen(k), canon, cl, err);
-        free(canon);
-    }
-    json_decref(o);
+    many m = {0};
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = many_push(&m, mem[i].key, mem[i].keylen, mem[i].value, mem[i].valuelen, err);
+    if (!rc) rc = rec_many(s, t, pk, SX_OP_MAP_PUT_MANY, ci, &m, err);
+    many_free(&m);
+    sqljsonb_members_free(mem, n);
+    sqljsonb_members_free(om, on);
     return rc;
 }
 
@@ -925,13 +989,19 @@ static int set_add_all(sx_session *s, const sqlschema_table *t, const codec_buf 
 {
     if (v->isnull) return SQL_OK;
     if (v->type == SQLVAL_TEXTARRAY) {
+        /* one operation for all: adding n elements one by one was O(n^2) (issue #21) */
+        many m = {0};
         for (size_t i = 0; i < v->narr; i++) {
-            if (!v->arr[i])
+            if (!v->arr[i]) {
+                many_free(&m);
                 return sqlerr_set(err, "22004", -1, "a set element cannot be NULL");
-            if (rec_str(s, t, pk, SX_OP_SET_ADD, ci, v->arr[i], strlen(v->arr[i]), NULL, 0, err))
+            }
+            if (many_push(&m, v->arr[i], strlen(v->arr[i]), NULL, 0, err)) {
+                many_free(&m);
                 return SQL_ERR;
+            }
         }
-        return SQL_OK;
+        return rec_many(s, t, pk, SX_OP_SET_ADD_MANY, ci, &m, err);
     }
     char *txt;
     size_t n;

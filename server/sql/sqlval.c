@@ -746,10 +746,6 @@ static bool array_elem_needs_quotes(const char *e)
 
 /* ------------------------------------------------------------------ jsonb */
 
-int sqlval_jsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err)
-{
-    return sqljsonb_normalize_from_doubles(s, len, out, outlen, err);
-}
 
 /* ------------------------------------------------------------------ text I/O */
 

@@ -114,11 +114,6 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err);
 /* ---- helpers shared by the SQL layer ---- */
 /* Parses / formats the text[] literal syntax. */
 int sqlval_parse_array(const char *s, size_t len, sqlval *out, sqlerr *err);
-/* Canonical jsonb text of JSON printed by jansson (sqljsonb_normalize_from_doubles: a number
- * with a fraction or exponent is taken as the double jansson held). Only for the jansson code
- * in sqlexpr.c and sqlrun.c until they use sqljsonb.h; jsonb input (sqlval_from_text) goes
- * through sqljsonb_normalize and keeps every number's numeric text. */
-int sqlval_jsonb_normalize(const char *s, size_t len, char **out, size_t *outlen, sqlerr *err);
 /* Parses an integer / float, reporting PostgreSQL's messages for type t. */
 int sqlval_parse_int(const char *s, size_t len, sqlval_type t, int64_t *out, sqlerr *err);
 int sqlval_parse_float(const char *s, size_t len, sqlval_type t, double *out, sqlerr *err);

@@ -43,3 +43,6 @@ SELECT NULL * NULL;
 SELECT '1' + '2';
 SELECT 1 AS a, 2 AS "B", 3 "c";
 SELECT 'it''s', E'tab\there', $$dollar$$;
+SELECT '{"a": 2.50}'::jsonb || '{"b": 1.0}', '{"a": 2.50, "b": [1.10]}'::jsonb -> 'a', '{"a": 2.50}'::jsonb ->> 'a';
+SELECT jsonb_set('{"a": 1}', '{a}', '3.00'), '{"a": 1, "b": 2.0}'::jsonb - 'a', '[1.0, 2.50]'::jsonb -> 1;
+SELECT '{"x": 12345678901234567890123}'::jsonb -> 'x', '{"k": {"n": -0.0}}'::jsonb -> 'k';
