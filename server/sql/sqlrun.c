@@ -1206,6 +1206,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         goto out;
     }
     for (int r = 0; r < st->nrows; r++) {
+        if (sx_interrupted(s, err)) goto out;
         for (int c = 0; c < t->ncols; c++) {
             sqlval_free(&vals[c]);
             sqlval_init_null(&vals[c], write_type(&t->cols[c]));
@@ -1361,6 +1362,7 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
     for (size_t i = 0; i < c.n && !rc && lock; i++)
         rc = sx_lock_row(s, t->id, c.pks[i], c.pklens[i], err);
     for (size_t i = 0; i < c.n && !rc; i++) {
+        if ((rc = sx_interrupted(s, err))) break;
         codec_buf_reset(&pk);
         codec_put_raw(&pk, c.pks[i], c.pklens[i]);
         if (pk.err) {
@@ -2252,6 +2254,8 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     for (int c = 0; c < t->ncols; c++) sqlval_init_null(&vals[c], write_type(&t->cols[c]));
     while (!rc) {
         for (int k = 0; k < nf; k++) free(fields[k]);
+        nf = 0;
+        if ((rc = sx_interrupted(s, err))) break; /* statement_timeout, per row */
         nf = copy_line(st, data, len, &pos, &fields, &cap, ++lineno, err);
         if (nf <= 0) {
             if (nf < 0) rc = SQL_ERR;

@@ -150,6 +150,20 @@ def main():
                         io.StringIO(out.getvalue()))
         cur.execute("SELECT * FROM rt_dst ORDER BY id")
         check("the same round trip in CSV", cur.fetchall() == src)
+
+        # statement_timeout bounds a COPY FROM's apply (checked per row; issue #21)
+        cur.execute("CREATE TABLE slow_copy (id bigint PRIMARY KEY, v text)")
+        cur.execute("SET statement_timeout = 1")
+        rows = "".join("%d\tvalue %d\n" % (i, i) for i in range(300000))
+        try:
+            cur.copy_expert("COPY slow_copy FROM STDIN", io.StringIO(rows))
+            check("a COPY FROM past statement_timeout is canceled with 57014", False)
+        except psycopg2.Error as e:
+            check("a COPY FROM past statement_timeout is canceled with 57014", e.pgcode == "57014",
+                  e.pgcode)
+        cur.execute("SET statement_timeout = 0")
+        cur.execute("SELECT count(*) FROM slow_copy")
+        check("... and writes nothing", cur.fetchone()[0] == 0)
         conn.close()
     finally:
         proc.terminate()
