@@ -34,7 +34,8 @@
 
 #define CAUSAL_OP_BITS 20 /* up to 2^20 dotted operations per commit */
 #define CAUSAL_MAX_NODES 65535
-#define CAUSAL_MAX_CLOUD 1000000 /* decoder bound on cloud size */
+#define CAUSAL_MAX_CLOUD 10000000 /* decoder bound on cloud size (= CRDT_MAX_ENTRIES: a row
+                                   * holding two 1e6-element set writes before GC must decode) */
 
 typedef struct causal_dot {
     uint16_t node;    /* 1..65535; 0 means "no dot" */
