@@ -67,12 +67,26 @@ static sqlval_type arith_type(sqlval_type l, sqlval_type r)
     if (!sqlval_type_is_numeric(l) || !sqlval_type_is_numeric(r)) return SQLVAL_NTYPES;
     if (l == SQLVAL_OID) l = SQLVAL_INT8;
     if (r == SQLVAL_OID) r = SQLVAL_INT8;
+    /* PostgreSQL: real op real is real; real with anything else resolves to the float48 /
+     * float84 operators (float8 is the category's preferred type), so double precision */
     if (is_float(l) || is_float(r))
-        return l == SQLVAL_FLOAT4 && (r == SQLVAL_FLOAT4 || is_int(r)) ? SQLVAL_FLOAT4
-               : r == SQLVAL_FLOAT4 && is_int(l)                      ? SQLVAL_FLOAT4
-                                                                      : SQLVAL_FLOAT8;
+        return l == SQLVAL_FLOAT4 && r == SQLVAL_FLOAT4 ? SQLVAL_FLOAT4 : SQLVAL_FLOAT8;
     if (l == SQLVAL_NUMERIC || r == SQLVAL_NUMERIC) return SQLVAL_NUMERIC;
     return int_width_rank(l) >= int_width_rank(r) ? l : r;
+}
+
+/* The casts sqlval_cast performs, so a cast it would refuse is refused while binding, as
+ * PostgreSQL does (NULL::int::jsonb is 42846 too, though the NULL never reaches a cast). */
+static bool castable(sqlval_type from, sqlval_type to)
+{
+    if (from == to || from == SQLVAL_UNKNOWN || sqlval_type_is_text(from) || sqlval_type_is_text(to))
+        return true;
+    bool fnum = sqlval_type_is_integer(from) || from == SQLVAL_FLOAT4 || from == SQLVAL_FLOAT8 ||
+                from == SQLVAL_NUMERIC;
+    bool tnum = sqlval_type_is_integer(to) || to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 ||
+                to == SQLVAL_NUMERIC;
+    if (fnum && tnum) return true;
+    return (from == SQLVAL_INT4 && to == SQLVAL_BOOL) || (from == SQLVAL_BOOL && to == SQLVAL_INT4);
 }
 
 static bool comparable(sqlval_type l, sqlval_type r)
@@ -395,6 +409,9 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
     case SQLAST_AGG: return bind_agg(e, sc, in_agg, err);
     case SQLAST_CAST:
         if (bind_rec(e->args[0], sc, e->cast_type, in_agg, err)) return SQL_ERR;
+        if (!castable(e->args[0]->type, e->cast_type))
+            return sqlerr_set(err, "42846", e->location, "cannot cast type %s to %s",
+                              sqlval_type_name(e->args[0]->type), sqlval_type_name(e->cast_type));
         e->type = e->cast_type;
         return SQL_OK;
     case SQLAST_ARRAY:
@@ -832,9 +849,16 @@ static int compare_op(int op, const sqlval *a, const sqlval *b, sqlval *out, sql
     return SQL_OK;
 }
 
+/* An operand of text || anynonarray: PostgreSQL's textanycat casts it to text (so a boolean
+ * reads "true", not its output form "t"). */
 static int text_of(const sqlval *v, char **s, size_t *n, sqlerr *err)
 {
-    return sqlval_to_text(v, s, n, err);
+    if (v->type != SQLVAL_BOOL || v->isnull) return sqlval_to_text(v, s, n, err);
+    sqlval t;
+    if (sqlval_cast(v, SQLVAL_TEXT, &t, err)) return SQL_ERR;
+    int rc = sqlval_to_text(&t, s, n, err);
+    sqlval_free(&t);
+    return rc;
 }
 
 static int concat_arrays(const sqlval *a, const sqlval *b, sqlval *out, sqlerr *err)

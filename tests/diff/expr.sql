@@ -46,3 +46,8 @@ SELECT 'it''s', E'tab\there', $$dollar$$;
 SELECT '{"a": 2.50}'::jsonb || '{"b": 1.0}', '{"a": 2.50, "b": [1.10]}'::jsonb -> 'a', '{"a": 2.50}'::jsonb ->> 'a';
 SELECT jsonb_set('{"a": 1}', '{a}', '3.00'), '{"a": 1, "b": 2.0}'::jsonb - 'a', '[1.0, 2.50]'::jsonb -> 1;
 SELECT '{"x": 12345678901234567890123}'::jsonb -> 'x', '{"k": {"n": -0.0}}'::jsonb -> 'k';
+SELECT 100000::float4 * 10, 1.5::float4 + 1, 2::real * 2::real, 3 - 0.5::float4, 1.5::float4 * 2.5;
+SELECT 'x' || true, 'x' || false, true || 'y', 'a' || 1.50 || NULL::int;
+SELECT NULL::int::jsonb;
+SELECT 5::jsonb;
+SELECT true::int, 1::boolean, '1'::int::boolean, 3.7::int::bool;
