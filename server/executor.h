@@ -141,6 +141,11 @@ struct executor_sink {
     /* Backpressure (may be NULL: never full): true when the connection's unsent output is at
        or above its high watermark; the executor then returns EXEC_PENDING_OUTPUT. */
     bool (*output_full)(executor_sink *s);
+    /* DEALLOCATE name (name != NULL), DEALLOCATE ALL and DISCARD ALL (name NULL): drops the
+       connection's prepared statements (SQL's and the protocol's share one namespace, as in
+       PostgreSQL) and, with portals_too, its portals; what the running Execute uses stays.
+       Returns 0, or 1 when `name` is not a prepared statement (26000). May be NULL. */
+    int (*statements_drop)(executor_sink *s, const char *name, bool portals_too);
     void *ctx; /* the wire layer's */
 };
 

@@ -126,6 +126,8 @@ static bool sink_output_full(executor_sink *s)
     return c->inflight + c->out.len >= CONN_OUT_HIGH;
 }
 
+static int sink_statements_drop(executor_sink *s, const char *name, bool portals_too);
+
 void session_init_sink(conn *c)
 {
     c->sink = (executor_sink){.row_description = sink_row_description,
@@ -138,6 +140,7 @@ void session_init_sink(conn *c)
                               .copy_data = sink_copy_data,
                               .copy_done = sink_copy_done,
                               .output_full = sink_output_full,
+                              .statements_drop = sink_statements_drop,
                               .ctx = c};
 }
 
@@ -210,6 +213,8 @@ static void slow_end(conn *c)
 
 /* ---- statement and portal tables --------------------------------------------------------- */
 
+static void drop_stmt(conn *c, conn_stmt *s);
+
 static conn_stmt *find_stmt(conn *c, const char *name)
 {
     return (conn_stmt *)nametab_find(&c->stmts, name);
@@ -263,6 +268,38 @@ static void drop_stmt(conn *c, conn_stmt *s)
     free(s->slow_text);
     free(s->ent.name);
     free(s);
+}
+
+typedef struct drop_ctx {
+    conn *c;
+    const conn_portal *keep; /* the running Execute's portal and its statement survive */
+} drop_ctx;
+
+static void drop_portal_unless_kept(nametab_entry *e, void *arg)
+{
+    drop_ctx *d = arg;
+    if ((conn_portal *)e != d->keep) drop_portal(d->c, (conn_portal *)e);
+}
+
+static void drop_stmt_unless_kept(nametab_entry *e, void *arg)
+{
+    drop_ctx *d = arg;
+    if (!d->keep || (conn_stmt *)e != d->keep->stmt) drop_stmt(d->c, (conn_stmt *)e);
+}
+
+static int sink_statements_drop(executor_sink *s, const char *name, bool portals_too)
+{
+    conn *c = s->ctx;
+    drop_ctx d = {c, c->cur_portal};
+    if (name) {
+        conn_stmt *cs = find_stmt(c, name);
+        if (!cs || !name[0]) return 1;
+        if (!d.keep || cs != d.keep->stmt) drop_stmt(c, cs);
+        return 0;
+    }
+    if (portals_too) nametab_each(&c->portals, drop_portal_unless_kept, &d);
+    nametab_each(&c->stmts, drop_stmt_unless_kept, &d);
+    return 0;
 }
 
 void session_free(conn *c)

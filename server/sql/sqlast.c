@@ -118,6 +118,8 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_SAVEPOINT: return "SAVEPOINT";
     case SQLAST_RELEASE: return "RELEASE";
     case SQLAST_ROLLBACK_TO: return "ROLLBACK";
+    case SQLAST_DEALLOCATE: return "DEALLOCATE";
+    case SQLAST_DISCARD: return "DISCARD";
     }
     return "";
 }

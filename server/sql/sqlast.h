@@ -92,6 +92,8 @@ typedef enum sqlast_stmt_kind {
     SQLAST_SAVEPOINT,   /* name */
     SQLAST_RELEASE,     /* RELEASE [SAVEPOINT] name */
     SQLAST_ROLLBACK_TO, /* ROLLBACK TO [SAVEPOINT] name */
+    SQLAST_DEALLOCATE,  /* name, or NULL for ALL */
+    SQLAST_DISCARD,     /* name: "ALL", "PLANS", "SEQUENCES" or "TEMP" */
 } sqlast_stmt_kind;
 
 typedef struct sqlast_coldef {

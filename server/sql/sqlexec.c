@@ -639,6 +639,52 @@ static int txn_truncate(sx_session *s, size_t mark)
     return 0;
 }
 
+/* ---- DEALLOCATE, DISCARD --------------------------------------------------------------------
+ *
+ * Connection poolers reset a session with DISCARD ALL (pgbouncer's server_reset_query) and
+ * psycopg 3 evicts its prepared statements with DEALLOCATE name: the statements live in the
+ * wire layer (sink->statements_drop). DISCARD ALL also rolls settings back to their defaults
+ * (RESET ALL, through the minimal executor); HeliosDB has no temporary tables, sequences,
+ * cached plans, listeners or advisory locks to drop. */
+
+static int quiet_complete(executor_sink *s, const char *tag)
+{
+    (void)s;
+    (void)tag;
+    return 0;
+}
+
+/* in_block: a transaction block, or an implicit one of several statements (PostgreSQL's
+ * PreventInTransactionBlock) */
+static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, executor_sink *sink,
+                       executor_error *err)
+{
+    if (st->kind == SQLAST_DEALLOCATE) {
+        int r = sink->statements_drop ? sink->statements_drop(sink, st->name, false) : 0;
+        if (r == 1)
+            return executor_error_set(err, "26000", "prepared statement \"%s\" does not exist",
+                                      st->name);
+        return sink->command_complete(sink, st->name ? "DEALLOCATE" : "DEALLOCATE ALL")
+                   ? EXEC_ERROR
+                   : EXEC_DONE;
+    }
+    char tag[32];
+    snprintf(tag, sizeof tag, "DISCARD %s", st->name);
+    if (strcmp(st->name, "ALL") != 0) /* PLANS, SEQUENCES, TEMP: nothing of the kind is kept */
+        return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
+    if (in_block)
+        return executor_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction block");
+    if (sink->statements_drop) sink->statements_drop(sink, NULL, true);
+    /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client, its
+       own "RESET" tag does not */
+    executor_sink quiet = *sink;
+    quiet.command_complete = quiet_complete;
+    char reset[] = "RESET ALL";
+    if (s->x->mini->ops->simple_query(s->inner, reset, sizeof reset - 1, &quiet, err) != EXEC_DONE)
+        return EXEC_ERROR;
+    return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
+}
+
 /* ---- savepoints ------------------------------------------------------------------------------
  *
  * A savepoint is a mark in the transaction's recorded operations and catalog changes;
@@ -1790,6 +1836,12 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             if (minexec_txn_end(s->inner, false, sink)) goto out;
             if (sink->command_complete(sink, "ROLLBACK")) goto out;
             break;
+        case SQLAST_DEALLOCATE:
+        case SQLAST_DISCARD:
+            if (run_discard(s, st, s->state != SX_IDLE || s->q.nstmts > 1, sink, err) ==
+                EXEC_ERROR)
+                goto fail;
+            break;
         case SQLAST_SAVEPOINT:
         case SQLAST_RELEASE:
         case SQLAST_ROLLBACK_TO:
@@ -2017,7 +2069,8 @@ static bool is_txn_stmt(const sqlast_stmt *st)
 {
     return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
            st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
-           st->kind == SQLAST_ROLLBACK_TO || is_txn_characteristic_set(st);
+           st->kind == SQLAST_ROLLBACK_TO || st->kind == SQLAST_DEALLOCATE ||
+           st->kind == SQLAST_DISCARD || is_txn_characteristic_set(st);
 }
 
 static void stmt_free_(sx_stmt *p)
@@ -2282,6 +2335,12 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (is_txn_characteristic_set(st))
             return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
         break;
+    case SQLAST_DEALLOCATE:
+    case SQLAST_DISCARD: {
+        int rc = run_discard(s, st, s->state != SX_IDLE, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
     case SQLAST_SAVEPOINT:
     case SQLAST_RELEASE:
     case SQLAST_ROLLBACK_TO: {

@@ -1192,6 +1192,20 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         return (s->name = dup_or_oom(c, fstr(b, "name"))) ? SQL_OK : SQL_ERR;
     }
     if (!strcmp(t, "CopyStmt")) return conv_copy(c, b, s);
+    if (!strcmp(t, "DeallocateStmt")) {
+        s->kind = SQLAST_DEALLOCATE;
+        const char *name = fstr(b, "name");
+        return !name || (s->name = dup_or_oom(c, name)) ? SQL_OK : SQL_ERR;
+    }
+    if (!strcmp(t, "DiscardStmt")) {
+        s->kind = SQLAST_DISCARD;
+        const char *tg = fstr(b, "target");
+        const char *what = tg && !strcmp(tg, "DISCARD_PLANS")       ? "PLANS"
+                           : tg && !strcmp(tg, "DISCARD_SEQUENCES") ? "SEQUENCES"
+                           : tg && !strcmp(tg, "DISCARD_TEMP")      ? "TEMP"
+                                                                    : "ALL";
+        return (s->name = dup_or_oom(c, what)) ? SQL_OK : SQL_ERR;
+    }
     static const struct {
         const char *node, *what;
     } names[] = {
@@ -1200,7 +1214,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"TruncateStmt", "TRUNCATE"}, {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
         {"VacuumStmt", "VACUUM/ANALYZE"}, {"PrepareStmt", "PREPARE (use the extended protocol)"},
-        {"ExecuteStmt", "EXECUTE"}, {"DeallocateStmt", "DEALLOCATE"}, {"DoStmt", "DO"},
+        {"ExecuteStmt", "EXECUTE"}, {"DoStmt", "DO"},
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"GrantStmt", "GRANT/REVOKE"}, {"CreateRoleStmt", "CREATE ROLE"}, {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},

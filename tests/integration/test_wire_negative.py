@@ -128,6 +128,23 @@ try:
     rows = [m[1] for m in got if m and m[0] == b"D"]
     t.ok(not any(m and m[0] == b"E" for m in got) and len(rows) == 2 and b"7" in rows[0] and
          b"9999" in rows[1], "after closing one, another can be prepared; lookups find them", got)
+    # DEALLOCATE (psycopg 3 evicts its statements so) and DISCARD ALL (pgbouncer's reset)
+    # drop protocol-level statements: they share one namespace with SQL's, as in PostgreSQL
+    r.send(msg(b"Q", cstr("DEALLOCATE s1")) + msg(b"B", cstr("") + cstr("s1") +
+           struct.pack("!HHH", 0, 0, 0)) + msg(b"S"))
+    r.until(b"Z")
+    e = first_error(r)
+    r.until(b"Z")
+    t.ok(e is not None and e["C"] == "26000", "DEALLOCATE drops a protocol-level statement", e)
+    r.send(msg(b"Q", cstr("DISCARD ALL")) + msg(b"B", cstr("") + cstr("s2") +
+           struct.pack("!HHH", 0, 0, 0)) + msg(b"S"))
+    r.until(b"Z")
+    e = first_error(r)
+    r.until(b"Z")
+    r.send(msg(b"P", cstr("again") + cstr("SELECT 1") + struct.pack("!H", 0)) + msg(b"S"))
+    got = r.until(b"Z")
+    t.ok(e is not None and e["C"] == "26000" and any(m and m[0] == b"1" for m in got),
+         "DISCARD ALL drops every statement; new ones can be prepared", (e, got))
     r.close()
     t.ok(serving(), "still serving after 10,000 statements on one connection")
 

@@ -1,0 +1,14 @@
+-- Session statements poolers and drivers send: DEALLOCATE, DISCARD.
+DEALLOCATE nope;
+DEALLOCATE PREPARE nope;
+DEALLOCATE ALL;
+DISCARD PLANS;
+DISCARD SEQUENCES;
+DISCARD TEMP;
+SET application_name = 'changed';
+DISCARD ALL;
+SHOW application_name;
+BEGIN;
+DISCARD ALL;
+ROLLBACK;
+SELECT 1; DISCARD ALL;
