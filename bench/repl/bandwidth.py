@@ -4,10 +4,11 @@
 Five regions through the WAN emulator (bench/repl/cluster.py). One table, one row per kind:
 a pn_counter, an aw_set preloaded with 1,000 elements, an lww_map preloaded with 100 keys.
 From us-east-1, one session runs N operations per kind — counter `n = n + 1`, set: add one new
-element, map: put one existing key (INSERT on the row's key merges, the idiom for CRDT writes) —
-then waits until helios_digest() is equal in all five regions. The bytes are the emulator's
-counters (UDP payload: QUIC headers, TLS, framing, acknowledgements, both directions, all 20
-directed links) over that interval, minus the idle rate measured over a quiet interval before
+element, map: put one existing key (both upserts on the row's key, `INSERT ... ON CONFLICT (id)
+DO UPDATE SET s = bw.s || excluded.s` / `m = bw.m || excluded.m`: a plain INSERT of an existing
+key is 23505) — then waits until helios_digest() is equal in all five regions. The bytes are the
+emulator's counters (UDP payload: QUIC headers, TLS, framing, acknowledgements, both directions,
+all 20 directed links) over that interval, minus the idle rate measured over a quiet interval before
 (keep-alives, probes), divided by N: what one operation costs the whole mesh (it travels to four
 peers), and per receiving region (÷4).
 
@@ -66,8 +67,12 @@ def op_sql(kind, i):
     if kind == "counter":
         return "UPDATE bw SET n = n + 1 WHERE id = 1", None
     if kind == "set":
-        return "INSERT INTO bw (id, s) VALUES (2, ARRAY[%s])", ("new-element-%06d" % i,)
-    return "INSERT INTO bw (id, m) VALUES (3, %s::jsonb)", (json.dumps({"key%03d" % (i % 100): i}),)
+        return ("INSERT INTO bw (id, s) VALUES (2, ARRAY[%s]) "
+                "ON CONFLICT (id) DO UPDATE SET s = bw.s || excluded.s",
+                ("new-element-%06d" % i,))
+    return ("INSERT INTO bw (id, m) VALUES (3, %s::jsonb) "
+            "ON CONFLICT (id) DO UPDATE SET m = bw.m || excluded.m",
+            (json.dumps({"key%03d" % (i % 100): i}),))
 
 
 def main():

@@ -2,10 +2,12 @@
 """bench/repl/conflicts.py — concurrent assigns to the same keys from every region.
 
 Five regions through the WAN emulator (bench/repl/cluster.py). One writer session per region
-assigns, at CF_RATE statements/s for CF_SECONDS, `INSERT INTO cf (id, v, mv) VALUES (k, x, x)`
-with k drawn from CF_KEYS keys and x unique ('<region>-<i>'): v is a text column (an LWW
-register), mv an mv_register. With real inter-region delays (35–161 ms one way) many assigns on
-one key are concurrent with another region's.
+assigns, at CF_RATE statements/s for CF_SECONDS, `INSERT INTO cf (id, v, mv) VALUES (k, x, x)
+ON CONFLICT (id) DO UPDATE SET v = excluded.v, mv = excluded.mv` (an upsert: the first write of a
+key in a region inserts it, later ones assign) with k drawn from CF_KEYS keys and x unique
+('<region>-<i>'): v is a text column (an LWW register), mv an mv_register. With real
+inter-region delays (35–161 ms one way) many assigns on one key are concurrent with another
+region's.
 
 After the writers stop and helios_digest() is equal everywhere we read, in every region:
 helios.conflicts (per-table count of merges that found concurrent writes), the Prometheus
@@ -58,7 +60,9 @@ def writer(node, stop, out, errors, table, nkeys):
             k = rnd.randrange(nkeys)
             x = "%s-%d" % (node.name, i)
             i += 1
-            cur.execute("INSERT INTO " + table + " (id, v, mv) VALUES (%s, %s, %s)", (k, x, x))
+            cur.execute("INSERT INTO " + table + " (id, v, mv) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (id) DO UPDATE SET v = excluded.v, mv = excluded.mv",
+                        (k, x, x))
             out.append((k, x))
             nxt += 1.0 / RATE
             d = nxt - time.time()

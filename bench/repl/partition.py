@@ -3,8 +3,10 @@
 acknowledged writes.
 
 Five regions through the WAN emulator (bench/repl/cluster.py). One writer session per region
-commits, at PART_RATE transactions/s, `INSERT INTO pt (id, n, tags) VALUES (0, 1, ARRAY[tag])`
-(row 0 shared by every region: a pn_counter increment and an aw_set add of a unique tag) and
+commits, at PART_RATE transactions/s, `INSERT INTO pt (id, n, tags) VALUES (0, 1, ARRAY[tag])
+ON CONFLICT (id) DO UPDATE SET n = pt.n + excluded.n, tags = pt.tags || excluded.tags` (row 0
+shared by every region: a pn_counter increment and an aw_set add of a unique tag; an upsert,
+since a plain INSERT of a key the region has is 23505) and
 records every attempt: acknowledged, or failed (error or lost connection: reconnect and go on).
 
 Scenarios, each: PART_SECONDS with the partition in place (emulator `cut` on every crossing
@@ -55,8 +57,9 @@ class Writer(threading.Thread):
             try:
                 if conn is None:
                     conn = self.node.connect()
-                conn.cursor().execute("INSERT INTO pt (id, n, tags) VALUES (0, 1, ARRAY[%s])",
-                                      (tag,))
+                conn.cursor().execute("INSERT INTO pt (id, n, tags) VALUES (0, 1, ARRAY[%s]) "
+                                      "ON CONFLICT (id) DO UPDATE SET n = pt.n + excluded.n, "
+                                      "tags = pt.tags || excluded.tags", (tag,))
                 self.acked.append(tag)
             except psycopg2.Error as e:
                 self.failed.append(tag)

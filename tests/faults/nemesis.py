@@ -256,6 +256,8 @@ class History:
         self.nviolations = 0
         self.harness = []      # exceptions in client threads (fail the round)
         self.errors = []       # unexpected SQL errors (first few)
+        self.dupkeys = []      # 23505 errors (first few): a write the harness got wrong
+        self.ndupkeys = 0
         self.reads = 0
 
     def breakdown(self):
@@ -312,6 +314,15 @@ class Conn:
 
 
 def note_error(h, e):
+    if getattr(e, "pgcode", None) == "23505":
+        # Every write is an upsert or inserts a unique key, so a duplicate key means the harness
+        # sent a plain INSERT of an existing row: it would turn ops into indeterminate ones and
+        # hollow out the checks (as when INSERT stopped being an upsert), so it fails the round.
+        with h.lock:
+            h.ndupkeys += 1
+            if len(h.dupkeys) < 3:
+                h.dupkeys.append(str(e).strip().replace("\n", " ")[:200])
+        return
     if not isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)):
         with h.lock:
             if len(h.errors) < 5:
@@ -342,14 +353,16 @@ def writer(widx, node, t, h, seed, rate, stop):
                 row, g, p = rnd.randrange(NCTR), rnd.randint(1, 5), rnd.randint(-5, 5)
                 rec = [row, g, p, False]
                 h.ctr.append(rec)
-                cur.execute("INSERT INTO %s (id, g, p) VALUES (%%s, %%s, %%s)" % t["c"],
-                            (row, g, p))
+                cur.execute("INSERT INTO %s AS c (id, g, p) VALUES (%%s, %%s, %%s) "
+                            "ON CONFLICT (id) DO UPDATE SET g = c.g + excluded.g, "
+                            "p = c.p + excluded.p" % t["c"], (row, g, p))
                 rec[3] = True
             elif op == "sadd":
                 row, e = rnd.randrange(NSET), "e%d" % uid
                 h.sadd[e] = (row, False)
-                cur.execute("INSERT INTO %s (id, aw, os) VALUES (%%s, ARRAY[%%s], ARRAY[%%s])"
-                            % t["s"], (row, e, e))
+                cur.execute("INSERT INTO %s AS s (id, aw, os) VALUES (%%s, ARRAY[%%s], "
+                            "ARRAY[%%s]) ON CONFLICT (id) DO UPDATE SET aw = s.aw || excluded.aw, "
+                            "os = s.os || excluded.os" % t["s"], (row, e, e))
                 h.sadd[e] = (row, True)
             elif op == "srem":
                 row = rnd.randrange(NSET)
@@ -372,8 +385,10 @@ def writer(widx, node, t, h, seed, rate, stop):
                 row, v = rnd.randrange(NREG), "v%d" % uid
                 rec = [row, wname, v, False, seq]
                 h.reg.append(rec)
-                cur.execute("INSERT INTO %s (id, reg, mv, m) VALUES (%%s, %%s, %%s, %%s::jsonb)"
-                            % t["g"], (row, v, v, json.dumps({wname: v})))
+                cur.execute("INSERT INTO %s AS g (id, reg, mv, m) VALUES (%%s, %%s, %%s, "
+                            "%%s::jsonb) ON CONFLICT (id) DO UPDATE SET reg = excluded.reg, "
+                            "mv = excluded.mv, m = g.m || excluded.m" % t["g"],
+                            (row, v, v, json.dumps({wname: v})))
                 rec[3] = True
             elif op == "dins":
                 h.dins[uid] = False
@@ -402,7 +417,9 @@ def writer(widx, node, t, h, seed, rate, stop):
                 h.txn[uid] = False
                 cur.execute("BEGIN")
                 cur.execute("INSERT INTO %s (id, tok) VALUES (%%s, %%s)" % t["ta"], (uid, tok))
-                cur.execute("INSERT INTO %s (id, g, p) VALUES (%%s, 1, 0)" % t["c"], (TXROW,))
+                cur.execute("INSERT INTO %s AS c (id, g, p) VALUES (%%s, 1, 0) "
+                            "ON CONFLICT (id) DO UPDATE SET g = c.g + excluded.g, "
+                            "p = c.p + excluded.p" % t["c"], (TXROW,))
                 cur.execute("INSERT INTO %s (id, tok) VALUES (%%s, %%s)" % t["tb"], (uid, tok))
                 cur.execute("INSERT INTO %s (id, tok) VALUES (%%s, %%s)" % t["ta"],
                             (uid + OFF, tok))
@@ -852,6 +869,10 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
                                 % (name, REGIONS[0]))
     problems += ["sanitizer report: %s" % r for r in cl.sanitizer_reports()[:5]]
     problems += ["harness error: %s" % e for e in h.harness[:5]]
+    if h.ndupkeys:
+        problems.append("harness error: %d writes failed with 23505 (a plain INSERT of an "
+                        "existing key; writes must be upserts or of new keys), e.g. %s"
+                        % (h.ndupkeys, h.dupkeys))
     if h.nviolations:
         problems.append("readers saw %d of %d reads violate atomicity (first %d below)"
                         % (h.nviolations, h.reads, len(h.violations)))

@@ -161,11 +161,18 @@ def writer(node, ident, n, acked, errors, stop=None, in_doubt=None):
             tag = "%s-%d" % (ident, i)
             # One transaction per operation, so it is all-or-nothing everywhere. If the node
             # dies before COMMIT is answered the outcome is unknown: recorded as in doubt.
+            # The row usually exists already (a plain INSERT of it is 23505): the upsert adds to
+            # the counters and sets, puts the map key and assigns the registers; the first
+            # write of a row in each region is a plain insert, and those merge across regions.
             try:
                 cur.execute("BEGIN")
                 cur.execute(
                     "INSERT INTO t (id, views, score, reg, mv, tags, aw, attrs) VALUES "
-                    "(%s, 1, -1, %s, %s, ARRAY[%s], ARRAY[%s], %s::jsonb)",
+                    "(%s, 1, -1, %s, %s, ARRAY[%s], ARRAY[%s], %s::jsonb) "
+                    "ON CONFLICT (id) DO UPDATE SET views = t.views + excluded.views, "
+                    "score = t.score + excluded.score, reg = excluded.reg, mv = excluded.mv, "
+                    "tags = t.tags || excluded.tags, aw = t.aw || excluded.aw, "
+                    "attrs = t.attrs || excluded.attrs",
                     (rid, tag, tag, tag, tag, json.dumps({ident: i})))
                 cur.execute("UPDATE t SET views = views + 2, score = score + 3 WHERE id = %s",
                             (rid,))

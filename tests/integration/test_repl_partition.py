@@ -60,10 +60,13 @@ def wanem_stop(ctl, wan):
 
 
 def bump(node, rid, n):
+    """n upserts of row rid on node: views + 1 and the node's name added to tags each time (the
+    first one inserts the row if this region does not have it yet)."""
     c = node.connect()
     for _ in range(n):
-        c.cursor().execute("INSERT INTO t (id, views, tags) VALUES (%s, 1, ARRAY[%s])",
-                           (rid, node.name))
+        c.cursor().execute("INSERT INTO t (id, views, tags) VALUES (%s, 1, ARRAY[%s]) "
+                           "ON CONFLICT (id) DO UPDATE SET views = t.views + excluded.views, "
+                           "tags = t.tags || excluded.tags", (rid, node.name))
     c.close()
 
 

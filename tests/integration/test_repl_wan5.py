@@ -47,8 +47,13 @@ def writer(node, ident, n, acked, errors):
             rid = i % NROWS
             tag = "%s-%d" % (ident, i)
             cur.execute("BEGIN")
+            # an upsert: the row usually exists here already (a plain INSERT would be 23505)
             cur.execute("INSERT INTO t (id, views, score, note, mv, tags, aw, attrs) VALUES "
-                        "(%s, 1, -1, %s, %s, ARRAY[%s], ARRAY[%s], %s::jsonb)",
+                        "(%s, 1, -1, %s, %s, ARRAY[%s], ARRAY[%s], %s::jsonb) "
+                        "ON CONFLICT (id) DO UPDATE SET views = t.views + excluded.views, "
+                        "score = t.score + excluded.score, note = excluded.note, "
+                        "mv = excluded.mv, tags = t.tags || excluded.tags, "
+                        "aw = t.aw || excluded.aw, attrs = t.attrs || excluded.attrs",
                         (rid, tag, tag, tag, tag, json.dumps({ident: i})))
             cur.execute("UPDATE t SET views = views + 2, score = score + 3 WHERE id = %s", (rid,))
             cur.execute("COMMIT")
