@@ -1623,6 +1623,19 @@ static bool is_txn_characteristic_set(const sqlast_stmt *st)
             !strcasecmp(st->name, "transaction_deferrable"));
 }
 
+/* A SELECT without FROM that calls what only the minimal executor implements (pg_sleep's
+ * asynchronous wait, generate_series' rows): when the SQL layer refuses it, the minimal
+ * executor runs it. Any other refusal stands: the minimal executor's tokenizer would answer
+ * a statement it does not understand with a misleading error or a wrong result. */
+static bool mini_only(const sqlast_stmt *st)
+{
+    static const char *const fns[] = {"pg_sleep", "generate_series"};
+    for (int i = 0; i < st->ntargets; i++)
+        for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
+            if (sqlexpr_calls(st->targets[i].expr, fns[k])) return true;
+    return false;
+}
+
 /* SELECT helios_anti_entropy(): the whole statement, as helios_backup. */
 static bool is_anti_entropy(const sqlast_stmt *st)
 {
@@ -1883,9 +1896,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                    generate_series, driver probes) fail planning with 42883/0A000 before
                    anything was sent, and go there instead. */
                 rc = run_table_stmt(s, st, sink, err);
-                forward = rc == EXEC_ERROR &&
-                          (!strcmp(err->code, "42883") || !strcmp(err->code, "0A000") ||
-                           !strcmp(err->code, "42703"));
+                forward = rc == EXEC_ERROR && mini_only(st);
             }
             if (forward) {
                 memset(err, 0, sizeof *err);

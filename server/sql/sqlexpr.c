@@ -6,6 +6,7 @@
  */
 #include "server/sql/sqlexpr.h"
 #include "server/sql/sqljsonb.h"
+#include "server/sql/sqlnum.h"
 
 #include "crdt/row.h"
 
@@ -87,6 +88,48 @@ static bool castable(sqlval_type from, sqlval_type to)
                 to == SQLVAL_NUMERIC;
     if (fnum && tnum) return true;
     return (from == SQLVAL_INT4 && to == SQLVAL_BOOL) || (from == SQLVAL_BOOL && to == SQLVAL_INT4);
+}
+
+/* PostgreSQL's select_common_type for COALESCE, NULLIF and CASE results: an unknown literal
+ * yields; within the numeric category the type the other converts to implicitly wins (int2 <
+ * int4 < int8 < numeric < real < double precision); otherwise the first known type. */
+static int numeric_rank(sqlval_type t)
+{
+    switch (t) {
+    case SQLVAL_INT2: return 1;
+    case SQLVAL_INT4: return 2;
+    case SQLVAL_INT8:
+    case SQLVAL_OID: return 3;
+    case SQLVAL_NUMERIC: return 4;
+    case SQLVAL_FLOAT4: return 5;
+    case SQLVAL_FLOAT8: return 6;
+    default: return 0;
+    }
+}
+
+static sqlval_type common_type(sqlval_type cur, sqlval_type next)
+{
+    if (cur == SQLVAL_UNKNOWN) return next;
+    if (next == SQLVAL_UNKNOWN) return cur;
+    int a = numeric_rank(cur), b = numeric_rank(next);
+    if (a && b) return b > a ? next : cur;
+    return cur;
+}
+
+/* NULLIF(a, b) is typed by the "=" operator PostgreSQL resolves: its left input's type.
+ * Integers compare across widths and reals with doubles (int48eq, float48eq: a keeps its type);
+ * otherwise the operand is coerced, to numeric for integers and numeric, to double precision
+ * when a float meets an integer or numeric on its right (float84eq wins on the preferred
+ * type), while a real on the left stays real (float48eq). */
+static sqlval_type nullif_type(sqlval_type a, sqlval_type b)
+{
+    if (a == SQLVAL_UNKNOWN) return b;
+    if (b == SQLVAL_UNKNOWN || !numeric_rank(a) || !numeric_rank(b)) return a;
+    bool ai = numeric_rank(a) <= 3, bi = numeric_rank(b) <= 3;
+    if (a == SQLVAL_FLOAT4 || a == SQLVAL_FLOAT8) return a;
+    if (ai && bi) return a;
+    if (b == SQLVAL_FLOAT4 || b == SQLVAL_FLOAT8) return SQLVAL_FLOAT8;
+    return SQLVAL_NUMERIC; /* integer or numeric with numeric */
 }
 
 static bool comparable(sqlval_type l, sqlval_type r)
@@ -195,11 +238,10 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_INT4;
     else if ((!strcmp(n, "coalesce") && na >= 1) || (!strcmp(n, "nullif") && na == 2)) {
         e->type = SQLVAL_UNKNOWN;
-        for (int i = 0; i < na; i++)
-            if (e->args[i]->type != SQLVAL_UNKNOWN) {
-                e->type = e->args[i]->type;
-                break;
-            }
+        if (!strcmp(n, "nullif"))
+            e->type = nullif_type(e->args[0]->type, e->args[1]->type);
+        else
+            for (int i = 0; i < na; i++) e->type = common_type(e->type, e->args[i]->type);
         for (int i = 0; i < na; i++) {
             infer_param(e->args[i], e->type, sc);
             if (!comparable(e->type, e->args[i]->type)) {
@@ -345,6 +387,14 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             return SQL_ERR;
         }
         sqlval_type t = arith_type(lt, rt);
+        if (e->op == SQLAST_OP_MOD && (t == SQLVAL_FLOAT4 || t == SQLVAL_FLOAT8)) {
+            /* PostgreSQL has no % for real or double precision */
+            sqlerr_set(err, "42883", e->location, "operator does not exist: %s %% %s",
+                       tname(lt == SQLVAL_UNKNOWN ? rt : lt), tname(rt == SQLVAL_UNKNOWN ? lt : rt));
+            sqlerr_hint(err, "No operator matches the given name and argument types. You might "
+                             "need to add explicit type casts.");
+            return SQL_ERR;
+        }
         if (t == SQLVAL_NTYPES)
             return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
                               tname(lt), op_symbol(e->op), tname(rt));
@@ -433,11 +483,11 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             if (bind_rec(e->args[i], sc, arg ? arg->type : SQLVAL_BOOL, in_agg, err) ||
                 bind_rec(e->args[i + 1], sc, e->type, in_agg, err))
                 return SQL_ERR;
-            if (e->type == SQLVAL_UNKNOWN) e->type = e->args[i + 1]->type;
+            e->type = common_type(e->type, e->args[i + 1]->type);
         }
         sqlast_expr *def = e->args[e->nargs - 1];
         if (def && bind_rec(def, sc, e->type, in_agg, err)) return SQL_ERR;
-        if (def && e->type == SQLVAL_UNKNOWN) e->type = def->type;
+        if (def) e->type = common_type(e->type, def->type);
         for (int i = 2; i < e->nargs; i += 2)
             if (e->args[i] && !comparable(e->type, e->args[i]->type))
                 return sqlerr_set(err, "42804", e->args[i]->location,
@@ -455,19 +505,20 @@ int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, 
     return bind_rec(e, sc, expected, false, err);
 }
 
-const char *sqlexpr_column_name(const sqlast_expr *e)
+/* PostgreSQL's FigureColname: a name and its strength (2 column or function, 1 type name,
+ * "case", "array"; 0 ?column?). A cast takes its operand's name when that is strong, and the
+ * outermost cast's type name otherwise; CASE takes its ELSE result's strong name. */
+static const char *figure_colname(const sqlast_expr *e, int *strength)
 {
+    *strength = 2;
     switch (e->kind) {
     case SQLAST_COLUMN:
     case SQLAST_EXCLUDED:
     case SQLAST_FUNC:
     case SQLAST_AGG: return e->name;
     case SQLAST_CAST: {
-        const sqlast_expr *a = e->args[0];
-        /* FigureColname: a column or function name beats the type name, the outermost
-         * cast's type name beats an inner one's */
-        if (a->kind == SQLAST_COLUMN || a->kind == SQLAST_FUNC || a->kind == SQLAST_AGG)
-            return sqlexpr_column_name(a);
+        const char *inner = figure_colname(e->args[0], strength);
+        if (*strength > 1) return inner;
         static const char *names[SQLVAL_NTYPES] = {
             [SQLVAL_UNKNOWN] = "text", [SQLVAL_BOOL] = "bool", [SQLVAL_INT2] = "int2",
             [SQLVAL_INT4] = "int4", [SQLVAL_INT8] = "int8", [SQLVAL_FLOAT4] = "float4",
@@ -475,12 +526,27 @@ const char *sqlexpr_column_name(const sqlast_expr *e)
             [SQLVAL_VARCHAR] = "varchar", [SQLVAL_NAME] = "name", [SQLVAL_BYTEA] = "bytea",
             [SQLVAL_JSONB] = "jsonb", [SQLVAL_TIMESTAMPTZ] = "timestamptz",
             [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid"};
+        *strength = 1;
         return names[e->cast_type];
     }
-    case SQLAST_CASE: return "case";
-    case SQLAST_ARRAY: return "array";
-    default: return "?column?";
+    case SQLAST_CASE: {
+        const sqlast_expr *def = e->nargs ? e->args[e->nargs - 1] : NULL;
+        if (def) {
+            const char *n = figure_colname(def, strength);
+            if (*strength > 1) return n;
+        }
+        *strength = 1;
+        return "case";
     }
+    case SQLAST_ARRAY: *strength = 1; return "array";
+    default: *strength = 0; return "?column?";
+    }
+}
+
+const char *sqlexpr_column_name(const sqlast_expr *e)
+{
+    int strength;
+    return figure_colname(e, &strength);
 }
 
 bool sqlexpr_is_constant(const sqlast_expr *e)
@@ -510,19 +576,6 @@ static int numeric_scale(const sqlval *v)
     if (v->type != SQLVAL_NUMERIC || !v->s) return 0;
     const char *dot = strchr(v->s, '.');
     return dot ? (int)strlen(dot + 1) : 0;
-}
-
-static int set_numeric_ld(sqlval *out, long double v, int scale, sqlerr *err)
-{
-    if (isnan(v)) return sqlval_set_str(out, SQLVAL_NUMERIC, "NaN", 3, err);
-    if (!isfinite(v)) return sqlerr_set(err, "22003", -1, "value overflows numeric format");
-    if (scale > 1000) scale = 1000;
-    char *buf = NULL;
-    int n = asprintf(&buf, "%.*Lf", scale, v);
-    if (n < 0) return sqlerr_oom(err);
-    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) memmove(buf, buf + 1, (size_t)n--);
-    sqlval_take_str(out, SQLVAL_NUMERIC, buf, (size_t)n);
-    return SQL_OK;
 }
 
 /* Exact decimal: value = m / 10^scale. False when the number does not fit 38 digits. */
@@ -638,6 +691,32 @@ static long double to_ld(const sqlval *v)
     return 0;
 }
 
+/* Numeric arithmetic past the 128-bit fast path: exact, through sqlnum (long double printed
+ * wrong digits there). div_scale is the quotient's scale (select_div_scale). */
+static int numeric_big(int op, const sqlval *a, const sqlval *b, int div_scale, sqlval *out,
+                       sqlerr *err)
+{
+    char ab[32], bb[32];
+    const char *x = a->s, *y = b->s;
+    if (is_int(a->type)) snprintf(ab, sizeof ab, "%lld", (long long)a->u.i), x = ab;
+    if (is_int(b->type)) snprintf(bb, sizeof bb, "%lld", (long long)b->u.i), y = bb;
+    if (!x || !y) return sqlerr_set(err, "XX000", -1, "numeric operand without text");
+    if (!strcmp(x, "NaN") || !strcmp(y, "NaN")) return sqlval_set_str(out, SQLVAL_NUMERIC, "NaN", 3, err);
+    char *r = NULL;
+    int rc;
+    switch (op) {
+    case SQLAST_OP_ADD: rc = sqlnum_add(x, y, &r); break;
+    case SQLAST_OP_SUB: rc = sqlnum_sub(x, y, &r); break;
+    case SQLAST_OP_MUL: rc = sqlnum_mul(x, y, &r); break;
+    case SQLAST_OP_DIV: rc = sqlnum_div(x, y, div_scale, &r); break;
+    default: rc = sqlnum_mod(x, y, &r); break;
+    }
+    if (rc == SQLNUM_EDIVZERO) return sqlerr_set(err, "22012", -1, "division by zero");
+    if (rc) return sqlerr_oom(err);
+    sqlval_take_str(out, SQLVAL_NUMERIC, r, strlen(r));
+    return SQL_OK;
+}
+
 static int int_overflow(sqlval_type t, sqlerr *err)
 {
     return sqlerr_set(err, "22003", -1, "%s out of range",
@@ -707,28 +786,26 @@ static int arith(int op, const sqlval *a0, const sqlval *b0, sqlval_type rt, sql
         sqlval_set_float(out, rt, r);
         rc = SQL_OK;
     } else {
-        long double x = to_ld(&a), y = to_ld(&b), r = 0;
+        /* the result's scale as PostgreSQL's; the value itself is computed exactly */
+        long double x = to_ld(&a), y = to_ld(&b);
         int sa = numeric_scale(&a), sb = numeric_scale(&b), scale = sa > sb ? sa : sb;
         switch (op) {
-        case SQLAST_OP_ADD: r = x + y; break;
-        case SQLAST_OP_SUB: r = x - y; break;
-        case SQLAST_OP_MUL: r = x * y; scale = sa + sb; break;
+        case SQLAST_OP_ADD:
+        case SQLAST_OP_SUB: break;
+        case SQLAST_OP_MUL: scale = sa + sb; break;
         case SQLAST_OP_DIV:
         case SQLAST_OP_MOD:
             if (y == 0) {
                 sqlerr_set(err, "22012", -1, "division by zero");
                 goto done;
             }
-            if (op == SQLAST_OP_MOD) {
-                r = fmodl(x, y);
-            } else {
-                r = x / y;
+            if (op == SQLAST_OP_DIV) {
                 /* PostgreSQL's select_div_scale: at least 16 significant digits */
                 int wx = x != 0 ? (int)floorl(log10l(fabsl(x)) / 4) : 0;
                 int wy = (int)floorl(log10l(fabsl(y)) / 4);
                 int qw = wx - wy;
                 long double fx = x != 0 ? fabsl(x) / powl(10000, wx) : 0, fy = fabsl(y) / powl(10000, wy);
-                if (floorl(fx) < floorl(fy)) qw--;
+                if (floorl(fx) <= floorl(fy)) qw--; /* first NBASE digits equal: assume x < y */
                 int rs = 16 - qw * 4;
                 if (rs < scale) rs = scale;
                 if (rs < 0) rs = 0;
@@ -737,7 +814,7 @@ static int arith(int op, const sqlval *a0, const sqlval *b0, sqlval_type rt, sql
             break;
         }
         rc = numeric_exact(op, &a, &b, scale, out, err);
-        if (rc == 1) rc = set_numeric_ld(out, r, scale, err);
+        if (rc == 1) rc = numeric_big(op, &a, &b, scale, out, err);
     }
 done:
     sqlval_free(&a);
@@ -1050,8 +1127,14 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
         }
         if (!x.isnull && arr.narr == 0) saw_null = false;
     } else {
-        for (int i = 1; i < e->nargs && !found && !x.isnull; i++) {
+        /* PostgreSQL builds an array of the list (x = ANY (ARRAY[...])): every item is
+         * evaluated, whatever x is and wherever a match is, so their errors surface */
+        for (int i = 1; i < e->nargs; i++) {
             if (sqlexpr_eval(e->args[i], ctx, &el, err)) goto done;
+            if (found || x.isnull) {
+                sqlval_free(&el);
+                continue;
+            }
             sqlval r;
             int c = compare_op(SQLAST_OP_EQ, &x, &el, &r, err);
             sqlval_free(&el);
@@ -1153,18 +1236,29 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
     case SQLAST_IN:
     case SQLAST_ANY: return eval_any(e, ctx, out, err);
     case SQLAST_BETWEEN: {
+        /* PostgreSQL rewrites it to a >= lo AND a <= hi (NOT: a < lo OR a > hi) and stops at
+         * the first comparison that decides: hi is not evaluated then (its errors neither) */
         sqlval v[3], lo, hi;
         int rc = SQL_ERR;
-        if (eval_args(e, ctx, v, err)) goto between_done;
-        if (compare_op(SQLAST_OP_GE, &v[0], &v[1], &lo, err) ||
-            compare_op(SQLAST_OP_LE, &v[0], &v[2], &hi, err))
+        memset(v, 0, sizeof v);
+        int nv = 0;
+        for (; nv < 2; nv++)
+            if (sqlexpr_eval(e->args[nv], ctx, &v[nv], err)) goto between_done;
+        if (compare_op(SQLAST_OP_GE, &v[0], &v[1], &lo, err)) goto between_done;
+        if (!lo.isnull && !lo.u.b) {
+            sqlval_set_bool(out, e->negate);
+            rc = SQL_OK;
             goto between_done;
-        if ((!lo.isnull && !lo.u.b) || (!hi.isnull && !hi.u.b)) sqlval_set_bool(out, e->negate);
+        }
+        if (sqlexpr_eval(e->args[2], ctx, &v[2], err)) goto between_done;
+        nv = 3;
+        if (compare_op(SQLAST_OP_LE, &v[0], &v[2], &hi, err)) goto between_done;
+        if (!hi.isnull && !hi.u.b) sqlval_set_bool(out, e->negate);
         else if (lo.isnull || hi.isnull) sqlval_init_null(out, SQLVAL_BOOL);
         else sqlval_set_bool(out, !e->negate);
         rc = SQL_OK;
     between_done:
-        free_vals(v, e->nargs);
+        free_vals(v, nv);
         return rc;
     }
     case SQLAST_LIKE: {
@@ -1466,6 +1560,8 @@ void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg)
 
 void sqlexpr_agg_free(sqlexpr_agg *a)
 {
+    free(a->nsum);
+    a->nsum = NULL;
     sqlval_free(&a->best);
     for (size_t i = 0; i < a->nseen; i++) sqlval_free(&a->seen[i]);
     free(a->seen);
@@ -1520,13 +1616,26 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         if (is_int(v.type)) {
             a->isum += v.u.i;
         } else if (is_float(v.type)) {
-            a->fsum += v.u.f;
-        } else {
-            a->fsum += to_ld(&v);
+            /* as PostgreSQL: sum(real) adds in real (float4pl), sum and avg of double
+             * precision and avg(real) add in double (float8pl, float8_accum) */
+            if (v.type == SQLVAL_FLOAT4 && !strcmp(e->name, "sum"))
+                a->fsum = (float)((float)a->fsum + (float)v.u.f);
+            else
+                a->fsum = (double)a->fsum + v.u.f;
+        } else if (v.type == SQLVAL_NUMERIC && !strcmp(v.s, "NaN")) {
+            a->fsum = NAN;
+        } else if (v.s) {
             int s = numeric_scale(&v);
             if (s > a->scale) a->scale = s;
+            char *t = NULL;
+            if (!a->nsum) t = strdup(v.s);
+            else if (sqlnum_add(a->nsum, v.s, &t)) t = NULL;
+            if (!t) rc = sqlerr_oom(err);
+            else {
+                free(a->nsum);
+                a->nsum = t;
+            }
         }
-        if (v.type == SQLVAL_NUMERIC && !strcmp(v.s, "NaN")) a->fsum = NAN;
     } else if (!strcmp(n, "min") || !strcmp(n, "max")) {
         int c = 0;
         if (!a->best.isnull && sqlval_compare(&v, &a->best, &c, err)) {
@@ -1581,13 +1690,24 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
             sqlval_set_float(out, e->type, (double)a->fsum);
             return SQL_OK;
         }
-        return set_numeric_ld(out, a->fsum, a->scale, err);
+        if (isnan(a->fsum)) return sqlval_set_str(out, SQLVAL_NUMERIC, "NaN", 3, err);
+        return sqlval_set_str(out, SQLVAL_NUMERIC, a->nsum ? a->nsum : "0",
+                              strlen(a->nsum ? a->nsum : "0"), err);
     }
     /* avg */
     if (is_float(e->type)) {
-        sqlval_set_float(out, SQLVAL_FLOAT8, (double)(a->fsum / a->count));
+        sqlval_set_float(out, SQLVAL_FLOAT8, (double)a->fsum / (double)a->count);
         return SQL_OK;
     }
-    long double total = is_int(argt) ? (long double)a->isum : a->fsum;
-    return set_numeric_ld(out, total / a->count, a->scale > 16 ? a->scale : 16, err);
+    if (isnan(a->fsum)) return sqlval_set_str(out, SQLVAL_NUMERIC, "NaN", 3, err);
+    /* sum / count, exactly, at the scale numeric division gives */
+    sqlval total, cnt;
+    if (is_int(argt) ? int128_numeric(a->isum, &total, err)
+                     : sqlval_set_str(&total, SQLVAL_NUMERIC, a->nsum ? a->nsum : "0",
+                                      strlen(a->nsum ? a->nsum : "0"), err))
+        return SQL_ERR;
+    sqlval_set_int(&cnt, SQLVAL_INT8, a->count);
+    int rc = arith(SQLAST_OP_DIV, &total, &cnt, SQLVAL_NUMERIC, out, err);
+    sqlval_free(&total);
+    return rc;
 }

@@ -96,7 +96,8 @@ typedef struct sqlexpr_agg {
     int64_t count;
     bool has; /* saw a non-NULL input */
     __extension__ __int128 isum;
-    long double fsum;
+    long double fsum; /* float inputs; NaN once a numeric NaN was seen */
+    char *nsum;       /* numeric inputs: their exact sum (sqlnum), NULL before the first */
     int scale; /* numeric: max input scale */
     sqlval best; /* min / max */
     sqlval *seen; /* count(DISTINCT): values seen */

@@ -200,10 +200,12 @@ static int conv_const(pctx *c, json_t *b, sqlast_expr *e)
         const char *f = fstr(v, "fval");
         int64_t i;
         if (!f) f = "0";
-        /* integers too large for int4 arrive as fval: int8 if they fit, else numeric */
+        /* integers too large for int4 arrive as fval: as PostgreSQL's make_const, int4 if it
+         * fits after all (-2147483648: the grammar folded the minus in), int8 if that fits,
+         * else numeric */
         if (strspn(f + (*f == '-'), "0123456789") == strlen(f + (*f == '-')) &&
             sqlval_parse_int(f, strlen(f), SQLVAL_INT8, &i, NULL) == SQL_OK) {
-            sqlval_set_int(&e->value, SQLVAL_INT8, i);
+            sqlval_set_int(&e->value, i >= INT32_MIN && i <= INT32_MAX ? SQLVAL_INT4 : SQLVAL_INT8, i);
         } else {
             char *num;
             if (sqlval_parse_numeric(f, strlen(f), &num, c->err)) return SQL_ERR;

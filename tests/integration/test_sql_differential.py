@@ -9,6 +9,10 @@ statement, so each statement's output (result table, command tag, or error messa
 cursor) is compared on its own and reported as one TAP line. Statements that need a table use
 only plain types with a primary key, which both servers accept.
 
+Then the query generator (wire/sqlgen.py) hunts for mismatches: DIFF_GEN_COUNT (default
+1600) random expressions from the seeds in DIFF_GEN_SEEDS (default "1 2 3 4"; set others to
+explore), one TAP line per 100, listing each statement whose output differs.
+
 A mismatch prints both outputs. PostgreSQL runs from /usr/lib/postgresql/15/bin (PGBIN), as
 the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=UTC."""
 import glob
@@ -17,6 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "wire"))
+import sqlgen  # noqa: E402
 import wirelib  # noqa: E402
 
 ROOT = wirelib.ROOT
@@ -85,6 +90,25 @@ def main():
                 tap.ok(want == got, "%s: %s" % (name, first[:90]),
                        "statement: %s\n--- PostgreSQL 15\n%s\n--- HeliosDB\n%s" %
                        (s, "\n".join(want), "\n".join(got)))
+        seeds = [int(x) for x in os.environ.get("DIFF_GEN_SEEDS", "1 2 3 4").split()]
+        count = int(os.environ.get("DIFF_GEN_COUNT", "1600"))
+        stmts = []
+        for seed in seeds:
+            stmts += sqlgen.statements(seed, max(1, count // len(seeds)))
+        a = run_file(stmts, "host=%s port=%d user=postgres dbname=postgres" %
+                     (pg.host, pg.port), hx.tmp, "pg-gen")
+        b = run_file(stmts, "host=127.0.0.1 port=%d user=postgres dbname=postgres" %
+                     hx.port, hx.tmp, "helios-gen")
+        for lo in range(0, len(stmts), 100):
+            bad = []
+            for i in range(lo, min(lo + 100, len(stmts))):
+                want, got = a.get(i, ["<no output>"]), b.get(i, ["<no output>"])
+                if want != got:
+                    bad.append("statement: %s\n--- PostgreSQL 15\n%s\n--- HeliosDB\n%s" %
+                               (stmts[i], "\n".join(want), "\n".join(got)))
+            tap.ok(not bad, "generated expressions %d-%d (seeds %s)" %
+                   (lo + 1, min(lo + 100, len(stmts)), " ".join(map(str, seeds))),
+                   "\n".join(bad[:5]))
     finally:
         hx.cleanup()
         pg.cleanup()

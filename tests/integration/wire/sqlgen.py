@@ -1,0 +1,87 @@
+"""Random SQL expressions for the differential test (tests/integration/test_sql_differential.py):
+numbers of every numeric type (with NULLs, extremes, negatives), arithmetic, unary minus,
+precedence, CASE, COALESCE, NULLIF, comparisons, BETWEEN, IN, IS NULL, AND/OR/NOT, text
+concatenation and casts. Deterministic for a seed. `statements(seed, n)` returns SELECTs; run as
+a script it prints them (python3 sqlgen.py SEED N)."""
+import random
+import sys
+
+
+class Gen:
+    def __init__(self, seed):
+        self.rnd = random.Random(seed)
+    def lit_int(self):
+        return self.rnd.choice(["0", "1", "-1", "2", "7", "-13", "100", "2147483647", "-2147483648", "9223372036854775807", "NULL::int", "3::int2", "5::int8", "(-4)"])
+    def lit_num(self):
+        return self.rnd.choice(["1.5", "-2.25", "0.1", "10.000", "3.14159", "1e3", "NULL::numeric", "2.5::numeric", "(-0.5)"])
+    def lit_flt(self):
+        return self.rnd.choice(["1.5::float8", "0.1::float8", "-2.5::float8", "1e10::float8", "3::float4", "0.25::real", "NULL::float8"])
+    def lit_txt(self):
+        return self.rnd.choice(["'abc'", "''", "'A b'", "NULL::text", "'42'", "'x'::text"])
+    def lit_bool(self):
+        return self.rnd.choice(["true", "false", "NULL::boolean"])
+
+    def num_expr(self, d):
+        if d <= 0 or self.rnd.random() < 0.3:
+            return self.rnd.choice([self.lit_int, self.lit_int, self.lit_num, self.lit_flt])()
+        k = self.rnd.random()
+        if k < 0.6:
+            op = self.rnd.choice(["+", "-", "*", "/", "%"])
+            return "(%s %s %s)" % (self.num_expr(d-1), op, self.num_expr(d-1))
+        if k < 0.75:
+            return "-(%s)" % self.num_expr(d-1)
+        if k < 0.85:
+            return "CASE WHEN %s THEN %s ELSE %s END" % (self.bool_expr(d-1), self.num_expr(d-1), self.num_expr(d-1))
+        if k < 0.93:
+            return "COALESCE(%s, %s)" % (self.num_expr(d-1), self.num_expr(d-1))
+        return "NULLIF(%s, %s)" % (self.num_expr(d-1), self.num_expr(d-1))
+
+    def bool_expr(self, d):
+        if d <= 0 or self.rnd.random() < 0.25:
+            return self.lit_bool()
+        k = self.rnd.random()
+        if k < 0.4:
+            op = self.rnd.choice(["=", "<>", "<", "<=", ">", ">="])
+            return "(%s %s %s)" % (self.num_expr(d-1), op, self.num_expr(d-1))
+        if k < 0.6:
+            return "(%s %s %s)" % (self.bool_expr(d-1), self.rnd.choice(["AND", "OR"]), self.bool_expr(d-1))
+        if k < 0.7:
+            return "(NOT %s)" % self.bool_expr(d-1)
+        if k < 0.8:
+            return "(%s IS %sNULL)" % (self.num_expr(d-1), self.rnd.choice(["", "NOT "]))
+        if k < 0.9:
+            return "(%s BETWEEN %s AND %s)" % (self.num_expr(d-1), self.num_expr(d-1), self.num_expr(d-1))
+        return "(%s IN (%s, %s))" % (self.num_expr(d-1), self.num_expr(d-1), self.num_expr(d-1))
+
+    def txt_expr(self, d):
+        if d <= 0 or self.rnd.random() < 0.4:
+            return self.lit_txt()
+        k = self.rnd.random()
+        if k < 0.5:
+            return "(%s || %s)" % (self.txt_expr(d-1), self.rnd.choice([self.txt_expr, self.num_expr])(d-1))
+        if k < 0.7:
+            return "upper(%s)" % self.txt_expr(d-1)
+        if k < 0.85:
+            return "(%s)::text" % self.num_expr(d-1)
+        return "lower(%s)" % self.txt_expr(d-1)
+
+
+def statements(seed, n):
+    g = Gen(seed)
+    out = []
+    for _ in range(n):
+        kind = g.rnd.random()
+        if kind < 0.5:
+            e = g.num_expr(3)
+        elif kind < 0.8:
+            e = g.bool_expr(3)
+        else:
+            e = g.txt_expr(3)
+        out.append("SELECT %s;" % e)
+    return out
+
+
+if __name__ == "__main__":
+    for s in statements(int(sys.argv[1]) if len(sys.argv) > 1 else 1,
+                        int(sys.argv[2]) if len(sys.argv) > 2 else 200):
+        print(s)
