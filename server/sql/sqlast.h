@@ -71,6 +71,10 @@ struct sqlast_expr {
     int colidx;       /* COLUMN/EXCLUDED: index in the table's column list */
     int aggno;        /* AGG: index in the statement's aggregate list */
     sqlval_type type; /* result type */
+    /* NULL whatever the row: a strict operator, cast or function over a NULL constant, which
+     * PostgreSQL's constant folding replaces by NULL before anything runs (its other operands
+     * are then never evaluated, nor their errors raised) */
+    bool const_null;
 };
 
 typedef enum sqlast_stmt_kind {

@@ -500,9 +500,41 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
     return sqlerr_set(err, "XX000", e->location, "unexpected expression node");
 }
 
+/* Strict nodes: NULL in, NULL out (eval_const_expressions folds them over a NULL constant). */
+static bool strict_node(const sqlast_expr *e)
+{
+    switch (e->kind) {
+    case SQLAST_OP:
+    case SQLAST_CAST:
+    case SQLAST_LIKE:
+    case SQLAST_NOT: return true;
+    case SQLAST_FUNC:
+        return e->name && (!strcmp(e->name, "upper") || !strcmp(e->name, "lower") ||
+                           !strcmp(e->name, "abs"));
+    default: return false;
+    }
+}
+
+static void mark_const_null(sqlast_expr *e)
+{
+    if (!e) return;
+    for (int i = 0; i < e->nargs; i++) mark_const_null(e->args[i]);
+    e->const_null = false;
+    if (e->kind == SQLAST_CONST) {
+        e->const_null = e->value.isnull;
+    } else if (e->kind == SQLAST_BETWEEN) { /* a >= lo AND a <= hi: both fold with a NULL a */
+        e->const_null = e->nargs && e->args[0] && e->args[0]->const_null;
+    } else if (strict_node(e)) {
+        for (int i = 0; i < e->nargs; i++)
+            if (e->args[i] && e->args[i]->const_null) e->const_null = true;
+    }
+}
+
 int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, sqlerr *err)
 {
-    return bind_rec(e, sc, expected, false, err);
+    if (bind_rec(e, sc, expected, false, err)) return SQL_ERR;
+    mark_const_null(e);
+    return SQL_OK;
 }
 
 /* PostgreSQL's FigureColname: a name and its strength (2 column or function, 1 type name,
@@ -1156,6 +1188,7 @@ done:
 int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     sqlval_init_null(out, e->type);
+    if (e->const_null) return SQL_OK; /* folded: see sqlast_expr.const_null */
     switch (e->kind) {
     case SQLAST_CONST: return sqlval_copy(out, &e->value, err);
     case SQLAST_PARAM:

@@ -582,10 +582,13 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     const sqlschema_table *t = p->table;
     sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
                         .clause = "WHERE"};
-    if (st->where && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err)) goto fail;
+    /* PostgreSQL analyses a SELECT's target list before its WHERE (the first error reported) */
+    if (st->where && st->kind != SQLAST_SELECT && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err))
+        goto fail;
     switch (st->kind) {
     case SQLAST_SELECT: {
         if (plan_targets(p, st, true, err)) goto fail;
+        if (st->where && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err)) goto fail;
         sqlexpr_scope ag = sc;
         ag.allow_aggs = true;
         ag.clause = "GROUP BY";

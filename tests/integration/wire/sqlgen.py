@@ -66,6 +66,55 @@ class Gen:
         return "lower(%s)" % self.txt_expr(d-1)
 
 
+class TableGen(Gen):
+    """Expressions over the columns of table g (see table_statements)."""
+
+    COLS = {"i": "int", "b": "bigint", "n": "numeric", "f": "float8", "t": "text",
+            "flag": "boolean"}
+
+    def lit_int(self):
+        return self.rnd.choice(["i", "i", "b", "id", Gen.lit_int(self)])
+
+    def lit_num(self):
+        return self.rnd.choice(["n", "n", Gen.lit_num(self)])
+
+    def lit_flt(self):
+        return self.rnd.choice(["f", Gen.lit_flt(self)])
+
+    def lit_txt(self):
+        return self.rnd.choice(["t", "t", Gen.lit_txt(self)])
+
+    def lit_bool(self):
+        return self.rnd.choice(["flag", "flag", Gen.lit_bool(self)])
+
+
+def table_statements(seed, n):
+    """A table with NULLs and extremes, then n queries over it: filtered and ordered rows,
+    aggregates, GROUP BY; the table is dropped at the end."""
+    g = TableGen(seed)
+    rows = ["(1, 1, 1, 1.5, 0.5, 'a', true)", "(2, NULL, -5, NULL, NULL, NULL, NULL)",
+            "(3, -7, 9223372036854775807, -2.25, 1e10, 'b', false)",
+            "(4, 2147483647, 0, 0.001, -0.25, '', true)", "(5, 0, NULL, 100, 3, 'A b', false)",
+            "(6, 42, 42, 42, 42, '42', true)", "(7, -2147483648, -1, 1e3, 0.1, 'abc', NULL)"]
+    out = ["CREATE TABLE g (id int PRIMARY KEY, i int, b bigint, n numeric, f float8, t text, "
+           "flag boolean);", "INSERT INTO g VALUES %s;" % ", ".join(rows)]
+    for _ in range(n):
+        k = g.rnd.random()
+        where = g.bool_expr(2)
+        if k < 0.5:
+            e = g.rnd.choice([g.num_expr, g.txt_expr, g.bool_expr])(2)
+            out.append("SELECT id, %s FROM g WHERE %s ORDER BY id;" % (e, where))
+        elif k < 0.8:
+            aggs = g.rnd.sample(["count(*)", "count(i)", "sum(i)", "sum(b)", "sum(n)", "avg(i)",
+                                 "avg(n)", "min(t)", "max(t)", "min(n)", "max(f)", "sum(f)"], 4)
+            out.append("SELECT %s FROM g WHERE %s;" % (", ".join(aggs), where))
+        else:
+            out.append("SELECT flag, count(*), sum(n), max(i) FROM g WHERE %s GROUP BY flag "
+                       "ORDER BY flag;" % where)
+    out.append("DROP TABLE g;")
+    return out
+
+
 def statements(seed, n):
     g = Gen(seed)
     out = []
