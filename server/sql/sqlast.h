@@ -75,6 +75,7 @@ struct sqlast_expr {
      * PostgreSQL's constant folding replaces by NULL before anything runs (its other operands
      * are then never evaluated, nor their errors raised) */
     bool const_null;
+    bool const_tree; /* bound: no column, parameter or aggregate below (PostgreSQL folds it) */
 };
 
 typedef enum sqlast_stmt_kind {

@@ -519,6 +519,12 @@ static void mark_const_null(sqlast_expr *e)
 {
     if (!e) return;
     for (int i = 0; i < e->nargs; i++) mark_const_null(e->args[i]);
+    e->const_tree = e->kind != SQLAST_COLUMN && e->kind != SQLAST_EXCLUDED &&
+                    e->kind != SQLAST_PARAM && e->kind != SQLAST_AGG && e->kind != SQLAST_STAR &&
+                    (e->kind != SQLAST_FUNC || strict_node(e) ||
+                     (e->name && (!strcmp(e->name, "coalesce") || !strcmp(e->name, "nullif"))));
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && !e->args[i]->const_tree) e->const_tree = false;
     e->const_null = false;
     if (e->kind == SQLAST_CONST) {
         e->const_null = e->value.isnull;
@@ -1185,10 +1191,32 @@ done:
     return rc;
 }
 
+/* Evaluates, for their errors only, the maximal constant subtrees of e (what PostgreSQL's
+ * eval_const_expressions computes before a NULL constant folds their parent away). */
+static int eval_const_parts(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    if (e->const_tree || e->const_null) {
+        if (e->kind == SQLAST_CONST) return SQL_OK;
+        sqlval t;
+        if (sqlexpr_eval(e, ctx, &t, err)) return SQL_ERR;
+        sqlval_free(&t);
+        return SQL_OK;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && eval_const_parts(e->args[i], ctx, err)) return SQL_ERR;
+    return SQL_OK;
+}
+
 int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     sqlval_init_null(out, e->type);
-    if (e->const_null) return SQL_OK; /* folded: see sqlast_expr.const_null */
+    if (e->const_null) {
+        /* folded to NULL (sqlast_expr.const_null); PostgreSQL still computed the constant
+         * parts of its operands while folding, so their errors (2147483647 + 1) are raised */
+        for (int i = 0; i < e->nargs; i++)
+            if (e->args[i] && eval_const_parts(e->args[i], ctx, err)) return SQL_ERR;
+        return SQL_OK;
+    }
     switch (e->kind) {
     case SQLAST_CONST: return sqlval_copy(out, &e->value, err);
     case SQLAST_PARAM:
