@@ -135,6 +135,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 FUZZ_LAYER_fuzz_crdt_decode := crdt
 FUZZ_LAYER_fuzz_pgwire      := proto
 FUZZ_LAYER_fuzz_pgtypes     := proto
+FUZZ_LAYER_fuzz_pgtz        := proto
 FUZZ_LAYER_fuzz_users       := proto
 FUZZ_LAYER_fuzz_scram       := proto
 FUZZ_LAYER_fuzz_config      := config
