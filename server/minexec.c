@@ -9,6 +9,8 @@
  */
 #include "server/minexec.h"
 
+#include "server/sql/sqltz.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -216,6 +218,20 @@ static char *guc_normalise(int i, const char *v, executor_error *err)
             return NULL;
         }
         return strdup(enc);
+    }
+    if (strcmp(name, "TimeZone") == 0) {
+        /* resolved as PostgreSQL's check_timezone (sqltz.h); SHOW prints the zone's name */
+        const sqltz *z;
+        int rc = sqltz_resolve(v, &z);
+        if (rc) {
+            sqlerr se;
+            sqltz_error(rc, v, &se);
+            executor_error_set(err, se.code, "%s", se.message);
+            snprintf(err->detail, sizeof err->detail, "%s", se.detail);
+            snprintf(err->hint, sizeof err->hint, "%s", se.hint);
+            return NULL;
+        }
+        return strdup(sqltz_name(z));
     }
     if (strcmp(name, "default_tablespace") == 0) {
         /* there are no tablespaces; PostgreSQL's two built-in ones exist everywhere */
@@ -1894,4 +1910,11 @@ executor *minexec_new(uv_loop_t *loop, int statement_timeout_ms)
     mx->loop = loop;
     mx->statement_timeout_ms = statement_timeout_ms;
     return &mx->base;
+}
+
+const sqltz *minexec_timezone(const executor_session *es)
+{
+    const char *v = guc_get((const mx_session *)es, "TimeZone");
+    const sqltz *z = v ? sqltz_lookup(v) : NULL; /* cached after the SET that stored it */
+    return z ? z : sqltz_utc();
 }

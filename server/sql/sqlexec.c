@@ -1460,8 +1460,16 @@ static void fail_txn(sx_session *s)
     s->implicit = false;
 }
 
+/* The session's TimeZone for timestamptz text (sqlval_set_timezone): set whenever this
+ * session's code runs on the thread, since other sessions' statements run in between. */
+static void sx_enter(sx_session *s)
+{
+    sqlval_set_timezone(minexec_timezone(s->inner));
+}
+
 void sx_stmt_begin(sx_session *s)
 {
+    sx_enter(s); /* a SET TimeZone earlier in the same Query applies from here on */
     if (s->lock_retry) { /* the same statement again after a lock wait: same deadline */
         s->lock_retry = false;
         return;
@@ -1738,6 +1746,7 @@ static int sx_copy_in(executor_session *es, int what, const void *data, size_t l
                       executor_sink *sink, executor_error *err)
 {
     sx_session *s = (sx_session *)es;
+    sx_enter(s);
     if (!s->copy_st) return executor_error_set(err, "08P01", "no COPY in progress");
     if (what == EXEC_COPY_DATA) {
         if (len > SX_COPY_MAX - s->copy_len) {
@@ -1950,6 +1959,7 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
                            executor_sink *sink, executor_error *err)
 {
     sx_session *s = (sx_session *)es;
+    sx_enter(s);
     q_clear(s);
     s->cancel = false;
     s->qcopy = strndup(sql, len);
@@ -2003,6 +2013,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
 static int sx_resume(executor_session *es, executor_sink *sink, executor_error *err)
 {
     sx_session *s = (sx_session *)es;
+    sx_enter(s);
     int kind = s->resume_kind;
     s->resume_kind = RK_NONE;
     int rc;
@@ -2102,6 +2113,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
                       executor_error *err)
 {
     sx_session *s = (sx_session *)es;
+    sx_enter(s);
     sx_stmt *p = calloc(1, sizeof *p);
     if (!p) return executor_error_set(err, "53200", "out of memory");
     char *copy = strndup(sql, len);
@@ -2229,6 +2241,7 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
                    executor_error *err)
 {
     sx_session *s = (sx_session *)es;
+    sx_enter(s);
     sx_stmt *p = (sx_stmt *)est;
     sx_portal *po = calloc(1, sizeof *po);
     if (!po) return executor_error_set(err, "53200", "out of memory");
@@ -2287,6 +2300,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
                       executor_sink *sink, executor_error *err)
 {
     sx_session *s = (sx_session *)es;
+    sx_enter(s);
     sx_portal *po = (sx_portal *)ep;
     sx_stmt *p = po->stmt;
     const sqlast_stmt *st = p->mine ? p->q.stmts[0] : NULL;

@@ -7,6 +7,7 @@
  * sqljsonb.c: one formatter per type for every path.
  */
 #include "server/sql/sqlval.h"
+#include "server/sql/sqltz.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -426,6 +427,9 @@ static int numeric_text_cmp(const char *a, const char *b)
     return nega ? -mag : mag;
 }
 
+/* the running session's TimeZone (sqlval_set_timezone) */
+static _Thread_local const sqltz *session_tz;
+
 /* ------------------------------------------------------------------ timestamptz */
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
@@ -498,16 +502,23 @@ int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *er
     }
     while (*p == ' ') p++;
     int64_t offset_s = 0;
+    bool local = false; /* no zone written: the session's TimeZone decides */
     if (*p == 'Z' || *p == 'z') {
         p++;
     } else if (!strcasecmp(p, "UTC") || !strcasecmp(p, "GMT")) {
         p += 3;
     } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+        int sign = *p++ == '-' ? -1 : 1, oh, om = 0, os = 0;
         if (read_digits(&p, 2, &oh) < 1) return bad_input(err, "22007", tname, s, len);
         if (*p == ':') p++;
         read_digits(&p, 2, &om);
-        offset_s = sign * (oh * 3600 + om * 60);
+        if (*p == ':') {
+            p++;
+            read_digits(&p, 2, &os);
+        }
+        offset_s = sign * (oh * 3600 + om * 60 + os);
+    } else {
+        local = true;
     }
     if (*p) return bad_input(err, "22007", tname, s, len);
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -517,12 +528,24 @@ int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *er
         return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%.*s\"", n, s);
     }
     int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d) - PG_EPOCH_DAYS;
-    *out = days * USECS_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec - offset_s) * 1000000 + frac;
+    int64_t us = days * USECS_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec - offset_s) * 1000000 + frac;
+    if (local) {
+        int rc = sqltz_local_to_utc(us, session_tz, &us);
+        if (rc) return sqltz_error(rc, buf, err);
+    }
+    *out = us;
     return SQL_OK;
+}
+
+void sqlval_set_timezone(const sqltz *z)
+{
+    session_tz = z;
 }
 
 void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz)
 {
+    if (bufsz >= SQLTZ_FORMAT_MAX && sqltz_format(us, session_tz, buf, bufsz)) return;
+    /* outside timestamptz's range (cannot be stored): UTC digits as before */
     int64_t days = us / USECS_PER_DAY, rem = us % USECS_PER_DAY;
     if (rem < 0) rem += USECS_PER_DAY, days--;
     int64_t y;

@@ -120,8 +120,14 @@ int sqlval_parse_float(const char *s, size_t len, sqlval_type t, double *out, sq
 /* Canonical numeric text of a decimal literal (numeric_out(numeric_in(s))); 22P02 when not a
  * number, 22003 beyond numeric's range. */
 int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err);
-/* timestamptz text <-> µs since 2000-01-01 UTC. */
+/* timestamptz text <-> µs since 2000-01-01 UTC, in the running session's TimeZone: text
+ * without an offset is read as its local time, output carries its offset ("-05"). */
 int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err);
-void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz);
+void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz); /* bufsz >= 48 */
+/* The TimeZone of the session whose statement runs on this thread (NULL: UTC). Set by the
+ * executor whenever it runs a session's statement (as PostgreSQL's session_timezone, one per
+ * backend, is per running session here: one statement at a time runs on a thread). */
+struct sqltz;
+void sqlval_set_timezone(const struct sqltz *z);
 
 #endif

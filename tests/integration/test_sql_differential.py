@@ -19,7 +19,7 @@ ORDER BY name matching two output columns, which PostgreSQL calls ambiguous (not
 SQL engine issue).
 
 A mismatch prints both outputs. PostgreSQL runs from /usr/lib/postgresql/15/bin (PGBIN), as
-the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=UTC."""
+the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=Etc/UTC."""
 import glob
 import os
 import subprocess
@@ -79,7 +79,7 @@ def main():
     if not wirelib.pg15_available():
         tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
         tap.done()
-    pg = wirelib.PgServer(settings={"TimeZone": "UTC"})
+    pg = wirelib.PgServer(settings={"TimeZone": "Etc/UTC"})  # HeliosDB's default
     hx = wirelib.Server(dev=True)
     try:
         for path in files:
