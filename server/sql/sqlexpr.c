@@ -11,11 +11,14 @@
 #include "crdt/row.h"
 
 #include <ctype.h>
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -504,7 +507,8 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
 static bool strict_node(const sqlast_expr *e)
 {
     switch (e->kind) {
-    case SQLAST_OP:
+    case SQLAST_OP: /* array || element / array is not strict (array_append, array_cat) */
+        return !(e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY);
     case SQLAST_CAST:
     case SQLAST_LIKE:
     case SQLAST_NOT: return true;
@@ -885,6 +889,89 @@ int sqlexpr_jsonb_get(const char *a, const sqlval *key, bool as_text, sqlval *ou
     return sqljsonb_get(a, key, as_text, out, err);
 }
 
+/* ------------------------------------------------------------------ case mapping */
+
+/* lower()/upper()/ILIKE map every character, not only ASCII: PostgreSQL does it with the
+ * database's LC_CTYPE (towlower/towupper for UTF-8); HeliosDB's is C.UTF-8, whose tables
+ * glibc provides. The locale object is created once and only read after. */
+static locale_t ctype_locale;
+static pthread_once_t ctype_once = PTHREAD_ONCE_INIT;
+
+static void ctype_init(void)
+{
+    ctype_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Decodes one UTF-8 character at s (n bytes left): its code point and length; an invalid byte
+ * stands for itself (length 1, code point -1). */
+static int32_t utf8_decode(const unsigned char *s, size_t n, size_t *len)
+{
+    unsigned c = s[0];
+    size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (!l || l > n) {
+        *len = 1;
+        return -1;
+    }
+    int32_t cp = l == 1 ? (int32_t)c : (int32_t)(c & (0x7f >> l));
+    for (size_t i = 1; i < l; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *len = 1;
+            return -1;
+        }
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    *len = l;
+    return cp;
+}
+
+static size_t utf8_encode(uint32_t cp, char *o)
+{
+    if (cp < 0x80) return (size_t)(o[0] = (char)cp, 1);
+    if (cp < 0x800) {
+        o[0] = (char)(0xc0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* s (n bytes) with every character lowered (or uppered): malloc'd, *outlen bytes. */
+static int text_case(const char *s, size_t n, bool upper, char **out, size_t *outlen, sqlerr *err)
+{
+    pthread_once(&ctype_once, ctype_init);
+    char *r = malloc(n * 2 + 1); /* a mapped character is at most one byte longer (ASCII <-> 2) */
+    if (!r) return sqlerr_oom(err);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t l;
+        int32_t cp = utf8_decode((const unsigned char *)s + i, n - i, &l);
+        if (cp < 0 || !ctype_locale) {
+            for (size_t k = 0; k < l; k++)
+                r[o++] = (char)(upper ? toupper((unsigned char)s[i + k]) : tolower((unsigned char)s[i + k]));
+        } else {
+            wint_t m = upper ? towupper_l((wint_t)cp, ctype_locale) : towlower_l((wint_t)cp, ctype_locale);
+            size_t ml = utf8_encode((uint32_t)m, r + o);
+            if (ml > l + 1) ml = utf8_encode((uint32_t)cp, r + o); /* never grow past the bound */
+            o += ml;
+        }
+        i += l;
+    }
+    r[o] = 0;
+    *out = r;
+    *outlen = o;
+    return SQL_OK;
+}
+
 /* ------------------------------------------------------------------ LIKE */
 
 static size_t utf8_len(const char *s, size_t n)
@@ -1017,6 +1104,33 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
         rc = compare_op(e->op, a, b, out, err);
         goto done;
     }
+    if (e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY && (a->isnull || b->isnull)) {
+        /* array || element and array || array are not strict (array_append, array_cat): a
+         * NULL element is appended as NULL, a NULL array adds nothing */
+        bool a_elem = a->type != SQLVAL_TEXTARRAY && a->type != SQLVAL_UNKNOWN;
+        bool b_elem = b->type != SQLVAL_TEXTARRAY && b->type != SQLVAL_UNKNOWN;
+        if (a->isnull && b->isnull && !a_elem && !b_elem) {
+            sqlval_init_null(out, SQLVAL_TEXTARRAY);
+            rc = SQL_OK;
+            goto done;
+        }
+        sqlval x, y;
+        const char *one[1] = {NULL};
+        sqlval_init_null(&x, SQLVAL_TEXTARRAY);
+        sqlval_init_null(&y, SQLVAL_TEXTARRAY);
+        rc = a->isnull ? (a_elem ? sqlval_set_array(&x, one, 1, err) : sqlval_set_array(&x, one, 0, err))
+             : a_elem  ? (one[0] = a->s, sqlval_set_array(&x, one, 1, err))
+                       : sqlval_cast(a, SQLVAL_TEXTARRAY, &x, err);
+        one[0] = NULL;
+        if (!rc)
+            rc = b->isnull ? (b_elem ? sqlval_set_array(&y, one, 1, err) : sqlval_set_array(&y, one, 0, err))
+                 : b_elem  ? (one[0] = b->s, sqlval_set_array(&y, one, 1, err))
+                           : sqlval_cast(b, SQLVAL_TEXTARRAY, &y, err);
+        if (!rc) rc = concat_arrays(&x, &y, out, err);
+        sqlval_free(&x);
+        sqlval_free(&y);
+        goto done;
+    }
     if (a->isnull || b->isnull) {
         sqlval_init_null(out, e->type);
         rc = SQL_OK;
@@ -1069,6 +1183,11 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
             int r2 = r1 ? SQL_ERR
                         : b_elem ? (one[0] = b->s, sqlval_set_array(&y, one, 1, err))
                                  : sqlval_cast(b, SQLVAL_TEXTARRAY, &y, err);
+            /* an untyped literal read as an array: PostgreSQL points at the literal */
+            const sqlast_expr *bad = r1 ? e->args[0] : r2 ? e->args[1] : NULL;
+            if (bad && err && !err->position && bad->kind == SQLAST_CONST &&
+                bad->type == SQLVAL_UNKNOWN)
+                err->position = bad->location + 1;
             if (!r1 && !r2) rc = concat_arrays(&x, &y, out, err);
             sqlval_free(&x);
             sqlval_free(&y);
@@ -1163,7 +1282,7 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
             if (compare_op(e->op, &x, &el, &r, err)) goto done;
             found = r.u.b;
         }
-        if (!x.isnull && arr.narr == 0) saw_null = false;
+        if (arr.narr == 0) saw_null = false; /* x = ANY(empty): false, even for a NULL x */
     } else {
         /* PostgreSQL builds an array of the list (x = ANY (ARRAY[...])): every item is
          * evaluated, whatever x is and wherever a match is, so their errors surface */
@@ -1328,8 +1447,20 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         if (eval_args(e, ctx, v, err)) goto like_done;
         if (v[0].isnull || v[1].isnull) {
             sqlval_init_null(out, SQLVAL_BOOL);
+        } else if (e->icase) { /* ILIKE: as PostgreSQL for UTF-8, LIKE over lower() of both */
+            char *ls = NULL, *lp = NULL;
+            size_t lsn, lpn;
+            if (text_case(v[0].s, v[0].len, false, &ls, &lsn, err) ||
+                text_case(v[1].s, v[1].len, false, &lp, &lpn, err)) {
+                free(ls);
+                goto like_done;
+            }
+            bool m = sqlexpr_like(ls, lsn, lp, lpn, false);
+            free(ls);
+            free(lp);
+            sqlval_set_bool(out, m != e->negate);
         } else {
-            bool m = sqlexpr_like(v[0].s, v[0].len, v[1].s, v[1].len, e->icase);
+            bool m = sqlexpr_like(v[0].s, v[0].len, v[1].s, v[1].len, false);
             sqlval_set_bool(out, m != e->negate);
         }
         rc = SQL_OK;
@@ -1530,9 +1661,10 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         sqlval_free(&a);
         rc = SQL_OK;
     } else if (!strcmp(n, "lower") || !strcmp(n, "upper")) {
-        if (sqlval_set_str(out, SQLVAL_TEXT, v[0].s, v[0].len, err)) goto done;
-        for (size_t i = 0; i < out->len; i++)
-            out->s[i] = (char)(n[0] == 'l' ? tolower((unsigned char)out->s[i]) : toupper((unsigned char)out->s[i]));
+        char *r;
+        size_t rl;
+        if (text_case(v[0].s, v[0].len, n[0] == 'u', &r, &rl, err)) goto done;
+        sqlval_take_str(out, SQLVAL_TEXT, r, rl);
         rc = SQL_OK;
     } else if (!strcmp(n, "length") || !strcmp(n, "char_length")) {
         int64_t chars = 0;

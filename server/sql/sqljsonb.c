@@ -663,6 +663,8 @@ int sqljsonb_get(const char *doc, const sqlval *key, bool as_text, sqlval *out, 
         if (j.kind == J_ARRAY) {
             int64_t n = (int64_t)j.n, idx = key->u.i < 0 ? key->u.i + n : key->u.i;
             if (idx >= 0 && idx < n) el = &j.kids[(size_t)idx];
+        } else if (j.kind != J_OBJECT && (key->u.i == 0 || key->u.i == -1)) {
+            el = &j; /* PostgreSQL 15 stores a scalar as a one-element array: '"x"' -> 0 is "x" */
         }
     } else if (j.kind == J_OBJECT) {
         const char *k = key->s ? key->s : "";

@@ -638,7 +638,11 @@ int sqlval_parse_array(const char *s, size_t len, sqlval *out, sqlerr *err)
     sqlval_init_null(out, SQLVAL_TEXTARRAY);
     size_t i = 0;
     while (i < len && isspace((unsigned char)s[i])) i++;
-    if (i >= len || s[i] != '{') return malformed_array(err, s, len);
+    if (i >= len || s[i] != '{') {
+        malformed_array(err, s, len);
+        sqlerr_detail(err, "Array value must start with \"{\" or dimension information.");
+        return SQL_ERR;
+    }
     i++;
     char *elem = malloc(len + 1);
     if (!elem) return sqlerr_oom(err);

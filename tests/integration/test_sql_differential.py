@@ -11,7 +11,8 @@ only plain types with a primary key, which both servers accept.
 
 Then the query generator (wire/sqlgen.py) hunts for mismatches: DIFF_GEN_COUNT (default
 1600) random expressions from the seeds in DIFF_GEN_SEEDS (default "1 2 3 4"; set others to
-explore), one TAP line per 100, listing each statement whose output differs. DIFF_GEN_TABLES=N
+explore), then DIFF_GEN_MISC (default 800) casts, LIKE/ILIKE, scalar functions, jsonb and array
+operators, one TAP line per 100, listing each statement whose output differs. DIFF_GEN_TABLES=N
 adds N queries over a table per seed (WHERE, aggregates, GROUP BY); not run by default: they
 still find one known class of differences, where PostgreSQL's constant folding and cost-ordered
 quals skip a subexpression that fails (1/0, an overflow) and HeliosDB evaluates it, and an
@@ -100,6 +101,9 @@ def main():
         stmts = []
         for seed in seeds:
             stmts += sqlgen.statements(seed, max(1, count // len(seeds)))
+        nmisc = int(os.environ.get("DIFF_GEN_MISC", "800"))
+        for seed in seeds if nmisc else []:
+            stmts += sqlgen.misc_statements(seed, max(1, nmisc // len(seeds)))
         ntab = int(os.environ.get("DIFF_GEN_TABLES", "0"))
         for seed in seeds if ntab else []:
             stmts += sqlgen.table_statements(seed, ntab)

@@ -66,6 +66,68 @@ class Gen:
         return "lower(%s)" % self.txt_expr(d-1)
 
 
+class MiscGen(Gen):
+    """Casts, text comparison and LIKE, the scalar functions, jsonb and array operators."""
+
+    STRS = ["'42'", "' 42 '", "'-7'", "'3.7'", "'1e3'", "'abc'", "''", "'t'", "'off'", "'Yes'",
+            "'2.50'", "'9223372036854775808'", "'0x1F'", "'  -0  '", "NULL::text", "'ÄbC'",
+            "'a_c'", "'50%'", "'A'", "'a'"]
+
+    def lit_str(self):
+        return self.rnd.choice(self.STRS)
+
+    def cast_expr(self):
+        src = self.rnd.choice([self.lit_str, self.lit_int, self.lit_num, self.lit_flt,
+                               self.lit_bool])()
+        to = self.rnd.choice(["int", "int2", "int8", "numeric", "float8", "real", "text",
+                              "boolean", "varchar"])
+        return "(%s)::%s" % (src, to)
+
+    def like_expr(self):
+        pat = self.rnd.choice(["'a%'", "'%c'", "'_b_'", "'%'", "''", "'A%'", "'%\\%%'",
+                               "'a_c'", "'%4%'", "NULL::text", "'ä%'"])
+        op = self.rnd.choice(["LIKE", "NOT LIKE", "ILIKE", "NOT ILIKE"])
+        return "(%s %s %s)" % (self.lit_str(), op, pat)
+
+    def func_expr(self):
+        k = self.rnd.random()
+        if k < 0.3:
+            return "%s(%s)" % (self.rnd.choice(["length", "char_length", "upper", "lower"]),
+                               self.lit_str())
+        if k < 0.5:
+            return "abs(%s)" % self.rnd.choice([self.lit_int, self.lit_num, self.lit_flt])()
+        if k < 0.7:
+            return "(%s %s %s)" % (self.lit_str(), self.rnd.choice(["=", "<", ">=", "<>"]),
+                                   self.lit_str())
+        j = self.rnd.choice(["'{\"a\": 1, \"b\": [1, 2.50, null], \"c\": {\"d\": \"x\"}}'",
+                             "'[1, \"two\", 3.0]'", "'{}'", "'\"str\"'", "'null'"])
+        key = self.rnd.choice(["'a'", "'b'", "'c'", "'zz'", "0", "1", "-1", "5"])
+        return "('%s'::jsonb %s %s)" % (j.strip("'"), self.rnd.choice(["->", "->>"]), key)
+
+    def arr_expr(self):
+        a = self.rnd.choice(["ARRAY['a', 'b']", "ARRAY['x']", "'{c,d}'::text[]",
+                             "ARRAY['a', NULL]", "'{}'::text[]"])
+        k = self.rnd.random()
+        if k < 0.3:
+            return "(%s || %s)" % (a, self.rnd.choice(["'z'", "ARRAY['y']", "NULL::text"]))
+        if k < 0.6:
+            return "cardinality(%s)" % a
+        if k < 0.8:
+            return "array_length(%s, 1)" % a
+        return "(%s %s ANY(%s))" % (self.rnd.choice(["'a'", "'x'", "NULL::text"]),
+                                    self.rnd.choice(["=", "<>"]), a)
+
+
+def misc_statements(seed, n):
+    g = MiscGen(seed)
+    out = []
+    for _ in range(n):
+        f = g.rnd.choice([g.cast_expr, g.cast_expr, g.like_expr, g.func_expr, g.func_expr,
+                          g.arr_expr])
+        out.append("SELECT %s;" % f())
+    return out
+
+
 class TableGen(Gen):
     """Expressions over the columns of table g (see table_statements)."""
 
