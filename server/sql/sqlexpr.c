@@ -532,6 +532,19 @@ static void mark_const_null(sqlast_expr *e)
     e->const_null = false;
     if (e->kind == SQLAST_CONST) {
         e->const_null = e->value.isnull;
+    } else if (e->kind == SQLAST_CASE && !e->args[0]) {
+        /* WHEN false / WHEN NULL arms are dropped, WHEN true ends the search (PostgreSQL's
+         * folding of a searched CASE); the CASE is NULL when what remains is */
+        int i = 1;
+        for (; i + 1 < e->nargs; i += 2) {
+            const sqlast_expr *w = e->args[i];
+            if (w->kind != SQLAST_CONST) break;
+            if (!w->value.isnull && w->value.type == SQLVAL_BOOL && w->value.u.b) break;
+        }
+        const sqlast_expr *res = i + 1 < e->nargs
+                                     ? (e->args[i]->kind == SQLAST_CONST ? e->args[i + 1] : NULL)
+                                     : e->args[e->nargs - 1];
+        e->const_null = i + 1 < e->nargs ? res && res->const_null : !res || res->const_null;
     } else if (e->kind == SQLAST_BETWEEN) { /* a >= lo AND a <= hi: both fold with a NULL a */
         e->const_null = e->nargs && e->args[0] && e->args[0]->const_null;
     } else if (strict_node(e)) {
@@ -1284,9 +1297,18 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
         }
         if (arr.narr == 0) saw_null = false; /* x = ANY(empty): false, even for a NULL x */
     } else {
-        /* PostgreSQL builds an array of the list (x = ANY (ARRAY[...])): every item is
-         * evaluated, whatever x is and wherever a match is, so their errors surface */
+        /* PostgreSQL (transformAExprIn): the items without columns become one array
+         * (x = ANY (ARRAY[...])), every one of them evaluated; the items with columns become
+         * x = item ORed after it, in order, stopping at a match, and folded away when x is a
+         * NULL constant */
+        for (int pass = 0; pass < 2; pass++)
         for (int i = 1; i < e->nargs; i++) {
+            bool konst = e->args[i]->const_tree || e->args[i]->const_null;
+            if (konst != (pass == 0)) continue;
+            if (pass == 1 && (found || e->args[0]->const_null)) {
+                if (!found) saw_null = true;
+                continue;
+            }
             if (sqlexpr_eval(e->args[i], ctx, &el, err)) goto done;
             if (found || x.isnull) {
                 sqlval_free(&el);
@@ -1332,7 +1354,8 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
     if (e->const_null) {
         /* folded to NULL (sqlast_expr.const_null); PostgreSQL still computed the constant
          * parts of its operands while folding, so their errors (2147483647 + 1) are raised */
-        for (int i = 0; i < e->nargs; i++)
+        for (int i = 0; i < e->nargs && e->kind != SQLAST_CASE; i++) /* a CASE's dropped arms
+                                                                        are never folded */
             if (e->args[i] && eval_const_parts(e->args[i], ctx, err)) return SQL_ERR;
         return SQL_OK;
     }
@@ -1537,10 +1560,158 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
     return sqlerr_set(err, "XX000", e->location, "cannot evaluate this expression");
 }
 
+/* ---- quals: WHERE / HAVING as PostgreSQL runs them ------------------------------------------
+ *
+ * The planner splits a condition's top-level AND into separate quals (a BETWEEN into its two
+ * comparisons), orders them by estimated cost (cost_qual_eval: one unit per operator or
+ * function call not folded into a constant; stable), and ExecQual stops at the first qual
+ * that is not true. So `WHERE total / qty > 5 AND qty > 0` never divides by a zero qty: the
+ * cheaper test runs first and decides. */
+
+#define QUALS_MAX 32
+
+typedef struct qual {
+    const sqlast_expr *e;
+    int part; /* -1 the whole e; 0/1: the >= lo / <= hi half of a BETWEEN e */
+    int cost;
+} qual;
+
+/* An operand PostgreSQL coerces before the operator (an integer or a numeric meeting another
+ * numeric category: no cross-type operator exists) costs one function call more. */
+static int coercions(const sqlast_expr *e)
+{
+    if (e->kind != SQLAST_OP || e->nargs != 2 || !e->args[0] || !e->args[1]) return 0;
+    sqlval_type l = e->args[0]->type, r = e->args[1]->type;
+    if (l == r || l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return 0;
+    bool li = is_int(l), ri = is_int(r), lf = is_float(l), rf = is_float(r);
+    bool ln = l == SQLVAL_NUMERIC, rn = r == SQLVAL_NUMERIC;
+    if ((li && ri) || (lf && rf)) return 0; /* int48, float48 operators */
+    return (li || lf || ln) && (ri || rf || rn) ? 1 : 0;
+}
+
+static int expr_cost(const sqlast_expr *e)
+{
+    if (!e || e->const_tree || e->const_null) return 0; /* folded before execution */
+    int c = coercions(e);
+    if (e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "coalesce"))
+        for (int i = 0; i < e->nargs; i++) /* an argument of another type is cast */
+            c += e->args[i] && e->args[i]->type != e->type && e->args[i]->type != SQLVAL_UNKNOWN;
+    switch (e->kind) {
+    case SQLAST_OP:
+    case SQLAST_CAST:
+    case SQLAST_LIKE:
+    case SQLAST_IN:
+    case SQLAST_ANY: c += 1; break;
+    case SQLAST_FUNC: c += e->name && !strcmp(e->name, "coalesce") ? 0 : 1; break; /* CoalesceExpr */
+    default: break;
+    }
+    for (int i = 0; i < e->nargs; i++) c += expr_cost(e->args[i]);
+    return c;
+}
+
+static bool quals_collect(const sqlast_expr *e, qual *q, int *n)
+{
+    if (e->kind == SQLAST_AND && !e->const_null) {
+        for (int i = 0; i < e->nargs; i++)
+            if (!quals_collect(e->args[i], q, n)) return false;
+        return true;
+    }
+    int parts = e->kind == SQLAST_BETWEEN && !e->negate && !e->const_null ? 2 : 1;
+    if (*n + parts > QUALS_MAX) return false;
+    for (int p = 0; p < parts; p++) {
+        q[*n].e = e;
+        q[*n].part = parts == 2 ? p : -1;
+        if (parts == 2) { /* a >= lo, a <= hi: the comparison and its coercion */
+            sqlast_expr cmp = {.kind = SQLAST_OP, .nargs = 2,
+                               .args = (sqlast_expr *[]){e->args[0], e->args[1 + p]}};
+            q[*n].cost = expr_cost(e->args[0]) + expr_cost(e->args[1 + p]) + 1 + coercions(&cmp);
+        } else {
+            q[*n].cost = expr_cost(e);
+        }
+        (*n)++;
+    }
+    return true;
+}
+
+/* PostgreSQL's planner folds every constant subexpression before the first row is read, so
+ * an error in one (2147483647 + 1, 1/0) is raised even when no row would reach it; only the
+ * arms of a CASE whose WHEN folds to false are dropped unevaluated. */
+int sqlexpr_fold_check(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    if (!e) return SQL_OK;
+    if (e->const_tree || e->const_null) {
+        if (e->kind == SQLAST_CONST) return SQL_OK;
+        sqlval t;
+        if (sqlexpr_eval(e, ctx, &t, err)) return SQL_ERR;
+        sqlval_free(&t);
+        return SQL_OK;
+    }
+    if (e->kind == SQLAST_CASE) {
+        if (e->args[0] && sqlexpr_fold_check(e->args[0], ctx, err)) return SQL_ERR;
+        for (int i = 1; i + 1 < e->nargs; i += 2) {
+            const sqlast_expr *w = e->args[i];
+            if (sqlexpr_fold_check(w, ctx, err)) return SQL_ERR;
+            if (w->kind == SQLAST_CONST && (w->value.isnull || (w->value.type == SQLVAL_BOOL &&
+                                                                !w->value.u.b)))
+                continue; /* dropped arm */
+            if (sqlexpr_fold_check(e->args[i + 1], ctx, err)) return SQL_ERR;
+        }
+        return sqlexpr_fold_check(e->args[e->nargs - 1], ctx, err);
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (sqlexpr_fold_check(e->args[i], ctx, err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+/* One qual's truth: *yes false for false and NULL alike (a WHERE keeps only true rows). */
+static int qual_eval(const qual *q, const sqlexpr_ctx *ctx, bool *yes, sqlerr *err);
+
 int sqlexpr_eval_bool(const sqlast_expr *e, const sqlexpr_ctx *ctx, bool *yes, sqlerr *err)
 {
-    sqlval v, c;
+    qual q[QUALS_MAX];
+    int n = 0;
     *yes = false;
+    if (!quals_collect(e, q, &n)) return qual_eval(&(qual){e, -1, 0}, ctx, yes, err);
+    for (int i = 0; i < n; i++) { /* a qual folded to NULL makes the condition constant false */
+        const sqlast_expr *qe = q[i].e;
+        bool folded_null = q[i].part < 0 ? qe->const_null
+                                         : qe->args[0]->const_null || qe->args[1 + q[i].part]->const_null;
+        bool literal_false = qe->kind == SQLAST_CONST && !qe->value.isnull &&
+                             qe->value.type == SQLVAL_BOOL && !qe->value.u.b;
+        if (folded_null || literal_false) return SQL_OK;
+    }
+    for (int i = 1; i < n; i++) { /* stable insertion sort by cost */
+        qual t = q[i];
+        int j = i - 1;
+        for (; j >= 0 && q[j].cost > t.cost; j--) q[j + 1] = q[j];
+        q[j + 1] = t;
+    }
+    for (int i = 0; i < n; i++) {
+        if (qual_eval(&q[i], ctx, yes, err)) return SQL_ERR;
+        if (!*yes) return SQL_OK;
+    }
+    return SQL_OK;
+}
+
+static int qual_eval(const qual *q, const sqlexpr_ctx *ctx, bool *yes, sqlerr *err)
+{
+    const sqlast_expr *e = q->e;
+    *yes = false;
+    if (q->part >= 0) {
+        sqlval a, b, r;
+        if (sqlexpr_eval(e->args[0], ctx, &a, err)) return SQL_ERR;
+        if (sqlexpr_eval(e->args[1 + q->part], ctx, &b, err)) {
+            sqlval_free(&a);
+            return SQL_ERR;
+        }
+        int rc = compare_op(q->part ? SQLAST_OP_LE : SQLAST_OP_GE, &a, &b, &r, err);
+        sqlval_free(&a);
+        sqlval_free(&b);
+        if (rc) return SQL_ERR;
+        *yes = !r.isnull && r.u.b;
+        return SQL_OK;
+    }
+    sqlval v, c;
     if (sqlexpr_eval(e, ctx, &v, err)) return SQL_ERR;
     if (v.type != SQLVAL_BOOL && v.type != SQLVAL_UNKNOWN && !v.isnull) {
         sqlval_free(&v);

@@ -74,6 +74,9 @@ const char *sqlexpr_column_name(const sqlast_expr *e);
 
 int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err);
 /* WHERE semantics: *yes only when the value is a non-NULL true. */
+/* Evaluates the constant subexpressions of e as PostgreSQL's planner folds them, for their
+ * errors only (call once per execution, before the first row). */
+int sqlexpr_fold_check(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlerr *err);
 int sqlexpr_eval_bool(const sqlast_expr *e, const sqlexpr_ctx *ctx, bool *yes, sqlerr *err);
 /* True when e references no column, parameter or aggregate (safe to evaluate once). */
 bool sqlexpr_is_constant(const sqlast_expr *e);

@@ -567,6 +567,26 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
     return sqlschema_copy(t, &p->table, err);
 }
 
+/* PostgreSQL resolves a bare ORDER BY name against the output columns first: a name two
+ * different output columns carry is ambiguous (SELECT id, id::text ... ORDER BY id). The same
+ * column selected twice is not. */
+static bool order_ambiguous(const sx_plan *p, const char *name)
+{
+    int first = -1;
+    for (int j = 0; j < p->ntargets; j++) {
+        if (strcmp(p->cols[j].name, name) != 0) continue;
+        if (first < 0) {
+            first = j;
+            continue;
+        }
+        const sqlast_expr *a = p->targets[first].expr, *b = p->targets[j].expr;
+        int ca = a ? (a->kind == SQLAST_COLUMN ? a->colidx : -2) : p->targets[first].colidx;
+        int cb = b ? (b->kind == SQLAST_COLUMN ? b->colidx : -3) : p->targets[j].colidx;
+        if (ca != cb) return true;
+    }
+    return false;
+}
+
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
 {
     memset(p, 0, sizeof *p);
@@ -599,6 +619,10 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         ag.clause = "ORDER BY";
         for (int i = 0; i < st->norder; i++) {
             sqlast_expr *e = st->order[i].expr;
+            if (e->kind == SQLAST_COLUMN && !e->qualifier && order_ambiguous(p, e->name)) {
+                sqlerr_set(err, "42702", e->location, "ORDER BY \"%s\" is ambiguous", e->name);
+                goto fail;
+            }
             if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type)) continue;
             if (e->kind == SQLAST_COLUMN && !e->qualifier && sqlschema_find_column(t, e->name) < 0)
                 continue; /* an output alias, resolved at run time */
@@ -1707,6 +1731,24 @@ static int env_digest(void *arg, sqlval *out, sqlerr *err)
 
 /* ---- entry -------------------------------------------------------------------------------- */
 
+/* The planner-time constant folding of a query's expressions (sqlexpr_fold_check): SELECT,
+ * UPDATE and DELETE; an INSERT evaluates its values at once anyway. */
+static int fold_check(const sx_plan *p, const sqlexpr_ctx *base, sqlerr *err)
+{
+    const sqlast_stmt *st = p->st;
+    if (st->kind != SQLAST_SELECT && st->kind != SQLAST_UPDATE && st->kind != SQLAST_DELETE)
+        return SQL_OK;
+    for (int i = 0; i < p->ntargets; i++)
+        if (p->targets[i].expr && sqlexpr_fold_check(p->targets[i].expr, base, err)) return SQL_ERR;
+    if (sqlexpr_fold_check(st->where, base, err) || sqlexpr_fold_check(st->having, base, err))
+        return SQL_ERR;
+    for (int i = 0; i < p->nsetops; i++)
+        if (sqlexpr_fold_check(p->setops[i].arg, base, err) ||
+            sqlexpr_fold_check(p->setops[i].arg2, base, err))
+            return SQL_ERR;
+    return SQL_OK;
+}
+
 int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,
                 sqlerr *err)
 {
@@ -1718,6 +1760,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
                        .digest = env_digest, .digest_arg = s->x};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
+    if (fold_check(p, &base, err)) return SQL_ERR;
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
     case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
@@ -1786,6 +1829,10 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
                            .version = "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit",
                            .now_us = s->txn_start_us, .digest = env_digest, .digest_arg = s->x};
     c->base = (sqlexpr_ctx){.params = params, .nparams = nparams, .env = &c->env, .table = t};
+    if (fold_check(p, &c->base, err)) {
+        sqlrun_cursor_free(c);
+        return SQL_ERR;
+    }
     for (int i = 0; i < st->ntargets; i++)
         if (sqlexpr_calls(st->targets[i].expr, "helios_crdt_state")) c->base.want_raw = true;
     if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) c->base.want_raw = true;

@@ -12,12 +12,10 @@ only plain types with a primary key, which both servers accept.
 Then the query generator (wire/sqlgen.py) hunts for mismatches: DIFF_GEN_COUNT (default
 1600) random expressions from the seeds in DIFF_GEN_SEEDS (default "1 2 3 4"; set others to
 explore), then DIFF_GEN_MISC (default 800) casts, LIKE/ILIKE, scalar functions, jsonb and array
-operators, one TAP line per 100, listing each statement whose output differs. DIFF_GEN_TABLES=N
-adds N queries over a table per seed (WHERE, aggregates, GROUP BY); not run by default: they
-still find one known class of differences, where PostgreSQL's constant folding and cost-ordered
-quals skip a subexpression that fails (1/0, an overflow) and HeliosDB evaluates it, and an
-ORDER BY name matching two output columns, which PostgreSQL calls ambiguous (notes for the
-SQL engine issue).
+operators, then DIFF_GEN_TABLES (default 100) queries per seed over a table with NULLs and
+extremes (WHERE, aggregates, GROUP BY: they check PostgreSQL's evaluation order too, constant
+folding and cost-ordered quals, where an expression that would fail is or is not reached),
+one TAP line per 100, listing each statement whose output differs.
 
 A mismatch prints both outputs. PostgreSQL runs from /usr/lib/postgresql/15/bin (PGBIN), as
 the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=Etc/UTC."""
@@ -104,7 +102,7 @@ def main():
         nmisc = int(os.environ.get("DIFF_GEN_MISC", "800"))
         for seed in seeds if nmisc else []:
             stmts += sqlgen.misc_statements(seed, max(1, nmisc // len(seeds)))
-        ntab = int(os.environ.get("DIFF_GEN_TABLES", "0"))
+        ntab = int(os.environ.get("DIFF_GEN_TABLES", "100"))
         for seed in seeds if ntab else []:
             stmts += sqlgen.table_statements(seed, ntab)
         a = run_file(stmts, "host=%s port=%d user=postgres dbname=postgres" %
