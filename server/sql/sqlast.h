@@ -76,6 +76,7 @@ struct sqlast_expr {
      * are then never evaluated, nor their errors raised) */
     bool const_null;
     bool const_tree; /* bound: no column, parameter or aggregate below (PostgreSQL folds it) */
+    bool is_default; /* CONST standing for DEFAULT (UPDATE ... SET c = DEFAULT) */
 };
 
 typedef enum sqlast_stmt_kind {

@@ -317,6 +317,8 @@ static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
 static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, bool in_agg,
                     sqlerr *err)
 {
+    if (e->kind == SQLAST_CONST && e->is_default)
+        return sqlerr_set(err, "42601", e->location, "DEFAULT is not allowed in this context");
     switch (e->kind) {
     case SQLAST_CONST: e->type = e->value.type; return SQL_OK;
     case SQLAST_PARAM:

@@ -543,7 +543,12 @@ static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
     } else if (!strcmp(t, "RowExpr")) {
         return sqlerr_unsupported(c->err, loc, "row constructors");
     } else if (!strcmp(t, "SetToDefault")) {
-        return sqlerr_unsupported(c->err, loc, "DEFAULT in this position");
+        /* a marker the SET of UPDATE / ON CONFLICT DO UPDATE replaces by the column's default
+         * (sqlwrite.c); anywhere else binding refuses it, as PostgreSQL does */
+        if (!(*out = sqlast_expr_new(SQLAST_CONST, loc))) return sqlerr_oom(c->err);
+        sqlval_init_null(&(*out)->value, SQLVAL_UNKNOWN);
+        (*out)->is_default = true;
+        return SQL_OK;
     } else if (!strcmp(t, "GroupingFunc")) {
         return sqlerr_unsupported(c->err, loc, "GROUPING");
     } else if (!strcmp(t, "MinMaxExpr")) {

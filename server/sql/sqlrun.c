@@ -1216,9 +1216,75 @@ static int add_returning(const sx_plan *p, const sqlval *row, const sqlexpr_ctx 
     return rc;
 }
 
+/* The keys one INSERT ... ON CONFLICT DO UPDATE has inserted or updated: PostgreSQL refuses to
+ * affect a row twice in one command (21000). Open addressing over copies of the keys. */
+typedef struct pkset {
+    uint8_t **keys;
+    size_t *lens;
+    size_t cap, n;
+} pkset;
+
+static uint64_t pk_hash(const uint8_t *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ k[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool pkset_has(const pkset *set, const uint8_t *k, size_t n)
+{
+    if (!set->cap) return false;
+    for (size_t j = pk_hash(k, n) & (set->cap - 1); set->keys[j]; j = (j + 1) & (set->cap - 1))
+        if (set->lens[j] == n && !memcmp(set->keys[j], k, n)) return true;
+    return false;
+}
+
+/* 1 when k was in the set, 0 when added now, SQL_ERR on out of memory. */
+static int pkset_add(pkset *set, const uint8_t *k, size_t n, sqlerr *err)
+{
+    if ((set->n + 1) * 2 > set->cap) {
+        size_t nc = set->cap ? set->cap * 2 : 64;
+        uint8_t **nk = calloc(nc, sizeof *nk);
+        size_t *nl = calloc(nc, sizeof *nl);
+        if (!nk || !nl) {
+            free(nk);
+            free(nl);
+            return sqlerr_oom(err);
+        }
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->keys[i]) continue;
+            size_t j = pk_hash(set->keys[i], set->lens[i]) & (nc - 1);
+            while (nk[j]) j = (j + 1) & (nc - 1);
+            nk[j] = set->keys[i];
+            nl[j] = set->lens[i];
+        }
+        free(set->keys);
+        free(set->lens);
+        set->keys = nk;
+        set->lens = nl;
+        set->cap = nc;
+    }
+    size_t j = pk_hash(k, n) & (set->cap - 1);
+    for (; set->keys[j]; j = (j + 1) & (set->cap - 1))
+        if (set->lens[j] == n && !memcmp(set->keys[j], k, n)) return 1;
+    if (!(set->keys[j] = malloc(n ? n : 1))) return sqlerr_oom(err);
+    memcpy(set->keys[j], k, n);
+    set->lens[j] = n;
+    set->n++;
+    return 0;
+}
+
+static void pkset_free(pkset *set)
+{
+    for (size_t i = 0; i < set->cap; i++) free(set->keys[i]);
+    free(set->keys);
+    free(set->lens);
+}
+
 static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
                       sqlerr *err)
 {
+    pkset affected = {0};
     const sqlast_stmt *st = p->st;
     const sqlschema_table *t = p->table;
     uint64_t count = 0;
@@ -1273,6 +1339,13 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             unique_violation(t, vals, err);
             goto out;
         }
+        if (st->on_conflict == SQLAST_CONFLICT_UPDATE && pkset_has(&affected, pk.data, pk.len)) {
+            sqlerr_set(err, "21000", -1,
+                       "ON CONFLICT DO UPDATE command cannot affect row a second time");
+            sqlerr_hint(err, "Ensure that no rows proposed for insertion within the same "
+                             "command have duplicate constrained values.");
+            goto out;
+        }
         if (old && st->on_conflict == SQLAST_CONFLICT_NOTHING) continue;
         if (old && st->on_conflict == SQLAST_CONFLICT_UPDATE) {
             sqlexpr_ctx c = *base;
@@ -1285,6 +1358,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                 if (!yes) continue;
             }
             if (apply_setops(s, p, &pk, &c, err)) goto out;
+            if (pkset_add(&affected, pk.data, pk.len, err) < 0) goto out;
         } else {
             sx_op touch;
             memset(&touch, 0, sizeof touch);
@@ -1294,6 +1368,9 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                 if (!given[c] && !t->cols[c].has_default) continue;
                 if (write_insert_col(s, t, &pk, c, &vals[c], err)) goto out;
             }
+            if (st->on_conflict == SQLAST_CONFLICT_UPDATE &&
+                pkset_add(&affected, pk.data, pk.len, err) < 0)
+                goto out;
         }
         count++;
         if (p->ntargets) {
@@ -1309,6 +1386,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     snprintf(res->tag, sizeof res->tag, "INSERT 0 %llu", (unsigned long long)count);
     rc = SQL_OK;
 out:
+    pkset_free(&affected);
     vals_free(old, t->ncols);
     if (vals) vals_free(vals, t->ncols);
     free(given);

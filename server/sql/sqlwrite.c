@@ -1,7 +1,9 @@
 /* server/sql/sqlwrite.c — see sqlwrite.h. */
 #include "server/sql/sqlwrite.h"
 
+#include <stdlib.h>
 #include <string.h>
+
 
 const char *sqlwrite_allowed_forms(sqlschema_kind kind)
 {
@@ -90,6 +92,21 @@ int sqlwrite_classify(const sqlschema_table *t, int colidx, sqlast_expr *e, cons
                    "feature not supported: updating primary key column \"%s\"", c->name);
         sqlerr_hint(err, "A row's key names it in every region: DELETE and INSERT instead.");
         return SQL_ERR;
+    }
+    if (e->kind == SQLAST_CONST && e->is_default) {
+        if (c->kind != SQLSCHEMA_LWW && c->kind != SQLSCHEMA_MV_REGISTER) return refuse(c, e, err);
+        /* SET c = DEFAULT: the column's default, NULL without one */
+        e->is_default = false;
+        sqlval_free(&e->value);
+        if (c->has_default && c->default_now) {
+            e->kind = SQLAST_FUNC;
+            free(e->name);
+            if (!(e->name = strdup("now"))) return sqlerr_oom(err);
+        } else if (c->has_default) {
+            if (sqlval_copy(&e->value, &c->default_value, err)) return SQL_ERR;
+        } else {
+            sqlval_init_null(&e->value, c->type);
+        }
     }
     switch (c->kind) {
     case SQLSCHEMA_LWW:

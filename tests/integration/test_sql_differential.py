@@ -15,7 +15,9 @@ explore), then DIFF_GEN_MISC (default 800) casts, LIKE/ILIKE, scalar functions, 
 operators, then DIFF_GEN_TABLES (default 100) queries per seed over a table with NULLs and
 extremes (WHERE, aggregates, GROUP BY: they check PostgreSQL's evaluation order too, constant
 folding and cost-ordered quals, where an expression that would fail is or is not reached),
-one TAP line per 100, listing each statement whose output differs.
+then DIFF_GEN_DML (default 150) writes per seed on a plain table (INSERT with DEFAULT and ON
+CONFLICT, UPDATE, DELETE, RETURNING, transactions, savepoints, read-backs), one TAP line per
+100, listing each statement whose output differs.
 
 A mismatch prints both outputs. PostgreSQL runs from /usr/lib/postgresql/15/bin (PGBIN), as
 the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=Etc/UTC."""
@@ -105,6 +107,9 @@ def main():
         ntab = int(os.environ.get("DIFF_GEN_TABLES", "100"))
         for seed in seeds if ntab else []:
             stmts += sqlgen.table_statements(seed, ntab)
+        ndml = int(os.environ.get("DIFF_GEN_DML", "150"))
+        for seed in seeds if ndml else []:
+            stmts += sqlgen.dml_statements(seed, ndml)
         a = run_file(stmts, "host=%s port=%d user=postgres dbname=postgres" %
                      (pg.host, pg.port), hx.tmp, "pg-gen")
         b = run_file(stmts, "host=127.0.0.1 port=%d user=postgres dbname=postgres" %

@@ -177,6 +177,64 @@ def table_statements(seed, n):
     return out
 
 
+def dml_statements(seed, n):
+    """Writes on a plain table compared statement by statement: INSERT (multi-row, DEFAULT,
+    ON CONFLICT DO NOTHING / DO UPDATE with excluded and WHERE), UPDATE and DELETE with
+    RETURNING, inside and outside transactions and savepoints, with a full read-back now and
+    then. Keys collide on purpose (23505, upserts)."""
+    g = TableGen(seed)
+    r = g.rnd
+    out = ["CREATE TABLE w (id int PRIMARY KEY, i int, n numeric, t text DEFAULT 'dflt', "
+           "flag boolean NOT NULL DEFAULT false);"]
+    in_txn = False
+    for _ in range(n):
+        k = r.random()
+        key = r.randrange(1, 12)
+        val = r.choice(["NULL", "0", "1", "-5", "42", "2147483647", "i + 1", "i * 2"])
+        num = r.choice(["NULL", "1.5", "-0.25", "100", "n + 1", "n * 2"])
+        txt = r.choice(["'a'", "'b'", "NULL", "t || 'x'", "DEFAULT", "upper(t)"])
+        ret = r.choice(["", " RETURNING *", " RETURNING id, i", " RETURNING i + 1, t"])
+        where = r.choice(["id = %d" % key, "id > %d" % key, "i IS NULL", "i > 0", "flag",
+                          "n < 10", "true", "t = 'a'", "id IN (%d, %d)" % (key, key + 1)])
+        if not where.startswith("id = "):
+            ret = ""  # several rows come back in storage order, which SQL leaves open
+        if k < 0.35:
+            rows = ", ".join("(%d, %s, %s, %s)" % (r.randrange(1, 12), r.choice(["NULL", "1", "7", "-3"]),
+                                                   r.choice(["NULL", "2.5", "0.1"]),
+                                                   r.choice(["'a'", "'b'", "DEFAULT", "NULL"]))
+                             for _ in range(r.choice([1, 1, 2, 3])))
+            conflict = r.choice(["", "", " ON CONFLICT DO NOTHING",
+                                 " ON CONFLICT (id) DO NOTHING",
+                                 " ON CONFLICT (id) DO UPDATE SET i = excluded.i",
+                                 " ON CONFLICT (id) DO UPDATE SET i = w.i + 1, t = excluded.t",
+                                 " ON CONFLICT (id) DO UPDATE SET n = excluded.n WHERE w.i > 0"])
+            if rows.count("(") > 1:
+                ret = ""
+            out.append("INSERT INTO w (id, i, n, t) VALUES %s%s%s;" % (rows, conflict, ret))
+        elif k < 0.6:
+            sets = r.sample(["i = %s" % val, "n = %s" % num, "t = %s" % txt,
+                             "flag = NOT flag"], r.choice([1, 2]))
+            out.append("UPDATE w SET %s WHERE %s%s;" % (", ".join(sets), where, ret))
+        elif k < 0.7:
+            out.append("DELETE FROM w WHERE %s%s;" % (where, ret))
+        elif k < 0.78:
+            if in_txn:
+                out.append(r.choice(["COMMIT;", "ROLLBACK;", "SAVEPOINT s;", "ROLLBACK TO s;",
+                                     "RELEASE s;"]))
+                if out[-1] in ("COMMIT;", "ROLLBACK;"):
+                    in_txn = False
+            else:
+                out.append("BEGIN;")
+                in_txn = True
+        else:
+            out.append("SELECT * FROM w ORDER BY id;")
+    if in_txn:
+        out.append("COMMIT;")
+    out.append("SELECT * FROM w ORDER BY id;")
+    out.append("DROP TABLE w;")
+    return out
+
+
 def statements(seed, n):
     g = Gen(seed)
     out = []
