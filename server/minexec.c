@@ -90,6 +90,10 @@ typedef struct mx_session {
     char *txn_kept[NGUCS];
     char txn;       /* 'I', 'T', 'E' */
     bool implicit;  /* an implicit (extended protocol) transaction is open */
+    /* minexec_timezone's last answer, for the TimeZone value string it was resolved from (a
+       SET stores a new string, so a pointer compare tells when to resolve again) */
+    const char *tz_value;
+    const sqltz *tz;
     bool txn_known; /* block boundaries reach us: our own BEGIN/COMMIT, or minexec_txn_* */
     uint32_t pid;
     char user[64];
@@ -1912,9 +1916,14 @@ executor *minexec_new(uv_loop_t *loop, int statement_timeout_ms)
     return &mx->base;
 }
 
-const sqltz *minexec_timezone(const executor_session *es)
+const sqltz *minexec_timezone(executor_session *es)
 {
-    const char *v = guc_get((const mx_session *)es, "TimeZone");
-    const sqltz *z = v ? sqltz_lookup(v) : NULL; /* cached after the SET that stored it */
-    return z ? z : sqltz_utc();
+    mx_session *s = (mx_session *)es;
+    const char *v = guc_get(s, "TimeZone");
+    if (!v || v != s->tz_value) { /* resolved once per SET, not once per statement */
+        const sqltz *z = v ? sqltz_lookup(v) : NULL;
+        s->tz = z ? z : sqltz_utc();
+        s->tz_value = v;
+    }
+    return s->tz;
 }

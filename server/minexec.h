@@ -46,7 +46,7 @@ int minexec_txn_end(executor_session *s, bool commit, executor_sink *sink);
 /* The session's TimeZone (SET TimeZone, the startup packet's timezone as PGTZ sends it): the
  * zone timestamptz text is read and printed in (sqltz.h); never NULL. */
 struct sqltz;
-const struct sqltz *minexec_timezone(const executor_session *s);
+const struct sqltz *minexec_timezone(executor_session *s);
 
 /* The server_version this server reports, e.g. "15.0 (HeliosDB 0.1.0)". */
 const char *minexec_server_version(void);

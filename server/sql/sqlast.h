@@ -77,6 +77,7 @@ struct sqlast_expr {
     bool const_null;
     bool const_tree; /* bound: no column, parameter or aggregate below (PostgreSQL folds it) */
     bool is_default; /* CONST standing for DEFAULT (UPDATE ... SET c = DEFAULT) */
+    int cost;        /* bound: PostgreSQL's qual cost of the node and its operands (sqlexpr.c) */
 };
 
 typedef enum sqlast_stmt_kind {

@@ -827,14 +827,20 @@ static const char *lock_holder_user(const sqllock_owner *o)
     return h ? h->user : "(committing)";
 }
 
+/* 0 held, 1 another transaction holds it (*holder), SQL_ERR on out of memory. */
+static int lock_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                    sqllock_owner **holder, sqlerr *err)
+{
+    if (!s->locks && !(s->locks = sqllock_owner_new(s))) return sqlerr_oom(err);
+    int rc = sqllock_acquire(s->x->locks, s->locks, table_id, pk, pklen, holder);
+    return rc < 0 ? sqlerr_oom(err) : rc;
+}
+
 int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
 {
-    sx_exec *x = s->x;
-    if (!s->locks && !(s->locks = sqllock_owner_new(s))) return sqlerr_oom(err);
     sqllock_owner *holder = NULL;
-    int rc = sqllock_acquire(x->locks, s->locks, table_id, pk, pklen, &holder);
-    if (rc < 0) return sqlerr_oom(err);
-    if (rc == 0) return SQL_OK;
+    int rc = lock_try(s, table_id, pk, pklen, &holder, err);
+    if (rc <= 0) return rc;
     /* the chain of waits from the holder: reaching this session again is a deadlock */
     sqllock_owner *o = holder;
     for (int hops = 0; o && hops < 1000000; hops++) {
@@ -860,10 +866,8 @@ int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pkle
 int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen,
                     sqlerr *err)
 {
-    if (!s->locks && !(s->locks = sqllock_owner_new(s))) return sqlerr_oom(err);
-    sqllock_owner *holder = NULL;
-    int rc = sqllock_acquire(s->x->locks, s->locks, table_id, pk, pklen, &holder);
-    return rc < 0 ? sqlerr_oom(err) : rc;
+    sqllock_owner *holder;
+    return lock_try(s, table_id, pk, pklen, &holder, err);
 }
 
 /* The statement stopped at a locked row: undo it and wait (returns EXEC_PENDING with

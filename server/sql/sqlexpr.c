@@ -521,6 +521,40 @@ static bool strict_node(const sqlast_expr *e)
     }
 }
 
+/* An operand PostgreSQL coerces before the operator (an integer or a numeric meeting another
+ * numeric category: no cross-type operator exists) costs one function call more. */
+static int coercions(const sqlast_expr *e)
+{
+    if (e->kind != SQLAST_OP || e->nargs != 2 || !e->args[0] || !e->args[1]) return 0;
+    sqlval_type l = e->args[0]->type, r = e->args[1]->type;
+    if (l == r || l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return 0;
+    bool li = is_int(l), ri = is_int(r), lf = is_float(l), rf = is_float(r);
+    bool ln = l == SQLVAL_NUMERIC, rn = r == SQLVAL_NUMERIC;
+    if ((li && ri) || (lf && rf)) return 0; /* int48, float48 operators */
+    return (li || lf || ln) && (ri || rf || rn) ? 1 : 0;
+}
+
+/* A node's share of cost_qual_eval, its operands' included (see "quals" below). */
+static int node_cost(const sqlast_expr *e)
+{
+    if (!e || e->const_tree || e->const_null) return 0; /* folded before execution */
+    int c = coercions(e);
+    if (e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "coalesce"))
+        for (int i = 0; i < e->nargs; i++) /* an argument of another type is cast */
+            c += e->args[i] && e->args[i]->type != e->type && e->args[i]->type != SQLVAL_UNKNOWN;
+    switch (e->kind) {
+    case SQLAST_OP:
+    case SQLAST_CAST:
+    case SQLAST_LIKE:
+    case SQLAST_IN:
+    case SQLAST_ANY: c += 1; break;
+    case SQLAST_FUNC: c += e->name && !strcmp(e->name, "coalesce") ? 0 : 1; break; /* CoalesceExpr */
+    default: break;
+    }
+    for (int i = 0; i < e->nargs; i++) c += e->args[i] ? e->args[i]->cost : 0;
+    return c;
+}
+
 static void mark_const_null(sqlast_expr *e)
 {
     if (!e) return;
@@ -553,6 +587,7 @@ static void mark_const_null(sqlast_expr *e)
         for (int i = 0; i < e->nargs; i++)
             if (e->args[i] && e->args[i]->const_null) e->const_null = true;
     }
+    e->cost = node_cost(e);
 }
 
 int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, sqlerr *err)
@@ -879,31 +914,6 @@ done:
     return rc;
 }
 
-/* ------------------------------------------------------------------ jsonb */
-
-/* The jsonb operators work on canonical text in sqljsonb.c (numbers keep their text: jansson
- * read them as doubles, so '{"p": 2.50}' || x lost the zero). */
-
-int sqlexpr_jsonb_concat(const char *a, const char *b, char **out, sqlerr *err)
-{
-    return sqljsonb_concat(a, b, out, err);
-}
-
-int sqlexpr_jsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err)
-{
-    return sqljsonb_delete_key(a, key, out, err);
-}
-
-int sqlexpr_jsonb_set(const char *a, const sqlval *path, const char *value, char **out, sqlerr *err)
-{
-    return sqljsonb_set(a, path, value, out, err);
-}
-
-int sqlexpr_jsonb_get(const char *a, const sqlval *key, bool as_text, sqlval *out, sqlerr *err)
-{
-    return sqljsonb_get(a, key, as_text, out, err);
-}
-
 /* ------------------------------------------------------------------ case mapping */
 
 /* lower()/upper()/ILIKE map every character, not only ASCII: PostgreSQL does it with the
@@ -996,13 +1006,7 @@ static size_t utf8_len(const char *s, size_t n)
     return l > n ? n : l;
 }
 
-static bool chars_eq(char a, char b, bool icase)
-{
-    if (icase) return tolower((unsigned char)a) == tolower((unsigned char)b);
-    return a == b;
-}
-
-bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn, bool icase)
+bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn)
 {
     size_t si = 0, pi = 0, star_p = (size_t)-1, star_s = 0;
     while (si < sn) {
@@ -1019,7 +1023,7 @@ bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn, bool icase
         if (pi < pn) {
             size_t pc = pi;
             if (p[pc] == '\\' && pc + 1 < pn) pc++;
-            if (chars_eq(s[si], p[pc], icase)) {
+            if (s[si] == p[pc]) {
                 si++;
                 pi = pc + 1;
                 continue;
@@ -1181,7 +1185,7 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
         }
         if (b->type == SQLVAL_UNKNOWN || is_textish(b->type)) key = *b;
         else key = *b;
-        rc = sqlexpr_jsonb_get(v[0].s, &key, e->op == SQLAST_OP_JSON_GET_TEXT, out, err);
+        rc = sqljsonb_get(v[0].s, &key, e->op == SQLAST_OP_JSON_GET_TEXT, out, err);
         goto done;
     }
     case SQLAST_OP_CONCAT:
@@ -1216,7 +1220,7 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
                 goto done;
             }
             char *res;
-            rc = sqlexpr_jsonb_concat(x.s, y.s, &res, err);
+            rc = sqljsonb_concat(x.s, y.s, &res, err);
             if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
             sqlval_free(&x);
             sqlval_free(&y);
@@ -1249,7 +1253,7 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
             char *res, *k = NULL;
             size_t kl;
             if (text_of(b, &k, &kl, err)) goto done;
-            rc = sqlexpr_jsonb_delete_key(a->s, k, &res, err);
+            rc = sqljsonb_delete_key(a->s, k, &res, err);
             free(k);
             if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
             goto done;
@@ -1334,22 +1338,6 @@ done:
     return rc;
 }
 
-/* Evaluates, for their errors only, the maximal constant subtrees of e (what PostgreSQL's
- * eval_const_expressions computes before a NULL constant folds their parent away). */
-static int eval_const_parts(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlerr *err)
-{
-    if (e->const_tree || e->const_null) {
-        if (e->kind == SQLAST_CONST) return SQL_OK;
-        sqlval t;
-        if (sqlexpr_eval(e, ctx, &t, err)) return SQL_ERR;
-        sqlval_free(&t);
-        return SQL_OK;
-    }
-    for (int i = 0; i < e->nargs; i++)
-        if (e->args[i] && eval_const_parts(e->args[i], ctx, err)) return SQL_ERR;
-    return SQL_OK;
-}
-
 int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     sqlval_init_null(out, e->type);
@@ -1358,7 +1346,7 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
          * parts of its operands while folding, so their errors (2147483647 + 1) are raised */
         for (int i = 0; i < e->nargs && e->kind != SQLAST_CASE; i++) /* a CASE's dropped arms
                                                                         are never folded */
-            if (e->args[i] && eval_const_parts(e->args[i], ctx, err)) return SQL_ERR;
+            if (sqlexpr_fold_check(e->args[i], ctx, err)) return SQL_ERR;
         return SQL_OK;
     }
     switch (e->kind) {
@@ -1480,12 +1468,12 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
                 free(ls);
                 goto like_done;
             }
-            bool m = sqlexpr_like(ls, lsn, lp, lpn, false);
+            bool m = sqlexpr_like(ls, lsn, lp, lpn);
             free(ls);
             free(lp);
             sqlval_set_bool(out, m != e->negate);
         } else {
-            bool m = sqlexpr_like(v[0].s, v[0].len, v[1].s, v[1].len, false);
+            bool m = sqlexpr_like(v[0].s, v[0].len, v[1].s, v[1].len);
             sqlval_set_bool(out, m != e->negate);
         }
         rc = SQL_OK;
@@ -1578,37 +1566,10 @@ typedef struct qual {
     int cost;
 } qual;
 
-/* An operand PostgreSQL coerces before the operator (an integer or a numeric meeting another
- * numeric category: no cross-type operator exists) costs one function call more. */
-static int coercions(const sqlast_expr *e)
-{
-    if (e->kind != SQLAST_OP || e->nargs != 2 || !e->args[0] || !e->args[1]) return 0;
-    sqlval_type l = e->args[0]->type, r = e->args[1]->type;
-    if (l == r || l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return 0;
-    bool li = is_int(l), ri = is_int(r), lf = is_float(l), rf = is_float(r);
-    bool ln = l == SQLVAL_NUMERIC, rn = r == SQLVAL_NUMERIC;
-    if ((li && ri) || (lf && rf)) return 0; /* int48, float48 operators */
-    return (li || lf || ln) && (ri || rf || rn) ? 1 : 0;
-}
 
 static int expr_cost(const sqlast_expr *e)
 {
-    if (!e || e->const_tree || e->const_null) return 0; /* folded before execution */
-    int c = coercions(e);
-    if (e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "coalesce"))
-        for (int i = 0; i < e->nargs; i++) /* an argument of another type is cast */
-            c += e->args[i] && e->args[i]->type != e->type && e->args[i]->type != SQLVAL_UNKNOWN;
-    switch (e->kind) {
-    case SQLAST_OP:
-    case SQLAST_CAST:
-    case SQLAST_LIKE:
-    case SQLAST_IN:
-    case SQLAST_ANY: c += 1; break;
-    case SQLAST_FUNC: c += e->name && !strcmp(e->name, "coalesce") ? 0 : 1; break; /* CoalesceExpr */
-    default: break;
-    }
-    for (int i = 0; i < e->nargs; i++) c += expr_cost(e->args[i]);
-    return c;
+    return e ? e->cost : 0; /* computed while binding (mark_const_null) */
 }
 
 static bool quals_collect(const sqlast_expr *e, qual *q, int *n)
@@ -1902,7 +1863,7 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
             goto done;
         }
         char *res;
-        rc = sqlexpr_jsonb_set(target.s, &path, val.s, &res, err);
+        rc = sqljsonb_set(target.s, &path, val.s, &res, err);
         if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
         sqlval_free(&target);
         sqlval_free(&path);

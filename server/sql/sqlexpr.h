@@ -83,15 +83,9 @@ bool sqlexpr_is_constant(const sqlast_expr *e);
 /* True when e contains a call of `fn`. */
 bool sqlexpr_calls(const sqlast_expr *e, const char *fn);
 
-/* LIKE / ILIKE matching of PostgreSQL patterns (% _ and backslash escape). */
-bool sqlexpr_like(const char *s, size_t slen, const char *pat, size_t plen, bool icase);
-
-/* jsonb helpers used by writes and expressions: canonical jsonb texts in and out. */
-int sqlexpr_jsonb_concat(const char *a, const char *b, char **out, sqlerr *err);
-int sqlexpr_jsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err);
-int sqlexpr_jsonb_set(const char *a, const sqlval *path, const char *value, char **out,
-                      sqlerr *err);
-int sqlexpr_jsonb_get(const char *a, const sqlval *key, bool as_text, sqlval *out, sqlerr *err);
+/* LIKE matching of PostgreSQL patterns (% _ and backslash escape), case-sensitive: ILIKE
+ * matches the lower() of both sides. */
+bool sqlexpr_like(const char *s, size_t slen, const char *pat, size_t plen);
 
 /* ---- aggregates ---- */
 typedef struct sqlexpr_agg {

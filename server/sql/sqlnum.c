@@ -238,28 +238,51 @@ static int format(const dec *x, char **out)
     return 0;
 }
 
-static int parse2(const char *a, const char *b, dec *x, dec *y)
+/* Parses both operands; with `divisor`, a zero b is SQLNUM_EDIVZERO (nothing left to free). */
+static int parse2(const char *a, const char *b, bool divisor, dec *x, dec *y)
 {
     int rc = parse(a, x);
     if (rc) return rc;
-    if ((rc = parse(b, y))) dec_free(x);
+    if ((rc = parse(b, y))) {
+        dec_free(x);
+        return rc;
+    }
+    if (divisor && y->n == 1 && y->d[0] == '0') {
+        dec_free(x);
+        dec_free(y);
+        return SQLNUM_EDIVZERO;
+    }
+    return 0;
+}
+
+/* Brings x and y to their larger scale (M * 10^k); returns 0 or SQLNUM_ENOMEM. */
+static int align(dec *x, dec *y)
+{
+    int s = x->scale > y->scale ? x->scale : y->scale;
+    int rc = shift(x, s - x->scale);
+    if (!rc) rc = shift(y, s - y->scale);
+    x->scale = y->scale = s;
+    return rc;
+}
+
+/* Formats r with the given sign and scale into *out, and frees r. */
+static int emit(dec *r, bool neg, int scale, char **out)
+{
+    r->neg = neg;
+    r->scale = scale;
+    trim(r);
+    int rc = format(r, out);
+    dec_free(r);
     return rc;
 }
 
 static int add_sub(const char *a, const char *b, bool sub, char **out)
 {
     dec x, y, r;
-    int rc = parse2(a, b, &x, &y);
+    int rc = parse2(a, b, false, &x, &y);
     if (rc) return rc;
     if (sub) y.neg = !y.neg;
-    int s = x.scale > y.scale ? x.scale : y.scale;
-    if (!(rc = shift(&x, s - x.scale)) && !(rc = shift(&y, s - y.scale))) {
-        x.scale = y.scale = s;
-        if (!(rc = signed_add(&x, &y, &r))) {
-            rc = format(&r, out);
-            dec_free(&r);
-        }
-    }
+    if (!(rc = align(&x, &y)) && !(rc = signed_add(&x, &y, &r))) rc = emit(&r, r.neg, r.scale, out);
     dec_free(&x);
     dec_free(&y);
     return rc;
@@ -278,15 +301,9 @@ int sqlnum_sub(const char *a, const char *b, char **out)
 int sqlnum_mul(const char *a, const char *b, char **out)
 {
     dec x, y, r;
-    int rc = parse2(a, b, &x, &y);
+    int rc = parse2(a, b, false, &x, &y);
     if (rc) return rc;
-    if (!(rc = mag_mul(&x, &y, &r))) {
-        r.neg = x.neg != y.neg;
-        r.scale = x.scale + y.scale;
-        trim(&r);
-        rc = format(&r, out);
-        dec_free(&r);
-    }
+    if (!(rc = mag_mul(&x, &y, &r))) rc = emit(&r, x.neg != y.neg, x.scale + y.scale, out);
     dec_free(&x);
     dec_free(&y);
     return rc;
@@ -295,12 +312,8 @@ int sqlnum_mul(const char *a, const char *b, char **out)
 int sqlnum_div(const char *a, const char *b, int rscale, char **out)
 {
     dec x, y, q, rem;
-    int rc = parse2(a, b, &x, &y);
+    int rc = parse2(a, b, true, &x, &y);
     if (rc) return rc;
-    if (y.n == 1 && y.d[0] == '0') {
-        rc = SQLNUM_EDIVZERO;
-        goto done;
-    }
     /* q10 = trunc(Mx * 10^(rscale + 1 + sy - sx) / My): one digit more, then round */
     int e = rscale + 1 + y.scale - x.scale;
     if ((rc = shift(e >= 0 ? &x : &y, e >= 0 ? e : -e))) goto done;
@@ -322,11 +335,7 @@ int sqlnum_div(const char *a, const char *b, int rscale, char **out)
         dec_free(&q);
         q = t;
     }
-    q.neg = x.neg != y.neg;
-    q.scale = rscale;
-    trim(&q);
-    rc = format(&q, out);
-    dec_free(&q);
+    rc = emit(&q, x.neg != y.neg, rscale, out);
 done:
     dec_free(&x);
     dec_free(&y);
@@ -336,21 +345,11 @@ done:
 int sqlnum_mod(const char *a, const char *b, char **out)
 {
     dec x, y, q, rem;
-    int rc = parse2(a, b, &x, &y);
+    int rc = parse2(a, b, true, &x, &y);
     if (rc) return rc;
-    if (y.n == 1 && y.d[0] == '0') {
-        rc = SQLNUM_EDIVZERO;
-        goto done;
-    }
-    int s = x.scale > y.scale ? x.scale : y.scale;
-    if ((rc = shift(&x, s - x.scale)) || (rc = shift(&y, s - y.scale))) goto done;
-    if ((rc = mag_divmod(&x, &y, &q, &rem))) goto done;
+    if ((rc = align(&x, &y)) || (rc = mag_divmod(&x, &y, &q, &rem))) goto done;
     dec_free(&q);
-    rem.neg = x.neg;
-    rem.scale = s;
-    trim(&rem);
-    rc = format(&rem, out);
-    dec_free(&rem);
+    rc = emit(&rem, x.neg, x.scale, out);
 done:
     dec_free(&x);
     dec_free(&y);

@@ -10,6 +10,9 @@ import os, shutil, socket, subprocess, sys, tempfile, time
 
 import psycopg2
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "wire"))
+import wirelib  # noqa: E402
+
 BINDIR = os.environ.get("BINDIR", "bin")
 results = []
 
@@ -24,20 +27,6 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
-
-
-def pgbench(port, tmp, mode, clients, txns, script):
-    path = os.path.join(tmp, "script.sql")
-    with open(path, "w") as f:
-        f.write(script)
-    out = subprocess.run(["pgbench", "-n", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                          "-M", mode, "-c", str(clients), "-j", "2", "-t", str(txns), "-f", path,
-                          "postgres"], capture_output=True, text=True, timeout=300)
-    done = 0
-    for line in out.stdout.splitlines():
-        if line.startswith("number of transactions actually processed:"):
-            done = int(line.split(":")[1].split("/")[0])
-    return out.returncode, done
 
 
 def main():
@@ -60,21 +49,22 @@ def main():
         for k in (1, 2, 3):
             cur.execute("INSERT INTO c VALUES (%s, 0, 0)", (k,))
 
-        rc, done = pgbench(port, tmp, "prepared", 16, 150,
-                           "UPDATE c SET n = n + 1 WHERE id = 1;\n")
+        rc, done, _ = wirelib.pgbench(port, tmp, "UPDATE c SET n = n + 1 WHERE id = 1;\n",
+                                      16, 150, mode="prepared")
         cur.execute("SELECT n FROM c WHERE id = 1")
         n = cur.fetchone()[0]
         check("16 clients x 150 increments of one row, prepared: all committed", rc == 0 and done == 2400)
         check("... and all of them are in the counter (got %d)" % n, n == 2400)
 
-        rc, done = pgbench(port, tmp, "prepared", 16, 100,
-                           "UPDATE c SET m = m + 2 WHERE id = 2;\nUPDATE c SET m = m - 1 WHERE id = 2;\n")
+        rc, done, _ = wirelib.pgbench(port, tmp, "UPDATE c SET m = m + 2 WHERE id = 2;\n"
+                                      "UPDATE c SET m = m - 1 WHERE id = 2;\n", 16, 100,
+                                      mode="prepared")
         cur.execute("SELECT m FROM c WHERE id = 2")
         m = cur.fetchone()[0]
         check("pn_counter +2/-1 from 16 clients sums exactly (got %d)" % m, rc == 0 and m == 1600)
 
-        rc, done = pgbench(port, tmp, "simple", 16, 150,
-                           "\\set k random(1, 3)\nUPDATE c SET n = n + 1 WHERE id = :k;\n")
+        rc, done, _ = wirelib.pgbench(port, tmp, "\\set k random(1, 3)\n"
+                                      "UPDATE c SET n = n + 1 WHERE id = :k;\n", 16, 150)
         cur.execute("SELECT sum(n) FROM c")
         total = cur.fetchone()[0]
         check("simple protocol, literal keys over 3 rows: sum is exact (got %s)" % total,

@@ -13,8 +13,6 @@ on a cancel request; locks of a closed session are released; SELECT ... FOR UPDA
 writer wait, NOWAIT fails with 55P03, SKIP LOCKED hands each worker of a job queue its own
 row."""
 import os
-import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,20 +22,6 @@ import psycopg2.errors
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "wire"))
 import wirelib  # noqa: E402
-
-
-def pgbench(port, tmp, script, clients, txns, mode="simple"):
-    path = os.path.join(tmp, "script%d.sql" % random.randrange(1 << 30))
-    with open(path, "w") as f:
-        f.write(script)
-    out = subprocess.run(["pgbench", "-n", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                          "-M", mode, "-c", str(clients), "-j", "2", "-t", str(txns), "-f", path,
-                          "postgres"], capture_output=True, text=True, timeout=300)
-    done = 0
-    for line in out.stdout.splitlines():
-        if line.startswith("number of transactions actually processed:"):
-            done = int(line.split(":")[1].split("/")[0])
-    return out.returncode, done, out.stderr
 
 
 def connect(port, autocommit=True):
@@ -83,12 +67,12 @@ def main():
             cur.execute("INSERT INTO hot VALUES (1, 0, 0)")
 
         # -- the issue's reproduction: 4 sessions x 500 increments of a plain int column
-        rc, done, err = pgbench(port, tmp, "UPDATE hot SET n = n + 1 WHERE id = 1;\n", 4, 500)
+        rc, done, err = wirelib.pgbench(port, tmp, "UPDATE hot SET n = n + 1 WHERE id = 1;\n", 4, 500)
         tap.ok(rc == 0 and done == 2000, "4 autocommit clients ran 2000 increments", err)
         tap.ok(one(a, "SELECT n FROM hot WHERE id = 1") == 2000,
                "no lost update: n = 2000 after 4 x 500 autocommit increments",
                "n = %s" % one(a, "SELECT n FROM hot WHERE id = 1"))
-        rc, done, err = pgbench(port, tmp, "BEGIN;\nUPDATE hot SET n = n + 1, b = b + 2 WHERE id = 1;\n"
+        rc, done, err = wirelib.pgbench(port, tmp, "BEGIN;\nUPDATE hot SET n = n + 1, b = b + 2 WHERE id = 1;\n"
                                 "COMMIT;\n", 4, 500, mode="prepared")
         tap.ok(rc == 0 and done == 2000, "4 prepared clients ran 2000 BEGIN/UPDATE/COMMIT", err)
         n, b = None, None
@@ -97,7 +81,7 @@ def main():
             n, b = cur.fetchone()
         tap.ok(n == 4000 and b == 4000, "no lost update inside BEGIN ... COMMIT (n = 4000, b = 4000)",
                "n = %s, b = %s" % (n, b))
-        rc, done, err = pgbench(port, tmp, "BEGIN;\nSELECT n FROM hot WHERE id = 1;\n"
+        rc, done, err = wirelib.pgbench(port, tmp, "BEGIN;\nSELECT n FROM hot WHERE id = 1;\n"
                                 "UPDATE hot SET n = n - 1 WHERE id = 1;\nUPDATE hot SET n = n + 2 "
                                 "WHERE id = 1;\nCOMMIT;\n", 4, 300, mode="extended")
         tap.ok(rc == 0 and one(a, "SELECT n FROM hot WHERE id = 1") == 5200,
@@ -120,7 +104,7 @@ def main():
                   "SELECT abalance FROM accounts WHERE aid = :aid;\n"
                   "UPDATE tellers SET tbalance = tbalance + :delta WHERE tid = :tid;\n"
                   "UPDATE branches SET bbalance = bbalance + :delta WHERE bid = :bid;\nEND;\n")
-        rc, done, err = pgbench(port, tmp, script, 4, 400, mode="prepared")
+        rc, done, err = wirelib.pgbench(port, tmp, script, 4, 400, mode="prepared")
         sums = [one(a, "SELECT sum(abalance) FROM accounts"), one(a, "SELECT sum(tbalance) FROM tellers"),
                 one(a, "SELECT sum(bbalance) FROM branches")]
         tap.ok(rc == 0 and done == 1600, "TPC-B-like mix: 4 clients ran 1600 transfers", err)

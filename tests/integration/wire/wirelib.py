@@ -140,6 +140,22 @@ class Server:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def pgbench(port, tmp, script, clients, txns, mode="simple"):
+    """Runs pgbench (no vacuum) with a custom script against port; returns (exit code,
+    transactions processed, stderr)."""
+    path = os.path.join(tmp, "script-%d.sql" % len(os.listdir(tmp)))
+    with open(path, "w") as f:
+        f.write(script)
+    out = subprocess.run(["pgbench", "-n", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                          "-M", mode, "-c", str(clients), "-j", "2", "-t", str(txns), "-f", path,
+                          "postgres"], capture_output=True, text=True, timeout=300)
+    done = 0
+    for line in out.stdout.splitlines():
+        if line.startswith("number of transactions actually processed:"):
+            done = int(line.split(":")[1].split("/")[0])
+    return out.returncode, done, out.stderr
+
+
 def psql(port, sql, user="postgres", extra="", env=None, host="127.0.0.1", timeout=20):
     """Runs psql -c; returns (rc, stdout, stderr)."""
     e = dict(os.environ)
