@@ -24,7 +24,27 @@ void sqlast_expr_free(sqlast_expr *e)
     free(e->name);
     free(e->qualifier);
     sqlval_free(&e->value);
+    sqlast_stmt_free(e->sub);
+    sqlast_expr_free(e->filter);
     free(e);
+}
+
+void sqlast_from_free(sqlast_from *f)
+{
+    if (!f) return;
+    free(f->schema);
+    free(f->name);
+    free(f->alias);
+    for (int i = 0; f->colnames && i < f->ncolnames; i++) free(f->colnames[i]);
+    free(f->colnames);
+    sqlast_stmt_free(f->sub);
+    sqlast_expr_free(f->func);
+    sqlast_from_free(f->larg);
+    sqlast_from_free(f->rarg);
+    sqlast_expr_free(f->quals);
+    for (int i = 0; f->using_cols && i < f->nusing; i++) free(f->using_cols[i]);
+    free(f->using_cols);
+    free(f);
 }
 
 int sqlast_expr_add_arg(sqlast_expr *e, sqlast_expr *child)
@@ -92,6 +112,19 @@ void sqlast_stmt_free(sqlast_stmt *s)
     free(s->value);
     free(s->null_str);
     free_names(s->copy_cols, s->ncopy_cols);
+    for (int i = 0; s->from && i < s->nfrom; i++) sqlast_from_free(s->from[i]);
+    free(s->from);
+    sqlast_stmt_free(s->larg);
+    sqlast_stmt_free(s->rarg);
+    for (int i = 0; s->ctes && i < s->nctes; i++) {
+        free(s->ctes[i].name);
+        free_names(s->ctes[i].colnames, s->ctes[i].ncolnames);
+        sqlast_stmt_free(s->ctes[i].query);
+    }
+    free(s->ctes);
+    for (int i = 0; s->distinct_on && i < s->ndistinct_on; i++) sqlast_expr_free(s->distinct_on[i]);
+    free(s->distinct_on);
+    sqlast_stmt_free(s->select);
     free(s->param_types);
     free(s->aggs);
     free(s);
@@ -143,10 +176,14 @@ sqlast_expr *sqlast_expr_dup(const sqlast_expr *e)
     d->args = NULL;
     d->nargs = 0;
     d->name = d->qualifier = NULL;
+    d->sub = NULL;
+    d->subplan = NULL;
+    d->filter = NULL;
     sqlval_init_null(&d->value, e->value.type);
     sqlerr err;
     if (!dup_str(&d->name, e->name) || !dup_str(&d->qualifier, e->qualifier) ||
-        sqlval_copy(&d->value, &e->value, &err))
+        sqlval_copy(&d->value, &e->value, &err) || (e->sub && !(d->sub = sqlast_stmt_dup(e->sub))) ||
+        (e->filter && !(d->filter = sqlast_expr_dup(e->filter))))
         goto fail;
     if (e->nargs) {
         d->args = calloc((size_t)e->nargs, sizeof *d->args);
@@ -191,6 +228,67 @@ static bool dup_targets(sqlast_target **dst, const sqlast_target *src, int n)
     return true;
 }
 
+static sqlast_from *from_dup(const sqlast_from *f)
+{
+    if (!f) return NULL;
+    sqlast_from *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    *d = *f;
+    d->schema = d->name = d->alias = NULL;
+    d->colnames = d->using_cols = NULL;
+    d->sub = NULL;
+    d->func = d->quals = NULL;
+    d->larg = d->rarg = NULL;
+    if (!dup_str(&d->schema, f->schema) || !dup_str(&d->name, f->name) ||
+        !dup_str(&d->alias, f->alias) || !dup_names(&d->colnames, f->colnames, f->ncolnames) ||
+        !dup_names(&d->using_cols, f->using_cols, f->nusing) || !dup_expr(&d->func, f->func) ||
+        !dup_expr(&d->quals, f->quals) || (f->sub && !(d->sub = sqlast_stmt_dup(f->sub))) ||
+        (f->larg && !(d->larg = from_dup(f->larg))) || (f->rarg && !(d->rarg = from_dup(f->rarg)))) {
+        sqlast_from_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The relational parts of a SELECT (FROM, set operations, WITH, DISTINCT ON, INSERT's
+ * SELECT), into d whose fields were cleared. */
+static bool dup_query(sqlast_stmt *d, const sqlast_stmt *s)
+{
+    if (s->from) {
+        if (!(d->from = calloc((size_t)s->nfrom + 1, sizeof *d->from))) return false;
+        for (; d->nfrom < s->nfrom; d->nfrom++)
+            if (!(d->from[d->nfrom] = from_dup(s->from[d->nfrom]))) return false;
+    }
+    if ((s->larg && !(d->larg = sqlast_stmt_dup(s->larg))) ||
+        (s->rarg && !(d->rarg = sqlast_stmt_dup(s->rarg))) ||
+        (s->select && !(d->select = sqlast_stmt_dup(s->select))))
+        return false;
+    if (s->ctes) {
+        if (!(d->ctes = calloc((size_t)s->nctes + 1, sizeof *d->ctes))) return false;
+        for (; d->nctes < s->nctes; d->nctes++) {
+            const sqlast_cte *c = &s->ctes[d->nctes];
+            sqlast_cte *o = &d->ctes[d->nctes];
+            o->location = c->location;
+            o->ncolnames = c->ncolnames;
+            if (!dup_str(&o->name, c->name) || !dup_names(&o->colnames, c->colnames, c->ncolnames) ||
+                !(o->query = sqlast_stmt_dup(c->query))) {
+                d->nctes++;
+                return false;
+            }
+        }
+    }
+    if (s->distinct_on) {
+        if (!(d->distinct_on = calloc((size_t)s->ndistinct_on + 1, sizeof *d->distinct_on)))
+            return false;
+        for (; d->ndistinct_on < s->ndistinct_on; d->ndistinct_on++)
+            if (!dup_expr(&d->distinct_on[d->ndistinct_on], s->distinct_on[d->ndistinct_on])) {
+                d->ndistinct_on++;
+                return false;
+            }
+    }
+    return true;
+}
+
 sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
 {
     sqlast_stmt *d = calloc(1, sizeof *d);
@@ -212,6 +310,14 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->param_types = NULL;
     d->aggs = NULL; /* bound later, per plan */
     d->naggs = 0;
+    d->from = NULL;
+    d->nfrom = 0;
+    d->larg = d->rarg = d->select = NULL;
+    d->ctes = NULL;
+    d->nctes = 0;
+    d->distinct_on = NULL;
+    d->ndistinct_on = 0;
+    if (!dup_query(d, s)) goto fail;
     if (!dup_str(&d->schema, s->schema) || !dup_str(&d->table, s->table) ||
         !dup_str(&d->alias, s->alias) || !dup_str(&d->column, s->column) ||
         !dup_str(&d->name, s->name) || !dup_str(&d->value, s->value) ||
@@ -288,6 +394,19 @@ static void walk_expr(sqlast_expr *e, sqlast_walk_fn fn, void *ctx)
     if (!e) return;
     fn(ctx, e, &e->location);
     for (int i = 0; i < e->nargs; i++) walk_expr(e->args[i], fn, ctx);
+    walk_expr(e->filter, fn, ctx);
+    if (e->sub) sqlast_stmt_walk(e->sub, fn, ctx);
+}
+
+static void walk_from(sqlast_from *f, sqlast_walk_fn fn, void *ctx)
+{
+    if (!f) return;
+    fn(ctx, NULL, &f->location);
+    if (f->sub) sqlast_stmt_walk(f->sub, fn, ctx);
+    walk_expr(f->func, fn, ctx);
+    walk_from(f->larg, fn, ctx);
+    walk_from(f->rarg, fn, ctx);
+    walk_expr(f->quals, fn, ctx);
 }
 
 static void walk_targets(sqlast_target *t, int n, sqlast_walk_fn fn, void *ctx)
@@ -318,4 +437,13 @@ void sqlast_stmt_walk(sqlast_stmt *s, sqlast_walk_fn fn, void *ctx)
     walk_expr(s->offset, fn, ctx);
     for (int i = 0; s->group && i < s->ngroup; i++) walk_expr(s->group[i], fn, ctx);
     for (int i = 0; s->order && i < s->norder; i++) walk_expr(s->order[i].expr, fn, ctx);
+    for (int i = 0; s->from && i < s->nfrom; i++) walk_from(s->from[i], fn, ctx);
+    if (s->larg) sqlast_stmt_walk(s->larg, fn, ctx);
+    if (s->rarg) sqlast_stmt_walk(s->rarg, fn, ctx);
+    if (s->select) sqlast_stmt_walk(s->select, fn, ctx);
+    for (int i = 0; s->ctes && i < s->nctes; i++) {
+        fn(ctx, NULL, &s->ctes[i].location);
+        sqlast_stmt_walk(s->ctes[i].query, fn, ctx);
+    }
+    for (int i = 0; s->distinct_on && i < s->ndistinct_on; i++) walk_expr(s->distinct_on[i], fn, ctx);
 }

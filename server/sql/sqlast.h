@@ -40,7 +40,18 @@ typedef enum sqlast_kind {
     SQLAST_STAR,      /* * in a select list / RETURNING */
     SQLAST_CASE,      /* CASE [args[0]=arg or NULL] WHEN a THEN b ... [ELSE e]: args laid out as
                        * arg, w1, t1, w2, t2, ..., else (NULL slots allowed) */
+    SQLAST_SUBLINK,   /* a subquery `sub` used as an expression (sublink says how); for ANY/ALL
+                       * args[0] is the left operand and op the comparison */
 } sqlast_kind;
+
+/* How a subquery is used as an expression (PostgreSQL's SubLinkType). */
+typedef enum sqlast_sublink {
+    SQLAST_SUB_EXISTS, /* EXISTS (sub) */
+    SQLAST_SUB_ANY,    /* x op ANY (sub), x IN (sub) */
+    SQLAST_SUB_ALL,    /* x op ALL (sub) */
+    SQLAST_SUB_EXPR,   /* (sub): its one column of its one row, NULL without rows */
+    SQLAST_SUB_ARRAY,  /* ARRAY(sub) */
+} sqlast_sublink;
 
 typedef enum sqlast_op {
     SQLAST_OP_ADD, SQLAST_OP_SUB, SQLAST_OP_MUL, SQLAST_OP_DIV, SQLAST_OP_MOD, SQLAST_OP_NEG,
@@ -52,6 +63,7 @@ typedef enum sqlast_op {
 } sqlast_op;
 
 typedef struct sqlast_expr sqlast_expr;
+typedef struct sqlast_stmt sqlast_stmt;
 struct sqlast_expr {
     sqlast_kind kind;
     int location;
@@ -78,6 +90,14 @@ struct sqlast_expr {
     bool const_tree; /* bound: no column, parameter or aggregate below (PostgreSQL folds it) */
     bool is_default; /* CONST standing for DEFAULT (UPDATE ... SET c = DEFAULT) */
     int cost;        /* bound: PostgreSQL's qual cost of the node and its operands (sqlexpr.c) */
+    /* SUBLINK */
+    sqlast_expr *filter; /* AGG: FILTER (WHERE ...), owned */
+    int sublink;      /* sqlast_sublink */
+    sqlast_stmt *sub; /* owned */
+    /* bound: COLUMN of an enclosing query level (1: the query around this one); the
+     * planner's subplan of a SUBLINK (not owned: freed with the plan) */
+    int levelsup;
+    void *subplan;
 };
 
 typedef enum sqlast_stmt_kind {
@@ -126,7 +146,58 @@ typedef struct sqlast_order {
 
 enum { SQLAST_CONFLICT_NONE = 0, SQLAST_CONFLICT_NOTHING = 1, SQLAST_CONFLICT_UPDATE = 2 };
 
-typedef struct sqlast_stmt {
+/* A FROM item. */
+typedef enum sqlast_from_kind {
+    SQLAST_FROM_REL,      /* [schema.]name */
+    SQLAST_FROM_SUBQUERY, /* (sub) AS alias */
+    SQLAST_FROM_FUNC,     /* func(args) [WITH ORDINALITY] AS alias */
+    SQLAST_FROM_JOIN,     /* larg JOIN rarg ON quals | USING (...) | NATURAL */
+} sqlast_from_kind;
+
+typedef enum sqlast_join_type {
+    SQLAST_JOIN_INNER, /* also CROSS JOIN and comma (no quals) */
+    SQLAST_JOIN_LEFT,
+    SQLAST_JOIN_RIGHT,
+    SQLAST_JOIN_FULL,
+} sqlast_join_type;
+
+typedef struct sqlast_from sqlast_from;
+struct sqlast_from {
+    sqlast_from_kind kind;
+    int location;
+    char *schema, *name; /* REL */
+    char *alias;         /* AS alias (JOIN: a join alias) */
+    char **colnames;     /* AS alias (c1, c2, ...) */
+    int ncolnames;
+    bool lateral;
+    bool ordinality;   /* FUNC WITH ORDINALITY */
+    sqlast_stmt *sub;  /* SUBQUERY, owned */
+    sqlast_expr *func; /* FUNC: the call (a SQLAST_FUNC node), owned */
+    sqlast_join_type jointype;
+    sqlast_from *larg, *rarg; /* JOIN, owned */
+    sqlast_expr *quals;       /* JOIN ... ON */
+    char **using_cols;        /* JOIN ... USING (...) */
+    int nusing;
+    bool natural;
+};
+
+typedef enum sqlast_setop {
+    SQLAST_SETOP_NONE = 0,
+    SQLAST_SETOP_UNION,
+    SQLAST_SETOP_INTERSECT,
+    SQLAST_SETOP_EXCEPT,
+} sqlast_setop;
+
+/* WITH name [(cols)] AS (query) */
+typedef struct sqlast_cte {
+    char *name;
+    char **colnames;
+    int ncolnames;
+    sqlast_stmt *query; /* owned */
+    int location;
+} sqlast_cte;
+
+struct sqlast_stmt {
     sqlast_stmt_kind kind;
     int location; /* offset of the statement in the query string */
     int length;   /* its length in bytes (to the end when the parser reports 0) */
@@ -201,17 +272,37 @@ typedef struct sqlast_stmt {
     int ncopy_cols;
 
     /* bound */
+    /* SELECT as a relational query (sqlplan.h): FROM items (a single plain table is also
+     * named by `table` above, for the statements that take only one), set operations (this
+     * statement is then only larg op rarg plus ORDER BY / LIMIT), VALUES lists (rows,
+     * nvalues), WITH, DISTINCT [ON]. INSERT ... SELECT: `select`. */
+    sqlast_from **from;
+    int nfrom;
+    int setop; /* sqlast_setop */
+    bool setop_all;
+    sqlast_stmt *larg, *rarg;
+    bool is_values;
+    sqlast_cte *ctes;
+    int nctes;
+    bool recursive;
+    bool distinct; /* DISTINCT (distinct_on NULL) or DISTINCT ON (distinct_on) */
+    sqlast_expr **distinct_on;
+    int ndistinct_on;
+    sqlast_stmt *select; /* INSERT ... SELECT, owned */
+
+    /* bound */
     int nparams;              /* highest $n seen */
     sqlval_type *param_types; /* nparams entries; SQLVAL_UNKNOWN until inferred */
     sqlast_expr **aggs;       /* aggregates of SELECT (borrowed pointers into the tree) */
     int naggs;
-} sqlast_stmt;
+};
 
 sqlast_expr *sqlast_expr_new(sqlast_kind kind, int location);
 void sqlast_expr_free(sqlast_expr *e);
 /* Appends a child; returns 0 or -1 on allocation failure (child not taken). */
 int sqlast_expr_add_arg(sqlast_expr *e, sqlast_expr *child);
 void sqlast_stmt_free(sqlast_stmt *s);
+void sqlast_from_free(sqlast_from *f);
 /* Name of a statement kind for command tags and messages ("INSERT", "CREATE TABLE"). */
 const char *sqlast_stmt_tag(const sqlast_stmt *s);
 /* Deep copies of an unbound (freshly parsed) tree, for the statement cache: owned by the

@@ -223,6 +223,8 @@ typedef struct sx_plan {
     sqlwrite_op *setops;      /* UPDATE SET / ON CONFLICT DO UPDATE SET */
     int nsetops;
     int *insert_map;          /* INSERT: value position -> column index */
+    struct sqlplan *qp;       /* SELECT, INSERT ... SELECT: the relational plan (sqlplan.h) */
+    int nqcols;               /* INSERT ... SELECT: the query's output columns */
 } sx_plan;
 
 typedef struct sx_result {
@@ -275,6 +277,10 @@ int sx_interrupted(sx_session *s, sqlerr *err);
 int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n);
 
 /* sqlrun.c */
+/* Encodes the first n primary-key columns of vals (by column index) as a key prefix; 23502 for
+ * a NULL key column. */
+int sqlrun_pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
+                       sqlerr *err);
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err);
 void sqlrun_plan_free(sx_plan *p);
 /* Runs a planned table statement (CREATE/DROP/INSERT/UPDATE/DELETE/SELECT with FROM). */
@@ -312,6 +318,11 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
 int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr *err);
 void sqlrun_cursor_tag(const sqlrun_cursor *c, char *tag, size_t n); /* "SELECT n" */
 void sqlrun_cursor_free(sqlrun_cursor *c);
+/* Runs a relational plan to the end (INSERT ... SELECT reads its rows first): *rows owned, each
+ * qp->q->ncols values. */
+struct sqlplan;
+int sqlrun_query_rows(sx_session *s, struct sqlplan *qp, const sqlexpr_ctx *base, sqlval ***rows,
+                      size_t *n, sqlerr *err);
 /* True when the statement is one sqlrun executes (else it goes to the minimal executor). */
 bool sqlrun_handles(const sqlast_stmt *st);
 

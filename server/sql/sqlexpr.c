@@ -145,14 +145,31 @@ static bool comparable(sqlval_type l, sqlval_type r)
 
 /* ------------------------------------------------------------------ binding */
 
+sqlval_type sqlexpr_common_type(sqlval_type a, sqlval_type b)
+{
+    return common_type(a, b);
+}
+
+bool sqlexpr_comparable(sqlval_type l, sqlval_type r)
+{
+    return comparable(l, r);
+}
+
 static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, bool in_agg,
                     sqlerr *err);
 
+/* The statement parameters are numbered on (the outermost one). */
+static sqlast_stmt *param_stmt(const sqlexpr_scope *sc)
+{
+    return sc->top ? sc->top : sc->stmt;
+}
+
 static void infer_param(sqlast_expr *e, sqlval_type t, const sqlexpr_scope *sc)
 {
-    if (!e || e->kind != SQLAST_PARAM || t == SQLVAL_UNKNOWN || !sc->stmt) return;
-    if (e->param > sc->stmt->nparams || !sc->stmt->param_types) return;
-    sqlval_type *pt = &sc->stmt->param_types[e->param - 1];
+    sqlast_stmt *ps = param_stmt(sc);
+    if (!e || e->kind != SQLAST_PARAM || t == SQLVAL_UNKNOWN || !ps) return;
+    if (e->param > ps->nparams || !ps->param_types) return;
+    sqlval_type *pt = &ps->param_types[e->param - 1];
     if (*pt == SQLVAL_UNKNOWN) *pt = t;
     e->type = *pt;
 }
@@ -260,6 +277,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     return SQL_OK;
 }
 
+static void mark_const_null(sqlast_expr *e);
+
 static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
 {
     if (in_agg)
@@ -268,6 +287,16 @@ static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr
         return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed in %s",
                           sc->clause ? sc->clause : "this context");
     if (bind_args(e, sc, SQLVAL_UNKNOWN, true, err)) return SQL_ERR;
+    if (e->filter) {
+        sqlexpr_scope fs = *sc;
+        fs.clause = "FILTER";
+        if (bind_rec(e->filter, &fs, SQLVAL_BOOL, true, err)) return SQL_ERR;
+        mark_const_null(e->filter);
+        if (e->filter->type != SQLVAL_BOOL && e->filter->type != SQLVAL_UNKNOWN)
+            return sqlerr_set(err, "42804", e->filter->location,
+                              "argument of FILTER must be type boolean, not type %s",
+                              tname(e->filter->type));
+    }
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
     const char *n = e->name;
     if (!strcmp(n, "count")) e->type = SQLVAL_INT8;
@@ -290,8 +319,59 @@ static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr
     return SQL_OK;
 }
 
+/* A name against the FROM items of a query level: 1 found (e bound), 0 not there, SQL_ERR
+ * (ambiguous). */
+static int bind_ns(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
+{
+    int found = 0;
+    bool rel_seen = false;
+    for (int i = 0; i < sc->nns; i++) {
+        const sqlexpr_nsitem *it = &sc->ns[i];
+        if (e->qualifier) {
+            if (!it->rel_visible || !it->name || strcmp(it->name, e->qualifier)) continue;
+            rel_seen = true;
+        } else if (!it->cols_visible) {
+            continue;
+        }
+        for (int c = 0; c < it->ncols; c++) {
+            if (!it->colnames[c] || strcmp(it->colnames[c], e->name)) continue;
+            if (found++)
+                return sqlerr_set(err, "42702", e->location, "column reference \"%s\" is ambiguous",
+                                  e->name);
+            e->colidx = it->slots[c];
+            e->type = it->coltypes[c];
+            if (e->qualifier) break;
+        }
+        if (e->qualifier && rel_seen) break;
+    }
+    if (!found && e->qualifier && rel_seen)
+        return sqlerr_set(err, "42703", e->location, "column %s.%s does not exist", e->qualifier,
+                          e->name);
+    return found ? 1 : 0;
+}
+
 static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
 {
+    if (e->kind == SQLAST_COLUMN && (sc->ns || sc->parent)) {
+        int up = 0;
+        for (const sqlexpr_scope *l = sc; l; l = l->parent, up++) {
+            int r = bind_ns(e, l, err);
+            if (r < 0) return SQL_ERR;
+            if (r == 0) continue;
+            e->levelsup = up;
+            /* every level between here and the one that has the name is correlated */
+            const sqlexpr_scope *m = sc;
+            for (int k = 0; k < up && m; k++, m = m->parent)
+                if (m->outer_ref) *m->outer_ref = true;
+            return SQL_OK;
+        }
+        if (e->qualifier) {
+            /* PostgreSQL names a table the query has under another name in its hint */
+            return sqlerr_set(err, "42P01", e->location,
+                              "missing FROM-clause entry for table \"%s\"", e->qualifier);
+        }
+        return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
+    }
     if (e->kind == SQLAST_EXCLUDED && !sc->allow_excluded)
         return sqlerr_set(err, "42P01", e->location,
                           "missing FROM-clause entry for table \"excluded\"");
@@ -322,9 +402,9 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
     switch (e->kind) {
     case SQLAST_CONST: e->type = e->value.type; return SQL_OK;
     case SQLAST_PARAM:
-        if (!sc->stmt || e->param > sc->stmt->nparams || !sc->stmt->param_types)
+        if (!param_stmt(sc) || e->param > param_stmt(sc)->nparams || !param_stmt(sc)->param_types)
             return sqlerr_set(err, "42P02", e->location, "there is no parameter $%d", e->param);
-        e->type = sc->stmt->param_types[e->param - 1];
+        e->type = param_stmt(sc)->param_types[e->param - 1];
         infer_param(e, expected, sc);
         return SQL_OK;
     case SQLAST_COLUMN:
@@ -462,6 +542,9 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         return SQL_OK;
     case SQLAST_FUNC: return bind_func(e, sc, in_agg, err);
     case SQLAST_AGG: return bind_agg(e, sc, in_agg, err);
+    case SQLAST_SUBLINK:
+        if (e->nargs && bind_rec(e->args[0], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+        return sqlplan_bind_sublink(e, sc, err);
     case SQLAST_CAST:
         if (bind_rec(e->args[0], sc, e->cast_type, in_agg, err)) return SQL_ERR;
         if (!castable(e->args[0]->type, e->cast_type))
@@ -549,6 +632,7 @@ static int node_cost(const sqlast_expr *e)
     case SQLAST_IN:
     case SQLAST_ANY: c += 1; break;
     case SQLAST_FUNC: c += e->name && !strcmp(e->name, "coalesce") ? 0 : 1; break; /* CoalesceExpr */
+    case SQLAST_SUBLINK: c += 1000; break; /* a SubPlan: run after every cheaper qual */
     default: break;
     }
     for (int i = 0; i < e->nargs; i++) c += e->args[i] ? e->args[i]->cost : 0;
@@ -561,6 +645,7 @@ static void mark_const_null(sqlast_expr *e)
     for (int i = 0; i < e->nargs; i++) mark_const_null(e->args[i]);
     e->const_tree = e->kind != SQLAST_COLUMN && e->kind != SQLAST_EXCLUDED &&
                     e->kind != SQLAST_PARAM && e->kind != SQLAST_AGG && e->kind != SQLAST_STAR &&
+                    e->kind != SQLAST_SUBLINK &&
                     (e->kind != SQLAST_FUNC || strict_node(e) ||
                      (e->name && (!strcmp(e->name, "coalesce") || !strcmp(e->name, "nullif"))));
     for (int i = 0; i < e->nargs; i++)
@@ -631,6 +716,12 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
         return "case";
     }
     case SQLAST_ARRAY: *strength = 1; return "array";
+    case SQLAST_SUBLINK: /* the planner names an expression subquery after its column */
+        if (e->sublink == SQLAST_SUB_EXISTS) return "exists";
+        if (e->sublink == SQLAST_SUB_ARRAY) return "array";
+        if (e->sublink == SQLAST_SUB_EXPR && e->name) return e->name;
+        *strength = 0;
+        return "?column?";
     default: *strength = 0; return "?column?";
     }
 }
@@ -645,7 +736,7 @@ bool sqlexpr_is_constant(const sqlast_expr *e)
 {
     if (!e) return true;
     if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
-        e->kind == SQLAST_AGG || e->kind == SQLAST_STAR)
+        e->kind == SQLAST_AGG || e->kind == SQLAST_STAR || e->kind == SQLAST_SUBLINK)
         return false;
     for (int i = 0; i < e->nargs; i++)
         if (!sqlexpr_is_constant(e->args[i])) return false;
@@ -1355,10 +1446,14 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         if (!ctx->params || e->param > ctx->nparams)
             return sqlerr_set(err, "42P02", e->location, "there is no parameter $%d", e->param);
         return sqlval_copy(out, &ctx->params[e->param - 1], err);
-    case SQLAST_COLUMN:
-        if (!ctx->row || e->colidx < 0 || e->colidx >= ctx->nrow)
+    case SQLAST_COLUMN: {
+        const sqlexpr_ctx *c = ctx;
+        for (int k = 0; k < e->levelsup && c; k++) c = c->outer;
+        if (!c || !c->row || e->colidx < 0 || e->colidx >= c->nrow)
             return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
-        return sqlval_copy(out, &ctx->row[e->colidx], err);
+        return sqlval_copy(out, &c->row[e->colidx], err);
+    }
+    case SQLAST_SUBLINK: return sqlplan_eval_sublink(e, ctx, out, err);
     case SQLAST_EXCLUDED:
         if (!ctx->excluded || e->colidx < 0)
             return sqlerr_set(err, "42P01", e->location,
@@ -1899,6 +1994,11 @@ void sqlexpr_agg_free(sqlexpr_agg *a)
 int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
 {
     const sqlast_expr *e = a->expr;
+    if (e->filter) {
+        bool yes;
+        if (sqlexpr_eval_bool(e->filter, ctx, &yes, err)) return SQL_ERR;
+        if (!yes) return SQL_OK;
+    }
     if (e->star) {
         a->count++;
         return SQL_OK;

@@ -43,7 +43,8 @@ typedef struct sqlexpr_env {
 } sqlexpr_env;
 
 /* Everything an expression can refer to at evaluation time. All borrowed. */
-typedef struct sqlexpr_ctx {
+typedef struct sqlexpr_ctx sqlexpr_ctx;
+struct sqlexpr_ctx {
     const sqlval *row; /* the current row, by column index (NULL when no table) */
     int nrow;
     const sqlval *excluded; /* ON CONFLICT: the proposed row, by column index */
@@ -56,17 +57,53 @@ typedef struct sqlexpr_ctx {
     const struct crdt_row *raw;
     const sqlschema_table *table;
     bool want_raw; /* set by the planner when the statement calls helios_crdt_state */
-} sqlexpr_ctx;
+    /* the enclosing query level's context (a COLUMN with levelsup k reads k levels up) */
+    const sqlexpr_ctx *outer;
+    /* the running execution (sqlplan.h), for subqueries; NULL outside one */
+    void *run;
+};
+
+/* A FROM item as column names see it (the planner builds these, sqlplan.c): column i is
+ * slot slots[i] of its query level's row. */
+typedef struct sqlexpr_nsitem {
+    const char *name;  /* alias or table name; NULL for a join without alias */
+    bool rel_visible;  /* name.col finds it */
+    bool cols_visible; /* a bare col finds it */
+    int ncols;
+    char **colnames;
+    sqlval_type *coltypes;
+    int *slots;
+} sqlexpr_nsitem;
+
+typedef struct sqlexpr_scope sqlexpr_scope;
 
 /* Binding scope. */
-typedef struct sqlexpr_scope {
+struct sqlexpr_scope {
     const sqlschema_table *table; /* NULL: no FROM */
     const char *alias;            /* the name the table may be qualified with */
-    sqlast_stmt *stmt;            /* receives param types and aggregates */
+    sqlast_stmt *stmt;            /* receives aggregates (and param types without `top`) */
     bool allow_excluded;          /* inside ON CONFLICT DO UPDATE */
     bool allow_aggs;              /* select list / HAVING / ORDER BY */
     const char *clause;           /* for 42803 messages: "WHERE", "VALUES" ... */
-} sqlexpr_scope;
+    /* relational queries (sqlplan.c): the level's FROM items (instead of table), the
+     * enclosing level's scope, the outermost statement (parameter types), the planner (binds
+     * subqueries), and a flag set when a name resolves to an enclosing level */
+    const sqlexpr_nsitem *ns;
+    int nns;
+    const sqlexpr_scope *parent;
+    sqlast_stmt *top;
+    void *planner;
+    bool *outer_ref;
+};
+
+/* Implemented by the planner (sqlplan.c): binds a SUBLINK's subquery in scope sc (sets
+ * e->subplan and e->type), and evaluates one. */
+int sqlplan_bind_sublink(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err);
+int sqlplan_eval_sublink(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err);
+/* The type both of two types are converted to (UNION, CASE, VALUES): numeric categories the
+ * higher ranked, an untyped literal the other's. */
+sqlval_type sqlexpr_common_type(sqlval_type a, sqlval_type b);
+bool sqlexpr_comparable(sqlval_type l, sqlval_type r);
 
 int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, sqlerr *err);
 /* Output column name PostgreSQL would give (column name, function name, or "?column?"). */

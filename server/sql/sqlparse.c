@@ -19,7 +19,13 @@ typedef struct pctx {
     size_t sqllen;
     sqlerr *err;
     sqlast_stmt *stmt; /* statement being built (for parameter numbering) */
+    /* the statement uses a relational construct (join, subquery, set operation, WITH...) and
+     * names a system catalog (pg_*): the minimal executor's catalog answers still serve
+     * those (sqlparse_query refuses such a statement with a non-final 0A000) */
+    bool relational, syscat;
 } pctx;
+
+static int conv_select(pctx *c, json_t *b, sqlast_stmt *s);
 
 /* ------------------------------------------------------------------ tree access */
 
@@ -345,7 +351,6 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
         return sqlerr_set(c->err, "42883", loc, "function %s.%s does not exist",
                           string_node(json_array_get(names, 0)), name);
     if (field(b, "over")) return sqlerr_unsupported(c->err, loc, "window functions");
-    if (field(b, "agg_filter")) return sqlerr_unsupported(c->err, loc, "aggregate FILTER");
     if (field(b, "agg_order")) return sqlerr_unsupported(c->err, loc, "ordered aggregates");
     if (fbool(b, "agg_within_group")) return sqlerr_unsupported(c->err, loc, "WITHIN GROUP");
     if (fbool(b, "func_variadic")) return sqlerr_unsupported(c->err, loc, "VARIADIC");
@@ -357,6 +362,16 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
     e->star = fbool(b, "agg_star");
     e->distinct = fbool(b, "agg_distinct");
     if (!(e->name = dup_or_oom(c, name)) || add_args(c, e, field(b, "args"))) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    json_t *flt = field(b, "agg_filter");
+    if (flt && !agg) {
+        sqlast_expr_free(e);
+        return sqlerr_set(c->err, "42809", loc,
+                          "FILTER specified, but %s is not an aggregate function", name);
+    }
+    if (flt && conv_expr(c, flt, &e->filter)) {
         sqlast_expr_free(e);
         return SQL_ERR;
     }
@@ -480,6 +495,59 @@ static int conv_columnref(pctx *c, json_t *b, sqlast_expr **out)
     return SQL_OK;
 }
 
+/* A nested SELECT (its own statement: parameters still count on the outermost one). */
+static int conv_subselect(pctx *c, json_t *n, sqlast_stmt **out)
+{
+    json_t *b;
+    *out = NULL;
+    if (strcmp(node(n, &b), "SelectStmt") != 0)
+        return sqlerr_unsupported(c->err, -1, "this kind of subquery");
+    sqlast_stmt *s = calloc(1, sizeof *s);
+    if (!s) return sqlerr_oom(c->err);
+    *out = s;
+    s->location = -1;
+    c->relational = true;
+    return conv_select(c, b, s);
+}
+
+static int conv_sublink(pctx *c, json_t *b, sqlast_expr **out)
+{
+    const char *type = fstr(b, "subLinkType");
+    int loc = floc(b);
+    int kind = !type ? -1
+               : !strcmp(type, "EXISTS_SUBLINK") ? SQLAST_SUB_EXISTS
+               : !strcmp(type, "ANY_SUBLINK")    ? SQLAST_SUB_ANY
+               : !strcmp(type, "ALL_SUBLINK")    ? SQLAST_SUB_ALL
+               : !strcmp(type, "EXPR_SUBLINK")   ? SQLAST_SUB_EXPR
+               : !strcmp(type, "ARRAY_SUBLINK")  ? SQLAST_SUB_ARRAY
+                                                 : -1;
+    if (kind < 0) return sqlerr_unsupported(c->err, loc, type ? type : "subquery");
+    int op = SQLAST_OP_EQ;
+    json_t *names = field(b, "operName");
+    if (json_array_size(names)) {
+        const char *on = string_node(json_array_get(names, json_array_size(names) - 1));
+        op = on ? op_from_name(on) : -1;
+        if (op < SQLAST_OP_EQ || op > SQLAST_OP_GE) {
+            char what[64];
+            snprintf(what, sizeof what, "operator %s with a subquery", on ? on : "?");
+            return sqlerr_unsupported(c->err, loc, what);
+        }
+    }
+    json_t *test = field(b, "testexpr"), *tb;
+    if (test && !strcmp(node(test, &tb), "RowExpr"))
+        return sqlerr_unsupported(c->err, loc, "row constructors with subqueries");
+    sqlast_expr *e = new_expr(c, SQLAST_SUBLINK, loc);
+    if (!e) return SQL_ERR;
+    e->sublink = kind;
+    e->op = op;
+    if ((test && add_arg(c, e, test)) || conv_subselect(c, field(b, "subselect"), &e->sub)) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    *out = e;
+    return SQL_OK;
+}
+
 static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
 {
     json_t *b;
@@ -535,7 +603,7 @@ static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
         if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
         if (!(e->name = dup_or_oom(c, "coalesce")) || add_args(c, e, field(b, "args"))) goto fail;
     } else if (!strcmp(t, "SubLink")) {
-        return sqlerr_unsupported(c->err, loc, "subqueries");
+        return conv_sublink(c, b, out);
     } else if (!strcmp(t, "A_Indirection")) {
         return sqlerr_unsupported(c->err, loc, "array subscripts");
     } else if (!strcmp(t, "CollateClause")) {
@@ -626,25 +694,91 @@ static int conv_expr_list(pctx *c, json_t *list, sqlast_expr ***out, int *n)
     return SQL_OK;
 }
 
-static int check_select_shape(pctx *c, json_t *b)
+/* Alias (and column aliases) of a FROM item. */
+static int conv_alias(pctx *c, json_t *alias, sqlast_from *f)
 {
-    int loc = -1;
-    if (field(b, "withClause")) return sqlerr_unsupported(c->err, loc, "WITH");
-    const char *op = fstr(b, "op");
-    if (op && strcmp(op, "SETOP_NONE") != 0) {
-        const char *what = strstr(op, "UNION") ? "UNION" : strstr(op, "INTERSECT") ? "INTERSECT"
-                                                                                    : "EXCEPT";
-        return sqlerr_unsupported(c->err, loc, what);
+    if (!alias) return SQL_OK;
+    const char *name = fstr(alias, "aliasname");
+    if (name && !(f->alias = dup_or_oom(c, name))) return SQL_ERR;
+    return string_list(c, field(alias, "colnames"), &f->colnames, &f->ncolnames);
+}
+
+static int conv_from(pctx *c, json_t *n, sqlast_from **out)
+{
+    json_t *b;
+    const char *t = node(n, &b);
+    sqlast_from *f = calloc(1, sizeof *f);
+    if (!f) return sqlerr_oom(c->err);
+    *out = f;
+    f->location = floc(b);
+    if (!strcmp(t, "RangeVar")) {
+        f->kind = SQLAST_FROM_REL;
+        const char *rel = fstr(b, "relname"), *schema = fstr(b, "schemaname");
+        if (fstr(b, "catalogname"))
+            return sqlerr_unsupported(c->err, floc(b), "cross-database references");
+        const char *persist = fstr(b, "relpersistence");
+        if (persist && !strcmp(persist, "t"))
+            return sqlerr_unsupported(c->err, floc(b), "temporary tables");
+        if ((schema && !strcmp(schema, "pg_catalog")) || (rel && !strncmp(rel, "pg_", 3)))
+            c->syscat = true;
+        if (!(f->name = dup_or_oom(c, rel))) return SQL_ERR;
+        if (schema && !(f->schema = dup_or_oom(c, schema))) return SQL_ERR;
+        return conv_alias(c, field(b, "alias"), f);
     }
-    if (field(b, "distinctClause")) return sqlerr_unsupported(c->err, loc, "DISTINCT");
-    if (field(b, "intoClause")) return sqlerr_unsupported(c->err, loc, "SELECT INTO");
-    if (field(b, "windowClause")) return sqlerr_unsupported(c->err, loc, "window functions");
-    if (field(b, "valuesLists")) return sqlerr_unsupported(c->err, loc, "VALUES lists");
-    if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, loc, "GROUP BY DISTINCT");
-    const char *lim = fstr(b, "limitOption");
-    if (lim && !strcmp(lim, "LIMIT_OPTION_WITH_TIES"))
-        return sqlerr_unsupported(c->err, loc, "FETCH ... WITH TIES");
-    return SQL_OK;
+    c->relational = true;
+    if (!strcmp(t, "RangeSubselect")) {
+        f->kind = SQLAST_FROM_SUBQUERY;
+        f->lateral = fbool(b, "lateral");
+        if (conv_subselect(c, field(b, "subquery"), &f->sub)) return SQL_ERR;
+        json_t *alias = field(b, "alias");
+        if (!alias)
+            return sqlerr_set(c->err, "42601", -1, "subquery in FROM must have an alias");
+        return conv_alias(c, alias, f);
+    }
+    if (!strcmp(t, "RangeFunction")) {
+        f->kind = SQLAST_FROM_FUNC;
+        f->lateral = fbool(b, "lateral");
+        f->ordinality = fbool(b, "ordinality");
+        if (fbool(b, "is_rowsfrom")) return sqlerr_unsupported(c->err, -1, "ROWS FROM");
+        if (field(b, "coldeflist")) return sqlerr_unsupported(c->err, -1, "column definition lists");
+        json_t *fns = field(b, "functions"), *lb;
+        if (json_array_size(fns) != 1) return sqlerr_unsupported(c->err, -1, "ROWS FROM");
+        node(json_array_get(fns, 0), &lb);
+        json_t *items = field(lb, "items"), *fb;
+        json_t *call = json_array_get(items, 0);
+        if (json_array_size(items) > 1) {
+            json_t *cdl = json_array_get(items, 1);
+            if (json_is_array(cdl) && json_array_size(cdl))
+                return sqlerr_unsupported(c->err, -1, "column definition lists");
+        }
+        if (strcmp(node(call, &fb), "FuncCall") != 0 && strcmp(node(call, &fb), "SQLValueFunction") != 0)
+            return sqlerr_unsupported(c->err, -1, "this expression in FROM");
+        if (conv_expr(c, call, &f->func)) return SQL_ERR;
+        if (f->func->kind != SQLAST_FUNC)
+            return sqlerr_unsupported(c->err, f->func->location, "aggregates in FROM");
+        return conv_alias(c, field(b, "alias"), f);
+    }
+    if (!strcmp(t, "JoinExpr")) {
+        f->kind = SQLAST_FROM_JOIN;
+        const char *jt = fstr(b, "jointype");
+        f->jointype = !jt ? SQLAST_JOIN_INNER
+                      : !strcmp(jt, "JOIN_LEFT")  ? SQLAST_JOIN_LEFT
+                      : !strcmp(jt, "JOIN_RIGHT") ? SQLAST_JOIN_RIGHT
+                      : !strcmp(jt, "JOIN_FULL")  ? SQLAST_JOIN_FULL
+                                                  : SQLAST_JOIN_INNER;
+        if (jt && strcmp(jt, "JOIN_INNER") && strcmp(jt, "JOIN_LEFT") && strcmp(jt, "JOIN_RIGHT") &&
+            strcmp(jt, "JOIN_FULL"))
+            return sqlerr_unsupported(c->err, -1, jt);
+        f->natural = fbool(b, "isNatural");
+        if (field(b, "join_using_alias")) return sqlerr_unsupported(c->err, -1, "USING ... AS");
+        if (conv_from(c, field(b, "larg"), &f->larg) || conv_from(c, field(b, "rarg"), &f->rarg))
+            return SQL_ERR;
+        if (string_list(c, field(b, "usingClause"), &f->using_cols, &f->nusing)) return SQL_ERR;
+        json_t *q = field(b, "quals");
+        if (q && conv_expr(c, q, &f->quals)) return SQL_ERR;
+        return conv_alias(c, field(b, "alias"), f);
+    }
+    return sqlerr_unsupported(c->err, -1, *t ? t : "FROM item");
 }
 
 /* FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE [OF t] [NOWAIT | SKIP LOCKED] (after FROM). */
@@ -676,34 +810,130 @@ static int conv_locking(pctx *c, json_t *b, sqlast_stmt *s)
     return SQL_OK;
 }
 
+static int conv_with(pctx *c, json_t *w, sqlast_stmt *s)
+{
+    if (!w) return SQL_OK;
+    c->relational = true;
+    s->recursive = fbool(w, "recursive");
+    json_t *ctes = field(w, "ctes");
+    size_t n = json_array_size(ctes);
+    if (!(s->ctes = calloc(n + 1, sizeof *s->ctes))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *cb;
+        node(json_array_get(ctes, i), &cb);
+        sqlast_cte *cte = &s->ctes[i];
+        s->nctes = (int)i + 1;
+        cte->location = floc(cb);
+        const char *mat = fstr(cb, "ctematerialized");
+        (void)mat; /* MATERIALIZED / NOT MATERIALIZED: a CTE is always materialised here */
+        if (field(cb, "search_clause") || field(cb, "cycle_clause"))
+            return sqlerr_unsupported(c->err, cte->location, "SEARCH / CYCLE");
+        if (!(cte->name = dup_or_oom(c, fstr(cb, "ctename")))) return SQL_ERR;
+        if (string_list(c, field(cb, "aliascolnames"), &cte->colnames, &cte->ncolnames))
+            return SQL_ERR;
+        json_t *q = field(cb, "ctequery"), *qb;
+        if (strcmp(node(q, &qb), "SelectStmt") != 0)
+            return sqlerr_unsupported(c->err, cte->location, "data-modifying statements in WITH");
+        if (conv_subselect(c, q, &cte->query)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_SELECT;
-    if (check_select_shape(c, b)) return SQL_ERR;
-    json_t *from = field(b, "fromClause");
-    if (json_array_size(from) > 1) return sqlerr_unsupported(c->err, -1, "joins");
-    if (json_array_size(from) == 1) {
-        json_t *fb;
-        const char *ft = node(json_array_get(from, 0), &fb);
-        if (!strcmp(ft, "JoinExpr")) return sqlerr_unsupported(c->err, -1, "JOIN");
-        if (!strcmp(ft, "RangeSubselect")) return sqlerr_unsupported(c->err, -1, "subqueries in FROM");
-        if (!strcmp(ft, "RangeFunction")) return sqlerr_unsupported(c->err, -1, "functions in FROM");
-        if (strcmp(ft, "RangeVar") != 0) return sqlerr_unsupported(c->err, -1, ft);
-        if (conv_relation(c, fb, s)) return SQL_ERR;
+    if (field(b, "intoClause")) return sqlerr_unsupported(c->err, -1, "SELECT INTO");
+    if (field(b, "windowClause")) return sqlerr_unsupported(c->err, -1, "window functions");
+    if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, -1, "GROUP BY DISTINCT");
+    const char *limopt = fstr(b, "limitOption");
+    if (limopt && !strcmp(limopt, "LIMIT_OPTION_WITH_TIES"))
+        return sqlerr_unsupported(c->err, -1, "FETCH ... WITH TIES");
+    if (conv_with(c, field(b, "withClause"), s)) return SQL_ERR;
+    const char *op = fstr(b, "op");
+    if (op && strcmp(op, "SETOP_NONE") != 0) {
+        c->relational = true;
+        s->setop = strstr(op, "UNION") ? SQLAST_SETOP_UNION
+                   : strstr(op, "INTERSECT") ? SQLAST_SETOP_INTERSECT
+                                             : SQLAST_SETOP_EXCEPT;
+        s->setop_all = fbool(b, "all");
+        json_t *l = field(b, "larg"), *r = field(b, "rarg");
+        if (!(s->larg = calloc(1, sizeof *s->larg)) || !(s->rarg = calloc(1, sizeof *s->rarg)))
+            return sqlerr_oom(c->err);
+        s->larg->location = s->rarg->location = -1;
+        if (conv_select(c, l, s->larg) || conv_select(c, r, s->rarg)) return SQL_ERR;
+    } else if (field(b, "valuesLists")) {
+        c->relational = true;
+        s->is_values = true;
+        json_t *vl = field(b, "valuesLists");
+        size_t nr = json_array_size(vl);
+        if (!(s->rows = calloc(nr + 1, sizeof(*s->rows)))) return sqlerr_oom(c->err);
+        for (size_t r = 0; r < nr; r++) {
+            json_t *lb;
+            node(json_array_get(vl, r), &lb);
+            json_t *items = field(lb, "items");
+            size_t nv = json_array_size(items);
+            if (r == 0) s->nvalues = (int)nv;
+            else if ((int)nv != s->nvalues)
+                return sqlerr_set(c->err, "42601", -1, "VALUES lists must all be the same length");
+            if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
+            s->nrows = (int)r + 1;
+            for (size_t v = 0; v < nv; v++) {
+                json_t *item = json_array_get(items, v), *ib;
+                if (!strcmp(node(item, &ib), "SetToDefault"))
+                    return sqlerr_set(c->err, "42601", floc(ib),
+                                      "DEFAULT is not allowed in this context");
+                if (conv_expr(c, item, &s->rows[r][v])) return SQL_ERR;
+            }
+        }
+    } else {
+        json_t *from = field(b, "fromClause");
+        size_t nf = json_array_size(from);
+        if (nf) {
+            if (!(s->from = calloc(nf, sizeof *s->from))) return sqlerr_oom(c->err);
+            for (size_t i = 0; i < nf; i++) {
+                s->nfrom = (int)i + 1;
+                if (conv_from(c, json_array_get(from, i), &s->from[i])) return SQL_ERR;
+            }
+            if (nf > 1) c->relational = true;
+            /* one plain table: also named the way single-table statements name it */
+            sqlast_from *f0 = s->from[0];
+            if (nf == 1 && f0->kind == SQLAST_FROM_REL && !f0->ncolnames) {
+                if (!(s->table = dup_or_oom(c, f0->name))) return SQL_ERR;
+                s->table_loc = f0->location >= 0 ? f0->location + 1 : 0;
+                if (f0->schema && !(s->schema = dup_or_oom(c, f0->schema))) return SQL_ERR;
+                if (f0->alias && !(s->alias = dup_or_oom(c, f0->alias))) return SQL_ERR;
+            }
+        }
+        json_t *dc = field(b, "distinctClause");
+        if (dc) {
+            c->relational = true;
+            s->distinct = true;
+            json_t *first = json_array_get(dc, 0);
+            if (!(json_array_size(dc) == 1 && json_is_object(first) && json_object_size(first) == 0) &&
+                conv_expr_list(c, dc, &s->distinct_on, &s->ndistinct_on))
+                return SQL_ERR;
+        }
+        if (conv_targets(c, field(b, "targetList"), &s->targets, &s->ntargets)) return SQL_ERR;
+        json_t *w = field(b, "whereClause");
+        if (w && conv_expr(c, w, &s->where)) return SQL_ERR;
+        json_t *g = field(b, "groupClause");
+        for (size_t i = 0; i < json_array_size(g); i++) {
+            json_t *gb;
+            const char *gt = node(json_array_get(g, i), &gb);
+            if (!strcmp(gt, "GroupingSet")) return sqlerr_unsupported(c->err, -1, "grouping sets");
+        }
+        if (conv_expr_list(c, g, &s->group, &s->ngroup)) return SQL_ERR;
+        json_t *h = field(b, "havingClause");
+        if (h && conv_expr(c, h, &s->having)) return SQL_ERR;
     }
     if (conv_locking(c, b, s)) return SQL_ERR;
-    if (conv_targets(c, field(b, "targetList"), &s->targets, &s->ntargets)) return SQL_ERR;
-    json_t *w = field(b, "whereClause");
-    if (w && conv_expr(c, w, &s->where)) return SQL_ERR;
-    json_t *g = field(b, "groupClause");
-    for (size_t i = 0; i < json_array_size(g); i++) {
-        json_t *gb;
-        const char *gt = node(json_array_get(g, i), &gb);
-        if (!strcmp(gt, "GroupingSet")) return sqlerr_unsupported(c->err, -1, "grouping sets");
-    }
-    if (conv_expr_list(c, g, &s->group, &s->ngroup)) return SQL_ERR;
-    json_t *h = field(b, "havingClause");
-    if (h && conv_expr(c, h, &s->having)) return SQL_ERR;
+    if (s->row_lock && (s->setop || s->is_values || s->distinct))
+        return sqlerr_set(c->err, "0A000", -1, "FOR %s is not allowed with %s",
+                          s->row_lock == 2 ? "SHARE" : "UPDATE",
+                          s->setop == SQLAST_SETOP_UNION       ? "UNION/INTERSECT/EXCEPT"
+                          : s->setop                           ? "UNION/INTERSECT/EXCEPT"
+                          : s->distinct                        ? "DISTINCT clause"
+                                                               : "VALUES");
     json_t *sort = field(b, "sortClause");
     size_t ns = json_array_size(sort);
     if (ns) {
@@ -731,6 +961,8 @@ static int conv_returning(pctx *c, json_t *b, sqlast_stmt *s)
     return conv_targets(c, field(b, "returningList"), &s->targets, &s->ntargets);
 }
 
+static int conv_insert_tail(pctx *c, json_t *b, sqlast_stmt *s);
+
 static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_INSERT;
@@ -756,7 +988,12 @@ static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
     if (sel) {
         node(sel, &sb);
         json_t *vl = field(sb, "valuesLists");
-        if (!vl) return sqlerr_unsupported(c->err, -1, "INSERT ... SELECT");
+        const char *sop = fstr(sb, "op");
+        if (!vl || field(sb, "withClause") || field(sb, "sortClause") || field(sb, "limitCount") ||
+            field(sb, "limitOffset") || (sop && strcmp(sop, "SETOP_NONE"))) {
+            c->relational = true;
+            return conv_subselect(c, sel, &s->select) ? SQL_ERR : conv_insert_tail(c, b, s);
+        }
         size_t nr = json_array_size(vl);
         if (!(s->rows = calloc(nr, sizeof(*s->rows)))) return sqlerr_oom(c->err);
         for (size_t r = 0; r < nr; r++) {
@@ -781,6 +1018,12 @@ static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
         if (!(s->rows[0] = calloc(1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
         s->nrows = 1;
     }
+    return conv_insert_tail(c, b, s);
+}
+
+/* ON CONFLICT and RETURNING of an INSERT. */
+static int conv_insert_tail(pctx *c, json_t *b, sqlast_stmt *s)
+{
     json_t *oc = field(b, "onConflictClause");
     if (oc) {
         const char *action = fstr(oc, "action");
@@ -1408,8 +1651,13 @@ int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)
                         ? (int)json_integer_value(len)
                         : (int)c.sqllen - s->location;
         c.stmt = s;
+        c.relational = c.syscat = false;
         if (conv_stmt(&c, json_object_get(raw, "stmt"), s)) {
             rc = SQL_ERR;
+            goto done;
+        }
+        if (c.relational && c.syscat) {
+            rc = sqlerr_unsupported(err, -1, "queries over system catalogs");
             goto done;
         }
         if (s->nparams && !(s->param_types = calloc((size_t)s->nparams, sizeof(sqlval_type)))) {

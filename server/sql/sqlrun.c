@@ -15,6 +15,7 @@
 
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqljsonb.h"
+#include "server/sql/sqlplan.h"
 #include "server/sql/sqlvirt.h"
 
 static int kind_to_crdt(sqlschema_kind k)
@@ -42,7 +43,7 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_UPDATE:
     case SQLAST_DELETE: return true;
     case SQLAST_SELECT:
-        if (st->table) return true;
+        if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
         /* SELECT helios_digest(): needs the executor's state, not the minimal executor */
         for (int i = 0; i < st->ntargets; i++)
             if (sqlexpr_calls(st->targets[i].expr, "helios_digest")) return true;
@@ -72,6 +73,9 @@ static int16_t typlen_of(sqlval_type t)
     default: return -1;
     }
 }
+
+#define HELIOS_PG_VERSION_TEXT \
+    "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
 
 /* ---- results ------------------------------------------------------------------------------ */
 
@@ -140,8 +144,7 @@ static void vals_free(sqlval *v, int n)
     free(v);
 }
 
-static int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
-                       sqlerr *err);
+#define pk_encode_n sqlrun_pk_encode_n
 
 static int pk_encode(const sqlschema_table *t, const sqlval *vals, codec_buf *b, sqlerr *err)
 {
@@ -172,7 +175,7 @@ static int unique_violation(const sqlschema_table *t, const sqlval *vals, sqlerr
 }
 
 /* Encodes the first n key columns (a byte prefix of the full key: columns self-delimit). */
-static int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
+int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
                        sqlerr *err)
 {
     keycodec_value kv[KEYCODEC_MAX_COLUMNS];
@@ -497,6 +500,7 @@ void sqlrun_plan_free(sx_plan *p)
     free(p->cols);
     free(p->setops);
     free(p->insert_map);
+    sqlplan_free(p->qp);
     memset(p, 0, sizeof *p);
     p->ncols = -1;
 }
@@ -567,26 +571,6 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
     return sqlschema_copy(t, &p->table, err);
 }
 
-/* PostgreSQL resolves a bare ORDER BY name against the output columns first: a name two
- * different output columns carry is ambiguous (SELECT id, id::text ... ORDER BY id). The same
- * column selected twice is not. */
-static bool order_ambiguous(const sx_plan *p, const char *name)
-{
-    int first = -1;
-    for (int j = 0; j < p->ntargets; j++) {
-        if (strcmp(p->cols[j].name, name) != 0) continue;
-        if (first < 0) {
-            first = j;
-            continue;
-        }
-        const sqlast_expr *a = p->targets[first].expr, *b = p->targets[j].expr;
-        int ca = a ? (a->kind == SQLAST_COLUMN ? a->colidx : -2) : p->targets[first].colidx;
-        int cb = b ? (b->kind == SQLAST_COLUMN ? b->colidx : -3) : p->targets[j].colidx;
-        if (ca != cb) return true;
-    }
-    return false;
-}
-
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
 {
     memset(p, 0, sizeof *p);
@@ -598,6 +582,19 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
     if (ddl) return SQL_OK;
+    if (st->kind == SQLAST_SELECT) {
+        /* the relational engine (sqlplan.h) */
+        if (sqlplan_build(s, st, NULL, &p->qp, err)) goto fail;
+        const sqlplan_query *q = p->qp->q;
+        p->ncols = p->ntargets = q->ncols;
+        p->cols = calloc((size_t)q->ncols + 1, sizeof *p->cols);
+        if (!p->cols) {
+            sqlerr_oom(err);
+            goto fail;
+        }
+        memcpy(p->cols, q->cols, (size_t)q->ncols * sizeof *p->cols);
+        return SQL_OK;
+    }
     if (table_for(s, p, st, err)) goto fail;
     const sqlschema_table *t = p->table;
     sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
@@ -606,51 +603,13 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     if (st->where && st->kind != SQLAST_SELECT && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err))
         goto fail;
     switch (st->kind) {
-    case SQLAST_SELECT: {
-        if (plan_targets(p, st, true, err)) goto fail;
-        if (st->where && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err)) goto fail;
-        sqlexpr_scope ag = sc;
-        ag.allow_aggs = true;
-        ag.clause = "GROUP BY";
-        for (int i = 0; i < st->ngroup; i++)
-            if (sqlexpr_bind(st->group[i], &sc, SQLVAL_UNKNOWN, err)) goto fail;
-        ag.clause = "HAVING";
-        if (st->having && sqlexpr_bind(st->having, &ag, SQLVAL_BOOL, err)) goto fail;
-        ag.clause = "ORDER BY";
-        for (int i = 0; i < st->norder; i++) {
-            sqlast_expr *e = st->order[i].expr;
-            if (e->kind == SQLAST_COLUMN && !e->qualifier && order_ambiguous(p, e->name)) {
-                sqlerr_set(err, "42702", e->location, "ORDER BY \"%s\" is ambiguous", e->name);
-                goto fail;
-            }
-            if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type)) continue;
-            if (e->kind == SQLAST_COLUMN && !e->qualifier && sqlschema_find_column(t, e->name) < 0)
-                continue; /* an output alias, resolved at run time */
-            if (sqlexpr_bind(e, &ag, SQLVAL_UNKNOWN, err)) goto fail;
-        }
-        sqlexpr_scope lim = {.stmt = st, .clause = "LIMIT"};
-        if (st->limit && sqlexpr_bind(st->limit, &lim, SQLVAL_INT8, err)) goto fail;
-        if (st->offset && sqlexpr_bind(st->offset, &lim, SQLVAL_INT8, err)) goto fail;
-        if (st->row_lock) {
-            const char *what = st->row_lock == 2 ? "FOR SHARE" : "FOR UPDATE";
-            if (st->naggs) {
-                sqlerr_set(err, "0A000", -1, "%s is not allowed with aggregate functions", what);
-                goto fail;
-            }
-            if (st->ngroup) {
-                sqlerr_set(err, "0A000", -1, "%s is not allowed with GROUP BY clause", what);
-                goto fail;
-            }
-            if (st->table && sqlvirt_is(t)) {
-                sqlerr_unsupported(err, -1, "FOR UPDATE/SHARE on a view");
-                goto fail;
-            }
-            /* without FROM there is no row to lock: accepted, as PostgreSQL does */
-        }
-        break;
-    }
     case SQLAST_INSERT: {
-        int nv = st->insert_cols ? st->ninsert_cols : st->nvalues;
+        if (st->select) {
+            if (sqlplan_build(s, st->select, st, &p->qp, err)) goto fail;
+            p->nqcols = p->qp->q->ncols;
+        }
+        int nsrc = st->select ? p->nqcols : st->nvalues;
+        int nv = st->insert_cols ? st->ninsert_cols : nsrc;
         if (nv > t->ncols) { /* the plan already holds a copy of the table: free it */
             sqlerr_set(err, "42601", st->location,
                        "INSERT has more expressions than target columns");
@@ -671,9 +630,14 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
             }
             p->insert_map[i] = ci;
         }
-        if (st->nvalues > nv) {
+        if (nsrc > nv) {
             sqlerr_set(err, "42601", st->location,
                        "INSERT has more expressions than target columns");
+            goto fail;
+        }
+        if (st->select && nsrc < nv) {
+            sqlerr_set(err, "42601", st->location,
+                       "INSERT has more target columns than expressions");
             goto fail;
         }
         sqlexpr_scope vs = {.stmt = st, .clause = "VALUES"};
@@ -1288,6 +1252,8 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     const sqlast_stmt *st = p->st;
     const sqlschema_table *t = p->table;
     uint64_t count = 0;
+    sqlval **qrows = NULL; /* INSERT ... SELECT: the query's rows, read before any insert */
+    size_t nq = 0;
     codec_buf pk;
     codec_buf_init(&pk);
     sqlval *vals = calloc((size_t)t->ncols + 1, sizeof *vals);
@@ -1298,14 +1264,25 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         sqlerr_oom(err);
         goto out;
     }
-    for (int r = 0; r < st->nrows; r++) {
+    if (st->select && sqlrun_query_rows(s, p->qp, base, &qrows, &nq, err)) goto out;
+    size_t nsrc = st->select ? nq : (size_t)st->nrows;
+    for (size_t r = 0; r < nsrc; r++) {
         if (sx_interrupted(s, err)) goto out;
         for (int c = 0; c < t->ncols; c++) {
             sqlval_free(&vals[c]);
             sqlval_init_null(&vals[c], write_type(&t->cols[c]));
             given[c] = false;
         }
-        for (int c = 0; c < st->nvalues; c++) {
+        for (int c = 0; st->select && c < p->nqcols; c++) {
+            int ci = p->insert_map[c];
+            sqlval_free(&vals[ci]);
+            sqlval *v = &qrows[r][c];
+            if (v->isnull || v->type == write_type(&t->cols[ci])) sqlval_move(&vals[ci], v);
+            else if (sqlval_cast(v, write_type(&t->cols[ci]), &vals[ci], err)) goto out;
+            if (vals[ci].isnull) vals[ci].type = write_type(&t->cols[ci]);
+            given[ci] = true;
+        }
+        for (int c = 0; !st->select && c < st->nvalues; c++) {
             int ci = p->insert_map[c];
             if (!st->rows[r][c]) continue; /* DEFAULT */
             sqlval_free(&vals[ci]);
@@ -1386,6 +1363,8 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     snprintf(res->tag, sizeof res->tag, "INSERT 0 %llu", (unsigned long long)count);
     rc = SQL_OK;
 out:
+    for (size_t i = 0; i < nq; i++) vals_free(qrows[i], p->nqcols);
+    free(qrows);
     pkset_free(&affected);
     vals_free(old, t->ncols);
     if (vals) vals_free(vals, t->ncols);
@@ -1502,301 +1481,59 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
 
 /* ---- SELECT ------------------------------------------------------------------------------- */
 
-typedef struct out_row {
-    sqlval *vals; /* ntargets */
-    sqlval *keys; /* norder */
-    uint8_t *pk;  /* FOR UPDATE/SHARE: the row's key, locked when the row is returned */
-    size_t pklen;
-} out_row;
-
-typedef struct sel {
-    sx_plan *p;
-    const sqlexpr_ctx *base;
-    out_row *rows;
-    size_t n, cap;
-    /* grouping */
-    bool grouped;
-    sqlval **gkeys;     /* per group: ngroup values */
-    sqlval **grow;      /* per group: the first row */
-    sqlexpr_agg **gagg; /* per group: naggs states */
-    size_t ngroups, gcap;
-} sel;
-
-static int order_key(const sx_plan *p, int i, const sqlexpr_ctx *c, const sqlval *outvals,
-                     sqlval *out, sqlerr *err)
+int sqlrun_query_rows(sx_session *s, struct sqlplan *qp, const sqlexpr_ctx *base, sqlval ***rows,
+                      size_t *n, sqlerr *err)
 {
-    const sqlast_expr *e = p->st->order[i].expr;
-    if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type)) {
-        int64_t k = e->value.u.i;
-        if (k < 1 || k > p->ntargets)
-            return sqlerr_set(err, "42P10", e->location,
-                              "ORDER BY position %lld is not in select list", (long long)k);
-        return sqlval_copy(out, &outvals[k - 1], err);
-    }
-    if (e->kind == SQLAST_COLUMN && !e->qualifier &&
-        sqlschema_find_column(p->table, e->name) < 0) {
-        for (int j = 0; j < p->ntargets; j++)
-            if (!strcmp(p->cols[j].name, e->name)) return sqlval_copy(out, &outvals[j], err);
-        return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
-    }
-    return sqlexpr_eval(e, c, out, err);
-}
-
-static int emit_out(sel *sl, const sqlexpr_ctx *c, const uint8_t *pk, size_t pklen, sqlerr *err)
-{
-    sx_plan *p = sl->p;
-    if (sl->n == sl->cap) {
-        size_t nc = sl->cap ? sl->cap * 2 : 64;
-        out_row *nr = realloc(sl->rows, nc * sizeof *nr);
-        if (!nr) return sqlerr_oom(err);
-        sl->rows = nr;
-        sl->cap = nc;
-    }
-    out_row *o = &sl->rows[sl->n];
-    o->vals = calloc((size_t)p->ntargets + 1, sizeof *o->vals);
-    o->keys = calloc((size_t)p->st->norder + 1, sizeof *o->keys);
-    o->pk = pk ? malloc(pklen ? pklen : 1) : NULL;
-    o->pklen = pklen;
-    if (!o->vals || !o->keys || (pk && !o->pk)) {
-        free(o->vals);
-        free(o->keys);
-        free(o->pk);
-        return sqlerr_oom(err);
-    }
-    if (pk && pklen) memcpy(o->pk, pk, pklen);
-    sl->n++;
-    for (int i = 0; i < p->ntargets; i++) {
-        if (p->targets[i].expr) {
-            if (sqlexpr_eval(p->targets[i].expr, c, &o->vals[i], err)) return SQL_ERR;
-        } else if (sqlval_copy(&o->vals[i], &c->row[p->targets[i].colidx], err)) {
-            return SQL_ERR;
-        }
-    }
-    for (int i = 0; i < p->st->norder; i++)
-        if (order_key(p, i, c, o->vals, &o->keys[i], err)) return SQL_ERR;
-    return SQL_OK;
-}
-
-static int sel_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
-                   const crdt_row *raw, sqlerr *err)
-{
-    sel *sl = ctx;
-    sx_plan *p = sl->p;
-    const sqlast_stmt *st = p->st;
-    int ncols = p->table->ncols;
-    sqlexpr_ctx c = *sl->base;
-    c.row = row;
-    c.nrow = ncols;
-    c.raw = raw;
-    int rc = SQL_OK;
-    if (!sl->grouped) {
-        rc = emit_out(sl, &c, st->row_lock && st->table ? pk : NULL, pklen, err);
-        vals_free(row, ncols);
-        return rc;
-    }
-    sqlval *keys = calloc((size_t)st->ngroup + 1, sizeof *keys);
-    if (!keys) {
-        vals_free(row, ncols);
-        return sqlerr_oom(err);
-    }
-    for (int i = 0; i < st->ngroup && !rc; i++) rc = sqlexpr_eval(st->group[i], &c, &keys[i], err);
-    size_t g = 0;
-    for (; !rc && g < sl->ngroups; g++) {
-        bool same = true;
-        for (int i = 0; i < st->ngroup && same; i++) {
-            sqlval *a = &sl->gkeys[g][i], *b = &keys[i];
-            if (a->isnull || b->isnull) {
-                same = a->isnull && b->isnull;
-                continue;
-            }
-            int cmp;
-            if (sqlval_compare(a, b, &cmp, err)) {
-                rc = SQL_ERR;
+    sqlplan_run run;
+    *rows = NULL;
+    *n = 0;
+    size_t cap = 0;
+    int ncols = qp->q->ncols;
+    int rc = sqlplan_start(&run, s, qp, base, err);
+    while (!rc) {
+        sqlval *row;
+        int k = sqlplan_next(&run, &row, err);
+        if (k < 0) rc = SQL_ERR;
+        if (k <= 0) break;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlval **g = realloc(*rows, cap * sizeof *g);
+            if (!g) {
+                vals_free(row, ncols);
+                rc = sqlerr_oom(err);
                 break;
             }
-            same = cmp == 0;
+            *rows = g;
         }
-        if (same) break;
+        (*rows)[(*n)++] = row;
     }
-    if (!rc && g == sl->ngroups) {
-        if (sl->ngroups == sl->gcap) {
-            size_t nc = sl->gcap ? sl->gcap * 2 : 16;
-            sqlval **nk = realloc(sl->gkeys, nc * sizeof *nk);
-            if (nk) sl->gkeys = nk;
-            sqlval **nr = realloc(sl->grow, nc * sizeof *nr);
-            if (nr) sl->grow = nr;
-            sqlexpr_agg **na = realloc(sl->gagg, nc * sizeof *na);
-            if (na) sl->gagg = na;
-            if (!nk || !nr || !na) rc = sqlerr_oom(err);
-            else sl->gcap = nc;
-        }
-        if (!rc) {
-            sqlexpr_agg *a = calloc((size_t)st->naggs + 1, sizeof *a);
-            if (!a) {
-                rc = sqlerr_oom(err);
-            } else {
-                for (int i = 0; i < st->naggs; i++) sqlexpr_agg_init(&a[i], st->aggs[i]);
-                sl->gkeys[g] = keys;
-                sl->grow[g] = row;
-                sl->gagg[g] = a;
-                sl->ngroups++;
-                keys = NULL;
-                row = NULL;
-            }
-        }
+    sqlplan_end(&run);
+    if (rc) {
+        for (size_t i = 0; i < *n; i++) vals_free((*rows)[i], ncols);
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
     }
-    for (int i = 0; !rc && i < st->naggs; i++) rc = sqlexpr_agg_step(&sl->gagg[g][i], &c, err);
-    vals_free(keys, st->ngroup);
-    vals_free(row, ncols);
     return rc;
-}
-
-static const sqlast_stmt *sort_stmt;
-static int sort_failed;
-
-static int cmp_rows(const void *a, const void *b)
-{
-    const out_row *x = a, *y = b;
-    for (int i = 0; i < sort_stmt->norder; i++) {
-        const sqlval *u = &x->keys[i], *v = &y->keys[i];
-        bool desc = sort_stmt->order[i].desc;
-        int nulls = sort_stmt->order[i].nulls;
-        bool nulls_first = nulls == 1 || (nulls == 0 && desc);
-        if (u->isnull || v->isnull) {
-            if (u->isnull && v->isnull) continue;
-            return (u->isnull ? -1 : 1) * (nulls_first ? 1 : -1);
-        }
-        int c;
-        sqlerr e;
-        if (sqlval_compare(u, v, &c, &e)) {
-            sort_failed = 1;
-            return 0;
-        }
-        if (c) return desc ? -c : c;
-    }
-    return 0;
-}
-
-static int eval_limit(const sqlast_expr *e, const sqlexpr_ctx *c, int64_t *out, sqlerr *err)
-{
-    *out = -1;
-    if (!e) return SQL_OK;
-    sqlval v;
-    if (eval_cast(e, c, SQLVAL_INT8, &v, err)) return SQL_ERR;
-    if (!v.isnull) *out = v.u.i;
-    sqlval_free(&v);
-    if (*out < -1 || (!v.isnull && *out < 0))
-        return sqlerr_set(err, "2201W", e->location, "LIMIT must not be negative");
-    return SQL_OK;
 }
 
 static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
                       sqlerr *err)
 {
-    const sqlast_stmt *st = p->st;
-    sqlexpr_ctx b = *base;
-    b.table = p->table;
-    for (int i = 0; i < st->ntargets; i++)
-        if (sqlexpr_calls(st->targets[i].expr, "helios_crdt_state")) b.want_raw = true;
-    if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) b.want_raw = true;
-    base = &b;
-    sel sl = {.p = p, .base = base, .grouped = st->naggs > 0 || st->ngroup > 0};
-    int rc = scan(s, p->table, st->where, base, sel_row, &sl, err);
-    if (!rc && sl.grouped) {
-        if (st->ngroup == 0 && sl.ngroups == 0) {
-            /* aggregates without GROUP BY: one row even over no input */
-            sqlexpr_agg *a = calloc((size_t)st->naggs + 1, sizeof *a);
-            sqlval *row = calloc((size_t)p->table->ncols + 1, sizeof *row);
-            sl.gkeys = calloc(1, sizeof *sl.gkeys);
-            sl.grow = calloc(1, sizeof *sl.grow);
-            sl.gagg = calloc(1, sizeof *sl.gagg);
-            if (!a || !row || !sl.gkeys || !sl.grow || !sl.gagg) {
-                free(a);
-                free(row);
-                rc = sqlerr_oom(err);
-            } else {
-                for (int i = 0; i < p->table->ncols; i++)
-                    sqlval_init_null(&row[i], p->table->cols[i].type);
-                for (int i = 0; i < st->naggs; i++) sqlexpr_agg_init(&a[i], st->aggs[i]);
-                sl.gkeys[0] = NULL;
-                sl.grow[0] = row;
-                sl.gagg[0] = a;
-                sl.ngroups = 1;
-                sl.gcap = 1;
-            }
-        }
-        for (size_t g = 0; !rc && g < sl.ngroups; g++) {
-            sqlval *av = calloc((size_t)st->naggs + 1, sizeof *av);
-            if (!av) {
-                rc = sqlerr_oom(err);
-                break;
-            }
-            for (int i = 0; !rc && i < st->naggs; i++)
-                rc = sqlexpr_agg_final(&sl.gagg[g][i], &av[i], err);
-            sqlexpr_ctx c = *base;
-            c.row = sl.grow[g];
-            c.nrow = p->table->ncols;
-            c.aggs = av;
-            bool yes = true;
-            if (!rc && st->having) rc = sqlexpr_eval_bool(st->having, &c, &yes, err);
-            if (!rc && yes) rc = emit_out(&sl, &c, NULL, 0, err);
-            vals_free(av, st->naggs);
-        }
-    }
-    if (!rc && st->norder) {
-        sort_stmt = st;
-        sort_failed = 0;
-        if (sl.n > 1) qsort(sl.rows, sl.n, sizeof *sl.rows, cmp_rows);
-        if (sort_failed) rc = sqlerr_set(err, "42883", -1, "could not compare ORDER BY values");
-    }
-    int64_t limit = -1, offset = -1;
-    if (!rc) rc = eval_limit(st->limit, base, &limit, err);
-    if (!rc) rc = eval_limit(st->offset, base, &offset, err);
-    size_t from = offset > 0 ? (size_t)offset : 0, count = 0, seen = 0;
-    for (size_t i = 0; !rc && i < sl.n; i++) {
-        if (limit >= 0 && count >= (uint64_t)limit) break;
-        if (st->row_lock && st->table) {
-            /* Locked as returned, as PostgreSQL's LockRows under Limit: OFFSET rows are
-             * locked too, a row skipped by SKIP LOCKED counts for neither. FOR SHARE takes
-             * the same exclusive lock as FOR UPDATE (stronger than asked: never weaker). */
-            const out_row *o = &sl.rows[i];
-            if (st->row_lock_policy == 0) {
-                if ((rc = sx_lock_row(s, p->table->id, o->pk, o->pklen, err))) break;
-            } else {
-                int lr = sx_lock_row_try(s, p->table->id, o->pk, o->pklen, err);
-                if (lr < 0) {
-                    rc = lr;
-                    break;
-                }
-                if (lr == 1 && st->row_lock_policy == 2) continue;
-                if (lr == 1) {
-                    rc = sqlerr_set(err, "55P03", -1,
-                                    "could not obtain lock on row in relation \"%s\"",
-                                    p->table->name);
-                    break;
-                }
-            }
-        }
-        if (seen++ < from) continue;
-        rc = result_add(res, sl.rows[i].vals, err);
+    sqlplan_run run;
+    size_t count = 0;
+    int rc = sqlplan_start(&run, s, p->qp, base, err);
+    while (!rc) {
+        sqlval *row;
+        int k = sqlplan_next(&run, &row, err);
+        if (k < 0) rc = SQL_ERR;
+        if (k <= 0) break;
+        rc = result_add(res, row, err);
+        vals_free(row, p->ncols);
         count++;
     }
+    sqlplan_end(&run);
     if (!rc) snprintf(res->tag, sizeof res->tag, "SELECT %zu", count);
-    for (size_t i = 0; i < sl.n; i++) {
-        vals_free(sl.rows[i].vals, p->ntargets);
-        vals_free(sl.rows[i].keys, st->norder);
-        free(sl.rows[i].pk);
-    }
-    free(sl.rows);
-    for (size_t g = 0; g < sl.ngroups; g++) {
-        vals_free(sl.gkeys[g], st->ngroup);
-        vals_free(sl.grow[g], p->table->ncols);
-        for (int i = 0; i < st->naggs; i++) sqlexpr_agg_free(&sl.gagg[g][i]);
-        free(sl.gagg[g]);
-    }
-    free(sl.gkeys);
-    free(sl.grow);
-    free(sl.gagg);
     return rc;
 }
 
@@ -1814,8 +1551,7 @@ static int env_digest(void *arg, sqlval *out, sqlerr *err)
 static int fold_check(const sx_plan *p, const sqlexpr_ctx *base, sqlerr *err)
 {
     const sqlast_stmt *st = p->st;
-    if (st->kind != SQLAST_SELECT && st->kind != SQLAST_UPDATE && st->kind != SQLAST_DELETE)
-        return SQL_OK;
+    if (st->kind != SQLAST_UPDATE && st->kind != SQLAST_DELETE) return SQL_OK; /* SELECT: sqlplan */
     for (int i = 0; i < p->ntargets; i++)
         if (p->targets[i].expr && sqlexpr_fold_check(p->targets[i].expr, base, err)) return SQL_ERR;
     if (sqlexpr_fold_check(st->where, base, err) || sqlexpr_fold_check(st->having, base, err))
@@ -1834,7 +1570,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     res->ncols = p->ncols > 0 ? p->ncols : 0;
     sqlerr_clear(err);
     sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
-                       .version = "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit", .now_us = s->txn_start_us,
+                       .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .digest = env_digest, .digest_arg = s->x};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
@@ -1860,34 +1596,27 @@ struct sqlrun_cursor {
     sx_session *s;
     sx_plan *p;
     sqlexpr_env env;
-    sqlexpr_ctx base;
-    storage_iter *it; /* pins the RocksDB view it was created at: one snapshot throughout */
-    crdt_row raw;
-    int64_t limit;    /* -1: none */
-    int64_t skip;     /* OFFSET rows still to drop */
-    size_t count;     /* rows sent */
-    char **tv;        /* one row's text values (ncols) */
+    sqlplan_run run; /* its scans pin the RocksDB views they were created at */
+    bool started;
+    size_t count; /* rows sent */
+    char **tv;    /* one row's text values (ncols) */
     size_t *tl;
 };
 
 void sqlrun_cursor_free(sqlrun_cursor *c)
 {
     if (!c) return;
-    storage_iter_del(c->it);
-    crdt_row_free(&c->raw);
+    if (c->started) sqlplan_end(&c->run);
     free(c->tv);
     free(c->tl);
     free(c);
 }
 
-/* Streams only what needs no materialisation: a plain SELECT (no aggregate, GROUP BY or
- * ORDER BY) over a stored table that is not a single-row point read. */
+/* Every SELECT streams but one that locks rows: a lock wait undoes and reruns the statement,
+ * which must not have sent anything yet. */
 static bool streamable(const sx_plan *p)
 {
-    const sqlast_stmt *st = p->st;
-    return st->kind == SQLAST_SELECT && p->table && st->table && !sqlvirt_is(p->table) &&
-           st->naggs == 0 && st->ngroup == 0 && st->norder == 0 && p->ncols >= 0 &&
-           !st->row_lock;
+    return p->st->kind == SQLAST_SELECT && p->qp && !p->st->row_lock;
 }
 
 int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int nparams,
@@ -1896,152 +1625,58 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
     *out = NULL;
     sqlerr_clear(err);
     if (!streamable(p)) return 0;
-    const sqlast_stmt *st = p->st;
-    const sqlschema_table *t = p->table;
     sqlrun_cursor *c = calloc(1, sizeof *c);
     if (!c) return sqlerr_oom(err);
     c->s = s;
     c->p = p;
-    crdt_row_init(&c->raw);
     c->env = (sqlexpr_env){.user = s->user, .database = s->database, .schema = "public",
-                           .version = "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit",
-                           .now_us = s->txn_start_us, .digest = env_digest, .digest_arg = s->x};
-    c->base = (sqlexpr_ctx){.params = params, .nparams = nparams, .env = &c->env, .table = t};
-    if (fold_check(p, &c->base, err)) {
-        sqlrun_cursor_free(c);
-        return SQL_ERR;
-    }
-    for (int i = 0; i < st->ntargets; i++)
-        if (sqlexpr_calls(st->targets[i].expr, "helios_crdt_state")) c->base.want_raw = true;
-    if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) c->base.want_raw = true;
+                           .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
+                           .digest = env_digest, .digest_arg = s->x};
+    sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &c->env};
     c->tv = calloc((size_t)p->ncols + 1, sizeof *c->tv);
     c->tl = calloc((size_t)p->ncols + 1, sizeof *c->tl);
     if (!c->tv || !c->tl) {
         sqlrun_cursor_free(c);
         return sqlerr_oom(err);
     }
-    if (eval_limit(st->limit, &c->base, &c->limit, err) ||
-        eval_limit(st->offset, &c->base, &c->skip, err)) {
+    c->started = true;
+    if (sqlplan_start(&c->run, s, p->qp, &base, err)) {
         sqlrun_cursor_free(c);
         return SQL_ERR;
-    }
-    storage_overlay *ov = sx_preview(s);
-    if (!ov) {
-        sqlrun_cursor_free(c);
-        return sqlerr_oom(err);
-    }
-    codec_buf key, hi;
-    codec_buf_init(&key);
-    codec_buf_init(&hi);
-    int nkey = key_prefix(t, st->where, &c->base, &key, err);
-    if (nkey < 0 || (nkey > 0 && nkey == t->npk && !key.err)) {
-        /* an error, or a point read: the materialising path does it in one lookup */
-        codec_buf_free(&key);
-        sqlrun_cursor_free(c);
-        return nkey < 0 ? SQL_ERR : 0;
-    }
-    if (nkey > 0) { /* [prefix, successor(prefix)), as scan() */
-        codec_put_raw(&hi, key.data, key.len);
-        size_t n = hi.len;
-        while (n > 0 && hi.data[n - 1] == 0xff) n--;
-        if (n == 0 || hi.err) {
-            nkey = 0;
-        } else {
-            hi.len = n;
-            hi.data[n - 1]++;
-        }
-    }
-    int rc = nkey > 0 ? storage_overlay_iter_new(ov, NULL, t->id, key.data, key.len, hi.data,
-                                                 hi.len, &c->it)
-                      : storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &c->it);
-    codec_buf_free(&key);
-    codec_buf_free(&hi);
-    if (rc) {
-        c->it = NULL;
-        sqlrun_cursor_free(c);
-        return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
     }
     *out = c;
     return 1;
 }
 
-typedef struct emit_ctx {
-    sqlrun_cursor *c;
-    executor_sink *sink;
-    bool sent;
-} emit_ctx;
-
-/* scan_row's callback: evaluates the select list and sends the row (or drops it for OFFSET). */
-static int emit_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, const crdt_row *raw,
-                    sqlerr *err)
-{
-    (void)pk;
-    (void)pklen;
-    emit_ctx *e = ctx;
-    sqlrun_cursor *c = e->c;
-    sx_plan *p = c->p;
-    int ncols = p->table->ncols;
-    if (c->skip > 0) {
-        c->skip--;
-        vals_free(row, ncols);
-        return SQL_OK;
-    }
-    sqlexpr_ctx x = c->base;
-    x.row = row;
-    x.nrow = ncols;
-    x.raw = raw;
-    int rc = SQL_OK, n = 0;
-    for (; n < p->ntargets && !rc; n++) {
-        sqlval v;
-        const sqlval *src = &row[p->targets[n].colidx];
-        if (p->targets[n].expr) {
-            if (sqlexpr_eval(p->targets[n].expr, &x, &v, err)) {
-                rc = SQL_ERR;
-                break;
-            }
-            src = &v;
-        }
-        c->tv[n] = NULL;
-        c->tl[n] = 0;
-        if (!src->isnull) rc = sqlval_to_text(src, &c->tv[n], &c->tl[n], err);
-        if (p->targets[n].expr) sqlval_free(&v);
-    }
-    if (!rc && e->sink->data_row(e->sink, p->ncols, (const char *const *)c->tv, c->tl)) {
-        sqlerr_clear(err); /* the sink's failure: the wire layer has the error (code "") */
-        rc = SQL_ERR;
-    }
-    for (int i = 0; i < n; i++) {
-        free(c->tv[i]);
-        c->tv[i] = NULL;
-    }
-    vals_free(row, ncols);
-    if (!rc) {
-        c->count++;
-        e->sent = true;
-    }
-    return rc;
-}
-
 int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr *err)
 {
-    emit_ctx e = {c, sink, false};
     size_t sent = 0;
+    int ncols = c->p->ncols;
     for (;;) {
-        if (c->limit >= 0 && c->count >= (uint64_t)c->limit) break;
         if (max && sent >= max) return SQLRUN_MORE;
         if (sink->output_full && sink->output_full(sink)) return SQLRUN_FULL;
-        int rc = storage_iter_next(c->it);
-        if (rc < 0) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
-        if (rc == 0) break;
-        if (sx_interrupted(c->s, err)) return SQL_ERR;
-        const uint8_t *pk, *val;
-        size_t pklen, vlen;
-        storage_iter_item(c->it, &pk, &pklen, &val, &vlen);
-        e.sent = false;
-        if (scan_row(c->p->table, c->p->st->where, &c->base, pk, pklen, val, vlen, &c->raw,
-                     emit_row, &e, err))
-            return SQL_ERR;
-        sent += e.sent;
+        sqlval *row;
+        int k = sqlplan_next(&c->run, &row, err);
+        if (k < 0) return SQL_ERR;
+        if (k == 0) break;
+        int rc = SQL_OK, n = 0;
+        for (; n < ncols && !rc; n++) {
+            c->tv[n] = NULL;
+            c->tl[n] = 0;
+            if (!row[n].isnull) rc = sqlval_to_text(&row[n], &c->tv[n], &c->tl[n], err);
+        }
+        if (!rc && sink->data_row(sink, ncols, (const char *const *)c->tv, c->tl)) {
+            sqlerr_clear(err); /* the sink's failure: the wire layer has the error (code "") */
+            rc = SQL_ERR;
+        }
+        for (int i = 0; i < n; i++) {
+            free(c->tv[i]);
+            c->tv[i] = NULL;
+        }
+        vals_free(row, ncols);
+        if (rc) return SQL_ERR;
+        c->count++;
+        sent++;
     }
     return SQLRUN_DONE;
 }

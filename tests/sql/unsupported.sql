@@ -3,10 +3,9 @@
 \set VERBOSITY verbose
 CREATE TABLE u (id bigint PRIMARY KEY, v text);
 INSERT INTO u VALUES (1, 'a'), (2, 'b');
-SELECT DISTINCT v FROM u;
-SELECT id FROM u UNION SELECT id FROM u;
-SELECT * FROM u WHERE id IN (SELECT id FROM u);
-SELECT * FROM u a JOIN u b ON a.id = b.id;
-WITH x AS (SELECT 1) SELECT * FROM x;
 SELECT id, row_number() OVER () FROM u;
+SELECT * FROM u a JOIN u b ON a.id = b.id FOR UPDATE;
+CREATE VIEW uv AS SELECT * FROM u;
+CREATE INDEX ui ON u (v);
+EXPLAIN SELECT * FROM u;
 SELECT count(*) FROM u;

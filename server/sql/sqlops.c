@@ -1,0 +1,2025 @@
+/*
+ * server/sql/sqlops.c — the operators of a relational plan (sqlplan.h): open, next, close.
+ *
+ * Pull-based: sqlops_next(n) returns the node's next row (owned by the caller) or 0 at the end.
+ * A node's run state lives in n->state between open and close; a node reopened (the inner
+ * side of a nested loop, a correlated subquery) starts over. Leaf nodes apply their pushed-down
+ * conjuncts (n->qual) themselves; a JOIN evaluates its condition on the combined row.
+ *
+ * Index: rows and hashing, a row hash table, scans, VALUES, functions in FROM, subqueries and
+ * WITH, joins, aggregation, projection, sort, distinct, limit, row locks, set operations,
+ * WITH RECURSIVE, subqueries as expressions, the generic entry points, an execution.
+ */
+#include "server/sql/sqlplan.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crdt/row.h"
+#include "server/sql/sqlexec_int.h"
+#include "server/sql/sqljsonb.h"
+#include "server/sql/sqlnum.h"
+#include "server/sql/sqlvirt.h"
+
+/* ------------------------------------------------------------------ rows and hashing */
+
+static sqlval *row_new(int width, sqlerr *err)
+{
+    sqlval *r = malloc((size_t)(width > 0 ? width : 1) * sizeof *r);
+    if (!r) {
+        sqlerr_oom(err);
+        return NULL;
+    }
+    for (int i = 0; i < width; i++) sqlval_init_null(&r[i], SQLVAL_UNKNOWN);
+    return r;
+}
+
+static size_t row_bytes(const sqlval *r, int n)
+{
+    size_t b = (size_t)n * sizeof *r + 32;
+    for (int i = 0; i < n; i++) {
+        b += r[i].len;
+        if (r[i].s && !r[i].len) b += strlen(r[i].s);
+        for (size_t k = 0; k < r[i].narr; k++) b += sizeof(char *) + (r[i].arr[k] ? strlen(r[i].arr[k]) : 0);
+    }
+    return b;
+}
+
+/* Counts bytes an operator keeps against the execution's budget. */
+static int mem_take(sqlplan_run *r, size_t b, const char *what, sqlerr *err)
+{
+    r->mem += b;
+    if (r->mem > SQLPLAN_WORK_MEM) {
+        sqlerr_set(err, "53200", -1, "out of memory");
+        sqlerr_detail(err, "%s needs more than the %zu MB a query may hold.", what ? what : "The query",
+                      (size_t)(SQLPLAN_WORK_MEM >> 20));
+        return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t hash_double(double d)
+{
+    if (d == 0) d = 0; /* -0 = 0 */
+    if (isnan(d)) return 0x7ff8;
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+uint64_t sqlops_hash(const sqlval *v, int n)
+{
+    uint64_t h = 7;
+    for (int i = 0; i < n; i++) {
+        const sqlval *x = &v[i];
+        uint64_t k;
+        if (x->isnull) {
+            k = 0x1234;
+        } else {
+            switch (x->type) {
+            case SQLVAL_BOOL: k = x->u.b; break;
+            case SQLVAL_INT2:
+            case SQLVAL_INT4:
+            case SQLVAL_INT8:
+            case SQLVAL_OID: k = hash_double((double)x->u.i); break;
+            case SQLVAL_FLOAT4:
+            case SQLVAL_FLOAT8: k = hash_double(x->u.f); break;
+            case SQLVAL_NUMERIC: k = x->s ? hash_double(strtod(x->s, NULL)) : 0; break;
+            case SQLVAL_TIMESTAMPTZ: k = (uint64_t)x->u.i; break;
+            case SQLVAL_TEXTARRAY:
+                k = x->narr;
+                for (size_t a = 0; a < x->narr; a++)
+                    k = mix(k, x->arr[a] ? hash_bytes(x->arr[a], strlen(x->arr[a])) : 1);
+                break;
+            default:
+                k = x->s ? hash_bytes(x->s, x->type == SQLVAL_BYTEA ? x->len : strlen(x->s)) : 0;
+            }
+        }
+        h = mix(h, k);
+    }
+    return h;
+}
+
+bool sqlops_equal(const sqlval *a, const sqlval *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (a[i].isnull || b[i].isnull) {
+            if (a[i].isnull && b[i].isnull) continue;
+            return false;
+        }
+        int c;
+        sqlerr e;
+        if (sqlval_compare(&a[i], &b[i], &c, &e) || c) return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ a row hash table */
+
+typedef struct hent {
+    uint64_t h;
+    sqlval *row;  /* owned by the table when `owns` */
+    sqlval *keys; /* owned: the key values (NULL: the row's first nkeys) */
+    int64_t count;
+    bool matched;
+    size_t idx;
+    struct hent *next;
+} hent;
+
+typedef struct htab {
+    hent **b;
+    size_t nb, n;
+    int nkeys;
+} htab;
+
+static int ht_init(htab *t, int nkeys, sqlerr *err)
+{
+    t->nb = 64;
+    t->n = 0;
+    t->nkeys = nkeys;
+    t->b = calloc(t->nb, sizeof *t->b);
+    return t->b ? SQL_OK : sqlerr_oom(err);
+}
+
+static const sqlval *hent_keys(const hent *e)
+{
+    return e->keys ? e->keys : e->row;
+}
+
+static hent *ht_find(const htab *t, uint64_t h, const sqlval *keys, hent *after)
+{
+    hent *e = after ? after->next : t->b[h & (t->nb - 1)];
+    for (; e; e = e->next)
+        if (e->h == h && sqlops_equal(hent_keys(e), keys, t->nkeys)) return e;
+    return NULL;
+}
+
+static hent *ht_add(htab *t, uint64_t h, sqlval *row, sqlval *keys, sqlerr *err)
+{
+    if (t->n >= t->nb * 2) {
+        size_t nb = t->nb * 4;
+        hent **b = calloc(nb, sizeof *b);
+        if (!b) {
+            sqlerr_oom(err);
+            return NULL;
+        }
+        for (size_t i = 0; i < t->nb; i++) {
+            hent *e = t->b[i];
+            while (e) {
+                hent *nx = e->next;
+                e->next = b[e->h & (nb - 1)];
+                b[e->h & (nb - 1)] = e;
+                e = nx;
+            }
+        }
+        free(t->b);
+        t->b = b;
+        t->nb = nb;
+    }
+    hent *e = calloc(1, sizeof *e);
+    if (!e) {
+        sqlerr_oom(err);
+        return NULL;
+    }
+    e->h = h;
+    e->row = row;
+    e->keys = keys;
+    e->idx = t->n;
+    /* appended at the chain's end so equal keys keep their insertion order */
+    hent **p = &t->b[h & (t->nb - 1)];
+    while (*p) p = &(*p)->next;
+    *p = e;
+    t->n++;
+    return e;
+}
+
+static void ht_free(htab *t, int rowwidth)
+{
+    for (size_t i = 0; t->b && i < t->nb; i++) {
+        hent *e = t->b[i];
+        while (e) {
+            hent *nx = e->next;
+            if (rowwidth >= 0) sqlplan_row_free(e->row, rowwidth);
+            sqlplan_row_free(e->keys, t->nkeys);
+            free(e);
+            e = nx;
+        }
+    }
+    free(t->b);
+    t->b = NULL;
+}
+
+/* ------------------------------------------------------------------ common state */
+
+typedef struct base_state {
+    sqlplan_run *r;
+    sqlexpr_ctx ctx; /* row: the parameter row (outer row of a nested loop), outer: level's */
+} base_state;
+
+static sqlexpr_ctx row_ctx(const base_state *b, const sqlval *row, int nrow)
+{
+    sqlexpr_ctx c = b->ctx;
+    c.row = row;
+    c.nrow = nrow;
+    return c;
+}
+
+/* The conjuncts pushed to a leaf: SQL_OK with *yes. */
+static int leaf_qual(const sqlplan_node *n, const base_state *b, const sqlval *row, bool *yes,
+                     sqlerr *err)
+{
+    *yes = true;
+    if (!n->qual) return SQL_OK;
+    sqlexpr_ctx c = row_ctx(b, row, n->width);
+    if (b->r->plan->want_raw) {
+        c.raw = b->r->raw;
+        c.table = b->r->raw_table;
+    }
+    return sqlexpr_eval_bool(n->qual, &c, yes, err);
+}
+
+/* ------------------------------------------------------------------ scans */
+
+typedef struct scan_state {
+    base_state b;
+    storage_iter *it;
+    bool point, done, empty;
+    uint8_t *pval; /* point read */
+    size_t pvlen;
+    codec_buf key;
+    crdt_row raw;
+    bool raw_init;
+    /* virtual tables: rows collected at open */
+    sqlval **vrows;
+    size_t nv, cap, vi;
+} scan_state;
+
+static int vcollect(void *ctx, sqlval *row, sqlerr *err)
+{
+    scan_state *s = ctx;
+    if (s->nv == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 32;
+        sqlval **g = realloc(s->vrows, nc * sizeof *g);
+        if (!g) {
+            free(row);
+            return sqlerr_oom(err);
+        }
+        s->vrows = g;
+        s->cap = nc;
+    }
+    s->vrows[s->nv++] = row;
+    return SQL_OK;
+}
+
+/* The key value `e` gives for column c, cast to the column's type: 1 ok, 0 not usable (NULL:
+ * no row matches, *null set), SQL_ERR. */
+static int key_val(const sqlschema_column *c, const sqlast_expr *e, const sqlexpr_ctx *ctx,
+                   sqlval *out, bool *null)
+{
+    sqlerr ignore;
+    sqlval v;
+    if (sqlexpr_eval(e, ctx, &v, &ignore)) return 0;
+    if (v.isnull) {
+        *null = true;
+        sqlval_free(&v);
+        return 0;
+    }
+    int ok = sqlval_cast(&v, c->type, out, &ignore) == SQL_OK;
+    sqlval_free(&v);
+    return ok;
+}
+
+static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
+{
+    const sqlschema_table *t = n->table;
+    if (sqlvirt_is(t)) return sqlvirt_rows(s->b.r->s, t, vcollect, s, err);
+    storage_overlay *ov = sx_preview(s->b.r->s);
+    if (!ov) return sqlerr_oom(err);
+    codec_buf_init(&s->key);
+    int nkey = 0;
+    if (n->nkeys) {
+        sqlval vals[32];
+        sqlval *full = calloc((size_t)t->ncols + 1, sizeof *full);
+        if (!full) return sqlerr_oom(err);
+        for (int i = 0; i < t->ncols; i++) sqlval_init_null(&full[i], t->cols[i].type);
+        bool null = false;
+        for (; nkey < n->nkeys; nkey++) {
+            int ci = t->pk[nkey];
+            int ok = key_val(&t->cols[ci], n->keyexpr[nkey], &s->b.ctx, &vals[nkey], &null);
+            if (ok <= 0) break;
+            sqlval_move(&full[ci], &vals[nkey]);
+        }
+        if (null) {
+            s->empty = true; /* key = NULL: no row */
+        } else if (nkey && sqlrun_pk_encode_n(t, full, nkey, &s->key, err)) {
+            for (int i = 0; i < t->ncols; i++) sqlval_free(&full[i]);
+            free(full);
+            return SQL_ERR;
+        }
+        for (int i = 0; i < t->ncols; i++) sqlval_free(&full[i]);
+        free(full);
+        if (s->empty) return SQL_OK;
+    }
+    int rc;
+    if (nkey && nkey == t->npk && !s->key.err) {
+        s->point = true;
+        rc = storage_overlay_get(ov, NULL, t->id, s->key.data, s->key.len, &s->pval, &s->pvlen);
+        if (rc == STORAGE_ENOTFOUND) {
+            s->empty = true;
+            return SQL_OK;
+        }
+        if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
+        return SQL_OK;
+    }
+    if (nkey) {
+        codec_buf hi;
+        codec_buf_init(&hi);
+        codec_put_raw(&hi, s->key.data, s->key.len);
+        size_t m = hi.len;
+        while (m > 0 && hi.data[m - 1] == 0xff) m--;
+        if (m == 0 || hi.err) {
+            nkey = 0;
+        } else {
+            hi.len = m;
+            hi.data[m - 1]++;
+            rc = storage_overlay_iter_new(ov, NULL, t->id, s->key.data, s->key.len, hi.data, hi.len,
+                                          &s->it);
+        }
+        codec_buf_free(&hi);
+    }
+    if (!nkey) rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &s->it);
+    if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    return SQL_OK;
+}
+
+/* One stored row into a level row: 1 produced, 0 invisible or filtered. */
+static int scan_emit(sqlplan_node *n, scan_state *s, const uint8_t *pk, size_t pklen,
+                     const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
+{
+    const sqlschema_table *t = n->table;
+    sqlval *vals = NULL;
+    int vr = sqlrun_row_values(t, pk, pklen, val, vlen, &vals, err);
+    if (vr == 1) return 0;
+    if (vr) return SQL_ERR;
+    sqlval *row = row_new(n->width, err);
+    if (!row) {
+        sqlplan_row_free(vals, t->ncols);
+        return SQL_ERR;
+    }
+    for (int i = 0; i < t->ncols; i++) sqlval_move(&row[n->offset + i], &vals[i]);
+    free(vals);
+    if (n->pk_slot >= 0 && sqlval_set_str(&row[n->pk_slot], SQLVAL_BYTEA, (const char *)pk, pklen, err)) {
+        sqlplan_row_free(row, n->width);
+        return SQL_ERR;
+    }
+    if (s->b.r->plan->want_raw) {
+        if (!s->raw_init) {
+            crdt_row_init(&s->raw);
+            s->raw_init = true;
+        }
+        if (crdt_row_decode(val, vlen, &s->raw)) {
+            sqlplan_row_free(row, n->width);
+            return sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+        }
+        s->b.r->raw = &s->raw;
+        s->b.r->raw_table = t;
+    }
+    bool yes;
+    if (leaf_qual(n, &s->b, row, &yes, err)) {
+        sqlplan_row_free(row, n->width);
+        return SQL_ERR;
+    }
+    if (!yes) {
+        sqlplan_row_free(row, n->width);
+        return 0;
+    }
+    *out = row;
+    return 1;
+}
+
+static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
+{
+    if (s->empty || s->done) return 0;
+    const sqlschema_table *t = n->table;
+    if (sqlvirt_is(t)) {
+        while (s->vi < s->nv) {
+            sqlval *vals = s->vrows[s->vi];
+            s->vrows[s->vi++] = NULL;
+            sqlval *row = row_new(n->width, err);
+            if (!row) {
+                sqlplan_row_free(vals, t->ncols);
+                return SQL_ERR;
+            }
+            for (int i = 0; i < t->ncols; i++) sqlval_move(&row[n->offset + i], &vals[i]);
+            free(vals);
+            bool yes;
+            if (leaf_qual(n, &s->b, row, &yes, err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            if (yes) {
+                *out = row;
+                return 1;
+            }
+            sqlplan_row_free(row, n->width);
+        }
+        return 0;
+    }
+    if (s->point) {
+        s->done = true;
+        return scan_emit(n, s, s->key.data, s->key.len, s->pval, s->pvlen, out, err);
+    }
+    int rc;
+    while ((rc = storage_iter_next(s->it)) == 1) {
+        if (sx_interrupted(s->b.r->s, err)) return SQL_ERR;
+        const uint8_t *pk, *val;
+        size_t pklen, vlen;
+        storage_iter_item(s->it, &pk, &pklen, &val, &vlen);
+        int e = scan_emit(n, s, pk, pklen, val, vlen, out, err);
+        if (e) return e;
+    }
+    s->done = true;
+    if (rc < 0) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    return 0;
+}
+
+static void scan_close(scan_state *s)
+{
+    if (s->it) storage_iter_del(s->it);
+    free(s->pval);
+    codec_buf_free(&s->key);
+    if (s->raw_init) crdt_row_free(&s->raw);
+    for (size_t i = s->vi; i < s->nv; i++) free(s->vrows[i]); /* values moved or never made */
+    free(s->vrows);
+}
+
+/* ------------------------------------------------------------------ VALUES, RESULT */
+
+typedef struct values_state {
+    base_state b;
+    int i;
+} values_state;
+
+static int cast_to(sqlval *v, sqlval_type t, sqlerr *err)
+{
+    if (v->type == t || t == SQLVAL_UNKNOWN) return SQL_OK;
+    if (v->isnull) {
+        v->type = t;
+        return SQL_OK;
+    }
+    sqlval c;
+    if (sqlval_cast(v, t, &c, err)) return SQL_ERR;
+    sqlval_move(v, &c);
+    return SQL_OK;
+}
+
+static int values_next(sqlplan_node *n, values_state *s, sqlval **out, sqlerr *err)
+{
+    while (s->i < n->nrows) {
+        sqlast_expr **r = n->rows[s->i++];
+        sqlval *row = row_new(n->width, err);
+        if (!row) return SQL_ERR;
+        for (int c = 0; c < n->ncols; c++) {
+            if (sqlexpr_eval(r[c], &s->b.ctx, &row[c], err) || cast_to(&row[c], n->types[c], err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+        }
+        bool yes;
+        if (leaf_qual(n, &s->b, row, &yes, err)) {
+            sqlplan_row_free(row, n->width);
+            return SQL_ERR;
+        }
+        if (yes) {
+            *out = row;
+            return 1;
+        }
+        sqlplan_row_free(row, n->width);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ functions in FROM */
+
+typedef struct func_state {
+    base_state b;
+    sqlval args[3];
+    int nargs;
+    bool done;
+    int64_t cur, stop, step; /* generate_series over integers */
+    char *ncur;              /* ... over numeric */
+    size_t i;                /* element index */
+    int64_t ord;
+    sqljsonb_member *mem;
+    size_t nmem;
+} func_state;
+
+static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
+{
+    const sqlast_expr *fe = n->func;
+    const char *name = fe->name;
+    bool srf = n->what && strcmp(n->what, "Result") != 0;
+    if (!srf) return SQL_OK;
+    s->nargs = fe->nargs > 3 ? 3 : fe->nargs;
+    for (int i = 0; i < s->nargs; i++)
+        if (sqlexpr_eval(fe->args[i], &s->b.ctx, &s->args[i], err)) return SQL_ERR;
+    for (int i = 0; i < s->nargs; i++)
+        if (s->args[i].isnull) s->done = true; /* strict */
+    if (s->done) return SQL_OK;
+    if (!strcmp(name, "generate_series")) {
+        sqlval_type t = n->types[0];
+        if (t == SQLVAL_NUMERIC) {
+            sqlval a;
+            if (sqlval_cast(&s->args[0], SQLVAL_NUMERIC, &a, err)) return SQL_ERR;
+            s->ncur = a.s;
+            a.s = NULL;
+            sqlval_free(&a);
+            for (int i = 1; i < s->nargs; i++) {
+                sqlval c;
+                if (sqlval_cast(&s->args[i], SQLVAL_NUMERIC, &c, err)) return SQL_ERR;
+                sqlval_move(&s->args[i], &c);
+            }
+            if (s->nargs == 3) {
+                sqlval z;
+                int cmp;
+                sqlval_init_null(&z, SQLVAL_NUMERIC);
+                if (sqlval_from_text(SQLVAL_NUMERIC, "0", 1, &z, err)) return SQL_ERR;
+                int rc = sqlval_compare(&s->args[2], &z, &cmp, err);
+                sqlval_free(&z);
+                if (rc) return SQL_ERR;
+                if (cmp == 0) return sqlerr_set(err, "22023", -1, "step size cannot equal zero");
+            }
+            return SQL_OK;
+        }
+        sqlval a, b;
+        if (sqlval_cast(&s->args[0], SQLVAL_INT8, &a, err)) return SQL_ERR;
+        if (sqlval_cast(&s->args[1], SQLVAL_INT8, &b, err)) return SQL_ERR;
+        s->cur = a.u.i;
+        s->stop = b.u.i;
+        s->step = 1;
+        if (s->nargs == 3) {
+            sqlval c;
+            if (sqlval_cast(&s->args[2], SQLVAL_INT8, &c, err)) return SQL_ERR;
+            s->step = c.u.i;
+            if (s->step == 0) return sqlerr_set(err, "22023", -1, "step size cannot equal zero");
+        }
+        return SQL_OK;
+    }
+    if (!strncmp(name, "jsonb_", 6)) {
+        const char *doc = s->args[0].s ? s->args[0].s : "null";
+        char k = doc[0];
+        if (!strcmp(name, "jsonb_array_elements") || !strcmp(name, "jsonb_array_elements_text")) {
+            if (k != '[')
+                return sqlerr_set(err, "22023", -1, "cannot extract elements from %s",
+                                  k == '{' ? "an object" : "a scalar");
+            return SQL_OK;
+        }
+        if (k != '{') {
+            if (!strcmp(name, "jsonb_object_keys"))
+                return sqlerr_set(err, "22023", -1, "cannot call %s on %s", name,
+                                  k == '[' ? "an array" : "a scalar");
+            return sqlerr_set(err, "22023", -1, "cannot call %s on a non-object", name);
+        }
+        int rc = sqljsonb_members(doc, strlen(doc), &s->mem, &s->nmem, err);
+        return rc < 0 ? SQL_ERR : SQL_OK;
+    }
+    return SQL_OK;
+}
+
+/* The function's next value(s) into vals (ncols of them, without ordinality): 1, 0 end. */
+static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
+{
+    const sqlast_expr *fe = n->func;
+    const char *name = fe->name;
+    if (s->done) return 0;
+    if (!strcmp(n->what, "Result")) {
+        s->done = true;
+        return sqlexpr_eval(fe, &s->b.ctx, &vals[0], err) ? SQL_ERR : 1;
+    }
+    if (!strcmp(name, "generate_series")) {
+        if (s->ncur) {
+            sqlval cur;
+            sqlval_init_null(&cur, SQLVAL_NUMERIC);
+            cur.isnull = false;
+            cur.s = s->ncur;
+            int cmp, dir = 1;
+            if (s->nargs == 3) {
+                sqlval z;
+                sqlval_init_null(&z, SQLVAL_NUMERIC);
+                if (sqlval_from_text(SQLVAL_NUMERIC, "0", 1, &z, err)) return SQL_ERR;
+                int rc = sqlval_compare(&s->args[2], &z, &dir, err);
+                sqlval_free(&z);
+                if (rc) return SQL_ERR;
+            }
+            if (sqlval_compare(&cur, &s->args[1], &cmp, err)) return SQL_ERR;
+            if ((dir > 0 && cmp > 0) || (dir < 0 && cmp < 0)) {
+                s->done = true;
+                return 0;
+            }
+            if (sqlval_set_str(&vals[0], SQLVAL_NUMERIC, s->ncur, strlen(s->ncur), err)) return SQL_ERR;
+            char *next = NULL;
+            if (sqlnum_add(s->ncur, s->nargs == 3 ? s->args[2].s : "1", &next)) return sqlerr_oom(err);
+            free(s->ncur);
+            s->ncur = next;
+            return 1;
+        }
+        if ((s->step > 0 && s->cur > s->stop) || (s->step < 0 && s->cur < s->stop)) {
+            s->done = true;
+            return 0;
+        }
+        sqlval_set_int(&vals[0], n->types[0], s->cur);
+        if (__builtin_add_overflow(s->cur, s->step, &s->cur)) s->done = true;
+        return 1;
+    }
+    if (!strcmp(name, "unnest")) {
+        const sqlval *a = &s->args[0];
+        if (s->i >= a->narr) return 0;
+        const char *e = a->arr[s->i++];
+        if (!e) {
+            sqlval_init_null(&vals[0], SQLVAL_TEXT);
+            return 1;
+        }
+        return sqlval_set_str(&vals[0], SQLVAL_TEXT, e, strlen(e), err) ? SQL_ERR : 1;
+    }
+    if (!strcmp(name, "jsonb_array_elements") || !strcmp(name, "jsonb_array_elements_text")) {
+        sqlval idx, v;
+        sqlval_set_int(&idx, SQLVAL_INT4, (int64_t)s->i);
+        bool text = !strcmp(name, "jsonb_array_elements_text");
+        if (sqljsonb_get(s->args[0].s, &idx, false, &v, err)) return SQL_ERR;
+        if (v.isnull) {
+            sqlval_free(&v);
+            return 0;
+        }
+        if (text) {
+            sqlval_free(&v);
+            if (sqljsonb_get(s->args[0].s, &idx, true, &v, err)) return SQL_ERR;
+        }
+        s->i++;
+        sqlval_move(&vals[0], &v);
+        return 1;
+    }
+    if (s->i >= s->nmem) return 0;
+    sqljsonb_member *m = &s->mem[s->i++];
+    if (!strcmp(name, "jsonb_object_keys"))
+        return sqlval_set_str(&vals[0], SQLVAL_TEXT, m->key, m->keylen, err) ? SQL_ERR : 1;
+    if (sqlval_set_str(&vals[0], SQLVAL_TEXT, m->key, m->keylen, err)) return SQL_ERR;
+    if (!strcmp(name, "jsonb_each"))
+        return sqlval_set_str(&vals[1], SQLVAL_JSONB, m->value, m->valuelen, err) ? SQL_ERR : 1;
+    sqlval key;
+    if (sqlval_set_str(&key, SQLVAL_TEXT, m->key, m->keylen, err)) return SQL_ERR;
+    int rc = sqljsonb_get(s->args[0].s, &key, true, &vals[1], err);
+    sqlval_free(&key);
+    return rc ? SQL_ERR : 1;
+}
+
+static int func_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)
+{
+    for (;;) {
+        sqlval vals[3];
+        for (int i = 0; i < 3; i++) sqlval_init_null(&vals[i], SQLVAL_UNKNOWN);
+        int nv = n->ncols - (n->ordinality ? 1 : 0);
+        int r = func_value(n, s, vals, err);
+        if (r <= 0) {
+            for (int i = 0; i < 3; i++) sqlval_free(&vals[i]);
+            return r;
+        }
+        sqlval *row = row_new(n->width, err);
+        if (!row) {
+            for (int i = 0; i < 3; i++) sqlval_free(&vals[i]);
+            return SQL_ERR;
+        }
+        for (int i = 0; i < nv; i++) {
+            sqlval_move(&row[n->offset + i], &vals[i]);
+            if (cast_to(&row[n->offset + i], n->types[i], err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+        }
+        if (n->ordinality) sqlval_set_int(&row[n->offset + nv], SQLVAL_INT8, ++s->ord);
+        bool yes;
+        if (leaf_qual(n, &s->b, row, &yes, err)) {
+            sqlplan_row_free(row, n->width);
+            return SQL_ERR;
+        }
+        if (yes) {
+            *out = row;
+            return 1;
+        }
+        sqlplan_row_free(row, n->width);
+    }
+}
+
+static void func_close(func_state *s)
+{
+    for (int i = 0; i < 3; i++) sqlval_free(&s->args[i]);
+    free(s->ncur);
+    sqljsonb_members_free(s->mem, s->nmem);
+}
+
+/* ------------------------------------------------------------------ subqueries and WITH */
+
+typedef struct sub_state {
+    base_state b;
+    size_t i; /* CTE / worktable row */
+} sub_state;
+
+/* Values of a query's output row into the item's slots. */
+static int place_row(sqlplan_node *n, base_state *b, sqlval *src, int nsrc, sqlval **out, sqlerr *err)
+{
+    sqlval *row = row_new(n->width, err);
+    if (!row) return SQL_ERR;
+    for (int i = 0; i < n->ncols && i < nsrc; i++) sqlval_copy(&row[n->offset + i], &src[i], err);
+    bool yes;
+    if (leaf_qual(n, b, row, &yes, err)) {
+        sqlplan_row_free(row, n->width);
+        return SQL_ERR;
+    }
+    if (!yes) {
+        sqlplan_row_free(row, n->width);
+        return 0;
+    }
+    *out = row;
+    return 1;
+}
+
+static int cte_fill(sqlplan_cte *c, sqlplan_run *r, sqlerr *err)
+{
+    if (c->gen == r->plan->gen && c->done) return SQL_OK;
+    for (size_t k = 0; k < c->nrows; k++) sqlplan_row_free(c->rows[k], c->rwidth);
+    c->nrows = 0;
+    c->done = false;
+    c->gen = r->plan->gen;
+    sqlval **rows = NULL;
+    size_t n = 0;
+    if (sqlops_collect(c->q, r, NULL, &rows, &n, err)) return SQL_ERR;
+    free(c->rows);
+    c->rows = rows;
+    c->nrows = n;
+    c->rwidth = c->q->ncols;
+    c->done = true;
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ joins */
+
+typedef struct join_state {
+    base_state b;
+    bool *rside;    /* slots the inner side fills */
+    sqlval **inner; /* materialised inner rows (NL, HASH) */
+    size_t ninner;
+    bool *imatched;
+    htab ht;
+    bool hashed;
+    sqlval *lrow;    /* current outer row */
+    bool lmatched;
+    size_t ci;       /* NL: next inner index */
+    hent *he;        /* HASH: next candidate */
+    sqlval *pkeys;   /* HASH: the outer row's key values, and their hash */
+    uint64_t ph;
+    bool rescan_open;
+    int phase; /* 0 outer rows, 1 unmatched inner rows, 2 done */
+    size_t ui;
+} join_state;
+
+static void mark_rside(const sqlplan_node *n, bool *rside)
+{
+    if (!n) return;
+    if (n->kind == PN_SCAN || n->kind == PN_FUNC || n->kind == PN_SUBQUERY || n->kind == PN_CTE ||
+        n->kind == PN_WORKTABLE || n->kind == PN_VALUES) {
+        for (int i = 0; i < n->ncols; i++) rside[n->offset + i] = true;
+        if (n->pk_slot >= 0) rside[n->pk_slot] = true;
+    }
+    for (int i = 0; i < n->nmerge; i++) rside[n->mslot[i]] = true;
+    mark_rside(n->left, rside);
+    mark_rside(n->right, rside);
+}
+
+/* The combined row of an outer row (or none) and an inner row (or none). */
+static sqlval *join_row(const sqlplan_node *n, const join_state *s, const sqlval *l,
+                        const sqlval *r, sqlerr *err)
+{
+    sqlval *row = row_new(n->width, err);
+    if (!row) return NULL;
+    for (int i = 0; i < n->width; i++) {
+        const sqlval *src = s->rside[i] ? r : l;
+        if (src && sqlval_copy(&row[i], &src[i], err)) {
+            sqlplan_row_free(row, n->width);
+            return NULL;
+        }
+    }
+    for (int m = 0; m < n->nmerge; m++) {
+        const sqlval *a = l ? &row[n->mleft[m]] : NULL, *b = r ? &row[n->mright[m]] : NULL;
+        const sqlval *pick = n->jointype == SQLAST_JOIN_RIGHT ? b
+                             : n->jointype == SQLAST_JOIN_FULL ? (a && !a->isnull ? a : b)
+                                                               : a;
+        sqlval v;
+        sqlval_init_null(&v, n->mtype[m]);
+        if (pick && !pick->isnull &&
+            (pick->type == n->mtype[m] ? sqlval_copy(&v, pick, err) : sqlval_cast(pick, n->mtype[m], &v, err))) {
+            sqlplan_row_free(row, n->width);
+            return NULL;
+        }
+        sqlval_move(&row[n->mslot[m]], &v);
+    }
+    return row;
+}
+
+static int join_open(sqlplan_node *n, join_state *s, sqlerr *err)
+{
+    s->rside = calloc((size_t)n->width + 1, sizeof(bool));
+    if (!s->rside) return sqlerr_oom(err);
+    mark_rside(n->right, s->rside);
+    if (sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
+    if (n->rescan) return SQL_OK;
+    /* materialise the inner side */
+    if (sqlops_open(n->right, s->b.r, &s->b.ctx, err)) return SQL_ERR;
+    size_t cap = 0;
+    for (;;) {
+        sqlval *row;
+        int rc = sqlops_next(n->right, &row, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) break;
+        if (mem_take(s->b.r, row_bytes(row, n->width), "A join", err)) {
+            sqlplan_row_free(row, n->width);
+            return SQL_ERR;
+        }
+        if (s->ninner == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlval **g = realloc(s->inner, cap * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(row, n->width);
+                return sqlerr_oom(err);
+            }
+            s->inner = g;
+        }
+        s->inner[s->ninner++] = row;
+    }
+    sqlops_close(n->right);
+    s->imatched = calloc(s->ninner + 1, sizeof(bool));
+    if (!s->imatched) return sqlerr_oom(err);
+    if (n->method == SQLPLAN_HASH) {
+        if (ht_init(&s->ht, n->nhkeys, err)) return SQL_ERR;
+        s->hashed = true;
+        for (size_t i = 0; i < s->ninner; i++) {
+            sqlval *keys = row_new(n->nhkeys, err);
+            if (!keys) return SQL_ERR;
+            sqlexpr_ctx c = row_ctx(&s->b, s->inner[i], n->width);
+            bool null = false;
+            for (int k = 0; k < n->nhkeys; k++) {
+                if (sqlexpr_eval(n->rkeys[k], &c, &keys[k], err)) {
+                    sqlplan_row_free(keys, n->nhkeys);
+                    return SQL_ERR;
+                }
+                null |= keys[k].isnull;
+            }
+            if (null) { /* never equal to anything */
+                sqlplan_row_free(keys, n->nhkeys);
+                continue;
+            }
+            hent *e = ht_add(&s->ht, sqlops_hash(keys, n->nhkeys), NULL, keys, err);
+            if (!e) {
+                sqlplan_row_free(keys, n->nhkeys);
+                return SQL_ERR;
+            }
+            e->idx = i;
+        }
+    }
+    return SQL_OK;
+}
+
+/* The next inner candidate for the current outer row: 1 with *r (and *idx, or SIZE_MAX for a
+ * rescanned inner row, owned by the caller), 0 none left. */
+static int join_candidate(sqlplan_node *n, join_state *s, sqlval **r, size_t *idx, sqlerr *err)
+{
+    if (n->rescan) {
+        if (!s->rescan_open) return 0;
+        int rc = sqlops_next(n->right, r, err);
+        if (rc <= 0) {
+            sqlops_close(n->right);
+            s->rescan_open = false;
+        }
+        *idx = SIZE_MAX;
+        return rc;
+    }
+    if (n->method == SQLPLAN_HASH) {
+        if (!s->he) return 0;
+        hent *cur = s->he;
+        *r = s->inner[cur->idx];
+        *idx = cur->idx;
+        s->he = ht_find(&s->ht, s->ph, s->pkeys, cur);
+        return 1;
+    }
+    if (s->ci >= s->ninner) return 0;
+    *idx = s->ci;
+    *r = s->inner[s->ci++];
+    return 1;
+}
+
+static int join_next(sqlplan_node *n, join_state *s, sqlval **out, sqlerr *err)
+{
+    int jt = n->jointype;
+    bool louter = jt == SQLAST_JOIN_LEFT || jt == SQLAST_JOIN_FULL;
+    bool router = jt == SQLAST_JOIN_RIGHT || jt == SQLAST_JOIN_FULL;
+    for (;;) {
+        if (s->phase == 1) {
+            while (s->ui < s->ninner) {
+                size_t i = s->ui++;
+                if (s->imatched[i]) continue;
+                sqlval *row = join_row(n, s, NULL, s->inner[i], err);
+                if (!row) return SQL_ERR;
+                *out = row;
+                return 1;
+            }
+            s->phase = 2;
+        }
+        if (s->phase == 2) return 0;
+        if (!s->lrow) {
+            int rc = sqlops_next(n->left, &s->lrow, err);
+            if (rc < 0) return SQL_ERR;
+            if (rc == 0) {
+                s->lrow = NULL;
+                s->phase = router ? 1 : 2;
+                continue;
+            }
+            s->lmatched = false;
+            s->ci = 0;
+            s->he = NULL;
+            if (n->method == SQLPLAN_HASH && !n->rescan) {
+                sqlplan_row_free(s->pkeys, n->nhkeys);
+                if (!(s->pkeys = row_new(n->nhkeys, err))) return SQL_ERR;
+                sqlexpr_ctx c = row_ctx(&s->b, s->lrow, n->width);
+                bool null = false;
+                for (int k = 0; k < n->nhkeys; k++) {
+                    if (sqlexpr_eval(n->lkeys[k], &c, &s->pkeys[k], err)) return SQL_ERR;
+                    null |= s->pkeys[k].isnull;
+                }
+                if (!null) {
+                    s->ph = sqlops_hash(s->pkeys, n->nhkeys);
+                    s->he = ht_find(&s->ht, s->ph, s->pkeys, NULL);
+                }
+            }
+            if (n->rescan) {
+                sqlexpr_ctx c = row_ctx(&s->b, s->lrow, n->width);
+                if (sqlops_open(n->right, s->b.r, &c, err)) return SQL_ERR;
+                s->rescan_open = true;
+            }
+        }
+        sqlval *r;
+        size_t idx;
+        int rc = join_candidate(n, s, &r, &idx, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 1) {
+            sqlval *row = join_row(n, s, s->lrow, r, err);
+            if (idx == SIZE_MAX) sqlplan_row_free(r, n->width);
+            if (!row) return SQL_ERR;
+            bool yes = true;
+            if (n->qual) {
+                sqlexpr_ctx c = row_ctx(&s->b, row, n->width);
+                if (sqlexpr_eval_bool(n->qual, &c, &yes, err)) {
+                    sqlplan_row_free(row, n->width);
+                    return SQL_ERR;
+                }
+            }
+            if (!yes) {
+                sqlplan_row_free(row, n->width);
+                continue;
+            }
+            s->lmatched = true;
+            if (idx != SIZE_MAX) s->imatched[idx] = true;
+            *out = row;
+            return 1;
+        }
+        /* the outer row is done */
+        sqlval *l = s->lrow;
+        s->lrow = NULL;
+        if (louter && !s->lmatched) {
+            sqlval *row = join_row(n, s, l, NULL, err);
+            sqlplan_row_free(l, n->width);
+            if (!row) return SQL_ERR;
+            *out = row;
+            return 1;
+        }
+        sqlplan_row_free(l, n->width);
+    }
+}
+
+static void join_close(sqlplan_node *n, join_state *s)
+{
+    if (s->rescan_open) sqlops_close(n->right);
+    sqlplan_row_free(s->lrow, n->width);
+    for (size_t i = 0; i < s->ninner; i++) sqlplan_row_free(s->inner[i], n->width);
+    free(s->inner);
+    free(s->imatched);
+    sqlplan_row_free(s->pkeys, n->nhkeys);
+    if (s->hashed) ht_free(&s->ht, -1);
+    free(s->rside);
+    sqlops_close(n->left);
+}
+
+/* ------------------------------------------------------------------ aggregation */
+
+typedef struct agg_state {
+    base_state b;
+    sqlval **out; /* group rows: ingroup values + naggs */
+    size_t nout, i;
+} agg_state;
+
+typedef struct group {
+    sqlval *row;
+    sqlexpr_agg *aggs;
+} group;
+
+static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
+{
+    const sqlast_stmt *st = n->st;
+    int ng = st->ngroup, na = st->naggs, w = n->ingroup;
+    htab ht;
+    if (ht_init(&ht, ng, err)) return SQL_ERR;
+    group *groups = NULL;
+    size_t ngroups = 0, cap = 0;
+    int rc = sqlops_open(n->left, s->b.r, &s->b.ctx, err);
+    while (!rc) {
+        sqlval *row;
+        int r = sqlops_next(n->left, &row, err);
+        if (r < 0) {
+            rc = SQL_ERR;
+            break;
+        }
+        if (r == 0) break;
+        sqlexpr_ctx c = row_ctx(&s->b, row, w);
+        if (s->b.r->plan->want_raw) {
+            c.raw = s->b.r->raw;
+            c.table = s->b.r->raw_table;
+        }
+        sqlval *keys = row_new(ng, err);
+        if (!keys) {
+            sqlplan_row_free(row, w);
+            rc = SQL_ERR;
+            break;
+        }
+        for (int i = 0; i < ng && !rc; i++) rc = sqlexpr_eval(st->group[i], &c, &keys[i], err);
+        hent *e = NULL;
+        if (!rc) {
+            uint64_t h = sqlops_hash(keys, ng);
+            e = ht_find(&ht, h, keys, NULL);
+            if (!e) {
+                if (ngroups == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    group *g = realloc(groups, cap * sizeof *g);
+                    if (!g) rc = sqlerr_oom(err);
+                    else groups = g;
+                }
+                if (!rc && mem_take(s->b.r, row_bytes(row, w) + (size_t)na * sizeof(sqlexpr_agg), "Grouping", err))
+                    rc = SQL_ERR;
+                if (!rc) {
+                    sqlexpr_agg *a = calloc((size_t)na + 1, sizeof *a);
+                    if (!a) rc = sqlerr_oom(err);
+                    else {
+                        for (int i = 0; i < na; i++) sqlexpr_agg_init(&a[i], st->aggs[i]);
+                        e = ht_add(&ht, h, NULL, keys, err);
+                        if (!e) {
+                            free(a);
+                            rc = SQL_ERR;
+                        } else {
+                            keys = NULL;
+                            e->idx = ngroups;
+                            groups[ngroups].row = row;
+                            groups[ngroups].aggs = a;
+                            ngroups++;
+                            row = NULL;
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; !rc && i < na; i++) rc = sqlexpr_agg_step(&groups[e->idx].aggs[i], &c, err);
+        sqlplan_row_free(keys, ng);
+        sqlplan_row_free(row, w);
+    }
+    if (!rc && ng == 0 && ngroups == 0) {
+        /* aggregates without GROUP BY: one row even over no input */
+        groups = malloc(sizeof *groups);
+        sqlexpr_agg *a = calloc((size_t)na + 1, sizeof *a);
+        sqlval *row = row_new(w, err);
+        if (!groups || !a || !row) {
+            free(a);
+            free(row);
+            rc = sqlerr_oom(err);
+        } else {
+            for (int i = 0; i < na; i++) sqlexpr_agg_init(&a[i], st->aggs[i]);
+            groups[0].row = row;
+            groups[0].aggs = a;
+            ngroups = 1;
+        }
+    }
+    if (!rc && !(s->out = calloc(ngroups + 1, sizeof *s->out))) rc = sqlerr_oom(err);
+    for (size_t g = 0; g < ngroups; g++) {
+        if (!rc) {
+            sqlval *o = row_new(w + na, err);
+            if (!o) rc = SQL_ERR;
+            for (int i = 0; o && i < w; i++) sqlval_move(&o[i], &groups[g].row[i]);
+            for (int i = 0; o && !rc && i < na; i++) rc = sqlexpr_agg_final(&groups[g].aggs[i], &o[w + i], err);
+            if (o) s->out[s->nout++] = o;
+        }
+        sqlplan_row_free(groups[g].row, w);
+        for (int i = 0; i < na; i++) sqlexpr_agg_free(&groups[g].aggs[i]);
+        free(groups[g].aggs);
+    }
+    free(groups);
+    ht_free(&ht, -1);
+    sqlops_close(n->left);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ projection */
+
+static int project_row(sqlplan_node *n, base_state *b, sqlval *in, sqlval **out, sqlerr *err)
+{
+    sqlexpr_ctx c = row_ctx(b, in, n->ingroup);
+    if (n->st) c.aggs = in + n->ingroup;
+    if (b->r->plan->want_raw) {
+        c.raw = n->st ? NULL : b->r->raw;
+        c.table = b->r->raw_table;
+    }
+    sqlval *row = row_new(n->nexprs, err);
+    if (!row) return SQL_ERR;
+    for (int i = 0; i < n->nexprs; i++) {
+        int rc = n->exprs[i] ? sqlexpr_eval(n->exprs[i], &c, &row[i], err)
+                             : sqlval_copy(&row[i], &in[n->slot[i]], err);
+        if (rc) {
+            sqlplan_row_free(row, n->nexprs);
+            return SQL_ERR;
+        }
+    }
+    *out = row;
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ sort, distinct, limit */
+
+typedef struct mat_state {
+    base_state b;
+    sqlval **rows;
+    size_t n, i;
+    htab ht; /* UNIQUE */
+    bool ht_on;
+    int64_t limit, offset, seen, sent;
+} mat_state;
+
+typedef struct sort_ctx {
+    const sqlplan_node *n;
+    bool failed;
+} sort_ctx;
+
+static int sort_cmp(const void *pa, const void *pb, void *arg)
+{
+    sort_ctx *sc = arg;
+    const sqlplan_node *n = sc->n;
+    const sqlval *x = *(sqlval *const *)pa, *y = *(sqlval *const *)pb;
+    for (int i = 0; i < n->nsort; i++) {
+        const sqlval *u = &x[n->scol[i]], *v = &y[n->scol[i]];
+        if (u->isnull || v->isnull) {
+            if (u->isnull && v->isnull) continue;
+            return (u->isnull ? -1 : 1) * (n->snullsfirst[i] ? 1 : -1);
+        }
+        int c;
+        sqlerr e;
+        if (sqlval_compare(u, v, &c, &e)) {
+            sc->failed = true;
+            return 0;
+        }
+        if (c) return n->sdesc[i] ? -c : c;
+    }
+    /* equal keys keep their input order (a stable sort) */
+    return 0;
+}
+
+typedef struct sort_item {
+    sqlval *row;
+    size_t idx;
+} sort_item;
+
+static int sort_item_cmp(const void *a, const void *b, void *arg)
+{
+    const sort_item *x = a, *y = b;
+    int c = sort_cmp(&x->row, &y->row, arg);
+    if (c) return c;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int sort_open(sqlplan_node *n, mat_state *s, sqlerr *err)
+{
+    if (sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
+    size_t cap = 0;
+    for (;;) {
+        sqlval *row;
+        int rc = sqlops_next(n->left, &row, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) break;
+        if (mem_take(s->b.r, row_bytes(row, n->width), "A sort", err)) {
+            sqlplan_row_free(row, n->width);
+            return SQL_ERR;
+        }
+        if (s->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlval **g = realloc(s->rows, cap * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(row, n->width);
+                return sqlerr_oom(err);
+            }
+            s->rows = g;
+        }
+        s->rows[s->n++] = row;
+    }
+    sqlops_close(n->left);
+    if (s->n > 1) {
+        sort_item *it = malloc(s->n * sizeof *it);
+        if (!it) return sqlerr_oom(err);
+        for (size_t i = 0; i < s->n; i++) it[i] = (sort_item){s->rows[i], i};
+        sort_ctx sc = {n, false};
+        qsort_r(it, s->n, sizeof *it, sort_item_cmp, &sc);
+        for (size_t i = 0; i < s->n; i++) s->rows[i] = it[i].row;
+        free(it);
+        if (sc.failed) return sqlerr_set(err, "42883", -1, "could not compare ORDER BY values");
+    }
+    return SQL_OK;
+}
+
+static int eval_count(const sqlast_expr *e, const sqlexpr_ctx *c, const char *what, int64_t *out,
+                      sqlerr *err)
+{
+    *out = -1;
+    if (!e) return SQL_OK;
+    sqlval v, w;
+    if (sqlexpr_eval(e, c, &v, err)) return SQL_ERR;
+    if (v.isnull) {
+        sqlval_free(&v);
+        return SQL_OK;
+    }
+    int rc = sqlval_cast(&v, SQLVAL_INT8, &w, err);
+    sqlval_free(&v);
+    if (rc) return SQL_ERR;
+    *out = w.u.i;
+    if (*out < 0) return sqlerr_set(err, "2201W", e->location, "%s must not be negative", what);
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ set operations */
+
+typedef struct setop_state {
+    base_state b;
+    sqlplan_query *lq, *rq;
+    int side; /* 0 left, 1 right, 2 done */
+    htab ht;
+    bool ht_on;
+} setop_state;
+
+/* The next row of a child query, cast to the set operation's column types. */
+static int setop_child(sqlplan_node *n, sqlplan_query *q, sqlval **out, sqlerr *err)
+{
+    sqlval *row;
+    int rc = sqlops_next(q->root, &row, err);
+    if (rc <= 0) return rc;
+    for (int i = q->ncols; i < q->root->width; i++) sqlval_free(&row[i]);
+    for (int i = 0; i < n->ncols; i++)
+        if (cast_to(&row[i], n->types[i], err)) {
+            sqlplan_row_free(row, n->ncols);
+            return SQL_ERR;
+        }
+    *out = row;
+    return 1;
+}
+
+static int setop_open(sqlplan_node *n, setop_state *s, sqlerr *err)
+{
+    s->lq = n->sub;
+    s->rq = n->right->sub;
+    const sqlexpr_ctx *outer = s->b.ctx.outer;
+    sqlexpr_ctx c = s->b.ctx;
+    c.row = NULL;
+    c.outer = outer;
+    (void)c;
+    if (ht_init(&s->ht, n->ncols, err)) return SQL_ERR;
+    s->ht_on = true;
+    if (n->setop == SQLAST_SETOP_UNION) return sqlops_open(s->lq->root, s->b.r, &s->b.ctx, err);
+    /* INTERSECT / EXCEPT: count the right side's rows */
+    if (sqlops_open(s->rq->root, s->b.r, &s->b.ctx, err)) return SQL_ERR;
+    for (;;) {
+        sqlval *row;
+        int rc = setop_child(n, s->rq, &row, err);
+        if (rc < 0) {
+            sqlops_close(s->rq->root);
+            return SQL_ERR;
+        }
+        if (rc == 0) break;
+        uint64_t h = sqlops_hash(row, n->ncols);
+        hent *e = ht_find(&s->ht, h, row, NULL);
+        if (e) {
+            e->count++;
+            sqlplan_row_free(row, n->ncols);
+            continue;
+        }
+        if (mem_take(s->b.r, row_bytes(row, n->ncols), n->setop == SQLAST_SETOP_INTERSECT ? "INTERSECT" : "EXCEPT", err) ||
+            !(e = ht_add(&s->ht, h, row, NULL, err))) {
+            sqlplan_row_free(row, n->ncols);
+            sqlops_close(s->rq->root);
+            return SQL_ERR;
+        }
+        e->count = 1;
+    }
+    sqlops_close(s->rq->root);
+    return sqlops_open(s->lq->root, s->b.r, &s->b.ctx, err);
+}
+
+static int setop_next(sqlplan_node *n, setop_state *s, sqlval **out, sqlerr *err)
+{
+    for (;;) {
+        if (s->side == 2) return 0;
+        sqlplan_query *q = s->side == 0 ? s->lq : s->rq;
+        sqlval *row;
+        int rc = setop_child(n, q, &row, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) {
+            sqlops_close(q->root);
+            if (n->setop == SQLAST_SETOP_UNION && s->side == 0) {
+                s->side = 1;
+                if (sqlops_open(s->rq->root, s->b.r, &s->b.ctx, err)) {
+                    s->side = 2;
+                    return SQL_ERR;
+                }
+                continue;
+            }
+            s->side = 2;
+            return 0;
+        }
+        if (n->setop == SQLAST_SETOP_UNION) {
+            if (n->all) {
+                *out = row;
+                return 1;
+            }
+            uint64_t h = sqlops_hash(row, n->ncols);
+            if (ht_find(&s->ht, h, row, NULL)) {
+                sqlplan_row_free(row, n->ncols);
+                continue;
+            }
+            sqlval *keep = row_new(n->ncols, err);
+            for (int i = 0; keep && i < n->ncols; i++) sqlval_copy(&keep[i], &row[i], err);
+            if (!keep || mem_take(s->b.r, row_bytes(row, n->ncols), "UNION", err) ||
+                !ht_add(&s->ht, h, keep, NULL, err)) {
+                sqlplan_row_free(keep, n->ncols);
+                sqlplan_row_free(row, n->ncols);
+                return SQL_ERR;
+            }
+            *out = row;
+            return 1;
+        }
+        uint64_t h = sqlops_hash(row, n->ncols);
+        hent *e = ht_find(&s->ht, h, row, NULL);
+        bool emit;
+        if (n->setop == SQLAST_SETOP_INTERSECT) {
+            emit = e && e->count > 0;
+            if (emit) e->count = n->all ? e->count - 1 : 0;
+        } else if (n->all) {
+            emit = !e || e->count == 0;
+            if (!emit) e->count--;
+        } else {
+            emit = !e;
+            if (emit) { /* once: remember it as seen with count 0 */
+                sqlval *keep = row_new(n->ncols, err);
+                for (int i = 0; keep && i < n->ncols; i++) sqlval_copy(&keep[i], &row[i], err);
+                if (!keep || !(e = ht_add(&s->ht, h, keep, NULL, err))) {
+                    sqlplan_row_free(keep, n->ncols);
+                    sqlplan_row_free(row, n->ncols);
+                    return SQL_ERR;
+                }
+                e->count = 0;
+            }
+        }
+        if (emit) {
+            *out = row;
+            return 1;
+        }
+        sqlplan_row_free(row, n->ncols);
+    }
+}
+
+/* ------------------------------------------------------------------ WITH RECURSIVE */
+
+typedef struct rec_state {
+    base_state b;
+    int phase; /* 0 non-recursive term, 1 recursive term running, 2 done */
+    sqlval **next;
+    size_t nnext, capnext;
+    htab seen;
+    bool seen_on;
+} rec_state;
+
+static void rows_free(sqlval **rows, size_t n, int w)
+{
+    for (size_t i = 0; i < n; i++) sqlplan_row_free(rows[i], w);
+    free(rows);
+}
+
+static int rec_next(sqlplan_node *n, rec_state *s, sqlval **out, sqlerr *err)
+{
+    sqlplan_cte *cte = n->cte;
+    for (;;) {
+        if (s->phase == 2) return 0;
+        sqlplan_node *child = s->phase == 0 ? n->left : n->sub->root;
+        sqlval *row;
+        int rc = sqlops_next(child, &row, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) {
+            sqlops_close(child);
+            /* the next iteration reads what this one produced */
+            rows_free(cte->work, cte->nwork, n->ncols);
+            cte->work = s->next;
+            cte->nwork = s->nnext;
+            s->next = NULL;
+            s->nnext = s->capnext = 0;
+            if (cte->nwork == 0) {
+                s->phase = 2;
+                return 0;
+            }
+            s->phase = 1;
+            sqlexpr_ctx c = s->b.ctx;
+            c.row = NULL;
+            if (sqlops_open(n->sub->root, s->b.r, &c, err)) {
+                s->phase = 2;
+                return SQL_ERR;
+            }
+            continue;
+        }
+        for (int i = n->ncols; i < child->width; i++) sqlval_free(&row[i]);
+        if (sx_interrupted(s->b.r->s, err)) {
+            sqlplan_row_free(row, n->ncols);
+            return SQL_ERR;
+        }
+        if (!n->all) {
+            uint64_t h = sqlops_hash(row, n->ncols);
+            if (ht_find(&s->seen, h, row, NULL)) {
+                sqlplan_row_free(row, n->ncols);
+                continue;
+            }
+            sqlval *keep = row_new(n->ncols, err);
+            for (int i = 0; keep && i < n->ncols; i++) sqlval_copy(&keep[i], &row[i], err);
+            if (!keep || !ht_add(&s->seen, h, keep, NULL, err)) {
+                sqlplan_row_free(keep, n->ncols);
+                sqlplan_row_free(row, n->ncols);
+                return SQL_ERR;
+            }
+        }
+        sqlval *copy = row_new(n->ncols, err);
+        for (int i = 0; copy && i < n->ncols; i++) sqlval_copy(&copy[i], &row[i], err);
+        if (!copy || mem_take(s->b.r, row_bytes(row, n->ncols), "A recursive query", err)) {
+            sqlplan_row_free(copy, n->ncols);
+            sqlplan_row_free(row, n->ncols);
+            return SQL_ERR;
+        }
+        if (s->nnext == s->capnext) {
+            s->capnext = s->capnext ? s->capnext * 2 : 64;
+            sqlval **g = realloc(s->next, s->capnext * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(copy, n->ncols);
+                sqlplan_row_free(row, n->ncols);
+                return sqlerr_oom(err);
+            }
+            s->next = g;
+        }
+        s->next[s->nnext++] = copy;
+        *out = row;
+        return 1;
+    }
+}
+
+static void rec_close(sqlplan_node *n, rec_state *s)
+{
+    if (s->phase == 0) sqlops_close(n->left);
+    if (s->phase == 1) sqlops_close(n->sub->root);
+    rows_free(s->next, s->nnext, n->ncols);
+    rows_free(n->cte->work, n->cte->nwork, n->ncols);
+    n->cte->work = NULL;
+    n->cte->nwork = 0;
+    if (s->seen_on) ht_free(&s->seen, n->ncols);
+}
+
+/* ------------------------------------------------------------------ generic entry points */
+
+typedef union any_state {
+    base_state b;
+    scan_state scan;
+    values_state values;
+    func_state func;
+    sub_state sub;
+    join_state join;
+    agg_state agg;
+    mat_state mat;
+    setop_state setop;
+    rec_state rec;
+} any_state;
+
+int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    if (n->state) sqlops_close(n);
+    any_state *s = calloc(1, sizeof *s);
+    if (!s) return sqlerr_oom(err);
+    n->state = s;
+    s->b.r = r;
+    s->b.ctx = *ctx;
+    s->b.ctx.run = r;
+    switch (n->kind) {
+    case PN_SCAN: return scan_open(n, &s->scan, err);
+    case PN_FUNC: return func_open(n, &s->func, err);
+    case PN_SUBQUERY: {
+        /* the subquery's enclosing context: this node's (the outer row of a LATERAL join) */
+        return sqlops_open(n->sub->root, r, &(sqlexpr_ctx){.params = ctx->params,
+                                                          .nparams = ctx->nparams,
+                                                          .env = ctx->env,
+                                                          .outer = &s->b.ctx,
+                                                          .run = r},
+                           err);
+    }
+    case PN_CTE: return cte_fill(n->cte, r, err);
+    case PN_JOIN: return join_open(n, &s->join, err);
+    case PN_AGG: return agg_open(n, &s->agg, err);
+    case PN_SORT: return sort_open(n, &s->mat, err);
+    case PN_UNIQUE:
+        if (ht_init(&s->mat.ht, n->nsort, err)) return SQL_ERR;
+        s->mat.ht_on = true;
+        return sqlops_open(n->left, r, &s->b.ctx, err);
+    case PN_LIMIT: {
+        if (eval_count(n->limit_e, &s->b.ctx, "LIMIT", &s->mat.limit, err) ||
+            eval_count(n->offset_e, &s->b.ctx, "OFFSET", &s->mat.offset, err))
+            return SQL_ERR;
+        return sqlops_open(n->left, r, &s->b.ctx, err);
+    }
+    case PN_SETOP: return setop_open(n, &s->setop, err);
+    case PN_RECURSE:
+        if (!n->all) {
+            if (ht_init(&s->rec.seen, n->ncols, err)) return SQL_ERR;
+            s->rec.seen_on = true;
+        }
+        n->cte->work = NULL;
+        n->cte->nwork = 0;
+        return sqlops_open(n->left, r, &s->b.ctx, err);
+    case PN_FILTER:
+    case PN_PROJECT:
+    case PN_LOCK: return sqlops_open(n->left, r, &s->b.ctx, err);
+    case PN_VALUES:
+    case PN_RESULT:
+    case PN_WORKTABLE: return SQL_OK;
+    }
+    return SQL_OK;
+}
+
+static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
+{
+    switch (n->kind) {
+    case PN_SCAN: return scan_next(n, &s->scan, out, err);
+    case PN_VALUES: return values_next(n, &s->values, out, err);
+    case PN_FUNC: return func_next(n, &s->func, out, err);
+    case PN_RESULT:
+        while (!s->sub.i) {
+            s->sub.i = 1;
+            sqlval *row = row_new(n->width, err);
+            if (!row) return SQL_ERR;
+            bool yes;
+            if (leaf_qual(n, &s->b, row, &yes, err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            if (!yes) {
+                sqlplan_row_free(row, n->width);
+                return 0;
+            }
+            *out = row;
+            return 1;
+        }
+        return 0;
+    case PN_SUBQUERY:
+        for (;;) {
+            sqlval *row;
+            int rc = sqlops_next(n->sub->root, &row, err);
+            if (rc <= 0) return rc;
+            rc = place_row(n, &s->b, row, n->sub->ncols, out, err);
+            sqlplan_row_free(row, n->sub->root->width);
+            if (rc) return rc;
+        }
+    case PN_CTE:
+    case PN_WORKTABLE:
+        for (;;) {
+            sqlval **rows = n->kind == PN_CTE ? n->cte->rows : n->cte->work;
+            size_t nr = n->kind == PN_CTE ? n->cte->nrows : n->cte->nwork;
+            if (s->sub.i >= nr) return 0;
+            int rc = place_row(n, &s->b, rows[s->sub.i++], n->ncols, out, err);
+            if (rc) return rc;
+        }
+    case PN_FILTER:
+        for (;;) {
+            sqlval *row;
+            int rc = sqlops_next(n->left, &row, err);
+            if (rc <= 0) return rc;
+            sqlexpr_ctx c = row_ctx(&s->b, row, n->st ? n->ingroup : n->width);
+            if (n->st) c.aggs = row + n->ingroup;
+            bool yes;
+            if (sqlexpr_eval_bool(n->qual, &c, &yes, err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            if (yes) {
+                *out = row;
+                return 1;
+            }
+            sqlplan_row_free(row, n->width);
+        }
+    case PN_JOIN: return join_next(n, &s->join, out, err);
+    case PN_AGG:
+        if (s->agg.i >= s->agg.nout) return 0;
+        *out = s->agg.out[s->agg.i];
+        s->agg.out[s->agg.i++] = NULL;
+        return 1;
+    case PN_PROJECT: {
+        sqlval *in;
+        int rc = sqlops_next(n->left, &in, err);
+        if (rc <= 0) return rc;
+        rc = project_row(n, &s->b, in, out, err);
+        sqlplan_row_free(in, n->left->width);
+        return rc ? SQL_ERR : 1;
+    }
+    case PN_SORT:
+        if (s->mat.i >= s->mat.n) return 0;
+        *out = s->mat.rows[s->mat.i];
+        s->mat.rows[s->mat.i++] = NULL;
+        return 1;
+    case PN_UNIQUE:
+        for (;;) {
+            sqlval *row;
+            int rc = sqlops_next(n->left, &row, err);
+            if (rc <= 0) return rc;
+            sqlval *keys = row_new(n->nsort, err);
+            if (!keys) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            for (int i = 0; i < n->nsort; i++) sqlval_copy(&keys[i], &row[n->scol[i]], err);
+            uint64_t h = sqlops_hash(keys, n->nsort);
+            if (ht_find(&s->mat.ht, h, keys, NULL)) {
+                sqlplan_row_free(keys, n->nsort);
+                sqlplan_row_free(row, n->width);
+                continue;
+            }
+            if (mem_take(s->b.r, row_bytes(keys, n->nsort), "DISTINCT", err) ||
+                !ht_add(&s->mat.ht, h, NULL, keys, err)) {
+                sqlplan_row_free(keys, n->nsort);
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            *out = row;
+            return 1;
+        }
+    case PN_LIMIT:
+        for (;;) {
+            if (s->mat.limit >= 0 && s->mat.sent >= s->mat.limit) return 0;
+            sqlval *row;
+            int rc = sqlops_next(n->left, &row, err);
+            if (rc <= 0) return rc;
+            if (s->mat.offset > 0 && s->mat.seen++ < s->mat.offset) {
+                sqlplan_row_free(row, n->width);
+                continue;
+            }
+            s->mat.sent++;
+            *out = row;
+            return 1;
+        }
+    case PN_LOCK:
+        for (;;) {
+            sqlval *row;
+            int rc = sqlops_next(n->left, &row, err);
+            if (rc <= 0) return rc;
+            /* Locked as returned, as PostgreSQL's LockRows under Limit. FOR SHARE takes the same
+             * exclusive lock as FOR UPDATE (stronger than asked: never weaker). */
+            const sqlval *pk = &row[n->ncols];
+            const sqlschema_table *t = s->b.r->plan->lock_table;
+            if (pk->isnull) { /* no row under it (an outer join's NULLs) */
+                *out = row;
+                return 1;
+            }
+            if (n->lock_policy == 0) {
+                if (sx_lock_row(s->b.r->s, t->id, (const uint8_t *)pk->s, pk->len, err)) {
+                    sqlplan_row_free(row, n->width);
+                    return SQL_ERR;
+                }
+            } else {
+                int lr = sx_lock_row_try(s->b.r->s, t->id, (const uint8_t *)pk->s, pk->len, err);
+                if (lr < 0 || (lr == 1 && n->lock_policy == 1)) {
+                    sqlplan_row_free(row, n->width);
+                    if (lr < 0) return SQL_ERR;
+                    return sqlerr_set(err, "55P03", -1, "could not obtain lock on row in relation \"%s\"",
+                                      t->name);
+                }
+                if (lr == 1) {
+                    sqlplan_row_free(row, n->width);
+                    continue;
+                }
+            }
+            *out = row;
+            return 1;
+        }
+    case PN_SETOP: return setop_next(n, &s->setop, out, err);
+    case PN_RECURSE: return rec_next(n, &s->rec, out, err);
+    }
+    return 0;
+}
+
+int sqlops_next(sqlplan_node *n, sqlval **row, sqlerr *err)
+{
+    *row = NULL;
+    any_state *s = n->state;
+    if (!s) return sqlerr_set(err, "XX000", -1, "operator %s read before it was opened", n->what ? n->what : "?");
+    return next_inner(n, s, row, err);
+}
+
+void sqlops_close(sqlplan_node *n)
+{
+    if (!n || !n->state) return;
+    any_state *s = n->state;
+    switch (n->kind) {
+    case PN_SCAN: scan_close(&s->scan); break;
+    case PN_FUNC: func_close(&s->func); break;
+    case PN_SUBQUERY: sqlops_close(n->sub->root); break;
+    case PN_JOIN: join_close(n, &s->join); break;
+    case PN_AGG:
+        for (size_t i = s->agg.i; i < s->agg.nout; i++) sqlplan_row_free(s->agg.out[i], n->width);
+        free(s->agg.out);
+        break;
+    case PN_SORT:
+        for (size_t i = s->mat.i; i < s->mat.n; i++) sqlplan_row_free(s->mat.rows[i], n->width);
+        free(s->mat.rows);
+        sqlops_close(n->left);
+        break;
+    case PN_UNIQUE:
+        if (s->mat.ht_on) ht_free(&s->mat.ht, -1);
+        sqlops_close(n->left);
+        break;
+    case PN_SETOP:
+        if (s->setop.ht_on) ht_free(&s->setop.ht, n->ncols);
+        if (s->setop.lq) sqlops_close(s->setop.lq->root);
+        if (s->setop.rq) sqlops_close(s->setop.rq->root);
+        break;
+    case PN_RECURSE: rec_close(n, &s->rec); break;
+    default: sqlops_close(n->left); break;
+    }
+    free(s);
+    n->state = NULL;
+}
+
+int sqlops_collect(sqlplan_query *q, sqlplan_run *r, const sqlexpr_ctx *outer, sqlval ***rows,
+                   size_t *n, sqlerr *err)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlexpr_ctx c = r->base;
+    c.row = NULL;
+    c.nrow = 0;
+    c.outer = outer;
+    c.run = r;
+    if (sqlops_open(q->root, r, &c, err)) {
+        sqlops_close(q->root);
+        return SQL_ERR;
+    }
+    size_t cap = 0;
+    for (;;) {
+        sqlval *row;
+        int rc = sqlops_next(q->root, &row, err);
+        if (rc < 0) break;
+        if (rc == 0) {
+            sqlops_close(q->root);
+            return SQL_OK;
+        }
+        for (int i = q->ncols; i < q->root->width; i++) sqlval_free(&row[i]);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            sqlval **g = realloc(*rows, cap * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(row, q->ncols);
+                sqlerr_oom(err);
+                break;
+            }
+            *rows = g;
+        }
+        (*rows)[(*n)++] = row;
+    }
+    sqlops_close(q->root);
+    rows_free(*rows, *n, q->ncols);
+    *rows = NULL;
+    *n = 0;
+    return SQL_ERR;
+}
+
+/* ------------------------------------------------------------------ subqueries as expressions */
+
+/* Rows of a subquery for one evaluation: up to max (0: all). Uncorrelated ones run once per
+ * execution. *rows is borrowed when *borrowed, else owned. */
+static int sub_rows(sqlplan_query *q, const sqlexpr_ctx *ctx, size_t max, sqlval ***rows,
+                    size_t *n, bool *borrowed, sqlerr *err)
+{
+    sqlplan_run *r = ctx->run;
+    *borrowed = false;
+    if (!r) return sqlerr_unsupported(err, -1, "subqueries here");
+    if (!q->correlated && q->cached && q->gen == r->plan->gen) {
+        *rows = q->rows;
+        *n = q->nrows;
+        *borrowed = true;
+        return SQL_OK;
+    }
+    *rows = NULL;
+    *n = 0;
+    sqlexpr_ctx c = r->base;
+    c.row = NULL;
+    c.nrow = 0;
+    c.outer = ctx;
+    c.run = r;
+    int rc = sqlops_open(q->root, r, &c, err);
+    size_t cap = 0;
+    while (!rc && (max == 0 || *n < max)) {
+        sqlval *row;
+        int k = sqlops_next(q->root, &row, err);
+        if (k < 0) rc = SQL_ERR;
+        if (k <= 0) break;
+        for (int i = q->ncols; i < q->root->width; i++) sqlval_free(&row[i]);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            sqlval **g = realloc(*rows, cap * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(row, q->ncols);
+                rc = sqlerr_oom(err);
+                break;
+            }
+            *rows = g;
+        }
+        (*rows)[(*n)++] = row;
+    }
+    sqlops_close(q->root);
+    if (rc) {
+        rows_free(*rows, *n, q->ncols);
+        *rows = NULL;
+        *n = 0;
+        return SQL_ERR;
+    }
+    if (!q->correlated && max == 0) {
+        for (size_t i = 0; i < q->nrows; i++) sqlplan_row_free(q->rows[i], q->cwidth);
+        free(q->rows);
+        q->rows = *rows;
+        q->nrows = *n;
+        q->cwidth = q->ncols;
+        q->cached = true;
+        q->gen = r->plan->gen;
+        *borrowed = true;
+    }
+    return SQL_OK;
+}
+
+static int cmp_op(int op, const sqlval *a, const sqlval *b, int *res, sqlerr *err)
+{
+    /* res: 1 true, 0 false, -1 NULL */
+    if (a->isnull || b->isnull) {
+        *res = -1;
+        return SQL_OK;
+    }
+    int c;
+    if (sqlval_compare(a, b, &c, err)) return SQL_ERR;
+    switch (op) {
+    case SQLAST_OP_EQ: *res = c == 0; break;
+    case SQLAST_OP_NE: *res = c != 0; break;
+    case SQLAST_OP_LT: *res = c < 0; break;
+    case SQLAST_OP_LE: *res = c <= 0; break;
+    case SQLAST_OP_GT: *res = c > 0; break;
+    default: *res = c >= 0; break;
+    }
+    return SQL_OK;
+}
+
+int sqlplan_eval_sublink(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    sqlplan_query *q = e->subplan;
+    sqlval_init_null(out, e->type);
+    if (!q) return sqlerr_unsupported(err, e->location, "subqueries here");
+    sqlval **rows = NULL;
+    size_t n = 0;
+    bool borrowed = false;
+    size_t max = e->sublink == SQLAST_SUB_EXISTS ? 1 : e->sublink == SQLAST_SUB_EXPR ? 2 : 0;
+    if (!q->correlated) max = 0; /* computed once, kept whole */
+    sqlval left;
+    sqlval_init_null(&left, SQLVAL_UNKNOWN);
+    if ((e->sublink == SQLAST_SUB_ANY || e->sublink == SQLAST_SUB_ALL) &&
+        sqlexpr_eval(e->args[0], ctx, &left, err))
+        return SQL_ERR;
+    int rc = sub_rows(q, ctx, max, &rows, &n, &borrowed, err);
+    if (rc) {
+        sqlval_free(&left);
+        return SQL_ERR;
+    }
+    switch (e->sublink) {
+    case SQLAST_SUB_EXISTS: sqlval_set_bool(out, n > 0); break;
+    case SQLAST_SUB_EXPR:
+        if (n > 1) {
+            rc = sqlerr_set(err, "21000", -1, "more than one row returned by a subquery used as an expression");
+        } else if (n == 1) {
+            rc = sqlval_copy(out, &rows[0][0], err);
+            if (!rc && out->type != e->type && !out->isnull) rc = cast_to(out, e->type, err);
+        }
+        break;
+    case SQLAST_SUB_ARRAY: {
+        const char **items = calloc(n + 1, sizeof *items);
+        if (!items) {
+            rc = sqlerr_oom(err);
+            break;
+        }
+        for (size_t i = 0; i < n; i++) items[i] = rows[i][0].isnull ? NULL : rows[i][0].s;
+        rc = sqlval_set_array(out, items, n, err);
+        free(items);
+        break;
+    }
+    case SQLAST_SUB_ANY:
+    case SQLAST_SUB_ALL: {
+        bool any = e->sublink == SQLAST_SUB_ANY, saw_null = false, decided = false;
+        for (size_t i = 0; i < n && !rc && !decided; i++) {
+            int res;
+            rc = cmp_op(e->op, &left, &rows[i][0], &res, err);
+            if (rc) break;
+            if (res < 0) saw_null = true;
+            else if (any ? res == 1 : res == 0) decided = true;
+        }
+        if (rc) break;
+        if (decided) sqlval_set_bool(out, any);
+        else if (saw_null) sqlval_init_null(out, SQLVAL_BOOL);
+        else sqlval_set_bool(out, !any);
+        break;
+    }
+    }
+    sqlval_free(&left);
+    if (!borrowed) rows_free(rows, n, q->ncols);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ an execution */
+
+static int fold_all(const sqlast_stmt *st, const sqlexpr_ctx *base, sqlerr *err)
+{
+    for (int i = 0; i < st->ntargets; i++)
+        if (st->targets[i].expr && st->targets[i].expr->kind != SQLAST_STAR &&
+            sqlexpr_fold_check(st->targets[i].expr, base, err))
+            return SQL_ERR;
+    if (sqlexpr_fold_check(st->where, base, err) || sqlexpr_fold_check(st->having, base, err))
+        return SQL_ERR;
+    return SQL_OK;
+}
+
+int sqlplan_start(sqlplan_run *r, sx_session *s, sqlplan *p, const sqlexpr_ctx *base, sqlerr *err)
+{
+    memset(r, 0, sizeof *r);
+    r->s = s;
+    r->plan = p;
+    r->base = *base;
+    r->base.run = r;
+    r->base.outer = NULL;
+    r->base.row = NULL;
+    p->gen++;
+    if (fold_all(p->q->st, &r->base, err)) return SQL_ERR;
+    if (sqlops_open(p->q->root, r, &r->base, err)) {
+        sqlops_close(p->q->root);
+        return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+int sqlplan_next(sqlplan_run *r, sqlval **row, sqlerr *err)
+{
+    sqlplan_query *q = r->plan->q;
+    int rc = sqlops_next(q->root, row, err);
+    if (rc == 1)
+        for (int i = q->ncols; i < q->root->width; i++) sqlval_free(&(*row)[i]);
+    return rc;
+}
+
+void sqlplan_end(sqlplan_run *r)
+{
+    if (r->plan) sqlops_close(r->plan->q->root);
+    /* CTE rows and subquery caches stay with the plan until the next execution or its free */
+}

@@ -1,0 +1,2094 @@
+/*
+ * server/sql/sqlplan.c — see sqlplan.h.
+ *
+ * Index: plan objects (free), the level being planned (namespace items, slots), FROM items
+ * (tables, WITH references, subqueries, functions, joins), conjuncts (split, relations,
+ * placement, keys), join methods, the query level (targets, grouping, ORDER BY, DISTINCT,
+ * LIMIT, FOR UPDATE), set operations and VALUES, WITH, subqueries as expressions, entry.
+ */
+#include "server/sql/sqlplan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/pgtypes.h"
+#include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlvirt.h"
+
+#define MAX_RELS 64
+
+/* ------------------------------------------------------------------ plan objects */
+
+static void node_free(sqlplan_node *n);
+static void query_free(sqlplan_query *q);
+
+static void node_free(sqlplan_node *n)
+{
+    if (!n) return;
+    node_free(n->left);
+    node_free(n->right);
+    sqlschema_free(n->table);
+    if (n->qual && n->nquals > 1) { /* our AND node: borrowed operands */
+        free(n->qual->args);
+        n->qual->args = NULL;
+        n->qual->nargs = 0;
+        sqlast_expr_free(n->qual);
+    }
+    free(n->quals);
+    for (int i = 0; i < n->nowned; i++) sqlast_expr_free(n->owned[i]);
+    free(n->owned);
+    free(n->types);
+    query_free(n->sub);
+    free(n->lkeys);
+    free(n->rkeys);
+    free(n->mslot);
+    free(n->mleft);
+    free(n->mright);
+    free(n->mtype);
+    free(n->exprs);
+    free(n->slot);
+    free(n->scol);
+    free(n->sdesc);
+    free(n->snullsfirst);
+    free(n);
+}
+
+static void query_free(sqlplan_query *q)
+{
+    if (!q) return;
+    node_free(q->root);
+    free(q->cols);
+    free(q->types);
+    free(q->utypes);
+    for (size_t i = 0; i < q->nrows; i++) sqlplan_row_free(q->rows[i], q->cwidth);
+    free(q->rows);
+    free(q);
+}
+
+void sqlplan_free(sqlplan *p)
+{
+    if (!p) return;
+    /* subqueries of expressions are listed in `all`; FROM subqueries are owned by their node */
+    query_free(p->q);
+    sqlplan_query *q = p->all;
+    while (q) {
+        sqlplan_query *nx = q->next_all;
+        query_free(q);
+        q = nx;
+    }
+    for (int i = 0; i < p->nctes; i++) {
+        sqlplan_cte *c = p->ctes[i];
+        free(c->name);
+        for (size_t k = 0; k < c->nrows; k++) sqlplan_row_free(c->rows[k], c->rwidth);
+        free(c->rows);
+        free(c->work);
+        query_free(c->q);
+        free(c);
+    }
+    free(p->ctes);
+    free(p);
+}
+
+void sqlplan_row_free(sqlval *row, int n)
+{
+    if (!row) return;
+    for (int i = 0; i < n; i++) sqlval_free(&row[i]);
+    free(row);
+}
+
+/* ------------------------------------------------------------------ the level being planned */
+
+typedef struct cte_ref {
+    const char *name;
+    sqlplan_cte *cte;
+    char **colnames; /* the query's column names (or the WITH column list) */
+    int ncols;
+    bool self; /* the recursive term's own name: a worktable */
+    struct cte_ref *next;
+} cte_ref;
+
+typedef struct planner {
+    sx_session *s;
+    sqlplan *plan;
+    sqlast_stmt *top;
+    sqlerr *err;
+    int depth;
+    cte_ref *cur_ctes; /* the WITH names the level being bound sees (for its subqueries) */
+} planner;
+
+typedef struct rel {
+    sqlplan_node *node; /* the leaf */
+    int offset, ncols;
+} rel;
+
+typedef struct level {
+    planner *pl;
+    sqlast_stmt *st;
+    const sqlexpr_scope *parent;
+    cte_ref *ctes;
+    sqlexpr_nsitem *ns;
+    int nns, nscap;
+    /* arrays the namespace items point into (freed with the level) */
+    void **owned;
+    int nowned, ownedcap;
+    rel rels[MAX_RELS];
+    int nrels;
+    int *slot_rel; /* slot -> rel bit index, or -1 (merged slot: see slot_rels) */
+    uint64_t *slot_rels;
+    int width, slotcap;
+    bool correlated;
+    bool too_many; /* more than MAX_RELS items: no push-down */
+} level;
+
+static void *own(level *lv, void *p)
+{
+    if (!p) return NULL;
+    if (lv->nowned == lv->ownedcap) {
+        int nc = lv->ownedcap ? lv->ownedcap * 2 : 16;
+        void **g = realloc(lv->owned, (size_t)nc * sizeof *g);
+        if (!g) {
+            free(p);
+            return NULL;
+        }
+        lv->owned = g;
+        lv->ownedcap = nc;
+    }
+    lv->owned[lv->nowned++] = p;
+    return p;
+}
+
+static void level_free(level *lv)
+{
+    for (int i = 0; i < lv->nowned; i++) free(lv->owned[i]);
+    free(lv->owned);
+    free(lv->ns);
+    free(lv->slot_rel);
+    free(lv->slot_rels);
+    while (lv->ctes) {
+        cte_ref *c = lv->ctes;
+        lv->ctes = c->next;
+        free(c);
+    }
+}
+
+/* Reserves n slots; returns the first or -1 (out of memory). rels: what they depend on. */
+static int new_slots(level *lv, int n, int relbit, uint64_t rels)
+{
+    if (lv->width + n > lv->slotcap) {
+        int nc = lv->slotcap ? lv->slotcap : 16;
+        while (nc < lv->width + n) nc *= 2;
+        int *a = realloc(lv->slot_rel, (size_t)nc * sizeof *a);
+        if (a) lv->slot_rel = a;
+        uint64_t *b = realloc(lv->slot_rels, (size_t)nc * sizeof *b);
+        if (b) lv->slot_rels = b;
+        if (!a || !b) return -1;
+        lv->slotcap = nc;
+    }
+    int first = lv->width;
+    for (int i = 0; i < n; i++) {
+        lv->slot_rel[first + i] = relbit;
+        lv->slot_rels[first + i] = rels;
+    }
+    lv->width += n;
+    return first;
+}
+
+static sqlexpr_nsitem *add_ns(level *lv, const char *name, int ncols)
+{
+    if (lv->nns == lv->nscap) {
+        int nc = lv->nscap ? lv->nscap * 2 : 8;
+        sqlexpr_nsitem *g = realloc(lv->ns, (size_t)nc * sizeof *g);
+        if (!g) return NULL;
+        lv->ns = g;
+        lv->nscap = nc;
+    }
+    sqlexpr_nsitem *it = &lv->ns[lv->nns];
+    memset(it, 0, sizeof *it);
+    it->name = name;
+    it->rel_visible = it->cols_visible = true;
+    it->ncols = ncols;
+    it->colnames = own(lv, calloc((size_t)ncols + 1, sizeof(char *)));
+    it->coltypes = own(lv, calloc((size_t)ncols + 1, sizeof(sqlval_type)));
+    it->slots = own(lv, calloc((size_t)ncols + 1, sizeof(int)));
+    if (!it->colnames || !it->coltypes || !it->slots) return NULL;
+    lv->nns++;
+    return it;
+}
+
+static sqlplan_node *new_node(planner *pl, sqlplan_kind k)
+{
+    sqlplan_node *n = calloc(1, sizeof *n);
+    if (!n) {
+        sqlerr_oom(pl->err);
+        return NULL;
+    }
+    n->kind = k;
+    n->pk_slot = -1;
+    return n;
+}
+
+/* The scope names of this level see (items so far). */
+static void level_scope(level *lv, sqlexpr_scope *sc, const char *clause)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->stmt = lv->st;
+    sc->top = lv->pl->top;
+    sc->planner = lv->pl;
+    sc->ns = lv->ns;
+    sc->nns = lv->nns;
+    sc->parent = lv->parent;
+    sc->clause = clause;
+    sc->outer_ref = &lv->correlated;
+}
+
+typedef struct conj {
+    const sqlast_expr *e;
+    uint64_t rels;
+    bool sublink; /* contains a subquery: placed above every join */
+    bool placed;
+} conj;
+
+typedef struct conjs {
+    conj *v;
+    int n, cap;
+} conjs;
+
+static int conj_add(conjs *c, const sqlast_expr *e, sqlerr *err)
+{
+    if (e->kind == SQLAST_AND) {
+        for (int i = 0; i < e->nargs; i++)
+            if (conj_add(c, e->args[i], err)) return SQL_ERR;
+        return SQL_OK;
+    }
+    if (c->n == c->cap) {
+        int nc = c->cap ? c->cap * 2 : 8;
+        conj *g = realloc(c->v, (size_t)nc * sizeof *g);
+        if (!g) return sqlerr_oom(err);
+        c->v = g;
+        c->cap = nc;
+    }
+    c->v[c->n++] = (conj){.e = e};
+    return SQL_OK;
+}
+
+/* Appends e to a node's conjunct list. */
+static int node_add_qual(sqlplan_node *n, const sqlast_expr *e, sqlerr *err)
+{
+    const sqlast_expr **g = realloc(n->quals, (size_t)(n->nquals + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(err);
+    n->quals = g;
+    n->quals[n->nquals++] = e;
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ FROM items */
+
+static int plan_query(planner *pl, sqlast_stmt *st, const sqlexpr_scope *parent, cte_ref *ctes,
+                      bool *correlated, sqlplan_query **out);
+
+/* Registers a leaf FROM item of ncols columns: a rel bit, its slots and namespace item. */
+static int add_rel(level *lv, sqlplan_node *n, const char *name, int ncols, char **names,
+                   const sqlval_type *types, const sqlast_from *f, sqlerr *err)
+{
+    int bit = lv->nrels;
+    if (bit >= MAX_RELS) {
+        lv->too_many = true;
+        bit = MAX_RELS - 1;
+    } else {
+        lv->nrels++;
+    }
+    int off = new_slots(lv, ncols, bit, (uint64_t)1 << bit);
+    if (off < 0) return sqlerr_oom(err);
+    lv->rels[bit].node = n;
+    lv->rels[bit].offset = off;
+    lv->rels[bit].ncols = ncols;
+    n->offset = off;
+    n->ncols = ncols;
+    n->rels = (uint64_t)1 << bit;
+    if (f && f->ncolnames > ncols)
+        return sqlerr_set(err, "42P10", f->location,
+                          "table \"%s\" has %d columns available but %d columns specified",
+                          name, ncols, f->ncolnames);
+    sqlexpr_nsitem *it = add_ns(lv, name, ncols);
+    if (!it) return sqlerr_oom(err);
+    for (int i = 0; i < ncols; i++) {
+        it->colnames[i] = f && i < f->ncolnames ? f->colnames[i] : names[i];
+        it->coltypes[i] = types[i];
+        it->slots[i] = off + i;
+    }
+    return SQL_OK;
+}
+
+static cte_ref *find_cte(cte_ref *c, const char *name)
+{
+    for (; c; c = c->next)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
+}
+
+static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    const char *alias = f->alias ? f->alias : f->name;
+    cte_ref *cr = f->schema ? NULL : find_cte(lv->ctes, f->name);
+    if (cr) {
+        sqlplan_node *n = new_node(pl, cr->self ? PN_WORKTABLE : PN_CTE);
+        if (!n) return SQL_ERR;
+        *out = n;
+        n->cte = cr->cte;
+        n->what = cr->self ? "WorkTable Scan" : "CTE Scan";
+        return add_rel(lv, n, alias, cr->ncols, cr->colnames, cr->cte->q->types, f, err);
+    }
+    sqlschema_table *t = NULL;
+    if (f->schema && strcmp(f->schema, "public")) {
+        int vr = sqlvirt_lookup(f->schema, f->name, &t, err);
+        if (vr < 0) return SQL_ERR;
+        if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema"))
+            return sqlerr_set(err, "3F000", f->location, "schema \"%s\" does not exist", f->schema);
+        if (vr == 0)
+            return sqlerr_set(err, "42P01", f->location, "relation \"%s.%s\" does not exist",
+                              f->schema, f->name);
+    } else {
+        const sqlschema_table *ct = sx_table_find(pl->s, f->name);
+        if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);
+        if (sqlschema_copy(ct, &t, err)) return SQL_ERR;
+    }
+    sqlplan_node *n = new_node(pl, PN_SCAN);
+    if (!n) {
+        sqlschema_free(t);
+        return SQL_ERR;
+    }
+    *out = n;
+    n->table = t;
+    n->what = sqlvirt_is(t) ? "Function Scan" : "Seq Scan";
+    char **names = own(lv, calloc((size_t)t->ncols + 1, sizeof(char *)));
+    sqlval_type *types = own(lv, calloc((size_t)t->ncols + 1, sizeof(sqlval_type)));
+    if (!names || !types) return sqlerr_oom(err);
+    for (int i = 0; i < t->ncols; i++) {
+        names[i] = t->cols[i].name;
+        types[i] = t->cols[i].type;
+    }
+    return add_rel(lv, n, alias, t->ncols, names, types, f, err);
+}
+
+/* Function in FROM: which one and its columns. */
+typedef struct fn_shape {
+    const char *name;
+    int ncols;
+    const char *cols[2];
+    sqlval_type types[2];
+} fn_shape;
+
+static int func_shape(const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
+{
+    const char *n = fe->name;
+    memset(sh, 0, sizeof *sh);
+    sh->name = n;
+    sh->ncols = 1;
+    sh->cols[0] = n;
+    if (!strcmp(n, "generate_series")) {
+        sqlval_type t = SQLVAL_INT4;
+        for (int i = 0; i < fe->nargs; i++) {
+            sqlval_type a = fe->args[i]->type;
+            if (a == SQLVAL_INT8) t = t == SQLVAL_NUMERIC ? t : SQLVAL_INT8;
+            else if (a == SQLVAL_NUMERIC) t = SQLVAL_NUMERIC;
+            else if (a == SQLVAL_FLOAT4 || a == SQLVAL_FLOAT8) t = SQLVAL_NUMERIC;
+            else if (a == SQLVAL_TIMESTAMPTZ)
+                return sqlerr_unsupported(err, fe->location, "generate_series over timestamps");
+            else if (a != SQLVAL_INT4 && a != SQLVAL_INT2 && a != SQLVAL_UNKNOWN)
+                return sqlerr_set(err, "42883", fe->location,
+                                  "function generate_series(%s) does not exist",
+                                  sqlval_type_name(a));
+        }
+        if (fe->nargs < 2 || fe->nargs > 3)
+            return sqlerr_set(err, "42883", fe->location, "function generate_series does not exist");
+        sh->types[0] = t;
+    } else if (!strcmp(n, "unnest")) {
+        if (fe->nargs != 1 || (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
+            return sqlerr_set(err, "42883", fe->location, "function unnest does not exist");
+        sh->types[0] = SQLVAL_TEXT;
+    } else if (!strcmp(n, "jsonb_array_elements") || !strcmp(n, "jsonb_array_elements_text") ||
+               !strcmp(n, "jsonb_object_keys")) {
+        if (fe->nargs != 1)
+            return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
+        sh->types[0] = !strcmp(n, "jsonb_array_elements") ? SQLVAL_JSONB : SQLVAL_TEXT;
+        sh->cols[0] = !strcmp(n, "jsonb_object_keys") ? n : "value";
+    } else if (!strcmp(n, "jsonb_each") || !strcmp(n, "jsonb_each_text")) {
+        if (fe->nargs != 1)
+            return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
+        sh->ncols = 2;
+        sh->cols[0] = "key";
+        sh->cols[1] = "value";
+        sh->types[0] = SQLVAL_TEXT;
+        sh->types[1] = !strcmp(n, "jsonb_each") ? SQLVAL_JSONB : SQLVAL_TEXT;
+    } else {
+        sh->name = NULL; /* a scalar function: one row */
+        sh->types[0] = fe->type == SQLVAL_UNKNOWN ? SQLVAL_TEXT : fe->type;
+    }
+    return SQL_OK;
+}
+
+static bool refs_level0(const sqlast_expr *e)
+{
+    if (!e) return false;
+    if (e->kind == SQLAST_COLUMN && e->levelsup == 0) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (refs_level0(e->args[i])) return true;
+    return false;
+}
+
+static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *lateral)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlexpr_scope sc;
+    level_scope(lv, &sc, "FROM");
+    /* a SRF's arguments are typed like any function's; generate_series/unnest/jsonb_* are
+     * known here, any other function is a one-row scalar */
+    sqlast_expr *fe = f->func;
+    static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
+                                       "jsonb_array_elements_text", "jsonb_object_keys",
+                                       "jsonb_each", "jsonb_each_text"};
+    bool srf = false;
+    for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
+    if (srf) {
+        for (int i = 0; i < fe->nargs; i++) {
+            sqlval_type want = !strcmp(fe->name, "unnest") ? SQLVAL_TEXTARRAY
+                               : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
+                                                                  : SQLVAL_UNKNOWN;
+            if (sqlexpr_bind(fe->args[i], &sc, want, err)) return SQL_ERR;
+        }
+        fe->type = SQLVAL_UNKNOWN;
+    } else if (sqlexpr_bind(fe, &sc, SQLVAL_UNKNOWN, err)) {
+        return SQL_ERR;
+    }
+    fn_shape sh;
+    if (func_shape(fe, &sh, err)) return SQL_ERR;
+    sqlplan_node *n = new_node(pl, PN_FUNC);
+    if (!n) return SQL_ERR;
+    *out = n;
+    n->func = fe;
+    n->ordinality = f->ordinality;
+    n->what = "Function Scan";
+    n->rescan = refs_level0(fe);
+    *lateral = n->rescan;
+    int nc = sh.ncols + (f->ordinality ? 1 : 0);
+    char **names = own(lv, calloc((size_t)nc + 1, sizeof(char *)));
+    sqlval_type *types = own(lv, calloc((size_t)nc + 1, sizeof(sqlval_type)));
+    n->types = calloc((size_t)nc + 1, sizeof(sqlval_type));
+    if (!names || !types || !n->types) return sqlerr_oom(err);
+    for (int i = 0; i < sh.ncols; i++) {
+        /* a one-column function's column takes the alias's name (PostgreSQL) */
+        names[i] = (char *)(sh.ncols == 1 && f->alias ? f->alias : sh.cols[i]);
+        types[i] = n->types[i] = sh.types[i];
+    }
+    if (f->ordinality) {
+        names[sh.ncols] = "ordinality";
+        types[sh.ncols] = n->types[sh.ncols] = SQLVAL_INT8;
+    }
+    if (!sh.name) n->what = "Result";
+    return add_rel(lv, n, f->alias ? f->alias : fe->name, nc, names, types, f, err);
+}
+
+static int plan_subquery(level *lv, sqlast_from *f, sqlplan_node **out, bool *lateral)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    /* the subquery's enclosing scope: the items to its left when LATERAL (none otherwise),
+     * then this level's enclosing scope */
+    sqlexpr_scope sib;
+    level_scope(lv, &sib, "FROM");
+    bool used = false;
+    sib.outer_ref = &used;
+    if (!f->lateral) sib.nns = 0;
+    sqlplan_node *n = new_node(pl, PN_SUBQUERY);
+    if (!n) return SQL_ERR;
+    *out = n;
+    n->what = "Subquery Scan";
+    bool corr = false;
+    /* levelsup 1 is the sibling scope, 2 this level's enclosing one */
+    sib.stmt = lv->st;
+    sqlexpr_scope *sibp = &sib;
+    if (plan_query(pl, f->sub, sibp, lv->ctes, &corr, &n->sub)) return SQL_ERR;
+    /* corr: the subquery reads the items to its left or beyond, so it runs again per left
+     * row; used: it reads beyond (this level's enclosing one), so this level is correlated */
+    n->rescan = corr;
+    if (used) lv->correlated = true;
+    *lateral = n->rescan;
+    sqlplan_query *q = n->sub;
+    char **names = own(lv, calloc((size_t)q->ncols + 1, sizeof(char *)));
+    if (!names) return sqlerr_oom(err);
+    for (int i = 0; i < q->ncols; i++) names[i] = q->cols[i].name;
+    return add_rel(lv, n, f->alias, q->ncols, names, q->types, f, err);
+}
+
+static int plan_from(level *lv, sqlast_from *f, sqlplan_node **out);
+
+/* Column list of a namespace item that stands for a subtree (join items: all their columns). */
+static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    int ns0 = lv->nns;
+    sqlplan_node *n = new_node(pl, PN_JOIN);
+    if (!n) return SQL_ERR;
+    *out = n;
+    n->jointype = (int)f->jointype;
+    n->what = "Nested Loop";
+    if (plan_from(lv, f->larg, &n->left)) return SQL_ERR;
+    int nsl = lv->nns; /* items of the left side: [ns0, nsl) */
+    if (plan_from(lv, f->rarg, &n->right)) return SQL_ERR;
+    int nsr = lv->nns;
+    n->rels = n->left->rels | n->right->rels;
+    n->rrels = n->right->rels;
+    if (n->right->rescan && (f->jointype == SQLAST_JOIN_RIGHT || f->jointype == SQLAST_JOIN_FULL))
+        return sqlerr_set(err, "42601", f->location,
+                          "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+    /* the visible columns of each side: the last item of a side that is a join, else its items */
+    const sqlexpr_nsitem *L = &lv->ns[nsl - 1], *R = &lv->ns[nsr - 1];
+    /* USING / NATURAL */
+    char **using_cols = f->using_cols;
+    int nusing = f->nusing;
+    char *nat[256];
+    if (f->natural) {
+        nusing = 0;
+        for (int i = 0; i < L->ncols && nusing < 256; i++)
+            for (int k = 0; k < R->ncols; k++)
+                if (L->colnames[i] && R->colnames[k] && !strcmp(L->colnames[i], R->colnames[k])) {
+                    nat[nusing++] = L->colnames[i];
+                    break;
+                }
+        using_cols = nat;
+    }
+    int lcol[256], rcol[256];
+    if (nusing > 256) return sqlerr_unsupported(err, f->location, "more than 256 USING columns");
+    for (int u = 0; u < nusing; u++) {
+        lcol[u] = rcol[u] = -1;
+        for (int i = 0; i < L->ncols; i++)
+            if (L->colnames[i] && !strcmp(L->colnames[i], using_cols[u])) {
+                if (lcol[u] >= 0)
+                    return sqlerr_set(err, "42702", f->location,
+                                      "common column name \"%s\" appears more than once in left table",
+                                      using_cols[u]);
+                lcol[u] = i;
+            }
+        for (int i = 0; i < R->ncols; i++)
+            if (R->colnames[i] && !strcmp(R->colnames[i], using_cols[u])) {
+                if (rcol[u] >= 0)
+                    return sqlerr_set(err, "42702", f->location,
+                                      "common column name \"%s\" appears more than once in right table",
+                                      using_cols[u]);
+                rcol[u] = i;
+            }
+        if (lcol[u] < 0)
+            return sqlerr_set(err, "42703", f->location,
+                              "column \"%s\" specified in USING clause does not exist in left table",
+                              using_cols[u]);
+        if (rcol[u] < 0)
+            return sqlerr_set(err, "42703", f->location,
+                              "column \"%s\" specified in USING clause does not exist in right table",
+                              using_cols[u]);
+        if (!sqlexpr_comparable(L->coltypes[lcol[u]], R->coltypes[rcol[u]]))
+            return sqlerr_set(err, "42883", f->location, "operator does not exist: %s = %s",
+                              sqlval_type_name(L->coltypes[lcol[u]]),
+                              sqlval_type_name(R->coltypes[rcol[u]]));
+    }
+    /* the join's own item: merged columns, then the rest of the left, then of the right */
+    int nc = L->ncols + R->ncols - nusing;
+    sqlexpr_nsitem tmp = *L, tmpr = *R; /* add_ns may move the array */
+    int first = nusing ? new_slots(lv, nusing, -1, n->rels) : lv->width;
+    if (first < 0) return sqlerr_oom(err);
+    sqlexpr_nsitem *J = add_ns(lv, f->alias, nc);
+    if (!J) return sqlerr_oom(err);
+    n->nmerge = nusing;
+    if (nusing) {
+        n->mslot = calloc((size_t)nusing, sizeof(int));
+        n->mleft = calloc((size_t)nusing, sizeof(int));
+        n->mright = calloc((size_t)nusing, sizeof(int));
+        n->mtype = calloc((size_t)nusing, sizeof(sqlval_type));
+        if (!n->mslot || !n->mleft || !n->mright || !n->mtype) return sqlerr_oom(err);
+    }
+    int k = 0;
+    for (int u = 0; u < nusing; u++, k++) {
+        sqlval_type lt = tmp.coltypes[lcol[u]], rt = tmpr.coltypes[rcol[u]];
+        sqlval_type t = f->jointype == SQLAST_JOIN_INNER || f->jointype == SQLAST_JOIN_LEFT ? lt
+                        : f->jointype == SQLAST_JOIN_RIGHT                                 ? rt
+                                                                  : sqlexpr_common_type(lt, rt);
+        if (t == SQLVAL_UNKNOWN) t = SQLVAL_TEXT;
+        n->mslot[u] = first + u;
+        n->mleft[u] = tmp.slots[lcol[u]];
+        n->mright[u] = tmpr.slots[rcol[u]];
+        n->mtype[u] = t;
+        J->colnames[k] = tmp.colnames[lcol[u]];
+        J->coltypes[k] = t;
+        J->slots[k] = first + u;
+    }
+    for (int i = 0; i < tmp.ncols; i++) {
+        bool merged = false;
+        for (int u = 0; u < nusing; u++) merged |= lcol[u] == i;
+        if (merged) continue;
+        J->colnames[k] = tmp.colnames[i];
+        J->coltypes[k] = tmp.coltypes[i];
+        J->slots[k++] = tmp.slots[i];
+    }
+    for (int i = 0; i < tmpr.ncols; i++) {
+        bool merged = false;
+        for (int u = 0; u < nusing; u++) merged |= rcol[u] == i;
+        if (merged) continue;
+        J->colnames[k] = tmpr.colnames[i];
+        J->coltypes[k] = tmpr.coltypes[i];
+        J->slots[k++] = tmpr.slots[i];
+    }
+    /* the join condition: ON quals, and equality of USING pairs */
+    if (f->quals) {
+        sqlexpr_scope sc;
+        level_scope(lv, &sc, "JOIN/ON");
+        if (sqlexpr_bind(f->quals, &sc, SQLVAL_BOOL, err)) return SQL_ERR;
+        if (f->quals->type != SQLVAL_BOOL && f->quals->type != SQLVAL_UNKNOWN)
+            return sqlerr_set(err, "42804", f->quals->location,
+                              "argument of JOIN/ON must be type boolean, not type %s",
+                              sqlval_type_name(f->quals->type));
+    }
+    if (f->quals) {
+        conjs cj = {0};
+        if (conj_add(&cj, f->quals, err)) return SQL_ERR;
+        for (int i = 0; i < cj.n; i++)
+            if (node_add_qual(n, cj.v[i].e, err)) {
+                free(cj.v);
+                return SQL_ERR;
+            }
+        free(cj.v);
+    }
+    for (int u = 0; u < nusing; u++) { /* USING (c): left.c = right.c */
+        sqlast_expr *eq = sqlast_expr_new(SQLAST_OP, f->location);
+        sqlast_expr *a = sqlast_expr_new(SQLAST_COLUMN, f->location);
+        sqlast_expr *b = sqlast_expr_new(SQLAST_COLUMN, f->location);
+        if (!eq || !a || !b || !(a->name = strdup(using_cols[u])) || !(b->name = strdup(using_cols[u])) ||
+            sqlast_expr_add_arg(eq, a)) {
+            sqlast_expr_free(eq);
+            sqlast_expr_free(a);
+            sqlast_expr_free(b);
+            return sqlerr_oom(err);
+        }
+        if (sqlast_expr_add_arg(eq, b)) {
+            sqlast_expr_free(eq);
+            sqlast_expr_free(b);
+            return sqlerr_oom(err);
+        }
+        eq->op = SQLAST_OP_EQ;
+        eq->type = SQLVAL_BOOL;
+        eq->cost = 1;
+        a->colidx = n->mleft[u];
+        a->type = tmp.coltypes[lcol[u]];
+        b->colidx = n->mright[u];
+        b->type = tmpr.coltypes[rcol[u]];
+        sqlast_expr **g = realloc(n->owned, (size_t)(n->nowned + 1) * sizeof *g);
+        if (!g) {
+            sqlast_expr_free(eq);
+            return sqlerr_oom(err);
+        }
+        n->owned = g;
+        n->owned[n->nowned++] = eq;
+        if (node_add_qual(n, eq, err)) return SQL_ERR;
+    }
+    /* children's items: hidden behind an alias, else names only */
+    for (int i = ns0; i < nsr; i++) {
+        lv->ns[i].cols_visible = false;
+        if (f->alias) lv->ns[i].rel_visible = false;
+    }
+    J->rel_visible = f->alias != NULL;
+    J->cols_visible = true;
+    return SQL_OK;
+}
+
+static int plan_from(level *lv, sqlast_from *f, sqlplan_node **out)
+{
+    bool lateral = false;
+    switch (f->kind) {
+    case SQLAST_FROM_REL: return plan_rel(lv, f, out);
+    case SQLAST_FROM_FUNC: return plan_func(lv, f, out, &lateral);
+    case SQLAST_FROM_SUBQUERY: return plan_subquery(lv, f, out, &lateral);
+    case SQLAST_FROM_JOIN: return plan_join(lv, f, out);
+    }
+    return sqlerr_set(lv->pl->err, "XX000", -1, "unexpected FROM item");
+}
+
+/* ------------------------------------------------------------------ conjuncts */
+
+static void expr_rels(const level *lv, const sqlast_expr *e, uint64_t *rels, bool *sub)
+{
+    if (!e) return;
+    if (e->kind == SQLAST_SUBLINK) *sub = true;
+    if (e->kind == SQLAST_COLUMN && e->levelsup == 0 && e->colidx >= 0 && e->colidx < lv->width) {
+        int b = lv->slot_rel[e->colidx];
+        *rels |= b >= 0 ? (uint64_t)1 << b : lv->slot_rels[e->colidx];
+    }
+    for (int i = 0; i < e->nargs; i++) expr_rels(lv, e->args[i], rels, sub);
+}
+
+#define PLACE_ABOVE 2 /* place(): the conjunct stays above every join (a top filter) */
+
+/* Puts a WHERE conjunct at the lowest node covering its relations that no outer join above
+ * would null them under. */
+static int place(sqlplan_node *n, const conj *c, sqlerr *err)
+{
+    if (n->kind == PN_JOIN && !c->sublink) {
+        int jt = n->jointype;
+        if ((c->rels & ~n->left->rels) == 0 && (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_LEFT))
+            return place(n->left, c, err);
+        if ((c->rels & ~n->right->rels) == 0 && !n->right->rescan &&
+            (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_RIGHT))
+            return place(n->right, c, err);
+        if (jt == SQLAST_JOIN_INNER) return node_add_qual(n, c->e, err); /* = join condition */
+    }
+    if (n->kind == PN_JOIN) return PLACE_ABOVE; /* above an outer join: a top filter */
+    return node_add_qual(n, c->e, err);
+}
+
+/* ------------------------------------------------------------------ keys and join methods */
+
+/* `slot = value` where value does not read this level's rels other than `allowed`. */
+static bool key_pair(const level *lv, const sqlast_expr *e, int slot_lo, int slot_hi,
+                     uint64_t allowed, int *slot, const sqlast_expr **val)
+{
+    if (e->kind != SQLAST_OP || e->op != SQLAST_OP_EQ || e->nargs != 2) return false;
+    for (int side = 0; side < 2; side++) {
+        const sqlast_expr *col = e->args[side], *v = e->args[1 - side];
+        if (col->kind != SQLAST_COLUMN || col->levelsup || col->colidx < slot_lo ||
+            col->colidx >= slot_hi)
+            continue;
+        uint64_t r = 0;
+        bool sub = false;
+        expr_rels(lv, v, &r, &sub);
+        if (sub || (r & ~allowed)) continue;
+        if (v->kind == SQLAST_SUBLINK) continue;
+        *slot = col->colidx;
+        *val = v;
+        return true;
+    }
+    return false;
+}
+
+/* A key value's type can pick the key bytes exactly: the column's own type, an integer for an
+ * integer key, text for text, an untyped literal or parameter for any. */
+static bool key_type_ok(sqlval_type col, sqlval_type v)
+{
+    return v == col || v == SQLVAL_UNKNOWN ||
+           (sqlval_type_is_integer(v) && sqlval_type_is_integer(col)) ||
+           (sqlval_type_is_text(v) && sqlval_type_is_text(col));
+}
+
+/* Fills a scan's leading key values from its conjuncts (values reading `allowed` rels only).
+ * Returns how many leading key columns are fixed. */
+static int scan_keys(const level *lv, sqlplan_node *scan, const sqlast_expr *const *qs, int nq,
+                     uint64_t allowed, const sqlast_expr **keyexpr)
+{
+    const sqlschema_table *t = scan->table;
+    if (!t || sqlvirt_is(t) || t->npk == 0) return 0;
+    const sqlast_expr *have[32] = {0};
+    for (int i = 0; i < nq; i++) {
+        int slot;
+        const sqlast_expr *v;
+        if (!key_pair(lv, qs[i], scan->offset, scan->offset + t->ncols, allowed, &slot, &v))
+            continue;
+        int ci = slot - scan->offset;
+        int pos = t->cols[ci].pk_pos;
+        if (pos < 0 || pos >= 32 || have[pos]) continue;
+        if (!key_type_ok(t->cols[ci].type, v->type)) continue;
+        have[pos] = v;
+    }
+    int n = 0;
+    while (n < t->npk && n < 32 && have[n]) {
+        keyexpr[n] = have[n];
+        n++;
+    }
+    return n;
+}
+
+static sqlast_expr *and_of(const sqlast_expr **qs, int n, sqlerr *err)
+{
+    if (n == 0) return NULL;
+    if (n == 1) return (sqlast_expr *)qs[0];
+    sqlast_expr *a = sqlast_expr_new(SQLAST_AND, -1);
+    if (!a) {
+        sqlerr_oom(err);
+        return NULL;
+    }
+    a->args = malloc((size_t)n * sizeof *a->args);
+    if (!a->args) {
+        free(a);
+        sqlerr_oom(err);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        a->args[i] = (sqlast_expr *)qs[i];
+        a->cost += qs[i]->cost;
+    }
+    a->nargs = n;
+    a->type = SQLVAL_BOOL;
+    return a;
+}
+
+/* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
+static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
+{
+    if (!n) return SQL_OK;
+    if (finish_tree(lv, n->left, err) || finish_tree(lv, n->right, err)) return SQL_ERR;
+    if (n->kind == PN_SCAN) {
+        n->nkeys = scan_keys(lv, n, n->quals, n->nquals, 0, n->keyexpr);
+        if (n->nkeys) n->what = n->nkeys == n->table->npk ? "Index Scan" : "Index Range Scan";
+    }
+    if (n->kind == PN_JOIN) {
+        /* the ON condition's conjuncts join the node's own (WHERE conjuncts placed here) */
+        sqlplan_node *r = n->right;
+        int jt = n->jointype;
+        /* key lookup: the inner side is a stored table whose whole key the condition fixes
+         * from the outer row */
+        if (r->kind == PN_SCAN && !sqlvirt_is(r->table) && r->table->npk &&
+            (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_LEFT)) {
+            const sqlast_expr *ke[32];
+            /* the inner scan's own conjuncts may fix key columns with constants too */
+            const sqlast_expr **all = malloc((size_t)(n->nquals + r->nquals + 1) * sizeof *all);
+            if (!all) return sqlerr_oom(err);
+            int na = 0;
+            for (int i = 0; i < n->nquals; i++) all[na++] = n->quals[i];
+            for (int i = 0; i < r->nquals; i++) all[na++] = r->quals[i];
+            int nk = scan_keys(lv, r, all, na, n->left->rels, ke);
+            free(all);
+            if (nk == r->table->npk) {
+                memcpy(r->keyexpr, ke, sizeof ke);
+                r->nkeys = nk;
+                r->what = "Index Scan";
+                n->method = SQLPLAN_LOOKUP;
+                n->rescan = true;
+                n->what = "Nested Loop";
+            }
+        }
+        if (n->method != SQLPLAN_LOOKUP && r->rescan) {
+            n->rescan = true;
+            n->method = SQLPLAN_NL;
+        } else if (n->method != SQLPLAN_LOOKUP) {
+            /* hash keys: equalities between the two sides */
+            n->lkeys = calloc((size_t)n->nquals + 1, sizeof *n->lkeys);
+            n->rkeys = calloc((size_t)n->nquals + 1, sizeof *n->rkeys);
+            if (!n->lkeys || !n->rkeys) return sqlerr_oom(err);
+            for (int i = 0; i < n->nquals; i++) {
+                const sqlast_expr *e = n->quals[i];
+                if (e->kind != SQLAST_OP || e->op != SQLAST_OP_EQ || e->nargs != 2) continue;
+                uint64_t a = 0, b = 0;
+                bool sa = false, sb = false;
+                expr_rels(lv, e->args[0], &a, &sa);
+                expr_rels(lv, e->args[1], &b, &sb);
+                if (sa || sb || !a || !b) continue;
+                if (!sqlexpr_comparable(e->args[0]->type, e->args[1]->type)) continue;
+                if ((a & ~n->left->rels) == 0 && (b & ~n->right->rels) == 0) {
+                    n->lkeys[n->nhkeys] = e->args[0];
+                    n->rkeys[n->nhkeys++] = e->args[1];
+                } else if ((b & ~n->left->rels) == 0 && (a & ~n->right->rels) == 0) {
+                    n->lkeys[n->nhkeys] = e->args[1];
+                    n->rkeys[n->nhkeys++] = e->args[0];
+                }
+            }
+            if (n->nhkeys) {
+                n->method = SQLPLAN_HASH;
+                n->what = "Hash Join";
+            }
+        }
+    }
+    if (n->nquals && !(n->qual = and_of(n->quals, n->nquals, err))) return SQL_ERR;
+    return SQL_OK;
+}
+
+static void set_width(sqlplan_node *n, int w)
+{
+    if (!n) return;
+    n->width = w;
+    set_width(n->left, w);
+    set_width(n->right, w);
+}
+
+/* ------------------------------------------------------------------ the query level */
+
+static int16_t typlen_of(sqlval_type t)
+{
+    switch (t) {
+    case SQLVAL_BOOL: return 1;
+    case SQLVAL_INT2: return 2;
+    case SQLVAL_INT4:
+    case SQLVAL_FLOAT4:
+    case SQLVAL_OID: return 4;
+    case SQLVAL_INT8:
+    case SQLVAL_FLOAT8:
+    case SQLVAL_TIMESTAMPTZ: return 8;
+    case SQLVAL_NAME: return 64;
+    default: return -1;
+    }
+}
+
+typedef struct outcols {
+    const sqlast_expr **exprs; /* NULL entry: slot */
+    int *slot;
+    char **names;
+    sqlval_type *types, *utypes;
+    int n, cap;
+} outcols;
+
+static int out_add(outcols *o, const sqlast_expr *e, int slot, const char *name, sqlval_type t,
+                   sqlerr *err)
+{
+    if (o->n == o->cap) {
+        int nc = o->cap ? o->cap * 2 : 16;
+        const sqlast_expr **a = realloc(o->exprs, (size_t)nc * sizeof *a);
+        if (a) o->exprs = a;
+        int *b = realloc(o->slot, (size_t)nc * sizeof *b);
+        if (b) o->slot = b;
+        char **c = realloc(o->names, (size_t)nc * sizeof *c);
+        if (c) o->names = c;
+        sqlval_type *d = realloc(o->types, (size_t)nc * sizeof *d);
+        if (d) o->types = d;
+        sqlval_type *u = realloc(o->utypes, (size_t)nc * sizeof *u);
+        if (u) o->utypes = u;
+        if (!a || !b || !c || !d || !u) return sqlerr_oom(err);
+        o->cap = nc;
+    }
+    o->exprs[o->n] = e;
+    o->slot[o->n] = slot;
+    o->names[o->n] = (char *)name;
+    o->types[o->n] = t == SQLVAL_UNKNOWN ? SQLVAL_TEXT : t;
+    o->utypes[o->n] = t;
+    o->n++;
+    return SQL_OK;
+}
+
+static void out_free(outcols *o)
+{
+    free(o->exprs);
+    free(o->slot);
+    free(o->names);
+    free(o->types);
+    free(o->utypes);
+}
+
+/* Structural equality of bound expressions (GROUP BY matching). */
+static bool expr_equal(const sqlast_expr *a, const sqlast_expr *b)
+{
+    if (!a || !b) return a == b;
+    if (a->kind != b->kind || a->nargs != b->nargs || a->op != b->op || a->negate != b->negate)
+        return false;
+    switch (a->kind) {
+    case SQLAST_COLUMN: return a->colidx == b->colidx && a->levelsup == b->levelsup;
+    case SQLAST_CONST: {
+        if (a->value.isnull || b->value.isnull) return a->value.isnull && b->value.isnull;
+        int c;
+        sqlerr e;
+        return a->value.type == b->value.type && !sqlval_compare(&a->value, &b->value, &c, &e) && !c;
+    }
+    case SQLAST_PARAM: return a->param == b->param;
+    case SQLAST_FUNC:
+    case SQLAST_AGG:
+        if (strcmp(a->name, b->name) || a->star != b->star || a->distinct != b->distinct) return false;
+        break;
+    case SQLAST_CAST:
+        if (a->cast_type != b->cast_type) return false;
+        break;
+    case SQLAST_SUBLINK: return false;
+    default: break;
+    }
+    for (int i = 0; i < a->nargs; i++)
+        if (!expr_equal(a->args[i], b->args[i])) return false;
+    return true;
+}
+
+/* 42803 for a column used outside an aggregate that GROUP BY does not determine. */
+static int check_grouped(const level *lv, const sqlast_expr *e, sqlerr *err)
+{
+    if (!e) return SQL_OK;
+    for (int i = 0; i < lv->st->ngroup; i++)
+        if (expr_equal(e, lv->st->group[i])) return SQL_OK;
+    if (e->kind == SQLAST_AGG) return SQL_OK;
+    if (e->kind == SQLAST_COLUMN && e->levelsup == 0) {
+        /* a table's other columns are determined when GROUP BY has its whole primary key */
+        int b = e->colidx < lv->width ? lv->slot_rel[e->colidx] : -1;
+        if (b >= 0 && lv->rels[b].node->kind == PN_SCAN && lv->rels[b].node->table->npk) {
+            const sqlplan_node *sn = lv->rels[b].node;
+            int got = 0;
+            for (int k = 0; k < sn->table->npk; k++)
+                for (int g = 0; g < lv->st->ngroup; g++) {
+                    const sqlast_expr *ge = lv->st->group[g];
+                    if (ge->kind == SQLAST_COLUMN && !ge->levelsup &&
+                        ge->colidx == sn->offset + sn->table->pk[k]) {
+                        got++;
+                        break;
+                    }
+                }
+            if (got == sn->table->npk) return SQL_OK;
+        }
+        const char *relname = NULL;
+        for (int i = 0; i < lv->nns && !relname; i++)
+            for (int c = 0; c < lv->ns[i].ncols; c++)
+                if (lv->ns[i].slots[c] == e->colidx && lv->ns[i].name && lv->ns[i].rel_visible) {
+                    relname = lv->ns[i].name;
+                    break;
+                }
+        if (relname)
+            return sqlerr_set(err, "42803", e->location,
+                              "column \"%s.%s\" must appear in the GROUP BY clause or be used in "
+                              "an aggregate function",
+                              relname, e->name);
+        return sqlerr_set(err, "42803", e->location,
+                          "column \"%s\" must appear in the GROUP BY clause or be used in an "
+                          "aggregate function",
+                          e->name);
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (check_grouped(lv, e->args[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+static bool has_lockable(const level *lv)
+{
+    return lv->nrels == 1 && lv->rels[0].node->kind == PN_SCAN && !sqlvirt_is(lv->rels[0].node->table);
+}
+
+/* ORDER BY item i of a query whose output is o: an output column (position, or a bare name
+ * naming one) or -1 (an expression, bound in sc). */
+static int order_output(const sqlast_stmt *st, int i, const outcols *o, int nout, sqlerr *err)
+{
+    const sqlast_expr *e = st->order[i].expr;
+    if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type) && !e->value.isnull) {
+        int64_t k = e->value.u.i;
+        if (k < 1 || k > nout)
+            return sqlerr_set(err, "42P10", e->location, "ORDER BY position %lld is not in select list",
+                              (long long)k) - 1;
+        return (int)k - 1;
+    }
+    if (e->kind == SQLAST_COLUMN && !e->qualifier) {
+        int found = -1;
+        for (int j = 0; j < nout; j++) {
+            if (!o->names[j] || strcmp(o->names[j], e->name)) continue;
+            if (found < 0) {
+                found = j;
+                continue;
+            }
+            /* the same column twice is not ambiguous */
+            const sqlast_expr *a = o->exprs[found], *b = o->exprs[j];
+            int ca = a ? (a->kind == SQLAST_COLUMN ? a->colidx : -2) : o->slot[found];
+            int cb = b ? (b->kind == SQLAST_COLUMN ? b->colidx : -3) : o->slot[j];
+            if (ca != cb)
+                return sqlerr_set(err, "42702", e->location, "ORDER BY \"%s\" is ambiguous", e->name) - 1;
+        }
+        return found;
+    }
+    return -1;
+}
+
+static int wrap(planner *pl, sqlplan_node **root, sqlplan_kind k, const char *what)
+{
+    sqlplan_node *n = new_node(pl, k);
+    if (!n) return SQL_ERR;
+    n->left = *root;
+    n->width = (*root)->width;
+    n->what = what;
+    *root = n;
+    return SQL_OK;
+}
+
+/* Adds SORT / LIMIT above root for an output of o (set operations, VALUES: names only). */
+static int sort_limit(level *lv, sqlplan_query *q, outcols *o, int nout, sqlexpr_scope *osc,
+                      bool outputs_only, sqlplan_node **root)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlast_stmt *st = lv->st;
+    (void)q;
+    (void)osc;
+    if (st->norder) {
+        if (wrap(pl, root, PN_SORT, "Sort")) return SQL_ERR;
+        sqlplan_node *s = *root;
+        s->nsort = st->norder;
+        s->scol = calloc((size_t)st->norder, sizeof(int));
+        s->sdesc = calloc((size_t)st->norder, sizeof(bool));
+        s->snullsfirst = calloc((size_t)st->norder, sizeof(bool));
+        if (!s->scol || !s->sdesc || !s->snullsfirst) return sqlerr_oom(err);
+        for (int i = 0; i < st->norder; i++) {
+            int k = order_output(st, i, o, nout, err);
+            if (k < -1) return SQL_ERR;
+            if (k < 0 && outputs_only) {
+                const sqlast_expr *e = st->order[i].expr;
+                if (e->kind == SQLAST_COLUMN)
+                    return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist",
+                                      e->name);
+                sqlerr_set(err, "0A000", e->location,
+                           "invalid UNION/INTERSECT/EXCEPT ORDER BY clause");
+                sqlerr_detail(err, "Only result column names can be used, not expressions or functions.");
+                sqlerr_hint(err, "Add the expression/function to every SELECT, or move the UNION into a FROM clause.");
+                return SQL_ERR;
+            }
+            s->scol[i] = k;
+            s->sdesc[i] = st->order[i].desc;
+            s->snullsfirst[i] = st->order[i].nulls == 1 || (st->order[i].nulls == 0 && st->order[i].desc);
+        }
+    }
+    return SQL_OK;
+}
+
+static int add_limit(level *lv, sqlplan_node **root)
+{
+    planner *pl = lv->pl;
+    sqlast_stmt *st = lv->st;
+    if (!st->limit && !st->offset) return SQL_OK;
+    sqlexpr_scope lim;
+    memset(&lim, 0, sizeof lim);
+    lim.stmt = st;
+    lim.top = pl->top;
+    lim.planner = pl;
+    lim.parent = lv->parent;
+    lim.clause = "LIMIT";
+    lim.outer_ref = &lv->correlated;
+    if (st->limit && sqlexpr_bind(st->limit, &lim, SQLVAL_INT8, pl->err)) return SQL_ERR;
+    if (st->offset && sqlexpr_bind(st->offset, &lim, SQLVAL_INT8, pl->err)) return SQL_ERR;
+    if (wrap(pl, root, PN_LIMIT, "Limit")) return SQL_ERR;
+    (*root)->limit_e = st->limit;
+    (*root)->offset_e = st->offset;
+    return SQL_OK;
+}
+
+static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlplan_query **out)
+{
+    sqlerr *err = lv->pl->err;
+    sqlplan_query *q = calloc(1, sizeof *q);
+    if (!q) {
+        node_free(root);
+        return sqlerr_oom(err);
+    }
+    q->st = lv->st;
+    q->root = root;
+    q->ncols = nout;
+    q->width = lv->width;
+    q->correlated = lv->correlated;
+    q->cols = calloc((size_t)nout + 1, sizeof *q->cols);
+    q->types = calloc((size_t)nout + 1, sizeof *q->types);
+    q->utypes = calloc((size_t)nout + 1, sizeof *q->utypes);
+    if (!q->cols || !q->types || !q->utypes) {
+        query_free(q);
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i < nout; i++) {
+        executor_column *c = &q->cols[i];
+        snprintf(c->name, sizeof c->name, "%s", o->names[i] ? o->names[i] : "?column?");
+        q->types[i] = o->types[i];
+        q->utypes[i] = o->utypes[i];
+        c->type_oid = sqlval_type_oid(o->types[i]);
+        c->typlen = typlen_of(o->types[i]);
+        c->typmod = -1;
+    }
+    *out = q;
+    return SQL_OK;
+}
+
+static int plan_select(level *lv, sqlplan_query **out)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlast_stmt *st = lv->st;
+    sqlplan_node *from = NULL, *root = NULL;
+    outcols o = {0};
+    conjs cj = {0};
+    int rc = SQL_ERR;
+    /* FROM: items in order, comma items as inner joins */
+    for (int i = 0; i < st->nfrom; i++) {
+        sqlplan_node *n = NULL;
+        int r = plan_from(lv, st->from[i], &n);
+        if (!from) {
+            from = n;
+        } else if (n) {
+            sqlplan_node *j = new_node(pl, PN_JOIN);
+            if (!j) {
+                node_free(n);
+                goto out;
+            }
+            j->left = from;
+            j->right = n;
+            j->rels = from->rels | n->rels;
+            j->rrels = n->rels;
+            j->jointype = SQLAST_JOIN_INNER;
+            j->what = "Nested Loop";
+            from = j;
+        }
+        if (r) goto out;
+    }
+    if (!from) {
+        if (!(from = new_node(pl, PN_RESULT))) goto out;
+        from->what = "Result";
+    }
+    /* the select list (PostgreSQL analyses it before WHERE) */
+    sqlexpr_scope sc;
+    level_scope(lv, &sc, "SELECT");
+    sc.allow_aggs = true;
+    if (st->nfrom == 1 && from->kind == PN_SCAN) {
+        sc.table = from->table; /* helios_crdt_state(col) */
+    }
+    for (int i = 0; i < st->ntargets; i++) {
+        sqlast_expr *e = st->targets[i].expr;
+        if (e && e->kind == SQLAST_STAR) {
+            bool any = false;
+            for (int k = 0; k < lv->nns; k++) {
+                const sqlexpr_nsitem *it = &lv->ns[k];
+                if (e->qualifier ? !(it->rel_visible && it->name && !strcmp(it->name, e->qualifier))
+                                 : !it->cols_visible)
+                    continue;
+                any = true;
+                for (int c = 0; c < it->ncols; c++)
+                    if (out_add(&o, NULL, it->slots[c], it->colnames[c], it->coltypes[c], err))
+                        goto out;
+                if (e->qualifier) break;
+            }
+            if (!any && e->qualifier) {
+                sqlerr_set(err, "42P01", e->location, "missing FROM-clause entry for table \"%s\"",
+                           e->qualifier);
+                goto out;
+            }
+            if (!any && !e->qualifier && st->nfrom == 0) {
+                sqlerr_set(err, "42601", e->location, "SELECT * with no tables specified is not valid");
+                goto out;
+            }
+            continue;
+        }
+        if (sqlexpr_bind(e, &sc, SQLVAL_UNKNOWN, err)) goto out;
+        if (out_add(&o, e, -1, st->targets[i].name ? st->targets[i].name : sqlexpr_column_name(e),
+                    e->type, err))
+            goto out;
+    }
+    int nout = o.n;
+    sqlexpr_scope wsc;
+    level_scope(lv, &wsc, "WHERE");
+    wsc.table = sc.table;
+    if (st->where) {
+        if (sqlexpr_bind(st->where, &wsc, SQLVAL_BOOL, err)) goto out;
+        if (st->where->type != SQLVAL_BOOL && st->where->type != SQLVAL_UNKNOWN) {
+            sqlerr_set(err, "42804", st->where->location,
+                       "argument of WHERE must be type boolean, not type %s",
+                       sqlval_type_name(st->where->type));
+            goto out;
+        }
+    }
+    sqlexpr_scope gsc = wsc;
+    gsc.clause = "GROUP BY";
+    for (int i = 0; i < st->ngroup; i++) {
+        sqlast_expr *g = st->group[i];
+        /* GROUP BY 1 / an output name: the output column's expression */
+        if (g->kind == SQLAST_CONST && sqlval_type_is_integer(g->value.type) && !g->value.isnull) {
+            int64_t k = g->value.u.i;
+            if (k < 1 || k > nout) {
+                sqlerr_set(err, "42P10", g->location, "GROUP BY position %lld is not in select list",
+                           (long long)k);
+                goto out;
+            }
+            if (o.exprs[k - 1]) {
+                sqlast_expr *d = sqlast_expr_dup(o.exprs[k - 1]);
+                if (!d) {
+                    sqlerr_oom(err);
+                    goto out;
+                }
+                sqlast_expr_free(g);
+                st->group[i] = d; /* already bound */
+                continue;
+            }
+            sqlast_expr *c = sqlast_expr_new(SQLAST_COLUMN, g->location);
+            if (!c || !(c->name = strdup(o.names[k - 1] ? o.names[k - 1] : "?"))) {
+                sqlast_expr_free(c);
+                sqlerr_oom(err);
+                goto out;
+            }
+            c->colidx = o.slot[k - 1];
+            c->type = o.types[k - 1];
+            sqlast_expr_free(g);
+            st->group[i] = c;
+            continue;
+        }
+        if (sqlexpr_bind(g, &gsc, SQLVAL_UNKNOWN, err)) goto out;
+    }
+    sqlexpr_scope hsc = wsc;
+    hsc.allow_aggs = true;
+    hsc.clause = "HAVING";
+    if (st->having && sqlexpr_bind(st->having, &hsc, SQLVAL_BOOL, err)) goto out;
+    /* ORDER BY: output columns, or expressions over the FROM items (junk columns) */
+    int *okey = calloc((size_t)st->norder + 1, sizeof(int));
+    if (!okey) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    sqlexpr_scope osc = wsc;
+    osc.allow_aggs = true;
+    osc.clause = "ORDER BY";
+    for (int i = 0; i < st->norder; i++) {
+        int k = order_output(st, i, &o, nout, err);
+        if (k < -1) {
+            free(okey);
+            goto out;
+        }
+        if (k < 0) {
+            sqlast_expr *e = st->order[i].expr;
+            if (sqlexpr_bind(e, &osc, SQLVAL_UNKNOWN, err)) {
+                free(okey);
+                goto out;
+            }
+            /* the same expression as an output column sorts by that column */
+            for (int j = 0; j < nout && k < 0; j++)
+                if (o.exprs[j] ? expr_equal(o.exprs[j], e)
+                               : (e->kind == SQLAST_COLUMN && !e->levelsup && e->colidx == o.slot[j]))
+                    k = j;
+            if (k < 0) {
+                if (st->distinct && !st->distinct_on) {
+                    free(okey);
+                    sqlerr_set(err, "42P10", e->location,
+                               "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+                    goto out;
+                }
+                k = o.n;
+                if (out_add(&o, e, -1, NULL, e->type, err)) {
+                    free(okey);
+                    goto out;
+                }
+            }
+        }
+        okey[i] = k;
+    }
+    /* DISTINCT ON keys */
+    int *dkey = NULL;
+    if (st->ndistinct_on) {
+        if (!(dkey = calloc((size_t)st->ndistinct_on, sizeof(int)))) {
+            free(okey);
+            sqlerr_oom(err);
+            goto out;
+        }
+        for (int i = 0; i < st->ndistinct_on; i++) {
+            sqlast_expr *e = st->distinct_on[i];
+            int k = -1;
+            if (e->kind == SQLAST_CONST && sqlval_type_is_integer(e->value.type) && !e->value.isnull) {
+                if (e->value.u.i < 1 || e->value.u.i > nout) {
+                    free(okey);
+                    free(dkey);
+                    sqlerr_set(err, "42P10", e->location, "SELECT DISTINCT ON position %lld is not in select list",
+                               (long long)e->value.u.i);
+                    goto out;
+                }
+                k = (int)e->value.u.i - 1;
+            } else {
+                if (e->kind == SQLAST_COLUMN && !e->qualifier)
+                    for (int j = 0; j < nout && k < 0; j++)
+                        if (o.names[j] && !strcmp(o.names[j], e->name)) k = j;
+                if (k < 0) {
+                    if (sqlexpr_bind(e, &osc, SQLVAL_UNKNOWN, err)) {
+                        free(okey);
+                        free(dkey);
+                        goto out;
+                    }
+                    for (int j = 0; j < o.n && k < 0; j++)
+                        if (o.exprs[j] ? expr_equal(o.exprs[j], e)
+                                       : (e->kind == SQLAST_COLUMN && !e->levelsup && e->colidx == o.slot[j]))
+                            k = j;
+                    if (k < 0) {
+                        k = o.n;
+                        if (out_add(&o, e, -1, NULL, e->type, err)) {
+                            free(okey);
+                            free(dkey);
+                            goto out;
+                        }
+                    }
+                }
+            }
+            dkey[i] = k;
+        }
+        /* PostgreSQL: the DISTINCT ON expressions must lead the ORDER BY */
+        for (int i = 0; i < st->norder && i < st->ndistinct_on; i++) {
+            bool in = false;
+            for (int k = 0; k < st->ndistinct_on; k++) in |= dkey[k] == okey[i];
+            if (!in) {
+                int loc = st->order[i].expr->location;
+                free(okey);
+                free(dkey);
+                sqlerr_set(err, "42P10", loc,
+                           "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+                goto out;
+            }
+        }
+    }
+    /* FOR UPDATE / SHARE: the locked row's key travels as a junk column */
+    int lockcol = -1;
+    if (st->row_lock) {
+        const char *what = st->row_lock == 2 ? "FOR SHARE" : "FOR UPDATE";
+        int bad = st->naggs ? 1 : st->ngroup ? 2 : 0;
+        if (bad) {
+            free(okey);
+            free(dkey);
+            sqlerr_set(err, "0A000", -1, "%s is not allowed with %s", what,
+                       bad == 1 ? "aggregate functions" : "GROUP BY clause");
+            goto out;
+        }
+        if (st->nfrom && from->kind == PN_SCAN && sqlvirt_is(from->table)) {
+            free(okey);
+            free(dkey);
+            sqlerr_unsupported(err, -1, "FOR UPDATE/SHARE on a view");
+            goto out;
+        }
+        if (st->nfrom && !has_lockable(lv)) {
+            free(okey);
+            free(dkey);
+            sqlerr_unsupported(err, -1, "FOR UPDATE/SHARE over several tables");
+            goto out;
+        }
+        if (st->nfrom) {
+            sqlplan_node *sn = lv->rels[0].node;
+            int ps = new_slots(lv, 1, 0, 1);
+            if (ps < 0) {
+                free(okey);
+                free(dkey);
+                sqlerr_oom(err);
+                goto out;
+            }
+            sn->pk_slot = ps;
+            lockcol = o.n;
+            if (out_add(&o, NULL, ps, NULL, SQLVAL_BYTEA, err)) {
+                free(okey);
+                free(dkey);
+                goto out;
+            }
+            pl->plan->lock_table = sn->table;
+        }
+    }
+    /* place WHERE conjuncts, then the per-node finishing (keys, join methods) */
+    if (st->where && conj_add(&cj, st->where, err)) {
+        free(okey);
+        free(dkey);
+        goto out;
+    }
+    for (int i = 0; i < cj.n; i++) {
+        bool sub = false;
+        expr_rels(lv, cj.v[i].e, &cj.v[i].rels, &sub);
+        cj.v[i].sublink = sub;
+    }
+    /* join ON conditions join their node's conjunct list */
+    sqlplan_node *top_filter = NULL;
+    for (int i = 0; i < cj.n; i++) {
+        int r = lv->too_many || cj.v[i].rels == 0 || cj.v[i].sublink ? PLACE_ABOVE
+                                                                      : place(from, &cj.v[i], err);
+        if (r == SQL_ERR) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        if (r == PLACE_ABOVE) {
+            if (!top_filter && !(top_filter = new_node(pl, PN_FILTER))) {
+                free(okey);
+                free(dkey);
+                goto out;
+            }
+            top_filter->what = "Filter";
+            if (node_add_qual(top_filter, cj.v[i].e, err)) {
+                free(okey);
+                free(dkey);
+                node_free(top_filter);
+                goto out;
+            }
+        }
+    }
+    if (top_filter) {
+        top_filter->left = from;
+        top_filter->rels = from->rels;
+        from = top_filter;
+    }
+    if (finish_tree(lv, from, err)) {
+        free(okey);
+        free(dkey);
+        goto out;
+    }
+    set_width(from, lv->width);
+    root = from;
+    from = NULL;
+    bool grouped = st->naggs || st->ngroup || st->having;
+    if (grouped) {
+        for (int i = 0; i < nout; i++)
+            if (o.exprs[i] ? check_grouped(lv, o.exprs[i], err)
+                           : check_grouped(lv, &(sqlast_expr){.kind = SQLAST_COLUMN, .colidx = o.slot[i],
+                                                              .name = o.names[i], .location = -1},
+                                           err)) {
+                free(okey);
+                free(dkey);
+                goto out;
+            }
+        if (st->having && check_grouped(lv, st->having, err)) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        for (int i = nout; i < o.n; i++)
+            if (o.exprs[i] && check_grouped(lv, o.exprs[i], err)) {
+                free(okey);
+                free(dkey);
+                goto out;
+            }
+        if (wrap(pl, &root, PN_AGG, st->ngroup ? "HashAggregate" : "Aggregate")) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        root->st = st;
+        root->ingroup = lv->width;
+        root->width = lv->width + st->naggs;
+        if (st->having) {
+            if (wrap(pl, &root, PN_FILTER, "Filter")) {
+                free(okey);
+                free(dkey);
+                goto out;
+            }
+            root->st = st; /* evaluated with the aggregates */
+            root->ingroup = lv->width;
+            root->quals = malloc(sizeof *root->quals);
+            if (!root->quals) {
+                free(okey);
+                free(dkey);
+                sqlerr_oom(err);
+                goto out;
+            }
+            root->quals[0] = st->having;
+            root->nquals = 1;
+            root->qual = st->having;
+        }
+    }
+    /* the projection */
+    if (wrap(pl, &root, PN_PROJECT, "Result")) {
+        free(okey);
+        free(dkey);
+        goto out;
+    }
+    root->st = grouped ? st : NULL;
+    root->ingroup = lv->width;
+    root->nexprs = o.n;
+    root->width = o.n;
+    root->exprs = calloc((size_t)o.n + 1, sizeof *root->exprs);
+    root->slot = calloc((size_t)o.n + 1, sizeof *root->slot);
+    if (!root->exprs || !root->slot) {
+        free(okey);
+        free(dkey);
+        sqlerr_oom(err);
+        goto out;
+    }
+    for (int i = 0; i < o.n; i++) {
+        root->exprs[i] = o.exprs[i];
+        root->slot[i] = o.slot[i];
+    }
+    /* DISTINCT: hashed, first row of each kept; DISTINCT ON: after the sort */
+    if (st->distinct && !st->ndistinct_on) {
+        if (wrap(pl, &root, PN_UNIQUE, "HashAggregate")) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        root->nsort = nout;
+        root->scol = calloc((size_t)nout + 1, sizeof(int));
+        if (!root->scol) {
+            free(okey);
+            free(dkey);
+            sqlerr_oom(err);
+            goto out;
+        }
+        for (int i = 0; i < nout; i++) root->scol[i] = i;
+    }
+    if (st->norder) {
+        if (wrap(pl, &root, PN_SORT, "Sort")) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        root->nsort = st->norder;
+        root->scol = calloc((size_t)st->norder, sizeof(int));
+        root->sdesc = calloc((size_t)st->norder, sizeof(bool));
+        root->snullsfirst = calloc((size_t)st->norder, sizeof(bool));
+        if (!root->scol || !root->sdesc || !root->snullsfirst) {
+            free(okey);
+            free(dkey);
+            sqlerr_oom(err);
+            goto out;
+        }
+        for (int i = 0; i < st->norder; i++) {
+            root->scol[i] = okey[i];
+            root->sdesc[i] = st->order[i].desc;
+            root->snullsfirst[i] =
+                st->order[i].nulls == 1 || (st->order[i].nulls == 0 && st->order[i].desc);
+        }
+    }
+    free(okey);
+    if (st->ndistinct_on) {
+        if (wrap(pl, &root, PN_UNIQUE, "Unique")) {
+            free(dkey);
+            goto out;
+        }
+        root->nsort = st->ndistinct_on;
+        root->scol = dkey;
+        dkey = NULL;
+    }
+    free(dkey);
+    if (lockcol >= 0) {
+        if (wrap(pl, &root, PN_LOCK, "LockRows")) goto out;
+        root->ncols = lockcol; /* the key column */
+        root->lock_mode = st->row_lock;
+        root->lock_policy = st->row_lock_policy;
+        root->table = NULL;
+    }
+    if (add_limit(lv, &root)) goto out;
+    rc = make_query(lv, &o, nout, root, out);
+    root = NULL;
+out:
+    if (rc) {
+        node_free(from);
+        node_free(root);
+    }
+    free(cj.v);
+    out_free(&o);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ VALUES and set operations */
+
+static int plan_values(level *lv, sqlplan_query **out)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlast_stmt *st = lv->st;
+    outcols o = {0};
+    int rc = SQL_ERR;
+    sqlplan_node *n = new_node(pl, PN_VALUES);
+    if (!n) return SQL_ERR;
+    n->rows = st->rows;
+    n->nrows = st->nrows;
+    n->ncols = st->nvalues;
+    n->width = st->nvalues;
+    n->what = "Values Scan";
+    n->types = calloc((size_t)st->nvalues + 1, sizeof(sqlval_type));
+    if (!n->types) {
+        node_free(n);
+        return sqlerr_oom(err);
+    }
+    sqlexpr_scope sc;
+    level_scope(lv, &sc, "VALUES");
+    for (int c = 0; c < st->nvalues; c++) {
+        sqlval_type t = SQLVAL_UNKNOWN;
+        for (int r = 0; r < st->nrows; r++) {
+            sqlast_expr *e = st->rows[r][c];
+            if (sqlexpr_bind(e, &sc, SQLVAL_UNKNOWN, err)) goto out;
+            if (t != SQLVAL_UNKNOWN && e->type != SQLVAL_UNKNOWN && !sqlexpr_comparable(t, e->type)) {
+                sqlerr_set(err, "42804", e->location, "VALUES types %s and %s cannot be matched",
+                           sqlval_type_name(t), sqlval_type_name(e->type));
+                goto out;
+            }
+            t = sqlexpr_common_type(t, e->type);
+            if (sqlval_type_is_text(t) && e->type != SQLVAL_UNKNOWN && sqlval_type_is_text(e->type))
+                t = t == e->type ? t : SQLVAL_TEXT;
+        }
+        n->types[c] = t == SQLVAL_UNKNOWN ? SQLVAL_TEXT : t;
+        char name[32];
+        snprintf(name, sizeof name, "column%d", c + 1);
+        char *nm = own(lv, strdup(name));
+        if (!nm || out_add(&o, NULL, c, nm, n->types[c], err)) {
+            if (!nm) sqlerr_oom(err);
+            goto out;
+        }
+    }
+    n->ncols = st->nvalues;
+    sqlplan_node *root = n;
+    n = NULL;
+    if (sort_limit(lv, NULL, &o, o.n, NULL, true, &root) || add_limit(lv, &root)) {
+        node_free(root);
+        goto out;
+    }
+    rc = make_query(lv, &o, o.n, root, out);
+out:
+    node_free(n);
+    out_free(&o);
+    return rc;
+}
+
+static int plan_setop(level *lv, sqlplan_query **out)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlast_stmt *st = lv->st;
+    sqlplan_query *l = NULL, *r = NULL;
+    outcols o = {0};
+    int rc = SQL_ERR;
+    bool lc = false, rcorr = false;
+    if (plan_query(pl, st->larg, lv->parent, lv->ctes, &lc, &l) ||
+        plan_query(pl, st->rarg, lv->parent, lv->ctes, &rcorr, &r))
+        goto out;
+    lv->correlated = lc || rcorr;
+    const char *opname = st->setop == SQLAST_SETOP_UNION       ? "UNION"
+                         : st->setop == SQLAST_SETOP_INTERSECT ? "INTERSECT"
+                                                               : "EXCEPT";
+    if (l->ncols != r->ncols) {
+        sqlast_stmt *rs = st->rarg;
+        while (rs->setop) rs = rs->larg;
+        sqlerr_set(err, "42601", rs->ntargets ? rs->targets[0].location : -1,
+                   "each %s query must have the same number of columns", opname);
+        goto out;
+    }
+    sqlplan_node *n = new_node(pl, PN_SETOP);
+    if (!n) goto out;
+    n->setop = st->setop;
+    n->all = st->setop_all;
+    n->what = st->setop == SQLAST_SETOP_UNION ? (st->setop_all ? "Append" : "HashAggregate")
+                                              : "HashSetOp";
+    n->ncols = l->ncols;
+    n->width = l->ncols;
+    n->types = calloc((size_t)l->ncols + 1, sizeof(sqlval_type));
+    if (!n->types) {
+        node_free(n);
+        sqlerr_oom(err);
+        goto out;
+    }
+    for (int i = 0; i < l->ncols; i++) {
+        sqlval_type a = l->utypes[i], b = r->utypes[i];
+        sqlval_type t = a == b ? a : sqlexpr_common_type(a, b);
+        if (a == SQLVAL_UNKNOWN || b == SQLVAL_UNKNOWN) {
+            /* an untyped literal takes the other side's type (both untyped: text) */
+            n->types[i] = t == SQLVAL_UNKNOWN ? SQLVAL_TEXT : t;
+            if (out_add(&o, NULL, i, l->cols[i].name, t, err)) {
+                node_free(n);
+                goto out;
+            }
+            continue;
+        }
+        if (a != b && !(sqlval_type_is_numeric(a) && sqlval_type_is_numeric(b)) &&
+            !(sqlval_type_is_text(a) && sqlval_type_is_text(b))) {
+            node_free(n);
+            sqlerr_set(err, "42804", -1, "%s types %s and %s cannot be matched", opname,
+                       sqlval_type_name(a), sqlval_type_name(b));
+            goto out;
+        }
+        if (a != b && sqlval_type_is_text(a) && sqlval_type_is_text(b)) t = SQLVAL_TEXT;
+        n->types[i] = t;
+        if (out_add(&o, NULL, i, l->cols[i].name, t, err)) {
+            node_free(n);
+            goto out;
+        }
+    }
+    /* the children run as queries of their own (sqlops.c opens their roots) */
+    n->sub = l; /* owned through the node: left query */
+    l = NULL;
+    sqlplan_node *rn = new_node(pl, PN_SUBQUERY);
+    if (!rn) {
+        node_free(n);
+        goto out;
+    }
+    rn->sub = r;
+    r = NULL;
+    n->right = rn;
+    sqlplan_node *root = n;
+    if (sort_limit(lv, NULL, &o, o.n, NULL, true, &root) || add_limit(lv, &root)) {
+        node_free(root);
+        goto out;
+    }
+    rc = make_query(lv, &o, o.n, root, out);
+out:
+    query_free(l);
+    query_free(r);
+    out_free(&o);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ WITH */
+
+static bool mentions(const sqlast_stmt *st, const char *name);
+
+static bool from_mentions(const sqlast_from *f, const char *name)
+{
+    if (!f) return false;
+    if (f->kind == SQLAST_FROM_REL && !f->schema && !strcmp(f->name, name)) return true;
+    if (f->sub && mentions(f->sub, name)) return true;
+    return from_mentions(f->larg, name) || from_mentions(f->rarg, name);
+}
+
+static bool expr_mentions(const sqlast_expr *e, const char *name)
+{
+    if (!e) return false;
+    if (e->sub && mentions(e->sub, name)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_mentions(e->args[i], name)) return true;
+    return false;
+}
+
+static bool mentions(const sqlast_stmt *st, const char *name)
+{
+    if (!st) return false;
+    for (int i = 0; i < st->nfrom; i++)
+        if (from_mentions(st->from[i], name)) return true;
+    if (mentions(st->larg, name) || mentions(st->rarg, name)) return true;
+    for (int i = 0; i < st->ntargets; i++)
+        if (expr_mentions(st->targets[i].expr, name)) return true;
+    return expr_mentions(st->where, name) || expr_mentions(st->having, name);
+}
+
+static int plan_ctes(level *lv)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlast_stmt *st = lv->st;
+    for (int i = 0; i < st->nctes; i++) {
+        sqlast_cte *c = &st->ctes[i];
+        for (int k = 0; k < i; k++)
+            if (!strcmp(st->ctes[k].name, c->name))
+                return sqlerr_set(err, "42712", c->location,
+                                  "WITH query name \"%s\" specified more than once", c->name);
+        sqlplan_cte *pc = calloc(1, sizeof *pc);
+        sqlplan_cte **g = realloc(pl->plan->ctes, (size_t)(pl->plan->nctes + 1) * sizeof *g);
+        if (!pc || !g) {
+            free(pc);
+            if (g) pl->plan->ctes = g;
+            return sqlerr_oom(err);
+        }
+        pl->plan->ctes = g;
+        pl->plan->ctes[pl->plan->nctes++] = pc;
+        if (!(pc->name = strdup(c->name))) return sqlerr_oom(err);
+        cte_ref *ref = calloc(1, sizeof *ref);
+        if (!ref) return sqlerr_oom(err);
+        ref->name = c->name;
+        ref->cte = pc;
+        bool rec = st->recursive && mentions(c->query, c->name);
+        bool corr = false;
+        if (rec) {
+            sqlast_stmt *q = c->query;
+            if (q->setop != SQLAST_SETOP_UNION || mentions(q->larg, c->name)) {
+                free(ref);
+                sqlerr_set(err, "42P19", c->location,
+                           "recursive query \"%s\" does not have the form non-recursive-term UNION [ALL] recursive-term",
+                           c->name);
+                return SQL_ERR;
+            }
+            pc->recursive = true;
+            sqlplan_query *nonrec = NULL, *recq = NULL;
+            if (plan_query(pl, q->larg, NULL, lv->ctes, &corr, &nonrec)) {
+                free(ref);
+                return SQL_ERR;
+            }
+            /* the recursive term sees the CTE as its worktable, typed by the non-recursive term */
+            if (c->ncolnames && c->ncolnames != nonrec->ncols) {
+                query_free(nonrec);
+                free(ref);
+                return sqlerr_set(err, "42P10", c->location,
+                                  "WITH query \"%s\" has %d columns available but %d columns specified",
+                                  c->name, nonrec->ncols, c->ncolnames);
+            }
+            ref->ncols = nonrec->ncols;
+            ref->colnames = own(lv, calloc((size_t)nonrec->ncols + 1, sizeof(char *)));
+            pc->q = nonrec; /* temporarily, for the worktable's types */
+            if (!ref->colnames) {
+                free(ref);
+                return sqlerr_oom(err);
+            }
+            for (int k = 0; k < nonrec->ncols; k++)
+                ref->colnames[k] = c->ncolnames ? c->colnames[k] : nonrec->cols[k].name;
+            ref->self = true;
+            ref->next = lv->ctes;
+            cte_ref *saved = lv->ctes;
+            lv->ctes = ref;
+            int r = plan_query(pl, q->rarg, NULL, lv->ctes, &corr, &recq);
+            lv->ctes = saved;
+            if (r) {
+                free(ref);
+                return SQL_ERR;
+            }
+            if (recq->ncols != nonrec->ncols) {
+                query_free(recq);
+                free(ref);
+                return sqlerr_set(err, "42601", -1, "each UNION query must have the same number of columns");
+            }
+            for (int k = 0; k < nonrec->ncols; k++)
+                if (recq->types[k] != nonrec->types[k] &&
+                    !(sqlval_type_is_text(recq->types[k]) && sqlval_type_is_text(nonrec->types[k]))) {
+                    int loc = c->location;
+                    char a[32], b[32];
+                    snprintf(a, sizeof a, "%s", sqlval_type_name(nonrec->types[k]));
+                    snprintf(b, sizeof b, "%s", sqlval_type_name(recq->types[k]));
+                    query_free(recq);
+                    free(ref);
+                    sqlerr_set(err, "42804", loc,
+                               "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall",
+                               c->name, k + 1, a, b);
+                    sqlerr_hint(err, "Cast the output of the non-recursive term to the correct type.");
+                    return SQL_ERR;
+                }
+            /* the CTE's query: RECURSE over the two terms */
+            sqlplan_query *whole = calloc(1, sizeof *whole);
+            sqlplan_node *rn = new_node(pl, PN_RECURSE);
+            if (!whole || !rn) {
+                free(whole);
+                free(rn);
+                query_free(recq);
+                free(ref);
+                return sqlerr_oom(err);
+            }
+            rn->what = "Recursive Union";
+            rn->all = q->setop_all;
+            rn->cte = pc;
+            rn->sub = recq;
+            rn->ncols = nonrec->ncols;
+            rn->width = nonrec->ncols;
+            *whole = *nonrec;
+            whole->root = rn;
+            whole->rows = NULL;
+            whole->nrows = 0;
+            whole->next_all = NULL;
+            /* the non-recursive term's root moves under RECURSE; its columns stay in whole */
+            rn->left = nonrec->root;
+            nonrec->root = NULL;
+            nonrec->cols = NULL;
+            nonrec->types = NULL;
+            nonrec->utypes = NULL;
+            query_free(nonrec);
+            pc->q = whole;
+            ref->self = false;
+        } else {
+            if (plan_query(pl, c->query, NULL, lv->ctes, &corr, &pc->q)) {
+                free(ref);
+                return SQL_ERR;
+            }
+            if (c->ncolnames > pc->q->ncols) {
+                free(ref);
+                return sqlerr_set(err, "42P10", c->location,
+                                  "WITH query \"%s\" has %d columns available but %d columns specified",
+                                  c->name, pc->q->ncols, c->ncolnames);
+            }
+            ref->ncols = pc->q->ncols;
+            ref->colnames = own(lv, calloc((size_t)pc->q->ncols + 1, sizeof(char *)));
+            if (!ref->colnames) {
+                free(ref);
+                return sqlerr_oom(err);
+            }
+            for (int k = 0; k < pc->q->ncols; k++)
+                ref->colnames[k] = k < c->ncolnames ? c->colnames[k] : pc->q->cols[k].name;
+        }
+        ref->next = lv->ctes;
+        lv->ctes = ref;
+    }
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ a query level */
+
+static int plan_query(planner *pl, sqlast_stmt *st, const sqlexpr_scope *parent, cte_ref *ctes,
+                      bool *correlated, sqlplan_query **out)
+{
+    *out = NULL;
+    if (++pl->depth > 64) {
+        pl->depth--;
+        return sqlerr_set(pl->err, "54001", -1, "query nests too deeply");
+    }
+    level lv;
+    memset(&lv, 0, sizeof lv);
+    lv.pl = pl;
+    lv.st = st;
+    lv.parent = parent;
+    /* the enclosing CTE list is borrowed: copy the head so our additions stay ours */
+    cte_ref *base = ctes;
+    lv.ctes = NULL;
+    int rc = SQL_OK;
+    /* CTEs of enclosing levels stay visible: chain a private copy */
+    for (cte_ref *c = base; c; c = c->next) {
+        cte_ref *d = malloc(sizeof *d);
+        if (!d) {
+            rc = sqlerr_oom(pl->err);
+            break;
+        }
+        *d = *c;
+        d->next = NULL;
+        /* append to keep order */
+        cte_ref **tail = &lv.ctes;
+        while (*tail) tail = &(*tail)->next;
+        *tail = d;
+    }
+    if (!rc && st->nctes) rc = plan_ctes(&lv);
+    cte_ref *saved = pl->cur_ctes;
+    pl->cur_ctes = lv.ctes;
+    if (!rc) {
+        if (st->setop) rc = plan_setop(&lv, out);
+        else if (st->is_values) rc = plan_values(&lv, out);
+        else rc = plan_select(&lv, out);
+    }
+    pl->cur_ctes = saved;
+    if (!rc && *out) {
+        (*out)->correlated = lv.correlated;
+        if (correlated) *correlated = lv.correlated;
+    }
+    level_free(&lv);
+    pl->depth--;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ subqueries as expressions */
+
+int sqlplan_bind_sublink(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
+{
+    planner *pl = sc->planner;
+    if (!pl) return sqlerr_unsupported(err, e->location, "subqueries here");
+    /* the subquery's enclosing scope is sc (levelsup 1) */
+    sqlexpr_scope ps = *sc;
+    bool corr = false;
+    sqlplan_query *q = NULL;
+    if (plan_query(pl, e->sub, &ps, pl->cur_ctes, &corr, &q)) return SQL_ERR;
+    q->next_all = pl->plan->all;
+    pl->plan->all = q;
+    e->subplan = q;
+    switch (e->sublink) {
+    case SQLAST_SUB_EXISTS: e->type = SQLVAL_BOOL; break;
+    case SQLAST_SUB_EXPR:
+    case SQLAST_SUB_ARRAY:
+        if (q->ncols != 1)
+            return sqlerr_set(err, "42601", e->location, q->ncols > 1 ? "subquery must return only one column"
+                                                                       : "subquery must return only one column");
+        if (e->sublink == SQLAST_SUB_ARRAY) {
+            if (!sqlval_type_is_text(q->types[0]))
+                return sqlerr_unsupported(err, e->location, "ARRAY(subquery) of non-text values");
+            e->type = SQLVAL_TEXTARRAY;
+        } else {
+            e->type = q->types[0];
+            free(e->name);
+            e->name = strdup(q->cols[0].name);
+            if (!e->name) return sqlerr_oom(err);
+        }
+        break;
+    case SQLAST_SUB_ANY:
+    case SQLAST_SUB_ALL:
+        if (q->ncols != 1)
+            return sqlerr_set(err, "42601", e->location,
+                              q->ncols > 1 ? "subquery has too many columns" : "subquery has too few columns");
+        if (!sqlexpr_comparable(e->args[0]->type, q->types[0]))
+            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s = %s",
+                              sqlval_type_name(e->args[0]->type), sqlval_type_name(q->types[0]));
+        e->type = SQLVAL_BOOL;
+        break;
+    }
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ entry */
+
+int sqlplan_build(sx_session *s, sqlast_stmt *st, sqlast_stmt *top, sqlplan **out, sqlerr *err)
+{
+    *out = NULL;
+    sqlplan *p = calloc(1, sizeof *p);
+    if (!p) return sqlerr_oom(err);
+    planner pl = {.s = s, .plan = p, .top = top ? top : st, .err = err};
+    bool corr = false;
+    if (plan_query(&pl, st, NULL, NULL, &corr, &p->q)) {
+        sqlplan_free(p);
+        return SQL_ERR;
+    }
+    p->q->next_all = NULL;
+    for (int i = 0; i < st->ntargets; i++)
+        if (sqlexpr_calls(st->targets[i].expr, "helios_crdt_state")) p->want_raw = true;
+    if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) p->want_raw = true;
+    *out = p;
+    return SQL_OK;
+}

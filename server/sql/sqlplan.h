@@ -1,0 +1,230 @@
+/*
+ * server/sql/sqlplan.h — the relational query engine: analysis, planning and the operator tree.
+ *
+ * A SELECT (with joins, subqueries, WITH, set operations, VALUES, DISTINCT, functions in
+ * FROM) goes parse (sqlparse.c) -> analyse/bind (sqlplan.c: names against the FROM items of
+ * each query level, types through sqlexpr_bind) -> plan (sqlplan.c: WHERE conjuncts pushed to
+ * the lowest scan or join that covers their relations, primary-key point and prefix-range
+ * scans from `key = value` conjuncts, a join method per join) -> execute (sqlops.c: pull-based
+ * operators, each next() producing one row).
+ *
+ * Rows. Every operator below a query level's projection produces rows of the level's full
+ * width: each FROM item owns a range of slots (a table its columns, plus one slot with the
+ * row's key bytes when FOR UPDATE locks it), and a join with USING/NATURAL owns one slot per
+ * merged column. Scans fill their slots and leave the others NULL, joins fill both sides, so
+ * every expression of the level is bound once to slot numbers and evaluated on any row of the
+ * level whatever the join order. Above the FROM part: aggregation appends the aggregate values
+ * to its group's first row; the projection produces the output columns followed by junk
+ * columns (ORDER BY keys not in the output, the locked row's key); sort, distinct, limit and
+ * row locking work on those; the caller sends the first ncols.
+ *
+ * Levels. A subquery is a level of its own (sqlplan_query); a name it does not have resolves
+ * to an enclosing level (sqlast_expr.levelsup), read at run time through sqlexpr_ctx.outer. A
+ * subquery that reads no enclosing level runs once per execution and keeps its rows; one that
+ * does (correlated, or LATERAL in FROM) runs again for each outer row. A primary-key lookup
+ * whose key comes from the outer row (`WHERE o.id = t.x` in a correlated subquery, or a join
+ * on the inner table's key) is a point read per row.
+ *
+ * Join methods: a nested loop whose inner side is a key lookup when the join condition fixes
+ * the inner table's whole primary key from the outer row; a hash join on the equality
+ * conjuncts of the condition otherwise (inner side hashed; LEFT/RIGHT/FULL track matched
+ * rows); a nested loop over the materialised inner side when there is no equality. Inner joins
+ * run in the order written (no reordering yet).
+ *
+ * Memory: hash tables, sorts and materialised sides count their bytes against the session's
+ * work_mem budget (SQLPLAN_WORK_MEM); past it the query fails with 53200 and says which
+ * operator, never the process.
+ *
+ * Threads: a plan and its run state belong to one session; nothing here is file-scope mutable.
+ * Not for use outside server/sql/.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLPLAN_H
+#define HELIOS_SERVER_SQL_SQLPLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "server/executor.h"
+#include "server/sql/sqlast.h"
+#include "server/sql/sqlexpr.h"
+#include "server/sql/sqlschema.h"
+
+#define SQLPLAN_WORK_MEM ((size_t)1 << 30) /* bytes a query's operators may hold at once */
+
+struct sx_session;
+
+typedef enum sqlplan_kind {
+    PN_SCAN,     /* a table (storage or virtual): key point/range read, filter */
+    PN_VALUES,   /* VALUES rows */
+    PN_FUNC,     /* a function in FROM (set-returning or not) */
+    PN_SUBQUERY, /* a subquery in FROM: its output into the item's slots */
+    PN_CTE,      /* a WITH query, materialised once per execution */
+    PN_RESULT,   /* one empty row (no FROM) */
+    PN_FILTER,   /* quals */
+    PN_JOIN,     /* left JOIN right */
+    PN_AGG,      /* GROUP BY / aggregates */
+    PN_PROJECT,  /* output and junk columns */
+    PN_SORT,
+    PN_UNIQUE,   /* DISTINCT / DISTINCT ON */
+    PN_LIMIT,
+    PN_LOCK,     /* FOR UPDATE / FOR SHARE */
+    PN_SETOP,    /* UNION / INTERSECT / EXCEPT [ALL] */
+    PN_RECURSE,  /* WITH RECURSIVE: non-recursive term, then the recursive one to a fixpoint */
+    PN_WORKTABLE /* the recursive term's reference to its own CTE */
+} sqlplan_kind;
+
+enum { SQLPLAN_NL = 0, SQLPLAN_HASH, SQLPLAN_LOOKUP };
+
+typedef struct sqlplan_query sqlplan_query;
+typedef struct sqlplan_node sqlplan_node;
+typedef struct sqlplan_cte sqlplan_cte;
+typedef struct sqlplan_run sqlplan_run;
+
+struct sqlplan_node {
+    sqlplan_kind kind;
+    sqlplan_node *left, *right; /* children (owned) */
+    int width;                  /* values per produced row */
+    uint64_t rels;              /* FROM items below (bit per item), for planning */
+    /* SCAN */
+    sqlschema_table *table; /* owned copy */
+    int offset;             /* slot of the item's first column (SCAN, VALUES, FUNC, SUBQUERY, CTE) */
+    int pk_slot;            /* slot receiving the row's key bytes (FOR UPDATE), or -1 */
+    const sqlast_expr *keyexpr[32]; /* value of each leading key column (borrowed) */
+    int nkeys;
+    bool want_raw;          /* helios_crdt_state: keep the decoded CRDT row at hand */
+    /* SCAN, FILTER, JOIN: conjuncts (borrowed), evaluated as one WHERE */
+    const sqlast_expr **quals;
+    int nquals;
+    sqlast_expr *qual; /* an AND over quals (owned node, borrowed operands), or quals[0] */
+    /* VALUES */
+    sqlast_expr ***rows; /* borrowed */
+    int nrows;
+    sqlval_type *types; /* VALUES / SETOP / CTE: per output column (owned) */
+    int ncols;          /* VALUES / FUNC / SUBQUERY / CTE / SETOP columns */
+    /* FUNC */
+    const sqlast_expr *func;
+    bool ordinality;
+    /* SUBQUERY */
+    sqlplan_query *sub; /* owned */
+    /* CTE, WORKTABLE */
+    sqlplan_cte *cte; /* borrowed from the plan */
+    /* JOIN */
+    int jointype; /* sqlast_join_type */
+    int method;   /* SQLPLAN_NL / HASH / LOOKUP */
+    bool rescan;  /* the inner side reads the outer row (LATERAL, key lookup): reopened per row */
+    const sqlast_expr **lkeys, **rkeys; /* hash join: equal pairs (outer side, inner side) */
+    int nhkeys;
+    int nmerge; /* USING / NATURAL merged columns: slot <- left slot / right slot */
+    int *mslot, *mleft, *mright;
+    sqlval_type *mtype;
+    uint64_t rrels; /* the inner side's items */
+    sqlast_expr **owned; /* expressions the planner made (USING equalities) */
+    int nowned;
+    /* AGG (st: groups and aggregates of the level) */
+    sqlast_stmt *st;
+    int ingroup; /* width of the rows grouped (the level's FROM width) */
+    /* PROJECT */
+    const sqlast_expr **exprs; /* per produced column; NULL: copy slot[i] */
+    int *slot;
+    int nexprs;
+    /* SORT: column, direction, NULLs first; UNIQUE: columns compared */
+    int nsort;
+    int *scol;
+    bool *sdesc, *snullsfirst;
+    /* LIMIT */
+    const sqlast_expr *limit_e, *offset_e;
+    /* LOCK: policy 0 wait, 1 NOWAIT, 2 SKIP LOCKED */
+    int lock_policy, lock_mode;
+    /* SETOP */
+    int setop;
+    bool all;
+    /* run state (sqlops.c), NULL when not open */
+    void *state;
+    const char *what; /* operator name for EXPLAIN and work_mem messages */
+};
+
+/* One query level (a SELECT, VALUES or set operation). */
+struct sqlplan_query {
+    sqlast_stmt *st; /* borrowed */
+    sqlplan_node *root;
+    int ncols;               /* output columns (the root's rows may carry junk after them) */
+    executor_column *cols;   /* owned */
+    sqlval_type *types;      /* owned */
+    sqlval_type *utypes;     /* owned: the same, an untyped literal column still UNKNOWN */
+    int width;               /* slots of the level's FROM rows */
+    bool correlated;         /* reads an enclosing level: rerun per outer row */
+    /* uncorrelated subquery results, kept for the execution */
+    bool cached;
+    sqlval **rows;
+    size_t nrows;
+    int cwidth;
+    uint64_t gen; /* the execution the cache belongs to */
+    sqlplan_query *next_all; /* every query of the plan (the plan frees them) */
+};
+
+struct sqlplan_cte {
+    char *name;
+    sqlplan_query *q; /* owned */
+    bool recursive;
+    /* per execution */
+    sqlval **rows; /* rwidth values each */
+    int rwidth;
+    size_t nrows, cap;
+    bool done;
+    uint64_t gen;
+    /* WITH RECURSIVE: the rows of the last iteration (the worktable) */
+    sqlval **work;
+    size_t nwork;
+};
+
+/* A planned SELECT. */
+typedef struct sqlplan {
+    sqlplan_query *q;        /* the top level */
+    sqlplan_query *all;      /* every level, for freeing and cache resets */
+    sqlplan_cte **ctes;      /* every WITH query of every level (owned) */
+    int nctes;
+    uint64_t gen;            /* executions started */
+    bool want_raw;
+    const sqlschema_table *lock_table; /* FOR UPDATE: the locked table */
+} sqlplan;
+
+/* Plans st (a SELECT) for session s: *out owned by the caller. Errors as PostgreSQL's analysis
+ * raises them (42P01, 42703, 42702, 42803, 42601, 42804, 0A000 ...). */
+int sqlplan_build(struct sx_session *s, sqlast_stmt *st, sqlast_stmt *top, sqlplan **out,
+                  sqlerr *err); /* top: the statement numbering parameters (NULL: st) */
+void sqlplan_free(sqlplan *p);
+
+/* One execution. */
+struct sqlplan_run {
+    struct sx_session *s;
+    sqlplan *plan;
+    sqlexpr_ctx base; /* params and env */
+    size_t mem;       /* bytes held by operators (work_mem) */
+    /* helios_crdt_state: the CRDT row the single table scan read last */
+    const struct crdt_row *raw;
+    const sqlschema_table *raw_table;
+};
+
+/* Starts an execution of p (constant folding checks included): rows come from
+ * sqlplan_next until it returns 0. Rows have p->q->ncols values first (owned by the caller:
+ * sqlplan_row_free). */
+int sqlplan_start(sqlplan_run *r, struct sx_session *s, sqlplan *p, const sqlexpr_ctx *base,
+                  sqlerr *err);
+int sqlplan_next(sqlplan_run *r, sqlval **row, sqlerr *err); /* 1 row, 0 end, SQL_ERR */
+void sqlplan_end(sqlplan_run *r);
+void sqlplan_row_free(sqlval *row, int n);
+
+/* operators (sqlops.c) */
+int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err);
+int sqlops_next(sqlplan_node *n, sqlval **row, sqlerr *err);
+void sqlops_close(sqlplan_node *n);
+/* Runs query q to the end with the enclosing context outer (NULL at the top): *rows owned by
+ * the caller (each q->root->width wide). */
+int sqlops_collect(sqlplan_query *q, sqlplan_run *r, const sqlexpr_ctx *outer, sqlval ***rows,
+                   size_t *n, sqlerr *err);
+/* Hash and equality of values for grouping, DISTINCT, set operations and hash joins (NULLs
+ * equal each other, numbers compare by value across types). */
+uint64_t sqlops_hash(const sqlval *v, int n);
+bool sqlops_equal(const sqlval *a, const sqlval *b, int n);
+
+#endif
