@@ -224,6 +224,8 @@ typedef struct sx_plan {
     int nsetops;
     int *insert_map;          /* INSERT: value position -> column index */
     struct sqlplan *qp;       /* SELECT, INSERT ... SELECT: the relational plan (sqlplan.h) */
+    struct sqlplan *dp;       /* INSERT/UPDATE/DELETE: their subqueries, UPDATE ... FROM's join */
+    sqlexpr_scope dsc;        /* ... and the scope their expressions bind in */
     int nqcols;               /* INSERT ... SELECT: the query's output columns */
 } sx_plan;
 

@@ -618,6 +618,7 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
             sqlval_init_null(&cur, SQLVAL_NUMERIC);
             cur.isnull = false;
             cur.s = s->ncur;
+            cur.len = strlen(s->ncur);
             int cmp, dir = 1;
             if (s->nargs == 3) {
                 sqlval z;
@@ -758,22 +759,68 @@ static int place_row(sqlplan_node *n, base_state *b, sqlval *src, int nsrc, sqlv
     return 1;
 }
 
-static int cte_fill(sqlplan_cte *c, sqlplan_run *r, sqlerr *err)
+static void cte_reset(sqlplan_cte *c, uint64_t gen)
 {
-    if (c->gen == r->plan->gen && c->done) return SQL_OK;
+    if (c->open) sqlops_close(c->q->root);
+    c->open = false;
     for (size_t k = 0; k < c->nrows; k++) sqlplan_row_free(c->rows[k], c->rwidth);
     c->nrows = 0;
     c->done = false;
-    c->gen = r->plan->gen;
-    sqlval **rows = NULL;
-    size_t n = 0;
-    if (sqlops_collect(c->q, r, NULL, &rows, &n, err)) return SQL_ERR;
-    free(c->rows);
-    c->rows = rows;
-    c->nrows = n;
+    c->gen = gen;
     c->rwidth = c->q->ncols;
-    c->done = true;
-    return SQL_OK;
+}
+
+void sqlops_ctes_close(sqlplan *p)
+{
+    for (int i = 0; i < p->nctes; i++) {
+        sqlplan_cte *c = p->ctes[i];
+        if (c->open) sqlops_close(c->q->root);
+        c->open = false;
+    }
+}
+
+/* Row i of a WITH query, produced on demand: 1 with *row (borrowed), 0 past the end. */
+static int cte_row(sqlplan_cte *c, const base_state *b, size_t i, sqlval **row, sqlerr *err)
+{
+    while (c->nrows <= i && !c->done) {
+        if (!c->open) {
+            sqlexpr_ctx x = b->r->base;
+            x.row = NULL;
+            x.nrow = 0;
+            x.outer = b->ctx.outer; /* the WITH query's enclosing level is its owner's */
+            x.run = b->r;
+            c->open = true;
+            if (sqlops_open(c->q->root, b->r, &x, err)) return SQL_ERR;
+        }
+        sqlval *r;
+        int rc = sqlops_next(c->q->root, &r, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) {
+            sqlops_close(c->q->root);
+            c->open = false;
+            c->done = true;
+            break;
+        }
+        for (int k = c->q->ncols; k < c->q->root->width; k++) sqlval_free(&r[k]);
+        if (mem_take(b->r, row_bytes(r, c->q->ncols), "A WITH query", err)) {
+            sqlplan_row_free(r, c->q->ncols);
+            return SQL_ERR;
+        }
+        if (c->nrows == c->cap) {
+            size_t nc = c->cap ? c->cap * 2 : 64;
+            sqlval **g = realloc(c->rows, nc * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(r, c->q->ncols);
+                return sqlerr_oom(err);
+            }
+            c->rows = g;
+            c->cap = nc;
+        }
+        c->rows[c->nrows++] = r;
+    }
+    if (i >= c->nrows) return 0;
+    *row = c->rows[i];
+    return 1;
 }
 
 /* ------------------------------------------------------------------ joins */
@@ -1555,7 +1602,9 @@ int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr 
                                                           .run = r},
                            err);
     }
-    case PN_CTE: return cte_fill(n->cte, r, err);
+    case PN_CTE:
+        if (n->cte->gen != r->plan->gen || n->cte->correlated) cte_reset(n->cte, r->plan->gen);
+        return SQL_OK;
     case PN_JOIN: return join_open(n, &s->join, err);
     case PN_AGG: return agg_open(n, &s->agg, err);
     case PN_SORT: return sort_open(n, &s->mat, err);
@@ -1622,12 +1671,17 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
             if (rc) return rc;
         }
     case PN_CTE:
+        for (;;) {
+            sqlval *src = NULL;
+            int rc = cte_row(n->cte, &s->b, s->sub.i++, &src, err);
+            if (rc <= 0) return rc;
+            rc = place_row(n, &s->b, src, n->ncols, out, err);
+            if (rc) return rc;
+        }
     case PN_WORKTABLE:
         for (;;) {
-            sqlval **rows = n->kind == PN_CTE ? n->cte->rows : n->cte->work;
-            size_t nr = n->kind == PN_CTE ? n->cte->nrows : n->cte->nwork;
-            if (s->sub.i >= nr) return 0;
-            int rc = place_row(n, &s->b, rows[s->sub.i++], n->ncols, out, err);
+            if (s->sub.i >= n->cte->nwork) return 0;
+            int rc = place_row(n, &s->b, n->cte->work[s->sub.i++], n->ncols, out, err);
             if (rc) return rc;
         }
     case PN_FILTER:
@@ -2001,6 +2055,7 @@ int sqlplan_start(sqlplan_run *r, sx_session *s, sqlplan *p, const sqlexpr_ctx *
     r->base.outer = NULL;
     r->base.row = NULL;
     p->gen++;
+    if (!p->q) return SQL_OK; /* a write's subqueries only (sqlplan_dml) */
     if (fold_all(p->q->st, &r->base, err)) return SQL_ERR;
     if (sqlops_open(p->q->root, r, &r->base, err)) {
         sqlops_close(p->q->root);
@@ -2020,6 +2075,7 @@ int sqlplan_next(sqlplan_run *r, sqlval **row, sqlerr *err)
 
 void sqlplan_end(sqlplan_run *r)
 {
-    if (r->plan) sqlops_close(r->plan->q->root);
+    if (r->plan && r->plan->q) sqlops_close(r->plan->q->root);
+    if (r->plan) sqlops_ctes_close(r->plan);
     /* CTE rows and subquery caches stay with the plan until the next execution or its free */
 }

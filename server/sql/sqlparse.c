@@ -963,6 +963,20 @@ static int conv_returning(pctx *c, json_t *b, sqlast_stmt *s)
 
 static int conv_insert_tail(pctx *c, json_t *b, sqlast_stmt *s);
 
+/* UPDATE ... FROM / DELETE ... USING items. */
+static int conv_from_list(pctx *c, json_t *from, sqlast_stmt *s)
+{
+    size_t nf = json_array_size(from);
+    if (!nf) return SQL_OK;
+    c->relational = true;
+    if (!(s->from = calloc(nf, sizeof *s->from))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < nf; i++) {
+        s->nfrom = (int)i + 1;
+        if (conv_from(c, json_array_get(from, i), &s->from[i])) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_INSERT;
@@ -1052,8 +1066,8 @@ static int conv_update(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_UPDATE;
     if (field(b, "withClause")) return sqlerr_unsupported(c->err, -1, "WITH");
-    if (field(b, "fromClause")) return sqlerr_unsupported(c->err, -1, "UPDATE ... FROM");
     if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    if (conv_from_list(c, field(b, "fromClause"), s)) return SQL_ERR;
     if (conv_targets(c, field(b, "targetList"), &s->set, &s->nset)) return SQL_ERR;
     json_t *w = field(b, "whereClause"), *wb;
     if (w && !strcmp(node(w, &wb), "CurrentOfExpr"))
@@ -1066,8 +1080,8 @@ static int conv_delete(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_DELETE;
     if (field(b, "withClause")) return sqlerr_unsupported(c->err, -1, "WITH");
-    if (field(b, "usingClause")) return sqlerr_unsupported(c->err, -1, "DELETE ... USING");
     if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    if (conv_from_list(c, field(b, "usingClause"), s)) return SQL_ERR;
     json_t *w = field(b, "whereClause"), *wb;
     if (w && !strcmp(node(w, &wb), "CurrentOfExpr"))
         return sqlerr_unsupported(c->err, -1, "WHERE CURRENT OF");

@@ -66,9 +66,13 @@ static void query_free(sqlplan_query *q)
     free(q);
 }
 
+static void binder_free(void *b);
+
 void sqlplan_free(sqlplan *p)
 {
     if (!p) return;
+    sqlops_ctes_close(p);
+    binder_free(p->binder);
     /* subqueries of expressions are listed in `all`; FROM subqueries are owned by their node */
     query_free(p->q);
     sqlplan_query *q = p->all;
@@ -595,6 +599,17 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
                               sqlval_type_name(L->coltypes[lcol[u]]),
                               sqlval_type_name(R->coltypes[rcol[u]]));
     }
+    /* the join condition, bound before the join's own item exists (PostgreSQL: ON sees the
+     * joined items, not the join) */
+    if (f->quals) {
+        sqlexpr_scope sc;
+        level_scope(lv, &sc, "JOIN/ON");
+        if (sqlexpr_bind(f->quals, &sc, SQLVAL_BOOL, err)) return SQL_ERR;
+        if (f->quals->type != SQLVAL_BOOL && f->quals->type != SQLVAL_UNKNOWN)
+            return sqlerr_set(err, "42804", f->quals->location,
+                              "argument of JOIN/ON must be type boolean, not type %s",
+                              sqlval_type_name(f->quals->type));
+    }
     /* the join's own item: merged columns, then the rest of the left, then of the right */
     int nc = L->ncols + R->ncols - nusing;
     sqlexpr_nsitem tmp = *L, tmpr = *R; /* add_ns may move the array */
@@ -640,16 +655,6 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
         J->colnames[k] = tmpr.colnames[i];
         J->coltypes[k] = tmpr.coltypes[i];
         J->slots[k++] = tmpr.slots[i];
-    }
-    /* the join condition: ON quals, and equality of USING pairs */
-    if (f->quals) {
-        sqlexpr_scope sc;
-        level_scope(lv, &sc, "JOIN/ON");
-        if (sqlexpr_bind(f->quals, &sc, SQLVAL_BOOL, err)) return SQL_ERR;
-        if (f->quals->type != SQLVAL_BOOL && f->quals->type != SQLVAL_UNKNOWN)
-            return sqlerr_set(err, "42804", f->quals->location,
-                              "argument of JOIN/ON must be type boolean, not type %s",
-                              sqlval_type_name(f->quals->type));
     }
     if (f->quals) {
         conjs cj = {0};
@@ -894,6 +899,26 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
             if (n->nhkeys) {
                 n->method = SQLPLAN_HASH;
                 n->what = "Hash Join";
+            }
+            if (jt == SQLAST_JOIN_FULL) {
+                /* PostgreSQL runs a FULL join only as a merge or hash join: every condition
+                 * must be an equality between the sides (or a constant) */
+                int other = 0;
+                for (int i = 0; i < n->nquals; i++) {
+                    bool key = false;
+                    for (int k = 0; k < n->nhkeys; k++)
+                        key |= n->quals[i]->nargs == 2 && (n->quals[i]->args[0] == n->lkeys[k] ||
+                                                           n->quals[i]->args[1] == n->lkeys[k]);
+                    uint64_t qr = 0;
+                    bool qs = false;
+                    expr_rels(lv, n->quals[i], &qr, &qs);
+                    /* a condition on one side only filters that side's matches */
+                    other += !key && (qr & n->left->rels) && (qr & n->right->rels);
+                }
+                if (other)
+                    return sqlerr_set(err, "0A000", -1,
+                                      "FULL JOIN is only supported with merge-joinable or "
+                                      "hash-joinable join conditions");
             }
         }
     }
@@ -1188,6 +1213,42 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
     return SQL_OK;
 }
 
+/* WHERE's conjuncts to the lowest node covering their relations (a top filter for the rest),
+ * then keys and join methods (finish_tree); *tree may gain a FILTER on top. */
+static int place_where(level *lv, sqlplan_node **tree, const sqlast_expr *where, sqlerr *err)
+{
+    conjs cj = {0};
+    int rc = SQL_ERR;
+    sqlplan_node *top_filter = NULL;
+    if (where && conj_add(&cj, where, err)) goto out;
+    for (int i = 0; i < cj.n; i++) {
+        bool sub = false;
+        expr_rels(lv, cj.v[i].e, &cj.v[i].rels, &sub);
+        cj.v[i].sublink = sub;
+    }
+    for (int i = 0; i < cj.n; i++) {
+        int r = lv->too_many || cj.v[i].rels == 0 || cj.v[i].sublink ? PLACE_ABOVE
+                                                                      : place(*tree, &cj.v[i], err);
+        if (r == SQL_ERR) goto out;
+        if (r == PLACE_ABOVE) {
+            if (!top_filter && !(top_filter = new_node(lv->pl, PN_FILTER))) goto out;
+            top_filter->what = "Filter";
+            if (node_add_qual(top_filter, cj.v[i].e, err)) goto out;
+        }
+    }
+    if (top_filter) {
+        top_filter->left = *tree;
+        top_filter->rels = (*tree)->rels;
+        *tree = top_filter;
+        top_filter = NULL;
+    }
+    rc = finish_tree(lv, *tree, err);
+out:
+    node_free(top_filter);
+    free(cj.v);
+    return rc;
+}
+
 static int plan_select(level *lv, sqlplan_query **out)
 {
     planner *pl = lv->pl;
@@ -1195,7 +1256,6 @@ static int plan_select(level *lv, sqlplan_query **out)
     sqlast_stmt *st = lv->st;
     sqlplan_node *from = NULL, *root = NULL;
     outcols o = {0};
-    conjs cj = {0};
     int rc = SQL_ERR;
     /* FROM: items in order, comma items as inner joins */
     for (int i = 0; i < st->nfrom; i++) {
@@ -1459,48 +1519,7 @@ static int plan_select(level *lv, sqlplan_query **out)
             pl->plan->lock_table = sn->table;
         }
     }
-    /* place WHERE conjuncts, then the per-node finishing (keys, join methods) */
-    if (st->where && conj_add(&cj, st->where, err)) {
-        free(okey);
-        free(dkey);
-        goto out;
-    }
-    for (int i = 0; i < cj.n; i++) {
-        bool sub = false;
-        expr_rels(lv, cj.v[i].e, &cj.v[i].rels, &sub);
-        cj.v[i].sublink = sub;
-    }
-    /* join ON conditions join their node's conjunct list */
-    sqlplan_node *top_filter = NULL;
-    for (int i = 0; i < cj.n; i++) {
-        int r = lv->too_many || cj.v[i].rels == 0 || cj.v[i].sublink ? PLACE_ABOVE
-                                                                      : place(from, &cj.v[i], err);
-        if (r == SQL_ERR) {
-            free(okey);
-            free(dkey);
-            goto out;
-        }
-        if (r == PLACE_ABOVE) {
-            if (!top_filter && !(top_filter = new_node(pl, PN_FILTER))) {
-                free(okey);
-                free(dkey);
-                goto out;
-            }
-            top_filter->what = "Filter";
-            if (node_add_qual(top_filter, cj.v[i].e, err)) {
-                free(okey);
-                free(dkey);
-                node_free(top_filter);
-                goto out;
-            }
-        }
-    }
-    if (top_filter) {
-        top_filter->left = from;
-        top_filter->rels = from->rels;
-        from = top_filter;
-    }
-    if (finish_tree(lv, from, err)) {
+    if (place_where(lv, &from, st->where, err)) {
         free(okey);
         free(dkey);
         goto out;
@@ -1646,7 +1665,6 @@ out:
         node_free(from);
         node_free(root);
     }
-    free(cj.v);
     out_free(&o);
     return rc;
 }
@@ -1868,7 +1886,7 @@ static int plan_ctes(level *lv)
             }
             pc->recursive = true;
             sqlplan_query *nonrec = NULL, *recq = NULL;
-            if (plan_query(pl, q->larg, NULL, lv->ctes, &corr, &nonrec)) {
+            if (plan_query(pl, q->larg, lv->parent, lv->ctes, &corr, &nonrec)) {
                 free(ref);
                 return SQL_ERR;
             }
@@ -1893,11 +1911,21 @@ static int plan_ctes(level *lv)
             ref->next = lv->ctes;
             cte_ref *saved = lv->ctes;
             lv->ctes = ref;
-            int r = plan_query(pl, q->rarg, NULL, lv->ctes, &corr, &recq);
+            int r = plan_query(pl, q->rarg, lv->parent, lv->ctes, &corr, &recq);
             lv->ctes = saved;
             if (r) {
                 free(ref);
                 return SQL_ERR;
+            }
+            if (q->rarg->naggs || q->rarg->norder) {
+                query_free(recq);
+                free(ref);
+                if (q->rarg->norder)
+                    return sqlerr_set(err, "0A000", q->rarg->order[0].expr->location,
+                                      "ORDER BY in a recursive query is not implemented");
+                return sqlerr_set(err, "42P19", q->rarg->aggs[0]->location,
+                                  "aggregate functions are not allowed in a recursive query's "
+                                  "recursive term");
             }
             if (recq->ncols != nonrec->ncols) {
                 query_free(recq);
@@ -1950,7 +1978,7 @@ static int plan_ctes(level *lv)
             pc->q = whole;
             ref->self = false;
         } else {
-            if (plan_query(pl, c->query, NULL, lv->ctes, &corr, &pc->q)) {
+            if (plan_query(pl, c->query, lv->parent, lv->ctes, &corr, &pc->q)) {
                 free(ref);
                 return SQL_ERR;
             }
@@ -1969,6 +1997,8 @@ static int plan_ctes(level *lv)
             for (int k = 0; k < pc->q->ncols; k++)
                 ref->colnames[k] = k < c->ncolnames ? c->colnames[k] : pc->q->cols[k].name;
         }
+        pc->correlated = corr;
+        if (corr) lv->correlated = true;
         ref->next = lv->ctes;
         lv->ctes = ref;
     }
@@ -2091,4 +2121,121 @@ int sqlplan_build(sx_session *s, sqlast_stmt *st, sqlast_stmt *top, sqlplan **ou
     if (st->where && sqlexpr_calls(st->where, "helios_crdt_state")) p->want_raw = true;
     *out = p;
     return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ INSERT / UPDATE / DELETE */
+
+typedef struct binder {
+    planner pl;
+    level lv;
+    bool outer_dummy;
+} binder;
+
+static void binder_free(void *p)
+{
+    binder *b = p;
+    if (!b) return;
+    level_free(&b->lv);
+    free(b);
+}
+
+int sqlplan_dml(sx_session *s, sqlast_stmt *st, const sqlschema_table *t, sqlplan **out,
+                sqlexpr_scope *sc, sqlerr *err)
+{
+    *out = NULL;
+    sqlplan *p = calloc(1, sizeof *p);
+    binder *b = calloc(1, sizeof *b);
+    if (!p || !b) {
+        free(p);
+        free(b);
+        return sqlerr_oom(err);
+    }
+    p->binder = b;
+    b->pl = (planner){.s = s, .plan = p, .top = st, .err = err};
+    level *lv = &b->lv;
+    lv->pl = &b->pl;
+    lv->st = st;
+    sqlplan_node *tree = NULL;
+    /* the target, as a table scan (read only for UPDATE ... FROM / DELETE ... USING) */
+    sqlplan_node *tn = new_node(&b->pl, PN_SCAN);
+    if (!tn || sqlschema_copy(t, &tn->table, err)) {
+        node_free(tn);
+        goto fail;
+    }
+    tn->what = "Seq Scan";
+    tree = tn;
+    char **names = own(lv, calloc((size_t)t->ncols + 1, sizeof(char *)));
+    sqlval_type *types = own(lv, calloc((size_t)t->ncols + 1, sizeof(sqlval_type)));
+    if (!names || !types) {
+        sqlerr_oom(err);
+        goto fail;
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        names[i] = tn->table->cols[i].name;
+        types[i] = tn->table->cols[i].type;
+    }
+    if (add_rel(lv, tn, st->alias ? st->alias : tn->table->name, t->ncols, names, types, NULL, err))
+        goto fail;
+    for (int i = 0; i < st->nfrom; i++) {
+        sqlplan_node *n = NULL;
+        int r = plan_from(lv, st->from[i], &n);
+        if (n) {
+            sqlplan_node *j = new_node(&b->pl, PN_JOIN);
+            if (!j) {
+                node_free(n);
+                goto fail;
+            }
+            j->left = tree;
+            j->right = n;
+            j->rels = tree->rels | n->rels;
+            j->rrels = n->rels;
+            j->jointype = SQLAST_JOIN_INNER;
+            j->what = "Nested Loop";
+            tree = j;
+        }
+        if (r) goto fail;
+    }
+    b->pl.cur_ctes = NULL;
+    level_scope(lv, sc, "WHERE");
+    sc->table = t;
+    sc->alias = st->alias ? st->alias : t->name;
+    sc->outer_ref = &b->outer_dummy;
+    if (st->nfrom) {
+        /* the join's rows: WHERE is bound and placed here (the caller must not bind it again) */
+        if (st->where) {
+            if (sqlexpr_bind(st->where, sc, SQLVAL_BOOL, err)) goto fail;
+            if (st->where->type != SQLVAL_BOOL && st->where->type != SQLVAL_UNKNOWN) {
+                sqlerr_set(err, "42804", st->where->location,
+                           "argument of WHERE must be type boolean, not type %s",
+                           sqlval_type_name(st->where->type));
+                goto fail;
+            }
+        }
+        if (place_where(lv, &tree, st->where, err)) goto fail;
+        set_width(tree, lv->width);
+        sqlplan_query *q = calloc(1, sizeof *q);
+        if (!q) {
+            sqlerr_oom(err);
+            goto fail;
+        }
+        q->st = st;
+        q->root = tree;
+        q->ncols = lv->width;
+        q->width = lv->width;
+        tree = NULL;
+        p->q = q;
+        level_scope(lv, sc, "WHERE"); /* the items list may have grown */
+        sc->table = t;
+        sc->alias = st->alias ? st->alias : t->name;
+        sc->outer_ref = &b->outer_dummy;
+    } else {
+        node_free(tree);
+        tree = NULL;
+    }
+    *out = p;
+    return SQL_OK;
+fail:
+    node_free(tree);
+    sqlplan_free(p);
+    return SQL_ERR;
 }

@@ -166,11 +166,13 @@ struct sqlplan_cte {
     char *name;
     sqlplan_query *q; /* owned */
     bool recursive;
-    /* per execution */
+    bool correlated; /* reads an enclosing level: computed again at each scan's open */
+    /* per execution: the rows produced so far (computed as scans ask for them, so a LIMIT
+     * over an endless WITH RECURSIVE stops), the producer (q->root) while open */
     sqlval **rows; /* rwidth values each */
     int rwidth;
     size_t nrows, cap;
-    bool done;
+    bool done, open;
     uint64_t gen;
     /* WITH RECURSIVE: the rows of the last iteration (the worktable) */
     sqlval **work;
@@ -186,6 +188,7 @@ typedef struct sqlplan {
     uint64_t gen;            /* executions started */
     bool want_raw;
     const sqlschema_table *lock_table; /* FOR UPDATE: the locked table */
+    void *binder; /* INSERT/UPDATE/DELETE (sqlplan_dml): the names their expressions bind to */
 } sqlplan;
 
 /* Plans st (a SELECT) for session s: *out owned by the caller. Errors as PostgreSQL's analysis
@@ -193,6 +196,13 @@ typedef struct sqlplan {
 int sqlplan_build(struct sx_session *s, sqlast_stmt *st, sqlast_stmt *top, sqlplan **out,
                   sqlerr *err); /* top: the statement numbering parameters (NULL: st) */
 void sqlplan_free(sqlplan *p);
+/* INSERT / UPDATE / DELETE on table t: *sc is the scope their expressions bind in (the target
+ * as a FROM item, subqueries planned into *out), valid as long as *out. UPDATE ... FROM and
+ * DELETE ... USING (st->from) also get (*out)->q: the join of the target with those items
+ * filtered by WHERE, whose rows (q->ncols = full width) carry the target's columns first, at
+ * the table's column indexes. */
+int sqlplan_dml(struct sx_session *s, sqlast_stmt *st, const sqlschema_table *t, sqlplan **out,
+                sqlexpr_scope *sc, sqlerr *err);
 
 /* One execution. */
 struct sqlplan_run {
@@ -213,6 +223,8 @@ int sqlplan_start(sqlplan_run *r, struct sx_session *s, sqlplan *p, const sqlexp
 int sqlplan_next(sqlplan_run *r, sqlval **row, sqlerr *err); /* 1 row, 0 end, SQL_ERR */
 void sqlplan_end(sqlplan_run *r);
 void sqlplan_row_free(sqlval *row, int n);
+/* Closes the WITH producers still open (sqlplan_end does). */
+void sqlops_ctes_close(sqlplan *p);
 
 /* operators (sqlops.c) */
 int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err);

@@ -501,11 +501,12 @@ void sqlrun_plan_free(sx_plan *p)
     free(p->setops);
     free(p->insert_map);
     sqlplan_free(p->qp);
+    sqlplan_free(p->dp);
     memset(p, 0, sizeof *p);
     p->ncols = -1;
 }
 
-static int plan_targets(sx_plan *p, sqlast_stmt *st, bool allow_aggs, sqlerr *err)
+static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
 {
     const sqlschema_table *t = p->table;
     int n = 0;
@@ -514,9 +515,8 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, bool allow_aggs, sqlerr *er
     p->targets = calloc((size_t)n + 1, sizeof *p->targets);
     p->cols = calloc((size_t)n + 1, sizeof *p->cols);
     if (!p->targets || !p->cols) return sqlerr_oom(err);
-    sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
-                        .allow_aggs = allow_aggs,
-                        .clause = st->kind == SQLAST_SELECT ? "SELECT" : "RETURNING"};
+    sqlexpr_scope sc = p->dsc;
+    sc.clause = "RETURNING";
     int k = 0;
     for (int i = 0; i < st->ntargets; i++) {
         sqlast_expr *e = st->targets[i].expr;
@@ -597,11 +597,12 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     }
     if (table_for(s, p, st, err)) goto fail;
     const sqlschema_table *t = p->table;
-    sqlexpr_scope sc = {.table = t, .alias = st->alias ? st->alias : st->table, .stmt = st,
-                        .clause = "WHERE"};
-    /* PostgreSQL analyses a SELECT's target list before its WHERE (the first error reported) */
-    if (st->where && st->kind != SQLAST_SELECT && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err))
-        goto fail;
+    /* the names and subqueries of the statement's expressions (sqlplan.h); UPDATE ... FROM and
+     * DELETE ... USING bind and place their WHERE there */
+    if (sqlplan_dml(s, st, t, &p->dp, &p->dsc, err)) goto fail;
+    sqlexpr_scope sc = p->dsc;
+    sc.clause = "WHERE";
+    if (st->where && !st->nfrom && sqlexpr_bind(st->where, &sc, SQLVAL_BOOL, err)) goto fail;
     switch (st->kind) {
     case SQLAST_INSERT: {
         if (st->select) {
@@ -640,7 +641,8 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                        "INSERT has more target columns than expressions");
             goto fail;
         }
-        sqlexpr_scope vs = {.stmt = st, .clause = "VALUES"};
+        sqlexpr_scope vs = {.stmt = st, .clause = "VALUES", .top = st, .planner = sc.planner,
+                            .outer_ref = sc.outer_ref};
         for (int r = 0; r < st->nrows; r++)
             for (int c = 0; c < st->nvalues; c++)
                 if (st->rows[r][c] &&
@@ -670,7 +672,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
             if (st->conflict_where && sqlexpr_bind(st->conflict_where, &us, SQLVAL_BOOL, err))
                 goto fail;
         }
-        if (st->ntargets && plan_targets(p, st, false, err)) goto fail;
+        if (st->ntargets && plan_targets(p, st, err)) goto fail;
         break;
     }
     case SQLAST_UPDATE: {
@@ -692,11 +694,11 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
             if (sqlwrite_classify(t, ci, st->set[i].expr, &us, &p->setops[i], err)) goto fail;
         }
         p->nsetops = st->nset;
-        if (st->ntargets && plan_targets(p, st, false, err)) goto fail;
+        if (st->ntargets && plan_targets(p, st, err)) goto fail;
         break;
     }
     case SQLAST_DELETE:
-        if (st->ntargets && plan_targets(p, st, false, err)) goto fail;
+        if (st->ntargets && plan_targets(p, st, err)) goto fail;
         break;
     default: break;
     }
@@ -1162,14 +1164,14 @@ static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
     return SQL_OK;
 }
 
-static int add_returning(const sx_plan *p, const sqlval *row, const sqlexpr_ctx *base,
+static int add_returning(const sx_plan *p, const sqlval *row, int nrow, const sqlexpr_ctx *base,
                          sx_result *res, sqlerr *err)
 {
     sqlval *out = calloc((size_t)p->ntargets + 1, sizeof *out);
     if (!out) return sqlerr_oom(err);
     sqlexpr_ctx c = *base;
     c.row = row;
-    c.nrow = p->table->ncols;
+    c.nrow = nrow;
     int rc = SQL_OK;
     for (int i = 0; i < p->ntargets && !rc; i++) {
         if (p->targets[i].expr) rc = sqlexpr_eval(p->targets[i].expr, &c, &out[i], err);
@@ -1354,7 +1356,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             sqlval *now = NULL;
             if (row_get(s, t, pk.data, pk.len, &now, err)) goto out;
             if (now) {
-                int arc = add_returning(p, now, base, res, err);
+                int arc = add_returning(p, now, t->ncols, base, res, err);
                 vals_free(now, t->ncols);
                 if (arc) goto out;
             }
@@ -1415,6 +1417,48 @@ static int collect_fn(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
     return SQL_OK;
 }
 
+/* UPDATE ... FROM / DELETE ... USING: the target rows the join matches (the first match of
+ * each, as PostgreSQL takes one), each with the FROM items' columns after its own. */
+static int collect_joined(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, collected *c,
+                          sqlerr *err)
+{
+    const sqlschema_table *t = p->table;
+    sqlplan_run *run = base->run;
+    int width = p->dp->q->ncols;
+    pkset seen = {0};
+    codec_buf pk;
+    codec_buf_init(&pk);
+    int rc = SQL_OK;
+    (void)s;
+    c->ncols = width;
+    for (;;) {
+        sqlval *row;
+        int k = sqlplan_next(run, &row, err);
+        if (k < 0) rc = SQL_ERR;
+        if (k <= 0) break;
+        codec_buf_reset(&pk);
+        if (pk_encode(t, row, &pk, err)) {
+            vals_free(row, width);
+            rc = SQL_ERR;
+            break;
+        }
+        int added = pkset_add(&seen, pk.data, pk.len, err);
+        if (added < 0) {
+            vals_free(row, width);
+            rc = SQL_ERR;
+            break;
+        }
+        if (added == 1) { /* matched again: PostgreSQL updates a row once */
+            vals_free(row, width);
+            continue;
+        }
+        if ((rc = collect_fn(c, pk.data, pk.len, row, NULL, err))) break;
+    }
+    pkset_free(&seen);
+    codec_buf_free(&pk);
+    return rc;
+}
+
 static void collected_free(collected *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1433,7 +1477,8 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
     collected c = {.ncols = t->ncols};
     codec_buf pk;
     codec_buf_init(&pk);
-    int rc = scan(s, t, p->st->where, base, collect_fn, &c, err);
+    int rc = p->dp && p->dp->q ? collect_joined(s, p, base, &c, err)
+                               : scan(s, t, p->st->where, base, collect_fn, &c, err);
     /* A row whose new value depends on what this statement read is locked before it is
      * written (sqlexec.c "row locks"); commutative CRDT operations need no lock. The scan and
      * the locking run in one loop turn: a row found unlocked has no uncommitted writer, and
@@ -1457,17 +1502,21 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
             sx_op op;
             memset(&op, 0, sizeof op);
             rc = rec(s, t, &pk, SX_OP_DELETE, -1, &op, err);
-            if (!rc && p->ntargets) rc = add_returning(p, c.rows[i], base, res, err);
+            if (!rc && p->ntargets) rc = add_returning(p, c.rows[i], c.ncols, base, res, err);
             continue;
         }
         sqlexpr_ctx ctx = *base;
         ctx.row = c.rows[i];
-        ctx.nrow = t->ncols;
+        ctx.nrow = c.ncols;
         rc = apply_setops(s, p, &pk, &ctx, err);
         if (!rc && p->ntargets) {
             sqlval *now = NULL;
             rc = row_get(s, t, pk.data, pk.len, &now, err);
-            if (!rc && now) rc = add_returning(p, now, base, res, err);
+            if (!rc && now) {
+                /* the new target values, beside the FROM items' (UPDATE ... FROM) */
+                for (int k = 0; k < t->ncols; k++) sqlval_move(&c.rows[i][k], &now[k]);
+                rc = add_returning(p, c.rows[i], c.ncols, base, res, err);
+            }
             vals_free(now, t->ncols);
         }
     }
@@ -1575,6 +1624,17 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
     if (fold_check(p, &base, err)) return SQL_ERR;
+    /* a write's subqueries (and UPDATE ... FROM's join) run in an execution of its own plan */
+    sqlplan_run drun;
+    bool dr = false;
+    if (p->dp) {
+        if (sqlplan_start(&drun, s, p->dp, &base, err)) {
+            sqlplan_end(&drun);
+            return SQL_ERR;
+        }
+        dr = true;
+        base.run = &drun;
+    }
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
     case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
@@ -1586,6 +1646,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_SELECT: rc = run_select(s, p, &base, res, err); break;
     default: rc = sqlerr_unsupported(err, p->st->location, sqlast_stmt_tag(p->st));
     }
+    if (dr) sqlplan_end(&drun);
     if (rc) sqlrun_result_free(res);
     return rc;
 }

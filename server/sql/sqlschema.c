@@ -47,6 +47,8 @@ static const struct {
     {"or_set", SQLSCHEMA_OR_SET, SQLVAL_TEXTARRAY, "or_set"},
     {"aw_set", SQLSCHEMA_AW_SET, SQLVAL_TEXTARRAY, "aw_set"},
     {"lww_map", SQLSCHEMA_LWW_MAP, SQLVAL_JSONB, "lww_map"},
+    {"text[]", SQLSCHEMA_LWW, SQLVAL_TEXTARRAY, "text[]"}, /* an LWW register of a text array */
+    {"_text", SQLSCHEMA_LWW, SQLVAL_TEXTARRAY, "text[]"},
 };
 
 int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_type *type,
