@@ -92,6 +92,7 @@ struct sqlast_expr {
     int cost;        /* bound: PostgreSQL's qual cost of the node and its operands (sqlexpr.c) */
     /* SUBLINK */
     sqlast_expr *filter; /* AGG: FILTER (WHERE ...), owned */
+    int funcid;          /* bound: FUNC of the sqlfunc.h library, + 1 (0: not one) */
     int sublink;      /* sqlast_sublink */
     sqlast_stmt *sub; /* owned */
     /* bound: COLUMN of an enclosing query level (1: the query around this one); the

@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqlfunc.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
 
@@ -272,8 +273,16 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
             }
         }
         if (e->type == SQLVAL_UNKNOWN) e->type = SQLVAL_TEXT;
-    } else
-        return no_function(err, e);
+    } else {
+        /* the rest of the library (sqlfunc.h) */
+        sqlval_type at[SQLFUNC_MAX_ARGS];
+        if (na > SQLFUNC_MAX_ARGS) return no_function(err, e);
+        for (int i = 0; i < na; i++) at[i] = e->args[i] ? e->args[i]->type : SQLVAL_UNKNOWN;
+        int r = sqlfunc_resolve(n, at, na, &e->type, &e->funcid, err);
+        if (r < 0) return SQL_ERR;
+        if (r == 0) return no_function(err, e);
+        e->funcid++; /* 0: not a library function */
+    }
     return SQL_OK;
 }
 
@@ -1963,6 +1972,8 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         sqlval_free(&target);
         sqlval_free(&path);
         sqlval_free(&val);
+    } else if (e->funcid > 0) {
+        rc = sqlfunc_eval(e->funcid - 1, v, na, e->type, out, err);
     } else {
         no_function(err, e);
     }

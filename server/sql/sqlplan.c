@@ -2170,11 +2170,11 @@ int sqlplan_dml(sx_session *s, sqlast_stmt *st, const sqlschema_table *t, sqlpla
         sqlerr_oom(err);
         goto fail;
     }
-    for (int i = 0; i < t->ncols; i++) {
-        names[i] = tn->table->cols[i].name;
-        types[i] = tn->table->cols[i].type;
+    for (int i = 0; i < t->ncols; i++) { /* the caller's table outlives the scope; tn may not */
+        names[i] = t->cols[i].name;
+        types[i] = t->cols[i].type;
     }
-    if (add_rel(lv, tn, st->alias ? st->alias : tn->table->name, t->ncols, names, types, NULL, err))
+    if (add_rel(lv, tn, st->alias ? st->alias : t->name, t->ncols, names, types, NULL, err))
         goto fail;
     for (int i = 0; i < st->nfrom; i++) {
         sqlplan_node *n = NULL;

@@ -1,0 +1,32 @@
+/*
+ * server/sql/sqlfunc.h — the library of built-in scalar functions beyond the handful sqlexpr.c
+ * implements itself (string, math and jsonb functions applications use).
+ *
+ * sqlexpr.c calls sqlfunc_resolve while binding a function call it does not know, with the
+ * argument types binding found (SQLVAL_UNKNOWN for an untyped literal or parameter, which
+ * adapts as PostgreSQL's unknown does), and sqlfunc_eval for each evaluation. Resolution
+ * follows PostgreSQL 15: the same accepted argument types, the same result type and, for an
+ * unsupported combination, the caller's 42883 "function f(types) does not exist". Evaluation
+ * takes the evaluated arguments (never NULL-filtered: a strict function returns NULL itself)
+ * and produces exactly PostgreSQL's value, text form and errors (SQLSTATE and message).
+ *
+ * Pure functions of their arguments: no file-scope mutable state (several executor threads
+ * may call them at once).
+ */
+#ifndef HELIOS_SERVER_SQL_SQLFUNC_H
+#define HELIOS_SERVER_SQL_SQLFUNC_H
+
+#include "server/sql/sqlerr.h"
+#include "server/sql/sqlval.h"
+
+#define SQLFUNC_MAX_ARGS 16
+
+/* 1 known (*ret set; *id is what sqlfunc_eval needs back), 0 unknown name or argument types
+ * (the caller raises 42883), SQL_ERR with err set for a call PostgreSQL refuses otherwise. */
+int sqlfunc_resolve(const char *name, const sqlval_type *args, int nargs, sqlval_type *ret,
+                    int *id, sqlerr *err);
+/* Evaluates function id (from sqlfunc_resolve) over args (nargs values, owned by the caller)
+ * into *out of type ret. SQL_OK or SQL_ERR with err set. */
+int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval *out, sqlerr *err);
+
+#endif
