@@ -26,7 +26,47 @@ void sqlast_expr_free(sqlast_expr *e)
     sqlval_free(&e->value);
     sqlast_stmt_free(e->sub);
     sqlast_expr_free(e->filter);
+    sqlast_window_free(e->win);
+    for (int i = 0; e->aorder && i < e->naorder; i++) sqlast_expr_free(e->aorder[i].expr);
+    free(e->aorder);
     free(e);
+}
+
+void sqlast_window_free(sqlast_window *w)
+{
+    if (!w) return;
+    for (int i = 0; w->partition && i < w->npartition; i++) sqlast_expr_free(w->partition[i]);
+    free(w->partition);
+    for (int i = 0; w->order && i < w->norder; i++) sqlast_expr_free(w->order[i].expr);
+    free(w->order);
+    sqlast_expr_free(w->start);
+    sqlast_expr_free(w->end);
+    free(w);
+}
+
+sqlast_window *sqlast_window_dup(const sqlast_window *w)
+{
+    if (!w) return NULL;
+    sqlast_window *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->frame = w->frame;
+    d->location = w->location;
+    if ((w->npartition && !(d->partition = calloc((size_t)w->npartition, sizeof *d->partition))) ||
+        (w->norder && !(d->order = calloc((size_t)w->norder, sizeof *d->order))))
+        goto fail;
+    for (; d->npartition < w->npartition; d->npartition++)
+        if (!(d->partition[d->npartition] = sqlast_expr_dup(w->partition[d->npartition]))) goto fail;
+    for (; d->norder < w->norder; d->norder++) {
+        d->order[d->norder] = w->order[d->norder];
+        if (!(d->order[d->norder].expr = sqlast_expr_dup(w->order[d->norder].expr))) goto fail;
+    }
+    if ((w->start && !(d->start = sqlast_expr_dup(w->start))) ||
+        (w->end && !(d->end = sqlast_expr_dup(w->end))))
+        goto fail;
+    return d;
+fail:
+    sqlast_window_free(d);
+    return NULL;
 }
 
 void sqlast_from_free(sqlast_from *f)
@@ -127,6 +167,7 @@ void sqlast_stmt_free(sqlast_stmt *s)
     sqlast_stmt_free(s->select);
     free(s->param_types);
     free(s->aggs);
+    free(s->wins);
     free(s);
 }
 
@@ -179,12 +220,23 @@ sqlast_expr *sqlast_expr_dup(const sqlast_expr *e)
     d->sub = NULL;
     d->subplan = NULL;
     d->filter = NULL;
+    d->win = NULL;
+    d->aorder = NULL;
+    d->naorder = 0;
     sqlval_init_null(&d->value, e->value.type);
     sqlerr err;
     if (!dup_str(&d->name, e->name) || !dup_str(&d->qualifier, e->qualifier) ||
         sqlval_copy(&d->value, &e->value, &err) || (e->sub && !(d->sub = sqlast_stmt_dup(e->sub))) ||
-        (e->filter && !(d->filter = sqlast_expr_dup(e->filter))))
+        (e->filter && !(d->filter = sqlast_expr_dup(e->filter))) ||
+        (e->win && !(d->win = sqlast_window_dup(e->win))))
         goto fail;
+    if (e->aorder) {
+        if (!(d->aorder = calloc((size_t)e->naorder, sizeof *d->aorder))) goto fail;
+        for (; d->naorder < e->naorder; d->naorder++) {
+            d->aorder[d->naorder] = e->aorder[d->naorder];
+            if (!(d->aorder[d->naorder].expr = sqlast_expr_dup(e->aorder[d->naorder].expr))) goto fail;
+        }
+    }
     if (e->nargs) {
         d->args = calloc((size_t)e->nargs, sizeof *d->args);
         if (!d->args) goto fail;
@@ -310,6 +362,8 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->param_types = NULL;
     d->aggs = NULL; /* bound later, per plan */
     d->naggs = 0;
+    d->wins = NULL;
+    d->nwins = 0;
     d->from = NULL;
     d->nfrom = 0;
     d->larg = d->rarg = d->select = NULL;
@@ -395,6 +449,13 @@ static void walk_expr(sqlast_expr *e, sqlast_walk_fn fn, void *ctx)
     fn(ctx, e, &e->location);
     for (int i = 0; i < e->nargs; i++) walk_expr(e->args[i], fn, ctx);
     walk_expr(e->filter, fn, ctx);
+    for (int i = 0; e->aorder && i < e->naorder; i++) walk_expr(e->aorder[i].expr, fn, ctx);
+    if (e->win) {
+        for (int i = 0; i < e->win->npartition; i++) walk_expr(e->win->partition[i], fn, ctx);
+        for (int i = 0; i < e->win->norder; i++) walk_expr(e->win->order[i].expr, fn, ctx);
+        walk_expr(e->win->start, fn, ctx);
+        walk_expr(e->win->end, fn, ctx);
+    }
     if (e->sub) sqlast_stmt_walk(e->sub, fn, ctx);
 }
 

@@ -42,6 +42,7 @@ typedef enum sqlast_kind {
                        * arg, w1, t1, w2, t2, ..., else (NULL slots allowed) */
     SQLAST_SUBLINK,   /* a subquery `sub` used as an expression (sublink says how); for ANY/ALL
                        * args[0] is the left operand and op the comparison */
+    SQLAST_WINFUNC,   /* name(args) OVER win -> winno (bound) */
 } sqlast_kind;
 
 /* How a subquery is used as an expression (PostgreSQL's SubLinkType). */
@@ -64,6 +65,8 @@ typedef enum sqlast_op {
 
 typedef struct sqlast_expr sqlast_expr;
 typedef struct sqlast_stmt sqlast_stmt;
+typedef struct sqlast_window sqlast_window;
+typedef struct sqlast_order sqlast_order;
 struct sqlast_expr {
     sqlast_kind kind;
     int location;
@@ -93,6 +96,10 @@ struct sqlast_expr {
     /* SUBLINK */
     sqlast_expr *filter; /* AGG: FILTER (WHERE ...), owned */
     int funcid;          /* bound: FUNC of the sqlfunc.h library, + 1 (0: not one) */
+    sqlast_window *win;  /* WINFUNC: its window, complete (a named window's parts copied in) */
+    sqlast_order *aorder; /* AGG / WINFUNC: agg(x ORDER BY ...) */
+    int naorder;
+    int winno;           /* WINFUNC (bound): index in the statement's window function list */
     int sublink;      /* sqlast_sublink */
     sqlast_stmt *sub; /* owned */
     /* bound: COLUMN of an enclosing query level (1: the query around this one); the
@@ -139,11 +146,33 @@ typedef struct sqlast_target {
     int location;
 } sqlast_target;
 
-typedef struct sqlast_order {
+struct sqlast_order {
     sqlast_expr *expr;
     bool desc;
     int nulls; /* 0 default (NULLS LAST for ASC, FIRST for DESC), 1 first, 2 last */
-} sqlast_order;
+};
+
+/* OVER (PARTITION BY ... ORDER BY ... frame). frame holds PostgreSQL's FRAMEOPTION_* bits. */
+enum {
+    SQLAST_FRAME_NONDEFAULT = 0x1, SQLAST_FRAME_RANGE = 0x2, SQLAST_FRAME_ROWS = 0x4,
+    SQLAST_FRAME_GROUPS = 0x8, SQLAST_FRAME_BETWEEN = 0x10,
+    SQLAST_FRAME_START_UNBOUNDED_PRECEDING = 0x20, SQLAST_FRAME_END_UNBOUNDED_PRECEDING = 0x40,
+    SQLAST_FRAME_START_UNBOUNDED_FOLLOWING = 0x80, SQLAST_FRAME_END_UNBOUNDED_FOLLOWING = 0x100,
+    SQLAST_FRAME_START_CURRENT_ROW = 0x200, SQLAST_FRAME_END_CURRENT_ROW = 0x400,
+    SQLAST_FRAME_START_OFFSET_PRECEDING = 0x800, SQLAST_FRAME_END_OFFSET_PRECEDING = 0x1000,
+    SQLAST_FRAME_START_OFFSET_FOLLOWING = 0x2000, SQLAST_FRAME_END_OFFSET_FOLLOWING = 0x4000,
+    SQLAST_FRAME_EXCLUDE = 0x38000,
+};
+
+struct sqlast_window {
+    sqlast_expr **partition;
+    int npartition;
+    sqlast_order *order;
+    int norder;
+    int frame;
+    sqlast_expr *start, *end; /* frame offsets */
+    int location;
+};
 
 enum { SQLAST_CONFLICT_NONE = 0, SQLAST_CONFLICT_NOTHING = 1, SQLAST_CONFLICT_UPDATE = 2 };
 
@@ -296,6 +325,8 @@ struct sqlast_stmt {
     sqlval_type *param_types; /* nparams entries; SQLVAL_UNKNOWN until inferred */
     sqlast_expr **aggs;       /* aggregates of SELECT (borrowed pointers into the tree) */
     int naggs;
+    sqlast_expr **wins;       /* window functions of SELECT (borrowed) */
+    int nwins;
 };
 
 sqlast_expr *sqlast_expr_new(sqlast_kind kind, int location);
@@ -304,6 +335,8 @@ void sqlast_expr_free(sqlast_expr *e);
 int sqlast_expr_add_arg(sqlast_expr *e, sqlast_expr *child);
 void sqlast_stmt_free(sqlast_stmt *s);
 void sqlast_from_free(sqlast_from *f);
+void sqlast_window_free(sqlast_window *w);
+sqlast_window *sqlast_window_dup(const sqlast_window *w);
 /* Name of a statement kind for command tags and messages ("INSERT", "CREATE TABLE"). */
 const char *sqlast_stmt_tag(const sqlast_stmt *s);
 /* Deep copies of an unbound (freshly parsed) tree, for the statement cache: owned by the

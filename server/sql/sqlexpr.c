@@ -288,27 +288,24 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
 
 static void mark_const_null(sqlast_expr *e);
 
-static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
+/* An aggregate's result type from its argument's (count, sum, avg, min, max). */
+static int agg_type(sqlast_expr *e, sqlerr *err)
 {
-    if (in_agg)
-        return sqlerr_set(err, "42803", e->location, "aggregate function calls cannot be nested");
-    if (!sc->allow_aggs || !sc->stmt)
-        return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed in %s",
-                          sc->clause ? sc->clause : "this context");
-    if (bind_args(e, sc, SQLVAL_UNKNOWN, true, err)) return SQL_ERR;
-    if (e->filter) {
-        sqlexpr_scope fs = *sc;
-        fs.clause = "FILTER";
-        if (bind_rec(e->filter, &fs, SQLVAL_BOOL, true, err)) return SQL_ERR;
-        mark_const_null(e->filter);
-        if (e->filter->type != SQLVAL_BOOL && e->filter->type != SQLVAL_UNKNOWN)
-            return sqlerr_set(err, "42804", e->filter->location,
-                              "argument of FILTER must be type boolean, not type %s",
-                              tname(e->filter->type));
-    }
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
     const char *n = e->name;
     if (!strcmp(n, "count")) e->type = SQLVAL_INT8;
+    else if (!strcmp(n, "string_agg") && is_textish(a) && e->nargs == 2 && is_textish(e->args[1]->type))
+        e->type = SQLVAL_TEXT;
+    else if (!strcmp(n, "array_agg") && (is_textish(a) || a == SQLVAL_TEXTARRAY)) {
+        if (a == SQLVAL_TEXTARRAY) return sqlerr_unsupported(err, e->location, "array_agg of arrays");
+        e->type = SQLVAL_TEXTARRAY;
+    } else if (!strcmp(n, "array_agg")) {
+        char what[96];
+        snprintf(what, sizeof what, "arrays of %s (only text arrays)", tname(a));
+        return sqlerr_unsupported(err, e->location, what);
+    } else if ((!strcmp(n, "bool_and") || !strcmp(n, "bool_or") || !strcmp(n, "every")) &&
+               (a == SQLVAL_BOOL || a == SQLVAL_UNKNOWN))
+        e->type = SQLVAL_BOOL;
     else if (!strcmp(n, "sum") && sqlval_type_is_numeric(a))
         e->type = a == SQLVAL_INT2 || a == SQLVAL_INT4 ? SQLVAL_INT8
                   : is_int(a)                          ? SQLVAL_NUMERIC
@@ -319,6 +316,112 @@ static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr
         e->type = a == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a;
     else
         return no_function(err, e);
+    return SQL_OK;
+}
+
+/* name(args) OVER (...): PostgreSQL's window functions and the aggregates. */
+static int bind_winfunc(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
+{
+    if (in_agg)
+        return sqlerr_set(err, "42803", e->location,
+                          "aggregate function calls cannot contain window function calls");
+    if (sc->in_window)
+        return sqlerr_set(err, "42P20", e->location, "window function calls cannot be nested");
+    if (!sc->allow_windows || !sc->stmt)
+        return sqlerr_set(err, "42P20", e->location, "window functions are not allowed in %s",
+                          sc->clause ? sc->clause : "this context");
+    sqlexpr_scope ws = *sc;
+    ws.allow_windows = false;
+    ws.in_window = true;
+    if (bind_args(e, &ws, SQLVAL_UNKNOWN, false, err)) return SQL_ERR;
+    for (int i = 0; i < e->naorder; i++)
+        if (bind_rec(e->aorder[i].expr, &ws, SQLVAL_UNKNOWN, false, err)) return SQL_ERR;
+    sqlast_window *w = e->win;
+    for (int i = 0; i < w->npartition; i++)
+        if (bind_rec(w->partition[i], &ws, SQLVAL_UNKNOWN, false, err)) return SQL_ERR;
+    for (int i = 0; i < w->norder; i++)
+        if (bind_rec(w->order[i].expr, &ws, SQLVAL_UNKNOWN, false, err)) return SQL_ERR;
+    sqlexpr_scope os = ws;
+    os.clause = (w->frame & SQLAST_FRAME_ROWS) ? "ROWS" : "RANGE";
+    for (int k = 0; k < 2; k++) {
+        sqlast_expr *o = k ? w->end : w->start;
+        if (!o) continue;
+        if (bind_rec(o, &os, SQLVAL_INT8, false, err)) return SQL_ERR;
+        if (!sqlexpr_is_constant(o) && o->kind != SQLAST_PARAM)
+            return sqlerr_set(err, "42P10", o->location, "argument of %s must not contain variables",
+                              os.clause);
+    }
+    if ((w->frame & SQLAST_FRAME_RANGE) &&
+        (w->frame & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING |
+                     SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING)))
+        return sqlerr_unsupported(err, e->location, "RANGE with offset PRECEDING/FOLLOWING");
+    if (e->filter) {
+        sqlexpr_scope fs = ws;
+        fs.clause = "FILTER";
+        if (bind_rec(e->filter, &fs, SQLVAL_BOOL, false, err)) return SQL_ERR;
+        mark_const_null(e->filter);
+    }
+    const char *n = e->name;
+    int na = e->nargs;
+    sqlval_type a0 = na ? e->args[0]->type : SQLVAL_UNKNOWN;
+    if (!strcmp(n, "row_number") || !strcmp(n, "rank") || !strcmp(n, "dense_rank")) {
+        if (na) return no_function(err, e);
+        e->type = SQLVAL_INT8;
+    } else if (!strcmp(n, "percent_rank") || !strcmp(n, "cume_dist")) {
+        if (na) return no_function(err, e);
+        e->type = SQLVAL_FLOAT8;
+    } else if (!strcmp(n, "ntile")) {
+        if (na != 1 || !(is_int(a0) || a0 == SQLVAL_UNKNOWN)) return no_function(err, e);
+        e->type = SQLVAL_INT4;
+    } else if (!strcmp(n, "lag") || !strcmp(n, "lead")) {
+        if (na < 1 || na > 3 || (na >= 2 && !(is_int(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN)))
+            return no_function(err, e);
+        e->type = a0 == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a0;
+        if (na == 3) {
+            e->type = common_type(a0, e->args[2]->type);
+            if (e->type == SQLVAL_UNKNOWN) e->type = SQLVAL_TEXT;
+            if (!comparable(e->type, e->args[2]->type)) return no_function(err, e);
+        }
+    } else if (!strcmp(n, "first_value") || !strcmp(n, "last_value")) {
+        if (na != 1) return no_function(err, e);
+        e->type = a0 == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a0;
+    } else if (!strcmp(n, "nth_value")) {
+        if (na != 2 || !(is_int(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN))
+            return no_function(err, e);
+        e->type = a0 == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a0;
+    } else if (agg_type(e, err)) {
+        return SQL_ERR;
+    }
+    sqlast_stmt *st = sc->stmt;
+    sqlast_expr **grown = realloc(st->wins, (size_t)(st->nwins + 1) * sizeof(*grown));
+    if (!grown) return sqlerr_oom(err);
+    st->wins = grown;
+    e->winno = st->nwins;
+    st->wins[st->nwins++] = e;
+    return SQL_OK;
+}
+
+static int bind_agg(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
+{
+    if (in_agg)
+        return sqlerr_set(err, "42803", e->location, "aggregate function calls cannot be nested");
+    if (!sc->allow_aggs || !sc->stmt)
+        return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed in %s",
+                          sc->clause ? sc->clause : "this context");
+    if (bind_args(e, sc, SQLVAL_UNKNOWN, true, err)) return SQL_ERR;
+    for (int i = 0; i < e->naorder; i++)
+        if (bind_rec(e->aorder[i].expr, sc, SQLVAL_UNKNOWN, true, err)) return SQL_ERR;
+    if (e->filter) {
+        sqlexpr_scope fs = *sc;
+        fs.clause = "FILTER";
+        if (bind_rec(e->filter, &fs, SQLVAL_BOOL, true, err)) return SQL_ERR;
+        mark_const_null(e->filter);
+        if (e->filter->type != SQLVAL_BOOL && e->filter->type != SQLVAL_UNKNOWN)
+            return sqlerr_set(err, "42804", e->filter->location,
+                              "argument of FILTER must be type boolean, not type %s",
+                              tname(e->filter->type));
+    }
+    if (agg_type(e, err)) return SQL_ERR;
     sqlast_stmt *st = sc->stmt;
     sqlast_expr **grown = realloc(st->aggs, (size_t)(st->naggs + 1) * sizeof(*grown));
     if (!grown) return sqlerr_oom(err);
@@ -551,6 +654,7 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         return SQL_OK;
     case SQLAST_FUNC: return bind_func(e, sc, in_agg, err);
     case SQLAST_AGG: return bind_agg(e, sc, in_agg, err);
+    case SQLAST_WINFUNC: return bind_winfunc(e, sc, in_agg, err);
     case SQLAST_SUBLINK:
         if (e->nargs && bind_rec(e->args[0], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
         return sqlplan_bind_sublink(e, sc, err);
@@ -654,7 +758,7 @@ static void mark_const_null(sqlast_expr *e)
     for (int i = 0; i < e->nargs; i++) mark_const_null(e->args[i]);
     e->const_tree = e->kind != SQLAST_COLUMN && e->kind != SQLAST_EXCLUDED &&
                     e->kind != SQLAST_PARAM && e->kind != SQLAST_AGG && e->kind != SQLAST_STAR &&
-                    e->kind != SQLAST_SUBLINK &&
+                    e->kind != SQLAST_SUBLINK && e->kind != SQLAST_WINFUNC &&
                     (e->kind != SQLAST_FUNC || strict_node(e) ||
                      (e->name && (!strcmp(e->name, "coalesce") || !strcmp(e->name, "nullif"))));
     for (int i = 0; i < e->nargs; i++)
@@ -701,7 +805,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
     case SQLAST_COLUMN:
     case SQLAST_EXCLUDED:
     case SQLAST_FUNC:
-    case SQLAST_AGG: return e->name;
+    case SQLAST_AGG:
+    case SQLAST_WINFUNC: return e->name;
     case SQLAST_CAST: {
         const char *inner = figure_colname(e->args[0], strength);
         if (*strength > 1) return inner;
@@ -745,7 +850,8 @@ bool sqlexpr_is_constant(const sqlast_expr *e)
 {
     if (!e) return true;
     if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
-        e->kind == SQLAST_AGG || e->kind == SQLAST_STAR || e->kind == SQLAST_SUBLINK)
+        e->kind == SQLAST_AGG || e->kind == SQLAST_STAR || e->kind == SQLAST_SUBLINK ||
+        e->kind == SQLAST_WINFUNC)
         return false;
     for (int i = 0; i < e->nargs; i++)
         if (!sqlexpr_is_constant(e->args[i])) return false;
@@ -1463,6 +1569,10 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         return sqlval_copy(out, &c->row[e->colidx], err);
     }
     case SQLAST_SUBLINK: return sqlplan_eval_sublink(e, ctx, out, err);
+    case SQLAST_WINFUNC:
+        if (!ctx->wins || e->winno < 0)
+            return sqlerr_set(err, "42P20", e->location, "window functions are not allowed here");
+        return sqlval_copy(out, &ctx->wins[e->winno], err);
     case SQLAST_EXCLUDED:
         if (!ctx->excluded || e->colidx < 0)
             return sqlerr_set(err, "42P01", e->location,
@@ -1988,11 +2098,162 @@ void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg)
 {
     memset(a, 0, sizeof(*a));
     a->expr = agg;
+    a->bool_state = -1;
     sqlval_init_null(&a->best, agg->type);
+}
+
+/* string_agg / array_agg: keeps the row's value (and delimiter) and ORDER BY keys. */
+static int agg_collect(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlval *v, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    int per = !strcmp(e->name, "string_agg") ? 2 : 1;
+    if (a->nitems == a->capitems) {
+        size_t nc = a->capitems ? a->capitems * 2 : 16;
+        sqlval *g = realloc(a->items, nc * (size_t)per * sizeof *g);
+        if (g) a->items = g;
+        sqlval **k = realloc(a->okeys, nc * sizeof *k);
+        if (k) a->okeys = k;
+        if (!g || !k) {
+            sqlval_free(v);
+            return sqlerr_oom(err);
+        }
+        a->capitems = nc;
+    }
+    size_t i = a->nitems;
+    sqlval_init_null(&a->items[i * (size_t)per], SQLVAL_TEXT);
+    sqlval_move(&a->items[i * (size_t)per], v);
+    if (per == 2) {
+        sqlval_init_null(&a->items[i * 2 + 1], SQLVAL_TEXT);
+        if (sqlexpr_eval(e->args[1], ctx, &a->items[i * 2 + 1], err)) {
+            sqlval_free(&a->items[i * 2]);
+            return SQL_ERR;
+        }
+    }
+    a->okeys[i] = NULL;
+    if (e->naorder) {
+        sqlval *k = calloc((size_t)e->naorder, sizeof *k);
+        if (!k) {
+            for (int j = 0; j < per; j++) sqlval_free(&a->items[i * (size_t)per + (size_t)j]);
+            return sqlerr_oom(err);
+        }
+        for (int j = 0; j < e->naorder; j++) sqlval_init_null(&k[j], SQLVAL_UNKNOWN);
+        for (int j = 0; j < e->naorder; j++)
+            if (sqlexpr_eval(e->aorder[j].expr, ctx, &k[j], err)) {
+                for (int m = 0; m < e->naorder; m++) sqlval_free(&k[m]);
+                free(k);
+                for (int m = 0; m < per; m++) sqlval_free(&a->items[i * (size_t)per + (size_t)m]);
+                return SQL_ERR;
+            }
+        a->okeys[i] = k;
+    }
+    a->nitems++;
+    a->has = true;
+    return SQL_OK;
+}
+
+typedef struct agg_sort {
+    const sqlexpr_agg *a;
+    bool failed;
+} agg_sort;
+
+static int agg_order_cmp(const void *pa, const void *pb, void *arg)
+{
+    agg_sort *as = arg;
+    const sqlast_expr *e = as->a->expr;
+    size_t x = *(const size_t *)pa, y = *(const size_t *)pb;
+    for (int i = 0; i < e->naorder; i++) {
+        const sqlval *u = &as->a->okeys[x][i], *v = &as->a->okeys[y][i];
+        bool desc = e->aorder[i].desc;
+        bool nf = e->aorder[i].nulls == 1 || (e->aorder[i].nulls == 0 && desc);
+        if (u->isnull || v->isnull) {
+            if (u->isnull && v->isnull) continue;
+            return (u->isnull ? -1 : 1) * (nf ? 1 : -1);
+        }
+        int c;
+        sqlerr ignore;
+        if (sqlval_compare(u, v, &c, &ignore)) {
+            as->failed = true;
+            return 0;
+        }
+        if (c) return desc ? -c : c;
+    }
+    return x < y ? -1 : x > y;
+}
+
+static int agg_collected_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    bool str = !strcmp(e->name, "string_agg");
+    int per = str ? 2 : 1;
+    if (!a->nitems) {
+        sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    size_t *idx = malloc(a->nitems * sizeof *idx);
+    if (!idx) return sqlerr_oom(err);
+    for (size_t i = 0; i < a->nitems; i++) idx[i] = i;
+    agg_sort as = {a, false};
+    if (e->naorder && a->nitems > 1) qsort_r(idx, a->nitems, sizeof *idx, agg_order_cmp, &as);
+    int rc = SQL_OK;
+    if (str) {
+        size_t len = 0;
+        for (size_t i = 0; i < a->nitems; i++) {
+            const sqlval *v = &a->items[idx[i] * 2], *d = &a->items[idx[i] * 2 + 1];
+            len += strlen(v->s ? v->s : "") + (i && !d->isnull && d->s ? strlen(d->s) : 0);
+        }
+        char *buf = malloc(len + 1);
+        if (!buf) {
+            free(idx);
+            return sqlerr_oom(err);
+        }
+        size_t o = 0;
+        for (size_t i = 0; i < a->nitems; i++) {
+            const sqlval *v = &a->items[idx[i] * 2], *d = &a->items[idx[i] * 2 + 1];
+            if (i && !d->isnull && d->s) {
+                size_t dl = strlen(d->s);
+                memcpy(buf + o, d->s, dl);
+                o += dl;
+            }
+            size_t vl = strlen(v->s ? v->s : "");
+            memcpy(buf + o, v->s ? v->s : "", vl);
+            o += vl;
+        }
+        buf[o] = 0;
+        sqlval_take_str(out, SQLVAL_TEXT, buf, o);
+    } else {
+        const char **items = calloc(a->nitems + 1, sizeof *items);
+        if (!items) {
+            free(idx);
+            return sqlerr_oom(err);
+        }
+        for (size_t i = 0; i < a->nitems; i++) {
+            const sqlval *v = &a->items[idx[i] * (size_t)per];
+            items[i] = v->isnull ? NULL : v->s;
+        }
+        rc = sqlval_set_array(out, items, a->nitems, err);
+        free(items);
+    }
+    free(idx);
+    return rc;
 }
 
 void sqlexpr_agg_free(sqlexpr_agg *a)
 {
+    if (a->expr) {
+        int per = !strcmp(a->expr->name, "string_agg") ? 2 : 1;
+        for (size_t i = 0; i < a->nitems; i++) {
+            for (int j = 0; j < per; j++) sqlval_free(&a->items[i * (size_t)per + (size_t)j]);
+            if (a->okeys[i]) {
+                for (int j = 0; j < a->expr->naorder; j++) sqlval_free(&a->okeys[i][j]);
+                free(a->okeys[i]);
+            }
+        }
+    }
+    free(a->items);
+    free(a->okeys);
+    a->items = NULL;
+    a->okeys = NULL;
+    a->nitems = a->capitems = 0;
     free(a->nsum);
     a->nsum = NULL;
     sqlval_free(&a->best);
@@ -2016,6 +2277,10 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     }
     sqlval v;
     if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+    if (v.isnull && !strcmp(e->name, "array_agg") && !e->distinct) {
+        v.type = SQLVAL_TEXT; /* array_agg keeps NULLs */
+        return agg_collect(a, ctx, &v, err);
+    }
     if (v.isnull) return SQL_OK;
     if (e->distinct) {
         for (size_t i = 0; i < a->nseen; i++) {
@@ -2050,6 +2315,33 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     a->has = true;
     const char *n = e->name;
     int rc = SQL_OK;
+    if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) {
+        if (v.type != SQLVAL_TEXT && v.type != SQLVAL_VARCHAR && v.type != SQLVAL_NAME &&
+            v.type != SQLVAL_UNKNOWN) {
+            sqlval t;
+            if (sqlval_cast(&v, SQLVAL_TEXT, &t, err)) {
+                sqlval_free(&v);
+                return SQL_ERR;
+            }
+            sqlval_move(&v, &t);
+        }
+        return agg_collect(a, ctx, &v, err);
+    }
+    if (!strcmp(n, "bool_and") || !strcmp(n, "every") || !strcmp(n, "bool_or")) {
+        bool b = v.type == SQLVAL_BOOL ? v.u.b : false;
+        if (v.type != SQLVAL_BOOL) {
+            sqlval t;
+            if (sqlval_cast(&v, SQLVAL_BOOL, &t, err)) {
+                sqlval_free(&v);
+                return SQL_ERR;
+            }
+            b = t.u.b;
+        }
+        bool is_or = !strcmp(n, "bool_or");
+        a->bool_state = a->bool_state < 0 ? b : is_or ? (a->bool_state || b) : (a->bool_state && b);
+        sqlval_free(&v);
+        return SQL_OK;
+    }
     if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
         if (is_int(v.type)) {
             a->isum += v.u.i;
@@ -2112,8 +2404,13 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         sqlval_set_int(out, SQLVAL_INT8, a->count);
         return SQL_OK;
     }
+    if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) return agg_collected_final(a, out, err);
     if (!a->has) {
         sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    if (!strcmp(n, "bool_and") || !strcmp(n, "every") || !strcmp(n, "bool_or")) {
+        sqlval_set_bool(out, a->bool_state > 0);
         return SQL_OK;
     }
     if (!strcmp(n, "min") || !strcmp(n, "max")) return sqlval_copy(out, &a->best, err);

@@ -57,6 +57,7 @@ struct sqlexpr_ctx {
     const struct crdt_row *raw;
     const sqlschema_table *table;
     bool want_raw; /* set by the planner when the statement calls helios_crdt_state */
+    const sqlval *wins; /* after the window stage: window function results by winno */
     /* the enclosing query level's context (a COLUMN with levelsup k reads k levels up) */
     const sqlexpr_ctx *outer;
     /* the running execution (sqlplan.h), for subqueries; NULL outside one */
@@ -84,6 +85,8 @@ struct sqlexpr_scope {
     sqlast_stmt *stmt;            /* receives aggregates (and param types without `top`) */
     bool allow_excluded;          /* inside ON CONFLICT DO UPDATE */
     bool allow_aggs;              /* select list / HAVING / ORDER BY */
+    bool allow_windows;           /* select list / ORDER BY of a SELECT */
+    bool in_window;               /* inside a window function's arguments or window */
     const char *clause;           /* for 42803 messages: "WHERE", "VALUES" ... */
     /* relational queries (sqlplan.c): the level's FROM items (instead of table), the
      * enclosing level's scope, the outermost statement (parameter types), the planner (binds
@@ -136,6 +139,11 @@ typedef struct sqlexpr_agg {
     sqlval best; /* min / max */
     sqlval *seen; /* count(DISTINCT): values seen */
     size_t nseen, capseen;
+    /* string_agg (value, delimiter pairs) and array_agg (values), with their ORDER BY keys */
+    sqlval *items;
+    sqlval **okeys;
+    size_t nitems, capitems;
+    int bool_state; /* bool_and / bool_or: -1 nothing yet, else the result so far */
 } sqlexpr_agg;
 
 void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg);

@@ -1194,12 +1194,336 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
     return rc;
 }
 
+/* ------------------------------------------------------------------ window functions */
+
+typedef struct win_state {
+    base_state b;
+    sqlval **rows; /* input rows, each widened by the window values */
+    size_t n, i;
+    size_t *order; /* emitted in the last window's order */
+} win_state;
+
+typedef struct win_sort {
+    sqlval **keys; /* per row: partition keys then order keys */
+    const sqlast_window *w;
+    bool failed;
+} win_sort;
+
+static int win_key_cmp(const sqlval *u, const sqlval *v, bool desc, bool nulls_first, bool *failed)
+{
+    if (u->isnull || v->isnull) {
+        if (u->isnull && v->isnull) return 0;
+        return (u->isnull ? -1 : 1) * (nulls_first ? 1 : -1);
+    }
+    int c;
+    sqlerr e;
+    if (sqlval_compare(u, v, &c, &e)) {
+        *failed = true;
+        return 0;
+    }
+    return desc ? -c : c;
+}
+
+static int win_cmp(const void *pa, const void *pb, void *arg)
+{
+    win_sort *ws = arg;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const sqlast_window *w = ws->w;
+    for (int i = 0; i < w->npartition; i++) {
+        int c = win_key_cmp(&ws->keys[a][i], &ws->keys[b][i], false, false, &ws->failed);
+        if (c) return c;
+    }
+    for (int i = 0; i < w->norder; i++) {
+        bool desc = w->order[i].desc;
+        bool nf = w->order[i].nulls == 1 || (w->order[i].nulls == 0 && desc);
+        int c = win_key_cmp(&ws->keys[a][w->npartition + i], &ws->keys[b][w->npartition + i], desc, nf,
+                            &ws->failed);
+        if (c) return c;
+    }
+    return a < b ? -1 : a > b; /* stable */
+}
+
+static bool same_keys(const sqlval *a, const sqlval *b, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        if (a[i].isnull || b[i].isnull) {
+            if (a[i].isnull && b[i].isnull) continue;
+            return false;
+        }
+        int c;
+        sqlerr e;
+        if (sqlval_compare(&a[i], &b[i], &c, &e) || c) return false;
+    }
+    return true;
+}
+
+static int64_t frame_offset(const sqlast_expr *o, const sqlexpr_ctx *c, const char *what, sqlerr *err,
+                            int *rc)
+{
+    sqlval v, w;
+    *rc = SQL_OK;
+    if (sqlexpr_eval(o, c, &v, err)) {
+        *rc = SQL_ERR;
+        return 0;
+    }
+    if (v.isnull) {
+        sqlval_free(&v);
+        *rc = sqlerr_set(err, "22004", -1, "frame %s offset cannot be null", what);
+        return 0;
+    }
+    if (sqlval_cast(&v, SQLVAL_INT8, &w, err)) {
+        sqlval_free(&v);
+        *rc = SQL_ERR;
+        return 0;
+    }
+    sqlval_free(&v);
+    if (w.u.i < 0) *rc = sqlerr_set(err, "22013", -1, "frame %s offset must not be negative", what);
+    return w.u.i;
+}
+
+/* One window function over all rows (sorted by idx within partitions). */
+static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int slot, sqlerr *err)
+{
+    const sqlast_window *w = f->win;
+    size_t nr = s->n;
+    int nk = w->npartition + w->norder;
+    int inw = n->left->width;
+    win_sort ws = {.w = w};
+    int rc = SQL_OK;
+    ws.keys = calloc(nr + 1, sizeof *ws.keys);
+    if (!ws.keys) return sqlerr_oom(err);
+    for (size_t r = 0; r < nr && !rc; r++) {
+        sqlexpr_ctx c = row_ctx(&s->b, s->rows[r], n->ingroup);
+        if (n->st) c.aggs = s->rows[r] + n->ingroup;
+        if (!(ws.keys[r] = row_new(nk, err))) {
+            rc = SQL_ERR;
+            break;
+        }
+        for (int i = 0; i < w->npartition && !rc; i++) rc = sqlexpr_eval(w->partition[i], &c, &ws.keys[r][i], err);
+        for (int i = 0; i < w->norder && !rc; i++)
+            rc = sqlexpr_eval(w->order[i].expr, &c, &ws.keys[r][w->npartition + i], err);
+    }
+    if (!rc) {
+        for (size_t r = 0; r < nr; r++) s->order[r] = r;
+        if (nr > 1) qsort_r(s->order, nr, sizeof *s->order, win_cmp, &ws);
+        if (ws.failed) rc = sqlerr_set(err, "42883", -1, "could not compare window ORDER BY values");
+    }
+    const char *name = f->name;
+    bool rows_mode = (w->frame & SQLAST_FRAME_ROWS) != 0;
+    size_t ps = 0;
+    while (!rc && ps < nr) {
+        size_t pe = ps + 1;
+        while (pe < nr && same_keys(ws.keys[s->order[ps]], ws.keys[s->order[pe]], 0, w->npartition)) pe++;
+        size_t pn = pe - ps;
+        int64_t ntile = 0;
+        size_t peer_start = ps, peer_end = ps; /* current peer group [peer_start, peer_end) */
+        int64_t dense = 0;
+        sqlexpr_agg agg;
+        bool agg_on = false;
+        size_t agg_next = ps; /* running aggregate: rows stepped so far */
+        for (size_t k = ps; k < pe && !rc; k++) {
+            if (k >= peer_end) { /* a new peer group */
+                peer_start = k;
+                peer_end = k + 1;
+                while (peer_end < pe && same_keys(ws.keys[s->order[k]], ws.keys[s->order[peer_end]],
+                                                  w->npartition, nk))
+                    peer_end++;
+                dense++;
+            }
+            sqlval *row = s->rows[s->order[k]];
+            sqlval *out = &row[inw + slot];
+            sqlexpr_ctx c = row_ctx(&s->b, row, n->ingroup);
+            if (n->st) c.aggs = row + n->ingroup;
+            if ((rc = sx_interrupted(s->b.r->s, err))) break;
+            if (!strcmp(name, "row_number")) {
+                sqlval_set_int(out, SQLVAL_INT8, (int64_t)(k - ps + 1));
+            } else if (!strcmp(name, "rank")) {
+                sqlval_set_int(out, SQLVAL_INT8, (int64_t)(peer_start - ps + 1));
+            } else if (!strcmp(name, "dense_rank")) {
+                sqlval_set_int(out, SQLVAL_INT8, dense);
+            } else if (!strcmp(name, "percent_rank")) {
+                sqlval_set_float(out, SQLVAL_FLOAT8, pn > 1 ? (double)(peer_start - ps) / (double)(pn - 1) : 0);
+            } else if (!strcmp(name, "cume_dist")) {
+                sqlval_set_float(out, SQLVAL_FLOAT8, (double)(peer_end - ps) / (double)pn);
+            } else if (!strcmp(name, "ntile")) {
+                if (k == ps) {
+                    sqlval v;
+                    if ((rc = sqlexpr_eval(f->args[0], &c, &v, err))) break;
+                    if (v.isnull) ntile = -1;
+                    else {
+                        sqlval w8;
+                        rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
+                        ntile = rc ? 0 : w8.u.i;
+                    }
+                    sqlval_free(&v);
+                    if (rc) break;
+                    if (ntile == 0 || ntile < -1) {
+                        rc = sqlerr_set(err, "22014", -1, "argument of ntile must be greater than zero");
+                        break;
+                    }
+                }
+                if (ntile < 0) {
+                    sqlval_init_null(out, SQLVAL_INT4);
+                } else {
+                    /* PostgreSQL: the first pn % ntile buckets get one row more */
+                    int64_t per = (int64_t)pn / ntile, extra = (int64_t)pn % ntile, pos = (int64_t)(k - ps);
+                    int64_t big = extra * (per + 1);
+                    int64_t b = pos < big ? pos / (per + 1) : extra + (per ? (pos - big) / per : 0);
+                    sqlval_set_int(out, SQLVAL_INT4, b + 1);
+                }
+            } else if (!strcmp(name, "lag") || !strcmp(name, "lead")) {
+                int64_t off = 1;
+                if (f->nargs >= 2) {
+                    sqlval v, w8;
+                    if ((rc = sqlexpr_eval(f->args[1], &c, &v, err))) break;
+                    if (v.isnull) {
+                        sqlval_free(&v);
+                        sqlval_init_null(out, f->type);
+                        continue;
+                    }
+                    rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
+                    sqlval_free(&v);
+                    if (rc) break;
+                    off = w8.u.i;
+                }
+                int64_t t = (int64_t)(k - ps) + (name[1] == 'a' ? -off : off);
+                if (t >= 0 && t < (int64_t)pn) {
+                    sqlval *trow = s->rows[s->order[ps + (size_t)t]];
+                    sqlexpr_ctx tc = row_ctx(&s->b, trow, n->ingroup);
+                    if (n->st) tc.aggs = trow + n->ingroup;
+                    rc = sqlexpr_eval(f->args[0], &tc, out, err);
+                } else if (f->nargs == 3) {
+                    rc = sqlexpr_eval(f->args[2], &c, out, err);
+                } else {
+                    sqlval_init_null(out, f->type);
+                }
+                if (!rc) rc = cast_to(out, f->type, err);
+            } else {
+                /* the frame of row k: [fs, fe] within the partition */
+                int64_t fs = (int64_t)ps, fe = (int64_t)pe - 1;
+                int fo = w->frame;
+                if (fo & SQLAST_FRAME_START_CURRENT_ROW) fs = rows_mode ? (int64_t)k : (int64_t)peer_start;
+                if (fo & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING)) {
+                    int64_t o = frame_offset(w->start, &c, "starting", err, &rc);
+                    if (rc) break;
+                    fs = (fo & SQLAST_FRAME_START_OFFSET_PRECEDING) ? (int64_t)k - o : (int64_t)k + o;
+                }
+                if (fo & SQLAST_FRAME_START_UNBOUNDED_FOLLOWING) fs = (int64_t)pe;
+                if (fo & SQLAST_FRAME_END_CURRENT_ROW) fe = rows_mode ? (int64_t)k : (int64_t)peer_end - 1;
+                if (fo & (SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING)) {
+                    int64_t o = frame_offset(w->end, &c, "ending", err, &rc);
+                    if (rc) break;
+                    fe = (fo & SQLAST_FRAME_END_OFFSET_PRECEDING) ? (int64_t)k - o : (int64_t)k + o;
+                }
+                if (fo & SQLAST_FRAME_END_UNBOUNDED_PRECEDING) fe = (int64_t)ps - 1;
+                if (fs < (int64_t)ps) fs = (int64_t)ps;
+                if (fe > (int64_t)pe - 1) fe = (int64_t)pe - 1;
+                if (!strcmp(name, "first_value") || !strcmp(name, "last_value") ||
+                    !strcmp(name, "nth_value")) {
+                    int64_t t = !strcmp(name, "first_value") ? fs : !strcmp(name, "last_value") ? fe : 0;
+                    if (name[0] == 'n') {
+                        sqlval v, w8;
+                        if ((rc = sqlexpr_eval(f->args[1], &c, &v, err))) break;
+                        if (v.isnull) {
+                            sqlval_free(&v);
+                            sqlval_init_null(out, f->type);
+                            continue;
+                        }
+                        rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
+                        sqlval_free(&v);
+                        if (rc) break;
+                        if (w8.u.i <= 0) {
+                            rc = sqlerr_set(err, "22016", -1, "argument of nth_value must be greater than zero");
+                            break;
+                        }
+                        t = fs + w8.u.i - 1;
+                    }
+                    if (fs > fe || t < fs || t > fe) {
+                        sqlval_init_null(out, f->type);
+                    } else {
+                        sqlval *trow = s->rows[s->order[(size_t)t]];
+                        sqlexpr_ctx tc = row_ctx(&s->b, trow, n->ingroup);
+                        if (n->st) tc.aggs = trow + n->ingroup;
+                        rc = sqlexpr_eval(f->args[0], &tc, out, err);
+                        if (!rc) rc = cast_to(out, f->type, err);
+                    }
+                } else {
+                    /* an aggregate over the frame: kept running while the frame only grows */
+                    bool running = fs == (int64_t)ps;
+                    if (!running || !agg_on) {
+                        if (agg_on) sqlexpr_agg_free(&agg);
+                        sqlexpr_agg_init(&agg, f);
+                        agg_on = true;
+                        agg_next = (size_t)fs;
+                    }
+                    for (; !rc && (int64_t)agg_next <= fe; agg_next++) {
+                        sqlval *arow = s->rows[s->order[agg_next]];
+                        sqlexpr_ctx ac = row_ctx(&s->b, arow, n->ingroup);
+                        if (n->st) ac.aggs = arow + n->ingroup;
+                        rc = sqlexpr_agg_step(&agg, &ac, err);
+                    }
+                    if (!rc) rc = sqlexpr_agg_final(&agg, out, err);
+                    if (!running) {
+                        sqlexpr_agg_free(&agg);
+                        agg_on = false;
+                    }
+                }
+            }
+        }
+        if (agg_on) sqlexpr_agg_free(&agg);
+        ps = pe;
+    }
+    for (size_t r = 0; r < nr; r++) sqlplan_row_free(ws.keys[r], nk);
+    free(ws.keys);
+    return rc;
+}
+
+static int win_open(sqlplan_node *n, win_state *s, sqlerr *err)
+{
+    if (sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
+    size_t cap = 0;
+    int inw = n->left->width, nw = n->wst->nwins;
+    for (;;) {
+        sqlval *row;
+        int rc = sqlops_next(n->left, &row, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) break;
+        sqlval *wide = realloc(row, (size_t)(inw + nw) * sizeof *wide);
+        if (!wide) {
+            sqlplan_row_free(row, inw);
+            return sqlerr_oom(err);
+        }
+        for (int i = 0; i < nw; i++) sqlval_init_null(&wide[inw + i], SQLVAL_UNKNOWN);
+        if (mem_take(s->b.r, row_bytes(wide, inw), "A window function", err)) {
+            sqlplan_row_free(wide, inw + nw);
+            return SQL_ERR;
+        }
+        if (s->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlval **g = realloc(s->rows, cap * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(wide, inw + nw);
+                return sqlerr_oom(err);
+            }
+            s->rows = g;
+        }
+        s->rows[s->n++] = wide;
+    }
+    sqlops_close(n->left);
+    if (!(s->order = calloc(s->n + 1, sizeof *s->order))) return sqlerr_oom(err);
+    for (size_t r = 0; r < s->n; r++) s->order[r] = r;
+    for (int i = 0; i < nw; i++)
+        if (win_compute(n, s, n->wst->wins[i], i, err)) return SQL_ERR;
+    return SQL_OK;
+}
+
 /* ------------------------------------------------------------------ projection */
 
 static int project_row(sqlplan_node *n, base_state *b, sqlval *in, sqlval **out, sqlerr *err)
 {
     sqlexpr_ctx c = row_ctx(b, in, n->ingroup);
     if (n->st) c.aggs = in + n->ingroup;
+    if (n->wst) c.wins = in + (n->left->width - n->wst->nwins);
     if (b->r->plan->want_raw) {
         c.raw = n->st ? NULL : b->r->raw;
         c.table = b->r->raw_table;
@@ -1579,6 +1903,7 @@ typedef union any_state {
     mat_state mat;
     setop_state setop;
     rec_state rec;
+    win_state win;
 } any_state;
 
 int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err)
@@ -1619,6 +1944,7 @@ int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr 
         return sqlops_open(n->left, r, &s->b.ctx, err);
     }
     case PN_SETOP: return setop_open(n, &s->setop, err);
+    case PN_WINDOW: return win_open(n, &s->win, err);
     case PN_RECURSE:
         if (!n->all) {
             if (ht_init(&s->rec.seen, n->ncols, err)) return SQL_ERR;
@@ -1797,6 +2123,11 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
         }
     case PN_SETOP: return setop_next(n, &s->setop, out, err);
     case PN_RECURSE: return rec_next(n, &s->rec, out, err);
+    case PN_WINDOW:
+        if (s->win.i >= s->win.n) return 0;
+        *out = s->win.rows[s->win.order[s->win.i]];
+        s->win.rows[s->win.order[s->win.i++]] = NULL;
+        return 1;
     }
     return 0;
 }
@@ -1837,6 +2168,12 @@ void sqlops_close(sqlplan_node *n)
         if (s->setop.rq) sqlops_close(s->setop.rq->root);
         break;
     case PN_RECURSE: rec_close(n, &s->rec); break;
+    case PN_WINDOW:
+        for (size_t i = 0; i < s->win.n; i++) sqlplan_row_free(s->win.rows[i], n->width);
+        free(s->win.rows);
+        free(s->win.order);
+        sqlops_close(n->left);
+        break;
     default: sqlops_close(n->left); break;
     }
     free(s);

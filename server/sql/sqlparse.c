@@ -23,9 +23,13 @@ typedef struct pctx {
      * names a system catalog (pg_*): the minimal executor's catalog answers still serve
      * those (sqlparse_query refuses such a statement with a non-final 0A000) */
     bool relational, syscat;
+    /* the WINDOW clause of the SELECT being converted (names OVER w refers to) */
+    json_t *windows;
 } pctx;
 
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s);
+static int conv_sort(pctx *c, json_t *sort, sqlast_order **out, int *n);
+static int conv_expr_list(pctx *c, json_t *list, sqlast_expr ***out, int *n);
 
 /* ------------------------------------------------------------------ tree access */
 
@@ -336,7 +340,69 @@ fail:
 static bool is_aggregate(const char *name)
 {
     return !strcmp(name, "count") || !strcmp(name, "sum") || !strcmp(name, "min") ||
-           !strcmp(name, "max") || !strcmp(name, "avg");
+           !strcmp(name, "max") || !strcmp(name, "avg") || !strcmp(name, "string_agg") ||
+           !strcmp(name, "array_agg") || !strcmp(name, "bool_and") || !strcmp(name, "bool_or") ||
+           !strcmp(name, "every");
+}
+
+static bool is_window_function(const char *name)
+{
+    static const char *const names[] = {"row_number", "rank", "dense_rank", "percent_rank",
+                                        "cume_dist", "ntile", "lag", "lead", "first_value",
+                                        "last_value", "nth_value"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return true;
+    return false;
+}
+
+
+/* A WindowDef: OVER name, OVER (name ...) or OVER (...), with the named window's parts copied
+ * in as PostgreSQL's transformWindowDefinitions does. */
+static int conv_window(pctx *c, json_t *wd, sqlast_window **out)
+{
+    sqlast_window *w = calloc(1, sizeof *w);
+    if (!w) return sqlerr_oom(c->err);
+    *out = w;
+    w->location = floc(wd);
+    const char *name = fstr(wd, "name"), *ref = fstr(wd, "refname");
+    const char *base = ref ? ref : (name && !field(wd, "partitionClause") && !field(wd, "orderClause")) ? name : NULL;
+    json_t *named = NULL;
+    if (base) {
+        for (size_t i = 0; i < json_array_size(c->windows); i++) {
+            json_t *nb;
+            node(json_array_get(c->windows, i), &nb);
+            const char *nm = fstr(nb, "name");
+            if (nm && !strcmp(nm, base)) named = nb;
+        }
+        if (!named) return sqlerr_set(c->err, "42704", w->location, "window \"%s\" does not exist", base);
+    }
+    json_t *part = field(wd, "partitionClause"), *ord = field(wd, "orderClause");
+    int frame = (int)json_integer_value(field(wd, "frameOptions"));
+    if (named) {
+        json_t *npart = field(named, "partitionClause"), *nord = field(named, "orderClause");
+        int nframe = (int)json_integer_value(field(named, "frameOptions"));
+        if (ref && part)
+            return sqlerr_set(c->err, "42P20", floc(wd), "cannot override PARTITION BY clause of window \"%s\"", ref);
+        if (ref && ord && nord)
+            return sqlerr_set(c->err, "42P20", floc(wd), "cannot override ORDER BY clause of window \"%s\"", ref);
+        if (ref && (nframe & SQLAST_FRAME_NONDEFAULT))
+            return sqlerr_set(c->err, "42P20", floc(wd), "cannot copy window \"%s\" because it has a frame clause", ref);
+        part = npart;
+        if (!ord) ord = nord;
+        if (!ref) { /* OVER w: the whole definition */
+            frame = nframe;
+            wd = named;
+        }
+    }
+    if (frame & SQLAST_FRAME_GROUPS) return sqlerr_unsupported(c->err, w->location, "GROUPS frames");
+    if (frame & SQLAST_FRAME_EXCLUDE) return sqlerr_unsupported(c->err, w->location, "frame EXCLUDE");
+    w->frame = frame;
+    if (conv_expr_list(c, part, &w->partition, &w->npartition) ||
+        conv_sort(c, ord, &w->order, &w->norder))
+        return SQL_ERR;
+    json_t *so = field(wd, "startOffset"), *eo = field(wd, "endOffset");
+    if ((so && conv_expr(c, so, &w->start)) || (eo && conv_expr(c, eo, &w->end))) return SQL_ERR;
+    return SQL_OK;
 }
 
 static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
@@ -350,18 +416,25 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
         strcmp(string_node(json_array_get(names, 0)), "helios") != 0)
         return sqlerr_set(c->err, "42883", loc, "function %s.%s does not exist",
                           string_node(json_array_get(names, 0)), name);
-    if (field(b, "over")) return sqlerr_unsupported(c->err, loc, "window functions");
-    if (field(b, "agg_order")) return sqlerr_unsupported(c->err, loc, "ordered aggregates");
     if (fbool(b, "agg_within_group")) return sqlerr_unsupported(c->err, loc, "WITHIN GROUP");
     if (fbool(b, "func_variadic")) return sqlerr_unsupported(c->err, loc, "VARIADIC");
     bool agg = is_aggregate(name);
+    json_t *over = field(b, "over");
+    if (over && !agg && !is_window_function(name))
+        return sqlerr_set(c->err, "42809", loc, "OVER specified, but %s is not a window function nor an aggregate function", name);
     if (!agg && (fbool(b, "agg_star") || fbool(b, "agg_distinct")))
         return sqlerr_set(c->err, "42809", loc, "%s is not an aggregate function", name);
-    sqlast_expr *e = new_expr(c, agg ? SQLAST_AGG : SQLAST_FUNC, loc);
+    if (over && fbool(b, "agg_distinct"))
+        return sqlerr_unsupported(c->err, loc, "DISTINCT is not implemented for window functions");
+    sqlast_expr *e = new_expr(c, over ? SQLAST_WINFUNC : agg ? SQLAST_AGG : SQLAST_FUNC, loc);
     if (!e) return SQL_ERR;
     e->star = fbool(b, "agg_star");
     e->distinct = fbool(b, "agg_distinct");
     if (!(e->name = dup_or_oom(c, name)) || add_args(c, e, field(b, "args"))) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    if (over && conv_window(c, over, &e->win)) {
         sqlast_expr_free(e);
         return SQL_ERR;
     }
@@ -375,7 +448,14 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
         sqlast_expr_free(e);
         return SQL_ERR;
     }
-    if (agg && (e->star ? e->nargs != 0 || strcmp(name, "count") : e->nargs != 1)) {
+    if (field(b, "agg_order") && (!agg || conv_sort(c, field(b, "agg_order"), &e->aorder, &e->naorder))) {
+        int rc = agg ? SQL_ERR
+                     : sqlerr_set(c->err, "42809", loc, "ORDER BY specified, but %s is not an aggregate function", name);
+        sqlast_expr_free(e);
+        return rc;
+    }
+    if (agg && (e->star ? e->nargs != 0 || strcmp(name, "count")
+                        : e->nargs != (!strcmp(name, "string_agg") ? 2 : 1))) {
         sqlast_expr_free(e);
         return sqlerr_set(c->err, "42883", loc, "function %s does not exist with these arguments",
                           name);
@@ -839,11 +919,44 @@ static int conv_with(pctx *c, json_t *w, sqlast_stmt *s)
     return SQL_OK;
 }
 
+/* ORDER BY items. */
+static int conv_sort(pctx *c, json_t *sort, sqlast_order **out, int *n)
+{
+    size_t ns = json_array_size(sort);
+    *out = NULL;
+    *n = 0;
+    if (!ns) return SQL_OK;
+    if (!(*out = calloc(ns, sizeof(**out)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < ns; i++) {
+        json_t *sb;
+        node(json_array_get(sort, i), &sb);
+        if (field(sb, "useOp")) return sqlerr_unsupported(c->err, -1, "ORDER BY ... USING");
+        const char *dir = fstr(sb, "sortby_dir"), *nulls = fstr(sb, "sortby_nulls");
+        (*out)[i].desc = dir && !strcmp(dir, "SORTBY_DESC");
+        (*out)[i].nulls = !nulls ? 0 : !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
+                                     : !strcmp(nulls, "SORTBY_NULLS_LAST") ? 2 : 0;
+        *n = (int)i + 1;
+        if (conv_expr(c, field(sb, "node"), &(*out)[i].expr)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+static int conv_select_body(pctx *c, json_t *b, sqlast_stmt *s);
+
+/* A SELECT; its WINDOW clause is what OVER names refer to while it is converted. */
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    json_t *saved = c->windows;
+    c->windows = field(b, "windowClause");
+    int rc = conv_select_body(c, b, s);
+    c->windows = saved;
+    return rc;
+}
+
+static int conv_select_body(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_SELECT;
     if (field(b, "intoClause")) return sqlerr_unsupported(c->err, -1, "SELECT INTO");
-    if (field(b, "windowClause")) return sqlerr_unsupported(c->err, -1, "window functions");
     if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, -1, "GROUP BY DISTINCT");
     const char *limopt = fstr(b, "limitOption");
     if (limopt && !strcmp(limopt, "LIMIT_OPTION_WITH_TIES"))
@@ -934,22 +1047,7 @@ static int conv_select(pctx *c, json_t *b, sqlast_stmt *s)
                           : s->setop                           ? "UNION/INTERSECT/EXCEPT"
                           : s->distinct                        ? "DISTINCT clause"
                                                                : "VALUES");
-    json_t *sort = field(b, "sortClause");
-    size_t ns = json_array_size(sort);
-    if (ns) {
-        if (!(s->order = calloc(ns, sizeof(*s->order)))) return sqlerr_oom(c->err);
-        for (size_t i = 0; i < ns; i++) {
-            json_t *sb;
-            node(json_array_get(sort, i), &sb);
-            if (field(sb, "useOp")) return sqlerr_unsupported(c->err, -1, "ORDER BY ... USING");
-            const char *dir = fstr(sb, "sortby_dir"), *nulls = fstr(sb, "sortby_nulls");
-            s->order[i].desc = dir && !strcmp(dir, "SORTBY_DESC");
-            s->order[i].nulls = !nulls ? 0 : !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
-                                          : !strcmp(nulls, "SORTBY_NULLS_LAST") ? 2 : 0;
-            s->norder = (int)i + 1;
-            if (conv_expr(c, field(sb, "node"), &s->order[i].expr)) return SQL_ERR;
-        }
-    }
+    if (conv_sort(c, field(b, "sortClause"), &s->order, &s->norder)) return SQL_ERR;
     json_t *lim = field(b, "limitCount"), *off = field(b, "limitOffset");
     if (lim && conv_expr(c, lim, &s->limit)) return SQL_ERR;
     if (off && conv_expr(c, off, &s->offset)) return SQL_ERR;

@@ -1033,6 +1033,15 @@ static int check_grouped(const level *lv, const sqlast_expr *e, sqlerr *err)
     for (int i = 0; i < lv->st->ngroup; i++)
         if (expr_equal(e, lv->st->group[i])) return SQL_OK;
     if (e->kind == SQLAST_AGG) return SQL_OK;
+    if (e->kind == SQLAST_WINFUNC) { /* its arguments and window are evaluated per group */
+        for (int i = 0; i < e->nargs; i++)
+            if (check_grouped(lv, e->args[i], err)) return SQL_ERR;
+        for (int i = 0; i < e->win->npartition; i++)
+            if (check_grouped(lv, e->win->partition[i], err)) return SQL_ERR;
+        for (int i = 0; i < e->win->norder; i++)
+            if (check_grouped(lv, e->win->order[i].expr, err)) return SQL_ERR;
+        return SQL_OK;
+    }
     if (e->kind == SQLAST_COLUMN && e->levelsup == 0) {
         /* a table's other columns are determined when GROUP BY has its whole primary key */
         int b = e->colidx < lv->width ? lv->slot_rel[e->colidx] : -1;
@@ -1287,6 +1296,7 @@ static int plan_select(level *lv, sqlplan_query **out)
     sqlexpr_scope sc;
     level_scope(lv, &sc, "SELECT");
     sc.allow_aggs = true;
+    sc.allow_windows = true;
     if (st->nfrom == 1 && from->kind == PN_SCAN) {
         sc.table = from->table; /* helios_crdt_state(col) */
     }
@@ -1325,6 +1335,7 @@ static int plan_select(level *lv, sqlplan_query **out)
     sqlexpr_scope wsc;
     level_scope(lv, &wsc, "WHERE");
     wsc.table = sc.table;
+    wsc.allow_windows = false;
     if (st->where) {
         if (sqlexpr_bind(st->where, &wsc, SQLVAL_BOOL, err)) goto out;
         if (st->where->type != SQLVAL_BOOL && st->where->type != SQLVAL_UNKNOWN) {
@@ -1382,6 +1393,7 @@ static int plan_select(level *lv, sqlplan_query **out)
     }
     sqlexpr_scope osc = wsc;
     osc.allow_aggs = true;
+    osc.allow_windows = true;
     osc.clause = "ORDER BY";
     for (int i = 0; i < st->norder; i++) {
         int k = order_output(st, i, &o, nout, err);
@@ -1577,6 +1589,24 @@ static int plan_select(level *lv, sqlplan_query **out)
             root->qual = st->having;
         }
     }
+    if (st->nwins) {
+        if (st->row_lock) {
+            free(okey);
+            free(dkey);
+            sqlerr_set(err, "0A000", -1, "FOR %s is not allowed with window functions",
+                       st->row_lock == 2 ? "SHARE" : "UPDATE");
+            goto out;
+        }
+        if (wrap(pl, &root, PN_WINDOW, "WindowAgg")) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        root->st = grouped ? st : NULL;
+        root->ingroup = lv->width;
+        root->wst = st;
+        root->width = root->left->width + st->nwins;
+    }
     /* the projection */
     if (wrap(pl, &root, PN_PROJECT, "Result")) {
         free(okey);
@@ -1584,6 +1614,7 @@ static int plan_select(level *lv, sqlplan_query **out)
         goto out;
     }
     root->st = grouped ? st : NULL;
+    root->wst = st->nwins ? st : NULL;
     root->ingroup = lv->width;
     root->nexprs = o.n;
     root->width = o.n;

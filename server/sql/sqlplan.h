@@ -70,7 +70,8 @@ typedef enum sqlplan_kind {
     PN_LOCK,     /* FOR UPDATE / FOR SHARE */
     PN_SETOP,    /* UNION / INTERSECT / EXCEPT [ALL] */
     PN_RECURSE,  /* WITH RECURSIVE: non-recursive term, then the recursive one to a fixpoint */
-    PN_WORKTABLE /* the recursive term's reference to its own CTE */
+    PN_WORKTABLE, /* the recursive term's reference to its own CTE */
+    PN_WINDOW     /* window functions: one value per function appended to each row */
 } sqlplan_kind;
 
 enum { SQLPLAN_NL = 0, SQLPLAN_HASH, SQLPLAN_LOOKUP };
@@ -120,9 +121,12 @@ struct sqlplan_node {
     uint64_t rrels; /* the inner side's items */
     sqlast_expr **owned; /* expressions the planner made (USING equalities) */
     int nowned;
-    /* AGG (st: groups and aggregates of the level) */
+    /* AGG (st: groups and aggregates of the level); WINDOW, PROJECT, FILTER (HAVING): st set
+     * when the rows carry aggregates after the level's ingroup columns */
     sqlast_stmt *st;
     int ingroup; /* width of the rows grouped (the level's FROM width) */
+    sqlast_stmt *wst; /* WINDOW: the statement whose window functions (wins) it computes;
+                       * PROJECT: set when the rows end with their values */
     /* PROJECT */
     const sqlast_expr **exprs; /* per produced column; NULL: copy slot[i] */
     int *slot;

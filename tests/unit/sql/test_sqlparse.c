@@ -179,9 +179,17 @@ static void test_update_delete(void **state)
     s = parse_one("DELETE FROM t WHERE a = 1 RETURNING *", &r);
     assert_int_equal(s->kind, SQLAST_DELETE);
     sqlparse_result_free(&r);
-    expect_error("UPDATE t SET a = 1 FROM u", "0A000", "UPDATE ... FROM");
+    {
+        sqlparse_result r3;
+        sqlast_stmt *s3 = parse_one("UPDATE t SET a = u.b FROM u WHERE u.id = t.id", &r3);
+        assert_int_equal(s3->nfrom, 1); /* UPDATE ... FROM: the items besides the target */
+        assert_string_equal(s3->table, "t");
+        sqlparse_result_free(&r3);
+        s3 = parse_one("DELETE FROM t USING u, v WHERE u.id = t.id", &r3);
+        assert_int_equal(s3->nfrom, 2);
+        sqlparse_result_free(&r3);
+    }
     expect_error("UPDATE t SET (a, b) = (1, 2)", "0A000", "multiple-column");
-    expect_error("DELETE FROM t USING u", "0A000", "USING");
 }
 
 static void test_select_forms(void **state)
@@ -230,7 +238,9 @@ static void test_select_refusals(void **state)
     (void)state;
     expect_error("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace", "0A000",
                  "system catalogs"); /* the minimal executor's catalog answers serve these */
-    expect_error("SELECT row_number() OVER () FROM t", "0A000", "window");
+    expect_error("SELECT sum(a) OVER (GROUPS 1 PRECEDING) FROM t", "0A000", "GROUPS");
+    expect_error("SELECT rank() OVER w FROM t", "42704", "window \"w\" does not exist");
+    expect_error("SELECT lower(a) OVER () FROM t", "42809", "not a window function");
     expect_error("SELECT * FROM t FOR UPDATE OF u", "42P01", "not found in FROM clause");
     expect_error("SELECT a IS DISTINCT FROM b FROM t", "0A000", "DISTINCT FROM");
     expect_error("PREPARE TRANSACTION 'x'", "0A000", "two-phase commit");
