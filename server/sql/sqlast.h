@@ -61,6 +61,7 @@ typedef enum sqlast_op {
     SQLAST_OP_JSON_GET,      /* -> */
     SQLAST_OP_JSON_GET_TEXT, /* ->> */
     SQLAST_OP_REGEX,         /* ~ (only for catalog queries; evaluated as a regex match) */
+    SQLAST_OP_DISTINCT,      /* IS DISTINCT FROM (negate: IS NOT DISTINCT FROM), never NULL */
 } sqlast_op;
 
 typedef struct sqlast_expr sqlast_expr;
@@ -75,6 +76,7 @@ struct sqlast_expr {
     bool icase;      /* ILIKE */
     bool star;       /* count(*) */
     bool distinct;   /* count(DISTINCT x) */
+    bool all;        /* ANY: op ALL (array) */
     sqlval value;    /* CONST */
     int param;       /* PARAM, 1-based */
     char *name;      /* COLUMN/EXCLUDED column, FUNC/AGG function (lower case, no schema) */

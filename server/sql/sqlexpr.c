@@ -49,7 +49,7 @@ static const char *tname(sqlval_type t)
 static const char *op_symbol(int op)
 {
     static const char *s[] = {"+", "-", "*", "/", "%", "-", "=", "<>", "<", "<=", ">", ">=",
-                              "||", "->", "->>", "~"};
+                              "||", "->", "->>", "~", "="};
     return op >= 0 && op < (int)(sizeof(s) / sizeof(s[0])) ? s[op] : "?";
 }
 
@@ -546,7 +546,7 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         }
         if (bind_pair(l, r, sc, in_agg, err)) return SQL_ERR;
         sqlval_type lt = l->type, rt = r->type;
-        if (is_comparison(e->op)) {
+        if (is_comparison(e->op) || e->op == SQLAST_OP_DISTINCT) {
             if (!comparable(lt, rt))
                 return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
                                   tname(lt), op_symbol(e->op), tname(rt));
@@ -656,7 +656,8 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
     case SQLAST_AGG: return bind_agg(e, sc, in_agg, err);
     case SQLAST_WINFUNC: return bind_winfunc(e, sc, in_agg, err);
     case SQLAST_SUBLINK:
-        if (e->nargs && bind_rec(e->args[0], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+        for (int i = 0; i < e->nargs; i++)
+            if (bind_rec(e->args[i], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
         return sqlplan_bind_sublink(e, sc, err);
     case SQLAST_CAST:
         if (bind_rec(e->args[0], sc, e->cast_type, in_agg, err)) return SQL_ERR;
@@ -705,8 +706,10 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
 static bool strict_node(const sqlast_expr *e)
 {
     switch (e->kind) {
-    case SQLAST_OP: /* array || element / array is not strict (array_append, array_cat) */
-        return !(e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY);
+    case SQLAST_OP: /* array || element / array is not strict (array_append, array_cat), nor
+                     * IS DISTINCT FROM */
+        return !(e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY) &&
+               e->op != SQLAST_OP_DISTINCT;
     case SQLAST_CAST:
     case SQLAST_LIKE:
     case SQLAST_NOT: return true;
@@ -1329,6 +1332,19 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
         rc = compare_op(e->op, a, b, out, err);
         goto done;
     }
+    if (e->op == SQLAST_OP_DISTINCT) { /* NULL-safe: never NULL */
+        bool distinct;
+        if (a->isnull || b->isnull) {
+            distinct = a->isnull != b->isnull;
+        } else {
+            int c;
+            if (sqlval_compare(a, b, &c, err)) goto done;
+            distinct = c != 0;
+        }
+        sqlval_set_bool(out, e->negate ? !distinct : distinct);
+        rc = SQL_OK;
+        goto done;
+    }
     if (e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY && (a->isnull || b->isnull)) {
         /* array || element and array || array are not strict (array_append, array_cat): a
          * NULL element is appended as NULL, a NULL array adds nothing */
@@ -1505,9 +1521,18 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
             el.len = strlen(arr.arr[i]);
             sqlval r;
             if (compare_op(e->op, &x, &el, &r, err)) goto done;
-            found = r.u.b;
+            /* ANY: a true comparison decides; ALL: a false one (found means "decided") */
+            found = e->all ? !r.u.b : r.u.b;
         }
         if (arr.narr == 0) saw_null = false; /* x = ANY(empty): false, even for a NULL x */
+        if (e->all) {
+            /* ALL: false when one comparison is false, NULL when one is NULL, else true */
+            if (found) sqlval_set_bool(out, false);
+            else if (saw_null) sqlval_init_null(out, SQLVAL_BOOL);
+            else sqlval_set_bool(out, true);
+            rc = SQL_OK;
+            goto done;
+        }
     } else {
         /* PostgreSQL (transformAExprIn): the items without columns become one array
          * (x = ANY (ARRAY[...])), every one of them evaluated; the items with columns become

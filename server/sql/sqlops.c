@@ -1517,13 +1517,91 @@ static int win_open(sqlplan_node *n, win_state *s, sqlerr *err)
     return SQL_OK;
 }
 
+/* ------------------------------------------------------------------ select-list SRFs */
+
+typedef struct pset_state {
+    base_state b;
+    sqlval *cur; /* the input row being expanded */
+    func_state *fs;
+    bool *done;
+} pset_state;
+
+static void pset_close_fns(sqlplan_node *n, pset_state *s)
+{
+    for (int j = 0; s->fs && j < n->nsrfs; j++) {
+        func_close(&s->fs[j]);
+        memset(&s->fs[j], 0, sizeof s->fs[j]);
+    }
+}
+
+static int pset_next(sqlplan_node *n, pset_state *s, sqlval **out, sqlerr *err)
+{
+    int inw = n->left->width;
+    if (!s->fs) {
+        s->fs = calloc((size_t)n->nsrfs, sizeof *s->fs);
+        s->done = calloc((size_t)n->nsrfs, sizeof *s->done);
+        if (!s->fs || !s->done) return sqlerr_oom(err);
+    }
+    for (;;) {
+        if (!s->cur) {
+            int rc = sqlops_next(n->left, &s->cur, err);
+            if (rc <= 0) return rc;
+            sqlexpr_ctx c = row_ctx(&s->b, s->cur, n->ingroup);
+            if (n->st) c.aggs = s->cur + n->ingroup;
+            if (n->wst) c.wins = s->cur + n->wins_at;
+            for (int j = 0; j < n->nsrfs; j++) {
+                s->fs[j].b.r = s->b.r;
+                s->fs[j].b.ctx = c;
+                s->done[j] = false;
+                if (func_open(n->srfs[j], &s->fs[j], err)) return SQL_ERR;
+            }
+        }
+        sqlval *row = row_new(n->width, err);
+        if (!row) return SQL_ERR;
+        bool any = false;
+        for (int j = 0; j < n->nsrfs; j++) {
+            sqlval_init_null(&row[inw + j], n->srfs[j]->types[0]);
+            if (s->done[j]) continue;
+            int r = func_value(n->srfs[j], &s->fs[j], &row[inw + j], err);
+            if (r < 0) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            if (r == 0) {
+                s->done[j] = true;
+                sqlval_init_null(&row[inw + j], n->srfs[j]->types[0]);
+                continue;
+            }
+            if (cast_to(&row[inw + j], n->srfs[j]->types[0], err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+            any = true;
+        }
+        if (!any) { /* every function is done with this row */
+            sqlplan_row_free(row, n->width);
+            pset_close_fns(n, s);
+            sqlplan_row_free(s->cur, inw);
+            s->cur = NULL;
+            continue;
+        }
+        for (int i = 0; i < inw; i++)
+            if (sqlval_copy(&row[i], &s->cur[i], err)) {
+                sqlplan_row_free(row, n->width);
+                return SQL_ERR;
+            }
+        *out = row;
+        return 1;
+    }
+}
+
 /* ------------------------------------------------------------------ projection */
 
 static int project_row(sqlplan_node *n, base_state *b, sqlval *in, sqlval **out, sqlerr *err)
 {
     sqlexpr_ctx c = row_ctx(b, in, n->ingroup);
     if (n->st) c.aggs = in + n->ingroup;
-    if (n->wst) c.wins = in + (n->left->width - n->wst->nwins);
+    if (n->wst) c.wins = in + n->wins_at;
     if (b->r->plan->want_raw) {
         c.raw = n->st ? NULL : b->r->raw;
         c.table = b->r->raw_table;
@@ -1904,6 +1982,7 @@ typedef union any_state {
     setop_state setop;
     rec_state rec;
     win_state win;
+    pset_state pset;
 } any_state;
 
 int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err)
@@ -1955,6 +2034,7 @@ int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr 
         return sqlops_open(n->left, r, &s->b.ctx, err);
     case PN_FILTER:
     case PN_PROJECT:
+    case PN_PROJECTSET:
     case PN_LOCK: return sqlops_open(n->left, r, &s->b.ctx, err);
     case PN_VALUES:
     case PN_RESULT:
@@ -2123,6 +2203,7 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
         }
     case PN_SETOP: return setop_next(n, &s->setop, out, err);
     case PN_RECURSE: return rec_next(n, &s->rec, out, err);
+    case PN_PROJECTSET: return pset_next(n, &s->pset, out, err);
     case PN_WINDOW:
         if (s->win.i >= s->win.n) return 0;
         *out = s->win.rows[s->win.order[s->win.i]];
@@ -2168,6 +2249,13 @@ void sqlops_close(sqlplan_node *n)
         if (s->setop.rq) sqlops_close(s->setop.rq->root);
         break;
     case PN_RECURSE: rec_close(n, &s->rec); break;
+    case PN_PROJECTSET:
+        pset_close_fns(n, &s->pset);
+        free(s->pset.fs);
+        free(s->pset.done);
+        sqlplan_row_free(s->pset.cur, n->left->width);
+        sqlops_close(n->left);
+        break;
     case PN_WINDOW:
         for (size_t i = 0; i < s->win.n; i++) sqlplan_row_free(s->win.rows[i], n->width);
         free(s->win.rows);
@@ -2316,14 +2404,18 @@ int sqlplan_eval_sublink(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *o
     bool borrowed = false;
     size_t max = e->sublink == SQLAST_SUB_EXISTS ? 1 : e->sublink == SQLAST_SUB_EXPR ? 2 : 0;
     if (!q->correlated) max = 0; /* computed once, kept whole */
-    sqlval left;
-    sqlval_init_null(&left, SQLVAL_UNKNOWN);
-    if ((e->sublink == SQLAST_SUB_ANY || e->sublink == SQLAST_SUB_ALL) &&
-        sqlexpr_eval(e->args[0], ctx, &left, err))
-        return SQL_ERR;
+    sqlval left[16];
+    int nl = e->sublink == SQLAST_SUB_ANY || e->sublink == SQLAST_SUB_ALL ? e->nargs : 0;
+    if (nl > 16) return sqlerr_unsupported(err, e->location, "rows of more than 16 columns with subqueries");
+    for (int i = 0; i < nl; i++) sqlval_init_null(&left[i], SQLVAL_UNKNOWN);
+    for (int i = 0; i < nl; i++)
+        if (sqlexpr_eval(e->args[i], ctx, &left[i], err)) {
+            for (int k = 0; k < nl; k++) sqlval_free(&left[k]);
+            return SQL_ERR;
+        }
     int rc = sub_rows(q, ctx, max, &rows, &n, &borrowed, err);
     if (rc) {
-        sqlval_free(&left);
+        for (int k = 0; k < nl; k++) sqlval_free(&left[k]);
         return SQL_ERR;
     }
     switch (e->sublink) {
@@ -2351,8 +2443,21 @@ int sqlplan_eval_sublink(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *o
     case SQLAST_SUB_ALL: {
         bool any = e->sublink == SQLAST_SUB_ANY, saw_null = false, decided = false;
         for (size_t i = 0; i < n && !rc && !decided; i++) {
-            int res;
-            rc = cmp_op(e->op, &left, &rows[i][0], &res, err);
+            /* a row comparison: = is true when every column is, false when one is not, else
+             * NULL; <> the other way round */
+            int res = e->op == SQLAST_OP_NE ? 0 : 1;
+            for (int k = 0; k < nl && !rc; k++) {
+                int r1;
+                rc = cmp_op(e->op, &left[k], &rows[i][k], &r1, err);
+                if (rc) break;
+                if (nl == 1) res = r1;
+                else if (e->op == SQLAST_OP_NE ? r1 == 1 : r1 == 0) {
+                    res = e->op == SQLAST_OP_NE ? 1 : 0;
+                    break;
+                } else if (r1 < 0) {
+                    res = -1;
+                }
+            }
             if (rc) break;
             if (res < 0) saw_null = true;
             else if (any ? res == 1 : res == 0) decided = true;
@@ -2364,7 +2469,7 @@ int sqlplan_eval_sublink(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *o
         break;
     }
     }
-    sqlval_free(&left);
+    for (int k = 0; k < nl; k++) sqlval_free(&left[k]);
     if (!borrowed) rows_free(rows, n, q->ncols);
     return rc;
 }

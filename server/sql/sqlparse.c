@@ -260,6 +260,95 @@ static const char *aexpr_opname(json_t *b)
     return s ? s : "";
 }
 
+/* (a, b) op (c, d): = is the AND of the pairs, <> their OR, an ordering compares the first
+ * pair that differs: a < c OR (a = c AND b < d) ... */
+static int conv_row_compare(pctx *c, int op, const char *opname, json_t *la, json_t *ra, int loc,
+                            sqlast_expr **out)
+{
+    size_t n = json_array_size(la);
+    *out = NULL;
+    if (op < SQLAST_OP_EQ || op > SQLAST_OP_GE) {
+        char what[64];
+        snprintf(what, sizeof what, "operator %s on row constructors", opname);
+        return sqlerr_unsupported(c->err, loc, what);
+    }
+    if (n != json_array_size(ra))
+        return sqlerr_set(c->err, "42601", loc, "unequal number of entries in row expressions");
+    if (n == 0) return sqlerr_unsupported(c->err, loc, "comparison of empty rows");
+    bool ordering = op != SQLAST_OP_EQ && op != SQLAST_OP_NE;
+    sqlast_expr *top = new_expr(c, op == SQLAST_OP_EQ ? SQLAST_AND : SQLAST_OR, loc);
+    if (!top) return SQL_ERR;
+    for (size_t i = 0; i < n; i++) {
+        sqlast_expr *term = NULL;
+        if (!ordering) {
+            if (!(term = new_expr(c, SQLAST_OP, loc))) goto fail;
+            term->op = op;
+            if (add_arg(c, term, json_array_get(la, i)) || add_arg(c, term, json_array_get(ra, i))) {
+                sqlast_expr_free(term);
+                goto fail;
+            }
+        } else {
+            /* a_0 = b_0 AND ... AND a_{i-1} = b_{i-1} AND a_i op' b_i */
+            if (!(term = new_expr(c, SQLAST_AND, loc))) goto fail;
+            for (size_t k = 0; k <= i; k++) {
+                sqlast_expr *cmp = new_expr(c, SQLAST_OP, loc);
+                if (!cmp) {
+                    sqlast_expr_free(term);
+                    goto fail;
+                }
+                int strict = op == SQLAST_OP_LE ? SQLAST_OP_LT : op == SQLAST_OP_GE ? SQLAST_OP_GT : op;
+                cmp->op = k < i ? SQLAST_OP_EQ : i + 1 == n ? op : strict;
+                if (add_arg(c, cmp, json_array_get(la, k)) || add_arg(c, cmp, json_array_get(ra, k)) ||
+                    sqlast_expr_add_arg(term, cmp)) {
+                    sqlast_expr_free(cmp);
+                    sqlast_expr_free(term);
+                    goto fail;
+                }
+            }
+        }
+        if (sqlast_expr_add_arg(top, term)) {
+            sqlast_expr_free(term);
+            sqlerr_oom(c->err);
+            goto fail;
+        }
+    }
+    *out = top;
+    return SQL_OK;
+fail:
+    sqlast_expr_free(top);
+    return SQL_ERR;
+}
+
+/* (a, b) [NOT] IN ((1, 2), (3, 4)): the OR of row equalities (NOT: the AND of <>). */
+static int conv_row_in(pctx *c, json_t *b, sqlast_expr **out)
+{
+    json_t *lb, *rb;
+    node(field(b, "lexpr"), &lb);
+    node(field(b, "rexpr"), &rb);
+    bool neg = !strcmp(aexpr_opname(b), "<>");
+    int loc = floc(b);
+    json_t *items = field(rb, "items");
+    sqlast_expr *top = new_expr(c, neg ? SQLAST_AND : SQLAST_OR, loc);
+    if (!top) return SQL_ERR;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *ib;
+        if (strcmp(node(json_array_get(items, i), &ib), "RowExpr") != 0) {
+            sqlast_expr_free(top);
+            return sqlerr_set(c->err, "42601", loc, "unequal number of entries in row expressions");
+        }
+        sqlast_expr *term = NULL;
+        if (conv_row_compare(c, neg ? SQLAST_OP_NE : SQLAST_OP_EQ, neg ? "<>" : "=", field(lb, "args"),
+                             field(ib, "args"), loc, &term) ||
+            sqlast_expr_add_arg(top, term)) {
+            if (term) sqlast_expr_free(term);
+            sqlast_expr_free(top);
+            return SQL_ERR;
+        }
+    }
+    *out = top;
+    return SQL_OK;
+}
+
 static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
 {
     const char *kind = fstr(b, "kind");
@@ -268,6 +357,11 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
     json_t *l = field(b, "lexpr"), *r = field(b, "rexpr");
     sqlast_expr *e = NULL;
     if (!kind) kind = "";
+    json_t *lrb, *rrb;
+    if (!strcmp(kind, "AEXPR_OP") && l && r && !strcmp(node(l, &lrb), "RowExpr") &&
+        !strcmp(node(r, &rrb), "RowExpr"))
+        return conv_row_compare(c, op_from_name(opname), opname, field(lrb, "args"),
+                                field(rrb, "args"), loc, out);
     if (!strcmp(kind, "AEXPR_OP")) {
         int op = op_from_name(opname);
         if (op < 0) {
@@ -283,19 +377,29 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         if (!(e = new_expr(c, SQLAST_OP, loc))) return SQL_ERR;
         e->op = op;
         if ((l && add_arg(c, e, l)) || add_arg(c, e, r)) goto fail;
-    } else if (!strcmp(kind, "AEXPR_OP_ANY")) {
+    } else if (!strcmp(kind, "AEXPR_OP_ANY") || !strcmp(kind, "AEXPR_OP_ALL")) {
         int op = op_from_name(opname);
         if (op < SQLAST_OP_EQ || op > SQLAST_OP_GE)
-            return sqlerr_unsupported(c->err, loc, "this operator with ANY");
+            return sqlerr_unsupported(c->err, loc, "this operator with ANY/ALL");
         json_t *rb;
         if (!strcmp(node(r, &rb), "SubLink"))
             return sqlerr_unsupported(c->err, loc, "subqueries");
         if (!(e = new_expr(c, SQLAST_ANY, loc))) return SQL_ERR;
         e->op = op;
+        e->all = !strcmp(kind, "AEXPR_OP_ALL");
+        if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
+    } else if (!strcmp(kind, "AEXPR_DISTINCT") || !strcmp(kind, "AEXPR_NOT_DISTINCT")) {
+        json_t *lb, *rb;
+        if (!strcmp(node(l, &lb), "RowExpr") || !strcmp(node(r, &rb), "RowExpr"))
+            return sqlerr_unsupported(c->err, loc, "IS DISTINCT FROM over row constructors");
+        if (!(e = new_expr(c, SQLAST_OP, loc))) return SQL_ERR;
+        e->op = SQLAST_OP_DISTINCT;
+        e->negate = !strcmp(kind, "AEXPR_NOT_DISTINCT");
         if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
     } else if (!strcmp(kind, "AEXPR_IN")) {
-        json_t *rb;
+        json_t *rb, *lb;
         if (strcmp(node(r, &rb), "List") != 0) return sqlerr_unsupported(c->err, loc, "subqueries");
+        if (!strcmp(node(l, &lb), "RowExpr")) return conv_row_in(c, b, out);
         if (!(e = new_expr(c, SQLAST_IN, loc))) return SQL_ERR;
         e->negate = !strcmp(opname, "<>");
         if (add_arg(c, e, l) || add_args(c, e, field(rb, "items"))) goto fail;
@@ -322,8 +426,7 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
     } else {
         static const struct {
             const char *k, *what;
-        } names[] = {{"AEXPR_OP_ALL", "ALL (...)"}, {"AEXPR_DISTINCT", "IS DISTINCT FROM"},
-                     {"AEXPR_NOT_DISTINCT", "IS NOT DISTINCT FROM"}, {"AEXPR_SIMILAR", "SIMILAR TO"},
+        } names[] = {{"AEXPR_SIMILAR", "SIMILAR TO"},
                      {"AEXPR_BETWEEN_SYM", "BETWEEN SYMMETRIC"},
                      {"AEXPR_NOT_BETWEEN_SYM", "NOT BETWEEN SYMMETRIC"}};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -614,13 +717,16 @@ static int conv_sublink(pctx *c, json_t *b, sqlast_expr **out)
         }
     }
     json_t *test = field(b, "testexpr"), *tb;
-    if (test && !strcmp(node(test, &tb), "RowExpr"))
-        return sqlerr_unsupported(c->err, loc, "row constructors with subqueries");
+    bool row = test && !strcmp(node(test, &tb), "RowExpr");
+    if (row && op != SQLAST_OP_EQ && op != SQLAST_OP_NE)
+        return sqlerr_unsupported(c->err, loc, "ordering comparisons of rows with subqueries");
     sqlast_expr *e = new_expr(c, SQLAST_SUBLINK, loc);
     if (!e) return SQL_ERR;
     e->sublink = kind;
     e->op = op;
-    if ((test && add_arg(c, e, test)) || conv_subselect(c, field(b, "subselect"), &e->sub)) {
+    /* (a, b) IN (SELECT x, y ...): one operand per column */
+    if ((row ? add_args(c, e, field(tb, "args")) : test && add_arg(c, e, test)) ||
+        conv_subselect(c, field(b, "subselect"), &e->sub)) {
         sqlast_expr_free(e);
         return SQL_ERR;
     }

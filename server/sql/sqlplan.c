@@ -48,6 +48,8 @@ static void node_free(sqlplan_node *n)
     free(n->mtype);
     free(n->exprs);
     free(n->slot);
+    for (int i = 0; i < n->nsrfs; i++) node_free(n->srfs[i]);
+    free(n->srfs);
     free(n->scol);
     free(n->sdesc);
     free(n->snullsfirst);
@@ -441,6 +443,47 @@ static bool refs_level0(const sqlast_expr *e)
     for (int i = 0; i < e->nargs; i++)
         if (refs_level0(e->args[i])) return true;
     return false;
+}
+
+static bool is_srf(const char *name)
+{
+    static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
+                                       "jsonb_array_elements_text", "jsonb_object_keys"};
+    for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
+        if (!strcmp(name, srfs[i])) return true;
+    return false;
+}
+
+/* A set-returning function of the select list: its arguments bound in sc, a PN_FUNC
+ * descriptor the PROJECTSET operator evaluates per input row. */
+static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlplan_node **out)
+{
+    sqlerr *err = lv->pl->err;
+    sqlexpr_scope as = *sc;
+    as.allow_windows = false;
+    for (int i = 0; i < fe->nargs; i++) {
+        sqlval_type want = !strcmp(fe->name, "unnest") ? SQLVAL_TEXTARRAY
+                           : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
+                                                              : SQLVAL_UNKNOWN;
+        if (sqlexpr_bind(fe->args[i], &as, want, err)) return SQL_ERR;
+    }
+    fe->type = SQLVAL_UNKNOWN;
+    fn_shape sh;
+    if (func_shape(fe, &sh, err)) return SQL_ERR;
+    sqlplan_node *n = new_node(lv->pl, PN_FUNC);
+    if (!n) return SQL_ERR;
+    n->func = fe;
+    n->what = "Function Scan";
+    n->ncols = 1;
+    n->types = calloc(2, sizeof(sqlval_type));
+    if (!n->types) {
+        node_free(n);
+        return sqlerr_oom(err);
+    }
+    n->types[0] = sh.types[0];
+    fe->type = sh.types[0];
+    *out = n;
+    return SQL_OK;
 }
 
 static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *lateral)
@@ -1266,6 +1309,8 @@ static int plan_select(level *lv, sqlplan_query **out)
     sqlplan_node *from = NULL, *root = NULL;
     outcols o = {0};
     int rc = SQL_ERR;
+    sqlplan_node **srfs = NULL; /* select-list set-returning functions, and their columns */
+    int *srf_out = NULL, nsrfs = 0;
     /* FROM: items in order, comma items as inner joins */
     for (int i = 0; i < st->nfrom; i++) {
         sqlplan_node *n = NULL;
@@ -1324,6 +1369,26 @@ static int plan_select(level *lv, sqlplan_query **out)
                 sqlerr_set(err, "42601", e->location, "SELECT * with no tables specified is not valid");
                 goto out;
             }
+            continue;
+        }
+        if (e && e->kind == SQLAST_FUNC && is_srf(e->name)) {
+            /* a set-returning function in the select list (ProjectSet) */
+            sqlplan_node *fn = NULL;
+            if (select_srf(lv, e, &sc, &fn)) goto out;
+            sqlplan_node **g = realloc(srfs, (size_t)(nsrfs + 1) * sizeof *g);
+            int *gi = realloc(srf_out, (size_t)(nsrfs + 1) * sizeof *gi);
+            if (g) srfs = g;
+            if (gi) srf_out = gi;
+            if (!g || !gi) {
+                node_free(fn);
+                sqlerr_oom(err);
+                goto out;
+            }
+            srfs[nsrfs] = fn;
+            srf_out[nsrfs++] = o.n;
+            if (out_add(&o, NULL, -1, st->targets[i].name ? st->targets[i].name : e->name,
+                        fn->types[0], err))
+                goto out;
             continue;
         }
         if (sqlexpr_bind(e, &sc, SQLVAL_UNKNOWN, err)) goto out;
@@ -1607,6 +1672,25 @@ static int plan_select(level *lv, sqlplan_query **out)
         root->wst = st;
         root->width = root->left->width + st->nwins;
     }
+    int wins_at = root->width - st->nwins;
+    if (nsrfs) {
+        int base = root->width;
+        if (wrap(pl, &root, PN_PROJECTSET, "ProjectSet")) {
+            free(okey);
+            free(dkey);
+            goto out;
+        }
+        root->st = grouped ? st : NULL;
+        root->ingroup = lv->width;
+        root->wst = st->nwins ? st : NULL;
+        root->wins_at = wins_at;
+        root->srfs = srfs;
+        root->nsrfs = nsrfs;
+        root->width = base + nsrfs;
+        srfs = NULL;
+        for (int k = 0; k < root->nsrfs; k++) o.slot[srf_out[k]] = base + k;
+        nsrfs = 0;
+    }
     /* the projection */
     if (wrap(pl, &root, PN_PROJECT, "Result")) {
         free(okey);
@@ -1615,6 +1699,7 @@ static int plan_select(level *lv, sqlplan_query **out)
     }
     root->st = grouped ? st : NULL;
     root->wst = st->nwins ? st : NULL;
+    root->wins_at = wins_at;
     root->ingroup = lv->width;
     root->nexprs = o.n;
     root->width = o.n;
@@ -1696,6 +1781,9 @@ out:
         node_free(from);
         node_free(root);
     }
+    for (int k = 0; k < nsrfs; k++) node_free(srfs[k]);
+    free(srfs);
+    free(srf_out);
     out_free(&o);
     return rc;
 }
@@ -2121,12 +2209,13 @@ int sqlplan_bind_sublink(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
         break;
     case SQLAST_SUB_ANY:
     case SQLAST_SUB_ALL:
-        if (q->ncols != 1)
+        if (q->ncols != e->nargs)
             return sqlerr_set(err, "42601", e->location,
-                              q->ncols > 1 ? "subquery has too many columns" : "subquery has too few columns");
-        if (!sqlexpr_comparable(e->args[0]->type, q->types[0]))
-            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s = %s",
-                              sqlval_type_name(e->args[0]->type), sqlval_type_name(q->types[0]));
+                              q->ncols > e->nargs ? "subquery has too many columns" : "subquery has too few columns");
+        for (int i = 0; i < e->nargs; i++)
+            if (!sqlexpr_comparable(e->args[i]->type, q->types[i]))
+                return sqlerr_set(err, "42883", e->location, "operator does not exist: %s = %s",
+                                  sqlval_type_name(e->args[i]->type), sqlval_type_name(q->types[i]));
         e->type = SQLVAL_BOOL;
         break;
     }

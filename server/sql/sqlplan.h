@@ -71,7 +71,8 @@ typedef enum sqlplan_kind {
     PN_SETOP,    /* UNION / INTERSECT / EXCEPT [ALL] */
     PN_RECURSE,  /* WITH RECURSIVE: non-recursive term, then the recursive one to a fixpoint */
     PN_WORKTABLE, /* the recursive term's reference to its own CTE */
-    PN_WINDOW     /* window functions: one value per function appended to each row */
+    PN_WINDOW,    /* window functions: one value per function appended to each row */
+    PN_PROJECTSET /* set-returning functions of the select list: rows in lockstep */
 } sqlplan_kind;
 
 enum { SQLPLAN_NL = 0, SQLPLAN_HASH, SQLPLAN_LOOKUP };
@@ -126,7 +127,11 @@ struct sqlplan_node {
     sqlast_stmt *st;
     int ingroup; /* width of the rows grouped (the level's FROM width) */
     sqlast_stmt *wst; /* WINDOW: the statement whose window functions (wins) it computes;
-                       * PROJECT: set when the rows end with their values */
+                       * PROJECT: set when the rows carry their values at wins_at */
+    int wins_at;
+    /* PROJECTSET: the functions (PN_FUNC descriptors, owned), evaluated on each input row */
+    sqlplan_node **srfs;
+    int nsrfs;
     /* PROJECT */
     const sqlast_expr **exprs; /* per produced column; NULL: copy slot[i] */
     int *slot;
