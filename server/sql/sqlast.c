@@ -194,6 +194,8 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ROLLBACK_TO: return "ROLLBACK";
     case SQLAST_DEALLOCATE: return "DEALLOCATE";
     case SQLAST_DISCARD: return "DISCARD";
+    case SQLAST_EXPLAIN: return "EXPLAIN";
+    case SQLAST_TRUNCATE: return "TRUNCATE TABLE";
     }
     return "";
 }

@@ -131,6 +131,8 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ROLLBACK_TO, /* ROLLBACK TO [SAVEPOINT] name */
     SQLAST_DEALLOCATE,  /* name, or NULL for ALL */
     SQLAST_DISCARD,     /* name: "ALL", "PLANS", "SEQUENCES" or "TEMP" */
+    SQLAST_EXPLAIN,     /* select: the query; analyze: EXPLAIN ANALYZE */
+    SQLAST_TRUNCATE,    /* names (nnames) */
 } sqlast_stmt_kind;
 
 typedef struct sqlast_coldef {
@@ -320,7 +322,8 @@ struct sqlast_stmt {
     bool distinct; /* DISTINCT (distinct_on NULL) or DISTINCT ON (distinct_on) */
     sqlast_expr **distinct_on;
     int ndistinct_on;
-    sqlast_stmt *select; /* INSERT ... SELECT, owned */
+    sqlast_stmt *select; /* INSERT ... SELECT, EXPLAIN's query, owned */
+    bool analyze;        /* EXPLAIN ANALYZE */
 
     /* bound */
     int nparams;              /* highest $n seen */

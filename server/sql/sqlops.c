@@ -1725,7 +1725,7 @@ static int eval_count(const sqlast_expr *e, const sqlexpr_ctx *c, const char *wh
     sqlval_free(&v);
     if (rc) return SQL_ERR;
     *out = w.u.i;
-    if (*out < 0) return sqlerr_set(err, "2201W", e->location, "%s must not be negative", what);
+    if (*out < 0) return sqlerr_set(err, "2201W", -1, "%s must not be negative", what);
     return SQL_OK;
 }
 
@@ -1991,6 +1991,7 @@ int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr 
     any_state *s = calloc(1, sizeof *s);
     if (!s) return sqlerr_oom(err);
     n->state = s;
+    n->nloops++;
     s->b.r = r;
     s->b.ctx = *ctx;
     s->b.ctx.run = r;
@@ -2218,7 +2219,9 @@ int sqlops_next(sqlplan_node *n, sqlval **row, sqlerr *err)
     *row = NULL;
     any_state *s = n->state;
     if (!s) return sqlerr_set(err, "XX000", -1, "operator %s read before it was opened", n->what ? n->what : "?");
-    return next_inner(n, s, row, err);
+    int rc = next_inner(n, s, row, err);
+    if (rc == 1) n->nrows_out++;
+    return rc;
 }
 
 void sqlops_close(sqlplan_node *n)

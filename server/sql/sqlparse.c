@@ -1092,8 +1092,12 @@ static int conv_select_body(pctx *c, json_t *b, sqlast_stmt *s)
             json_t *items = field(lb, "items");
             size_t nv = json_array_size(items);
             if (r == 0) s->nvalues = (int)nv;
-            else if ((int)nv != s->nvalues)
-                return sqlerr_set(c->err, "42601", -1, "VALUES lists must all be the same length");
+            else if ((int)nv != s->nvalues) {
+                json_t *ib;
+                node(json_array_get(items, 0), &ib);
+                return sqlerr_set(c->err, "42601", nv ? floc(ib) : -1,
+                                  "VALUES lists must all be the same length");
+            }
             if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
             s->nrows = (int)r + 1;
             for (size_t v = 0; v < nv; v++) {
@@ -1220,8 +1224,12 @@ static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
             json_t *items = field(lb, "items");
             size_t nv = json_array_size(items);
             if (r == 0) s->nvalues = (int)nv;
-            else if ((int)nv != s->nvalues)
-                return sqlerr_set(c->err, "42601", -1, "VALUES lists must all be the same length");
+            else if ((int)nv != s->nvalues) {
+                json_t *ib;
+                node(json_array_get(items, 0), &ib);
+                return sqlerr_set(c->err, "42601", nv ? floc(ib) : -1,
+                                  "VALUES lists must all be the same length");
+            }
             if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
             s->nrows = (int)r + 1;
             for (size_t v = 0; v < nv; v++) {
@@ -1642,6 +1650,63 @@ static int conv_copy(pctx *c, json_t *b, sqlast_stmt *s)
     return (s->null_str = dup_or_oom(c, null_str ? null_str : s->csv ? "" : "\\N")) ? SQL_OK : SQL_ERR;
 }
 
+/* EXPLAIN [ANALYZE] [(options)] SELECT ...: the plan as text rows. */
+static int conv_explain(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_EXPLAIN;
+    json_t *opts = field(b, "options");
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *ob;
+        node(json_array_get(opts, i), &ob);
+        const char *name = fstr(ob, "defname");
+        json_t *arg = field(ob, "arg"), *ab;
+        const char *av = NULL;
+        if (arg) {
+            const char *at = node(arg, &ab);
+            if (!strcmp(at, "String")) av = fstr(ab, "sval");
+            else if (!strcmp(at, "Boolean")) av = fbool(ab, "boolval") ? "true" : "false";
+            else if (!strcmp(at, "Integer")) av = json_integer_value(field(ab, "ival")) ? "true" : "false";
+        }
+        bool on = !av || !strcasecmp(av, "true") || !strcasecmp(av, "on") || !strcmp(av, "1");
+        if (!name) continue;
+        if (!strcmp(name, "analyze")) s->analyze = on;
+        else if (!strcmp(name, "format")) {
+            if (av && strcasecmp(av, "text"))
+                return sqlerr_unsupported(c->err, floc(ob), "EXPLAIN formats other than TEXT");
+        } else if (strcmp(name, "costs") && strcmp(name, "verbose") && strcmp(name, "timing") &&
+                   strcmp(name, "summary") && strcmp(name, "buffers") && strcmp(name, "settings") &&
+                   strcmp(name, "wal"))
+            return sqlerr_set(c->err, "42601", floc(ob), "unrecognized EXPLAIN option \"%s\"", name);
+    }
+    json_t *q = field(b, "query"), *qb;
+    if (strcmp(node(q, &qb), "SelectStmt") != 0)
+        return sqlerr_unsupported(c->err, -1, "EXPLAIN of INSERT, UPDATE or DELETE");
+    c->relational = true;
+    return conv_subselect(c, q, &s->select);
+}
+
+/* TRUNCATE [TABLE] t [, ...] [RESTART IDENTITY | CONTINUE IDENTITY] [RESTRICT] */
+static int conv_truncate(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_TRUNCATE;
+    if (fbool(b, "behavior") || (fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE")))
+        return sqlerr_unsupported(c->err, -1, "TRUNCATE ... CASCADE");
+    json_t *rels = field(b, "relations");
+    size_t n = json_array_size(rels);
+    if (!(s->names = calloc(n + 1, sizeof *s->names))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *rb;
+        node(json_array_get(rels, i), &rb);
+        const char *schema = fstr(rb, "schemaname");
+        if (schema && strcmp(schema, "public"))
+            return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
+        if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
+        s->nnames = (int)i + 1;
+    }
+    if (n && !(s->table = dup_or_oom(c, s->names[0]))) return SQL_ERR;
+    return SQL_OK;
+}
+
 static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
 {
     json_t *b;
@@ -1660,6 +1725,8 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         return (s->name = dup_or_oom(c, fstr(b, "name"))) ? SQL_OK : SQL_ERR;
     }
     if (!strcmp(t, "CopyStmt")) return conv_copy(c, b, s);
+    if (!strcmp(t, "ExplainStmt")) return conv_explain(c, b, s);
+    if (!strcmp(t, "TruncateStmt")) return conv_truncate(c, b, s);
     if (!strcmp(t, "DeallocateStmt")) {
         s->kind = SQLAST_DEALLOCATE;
         const char *name = fstr(b, "name");
@@ -1678,8 +1745,8 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         const char *node, *what;
     } names[] = {
         {"IndexStmt", "CREATE INDEX"}, {"ViewStmt", "CREATE VIEW"},
-        {"CreateTableAsStmt", "CREATE TABLE AS"}, {"ExplainStmt", "EXPLAIN"},
-        {"TruncateStmt", "TRUNCATE"}, {"CreateSeqStmt", "sequences"},
+        {"CreateTableAsStmt", "CREATE TABLE AS"},
+        {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
         {"VacuumStmt", "VACUUM/ANALYZE"}, {"PrepareStmt", "PREPARE (use the extended protocol)"},
         {"ExecuteStmt", "EXECUTE"}, {"DoStmt", "DO"},

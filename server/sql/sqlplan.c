@@ -8,6 +8,7 @@
  */
 #include "server/sql/sqlplan.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ static void node_free(sqlplan_node *n)
     free(n->slot);
     for (int i = 0; i < n->nsrfs; i++) node_free(n->srfs[i]);
     free(n->srfs);
+    free(n->label);
     free(n->scol);
     free(n->sdesc);
     free(n->snullsfirst);
@@ -326,6 +328,14 @@ static int add_rel(level *lv, sqlplan_node *n, const char *name, int ncols, char
     return SQL_OK;
 }
 
+static char *make_label(const char *schema, const char *name, const char *alias)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s%s%s%s%s", schema ? schema : "", schema ? "." : "", name ? name : "",
+             alias && name && strcmp(alias, name) ? " " : "", alias && name && strcmp(alias, name) ? alias : "");
+    return strdup(buf);
+}
+
 static cte_ref *find_cte(cte_ref *c, const char *name)
 {
     for (; c; c = c->next)
@@ -345,6 +355,7 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
         *out = n;
         n->cte = cr->cte;
         n->what = cr->self ? "WorkTable Scan" : "CTE Scan";
+        n->label = make_label(NULL, f->name, f->alias);
         return add_rel(lv, n, alias, cr->ncols, cr->colnames, cr->cte->q->types, f, err);
     }
     sqlschema_table *t = NULL;
@@ -369,6 +380,7 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     *out = n;
     n->table = t;
     n->what = sqlvirt_is(t) ? "Function Scan" : "Seq Scan";
+    n->label = make_label(f->schema, f->name, f->alias);
     char **names = own(lv, calloc((size_t)t->ncols + 1, sizeof(char *)));
     sqlval_type *types = own(lv, calloc((size_t)t->ncols + 1, sizeof(sqlval_type)));
     if (!names || !types) return sqlerr_oom(err);
@@ -519,6 +531,7 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     n->func = fe;
     n->ordinality = f->ordinality;
     n->what = "Function Scan";
+    n->label = make_label(NULL, fe->name, f->alias);
     n->rescan = refs_level0(fe);
     *lateral = n->rescan;
     int nc = sh.ncols + (f->ordinality ? 1 : 0);
@@ -554,6 +567,7 @@ static int plan_subquery(level *lv, sqlast_from *f, sqlplan_node **out, bool *la
     if (!n) return SQL_ERR;
     *out = n;
     n->what = "Subquery Scan";
+    n->label = make_label(NULL, f->alias, NULL);
     bool corr = false;
     /* levelsup 1 is the sibling scope, 2 this level's enclosing one */
     sib.stmt = lv->st;
@@ -748,6 +762,11 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
     }
     J->rel_visible = f->alias != NULL;
     J->cols_visible = true;
+    if (f->ncolnames > nc)
+        return sqlerr_set(err, "42P10", f->location,
+                          "table \"%s\" has %d columns available but %d columns specified",
+                          f->alias ? f->alias : "unnamed_join", nc, f->ncolnames);
+    for (int i = 0; i < f->ncolnames; i++) J->colnames[i] = f->colnames[i];
     return SQL_OK;
 }
 
@@ -1194,6 +1213,9 @@ static int sort_limit(level *lv, sqlplan_query *q, outcols *o, int nout, sqlexpr
             if (k < -1) return SQL_ERR;
             if (k < 0 && outputs_only) {
                 const sqlast_expr *e = st->order[i].expr;
+                if (e->kind == SQLAST_COLUMN && e->qualifier)
+                    return sqlerr_set(err, "42P01", e->location,
+                                      "missing FROM-clause entry for table \"%s\"", e->qualifier);
                 if (e->kind == SQLAST_COLUMN)
                     return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist",
                                       e->name);
@@ -1900,7 +1922,11 @@ static int plan_setop(level *lv, sqlplan_query **out)
         if (a != b && !(sqlval_type_is_numeric(a) && sqlval_type_is_numeric(b)) &&
             !(sqlval_type_is_text(a) && sqlval_type_is_text(b))) {
             node_free(n);
-            sqlerr_set(err, "42804", -1, "%s types %s and %s cannot be matched", opname,
+            /* PostgreSQL points at the right query's column */
+            sqlast_stmt *rs = st->rarg;
+            while (rs->setop) rs = rs->larg;
+            int loc = i < rs->ntargets && rs->targets[i].expr ? rs->targets[i].expr->location : -1;
+            sqlerr_set(err, "42804", loc, "%s types %s and %s cannot be matched", opname,
                        sqlval_type_name(a), sqlval_type_name(b));
             goto out;
         }
@@ -2358,4 +2384,149 @@ fail:
     node_free(tree);
     sqlplan_free(p);
     return SQL_ERR;
+}
+
+/* ------------------------------------------------------------------ EXPLAIN */
+
+typedef struct lines {
+    char **v;
+    int n, cap;
+    bool oom;
+} lines;
+
+static void line_add(lines *l, int indent, bool arrow, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void line_add(lines *l, int indent, bool arrow, const char *fmt, ...)
+{
+    if (l->oom) return;
+    char body[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    char buf[700];
+    snprintf(buf, sizeof buf, "%*s%s%s", indent, "", arrow ? "->  " : "", body);
+    if (l->n == l->cap) {
+        int nc = l->cap ? l->cap * 2 : 32;
+        char **g = realloc(l->v, (size_t)nc * sizeof *g);
+        if (!g) {
+            l->oom = true;
+            return;
+        }
+        l->v = g;
+        l->cap = nc;
+    }
+    if (!(l->v[l->n] = strdup(buf))) {
+        l->oom = true;
+        return;
+    }
+    l->n++;
+}
+
+static const char *join_name(const sqlplan_node *n)
+{
+    static const char *const hash[] = {"Hash Join", "Hash Left Join", "Hash Right Join", "Hash Full Join"};
+    static const char *const nl[] = {"Nested Loop", "Nested Loop Left Join", "Nested Loop Right Join",
+                                     "Nested Loop Full Join"};
+    int jt = n->jointype >= 0 && n->jointype < 4 ? n->jointype : 0;
+    return n->method == SQLPLAN_HASH ? hash[jt] : nl[jt];
+}
+
+static void explain_node(const sqlplan_node *n, lines *l, int indent, bool arrow, bool analyze);
+
+static void explain_query(const sqlplan_query *q, lines *l, int indent, bool analyze)
+{
+    if (q && q->root) explain_node(q->root, l, indent, true, analyze);
+}
+
+static void explain_node(const sqlplan_node *n, lines *l, int indent, bool arrow, bool analyze)
+{
+    if (!n) return;
+    if (n->kind == PN_PROJECT) { /* the select list: not an operator of its own */
+        explain_node(n->left, l, indent, arrow, analyze);
+        return;
+    }
+    char stats[96] = "";
+    if (analyze) {
+        if (n->nloops)
+            snprintf(stats, sizeof stats, " (actual rows=%llu loops=%llu)",
+                     (unsigned long long)(n->nrows_out / n->nloops), (unsigned long long)n->nloops);
+        else
+            snprintf(stats, sizeof stats, " (never executed)");
+    }
+    const char *what = n->what ? n->what : "?";
+    switch (n->kind) {
+    case PN_SCAN:
+    case PN_FUNC:
+    case PN_CTE:
+    case PN_WORKTABLE:
+    case PN_SUBQUERY:
+        line_add(l, indent, arrow, "%s%s%s%s", what, n->label ? " on " : "", n->label ? n->label : "", stats);
+        break;
+    case PN_JOIN: line_add(l, indent, arrow, "%s%s", join_name(n), stats); break;
+    case PN_SETOP: {
+        const char *op = n->setop == SQLAST_SETOP_UNION ? (n->all ? "Append" : "HashAggregate")
+                         : n->setop == SQLAST_SETOP_INTERSECT ? (n->all ? "HashSetOp Intersect All" : "HashSetOp Intersect")
+                                                              : (n->all ? "HashSetOp Except All" : "HashSetOp Except");
+        line_add(l, indent, arrow, "%s%s", op, stats);
+        break;
+    }
+    default: line_add(l, indent, arrow, "%s%s", what, stats); break;
+    }
+    int in = indent + (arrow ? 6 : 2);
+    if (n->kind == PN_SCAN && n->nkeys)
+        line_add(l, in, false, "Key: %d of %d primary key column%s%s", n->nkeys, n->table->npk,
+                 n->table->npk == 1 ? "" : "s", n->nkeys == n->table->npk ? " (point read)" : " (range)");
+    if (n->kind == PN_JOIN && n->method == SQLPLAN_HASH)
+        line_add(l, in, false, "Hash Cond: %d equalit%s", n->nhkeys, n->nhkeys == 1 ? "y" : "ies");
+    if (n->kind == PN_JOIN && n->method == SQLPLAN_LOOKUP)
+        line_add(l, in, false, "Inner side: one primary-key read per outer row");
+    if (n->nquals && n->kind != PN_FILTER)
+        line_add(l, in, false, "%s: %d condition%s", n->kind == PN_JOIN ? "Join Filter" : "Filter",
+                 n->nquals, n->nquals == 1 ? "" : "s");
+    if (n->kind == PN_SORT || n->kind == PN_UNIQUE)
+        line_add(l, in, false, "%s: %d column%s", n->kind == PN_SORT ? "Sort Key" : "Group Key",
+                 n->nsort, n->nsort == 1 ? "" : "s");
+    if (n->kind == PN_CTE && n->cte && n->cte->q) {
+        line_add(l, in, false, "CTE %s", n->cte->name);
+        explain_query(n->cte->q, l, in + 2, analyze);
+    }
+    if (n->kind == PN_SETOP) {
+        explain_query(n->sub, l, in, analyze);
+        explain_query(n->right ? n->right->sub : NULL, l, in, analyze);
+        return;
+    }
+    if (n->kind == PN_RECURSE) {
+        explain_node(n->left, l, in, true, analyze);
+        explain_query(n->sub, l, in, analyze);
+        return;
+    }
+    if (n->kind == PN_SUBQUERY) {
+        explain_query(n->sub, l, in, analyze);
+        return;
+    }
+    explain_node(n->left, l, in, true, analyze);
+    explain_node(n->right, l, in, true, analyze);
+}
+
+int sqlplan_explain(const sqlplan *p, bool analyze, char ***out, int *n, sqlerr *err)
+{
+    lines l = {0};
+    *out = NULL;
+    *n = 0;
+    if (p->q && p->q->root) explain_node(p->q->root, &l, 0, false, analyze);
+    int k = 1;
+    for (const sqlplan_query *q = p->all; q; q = q->next_all, k++) {
+        line_add(&l, 2, false, "SubPlan %d%s", k, q->correlated ? "" : " (run once)");
+        explain_query(q, &l, 4, analyze);
+    }
+    if (l.oom) {
+        for (int i = 0; i < l.n; i++) free(l.v[i]);
+        free(l.v);
+        return sqlerr_oom(err);
+    }
+    *out = l.v;
+    *n = l.n;
+    return SQL_OK;
 }

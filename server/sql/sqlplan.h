@@ -147,8 +147,10 @@ struct sqlplan_node {
     /* SETOP */
     int setop;
     bool all;
-    /* run state (sqlops.c), NULL when not open */
+    /* run state (sqlops.c), NULL when not open; rows produced and opens (EXPLAIN ANALYZE) */
     void *state;
+    uint64_t nrows_out, nloops;
+    char *label; /* EXPLAIN: "t", "t a", the function's name (owned) */
     const char *what; /* operator name for EXPLAIN and work_mem messages */
 };
 
@@ -234,6 +236,10 @@ void sqlplan_end(sqlplan_run *r);
 void sqlplan_row_free(sqlval *row, int n);
 /* Closes the WITH producers still open (sqlplan_end does). */
 void sqlops_ctes_close(sqlplan *p);
+
+/* EXPLAIN: the plan as text lines (*lines owned: free each and the array); with analyze, the
+ * rows each operator produced in the execution that ran last. */
+int sqlplan_explain(const sqlplan *p, bool analyze, char ***lines, int *n, sqlerr *err);
 
 /* operators (sqlops.c) */
 int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err);

@@ -41,7 +41,9 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
-    case SQLAST_DELETE: return true;
+    case SQLAST_DELETE:
+    case SQLAST_EXPLAIN:
+    case SQLAST_TRUNCATE: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
         /* SELECT helios_digest(): needs the executor's state, not the minimal executor */
@@ -582,6 +584,28 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
     if (ddl) return SQL_OK;
+    if (st->kind == SQLAST_TRUNCATE) {
+        for (int i = 0; i < st->nnames; i++)
+            if (!sx_table_find(s, st->names[i])) {
+                sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
+                goto fail;
+            }
+        return SQL_OK;
+    }
+    if (st->kind == SQLAST_EXPLAIN) {
+        if (sqlplan_build(s, st->select, st, &p->qp, err)) goto fail;
+        p->ncols = 1;
+        p->cols = calloc(2, sizeof *p->cols);
+        if (!p->cols) {
+            sqlerr_oom(err);
+            goto fail;
+        }
+        snprintf(p->cols[0].name, sizeof p->cols[0].name, "QUERY PLAN");
+        p->cols[0].type_oid = sqlval_type_oid(SQLVAL_TEXT);
+        p->cols[0].typlen = -1;
+        p->cols[0].typmod = -1;
+        return SQL_OK;
+    }
     if (st->kind == SQLAST_SELECT) {
         /* the relational engine (sqlplan.h) */
         if (sqlplan_build(s, st, NULL, &p->qp, err)) goto fail;
@@ -1586,6 +1610,72 @@ static int run_select(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
     return rc;
 }
 
+/* EXPLAIN [ANALYZE]: the plan tree, one text row per line (ANALYZE runs the query first and
+ * reports the rows each operator produced). */
+static int run_explain(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
+                       sqlerr *err)
+{
+    if (p->st->analyze) {
+        sqlval **rows = NULL;
+        size_t n = 0;
+        if (sqlrun_query_rows(s, p->qp, base, &rows, &n, err)) return SQL_ERR;
+        for (size_t i = 0; i < n; i++) vals_free(rows[i], p->qp->q->ncols);
+        free(rows);
+    }
+    char **lines = NULL;
+    int nl = 0;
+    if (sqlplan_explain(p->qp, p->st->analyze, &lines, &nl, err)) return SQL_ERR;
+    int rc = SQL_OK;
+    for (int i = 0; i < nl; i++) {
+        sqlval v;
+        if (!rc) {
+            sqlval_take_str(&v, SQLVAL_TEXT, lines[i], strlen(lines[i]));
+            rc = result_add(res, &v, err);
+            sqlval_free(&v);
+        } else {
+            free(lines[i]);
+        }
+    }
+    free(lines);
+    if (!rc) snprintf(res->tag, sizeof res->tag, "EXPLAIN");
+    return rc;
+}
+
+/* TRUNCATE: every visible row of each table removed (observed-remove: a row written
+ * concurrently in another region survives), in the statement's one commit. */
+static int run_truncate(sx_session *s, const sqlast_stmt *st, const sqlexpr_ctx *base,
+                        sx_result *res, sqlerr *err)
+{
+    codec_buf pk;
+    codec_buf_init(&pk);
+    int rc = SQL_OK;
+    for (int i = 0; i < st->nnames && !rc; i++) {
+        const sqlschema_table *t = sx_table_find(s, st->names[i]);
+        if (!t) {
+            rc = sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
+            break;
+        }
+        collected c = {.ncols = t->ncols};
+        rc = scan(s, t, NULL, base, collect_fn, &c, err);
+        for (size_t k = 0; k < c.n && !rc; k++) rc = sx_lock_row(s, t->id, c.pks[k], c.pklens[k], err);
+        for (size_t k = 0; k < c.n && !rc; k++) {
+            codec_buf_reset(&pk);
+            codec_put_raw(&pk, c.pks[k], c.pklens[k]);
+            if (pk.err) {
+                rc = sqlerr_oom(err);
+                break;
+            }
+            sx_op op;
+            memset(&op, 0, sizeof op);
+            rc = rec(s, t, &pk, SX_OP_DELETE, -1, &op, err);
+        }
+        collected_free(&c);
+    }
+    codec_buf_free(&pk);
+    if (!rc) snprintf(res->tag, sizeof res->tag, "TRUNCATE TABLE");
+    return rc;
+}
+
 static int env_digest(void *arg, sqlval *out, sqlerr *err)
 {
     char hex[65];
@@ -1644,6 +1734,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_UPDATE:
     case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;
     case SQLAST_SELECT: rc = run_select(s, p, &base, res, err); break;
+    case SQLAST_EXPLAIN: rc = run_explain(s, p, &base, res, err); break;
+    case SQLAST_TRUNCATE: rc = run_truncate(s, p->st, &base, res, err); break;
     default: rc = sqlerr_unsupported(err, p->st->location, sqlast_stmt_tag(p->st));
     }
     if (dr) sqlplan_end(&drun);
