@@ -113,6 +113,13 @@ uint64_t sqlops_hash(const sqlval *v, int n)
         }
         h = mix(h, k);
     }
+    /* murmur3's finaliser: every input bit reaches the low bits the buckets use (doubles of
+     * small integers differ only in their high bits) */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
