@@ -175,7 +175,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
 {
     switch (s->kind) {
     case SQLAST_CREATE_TABLE: return "CREATE TABLE";
-    case SQLAST_DROP_TABLE: return "DROP TABLE";
+    case SQLAST_DROP_TABLE: return s->is_view ? "DROP VIEW" : "DROP TABLE";
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: return "ALTER TABLE";
     case SQLAST_INSERT: return "INSERT";
@@ -196,6 +196,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_DISCARD: return "DISCARD";
     case SQLAST_EXPLAIN: return "EXPLAIN";
     case SQLAST_TRUNCATE: return "TRUNCATE TABLE";
+    case SQLAST_CREATE_VIEW: return "CREATE VIEW";
     }
     return "";
 }

@@ -133,6 +133,8 @@ typedef enum sqlast_stmt_kind {
     SQLAST_DISCARD,     /* name: "ALL", "PLANS", "SEQUENCES" or "TEMP" */
     SQLAST_EXPLAIN,     /* select: the query; analyze: EXPLAIN ANALYZE */
     SQLAST_TRUNCATE,    /* names (nnames) */
+    SQLAST_CREATE_VIEW, /* table, select (the query), insert_cols (column names), value (the
+                         * statement's text), missing_ok: OR REPLACE */
 } sqlast_stmt_kind;
 
 typedef struct sqlast_coldef {
@@ -252,9 +254,10 @@ struct sqlast_stmt {
     int npk;
     int pk_location;
 
-    /* DROP TABLE: several names; table == names[0] */
+    /* DROP TABLE / DROP VIEW (is_view): several names; table == names[0] */
     char **names;
     int nnames;
+    bool is_view;
 
     /* ALTER DROP COLUMN */
     char *column;

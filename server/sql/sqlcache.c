@@ -317,6 +317,8 @@ static void check_node(void *arg, sqlast_expr *e, int *location)
 /* Whether r, parsed from q, is a valid template for q's shape (see the file comment). */
 static bool template_ok(const sqlparse_result *r, const char *q, const lit *l, int nl)
 {
+    for (int i = 0; i < r->nstmts; i++) /* keeps its text: only its own text may serve it */
+        if (r->stmts[i]->kind == SQLAST_CREATE_VIEW) return false;
     int *seen = calloc((size_t)nl, sizeof *seen);
     if (!seen) return false;
     check_ctx c = {q, l, nl, seen, false};

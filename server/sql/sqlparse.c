@@ -1381,7 +1381,8 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_DROP_TABLE;
     const char *rt = fstr(b, "removeType");
-    if (!rt || strcmp(rt, "OBJECT_TABLE") != 0) {
+    s->is_view = rt && !strcmp(rt, "OBJECT_VIEW");
+    if (!rt || (strcmp(rt, "OBJECT_TABLE") != 0 && !s->is_view)) {
         char what[64];
         snprintf(what, sizeof(what), "DROP %s", rt && !strncmp(rt, "OBJECT_", 7) ? rt + 7 : "object");
         return sqlerr_unsupported(c->err, -1, what);
@@ -1685,6 +1686,35 @@ static int conv_explain(pctx *c, json_t *b, sqlast_stmt *s)
     return conv_subselect(c, q, &s->select);
 }
 
+/* CREATE [OR REPLACE] VIEW v [(cols)] AS query: the text is kept (the catalog stores it and
+ * every query naming the view plans it again). */
+static int conv_view(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_CREATE_VIEW;
+    json_t *rv = field(b, "view");
+    const char *persist = fstr(rv, "relpersistence");
+    if (persist && !strcmp(persist, "t")) return sqlerr_unsupported(c->err, floc(rv), "temporary views");
+    if (field(b, "options")) return sqlerr_unsupported(c->err, -1, "view options");
+    const char *wco = fstr(b, "withCheckOption");
+    if (wco && strcmp(wco, "NO_CHECK_OPTION")) return sqlerr_unsupported(c->err, -1, "WITH CHECK OPTION");
+    const char *schema = fstr(rv, "schemaname");
+    if (schema && strcmp(schema, "public"))
+        return sqlerr_set(c->err, "3F000", floc(rv), "schema \"%s\" does not exist", schema);
+    if (!(s->table = dup_or_oom(c, fstr(rv, "relname")))) return SQL_ERR;
+    s->table_loc = floc(rv) >= 0 ? floc(rv) + 1 : 0;
+    s->missing_ok = fbool(b, "replace");
+    if (string_list(c, field(b, "aliases"), &s->insert_cols, &s->ninsert_cols)) return SQL_ERR;
+    c->relational = true;
+    if (conv_subselect(c, field(b, "query"), &s->select)) return SQL_ERR;
+    /* the statement's own text: from its start to its end */
+    size_t off = s->location > 0 ? (size_t)s->location : 0;
+    size_t len = s->length > 0 ? (size_t)s->length : c->sqllen - off;
+    if (off > c->sqllen) off = c->sqllen;
+    if (off + len > c->sqllen) len = c->sqllen - off;
+    if (!(s->value = strndup(c->sql + off, len))) return sqlerr_oom(c->err);
+    return SQL_OK;
+}
+
 /* TRUNCATE [TABLE] t [, ...] [RESTART IDENTITY | CONTINUE IDENTITY] [RESTRICT] */
 static int conv_truncate(pctx *c, json_t *b, sqlast_stmt *s)
 {
@@ -1726,6 +1756,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     }
     if (!strcmp(t, "CopyStmt")) return conv_copy(c, b, s);
     if (!strcmp(t, "ExplainStmt")) return conv_explain(c, b, s);
+    if (!strcmp(t, "ViewStmt")) return conv_view(c, b, s);
     if (!strcmp(t, "TruncateStmt")) return conv_truncate(c, b, s);
     if (!strcmp(t, "DeallocateStmt")) {
         s->kind = SQLAST_DEALLOCATE;
@@ -1744,7 +1775,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     static const struct {
         const char *node, *what;
     } names[] = {
-        {"IndexStmt", "CREATE INDEX"}, {"ViewStmt", "CREATE VIEW"},
+        {"IndexStmt", "CREATE INDEX"},
         {"CreateTableAsStmt", "CREATE TABLE AS"},
         {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},

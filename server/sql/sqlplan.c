@@ -15,6 +15,7 @@
 
 #include "proto/pgtypes.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlparse.h"
 #include "server/sql/sqlvirt.h"
 
 #define MAX_RELS 64
@@ -77,6 +78,8 @@ void sqlplan_free(sqlplan *p)
     if (!p) return;
     sqlops_ctes_close(p);
     binder_free(p->binder);
+    for (int i = 0; i < p->nviews; i++) sqlparse_result_free(&p->views[i]);
+    free(p->views);
     /* subqueries of expressions are listed in `all`; FROM subqueries are owned by their node */
     query_free(p->q);
     sqlplan_query *q = p->all;
@@ -343,6 +346,53 @@ static cte_ref *find_cte(cte_ref *c, const char *name)
     return NULL;
 }
 
+/* A view named in FROM: its stored definition parsed and planned as a subquery (a level of
+ * its own, seeing nothing of the query that names it). */
+static int plan_view(level *lv, sqlast_from *f, const sqlschema_table *v, sqlplan_node **out)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlplan *p = pl->plan;
+    sqlparse_result *g = realloc(p->views, (size_t)(p->nviews + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(err);
+    p->views = g;
+    sqlparse_result *pr = &p->views[p->nviews];
+    sqlerr perr;
+    int prc = sqlparse_query(v->view_sql, pr, &perr);
+    if (prc || pr->nstmts != 1 || pr->stmts[0]->kind != SQLAST_CREATE_VIEW) {
+        if (!prc) sqlparse_result_free(pr);
+        return sqlerr_set(err, "XX000", f->location, "the definition of view \"%s\" does not parse",
+                          v->name);
+    }
+    p->nviews++;
+    sqlplan_node *n = new_node(pl, PN_SUBQUERY);
+    if (!n) return SQL_ERR;
+    *out = n;
+    n->what = "Subquery Scan";
+    n->label = make_label(NULL, v->name, f->alias);
+    bool corr = false;
+    if (++pl->depth > 32) {
+        pl->depth--;
+        return sqlerr_set(err, "42P17", f->location, "infinite recursion detected in rules for relation \"%s\"",
+                          v->name);
+    }
+    sqlast_stmt *vst = pr->stmts[0];
+    sqlast_stmt *saved_top = pl->top;
+    pl->top = vst; /* a view has no parameters of its own */
+    int rc = plan_query(pl, vst->select, NULL, NULL, &corr, &n->sub);
+    pl->top = saved_top;
+    pl->depth--;
+    if (rc) return SQL_ERR;
+    sqlplan_query *q = n->sub;
+    if (q->ncols < v->ncols)
+        return sqlerr_set(err, "XX000", f->location, "view \"%s\" has changed shape", v->name);
+    char **names = own(lv, calloc((size_t)q->ncols + 1, sizeof(char *)));
+    if (!names) return sqlerr_oom(err);
+    for (int i = 0; i < q->ncols; i++) names[i] = i < v->ncols ? v->cols[i].name : q->cols[i].name;
+    /* the names outlive the plan's levels: v is the catalog's copy, alive for the statement */
+    return add_rel(lv, n, f->alias ? f->alias : f->name, q->ncols, names, q->types, f, err);
+}
+
 static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
 {
     planner *pl = lv->pl;
@@ -370,6 +420,7 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     } else {
         const sqlschema_table *ct = sx_table_find(pl->s, f->name);
         if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);
+        if (ct->view_sql) return plan_view(lv, f, ct, out);
         if (sqlschema_copy(ct, &t, err)) return SQL_ERR;
     }
     sqlplan_node *n = new_node(pl, PN_SCAN);

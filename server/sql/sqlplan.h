@@ -200,6 +200,8 @@ typedef struct sqlplan {
     bool want_raw;
     const sqlschema_table *lock_table; /* FOR UPDATE: the locked table */
     void *binder; /* INSERT/UPDATE/DELETE (sqlplan_dml): the names their expressions bind to */
+    struct sqlparse_result *views; /* the parsed definitions of the views the query names */
+    int nviews;
 } sqlplan;
 
 /* Plans st (a SELECT) for session s: *out owned by the caller. Errors as PostgreSQL's analysis

@@ -43,7 +43,8 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
     case SQLAST_EXPLAIN:
-    case SQLAST_TRUNCATE: return true;
+    case SQLAST_TRUNCATE:
+    case SQLAST_CREATE_VIEW: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
         /* SELECT helios_digest(): needs the executor's state, not the minimal executor */
@@ -208,6 +209,59 @@ int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *
     return b->err ? sqlerr_oom(err) : SQL_OK;
 }
 
+/* An LWW column's value straight from the register: 0 done (v set, NULL when empty), 1 not a
+ * type read this way (the caller renders it), SQL_ERR. */
+static int lww_column(const crdt_row *r, const sqlschema_column *c, sqlval *v, sqlerr *err)
+{
+    const crdt_obj *o = crdt_row_get(r, c->id);
+    if (!o) return 0; /* never written: NULL */
+    if (o->kind != CRDT_KIND_LWW) return 1;
+    crdt_value cv;
+    crdt_value_init(&cv);
+    causal_hlc ts;
+    int rc = lwwreg_read(&o->u.k, &cv, &ts);
+    if (rc == 1) return 0;
+    if (rc < 0) return sqlerr_set(err, "XX001", -1, "corrupt column \"%s\"", c->name);
+    int out = 0;
+    switch (c->type) {
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+        if (cv.type == CRDT_V_INT8) sqlval_set_int(v, c->type, cv.u.i);
+        else out = 1;
+        break;
+    case SQLVAL_TIMESTAMPTZ:
+        if (cv.type == CRDT_V_TIMESTAMPTZ) sqlval_set_int(v, c->type, cv.u.i);
+        else out = 1;
+        break;
+    case SQLVAL_BOOL:
+        if (cv.type == CRDT_V_BOOL) sqlval_set_bool(v, cv.u.b);
+        else out = 1;
+        break;
+    case SQLVAL_FLOAT8:
+        if (cv.type == CRDT_V_FLOAT8) sqlval_set_float(v, c->type, cv.u.f);
+        else out = 1;
+        break;
+    case SQLVAL_TEXT:
+    case SQLVAL_VARCHAR:
+    case SQLVAL_NUMERIC:
+    case SQLVAL_JSONB:
+        if ((cv.type == CRDT_V_TEXT && (c->type == SQLVAL_TEXT || c->type == SQLVAL_VARCHAR)) ||
+            (cv.type == CRDT_V_NUMERIC && c->type == SQLVAL_NUMERIC) ||
+            (cv.type == CRDT_V_JSONB && c->type == SQLVAL_JSONB)) {
+            sqlval_take_str(v, c->type, (char *)cv.u.s.p, cv.u.s.n);
+            cv.u.s.p = NULL; /* taken */
+            cv.type = CRDT_V_NULL;
+        } else {
+            out = 1;
+        }
+        break;
+    default: out = 1;
+    }
+    crdt_value_free(&cv);
+    return out;
+}
+
 /* Decodes a stored row into typed values. Returns 1 when the row is invisible. */
 int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
@@ -246,6 +300,12 @@ int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                     goto out;
             }
             continue;
+        }
+        if (c->kind == SQLSCHEMA_LWW) {
+            /* the register's value as it is stored: no text round trip */
+            int lr = lww_column(&r, c, &v[i], err);
+            if (lr < 0) goto out;
+            if (lr == 0) continue;
         }
         bool isnull = false;
         codec_buf_reset(&b);
@@ -570,6 +630,14 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
     if (!t) /* PostgreSQL's cursor: the table name */
         return sqlerr_set(err, "42P01", st->table_loc ? st->table_loc - 1 : st->location,
                           "relation \"%s\" does not exist", st->table);
+    if (t->view_sql) {
+        sqlerr_set(err, "0A000", st->table_loc ? st->table_loc - 1 : st->location,
+                   "cannot %s view \"%s\"",
+                   st->kind == SQLAST_INSERT ? "insert into" : st->kind == SQLAST_UPDATE ? "update" : "delete from",
+                   st->table);
+        sqlerr_detail(err, "HeliosDB does not update views yet (PostgreSQL's automatically updatable views).");
+        return SQL_ERR;
+    }
     return sqlschema_copy(t, &p->table, err);
 }
 
@@ -579,17 +647,24 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     p->st = st;
     p->ncols = -1;
     bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
-               st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN;
+               st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
+               st->kind == SQLAST_CREATE_VIEW;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
     if (ddl) return SQL_OK;
     if (st->kind == SQLAST_TRUNCATE) {
-        for (int i = 0; i < st->nnames; i++)
-            if (!sx_table_find(s, st->names[i])) {
+        for (int i = 0; i < st->nnames; i++) {
+            const sqlschema_table *tt = sx_table_find(s, st->names[i]);
+            if (!tt) {
                 sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
                 goto fail;
             }
+            if (tt->view_sql) {
+                sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->names[i]);
+                goto fail;
+            }
+        }
         return SQL_OK;
     }
     if (st->kind == SQLAST_EXPLAIN) {
@@ -759,23 +834,123 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
     return SQL_OK;
 }
 
+/* The canonical column type a view column of type t is listed with. */
+static const char *view_type_name(sqlval_type t)
+{
+    switch (t) {
+    case SQLVAL_BOOL: return "boolean";
+    case SQLVAL_INT2: return "smallint";
+    case SQLVAL_INT4: return "integer";
+    case SQLVAL_INT8: return "bigint";
+    case SQLVAL_FLOAT4: return "real";
+    case SQLVAL_FLOAT8: return "double precision";
+    case SQLVAL_NUMERIC: return "numeric";
+    case SQLVAL_VARCHAR: return "character varying";
+    case SQLVAL_BYTEA: return "bytea";
+    case SQLVAL_JSONB: return "jsonb";
+    case SQLVAL_TIMESTAMPTZ: return "timestamp with time zone";
+    case SQLVAL_TEXTARRAY: return "text[]";
+    default: return "text";
+    }
+}
+
+/* CREATE [OR REPLACE] VIEW: the query is planned now (its columns, and its errors), stored as
+ * its text in the catalog (replicated like a table's definition) and planned again wherever
+ * the view is named. OR REPLACE keeps the view's id; its definition gets a higher version so a
+ * concurrent region's older definition loses the catalog merge. */
+static int run_create_view(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    const sqlschema_table *old = sx_table_find(s, st->table);
+    if (old && (!st->missing_ok || !old->view_sql))
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->table);
+    if (strlen(st->table) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", -1, "view name \"%s\" is too long", st->table);
+    sqlplan *qp = NULL;
+    if (sqlplan_build(s, st->select, st, &qp, err)) return SQL_ERR;
+    const sqlplan_query *q = qp->q;
+    int rc = SQL_ERR;
+    sqlschema_table *t = NULL;
+    if (st->nparams) {
+        sqlerr_set(err, "42P02", -1, "there is no parameter $1");
+        goto out;
+    }
+    if (st->ninsert_cols > q->ncols) {
+        sqlerr_set(err, "42601", -1, "CREATE VIEW specifies more column names than columns");
+        goto out;
+    }
+    if (q->ncols > SQLSCHEMA_MAX_COLUMNS) {
+        sqlerr_set(err, "54011", -1, "views can have at most %d columns", SQLSCHEMA_MAX_COLUMNS);
+        goto out;
+    }
+    uint32_t id = old ? old->id : sx_table_new_id(s);
+    if (!id) {
+        sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 tables");
+        goto out;
+    }
+    if (!(t = calloc(1, sizeof *t)) || !(t->cols = calloc((size_t)q->ncols + 1, sizeof *t->cols)) ||
+        !(t->name = strdup(st->table)) || !(t->view_sql = strdup(st->value))) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    t->id = id;
+    for (int i = 0; i < q->ncols; i++) {
+        sqlschema_column *c = &t->cols[i];
+        sqlval_init_null(&c->default_value, SQLVAL_UNKNOWN);
+        t->ncols++;
+        const char *name = i < st->ninsert_cols ? st->insert_cols[i] : q->cols[i].name;
+        for (int k = 0; k < i; k++)
+            if (!strcmp(t->cols[k].name, name)) {
+                sqlerr_set(err, "42701", -1, "column \"%s\" specified more than once", name);
+                goto out;
+            }
+        const char *canonical;
+        if (!(c->name = strdup(name)) ||
+            sqlschema_type_resolve(view_type_name(q->types[i]), &c->kind, &c->type, &canonical, err) ||
+            !(c->type_name = strdup(canonical))) {
+            if (!c->name || !c->type_name) sqlerr_oom(err);
+            goto out;
+        }
+        c->id = (uint16_t)(i + 1);
+        c->pk_pos = -1;
+    }
+    t->next_col_id = (uint16_t)((old ? old->next_col_id : 0) + q->ncols + 1);
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    t = NULL;
+    snprintf(res->tag, sizeof res->tag, "CREATE VIEW");
+    rc = SQL_OK;
+out:
+    sqlschema_free(t);
+    sqlplan_free(qp);
+    return rc;
+}
+
 static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
+    const char *what = st->is_view ? "view" : "table";
     for (int i = 0; i < st->nnames; i++) {
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) {
             if (st->missing_ok) {
-                if (result_notice(res, "00000", err, "table \"%s\" does not exist, skipping",
+                if (result_notice(res, "00000", err, "%s \"%s\" does not exist, skipping", what,
                                   st->names[i]))
                     return SQL_ERR;
                 continue;
             }
-            return sqlerr_set(err, "42P01", -1, "table \"%s\" does not exist",
+            return sqlerr_set(err, "42P01", -1, "%s \"%s\" does not exist", what,
                               st->names[i]);
+        }
+        if ((t->view_sql != NULL) != st->is_view) {
+            sqlerr_set(err, "42809", -1, "\"%s\" is not a %s", st->names[i], what);
+            sqlerr_hint(err, "Use DROP %s to remove a %s.", t->view_sql ? "VIEW" : "TABLE",
+                        t->view_sql ? "view" : "table");
+            return SQL_ERR;
         }
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
     }
-    snprintf(res->tag, sizeof res->tag, "DROP TABLE");
+    snprintf(res->tag, sizeof res->tag, st->is_view ? "DROP VIEW" : "DROP TABLE");
     return SQL_OK;
 }
 
@@ -791,6 +966,7 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist",
                           st->table);
     }
+    if (cur->view_sql) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     int rc;
@@ -1727,6 +1903,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     }
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
+    case SQLAST_CREATE_VIEW: rc = run_create_view(s, p->st, res, err); break;
     case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
@@ -1853,6 +2030,12 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
     if (!cur)
         return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
                           st->table);
+    if (cur->view_sql) {
+        sqlerr_set(err, "42809", -1, "cannot copy %s view \"%s\"", st->copy_from ? "to" : "from",
+                   st->table);
+        sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
+        return SQL_ERR;
+    }
     if (sqlschema_copy(cur, t, err)) return SQL_ERR;
     int n = st->ncopy_cols ? st->ncopy_cols : (*t)->ncols;
     *cols = calloc((size_t)n + 1, sizeof **cols);

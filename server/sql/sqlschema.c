@@ -161,6 +161,7 @@ void sqlschema_free(sqlschema_table *t)
     for (int i = 0; i < t->ncols; i++) column_free(&t->cols[i]);
     free(t->cols);
     free(t->name);
+    free(t->view_sql);
     free(t);
 }
 
@@ -311,7 +312,7 @@ enum { FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4 };
 
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
-    codec_put_u8(b, SQLSCHEMA_FORMAT);
+    codec_put_u8(b, t->view_sql ? SQLSCHEMA_FORMAT_VIEW : SQLSCHEMA_FORMAT);
     codec_put_u32(b, t->id);
     codec_put_bytes(b, t->name, strlen(t->name));
     codec_put_u16(b, t->next_col_id);
@@ -340,6 +341,7 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
             }
         }
     }
+    if (t->view_sql) codec_put_bytes(b, t->view_sql, strlen(t->view_sql));
     return b->err ? SQL_ERR : SQL_OK;
 }
 
@@ -376,7 +378,8 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     /* a column takes at least 2 + 1 + 1 + 1 + 1 + 1 bytes */
     codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS);
     if (r.err) return corrupt(err, "truncated header");
-    if (ver != SQLSCHEMA_FORMAT) return corrupt(err, "unknown format version");
+    if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW)
+        return corrupt(err, "unknown format version");
     if (id == 0 || namelen == 0 || ncols == 0) return corrupt(err, "bad table header");
     sqlschema_table *t = calloc(1, sizeof(*t));
     if (!t) return sqlerr_oom(err);
@@ -449,9 +452,31 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             }
         }
     }
+    if (ver == SQLSCHEMA_FORMAT_VIEW) {
+        const uint8_t *vs;
+        size_t vl;
+        codec_get_bytes(&r, &vs, &vl, 1u << 20);
+        if (r.err || vl == 0 || memchr(vs, 0, vl)) {
+            sqlschema_free(t);
+            return corrupt(err, "bad view definition");
+        }
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].pk_pos >= 0) {
+                sqlschema_free(t);
+                return corrupt(err, "a view has no key");
+            }
+        if (dup_bytes(vs, vl, &t->view_sql)) {
+            sqlschema_free(t);
+            return sqlerr_oom(err);
+        }
+    }
     if (codec_rd_left(&r) != 0) {
         sqlschema_free(t);
         return corrupt(err, "trailing bytes");
+    }
+    if (t->view_sql) {
+        *out = t;
+        return SQL_OK;
     }
     for (int k = 0; k < 32; k++) {
         if (!pk_seen[k]) break;

@@ -40,6 +40,7 @@
 #include "server/sql/sqlval.h"
 
 #define SQLSCHEMA_FORMAT 1
+#define SQLSCHEMA_FORMAT_VIEW 2 /* a view: the table encoding without key, then the view's SQL */
 #define SQLSCHEMA_NAME_MAX 63
 #define SQLSCHEMA_MAX_COLUMNS 1600
 
@@ -74,6 +75,9 @@ typedef struct sqlschema_table {
     int ncols;
     int pk[32]; /* column indexes in key order */
     int npk;
+    /* a view (npk 0): its CREATE VIEW statement, planned as a subquery where the view is named;
+     * its columns are the query's output columns at creation */
+    char *view_sql;
 } sqlschema_table;
 
 /* Declared type name -> kind and read type, plus its canonical spelling (static string).

@@ -451,8 +451,8 @@ static int is_tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_f
         rb_str(&b, catalog_name(s));
         rb_str(&b, "public");
         rb_str(&b, x->tables[i]->name);
-        rb_str(&b, "BASE TABLE");
-        rb_str(&b, "YES");
+        rb_str(&b, x->tables[i]->view_sql ? "VIEW" : "BASE TABLE");
+        rb_str(&b, x->tables[i]->view_sql ? "NO" : "YES");
         if (rb_emit(&b, fn, ctx)) return SQL_ERR;
     }
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
