@@ -242,12 +242,13 @@ static void test_select_refusals(void **state)
     expect_error("SELECT rank() OVER w FROM t", "42704", "window \"w\" does not exist");
     expect_error("SELECT lower(a) OVER () FROM t", "42809", "not a window function");
     expect_error("SELECT * FROM t FOR UPDATE OF u", "42P01", "not found in FROM clause");
-    expect_error("SELECT a IS DISTINCT FROM b FROM t", "0A000", "DISTINCT FROM");
+    expect_error("SELECT (a, b) IS DISTINCT FROM (c, d) FROM t", "0A000", "DISTINCT FROM");
     expect_error("PREPARE TRANSACTION 'x'", "0A000", "two-phase commit");
     expect_error("BEGIN ISOLATION LEVEL SERIALIZABLE", "0A000", "SERIALIZABLE");
     expect_error("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "0A000", "REPEATABLE READ");
     expect_error("SET default_transaction_read_only = on", "0A000", "read-only");
-    expect_error("EXPLAIN SELECT 1", "0A000", "EXPLAIN");
+    expect_error("EXPLAIN (FORMAT JSON) SELECT 1", "0A000", "EXPLAIN formats");
+    expect_error("EXPLAIN DELETE FROM t", "0A000", "EXPLAIN of");
     expect_error("CREATE INDEX i ON t (a)", "0A000", "CREATE INDEX");
     expect_error("SELECT 'x'::uuid", "0A000", "uuid");
     expect_error("SELECT 'x'::nosuchtype", "42704", "nosuchtype");
