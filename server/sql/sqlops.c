@@ -466,13 +466,13 @@ static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
     return 0;
 }
 
-static void scan_close(scan_state *s)
+static void scan_close(const sqlplan_node *n, scan_state *s)
 {
     if (s->it) storage_iter_del(s->it);
     free(s->pval);
     codec_buf_free(&s->key);
     if (s->raw_init) crdt_row_free(&s->raw);
-    for (size_t i = s->vi; i < s->nv; i++) free(s->vrows[i]); /* values moved or never made */
+    for (size_t i = s->vi; i < s->nv; i++) sqlplan_row_free(s->vrows[i], n->table->ncols);
     free(s->vrows);
 }
 
@@ -1992,7 +1992,17 @@ typedef union any_state {
     pset_state pset;
 } any_state;
 
+static int open_inner(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err);
+
+/* A node that fails to open is closed again: nothing it allocated outlives the error. */
 int sqlops_open(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    int rc = open_inner(n, r, ctx, err);
+    if (rc) sqlops_close(n);
+    return rc;
+}
+
+static int open_inner(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, sqlerr *err)
 {
     if (n->state) sqlops_close(n);
     any_state *s = calloc(1, sizeof *s);
@@ -2236,7 +2246,7 @@ void sqlops_close(sqlplan_node *n)
     if (!n || !n->state) return;
     any_state *s = n->state;
     switch (n->kind) {
-    case PN_SCAN: scan_close(&s->scan); break;
+    case PN_SCAN: scan_close(n, &s->scan); break;
     case PN_FUNC: func_close(&s->func); break;
     case PN_SUBQUERY: sqlops_close(n->sub->root); break;
     case PN_JOIN: join_close(n, &s->join); break;
