@@ -2382,6 +2382,7 @@ static int sub_rows(sqlplan_query *q, const sqlexpr_ctx *ctx, size_t max, sqlval
         return SQL_ERR;
     }
     if (!q->correlated && max == 0) {
+        sqlops_query_free_cache(q); /* built over the rows about to go */
         for (size_t i = 0; i < q->nrows; i++) sqlplan_row_free(q->rows[i], q->cwidth);
         free(q->rows);
         q->rows = *rows;
@@ -2392,6 +2393,67 @@ static int sub_rows(sqlplan_query *q, const sqlexpr_ctx *ctx, size_t max, sqlval
         *borrowed = true;
     }
     return SQL_OK;
+}
+
+/* x = ANY (uncorrelated subquery), as PostgreSQL's hashed SubPlan: the subquery's rows in a
+ * hash set, built once per execution (they are cached with it), then one probe per row. */
+typedef struct hset {
+    htab ht;
+    bool has_null; /* a NULL among the rows: "not found" is NULL, not false */
+    sqlval **src;  /* the cached rows it was built from */
+    size_t n;
+} hset;
+
+void sqlops_query_free_cache(sqlplan_query *q)
+{
+    hset *h = q->hset;
+    if (!h) return;
+    ht_free(&h->ht, -1); /* the rows are the query's cache */
+    free(h);
+    q->hset = NULL;
+}
+
+/* 1 decided (*out set), 0 not a hashed case, SQL_ERR. */
+static int hashed_any(const sqlast_expr *e, sqlplan_query *q, sqlval **rows, size_t n,
+                      const sqlval *left, sqlval *out, sqlerr *err)
+{
+    if (e->sublink != SQLAST_SUB_ANY || e->op != SQLAST_OP_EQ || e->nargs != 1 || q->correlated ||
+        n < 8)
+        return 0;
+    hset *h = q->hset;
+    if (!h || h->src != rows || h->n != n) {
+        sqlops_query_free_cache(q);
+        if (!(h = calloc(1, sizeof *h))) return sqlerr_oom(err);
+        if (ht_init(&h->ht, 1, err)) {
+            free(h);
+            return SQL_ERR;
+        }
+        h->n = n;
+        h->src = rows;
+        for (size_t i = 0; i < n; i++) {
+            if (rows[i][0].isnull) {
+                h->has_null = true;
+                continue;
+            }
+            uint64_t hv = sqlops_hash(&rows[i][0], 1);
+            if (ht_find(&h->ht, hv, &rows[i][0], NULL)) continue;
+            if (!ht_add(&h->ht, hv, rows[i], NULL, err)) {
+                ht_free(&h->ht, -1);
+                free(h);
+                return SQL_ERR;
+            }
+        }
+        q->hset = h;
+    }
+    if (left->isnull) {
+        sqlval_init_null(out, SQLVAL_BOOL);
+        return 1;
+    }
+    /* types the hash cannot compare exactly (text against a number...) take the slow path */
+    if (ht_find(&h->ht, sqlops_hash(left, 1), left, NULL)) sqlval_set_bool(out, true);
+    else if (h->has_null) sqlval_init_null(out, SQLVAL_BOOL);
+    else sqlval_set_bool(out, false);
+    return 1;
 }
 
 static int cmp_op(int op, const sqlval *a, const sqlval *b, int *res, sqlerr *err)
@@ -2461,6 +2523,18 @@ int sqlplan_eval_sublink(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *o
     }
     case SQLAST_SUB_ANY:
     case SQLAST_SUB_ALL: {
+        sqlval_type lt = left[0].type, rt = n ? rows[0][0].type : lt;
+        bool same_kind = lt == rt || (sqlval_type_is_numeric(lt) && sqlval_type_is_numeric(rt)) ||
+                         ((lt == SQLVAL_TEXT || lt == SQLVAL_VARCHAR || lt == SQLVAL_NAME) &&
+                          (rt == SQLVAL_TEXT || rt == SQLVAL_VARCHAR || rt == SQLVAL_NAME));
+        if (borrowed && nl == 1 && same_kind) {
+            int hr = hashed_any(e, q, rows, n, &left[0], out, err);
+            if (hr < 0) {
+                rc = SQL_ERR;
+                break;
+            }
+            if (hr == 1) break;
+        }
         bool any = e->sublink == SQLAST_SUB_ANY, saw_null = false, decided = false;
         for (size_t i = 0; i < n && !rc && !decided; i++) {
             /* a row comparison: = is true when every column is, false when one is not, else

@@ -66,6 +66,7 @@ static void query_free(sqlplan_query *q)
     free(q->cols);
     free(q->types);
     free(q->utypes);
+    sqlops_query_free_cache(q);
     for (size_t i = 0; i < q->nrows; i++) sqlplan_row_free(q->rows[i], q->cwidth);
     free(q->rows);
     free(q);
@@ -1338,6 +1339,29 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
     return SQL_OK;
 }
 
+/* Whether ORDER BY asks for the order a lone table scan produces anyway: ascending leading
+ * primary-key columns (storage keeps rows in key order, and keys are never NULL). root is the
+ * projection over the scan (and its filter). */
+static bool scan_ordered(const level *lv, const sqlplan_node *root, const sqlast_stmt *st,
+                         const outcols *o, const int *okey)
+{
+    const sqlplan_node *n = root;
+    if (n->kind != PN_PROJECT || st->distinct || st->nwins) return false;
+    n = n->left;
+    if (n->kind == PN_FILTER && !n->st) n = n->left;
+    if (n->kind != PN_SCAN || !n->table || sqlvirt_is(n->table) || lv->nrels != 1) return false;
+    const sqlschema_table *t = n->table;
+    if (st->norder > t->npk) return false;
+    for (int i = 0; i < st->norder; i++) {
+        if (st->order[i].desc || st->order[i].nulls == 1) return false;
+        int k = okey[i];
+        const sqlast_expr *e = o->exprs[k];
+        int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[k];
+        if (slot != n->offset + t->pk[i]) return false;
+    }
+    return true;
+}
+
 /* WHERE's conjuncts to the lowest node covering their relations (a top filter for the rest),
  * then keys and join methods (finish_tree); *tree may gain a FILTER on top. */
 static int place_where(level *lv, sqlplan_node **tree, const sqlast_expr *where, sqlerr *err)
@@ -1805,7 +1829,7 @@ static int plan_select(level *lv, sqlplan_query **out)
         }
         for (int i = 0; i < nout; i++) root->scol[i] = i;
     }
-    if (st->norder) {
+    if (st->norder && !scan_ordered(lv, root, st, &o, okey)) {
         if (wrap(pl, &root, PN_SORT, "Sort")) {
             free(okey);
             free(dkey);

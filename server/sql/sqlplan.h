@@ -170,8 +170,12 @@ struct sqlplan_query {
     size_t nrows;
     int cwidth;
     uint64_t gen; /* the execution the cache belongs to */
+    void *hset;   /* x IN (uncorrelated subquery): its rows hashed (sqlops.c), for gen */
     sqlplan_query *next_all; /* every query of the plan (the plan frees them) */
 };
+
+/* Frees what sqlops keeps on a query (the hashed IN set). */
+void sqlops_query_free_cache(sqlplan_query *q);
 
 struct sqlplan_cte {
     char *name;
