@@ -177,7 +177,8 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_CREATE_TABLE: return "CREATE TABLE";
     case SQLAST_DROP_TABLE: return s->is_view ? "DROP VIEW" : "DROP TABLE";
     case SQLAST_ALTER_ADD_COLUMN:
-    case SQLAST_ALTER_DROP_COLUMN: return "ALTER TABLE";
+    case SQLAST_ALTER_DROP_COLUMN:
+    case SQLAST_ALTER_ADD_PK: return "ALTER TABLE";
     case SQLAST_INSERT: return "INSERT";
     case SQLAST_UPDATE: return "UPDATE";
     case SQLAST_DELETE: return "DELETE";

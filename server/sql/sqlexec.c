@@ -262,6 +262,19 @@ static void catalog_drop(sx_exec *x, uint32_t id)
         }
 }
 
+void sx_fill_rowid(sx_session *s, const sqlschema_table *t, sqlval *vals, bool *given)
+{
+    for (int i = 0; i < t->ncols; i++) {
+        if (!t->cols[i].hidden) continue;
+        sqlval_free(&vals[i]);
+        if (!strcmp(t->cols[i].name, SQLSCHEMA_ROWID))
+            sqlval_set_int(&vals[i], SQLVAL_INT8, (int64_t)causal_clock_now(&s->x->clock, wall_ms()));
+        else
+            sqlval_set_int(&vals[i], SQLVAL_INT4, s->x->node);
+        if (given) given[i] = true;
+    }
+}
+
 const sqlschema_table *sx_table_find(sx_session *s, const char *name)
 {
     for (int i = s->txn.ncat - 1; i >= 0; i--) {

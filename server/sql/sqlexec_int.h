@@ -243,6 +243,8 @@ typedef struct sx_result {
 
 /* sqlexec.c */
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
+/* A new row id into the hidden key columns of a table without a primary key (sqlschema.h). */
+void sx_fill_rowid(sx_session *s, const sqlschema_table *t, sqlval *vals, bool *given);
 /* 0 when this node has used up its 65535 table ids. */
 uint32_t sx_table_new_id(sx_session *s);
 /* Takes t (put) on success. */

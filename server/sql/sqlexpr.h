@@ -74,6 +74,7 @@ typedef struct sqlexpr_nsitem {
     char **colnames;
     sqlval_type *coltypes;
     int *slots;
+    bool *hidden; /* columns * leaves out (a table's row id); NULL: none */
 } sqlexpr_nsitem;
 
 typedef struct sqlexpr_scope sqlexpr_scope;

@@ -1430,6 +1430,22 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
         if (fbool(cb, "missing_ok")) s->missing_ok = true;
         return conv_coldef(c, db, &s->cols[0]);
     }
+    if (st && !strcmp(st, "AT_AddConstraint")) {
+        json_t *db;
+        node(field(cb, "def"), &db);
+        const char *ct = fstr(db, "contype");
+        if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0) {
+            const char *what = ct && !strcmp(ct, "CONSTR_UNIQUE")    ? "UNIQUE constraints"
+                               : ct && !strcmp(ct, "CONSTR_FOREIGN") ? "FOREIGN KEY constraints"
+                               : ct && !strcmp(ct, "CONSTR_CHECK")   ? "CHECK constraints"
+                                                                     : "this constraint";
+            return sqlerr_unsupported(c->err, floc(db), what);
+        }
+        if (fstr(db, "indexname")) return sqlerr_unsupported(c->err, floc(db), "PRIMARY KEY USING INDEX");
+        s->kind = SQLAST_ALTER_ADD_PK;
+        s->pk_location = floc(db);
+        return string_list(c, field(db, "keys"), &s->pk, &s->npk);
+    }
     if (st && !strcmp(st, "AT_DropColumn")) {
         s->kind = SQLAST_ALTER_DROP_COLUMN;
         if (fbool(cb, "missing_ok")) s->missing_ok = true;

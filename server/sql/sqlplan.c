@@ -340,6 +340,16 @@ static char *make_label(const char *schema, const char *name, const char *alias)
     return strdup(buf);
 }
 
+/* The row id columns of the namespace item just added for table t: left out of *. */
+static int mark_hidden(level *lv, const sqlschema_table *t, sqlerr *err)
+{
+    if (!sqlschema_has_rowid(t)) return SQL_OK;
+    sqlexpr_nsitem *it = &lv->ns[lv->nns - 1];
+    if (!(it->hidden = own(lv, calloc((size_t)t->ncols + 1, sizeof(bool))))) return sqlerr_oom(err);
+    for (int i = 0; i < t->ncols; i++) it->hidden[i] = t->cols[i].hidden;
+    return SQL_OK;
+}
+
 static cte_ref *find_cte(cte_ref *c, const char *name)
 {
     for (; c; c = c->next)
@@ -440,7 +450,8 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
         names[i] = t->cols[i].name;
         types[i] = t->cols[i].type;
     }
-    return add_rel(lv, n, alias, t->ncols, names, types, f, err);
+    if (add_rel(lv, n, alias, t->ncols, names, types, f, err)) return SQL_ERR;
+    return mark_hidden(lv, t, err);
 }
 
 /* Function in FROM: which one and its columns. */
@@ -669,7 +680,8 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
         nusing = 0;
         for (int i = 0; i < L->ncols && nusing < 256; i++)
             for (int k = 0; k < R->ncols; k++)
-                if (L->colnames[i] && R->colnames[k] && !strcmp(L->colnames[i], R->colnames[k])) {
+                if (L->colnames[i] && R->colnames[k] && !(L->hidden && L->hidden[i]) &&
+                    !(R->hidden && R->hidden[k]) && !strcmp(L->colnames[i], R->colnames[k])) {
                     nat[nusing++] = L->colnames[i];
                     break;
                 }
@@ -734,6 +746,8 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
         n->mtype = calloc((size_t)nusing, sizeof(sqlval_type));
         if (!n->mslot || !n->mleft || !n->mright || !n->mtype) return sqlerr_oom(err);
     }
+    if ((tmp.hidden || tmpr.hidden) && !(J->hidden = own(lv, calloc((size_t)nc + 1, sizeof(bool)))))
+        return sqlerr_oom(err);
     int k = 0;
     for (int u = 0; u < nusing; u++, k++) {
         sqlval_type lt = tmp.coltypes[lcol[u]], rt = tmpr.coltypes[rcol[u]];
@@ -753,6 +767,7 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
         bool merged = false;
         for (int u = 0; u < nusing; u++) merged |= lcol[u] == i;
         if (merged) continue;
+        if (J->hidden) J->hidden[k] = tmp.hidden && tmp.hidden[i];
         J->colnames[k] = tmp.colnames[i];
         J->coltypes[k] = tmp.coltypes[i];
         J->slots[k++] = tmp.slots[i];
@@ -761,6 +776,7 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
         bool merged = false;
         for (int u = 0; u < nusing; u++) merged |= rcol[u] == i;
         if (merged) continue;
+        if (J->hidden) J->hidden[k] = tmpr.hidden && tmpr.hidden[i];
         J->colnames[k] = tmpr.colnames[i];
         J->coltypes[k] = tmpr.coltypes[i];
         J->slots[k++] = tmpr.slots[i];
@@ -1453,7 +1469,8 @@ static int plan_select(level *lv, sqlplan_query **out)
                     continue;
                 any = true;
                 for (int c = 0; c < it->ncols; c++)
-                    if (out_add(&o, NULL, it->slots[c], it->colnames[c], it->coltypes[c], err))
+                    if (!(it->hidden && it->hidden[c]) &&
+                        out_add(&o, NULL, it->slots[c], it->colnames[c], it->coltypes[c], err))
                         goto out;
                 if (e->qualifier) break;
             }

@@ -454,9 +454,11 @@ static int columns(sx_session *s, const char *sql, executor_sink *sink)
                              {"attgenerated", OID_CHAR}};
     const sqlschema_table *t = by_oid(s->x, quoted_oid(sql));
     if (describe(sink, c, 7)) return EXEC_ERROR;
-    int n = t ? t->ncols : 0;
+    int n = t ? t->ncols : 0, shown = 0;
     for (int i = 0; i < n; i++) {
         const sqlschema_column *col = &t->cols[i];
+        if (col->hidden) continue; /* a table's row id */
+        shown++;
         char *def = default_text(col);
         const char *r[] = {col->name, col->type_name, def,
                            col->not_null || col->pk_pos >= 0 ? "t" : "f", NULL, "", ""};
@@ -464,7 +466,7 @@ static int columns(sx_session *s, const char *sql, executor_sink *sink)
         free(def);
         if (rc) return EXEC_ERROR;
     }
-    return done(sink, n) ? EXEC_ERROR : EXEC_DONE;
+    return done(sink, shown) ? EXEC_ERROR : EXEC_DONE;
 }
 
 static int indexes(sx_session *s, const char *sql, executor_sink *sink)
@@ -477,7 +479,7 @@ static int indexes(sx_session *s, const char *sql, executor_sink *sink)
                              {"indisreplident", OID_BOOL}, {"reltablespace", OID_OID}};
     const sqlschema_table *t = by_oid(s->x, quoted_oid(sql));
     if (describe(sink, c, 12)) return EXEC_ERROR;
-    if (!t || !t->npk) return done(sink, 0) ? EXEC_ERROR : EXEC_DONE;
+    if (!t || !t->npk || sqlschema_has_rowid(t)) return done(sink, 0) ? EXEC_ERROR : EXEC_DONE;
     char keys[1024] = "", name[160], idef[1400], cdef_[1100];
     size_t o = 0;
     for (int i = 0; i < t->npk && o < sizeof keys; i++)
@@ -584,7 +586,7 @@ static int jdbc_columns(sx_session *s, const char *sql, executor_sink *sink,
             continue;
         for (int j = 0; j < t->ncols && rc == EXEC_DONE; j++) {
             const sqlschema_column *col = &t->cols[j];
-            if (!like_after(sql, "attname LIKE ", col->name, &oom)) continue;
+            if (col->hidden || !like_after(sql, "attname LIKE ", col->name, &oom)) continue;
             char oid[16], num[16];
             snprintf(oid, sizeof oid, "%u", sqlval_type_oid(col->type));
             snprintf(num, sizeof num, "%d", j + 1);

@@ -38,6 +38,7 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_CREATE_TABLE:
     case SQLAST_DROP_TABLE:
     case SQLAST_ALTER_ADD_COLUMN:
+    case SQLAST_ALTER_ADD_PK:
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
@@ -573,7 +574,7 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
     const sqlschema_table *t = p->table;
     int n = 0;
     for (int i = 0; i < st->ntargets; i++)
-        n += st->targets[i].expr && st->targets[i].expr->kind == SQLAST_STAR ? t->ncols : 1;
+        n += st->targets[i].expr && st->targets[i].expr->kind == SQLAST_STAR ? sqlschema_visible_columns(t) : 1;
     p->targets = calloc((size_t)n + 1, sizeof *p->targets);
     p->cols = calloc((size_t)n + 1, sizeof *p->cols);
     if (!p->targets || !p->cols) return sqlerr_oom(err);
@@ -584,6 +585,10 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
         sqlast_expr *e = st->targets[i].expr;
         if (e && e->kind == SQLAST_STAR) {
             for (int c = 0; c < t->ncols; c++, k++) {
+                if (t->cols[c].hidden) {
+                    k--;
+                    continue;
+                }
                 p->targets[k].colidx = c;
                 executor_column *col = &p->cols[k];
                 snprintf(col->name, sizeof col->name, "%s", t->cols[c].name);
@@ -648,6 +653,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     p->ncols = -1;
     bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
                st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
+               st->kind == SQLAST_ALTER_ADD_PK ||
                st->kind == SQLAST_CREATE_VIEW;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
@@ -710,7 +716,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         }
         int nsrc = st->select ? p->nqcols : st->nvalues;
         int nv = st->insert_cols ? st->ninsert_cols : nsrc;
-        if (nv > t->ncols) { /* the plan already holds a copy of the table: free it */
+        if (nv > sqlschema_visible_columns(t)) { /* the plan holds a copy of the table: freed */
             sqlerr_set(err, "42601", st->location,
                        "INSERT has more expressions than target columns");
             goto fail;
@@ -720,8 +726,22 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
             sqlerr_oom(err);
             goto fail;
         }
-        for (int i = 0; i < nv; i++) {
-            int ci = st->insert_cols ? sqlschema_find_column(t, st->insert_cols[i]) : i;
+        for (int i = 0, vis = 0; i < nv; i++) {
+            int ci;
+            if (st->insert_cols) {
+                ci = sqlschema_find_column(t, st->insert_cols[i]);
+                if (ci >= 0 && t->cols[ci].hidden) {
+                    sqlerr_set(err, "428C9", st->location, "cannot insert a non-DEFAULT value into column \"%s\"",
+                               t->cols[ci].name);
+                    sqlerr_detail(err, "Column \"%s\" is the row id of a table without a primary key.",
+                                  t->cols[ci].name);
+                    goto fail;
+                }
+            } else { /* the i-th visible column */
+                ci = vis;
+                while (ci < t->ncols && t->cols[ci].hidden) ci++;
+                vis = ci + 1;
+            }
             if (ci < 0) {
                 sqlerr_set(err, "42703", st->location,
                            "column \"%s\" of relation \"%s\" does not exist", st->insert_cols[i],
@@ -1491,6 +1511,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             if (eval_cast(st->rows[r][c], base, write_type(&t->cols[ci]), &vals[ci], err)) goto out;
             given[ci] = true;
         }
+        sx_fill_rowid(s, t, vals, given); /* a table without a primary key */
         for (int c = 0; c < t->ncols; c++) {
             const sqlschema_column *col = &t->cols[c];
             if (!given[c] && col->has_default) {
@@ -1852,6 +1873,115 @@ static int run_truncate(sx_session *s, const sqlast_stmt *st, const sqlexpr_ctx 
     return rc;
 }
 
+/* ALTER TABLE t ADD [CONSTRAINT c] PRIMARY KEY (cols) on a table created without one (pg_dump
+ * restores tables this way): a new table under the same name keyed by cols, every row copied
+ * under its new key and the old table dropped, all in the statement's one commit. Key values
+ * must be present and distinct (23502, 23505 as PostgreSQL builds its index). Writes another
+ * region makes to the old table concurrently are lost with it: change keys while the table is
+ * quiet. */
+static int run_add_pk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, sx_result *res,
+                      sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    if (cur->view_sql) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    sqlschema_table *t = NULL, *old = NULL;
+    collected c = {.ncols = cur->ncols};
+    pkset seen = {0};
+    codec_buf pk;
+    codec_buf_init(&pk);
+    int *map = NULL, rc = SQL_ERR;
+    if (sqlschema_copy(cur, &old, err) || sqlschema_copy(cur, &t, err)) goto out;
+    if (sqlschema_set_primary_key(t, st->pk, st->npk, st->pk_location, err)) goto out;
+    uint32_t id = sx_table_new_id(s);
+    if (!id) {
+        sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 tables");
+        goto out;
+    }
+    t->id = id;
+    /* old column index -> new one */
+    if (!(map = calloc((size_t)old->ncols + 1, sizeof *map))) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    for (int i = 0; i < old->ncols; i++) map[i] = sqlschema_find_column(t, old->cols[i].name);
+    if (scan(s, old, NULL, base, collect_fn, &c, err)) goto out;
+    sqlval *nv = calloc((size_t)t->ncols + 1, sizeof *nv);
+    if (!nv) {
+        sqlerr_oom(err);
+        goto out;
+    }
+    /* the rows under their new keys: checked first, then written */
+    for (size_t r = 0; r < c.n; r++) {
+        for (int i = 0; i < old->ncols; i++)
+            if (map[i] >= 0) nv[map[i]] = c.rows[r][i]; /* borrowed */
+        for (int k = 0; k < t->npk; k++)
+            if (nv[t->pk[k]].isnull) {
+                free(nv);
+                sqlerr_set(err, "23502", -1, "column \"%s\" of relation \"%s\" contains null values",
+                           t->cols[t->pk[k]].name, t->name);
+                goto out;
+            }
+        codec_buf_reset(&pk);
+        int added = pk_encode(t, nv, &pk, err) ? SQL_ERR : pkset_add(&seen, pk.data, pk.len, err);
+        if (added < 0) {
+            free(nv);
+            goto out;
+        }
+        if (added == 1) {
+            unique_violation(t, nv, err); /* DETAIL: Key (id)=(1) already exists. */
+            free(nv);
+            char detail[sizeof err->detail];
+            snprintf(detail, sizeof detail, "%s", err->detail);
+            char *tail = strstr(detail, " already exists.");
+            if (tail) snprintf(tail, sizeof detail - (size_t)(tail - detail), " is duplicated.");
+            sqlerr_set(err, "23505", -1, "could not create unique index \"%s_pkey\"", t->name);
+            sqlerr_detail(err, "%s", detail);
+            goto out;
+        }
+    }
+    if (sx_catalog_change(s, true, NULL, old->id, old->name)) {
+        free(nv);
+        sqlerr_oom(err);
+        goto out;
+    }
+    sqlschema_table *put = t;
+    if (sx_catalog_change(s, false, put, put->id, put->name)) {
+        free(nv);
+        sqlerr_oom(err);
+        goto out;
+    }
+    t = NULL;
+    const sqlschema_table *nt = sx_table_find(s, st->table);
+    for (size_t r = 0; r < c.n && nt; r++) {
+        for (int i = 0; i < old->ncols; i++)
+            if (map[i] >= 0) nv[map[i]] = c.rows[r][i];
+        codec_buf_reset(&pk);
+        sx_op touch;
+        memset(&touch, 0, sizeof touch);
+        if (pk_encode(nt, nv, &pk, err) || rec(s, nt, &pk, SX_OP_TOUCH, -1, &touch, err)) {
+            free(nv);
+            goto out;
+        }
+        for (int ci = 0; ci < nt->ncols; ci++)
+            if (nt->cols[ci].pk_pos < 0 && write_insert_col(s, nt, &pk, ci, &nv[ci], err)) {
+                free(nv);
+                goto out;
+            }
+    }
+    free(nv);
+    rc = SQL_OK;
+out:
+    sqlschema_free(t);
+    sqlschema_free(old);
+    free(map);
+    collected_free(&c);
+    pkset_free(&seen);
+    codec_buf_free(&pk);
+    return rc;
+}
+
 static int env_digest(void *arg, sqlval *out, sqlerr *err)
 {
     char hex[65];
@@ -1907,6 +2037,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
+    case SQLAST_ALTER_ADD_PK: rc = run_add_pk(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
     case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;
@@ -2037,11 +2168,18 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
         return SQL_ERR;
     }
     if (sqlschema_copy(cur, t, err)) return SQL_ERR;
-    int n = st->ncopy_cols ? st->ncopy_cols : (*t)->ncols;
+    int n = st->ncopy_cols ? st->ncopy_cols : sqlschema_visible_columns(*t);
     *cols = calloc((size_t)n + 1, sizeof **cols);
     if (!*cols) goto oom;
-    for (int i = 0; i < n; i++) {
-        int ci = st->ncopy_cols ? sqlschema_find_column(*t, st->copy_cols[i]) : i;
+    for (int i = 0, vis = 0; i < n; i++) {
+        int ci;
+        if (st->ncopy_cols) {
+            ci = sqlschema_find_column(*t, st->copy_cols[i]);
+        } else { /* the i-th visible column */
+            ci = vis;
+            while (ci < (*t)->ncols && (*t)->cols[ci].hidden) ci++;
+            vis = ci + 1;
+        }
         if (ci < 0) {
             sqlerr_set(err, "42703", st->location,
                        "column \"%s\" of relation \"%s\" does not exist", st->copy_cols[i],
@@ -2387,6 +2525,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
                 rc = SQL_ERR;
             }
         }
+        if (!rc) sx_fill_rowid(s, t, vals, given);
         for (int c = 0; c < t->ncols && !rc; c++) {
             const sqlschema_column *col = &t->cols[c];
             if (!given[c] && col->has_default) {

@@ -201,12 +201,43 @@ int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **o
         return sqlerr_set(err, "42P16", s->pk_location,
                           "multiple primary keys for table \"%s\" are not allowed", s->table);
     }
+    for (int i = 0; i < t->ncols; i++)
+        if (!strcmp(t->cols[i].name, SQLSCHEMA_ROWID) || !strcmp(t->cols[i].name, SQLSCHEMA_ROWID_NODE)) {
+            sqlerr_set(err, "42701", -1, "column name \"%s\" conflicts with a system column name",
+                       t->cols[i].name);
+            sqlschema_free(t);
+            return SQL_ERR;
+        }
     if (ncolpk == 0 && s->npk == 0) {
-        sqlschema_free(t);
-        sqlerr_set(err, "42P16", -1, "table \"%s\" must have a PRIMARY KEY", s->table);
-        sqlerr_hint(err, "HeliosDB rows are identified by their primary key in every region; "
-                         "declare one, e.g. id bigint PRIMARY KEY.");
-        return SQL_ERR;
+        /* no primary key: the hidden row id is the key */
+        sqlschema_column *g = realloc(t->cols, (size_t)(t->ncols + 2) * sizeof *g);
+        if (!g) {
+            sqlschema_free(t);
+            return sqlerr_oom(err);
+        }
+        t->cols = g;
+        const char *names[2] = {SQLSCHEMA_ROWID, SQLSCHEMA_ROWID_NODE};
+        const char *types[2] = {"bigint", "integer"};
+        for (int k = 0; k < 2; k++) {
+            sqlschema_column *c = &t->cols[t->ncols];
+            memset(c, 0, sizeof *c);
+            sqlval_init_null(&c->default_value, SQLVAL_UNKNOWN);
+            c->id = t->next_col_id++;
+            c->kind = SQLSCHEMA_LWW;
+            c->type = k ? SQLVAL_INT4 : SQLVAL_INT8;
+            c->not_null = true;
+            c->hidden = true;
+            c->pk_pos = k;
+            if (!(c->name = strdup(names[k])) || !(c->type_name = strdup(types[k]))) {
+                t->ncols++;
+                sqlschema_free(t);
+                return sqlerr_oom(err);
+            }
+            t->pk[t->npk++] = t->ncols;
+            t->ncols++;
+        }
+        *out = t;
+        return SQL_OK;
     }
     if (ncolpk) {
         for (int i = 0; i < s->ncols; i++)
@@ -293,6 +324,48 @@ int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err)
     return SQL_OK;
 }
 
+int sqlschema_set_primary_key(sqlschema_table *t, char *const *cols, int n, int location,
+                              sqlerr *err)
+{
+    if (!sqlschema_has_rowid(t))
+        return sqlerr_set(err, "42P16", -1, "multiple primary keys for table \"%s\" are not allowed",
+                          t->name);
+    if (n < 1 || n > 32) return sqlerr_set(err, "54011", location, "too many columns in the primary key");
+    for (int i = 0; i < t->ncols;) { /* the row id goes */
+        if (!t->cols[i].hidden) {
+            i++;
+            continue;
+        }
+        column_free(&t->cols[i]);
+        memmove(&t->cols[i], &t->cols[i + 1], (size_t)(t->ncols - i - 1) * sizeof(*t->cols));
+        t->ncols--;
+    }
+    t->npk = 0;
+    for (int i = 0; i < t->ncols; i++) t->cols[i].pk_pos = -1;
+    for (int k = 0; k < n; k++) {
+        int ci = sqlschema_find_column(t, cols[k]);
+        if (ci < 0)
+            return sqlerr_set(err, "42703", location, "column \"%s\" of relation \"%s\" does not exist",
+                              cols[k], t->name);
+        sqlschema_column *c = &t->cols[ci];
+        if (c->pk_pos >= 0)
+            return sqlerr_set(err, "42701", location,
+                              "column \"%s\" appears twice in primary key constraint", cols[k]);
+        if (!key_type_ok(c)) {
+            sqlerr_set(err, "0A000", location,
+                       "feature not supported: primary key column \"%s\" of type %s", c->name,
+                       c->type_name);
+            sqlerr_hint(err, "Key columns must be text, varchar, integers, boolean, bytea, "
+                             "numeric or timestamptz.");
+            return SQL_ERR;
+        }
+        c->pk_pos = k;
+        c->not_null = true;
+        t->pk[t->npk++] = ci;
+    }
+    return SQL_OK;
+}
+
 int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err)
 {
     codec_buf b;
@@ -308,7 +381,21 @@ int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err)
 
 /* ------------------------------------------------------------------ catalog codec */
 
-enum { FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4 };
+enum { FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4, FLAG_HIDDEN = 8 };
+
+bool sqlschema_has_rowid(const sqlschema_table *t)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].hidden) return true;
+    return false;
+}
+
+int sqlschema_visible_columns(const sqlschema_table *t)
+{
+    int n = 0;
+    for (int i = 0; i < t->ncols; i++) n += !t->cols[i].hidden;
+    return n;
+}
 
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
@@ -325,7 +412,8 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         bool constant_default = c->has_default && !c->default_now;
         codec_put_u8(b, (uint8_t)((c->not_null ? FLAG_NOT_NULL : 0) |
                                   (constant_default ? FLAG_DEFAULT : 0) |
-                                  (c->default_now ? FLAG_DEFAULT_NOW : 0)));
+                                  (c->default_now ? FLAG_DEFAULT_NOW : 0) |
+                                  (c->hidden ? FLAG_HIDDEN : 0)));
         codec_put_u8(b, (uint8_t)(c->pk_pos + 1));
         if (constant_default) {
             char *txt = NULL;
@@ -406,7 +494,7 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         if (flags & FLAG_DEFAULT) codec_get_bytes(&r, &dv, &dvl, 65536);
         const char *why = NULL;
         if (r.err) why = "truncated column";
-        else if (flags & ~7u || ((flags & FLAG_DEFAULT) && (flags & FLAG_DEFAULT_NOW)))
+        else if (flags & ~15u || ((flags & FLAG_DEFAULT) && (flags & FLAG_DEFAULT_NOW)))
             why = "unknown column flags";
         else if (c->id == 0 || c->id >= next) why = "bad column id";
         else if (cnl == 0 || tnl == 0) why = "empty name";
@@ -437,6 +525,7 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         c->default_now = flags & FLAG_DEFAULT_NOW;
         c->has_default = flags & (FLAG_DEFAULT | FLAG_DEFAULT_NOW);
         c->pk_pos = (int)pkp - 1;
+        c->hidden = flags & FLAG_HIDDEN;
         if (pkp) pk_seen[pkp - 1] = true;
         if (flags & FLAG_DEFAULT) {
             sqlerr verr;

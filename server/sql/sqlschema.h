@@ -19,7 +19,7 @@
  *     2      column id (u16, < next column id, unique)
  *     var    name (uvarint length <= 63, bytes; unique in the table)
  *     var    declared type name (uvarint length <= 63, e.g. "bigint", "g_counter")
- *     1      flags: bit0 NOT NULL, bit1 has DEFAULT, bit2 DEFAULT now()
+ *     1      flags: bit0 NOT NULL, bit1 has DEFAULT, bit2 DEFAULT now(), bit3 hidden (row id)
  *     1      primary-key position + 1 (0 = not in the key); positions 0..npk-1 each once
  *     var    DEFAULT value in text form (uvarint length <= 65536), only when bit1 is set
  *
@@ -64,6 +64,7 @@ typedef struct sqlschema_column {
     int pk_pos;       /* position in the primary key, -1 when not a key column */
     bool has_default;
     bool default_now; /* DEFAULT now() / CURRENT_TIMESTAMP: evaluated per row */
+    bool hidden;      /* the row id of a table created without a primary key (below) */
     sqlval default_value;
 } sqlschema_column;
 
@@ -92,6 +93,20 @@ int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *e
 /* ALTER TABLE DROP COLUMN (42703 unknown, 0A000 key column). */
 int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err);
 int sqlschema_find_column(const sqlschema_table *t, const char *name); /* index or -1 */
+
+/* A table created without a primary key gets a hidden one, the row id: (helios_rowid bigint,
+ * helios_rowid_node integer), a timestamp of the inserting node's hybrid logical clock (unique
+ * and increasing on that node) and the node's id, so ids are unique across regions without
+ * coordination. Hidden columns are left out of SELECT *, INSERT and COPY column lists and the
+ * catalogs; they can be named. ALTER TABLE ... ADD PRIMARY KEY replaces them. */
+#define SQLSCHEMA_ROWID "helios_rowid"
+#define SQLSCHEMA_ROWID_NODE "helios_rowid_node"
+bool sqlschema_has_rowid(const sqlschema_table *t);
+/* ALTER TABLE ... ADD PRIMARY KEY (cols) on a table with a row id: the row id columns removed,
+ * cols made the key (NOT NULL, key types only). 42P16 when t already has a real key. */
+int sqlschema_set_primary_key(sqlschema_table *t, char *const *cols, int n, int location,
+                              sqlerr *err);
+int sqlschema_visible_columns(const sqlschema_table *t);
 int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err);
 void sqlschema_free(sqlschema_table *t);
 

@@ -323,7 +323,7 @@ static int tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn f
         if (rb_start(&b, t, err)) return SQL_ERR;
         rb_str(&b, u->name);
         rb_int(&b, u->id);
-        rb_int(&b, u->ncols);
+        rb_int(&b, sqlschema_visible_columns(u));
         rb_int(&b, n);
         if (rb_emit(&b, fn, ctx)) return SQL_ERR;
     }
@@ -506,8 +506,9 @@ static int is_columns_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_
     sx_exec *x = s->x;
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *u = x->tables[i];
-        for (int j = 0; j < u->ncols; j++)
-            if (is_column_row(s, t, "public", u->name, j + 1, &u->cols[j], fn, ctx, err))
+        for (int j = 0, pos = 0; j < u->ncols; j++)
+            if (!u->cols[j].hidden &&
+                is_column_row(s, t, "public", u->name, ++pos, &u->cols[j], fn, ctx, err))
                 return SQL_ERR;
     }
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {

@@ -77,7 +77,31 @@ static void test_create_rules(void **state)
     assert_int_equal(t->cols[1].pk_pos, 0);
     assert_true(t->cols[0].not_null);
     sqlschema_free(t);
-    expect_create_error("CREATE TABLE t (a int)", "42P16");
+    /* no primary key: the hidden row id is the key (helios_rowid, helios_rowid_node) */
+    assert_int_equal(create("CREATE TABLE t (a int, b text)", &t, &err), SQL_OK);
+    assert_int_equal(t->ncols, 4);
+    assert_int_equal(t->npk, 2);
+    assert_true(t->cols[t->pk[0]].hidden);
+    assert_string_equal(t->cols[t->pk[0]].name, SQLSCHEMA_ROWID);
+    assert_string_equal(t->cols[t->pk[1]].name, SQLSCHEMA_ROWID_NODE);
+    assert_int_equal(sqlschema_visible_columns(t), 2);
+    {
+        /* the row id survives the catalog codec; ADD PRIMARY KEY replaces it */
+        sqlschema_table *c = NULL;
+        assert_int_equal(sqlschema_copy(t, &c, &err), SQL_OK);
+        assert_true(sqlschema_has_rowid(c));
+        char *keys[] = {"a"};
+        assert_int_equal(sqlschema_set_primary_key(c, keys, 1, -1, &err), SQL_OK);
+        assert_false(sqlschema_has_rowid(c));
+        assert_int_equal(c->ncols, 2);
+        assert_int_equal(c->npk, 1);
+        assert_true(c->cols[0].not_null);
+        assert_int_equal(sqlschema_set_primary_key(c, keys, 1, -1, &err), SQL_ERR);
+        assert_string_equal(err.code, "42P16");
+        sqlschema_free(c);
+    }
+    sqlschema_free(t);
+    expect_create_error("CREATE TABLE t (helios_rowid int)", "42701");
     expect_create_error("CREATE TABLE t (a int PRIMARY KEY, a text)", "42701");
     expect_create_error("CREATE TABLE t (a int, PRIMARY KEY (b))", "42703");
     expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b int PRIMARY KEY)", "42P16");
