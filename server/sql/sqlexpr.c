@@ -91,6 +91,7 @@ static bool castable(sqlval_type from, sqlval_type to)
     bool tnum = sqlval_type_is_integer(to) || to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 ||
                 to == SQLVAL_NUMERIC;
     if (fnum && tnum) return true;
+    if (from == SQLVAL_JSONB && (tnum || to == SQLVAL_BOOL)) return true; /* a jsonb scalar */
     return (from == SQLVAL_INT4 && to == SQLVAL_BOOL) || (from == SQLVAL_BOOL && to == SQLVAL_INT4);
 }
 
@@ -257,7 +258,19 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_backend_pid") && na == 0)
         e->type = SQLVAL_INT4;
-    else if ((!strcmp(n, "coalesce") && na >= 1) || (!strcmp(n, "nullif") && na == 2)) {
+    else if ((!strcmp(n, "greatest") || !strcmp(n, "least")) && na >= 1) {
+        e->type = SQLVAL_UNKNOWN;
+        for (int i = 0; i < na; i++) e->type = common_type(e->type, e->args[i]->type);
+        for (int i = 0; i < na; i++) {
+            infer_param(e->args[i], e->type, sc);
+            if (!comparable(e->type, e->args[i]->type)) {
+                sqlerr_set(err, "42804", e->args[i]->location, "%s types %s and %s cannot be matched",
+                           n[0] == 'g' ? "GREATEST" : "LEAST", tname(e->type), tname(e->args[i]->type));
+                return SQL_ERR;
+            }
+        }
+        if (e->type == SQLVAL_UNKNOWN) e->type = SQLVAL_TEXT;
+    } else if ((!strcmp(n, "coalesce") && na >= 1) || (!strcmp(n, "nullif") && na == 2)) {
         e->type = SQLVAL_UNKNOWN;
         if (!strcmp(n, "nullif"))
             e->type = nullif_type(e->args[0]->type, e->args[1]->type);
@@ -466,9 +479,20 @@ static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
 {
     if (e->kind == SQLAST_COLUMN && (sc->ns || sc->parent)) {
         int up = 0;
+        const char *invisible_in = NULL; /* a sibling has it, but may not be seen */
         for (const sqlexpr_scope *l = sc; l; l = l->parent, up++) {
             int r = bind_ns(e, l, err);
             if (r < 0) return SQL_ERR;
+            if (r == 1 && l->invisible) {
+                for (int i = 0; i < l->nns && !invisible_in; i++)
+                    for (int k = 0; k < l->ns[i].ncols; k++)
+                        if (l->ns[i].slots[k] == e->colidx && l->ns[i].name) {
+                            invisible_in = l->ns[i].name;
+                            break;
+                        }
+                if (!invisible_in) invisible_in = "?";
+                continue;
+            }
             if (r == 0) continue;
             e->levelsup = up;
             /* every level between here and the one that has the name is correlated */
@@ -477,12 +501,23 @@ static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
                 if (m->outer_ref) *m->outer_ref = true;
             return SQL_OK;
         }
+        if (e->qualifier && invisible_in) {
+            sqlerr_set(err, "42P01", e->location,
+                       "invalid reference to FROM-clause entry for table \"%s\"", e->qualifier);
+            sqlerr_hint(err, "There is an entry for table \"%s\", but it cannot be referenced from "
+                             "this part of the query.", e->qualifier);
+            return SQL_ERR;
+        }
         if (e->qualifier) {
             /* PostgreSQL names a table the query has under another name in its hint */
             return sqlerr_set(err, "42P01", e->location,
                               "missing FROM-clause entry for table \"%s\"", e->qualifier);
         }
-        return sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
+        sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
+        if (invisible_in)
+            sqlerr_hint(err, "There is a column named \"%s\" in table \"%s\", but it cannot be "
+                             "referenced from this part of the query.", e->name, invisible_in);
+        return SQL_ERR;
     }
     if (e->kind == SQLAST_EXCLUDED && !sc->allow_excluded)
         return sqlerr_set(err, "42P01", e->location,
@@ -2018,7 +2053,10 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         rc = SQL_OK;
         goto done;
     }
-    for (int i = 0; i < na; i++)
+    /* strict functions: NULL in, NULL out (the library (sqlfunc.h) and GREATEST/LEAST decide
+     * for themselves) */
+    bool nonstrict = e->funcid > 0 || !strcmp(n, "greatest") || !strcmp(n, "least");
+    for (int i = 0; i < na && !nonstrict; i++)
         if (v[i].isnull && strcmp(n, "array_append") != 0 && strcmp(n, "array_remove") != 0 &&
             strcmp(n, "array_cat") != 0) {
             sqlval_init_null(out, e->type);
@@ -2107,6 +2145,25 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         sqlval_free(&target);
         sqlval_free(&path);
         sqlval_free(&val);
+    } else if (!strcmp(n, "greatest") || !strcmp(n, "least")) {
+        /* NULLs are ignored; NULL only when every argument is */
+        int best = -1;
+        rc = SQL_OK;
+        for (int i = 0; i < na && !rc; i++) {
+            if (v[i].isnull) continue;
+            if (best < 0) {
+                best = i;
+                continue;
+            }
+            int c;
+            rc = sqlval_compare(&v[i], &v[best], &c, err);
+            if (!rc && (n[0] == 'g' ? c > 0 : c < 0)) best = i;
+        }
+        if (!rc) {
+            if (best < 0) sqlval_init_null(out, e->type);
+            else rc = v[best].type == e->type ? sqlval_copy(out, &v[best], err)
+                                              : sqlval_cast(&v[best], e->type, out, err);
+        }
     } else if (e->funcid > 0) {
         rc = sqlfunc_eval(e->funcid - 1, v, na, e->type, out, err);
     } else {
@@ -2302,8 +2359,9 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     }
     sqlval v;
     if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
-    if (v.isnull && !strcmp(e->name, "array_agg") && !e->distinct) {
-        v.type = SQLVAL_TEXT; /* array_agg keeps NULLs */
+    if (v.isnull && !strcmp(e->name, "array_agg") && (!e->distinct || !a->null_seen)) {
+        a->null_seen = true;
+        v.type = SQLVAL_TEXT; /* array_agg keeps NULLs (DISTINCT: one) */
         return agg_collect(a, ctx, &v, err);
     }
     if (v.isnull) return SQL_OK;

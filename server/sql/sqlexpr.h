@@ -98,6 +98,9 @@ struct sqlexpr_scope {
     sqlast_stmt *top;
     void *planner;
     bool *outer_ref;
+    /* the items are only named for PostgreSQL's error: a FROM subquery without LATERAL cannot
+     * see its siblings ("invalid reference to FROM-clause entry") */
+    bool invisible;
 };
 
 /* Implemented by the planner (sqlplan.c): binds a SUBLINK's subquery in scope sc (sets
@@ -145,6 +148,7 @@ typedef struct sqlexpr_agg {
     sqlval **okeys;
     size_t nitems, capitems;
     int bool_state; /* bool_and / bool_or: -1 nothing yet, else the result so far */
+    bool null_seen; /* array_agg(DISTINCT): a NULL is kept once */
 } sqlexpr_agg;
 
 void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg);

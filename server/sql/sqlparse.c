@@ -806,7 +806,11 @@ static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
     } else if (!strcmp(t, "GroupingFunc")) {
         return sqlerr_unsupported(c->err, loc, "GROUPING");
     } else if (!strcmp(t, "MinMaxExpr")) {
-        return sqlerr_unsupported(c->err, loc, "GREATEST/LEAST");
+        const char *mm = fstr(b, "op");
+        if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
+        if (!(e->name = dup_or_oom(c, mm && !strcmp(mm, "IS_LEAST") ? "least" : "greatest")) ||
+            add_args(c, e, field(b, "args")))
+            goto fail;
     } else {
         return sqlerr_unsupported(c->err, loc, *t ? t : "expression");
     }
@@ -858,8 +862,23 @@ static int conv_targets(pctx *c, json_t *list, sqlast_target **out, int *n)
         const char *name = fstr(b, "name");
         if (name && !(t[i].name = dup_or_oom(c, name))) return SQL_ERR;
         json_t *val = field(b, "val"), *vb;
-        if (val && !strcmp(node(val, &vb), "MultiAssignRef"))
-            return sqlerr_unsupported(c->err, floc(b), "multiple-column assignment");
+        if (val && !strcmp(node(val, &vb), "MultiAssignRef")) {
+            /* SET (a, b) = (x, y): each column its element of the row */
+            json_t *src = field(vb, "source"), *sb;
+            if (strcmp(node(src, &sb), "RowExpr") != 0)
+                return sqlerr_unsupported(c->err, floc(b), "multiple-column assignment from a subquery");
+            json_t *items = field(sb, "args");
+            json_t *colno = field(vb, "colno"), *ncol = field(vb, "ncolumns");
+            int k = json_is_integer(colno) ? (int)json_integer_value(colno) : 0;
+            int nc = json_is_integer(ncol) ? (int)json_integer_value(ncol) : 0;
+            if (nc != (int)json_array_size(items))
+                return sqlerr_set(c->err, "42601", floc(b),
+                                  "number of columns does not match number of values");
+            if (k < 1 || k > nc) return sqlerr_set(c->err, "42601", floc(b), "syntax error");
+            if (conv_expr(c, json_array_get(items, (size_t)k - 1), &t[i].expr)) return SQL_ERR;
+            *n = (int)i + 1;
+            continue;
+        }
         if (val && conv_expr(c, val, &t[i].expr)) return SQL_ERR;
         *n = (int)i + 1;
     }
@@ -1170,6 +1189,7 @@ static int conv_returning(pctx *c, json_t *b, sqlast_stmt *s)
 }
 
 static int conv_insert_tail(pctx *c, json_t *b, sqlast_stmt *s);
+static int conv_with(pctx *c, json_t *w, sqlast_stmt *s);
 
 /* UPDATE ... FROM / DELETE ... USING items. */
 static int conv_from_list(pctx *c, json_t *from, sqlast_stmt *s)
@@ -1188,7 +1208,7 @@ static int conv_from_list(pctx *c, json_t *from, sqlast_stmt *s)
 static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_INSERT;
-    if (field(b, "withClause")) return sqlerr_unsupported(c->err, -1, "WITH");
+    json_t *with = field(b, "withClause");
     const char *ov = fstr(b, "override");
     if (ov && strcmp(ov, "OVERRIDING_NOT_SET") != 0)
         return sqlerr_unsupported(c->err, -1, "OVERRIDING");
@@ -1214,8 +1234,14 @@ static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
         if (!vl || field(sb, "withClause") || field(sb, "sortClause") || field(sb, "limitCount") ||
             field(sb, "limitOffset") || (sop && strcmp(sop, "SETOP_NONE"))) {
             c->relational = true;
-            return conv_subselect(c, sel, &s->select) ? SQL_ERR : conv_insert_tail(c, b, s);
+            if (conv_subselect(c, sel, &s->select)) return SQL_ERR;
+            /* WITH ... INSERT INTO t SELECT ...: the WITH queries belong to the SELECT */
+            if (with && s->select->nctes)
+                return sqlerr_unsupported(c->err, -1, "WITH on both INSERT and its SELECT");
+            if (with && conv_with(c, with, s->select)) return SQL_ERR;
+            return conv_insert_tail(c, b, s);
         }
+        if (with) return sqlerr_unsupported(c->err, -1, "WITH with INSERT ... VALUES");
         size_t nr = json_array_size(vl);
         if (!(s->rows = calloc(nr, sizeof(*s->rows)))) return sqlerr_oom(c->err);
         for (size_t r = 0; r < nr; r++) {

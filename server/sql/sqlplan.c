@@ -625,7 +625,7 @@ static int plan_subquery(level *lv, sqlast_from *f, sqlplan_node **out, bool *la
     level_scope(lv, &sib, "FROM");
     bool used = false;
     sib.outer_ref = &used;
-    if (!f->lateral) sib.nns = 0;
+    if (!f->lateral) sib.invisible = true; /* named only for PostgreSQL's error */
     sqlplan_node *n = new_node(pl, PN_SUBQUERY);
     if (!n) return SQL_ERR;
     *out = n;
@@ -1537,13 +1537,16 @@ static int plan_select(level *lv, sqlplan_query **out)
                 goto out;
             }
             if (o.exprs[k - 1]) {
+                /* the output column's expression, bound again as a GROUP BY item (its
+                 * subqueries get plans of their own) */
                 sqlast_expr *d = sqlast_expr_dup(o.exprs[k - 1]);
                 if (!d) {
                     sqlerr_oom(err);
                     goto out;
                 }
                 sqlast_expr_free(g);
-                st->group[i] = d; /* already bound */
+                st->group[i] = d;
+                if (sqlexpr_bind(d, &gsc, SQLVAL_UNKNOWN, err)) goto out;
                 continue;
             }
             sqlast_expr *c = sqlast_expr_new(SQLAST_COLUMN, g->location);
@@ -1658,7 +1661,7 @@ static int plan_select(level *lv, sqlplan_query **out)
             bool in = false;
             for (int k = 0; k < st->ndistinct_on; k++) in |= dkey[k] == okey[i];
             if (!in) {
-                int loc = st->order[i].expr->location;
+                int loc = st->distinct_on[0]->location;
                 free(okey);
                 free(dkey);
                 sqlerr_set(err, "42P10", loc,
@@ -1904,6 +1907,39 @@ out:
 
 /* ------------------------------------------------------------------ VALUES and set operations */
 
+/* PostgreSQL coerces an untyped literal to its column's resolved type while analysing the
+ * query (VALUES, set operations): '1a' in an integer column fails there, with its position. */
+static int precast_one(sqlast_expr *e, sqlval_type t, sqlerr *err)
+{
+    if (!e || e->kind != SQLAST_CONST || e->type != SQLVAL_UNKNOWN || e->value.isnull ||
+        sqlval_type_is_text(t) || t == SQLVAL_UNKNOWN)
+        return SQL_OK;
+    sqlval v;
+    if (sqlval_cast(&e->value, t, &v, err)) {
+        err->position = e->location + 1;
+        return SQL_ERR;
+    }
+    sqlval_free(&e->value);
+    e->value = v;
+    e->type = t;
+    return SQL_OK;
+}
+
+static int precast_literals(sqlast_expr ***rows, int nrows, int c, sqlval_type t, sqlerr *err)
+{
+    for (int r = 0; r < nrows; r++)
+        if (precast_one(rows[r][c], t, err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+/* The literal that is column c of a set operation's branch (its leftmost SELECT or VALUES). */
+static int precast_branch(sqlast_stmt *b, int c, sqlval_type t, sqlerr *err)
+{
+    while (b->setop) b = b->larg;
+    if (b->is_values) return c < b->nvalues ? precast_literals(b->rows, b->nrows, c, t, err) : SQL_OK;
+    return c < b->ntargets ? precast_one(b->targets[c].expr, t, err) : SQL_OK;
+}
+
 static int plan_values(level *lv, sqlplan_query **out)
 {
     planner *pl = lv->pl;
@@ -1940,6 +1976,7 @@ static int plan_values(level *lv, sqlplan_query **out)
                 t = t == e->type ? t : SQLVAL_TEXT;
         }
         n->types[c] = t == SQLVAL_UNKNOWN ? SQLVAL_TEXT : t;
+        if (precast_literals(st->rows, st->nrows, c, n->types[c], err)) goto out;
         char name[32];
         snprintf(name, sizeof name, "column%d", c + 1);
         char *nm = own(lv, strdup(name));
@@ -2004,6 +2041,11 @@ static int plan_setop(level *lv, sqlplan_query **out)
         sqlval_type t = a == b ? a : sqlexpr_common_type(a, b);
         if (a == SQLVAL_UNKNOWN || b == SQLVAL_UNKNOWN) {
             /* an untyped literal takes the other side's type (both untyped: text) */
+            if ((a == SQLVAL_UNKNOWN && precast_branch(st->larg, i, t, err)) ||
+                (b == SQLVAL_UNKNOWN && precast_branch(st->rarg, i, t, err))) {
+                node_free(n);
+                goto out;
+            }
             n->types[i] = t == SQLVAL_UNKNOWN ? SQLVAL_TEXT : t;
             if (out_add(&o, NULL, i, l->cols[i].name, t, err)) {
                 node_free(n);

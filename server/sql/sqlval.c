@@ -944,6 +944,26 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s, src->len, out, err);
+    if (from == SQLVAL_JSONB && (sqlval_type_is_numeric(t) || t == SQLVAL_BOOL)) {
+        /* jsonb::numeric / ::int / ::float8 / ::bool (PostgreSQL 11+): a scalar of that kind */
+        const char *d = src->s ? src->s : "";
+        char k = d[0];
+        const char *kind = k == '"' ? "string" : k == '{' ? "object" : k == '[' ? "array"
+                           : k == 'n' ? "null" : k == 't' || k == 'f' ? "boolean" : "number";
+        bool ok = t == SQLVAL_BOOL ? !strcmp(kind, "boolean") : !strcmp(kind, "number");
+        if (!ok)
+            return sqlerr_set(err, "22023", -1, "cannot cast jsonb %s to type %s", kind,
+                              sqlval_type_name(t));
+        if (t == SQLVAL_BOOL) {
+            sqlval_set_bool(out, k == 't');
+            return SQL_OK;
+        }
+        sqlval n;
+        if (sqlval_from_text(SQLVAL_NUMERIC, d, strlen(d), &n, err)) return SQL_ERR;
+        int rc = t == SQLVAL_NUMERIC ? (sqlval_move(out, &n), SQL_OK) : sqlval_cast(&n, t, out, err);
+        sqlval_free(&n);
+        return rc;
+    }
     if (sqlval_type_is_integer(from)) {
         if (sqlval_type_is_integer(t)) {
             if (int_range(src->u.i, t, err)) return SQL_ERR;
