@@ -2290,9 +2290,12 @@ static int plan_query(planner *pl, sqlast_stmt *st, const sqlexpr_scope *parent,
                       bool *correlated, sqlplan_query **out)
 {
     *out = NULL;
-    if (++pl->depth > 64) {
+    if (++pl->depth > SQLPLAN_MAX_DEPTH) {
         pl->depth--;
-        return sqlerr_set(pl->err, "54001", -1, "query nests too deeply");
+        sqlerr_set(pl->err, "54001", -1, "stack depth limit exceeded");
+        sqlerr_hint(pl->err, "The query nests more than %d subqueries or set operation branches.",
+                    SQLPLAN_MAX_DEPTH);
+        return SQL_ERR;
     }
     level lv;
     memset(&lv, 0, sizeof lv);
