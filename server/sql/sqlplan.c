@@ -966,6 +966,23 @@ static sqlast_expr *and_of(const sqlast_expr **qs, int n, sqlerr *err)
     return a;
 }
 
+/* Whether a side is expected to produce few rows (no statistics yet: key reads, functions,
+ * VALUES, and key-lookup joins over such a side). A join reads the inner table's row by key
+ * per outer row only then; over a large outer side one pass building a hash of the inner side
+ * is cheaper (a point read costs about what a scanned row does). */
+static bool few_rows(const sqlplan_node *n)
+{
+    switch (n->kind) {
+    case PN_SCAN: return n->nkeys > 0;
+    case PN_FUNC:
+    case PN_VALUES:
+    case PN_RESULT: return true;
+    case PN_FILTER: return few_rows(n->left);
+    case PN_JOIN: return n->method == SQLPLAN_LOOKUP && few_rows(n->left);
+    default: return false;
+    }
+}
+
 /* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
 static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
 {
@@ -982,7 +999,7 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
         /* key lookup: the inner side is a stored table whose whole key the condition fixes
          * from the outer row */
         if (r->kind == PN_SCAN && !sqlvirt_is(r->table) && r->table->npk &&
-            (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_LEFT)) {
+            (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_LEFT) && few_rows(n->left)) {
             const sqlast_expr *ke[32];
             /* the inner scan's own conjuncts may fix key columns with constants too */
             const sqlast_expr **all = malloc((size_t)(n->nquals + r->nquals + 1) * sizeof *all);
