@@ -292,7 +292,11 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         if (na > SQLFUNC_MAX_ARGS) return no_function(err, e);
         for (int i = 0; i < na; i++) at[i] = e->args[i] ? e->args[i]->type : SQLVAL_UNKNOWN;
         int r = sqlfunc_resolve(n, at, na, &e->type, &e->funcid, err);
-        if (r < 0) return SQL_ERR;
+        if (r < 0) {
+            /* PostgreSQL points at the call for an ambiguous one (parser_errposition) */
+            if (!strcmp(err->code, "42725") && !err->position) err->position = e->location + 1;
+            return SQL_ERR;
+        }
         if (r == 0) return no_function(err, e);
         e->funcid++; /* 0: not a library function */
     }
@@ -2042,8 +2046,11 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         sqlval_init_null(out, e->type);
         return SQL_OK;
     }
-    sqlval v[4];
-    int na = e->nargs > 4 ? 4 : e->nargs, rc = SQL_ERR;
+    /* eval_args fills e->nargs of them: on the stack for the usual few (eval recurses) */
+    sqlval vsmall[8], *v = vsmall;
+    int na = e->nargs, rc = SQL_ERR;
+    if (na > SQLFUNC_MAX_ARGS) return no_function(err, e);
+    if (na > 8 && !(v = malloc((size_t)na * sizeof *v))) return sqlerr_oom(err);
     if (eval_args(e, ctx, v, err)) goto done;
     if (!strcmp(n, "nullif")) {
         sqlval r;
@@ -2171,6 +2178,7 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
 done:
     free_vals(v, na);
+    if (v != vsmall) free(v);
     return rc;
 }
 

@@ -1,24 +1,2906 @@
-/* server/sql/sqlfunc.c — see sqlfunc.h. */
+/*
+ * server/sql/sqlfunc.c — see sqlfunc.h.
+ *
+ * Index: the type model resolution needs (categories, preferred types, implicit casts), the
+ * catalog (fn_defs: one row per pg_proc entry of a supported name), resolution (PostgreSQL's
+ * func_get_detail / func_select_candidate), evaluation (arguments coerced to the declared
+ * types, strictness), then the functions: helpers, strings, bytea, float8 and integer math,
+ * numeric (exact text through sqlnum.h, PostgreSQL's result scales, the transcendental
+ * functions computed with guard digits and rounded once), jsonb, misc.
+ *
+ * Catalog rows for types HeliosDB lacks (bit, character, macaddr) take part in resolution only,
+ * so that an unknown literal resolves, or is ambiguous, exactly as in PostgreSQL (trunc('1') is
+ * "not unique" because of trunc(macaddr)).
+ */
 #include "server/sql/sqlfunc.h"
+
+#include "proto/sqlstate.h"
+#include "server/sql/sqljsonb.h"
+#include "server/sql/sqlnum.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+/* SQLSTATEs proto/sqlstate.h does not name yet */
+#define SQLSTATE_SUBSTRING_ERROR "22011"
+#define SQLSTATE_INVALID_ARGUMENT_FOR_LOG "2201E"
+#define SQLSTATE_INVALID_ARGUMENT_FOR_POWER "2201F"
+#define SQLSTATE_INVALID_REGULAR_EXPRESSION "2201B"
+#define SQLSTATE_AMBIGUOUS_FUNCTION "42725"
+
+/* PostgreSQL's MaxAllocSize - VARHDRSZ: the largest text or bytea value. */
+#define MAX_VARLENA ((size_t)0x3fffffff - 4)
+
+/* ------------------------------------------------------------------ type model */
+
+/* Parameter types beyond sqlval_type, as pg_proc declares them. */
+enum {
+    T_ANY = SQLVAL_NTYPES + 1, /* "any": VARIADIC "any" takes every type, unknown stays text */
+    T_ANYELEMENT,
+    T_ANYARRAY,
+    T_BIT, /* types HeliosDB lacks: resolution only */
+    T_BPCHAR,
+    T_MACADDR,
+    T_MACADDR8,
+};
+
+/* pg_type.typcategory and typispreferred. */
+static char type_category(int t, bool *preferred)
+{
+    *preferred = false;
+    switch (t) {
+    case SQLVAL_BOOL: *preferred = true; return 'B';
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_FLOAT4:
+    case SQLVAL_NUMERIC: return 'N';
+    case SQLVAL_FLOAT8:
+    case SQLVAL_OID: *preferred = true; return 'N';
+    case SQLVAL_TEXT: *preferred = true; return 'S';
+    case SQLVAL_VARCHAR:
+    case SQLVAL_NAME:
+    case T_BPCHAR: return 'S';
+    case SQLVAL_TIMESTAMPTZ: *preferred = true; return 'D';
+    case SQLVAL_TEXTARRAY: return 'A';
+    case T_BIT: return 'V';
+    case T_ANY:
+    case T_ANYELEMENT:
+    case T_ANYARRAY: return 'P';
+    case SQLVAL_UNKNOWN: return 'X';
+    default: return 'U'; /* bytea, jsonb, macaddr */
+    }
+}
+
+/* pg_cast entries with castcontext 'i' between the types above (can_coerce_type). */
+static bool coercible(int from, int to)
+{
+    if (from == to || from == SQLVAL_UNKNOWN || to == T_ANY || to == T_ANYELEMENT) return true;
+    if (to == T_ANYARRAY) return from == SQLVAL_TEXTARRAY;
+    switch (from) {
+    case SQLVAL_INT2:
+        return to == SQLVAL_INT4 || to == SQLVAL_INT8 || to == SQLVAL_FLOAT4 ||
+               to == SQLVAL_FLOAT8 || to == SQLVAL_NUMERIC || to == SQLVAL_OID;
+    case SQLVAL_INT4:
+        return to == SQLVAL_INT8 || to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 ||
+               to == SQLVAL_NUMERIC || to == SQLVAL_OID;
+    case SQLVAL_INT8:
+        return to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 || to == SQLVAL_NUMERIC ||
+               to == SQLVAL_OID;
+    case SQLVAL_FLOAT4: return to == SQLVAL_FLOAT8;
+    case SQLVAL_NUMERIC: return to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8;
+    case SQLVAL_TEXT: return to == SQLVAL_NAME || to == SQLVAL_VARCHAR || to == T_BPCHAR;
+    case SQLVAL_VARCHAR: return to == SQLVAL_TEXT || to == SQLVAL_NAME || to == T_BPCHAR;
+    case SQLVAL_NAME: return to == SQLVAL_TEXT;
+    default: return false;
+    }
+}
+
+static const char *arg_type_name(int t)
+{
+    switch (t) {
+    case SQLVAL_UNKNOWN: return "unknown";
+    case T_ANY: return "\"any\"";
+    case T_ANYELEMENT: return "anyelement";
+    case T_ANYARRAY: return "anyarray";
+    case T_BIT: return "bit";
+    case T_BPCHAR: return "character";
+    case T_MACADDR: return "macaddr";
+    case T_MACADDR8: return "macaddr8";
+    default: return sqlval_type_name((sqlval_type)t);
+    }
+}
+
+/* ------------------------------------------------------------------ the catalog */
+
+typedef int (*fn_impl)(const sqlval *a, int n, sqlval *out, sqlerr *err);
+
+typedef struct fn_def {
+    const char *name;
+    fn_impl impl;  /* NULL: PostgreSQL has it, HeliosDB only resolves it */
+    int ret;
+    bool strict;   /* any NULL argument makes the result NULL */
+    int nargs;     /* fixed parameters */
+    int args[4];
+    int variadic;  /* element type of a VARIADIC tail of at least one argument; 0: none */
+} fn_def;
+
+#define STRICT true
+#define LAX false
+#define TEXT SQLVAL_TEXT
+#define INT4 SQLVAL_INT4
+#define INT8 SQLVAL_INT8
+#define INT2 SQLVAL_INT2
+#define F8 SQLVAL_FLOAT8
+#define NUM SQLVAL_NUMERIC
+#define BYTEA SQLVAL_BYTEA
+#define JSONB SQLVAL_JSONB
+#define TARR SQLVAL_TEXTARRAY
+
+#define IMPL(f) static int f(const sqlval *a, int n, sqlval *out, sqlerr *err)
+IMPL(f_substr);
+IMPL(f_substr_bytea);
+IMPL(f_substring_regex);
+IMPL(f_strpos);
+IMPL(f_position_bytea);
+IMPL(f_replace);
+IMPL(f_lpad);
+IMPL(f_rpad);
+IMPL(f_repeat);
+IMPL(f_chr);
+IMPL(f_ascii);
+IMPL(f_concat);
+IMPL(f_concat_ws);
+IMPL(f_left);
+IMPL(f_right);
+IMPL(f_reverse);
+IMPL(f_btrim);
+IMPL(f_ltrim);
+IMPL(f_rtrim);
+IMPL(f_btrim_bytea);
+IMPL(f_ltrim_bytea);
+IMPL(f_rtrim_bytea);
+IMPL(f_split_part);
+IMPL(f_initcap);
+IMPL(f_md5);
+IMPL(f_to_hex);
+IMPL(f_starts_with);
+IMPL(f_string_to_array);
+IMPL(f_array_to_string);
+IMPL(f_quote_ident);
+IMPL(f_quote_literal);
+IMPL(f_quote_nullable);
+IMPL(f_octet_length);
+IMPL(f_bit_length);
+IMPL(f_translate);
+IMPL(f_overlay);
+IMPL(f_round_f8);
+IMPL(f_trunc_f8);
+IMPL(f_ceil_f8);
+IMPL(f_floor_f8);
+IMPL(f_sign_f8);
+IMPL(f_sqrt_f8);
+IMPL(f_exp_f8);
+IMPL(f_ln_f8);
+IMPL(f_log10_f8);
+IMPL(f_power_f8);
+IMPL(f_pi);
+IMPL(f_mod_int);
+IMPL(f_gcd_int);
+IMPL(f_lcm_int);
+IMPL(f_round_num);
+IMPL(f_trunc_num);
+IMPL(f_ceil_num);
+IMPL(f_floor_num);
+IMPL(f_sign_num);
+IMPL(f_mod_num);
+IMPL(f_div_num);
+IMPL(f_gcd_num);
+IMPL(f_lcm_num);
+IMPL(f_sqrt_num);
+IMPL(f_exp_num);
+IMPL(f_ln_num);
+IMPL(f_log_num);
+IMPL(f_log10_num);
+IMPL(f_power_num);
+IMPL(f_jsonb_typeof);
+IMPL(f_jsonb_array_length);
+IMPL(f_jsonb_build_object);
+IMPL(f_jsonb_build_array);
+IMPL(f_to_jsonb);
+IMPL(f_jsonb_strip_nulls);
+IMPL(f_jsonb_extract_path);
+IMPL(f_jsonb_extract_path_text);
+IMPL(f_jsonb_pretty);
+IMPL(f_num_nulls);
+IMPL(f_num_nonnulls);
+
+/* pg_proc of PostgreSQL 15 for these names (same argument types, result types, strictness). */
+static const fn_def fn_defs[] = {
+    /* strings */
+    {"substr", f_substr, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"substr", f_substr, TEXT, STRICT, 3, {TEXT, INT4, INT4}, 0},
+    {"substr", f_substr_bytea, BYTEA, STRICT, 2, {BYTEA, INT4}, 0},
+    {"substr", f_substr_bytea, BYTEA, STRICT, 3, {BYTEA, INT4, INT4}, 0},
+    {"substring", f_substr, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"substring", f_substr, TEXT, STRICT, 3, {TEXT, INT4, INT4}, 0},
+    {"substring", f_substr_bytea, BYTEA, STRICT, 2, {BYTEA, INT4}, 0},
+    {"substring", f_substr_bytea, BYTEA, STRICT, 3, {BYTEA, INT4, INT4}, 0},
+    {"substring", NULL, T_BIT, STRICT, 2, {T_BIT, INT4}, 0},
+    {"substring", NULL, T_BIT, STRICT, 3, {T_BIT, INT4, INT4}, 0},
+    {"substring", f_substring_regex, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"substring", NULL, TEXT, STRICT, 3, {TEXT, TEXT, TEXT}, 0}, /* SIMILAR ... ESCAPE */
+    {"strpos", f_strpos, INT4, STRICT, 2, {TEXT, TEXT}, 0},
+    {"position", f_strpos, INT4, STRICT, 2, {TEXT, TEXT}, 0}, /* POSITION(a IN b) */
+    {"position", f_position_bytea, INT4, STRICT, 2, {BYTEA, BYTEA}, 0},
+    {"position", NULL, INT4, STRICT, 2, {T_BIT, T_BIT}, 0},
+    {"replace", f_replace, TEXT, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
+    {"lpad", f_lpad, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"lpad", f_lpad, TEXT, STRICT, 3, {TEXT, INT4, TEXT}, 0},
+    {"rpad", f_rpad, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"rpad", f_rpad, TEXT, STRICT, 3, {TEXT, INT4, TEXT}, 0},
+    {"repeat", f_repeat, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"chr", f_chr, TEXT, STRICT, 1, {INT4}, 0},
+    {"ascii", f_ascii, INT4, STRICT, 1, {TEXT}, 0},
+    {"concat", f_concat, TEXT, LAX, 0, {0}, T_ANY},
+    {"concat_ws", f_concat_ws, TEXT, LAX, 1, {TEXT}, T_ANY},
+    {"left", f_left, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"right", f_right, TEXT, STRICT, 2, {TEXT, INT4}, 0},
+    {"reverse", f_reverse, TEXT, STRICT, 1, {TEXT}, 0},
+    {"btrim", f_btrim, TEXT, STRICT, 1, {TEXT}, 0}, /* TRIM([BOTH] [x] FROM y) */
+    {"btrim", f_btrim, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"btrim", f_btrim_bytea, BYTEA, STRICT, 2, {BYTEA, BYTEA}, 0},
+    {"ltrim", f_ltrim, TEXT, STRICT, 1, {TEXT}, 0}, /* TRIM(LEADING ...) */
+    {"ltrim", f_ltrim, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"ltrim", f_ltrim_bytea, BYTEA, STRICT, 2, {BYTEA, BYTEA}, 0},
+    {"rtrim", f_rtrim, TEXT, STRICT, 1, {TEXT}, 0}, /* TRIM(TRAILING ...) */
+    {"rtrim", f_rtrim, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"rtrim", f_rtrim_bytea, BYTEA, STRICT, 2, {BYTEA, BYTEA}, 0},
+    {"split_part", f_split_part, TEXT, STRICT, 3, {TEXT, TEXT, INT4}, 0},
+    {"initcap", f_initcap, TEXT, STRICT, 1, {TEXT}, 0},
+    {"md5", f_md5, TEXT, STRICT, 1, {TEXT}, 0},
+    {"md5", f_md5, TEXT, STRICT, 1, {BYTEA}, 0},
+    {"to_hex", f_to_hex, TEXT, STRICT, 1, {INT4}, 0},
+    {"to_hex", f_to_hex, TEXT, STRICT, 1, {INT8}, 0},
+    {"starts_with", f_starts_with, SQLVAL_BOOL, STRICT, 2, {TEXT, TEXT}, 0},
+    {"string_to_array", f_string_to_array, TARR, LAX, 2, {TEXT, TEXT}, 0},
+    {"string_to_array", f_string_to_array, TARR, LAX, 3, {TEXT, TEXT, TEXT}, 0},
+    {"array_to_string", f_array_to_string, TEXT, STRICT, 2, {T_ANYARRAY, TEXT}, 0},
+    {"array_to_string", f_array_to_string, TEXT, LAX, 3, {T_ANYARRAY, TEXT, TEXT}, 0},
+    {"quote_ident", f_quote_ident, TEXT, STRICT, 1, {TEXT}, 0},
+    {"quote_literal", f_quote_literal, TEXT, STRICT, 1, {TEXT}, 0},
+    {"quote_literal", f_quote_literal, TEXT, STRICT, 1, {T_ANYELEMENT}, 0},
+    {"quote_nullable", f_quote_nullable, TEXT, LAX, 1, {TEXT}, 0},
+    {"quote_nullable", f_quote_nullable, TEXT, LAX, 1, {T_ANYELEMENT}, 0},
+    {"octet_length", f_octet_length, INT4, STRICT, 1, {TEXT}, 0},
+    {"octet_length", f_octet_length, INT4, STRICT, 1, {BYTEA}, 0},
+    {"octet_length", NULL, INT4, STRICT, 1, {T_BIT}, 0},
+    {"octet_length", NULL, INT4, STRICT, 1, {T_BPCHAR}, 0},
+    {"bit_length", f_bit_length, INT4, STRICT, 1, {TEXT}, 0},
+    {"bit_length", f_bit_length, INT4, STRICT, 1, {BYTEA}, 0},
+    {"bit_length", NULL, INT4, STRICT, 1, {T_BIT}, 0},
+    {"length", f_octet_length, INT4, STRICT, 1, {BYTEA}, 0}, /* sqlexpr.c has length(text) */
+    {"translate", f_translate, TEXT, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
+    {"overlay", f_overlay, TEXT, STRICT, 3, {TEXT, TEXT, INT4}, 0},
+    {"overlay", f_overlay, TEXT, STRICT, 4, {TEXT, TEXT, INT4, INT4}, 0},
+    {"overlay", NULL, BYTEA, STRICT, 3, {BYTEA, BYTEA, INT4}, 0},
+    {"overlay", NULL, BYTEA, STRICT, 4, {BYTEA, BYTEA, INT4, INT4}, 0},
+    {"overlay", NULL, T_BIT, STRICT, 3, {T_BIT, T_BIT, INT4}, 0},
+    {"overlay", NULL, T_BIT, STRICT, 4, {T_BIT, T_BIT, INT4, INT4}, 0},
+    /* math */
+    {"round", f_round_f8, F8, STRICT, 1, {F8}, 0},
+    {"round", f_round_num, NUM, STRICT, 1, {NUM}, 0},
+    {"round", f_round_num, NUM, STRICT, 2, {NUM, INT4}, 0},
+    {"trunc", f_trunc_f8, F8, STRICT, 1, {F8}, 0},
+    {"trunc", f_trunc_num, NUM, STRICT, 1, {NUM}, 0},
+    {"trunc", f_trunc_num, NUM, STRICT, 2, {NUM, INT4}, 0},
+    {"trunc", NULL, T_MACADDR, STRICT, 1, {T_MACADDR}, 0},
+    {"trunc", NULL, T_MACADDR8, STRICT, 1, {T_MACADDR8}, 0},
+    {"ceil", f_ceil_f8, F8, STRICT, 1, {F8}, 0},
+    {"ceil", f_ceil_num, NUM, STRICT, 1, {NUM}, 0},
+    {"ceiling", f_ceil_f8, F8, STRICT, 1, {F8}, 0},
+    {"ceiling", f_ceil_num, NUM, STRICT, 1, {NUM}, 0},
+    {"floor", f_floor_f8, F8, STRICT, 1, {F8}, 0},
+    {"floor", f_floor_num, NUM, STRICT, 1, {NUM}, 0},
+    {"sign", f_sign_f8, F8, STRICT, 1, {F8}, 0},
+    {"sign", f_sign_num, NUM, STRICT, 1, {NUM}, 0},
+    {"mod", f_mod_int, INT2, STRICT, 2, {INT2, INT2}, 0},
+    {"mod", f_mod_int, INT4, STRICT, 2, {INT4, INT4}, 0},
+    {"mod", f_mod_int, INT8, STRICT, 2, {INT8, INT8}, 0},
+    {"mod", f_mod_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"power", f_power_f8, F8, STRICT, 2, {F8, F8}, 0},
+    {"power", f_power_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"pow", f_power_f8, F8, STRICT, 2, {F8, F8}, 0},
+    {"pow", f_power_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"sqrt", f_sqrt_f8, F8, STRICT, 1, {F8}, 0},
+    {"sqrt", f_sqrt_num, NUM, STRICT, 1, {NUM}, 0},
+    {"exp", f_exp_f8, F8, STRICT, 1, {F8}, 0},
+    {"exp", f_exp_num, NUM, STRICT, 1, {NUM}, 0},
+    {"ln", f_ln_f8, F8, STRICT, 1, {F8}, 0},
+    {"ln", f_ln_num, NUM, STRICT, 1, {NUM}, 0},
+    {"log", f_log10_f8, F8, STRICT, 1, {F8}, 0},
+    {"log", f_log10_num, NUM, STRICT, 1, {NUM}, 0},
+    {"log", f_log_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"log10", f_log10_f8, F8, STRICT, 1, {F8}, 0},
+    {"log10", f_log10_num, NUM, STRICT, 1, {NUM}, 0},
+    {"div", f_div_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"gcd", f_gcd_int, INT4, STRICT, 2, {INT4, INT4}, 0},
+    {"gcd", f_gcd_int, INT8, STRICT, 2, {INT8, INT8}, 0},
+    {"gcd", f_gcd_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"lcm", f_lcm_int, INT4, STRICT, 2, {INT4, INT4}, 0},
+    {"lcm", f_lcm_int, INT8, STRICT, 2, {INT8, INT8}, 0},
+    {"lcm", f_lcm_num, NUM, STRICT, 2, {NUM, NUM}, 0},
+    {"pi", f_pi, F8, STRICT, 0, {0}, 0},
+    /* jsonb */
+    {"jsonb_typeof", f_jsonb_typeof, TEXT, STRICT, 1, {JSONB}, 0},
+    {"jsonb_array_length", f_jsonb_array_length, INT4, STRICT, 1, {JSONB}, 0},
+    {"jsonb_build_object", f_jsonb_build_object, JSONB, LAX, 0, {0}, 0},
+    {"jsonb_build_object", f_jsonb_build_object, JSONB, LAX, 0, {0}, T_ANY},
+    {"jsonb_build_array", f_jsonb_build_array, JSONB, LAX, 0, {0}, 0},
+    {"jsonb_build_array", f_jsonb_build_array, JSONB, LAX, 0, {0}, T_ANY},
+    {"to_jsonb", f_to_jsonb, JSONB, STRICT, 1, {T_ANYELEMENT}, 0},
+    {"jsonb_strip_nulls", f_jsonb_strip_nulls, JSONB, STRICT, 1, {JSONB}, 0},
+    {"jsonb_extract_path", f_jsonb_extract_path, JSONB, STRICT, 1, {JSONB}, TEXT},
+    {"jsonb_extract_path_text", f_jsonb_extract_path_text, TEXT, STRICT, 1, {JSONB}, TEXT},
+    {"jsonb_pretty", f_jsonb_pretty, TEXT, STRICT, 1, {JSONB}, 0},
+    /* misc */
+    {"num_nulls", f_num_nulls, INT4, LAX, 0, {0}, T_ANY},
+    {"num_nonnulls", f_num_nonnulls, INT4, LAX, 0, {0}, T_ANY},
+};
+
+#define NDEFS ((int)(sizeof(fn_defs) / sizeof(fn_defs[0])))
+#define MAX_CANDIDATES 16
+
+static bool arity_ok(const fn_def *d, int nargs)
+{
+    return d->variadic ? nargs > d->nargs : nargs == d->nargs;
+}
+
+static int param_type(const fn_def *d, int i)
+{
+    return i < d->nargs ? d->args[i] : d->variadic;
+}
+
+/* ------------------------------------------------------------------ resolution */
+
+static bool is_polymorphic(int t)
+{
+    return t == T_ANYELEMENT || t == T_ANYARRAY;
+}
+
+/* Keeps the candidates with the most arguments of the input's own type (pass 0) or of the
+ * input's own type or its category's preferred type (pass 1); unknown inputs do not count. */
+static int keep_best_matches(int *cand, int nc, const sqlval_type *args, int nargs, int pass)
+{
+    int best = -1, kept = 0;
+    int keep[MAX_CANDIDATES];
+    for (int c = 0; c < nc; c++) {
+        int m = 0;
+        for (int i = 0; i < nargs; i++) {
+            if (args[i] == SQLVAL_UNKNOWN) continue;
+            int pt = param_type(&fn_defs[cand[c]], i);
+            bool in_pref, pt_pref;
+            char cat = type_category(args[i], &in_pref);
+            bool preferred = type_category(pt, &pt_pref) == cat && pt_pref;
+            if (pt == (int)args[i] || (pass == 1 && preferred)) m++;
+        }
+        if (m > best) {
+            best = m;
+            kept = 0;
+        }
+        if (m == best) keep[kept++] = cand[c];
+    }
+    memcpy(cand, keep, (size_t)kept * sizeof(int));
+    return kept;
+}
+
+/* func_select_candidate: PostgreSQL's heuristics to pick one of several candidates every
+ * argument can be coerced to; -1 when they cannot decide (the call is ambiguous). */
+static int select_candidate(int *cand, int nc, const sqlval_type *args, int nargs)
+{
+    int nunknown = 0;
+    for (int i = 0; i < nargs; i++) nunknown += args[i] == SQLVAL_UNKNOWN;
+    for (int pass = 0; pass < 2; pass++)
+        if ((nc = keep_best_matches(cand, nc, args, nargs, pass)) == 1) return cand[0];
+    if (nunknown == 0) return -1;
+
+    /* an unknown argument takes the category the candidates agree on (string wins a
+     * conflict), and the preferred type of that category if some candidate has it there */
+    char slot_cat[SQLFUNC_MAX_ARGS];
+    bool slot_pref[SQLFUNC_MAX_ARGS];
+    bool resolved = true;
+    for (int i = 0; i < nargs && resolved; i++) {
+        if (args[i] != SQLVAL_UNKNOWN) continue;
+        slot_cat[i] = 0;
+        slot_pref[i] = false;
+        bool conflict = false;
+        for (int c = 0; c < nc; c++) {
+            bool pref;
+            char cat = type_category(param_type(&fn_defs[cand[c]], i), &pref);
+            if (!slot_cat[i]) {
+                slot_cat[i] = cat;
+                slot_pref[i] = pref;
+            } else if (cat == slot_cat[i]) {
+                slot_pref[i] |= pref;
+            } else if (cat == 'S') {
+                slot_cat[i] = cat;
+                slot_pref[i] = pref;
+            } else {
+                conflict = true;
+            }
+        }
+        if (conflict && slot_cat[i] != 'S') resolved = false;
+    }
+    if (resolved) {
+        int keep[MAX_CANDIDATES], kept = 0;
+        for (int c = 0; c < nc; c++) {
+            bool ok = true;
+            for (int i = 0; i < nargs && ok; i++) {
+                if (args[i] != SQLVAL_UNKNOWN) continue;
+                bool pref;
+                char cat = type_category(param_type(&fn_defs[cand[c]], i), &pref);
+                ok = cat == slot_cat[i] && (!slot_pref[i] || pref);
+            }
+            if (ok) keep[kept++] = cand[c];
+        }
+        if (kept) {
+            memcpy(cand, keep, (size_t)kept * sizeof(int));
+            nc = kept;
+        }
+        if (nc == 1) return cand[0];
+    }
+
+    /* last: when every known argument has the same type, try the unknowns as that type */
+    if (nunknown < nargs) {
+        int known = -1;
+        for (int i = 0; i < nargs; i++) {
+            if (args[i] == SQLVAL_UNKNOWN) continue;
+            if (known < 0) {
+                known = args[i];
+            } else if (known != (int)args[i]) {
+                known = -1;
+                break;
+            }
+        }
+        if (known >= 0) {
+            int found = -1, count = 0;
+            for (int c = 0; c < nc; c++) {
+                bool ok = true;
+                for (int i = 0; i < nargs && ok; i++)
+                    ok = coercible(known, param_type(&fn_defs[cand[c]], i));
+                if (ok) {
+                    found = cand[c];
+                    count++;
+                }
+            }
+            if (count == 1) return found;
+        }
+    }
+    return -1;
+}
+
+static void signature(char *buf, size_t bufsz, const char *name, const int *types, int n)
+{
+    size_t o = (size_t)snprintf(buf, bufsz, "%s(", name);
+    for (int i = 0; i < n && o < bufsz; i++)
+        o += (size_t)snprintf(buf + o, bufsz - o, "%s%s", i ? ", " : "", arg_type_name(types[i]));
+    if (o < bufsz) snprintf(buf + o, bufsz - o, ")");
+}
 
 int sqlfunc_resolve(const char *name, const sqlval_type *args, int nargs, sqlval_type *ret,
                     int *id, sqlerr *err)
 {
-    (void)name;
-    (void)args;
-    (void)nargs;
-    (void)ret;
-    (void)id;
-    (void)err;
-    return 0;
+    if (nargs < 0 || nargs > SQLFUNC_MAX_ARGS) return 0;
+    int cand[MAX_CANDIDATES], nc = 0, best = -1;
+    /* an exact match wins outright; otherwise every candidate each argument coerces to */
+    for (int d = 0; d < NDEFS && best < 0; d++) {
+        if (strcmp(fn_defs[d].name, name) != 0 || !arity_ok(&fn_defs[d], nargs)) continue;
+        bool exact = true, ok = true;
+        for (int i = 0; i < nargs; i++) {
+            int pt = param_type(&fn_defs[d], i);
+            exact &= pt == (int)args[i];
+            ok &= coercible(args[i], pt);
+        }
+        if (exact) best = d;
+        else if (ok && nc < MAX_CANDIDATES) cand[nc++] = d;
+    }
+    if (best < 0 && nc == 0) return 0;
+    if (best < 0) best = nc == 1 ? cand[0] : select_candidate(cand, nc, args, nargs);
+    int types[SQLFUNC_MAX_ARGS];
+    char sig[320];
+    if (best < 0) {
+        for (int i = 0; i < nargs; i++) types[i] = args[i];
+        signature(sig, sizeof(sig), name, types, nargs);
+        sqlerr_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, -1, "function %s is not unique", sig);
+        sqlerr_hint(err, "Could not choose a best candidate function. You might need to add "
+                         "explicit type casts.");
+        return SQL_ERR;
+    }
+    const fn_def *d = &fn_defs[best];
+    for (int i = 0; i < nargs; i++)
+        if (is_polymorphic(param_type(d, i)) && args[i] == SQLVAL_UNKNOWN)
+            return sqlerr_set(err, SQLSTATE_DATATYPE_MISMATCH, -1,
+                              "could not determine polymorphic type because input has type "
+                              "unknown");
+    if (!d->impl) {
+        for (int i = 0; i < nargs; i++) types[i] = param_type(d, i);
+        signature(sig, sizeof(sig), name, types, nargs);
+        return sqlerr_unsupported(err, -1, sig);
+    }
+    *ret = (sqlval_type)d->ret;
+    *id = best;
+    return 1;
 }
+
+/* ------------------------------------------------------------------ evaluation */
 
 int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval *out, sqlerr *err)
 {
-    (void)id;
-    (void)args;
-    (void)nargs;
-    (void)ret;
-    (void)out;
-    return sqlerr_set(err, "XX000", -1, "unknown built-in function");
+    sqlval_init_null(out, ret);
+    if (id < 0 || id >= NDEFS || nargs < 0 || nargs > SQLFUNC_MAX_ARGS ||
+        !arity_ok(&fn_defs[id], nargs) || !fn_defs[id].impl)
+        return sqlerr_set(err, SQLSTATE_INTERNAL_ERROR, -1, "unknown built-in function");
+    const fn_def *d = &fn_defs[id];
+    sqlval a[SQLFUNC_MAX_ARGS];
+    bool owned[SQLFUNC_MAX_ARGS] = {false};
+    int rc = SQL_OK;
+    /* coerce first: PostgreSQL converts an unknown literal while parsing, so a bad one fails
+     * even when another argument is NULL */
+    for (int i = 0; i < nargs; i++) {
+        int pt = param_type(d, i);
+        if (pt >= SQLVAL_NTYPES || pt == (int)args[i].type) {
+            a[i] = args[i]; /* a view, not freed here */
+            continue;
+        }
+        if ((rc = sqlval_cast(&args[i], (sqlval_type)pt, &a[i], err))) {
+            for (int k = 0; k < i; k++)
+                if (owned[k]) sqlval_free(&a[k]);
+            return rc;
+        }
+        owned[i] = true;
+    }
+    bool null = false;
+    for (int i = 0; i < nargs && d->strict; i++) null |= a[i].isnull;
+    if (!null) rc = d->impl(a, nargs, out, err);
+    for (int i = 0; i < nargs; i++)
+        if (owned[i]) sqlval_free(&a[i]);
+    if (rc) {
+        sqlval_free(out);
+        sqlval_init_null(out, ret);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+/* A growing output buffer capped at MAX_VARLENA; errors are reported once, at the end. */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom, toolong;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom || b->toolong) return;
+    if (n > MAX_VARLENA - b->n) {
+        b->toolong = true;
+        return;
+    }
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->n + n + 1) cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    if (n) memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+static void sb_free(sbuf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Hands the buffer to *out as a value of type t, or reports what went wrong (PostgreSQL's
+ * StringInfo refuses to grow past 1 GB with 54000). */
+static int sb_finish(sbuf *b, sqlval_type t, sqlval *out, sqlerr *err)
+{
+    if (b->oom || b->toolong) {
+        size_t had = b->n;
+        bool oom = b->oom;
+        sb_free(b);
+        if (oom) return sqlerr_oom(err);
+        sqlerr_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, -1, "out of memory");
+        sqlerr_detail(err, "Cannot enlarge string buffer containing %zu bytes by more bytes.", had);
+        return SQL_ERR;
+    }
+    if (!b->p) return sqlval_set_str(out, t, "", 0, err);
+    sqlval_take_str(out, t, b->p, b->n);
+    memset(b, 0, sizeof(*b));
+    return SQL_OK;
+}
+
+static int too_large(sqlerr *err)
+{
+    return sqlerr_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, -1, "requested length too large");
+}
+
+/* Bytes of the UTF-8 character starting at s, n > 0 bytes left (pg_utf_mblen: the lead byte
+ * decides; text is valid UTF-8, the clamp keeps a damaged value in bounds). */
+static size_t u8len(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t l = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+    return l > n ? n : l;
+}
+
+static size_t u8count(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i += u8len(s + i, n - i)) c++;
+    return c;
+}
+
+/* Byte offset of character k (0-based) of s, n when s has fewer characters. */
+static size_t u8offset(const char *s, size_t n, int64_t k)
+{
+    size_t i = 0;
+    for (; i < n && k > 0; k--) i += u8len(s + i, n - i);
+    return i;
+}
+
+static uint32_t u8decode(const char *s, size_t l)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (l == 1) return p[0];
+    uint32_t c = p[0] & (l == 2 ? 0x1f : l == 3 ? 0x0f : 0x07);
+    for (size_t i = 1; i < l; i++) c = (c << 6) | (p[i] & 0x3f);
+    return c;
+}
+
+static size_t u8encode(uint32_t c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xc0 | (c >> 6));
+        o[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xe0 | (c >> 12));
+        o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (c >> 18));
+    o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+/* The bytes of a text or bytea argument. */
+static const char *str(const sqlval *v, size_t *len)
+{
+    *len = v->s ? v->len : 0;
+    return v->s ? v->s : "";
+}
+
+static int set_text(sqlval *out, const char *s, size_t n, sqlerr *err)
+{
+    return sqlval_set_str(out, SQLVAL_TEXT, s, n, err);
+}
+
+/* First occurrence of needle (m > 0 bytes) in hay[from, n), or n. */
+static size_t find(const char *hay, size_t n, size_t from, const char *needle, size_t m)
+{
+    if (m > n) return n;
+    for (size_t i = from; i + m <= n; i++)
+        if (hay[i] == needle[0] && !memcmp(hay + i, needle, m)) return i;
+    return n;
+}
+
+/* ------------------------------------------------------------------ strings */
+
+/* text_substring / bytea_substring: characters (bytes) [start, start + count) clipped to
+ * [1, length]; without a count, to the end. */
+static int substring_range(const sqlval *a, int n, bool bytes, size_t *from, size_t *to,
+                           sqlerr *err)
+{
+    size_t len;
+    const char *s = str(&a[0], &len);
+    int64_t start = a[1].u.i;
+    int64_t s1 = start < 1 ? 1 : start;
+    int64_t end = INT64_MAX; /* exclusive, in characters */
+    if (n == 3) {
+        if (a[2].u.i < 0)
+            return sqlerr_set(err, SQLSTATE_SUBSTRING_ERROR, -1,
+                              "negative substring length not allowed");
+        end = start + a[2].u.i;
+        if (end > INT32_MAX) end = INT64_MAX; /* start + count overflows int4: to the end */
+    }
+    if (end <= s1) {
+        *from = *to = 0;
+        return SQL_OK;
+    }
+    if (bytes) {
+        *from = (uint64_t)(s1 - 1) < len ? (size_t)(s1 - 1) : len;
+        *to = end == INT64_MAX || (uint64_t)(end - 1) >= len ? len : (size_t)(end - 1);
+    } else {
+        *from = u8offset(s, len, s1 - 1);
+        *to = end == INT64_MAX ? len : *from + u8offset(s + *from, len - *from, end - s1);
+    }
+    return SQL_OK;
+}
+
+IMPL(f_substr)
+{
+    size_t from, to, len;
+    const char *s = str(&a[0], &len);
+    if (substring_range(a, n, false, &from, &to, err)) return SQL_ERR;
+    return set_text(out, s + from, to - from, err);
+}
+
+IMPL(f_substr_bytea)
+{
+    size_t from, to, len;
+    const char *s = str(&a[0], &len);
+    if (substring_range(a, n, true, &from, &to, err)) return SQL_ERR;
+    return sqlval_set_str(out, SQLVAL_BYTEA, s + from, to - from, err);
+}
+
+/* substring(text FROM pattern): the first parenthesized subexpression's match, else the
+ * whole match; NULL without a match. POSIX extended syntax, as the ~ operator uses. */
+IMPL(f_substring_regex)
+{
+    (void)n;
+    regex_t re;
+    regmatch_t m[2];
+    if (regcomp(&re, a[1].s, REG_EXTENDED))
+        return sqlerr_set(err, SQLSTATE_INVALID_REGULAR_EXPRESSION, -1,
+                          "invalid regular expression: \"%s\"", a[1].s);
+    int rc = SQL_OK;
+    if (regexec(&re, a[0].s, 2, m, 0) == 0) {
+        int k = re.re_nsub > 0 ? 1 : 0;
+        if (m[k].rm_so >= 0 && m[k].rm_eo >= m[k].rm_so)
+            rc = set_text(out, a[0].s + m[k].rm_so, (size_t)(m[k].rm_eo - m[k].rm_so), err);
+    }
+    regfree(&re);
+    return rc;
+}
+
+IMPL(f_strpos)
+{
+    (void)n;
+    (void)err;
+    size_t hl, nl;
+    const char *h = str(&a[0], &hl), *nd = str(&a[1], &nl);
+    int64_t pos = 1;
+    if (nl) {
+        size_t at = find(h, hl, 0, nd, nl);
+        pos = at == hl ? 0 : (int64_t)u8count(h, at) + 1;
+    }
+    sqlval_set_int(out, SQLVAL_INT4, pos);
+    return SQL_OK;
+}
+
+IMPL(f_position_bytea)
+{
+    (void)n;
+    (void)err;
+    size_t hl, nl;
+    const char *h = str(&a[0], &hl), *nd = str(&a[1], &nl);
+    size_t at = nl ? find(h, hl, 0, nd, nl) : 0;
+    sqlval_set_int(out, SQLVAL_INT4, nl == 0 ? 1 : at == hl ? 0 : (int64_t)at + 1);
+    return SQL_OK;
+}
+
+IMPL(f_replace)
+{
+    (void)n;
+    size_t sl, fl, tl;
+    const char *s = str(&a[0], &sl), *f = str(&a[1], &fl), *t = str(&a[2], &tl);
+    if (!sl || !fl) return set_text(out, s, sl, err);
+    sbuf b = {0};
+    for (size_t i = 0;;) {
+        size_t at = find(s, sl, i, f, fl);
+        sb_put(&b, s + i, at - i);
+        if (at == sl) break;
+        sb_put(&b, t, tl);
+        i = at + fl;
+    }
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* lpad / rpad: the string cut to len characters, padded with fill (default a space). */
+static int pad(const sqlval *a, int n, bool left, sqlval *out, sqlerr *err)
+{
+    size_t sl, fl = 1;
+    const char *s = str(&a[0], &sl), *fill = " ";
+    if (n == 3) fill = str(&a[2], &fl);
+    int64_t len = a[1].u.i < 0 ? 0 : a[1].u.i;
+    int64_t schars = (int64_t)u8count(s, sl);
+    if (schars > len) schars = len;
+    if (fl == 0) len = schars;
+    /* PostgreSQL sizes the result for the encoding's widest character (4 bytes in UTF-8) */
+    if (len * 4 + 4 > 0x3fffffff) return too_large(err);
+    size_t keep = u8offset(s, sl, schars);
+    sbuf b = {0};
+    if (!left) sb_put(&b, s, keep);
+    size_t fi = 0;
+    for (int64_t k = schars; k < len; k++) {
+        size_t l = u8len(fill + fi, fl - fi);
+        sb_put(&b, fill + fi, l);
+        fi += l;
+        if (fi >= fl) fi = 0;
+    }
+    if (left) sb_put(&b, s, keep);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+IMPL(f_lpad)
+{
+    return pad(a, n, true, out, err);
+}
+
+IMPL(f_rpad)
+{
+    return pad(a, n, false, out, err);
+}
+
+IMPL(f_repeat)
+{
+    (void)n;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    int64_t count = a[1].u.i < 0 ? 0 : a[1].u.i;
+    if ((uint64_t)count * sl + 4 > 0x3fffffff) return too_large(err);
+    size_t total = (size_t)count * sl;
+    char *r = malloc(total + 1);
+    if (!r) return sqlerr_oom(err);
+    for (int64_t i = 0; i < count; i++) memcpy(r + (size_t)i * sl, s, sl);
+    r[total] = 0;
+    sqlval_take_str(out, SQLVAL_TEXT, r, total);
+    return SQL_OK;
+}
+
+IMPL(f_chr)
+{
+    (void)n;
+    int64_t c = a[0].u.i;
+    if (c < 0)
+        return sqlerr_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, -1, "character number must be positive");
+    if (c == 0)
+        return sqlerr_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, -1, "null character not permitted");
+    if (c > 0x10ffff)
+        return sqlerr_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, -1,
+                          "requested character too large for encoding: %lld", (long long)c);
+    if (c >= 0xd800 && c <= 0xdfff)
+        return sqlerr_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, -1,
+                          "requested character not valid for encoding: %lld", (long long)c);
+    char buf[4];
+    return set_text(out, buf, u8encode((uint32_t)c, buf), err);
+}
+
+IMPL(f_ascii)
+{
+    (void)n;
+    (void)err;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    sqlval_set_int(out, SQLVAL_INT4, sl ? (int64_t)u8decode(s, u8len(s, sl)) : 0);
+    return SQL_OK;
+}
+
+/* The output text of any value, as concat() prints it. */
+static int put_value(sbuf *b, const sqlval *v, sqlerr *err)
+{
+    if (v->type == SQLVAL_UNKNOWN || sqlval_type_is_text(v->type)) {
+        sb_put(b, v->s ? v->s : "", v->s ? v->len : 0);
+        return SQL_OK;
+    }
+    char *t;
+    size_t tl;
+    if (sqlval_to_text(v, &t, &tl, err)) return SQL_ERR;
+    sb_put(b, t, tl);
+    free(t);
+    return SQL_OK;
+}
+
+static int concat_from(const sqlval *a, int n, int first, const sqlval *sep, sqlval *out,
+                       sqlerr *err)
+{
+    sbuf b = {0};
+    bool any = false;
+    for (int i = first; i < n; i++) {
+        if (a[i].isnull) continue;
+        if (any && sep) sb_put(&b, sep->s, sep->len);
+        any = true;
+        if (put_value(&b, &a[i], err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+IMPL(f_concat)
+{
+    return concat_from(a, n, 0, NULL, out, err);
+}
+
+IMPL(f_concat_ws)
+{
+    if (a[0].isnull) return SQL_OK;
+    return concat_from(a, n, 1, &a[0], out, err);
+}
+
+IMPL(f_left)
+{
+    (void)n;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    int64_t k = a[1].u.i;
+    if (k < 0) k += (int64_t)u8count(s, sl);
+    return set_text(out, s, k > 0 ? u8offset(s, sl, k) : 0, err);
+}
+
+IMPL(f_right)
+{
+    (void)n;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    int64_t k = a[1].u.i;
+    /* text_right negates in int4: right(s, INT_MIN) keeps INT_MIN and so the whole string */
+    int64_t skip = k < 0 ? (k == INT32_MIN ? INT32_MIN : -k) : (int64_t)u8count(s, sl) - k;
+    size_t off = skip > 0 ? u8offset(s, sl, skip) : 0;
+    return set_text(out, s + off, sl - off, err);
+}
+
+IMPL(f_reverse)
+{
+    (void)n;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    char *r = malloc(sl + 1);
+    if (!r) return sqlerr_oom(err);
+    for (size_t i = 0; i < sl;) {
+        size_t l = u8len(s + i, sl - i);
+        memcpy(r + sl - i - l, s + i, l);
+        i += l;
+    }
+    r[sl] = 0;
+    sqlval_take_str(out, SQLVAL_TEXT, r, sl);
+    return SQL_OK;
+}
+
+/* Whether the character c (l bytes) is one of set's characters (bytes for bytea). */
+static bool in_set(const char *c, size_t l, const char *set, size_t sl, bool bytes)
+{
+    for (size_t i = 0; i < sl;) {
+        size_t k = bytes ? 1 : u8len(set + i, sl - i);
+        if (k == l && !memcmp(set + i, c, l)) return true;
+        i += k;
+    }
+    return false;
+}
+
+/* dotrim: the span of s left after removing characters of set from the chosen ends. */
+static void trim_range(const char *s, size_t sl, const char *set, size_t setl, bool bytes,
+                       bool lead, bool trail, size_t *from, size_t *to)
+{
+    size_t b = 0, e = sl;
+    while (lead && b < e) {
+        size_t l = bytes ? 1 : u8len(s + b, e - b);
+        if (!in_set(s + b, l, set, setl, bytes)) break;
+        b += l;
+    }
+    while (trail && e > b) {
+        size_t st = e - 1;
+        while (!bytes && st > b && ((unsigned char)s[st] & 0xc0) == 0x80) st--;
+        if (!in_set(s + st, e - st, set, setl, bytes)) break;
+        e = st;
+    }
+    *from = b;
+    *to = e;
+}
+
+static int trim_text(const sqlval *a, int n, bool lead, bool trail, sqlval *out, sqlerr *err)
+{
+    size_t sl, setl = 1, from, to;
+    const char *s = str(&a[0], &sl), *set = " ";
+    if (n == 2) set = str(&a[1], &setl);
+    trim_range(s, sl, set, setl, false, lead, trail, &from, &to);
+    return set_text(out, s + from, to - from, err);
+}
+
+static int trim_bytea(const sqlval *a, bool lead, bool trail, sqlval *out, sqlerr *err)
+{
+    size_t sl, setl, from, to;
+    const char *s = str(&a[0], &sl), *set = str(&a[1], &setl);
+    trim_range(s, sl, set, setl, true, lead, trail, &from, &to);
+    return sqlval_set_str(out, SQLVAL_BYTEA, s + from, to - from, err);
+}
+
+IMPL(f_btrim)
+{
+    return trim_text(a, n, true, true, out, err);
+}
+
+IMPL(f_ltrim)
+{
+    return trim_text(a, n, true, false, out, err);
+}
+
+IMPL(f_rtrim)
+{
+    return trim_text(a, n, false, true, out, err);
+}
+
+IMPL(f_btrim_bytea)
+{
+    (void)n;
+    return trim_bytea(a, true, true, out, err);
+}
+
+IMPL(f_ltrim_bytea)
+{
+    (void)n;
+    return trim_bytea(a, true, false, out, err);
+}
+
+IMPL(f_rtrim_bytea)
+{
+    (void)n;
+    return trim_bytea(a, false, true, out, err);
+}
+
+IMPL(f_split_part)
+{
+    (void)n;
+    size_t sl, dl;
+    const char *s = str(&a[0], &sl), *d = str(&a[1], &dl);
+    int64_t field = a[2].u.i;
+    if (field == 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1, "field position must not be zero");
+    if (!sl) return set_text(out, "", 0, err);
+    if (!dl || find(s, sl, 0, d, dl) == sl) /* one field */
+        return set_text(out, s, field == 1 || field == -1 ? sl : 0, err);
+    if (field < 0) { /* from the right: count the fields first */
+        int64_t nfields = 1;
+        for (size_t i = find(s, sl, 0, d, dl); i < sl; i = find(s, sl, i + dl, d, dl)) nfields++;
+        field += nfields + 1;
+        if (field <= 0) return set_text(out, "", 0, err);
+    }
+    size_t start = 0;
+    for (int64_t k = 1; k < field; k++) {
+        size_t at = find(s, sl, start, d, dl);
+        if (at == sl) return set_text(out, "", 0, err);
+        start = at + dl;
+    }
+    size_t end = find(s, sl, start, d, dl);
+    return set_text(out, s + start, end - start, err);
+}
+
+/* initcap with the C.UTF-8 LC_CTYPE, as lower() and upper() map characters (sqlexpr.c): a
+ * character after an alphanumeric one is lowered, any other raised. */
+IMPL(f_initcap)
+{
+    (void)n;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    if (sl > MAX_VARLENA / 4) return too_large(err);
+    char *r = malloc(sl * 4 + 1);
+    if (!r) return sqlerr_oom(err);
+    locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    size_t o = 0;
+    bool alnum = false;
+    for (size_t i = 0; i < sl;) {
+        size_t l = u8len(s + i, sl - i);
+        wint_t c = (wint_t)u8decode(s + i, l);
+        if (loc) {
+            c = alnum ? towlower_l(c, loc) : towupper_l(c, loc);
+            alnum = iswalnum_l(c, loc) != 0;
+        } else { /* ASCII only */
+            if (alnum && c >= 'A' && c <= 'Z') c += 32;
+            else if (!alnum && c >= 'a' && c <= 'z') c -= 32;
+            alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        }
+        o += u8encode((uint32_t)c, r + o);
+        i += l;
+    }
+    r[o] = 0;
+    if (loc) freelocale(loc);
+    sqlval_take_str(out, SQLVAL_TEXT, r, o);
+    return SQL_OK;
+}
+
+IMPL(f_md5)
+{
+    (void)n;
+    unsigned char h[EVP_MAX_MD_SIZE];
+    unsigned hl = 0;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    if (EVP_Digest(s, sl, h, &hl, EVP_md5(), NULL) != 1 || hl != 16)
+        return sqlerr_set(err, SQLSTATE_INTERNAL_ERROR, -1, "could not compute MD5 hash");
+    char hex[33];
+    for (unsigned i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    return set_text(out, hex, 32, err);
+}
+
+IMPL(f_to_hex)
+{
+    (void)n;
+    char buf[24];
+    uint64_t v = a[0].type == SQLVAL_INT4 ? (uint64_t)(uint32_t)a[0].u.i : (uint64_t)a[0].u.i;
+    int l = snprintf(buf, sizeof(buf), "%llx", (unsigned long long)v);
+    return set_text(out, buf, (size_t)l, err);
+}
+
+IMPL(f_starts_with)
+{
+    (void)n;
+    (void)err;
+    size_t sl, pl;
+    const char *s = str(&a[0], &sl), *p = str(&a[1], &pl);
+    sqlval_set_bool(out, pl <= sl && !memcmp(s, p, pl));
+    return SQL_OK;
+}
+
+/* One field of string_to_array: NULL when it equals the null string. */
+static int add_field(char **items, size_t *k, const char *f, size_t fl, const char *nulls,
+                     size_t nl)
+{
+    size_t at = (*k)++;
+    if (nulls && fl == nl && !memcmp(f, nulls, nl)) return 0;
+    return (items[at] = strndup(f, fl)) ? 0 : -1;
+}
+
+/* split_text: no elements for '', the whole string for an empty separator, one element per
+ * character for a NULL separator, else the fields between separators (the last one too). */
+IMPL(f_string_to_array)
+{
+    if (a[0].isnull) return SQL_OK;
+    size_t sl, dl = 0, nl = 0, k = 0;
+    const char *s = str(&a[0], &sl), *d = a[1].isnull ? NULL : str(&a[1], &dl);
+    const char *nulls = n == 3 && !a[2].isnull ? str(&a[2], &nl) : NULL;
+    char **items = calloc(sl + 1, sizeof(char *));
+    if (!items) return sqlerr_oom(err);
+    int bad = 0;
+    if (sl && !d) {
+        for (size_t i = 0; i < sl && !bad; i += u8len(s + i, sl - i))
+            bad = add_field(items, &k, s + i, u8len(s + i, sl - i), nulls, nl);
+    } else if (sl && !dl) {
+        bad = add_field(items, &k, s, sl, nulls, nl);
+    } else if (sl) {
+        for (size_t i = 0; !bad;) {
+            size_t end = find(s, sl, i, d, dl);
+            bad = add_field(items, &k, s + i, end - i, nulls, nl);
+            if (end == sl) break;
+            i = end + dl;
+        }
+    }
+    int rc = bad ? sqlerr_oom(err) : sqlval_set_array(out, (const char *const *)items, k, err);
+    for (size_t i = 0; i < k; i++) free(items[i]);
+    free(items);
+    return rc;
+}
+
+IMPL(f_array_to_string)
+{
+    if (a[0].isnull || a[1].isnull) return SQL_OK;
+    const char *nulls = n == 3 && !a[2].isnull ? a[2].s : NULL;
+    size_t sepl;
+    const char *sep = str(&a[1], &sepl);
+    sbuf b = {0};
+    bool any = false;
+    for (size_t i = 0; i < a[0].narr; i++) {
+        const char *e = a[0].arr[i] ? a[0].arr[i] : nulls;
+        if (!e) continue;
+        if (any) sb_put(&b, sep, sepl);
+        any = true;
+        sb_puts(&b, e);
+    }
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* PostgreSQL 15's keywords that are not unreserved (pg_get_keywords() catcode <> 'U'), sorted:
+ * quote_ident quotes them. */
+static const char *const reserved_words[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
+    "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
+    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
+    "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
+    "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
+    "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
+    "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral",
+    "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national",
+    "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric",
+    "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
+    "position", "precision", "primary", "real", "references", "returning", "right", "row",
+    "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric",
+    "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim",
+    "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose",
+    "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
+    "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
+};
+
+static int cmp_word(const void *k, const void *e)
+{
+    return strcmp((const char *)k, *(const char *const *)e);
+}
+
+/* quote_identifier: quoted unless all [a-z0-9_] (not starting with a digit) and no keyword
+ * that needs quoting. */
+IMPL(f_quote_ident)
+{
+    (void)n;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    bool safe = sl && ((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_');
+    for (size_t i = 0; i < sl && safe; i++)
+        safe = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_';
+    if (safe && bsearch(s, reserved_words, sizeof(reserved_words) / sizeof(reserved_words[0]),
+                        sizeof(reserved_words[0]), cmp_word))
+        safe = false;
+    if (safe) return set_text(out, s, sl, err);
+    sbuf b = {0};
+    sb_put(&b, "\"", 1);
+    for (size_t i = 0; i < sl; i++) {
+        if (s[i] == '"') sb_put(&b, "\"", 1);
+        sb_put(&b, s + i, 1);
+    }
+    sb_put(&b, "\"", 1);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* quote_literal_internal: quotes and backslashes doubled, E'' when there is a backslash; a
+ * non-text value is cast to text first (quote_literal(anyelement) is quote_literal($1::text)). */
+static int quote_literal_of(const sqlval *v, sqlval *out, sqlerr *err)
+{
+    sqlval t;
+    const sqlval *tv = v;
+    if (!(v->type == SQLVAL_UNKNOWN || sqlval_type_is_text(v->type))) {
+        if (sqlval_cast(v, SQLVAL_TEXT, &t, err)) return SQL_ERR;
+        tv = &t;
+    }
+    size_t sl;
+    const char *s = str(tv, &sl);
+    sbuf b = {0};
+    if (memchr(s, '\\', sl)) sb_put(&b, "E", 1);
+    sb_put(&b, "'", 1);
+    for (size_t i = 0; i < sl; i++) {
+        if (s[i] == '\'' || s[i] == '\\') sb_put(&b, s + i, 1);
+        sb_put(&b, s + i, 1);
+    }
+    sb_put(&b, "'", 1);
+    if (tv != v) sqlval_free(&t);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+IMPL(f_quote_literal)
+{
+    (void)n;
+    return quote_literal_of(&a[0], out, err);
+}
+
+IMPL(f_quote_nullable)
+{
+    (void)n;
+    if (a[0].isnull) return set_text(out, "NULL", 4, err);
+    return quote_literal_of(&a[0], out, err);
+}
+
+IMPL(f_octet_length)
+{
+    (void)n;
+    (void)err;
+    sqlval_set_int(out, SQLVAL_INT4, (int64_t)(a[0].s ? a[0].len : 0));
+    return SQL_OK;
+}
+
+IMPL(f_bit_length)
+{
+    (void)n;
+    (void)err;
+    sqlval_set_int(out, SQLVAL_INT4, (int64_t)(a[0].s ? a[0].len : 0) * 8);
+    return SQL_OK;
+}
+
+IMPL(f_translate)
+{
+    (void)n;
+    size_t sl, fl, tl;
+    const char *s = str(&a[0], &sl), *f = str(&a[1], &fl), *t = str(&a[2], &tl);
+    if (!sl) return set_text(out, s, sl, err);
+    if (sl > MAX_VARLENA / 4) return too_large(err);
+    sbuf b = {0};
+    for (size_t i = 0; i < sl;) {
+        size_t l = u8len(s + i, sl - i);
+        /* the character's first position in `from`; the character there in `to`, if any */
+        size_t fi = 0, ti = 0;
+        bool found = false, past_to = false;
+        while (fi < fl) {
+            size_t k = u8len(f + fi, fl - fi);
+            if (k == l && !memcmp(f + fi, s + i, l)) {
+                found = true;
+                break;
+            }
+            fi += k;
+            if (ti < tl) ti += u8len(t + ti, tl - ti);
+            else past_to = true;
+        }
+        if (!found) sb_put(&b, s + i, l);
+        else if (!past_to && ti < tl) sb_put(&b, t + ti, u8len(t + ti, tl - ti));
+        i += l;
+    }
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* overlay(s PLACING r FROM start [FOR count]) = substr(s, 1, start - 1) || r ||
+ * substr(s, start + count); count defaults to r's length. */
+IMPL(f_overlay)
+{
+    size_t sl, rl;
+    const char *s = str(&a[0], &sl), *r = str(&a[1], &rl);
+    int64_t start = a[2].u.i;
+    int64_t count = n == 4 ? a[3].u.i : (int64_t)u8count(r, rl);
+    if (start <= 0)
+        return sqlerr_set(err, SQLSTATE_SUBSTRING_ERROR, -1, "negative substring length not allowed");
+    if (start + count > INT32_MAX || start + count < INT32_MIN)
+        return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "integer out of range");
+    size_t head = u8offset(s, sl, start - 1);
+    int64_t tail_from = start + count < 1 ? 1 : start + count;
+    size_t tail = u8offset(s, sl, tail_from - 1);
+    sbuf b = {0};
+    sb_put(&b, s, head);
+    sb_put(&b, r, rl);
+    sb_put(&b, s + tail, sl - tail);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* ------------------------------------------------------------------ float8 and integers */
+
+static int float_overflow(sqlerr *err)
+{
+    return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "value out of range: overflow");
+}
+
+static int float_underflow(sqlerr *err)
+{
+    return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "value out of range: underflow");
+}
+
+static int set_f8(sqlval *out, double d)
+{
+    sqlval_set_float(out, SQLVAL_FLOAT8, d);
+    return SQL_OK;
+}
+
+IMPL(f_round_f8)
+{
+    (void)n;
+    (void)err;
+    return set_f8(out, rint(a[0].u.f)); /* dround: ties to even */
+}
+
+IMPL(f_trunc_f8)
+{
+    (void)n;
+    (void)err;
+    double d = a[0].u.f;
+    return set_f8(out, d >= 0 ? floor(d) : -floor(-d));
+}
+
+IMPL(f_ceil_f8)
+{
+    (void)n;
+    (void)err;
+    return set_f8(out, ceil(a[0].u.f));
+}
+
+IMPL(f_floor_f8)
+{
+    (void)n;
+    (void)err;
+    return set_f8(out, floor(a[0].u.f));
+}
+
+IMPL(f_sign_f8)
+{
+    (void)n;
+    (void)err;
+    double d = a[0].u.f;
+    return set_f8(out, d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0);
+}
+
+IMPL(f_sqrt_f8)
+{
+    (void)n;
+    double d = a[0].u.f;
+    if (d < 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER, -1,
+                          "cannot take square root of a negative number");
+    return set_f8(out, sqrt(d));
+}
+
+IMPL(f_exp_f8)
+{
+    (void)n;
+    double d = a[0].u.f, r;
+    if (isnan(d)) {
+        r = d;
+    } else if (isinf(d)) {
+        r = d > 0 ? d : 0;
+    } else {
+        errno = 0;
+        r = exp(d);
+        if (errno == ERANGE) return r != 0 ? float_overflow(err) : float_underflow(err);
+        if (isinf(r)) return float_overflow(err);
+        if (r == 0) return float_underflow(err);
+    }
+    return set_f8(out, r);
+}
+
+static int log_f8(double d, bool ten, sqlval *out, sqlerr *err)
+{
+    if (d == 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, -1, "cannot take logarithm of zero");
+    if (d < 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, -1,
+                          "cannot take logarithm of a negative number");
+    return set_f8(out, ten ? log10(d) : log(d));
+}
+
+IMPL(f_ln_f8)
+{
+    (void)n;
+    return log_f8(a[0].u.f, false, out, err);
+}
+
+IMPL(f_log10_f8)
+{
+    (void)n;
+    return log_f8(a[0].u.f, true, out, err);
+}
+
+/* dpow: POSIX's answers for NaN and the infinities spelled out, PostgreSQL's errors. */
+IMPL(f_power_f8)
+{
+    (void)n;
+    double x = a[0].u.f, y = a[1].u.f, r;
+    if (isnan(x)) return set_f8(out, isnan(y) || y != 0 ? NAN : 1.0);
+    if (isnan(y)) return set_f8(out, x != 1 ? NAN : 1.0);
+    if (x == 0 && y < 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER, -1,
+                          "zero raised to a negative power is undefined");
+    if (x < 0 && floor(y) != y)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER, -1,
+                          "a negative number raised to a non-integer power yields a complex result");
+    if (isinf(y)) {
+        double ax = fabs(x);
+        r = ax == 1 ? 1.0 : y > 0 ? (ax > 1 ? y : 0.0) : (ax > 1 ? 0.0 : -y);
+    } else if (isinf(x)) {
+        if (y == 0) {
+            r = 1.0;
+        } else if (x > 0) {
+            r = y > 0 ? x : 0.0;
+        } else {
+            double half = y / 2;
+            bool odd = floor(half) != half;
+            r = y > 0 ? (odd ? x : -x) : (odd ? -0.0 : 0.0);
+        }
+    } else {
+        errno = 0;
+        r = pow(x, y);
+        if (errno == EDOM || isnan(r)) {
+            double ax = fabs(x);
+            if (x == 0) r = 0.0;
+            else if (ax == 1) r = 1.0;
+            else if (y >= 0 ? ax > 1 : ax < 1) return float_overflow(err);
+            else return float_underflow(err);
+        } else if (errno == ERANGE) {
+            return r != 0 ? float_overflow(err) : float_underflow(err);
+        } else if (isinf(r)) {
+            return float_overflow(err);
+        } else if (r == 0 && x != 0) {
+            return float_underflow(err);
+        }
+    }
+    return set_f8(out, r);
+}
+
+IMPL(f_pi)
+{
+    (void)a;
+    (void)n;
+    (void)err;
+    return set_f8(out, M_PI);
+}
+
+static int int_out_of_range(sqlval_type t, sqlerr *err)
+{
+    return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "%s out of range",
+                      t == SQLVAL_INT2 ? "smallint" : t == SQLVAL_INT4 ? "integer" : "bigint");
+}
+
+static uint64_t int_max(sqlval_type t)
+{
+    return t == SQLVAL_INT2 ? INT16_MAX : t == SQLVAL_INT4 ? INT32_MAX : INT64_MAX;
+}
+
+IMPL(f_mod_int)
+{
+    (void)n;
+    int64_t x = a[0].u.i, y = a[1].u.i;
+    if (y == 0) return sqlerr_set(err, SQLSTATE_DIVISION_BY_ZERO, -1, "division by zero");
+    sqlval_set_int(out, a[0].type, y == -1 ? 0 : x % y);
+    return SQL_OK;
+}
+
+static uint64_t gcd_u64(uint64_t x, uint64_t y)
+{
+    while (y) {
+        uint64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return x;
+}
+
+static uint64_t abs_u64(int64_t v)
+{
+    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+/* int4gcd / int8gcd: only gcd(MIN, 0) and gcd(MIN, MIN) do not fit. */
+IMPL(f_gcd_int)
+{
+    (void)n;
+    uint64_t g = gcd_u64(abs_u64(a[0].u.i), abs_u64(a[1].u.i));
+    if (g > int_max(a[0].type)) return int_out_of_range(a[0].type, err);
+    sqlval_set_int(out, a[0].type, (int64_t)g);
+    return SQL_OK;
+}
+
+IMPL(f_lcm_int)
+{
+    (void)n;
+    sqlval_type t = a[0].type;
+    if (a[0].u.i == 0 || a[1].u.i == 0) {
+        sqlval_set_int(out, t, 0);
+        return SQL_OK;
+    }
+    uint64_t x = abs_u64(a[0].u.i), y = abs_u64(a[1].u.i), g = gcd_u64(x, y), l;
+    if (g > int_max(t) || __builtin_mul_overflow(x / g, y, &l) || l > int_max(t))
+        return int_out_of_range(t, err);
+    sqlval_set_int(out, t, (int64_t)l);
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ numeric text */
+
+/* A numeric text value as sqlval holds it ("-12.3400": no exponent, one leading zero at most). */
+typedef struct numtxt {
+    bool neg, zero;
+    const char *ip; /* integer digits without leading zeros ("" for 0.x) */
+    size_t il;
+    const char *fp; /* fraction digits, as many as the display scale */
+    size_t fl;
+} numtxt;
+
+static void num_split(const char *s, numtxt *x)
+{
+    x->neg = *s == '-';
+    if (*s == '-' || *s == '+') s++;
+    while (*s == '0') s++;
+    x->ip = s;
+    while (*s >= '0' && *s <= '9') s++;
+    x->il = (size_t)(s - x->ip);
+    x->fp = *s == '.' ? s + 1 : s;
+    x->fl = strlen(x->fp);
+    x->zero = x->il == 0 && strspn(x->fp, "0") == x->fl;
+    if (x->zero) x->neg = false;
+}
+
+static bool num_is_nan(const char *s)
+{
+    return s && !strcmp(s, "NaN");
+}
+
+static int num_scale(const char *s)
+{
+    numtxt x;
+    num_split(s, &x);
+    return (int)x.fl;
+}
+
+static int num_sign(const char *s)
+{
+    numtxt x;
+    num_split(s, &x);
+    return x.zero ? 0 : x.neg ? -1 : 1;
+}
+
+static int num_cmp(const char *a, const char *b)
+{
+    numtxt x, y;
+    num_split(a, &x);
+    num_split(b, &y);
+    int sx = x.zero ? 0 : x.neg ? -1 : 1, sy = y.zero ? 0 : y.neg ? -1 : 1;
+    if (sx != sy) return sx < sy ? -1 : 1;
+    int mag = 0;
+    if (x.il != y.il) {
+        mag = x.il < y.il ? -1 : 1;
+    } else {
+        int c = memcmp(x.ip, y.ip, x.il);
+        mag = c < 0 ? -1 : c > 0;
+        for (size_t i = 0; !mag && (i < x.fl || i < y.fl); i++) {
+            char dx = i < x.fl ? x.fp[i] : '0', dy = i < y.fl ? y.fp[i] : '0';
+            mag = dx < dy ? -1 : dx > dy;
+        }
+    }
+    return sx < 0 ? -mag : mag;
+}
+
+/* round_var / trunc_var: half away from zero (or toward zero) at `scale` decimals; a negative
+ * scale rounds to tens, hundreds...; the result shows max(scale, 0) decimals. */
+static int num_round(const char *s, int scale, bool round, char **out)
+{
+    if (num_is_nan(s)) return (*out = strdup("NaN")) ? 0 : SQLNUM_ENOMEM;
+    numtxt x;
+    num_split(s, &x);
+    long keep = (long)x.il + scale; /* digits kept, counted from the first integer digit */
+    size_t nd = x.il + x.fl;
+    size_t k = keep > 0 ? (size_t)keep : 0;
+    int next = round && keep >= 0 && (size_t)keep < nd
+                   ? ((size_t)keep < x.il ? x.ip[keep] : x.fp[(size_t)keep - x.il]) - '0'
+                   : 0;
+    size_t zeros = scale < 0 ? (size_t)-scale : 0;
+    size_t total = 1 + k + zeros; /* a carry digit, the kept digits, zeros for a negative scale */
+    char *d = malloc(total + 1);
+    if (!d) return SQLNUM_ENOMEM;
+    d[0] = '0';
+    for (size_t i = 0; i < k; i++) d[1 + i] = i < x.il ? x.ip[i] : i < nd ? x.fp[i - x.il] : '0';
+    for (size_t i = k + 1; next >= 5 && i-- > 0;) {
+        if (d[i] != '9') {
+            d[i]++;
+            break;
+        }
+        d[i] = '0';
+    }
+    memset(d + 1 + k, '0', zeros);
+    d[total] = 0;
+    size_t fd = scale > 0 ? (size_t)scale : 0, idig = total - fd, lead = 0;
+    while (lead + 1 < idig && d[lead] == '0') lead++;
+    bool zero = strspn(d, "0") == total;
+    char *r = malloc(total + 3);
+    if (!r) {
+        free(d);
+        return SQLNUM_ENOMEM;
+    }
+    size_t o = 0;
+    if (x.neg && !zero) r[o++] = '-';
+    memcpy(r + o, d + lead, idig - lead);
+    o += idig - lead;
+    if (fd) {
+        r[o++] = '.';
+        memcpy(r + o, d + idig, fd);
+        o += fd;
+    }
+    r[o] = 0;
+    free(d);
+    *out = r;
+    return 0;
+}
+
+/* Decimal exponent of the leading digit (x = d.ddd * 10^e); 0 for zero. */
+static int num_exp10(const char *s)
+{
+    numtxt x;
+    num_split(s, &x);
+    if (x.zero) return 0;
+    if (x.il) return (int)x.il - 1;
+    return -(int)strspn(x.fp, "0") - 1;
+}
+
+/* The NumericVar view PostgreSQL's scale estimates read: the base-10000 weight of |x|, its
+ * leading base-10000 digits (up to 4) and how many there are (trailing zero groups
+ * stripped). Zero has weight 0 and no digits. */
+static void num_nbase(const char *s, int *weight, int d[4], int *ndigits)
+{
+    numtxt x;
+    num_split(s, &x);
+    memset(d, 0, 4 * sizeof(int));
+    *weight = 0;
+    *ndigits = 0;
+    if (x.zero) return;
+    size_t ipad = (4 - x.il % 4) % 4, fpad = (4 - x.fl % 4) % 4;
+    size_t ng = (ipad + x.il + x.fl + fpad) / 4, igroups = (ipad + x.il) / 4;
+    int first = -1, last = -1;
+    for (size_t g = 0; g < ng; g++) {
+        int v = 0;
+        for (size_t k = 0; k < 4; k++) {
+            size_t pos = g * 4 + k; /* in the zero-padded digit string */
+            char c = pos < ipad ? '0' : pos < ipad + x.il ? x.ip[pos - ipad]
+                     : pos < ipad + x.il + x.fl ? x.fp[pos - ipad - x.il] : '0';
+            v = v * 10 + (c - '0');
+        }
+        if (v) {
+            if (first < 0) first = (int)g;
+            last = (int)g;
+        }
+        if (first >= 0 && (int)g - first < 4) d[(int)g - first] = v;
+    }
+    *weight = (int)igroups - 1 - first;
+    *ndigits = last - first + 1;
+}
+
+static double num_to_double(const char *s)
+{
+    return strtod(s, NULL); /* ±HUGE_VAL beyond double's range, as PostgreSQL's estimates */
+}
+
+static int num_error(int rc, sqlerr *err)
+{
+    if (rc == SQLNUM_EDIVZERO) return sqlerr_set(err, SQLSTATE_DIVISION_BY_ZERO, -1, "division by zero");
+    return sqlerr_oom(err);
+}
+
+static int num_overflow(sqlerr *err)
+{
+    return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "value overflows numeric format");
+}
+
+/* Takes s (NULL: out of memory) as the numeric result. */
+static int set_num(sqlval *out, char *s, sqlerr *err)
+{
+    if (!s) return sqlerr_oom(err);
+    sqlval_take_str(out, SQLVAL_NUMERIC, s, strlen(s));
+    return SQL_OK;
+}
+
+static int nan_result(sqlval *out, sqlerr *err)
+{
+    return set_num(out, strdup("NaN"), err);
+}
+
+/* Arithmetic into *x (freed after; the operands may be *x itself); the _r forms round the
+ * exact result to `scale` decimals. They return sqlnum.h codes. */
+static int n_set(char **x, int rc, char *v)
+{
+    if (rc) return rc;
+    free(*x);
+    *x = v;
+    return 0;
+}
+
+static int n_add(char **x, const char *a, const char *b)
+{
+    char *v = NULL;
+    int rc = sqlnum_add(a, b, &v);
+    return n_set(x, rc, v);
+}
+
+static int n_sub(char **x, const char *a, const char *b)
+{
+    char *v = NULL;
+    int rc = sqlnum_sub(a, b, &v);
+    return n_set(x, rc, v);
+}
+
+static int n_mul_r(char **x, const char *a, const char *b, int scale)
+{
+    char *v = NULL, *r = NULL;
+    int rc = sqlnum_mul(a, b, &v);
+    if (!rc) rc = num_round(v, scale, true, &r);
+    free(v);
+    return n_set(x, rc, r);
+}
+
+static int n_div_r(char **x, const char *a, const char *b, int scale)
+{
+    char *v = NULL;
+    int rc = sqlnum_div(a, b, scale < 0 ? 0 : scale, &v);
+    return n_set(x, rc, v);
+}
+
+static int n_round(char **x, const char *a, int scale)
+{
+    char *v = NULL;
+    int rc = num_round(a, scale, true, &v);
+    return n_set(x, rc, v);
+}
+
+static int n_copy(char **x, const char *a)
+{
+    char *v = a ? strdup(a) : NULL;
+    return n_set(x, v ? 0 : SQLNUM_ENOMEM, v);
+}
+
+static bool n_is_zero(const char *s)
+{
+    return num_sign(s) == 0;
+}
+
+static const char *n_abs(const char *s)
+{
+    return *s == '-' ? s + 1 : s;
+}
+
+/* PostgreSQL's scale limits (numeric.c). */
+#define NUMERIC_MIN_SIG_DIGITS 16
+#define NUMERIC_MAX_DISPLAY_SCALE 1000
+#define NUMERIC_MAX_RESULT_SCALE 2000
+
+static int clamp_rscale(int rscale)
+{
+    return rscale < 0 ? 0 : rscale > NUMERIC_MAX_DISPLAY_SCALE ? NUMERIC_MAX_DISPLAY_SCALE : rscale;
+}
+
+static int max_int(int x, int y)
+{
+    return x > y ? x : y;
+}
+
+/* |x| / 10^e, x's decimal exponent, with at most `sig` significant digits (truncated): the
+ * mantissa d.ddd of a nonzero x, or NULL (out of memory). */
+static char *num_lead(const char *x, int sig)
+{
+    numtxt v;
+    num_split(x, &v);
+    const char *digits = v.il ? v.ip : v.fp + strspn(v.fp, "0");
+    size_t avail = v.il ? v.il + v.fl : strlen(digits);
+    size_t k = avail < (size_t)sig ? avail : (size_t)sig;
+    char *m = malloc(k + 3);
+    if (!m) return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i == 1) m[o++] = '.';
+        m[o++] = v.il && i >= v.il ? v.fp[i - v.il] : digits[i];
+    }
+    m[o] = 0;
+    return m;
+}
+
+/* atanh(1/q) = sum 1/((2n+1) q^(2n+1)) at `scale` decimals (guard digits are the caller's). */
+static int atanh_inv(int q, int scale, char **out)
+{
+    char qs[16], q2s[24], ks[24];
+    snprintf(qs, sizeof(qs), "%d", q);
+    snprintf(q2s, sizeof(q2s), "%lld", (long long)q * q);
+    char *pow = NULL, *sum = NULL, *term = NULL;
+    int rc = n_div_r(&pow, "1", qs, scale);
+    if (!rc) rc = n_copy(&sum, pow);
+    for (int k = 3; !rc; k += 2) {
+        snprintf(ks, sizeof(ks), "%d", k);
+        if ((rc = n_div_r(&pow, pow, q2s, scale)) || (rc = n_div_r(&term, pow, ks, scale))) break;
+        if (n_is_zero(term)) break;
+        rc = n_add(&sum, sum, term);
+    }
+    free(pow);
+    free(term);
+    if (rc) free(sum);
+    else *out = sum;
+    return rc;
+}
+
+/* atanh(z) = sum z^(2n+1)/(2n+1) for a small |z|, at `scale` decimals. */
+static int atanh_series(const char *z, int scale, char **out)
+{
+    char ks[24];
+    char *z2 = NULL, *pow = NULL, *sum = NULL, *term = NULL;
+    int rc = n_mul_r(&z2, z, z, scale);
+    if (!rc) rc = n_copy(&pow, z);
+    if (!rc) rc = n_copy(&sum, z);
+    for (int k = 3; !rc; k += 2) {
+        snprintf(ks, sizeof(ks), "%d", k);
+        if ((rc = n_mul_r(&pow, pow, z2, scale)) || (rc = n_div_r(&term, pow, ks, scale))) break;
+        if (n_is_zero(term)) break;
+        rc = n_add(&sum, sum, term);
+    }
+    free(z2);
+    free(pow);
+    free(term);
+    if (rc) free(sum);
+    else *out = sum;
+    return rc;
+}
+
+/* ln(x), x > 0, within a few units of 10^-S: x = m * 2^j * 10^e with m near 1,
+ * ln m = 2 atanh((m - 1) / (m + 1)), ln 2 = 2 atanh(1/3), ln 10 = 3 ln 2 + 2 atanh(1/9). */
+static int n_ln(const char *x, int S, char **out)
+{
+    int e = num_exp10(x);
+    int W = S + 12 + (int)log10(fabs((double)e) + 1);
+    char *m = num_lead(x, W + 4), *z = NULL, *den = NULL, *sum = NULL;
+    char *t = NULL, *ln2 = NULL, *ln10 = NULL, ks[16];
+    if (!m) return SQLNUM_ENOMEM;
+    int rc = 0;
+    int j = (int)lround(log2(num_to_double(m))); /* m in [1, 10): j in 0..3 */
+    if (!rc && j) {
+        snprintf(ks, sizeof(ks), "%d", 1 << j);
+        rc = n_div_r(&m, m, ks, num_scale(m) + j); /* exact: 2^j divides 10^j */
+    }
+    if (!rc) rc = n_sub(&z, m, "1");
+    if (!rc) rc = n_add(&den, m, "1");
+    if (!rc) rc = n_div_r(&z, z, den, W + 2);
+    if (!rc) rc = atanh_series(z, W + 2, &sum);
+    if (!rc) rc = n_add(&sum, sum, sum);
+    if (!rc && (j || e)) {
+        rc = atanh_inv(3, W + 2, &ln2);
+        if (!rc) rc = n_add(&ln2, ln2, ln2);
+    }
+    if (!rc && j) {
+        snprintf(ks, sizeof(ks), "%d", j);
+        if (!(rc = n_mul_r(&t, ln2, ks, W + 2))) rc = n_add(&sum, sum, t);
+    }
+    if (!rc && e) {
+        rc = atanh_inv(9, W + 2, &ln10);
+        if (!rc) rc = n_add(&ln10, ln10, ln10);
+        if (!rc) rc = n_mul_r(&t, ln2, "3", W + 2);
+        if (!rc) rc = n_add(&ln10, ln10, t);
+        snprintf(ks, sizeof(ks), "%d", e);
+        if (!rc) rc = n_mul_r(&t, ln10, ks, W + 2);
+        if (!rc) rc = n_add(&sum, sum, t);
+    }
+    free(m);
+    free(z);
+    free(den);
+    free(t);
+    free(ln2);
+    free(ln10);
+    if (rc) free(sum);
+    else *out = sum;
+    return rc;
+}
+
+/* e^x within a few units of 10^-S: e^(|x| / 2^k) by its Taylor series, squared k times (the
+ * digits that costs, and the result's integer digits, are added to the working scale);
+ * e^-|x| = 1 / e^|x|. */
+static int n_exp(const char *x, int S, char **out)
+{
+    double xd = num_to_double(x), ax = fabs(xd);
+    bool neg = xd < 0;
+    int m = 2 + (int)sqrt((double)S) / 2; /* the reduced argument is below 10^-m */
+    int k = ax > 0 ? (int)ceil(log2(ax) + m * 3.3219280948873623) : 0;
+    if (k < 0) k = 0;
+    int digits = neg ? 0 : (int)(ax * 0.4342944819032518) + 1;
+    int W = S + digits + (k * 3) / 10 + 12;
+    char *p2 = NULL, *r = NULL, *sum = NULL, *term = NULL, ks[24];
+    int rc = n_copy(&p2, "1");
+    for (int i = 0; i < k && !rc; i++) rc = n_add(&p2, p2, p2);
+    if (!rc) rc = n_div_r(&r, n_abs(x), p2, W + 2);
+    if (!rc) rc = n_copy(&sum, "1");
+    if (!rc) rc = n_copy(&term, "1");
+    for (int i = 1; !rc; i++) {
+        snprintf(ks, sizeof(ks), "%d", i);
+        if ((rc = n_mul_r(&term, term, r, W + 2)) || (rc = n_div_r(&term, term, ks, W + 2))) break;
+        if (n_is_zero(term)) break;
+        rc = n_add(&sum, sum, term);
+    }
+    for (int i = 0; i < k && !rc; i++) rc = n_mul_r(&sum, sum, sum, W + 2);
+    if (!rc && neg) rc = n_div_r(&sum, "1", sum, S + 2);
+    free(p2);
+    free(r);
+    free(term);
+    if (rc) free(sum);
+    else *out = sum;
+    return rc;
+}
+
+/* floor(sqrt(N)) for a non-negative integer text N: Newton from a double's estimate, then
+ * corrected with exact squares. */
+static int n_isqrt(const char *N, char **out)
+{
+    numtxt x;
+    num_split(N, &x);
+    if (x.zero) return (*out = strdup("0")) ? 0 : SQLNUM_ENOMEM;
+    size_t len = x.il < 16 ? x.il : 16;
+    if ((x.il - len) % 2) len--;
+    char lead[20], guess[48];
+    memcpy(lead, x.ip, len);
+    lead[len] = 0;
+    snprintf(guess, sizeof(guess), "%.0f", floor(sqrt(strtod(lead, NULL))) + 1);
+    size_t half = (x.il - len) / 2, gl = strlen(guess);
+    char *y = malloc(gl + half + 1), *q = NULL, *t = NULL, *sq = NULL;
+    if (!y) return SQLNUM_ENOMEM;
+    memcpy(y, guess, gl);
+    memset(y + gl, '0', half);
+    y[gl + half] = 0;
+    int rc = 0;
+    for (int it = 0; it < 200 && !rc; it++) {
+        if ((rc = n_div_r(&q, N, y, 0)) || (rc = n_add(&q, q, y)) || (rc = n_div_r(&q, q, "2", 1)) ||
+            (rc = num_round(q, 0, false, &t)) || (rc = n_sub(&sq, t, y)))
+            break;
+        bool close = num_cmp(n_abs(sq), "1") <= 0;
+        free(y);
+        y = t;
+        t = NULL;
+        if (close) break;
+    }
+    while (!rc) { /* y * y <= N < (y + 1) * (y + 1) */
+        if ((rc = n_mul_r(&sq, y, y, 0)) || num_cmp(sq, N) <= 0) break;
+        rc = n_sub(&y, y, "1");
+    }
+    while (!rc) {
+        if ((rc = n_add(&t, y, "1")) || (rc = n_mul_r(&sq, t, t, 0)) || num_cmp(sq, N) > 0) break;
+        rc = n_copy(&y, t);
+    }
+    free(q);
+    free(t);
+    free(sq);
+    if (rc) free(y);
+    else *out = y;
+    return rc;
+}
+
+/* sqrt(x) at rscale, half away from zero: floor(sqrt(x * 10^(2R))) with R = rscale + 1 is
+ * sqrt(x) truncated to one decimal more, and rounding that is exact. */
+static int n_sqrt(const char *x, int rscale, char **out)
+{
+    numtxt v;
+    num_split(x, &v);
+    size_t R = (size_t)rscale + 1, fd = 2 * R;
+    char *N = malloc(v.il + fd + 2), *y = NULL;
+    if (!N) return SQLNUM_ENOMEM;
+    memcpy(N, v.ip, v.il);
+    size_t o = v.il;
+    for (size_t i = 0; i < fd; i++) N[o++] = i < v.fl ? v.fp[i] : '0';
+    N[o] = 0;
+    int rc = n_isqrt(N, &y);
+    free(N);
+    if (rc) return rc;
+    size_t yl = strlen(y), il = yl > R ? yl - R : 0; /* y / 10^R */
+    char *r = malloc(yl + R + 3);
+    if (!r) {
+        free(y);
+        return SQLNUM_ENOMEM;
+    }
+    o = 0;
+    if (il) memcpy(r, y, il);
+    else r[0] = '0';
+    o = il ? il : 1;
+    r[o++] = '.';
+    for (size_t i = yl; i < R; i++) r[o++] = '0';
+    memcpy(r + o, y + il, yl - il);
+    o += yl - il;
+    r[o] = 0;
+    free(y);
+    rc = num_round(r, rscale, true, out);
+    free(r);
+    return rc;
+}
+
+/* estimate_ln_dweight: the decimal weight PostgreSQL expects ln(x) to have. */
+static int est_ln_dweight(const char *x)
+{
+    if (num_sign(x) <= 0) return 0;
+    int w, d[4], nd;
+    if (num_cmp(x, "0.9") >= 0 && num_cmp(x, "1.1") <= 0) {
+        char *t = NULL;
+        if (sqlnum_sub(x, "1", &t)) return 0;
+        num_nbase(t, &w, d, &nd);
+        free(t);
+        return nd > 0 ? w * 4 + (int)log10((double)d[0]) : 0;
+    }
+    num_nbase(x, &w, d, &nd);
+    if (nd == 0) return 0;
+    int digits = d[0], dweight = w * 4;
+    if (nd > 1) {
+        digits = digits * 10000 + d[1];
+        dweight -= 4;
+    }
+    double ln = log((double)digits) + dweight * 2.302585092994046;
+    return (int)log10(fabs(ln));
+}
+
+static int ln_domain(const char *x, sqlerr *err)
+{
+    int s = num_sign(x);
+    if (s == 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, -1, "cannot take logarithm of zero");
+    if (s < 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, -1,
+                          "cannot take logarithm of a negative number");
+    return SQL_OK;
+}
+
+/* log_var: the logarithm of x to base b, at PostgreSQL's scale. */
+static int num_log(const char *b, const char *x, sqlval *out, sqlerr *err)
+{
+    if (num_is_nan(b) || num_is_nan(x)) return nan_result(out, err);
+    if (ln_domain(b, err) || ln_domain(x, err)) return SQL_ERR;
+    int bdw = est_ln_dweight(b), xdw = est_ln_dweight(x), rdw = xdw - bdw;
+    int rscale = clamp_rscale(max_int(max_int(NUMERIC_MIN_SIG_DIGITS - rdw, num_scale(b)), num_scale(x)));
+    char *lb = NULL, *lx = NULL, *q = NULL, *r = NULL;
+    int rc = n_ln(b, max_int(rscale + rdw - bdw + 12, 0), &lb);
+    if (!rc) rc = n_ln(x, max_int(rscale + rdw - xdw + 12, 0), &lx);
+    if (!rc) rc = n_div_r(&q, lx, lb, rscale + 10);
+    if (!rc) rc = num_round(q, rscale, true, &r);
+    free(lb);
+    free(lx);
+    free(q);
+    if (rc) return num_error(rc, err);
+    return set_num(out, r, err);
+}
+
+/* power_var_int, step by step: PostgreSQL rounds each product to the digits the result
+ * needs, so a large exponent stays cheap and the last digit is PostgreSQL's. */
+static int power_int(const char *base, long e, int rscale, char **out, sqlerr *err)
+{
+    int rc = 0;
+    char *res = NULL, *prod = NULL;
+    if (e == 0) return num_round("1", rscale, true, out) ? sqlerr_oom(err) : SQL_OK;
+    if (e == 1) rc = n_round(&res, base, rscale);
+    else if (e == -1) rc = n_div_r(&res, "1", base, rscale);
+    else if (e == 2) rc = n_mul_r(&res, base, base, rscale);
+    if (e >= -1 && e <= 2) goto done;
+    if (n_is_zero(base)) {
+        if (e < 0) return num_error(SQLNUM_EDIVZERO, err);
+        rc = num_round("0", rscale, true, &res);
+        goto done;
+    }
+    int w, d[4], nd;
+    num_nbase(base, &w, d, &nd);
+    double f = d[0];
+    int p = w * 4;
+    for (int i = 1; i < nd && i * 4 < 16; i++) {
+        f = f * 10000 + d[i];
+        p -= 4;
+    }
+    f = (double)e * (log10(f) + p);
+    if (f > 3 * 32767 * 4) return num_overflow(err);
+    if (f + 1 < -rscale || f + 1 < -NUMERIC_MAX_DISPLAY_SCALE) {
+        rc = num_round("0", rscale, true, &res);
+        goto done;
+    }
+    int sig = 1 + rscale + (int)f;
+    sig += (int)log(fabs((double)e)) + 8;
+    bool neg = e < 0;
+    unsigned long mask = neg ? (unsigned long)-e : (unsigned long)e;
+    if ((rc = n_copy(&prod, base)) || (rc = n_copy(&res, mask & 1 ? base : "1"))) goto done;
+    while ((mask >>= 1) > 0) {
+        int pw, rw, dd[4], ndd;
+        num_nbase(prod, &pw, dd, &ndd);
+        int local = sig - 2 * pw * 4;
+        if (local > 2 * num_scale(prod)) local = 2 * num_scale(prod);
+        if ((rc = n_mul_r(&prod, prod, prod, max_int(local, 0)))) goto done;
+        num_nbase(prod, &pw, dd, &ndd);
+        if (mask & 1) {
+            num_nbase(res, &rw, dd, &ndd);
+            local = sig - (pw + rw) * 4;
+            if (local > num_scale(prod) + num_scale(res)) local = num_scale(prod) + num_scale(res);
+            if ((rc = n_mul_r(&res, prod, res, max_int(local, 0)))) goto done;
+        }
+        num_nbase(res, &rw, dd, &ndd);
+        if (pw > 32767 || rw > 32767) { /* certain to overflow (underflow for a negative e) */
+            if (!neg) {
+                free(prod);
+                free(res);
+                return num_overflow(err);
+            }
+            rc = n_copy(&res, "0");
+            neg = false;
+            break;
+        }
+    }
+    if (!rc) rc = neg ? n_div_r(&res, "1", res, rscale) : n_round(&res, res, rscale);
+done:
+    free(prod);
+    if (rc) {
+        free(res);
+        return num_error(rc, err);
+    }
+    *out = res;
+    return SQL_OK;
+}
+
+/* Whether a numeric text has only zeros after the point; *v its value when it fits int4. */
+static bool num_integral(const char *s, long *v, bool *fits)
+{
+    numtxt x;
+    num_split(s, &x);
+    if (strspn(x.fp, "0") != x.fl) return false;
+    *fits = x.il <= 10;
+    *v = *fits ? strtol(s, NULL, 10) : 0;
+    if (*fits && (*v > INT32_MAX || *v < INT32_MIN)) *fits = false;
+    return true;
+}
+
+static int zero_at(int scale, sqlval *out, sqlerr *err)
+{
+    char *r = NULL;
+    if (num_round("0", scale, false, &r)) return sqlerr_oom(err);
+    return set_num(out, r, err);
+}
+
+IMPL(f_power_num)
+{
+    (void)n;
+    const char *b = a[0].s, *x = a[1].s;
+    if (num_is_nan(b) || num_is_nan(x)) {
+        bool one = num_is_nan(b) ? !num_is_nan(x) && num_sign(x) == 0 : num_cmp(b, "1") == 0;
+        return set_num(out, strdup(one ? "1" : "NaN"), err);
+    }
+    long e = 0;
+    bool fits = false, integral = num_integral(x, &e, &fits);
+    if (num_sign(b) == 0 && num_sign(x) < 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER, -1,
+                          "zero raised to a negative power is undefined");
+    if (num_sign(b) < 0 && !integral)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER, -1,
+                          "a negative number raised to a non-integer power yields a complex result");
+    char *r = NULL;
+    if (integral && fits) {
+        int rscale = clamp_rscale(max_int(NUMERIC_MIN_SIG_DIGITS, num_scale(b)));
+        if (power_int(b, e, rscale, &r, err)) return SQL_ERR;
+        return set_num(out, r, err);
+    }
+    if (num_sign(b) == 0) return zero_at(NUMERIC_MIN_SIG_DIGITS, out, err); /* 0 ^ positive */
+    /* an integer exponent beyond int4 on a negative base: the sign is the exponent's parity */
+    bool negres = false;
+    if (num_sign(b) < 0) {
+        numtxt xt;
+        num_split(x, &xt);
+        negres = xt.il && (xt.ip[xt.il - 1] - '0') % 2 == 1;
+        b = n_abs(b);
+    }
+    /* PostgreSQL's scale: from exp * ln(base) estimated with about 8 significant digits */
+    int local = max_int(8 - est_ln_dweight(b), 0);
+    char *lb = NULL, *est = NULL, *y = NULL, *res = NULL;
+    int rc = n_ln(b, local + 4, &lb);
+    if (!rc) rc = n_round(&lb, lb, local);
+    if (!rc) rc = n_mul_r(&est, lb, x, local);
+    double val = rc ? 0 : num_to_double(est);
+    free(est);
+    if (!rc && fabs(val) > NUMERIC_MAX_RESULT_SCALE * 3.01) {
+        free(lb);
+        return val > 0 ? num_overflow(err) : zero_at(NUMERIC_MAX_DISPLAY_SCALE, out, err);
+    }
+    val *= 0.434294481903252;
+    int rscale = NUMERIC_MIN_SIG_DIGITS - (int)val;
+    rscale = clamp_rscale(max_int(max_int(rscale, num_scale(b)), num_scale(x)));
+    int sig = max_int(rscale + (int)val, 0);
+    int S = sig + 12 + max_int(num_exp10(x), 0) + 1;
+    free(lb);
+    lb = NULL;
+    if (!rc) rc = n_ln(b, S, &lb);
+    if (!rc) rc = n_mul_r(&y, lb, x, S);
+    free(lb);
+    if (!rc && fabs(num_to_double(y)) >= NUMERIC_MAX_RESULT_SCALE * 3) {
+        bool over = num_sign(y) > 0;
+        free(y);
+        return over ? num_overflow(err) : zero_at(rscale, out, err);
+    }
+    if (!rc) rc = n_exp(y, rscale + 8, &res);
+    if (!rc) rc = num_round(res, rscale, true, &r);
+    free(y);
+    free(res);
+    if (rc) return num_error(rc, err);
+    if (negres && num_sign(r) != 0) {
+        char *neg = malloc(strlen(r) + 2);
+        if (neg) {
+            neg[0] = '-';
+            strcpy(neg + 1, r);
+        }
+        free(r);
+        r = neg;
+    }
+    return set_num(out, r, err);
+}
+
+static int round_trunc(const sqlval *a, int n, bool round, sqlval *out, sqlerr *err)
+{
+    int64_t scale = n == 2 ? a[1].u.i : 0;
+    if (scale < -NUMERIC_MAX_RESULT_SCALE) scale = -NUMERIC_MAX_RESULT_SCALE;
+    if (scale > NUMERIC_MAX_RESULT_SCALE) scale = NUMERIC_MAX_RESULT_SCALE;
+    char *r = NULL;
+    if (num_round(a[0].s, (int)scale, round, &r)) return sqlerr_oom(err);
+    return set_num(out, r, err);
+}
+
+IMPL(f_round_num)
+{
+    return round_trunc(a, n, true, out, err);
+}
+
+IMPL(f_trunc_num)
+{
+    return round_trunc(a, n, false, out, err);
+}
+
+static int ceil_floor(const char *x, bool up, sqlval *out, sqlerr *err)
+{
+    if (num_is_nan(x)) return nan_result(out, err);
+    char *t = NULL;
+    int rc = num_round(x, 0, false, &t);
+    int c = rc ? 0 : num_cmp(x, t);
+    if (!rc && up && c > 0) rc = n_add(&t, t, "1");
+    if (!rc && !up && c < 0) rc = n_sub(&t, t, "1");
+    if (rc) {
+        free(t);
+        return num_error(rc, err);
+    }
+    return set_num(out, t, err);
+}
+
+IMPL(f_ceil_num)
+{
+    (void)n;
+    return ceil_floor(a[0].s, true, out, err);
+}
+
+IMPL(f_floor_num)
+{
+    (void)n;
+    return ceil_floor(a[0].s, false, out, err);
+}
+
+IMPL(f_sign_num)
+{
+    (void)n;
+    if (num_is_nan(a[0].s)) return nan_result(out, err);
+    int s = num_sign(a[0].s);
+    return set_num(out, strdup(s < 0 ? "-1" : s > 0 ? "1" : "0"), err);
+}
+
+IMPL(f_mod_num)
+{
+    (void)n;
+    if (num_is_nan(a[0].s) || num_is_nan(a[1].s)) return nan_result(out, err);
+    char *r = NULL;
+    int rc = sqlnum_mod(a[0].s, a[1].s, &r);
+    if (rc) return num_error(rc, err);
+    return set_num(out, r, err);
+}
+
+/* div: the quotient truncated to an integer, (x - x mod y) / y exactly. */
+IMPL(f_div_num)
+{
+    (void)n;
+    if (num_is_nan(a[0].s) || num_is_nan(a[1].s)) return nan_result(out, err);
+    char *rem = NULL, *q = NULL;
+    int rc = sqlnum_mod(a[0].s, a[1].s, &rem);
+    if (!rc) rc = n_sub(&rem, a[0].s, rem);
+    if (!rc) rc = n_div_r(&q, rem, a[1].s, 0);
+    free(rem);
+    if (rc) {
+        free(q);
+        return num_error(rc, err);
+    }
+    return set_num(out, q, err);
+}
+
+/* gcd_var: Euclid on |x| and |y|; the result shows the larger input scale. */
+static int num_gcd(const char *x, const char *y, char **out)
+{
+    char *p = NULL, *q = NULL;
+    int rc = n_copy(&p, n_abs(x));
+    if (!rc) rc = n_copy(&q, n_abs(y));
+    while (!rc && !n_is_zero(q)) {
+        char *m = NULL;
+        if ((rc = sqlnum_mod(p, q, &m))) break;
+        free(p);
+        p = q;
+        q = m;
+    }
+    free(q);
+    if (!rc) rc = n_round(&p, p, max_int(num_scale(x), num_scale(y)));
+    if (rc) free(p);
+    else *out = p;
+    return rc;
+}
+
+IMPL(f_gcd_num)
+{
+    (void)n;
+    if (num_is_nan(a[0].s) || num_is_nan(a[1].s)) return nan_result(out, err);
+    char *g = NULL;
+    int rc = num_gcd(a[0].s, a[1].s, &g);
+    if (rc) return num_error(rc, err);
+    return set_num(out, g, err);
+}
+
+IMPL(f_lcm_num)
+{
+    (void)n;
+    const char *x = a[0].s, *y = a[1].s;
+    if (num_is_nan(x) || num_is_nan(y)) return nan_result(out, err);
+    int scale = max_int(num_scale(x), num_scale(y));
+    if (n_is_zero(x) || n_is_zero(y)) return zero_at(scale, out, err);
+    char *g = NULL, *r = NULL;
+    int rc = num_gcd(x, y, &g);
+    if (!rc) rc = n_div_r(&r, n_abs(x), g, 0); /* exact: g divides x */
+    if (!rc) rc = n_mul_r(&r, r, n_abs(y), scale);
+    free(g);
+    if (rc) {
+        free(r);
+        return num_error(rc, err);
+    }
+    return set_num(out, r, err);
+}
+
+IMPL(f_sqrt_num)
+{
+    (void)n;
+    const char *x = a[0].s;
+    if (num_is_nan(x)) return nan_result(out, err);
+    if (num_sign(x) < 0)
+        return sqlerr_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER, -1,
+                          "cannot take square root of a negative number");
+    int w, d[4], nd;
+    num_nbase(x, &w, d, &nd);
+    int sweight = (w + 1) * 4 / 2 - 1;
+    int rscale = clamp_rscale(max_int(NUMERIC_MIN_SIG_DIGITS - sweight, num_scale(x)));
+    char *r = NULL;
+    int rc = n_sqrt(x, rscale, &r);
+    if (rc) return num_error(rc, err);
+    return set_num(out, r, err);
+}
+
+IMPL(f_exp_num)
+{
+    (void)n;
+    const char *x = a[0].s;
+    if (num_is_nan(x)) return nan_result(out, err);
+    double val = num_to_double(x) * 0.434294481903252;
+    if (val < -NUMERIC_MAX_RESULT_SCALE) val = -NUMERIC_MAX_RESULT_SCALE;
+    if (val > NUMERIC_MAX_RESULT_SCALE) val = NUMERIC_MAX_RESULT_SCALE;
+    int rscale = clamp_rscale(max_int(NUMERIC_MIN_SIG_DIGITS - (int)val, num_scale(x)));
+    if (fabs(num_to_double(x)) >= NUMERIC_MAX_RESULT_SCALE * 3)
+        return num_sign(x) > 0 ? num_overflow(err) : zero_at(rscale, out, err);
+    char *r = NULL, *e = NULL;
+    int rc = n_exp(x, rscale + 8, &e);
+    if (!rc) rc = num_round(e, rscale, true, &r);
+    free(e);
+    if (rc) return num_error(rc, err);
+    return set_num(out, r, err);
+}
+
+IMPL(f_ln_num)
+{
+    (void)n;
+    const char *x = a[0].s;
+    if (num_is_nan(x)) return nan_result(out, err);
+    if (ln_domain(x, err)) return SQL_ERR;
+    int rscale = clamp_rscale(max_int(NUMERIC_MIN_SIG_DIGITS - est_ln_dweight(x), num_scale(x)));
+    char *l = NULL, *r = NULL;
+    int rc = n_ln(x, rscale + 8, &l);
+    if (!rc) rc = num_round(l, rscale, true, &r);
+    free(l);
+    if (rc) return num_error(rc, err);
+    return set_num(out, r, err);
+}
+
+IMPL(f_log_num)
+{
+    (void)n;
+    return num_log(a[0].s, a[1].s, out, err);
+}
+
+IMPL(f_log10_num)
+{
+    (void)n;
+    return num_log("10", a[0].s, out, err);
+}
+
+/* ------------------------------------------------------------------ jsonb */
+
+/* Canonical jsonb text (sqljsonb.h) is walked in place: ", " between items, ": " after keys, no
+ * other whitespace. js_end is the index just past the value starting at s[i]. */
+static size_t js_end(const char *s, size_t i)
+{
+    if (s[i] == '"') {
+        for (i++; s[i] && s[i] != '"'; i++)
+            if (s[i] == '\\' && s[i + 1]) i++;
+        return s[i] ? i + 1 : i;
+    }
+    if (s[i] == '{' || s[i] == '[') {
+        int depth = 0;
+        while (s[i]) {
+            if (s[i] == '"') {
+                i = js_end(s, i);
+                continue;
+            }
+            if (s[i] == '{' || s[i] == '[') depth++;
+            else if (s[i] == '}' || s[i] == ']') depth--;
+            i++;
+            if (depth == 0) break;
+        }
+        return i;
+    }
+    while (s[i] && s[i] != ',' && s[i] != '}' && s[i] != ']') i++;
+    return i;
+}
+
+/* The next item of the container opening at s[start]: *i is start before the first call
+ * (first true), then where the previous item ended; obj: items are key ": " value. */
+typedef struct js_item {
+    size_t kb, ke, vb, ve; /* key and value spans (an array item has an empty key) */
+} js_item;
+
+static bool js_member(const char *s, size_t *i, bool first, bool obj, js_item *it)
+{
+    size_t p = *i + 1; /* past '{' or '[' */
+    if (!first) {
+        if (s[*i] != ',') return false;
+        p = *i + 2; /* ", " */
+    }
+    if (!s[p] || s[p] == '}' || s[p] == ']') return false;
+    it->kb = it->ke = p;
+    if (obj) {
+        it->ke = js_end(s, p);
+        p = it->ke + 2; /* ": " */
+    }
+    it->vb = p;
+    it->ve = js_end(s, p);
+    *i = it->ve;
+    return true;
+}
+
+/* The canonical text of a jsonb argument. */
+static const char *jtext(const sqlval *v)
+{
+    return v->s ? v->s : "null";
+}
+
+IMPL(f_jsonb_typeof)
+{
+    (void)n;
+    const char *j = jtext(&a[0]);
+    const char *t = j[0] == '{' ? "object" : j[0] == '[' ? "array" : j[0] == '"' ? "string"
+                    : j[0] == 't' || j[0] == 'f' ? "boolean" : j[0] == 'n' ? "null" : "number";
+    return set_text(out, t, strlen(t), err);
+}
+
+IMPL(f_jsonb_array_length)
+{
+    (void)n;
+    const char *j = jtext(&a[0]);
+    if (j[0] != '[')
+        return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1, "cannot get array length of %s",
+                          j[0] == '{' ? "a non-array" : "a scalar");
+    size_t i = 0;
+    int64_t count = 0;
+    js_item it;
+    for (bool first = true; js_member(j, &i, first, false, &it); first = false) count++;
+    sqlval_set_int(out, SQLVAL_INT4, count);
+    return SQL_OK;
+}
+
+/* escape_json: s as a JSON string literal. */
+static void put_json_string(sbuf *b, const char *s, size_t n)
+{
+    sb_put(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b"
+                          : c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                          : c == '\t' ? "\\t" : NULL;
+        if (esc) {
+            sb_puts(b, esc);
+        } else if (c < 0x20) {
+            char u[8];
+            snprintf(u, sizeof(u), "\\u%04x", c);
+            sb_puts(b, u);
+        } else {
+            sb_put(b, s + i, 1);
+        }
+    }
+    sb_put(b, "\"", 1);
+}
+
+/* A timestamptz as JSON has it (JsonEncodeDateTime, XSD style): 2020-01-01T04:30:00.5+00:00. */
+static void put_json_timestamptz(sbuf *b, int64_t us)
+{
+    char buf[64];
+    sqlval_format_timestamptz(us, buf, sizeof(buf));
+    char *sp = strchr(buf, ' ');
+    if (sp && buf[0] >= '0' && buf[0] <= '9') {
+        *sp = 'T';
+        char *off = strrchr(sp, '+');
+        if (!off) off = strrchr(sp, '-');
+        if (off && strlen(off) == 3) strcat(buf, ":00"); /* "+05:30" stays */
+    }
+    put_json_string(b, buf, strlen(buf));
+}
+
+/* datum_to_jsonb: v as a JSON value (as a key: the string it becomes). */
+static int put_jsonb_value(sbuf *b, const sqlval *v, bool key, sqlerr *err)
+{
+    if (v->isnull) {
+        sb_puts(b, "null");
+        return SQL_OK;
+    }
+    if (key && (v->type == SQLVAL_TEXTARRAY || v->type == SQLVAL_JSONB))
+        return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                          "key value must be scalar, not array, composite, or json");
+    char *t = NULL;
+    size_t tl;
+    switch (v->type) {
+    case SQLVAL_BOOL:
+        sb_puts(b, key ? (v->u.b ? "\"true\"" : "\"false\"") : v->u.b ? "true" : "false");
+        return SQL_OK;
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_FLOAT4:
+    case SQLVAL_FLOAT8:
+    case SQLVAL_NUMERIC: {
+        if (sqlval_to_text(v, &t, &tl, err)) return SQL_ERR;
+        /* a number, unless its text is not one (NaN, Infinity) */
+        if (!key && strcmp(t, "NaN") != 0 && !strstr(t, "Infinity")) sb_put(b, t, tl);
+        else put_json_string(b, t, tl);
+        free(t);
+        return SQL_OK;
+    }
+    case SQLVAL_TIMESTAMPTZ: put_json_timestamptz(b, v->u.i); return SQL_OK;
+    case SQLVAL_JSONB: sb_puts(b, jtext(v)); return SQL_OK;
+    case SQLVAL_TEXTARRAY:
+        sb_put(b, "[", 1);
+        for (size_t i = 0; i < v->narr; i++) {
+            if (i) sb_put(b, ", ", 2);
+            if (v->arr[i]) put_json_string(b, v->arr[i], strlen(v->arr[i]));
+            else sb_puts(b, "null");
+        }
+        sb_put(b, "]", 1);
+        return SQL_OK;
+    case SQLVAL_UNKNOWN:
+    case SQLVAL_TEXT:
+    case SQLVAL_VARCHAR:
+    case SQLVAL_NAME: put_json_string(b, v->s ? v->s : "", v->s ? v->len : 0); return SQL_OK;
+    default: /* bytea, oid: their output text as a string */
+        if (sqlval_to_text(v, &t, &tl, err)) return SQL_ERR;
+        put_json_string(b, t, tl);
+        free(t);
+        return SQL_OK;
+    }
+}
+
+/* The built JSON text as a jsonb result (object keys sorted, a repeated key: the last wins). */
+static int finish_jsonb(sbuf *b, sqlval *out, sqlerr *err)
+{
+    sqlval raw;
+    if (sb_finish(b, SQLVAL_TEXT, &raw, err)) return SQL_ERR;
+    char *j;
+    size_t jl;
+    int rc = sqljsonb_normalize(raw.s, raw.len, &j, &jl, err);
+    sqlval_free(&raw);
+    if (rc) return SQL_ERR;
+    sqlval_take_str(out, SQLVAL_JSONB, j, jl);
+    return SQL_OK;
+}
+
+IMPL(f_jsonb_build_object)
+{
+    if (n % 2) {
+        sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                   "argument list must have even number of elements");
+        sqlerr_hint(err, "The arguments of jsonb_build_object() must consist of alternating keys "
+                         "and values.");
+        return SQL_ERR;
+    }
+    sbuf b = {0};
+    sb_put(&b, "{", 1);
+    for (int i = 0; i < n; i += 2) {
+        if (a[i].isnull) {
+            sb_free(&b);
+            return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                              "argument %d: key must not be null", i + 1);
+        }
+        if (i) sb_put(&b, ", ", 2);
+        if (put_jsonb_value(&b, &a[i], true, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+        sb_put(&b, ": ", 2);
+        if (put_jsonb_value(&b, &a[i + 1], false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    sb_put(&b, "}", 1);
+    return finish_jsonb(&b, out, err);
+}
+
+IMPL(f_jsonb_build_array)
+{
+    sbuf b = {0};
+    sb_put(&b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        if (i) sb_put(&b, ", ", 2);
+        if (put_jsonb_value(&b, &a[i], false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    sb_put(&b, "]", 1);
+    return finish_jsonb(&b, out, err);
+}
+
+IMPL(f_to_jsonb)
+{
+    (void)n;
+    sbuf b = {0};
+    if (put_jsonb_value(&b, &a[0], false, err)) {
+        sb_free(&b);
+        return SQL_ERR;
+    }
+    return finish_jsonb(&b, out, err);
+}
+
+/* Copies the value at s[*i] without the object members whose value is null. */
+static void strip_nulls(const char *s, size_t *i, sbuf *b)
+{
+    char open = s[*i];
+    if (open != '{' && open != '[') {
+        size_t e = js_end(s, *i);
+        sb_put(b, s + *i, e - *i);
+        *i = e;
+        return;
+    }
+    bool obj = open == '{';
+    sb_put(b, &open, 1);
+    size_t p = *i;
+    js_item it;
+    bool any = false;
+    for (bool first = true; js_member(s, &p, first, obj, &it); first = false) {
+        if (obj && it.ve - it.vb == 4 && !memcmp(s + it.vb, "null", 4)) continue;
+        if (any) sb_put(b, ", ", 2);
+        any = true;
+        if (obj) {
+            sb_put(b, s + it.kb, it.ke - it.kb);
+            sb_put(b, ": ", 2);
+        }
+        size_t v = it.vb;
+        strip_nulls(s, &v, b);
+    }
+    sb_put(b, obj ? "}" : "]", 1);
+    *i = js_end(s, *i);
+}
+
+IMPL(f_jsonb_strip_nulls)
+{
+    (void)n;
+    sbuf b = {0};
+    size_t i = 0;
+    strip_nulls(jtext(&a[0]), &i, &b);
+    return sb_finish(&b, SQLVAL_JSONB, out, err);
+}
+
+/* jsonb_pretty (JsonbToCStringIndent): one item a line, four spaces a level, an empty
+ * container still split over two lines. */
+static void indent(sbuf *b, int level)
+{
+    sb_put(b, "\n", 1);
+    for (int k = 0; k < level; k++) sb_put(b, "    ", 4);
+}
+
+static void pretty(const char *s, size_t vb, int level, sbuf *b)
+{
+    char open = s[vb];
+    if (open != '{' && open != '[') {
+        sb_put(b, s + vb, js_end(s, vb) - vb);
+        return;
+    }
+    bool obj = open == '{';
+    sb_put(b, &open, 1);
+    size_t p = vb;
+    js_item it;
+    for (bool first = true; js_member(s, &p, first, obj, &it); first = false) {
+        if (!first) sb_put(b, ",", 1);
+        indent(b, level + 1);
+        if (obj) {
+            sb_put(b, s + it.kb, it.ke - it.kb);
+            sb_put(b, ": ", 2);
+        }
+        pretty(s, it.vb, level + 1, b);
+    }
+    indent(b, level);
+    sb_put(b, obj ? "}" : "]", 1);
+}
+
+IMPL(f_jsonb_pretty)
+{
+    (void)n;
+    sbuf b = {0};
+    pretty(jtext(&a[0]), 0, 0, &b);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* get_jsonb_path_all: object steps by key, array steps by an integer (negative counts from
+ * the end), anything else (a scalar, a bad index, a NULL step) gives NULL. */
+static int extract_path(const sqlval *a, int n, bool as_text, sqlval *out, sqlerr *err)
+{
+    sqlval cur;
+    if (sqlval_copy(&cur, &a[0], err)) return SQL_ERR;
+    int rc = SQL_OK;
+    for (int i = 1; i < n && !cur.isnull; i++) {
+        const char *doc = jtext(&cur);
+        sqlval key, next;
+        bool last = i == n - 1;
+        if (a[i].isnull || (doc[0] != '{' && doc[0] != '[')) {
+            sqlval_free(&cur);
+            break;
+        }
+        if (doc[0] == '{') {
+            key = a[i];
+        } else {
+            char *end;
+            errno = 0;
+            long idx = strtol(a[i].s, &end, 10);
+            if (end == a[i].s || *end || errno || idx > INT32_MAX || idx <= INT32_MIN) {
+                sqlval_free(&cur);
+                break;
+            }
+            sqlval_set_int(&key, SQLVAL_INT4, idx);
+        }
+        rc = sqljsonb_get(doc, &key, last && as_text, &next, err);
+        sqlval_free(&cur);
+        if (rc) return SQL_ERR;
+        cur = next;
+    }
+    if (cur.isnull) return SQL_OK;
+    cur.type = as_text ? SQLVAL_TEXT : SQLVAL_JSONB;
+    sqlval_move(out, &cur);
+    return rc;
+}
+
+IMPL(f_jsonb_extract_path)
+{
+    return extract_path(a, n, false, out, err);
+}
+
+IMPL(f_jsonb_extract_path_text)
+{
+    return extract_path(a, n, true, out, err);
+}
+
+/* ------------------------------------------------------------------ misc */
+
+static int count_nulls(const sqlval *a, int n, bool nulls, sqlval *out)
+{
+    int64_t c = 0;
+    for (int i = 0; i < n; i++) c += a[i].isnull == nulls;
+    sqlval_set_int(out, SQLVAL_INT4, c);
+    return SQL_OK;
+}
+
+IMPL(f_num_nulls)
+{
+    (void)err;
+    return count_nulls(a, n, true, out);
+}
+
+IMPL(f_num_nonnulls)
+{
+    (void)err;
+    return count_nulls(a, n, false, out);
 }

@@ -19,10 +19,12 @@
 #include "server/sql/sqlerr.h"
 #include "server/sql/sqlval.h"
 
-#define SQLFUNC_MAX_ARGS 16
+#define SQLFUNC_MAX_ARGS 100 /* PostgreSQL's FUNC_MAX_ARGS */
 
 /* 1 known (*ret set; *id is what sqlfunc_eval needs back), 0 unknown name or argument types
- * (the caller raises 42883), SQL_ERR with err set for a call PostgreSQL refuses otherwise. */
+ * (the caller raises 42883), SQL_ERR with err set for a call PostgreSQL refuses otherwise
+ * (42725 ambiguous, 42804 a polymorphic argument of type unknown, 0A000); err carries no
+ * position: PostgreSQL points at the call for 42725 only, which the caller knows. */
 int sqlfunc_resolve(const char *name, const sqlval_type *args, int nargs, sqlval_type *ret,
                     int *id, sqlerr *err);
 /* Evaluates function id (from sqlfunc_resolve) over args (nargs values, owned by the caller)

@@ -189,7 +189,7 @@ static void test_update_delete(void **state)
         assert_int_equal(s3->nfrom, 2);
         sqlparse_result_free(&r3);
     }
-    expect_error("UPDATE t SET (a, b) = (1, 2)", "0A000", "multiple-column");
+    expect_error("UPDATE t SET (a, b) = (SELECT 1, 2)", "0A000", "multiple-column assignment from a subquery");
 }
 
 static void test_select_forms(void **state)
