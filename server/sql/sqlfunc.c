@@ -566,6 +566,26 @@ int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval 
         }
         owned[i] = true;
     }
+    /* the transcendental numeric functions run in time that grows fast with the digits and
+     * cannot be interrupted midway: past 1,000 digits they would stall the region */
+    if (d->impl == f_sqrt_num || d->impl == f_exp_num || d->impl == f_ln_num ||
+        d->impl == f_log_num || d->impl == f_log10_num || d->impl == f_power_num)
+        for (int i = 0; i < nargs; i++)
+            if (a[i].type == SQLVAL_NUMERIC && !a[i].isnull && a[i].s && strlen(a[i].s) > 1000) {
+                for (int k = 0; k < nargs; k++)
+                    if (owned[k]) sqlval_free(&a[k]);
+                char what[96];
+                snprintf(what, sizeof what, "%s of a numeric of more than 1000 digits", d->name);
+                return sqlerr_unsupported(err, -1, what);
+            }
+    if (d->impl == f_power_num && nargs == 2 && !a[0].isnull && !a[1].isnull && a[0].s && a[1].s) {
+        double base = fabs(strtod(a[0].s, NULL)), ex = fabs(strtod(a[1].s, NULL));
+        if (base > 1 && ex * log10(base) > 5000) {
+            for (int k = 0; k < nargs; k++)
+                if (owned[k]) sqlval_free(&a[k]);
+            return sqlerr_unsupported(err, -1, "power with a numeric result of more than 5000 digits");
+        }
+    }
     bool null = false;
     for (int i = 0; i < nargs && d->strict; i++) null |= a[i].isnull;
     if (!null) rc = d->impl(a, nargs, out, err);
