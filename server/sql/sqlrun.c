@@ -646,11 +646,284 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
     return sqlschema_copy(t, &p->table, err);
 }
 
+/* ---- writes through views ---------------------------------------------------------------- */
+
+/* A view PostgreSQL updates automatically (one table in FROM, plain columns, no DISTINCT,
+ * grouping, aggregates, windows, set operations, WITH, LIMIT): an INSERT, UPDATE or DELETE
+ * naming it is rewritten onto its table. The view's columns become their table columns (an
+ * expression column may be read, not written), its WHERE joins an UPDATE's or DELETE's, and
+ * RETURNING * lists the view's columns. */
+typedef struct vmap {
+    const char *viewname, *qual; /* names a reference to the view may carry */
+    sqlschema_column *vcols;     /* the view's columns */
+    int n;
+    sqlast_expr **expr; /* per view column: its expression over the table (view's tree) */
+    sqlerr *err;
+    bool oom;
+} vmap;
+
+static int vm_find(const vmap *m, const sqlast_expr *e)
+{
+    if (e->kind != SQLAST_COLUMN || !e->name) return -1;
+    if (e->qualifier && strcmp(e->qualifier, m->viewname) && (!m->qual || strcmp(e->qualifier, m->qual)))
+        return -1;
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->vcols[i].name, e->name)) return i;
+    return -1;
+}
+
+static void vm_rewrite(vmap *m, sqlast_expr **pe, bool in_sub)
+{
+    sqlast_expr *e = *pe;
+    if (!e || m->oom) return;
+    int i = vm_find(m, e);
+    if (i >= 0 && (!in_sub || e->qualifier)) {
+        sqlast_expr *d = sqlast_expr_dup(m->expr[i]);
+        if (!d) {
+            m->oom = true;
+            return;
+        }
+        d->location = e->location;
+        sqlast_expr_free(e);
+        *pe = d;
+        return;
+    }
+    for (int k = 0; k < e->nargs; k++) vm_rewrite(m, &e->args[k], in_sub);
+    if (e->filter) vm_rewrite(m, &e->filter, in_sub);
+    if (e->sub) {
+        sqlast_stmt *q = e->sub;
+        vm_rewrite(m, &q->where, true);
+        for (int k = 0; k < q->ntargets; k++) vm_rewrite(m, &q->targets[k].expr, true);
+        vm_rewrite(m, &q->having, true);
+    }
+}
+
+static const char *view_not_updatable(const sqlast_stmt *v)
+{
+    if (v->nctes) return "Views containing WITH are not automatically updatable.";
+    if (v->setop) return "Views containing UNION, INTERSECT, or EXCEPT are not automatically updatable.";
+    if (v->distinct) return "Views containing DISTINCT are not automatically updatable.";
+    if (v->ngroup) return "Views containing GROUP BY are not automatically updatable.";
+    if (v->having) return "Views containing HAVING are not automatically updatable.";
+    if (v->limit || v->offset) return "Views containing LIMIT or OFFSET are not automatically updatable.";
+    if (v->is_values || v->nfrom != 1 || v->from[0]->kind != SQLAST_FROM_REL || v->from[0]->ncolnames)
+        return "Views that do not select from a single table or view are not automatically updatable.";
+    for (int i = 0; i < v->ntargets; i++) {
+        const sqlast_expr *e = v->targets[i].expr;
+        if (e && (e->kind == SQLAST_AGG || sqlexpr_calls(e, "generate_series") || sqlexpr_calls(e, "unnest")))
+            return "Views that return aggregate functions are not automatically updatable.";
+        if (e && e->kind == SQLAST_WINFUNC)
+            return "Views that return window functions are not automatically updatable.";
+    }
+    return NULL;
+}
+
+static int view_rewrite(sx_session *s, sqlast_stmt *st, sqlerr *err)
+{
+    for (int depth = 0;; depth++) {
+        if (st->schema && strcmp(st->schema, "public")) return SQL_OK;
+        const sqlschema_table *t = st->table ? sx_table_find(s, st->table) : NULL;
+        if (!t || !t->view_sql) return SQL_OK;
+        const char *verb = st->kind == SQLAST_INSERT ? "insert into" : st->kind == SQLAST_UPDATE ? "update" : "delete from";
+        if (depth >= 16)
+            return sqlerr_set(err, "42P17", -1, "infinite recursion detected in rules for relation \"%s\"", st->table);
+        sqlparse_result pr;
+        sqlerr perr;
+        if (sqlparse_query(t->view_sql, &pr, &perr) || pr.nstmts != 1)
+            return sqlerr_set(err, "XX000", -1, "the definition of view \"%s\" does not parse", t->name);
+        sqlast_stmt *v = pr.stmts[0]->select;
+        const char *why = view_not_updatable(v);
+        int rc = SQL_ERR;
+        vmap m = {.viewname = t->name, .qual = st->alias, .vcols = t->cols, .n = t->ncols, .err = err};
+        sqlschema_table *base = NULL;
+        if (why) {
+            sqlerr_set(err, "55000", -1, "cannot %s view \"%s\"", verb, t->name);
+            sqlerr_detail(err, "%s", why);
+            sqlerr_hint(err, "To enable %s the view, provide an INSTEAD OF %s trigger or an unconditional ON %s DO INSTEAD rule.",
+                        st->kind == SQLAST_INSERT ? "inserting into" : st->kind == SQLAST_UPDATE ? "updating" : "deleting from",
+                        st->kind == SQLAST_INSERT ? "INSERT" : st->kind == SQLAST_UPDATE ? "UPDATE" : "DELETE",
+                        st->kind == SQLAST_INSERT ? "INSERT" : st->kind == SQLAST_UPDATE ? "UPDATE" : "DELETE");
+            goto out;
+        }
+        sqlast_from *bf = v->from[0];
+        const sqlschema_table *bt = sx_table_find(s, bf->name);
+        if (!bt) {
+            sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", bf->name);
+            goto out;
+        }
+        if (sqlschema_copy(bt, &base, err)) goto out;
+        /* the view's column expressions, * expanded over the table's visible columns */
+        if (!(m.expr = calloc((size_t)t->ncols + 1, sizeof *m.expr))) {
+            sqlerr_oom(err);
+            goto out;
+        }
+        sqlast_expr **made = calloc((size_t)base->ncols + 1, sizeof *made);
+        int nmade = 0, k = 0;
+        if (!made) {
+            sqlerr_oom(err);
+            goto out;
+        }
+        for (int i = 0; i < v->ntargets && k < t->ncols; i++) {
+            sqlast_expr *e = v->targets[i].expr;
+            if (e && e->kind == SQLAST_STAR) {
+                for (int c = 0; c < base->ncols && k < t->ncols; c++) {
+                    if (base->cols[c].hidden) continue;
+                    sqlast_expr *ce = sqlast_expr_new(SQLAST_COLUMN, -1);
+                    if (!ce || !(ce->name = strdup(base->cols[c].name))) {
+                        sqlast_expr_free(ce);
+                        m.oom = true;
+                        break;
+                    }
+                    made[nmade++] = ce;
+                    m.expr[k++] = ce;
+                }
+                continue;
+            }
+            m.expr[k++] = e;
+        }
+        if (!m.oom) {
+            /* written columns must be table columns */
+            for (int i = 0; i < st->nset && rc != 1; i++) {
+                int vi = -1;
+                for (int c = 0; c < t->ncols; c++)
+                    if (!strcmp(t->cols[c].name, st->set[i].name)) vi = c;
+                if (vi < 0) continue; /* not a view column: the planner reports it */
+                if (m.expr[vi]->kind != SQLAST_COLUMN) {
+                    sqlerr_set(err, "0A000", -1, "cannot update column \"%s\" of view \"%s\"",
+                               st->set[i].name, t->name);
+                    sqlerr_detail(err, "View columns that are not columns of their base relation are not updatable.");
+                    rc = 1;
+                    break;
+                }
+                char *nn = strdup(m.expr[vi]->name);
+                if (!nn) m.oom = true;
+                else {
+                    free(st->set[i].name);
+                    st->set[i].name = nn;
+                }
+            }
+            if (rc == 1) {
+                rc = SQL_ERR;
+                for (int i = 0; i < nmade; i++) sqlast_expr_free(made[i]);
+                free(made);
+                goto out;
+            }
+            if (st->kind == SQLAST_INSERT) {
+                int nv = st->insert_cols ? st->ninsert_cols : st->select ? t->ncols : st->nvalues;
+                if (!st->insert_cols && nv > t->ncols) nv = t->ncols;
+                char **cols = calloc((size_t)nv + 1, sizeof *cols);
+                if (!cols) m.oom = true;
+                for (int i = 0; cols && i < nv; i++) {
+                    int vi = -1;
+                    const char *want = st->insert_cols ? st->insert_cols[i] : t->cols[i].name;
+                    for (int c = 0; c < t->ncols; c++)
+                        if (!strcmp(t->cols[c].name, want)) vi = c;
+                    if (vi >= 0 && m.expr[vi]->kind != SQLAST_COLUMN) {
+                        sqlerr_set(err, "0A000", -1, "cannot insert into column \"%s\" of view \"%s\"", want, t->name);
+                        sqlerr_detail(err, "View columns that are not columns of their base relation are not updatable.");
+                        for (int z = 0; z < i; z++) free(cols[z]);
+                        free(cols);
+                        for (int z = 0; z < nmade; z++) sqlast_expr_free(made[z]);
+                        free(made);
+                        goto out;
+                    }
+                    cols[i] = strdup(vi >= 0 ? m.expr[vi]->name : want);
+                    if (!cols[i]) m.oom = true;
+                }
+                if (cols) {
+                    for (int i = 0; st->insert_cols && i < st->ninsert_cols; i++) free(st->insert_cols[i]);
+                    free(st->insert_cols);
+                    st->insert_cols = cols;
+                    st->ninsert_cols = nv;
+                }
+            }
+            vm_rewrite(&m, &st->where, false);
+            for (int i = 0; i < st->nset; i++) vm_rewrite(&m, &st->set[i].expr, false);
+            for (int i = 0; i < st->nconflict_set; i++) vm_rewrite(&m, &st->conflict_set[i].expr, false);
+            vm_rewrite(&m, &st->conflict_where, false);
+            /* RETURNING: * is the view's columns */
+            int nt = 0;
+            for (int i = 0; i < st->ntargets; i++)
+                nt += st->targets[i].expr && st->targets[i].expr->kind == SQLAST_STAR ? t->ncols : 1;
+            if (nt != st->ntargets || st->ntargets) {
+                sqlast_target *nts = calloc((size_t)nt + 1, sizeof *nts);
+                int o = 0;
+                if (!nts) m.oom = true;
+                for (int i = 0; nts && i < st->ntargets; i++) {
+                    if (st->targets[i].expr && st->targets[i].expr->kind == SQLAST_STAR) {
+                        for (int c = 0; c < t->ncols; c++, o++) {
+                            nts[o].name = strdup(t->cols[c].name);
+                            nts[o].expr = sqlast_expr_dup(m.expr[c]);
+                            nts[o].location = st->targets[i].location;
+                            if (!nts[o].name || !nts[o].expr) m.oom = true;
+                        }
+                        sqlast_expr_free(st->targets[i].expr);
+                    } else {
+                        nts[o] = st->targets[i];
+                        /* a view column keeps its name as the output column's */
+                        if (!nts[o].name && nts[o].expr && vm_find(&m, nts[o].expr) >= 0 &&
+                            !(nts[o].name = strdup(nts[o].expr->name)))
+                            m.oom = true;
+                        vm_rewrite(&m, &nts[o].expr, false);
+                        o++;
+                        continue;
+                    }
+                    free(st->targets[i].name);
+                }
+                if (nts) {
+                    free(st->targets);
+                    st->targets = nts;
+                    st->ntargets = o;
+                }
+            }
+            if (v->where && st->kind != SQLAST_INSERT) {
+                sqlast_expr *vw = sqlast_expr_dup(v->where);
+                if (!vw) m.oom = true;
+                else if (!st->where) st->where = vw;
+                else {
+                    sqlast_expr *a = sqlast_expr_new(SQLAST_AND, -1);
+                    if (!a || sqlast_expr_add_arg(a, vw) || sqlast_expr_add_arg(a, st->where)) {
+                        sqlast_expr_free(vw);
+                        free(a ? a->args : NULL);
+                        free(a);
+                        m.oom = true;
+                    } else {
+                        st->where = a;
+                    }
+                }
+            }
+            char *nt_name = strdup(bf->name);
+            char *na = bf->alias ? strdup(bf->alias) : NULL;
+            if (!nt_name || (bf->alias && !na)) {
+                free(nt_name);
+                free(na);
+                m.oom = true;
+            } else {
+                free(st->table);
+                free(st->alias);
+                st->table = nt_name;
+                st->alias = na;
+            }
+        }
+        for (int i = 0; i < nmade; i++) sqlast_expr_free(made[i]);
+        free(made);
+        rc = m.oom ? sqlerr_oom(err) : SQL_OK;
+    out:
+        free(m.expr);
+        sqlschema_free(base);
+        sqlparse_result_free(&pr);
+        if (rc) return SQL_ERR;
+    }
+}
+
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
 {
     memset(p, 0, sizeof *p);
     p->st = st;
     p->ncols = -1;
+    if ((st->kind == SQLAST_INSERT || st->kind == SQLAST_UPDATE || st->kind == SQLAST_DELETE) &&
+        !st->nfrom && view_rewrite(s, st, err))
+        return SQL_ERR;
     bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
                st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
                st->kind == SQLAST_ALTER_ADD_PK ||
@@ -901,6 +1174,26 @@ static int run_create_view(sx_session *s, sqlast_stmt *st, sx_result *res, sqler
     if (q->ncols > SQLSCHEMA_MAX_COLUMNS) {
         sqlerr_set(err, "54011", -1, "views can have at most %d columns", SQLSCHEMA_MAX_COLUMNS);
         goto out;
+    }
+    if (old) { /* OR REPLACE keeps the columns a view had: it may only add new ones after them */
+        if (q->ncols < old->ncols) {
+            sqlerr_set(err, "42P16", -1, "cannot drop columns from view");
+            goto out;
+        }
+        for (int i = 0; i < old->ncols; i++) {
+            const char *nm = i < st->ninsert_cols ? st->insert_cols[i] : q->cols[i].name;
+            if (strcmp(nm, old->cols[i].name)) {
+                sqlerr_set(err, "42P16", -1, "cannot change name of view column \"%s\" to \"%s\"",
+                           old->cols[i].name, nm);
+                sqlerr_hint(err, "Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.");
+                goto out;
+            }
+            if (strcmp(view_type_name(q->types[i]), old->cols[i].type_name)) {
+                sqlerr_set(err, "42P16", -1, "cannot change data type of view column \"%s\" from %s to %s",
+                           old->cols[i].name, old->cols[i].type_name, view_type_name(q->types[i]));
+                goto out;
+            }
+        }
     }
     uint32_t id = old ? old->id : sx_table_new_id(s);
     if (!id) {

@@ -1,0 +1,36 @@
+-- Views: read as subqueries wherever named; simple ones written through (PostgreSQL's
+-- automatically updatable views), the others refused with PostgreSQL's error.
+CREATE TABLE vw_acct (id int PRIMARY KEY, owner text, bal int, active boolean);
+CREATE TABLE vw_tx (id int PRIMARY KEY, acct int, amount int);
+INSERT INTO vw_acct VALUES (1, 'ann', 10, true), (2, 'bob', 20, false), (3, 'cy', 30, true);
+INSERT INTO vw_tx VALUES (1, 1, 5), (2, 1, -2), (3, 3, 7), (4, 2, 1);
+CREATE VIEW vw_live AS SELECT id, owner AS who, bal, bal * 2 AS dbl FROM vw_acct WHERE active;
+SELECT * FROM vw_live ORDER BY id;
+SELECT l.who, sum(t.amount) FROM vw_live l JOIN vw_tx t ON t.acct = l.id GROUP BY l.who ORDER BY 1;
+SELECT who FROM vw_live WHERE id IN (SELECT acct FROM vw_tx WHERE amount > 4) ORDER BY who;
+CREATE VIEW vw_rich (name, money) AS SELECT who, bal FROM vw_live WHERE bal > 15;
+SELECT * FROM vw_rich ORDER BY name;
+INSERT INTO vw_live (id, who, bal) VALUES (4, 'dee', 40) RETURNING *;
+UPDATE vw_live SET bal = bal + 1 WHERE who = 'ann' RETURNING id, bal, dbl;
+UPDATE vw_live SET bal = 0 WHERE id = 2;
+UPDATE vw_live SET dbl = 5;
+DELETE FROM vw_live WHERE dbl > 50 RETURNING who;
+SELECT * FROM vw_acct ORDER BY id;
+CREATE VIEW vw_agg AS SELECT owner, count(*) FROM vw_acct GROUP BY owner;
+SELECT * FROM vw_agg ORDER BY owner;
+DELETE FROM vw_agg;
+INSERT INTO vw_agg VALUES ('x', 1);
+CREATE VIEW vw_all AS SELECT * FROM vw_acct;
+INSERT INTO vw_all VALUES (9, 'z', 1, true);
+UPDATE vw_all SET owner = 'zz' WHERE id = 9 RETURNING *;
+DELETE FROM vw_all WHERE id = 9;
+CREATE OR REPLACE VIEW vw_all AS SELECT id, owner FROM vw_acct WHERE id < 3;
+SELECT * FROM vw_all ORDER BY id;
+CREATE VIEW vw_acct AS SELECT 1;
+CREATE VIEW vw_bad AS SELECT nope FROM vw_acct;
+DROP TABLE vw_live;
+DROP VIEW vw_acct;
+DROP VIEW vw_rich, vw_agg, vw_all;
+DROP VIEW vw_live;
+DROP VIEW IF EXISTS vw_live;
+DROP TABLE vw_acct, vw_tx;
