@@ -2038,7 +2038,7 @@ static int open_inner(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, s
         if (eval_count(n->limit_e, &s->b.ctx, "LIMIT", &s->mat.limit, err) ||
             eval_count(n->offset_e, &s->b.ctx, "OFFSET", &s->mat.offset, err))
             return SQL_ERR;
-        return sqlops_open(n->left, r, &s->b.ctx, err);
+        return SQL_OK; /* the input opens at the first row asked for: LIMIT 0 runs nothing */
     }
     case PN_SETOP: return setop_open(n, &s->setop, err);
     case PN_WINDOW: return win_open(n, &s->win, err);
@@ -2172,6 +2172,8 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
             return 1;
         }
     case PN_LIMIT:
+        if (s->mat.limit == 0) return 0;
+        if (!n->left->state && sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
         for (;;) {
             if (s->mat.limit >= 0 && s->mat.sent >= s->mat.limit) return 0;
             sqlval *row;

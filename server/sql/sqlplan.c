@@ -1062,7 +1062,8 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                     /* a condition on one side only filters that side's matches */
                     other += !key && (qr & n->left->rels) && (qr & n->right->rels);
                 }
-                if (other)
+                /* with one equality to hash on, the other conditions filter the matches */
+                if (other && !n->nhkeys)
                     return sqlerr_set(err, "0A000", -1,
                                       "FULL JOIN is only supported with merge-joinable or "
                                       "hash-joinable join conditions");
