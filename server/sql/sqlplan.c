@@ -983,6 +983,11 @@ static bool few_rows(const sqlplan_node *n)
     }
 }
 
+static bool unfiltered_scan(const sqlplan_node *n)
+{
+    return n->kind == PN_SCAN && !n->nkeys && !n->nquals;
+}
+
 /* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
 static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
 {
@@ -1046,6 +1051,17 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
             if (n->nhkeys) {
                 n->method = SQLPLAN_HASH;
                 n->what = "Hash Join";
+                /* hash the side more likely small (no statistics yet: a filtered or keyed
+                 * scan over an unfiltered one); an inner join's sides are interchangeable */
+                if (jt == SQLAST_JOIN_INNER && unfiltered_scan(n->right) && !unfiltered_scan(n->left)) {
+                    sqlplan_node *t = n->left;
+                    n->left = n->right;
+                    n->right = t;
+                    n->rrels = n->right->rels;
+                    const sqlast_expr **k = n->lkeys;
+                    n->lkeys = n->rkeys;
+                    n->rkeys = k;
+                }
             }
             if (jt == SQLAST_JOIN_FULL) {
                 /* PostgreSQL runs a FULL join only as a merge or hash join: every condition
