@@ -295,6 +295,10 @@ void sqlrun_result_free(sx_result *r);
  * row is invisible (deleted), SQL_OK, or SQL_ERR. */
 int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err);
+/* The same, decoding only the columns need[] marks (NULL: all); the others read NULL. */
+int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uint8_t *pk,
+                           size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
+                           sqlerr *err);
 /* COPY: the table (owned copy) and the column indexes (owned) a COPY statement names. */
 int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, int **cols,
                      int *ncols, sqlerr *err);

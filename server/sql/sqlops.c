@@ -381,7 +381,7 @@ static int scan_emit(sqlplan_node *n, scan_state *s, const uint8_t *pk, size_t p
 {
     const sqlschema_table *t = n->table;
     sqlval *vals = NULL;
-    int vr = sqlrun_row_values(t, pk, pklen, val, vlen, &vals, err);
+    int vr = sqlrun_row_values_some(t, n->need, pk, pklen, val, vlen, &vals, err);
     if (vr == 1) return 0;
     if (vr) return SQL_ERR;
     sqlval *row = row_new(n->width, err);

@@ -53,6 +53,7 @@ static void node_free(sqlplan_node *n)
     for (int i = 0; i < n->nsrfs; i++) node_free(n->srfs[i]);
     free(n->srfs);
     free(n->label);
+    free(n->need);
     free(n->scol);
     free(n->sdesc);
     free(n->snullsfirst);
@@ -127,6 +128,7 @@ typedef struct planner {
     sqlerr *err;
     int depth;
     cte_ref *cur_ctes; /* the WITH names the level being bound sees (for its subqueries) */
+    bool prune;        /* scans decode only the columns the statement names (SELECT) */
 } planner;
 
 typedef struct rel {
@@ -988,12 +990,114 @@ static bool unfiltered_scan(const sqlplan_node *n)
     return n->kind == PN_SCAN && !n->nkeys && !n->nquals;
 }
 
+/* ---- the columns a statement names (scans decode only those) ---- */
+
+typedef struct nameset {
+    const char **v;
+    int n, cap;
+    bool all; /* a *, NATURAL join or anything that reads every column */
+} nameset;
+
+static void names_add(nameset *s, const char *nm)
+{
+    if (s->all || !nm) return;
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], nm)) return;
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 32;
+        const char **g = realloc(s->v, (size_t)nc * sizeof *g);
+        if (!g) {
+            s->all = true;
+            return;
+        }
+        s->v = g;
+        s->cap = nc;
+    }
+    s->v[s->n++] = nm;
+}
+
+static void names_stmt(nameset *s, const sqlast_stmt *st);
+
+static void names_expr(nameset *s, const sqlast_expr *e)
+{
+    if (!e || s->all) return;
+    if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED) names_add(s, e->name);
+    if (e->kind == SQLAST_STAR || (e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "helios_digest")))
+        s->all = true;
+    for (int i = 0; i < e->nargs; i++) names_expr(s, e->args[i]);
+    names_expr(s, e->filter);
+    for (int i = 0; i < e->naorder; i++) names_expr(s, e->aorder[i].expr);
+    if (e->win) {
+        for (int i = 0; i < e->win->npartition; i++) names_expr(s, e->win->partition[i]);
+        for (int i = 0; i < e->win->norder; i++) names_expr(s, e->win->order[i].expr);
+    }
+    if (e->sub) names_stmt(s, e->sub);
+}
+
+static void names_from(nameset *s, const sqlast_from *f)
+{
+    if (!f || s->all) return;
+    /* NATURAL joins read columns unnamed; aliases rename a table's columns */
+    if (f->natural || (f->ncolnames && (f->kind == SQLAST_FROM_REL || f->kind == SQLAST_FROM_JOIN)))
+        s->all = true;
+    for (int i = 0; i < f->nusing; i++) names_add(s, f->using_cols[i]);
+    names_expr(s, f->func);
+    names_expr(s, f->quals);
+    if (f->sub) names_stmt(s, f->sub);
+    names_from(s, f->larg);
+    names_from(s, f->rarg);
+}
+
+static void names_stmt(nameset *s, const sqlast_stmt *st)
+{
+    if (!st || s->all) return;
+    for (int i = 0; i < st->ntargets; i++) names_expr(s, st->targets[i].expr);
+    names_expr(s, st->where);
+    for (int i = 0; i < st->ngroup; i++) names_expr(s, st->group[i]);
+    names_expr(s, st->having);
+    for (int i = 0; i < st->norder; i++) names_expr(s, st->order[i].expr);
+    for (int i = 0; i < st->ndistinct_on; i++) names_expr(s, st->distinct_on[i]);
+    names_expr(s, st->limit);
+    names_expr(s, st->offset);
+    for (int i = 0; i < st->nfrom; i++) names_from(s, st->from[i]);
+    for (int i = 0; i < st->nctes; i++) names_stmt(s, st->ctes[i].query);
+    names_stmt(s, st->larg);
+    names_stmt(s, st->rarg);
+    for (int r = 0; r < st->nrows; r++)
+        for (int c = 0; c < st->nvalues; c++) names_expr(s, st->rows[r][c]);
+    names_stmt(s, st->select); /* INSERT ... SELECT, EXPLAIN, CREATE VIEW */
+    for (int i = 0; i < st->nset; i++) names_expr(s, st->set[i].expr);
+}
+
+/* Marks the columns of a scan the planner's statement names (by name, at any level: a name
+ * another item or level also has costs only a decode). */
+static int scan_need(planner *pl, sqlplan_node *n, sqlerr *err)
+{
+    if (!pl->prune || !n->table || sqlvirt_is(n->table) || pl->plan->want_raw) return SQL_OK;
+    nameset s = {0};
+    names_stmt(&s, pl->top);
+    if (s.all) {
+        free(s.v);
+        return SQL_OK;
+    }
+    if (!(n->need = calloc((size_t)n->table->ncols + 1, sizeof(bool)))) {
+        free(s.v);
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i < n->table->ncols; i++)
+        for (int k = 0; k < s.n && !n->need[i]; k++)
+            if (!strcmp(s.v[k], n->table->cols[i].name)) n->need[i] = true;
+    free(s.v);
+    return SQL_OK;
+}
+
 /* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
 static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
 {
     if (!n) return SQL_OK;
     if (finish_tree(lv, n->left, err) || finish_tree(lv, n->right, err)) return SQL_ERR;
     if (n->kind == PN_SCAN) {
+        if (scan_need(lv->pl, n, err)) return SQL_ERR;
         n->nkeys = scan_keys(lv, n, n->quals, n->nquals, 0, n->keyexpr);
         if (n->nkeys) n->what = n->nkeys == n->table->npk ? "Index Scan" : "Index Range Scan";
     }
@@ -2426,7 +2530,7 @@ int sqlplan_build(sx_session *s, sqlast_stmt *st, sqlast_stmt *top, sqlplan **ou
     *out = NULL;
     sqlplan *p = calloc(1, sizeof *p);
     if (!p) return sqlerr_oom(err);
-    planner pl = {.s = s, .plan = p, .top = top ? top : st, .err = err};
+    planner pl = {.s = s, .plan = p, .top = top ? top : st, .err = err, .prune = true};
     bool corr = false;
     if (plan_query(&pl, st, NULL, NULL, &corr, &p->q)) {
         sqlplan_free(p);

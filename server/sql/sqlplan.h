@@ -98,6 +98,7 @@ struct sqlplan_node {
     const sqlast_expr *keyexpr[32]; /* value of each leading key column (borrowed) */
     int nkeys;
     bool want_raw;          /* helios_crdt_state: keep the decoded CRDT row at hand */
+    bool *need;             /* columns the query may read (owned; NULL: all) */
     /* SCAN, FILTER, JOIN: conjuncts (borrowed), evaluated as one WHERE */
     const sqlast_expr **quals;
     int nquals;

@@ -267,6 +267,13 @@ static int lww_column(const crdt_row *r, const sqlschema_column *c, sqlval *v, s
 int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
 {
+    return sqlrun_row_values_some(t, NULL, pk, pklen, val, vlen, out, err);
+}
+
+int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uint8_t *pk,
+                           size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
+                           sqlerr *err)
+{
     crdt_row r;
     crdt_row_init(&r);
     keycodec_key key;
@@ -290,6 +297,7 @@ int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
     for (int i = 0; i < t->ncols; i++) {
         const sqlschema_column *c = &t->cols[i];
         sqlval_init_null(&v[i], c->type);
+        if (need && !need[i]) continue; /* the query never reads it */
         if (c->pk_pos >= 0 && (size_t)c->pk_pos < key.ncol) {
             const keycodec_value *kv = &key.col[c->pk_pos];
             switch (kv->type) {
