@@ -54,10 +54,10 @@ step() { # name command...: runs one step, times it, keeps going on failure
 timings=()
 
 if [ "$quick" = 1 ]; then
-    wire_secs=1; sql_secs=1; export BENCH_SECONDS=${BENCH_SECONDS:-0.5}
+    wire_secs=1; sql_secs=1; q_scale=0.1; export BENCH_SECONDS=${BENCH_SECONDS:-0.5}
     export LAG_SECONDS=${LAG_SECONDS:-10}; lag_rates=${LAG_RATES:-"1000 5000"}
 else
-    wire_secs=5; sql_secs=5
+    wire_secs=5; sql_secs=5; q_scale=1
     export LAG_SECONDS=${LAG_SECONDS:-60}; lag_rates=${LAG_RATES:-"100 1000 5000 20000"}
 fi
 
@@ -72,6 +72,7 @@ micro() {
 step micro micro
 step wire bash -c "bench/wire/run.sh 8 $wire_secs | tee bench/out/wire.md"
 step sql bench/sql/run.sh "$sql_secs"
+step sql-queries bench/sql/queries.sh "$q_scale" 3
 # shellcheck disable=SC2086
 step repl-lag $PY bench/repl/lag.py $lag_rates
 step repl-bandwidth $PY bench/repl/bandwidth.py
