@@ -90,7 +90,7 @@ wall=$(( $(date +%s) - t_start ))
          "source $rev."
     echo "Step times (s): $(printf '%s; ' "${timings[@]}")"
     [ ${#failed[@]} -eq 0 ] || echo "**Failed steps: ${failed[*]}**"
-    for f in bench_crdt bench_storage wire sql lag bandwidth partition conflicts; do
+    for f in bench_crdt bench_storage wire sql sql_queries lag bandwidth partition conflicts; do
         [ -f "bench/out/$f.md" ] || continue
         echo
         echo "## $f"
