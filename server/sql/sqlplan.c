@@ -513,6 +513,8 @@ static int func_shape(const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
     return SQL_OK;
 }
 
+static void expr_rels(const level *lv, const sqlast_expr *e, uint64_t *rels, bool *sub);
+
 static bool refs_level0(const sqlast_expr *e)
 {
     if (!e) return false;
@@ -598,6 +600,10 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     n->what = "Function Scan";
     n->label = make_label(NULL, fe->name, f->alias);
     n->rescan = refs_level0(fe);
+    if (n->rescan) {
+        bool sub = false;
+        expr_rels(lv, fe, &n->lrels, &sub);
+    }
     *lateral = n->rescan;
     int nc = sh.ncols + (f->ordinality ? 1 : 0);
     char **names = own(lv, calloc((size_t)nc + 1, sizeof(char *)));
@@ -615,6 +621,54 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     }
     if (!sh.name) n->what = "Result";
     return add_rel(lv, n, f->alias ? f->alias : fe->name, nc, names, types, f, err);
+}
+
+static void outer_cols_stmt(const level *lv, const sqlast_stmt *st, int depth, uint64_t *mask, bool *any);
+
+/* The items of this level a subquery's expressions read: a column levelsup depth + 1 from a
+ * query depth levels inside it. */
+static void outer_cols_expr(const level *lv, const sqlast_expr *e, int depth, uint64_t *mask, bool *any)
+{
+    if (!e) return;
+    if (e->kind == SQLAST_COLUMN && e->levelsup == depth + 1) {
+        *any = true;
+        if (e->colidx >= 0 && e->colidx < lv->width) {
+            int b = lv->slot_rel[e->colidx];
+            *mask |= b >= 0 ? (uint64_t)1 << b : lv->slot_rels[e->colidx];
+        }
+    }
+    for (int i = 0; i < e->nargs; i++) outer_cols_expr(lv, e->args[i], depth, mask, any);
+    outer_cols_expr(lv, e->filter, depth, mask, any);
+    if (e->sub) outer_cols_stmt(lv, e->sub, depth + 1, mask, any);
+}
+
+static void outer_cols_from(const level *lv, const sqlast_from *f, int depth, uint64_t *mask, bool *any)
+{
+    if (!f) return;
+    outer_cols_expr(lv, f->func, depth, mask, any);
+    outer_cols_expr(lv, f->quals, depth, mask, any);
+    if (f->sub) outer_cols_stmt(lv, f->sub, depth + 1, mask, any);
+    outer_cols_from(lv, f->larg, depth, mask, any);
+    outer_cols_from(lv, f->rarg, depth, mask, any);
+}
+
+static void outer_cols_stmt(const level *lv, const sqlast_stmt *st, int depth, uint64_t *mask, bool *any)
+{
+    if (!st) return;
+    for (int i = 0; i < st->ntargets; i++) outer_cols_expr(lv, st->targets[i].expr, depth, mask, any);
+    outer_cols_expr(lv, st->where, depth, mask, any);
+    for (int i = 0; i < st->ngroup; i++) outer_cols_expr(lv, st->group[i], depth, mask, any);
+    outer_cols_expr(lv, st->having, depth, mask, any);
+    for (int i = 0; i < st->norder; i++) outer_cols_expr(lv, st->order[i].expr, depth, mask, any);
+    outer_cols_expr(lv, st->limit, depth, mask, any);
+    outer_cols_expr(lv, st->offset, depth, mask, any);
+    for (int i = 0; i < st->nfrom; i++) outer_cols_from(lv, st->from[i], depth, mask, any);
+    /* WITH queries and set operation branches see what their statement sees */
+    for (int i = 0; i < st->nctes; i++) outer_cols_stmt(lv, st->ctes[i].query, depth, mask, any);
+    outer_cols_stmt(lv, st->larg, depth, mask, any);
+    outer_cols_stmt(lv, st->rarg, depth, mask, any);
+    for (int r = 0; r < st->nrows; r++)
+        for (int c = 0; c < st->nvalues; c++) outer_cols_expr(lv, st->rows[r][c], depth, mask, any);
 }
 
 static int plan_subquery(level *lv, sqlast_from *f, sqlplan_node **out, bool *lateral)
@@ -642,6 +696,11 @@ static int plan_subquery(level *lv, sqlast_from *f, sqlplan_node **out, bool *la
      * row; used: it reads beyond (this level's enclosing one), so this level is correlated */
     n->rescan = corr;
     if (used) lv->correlated = true;
+    if (corr && f->lateral) {
+        bool any = false;
+        outer_cols_stmt(lv, f->sub, 0, &n->lrels, &any);
+        if (any && !n->lrels) n->lrels = ~(uint64_t)0; /* read something to its left: all */
+    }
     *lateral = n->rescan;
     sqlplan_query *q = n->sub;
     char **names = own(lv, calloc((size_t)q->ncols + 1, sizeof(char *)));
@@ -669,9 +728,6 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
     int nsr = lv->nns;
     n->rels = n->left->rels | n->right->rels;
     n->rrels = n->right->rels;
-    if (n->right->rescan && (f->jointype == SQLAST_JOIN_RIGHT || f->jointype == SQLAST_JOIN_FULL))
-        return sqlerr_set(err, "42601", f->location,
-                          "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
     /* the visible columns of each side: the last item of a side that is a join, else its items */
     const sqlexpr_nsitem *L = &lv->ns[nsl - 1], *R = &lv->ns[nsr - 1];
     /* USING / NATURAL */
@@ -875,7 +931,7 @@ static int place(sqlplan_node *n, const conj *c, sqlerr *err)
         int jt = n->jointype;
         if ((c->rels & ~n->left->rels) == 0 && (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_LEFT))
             return place(n->left, c, err);
-        if ((c->rels & ~n->right->rels) == 0 && !n->right->rescan &&
+        if ((c->rels & ~n->right->rels) == 0 && !(n->right->ext & n->left->rels) &&
             (jt == SQLAST_JOIN_INNER || jt == SQLAST_JOIN_RIGHT))
             return place(n->right, c, err);
         if (jt == SQLAST_JOIN_INNER) return node_add_qual(n, c->e, err); /* = join condition */
@@ -1096,6 +1152,9 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
 {
     if (!n) return SQL_OK;
     if (finish_tree(lv, n->left, err) || finish_tree(lv, n->right, err)) return SQL_ERR;
+    if (n->kind == PN_FUNC || n->kind == PN_SUBQUERY) n->ext = n->lrels & ~n->rels;
+    else if (n->kind == PN_JOIN) n->ext = (n->left->ext | n->right->ext) & ~n->rels;
+    else if (n->left) n->ext = n->left->ext;
     if (n->kind == PN_SCAN) {
         if (scan_need(lv->pl, n, err)) return SQL_ERR;
         n->nkeys = scan_keys(lv, n, n->quals, n->nquals, 0, n->keyexpr);
@@ -1127,7 +1186,13 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                 n->what = "Nested Loop";
             }
         }
-        if (n->method != SQLPLAN_LOOKUP && r->rescan) {
+        /* the inner side reads the outer side's items (LATERAL): reopened per outer row */
+        if (r->ext & n->left->rels) {
+            if (jt == SQLAST_JOIN_RIGHT || jt == SQLAST_JOIN_FULL)
+                return sqlerr_set(err, "42601", -1,
+                                  "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+        }
+        if (n->method != SQLPLAN_LOOKUP && (r->ext & n->left->rels)) {
             n->rescan = true;
             n->method = SQLPLAN_NL;
         } else if (n->method != SQLPLAN_LOOKUP) {

@@ -119,6 +119,8 @@ struct sqlplan_node {
     int jointype; /* sqlast_join_type */
     int method;   /* SQLPLAN_NL / HASH / LOOKUP */
     bool rescan;  /* the inner side reads the outer row (LATERAL, key lookup): reopened per row */
+    uint64_t lrels; /* FUNC, SUBQUERY: the items to its left it reads (LATERAL) */
+    uint64_t ext;   /* such reads of the subtree's leaves that the subtree does not satisfy */
     const sqlast_expr **lkeys, **rkeys; /* hash join: equal pairs (outer side, inner side) */
     int nhkeys;
     int nmerge; /* USING / NATURAL merged columns: slot <- left slot / right slot */
