@@ -16,8 +16,13 @@ operators, then DIFF_GEN_TABLES (default 100) queries per seed over a table with
 extremes (WHERE, aggregates, GROUP BY: they check PostgreSQL's evaluation order too, constant
 folding and cost-ordered quals, where an expression that would fail is or is not reached),
 then DIFF_GEN_DML (default 150) writes per seed on a plain table (INSERT with DEFAULT and ON
-CONFLICT, UPDATE, DELETE, RETURNING, transactions, savepoints, read-backs), one TAP line per
-100, listing each statement whose output differs.
+CONFLICT, UPDATE, DELETE, RETURNING, transactions, savepoints, read-backs), then
+DIFF_GEN_JOINS (default 150) relational queries per seed, SQLancer style, over 3-4 small tables
+with NULLs and duplicates (inner/left/right/full/cross joins with ON, USING and NATURAL, comma
+joins, derived tables, VALUES, WITH, scalar / IN / EXISTS / ANY / ALL subqueries correlated or
+not, DISTINCT [ON], GROUP BY / HAVING, window functions, UNION / INTERSECT / EXCEPT [ALL],
+LIMIT / OFFSET; every result ordered by all its columns), one TAP line per 100 statements,
+listing each statement whose output differs. Set a mode's variable to 0 to skip it.
 
 A mismatch prints both outputs. PostgreSQL runs from /usr/lib/postgresql/15/bin (PGBIN), as
 the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=Etc/UTC."""
@@ -99,7 +104,7 @@ def main():
         seeds = [int(x) for x in os.environ.get("DIFF_GEN_SEEDS", "1 2 3 4").split()]
         count = int(os.environ.get("DIFF_GEN_COUNT", "1600"))
         stmts = []
-        for seed in seeds:
+        for seed in seeds if count else []:
             stmts += sqlgen.statements(seed, max(1, count // len(seeds)))
         nmisc = int(os.environ.get("DIFF_GEN_MISC", "800"))
         for seed in seeds if nmisc else []:
@@ -110,6 +115,9 @@ def main():
         ndml = int(os.environ.get("DIFF_GEN_DML", "150"))
         for seed in seeds if ndml else []:
             stmts += sqlgen.dml_statements(seed, ndml)
+        njoin = int(os.environ.get("DIFF_GEN_JOINS", "150"))
+        for seed in seeds if njoin else []:
+            stmts += sqlgen.join_statements(seed, njoin)
         a = run_file(stmts, "host=%s port=%d user=postgres dbname=postgres" %
                      (pg.host, pg.port), hx.tmp, "pg-gen")
         b = run_file(stmts, "host=127.0.0.1 port=%d user=postgres dbname=postgres" %
