@@ -830,6 +830,37 @@ static int cte_row(sqlplan_cte *c, const base_state *b, size_t i, sqlval **row, 
     return 1;
 }
 
+/* Opens child, keeps every row it produces (counted against the query's memory budget) in
+ * *rows, closes it. On error the rows kept so far stay in *rows / *n for the caller's close. */
+static int drain(sqlplan_node *child, base_state *b, const char *what, sqlval ***rows, size_t *n,
+                 sqlerr *err)
+{
+    if (sqlops_open(child, b->r, &b->ctx, err)) return SQL_ERR;
+    size_t cap = *n;
+    for (;;) {
+        sqlval *row;
+        int rc = sqlops_next(child, &row, err);
+        if (rc < 0) return SQL_ERR;
+        if (rc == 0) break;
+        if (mem_take(b->r, row_bytes(row, child->width), what, err)) {
+            sqlplan_row_free(row, child->width);
+            return SQL_ERR;
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlval **g = realloc(*rows, cap * sizeof *g);
+            if (!g) {
+                sqlplan_row_free(row, child->width);
+                return sqlerr_oom(err);
+            }
+            *rows = g;
+        }
+        (*rows)[(*n)++] = row;
+    }
+    sqlops_close(child);
+    return SQL_OK;
+}
+
 /* ------------------------------------------------------------------ joins */
 
 typedef struct join_state {
@@ -902,29 +933,7 @@ static int join_open(sqlplan_node *n, join_state *s, sqlerr *err)
     if (sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
     if (n->rescan) return SQL_OK;
     /* materialise the inner side */
-    if (sqlops_open(n->right, s->b.r, &s->b.ctx, err)) return SQL_ERR;
-    size_t cap = 0;
-    for (;;) {
-        sqlval *row;
-        int rc = sqlops_next(n->right, &row, err);
-        if (rc < 0) return SQL_ERR;
-        if (rc == 0) break;
-        if (mem_take(s->b.r, row_bytes(row, n->width), "A join", err)) {
-            sqlplan_row_free(row, n->width);
-            return SQL_ERR;
-        }
-        if (s->ninner == cap) {
-            cap = cap ? cap * 2 : 64;
-            sqlval **g = realloc(s->inner, cap * sizeof *g);
-            if (!g) {
-                sqlplan_row_free(row, n->width);
-                return sqlerr_oom(err);
-            }
-            s->inner = g;
-        }
-        s->inner[s->ninner++] = row;
-    }
-    sqlops_close(n->right);
+    if (drain(n->right, &s->b, "A join", &s->inner, &s->ninner, err)) return SQL_ERR;
     s->imatched = calloc(s->ninner + 1, sizeof(bool));
     if (!s->imatched) return sqlerr_oom(err);
     if (n->method == SQLPLAN_HASH) {
@@ -1681,29 +1690,7 @@ static int sort_item_cmp(const void *a, const void *b, void *arg)
 
 static int sort_open(sqlplan_node *n, mat_state *s, sqlerr *err)
 {
-    if (sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
-    size_t cap = 0;
-    for (;;) {
-        sqlval *row;
-        int rc = sqlops_next(n->left, &row, err);
-        if (rc < 0) return SQL_ERR;
-        if (rc == 0) break;
-        if (mem_take(s->b.r, row_bytes(row, n->width), "A sort", err)) {
-            sqlplan_row_free(row, n->width);
-            return SQL_ERR;
-        }
-        if (s->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            sqlval **g = realloc(s->rows, cap * sizeof *g);
-            if (!g) {
-                sqlplan_row_free(row, n->width);
-                return sqlerr_oom(err);
-            }
-            s->rows = g;
-        }
-        s->rows[s->n++] = row;
-    }
-    sqlops_close(n->left);
+    if (drain(n->left, &s->b, "A sort", &s->rows, &s->n, err)) return SQL_ERR;
     if (s->n > 1) {
         sort_item *it = malloc(s->n * sizeof *it);
         if (!it) return sqlerr_oom(err);

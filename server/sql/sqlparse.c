@@ -29,6 +29,7 @@ typedef struct pctx {
 
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s);
 static int conv_sort(pctx *c, json_t *sort, sqlast_order **out, int *n);
+static int conv_values_lists(pctx *c, json_t *vl, sqlast_stmt *s, bool allow_default);
 static int conv_expr_list(pctx *c, json_t *list, sqlast_expr ***out, int *n);
 
 /* ------------------------------------------------------------------ tree access */
@@ -1103,30 +1104,7 @@ static int conv_select_body(pctx *c, json_t *b, sqlast_stmt *s)
         c->relational = true;
         s->is_values = true;
         json_t *vl = field(b, "valuesLists");
-        size_t nr = json_array_size(vl);
-        if (!(s->rows = calloc(nr + 1, sizeof(*s->rows)))) return sqlerr_oom(c->err);
-        for (size_t r = 0; r < nr; r++) {
-            json_t *lb;
-            node(json_array_get(vl, r), &lb);
-            json_t *items = field(lb, "items");
-            size_t nv = json_array_size(items);
-            if (r == 0) s->nvalues = (int)nv;
-            else if ((int)nv != s->nvalues) {
-                json_t *ib;
-                node(json_array_get(items, 0), &ib);
-                return sqlerr_set(c->err, "42601", nv ? floc(ib) : -1,
-                                  "VALUES lists must all be the same length");
-            }
-            if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
-            s->nrows = (int)r + 1;
-            for (size_t v = 0; v < nv; v++) {
-                json_t *item = json_array_get(items, v), *ib;
-                if (!strcmp(node(item, &ib), "SetToDefault"))
-                    return sqlerr_set(c->err, "42601", floc(ib),
-                                      "DEFAULT is not allowed in this context");
-                if (conv_expr(c, item, &s->rows[r][v])) return SQL_ERR;
-            }
-        }
+        if (conv_values_lists(c, vl, s, false)) return SQL_ERR;
     } else {
         json_t *from = field(b, "fromClause");
         size_t nf = json_array_size(from);
@@ -1191,6 +1169,37 @@ static int conv_returning(pctx *c, json_t *b, sqlast_stmt *s)
 static int conv_insert_tail(pctx *c, json_t *b, sqlast_stmt *s);
 static int conv_with(pctx *c, json_t *w, sqlast_stmt *s);
 
+/* VALUES (...), (...) into s->rows / nrows / nvalues; DEFAULT (INSERT only) is a NULL entry. */
+static int conv_values_lists(pctx *c, json_t *vl, sqlast_stmt *s, bool allow_default)
+{
+    size_t nr = json_array_size(vl);
+    if (!(s->rows = calloc(nr + 1, sizeof(*s->rows)))) return sqlerr_oom(c->err);
+    for (size_t r = 0; r < nr; r++) {
+        json_t *lb;
+        node(json_array_get(vl, r), &lb);
+        json_t *items = field(lb, "items");
+        size_t nv = json_array_size(items);
+        if (r == 0) s->nvalues = (int)nv;
+        else if ((int)nv != s->nvalues) {
+            json_t *ib;
+            node(json_array_get(items, 0), &ib);
+            return sqlerr_set(c->err, "42601", nv ? floc(ib) : -1,
+                              "VALUES lists must all be the same length");
+        }
+        if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
+        s->nrows = (int)r + 1;
+        for (size_t v = 0; v < nv; v++) {
+            json_t *item = json_array_get(items, v), *ib;
+            if (!strcmp(node(item, &ib), "SetToDefault")) {
+                if (allow_default) continue; /* NULL = DEFAULT */
+                return sqlerr_set(c->err, "42601", floc(ib), "DEFAULT is not allowed in this context");
+            }
+            if (conv_expr(c, item, &s->rows[r][v])) return SQL_ERR;
+        }
+    }
+    return SQL_OK;
+}
+
 /* UPDATE ... FROM / DELETE ... USING items. */
 static int conv_from_list(pctx *c, json_t *from, sqlast_stmt *s)
 {
@@ -1242,28 +1251,7 @@ static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
             return conv_insert_tail(c, b, s);
         }
         if (with) return sqlerr_unsupported(c->err, -1, "WITH with INSERT ... VALUES");
-        size_t nr = json_array_size(vl);
-        if (!(s->rows = calloc(nr, sizeof(*s->rows)))) return sqlerr_oom(c->err);
-        for (size_t r = 0; r < nr; r++) {
-            json_t *lb;
-            node(json_array_get(vl, r), &lb);
-            json_t *items = field(lb, "items");
-            size_t nv = json_array_size(items);
-            if (r == 0) s->nvalues = (int)nv;
-            else if ((int)nv != s->nvalues) {
-                json_t *ib;
-                node(json_array_get(items, 0), &ib);
-                return sqlerr_set(c->err, "42601", nv ? floc(ib) : -1,
-                                  "VALUES lists must all be the same length");
-            }
-            if (!(s->rows[r] = calloc(nv ? nv : 1, sizeof(sqlast_expr *)))) return sqlerr_oom(c->err);
-            s->nrows = (int)r + 1;
-            for (size_t v = 0; v < nv; v++) {
-                json_t *item = json_array_get(items, v), *ib;
-                if (!strcmp(node(item, &ib), "SetToDefault")) continue; /* NULL = DEFAULT */
-                if (conv_expr(c, item, &s->rows[r][v])) return SQL_ERR;
-            }
-        }
+        if (conv_values_lists(c, vl, s, true)) return SQL_ERR;
     } else {
         /* INSERT ... DEFAULT VALUES: one row, every column defaulted */
         if (!(s->rows = calloc(1, sizeof(*s->rows)))) return sqlerr_oom(c->err);

@@ -1269,21 +1269,6 @@ static void set_width(sqlplan_node *n, int w)
 
 /* ------------------------------------------------------------------ the query level */
 
-static int16_t typlen_of(sqlval_type t)
-{
-    switch (t) {
-    case SQLVAL_BOOL: return 1;
-    case SQLVAL_INT2: return 2;
-    case SQLVAL_INT4:
-    case SQLVAL_FLOAT4:
-    case SQLVAL_OID: return 4;
-    case SQLVAL_INT8:
-    case SQLVAL_FLOAT8:
-    case SQLVAL_TIMESTAMPTZ: return 8;
-    case SQLVAL_NAME: return 64;
-    default: return -1;
-    }
-}
 
 typedef struct outcols {
     const sqlast_expr **exprs; /* NULL entry: slot */
@@ -1551,7 +1536,7 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
         q->types[i] = o->types[i];
         q->utypes[i] = o->utypes[i];
         c->type_oid = sqlval_type_oid(o->types[i]);
-        c->typlen = typlen_of(o->types[i]);
+        c->typlen = sqlval_type_len(o->types[i]);
         c->typmod = -1;
     }
     *out = q;

@@ -62,21 +62,6 @@ static sqlval_type write_type(const sqlschema_column *c)
     return c->kind == SQLSCHEMA_MV_REGISTER ? SQLVAL_TEXT : c->type;
 }
 
-static int16_t typlen_of(sqlval_type t)
-{
-    switch (t) {
-    case SQLVAL_BOOL: return 1;
-    case SQLVAL_INT2: return 2;
-    case SQLVAL_INT4:
-    case SQLVAL_FLOAT4:
-    case SQLVAL_OID: return 4;
-    case SQLVAL_INT8:
-    case SQLVAL_FLOAT8:
-    case SQLVAL_TIMESTAMPTZ: return 8;
-    case SQLVAL_NAME: return 64;
-    default: return -1;
-    }
-}
 
 #define HELIOS_PG_VERSION_TEXT \
     "PostgreSQL 15.0 (HeliosDB " HELIOS_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -601,7 +586,7 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
                 executor_column *col = &p->cols[k];
                 snprintf(col->name, sizeof col->name, "%s", t->cols[c].name);
                 col->type_oid = sqlval_type_oid(t->cols[c].type);
-                col->typlen = typlen_of(t->cols[c].type);
+                col->typlen = sqlval_type_len(t->cols[c].type);
                 col->typmod = -1;
             }
             continue;
@@ -613,7 +598,7 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
                  st->targets[i].name ? st->targets[i].name : sqlexpr_column_name(e));
         sqlval_type ty = e->type == SQLVAL_UNKNOWN ? SQLVAL_TEXT : e->type;
         col->type_oid = sqlval_type_oid(ty);
-        col->typlen = typlen_of(ty);
+        col->typlen = sqlval_type_len(ty);
         col->typmod = -1;
         k++;
     }

@@ -99,6 +99,22 @@ bool sqlval_type_is_numeric(sqlval_type t)
            t == SQLVAL_NUMERIC;
 }
 
+int16_t sqlval_type_len(sqlval_type t)
+{
+    switch (t) {
+    case SQLVAL_BOOL: return 1;
+    case SQLVAL_INT2: return 2;
+    case SQLVAL_INT4:
+    case SQLVAL_FLOAT4:
+    case SQLVAL_OID: return 4;
+    case SQLVAL_INT8:
+    case SQLVAL_FLOAT8:
+    case SQLVAL_TIMESTAMPTZ: return 8;
+    case SQLVAL_NAME: return 64;
+    default: return -1;
+    }
+}
+
 bool sqlval_type_is_text(sqlval_type t)
 {
     return t == SQLVAL_UNKNOWN || t == SQLVAL_TEXT || t == SQLVAL_VARCHAR || t == SQLVAL_NAME;

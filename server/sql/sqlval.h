@@ -78,6 +78,8 @@ sqlval_type sqlval_type_lookup(const char *name, bool array);
 bool sqlval_type_is_integer(sqlval_type t);
 bool sqlval_type_is_numeric(sqlval_type t); /* any integer, float or numeric */
 bool sqlval_type_is_text(sqlval_type t);    /* UNKNOWN, TEXT, VARCHAR, NAME */
+/* pg_type.typlen of the type as RowDescription reports it (-1: variable length). */
+int16_t sqlval_type_len(sqlval_type t);
 
 /* ---- construction (return SQL_OK or SQL_ERR (53200) when err given) ---- */
 void sqlval_init_null(sqlval *v, sqlval_type t);
