@@ -59,7 +59,6 @@
 #include "server/listener.h"
 #include "server/log.h"
 #include "server/metrics.h"
-#include "server/minexec.h"
 #include "server/sdnotify.h"
 #include "proto/scram.h"
 #include "server/sql/sqlexec.h"
@@ -891,33 +890,28 @@ int main(int argc, char **argv)
     }
     a.loop = uv_default_loop();
     char err[512];
-    /* HELIOS_EXECUTOR=minimal: the storage-less executor (wire-layer tests). */
-    const char *exname = getenv("HELIOS_EXECUTOR");
-    executor *ex = exname && !strcmp(exname, "minimal")
-                       ? minexec_new(a.loop, cfg.sql.statement_timeout_ms)
-                       : sqlexec_new(a.loop, &cfg, err, sizeof err);
+    executor *ex = sqlexec_new(a.loop, &cfg, err, sizeof err);
     if (!ex) {
-        log_error("main", "%s", exname && !strcmp(exname, "minimal") ? "out of memory" : err);
+        log_error("main", "%s", err);
         goto out_cfg;
     }
     a.ex = ex;
     a.cfg = &cfg;
-    if (!(exname && !strcmp(exname, "minimal")) && load_mock_secret(cfg.node.data_dir) < 0)
+    if (load_mock_secret(cfg.node.data_dir) < 0)
         log_warn("main", "no persistent SCRAM mock secret: unknown users get a per-process one");
     a.start_ms = uv_now(a.loop);
     if (listener_new(a.loop, &cfg, ex, &a.lsn, err, sizeof err) < 0) {
         log_error("main", "%s", err);
         goto out_ex;
     }
-    bool sql_executor = !(exname && !strcmp(exname, "minimal"));
-    a.sqlexec = sql_executor;
-    if (sql_executor && start_guards(&a, force_writable) < 0) {
+    a.sqlexec = true;
+    if (start_guards(&a, force_writable) < 0) {
         listener_shutdown(a.lsn, true);
         uv_run(a.loop, UV_RUN_DEFAULT);
         listener_del(a.lsn);
         goto out_ex;
     }
-    if (cfg.replication.enabled && sql_executor && start_replication(&a) < 0) {
+    if (cfg.replication.enabled && start_replication(&a) < 0) {
         stop_restore_check(&a);
         listener_shutdown(a.lsn, true);
         uv_run(a.loop, UV_RUN_DEFAULT);

@@ -298,6 +298,7 @@ struct sqlast_stmt {
     char *name;
     char *value; /* SET: values joined with ", " as PostgreSQL shows them */
     bool set_local;
+    int nset_values; /* SET: how many comma-separated values (a list setting takes several) */
 
     /* COPY */
     bool copy_from; /* FROM STDIN (else TO STDOUT) */

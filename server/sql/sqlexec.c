@@ -21,16 +21,12 @@
 #include <time.h>
 
 #include "proto/pgtypes.h"
-#include "server/minexec.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlguc.h"
 #include "server/sql/sqlpsql.h"
 #include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-/* The embedded minimal executor's ops (one process-wide executor; describe/free calls carry
- * no session to reach it through). */
-static const executor_ops *inner_ops;
 
 static int to_exec_err(executor_error *e, const sqlerr *se)
 {
@@ -657,15 +653,8 @@ static int txn_truncate(sx_session *s, size_t mark)
  * Connection poolers reset a session with DISCARD ALL (pgbouncer's server_reset_query) and
  * psycopg 3 evicts its prepared statements with DEALLOCATE name: the statements live in the
  * wire layer (sink->statements_drop). DISCARD ALL also rolls settings back to their defaults
- * (RESET ALL, through the minimal executor); HeliosDB has no temporary tables, sequences,
+ * (RESET ALL); HeliosDB has no temporary tables, sequences,
  * cached plans, listeners or advisory locks to drop. */
-
-static int quiet_complete(executor_sink *s, const char *tag)
-{
-    (void)s;
-    (void)tag;
-    return 0;
-}
 
 /* in_block: a transaction block, or an implicit one of several statements (PostgreSQL's
  * PreventInTransactionBlock) */
@@ -688,13 +677,9 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
     if (in_block)
         return executor_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction block");
     if (sink->statements_drop) sink->statements_drop(sink, NULL, true);
-    /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client, its
-       own "RESET" tag does not */
-    executor_sink quiet = *sink;
-    quiet.command_complete = quiet_complete;
-    char reset[] = "RESET ALL";
-    if (s->x->mini->ops->simple_query(s->inner, reset, sizeof reset - 1, &quiet, err) != EXEC_DONE)
-        return EXEC_ERROR;
+    /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client */
+    sqlerr se;
+    if (sqlguc_reset_all(s->guc, sink, &se)) return se.code[0] ? to_exec_err(err, &se) : EXEC_ERROR;
     return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
 }
 
@@ -1361,12 +1346,14 @@ void sqlexec_set_peer_provider(executor *ex, int (*fn)(void *arg, sqlexec_peer_r
 
 enum {
     RK_NONE = 0,
-    RK_INNER,
     RK_COMMIT_TAG,
     RK_FINAL,
     RK_EXEC_COMMIT,
     RK_SYNC,
-    RK_INNER_EXEC,
+    RK_SLEEP_STREAM,      /* a simple query's streaming SELECT waits out a pg_sleep */
+    RK_SLEEP_STREAM_EXEC, /* an Execute's */
+    RK_SLEEP_AFTER,       /* a simple query's statement ended; its pg_sleep time is due */
+    RK_SLEEP_EXEC,        /* an Execute's statement ran; its result waits for its pg_sleep */
     RK_STREAM,      /* a simple query's streaming SELECT paused on output */
     RK_STREAM_EXEC, /* an Execute's */
     RK_LOCK,        /* a simple query's statement waits for a row lock */
@@ -1375,8 +1362,6 @@ enum {
 };
 
 struct sx_stmt {
-    bool mine;
-    executor_stmt *inner;
     sqlparse_result q;
     sx_plan plan;
     bool planned;
@@ -1388,7 +1373,6 @@ struct sx_stmt {
 
 struct sx_portal {
     sx_stmt *stmt;
-    executor_portal *inner;
     sqlval *params;
     int nparams;
     bool ran;
@@ -1481,7 +1465,7 @@ static void fail_txn(sx_session *s)
  * session's code runs on the thread, since other sessions' statements run in between. */
 static void sx_enter(sx_session *s)
 {
-    sqlval_set_timezone(minexec_timezone(s->inner));
+    sqlval_set_timezone(sqlguc_timezone(s->guc));
 }
 
 void sx_stmt_begin(sx_session *s)
@@ -1492,7 +1476,7 @@ void sx_stmt_begin(sx_session *s)
         return;
     }
     s->stmt_mark = s->txn.nops;
-    int ms = minexec_statement_timeout_ms(s->inner);
+    int ms = sqlguc_statement_timeout_ms(s->guc);
     s->deadline_ns = ms > 0 ? uv_hrtime() + (uint64_t)ms * 1000000u : 0;
     s->tick = 0;
 }
@@ -1527,6 +1511,8 @@ static void stream_end(sx_session *s)
     }
 }
 
+static int sleep_start(sx_session *s);
+
 /* Sends more of the streaming SELECT (max rows, 0 = all): EXEC_DONE after its CommandComplete,
  * EXEC_SUSPENDED (max reached), EXEC_PENDING_OUTPUT (the sink is full: call again on resume)
  * or EXEC_ERROR; the cursor is gone after DONE and ERROR. */
@@ -1535,6 +1521,7 @@ static int stream_run(sx_session *s, executor_sink *sink, size_t max, executor_e
     sqlerr se;
     int r = sqlrun_cursor_next(s->stream, sink, max, &se);
     if (r == SQLRUN_FULL) return EXEC_PENDING_OUTPUT;
+    if (r == SQLRUN_SLEEP) return sleep_start(s); /* EXEC_PENDING: the caller sets the kind */
     if (r == SQLRUN_MORE) return EXEC_SUSPENDED;
     if (r == SQL_ERR) {
         if (se.code[0]) to_exec_err(err, &se);
@@ -1648,19 +1635,6 @@ static bool is_txn_characteristic_set(const sqlast_stmt *st)
             !strcasecmp(st->name, "transaction_deferrable"));
 }
 
-/* A SELECT without FROM that calls what only the minimal executor implements (pg_sleep's
- * asynchronous wait, generate_series' rows): when the SQL layer refuses it, the minimal
- * executor runs it. Any other refusal stands: the minimal executor's tokenizer would answer
- * a statement it does not understand with a misleading error or a wrong result. */
-static bool mini_only(const sqlast_stmt *st)
-{
-    static const char *const fns[] = {"pg_sleep", "generate_series"};
-    for (int i = 0; i < st->ntargets; i++)
-        for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
-            if (sqlexpr_calls(st->targets[i].expr, fns[k])) return true;
-    return false;
-}
-
 /* SELECT helios_anti_entropy(): the whole statement, as helios_backup. */
 static bool is_anti_entropy(const sqlast_stmt *st)
 {
@@ -1698,14 +1672,155 @@ static int run_anti_entropy(sx_session *s, executor_sink *sink, executor_error *
     return EXEC_DONE;
 }
 
-static int forward_simple(sx_session *s, const char *sql, size_t len, executor_sink *sink,
-                          executor_error *err)
+/* ---- settings and pg_sleep -------------------------------------------------------------- */
+
+static int sess_get(void *arg, const char *name, bool missing_ok, sqlval *out, sqlerr *err)
 {
-    char *copy = strndup(sql, len);
-    if (!copy) return executor_error_set(err, "53200", "out of memory");
-    int rc = s->x->mini->ops->simple_query(s->inner, copy, len, sink, err);
-    free(copy);
+    sx_session *s = arg;
+    const char *v = sqlguc_get(s->guc, name, NULL);
+    if (!v) {
+        if (missing_ok) {
+            sqlval_init_null(out, SQLVAL_TEXT);
+            return SQL_OK;
+        }
+        return sqlerr_set(err, "42704", -1, "unrecognized configuration parameter \"%s\"", name);
+    }
+    return sqlval_set_str(out, SQLVAL_TEXT, v, strlen(v), err);
+}
+
+/* set_config: ParameterStatus of a reported setting it changes goes out with the next
+ * statement's completion (sqlguc keeps it pending without a sink). is_local outside a block
+ * lasts until the end of the statement's transaction: checked and returned, not kept. */
+static int sess_set(void *arg, const char *name, const char *value, bool local, sqlval *out,
+                    sqlerr *err)
+{
+    sx_session *s = arg;
+    bool temp = local && !sqlguc_in_block(s->guc);
+    if (temp) sqlguc_txn_begin(s->guc);
+    int rc = sqlguc_set(s->guc, name, value, 1, local ? SQLGUC_LOCAL : SQLGUC_SESSION, NULL, err);
+    const char *v = rc ? NULL : sqlguc_get(s->guc, name, NULL);
+    if (!rc) rc = sqlval_set_str(out, SQLVAL_TEXT, v ? v : "", v ? strlen(v) : 0, err);
+    if (temp) sqlguc_txn_end(s->guc, true, NULL);
     return rc;
+}
+
+static int sess_sleep(void *arg, double secs, sqlerr *err)
+{
+    sx_session *s = arg;
+    (void)err;
+    if (!(secs > 0)) return SQL_OK; /* negative, zero and NaN: no wait, as PostgreSQL */
+    double ns = secs * 1e9;
+    if (ns > 1e18) ns = 1e18;
+    s->sleep_ns += (uint64_t)ns;
+    return SQL_OK;
+}
+
+const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep};
+
+static void on_sleep_timer(uv_timer_t *t)
+{
+    sx_session *s = t->data;
+    s->sleeping = false;
+    s->wake(s->wake_arg);
+}
+
+static void on_sleep_timer_close(uv_handle_t *h)
+{
+    free(h);
+}
+
+/* Waits out the statement's pg_sleep time (cut at its statement_timeout deadline); the session
+ * resumes (kind) when the timer fires or on cancel. Returns EXEC_PENDING. */
+static int sleep_start(sx_session *s)
+{
+    uint64_t ns = s->sleep_ns;
+    s->sleep_ns = 0;
+    s->sleep_cut = false;
+    if (s->deadline_ns) {
+        uint64_t now = uv_hrtime(), left = s->deadline_ns > now ? s->deadline_ns - now : 0;
+        if (ns >= left) {
+            ns = left;
+            s->sleep_cut = true;
+        }
+    }
+    s->sleeping = true;
+    uv_timer_start(s->sleep_timer, on_sleep_timer, (ns + 999999) / 1000000, 0);
+    return EXEC_PENDING;
+}
+
+/* After the wait: 57014 when it was cancelled or cut by statement_timeout. */
+static int sleep_over(sx_session *s, executor_error *err)
+{
+    s->sleeping = false;
+    uv_timer_stop(s->sleep_timer);
+    if (s->cancel) {
+        s->cancel = false;
+        s->sleep_cut = false;
+        return executor_error_set(err, "57014", "canceling statement due to user request");
+    }
+    if (s->sleep_cut) {
+        s->sleep_cut = false;
+        s->deadline_ns = 0;
+        return executor_error_set(err, "57014", "canceling statement due to statement timeout");
+    }
+    return 0;
+}
+
+/* SET / RESET / SHOW. */
+static int run_setting(sx_session *s, const sqlast_stmt *st, bool describe, executor_sink *sink,
+                       executor_error *err)
+{
+    sqlerr se;
+    if (st->kind == SQLAST_SHOW) {
+        bool all = !strcasecmp(st->name, "all");
+        executor_column cols[3];
+        memset(cols, 0, sizeof cols);
+        const char *canon = st->name;
+        const char *v = all ? NULL : sqlguc_get(s->guc, st->name, &canon);
+        if (!all && !v)
+            return executor_error_set(err, "42704", "unrecognized configuration parameter \"%s\"",
+                                      st->name);
+        const char *names[3] = {all ? "name" : canon, "setting", "description"};
+        int nc = all ? 3 : 1;
+        for (int i = 0; i < nc; i++) {
+            snprintf(cols[i].name, sizeof cols[i].name, "%s", names[i]);
+            cols[i].type_oid = PGTYPE_TEXT;
+            cols[i].typlen = -1;
+            cols[i].typmod = -1;
+        }
+        if (describe && sink->row_description(sink, cols, nc)) return EXEC_ERROR;
+        if (!all) {
+            size_t l = strlen(v);
+            if (sink->data_row(sink, 1, &v, &l)) return EXEC_ERROR;
+        } else {
+            sqlguc_info gi;
+            for (int i = 0; sqlguc_nth(s->guc, i, &gi); i++) {
+                const char *vals[3] = {gi.name, sqlguc_get(s->guc, gi.name, NULL), gi.short_desc};
+                size_t lens[3] = {strlen(vals[0]), strlen(vals[1]), strlen(vals[2])};
+                if (sink->data_row(sink, 3, vals, lens)) return EXEC_ERROR;
+            }
+        }
+        return sink->command_complete(sink, "SHOW") ? EXEC_ERROR : EXEC_DONE;
+    }
+    int rc;
+    if (st->kind == SQLAST_RESET && !st->name) {
+        rc = sqlguc_reset_all(s->guc, sink, &se);
+    } else if (st->kind == SQLAST_SET && st->set_local && !sqlguc_in_block(s->guc)) {
+        /* outside a block it would last until the end of the statement */
+        if (warn(sink, "25P01", "SET LOCAL can only be used in transaction blocks")) return EXEC_ERROR;
+        rc = SQL_OK;
+    } else {
+        rc = sqlguc_set(s->guc, st->name, st->kind == SQLAST_SET ? st->value : NULL,
+                        st->nset_values, st->set_local ? SQLGUC_LOCAL : SQLGUC_SESSION, sink, &se);
+    }
+    if (rc) return se.code[0] ? to_exec_err(err, &se) : EXEC_ERROR;
+    return sink->command_complete(sink, st->kind == SQLAST_SET ? "SET" : "RESET") ? EXEC_ERROR
+                                                                                  : EXEC_DONE;
+}
+
+static bool is_setting_stmt(const sqlast_stmt *st)
+{
+    return st->kind == SQLAST_SET || st->kind == SQLAST_RESET || st->kind == SQLAST_SHOW;
 }
 
 #define SX_COPY_MAX (256u << 20) /* bytes of one COPY FROM STDIN, buffered until CopyDone */
@@ -1840,7 +1955,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             } else {
                 s->state = SX_BLOCK;
                 s->txn_start_us = now_us_2000();
-                minexec_txn_begin(s->inner); /* SET LOCAL lasts until the block ends */
+                sqlguc_txn_begin(s->guc); /* SET LOCAL lasts until the block ends */
             }
             if (sink->command_complete(sink, "BEGIN")) goto out;
             break;
@@ -1848,7 +1963,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             if (s->state == SX_FAILED) {
                 txn_clear(s);
                 s->state = SX_IDLE;
-                if (minexec_txn_end(s->inner, false, sink)) goto out;
+                if (sqlguc_txn_end(s->guc, false, sink)) goto out;
                 if (sink->command_complete(sink, "ROLLBACK")) goto out;
                 break;
             }
@@ -1856,7 +1971,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 warn(sink, "25P01", "there is no transaction in progress"))
                 goto out;
             s->state = SX_IDLE;
-            if (minexec_txn_end(s->inner, true, sink)) goto out;
+            if (sqlguc_txn_end(s->guc, true, sink)) goto out;
             rc = sx_commit_start(s, err);
             if (rc == EXEC_ERROR) goto fail;
             if (rc == EXEC_PENDING) {
@@ -1872,7 +1987,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 goto out;
             txn_clear(s);
             s->state = SX_IDLE;
-            if (minexec_txn_end(s->inner, false, sink)) goto out;
+            if (sqlguc_txn_end(s->guc, false, sink)) goto out;
             if (sink->command_complete(sink, "ROLLBACK")) goto out;
             break;
         case SQLAST_DEALLOCATE:
@@ -1899,48 +2014,40 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 return rc;
             }
             break;
-        default:
+        case SQLAST_SET:
+        case SQLAST_RESET:
+        case SQLAST_SHOW:
             if (is_txn_characteristic_set(st)) {
                 if (sink->command_complete(sink, "SET")) goto out;
                 break;
             }
+            if (run_setting(s, st, true, sink, err) == EXEC_ERROR) goto fail;
+            break;
+        default:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = now_us_2000();
             rc = EXEC_ERROR;
             const char *bdir = backup_target(st);
             bool ae = !bdir && is_anti_entropy(st);
-            bool forward = !bdir && !ae && !sqlrun_handles(st);
             if (bdir) {
                 rc = run_backup(s, bdir, sink, err);
             } else if (ae) {
                 rc = run_anti_entropy(s, sink, err);
-            } else if (!forward) {
+            } else if (sqlrun_handles(st) || st->kind == SQLAST_SELECT) {
                 rc = run_table_stmt(s, st, sink, err);
-            } else if (st->kind == SQLAST_SELECT) {
-                /* A SELECT without FROM runs on the SQL layer's evaluator (operators, casts,
-                   CASE, ...). Functions only the minimal executor knows (pg_sleep,
-                   generate_series, driver probes) fail planning with 42883/0A000 before
-                   anything was sent, and go there instead. */
-                rc = run_table_stmt(s, st, sink, err);
-                forward = rc == EXEC_ERROR && mini_only(st);
-            }
-            if (forward) {
-                memset(err, 0, sizeof *err);
-                size_t off = st->location > 0 ? (size_t)st->location : 0;
-                size_t total = strlen(s->qsql);
-                size_t len = st->length > 0 ? (size_t)st->length : total - off;
-                if (off > total) off = total;
-                if (off + len > total) len = total - off;
-                rc = forward_simple(s, s->qsql + off, len, sink, err);
-                if (rc == EXEC_PENDING) {
-                    s->qi++;
-                    s->resume_kind = RK_INNER;
-                    return EXEC_PENDING;
-                }
+            } else {
+                sqlerr se;
+                sqlerr_unsupported(&se, -1, sqlast_stmt_tag(st));
+                rc = to_exec_err(err, &se);
             }
             if (rc == EXEC_PENDING_OUTPUT) {
                 s->qi++;
                 s->resume_kind = RK_STREAM;
+                return rc;
+            }
+            if (rc == EXEC_PENDING) { /* a pg_sleep inside a streaming SELECT */
+                s->qi++;
+                s->resume_kind = RK_SLEEP_STREAM;
                 return rc;
             }
             if (rc == EXEC_ERROR && s->lock_wait) {
@@ -1949,6 +2056,12 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             }
             if (rc == EXEC_ERROR) goto fail;
             break;
+        }
+        sqlguc_flush(s->guc, sink);
+        if (s->sleep_ns) { /* a pg_sleep in a statement that does not stream: wait after it */
+            s->qi++;
+            s->resume_kind = RK_SLEEP_AFTER;
+            return sleep_start(s);
         }
     }
     if (s->state == SX_IDLE) {
@@ -1991,25 +2104,6 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     }
     sqlerr se;
     if (sqlcache_parse(s->x->cache, s->qcopy, &s->q, &se)) {
-        if (!strcmp(se.code, "0A000") && !se.final && s->state != SX_FAILED) {
-            /* Driver catalog queries and the rest of what the minimal executor knows. */
-            int rc = forward_simple(s, sql, len, sink, err);
-            if (rc == EXEC_PENDING) {
-                s->resume_kind = RK_INNER;
-                s->q.nstmts = 0;
-                s->q.stmts = NULL;
-                s->q_active = true;
-                return rc;
-            }
-            /* libpg_query accepted the text, so a syntax error from the minimal executor
-             * only means it does not know the construct: our 0A000 says which. */
-            if (rc == EXEC_ERROR && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601") ||
-                                     !strcmp(err->code, "42883") || !strcmp(err->code, "42703")))
-                to_exec_err(err, &se);
-            if (rc == EXEC_ERROR) fail_txn(s);
-            q_clear(s);
-            return rc;
-        }
         if (s->state == SX_FAILED) aborted_err(err);
         else to_exec_err(err, &se);
         fail_txn(s);
@@ -2047,18 +2141,28 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
         if (kind == RK_LOCK) return run_simple(s, sink, err);
         if (kind == RK_LOCK_COPY) return sx_copy_in(es, EXEC_COPY_DONE, NULL, 0, sink, err);
         return sx_execute(es, (executor_portal *)s->resume_portal, s->resume_max, sink, err);
-    case RK_INNER:
-        rc = s->x->mini->ops->resume(s->inner, sink, err);
-        if (rc == EXEC_PENDING) {
-            s->resume_kind = RK_INNER;
-            return rc;
-        }
-        if (rc == EXEC_ERROR) {
-            fail_txn(s);
-            q_clear(s);
-            return rc;
-        }
+    case RK_SLEEP_AFTER: {
+        /* the statement is complete: a cancel or timeout now has nothing left to stop */
+        executor_error ignored;
+        sleep_over(s, &ignored);
         return run_simple(s, sink, err);
+    }
+    case RK_SLEEP_EXEC:
+        if (sleep_over(s, err)) {
+            fail_txn(s);
+            return EXEC_ERROR;
+        }
+        return sx_execute(es, (executor_portal *)s->resume_portal, s->resume_max, sink, err);
+    case RK_SLEEP_STREAM:
+    case RK_SLEEP_STREAM_EXEC:
+        if (sleep_over(s, err)) {
+            stream_end(s);
+            fail_txn(s);
+            if (kind == RK_SLEEP_STREAM) q_clear(s);
+            return EXEC_ERROR;
+        }
+        if (kind == RK_SLEEP_STREAM) goto stream_simple; /* the stream goes on */
+        goto stream_exec;
     case RK_COMMIT_TAG:
         if (commit_outcome(s, err)) {
             q_clear(s);
@@ -2077,9 +2181,10 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
         return sink->command_complete(sink, "COMMIT") ? EXEC_ERROR : EXEC_DONE;
     case RK_SYNC: return commit_outcome(s, err);
     case RK_STREAM:
+    stream_simple:
         rc = stream_run(s, sink, 0, err);
-        if (rc == EXEC_PENDING_OUTPUT) {
-            s->resume_kind = RK_STREAM;
+        if (rc == EXEC_PENDING_OUTPUT || rc == EXEC_PENDING) {
+            s->resume_kind = rc == EXEC_PENDING ? RK_SLEEP_STREAM : RK_STREAM;
             return rc;
         }
         if (rc == EXEC_ERROR) {
@@ -2089,13 +2194,10 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
         }
         return run_simple(s, sink, err);
     case RK_STREAM_EXEC:
+    stream_exec:
         rc = stream_run(s, sink, 0, err);
         if (rc == EXEC_PENDING_OUTPUT) s->resume_kind = RK_STREAM_EXEC;
-        if (rc == EXEC_ERROR) fail_txn(s);
-        return rc;
-    case RK_INNER_EXEC:
-        rc = s->x->mini->ops->resume(s->inner, sink, err);
-        if (rc == EXEC_PENDING) s->resume_kind = RK_INNER_EXEC;
+        if (rc == EXEC_PENDING) s->resume_kind = RK_SLEEP_STREAM_EXEC;
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     default: return EXEC_DONE;
@@ -2115,9 +2217,6 @@ static bool is_txn_stmt(const sqlast_stmt *st)
 static void stmt_free_(sx_stmt *p)
 {
     if (!p) return;
-    if (p->inner) {
-        /* freed by sx_stmt_free through the inner executor */
-    }
     if (p->planned) sqlrun_plan_free(&p->plan);
     sqlrun_result_free(&p->cres);
     sqlparse_result_free(&p->q);
@@ -2154,41 +2253,51 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
     }
     sqlerr se;
     int prc = sqlcache_parse(s->x->cache, copy, &p->q, &se);
-    bool mine = prc == SQL_OK && p->q.nstmts == 1 &&
-                (sqlrun_handles(p->q.stmts[0]) || is_txn_stmt(p->q.stmts[0]));
-    if (prc == SQL_OK && p->q.nstmts > 1) {
-        free(copy);
+    free(copy);
+    if (prc != SQL_OK) {
+        stmt_free_(p);
+        fail_txn(s);
+        return to_exec_err(err, &se);
+    }
+    if (p->q.nstmts > 1) {
         stmt_free_(p);
         return executor_error_set(err, "42601",
                                   "cannot insert multiple commands into a prepared statement");
     }
-    if (!mine) {
-        if (prc != SQL_OK && (strcmp(se.code, "0A000") || se.final)) {
-            free(copy);
-            stmt_free_(p);
-            fail_txn(s);
-            return to_exec_err(err, &se);
-        }
-        int rc = s->x->mini->ops->prepare(s->inner, copy, len, param_oids, nparams, &p->inner,
-                                          err);
-        free(copy);
-        if (rc != EXEC_DONE) {
-            if (prc != SQL_OK && (!strcmp(err->code, "0A000") || !strcmp(err->code, "42601") ||
-                                  !strcmp(err->code, "42883") || !strcmp(err->code, "42703")))
-                to_exec_err(err, &se);
-            stmt_free_(p);
-            fail_txn(s);
-            return EXEC_ERROR;
-        }
+    if (p->q.nstmts == 0) { /* an empty query: EmptyQueryResponse at Execute */
+        p->plan.ncols = -1;
         *out = (executor_stmt *)p;
         return EXEC_DONE;
     }
-    free(copy);
-    p->mine = true;
     sqlast_stmt *st = p->q.stmts[0];
     for (int i = 0; i < nparams && i < st->nparams; i++)
         if (param_oids[i]) st->param_types[i] = sqlval_type_from_oid(param_oids[i]);
-    if (!is_txn_stmt(st)) {
+    if (st->kind == SQLAST_SHOW) { /* its column, for Describe */
+        bool all = !strcasecmp(st->name, "all");
+        const char *canon = st->name;
+        if (!all && !sqlguc_get(s->guc, st->name, &canon)) {
+            stmt_free_(p);
+            fail_txn(s);
+            return executor_error_set(err, "42704", "unrecognized configuration parameter \"%s\"",
+                                      st->name);
+        }
+        p->plan.ncols = all ? 3 : 1;
+        p->plan.cols = calloc(3, sizeof *p->plan.cols);
+        if (!p->plan.cols) {
+            stmt_free_(p);
+            return executor_error_set(err, "53200", "out of memory");
+        }
+        const char *names[3] = {all ? "name" : canon, "setting", "description"};
+        for (int i = 0; i < p->plan.ncols; i++) {
+            snprintf(p->plan.cols[i].name, sizeof p->plan.cols[i].name, "%s", names[i]);
+            p->plan.cols[i].type_oid = PGTYPE_TEXT;
+            p->plan.cols[i].typlen = -1;
+            p->plan.cols[i].typmod = -1;
+        }
+        p->planned = true;
+    } else if (is_setting_stmt(st)) {
+        p->plan.ncols = -1;
+    } else if (!is_txn_stmt(st)) {
         if (s->state == SX_FAILED) {
             stmt_free_(p);
             return aborted_err(err);
@@ -2223,12 +2332,6 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
 static void sx_stmt_describe(const executor_stmt *est, executor_stmt_info *info)
 {
     const sx_stmt *p = (const sx_stmt *)est;
-    if (!p->mine && !p->canned) {
-        /* Our session is not needed for describe: reach the inner ops through any session's
-         * executor is not possible here, so the inner executor type is fixed: minexec. */
-        inner_ops->stmt_describe(p->inner, info);
-        return;
-    }
     info->nparams = p->nparams;
     info->param_oids = p->param_oids;
     info->ncols = p->plan.ncols;
@@ -2239,14 +2342,12 @@ static void sx_stmt_free(executor_stmt *est)
 {
     sx_stmt *p = (sx_stmt *)est;
     if (!p) return;
-    if (p->inner) inner_ops->stmt_free(p->inner);
     stmt_free_(p);
 }
 
 static void portal_free_(sx_portal *po)
 {
     if (!po) return;
-    if (po->inner) inner_ops->portal_free(po->inner);
     for (int i = 0; i < po->nparams; i++) sqlval_free(&po->params[i]);
     free(po->params);
     sqlrun_result_free(&po->res);
@@ -2263,17 +2364,7 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
     sx_portal *po = calloc(1, sizeof *po);
     if (!po) return executor_error_set(err, "53200", "out of memory");
     po->stmt = p;
-    if (p->canned) {
-        *out = (executor_portal *)po;
-        return EXEC_DONE;
-    }
-    if (!p->mine) {
-        int rc = s->x->mini->ops->bind(s->inner, p->inner, nparams, values, lens, &po->inner, err);
-        if (rc) {
-            free(po);
-            fail_txn(s);
-            return rc;
-        }
+    if (p->canned || p->q.nstmts == 0) {
         *out = (executor_portal *)po;
         return EXEC_DONE;
     }
@@ -2305,10 +2396,6 @@ static void sx_portal_describe(const executor_portal *ep, int *ncols,
                                const executor_column **cols)
 {
     const sx_portal *po = (const sx_portal *)ep;
-    if (po->inner) {
-        inner_ops->portal_describe(po->inner, ncols, cols);
-        return;
-    }
     *ncols = po->stmt->plan.ncols;
     *cols = po->stmt->plan.cols;
 }
@@ -2320,7 +2407,8 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     sx_enter(s);
     sx_portal *po = (sx_portal *)ep;
     sx_stmt *p = po->stmt;
-    const sqlast_stmt *st = p->mine ? p->q.stmts[0] : NULL;
+    if (!p->canned && p->q.nstmts == 0) return sink->empty_query(sink) ? EXEC_ERROR : EXEC_DONE;
+    const sqlast_stmt *st = p->canned ? NULL : p->q.stmts[0];
     if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
                                           st->kind == SQLAST_ROLLBACK_TO)))
         return aborted_err(err);
@@ -2331,12 +2419,6 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (next < p->cres.nrows) return EXEC_SUSPENDED;
         return sink->command_complete(sink, p->cres.tag) ? EXEC_ERROR : EXEC_DONE;
     }
-    if (po->inner) {
-        int rc = s->x->mini->ops->execute(s->inner, po->inner, max_rows, sink, err);
-        if (rc == EXEC_PENDING) s->resume_kind = RK_INNER_EXEC;
-        if (rc == EXEC_ERROR) fail_txn(s);
-        return rc;
-    }
     if (s->state == SX_IDLE && !s->implicit) {
         s->implicit = true;
         s->txn_start_us = now_us_2000();
@@ -2345,7 +2427,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_BEGIN:
         if (s->state == SX_BLOCK && warn(sink, "25001", "there is already a transaction in progress"))
             return EXEC_ERROR;
-        if (s->state != SX_BLOCK) minexec_txn_begin(s->inner);
+        if (s->state != SX_BLOCK) sqlguc_txn_begin(s->guc);
         s->state = SX_BLOCK;
         s->implicit = false;
         return sink->command_complete(sink, "BEGIN") ? EXEC_ERROR : EXEC_DONE;
@@ -2353,12 +2435,12 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (s->state == SX_FAILED) {
             txn_clear(s);
             s->state = SX_IDLE;
-            if (minexec_txn_end(s->inner, false, sink)) return EXEC_ERROR;
+            if (sqlguc_txn_end(s->guc, false, sink)) return EXEC_ERROR;
             return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
         }
         s->state = SX_IDLE;
         s->implicit = false;
-        if (minexec_txn_end(s->inner, true, sink)) return EXEC_ERROR;
+        if (sqlguc_txn_end(s->guc, true, sink)) return EXEC_ERROR;
         int rc = sx_commit_start(s, err);
         if (rc == EXEC_PENDING) {
             s->resume_kind = RK_EXEC_COMMIT;
@@ -2371,12 +2453,17 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         txn_clear(s);
         s->state = SX_IDLE;
         s->implicit = false;
-        if (minexec_txn_end(s->inner, false, sink)) return EXEC_ERROR;
+        if (sqlguc_txn_end(s->guc, false, sink)) return EXEC_ERROR;
         return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
     case SQLAST_SET:
+    case SQLAST_RESET:
+    case SQLAST_SHOW: {
         if (is_txn_characteristic_set(st))
             return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
-        break;
+        int rc = run_setting(s, st, false, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
     case SQLAST_DEALLOCATE:
     case SQLAST_DISCARD: {
         int rc = run_discard(s, st, s->state != SX_IDLE, sink, err);
@@ -2417,6 +2504,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
             po->streamed = true;
             int rc = stream_run(s, sink, 0, err);
             if (rc == EXEC_PENDING_OUTPUT) s->resume_kind = RK_STREAM_EXEC;
+            if (rc == EXEC_PENDING) s->resume_kind = RK_SLEEP_STREAM_EXEC;
             if (rc == EXEC_ERROR) fail_txn(s);
             return rc;
         }
@@ -2441,7 +2529,14 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         }
         po->ran = true;
         po->next = 0;
+        if (s->sleep_ns) { /* a pg_sleep: its time passes before the result goes out */
+            s->resume_portal = po;
+            s->resume_max = max_rows;
+            s->resume_kind = RK_SLEEP_EXEC;
+            return sleep_start(s);
+        }
     }
+    sqlguc_flush(s->guc, sink);
     if (p->plan.ncols >= 0) {
         size_t next;
         if (emit_result(&p->plan, &po->res, po->next, max_rows, &next, sink)) return EXEC_ERROR;
@@ -2460,11 +2555,9 @@ static void sx_portal_free(executor_portal *ep)
 static int sx_sync(executor_session *es, executor_error *err)
 {
     sx_session *s = (sx_session *)es;
-    int rc = s->x->mini->ops->sync(s->inner, err);
-    if (rc == EXEC_ERROR) return rc;
     if (s->state != SX_IDLE) return EXEC_DONE;
     s->implicit = false;
-    rc = sx_commit_start(s, err);
+    int rc = sx_commit_start(s, err);
     if (rc == EXEC_PENDING) s->resume_kind = RK_SYNC;
     return rc;
 }
@@ -2472,7 +2565,6 @@ static int sx_sync(executor_session *es, executor_error *err)
 static void sx_note_error(executor_session *es)
 {
     sx_session *s = (sx_session *)es;
-    s->x->mini->ops->note_error(s->inner);
     fail_txn(s);
 }
 
@@ -2490,7 +2582,8 @@ static void sx_cancel(executor_session *es)
         s->lock_ready = true;
         if (s->x->async_open) uv_async_send(&s->x->async);
     }
-    s->x->mini->ops->cancel(s->inner);
+    if (s->sleeping) /* in a pg_sleep: finish from the loop, not inside the canceller's callback */
+        uv_timer_start(s->sleep_timer, on_sleep_timer, 0, 0);
 }
 
 static int sx_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
@@ -2505,12 +2598,25 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
     s->wake_arg = wake_arg;
     snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
     snprintf(s->database, sizeof s->database, "%s", st->database ? st->database : "");
-    int rc = x->mini->ops->session_new(x->mini, st, sink, wake, wake_arg, &s->inner, err);
-    if (rc) {
+    s->pid = st->backend_pid;
+    sqlerr se;
+    if (sqlguc_new(st, x->statement_timeout_ms, &s->guc, &se)) {
         free(s);
-        return rc;
+        return to_exec_err(err, &se);
     }
-    minexec_txn_follow(s->inner); /* we run BEGIN/COMMIT and report them: SET LOCAL works */
+    if (!(s->sleep_timer = malloc(sizeof *s->sleep_timer))) {
+        sqlguc_free(s->guc);
+        free(s);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    uv_timer_init(x->loop, s->sleep_timer);
+    s->sleep_timer->data = s;
+    if (sqlguc_report_all(s->guc, sink)) {
+        uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
+        sqlguc_free(s->guc);
+        free(s);
+        return executor_error_set(err, "53200", "out of memory");
+    }
     *out = (executor_session *)s;
     return EXEC_DONE;
 }
@@ -2526,7 +2632,8 @@ static void sx_session_del(executor_session *es)
     }
     wait_unlink(s);
     s->waiting_for = NULL;
-    s->x->mini->ops->session_del(s->inner);
+    uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
+    sqlguc_free(s->guc);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);
     q_clear(s);
@@ -2554,7 +2661,6 @@ static void sx_destroy(executor *ex)
         uv_run(x->loop, UV_RUN_NOWAIT);
     }
     sqllock_del(x->locks);
-    if (x->mini) x->mini->ops->destroy(x->mini);
     sqlcache_free(x->cache);
     ifl_free(x);
     for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
@@ -2633,12 +2739,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->cmu_init = true;
     x->loop_thread = pthread_self();
     causal_vv_init(&x->cseen);
-    x->mini = minexec_new(loop, cfg->sql.statement_timeout_ms);
-    if (!x->mini) {
-        snprintf(err, errsz, "out of memory");
-        goto fail;
-    }
-    inner_ops = x->mini->ops;
+    x->statement_timeout_ms = cfg->sql.statement_timeout_ms;
     if (!(x->cache = sqlcache_new(256))) {
         snprintf(err, errsz, "out of memory");
         goto fail;

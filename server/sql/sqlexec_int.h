@@ -42,7 +42,7 @@ typedef struct sx_inflight_row sx_inflight_row;
 typedef struct sx_exec {
     executor base;
     uv_loop_t *loop;
-    executor *mini; /* settings, SELECT without FROM, driver catalog statements */
+    int statement_timeout_ms; /* config sql.statement_timeout_ms: sessions' default */
     storage *st;
     uint16_t node;
     causal_clock clock;
@@ -158,7 +158,8 @@ typedef struct sx_portal sx_portal;
 
 typedef struct sx_session {
     sx_exec *x;
-    executor_session *inner; /* the minimal executor's session */
+    struct sqlguc *guc; /* settings (sqlguc.h) */
+    uint32_t pid;       /* pg_backend_pid() */
     void (*wake)(void *);
     void *wake_arg;
     char user[64], database[64];
@@ -205,7 +206,16 @@ typedef struct sx_session {
     bool lock_ready;
     bool lock_retry; /* the statement runs again after a wait: keep its deadline */
     uint32_t resume_max;
+    /* pg_sleep: the wait the running statement asked for (added by its calls), served on
+       sleep_timer before its next row (streaming) or after its CommandComplete; sleep_cut: the
+       wait was cut short by statement_timeout */
+    uint64_t sleep_ns;
+    uv_timer_t *sleep_timer; /* allocated: closed asynchronously at session end */
+    bool sleeping, sleep_cut;
 } sx_session;
+
+/* The session services sqlexpr's functions call (current_setting, set_config, pg_sleep). */
+extern const struct sqlexpr_session_ops sx_session_ops;
 
 /* A planned (bound) statement. */
 typedef struct sx_target {
@@ -320,9 +330,11 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
  * rows through sink->data_row until the end (SQLRUN_DONE), max rows (max > 0: SQLRUN_MORE) or
  * sink->output_full (SQLRUN_FULL: call again later); SQL_ERR on errors (57014 included). */
 typedef struct sqlrun_cursor sqlrun_cursor;
-enum { SQLRUN_DONE = 0, SQLRUN_MORE = 1, SQLRUN_FULL = 2 };
+enum { SQLRUN_DONE = 0, SQLRUN_MORE = 1, SQLRUN_FULL = 2, SQLRUN_SLEEP = 3 };
 int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int nparams,
                        sqlrun_cursor **out, sqlerr *err);
+/* SQLRUN_SLEEP: a pg_sleep of the statement asked to wait (s->sleep_ns) before the next row
+ * goes out: call again after the wait. */
 int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr *err);
 void sqlrun_cursor_tag(const sqlrun_cursor *c, char *tag, size_t n); /* "SELECT n" */
 void sqlrun_cursor_free(sqlrun_cursor *c);
@@ -331,7 +343,7 @@ void sqlrun_cursor_free(sqlrun_cursor *c);
 struct sqlplan;
 int sqlrun_query_rows(sx_session *s, struct sqlplan *qp, const sqlexpr_ctx *base, sqlval ***rows,
                       size_t *n, sqlerr *err);
-/* True when the statement is one sqlrun executes (else it goes to the minimal executor). */
+/* True when the statement is one sqlrun executes (else sqlexec.c runs it itself). */
 bool sqlrun_handles(const sqlast_stmt *st);
 
 #endif

@@ -258,6 +258,23 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_backend_pid") && na == 0)
         e->type = SQLVAL_INT4;
+    else if (!strcmp(n, "pg_sleep") && na == 1 &&
+             (sqlval_type_is_numeric(a0) || a0 == SQLVAL_UNKNOWN)) {
+        infer_param(e->args[0], SQLVAL_FLOAT8, sc);
+        e->type = SQLVAL_VOID;
+    } else if (!strcmp(n, "current_setting") && (na == 1 || na == 2) && is_textish(a0) &&
+               (na == 1 || e->args[1]->type == SQLVAL_BOOL || e->args[1]->type == SQLVAL_UNKNOWN)) {
+        infer_param(e->args[0], SQLVAL_TEXT, sc);
+        if (na == 2) infer_param(e->args[1], SQLVAL_BOOL, sc);
+        e->type = SQLVAL_TEXT;
+    } else if (!strcmp(n, "set_config") && na == 3 && is_textish(a0) &&
+               is_textish(e->args[1]->type) &&
+               (e->args[2]->type == SQLVAL_BOOL || e->args[2]->type == SQLVAL_UNKNOWN)) {
+        infer_param(e->args[0], SQLVAL_TEXT, sc);
+        infer_param(e->args[1], SQLVAL_TEXT, sc);
+        infer_param(e->args[2], SQLVAL_BOOL, sc);
+        e->type = SQLVAL_TEXT;
+    }
     else if ((!strcmp(n, "greatest") || !strcmp(n, "least")) && na >= 1) {
         e->type = SQLVAL_UNKNOWN;
         for (int i = 0; i < na; i++) e->type = common_type(e->type, e->args[i]->type);
@@ -2001,6 +2018,61 @@ static int crdt_state(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out,
     return rc;
 }
 
+/* pg_sleep, current_setting, set_config: through the session (sqlexpr_session_ops). Strict:
+ * a NULL argument gives NULL without acting (set_config's value NULL resets instead). */
+static int session_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    const sqlexpr_env *env = ctx->env;
+    const char *n = e->name;
+    if (!env || !env->sess)
+        return sqlerr_unsupported(err, e->location, "this function in this context");
+    sqlval a[3];
+    int na = e->nargs, rc = SQL_ERR;
+    for (int i = 0; i < na; i++) sqlval_init_null(&a[i], SQLVAL_TEXT);
+    for (int i = 0; i < na; i++)
+        if (sqlexpr_eval(e->args[i], ctx, &a[i], err)) goto out;
+    bool anynull = false;
+    if (n[0] == 's' && a[0].isnull) { /* set_config is not strict */
+        rc = sqlerr_set(err, "22004", -1, "SET requires parameter name");
+        goto out;
+    }
+    for (int i = 0; i < na; i++)
+        if (a[i].isnull && n[0] != 's') anynull = true;
+    if (anynull) {
+        sqlval_init_null(out, e->type);
+        rc = SQL_OK;
+        goto out;
+    }
+    if (!strcmp(n, "pg_sleep")) {
+        sqlval d;
+        if (sqlval_cast(&a[0], SQLVAL_FLOAT8, &d, err)) goto out;
+        if (env->sess->sleep(env->sess_arg, d.u.f, err)) goto out;
+        rc = sqlval_set_str(out, SQLVAL_VOID, "", 0, err);
+        goto out;
+    }
+    char *name = strndup(a[0].s ? a[0].s : "", a[0].len);
+    char *val = NULL;
+    if (name && n[0] == 's' && !a[1].isnull) val = strndup(a[1].s ? a[1].s : "", a[1].len);
+    if (!name || (n[0] == 's' && !a[1].isnull && !val)) {
+        free(name);
+        rc = sqlerr_oom(err);
+        goto out;
+    }
+    sqlval flag;
+    sqlval_init_null(&flag, SQLVAL_BOOL);
+    int bi = n[0] == 'c' ? 1 : 2;
+    if (bi < na && !a[bi].isnull && sqlval_cast(&a[bi], SQLVAL_BOOL, &flag, err)) rc = SQL_ERR;
+    else if (n[0] == 'c')
+        rc = env->sess->get(env->sess_arg, name, bi < na && !flag.isnull && flag.u.b, out, err);
+    else rc = env->sess->set(env->sess_arg, name, val, !flag.isnull && flag.u.b, out, err);
+    sqlval_free(&flag);
+    free(name);
+    free(val);
+out:
+    for (int i = 0; i < na; i++) sqlval_free(&a[i]);
+    return rc;
+}
+
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     const sqlexpr_env *env = ctx->env;
@@ -2031,8 +2103,14 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         return env->digest(env->digest_arg, out, err);
     }
     if (!strcmp(n, "helios_crdt_state")) return crdt_state(e, ctx, out, err);
-    if (!strcmp(n, "pg_backend_pid"))
-        return sqlerr_unsupported(err, e->location, "this function in this context");
+    if (!strcmp(n, "pg_backend_pid")) {
+        if (!env || !env->backend_pid)
+            return sqlerr_unsupported(err, e->location, "pg_backend_pid() in this context");
+        sqlval_set_int(out, SQLVAL_INT4, env->backend_pid);
+        return SQL_OK;
+    }
+    if (!strcmp(n, "pg_sleep") || !strcmp(n, "current_setting") || !strcmp(n, "set_config"))
+        return session_func(e, ctx, out, err);
     if (!strcmp(n, "coalesce")) {
         for (int i = 0; i < e->nargs; i++) {
             sqlval v;

@@ -30,6 +30,18 @@
 #include "server/sql/sqlschema.h"
 #include "server/sql/sqlval.h"
 
+/* What functions that act on the session call (sqlexec.c): settings and pg_sleep. */
+typedef struct sqlexpr_session_ops {
+    /* current_setting(name [, missing_ok]): the value as SHOW prints it (text); SQL NULL when
+     * missing_ok and there is no such setting */
+    int (*get)(void *arg, const char *name, bool missing_ok, sqlval *out, sqlerr *err);
+    /* set_config(name, value, is_local): value NULL resets; *out the new value (text) */
+    int (*set)(void *arg, const char *name, const char *value, bool local, sqlval *out,
+               sqlerr *err);
+    /* pg_sleep(secs): adds to the statement's wait, served before its next row is sent */
+    int (*sleep)(void *arg, double secs, sqlerr *err);
+} sqlexpr_session_ops;
+
 /* Session facts the built-in functions read. All borrowed. */
 typedef struct sqlexpr_env {
     const char *user;
@@ -40,6 +52,9 @@ typedef struct sqlexpr_env {
     /* helios_digest(): fills out (text) from the executor's committed state; NULL: 0A000 */
     int (*digest)(void *arg, sqlval *out, sqlerr *err);
     void *digest_arg;
+    const sqlexpr_session_ops *sess; /* NULL: those functions give 0A000 */
+    void *sess_arg;
+    int backend_pid; /* pg_backend_pid() */
 } sqlexpr_env;
 
 /* Everything an expression can refer to at evaluation time. All borrowed. */

@@ -6,6 +6,7 @@
  * conv_drop, conv_alter, conv_transaction, conv_set, conv_copy), entry points.
  */
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqlguc.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -1546,9 +1547,11 @@ static int conv_transaction(pctx *c, json_t *b, sqlast_stmt *s)
     return SQL_OK;
 }
 
-/* SET arguments as PostgreSQL's SHOW would print them: constants joined with ", ". */
-static int set_value_text(pctx *c, json_t *args, char **out)
+/* SET arguments as PostgreSQL's SHOW would print them: constants joined with ", "; the items
+ * of a list of identifiers (search_path) quoted as quote_ident does. */
+static int set_value_text(pctx *c, json_t *args, const char *name, char **out)
 {
+    bool quote = name && sqlguc_list_quotes(name);
     char buf[1024];
     size_t o = 0;
     buf[0] = 0;
@@ -1570,6 +1573,23 @@ static int set_value_text(pctx *c, json_t *args, char **out)
             snprintf(piece, sizeof(piece), "%s", string_node(item));
         } else {
             return sqlerr_unsupported(c->err, floc(ab), "this SET value");
+        }
+        if (quote && !strcmp(t, "A_Const") && field(ab, "sval")) {
+            const char *v = fstr(field(ab, "sval"), "sval");
+            if (!v) v = "";
+            bool safe = (*v >= 'a' && *v <= 'z') || *v == '_';
+            for (const char *q = v; safe && *q; q++)
+                safe = (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_';
+            if (!safe) {
+                size_t o2 = 0;
+                piece[o2++] = '"';
+                for (const char *q = v; *q && o2 + 3 < sizeof piece; q++) {
+                    if (*q == '"') piece[o2++] = '"';
+                    piece[o2++] = *q;
+                }
+                piece[o2++] = '"';
+                piece[o2] = 0;
+            }
         }
         int w = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? ", " : "", piece);
         if (w < 0 || (size_t)w >= sizeof(buf) - o)
@@ -1606,13 +1626,14 @@ static int conv_set(pctx *c, json_t *b, sqlast_stmt *s)
         json_t *one = json_array();
         if (!one) return sqlerr_oom(c->err);
         if (field(db, "arg")) json_array_append(one, field(db, "arg"));
-        int rc = set_value_text(c, one, &s->value);
+        int rc = set_value_text(c, one, NULL, &s->value);
         json_decref(one);
         return rc;
     }
     if (strcmp(k, "VAR_SET_VALUE") != 0) return sqlerr_unsupported(c->err, -1, "SET ... FROM CURRENT");
     if (!(s->name = dup_or_oom(c, name))) return SQL_ERR;
-    if (set_value_text(c, field(b, "args"), &s->value)) return SQL_ERR;
+    s->nset_values = (int)json_array_size(field(b, "args"));
+    if (set_value_text(c, field(b, "args"), name, &s->value)) return SQL_ERR;
     return check_txn_characteristic(c, s->name, s->value);
 }
 

@@ -2302,7 +2302,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     sqlerr_clear(err);
     sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
-                       .digest = env_digest, .digest_arg = s->x};
+                       .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
+                       .sess_arg = s, .backend_pid = (int)s->pid};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
     if (fold_check(p, &base, err)) return SQL_ERR;
@@ -2346,6 +2347,8 @@ struct sqlrun_cursor {
     sqlplan_run run; /* its scans pin the RocksDB views they were created at */
     bool started;
     size_t count; /* rows sent */
+    sqlval *held; /* a row that waits for a pg_sleep to end (SQLRUN_SLEEP), owned */
+    bool eof;     /* the plan ended; a pg_sleep's wait was still due */
     char **tv;    /* one row's text values (ncols) */
     size_t *tl;
 };
@@ -2354,6 +2357,7 @@ void sqlrun_cursor_free(sqlrun_cursor *c)
 {
     if (!c) return;
     if (c->started) sqlplan_end(&c->run);
+    if (c->held) vals_free(c->held, c->p->ncols);
     free(c->tv);
     free(c->tl);
     free(c);
@@ -2378,7 +2382,8 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
     c->p = p;
     c->env = (sqlexpr_env){.user = s->user, .database = s->database, .schema = "public",
                            .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
-                           .digest = env_digest, .digest_arg = s->x};
+                           .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
+                           .sess_arg = s, .backend_pid = (int)s->pid};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &c->env};
     c->tv = calloc((size_t)p->ncols + 1, sizeof *c->tv);
     c->tl = calloc((size_t)p->ncols + 1, sizeof *c->tl);
@@ -2402,10 +2407,19 @@ int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr
     for (;;) {
         if (max && sent >= max) return SQLRUN_MORE;
         if (sink->output_full && sink->output_full(sink)) return SQLRUN_FULL;
-        sqlval *row;
-        int k = sqlplan_next(&c->run, &row, err);
-        if (k < 0) return SQL_ERR;
-        if (k == 0) break;
+        sqlval *row = c->held;
+        c->held = NULL;
+        if (!row) {
+            if (c->eof) break;
+            int k = sqlplan_next(&c->run, &row, err);
+            if (k < 0) return SQL_ERR;
+            if (c->s->sleep_ns) { /* a pg_sleep: the row (or the end) waits for it */
+                c->held = k ? row : NULL;
+                c->eof = k == 0;
+                return SQLRUN_SLEEP;
+            }
+            if (k == 0) break;
+        }
         int rc = SQL_OK, n = 0;
         for (; n < ncols && !rc; n++) {
             c->tv[n] = NULL;

@@ -43,6 +43,7 @@ static const struct {
     [SQLVAL_TIMESTAMPTZ] = {1184, "timestamp with time zone"},
     [SQLVAL_TEXTARRAY] = {1009, "text[]"},
     [SQLVAL_OID] = {26, "oid"},
+    [SQLVAL_VOID] = {2278, "void"},
 };
 
 uint32_t sqlval_type_oid(sqlval_type t)
@@ -106,7 +107,8 @@ int16_t sqlval_type_len(sqlval_type t)
     case SQLVAL_INT2: return 2;
     case SQLVAL_INT4:
     case SQLVAL_FLOAT4:
-    case SQLVAL_OID: return 4;
+    case SQLVAL_OID:
+    case SQLVAL_VOID: return 4;
     case SQLVAL_INT8:
     case SQLVAL_FLOAT8:
     case SQLVAL_TIMESTAMPTZ: return 8;

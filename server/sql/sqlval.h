@@ -47,6 +47,7 @@ typedef enum sqlval_type {
     SQLVAL_TIMESTAMPTZ,
     SQLVAL_TEXTARRAY,
     SQLVAL_OID,
+    SQLVAL_VOID, /* pg_sleep()'s result: text "", never stored or compared */
     SQLVAL_NTYPES
 } sqlval_type;
 
