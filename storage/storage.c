@@ -465,6 +465,43 @@ static void peer_key(char out[7], uint16_t peer)
     out[6] = (char)(peer & 0xff);
 }
 
+static int local_key(char *out, size_t cap, const char *key)
+{
+    int n = snprintf(out, cap, "local.%s", key);
+    return n > 0 && (size_t)n < cap ? n : -1;
+}
+
+int storage_local_put(storage *s, const char *key, const uint8_t *val, size_t len, bool sync)
+{
+    char k[128];
+    int kl = local_key(k, sizeof k, key);
+    if (kl < 0) return storage_fail(STORAGE_EINVAL, "local key too long");
+    if (storage_guard_space(s, false)) return storage_fail(STORAGE_ENOSPC, "disk full");
+    char *err = NULL;
+    rocksdb_put_cf(s->db, sync ? s->wo_sync : s->wo, s->cf[CF_META], k, (size_t)kl,
+                   (const char *)val, len, &err);
+    return err ? storage_rocks_error(err, "store local state") : 0;
+}
+
+int storage_local_get(storage *s, const char *key, uint8_t **val, size_t *len)
+{
+    char k[128];
+    int kl = local_key(k, sizeof k, key);
+    if (kl < 0) return storage_fail(STORAGE_EINVAL, "local key too long");
+    char *err = NULL;
+    char *v = rocksdb_get_cf(s->db, s->ro, s->cf[CF_META], k, (size_t)kl, len, &err);
+    if (err) return storage_rocks_error(err, "read local state");
+    if (!v) return storage_fail(STORAGE_ENOTFOUND, "no local state %s", key);
+    *val = malloc(*len ? *len : 1);
+    if (!*val) {
+        rocksdb_free(v);
+        return storage_fail(STORAGE_ENOMEM, "out of memory");
+    }
+    memcpy(*val, v, *len);
+    rocksdb_free(v);
+    return 0;
+}
+
 int storage_peer_put_acked(storage *s, uint16_t peer, const causal_vv *acked)
 {
     storage_guard_fresh_ack(s, peer, acked);

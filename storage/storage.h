@@ -329,6 +329,11 @@ int storage_canonical(storage *s, const causal_vv *stable_seq_vv, const storage_
                       uint8_t **out, size_t *outlen);
 
 /* ---- peers, GC, backup ---- */
+/* Local state (never replicated, not part of exports): a value under key ("local." + key in
+ * the meta column family), written durably (synced WAL) when sync. Used for the sequence
+ * reservations of this region (sqlexec.c). get: STORAGE_ENOTFOUND when absent; *val malloc'd. */
+int storage_local_put(storage *s, const char *key, const uint8_t *val, size_t len, bool sync);
+int storage_local_get(storage *s, const char *key, uint8_t **val, size_t *len);
 int storage_peer_put_acked(storage *s, uint16_t peer, const causal_vv *acked);
 int storage_peer_get_acked(storage *s, uint16_t peer, causal_vv *out); /* ENOTFOUND */
 /* Pointwise min of the local vv and the acked vv of each listed peer (missing = empty). */

@@ -113,6 +113,14 @@ static void free_targets(sqlast_target *t, int n)
     free(t);
 }
 
+void sqlast_seqopts_free(sqlast_seqopts *o)
+{
+    if (!o) return;
+    free(o->owned_table);
+    free(o->owned_col);
+    free(o);
+}
+
 void sqlast_stmt_free(sqlast_stmt *s)
 {
     if (!s) return;
@@ -123,6 +131,7 @@ void sqlast_stmt_free(sqlast_stmt *s)
         free(s->cols[i].name);
         free(s->cols[i].type_name);
         sqlast_expr_free(s->cols[i].def);
+        sqlast_seqopts_free(s->cols[i].seqopts);
     }
     free(s->cols);
     free_names(s->pk, s->npk);
@@ -149,6 +158,7 @@ void sqlast_stmt_free(sqlast_stmt *s)
     sqlast_expr_free(s->limit);
     sqlast_expr_free(s->offset);
     free(s->name);
+    sqlast_seqopts_free(s->seqopts);
     free(s->value);
     free(s->null_str);
     free_names(s->copy_cols, s->ncopy_cols);
@@ -175,7 +185,10 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
 {
     switch (s->kind) {
     case SQLAST_CREATE_TABLE: return "CREATE TABLE";
-    case SQLAST_DROP_TABLE: return s->is_view ? "DROP VIEW" : "DROP TABLE";
+    case SQLAST_DROP_TABLE:
+        return s->is_view ? "DROP VIEW" : s->is_sequence ? "DROP SEQUENCE" : "DROP TABLE";
+    case SQLAST_CREATE_SEQUENCE: return "CREATE SEQUENCE";
+    case SQLAST_ALTER_SEQUENCE: return "ALTER SEQUENCE";
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_ALTER_ADD_PK: return "ALTER TABLE";
@@ -345,6 +358,20 @@ static bool dup_query(sqlast_stmt *d, const sqlast_stmt *s)
     return true;
 }
 
+static sqlast_seqopts *seqopts_dup(const sqlast_seqopts *s)
+{
+    sqlast_seqopts *d = malloc(sizeof *d);
+    if (!d) return NULL;
+    *d = *s;
+    d->owned_table = d->owned_col = NULL;
+    if ((s->owned_table && !(d->owned_table = strdup(s->owned_table))) ||
+        (s->owned_col && !(d->owned_col = strdup(s->owned_col)))) {
+        sqlast_seqopts_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
 {
     sqlast_stmt *d = calloc(1, sizeof *d);
@@ -375,7 +402,9 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->nctes = 0;
     d->distinct_on = NULL;
     d->ndistinct_on = 0;
+    d->seqopts = NULL;
     if (!dup_query(d, s)) goto fail;
+    if (s->seqopts && !(d->seqopts = seqopts_dup(s->seqopts))) goto fail;
     if (!dup_str(&d->schema, s->schema) || !dup_str(&d->table, s->table) ||
         !dup_str(&d->alias, s->alias) || !dup_str(&d->column, s->column) ||
         !dup_str(&d->name, s->name) || !dup_str(&d->value, s->value) ||
@@ -389,8 +418,10 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
             *o = *c;
             o->name = o->type_name = NULL;
             o->def = NULL;
+            o->seqopts = NULL;
             if (!dup_str(&o->name, c->name) || !dup_str(&o->type_name, c->type_name) ||
-                !dup_expr(&o->def, c->def)) {
+                !dup_expr(&o->def, c->def) ||
+                (c->seqopts && !(o->seqopts = seqopts_dup(c->seqopts)))) {
                 d->ncols++;
                 goto fail;
             }

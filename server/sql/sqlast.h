@@ -136,7 +136,21 @@ typedef enum sqlast_stmt_kind {
     SQLAST_TRUNCATE,    /* names (nnames) */
     SQLAST_CREATE_VIEW, /* table, select (the query), insert_cols (column names), value (the
                          * statement's text), missing_ok: OR REPLACE */
+    SQLAST_CREATE_SEQUENCE, /* table: the name, seqopts, missing_ok: IF NOT EXISTS */
+    SQLAST_ALTER_SEQUENCE,  /* table, seqopts, missing_ok: IF EXISTS */
 } sqlast_stmt_kind;
+
+/* CREATE / ALTER SEQUENCE options, and an identity column's (sequence options in parentheses). */
+typedef struct sqlast_seqopts {
+    int type_len; /* AS smallint / integer / bigint: 2, 4, 8; 0 not given */
+    bool has_start, has_inc, has_min, has_max, has_cache, has_cycle, no_min, no_max;
+    int64_t start, inc, min, max, cache;
+    bool cycle;
+    bool has_restart, restart_default; /* RESTART [WITH n]: without n, the start value */
+    int64_t restart;
+    bool has_owned, owned_none; /* OWNED BY table.column | NONE */
+    char *owned_table, *owned_col;
+} sqlast_seqopts;
 
 typedef struct sqlast_coldef {
     char *name;
@@ -145,6 +159,10 @@ typedef struct sqlast_coldef {
     bool primary_key; /* column-level PRIMARY KEY */
     sqlast_expr *def; /* DEFAULT expression or NULL */
     int location;
+    int serial;             /* serial / bigserial / smallserial: 4, 8, 2 (type_name is then
+                             * integer, bigint, smallint); 0 otherwise */
+    char identity;          /* GENERATED 'a' ALWAYS / 'd' BY DEFAULT AS IDENTITY, 0 */
+    sqlast_seqopts *seqopts; /* the identity's sequence options, NULL */
 } sqlast_coldef;
 
 typedef struct sqlast_target {
@@ -259,6 +277,9 @@ struct sqlast_stmt {
     char **names;
     int nnames;
     bool is_view;
+    bool is_sequence; /* DROP SEQUENCE */
+    sqlast_seqopts *seqopts; /* CREATE / ALTER SEQUENCE */
+    bool overriding_system; /* INSERT ... OVERRIDING SYSTEM VALUE */
 
     /* ALTER DROP COLUMN */
     char *column;
@@ -339,6 +360,7 @@ struct sqlast_stmt {
     int nwins;
 };
 
+void sqlast_seqopts_free(sqlast_seqopts *o);
 sqlast_expr *sqlast_expr_new(sqlast_kind kind, int location);
 void sqlast_expr_free(sqlast_expr *e);
 /* Appends a child; returns 0 or -1 on allocation failure (child not taken). */

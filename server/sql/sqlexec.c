@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 #include <time.h>
 
 #include "proto/pgtypes.h"
@@ -94,14 +95,17 @@ static uint32_t be32(const uint8_t *v)
 
 /* Total order on two live definitions of one table id (concurrent ALTERs): the one that
  * allocated more column ids wins (an ADD COLUMN beats what it did not see), then the one
- * with fewer columns (a DROP COLUMN beats the version it was made from), then the bytes. */
+ * with fewer columns (of a sequence: the later restart first) (a DROP COLUMN beats the version it was made from), then the bytes. */
 static int schema_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     sqlschema_table *ta = NULL, *tb = NULL;
     sqlerr e;
     int c = 0;
     if (sqlschema_decode(a, al, &ta, &e) == SQL_OK && sqlschema_decode(b, bl, &tb, &e) == SQL_OK) {
-        if (ta->next_col_id != tb->next_col_id) c = ta->next_col_id < tb->next_col_id ? -1 : 1;
+        /* a sequence: the later restart (setval, ALTER SEQUENCE) wins */
+        if (ta->seq && tb->seq && ta->seq->restart_gen != tb->seq->restart_gen)
+            c = ta->seq->restart_gen < tb->seq->restart_gen ? -1 : 1;
+        else if (ta->next_col_id != tb->next_col_id) c = ta->next_col_id < tb->next_col_id ? -1 : 1;
         else if (ta->ncols != tb->ncols) c = ta->ncols > tb->ncols ? -1 : 1;
     }
     sqlschema_free(ta);
@@ -280,6 +284,252 @@ const sqlschema_table *sx_table_find(sx_session *s, const char *name)
     for (int i = 0; i < s->x->ntables; i++)
         if (!strcmp(s->x->tables[i]->name, name)) return s->x->tables[i];
     return NULL;
+}
+
+const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id)
+{
+    for (int i = s->txn.ncat - 1; i >= 0; i--) {
+        sx_catchange *c = &s->txn.cat[i];
+        if (c->id == id || (!c->drop && c->table && c->table->id == id)) return c->drop ? NULL : c->table;
+    }
+    for (int i = 0; i < s->x->ntables; i++)
+        if (s->x->tables[i]->id == id) return s->x->tables[i];
+    return NULL;
+}
+
+/* ---- sequences ---------------------------------------------------------------------------
+ *
+ * Values unique across regions without coordination: the values of a sequence interleave
+ * over its stride (the number of region slots it was created with, sx_exec.seq_stride: 1
+ * without replication, so a single node numbers 1, 2, 3 as PostgreSQL; 16 with it). Region
+ * with node id n takes slot n - 1 and gives base + increment * (k * stride + slot) for k = 0,
+ * 1, 2 ...: monotonic in the region, never equal to another region's. base is the start, or
+ * the point of the last setval / ALTER SEQUENCE ... RESTART (replicated in the catalog entry
+ * with its generation, the HLC of the change): every region restarts its k there.
+ *
+ * Nothing is lost or reissued on a crash: the region's position (generation, base and the
+ * first k not yet reserved) is stored locally (storage_local_put, synced) before values are
+ * handed out, a block of max(32, CACHE) at a time; after a restart the region goes on after
+ * the block, as PostgreSQL goes on after its 32 logged values. Like PostgreSQL's, nextval
+ * does not roll back. A region whose node id exceeds a sequence's stride cannot give its
+ * values (0A000). */
+
+typedef struct sx_seqstate {
+    uint32_t id;
+    uint64_t gen;
+    int64_t base;
+    int64_t next_k, reserved_k;
+} sx_seqstate;
+
+static int seq_value(const sqlschema_seq *q, int64_t base, int64_t k, uint16_t slot, int64_t *v)
+{
+    int64_t idx, step;
+    if (__builtin_mul_overflow(k, (int64_t)q->stride, &idx) ||
+        __builtin_add_overflow(idx, (int64_t)slot, &idx) ||
+        __builtin_mul_overflow(idx, q->increment, &step) || __builtin_add_overflow(base, step, v))
+        return -1;
+    return (q->increment > 0 && *v > q->max) || (q->increment < 0 && *v < q->min) ? -1 : 0;
+}
+
+static int seq_store(sx_exec *x, const sx_seqstate *st, sqlerr *err)
+{
+    char key[32];
+    snprintf(key, sizeof key, "seq.%u", st->id);
+    uint8_t b[24];
+    for (int i = 0; i < 8; i++) {
+        b[i] = (uint8_t)(st->gen >> (56 - 8 * i));
+        b[8 + i] = (uint8_t)((uint64_t)st->base >> (56 - 8 * i));
+        b[16 + i] = (uint8_t)((uint64_t)st->reserved_k >> (56 - 8 * i));
+    }
+    int rc = storage_local_put(x->st, key, b, sizeof b, true);
+    if (rc == STORAGE_ENOSPC) return sqlerr_set(err, "53100", -1, "could not extend the sequence: disk full");
+    if (rc) return sqlerr_set(err, "58030", -1, "could not store the sequence position: %s", storage_errmsg());
+    return SQL_OK;
+}
+
+static int seq_state(sx_session *s, const sqlschema_table *t, sx_seqstate **out, sqlerr *err)
+{
+    sx_exec *x = s->x;
+    const sqlschema_seq *q = t->seq;
+    sx_seqstate *st = NULL;
+    for (int i = 0; i < x->nseqs; i++)
+        if (x->seqs[i].id == t->id) st = &x->seqs[i];
+    if (!st) {
+        sx_seqstate *n = realloc(x->seqs, (size_t)(x->nseqs + 1) * sizeof *n);
+        if (!n) return sqlerr_oom(err);
+        x->seqs = n;
+        st = &x->seqs[x->nseqs++];
+        memset(st, 0, sizeof *st);
+        st->id = t->id;
+        st->gen = UINT64_MAX; /* not loaded */
+        char key[32];
+        snprintf(key, sizeof key, "seq.%u", t->id);
+        uint8_t *b = NULL;
+        size_t len = 0;
+        if (storage_local_get(x->st, key, &b, &len) == 0 && len == 24) {
+            uint64_t g = 0, ba = 0, r = 0;
+            for (int i = 0; i < 8; i++) {
+                g = g << 8 | b[i];
+                ba = ba << 8 | b[8 + i];
+                r = r << 8 | b[16 + i];
+            }
+            st->gen = g;
+            st->base = (int64_t)ba;
+            st->next_k = st->reserved_k = (int64_t)r; /* what was reserved may have been given */
+        }
+        free(b);
+    }
+    if (st->gen != q->restart_gen) { /* first use, or restarted since */
+        st->gen = q->restart_gen;
+        st->base = !q->restart_gen ? q->start
+                   : q->restart_called ? q->restart_value + q->increment : q->restart_value;
+        st->next_k = st->reserved_k = 0;
+    }
+    *out = st;
+    return SQL_OK;
+}
+
+int sx_seq_next(sx_session *s, const sqlschema_table *t, int64_t *out, sqlerr *err)
+{
+    const sqlschema_seq *q = t->seq;
+    if (s->x->node < 1 || s->x->node > q->stride) {
+        sqlerr_set(err, "0A000", -1,
+                   "sequence \"%s\" cannot give values in this region (node id %u): it "
+                   "interleaves over %u region%s",
+                   t->name, s->x->node, q->stride, q->stride == 1 ? "" : "s");
+        sqlerr_hint(err, "Sequences created on a node without replication have one slot; create "
+                         "them after enabling replication (16 slots).");
+        return SQL_ERR;
+    }
+    uint16_t slot = (uint16_t)(s->x->node - 1);
+    sx_seqstate *st = NULL;
+    if (seq_state(s, t, &st, err)) return SQL_ERR;
+    int64_t v;
+    if (seq_value(q, st->base, st->next_k, slot, &v)) {
+        if (!q->cycle)
+            return sqlerr_set(err, "2200H", -1, "nextval: reached %s value of sequence \"%s\" (%lld)",
+                              q->increment > 0 ? "maximum" : "minimum", t->name,
+                              (long long)(q->increment > 0 ? q->max : q->min));
+        st->base = q->increment > 0 ? q->min : q->max; /* CYCLE: around again, in this region */
+        st->next_k = 0;
+        st->reserved_k = 0;
+        if (seq_value(q, st->base, 0, slot, &v))
+            return sqlerr_set(err, "2200H", -1, "nextval: reached %s value of sequence \"%s\" (%lld)",
+                              q->increment > 0 ? "maximum" : "minimum", t->name,
+                              (long long)(q->increment > 0 ? q->max : q->min));
+    }
+    if (st->next_k >= st->reserved_k) {
+        int64_t block = q->cache > 32 ? q->cache : 32;
+        sx_seqstate nst = *st;
+        nst.reserved_k = st->next_k + block;
+        if (seq_store(s->x, &nst, err)) return SQL_ERR;
+        st->reserved_k = nst.reserved_k;
+    }
+    st->next_k++;
+    *out = v;
+    /* currval / lastval */
+    int i = 0;
+    while (i < s->nseqvals && s->seqvals[i].id != t->id) i++;
+    if (i == s->nseqvals) {
+        struct sx_seqval *n = realloc(s->seqvals, (size_t)(s->nseqvals + 1) * sizeof *n);
+        if (!n) return sqlerr_oom(err);
+        s->seqvals = n;
+        s->nseqvals++;
+        s->seqvals[i].id = t->id;
+    }
+    s->seqvals[i].v = v;
+    s->last_seq = i;
+    return SQL_OK;
+}
+
+/* regclass text of a sequence argument ('s', 'public.s', '"S"'), as a name. */
+static int seq_lookup(sx_session *s, const char *arg, const sqlschema_table **out, sqlerr *err)
+{
+    char name[128];
+    const char *p = arg;
+    if (!strncmp(p, "public.", 7)) p += 7;
+    size_t n = 0;
+    if (*p == '"') {
+        for (p++; *p && n + 1 < sizeof name; p++) {
+            if (*p == '"' && p[1] == '"') p++;
+            else if (*p == '"') break;
+            name[n++] = *p;
+        }
+    } else {
+        for (; *p && n + 1 < sizeof name; p++) name[n++] = (char)tolower((unsigned char)*p);
+    }
+    name[n] = 0;
+    const sqlschema_table *t = sx_table_find(s, name);
+    if (!t) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", arg);
+    if (!t->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a sequence", t->name);
+    *out = t;
+    return SQL_OK;
+}
+
+/* setval / ALTER SEQUENCE ... RESTART: a new catalog version with a new generation. */
+int sx_seq_restart(sx_session *s, const sqlschema_table *t, int64_t v, bool called, sqlerr *err)
+{
+    sqlschema_table *c;
+    if (sqlschema_copy(t, &c, err)) return SQL_ERR;
+    c->seq->restart_gen = causal_clock_now(&s->x->clock, wall_ms());
+    c->seq->restart_value = v;
+    c->seq->restart_called = called;
+    if (sx_catalog_change(s, false, c, c->id, c->name)) {
+        sqlschema_free(c);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+static int sess_seq(void *arg, int op, const char *name, int64_t v, bool called, sqlval *out,
+                    sqlerr *err)
+{
+    sx_session *s = arg;
+    if (op == 'l') {
+        if (s->last_seq < 0 || s->last_seq >= s->nseqvals)
+            return sqlerr_set(err, "55000", -1, "lastval is not yet defined in this session");
+        const sqlschema_table *t = sx_table_by_id(s, s->seqvals[s->last_seq].id);
+        if (!t || !t->seq)
+            return sqlerr_set(err, "55000", -1, "lastval is not yet defined in this session");
+        sqlval_set_int(out, SQLVAL_INT8, s->seqvals[s->last_seq].v);
+        return SQL_OK;
+    }
+    const sqlschema_table *t = NULL;
+    if (seq_lookup(s, name, &t, err)) return SQL_ERR;
+    if (op == 'n') {
+        int64_t x;
+        if (sx_seq_next(s, t, &x, err)) return SQL_ERR;
+        sqlval_set_int(out, SQLVAL_INT8, x);
+        return SQL_OK;
+    }
+    if (op == 'c') {
+        for (int i = 0; i < s->nseqvals; i++)
+            if (s->seqvals[i].id == t->id) {
+                sqlval_set_int(out, SQLVAL_INT8, s->seqvals[i].v);
+                return SQL_OK;
+            }
+        return sqlerr_set(err, "55000", -1, "currval of sequence \"%s\" is not yet defined in this session",
+                          t->name);
+    }
+    /* setval */
+    if (v < t->seq->min || v > t->seq->max)
+        return sqlerr_set(err, "22003", -1, "setval: value %lld is out of bounds for sequence \"%s\" (%lld..%lld)",
+                          (long long)v, t->name, (long long)t->seq->min, (long long)t->seq->max);
+    if (sx_seq_restart(s, t, v, called, err)) return SQL_ERR;
+    if (called) {
+        int i = 0;
+        while (i < s->nseqvals && s->seqvals[i].id != t->id) i++;
+        if (i == s->nseqvals) {
+            struct sx_seqval *n = realloc(s->seqvals, (size_t)(s->nseqvals + 1) * sizeof *n);
+            if (!n) return sqlerr_oom(err);
+            s->seqvals = n;
+            s->nseqvals++;
+            s->seqvals[i].id = t->id;
+        }
+        s->seqvals[i].v = v;
+    }
+    sqlval_set_int(out, SQLVAL_INT8, v);
+    return SQL_OK;
 }
 
 uint32_t sx_table_new_id(sx_session *s)
@@ -1715,7 +1965,7 @@ static int sess_sleep(void *arg, double secs, sqlerr *err)
     return SQL_OK;
 }
 
-const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep};
+const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep, sess_seq};
 
 static void on_sleep_timer(uv_timer_t *t)
 {
@@ -2599,6 +2849,7 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
     snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
     snprintf(s->database, sizeof s->database, "%s", st->database ? st->database : "");
     s->pid = st->backend_pid;
+    s->last_seq = -1;
     sqlerr se;
     if (sqlguc_new(st, x->statement_timeout_ms, &s->guc, &se)) {
         free(s);
@@ -2634,6 +2885,7 @@ static void sx_session_del(executor_session *es)
     s->waiting_for = NULL;
     uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
     sqlguc_free(s->guc);
+    free(s->seqvals);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);
     q_clear(s);
@@ -2665,6 +2917,7 @@ static void sx_destroy(executor *ex)
     ifl_free(x);
     for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
     free(x->tables);
+    free(x->seqs);
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
     free(x);
@@ -2740,6 +2993,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->loop_thread = pthread_self();
     causal_vv_init(&x->cseen);
     x->statement_timeout_ms = cfg->sql.statement_timeout_ms;
+    x->seq_stride = cfg->replication.enabled ? 16 : 1;
     if (!(x->cache = sqlcache_new(256))) {
         snprintf(err, errsz, "out of memory");
         goto fail;

@@ -57,6 +57,10 @@ typedef struct sx_exec {
     sqlschema_table **tables;
     int ntables;
     uint32_t next_table_id;
+    /* sequences: this region's position in each (sqlexec.c "sequences") */
+    struct sx_seqstate *seqs;
+    int nseqs;
+    uint16_t seq_stride; /* stride of sequences created here (1 without replication) */
     /* replication hooks (sqlexec.h) */
     void (*commit_fn)(void *arg);
     void *commit_arg;
@@ -212,6 +216,13 @@ typedef struct sx_session {
     uint64_t sleep_ns;
     uv_timer_t *sleep_timer; /* allocated: closed asynchronously at session end */
     bool sleeping, sleep_cut;
+    /* currval / lastval: the last value nextval gave this session, per sequence id */
+    struct sx_seqval {
+        uint32_t id;
+        int64_t v;
+    } *seqvals;
+    int nseqvals;
+    int last_seq; /* index in seqvals of lastval's sequence, -1 none */
 } sx_session;
 
 /* The session services sqlexpr's functions call (current_setting, set_config, pg_sleep). */
@@ -253,6 +264,11 @@ typedef struct sx_result {
 
 /* sqlexec.c */
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
+const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
+/* nextval of sequence t (a catalog entry with t->seq): the next value this region gives. */
+int sx_seq_next(sx_session *s, const sqlschema_table *t, int64_t *out, sqlerr *err);
+/* setval(t, v, called) / ALTER SEQUENCE ... RESTART: a catalog change of the transaction. */
+int sx_seq_restart(sx_session *s, const sqlschema_table *t, int64_t v, bool called, sqlerr *err);
 /* A new row id into the hidden key columns of a table without a primary key (sqlschema.h). */
 void sx_fill_rowid(sx_session *s, const sqlschema_table *t, sqlval *vals, bool *given);
 /* 0 when this node has used up its 65535 table ids. */

@@ -267,6 +267,18 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         infer_param(e->args[0], SQLVAL_TEXT, sc);
         if (na == 2) infer_param(e->args[1], SQLVAL_BOOL, sc);
         e->type = SQLVAL_TEXT;
+    } else if ((!strcmp(n, "nextval") || !strcmp(n, "currval")) && na == 1 && is_textish(a0)) {
+        infer_param(e->args[0], SQLVAL_TEXT, sc);
+        e->type = SQLVAL_INT8;
+    } else if (!strcmp(n, "lastval") && na == 0) {
+        e->type = SQLVAL_INT8;
+    } else if (!strcmp(n, "setval") && (na == 2 || na == 3) && is_textish(a0) &&
+               (sqlval_type_is_integer(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN) &&
+               (na == 2 || e->args[2]->type == SQLVAL_BOOL || e->args[2]->type == SQLVAL_UNKNOWN)) {
+        infer_param(e->args[0], SQLVAL_TEXT, sc);
+        infer_param(e->args[1], SQLVAL_INT8, sc);
+        if (na == 3) infer_param(e->args[2], SQLVAL_BOOL, sc);
+        e->type = SQLVAL_INT8;
     } else if (!strcmp(n, "set_config") && na == 3 && is_textish(a0) &&
                is_textish(e->args[1]->type) &&
                (e->args[2]->type == SQLVAL_BOOL || e->args[2]->type == SQLVAL_UNKNOWN)) {
@@ -2027,7 +2039,8 @@ static int session_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *ou
     if (!env || !env->sess)
         return sqlerr_unsupported(err, e->location, "this function in this context");
     sqlval a[3];
-    int na = e->nargs, rc = SQL_ERR;
+    memset(a, 0, sizeof a);
+    int na = e->nargs > 3 ? 3 : e->nargs, rc = SQL_ERR;
     for (int i = 0; i < na; i++) sqlval_init_null(&a[i], SQLVAL_TEXT);
     for (int i = 0; i < na; i++)
         if (sqlexpr_eval(e->args[i], ctx, &a[i], err)) goto out;
@@ -2073,6 +2086,51 @@ out:
     return rc;
 }
 
+/* nextval, currval, setval, lastval: strict (a NULL argument gives NULL). */
+static int seq_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
+{
+    const sqlexpr_env *env = ctx->env;
+    if (!env || !env->sess || !env->sess->seq)
+        return sqlerr_unsupported(err, e->location, "sequence functions in this context");
+    sqlval a[3];
+    memset(a, 0, sizeof a);
+    int na = e->nargs > 3 ? 3 : e->nargs, rc = SQL_ERR;
+    for (int i = 0; i < na; i++) sqlval_init_null(&a[i], SQLVAL_TEXT);
+    for (int i = 0; i < na; i++)
+        if (sqlexpr_eval(e->args[i], ctx, &a[i], err)) goto out;
+    for (int i = 0; i < na; i++)
+        if (a[i].isnull) {
+            sqlval_init_null(out, SQLVAL_INT8);
+            rc = SQL_OK;
+            goto out;
+        }
+    int64_t v = 0;
+    bool called = true;
+    if (na >= 2) {
+        sqlval iv, bv;
+        if (sqlval_cast(&a[1], SQLVAL_INT8, &iv, err)) goto out;
+        v = iv.u.i;
+        if (na == 3) {
+            if (sqlval_cast(&a[2], SQLVAL_BOOL, &bv, err)) goto out;
+            called = bv.u.b;
+        }
+    }
+    char *name = na ? strndup(a[0].s ? a[0].s : "", a[0].len) : NULL;
+    if (na && !name) {
+        rc = sqlerr_oom(err);
+        goto out;
+    }
+    rc = env->sess->seq(env->sess_arg, e->name[0] == 'l' ? 'l' : e->name[0] == 'n' ? 'n' : e->name[0] == 'c' ? 'c' : 's',
+                        name, v, called, out, err);
+    /* the name is read as a regclass literal: PostgreSQL points at it */
+    if (rc && !strcmp(err->code, "42P01") && !err->position && na && e->args[0]->kind == SQLAST_CONST)
+        err->position = e->args[0]->location + 1;
+    free(name);
+out:
+    for (int i = 0; i < na; i++) sqlval_free(&a[i]);
+    return rc;
+}
+
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     const sqlexpr_env *env = ctx->env;
@@ -2111,6 +2169,9 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
     if (!strcmp(n, "pg_sleep") || !strcmp(n, "current_setting") || !strcmp(n, "set_config"))
         return session_func(e, ctx, out, err);
+    if (!strcmp(n, "nextval") || !strcmp(n, "currval") || !strcmp(n, "setval") ||
+        !strcmp(n, "lastval"))
+        return seq_func(e, ctx, out, err);
     if (!strcmp(n, "coalesce")) {
         for (int i = 0; i < e->nargs; i++) {
             sqlval v;

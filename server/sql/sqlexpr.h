@@ -40,6 +40,10 @@ typedef struct sqlexpr_session_ops {
                sqlerr *err);
     /* pg_sleep(secs): adds to the statement's wait, served before its next row is sent */
     int (*sleep)(void *arg, double secs, sqlerr *err);
+    /* sequences: op 'n' nextval(name), 'c' currval(name), 's' setval(name, v, called),
+     * 'l' lastval(); *out bigint */
+    int (*seq)(void *arg, int op, const char *name, int64_t v, bool called, sqlval *out,
+               sqlerr *err);
 } sqlexpr_session_ops;
 
 /* Session facts the built-in functions read. All borrowed. */

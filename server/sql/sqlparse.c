@@ -9,6 +9,7 @@
 #include "server/sql/sqlguc.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <pg_query.h>
 #include <stdio.h>
@@ -1220,8 +1221,10 @@ static int conv_insert(pctx *c, json_t *b, sqlast_stmt *s)
     s->kind = SQLAST_INSERT;
     json_t *with = field(b, "withClause");
     const char *ov = fstr(b, "override");
-    if (ov && strcmp(ov, "OVERRIDING_NOT_SET") != 0)
-        return sqlerr_unsupported(c->err, -1, "OVERRIDING");
+    /* OVERRIDING USER VALUE: an identity column takes its sequence's value whatever is given */
+    if (ov && !strcmp(ov, "OVERRIDING_USER_VALUE"))
+        return sqlerr_unsupported(c->err, -1, "OVERRIDING USER VALUE");
+    s->overriding_system = ov && !strcmp(ov, "OVERRIDING_SYSTEM_VALUE");
     if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
     json_t *cols = field(b, "cols");
     size_t ncols = json_array_size(cols);
@@ -1316,12 +1319,169 @@ static int conv_delete(pctx *c, json_t *b, sqlast_stmt *s)
     return conv_returning(c, b, s);
 }
 
-static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d)
+static bool defelem_bool(json_t *arg);
+
+/* A sequence option's integer: the grammar's NumericOnly (an Integer, or a Float for what does
+ * not fit 32 bits); a constant <= 0 comes without its value (sqlparse.h quirk): read back from
+ * the text after the option's keywords. */
+static int seq_int(pctx *c, json_t *defelem, int64_t *out)
+{
+    json_t *arg = field(defelem, "arg"), *ab;
+    const char *t = arg ? node(arg, &ab) : "";
+    if (!strcmp(t, "Integer")) {
+        json_t *iv = field(ab, "ival");
+        if (json_is_integer(iv)) {
+            *out = json_integer_value(iv);
+            return SQL_OK;
+        }
+        int loc = floc(defelem);
+        const char *p = loc >= 0 && (size_t)loc < c->sqllen ? c->sql + loc : c->sql + c->sqllen;
+        const char *end = c->sql + c->sqllen;
+        while (p < end && (isalpha((unsigned char)*p) || isspace((unsigned char)*p))) p++;
+        *out = int_from_text(c, (int)(p - c->sql));
+        return SQL_OK;
+    }
+    if (!strcmp(t, "Float")) {
+        const char *f = fstr(ab, "fval");
+        char *e;
+        errno = 0;
+        long long v = f ? strtoll(f, &e, 10) : 0;
+        if (!f || *e || errno)
+            return sqlerr_set(c->err, "22003", floc(defelem), "value \"%s\" is out of range for type bigint",
+                              f ? f : "");
+        *out = v;
+        return SQL_OK;
+    }
+    return sqlerr_set(c->err, "42601", floc(defelem), "syntax error at or near \"%s\"",
+                      fstr(defelem, "defname") ? fstr(defelem, "defname") : "");
+}
+
+static int conv_seqopts(pctx *c, json_t *opts, sqlast_seqopts **out)
+{
+    sqlast_seqopts *o = calloc(1, sizeof *o);
+    if (!o) return sqlerr_oom(c->err);
+    *out = o;
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *db;
+        node(json_array_get(opts, i), &db);
+        const char *n = fstr(db, "defname");
+        if (!n) n = "";
+        json_t *arg = field(db, "arg");
+        bool dup = false;
+        if (!strcmp(n, "as")) {
+            char *tn = NULL;
+            bool arr;
+            json_t *tb;
+            node(arg, &tb);
+            if (type_name(c, tb, &tn, &arr)) return SQL_ERR;
+            dup = o->type_len != 0;
+            o->type_len = !strcmp(tn, "int2") || !strcmp(tn, "smallint") ? 2
+                          : !strcmp(tn, "int4") || !strcmp(tn, "integer") || !strcmp(tn, "int") ? 4
+                          : !strcmp(tn, "int8") || !strcmp(tn, "bigint") ? 8 : 0;
+            if (!o->type_len || arr) {
+                sqlerr_set(c->err, "22023", -1, "sequence type must be smallint, integer, or bigint");
+                free(tn);
+                return SQL_ERR;
+            }
+            free(tn);
+        } else if (!strcmp(n, "start")) {
+            dup = o->has_start;
+            o->has_start = true;
+            if (seq_int(c, db, &o->start)) return SQL_ERR;
+        } else if (!strcmp(n, "increment")) {
+            dup = o->has_inc;
+            o->has_inc = true;
+            if (seq_int(c, db, &o->inc)) return SQL_ERR;
+        } else if (!strcmp(n, "minvalue")) {
+            dup = o->has_min || o->no_min;
+            if (arg) {
+                o->has_min = true;
+                if (seq_int(c, db, &o->min)) return SQL_ERR;
+            } else {
+                o->no_min = true;
+            }
+        } else if (!strcmp(n, "maxvalue")) {
+            dup = o->has_max || o->no_max;
+            if (arg) {
+                o->has_max = true;
+                if (seq_int(c, db, &o->max)) return SQL_ERR;
+            } else {
+                o->no_max = true;
+            }
+        } else if (!strcmp(n, "cache")) {
+            dup = o->has_cache;
+            o->has_cache = true;
+            if (seq_int(c, db, &o->cache)) return SQL_ERR;
+        } else if (!strcmp(n, "cycle")) {
+            dup = o->has_cycle;
+            o->has_cycle = true;
+            o->cycle = defelem_bool(arg);
+        } else if (!strcmp(n, "restart")) {
+            dup = o->has_restart;
+            o->has_restart = true;
+            o->restart_default = !arg;
+            if (arg && seq_int(c, db, &o->restart)) return SQL_ERR;
+        } else if (!strcmp(n, "owned_by")) {
+            dup = o->has_owned;
+            o->has_owned = true;
+            json_t *lb;
+            node(arg, &lb);
+            json_t *items = field(lb, "items");
+            size_t k = json_array_size(items);
+            if (k == 1 && !strcmp(string_node(json_array_get(items, 0)), "none")) {
+                o->owned_none = true;
+            } else if (k == 2 || (k == 3 && !strcmp(string_node(json_array_get(items, 0)), "public"))) {
+                if (!(o->owned_table = dup_or_oom(c, string_node(json_array_get(items, k - 2)))) ||
+                    !(o->owned_col = dup_or_oom(c, string_node(json_array_get(items, k - 1)))))
+                    return SQL_ERR;
+            } else {
+                return sqlerr_set(c->err, "42601", floc(db), "invalid relation name: %s",
+                                  k ? string_node(json_array_get(items, 0)) : "");
+            }
+        } else if (!strcmp(n, "sequence_name")) {
+            return sqlerr_unsupported(c->err, floc(db), "SEQUENCE NAME in identity options");
+        } else {
+            return sqlerr_unsupported(c->err, floc(db), n);
+        }
+        if (dup) return sqlerr_set(c->err, "42601", floc(db), "conflicting or redundant options");
+    }
+    return SQL_OK;
+}
+
+static int conv_create_seq(pctx *c, json_t *b, sqlast_stmt *s, bool alter)
+{
+    s->kind = alter ? SQLAST_ALTER_SEQUENCE : SQLAST_CREATE_SEQUENCE;
+    s->missing_ok = fbool(b, alter ? "missing_ok" : "if_not_exists");
+    if (conv_relation(c, field(b, "sequence"), s)) return SQL_ERR;
+    if (s->schema && strcmp(s->schema, "public"))
+        return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", s->schema);
+    if (strlen(s->table) > 63)
+        return sqlerr_set(c->err, "42622", -1, "sequence name \"%s\" is too long", s->table);
+    if (conv_seqopts(c, field(b, "options"), &s->seqopts)) return SQL_ERR;
+    if (!alter && s->seqopts->has_restart)
+        return sqlerr_set(c->err, "42601", -1, "option \"restart\" not recognized");
+    return SQL_OK;
+}
+
+static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
 {
     d->location = floc(b);
     if (!(d->name = dup_or_oom(c, fstr(b, "colname")))) return SQL_ERR;
     bool array;
     if (type_name(c, field(b, "typeName"), &d->type_name, &array)) return SQL_ERR;
+    static const struct {
+        const char *n, *t;
+        int len;
+    } serials[] = {{"serial", "integer", 4},      {"serial4", "integer", 4},
+                   {"bigserial", "bigint", 8},    {"serial8", "bigint", 8},
+                   {"smallserial", "smallint", 2}, {"serial2", "smallint", 2}};
+    for (size_t k = 0; k < sizeof serials / sizeof serials[0] && !array; k++)
+        if (!strcmp(d->type_name, serials[k].n)) {
+            free(d->type_name);
+            if (!(d->type_name = dup_or_oom(c, serials[k].t))) return SQL_ERR;
+            d->serial = serials[k].len;
+            d->not_null = true;
+        }
     if (field(b, "collClause")) return sqlerr_unsupported(c->err, d->location, "COLLATE");
     json_t *cons = field(b, "constraints");
     for (size_t i = 0; i < json_array_size(cons); i++) {
@@ -1336,14 +1496,34 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d)
         } else if (!strcmp(ct, "CONSTR_PRIMARY")) {
             d->primary_key = true;
         } else if (!strcmp(ct, "CONSTR_DEFAULT")) {
+            if (d->identity)
+                return sqlerr_set(c->err, "42601", floc(cb),
+                                  "both default and identity specified for column \"%s\" of table \"%s\"",
+                                  d->name, table ? table : "");
+            if (d->serial)
+                return sqlerr_set(c->err, "42601", -1,
+                                  "multiple default values specified for column \"%s\" of table \"%s\"",
+                                  d->name, table ? table : "");
             sqlast_expr_free(d->def);
             d->def = NULL;
             if (conv_expr(c, field(cb, "raw_expr"), &d->def)) return SQL_ERR;
+        } else if (!strcmp(ct, "CONSTR_IDENTITY")) {
+            if (d->identity)
+                return sqlerr_set(c->err, "42601", floc(cb),
+                                  "multiple identity specifications for column \"%s\"", d->name);
+            if (d->def || d->serial)
+                return sqlerr_set(c->err, "42601", floc(cb),
+                                  "both default and identity specified for column \"%s\" of table \"%s\"",
+                                  d->name, table ? table : "");
+            const char *w = fstr(cb, "generated_when");
+            d->identity = w && *w == 'a' ? 'a' : 'd';
+            d->not_null = true;
+            if (conv_seqopts(c, field(cb, "options"), &d->seqopts)) return SQL_ERR;
         } else {
             static const struct {
                 const char *k, *what;
             } names[] = {{"CONSTR_UNIQUE", "UNIQUE constraints"}, {"CONSTR_CHECK", "CHECK constraints"},
-                         {"CONSTR_FOREIGN", "foreign keys"}, {"CONSTR_IDENTITY", "identity columns"},
+                         {"CONSTR_FOREIGN", "foreign keys"},
                          {"CONSTR_GENERATED", "generated columns"},
                          {"CONSTR_EXCLUSION", "exclusion constraints"}};
             const char *what = ct;
@@ -1373,7 +1553,7 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
         const char *et = node(json_array_get(elts, i), &eb);
         if (!strcmp(et, "ColumnDef")) {
             s->ncols++;
-            if (conv_coldef(c, eb, &s->cols[s->ncols - 1])) return SQL_ERR;
+            if (conv_coldef(c, eb, &s->cols[s->ncols - 1], s->table)) return SQL_ERR;
         } else if (!strcmp(et, "Constraint")) {
             const char *ct = fstr(eb, "contype");
             if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0)
@@ -1397,7 +1577,8 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
     s->kind = SQLAST_DROP_TABLE;
     const char *rt = fstr(b, "removeType");
     s->is_view = rt && !strcmp(rt, "OBJECT_VIEW");
-    if (!rt || (strcmp(rt, "OBJECT_TABLE") != 0 && !s->is_view)) {
+    s->is_sequence = rt && !strcmp(rt, "OBJECT_SEQUENCE");
+    if (!rt || (strcmp(rt, "OBJECT_TABLE") != 0 && !s->is_view && !s->is_sequence)) {
         char what[64];
         snprintf(what, sizeof(what), "DROP %s", rt && !strncmp(rt, "OBJECT_", 7) ? rt + 7 : "object");
         return sqlerr_unsupported(c->err, -1, what);
@@ -1443,7 +1624,7 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
         s->ncols = 1;
         /* for ADD COLUMN IF NOT EXISTS the flag is on the command */
         if (fbool(cb, "missing_ok")) s->missing_ok = true;
-        return conv_coldef(c, db, &s->cols[0]);
+        return conv_coldef(c, db, &s->cols[0], s->table);
     }
     if (st && !strcmp(st, "AT_AddConstraint")) {
         json_t *db;
@@ -1798,6 +1979,8 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DeleteStmt")) return conv_delete(c, b, s);
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
+    if (!strcmp(t, "CreateSeqStmt")) return conv_create_seq(c, b, s, false);
+    if (!strcmp(t, "AlterSeqStmt")) return conv_create_seq(c, b, s, true);
     if (!strcmp(t, "AlterTableStmt")) return conv_alter(c, b, s);
     if (!strcmp(t, "TransactionStmt")) return conv_transaction(c, b, s);
     if (!strcmp(t, "VariableSetStmt")) return conv_set(c, b, s);

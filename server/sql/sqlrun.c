@@ -45,7 +45,9 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_DELETE:
     case SQLAST_EXPLAIN:
     case SQLAST_TRUNCATE:
-    case SQLAST_CREATE_VIEW: return true;
+    case SQLAST_CREATE_VIEW:
+    case SQLAST_CREATE_SEQUENCE:
+    case SQLAST_ALTER_SEQUENCE: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
         /* SELECT helios_digest(): needs the executor's state, not the minimal executor */
@@ -919,8 +921,8 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         return SQL_ERR;
     bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
                st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
-               st->kind == SQLAST_ALTER_ADD_PK ||
-               st->kind == SQLAST_CREATE_VIEW;
+               st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_CREATE_VIEW ||
+               st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
@@ -1095,6 +1097,183 @@ fail:
 
 /* ---- DDL ---------------------------------------------------------------------------------- */
 
+/* ---- sequences (the values: sqlexec.c "sequences") ---- */
+
+/* PostgreSQL's ChooseRelationName for table_column_seq: the parts cut to fit 63 bytes, then a
+ * number appended until the name is free. */
+static void seq_name(sx_session *s, const char *table, const char *col, char *out, size_t n)
+{
+    for (int pass = 0; pass < 1000; pass++) {
+        char suffix[16];
+        snprintf(suffix, sizeof suffix, pass ? "seq%d" : "seq", pass);
+        size_t tl = strlen(table), cl = strlen(col), room = 63 - strlen(suffix) - 2;
+        while (tl + cl > room) { /* shorten the longer part, as makeObjectName */
+            if (tl > cl) tl--;
+            else cl--;
+        }
+        snprintf(out, n, "%.*s_%.*s_%s", (int)tl, table, (int)cl, col, suffix);
+        if (!sx_table_find(s, out)) return;
+    }
+}
+
+static int new_sequence(sx_session *s, const char *name, const sqlast_stmt *opts, int type_len,
+                        sqlschema_table **out, sqlerr *err)
+{
+    uint32_t id = sx_table_new_id(s);
+    if (!id) return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+    if (sqlschema_seq_new(name, id, opts, type_len, s->x->seq_stride, out, err)) return SQL_ERR;
+    if (sx_catalog_change(s, false, *out, (*out)->id, (*out)->name)) {
+        sqlschema_free(*out);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+/* A serial, identity or DEFAULT nextval(...) column of t (in the transaction already). */
+static int column_sequence(sx_session *s, sqlschema_table *t, sqlschema_column *c,
+                           const sqlast_coldef *d, sqlerr *err)
+{
+    const char *target = sqlschema_nextval_arg(d->def);
+    if (target && !d->serial && !d->identity) {
+        sqlval v;
+        sqlval_init_null(&v, SQLVAL_INT8);
+        const sqlschema_table *q = NULL;
+        char name[128];
+        snprintf(name, sizeof name, "%s", target);
+        if (!strncmp(name, "public.", 7)) memmove(name, name + 7, strlen(name + 7) + 1);
+        for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+        q = sx_table_find(s, name);
+        if (!q)
+            return sqlerr_set(err, "42P01", d->def->nargs ? d->def->args[0]->location : -1,
+                              "relation \"%s\" does not exist", target);
+        if (!q->seq) return sqlerr_set(err, "42809", d->def->location, "\"%s\" is not a sequence", target);
+        c->default_seq = q->id;
+        return SQL_OK;
+    }
+    char name[64];
+    seq_name(s, t->name, c->name, name, sizeof name);
+    sqlast_stmt opts;
+    memset(&opts, 0, sizeof opts);
+    opts.seqopts = d->seqopts;
+    int len = c->type == SQLVAL_INT2 ? 2 : c->type == SQLVAL_INT4 ? 4 : 8;
+    sqlschema_table *q;
+    if (new_sequence(s, name, &opts, len, &q, err)) return SQL_ERR;
+    q->seq->owner_table = t->id;
+    q->seq->owner_col = c->id;
+    c->default_seq = q->id;
+    return SQL_OK;
+}
+
+static int run_create_seq(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "CREATE SEQUENCE");
+    if (sx_table_find(s, st->table)) {
+        if (st->missing_ok)
+            return result_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
+                                 st->table);
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->table);
+    }
+    sqlschema_table *q;
+    if (new_sequence(s, st->table, st, st->seqopts ? st->seqopts->type_len : 0, &q, err))
+        return SQL_ERR;
+    const sqlast_seqopts *o = st->seqopts;
+    if (o && o->has_owned && !o->owned_none) {
+        const sqlschema_table *t = sx_table_find(s, o->owned_table);
+        int ci = t ? sqlschema_find_column(t, o->owned_col) : -1;
+        if (!t || t->seq || t->view_sql)
+            return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", o->owned_table);
+        if (ci < 0)
+            return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                              o->owned_col, o->owned_table);
+        q->seq->owner_table = t->id;
+        q->seq->owner_col = t->cols[ci].id;
+    }
+    return SQL_OK;
+}
+
+/* ALTER SEQUENCE: new parameters; any change of the numbering restarts every region at the
+ * point PostgreSQL would go on from (RESTART's value, else after this session's view of the
+ * last value given here). */
+static int run_alter_seq(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER SEQUENCE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) {
+        if (st->missing_ok)
+            return result_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+                                 st->table);
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    if (!cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a sequence", st->table);
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    const sqlast_seqopts *o = st->seqopts;
+    sqlschema_seq before = *t->seq;
+    if (sqlschema_seq_alter(t, st, err)) goto fail;
+    if (o->has_owned) {
+        t->seq->owner_table = 0;
+        t->seq->owner_col = 0;
+        if (!o->owned_none) {
+            const sqlschema_table *ot = sx_table_find(s, o->owned_table);
+            int ci = ot ? sqlschema_find_column(ot, o->owned_col) : -1;
+            if (!ot || ot->seq || ot->view_sql) {
+                sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", o->owned_table);
+                goto fail;
+            }
+            if (ci < 0) {
+                sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                           o->owned_col, o->owned_table);
+                goto fail;
+            }
+            t->seq->owner_table = ot->id;
+            t->seq->owner_col = ot->cols[ci].id;
+        }
+    }
+    bool renumber = o->has_restart || t->seq->increment != before.increment ||
+                    t->seq->start != before.start || t->seq->min != before.min ||
+                    t->seq->max != before.max || t->seq->type_len != before.type_len;
+    if (renumber) {
+        int64_t v = t->seq->restart_value;
+        bool called = false;
+        if (!o->has_restart) { /* go on after the last value this session saw, else the start */
+            v = t->seq->start;
+            for (int i = 0; i < s->nseqvals; i++)
+                if (s->seqvals[i].id == t->id) {
+                    v = s->seqvals[i].v;
+                    called = true;
+                }
+        }
+        t->seq->restart_gen = causal_clock_now(&s->x->clock, (uint64_t)time(NULL) * 1000);
+        t->seq->restart_value = v;
+        t->seq->restart_called = called;
+    }
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+fail:
+    sqlschema_free(t);
+    return SQL_ERR;
+}
+
+/* DEFAULT nextval(seq) of column col: the next value, in the column's type (22003 when it
+ * does not fit, as PostgreSQL's assignment cast). */
+static int default_next(sx_session *s, const sqlschema_table *t, const sqlschema_column *col,
+                        sqlval *out, sqlerr *err)
+{
+    const sqlschema_table *q = sx_table_by_id(s, col->default_seq);
+    if (!q || !q->seq)
+        return sqlerr_set(err, "42P01", -1, "the sequence of column \"%s\" of relation \"%s\" no longer exists",
+                          col->name, t->name);
+    int64_t v;
+    if (sx_seq_next(s, q, &v, err)) return SQL_ERR;
+    sqlval x;
+    sqlval_set_int(&x, SQLVAL_INT8, v);
+    sqlval_free(out);
+    return sqlval_cast(&x, col->type, out, err);
+}
+
 static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     if (sx_table_find(s, st->table)) {
@@ -1115,6 +1294,12 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
     if (sx_catalog_change(s, false, t, t->id, t->name)) {
         sqlschema_free(t);
         return sqlerr_oom(err);
+    }
+    /* t belongs to the transaction now; its serial / identity columns get their sequences */
+    for (int i = 0; i < st->ncols; i++) {
+        sqlschema_column *c = &t->cols[sqlschema_find_column(t, st->cols[i].name)];
+        if (c->default_seq != SQLSCHEMA_SEQ_PENDING) continue;
+        if (column_sequence(s, t, c, &st->cols[i], err)) return SQL_ERR;
     }
     snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
     return SQL_OK;
@@ -1235,7 +1420,7 @@ out:
 
 static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
-    const char *what = st->is_view ? "view" : "table";
+    const char *what = st->is_view ? "view" : st->is_sequence ? "sequence" : "table";
     for (int i = 0; i < st->nnames; i++) {
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) {
@@ -1248,15 +1433,51 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
             return sqlerr_set(err, "42P01", -1, "%s \"%s\" does not exist", what,
                               st->names[i]);
         }
-        if ((t->view_sql != NULL) != st->is_view) {
+        if ((t->view_sql != NULL) != st->is_view || (t->seq != NULL) != st->is_sequence) {
             sqlerr_set(err, "42809", -1, "\"%s\" is not a %s", st->names[i], what);
-            sqlerr_hint(err, "Use DROP %s to remove a %s.", t->view_sql ? "VIEW" : "TABLE",
-                        t->view_sql ? "view" : "table");
+            sqlerr_hint(err, "Use DROP %s to remove a %s.",
+                        t->view_sql ? "VIEW" : t->seq ? "SEQUENCE" : "TABLE",
+                        t->view_sql ? "view" : t->seq ? "sequence" : "table");
             return SQL_ERR;
         }
+        if (t->seq) { /* a column's DEFAULT uses it: PostgreSQL refuses without CASCADE */
+            char detail[SQLERR_AUX_MAX];
+            size_t dl = 0;
+            detail[0] = 0;
+            for (int k = 0; k < s->x->ntables; k++) {
+                const sqlschema_table *u = sx_table_find(s, s->x->tables[k]->name);
+                for (int c = 0; u && u->id == s->x->tables[k]->id && c < u->ncols; c++)
+                    if (u->cols[c].default_seq == t->id && dl < sizeof detail) {
+                        int w = snprintf(detail + dl, sizeof detail - dl,
+                                         "%sdefault value for column %s of table %s depends on sequence %s",
+                                         dl ? "\n" : "", u->cols[c].name, u->name, t->name);
+                        if (w > 0) dl += (size_t)w;
+                    }
+            }
+            if (dl) {
+                sqlerr_set(err, "2BP01", -1,
+                           "cannot drop sequence %s because other objects depend on it", t->name);
+                sqlerr_detail(err, "%s", detail);
+                sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+                return SQL_ERR;
+            }
+        }
+        uint32_t tid = t->id;
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
+        /* the sequences its serial and identity columns own go with it */
+        for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
+            const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
+                                       : s->txn.cat[k - s->x->ntables].drop ? NULL
+                                       : s->txn.cat[k - s->x->ntables].table;
+            if (!q || !q->seq || q->seq->owner_table != tid) continue;
+            const sqlschema_table *live = sx_table_find(s, q->name);
+            if (live && live->id == q->id &&
+                sx_catalog_change(s, true, NULL, live->id, live->name))
+                return sqlerr_oom(err);
+        }
     }
-    snprintf(res->tag, sizeof res->tag, st->is_view ? "DROP VIEW" : "DROP TABLE");
+    snprintf(res->tag, sizeof res->tag,
+             st->is_view ? "DROP VIEW" : st->is_sequence ? "DROP SEQUENCE" : "DROP TABLE");
     return SQL_OK;
 }
 
@@ -1284,6 +1505,14 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
                                  st->cols[0].name, st->table);
         }
         rc = sqlschema_add_column(t, &st->cols[0], err);
+        int ci = rc ? -1 : sqlschema_find_column(t, st->cols[0].name);
+        if (ci >= 0 && t->cols[ci].default_seq == SQLSCHEMA_SEQ_PENDING) {
+            if (st->cols[0].serial || st->cols[0].identity)
+                rc = sqlerr_unsupported(err, st->cols[0].location,
+                                        "adding a serial or identity column to an existing table");
+            else
+                rc = column_sequence(s, t, &t->cols[ci], &st->cols[0], err);
+        }
     } else {
         if (st->missing_ok && sqlschema_find_column(t, st->column) < 0) {
             sqlschema_free(t);
@@ -1800,9 +2029,19 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         sx_fill_rowid(s, t, vals, given); /* a table without a primary key */
         for (int c = 0; c < t->ncols; c++) {
             const sqlschema_column *col = &t->cols[c];
+            if (given[c] && col->identity == 'a' && !st->overriding_system) {
+                sqlerr_set(err, "428C9", -1, "cannot insert a non-DEFAULT value into column \"%s\"",
+                           col->name);
+                sqlerr_detail(err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.",
+                              col->name);
+                sqlerr_hint(err, "Use OVERRIDING SYSTEM VALUE to override.");
+                goto out;
+            }
             if (!given[c] && col->has_default) {
                 if (col->default_now) sqlval_set_int(&vals[c], SQLVAL_TIMESTAMPTZ, base->env->now_us);
-                else if (sqlval_copy(&vals[c], &col->default_value, err)) goto out;
+                else if (col->default_seq) {
+                    if (default_next(s, t, col, &vals[c], err)) goto out;
+                } else if (sqlval_copy(&vals[c], &col->default_value, err)) goto out;
             }
             if ((col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
                 (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0)) {
@@ -2321,6 +2560,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
     case SQLAST_CREATE_VIEW: rc = run_create_view(s, p->st, res, err); break;
+    case SQLAST_CREATE_SEQUENCE: rc = run_create_seq(s, p->st, res, err); break;
+    case SQLAST_ALTER_SEQUENCE: rc = run_alter_seq(s, p->st, res, err); break;
     case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
@@ -2830,6 +3071,9 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
             const sqlschema_column *col = &t->cols[c];
             if (!given[c] && col->has_default) {
                 if (col->default_now) sqlval_set_int(&vals[c], SQLVAL_TIMESTAMPTZ, s->txn_start_us);
+                else if (col->default_seq) {
+                    if ((rc = default_next(s, t, col, &vals[c], err))) break;
+                }
                 else rc = sqlval_copy(&vals[c], &col->default_value, err);
             }
             if (!rc && (col->not_null || col->pk_pos >= 0) && vals[c].isnull &&

@@ -103,6 +103,30 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
     }
     c->not_null = d->not_null;
     if (!(c->name = strdup(d->name)) || !(c->type_name = strdup(canonical))) goto oom;
+    if (d->identity || d->serial) {
+        /* the sequence is made by the caller (sqlrun.c), which sets default_seq */
+        if (c->kind != SQLSCHEMA_LWW ||
+            (c->type != SQLVAL_INT2 && c->type != SQLVAL_INT4 && c->type != SQLVAL_INT8)) {
+            column_free(c);
+            return sqlerr_set(err, "22023", -1,
+                              "identity column type must be smallint, integer, or bigint");
+        }
+        c->has_default = true;
+        c->default_seq = SQLSCHEMA_SEQ_PENDING;
+        c->identity = d->identity;
+        return SQL_OK;
+    }
+    if (d->def && sqlschema_nextval_arg(d->def)) {
+        if (c->kind != SQLSCHEMA_LWW || !sqlval_type_is_numeric(c->type)) {
+            column_free(c);
+            return sqlerr_set(err, "42804", d->def->location,
+                              "column \"%s\" is of type %s but default expression is of type bigint",
+                              d->name, canonical);
+        }
+        c->has_default = true;
+        c->default_seq = SQLSCHEMA_SEQ_PENDING;
+        return SQL_OK;
+    }
     if (d->def) {
         if (c->kind != SQLSCHEMA_LWW) {
             column_free(c);
@@ -162,6 +186,7 @@ void sqlschema_free(sqlschema_table *t)
     free(t->cols);
     free(t->name);
     free(t->view_sql);
+    free(t->seq);
     free(t);
 }
 
@@ -381,7 +406,10 @@ int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err)
 
 /* ------------------------------------------------------------------ catalog codec */
 
-enum { FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4, FLAG_HIDDEN = 8 };
+enum {
+    FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4, FLAG_HIDDEN = 8,
+    FLAG_DEFAULT_SEQ = 16, FLAG_IDENTITY_ALWAYS = 32, FLAG_IDENTITY_DEFAULT = 64
+};
 
 bool sqlschema_has_rowid(const sqlschema_table *t)
 {
@@ -399,7 +427,7 @@ int sqlschema_visible_columns(const sqlschema_table *t)
 
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
-    codec_put_u8(b, t->view_sql ? SQLSCHEMA_FORMAT_VIEW : SQLSCHEMA_FORMAT);
+    codec_put_u8(b, t->seq ? SQLSCHEMA_FORMAT_SEQ : t->view_sql ? SQLSCHEMA_FORMAT_VIEW : SQLSCHEMA_FORMAT);
     codec_put_u32(b, t->id);
     codec_put_bytes(b, t->name, strlen(t->name));
     codec_put_u16(b, t->next_col_id);
@@ -409,11 +437,14 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         codec_put_u16(b, c->id);
         codec_put_bytes(b, c->name, strlen(c->name));
         codec_put_bytes(b, c->type_name, strlen(c->type_name));
-        bool constant_default = c->has_default && !c->default_now;
+        bool constant_default = c->has_default && !c->default_now && !c->default_seq;
         codec_put_u8(b, (uint8_t)((c->not_null ? FLAG_NOT_NULL : 0) |
                                   (constant_default ? FLAG_DEFAULT : 0) |
                                   (c->default_now ? FLAG_DEFAULT_NOW : 0) |
-                                  (c->hidden ? FLAG_HIDDEN : 0)));
+                                  (c->hidden ? FLAG_HIDDEN : 0) |
+                                  (c->default_seq ? FLAG_DEFAULT_SEQ : 0) |
+                                  (c->identity == 'a' ? FLAG_IDENTITY_ALWAYS : 0) |
+                                  (c->identity == 'd' ? FLAG_IDENTITY_DEFAULT : 0)));
         codec_put_u8(b, (uint8_t)(c->pk_pos + 1));
         if (constant_default) {
             char *txt = NULL;
@@ -428,8 +459,25 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
                 b->err = CRDT_ENOMEM;
             }
         }
+        if (c->default_seq) codec_put_u32(b, c->default_seq);
     }
     if (t->view_sql) codec_put_bytes(b, t->view_sql, strlen(t->view_sql));
+    if (t->seq) {
+        const sqlschema_seq *q = t->seq;
+        codec_put_u8(b, (uint8_t)q->type_len);
+        codec_put_svarint(b, q->start);
+        codec_put_svarint(b, q->increment);
+        codec_put_svarint(b, q->min);
+        codec_put_svarint(b, q->max);
+        codec_put_svarint(b, q->cache);
+        codec_put_u8(b, q->cycle);
+        codec_put_u16(b, q->stride);
+        codec_put_u32(b, q->owner_table);
+        codec_put_u16(b, q->owner_col);
+        codec_put_u64(b, q->restart_gen);
+        codec_put_svarint(b, q->restart_value);
+        codec_put_u8(b, q->restart_called);
+    }
     return b->err ? SQL_ERR : SQL_OK;
 }
 
@@ -466,7 +514,7 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     /* a column takes at least 2 + 1 + 1 + 1 + 1 + 1 bytes */
     codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS);
     if (r.err) return corrupt(err, "truncated header");
-    if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW)
+    if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW && ver != SQLSCHEMA_FORMAT_SEQ)
         return corrupt(err, "unknown format version");
     if (id == 0 || namelen == 0 || ncols == 0) return corrupt(err, "bad table header");
     sqlschema_table *t = calloc(1, sizeof(*t));
@@ -492,9 +540,15 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         codec_get_u8(&r, &flags);
         codec_get_u8(&r, &pkp);
         if (flags & FLAG_DEFAULT) codec_get_bytes(&r, &dv, &dvl, 65536);
+        uint32_t seqid = 0;
+        if (flags & FLAG_DEFAULT_SEQ) codec_get_u32(&r, &seqid);
         const char *why = NULL;
+        int ndefaults = !!(flags & FLAG_DEFAULT) + !!(flags & FLAG_DEFAULT_NOW) + !!(flags & FLAG_DEFAULT_SEQ);
         if (r.err) why = "truncated column";
-        else if (flags & ~15u || ((flags & FLAG_DEFAULT) && (flags & FLAG_DEFAULT_NOW)))
+        else if (flags & ~127u || ndefaults > 1 ||
+                 ((flags & FLAG_IDENTITY_ALWAYS) && (flags & FLAG_IDENTITY_DEFAULT)) ||
+                 ((flags & (FLAG_IDENTITY_ALWAYS | FLAG_IDENTITY_DEFAULT)) && !seqid) ||
+                 ((flags & FLAG_DEFAULT_SEQ) && !seqid))
             why = "unknown column flags";
         else if (c->id == 0 || c->id >= next) why = "bad column id";
         else if (cnl == 0 || tnl == 0) why = "empty name";
@@ -523,7 +577,9 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         }
         c->not_null = flags & FLAG_NOT_NULL;
         c->default_now = flags & FLAG_DEFAULT_NOW;
-        c->has_default = flags & (FLAG_DEFAULT | FLAG_DEFAULT_NOW);
+        c->default_seq = seqid;
+        c->identity = flags & FLAG_IDENTITY_ALWAYS ? 'a' : flags & FLAG_IDENTITY_DEFAULT ? 'd' : 0;
+        c->has_default = flags & (FLAG_DEFAULT | FLAG_DEFAULT_NOW | FLAG_DEFAULT_SEQ);
         c->pk_pos = (int)pkp - 1;
         c->hidden = flags & FLAG_HIDDEN;
         if (pkp) pk_seen[pkp - 1] = true;
@@ -559,11 +615,47 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             return sqlerr_oom(err);
         }
     }
+    if (ver == SQLSCHEMA_FORMAT_SEQ) {
+        sqlschema_seq *q = calloc(1, sizeof *q);
+        if (!q) {
+            sqlschema_free(t);
+            return sqlerr_oom(err);
+        }
+        t->seq = q;
+        uint8_t tl, cyc, called;
+        codec_get_u8(&r, &tl);
+        codec_get_svarint(&r, &q->start);
+        codec_get_svarint(&r, &q->increment);
+        codec_get_svarint(&r, &q->min);
+        codec_get_svarint(&r, &q->max);
+        codec_get_svarint(&r, &q->cache);
+        codec_get_u8(&r, &cyc);
+        codec_get_u16(&r, &q->stride);
+        codec_get_u32(&r, &q->owner_table);
+        codec_get_u16(&r, &q->owner_col);
+        codec_get_u64(&r, &q->restart_gen);
+        codec_get_svarint(&r, &q->restart_value);
+        codec_get_u8(&r, &called);
+        q->type_len = tl;
+        q->cycle = cyc;
+        q->restart_called = called;
+        if (r.err || (tl != 2 && tl != 4 && tl != 8) || cyc > 1 || called > 1 || !q->stride ||
+            !q->increment || q->min >= q->max || q->cache < 1 || q->start < q->min ||
+            q->start > q->max) {
+            sqlschema_free(t);
+            return corrupt(err, "bad sequence parameters");
+        }
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].pk_pos >= 0) {
+                sqlschema_free(t);
+                return corrupt(err, "a sequence has no key");
+            }
+    }
     if (codec_rd_left(&r) != 0) {
         sqlschema_free(t);
         return corrupt(err, "trailing bytes");
     }
-    if (t->view_sql) {
+    if (t->view_sql || t->seq) {
         *out = t;
         return SQL_OK;
     }
@@ -583,4 +675,146 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     }
     *out = t;
     return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ sequences */
+
+static int64_t type_max(int len)
+{
+    return len == 2 ? INT16_MAX : len == 4 ? INT32_MAX : INT64_MAX;
+}
+
+static int64_t type_min(int len)
+{
+    return len == 2 ? INT16_MIN : len == 4 ? INT32_MIN : INT64_MIN;
+}
+
+static const char *seq_type_name(int len)
+{
+    return len == 2 ? "smallint" : len == 4 ? "integer" : "bigint";
+}
+
+/* PostgreSQL's init_params: o applied over q (for ALTER, q holds the current values). */
+static int seq_apply(sqlschema_seq *q, const sqlast_seqopts *o, bool create, sqlerr *err)
+{
+    int old_len = q->type_len;
+    if (o && o->type_len) q->type_len = o->type_len;
+    if (o && o->has_inc) {
+        if (o->inc == 0) return sqlerr_set(err, "22023", -1, "INCREMENT must not be zero");
+        q->increment = o->inc;
+    }
+    if (o && o->has_cycle) q->cycle = o->cycle;
+    bool retype = q->type_len != old_len && !create;
+    if (o && o->has_max) q->max = o->max;
+    else if (create || (o && o->no_max) ||
+             (retype && ((q->increment > 0 && q->max == type_max(old_len)) ||
+                         (q->increment < 0 && q->max == -1))))
+        q->max = q->increment > 0 ? type_max(q->type_len) : -1;
+    if (o && o->has_min) q->min = o->min;
+    else if (create || (o && o->no_min) ||
+             (retype && ((q->increment > 0 && q->min == 1) ||
+                         (q->increment < 0 && q->min == type_min(old_len)))))
+        q->min = q->increment > 0 ? 1 : type_min(q->type_len);
+    if (q->max < type_min(q->type_len) || q->max > type_max(q->type_len))
+        return sqlerr_set(err, "22023", -1, "MAXVALUE (%lld) is out of range for sequence data type %s",
+                          (long long)q->max, seq_type_name(q->type_len));
+    if (q->min < type_min(q->type_len) || q->min > type_max(q->type_len))
+        return sqlerr_set(err, "22023", -1, "MINVALUE (%lld) is out of range for sequence data type %s",
+                          (long long)q->min, seq_type_name(q->type_len));
+    if (q->min >= q->max)
+        return sqlerr_set(err, "22023", -1, "MINVALUE (%lld) must be less than MAXVALUE (%lld)",
+                          (long long)q->min, (long long)q->max);
+    if (o && o->has_start) q->start = o->start;
+    else if (create) q->start = q->increment > 0 ? q->min : q->max;
+    if (q->start < q->min)
+        return sqlerr_set(err, "22023", -1, "START value (%lld) cannot be less than MINVALUE (%lld)",
+                          (long long)q->start, (long long)q->min);
+    if (q->start > q->max)
+        return sqlerr_set(err, "22023", -1, "START value (%lld) cannot be greater than MAXVALUE (%lld)",
+                          (long long)q->start, (long long)q->max);
+    if (o && o->has_restart) {
+        int64_t v = o->restart_default ? q->start : o->restart;
+        if (v < q->min)
+            return sqlerr_set(err, "22023", -1, "RESTART value (%lld) cannot be less than MINVALUE (%lld)",
+                              (long long)v, (long long)q->min);
+        if (v > q->max)
+            return sqlerr_set(err, "22023", -1,
+                              "RESTART value (%lld) cannot be greater than MAXVALUE (%lld)",
+                              (long long)v, (long long)q->max);
+        q->restart_value = v;
+        q->restart_called = false;
+    }
+    if (o && o->has_cache) {
+        if (o->cache < 1)
+            return sqlerr_set(err, "22023", -1, "CACHE (%lld) must be greater than zero",
+                              (long long)o->cache);
+        q->cache = o->cache;
+    } else if (create) {
+        q->cache = 1;
+    }
+    return SQL_OK;
+}
+
+int sqlschema_seq_new(const char *name, uint32_t id, const sqlast_stmt *create, int type_len,
+                      uint16_t stride, sqlschema_table **out, sqlerr *err)
+{
+    *out = NULL;
+    static const char *const cols[3] = {"last_value", "log_cnt", "is_called"};
+    static const char *const types[3] = {"bigint", "bigint", "boolean"};
+    sqlschema_table *t = calloc(1, sizeof *t);
+    if (!t) return sqlerr_oom(err);
+    t->id = id;
+    t->name = strdup(name);
+    t->cols = calloc(3, sizeof *t->cols);
+    t->seq = calloc(1, sizeof *t->seq);
+    if (!t->name || !t->cols || !t->seq) goto oom;
+    for (int i = 0; i < 3; i++) {
+        sqlschema_column *c = &t->cols[i];
+        const char *canon;
+        c->id = (uint16_t)(i + 1);
+        c->pk_pos = -1;
+        c->not_null = true;
+        if (sqlschema_type_resolve(types[i], &c->kind, &c->type, &canon, err)) goto fail;
+        sqlval_init_null(&c->default_value, c->type);
+        t->ncols = i + 1;
+        if (!(c->name = strdup(cols[i])) || !(c->type_name = strdup(canon))) goto oom;
+    }
+    t->next_col_id = 4;
+    sqlschema_seq *q = t->seq;
+    q->type_len = type_len ? type_len : 8;
+    q->increment = 1;
+    q->stride = stride ? stride : 1;
+    if (seq_apply(q, create ? create->seqopts : NULL, true, err)) goto fail;
+    if (type_len && create && create->seqopts && create->seqopts->type_len &&
+        create->seqopts->type_len != type_len)
+        goto fail_type;
+    *out = t;
+    return SQL_OK;
+fail_type:
+    sqlerr_set(err, "42601", -1, "conflicting or redundant options");
+    goto fail;
+oom:
+    sqlerr_oom(err);
+fail:
+    sqlschema_free(t);
+    return SQL_ERR;
+}
+
+int sqlschema_seq_alter(sqlschema_table *t, const sqlast_stmt *alter, sqlerr *err)
+{
+    if (!t->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a sequence", t->name);
+    sqlschema_seq q = *t->seq;
+    if (seq_apply(&q, alter->seqopts, false, err)) return SQL_ERR;
+    *t->seq = q;
+    return SQL_OK;
+}
+
+const char *sqlschema_nextval_arg(const sqlast_expr *e)
+{
+    if (!e || e->kind != SQLAST_FUNC || !e->name || strcmp(e->name, "nextval") || e->nargs != 1)
+        return NULL;
+    const sqlast_expr *a = e->args[0];
+    if (a && a->kind == SQLAST_CAST && a->nargs == 1) a = a->args[0]; /* 'x'::regclass */
+    if (!a || a->kind != SQLAST_CONST || a->value.isnull || !a->value.s) return NULL;
+    return a->value.s;
 }

@@ -19,9 +19,18 @@
  *     2      column id (u16, < next column id, unique)
  *     var    name (uvarint length <= 63, bytes; unique in the table)
  *     var    declared type name (uvarint length <= 63, e.g. "bigint", "g_counter")
- *     1      flags: bit0 NOT NULL, bit1 has DEFAULT, bit2 DEFAULT now(), bit3 hidden (row id)
+ *     1      flags: bit0 NOT NULL, bit1 has DEFAULT, bit2 DEFAULT now(), bit3 hidden (row id),
+ *            bit4 DEFAULT nextval(sequence), bit5 identity ALWAYS, bit6 identity BY DEFAULT
  *     1      primary-key position + 1 (0 = not in the key); positions 0..npk-1 each once
  *     var    DEFAULT value in text form (uvarint length <= 65536), only when bit1 is set
+ *     4      the sequence's id (u32), only when bit4 is set
+ *
+ * A view (format 2) has no key and ends with its CREATE VIEW text (uvarint length, bytes). A
+ * sequence (format 3) has PostgreSQL's sequence columns (last_value, log_cnt, is_called; no
+ * key) and ends with its parameters: type (u8: 2, 4 or 8 bytes), start, increment, minvalue,
+ * maxvalue, cache (svarints), cycle (u8), stride (u16), owner table id (u32, 0 none) and
+ * column id (u16), then the restart: generation (u64, the HLC of the setval / ALTER ...
+ * RESTART that made it; 0 none), value (svarint), is_called (u8).
  *
  * The CRDT kind and value type are derived from the type name on decode (one source of truth).
  * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
@@ -41,6 +50,7 @@
 
 #define SQLSCHEMA_FORMAT 1
 #define SQLSCHEMA_FORMAT_VIEW 2 /* a view: the table encoding without key, then the view's SQL */
+#define SQLSCHEMA_FORMAT_SEQ 3  /* a sequence: its columns without key, then its parameters */
 #define SQLSCHEMA_NAME_MAX 63
 #define SQLSCHEMA_MAX_COLUMNS 1600
 
@@ -65,8 +75,25 @@ typedef struct sqlschema_column {
     bool has_default;
     bool default_now; /* DEFAULT now() / CURRENT_TIMESTAMP: evaluated per row */
     bool hidden;      /* the row id of a table created without a primary key (below) */
+    uint32_t default_seq; /* DEFAULT nextval(sequence id): serial, identity (0: none) */
+    char identity;        /* 'a' GENERATED ALWAYS, 'd' BY DEFAULT AS IDENTITY, 0 */
     sqlval default_value;
 } sqlschema_column;
+
+/* A sequence's parameters (PostgreSQL's pg_sequence) and what HeliosDB adds: stride, the
+ * number of regions its values interleave over (values unique across regions without
+ * coordination: sqlexec.c "sequences"), and its restart point (setval, ALTER ... RESTART). */
+typedef struct sqlschema_seq {
+    int type_len; /* 2, 4, 8: smallint, integer, bigint */
+    int64_t start, increment, min, max, cache;
+    bool cycle;
+    uint16_t stride;
+    uint32_t owner_table; /* OWNED BY table.column (serial, identity): dropped with it */
+    uint16_t owner_col;
+    uint64_t restart_gen; /* 0: never restarted */
+    int64_t restart_value;
+    bool restart_called;
+} sqlschema_seq;
 
 typedef struct sqlschema_table {
     uint32_t id;
@@ -79,7 +106,19 @@ typedef struct sqlschema_table {
     /* a view (npk 0): its CREATE VIEW statement, planned as a subquery where the view is named;
      * its columns are the query's output columns at creation */
     char *view_sql;
+    sqlschema_seq *seq; /* a sequence (npk 0), NULL otherwise */
 } sqlschema_table;
+
+/* A sequence named name from CREATE SEQUENCE options (or a serial / identity column's, with
+ * type_len from the column), validated as PostgreSQL does (22023 for contradictory bounds). */
+int sqlschema_seq_new(const char *name, uint32_t id, const sqlast_stmt *create, int type_len,
+                      uint16_t stride, sqlschema_table **out, sqlerr *err);
+/* The sequence name of DEFAULT nextval('name') / nextval('name'::regclass), else NULL. */
+const char *sqlschema_nextval_arg(const sqlast_expr *e);
+/* column_from_def's mark on a serial, identity or nextval column: the caller resolves it */
+#define SQLSCHEMA_SEQ_PENDING UINT32_MAX
+/* ALTER SEQUENCE options applied to seq (same checks); restart_gen is the caller's. */
+int sqlschema_seq_alter(sqlschema_table *t, const sqlast_stmt *alter, sqlerr *err);
 
 /* Declared type name -> kind and read type, plus its canonical spelling (static string).
  * Returns SQL_ERR 42704 `type "x" does not exist` for unknown names. */

@@ -318,6 +318,7 @@ static int tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn f
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *u = x->tables[i];
         long long n;
+        if (u->seq) continue; /* sequences are not tables */
         if (count_rows(x->st, u->id, &n, err)) return SQL_ERR;
         rowb b;
         if (rb_start(&b, t, err)) return SQL_ERR;
@@ -447,6 +448,7 @@ static int is_tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_f
     sx_exec *x = s->x;
     for (int i = 0; i < x->ntables; i++) {
         rowb b;
+        if (x->tables[i]->seq) continue; /* information_schema.sequences' */
         if (rb_start(&b, t, err)) return SQL_ERR;
         rb_str(&b, catalog_name(s));
         rb_str(&b, "public");
@@ -506,6 +508,7 @@ static int is_columns_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_
     sx_exec *x = s->x;
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *u = x->tables[i];
+        if (u->seq) continue;
         for (int j = 0, pos = 0; j < u->ncols; j++)
             if (!u->cols[j].hidden &&
                 is_column_row(s, t, "public", u->name, ++pos, &u->cols[j], fn, ctx, err))
@@ -620,7 +623,7 @@ int sqlvirt_digest(sx_exec *x, char out[65], sqlerr *err)
     if (x->ntables) memcpy(v, x->tables, (size_t)x->ntables * sizeof *v);
     if (x->ntables > 1) qsort(v, (size_t)x->ntables, sizeof *v, cmp_name);
     for (int i = 0; i < x->ntables; i++)
-        if (digest_table(x, snap, v[i], md, err)) goto out;
+        if (!v[i]->seq && digest_table(x, snap, v[i], md, err)) goto out;
     unsigned char h[EVP_MAX_MD_SIZE];
     unsigned hl = 0;
     if (EVP_DigestFinal_ex(md, h, &hl) != 1 || hl != 32) {

@@ -158,6 +158,32 @@ static void test_same_name_resolution(void **state)
     }
 }
 
+/* setval / ALTER SEQUENCE ... RESTART in two regions: the later restart wins in any order,
+ * even when its value is lower (bytes order would keep the other). */
+static void test_sequence_restart_wins(void **state)
+{
+    (void)state;
+    sqlschema_table *q;
+    sqlerr err;
+    assert_int_equal(sqlschema_seq_new("s", 65540, NULL, 8, 16, &q, &err), SQL_OK);
+    q->seq->restart_gen = 1000;
+    q->seq->restart_value = 900;
+    blob early = enc(q);
+    q->seq->restart_gen = 2000;
+    q->seq->restart_value = 5;
+    blob late = enc(q);
+    blob m1 = merge(early, late), m2 = merge(late, early), m3 = merge(m1, early);
+    assert_true(same(m1, late));
+    assert_true(same(m2, late));
+    assert_true(same(m3, late));
+    free(m1.p);
+    free(m2.p);
+    free(m3.p);
+    free(early.p);
+    free(late.p);
+    sqlschema_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_drop_wins),
         cmocka_unit_test(test_counter_max),
         cmocka_unit_test(test_same_name_resolution),
+        cmocka_unit_test(test_sequence_restart_wins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -202,11 +202,108 @@ static void test_codec_roundtrip_and_strictness(void **state)
     sqlschema_free(t);
 }
 
+/* Every truncation and single-bit corruption of b is rejected or re-encodes to exactly the
+ * corrupted bytes. */
+static void check_strict(const codec_buf *b)
+{
+    sqlschema_table *u;
+    sqlerr err;
+    codec_buf b2;
+    codec_buf_init(&b2);
+    for (size_t n = 0; n < b->len; n++)
+        assert_int_equal(sqlschema_decode(b->data, n, &u, &err), SQL_ERR);
+    uint8_t *copy = malloc(b->len + 1);
+    for (size_t i = 0; i < b->len; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            memcpy(copy, b->data, b->len);
+            copy[i] ^= (uint8_t)(1u << bit);
+            if (sqlschema_decode(copy, b->len, &u, &err) == SQL_OK) {
+                codec_buf_reset(&b2);
+                assert_int_equal(sqlschema_encode(u, &b2), SQL_OK);
+                assert_int_equal(b2.len, b->len);
+                assert_memory_equal(b2.data, copy, b->len);
+                sqlschema_free(u);
+            }
+        }
+    free(copy);
+    codec_buf_free(&b2);
+}
+
+/* Sequences (format 3) and the columns that use them: parameters as PostgreSQL sets them,
+ * a strict round trip. */
+static void test_sequences(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlerr err;
+    sqlschema_table *q, *u;
+    assert_int_equal(sqlparse_query("CREATE SEQUENCE s AS integer START -5 INCREMENT -2 MINVALUE -100 "
+                                    "CACHE 10 CYCLE", &r, &err), SQL_OK);
+    assert_int_equal(sqlschema_seq_new("s", 77, r.stmts[0], 0, 16, &q, &err), SQL_OK);
+    sqlparse_result_free(&r);
+    assert_int_equal(q->seq->type_len, 4);
+    assert_int_equal(q->seq->increment, -2);
+    assert_int_equal(q->seq->max, -1); /* descending: MAXVALUE defaults to -1 */
+    assert_int_equal(q->seq->min, -100);
+    assert_int_equal(q->seq->stride, 16);
+    assert_true(q->seq->cycle);
+    q->seq->restart_gen = 123456789;
+    q->seq->restart_value = -7;
+    codec_buf b, b2;
+    codec_buf_init(&b);
+    codec_buf_init(&b2);
+    assert_int_equal(sqlschema_encode(q, &b), SQL_OK);
+    assert_int_equal(sqlschema_decode(b.data, b.len, &u, &err), SQL_OK);
+    assert_non_null(u->seq);
+    assert_int_equal(u->seq->restart_gen, 123456789);
+    assert_int_equal(u->seq->restart_value, -7);
+    assert_int_equal(u->ncols, 3);
+    assert_string_equal(u->cols[0].name, "last_value");
+    assert_int_equal(sqlschema_encode(u, &b2), SQL_OK);
+    assert_int_equal(b.len, b2.len);
+    assert_memory_equal(b.data, b2.data, b.len);
+    sqlschema_free(u);
+    check_strict(&b);
+    sqlschema_free(q);
+    /* the bounds PostgreSQL refuses */
+    static const char *const bad[] = {"CREATE SEQUENCE x INCREMENT 0", "CREATE SEQUENCE x MINVALUE 5 MAXVALUE 5",
+                                      "CREATE SEQUENCE x AS smallint MAXVALUE 40000",
+                                      "CREATE SEQUENCE x START 0", "CREATE SEQUENCE x CACHE 0"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(sqlparse_query(bad[i], &r, &err), SQL_OK);
+        assert_int_equal(sqlschema_seq_new("x", 78, r.stmts[0], 0, 1, &q, &err), SQL_ERR);
+        assert_string_equal(err.code, "22023");
+        assert_null(q);
+        sqlparse_result_free(&r);
+    }
+    /* a serial / identity column carries its sequence's id */
+    sqlschema_table *t;
+    assert_int_equal(create("CREATE TABLE t (id bigserial PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY)",
+                            &t, &err), SQL_OK);
+    assert_int_equal(t->cols[0].default_seq, SQLSCHEMA_SEQ_PENDING);
+    assert_int_equal(t->cols[1].identity, 'a');
+    t->cols[0].default_seq = 9;
+    t->cols[1].default_seq = 10;
+    codec_buf_reset(&b);
+    assert_int_equal(sqlschema_encode(t, &b), SQL_OK);
+    assert_int_equal(sqlschema_decode(b.data, b.len, &u, &err), SQL_OK);
+    assert_int_equal(u->cols[0].default_seq, 9);
+    assert_int_equal(u->cols[1].default_seq, 10);
+    assert_int_equal(u->cols[1].identity, 'a');
+    assert_true(u->cols[1].not_null);
+    sqlschema_free(u);
+    check_strict(&b);
+    sqlschema_free(t);
+    codec_buf_free(&b);
+    codec_buf_free(&b2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_types_and_oids), cmocka_unit_test(test_create_rules),
         cmocka_unit_test(test_defaults_and_alter), cmocka_unit_test(test_codec_roundtrip_and_strictness),
+        cmocka_unit_test(test_sequences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
