@@ -442,6 +442,22 @@ int sx_seq_next(sx_session *s, const sqlschema_table *t, int64_t *out, sqlerr *e
     return SQL_OK;
 }
 
+int sx_seq_peek(sx_session *s, const sqlschema_table *t, int64_t *last, bool *called, sqlerr *err)
+{
+    const sqlschema_seq *q = t->seq;
+    sx_seqstate *st = NULL;
+    if (seq_state(s, t, &st, err)) return SQL_ERR;
+    uint16_t slot = s->x->node >= 1 && s->x->node <= q->stride ? (uint16_t)(s->x->node - 1) : 0;
+    if (st->next_k == 0 || seq_value(q, st->base, st->next_k - 1, slot, last)) {
+        /* nothing given since the start or the last restart */
+        *last = !q->restart_gen ? q->start : q->restart_value;
+        *called = q->restart_gen && q->restart_called;
+        return SQL_OK;
+    }
+    *called = true;
+    return SQL_OK;
+}
+
 /* regclass text of a sequence argument ('s', 'public.s', '"S"'), as a name. */
 static int seq_lookup(sx_session *s, const char *arg, const sqlschema_table **out, sqlerr *err)
 {
@@ -922,6 +938,12 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
     }
     char tag[32];
     snprintf(tag, sizeof tag, "DISCARD %s", st->name);
+    if (!strcmp(st->name, "SEQUENCES") || (!strcmp(st->name, "ALL") && !in_block)) {
+        free(s->seqvals); /* currval / lastval forget what this session got */
+        s->seqvals = NULL;
+        s->nseqvals = 0;
+        s->last_seq = -1;
+    }
     if (strcmp(st->name, "ALL") != 0) /* PLANS, SEQUENCES, TEMP: nothing of the kind is kept */
         return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
     if (in_block)

@@ -267,6 +267,8 @@ const sqlschema_table *sx_table_find(sx_session *s, const char *name);
 const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
 /* nextval of sequence t (a catalog entry with t->seq): the next value this region gives. */
 int sx_seq_next(sx_session *s, const sqlschema_table *t, int64_t *out, sqlerr *err);
+/* The last value this region gave from sequence t (or where it starts, called false). */
+int sx_seq_peek(sx_session *s, const sqlschema_table *t, int64_t *last, bool *called, sqlerr *err);
 /* setval(t, v, called) / ALTER SEQUENCE ... RESTART: a catalog change of the transaction. */
 int sx_seq_restart(sx_session *s, const sqlschema_table *t, int64_t v, bool called, sqlerr *err);
 /* A new row id into the hidden key columns of a table without a primary key (sqlschema.h). */

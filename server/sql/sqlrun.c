@@ -638,6 +638,8 @@ static int table_for(sx_session *s, sx_plan *p, const sqlast_stmt *st, sqlerr *e
         sqlerr_detail(err, "HeliosDB does not update views yet (PostgreSQL's automatically updatable views).");
         return SQL_ERR;
     }
+    if (t->seq && st->kind != SQLAST_SELECT)
+        return sqlerr_set(err, "42809", -1, "cannot change sequence \"%s\"", t->name);
     return sqlschema_copy(t, &p->table, err);
 }
 
@@ -934,7 +936,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                 sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
                 goto fail;
             }
-            if (tt->view_sql) {
+            if (tt->view_sql || tt->seq) {
                 sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->names[i]);
                 goto fail;
             }
@@ -1494,6 +1496,12 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
                           st->table);
     }
     if (cur->view_sql) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    if (cur->seq) {
+        sqlerr_set(err, "42809", -1, "ALTER action %s cannot be performed on relation \"%s\"",
+                   st->kind == SQLAST_ALTER_ADD_COLUMN ? "ADD COLUMN" : "DROP COLUMN", st->table);
+        sqlerr_detail(err, "This operation is not supported for sequences.");
+        return SQL_ERR;
+    }
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     int rc;
@@ -2702,10 +2710,10 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
     if (!cur)
         return sqlerr_set(err, "42P01", st->location, "relation \"%s\" does not exist",
                           st->table);
-    if (cur->view_sql) {
-        sqlerr_set(err, "42809", -1, "cannot copy %s view \"%s\"", st->copy_from ? "to" : "from",
-                   st->table);
-        sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
+    if (cur->view_sql || cur->seq) {
+        sqlerr_set(err, "42809", -1, "cannot copy %s %s \"%s\"", st->copy_from ? "to" : "from",
+                   cur->seq ? "sequence" : "view", st->table);
+        if (!st->copy_from || cur->view_sql) sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
         return SQL_ERR;
     }
     if (sqlschema_copy(cur, t, err)) return SQL_ERR;

@@ -138,7 +138,7 @@ int sqlvirt_dual(sqlschema_table **out, sqlerr *err)
 
 bool sqlvirt_is(const sqlschema_table *t)
 {
-    return t && t->id == 0;
+    return t && (t->id == 0 || t->seq); /* a sequence reads as its one row */
 }
 
 /* ---- rows --------------------------------------------------------------------------------- */
@@ -534,6 +534,17 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
         sqlval *row = calloc(1, sizeof *row);
         if (!row) return sqlerr_oom(err);
         return fn(ctx, row, err);
+    }
+    if (t->seq) { /* SELECT * FROM seq: last_value, log_cnt, is_called in this region */
+        int64_t last;
+        bool called;
+        if (sx_seq_peek(s, t, &last, &called, err)) return SQL_ERR;
+        rowb b;
+        if (rb_start(&b, t, err)) return SQL_ERR;
+        rb_int(&b, last);
+        rb_int(&b, 0);
+        rb_bool(&b, called);
+        return rb_emit(&b, fn, ctx);
     }
     if (t->ncols && !strcmp(t->cols[0].name, "table_catalog")) {
         if (!strcmp(t->name, "tables")) return is_tables_rows(s, t, fn, ctx, err);
