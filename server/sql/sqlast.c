@@ -188,6 +188,9 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_DROP_TABLE:
         return s->is_view ? "DROP VIEW" : s->is_sequence ? "DROP SEQUENCE" : "DROP TABLE";
     case SQLAST_CREATE_SEQUENCE: return "CREATE SEQUENCE";
+    case SQLAST_DECLARE_CURSOR: return "DECLARE CURSOR";
+    case SQLAST_FETCH: return s->fetch_move ? "MOVE" : "FETCH";
+    case SQLAST_CLOSE_CURSOR: return s->name ? "CLOSE CURSOR" : "CLOSE CURSOR ALL";
     case SQLAST_ALTER_SEQUENCE: return "ALTER SEQUENCE";
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN:

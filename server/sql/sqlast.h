@@ -138,6 +138,9 @@ typedef enum sqlast_stmt_kind {
                          * statement's text), missing_ok: OR REPLACE */
     SQLAST_CREATE_SEQUENCE, /* table: the name, seqopts, missing_ok: IF NOT EXISTS */
     SQLAST_ALTER_SEQUENCE,  /* table, seqopts, missing_ok: IF EXISTS */
+    SQLAST_DECLARE_CURSOR,  /* name, select (the query), cursor_hold: WITH HOLD */
+    SQLAST_FETCH,           /* name, fetch_count (INT64_MAX: ALL), fetch_move: MOVE */
+    SQLAST_CLOSE_CURSOR,    /* name, NULL for CLOSE ALL */
 } sqlast_stmt_kind;
 
 /* CREATE / ALTER SEQUENCE options, and an identity column's (sequence options in parentheses). */
@@ -280,6 +283,9 @@ struct sqlast_stmt {
     bool is_sequence; /* DROP SEQUENCE */
     sqlast_seqopts *seqopts; /* CREATE / ALTER SEQUENCE */
     bool overriding_system; /* INSERT ... OVERRIDING SYSTEM VALUE */
+    bool cursor_hold;       /* DECLARE ... WITH HOLD */
+    int64_t fetch_count;    /* FETCH / MOVE: rows forward */
+    bool fetch_move;
 
     /* ALTER DROP COLUMN */
     char *column;

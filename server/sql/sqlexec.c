@@ -601,8 +601,12 @@ static uint32_t op_ndots(const sx_op *op)
 
 static void locks_release(sx_exec *x, sqllock_owner *o);
 
+static void cursors_end(sx_session *s, bool commit, bool all);
+
 static void txn_clear(sx_session *s)
 {
+    cursors_end(s, false, false); /* their streams read the overlay below (COMMIT ended
+                                     * them already, keeping the held ones) */
     locks_release(s->x, s->locks);
     s->locks = NULL;
     for (size_t i = 0; i < s->txn.nops; i++) sx_op_free(&s->txn.ops[i]);
@@ -2090,6 +2094,157 @@ static int run_setting(sx_session *s, const sqlast_stmt *st, bool describe, exec
                                                                                   : EXEC_DONE;
 }
 
+/* ---- cursors -------------------------------------------------------------------------------
+ *
+ * DECLARE c CURSOR FOR query plans the query and opens it as a stream over the transaction's
+ * view (rows are read as FETCH asks for them); WITH HOLD, or a query that cannot stream (FOR
+ * UPDATE), runs it to the end at DECLARE and keeps the rows, which then outlive the block as
+ * PostgreSQL's held cursors do. A cursor without HOLD exists only inside a transaction block
+ * and closes when it ends; a held one declared in a block that rolls back goes too. Forward
+ * only: FETCH [FORWARD] n | NEXT | ALL, MOVE likewise, CLOSE c | ALL. */
+
+typedef struct sx_cursor {
+    char *name;
+    sqlast_stmt *st; /* owned: the query */
+    sx_plan plan;
+    sqlrun_cursor *cur; /* streaming, or NULL: res holds every row */
+    sx_result res;
+    size_t next;
+    bool hold, in_txn; /* in_txn: declared in the running block */
+    struct sx_cursor *nx;
+} sx_cursor;
+
+static void cursor_free(sx_cursor *c)
+{
+    sqlrun_cursor_free(c->cur);
+    sqlrun_result_free(&c->res);
+    sqlrun_plan_free(&c->plan);
+    sqlast_stmt_free(c->st);
+    free(c->name);
+    free(c);
+}
+
+static sx_cursor **cursor_find(sx_session *s, const char *name)
+{
+    sx_cursor **pp = &s->cursors;
+    while (*pp && strcmp((*pp)->name, name)) pp = &(*pp)->nx;
+    return pp;
+}
+
+/* The end of a transaction (or of the session: all): cursors without HOLD close; held ones
+ * declared in it stay when it commits, go when it rolls back. */
+static void cursors_end(sx_session *s, bool commit, bool all)
+{
+    sx_cursor **pp = &s->cursors;
+    while (*pp) {
+        sx_cursor *c = *pp;
+        if (all || !c->hold || (c->in_txn && !commit)) {
+            *pp = c->nx;
+            cursor_free(c);
+            continue;
+        }
+        c->in_txn = false;
+        pp = &c->nx;
+    }
+}
+
+static int run_declare(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
+                       executor_error *err)
+{
+    sqlerr se;
+    if (!st->cursor_hold && s->state != SX_BLOCK)
+        return executor_error_set(err, "25P01", "DECLARE CURSOR can only be used in transaction blocks");
+    if (*cursor_find(s, st->name))
+        return executor_error_set(err, "42P03", "cursor \"%s\" already exists", st->name);
+    sx_cursor *c = calloc(1, sizeof *c);
+    if (!c || !(c->name = strdup(st->name)) || !(c->st = sqlast_stmt_dup(st->select))) {
+        if (c) cursor_free(c);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    c->plan.ncols = -1;
+    c->hold = st->cursor_hold;
+    c->in_txn = s->state == SX_BLOCK;
+    int rc = sqlrun_plan(s, c->st, &c->plan, &se);
+    if (!rc && !c->hold) rc = sqlrun_cursor_open(s, &c->plan, NULL, 0, &c->cur, &se) < 0;
+    if (!rc && !c->cur) rc = sqlrun_exec(s, &c->plan, NULL, 0, &c->res, &se);
+    if (rc) {
+        cursor_free(c);
+        return to_exec_err(err, &se);
+    }
+    c->nx = s->cursors;
+    s->cursors = c;
+    return sink->command_complete(sink, "DECLARE CURSOR") ? EXEC_ERROR : EXEC_DONE;
+}
+
+static int drop_row(executor_sink *k, int n, const char *const *v, const size_t *l)
+{
+    (void)k, (void)n, (void)v, (void)l;
+    return 0;
+}
+
+static bool never_full(executor_sink *k)
+{
+    (void)k;
+    return false;
+}
+
+/* FETCH / MOVE: describe (FETCH) is the caller's when describe is false (extended protocol). */
+static int run_fetch(sx_session *s, const sqlast_stmt *st, bool describe, executor_sink *sink,
+                     executor_error *err)
+{
+    sx_cursor *c = *cursor_find(s, st->name);
+    if (!c) return executor_error_set(err, "34000", "cursor \"%s\" does not exist", st->name);
+    if (!st->fetch_move && describe && sink->row_description(sink, c->plan.cols, c->plan.ncols))
+        return EXEC_ERROR;
+    /* the rows go out in one piece (FETCH n is the client's own batch) */
+    executor_sink k = *sink;
+    k.output_full = never_full;
+    if (st->fetch_move) k.data_row = drop_row;
+    size_t n = st->fetch_count < 0 || (uint64_t)st->fetch_count > SIZE_MAX / 2 ? SIZE_MAX / 2
+                                                                               : (size_t)st->fetch_count;
+    size_t got;
+    if (c->cur) {
+        size_t before = sqlrun_cursor_count(c->cur);
+        sqlerr se;
+        int r = sqlrun_cursor_next(c->cur, &k, n, &se);
+        if (r == SQL_ERR) {
+            if (se.code[0]) return to_exec_err(err, &se);
+            memset(err, 0, sizeof *err);
+            return EXEC_ERROR;
+        }
+        got = sqlrun_cursor_count(c->cur) - before;
+    } else {
+        size_t next;
+        if (emit_result(&c->plan, &c->res, c->next, n, &next, &k)) return EXEC_ERROR;
+        got = next - c->next;
+        c->next = next;
+    }
+    char tag[48];
+    snprintf(tag, sizeof tag, "%s %zu", st->fetch_move ? "MOVE" : "FETCH", got);
+    return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
+}
+
+static int run_close(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
+                     executor_error *err)
+{
+    if (!st->name) {
+        cursors_end(s, false, true);
+        return sink->command_complete(sink, "CLOSE CURSOR ALL") ? EXEC_ERROR : EXEC_DONE;
+    }
+    sx_cursor **pp = cursor_find(s, st->name);
+    if (!*pp) return executor_error_set(err, "34000", "cursor \"%s\" does not exist", st->name);
+    sx_cursor *c = *pp;
+    *pp = c->nx;
+    cursor_free(c);
+    return sink->command_complete(sink, "CLOSE CURSOR") ? EXEC_ERROR : EXEC_DONE;
+}
+
+static bool is_cursor_stmt(const sqlast_stmt *st)
+{
+    return st->kind == SQLAST_DECLARE_CURSOR || st->kind == SQLAST_FETCH ||
+           st->kind == SQLAST_CLOSE_CURSOR;
+}
+
 static bool is_setting_stmt(const sqlast_stmt *st)
 {
     return st->kind == SQLAST_SET || st->kind == SQLAST_RESET || st->kind == SQLAST_SHOW;
@@ -2243,6 +2398,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 warn(sink, "25P01", "there is no transaction in progress"))
                 goto out;
             s->state = SX_IDLE;
+            cursors_end(s, true, false);
             if (sqlguc_txn_end(s->guc, true, sink)) goto out;
             rc = sx_commit_start(s, err);
             if (rc == EXEC_ERROR) goto fail;
@@ -2294,6 +2450,16 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 break;
             }
             if (run_setting(s, st, true, sink, err) == EXEC_ERROR) goto fail;
+            break;
+        case SQLAST_DECLARE_CURSOR:
+        case SQLAST_FETCH:
+        case SQLAST_CLOSE_CURSOR:
+            if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
+                s->txn_start_us = now_us_2000();
+            rc = st->kind == SQLAST_DECLARE_CURSOR ? run_declare(s, st, sink, err)
+                 : st->kind == SQLAST_FETCH        ? run_fetch(s, st, true, sink, err)
+                                                   : run_close(s, st, sink, err);
+            if (rc == EXEC_ERROR) goto fail;
             break;
         default:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
@@ -2569,6 +2735,19 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
         p->planned = true;
     } else if (is_setting_stmt(st)) {
         p->plan.ncols = -1;
+    } else if (is_cursor_stmt(st)) {
+        p->plan.ncols = -1;
+        sx_cursor *c = st->kind == SQLAST_FETCH && !st->fetch_move ? *cursor_find(s, st->name) : NULL;
+        if (c && c->plan.ncols >= 0) { /* Describe gives the cursor's columns */
+            p->plan.cols = calloc((size_t)c->plan.ncols + 1, sizeof *p->plan.cols);
+            if (!p->plan.cols) {
+                stmt_free_(p);
+                return executor_error_set(err, "53200", "out of memory");
+            }
+            memcpy(p->plan.cols, c->plan.cols, (size_t)c->plan.ncols * sizeof *p->plan.cols);
+            p->plan.ncols = c->plan.ncols;
+            p->planned = true;
+        }
     } else if (!is_txn_stmt(st)) {
         if (s->state == SX_FAILED) {
             stmt_free_(p);
@@ -2712,6 +2891,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         }
         s->state = SX_IDLE;
         s->implicit = false;
+        cursors_end(s, true, false);
         if (sqlguc_txn_end(s->guc, true, sink)) return EXEC_ERROR;
         int rc = sx_commit_start(s, err);
         if (rc == EXEC_PENDING) {
@@ -2733,6 +2913,15 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (is_txn_characteristic_set(st))
             return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
         int rc = run_setting(s, st, false, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
+    case SQLAST_DECLARE_CURSOR:
+    case SQLAST_FETCH:
+    case SQLAST_CLOSE_CURSOR: {
+        int rc = st->kind == SQLAST_DECLARE_CURSOR ? run_declare(s, st, sink, err)
+                 : st->kind == SQLAST_FETCH        ? run_fetch(s, st, false, sink, err)
+                                                   : run_close(s, st, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
@@ -2908,6 +3097,7 @@ static void sx_session_del(executor_session *es)
     uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
     sqlguc_free(s->guc);
     free(s->seqvals);
+    cursors_end(s, false, true);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);
     q_clear(s);

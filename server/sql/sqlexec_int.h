@@ -223,6 +223,7 @@ typedef struct sx_session {
     } *seqvals;
     int nseqvals;
     int last_seq; /* index in seqvals of lastval's sequence, -1 none */
+    struct sx_cursor *cursors; /* DECLARE ... CURSOR (sqlexec.c "cursors"), a list */
 } sx_session;
 
 /* The session services sqlexpr's functions call (current_setting, set_config, pg_sleep). */
@@ -355,6 +356,7 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
  * goes out: call again after the wait. */
 int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr *err);
 void sqlrun_cursor_tag(const sqlrun_cursor *c, char *tag, size_t n); /* "SELECT n" */
+size_t sqlrun_cursor_count(const sqlrun_cursor *c);                   /* rows sent so far */
 void sqlrun_cursor_free(sqlrun_cursor *c);
 /* Runs a relational plan to the end (INSERT ... SELECT reads its rows first): *rows owned, each
  * qp->q->ncols values. */

@@ -1918,6 +1918,40 @@ static int conv_explain(pctx *c, json_t *b, sqlast_stmt *s)
     return conv_subselect(c, q, &s->select);
 }
 
+/* DECLARE c [NO SCROLL] CURSOR [WITH[OUT] HOLD] FOR query; FETCH / MOVE [FORWARD] [n | ALL |
+ * NEXT] [FROM | IN] c; CLOSE c | ALL. Cursors read forward only. */
+static int conv_cursor(pctx *c, json_t *b, sqlast_stmt *s, const char *t)
+{
+    const char *name = fstr(b, "portalname");
+    if (!strcmp(t, "ClosePortalStmt")) {
+        s->kind = SQLAST_CLOSE_CURSOR;
+        return !name || (s->name = dup_or_oom(c, name)) ? SQL_OK : SQL_ERR;
+    }
+    if (!name || !*name) return sqlerr_set(c->err, "42601", -1, "syntax error: a cursor needs a name");
+    if (!(s->name = dup_or_oom(c, name))) return SQL_ERR;
+    if (!strcmp(t, "FetchStmt")) {
+        s->kind = SQLAST_FETCH;
+        s->fetch_move = fbool(b, "ismove");
+        const char *dir = fstr(b, "direction");
+        json_t *hm = field(b, "howMany");
+        s->fetch_count = json_is_integer(hm) ? (int64_t)json_integer_value(hm) : 0;
+        if ((dir && strcmp(dir, "FETCH_FORWARD")) || s->fetch_count <= 0)
+            return sqlerr_unsupported(c->err, -1, "scrollable cursors (FETCH other than FORWARD n, NEXT or ALL)");
+        return SQL_OK;
+    }
+    s->kind = SQLAST_DECLARE_CURSOR;
+    json_t *ov = field(b, "options");
+    int opts = json_is_integer(ov) ? (int)json_integer_value(ov) : 0;
+    if (opts & 0x1) return sqlerr_unsupported(c->err, -1, "BINARY cursors");
+    if (opts & 0x2) return sqlerr_unsupported(c->err, -1, "SCROLL cursors");
+    s->cursor_hold = opts & 0x20;
+    json_t *q = field(b, "query"), *qb;
+    if (strcmp(node(q, &qb), "SelectStmt") != 0)
+        return sqlerr_unsupported(c->err, -1, "cursors over INSERT, UPDATE or DELETE");
+    c->relational = true;
+    return conv_subselect(c, q, &s->select);
+}
+
 /* CREATE [OR REPLACE] VIEW v [(cols)] AS query: the text is kept (the catalog stores it and
  * every query naming the view plans it again). */
 static int conv_view(pctx *c, json_t *b, sqlast_stmt *s)
@@ -1980,6 +2014,8 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
     if (!strcmp(t, "CreateSeqStmt")) return conv_create_seq(c, b, s, false);
+    if (!strcmp(t, "DeclareCursorStmt") || !strcmp(t, "FetchStmt") || !strcmp(t, "ClosePortalStmt"))
+        return conv_cursor(c, b, s, t);
     if (!strcmp(t, "AlterSeqStmt")) return conv_create_seq(c, b, s, true);
     if (!strcmp(t, "AlterTableStmt")) return conv_alter(c, b, s);
     if (!strcmp(t, "TransactionStmt")) return conv_transaction(c, b, s);

@@ -2691,6 +2691,11 @@ int sqlrun_cursor_next(sqlrun_cursor *c, executor_sink *sink, size_t max, sqlerr
     return SQLRUN_DONE;
 }
 
+size_t sqlrun_cursor_count(const sqlrun_cursor *c)
+{
+    return c->count;
+}
+
 void sqlrun_cursor_tag(const sqlrun_cursor *c, char *tag, size_t n)
 {
     snprintf(tag, n, "SELECT %zu", c->count);

@@ -64,6 +64,26 @@ def main():
         except psycopg2.Error as e:
             check("42703 unknown column", e.pgcode == "42703")
         conn.rollback()
+        # named (server-side) cursors: DECLARE ... CURSOR and FETCH FORWARD itersize
+        cur.execute("CREATE TABLE nc (id serial PRIMARY KEY, v text)")
+        cur.execute("INSERT INTO nc (v) SELECT 'r' || g FROM generate_series(1, 25) g")
+        conn.commit()
+        named = conn.cursor(name="stream_nc")
+        named.itersize = 4
+        named.execute("SELECT id, v FROM nc ORDER BY id")
+        first = named.fetchmany(3)
+        rest = list(named)
+        check("named cursor streams every row in order (%d + %d)" % (len(first), len(rest)),
+              [r[0] for r in first + rest] == list(range(1, 26)))
+        named.close()
+        conn.commit()
+        held = conn.cursor(name="held_nc", withhold=True)
+        held.execute("SELECT v FROM nc WHERE id > 20 ORDER BY id")
+        conn.commit()  # a WITH HOLD cursor outlives its transaction
+        check("WITH HOLD cursor reads after COMMIT", [r[0] for r in held.fetchall()] ==
+              ["r21", "r22", "r23", "r24", "r25"])
+        held.close()
+        conn.commit()
         conn.close()
     finally:
         srv.terminate()
