@@ -82,6 +82,8 @@ struct sqlast_expr {
     char *name;      /* COLUMN/EXCLUDED column, FUNC/AGG function (lower case, no schema) */
     char *qualifier; /* COLUMN: table name or alias it was qualified with, or NULL */
     sqlval_type cast_type; /* CAST target */
+    int cast_typmod;       /* its type modifier, PostgreSQL's typmod + 1 (0: none):
+                            * ::varchar(3), ::numeric(5,2), ::timestamptz(0) */
     sqlast_expr **args;
     int nargs;
     /* bound */
@@ -162,6 +164,8 @@ typedef struct sqlast_coldef {
     bool primary_key; /* column-level PRIMARY KEY */
     sqlast_expr *def; /* DEFAULT expression or NULL */
     int location;
+    int typmod;             /* PostgreSQL's typmod + 1 of varchar(n), numeric(p,s),
+                             * timestamptz(p) (0: none); type_name then carries it too */
     int serial;             /* serial / bigserial / smallserial: 4, 8, 2 (type_name is then
                              * integer, bigint, smallint); 0 otherwise */
     char identity;          /* GENERATED 'a' ALWAYS / 'd' BY DEFAULT AS IDENTITY, 0 */

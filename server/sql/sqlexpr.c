@@ -1794,6 +1794,8 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
         int rc = sqlval_cast(&v, e->cast_type, out, err);
         sqlval_free(&v);
+        if (!rc && e->cast_typmod) /* ::varchar(3), ::numeric(5,2): an explicit length cast */
+            rc = sqlschema_typmod_apply(out, e->cast_typmod - 1, true, err);
         /* PostgreSQL coerces an untyped literal while parsing, so its input error points at
          * the literal; any other cast fails at run time, without a position */
         if (rc && err && !err->position && e->args[0]->kind == SQLAST_CONST &&

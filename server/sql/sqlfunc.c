@@ -2924,3 +2924,8 @@ IMPL(f_num_nonnulls)
     (void)err;
     return count_nulls(a, n, false, out);
 }
+
+int sqlfunc_numeric_round(const char *s, int scale, char **out)
+{
+    return num_round(s, scale, true, out) ? -1 : 0;
+}

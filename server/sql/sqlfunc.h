@@ -31,4 +31,7 @@ int sqlfunc_resolve(const char *name, const sqlval_type *args, int nargs, sqlval
  * into *out of type ret. SQL_OK or SQL_ERR with err set. */
 int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval *out, sqlerr *err);
 
+/* round(numeric, scale) as PostgreSQL's round_var: *out malloc'd. 0, or -1 out of memory. */
+int sqlfunc_numeric_round(const char *s, int scale, char **out);
+
 #endif

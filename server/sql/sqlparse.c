@@ -613,6 +613,51 @@ fail:
     return SQL_ERR;
 }
 
+/* A type's modifiers (varchar(n), numeric(p[,s]), timestamptz(p)): *typmod is PostgreSQL's
+ * typmod + 1 (0 without modifiers), checked as PostgreSQL's typmodin functions check them.
+ * base is the type name type_name() gave. */
+static int type_mods(pctx *c, json_t *tn, const char *base, int *typmod)
+{
+    *typmod = 0;
+    json_t *mods = field(tn, "typmods");
+    size_t n = json_array_size(mods);
+    if (!n) return SQL_OK;
+    long long v[2] = {0, 0};
+    for (size_t i = 0; i < n && i < 2; i++) {
+        json_t *mb, *ib;
+        if (strcmp(node(json_array_get(mods, i), &mb), "A_Const") || !(ib = field(mb, "ival")))
+            return sqlerr_set(c->err, "42601", floc(tn), "type modifiers must be simple constants or identifiers");
+        json_t *iv = field(ib, "ival");
+        v[i] = json_is_integer(iv) ? json_integer_value(iv) : int_from_text(c, floc(mb));
+    }
+    const char *b = base;
+    if (!strcmp(b, "varchar") || !strcmp(b, "character varying")) {
+        if (n != 1) return sqlerr_set(c->err, "42601", floc(tn), "invalid type modifier");
+        if (v[0] < 1) return sqlerr_set(c->err, "22023", floc(tn), "length for type varchar must be at least 1");
+        if (v[0] > 10485760)
+            return sqlerr_set(c->err, "22023", floc(tn), "length for type varchar cannot exceed 10485760");
+        *typmod = (int)v[0] + 4 + 1;
+        return SQL_OK;
+    }
+    if (!strcmp(b, "numeric") || !strcmp(b, "decimal")) {
+        if (n > 2) return sqlerr_set(c->err, "22023", floc(tn), "invalid NUMERIC type modifier");
+        if (v[0] < 1 || v[0] > 1000)
+            return sqlerr_set(c->err, "22023", floc(tn), "NUMERIC precision %lld must be between 1 and 1000", v[0]);
+        if (n == 2 && (v[1] < -1000 || v[1] > 1000))
+            return sqlerr_set(c->err, "22023", floc(tn), "NUMERIC scale %lld must be between -1000 and 1000", v[1]);
+        *typmod = (int)(((v[0] << 16) | (v[1] & 0x7ff)) + 4) + 1;
+        return SQL_OK;
+    }
+    if (!strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone")) {
+        if (n != 1) return sqlerr_set(c->err, "42601", floc(tn), "invalid type modifier");
+        if (v[0] < 0)
+            return sqlerr_set(c->err, "22023", floc(tn), "TIMESTAMP(%lld) WITH TIME ZONE precision must not be negative", v[0]);
+        *typmod = (int)(v[0] > 6 ? 6 : v[0]) + 1;
+        return SQL_OK;
+    }
+    return sqlerr_set(c->err, "42601", floc(tn), "type modifier is not allowed for type \"%s\"", base);
+}
+
 static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
 {
     json_t *tn = field(b, "typeName");
@@ -635,10 +680,16 @@ static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
         free(tname);
         return rc;
     }
+    int typmod = 0;
+    if (!array && type_mods(c, tn, tname, &typmod)) {
+        free(tname);
+        return SQL_ERR;
+    }
     free(tname);
     sqlast_expr *e = new_expr(c, SQLAST_CAST, floc(b));
     if (!e) return SQL_ERR;
     e->cast_type = t;
+    e->cast_typmod = typmod;
     if (add_arg(c, e, field(b, "arg"))) {
         sqlast_expr_free(e);
         return SQL_ERR;
@@ -1469,6 +1520,20 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
     if (!(d->name = dup_or_oom(c, fstr(b, "colname")))) return SQL_ERR;
     bool array;
     if (type_name(c, field(b, "typeName"), &d->type_name, &array)) return SQL_ERR;
+    if (!array && type_mods(c, field(b, "typeName"), d->type_name, &d->typmod)) return SQL_ERR;
+    if (d->typmod) { /* the catalog keeps the modifier in the type's name */
+        char buf[160];
+        int32_t tm = d->typmod - 1;
+        if (!strcmp(d->type_name, "varchar") || !strcmp(d->type_name, "character varying"))
+            snprintf(buf, sizeof buf, "character varying(%d)", tm - 4);
+        else if (!strcmp(d->type_name, "numeric") || !strcmp(d->type_name, "decimal"))
+            snprintf(buf, sizeof buf, "numeric(%d,%d)", ((tm - 4) >> 16) & 0xffff,
+                     (int)(((((tm - 4) & 0x7ff) ^ 1024) - 1024)));
+        else
+            snprintf(buf, sizeof buf, "timestamp(%d) with time zone", tm);
+        free(d->type_name);
+        if (!(d->type_name = dup_or_oom(c, buf))) return SQL_ERR;
+    }
     static const struct {
         const char *n, *t;
         int len;

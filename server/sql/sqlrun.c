@@ -1826,6 +1826,10 @@ static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
         switch (w->kind) {
         case SQLWRITE_ASSIGN:
             if (eval_cast(w->arg, ctx, write_type(c), &v, err)) return SQL_ERR;
+            if (sqlschema_typmod_apply(&v, c->typmod, false, err)) {
+                sqlval_free(&v);
+                return SQL_ERR;
+            }
             if (c->not_null && v.isnull) {
                 sqlval_free(&v);
                 return sqlerr_set(err, "23502", -1,
@@ -2051,6 +2055,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                     if (default_next(s, t, col, &vals[c], err)) goto out;
                 } else if (sqlval_copy(&vals[c], &col->default_value, err)) goto out;
             }
+            if (sqlschema_typmod_apply(&vals[c], col->typmod, false, err)) goto out;
             if ((col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
                 (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0)) {
                 sqlerr_set(err, "23502", -1,
@@ -2718,7 +2723,7 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
     if (cur->view_sql || cur->seq) {
         sqlerr_set(err, "42809", -1, "cannot copy %s %s \"%s\"", st->copy_from ? "to" : "from",
                    cur->seq ? "sequence" : "view", st->table);
-        if (!st->copy_from || cur->view_sql) sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
+        if (cur->view_sql) sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
         return SQL_ERR;
     }
     if (sqlschema_copy(cur, t, err)) return SQL_ERR;
@@ -3088,6 +3093,11 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
                     if ((rc = default_next(s, t, col, &vals[c], err))) break;
                 }
                 else rc = sqlval_copy(&vals[c], &col->default_value, err);
+            }
+            if (!rc && (rc = sqlschema_typmod_apply(&vals[c], col->typmod, false, err))) {
+                snprintf(err->detail, sizeof err->detail, "COPY %s, line %d, column %s", t->name,
+                         lineno, col->name);
+                break;
             }
             if (!rc && (col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
                 (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0))

@@ -5,7 +5,9 @@
  * validation, ALTER, copy/free, catalog codec.
  */
 #include "server/sql/sqlschema.h"
+#include "server/sql/sqlfunc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,9 +53,48 @@ static const struct {
     {"_text", SQLSCHEMA_LWW, SQLVAL_TEXTARRAY, "text[]"},
 };
 
+/* A canonical name with a modifier: its base type's name and the typmod, or -1. */
+static int32_t parse_mod(const char *n, const char **base)
+{
+    int a = 0, b = 0, len = 0;
+    char back[64];
+    int32_t tm = -1;
+    if (sscanf(n, "character varying(%d)%n", &a, &len) == 1 && len && !n[len] && a >= 1 &&
+        a <= 10485760) {
+        *base = "character varying";
+        tm = a + 4;
+    } else if (sscanf(n, "numeric(%d,%d)%n", &a, &b, &len) == 2 && len && !n[len] && a >= 1 &&
+               a <= 1000 && b >= -1000 && b <= 1000) {
+        *base = "numeric";
+        tm = ((a << 16) | (b & 0x7ff)) + 4;
+    } else if (sscanf(n, "timestamp(%d) with time zone%n", &a, &len) == 1 && len && !n[len] &&
+               a >= 0 && a <= 6) {
+        *base = "timestamp with time zone";
+        tm = a;
+    }
+    if (tm < 0) return -1;
+    /* canonical only: the exact text the parser makes */
+    if (!strcmp(*base, "character varying")) snprintf(back, sizeof back, "character varying(%d)", a);
+    else if (!strcmp(*base, "numeric")) snprintf(back, sizeof back, "numeric(%d,%d)", a, b);
+    else snprintf(back, sizeof back, "timestamp(%d) with time zone", a);
+    return strcmp(back, n) ? -1 : tm;
+}
+
+int32_t sqlschema_typmod_of(const char *type_name)
+{
+    const char *base;
+    return parse_mod(type_name, &base);
+}
+
 int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_type *type,
                            const char **canonical, sqlerr *err)
 {
+    const char *base;
+    if (strchr(type_name, '(') && parse_mod(type_name, &base) >= 0) {
+        if (sqlschema_type_resolve(base, kind, type, canonical, err)) return SQL_ERR;
+        *canonical = type_name; /* already canonical (parse_mod checked) */
+        return SQL_OK;
+    }
     for (size_t i = 0; i < sizeof(type_map) / sizeof(type_map[0]); i++) {
         if (strcasecmp(type_name, type_map[i].name) != 0) continue;
         *kind = type_map[i].kind;
@@ -103,6 +144,7 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
     }
     c->not_null = d->not_null;
     if (!(c->name = strdup(d->name)) || !(c->type_name = strdup(canonical))) goto oom;
+    c->typmod = sqlschema_typmod_of(canonical);
     if (d->identity || d->serial) {
         /* the sequence is made by the caller (sqlrun.c), which sets default_seq */
         if (c->kind != SQLSCHEMA_LWW ||
@@ -164,7 +206,7 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
         }
         /* DEFAULT NULL means no default */
         c->has_default = !cast.isnull;
-        c->default_value = cast;
+        c->default_value = cast; /* fitted to the modifier at each INSERT, as PostgreSQL */
     }
     return SQL_OK;
 oom:
@@ -576,6 +618,7 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             return corrupt(err, "unknown column type");
         }
         c->not_null = flags & FLAG_NOT_NULL;
+        c->typmod = sqlschema_typmod_of(c->type_name);
         c->default_now = flags & FLAG_DEFAULT_NOW;
         c->default_seq = seqid;
         c->identity = flags & FLAG_IDENTITY_ALWAYS ? 'a' : flags & FLAG_IDENTITY_DEFAULT ? 'd' : 0;
@@ -817,4 +860,62 @@ const char *sqlschema_nextval_arg(const sqlast_expr *e)
     if (a && a->kind == SQLAST_CAST && a->nargs == 1) a = a->args[0]; /* 'x'::regclass */
     if (!a || a->kind != SQLAST_CONST || a->value.isnull || !a->value.s) return NULL;
     return a->value.s;
+}
+
+/* ------------------------------------------------------------------ type modifiers */
+
+int sqlschema_typmod_apply(sqlval *v, int32_t typmod, bool explicit_cast, sqlerr *err)
+{
+    if (typmod < 0 || v->isnull) return SQL_OK;
+    if (v->type == SQLVAL_VARCHAR || v->type == SQLVAL_TEXT) {
+        size_t max = (size_t)typmod - 4, chars = 0, cut = v->len;
+        for (size_t i = 0; i < v->len; i++)
+            if (((unsigned char)v->s[i] & 0xc0) != 0x80 && ++chars == max + 1) cut = i;
+        if (chars <= max) return SQL_OK;
+        if (!explicit_cast)
+            for (size_t i = cut; i < v->len; i++)
+                if (v->s[i] != ' ')
+                    return sqlerr_set(err, "22001", -1, "value too long for type character varying(%zu)",
+                                      max);
+        v->len = cut; /* an explicit cast, or only spaces cut */
+        v->s[cut] = 0;
+        return SQL_OK;
+    }
+    if (v->type == SQLVAL_NUMERIC) {
+        int prec = ((typmod - 4) >> 16) & 0xffff, scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024;
+        if (!v->s || !strcmp(v->s, "NaN")) return SQL_OK;
+        char *r = NULL;
+        if (sqlfunc_numeric_round(v->s, scale, &r)) return sqlerr_oom(err);
+        /* integer digits must fit prec - scale */
+        const char *p = r + (*r == '-');
+        size_t idig = strcspn(p, ".");
+        while (idig > 0 && *p == '0') {
+            p++;
+            idig--;
+        }
+        if ((long)idig > (long)prec - scale) {
+            free(r);
+            sqlerr_set(err, "22003", -1, "numeric field overflow");
+            if (prec - scale <= 0)
+                sqlerr_detail(err, "A field with precision %d, scale %d must round to an absolute "
+                                   "value less than 1.", prec, scale);
+            else
+                sqlerr_detail(err, "A field with precision %d, scale %d must round to an absolute "
+                                   "value less than 10^%d.", prec, scale, prec - scale);
+            return SQL_ERR;
+        }
+        int rc = sqlval_set_str(v, SQLVAL_NUMERIC, r, strlen(r), err);
+        free(r);
+        return rc;
+    }
+    if (v->type == SQLVAL_TIMESTAMPTZ && typmod < 6) {
+        int64_t unit = 1;
+        for (int i = typmod; i < 6; i++) unit *= 10;
+        int64_t x = v->u.i;
+        if (x == INT64_MAX || x == INT64_MIN) return SQL_OK; /* infinity */
+        /* half away from zero, as PostgreSQL's AdjustTimestampForTypmod */
+        if (x >= 0) v->u.i = (x + unit / 2) / unit * unit;
+        else v->u.i = -((-x + unit / 2) / unit * unit);
+    }
+    return SQL_OK;
 }

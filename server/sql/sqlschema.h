@@ -75,6 +75,8 @@ typedef struct sqlschema_column {
     bool has_default;
     bool default_now; /* DEFAULT now() / CURRENT_TIMESTAMP: evaluated per row */
     bool hidden;      /* the row id of a table created without a primary key (below) */
+    int32_t typmod;       /* varchar(n), numeric(p,s), timestamptz(p): PostgreSQL's typmod,
+                           * -1 without; the modifier is part of type_name */
     uint32_t default_seq; /* DEFAULT nextval(sequence id): serial, identity (0: none) */
     char identity;        /* 'a' GENERATED ALWAYS, 'd' BY DEFAULT AS IDENTITY, 0 */
     sqlval default_value;
@@ -124,6 +126,14 @@ int sqlschema_seq_alter(sqlschema_table *t, const sqlast_stmt *alter, sqlerr *er
  * Returns SQL_ERR 42704 `type "x" does not exist` for unknown names. */
 int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_type *type,
                            const char **canonical, sqlerr *err);
+/* The typmod a canonical type name carries ("character varying(3)", "numeric(5,2)",
+ * "timestamp(0) with time zone"), -1 for none. */
+int32_t sqlschema_typmod_of(const char *type_name);
+/* A value v of a column's type made to fit its modifier, as PostgreSQL's length and precision
+ * coercions do: varchar(n) refuses a longer value (22001) unless only spaces are cut, or cuts
+ * it on an explicit cast; numeric(p,s) rounds to s decimals, 22003 when the integer part
+ * does not fit; timestamptz(p) rounds to p fractional digits. typmod -1: nothing to do. */
+int sqlschema_typmod_apply(sqlval *v, int32_t typmod, bool explicit_cast, sqlerr *err);
 /* Builds a table from CREATE TABLE, validating it. *out is owned by the caller. */
 int sqlschema_from_create(const sqlast_stmt *create, uint32_t id, sqlschema_table **out,
                           sqlerr *err);

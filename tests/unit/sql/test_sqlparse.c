@@ -80,7 +80,7 @@ static void test_create_table(void **state)
     assert_non_null(s->cols[1].def);
     assert_string_equal(s->cols[2].type_name, "g_counter");
     assert_string_equal(s->cols[4].type_name, "float8");
-    assert_string_equal(s->cols[5].type_name, "varchar");
+    assert_string_equal(s->cols[5].type_name, "character varying(10)"); /* the modifier kept */
     assert_string_equal(s->cols[6].type_name, "timestamptz");
     sqlparse_result_free(&r);
 

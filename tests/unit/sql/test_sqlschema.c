@@ -43,7 +43,7 @@ static void test_types_and_oids(void **state)
         const char *name;
     } want[] = {
         {SQLSCHEMA_LWW, 20, "bigint"}, {SQLSCHEMA_LWW, 23, "integer"}, {SQLSCHEMA_LWW, 21, "smallint"},
-        {SQLSCHEMA_LWW, 25, "text"}, {SQLSCHEMA_LWW, 1043, "character varying"},
+        {SQLSCHEMA_LWW, 25, "text"}, {SQLSCHEMA_LWW, 1043, "character varying(5)"},
         {SQLSCHEMA_LWW, 701, "double precision"}, {SQLSCHEMA_LWW, 700, "real"},
         {SQLSCHEMA_LWW, 16, "boolean"}, {SQLSCHEMA_LWW, 17, "bytea"}, {SQLSCHEMA_LWW, 3802, "jsonb"},
         {SQLSCHEMA_LWW, 1184, "timestamp with time zone"}, {SQLSCHEMA_LWW, 1700, "numeric"},
@@ -278,8 +278,12 @@ static void test_sequences(void **state)
     }
     /* a serial / identity column carries its sequence's id */
     sqlschema_table *t;
-    assert_int_equal(create("CREATE TABLE t (id bigserial PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY)",
+    assert_int_equal(create("CREATE TABLE t (id bigserial PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY, "
+                            "v varchar(7), m numeric(6,-1), ts timestamptz(3))",
                             &t, &err), SQL_OK);
+    assert_string_equal(t->cols[3].type_name, "numeric(6,-1)");
+    assert_int_equal(t->cols[2].typmod, 7 + 4);
+    assert_int_equal(t->cols[4].typmod, 3);
     assert_int_equal(t->cols[0].default_seq, SQLSCHEMA_SEQ_PENDING);
     assert_int_equal(t->cols[1].identity, 'a');
     t->cols[0].default_seq = 9;
@@ -291,6 +295,8 @@ static void test_sequences(void **state)
     assert_int_equal(u->cols[1].default_seq, 10);
     assert_int_equal(u->cols[1].identity, 'a');
     assert_true(u->cols[1].not_null);
+    assert_string_equal(u->cols[4].type_name, "timestamp(3) with time zone");
+    assert_int_equal(u->cols[3].typmod, t->cols[3].typmod);
     sqlschema_free(u);
     check_strict(&b);
     sqlschema_free(t);

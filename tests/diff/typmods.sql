@@ -1,0 +1,36 @@
+-- Type modifiers: varchar(n), numeric(p,s), timestamptz(p) checked and applied on writes and
+-- explicit casts as PostgreSQL does.
+CREATE TABLE tm (id int PRIMARY KEY, v varchar(3), n numeric(5,2), z numeric(4), t timestamptz(0), w varchar(5) DEFAULT 'ab');
+INSERT INTO tm VALUES (1, 'abc', 123.456, 12.5, '2024-01-01 10:00:00.6+00');
+INSERT INTO tm VALUES (2, 'abcd', 1, 1, '2024-01-01 00:00:00+00');
+INSERT INTO tm VALUES (3, 'ab   ', 1, 1, '2024-06-01 12:00:00.499+00');
+INSERT INTO tm VALUES (4, 'é€x', 999.994, 9999.4, '2024-01-01 10:00:00.5+00');
+INSERT INTO tm VALUES (5, 'x', 999.995, 1, '2024-01-01 00:00:00+00');
+INSERT INTO tm VALUES (6, 'x', 1, 99999, '2024-01-01 00:00:00+00');
+INSERT INTO tm VALUES (7, 'x', -12.345, -9999.5, '2024-01-01 10:00:01.5+00');
+INSERT INTO tm (id) VALUES (8);
+SELECT id, v, length(v) AS len, n, z, t, w FROM tm ORDER BY id;
+UPDATE tm SET v = 'toolong' WHERE id = 1;
+UPDATE tm SET v = 'ok', n = 3.14159 WHERE id = 1;
+UPDATE tm SET n = n * 1000 WHERE id = 1;
+SELECT id, v, n FROM tm WHERE id = 1;
+INSERT INTO tm (id, v) VALUES (9, 'fine') ON CONFLICT (id) DO NOTHING;
+INSERT INTO tm (id, v) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET v = 'waytoolong';
+INSERT INTO tm (id, n) SELECT 10, 0.125;
+SELECT id, v, n FROM tm WHERE id IN (9, 10) ORDER BY id;
+SELECT 'abcdef'::varchar(3), 'ab'::varchar(3), 1.2345::numeric(3,2), 12.5::numeric(2,0);
+SELECT 123.456::numeric(4,2);
+SELECT '2024-01-01 10:00:00.123456+00'::timestamptz(2), '2024-01-01 10:00:00.125+00'::timestamptz(2);
+SELECT CAST('héllo' AS varchar(2)), CAST(0.5 AS numeric(1,0)), CAST(-0.5 AS numeric(1,0));
+SELECT 5::numeric(2,-1);
+SELECT 12345::numeric(3,-2);
+SELECT 1::varchar(0);
+SELECT 1::numeric(0);
+SELECT 1::numeric(1001);
+SELECT 1::int(4);
+SELECT 'x'::text(2);
+CREATE TABLE tm_bad (id int PRIMARY KEY, v varchar(0));
+CREATE TABLE tm_bad (id int PRIMARY KEY, v varchar(3) DEFAULT 'toolong');
+CREATE TABLE tm_bad2 (id int PRIMARY KEY, n numeric(3,1) DEFAULT 1234);
+INSERT INTO tm_bad (id) VALUES (1);
+INSERT INTO tm_bad2 (id) VALUES (1);
