@@ -113,6 +113,35 @@ static void free_targets(sqlast_target *t, int n)
     free(t);
 }
 
+void sqlast_fk_clear(sqlast_fk *fk)
+{
+    free(fk->name);
+    for (int i = 0; i < fk->ncols; i++) free(fk->cols[i]);
+    free(fk->cols);
+    free(fk->ref_table);
+    for (int i = 0; i < fk->nref; i++) free(fk->ref_cols[i]);
+    free(fk->ref_cols);
+    memset(fk, 0, sizeof *fk);
+}
+
+static int fk_dup(sqlast_fk *d, const sqlast_fk *s)
+{
+    *d = *s;
+    d->name = d->ref_table = NULL;
+    d->cols = d->ref_cols = NULL;
+    d->ncols = d->nref = 0;
+    if ((s->name && !(d->name = strdup(s->name))) ||
+        (s->ref_table && !(d->ref_table = strdup(s->ref_table))))
+        return -1;
+    if (s->ncols && !(d->cols = calloc((size_t)s->ncols, sizeof *d->cols))) return -1;
+    for (; d->ncols < s->ncols; d->ncols++)
+        if (!(d->cols[d->ncols] = strdup(s->cols[d->ncols]))) return -1;
+    if (s->nref && !(d->ref_cols = calloc((size_t)s->nref, sizeof *d->ref_cols))) return -1;
+    for (; d->nref < s->nref; d->nref++)
+        if (!(d->ref_cols[d->nref] = strdup(s->ref_cols[d->nref]))) return -1;
+    return 0;
+}
+
 void sqlast_seqopts_free(sqlast_seqopts *o)
 {
     if (!o) return;
@@ -159,6 +188,8 @@ void sqlast_stmt_free(sqlast_stmt *s)
     sqlast_expr_free(s->offset);
     free(s->name);
     sqlast_seqopts_free(s->seqopts);
+    for (int i = 0; i < s->nfks; i++) sqlast_fk_clear(&s->fks[i]);
+    free(s->fks);
     free(s->value);
     free(s->null_str);
     free_names(s->copy_cols, s->ncopy_cols);
@@ -189,6 +220,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
         return s->is_view ? "DROP VIEW" : s->is_sequence ? "DROP SEQUENCE" : "DROP TABLE";
     case SQLAST_CREATE_SEQUENCE: return "CREATE SEQUENCE";
     case SQLAST_DECLARE_CURSOR: return "DECLARE CURSOR";
+    case SQLAST_ALTER_ADD_FK: return "ALTER TABLE";
     case SQLAST_FETCH: return s->fetch_move ? "MOVE" : "FETCH";
     case SQLAST_CLOSE_CURSOR: return s->name ? "CLOSE CURSOR" : "CLOSE CURSOR ALL";
     case SQLAST_ALTER_SEQUENCE: return "ALTER SEQUENCE";
@@ -406,7 +438,17 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->distinct_on = NULL;
     d->ndistinct_on = 0;
     d->seqopts = NULL;
+    d->fks = NULL;
+    d->nfks = 0;
     if (!dup_query(d, s)) goto fail;
+    if (s->nfks) {
+        if (!(d->fks = calloc((size_t)s->nfks, sizeof *d->fks))) goto fail;
+        for (; d->nfks < s->nfks; d->nfks++)
+            if (fk_dup(&d->fks[d->nfks], &s->fks[d->nfks])) {
+                d->nfks++;
+                goto fail;
+            }
+    }
     if (s->seqopts && !(d->seqopts = seqopts_dup(s->seqopts))) goto fail;
     if (!dup_str(&d->schema, s->schema) || !dup_str(&d->table, s->table) ||
         !dup_str(&d->alias, s->alias) || !dup_str(&d->column, s->column) ||

@@ -143,6 +143,7 @@ typedef enum sqlast_stmt_kind {
     SQLAST_DECLARE_CURSOR,  /* name, select (the query), cursor_hold: WITH HOLD */
     SQLAST_FETCH,           /* name, fetch_count (INT64_MAX: ALL), fetch_move: MOVE */
     SQLAST_CLOSE_CURSOR,    /* name, NULL for CLOSE ALL */
+    SQLAST_ALTER_ADD_FK,    /* ALTER TABLE t ADD [CONSTRAINT c] FOREIGN KEY ...: fks[0] */
 } sqlast_stmt_kind;
 
 /* CREATE / ALTER SEQUENCE options, and an identity column's (sequence options in parentheses). */
@@ -156,6 +157,20 @@ typedef struct sqlast_seqopts {
     bool has_owned, owned_none; /* OWNED BY table.column | NONE */
     char *owned_table, *owned_col;
 } sqlast_seqopts;
+
+/* FOREIGN KEY (cols) REFERENCES ref_table [(ref_cols)] (a column's REFERENCES: its name). */
+typedef struct sqlast_fk {
+    char *name; /* CONSTRAINT name, NULL: chosen */
+    char **cols;
+    int ncols;
+    char *ref_table;
+    char **ref_cols; /* NULL: the referenced table's primary key */
+    int nref;
+    char on_delete, on_update; /* PostgreSQL's letters: a no action, r restrict, c cascade, n set
+                                * null, d set default */
+    bool deferrable, deferred;
+    int location;
+} sqlast_fk;
 
 typedef struct sqlast_coldef {
     char *name;
@@ -171,6 +186,8 @@ typedef struct sqlast_coldef {
     char identity;          /* GENERATED 'a' ALWAYS / 'd' BY DEFAULT AS IDENTITY, 0 */
     sqlast_seqopts *seqopts; /* the identity's sequence options, NULL */
 } sqlast_coldef;
+
+void sqlast_fk_clear(sqlast_fk *fk);
 
 typedef struct sqlast_target {
     char *name;        /* alias (select list / RETURNING) or the assigned column (SET) */
@@ -287,6 +304,8 @@ struct sqlast_stmt {
     bool is_sequence; /* DROP SEQUENCE */
     sqlast_seqopts *seqopts; /* CREATE / ALTER SEQUENCE */
     bool overriding_system; /* INSERT ... OVERRIDING SYSTEM VALUE */
+    sqlast_fk *fks;         /* CREATE TABLE's FOREIGN KEYs (REFERENCES of columns included) */
+    int nfks;
     bool cursor_hold;       /* DECLARE ... WITH HOLD */
     int64_t fetch_count;    /* FETCH / MOVE: rows forward */
     bool fetch_move;

@@ -1572,6 +1572,17 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
             sqlast_expr_free(d->def);
             d->def = NULL;
             if (conv_expr(c, field(cb, "raw_expr"), &d->def)) return SQL_ERR;
+        } else if (!strcmp(ct, "CONSTR_FOREIGN")) {
+            /* REFERENCES: collected as the table's foreign key (conv_create) */
+        } else if (!strncmp(ct, "CONSTR_ATTR_", 12)) {
+            /* [NOT] DEFERRABLE, INITIALLY DEFERRED | IMMEDIATE after REFERENCES: keys are
+             * checked at the end of each statement whichever is asked (sqlrun.c) */
+            json_t *pb = NULL;
+            if (i > 0) node(json_array_get(cons, i - 1), &pb);
+            const char *pt = pb ? fstr(pb, "contype") : NULL;
+            if (!pt || (strcmp(pt, "CONSTR_FOREIGN") && strncmp(pt, "CONSTR_ATTR_", 12)))
+                return sqlerr_set(c->err, "42601", floc(cb), "misplaced %s clause",
+                                  strstr(ct, "DEFERRABLE") ? "DEFERRABLE" : "INITIALLY");
         } else if (!strcmp(ct, "CONSTR_IDENTITY")) {
             if (d->identity)
                 return sqlerr_set(c->err, "42601", floc(cb),
@@ -1600,6 +1611,56 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
     return SQL_OK;
 }
 
+/* A FOREIGN KEY constraint node into fk; col: the column of a column-level REFERENCES. */
+static int conv_fk(pctx *c, json_t *cb, const char *col, sqlast_fk *fk)
+{
+    fk->location = floc(cb);
+    const char *cn = fstr(cb, "conname");
+    if (cn && !(fk->name = dup_or_oom(c, cn))) return SQL_ERR;
+    json_t *rv = field(cb, "pktable");
+    const char *schema = rv ? fstr(rv, "schemaname") : NULL;
+    if (schema && strcmp(schema, "public"))
+        return sqlerr_set(c->err, "3F000", floc(rv), "schema \"%s\" does not exist", schema);
+    if (!rv || !(fk->ref_table = dup_or_oom(c, fstr(rv, "relname")))) return SQL_ERR;
+    if (col) {
+        if (!(fk->cols = calloc(1, sizeof *fk->cols)) || !(fk->cols[0] = dup_or_oom(c, col)))
+            return fk->cols ? SQL_ERR : sqlerr_oom(c->err);
+        fk->ncols = 1;
+    } else if (string_list(c, field(cb, "fk_attrs"), &fk->cols, &fk->ncols)) {
+        return SQL_ERR;
+    }
+    if (field(cb, "pk_attrs") && string_list(c, field(cb, "pk_attrs"), &fk->ref_cols, &fk->nref))
+        return SQL_ERR;
+    const char *m = fstr(cb, "fk_matchtype");
+    if (m && *m == 'f') return sqlerr_unsupported(c->err, fk->location, "MATCH FULL");
+    const char *d = fstr(cb, "fk_del_action"), *u = fstr(cb, "fk_upd_action");
+    fk->on_delete = d && *d ? *d : 'a';
+    fk->on_update = u && *u ? *u : 'a';
+    static const char *const act[] = {['c'] = "ON DELETE CASCADE", ['n'] = "ON DELETE SET NULL",
+                                      ['d'] = "ON DELETE SET DEFAULT"};
+    if (fk->on_delete != 'a' && fk->on_delete != 'r')
+        return sqlerr_unsupported(c->err, fk->location,
+                                  (unsigned char)fk->on_delete < 128 && act[(unsigned char)fk->on_delete]
+                                      ? act[(unsigned char)fk->on_delete] : "this ON DELETE action");
+    /* a referenced key never changes here (primary keys are not updated), so every ON
+     * UPDATE action means the same: accepted */
+    fk->deferrable = fbool(cb, "deferrable");
+    fk->deferred = fbool(cb, "initdeferred");
+    if (fbool(cb, "skip_validation") || (field(cb, "initially_valid") && !fbool(cb, "initially_valid")))
+        return sqlerr_unsupported(c->err, fk->location, "NOT VALID");
+    return SQL_OK;
+}
+
+static int add_fk(pctx *c, sqlast_stmt *s, json_t *cb, const char *col)
+{
+    sqlast_fk *n = realloc(s->fks, (size_t)(s->nfks + 1) * sizeof *n);
+    if (!n) return sqlerr_oom(c->err);
+    s->fks = n;
+    memset(&s->fks[s->nfks], 0, sizeof *n);
+    s->nfks++;
+    return conv_fk(c, cb, col, &s->fks[s->nfks - 1]);
+}
+
 static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_CREATE_TABLE;
@@ -1618,7 +1679,19 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
         const char *et = node(json_array_get(elts, i), &eb);
         if (!strcmp(et, "ColumnDef")) {
             s->ncols++;
+            /* a column's REFERENCES is a foreign key of the table */
+            json_t *cons = field(eb, "constraints");
+            for (size_t k = 0; k < json_array_size(cons); k++) {
+                json_t *kb;
+                node(json_array_get(cons, k), &kb);
+                const char *kt = fstr(kb, "contype");
+                if (kt && !strcmp(kt, "CONSTR_FOREIGN") && add_fk(c, s, kb, fstr(eb, "colname")))
+                    return SQL_ERR;
+            }
             if (conv_coldef(c, eb, &s->cols[s->ncols - 1], s->table)) return SQL_ERR;
+        } else if (!strcmp(et, "Constraint") && fstr(eb, "contype") &&
+                   !strcmp(fstr(eb, "contype"), "CONSTR_FOREIGN")) {
+            if (add_fk(c, s, eb, NULL)) return SQL_ERR;
         } else if (!strcmp(et, "Constraint")) {
             const char *ct = fstr(eb, "contype");
             if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0)
@@ -1689,12 +1762,24 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
         s->ncols = 1;
         /* for ADD COLUMN IF NOT EXISTS the flag is on the command */
         if (fbool(cb, "missing_ok")) s->missing_ok = true;
+        json_t *cons = field(db, "constraints");
+        for (size_t k = 0; k < json_array_size(cons); k++) {
+            json_t *kb;
+            node(json_array_get(cons, k), &kb);
+            const char *kt = fstr(kb, "contype");
+            if (kt && !strcmp(kt, "CONSTR_FOREIGN"))
+                return sqlerr_unsupported(c->err, floc(kb), "REFERENCES in ALTER TABLE ADD COLUMN");
+        }
         return conv_coldef(c, db, &s->cols[0], s->table);
     }
     if (st && !strcmp(st, "AT_AddConstraint")) {
         json_t *db;
         node(field(cb, "def"), &db);
         const char *ct = fstr(db, "contype");
+        if (ct && !strcmp(ct, "CONSTR_FOREIGN")) {
+            s->kind = SQLAST_ALTER_ADD_FK;
+            return add_fk(c, s, db, NULL);
+        }
         if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0) {
             const char *what = ct && !strcmp(ct, "CONSTR_UNIQUE")    ? "UNIQUE constraints"
                                : ct && !strcmp(ct, "CONSTR_FOREIGN") ? "FOREIGN KEY constraints"

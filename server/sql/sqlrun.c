@@ -39,6 +39,7 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_DROP_TABLE:
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_ADD_PK:
+    case SQLAST_ALTER_ADD_FK:
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
@@ -57,6 +58,13 @@ bool sqlrun_handles(const sqlast_stmt *st)
     default: return false;
     }
 }
+
+struct sqlschema_fk;
+static int fk_resolve(sx_session *s, const sqlschema_table *t, const sqlast_fk *a,
+                      struct sqlschema_fk *out, sqlerr *err);
+static int fk_add(sqlschema_table *t, struct sqlschema_fk *fk, sqlerr *err);
+static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_table *t,
+                                            const struct sqlschema_fk **fk);
 
 /* The type a written value takes: an MV-Register reads as text[] but is assigned text. */
 static sqlval_type write_type(const sqlschema_column *c)
@@ -923,7 +931,8 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         return SQL_ERR;
     bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
                st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
-               st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_CREATE_VIEW ||
+               st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_ALTER_ADD_FK ||
+               st->kind == SQLAST_CREATE_VIEW ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
@@ -1293,6 +1302,13 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
         return sqlerr_set(err, "54000", st->location,
                           "this node has created its maximum of 65535 tables");
     if (sqlschema_from_create(st, id, &t, err)) return SQL_ERR;
+    for (int i = 0; i < st->nfks; i++) {
+        sqlschema_fk fk;
+        if (fk_resolve(s, t, &st->fks[i], &fk, err) || fk_add(t, &fk, err)) {
+            sqlschema_free(t);
+            return SQL_ERR;
+        }
+    }
     if (sx_catalog_change(s, false, t, t->id, t->name)) {
         sqlschema_free(t);
         return sqlerr_oom(err);
@@ -1463,6 +1479,20 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                 sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
                 return SQL_ERR;
             }
+        }
+        const sqlschema_fk *rfk = NULL;
+        const sqlschema_table *child = t->seq || t->view_sql ? NULL : fk_referencing(s, t, &rfk);
+        bool child_dropped = false;
+        for (int k = 0; child && k < st->nnames; k++) child_dropped |= !strcmp(st->names[k], child->name);
+        if (child && !child_dropped) {
+            if (st->nnames > 1)
+                sqlerr_set(err, "2BP01", -1, "cannot drop desired object(s) because other objects depend on them");
+            else
+                sqlerr_set(err, "2BP01", -1, "cannot drop table %s because other objects depend on it", t->name);
+            sqlerr_detail(err, "constraint %s on table %s depends on table %s", rfk->name, child->name,
+                          t->name);
+            sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+            return SQL_ERR;
         }
         uint32_t tid = t->id;
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
@@ -1994,10 +2024,328 @@ static void pkset_free(pkset *set)
     free(set->lens);
 }
 
+/* ---- foreign keys ----------------------------------------------------------------------------
+ *
+ * Checked in the region that writes, against its own state, at the end of each statement (as
+ * PostgreSQL's NO ACTION: rows a statement inserts may reference each other): every row a
+ * statement inserts or updates must find the row its key columns reference (MATCH SIMPLE: a
+ * NULL in them skips the check), and a DELETE must not leave a referencing row behind. Across
+ * regions there is no such check: a region deleting a parent row while another inserts a
+ * child of it can leave the child without its parent (docs/sql-reference.md). DEFERRABLE
+ * constraints are checked at statement end too. */
+
+/* "(a, b)=(1, 2)" of the fk columns of row vals of table t. */
+static void fk_keytext(const sqlschema_table *t, const uint16_t *ids, int n, const sqlval *vals,
+                       char *out, size_t cap)
+{
+    size_t o = 0;
+    o += (size_t)snprintf(out + o, cap - o, "(");
+    for (int k = 0; k < n && o < cap; k++) {
+        int ci = -1;
+        for (int j = 0; j < t->ncols; j++)
+            if (t->cols[j].id == ids[k]) ci = j;
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? ", " : "", ci >= 0 ? t->cols[ci].name : "?");
+    }
+    if (o < cap) o += (size_t)snprintf(out + o, cap - o, ")=(");
+    for (int k = 0; k < n && o < cap; k++) {
+        int ci = -1;
+        for (int j = 0; j < t->ncols; j++)
+            if (t->cols[j].id == ids[k]) ci = j;
+        char *txt = NULL;
+        size_t tl = 0;
+        if (ci >= 0 && !vals[ci].isnull && sqlval_to_text(&vals[ci], &txt, &tl, NULL)) txt = NULL;
+        o += (size_t)snprintf(out + o, cap - o, "%s%.*s", k ? ", " : "", (int)(txt ? tl : 4),
+                              txt ? txt : "null");
+        free(txt);
+    }
+    if (o < cap) snprintf(out + o, cap - o, ")");
+}
+
+static int col_index(const sqlschema_table *t, uint16_t id)
+{
+    for (int j = 0; j < t->ncols; j++)
+        if (t->cols[j].id == id) return j;
+    return -1;
+}
+
+/* The parent key fk references from child row vals, encoded into b: 1 done, 0 a NULL in it
+ * (nothing to check), SQL_ERR. */
+static int fk_parent_key(const sqlschema_table *child, const sqlschema_fk *fk,
+                         const sqlschema_table *parent, const sqlval *vals, codec_buf *b,
+                         sqlerr *err)
+{
+    sqlval pv[64];
+    int n = parent->ncols < 64 ? parent->ncols : 64;
+    for (int j = 0; j < n; j++) sqlval_init_null(&pv[j], parent->cols[j].type);
+    int rc = 1;
+    for (int k = 0; k < fk->ncols && rc == 1; k++) {
+        int ci = col_index(child, fk->cols[k]), pj = col_index(parent, fk->ref_cols[k]);
+        if (ci < 0 || pj < 0 || pj >= n) rc = sqlerr_set(err, "XX000", -1, "foreign key \"%s\" names a missing column", fk->name);
+        else if (vals[ci].isnull) rc = 0;
+        else if (sqlval_cast(&vals[ci], parent->cols[pj].type, &pv[pj], err)) rc = SQL_ERR;
+    }
+    if (rc == 1) {
+        codec_buf_reset(b);
+        if (pk_encode(parent, pv, b, err)) rc = SQL_ERR;
+    }
+    for (int j = 0; j < n; j++) sqlval_free(&pv[j]);
+    return rc;
+}
+
+/* Every foreign key of child row pk (as the statement left it) finds its parent. */
+static int fk_check_row(sx_session *s, const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+                        sqlerr *err)
+{
+    sqlval *row = NULL;
+    if (row_get(s, t, pk, pklen, &row, err)) return SQL_ERR;
+    if (!row) return SQL_OK;
+    codec_buf b;
+    codec_buf_init(&b);
+    int rc = SQL_OK;
+    for (int f = 0; f < t->nfks && !rc; f++) {
+        const sqlschema_fk *fk = &t->fks[f];
+        const sqlschema_table *parent = fk->ref_table == t->id ? t : sx_table_by_id(s, fk->ref_table);
+        if (!parent) continue; /* dropped with its children's keys (refused in this region) */
+        int k = fk_parent_key(t, fk, parent, row, &b, err);
+        if (k < 0) rc = SQL_ERR;
+        if (k != 1) continue;
+        sqlval *prow = NULL;
+        if (row_get(s, parent, b.data, b.len, &prow, err)) {
+            rc = SQL_ERR;
+            break;
+        }
+        if (prow) {
+            vals_free(prow, parent->ncols);
+            continue;
+        }
+        char key[SQLERR_AUX_MAX - 64];
+        fk_keytext(t, fk->cols, fk->ncols, row, key, sizeof key);
+        sqlerr_set(err, "23503", -1,
+                   "insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+                   t->name, fk->name);
+        sqlerr_detail(err, "Key %s is not present in table \"%s\".", key, parent->name);
+        rc = SQL_ERR;
+    }
+    codec_buf_free(&b);
+    vals_free(row, t->ncols);
+    return rc;
+}
+
+static int fk_check_rows(sx_session *s, const sqlschema_table *t, const pkset *rows, sqlerr *err)
+{
+    if (!t->nfks) return SQL_OK;
+    for (size_t i = 0; i < rows->cap; i++)
+        if (rows->keys[i] && fk_check_row(s, t, rows->keys[i], rows->lens[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+typedef struct fkscan {
+    sx_session *s;
+    const sqlschema_table *child, *parent;
+    const sqlschema_fk *fk;
+    const pkset *deleted;
+    codec_buf b;
+    bool found;
+    char key[SQLERR_AUX_MAX - 96];
+} fkscan;
+
+static int fkscan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, const crdt_row *raw,
+                      sqlerr *err)
+{
+    (void)pk, (void)pklen, (void)raw;
+    fkscan *f = ctx;
+    int rc = SQL_OK;
+    if (!f->found) {
+        int k = fk_parent_key(f->child, f->fk, f->parent, row, &f->b, err);
+        if (k < 0) rc = SQL_ERR;
+        if (k == 1 && pkset_has(f->deleted, f->b.data, f->b.len)) {
+            sqlval *prow = NULL;
+            if (row_get(f->s, f->parent, f->b.data, f->b.len, &prow, err)) rc = SQL_ERR;
+            else if (!prow) {
+                f->found = true;
+                /* the parent's key columns, named as the constraint pairs them */
+                fk_keytext(f->child, f->fk->cols, f->fk->ncols, row, f->key, sizeof f->key);
+                const char *eq = strstr(f->key, ")=(");
+                char names[256] = "";
+                size_t o = 0;
+                for (int k2 = 0; k2 < f->fk->ncols && o < sizeof names; k2++) {
+                    int pj = col_index(f->parent, f->fk->ref_cols[k2]);
+                    o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", k2 ? ", " : "",
+                                          pj >= 0 ? f->parent->cols[pj].name : "?");
+                }
+                char tmp[sizeof f->key];
+                snprintf(tmp, sizeof tmp, "(%s%s", names, eq ? eq : ")");
+                snprintf(f->key, sizeof f->key, "%s", tmp);
+            }
+            vals_free(prow, f->parent->ncols);
+        }
+    }
+    vals_free(row, f->child->ncols);
+    return rc;
+}
+
+/* After a DELETE of rows deleted (their keys) from t: no row of a table whose foreign key
+ * references t may still point at one of them. One scan per referencing key. */
+static int fk_check_deleted(sx_session *s, const sqlschema_table *t, const pkset *deleted,
+                            const sqlexpr_ctx *base, sqlerr *err)
+{
+    if (!deleted->n) return SQL_OK;
+    for (int i = 0; i < s->x->ntables; i++) {
+        const sqlschema_table *child = sx_table_find(s, s->x->tables[i]->name);
+        if (!child || child->id != s->x->tables[i]->id) child = NULL;
+        for (int f = 0; child && f < child->nfks; f++) {
+            if (child->fks[f].ref_table != t->id) continue;
+            fkscan fs = {.s = s, .child = child, .parent = t, .fk = &child->fks[f], .deleted = deleted};
+            codec_buf_init(&fs.b);
+            int rc = scan(s, child, NULL, base, fkscan_row, &fs, err);
+            codec_buf_free(&fs.b);
+            if (rc) return SQL_ERR;
+            if (fs.found) {
+                sqlerr_set(err, "23503", -1,
+                           "update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+                           t->name, child->fks[f].name, child->name);
+                sqlerr_detail(err, "Key %s is still referenced from table \"%s\".", fs.key, child->name);
+                return SQL_ERR;
+            }
+        }
+    }
+    return SQL_OK;
+}
+
+/* The table (other than t itself) one of whose foreign keys references t, or NULL. */
+static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_table *t,
+                                            const sqlschema_fk **fk)
+{
+    for (int i = 0; i < s->x->ntables; i++) {
+        const sqlschema_table *c = sx_table_find(s, s->x->tables[i]->name);
+        if (!c || c->id == t->id || c->id != s->x->tables[i]->id) continue;
+        for (int f = 0; f < c->nfks; f++)
+            if (c->fks[f].ref_table == t->id) {
+                *fk = &c->fks[f];
+                return c;
+            }
+    }
+    for (int i = 0; i < s->txn.ncat; i++) { /* created in this transaction */
+        const sqlschema_table *c = s->txn.cat[i].drop ? NULL : s->txn.cat[i].table;
+        if (!c || c->id == t->id || sx_table_find(s, c->name) != c) continue;
+        for (int f = 0; f < c->nfks; f++)
+            if (c->fks[f].ref_table == t->id) {
+                *fk = &c->fks[f];
+                return c;
+            }
+    }
+    return NULL;
+}
+
+/* A FOREIGN KEY of CREATE TABLE / ALTER TABLE ADD CONSTRAINT resolved against t (whose id is
+ * set) and the catalog, as PostgreSQL checks it. */
+static int fk_resolve(sx_session *s, const sqlschema_table *t, const sqlast_fk *a, sqlschema_fk *out,
+                      sqlerr *err)
+{
+    memset(out, 0, sizeof *out);
+    const sqlschema_table *p = !strcmp(a->ref_table, t->name) ? t : sx_table_find(s, a->ref_table);
+    if (!p) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", a->ref_table);
+    if (p->view_sql || p->seq)
+        return sqlerr_set(err, "42809", -1, "referenced relation \"%s\" is not a table", a->ref_table);
+    if (a->ncols > 32) return sqlerr_set(err, "54011", -1, "cannot have more than 32 keys in a foreign key");
+    for (int k = 0; k < a->ncols; k++) {
+        int ci = sqlschema_find_column(t, a->cols[k]);
+        if (ci < 0 || t->cols[ci].hidden)
+            return sqlerr_set(err, "42703", -1, "column \"%s\" referenced in foreign key constraint does not exist",
+                              a->cols[k]);
+        out->cols[k] = t->cols[ci].id;
+    }
+    if (a->nref == 0) { /* the primary key */
+        if (sqlschema_has_rowid(p) || p->npk == 0)
+            return sqlerr_set(err, "42830", -1, "there is no primary key for referenced table \"%s\"", p->name);
+        if (p->npk != a->ncols)
+            return sqlerr_set(err, "42830", -1, "number of referencing and referenced columns for foreign key disagree");
+        for (int k = 0; k < p->npk; k++) out->ref_cols[k] = p->cols[p->pk[k]].id;
+    } else {
+        if (a->nref != a->ncols)
+            return sqlerr_set(err, "42830", -1, "number of referencing and referenced columns for foreign key disagree");
+        bool is_pk = p->npk == a->nref && !sqlschema_has_rowid(p);
+        for (int k = 0; k < a->nref; k++) {
+            int pj = sqlschema_find_column(p, a->ref_cols[k]);
+            if (pj < 0)
+                return sqlerr_set(err, "42703", -1, "column \"%s\" referenced in foreign key constraint does not exist",
+                                  a->ref_cols[k]);
+            is_pk = is_pk && p->cols[pj].pk_pos >= 0;
+            for (int j = 0; j < k; j++) is_pk = is_pk && out->ref_cols[j] != p->cols[pj].id;
+            out->ref_cols[k] = p->cols[pj].id;
+        }
+        if (!is_pk) /* HeliosDB's only unique keys are primary keys */
+            return sqlerr_set(err, "42830", -1,
+                              "there is no unique constraint matching given keys for referenced table \"%s\"",
+                              p->name);
+    }
+    out->ncols = a->ncols;
+    out->ref_table = p->id;
+    out->on_delete = a->on_delete ? a->on_delete : 'a';
+    out->on_update = a->on_update ? a->on_update : 'a';
+    out->deferrable = a->deferrable;
+    out->deferred = a->deferred;
+    char name[128];
+    if (a->name) {
+        snprintf(name, sizeof name, "%s", a->name);
+    } else { /* PostgreSQL's choice: table_col1_col2_fkey, cut to 63 bytes, numbered if taken */
+        char cols[96] = "";
+        size_t o = 0;
+        for (int k = 0; k < a->ncols && o < sizeof cols; k++)
+            o += (size_t)snprintf(cols + o, sizeof cols - o, "%s%s", k ? "_" : "", a->cols[k]);
+        for (int pass = 0; pass < 100; pass++) {
+            char suffix[16];
+            snprintf(suffix, sizeof suffix, pass ? "fkey%d" : "fkey", pass);
+            size_t tl = strlen(t->name), cl = strlen(cols), room = 63 - strlen(suffix) - 2;
+            while (tl + cl > room) {
+                if (tl > cl) tl--;
+                else cl--;
+            }
+            snprintf(name, sizeof name, "%.*s_%.*s_%s", (int)tl, t->name, (int)cl, cols, suffix);
+            bool taken = false;
+            for (int f = 0; f < t->nfks; f++) taken |= !strcmp(t->fks[f].name, name);
+            if (!taken) break;
+        }
+    }
+    for (int f = 0; f < t->nfks; f++)
+        if (!strcmp(t->fks[f].name, name))
+            return sqlerr_set(err, "42710", -1, "constraint \"%s\" for relation \"%s\" already exists",
+                              name, t->name);
+    for (int k = 0; k < a->ncols; k++) {
+        const sqlschema_column *cc = &t->cols[col_index(t, out->cols[k])];
+        const sqlschema_column *pc = &p->cols[col_index(p, out->ref_cols[k])];
+        if (cc->kind != SQLSCHEMA_LWW || !sqlexpr_comparable(cc->type, pc->type) ||
+            (sqlval_type_is_numeric(cc->type) != sqlval_type_is_numeric(pc->type))) {
+            sqlerr_set(err, "42804", -1, "foreign key constraint \"%s\" cannot be implemented", name);
+            sqlerr_detail(err, "Key columns \"%s\" and \"%s\" are of incompatible types: %s and %s.",
+                          cc->name, pc->name, cc->type_name, pc->type_name);
+            return SQL_ERR;
+        }
+    }
+    if (!(out->name = strdup(name))) return sqlerr_oom(err);
+    return SQL_OK;
+}
+
+static int fk_add(sqlschema_table *t, sqlschema_fk *fk, sqlerr *err)
+{
+    if (t->nfks >= SQLSCHEMA_MAX_FKS) {
+        free(fk->name);
+        return sqlerr_set(err, "54000", -1, "too many foreign keys on table \"%s\"", t->name);
+    }
+    sqlschema_fk *n = realloc(t->fks, (size_t)(t->nfks + 1) * sizeof *n);
+    if (!n) {
+        free(fk->name);
+        return sqlerr_oom(err);
+    }
+    t->fks = n;
+    t->fks[t->nfks++] = *fk;
+    return SQL_OK;
+}
+
 static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
                       sqlerr *err)
 {
-    pkset affected = {0};
+    pkset affected = {0}, fkrows = {0}; /* fkrows: rows whose foreign keys are checked at the end */
     const sqlast_stmt *st = p->st;
     const sqlschema_table *t = p->table;
     uint64_t count = 0;
@@ -2097,6 +2445,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             }
             if (apply_setops(s, p, &pk, &c, err)) goto out;
             if (pkset_add(&affected, pk.data, pk.len, err) < 0) goto out;
+            if (t->nfks && pkset_add(&fkrows, pk.data, pk.len, err) < 0) goto out;
         } else {
             sx_op touch;
             memset(&touch, 0, sizeof touch);
@@ -2109,6 +2458,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             if (st->on_conflict == SQLAST_CONFLICT_UPDATE &&
                 pkset_add(&affected, pk.data, pk.len, err) < 0)
                 goto out;
+            if (t->nfks && pkset_add(&fkrows, pk.data, pk.len, err) < 0) goto out;
         }
         count++;
         if (p->ntargets) {
@@ -2121,12 +2471,14 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             }
         }
     }
+    if (fk_check_rows(s, t, &fkrows, err)) goto out;
     snprintf(res->tag, sizeof res->tag, "INSERT 0 %llu", (unsigned long long)count);
     rc = SQL_OK;
 out:
     for (size_t i = 0; i < nq; i++) vals_free(qrows[i], p->nqcols);
     free(qrows);
     pkset_free(&affected);
+    pkset_free(&fkrows);
     vals_free(old, t->ncols);
     if (vals) vals_free(vals, t->ncols);
     free(given);
@@ -2279,6 +2631,15 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
             vals_free(now, t->ncols);
         }
     }
+    if (!rc && c.n && (t->nfks || p->st->kind == SQLAST_DELETE)) {
+        /* foreign keys, as the statement left the rows */
+        pkset keys = {0};
+        for (size_t i = 0; i < c.n && !rc; i++)
+            if (pkset_add(&keys, c.pks[i], c.pklens[i], err) < 0) rc = SQL_ERR;
+        if (!rc) rc = p->st->kind == SQLAST_DELETE ? fk_check_deleted(s, t, &keys, base, err)
+                                                   : fk_check_rows(s, t, &keys, err);
+        pkset_free(&keys);
+    }
     if (!rc)
         snprintf(res->tag, sizeof res->tag, "%s %zu",
                  p->st->kind == SQLAST_DELETE ? "DELETE" : "UPDATE", c.n);
@@ -2390,6 +2751,18 @@ static int run_truncate(sx_session *s, const sqlast_stmt *st, const sqlexpr_ctx 
             rc = sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
             break;
         }
+        const sqlschema_fk *rfk = NULL;
+        const sqlschema_table *child = fk_referencing(s, t, &rfk);
+        bool child_too = false;
+        for (int k = 0; child && k < st->nnames; k++) child_too |= !strcmp(st->names[k], child->name);
+        if (child && !child_too) {
+            sqlerr_set(err, "0A000", -1, "cannot truncate a table referenced in a foreign key constraint");
+            sqlerr_detail(err, "Table \"%s\" references \"%s\".", child->name, t->name);
+            sqlerr_hint(err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
+                        child->name);
+            rc = SQL_ERR;
+            break;
+        }
         collected c = {.ncols = t->ncols};
         rc = scan(s, t, NULL, base, collect_fn, &c, err);
         for (size_t k = 0; k < c.n && !rc; k++) rc = sx_lock_row(s, t->id, c.pks[k], c.pklens[k], err);
@@ -2408,6 +2781,45 @@ static int run_truncate(sx_session *s, const sqlast_stmt *st, const sqlexpr_ctx 
     }
     codec_buf_free(&pk);
     if (!rc) snprintf(res->tag, sizeof res->tag, "TRUNCATE TABLE");
+    return rc;
+}
+
+/* ALTER TABLE t ADD [CONSTRAINT c] FOREIGN KEY ...: checked against every row the table has
+ * (23503 for one without its parent), then recorded. */
+typedef struct fkvalidate {
+    sx_session *s;
+    const sqlschema_table *t;
+    pkset rows;
+} fkvalidate;
+
+static int fkvalidate_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                          const crdt_row *raw, sqlerr *err)
+{
+    (void)raw;
+    fkvalidate *v = ctx;
+    vals_free(row, v->t->ncols);
+    return pkset_add(&v->rows, pk, pklen, err) < 0 ? SQL_ERR : SQL_OK;
+}
+
+static int run_add_fk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, sx_result *res,
+                      sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    if (cur->view_sql || cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    sqlschema_fk fk;
+    int rc = fk_resolve(s, t, &st->fks[0], &fk, err) || fk_add(t, &fk, err) ? SQL_ERR : SQL_OK;
+    if (!rc && sx_catalog_change(s, false, t, t->id, t->name)) rc = sqlerr_oom(err);
+    else if (rc) sqlschema_free(t);
+    if (rc) return SQL_ERR;
+    /* t is the transaction's now: the rows are read under it and checked */
+    fkvalidate v = {.s = s, .t = t};
+    rc = scan(s, t, NULL, base, fkvalidate_row, &v, err);
+    if (!rc) rc = fk_check_rows(s, t, &v.rows, err);
+    pkset_free(&v.rows);
     return rc;
 }
 
@@ -2579,6 +2991,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_PK: rc = run_add_pk(s, p->st, &base, res, err); break;
+    case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
     case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;
@@ -3042,6 +3455,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     bool *given = calloc((size_t)t->ncols + 1, sizeof *given);
     codec_buf pk;
     codec_buf_init(&pk);
+    pkset fkrows = {0};
     *count = 0;
     if (!vals || !given) {
         rc = sqlerr_oom(err);
@@ -3126,9 +3540,12 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
             if (!given[c] && !t->cols[c].has_default) continue;
             rc = write_insert_col(s, t, &pk, c, &vals[c], err);
         }
+        if (!rc && t->nfks && pkset_add(&fkrows, pk.data, pk.len, err) < 0) rc = SQL_ERR;
         if (!rc) (*count)++;
     }
+    if (!rc) rc = fk_check_rows(s, t, &fkrows, err);
 out:
+    pkset_free(&fkrows);
     for (int k = 0; k < nf; k++) free(fields[k]);
     free(fields);
     if (vals) vals_free(vals, t->ncols);

@@ -229,6 +229,8 @@ void sqlschema_free(sqlschema_table *t)
     free(t->name);
     free(t->view_sql);
     free(t->seq);
+    for (int i = 0; i < t->nfks; i++) free(t->fks[i].name);
+    free(t->fks);
     free(t);
 }
 
@@ -383,6 +385,18 @@ int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err)
                           t->name);
     if (t->cols[ci].pk_pos >= 0)
         return sqlerr_unsupported(err, -1, "dropping a primary key column");
+    uint16_t id = t->cols[ci].id;
+    for (int i = 0; i < t->nfks;) { /* its foreign keys go with it, as in PostgreSQL */
+        bool uses = false;
+        for (int k = 0; k < t->fks[i].ncols; k++) uses |= t->fks[i].cols[k] == id;
+        if (!uses) {
+            i++;
+            continue;
+        }
+        free(t->fks[i].name);
+        memmove(&t->fks[i], &t->fks[i + 1], (size_t)(t->nfks - i - 1) * sizeof *t->fks);
+        t->nfks--;
+    }
     column_free(&t->cols[ci]);
     memmove(&t->cols[ci], &t->cols[ci + 1], (size_t)(t->ncols - ci - 1) * sizeof(*t->cols));
     t->ncols--;
@@ -469,7 +483,10 @@ int sqlschema_visible_columns(const sqlschema_table *t)
 
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
-    codec_put_u8(b, t->seq ? SQLSCHEMA_FORMAT_SEQ : t->view_sql ? SQLSCHEMA_FORMAT_VIEW : SQLSCHEMA_FORMAT);
+    codec_put_u8(b, t->seq        ? SQLSCHEMA_FORMAT_SEQ
+                    : t->view_sql ? SQLSCHEMA_FORMAT_VIEW
+                    : t->nfks     ? SQLSCHEMA_FORMAT_FK
+                                  : SQLSCHEMA_FORMAT);
     codec_put_u32(b, t->id);
     codec_put_bytes(b, t->name, strlen(t->name));
     codec_put_u16(b, t->next_col_id);
@@ -504,6 +521,20 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         if (c->default_seq) codec_put_u32(b, c->default_seq);
     }
     if (t->view_sql) codec_put_bytes(b, t->view_sql, strlen(t->view_sql));
+    if (t->nfks && !t->seq && !t->view_sql) {
+        codec_put_uvarint(b, (uint64_t)t->nfks);
+        for (int i = 0; i < t->nfks; i++) {
+            const sqlschema_fk *f = &t->fks[i];
+            codec_put_bytes(b, f->name, strlen(f->name));
+            codec_put_u8(b, (uint8_t)f->ncols);
+            for (int k = 0; k < f->ncols; k++) codec_put_u16(b, f->cols[k]);
+            codec_put_u32(b, f->ref_table);
+            for (int k = 0; k < f->ncols; k++) codec_put_u16(b, f->ref_cols[k]);
+            codec_put_u8(b, (uint8_t)f->on_delete);
+            codec_put_u8(b, (uint8_t)f->on_update);
+            codec_put_u8(b, (uint8_t)((f->deferrable ? 1 : 0) | (f->deferred ? 2 : 0)));
+        }
+    }
     if (t->seq) {
         const sqlschema_seq *q = t->seq;
         codec_put_u8(b, (uint8_t)q->type_len);
@@ -556,7 +587,8 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     /* a column takes at least 2 + 1 + 1 + 1 + 1 + 1 bytes */
     codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS);
     if (r.err) return corrupt(err, "truncated header");
-    if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW && ver != SQLSCHEMA_FORMAT_SEQ)
+    if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW && ver != SQLSCHEMA_FORMAT_SEQ &&
+        ver != SQLSCHEMA_FORMAT_FK)
         return corrupt(err, "unknown format version");
     if (id == 0 || namelen == 0 || ncols == 0) return corrupt(err, "bad table header");
     sqlschema_table *t = calloc(1, sizeof(*t));
@@ -656,6 +688,48 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         if (dup_bytes(vs, vl, &t->view_sql)) {
             sqlschema_free(t);
             return sqlerr_oom(err);
+        }
+    }
+    if (ver == SQLSCHEMA_FORMAT_FK) {
+        uint64_t nf;
+        /* a key takes at least 1 + 1 + 1 + 2 + 4 + 2 + 3 bytes */
+        if (codec_get_count(&r, &nf, 14, SQLSCHEMA_MAX_FKS) || nf == 0 ||
+            !(t->fks = calloc((size_t)nf, sizeof *t->fks))) {
+            sqlschema_free(t);
+            return r.err || nf == 0 ? corrupt(err, "bad foreign keys") : sqlerr_oom(err);
+        }
+        for (uint64_t i = 0; i < nf; i++) {
+            sqlschema_fk *f = &t->fks[i];
+            const uint8_t *nm;
+            size_t nml;
+            uint8_t n, del, upd, fl;
+            codec_get_bytes(&r, &nm, &nml, SQLSCHEMA_NAME_MAX);
+            codec_get_u8(&r, &n);
+            bool bad = r.err || nml == 0 || n == 0 || n > 32;
+            for (int k = 0; !bad && k < n; k++) codec_get_u16(&r, &f->cols[k]);
+            codec_get_u32(&r, &f->ref_table);
+            for (int k = 0; !bad && k < n; k++) codec_get_u16(&r, &f->ref_cols[k]);
+            codec_get_u8(&r, &del);
+            codec_get_u8(&r, &upd);
+            codec_get_u8(&r, &fl);
+            bad = bad || r.err || !f->ref_table || (del != 'a' && del != 'r') ||
+                  !strchr("arcnd", upd) || !upd || fl > 3 || (fl == 2);
+            for (int k = 0; !bad && k < n; k++) {
+                bool found = false;
+                for (int j = 0; j < t->ncols; j++) found |= t->cols[j].id == f->cols[k];
+                bad = !found || !f->ref_cols[k];
+            }
+            if (bad || dup_bytes(nm, nml, &f->name)) {
+                t->nfks = (int)i + (f->name != NULL);
+                sqlschema_free(t);
+                return corrupt(err, "bad foreign key");
+            }
+            f->ncols = n;
+            f->on_delete = (char)del;
+            f->on_update = (char)upd;
+            f->deferrable = fl & 1;
+            f->deferred = fl & 2;
+            t->nfks = (int)i + 1;
         }
     }
     if (ver == SQLSCHEMA_FORMAT_SEQ) {

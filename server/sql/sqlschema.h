@@ -30,7 +30,11 @@
  * key) and ends with its parameters: type (u8: 2, 4 or 8 bytes), start, increment, minvalue,
  * maxvalue, cache (svarints), cycle (u8), stride (u16), owner table id (u32, 0 none) and
  * column id (u16), then the restart: generation (u64, the HLC of the setval / ALTER ...
- * RESTART that made it; 0 none), value (svarint), is_called (u8).
+ * RESTART that made it; 0 none), value (svarint), is_called (u8). A table with foreign keys
+ * (format 4) ends with their count (uvarint, 1..32) and each: name (uvarint length <= 63),
+ * column count n (u8, 1..32), n column ids (u16), the referenced table id (u32), n referenced
+ * column ids (u16), ON DELETE and ON UPDATE actions (u8, PostgreSQL's letters) and flags (u8:
+ * bit0 DEFERRABLE, bit1 INITIALLY DEFERRED).
  *
  * The CRDT kind and value type are derived from the type name on decode (one source of truth).
  * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
@@ -51,6 +55,8 @@
 #define SQLSCHEMA_FORMAT 1
 #define SQLSCHEMA_FORMAT_VIEW 2 /* a view: the table encoding without key, then the view's SQL */
 #define SQLSCHEMA_FORMAT_SEQ 3  /* a sequence: its columns without key, then its parameters */
+#define SQLSCHEMA_FORMAT_FK 4   /* a table with foreign keys: format 1, then the keys */
+#define SQLSCHEMA_MAX_FKS 32
 #define SQLSCHEMA_NAME_MAX 63
 #define SQLSCHEMA_MAX_COLUMNS 1600
 
@@ -109,7 +115,22 @@ typedef struct sqlschema_table {
      * its columns are the query's output columns at creation */
     char *view_sql;
     sqlschema_seq *seq; /* a sequence (npk 0), NULL otherwise */
+    struct sqlschema_fk *fks; /* FOREIGN KEYs of this table (it references others) */
+    int nfks;
 } sqlschema_table;
+
+/* A foreign key: cols of this table reference the primary key of ref_table (ref_cols, its
+ * key columns in the order the constraint pairs them). Checked in the region that writes
+ * (sqlrun.c "foreign keys"). */
+typedef struct sqlschema_fk {
+    char *name;
+    int ncols;
+    uint16_t cols[32];     /* column ids of this table */
+    uint32_t ref_table;
+    uint16_t ref_cols[32]; /* column ids of ref_table */
+    char on_delete, on_update;
+    bool deferrable, deferred;
+} sqlschema_fk;
 
 /* A sequence named name from CREATE SEQUENCE options (or a serial / identity column's, with
  * type_len from the column), validated as PostgreSQL does (22023 for contradictory bounds). */

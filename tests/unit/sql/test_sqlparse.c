@@ -92,7 +92,7 @@ static void test_create_table(void **state)
 
     expect_error("CREATE TABLE t (a int UNIQUE)", "0A000", "UNIQUE");
     expect_error("CREATE TABLE t (a int CHECK (a > 0))", "0A000", "CHECK");
-    expect_error("CREATE TABLE t (a int REFERENCES u(b))", "0A000", "foreign keys");
+    expect_error("CREATE TABLE t (a int REFERENCES u(b) ON DELETE CASCADE)", "0A000", "ON DELETE CASCADE");
     expect_error("CREATE TEMP TABLE t (a int PRIMARY KEY)", "0A000", "temporary");
     expect_error("CREATE TABLE t (a int, b int, PRIMARY KEY (a), PRIMARY KEY (b))", "42P16", NULL);
     expect_error("CREATE TABLE t AS SELECT 1", "0A000", "CREATE TABLE AS");
