@@ -23,7 +23,6 @@
 #include "proto/pgtypes.h"
 #include "server/minexec.h"
 #include "server/sql/sqlexec_int.h"
-#include "server/sql/sqlpsql.h"
 #include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -1382,8 +1381,6 @@ struct sx_stmt {
     bool planned;
     uint32_t *param_oids;
     int nparams;
-    bool canned; /* a driver catalog query answered at Parse (sqlpsql_capture): cres */
-    sx_result cres;
 };
 
 struct sx_portal {
@@ -1982,13 +1979,6 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     s->qcopy = strndup(sql, len);
     if (!s->qcopy) return executor_error_set(err, "53200", "out of memory");
     s->qsql = s->qcopy;
-    if (s->state != SX_FAILED) {
-        int prc = sqlpsql_try(s, s->qcopy, sink, err);
-        if (prc != SQLPSQL_NOT_MINE) {
-            q_clear(s);
-            return prc;
-        }
-    }
     sqlerr se;
     if (sqlcache_parse(s->x->cache, s->qcopy, &s->q, &se)) {
         if (!strcmp(se.code, "0A000") && !se.final && s->state != SX_FAILED) {
@@ -2119,7 +2109,6 @@ static void stmt_free_(sx_stmt *p)
         /* freed by sx_stmt_free through the inner executor */
     }
     if (p->planned) sqlrun_plan_free(&p->plan);
-    sqlrun_result_free(&p->cres);
     sqlparse_result_free(&p->q);
     free(p->param_oids);
     free(p);
@@ -2137,20 +2126,6 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
     if (!copy) {
         free(p);
         return executor_error_set(err, "53200", "out of memory");
-    }
-    if (s->state != SX_FAILED) {
-        int crc = sqlpsql_capture(s, copy, &p->plan.cols, &p->plan.ncols, &p->cres, err);
-        if (crc != SQLPSQL_NOT_MINE) {
-            free(copy);
-            if (crc == EXEC_DONE) {
-                p->canned = p->planned = true;
-                *out = (executor_stmt *)p;
-                return EXEC_DONE;
-            }
-            stmt_free_(p);
-            fail_txn(s);
-            return EXEC_ERROR;
-        }
     }
     sqlerr se;
     int prc = sqlcache_parse(s->x->cache, copy, &p->q, &se);
@@ -2223,7 +2198,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
 static void sx_stmt_describe(const executor_stmt *est, executor_stmt_info *info)
 {
     const sx_stmt *p = (const sx_stmt *)est;
-    if (!p->mine && !p->canned) {
+    if (!p->mine) {
         /* Our session is not needed for describe: reach the inner ops through any session's
          * executor is not possible here, so the inner executor type is fixed: minexec. */
         inner_ops->stmt_describe(p->inner, info);
@@ -2263,10 +2238,6 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
     sx_portal *po = calloc(1, sizeof *po);
     if (!po) return executor_error_set(err, "53200", "out of memory");
     po->stmt = p;
-    if (p->canned) {
-        *out = (executor_portal *)po;
-        return EXEC_DONE;
-    }
     if (!p->mine) {
         int rc = s->x->mini->ops->bind(s->inner, p->inner, nparams, values, lens, &po->inner, err);
         if (rc) {
@@ -2324,13 +2295,6 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
                                           st->kind == SQLAST_ROLLBACK_TO)))
         return aborted_err(err);
-    if (p->canned) {
-        size_t next;
-        if (emit_result(&p->plan, &p->cres, po->next, max_rows, &next, sink)) return EXEC_ERROR;
-        po->next = next;
-        if (next < p->cres.nrows) return EXEC_SUSPENDED;
-        return sink->command_complete(sink, p->cres.tag) ? EXEC_ERROR : EXEC_DONE;
-    }
     if (po->inner) {
         int rc = s->x->mini->ops->execute(s->inner, po->inner, max_rows, sink, err);
         if (rc == EXEC_PENDING) s->resume_kind = RK_INNER_EXEC;

@@ -40,6 +40,12 @@ typedef struct sqlexpr_env {
     /* helios_digest(): fills out (text) from the executor's committed state; NULL: 0A000 */
     int (*digest)(void *arg, sqlval *out, sqlerr *err);
     void *digest_arg;
+    /* the catalog (sqlcatalog.h): the catalog functions (format_type, pg_get_indexdef ...,
+     * bound with funcid -1) and casts to the reg* types; fn is the function's name, or
+     * "::" for a cast to type ret. NULL: both raise 0A000 */
+    int (*catalog)(void *arg, const char *fn, const sqlval *args, int nargs, sqlval_type ret,
+                   sqlval *out, sqlerr *err);
+    void *catalog_arg;
 } sqlexpr_env;
 
 /* Everything an expression can refer to at evaluation time. All borrowed. */

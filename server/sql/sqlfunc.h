@@ -31,4 +31,7 @@ int sqlfunc_resolve(const char *name, const sqlval_type *args, int nargs, sqlval
  * into *out of type ret. SQL_OK or SQL_ERR with err set. */
 int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval *out, sqlerr *err);
 
+/* quote_ident(in): in (text) quoted when PostgreSQL would quote it, into *out (text). */
+int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);
+
 #endif
