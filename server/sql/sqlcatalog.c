@@ -539,6 +539,57 @@ static const cat_proc builtin_procs[] = {
     {89, "version", 'f', 0, 25, false, true, 's', "", "pgsql_version"},
 };
 
+/* The type I/O functions and access method handlers (oids from PostgreSQL 15): regproc
+ * values name them (pg_type.typinput ...) */
+static const struct {
+    uint32_t oid;
+    const char *name;
+} support_procs[] = {
+    {1031, "aclitemin"}, {1032, "aclitemout"}, {2296, "anyarray_in"}, {2297, "anyarray_out"},
+    {2502, "anyarray_recv"}, {2503, "anyarray_send"}, {2312, "anyelement_in"},
+    {2313, "anyelement_out"}, {750, "array_in"}, {751, "array_out"}, {2400, "array_recv"},
+    {2401, "array_send"}, {6179, "array_subscript_handler"}, {1242, "boolin"},
+    {1243, "boolout"}, {2436, "boolrecv"}, {2437, "boolsend"}, {1044, "bpcharin"},
+    {1045, "bpcharout"}, {2430, "bpcharrecv"}, {2431, "bpcharsend"}, {335, "brinhandler"},
+    {330, "bthandler"}, {1244, "byteain"}, {31, "byteaout"}, {2412, "bytearecv"},
+    {2413, "byteasend"}, {1245, "charin"}, {33, "charout"}, {2434, "charrecv"},
+    {2435, "charsend"}, {2292, "cstring_in"}, {2293, "cstring_out"}, {2500, "cstring_recv"},
+    {2501, "cstring_send"}, {1084, "date_in"}, {1085, "date_out"}, {2468, "date_recv"},
+    {2469, "date_send"}, {200, "float4in"}, {201, "float4out"}, {2424, "float4recv"},
+    {2425, "float4send"}, {214, "float8in"}, {215, "float8out"}, {2426, "float8recv"},
+    {2427, "float8send"}, {333, "ginhandler"}, {332, "gisthandler"}, {331, "hashhandler"},
+    {3, "heap_tableam_handler"}, {38, "int2in"}, {39, "int2out"}, {2404, "int2recv"},
+    {2405, "int2send"}, {40, "int2vectorin"}, {41, "int2vectorout"}, {2410, "int2vectorrecv"},
+    {2411, "int2vectorsend"}, {42, "int4in"}, {43, "int4out"}, {2406, "int4recv"},
+    {2407, "int4send"}, {460, "int8in"}, {461, "int8out"}, {2408, "int8recv"},
+    {2409, "int8send"}, {2304, "internal_in"}, {2305, "internal_out"}, {1160, "interval_in"},
+    {1161, "interval_out"}, {2478, "interval_recv"}, {2479, "interval_send"}, {321, "json_in"},
+    {322, "json_out"}, {323, "json_recv"}, {324, "json_send"}, {3806, "jsonb_in"},
+    {3804, "jsonb_out"}, {3805, "jsonb_recv"}, {3803, "jsonb_send"}, {34, "namein"},
+    {35, "nameout"}, {2422, "namerecv"}, {2423, "namesend"}, {1701, "numeric_in"},
+    {1702, "numeric_out"}, {2460, "numeric_recv"}, {2461, "numeric_send"}, {1798, "oidin"},
+    {1799, "oidout"}, {2418, "oidrecv"}, {2419, "oidsend"}, {54, "oidvectorin"},
+    {55, "oidvectorout"}, {2420, "oidvectorrecv"}, {2421, "oidvectorsend"},
+    {195, "pg_node_tree_in"}, {196, "pg_node_tree_out"}, {197, "pg_node_tree_recv"},
+    {198, "pg_node_tree_send"}, {2290, "record_in"}, {2291, "record_out"},
+    {2402, "record_recv"}, {2403, "record_send"}, {2218, "regclassin"}, {2219, "regclassout"},
+    {2452, "regclassrecv"}, {2453, "regclasssend"}, {4084, "regnamespacein"},
+    {4085, "regnamespaceout"}, {4087, "regnamespacerecv"}, {4088, "regnamespacesend"},
+    {44, "regprocin"}, {45, "regprocout"}, {2444, "regprocrecv"}, {2445, "regprocsend"},
+    {2220, "regtypein"}, {2221, "regtypeout"}, {2454, "regtyperecv"}, {2455, "regtypesend"},
+    {334, "spghandler"}, {46, "textin"}, {47, "textout"}, {2414, "textrecv"},
+    {2415, "textsend"}, {1143, "time_in"}, {1144, "time_out"}, {2470, "time_recv"},
+    {2471, "time_send"}, {1312, "timestamp_in"}, {1313, "timestamp_out"},
+    {2474, "timestamp_recv"}, {2475, "timestamp_send"}, {1150, "timestamptz_in"},
+    {1151, "timestamptz_out"}, {2476, "timestamptz_recv"}, {2477, "timestamptz_send"},
+    {2300, "trigger_in"}, {2301, "trigger_out"}, {109, "unknownin"}, {110, "unknownout"},
+    {2416, "unknownrecv"}, {2417, "unknownsend"}, {2952, "uuid_in"}, {2953, "uuid_out"},
+    {2961, "uuid_recv"}, {2962, "uuid_send"}, {1046, "varcharin"}, {1047, "varcharout"},
+    {2432, "varcharrecv"}, {2433, "varcharsend"}, {2298, "void_in"}, {2299, "void_out"},
+    {3120, "void_recv"}, {3121, "void_send"}, {50, "xidin"}, {51, "xidout"}, {2440, "xidrecv"},
+    {2441, "xidsend"},
+};
+
 /* The CRDT column types, read as PostgreSQL type `as` (sqlschema.h). */
 static const struct {
     const char *name;
@@ -567,6 +618,13 @@ static const struct {
     {2742, "gin", "ginhandler", 'i'},   {4000, "spgist", "spghandler", 'i'},
     {3580, "brin", "brinhandler", 'i'},
 };
+
+static uint32_t support_oid(const char *name)
+{
+    for (size_t i = 0; i < sizeof support_procs / sizeof support_procs[0]; i++)
+        if (!strcmp(support_procs[i].name, name)) return support_procs[i].oid;
+    return 0;
+}
 
 static const char *schema_name(uint32_t oid)
 {
@@ -607,7 +665,7 @@ static const cat_type *type_by_oid(uint32_t oid, cat_type *tmp)
         tmp->oid = oid;
         tmp->name = tmp->fmt = crdt_types[oid - OID_CRDT_TYPES].name;
         tmp->array = 0;
-        tmp->category = 'U'; /* user-defined, like an extension's type */
+        tmp->typtype = 'd'; /* a domain over the type it reads as (typbasetype) */
         tmp->preferred = false;
         return tmp;
     }
@@ -1164,21 +1222,18 @@ static int type_row(rctx *c, const cat_type *ty, row_fn fn, void *ctx, sqlerr *e
     c_bool(&r, "typispreferred", ty->preferred);
     c_bool(&r, "typisdefined", true);
     c_char(&r, "typdelim", ',');
-    c_reg(&r, "typsubscript", 0,
-          ty->category == 'A' ? (ty->elem == 21 || ty->elem == 26 ? "int2vector_subscript_handler"
-                                                                  : "array_subscript_handler")
-                              : NULL);
-    if (ty->category == 'A' && (ty->oid == 22 || ty->oid == 30))
-        c_reg(&r, "typsubscript", 0, "array_subscript_handler");
+    if (ty->category == 'A')
+        c_reg(&r, "typsubscript", support_oid("array_subscript_handler"), "array_subscript_handler");
     c_int(&r, "typelem", ty->elem);
     c_int(&r, "typarray", ty->array);
-    c_reg(&r, "typinput", 0, ty->in);
-    c_reg(&r, "typoutput", 0, ty->out);
-    c_reg(&r, "typreceive", 0, strcmp(ty->recv, "-") ? ty->recv : NULL);
-    c_reg(&r, "typsend", 0, strcmp(ty->send, "-") ? ty->send : NULL);
+    c_reg(&r, "typinput", support_oid(ty->in), ty->in);
+    c_reg(&r, "typoutput", support_oid(ty->out), ty->out);
+    if (strcmp(ty->recv, "-")) c_reg(&r, "typreceive", support_oid(ty->recv), ty->recv);
+    if (strcmp(ty->send, "-")) c_reg(&r, "typsend", support_oid(ty->send), ty->send);
     c_char(&r, "typalign", ty->align);
     c_char(&r, "typstorage", ty->storage);
     c_int(&r, "typtypmod", -1);
+    if (ty->typtype == 'd') c_int(&r, "typbasetype", crdt_types[ty->oid - OID_CRDT_TYPES].as);
     c_int(&r, "typcollation", ty->collation);
     ROW_END(r);
     return SQL_OK;
@@ -1336,7 +1391,7 @@ static int rows_am(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", access_methods[i].oid);
         c_str(&r, "amname", access_methods[i].name);
-        c_reg(&r, "amhandler", 0, access_methods[i].handler);
+        c_reg(&r, "amhandler", support_oid(access_methods[i].handler), access_methods[i].handler);
         c_char(&r, "amtype", access_methods[i].type);
         ROW_END(r);
     }
@@ -1796,6 +1851,8 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         } else {
             const cat_proc *p = proc_by_oid(oid);
             if (p) name = p->name;
+            for (size_t i = 0; !name && i < sizeof support_procs / sizeof support_procs[0]; i++)
+                if (support_procs[i].oid == oid) name = support_procs[i].name;
         }
         return sqlval_set_reg(out, to, oid, name, err);
     }
@@ -1843,6 +1900,8 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
                                   shown, txt);
             found = &builtin_procs[i];
         }
+        uint32_t soid = found ? 0 : support_oid(name);
+        if (soid) return sqlval_set_reg(out, to, soid, name, err);
         if (!found)
             return sqlerr_set(err, "42883", -1, "function \"%.*s\" does not exist", shown, txt);
         return sqlval_set_reg(out, to, found->oid, found->name, err);
