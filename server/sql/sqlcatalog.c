@@ -837,32 +837,45 @@ static int attnum_of(const sqlschema_table *t, int j)
 
 /* ---- names -------------------------------------------------------------------------------- */
 
-/* Splits "a.b" / "\"A\".b" into at most 2 identifiers (unquoted ones folded to lower case).
+/* Splits "a.b" / "\"A\".b" into up to 4 identifiers (unquoted ones folded to lower case,
+ * each truncated to 63 bytes on a character boundary as PostgreSQL truncates identifiers).
  * Returns the number of parts, -1 when malformed. */
-static int split_name(const char *s, size_t len, char parts[2][SQLSCHEMA_NAME_MAX + 1])
+static int split_name(const char *s, size_t len, char parts[4][SQLSCHEMA_NAME_MAX + 1])
 {
     int n = 0;
     size_t i = 0;
     for (;;) {
-        if (n == 2) return -1;
+        if (n == 4) return 5; /* too many: the caller reports it */
         size_t o = 0;
-        if (i < len && s[i] == '"') {
-            for (i++;; i++) {
-                if (i >= len) return -1;
-                if (s[i] == '"') {
-                    if (i + 1 < len && s[i + 1] == '"') i++;
-                    else break;
+        bool quoted = i < len && s[i] == '"';
+        if (quoted) i++;
+        for (;; i++) {
+            if (i >= len) {
+                if (quoted) return -1;
+                break;
+            }
+            char ch = s[i];
+            if (quoted && ch == '"') {
+                if (i + 1 < len && s[i + 1] == '"') i++;
+                else {
+                    i++;
+                    break;
                 }
-                if (o >= SQLSCHEMA_NAME_MAX) return -1;
-                parts[n][o++] = s[i];
+            } else if (!quoted && (ch == '.' || ch == '"')) {
+                if (ch == '"') return -1;
+                break;
+            } else if (!quoted && isspace((unsigned char)ch)) {
+                return -1;
             }
-            i++;
-        } else {
-            while (i < len && s[i] != '.') {
-                if (o >= SQLSCHEMA_NAME_MAX || s[i] == '"') return -1;
-                parts[n][o++] = (char)tolower((unsigned char)s[i]);
-                i++;
-            }
+            if (!quoted) ch = (char)tolower((unsigned char)ch);
+            if (o < SQLSCHEMA_NAME_MAX) parts[n][o++] = ch;
+        }
+        if (o == SQLSCHEMA_NAME_MAX) { /* maybe truncated: drop a character cut in two */
+            size_t k = o;
+            while (k > 0 && ((unsigned char)parts[n][k - 1] & 0xC0) == 0x80) k--;
+            unsigned char lead = k > 0 ? (unsigned char)parts[n][k - 1] : 0;
+            size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            if (lead >= 0xC0 && k - 1 + want > o) o = k - 1;
         }
         if (o == 0) return -1;
         parts[n++][o] = 0;
@@ -1760,6 +1773,11 @@ int sqlcatalog_func_resolve(const char *name, const sqlval_type *args, int nargs
     return 0;
 }
 
+bool sqlcatalog_converts_literals(const char *fn)
+{
+    return strncmp(fn, "has_", 4) && strcmp(fn, "pg_get_viewdef");
+}
+
 static int set_text(sqlval *out, const char *s, sqlerr *err)
 {
     return sqlval_set_str(out, SQLVAL_TEXT, s, strlen(s), err);
@@ -1878,12 +1896,17 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
             return sqlerr_set(err, "42704", -1, "type \"%.*s\" does not exist", shown, txt);
         return sqlval_set_reg(out, to, ty->oid, ty->fmt, err);
     }
-    char parts[2][SQLSCHEMA_NAME_MAX + 1];
+    char parts[4][SQLSCHEMA_NAME_MAX + 1];
     int np = split_name(txt, len, parts);
     if (np < 0) return sqlerr_set(err, "42602", -1, "invalid name syntax");
+    if (np == 3 && to != SQLVAL_REGNAMESPACE)
+        return sqlerr_set(err, "0A000", -1, "cross-database references are not implemented: \"%.*s\"",
+                          shown, txt);
+    if (np > 3 || (np > 1 && to == SQLVAL_REGNAMESPACE))
+        return sqlerr_set(err, "42601", -1, "improper qualified name (too many dotted names): %.*s",
+                          shown, txt);
     const char *schema = np == 2 ? parts[0] : NULL, *name = parts[np - 1];
     if (to == SQLVAL_REGNAMESPACE) {
-        if (np != 1) return sqlerr_set(err, "42602", -1, "invalid name syntax");
         for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
             if (!strcmp(schemas[i].name, name))
                 return sqlval_set_reg(out, to, schemas[i].oid, name, err);
@@ -1913,7 +1936,9 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         if (!known) return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", schema);
     }
     const crel *c = rel_by_name(m, schema, name);
-    if (!c) return sqlerr_set(err, "42P01", -1, "relation \"%.*s\" does not exist", shown, txt);
+    if (!c)
+        return sqlerr_set(err, "42P01", -1, "relation \"%s%s%s\" does not exist",
+                          schema ? schema : "", schema ? "." : "", name);
     if (rel_display(m, c, buf, sizeof buf, err)) return SQL_ERR;
     return sqlval_set_reg(out, to, c->oid, buf, err);
 }
@@ -1922,7 +1947,7 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
 static int arg_rel(const model *m, const sqlval *v, const crel **c, bool *missing_ok,
                    sqlerr *err)
 {
-    if (sqlval_type_is_text(v->type) && v->type != SQLVAL_UNKNOWN) {
+    if (sqlval_type_is_text(v->type)) { /* the text variant wins for an untyped literal */
         sqlval r;
         if (reg_cast(NULL, m, v, SQLVAL_REGCLASS, &r, err)) return SQL_ERR;
         *c = model_find(m, (uint32_t)r.u.i);
@@ -2083,9 +2108,15 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         sqlval_init_null(out, ret); /* HeliosDB has no comments nor extended statistics */
         return SQL_OK;
     }
-    uint32_t oid;
-    if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
-    const crel *c = model_find(m, oid);
+    uint32_t oid = 0;
+    const crel *c = NULL;
+    /* regclass parameters read a name (a literal is regclass input); the rest take oids */
+    bool by_name = !strcmp(fn, "pg_get_viewdef") || !strcmp(fn, "pg_relation_is_publishable") ||
+                   (strstr(fn, "_size") && strcmp(fn, "pg_database_size"));
+    bool missing_ok;
+    if (by_name ? arg_rel(m, &a[0], &c, &missing_ok, err) : arg_oid(&a[0], &oid, err))
+        return SQL_ERR;
+    if (!by_name) c = model_find(m, oid);
     if (!strcmp(fn, "pg_table_is_visible")) {
         if (!c) sqlval_init_null(out, SQLVAL_BOOL);
         else sqlval_set_bool(out, rel_visible(m, c));
@@ -2130,12 +2161,6 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         return SQL_OK;
     }
     if (!strcmp(fn, "pg_get_viewdef")) {
-        if (sqlval_type_is_text(a[0].type) && a[0].type != SQLVAL_UNKNOWN) {
-            sqlval r;
-            if (reg_cast(s, m, &a[0], SQLVAL_REGCLASS, &r, err)) return SQL_ERR;
-            c = model_find(m, (uint32_t)r.u.i);
-            sqlval_free(&r);
-        }
         if (!c || !c->user || !c->user->view_sql) {
             sqlval_init_null(out, SQLVAL_TEXT);
             return SQL_OK;

@@ -55,6 +55,11 @@ int sqlcatalog_rows(struct sx_session *s, const sqlschema_table *t,
 int sqlcatalog_func_resolve(const char *name, const sqlval_type *args, int nargs,
                             sqlval_type *ret);
 
+/* True when fn's untyped literal arguments are converted while parsing (to oid, regclass ...),
+ * so PostgreSQL's error about one points at it; false for text parameters (has_*_privilege,
+ * pg_get_viewdef(text)). */
+bool sqlcatalog_converts_literals(const char *fn);
+
 /* The sqlexpr_env catalog hook: arg is the sx_session. fn is a function sqlcatalog_func_resolve
  * accepted, or "::" to cast args[0] (not NULL) to reg* type ret. Errors as PostgreSQL's:
  * 42P01 / 42704 / 3F000 / 42883 unknown names, 22023 bad privilege names, 53200. */

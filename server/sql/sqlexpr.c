@@ -873,7 +873,9 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_FLOAT8] = "float8", [SQLVAL_NUMERIC] = "numeric", [SQLVAL_TEXT] = "text",
             [SQLVAL_VARCHAR] = "varchar", [SQLVAL_NAME] = "name", [SQLVAL_BYTEA] = "bytea",
             [SQLVAL_JSONB] = "jsonb", [SQLVAL_TIMESTAMPTZ] = "timestamptz",
-            [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid"};
+            [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
+            [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
+            [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc"};
         *strength = 1;
         return names[e->cast_type];
     }
@@ -2032,7 +2034,12 @@ static int catalog_call(const sqlast_expr *e, const sqlexpr_ctx *ctx, const char
         if (e->kind == SQLAST_CAST) return sqlval_cast(&args[0], t, out, err);
         return sqlerr_unsupported(err, e->location, "this function in this context");
     }
-    return env->catalog(env->catalog_arg, fn, args, nargs, t, out, err);
+    int rc = env->catalog(env->catalog_arg, fn, args, nargs, t, out, err);
+    /* PostgreSQL converts an untyped literal argument while parsing: its error points there */
+    for (int i = 0; rc && err && !err->position && sqlcatalog_converts_literals(fn) && i < e->nargs; i++)
+        if (e->args[i]->kind == SQLAST_CONST && e->args[i]->type == SQLVAL_UNKNOWN)
+            err->position = e->args[i]->location + 1;
+    return rc;
 }
 
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
