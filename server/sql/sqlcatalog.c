@@ -33,6 +33,7 @@ enum {
     OID_HELIOS_VIEWS = 9901, /* + the view's index in sqlvirt's list */
     OID_CRDT_TYPES = 9950,
     OID_ROLE = 10,
+    OID_DB_OWNER = 6171, /* pg_database_owner: owns schema public, as in PostgreSQL 15 */
     OID_DATABASE = 5,
     OID_HEAP = 2,
     OID_BTREE = 403,
@@ -1153,7 +1154,7 @@ static int rows_namespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", schemas[i].oid);
         c_str(&r, "nspname", schemas[i].name);
-        c_int(&r, "nspowner", OID_ROLE);
+        c_int(&r, "nspowner", schemas[i].oid == NSP_PUBLIC ? OID_DB_OWNER : OID_ROLE);
         ROW_END(r);
     }
     return SQL_OK;
@@ -1368,10 +1369,20 @@ static int rows_database(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
-/* pg_roles, pg_authid, pg_user: the role the session is connected as. */
+/* pg_roles, pg_authid, pg_user: the role the session is connected as, and (not a user)
+ * pg_database_owner. */
 static int rows_role(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     const char *name = c->t->name;
+    if (strcmp(name, "pg_user")) {
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", OID_DB_OWNER);
+        c_str(&r, "rolname", "pg_database_owner");
+        c_bool(&r, "rolinherit", true);
+        c_int(&r, "rolconnlimit", -1);
+        if (!strcmp(name, "pg_roles")) c_str(&r, "rolpassword", "********");
+        ROW_END(r);
+    }
     ROW_BEGIN(r, c->t);
     if (!strcmp(name, "pg_user")) {
         c_str(&r, "usename", user_name(c->s));
@@ -2095,8 +2106,10 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         uint32_t oid;
         if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
         char buf[48];
-        if (oid != OID_ROLE) snprintf(buf, sizeof buf, "unknown (OID=%u)", oid);
-        const char *name = oid == OID_ROLE ? user_name(s) : buf;
+        snprintf(buf, sizeof buf, "unknown (OID=%u)", oid);
+        const char *name = oid == OID_ROLE       ? user_name(s)
+                           : oid == OID_DB_OWNER ? "pg_database_owner"
+                                                 : buf;
         return sqlval_set_str(out, SQLVAL_NAME, name, strlen(name), err);
     }
     if (!strcmp(fn, "pg_database_size")) {
