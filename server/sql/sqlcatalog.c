@@ -1718,49 +1718,61 @@ int sqlcatalog_rows(sx_session *s, const sqlschema_table *t, row_fn fn, void *ct
 
 typedef struct cat_fn {
     const char *name;
-    int min, max;    /* argument count */
+    /* parameters, one letter each (PostgreSQL's types, as far as implicit casts go):
+     * o oid (integers, oid, reg*, an untyped literal), R regclass or text (an untyped literal
+     * is the text variant's), i integer, t text, b boolean, x boolean or integer, * anything;
+     * the letters after '|' are optional */
+    const char *params;
     sqlval_type ret;
 } cat_fn;
 
 static const cat_fn functions[] = {
-    {"format_type", 2, 2, SQLVAL_TEXT},
-    {"pg_get_userbyid", 1, 1, SQLVAL_NAME},
-    {"pg_table_is_visible", 1, 1, SQLVAL_BOOL},
-    {"pg_type_is_visible", 1, 1, SQLVAL_BOOL},
-    {"pg_get_expr", 2, 3, SQLVAL_TEXT},
-    {"pg_get_indexdef", 1, 3, SQLVAL_TEXT},
-    {"pg_get_constraintdef", 1, 2, SQLVAL_TEXT},
-    {"pg_get_viewdef", 1, 2, SQLVAL_TEXT},
-    {"obj_description", 1, 2, SQLVAL_TEXT},
-    {"col_description", 2, 2, SQLVAL_TEXT},
-    {"shobj_description", 2, 2, SQLVAL_TEXT},
-    {"has_table_privilege", 2, 3, SQLVAL_BOOL},
-    {"has_schema_privilege", 2, 3, SQLVAL_BOOL},
-    {"has_database_privilege", 2, 3, SQLVAL_BOOL},
-    {"pg_relation_is_publishable", 1, 1, SQLVAL_BOOL},
-    {"current_schemas", 1, 1, SQLVAL_TEXTARRAY},
-    {"pg_get_statisticsobjdef_columns", 1, 1, SQLVAL_TEXT},
-    {"pg_relation_size", 1, 2, SQLVAL_INT8},
-    {"pg_total_relation_size", 1, 1, SQLVAL_INT8},
-    {"pg_table_size", 1, 1, SQLVAL_INT8},
-    {"pg_indexes_size", 1, 1, SQLVAL_INT8},
-    {"pg_database_size", 1, 1, SQLVAL_INT8},
-    {"pg_get_function_result", 1, 1, SQLVAL_TEXT},
-    {"pg_get_function_arguments", 1, 1, SQLVAL_TEXT},
-    {"pg_get_function_identity_arguments", 1, 1, SQLVAL_TEXT},
-    {"pg_function_is_visible", 1, 1, SQLVAL_BOOL},
-    {"pg_get_triggerdef", 1, 2, SQLVAL_TEXT},
-    {"pg_get_ruledef", 1, 2, SQLVAL_TEXT},
+    {"format_type", "oi", SQLVAL_TEXT},
+    {"pg_get_userbyid", "o", SQLVAL_NAME},
+    {"pg_table_is_visible", "o", SQLVAL_BOOL},
+    {"pg_type_is_visible", "o", SQLVAL_BOOL},
+    {"pg_function_is_visible", "o", SQLVAL_BOOL},
+    {"pg_get_expr", "to|b", SQLVAL_TEXT},
+    {"pg_get_indexdef", "o|ib", SQLVAL_TEXT},
+    {"pg_get_constraintdef", "o|b", SQLVAL_TEXT},
+    {"pg_get_viewdef", "R|x", SQLVAL_TEXT},
+    {"pg_get_triggerdef", "o|b", SQLVAL_TEXT},
+    {"pg_get_ruledef", "o|b", SQLVAL_TEXT},
+    {"obj_description", "o|t", SQLVAL_TEXT},
+    {"col_description", "oi", SQLVAL_TEXT},
+    {"shobj_description", "ot", SQLVAL_TEXT},
+    {"has_table_privilege", "RR|t", SQLVAL_BOOL},
+    {"has_schema_privilege", "RR|t", SQLVAL_BOOL},
+    {"has_database_privilege", "RR|t", SQLVAL_BOOL},
+    {"pg_relation_is_publishable", "o", SQLVAL_BOOL},
+    {"current_schemas", "b", SQLVAL_TEXTARRAY},
+    {"pg_get_statisticsobjdef_columns", "o", SQLVAL_TEXT},
+    {"pg_relation_size", "o|t", SQLVAL_INT8},
+    {"pg_total_relation_size", "o", SQLVAL_INT8},
+    {"pg_table_size", "o", SQLVAL_INT8},
+    {"pg_indexes_size", "o", SQLVAL_INT8},
+    {"pg_database_size", "R", SQLVAL_INT8},
+    {"pg_get_function_result", "o", SQLVAL_TEXT},
+    {"pg_get_function_arguments", "o", SQLVAL_TEXT},
+    {"pg_get_function_identity_arguments", "o", SQLVAL_TEXT},
     /* arr[i] (sqlparse.c): an element of a catalog array, untyped so it meets an int2 or an
      * oid as a literal would (the arrays hold text, sqlcatalog.h) */
-    {"[]", 2, 2, SQLVAL_UNKNOWN},
+    {"[]", "*i", SQLVAL_UNKNOWN},
 };
 
-/* Argument types a catalog function accepts: oids (and what converts to one), names, ints. */
-static bool arg_ok(sqlval_type t)
+static bool param_ok(char p, sqlval_type t)
 {
-    return t == SQLVAL_UNKNOWN || sqlval_type_is_integer(t) || sqlval_type_is_reg(t) ||
-           sqlval_type_is_text(t) || t == SQLVAL_BOOL;
+    bool unknown = t == SQLVAL_UNKNOWN, oid = sqlval_type_is_integer(t) || sqlval_type_is_reg(t);
+    switch (p) {
+    case 'o': return unknown || oid;
+    case 'R': return unknown || oid || sqlval_type_is_text(t);
+    case 'i': return unknown || sqlval_type_is_integer(t);
+    case 't': return sqlval_type_is_text(t);
+    case 'b': return unknown || t == SQLVAL_BOOL;
+    case 'x': return unknown || t == SQLVAL_BOOL || sqlval_type_is_integer(t);
+    case '*': return t == SQLVAL_TEXTARRAY || unknown;
+    default: return false;
+    }
 }
 
 int sqlcatalog_func_resolve(const char *name, const sqlval_type *args, int nargs,
@@ -1768,16 +1780,20 @@ int sqlcatalog_func_resolve(const char *name, const sqlval_type *args, int nargs
 {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         const cat_fn *f = &functions[i];
-        if (strcmp(f->name, name) || nargs < f->min || nargs > f->max) continue;
-        if (!strcmp(name, "[]")) {
-            if ((args[0] != SQLVAL_TEXTARRAY && args[0] != SQLVAL_UNKNOWN) ||
-                (!sqlval_type_is_integer(args[1]) && args[1] != SQLVAL_UNKNOWN))
-                return 0;
-            *ret = f->ret;
-            return 1;
+        if (strcmp(f->name, name)) continue;
+        const char *p = f->params;
+        int k = 0;
+        bool optional = false;
+        for (; *p && k <= nargs; p++) {
+            if (*p == '|') {
+                optional = true;
+                continue;
+            }
+            if (k == nargs) break;
+            if (!param_ok(*p, args[k])) return 0;
+            k++;
         }
-        for (int k = 0; k < nargs; k++)
-            if (!arg_ok(args[k])) return 0;
+        if (k < nargs || (*p && *p != '|' && !optional)) return 0;
         *ret = f->ret;
         return 1;
     }

@@ -859,9 +859,11 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
 {
     *strength = 2;
     switch (e->kind) {
+    case SQLAST_FUNC:
+        if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
+        /* fall through */
     case SQLAST_COLUMN:
     case SQLAST_EXCLUDED:
-    case SQLAST_FUNC:
     case SQLAST_AGG:
     case SQLAST_WINFUNC: return e->name;
     case SQLAST_CAST: {
