@@ -1971,21 +1971,18 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
 }
 
 /* A relation argument: an oid, or a name (text: has_table_privilege('t', 'SELECT')). */
-static int arg_rel(const model *m, const sqlval *v, const crel **c, bool *missing_ok,
-                   sqlerr *err)
+static int arg_rel(const model *m, const sqlval *v, const crel **c, sqlerr *err)
 {
     if (sqlval_type_is_text(v->type)) { /* the text variant wins for an untyped literal */
         sqlval r;
         if (reg_cast(NULL, m, v, SQLVAL_REGCLASS, &r, err)) return SQL_ERR;
         *c = model_find(m, (uint32_t)r.u.i);
         sqlval_free(&r);
-        *missing_ok = false;
         return SQL_OK;
     }
     uint32_t oid;
     if (arg_oid(v, &oid, err)) return SQL_ERR;
     *c = model_find(m, oid);
-    *missing_ok = true;
     return SQL_OK;
 }
 
@@ -2031,8 +2028,7 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
     if (!strcmp(fn, "has_table_privilege")) {
         if (check_privileges(priv, table_privs, err)) return SQL_ERR;
         const crel *c;
-        bool missing_ok;
-        if (arg_rel(m, obj, &c, &missing_ok, err)) return SQL_ERR;
+        if (arg_rel(m, obj, &c, err)) return SQL_ERR;
         if (!c) {
             sqlval_init_null(out, SQLVAL_BOOL); /* an oid nothing has: NULL (PostgreSQL 15) */
             return SQL_OK;
@@ -2142,8 +2138,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     /* regclass parameters read a name (a literal is regclass input); the rest take oids */
     bool by_name = !strcmp(fn, "pg_get_viewdef") || !strcmp(fn, "pg_relation_is_publishable") ||
                    (strstr(fn, "_size") && strcmp(fn, "pg_database_size"));
-    bool missing_ok;
-    if (by_name ? arg_rel(m, &a[0], &c, &missing_ok, err) : arg_oid(&a[0], &oid, err))
+    if (by_name ? arg_rel(m, &a[0], &c, err) : arg_oid(&a[0], &oid, err))
         return SQL_ERR;
     if (!by_name) c = model_find(m, oid);
     if (!strcmp(fn, "pg_table_is_visible")) {

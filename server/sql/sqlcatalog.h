@@ -22,12 +22,16 @@
  * as, so format_type shows a column's declared type.
  *
  * Caveats: vectors and arrays of other element types (indkey int2vector, oid[], "char"[],
- * aclitem[]) are held as text[] (their RowDescription says text[], indkey prints {1,2});
- * pg_attrdef.adbin holds the default's SQL text, which pg_get_expr returns as is; empty
- * relations are empty (pg_description, pg_inherits, pg_policy, pg_publication*, pg_enum,
- * pg_range, pg_sequence, pg_statistic_ext, pg_extension, pg_trigger, pg_rewrite, pg_depend,
- * pg_operator, pg_foreign_table, pg_matviews, pg_sequences, pg_shdescription); statistics
- * and sizes are zero. Not for use outside server/sql/.
+ * aclitem[]) are held as text[] (their RowDescription says text[], indkey prints {1,2}), and
+ * arr[i] on them is an untyped value that adapts to what it meets; pg_attrdef.adbin holds the
+ * default's SQL text, which pg_get_expr returns as is, and pg_attrdef.oid is 0;
+ * pg_get_viewdef returns the view's query as written; reg* values have no binary output.
+ * Empty relations: pg_description, pg_shdescription, pg_inherits, pg_policy,
+ * pg_publication*, pg_enum, pg_range, pg_sequence, pg_statistic_ext, pg_extension,
+ * pg_trigger, pg_rewrite, pg_depend, pg_operator, pg_foreign_table, pg_auth_members,
+ * pg_matviews, pg_sequences. Statistics and sizes are zero. Every scan and every catalog
+ * function call computes what it reads from the session's catalog cache (no state is kept
+ * between calls: sessions run on several threads). Not for use outside server/sql/.
  */
 #ifndef HELIOS_SERVER_SQL_SQLCATALOG_H
 #define HELIOS_SERVER_SQL_SQLCATALOG_H
