@@ -146,6 +146,20 @@ static const cat_rel rels[] = {
      "classid objid objsubid refclassid refobjid refobjsubid deptype"},
     {"pg_catalog", "pg_foreign_table", 3118, 'r', "OOA",
      "ftrelid ftserver ftoptions"},
+    {"pg_catalog", "pg_foreign_server", 1417, 'r', "ONOOTTAA",
+     "oid srvname srvowner srvfdw srvtype srvversion srvacl srvoptions"},
+    {"pg_catalog", "pg_foreign_data_wrapper", 2328, 'r', "ONOOOAA",
+     "oid fdwname fdwowner fdwhandler fdwvalidator fdwacl fdwoptions"},
+    {"pg_catalog", "pg_event_trigger", 3466, 'r', "ONNOOCA",
+     "oid evtname evtevent evtowner evtfoid evtenabled evttags"},
+    {"pg_catalog", "pg_language", 2612, 'r', "ONOBBOOOA",
+     "oid lanname lanowner lanispl lanpltrusted lanplcallfoid laninline lanvalidator lanacl"},
+    {"pg_catalog", "pg_default_acl", 826, 'r', "OOOCA",
+     "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
+    {"pg_catalog", "pg_init_privs", 3394, 'r', "OOICA",
+     "objoid classoid objsubid privtype initprivs"},
+    {"pg_catalog", "pg_opclass", 2616, 'r', "OONOOOOBO",
+     "oid opcmethod opcname opcnamespace opcowner opcfamily opcintype opcdefault opckeytype"},
     {"pg_catalog", "pg_views", 12028, 'v', "NNNT",
      "schemaname viewname viewowner definition"},
     {"pg_catalog", "pg_tables", 12033, 'v', "NNNNBBBB",
@@ -1472,6 +1486,25 @@ static int rows_proc(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* The languages built in (plpgsql is an extension HeliosDB does not have). */
+static int rows_language(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    static const struct {
+        uint32_t oid;
+        const char *name;
+        bool trusted;
+    } langs[] = {{12, "internal", false}, {13, "c", false}, {14, "sql", true}};
+    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", langs[i].oid);
+        c_str(&r, "lanname", langs[i].name);
+        c_int(&r, "lanowner", OID_ROLE);
+        c_bool(&r, "lanpltrusted", langs[i].trusted);
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
 static int rows_tablespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     static const char *const names[] = {"pg_default", "pg_global"};
@@ -1689,6 +1722,7 @@ static const struct {
     {"pg_authid", rows_role},           {"pg_am", rows_am},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},
     {"pg_tablespace", rows_tablespace}, {"pg_views", rows_views},
+    {"pg_language", rows_language},
     {"pg_tables", rows_tables},         {"pg_indexes", rows_indexes},
     {"pg_stat_user_tables", rows_stat_user_tables},
     {"schemata", rows_schemata},        {"views", rows_is_views},

@@ -38,7 +38,9 @@ COMMANDS = [
     r"\dt", r"\d", r"\d items", r"\d order_lines", r"\d events", r"\d active_items",
     r"\d+ items", r"\d+ order_lines", r"\d+ events", r"\dt i*", r"\dt *_lines", r"\d order*",
     r"\dv", r"\di", r"\dn", r"\dn public", r"\du", r"\df", r"\l postgres", r"\d nope",
+    r"\dv+", r"\dT", r"\dp", r"\des", r"\dy",
 ]
+SIZED = [r"\dt+", r"\di+"]
 
 
 def psql(conninfo, cmd):
@@ -57,6 +59,13 @@ def drop_helios_schema(out):
         n = int(m.group(1)) - 1
         text = text.replace(m.group(0), "(%d row%s)" % (n, "" if n == 1 else "s"))
     return text
+
+
+def sizes_out(out):
+    """\\dt+ / \\di+: sizes replaced, runs of spaces and dashes squeezed (the padding of the
+    Size column follows its width)."""
+    out = re.sub(r"\d+ (bytes|kB|MB|GB)", "<size>", out)
+    return "\n".join(re.sub(r"-+", "-", re.sub(r" +", " ", ln)) for ln in out.splitlines())
 
 
 def main():
@@ -79,6 +88,10 @@ def main():
             if cmd == r"\dn":
                 got = drop_helios_schema(got)
             tap.ok(want == got, "psql %s" % cmd,
+                   "--- PostgreSQL 15\n%s--- HeliosDB\n%s" % (want, got))
+        for cmd in SIZED:
+            want, got = psql(pgc, cmd), psql(hxc, cmd)
+            tap.ok(sizes_out(want) == sizes_out(got), "psql %s (sizes aside)" % cmd,
                    "--- PostgreSQL 15\n%s--- HeliosDB\n%s" % (want, got))
     finally:
         hx.cleanup()
