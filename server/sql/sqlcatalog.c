@@ -26,6 +26,7 @@
 /* ---- data --------------------------------------------------------------------------------- */
 
 enum {
+    NSP_TOAST = 99, /* empty: HeliosDB has no TOAST tables */
     NSP_CATALOG = 11,
     NSP_PUBLIC = 2200,
     NSP_INFO = 13207,
@@ -619,9 +620,20 @@ static const struct {
     uint32_t oid;
     const char *name;
 } schemas[] = {
-    {NSP_CATALOG, "pg_catalog"}, {NSP_PUBLIC, "public"},   {NSP_INFO, "information_schema"},
-    {NSP_HELIOS, "helios"},
+    {NSP_TOAST, "pg_toast"},     {NSP_CATALOG, "pg_catalog"}, {NSP_PUBLIC, "public"},
+    {NSP_INFO, "information_schema"},                        {NSP_HELIOS, "helios"},
 };
+
+/* pg_description: the schemas' comments (classoid pg_namespace). */
+static const struct {
+    uint32_t objoid;
+    const char *text;
+} descriptions[] = {
+    {NSP_CATALOG, "system catalog schema"},
+    {NSP_PUBLIC, "standard public schema"},
+    {NSP_HELIOS, "HeliosDB admin views"},
+};
+#define OID_PG_NAMESPACE 2615
 
 static const struct {
     uint32_t oid;
@@ -1165,10 +1177,27 @@ static char *viewdef(const sqlschema_table *t)
 static int rows_namespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
+        bool pub = schemas[i].oid == NSP_PUBLIC;
+        const char *owner = pub ? "pg_database_owner" : user_name(c->s);
+        char acl[2 * SQLSCHEMA_NAME_MAX * 2 + 16];
+        snprintf(acl, sizeof acl, "%s=UC/%s =U/%s", owner, owner, owner);
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", schemas[i].oid);
         c_str(&r, "nspname", schemas[i].name);
-        c_int(&r, "nspowner", schemas[i].oid == NSP_PUBLIC ? OID_DB_OWNER : OID_ROLE);
+        c_int(&r, "nspowner", pub ? OID_DB_OWNER : OID_ROLE);
+        if (schemas[i].oid != NSP_TOAST) c_list(&r, "nspacl", acl); /* pg_toast has none */
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
+static int rows_description(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (size_t i = 0; i < sizeof descriptions / sizeof descriptions[0]; i++) {
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "objoid", descriptions[i].objoid);
+        c_int(&r, "classoid", OID_PG_NAMESPACE);
+        c_str(&r, "description", descriptions[i].text);
         ROW_END(r);
     }
     return SQL_OK;
@@ -1722,7 +1751,7 @@ static const struct {
     {"pg_authid", rows_role},           {"pg_am", rows_am},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},
     {"pg_tablespace", rows_tablespace}, {"pg_views", rows_views},
-    {"pg_language", rows_language},
+    {"pg_language", rows_language},     {"pg_description", rows_description},
     {"pg_tables", rows_tables},         {"pg_indexes", rows_indexes},
     {"pg_stat_user_tables", rows_stat_user_tables},
     {"schemata", rows_schemata},        {"views", rows_is_views},
@@ -2162,8 +2191,18 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         sqlval_set_int(out, SQLVAL_INT8, 0);
         return SQL_OK;
     }
-    if (!strcmp(fn, "obj_description") || !strcmp(fn, "col_description") ||
-        !strcmp(fn, "shobj_description") || !strcmp(fn, "pg_get_statisticsobjdef_columns")) {
+    if (!strcmp(fn, "obj_description")) {
+        /* the schemas' comments only (pg_description); (oid, catalog) matches the catalog */
+        uint32_t oid;
+        if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
+        bool ns = n < 2 || !strcmp(a[1].s, "pg_namespace");
+        for (size_t i = 0; ns && i < sizeof descriptions / sizeof descriptions[0]; i++)
+            if (descriptions[i].objoid == oid) return set_text(out, descriptions[i].text, err);
+        sqlval_init_null(out, ret);
+        return SQL_OK;
+    }
+    if (!strcmp(fn, "col_description") || !strcmp(fn, "shobj_description") ||
+        !strcmp(fn, "pg_get_statisticsobjdef_columns")) {
         sqlval_init_null(out, ret); /* HeliosDB has no comments nor extended statistics */
         return SQL_OK;
     }

@@ -37,6 +37,8 @@ SELECT has_table_privilege('cat_items', 'FLY');
 SELECT has_table_privilege('cat_nope', 'SELECT');
 SELECT has_schema_privilege('nope', 'USAGE');
 SELECT obj_description('cat_items'::regclass, 'pg_class'), col_description('cat_items'::regclass, 1);
+SELECT obj_description(2200), obj_description(2200, 'pg_namespace'), obj_description(11, 'pg_class');
+SELECT nspname, nspacl FROM pg_namespace WHERE nspname IN ('public', 'pg_toast') ORDER BY 1;
 SELECT relname FROM pg_class WHERE oid = 'cat_items'::regclass;
 SELECT count(*) FROM pg_class WHERE relname = 'pg_class';
 SELECT relname, relkind FROM pg_catalog.pg_class WHERE relname IN ('pg_class', 'pg_type', 'pg_roles', 'pg_tables') ORDER BY 1;

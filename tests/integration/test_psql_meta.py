@@ -38,7 +38,7 @@ COMMANDS = [
     r"\dt", r"\d", r"\d items", r"\d order_lines", r"\d events", r"\d active_items",
     r"\d+ items", r"\d+ order_lines", r"\d+ events", r"\dt i*", r"\dt *_lines", r"\d order*",
     r"\dv", r"\di", r"\dn", r"\dn public", r"\du", r"\df", r"\l postgres", r"\d nope",
-    r"\dv+", r"\dT", r"\dp", r"\des", r"\dy",
+    r"\dv+", r"\dT", r"\dp", r"\des", r"\dy", r"\dn+ public",
 ]
 SIZED = [r"\dt+", r"\di+"]
 
