@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "proto/sqlstate.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlfunc.h"
 #include "server/sql/sqlvirt.h"
@@ -1883,7 +1884,7 @@ static int arg_oid(const sqlval *v, uint32_t *oid, sqlerr *err)
         return SQL_OK;
     }
     if (v->u.i < 0 || v->u.i > UINT32_MAX)
-        return sqlerr_set(err, "22003", -1, "OID out of range");
+        return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "OID out of range");
     *oid = (uint32_t)v->u.i;
     return SQL_OK;
 }
@@ -1896,7 +1897,7 @@ static int arg_int(const sqlval *v, int64_t *n, sqlerr *err)
         *n = o.u.i;
         return SQL_OK;
     }
-    if (v->type == SQLVAL_BOOL) return sqlerr_set(err, "42883", -1, "function argument of type boolean where integer is expected");
+    if (v->type == SQLVAL_BOOL) return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function argument of type boolean where integer is expected");
     *n = v->u.i;
     return SQL_OK;
 }
@@ -1983,51 +1984,51 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         cat_type tmp;
         const cat_type *ty = type_by_name(n, &tmp);
         if (!ty)
-            return sqlerr_set(err, "42704", -1, "type \"%.*s\" does not exist", shown, txt);
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "type \"%.*s\" does not exist", shown, txt);
         return sqlval_set_reg(out, to, ty->oid, ty->fmt, err);
     }
     char parts[4][SQLSCHEMA_NAME_MAX + 1];
     int np = split_name(txt, len, parts);
-    if (np < 0) return sqlerr_set(err, "42602", -1, "invalid name syntax");
+    if (np < 0) return sqlerr_set(err, SQLSTATE_INVALID_NAME, -1, "invalid name syntax");
     if (np == 3 && to != SQLVAL_REGNAMESPACE)
-        return sqlerr_set(err, "0A000", -1, "cross-database references are not implemented: \"%.*s\"",
+        return sqlerr_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, -1, "cross-database references are not implemented: \"%.*s\"",
                           shown, txt);
     if (np > 3 || (np > 1 && to == SQLVAL_REGNAMESPACE))
-        return sqlerr_set(err, "42601", -1, "improper qualified name (too many dotted names): %.*s",
+        return sqlerr_set(err, SQLSTATE_SYNTAX_ERROR, -1, "improper qualified name (too many dotted names): %.*s",
                           shown, txt);
     const char *schema = np == 2 ? parts[0] : NULL, *name = parts[np - 1];
     if (to == SQLVAL_REGNAMESPACE) {
         for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
             if (!strcmp(schemas[i].name, name))
                 return sqlval_set_reg(out, to, schemas[i].oid, name, err);
-        return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", name);
+        return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", name);
     }
     if (to == SQLVAL_REGPROC) {
         const cat_proc *found = NULL;
         if (schema && strcmp(schema, "pg_catalog"))
-            return sqlerr_set(err, "42883", -1, "function \"%.*s\" does not exist", shown, txt);
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function \"%.*s\" does not exist", shown, txt);
         for (size_t i = 0; i < sizeof builtin_procs / sizeof builtin_procs[0]; i++) {
             if (strcmp(builtin_procs[i].name, name)) continue;
             if (found)
-                return sqlerr_set(err, "42725", -1, "more than one function named \"%.*s\"",
+                return sqlerr_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, -1, "more than one function named \"%.*s\"",
                                   shown, txt);
             found = &builtin_procs[i];
         }
         uint32_t soid = found ? 0 : support_oid(name);
         if (soid) return sqlval_set_reg(out, to, soid, name, err);
         if (!found)
-            return sqlerr_set(err, "42883", -1, "function \"%.*s\" does not exist", shown, txt);
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function \"%.*s\" does not exist", shown, txt);
         return sqlval_set_reg(out, to, found->oid, found->name, err);
     }
     if (schema) {
         bool known = false;
         for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
             known |= !strcmp(schemas[i].name, schema);
-        if (!known) return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", schema);
+        if (!known) return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", schema);
     }
     const crel *c = rel_by_name(m, schema, name);
     if (!c)
-        return sqlerr_set(err, "42P01", -1, "relation \"%s%s%s\" does not exist",
+        return sqlerr_set(err, SQLSTATE_UNDEFINED_TABLE, -1, "relation \"%s%s%s\" does not exist",
                           schema ? schema : "", schema ? "." : "", name);
     if (rel_display(m, c, buf, sizeof buf, err)) return SQL_ERR;
     return sqlval_set_reg(out, to, c->oid, buf, err);
@@ -2063,7 +2064,7 @@ static int check_privileges(const sqlval *v, const char *const *known, sqlerr *e
         if (n > strlen(wg) && !strcasecmp(tok + n - strlen(wg), wg)) tok[n - strlen(wg)] = 0;
         bool ok = false;
         for (int i = 0; known[i] && !ok; i++) ok = !strcasecmp(tok, known[i]);
-        if (!ok) return sqlerr_set(err, "22023", -1, "unrecognized privilege type: \"%s\"", tok);
+        if (!ok) return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1, "unrecognized privilege type: \"%s\"", tok);
     }
     return SQL_OK;
 }
@@ -2083,10 +2084,10 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
     const sqlval *obj = &a[n - 2], *priv = &a[n - 1];
     if (n == 3) { /* a role: the only one is the session's */
         if (sqlval_type_is_text(a[0].type) && strcmp(a[0].s, user_name(s)))
-            return sqlerr_set(err, "42704", -1, "role \"%s\" does not exist", a[0].s);
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "role \"%s\" does not exist", a[0].s);
     }
     if (!sqlval_type_is_text(priv->type))
-        return sqlerr_set(err, "42883", -1, "function %s does not exist", fn);
+        return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function %s does not exist", fn);
     bool exists = true;
     if (!strcmp(fn, "has_table_privilege")) {
         if (check_privileges(priv, table_privs, err)) return SQL_ERR;
@@ -2102,7 +2103,7 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
             exists = false;
             for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
                 exists |= !strcmp(schemas[i].name, obj->s);
-            if (!exists) return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", obj->s);
+            if (!exists) return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", obj->s);
         } else {
             uint32_t oid;
             if (arg_oid(obj, &oid, err)) return SQL_ERR;
@@ -2114,7 +2115,7 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
     } else {
         if (check_privileges(priv, db_privs, err)) return SQL_ERR;
         if (sqlval_type_is_text(obj->type) && strcmp(obj->s, db_name(s)))
-            return sqlerr_set(err, "3D000", -1, "database \"%s\" does not exist", obj->s);
+            return sqlerr_set(err, SQLSTATE_INVALID_CATALOG_NAME, -1, "database \"%s\" does not exist", obj->s);
     }
     sqlval_set_bool(out, true); /* the session's role owns everything */
     return SQL_OK;
@@ -2144,7 +2145,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         int64_t i;
         if (a[0].isnull || a[1].isnull || a[0].type != SQLVAL_TEXTARRAY) {
             if (!a[0].isnull && a[0].type != SQLVAL_TEXTARRAY && a[0].type != SQLVAL_UNKNOWN)
-                return sqlerr_set(err, "42804", -1,
+                return sqlerr_set(err, SQLSTATE_DATATYPE_MISMATCH, -1,
                                   "cannot subscript type %s because it does not support subscripting",
                                   sqlval_type_name(a[0].type));
             sqlval_init_null(out, SQLVAL_UNKNOWN);
@@ -2170,7 +2171,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     }
     if (!strcmp(fn, "current_schemas")) {
         if (a[0].type != SQLVAL_BOOL && a[0].type != SQLVAL_UNKNOWN)
-            return sqlerr_set(err, "42883", -1, "function current_schemas(%s) does not exist",
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function current_schemas(%s) does not exist",
                               sqlval_type_name(a[0].type));
         sqlval b;
         if (sqlval_cast(&a[0], SQLVAL_BOOL, &b, err)) return SQL_ERR;

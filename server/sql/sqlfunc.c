@@ -33,7 +33,6 @@
 #define SQLSTATE_INVALID_ARGUMENT_FOR_LOG "2201E"
 #define SQLSTATE_INVALID_ARGUMENT_FOR_POWER "2201F"
 #define SQLSTATE_INVALID_REGULAR_EXPRESSION "2201B"
-#define SQLSTATE_AMBIGUOUS_FUNCTION "42725"
 
 /* PostgreSQL's MaxAllocSize - VARHDRSZ: the largest text or bytea value. */
 #define MAX_VARLENA ((size_t)0x3fffffff - 4)
