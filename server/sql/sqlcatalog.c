@@ -1175,6 +1175,15 @@ static char *viewdef(const sqlschema_table *t)
     return out;
 }
 
+/* A view's definition column. */
+static void c_viewdef(crow *r, const char *col, const sqlschema_table *t)
+{
+    char *d = viewdef(t);
+    if (!d && r->rc == SQL_OK) r->rc = sqlerr_oom(r->err);
+    c_str(r, col, d);
+    free(d);
+}
+
 static int rows_namespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
@@ -1379,18 +1388,14 @@ static int rows_attrdef(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         for (int j = 0; j < t->ncols; j++) {
             const sqlschema_column *col = &t->cols[j];
             if (col->hidden || !col->has_default) continue;
-            char *d = default_text(col);
-            if (!d) return sqlerr_oom(err);
-            crow r;
-            if (row_start(&r, c->t, err)) {
-                free(d);
-                return row_emit(&r, fn, ctx);
-            }
+            ROW_BEGIN(r, c->t);
             c_int(&r, "adrelid", t->id);
             c_int(&r, "adnum", attnum_of(t, j));
+            char *d = default_text(col);
+            if (!d) r.rc = sqlerr_oom(err);
             c_str(&r, "adbin", d);
             free(d);
-            if (row_emit(&r, fn, ctx)) return SQL_ERR;
+            ROW_END(r);
         }
     }
     return SQL_OK;
@@ -1554,19 +1559,12 @@ static int rows_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *t = x->tables[i];
         if (!t->view_sql) continue;
-        char *d = viewdef(t);
-        if (!d) return sqlerr_oom(err);
-        crow r;
-        if (row_start(&r, c->t, err)) {
-            free(d);
-            return row_emit(&r, fn, ctx);
-        }
+        ROW_BEGIN(r, c->t);
         c_str(&r, "schemaname", "public");
         c_str(&r, "viewname", t->name);
         c_str(&r, "viewowner", user_name(c->s));
-        c_str(&r, "definition", d);
-        free(d);
-        if (row_emit(&r, fn, ctx)) return SQL_ERR;
+        c_viewdef(&r, "definition", t);
+        ROW_END(r);
     }
     return SQL_OK;
 }
@@ -1670,24 +1668,17 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *t = x->tables[i];
         if (!t->view_sql) continue;
-        char *d = viewdef(t);
-        if (!d) return sqlerr_oom(err);
-        crow r;
-        if (row_start(&r, c->t, err)) {
-            free(d);
-            return row_emit(&r, fn, ctx);
-        }
-        c_str(&r, "table_catalog", db_name(c->s));
-        c_str(&r, "table_schema", "public");
-        c_str(&r, "table_name", t->name);
-        c_str(&r, "view_definition", d);
-        free(d);
-        c_str(&r, "check_option", "NONE");
         static const char *const no[] = {"is_updatable", "is_insertable_into",
                                          "is_trigger_updatable", "is_trigger_deletable",
                                          "is_trigger_insertable_into"};
+        ROW_BEGIN(r, c->t);
+        c_str(&r, "table_catalog", db_name(c->s));
+        c_str(&r, "table_schema", "public");
+        c_str(&r, "table_name", t->name);
+        c_viewdef(&r, "view_definition", t);
+        c_str(&r, "check_option", "NONE");
         for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) c_str(&r, no[k], "NO");
-        if (row_emit(&r, fn, ctx)) return SQL_ERR;
+        ROW_END(r);
     }
     return SQL_OK;
 }
