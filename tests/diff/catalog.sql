@@ -78,3 +78,9 @@ SELECT (ARRAY['a', 'b'])[2], (ARRAY['a', 'b'])[3], (ARRAY['a', 'b'])[0];
 SELECT 1::regclass, 0::regclass, '-'::regclass, 0::regtype, 99999::regnamespace;
 SELECT c.relname FROM pg_class c WHERE c.oid = 'pg_class'::regclass::oid;
 SELECT c.relname FROM pg_class c, pg_index i WHERE c.oid = i.indrelid AND i.indrelid = '1259' LIMIT 0;
+-- reg* values join, group and sort by their oid; "char" by its byte
+SELECT count(*) FROM pg_class c JOIN (SELECT 'pg_class'::regclass AS r UNION ALL SELECT 'pg_type'::regclass UNION ALL SELECT 1249::regclass) x ON c.oid = x.r;
+SELECT DISTINCT r FROM (SELECT 'pg_class'::regclass AS r UNION ALL SELECT 1259::regclass UNION ALL SELECT 1259::oid::regclass) s;
+SELECT r FROM (VALUES ('pg_type'::regclass), ('pg_class'::regclass), ('pg_attribute'::regclass)) v(r) ORDER BY r;
+SELECT c.relname FROM pg_class c JOIN (VALUES ('v'::"char")) k(kind) ON c.relkind = k.kind WHERE c.relname IN ('pg_roles', 'pg_class') ORDER BY 1;
+SELECT relkind, count(*) > 0 FROM pg_class WHERE relname IN ('pg_class', 'pg_type', 'pg_roles', 'pg_user') GROUP BY relkind ORDER BY 1;
