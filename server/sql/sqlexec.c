@@ -24,7 +24,6 @@
 #include "proto/pgtypes.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlguc.h"
-#include "server/sql/sqlpsql.h"
 #include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -1643,8 +1642,6 @@ struct sx_stmt {
     bool planned;
     uint32_t *param_oids;
     int nparams;
-    bool canned; /* a driver catalog query answered at Parse (sqlpsql_capture): cres */
-    sx_result cres;
 };
 
 struct sx_portal {
@@ -2533,13 +2530,6 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     s->qcopy = strndup(sql, len);
     if (!s->qcopy) return executor_error_set(err, "53200", "out of memory");
     s->qsql = s->qcopy;
-    if (s->state != SX_FAILED) {
-        int prc = sqlpsql_try(s, s->qcopy, sink, err);
-        if (prc != SQLPSQL_NOT_MINE) {
-            q_clear(s);
-            return prc;
-        }
-    }
     sqlerr se;
     if (sqlcache_parse(s->x->cache, s->qcopy, &s->q, &se)) {
         if (s->state == SX_FAILED) aborted_err(err);
@@ -2656,7 +2646,6 @@ static void stmt_free_(sx_stmt *p)
 {
     if (!p) return;
     if (p->planned) sqlrun_plan_free(&p->plan);
-    sqlrun_result_free(&p->cres);
     sqlparse_result_free(&p->q);
     free(p->param_oids);
     free(p);
@@ -2674,20 +2663,6 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
     if (!copy) {
         free(p);
         return executor_error_set(err, "53200", "out of memory");
-    }
-    if (s->state != SX_FAILED) {
-        int crc = sqlpsql_capture(s, copy, &p->plan.cols, &p->plan.ncols, &p->cres, err);
-        if (crc != SQLPSQL_NOT_MINE) {
-            free(copy);
-            if (crc == EXEC_DONE) {
-                p->canned = p->planned = true;
-                *out = (executor_stmt *)p;
-                return EXEC_DONE;
-            }
-            stmt_free_(p);
-            fail_txn(s);
-            return EXEC_ERROR;
-        }
     }
     sqlerr se;
     int prc = sqlcache_parse(s->x->cache, copy, &p->q, &se);
@@ -2815,7 +2790,7 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
     sx_portal *po = calloc(1, sizeof *po);
     if (!po) return executor_error_set(err, "53200", "out of memory");
     po->stmt = p;
-    if (p->canned || p->q.nstmts == 0) {
+    if (p->q.nstmts == 0) {
         *out = (executor_portal *)po;
         return EXEC_DONE;
     }
@@ -2858,18 +2833,11 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     sx_enter(s);
     sx_portal *po = (sx_portal *)ep;
     sx_stmt *p = po->stmt;
-    if (!p->canned && p->q.nstmts == 0) return sink->empty_query(sink) ? EXEC_ERROR : EXEC_DONE;
-    const sqlast_stmt *st = p->canned ? NULL : p->q.stmts[0];
+    if (p->q.nstmts == 0) return sink->empty_query(sink) ? EXEC_ERROR : EXEC_DONE;
+    const sqlast_stmt *st = p->q.stmts[0];
     if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
                                           st->kind == SQLAST_ROLLBACK_TO)))
         return aborted_err(err);
-    if (p->canned) {
-        size_t next;
-        if (emit_result(&p->plan, &p->cres, po->next, max_rows, &next, sink)) return EXEC_ERROR;
-        po->next = next;
-        if (next < p->cres.nrows) return EXEC_SUSPENDED;
-        return sink->command_complete(sink, p->cres.tag) ? EXEC_ERROR : EXEC_DONE;
-    }
     if (s->state == SX_IDLE && !s->implicit) {
         s->implicit = true;
         s->txn_start_us = now_us_2000();

@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlfunc.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
@@ -91,6 +92,11 @@ static bool castable(sqlval_type from, sqlval_type to)
     bool tnum = sqlval_type_is_integer(to) || to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 ||
                 to == SQLVAL_NUMERIC;
     if (fnum && tnum) return true;
+    /* oid <-> reg* and integers -> reg* (binary coercible in PostgreSQL) */
+    if (sqlval_type_is_reg(to) && (sqlval_type_is_integer(from) || sqlval_type_is_reg(from)))
+        return true;
+    if (sqlval_type_is_reg(from) && (sqlval_type_is_integer(to) || sqlval_type_is_reg(to)))
+        return true;
     if (from == SQLVAL_JSONB && (tnum || to == SQLVAL_BOOL)) return true; /* a jsonb scalar */
     return (from == SQLVAL_INT4 && to == SQLVAL_BOOL) || (from == SQLVAL_BOOL && to == SQLVAL_INT4);
 }
@@ -142,6 +148,9 @@ static bool comparable(sqlval_type l, sqlval_type r)
     if (l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return true;
     if (sqlval_type_is_numeric(l) && sqlval_type_is_numeric(r)) return true;
     if (is_textish(l) && is_textish(r)) return true;
+    if ((sqlval_type_is_reg(l) && (sqlval_type_is_oidlike(r) || is_int(r))) ||
+        (sqlval_type_is_reg(r) && (sqlval_type_is_oidlike(l) || is_int(l))))
+        return true;
     return l == r;
 }
 
@@ -320,6 +329,10 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         sqlval_type at[SQLFUNC_MAX_ARGS];
         if (na > SQLFUNC_MAX_ARGS) return no_function(err, e);
         for (int i = 0; i < na; i++) at[i] = e->args[i] ? e->args[i]->type : SQLVAL_UNKNOWN;
+        if (sqlcatalog_func_resolve(n, at, na, &e->type)) {
+            e->funcid = -1; /* evaluated by env->catalog */
+            return SQL_OK;
+        }
         int r = sqlfunc_resolve(n, at, na, &e->type, &e->funcid, err);
         if (r < 0) {
             /* PostgreSQL points at the call for an ambiguous one (parser_errposition) */
@@ -715,7 +728,9 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         if (e->args[1]->type != SQLVAL_TEXTARRAY && e->args[1]->type != SQLVAL_UNKNOWN)
             return sqlerr_set(err, "42809", e->args[1]->location,
                               "op ANY/ALL (array) requires array on right side");
-        if (!is_textish(e->args[0]->type))
+        /* the catalogs' oid[] and "char"[] columns are text arrays (sqlcatalog.h) */
+        if (!is_textish(e->args[0]->type) && !sqlval_type_is_oidlike(e->args[0]->type) &&
+            !is_int(e->args[0]->type))
             return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s text",
                               tname(e->args[0]->type), op_symbol(e->op));
         e->type = SQLVAL_BOOL;
@@ -873,9 +888,11 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
 {
     *strength = 2;
     switch (e->kind) {
+    case SQLAST_FUNC:
+        if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
+        /* fall through */
     case SQLAST_COLUMN:
     case SQLAST_EXCLUDED:
-    case SQLAST_FUNC:
     case SQLAST_AGG:
     case SQLAST_WINFUNC: return e->name;
     case SQLAST_CAST: {
@@ -887,7 +904,9 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_FLOAT8] = "float8", [SQLVAL_NUMERIC] = "numeric", [SQLVAL_TEXT] = "text",
             [SQLVAL_VARCHAR] = "varchar", [SQLVAL_NAME] = "name", [SQLVAL_BYTEA] = "bytea",
             [SQLVAL_JSONB] = "jsonb", [SQLVAL_TIMESTAMPTZ] = "timestamptz",
-            [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid"};
+            [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
+            [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
+            [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc"};
         *strength = 1;
         return names[e->cast_type];
     }
@@ -1318,6 +1337,8 @@ bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn)
 /* ------------------------------------------------------------------ evaluation */
 
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err);
+static int catalog_call(const sqlast_expr *e, const sqlexpr_ctx *ctx, const char *fn,
+                        const sqlval *args, int nargs, sqlval *out, sqlerr *err);
 
 /* Evaluates all arguments into vals (caller frees). */
 static int eval_args(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *vals, sqlerr *err)
@@ -1454,10 +1475,10 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
             goto done;
         }
         regex_t re;
-        if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) {
+        if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB | (e->icase ? REG_ICASE : 0))) {
             sqlerr_set(err, "2201B", e->location, "invalid regular expression: \"%s\"", pat);
         } else {
-            sqlval_set_bool(out, regexec(&re, s, 0, NULL, 0) == 0);
+            sqlval_set_bool(out, (regexec(&re, s, 0, NULL, 0) == 0) != e->negate);
             regfree(&re);
             rc = SQL_OK;
         }
@@ -1583,7 +1604,8 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
                 saw_null = true;
                 continue;
             }
-            sqlval_init_null(&el, SQLVAL_TEXT);
+            /* an element read as an untyped literal adapts to a non-text x (oid = ANY) */
+            sqlval_init_null(&el, is_textish(x.type) ? SQLVAL_TEXT : SQLVAL_UNKNOWN);
             el.isnull = false;
             el.s = arr.arr[i];
             el.len = strlen(arr.arr[i]);
@@ -1792,7 +1814,10 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
     case SQLAST_CAST: {
         sqlval v;
         if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
-        int rc = sqlval_cast(&v, e->cast_type, out, err);
+        /* to a reg* type: the name is looked up (or the oid named) in the catalog */
+        int rc = sqlval_type_is_reg(e->cast_type) && !v.isnull
+                     ? catalog_call(e, ctx, "::", &v, 1, out, err)
+                     : sqlval_cast(&v, e->cast_type, out, err);
         sqlval_free(&v);
         if (!rc && e->cast_typmod) /* ::varchar(3), ::numeric(5,2): an explicit length cast */
             rc = sqlschema_typmod_apply(out, e->cast_typmod - 1, true, err);
@@ -2133,6 +2158,24 @@ out:
     return rc;
 }
 
+/* A catalog function or reg* cast (sqlcatalog.h), through the session's catalog hook. */
+static int catalog_call(const sqlast_expr *e, const sqlexpr_ctx *ctx, const char *fn,
+                        const sqlval *args, int nargs, sqlval *out, sqlerr *err)
+{
+    const sqlexpr_env *env = ctx->env;
+    sqlval_type t = e->kind == SQLAST_CAST ? e->cast_type : e->type;
+    if (!env || !env->catalog) {
+        if (e->kind == SQLAST_CAST) return sqlval_cast(&args[0], t, out, err);
+        return sqlerr_unsupported(err, e->location, "this function in this context");
+    }
+    int rc = env->catalog(env->catalog_arg, fn, args, nargs, t, out, err);
+    /* PostgreSQL converts an untyped literal argument while parsing: its error points there */
+    for (int i = 0; rc && err && !err->position && sqlcatalog_converts_literals(fn) && i < e->nargs; i++)
+        if (e->args[i]->kind == SQLAST_CONST && e->args[i]->type == SQLVAL_UNKNOWN)
+            err->position = e->args[i]->location + 1;
+    return rc;
+}
+
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     const sqlexpr_env *env = ctx->env;
@@ -2203,7 +2246,7 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
     /* strict functions: NULL in, NULL out (the library (sqlfunc.h) and GREATEST/LEAST decide
      * for themselves) */
-    bool nonstrict = e->funcid > 0 || !strcmp(n, "greatest") || !strcmp(n, "least");
+    bool nonstrict = e->funcid != 0 || !strcmp(n, "greatest") || !strcmp(n, "least");
     for (int i = 0; i < na && !nonstrict; i++)
         if (v[i].isnull && strcmp(n, "array_append") != 0 && strcmp(n, "array_remove") != 0 &&
             strcmp(n, "array_cat") != 0) {
@@ -2314,6 +2357,8 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         }
     } else if (e->funcid > 0) {
         rc = sqlfunc_eval(e->funcid - 1, v, na, e->type, out, err);
+    } else if (e->funcid < 0) {
+        rc = catalog_call(e, ctx, n, v, na, out, err);
     } else {
         no_function(err, e);
     }

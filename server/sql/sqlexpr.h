@@ -59,6 +59,12 @@ typedef struct sqlexpr_env {
     const sqlexpr_session_ops *sess; /* NULL: those functions give 0A000 */
     void *sess_arg;
     int backend_pid; /* pg_backend_pid() */
+    /* the catalog (sqlcatalog.h): the catalog functions (format_type, pg_get_indexdef ...,
+     * bound with funcid -1) and casts to the reg* types; fn is the function's name, or
+     * "::" for a cast to type ret. NULL: both raise 0A000 */
+    int (*catalog)(void *arg, const char *fn, const sqlval *args, int nargs, sqlval_type ret,
+                   sqlval *out, sqlerr *err);
+    void *catalog_arg;
 } sqlexpr_env;
 
 /* Everything an expression can refer to at evaluation time. All borrowed. */

@@ -33,7 +33,6 @@
 #define SQLSTATE_INVALID_ARGUMENT_FOR_LOG "2201E"
 #define SQLSTATE_INVALID_ARGUMENT_FOR_POWER "2201F"
 #define SQLSTATE_INVALID_REGULAR_EXPRESSION "2201B"
-#define SQLSTATE_AMBIGUOUS_FUNCTION "42725"
 
 /* PostgreSQL's MaxAllocSize - VARHDRSZ: the largest text or bytea value. */
 #define MAX_VARLENA ((size_t)0x3fffffff - 4)
@@ -175,6 +174,12 @@ IMPL(f_starts_with);
 IMPL(f_string_to_array);
 IMPL(f_array_to_string);
 IMPL(f_quote_ident);
+IMPL(f_array_upper);
+IMPL(f_array_lower);
+IMPL(f_pg_encoding_to_char);
+IMPL(f_pg_size_pretty);
+IMPL(f_pg_size_pretty_num);
+IMPL(f_pg_is_in_recovery);
 IMPL(f_quote_literal);
 IMPL(f_quote_nullable);
 IMPL(f_octet_length);
@@ -275,6 +280,13 @@ static const fn_def fn_defs[] = {
     {"array_to_string", f_array_to_string, TEXT, STRICT, 2, {T_ANYARRAY, TEXT}, 0},
     {"array_to_string", f_array_to_string, TEXT, LAX, 3, {T_ANYARRAY, TEXT, TEXT}, 0},
     {"quote_ident", f_quote_ident, TEXT, STRICT, 1, {TEXT}, 0},
+    {"array_upper", f_array_upper, INT4, STRICT, 2, {T_ANYARRAY, INT4}, 0},
+    {"array_lower", f_array_lower, INT4, STRICT, 2, {T_ANYARRAY, INT4}, 0},
+    /* catalog helpers that need no catalog */
+    {"pg_encoding_to_char", f_pg_encoding_to_char, SQLVAL_NAME, STRICT, 1, {INT4}, 0},
+    {"pg_size_pretty", f_pg_size_pretty, TEXT, STRICT, 1, {INT8}, 0},
+    {"pg_size_pretty", f_pg_size_pretty_num, TEXT, STRICT, 1, {NUM}, 0},
+    {"pg_is_in_recovery", f_pg_is_in_recovery, SQLVAL_BOOL, STRICT, 0, {0}, 0},
     {"quote_literal", f_quote_literal, TEXT, STRICT, 1, {TEXT}, 0},
     {"quote_literal", f_quote_literal, TEXT, STRICT, 1, {T_ANYELEMENT}, 0},
     {"quote_nullable", f_quote_nullable, TEXT, LAX, 1, {TEXT}, 0},
@@ -1246,6 +1258,81 @@ IMPL(f_array_to_string)
         sb_puts(&b, e);
     }
     return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* array_upper / array_lower: arrays here have one dimension, from 1; none for an empty one */
+IMPL(f_array_upper)
+{
+    (void)n;
+    (void)err;
+    if (a[1].u.i == 1 && a[0].narr > 0) sqlval_set_int(out, SQLVAL_INT4, (int64_t)a[0].narr);
+    return SQL_OK;
+}
+
+IMPL(f_array_lower)
+{
+    (void)n;
+    (void)err;
+    if (a[1].u.i == 1 && a[0].narr > 0) sqlval_set_int(out, SQLVAL_INT4, 1);
+    return SQL_OK;
+}
+
+/* The encodings a HeliosDB database can report (it stores UTF-8); others print "" as
+ * PostgreSQL prints an invalid encoding number. */
+IMPL(f_pg_encoding_to_char)
+{
+    (void)n;
+    const char *name = a[0].u.i == 6 ? "UTF8" : a[0].u.i == 0 ? "SQL_ASCII" : "";
+    return sqlval_set_str(out, SQLVAL_NAME, name, strlen(name), err);
+}
+
+/* pg_size_pretty (PostgreSQL 15's dbsize.c): bytes below 10 kB, then kB .. PB below 20 units
+ * each, halves rounded away from zero. */
+static int size_pretty(long double size, sqlval *out, sqlerr *err)
+{
+    static const struct {
+        const char *name;
+        long double limit;
+        bool round;
+        int bits;
+    } units[] = {{"bytes", 10 * 1024, false, 0}, {"kB", 20 * 1024 - 1, true, 10},
+                 {"MB", 20 * 1024 - 1, true, 20}, {"GB", 20 * 1024 - 1, true, 30},
+                 {"TB", 20 * 1024 - 1, true, 40}, {"PB", 20 * 1024 - 1, true, 50}};
+    char buf[96];
+    size_t nu = sizeof units / sizeof units[0];
+    for (size_t u = 0; u < nu; u++) {
+        if (u + 1 == nu || fabsl(size) < units[u].limit) {
+            if (units[u].round) size = truncl((size + (size < 0 ? -1 : 1)) / 2);
+            snprintf(buf, sizeof buf, "%.0Lf %s", size, units[u].name);
+            break;
+        }
+        int bits = units[u + 1].bits - units[u].bits - units[u + 1].round + units[u].round;
+        size = truncl(size / ldexpl(1, bits));
+    }
+    return set_text(out, buf, strlen(buf), err);
+}
+
+IMPL(f_pg_size_pretty)
+{
+    (void)n;
+    return size_pretty((long double)a[0].u.i, out, err);
+}
+
+IMPL(f_pg_size_pretty_num)
+{
+    (void)n;
+    if (!strcmp(a[0].s, "NaN")) return set_text(out, "NaN bytes", 9, err);
+    return size_pretty(truncl(strtold(a[0].s, NULL)), out, err);
+}
+
+/* HeliosDB nodes all accept writes. */
+IMPL(f_pg_is_in_recovery)
+{
+    (void)a;
+    (void)n;
+    (void)err;
+    sqlval_set_bool(out, false);
+    return SQL_OK;
 }
 
 /* PostgreSQL 15's keywords that are not unreserved (pg_get_keywords() catcode <> 'U'), sorted:
@@ -2928,4 +3015,9 @@ IMPL(f_num_nonnulls)
 int sqlfunc_numeric_round(const char *s, int scale, char **out)
 {
     return num_round(s, scale, true, out) ? -1 : 0;
+}
+
+int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err)
+{
+    return f_quote_ident(in, 1, out, err);
 }

@@ -33,5 +33,7 @@ int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval 
 
 /* round(numeric, scale) as PostgreSQL's round_var: *out malloc'd. 0, or -1 out of memory. */
 int sqlfunc_numeric_round(const char *s, int scale, char **out);
+/* quote_ident(in): in (text) quoted when PostgreSQL would quote it, into *out (text). */
+int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);
 
 #endif

@@ -97,7 +97,11 @@ uint64_t sqlops_hash(const sqlval *v, int n)
             case SQLVAL_INT2:
             case SQLVAL_INT4:
             case SQLVAL_INT8:
-            case SQLVAL_OID: k = hash_double((double)x->u.i); break;
+            case SQLVAL_OID:
+            case SQLVAL_REGCLASS: /* reg* compare as their oid (sqlval.h) */
+            case SQLVAL_REGTYPE:
+            case SQLVAL_REGNAMESPACE:
+            case SQLVAL_REGPROC: k = hash_double((double)x->u.i); break;
             case SQLVAL_FLOAT4:
             case SQLVAL_FLOAT8: k = hash_double(x->u.f); break;
             case SQLVAL_NUMERIC: k = x->s ? hash_double(strtod(x->s, NULL)) : 0; break;

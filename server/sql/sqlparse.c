@@ -21,10 +21,8 @@ typedef struct pctx {
     size_t sqllen;
     sqlerr *err;
     sqlast_stmt *stmt; /* statement being built (for parameter numbering) */
-    /* the statement uses a relational construct (join, subquery, set operation, WITH...) and
-     * names a system catalog (pg_*): the minimal executor's catalog answers still serve
-     * those (sqlparse_query refuses such a statement with a non-final 0A000) */
-    bool relational, syscat;
+    /* the statement uses a relational construct (join, subquery, set operation, WITH...) */
+    bool relational;
     /* the WINDOW clause of the SELECT being converted (names OVER w refers to) */
     json_t *windows;
 } pctx;
@@ -247,7 +245,8 @@ static int op_from_name(const char *name)
         {"%", SQLAST_OP_MOD}, {"=", SQLAST_OP_EQ}, {"<>", SQLAST_OP_NE}, {"!=", SQLAST_OP_NE},
         {"<", SQLAST_OP_LT}, {"<=", SQLAST_OP_LE}, {">", SQLAST_OP_GT}, {">=", SQLAST_OP_GE},
         {"||", SQLAST_OP_CONCAT}, {"->", SQLAST_OP_JSON_GET}, {"->>", SQLAST_OP_JSON_GET_TEXT},
-        {"~", SQLAST_OP_REGEX},
+        {"~", SQLAST_OP_REGEX}, {"!~", SQLAST_OP_REGEX}, {"~*", SQLAST_OP_REGEX},
+        {"!~*", SQLAST_OP_REGEX},
     };
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
         if (!strcmp(name, ops[i].s)) return ops[i].op;
@@ -379,6 +378,10 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         }
         if (!(e = new_expr(c, SQLAST_OP, loc))) return SQL_ERR;
         e->op = op;
+        if (op == SQLAST_OP_REGEX) { /* ~ !~ ~* !~* */
+            e->negate = opname[0] == '!';
+            e->icase = opname[strlen(opname) - 1] == '*';
+        }
         if ((l && add_arg(c, e, l)) || add_arg(c, e, r)) goto fail;
     } else if (!strcmp(kind, "AEXPR_OP_ANY") || !strcmp(kind, "AEXPR_OP_ALL")) {
         int op = op_from_name(opname);
@@ -508,6 +511,47 @@ static int conv_window(pctx *c, json_t *wd, sqlast_window **out)
         return SQL_ERR;
     json_t *so = field(wd, "startOffset"), *eo = field(wd, "endOffset");
     if ((so && conv_expr(c, so, &w->start)) || (eo && conv_expr(c, eo, &w->end))) return SQL_ERR;
+    return SQL_OK;
+}
+
+/* x COLLATE name: HeliosDB compares text bytewise, which is the "C" collation and what the
+ * default collation of its databases is (datcollate C), so the known names keep the
+ * expression as it is; any other name does not exist. */
+static int conv_collate(pctx *c, json_t *b, sqlast_expr **out)
+{
+    json_t *names = field(b, "collname");
+    size_t n = json_array_size(names);
+    const char *name = n ? string_node(json_array_get(names, n - 1)) : NULL;
+    const char *schema = n == 2 ? string_node(json_array_get(names, 0)) : NULL;
+    if (!name || n > 2 || (schema && strcmp(schema, "pg_catalog")) ||
+        (strcmp(name, "default") && strcmp(name, "C") && strcmp(name, "POSIX") &&
+         strcmp(name, "ucs_basic")))
+        return sqlerr_set(c->err, "42704", floc(b),
+                          "collation \"%s\" for encoding \"UTF8\" does not exist",
+                          name ? name : "");
+    return conv_expr(c, field(b, "arg"), out);
+}
+
+/* arr[i]: one subscript of an array, as the function "[]" (sqlcatalog.h); slices are not
+ * supported. */
+static int conv_subscript(pctx *c, json_t *b, sqlast_expr **out)
+{
+    json_t *ind = field(b, "indirection");
+    int loc = floc(b);
+    if (json_array_size(ind) != 1)
+        return sqlerr_unsupported(c->err, loc, "multidimensional array subscripts");
+    json_t *ib;
+    const char *k = node(json_array_get(ind, 0), &ib);
+    if (strcmp(k, "A_Indices") || fbool(ib, "is_slice") || !field(ib, "uidx"))
+        return sqlerr_unsupported(c->err, loc, "array slices and field selection");
+    sqlast_expr *e = new_expr(c, SQLAST_FUNC, loc);
+    if (!e) return SQL_ERR;
+    if (!(e->name = dup_or_oom(c, "[]")) || add_arg(c, e, field(b, "arg")) ||
+        add_arg(c, e, field(ib, "uidx"))) {
+        sqlast_expr_free(e);
+        return SQL_ERR;
+    }
+    *out = e;
     return SQL_OK;
 }
 
@@ -845,9 +889,9 @@ static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
     } else if (!strcmp(t, "SubLink")) {
         return conv_sublink(c, b, out);
     } else if (!strcmp(t, "A_Indirection")) {
-        return sqlerr_unsupported(c->err, loc, "array subscripts");
+        return conv_subscript(c, b, out);
     } else if (!strcmp(t, "CollateClause")) {
-        return sqlerr_unsupported(c->err, loc, "COLLATE");
+        return conv_collate(c, b, out);
     } else if (!strcmp(t, "RowExpr")) {
         return sqlerr_unsupported(c->err, loc, "row constructors");
     } else if (!strcmp(t, "SetToDefault")) {
@@ -978,8 +1022,6 @@ static int conv_from(pctx *c, json_t *n, sqlast_from **out)
         const char *persist = fstr(b, "relpersistence");
         if (persist && !strcmp(persist, "t"))
             return sqlerr_unsupported(c->err, floc(b), "temporary tables");
-        if ((schema && !strcmp(schema, "pg_catalog")) || (rel && !strncmp(rel, "pg_", 3)))
-            c->syscat = true;
         if (!(f->name = dup_or_oom(c, rel))) return SQL_ERR;
         if (schema && !(f->schema = dup_or_oom(c, schema))) return SQL_ERR;
         return conv_alias(c, field(b, "alias"), f);
@@ -2387,13 +2429,9 @@ int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)
                         ? (int)json_integer_value(len)
                         : (int)c.sqllen - s->location;
         c.stmt = s;
-        c.relational = c.syscat = false;
+        c.relational = false;
         if (conv_stmt(&c, json_object_get(raw, "stmt"), s)) {
             rc = SQL_ERR;
-            goto done;
-        }
-        if (c.relational && c.syscat) {
-            rc = sqlerr_unsupported(err, -1, "queries over system catalogs");
             goto done;
         }
         if (s->nparams && !(s->param_types = calloc((size_t)s->nparams, sizeof(sqlval_type)))) {

@@ -425,11 +425,15 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     if (f->schema && strcmp(f->schema, "public")) {
         int vr = sqlvirt_lookup(f->schema, f->name, &t, err);
         if (vr < 0) return SQL_ERR;
-        if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema"))
+        if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema") &&
+            strcmp(f->schema, "pg_catalog"))
             return sqlerr_set(err, "3F000", f->location, "schema \"%s\" does not exist", f->schema);
         if (vr == 0)
             return sqlerr_set(err, "42P01", f->location, "relation \"%s.%s\" does not exist",
                               f->schema, f->name);
+    } else if (!f->schema && sqlvirt_lookup("pg_catalog", f->name, &t, err)) {
+        /* the search path: pg_catalog implicitly first, then public */
+        if (!t) return SQL_ERR;
     } else {
         const sqlschema_table *ct = sx_table_find(pl->s, f->name);
         if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlplan.h"
@@ -2967,7 +2968,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
-                       .sess_arg = s, .backend_pid = (int)s->pid};
+                       .sess_arg = s, .backend_pid = (int)s->pid,
+                       .catalog = sqlcatalog_call, .catalog_arg = s};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
     if (fold_check(p, &base, err)) return SQL_ERR;
@@ -3050,7 +3052,8 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
     c->env = (sqlexpr_env){.user = s->user, .database = s->database, .schema = "public",
                            .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                            .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
-                           .sess_arg = s, .backend_pid = (int)s->pid};
+                           .sess_arg = s, .backend_pid = (int)s->pid,
+                           .catalog = sqlcatalog_call, .catalog_arg = s};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &c->env};
     c->tv = calloc((size_t)p->ncols + 1, sizeof *c->tv);
     c->tl = calloc((size_t)p->ncols + 1, sizeof *c->tl);

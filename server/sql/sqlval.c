@@ -44,6 +44,11 @@ static const struct {
     [SQLVAL_TEXTARRAY] = {1009, "text[]"},
     [SQLVAL_OID] = {26, "oid"},
     [SQLVAL_VOID] = {2278, "void"},
+    [SQLVAL_CHAR] = {18, "\"char\""},
+    [SQLVAL_REGCLASS] = {2205, "regclass"},
+    [SQLVAL_REGTYPE] = {2206, "regtype"},
+    [SQLVAL_REGNAMESPACE] = {4089, "regnamespace"},
+    [SQLVAL_REGPROC] = {24, "regproc"},
 };
 
 uint32_t sqlval_type_oid(sqlval_type t)
@@ -78,8 +83,20 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"bytea", SQLVAL_BYTEA}, {"jsonb", SQLVAL_JSONB}, {"json", SQLVAL_JSONB},
         {"timestamptz", SQLVAL_TIMESTAMPTZ}, {"timestamp with time zone", SQLVAL_TIMESTAMPTZ},
         {"numeric", SQLVAL_NUMERIC}, {"decimal", SQLVAL_NUMERIC}, {"name", SQLVAL_NAME},
-        {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY},
+        {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
+        {"regclass", SQLVAL_REGCLASS}, {"regtype", SQLVAL_REGTYPE},
+        {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC},
     };
+    /* the catalogs' vector and array columns (int2vector, oidvector, oid[], "char"[] ...)
+     * are held as text arrays whose elements adapt like untyped literals (sqlcatalog.h) */
+    static const char *const catalog_arrays[] = {"int2vector", "oidvector", "_oid", "_int2",
+                                                 "_char", "_aclitem", "_regtype"};
+    for (size_t i = 0; i < sizeof(catalog_arrays) / sizeof(catalog_arrays[0]); i++)
+        if (!strcasecmp(name, catalog_arrays[i])) return SQLVAL_TEXTARRAY;
+    if (array && (!strcasecmp(name, "int2") || !strcasecmp(name, "oid") ||
+                  !strcasecmp(name, "char") || !strcasecmp(name, "aclitem") ||
+                  !strcasecmp(name, "regtype")))
+        return SQLVAL_TEXTARRAY;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcasecmp(name, names[i].n) != 0) continue;
         if (!array) return names[i].t;
@@ -108,7 +125,12 @@ int16_t sqlval_type_len(sqlval_type t)
     case SQLVAL_INT4:
     case SQLVAL_FLOAT4:
     case SQLVAL_OID:
-    case SQLVAL_VOID: return 4;
+    case SQLVAL_VOID:
+    case SQLVAL_REGCLASS:
+    case SQLVAL_REGTYPE:
+    case SQLVAL_REGNAMESPACE:
+    case SQLVAL_REGPROC: return 4;
+    case SQLVAL_CHAR: return 1;
     case SQLVAL_INT8:
     case SQLVAL_FLOAT8:
     case SQLVAL_TIMESTAMPTZ: return 8;
@@ -119,7 +141,29 @@ int16_t sqlval_type_len(sqlval_type t)
 
 bool sqlval_type_is_text(sqlval_type t)
 {
-    return t == SQLVAL_UNKNOWN || t == SQLVAL_TEXT || t == SQLVAL_VARCHAR || t == SQLVAL_NAME;
+    return t == SQLVAL_UNKNOWN || t == SQLVAL_TEXT || t == SQLVAL_VARCHAR || t == SQLVAL_NAME ||
+           t == SQLVAL_CHAR;
+}
+
+bool sqlval_type_is_reg(sqlval_type t)
+{
+    return t == SQLVAL_REGCLASS || t == SQLVAL_REGTYPE || t == SQLVAL_REGNAMESPACE ||
+           t == SQLVAL_REGPROC;
+}
+
+bool sqlval_type_is_oidlike(sqlval_type t)
+{
+    return t == SQLVAL_OID || sqlval_type_is_reg(t);
+}
+
+int sqlval_set_reg(sqlval *v, sqlval_type t, uint32_t oid, const char *name, sqlerr *err)
+{
+    sqlval_init_null(v, t);
+    if (name && sqlval_set_str(v, t, name, strlen(name), err)) return SQL_ERR;
+    v->type = t;
+    v->isnull = false;
+    v->u.i = oid;
+    return SQL_OK;
 }
 
 static bool type_has_str(sqlval_type t)
@@ -217,6 +261,8 @@ int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err)
     if (src->type == SQLVAL_TEXTARRAY)
         return sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err);
     if (type_has_str(src->type)) return sqlval_set_str(dst, src->type, src->s, src->len, err);
+    if (sqlval_type_is_reg(src->type))
+        return sqlval_set_reg(dst, src->type, (uint32_t)src->u.i, src->s, err);
     *dst = *src;
     dst->s = NULL;
     dst->arr = NULL;
@@ -813,6 +859,19 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
         snprintf(buf, sizeof(buf), "%lld", (long long)v->u.i);
         sb_puts(&b, buf);
         break;
+    case SQLVAL_REGCLASS:
+    case SQLVAL_REGTYPE:
+    case SQLVAL_REGNAMESPACE:
+    case SQLVAL_REGPROC:
+        /* regclassout & co: the name; an oid the catalog does not know prints as a number,
+         * InvalidOid as "-" */
+        if (v->s) sb_put(&b, v->s, v->len);
+        else if (v->u.i == 0) sb_puts(&b, "-");
+        else {
+            snprintf(buf, sizeof(buf), "%lld", (long long)v->u.i);
+            sb_puts(&b, buf);
+        }
+        break;
     case SQLVAL_FLOAT4:
         sb_put(&b, buf, pgtypes_float4_out((float)v->u.f, SQLVAL_EXTRA_FLOAT_DIGITS, buf));
         break;
@@ -903,6 +962,23 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
         return SQL_OK;
     case SQLVAL_BYTEA: return parse_bytea(s, len, out, err);
     case SQLVAL_TEXTARRAY: return sqlval_parse_array(s, len, out, err);
+    case SQLVAL_REGCLASS:
+    case SQLVAL_REGTYPE:
+    case SQLVAL_REGNAMESPACE:
+    case SQLVAL_REGPROC:
+        /* a number is an oid as is; names need the catalog (sqlcatalog_reg_cast), which the
+         * expression evaluator consults before coming here */
+        if (len && len < 12 && strspn(s, "0123456789") == len) {
+            if (sqlval_parse_int(s, len, SQLVAL_OID, &i, err)) return SQL_ERR;
+            return sqlval_set_reg(out, t, (uint32_t)i, NULL, err);
+        }
+        return sqlerr_set(err, "42704", -1, "%s \"%.*s\" does not exist",
+                          t == SQLVAL_REGCLASS ? "relation" : t == SQLVAL_REGTYPE ? "type"
+                          : t == SQLVAL_REGNAMESPACE ? "schema" : "function",
+                          (int)(len > 200 ? 200 : len), s);
+    case SQLVAL_CHAR:
+        /* charin: the first byte (an empty string is the zero byte, printed as "") */
+        return sqlval_set_str(out, t, s, len ? 1 : 0, err);
     case SQLVAL_JSONB: {
         char *j;
         size_t jl;
@@ -962,6 +1038,16 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s, src->len, out, err);
+    if (sqlval_type_is_reg(t) && (sqlval_type_is_oidlike(from) || sqlval_type_is_integer(from))) {
+        if (int_range(src->u.i, SQLVAL_OID, err)) return SQL_ERR;
+        return sqlval_set_reg(out, t, (uint32_t)src->u.i, NULL, err);
+    }
+    if (sqlval_type_is_reg(from) && (sqlval_type_is_integer(t) || sqlval_type_is_reg(t))) {
+        if (sqlval_type_is_reg(t)) return sqlval_set_reg(out, t, (uint32_t)src->u.i, NULL, err);
+        if (int_range(src->u.i, t, err)) return SQL_ERR;
+        sqlval_set_int(out, t, src->u.i);
+        return SQL_OK;
+    }
     if (from == SQLVAL_JSONB && (sqlval_type_is_numeric(t) || t == SQLVAL_BOOL)) {
         /* jsonb::numeric / ::int / ::float8 / ::bool (PostgreSQL 11+): a scalar of that kind */
         const char *d = src->s ? src->s : "";
@@ -1086,6 +1172,13 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
     }
     if (sqlval_type_is_text(ta) && sqlval_type_is_text(tb)) {
         *cmp = cmp_bytes(a->s, a->len, b->s, b->len);
+        return SQL_OK;
+    }
+    if ((sqlval_type_is_reg(ta) && (sqlval_type_is_oidlike(tb) || sqlval_type_is_integer(tb))) ||
+        (sqlval_type_is_reg(tb) && (sqlval_type_is_oidlike(ta) || sqlval_type_is_integer(ta)))) {
+        /* reg* compare as the oid they are (regclass = oid resolves to oideq) */
+        uint32_t x = (uint32_t)a->u.i, y = (uint32_t)b->u.i;
+        *cmp = x < y ? -1 : x > y;
         return SQL_OK;
     }
     if (sqlval_type_is_numeric(ta) && sqlval_type_is_numeric(tb)) {

@@ -48,6 +48,13 @@ typedef enum sqlval_type {
     SQLVAL_TEXTARRAY,
     SQLVAL_OID,
     SQLVAL_VOID, /* pg_sleep()'s result: text "", never stored or compared */
+    /* catalog types (sqlcatalog.h): "char" is text of at most one byte; a reg* value is an
+     * oid in `i` and, when the catalog knew it, the object's name in `s` (its text form) */
+    SQLVAL_CHAR,
+    SQLVAL_REGCLASS,
+    SQLVAL_REGTYPE,
+    SQLVAL_REGNAMESPACE,
+    SQLVAL_REGPROC,
     SQLVAL_NTYPES
 } sqlval_type;
 
@@ -78,7 +85,12 @@ const char *sqlval_type_name(sqlval_type t);
 sqlval_type sqlval_type_lookup(const char *name, bool array);
 bool sqlval_type_is_integer(sqlval_type t);
 bool sqlval_type_is_numeric(sqlval_type t); /* any integer, float or numeric */
-bool sqlval_type_is_text(sqlval_type t);    /* UNKNOWN, TEXT, VARCHAR, NAME */
+bool sqlval_type_is_text(sqlval_type t);    /* UNKNOWN, TEXT, VARCHAR, NAME, CHAR */
+bool sqlval_type_is_reg(sqlval_type t);     /* REGCLASS, REGTYPE, REGNAMESPACE, REGPROC */
+/* OID or a reg* type: compared with each other and with integers by their oid. */
+bool sqlval_type_is_oidlike(sqlval_type t);
+/* A reg* value: oid plus the name it prints as (NULL: printed as the number, "-" for 0). */
+int sqlval_set_reg(sqlval *v, sqlval_type t, uint32_t oid, const char *name, sqlerr *err);
 /* pg_type.typlen of the type as RowDescription reports it (-1: variable length). */
 int16_t sqlval_type_len(sqlval_type t);
 

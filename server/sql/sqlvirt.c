@@ -8,6 +8,7 @@
  */
 #include "server/sql/sqlvirt.h"
 #include "server/sql/sqlvirt_repl.h"
+#include "server/sql/sqlcatalog.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -127,7 +128,15 @@ int sqlvirt_lookup(const char *schema, const char *name, sqlschema_table **out, 
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
         if (!strcmp(views[i].schema, schema) && !strcmp(views[i].name, name))
             return build(name, views[i].cols, out, err) ? SQL_ERR : 1;
-    return 0;
+    return sqlcatalog_lookup(schema, name, out, err);
+}
+
+int sqlvirt_view(int i, const char **schema, const char **name)
+{
+    if (i < 0 || (size_t)i >= sizeof views / sizeof views[0]) return 0;
+    *schema = views[i].schema;
+    *name = views[i].name;
+    return 1;
 }
 
 int sqlvirt_dual(sqlschema_table **out, sqlerr *err)
@@ -550,6 +559,8 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
         if (!strcmp(t->name, "tables")) return is_tables_rows(s, t, fn, ctx, err);
         if (!strcmp(t->name, "columns")) return is_columns_rows(s, t, fn, ctx, err);
     }
+    int rc = sqlcatalog_rows(s, t, fn, ctx, err);
+    if (rc != SQLCATALOG_NOT_MINE) return rc;
     if (!strcmp(t->name, "node")) return node_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "tables")) return tables_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "peers")) return peers_rows(s, t, fn, ctx, err);

@@ -2,6 +2,9 @@
  * server/sql/sqlvirt.h — virtual tables (the helios.* admin views, information_schema.tables and
  * information_schema.columns) and helios_digest().
  *
+ * The pg_catalog relations and the other information_schema views are sqlcatalog.h's,
+ * reached through sqlvirt_lookup and sqlvirt_rows like these.
+ *
  * A virtual table is a sqlschema_table with id 0 (real ids are >= 1) whose rows are produced
  * on demand from the executor's state instead of read from storage; SELECT plans them like
  * any table, so WHERE, ORDER BY, aggregates and LIMIT work unchanged. Writes to them are
@@ -32,6 +35,9 @@ int sqlvirt_lookup(const char *schema, const char *name, sqlschema_table **out, 
 /* A zero-column table yielding one row: SELECT without FROM run by sqlrun (helios_*()). */
 int sqlvirt_dual(sqlschema_table **out, sqlerr *err);
 bool sqlvirt_is(const sqlschema_table *t);
+/* The i-th of the helios.* and information_schema views above (the catalog relations of
+ * sqlcatalog.h aside): 1 with *schema and *name (static), 0 past the last. */
+int sqlvirt_view(int i, const char **schema, const char **name);
 
 typedef int (*sqlvirt_row_fn)(void *ctx, sqlval *row, sqlerr *err); /* takes row */
 /* Calls fn for every row of virtual table t. */

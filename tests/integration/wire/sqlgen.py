@@ -2,7 +2,9 @@
 numbers of every numeric type (with NULLs, extremes, negatives), arithmetic, unary minus,
 precedence, CASE, COALESCE, NULLIF, comparisons, BETWEEN, IN, IS NULL, AND/OR/NOT, text
 concatenation and casts. Deterministic for a seed. `statements(seed, n)` returns SELECTs; run as
-a script it prints them (python3 sqlgen.py SEED N)."""
+a script it prints them (python3 sqlgen.py SEED N; python3 sqlgen.py joins SEED N prints the
+relational mode). Also misc_statements, table_statements, dml_statements and join_statements
+(SQLancer-style joins, subqueries, CTEs, set operations and windows over small tables)."""
 import random
 import sys
 
@@ -271,7 +273,8 @@ class RelGen:
     NATURAL find common columns), then queries over them; see join_statements."""
 
     # constructs to leave out while hunting past a known engine bug (tests/diff_pending/
-    # gen_bugs.sql), e.g. RelGen.AVOID = {"full_join_theta"}; empty by default
+    # gen_bugs.sql): "full_join_theta" (FULL JOIN ON eq AND a.x < b.y), "nested_join"
+    # (a JOIN (b JOIN c ON ...) ON ...); empty by default, so make test exercises everything
     AVOID = set()
     SIZES = [1, 3, 5, 8, 10, 12, 15, 20, 25, 30, 40]  # rows per table (or none)
     POOL = [("a", "int"), ("b", "int"), ("f", "bigint"), ("n", "numeric"), ("s", "text"),
@@ -1062,7 +1065,8 @@ class RelGen:
 
     def q_setop(self):
         r = self.rnd
-        cats = [r.choice(["int", "int", "num", "text", "bool"]) for _ in range(r.choice([1, 2, 2, 3]))]
+        cats = [r.choice(["int", "int", "num", "text", "bool"])
+                for _ in range(r.choice([1, 2, 2, 3]))]
         a, sa = self.setop_operand(cats)
         b, sb = self.setop_operand(cats)
         op = lambda: r.choice(["UNION", "UNION ALL", "INTERSECT", "INTERSECT ALL", "EXCEPT",
@@ -1141,6 +1145,9 @@ def statements(seed, n):
 
 
 if __name__ == "__main__":
-    for s in statements(int(sys.argv[1]) if len(sys.argv) > 1 else 1,
-                        int(sys.argv[2]) if len(sys.argv) > 2 else 200):
+    args = sys.argv[1:]
+    fn = statements
+    if args and args[0] == "joins":
+        fn, args = join_statements, args[1:]
+    for s in fn(int(args[0]) if args else 1, int(args[1]) if len(args) > 1 else 200):
         print(s)

@@ -236,8 +236,8 @@ static void test_select_forms(void **state)
 static void test_select_refusals(void **state)
 {
     (void)state;
-    expect_error("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace", "0A000",
-                 "system catalogs"); /* the minimal executor's catalog answers serve these */
+    expect_error("SELECT 'a' COLLATE \"de_DE\"", "42704", "collation \"de_DE\"");
+    expect_error("SELECT a[1:2] FROM t", "0A000", "slices");
     expect_error("SELECT sum(a) OVER (GROUPS 1 PRECEDING) FROM t", "0A000", "GROUPS");
     expect_error("SELECT rank() OVER w FROM t", "42704", "window \"w\" does not exist");
     expect_error("SELECT lower(a) OVER () FROM t", "42809", "not a window function");
@@ -261,6 +261,22 @@ static void test_select_relational(void **state)
 {
     (void)state;
     sqlparse_result r;
+    /* catalog queries are relational queries like any other (psql's \d) */
+    sqlast_stmt *c = parse_one("SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_namespace n "
+                               "ON n.oid = c.relnamespace WHERE c.relname "
+                               "OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default "
+                               "AND n.nspname !~ '^pg_' AND c.relacl[1] IS NULL", &r);
+    assert_int_equal(c->from[0]->kind, SQLAST_FROM_JOIN);
+    sqlast_expr *w = c->where;
+    assert_int_equal(w->kind, SQLAST_AND);
+    assert_int_equal(w->args[0]->kind, SQLAST_OP); /* COLLATE default: the comparison as is */
+    assert_int_equal(w->args[0]->op, SQLAST_OP_REGEX);
+    assert_false(w->args[0]->negate);
+    assert_int_equal(w->args[1]->op, SQLAST_OP_REGEX);
+    assert_true(w->args[1]->negate);
+    assert_int_equal(w->args[2]->args[0]->kind, SQLAST_FUNC);
+    assert_string_equal(w->args[2]->args[0]->name, "[]");
+    sqlparse_result_free(&r);
     sqlast_stmt *s = parse_one("SELECT * FROM a LEFT JOIN b USING (x) NATURAL FULL JOIN c, d AS e(p, q)", &r);
     assert_int_equal(s->nfrom, 2);
     sqlast_from *j = s->from[0];
