@@ -794,8 +794,9 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
     if (!m->v) return sqlerr_oom(err);
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *t = x->tables[i];
-        m->v[m->n++] = (crel){.oid = t->id, .nsp = NSP_PUBLIC, .kind = t->view_sql ? 'v' : 'r',
-                              .name = t->name, .user = t};
+        m->v[m->n++] = (crel){.oid = t->id, .nsp = NSP_PUBLIC,
+                              .kind = t->seq ? 'S' : t->view_sql ? 'v' : 'r', .name = t->name,
+                              .user = t};
         if (!has_pk_index(t)) continue;
         crel *c = &m->v[m->n++];
         *c = (crel){.oid = t->id | PK_INDEX_BIT, .nsp = NSP_PUBLIC, .kind = 'i', .user = t,
@@ -1116,9 +1117,21 @@ static void key_attnums(const sqlschema_table *t, char *buf, size_t cap)
 }
 
 /* DEFAULT as pg_get_expr prints it: now(), a number, or a quoted literal with its cast. */
-static char *default_text(const sqlschema_column *c)
+static char *default_text(const sx_exec *x, const sqlschema_column *c)
 {
     if (c->default_now) return strdup("now()");
+    if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
+        const char *name = NULL;
+        for (int i = 0; x && i < x->ntables && !name; i++)
+            if (x->tables[i]->id == c->default_seq) name = x->tables[i]->name;
+        char buf[SQLSCHEMA_NAME_MAX * 2 + 32];
+        char q[SQLSCHEMA_NAME_MAX * 2 + 4];
+        size_t o = 0;
+        sqlerr e;
+        if (put_ident(q, sizeof q, &o, name ? name : "?", &e)) return NULL;
+        snprintf(buf, sizeof buf, "nextval('%s'::regclass)", q);
+        return strdup(buf);
+    }
     if (!c->has_default) return NULL;
     if (c->default_value.isnull) return strdup("NULL");
     char *txt = NULL;
@@ -1232,6 +1245,14 @@ static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         for (int k = 0; k < rel_ncols(e); k++) n += e->cat || !rel_col(e, k)->hidden;
         c_int(&r, "relnatts", n);
         c_bool(&r, "relhasrules", e->kind == 'v');
+        /* PostgreSQL's foreign keys are triggers: psql lists them only when this is set */
+        bool fk = false;
+        for (int k = 0; e->kind == 'r' && e->user && k < c->s->x->ntables && !fk; k++) {
+            const sqlschema_table *o = c->s->x->tables[k];
+            for (int f = 0; f < o->nfks && !fk; f++)
+                fk = o == e->user || o->fks[f].ref_table == e->user->id;
+        }
+        c_bool(&r, "relhastriggers", fk);
         c_bool(&r, "relispopulated", true);
         c_char(&r, "relreplident", e->kind == 'r' ? 'd' : 'n');
         ROW_END(r);
@@ -1260,13 +1281,14 @@ static int rows_attribute(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             c_int(&r, "attnum", num);
             c_int(&r, "attndims", ty && ty->category == 'A' ? 1 : 0);
             c_int(&r, "attcacheoff", -1);
-            c_int(&r, "atttypmod", -1);
+            c_int(&r, "atttypmod", !e->built && !e->pkindex ? col->typmod : e->pkindex ? col->typmod : -1);
             c_bool(&r, "attbyval", ty && ty->byval);
             c_char(&r, "attalign", ty ? ty->align : 'i');
             c_char(&r, "attstorage", ty ? ty->storage : 'x');
             c_bool(&r, "attnotnull",
                    !e->pkindex && !e->built && (col->not_null || col->pk_pos >= 0));
-            c_bool(&r, "atthasdef", !e->pkindex && !e->built && col->has_default);
+            c_bool(&r, "atthasdef", !e->pkindex && !e->built && col->has_default && !col->identity);
+            if (!e->pkindex && !e->built && col->identity) c_char(&r, "attidentity", col->identity);
             c_bool(&r, "attislocal", !e->pkindex);
             c_int(&r, "attcollation", ty ? ty->collation : 0);
             ROW_END(r);
@@ -1352,9 +1374,88 @@ static int rows_index(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+static const sqlschema_table *table_by_id(const sx_exec *x, uint32_t id)
+{
+    for (int i = 0; i < x->ntables; i++)
+        if (x->tables[i]->id == id) return x->tables[i];
+    return NULL;
+}
+
+static int col_attnum(const sqlschema_table *t, uint16_t id)
+{
+    for (int j = 0; j < t->ncols; j++)
+        if (t->cols[j].id == id) return attnum_of(t, j);
+    return 0;
+}
+
+/* FOREIGN KEY (a) REFERENCES p(id) [ON DELETE RESTRICT] [DEFERRABLE [INITIALLY DEFERRED]] */
+static int fk_def(const sx_exec *x, const sqlschema_table *t, const sqlschema_fk *f, char *buf,
+                  size_t cap, sqlerr *err)
+{
+    const sqlschema_table *p = table_by_id(x, f->ref_table);
+    size_t o = (size_t)snprintf(buf, cap, "FOREIGN KEY (");
+    for (int k = 0; k < f->ncols; k++) {
+        if (k) o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ", ");
+        int j = -1;
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].id == f->cols[k]) j = i;
+        if (put_ident(buf, cap, &o, j >= 0 ? t->cols[j].name : "?", err)) return SQL_ERR;
+    }
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") REFERENCES ");
+    if (put_ident(buf, cap, &o, p ? p->name : "?", err)) return SQL_ERR;
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "(");
+    for (int k = 0; k < f->ncols; k++) {
+        if (k) o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ", ");
+        int j = -1;
+        for (int i = 0; p && i < p->ncols; i++)
+            if (p->cols[i].id == f->ref_cols[k]) j = i;
+        if (put_ident(buf, cap, &o, j >= 0 ? p->cols[j].name : "?", err)) return SQL_ERR;
+    }
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ")");
+    if (f->on_delete == 'r') o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON DELETE RESTRICT");
+    if (f->on_update == 'r') o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON UPDATE RESTRICT");
+    if (f->deferrable)
+        snprintf(buf + o, o < cap ? cap - o : 0, " DEFERRABLE%s", f->deferred ? " INITIALLY DEFERRED" : "");
+    return SQL_OK;
+}
+
 static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     sx_exec *x = c->s->x;
+    for (int i = 0; i < x->ntables; i++) { /* foreign keys */
+        const sqlschema_table *t = x->tables[i];
+        for (int f = 0; f < t->nfks; f++) {
+            const sqlschema_fk *k = &t->fks[f];
+            const sqlschema_table *p = table_by_id(x, k->ref_table);
+            char keys[512] = "", fkeys[512] = "";
+            size_t o1 = 0, o2 = 0;
+            for (int j = 0; j < k->ncols; j++) {
+                o1 += (size_t)snprintf(keys + o1, o1 < sizeof keys ? sizeof keys - o1 : 0, "%s%d",
+                                       j ? " " : "", col_attnum(t, k->cols[j]));
+                o2 += (size_t)snprintf(fkeys + o2, o2 < sizeof fkeys ? sizeof fkeys - o2 : 0, "%s%d",
+                                       j ? " " : "", p ? col_attnum(p, k->ref_cols[j]) : 0);
+            }
+            ROW_BEGIN(r, c->t);
+            c_int(&r, "oid", k->oid);
+            c_str(&r, "conname", k->name);
+            c_int(&r, "connamespace", NSP_PUBLIC);
+            c_char(&r, "contype", 'f');
+            c_bool(&r, "condeferrable", k->deferrable);
+            c_bool(&r, "condeferred", k->deferred);
+            c_bool(&r, "convalidated", true);
+            c_int(&r, "conrelid", t->id);
+            c_int(&r, "conindid", k->ref_table | PK_INDEX_BIT);
+            c_int(&r, "confrelid", k->ref_table);
+            c_char(&r, "confupdtype", k->on_update);
+            c_char(&r, "confdeltype", k->on_delete);
+            c_char(&r, "confmatchtype", 's');
+            c_bool(&r, "conislocal", true);
+            c_bool(&r, "connoinherit", true);
+            c_list(&r, "conkey", keys);
+            c_list(&r, "confkey", fkeys);
+            ROW_END(r);
+        }
+    }
     for (int i = 0; i < x->ntables; i++) {
         const sqlschema_table *t = x->tables[i];
         if (!has_pk_index(t)) continue;
@@ -1387,11 +1488,11 @@ static int rows_attrdef(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         const sqlschema_table *t = x->tables[i];
         for (int j = 0; j < t->ncols; j++) {
             const sqlschema_column *col = &t->cols[j];
-            if (col->hidden || !col->has_default) continue;
+            if (col->hidden || !col->has_default || col->identity) continue;
             ROW_BEGIN(r, c->t);
             c_int(&r, "adrelid", t->id);
             c_int(&r, "adnum", attnum_of(t, j));
-            char *d = default_text(col);
+            char *d = default_text(x, col);
             if (!d) r.rc = sqlerr_oom(err);
             c_str(&r, "adbin", d);
             free(d);
@@ -1731,10 +1832,59 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* pg_depend: what psql and pg_dump read of it, a sequence owned by its column (serial:
+ * 'a', identity: 'i') */
+static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    sx_exec *x = c->s->x;
+    for (int i = 0; i < x->ntables; i++) {
+        const sqlschema_table *t = x->tables[i];
+        if (!t->seq || !t->seq->owner_table) continue;
+        const sqlschema_table *o = table_by_id(x, t->seq->owner_table);
+        if (!o) continue;
+        bool ident = false;
+        for (int j = 0; j < o->ncols; j++)
+            if (o->cols[j].id == t->seq->owner_col && o->cols[j].identity) ident = true;
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "classid", 1259);
+        c_int(&r, "objid", t->id);
+        c_int(&r, "objsubid", 0);
+        c_int(&r, "refclassid", 1259);
+        c_int(&r, "refobjid", o->id);
+        c_int(&r, "refobjsubid", col_attnum(o, t->seq->owner_col));
+        c_char(&r, "deptype", ident ? 'i' : 'a');
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
+/* pg_sequence: a sequence's parameters (HeliosDB's stride is not shown) */
+static int rows_sequence(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    sx_exec *x = c->s->x;
+    for (int i = 0; i < x->ntables; i++) {
+        const sqlschema_table *t = x->tables[i];
+        if (!t->seq) continue;
+        const sqlschema_seq *q = t->seq;
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "seqrelid", t->id);
+        c_int(&r, "seqtypid", q->type_len == 2 ? 21 : q->type_len == 4 ? 23 : 20);
+        c_int(&r, "seqstart", q->start);
+        c_int(&r, "seqincrement", q->increment);
+        c_int(&r, "seqmax", q->max);
+        c_int(&r, "seqmin", q->min);
+        c_int(&r, "seqcache", q->cache);
+        c_bool(&r, "seqcycle", q->cycle);
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
 static const struct {
     const char *name;
     int (*rows)(rctx *c, row_fn fn, void *ctx, sqlerr *err);
 } producers[] = {
+    {"pg_sequence", rows_sequence},     {"pg_depend", rows_depend},
     {"pg_namespace", rows_namespace},   {"pg_class", rows_class},
     {"pg_attribute", rows_attribute},   {"pg_type", rows_type},
     {"pg_index", rows_index},           {"pg_constraint", rows_constraint},
@@ -1785,6 +1935,8 @@ static const cat_fn functions[] = {
     {"format_type", "oi", SQLVAL_TEXT},
     {"pg_get_userbyid", "o", SQLVAL_NAME},
     {"pg_table_is_visible", "o", SQLVAL_BOOL},
+    {"pg_partition_ancestors", "o", SQLVAL_REGCLASS},
+    {"pg_get_serial_sequence", "tt", SQLVAL_TEXT},
     {"pg_type_is_visible", "o", SQLVAL_BOOL},
     {"pg_function_is_visible", "o", SQLVAL_BOOL},
     {"pg_get_expr", "to|b", SQLVAL_TEXT},
@@ -1914,7 +2066,9 @@ static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
                  (long long)(mod - 4));
     else if (mod >= 4 && oid == 1700)
         snprintf(buf, sizeof buf, "numeric(%lld,%lld)", (long long)(((mod - 4) >> 16) & 0xffff),
-                 (long long)((mod - 4) & 0xffff));
+                 (long long)(((((mod - 4) & 0x7ff) ^ 1024) - 1024)));
+    else if (mod >= 0 && mod <= 6 && oid == 1184)
+        snprintf(buf, sizeof buf, "timestamp(%lld) with time zone", (long long)mod);
     else if (a[1].isnull && oid == 1042)
         snprintf(buf, sizeof buf, "bpchar");
     else
@@ -2198,6 +2352,26 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         sqlval_init_null(out, ret); /* HeliosDB has no comments nor extended statistics */
         return SQL_OK;
     }
+    if (!strcmp(fn, "pg_get_serial_sequence")) { /* the sequence a serial/identity column owns */
+        const crel *tc = NULL;
+        if (arg_rel(m, &a[0], &tc, err)) return SQL_ERR;
+        const sx_exec *x = s->x;
+        const sqlschema_table *t = tc ? tc->user : NULL;
+        int ci = t ? sqlschema_find_column(t, a[1].s ? a[1].s : "") : -1;
+        if (t && ci < 0)
+            return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                              a[1].s ? a[1].s : "", t->name);
+        for (int i = 0; t && i < x->ntables; i++) {
+            const sqlschema_table *q = x->tables[i];
+            if (!q->seq || q->seq->owner_table != t->id || q->seq->owner_col != t->cols[ci].id) continue;
+            char buf[SQLSCHEMA_NAME_MAX * 2 + 16];
+            size_t o = (size_t)snprintf(buf, sizeof buf, "public.");
+            if (put_ident(buf, sizeof buf, &o, q->name, err)) return SQL_ERR;
+            return set_text(out, buf, err);
+        }
+        sqlval_init_null(out, SQLVAL_TEXT);
+        return SQL_OK;
+    }
     uint32_t oid = 0;
     const crel *c = NULL;
     /* regclass parameters read a name (a literal is regclass input); the rest take oids */
@@ -2210,6 +2384,13 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         if (!c) sqlval_init_null(out, SQLVAL_BOOL);
         else sqlval_set_bool(out, rel_visible(m, c));
         return SQL_OK;
+    }
+    if (!strcmp(fn, "pg_partition_ancestors")) { /* no partitions: the relation itself */
+        sqlval r;
+        sqlval_set_int(&r, SQLVAL_OID, oid);
+        int rc = reg_cast(s, m, &r, SQLVAL_REGCLASS, out, err);
+        sqlval_free(&r);
+        return rc;
     }
     if (!strcmp(fn, "pg_function_is_visible")) {
         if (!proc_by_oid(oid)) sqlval_init_null(out, SQLVAL_BOOL);
@@ -2237,6 +2418,14 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         return index_def_of(m, oid, col, out, err);
     }
     if (!strcmp(fn, "pg_get_constraintdef")) {
+        const sx_exec *x = s->x;
+        for (int i = 0; i < x->ntables; i++)
+            for (int f = 0; f < x->tables[i]->nfks; f++) {
+                if (x->tables[i]->fks[f].oid != oid) continue;
+                char def[DEF_MAX];
+                if (fk_def(x, x->tables[i], &x->tables[i]->fks[f], def, sizeof def, err)) return SQL_ERR;
+                return set_text(out, def, err);
+            }
         for (int i = 0; i < m->n; i++) {
             const crel *e = &m->v[i];
             if (e->kind != 'r' || !e->user || !has_pk_index(e->user) ||

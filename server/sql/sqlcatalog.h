@@ -27,8 +27,8 @@
  * default's SQL text, which pg_get_expr returns as is, and pg_attrdef.oid is 0;
  * pg_get_viewdef returns the view's query as written; reg* values have no binary output.
  * pg_description holds the schemas' comments only. Empty relations: pg_shdescription, pg_inherits, pg_policy,
- * pg_publication*, pg_enum, pg_range, pg_sequence, pg_statistic_ext, pg_extension,
- * pg_trigger, pg_rewrite, pg_depend, pg_operator, pg_foreign_table, pg_auth_members,
+ * pg_publication*, pg_enum, pg_range, pg_statistic_ext, pg_extension,
+ * pg_trigger, pg_rewrite, pg_operator, pg_foreign_table, pg_auth_members,
  * pg_matviews, pg_sequences, pg_foreign_server, pg_foreign_data_wrapper, pg_event_trigger,
  * pg_default_acl, pg_init_privs, pg_opclass. Statistics and sizes are zero. Every scan and every catalog
  * function call computes what it reads from the session's catalog cache (no state is kept

@@ -210,7 +210,8 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
         }
         v = nv;
         v[n++] = t;
-        if ((t->id >> 16) == x->node && t->id >= next) next = t->id + 1;
+        uint32_t top = sqlschema_max_id(t, x->node);
+        if (top && top >= next) next = top + 1;
     }
     if (rc < 0) {
         snprintf(err, errsz, "catalog: %s", storage_strerror(rc));
@@ -551,7 +552,8 @@ uint32_t sx_table_new_id(sx_session *s)
 {
     uint32_t id = s->x->next_table_id;
     for (int i = 0; i < s->txn.ncat; i++)
-        if (!s->txn.cat[i].drop && s->txn.cat[i].table->id >= id) id = s->txn.cat[i].table->id + 1;
+        if (!s->txn.cat[i].drop && sqlschema_max_id(s->txn.cat[i].table, s->x->node) >= id)
+            id = sqlschema_max_id(s->txn.cat[i].table, s->x->node) + 1;
     /* the local counter is 16 bits: 65535 CREATE TABLEs per node, ever */
     if ((id >> 16) != s->x->node || (id & 0xffff) == 0) return 0;
     return id;
@@ -1253,7 +1255,8 @@ static int build_catalog(sx_session *s, sx_commit *c)
         int rc = b.err ? -1 : cat_add(c, LOGENTRY_CATALOG_PUT, key, 10, b.data, b.len);
         codec_buf_free(&b);
         if (rc) return -1;
-        if (id >> 16 == s->x->node && id + 1 > next) next = id + 1;
+        uint32_t top = sqlschema_max_id(ch->table, s->x->node); /* its foreign keys' oids too */
+        if (top && top + 1 > next) next = top + 1;
     }
     if (next != s->x->next_table_id) {
         uint8_t v[4] = {(uint8_t)(next >> 24), (uint8_t)(next >> 16), (uint8_t)(next >> 8),
@@ -1537,8 +1540,8 @@ static void on_async(uv_async_t *h)
                 if (ch->drop) {
                     catalog_drop(x, ch->id);
                 } else if (sx_catalog_put(x, ch->table) == 0) {
-                    if (ch->table->id >> 16 == x->node && ch->table->id >= x->next_table_id)
-                        x->next_table_id = ch->table->id + 1;
+                    uint32_t top = sqlschema_max_id(ch->table, x->node);
+                    if (top && top >= x->next_table_id) x->next_table_id = top + 1;
                     ch->table = NULL;
                 }
             }

@@ -1314,6 +1314,10 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
         sqlschema_free(t);
         return sqlerr_oom(err);
     }
+    /* t is pending now: each key's oid comes after it (sx_table_new_id sees the ones given) */
+    for (int i = 0; i < t->nfks; i++)
+        if (!(t->fks[i].oid = sx_table_new_id(s)))
+            return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
     /* t belongs to the transaction now; its serial / identity columns get their sequences */
     for (int i = 0; i < st->ncols; i++) {
         sqlschema_column *c = &t->cols[sqlschema_find_column(t, st->cols[i].name)];
@@ -2816,6 +2820,8 @@ static int run_add_fk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, s
     if (!rc && sx_catalog_change(s, false, t, t->id, t->name)) rc = sqlerr_oom(err);
     else if (rc) sqlschema_free(t);
     if (rc) return SQL_ERR;
+    if (!(t->fks[t->nfks - 1].oid = sx_table_new_id(s)))
+        return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
     /* t is the transaction's now: the rows are read under it and checked */
     fkvalidate v = {.s = s, .t = t};
     rc = scan(s, t, NULL, base, fkvalidate_row, &v, err);

@@ -474,6 +474,14 @@ bool sqlschema_has_rowid(const sqlschema_table *t)
     return false;
 }
 
+uint32_t sqlschema_max_id(const sqlschema_table *t, uint16_t node)
+{
+    uint32_t m = t->id >> 16 == node ? t->id : 0;
+    for (int i = 0; i < t->nfks; i++)
+        if (t->fks[i].oid >> 16 == node && t->fks[i].oid > m) m = t->fks[i].oid;
+    return m;
+}
+
 int sqlschema_visible_columns(const sqlschema_table *t)
 {
     int n = 0;
@@ -526,6 +534,7 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         for (int i = 0; i < t->nfks; i++) {
             const sqlschema_fk *f = &t->fks[i];
             codec_put_bytes(b, f->name, strlen(f->name));
+            codec_put_u32(b, f->oid);
             codec_put_u8(b, (uint8_t)f->ncols);
             for (int k = 0; k < f->ncols; k++) codec_put_u16(b, f->cols[k]);
             codec_put_u32(b, f->ref_table);
@@ -704,8 +713,9 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             size_t nml;
             uint8_t n, del, upd, fl;
             codec_get_bytes(&r, &nm, &nml, SQLSCHEMA_NAME_MAX);
+            codec_get_u32(&r, &f->oid);
             codec_get_u8(&r, &n);
-            bool bad = r.err || nml == 0 || n == 0 || n > 32;
+            bool bad = r.err || nml == 0 || n == 0 || n > 32 || !f->oid;
             for (int k = 0; !bad && k < n; k++) codec_get_u16(&r, &f->cols[k]);
             codec_get_u32(&r, &f->ref_table);
             for (int k = 0; !bad && k < n; k++) codec_get_u16(&r, &f->ref_cols[k]);

@@ -32,7 +32,7 @@
  * column id (u16), then the restart: generation (u64, the HLC of the setval / ALTER ...
  * RESTART that made it; 0 none), value (svarint), is_called (u8). A table with foreign keys
  * (format 4) ends with their count (uvarint, 1..32) and each: name (uvarint length <= 63),
- * column count n (u8, 1..32), n column ids (u16), the referenced table id (u32), n referenced
+ * oid (u32, from the table id allocator), column count n (u8, 1..32), n column ids (u16), the referenced table id (u32), n referenced
  * column ids (u16), ON DELETE and ON UPDATE actions (u8, PostgreSQL's letters) and flags (u8:
  * bit0 DEFERRABLE, bit1 INITIALLY DEFERRED).
  *
@@ -124,6 +124,7 @@ typedef struct sqlschema_table {
  * (sqlrun.c "foreign keys"). */
 typedef struct sqlschema_fk {
     char *name;
+    uint32_t oid;          /* from the table id allocator: pg_constraint's oid */
     int ncols;
     uint16_t cols[32];     /* column ids of this table */
     uint32_t ref_table;
@@ -177,6 +178,9 @@ bool sqlschema_has_rowid(const sqlschema_table *t);
 int sqlschema_set_primary_key(sqlschema_table *t, char *const *cols, int n, int location,
                               sqlerr *err);
 int sqlschema_visible_columns(const sqlschema_table *t);
+/* The highest id node allocated that t holds: its own, or one of its foreign keys' oids (the
+ * allocator goes on after it); 0 for none. */
+uint32_t sqlschema_max_id(const sqlschema_table *t, uint16_t node);
 int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err);
 void sqlschema_free(sqlschema_table *t);
 
