@@ -218,6 +218,8 @@ IMPL(f_power_num);
 IMPL(f_jsonb_typeof);
 IMPL(f_jsonb_array_length);
 IMPL(f_jsonb_build_object);
+IMPL(f_json_build_object);
+IMPL(f_json_build_array);
 IMPL(f_jsonb_build_array);
 IMPL(f_to_jsonb);
 IMPL(f_jsonb_strip_nulls);
@@ -353,6 +355,12 @@ static const fn_def fn_defs[] = {
     /* jsonb */
     {"jsonb_typeof", f_jsonb_typeof, TEXT, STRICT, 1, {JSONB}, 0},
     {"jsonb_array_length", f_jsonb_array_length, INT4, STRICT, 1, {JSONB}, 0},
+    /* json_build_*: json's text as PostgreSQL prints it (keys kept in order, "k" : v), typed
+     * jsonb (HeliosDB has no separate json type) */
+    {"json_build_object", f_json_build_object, JSONB, LAX, 0, {0}, 0},
+    {"json_build_object", f_json_build_object, JSONB, LAX, 0, {0}, T_ANY},
+    {"json_build_array", f_json_build_array, JSONB, LAX, 0, {0}, 0},
+    {"json_build_array", f_json_build_array, JSONB, LAX, 0, {0}, T_ANY},
     {"jsonb_build_object", f_jsonb_build_object, JSONB, LAX, 0, {0}, 0},
     {"jsonb_build_object", f_jsonb_build_object, JSONB, LAX, 0, {0}, T_ANY},
     {"jsonb_build_array", f_jsonb_build_array, JSONB, LAX, 0, {0}, 0},
@@ -2835,6 +2843,53 @@ IMPL(f_jsonb_build_object)
     }
     sb_put(&b, "}", 1);
     return finish_jsonb(&b, out, err);
+}
+
+IMPL(f_json_build_object)
+{
+    if (n % 2) {
+        sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                   "argument list must have even number of elements");
+        sqlerr_hint(err, "The arguments of json_build_object() must consist of alternating keys "
+                         "and values.");
+        return SQL_ERR;
+    }
+    sbuf b = {0};
+    sb_put(&b, "{", 1);
+    for (int i = 0; i < n; i += 2) {
+        if (a[i].isnull) {
+            sb_free(&b);
+            return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                              "argument %d cannot be null", i + 1);
+        }
+        if (i) sb_put(&b, ", ", 2);
+        if (put_jsonb_value(&b, &a[i], true, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+        sb_put(&b, " : ", 3);
+        if (put_jsonb_value(&b, &a[i + 1], false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    sb_put(&b, "}", 1);
+    return sb_finish(&b, SQLVAL_JSONB, out, err);
+}
+
+IMPL(f_json_build_array)
+{
+    sbuf b = {0};
+    sb_put(&b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        if (i) sb_put(&b, ", ", 2);
+        if (put_jsonb_value(&b, &a[i], false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    sb_put(&b, "]", 1);
+    return sb_finish(&b, SQLVAL_JSONB, out, err);
 }
 
 IMPL(f_jsonb_build_array)
