@@ -1,7 +1,7 @@
 /*
  * server/executor.h — the interface between the wire layer (server/conn.c, server/session.c)
- * and whatever executes SQL: the minimal executor (server/minexec.c) today, the SQL layer
- * (server/sql/, libpg_query + CRDT storage) next.
+ * and what executes SQL: the SQL layer (server/sql/sqlexec.h: libpg_query, the relational
+ * engine, CRDT storage).
  *
  * Division of labour:
  *  - The wire layer owns the protocol: framing, authentication, statement and portal *names*
@@ -12,7 +12,7 @@
  *    and which ones are reported with ParameterStatus), statement_timeout and cancellation.
  *    Values cross the interface in PostgreSQL's canonical TEXT form only.
  *
- * Objects: one `executor` per process (created in main, e.g. minexec_new), one
+ * Objects: one `executor` per process (created in main: sqlexec_new), one
  * `executor_session` per authenticated connection, `executor_stmt` (a prepared statement) and
  * `executor_portal` (a bound statement with its execution cursor). All are opaque to the wire
  * layer and created/destroyed through the ops table; the wire layer destroys portals before the

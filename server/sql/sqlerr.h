@@ -22,8 +22,7 @@ typedef struct sqlerr {
     char detail[SQLERR_AUX_MAX];   /* "" when absent */
     char hint[SQLERR_AUX_MAX];     /* "" when absent */
     int position;                  /* 1-based character position in the query, 0 when none */
-    /* refused on purpose (an isolation level, a lock): the minimal executor, which would
-     * accept and ignore it, must not be tried instead (sqlexec.c) */
+    /* refused on purpose (an isolation level, a lock) rather than not implemented yet */
     int final;
 } sqlerr;
 

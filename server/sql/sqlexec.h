@@ -1,11 +1,9 @@
 /*
  * server/sql/sqlexec.h — the SQL executor: PostgreSQL wire statements -> CRDT rows in storage.
  *
- * Implements server/executor.h over storage/storage.h with the phase-1 SQL modules (sqlparse,
- * sqlexpr, sqlschema, sqlwrite). Session settings, SET/SHOW/RESET, SELECT without FROM and the
- * connect-time catalog statements of drivers are delegated to an embedded minimal executor
- * (server/minexec.h) so their behaviour stays byte-identical; everything touching a table runs
- * here.
+ * Implements server/executor.h over storage/storage.h with the SQL modules of server/sql/
+ * (parse, plan, operators, catalog relations, settings in sqlguc.c): every statement runs
+ * here; there is no fall-back executor.
  *
  * Transactions. A write statement does not build its final CRDT deltas: an operation's dot
  * derives from the commit seq, which is reserved only at COMMIT (storage.h). Each write is
