@@ -11,6 +11,7 @@
  *   functions  format_type, pg_get_* and the rest
  */
 #include "server/sql/sqlcatalog.h"
+#include "server/sql/sqlguc.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -168,6 +169,8 @@ static const cat_rel rels[] = {
      "schemaname tablename tableowner tablespace hasindexes hasrules hastriggers rowsecurity"},
     {"pg_catalog", "pg_matviews", 12038, 'v', "NNNNBBT",
      "schemaname matviewname matviewowner tablespace hasindexes ispopulated definition"},
+    {"pg_catalog", "pg_settings", 12104, 'v', "TTTTTTTTTTTATTTIB",
+     "name setting unit category short_desc extra_desc context vartype source min_val max_val enumvals boot_val reset_val sourcefile sourceline pending_restart"},
     {"pg_catalog", "pg_indexes", 12043, 'v', "NNNNT",
      "schemaname tablename indexname tablespace indexdef"},
     {"pg_catalog", "pg_sequences", 12048, 'v', "NNNYLLLLBLL",
@@ -1858,6 +1861,41 @@ static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* pg_settings: the session's settings (sqlguc.h), as SHOW ALL lists them */
+static int rows_settings(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    sqlguc_info gi;
+    for (int i = 0; sqlguc_nth(c->s->guc, i, &gi); i++) {
+        ROW_BEGIN(r, c->t);
+        c_str(&r, "name", gi.name);
+        c_str(&r, "setting", gi.setting);
+        if (gi.unit) c_str(&r, "unit", gi.unit);
+        c_str(&r, "category", gi.category);
+        c_str(&r, "short_desc", gi.short_desc);
+        c_str(&r, "context", gi.context);
+        c_str(&r, "vartype", gi.vartype);
+        c_str(&r, "source", gi.source);
+        if (gi.min_val) c_str(&r, "min_val", gi.min_val);
+        if (gi.max_val) c_str(&r, "max_val", gi.max_val);
+        if (gi.enumvals) { /* "a, b, c" */
+            sqlval *v = row_col(&r, "enumvals");
+            const char *items[32];
+            char buf[256];
+            size_t n = 0;
+            snprintf(buf, sizeof buf, "%s", gi.enumvals);
+            for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n < 32;
+                 tok = strtok_r(NULL, ",", &save))
+                items[n++] = tok + (*tok == ' ');
+            if (v && r.rc == SQL_OK) r.rc = sqlval_set_array(v, items, n, err);
+        }
+        if (gi.boot_val) c_str(&r, "boot_val", gi.boot_val);
+        if (gi.reset_val) c_str(&r, "reset_val", gi.reset_val);
+        c_bool(&r, "pending_restart", false);
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
 /* pg_sequence: a sequence's parameters (HeliosDB's stride is not shown) */
 static int rows_sequence(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
@@ -1885,6 +1923,7 @@ static const struct {
     int (*rows)(rctx *c, row_fn fn, void *ctx, sqlerr *err);
 } producers[] = {
     {"pg_sequence", rows_sequence},     {"pg_depend", rows_depend},
+    {"pg_settings", rows_settings},
     {"pg_namespace", rows_namespace},   {"pg_class", rows_class},
     {"pg_attribute", rows_attribute},   {"pg_type", rows_type},
     {"pg_index", rows_index},           {"pg_constraint", rows_constraint},

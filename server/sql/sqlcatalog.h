@@ -30,7 +30,7 @@
  * pg_publication*, pg_enum, pg_range, pg_statistic_ext, pg_extension,
  * pg_trigger, pg_rewrite, pg_operator, pg_foreign_table, pg_auth_members,
  * pg_matviews, pg_sequences, pg_foreign_server, pg_foreign_data_wrapper, pg_event_trigger,
- * pg_default_acl, pg_init_privs, pg_opclass. Statistics and sizes are zero. Every scan and every catalog
+ * pg_default_acl, pg_init_privs, pg_opclass. pg_settings lists the session's settings (sqlguc.h). Statistics and sizes are zero. Every scan and every catalog
  * function call computes what it reads from the session's catalog cache (no state is kept
  * between calls: sessions run on several threads). Not for use outside server/sql/.
  */

@@ -763,7 +763,7 @@ bool sqlguc_nth(const sqlguc *g, int i, sqlguc_info *out)
     out->vartype = vt[d->type];
     out->source = !strcmp(d->context, "internal") ? "default" : e->source;
     out->enumvals = d->enums;
-    out->boot_val = d->boot;
+    out->boot_val = !strcmp(d->name, "statement_timeout") ? "0" : d->boot ? d->boot : e->reset;
     out->reset_val = e->reset;
     if (d->type == V_INT || d->type == V_MS || d->type == V_KB) {
         /* pg_settings shows numbers in the base unit: "5000" where SHOW says "5s" */

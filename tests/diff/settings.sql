@@ -158,3 +158,11 @@ SHOW statement_timeout;
 SHOW TIME ZONE;
 SHOW transaction isolation level;
 SHOW transaction_read_only;
+-- pg_settings
+SELECT name, setting, unit, vartype, context, enumvals, min_val, max_val, boot_val FROM pg_settings
+ WHERE name IN ('statement_timeout', 'bytea_output', 'work_mem', 'extra_float_digits',
+                'transaction_isolation', 'standard_conforming_strings', 'search_path') ORDER BY 1;
+SET work_mem = '8MB';
+SELECT setting, source FROM pg_settings WHERE name = 'work_mem';
+RESET work_mem;
+SELECT count(*) > 30 AS many FROM pg_settings;
