@@ -988,6 +988,7 @@ int sqlschema_typmod_apply(sqlval *v, int32_t typmod, bool explicit_cast, sqlerr
                                    "value less than 10^%d.", prec, scale, prec - scale);
             return SQL_ERR;
         }
+        sqlval_free(v); /* set_str does not free what v held */
         int rc = sqlval_set_str(v, SQLVAL_NUMERIC, r, strlen(r), err);
         free(r);
         return rc;

@@ -14,8 +14,8 @@
  *  - DataRow widths equal the preceding RowDescription's column count;
  *  - after the query the session is idle or in a transaction block ('I', 'T' or 'E').
  *
- * Bounded state: after each input the session is rolled back and closed and every user table
- * is dropped; every RECREATE_EVERY inputs (and whenever the catalog did not empty) the
+ * Bounded state: after each input the session is rolled back and closed and every user view,
+ * table and sequence is dropped; every RECREATE_EVERY inputs (and whenever the catalog did not empty) the
  * executor and its data directory are thrown away and created again, so table ids (65535 per
  * node) and dropped tables' rows cannot pile up over a long run. A statement that would run
  * forever is bounded: rows past MAX_ROWS make the sink fail (the executor must stop), and a
@@ -321,37 +321,66 @@ static executor_session *session_open(executor_sink *k, outcome *o)
     return s;
 }
 
-/* Drops every user table; returns how many were left (0 = clean). */
+/* A quoted identifier of name (every '"' doubled), malloc'd. */
+static char *quote_id(const char *name)
+{
+    size_t n = strlen(name), j = 0;
+    char *id = malloc(2 * n + 3);
+    if (!id) abort();
+    id[j++] = '"';
+    for (size_t c = 0; c < n; c++) {
+        if (name[c] == '"') id[j++] = '"';
+        id[j++] = name[c];
+    }
+    id[j++] = '"';
+    id[j] = 0;
+    return id;
+}
+
+/* Drops every user view, table (in one statement: foreign keys between them) and sequence;
+ * returns how many relations were left (0 = clean). */
 static int reset_tables(void)
 {
     executor_sink k;
     outcome o;
     sink_init(&k, &o);
     executor_session *s = session_open(&k, &o);
-    o.collect = true;
-    run_query(s, "SELECT table_name FROM information_schema.tables "
-                 "WHERE table_schema = 'public'", &k, &o, NULL, 0);
-    o.collect = false;
-    int left = 0;
-    for (int i = 0; i < o.nnames; i++) {
-        char *q = NULL;
-        /* A quoted identifier: double every '"'. */
-        size_t n = strlen(o.names[i]);
-        char *id = malloc(2 * n + 3);
-        if (!id) abort();
-        size_t j = 0;
-        id[j++] = '"';
-        for (size_t c = 0; c < n; c++) {
-            if (o.names[i][c] == '"') id[j++] = '"';
-            id[j++] = o.names[i][c];
+    static const struct {
+        char kind;
+        const char *drop;
+    } kinds[] = {{'v', "DROP VIEW IF EXISTS "}, {'r', "DROP TABLE IF EXISTS "}, {'S', "DROP SEQUENCE IF EXISTS "}};
+    for (size_t t = 0; t < sizeof kinds / sizeof kinds[0]; t++) {
+        char *list = NULL;
+        if (asprintf(&list, "SELECT relname FROM pg_class WHERE relnamespace = 2200 AND relkind = '%c'",
+                     kinds[t].kind) < 0)
+            abort();
+        o.collect = true;
+        run_query(s, list, &k, &o, NULL, 0);
+        o.collect = false;
+        free(list);
+        if (o.nnames) {
+            size_t len = strlen(kinds[t].drop);
+            char *q = malloc(len + 1);
+            if (!q) abort();
+            memcpy(q, kinds[t].drop, len + 1);
+            for (int i = 0; i < o.nnames; i++) {
+                char *id = quote_id(o.names[i]);
+                char *nq = realloc(q, len + strlen(id) + 3);
+                if (!nq) abort();
+                q = nq;
+                len += (size_t)sprintf(q + len, "%s%s", i ? ", " : "", id);
+                free(id);
+            }
+            run_query(s, q, &k, &o, NULL, 0);
+            free(q);
         }
-        id[j++] = '"';
-        id[j] = 0;
-        if (asprintf(&q, "DROP TABLE IF EXISTS %s", id) < 0) abort();
-        free(id);
-        if (run_query(s, q, &k, &o, NULL, 0) != EXEC_DONE) left++;
-        free(q);
+        outcome_free(&o);
     }
+    o.collect = true;
+    run_query(s, "SELECT relname FROM pg_class WHERE relnamespace = 2200 AND relkind IN ('r', 'v', 'S')",
+              &k, &o, NULL, 0);
+    o.collect = false;
+    int left = o.nnames;
     outcome_free(&o);
     H.ex->ops->session_del(s);
     return left;
