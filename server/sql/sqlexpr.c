@@ -798,7 +798,8 @@ static bool strict_node(const sqlast_expr *e)
     case SQLAST_NOT: return true;
     case SQLAST_FUNC:
         return e->name && (!strcmp(e->name, "upper") || !strcmp(e->name, "lower") ||
-                           !strcmp(e->name, "abs"));
+                           !strcmp(e->name, "abs") || !strcmp(e->name, "length") ||
+                           !strcmp(e->name, "char_length"));
     default: return false;
     }
 }

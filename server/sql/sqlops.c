@@ -241,7 +241,16 @@ static void ht_free(htab *t, int rowwidth)
 typedef struct base_state {
     sqlplan_run *r;
     sqlexpr_ctx ctx; /* row: the parameter row (outer row of a nested loop), outer: level's */
+    size_t held;     /* bytes of the budget this operator holds, given back when it closes */
 } base_state;
+
+/* mem_take for what operator b keeps until it closes (sqlops_close gives it back: an
+ * operator reopened per outer row does not add up its earlier runs). */
+static int mem_hold(base_state *b, size_t bytes, const char *what, sqlerr *err)
+{
+    b->held += bytes;
+    return mem_take(b->r, bytes, what, err);
+}
 
 static sqlexpr_ctx row_ctx(const base_state *b, const sqlval *row, int nrow)
 {
@@ -846,7 +855,7 @@ static int drain(sqlplan_node *child, base_state *b, const char *what, sqlval **
         int rc = sqlops_next(child, &row, err);
         if (rc < 0) return SQL_ERR;
         if (rc == 0) break;
-        if (mem_take(b->r, row_bytes(row, child->width), what, err)) {
+        if (mem_hold(b, row_bytes(row, child->width), what, err)) {
             sqlplan_row_free(row, child->width);
             return SQL_ERR;
         }
@@ -1152,7 +1161,7 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
                     if (!g) rc = sqlerr_oom(err);
                     else groups = g;
                 }
-                if (!rc && mem_take(s->b.r, row_bytes(row, w) + (size_t)na * sizeof(sqlexpr_agg), "Grouping", err))
+                if (!rc && mem_hold(&s->b, row_bytes(row, w) + (size_t)na * sizeof(sqlexpr_agg), "Grouping", err))
                     rc = SQL_ERR;
                 if (!rc) {
                     sqlexpr_agg *a = calloc((size_t)na + 1, sizeof *a);
@@ -1514,7 +1523,7 @@ static int win_open(sqlplan_node *n, win_state *s, sqlerr *err)
             return sqlerr_oom(err);
         }
         for (int i = 0; i < nw; i++) sqlval_init_null(&wide[inw + i], SQLVAL_UNKNOWN);
-        if (mem_take(s->b.r, row_bytes(wide, inw), "A window function", err)) {
+        if (mem_hold(&s->b, row_bytes(wide, inw), "A window function", err)) {
             sqlplan_row_free(wide, inw + nw);
             return SQL_ERR;
         }
@@ -1782,7 +1791,7 @@ static int setop_open(sqlplan_node *n, setop_state *s, sqlerr *err)
             sqlplan_row_free(row, n->ncols);
             continue;
         }
-        if (mem_take(s->b.r, row_bytes(row, n->ncols), n->setop == SQLAST_SETOP_INTERSECT ? "INTERSECT" : "EXCEPT", err) ||
+        if (mem_hold(&s->b, row_bytes(row, n->ncols), n->setop == SQLAST_SETOP_INTERSECT ? "INTERSECT" : "EXCEPT", err) ||
             !(e = ht_add(&s->ht, h, row, NULL, err))) {
             sqlplan_row_free(row, n->ncols);
             sqlops_close(s->rq->root);
@@ -1827,7 +1836,7 @@ static int setop_next(sqlplan_node *n, setop_state *s, sqlval **out, sqlerr *err
             }
             sqlval *keep = row_new(n->ncols, err);
             for (int i = 0; keep && i < n->ncols; i++) sqlval_copy(&keep[i], &row[i], err);
-            if (!keep || mem_take(s->b.r, row_bytes(row, n->ncols), "UNION", err) ||
+            if (!keep || mem_hold(&s->b, row_bytes(row, n->ncols), "UNION", err) ||
                 !ht_add(&s->ht, h, keep, NULL, err)) {
                 sqlplan_row_free(keep, n->ncols);
                 sqlplan_row_free(row, n->ncols);
@@ -1934,7 +1943,7 @@ static int rec_next(sqlplan_node *n, rec_state *s, sqlval **out, sqlerr *err)
         }
         sqlval *copy = row_new(n->ncols, err);
         for (int i = 0; copy && i < n->ncols; i++) sqlval_copy(&copy[i], &row[i], err);
-        if (!copy || mem_take(s->b.r, row_bytes(row, n->ncols), "A recursive query", err)) {
+        if (!copy || mem_hold(&s->b, row_bytes(row, n->ncols), "A recursive query", err)) {
             sqlplan_row_free(copy, n->ncols);
             sqlplan_row_free(row, n->ncols);
             return SQL_ERR;
@@ -2153,7 +2162,7 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
                 sqlplan_row_free(row, n->width);
                 continue;
             }
-            if (mem_take(s->b.r, row_bytes(keys, n->nsort), "DISTINCT", err) ||
+            if (mem_hold(&s->b, row_bytes(keys, n->nsort), "DISTINCT", err) ||
                 !ht_add(&s->mat.ht, h, NULL, keys, err)) {
                 sqlplan_row_free(keys, n->nsort);
                 sqlplan_row_free(row, n->width);
@@ -2277,6 +2286,7 @@ void sqlops_close(sqlplan_node *n)
         break;
     default: sqlops_close(n->left); break;
     }
+    if (s->b.r) s->b.r->mem -= s->b.held < s->b.r->mem ? s->b.held : s->b.r->mem;
     free(s);
     n->state = NULL;
 }
