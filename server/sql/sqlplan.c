@@ -1542,6 +1542,25 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
         c->type_oid = sqlval_type_oid(o->types[i]);
         c->typlen = sqlval_type_len(o->types[i]);
         c->typmod = -1;
+        /* a plain column of a stored table: RowDescription names it (table oid, attnum) and
+         * carries its modifier, as PostgreSQL's does */
+        const sqlast_expr *e = o->exprs[i];
+        int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[i];
+        for (int r = 0; slot >= 0 && r < lv->nrels; r++) {
+            const rel *rl = &lv->rels[r];
+            const sqlschema_table *t = rl->node ? rl->node->table : NULL;
+            if (!t || rl->node->kind != PN_SCAN || sqlvirt_is(t) || t->view_sql ||
+                slot < rl->offset || slot >= rl->offset + rl->ncols || slot - rl->offset >= t->ncols)
+                continue;
+            const sqlschema_column *col = &t->cols[slot - rl->offset];
+            if (col->hidden || sqlval_type_oid(col->type) != c->type_oid) break;
+            int attnum = 0;
+            for (int k = 0; k <= slot - rl->offset; k++) attnum += !t->cols[k].hidden;
+            c->table_oid = t->id;
+            c->attnum = (int16_t)attnum;
+            c->typmod = col->typmod;
+            break;
+        }
     }
     *out = q;
     return SQL_OK;

@@ -64,6 +64,18 @@ def main():
         except psycopg2.Error as e:
             check("42703 unknown column", e.pgcode == "42703")
         conn.rollback()
+        # RowDescription: a table column carries its table's oid, attnum and modifier
+        cur.execute("CREATE TABLE rd (id int PRIMARY KEY, v varchar(7), n numeric(6,2))")
+        cur.execute("SELECT 'rd'::regclass::oid")
+        rd_oid = cur.fetchone()[0]
+        cur.execute("SELECT n, id, v, v || 'x' FROM rd")
+        d = cur.description
+        check("RowDescription names table columns (oid, attnum)",
+              [(x.table_oid, x.table_column) for x in d] ==
+              [(rd_oid, 3), (rd_oid, 1), (rd_oid, 2), (None, None)])
+        check("RowDescription carries varchar(7) and numeric(6,2)",
+              d[2].internal_size == 7 and (d[0].precision, d[0].scale) == (6, 2))
+        conn.commit()
         # named (server-side) cursors: DECLARE ... CURSOR and FETCH FORWARD itersize
         cur.execute("CREATE TABLE nc (id serial PRIMARY KEY, v text)")
         cur.execute("INSERT INTO nc (v) SELECT 'r' || g FROM generate_series(1, 25) g")
