@@ -770,6 +770,10 @@ typedef struct crel {
 typedef struct model {
     crel *v;
     int n;
+    /* the catalog as the session sees it: committed entries with the transaction's own DDL
+     * over them (sx_catalog_view), borrowed tables */
+    const sqlschema_table **tabs;
+    int ntabs;
 } model;
 
 static void model_free(model *m)
@@ -781,6 +785,9 @@ static void model_free(model *m)
     free(m->v);
     m->v = NULL;
     m->n = 0;
+    free(m->tabs);
+    m->tabs = NULL;
+    m->ntabs = 0;
 }
 
 static bool has_pk_index(const sqlschema_table *t)
@@ -790,13 +797,18 @@ static bool has_pk_index(const sqlschema_table *t)
 
 static int model_build(sx_session *s, model *m, sqlerr *err)
 {
-    sx_exec *x = s->x;
-    size_t cap = (size_t)x->ntables * 2 + sizeof rels / sizeof rels[0] + 16;
     m->n = 0;
+    m->v = NULL;
+    if (sx_catalog_view(s, &m->tabs, &m->ntabs)) return sqlerr_oom(err);
+    size_t cap = (size_t)m->ntabs * 2 + sizeof rels / sizeof rels[0] + 16;
     m->v = calloc(cap, sizeof *m->v);
-    if (!m->v) return sqlerr_oom(err);
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    if (!m->v) {
+        free(m->tabs);
+        m->tabs = NULL;
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i < m->ntabs; i++) {
+        const sqlschema_table *t = m->tabs[i];
         m->v[m->n++] = (crel){.oid = t->id, .nsp = NSP_PUBLIC,
                               .kind = t->seq ? 'S' : t->view_sql ? 'v' : 'r', .name = t->name,
                               .user = t};
@@ -1120,13 +1132,13 @@ static void key_attnums(const sqlschema_table *t, char *buf, size_t cap)
 }
 
 /* DEFAULT as pg_get_expr prints it: now(), a number, or a quoted literal with its cast. */
-static char *default_text(const sx_exec *x, const sqlschema_column *c)
+static char *default_text(const model *m, const sqlschema_column *c)
 {
     if (c->default_now) return strdup("now()");
     if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
         const char *name = NULL;
-        for (int i = 0; x && i < x->ntables && !name; i++)
-            if (x->tables[i]->id == c->default_seq) name = x->tables[i]->name;
+        for (int i = 0; m && i < m->ntabs && !name; i++)
+            if (m->tabs[i]->id == c->default_seq) name = m->tabs[i]->name;
         char buf[SQLSCHEMA_NAME_MAX * 2 + 32];
         char q[SQLSCHEMA_NAME_MAX * 2 + 4];
         size_t o = 0;
@@ -1250,8 +1262,8 @@ static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_bool(&r, "relhasrules", e->kind == 'v');
         /* PostgreSQL's foreign keys are triggers: psql lists them only when this is set */
         bool fk = false;
-        for (int k = 0; e->kind == 'r' && e->user && k < c->s->x->ntables && !fk; k++) {
-            const sqlschema_table *o = c->s->x->tables[k];
+        for (int k = 0; e->kind == 'r' && e->user && k < c->m->ntabs && !fk; k++) {
+            const sqlschema_table *o = c->m->tabs[k];
             for (int f = 0; f < o->nfks && !fk; f++)
                 fk = o == e->user || o->fks[f].ref_table == e->user->id;
         }
@@ -1345,9 +1357,8 @@ static int rows_type(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_index(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!has_pk_index(t)) continue;
         char keys[512], colls[512] = "", zeros[512] = "";
         key_attnums(t, keys, sizeof keys);
@@ -1377,10 +1388,10 @@ static int rows_index(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
-static const sqlschema_table *table_by_id(const sx_exec *x, uint32_t id)
+static const sqlschema_table *table_by_id(const model *m, uint32_t id)
 {
-    for (int i = 0; i < x->ntables; i++)
-        if (x->tables[i]->id == id) return x->tables[i];
+    for (int i = 0; i < m->ntabs; i++)
+        if (m->tabs[i]->id == id) return m->tabs[i];
     return NULL;
 }
 
@@ -1392,10 +1403,10 @@ static int col_attnum(const sqlschema_table *t, uint16_t id)
 }
 
 /* FOREIGN KEY (a) REFERENCES p(id) [ON DELETE RESTRICT] [DEFERRABLE [INITIALLY DEFERRED]] */
-static int fk_def(const sx_exec *x, const sqlschema_table *t, const sqlschema_fk *f, char *buf,
+static int fk_def(const model *m, const sqlschema_table *t, const sqlschema_fk *f, char *buf,
                   size_t cap, sqlerr *err)
 {
-    const sqlschema_table *p = table_by_id(x, f->ref_table);
+    const sqlschema_table *p = table_by_id(m, f->ref_table);
     size_t o = (size_t)snprintf(buf, cap, "FOREIGN KEY (");
     for (int k = 0; k < f->ncols; k++) {
         if (k) o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ", ");
@@ -1424,12 +1435,11 @@ static int fk_def(const sx_exec *x, const sqlschema_table *t, const sqlschema_fk
 
 static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) { /* foreign keys */
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) { /* foreign keys */
+        const sqlschema_table *t = c->m->tabs[i];
         for (int f = 0; f < t->nfks; f++) {
             const sqlschema_fk *k = &t->fks[f];
-            const sqlschema_table *p = table_by_id(x, k->ref_table);
+            const sqlschema_table *p = table_by_id(c->m, k->ref_table);
             char keys[512] = "", fkeys[512] = "";
             size_t o1 = 0, o2 = 0;
             for (int j = 0; j < k->ncols; j++) {
@@ -1459,8 +1469,8 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             ROW_END(r);
         }
     }
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!has_pk_index(t)) continue;
         char keys[512], name[SQLSCHEMA_NAME_MAX + 8];
         key_attnums(t, keys, sizeof keys);
@@ -1486,16 +1496,15 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_attrdef(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         for (int j = 0; j < t->ncols; j++) {
             const sqlschema_column *col = &t->cols[j];
             if (col->hidden || !col->has_default || col->identity) continue;
             ROW_BEGIN(r, c->t);
             c_int(&r, "adrelid", t->id);
             c_int(&r, "adnum", attnum_of(t, j));
-            char *d = default_text(x, col);
+            char *d = default_text(c->m, col);
             if (!d) r.rc = sqlerr_oom(err);
             c_str(&r, "adbin", d);
             free(d);
@@ -1659,9 +1668,8 @@ static int rows_tablespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!t->view_sql) continue;
         ROW_BEGIN(r, c->t);
         c_str(&r, "schemaname", "public");
@@ -1722,10 +1730,9 @@ static int constraint_def(const sqlschema_table *t, char *buf, size_t cap, sqler
 
 static int rows_indexes(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
     char def[DEF_MAX], name[SQLSCHEMA_NAME_MAX + 8];
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!has_pk_index(t)) continue;
         if (index_def(t, def, sizeof def, err)) return SQL_ERR;
         snprintf(name, sizeof name, "%s_pkey", t->name);
@@ -1741,9 +1748,8 @@ static int rows_indexes(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_stat_user_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (t->view_sql) continue;
         ROW_BEGIN(r, c->t);
         c_int(&r, "relid", t->id);
@@ -1768,9 +1774,8 @@ static int rows_schemata(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!t->view_sql) continue;
         static const char *const no[] = {"is_updatable", "is_insertable_into",
                                          "is_trigger_updatable", "is_trigger_deletable",
@@ -1789,10 +1794,9 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
     char name[SQLSCHEMA_NAME_MAX + 8];
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!has_pk_index(t)) continue;
         snprintf(name, sizeof name, "%s_pkey", t->name);
         ROW_BEGIN(r, c->t);
@@ -1813,10 +1817,9 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
     char name[SQLSCHEMA_NAME_MAX + 8];
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!has_pk_index(t)) continue;
         snprintf(name, sizeof name, "%s_pkey", t->name);
         for (int k = 0; k < t->npk; k++) {
@@ -1839,11 +1842,10 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
  * 'a', identity: 'i') */
 static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!t->seq || !t->seq->owner_table) continue;
-        const sqlschema_table *o = table_by_id(x, t->seq->owner_table);
+        const sqlschema_table *o = table_by_id(c->m, t->seq->owner_table);
         if (!o) continue;
         bool ident = false;
         for (int j = 0; j < o->ncols; j++)
@@ -1899,9 +1901,8 @@ static int rows_settings(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 /* pg_sequence: a sequence's parameters (HeliosDB's stride is not shown) */
 static int rows_sequence(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    sx_exec *x = c->s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *t = x->tables[i];
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
         if (!t->seq) continue;
         const sqlschema_seq *q = t->seq;
         ROW_BEGIN(r, c->t);
@@ -2394,14 +2395,13 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     if (!strcmp(fn, "pg_get_serial_sequence")) { /* the sequence a serial/identity column owns */
         const crel *tc = NULL;
         if (arg_rel(m, &a[0], &tc, err)) return SQL_ERR;
-        const sx_exec *x = s->x;
         const sqlschema_table *t = tc ? tc->user : NULL;
         int ci = t ? sqlschema_find_column(t, a[1].s ? a[1].s : "") : -1;
         if (t && ci < 0)
             return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
                               a[1].s ? a[1].s : "", t->name);
-        for (int i = 0; t && i < x->ntables; i++) {
-            const sqlschema_table *q = x->tables[i];
+        for (int i = 0; t && i < m->ntabs; i++) {
+            const sqlschema_table *q = m->tabs[i];
             if (!q->seq || q->seq->owner_table != t->id || q->seq->owner_col != t->cols[ci].id) continue;
             char buf[SQLSCHEMA_NAME_MAX * 2 + 16];
             size_t o = (size_t)snprintf(buf, sizeof buf, "public.");
@@ -2457,12 +2457,11 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         return index_def_of(m, oid, col, out, err);
     }
     if (!strcmp(fn, "pg_get_constraintdef")) {
-        const sx_exec *x = s->x;
-        for (int i = 0; i < x->ntables; i++)
-            for (int f = 0; f < x->tables[i]->nfks; f++) {
-                if (x->tables[i]->fks[f].oid != oid) continue;
+        for (int i = 0; i < m->ntabs; i++)
+            for (int f = 0; f < m->tabs[i]->nfks; f++) {
+                if (m->tabs[i]->fks[f].oid != oid) continue;
                 char def[DEF_MAX];
-                if (fk_def(x, x->tables[i], &x->tables[i]->fks[f], def, sizeof def, err)) return SQL_ERR;
+                if (fk_def(m, m->tabs[i], &m->tabs[i]->fks[f], def, sizeof def, err)) return SQL_ERR;
                 return set_text(out, def, err);
             }
         for (int i = 0; i < m->n; i++) {

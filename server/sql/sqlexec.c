@@ -297,6 +297,33 @@ const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id)
     return NULL;
 }
 
+int sx_catalog_view(sx_session *s, const sqlschema_table ***out, int *n)
+{
+    int cap = s->x->ntables + s->txn.ncat + 1, k = 0;
+    const sqlschema_table **v = malloc((size_t)cap * sizeof *v);
+    if (!v) return -1;
+    for (int i = 0; i < s->x->ntables; i++) {
+        const sqlschema_table *t = s->x->tables[i];
+        bool changed = false;
+        for (int j = 0; j < s->txn.ncat && !changed; j++) {
+            const sx_catchange *c = &s->txn.cat[j];
+            changed = c->drop ? c->id == t->id : c->table && c->table->id == t->id;
+        }
+        if (!changed) v[k++] = t;
+    }
+    for (int j = 0; j < s->txn.ncat; j++) { /* the latest version of each changed entry */
+        const sx_catchange *c = &s->txn.cat[j];
+        uint32_t id = c->drop ? c->id : c->table->id;
+        bool later = false;
+        for (int l = j + 1; l < s->txn.ncat && !later; l++)
+            later = (s->txn.cat[l].drop ? s->txn.cat[l].id : s->txn.cat[l].table->id) == id;
+        if (!later && !c->drop) v[k++] = c->table;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 /* ---- sequences ---------------------------------------------------------------------------
  *
  * Values unique across regions without coordination: the values of a sequence interleave

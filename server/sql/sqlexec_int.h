@@ -266,6 +266,10 @@ typedef struct sx_result {
 /* sqlexec.c */
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
 const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
+/* The catalog as session s sees it: every committed table, view and sequence with the
+ * transaction's own catalog changes over them (the catalog relations list these). *out is a
+ * malloc'd array of borrowed pointers. Returns 0, -1 out of memory. */
+int sx_catalog_view(sx_session *s, const sqlschema_table ***out, int *n);
 /* nextval of sequence t (a catalog entry with t->seq): the next value this region gives. */
 int sx_seq_next(sx_session *s, const sqlschema_table *t, int64_t *out, sqlerr *err);
 /* The last value this region gave from sequence t (or where it starts, called false). */

@@ -84,3 +84,13 @@ SELECT DISTINCT r FROM (SELECT 'pg_class'::regclass AS r UNION ALL SELECT 1259::
 SELECT r FROM (VALUES ('pg_type'::regclass), ('pg_class'::regclass), ('pg_attribute'::regclass)) v(r) ORDER BY r;
 SELECT c.relname FROM pg_class c JOIN (VALUES ('v'::"char")) k(kind) ON c.relkind = k.kind WHERE c.relname IN ('pg_roles', 'pg_class') ORDER BY 1;
 SELECT relkind, count(*) > 0 FROM pg_class WHERE relname IN ('pg_class', 'pg_type', 'pg_roles', 'pg_user') GROUP BY relkind ORDER BY 1;
+-- a transaction sees its own DDL in the catalogs
+BEGIN;
+CREATE TABLE tx_cat (id int PRIMARY KEY, v varchar(3));
+SELECT 'tx_cat'::regclass::text;
+SELECT relname, relkind FROM pg_class WHERE relname = 'tx_cat';
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'tx_cat'::regclass AND attnum > 0 ORDER BY attnum;
+DROP TABLE tx_cat;
+SELECT count(*) FROM pg_class WHERE relname = 'tx_cat';
+ROLLBACK;
+SELECT count(*) FROM pg_class WHERE relname = 'tx_cat';
