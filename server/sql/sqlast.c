@@ -221,6 +221,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_CREATE_SEQUENCE: return "CREATE SEQUENCE";
     case SQLAST_DECLARE_CURSOR: return "DECLARE CURSOR";
     case SQLAST_ALTER_ADD_FK: return "ALTER TABLE";
+    case SQLAST_LOCK_TABLE: return "LOCK TABLE";
     case SQLAST_FETCH: return s->fetch_move ? "MOVE" : "FETCH";
     case SQLAST_CLOSE_CURSOR: return s->name ? "CLOSE CURSOR" : "CLOSE CURSOR ALL";
     case SQLAST_ALTER_SEQUENCE: return "ALTER SEQUENCE";

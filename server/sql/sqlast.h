@@ -82,6 +82,8 @@ struct sqlast_expr {
     char *name;      /* COLUMN/EXCLUDED column, FUNC/AGG function (lower case, no schema) */
     char *qualifier; /* COLUMN: table name or alias it was qualified with, or NULL */
     sqlval_type cast_type; /* CAST target */
+    sqlval_type cast_elem; /* CAST to an array of another element type than text (oid[],
+                            * int2[] ...: held as text[]): that type, for unnest's rows */
     int cast_typmod;       /* its type modifier, PostgreSQL's typmod + 1 (0: none):
                             * ::varchar(3), ::numeric(5,2), ::timestamptz(0) */
     sqlast_expr **args;
@@ -144,6 +146,7 @@ typedef enum sqlast_stmt_kind {
     SQLAST_FETCH,           /* name, fetch_count (INT64_MAX: ALL), fetch_move: MOVE */
     SQLAST_CLOSE_CURSOR,    /* name, NULL for CLOSE ALL */
     SQLAST_ALTER_ADD_FK,    /* ALTER TABLE t ADD [CONSTRAINT c] FOREIGN KEY ...: fks[0] */
+    SQLAST_LOCK_TABLE,      /* LOCK [TABLE] names IN ACCESS SHARE MODE */
 } sqlast_stmt_kind;
 
 /* CREATE / ALTER SEQUENCE options, and an identity column's (sequence options in parentheses). */
@@ -307,6 +310,9 @@ struct sqlast_stmt {
     sqlast_fk *fks;         /* CREATE TABLE's FOREIGN KEYs (REFERENCES of columns included) */
     int nfks;
     bool cursor_hold;       /* DECLARE ... WITH HOLD */
+    /* BEGIN / SET TRANSACTION: READ ONLY, and a snapshot for the whole block (REPEATABLE READ
+     * or SERIALIZABLE, which HeliosDB gives to read-only transactions) */
+    bool txn_read_only, txn_snapshot;
     int64_t fetch_count;    /* FETCH / MOVE: rows forward */
     bool fetch_move;
 

@@ -161,6 +161,48 @@ static const cat_rel rels[] = {
      "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
     {"pg_catalog", "pg_init_privs", 3394, 'r', "OOICA",
      "objoid classoid objsubid privtype initprivs"},
+    {"pg_catalog", "pg_cast", 2605, 'r', "OOOOCC",
+     "oid castsource casttarget castfunc castcontext castmethod"},
+    {"pg_catalog", "pg_aggregate", 2600, 'r', "PCSPPPPPPPPBBCCOOIOITT",
+     "aggfnoid aggkind aggnumdirectargs aggtransfn aggfinalfn aggcombinefn aggserialfn aggdeserialfn aggmtransfn aggminvtransfn aggmfinalfn aggfinalextra aggmfinalextra aggfinalmodify aggmfinalmodify aggsortop aggtranstype aggtransspace aggmtranstype aggmtransspace agginitval aggminitval"},
+    {"pg_catalog", "pg_opfamily", 2753, 'r', "OONOO",
+     "oid opfmethod opfname opfnamespace opfowner"},
+    {"pg_catalog", "pg_conversion", 2607, 'r', "ONOOIIPB",
+     "oid conname connamespace conowner conforencoding contoencoding conproc condefault"},
+    {"pg_catalog", "pg_ts_parser", 3601, 'r', "ONOPPPPP",
+     "oid prsname prsnamespace prsstart prstoken prsend prsheadline prslextype"},
+    {"pg_catalog", "pg_ts_template", 3764, 'r', "ONOPP",
+     "oid tmplname tmplnamespace tmplinit tmpllexize"},
+    {"pg_catalog", "pg_ts_dict", 3600, 'r', "ONOOOT",
+     "oid dictname dictnamespace dictowner dicttemplate dictinitoption"},
+    {"pg_catalog", "pg_ts_config", 3602, 'r', "ONOOO",
+     "oid cfgname cfgnamespace cfgowner cfgparser"},
+    {"pg_catalog", "pg_ts_config_map", 3603, 'r', "OIIO",
+     "mapcfg maptokentype mapseqno mapdict"},
+    {"pg_catalog", "pg_transform", 3576, 'r', "OOOPP",
+     "oid trftype trflang trffromsql trftosql"},
+    {"pg_catalog", "pg_largeobject_metadata", 2995, 'r', "OOA",
+     "oid lomowner lomacl"},
+    {"pg_catalog", "pg_subscription", 6100, 'r', "OOTNOBBBCBTNTA",
+     "oid subdbid subskiplsn subname subowner subenabled subbinary substream subtwophasestate subdisableonerr subconninfo subslotname subsynccommit subpublications"},
+    {"pg_catalog", "pg_user_mapping", 1418, 'r', "OOOA",
+     "oid umuser umserver umoptions"},
+    {"pg_catalog", "pg_amop", 2602, 'r', "OOOOSCOOO",
+     "oid amopfamily amoplefttype amoprighttype amopstrategy amoppurpose amopopr amopmethod amopsortfamily"},
+    {"pg_catalog", "pg_amproc", 2603, 'r', "OOOOSP",
+     "oid amprocfamily amproclefttype amprocrighttype amprocnum amproc"},
+    {"pg_catalog", "pg_seclabel", 3596, 'r', "OOITT",
+     "objoid classoid objsubid provider label"},
+    {"pg_catalog", "pg_shseclabel", 3592, 'r', "OOTT",
+     "objoid classoid provider label"},
+    {"pg_catalog", "pg_partitioned_table", 3350, 'r', "OCSOAAAT",
+     "partrelid partstrat partnatts partdefid partattrs partclass partcollation partexprs"},
+    {"pg_catalog", "pg_statistic_ext_data", 3429, 'r', "OBTTTA",
+     "stxoid stxdinherit stxdndistinct stxddependencies stxdmcv stxdexpr"},
+    {"pg_catalog", "pg_subscription_rel", 6102, 'r', "OOCT",
+     "srsubid srrelid srsubstate srsublsn"},
+    {"pg_catalog", "pg_largeobject", 2613, 'r', "OIT",
+     "loid pageno data"},
     {"pg_catalog", "pg_opclass", 2616, 'r', "OONOOOOBO",
      "oid opcmethod opcname opcnamespace opcowner opcfamily opcintype opcdefault opckeytype"},
     {"pg_catalog", "pg_views", 12028, 'v', "NNNT",
@@ -719,7 +761,7 @@ static int rel_table(const cat_rel *r, sqlschema_table **out, sqlerr *err)
     int n = (int)strlen(r->types);
     sqlschema_table *t = calloc(1, sizeof *t);
     if (!t) return sqlerr_oom(err);
-    t->cols = calloc((size_t)n + 1, sizeof *t->cols);
+    t->cols = calloc((size_t)n + 2, sizeof *t->cols);
     t->name = strdup(r->name);
     if (!t->cols || !t->name) goto oom;
     const char *p = r->cols;
@@ -737,6 +779,18 @@ static int rel_table(const cat_rel *r, sqlschema_table **out, sqlerr *err)
         p += len;
         if (*p == ' ') p++;
     }
+    /* the system column tableoid (pg_dump reads it): hidden from SELECT * and pg_attribute,
+     * every row carries the relation's oid (row_start) */
+    sqlschema_column *c = &t->cols[n];
+    c->id = (uint16_t)(n + 1);
+    c->kind = SQLSCHEMA_LWW;
+    c->type = SQLVAL_OID;
+    c->pk_pos = -1;
+    c->hidden = true;
+    sqlval_set_int(&c->default_value, SQLVAL_OID, r->oid);
+    t->ncols = n + 1;
+    if (!(c->name = strdup("tableoid")) || !(c->type_name = strdup("oid"))) goto oom;
+    n++;
     t->next_col_id = (uint16_t)(n + 1);
     *out = t;
     return SQL_OK;
@@ -1018,6 +1072,7 @@ static int row_start(crow *r, const sqlschema_table *t, sqlerr *err)
         else if (ty == SQLVAL_FLOAT4 || ty == SQLVAL_FLOAT8) sqlval_set_float(v, ty, 0);
         else if (sqlval_type_is_reg(ty)) sqlval_set_reg(v, ty, 0, NULL, err);
         else if (ty == SQLVAL_CHAR && sqlval_set_str(v, ty, "", 0, err)) r->rc = SQL_ERR;
+        if (t->cols[i].hidden) sqlval_set_int(v, SQLVAL_OID, t->cols[i].default_value.u.i);
     }
     return r->rc;
 }
@@ -1974,6 +2029,7 @@ typedef struct cat_fn {
 static const cat_fn functions[] = {
     {"format_type", "oi", SQLVAL_TEXT},
     {"pg_get_userbyid", "o", SQLVAL_NAME},
+    {"acldefault", "co", SQLVAL_TEXTARRAY},
     {"pg_table_is_visible", "o", SQLVAL_BOOL},
     {"pg_partition_ancestors", "o", SQLVAL_REGCLASS},
     {"pg_get_serial_sequence", "tt", SQLVAL_TEXT},
@@ -2015,9 +2071,10 @@ static bool param_ok(char p, sqlval_type t)
     case 'R': return unknown || oid || sqlval_type_is_text(t);
     case 'i': return unknown || sqlval_type_is_integer(t);
     case 't': return sqlval_type_is_text(t);
+    case 'c': return unknown || t == SQLVAL_CHAR || sqlval_type_is_text(t);
     case 'b': return unknown || t == SQLVAL_BOOL;
     case 'x': return unknown || t == SQLVAL_BOOL || sqlval_type_is_integer(t);
-    case '*': return t == SQLVAL_TEXTARRAY || unknown;
+    case '*': return t == SQLVAL_TEXTARRAY || t == SQLVAL_NAME || unknown;
     default: return false;
     }
 }
@@ -2328,6 +2385,12 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     if (!strcmp(fn, "::")) return reg_cast(s, m, &a[0], ret, out, err);
     if (!strcmp(fn, "[]")) {
         int64_t i;
+        if (!a[0].isnull && !a[1].isnull && a[0].type == SQLVAL_NAME) {
+            /* name is a fixed array of char, from 0: name[0] is its first byte, a "char" */
+            if (arg_int(&a[1], &i, err)) return SQL_ERR;
+            if (i < 0 || (uint64_t)i >= a[0].len) return sqlval_set_str(out, SQLVAL_UNKNOWN, "", 0, err);
+            return sqlval_set_str(out, SQLVAL_UNKNOWN, a[0].s + i, 1, err);
+        }
         if (a[0].isnull || a[1].isnull || a[0].type != SQLVAL_TEXTARRAY) {
             if (!a[0].isnull && a[0].type != SQLVAL_TEXTARRAY && a[0].type != SQLVAL_UNKNOWN)
                 return sqlerr_set(err, SQLSTATE_DATATYPE_MISMATCH, -1,
@@ -2362,6 +2425,36 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         if (sqlval_cast(&a[0], SQLVAL_BOOL, &b, err)) return SQL_ERR;
         const char *both[] = {"pg_catalog", "public"};
         return b.u.b ? sqlval_set_array(out, both, 2, err) : sqlval_set_array(out, both + 1, 1, err);
+    }
+    if (!strcmp(fn, "acldefault")) { /* the owner's privileges (and PUBLIC's) as aclitem text */
+        uint32_t oid;
+        if (a[0].isnull || a[1].isnull) {
+            sqlval_init_null(out, SQLVAL_TEXTARRAY);
+            return SQL_OK;
+        }
+        if (arg_oid(&a[1], &oid, err)) return SQL_ERR;
+        const char *o = oid == OID_ROLE ? user_name(s) : "pg_database_owner";
+        char k = a[0].s && a[0].len ? a[0].s[0] : ' ';
+        static const struct {
+            char kind;
+            const char *pub, *own;
+        } acl[] = {{'r', NULL, "arwdDxt"}, {'s', NULL, "rwU"}, {'S', NULL, "U"}, {'n', NULL, "UC"},
+                   {'f', "X", "X"}, {'l', "U", "U"}, {'T', "U", "U"}, {'d', "Tc", "CTc"},
+                   {'t', NULL, "C"}, {'F', NULL, "U"}, {'L', NULL, "rw"}, {'p', NULL, "sA"}};
+        char b1[160], b2[160];
+        const char *items[2];
+        size_t n2 = 0;
+        for (size_t i = 0; i < sizeof acl / sizeof acl[0]; i++) {
+            if (acl[i].kind != k) continue;
+            if (acl[i].pub) {
+                snprintf(b1, sizeof b1, "=%s/%s", acl[i].pub, o);
+                items[n2++] = b1;
+            }
+            snprintf(b2, sizeof b2, "%s=%s/%s", o, acl[i].own, o);
+            items[n2++] = b2;
+        }
+        if (!n2) return sqlerr_set(err, "XX000", -1, "unrecognized object type abbreviation: %c", k);
+        return sqlval_set_array(out, items, n2, err);
     }
     if (!strcmp(fn, "pg_get_userbyid")) {
         uint32_t oid;

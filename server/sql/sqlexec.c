@@ -539,6 +539,9 @@ static int sess_seq(void *arg, int op, const char *name, int64_t v, bool called,
     }
     const sqlschema_table *t = NULL;
     if (seq_lookup(s, name, &t, err)) return SQL_ERR;
+    if (s->ro && (op == 'n' || op == 's'))
+        return sqlerr_set(err, "25006", -1, "cannot execute %s() in a read-only transaction",
+                          op == 'n' ? "nextval" : "setval");
     if (op == 'n') {
         int64_t x;
         if (sx_seq_next(s, t, &x, err)) return SQL_ERR;
@@ -635,6 +638,13 @@ static void txn_clear(sx_session *s)
 {
     cursors_end(s, false, false); /* their streams read the overlay below (COMMIT ended
                                      * them already, keeping the held ones) */
+    if (s->snap) storage_snapshot_del(s->x->st, s->snap);
+    s->snap = NULL;
+    s->ro = s->want_snap = false;
+    s->block_stmts = 0;
+    free(s->share);
+    s->share = NULL;
+    s->nshare = 0;
     locks_release(s->x, s->locks);
     s->locks = NULL;
     for (size_t i = 0; i < s->txn.nops; i++) sx_op_free(&s->txn.ops[i]);
@@ -1774,6 +1784,10 @@ static void sx_enter(sx_session *s)
 void sx_stmt_begin(sx_session *s)
 {
     sx_enter(s); /* a SET TimeZone earlier in the same Query applies from here on */
+    if (s->state == SX_BLOCK) {
+        s->block_stmts++;
+        if (s->want_snap && !s->snap) s->snap = storage_snapshot_new(s->x->st);
+    }
     if (s->lock_retry) { /* the same statement again after a lock wait: same deadline */
         s->lock_retry = false;
         return;
@@ -1928,8 +1942,83 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
 
 /* SET TRANSACTION ..., SET SESSION CHARACTERISTICS AS TRANSACTION ..., SET transaction_*: the
  * parser refused every characteristic HeliosDB does not give (sqlparse.c
- * check_txn_characteristic), so what is left is what a transaction here already is (READ
- * COMMITTED, read-write): answered here, as a no-op. */
+ * check_txn_characteristic): what is left is READ COMMITTED read-write (a no-op), or SET
+ * TRANSACTION ... READ ONLY [with REPEATABLE READ / SERIALIZABLE], applied by txn_set. */
+static int txn_set(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
+{
+    if (st->txn_read_only) {
+        if (s->state != SX_BLOCK)
+            return warn(sink, "25P01", "SET TRANSACTION can only be used in transaction blocks")
+                       ? EXEC_ERROR
+                       : sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
+        if (s->block_stmts > 1 && st->txn_snapshot && !s->want_snap)
+            return executor_error_set(err, "25001",
+                                      "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+        s->ro = true;
+        s->want_snap = s->want_snap || st->txn_snapshot;
+    }
+    return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
+}
+
+/* 25006 for a statement that writes, in a READ ONLY transaction (PostgreSQL's wording). */
+static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *err)
+{
+    if (!s->ro) return EXEC_DONE;
+    const char *what = NULL;
+    switch (st->kind) {
+    case SQLAST_INSERT:
+    case SQLAST_UPDATE:
+    case SQLAST_DELETE:
+    case SQLAST_TRUNCATE:
+    case SQLAST_CREATE_TABLE:
+    case SQLAST_DROP_TABLE:
+    case SQLAST_ALTER_ADD_COLUMN:
+    case SQLAST_ALTER_DROP_COLUMN:
+    case SQLAST_ALTER_ADD_PK:
+    case SQLAST_ALTER_ADD_FK:
+    case SQLAST_CREATE_VIEW:
+    case SQLAST_CREATE_SEQUENCE:
+    case SQLAST_ALTER_SEQUENCE: what = sqlast_stmt_tag(st); break;
+    case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
+    case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;
+    default: break;
+    }
+    if (!what) return EXEC_DONE;
+    return executor_error_set(err, "25006", "cannot execute %s in a read-only transaction", what);
+}
+
+/* LOCK TABLE t IN ACCESS SHARE MODE: held until the block ends; it keeps other sessions'
+ * DROP, TRUNCATE and ALTER of t away (they fail with 55P03 instead of waiting). */
+static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
+{
+    if (s->state != SX_BLOCK)
+        return executor_error_set(err, "25P01", "LOCK TABLE can only be used in transaction blocks");
+    for (int i = 0; i < st->nnames; i++) {
+        const sqlschema_table *t = sx_table_find(s, st->names[i]);
+        if (!t) return executor_error_set(err, "42P01", "relation \"%s\" does not exist", st->names[i]);
+        if (t->seq)
+            return executor_error_set(err, "42809", "cannot lock relation \"%s\"", st->names[i]);
+        uint32_t *n = realloc(s->share, (size_t)(s->nshare + 1) * sizeof *n);
+        if (!n) return executor_error_set(err, "53200", "out of memory");
+        s->share = n;
+        s->share[s->nshare++] = t->id;
+    }
+    return sink->command_complete(sink, "LOCK TABLE") ? EXEC_ERROR : EXEC_DONE;
+}
+
+const struct storage_snapshot *sx_snapshot(const sx_session *s)
+{
+    return s->snap;
+}
+
+bool sx_share_locked(const sx_session *s, uint32_t id)
+{
+    for (const sx_session *o = s->x->sessions; o; o = o->all_next)
+        for (int i = 0; o != s && i < o->nshare; i++)
+            if (o->share[i] == id) return true;
+    return false;
+}
+
 static bool is_txn_characteristic_set(const sqlast_stmt *st)
 {
     return st->kind == SQLAST_SET && st->name &&
@@ -2410,6 +2499,9 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 s->state = SX_BLOCK;
                 s->txn_start_us = now_us_2000();
                 sqlguc_txn_begin(s->guc); /* SET LOCAL lasts until the block ends */
+                s->ro = st->txn_read_only;
+                s->want_snap = st->txn_snapshot;
+                s->block_stmts = 0;
             }
             if (sink->command_complete(sink, "BEGIN")) goto out;
             break;
@@ -2460,6 +2552,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             }
             break;
         case SQLAST_COPY:
+            if (ro_check(s, st, err) == EXEC_ERROR) goto fail;
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = now_us_2000();
             rc = start_copy(s, st, sink, err);
@@ -2473,10 +2566,13 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_RESET:
         case SQLAST_SHOW:
             if (is_txn_characteristic_set(st)) {
-                if (sink->command_complete(sink, "SET")) goto out;
+                if (txn_set(s, st, sink, err) == EXEC_ERROR) goto fail;
                 break;
             }
             if (run_setting(s, st, true, sink, err) == EXEC_ERROR) goto fail;
+            break;
+        case SQLAST_LOCK_TABLE:
+            if (run_lock(s, st, sink, err) == EXEC_ERROR) goto fail;
             break;
         case SQLAST_DECLARE_CURSOR:
         case SQLAST_FETCH:
@@ -2491,6 +2587,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         default:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = now_us_2000();
+            if (ro_check(s, st, err) == EXEC_ERROR) goto fail;
             rc = EXEC_ERROR;
             const char *bdir = backup_target(st);
             bool ae = !bdir && is_anti_entropy(st);
@@ -2669,7 +2766,8 @@ static bool is_txn_stmt(const sqlast_stmt *st)
     return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
            st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
            st->kind == SQLAST_ROLLBACK_TO || st->kind == SQLAST_DEALLOCATE ||
-           st->kind == SQLAST_DISCARD || is_txn_characteristic_set(st);
+           st->kind == SQLAST_DISCARD || st->kind == SQLAST_LOCK_TABLE ||
+           is_txn_characteristic_set(st);
 }
 
 static void stmt_free_(sx_stmt *p)
@@ -2876,7 +2974,12 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_BEGIN:
         if (s->state == SX_BLOCK && warn(sink, "25001", "there is already a transaction in progress"))
             return EXEC_ERROR;
-        if (s->state != SX_BLOCK) sqlguc_txn_begin(s->guc);
+        if (s->state != SX_BLOCK) {
+            sqlguc_txn_begin(s->guc);
+            s->ro = st->txn_read_only;
+            s->want_snap = st->txn_snapshot;
+            s->block_stmts = 0;
+        }
         s->state = SX_BLOCK;
         s->implicit = false;
         return sink->command_complete(sink, "BEGIN") ? EXEC_ERROR : EXEC_DONE;
@@ -2908,9 +3011,8 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_SET:
     case SQLAST_RESET:
     case SQLAST_SHOW: {
-        if (is_txn_characteristic_set(st))
-            return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
-        int rc = run_setting(s, st, false, sink, err);
+        int rc = is_txn_characteristic_set(st) ? txn_set(s, st, sink, err)
+                                               : run_setting(s, st, false, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
@@ -2920,6 +3022,11 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         int rc = st->kind == SQLAST_DECLARE_CURSOR ? run_declare(s, st, sink, err)
                  : st->kind == SQLAST_FETCH        ? run_fetch(s, st, false, sink, err)
                                                    : run_close(s, st, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
+    case SQLAST_LOCK_TABLE: {
+        int rc = run_lock(s, st, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
@@ -2945,6 +3052,10 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         return rc;
     }
     default: break;
+    }
+    if (ro_check(s, st, err) == EXEC_ERROR) {
+        fail_txn(s);
+        return EXEC_ERROR;
     }
     bool began = false;
     if (!po->ran && max_rows == 0) {
@@ -3077,6 +3188,9 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
         free(s);
         return executor_error_set(err, "53200", "out of memory");
     }
+    s->all_next = x->sessions;
+    if (x->sessions) x->sessions->all_prev = s;
+    x->sessions = s;
     *out = (executor_session *)s;
     return EXEC_DONE;
 }
@@ -3085,6 +3199,9 @@ static void sx_session_del(executor_session *es)
 {
     sx_session *s = (sx_session *)es;
     if (!s) return;
+    if (s->all_prev) s->all_prev->all_next = s->all_next;
+    else s->x->sessions = s->all_next;
+    if (s->all_next) s->all_next->all_prev = s->all_prev;
     if (s->commit) {
         pthread_mutex_lock(&s->x->mu);
         s->commit->sess = NULL;

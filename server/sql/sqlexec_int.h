@@ -43,6 +43,7 @@ typedef struct sx_exec {
     executor base;
     uv_loop_t *loop;
     int statement_timeout_ms; /* config sql.statement_timeout_ms: sessions' default */
+    struct sx_session *sessions; /* every open session (all_next), for LOCK TABLE conflicts */
     storage *st;
     uint16_t node;
     causal_clock clock;
@@ -224,7 +225,23 @@ typedef struct sx_session {
     int nseqvals;
     int last_seq; /* index in seqvals of lastval's sequence, -1 none */
     struct sx_cursor *cursors; /* DECLARE ... CURSOR (sqlexec.c "cursors"), a list */
+    /* READ ONLY transaction block; REPEATABLE READ / SERIALIZABLE read-only: want_snap, and
+     * snap the storage snapshot every read of the block uses (taken at its first statement);
+     * block_stmts: statements run in the block; share: LOCK TABLE ... IN ACCESS SHARE MODE */
+    bool ro, want_snap;
+    struct storage_snapshot *snap;
+    int block_stmts;
+    uint32_t *share;
+    int nshare;
+    struct sx_session *all_next, *all_prev; /* sx_exec.sessions */
 } sx_session;
+
+/* The snapshot the session's reads use: NULL (the latest committed state) unless a read-only
+ * REPEATABLE READ / SERIALIZABLE block holds one. */
+const struct storage_snapshot *sx_snapshot(const sx_session *s);
+/* Whether a session other than s holds a share lock on table id (LOCK TABLE): DROP, TRUNCATE
+ * and ALTER of it are then refused (55P03). */
+bool sx_share_locked(const sx_session *s, uint32_t id);
 
 /* The session services sqlexpr's functions call (current_setting, set_config, pg_sleep). */
 extern const struct sqlexpr_session_ops sx_session_ops;

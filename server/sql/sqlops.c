@@ -359,7 +359,8 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
     int rc;
     if (nkey && nkey == t->npk && !s->key.err) {
         s->point = true;
-        rc = storage_overlay_get(ov, NULL, t->id, s->key.data, s->key.len, &s->pval, &s->pvlen);
+        rc = storage_overlay_get(ov, sx_snapshot(s->b.r->s), t->id, s->key.data, s->key.len, &s->pval,
+                                 &s->pvlen);
         if (rc == STORAGE_ENOTFOUND) {
             s->empty = true;
             return SQL_OK;
@@ -378,12 +379,12 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
         } else {
             hi.len = m;
             hi.data[m - 1]++;
-            rc = storage_overlay_iter_new(ov, NULL, t->id, s->key.data, s->key.len, hi.data, hi.len,
+            rc = storage_overlay_iter_new(ov, sx_snapshot(s->b.r->s), t->id, s->key.data, s->key.len, hi.data, hi.len,
                                           &s->it);
         }
         codec_buf_free(&hi);
     }
-    if (!nkey) rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &s->it);
+    if (!nkey) rc = storage_overlay_iter_new(ov, sx_snapshot(s->b.r->s), t->id, NULL, 0, NULL, 0, &s->it);
     if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
     return SQL_OK;
 }
@@ -668,14 +669,28 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         if (__builtin_add_overflow(s->cur, s->step, &s->cur)) s->done = true;
         return 1;
     }
+    if (!strcmp(name, "pg_options_to_table")) { /* {"name=value", ...} */
+        const sqlval *a = &s->args[0];
+        while (s->i < a->narr && !a->arr[s->i]) s->i++;
+        if (s->i >= a->narr) return 0;
+        const char *e = a->arr[s->i++], *eq = strchr(e, '=');
+        if (sqlval_set_str(&vals[0], SQLVAL_TEXT, e, eq ? (size_t)(eq - e) : strlen(e), err)) return SQL_ERR;
+        if (!eq) {
+            sqlval_init_null(&vals[1], SQLVAL_TEXT);
+            return 1;
+        }
+        return sqlval_set_str(&vals[1], SQLVAL_TEXT, eq + 1, strlen(eq + 1), err) ? SQL_ERR : 1;
+    }
     if (!strcmp(name, "unnest")) {
         const sqlval *a = &s->args[0];
         if (s->i >= a->narr) return 0;
         const char *e = a->arr[s->i++];
+        sqlval_type et = n->types[0] == SQLVAL_UNKNOWN ? SQLVAL_TEXT : n->types[0];
         if (!e) {
-            sqlval_init_null(&vals[0], SQLVAL_TEXT);
+            sqlval_init_null(&vals[0], et);
             return 1;
         }
+        if (et != SQLVAL_TEXT) return sqlval_from_text(et, e, strlen(e), &vals[0], err) ? SQL_ERR : 1;
         return sqlval_set_str(&vals[0], SQLVAL_TEXT, e, strlen(e), err) ? SQL_ERR : 1;
     }
     if (!strcmp(name, "jsonb_array_elements") || !strcmp(name, "jsonb_array_elements_text")) {

@@ -734,6 +734,13 @@ static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
     if (!e) return SQL_ERR;
     e->cast_type = t;
     e->cast_typmod = typmod;
+    if (array) { /* '{1,2}'::oid[]: its elements are oids */
+        json_t *names = field(tn, "names");
+        const char *last = json_array_size(names) ? string_node(json_array_get(names, json_array_size(names) - 1)) : NULL;
+        sqlval_type et = last ? sqlval_type_lookup(last, false) : SQLVAL_UNKNOWN;
+        if (et != SQLVAL_TEXT && et != SQLVAL_VARCHAR && et != SQLVAL_NAME && et != SQLVAL_TEXTARRAY)
+            e->cast_elem = et;
+    }
     if (add_arg(c, e, field(b, "arg"))) {
         sqlast_expr_free(e);
         return SQL_ERR;
@@ -1862,7 +1869,8 @@ static int check_txn_characteristic(pctx *c, const char *name, const char *value
         sqlerr_unsupported(c->err, -1, what);
         sqlerr_hint(c->err, "HeliosDB runs READ COMMITTED within a region (a writer waits for a "
                             "row's earlier writer and re-reads it, so no update is lost) and "
-                            "merges regions with CRDTs; use READ COMMITTED.");
+                            "merges regions with CRDTs; use READ COMMITTED, or make the "
+                            "transaction READ ONLY (it then reads one snapshot).");
         c->err->final = 1;
         return SQL_ERR;
     }
@@ -1878,9 +1886,31 @@ static int check_txn_characteristic(pctx *c, const char *name, const char *value
 }
 
 /* The DefElem list of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION
- * CHARACTERISTICS AS TRANSACTION. */
-static int check_txn_options(pctx *c, json_t *opts)
+ * CHARACTERISTICS AS TRANSACTION. A transaction (s not NULL: BEGIN, SET TRANSACTION) may be
+ * READ ONLY, and then REPEATABLE READ or SERIALIZABLE too: it reads one snapshot of the
+ * region's committed state, which is serializable for a transaction that writes nothing (the
+ * region's commits are one ordered sequence). A writing one at those levels is refused. */
+static int check_txn_options(pctx *c, json_t *opts, sqlast_stmt *s)
 {
+    bool ro = false, snap = false;
+    for (size_t i = 0; s && i < json_array_size(opts); i++) {
+        json_t *db, *ab = NULL, *v;
+        node(json_array_get(opts, i), &db);
+        const char *name = fstr(db, "defname");
+        json_t *arg = field(db, "arg");
+        if (!name || !arg) continue;
+        node(arg, &ab);
+        if (!strcmp(name, "transaction_read_only") && (v = field(ab, "ival")))
+            ro = json_integer_value(field(v, "ival")) != 0;
+        if (!strcmp(name, "transaction_isolation") && (v = field(ab, "sval")) && fstr(v, "sval"))
+            snap = !strcasecmp(fstr(v, "sval"), "serializable") ||
+                   !strcasecmp(fstr(v, "sval"), "repeatable read");
+    }
+    if (s && ro) {
+        s->txn_read_only = true;
+        s->txn_snapshot = snap;
+        return SQL_OK;
+    }
     for (size_t i = 0; i < json_array_size(opts); i++) {
         json_t *db;
         node(json_array_get(opts, i), &db);
@@ -1916,7 +1946,7 @@ static int conv_transaction(pctx *c, json_t *b, sqlast_stmt *s)
         return (s->name = dup_or_oom(c, name ? name : "")) ? SQL_OK : SQL_ERR;
     } else return sqlerr_unsupported(c->err, -1, "two-phase commit");
     if (fbool(b, "chain")) return sqlerr_unsupported(c->err, -1, "AND CHAIN");
-    if (s->kind == SQLAST_BEGIN) return check_txn_options(c, field(b, "options"));
+    if (s->kind == SQLAST_BEGIN) return check_txn_options(c, field(b, "options"), s);
     return SQL_OK;
 }
 
@@ -1992,7 +2022,8 @@ static int conv_set(pctx *c, json_t *b, sqlast_stmt *s)
         /* SET TRANSACTION / SESSION CHARACTERISTICS AS TRANSACTION: first item only matters
          * to us (isolation level; HeliosDB has one) */
         json_t *db;
-        if (check_txn_options(c, field(b, "args"))) return SQL_ERR;
+        bool txn = name && !strcmp(name, "TRANSACTION"); /* not SESSION CHARACTERISTICS */
+        if (check_txn_options(c, field(b, "args"), txn ? s : NULL)) return SQL_ERR;
         node(json_array_get(field(b, "args"), 0), &db);
         if (!(s->name = dup_or_oom(c, fstr(db, "defname") ? fstr(db, "defname") : "transaction_isolation")))
             return SQL_ERR;
@@ -2205,6 +2236,25 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DeleteStmt")) return conv_delete(c, b, s);
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
+    if (!strcmp(t, "LockStmt")) {
+        json_t *mv = field(b, "mode");
+        if (!json_is_integer(mv) || json_integer_value(mv) != 1 || fbool(b, "nowait"))
+            return sqlerr_unsupported(c->err, -1, "LOCK TABLE modes other than ACCESS SHARE");
+        s->kind = SQLAST_LOCK_TABLE;
+        json_t *rels = field(b, "relations");
+        size_t nr = json_array_size(rels);
+        if (!(s->names = calloc(nr ? nr : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < nr; i++) {
+            json_t *rb;
+            node(json_array_get(rels, i), &rb);
+            const char *schema = fstr(rb, "schemaname");
+            if (schema && strcmp(schema, "public"))
+                return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
+            if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
+            s->nnames = (int)i + 1;
+        }
+        return SQL_OK;
+    }
     if (!strcmp(t, "CreateSeqStmt")) return conv_create_seq(c, b, s, false);
     if (!strcmp(t, "DeclareCursorStmt") || !strcmp(t, "FetchStmt") || !strcmp(t, "ClosePortalStmt"))
         return conv_cursor(c, b, s, t);

@@ -496,12 +496,21 @@ static int func_shape(const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
         if (fe->nargs != 1 || (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
             return sqlerr_set(err, "42883", fe->location, "function unnest does not exist");
         sh->types[0] = SQLVAL_TEXT;
+        if (fe->args[0]->kind == SQLAST_CAST && fe->args[0]->cast_elem)
+            sh->types[0] = fe->args[0]->cast_elem; /* unnest('{..}'::oid[]): oids */
     } else if (!strcmp(n, "jsonb_array_elements") || !strcmp(n, "jsonb_array_elements_text") ||
                !strcmp(n, "jsonb_object_keys")) {
         if (fe->nargs != 1)
             return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
         sh->types[0] = !strcmp(n, "jsonb_array_elements") ? SQLVAL_JSONB : SQLVAL_TEXT;
         sh->cols[0] = !strcmp(n, "jsonb_object_keys") ? n : "value";
+    } else if (!strcmp(n, "pg_options_to_table")) {
+        if (fe->nargs != 1 || (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
+            return sqlerr_set(err, "42883", fe->location, "function pg_options_to_table does not exist");
+        sh->ncols = 2;
+        sh->cols[0] = "option_name";
+        sh->cols[1] = "option_value";
+        sh->types[0] = sh->types[1] = SQLVAL_TEXT;
     } else if (!strcmp(n, "jsonb_each") || !strcmp(n, "jsonb_each_text")) {
         if (fe->nargs != 1)
             return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
@@ -580,12 +589,13 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     sqlast_expr *fe = f->func;
     static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
                                        "jsonb_array_elements_text", "jsonb_object_keys",
-                                       "jsonb_each", "jsonb_each_text"};
+                                       "jsonb_each", "jsonb_each_text", "pg_options_to_table"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
     if (srf) {
         for (int i = 0; i < fe->nargs; i++) {
-            sqlval_type want = !strcmp(fe->name, "unnest") ? SQLVAL_TEXTARRAY
+            sqlval_type want = !strcmp(fe->name, "unnest") || !strcmp(fe->name, "pg_options_to_table")
+                                   ? SQLVAL_TEXTARRAY
                                : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
                                                                   : SQLVAL_UNKNOWN;
             if (sqlexpr_bind(fe->args[i], &sc, want, err)) return SQL_ERR;

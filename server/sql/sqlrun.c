@@ -67,6 +67,18 @@ static int fk_add(sqlschema_table *t, struct sqlschema_fk *fk, sqlerr *err);
 static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_table *t,
                                             const struct sqlschema_fk **fk);
 
+/* DROP, TRUNCATE and ALTER need what PostgreSQL's ACCESS EXCLUSIVE lock gives: no other
+ * session holding LOCK TABLE t IN ACCESS SHARE MODE (pg_dump's). PostgreSQL would wait; this
+ * refuses at once. */
+static int share_conflict(sx_session *s, const sqlschema_table *t, sqlerr *err)
+{
+    if (!sx_share_locked(s, t->id)) return SQL_OK;
+    sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", t->name);
+    sqlerr_detail(err, "Another session holds LOCK TABLE ... IN ACCESS SHARE MODE on it (pg_dump "
+                       "does while it reads); HeliosDB does not wait for it.");
+    return SQL_ERR;
+}
+
 /* The type a written value takes: an MV-Register reads as text[] but is assigned text. */
 static sqlval_type write_type(const sqlschema_column *c)
 {
@@ -343,7 +355,7 @@ static int row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, s
     *out = NULL;
     storage_overlay *ov = sx_preview(s);
     if (!ov) return sqlerr_oom(err);
-    int rc = storage_overlay_get(ov, NULL, t->id, pk, pklen, &val, &vlen);
+    int rc = storage_overlay_get(ov, sx_snapshot(s), t->id, pk, pklen, &val, &vlen);
     if (rc == STORAGE_ENOTFOUND) return SQL_OK;
     if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
     rc = sqlrun_row_values(t, pk, pklen, val, vlen, out, err);
@@ -508,7 +520,7 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
          * superversion pinning, no merging iterator over every memtable and level). */
         uint8_t *val = NULL;
         size_t vlen = 0;
-        rc = storage_overlay_get(ov, NULL, t->id, key.data, key.len, &val, &vlen);
+        rc = storage_overlay_get(ov, sx_snapshot(s), t->id, key.data, key.len, &val, &vlen);
         if (rc == STORAGE_ENOTFOUND) {
             rc = SQL_OK;
         } else if (rc) {
@@ -535,9 +547,9 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
         }
     }
     if (nkey > 0)
-        rc = storage_overlay_iter_new(ov, NULL, t->id, key.data, key.len, hi.data, hi.len, &it);
+        rc = storage_overlay_iter_new(ov, sx_snapshot(s), t->id, key.data, key.len, hi.data, hi.len, &it);
     else
-        rc = storage_overlay_iter_new(ov, NULL, t->id, NULL, 0, NULL, 0, &it);
+        rc = storage_overlay_iter_new(ov, sx_snapshot(s), t->id, NULL, 0, NULL, 0, &it);
     codec_buf_free(&key);
     codec_buf_free(&hi);
     if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
@@ -1499,6 +1511,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
             sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             return SQL_ERR;
         }
+        if (share_conflict(s, t, err)) return SQL_ERR;
         uint32_t tid = t->id;
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
         /* the sequences its serial and identity columns own go with it */
@@ -1531,6 +1544,7 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
                           st->table);
     }
     if (cur->view_sql) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    if (share_conflict(s, cur, err)) return SQL_ERR;
     if (cur->seq) {
         sqlerr_set(err, "42809", -1, "ALTER action %s cannot be performed on relation \"%s\"",
                    st->kind == SQLAST_ALTER_ADD_COLUMN ? "ADD COLUMN" : "DROP COLUMN", st->table);
@@ -2754,6 +2768,10 @@ static int run_truncate(sx_session *s, const sqlast_stmt *st, const sqlexpr_ctx 
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) {
             rc = sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
+            break;
+        }
+        if (share_conflict(s, t, err)) {
+            rc = SQL_ERR;
             break;
         }
         const sqlschema_fk *rfk = NULL;

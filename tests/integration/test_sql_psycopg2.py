@@ -76,6 +76,33 @@ def main():
         check("RowDescription carries varchar(7) and numeric(6,2)",
               d[2].internal_size == 7 and (d[0].precision, d[0].scale) == (6, 2))
         conn.commit()
+        # a read-only REPEATABLE READ block reads one snapshot; LOCK TABLE keeps DDL away
+        other = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+        other.autocommit = True
+        ocur = other.cursor()
+        ocur.execute("CREATE TABLE snap (id int PRIMARY KEY)")
+        ocur.execute("INSERT INTO snap VALUES (1), (2)")
+        conn.commit()
+        conn.autocommit = True  # the blocks below are the test's own
+        cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cur.execute("SELECT count(*) FROM snap")
+        before = cur.fetchone()[0]
+        ocur.execute("INSERT INTO snap VALUES (3)")
+        cur.execute("SELECT count(*) FROM snap")
+        check("REPEATABLE READ READ ONLY keeps its snapshot (2, then 2 after another commit)",
+              (before, cur.fetchone()[0]) == (2, 2))
+        cur.execute("LOCK TABLE snap IN ACCESS SHARE MODE")
+        try:
+            ocur.execute("DROP TABLE snap")
+            check("DROP TABLE of a share-locked table is refused", False)
+        except psycopg2.Error as e:
+            check("DROP TABLE of a share-locked table is refused (55P03)", e.pgcode == "55P03")
+        cur.execute("COMMIT")
+        cur.execute("SELECT count(*) FROM snap")
+        check("after COMMIT the latest state (3)", cur.fetchone()[0] == 3)
+        conn.autocommit = False
+        ocur.execute("DROP TABLE snap")
+        other.close()
         # named (server-side) cursors: DECLARE ... CURSOR and FETCH FORWARD itersize
         cur.execute("CREATE TABLE nc (id serial PRIMARY KEY, v text)")
         cur.execute("INSERT INTO nc (v) SELECT 'r' || g FROM generate_series(1, 25) g")

@@ -1,10 +1,13 @@
 -- Transaction characteristics HeliosDB does not give are refused (0A000 with a hint), never
--- accepted and ignored; READ COMMITTED (what every transaction is) is accepted. SELECT ... FOR
+-- accepted and ignored; READ COMMITTED is accepted, and READ ONLY (then REPEATABLE READ too:
+-- tests/diff/txn_readonly.sql). SELECT ... FOR
 -- UPDATE/SHARE takes row locks (concurrency: tests/integration/test_sql_locks.py).
 \set VERBOSITY verbose
 BEGIN ISOLATION LEVEL SERIALIZABLE;
 START TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 BEGIN READ ONLY;
+CREATE TABLE ro_x (id int PRIMARY KEY);
+ROLLBACK;
 BEGIN ISOLATION LEVEL READ COMMITTED, READ WRITE;
 SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;
 SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
