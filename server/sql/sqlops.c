@@ -669,6 +669,21 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         if (__builtin_add_overflow(s->cur, s->step, &s->cur)) s->done = true;
         return 1;
     }
+    if (!strcmp(name, "generate_subscripts")) { /* 1 .. n for dimension 1 (reversed: n .. 1) */
+        const sqlval *a = &s->args[0];
+        sqlval d;
+        if (sqlval_cast(&s->args[1], SQLVAL_INT8, &d, err)) return SQL_ERR;
+        bool rev = false;
+        if (s->nargs == 3) {
+            sqlval r;
+            if (sqlval_cast(&s->args[2], SQLVAL_BOOL, &r, err)) return SQL_ERR;
+            rev = r.u.b;
+        }
+        if (d.u.i != 1 || s->i >= a->narr) return 0;
+        size_t k = s->i++;
+        sqlval_set_int(&vals[0], SQLVAL_INT4, rev ? (int64_t)(a->narr - k) : (int64_t)k + 1);
+        return 1;
+    }
     if (!strcmp(name, "pg_options_to_table")) { /* {"name=value", ...} */
         const sqlval *a = &s->args[0];
         while (s->i < a->narr && !a->arr[s->i]) s->i++;

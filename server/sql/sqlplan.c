@@ -468,7 +468,33 @@ typedef struct fn_shape {
     sqlval_type types[2];
 } fn_shape;
 
-static int func_shape(const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
+/* The element type of a catalog relation's vector column at slot of level lv (the catalogs
+ * hold int2vector, oidvector, int2[] and oid[] columns as text arrays: sqlcatalog.h), or
+ * SQLVAL_UNKNOWN when slot is no such column. */
+static sqlval_type catalog_vector(const level *lv, int slot)
+{
+    static const char *const int2s[] = {"indkey", "indoption", "stxkeys", "partattrs", "conkey",
+                                        "confkey", NULL};
+    static const char *const oids[] = {"indclass", "indcollation", "proargtypes", "proallargtypes",
+                                       "partclass", "partcollation", "conpfeqop", "conppeqop",
+                                       "conffeqop", "conexclop", "polroles", NULL};
+    for (int r = 0; lv && r < lv->nrels; r++) {
+        const rel *rl = &lv->rels[r];
+        const sqlschema_table *t = rl->node ? rl->node->table : NULL;
+        if (!t || rl->node->kind != PN_SCAN || !sqlvirt_is(t) || t->seq || slot < rl->offset ||
+            slot >= rl->offset + rl->ncols || slot - rl->offset >= t->ncols)
+            continue;
+        const char *name = t->cols[slot - rl->offset].name;
+        for (int k = 0; int2s[k]; k++)
+            if (!strcmp(name, int2s[k])) return SQLVAL_INT2;
+        for (int k = 0; oids[k]; k++)
+            if (!strcmp(name, oids[k])) return SQLVAL_OID;
+        return SQLVAL_UNKNOWN;
+    }
+    return SQLVAL_UNKNOWN;
+}
+
+static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
 {
     const char *n = fe->name;
     memset(sh, 0, sizeof *sh);
@@ -498,6 +524,16 @@ static int func_shape(const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
         sh->types[0] = SQLVAL_TEXT;
         if (fe->args[0]->kind == SQLAST_CAST && fe->args[0]->cast_elem)
             sh->types[0] = fe->args[0]->cast_elem; /* unnest('{..}'::oid[]): oids */
+        /* a catalog vector (indkey int2vector, indclass oidvector ...): its element type */
+        if (fe->args[0]->kind == SQLAST_COLUMN && !fe->args[0]->levelsup) {
+            sqlval_type et = catalog_vector(lv, fe->args[0]->colidx);
+            if (et != SQLVAL_UNKNOWN) sh->types[0] = et;
+        }
+    } else if (!strcmp(n, "generate_subscripts")) {
+        if ((fe->nargs != 2 && fe->nargs != 3) ||
+            (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
+            return sqlerr_set(err, "42883", fe->location, "function generate_subscripts does not exist");
+        sh->types[0] = SQLVAL_INT4;
     } else if (!strcmp(n, "jsonb_array_elements") || !strcmp(n, "jsonb_array_elements_text") ||
                !strcmp(n, "jsonb_object_keys")) {
         if (fe->nargs != 1)
@@ -540,7 +576,8 @@ static bool refs_level0(const sqlast_expr *e)
 static bool is_srf(const char *name)
 {
     static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
-                                       "jsonb_array_elements_text", "jsonb_object_keys"};
+                                       "jsonb_array_elements_text", "jsonb_object_keys",
+                                       "generate_subscripts"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(name, srfs[i])) return true;
     return false;
@@ -555,13 +592,14 @@ static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlpl
     as.allow_windows = false;
     for (int i = 0; i < fe->nargs; i++) {
         sqlval_type want = !strcmp(fe->name, "unnest") ? SQLVAL_TEXTARRAY
+                           : !strcmp(fe->name, "generate_subscripts") && i == 0 ? SQLVAL_TEXTARRAY
                            : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
                                                               : SQLVAL_UNKNOWN;
         if (sqlexpr_bind(fe->args[i], &as, want, err)) return SQL_ERR;
     }
     fe->type = SQLVAL_UNKNOWN;
     fn_shape sh;
-    if (func_shape(fe, &sh, err)) return SQL_ERR;
+    if (func_shape(lv, fe, &sh, err)) return SQL_ERR;
     sqlplan_node *n = new_node(lv->pl, PN_FUNC);
     if (!n) return SQL_ERR;
     n->func = fe;
@@ -589,12 +627,14 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     sqlast_expr *fe = f->func;
     static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
                                        "jsonb_array_elements_text", "jsonb_object_keys",
-                                       "jsonb_each", "jsonb_each_text", "pg_options_to_table"};
+                                       "jsonb_each", "jsonb_each_text", "pg_options_to_table",
+                                       "generate_subscripts"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
     if (srf) {
         for (int i = 0; i < fe->nargs; i++) {
-            sqlval_type want = !strcmp(fe->name, "unnest") || !strcmp(fe->name, "pg_options_to_table")
+            sqlval_type want = !strcmp(fe->name, "unnest") || !strcmp(fe->name, "pg_options_to_table") ||
+                                       (!strcmp(fe->name, "generate_subscripts") && i == 0)
                                    ? SQLVAL_TEXTARRAY
                                : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
                                                                   : SQLVAL_UNKNOWN;
@@ -605,7 +645,7 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
         return SQL_ERR;
     }
     fn_shape sh;
-    if (func_shape(fe, &sh, err)) return SQL_ERR;
+    if (func_shape(lv, fe, &sh, err)) return SQL_ERR;
     sqlplan_node *n = new_node(pl, PN_FUNC);
     if (!n) return SQL_ERR;
     *out = n;

@@ -94,3 +94,10 @@ DROP TABLE tx_cat;
 SELECT count(*) FROM pg_class WHERE relname = 'tx_cat';
 ROLLBACK;
 SELECT count(*) FROM pg_class WHERE relname = 'tx_cat';
+-- what ORMs' reflection reads: key columns through unnest / generate_subscripts of indkey
+CREATE TABLE refl_p (a int, b text, v int, PRIMARY KEY (b, a));
+SELECT a.attname FROM pg_attribute a JOIN (SELECT unnest(ix.indkey) AS attnum, generate_subscripts(ix.indkey, 1) AS ord FROM pg_index ix WHERE ix.indrelid = 'refl_p'::regclass AND ix.indisprimary) k ON a.attnum = k.attnum WHERE a.attrelid = 'refl_p'::regclass ORDER BY k.ord;
+SELECT generate_subscripts(ARRAY['x', 'y', 'z'], 1) AS s;
+SELECT * FROM generate_subscripts(ARRAY['x', 'y'], 1, true) AS s;
+SELECT count(*) FROM generate_subscripts(ARRAY['x'], 2);
+DROP TABLE refl_p;

@@ -4,8 +4,8 @@ psycopg2) against heliosdb --dev, as an application uses it: the dialect's conne
 queries (hstore lookup, version, settings), Core `create_all` of tables with SERIAL and
 BigInteger ids, varchar lengths, a numeric scale and a foreign key, ORM inserts that read their
 ids back (INSERT ... RETURNING), relationship loads, `Query.count()`, an update and a delete
-refused by the foreign key, and the inspector's table and column reflection (served by the
-pg_catalog relations). Each check asserts the values read back."""
+refused by the foreign key, and reflection (tables, columns, primary and foreign keys, a Table
+autoloaded), served by the pg_catalog relations. Each check asserts the values read back."""
 import os
 import sys
 
@@ -97,6 +97,17 @@ def main():
         tap.ok("nextval('authors_id_seq'::regclass)" in str(cols["id"]["default"]),
                "reflected SERIAL default", cols["id"]["default"])
         tap.ok(insp.has_table("books") and not insp.has_table("nope"), "has_table")
+        tap.ok(insp.get_pk_constraint("authors") == {"constrained_columns": ["id"], "name": "authors_pkey"},
+               "reflected primary key", insp.get_pk_constraint("authors"))
+        fks = insp.get_foreign_keys("books")
+        tap.ok([(f["constrained_columns"], f["referred_table"], f["referred_columns"]) for f in fks] ==
+               [(["author_id"], "authors", ["id"])], "reflected foreign key", fks)
+        md = sa.MetaData()
+        books = sa.Table("books", md, autoload_with=eng)
+        tap.ok([c.name for c in books.columns] == ["id", "author_id", "title"] and
+               list(books.primary_key.columns.keys()) == ["id"] and
+               [fk.target_fullname for fk in books.foreign_keys] == ["authors.id"],
+               "Table(..., autoload_with=engine)")
         eng.dispose()
     finally:
         srv.stop()
