@@ -1190,6 +1190,7 @@ static void key_attnums(const sqlschema_table *t, char *buf, size_t cap)
 static char *default_text(const model *m, const sqlschema_column *c)
 {
     if (c->default_now) return strdup("now()");
+    if (c->default_uuid) return strdup("gen_random_uuid()");
     if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
         const char *name = NULL;
         for (int i = 0; m && i < m->ntabs && !name; i++)
@@ -2166,6 +2167,10 @@ static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
                  (long long)(((((mod - 4) & 0x7ff) ^ 1024) - 1024)));
     else if (mod >= 0 && mod <= 6 && oid == 1184)
         snprintf(buf, sizeof buf, "timestamp(%lld) with time zone", (long long)mod);
+    else if (mod >= 0 && mod <= 6 && oid == 1114)
+        snprintf(buf, sizeof buf, "timestamp(%lld) without time zone", (long long)mod);
+    else if (mod >= 0 && mod <= 6 && oid == 1083)
+        snprintf(buf, sizeof buf, "time(%lld) without time zone", (long long)mod);
     else if (a[1].isnull && oid == 1042)
         snprintf(buf, sizeof buf, "bpchar");
     else

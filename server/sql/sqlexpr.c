@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlfunc.h"
 #include "server/sql/sqljsonb.h"
@@ -87,6 +88,7 @@ static bool castable(sqlval_type from, sqlval_type to)
 {
     if (from == to || from == SQLVAL_UNKNOWN || sqlval_type_is_text(from) || sqlval_type_is_text(to))
         return true;
+    if (sqldate_is_type(from) || sqldate_is_type(to)) return sqldate_castable(from, to);
     bool fnum = sqlval_type_is_integer(from) || from == SQLVAL_FLOAT4 || from == SQLVAL_FLOAT8 ||
                 from == SQLVAL_NUMERIC;
     bool tnum = sqlval_type_is_integer(to) || to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 ||
@@ -122,6 +124,7 @@ static sqlval_type common_type(sqlval_type cur, sqlval_type next)
 {
     if (cur == SQLVAL_UNKNOWN) return next;
     if (next == SQLVAL_UNKNOWN) return cur;
+    if (sqldate_coercible(cur, next)) return next; /* date < timestamp < timestamptz */
     int a = numeric_rank(cur), b = numeric_rank(next);
     if (a && b) return b > a ? next : cur;
     return cur;
@@ -148,6 +151,7 @@ static bool comparable(sqlval_type l, sqlval_type r)
     if (l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return true;
     if (sqlval_type_is_numeric(l) && sqlval_type_is_numeric(r)) return true;
     if (is_textish(l) && is_textish(r)) return true;
+    if (sqldate_comparable(l, r)) return true;
     if ((sqlval_type_is_reg(l) && (sqlval_type_is_oidlike(r) || is_int(r))) ||
         (sqlval_type_is_reg(r) && (sqlval_type_is_oidlike(l) || is_int(l))))
         return true;
@@ -242,11 +246,19 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     if (bind_args(e, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
     sqlval_type a0 = na > 0 && e->args[0] ? e->args[0]->type : SQLVAL_UNKNOWN;
     if (!strcmp(n, "version") && na == 0) e->type = SQLVAL_TEXT;
+    else if (!strcmp(n, "pg_typeof") && na == 1) e->type = SQLVAL_REGTYPE;
     else if ((!strcmp(n, "current_schema") || !strcmp(n, "current_database") ||
               !strcmp(n, "current_user") || !strcmp(n, "session_user")) && na == 0)
         e->type = SQLVAL_NAME;
-    else if ((!strcmp(n, "now") || !strcmp(n, "transaction_timestamp")) && na == 0)
+    else if ((!strcmp(n, "now") || !strcmp(n, "transaction_timestamp") ||
+              !strcmp(n, "statement_timestamp")) && na == 0)
         e->type = SQLVAL_TIMESTAMPTZ;
+    else if (!strcmp(n, "current_date") && na == 0)
+        e->type = SQLVAL_DATE;
+    else if (!strcmp(n, "localtimestamp") && na == 0)
+        e->type = SQLVAL_TIMESTAMP;
+    else if (!strcmp(n, "localtime") && na == 0)
+        e->type = SQLVAL_TIME;
     else if (!strcmp(n, "cardinality") && na == 1 && (a0 == SQLVAL_TEXTARRAY || a0 == SQLVAL_UNKNOWN))
         e->type = SQLVAL_INT4;
     else if (!strcmp(n, "array_length") && na == 2 && (a0 == SQLVAL_TEXTARRAY || a0 == SQLVAL_UNKNOWN) &&
@@ -371,6 +383,8 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
                                                        : a;
     else if (!strcmp(n, "avg") && sqlval_type_is_numeric(a))
         e->type = is_float(a) ? SQLVAL_FLOAT8 : SQLVAL_NUMERIC;
+    else if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && a == SQLVAL_INTERVAL)
+        e->type = SQLVAL_INTERVAL;
     else if ((!strcmp(n, "min") || !strcmp(n, "max")) && a != SQLVAL_BYTEA && a != SQLVAL_JSONB)
         e->type = a == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a;
     else
@@ -609,6 +623,10 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             if (bind_rec(e->args[0], sc, expected, in_agg, err)) return SQL_ERR;
             sqlval_type t = e->args[0]->type;
             if (t == SQLVAL_UNKNOWN) t = SQLVAL_NUMERIC;
+            if (t == SQLVAL_INTERVAL) {
+                e->type = t;
+                return SQL_OK;
+            }
             if (!sqlval_type_is_numeric(t))
                 return sqlerr_set(err, "42883", e->location, "operator does not exist: - %s", tname(t));
             e->type = t;
@@ -654,6 +672,18 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         }
         if (e->op == SQLAST_OP_SUB && lt == SQLVAL_JSONB && (is_textish(rt) || is_int(rt))) {
             e->type = SQLVAL_JSONB;
+            return SQL_OK;
+        }
+        if (sqldate_is_type(lt) || sqldate_is_type(rt)) {
+            sqlval_type t = sqldate_op_type(e->op, lt, rt);
+            if (t == SQLVAL_NTYPES) {
+                sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                           tname(lt), op_symbol(e->op), tname(rt));
+                sqlerr_hint(err, "No operator matches the given name and argument types. You "
+                                 "might need to add explicit type casts.");
+                return SQL_ERR;
+            }
+            e->type = t;
             return SQL_OK;
         }
         if (lt == SQLVAL_UNKNOWN && rt == SQLVAL_UNKNOWN) {
@@ -905,6 +935,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_FLOAT8] = "float8", [SQLVAL_NUMERIC] = "numeric", [SQLVAL_TEXT] = "text",
             [SQLVAL_VARCHAR] = "varchar", [SQLVAL_NAME] = "name", [SQLVAL_BYTEA] = "bytea",
             [SQLVAL_JSONB] = "jsonb", [SQLVAL_TIMESTAMPTZ] = "timestamptz",
+            [SQLVAL_DATE] = "date", [SQLVAL_TIME] = "time", [SQLVAL_TIMESTAMP] = "timestamp",
+            [SQLVAL_INTERVAL] = "interval", [SQLVAL_UUID] = "uuid",
             [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc"};
@@ -940,6 +972,9 @@ const char *sqlexpr_column_name(const sqlast_expr *e)
 bool sqlexpr_is_constant(const sqlast_expr *e)
 {
     if (!e) return true;
+    if (e->kind == SQLAST_FUNC && e->name &&
+        (!strcmp(e->name, "gen_random_uuid") || !strcmp(e->name, "clock_timestamp")))
+        return false; /* volatile: a value per call */
     if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
         e->kind == SQLAST_AGG || e->kind == SQLAST_STAR || e->kind == SQLAST_SUBLINK ||
         e->kind == SQLAST_WINFUNC)
@@ -1402,6 +1437,9 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
     if (e->op == SQLAST_OP_NEG) {
         if (a->isnull) {
             sqlval_init_null(out, e->type);
+        } else if (e->type == SQLVAL_INTERVAL) {
+            rc = sqldate_op(SQLAST_OP_NEG, a, NULL, e->type, out, err);
+            goto done;
         } else if (is_int(e->type)) {
             sqlval tmp;
             sqlval_set_int(&tmp, e->type, 0);
@@ -1465,6 +1503,11 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
     if (a->isnull || b->isnull) {
         sqlval_init_null(out, e->type);
         rc = SQL_OK;
+        goto done;
+    }
+    if ((sqldate_is_type(e->args[0]->type) || sqldate_is_type(e->args[1]->type)) &&
+        e->op != SQLAST_OP_CONCAT && e->op != SQLAST_OP_REGEX) {
+        rc = sqldate_op(e->op, a, b, e->type, out, err);
         goto done;
     }
     switch (e->op) {
@@ -1818,6 +1861,9 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         /* to a reg* type: the name is looked up (or the oid named) in the catalog */
         int rc = sqlval_type_is_reg(e->cast_type) && !v.isnull
                      ? catalog_call(e, ctx, "::", &v, 1, out, err)
+                 : e->cast_type == SQLVAL_INTERVAL && e->cast_typmod && !v.isnull &&
+                         sqlval_type_is_text(v.type)
+                     ? sqldate_interval_in_typmod(v.s, v.len, e->cast_typmod - 1, out, err)
                      : sqlval_cast(&v, e->cast_type, out, err);
         sqlval_free(&v);
         if (!rc && e->cast_typmod) /* ::varchar(3), ::numeric(5,2): an explicit length cast */
@@ -2197,9 +2243,21 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         if (!v) v = "heliosdb";
         return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
     }
-    if (!strcmp(n, "now") || !strcmp(n, "transaction_timestamp")) {
+    if (!strcmp(n, "pg_typeof") && e->nargs == 1) {
+        sqlval_type t = e->args[0]->type;
+        return t == SQLVAL_UNKNOWN ? sqlval_set_reg(out, SQLVAL_REGTYPE, 705, "unknown", err)
+                                   : sqlval_set_reg(out, SQLVAL_REGTYPE, sqlval_type_oid(t),
+                                                    sqlval_type_name(t), err);
+    }
+    if (!strcmp(n, "now") || !strcmp(n, "transaction_timestamp") || !strcmp(n, "statement_timestamp")) {
         sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, env ? env->now_us : 0);
         return SQL_OK;
+    }
+    if ((!strcmp(n, "current_date") || !strcmp(n, "localtimestamp") ||
+                             !strcmp(n, "localtime"))) {
+        sqlval now;
+        sqlval_set_int(&now, SQLVAL_TIMESTAMPTZ, env ? env->now_us : 0);
+        return sqlval_cast(&now, e->type, out, err);
     }
     if (!strcmp(n, "helios_digest")) {
         if (!env || !env->digest)
@@ -2620,7 +2678,16 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         sqlval_free(&v);
         return SQL_OK;
     }
-    if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
+    if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && v.type == SQLVAL_INTERVAL) {
+        /* interval_pl: the running sum is kept in best */
+        if (a->best.isnull) {
+            sqlval_move(&a->best, &v);
+            return SQL_OK;
+        }
+        sqlval s;
+        rc = sqldate_op(SQLAST_OP_ADD, &a->best, &v, SQLVAL_INTERVAL, &s, err);
+        if (!rc) sqlval_move(&a->best, &s);
+    } else if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
         if (is_int(v.type)) {
             a->isum += v.u.i;
         } else if (is_float(v.type)) {
@@ -2692,6 +2759,12 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (!strcmp(n, "min") || !strcmp(n, "max")) return sqlval_copy(out, &a->best, err);
+    if (e->type == SQLVAL_INTERVAL && (!strcmp(n, "sum") || !strcmp(n, "avg"))) {
+        if (!strcmp(n, "sum")) return sqlval_copy(out, &a->best, err);
+        sqlval cnt;
+        sqlval_set_float(&cnt, SQLVAL_FLOAT8, (double)a->count);
+        return sqldate_op(SQLAST_OP_DIV, &a->best, &cnt, SQLVAL_INTERVAL, out, err);
+    }
     if (!strcmp(n, "sum")) {
         if (e->type == SQLVAL_INT8) {
             if (a->isum > INT64_MAX || a->isum < INT64_MIN) return int_overflow(SQLVAL_INT8, err);

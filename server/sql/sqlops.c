@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "crdt/row.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
@@ -105,7 +106,12 @@ uint64_t sqlops_hash(const sqlval *v, int n)
             case SQLVAL_FLOAT4:
             case SQLVAL_FLOAT8: k = hash_double(x->u.f); break;
             case SQLVAL_NUMERIC: k = x->s ? hash_double(strtod(x->s, NULL)) : 0; break;
-            case SQLVAL_TIMESTAMPTZ: k = (uint64_t)x->u.i; break;
+            case SQLVAL_TIMESTAMPTZ:
+            case SQLVAL_DATE:
+            case SQLVAL_TIME:
+            case SQLVAL_TIMESTAMP:
+            case SQLVAL_INTERVAL: /* '1 day' = '24 hours' */
+            case SQLVAL_UUID: k = sqldate_hash(x); break;
             case SQLVAL_TEXTARRAY:
                 k = x->narr;
                 for (size_t a = 0; a < x->narr; a++)

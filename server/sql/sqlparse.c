@@ -622,7 +622,10 @@ static int conv_svf(pctx *c, json_t *b, sqlast_expr **out)
                {"SVFOP_SESSION_USER", "session_user"}, {"SVFOP_CURRENT_ROLE", "current_user"},
                {"SVFOP_CURRENT_SCHEMA", "current_schema"},
                {"SVFOP_CURRENT_CATALOG", "current_database"},
-               {"SVFOP_CURRENT_TIMESTAMP", "now"}, {"SVFOP_LOCALTIMESTAMP", "now"}};
+               {"SVFOP_CURRENT_TIMESTAMP", "now"}, {"SVFOP_CURRENT_TIMESTAMP_N", "now"},
+               {"SVFOP_LOCALTIMESTAMP", "localtimestamp"}, {"SVFOP_LOCALTIMESTAMP_N", "localtimestamp"},
+               {"SVFOP_CURRENT_DATE", "current_date"}, {"SVFOP_LOCALTIME", "localtime"},
+               {"SVFOP_LOCALTIME_N", "localtime"}};
     const char *op = fstr(b, "op");
     for (size_t i = 0; op && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(op, map[i].op) != 0) continue;
@@ -692,11 +695,23 @@ static int type_mods(pctx *c, json_t *tn, const char *base, int *typmod)
         *typmod = (int)(((v[0] << 16) | (v[1] & 0x7ff)) + 4) + 1;
         return SQL_OK;
     }
-    if (!strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone")) {
+    if (!strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone") ||
+        !strcmp(b, "timestamp") || !strcmp(b, "time")) {
+        bool tz = !strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone");
+        const char *what = tz ? "TIMESTAMP" : !strcmp(b, "time") ? "TIME" : "TIMESTAMP";
         if (n != 1) return sqlerr_set(c->err, "42601", floc(tn), "invalid type modifier");
         if (v[0] < 0)
-            return sqlerr_set(c->err, "22023", floc(tn), "TIMESTAMP(%lld) WITH TIME ZONE precision must not be negative", v[0]);
+            return sqlerr_set(c->err, "22023", floc(tn), "%s(%lld)%s precision must not be negative",
+                              what, v[0], tz ? " WITH TIME ZONE" : "");
         *typmod = (int)(v[0] > 6 ? 6 : v[0]) + 1;
+        return SQL_OK;
+    }
+    if (!strcmp(b, "interval")) {
+        /* INTERVAL [fields] [(p)]: PostgreSQL's typmod, range mask << 16 | precision */
+        long long range = v[0], prec = n > 1 ? v[1] : 0xFFFF;
+        if (n > 2 || range <= 0 || range > 0x7FFF || prec < 0 || (prec > 6 && prec != 0xFFFF))
+            return sqlerr_set(c->err, "42601", floc(tn), "invalid INTERVAL type modifier");
+        *typmod = (int)((range << 16) | prec) + 1;
         return SQL_OK;
     }
     return sqlerr_set(c->err, "42601", floc(tn), "type modifier is not allowed for type \"%s\"", base);
@@ -718,9 +733,8 @@ static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
     if (t == SQLVAL_UNKNOWN) {
         int rc = sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", tname);
         /* regclass & co. exist in PostgreSQL: say so instead of "does not exist" */
-        if (!strncmp(tname, "reg", 3) || !strcmp(tname, "timestamp") || !strcmp(tname, "date") ||
-            !strcmp(tname, "interval") || !strcmp(tname, "uuid") || !strcmp(tname, "time"))
-            rc = sqlerr_unsupported(c->err, floc(tn), tname);
+        if (!strncmp(tname, "reg", 3) || !strcmp(tname, "timetz"))
+            rc = sqlerr_unsupported(c->err, floc(tn), !strcmp(tname, "timetz") ? "time with time zone" : tname);
         free(tname);
         return rc;
     }
@@ -1578,6 +1592,12 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
         else if (!strcmp(d->type_name, "numeric") || !strcmp(d->type_name, "decimal"))
             snprintf(buf, sizeof buf, "numeric(%d,%d)", ((tm - 4) >> 16) & 0xffff,
                      (int)(((((tm - 4) & 0x7ff) ^ 1024) - 1024)));
+        else if (!strcmp(d->type_name, "timestamp"))
+            snprintf(buf, sizeof buf, "timestamp(%d) without time zone", tm);
+        else if (!strcmp(d->type_name, "time"))
+            snprintf(buf, sizeof buf, "time(%d) without time zone", tm);
+        else if (!strcmp(d->type_name, "interval"))
+            return sqlerr_unsupported(c->err, d->location, "interval columns with fields or precision");
         else
             snprintf(buf, sizeof buf, "timestamp(%d) with time zone", tm);
         free(d->type_name);

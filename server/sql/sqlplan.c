@@ -6,6 +6,7 @@
  * placement, keys), join methods, the query level (targets, grouping, ORDER BY, DISTINCT,
  * LIMIT, FOR UPDATE), set operations and VALUES, WITH, subqueries as expressions, entry.
  */
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlplan.h"
 
 #include <stdarg.h>
@@ -1263,6 +1264,10 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                 expr_rels(lv, e->args[1], &b, &sb);
                 if (sa || sb || !a || !b) continue;
                 if (!sqlexpr_comparable(e->args[0]->type, e->args[1]->type)) continue;
+                /* date = timestamp(tz) compares converted values: no common hash */
+                if (e->args[0]->type != e->args[1]->type &&
+                    (sqldate_is_type(e->args[0]->type) || sqldate_is_type(e->args[1]->type)))
+                    continue;
                 if ((a & ~n->left->rels) == 0 && (b & ~n->right->rels) == 0) {
                     n->lkeys[n->nhkeys] = e->args[0];
                     n->rkeys[n->nhkeys++] = e->args[1];

@@ -7,6 +7,7 @@
  * sqljsonb.c: one formatter per type for every path.
  */
 #include "server/sql/sqlval.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqltz.h"
 
 #include <ctype.h>
@@ -49,6 +50,11 @@ static const struct {
     [SQLVAL_REGTYPE] = {2206, "regtype"},
     [SQLVAL_REGNAMESPACE] = {4089, "regnamespace"},
     [SQLVAL_REGPROC] = {24, "regproc"},
+    [SQLVAL_DATE] = {1082, "date"},
+    [SQLVAL_TIME] = {1083, "time without time zone"},
+    [SQLVAL_TIMESTAMP] = {1114, "timestamp without time zone"},
+    [SQLVAL_INTERVAL] = {1186, "interval"},
+    [SQLVAL_UUID] = {2950, "uuid"},
 };
 
 uint32_t sqlval_type_oid(sqlval_type t)
@@ -86,6 +92,9 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
         {"regclass", SQLVAL_REGCLASS}, {"regtype", SQLVAL_REGTYPE},
         {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC},
+        {"date", SQLVAL_DATE}, {"time", SQLVAL_TIME}, {"time without time zone", SQLVAL_TIME},
+        {"timestamp", SQLVAL_TIMESTAMP}, {"timestamp without time zone", SQLVAL_TIMESTAMP},
+        {"interval", SQLVAL_INTERVAL}, {"uuid", SQLVAL_UUID},
     };
     /* the catalogs' vector and array columns (int2vector, oidvector, oid[], "char"[] ...)
      * are held as text arrays whose elements adapt like untyped literals (sqlcatalog.h) */
@@ -131,9 +140,14 @@ int16_t sqlval_type_len(sqlval_type t)
     case SQLVAL_REGNAMESPACE:
     case SQLVAL_REGPROC: return 4;
     case SQLVAL_CHAR: return 1;
+    case SQLVAL_DATE: return 4;
     case SQLVAL_INT8:
     case SQLVAL_FLOAT8:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
     case SQLVAL_TIMESTAMPTZ: return 8;
+    case SQLVAL_INTERVAL:
+    case SQLVAL_UUID: return 16;
     case SQLVAL_NAME: return 64;
     default: return -1;
     }
@@ -169,7 +183,7 @@ int sqlval_set_reg(sqlval *v, sqlval_type t, uint32_t oid, const char *name, sql
 static bool type_has_str(sqlval_type t)
 {
     return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
-           t == SQLVAL_BYTEA;
+           t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID;
 }
 
 /* ------------------------------------------------------------------ construction */
@@ -496,108 +510,11 @@ static _Thread_local const sqltz *session_tz;
 
 /* ------------------------------------------------------------------ timestamptz */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-#define PG_EPOCH_DAYS 10957 /* 2000-01-01 in days since 1970-01-01 */
-#define USECS_PER_DAY INT64_C(86400000000)
-
-static int read_digits(const char **p, int max, int *out)
-{
-    int n = 0, v = 0;
-    while (n < max && isdigit((unsigned char)**p)) v = v * 10 + (*(*p)++ - '0'), n++;
-    *out = v;
-    return n;
-}
-
 int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err)
 {
-    char buf[128];
-    const char *tname = "timestamp with time zone";
-    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22007", tname, s, len);
-    if (!strcasecmp(buf, "epoch")) {
-        *out = -(int64_t)PG_EPOCH_DAYS * USECS_PER_DAY;
-        return SQL_OK;
-    }
-    const char *p = buf;
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    int64_t frac = 0;
-    if (read_digits(&p, 6, &y) < 4 || *p++ != '-' || read_digits(&p, 2, &mo) < 1 || *p++ != '-' ||
-        read_digits(&p, 2, &d) < 1)
-        return bad_input(err, "22007", tname, s, len);
-    if (*p == ' ' || *p == 'T' || *p == 't') {
-        p++;
-        if (read_digits(&p, 2, &h) < 1 || *p++ != ':' || read_digits(&p, 2, &mi) < 1)
-            return bad_input(err, "22007", tname, s, len);
-        if (*p == ':') {
-            p++;
-            if (read_digits(&p, 2, &sec) < 1) return bad_input(err, "22007", tname, s, len);
-            if (*p == '.') {
-                p++;
-                int64_t scale = 100000;
-                if (!isdigit((unsigned char)*p)) return bad_input(err, "22007", tname, s, len);
-                for (; isdigit((unsigned char)*p); p++) {
-                    frac += (*p - '0') * scale;
-                    scale /= 10;
-                }
-            }
-        }
-    }
-    while (*p == ' ') p++;
-    int64_t offset_s = 0;
-    bool local = false; /* no zone written: the session's TimeZone decides */
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (!strcasecmp(p, "UTC") || !strcasecmp(p, "GMT")) {
-        p += 3;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om = 0, os = 0;
-        if (read_digits(&p, 2, &oh) < 1) return bad_input(err, "22007", tname, s, len);
-        if (*p == ':') p++;
-        read_digits(&p, 2, &om);
-        if (*p == ':') {
-            p++;
-            read_digits(&p, 2, &os);
-        }
-        offset_s = sign * (oh * 3600 + om * 60 + os);
-    } else {
-        local = true;
-    }
-    if (*p) return bad_input(err, "22007", tname, s, len);
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 24 || mi > 59 || sec > 60 ||
-        (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))) {
-        int n = len > 200 ? 200 : (int)len;
-        return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%.*s\"", n, s);
-    }
-    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d) - PG_EPOCH_DAYS;
-    int64_t us = days * USECS_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec - offset_s) * 1000000 + frac;
-    if (local) {
-        int rc = sqltz_local_to_utc(us, session_tz, &us);
-        if (rc) return sqltz_error(rc, buf, err);
-    }
-    *out = us;
+    sqlval v;
+    if (sqldate_in(SQLVAL_TIMESTAMPTZ, s, len, &v, err)) return SQL_ERR;
+    *out = v.u.i;
     return SQL_OK;
 }
 
@@ -606,25 +523,20 @@ void sqlval_set_timezone(const sqltz *z)
     session_tz = z;
 }
 
+const sqltz *sqlval_session_tz(void)
+{
+    return session_tz;
+}
+
 void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz)
 {
     if (bufsz >= SQLTZ_FORMAT_MAX && sqltz_format(us, session_tz, buf, bufsz)) return;
-    /* outside timestamptz's range (cannot be stored): UTC digits as before */
-    int64_t days = us / USECS_PER_DAY, rem = us % USECS_PER_DAY;
-    if (rem < 0) rem += USECS_PER_DAY, days--;
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days + PG_EPOCH_DAYS, &y, &m, &d);
-    int64_t secs = rem / 1000000, frac = rem % 1000000;
-    int n = snprintf(buf, bufsz, "%04lld-%02u-%02u %02d:%02d:%02d", (long long)y, m, d,
-                     (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-    if (frac && n > 0 && (size_t)n < bufsz) {
-        char f[8];
-        snprintf(f, sizeof(f), "%06lld", (long long)frac);
-        for (int i = 5; i > 0 && f[i] == '0'; i--) f[i] = 0;
-        n += snprintf(buf + n, bufsz - (size_t)n, ".%s", f);
-    }
-    if (n > 0 && (size_t)n < bufsz) snprintf(buf + n, bufsz - (size_t)n, "+00");
+    /* outside timestamptz's range (cannot be stored): UTC digits */
+    char tmp[SQLDATE_OUT_MAX];
+    sqlval v;
+    sqlval_set_int(&v, SQLVAL_TIMESTAMP, us);
+    sqldate_out(&v, tmp, sizeof tmp);
+    snprintf(buf, bufsz, "%s+00", tmp);
 }
 
 /* ------------------------------------------------------------------ bytea */
@@ -882,6 +794,11 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
         sqlval_format_timestamptz(v->u.i, buf, sizeof(buf));
         sb_puts(&b, buf);
         break;
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+    case SQLVAL_INTERVAL:
+    case SQLVAL_UUID: sb_put(&b, buf, sqldate_out(v, buf, sizeof(buf))); break;
     case SQLVAL_BYTEA:
         sb_puts(&b, "\\x");
         for (size_t i = 0; i < v->len; i++) {
@@ -957,9 +874,11 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
         return SQL_OK;
     }
     case SQLVAL_TIMESTAMPTZ:
-        if (sqlval_parse_timestamptz(s, len, &i, err)) return SQL_ERR;
-        sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, i);
-        return SQL_OK;
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+    case SQLVAL_INTERVAL:
+    case SQLVAL_UUID: return sqldate_in(t, s, len, out, err);
     case SQLVAL_BYTEA: return parse_bytea(s, len, out, err);
     case SQLVAL_TEXTARRAY: return sqlval_parse_array(s, len, out, err);
     case SQLVAL_REGCLASS:
@@ -1038,6 +957,12 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s, src->len, out, err);
+    if (sqldate_is_type(from) || sqldate_is_type(t)) {
+        int rc = sqldate_cast(src, t, out, err);
+        if (rc != 1) return rc;
+        return sqlerr_set(err, "42846", -1, "cannot cast type %s to %s", sqlval_type_name(from),
+                          sqlval_type_name(t));
+    }
     if (sqlval_type_is_reg(t) && (sqlval_type_is_oidlike(from) || sqlval_type_is_integer(from))) {
         if (int_range(src->u.i, SQLVAL_OID, err)) return SQL_ERR;
         return sqlval_set_reg(out, t, (uint32_t)src->u.i, NULL, err);
@@ -1206,6 +1131,10 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
         sqlval_free(&na);
         sqlval_free(&nb);
         return SQL_OK;
+    }
+    if (sqldate_is_type(ta) && sqldate_is_type(tb)) {
+        int rc = sqldate_compare(a, b, cmp, err);
+        if (rc != 1) return rc;
     }
     if (ta != tb)
         return sqlerr_set(err, "42883", -1, "operator does not exist: %s = %s",

@@ -55,6 +55,14 @@ typedef enum sqlval_type {
     SQLVAL_REGTYPE,
     SQLVAL_REGNAMESPACE,
     SQLVAL_REGPROC,
+    /* the date/time family and uuid (sqldate.h): DATE, TIME and TIMESTAMP in `i` (days,
+     * µs since midnight, µs since 2000-01-01 of the wall clock); INTERVAL and UUID as 16
+     * bytes in `s` */
+    SQLVAL_DATE,
+    SQLVAL_TIME,
+    SQLVAL_TIMESTAMP,
+    SQLVAL_INTERVAL,
+    SQLVAL_UUID,
     SQLVAL_NTYPES
 } sqlval_type;
 
@@ -138,6 +146,9 @@ int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err);
 /* timestamptz text <-> µs since 2000-01-01 UTC, in the running session's TimeZone: text
  * without an offset is read as its local time, output carries its offset ("-05"). */
 int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err);
+/* The session's TimeZone set with sqlval_set_timezone on this thread (UTC when none). */
+struct sqltz;
+const struct sqltz *sqlval_session_tz(void);
 void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz); /* bufsz >= 48 */
 /* The TimeZone of the session whose statement runs on this thread (NULL: UTC). Set by the
  * executor whenever it runs a session's statement (as PostgreSQL's session_timezone, one per

@@ -486,7 +486,7 @@ static int is_column_row(sx_session *s, const sqlschema_table *t, const char *sc
 {
     char *def = NULL;
     size_t dlen;
-    if (c->has_default && !c->default_now && !c->default_value.isnull &&
+    if (c->has_default && !c->default_now && !c->default_uuid && !c->default_value.isnull &&
         sqlval_to_text(&c->default_value, &def, &dlen, err))
         return SQL_ERR;
     rowb b;
@@ -501,6 +501,7 @@ static int is_column_row(sx_session *s, const sqlschema_table *t, const char *sc
     rb_str(&b, c->name);
     rb_int(&b, pos);
     if (c->default_now) rb_str(&b, "now()");
+    else if (c->default_uuid) rb_str(&b, "gen_random_uuid()");
     else if (def) rb_str(&b, def);
     else b.i++; /* NULL */
     rb_str(&b, c->not_null || c->pk_pos >= 0 ? "NO" : "YES");

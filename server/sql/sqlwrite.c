@@ -98,10 +98,24 @@ int sqlwrite_classify(const sqlschema_table *t, int colidx, sqlast_expr *e, cons
         /* SET c = DEFAULT: the column's default, NULL without one */
         e->is_default = false;
         sqlval_free(&e->value);
-        if (c->has_default && c->default_now) {
+        if (c->has_default && c->default_now && c->type != SQLVAL_TIMESTAMPTZ) {
+            /* now() as the column's type (CURRENT_DATE on a date column) */
+            sqlast_expr *f = sqlast_expr_new(SQLAST_FUNC, e->location);
+            if (!f || !(f->name = strdup("now"))) {
+                sqlast_expr_free(f);
+                return sqlerr_oom(err);
+            }
+            if (sqlast_expr_add_arg(e, f)) {
+                sqlast_expr_free(f);
+                return sqlerr_oom(err);
+            }
+            e->kind = SQLAST_CAST;
+            e->cast_type = c->type;
+            e->cast_typmod = 0;
+        } else if (c->has_default && (c->default_now || c->default_uuid)) {
             e->kind = SQLAST_FUNC;
             free(e->name);
-            if (!(e->name = strdup("now"))) return sqlerr_oom(err);
+            if (!(e->name = strdup(c->default_uuid ? "gen_random_uuid" : "now"))) return sqlerr_oom(err);
         } else if (c->has_default) {
             if (sqlval_copy(&e->value, &c->default_value, err)) return SQL_ERR;
         } else {

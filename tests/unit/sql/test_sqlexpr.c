@@ -137,7 +137,7 @@ static void test_input_errors(void **state)
     expect_err("SELECT 'x'::numeric", "22P02", "invalid input syntax for type numeric: \"x\"");
     expect_err("SELECT '{x'::text[]", "22P02", "malformed array literal: \"{x\"");
     expect_err("SELECT '{bad'::jsonb", "22P02", "invalid input syntax for type json");
-    expect_err("SELECT 'yesterday'::timestamptz", "22007", NULL);
+    expect_err("SELECT 'yesterday noon'::timestamptz", "22007", NULL);
     expect_err("SELECT '2023-02-29'::timestamptz", "22008", NULL);
     expect_err("SELECT '\\xzz'::bytea", "22P02", NULL);
     expect_err("SELECT 70000::smallint", "22003", "smallint out of range");
