@@ -317,8 +317,37 @@ void session_free(conn *c)
 
 /* ---- session start ------------------------------------------------------------------------- */
 
+/* HeliosDB serves one database. It answers to the names clients and tools use for "the"
+ * database (postgres, template1 for createdb/psql -l style tools, heliosdb) and to the user's
+ * own name (libpq's default dbname); any other name is a typo or a wrong server, refused with
+ * PostgreSQL's 3D000 after authentication, as PostgreSQL does. Documented in docs/security.md. */
+static bool database_served(const conn *c)
+{
+    static const char *const names[] = {"postgres", "template1", "heliosdb"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(c->database, names[i])) return true;
+    return !strcmp(c->database, c->user);
+}
+
 int session_start(conn *c)
 {
+    /* No role can have a name that is not UTF-8 (CREATE ROLE's text is checked), so PostgreSQL
+       answers such a name as an unknown role. */
+    size_t ulen = strlen(c->user);
+    if (pgtypes_utf8_valid_len((const uint8_t *)c->user, ulen) != ulen) {
+        char shown[200];
+        log_escape(shown, sizeof shown, c->user);
+        log_info("wire", "refusing %s user \"%s\": not valid UTF-8", c->addr, c->user);
+        conn_fatal(c, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" does not exist",
+                   shown);
+        return -1;
+    }
+    if (!database_served(c)) {
+        log_info("wire", "refusing %s user \"%s\": database \"%s\" does not exist", c->addr,
+                 c->user, c->database);
+        conn_fatal(c, SQLSTATE_INVALID_CATALOG_NAME, "database \"%s\" does not exist", c->database);
+        return -1;
+    }
     executor_startup st = {
         .user = c->user,
         .database = c->database,
@@ -386,6 +415,19 @@ static executor_error *pick_err(conn *c, executor_error *err)
     if (!err->code[0] && c->sink_err.code[0]) return &c->sink_err;
     if (!err->code[0]) executor_error_set(err, SQLSTATE_INTERNAL_ERROR, "internal error");
     return err;
+}
+
+/* PostgreSQL verifies every string a client sends against the encoding (pg_client_to_server)
+ * before it parses anything: 0 when text[0..len) is valid UTF-8 without NUL, else e holds 22021
+ * with PostgreSQL's message and -1. */
+static int check_encoding(const char *text, size_t len, executor_error *e)
+{
+    size_t ok = pgtypes_utf8_valid_len((const uint8_t *)text, len);
+    if (ok == len) return 0;
+    executor_error_set(e, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE, "%s", "");
+    pgtypes_utf8_invalid_message((const uint8_t *)text + ok, len - ok, e->message,
+                                 sizeof e->message);
+    return -1;
 }
 
 /* Finishes a Query / Execute / Sync according to the executor's answer. */
@@ -460,11 +502,17 @@ static void msg_query(conn *c, const pgwire_msg *m)
         conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Query message");
         return;
     }
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    if (check_encoding(sql, len, &err)) {
+        conn_send_error(c, &err, "ERROR");
+        c->ex->ops->note_error(c->sess);
+        send_ready(c);
+        return;
+    }
     /* The simple protocol drops the unnamed portal, as PostgreSQL does. */
     conn_portal *up = find_portal(c, "");
     if (up) drop_portal(c, up);
-    executor_error err;
-    memset(&err, 0, sizeof err);
     memset(&c->sink_err, 0, sizeof c->sink_err);
     c->cur_portal = NULL;
     slow_begin(c, sql, len);
@@ -477,6 +525,13 @@ static void msg_parse(conn *c, const pgwire_msg *m)
     pgwire_parse p;
     if (pgwire_parse_parse(m, &p) < 0) {
         ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Parse message");
+        return;
+    }
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    if (check_encoding(p.name, strlen(p.name), &err) ||
+        check_encoding(p.query, p.querylen, &err)) {
+        ext_error(c, &err);
         return;
     }
     conn_stmt *old = find_stmt(c, p.name);
@@ -494,8 +549,6 @@ static void msg_parse(conn *c, const pgwire_msg *m)
     }
     uint32_t oids[p.nparams > 0 ? p.nparams : 1];
     for (int i = 0; i < p.nparams; i++) oids[i] = pgwire_u32_at(p.oids, i);
-    executor_error err;
-    memset(&err, 0, sizeof err);
     executor_stmt *st;
     if (c->ex->ops->prepare(c->sess, p.query, p.querylen, oids, p.nparams, &st, &err) < 0) {
         ext_error(c, pick_err(c, &err));
@@ -583,9 +636,7 @@ static void msg_bind(conn *c, const pgwire_msg *m)
             vals[i] = strndup(c->scratch.data ? (const char *)c->scratch.data : "", c->scratch.len);
             lens[i] = c->scratch.len;
         } else {
-            if (memchr(v->data, 0, (size_t)v->len)) {
-                executor_error_set(&err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE,
-                                   "invalid byte sequence for encoding \"UTF8\": 0x00");
+            if (check_encoding((const char *)v->data, (size_t)v->len, &err)) {
                 ext_error(c, &err);
                 goto out;
             }

@@ -7,6 +7,7 @@
  */
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlguc.h"
+#include "proto/sqlstate.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -2314,10 +2315,15 @@ void sqlparse_result_free(sqlparse_result *r)
     r->nstmts = 0;
 }
 
+/* libpg_query reports a message without its SQLSTATE. Its scanner's only errors that are not
+ * syntax errors check the bytes an escape produced (E'\x00', E'\xff': pg_verifymbstr), which
+ * PostgreSQL reports as 22021 without a position. */
 static int pg_error(sqlerr *err, PgQueryError *pe)
 {
-    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s",
-                      pe->message ? pe->message : "syntax error");
+    const char *m = pe->message ? pe->message : "syntax error";
+    if (!strncmp(m, "invalid byte sequence for encoding", 34))
+        return sqlerr_set(err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE, -1, "%s", m);
+    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s", m);
 }
 
 /* ---- nesting bound ---------------------------------------------------------------------------
