@@ -14,6 +14,7 @@
 #include "server/conn.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/sql/sqlparse.h"
 
 /* ---- sink ------------------------------------------------------------------------------------ */
 
@@ -430,6 +431,26 @@ static int check_encoding(const char *text, size_t len, executor_error *e)
     return -1;
 }
 
+static void on_long_identifier(void *arg, const char *ident, size_t n, size_t cut)
+{
+    conn *c = arg;
+    executor_error note;
+    memset(&note, 0, sizeof note);
+    snprintf(note.severity, sizeof note.severity, "NOTICE");
+    snprintf(note.code, sizeof note.code, "%s", SQLSTATE_NAME_TOO_LONG);
+    snprintf(note.message, sizeof note.message, "identifier \"%.*s\" will be truncated to \"%.*s\"",
+             (int)n, ident, (int)cut, ident);
+    sink_notice(&c->sink, &note);
+}
+
+/* PostgreSQL's scanner notices identifiers it truncates to 63 bytes; libpg_query truncates them
+ * the same way, silently, so the notices are found here, before the text runs (as in
+ * PostgreSQL, where the whole Query string is scanned before its first statement runs). */
+static void notice_long_identifiers(conn *c, const char *sql, size_t len)
+{
+    sqlparse_long_identifiers(sql, len, on_long_identifier, c);
+}
+
 /* Finishes a Query / Execute / Sync according to the executor's answer. */
 static void finish(conn *c, conn_pending what, int r, executor_error *err)
 {
@@ -510,6 +531,7 @@ static void msg_query(conn *c, const pgwire_msg *m)
         send_ready(c);
         return;
     }
+    notice_long_identifiers(c, sql, len);
     /* The simple protocol drops the unnamed portal, as PostgreSQL does. */
     conn_portal *up = find_portal(c, "");
     if (up) drop_portal(c, up);
@@ -534,6 +556,7 @@ static void msg_parse(conn *c, const pgwire_msg *m)
         ext_error(c, &err);
         return;
     }
+    notice_long_identifiers(c, p.query, p.querylen);
     conn_stmt *old = find_stmt(c, p.name);
     if (old && p.name[0]) {
         ext_error_msg(c, SQLSTATE_DUPLICATE_PREPARED_STATEMENT,

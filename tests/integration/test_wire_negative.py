@@ -3,7 +3,8 @@
 vanishing mid-message, SSLRequest/GSSENCRequest without TLS, max_connections (53300), stray
 COPY messages outside COPY, 10,000 named statements on one connection and the per-connection cap;
 invalid UTF-8 in queries, Parse and Bind (22021), _pq_ protocol options (NegotiateProtocolVersion),
-replication= (0A000), unknown database names (3D000) and cleaned application_name (issue #21).
+replication= (0A000), unknown database names (3D000), cleaned application_name and identifiers
+over 63 bytes (NOTICE 42622) (issue #21).
 After each, a second client must still be served."""
 import os
 import socket
@@ -338,6 +339,45 @@ try:
     r.close()
     t.ok(any(m[0] == b"D" and m[1].endswith(b"a?b?c??") for m in got if m),
          "application_name keeps printable ASCII only (a?b?c??)", got)
+    # ---- issue #21: identifiers over 63 bytes: truncated with PostgreSQL's NOTICE 42622 ----
+    def run(r, sql):
+        r.send(msg(b"Q", cstr(sql)))
+        got = r.until(b"Z")
+        return ([error_fields(m[1]) for m in got if m and m[0] == b"N"],
+                [error_fields(m[1]) for m in got if m and m[0] == b"E"], got)
+
+    long_t, long_c = "t" * 70, "C" * 64
+    r = Raw(port)
+    r.login()
+    notes, errs, _ = run(r, "CREATE TABLE %s (id int PRIMARY KEY, %s text)" % (long_t, long_c))
+    t.ok(not errs and [(n["C"], n["S"], n["M"]) for n in notes] == [
+        ("42622", "NOTICE", 'identifier "%s" will be truncated to "%s"' % (long_t, long_t[:63])),
+        ("42622", "NOTICE", 'identifier "%s" will be truncated to "%s"' % (long_c.lower(),
+                                                                           long_c.lower()[:63]))],
+         "CREATE TABLE with 70- and 64-byte names: two NOTICEs 42622, names downcased", (notes, errs))
+    notes, errs, got = run(r, "INSERT INTO %s VALUES (1, 'x'); SELECT %s AS \"%s\" FROM %s" %
+                           (long_t, long_c, "Q" * 66, long_t[:63]))
+    desc = [m[1] for m in got if m and m[0] == b"T"]
+    t.ok(not errs and len(notes) == 3 and desc and (b"Q" * 63 + b"\0") in desc[0] and
+         b"Q" * 64 not in desc[0] and any(m[0] == b"D" and m[1].endswith(b"x") for m in got if m),
+         "the long and the truncated spellings find the same table and column; a quoted alias "
+         "is cut to 63 bytes", (notes, errs))
+    e_name = "\u00e9" * 40  # 80 bytes: cut to 31 characters (62 bytes), never inside one
+    notes, errs, got = run(r, "SELECT 1 AS %s" % e_name)
+    t.ok(not errs and len(notes) == 1 and
+         notes[0]["M"] == 'identifier "%s" will be truncated to "%s"' % (e_name, e_name[:31]),
+         "a multibyte identifier is cut at a character boundary (62 bytes)", notes)
+    notes, errs, _ = run(r, "SELECT '%s' AS s, $$%s$$ AS d /* %s */ -- %s" % ((long_t,) * 4))
+    t.ok(not errs and not notes, "long strings, dollar quotes and comments are not identifiers",
+         notes)
+    r.send(msg(b"P", cstr("") + cstr("SELECT 1 AS %s" % long_t) + struct.pack("!H", 0)) +
+           msg(b"S"))
+    got = r.until(b"Z")
+    kinds = [m[0] for m in got if m]
+    t.ok(kinds[:2] == [b"N", b"1"] and error_fields(got[0][1])["C"] == "42622",
+         "Parse: the NOTICE comes before ParseComplete", got)
+    run(r, "DROP TABLE %s" % long_t)
+    r.close()
     t.ok(serving(), "still serving after the encoding and startup checks")
     t.ok(srv.stop() == 0, "clean shutdown", srv.logtext()[-1500:])
 finally:
