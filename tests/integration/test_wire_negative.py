@@ -253,8 +253,8 @@ try:
     r.send(msg(b"P", cstr("") + cstr("SELECT $1::text") + struct.pack("!HI", 1, 25)) +
            msg(b"B", cstr("") + cstr("") + struct.pack("!HHI", 0, 1, 2) + b"a\xff" +
                struct.pack("!H", 0)) + msg(b"E", cstr("") + struct.pack("!I", 0)) + msg(b"S"))
-    e = first_error(r)
-    r.until(b"Z")
+    errs = [error_fields(m[1]) for m in r.until(b"Z") if m and m[0] == b"E"]
+    e = errs[0] if errs else None
     t.ok(e is not None and e["C"] == "22021" and e["M"].endswith(": 0xff"),
          "invalid UTF-8 in a text Bind parameter: 22021", e)
     r.close()
@@ -326,7 +326,8 @@ try:
     # invalid UTF-8 in a user name: no role can have it (PostgreSQL: 28000)
     r = Raw(port)
     r.send(startup_raw([(b"user", b"post\xffgres"), (b"database", b"postgres")]))
-    e = first_error(r)
+    errs = [error_fields(m[1]) for m in r.until(b"Z") if m and m[0] == b"E"]
+    e = errs[0] if errs else None
     r.close()
     t.ok(e is not None and e["C"] == "28000" and e["M"] == 'role "post\\xffgres" does not exist',
          "a user name that is not UTF-8: FATAL 28000", e)
