@@ -331,36 +331,57 @@ static bool ieq(const char *s, size_t len, const char *word)
     return strlen(word) == len && strncasecmp(s, word, len) == 0;
 }
 
-/* Valid UTF-8 without NUL (PostgreSQL text can hold neither invalid sequences nor NUL). */
-static bool utf8_valid(const uint8_t *s, size_t n)
+/* PostgreSQL's pg_utf_mblen: the length a lead byte announces (1 for a byte that leads nothing). */
+static size_t utf8_mblen(uint8_t c)
+{
+    return (c & 0x80) == 0 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+}
+
+size_t pgtypes_utf8_valid_len(const uint8_t *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
         uint8_t c = s[i];
-        if (c == 0) return false;
+        if (c == 0) return i;
         if (c < 0x80) {
             i++;
             continue;
         }
-        size_t len;
+        size_t len = utf8_mblen(c);
         uint32_t cp, min;
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07, min = 0x10000;
+        if (len == 2)
+            cp = c & 0x1F, min = 0x80;
+        else if (len == 3)
+            cp = c & 0x0F, min = 0x800;
+        else if (len == 4)
+            cp = c & 0x07, min = 0x10000;
         else
-            return false;
-        if (n - i < len) return false;
+            return i;
+        if (n - i < len) return i;
         for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return false;
+            if ((s[i + k] & 0xC0) != 0x80) return i;
             cp = cp << 6 | (s[i + k] & 0x3F);
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
         i += len;
     }
-    return true;
+    return n;
+}
+
+void pgtypes_utf8_invalid_message(const uint8_t *s, size_t n, char *buf, size_t cap)
+{
+    /* PostgreSQL's report_invalid_encoding: the bytes the lead byte announces, at most 8. */
+    size_t show = n ? utf8_mblen(s[0]) : 0;
+    if (show > n) show = n;
+    int o = snprintf(buf, cap, "invalid byte sequence for encoding \"UTF8\":");
+    for (size_t i = 0; i < show && o > 0 && (size_t)o < cap; i++)
+        o += snprintf(buf + o, cap - (size_t)o, " 0x%02x", s[i]);
+}
+
+/* Valid UTF-8 without NUL (PostgreSQL text can hold neither invalid sequences nor NUL). */
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+    return pgtypes_utf8_valid_len(s, n) == n;
 }
 
 /* ---- integers ---- */

@@ -131,6 +131,15 @@ void pgtypes_buf_reset(pgtypes_buf *b); /* len = 0, keeps the allocation */
 /* Appends n bytes. Returns 0 or PGTYPES_ENOMEM. */
 int pgtypes_buf_put(pgtypes_buf *b, const void *p, size_t n);
 
+/* Text as PostgreSQL's pg_verify_mbstr sees it: the length of the longest prefix of s[0..n)
+   that is valid UTF-8 without NUL (n when all of it is). Overlong forms, surrogates and code
+   points past U+10FFFF are invalid, as in PostgreSQL. */
+size_t pgtypes_utf8_valid_len(const uint8_t *s, size_t n);
+/* PostgreSQL's 22021 message for the invalid sequence starting at s (n bytes left), e.g.
+   invalid byte sequence for encoding "UTF8": 0xe2 0x28 0xa1 — the bytes the lead byte
+   announces, cut at the end of the text. */
+void pgtypes_utf8_invalid_message(const uint8_t *s, size_t n, char *buf, size_t cap);
+
 /* Text form (len bytes, need not be NUL-terminated) -> binary wire form, appended to out.
    Returns 0 or a PGTYPES_E* code (out unchanged on error). */
 int pgtypes_text_to_binary(uint32_t oid, const char *text, size_t len, pgtypes_buf *out);

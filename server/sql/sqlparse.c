@@ -7,6 +7,7 @@
  */
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlguc.h"
+#include "proto/sqlstate.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -2334,10 +2335,15 @@ void sqlparse_result_free(sqlparse_result *r)
     r->nstmts = 0;
 }
 
+/* libpg_query reports a message without its SQLSTATE. Its scanner's only errors that are not
+ * syntax errors check the bytes an escape produced (E'\x00', E'\xff': pg_verifymbstr), which
+ * PostgreSQL reports as 22021 without a position. */
 static int pg_error(sqlerr *err, PgQueryError *pe)
 {
-    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s",
-                      pe->message ? pe->message : "syntax error");
+    const char *m = pe->message ? pe->message : "syntax error";
+    if (!strncmp(m, "invalid byte sequence for encoding", 34))
+        return sqlerr_set(err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE, -1, "%s", m);
+    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s", m);
 }
 
 /* ---- nesting bound ---------------------------------------------------------------------------
@@ -2376,6 +2382,50 @@ static bool ident_char(unsigned char ch)
     return ident_start(ch) || ch == '$' || (ch >= '0' && ch <= '9');
 }
 
+/* If sql[i] starts a comment, a string or quoted identifier, a dollar-quoted string or a $n
+ * parameter, the index just past it; else i. The scans below see the rest as code. */
+static size_t skip_lexeme(const char *sql, size_t len, size_t i)
+{
+    unsigned char ch = (unsigned char)sql[i];
+    if (ch == '-' && i + 1 < len && sql[i + 1] == '-') {
+        while (i < len && sql[i] != '\n') i++;
+    } else if (ch == '/' && i + 1 < len && sql[i + 1] == '*') {
+        int nest = 1;
+        for (i += 2; i < len && nest; i++) {
+            if (sql[i] == '/' && i + 1 < len && sql[i + 1] == '*') nest++, i++;
+            else if (sql[i] == '*' && i + 1 < len && sql[i + 1] == '/') nest--, i++;
+        }
+    } else if (ch == '\'' || ch == '"') {
+        bool esc = ch == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                   (i < 2 || !ident_char((unsigned char)sql[i - 2]));
+        for (i++; i < len; i++) {
+            if (esc && sql[i] == '\\') {
+                i++;
+            } else if (sql[i] == (char)ch) {
+                if (i + 1 < len && sql[i + 1] == (char)ch) i++;
+                else break;
+            }
+        }
+        i++;
+    } else if (ch == '$' && i + 1 < len && (sql[i + 1] == '$' || ident_start((unsigned char)sql[i + 1]))) {
+        size_t t = i + 1;
+        while (t < len && sql[t] != '$' && ident_char((unsigned char)sql[t])) t++;
+        if (t < len && sql[t] == '$') { /* $tag$ ... $tag$ */
+            size_t tl = t - i + 1;
+            const char *end = NULL;
+            for (size_t k = t + 1; k + tl <= len; k++)
+                if (sql[k] == '$' && !memcmp(sql + k, sql + i, tl)) {
+                    end = sql + k;
+                    break;
+                }
+            i = end ? (size_t)(end - sql) + tl : len;
+        } else {
+            i = t; /* $1 */
+        }
+    }
+    return i < len ? i : len;
+}
+
 /* SQL_OK when the statements of sql cannot nest deeper than the limits, else 54001. */
 static int check_depth(const char *sql, size_t len, sqlerr *err)
 {
@@ -2385,41 +2435,9 @@ static int check_depth(const char *sql, size_t len, sqlerr *err)
     size_t i = 0;
     while (i < len) {
         unsigned char ch = (unsigned char)sql[i];
-        if (ch == '-' && i + 1 < len && sql[i + 1] == '-') {
-            while (i < len && sql[i] != '\n') i++;
-        } else if (ch == '/' && i + 1 < len && sql[i + 1] == '*') {
-            int nest = 1;
-            for (i += 2; i < len && nest; i++) {
-                if (sql[i] == '/' && i + 1 < len && sql[i + 1] == '*') nest++, i++;
-                else if (sql[i] == '*' && i + 1 < len && sql[i + 1] == '/') nest--, i++;
-            }
-        } else if (ch == '\'' || ch == '"') {
-            bool esc = ch == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
-                       (i < 2 || !ident_char((unsigned char)sql[i - 2]));
-            for (i++; i < len; i++) {
-                if (esc && sql[i] == '\\') {
-                    i++;
-                } else if (sql[i] == (char)ch) {
-                    if (i + 1 < len && sql[i + 1] == (char)ch) i++;
-                    else break;
-                }
-            }
-            i++;
-        } else if (ch == '$' && i + 1 < len && (sql[i + 1] == '$' || ident_start((unsigned char)sql[i + 1]))) {
-            size_t t = i + 1;
-            while (t < len && sql[t] != '$' && ident_char((unsigned char)sql[t])) t++;
-            if (t < len && sql[t] == '$') { /* $tag$ ... $tag$ */
-                size_t tl = t - i + 1;
-                const char *end = NULL;
-                for (size_t k = t + 1; k + tl <= len; k++)
-                    if (sql[k] == '$' && !memcmp(sql + k, sql + i, tl)) {
-                        end = sql + k;
-                        break;
-                    }
-                i = end ? (size_t)(end - sql) + tl : len;
-            } else {
-                i = t; /* $1 */
-            }
+        size_t next = skip_lexeme(sql, len, i);
+        if (next != i) {
+            i = next;
         } else if (ident_start(ch)) {
             size_t t = i;
             while (t < len && ident_char((unsigned char)sql[t])) t++;
@@ -2459,6 +2477,67 @@ static int check_depth(const char *sql, size_t len, sqlerr *err)
         if (3 * depth + 2 * sum > SQLPARSE_MAX_LEVELS) return too_deep(err);
     }
     return SQL_OK;
+}
+
+/* PostgreSQL's truncate_identifier: at most NAMEDATALEN - 1 bytes, never inside a character. */
+#define SQLPARSE_NAME_MAX 63
+
+static size_t name_cut(const char *s, size_t n)
+{
+    if (n <= SQLPARSE_NAME_MAX) return n;
+    n = SQLPARSE_NAME_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+int sqlparse_long_identifiers(const char *sql, size_t len,
+                              void (*fn)(void *arg, const char *ident, size_t n, size_t cut),
+                              void *arg)
+{
+    int found = 0;
+    char *buf = NULL; /* the identifier as PostgreSQL names it: downcased, or unquoted */
+    size_t i = 0;
+    while (i < len) {
+        unsigned char ch = (unsigned char)sql[i];
+        size_t start = i, n = 0;
+        if (ch == '"' || (ident_start(ch) && !(i > 0 && ident_char((unsigned char)sql[i - 1])))) {
+            bool quoted = ch == '"';
+            size_t t = i + quoted;
+            if (quoted) {
+                for (; t < len; t++) {
+                    if (sql[t] != '"') continue;
+                    if (t + 1 < len && sql[t + 1] == '"') t++;
+                    else break;
+                }
+                i = t + 1;
+            } else {
+                while (t < len && ident_char((unsigned char)sql[t])) t++;
+                i = t;
+            }
+            size_t raw = (quoted ? t - start - 1 : t - start);
+            if (raw > SQLPARSE_NAME_MAX) { /* a doubled quote counts once: decode to measure */
+                char *b = realloc(buf, raw + 1);
+                if (!b) break;
+                buf = b;
+                for (size_t k = start + quoted; k < t; k++) {
+                    char c = sql[k];
+                    if (quoted && c == '"') k++;
+                    else if (!quoted && c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+                    buf[n++] = c;
+                }
+                buf[n] = 0;
+                if (n > SQLPARSE_NAME_MAX) {
+                    fn(arg, buf, n, name_cut(buf, n));
+                    found++;
+                }
+            }
+            continue; /* E'..': the next turn skips the string, knowing its prefix */
+        }
+        size_t next = skip_lexeme(sql, len, i);
+        i = next != i ? next : i + 1;
+    }
+    free(buf);
+    return found;
 }
 
 int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)

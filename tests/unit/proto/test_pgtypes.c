@@ -791,13 +791,51 @@ static void test_float_out(void **state)
     }
 }
 
+/* pg_verify_mbstr's verdicts and report_invalid_encoding's messages, as PostgreSQL 15 prints
+ * them (checked on a PostgreSQL 15 server). */
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t n;
+        size_t valid;
+        const char *shown; /* after 'invalid byte sequence for encoding "UTF8":' */
+    } cases[] = {
+        {"abc", 3, 3, NULL},
+        {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, 9, NULL},
+        {"a\xff", 2, 1, " 0xff"},
+        {"\xe2\x28\xa1", 3, 0, " 0xe2 0x28 0xa1"},
+        {"a\xc3'", 3, 1, " 0xc3 0x27"},
+        {"x\xc3", 2, 1, " 0xc3"},                 /* cut at the end of the text */
+        {"\xf0\x9f\x98'", 4, 0, " 0xf0 0x9f 0x98 0x27"},
+        {"\xed\xa0\x80", 3, 0, " 0xed 0xa0 0x80"},  /* a surrogate */
+        {"\xc0\x80", 2, 0, " 0xc0 0x80"},         /* overlong */
+        {"\xf4\x90\x80\x80", 4, 0, " 0xf4 0x90 0x80 0x80"}, /* past U+10FFFF */
+        {"ab\0c", 4, 2, " 0x00"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const uint8_t *s = (const uint8_t *)cases[i].s;
+        size_t v = pgtypes_utf8_valid_len(s, cases[i].n);
+        assert_int_equal(v, cases[i].valid);
+        if (!cases[i].shown) continue;
+        char msg[128], want[128];
+        pgtypes_utf8_invalid_message(s + v, cases[i].n - v, msg, sizeof msg);
+        snprintf(want, sizeof want, "invalid byte sequence for encoding \"UTF8\":%s", cases[i].shown);
+        assert_string_equal(msg, want);
+    }
+    char tiny[8];
+    pgtypes_utf8_invalid_message((const uint8_t *)"\xff", 1, tiny, sizeof tiny); /* cut, no overrun */
+    assert_int_equal(strlen(tiny), sizeof tiny - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postgres_vectors),        cmocka_unit_test(test_hostile_binary),
         cmocka_unit_test(test_error_rolls_back_buffer), cmocka_unit_test(test_random_roundtrips),
         cmocka_unit_test(test_array_text_forms),        cmocka_unit_test(test_type_table),
-        cmocka_unit_test(test_float_out),
+        cmocka_unit_test(test_float_out),                cmocka_unit_test(test_utf8_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
