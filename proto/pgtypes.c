@@ -41,6 +41,7 @@ enum kind {
     K_BYTEA,
     K_JSONB,
     K_DATE,
+    K_INTERVAL,
     K_TIME,
     K_TIMESTAMP,
     K_TIMESTAMPTZ,
@@ -101,7 +102,7 @@ static const typeinfo types[] = {
      PGTYPE_TIMESTAMPTZARRAY},
     {PGTYPE_TIMESTAMPTZARRAY, "_timestamptz", "timestamp with time zone[]", -1, K_ARRAY,
      PGTYPE_TIMESTAMPTZ},
-    {PGTYPE_INTERVAL, "interval", "interval", 16, K_NONE, 0},
+    {PGTYPE_INTERVAL, "interval", "interval", 16, K_INTERVAL, 0},
     {PGTYPE_NUMERICARRAY, "_numeric", "numeric[]", -1, K_ARRAY, PGTYPE_NUMERIC},
     {PGTYPE_NUMERIC, "numeric", "numeric", -1, K_NUMERIC, PGTYPE_NUMERICARRAY},
     {PGTYPE_REGCLASS, "regclass", "regclass", 4, K_NONE, 0},
@@ -1312,6 +1313,105 @@ static int uuid_out(pgtypes_buf *out, const uint8_t u[16])
 
 /* ---- arrays ---- */
 
+/* ---- interval: IntervalStyle postgres text <-> int64 µs, int32 days, int32 months ---- */
+
+/* Reads HeliosDB's own interval output ("1 year 2 mons -3 days +04:05:06.5", "00:00:00"). */
+static int interval_in(const char *s, size_t len, int64_t *us, int32_t *days, int32_t *months)
+{
+    char buf[128];
+    trim(&s, &len);
+    if (len == 0 || len >= sizeof buf) return PGTYPES_EDATESYNTAX;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    int64_t mon = 0, day = 0, t = 0;
+    char *p = buf;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        char *end;
+        errno = 0;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || errno) return PGTYPES_EDATESYNTAX;
+        if (*end == ':') { /* [+-]HH:MM:SS[.f] */
+            bool neg = *p == '-';
+            long long h = v < 0 ? -v : v, m, sec;
+            char *q = end + 1;
+            m = strtoll(q, &end, 10);
+            if (end == q || *end != ':') return PGTYPES_EDATESYNTAX;
+            q = end + 1;
+            sec = strtoll(q, &end, 10);
+            if (end == q) return PGTYPES_EDATESYNTAX;
+            int64_t frac = 0;
+            if (*end == '.') {
+                int64_t scale = 100000;
+                for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10) frac += (*end - '0') * scale;
+            }
+            int64_t x = ((h * 60 + m) * 60 + sec) * INT64_C(1000000) + frac;
+            t += neg ? -x : x;
+            p = end;
+            continue;
+        }
+        while (*end == ' ') end++;
+        if (!strncmp(end, "year", 4)) mon += v * 12;
+        else if (!strncmp(end, "mon", 3)) mon += v;
+        else if (!strncmp(end, "day", 3)) day += v;
+        else return PGTYPES_EDATESYNTAX;
+        while (*end && *end != ' ') end++;
+        p = end;
+    }
+    if (mon < INT32_MIN || mon > INT32_MAX || day < INT32_MIN || day > INT32_MAX) return PGTYPES_ERANGE;
+    *us = t;
+    *days = (int32_t)day;
+    *months = (int32_t)mon;
+    return 0;
+}
+
+static int iv_part_out(pgtypes_buf *out, long long v, const char *unit, bool *zero, bool *before)
+{
+    if (!v) return 0;
+    char b[64];
+    int n = snprintf(b, sizeof b, "%s%s%lld %s%s", *zero ? "" : " ", *before && v > 0 ? "+" : "", v,
+                     unit, v != 1 ? "s" : "");
+    *before = v < 0;
+    *zero = false;
+    return pgtypes_buf_put(out, b, (size_t)n);
+}
+
+/* PostgreSQL's EncodeInterval, IntervalStyle postgres. */
+static int interval_out(pgtypes_buf *out, const uint8_t *p)
+{
+    uint64_t a = 0, d = 0, m = 0;
+    whole_be(p, 8, 8, &a);
+    whole_be(p + 8, 4, 4, &d);
+    whole_be(p + 12, 4, 4, &m);
+    int64_t t = (int64_t)a;
+    int32_t days = (int32_t)(uint32_t)d, months = (int32_t)(uint32_t)m;
+    bool zero = true, before = false;
+    int rc;
+    if ((rc = iv_part_out(out, months / 12, "year", &zero, &before)) ||
+        (rc = iv_part_out(out, months % 12, "mon", &zero, &before)) ||
+        (rc = iv_part_out(out, days, "day", &zero, &before)))
+        return rc;
+    int64_t h = t / INT64_C(3600000000);
+    t -= h * INT64_C(3600000000);
+    int64_t mi = t / 60000000;
+    t -= mi * 60000000;
+    int64_t sec = t / 1000000, fs = t % 1000000;
+    if (!zero && !h && !mi && !sec && !fs) return 0;
+    bool minus = h < 0 || mi < 0 || sec < 0 || fs < 0;
+    char b[96];
+    int n = snprintf(b, sizeof b, "%s%s%02lld:%02lld:%02lld", zero ? "" : " ",
+                     minus ? "-" : before ? "+" : "", (long long)llabs(h), (long long)llabs(mi),
+                     (long long)llabs(sec));
+    if (fs) {
+        char f[8];
+        snprintf(f, sizeof f, "%06lld", (long long)llabs(fs));
+        for (int i = 5; i > 0 && f[i] == '0'; i--) f[i] = 0;
+        n += snprintf(b + n, sizeof b - (size_t)n, ".%s", f);
+    }
+    return pgtypes_buf_put(out, b, (size_t)n);
+}
+
 static int scalar_text_to_binary(const typeinfo *t, const char *s, size_t len, pgtypes_buf *out);
 static int scalar_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len, pgtypes_buf *out);
 
@@ -1700,6 +1800,14 @@ static int scalar_text_to_binary(const typeinfo *t, const char *s, size_t len, p
         return put_be(out, (uint64_t)v, 8);
     case K_NUMERIC:
         return numeric_in(s, len, out);
+    case K_INTERVAL: {
+        int64_t us;
+        int32_t days, months;
+        if ((rc = interval_in(s, len, &us, &days, &months))) return rc;
+        if ((rc = put_be(out, (uint64_t)us, 8))) return rc;
+        if ((rc = put_be(out, (uint64_t)(uint32_t)days, 4))) return rc;
+        return put_be(out, (uint64_t)(uint32_t)months, 4);
+    }
     case K_UUID: {
         uint8_t u[16];
         trim(&s, &len);
@@ -1772,6 +1880,10 @@ static int scalar_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len
         return timestamp_out(out, (int64_t)v, t->kind == K_TIMESTAMPTZ);
     case K_NUMERIC:
         return numeric_out(out, p, len);
+    case K_INTERVAL:
+        if (len < 16) return PGTYPES_ETRUNCATED;
+        if (len > 16) return PGTYPES_EBINARY;
+        return interval_out(out, p);
     case K_UUID:
         if (len < 16) return PGTYPES_ETRUNCATED;
         if (len > 16) return PGTYPES_EBINARY;

@@ -21,6 +21,8 @@
  *   numeric            int16 ndigits, int16 weight, uint16 sign (0 +, 0x4000 -, 0xC000 NaN,
  *                      0xD000 +Inf, 0xF000 -Inf), uint16 dscale, ndigits x int16 base-10000
  *   uuid               16 bytes                            8-4-4-4-12 lowercase hex
+ *   interval           int64 µs, int32 days, int32 months  1 year 2 mons -3 days +04:05:06.789
+ *                      (text -> binary reads the server's own IntervalStyle postgres output)
  *   arrays of the above (1000 bool[], 1005 int2[], 1007 int4[], 1009 text[], 1015 varchar[],
  *   1016 int8[], 1021/1022 float[], 1231 numeric[], 3807 jsonb[] ...):
  *                      int32 ndim, int32 hasnull flag, uint32 elem oid, ndim x (int32 dim,

@@ -26,6 +26,13 @@ static const struct vec {
     const char *pg_hex;   /* <type>send() output */
     const char *pg_state; /* SQLSTATE when rejected */
 } vectors[] = {
+    /* interval (HeliosDB's own output form, IntervalStyle postgres) */
+    {1186, "1 year 2 mons -3 days +04:05:06.789", "1 year 2 mons -3 days +04:05:06.789", "000000036c97ca88fffffffd0000000e", NULL},
+    {1186, "00:00:00", "00:00:00", "00000000000000000000000000000000", NULL},
+    {1186, "-1 days +02:00:00", "-1 days +02:00:00", "00000001ad274800ffffffff00000000", NULL},
+    {1186, "-00:00:00.5", "-00:00:00.5", "fffffffffff85ee00000000000000000", NULL},
+    {1186, "-01:02:03", "-01:02:03", "ffffffff221787400000000000000000", NULL},
+    {1186, "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807", "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807", "7fffffffffffffff7fffffff7fffffff", NULL},
     {21, "1", "1", "0001", NULL},
     {21, "-32768", "-32768", "8000", NULL},
     {21, "32767", "32767", "7fff", NULL},
@@ -550,7 +557,9 @@ static void test_hostile_binary(void **state)
                      0);
     assert_string_equal((const char *)b.data, "{a,\"x y\"}");
     /* unsupported types are refused, not guessed */
-    assert_int_equal(b2t(PGTYPE_INTERVAL, "00", &b), PGTYPES_EUNSUPPORTED);
+    assert_int_equal(b2t(PGTYPE_INTERVAL, "00", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_INTERVAL, "0000000000000000000000000000000000", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_REGCLASS, "00000001", &b), PGTYPES_EUNSUPPORTED);
     assert_int_equal(b2t(99999, "00", &b), PGTYPES_EUNSUPPORTED);
     pgtypes_buf_free(&b);
 }
@@ -711,7 +720,7 @@ static void test_type_table(void **state)
     assert_int_equal(pgtypes_array_of(PGTYPE_TEXT), PGTYPE_TEXTARRAY);
     assert_int_equal(pgtypes_array_of(PGTYPE_TEXTARRAY), 0);
     assert_int_equal(pgtypes_has_binary(PGTYPE_JSONB), 1);
-    assert_int_equal(pgtypes_has_binary(PGTYPE_INTERVAL), 0);
+    assert_int_equal(pgtypes_has_binary(PGTYPE_INTERVAL), 1);
     /* every array maps back to an element that maps to it */
     const uint32_t arrays[] = {PGTYPE_BOOLARRAY,   PGTYPE_INT2ARRAY,        PGTYPE_INT4ARRAY,
                                PGTYPE_TEXTARRAY,   PGTYPE_VARCHARARRAY,     PGTYPE_INT8ARRAY,
