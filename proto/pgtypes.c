@@ -102,7 +102,8 @@ static const typeinfo types[] = {
      PGTYPE_TIMESTAMPTZARRAY},
     {PGTYPE_TIMESTAMPTZARRAY, "_timestamptz", "timestamp with time zone[]", -1, K_ARRAY,
      PGTYPE_TIMESTAMPTZ},
-    {PGTYPE_INTERVAL, "interval", "interval", 16, K_INTERVAL, 0},
+    {PGTYPE_INTERVAL, "interval", "interval", 16, K_INTERVAL, PGTYPE_INTERVALARRAY},
+    {PGTYPE_INTERVALARRAY, "_interval", "interval[]", -1, K_ARRAY, PGTYPE_INTERVAL},
     {PGTYPE_NUMERICARRAY, "_numeric", "numeric[]", -1, K_ARRAY, PGTYPE_NUMERIC},
     {PGTYPE_NUMERIC, "numeric", "numeric", -1, K_NUMERIC, PGTYPE_NUMERICARRAY},
     {PGTYPE_REGCLASS, "regclass", "regclass", 4, K_NONE, 0},
@@ -1473,10 +1474,8 @@ static int array_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len,
         if ((rc = get_be(&r, 4, &l))) goto free_el;
         int32_t sl = (int32_t)(uint32_t)l;
         if (sl == -1) {
-            if (!flags) {
-                rc = PGTYPES_EBINARY; /* NULL in an array that declared none */
-                goto free_el;
-            }
+            /* NULL whatever the has-nulls flag says: array_recv ignores it too (asyncpg
+             * sends 0 with NULL elements) */
             if ((rc = put_str(out, "NULL"))) goto free_el;
         } else {
             if (sl < -1) {

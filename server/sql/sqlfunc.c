@@ -73,7 +73,22 @@ static char type_category(int t, bool *preferred)
     case SQLVAL_TIME:
     case SQLVAL_TIMESTAMP: return 'D';
     case SQLVAL_INTERVAL: *preferred = true; return 'T';
-    case SQLVAL_TEXTARRAY: return 'A';
+    case SQLVAL_TEXTARRAY:
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY: return 'A';
     case T_BIT: return 'V';
     case T_ANY:
     case T_ANYELEMENT:
@@ -87,7 +102,7 @@ static char type_category(int t, bool *preferred)
 static bool coercible(int from, int to)
 {
     if (from == to || from == SQLVAL_UNKNOWN || to == T_ANY || to == T_ANYELEMENT) return true;
-    if (to == T_ANYARRAY) return from == SQLVAL_TEXTARRAY;
+    if (to == T_ANYARRAY) return from < SQLVAL_NTYPES && sqlval_type_is_array((sqlval_type)from);
     if (from < SQLVAL_NTYPES && to < SQLVAL_NTYPES && sqldate_coercible((sqlval_type)from, (sqlval_type)to))
         return true;
     switch (from) {

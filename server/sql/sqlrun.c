@@ -1088,7 +1088,9 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         for (int r = 0; r < st->nrows; r++)
             for (int c = 0; c < st->nvalues; c++)
                 if (st->rows[r][c] &&
-                    sqlexpr_bind(st->rows[r][c], &vs, write_type(&t->cols[p->insert_map[c]]), err))
+                    (sqlexpr_bind(st->rows[r][c], &vs, write_type(&t->cols[p->insert_map[c]]), err) ||
+                     sqlwrite_assign_check(st->rows[r][c], write_type(&t->cols[p->insert_map[c]]),
+                                           &t->cols[p->insert_map[c]], err)))
                     goto fail;
         if (st->on_conflict == SQLAST_CONFLICT_UPDATE) {
             p->setops = calloc((size_t)st->nconflict_set + 1, sizeof *p->setops);
@@ -1392,7 +1394,7 @@ static const char *view_type_name(sqlval_type t)
     case SQLVAL_INTERVAL: return "interval";
     case SQLVAL_UUID: return "uuid";
     case SQLVAL_TEXTARRAY: return "text[]";
-    default: return "text";
+    default: return sqlval_type_is_array(t) ? sqlval_type_name(t) : "text"; /* integer[] ... */
     }
 }
 
@@ -1898,6 +1900,10 @@ static int eval_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval_type t
     }
     int rc = sqlval_cast(&v, t, out, err);
     sqlval_free(&v);
+    /* an untyped literal that is no value of the column's type: PostgreSQL points at it */
+    if (rc && err && !err->position && e->kind == SQLAST_CONST && e->type == SQLVAL_UNKNOWN &&
+        e->location >= 0)
+        err->position = e->location + 1;
     return rc;
 }
 

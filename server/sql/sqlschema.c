@@ -122,6 +122,42 @@ int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_t
         *canonical = type_map[i].canonical;
         return SQL_OK;
     }
+    /* integer[], _int4, date[] ...: an LWW register of an array of a scalar type (its
+     * canonical name the element's and "[]"); text and varchar arrays are text[] above */
+    size_t tl = strlen(type_name);
+    bool brackets = tl > 2 && !strcmp(type_name + tl - 2, "[]");
+    if ((brackets || (type_name[0] == '_' && tl > 1)) && tl < 64) {
+        char ebase[64];
+        memcpy(ebase, brackets ? type_name : type_name + 1, brackets ? tl - 2 : tl - 1);
+        ebase[brackets ? tl - 2 : tl - 1] = 0;
+        static const struct {
+            sqlval_type t;
+            const char *canonical;
+        } arrays[] = {
+            {SQLVAL_BOOLARRAY, "boolean[]"},       {SQLVAL_INT2ARRAY, "smallint[]"},
+            {SQLVAL_INT4ARRAY, "integer[]"},       {SQLVAL_INT8ARRAY, "bigint[]"},
+            {SQLVAL_FLOAT4ARRAY, "real[]"},        {SQLVAL_FLOAT8ARRAY, "double precision[]"},
+            {SQLVAL_NUMERICARRAY, "numeric[]"},    {SQLVAL_DATEARRAY, "date[]"},
+            {SQLVAL_TIMEARRAY, "time without time zone[]"},
+            {SQLVAL_TIMESTAMPARRAY, "timestamp without time zone[]"},
+            {SQLVAL_TIMESTAMPTZARRAY, "timestamp with time zone[]"},
+            {SQLVAL_INTERVALARRAY, "interval[]"}, {SQLVAL_UUIDARRAY, "uuid[]"},
+            {SQLVAL_JSONBARRAY, "jsonb[]"},
+        };
+        for (size_t i = 0; i < sizeof(type_map) / sizeof(type_map[0]); i++) {
+            if (strcasecmp(ebase, type_map[i].name) != 0 || type_map[i].kind != SQLSCHEMA_LWW ||
+                !strcmp(type_map[i].name, "lww_register"))
+                continue;
+            sqlval_type at = sqlval_array_of(type_map[i].type);
+            for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
+                if (arrays[k].t == at) {
+                    *kind = SQLSCHEMA_LWW;
+                    *type = at;
+                    *canonical = arrays[k].canonical;
+                    return SQL_OK;
+                }
+        }
+    }
     if (strchr(type_name, '[') || !strcasecmp(type_name, "json") || !strcasecmp(type_name, "timetz")) {
         sqlerr_set(err, "0A000", -1, "feature not supported: columns of type %s", type_name);
         sqlerr_hint(err, "Use text[] semantics through or_set/aw_set/mv_register, jsonb through "

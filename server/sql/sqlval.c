@@ -55,7 +55,66 @@ static const struct {
     [SQLVAL_TIMESTAMP] = {1114, "timestamp without time zone"},
     [SQLVAL_INTERVAL] = {1186, "interval"},
     [SQLVAL_UUID] = {2950, "uuid"},
+    [SQLVAL_BOOLARRAY] = {1000, "boolean[]"},
+    [SQLVAL_INT2ARRAY] = {1005, "smallint[]"},
+    [SQLVAL_INT4ARRAY] = {1007, "integer[]"},
+    [SQLVAL_INT8ARRAY] = {1016, "bigint[]"},
+    [SQLVAL_FLOAT4ARRAY] = {1021, "real[]"},
+    [SQLVAL_FLOAT8ARRAY] = {1022, "double precision[]"},
+    [SQLVAL_NUMERICARRAY] = {1231, "numeric[]"},
+    [SQLVAL_DATEARRAY] = {1182, "date[]"},
+    [SQLVAL_TIMEARRAY] = {1183, "time without time zone[]"},
+    [SQLVAL_TIMESTAMPARRAY] = {1115, "timestamp without time zone[]"},
+    [SQLVAL_TIMESTAMPTZARRAY] = {1185, "timestamp with time zone[]"},
+    [SQLVAL_INTERVALARRAY] = {1187, "interval[]"},
+    [SQLVAL_UUIDARRAY] = {2951, "uuid[]"},
+    [SQLVAL_JSONBARRAY] = {3807, "jsonb[]"},
+    [SQLVAL_OIDARRAY] = {1028, "oid[]"},
 };
+
+static const struct {
+    sqlval_type arr, elem;
+} array_types[] = {
+    {SQLVAL_BOOLARRAY, SQLVAL_BOOL},         {SQLVAL_INT2ARRAY, SQLVAL_INT2},
+    {SQLVAL_INT4ARRAY, SQLVAL_INT4},         {SQLVAL_INT8ARRAY, SQLVAL_INT8},
+    {SQLVAL_FLOAT4ARRAY, SQLVAL_FLOAT4},     {SQLVAL_FLOAT8ARRAY, SQLVAL_FLOAT8},
+    {SQLVAL_NUMERICARRAY, SQLVAL_NUMERIC},   {SQLVAL_DATEARRAY, SQLVAL_DATE},
+    {SQLVAL_TIMEARRAY, SQLVAL_TIME},         {SQLVAL_TIMESTAMPARRAY, SQLVAL_TIMESTAMP},
+    {SQLVAL_TIMESTAMPTZARRAY, SQLVAL_TIMESTAMPTZ}, {SQLVAL_INTERVALARRAY, SQLVAL_INTERVAL},
+    {SQLVAL_UUIDARRAY, SQLVAL_UUID},         {SQLVAL_JSONBARRAY, SQLVAL_JSONB},
+    {SQLVAL_OIDARRAY, SQLVAL_OID},
+};
+
+bool sqlval_type_is_array(sqlval_type t)
+{
+    return t == SQLVAL_TEXTARRAY || (t >= SQLVAL_BOOLARRAY && t <= SQLVAL_OIDARRAY);
+}
+
+sqlval_type sqlval_array_elem(sqlval_type t)
+{
+    if (t == SQLVAL_TEXTARRAY) return SQLVAL_TEXT;
+    for (size_t i = 0; i < sizeof array_types / sizeof array_types[0]; i++)
+        if (array_types[i].arr == t) return array_types[i].elem;
+    return SQLVAL_UNKNOWN;
+}
+
+sqlval_type sqlval_array_of(sqlval_type elem)
+{
+    if (sqlval_type_is_text(elem)) return SQLVAL_TEXTARRAY;
+    for (size_t i = 0; i < sizeof array_types / sizeof array_types[0]; i++)
+        if (array_types[i].elem == elem) return array_types[i].arr;
+    return SQLVAL_NTYPES;
+}
+
+int sqlval_array_elem_get(const sqlval *arr, size_t i, sqlval *out, sqlerr *err)
+{
+    sqlval_type et = sqlval_array_elem(arr->type);
+    if (arr->isnull || i >= arr->narr || !arr->arr[i]) {
+        sqlval_init_null(out, et);
+        return SQL_OK;
+    }
+    return sqlval_from_text(et, arr->arr[i], strlen(arr->arr[i]), out, err);
+}
 
 uint32_t sqlval_type_oid(sqlval_type t)
 {
@@ -102,15 +161,24 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
                                                  "_char", "_aclitem", "_regtype"};
     for (size_t i = 0; i < sizeof(catalog_arrays) / sizeof(catalog_arrays[0]); i++)
         if (!strcasecmp(name, catalog_arrays[i])) return SQLVAL_TEXTARRAY;
-    if (array && (!strcasecmp(name, "int2") || !strcasecmp(name, "oid") ||
-                  !strcasecmp(name, "char") || !strcasecmp(name, "aclitem") ||
-                  !strcasecmp(name, "regtype")))
+    if (array && !strcasecmp(name, "oid")) return SQLVAL_OIDARRAY;
+    if (array && (!strcasecmp(name, "char") ||
+                  !strcasecmp(name, "aclitem") || !strcasecmp(name, "regtype")))
         return SQLVAL_TEXTARRAY;
+    /* _int4 & co.: the array types by their pg_type name */
+    if (name[0] == '_' && !array) {
+        sqlval_type et = sqlval_type_lookup(name + 1, false);
+        if (et != SQLVAL_UNKNOWN && !sqlval_type_is_array(et)) {
+            sqlval_type at = sqlval_array_of(et);
+            if (at != SQLVAL_NTYPES) return at;
+        }
+    }
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcasecmp(name, names[i].n) != 0) continue;
         if (!array) return names[i].t;
         if (sqlval_type_is_text(names[i].t)) return SQLVAL_TEXTARRAY;
-        return SQLVAL_UNKNOWN;
+        sqlval_type at = sqlval_array_of(names[i].t);
+        return at == SQLVAL_NTYPES ? SQLVAL_UNKNOWN : at;
     }
     return SQLVAL_UNKNOWN;
 }
@@ -272,8 +340,11 @@ int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err)
         sqlval_init_null(dst, src->type);
         return SQL_OK;
     }
-    if (src->type == SQLVAL_TEXTARRAY)
-        return sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err);
+    if (sqlval_type_is_array(src->type)) {
+        if (sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err)) return SQL_ERR;
+        dst->type = src->type;
+        return SQL_OK;
+    }
     if (type_has_str(src->type)) return sqlval_set_str(dst, src->type, src->s, src->len, err);
     if (sqlval_type_is_reg(src->type))
         return sqlval_set_reg(dst, src->type, (uint32_t)src->u.i, src->s, err);
@@ -750,6 +821,39 @@ static bool array_elem_needs_quotes(const char *e)
 /* ------------------------------------------------------------------ jsonb */
 
 
+/* ------------------------------------------------------------------ typed arrays */
+
+/* Rewrites the elements of v (type set to the target array type; elements read as values of
+ * type `from`'s element, text for text[]) as the target element type's canonical text: each is
+ * read (from text or cast) and printed again, so errors are the element type's own. */
+static int array_canonical(sqlval *v, sqlval_type from_elem, sqlerr *err)
+{
+    sqlval_type et = sqlval_array_elem(v->type);
+    for (size_t i = 0; i < v->narr; i++) {
+        if (!v->arr[i]) continue;
+        sqlval x, y;
+        sqlval_init_null(&y, et);
+        int rc = sqlval_from_text(from_elem, v->arr[i], strlen(v->arr[i]), &x, err);
+        if (!rc) {
+            rc = from_elem == et ? (sqlval_move(&y, &x), SQL_OK) : sqlval_cast(&x, et, &y, err);
+            sqlval_free(&x);
+        }
+        char *txt = NULL;
+        size_t n;
+        if (!rc) {
+            rc = sqlval_to_text(&y, &txt, &n, err);
+            sqlval_free(&y);
+        }
+        if (rc) {
+            sqlval_free(v);
+            return SQL_ERR;
+        }
+        free(v->arr[i]);
+        v->arr[i] = txt;
+    }
+    return SQL_OK;
+}
+
 /* ------------------------------------------------------------------ text I/O */
 
 /* Floats print as with PostgreSQL's default extra_float_digits = 1 (shortest exact text), which
@@ -807,6 +911,21 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
         }
         break;
     case SQLVAL_TEXTARRAY:
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY:
         sb_put(&b, "{", 1);
         for (size_t i = 0; i < v->narr; i++) {
             if (i) sb_put(&b, ",", 1);
@@ -881,6 +1000,24 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     case SQLVAL_UUID: return sqldate_in(t, s, len, out, err);
     case SQLVAL_BYTEA: return parse_bytea(s, len, out, err);
     case SQLVAL_TEXTARRAY: return sqlval_parse_array(s, len, out, err);
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY:
+        if (sqlval_parse_array(s, len, out, err)) return SQL_ERR;
+        out->type = t;
+        return array_canonical(out, SQLVAL_TEXT, err);
     case SQLVAL_REGCLASS:
     case SQLVAL_REGTYPE:
     case SQLVAL_REGNAMESPACE:
@@ -957,6 +1094,13 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s, src->len, out, err);
+    if (sqlval_type_is_array(from) && sqlval_type_is_array(t)) {
+        /* element by element: int[]::bigint[], text[]::int[], numeric[]::int[] ... */
+        if (sqlval_copy(out, src, err)) return SQL_ERR;
+        out->type = t;
+        if (t == SQLVAL_TEXTARRAY) return SQL_OK; /* the elements are their text already */
+        return array_canonical(out, sqlval_array_elem(from), err);
+    }
     if (sqldate_is_type(from) || sqldate_is_type(t)) {
         int rc = sqldate_cast(src, t, out, err);
         if (rc != 1) return rc;
@@ -1099,6 +1243,22 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
         *cmp = cmp_bytes(a->s, a->len, b->s, b->len);
         return SQL_OK;
     }
+    if (ta != tb && sqlval_type_is_array(ta) && sqlval_type_is_array(tb)) {
+        /* a text[] (the catalogs' oid[] ...) read as the typed side; two typed arrays as the
+         * one whose element the other's converts to (int[] vs bigint[]: bigint[]) */
+        bool to_b = ta == SQLVAL_TEXTARRAY ||
+                    (tb != SQLVAL_TEXTARRAY && sqlval_type_is_integer(sqlval_array_elem(ta)) &&
+                     !sqlval_type_is_integer(sqlval_array_elem(tb)));
+        if (tb != SQLVAL_TEXTARRAY && ta != SQLVAL_TEXTARRAY && !to_b &&
+            sqlval_type_is_integer(sqlval_array_elem(ta)) && sqlval_type_is_integer(sqlval_array_elem(tb)))
+            to_b = sqlval_array_elem(tb) == SQLVAL_INT8 || (sqlval_array_elem(tb) == SQLVAL_INT4 &&
+                                                            sqlval_array_elem(ta) == SQLVAL_INT2);
+        sqlval tmp;
+        if (sqlval_cast(to_b ? a : b, to_b ? tb : ta, &tmp, err)) return SQL_ERR;
+        int rc = to_b ? sqlval_compare(&tmp, b, cmp, err) : sqlval_compare(a, &tmp, cmp, err);
+        sqlval_free(&tmp);
+        return rc;
+    }
     if ((sqlval_type_is_reg(ta) && (sqlval_type_is_oidlike(tb) || sqlval_type_is_integer(tb))) ||
         (sqlval_type_is_reg(tb) && (sqlval_type_is_oidlike(ta) || sqlval_type_is_integer(ta)))) {
         /* reg* compare as the oid they are (regclass = oid resolves to oideq) */
@@ -1144,6 +1304,47 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
     case SQLVAL_TIMESTAMPTZ: *cmp = a->u.i < b->u.i ? -1 : a->u.i > b->u.i; return SQL_OK;
     case SQLVAL_BYTEA:
     case SQLVAL_JSONB: *cmp = cmp_bytes(a->s, a->len, b->s, b->len); return SQL_OK;
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY:
+        for (size_t i = 0; i < a->narr && i < b->narr; i++) {
+            if (!a->arr[i] || !b->arr[i]) {
+                if (a->arr[i] != b->arr[i]) {
+                    *cmp = a->arr[i] ? -1 : 1; /* NULL elements sort last */
+                    return SQL_OK;
+                }
+                continue;
+            }
+            sqlval x, y;
+            if (sqlval_array_elem_get(a, i, &x, err)) return SQL_ERR;
+            if (sqlval_array_elem_get(b, i, &y, err)) {
+                sqlval_free(&x);
+                return SQL_ERR;
+            }
+            int c = 0;
+            int rc = sqlval_compare(&x, &y, &c, err);
+            sqlval_free(&x);
+            sqlval_free(&y);
+            if (rc) return SQL_ERR;
+            if (c) {
+                *cmp = c;
+                return SQL_OK;
+            }
+        }
+        *cmp = a->narr == b->narr ? 0 : a->narr < b->narr ? -1 : 1;
+        return SQL_OK;
     case SQLVAL_TEXTARRAY:
         for (size_t i = 0; i < a->narr && i < b->narr; i++) {
             const char *x = a->arr[i], *y = b->arr[i];

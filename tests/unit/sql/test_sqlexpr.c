@@ -234,7 +234,12 @@ static void test_functions_json_arrays(void **state)
     expect("SELECT lower(s) || upper('x') FROM t", "helloX");
     expect("SELECT length('héllo')", "5");
     expect("SELECT id::text || s FROM t", "7Hello");
-    expect_err("SELECT ARRAY[1, 2]", "0A000", NULL);
+    expect("SELECT ARRAY[1, 2]", "{1,2}"); /* integer[] */
+    expect("SELECT (ARRAY[1, 2] || 3)[3] + 1", "4");
+    expect("SELECT array_position(ARRAY[1.0, 2], 2)", "2");
+    expect_err("SELECT ARRAY[ARRAY[1]]", "0A000", NULL); /* multidimensional */
+    expect_err("SELECT ARRAY[1, true]", "42804", NULL);
+    expect_err("SELECT ARRAY[1] @> ARRAY[1.5]", "42883", NULL);
 }
 
 static void test_params(void **state)
