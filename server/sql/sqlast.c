@@ -147,6 +147,7 @@ void sqlast_seqopts_free(sqlast_seqopts *o)
     if (!o) return;
     free(o->owned_table);
     free(o->owned_col);
+    free(o->seq_name);
     free(o);
 }
 
@@ -222,12 +223,16 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_DECLARE_CURSOR: return "DECLARE CURSOR";
     case SQLAST_ALTER_ADD_FK: return "ALTER TABLE";
     case SQLAST_LOCK_TABLE: return "LOCK TABLE";
+    case SQLAST_ALTER_OWNER:
+        return s->is_sequence ? "ALTER SEQUENCE" : s->is_view ? "ALTER VIEW" : "ALTER TABLE";
     case SQLAST_FETCH: return s->fetch_move ? "MOVE" : "FETCH";
     case SQLAST_CLOSE_CURSOR: return s->name ? "CLOSE CURSOR" : "CLOSE CURSOR ALL";
     case SQLAST_ALTER_SEQUENCE: return "ALTER SEQUENCE";
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN:
-    case SQLAST_ALTER_ADD_PK: return "ALTER TABLE";
+    case SQLAST_ALTER_ADD_PK:
+    case SQLAST_ALTER_DEFAULT:
+    case SQLAST_ALTER_ADD_IDENTITY: return "ALTER TABLE";
     case SQLAST_INSERT: return "INSERT";
     case SQLAST_UPDATE: return "UPDATE";
     case SQLAST_DELETE: return "DELETE";
@@ -399,8 +404,9 @@ static sqlast_seqopts *seqopts_dup(const sqlast_seqopts *s)
     sqlast_seqopts *d = malloc(sizeof *d);
     if (!d) return NULL;
     *d = *s;
-    d->owned_table = d->owned_col = NULL;
-    if ((s->owned_table && !(d->owned_table = strdup(s->owned_table))) ||
+    d->owned_table = d->owned_col = d->seq_name = NULL;
+    if ((s->seq_name && !(d->seq_name = strdup(s->seq_name))) ||
+        (s->owned_table && !(d->owned_table = strdup(s->owned_table))) ||
         (s->owned_col && !(d->owned_col = strdup(s->owned_col)))) {
         sqlast_seqopts_free(d);
         return NULL;

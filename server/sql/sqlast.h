@@ -147,6 +147,12 @@ typedef enum sqlast_stmt_kind {
     SQLAST_CLOSE_CURSOR,    /* name, NULL for CLOSE ALL */
     SQLAST_ALTER_ADD_FK,    /* ALTER TABLE t ADD [CONSTRAINT c] FOREIGN KEY ...: fks[0] */
     SQLAST_LOCK_TABLE,      /* LOCK [TABLE] names IN ACCESS SHARE MODE */
+    SQLAST_ALTER_DEFAULT,   /* ALTER TABLE table ALTER COLUMN cols[0].name SET DEFAULT
+                             * cols[0].def | DROP DEFAULT (def NULL) */
+    SQLAST_ALTER_ADD_IDENTITY, /* ... ALTER COLUMN cols[0].name ADD GENERATED cols[0].identity
+                                * AS IDENTITY (cols[0].seqopts) */
+    SQLAST_ALTER_OWNER,     /* ALTER TABLE/SEQUENCE/VIEW table OWNER TO column (a role name;
+                             * NULL: CURRENT_USER / SESSION_USER / CURRENT_ROLE) */
 } sqlast_stmt_kind;
 
 /* CREATE / ALTER SEQUENCE options, and an identity column's (sequence options in parentheses). */
@@ -159,6 +165,7 @@ typedef struct sqlast_seqopts {
     int64_t restart;
     bool has_owned, owned_none; /* OWNED BY table.column | NONE */
     char *owned_table, *owned_col;
+    char *seq_name; /* an identity's SEQUENCE NAME (schema public dropped), NULL: chosen */
 } sqlast_seqopts;
 
 /* FOREIGN KEY (cols) REFERENCES ref_table [(ref_cols)] (a column's REFERENCES: its name). */

@@ -34,6 +34,7 @@ enum {
     NSP_INFO = 13207,
     NSP_HELIOS = 9900,
     OID_HELIOS_VIEWS = 9901, /* + the view's index in sqlvirt's list */
+    OID_HELIOS_EXT = 9898,   /* pg_extension "heliosdb": owns schema helios and its views */
     OID_CRDT_TYPES = 9950,
     OID_ROLE = 10,
     OID_DB_OWNER = 6171, /* pg_database_owner: owns schema public, as in PostgreSQL 15 */
@@ -44,6 +45,7 @@ enum {
     OID_C_COLL = 950,
     OID_TS_DEFAULT = 1663,
     PK_INDEX_BIT = 0x8000,
+    OID_ATTRDEF_BASE = 0x40000000, /* + the default's position (rows_attrdef) */
     PK_CONSTRAINT_BITS = 0xC000,
 };
 
@@ -81,7 +83,8 @@ typedef struct cat_proc {
 
 /* The relations (column names and types from PostgreSQL 15; one letter per column: N name,
  * O oid, C "char", S int2, I int4, L int8, B bool, T text, F float4, P regproc, Y regtype,
- * Z timestamptz, A an array or vector (held as text[]); oids as PostgreSQL 15 numbers them) */
+ * Z timestamptz, A an array (held as text[]), V int2vector, W oidvector; oids as PostgreSQL 15
+ * numbers them) */
 static const cat_rel rels[] = {
     {"pg_catalog", "pg_namespace", 2615, 'r', "ONOA",
      "oid nspname nspowner nspacl"},
@@ -91,7 +94,7 @@ static const cat_rel rels[] = {
      "attrelid attname atttypid attstattarget attlen attnum attndims attcacheoff atttypmod attbyval attalign attstorage attcompression attnotnull atthasdef atthasmissing attidentity attgenerated attisdropped attislocal attinhcount attcollation attacl attoptions attfdwoptions attmissingval"},
     {"pg_catalog", "pg_type", 1247, 'r', "ONOOSBCCBBCOPOOPPPPPPPCCBOIIOTTA",
      "oid typname typnamespace typowner typlen typbyval typtype typcategory typispreferred typisdefined typdelim typrelid typsubscript typelem typarray typinput typoutput typreceive typsend typmodin typmodout typanalyze typalign typstorage typnotnull typbasetype typtypmod typndims typcollation typdefaultbin typdefault typacl"},
-    {"pg_catalog", "pg_index", 2610, 'r', "OOSSBBBBBBBBBBBAAAATT",
+    {"pg_catalog", "pg_index", 2610, 'r', "OOSSBBBBBBBBBBBVWWVTT",
      "indexrelid indrelid indnatts indnkeyatts indisunique indnullsnotdistinct indisprimary indisexclusion indimmediate indisclustered indisvalid indcheckxmin indisready indislive indisreplident indkey indcollation indclass indoption indexprs indpred"},
     {"pg_catalog", "pg_constraint", 2606, 'r', "ONOCBBBOOOOOCCCBIBAAAAAAAT",
      "oid conname connamespace contype condeferrable condeferred convalidated conrelid contypid conindid conparentid confrelid confupdtype confdeltype confmatchtype conislocal coninhcount connoinherit conkey confkey conpfeqop conppeqop conffeqop confdelsetcols conexclop conbin"},
@@ -115,7 +118,7 @@ static const cat_rel rels[] = {
      "oid amname amhandler amtype"},
     {"pg_catalog", "pg_collation", 3456, 'r', "ONOOCBITTTT",
      "oid collname collnamespace collowner collprovider collisdeterministic collencoding collcollate collctype colliculocale collversion"},
-    {"pg_catalog", "pg_proc", 1255, 'r', "ONOOOFFOPCBBBBCCSSOAAAATATTTAA",
+    {"pg_catalog", "pg_proc", 1255, 'r', "ONOOOFFOPCBBBBCCSSOWAAATATTTAA",
      "oid proname pronamespace proowner prolang procost prorows provariadic prosupport prokind prosecdef proleakproof proisstrict proretset provolatile proparallel pronargs pronargdefaults prorettype proargtypes proallargtypes proargmodes proargnames proargdefaults protrftypes prosrc probin prosqlbody proconfig proacl"},
     {"pg_catalog", "pg_range", 3541, 'r', "OOOOOPP",
      "rngtypid rngsubtype rngmultitypid rngcollation rngsubopc rngcanonical rngsubdiff"},
@@ -131,7 +134,7 @@ static const cat_rel rels[] = {
      "seqrelid seqtypid seqstart seqincrement seqmax seqmin seqcache seqcycle"},
     {"pg_catalog", "pg_policy", 3256, 'r', "ONOCBATT",
      "oid polname polrelid polcmd polpermissive polroles polqual polwithcheck"},
-    {"pg_catalog", "pg_statistic_ext", 3381, 'r', "OONOOIAAT",
+    {"pg_catalog", "pg_statistic_ext", 3381, 'r', "OONOOIVAT",
      "oid stxrelid stxname stxnamespace stxowner stxstattarget stxkeys stxkind stxexprs"},
     {"pg_catalog", "pg_publication", 6104, 'r', "ONOBBBBBB",
      "oid pubname pubowner puballtables pubinsert pubupdate pubdelete pubtruncate pubviaroot"},
@@ -141,7 +144,7 @@ static const cat_rel rels[] = {
      "oid pnpubid pnnspid"},
     {"pg_catalog", "pg_operator", 2617, 'r', "ONOOCBBOOOOOPPP",
      "oid oprname oprnamespace oprowner oprkind oprcanmerge oprcanhash oprleft oprright oprresult oprcom oprnegate oprcode oprrest oprjoin"},
-    {"pg_catalog", "pg_trigger", 2620, 'r', "OOONOSCBOOOBBSATTNN",
+    {"pg_catalog", "pg_trigger", 2620, 'r', "OOONOSCBOOOBBSVTTNN",
      "oid tgrelid tgparentid tgname tgfoid tgtype tgenabled tgisinternal tgconstrrelid tgconstrindid tgconstraint tgdeferrable tginitdeferred tgnargs tgattr tgargs tgqual tgoldtable tgnewtable"},
     {"pg_catalog", "pg_rewrite", 2618, 'r', "ONOCCBTT",
      "oid rulename ev_class ev_type ev_enabled is_instead ev_qual ev_action"},
@@ -161,6 +164,10 @@ static const cat_rel rels[] = {
      "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
     {"pg_catalog", "pg_init_privs", 3394, 'r', "OOICA",
      "objoid classoid objsubid privtype initprivs"},
+    {"pg_catalog", "pg_db_role_setting", 2964, 'r', "OOA",
+     "setdatabase setrole setconfig"},
+    {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
+     "objoid classoid objsubid objtype objnamespace objname provider label"},
     {"pg_catalog", "pg_cast", 2605, 'r', "OOOOCC",
      "oid castsource casttarget castfunc castcontext castmethod"},
     {"pg_catalog", "pg_aggregate", 2600, 'r', "PCSPPPPPPPPBBCCOOIOITT",
@@ -195,7 +202,7 @@ static const cat_rel rels[] = {
      "objoid classoid objsubid provider label"},
     {"pg_catalog", "pg_shseclabel", 3592, 'r', "OOTT",
      "objoid classoid provider label"},
-    {"pg_catalog", "pg_partitioned_table", 3350, 'r', "OCSOAAAT",
+    {"pg_catalog", "pg_partitioned_table", 3350, 'r', "OCSOVWWT",
      "partrelid partstrat partnatts partdefid partattrs partclass partcollation partexprs"},
     {"pg_catalog", "pg_statistic_ext_data", 3429, 'r', "OBTTTA",
      "stxoid stxdinherit stxdndistinct stxddependencies stxdmcv stxdexpr"},
@@ -728,6 +735,8 @@ static sqlval_type letter_type(char c)
     case 'R': return SQLVAL_REGCLASS;
     case 'Z': return SQLVAL_TIMESTAMPTZ;
     case 'A': return SQLVAL_TEXTARRAY;
+    case 'V': return SQLVAL_INT2VECTOR;
+    case 'W': return SQLVAL_OIDVECTOR;
     default: return SQLVAL_TEXT;
     }
 }
@@ -833,6 +842,12 @@ typedef struct model {
      * over them (sx_catalog_view), borrowed tables */
     const sqlschema_table **tabs;
     int ntabs;
+    /* the session's search_path as current_schemas(false) lists it (existing schemas, in
+     * order); public_hidden: public is not on it (pg_dump's '' path), so regclass output,
+     * constraint and default definitions qualify public's relations */
+    const char *path[8];
+    int npath;
+    bool public_hidden;
 } model;
 
 static void model_free(model *m)
@@ -854,10 +869,38 @@ static bool has_pk_index(const sqlschema_table *t)
     return !t->view_sql && t->npk > 0 && !sqlschema_has_rowid(t);
 }
 
+/* search_path's schemas that exist ("$user" is one when a schema has the user's name) */
+static const char *user_name(const sx_session *s);
+
+static void model_path(sx_session *s, model *m)
+{
+    const char *sp = s->guc ? sqlguc_get(s->guc, "search_path", NULL) : NULL;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", sp ? sp : "\"$user\", public");
+    m->npath = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && m->npath < 8;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') tok++;
+        size_t n = strlen(tok);
+        while (n && tok[n - 1] == ' ') tok[--n] = 0;
+        if (n >= 2 && tok[0] == '"' && tok[n - 1] == '"') {
+            tok[n - 1] = 0;
+            tok++;
+        }
+        const char *want = !strcmp(tok, "$user") ? user_name(s) : tok;
+        for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+            if (!strcmp(schemas[i].name, want)) m->path[m->npath++] = schemas[i].name;
+    }
+    m->public_hidden = true;
+    for (int i = 0; i < m->npath; i++)
+        if (!strcmp(m->path[i], "public")) m->public_hidden = false;
+}
+
 static int model_build(sx_session *s, model *m, sqlerr *err)
 {
     m->n = 0;
     m->v = NULL;
+    model_path(s, m);
     if (sx_catalog_view(s, &m->tabs, &m->ntabs)) return sqlerr_oom(err);
     size_t cap = (size_t)m->ntabs * 2 + sizeof rels / sizeof rels[0] + 16;
     m->v = calloc(cap, sizeof *m->v);
@@ -1007,7 +1050,8 @@ static const crel *rel_by_name(const model *m, const char *schema, const char *n
 
 static bool rel_visible(const model *m, const crel *c)
 {
-    return (c->nsp == NSP_CATALOG || c->nsp == NSP_PUBLIC) && rel_by_name(m, NULL, c->name) == c;
+    return (c->nsp == NSP_CATALOG || (c->nsp == NSP_PUBLIC && !m->public_hidden)) &&
+           rel_by_name(m, NULL, c->name) == c;
 }
 
 /* quote_ident of s appended to buf. */
@@ -1140,7 +1184,9 @@ static void c_list(crow *r, const char *col, const char *items)
     for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok && n < SQLFUNC_MAX_ARGS;
          tok = strtok_r(NULL, " ", &save))
         p[n++] = tok;
+    sqlval_type t = v->type; /* text[], or a vector */
     r->rc = sqlval_set_array(v, p, n, r->err);
+    if (!r->rc) v->type = t;
 }
 
 static int row_emit(crow *r, row_fn fn, void *ctx)
@@ -1204,6 +1250,7 @@ static char *default_text(const model *m, const sqlschema_column *c)
         char q[SQLSCHEMA_NAME_MAX * 2 + 4];
         size_t o = 0;
         sqlerr e;
+        if (m && m->public_hidden) o += (size_t)snprintf(q, sizeof q, "public.");
         if (put_ident(q, sizeof q, &o, name ? name : "?", &e)) return NULL;
         snprintf(buf, sizeof buf, "nextval('%s'::regclass)", q);
         return strdup(buf);
@@ -1278,13 +1325,33 @@ static int rows_namespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
         bool pub = schemas[i].oid == NSP_PUBLIC;
         const char *owner = pub ? "pg_database_owner" : user_name(c->s);
-        char acl[2 * SQLSCHEMA_NAME_MAX * 2 + 16];
+        char acl[SQLSCHEMA_NAME_MAX * 6 + 16];
         snprintf(acl, sizeof acl, "%s=UC/%s =U/%s", owner, owner, owner);
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", schemas[i].oid);
         c_str(&r, "nspname", schemas[i].name);
         c_int(&r, "nspowner", pub ? OID_DB_OWNER : OID_ROLE);
         if (schemas[i].oid != NSP_TOAST) c_list(&r, "nspacl", acl); /* pg_toast has none */
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
+/* pg_init_privs: the built-in schemas' privileges as they were "at initdb" (the same as now),
+ * so pg_dump finds nothing to GRANT on them */
+static int rows_init_privs(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    static const uint32_t nsps[] = {NSP_CATALOG, NSP_PUBLIC, NSP_HELIOS};
+    for (size_t i = 0; i < sizeof nsps / sizeof nsps[0]; i++) {
+        const char *owner = nsps[i] == NSP_PUBLIC ? "pg_database_owner" : user_name(c->s);
+        char acl[SQLSCHEMA_NAME_MAX * 6 + 16];
+        snprintf(acl, sizeof acl, "%s=UC/%s =U/%s", owner, owner, owner);
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "objoid", nsps[i]);
+        c_int(&r, "classoid", OID_PG_NAMESPACE);
+        c_int(&r, "objsubid", 0);
+        c_char(&r, "privtype", 'i');
+        c_list(&r, "initprivs", acl);
         ROW_END(r);
     }
     return SQL_OK;
@@ -1476,7 +1543,8 @@ static int fk_def(const model *m, const sqlschema_table *t, const sqlschema_fk *
             if (t->cols[i].id == f->cols[k]) j = i;
         if (put_ident(buf, cap, &o, j >= 0 ? t->cols[j].name : "?", err)) return SQL_ERR;
     }
-    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") REFERENCES ");
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") REFERENCES %s",
+                          m->public_hidden ? "public." : "");
     if (put_ident(buf, cap, &o, p ? p->name : "?", err)) return SQL_ERR;
     o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "(");
     for (int k = 0; k < f->ncols; k++) {
@@ -1555,14 +1623,23 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* pg_attrdef rows in model order: their oids are OID_ATTRDEF_BASE + that position (stable for
+ * one catalog state, which is what a pg_dump reads in its snapshot) */
+static bool has_attrdef(const sqlschema_column *col)
+{
+    return !col->hidden && col->has_default && !col->identity;
+}
+
 static int rows_attrdef(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
+    uint32_t k = 0;
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
         for (int j = 0; j < t->ncols; j++) {
             const sqlschema_column *col = &t->cols[j];
-            if (col->hidden || !col->has_default || col->identity) continue;
+            if (!has_attrdef(col)) continue;
             ROW_BEGIN(r, c->t);
+            c_int(&r, "oid", OID_ATTRDEF_BASE + k++);
             c_int(&r, "adrelid", t->id);
             c_int(&r, "adnum", attnum_of(t, j));
             char *d = default_text(c->m, col);
@@ -1921,6 +1998,55 @@ static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_char(&r, "deptype", ident ? 'i' : 'a');
         ROW_END(r);
     }
+    /* a serial column's default uses its sequence (deptype 'n'): pg_dump then sets the default
+     * after creating the sequence, which is owned by the column */
+    uint32_t k = 0;
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        for (int j = 0; j < t->ncols; j++) {
+            const sqlschema_column *col = &t->cols[j];
+            if (!has_attrdef(col)) continue;
+            uint32_t oid = OID_ATTRDEF_BASE + k++;
+            if (!col->default_seq) continue;
+            ROW_BEGIN(r, c->t);
+            c_int(&r, "classid", 2604); /* pg_attrdef */
+            c_int(&r, "objid", oid);
+            c_int(&r, "objsubid", 0);
+            c_int(&r, "refclassid", 1259);
+            c_int(&r, "refobjid", col->default_seq);
+            c_int(&r, "refobjsubid", 0);
+            c_char(&r, "deptype", 'n');
+            ROW_END(r);
+        }
+    }
+    /* schema helios and its views are members of extension heliosdb (deptype 'e') */
+    const char *vs, *vn;
+    for (int i = -1; i < 0 || sqlvirt_view(i, &vs, &vn); i++) {
+        if (i >= 0 && strcmp(vs, "helios") != 0) continue;
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "classid", i < 0 ? OID_PG_NAMESPACE : 1259);
+        c_int(&r, "objid", i < 0 ? NSP_HELIOS : OID_HELIOS_VIEWS + i);
+        c_int(&r, "objsubid", 0);
+        c_int(&r, "refclassid", 3079);
+        c_int(&r, "refobjid", OID_HELIOS_EXT);
+        c_int(&r, "refobjsubid", 0);
+        c_char(&r, "deptype", 'e');
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
+/* pg_extension: "heliosdb", built in (an oid below 16384, so pg_dump leaves it and what it owns
+ * out of a dump, as it does plpgsql) */
+static int rows_extension(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    ROW_BEGIN(r, c->t);
+    c_int(&r, "oid", OID_HELIOS_EXT);
+    c_str(&r, "extname", "heliosdb");
+    c_int(&r, "extowner", OID_ROLE);
+    c_int(&r, "extnamespace", NSP_HELIOS);
+    c_str(&r, "extversion", HELIOS_VERSION);
+    ROW_END(r);
     return SQL_OK;
 }
 
@@ -1985,6 +2111,7 @@ static const struct {
     int (*rows)(rctx *c, row_fn fn, void *ctx, sqlerr *err);
 } producers[] = {
     {"pg_sequence", rows_sequence},     {"pg_depend", rows_depend},
+    {"pg_extension", rows_extension},   {"pg_init_privs", rows_init_privs},
     {"pg_settings", rows_settings},
     {"pg_namespace", rows_namespace},   {"pg_class", rows_class},
     {"pg_attribute", rows_attribute},   {"pg_type", rows_type},
@@ -2433,8 +2560,15 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
                               sqlval_type_name(a[0].type));
         sqlval b;
         if (sqlval_cast(&a[0], SQLVAL_BOOL, &b, err)) return SQL_ERR;
-        const char *both[] = {"pg_catalog", "public"};
-        return b.u.b ? sqlval_set_array(out, both, 2, err) : sqlval_set_array(out, both + 1, 1, err);
+        /* the search path's existing schemas; with implicit ones, pg_catalog first unless
+         * the path places it */
+        const char *list[9];
+        size_t k = 0;
+        bool has_cat = false;
+        for (int i = 0; i < m->npath; i++) has_cat |= !strcmp(m->path[i], "pg_catalog");
+        if (b.u.b && !has_cat) list[k++] = "pg_catalog";
+        for (int i = 0; i < m->npath; i++) list[k++] = m->path[i];
+        return sqlval_set_array(out, list, k, err);
     }
     if (!strcmp(fn, "acldefault")) { /* the owner's privileges (and PUBLIC's) as aclitem text */
         uint32_t oid;

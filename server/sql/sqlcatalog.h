@@ -21,16 +21,22 @@
  * aw_set, lww_map, lww_register), which appear in pg_type with the I/O of the type they read
  * as, so format_type shows a column's declared type.
  *
- * Caveats: vectors and arrays of other element types (indkey int2vector, oid[], "char"[],
- * aclitem[]) are held as text[] (their RowDescription says text[], indkey prints {1,2}), and
- * arr[i] on them is an untyped value that adapts to what it meets; pg_attrdef.adbin holds the
- * default's SQL text, which pg_get_expr returns as is, and pg_attrdef.oid is 0;
+ * The vectors (pg_index.indkey int2vector, pg_proc.proargtypes oidvector ...) are typed and
+ * print as PostgreSQL's ("1 2", subscripts from 0). Schema helios and its views belong to the
+ * built-in extension "heliosdb" (pg_extension oid 9898, pg_depend deptype 'e'), so pg_dump
+ * leaves them out as it leaves out plpgsql.
+ *
+ * Caveats: arrays of other element types in the catalogs (conkey, oid[], "char"[], aclitem[])
+ * are held as text[] (their RowDescription says text[]), and arr[i] on them is an untyped
+ * value that adapts to what it meets; pg_attrdef.adbin holds the
+ * default's SQL text, which pg_get_expr returns as is, and pg_attrdef.oid numbers the
+ * defaults in catalog order (stable while the catalog does not change);
  * pg_get_viewdef returns the view's query as written; reg* values have no binary output.
  * pg_description holds the schemas' comments only. Empty relations: pg_shdescription, pg_inherits, pg_policy,
- * pg_publication*, pg_enum, pg_range, pg_statistic_ext, pg_extension,
+ * pg_publication*, pg_enum, pg_range, pg_statistic_ext,
  * pg_trigger, pg_rewrite, pg_operator, pg_foreign_table, pg_auth_members,
  * pg_matviews, pg_sequences, pg_foreign_server, pg_foreign_data_wrapper, pg_event_trigger,
- * pg_default_acl, pg_init_privs, pg_opclass. pg_settings lists the session's settings (sqlguc.h). Statistics and sizes are zero. Every scan and every catalog
+ * pg_default_acl, pg_seclabels, pg_db_role_setting, pg_opclass (pg_init_privs holds the built-in schemas). pg_settings lists the session's settings (sqlguc.h). Statistics and sizes are zero. Every scan and every catalog
  * function call computes what it reads from the session's catalog cache (no state is kept
  * between calls: sessions run on several threads). Not for use outside server/sql/.
  */

@@ -1986,6 +1986,8 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_ALTER_ADD_PK:
     case SQLAST_ALTER_ADD_FK:
+    case SQLAST_ALTER_DEFAULT:
+    case SQLAST_ALTER_ADD_IDENTITY:
     case SQLAST_CREATE_VIEW:
     case SQLAST_CREATE_SEQUENCE:
     case SQLAST_ALTER_SEQUENCE: what = sqlast_stmt_tag(st); break;
@@ -2014,6 +2016,32 @@ static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, e
         s->share[s->nshare++] = t->id;
     }
     return sink->command_complete(sink, "LOCK TABLE") ? EXEC_ERROR : EXEC_DONE;
+}
+
+/* ALTER TABLE/SEQUENCE/VIEW ... OWNER TO: HeliosDB has no object owners (the connected role
+ * owns everything it sees, sqlcatalog.h), so giving an object to the connected role changes
+ * nothing and is accepted (pg_dump writes it after every CREATE); any other role is refused as
+ * PostgreSQL refuses a role it does not know. */
+static int run_owner(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
+{
+    const sqlschema_table *t = sx_table_find(s, st->table);
+    if (!t || (st->is_sequence && !t->seq) || (st->is_view && !t->view_sql)) {
+        if (!t && st->missing_ok) {
+            executor_error n = {0};
+            snprintf(n.severity, sizeof n.severity, "NOTICE");
+            snprintf(n.code, sizeof n.code, "00000");
+            snprintf(n.message, sizeof n.message, "relation \"%s\" does not exist, skipping",
+                     st->table);
+            if (sink->notice(sink, &n)) return EXEC_ERROR;
+            return sink->command_complete(sink, sqlast_stmt_tag(st)) ? EXEC_ERROR : EXEC_DONE;
+        }
+        if (!t) return executor_error_set(err, "42P01", "relation \"%s\" does not exist", st->table);
+        return executor_error_set(err, "42809", "\"%s\" is not a %s", st->table,
+                                  st->is_sequence ? "sequence" : "view");
+    }
+    if (st->column && strcmp(st->column, s->user))
+        return executor_error_set(err, "42704", "role \"%s\" does not exist", st->column);
+    return sink->command_complete(sink, sqlast_stmt_tag(st)) ? EXEC_ERROR : EXEC_DONE;
 }
 
 const struct storage_snapshot *sx_snapshot(const sx_session *s)
@@ -2584,6 +2612,9 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_LOCK_TABLE:
             if (run_lock(s, st, sink, err) == EXEC_ERROR) goto fail;
             break;
+        case SQLAST_ALTER_OWNER:
+            if (run_owner(s, st, sink, err) == EXEC_ERROR) goto fail;
+            break;
         case SQLAST_DECLARE_CURSOR:
         case SQLAST_FETCH:
         case SQLAST_CLOSE_CURSOR:
@@ -2777,7 +2808,7 @@ static bool is_txn_stmt(const sqlast_stmt *st)
            st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
            st->kind == SQLAST_ROLLBACK_TO || st->kind == SQLAST_DEALLOCATE ||
            st->kind == SQLAST_DISCARD || st->kind == SQLAST_LOCK_TABLE ||
-           is_txn_characteristic_set(st);
+           st->kind == SQLAST_ALTER_OWNER || is_txn_characteristic_set(st);
 }
 
 static void stmt_free_(sx_stmt *p)
@@ -3037,6 +3068,11 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     }
     case SQLAST_LOCK_TABLE: {
         int rc = run_lock(s, st, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
+    case SQLAST_ALTER_OWNER: {
+        int rc = run_owner(s, st, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }

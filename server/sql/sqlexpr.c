@@ -2349,6 +2349,8 @@ static int eval_array_func(const sqlast_expr *e, const struct array_fn *f, sqlva
         char k = f->sig[i];
         sqlval_type want = k == 'A' ? arrt : k == 'E' ? el : k == 'I' ? SQLVAL_INT4 : SQLVAL_UNKNOWN;
         if (want == SQLVAL_UNKNOWN || v[i].type == want) continue;
+        if (k == 'A' && sqlval_array_lbound(v[i].type) == 0 && sqlval_array_elem(v[i].type) == el)
+            continue; /* a vector is its element type's array, subscripted from 0 */
         sqlval c;
         if (v[i].isnull) sqlval_init_null(&c, want);
         else if (sqlval_cast(&v[i], want, &c, err)) return SQL_ERR;
@@ -2371,8 +2373,9 @@ static int eval_array_func(const sqlast_expr *e, const struct array_fn *f, sqlva
             sqlval_set_int(out, SQLVAL_INT4, 1);
             return SQL_OK;
         }
-        char d[32];
-        int dl = snprintf(d, sizeof d, "[1:%zu]", v[0].narr);
+        char d[48];
+        int lb = sqlval_array_lbound(v[0].type);
+        int dl = snprintf(d, sizeof d, "[%d:%zu]", lb, v[0].narr - 1 + (size_t)lb);
         return sqlval_set_str(out, SQLVAL_TEXT, d, (size_t)dl, err);
     }
     if (!strcmp(n, "array_append") || !strcmp(n, "array_prepend") || !strcmp(n, "array_cat")) {
@@ -2406,13 +2409,14 @@ static int eval_array_func(const sqlast_expr *e, const struct array_fn *f, sqlva
         if (na == 3) {
             if (v[2].isnull)
                 return sqlerr_set(err, "22004", -1, "initial position must not be null");
-            from = v[2].u.i > 1 ? (size_t)(v[2].u.i - 1) : 0;
+            int64_t lb = sqlval_array_lbound(a->type);
+            from = v[2].u.i > lb ? (size_t)(v[2].u.i - lb) : 0;
         }
         for (size_t i = from; i < a->narr; i++) {
             int m = array_elem_is(a, i, &v[1], err);
             if (m < 0) return SQL_ERR;
             if (m) {
-                sqlval_set_int(out, SQLVAL_INT4, (int64_t)i + 1);
+                sqlval_set_int(out, SQLVAL_INT4, (int64_t)i + sqlval_array_lbound(a->type));
                 return SQL_OK;
             }
         }
@@ -2431,7 +2435,7 @@ static int eval_array_func(const sqlast_expr *e, const struct array_fn *f, sqlva
             rc = SQL_ERR;
         } else if (positions) {
             if (m && !(items[k++] = malloc(24))) rc = sqlerr_oom(err);
-            else if (m) snprintf(items[k - 1], 24, "%zu", i + 1);
+            else if (m) snprintf(items[k - 1], 24, "%zu", i + (size_t)sqlval_array_lbound(a->type));
         } else if (!m) {
             items[k++] = a->arr[i];
         } else if (replace) {
@@ -2623,8 +2627,9 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         sqlval_init_null(&ix, SQLVAL_INT8);
         if (v[0].isnull || v[1].isnull) sqlval_init_null(out, e->type);
         else if (!(rc = sqlval_cast(&v[1], SQLVAL_INT8, &ix, err))) {
-            if (ix.u.i < 1 || (uint64_t)ix.u.i > v[0].narr) sqlval_init_null(out, e->type);
-            else rc = sqlval_array_elem_get(&v[0], (size_t)(ix.u.i - 1), out, err);
+            int64_t lb = sqlval_array_lbound(v[0].type); /* indkey[0]: a vector's first */
+            if (ix.u.i < lb || (uint64_t)(ix.u.i - lb) >= v[0].narr) sqlval_init_null(out, e->type);
+            else rc = sqlval_array_elem_get(&v[0], (size_t)(ix.u.i - lb), out, err);
         }
         free_vals(v, 2);
         return rc;

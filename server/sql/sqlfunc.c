@@ -88,7 +88,9 @@ static char type_category(int t, bool *preferred)
     case SQLVAL_INTERVALARRAY:
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
-    case SQLVAL_OIDARRAY: return 'A';
+    case SQLVAL_OIDARRAY:
+    case SQLVAL_INT2VECTOR:
+    case SQLVAL_OIDVECTOR: return 'A';
     case T_BIT: return 'V';
     case T_ANY:
     case T_ANYELEMENT:
@@ -1354,7 +1356,8 @@ IMPL(f_array_upper)
 {
     (void)n;
     (void)err;
-    if (a[1].u.i == 1 && a[0].narr > 0) sqlval_set_int(out, SQLVAL_INT4, (int64_t)a[0].narr);
+    if (a[1].u.i == 1 && a[0].narr > 0)
+        sqlval_set_int(out, SQLVAL_INT4, (int64_t)a[0].narr - 1 + sqlval_array_lbound(a[0].type));
     return SQL_OK;
 }
 
@@ -1362,7 +1365,7 @@ IMPL(f_array_lower)
 {
     (void)n;
     (void)err;
-    if (a[1].u.i == 1 && a[0].narr > 0) sqlval_set_int(out, SQLVAL_INT4, 1);
+    if (a[1].u.i == 1 && a[0].narr > 0) sqlval_set_int(out, SQLVAL_INT4, sqlval_array_lbound(a[0].type));
     return SQL_OK;
 }
 

@@ -118,6 +118,8 @@ uint64_t sqlops_hash(const sqlval *v, int n)
             case SQLVAL_INTERVALARRAY:
             case SQLVAL_JSONBARRAY:
             case SQLVAL_OIDARRAY:
+            case SQLVAL_INT2VECTOR:
+            case SQLVAL_OIDVECTOR:
                 k = x->narr;
                 for (size_t a = 0; a < x->narr; a++) k = mix(k, x->arr[a] ? 2 : 1);
                 break;
@@ -728,7 +730,8 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         }
         if (d.u.i != 1 || s->i >= a->narr) return 0;
         size_t k = s->i++;
-        sqlval_set_int(&vals[0], SQLVAL_INT4, rev ? (int64_t)(a->narr - k) : (int64_t)k + 1);
+        int64_t lb = sqlval_array_lbound(a->type); /* a vector's subscripts start at 0 */
+        sqlval_set_int(&vals[0], SQLVAL_INT4, (rev ? (int64_t)(a->narr - k) - 1 : (int64_t)k) + lb);
         return 1;
     }
     if (!strcmp(name, "pg_options_to_table")) { /* {"name=value", ...} */

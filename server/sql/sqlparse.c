@@ -1562,8 +1562,18 @@ static int conv_seqopts(pctx *c, json_t *opts, sqlast_seqopts **out)
                 return sqlerr_set(c->err, "42601", floc(db), "invalid relation name: %s",
                                   k ? string_node(json_array_get(items, 0)) : "");
             }
-        } else if (!strcmp(n, "sequence_name")) {
-            return sqlerr_unsupported(c->err, floc(db), "SEQUENCE NAME in identity options");
+        } else if (!strcmp(n, "sequence_name")) { /* [public.]name */
+            json_t *lb, *items;
+            node(field(db, "arg"), &lb);
+            items = field(lb, "items");
+            size_t k = json_array_size(items);
+            const char *sch = k == 2 ? string_node(json_array_get(items, 0)) : NULL;
+            if (k < 1 || k > 2 || (sch && strcmp(sch, "public") != 0))
+                return sqlerr_set(c->err, "3F000", floc(db), "schema \"%s\" does not exist",
+                                  sch ? sch : "");
+            dup = o->seq_name != NULL;
+            free(o->seq_name);
+            if (!(o->seq_name = dup_or_oom(c, string_node(json_array_get(items, k - 1))))) return SQL_ERR;
         } else {
             return sqlerr_unsupported(c->err, floc(db), n);
         }
@@ -1824,15 +1834,46 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
 static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
 {
     const char *ot = fstr(b, "objtype");
-    if (ot && strcmp(ot, "OBJECT_TABLE") != 0) return sqlerr_unsupported(c->err, -1, "ALTER of this object");
-    s->missing_ok = fbool(b, "missing_ok");
-    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
     json_t *cmds = field(b, "cmds");
-    if (json_array_size(cmds) != 1)
-        return sqlerr_unsupported(c->err, -1, "several ALTER TABLE actions in one statement");
     json_t *cb;
     node(json_array_get(cmds, 0), &cb);
     const char *st = fstr(cb, "subtype");
+    bool owner = json_array_size(cmds) == 1 && st && !strcmp(st, "AT_ChangeOwner");
+    if (ot && strcmp(ot, "OBJECT_TABLE") != 0 &&
+        !(owner && (!strcmp(ot, "OBJECT_SEQUENCE") || !strcmp(ot, "OBJECT_VIEW"))))
+        return sqlerr_unsupported(c->err, -1, "ALTER of this object");
+    s->missing_ok = fbool(b, "missing_ok");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    if (json_array_size(cmds) != 1)
+        return sqlerr_unsupported(c->err, -1, "several ALTER TABLE actions in one statement");
+    if (st && (!strcmp(st, "AT_ColumnDefault") || !strcmp(st, "AT_AddIdentity"))) {
+        /* ALTER COLUMN c SET DEFAULT / DROP DEFAULT / ADD GENERATED ... AS IDENTITY */
+        bool ident = !strcmp(st, "AT_AddIdentity");
+        s->kind = ident ? SQLAST_ALTER_ADD_IDENTITY : SQLAST_ALTER_DEFAULT;
+        if (!(s->cols = calloc(1, sizeof(*s->cols)))) return sqlerr_oom(c->err);
+        s->ncols = 1;
+        if (!(s->cols[0].name = dup_or_oom(c, fstr(cb, "name")))) return SQL_ERR;
+        json_t *db;
+        const char *dt = node(field(cb, "def"), &db);
+        if (!ident) return db ? conv_expr(c, field(cb, "def"), &s->cols[0].def) : SQL_OK;
+        if (strcmp(dt, "Constraint") != 0) return sqlerr_unsupported(c->err, -1, "this identity");
+        const char *w = fstr(db, "generated_when");
+        s->cols[0].identity = w && *w == 'a' ? 'a' : 'd';
+        s->cols[0].location = floc(db);
+        return conv_seqopts(c, field(db, "options"), &s->cols[0].seqopts);
+    }
+    if (owner) { /* OWNER TO: what pg_dump writes after every CREATE */
+        s->kind = SQLAST_ALTER_OWNER;
+        s->is_sequence = ot && !strcmp(ot, "OBJECT_SEQUENCE");
+        s->is_view = ot && !strcmp(ot, "OBJECT_VIEW");
+        json_t *rb = field(cb, "newowner");
+        const char *rt = fstr(rb, "roletype");
+        if (rt && !strcmp(rt, "ROLESPEC_CSTRING"))
+            return (s->column = dup_or_oom(c, fstr(rb, "rolename"))) ? SQL_OK : SQL_ERR;
+        if (rt && !strcmp(rt, "ROLESPEC_PUBLIC"))
+            return sqlerr_set(c->err, "42704", -1, "role \"public\" does not exist");
+        return SQL_OK; /* CURRENT_USER, SESSION_USER, CURRENT_ROLE */
+    }
     if (st && !strcmp(st, "AT_AddColumn")) {
         s->kind = SQLAST_ALTER_ADD_COLUMN;
         json_t *db;

@@ -2335,8 +2335,14 @@ static int plan_setop(level *lv, sqlplan_query **out)
             }
             continue;
         }
-        if (a != b && !(sqlval_type_is_numeric(a) && sqlval_type_is_numeric(b)) &&
-            !(sqlval_type_is_text(a) && sqlval_type_is_text(b))) {
+        /* select_common_type: one category (oid and regclass, date and timestamp, int[] and
+         * bigint[] ...) */
+        if (a != b && sqlval_type_is_array(a) && sqlval_type_is_array(b) &&
+            a != SQLVAL_TEXTARRAY && b != SQLVAL_TEXTARRAY) {
+            sqlval_type e = sqlexpr_common_type(sqlval_array_elem(a), sqlval_array_elem(b));
+            t = sqlval_array_of(e) != SQLVAL_NTYPES ? sqlval_array_of(e) : a;
+        }
+        if (a != b && !sqlexpr_comparable(a, b)) {
             node_free(n);
             /* PostgreSQL points at the right query's column */
             sqlast_stmt *rs = st->rarg;

@@ -43,6 +43,8 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_ADD_PK:
     case SQLAST_ALTER_ADD_FK:
     case SQLAST_ALTER_DROP_COLUMN:
+    case SQLAST_ALTER_DEFAULT:
+    case SQLAST_ALTER_ADD_IDENTITY:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
@@ -976,6 +978,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
                st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
                st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_ALTER_ADD_FK ||
+               st->kind == SQLAST_ALTER_DEFAULT || st->kind == SQLAST_ALTER_ADD_IDENTITY ||
                st->kind == SQLAST_CREATE_VIEW ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
@@ -1208,7 +1211,13 @@ static int column_sequence(sx_session *s, sqlschema_table *t, sqlschema_column *
         return SQL_OK;
     }
     char name[64];
-    seq_name(s, t->name, c->name, name, sizeof name);
+    if (d->seqopts && d->seqopts->seq_name) { /* SEQUENCE NAME (pg_dump's identities) */
+        if (sx_table_find(s, d->seqopts->seq_name))
+            return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", d->seqopts->seq_name);
+        snprintf(name, sizeof name, "%s", d->seqopts->seq_name);
+    } else {
+        seq_name(s, t->name, c->name, name, sizeof name);
+    }
     sqlast_stmt opts;
     memset(&opts, 0, sizeof opts);
     opts.seqopts = d->seqopts;
@@ -1616,6 +1625,64 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
                                  st->column, st->table);
         }
         rc = sqlschema_drop_column(t, st->column, err);
+    }
+    if (rc) {
+        sqlschema_free(t);
+        return SQL_ERR;
+    }
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+/* ALTER TABLE t ALTER COLUMN c SET DEFAULT e / DROP DEFAULT / ADD GENERATED ... AS IDENTITY:
+ * a catalog change only (existing rows keep their values, as in PostgreSQL). */
+static int run_alter_column(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) {
+        if (st->missing_ok)
+            return result_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+                                 st->table);
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    if (cur->view_sql || cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    if (share_conflict(s, cur, err)) return SQL_ERR;
+    const sqlast_coldef *d = &st->cols[0];
+    int ci = sqlschema_find_column(cur, d->name);
+    if (ci < 0 || cur->cols[ci].hidden)
+        return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                          d->name, st->table);
+    const sqlschema_column *cc = &cur->cols[ci];
+    if (st->kind == SQLAST_ALTER_ADD_IDENTITY) {
+        if (cc->kind != SQLSCHEMA_LWW ||
+            (cc->type != SQLVAL_INT2 && cc->type != SQLVAL_INT4 && cc->type != SQLVAL_INT8))
+            return sqlerr_set(err, "22023", -1, "identity column type must be smallint, integer, or bigint");
+        if (cc->identity)
+            return sqlerr_set(err, "55000", -1, "column \"%s\" of relation \"%s\" is already an identity column",
+                              d->name, st->table);
+        if (cc->has_default)
+            return sqlerr_set(err, "55000", -1, "column \"%s\" of relation \"%s\" already has a default value",
+                              d->name, st->table);
+        if (!cc->not_null && cc->pk_pos < 0)
+            return sqlerr_set(err, "55000", -1,
+                              "column \"%s\" of relation \"%s\" must be declared NOT NULL before identity can be added",
+                              d->name, st->table);
+    }
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    sqlschema_column *c = &t->cols[ci];
+    int rc = SQL_OK;
+    if (st->kind == SQLAST_ALTER_ADD_IDENTITY) {
+        c->identity = d->identity;
+        c->has_default = true;
+        rc = column_sequence(s, t, c, d, err);
+    } else {
+        rc = sqlschema_set_default(t, ci, d->def, err);
+        if (!rc && c->default_seq == SQLSCHEMA_SEQ_PENDING) rc = column_sequence(s, t, c, d, err);
     }
     if (rc) {
         sqlschema_free(t);
@@ -2972,12 +3039,34 @@ static int run_add_pk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, s
         goto out;
     }
     sqlschema_table *put = t;
+    uint32_t new_id = put->id;
     if (sx_catalog_change(s, false, put, put->id, put->name)) {
         free(nv);
         sqlerr_oom(err);
         goto out;
     }
     t = NULL;
+    /* the sequences its serial and identity columns own follow it to its new id */
+    for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
+        const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
+                                   : s->txn.cat[k - s->x->ntables].drop ? NULL
+                                   : s->txn.cat[k - s->x->ntables].table;
+        if (!q || !q->seq || q->seq->owner_table != old->id) continue;
+        const sqlschema_table *live = sx_table_find(s, q->name);
+        sqlschema_table *moved = NULL;
+        if (!live || live->id != q->id || live->seq->owner_table != old->id) continue;
+        if (sqlschema_copy(live, &moved, err)) {
+            free(nv);
+            goto out;
+        }
+        moved->seq->owner_table = new_id;
+        if (sx_catalog_change(s, false, moved, moved->id, moved->name)) {
+            sqlschema_free(moved);
+            free(nv);
+            sqlerr_oom(err);
+            goto out;
+        }
+    }
     const sqlschema_table *nt = sx_table_find(s, st->table);
     for (size_t r = 0; r < c.n && nt; r++) {
         for (int i = 0; i < old->ncols; i++)
@@ -3067,6 +3156,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_PK: rc = run_add_pk(s, p->st, &base, res, err); break;
+    case SQLAST_ALTER_DEFAULT:
+    case SQLAST_ALTER_ADD_IDENTITY: rc = run_alter_column(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:

@@ -456,6 +456,37 @@ int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *e
     return SQL_OK;
 }
 
+int sqlschema_set_default(sqlschema_table *t, int ci, const sqlast_expr *def, sqlerr *err)
+{
+    sqlschema_column *c = &t->cols[ci];
+    if (c->identity) {
+        sqlerr_set(err, "42601", -1, "column \"%s\" of relation \"%s\" is an identity column",
+                   c->name, t->name);
+        sqlerr_hint(err, "Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead.");
+        return SQL_ERR;
+    }
+    sqlschema_column n;
+    memset(&n, 0, sizeof n);
+    sqlval_init_null(&n.default_value, SQLVAL_UNKNOWN);
+    if (def) {
+        sqlast_coldef d;
+        memset(&d, 0, sizeof d);
+        d.name = c->name;
+        d.type_name = c->type_name;
+        d.def = (sqlast_expr *)def;
+        if (column_from_def(&d, c->id, &n, err)) return SQL_ERR;
+    }
+    sqlval_free(&c->default_value);
+    c->default_value = n.default_value;
+    sqlval_init_null(&n.default_value, SQLVAL_UNKNOWN);
+    c->has_default = n.has_default;
+    c->default_now = n.default_now;
+    c->default_uuid = n.default_uuid;
+    c->default_seq = n.default_seq;
+    if (def) column_free(&n);
+    return SQL_OK;
+}
+
 int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err)
 {
     int ci = sqlschema_find_column(t, name);

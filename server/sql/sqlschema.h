@@ -165,6 +165,10 @@ int sqlschema_from_create(const sqlast_stmt *create, uint32_t id, sqlschema_tabl
 int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *err);
 /* ALTER TABLE DROP COLUMN (42703 unknown, 0A000 key column). */
 int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err);
+/* ALTER COLUMN SET DEFAULT def (NULL: DROP DEFAULT) on column ci, checked as CREATE TABLE
+ * checks a DEFAULT; a nextval(...) default leaves default_seq SQLSCHEMA_SEQ_PENDING for the
+ * caller to resolve. 42601 on an identity column. */
+int sqlschema_set_default(sqlschema_table *t, int ci, const sqlast_expr *def, sqlerr *err);
 int sqlschema_find_column(const sqlschema_table *t, const char *name); /* index or -1 */
 
 /* A table created without a primary key gets a hidden one, the row id: (helios_rowid bigint,

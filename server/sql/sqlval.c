@@ -70,6 +70,8 @@ static const struct {
     [SQLVAL_UUIDARRAY] = {2951, "uuid[]"},
     [SQLVAL_JSONBARRAY] = {3807, "jsonb[]"},
     [SQLVAL_OIDARRAY] = {1028, "oid[]"},
+    [SQLVAL_INT2VECTOR] = {22, "int2vector"},
+    [SQLVAL_OIDVECTOR] = {30, "oidvector"},
 };
 
 static const struct {
@@ -83,11 +85,13 @@ static const struct {
     {SQLVAL_TIMESTAMPTZARRAY, SQLVAL_TIMESTAMPTZ}, {SQLVAL_INTERVALARRAY, SQLVAL_INTERVAL},
     {SQLVAL_UUIDARRAY, SQLVAL_UUID},         {SQLVAL_JSONBARRAY, SQLVAL_JSONB},
     {SQLVAL_OIDARRAY, SQLVAL_OID},
+    /* after the arrays of their element types: sqlval_array_of never picks them */
+    {SQLVAL_INT2VECTOR, SQLVAL_INT2},        {SQLVAL_OIDVECTOR, SQLVAL_OID},
 };
 
 bool sqlval_type_is_array(sqlval_type t)
 {
-    return t == SQLVAL_TEXTARRAY || (t >= SQLVAL_BOOLARRAY && t <= SQLVAL_OIDARRAY);
+    return t == SQLVAL_TEXTARRAY || (t >= SQLVAL_BOOLARRAY && t <= SQLVAL_OIDVECTOR);
 }
 
 sqlval_type sqlval_array_elem(sqlval_type t)
@@ -104,6 +108,11 @@ sqlval_type sqlval_array_of(sqlval_type elem)
     for (size_t i = 0; i < sizeof array_types / sizeof array_types[0]; i++)
         if (array_types[i].elem == elem) return array_types[i].arr;
     return SQLVAL_NTYPES;
+}
+
+int sqlval_array_lbound(sqlval_type t)
+{
+    return t == SQLVAL_INT2VECTOR || t == SQLVAL_OIDVECTOR ? 0 : 1;
 }
 
 int sqlval_array_elem_get(const sqlval *arr, size_t i, sqlval *out, sqlerr *err)
@@ -157,8 +166,9 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
     };
     /* the catalogs' vector and array columns (int2vector, oidvector, oid[], "char"[] ...)
      * are held as text arrays whose elements adapt like untyped literals (sqlcatalog.h) */
-    static const char *const catalog_arrays[] = {"int2vector", "oidvector", "_oid", "_int2",
-                                                 "_char", "_aclitem", "_regtype"};
+    if (!strcasecmp(name, "int2vector") && !array) return SQLVAL_INT2VECTOR;
+    if (!strcasecmp(name, "oidvector") && !array) return SQLVAL_OIDVECTOR;
+    static const char *const catalog_arrays[] = {"_oid", "_int2", "_char", "_aclitem", "_regtype"};
     for (size_t i = 0; i < sizeof(catalog_arrays) / sizeof(catalog_arrays[0]); i++)
         if (!strcasecmp(name, catalog_arrays[i])) return SQLVAL_TEXTARRAY;
     if (array && !strcasecmp(name, "oid")) return SQLVAL_OIDARRAY;
@@ -926,6 +936,16 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_INT2VECTOR:
+    case SQLVAL_OIDVECTOR:
+        if (v->type == SQLVAL_INT2VECTOR || v->type == SQLVAL_OIDVECTOR) {
+            /* int2vectorout / oidvectorout: "1 2" */
+            for (size_t i = 0; i < v->narr; i++) {
+                if (i) sb_put(&b, " ", 1);
+                sb_puts(&b, v->arr[i] ? v->arr[i] : "0");
+            }
+            break;
+        }
         sb_put(&b, "{", 1);
         for (size_t i = 0; i < v->narr; i++) {
             if (i) sb_put(&b, ",", 1);
@@ -1015,6 +1035,24 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_INT2VECTOR:
+    case SQLVAL_OIDVECTOR:
+        if (t == SQLVAL_INT2VECTOR || t == SQLVAL_OIDVECTOR) {
+            /* int2vectorin / oidvectorin: numbers separated by spaces */
+            char *copy = strndup(s, len);
+            const char **items = calloc(len / 2 + 2, sizeof(char *));
+            size_t n = 0;
+            int rc = copy && items ? SQL_OK : sqlerr_oom(err);
+            for (char *save = NULL, *tok = rc ? NULL : strtok_r(copy, " \t\n", &save); tok;
+                 tok = strtok_r(NULL, " \t\n", &save))
+                items[n++] = tok;
+            if (!rc) rc = sqlval_set_array(out, items, n, err);
+            free(copy);
+            free(items);
+            if (rc) return SQL_ERR;
+            out->type = t;
+            return array_canonical(out, SQLVAL_TEXT, err);
+        }
         if (sqlval_parse_array(s, len, out, err)) return SQL_ERR;
         out->type = t;
         return array_canonical(out, SQLVAL_TEXT, err);
@@ -1319,6 +1357,8 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_INT2VECTOR:
+    case SQLVAL_OIDVECTOR:
         for (size_t i = 0; i < a->narr && i < b->narr; i++) {
             if (!a->arr[i] || !b->arr[i]) {
                 if (a->arr[i] != b->arr[i]) {

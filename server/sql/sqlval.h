@@ -81,6 +81,10 @@ typedef enum sqlval_type {
     SQLVAL_UUIDARRAY,
     SQLVAL_JSONBARRAY,
     SQLVAL_OIDARRAY, /* oid[] of a cast, ARRAY[] or array_agg; the catalogs' oid[] columns are text[] */
+    /* the catalogs' vectors (pg_index.indkey, pg_proc.proargtypes): arrays of int2 / oid
+     * subscripted from 0, whose text is the elements separated by spaces ("1 2") */
+    SQLVAL_INT2VECTOR,
+    SQLVAL_OIDVECTOR,
     SQLVAL_NTYPES
 } sqlval_type;
 
@@ -117,6 +121,8 @@ sqlval_type sqlval_array_elem(sqlval_type t);
 /* The array type of an element type (text[] for the text types), SQLVAL_NTYPES when there is
  * none. */
 sqlval_type sqlval_array_of(sqlval_type elem);
+/* The first subscript of an array type: 0 for the vectors, else 1. */
+int sqlval_array_lbound(sqlval_type t);
 /* Element i of a non-NULL array as a value of the element type (NULL element: NULL). */
 int sqlval_array_elem_get(const sqlval *arr, size_t i, sqlval *out, sqlerr *err);
 bool sqlval_type_is_numeric(sqlval_type t); /* any integer, float or numeric */

@@ -135,7 +135,18 @@ static void test_char_and_catalog_arrays(void **state)
     assert_int_equal(sqlval_type_len(SQLVAL_CHAR), 1);
     assert_string_equal(sqlval_type_name(SQLVAL_CHAR), "\"char\"");
     assert_int_equal(sqlval_type_lookup("char", false), SQLVAL_CHAR);
-    assert_int_equal(sqlval_type_lookup("int2vector", false), SQLVAL_TEXTARRAY);
+    assert_int_equal(sqlval_type_lookup("int2vector", false), SQLVAL_INT2VECTOR);
+    assert_int_equal(sqlval_type_lookup("oidvector", false), SQLVAL_OIDVECTOR);
+    /* a vector prints as int2vectorout does and is subscripted from 0 */
+    assert_int_equal(sqlval_from_text(SQLVAL_INT2VECTOR, "1  3", 4, &v, &err), SQL_OK);
+    char *txt;
+    size_t tl;
+    assert_int_equal(sqlval_to_text(&v, &txt, &tl, &err), SQL_OK);
+    assert_string_equal(txt, "1 3");
+    free(txt);
+    assert_int_equal(sqlval_array_lbound(v.type), 0);
+    sqlval_free(&v);
+    assert_int_not_equal(sqlval_from_text(SQLVAL_OIDVECTOR, "1 x", 3, &v, &err), SQL_OK);
     assert_int_equal(sqlval_type_lookup("_int2", false), SQLVAL_TEXTARRAY); /* pg_index.indoption */
     assert_int_equal(sqlval_type_lookup("int2", true), SQLVAL_INT2ARRAY);  /* a typed array */
     assert_int_equal(sqlval_type_lookup("int4", true), SQLVAL_INT4ARRAY);
