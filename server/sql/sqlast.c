@@ -191,6 +191,14 @@ void sqlast_stmt_free(sqlast_stmt *s)
     sqlast_seqopts_free(s->seqopts);
     for (int i = 0; i < s->nfks; i++) sqlast_fk_clear(&s->fks[i]);
     free(s->fks);
+    for (int i = 0; i < s->nchecks; i++) {
+        free(s->checks[i].name);
+        free(s->checks[i].text);
+        free(s->checks[i].column);
+        sqlast_expr_free(s->checks[i].expr);
+    }
+    free(s->checks);
+    free(s->comment);
     free(s->value);
     free(s->null_str);
     free_names(s->copy_cols, s->ncopy_cols);
@@ -232,7 +240,9 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_ALTER_ADD_PK:
     case SQLAST_ALTER_DEFAULT:
-    case SQLAST_ALTER_ADD_IDENTITY: return "ALTER TABLE";
+    case SQLAST_ALTER_ADD_IDENTITY:
+    case SQLAST_ALTER_ADD_CHECK: return "ALTER TABLE";
+    case SQLAST_COMMENT: return "COMMENT";
     case SQLAST_INSERT: return "INSERT";
     case SQLAST_UPDATE: return "UPDATE";
     case SQLAST_DELETE: return "DELETE";
@@ -447,7 +457,24 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->seqopts = NULL;
     d->fks = NULL;
     d->nfks = 0;
+    d->checks = NULL;
+    d->nchecks = 0;
+    d->comment = NULL;
     if (!dup_query(d, s)) goto fail;
+    if (s->nchecks) {
+        if (!(d->checks = calloc((size_t)s->nchecks, sizeof *d->checks))) goto fail;
+        for (; d->nchecks < s->nchecks; d->nchecks++) {
+            const sqlast_check *k = &s->checks[d->nchecks];
+            sqlast_check *o = &d->checks[d->nchecks];
+            o->location = k->location;
+            if (!dup_str(&o->name, k->name) || !dup_str(&o->text, k->text) ||
+                !dup_str(&o->column, k->column) || (k->expr && !(o->expr = sqlast_expr_dup(k->expr)))) {
+                d->nchecks++;
+                goto fail;
+            }
+        }
+    }
+    if (!dup_str(&d->comment, s->comment)) goto fail;
     if (s->nfks) {
         if (!(d->fks = calloc((size_t)s->nfks, sizeof *d->fks))) goto fail;
         for (; d->nfks < s->nfks; d->nfks++)

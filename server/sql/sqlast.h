@@ -151,6 +151,9 @@ typedef enum sqlast_stmt_kind {
                              * cols[0].def | DROP DEFAULT (def NULL) */
     SQLAST_ALTER_ADD_IDENTITY, /* ... ALTER COLUMN cols[0].name ADD GENERATED cols[0].identity
                                 * AS IDENTITY (cols[0].seqopts) */
+    SQLAST_ALTER_ADD_CHECK, /* ALTER TABLE table ADD [CONSTRAINT name] CHECK (...): checks[0] */
+    SQLAST_COMMENT,         /* COMMENT ON TABLE table / COLUMN table.column IS comment (NULL:
+                             * removed) */
     SQLAST_ALTER_OWNER,     /* ALTER TABLE/SEQUENCE/VIEW table OWNER TO column (a role name;
                              * NULL: CURRENT_USER / SESSION_USER / CURRENT_ROLE) */
 } sqlast_stmt_kind;
@@ -198,6 +201,15 @@ typedef struct sqlast_coldef {
 } sqlast_coldef;
 
 void sqlast_fk_clear(sqlast_fk *fk);
+
+/* A CHECK constraint of CREATE TABLE (a column's too) or ALTER TABLE ADD CONSTRAINT. */
+typedef struct sqlast_check {
+    char *name;       /* CONSTRAINT name, NULL: chosen */
+    char *text;       /* the expression as written, between CHECK's parentheses */
+    sqlast_expr *expr;
+    char *column;     /* the column a column constraint was written on, NULL */
+    int location;
+} sqlast_check;
 
 typedef struct sqlast_target {
     char *name;        /* alias (select list / RETURNING) or the assigned column (SET) */
@@ -325,6 +337,10 @@ struct sqlast_stmt {
 
     /* ALTER DROP COLUMN */
     char *column;
+    /* CREATE TABLE / ALTER TABLE ADD CONSTRAINT: CHECK constraints; COMMENT ON: the text */
+    sqlast_check *checks;
+    int nchecks;
+    char *comment;
 
     /* INSERT: column list (NULL = all, in table order), rows of values */
     char **insert_cols;

@@ -1366,6 +1366,19 @@ static int rows_description(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "description", descriptions[i].text);
         ROW_END(r);
     }
+    for (int i = 0; i < c->m->ntabs; i++) { /* COMMENT ON TABLE / COLUMN */
+        const sqlschema_table *t = c->m->tabs[i];
+        for (int j = -1; j < t->ncols; j++) {
+            const char *txt = j < 0 ? t->comment : t->cols[j].hidden ? NULL : t->cols[j].comment;
+            if (!txt) continue;
+            ROW_BEGIN(r, c->t);
+            c_int(&r, "objoid", t->id);
+            c_int(&r, "classoid", 1259);
+            c_int(&r, "objsubid", j < 0 ? 0 : attnum_of(t, j));
+            c_str(&r, "description", txt);
+            ROW_END(r);
+        }
+    }
     return SQL_OK;
 }
 
@@ -1387,6 +1400,7 @@ static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         int n = 0;
         for (int k = 0; k < rel_ncols(e); k++) n += e->cat || !rel_col(e, k)->hidden;
         c_int(&r, "relnatts", n);
+        c_int(&r, "relchecks", e->kind == 'r' && e->user ? e->user->nchecks : 0);
         c_bool(&r, "relhasrules", e->kind == 'v');
         /* PostgreSQL's foreign keys are triggers: psql lists them only when this is set */
         bool fk = false;
@@ -1595,6 +1609,24 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             c_bool(&r, "connoinherit", true);
             c_list(&r, "conkey", keys);
             c_list(&r, "confkey", fkeys);
+            ROW_END(r);
+        }
+    }
+    for (int i = 0; i < c->m->ntabs; i++) { /* CHECK constraints */
+        const sqlschema_table *t = c->m->tabs[i];
+        for (int k = 0; k < t->nchecks; k++) {
+            ROW_BEGIN(r, c->t);
+            c_int(&r, "oid", t->checks[k].oid);
+            c_str(&r, "conname", t->checks[k].name);
+            c_int(&r, "connamespace", NSP_PUBLIC);
+            c_char(&r, "contype", 'c');
+            c_bool(&r, "convalidated", true);
+            c_int(&r, "conrelid", t->id);
+            c_char(&r, "confupdtype", ' ');
+            c_char(&r, "confdeltype", ' ');
+            c_char(&r, "confmatchtype", ' ');
+            c_bool(&r, "conislocal", true);
+            c_str(&r, "conbin", t->checks[k].expr); /* pg_get_expr returns it as is */
             ROW_END(r);
         }
     }
@@ -2615,16 +2647,34 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         return SQL_OK;
     }
     if (!strcmp(fn, "obj_description")) {
-        /* the schemas' comments only (pg_description); (oid, catalog) matches the catalog */
+        /* the schemas' and tables' comments (pg_description); (oid, catalog) matches the
+         * catalog */
         uint32_t oid;
         if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
-        bool ns = n < 2 || !strcmp(a[1].s, "pg_namespace");
+        bool ns = n < 2 || !strcmp(a[1].s, "pg_namespace"), cls = n < 2 || !strcmp(a[1].s, "pg_class");
         for (size_t i = 0; ns && i < sizeof descriptions / sizeof descriptions[0]; i++)
             if (descriptions[i].objoid == oid) return set_text(out, descriptions[i].text, err);
+        for (int i = 0; cls && i < m->ntabs; i++)
+            if (m->tabs[i]->id == oid && m->tabs[i]->comment)
+                return set_text(out, m->tabs[i]->comment, err);
         sqlval_init_null(out, ret);
         return SQL_OK;
     }
-    if (!strcmp(fn, "col_description") || !strcmp(fn, "shobj_description") ||
+    if (!strcmp(fn, "col_description")) { /* (table oid, attnum) */
+        uint32_t oid;
+        int64_t num;
+        if (arg_oid(&a[0], &oid, err) || arg_int(&a[1], &num, err)) return SQL_ERR;
+        for (int i = 0; i < m->ntabs; i++) {
+            const sqlschema_table *t = m->tabs[i];
+            if (t->id != oid) continue;
+            for (int j = 0; j < t->ncols; j++)
+                if (!t->cols[j].hidden && attnum_of(t, j) == num && t->cols[j].comment)
+                    return set_text(out, t->cols[j].comment, err);
+        }
+        sqlval_init_null(out, ret);
+        return SQL_OK;
+    }
+    if (!strcmp(fn, "shobj_description") ||
         !strcmp(fn, "pg_get_statisticsobjdef_columns")) {
         sqlval_init_null(out, ret); /* HeliosDB has no comments nor extended statistics */
         return SQL_OK;
@@ -2694,6 +2744,18 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         return index_def_of(m, oid, col, out, err);
     }
     if (!strcmp(fn, "pg_get_constraintdef")) {
+        for (int i = 0; i < m->ntabs; i++)
+            for (int k = 0; k < m->tabs[i]->nchecks; k++) {
+                if (m->tabs[i]->checks[k].oid != oid) continue;
+                /* CHECK ((expr)): the expression as written, parenthesized as ruleutils does */
+                const char *x = m->tabs[i]->checks[k].expr;
+                size_t l = strlen(x) + 16;
+                char *d = malloc(l);
+                if (!d) return sqlerr_oom(err);
+                snprintf(d, l, "CHECK ((%s))", x);
+                sqlval_take_str(out, SQLVAL_TEXT, d, strlen(d));
+                return SQL_OK;
+            }
         for (int i = 0; i < m->ntabs; i++)
             for (int f = 0; f < m->tabs[i]->nfks; f++) {
                 if (m->tabs[i]->fks[f].oid != oid) continue;

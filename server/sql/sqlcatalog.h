@@ -32,7 +32,7 @@
  * default's SQL text, which pg_get_expr returns as is, and pg_attrdef.oid numbers the
  * defaults in catalog order (stable while the catalog does not change);
  * pg_get_viewdef returns the view's query as written; reg* values have no binary output.
- * pg_description holds the schemas' comments only. Empty relations: pg_shdescription, pg_inherits, pg_policy,
+ * pg_description holds the schemas' comments and COMMENT ON TABLE / COLUMN. Empty relations: pg_shdescription, pg_inherits, pg_policy,
  * pg_publication*, pg_enum, pg_range, pg_statistic_ext,
  * pg_trigger, pg_rewrite, pg_operator, pg_foreign_table, pg_auth_members,
  * pg_matviews, pg_sequences, pg_foreign_server, pg_foreign_data_wrapper, pg_event_trigger,

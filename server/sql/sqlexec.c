@@ -1988,6 +1988,8 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ALTER_ADD_FK:
     case SQLAST_ALTER_DEFAULT:
     case SQLAST_ALTER_ADD_IDENTITY:
+    case SQLAST_ALTER_ADD_CHECK:
+    case SQLAST_COMMENT:
     case SQLAST_CREATE_VIEW:
     case SQLAST_CREATE_SEQUENCE:
     case SQLAST_ALTER_SEQUENCE: what = sqlast_stmt_tag(st); break;

@@ -266,6 +266,10 @@ typedef struct sx_plan {
     struct sqlplan *dp;       /* INSERT/UPDATE/DELETE: their subqueries, UPDATE ... FROM's join */
     sqlexpr_scope dsc;        /* ... and the scope their expressions bind in */
     int nqcols;               /* INSERT ... SELECT: the query's output columns */
+    /* INSERT / UPDATE of a table with CHECK constraints: each parsed from its text and bound
+     * over the table's columns (sqlrun.c "check constraints") */
+    struct sqlparse_result *checkq;
+    int nchecks;
 } sx_plan;
 
 typedef struct sx_result {

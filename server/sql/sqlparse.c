@@ -1661,8 +1661,8 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
             sqlast_expr_free(d->def);
             d->def = NULL;
             if (conv_expr(c, field(cb, "raw_expr"), &d->def)) return SQL_ERR;
-        } else if (!strcmp(ct, "CONSTR_FOREIGN")) {
-            /* REFERENCES: collected as the table's foreign key (conv_create) */
+        } else if (!strcmp(ct, "CONSTR_FOREIGN") || !strcmp(ct, "CONSTR_CHECK")) {
+            /* REFERENCES, CHECK: collected as the table's (conv_create) */
         } else if (!strncmp(ct, "CONSTR_ATTR_", 12)) {
             /* [NOT] DEFERRABLE, INITIALLY DEFERRED | IMMEDIATE after REFERENCES: keys are
              * checked at the end of each statement whichever is asked (sqlrun.c) */
@@ -1740,6 +1740,104 @@ static int conv_fk(pctx *c, json_t *cb, const char *col, sqlast_fk *fk)
     return SQL_OK;
 }
 
+/* The text between CHECK's parentheses in the query, the constraint's node starting at or
+ * before its CHECK keyword: quotes, dollar quotes and comments are skipped while looking for
+ * the keyword and the matching parenthesis. */
+static int check_text(pctx *c, int loc, char **out)
+{
+    const char *q = c->sql;
+    size_t n = c->sqllen, i = loc >= 0 && (size_t)loc < n ? (size_t)loc : n;
+    int depth = 0;
+    size_t open = 0;
+    bool found = false;
+    while (i < n) {
+        char ch = q[i];
+        if (ch == '\'' || ch == '"') { /* '...' with '' and E'' \', "..." with "" */
+            bool esc = ch == '\'' && i > 0 && (q[i - 1] == 'E' || q[i - 1] == 'e');
+            for (i++; i < n; i++) {
+                if (esc && q[i] == '\\') {
+                    i++;
+                    continue;
+                }
+                if (q[i] == ch) {
+                    if (i + 1 < n && q[i + 1] == ch) {
+                        i++;
+                        continue;
+                    }
+                    break;
+                }
+            }
+            i++;
+            continue;
+        }
+        if (ch == '-' && i + 1 < n && q[i + 1] == '-') {
+            while (i < n && q[i] != '\n') i++;
+            continue;
+        }
+        if (ch == '/' && i + 1 < n && q[i + 1] == '*') {
+            int nest = 0;
+            for (; i + 1 < n; i++) {
+                if (q[i] == '/' && q[i + 1] == '*') nest++, i++;
+                else if (q[i] == '*' && q[i + 1] == '/' && --nest == 0) break;
+            }
+            i += 2;
+            continue;
+        }
+        if (ch == '$' && found) { /* $tag$ ... $tag$ */
+            size_t j = i + 1;
+            while (j < n && (isalnum((unsigned char)q[j]) || q[j] == '_')) j++;
+            if (j < n && q[j] == '$') {
+                size_t tl = j - i + 1;
+                const char *end = NULL;
+                for (size_t k = j + 1; k + tl <= n && !end; k++)
+                    if (!memcmp(q + k, q + i, tl)) end = q + k;
+                i = end ? (size_t)(end - q) + tl : n;
+                continue;
+            }
+        }
+        if (!found) {
+            if ((ch == 'c' || ch == 'C') && i + 5 <= n && !strncasecmp(q + i, "check", 5) &&
+                (i == 0 || !(isalnum((unsigned char)q[i - 1]) || q[i - 1] == '_')) &&
+                (i + 5 == n || !(isalnum((unsigned char)q[i + 5]) || q[i + 5] == '_'))) {
+                found = true;
+                i += 5;
+                continue;
+            }
+        } else if (ch == '(') {
+            if (depth++ == 0) open = i + 1;
+        } else if (ch == ')' && depth > 0 && --depth == 0) {
+            size_t a = open, b = i;
+            while (a < b && isspace((unsigned char)q[a])) a++;
+            while (b > a && isspace((unsigned char)q[b - 1])) b--;
+            *out = strndup(q + a, b - a);
+            return *out ? SQL_OK : sqlerr_oom(c->err);
+        } else if (depth == 0 && !isspace((unsigned char)ch)) {
+            break; /* CHECK not followed by ( */
+        }
+        i++;
+    }
+    return sqlerr_set(c->err, "42601", loc, "could not find the CHECK expression");
+}
+
+/* A CHECK constraint (kb: its Constraint node) added to s->checks; col: the column it was
+ * written on, NULL for a table constraint. */
+static int add_check(pctx *c, sqlast_stmt *s, json_t *kb, const char *col)
+{
+    if (fbool(kb, "skip_validation"))
+        return sqlerr_unsupported(c->err, floc(kb), "NOT VALID constraints");
+    sqlast_check *g = realloc(s->checks, (size_t)(s->nchecks + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(c->err);
+    s->checks = g;
+    sqlast_check *k = &s->checks[s->nchecks++];
+    memset(k, 0, sizeof *k);
+    k->location = floc(kb);
+    const char *nm = fstr(kb, "conname");
+    if ((nm && !(k->name = dup_or_oom(c, nm))) || (col && !(k->column = dup_or_oom(c, col))))
+        return SQL_ERR;
+    if (check_text(c, k->location, &k->text)) return SQL_ERR;
+    return conv_expr(c, field(kb, "raw_expr"), &k->expr);
+}
+
 static int add_fk(pctx *c, sqlast_stmt *s, json_t *cb, const char *col)
 {
     sqlast_fk *n = realloc(s->fks, (size_t)(s->nfks + 1) * sizeof *n);
@@ -1776,11 +1874,16 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
                 const char *kt = fstr(kb, "contype");
                 if (kt && !strcmp(kt, "CONSTR_FOREIGN") && add_fk(c, s, kb, fstr(eb, "colname")))
                     return SQL_ERR;
+                if (kt && !strcmp(kt, "CONSTR_CHECK") && add_check(c, s, kb, fstr(eb, "colname")))
+                    return SQL_ERR;
             }
             if (conv_coldef(c, eb, &s->cols[s->ncols - 1], s->table)) return SQL_ERR;
         } else if (!strcmp(et, "Constraint") && fstr(eb, "contype") &&
                    !strcmp(fstr(eb, "contype"), "CONSTR_FOREIGN")) {
             if (add_fk(c, s, eb, NULL)) return SQL_ERR;
+        } else if (!strcmp(et, "Constraint") && fstr(eb, "contype") &&
+                   !strcmp(fstr(eb, "contype"), "CONSTR_CHECK")) {
+            if (add_check(c, s, eb, NULL)) return SQL_ERR;
         } else if (!strcmp(et, "Constraint")) {
             const char *ct = fstr(eb, "contype");
             if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0)
@@ -1889,6 +1992,8 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
             const char *kt = fstr(kb, "contype");
             if (kt && !strcmp(kt, "CONSTR_FOREIGN"))
                 return sqlerr_unsupported(c->err, floc(kb), "REFERENCES in ALTER TABLE ADD COLUMN");
+            if (kt && !strcmp(kt, "CONSTR_CHECK"))
+                return sqlerr_unsupported(c->err, floc(kb), "CHECK in ALTER TABLE ADD COLUMN");
         }
         return conv_coldef(c, db, &s->cols[0], s->table);
     }
@@ -1899,6 +2004,10 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
         if (ct && !strcmp(ct, "CONSTR_FOREIGN")) {
             s->kind = SQLAST_ALTER_ADD_FK;
             return add_fk(c, s, db, NULL);
+        }
+        if (ct && !strcmp(ct, "CONSTR_CHECK")) {
+            s->kind = SQLAST_ALTER_ADD_CHECK;
+            return add_check(c, s, db, NULL);
         }
         if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0) {
             const char *what = ct && !strcmp(ct, "CONSTR_UNIQUE")    ? "UNIQUE constraints"
@@ -2307,6 +2416,33 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DeleteStmt")) return conv_delete(c, b, s);
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
+    if (!strcmp(t, "CommentStmt")) { /* COMMENT ON TABLE t / COLUMN t.c IS '...' | NULL */
+        const char *ot = fstr(b, "objtype");
+        bool col = ot && !strcmp(ot, "OBJECT_COLUMN");
+        if (!ot || (strcmp(ot, "OBJECT_TABLE") && !col)) {
+            char what[64];
+            snprintf(what, sizeof what, "COMMENT ON %s",
+                     ot && !strncmp(ot, "OBJECT_", 7) ? ot + 7 : "this object");
+            return sqlerr_unsupported(c->err, -1, what);
+        }
+        s->kind = SQLAST_COMMENT;
+        json_t *lb;
+        node(field(b, "object"), &lb);
+        json_t *items = field(lb, "items");
+        size_t k = json_array_size(items), want = col ? 2 : 1;
+        if (k < want || k > want + 1)
+            return sqlerr_set(c->err, "42601", -1, "improper %s name (too many dotted names)",
+                              col ? "column" : "relation");
+        const char *sch = k > want ? string_node(json_array_get(items, 0)) : NULL;
+        if (sch && strcmp(sch, "public") != 0)
+            return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", sch);
+        if (!(s->table = dup_or_oom(c, string_node(json_array_get(items, k - want)))) ||
+            (col && !(s->column = dup_or_oom(c, string_node(json_array_get(items, k - 1))))))
+            return SQL_ERR;
+        const char *txt = fstr(b, "comment");
+        if (txt && *txt && !(s->comment = dup_or_oom(c, txt))) return SQL_ERR;
+        return SQL_OK;
+    }
     if (!strcmp(t, "LockStmt")) {
         json_t *mv = field(b, "mode");
         if (!json_is_integer(mv) || json_integer_value(mv) != 1 || fbool(b, "nowait"))
@@ -2367,7 +2503,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"GrantStmt", "GRANT/REVOKE"}, {"CreateRoleStmt", "CREATE ROLE"}, {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},
-        {"MergeStmt", "MERGE"}, {"RenameStmt", "RENAME"}, {"CommentStmt", "COMMENT"},
+        {"MergeStmt", "MERGE"}, {"RenameStmt", "RENAME"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(t, names[i].node)) return sqlerr_unsupported(c->err, -1, names[i].what);

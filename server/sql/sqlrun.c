@@ -45,6 +45,8 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_DROP_COLUMN:
     case SQLAST_ALTER_DEFAULT:
     case SQLAST_ALTER_ADD_IDENTITY:
+    case SQLAST_ALTER_ADD_CHECK:
+    case SQLAST_COMMENT:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
@@ -607,6 +609,8 @@ fail:
 
 void sqlrun_plan_free(sx_plan *p)
 {
+    for (int i = 0; i < p->nchecks; i++) sqlparse_result_free(&p->checkq[i]);
+    free(p->checkq);
     sqlschema_free(p->table);
     free(p->targets);
     free(p->cols);
@@ -616,6 +620,80 @@ void sqlrun_plan_free(sx_plan *p)
     sqlplan_free(p->dp);
     memset(p, 0, sizeof *p);
     p->ncols = -1;
+}
+
+/* ---- check constraints -------------------------------------------------------------------- */
+
+/* A CHECK's expression: its text parsed as SELECT (text), bound over t's columns. */
+static int check_parse(const sqlschema_table *t, const sqlschema_check *k, sqlparse_result *q,
+                       sqlerr *err)
+{
+    size_t n = strlen(k->expr) + 16;
+    char *sql = malloc(n);
+    if (!sql) return sqlerr_oom(err);
+    snprintf(sql, n, "SELECT (%s)", k->expr);
+    int rc = sqlparse_query(sql, q, err);
+    free(sql);
+    if (rc) return SQL_ERR;
+    if (q->nstmts != 1 || q->stmts[0]->ntargets != 1 || !q->stmts[0]->targets[0].expr)
+        return sqlerr_set(err, "XX000", -1, "check constraint \"%s\" does not parse", k->name);
+    sqlexpr_scope sc = {.table = t, .alias = t->name, .clause = "check constraints"};
+    return sqlexpr_bind(q->stmts[0]->targets[0].expr, &sc, SQLVAL_BOOL, err);
+}
+
+static int plan_checks(sx_plan *p, sqlerr *err)
+{
+    const sqlschema_table *t = p->table;
+    if (!t || !t->nchecks) return SQL_OK;
+    if (!(p->checkq = calloc((size_t)t->nchecks, sizeof *p->checkq))) return sqlerr_oom(err);
+    for (; p->nchecks < t->nchecks; p->nchecks++)
+        if (check_parse(t, &t->checks[p->nchecks], &p->checkq[p->nchecks], err)) {
+            p->nchecks++;
+            return SQL_ERR;
+        }
+    return SQL_OK;
+}
+
+/* 23514 unless every CHECK of t (parsed: q, n of them) holds (true or NULL) for row vals. */
+static int check_row_of(const sqlschema_table *t, const sqlparse_result *q, int n,
+                        const sqlexpr_ctx *base, const sqlval *vals, sqlerr *err)
+{
+    for (int i = 0; i < n; i++) {
+        sqlexpr_ctx c = *base;
+        c.row = vals;
+        c.nrow = t->ncols;
+        c.excluded = NULL;
+        sqlval v;
+        if (sqlexpr_eval(q[i].stmts[0]->targets[0].expr, &c, &v, err)) return SQL_ERR;
+        bool fail = !v.isnull && v.type == SQLVAL_BOOL && !v.u.b;
+        sqlval_free(&v);
+        if (!fail) continue;
+        sqlerr_set(err, "23514", -1, "new row for relation \"%s\" violates check constraint \"%s\"",
+                   t->name, t->checks[i].name);
+        /* DETAIL: Failing row contains (1, null, x). */
+        char detail[sizeof err->detail];
+        size_t o = (size_t)snprintf(detail, sizeof detail, "Failing row contains (");
+        bool first = true;
+        for (int k = 0; k < t->ncols && o < sizeof detail; k++) {
+            if (t->cols[k].hidden) continue;
+            char *txt = NULL;
+            size_t tl = 0;
+            if (!vals[k].isnull && sqlval_to_text(&vals[k], &txt, &tl, NULL)) txt = NULL;
+            o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%s", first ? "" : ", ",
+                                  vals[k].isnull || !txt ? "null" : txt);
+            free(txt);
+            first = false;
+        }
+        if (o < sizeof detail) snprintf(detail + o, sizeof detail - o, ").");
+        sqlerr_detail(err, "%s", detail);
+        return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+static int check_row(const sx_plan *p, const sqlexpr_ctx *base, const sqlval *vals, sqlerr *err)
+{
+    return check_row_of(p->table, p->checkq, p->nchecks, base, vals, err);
 }
 
 static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
@@ -979,6 +1057,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
                st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_ALTER_ADD_FK ||
                st->kind == SQLAST_ALTER_DEFAULT || st->kind == SQLAST_ALTER_ADD_IDENTITY ||
+               st->kind == SQLAST_ALTER_ADD_CHECK || st->kind == SQLAST_COMMENT ||
                st->kind == SQLAST_CREATE_VIEW ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
@@ -1028,6 +1107,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     }
     if (table_for(s, p, st, err)) goto fail;
     const sqlschema_table *t = p->table;
+    if ((st->kind == SQLAST_INSERT || st->kind == SQLAST_UPDATE) && plan_checks(p, err)) goto fail;
     /* the names and subqueries of the statement's expressions (sqlplan.h); UPDATE ... FROM and
      * DELETE ... USING bind and place their WHERE there */
     if (sqlplan_dml(s, st, t, &p->dp, &p->dsc, err)) goto fail;
@@ -1364,6 +1444,11 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
             return SQL_ERR;
         }
     }
+    for (int i = 0; i < st->nchecks; i++)
+        if (sqlschema_add_check(t, &st->checks[i], 0, true, err)) { /* its oid below */
+            sqlschema_free(t);
+            return SQL_ERR;
+        }
     if (sx_catalog_change(s, false, t, t->id, t->name)) {
         sqlschema_free(t);
         return sqlerr_oom(err);
@@ -1371,6 +1456,9 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
     /* t is pending now: each key's oid comes after it (sx_table_new_id sees the ones given) */
     for (int i = 0; i < t->nfks; i++)
         if (!(t->fks[i].oid = sx_table_new_id(s)))
+            return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+    for (int i = 0; i < t->nchecks; i++)
+        if (!(t->checks[i].oid = sx_table_new_id(s)))
             return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
     /* t belongs to the transaction now; its serial / identity columns get their sequences */
     for (int i = 0; i < st->ncols; i++) {
@@ -1625,10 +1713,127 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
                                  st->column, st->table);
         }
         rc = sqlschema_drop_column(t, st->column, err);
+        /* the CHECKs that read the column go with it, as in PostgreSQL */
+        for (int k = 0; !rc && k < t->nchecks;) {
+            sqlparse_result q = {0};
+            sqlerr e2;
+            memset(&e2, 0, sizeof e2);
+            int bad = check_parse(t, &t->checks[k], &q, &e2);
+            sqlparse_result_free(&q);
+            if (bad && !strcmp(e2.code, "42703")) {
+                free(t->checks[k].name);
+                free(t->checks[k].expr);
+                memmove(&t->checks[k], &t->checks[k + 1], (size_t)(t->nchecks - k - 1) * sizeof *t->checks);
+                t->nchecks--;
+            } else {
+                k++;
+            }
+        }
     }
     if (rc) {
         sqlschema_free(t);
         return SQL_ERR;
+    }
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+/* ALTER TABLE t ADD [CONSTRAINT c] CHECK (...): every row the table has must pass it (23514),
+ * then it is recorded. */
+typedef struct checkvalidate {
+    const sqlexpr_ctx *base;
+    const sqlast_expr *expr;
+    int nrow;
+    bool violated;
+} checkvalidate;
+
+static int checkvalidate_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                             const crdt_row *raw, sqlerr *err)
+{
+    (void)pk;
+    (void)pklen;
+    (void)raw;
+    checkvalidate *v = ctx;
+    sqlexpr_ctx c = *v->base;
+    c.row = row;
+    c.nrow = v->nrow;
+    sqlval r;
+    int rc = v->violated ? SQL_OK : sqlexpr_eval(v->expr, &c, &r, err);
+    if (!rc && !v->violated) {
+        v->violated = !r.isnull && r.type == SQLVAL_BOOL && !r.u.b;
+        sqlval_free(&r);
+    }
+    vals_free(row, v->nrow);
+    return rc;
+}
+
+static int run_add_check(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, sx_result *res,
+                         sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    if (cur->view_sql || cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    if (share_conflict(s, cur, err)) return SQL_ERR;
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    if (sqlschema_add_check(t, &st->checks[0], 0, false, err)) {
+        sqlschema_free(t);
+        if (err) err->position = 0; /* PostgreSQL points at nothing in ALTER TABLE */
+        return SQL_ERR;
+    }
+    sqlparse_result q = {0};
+    checkvalidate v = {.base = base, .nrow = t->ncols};
+    int rc = check_parse(t, &t->checks[t->nchecks - 1], &q, err);
+    if (!rc) {
+        v.expr = q.stmts[0]->targets[0].expr;
+        rc = scan(s, cur, NULL, base, checkvalidate_row, &v, err);
+    }
+    sqlparse_result_free(&q);
+    if (!rc && v.violated)
+        rc = sqlerr_set(err, "23514", -1, "check constraint \"%s\" of relation \"%s\" is violated by some row",
+                        t->checks[t->nchecks - 1].name, t->name);
+    if (rc) {
+        sqlschema_free(t);
+        return SQL_ERR;
+    }
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    if (!(t->checks[t->nchecks - 1].oid = sx_table_new_id(s)))
+        return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+    return SQL_OK;
+}
+
+/* COMMENT ON TABLE t / COLUMN t.c IS '...' | NULL: a catalog change, replicated like the
+ * table's definition. */
+static int run_comment(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "COMMENT");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    if (cur->view_sql || cur->seq)
+        return sqlerr_unsupported(err, -1, cur->seq ? "comments on sequences" : "comments on views");
+    int ci = -1;
+    if (st->column) {
+        ci = sqlschema_find_column(cur, st->column);
+        if (ci < 0 || cur->cols[ci].hidden)
+            return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                              st->column, st->table);
+    }
+    if (share_conflict(s, cur, err)) return SQL_ERR;
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    char **slot = ci >= 0 ? &t->cols[ci].comment : &t->comment;
+    free(*slot);
+    *slot = NULL;
+    if (st->comment && !(*slot = strdup(st->comment))) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
     }
     if (sx_catalog_change(s, false, t, t->id, t->name)) {
         sqlschema_free(t);
@@ -1975,8 +2180,44 @@ static int eval_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval_type t
 }
 
 /* Applies classified SET operations to one existing row. */
+static int apply_setops_(sx_session *s, const sx_plan *p, const codec_buf *pk,
+                         const sqlexpr_ctx *ctx, sqlval *pre, sqlerr *err);
+
 static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
                         const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    const sqlschema_table *t = p->table;
+    /* CHECK constraints: the new values of the assigned (plain) columns first, over the old
+     * row, checked before anything is written; each is computed once */
+    sqlval *pre = NULL;
+    if (p->nchecks) {
+        sqlval *nrow = calloc((size_t)t->ncols + 1, sizeof *nrow);
+        pre = calloc((size_t)p->nsetops + 1, sizeof *pre);
+        int rc = nrow && pre ? SQL_OK : sqlerr_oom(err);
+        for (int k = 0; k < t->ncols && !rc; k++) rc = sqlval_copy(&nrow[k], &ctx->row[k], err);
+        for (int i = 0; i < p->nsetops && !rc; i++) {
+            const sqlwrite_op *w = &p->setops[i];
+            sqlval_init_null(&pre[i], t->cols[w->colidx].type);
+            if (w->kind != SQLWRITE_ASSIGN) continue;
+            rc = eval_cast(w->arg, ctx, write_type(&t->cols[w->colidx]), &pre[i], err);
+            if (!rc) rc = sqlschema_typmod_apply(&pre[i], t->cols[w->colidx].typmod, false, err);
+            sqlval_free(&nrow[w->colidx]);
+            if (!rc) rc = sqlval_copy(&nrow[w->colidx], &pre[i], err);
+        }
+        if (!rc) rc = check_row(p, ctx, nrow, err);
+        if (nrow) vals_free(nrow, t->ncols);
+        if (rc) {
+            if (pre) vals_free(pre, p->nsetops);
+            return SQL_ERR;
+        }
+    }
+    int arc = apply_setops_(s, p, pk, ctx, pre, err);
+    if (pre) vals_free(pre, p->nsetops);
+    return arc;
+}
+
+static int apply_setops_(sx_session *s, const sx_plan *p, const codec_buf *pk,
+                         const sqlexpr_ctx *ctx, sqlval *pre, sqlerr *err)
 {
     const sqlschema_table *t = p->table;
     sx_op touch;
@@ -1990,7 +2231,8 @@ static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
         int rc = SQL_OK;
         switch (w->kind) {
         case SQLWRITE_ASSIGN:
-            if (eval_cast(w->arg, ctx, write_type(c), &v, err)) return SQL_ERR;
+            if (pre) sqlval_move(&v, &pre[i]); /* computed for the CHECKs */
+            else if (eval_cast(w->arg, ctx, write_type(c), &v, err)) return SQL_ERR;
             if (sqlschema_typmod_apply(&v, c->typmod, false, err)) {
                 sqlval_free(&v);
                 return SQL_ERR;
@@ -2549,6 +2791,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                 goto out;
             }
         }
+        if (p->nchecks && check_row(p, base, vals, err)) goto out;
         codec_buf_reset(&pk);
         if (pk_encode(t, vals, &pk, err)) goto out;
         vals_free(old, t->ncols);
@@ -3158,6 +3401,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_ALTER_ADD_PK: rc = run_add_pk(s, p->st, &base, res, err); break;
     case SQLAST_ALTER_DEFAULT:
     case SQLAST_ALTER_ADD_IDENTITY: rc = run_alter_column(s, p->st, res, err); break;
+    case SQLAST_ALTER_ADD_CHECK: rc = run_add_check(s, p->st, &base, res, err); break;
+    case SQLAST_COMMENT: rc = run_comment(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
@@ -3624,12 +3869,22 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     codec_buf pk;
     codec_buf_init(&pk);
     pkset fkrows = {0};
+    /* CHECK constraints, as INSERT checks them */
+    sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
+                       .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
+                       .sess = &sx_session_ops, .sess_arg = s, .backend_pid = (int)s->pid,
+                       .catalog = sqlcatalog_call, .catalog_arg = s};
+    sqlexpr_ctx base = {.env = &env};
+    sqlparse_result *checkq = t->nchecks ? calloc((size_t)t->nchecks, sizeof *checkq) : NULL;
+    int nchecks = 0;
     *count = 0;
-    if (!vals || !given) {
+    if (!vals || !given || (t->nchecks && !checkq)) {
         rc = sqlerr_oom(err);
         goto out;
     }
     for (int c = 0; c < t->ncols; c++) sqlval_init_null(&vals[c], write_type(&t->cols[c]));
+    for (; !rc && nchecks < t->nchecks; nchecks++)
+        if ((rc = check_parse(t, &t->checks[nchecks], &checkq[nchecks], err))) nchecks++;
     while (!rc) {
         for (int k = 0; k < nf; k++) free(fields[k]);
         nf = 0;
@@ -3689,6 +3944,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
                                 "not-null constraint",
                                 col->name, t->name);
         }
+        if (!rc && nchecks) rc = check_row_of(t, checkq, nchecks, &base, vals, err);
         if (rc) break;
         codec_buf_reset(&pk);
         if ((rc = pk_encode(t, vals, &pk, err))) break;
@@ -3714,6 +3970,8 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     }
     if (!rc) rc = fk_check_rows(s, t, &fkrows, err);
 out:
+    for (int k = 0; k < nchecks; k++) sqlparse_result_free(&checkq[k]);
+    free(checkq);
     pkset_free(&fkrows);
     for (int k = 0; k < nf; k++) free(fields[k]);
     free(fields);

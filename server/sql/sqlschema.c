@@ -178,6 +178,7 @@ static void column_free(sqlschema_column *c)
 {
     free(c->name);
     free(c->type_name);
+    free(c->comment);
     sqlval_free(&c->default_value);
     memset(c, 0, sizeof(*c));
 }
@@ -310,6 +311,12 @@ void sqlschema_free(sqlschema_table *t)
     free(t->seq);
     for (int i = 0; i < t->nfks; i++) free(t->fks[i].name);
     free(t->fks);
+    for (int i = 0; i < t->nchecks; i++) {
+        free(t->checks[i].name);
+        free(t->checks[i].expr);
+    }
+    free(t->checks);
+    free(t->comment);
     free(t);
 }
 
@@ -487,6 +494,137 @@ int sqlschema_set_default(sqlschema_table *t, int ci, const sqlast_expr *def, sq
     return SQL_OK;
 }
 
+/* 0A000 for a subquery, a CRDT column or the hidden row id in a CHECK expression. */
+static int check_walk(const sqlschema_table *t, const sqlast_expr *e, sqlerr *err)
+{
+    if (!e) return SQL_OK;
+    if (e->kind == SQLAST_SUBLINK)
+        return sqlerr_set(err, "0A000", e->location, "cannot use subquery in check constraint");
+    if (e->kind == SQLAST_PARAM)
+        return sqlerr_set(err, "42P02", e->location, "there is no parameter $%d", e->param);
+    if (e->kind == SQLAST_COLUMN && e->colidx >= 0 && e->colidx < t->ncols) {
+        const sqlschema_column *c = &t->cols[e->colidx];
+        if (c->kind != SQLSCHEMA_LWW || !strcmp(c->type_name, "lww_register")) {
+            sqlerr_set(err, "0A000", e->location,
+                       "feature not supported: a CHECK constraint on %s column \"%s\"",
+                       c->type_name, c->name);
+            sqlerr_hint(err, "A CRDT column's value is merged from every region's writes, so a "
+                             "check made where a row is written could not hold for it.");
+            return SQL_ERR;
+        }
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (check_walk(t, e->args[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+/* Whether the '(' at s[0] closes at s[n-1] (quotes and comments skipped): the text is one
+ * parenthesized expression, as pg_get_constraintdef's CHECK ((...)) gives it back. */
+static bool wrapped(const char *s, size_t n)
+{
+    if (n < 2 || s[0] != '(' || s[n - 1] != ')') return false;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\'' || ch == '"') {
+            for (i++; i < n && !(s[i] == ch && (i + 1 >= n || s[i + 1] != ch)); i++)
+                if (s[i] == ch) i++; /* a doubled quote */
+            continue;
+        }
+        if (ch == '(') depth++;
+        else if (ch == ')' && --depth == 0 && i != n - 1) return false;
+    }
+    return depth == 0;
+}
+
+static bool constraint_name_taken(const sqlschema_table *t, const char *name)
+{
+    char pkey[SQLSCHEMA_NAME_MAX + 8];
+    snprintf(pkey, sizeof pkey, "%s_pkey", t->name);
+    if (!strcmp(pkey, name)) return true;
+    for (int i = 0; i < t->nfks; i++)
+        if (!strcmp(t->fks[i].name, name)) return true;
+    for (int i = 0; i < t->nchecks; i++)
+        if (!strcmp(t->checks[i].name, name)) return true;
+    return false;
+}
+
+/* The first column a bound expression reads (PostgreSQL names a table CHECK after it). */
+static const char *first_column(const sqlschema_table *t, const sqlast_expr *e)
+{
+    if (!e) return NULL;
+    if (e->kind == SQLAST_COLUMN && e->colidx >= 0 && e->colidx < t->ncols)
+        return t->cols[e->colidx].name;
+    for (int i = 0; i < e->nargs; i++) {
+        const char *n = first_column(t, e->args[i]);
+        if (n) return n;
+    }
+    return NULL;
+}
+
+int sqlschema_add_check(sqlschema_table *t, sqlast_check *k, uint32_t oid, bool creating,
+                        sqlerr *err)
+{
+    if (t->nchecks >= SQLSCHEMA_MAX_CHECKS)
+        return sqlerr_set(err, "54000", k->location, "a table has at most %d CHECK constraints",
+                          SQLSCHEMA_MAX_CHECKS);
+    if (check_walk(t, k->expr, err)) return SQL_ERR; /* subqueries: before binding */
+    sqlexpr_scope sc = {.table = t, .alias = t->name, .clause = "check constraints"};
+    if (sqlexpr_bind(k->expr, &sc, SQLVAL_BOOL, err) || check_walk(t, k->expr, err)) return SQL_ERR;
+    if (k->expr->type != SQLVAL_BOOL && k->expr->type != SQLVAL_UNKNOWN)
+        return sqlerr_set(err, "42804", k->expr->location,
+                          "argument of CHECK must be type boolean, not type %s",
+                          sqlval_type_name(k->expr->type));
+    char name[SQLSCHEMA_NAME_MAX + 1];
+    if (k->name) {
+        snprintf(name, sizeof name, "%s", k->name);
+        if (constraint_name_taken(t, name))
+            return creating ? sqlerr_set(err, "42710", -1, "check constraint \"%s\" already exists", name)
+                            : sqlerr_set(err, "42710", -1, "constraint \"%s\" for relation \"%s\" already exists",
+                                         name, t->name);
+    } else {
+        /* ChooseConstraintName(table, column, "check"): parts cut to fit, then a number */
+        const char *col = k->column ? k->column : first_column(t, k->expr);
+        for (int pass = 0; pass < 1000; pass++) {
+            char suffix[16];
+            snprintf(suffix, sizeof suffix, pass ? "check%d" : "check", pass);
+            size_t tl = strlen(t->name), cl = col ? strlen(col) : 0;
+            size_t room = SQLSCHEMA_NAME_MAX - strlen(suffix) - (col ? 2 : 1);
+            while (tl + cl > room) {
+                if (tl > cl) tl--;
+                else cl--;
+            }
+            if (col) snprintf(name, sizeof name, "%.*s_%.*s_%s", (int)tl, t->name, (int)cl, col, suffix);
+            else snprintf(name, sizeof name, "%.*s_%s", (int)tl, t->name, suffix);
+            if (!constraint_name_taken(t, name)) break;
+        }
+    }
+    sqlschema_check *g = realloc(t->checks, (size_t)(t->nchecks + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(err);
+    t->checks = g;
+    sqlschema_check *c = &t->checks[t->nchecks];
+    c->oid = oid;
+    c->name = strdup(name);
+    /* kept without enclosing parentheses, so a dump and restore gives the same text back */
+    const char *x = k->text ? k->text : "";
+    size_t xl = strlen(x);
+    while (wrapped(x, xl)) {
+        x++;
+        xl -= 2;
+        while (xl && (*x == ' ' || *x == '\n' || *x == '\t')) x++, xl--;
+        while (xl && (x[xl - 1] == ' ' || x[xl - 1] == '\n' || x[xl - 1] == '\t')) xl--;
+    }
+    c->expr = strndup(x, xl);
+    if (!c->name || !c->expr || !*c->expr) {
+        free(c->name);
+        free(c->expr);
+        return c->name && c->expr ? sqlerr_set(err, "42601", k->location, "empty CHECK expression")
+                                  : sqlerr_oom(err);
+    }
+    t->nchecks++;
+    return SQL_OK;
+}
+
 int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err)
 {
     int ci = sqlschema_find_column(t, name);
@@ -590,6 +728,8 @@ uint32_t sqlschema_max_id(const sqlschema_table *t, uint16_t node)
     uint32_t m = t->id >> 16 == node ? t->id : 0;
     for (int i = 0; i < t->nfks; i++)
         if (t->fks[i].oid >> 16 == node && t->fks[i].oid > m) m = t->fks[i].oid;
+    for (int i = 0; i < t->nchecks; i++)
+        if (t->checks[i].oid >> 16 == node && t->checks[i].oid > m) m = t->checks[i].oid;
     return m;
 }
 
@@ -600,10 +740,20 @@ int sqlschema_visible_columns(const sqlschema_table *t)
     return n;
 }
 
+static bool has_ext(const sqlschema_table *t)
+{
+    if (t->seq || t->view_sql) return false;
+    bool any = t->comment || t->nchecks;
+    for (int i = 0; i < t->ncols && !any; i++) any = t->cols[i].comment != NULL;
+    return any;
+}
+
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
+    bool ext = has_ext(t);
     codec_put_u8(b, t->seq        ? SQLSCHEMA_FORMAT_SEQ
                     : t->view_sql ? SQLSCHEMA_FORMAT_VIEW
+                    : ext         ? SQLSCHEMA_FORMAT_EXT
                     : t->nfks     ? SQLSCHEMA_FORMAT_FK
                                   : SQLSCHEMA_FORMAT);
     codec_put_u32(b, t->id);
@@ -641,7 +791,7 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         if (c->default_seq) codec_put_u32(b, c->default_seq);
     }
     if (t->view_sql) codec_put_bytes(b, t->view_sql, strlen(t->view_sql));
-    if (t->nfks && !t->seq && !t->view_sql) {
+    if ((t->nfks || ext) && !t->seq && !t->view_sql) {
         codec_put_uvarint(b, (uint64_t)t->nfks);
         for (int i = 0; i < t->nfks; i++) {
             const sqlschema_fk *f = &t->fks[i];
@@ -654,6 +804,23 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
             codec_put_u8(b, (uint8_t)f->on_delete);
             codec_put_u8(b, (uint8_t)f->on_update);
             codec_put_u8(b, (uint8_t)((f->deferrable ? 1 : 0) | (f->deferred ? 2 : 0)));
+        }
+    }
+    if (ext) {
+        codec_put_bytes(b, t->comment ? t->comment : "", t->comment ? strlen(t->comment) : 0);
+        uint64_t nc = 0;
+        for (int i = 0; i < t->ncols; i++) nc += t->cols[i].comment != NULL;
+        codec_put_uvarint(b, nc);
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].comment) {
+                codec_put_u16(b, t->cols[i].id);
+                codec_put_bytes(b, t->cols[i].comment, strlen(t->cols[i].comment));
+            }
+        codec_put_uvarint(b, (uint64_t)t->nchecks);
+        for (int i = 0; i < t->nchecks; i++) {
+            codec_put_bytes(b, t->checks[i].name, strlen(t->checks[i].name));
+            codec_put_u32(b, t->checks[i].oid);
+            codec_put_bytes(b, t->checks[i].expr, strlen(t->checks[i].expr));
         }
     }
     if (t->seq) {
@@ -690,6 +857,46 @@ static int dup_bytes(const uint8_t *p, size_t n, char **out)
     return 0;
 }
 
+/* Format 5's tail: comments and checks (sqlschema.h). */
+static int decode_ext(codec_rd *r, sqlschema_table *t, sqlerr *err)
+{
+    const uint8_t *s;
+    size_t sl;
+    codec_get_bytes(r, &s, &sl, 1u << 20);
+    if (r->err || (sl && dup_bytes(s, sl, &t->comment))) return corrupt(err, "bad table comment");
+    uint64_t nc, nk;
+    if (codec_get_count(r, &nc, 4, (uint64_t)t->ncols)) return corrupt(err, "bad column comments");
+    for (uint64_t i = 0; i < nc; i++) {
+        uint16_t id;
+        codec_get_u16(r, &id);
+        codec_get_bytes(r, &s, &sl, 1u << 20);
+        int ci = -1;
+        for (int k = 0; k < t->ncols; k++)
+            if (t->cols[k].id == id) ci = k;
+        if (r->err || ci < 0 || sl == 0 || t->cols[ci].comment ||
+            dup_bytes(s, sl, &t->cols[ci].comment))
+            return corrupt(err, "bad column comment");
+    }
+    /* a check takes at least 1 + 1 + 4 + 1 + 1 bytes */
+    if (codec_get_count(r, &nk, 8, SQLSCHEMA_MAX_CHECKS) ||
+        !(t->checks = calloc((size_t)nk + 1, sizeof *t->checks)))
+        return r->err ? corrupt(err, "bad checks") : sqlerr_oom(err);
+    for (uint64_t i = 0; i < nk; i++) {
+        sqlschema_check *k = &t->checks[i];
+        const uint8_t *nm;
+        size_t nml;
+        codec_get_bytes(r, &nm, &nml, SQLSCHEMA_NAME_MAX);
+        codec_get_u32(r, &k->oid);
+        codec_get_bytes(r, &s, &sl, 1u << 20);
+        t->nchecks = (int)i + 1;
+        if (r->err || nml == 0 || sl == 0 || !k->oid || dup_bytes(nm, nml, &k->name) ||
+            dup_bytes(s, sl, &k->expr))
+            return corrupt(err, "bad check constraint");
+    }
+    if (!t->comment && !nc && !nk) return corrupt(err, "format 5 without comments or checks");
+    return SQL_OK;
+}
+
 int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr *err)
 {
     codec_rd r;
@@ -709,7 +916,7 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS);
     if (r.err) return corrupt(err, "truncated header");
     if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW && ver != SQLSCHEMA_FORMAT_SEQ &&
-        ver != SQLSCHEMA_FORMAT_FK)
+        ver != SQLSCHEMA_FORMAT_FK && ver != SQLSCHEMA_FORMAT_EXT)
         return corrupt(err, "unknown format version");
     if (id == 0 || namelen == 0 || ncols == 0) return corrupt(err, "bad table header");
     sqlschema_table *t = calloc(1, sizeof(*t));
@@ -813,11 +1020,12 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             return sqlerr_oom(err);
         }
     }
-    if (ver == SQLSCHEMA_FORMAT_FK) {
+    if (ver == SQLSCHEMA_FORMAT_FK || ver == SQLSCHEMA_FORMAT_EXT) {
         uint64_t nf;
         /* a key takes at least 1 + 1 + 1 + 2 + 4 + 2 + 3 bytes */
-        if (codec_get_count(&r, &nf, 14, SQLSCHEMA_MAX_FKS) || nf == 0 ||
-            !(t->fks = calloc((size_t)nf, sizeof *t->fks))) {
+        if (codec_get_count(&r, &nf, 14, SQLSCHEMA_MAX_FKS) ||
+            (nf == 0 && ver == SQLSCHEMA_FORMAT_FK) ||
+            !(t->fks = calloc((size_t)nf + 1, sizeof *t->fks))) {
             sqlschema_free(t);
             return r.err || nf == 0 ? corrupt(err, "bad foreign keys") : sqlerr_oom(err);
         }
@@ -855,6 +1063,10 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             f->deferred = fl & 2;
             t->nfks = (int)i + 1;
         }
+    }
+    if (ver == SQLSCHEMA_FORMAT_EXT && decode_ext(&r, t, err)) {
+        sqlschema_free(t);
+        return SQL_ERR;
     }
     if (ver == SQLSCHEMA_FORMAT_SEQ) {
         sqlschema_seq *q = calloc(1, sizeof *q);

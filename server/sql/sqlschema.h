@@ -34,7 +34,10 @@
  * (format 4) ends with their count (uvarint, 1..32) and each: name (uvarint length <= 63),
  * oid (u32, from the table id allocator), column count n (u8, 1..32), n column ids (u16), the referenced table id (u32), n referenced
  * column ids (u16), ON DELETE and ON UPDATE actions (u8, PostgreSQL's letters) and flags (u8:
- * bit0 DEFERRABLE, bit1 INITIALLY DEFERRED).
+ * bit0 DEFERRABLE, bit1 INITIALLY DEFERRED). A table with CHECK constraints or comments (format
+ * 5) is format 4 with a key count that may be 0, then the table's comment (uvarint length,
+ * 0: none), the column comments (uvarint count; each column id u16, text uvarint length >= 1)
+ * and the checks (uvarint count <= 64; each name, oid u32, expression text).
  *
  * The CRDT kind and value type are derived from the type name on decode (one source of truth).
  * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
@@ -56,6 +59,9 @@
 #define SQLSCHEMA_FORMAT_VIEW 2 /* a view: the table encoding without key, then the view's SQL */
 #define SQLSCHEMA_FORMAT_SEQ 3  /* a sequence: its columns without key, then its parameters */
 #define SQLSCHEMA_FORMAT_FK 4   /* a table with foreign keys: format 1, then the keys */
+#define SQLSCHEMA_FORMAT_EXT 5  /* a table with CHECKs or comments: format 4 (0 keys allowed),
+                                 * then the comments and the checks */
+#define SQLSCHEMA_MAX_CHECKS 64
 #define SQLSCHEMA_MAX_FKS 32
 #define SQLSCHEMA_NAME_MAX 63
 #define SQLSCHEMA_MAX_COLUMNS 1600
@@ -88,7 +94,18 @@ typedef struct sqlschema_column {
     uint32_t default_seq; /* DEFAULT nextval(sequence id): serial, identity (0: none) */
     char identity;        /* 'a' GENERATED ALWAYS, 'd' BY DEFAULT AS IDENTITY, 0 */
     sqlval default_value;
+    char *comment; /* COMMENT ON COLUMN, NULL: none */
 } sqlschema_column;
+
+/* A CHECK constraint: its boolean expression over the table's plain (LWW) columns, kept as
+ * the SQL text written between CHECK's parentheses and bound again where rows are written
+ * (sqlrun.c "check constraints"). Checked in the region that writes the row, like a foreign
+ * key. */
+typedef struct sqlschema_check {
+    char *name;
+    uint32_t oid;   /* from the table id allocator: pg_constraint's oid */
+    char *expr;
+} sqlschema_check;
 
 /* A sequence's parameters (PostgreSQL's pg_sequence) and what HeliosDB adds: stride, the
  * number of regions its values interleave over (values unique across regions without
@@ -119,6 +136,9 @@ typedef struct sqlschema_table {
     sqlschema_seq *seq; /* a sequence (npk 0), NULL otherwise */
     struct sqlschema_fk *fks; /* FOREIGN KEYs of this table (it references others) */
     int nfks;
+    sqlschema_check *checks;
+    int nchecks;
+    char *comment; /* COMMENT ON TABLE, NULL: none */
 } sqlschema_table;
 
 /* A foreign key: cols of this table reference the primary key of ref_table (ref_cols, its
@@ -165,6 +185,12 @@ int sqlschema_from_create(const sqlast_stmt *create, uint32_t id, sqlschema_tabl
 int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *err);
 /* ALTER TABLE DROP COLUMN (42703 unknown, 0A000 key column). */
 int sqlschema_drop_column(sqlschema_table *t, const char *name, sqlerr *err);
+/* Adds CHECK constraint k (bound and validated here: a boolean expression over t's plain
+ * columns, without subqueries, aggregates or window functions) as oid; named as PostgreSQL's
+ * ChooseConstraintName does when k has no name (table_column_check). 42P07 for a name the
+ * table's constraints have (worded as CREATE TABLE or ALTER TABLE words it: creating). */
+int sqlschema_add_check(sqlschema_table *t, sqlast_check *k, uint32_t oid, bool creating,
+                        sqlerr *err);
 /* ALTER COLUMN SET DEFAULT def (NULL: DROP DEFAULT) on column ci, checked as CREATE TABLE
  * checks a DEFAULT; a nextval(...) default leaves default_seq SQLSCHEMA_SEQ_PENDING for the
  * caller to resolve. 42601 on an identity column. */

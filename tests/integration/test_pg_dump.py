@@ -29,6 +29,8 @@ CREATE TABLE books (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     author_id integer REFERENCES authors(id), title text, nums integer[], at timestamptz,
     uid uuid, meta jsonb, ok boolean DEFAULT true, ratio double precision, n smallint);
 CREATE SEQUENCE tick START 100 INCREMENT 5;
+COMMENT ON TABLE authors IS 'People who write';
+COMMENT ON COLUMN authors.born IS 'date of birth, if known';
 """
 
 DATA = r"""
@@ -44,8 +46,9 @@ SELECT nextval('tick');
 
 EXTRA = """
 CREATE VIEW cheap AS SELECT title, score FROM books JOIN authors ON authors.id = books.author_id;
-CREATE TABLE likes (id integer PRIMARY KEY, hits g_counter, fans or_set, who lww_map);
-INSERT INTO likes VALUES (1, 3, '{ann,bob}', '{"k": "v"}');
+CREATE TABLE likes (id integer PRIMARY KEY, hits g_counter, fans or_set, who lww_map,
+    lo integer CHECK (lo >= 0), hi integer, CONSTRAINT ordered CHECK (lo <= hi));
+INSERT INTO likes VALUES (1, 3, '{ann,bob}', '{"k": "v"}', 1, 2);
 UPDATE likes SET hits = hits + 2, fans = array_append(fans, 'cy') WHERE id = 1;
 """
 
@@ -120,6 +123,13 @@ def main():
                "quotes survives", repr(got))
         got = query(b.port, "SELECT hits, fans, who FROM likes")
         tap.ok(got == '5|{ann,bob,cy}|{"k": "v"}', "CRDT column values survive", got)
+        r = sh(["psql", "-h", "127.0.0.1", "-p", str(b.port), "-U", "postgres", "-X", "-d",
+                "postgres", "-c", "UPDATE likes SET hi = 0 WHERE id = 1"])
+        tap.ok(r.returncode != 0 and 'violates check constraint "ordered"' in r.stderr,
+               "the restored CHECK constraints hold", r.stderr)
+        got = query(b.port, "SELECT obj_description('authors'::regclass, 'pg_class'), "
+                    "col_description('authors'::regclass, 4)")
+        tap.ok(got == "People who write|date of birth, if known", "comments survive", got)
         # 3. the custom format through pg_restore
         fc = os.path.join(c.tmp, "dump.fc")
         r = sh(["pg_dump", "-Fc", "-f", fc, "-h", "127.0.0.1", "-p", str(a.port), "-U",

@@ -108,6 +108,15 @@ def main():
         check("the refused COPY is atomic", cur.fetchone()[0] == 0)
         cur.execute("SELECT 1")
         check("connection usable after COPY errors", cur.fetchone()[0] == 1)
+        cur.execute("CREATE TABLE checked (id int PRIMARY KEY, n int CHECK (n > 0))")
+        try:
+            cur.copy_expert("COPY checked FROM STDIN", io.StringIO("1\t5\n2\t-1\n3\t7\n"))
+            check("COPY checks CHECK constraints (23514)", False)
+        except psycopg2.Error as e:
+            check("COPY checks CHECK constraints (23514)", e.pgcode == "23514" and
+                  "checked_n_check" in str(e), (e.pgcode, str(e)))
+        cur.execute("SELECT count(*) FROM checked")
+        check("the COPY that failed a CHECK wrote nothing", cur.fetchone()[0] == 0)
 
         # COPY TO -> COPY FROM into an empty table reproduces every visible value of every type
         # (an mv_register's {v} used to reload as the one value "{v}")

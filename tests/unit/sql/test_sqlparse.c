@@ -91,7 +91,26 @@ static void test_create_table(void **state)
     sqlparse_result_free(&r);
 
     expect_error("CREATE TABLE t (a int UNIQUE)", "0A000", "UNIQUE");
-    expect_error("CREATE TABLE t (a int CHECK (a > 0))", "0A000", "CHECK");
+    /* CHECK: the expression's text between the parentheses, quotes and comments skipped */
+    s = parse_one("CREATE TABLE t (a int CHECK /* ( */ (a > 0 AND ')' <> 'x('), b int, "
+                  "CONSTRAINT bc CHECK (b > a))", &r);
+    assert_int_equal(s->nchecks, 2);
+    assert_string_equal(s->checks[0].text, "a > 0 AND ')' <> 'x('");
+    assert_string_equal(s->checks[0].column, "a");
+    assert_null(s->checks[0].name);
+    assert_string_equal(s->checks[1].text, "b > a");
+    assert_string_equal(s->checks[1].name, "bc");
+    assert_null(s->checks[1].column);
+    sqlparse_result_free(&r);
+    expect_error("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID", "0A000", "NOT VALID");
+    expect_error("ALTER TABLE t ADD COLUMN c int CHECK (c > 0)", "0A000", "CHECK");
+    s = parse_one("COMMENT ON COLUMN public.t.a IS 'x'", &r);
+    assert_int_equal(s->kind, SQLAST_COMMENT);
+    assert_string_equal(s->table, "t");
+    assert_string_equal(s->column, "a");
+    assert_string_equal(s->comment, "x");
+    sqlparse_result_free(&r);
+    expect_error("COMMENT ON FUNCTION f() IS 'x'", "0A000", "COMMENT ON FUNCTION");
     expect_error("CREATE TABLE t (a int REFERENCES u(b) ON DELETE CASCADE)", "0A000", "ON DELETE CASCADE");
     expect_error("CREATE TEMP TABLE t (a int PRIMARY KEY)", "0A000", "temporary");
     expect_error("CREATE TABLE t (a int, b int, PRIMARY KEY (a), PRIMARY KEY (b))", "42P16", NULL);
