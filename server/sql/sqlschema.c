@@ -866,6 +866,7 @@ static int decode_ext(codec_rd *r, sqlschema_table *t, sqlerr *err)
     if (r->err || (sl && dup_bytes(s, sl, &t->comment))) return corrupt(err, "bad table comment");
     uint64_t nc, nk;
     if (codec_get_count(r, &nc, 4, (uint64_t)t->ncols)) return corrupt(err, "bad column comments");
+    int last = -1; /* in the table's column order, as encoded */
     for (uint64_t i = 0; i < nc; i++) {
         uint16_t id;
         codec_get_u16(r, &id);
@@ -873,9 +874,9 @@ static int decode_ext(codec_rd *r, sqlschema_table *t, sqlerr *err)
         int ci = -1;
         for (int k = 0; k < t->ncols; k++)
             if (t->cols[k].id == id) ci = k;
-        if (r->err || ci < 0 || sl == 0 || t->cols[ci].comment ||
-            dup_bytes(s, sl, &t->cols[ci].comment))
+        if (r->err || ci <= last || sl == 0 || dup_bytes(s, sl, &t->cols[ci].comment))
             return corrupt(err, "bad column comment");
+        last = ci;
     }
     /* a check takes at least 1 + 1 + 4 + 1 + 1 bytes */
     if (codec_get_count(r, &nk, 8, SQLSCHEMA_MAX_CHECKS) ||
