@@ -26,10 +26,6 @@
 #define SNAP_RETRY_MS 1000
 #define SNAP_BUSY_RETRY_MS 2000
 #define SNAP_IN_IDLE_MS 30000   /* a receiver forgets a silent sender's transfer after this */
-/* A receiver stages chunks (invisible) up to this many bytes so the snapshot appears at once
- * with its last chunk; a larger one is merged as it comes (readers may then see a
- * transaction partly until the end). */
-#define SNAP_STAGE_MAX ((uint64_t)256 << 20)
 #define AE_MAX_ITEMS_PER_ROUND 20000
 /* Relay suppression (see fill_batch): origins tracked per peer; beyond this, relay always. */
 #define RELAY_MAX_ORIGINS 32
@@ -135,7 +131,6 @@ typedef struct snap_in {
     uint32_t next_index;
     uint64_t last_ms;
     uint64_t items;
-    uint64_t staged; /* bytes of chunks staged so far */
     bool busy; /* a chunk's import is in flight */
 } snap_in;
 
@@ -1195,16 +1190,9 @@ static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uin
     j->req = req;
     si->busy = true;
     si->last_ms = now;
+    /* every chunk is staged on disk; the last one makes the whole snapshot visible at once */
     unsigned flags = j->m.index == 0 ? STORAGE_IMPORT_RESET : 0;
-    if (!j->m.last && si->staged + len <= SNAP_STAGE_MAX) {
-        flags |= STORAGE_IMPORT_STAGE;
-        si->staged += len;
-    } else if (!j->m.last && si->staged <= SNAP_STAGE_MAX) {
-        si->staged = SNAP_STAGE_MAX + 1;
-        rlog(r, TRANSPORT_LOG_WARN, "snapshot from peer %u is larger than %llu MiB: merging the "
-             "rest as it comes (reads may see transactions partly until it ends)", peer,
-             (unsigned long long)(SNAP_STAGE_MAX >> 20));
-    }
+    if (!j->m.last) flags |= STORAGE_IMPORT_STAGE;
     if (job_submit(r, j, j->m.last ? &j->m.vv : NULL, flags) < 0) {
         si->busy = false;
         respond_text(req, 503, "store closing");

@@ -48,10 +48,10 @@
  * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
  * transfer; the sender starts a new one, and rows merged by the broken one merge again
  * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
- * The receiver stages the chunks (storage_import_ex_async with STORAGE_IMPORT_STAGE: stored,
- * not visible) and merges the stage with the last chunk in one WriteBatch, so readers never
- * see a transaction half-applied by a transfer; beyond 256 MiB staged it merges the rest as
- * it comes (logged).
+ * The receiver stages the chunks on disk (storage_import_ex_async with STORAGE_IMPORT_STAGE:
+ * stored, not visible) and the last chunk makes the whole snapshot visible at once, whatever
+ * its size and in bounded memory (storage.h, storage_import_ex), so readers never see a
+ * transaction half-applied by a transfer.
  *
  * Anti-entropy (every anti_entropy_interval_s, and repl_anti_entropy_now()). With each UP
  * peer in turn: `POST /v1/ae/digest` sends this node's stable vv; the peer answers the floor
