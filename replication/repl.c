@@ -26,6 +26,9 @@
 #define SNAP_RETRY_MS 1000
 #define SNAP_BUSY_RETRY_MS 2000
 #define SNAP_IN_IDLE_MS 30000   /* a receiver forgets a silent sender's transfer after this */
+/* A sender's log pin for a peer it sent a snapshot (see snap_pin) goes after this long
+ * without progress: the peer went away or stopped catching up. */
+#define SNAP_PIN_IDLE_MS 60000
 #define AE_MAX_ITEMS_PER_ROUND 20000
 /* Relay suppression (see fill_batch): origins tracked per peer; beyond this, relay always. */
 #define RELAY_MAX_ORIGINS 32
@@ -69,6 +72,10 @@ typedef struct rpeer {
     uint8_t *snap_pend; /* the item that did not fit the previous chunk (kind, key, val) */
     storage_item snap_pend_item;
     bool snap_have_pend, snap_at_end;
+    /* what the log must keep for this peer: from the export's vv during a transfer, then
+     * from its ack until it has caught up (snap_pin) */
+    storage_log_pin *pin;
+    uint64_t pin_ms; /* last progress: pinned, a chunk or an ack that moved it */
     /* anti-entropy with this peer (we initiate) */
     bool ae_busy, ae_wanted;
     causal_vv ae_floor;
@@ -195,8 +202,15 @@ static void snap_out_reset(rpeer *p)
     p->snap_items = 0;
 }
 
+static void snap_unpin(rpeer *p)
+{
+    storage_log_pin_del(p->r->st, p->pin);
+    p->pin = NULL;
+}
+
 static void peer_free(rpeer *p)
 {
+    snap_unpin(p);
     causal_vv_free(&p->acked);
     causal_vv_free(&p->sent);
     causal_vv_free(&p->ae_floor);
@@ -509,7 +523,17 @@ static void on_flush_timer(uv_timer_t *h)
 
 static void on_tick(uv_timer_t *h)
 {
-    flush_all(h->data);
+    repl *r = h->data;
+    uint64_t now = uv_now(r->loop);
+    for (int i = 0; i < r->npeers; i++) {
+        rpeer *p = &r->peers[i];
+        if (p->pin && now - p->pin_ms > SNAP_PIN_IDLE_MS) {
+            rlog(r, TRANSPORT_LOG_INFO, "peer %u made no progress for %d s since its snapshot: "
+                 "the log no longer waits for it", p->id, SNAP_PIN_IDLE_MS / 1000);
+            snap_unpin(p);
+        }
+    }
+    flush_all(r);
 }
 
 void repl_kick(repl *r)
@@ -604,6 +628,16 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     }
     if (p->echo_own_upto && causal_vv_get(&p->acked, p->id) >= p->echo_own_upto)
         p->echo_own_upto = 0;
+    if (p->pin && !p->snap) {
+        /* after a snapshot: keep what the peer still lacks until it has caught up */
+        causal_vv local;
+        causal_vv_init(&local);
+        if (storage_vv(r->st, &local) == 0 && causal_vv_leq(&local, &p->acked))
+            snap_unpin(p);
+        else if (storage_log_pin_move(r->st, p->pin, &p->acked) == 0)
+            p->pin_ms = now;
+        causal_vv_free(&local);
+    }
     if (causal_vv_leq(&p->sent, &p->acked)) {
         p->unacked_since_ms = 0;
     } else if (p->inflight == 0) {
@@ -991,9 +1025,27 @@ static bool may_merge(repl *r, const causal_vv *sender_vv)
 
 static void snap_done(void *arg, int err, int status, const uint8_t *body, size_t len);
 
+/* Keeps, from now until the peer has caught up (post_done) or stopped progressing
+ * (SNAP_PIN_IDLE_MS, on_tick), the log entries it will need after this snapshot: those above
+ * the snapshot's vv. Without it, retention truncating the log while a long transfer runs
+ * makes the finished snapshot useless, and the next one meets the same fate. */
+static void snap_pin(repl *r, rpeer *p, const causal_vv *from)
+{
+    p->pin_ms = uv_now(r->loop);
+    if (p->pin) {
+        if (storage_log_pin_move(r->st, p->pin, from) == 0) return;
+        snap_unpin(p);
+    }
+    p->pin = storage_log_pin_new(r->st, from);
+    if (!p->pin)
+        rlog(r, TRANSPORT_LOG_WARN, "snapshot for peer %u: log not pinned (out of memory): "
+             "retention may truncate what it needs", p->id);
+}
+
 static void snap_abandon(repl *r, rpeer *p, uint64_t retry_ms)
 {
     snap_out_reset(p);
+    snap_unpin(p); /* the next attempt pins its own export */
     p->retry_at_ms = uv_now(r->loop) + retry_ms;
 }
 
@@ -1021,6 +1073,7 @@ static void snap_step(repl *r, rpeer *p)
             snap_abandon(r, p, 20);
             return;
         }
+        snap_pin(r, p, storage_export_vv(p->snap));
         p->snap_session = random64();
         p->snap_index = 0;
         p->snap_items = 0;
@@ -1124,6 +1177,7 @@ static void snap_done(void *arg, int err, int status, const uint8_t *body, size_
         snap_abandon(r, p, status == 409 ? SNAP_BUSY_RETRY_MS : SNAP_RETRY_MS);
         return;
     }
+    p->pin_ms = uv_now(r->loop);
     if (!p->snap_at_end) {
         p->snap_index++;
         snap_step(r, p);

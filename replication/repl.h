@@ -48,6 +48,10 @@
  * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
  * transfer; the sender starts a new one, and rows merged by the broken one merge again
  * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
+ * The sender pins the log above the snapshot's vv (storage_log_pin_new) while the transfer
+ * runs, then moves the pin with the peer's acks until it has caught up (released on a
+ * failed transfer, or after SNAP_PIN_IDLE_MS without progress): truncation by
+ * log_retention_mb during a long transfer would otherwise force the next snapshot.
  * The receiver stages the chunks on disk (storage_import_ex_async with STORAGE_IMPORT_STAGE:
  * stored, not visible) and the last chunk makes the whole snapshot visible at once, whatever
  * its size and in bounded memory (storage.h, storage_import_ex), so readers never see a

@@ -414,6 +414,7 @@ void storage_close(storage *s)
 {
     if (!s) return;
     if (s->writer_started) storage_commit_stop(s);
+    while (s->pins) storage_log_pin_del(s, s->pins); /* a caller's leak, not the log's */
     if (s->db) {
         /* After a failed write RocksDB asserts on a WAL sync (Debian builds keep asserts). */
         if (!s->failed) {

@@ -276,6 +276,17 @@ uint64_t storage_log_bytes(storage *s);
  * log exceeds max_bytes (0: no limit), the entries with the oldest hlc (never a local entry
  * above the durable watermark). */
 int storage_log_truncate(storage *s, const causal_vv *acked_by_all, uint64_t max_bytes);
+/* A pin keeps the log entries a peer still needs — seq > from[o] for every origin o (all of
+ * an origin absent from `from`) — from storage_log_truncate (both passes: the log may then
+ * exceed max_bytes), e.g. while a snapshot taken at `from` travels and until the peer has
+ * followed the log past it. It does not hold back the drop of a snapshot import (the
+ * entries it covers are then below the vv). NULL on ENOMEM. Any thread. */
+typedef struct storage_log_pin storage_log_pin;
+storage_log_pin *storage_log_pin_new(storage *s, const causal_vv *from);
+/* Moves the pin to `from` (0 or STORAGE_ENOMEM, the pin unchanged). */
+int storage_log_pin_move(storage *s, storage_log_pin *p, const causal_vv *from);
+/* NULL is a no-op. Every pin must be deleted before storage_close. */
+void storage_log_pin_del(storage *s, storage_log_pin *p);
 
 /* ---- state transfer: snapshot catch-up, region join, anti-entropy (storage_snap.c) ----
  * An export walks a consistent RocksDB snapshot: every catalog entry, then every row state

@@ -48,6 +48,7 @@ struct storage {
      * received); absent: nothing logged for that origin yet. */
     causal_vv log_oldest;
     uint64_t log_bytes;
+    struct storage_log_pin *pins; /* entries they keep from truncation (storage_log.c) */
     pthread_mutex_t trunc_mu; /* one truncation at a time */
 
     causal_vv stable; /* for the compaction filter */
