@@ -1197,6 +1197,17 @@ static void snap_done(void *arg, int err, int status, const uint8_t *body, size_
 
 /* ---------------------------------------------------------------- snapshot: receiver */
 
+/* What the receiver knows of a snapshot sender: link state and RTT (transport), idleness. */
+static replsnap_sender sender_info(repl *r, uint16_t peer, uint64_t idle_ms)
+{
+    replsnap_sender s = {.up = true, .rtt_us = 0, .idle_ms = idle_ms};
+    rpeer *p = find_peer(r, peer);
+    transport_peer_stats ps;
+    if (p) s.up = p->up;
+    if (r->t && transport_peer_info(r->t, peer, &ps) == 0) s.rtt_us = ps.rtt_smoothed_us;
+    return s;
+}
+
 static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uint8_t *body,
                            size_t len)
 {
@@ -1214,6 +1225,22 @@ static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uin
     snap_in *si = &r->sin;
     uint64_t now = uv_now(r->loop);
     bool other = si->peer && si->peer != peer && now - si->last_ms < SNAP_IN_IDLE_MS;
+    int choice = REPLSNAP_KEEP;
+    if (other && !si->busy && j->m.index == 0) {
+        /* prefer the nearest sender, fail over from one that stalled or left */
+        replsnap_sender cur = sender_info(r, si->peer, now - si->last_ms);
+        replsnap_sender cand = sender_info(r, peer, 0);
+        choice = replsnap_choose_sender(&cur, &cand);
+        if (choice != REPLSNAP_KEEP) {
+            rlog(r, TRANSPORT_LOG_INFO, "snapshot from peer %u (RTT %.1f ms) abandoned for "
+                 "peer %u's offer (RTT %.1f ms): %s", si->peer, (double)cur.rtt_us / 1000.0,
+                 peer, (double)cand.rtt_us / 1000.0,
+                 choice == REPLSNAP_SWITCH_GONE ? "the sender is down"
+                 : choice == REPLSNAP_SWITCH_STALLED ? "the sender stalled"
+                                                     : "the new sender is nearer");
+            other = false;
+        }
+    }
     if (other || si->busy) {
         respond_vv(r, req, 409);
         job_free(j);

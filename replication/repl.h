@@ -44,7 +44,9 @@
  * the last chunk and atomically with it, raises its vv to max(own, snapshot vv); its answer
  * (its vv) is the ack, and the outbox follows the log from there. A receiver accepts one
  * transfer at a time (another sender gets 409 and retries later, by when the log usually
- * suffices): a fresh node therefore bootstraps from the first peer that reaches it. Any
+ * suffices), but an offer from a markedly nearer peer, or any offer once the running sender
+ * is down or stalled, replaces the running transfer (replsnap_choose_sender): a fresh node
+ * bootstraps from the nearest peer that reaches it, not from the first. Any
  * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
  * transfer; the sender starts a new one, and rows merged by the broken one merge again
  * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
