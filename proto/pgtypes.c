@@ -41,6 +41,7 @@ enum kind {
     K_BYTEA,
     K_JSONB,
     K_DATE,
+    K_INTERVAL,
     K_TIME,
     K_TIMESTAMP,
     K_TIMESTAMPTZ,
@@ -101,7 +102,8 @@ static const typeinfo types[] = {
      PGTYPE_TIMESTAMPTZARRAY},
     {PGTYPE_TIMESTAMPTZARRAY, "_timestamptz", "timestamp with time zone[]", -1, K_ARRAY,
      PGTYPE_TIMESTAMPTZ},
-    {PGTYPE_INTERVAL, "interval", "interval", 16, K_NONE, 0},
+    {PGTYPE_INTERVAL, "interval", "interval", 16, K_INTERVAL, PGTYPE_INTERVALARRAY},
+    {PGTYPE_INTERVALARRAY, "_interval", "interval[]", -1, K_ARRAY, PGTYPE_INTERVAL},
     {PGTYPE_NUMERICARRAY, "_numeric", "numeric[]", -1, K_ARRAY, PGTYPE_NUMERIC},
     {PGTYPE_NUMERIC, "numeric", "numeric", -1, K_NUMERIC, PGTYPE_NUMERICARRAY},
     {PGTYPE_REGCLASS, "regclass", "regclass", 4, K_NONE, 0},
@@ -331,36 +333,57 @@ static bool ieq(const char *s, size_t len, const char *word)
     return strlen(word) == len && strncasecmp(s, word, len) == 0;
 }
 
-/* Valid UTF-8 without NUL (PostgreSQL text can hold neither invalid sequences nor NUL). */
-static bool utf8_valid(const uint8_t *s, size_t n)
+/* PostgreSQL's pg_utf_mblen: the length a lead byte announces (1 for a byte that leads nothing). */
+static size_t utf8_mblen(uint8_t c)
+{
+    return (c & 0x80) == 0 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+}
+
+size_t pgtypes_utf8_valid_len(const uint8_t *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
         uint8_t c = s[i];
-        if (c == 0) return false;
+        if (c == 0) return i;
         if (c < 0x80) {
             i++;
             continue;
         }
-        size_t len;
+        size_t len = utf8_mblen(c);
         uint32_t cp, min;
-        if ((c & 0xE0) == 0xC0)
-            len = 2, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0)
-            len = 3, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0)
-            len = 4, cp = c & 0x07, min = 0x10000;
+        if (len == 2)
+            cp = c & 0x1F, min = 0x80;
+        else if (len == 3)
+            cp = c & 0x0F, min = 0x800;
+        else if (len == 4)
+            cp = c & 0x07, min = 0x10000;
         else
-            return false;
-        if (n - i < len) return false;
+            return i;
+        if (n - i < len) return i;
         for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return false;
+            if ((s[i + k] & 0xC0) != 0x80) return i;
             cp = cp << 6 | (s[i + k] & 0x3F);
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
         i += len;
     }
-    return true;
+    return n;
+}
+
+void pgtypes_utf8_invalid_message(const uint8_t *s, size_t n, char *buf, size_t cap)
+{
+    /* PostgreSQL's report_invalid_encoding: the bytes the lead byte announces, at most 8. */
+    size_t show = n ? utf8_mblen(s[0]) : 0;
+    if (show > n) show = n;
+    int o = snprintf(buf, cap, "invalid byte sequence for encoding \"UTF8\":");
+    for (size_t i = 0; i < show && o > 0 && (size_t)o < cap; i++)
+        o += snprintf(buf + o, cap - (size_t)o, " 0x%02x", s[i]);
+}
+
+/* Valid UTF-8 without NUL (PostgreSQL text can hold neither invalid sequences nor NUL). */
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+    return pgtypes_utf8_valid_len(s, n) == n;
 }
 
 /* ---- integers ---- */
@@ -1291,6 +1314,105 @@ static int uuid_out(pgtypes_buf *out, const uint8_t u[16])
 
 /* ---- arrays ---- */
 
+/* ---- interval: IntervalStyle postgres text <-> int64 µs, int32 days, int32 months ---- */
+
+/* Reads HeliosDB's own interval output ("1 year 2 mons -3 days +04:05:06.5", "00:00:00"). */
+static int interval_in(const char *s, size_t len, int64_t *us, int32_t *days, int32_t *months)
+{
+    char buf[128];
+    trim(&s, &len);
+    if (len == 0 || len >= sizeof buf) return PGTYPES_EDATESYNTAX;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    int64_t mon = 0, day = 0, t = 0;
+    char *p = buf;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        char *end;
+        errno = 0;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || errno) return PGTYPES_EDATESYNTAX;
+        if (*end == ':') { /* [+-]HH:MM:SS[.f] */
+            bool neg = *p == '-';
+            long long h = v < 0 ? -v : v, m, sec;
+            char *q = end + 1;
+            m = strtoll(q, &end, 10);
+            if (end == q || *end != ':') return PGTYPES_EDATESYNTAX;
+            q = end + 1;
+            sec = strtoll(q, &end, 10);
+            if (end == q) return PGTYPES_EDATESYNTAX;
+            int64_t frac = 0;
+            if (*end == '.') {
+                int64_t scale = 100000;
+                for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10) frac += (*end - '0') * scale;
+            }
+            int64_t x = ((h * 60 + m) * 60 + sec) * INT64_C(1000000) + frac;
+            t += neg ? -x : x;
+            p = end;
+            continue;
+        }
+        while (*end == ' ') end++;
+        if (!strncmp(end, "year", 4)) mon += v * 12;
+        else if (!strncmp(end, "mon", 3)) mon += v;
+        else if (!strncmp(end, "day", 3)) day += v;
+        else return PGTYPES_EDATESYNTAX;
+        while (*end && *end != ' ') end++;
+        p = end;
+    }
+    if (mon < INT32_MIN || mon > INT32_MAX || day < INT32_MIN || day > INT32_MAX) return PGTYPES_ERANGE;
+    *us = t;
+    *days = (int32_t)day;
+    *months = (int32_t)mon;
+    return 0;
+}
+
+static int iv_part_out(pgtypes_buf *out, long long v, const char *unit, bool *zero, bool *before)
+{
+    if (!v) return 0;
+    char b[64];
+    int n = snprintf(b, sizeof b, "%s%s%lld %s%s", *zero ? "" : " ", *before && v > 0 ? "+" : "", v,
+                     unit, v != 1 ? "s" : "");
+    *before = v < 0;
+    *zero = false;
+    return pgtypes_buf_put(out, b, (size_t)n);
+}
+
+/* PostgreSQL's EncodeInterval, IntervalStyle postgres. */
+static int interval_out(pgtypes_buf *out, const uint8_t *p)
+{
+    uint64_t a = 0, d = 0, m = 0;
+    whole_be(p, 8, 8, &a);
+    whole_be(p + 8, 4, 4, &d);
+    whole_be(p + 12, 4, 4, &m);
+    int64_t t = (int64_t)a;
+    int32_t days = (int32_t)(uint32_t)d, months = (int32_t)(uint32_t)m;
+    bool zero = true, before = false;
+    int rc;
+    if ((rc = iv_part_out(out, months / 12, "year", &zero, &before)) ||
+        (rc = iv_part_out(out, months % 12, "mon", &zero, &before)) ||
+        (rc = iv_part_out(out, days, "day", &zero, &before)))
+        return rc;
+    int64_t h = t / INT64_C(3600000000);
+    t -= h * INT64_C(3600000000);
+    int64_t mi = t / 60000000;
+    t -= mi * 60000000;
+    int64_t sec = t / 1000000, fs = t % 1000000;
+    if (!zero && !h && !mi && !sec && !fs) return 0;
+    bool minus = h < 0 || mi < 0 || sec < 0 || fs < 0;
+    char b[96];
+    int n = snprintf(b, sizeof b, "%s%s%02lld:%02lld:%02lld", zero ? "" : " ",
+                     minus ? "-" : before ? "+" : "", (long long)llabs(h), (long long)llabs(mi),
+                     (long long)llabs(sec));
+    if (fs) {
+        char f[8];
+        snprintf(f, sizeof f, "%06lld", (long long)llabs(fs));
+        for (int i = 5; i > 0 && f[i] == '0'; i--) f[i] = 0;
+        n += snprintf(b + n, sizeof b - (size_t)n, ".%s", f);
+    }
+    return pgtypes_buf_put(out, b, (size_t)n);
+}
+
 static int scalar_text_to_binary(const typeinfo *t, const char *s, size_t len, pgtypes_buf *out);
 static int scalar_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len, pgtypes_buf *out);
 
@@ -1352,10 +1474,8 @@ static int array_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len,
         if ((rc = get_be(&r, 4, &l))) goto free_el;
         int32_t sl = (int32_t)(uint32_t)l;
         if (sl == -1) {
-            if (!flags) {
-                rc = PGTYPES_EBINARY; /* NULL in an array that declared none */
-                goto free_el;
-            }
+            /* NULL whatever the has-nulls flag says: array_recv ignores it too (asyncpg
+             * sends 0 with NULL elements) */
             if ((rc = put_str(out, "NULL"))) goto free_el;
         } else {
             if (sl < -1) {
@@ -1679,6 +1799,14 @@ static int scalar_text_to_binary(const typeinfo *t, const char *s, size_t len, p
         return put_be(out, (uint64_t)v, 8);
     case K_NUMERIC:
         return numeric_in(s, len, out);
+    case K_INTERVAL: {
+        int64_t us;
+        int32_t days, months;
+        if ((rc = interval_in(s, len, &us, &days, &months))) return rc;
+        if ((rc = put_be(out, (uint64_t)us, 8))) return rc;
+        if ((rc = put_be(out, (uint64_t)(uint32_t)days, 4))) return rc;
+        return put_be(out, (uint64_t)(uint32_t)months, 4);
+    }
     case K_UUID: {
         uint8_t u[16];
         trim(&s, &len);
@@ -1751,6 +1879,10 @@ static int scalar_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len
         return timestamp_out(out, (int64_t)v, t->kind == K_TIMESTAMPTZ);
     case K_NUMERIC:
         return numeric_out(out, p, len);
+    case K_INTERVAL:
+        if (len < 16) return PGTYPES_ETRUNCATED;
+        if (len > 16) return PGTYPES_EBINARY;
+        return interval_out(out, p);
     case K_UUID:
         if (len < 16) return PGTYPES_ETRUNCATED;
         if (len > 16) return PGTYPES_EBINARY;

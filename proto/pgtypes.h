@@ -21,6 +21,8 @@
  *   numeric            int16 ndigits, int16 weight, uint16 sign (0 +, 0x4000 -, 0xC000 NaN,
  *                      0xD000 +Inf, 0xF000 -Inf), uint16 dscale, ndigits x int16 base-10000
  *   uuid               16 bytes                            8-4-4-4-12 lowercase hex
+ *   interval           int64 µs, int32 days, int32 months  1 year 2 mons -3 days +04:05:06.789
+ *                      (text -> binary reads the server's own IntervalStyle postgres output)
  *   arrays of the above (1000 bool[], 1005 int2[], 1007 int4[], 1009 text[], 1015 varchar[],
  *   1016 int8[], 1021/1022 float[], 1231 numeric[], 3807 jsonb[] ...):
  *                      int32 ndim, int32 hasnull flag, uint32 elem oid, ndim x (int32 dim,
@@ -89,6 +91,7 @@
 #define PGTYPE_TIMESTAMPTZ 1184u
 #define PGTYPE_TIMESTAMPTZARRAY 1185u
 #define PGTYPE_INTERVAL 1186u
+#define PGTYPE_INTERVALARRAY 1187u
 #define PGTYPE_NUMERICARRAY 1231u
 #define PGTYPE_NUMERIC 1700u
 #define PGTYPE_REGCLASS 2205u
@@ -130,6 +133,15 @@ void pgtypes_buf_free(pgtypes_buf *b);  /* frees and re-initialises */
 void pgtypes_buf_reset(pgtypes_buf *b); /* len = 0, keeps the allocation */
 /* Appends n bytes. Returns 0 or PGTYPES_ENOMEM. */
 int pgtypes_buf_put(pgtypes_buf *b, const void *p, size_t n);
+
+/* Text as PostgreSQL's pg_verify_mbstr sees it: the length of the longest prefix of s[0..n)
+   that is valid UTF-8 without NUL (n when all of it is). Overlong forms, surrogates and code
+   points past U+10FFFF are invalid, as in PostgreSQL. */
+size_t pgtypes_utf8_valid_len(const uint8_t *s, size_t n);
+/* PostgreSQL's 22021 message for the invalid sequence starting at s (n bytes left), e.g.
+   invalid byte sequence for encoding "UTF8": 0xe2 0x28 0xa1 — the bytes the lead byte
+   announces, cut at the end of the text. */
+void pgtypes_utf8_invalid_message(const uint8_t *s, size_t n, char *buf, size_t cap);
 
 /* Text form (len bytes, need not be NUL-terminated) -> binary wire form, appended to out.
    Returns 0 or a PGTYPES_E* code (out unchanged on error). */

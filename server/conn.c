@@ -279,18 +279,34 @@ void conn_send_error(conn *c, const executor_error *e, const char *default_sever
     pgwire_put_error(&c->out, false, &pe);
 }
 
-void conn_fatal(conn *c, const char *code, const char *fmt, ...)
+static void vfatal(conn *c, const char *code, const char *hint, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void vfatal(conn *c, const char *code, const char *hint, const char *fmt, va_list ap)
 {
     executor_error e;
     memset(&e, 0, sizeof e);
     snprintf(e.severity, sizeof e.severity, "FATAL");
     snprintf(e.code, sizeof e.code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(e.message, sizeof e.message, fmt, ap);
-    va_end(ap);
+    if (hint) snprintf(e.hint, sizeof e.hint, "%s", hint);
     conn_send_error(c, &e, "FATAL");
     conn_close(c, true);
+}
+
+void conn_fatal(conn *c, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfatal(c, code, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void conn_fatal_hint(conn *c, const char *code, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfatal(c, code, hint, fmt, ap);
+    va_end(ap);
 }
 
 void conn_update_reading(conn *c)
@@ -401,7 +417,8 @@ static int tls_pump(conn *c)
             if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
                 char why[160] = "";
                 ERR_error_string_n(ERR_get_error(), why, sizeof why);
-                log_info("wire", "TLS handshake with %s failed: %s", c->addr, why);
+                log_flood(LOG_FLOOD_TLS, CONFIG_LOG_INFO, "wire", "TLS handshake with %s failed: %s",
+                          c->addr, why);
                 ERR_clear_error();
                 flush_tls(c); /* the alert */
                 conn_close(c, true);
@@ -475,11 +492,47 @@ static char *dupn(const char *s)
 
 static void auth_begin(conn *c);
 
+/* replication=: PostgreSQL's parse_bool, or "database" (a logical walsender). 1 = a replication
+ * connection is asked for, 0 = a normal session, -1 = not a value PostgreSQL accepts. */
+static int replication_wanted(const char *v)
+{
+    if (!strcmp(v, "database")) return 1;
+    pgtypes_buf b;
+    pgtypes_buf_init(&b);
+    int r = pgtypes_text_to_binary(PGTYPE_BOOL, v, strlen(v), &b); /* boolin: parse_bool */
+    int want = r < 0 ? -1 : b.data[0] != 0;
+    pgtypes_buf_free(&b);
+    return want;
+}
+
+/* NegotiateProtocolVersion ('v'): the newest version served (3.0) and the _pq_ options ignored,
+ * as PostgreSQL sends it for a minor version above 0 or an unknown _pq_ option. */
+static void put_negotiate_protocol(conn *c, const pgwire_startup *st)
+{
+    size_t at = pgwire_msg_begin(&c->out, 'v');
+    int n = 0;
+    for (int i = 0; i < st->nparams; i++) n += !strncmp(st->names[i], "_pq_.", 5);
+    pgwire_buf_put_u32(&c->out, PGWIRE_PROTOCOL_3_0);
+    pgwire_buf_put_u32(&c->out, (uint32_t)n);
+    for (int i = 0; i < st->nparams; i++)
+        if (!strncmp(st->names[i], "_pq_.", 5)) pgwire_buf_put_str(&c->out, st->names[i]);
+    pgwire_msg_end(&c->out, at);
+}
+
+/* PostgreSQL 15's pg_clean_ascii, applied to application_name: anything but printable ASCII
+ * becomes '?' (it reaches logs and other sessions' pg_stat_activity). */
+static void clean_ascii(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 32 || (unsigned char)*s > 126) *s = '?';
+}
+
 static void startup_message(conn *c, const pgwire_startup *st)
 {
     const config *cfg = listener_config(c->lsn);
     const char *user = pgwire_startup_get(st, "user");
     const char *db = pgwire_startup_get(st, "database");
+    const char *repl = pgwire_startup_get(st, "replication");
     c->user = dupn(user);
     c->database = dupn(db && *db ? db : user);
     c->pnames = calloc((size_t)st->nparams + 1, sizeof(char *));
@@ -488,15 +541,43 @@ static void startup_message(conn *c, const pgwire_startup *st)
         conn_close(c, false);
         return;
     }
+    bool negotiate = (st->code & 0xffff) != 0;
     for (int i = 0; i < st->nparams; i++) {
-        c->pnames[i] = dupn(st->names[i]);
-        c->pvalues[i] = dupn(st->values[i]);
+        /* Protocol options (_pq_.name) are not settings: none is known, so all are ignored
+           and named in NegotiateProtocolVersion, as PostgreSQL does. */
+        if (!strncmp(st->names[i], "_pq_.", 5)) {
+            negotiate = true;
+            continue;
+        }
+        int k = c->nparams;
+        c->pnames[k] = dupn(st->names[i]);
+        c->pvalues[k] = dupn(st->values[i]);
         c->nparams++;
-        if (!c->pnames[i] || !c->pvalues[i]) {
+        if (!c->pnames[k] || !c->pvalues[k]) {
             conn_close(c, false);
             return;
         }
+        if (!strcmp(c->pnames[k], "application_name")) clean_ascii(c->pvalues[k]);
     }
+    int want_repl = repl ? replication_wanted(repl) : 0;
+    if (want_repl < 0) {
+        conn_fatal_hint(c, SQLSTATE_INVALID_PARAMETER_VALUE,
+                        "Valid values are: \"false\", 0, \"true\", 1, \"database\".",
+                        "invalid value for parameter \"replication\": \"%s\"", repl);
+        return;
+    }
+    if (want_repl) {
+        /* 0A000 rather than 08P01: the request is well-formed, the feature is absent. */
+        log_info("wire", "refusing %s user \"%s\": replication connection requested", c->addr,
+                 c->user);
+        conn_fatal_hint(c, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                        "HeliosDB replicates between regions itself; connect without the "
+                        "replication parameter for a normal session (heliosctl backup copies a "
+                        "node's data).",
+                        "replication connections (replication=%s) are not supported", repl);
+        return;
+    }
+    if (negotiate) put_negotiate_protocol(c, st);
     if (listener_shutting_down(c->lsn)) {
         conn_fatal(c, SQLSTATE_CANNOT_CONNECT_NOW, "the database system is shutting down");
         return;
@@ -528,7 +609,8 @@ static int startup_packet(conn *c)
     int r = pgwire_decode_startup(c->in.data, c->in.len, &st);
     if (r == 0) return 0;
     if (r < 0) {
-        log_info("wire", "invalid startup packet from %s: %s", c->addr, pgwire_strerror(r));
+        log_flood(LOG_FLOOD_STARTUP, CONFIG_LOG_INFO, "wire", "invalid startup packet from %s: %s",
+                  c->addr, pgwire_strerror(r));
         conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid startup packet: %s", pgwire_strerror(r));
         return -1;
     }
@@ -754,8 +836,9 @@ void conn_process(conn *c)
         if (r == 0) break;
         if (r < 0) {
             uint8_t t = c->in.data[pos];
-            log_info("wire", "protocol violation from %s: %s (type 0x%02x)", c->addr,
-                     pgwire_strerror(r), t);
+            log_flood(LOG_FLOOD_PROTOCOL, CONFIG_LOG_INFO, "wire",
+                      "protocol violation from %s: %s (type 0x%02x)", c->addr, pgwire_strerror(r),
+                      t);
             c->linger = true;
             if (r == PGWIRE_ETYPE)
                 conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid frontend message type %d", t);

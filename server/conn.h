@@ -139,6 +139,8 @@ void conn_update_reading(conn *c);
 void conn_close(conn *c, bool graceful);
 /* Sends ErrorResponse severity FATAL and closes gracefully. */
 void conn_fatal(conn *c, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void conn_fatal_hint(conn *c, const char *code, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void conn_send_error(conn *c, const executor_error *e, const char *default_severity);
 void conn_start_idle_timer(conn *c);
 

@@ -120,11 +120,13 @@ void listener_cancel(listener *l, uint32_t pid, uint32_t key)
         if (c->pid != pid || !c->sess) continue;
         /* Constant-time so the key cannot be guessed byte by byte from timing. */
         if (CRYPTO_memcmp(&c->key, &key, sizeof key) != 0) break;
-        log_info("wire", "cancel request for backend %u (%s)", pid, c->addr);
+        log_flood(LOG_FLOOD_CANCEL, CONFIG_LOG_INFO, "wire", "cancel request for backend %u (%s)",
+                  pid, c->addr);
         l->ex->ops->cancel(c->sess);
         return;
     }
-    log_info("wire", "cancel request for unknown backend %u ignored", pid);
+    log_flood(LOG_FLOOD_CANCEL, CONFIG_LOG_INFO, "wire",
+              "cancel request for unknown backend %u ignored", pid);
 }
 
 static void on_reject_close(uv_handle_t *h)

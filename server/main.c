@@ -101,6 +101,8 @@ typedef struct app {
     uv_timer_t retention;
     uv_timer_t restore_check; /* while restored in place: see the header comment */
     bool restore_check_on;
+    uv_timer_t log_flood; /* writes the summaries of flood-limited log lines (log.h) */
+    bool log_flood_on;
     /* Tombstone GC floor, two-phase (see on_retention): candidate and its witness. */
     causal_vv gc_candidate, gc_witness;
     bool gc_have_candidate;
@@ -754,6 +756,21 @@ static void on_walk(uv_handle_t *h, void *arg)
         log_info("main", "still open at shutdown: %s handle", uv_handle_type_name(h->type));
 }
 
+static void on_log_flood(uv_timer_t *t)
+{
+    (void)t;
+    log_flood_flush();
+}
+
+static void stop_log_flood(app *a)
+{
+    if (!a->log_flood_on) return;
+    uv_timer_stop(&a->log_flood);
+    uv_close((uv_handle_t *)&a->log_flood, NULL);
+    a->log_flood_on = false;
+    log_flood_flush();
+}
+
 static void on_signal(uv_signal_t *s, int signum)
 {
     app *a = s->data;
@@ -773,6 +790,7 @@ static void on_signal(uv_signal_t *s, int signum)
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
     stop_replication(a);
     stop_restore_check(a);
+    stop_log_flood(a);
     metrics_server_close(a->metrics);
     a->metrics = NULL;
     if (a->signals == 1) {
@@ -919,6 +937,9 @@ int main(int argc, char **argv)
         goto out_ex;
     }
     start_metrics(&a);
+    uv_timer_init(a.loop, &a.log_flood);
+    uv_timer_start(&a.log_flood, on_log_flood, 1000, 1000);
+    a.log_flood_on = true;
     uv_signal_t *sigs[] = {&a.sigterm, &a.sigint, &a.sighup, &a.sigusr1};
     int nums[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     for (int i = 0; i < 4; i++) {

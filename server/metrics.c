@@ -530,6 +530,28 @@ static void on_timeout(uv_timer_t *t)
     mconn_close(t->data);
 }
 
+/* Over METRICS_MAX_CONNS the newcomer is served and a connection that holds its slot the
+ * longest without need gives it up: first one that has its response (lingering for the client's
+ * close), else the oldest still sending its request. A scraper sends its request as soon as it
+ * connects, so clients that stall or trickle cannot starve it (32 of them used to hold every slot
+ * for METRICS_IDLE_MS, reconnect, and have real scrapes answered 503). NULL: nothing to take. */
+static mconn *slot_victim(metrics_server *m, const mconn *keep)
+{
+    mconn *lingering = NULL, *pending = NULL;
+    int live = 0;
+    for (mconn *c = m->conns; c; c = c->next) { /* newest first: the last match is the oldest */
+        if (uv_is_closing((uv_handle_t *)&c->tcp)) continue;
+        live++;
+        if (c == keep) continue;
+        if (c->responded)
+            lingering = c;
+        else
+            pending = c;
+    }
+    if (live <= METRICS_MAX_CONNS) return NULL;
+    return lingering ? lingering : pending;
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
     metrics_server *m = server->data;
@@ -553,7 +575,6 @@ static void on_connection(uv_stream_t *server, int status)
         mconn_close(c);
         return;
     }
-    /* Over the limit: accepted only to be answered 503, so the backlog does not fill up. */
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     uv_timer_start(&c->timer, on_timeout, METRICS_IDLE_MS, 0);
@@ -561,8 +582,17 @@ static void on_connection(uv_stream_t *server, int status)
         mconn_close(c);
         return;
     }
-    if (m->nconns > METRICS_MAX_CONNS)
+    if (m->nconns <= METRICS_MAX_CONNS) return;
+    mconn *victim = slot_victim(m, c);
+    if (victim) {
+        log_debug("metrics", "connection limit (%d): closing a %s connection for a new one",
+                  METRICS_MAX_CONNS, victim->responded ? "lingering" : "stalled");
+        mconn_close(victim);
+    } else if (m->nconns > 2 * METRICS_MAX_CONNS) {
+        /* only connections being closed hold the extra sockets: accepted to be answered 503,
+           so the backlog does not fill up */
         respond_text(c, 503, "Service Unavailable", NULL, "too many connections\n");
+    }
 }
 
 static void on_listener_closed(uv_handle_t *h)

@@ -6,7 +6,8 @@
  * errors (by SQLSTATE); the commit histogram is fed by the session when a statement that waited
  * for durability completes; crdt merge conflicts by the storage merge callback (writer thread).
  * The HTTP half is a tiny server on the libuv loop: requests are parsed with libhttp-parser,
- * bounded (METRICS_MAX_REQUEST bytes, METRICS_MAX_CONNS connections, an idle timeout), answered
+ * bounded (METRICS_MAX_REQUEST bytes, METRICS_MAX_CONNS connections: past it a new connection
+ * takes the slot of a lingering or stalled one, an idle timeout), answered
  * with one write and closed (Connection: close). Only GET/HEAD /metrics answers 200; another
  * path is 404, another method 405, a malformed or oversized request 400 / 431.
  * Values owned by other layers (live connections, replication peers, storage, clock skew) are

@@ -14,6 +14,7 @@
 #include "server/conn.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/sql/sqlparse.h"
 
 /* ---- sink ------------------------------------------------------------------------------------ */
 
@@ -317,8 +318,37 @@ void session_free(conn *c)
 
 /* ---- session start ------------------------------------------------------------------------- */
 
+/* HeliosDB serves one database. It answers to the names clients and tools use for "the"
+ * database (postgres, template1 for createdb/psql -l style tools, heliosdb) and to the user's
+ * own name (libpq's default dbname); any other name is a typo or a wrong server, refused with
+ * PostgreSQL's 3D000 after authentication, as PostgreSQL does. Documented in docs/security.md. */
+static bool database_served(const conn *c)
+{
+    static const char *const names[] = {"postgres", "template1", "heliosdb"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(c->database, names[i])) return true;
+    return !strcmp(c->database, c->user);
+}
+
 int session_start(conn *c)
 {
+    /* No role can have a name that is not UTF-8 (CREATE ROLE's text is checked), so PostgreSQL
+       answers such a name as an unknown role. */
+    size_t ulen = strlen(c->user);
+    if (pgtypes_utf8_valid_len((const uint8_t *)c->user, ulen) != ulen) {
+        char shown[200];
+        log_escape(shown, sizeof shown, c->user);
+        log_info("wire", "refusing %s user \"%s\": not valid UTF-8", c->addr, c->user);
+        conn_fatal(c, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" does not exist",
+                   shown);
+        return -1;
+    }
+    if (!database_served(c)) {
+        log_info("wire", "refusing %s user \"%s\": database \"%s\" does not exist", c->addr,
+                 c->user, c->database);
+        conn_fatal(c, SQLSTATE_INVALID_CATALOG_NAME, "database \"%s\" does not exist", c->database);
+        return -1;
+    }
     executor_startup st = {
         .user = c->user,
         .database = c->database,
@@ -386,6 +416,39 @@ static executor_error *pick_err(conn *c, executor_error *err)
     if (!err->code[0] && c->sink_err.code[0]) return &c->sink_err;
     if (!err->code[0]) executor_error_set(err, SQLSTATE_INTERNAL_ERROR, "internal error");
     return err;
+}
+
+/* PostgreSQL verifies every string a client sends against the encoding (pg_client_to_server)
+ * before it parses anything: 0 when text[0..len) is valid UTF-8 without NUL, else e holds 22021
+ * with PostgreSQL's message and -1. */
+static int check_encoding(const char *text, size_t len, executor_error *e)
+{
+    size_t ok = pgtypes_utf8_valid_len((const uint8_t *)text, len);
+    if (ok == len) return 0;
+    executor_error_set(e, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE, "%s", "");
+    pgtypes_utf8_invalid_message((const uint8_t *)text + ok, len - ok, e->message,
+                                 sizeof e->message);
+    return -1;
+}
+
+static void on_long_identifier(void *arg, const char *ident, size_t n, size_t cut)
+{
+    conn *c = arg;
+    executor_error note;
+    memset(&note, 0, sizeof note);
+    snprintf(note.severity, sizeof note.severity, "NOTICE");
+    snprintf(note.code, sizeof note.code, "%s", SQLSTATE_NAME_TOO_LONG);
+    snprintf(note.message, sizeof note.message, "identifier \"%.*s\" will be truncated to \"%.*s\"",
+             (int)n, ident, (int)cut, ident);
+    sink_notice(&c->sink, &note);
+}
+
+/* PostgreSQL's scanner notices identifiers it truncates to 63 bytes; libpg_query truncates them
+ * the same way, silently, so the notices are found here, before the text runs (as in
+ * PostgreSQL, where the whole Query string is scanned before its first statement runs). */
+static void notice_long_identifiers(conn *c, const char *sql, size_t len)
+{
+    sqlparse_long_identifiers(sql, len, on_long_identifier, c);
 }
 
 /* Finishes a Query / Execute / Sync according to the executor's answer. */
@@ -460,11 +523,18 @@ static void msg_query(conn *c, const pgwire_msg *m)
         conn_fatal(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Query message");
         return;
     }
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    if (check_encoding(sql, len, &err)) {
+        conn_send_error(c, &err, "ERROR");
+        c->ex->ops->note_error(c->sess);
+        send_ready(c);
+        return;
+    }
+    notice_long_identifiers(c, sql, len);
     /* The simple protocol drops the unnamed portal, as PostgreSQL does. */
     conn_portal *up = find_portal(c, "");
     if (up) drop_portal(c, up);
-    executor_error err;
-    memset(&err, 0, sizeof err);
     memset(&c->sink_err, 0, sizeof c->sink_err);
     c->cur_portal = NULL;
     slow_begin(c, sql, len);
@@ -479,6 +549,14 @@ static void msg_parse(conn *c, const pgwire_msg *m)
         ext_error_msg(c, SQLSTATE_PROTOCOL_VIOLATION, "invalid Parse message");
         return;
     }
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    if (check_encoding(p.name, strlen(p.name), &err) ||
+        check_encoding(p.query, p.querylen, &err)) {
+        ext_error(c, &err);
+        return;
+    }
+    notice_long_identifiers(c, p.query, p.querylen);
     conn_stmt *old = find_stmt(c, p.name);
     if (old && p.name[0]) {
         ext_error_msg(c, SQLSTATE_DUPLICATE_PREPARED_STATEMENT,
@@ -494,8 +572,6 @@ static void msg_parse(conn *c, const pgwire_msg *m)
     }
     uint32_t oids[p.nparams > 0 ? p.nparams : 1];
     for (int i = 0; i < p.nparams; i++) oids[i] = pgwire_u32_at(p.oids, i);
-    executor_error err;
-    memset(&err, 0, sizeof err);
     executor_stmt *st;
     if (c->ex->ops->prepare(c->sess, p.query, p.querylen, oids, p.nparams, &st, &err) < 0) {
         ext_error(c, pick_err(c, &err));
@@ -583,9 +659,7 @@ static void msg_bind(conn *c, const pgwire_msg *m)
             vals[i] = strndup(c->scratch.data ? (const char *)c->scratch.data : "", c->scratch.len);
             lens[i] = c->scratch.len;
         } else {
-            if (memchr(v->data, 0, (size_t)v->len)) {
-                executor_error_set(&err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE,
-                                   "invalid byte sequence for encoding \"UTF8\": 0x00");
+            if (check_encoding((const char *)v->data, (size_t)v->len, &err)) {
                 ext_error(c, &err);
                 goto out;
             }

@@ -269,9 +269,13 @@ static const cat_type builtin_types[] = {
     {1082, "date", 4, true, 'b', 'D', false, 0, 1182, "date_in", "date_out", "date_recv", "date_send", 'i', 'p', 0, "date"},
     {1083, "time", 8, true, 'b', 'D', false, 0, 1183, "time_in", "time_out", "time_recv", "time_send", 'd', 'p', 0, "time without time zone"},
     {1114, "timestamp", 8, true, 'b', 'D', false, 0, 1115, "timestamp_in", "timestamp_out", "timestamp_recv", "timestamp_send", 'd', 'p', 0, "timestamp without time zone"},
+    {1115, "_timestamp", -1, false, 'b', 'A', false, 1114, 0, "array_in", "array_out", "array_recv", "array_send", 'd', 'x', 0, "timestamp without time zone[]"},
+    {1182, "_date", -1, false, 'b', 'A', false, 1082, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "date[]"},
+    {1183, "_time", -1, false, 'b', 'A', false, 1083, 0, "array_in", "array_out", "array_recv", "array_send", 'd', 'x', 0, "time without time zone[]"},
     {1184, "timestamptz", 8, true, 'b', 'D', true, 0, 1185, "timestamptz_in", "timestamptz_out", "timestamptz_recv", "timestamptz_send", 'd', 'p', 0, "timestamp with time zone"},
     {1185, "_timestamptz", -1, false, 'b', 'A', false, 1184, 0, "array_in", "array_out", "array_recv", "array_send", 'd', 'x', 0, "timestamp with time zone[]"},
     {1186, "interval", 16, false, 'b', 'T', true, 0, 1187, "interval_in", "interval_out", "interval_recv", "interval_send", 'd', 'p', 0, "interval"},
+    {1187, "_interval", -1, false, 'b', 'A', false, 1186, 0, "array_in", "array_out", "array_recv", "array_send", 'd', 'x', 0, "interval[]"},
     {1231, "_numeric", -1, false, 'b', 'A', false, 1700, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "numeric[]"},
     {1700, "numeric", -1, false, 'b', 'N', false, 0, 1231, "numeric_in", "numeric_out", "numeric_recv", "numeric_send", 'i', 'm', 0, "numeric"},
     {2205, "regclass", 4, true, 'b', 'N', false, 0, 2210, "regclassin", "regclassout", "regclassrecv", "regclasssend", 'i', 'p', 0, "regclass"},
@@ -286,6 +290,7 @@ static const cat_type builtin_types[] = {
     {2281, "internal", 8, true, 'p', 'P', false, 0, 0, "internal_in", "internal_out", "-", "-", 'd', 'p', 0, "internal"},
     {2283, "anyelement", 4, true, 'p', 'P', false, 0, 0, "anyelement_in", "anyelement_out", "-", "-", 'i', 'p', 0, "anyelement"},
     {2950, "uuid", 16, false, 'b', 'U', false, 0, 2951, "uuid_in", "uuid_out", "uuid_recv", "uuid_send", 'c', 'p', 0, "uuid"},
+    {2951, "_uuid", -1, false, 'b', 'A', false, 2950, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "uuid[]"},
     {3802, "jsonb", -1, false, 'b', 'U', false, 0, 3807, "jsonb_in", "jsonb_out", "jsonb_recv", "jsonb_send", 'i', 'x', 0, "jsonb"},
     {3807, "_jsonb", -1, false, 'b', 'A', false, 3802, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "jsonb[]"},
     {4089, "regnamespace", 4, true, 'b', 'N', false, 0, 4090, "regnamespacein", "regnamespaceout", "regnamespacerecv", "regnamespacesend", 'i', 'p', 0, "regnamespace"},
@@ -1190,6 +1195,7 @@ static void key_attnums(const sqlschema_table *t, char *buf, size_t cap)
 static char *default_text(const model *m, const sqlschema_column *c)
 {
     if (c->default_now) return strdup("now()");
+    if (c->default_uuid) return strdup("gen_random_uuid()");
     if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
         const char *name = NULL;
         for (int i = 0; m && i < m->ntabs && !name; i++)
@@ -2166,6 +2172,10 @@ static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
                  (long long)(((((mod - 4) & 0x7ff) ^ 1024) - 1024)));
     else if (mod >= 0 && mod <= 6 && oid == 1184)
         snprintf(buf, sizeof buf, "timestamp(%lld) with time zone", (long long)mod);
+    else if (mod >= 0 && mod <= 6 && oid == 1114)
+        snprintf(buf, sizeof buf, "timestamp(%lld) without time zone", (long long)mod);
+    else if (mod >= 0 && mod <= 6 && oid == 1083)
+        snprintf(buf, sizeof buf, "time(%lld) without time zone", (long long)mod);
     else if (a[1].isnull && oid == 1042)
         snprintf(buf, sizeof buf, "bpchar");
     else

@@ -12,6 +12,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/sql/sqlexec.h"
+#include "server/sql/sqldate.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -65,6 +66,14 @@ static int64_t now_us_2000(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return ((int64_t)ts.tv_sec - 946684800) * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A transaction's start: what now() and 'now'::timestamp read until it ends. */
+static int64_t txn_clock(void)
+{
+    int64_t t = now_us_2000();
+    sqldate_set_now(t);
+    return t;
 }
 
 /* ---- catalog ------------------------------------------------------------------------------
@@ -1779,6 +1788,7 @@ static void fail_txn(sx_session *s)
 static void sx_enter(sx_session *s)
 {
     sqlval_set_timezone(sqlguc_timezone(s->guc));
+    if (s->txn_start_us) sqldate_set_now(s->txn_start_us);
 }
 
 void sx_stmt_begin(sx_session *s)
@@ -2497,7 +2507,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 if (warn(sink, "25001", "there is already a transaction in progress")) goto out;
             } else {
                 s->state = SX_BLOCK;
-                s->txn_start_us = now_us_2000();
+                s->txn_start_us = txn_clock();
                 sqlguc_txn_begin(s->guc); /* SET LOCAL lasts until the block ends */
                 s->ro = st->txn_read_only;
                 s->want_snap = st->txn_snapshot;
@@ -2554,7 +2564,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_COPY:
             if (ro_check(s, st, err) == EXEC_ERROR) goto fail;
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
-                s->txn_start_us = now_us_2000();
+                s->txn_start_us = txn_clock();
             rc = start_copy(s, st, sink, err);
             if (rc == EXEC_ERROR) goto fail;
             if (rc == EXEC_COPY_IN) {
@@ -2578,7 +2588,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_FETCH:
         case SQLAST_CLOSE_CURSOR:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
-                s->txn_start_us = now_us_2000();
+                s->txn_start_us = txn_clock();
             rc = st->kind == SQLAST_DECLARE_CURSOR ? run_declare(s, st, sink, err)
                  : st->kind == SQLAST_FETCH        ? run_fetch(s, st, true, sink, err)
                                                    : run_close(s, st, sink, err);
@@ -2586,7 +2596,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             break;
         default:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
-                s->txn_start_us = now_us_2000();
+                s->txn_start_us = txn_clock();
             if (ro_check(s, st, err) == EXEC_ERROR) goto fail;
             rc = EXEC_ERROR;
             const char *bdir = backup_target(st);
@@ -2968,7 +2978,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         return aborted_err(err);
     if (s->state == SX_IDLE && !s->implicit) {
         s->implicit = true;
-        s->txn_start_us = now_us_2000();
+        s->txn_start_us = txn_clock();
     }
     switch (st->kind) {
     case SQLAST_BEGIN:

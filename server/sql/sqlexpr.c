@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlfunc.h"
 #include "server/sql/sqljsonb.h"
@@ -87,6 +88,9 @@ static bool castable(sqlval_type from, sqlval_type to)
 {
     if (from == to || from == SQLVAL_UNKNOWN || sqlval_type_is_text(from) || sqlval_type_is_text(to))
         return true;
+    if (sqlval_type_is_array(from) && sqlval_type_is_array(to)) /* element by element */
+        return castable(sqlval_array_elem(from), sqlval_array_elem(to));
+    if (sqldate_is_type(from) || sqldate_is_type(to)) return sqldate_castable(from, to);
     bool fnum = sqlval_type_is_integer(from) || from == SQLVAL_FLOAT4 || from == SQLVAL_FLOAT8 ||
                 from == SQLVAL_NUMERIC;
     bool tnum = sqlval_type_is_integer(to) || to == SQLVAL_FLOAT4 || to == SQLVAL_FLOAT8 ||
@@ -122,6 +126,7 @@ static sqlval_type common_type(sqlval_type cur, sqlval_type next)
 {
     if (cur == SQLVAL_UNKNOWN) return next;
     if (next == SQLVAL_UNKNOWN) return cur;
+    if (sqldate_coercible(cur, next)) return next; /* date < timestamp < timestamptz */
     int a = numeric_rank(cur), b = numeric_rank(next);
     if (a && b) return b > a ? next : cur;
     return cur;
@@ -148,6 +153,10 @@ static bool comparable(sqlval_type l, sqlval_type r)
     if (l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return true;
     if (sqlval_type_is_numeric(l) && sqlval_type_is_numeric(r)) return true;
     if (is_textish(l) && is_textish(r)) return true;
+    if (sqldate_comparable(l, r)) return true;
+    if (sqlval_type_is_array(l) && sqlval_type_is_array(r)) /* a text[]'s elements adapt */
+        return l == SQLVAL_TEXTARRAY || r == SQLVAL_TEXTARRAY ||
+               comparable(sqlval_array_elem(l), sqlval_array_elem(r));
     if ((sqlval_type_is_reg(l) && (sqlval_type_is_oidlike(r) || is_int(r))) ||
         (sqlval_type_is_reg(r) && (sqlval_type_is_oidlike(l) || is_int(l))))
         return true;
@@ -217,39 +226,135 @@ static int no_function(sqlerr *err, const sqlast_expr *e)
     return SQL_ERR;
 }
 
+/* The array functions over PostgreSQL's anycompatiblearray / anycompatible (array_append,
+ * array_position ...) and anyarray (array_ndims, array_dims): sig holds an argument's kind,
+ * 'A' an array, 'E' an element, 'I' an integer, 'a' any array; res the result, 'A' the
+ * resolved array type, 'I' integer, 'P' integer[], 'T' text. */
+static const struct array_fn {
+    const char *name, *sig;
+    char res;
+    bool strict;
+} array_fns[] = {
+    {"array_append", "AE", 'A', false},   {"array_prepend", "EA", 'A', false},
+    {"array_cat", "AA", 'A', false},      {"array_remove", "AE", 'A', false},
+    {"array_replace", "AEE", 'A', false}, {"array_position", "AE", 'I', false},
+    {"array_position", "AEI", 'I', false}, {"array_positions", "AE", 'P', false},
+    {"array_ndims", "a", 'I', true},      {"array_dims", "a", 'T', true},
+};
+
+static const struct array_fn *array_fn_find(const char *name, int nargs)
+{
+    for (size_t i = 0; i < sizeof array_fns / sizeof array_fns[0]; i++)
+        if (!strcmp(array_fns[i].name, name) && (int)strlen(array_fns[i].sig) == nargs)
+            return &array_fns[i];
+    return NULL;
+}
+
+/* The common element type of anycompatible arguments (ts[i] of kind sig[i]: 'A' an array,
+ * 'E' an element; others and untyped ones do not take part), as select_common_type; text
+ * when none is typed. *ok false when an 'A' is no array or two elements have no common
+ * type. */
+static sqlval_type anycompat_elem(const sqlval_type *ts, const char *sig, int n, bool *ok)
+{
+    sqlval_type el = SQLVAL_UNKNOWN;
+    for (int i = 0; i < n && *ok; i++) {
+        sqlval_type t = ts[i];
+        if ((sig[i] != 'A' && sig[i] != 'E') || t == SQLVAL_UNKNOWN) continue;
+        if (sig[i] == 'A' && !sqlval_type_is_array(t)) *ok = false;
+        else if (sig[i] == 'E' && sqlval_type_is_array(t)) *ok = false; /* nested arrays */
+        if (!*ok) break;
+        sqlval_type x = sig[i] == 'A' ? sqlval_array_elem(t) : t;
+        if (el != SQLVAL_UNKNOWN && !comparable(el, x)) *ok = false;
+        el = common_type(el, x);
+    }
+    return el == SQLVAL_UNKNOWN ? SQLVAL_TEXT : el;
+}
+
+static int bind_array_func(sqlast_expr *e, const struct array_fn *f, const sqlexpr_scope *sc,
+                           bool in_agg, sqlerr *err)
+{
+    sqlval_type ts[SQLFUNC_MAX_ARGS];
+    if (bind_args(e, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+    for (int i = 0; i < e->nargs; i++) ts[i] = e->args[i]->type;
+    bool ok = true;
+    sqlval_type el = anycompat_elem(ts, f->sig, e->nargs, &ok);
+    sqlval_type arrt = sqlval_array_of(el);
+    for (int i = 0; i < e->nargs && ok; i++) {
+        sqlval_type t = ts[i];
+        if (f->sig[i] == 'a') ok = t == SQLVAL_UNKNOWN || sqlval_type_is_array(t);
+        if (f->sig[i] == 'I') ok = t == SQLVAL_UNKNOWN || is_int(t);
+    }
+    if (!ok || arrt == SQLVAL_NTYPES) return no_function(err, e);
+    for (int i = 0; i < e->nargs; i++)
+        infer_param(e->args[i], f->sig[i] == 'A' || f->sig[i] == 'a' ? arrt : f->sig[i] == 'E' ? el : SQLVAL_INT4, sc);
+    e->cast_type = arrt;
+    e->type = f->res == 'A' ? arrt : f->res == 'I' ? SQLVAL_INT4 : f->res == 'P' ? SQLVAL_INT4ARRAY : SQLVAL_TEXT;
+    return SQL_OK;
+}
+
 static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
 {
     const char *n = e->name;
     int na = e->nargs;
-    if (!strcmp(n, "array_append") || !strcmp(n, "array_remove")) {
-        if (na != 2) return no_function(err, e);
-        if (bind_rec(e->args[0], sc, SQLVAL_TEXTARRAY, in_agg, err) ||
-            bind_rec(e->args[1], sc, SQLVAL_TEXT, in_agg, err))
+    const struct array_fn *af = array_fn_find(n, na);
+    if (af) return bind_array_func(e, af, sc, in_agg, err);
+    if ((!strcmp(n, "@>") || !strcmp(n, "<@") || !strcmp(n, "&&")) && na == 2) {
+        /* anyarray @> anyarray (arraycontains), <@ (arraycontained), && (arrayoverlap) */
+        if (bind_pair(e->args[0], e->args[1], sc, in_agg, err)) return SQL_ERR;
+        sqlval_type ts[2] = {e->args[0]->type, e->args[1]->type};
+        if (ts[0] == SQLVAL_JSONB || ts[1] == SQLVAL_JSONB) {
+            char what[48];
+            snprintf(what, sizeof what, "operator %s on jsonb", n);
+            return sqlerr_unsupported(err, e->location, what);
+        }
+        bool ok = true; /* anyarray: both of one type (an untyped side takes the other's) */
+        sqlval_type el = anycompat_elem(ts, "AA", 2, &ok);
+        if (ts[0] != SQLVAL_UNKNOWN && ts[1] != SQLVAL_UNKNOWN && ts[0] != ts[1]) ok = false;
+        if (!ok || sqlval_array_of(el) == SQLVAL_NTYPES ||
+            (ts[0] == SQLVAL_UNKNOWN && ts[1] == SQLVAL_UNKNOWN)) {
+            sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                       tname(ts[0]), n, tname(ts[1]));
+            sqlerr_hint(err, "No operator matches the given name and argument types. You might "
+                             "need to add explicit type casts.");
             return SQL_ERR;
-        infer_param(e->args[0], SQLVAL_TEXTARRAY, sc);
-        infer_param(e->args[1], SQLVAL_TEXT, sc);
-        if ((e->args[0]->type != SQLVAL_TEXTARRAY && e->args[0]->type != SQLVAL_UNKNOWN) ||
-            !is_textish(e->args[1]->type))
-            return no_function(err, e);
-        e->type = SQLVAL_TEXTARRAY;
+        }
+        for (int i = 0; i < 2; i++) infer_param(e->args[i], sqlval_array_of(el), sc);
+        e->cast_type = sqlval_array_of(el);
+        e->type = SQLVAL_BOOL;
         return SQL_OK;
     }
-    if (!strcmp(n, "array_cat")) {
-        if (na != 2 || bind_args(e, sc, SQLVAL_TEXTARRAY, in_agg, err)) return na != 2 ? no_function(err, e) : SQL_ERR;
-        e->type = SQLVAL_TEXTARRAY;
-        return SQL_OK;
-    }
+    static const char *const srfs[] = {"generate_series", "unnest", "generate_subscripts",
+                                       "jsonb_array_elements", "jsonb_array_elements_text",
+                                       "jsonb_object_keys", "jsonb_each", "jsonb_each_text"};
+    for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
+        if (!strcmp(n, srfs[i])) {
+            /* the planner takes one in FROM or as a whole select-list item (sqlplan.c) */
+            char what[96];
+            snprintf(what, sizeof what, "set-returning function %s() inside an expression", n);
+            return sqlerr_unsupported(err, e->location, what);
+        }
     if (bind_args(e, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
     sqlval_type a0 = na > 0 && e->args[0] ? e->args[0]->type : SQLVAL_UNKNOWN;
     if (!strcmp(n, "version") && na == 0) e->type = SQLVAL_TEXT;
+    else if (!strcmp(n, "pg_typeof") && na == 1) e->type = SQLVAL_REGTYPE;
     else if ((!strcmp(n, "current_schema") || !strcmp(n, "current_database") ||
               !strcmp(n, "current_user") || !strcmp(n, "session_user")) && na == 0)
         e->type = SQLVAL_NAME;
-    else if ((!strcmp(n, "now") || !strcmp(n, "transaction_timestamp")) && na == 0)
+    else if ((!strcmp(n, "now") || !strcmp(n, "transaction_timestamp") ||
+              !strcmp(n, "statement_timestamp")) && na == 0)
         e->type = SQLVAL_TIMESTAMPTZ;
-    else if (!strcmp(n, "cardinality") && na == 1 && (a0 == SQLVAL_TEXTARRAY || a0 == SQLVAL_UNKNOWN))
+    else if (!strcmp(n, "current_date") && na == 0)
+        e->type = SQLVAL_DATE;
+    else if (!strcmp(n, "localtimestamp") && na == 0)
+        e->type = SQLVAL_TIMESTAMP;
+    else if (!strcmp(n, "localtime") && na == 0)
+        e->type = SQLVAL_TIME;
+    else if (!strcmp(n, "cardinality") && na == 1 && (sqlval_type_is_array(a0) || a0 == SQLVAL_UNKNOWN))
         e->type = SQLVAL_INT4;
-    else if (!strcmp(n, "array_length") && na == 2 && (a0 == SQLVAL_TEXTARRAY || a0 == SQLVAL_UNKNOWN) &&
+    else if (!strcmp(n, "[]") && na == 2 && sqlval_type_is_array(a0) && a0 != SQLVAL_TEXTARRAY &&
+             (is_int(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN))
+        e->type = sqlval_array_elem(a0); /* int[] subscript: an int */
+    else if (!strcmp(n, "array_length") && na == 2 && (sqlval_type_is_array(a0) || a0 == SQLVAL_UNKNOWN) &&
              (is_int(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN))
         e->type = SQLVAL_INT4;
     else if ((!strcmp(n, "lower") || !strcmp(n, "upper")) && na == 1 && is_textish(a0))
@@ -355,9 +460,13 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
     if (!strcmp(n, "count")) e->type = SQLVAL_INT8;
     else if (!strcmp(n, "string_agg") && is_textish(a) && e->nargs == 2 && is_textish(e->args[1]->type))
         e->type = SQLVAL_TEXT;
-    else if (!strcmp(n, "array_agg") && (is_textish(a) || a == SQLVAL_TEXTARRAY)) {
-        if (a == SQLVAL_TEXTARRAY) return sqlerr_unsupported(err, e->location, "array_agg of arrays");
+    else if (!strcmp(n, "array_agg") && (is_textish(a) || sqlval_type_is_array(a))) {
+        if (sqlval_type_is_array(a)) return sqlerr_unsupported(err, e->location, "array_agg of arrays");
         e->type = SQLVAL_TEXTARRAY;
+    } else if (!strcmp(n, "array_agg") && sqlval_array_of(a) != SQLVAL_NTYPES) {
+        e->type = sqlval_array_of(a);
+    } else if (!strcmp(n, "array_agg") && (sqlval_type_is_oidlike(a) || a == SQLVAL_CHAR)) {
+        e->type = SQLVAL_TEXTARRAY; /* oid[], regtype[], "char"[]: held as text[] (sqlval.h) */
     } else if (!strcmp(n, "array_agg")) {
         char what[96];
         snprintf(what, sizeof what, "arrays of %s (only text arrays)", tname(a));
@@ -371,6 +480,8 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
                                                        : a;
     else if (!strcmp(n, "avg") && sqlval_type_is_numeric(a))
         e->type = is_float(a) ? SQLVAL_FLOAT8 : SQLVAL_NUMERIC;
+    else if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && a == SQLVAL_INTERVAL)
+        e->type = SQLVAL_INTERVAL;
     else if ((!strcmp(n, "min") || !strcmp(n, "max")) && a != SQLVAL_BYTEA && a != SQLVAL_JSONB)
         e->type = a == SQLVAL_UNKNOWN ? SQLVAL_TEXT : a;
     else
@@ -609,6 +720,10 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             if (bind_rec(e->args[0], sc, expected, in_agg, err)) return SQL_ERR;
             sqlval_type t = e->args[0]->type;
             if (t == SQLVAL_UNKNOWN) t = SQLVAL_NUMERIC;
+            if (t == SQLVAL_INTERVAL) {
+                e->type = t;
+                return SQL_OK;
+            }
             if (!sqlval_type_is_numeric(t))
                 return sqlerr_set(err, "42883", e->location, "operator does not exist: - %s", tname(t));
             e->type = t;
@@ -639,14 +754,25 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             return SQL_OK;
         }
         if (e->op == SQLAST_OP_CONCAT) {
-            if (lt == SQLVAL_TEXTARRAY || rt == SQLVAL_TEXTARRAY) e->type = SQLVAL_TEXTARRAY;
-            else if (lt == SQLVAL_JSONB || rt == SQLVAL_JSONB) e->type = SQLVAL_JSONB;
-            else if (is_textish(lt) || is_textish(rt)) e->type = SQLVAL_TEXT;
-            else e->type = SQLVAL_NTYPES;
-            bool ok = e->type != SQLVAL_NTYPES &&
-                      (e->type == SQLVAL_TEXT ||
-                       ((lt == e->type || lt == SQLVAL_UNKNOWN || (e->type == SQLVAL_TEXTARRAY && is_textish(lt))) &&
-                        (rt == e->type || rt == SQLVAL_UNKNOWN || (e->type == SQLVAL_TEXTARRAY && is_textish(rt)))));
+            bool la = sqlval_type_is_array(lt), ra = sqlval_type_is_array(rt);
+            bool ok = true;
+            if (la || ra) {
+                /* anycompatiblearray || anycompatible(array): the elements' common type; an
+                 * untyped side is read as an array */
+                sqlval_type ts[2] = {lt, rt};
+                char sig[3] = {!la && lt != SQLVAL_UNKNOWN ? 'E' : 'A',
+                               !ra && rt != SQLVAL_UNKNOWN ? 'E' : 'A', 0};
+                sqlval_type el = anycompat_elem(ts, sig, 2, &ok);
+                e->type = ok ? sqlval_array_of(el) : SQLVAL_NTYPES;
+                ok = ok && e->type != SQLVAL_NTYPES;
+            } else if (lt == SQLVAL_JSONB || rt == SQLVAL_JSONB) {
+                e->type = SQLVAL_JSONB;
+                ok = (lt == e->type || lt == SQLVAL_UNKNOWN) && (rt == e->type || rt == SQLVAL_UNKNOWN);
+            } else if (is_textish(lt) || is_textish(rt)) {
+                e->type = SQLVAL_TEXT;
+            } else {
+                ok = false;
+            }
             if (!ok)
                 return sqlerr_set(err, "42883", e->location, "operator does not exist: %s || %s",
                                   tname(lt), tname(rt));
@@ -654,6 +780,18 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         }
         if (e->op == SQLAST_OP_SUB && lt == SQLVAL_JSONB && (is_textish(rt) || is_int(rt))) {
             e->type = SQLVAL_JSONB;
+            return SQL_OK;
+        }
+        if (sqldate_is_type(lt) || sqldate_is_type(rt)) {
+            sqlval_type t = sqldate_op_type(e->op, lt, rt);
+            if (t == SQLVAL_NTYPES) {
+                sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                           tname(lt), op_symbol(e->op), tname(rt));
+                sqlerr_hint(err, "No operator matches the given name and argument types. You "
+                                 "might need to add explicit type casts.");
+                return SQL_ERR;
+            }
+            e->type = t;
             return SQL_OK;
         }
         if (lt == SQLVAL_UNKNOWN && rt == SQLVAL_UNKNOWN) {
@@ -721,20 +859,34 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
                               tname(e->args[1]->type));
         e->type = SQLVAL_BOOL;
         return SQL_OK;
-    case SQLAST_ANY:
-        if (bind_rec(e->args[0], sc, SQLVAL_TEXT, in_agg, err) ||
-            bind_rec(e->args[1], sc, SQLVAL_TEXTARRAY, in_agg, err))
-            return SQL_ERR;
-        if (e->args[1]->type != SQLVAL_TEXTARRAY && e->args[1]->type != SQLVAL_UNKNOWN)
+    case SQLAST_ANY: {
+        if (bind_rec(e->args[0], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+        sqlval_type lt = e->args[0]->type;
+        sqlval_type want = lt == SQLVAL_UNKNOWN || sqlval_array_of(lt) == SQLVAL_NTYPES
+                               ? SQLVAL_TEXTARRAY : sqlval_array_of(lt);
+        if (bind_rec(e->args[1], sc, want, in_agg, err)) return SQL_ERR;
+        infer_param(e->args[1], want, sc); /* x = ANY($1): $1 is an array of x's type */
+        sqlval_type at = e->args[1]->type;
+        if (!sqlval_type_is_array(at) && at != SQLVAL_UNKNOWN)
             return sqlerr_set(err, "42809", e->args[1]->location,
                               "op ANY/ALL (array) requires array on right side");
-        /* the catalogs' oid[] and "char"[] columns are text arrays (sqlcatalog.h) */
-        if (!is_textish(e->args[0]->type) && !sqlval_type_is_oidlike(e->args[0]->type) &&
-            !is_int(e->args[0]->type))
-            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s text",
-                              tname(e->args[0]->type), op_symbol(e->op));
+        if (lt == SQLVAL_UNKNOWN && sqlval_type_is_array(at)) {
+            infer_param(e->args[0], sqlval_array_elem(at), sc);
+            lt = e->args[0]->type;
+        }
+        if (at == SQLVAL_TEXTARRAY || at == SQLVAL_UNKNOWN) {
+            /* the catalogs' oid[] and "char"[] columns are text arrays whose elements adapt
+             * (sqlcatalog.h) */
+            if (!is_textish(lt) && !sqlval_type_is_oidlike(lt) && !is_int(lt))
+                return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s text",
+                                  tname(lt), op_symbol(e->op));
+        } else if (!comparable(lt, sqlval_array_elem(at))) {
+            return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                              tname(lt), op_symbol(e->op), tname(sqlval_array_elem(at)));
+        }
         e->type = SQLVAL_BOOL;
         return SQL_OK;
+    }
     case SQLAST_FUNC: return bind_func(e, sc, in_agg, err);
     case SQLAST_AGG: return bind_agg(e, sc, in_agg, err);
     case SQLAST_WINFUNC: return bind_winfunc(e, sc, in_agg, err);
@@ -743,23 +895,50 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             if (bind_rec(e->args[i], sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
         return sqlplan_bind_sublink(e, sc, err);
     case SQLAST_CAST:
+        /* ARRAY[...]::int[]: the elements are coerced to the cast's element type directly
+         * (transformArrayExpr with a target type) */
+        if (e->args[0]->kind == SQLAST_ARRAY) e->args[0]->cast_type = e->cast_type;
         if (bind_rec(e->args[0], sc, e->cast_type, in_agg, err)) return SQL_ERR;
         if (!castable(e->args[0]->type, e->cast_type))
             return sqlerr_set(err, "42846", e->location, "cannot cast type %s to %s",
                               sqlval_type_name(e->args[0]->type), sqlval_type_name(e->cast_type));
         e->type = e->cast_type;
         return SQL_OK;
-    case SQLAST_ARRAY:
-        if (bind_args(e, sc, SQLVAL_TEXT, in_agg, err)) return SQL_ERR;
-        for (int i = 0; i < e->nargs; i++)
-            if (!is_textish(e->args[i]->type)) {
-                char what[96];
-                snprintf(what, sizeof(what), "arrays of %s (only text arrays)",
-                         tname(e->args[i]->type));
-                return sqlerr_unsupported(err, e->args[i]->location, what);
-            }
-        e->type = SQLVAL_TEXTARRAY;
+    case SQLAST_ARRAY: {
+        /* ARRAY[...]: the elements' common type (an untyped literal yields), as PostgreSQL's
+         * select_common_type; text when all are untyped; under a cast (cast_type set by it)
+         * the cast's element type */
+        sqlval_type want = sqlval_type_is_array(e->cast_type) ? sqlval_array_elem(e->cast_type) : SQLVAL_UNKNOWN;
+        if (e->nargs == 0 && want == SQLVAL_UNKNOWN) {
+            sqlerr_set(err, "42P18", e->location, "cannot determine type of empty array");
+            sqlerr_hint(err, "Explicitly cast to the desired type, for example ARRAY[]::integer[].");
+            return SQL_ERR;
+        }
+        if (bind_args(e, sc, want, in_agg, err)) return SQL_ERR;
+        sqlval_type t = SQLVAL_UNKNOWN;
+        for (int i = 0; i < e->nargs; i++) {
+            sqlval_type at = e->args[i]->type;
+            if (sqlval_type_is_array(at))
+                return sqlerr_unsupported(err, e->args[i]->location, "multidimensional arrays");
+            if (t != SQLVAL_UNKNOWN && at != SQLVAL_UNKNOWN && !comparable(t, at) &&
+                !(is_textish(t) && is_textish(at)))
+                return sqlerr_set(err, "42804", e->args[i]->location,
+                                  "ARRAY types %s and %s cannot be matched", tname(t), tname(at));
+            t = common_type(t, at);
+        }
+        if (t == SQLVAL_UNKNOWN) t = want == SQLVAL_UNKNOWN ? SQLVAL_TEXT : want;
+        sqlval_type arr = sqlval_array_of(t);
+        if (arr == SQLVAL_NTYPES && (sqlval_type_is_oidlike(t) || t == SQLVAL_CHAR))
+            arr = SQLVAL_TEXTARRAY; /* oid[], regtype[] ...: held as text[] (sqlval.h) */
+        if (arr == SQLVAL_NTYPES) {
+            char what[96];
+            snprintf(what, sizeof(what), "arrays of %s", tname(t));
+            return sqlerr_unsupported(err, e->location, what);
+        }
+        for (int i = 0; i < e->nargs; i++) infer_param(e->args[i], t, sc);
+        e->type = arr;
         return SQL_OK;
+    }
     case SQLAST_CASE: {
         sqlast_expr *arg = e->args[0];
         if (arg && bind_rec(arg, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
@@ -791,7 +970,7 @@ static bool strict_node(const sqlast_expr *e)
     switch (e->kind) {
     case SQLAST_OP: /* array || element / array is not strict (array_append, array_cat), nor
                      * IS DISTINCT FROM */
-        return !(e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY) &&
+        return !(e->op == SQLAST_OP_CONCAT && sqlval_type_is_array(e->type)) &&
                e->op != SQLAST_OP_DISTINCT;
     case SQLAST_CAST:
     case SQLAST_LIKE:
@@ -891,6 +1070,10 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
     switch (e->kind) {
     case SQLAST_FUNC:
         if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
+        if (!strcmp(e->name, "@>") || !strcmp(e->name, "<@") || !strcmp(e->name, "&&")) {
+            *strength = 0; /* an operator */
+            return "?column?";
+        }
         /* fall through */
     case SQLAST_COLUMN:
     case SQLAST_EXCLUDED:
@@ -905,11 +1088,16 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_FLOAT8] = "float8", [SQLVAL_NUMERIC] = "numeric", [SQLVAL_TEXT] = "text",
             [SQLVAL_VARCHAR] = "varchar", [SQLVAL_NAME] = "name", [SQLVAL_BYTEA] = "bytea",
             [SQLVAL_JSONB] = "jsonb", [SQLVAL_TIMESTAMPTZ] = "timestamptz",
+            [SQLVAL_DATE] = "date", [SQLVAL_TIME] = "time", [SQLVAL_TIMESTAMP] = "timestamp",
+            [SQLVAL_INTERVAL] = "interval", [SQLVAL_UUID] = "uuid",
             [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc"};
         *strength = 1;
-        return names[e->cast_type];
+        sqlval_type t = e->cast_type;
+        if (sqlval_type_is_array(t)) /* ::int[]: the element type's name */
+            t = t == SQLVAL_TEXTARRAY && e->cast_elem ? e->cast_elem : sqlval_array_elem(t);
+        return t < SQLVAL_NTYPES && names[t] ? names[t] : "?column?";
     }
     case SQLAST_CASE: {
         const sqlast_expr *def = e->nargs ? e->args[e->nargs - 1] : NULL;
@@ -920,7 +1108,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
         *strength = 1;
         return "case";
     }
-    case SQLAST_ARRAY: *strength = 1; return "array";
+    case SQLAST_ARRAY: return "array"; /* strength 2: ARRAY[] acts like a function */
     case SQLAST_SUBLINK: /* the planner names an expression subquery after its column */
         if (e->sublink == SQLAST_SUB_EXISTS) return "exists";
         if (e->sublink == SQLAST_SUB_ARRAY) return "array";
@@ -940,6 +1128,9 @@ const char *sqlexpr_column_name(const sqlast_expr *e)
 bool sqlexpr_is_constant(const sqlast_expr *e)
 {
     if (!e) return true;
+    if (e->kind == SQLAST_FUNC && e->name &&
+        (!strcmp(e->name, "gen_random_uuid") || !strcmp(e->name, "clock_timestamp")))
+        return false; /* volatile: a value per call */
     if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
         e->kind == SQLAST_AGG || e->kind == SQLAST_STAR || e->kind == SQLAST_SUBLINK ||
         e->kind == SQLAST_WINFUNC)
@@ -1393,6 +1584,32 @@ static int concat_arrays(const sqlval *a, const sqlval *b, sqlval *out, sqlerr *
     return rc;
 }
 
+/* One operand of array ||: an element (is_elem) becomes a one-element array of type arrt (a
+ * NULL element a NULL entry), a NULL array an empty one, anything else is cast to arrt. */
+static int as_array(const sqlval *v, sqlval_type arrt, bool is_elem, sqlval *out, sqlerr *err)
+{
+    const char *one[1] = {NULL};
+    if (v->isnull) {
+        if (sqlval_set_array(out, one, is_elem ? 1 : 0, err)) return SQL_ERR;
+    } else if (is_elem) {
+        sqlval c;
+        char *txt;
+        size_t tl;
+        if (sqlval_cast(v, sqlval_array_elem(arrt), &c, err)) return SQL_ERR;
+        int rc = sqlval_to_text(&c, &txt, &tl, err);
+        sqlval_free(&c);
+        if (rc) return SQL_ERR;
+        one[0] = txt;
+        rc = sqlval_set_array(out, one, 1, err);
+        free(txt);
+        if (rc) return SQL_ERR;
+    } else {
+        return sqlval_cast(v, arrt, out, err);
+    }
+    out->type = arrt;
+    return SQL_OK;
+}
+
 static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     sqlval v[2];
@@ -1402,6 +1619,9 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
     if (e->op == SQLAST_OP_NEG) {
         if (a->isnull) {
             sqlval_init_null(out, e->type);
+        } else if (e->type == SQLVAL_INTERVAL) {
+            rc = sqldate_op(SQLAST_OP_NEG, a, NULL, e->type, out, err);
+            goto done;
         } else if (is_int(e->type)) {
             sqlval tmp;
             sqlval_set_int(&tmp, e->type, 0);
@@ -1435,29 +1655,31 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
         rc = SQL_OK;
         goto done;
     }
-    if (e->op == SQLAST_OP_CONCAT && e->type == SQLVAL_TEXTARRAY && (a->isnull || b->isnull)) {
-        /* array || element and array || array are not strict (array_append, array_cat): a
-         * NULL element is appended as NULL, a NULL array adds nothing */
-        bool a_elem = a->type != SQLVAL_TEXTARRAY && a->type != SQLVAL_UNKNOWN;
-        bool b_elem = b->type != SQLVAL_TEXTARRAY && b->type != SQLVAL_UNKNOWN;
+    if (e->op == SQLAST_OP_CONCAT && sqlval_type_is_array(e->type)) {
+        /* array || array (array_cat), array || element (array_append), element || array
+         * (array_prepend): not strict; a NULL element is added as NULL, a NULL array adds
+         * nothing, NULL || NULL arrays is NULL */
+        bool a_elem = !sqlval_type_is_array(a->type) && a->type != SQLVAL_UNKNOWN;
+        bool b_elem = !sqlval_type_is_array(b->type) && b->type != SQLVAL_UNKNOWN;
         if (a->isnull && b->isnull && !a_elem && !b_elem) {
-            sqlval_init_null(out, SQLVAL_TEXTARRAY);
+            sqlval_init_null(out, e->type);
             rc = SQL_OK;
             goto done;
         }
         sqlval x, y;
-        const char *one[1] = {NULL};
-        sqlval_init_null(&x, SQLVAL_TEXTARRAY);
-        sqlval_init_null(&y, SQLVAL_TEXTARRAY);
-        rc = a->isnull ? (a_elem ? sqlval_set_array(&x, one, 1, err) : sqlval_set_array(&x, one, 0, err))
-             : a_elem  ? (one[0] = a->s, sqlval_set_array(&x, one, 1, err))
-                       : sqlval_cast(a, SQLVAL_TEXTARRAY, &x, err);
-        one[0] = NULL;
-        if (!rc)
-            rc = b->isnull ? (b_elem ? sqlval_set_array(&y, one, 1, err) : sqlval_set_array(&y, one, 0, err))
-                 : b_elem  ? (one[0] = b->s, sqlval_set_array(&y, one, 1, err))
-                           : sqlval_cast(b, SQLVAL_TEXTARRAY, &y, err);
-        if (!rc) rc = concat_arrays(&x, &y, out, err);
+        sqlval_init_null(&x, e->type);
+        sqlval_init_null(&y, e->type);
+        int r1 = as_array(a, e->type, a_elem, &x, err);
+        int r2 = r1 ? SQL_ERR : as_array(b, e->type, b_elem, &y, err);
+        /* an untyped literal read as an array: PostgreSQL points at the literal */
+        const sqlast_expr *bad = r1 ? e->args[0] : r2 ? e->args[1] : NULL;
+        if (bad && err && !err->position && bad->kind == SQLAST_CONST &&
+            bad->type == SQLVAL_UNKNOWN)
+            err->position = bad->location + 1;
+        if (!r1 && !r2) {
+            rc = concat_arrays(&x, &y, out, err);
+            if (!rc) out->type = e->type;
+        }
         sqlval_free(&x);
         sqlval_free(&y);
         goto done;
@@ -1465,6 +1687,11 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
     if (a->isnull || b->isnull) {
         sqlval_init_null(out, e->type);
         rc = SQL_OK;
+        goto done;
+    }
+    if ((sqldate_is_type(e->args[0]->type) || sqldate_is_type(e->args[1]->type)) &&
+        e->op != SQLAST_OP_CONCAT && e->op != SQLAST_OP_REGEX) {
+        rc = sqldate_op(e->op, a, b, e->type, out, err);
         goto done;
     }
     switch (e->op) {
@@ -1501,29 +1728,6 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
         goto done;
     }
     case SQLAST_OP_CONCAT:
-        if (e->type == SQLVAL_TEXTARRAY) {
-            sqlval x, y;
-            sqlval_init_null(&x, SQLVAL_UNKNOWN);
-            sqlval_init_null(&y, SQLVAL_UNKNOWN);
-            /* text[] || text appends; an untyped literal is read as an array literal */
-            bool a_elem = a->type != SQLVAL_TEXTARRAY && a->type != SQLVAL_UNKNOWN;
-            bool b_elem = b->type != SQLVAL_TEXTARRAY && b->type != SQLVAL_UNKNOWN;
-            const char *one[1];
-            int r1 = a_elem ? (one[0] = a->s, sqlval_set_array(&x, one, 1, err))
-                            : sqlval_cast(a, SQLVAL_TEXTARRAY, &x, err);
-            int r2 = r1 ? SQL_ERR
-                        : b_elem ? (one[0] = b->s, sqlval_set_array(&y, one, 1, err))
-                                 : sqlval_cast(b, SQLVAL_TEXTARRAY, &y, err);
-            /* an untyped literal read as an array: PostgreSQL points at the literal */
-            const sqlast_expr *bad = r1 ? e->args[0] : r2 ? e->args[1] : NULL;
-            if (bad && err && !err->position && bad->kind == SQLAST_CONST &&
-                bad->type == SQLVAL_UNKNOWN)
-                err->position = bad->location + 1;
-            if (!r1 && !r2) rc = concat_arrays(&x, &y, out, err);
-            sqlval_free(&x);
-            sqlval_free(&y);
-            goto done;
-        }
         if (e->type == SQLVAL_JSONB) {
             sqlval x, y;
             if (sqlval_cast(a, SQLVAL_JSONB, &x, err)) goto done;
@@ -1595,14 +1799,34 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
             rc = SQL_OK;
             goto done;
         }
-        if (sqlval_cast(&a, SQLVAL_TEXTARRAY, &arr, err)) {
+        bool typed = sqlval_type_is_array(a.type) && a.type != SQLVAL_TEXTARRAY;
+        if (typed) sqlval_move(&arr, &a);
+        else if (sqlval_cast(&a, SQLVAL_TEXTARRAY, &arr, err)) {
             sqlval_free(&a);
             goto done;
         }
         sqlval_free(&a);
+        if (typed && x.type == SQLVAL_UNKNOWN && !x.isnull) { /* 'a' = ANY(int[]): an int */
+            sqlval c;
+            if (sqlval_cast(&x, sqlval_array_elem(arr.type), &c, err)) {
+                if (err && !err->position) err->position = e->args[0]->location + 1;
+                goto done;
+            }
+            sqlval_move(&x, &c);
+        }
         for (size_t i = 0; i < arr.narr && !found && !x.isnull; i++) {
             if (!arr.arr[i]) {
                 saw_null = true;
+                continue;
+            }
+            sqlval r;
+            if (typed) { /* int[], numeric[] ...: the elements are of their type */
+                sqlval t;
+                if (sqlval_array_elem_get(&arr, i, &t, err)) goto done;
+                int crc = compare_op(e->op, &x, &t, &r, err);
+                sqlval_free(&t);
+                if (crc) goto done;
+                found = e->all ? !r.u.b : r.u.b;
                 continue;
             }
             /* an element read as an untyped literal adapts to a non-text x (oid = ANY) */
@@ -1610,7 +1834,6 @@ static int eval_any(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, s
             el.isnull = false;
             el.s = arr.arr[i];
             el.len = strlen(arr.arr[i]);
-            sqlval r;
             if (compare_op(e->op, &x, &el, &r, err)) goto done;
             /* ANY: a true comparison decides; ALL: a false one (found means "decided") */
             found = e->all ? !r.u.b : r.u.b;
@@ -1818,6 +2041,9 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         /* to a reg* type: the name is looked up (or the oid named) in the catalog */
         int rc = sqlval_type_is_reg(e->cast_type) && !v.isnull
                      ? catalog_call(e, ctx, "::", &v, 1, out, err)
+                 : e->cast_type == SQLVAL_INTERVAL && e->cast_typmod && !v.isnull &&
+                         sqlval_type_is_text(v.type)
+                     ? sqldate_interval_in_typmod(v.s, v.len, e->cast_typmod - 1, out, err)
                      : sqlval_cast(&v, e->cast_type, out, err);
         sqlval_free(&v);
         if (!rc && e->cast_typmod) /* ::varchar(3), ::numeric(5,2): an explicit length cast */
@@ -1839,8 +2065,28 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
             return sqlerr_oom(err);
         }
         if (!eval_args(e, ctx, v, err)) {
-            for (int i = 0; i < e->nargs; i++) items[i] = v[i].isnull ? NULL : v[i].s;
-            rc = sqlval_set_array(out, items, (size_t)e->nargs, err);
+            rc = SQL_OK;
+            sqlval_type et = sqlval_array_elem(e->type);
+            for (int i = 0; i < e->nargs && !rc; i++) {
+                if (v[i].isnull || e->type == SQLVAL_TEXTARRAY) continue;
+                /* each element as the array's element type, kept as its text */
+                sqlval c;
+                char *txt;
+                size_t tl;
+                if ((rc = sqlval_cast(&v[i], et, &c, err))) {
+                    if (err && !err->position && e->args[i]->kind == SQLAST_CONST)
+                        err->position = e->args[i]->location + 1; /* ARRAY[1, 'a'] */
+                    break;
+                }
+                rc = sqlval_to_text(&c, &txt, &tl, err);
+                sqlval_free(&c);
+                if (rc) break;
+                sqlval_free(&v[i]);
+                sqlval_take_str(&v[i], SQLVAL_TEXT, txt, tl);
+            }
+            for (int i = 0; i < e->nargs && !rc; i++) items[i] = v[i].isnull ? NULL : v[i].s;
+            if (!rc) rc = sqlval_set_array(out, items, (size_t)e->nargs, err);
+            if (!rc) out->type = e->type;
         }
         free_vals(v, e->nargs);
         free(v);
@@ -2030,6 +2276,177 @@ static int array_arg(const sqlval *v, sqlval *out, sqlerr *err)
     return sqlval_cast(v, SQLVAL_TEXTARRAY, out, err);
 }
 
+/* Whether element i of a is x, NULL matching NULL (IS NOT DISTINCT FROM, as array_remove,
+ * array_replace and array_position compare): 1 yes, 0 no, SQL_ERR. */
+static int array_elem_is(const sqlval *a, size_t i, const sqlval *x, sqlerr *err)
+{
+    if (!a->arr[i] || x->isnull) return !a->arr[i] && x->isnull;
+    sqlval y;
+    if (sqlval_array_elem_get(a, i, &y, err)) return SQL_ERR;
+    int c = 0, rc = sqlval_compare(&y, x, &c, err);
+    sqlval_free(&y);
+    return rc ? SQL_ERR : c == 0;
+}
+
+/* The element x as an array holds it: its canonical text (NULL: NULL), malloc'd. */
+static int array_elem_text(const sqlval *x, char **out, sqlerr *err)
+{
+    *out = NULL;
+    if (x->isnull) return SQL_OK;
+    size_t n;
+    return sqlval_to_text(x, out, &n, err);
+}
+
+/* a @> b, a <@ b, a && b over arrays (cast to e->cast_type first): containment compares
+ * the non-NULL elements, a NULL element is never equal; strict. */
+static int array_contains(const sqlast_expr *e, sqlval *v, sqlval *out, sqlerr *err)
+{
+    if (v[0].isnull || v[1].isnull) {
+        sqlval_init_null(out, SQLVAL_BOOL);
+        return SQL_OK;
+    }
+    for (int i = 0; i < 2; i++)
+        if (v[i].type != e->cast_type) {
+            sqlval c;
+            if (sqlval_cast(&v[i], e->cast_type, &c, err)) return SQL_ERR;
+            sqlval_move(&v[i], &c);
+        }
+    bool overlap = e->name[0] == '&';
+    const sqlval *big = e->name[0] == '<' ? &v[1] : &v[0], *small = big == &v[0] ? &v[1] : &v[0];
+    bool all = true, any = false;
+    for (size_t i = 0; i < small->narr && (overlap ? !any : all); i++) {
+        bool found = false;
+        if (small->arr[i]) {
+            sqlval x;
+            if (sqlval_array_elem_get(small, i, &x, err)) return SQL_ERR;
+            for (size_t j = 0; j < big->narr && !found; j++) {
+                if (!big->arr[j]) continue;
+                int m = array_elem_is(big, j, &x, err);
+                if (m < 0) {
+                    sqlval_free(&x);
+                    return SQL_ERR;
+                }
+                found = m;
+            }
+            sqlval_free(&x);
+        }
+        all &= found;
+        any |= found;
+    }
+    sqlval_set_bool(out, overlap ? any : all);
+    return SQL_OK;
+}
+
+/* array_append, array_position ... (array_fns): the arguments are cast to the resolved array
+ * type (e->cast_type) and its element type first; not strict, NULL arrays and elements are
+ * each function's own business, as in PostgreSQL. */
+static int eval_array_func(const sqlast_expr *e, const struct array_fn *f, sqlval *v, sqlval *out,
+                           sqlerr *err)
+{
+    sqlval_type arrt = e->cast_type, el = sqlval_array_elem(arrt);
+    int na = e->nargs;
+    for (int i = 0; i < na; i++) {
+        char k = f->sig[i];
+        sqlval_type want = k == 'A' ? arrt : k == 'E' ? el : k == 'I' ? SQLVAL_INT4 : SQLVAL_UNKNOWN;
+        if (want == SQLVAL_UNKNOWN || v[i].type == want) continue;
+        sqlval c;
+        if (v[i].isnull) sqlval_init_null(&c, want);
+        else if (sqlval_cast(&v[i], want, &c, err)) return SQL_ERR;
+        sqlval_free(&v[i]);
+        sqlval_move(&v[i], &c);
+    }
+    const char *n = f->name;
+    if (f->strict)
+        for (int i = 0; i < na; i++)
+            if (v[i].isnull) {
+                sqlval_init_null(out, e->type);
+                return SQL_OK;
+            }
+    if (!strcmp(n, "array_ndims") || !strcmp(n, "array_dims")) {
+        if (!v[0].narr) {
+            sqlval_init_null(out, e->type);
+            return SQL_OK;
+        }
+        if (n[6] == 'n') {
+            sqlval_set_int(out, SQLVAL_INT4, 1);
+            return SQL_OK;
+        }
+        char d[32];
+        int dl = snprintf(d, sizeof d, "[1:%zu]", v[0].narr);
+        return sqlval_set_str(out, SQLVAL_TEXT, d, (size_t)dl, err);
+    }
+    if (!strcmp(n, "array_append") || !strcmp(n, "array_prepend") || !strcmp(n, "array_cat")) {
+        bool cat = n[6] == 'c';
+        if (cat && v[0].isnull && v[1].isnull) {
+            sqlval_init_null(out, arrt);
+            return SQL_OK;
+        }
+        sqlval parts[2];
+        int rc = SQL_OK;
+        for (int i = 0; i < 2; i++) {
+            bool elem = f->sig[i] == 'E';
+            int r = rc ? rc : as_array(&v[i], arrt, elem, &parts[i], err);
+            if (r) sqlval_init_null(&parts[i], arrt);
+            rc = rc ? rc : r;
+        }
+        if (!rc) rc = concat_arrays(&parts[0], &parts[1], out, err);
+        if (!rc) out->type = arrt;
+        sqlval_free(&parts[0]);
+        sqlval_free(&parts[1]);
+        return rc;
+    }
+    /* array_remove, array_replace, array_position(s): a NULL array gives NULL */
+    const sqlval *a = &v[0];
+    if (a->isnull) {
+        sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    if (!strcmp(n, "array_position")) {
+        size_t from = 0;
+        if (na == 3) {
+            if (v[2].isnull)
+                return sqlerr_set(err, "22004", -1, "initial position must not be null");
+            from = v[2].u.i > 1 ? (size_t)(v[2].u.i - 1) : 0;
+        }
+        for (size_t i = from; i < a->narr; i++) {
+            int m = array_elem_is(a, i, &v[1], err);
+            if (m < 0) return SQL_ERR;
+            if (m) {
+                sqlval_set_int(out, SQLVAL_INT4, (int64_t)i + 1);
+                return SQL_OK;
+            }
+        }
+        sqlval_init_null(out, SQLVAL_INT4);
+        return SQL_OK;
+    }
+    char **items = calloc(a->narr ? a->narr : 1, sizeof(char *));
+    char *with = NULL;
+    size_t k = 0;
+    int rc = items ? SQL_OK : sqlerr_oom(err);
+    bool positions = !strcmp(n, "array_positions"), replace = !strcmp(n, "array_replace");
+    if (!rc && replace) rc = array_elem_text(&v[2], &with, err);
+    for (size_t i = 0; i < a->narr && !rc; i++) {
+        int m = array_elem_is(a, i, &v[1], err);
+        if (m < 0) {
+            rc = SQL_ERR;
+        } else if (positions) {
+            if (m && !(items[k++] = malloc(24))) rc = sqlerr_oom(err);
+            else if (m) snprintf(items[k - 1], 24, "%zu", i + 1);
+        } else if (!m) {
+            items[k++] = a->arr[i];
+        } else if (replace) {
+            items[k++] = with;
+        }
+    }
+    if (!rc) rc = sqlval_set_array(out, (const char *const *)items, k, err);
+    if (!rc) out->type = positions ? SQLVAL_INT4ARRAY : arrt;
+    if (positions)
+        for (size_t i = 0; i < k; i++) free(items[i]);
+    free(items);
+    free(with);
+    return rc;
+}
+
 /* helios_crdt_state(col): the column's CRDT metadata as jsonb (crdt_obj_describe); a key
  * column has no CRDT state (NULL), a column the row never wrote is {}. */
 static int crdt_state(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
@@ -2197,9 +2614,36 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         if (!v) v = "heliosdb";
         return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
     }
-    if (!strcmp(n, "now") || !strcmp(n, "transaction_timestamp")) {
+    if (!strcmp(n, "[]") && e->nargs == 2 && e->funcid == 0 && sqlval_type_is_array(e->args[0]->type) &&
+        e->args[0]->type != SQLVAL_TEXTARRAY) {
+        sqlval v[2];
+        if (eval_args(e, ctx, v, err)) return SQL_ERR;
+        int rc = SQL_OK;
+        sqlval ix;
+        sqlval_init_null(&ix, SQLVAL_INT8);
+        if (v[0].isnull || v[1].isnull) sqlval_init_null(out, e->type);
+        else if (!(rc = sqlval_cast(&v[1], SQLVAL_INT8, &ix, err))) {
+            if (ix.u.i < 1 || (uint64_t)ix.u.i > v[0].narr) sqlval_init_null(out, e->type);
+            else rc = sqlval_array_elem_get(&v[0], (size_t)(ix.u.i - 1), out, err);
+        }
+        free_vals(v, 2);
+        return rc;
+    }
+    if (!strcmp(n, "pg_typeof") && e->nargs == 1) {
+        sqlval_type t = e->args[0]->type;
+        return t == SQLVAL_UNKNOWN ? sqlval_set_reg(out, SQLVAL_REGTYPE, 705, "unknown", err)
+                                   : sqlval_set_reg(out, SQLVAL_REGTYPE, sqlval_type_oid(t),
+                                                    sqlval_type_name(t), err);
+    }
+    if (!strcmp(n, "now") || !strcmp(n, "transaction_timestamp") || !strcmp(n, "statement_timestamp")) {
         sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, env ? env->now_us : 0);
         return SQL_OK;
+    }
+    if ((!strcmp(n, "current_date") || !strcmp(n, "localtimestamp") ||
+                             !strcmp(n, "localtime"))) {
+        sqlval now;
+        sqlval_set_int(&now, SQLVAL_TIMESTAMPTZ, env ? env->now_us : 0);
+        return sqlval_cast(&now, e->type, out, err);
     }
     if (!strcmp(n, "helios_digest")) {
         if (!env || !env->digest)
@@ -2248,9 +2692,17 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     /* strict functions: NULL in, NULL out (the library (sqlfunc.h) and GREATEST/LEAST decide
      * for themselves) */
     bool nonstrict = e->funcid != 0 || !strcmp(n, "greatest") || !strcmp(n, "least");
+    const struct array_fn *af = array_fn_find(n, na);
+    if (af) {
+        rc = eval_array_func(e, af, v, out, err);
+        goto done;
+    }
+    if (!strcmp(n, "@>") || !strcmp(n, "<@") || !strcmp(n, "&&")) {
+        rc = array_contains(e, v, out, err);
+        goto done;
+    }
     for (int i = 0; i < na && !nonstrict; i++)
-        if (v[i].isnull && strcmp(n, "array_append") != 0 && strcmp(n, "array_remove") != 0 &&
-            strcmp(n, "array_cat") != 0) {
+        if (v[i].isnull) {
             sqlval_init_null(out, e->type);
             rc = SQL_OK;
             goto done;
@@ -2289,38 +2741,6 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
             if (out->s && out->s[0] == '-') memmove(out->s, out->s + 1, out->len--);
         }
         rc = SQL_OK;
-    } else if (!strcmp(n, "array_append") || !strcmp(n, "array_remove") || !strcmp(n, "array_cat")) {
-        sqlval a, b;
-        sqlval_init_null(&b, SQLVAL_TEXTARRAY);
-        if (v[0].isnull) sqlval_set_array(&a, NULL, 0, NULL);
-        else if (array_arg(&v[0], &a, err)) goto done;
-        if (!strcmp(n, "array_cat")) {
-            if (v[1].isnull) sqlval_set_array(&b, NULL, 0, NULL);
-            else if (array_arg(&v[1], &b, err)) {
-                sqlval_free(&a);
-                goto done;
-            }
-            rc = concat_arrays(&a, &b, out, err);
-        } else if (!strcmp(n, "array_append")) {
-            const char *one[1] = {v[1].isnull ? NULL : v[1].s};
-            if (!sqlval_set_array(&b, one, 1, err)) rc = concat_arrays(&a, &b, out, err);
-        } else {
-            const char **keep = calloc(a.narr ? a.narr : 1, sizeof(char *));
-            size_t k = 0;
-            if (!keep) {
-                sqlval_free(&a);
-                rc = sqlerr_oom(err);
-                goto done;
-            }
-            for (size_t i = 0; i < a.narr; i++) {
-                bool match = v[1].isnull ? !a.arr[i] : a.arr[i] && !strcmp(a.arr[i], v[1].s);
-                if (!match) keep[k++] = a.arr[i];
-            }
-            rc = sqlval_set_array(out, keep, k, err);
-            free(keep);
-        }
-        sqlval_free(&a);
-        sqlval_free(&b);
     } else if (!strcmp(n, "jsonb_set")) {
         sqlval target, path, val;
         sqlval_init_null(&path, SQLVAL_UNKNOWN);
@@ -2508,6 +2928,7 @@ static int agg_collected_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
             items[i] = v->isnull ? NULL : v->s;
         }
         rc = sqlval_set_array(out, items, a->nitems, err);
+        if (!rc) out->type = e->type; /* int[] ... */
         free(items);
     }
     free(idx);
@@ -2594,7 +3015,17 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     const char *n = e->name;
     int rc = SQL_OK;
     if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) {
-        if (v.type != SQLVAL_TEXT && v.type != SQLVAL_VARCHAR && v.type != SQLVAL_NAME &&
+        if (e->type != SQLVAL_TEXTARRAY && e->type != SQLVAL_TEXT) {
+            /* a typed array keeps its elements as their output text (true is t) */
+            char *txt;
+            size_t tl;
+            if (sqlval_to_text(&v, &txt, &tl, err)) {
+                sqlval_free(&v);
+                return SQL_ERR;
+            }
+            sqlval_free(&v);
+            sqlval_take_str(&v, SQLVAL_TEXT, txt, tl);
+        } else if (v.type != SQLVAL_TEXT && v.type != SQLVAL_VARCHAR && v.type != SQLVAL_NAME &&
             v.type != SQLVAL_UNKNOWN) {
             sqlval t;
             if (sqlval_cast(&v, SQLVAL_TEXT, &t, err)) {
@@ -2620,7 +3051,16 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         sqlval_free(&v);
         return SQL_OK;
     }
-    if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
+    if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && v.type == SQLVAL_INTERVAL) {
+        /* interval_pl: the running sum is kept in best */
+        if (a->best.isnull) {
+            sqlval_move(&a->best, &v);
+            return SQL_OK;
+        }
+        sqlval s;
+        rc = sqldate_op(SQLAST_OP_ADD, &a->best, &v, SQLVAL_INTERVAL, &s, err);
+        if (!rc) sqlval_move(&a->best, &s);
+    } else if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
         if (is_int(v.type)) {
             a->isum += v.u.i;
         } else if (is_float(v.type)) {
@@ -2692,6 +3132,12 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (!strcmp(n, "min") || !strcmp(n, "max")) return sqlval_copy(out, &a->best, err);
+    if (e->type == SQLVAL_INTERVAL && (!strcmp(n, "sum") || !strcmp(n, "avg"))) {
+        if (!strcmp(n, "sum")) return sqlval_copy(out, &a->best, err);
+        sqlval cnt;
+        sqlval_set_float(&cnt, SQLVAL_FLOAT8, (double)a->count);
+        return sqldate_op(SQLAST_OP_DIV, &a->best, &cnt, SQLVAL_INTERVAL, out, err);
+    }
     if (!strcmp(n, "sum")) {
         if (e->type == SQLVAL_INT8) {
             if (a->isum > INT64_MAX || a->isum < INT64_MIN) return int_overflow(SQLVAL_INT8, err);

@@ -13,6 +13,7 @@
  * "not unique" because of trunc(macaddr)).
  */
 #include "server/sql/sqlfunc.h"
+#include "server/sql/sqldate.h"
 
 #include "proto/sqlstate.h"
 #include "server/sql/sqljsonb.h"
@@ -68,7 +69,26 @@ static char type_category(int t, bool *preferred)
     case SQLVAL_NAME:
     case T_BPCHAR: return 'S';
     case SQLVAL_TIMESTAMPTZ: *preferred = true; return 'D';
-    case SQLVAL_TEXTARRAY: return 'A';
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP: return 'D';
+    case SQLVAL_INTERVAL: *preferred = true; return 'T';
+    case SQLVAL_TEXTARRAY:
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY: return 'A';
     case T_BIT: return 'V';
     case T_ANY:
     case T_ANYELEMENT:
@@ -82,7 +102,9 @@ static char type_category(int t, bool *preferred)
 static bool coercible(int from, int to)
 {
     if (from == to || from == SQLVAL_UNKNOWN || to == T_ANY || to == T_ANYELEMENT) return true;
-    if (to == T_ANYARRAY) return from == SQLVAL_TEXTARRAY;
+    if (to == T_ANYARRAY) return from < SQLVAL_NTYPES && sqlval_type_is_array((sqlval_type)from);
+    if (from < SQLVAL_NTYPES && to < SQLVAL_NTYPES && sqldate_coercible((sqlval_type)from, (sqlval_type)to))
+        return true;
     switch (from) {
     case SQLVAL_INT2:
         return to == SQLVAL_INT4 || to == SQLVAL_INT8 || to == SQLVAL_FLOAT4 ||
@@ -127,7 +149,7 @@ typedef struct fn_def {
     int ret;
     bool strict;   /* any NULL argument makes the result NULL */
     int nargs;     /* fixed parameters */
-    int args[4];
+    int args[8];
     int variadic;  /* element type of a VARIADIC tail of at least one argument; 0: none */
 } fn_def;
 
@@ -142,6 +164,11 @@ typedef struct fn_def {
 #define BYTEA SQLVAL_BYTEA
 #define JSONB SQLVAL_JSONB
 #define TARR SQLVAL_TEXTARRAY
+#define TS SQLVAL_TIMESTAMP
+#define TZ SQLVAL_TIMESTAMPTZ
+#define DT SQLVAL_DATE
+#define TM SQLVAL_TIME
+#define IV SQLVAL_INTERVAL
 
 #define IMPL(f) static int f(const sqlval *a, int n, sqlval *out, sqlerr *err)
 IMPL(f_substr);
@@ -373,6 +400,60 @@ static const fn_def fn_defs[] = {
     /* misc */
     {"num_nulls", f_num_nulls, INT4, LAX, 0, {0}, T_ANY},
     {"num_nonnulls", f_num_nonnulls, INT4, LAX, 0, {0}, T_ANY},
+    /* date/time (sqldate.c) */
+    {"date_trunc", sqldate_fn_date_trunc, TS, STRICT, 2, {TEXT, TS}, 0},
+    {"date_trunc", sqldate_fn_date_trunc, TZ, STRICT, 2, {TEXT, TZ}, 0},
+    {"date_trunc", sqldate_fn_date_trunc, IV, STRICT, 2, {TEXT, IV}, 0},
+    {"date_part", sqldate_fn_date_part, F8, STRICT, 2, {TEXT, TS}, 0},
+    {"date_part", sqldate_fn_date_part, F8, STRICT, 2, {TEXT, TZ}, 0},
+    {"date_part", sqldate_fn_date_part, F8, STRICT, 2, {TEXT, DT}, 0},
+    {"date_part", sqldate_fn_date_part, F8, STRICT, 2, {TEXT, TM}, 0},
+    {"date_part", sqldate_fn_date_part, F8, STRICT, 2, {TEXT, IV}, 0},
+    {"extract", sqldate_fn_extract, NUM, STRICT, 2, {TEXT, TS}, 0},
+    {"extract", sqldate_fn_extract, NUM, STRICT, 2, {TEXT, TZ}, 0},
+    {"extract", sqldate_fn_extract, NUM, STRICT, 2, {TEXT, DT}, 0},
+    {"extract", sqldate_fn_extract, NUM, STRICT, 2, {TEXT, TM}, 0},
+    {"extract", sqldate_fn_extract, NUM, STRICT, 2, {TEXT, IV}, 0},
+    {"age", sqldate_fn_age, IV, STRICT, 2, {TS, TS}, 0},
+    {"age", sqldate_fn_age, IV, STRICT, 2, {TZ, TZ}, 0},
+    {"age", sqldate_fn_age, IV, STRICT, 1, {TS}, 0},
+    {"age", sqldate_fn_age, IV, STRICT, 1, {TZ}, 0},
+    {"make_date", sqldate_fn_make_date, DT, STRICT, 3, {INT4, INT4, INT4}, 0},
+    {"make_time", sqldate_fn_make_time, TM, STRICT, 3, {INT4, INT4, F8}, 0},
+    {"make_timestamp", sqldate_fn_make_timestamp, TS, STRICT, 6, {INT4, INT4, INT4, INT4, INT4, F8}, 0},
+    {"make_timestamptz", sqldate_fn_make_timestamptz, TZ, STRICT, 6, {INT4, INT4, INT4, INT4, INT4, F8}, 0},
+    {"make_timestamptz", sqldate_fn_make_timestamptz, TZ, STRICT, 7, {INT4, INT4, INT4, INT4, INT4, F8, TEXT}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 0, {0}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 1, {INT4}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 2, {INT4, INT4}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 3, {INT4, INT4, INT4}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 4, {INT4, INT4, INT4, INT4}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 5, {INT4, INT4, INT4, INT4, INT4}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 6, {INT4, INT4, INT4, INT4, INT4, INT4}, 0},
+    {"make_interval", sqldate_fn_make_interval, IV, STRICT, 7, {INT4, INT4, INT4, INT4, INT4, INT4, F8}, 0},
+    {"justify_days", sqldate_fn_justify_days, IV, STRICT, 1, {IV}, 0},
+    {"justify_hours", sqldate_fn_justify_hours, IV, STRICT, 1, {IV}, 0},
+    {"justify_interval", sqldate_fn_justify_interval, IV, STRICT, 1, {IV}, 0},
+    {"isfinite", sqldate_fn_isfinite, SQLVAL_BOOL, STRICT, 1, {DT}, 0},
+    {"isfinite", sqldate_fn_isfinite, SQLVAL_BOOL, STRICT, 1, {TS}, 0},
+    {"isfinite", sqldate_fn_isfinite, SQLVAL_BOOL, STRICT, 1, {TZ}, 0},
+    {"isfinite", sqldate_fn_isfinite, SQLVAL_BOOL, STRICT, 1, {IV}, 0},
+    {"to_timestamp", sqldate_fn_to_timestamp, TZ, STRICT, 1, {F8}, 0},
+    {"to_timestamp", NULL, TZ, STRICT, 2, {TEXT, TEXT}, 0},
+    {"to_date", NULL, DT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"timezone", sqldate_fn_timezone, TS, STRICT, 2, {TEXT, TZ}, 0},
+    {"timezone", sqldate_fn_timezone, TZ, STRICT, 2, {TEXT, TS}, 0},
+    {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {TS, TEXT}, 0},
+    {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {TZ, TEXT}, 0},
+    {"to_char", NULL, TEXT, STRICT, 2, {IV, TEXT}, 0},
+    {"to_char", NULL, TEXT, STRICT, 2, {NUM, TEXT}, 0},
+    {"to_char", NULL, TEXT, STRICT, 2, {F8, TEXT}, 0},
+    {"to_char", NULL, TEXT, STRICT, 2, {INT8, TEXT}, 0},
+    {"to_char", NULL, TEXT, STRICT, 2, {INT4, TEXT}, 0},
+    {"date_bin", sqldate_fn_date_bin, TS, STRICT, 3, {IV, TS, TS}, 0},
+    {"date_bin", sqldate_fn_date_bin, TZ, STRICT, 3, {IV, TZ, TZ}, 0},
+    {"gen_random_uuid", sqldate_fn_gen_random_uuid, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"clock_timestamp", sqldate_fn_clock_timestamp, TZ, STRICT, 0, {0}, 0},
 };
 
 #define NDEFS ((int)(sizeof(fn_defs) / sizeof(fn_defs[0])))

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "crdt/row.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
@@ -105,8 +106,31 @@ uint64_t sqlops_hash(const sqlval *v, int n)
             case SQLVAL_FLOAT4:
             case SQLVAL_FLOAT8: k = hash_double(x->u.f); break;
             case SQLVAL_NUMERIC: k = x->s ? hash_double(strtod(x->s, NULL)) : 0; break;
-            case SQLVAL_TIMESTAMPTZ: k = (uint64_t)x->u.i; break;
-            case SQLVAL_TEXTARRAY:
+            case SQLVAL_TIMESTAMPTZ:
+            case SQLVAL_DATE:
+            case SQLVAL_TIME:
+            case SQLVAL_TIMESTAMP:
+            case SQLVAL_INTERVAL: /* '1 day' = '24 hours' */
+            case SQLVAL_UUID: k = sqldate_hash(x); break;
+            case SQLVAL_NUMERICARRAY: /* {1.0} = {1.00}, {'1 day'} = {'24 hours'}: the */
+            case SQLVAL_FLOAT4ARRAY:  /* length and NULLs only */
+            case SQLVAL_FLOAT8ARRAY:
+            case SQLVAL_INTERVALARRAY:
+            case SQLVAL_JSONBARRAY:
+            case SQLVAL_OIDARRAY:
+                k = x->narr;
+                for (size_t a = 0; a < x->narr; a++) k = mix(k, x->arr[a] ? 2 : 1);
+                break;
+            case SQLVAL_TEXTARRAY: /* the others' canonical text is equal when they are */
+            case SQLVAL_BOOLARRAY:
+            case SQLVAL_INT2ARRAY:
+            case SQLVAL_INT4ARRAY:
+            case SQLVAL_INT8ARRAY:
+            case SQLVAL_DATEARRAY:
+            case SQLVAL_TIMEARRAY:
+            case SQLVAL_TIMESTAMPARRAY:
+            case SQLVAL_TIMESTAMPTZARRAY:
+            case SQLVAL_UUIDARRAY:
                 k = x->narr;
                 for (size_t a = 0; a < x->narr; a++)
                     k = mix(k, x->arr[a] ? hash_bytes(x->arr[a], strlen(x->arr[a])) : 1);
@@ -544,6 +568,7 @@ typedef struct func_state {
     int nargs;
     bool done;
     int64_t cur, stop, step; /* generate_series over integers */
+    bool ts, first;          /* ... over timestamps: args[0] is the current value */
     char *ncur;              /* ... over numeric */
     size_t i;                /* element index */
     int64_t ord;
@@ -565,6 +590,15 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
     if (s->done) return SQL_OK;
     if (!strcmp(name, "generate_series")) {
         sqlval_type t = n->types[0];
+        if (t == SQLVAL_TIMESTAMP || t == SQLVAL_TIMESTAMPTZ) {
+            for (int i = 0; i < 3; i++) {
+                sqlval c;
+                if (sqlval_cast(&s->args[i], i == 2 ? SQLVAL_INTERVAL : t, &c, err)) return SQL_ERR;
+                sqlval_move(&s->args[i], &c);
+            }
+            s->ts = s->first = true;
+            return SQL_OK;
+        }
         if (t == SQLVAL_NUMERIC) {
             sqlval a;
             if (sqlval_cast(&s->args[0], SQLVAL_NUMERIC, &a, err)) return SQL_ERR;
@@ -634,6 +668,19 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         return sqlexpr_eval(fe, &s->b.ctx, &vals[0], err) ? SQL_ERR : 1;
     }
     if (!strcmp(name, "generate_series")) {
+        if (s->ts) {
+            sqlval nxt;
+            int r = sqldate_series_next(&s->args[0], &s->args[1], &s->args[2], s->first, &nxt, err);
+            if (r < 0) return SQL_ERR;
+            if (r == 1) {
+                s->done = true;
+                return 0;
+            }
+            s->first = false;
+            sqlval_set_int(&vals[0], nxt.type, nxt.u.i);
+            sqlval_move(&s->args[0], &nxt);
+            return 1;
+        }
         if (s->ncur) {
             sqlval cur;
             sqlval_init_null(&cur, SQLVAL_NUMERIC);

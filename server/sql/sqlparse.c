@@ -7,6 +7,7 @@
  */
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlguc.h"
+#include "proto/sqlstate.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -364,6 +365,15 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         !strcmp(node(r, &rrb), "RowExpr"))
         return conv_row_compare(c, op_from_name(opname), opname, field(lrb, "args"),
                                 field(rrb, "args"), loc, out);
+    if (!strcmp(kind, "AEXPR_OP") && l && r &&
+        (!strcmp(opname, "@>") || !strcmp(opname, "<@") || !strcmp(opname, "&&"))) {
+        /* containment and overlap: the function named by the operator (sqlexpr.c binds it
+         * for arrays) */
+        if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
+        if (!(e->name = dup_or_oom(c, opname)) || add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
+        *out = e;
+        return SQL_OK;
+    }
     if (!strcmp(kind, "AEXPR_OP")) {
         int op = op_from_name(opname);
         if (op < 0) {
@@ -622,7 +632,10 @@ static int conv_svf(pctx *c, json_t *b, sqlast_expr **out)
                {"SVFOP_SESSION_USER", "session_user"}, {"SVFOP_CURRENT_ROLE", "current_user"},
                {"SVFOP_CURRENT_SCHEMA", "current_schema"},
                {"SVFOP_CURRENT_CATALOG", "current_database"},
-               {"SVFOP_CURRENT_TIMESTAMP", "now"}, {"SVFOP_LOCALTIMESTAMP", "now"}};
+               {"SVFOP_CURRENT_TIMESTAMP", "now"}, {"SVFOP_CURRENT_TIMESTAMP_N", "now"},
+               {"SVFOP_LOCALTIMESTAMP", "localtimestamp"}, {"SVFOP_LOCALTIMESTAMP_N", "localtimestamp"},
+               {"SVFOP_CURRENT_DATE", "current_date"}, {"SVFOP_LOCALTIME", "localtime"},
+               {"SVFOP_LOCALTIME_N", "localtime"}};
     const char *op = fstr(b, "op");
     for (size_t i = 0; op && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(op, map[i].op) != 0) continue;
@@ -692,11 +705,23 @@ static int type_mods(pctx *c, json_t *tn, const char *base, int *typmod)
         *typmod = (int)(((v[0] << 16) | (v[1] & 0x7ff)) + 4) + 1;
         return SQL_OK;
     }
-    if (!strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone")) {
+    if (!strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone") ||
+        !strcmp(b, "timestamp") || !strcmp(b, "time")) {
+        bool tz = !strcmp(b, "timestamptz") || !strcmp(b, "timestamp with time zone");
+        const char *what = tz ? "TIMESTAMP" : !strcmp(b, "time") ? "TIME" : "TIMESTAMP";
         if (n != 1) return sqlerr_set(c->err, "42601", floc(tn), "invalid type modifier");
         if (v[0] < 0)
-            return sqlerr_set(c->err, "22023", floc(tn), "TIMESTAMP(%lld) WITH TIME ZONE precision must not be negative", v[0]);
+            return sqlerr_set(c->err, "22023", floc(tn), "%s(%lld)%s precision must not be negative",
+                              what, v[0], tz ? " WITH TIME ZONE" : "");
         *typmod = (int)(v[0] > 6 ? 6 : v[0]) + 1;
+        return SQL_OK;
+    }
+    if (!strcmp(b, "interval")) {
+        /* INTERVAL [fields] [(p)]: PostgreSQL's typmod, range mask << 16 | precision */
+        long long range = v[0], prec = n > 1 ? v[1] : 0xFFFF;
+        if (n > 2 || range <= 0 || range > 0x7FFF || prec < 0 || (prec > 6 && prec != 0xFFFF))
+            return sqlerr_set(c->err, "42601", floc(tn), "invalid INTERVAL type modifier");
+        *typmod = (int)((range << 16) | prec) + 1;
         return SQL_OK;
     }
     return sqlerr_set(c->err, "42601", floc(tn), "type modifier is not allowed for type \"%s\"", base);
@@ -718,9 +743,8 @@ static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
     if (t == SQLVAL_UNKNOWN) {
         int rc = sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", tname);
         /* regclass & co. exist in PostgreSQL: say so instead of "does not exist" */
-        if (!strncmp(tname, "reg", 3) || !strcmp(tname, "timestamp") || !strcmp(tname, "date") ||
-            !strcmp(tname, "interval") || !strcmp(tname, "uuid") || !strcmp(tname, "time"))
-            rc = sqlerr_unsupported(c->err, floc(tn), tname);
+        if (!strncmp(tname, "reg", 3) || !strcmp(tname, "timetz"))
+            rc = sqlerr_unsupported(c->err, floc(tn), !strcmp(tname, "timetz") ? "time with time zone" : tname);
         free(tname);
         return rc;
     }
@@ -1578,6 +1602,12 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
         else if (!strcmp(d->type_name, "numeric") || !strcmp(d->type_name, "decimal"))
             snprintf(buf, sizeof buf, "numeric(%d,%d)", ((tm - 4) >> 16) & 0xffff,
                      (int)(((((tm - 4) & 0x7ff) ^ 1024) - 1024)));
+        else if (!strcmp(d->type_name, "timestamp"))
+            snprintf(buf, sizeof buf, "timestamp(%d) without time zone", tm);
+        else if (!strcmp(d->type_name, "time"))
+            snprintf(buf, sizeof buf, "time(%d) without time zone", tm);
+        else if (!strcmp(d->type_name, "interval"))
+            return sqlerr_unsupported(c->err, d->location, "interval columns with fields or precision");
         else
             snprintf(buf, sizeof buf, "timestamp(%d) with time zone", tm);
         free(d->type_name);
@@ -2314,10 +2344,15 @@ void sqlparse_result_free(sqlparse_result *r)
     r->nstmts = 0;
 }
 
+/* libpg_query reports a message without its SQLSTATE. Its scanner's only errors that are not
+ * syntax errors check the bytes an escape produced (E'\x00', E'\xff': pg_verifymbstr), which
+ * PostgreSQL reports as 22021 without a position. */
 static int pg_error(sqlerr *err, PgQueryError *pe)
 {
-    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s",
-                      pe->message ? pe->message : "syntax error");
+    const char *m = pe->message ? pe->message : "syntax error";
+    if (!strncmp(m, "invalid byte sequence for encoding", 34))
+        return sqlerr_set(err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE, -1, "%s", m);
+    return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s", m);
 }
 
 /* ---- nesting bound ---------------------------------------------------------------------------
@@ -2356,6 +2391,50 @@ static bool ident_char(unsigned char ch)
     return ident_start(ch) || ch == '$' || (ch >= '0' && ch <= '9');
 }
 
+/* If sql[i] starts a comment, a string or quoted identifier, a dollar-quoted string or a $n
+ * parameter, the index just past it; else i. The scans below see the rest as code. */
+static size_t skip_lexeme(const char *sql, size_t len, size_t i)
+{
+    unsigned char ch = (unsigned char)sql[i];
+    if (ch == '-' && i + 1 < len && sql[i + 1] == '-') {
+        while (i < len && sql[i] != '\n') i++;
+    } else if (ch == '/' && i + 1 < len && sql[i + 1] == '*') {
+        int nest = 1;
+        for (i += 2; i < len && nest; i++) {
+            if (sql[i] == '/' && i + 1 < len && sql[i + 1] == '*') nest++, i++;
+            else if (sql[i] == '*' && i + 1 < len && sql[i + 1] == '/') nest--, i++;
+        }
+    } else if (ch == '\'' || ch == '"') {
+        bool esc = ch == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                   (i < 2 || !ident_char((unsigned char)sql[i - 2]));
+        for (i++; i < len; i++) {
+            if (esc && sql[i] == '\\') {
+                i++;
+            } else if (sql[i] == (char)ch) {
+                if (i + 1 < len && sql[i + 1] == (char)ch) i++;
+                else break;
+            }
+        }
+        i++;
+    } else if (ch == '$' && i + 1 < len && (sql[i + 1] == '$' || ident_start((unsigned char)sql[i + 1]))) {
+        size_t t = i + 1;
+        while (t < len && sql[t] != '$' && ident_char((unsigned char)sql[t])) t++;
+        if (t < len && sql[t] == '$') { /* $tag$ ... $tag$ */
+            size_t tl = t - i + 1;
+            const char *end = NULL;
+            for (size_t k = t + 1; k + tl <= len; k++)
+                if (sql[k] == '$' && !memcmp(sql + k, sql + i, tl)) {
+                    end = sql + k;
+                    break;
+                }
+            i = end ? (size_t)(end - sql) + tl : len;
+        } else {
+            i = t; /* $1 */
+        }
+    }
+    return i < len ? i : len;
+}
+
 /* SQL_OK when the statements of sql cannot nest deeper than the limits, else 54001. */
 static int check_depth(const char *sql, size_t len, sqlerr *err)
 {
@@ -2365,41 +2444,9 @@ static int check_depth(const char *sql, size_t len, sqlerr *err)
     size_t i = 0;
     while (i < len) {
         unsigned char ch = (unsigned char)sql[i];
-        if (ch == '-' && i + 1 < len && sql[i + 1] == '-') {
-            while (i < len && sql[i] != '\n') i++;
-        } else if (ch == '/' && i + 1 < len && sql[i + 1] == '*') {
-            int nest = 1;
-            for (i += 2; i < len && nest; i++) {
-                if (sql[i] == '/' && i + 1 < len && sql[i + 1] == '*') nest++, i++;
-                else if (sql[i] == '*' && i + 1 < len && sql[i + 1] == '/') nest--, i++;
-            }
-        } else if (ch == '\'' || ch == '"') {
-            bool esc = ch == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
-                       (i < 2 || !ident_char((unsigned char)sql[i - 2]));
-            for (i++; i < len; i++) {
-                if (esc && sql[i] == '\\') {
-                    i++;
-                } else if (sql[i] == (char)ch) {
-                    if (i + 1 < len && sql[i + 1] == (char)ch) i++;
-                    else break;
-                }
-            }
-            i++;
-        } else if (ch == '$' && i + 1 < len && (sql[i + 1] == '$' || ident_start((unsigned char)sql[i + 1]))) {
-            size_t t = i + 1;
-            while (t < len && sql[t] != '$' && ident_char((unsigned char)sql[t])) t++;
-            if (t < len && sql[t] == '$') { /* $tag$ ... $tag$ */
-                size_t tl = t - i + 1;
-                const char *end = NULL;
-                for (size_t k = t + 1; k + tl <= len; k++)
-                    if (sql[k] == '$' && !memcmp(sql + k, sql + i, tl)) {
-                        end = sql + k;
-                        break;
-                    }
-                i = end ? (size_t)(end - sql) + tl : len;
-            } else {
-                i = t; /* $1 */
-            }
+        size_t next = skip_lexeme(sql, len, i);
+        if (next != i) {
+            i = next;
         } else if (ident_start(ch)) {
             size_t t = i;
             while (t < len && ident_char((unsigned char)sql[t])) t++;
@@ -2439,6 +2486,67 @@ static int check_depth(const char *sql, size_t len, sqlerr *err)
         if (3 * depth + 2 * sum > SQLPARSE_MAX_LEVELS) return too_deep(err);
     }
     return SQL_OK;
+}
+
+/* PostgreSQL's truncate_identifier: at most NAMEDATALEN - 1 bytes, never inside a character. */
+#define SQLPARSE_NAME_MAX 63
+
+static size_t name_cut(const char *s, size_t n)
+{
+    if (n <= SQLPARSE_NAME_MAX) return n;
+    n = SQLPARSE_NAME_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+int sqlparse_long_identifiers(const char *sql, size_t len,
+                              void (*fn)(void *arg, const char *ident, size_t n, size_t cut),
+                              void *arg)
+{
+    int found = 0;
+    char *buf = NULL; /* the identifier as PostgreSQL names it: downcased, or unquoted */
+    size_t i = 0;
+    while (i < len) {
+        unsigned char ch = (unsigned char)sql[i];
+        size_t start = i, n = 0;
+        if (ch == '"' || (ident_start(ch) && !(i > 0 && ident_char((unsigned char)sql[i - 1])))) {
+            bool quoted = ch == '"';
+            size_t t = i + quoted;
+            if (quoted) {
+                for (; t < len; t++) {
+                    if (sql[t] != '"') continue;
+                    if (t + 1 < len && sql[t + 1] == '"') t++;
+                    else break;
+                }
+                i = t + 1;
+            } else {
+                while (t < len && ident_char((unsigned char)sql[t])) t++;
+                i = t;
+            }
+            size_t raw = (quoted ? t - start - 1 : t - start);
+            if (raw > SQLPARSE_NAME_MAX) { /* a doubled quote counts once: decode to measure */
+                char *b = realloc(buf, raw + 1);
+                if (!b) break;
+                buf = b;
+                for (size_t k = start + quoted; k < t; k++) {
+                    char c = sql[k];
+                    if (quoted && c == '"') k++;
+                    else if (!quoted && c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+                    buf[n++] = c;
+                }
+                buf[n] = 0;
+                if (n > SQLPARSE_NAME_MAX) {
+                    fn(arg, buf, n, name_cut(buf, n));
+                    found++;
+                }
+            }
+            continue; /* E'..': the next turn skips the string, knowing its prefix */
+        }
+        size_t next = skip_lexeme(sql, len, i);
+        i = next != i ? next : i + 1;
+    }
+    free(buf);
+    return found;
 }
 
 int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)

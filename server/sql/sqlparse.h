@@ -28,6 +28,16 @@ typedef struct sqlparse_result {
 int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err);
 void sqlparse_result_free(sqlparse_result *r);
 
+/* PostgreSQL's scanner cuts identifiers to 63 bytes (NAMEDATALEN - 1, never inside a UTF-8
+ * character) and says so in a NOTICE (42622 'identifier "..." will be truncated to "..."');
+ * libpg_query cuts them silently. This finds them in sql[0..len) (skipping comments, strings
+ * and dollar quotes): fn gets each, in text order, as PostgreSQL names it in the NOTICE
+ * (unquoted ones downcased, quoted ones with "" undoubled), its length n and the length `cut`
+ * it is truncated to. Returns how many were found. */
+int sqlparse_long_identifiers(const char *sql, size_t len,
+                              void (*fn)(void *arg, const char *ident, size_t n, size_t cut),
+                              void *arg);
+
 /* libpg_query's fingerprint of a statement (constants ignored), for recognising fixed client
  * catalog queries. Returns 0 and the 64-bit value, or SQL_ERR (42601). */
 int sqlparse_fingerprint(const char *sql, unsigned long long *out, sqlerr *err);

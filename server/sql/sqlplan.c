@@ -6,6 +6,7 @@
  * placement, keys), join methods, the query level (targets, grouping, ORDER BY, DISTINCT,
  * LIMIT, FOR UPDATE), set operations and VALUES, WITH, subqueries as expressions, entry.
  */
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlplan.h"
 
 #include <stdarg.h>
@@ -501,15 +502,29 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
     sh->name = n;
     sh->ncols = 1;
     sh->cols[0] = n;
-    if (!strcmp(n, "generate_series")) {
+    if (!strcmp(n, "generate_series") && fe->nargs == 3 &&
+        (sqldate_is_datetime(fe->args[0]->type) || sqldate_is_datetime(fe->args[1]->type))) {
+        /* generate_series(timestamp[tz], timestamp[tz], interval): a date resolves to the
+         * timestamptz form, as PostgreSQL's preferred type */
+        sqlval_type a = fe->args[0]->type, b = fe->args[1]->type, c = fe->args[2]->type;
+        bool ok = (c == SQLVAL_INTERVAL || c == SQLVAL_UNKNOWN) &&
+                  (sqldate_is_datetime(a) || a == SQLVAL_UNKNOWN) &&
+                  (sqldate_is_datetime(b) || b == SQLVAL_UNKNOWN);
+        if (!ok)
+            return sqlerr_set(err, "42883", fe->location,
+                              "function generate_series(%s, %s, %s) does not exist",
+                              sqlval_type_name(a), sqlval_type_name(b), sqlval_type_name(c));
+        sh->types[0] = a == SQLVAL_TIMESTAMP && (b == SQLVAL_TIMESTAMP || b == SQLVAL_UNKNOWN)
+                           ? SQLVAL_TIMESTAMP
+                       : b == SQLVAL_TIMESTAMP && a == SQLVAL_UNKNOWN ? SQLVAL_TIMESTAMP
+                                                                      : SQLVAL_TIMESTAMPTZ;
+    } else if (!strcmp(n, "generate_series")) {
         sqlval_type t = SQLVAL_INT4;
         for (int i = 0; i < fe->nargs; i++) {
             sqlval_type a = fe->args[i]->type;
             if (a == SQLVAL_INT8) t = t == SQLVAL_NUMERIC ? t : SQLVAL_INT8;
             else if (a == SQLVAL_NUMERIC) t = SQLVAL_NUMERIC;
             else if (a == SQLVAL_FLOAT4 || a == SQLVAL_FLOAT8) t = SQLVAL_NUMERIC;
-            else if (a == SQLVAL_TIMESTAMPTZ)
-                return sqlerr_unsupported(err, fe->location, "generate_series over timestamps");
             else if (a != SQLVAL_INT4 && a != SQLVAL_INT2 && a != SQLVAL_UNKNOWN)
                 return sqlerr_set(err, "42883", fe->location,
                                   "function generate_series(%s) does not exist",
@@ -519,9 +534,11 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
             return sqlerr_set(err, "42883", fe->location, "function generate_series does not exist");
         sh->types[0] = t;
     } else if (!strcmp(n, "unnest")) {
-        if (fe->nargs != 1 || (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
+        if (fe->nargs != 1 || (!sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_UNKNOWN))
             return sqlerr_set(err, "42883", fe->location, "function unnest does not exist");
         sh->types[0] = SQLVAL_TEXT;
+        if (sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_TEXTARRAY)
+            sh->types[0] = sqlval_array_elem(fe->args[0]->type); /* unnest(int[]): ints */
         if (fe->args[0]->kind == SQLAST_CAST && fe->args[0]->cast_elem)
             sh->types[0] = fe->args[0]->cast_elem; /* unnest('{..}'::oid[]): oids */
         /* a catalog vector (indkey int2vector, indclass oidvector ...): its element type */
@@ -531,7 +548,7 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
         }
     } else if (!strcmp(n, "generate_subscripts")) {
         if ((fe->nargs != 2 && fe->nargs != 3) ||
-            (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
+            (!sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_UNKNOWN))
             return sqlerr_set(err, "42883", fe->location, "function generate_subscripts does not exist");
         sh->types[0] = SQLVAL_INT4;
     } else if (!strcmp(n, "jsonb_array_elements") || !strcmp(n, "jsonb_array_elements_text") ||
@@ -1263,6 +1280,10 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                 expr_rels(lv, e->args[1], &b, &sb);
                 if (sa || sb || !a || !b) continue;
                 if (!sqlexpr_comparable(e->args[0]->type, e->args[1]->type)) continue;
+                /* date = timestamp(tz) compares converted values: no common hash */
+                if (e->args[0]->type != e->args[1]->type &&
+                    (sqldate_is_type(e->args[0]->type) || sqldate_is_type(e->args[1]->type)))
+                    continue;
                 if ((a & ~n->left->rels) == 0 && (b & ~n->right->rels) == 0) {
                     n->lkeys[n->nhkeys] = e->args[0];
                     n->rkeys[n->nhkeys++] = e->args[1];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqljsonb.h"
@@ -199,7 +200,8 @@ int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *
                               "null value in column \"%s\" of relation \"%s\" violates not-null "
                               "constraint",
                               c->name, t->name);
-        if (sqlval_type_is_integer(v->type) || v->type == SQLVAL_TIMESTAMPTZ) {
+        if (sqlval_type_is_integer(v->type) || v->type == SQLVAL_TIMESTAMPTZ ||
+            v->type == SQLVAL_DATE || v->type == SQLVAL_TIME || v->type == SQLVAL_TIMESTAMP) {
             kv[i].type = KEYCODEC_INT;
             kv[i].u.i = v->u.i;
         } else if (v->type == SQLVAL_FLOAT4 || v->type == SQLVAL_FLOAT8) {
@@ -209,13 +211,23 @@ int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *
             kv[i].type = KEYCODEC_BOOL;
             kv[i].u.b = v->u.b;
         } else {
-            kv[i].type = v->type == SQLVAL_BYTEA ? KEYCODEC_BYTES : KEYCODEC_TEXT;
+            kv[i].type = v->type == SQLVAL_BYTEA || v->type == SQLVAL_UUID ? KEYCODEC_BYTES : KEYCODEC_TEXT;
             kv[i].u.s.p = (const uint8_t *)v->s;
             kv[i].u.s.len = v->len;
         }
     }
     keycodec_encode_pk(b, kv, (size_t)n);
     return b->err ? sqlerr_oom(err) : SQL_OK;
+}
+
+/* DEFAULT now() (as the column's type: CURRENT_DATE on a date column) or gen_random_uuid(). */
+static int default_volatile(const sqlschema_column *col, int64_t now_us, sqlval *out, sqlerr *err)
+{
+    sqlval_free(out);
+    if (col->default_uuid) return sqldate_fn_gen_random_uuid(NULL, 0, out, err);
+    sqlval now;
+    sqlval_set_int(&now, SQLVAL_TIMESTAMPTZ, now_us);
+    return sqlval_cast(&now, col->type, out, err);
 }
 
 /* An LWW column's value straight from the register: 0 done (v set, NULL when empty), 1 not a
@@ -242,6 +254,25 @@ static int lww_column(const crdt_row *r, const sqlschema_column *c, sqlval *v, s
     case SQLVAL_TIMESTAMPTZ:
         if (cv.type == CRDT_V_TIMESTAMPTZ) sqlval_set_int(v, c->type, cv.u.i);
         else out = 1;
+        break;
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+        /* stored as the integer they are (days, µs): no text form in the register */
+        if (cv.type == CRDT_V_INT8) sqlval_set_int(v, c->type, cv.u.i);
+        else out = 1;
+        break;
+    case SQLVAL_UUID:
+    case SQLVAL_INTERVAL:
+        /* 16 raw bytes (sqldate.h) */
+        if (cv.type == CRDT_V_BYTEA && cv.u.s.n == 16) {
+            if (sqlval_set_str(v, c->type, (const char *)cv.u.s.p, 16, err)) {
+                crdt_value_free(&cv);
+                return SQL_ERR;
+            }
+        } else {
+            out = 1;
+        }
         break;
     case SQLVAL_BOOL:
         if (cv.type == CRDT_V_BOOL) sqlval_set_bool(v, cv.u.b);
@@ -1057,7 +1088,9 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         for (int r = 0; r < st->nrows; r++)
             for (int c = 0; c < st->nvalues; c++)
                 if (st->rows[r][c] &&
-                    sqlexpr_bind(st->rows[r][c], &vs, write_type(&t->cols[p->insert_map[c]]), err))
+                    (sqlexpr_bind(st->rows[r][c], &vs, write_type(&t->cols[p->insert_map[c]]), err) ||
+                     sqlwrite_assign_check(st->rows[r][c], write_type(&t->cols[p->insert_map[c]]),
+                                           &t->cols[p->insert_map[c]], err)))
                     goto fail;
         if (st->on_conflict == SQLAST_CONFLICT_UPDATE) {
             p->setops = calloc((size_t)st->nconflict_set + 1, sizeof *p->setops);
@@ -1355,8 +1388,13 @@ static const char *view_type_name(sqlval_type t)
     case SQLVAL_BYTEA: return "bytea";
     case SQLVAL_JSONB: return "jsonb";
     case SQLVAL_TIMESTAMPTZ: return "timestamp with time zone";
+    case SQLVAL_TIMESTAMP: return "timestamp without time zone";
+    case SQLVAL_DATE: return "date";
+    case SQLVAL_TIME: return "time without time zone";
+    case SQLVAL_INTERVAL: return "interval";
+    case SQLVAL_UUID: return "uuid";
     case SQLVAL_TEXTARRAY: return "text[]";
-    default: return "text";
+    default: return sqlval_type_is_array(t) ? sqlval_type_name(t) : "text"; /* integer[] ... */
     }
 }
 
@@ -1638,6 +1676,13 @@ static int lww_value(const sqlval *v, crdt_value *out, sqlerr *err)
     case SQLVAL_INT8:
     case SQLVAL_OID: out->type = CRDT_V_INT8; out->u.i = v->u.i; return SQL_OK;
     case SQLVAL_TIMESTAMPTZ: out->type = CRDT_V_TIMESTAMPTZ; out->u.i = v->u.i; return SQL_OK;
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP: out->type = CRDT_V_INT8; out->u.i = v->u.i; return SQL_OK;
+    case SQLVAL_UUID:
+    case SQLVAL_INTERVAL:
+        if (crdt_value_set_bytes(out, CRDT_V_BYTEA, v->s ? v->s : "", v->len)) return sqlerr_oom(err);
+        return SQL_OK;
     case SQLVAL_FLOAT4:
     case SQLVAL_FLOAT8: out->type = CRDT_V_FLOAT8; out->u.f = v->u.f; return SQL_OK;
     default: break;
@@ -1855,6 +1900,10 @@ static int eval_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval_type t
     }
     int rc = sqlval_cast(&v, t, out, err);
     sqlval_free(&v);
+    /* an untyped literal that is no value of the column's type: PostgreSQL points at it */
+    if (rc && err && !err->position && e->kind == SQLAST_CONST && e->type == SQLVAL_UNKNOWN &&
+        e->location >= 0)
+        err->position = e->location + 1;
     return rc;
 }
 
@@ -2417,8 +2466,9 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                 goto out;
             }
             if (!given[c] && col->has_default) {
-                if (col->default_now) sqlval_set_int(&vals[c], SQLVAL_TIMESTAMPTZ, base->env->now_us);
-                else if (col->default_seq) {
+                if (col->default_now || col->default_uuid) {
+                    if (default_volatile(col, base->env->now_us, &vals[c], err)) goto out;
+                } else if (col->default_seq) {
                     if (default_next(s, t, col, &vals[c], err)) goto out;
                 } else if (sqlval_copy(&vals[c], &col->default_value, err)) goto out;
             }
@@ -3529,8 +3579,9 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
         for (int c = 0; c < t->ncols && !rc; c++) {
             const sqlschema_column *col = &t->cols[c];
             if (!given[c] && col->has_default) {
-                if (col->default_now) sqlval_set_int(&vals[c], SQLVAL_TIMESTAMPTZ, s->txn_start_us);
-                else if (col->default_seq) {
+                if (col->default_now || col->default_uuid) {
+                    if ((rc = default_volatile(col, s->txn_start_us, &vals[c], err))) break;
+                } else if (col->default_seq) {
                     if ((rc = default_next(s, t, col, &vals[c], err))) break;
                 }
                 else rc = sqlval_copy(&vals[c], &col->default_value, err);

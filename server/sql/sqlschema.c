@@ -6,6 +6,7 @@
  */
 #include "server/sql/sqlschema.h"
 #include "server/sql/sqlfunc.h"
+#include "server/sql/sqldate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,13 @@ static const struct {
     {"jsonb", SQLSCHEMA_LWW, SQLVAL_JSONB, "jsonb"},
     {"timestamptz", SQLSCHEMA_LWW, SQLVAL_TIMESTAMPTZ, "timestamp with time zone"},
     {"timestamp with time zone", SQLSCHEMA_LWW, SQLVAL_TIMESTAMPTZ, "timestamp with time zone"},
+    {"timestamp", SQLSCHEMA_LWW, SQLVAL_TIMESTAMP, "timestamp without time zone"},
+    {"timestamp without time zone", SQLSCHEMA_LWW, SQLVAL_TIMESTAMP, "timestamp without time zone"},
+    {"date", SQLSCHEMA_LWW, SQLVAL_DATE, "date"},
+    {"time", SQLSCHEMA_LWW, SQLVAL_TIME, "time without time zone"},
+    {"time without time zone", SQLSCHEMA_LWW, SQLVAL_TIME, "time without time zone"},
+    {"interval", SQLSCHEMA_LWW, SQLVAL_INTERVAL, "interval"},
+    {"uuid", SQLSCHEMA_LWW, SQLVAL_UUID, "uuid"},
     {"numeric", SQLSCHEMA_LWW, SQLVAL_NUMERIC, "numeric"},
     {"decimal", SQLSCHEMA_LWW, SQLVAL_NUMERIC, "numeric"},
     {"lww_register", SQLSCHEMA_LWW, SQLVAL_TEXT, "lww_register"},
@@ -71,11 +79,23 @@ static int32_t parse_mod(const char *n, const char **base)
                a >= 0 && a <= 6) {
         *base = "timestamp with time zone";
         tm = a;
+    } else if (sscanf(n, "timestamp(%d) without time zone%n", &a, &len) == 1 && len && !n[len] &&
+               a >= 0 && a <= 6) {
+        *base = "timestamp without time zone";
+        tm = a;
+    } else if (sscanf(n, "time(%d) without time zone%n", &a, &len) == 1 && len && !n[len] &&
+               a >= 0 && a <= 6) {
+        *base = "time without time zone";
+        tm = a;
     }
     if (tm < 0) return -1;
     /* canonical only: the exact text the parser makes */
     if (!strcmp(*base, "character varying")) snprintf(back, sizeof back, "character varying(%d)", a);
     else if (!strcmp(*base, "numeric")) snprintf(back, sizeof back, "numeric(%d,%d)", a, b);
+    else if (!strcmp(*base, "timestamp without time zone"))
+        snprintf(back, sizeof back, "timestamp(%d) without time zone", a);
+    else if (!strcmp(*base, "time without time zone"))
+        snprintf(back, sizeof back, "time(%d) without time zone", a);
     else snprintf(back, sizeof back, "timestamp(%d) with time zone", a);
     return strcmp(back, n) ? -1 : tm;
 }
@@ -102,13 +122,46 @@ int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_t
         *canonical = type_map[i].canonical;
         return SQL_OK;
     }
-    if (strchr(type_name, '[') || !strcasecmp(type_name, "json") ||
-        !strcasecmp(type_name, "timestamp") || !strcasecmp(type_name, "date") ||
-        !strcasecmp(type_name, "uuid") || !strcasecmp(type_name, "serial") ||
-        !strcasecmp(type_name, "bigserial") || !strcasecmp(type_name, "interval")) {
+    /* integer[], _int4, date[] ...: an LWW register of an array of a scalar type (its
+     * canonical name the element's and "[]"); text and varchar arrays are text[] above */
+    size_t tl = strlen(type_name);
+    bool brackets = tl > 2 && !strcmp(type_name + tl - 2, "[]");
+    if ((brackets || (type_name[0] == '_' && tl > 1)) && tl < 64) {
+        char ebase[64];
+        memcpy(ebase, brackets ? type_name : type_name + 1, brackets ? tl - 2 : tl - 1);
+        ebase[brackets ? tl - 2 : tl - 1] = 0;
+        static const struct {
+            sqlval_type t;
+            const char *canonical;
+        } arrays[] = {
+            {SQLVAL_BOOLARRAY, "boolean[]"},       {SQLVAL_INT2ARRAY, "smallint[]"},
+            {SQLVAL_INT4ARRAY, "integer[]"},       {SQLVAL_INT8ARRAY, "bigint[]"},
+            {SQLVAL_FLOAT4ARRAY, "real[]"},        {SQLVAL_FLOAT8ARRAY, "double precision[]"},
+            {SQLVAL_NUMERICARRAY, "numeric[]"},    {SQLVAL_DATEARRAY, "date[]"},
+            {SQLVAL_TIMEARRAY, "time without time zone[]"},
+            {SQLVAL_TIMESTAMPARRAY, "timestamp without time zone[]"},
+            {SQLVAL_TIMESTAMPTZARRAY, "timestamp with time zone[]"},
+            {SQLVAL_INTERVALARRAY, "interval[]"}, {SQLVAL_UUIDARRAY, "uuid[]"},
+            {SQLVAL_JSONBARRAY, "jsonb[]"},
+        };
+        for (size_t i = 0; i < sizeof(type_map) / sizeof(type_map[0]); i++) {
+            if (strcasecmp(ebase, type_map[i].name) != 0 || type_map[i].kind != SQLSCHEMA_LWW ||
+                !strcmp(type_map[i].name, "lww_register"))
+                continue;
+            sqlval_type at = sqlval_array_of(type_map[i].type);
+            for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
+                if (arrays[k].t == at) {
+                    *kind = SQLSCHEMA_LWW;
+                    *type = at;
+                    *canonical = arrays[k].canonical;
+                    return SQL_OK;
+                }
+        }
+    }
+    if (strchr(type_name, '[') || !strcasecmp(type_name, "json") || !strcasecmp(type_name, "timetz")) {
         sqlerr_set(err, "0A000", -1, "feature not supported: columns of type %s", type_name);
         sqlerr_hint(err, "Use text[] semantics through or_set/aw_set/mv_register, jsonb through "
-                         "jsonb or lww_map, timestamps through timestamptz.");
+                         "jsonb or lww_map, times with a zone through timestamptz.");
         return SQL_ERR;
     }
     return sqlerr_set(err, "42704", -1, "type \"%s\" does not exist", type_name);
@@ -117,7 +170,8 @@ int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_t
 static bool key_type_ok(const sqlschema_column *c)
 {
     return c->kind == SQLSCHEMA_LWW && strcmp(c->type_name, "lww_register") != 0 &&
-           c->type != SQLVAL_FLOAT4 && c->type != SQLVAL_FLOAT8 && c->type != SQLVAL_JSONB;
+           c->type != SQLVAL_FLOAT4 && c->type != SQLVAL_FLOAT8 && c->type != SQLVAL_JSONB &&
+           c->type != SQLVAL_INTERVAL;
 }
 
 static void column_free(sqlschema_column *c)
@@ -176,6 +230,31 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
                        "feature not supported: DEFAULT on a %s column", canonical);
             sqlerr_hint(err, "CRDT columns start empty; give an initial value in INSERT.");
             return SQL_ERR;
+        }
+        const sqlast_expr *df = d->def;
+        bool fn0 = df->kind == SQLAST_FUNC && df->nargs == 0 && df->name;
+        if (fn0 && !strcmp(df->name, "gen_random_uuid")) {
+            c->has_default = c->default_uuid = true;
+            if (c->type != SQLVAL_UUID) {
+                column_free(c);
+                return sqlerr_set(err, "42804", d->def->location,
+                                  "column \"%s\" is of type %s but default expression is of type "
+                                  "uuid", d->name, canonical);
+            }
+            return SQL_OK;
+        }
+        if (fn0 && (!strcmp(df->name, "now") || !strcmp(df->name, "current_date") ||
+                    !strcmp(df->name, "localtimestamp") || !strcmp(df->name, "localtime") ||
+                    !strcmp(df->name, "transaction_timestamp") ||
+                    !strcmp(df->name, "statement_timestamp"))) {
+            c->has_default = c->default_now = true;
+            if (!sqldate_is_datetime(c->type) && c->type != SQLVAL_TIME) {
+                column_free(c);
+                return sqlerr_set(err, "42804", d->def->location,
+                                  "column \"%s\" is of type %s but default expression is of type "
+                                  "timestamp with time zone", d->name, canonical);
+            }
+            return SQL_OK;
         }
         if (sqlexpr_calls(d->def, "now")) {
             c->has_default = c->default_now = true;
@@ -464,7 +543,8 @@ int sqlschema_copy(const sqlschema_table *t, sqlschema_table **out, sqlerr *err)
 
 enum {
     FLAG_NOT_NULL = 1, FLAG_DEFAULT = 2, FLAG_DEFAULT_NOW = 4, FLAG_HIDDEN = 8,
-    FLAG_DEFAULT_SEQ = 16, FLAG_IDENTITY_ALWAYS = 32, FLAG_IDENTITY_DEFAULT = 64
+    FLAG_DEFAULT_SEQ = 16, FLAG_IDENTITY_ALWAYS = 32, FLAG_IDENTITY_DEFAULT = 64,
+    FLAG_DEFAULT_UUID = 128
 };
 
 bool sqlschema_has_rowid(const sqlschema_table *t)
@@ -504,14 +584,15 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         codec_put_u16(b, c->id);
         codec_put_bytes(b, c->name, strlen(c->name));
         codec_put_bytes(b, c->type_name, strlen(c->type_name));
-        bool constant_default = c->has_default && !c->default_now && !c->default_seq;
+        bool constant_default = c->has_default && !c->default_now && !c->default_seq && !c->default_uuid;
         codec_put_u8(b, (uint8_t)((c->not_null ? FLAG_NOT_NULL : 0) |
                                   (constant_default ? FLAG_DEFAULT : 0) |
                                   (c->default_now ? FLAG_DEFAULT_NOW : 0) |
                                   (c->hidden ? FLAG_HIDDEN : 0) |
                                   (c->default_seq ? FLAG_DEFAULT_SEQ : 0) |
                                   (c->identity == 'a' ? FLAG_IDENTITY_ALWAYS : 0) |
-                                  (c->identity == 'd' ? FLAG_IDENTITY_DEFAULT : 0)));
+                                  (c->identity == 'd' ? FLAG_IDENTITY_DEFAULT : 0) |
+                                  (c->default_uuid ? FLAG_DEFAULT_UUID : 0)));
         codec_put_u8(b, (uint8_t)(c->pk_pos + 1));
         if (constant_default) {
             char *txt = NULL;
@@ -626,9 +707,10 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         uint32_t seqid = 0;
         if (flags & FLAG_DEFAULT_SEQ) codec_get_u32(&r, &seqid);
         const char *why = NULL;
-        int ndefaults = !!(flags & FLAG_DEFAULT) + !!(flags & FLAG_DEFAULT_NOW) + !!(flags & FLAG_DEFAULT_SEQ);
+        int ndefaults = !!(flags & FLAG_DEFAULT) + !!(flags & FLAG_DEFAULT_NOW) +
+                        !!(flags & FLAG_DEFAULT_SEQ) + !!(flags & FLAG_DEFAULT_UUID);
         if (r.err) why = "truncated column";
-        else if (flags & ~127u || ndefaults > 1 ||
+        else if (flags & ~255u || ndefaults > 1 ||
                  ((flags & FLAG_IDENTITY_ALWAYS) && (flags & FLAG_IDENTITY_DEFAULT)) ||
                  ((flags & (FLAG_IDENTITY_ALWAYS | FLAG_IDENTITY_DEFAULT)) && !seqid) ||
                  ((flags & FLAG_DEFAULT_SEQ) && !seqid))
@@ -663,7 +745,8 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
         c->default_now = flags & FLAG_DEFAULT_NOW;
         c->default_seq = seqid;
         c->identity = flags & FLAG_IDENTITY_ALWAYS ? 'a' : flags & FLAG_IDENTITY_DEFAULT ? 'd' : 0;
-        c->has_default = flags & (FLAG_DEFAULT | FLAG_DEFAULT_NOW | FLAG_DEFAULT_SEQ);
+        c->default_uuid = flags & FLAG_DEFAULT_UUID;
+        c->has_default = flags & (FLAG_DEFAULT | FLAG_DEFAULT_NOW | FLAG_DEFAULT_SEQ | FLAG_DEFAULT_UUID);
         c->pk_pos = (int)pkp - 1;
         c->hidden = flags & FLAG_HIDDEN;
         if (pkp) pk_seen[pkp - 1] = true;
@@ -993,7 +1076,9 @@ int sqlschema_typmod_apply(sqlval *v, int32_t typmod, bool explicit_cast, sqlerr
         free(r);
         return rc;
     }
-    if (v->type == SQLVAL_TIMESTAMPTZ && typmod < 6) {
+    if (v->type == SQLVAL_INTERVAL) return sqldate_interval_typmod(v, typmod, err);
+    if ((v->type == SQLVAL_TIMESTAMPTZ || v->type == SQLVAL_TIMESTAMP || v->type == SQLVAL_TIME) &&
+        typmod >= 0 && typmod < 6) {
         int64_t unit = 1;
         for (int i = typmod; i < 6; i++) unit *= 10;
         int64_t x = v->u.i;

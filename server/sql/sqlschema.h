@@ -79,7 +79,9 @@ typedef struct sqlschema_column {
     bool not_null;
     int pk_pos;       /* position in the primary key, -1 when not a key column */
     bool has_default;
-    bool default_now; /* DEFAULT now() / CURRENT_TIMESTAMP: evaluated per row */
+    bool default_now; /* DEFAULT now() / CURRENT_TIMESTAMP / CURRENT_DATE ...: the
+                       * transaction's start, as the column's type, per row */
+    bool default_uuid; /* DEFAULT gen_random_uuid(): a new version 4 uuid per row */
     bool hidden;      /* the row id of a table created without a primary key (below) */
     int32_t typmod;       /* varchar(n), numeric(p,s), timestamptz(p): PostgreSQL's typmod,
                            * -1 without; the modifier is part of type_name */

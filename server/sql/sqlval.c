@@ -7,6 +7,7 @@
  * sqljsonb.c: one formatter per type for every path.
  */
 #include "server/sql/sqlval.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqltz.h"
 
 #include <ctype.h>
@@ -49,7 +50,71 @@ static const struct {
     [SQLVAL_REGTYPE] = {2206, "regtype"},
     [SQLVAL_REGNAMESPACE] = {4089, "regnamespace"},
     [SQLVAL_REGPROC] = {24, "regproc"},
+    [SQLVAL_DATE] = {1082, "date"},
+    [SQLVAL_TIME] = {1083, "time without time zone"},
+    [SQLVAL_TIMESTAMP] = {1114, "timestamp without time zone"},
+    [SQLVAL_INTERVAL] = {1186, "interval"},
+    [SQLVAL_UUID] = {2950, "uuid"},
+    [SQLVAL_BOOLARRAY] = {1000, "boolean[]"},
+    [SQLVAL_INT2ARRAY] = {1005, "smallint[]"},
+    [SQLVAL_INT4ARRAY] = {1007, "integer[]"},
+    [SQLVAL_INT8ARRAY] = {1016, "bigint[]"},
+    [SQLVAL_FLOAT4ARRAY] = {1021, "real[]"},
+    [SQLVAL_FLOAT8ARRAY] = {1022, "double precision[]"},
+    [SQLVAL_NUMERICARRAY] = {1231, "numeric[]"},
+    [SQLVAL_DATEARRAY] = {1182, "date[]"},
+    [SQLVAL_TIMEARRAY] = {1183, "time without time zone[]"},
+    [SQLVAL_TIMESTAMPARRAY] = {1115, "timestamp without time zone[]"},
+    [SQLVAL_TIMESTAMPTZARRAY] = {1185, "timestamp with time zone[]"},
+    [SQLVAL_INTERVALARRAY] = {1187, "interval[]"},
+    [SQLVAL_UUIDARRAY] = {2951, "uuid[]"},
+    [SQLVAL_JSONBARRAY] = {3807, "jsonb[]"},
+    [SQLVAL_OIDARRAY] = {1028, "oid[]"},
 };
+
+static const struct {
+    sqlval_type arr, elem;
+} array_types[] = {
+    {SQLVAL_BOOLARRAY, SQLVAL_BOOL},         {SQLVAL_INT2ARRAY, SQLVAL_INT2},
+    {SQLVAL_INT4ARRAY, SQLVAL_INT4},         {SQLVAL_INT8ARRAY, SQLVAL_INT8},
+    {SQLVAL_FLOAT4ARRAY, SQLVAL_FLOAT4},     {SQLVAL_FLOAT8ARRAY, SQLVAL_FLOAT8},
+    {SQLVAL_NUMERICARRAY, SQLVAL_NUMERIC},   {SQLVAL_DATEARRAY, SQLVAL_DATE},
+    {SQLVAL_TIMEARRAY, SQLVAL_TIME},         {SQLVAL_TIMESTAMPARRAY, SQLVAL_TIMESTAMP},
+    {SQLVAL_TIMESTAMPTZARRAY, SQLVAL_TIMESTAMPTZ}, {SQLVAL_INTERVALARRAY, SQLVAL_INTERVAL},
+    {SQLVAL_UUIDARRAY, SQLVAL_UUID},         {SQLVAL_JSONBARRAY, SQLVAL_JSONB},
+    {SQLVAL_OIDARRAY, SQLVAL_OID},
+};
+
+bool sqlval_type_is_array(sqlval_type t)
+{
+    return t == SQLVAL_TEXTARRAY || (t >= SQLVAL_BOOLARRAY && t <= SQLVAL_OIDARRAY);
+}
+
+sqlval_type sqlval_array_elem(sqlval_type t)
+{
+    if (t == SQLVAL_TEXTARRAY) return SQLVAL_TEXT;
+    for (size_t i = 0; i < sizeof array_types / sizeof array_types[0]; i++)
+        if (array_types[i].arr == t) return array_types[i].elem;
+    return SQLVAL_UNKNOWN;
+}
+
+sqlval_type sqlval_array_of(sqlval_type elem)
+{
+    if (sqlval_type_is_text(elem)) return SQLVAL_TEXTARRAY;
+    for (size_t i = 0; i < sizeof array_types / sizeof array_types[0]; i++)
+        if (array_types[i].elem == elem) return array_types[i].arr;
+    return SQLVAL_NTYPES;
+}
+
+int sqlval_array_elem_get(const sqlval *arr, size_t i, sqlval *out, sqlerr *err)
+{
+    sqlval_type et = sqlval_array_elem(arr->type);
+    if (arr->isnull || i >= arr->narr || !arr->arr[i]) {
+        sqlval_init_null(out, et);
+        return SQL_OK;
+    }
+    return sqlval_from_text(et, arr->arr[i], strlen(arr->arr[i]), out, err);
+}
 
 uint32_t sqlval_type_oid(sqlval_type t)
 {
@@ -86,6 +151,9 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
         {"regclass", SQLVAL_REGCLASS}, {"regtype", SQLVAL_REGTYPE},
         {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC},
+        {"date", SQLVAL_DATE}, {"time", SQLVAL_TIME}, {"time without time zone", SQLVAL_TIME},
+        {"timestamp", SQLVAL_TIMESTAMP}, {"timestamp without time zone", SQLVAL_TIMESTAMP},
+        {"interval", SQLVAL_INTERVAL}, {"uuid", SQLVAL_UUID},
     };
     /* the catalogs' vector and array columns (int2vector, oidvector, oid[], "char"[] ...)
      * are held as text arrays whose elements adapt like untyped literals (sqlcatalog.h) */
@@ -93,15 +161,24 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
                                                  "_char", "_aclitem", "_regtype"};
     for (size_t i = 0; i < sizeof(catalog_arrays) / sizeof(catalog_arrays[0]); i++)
         if (!strcasecmp(name, catalog_arrays[i])) return SQLVAL_TEXTARRAY;
-    if (array && (!strcasecmp(name, "int2") || !strcasecmp(name, "oid") ||
-                  !strcasecmp(name, "char") || !strcasecmp(name, "aclitem") ||
-                  !strcasecmp(name, "regtype")))
+    if (array && !strcasecmp(name, "oid")) return SQLVAL_OIDARRAY;
+    if (array && (!strcasecmp(name, "char") ||
+                  !strcasecmp(name, "aclitem") || !strcasecmp(name, "regtype")))
         return SQLVAL_TEXTARRAY;
+    /* _int4 & co.: the array types by their pg_type name */
+    if (name[0] == '_' && !array) {
+        sqlval_type et = sqlval_type_lookup(name + 1, false);
+        if (et != SQLVAL_UNKNOWN && !sqlval_type_is_array(et)) {
+            sqlval_type at = sqlval_array_of(et);
+            if (at != SQLVAL_NTYPES) return at;
+        }
+    }
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcasecmp(name, names[i].n) != 0) continue;
         if (!array) return names[i].t;
         if (sqlval_type_is_text(names[i].t)) return SQLVAL_TEXTARRAY;
-        return SQLVAL_UNKNOWN;
+        sqlval_type at = sqlval_array_of(names[i].t);
+        return at == SQLVAL_NTYPES ? SQLVAL_UNKNOWN : at;
     }
     return SQLVAL_UNKNOWN;
 }
@@ -131,9 +208,14 @@ int16_t sqlval_type_len(sqlval_type t)
     case SQLVAL_REGNAMESPACE:
     case SQLVAL_REGPROC: return 4;
     case SQLVAL_CHAR: return 1;
+    case SQLVAL_DATE: return 4;
     case SQLVAL_INT8:
     case SQLVAL_FLOAT8:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
     case SQLVAL_TIMESTAMPTZ: return 8;
+    case SQLVAL_INTERVAL:
+    case SQLVAL_UUID: return 16;
     case SQLVAL_NAME: return 64;
     default: return -1;
     }
@@ -169,7 +251,7 @@ int sqlval_set_reg(sqlval *v, sqlval_type t, uint32_t oid, const char *name, sql
 static bool type_has_str(sqlval_type t)
 {
     return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
-           t == SQLVAL_BYTEA;
+           t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID;
 }
 
 /* ------------------------------------------------------------------ construction */
@@ -258,8 +340,11 @@ int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err)
         sqlval_init_null(dst, src->type);
         return SQL_OK;
     }
-    if (src->type == SQLVAL_TEXTARRAY)
-        return sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err);
+    if (sqlval_type_is_array(src->type)) {
+        if (sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err)) return SQL_ERR;
+        dst->type = src->type;
+        return SQL_OK;
+    }
     if (type_has_str(src->type)) return sqlval_set_str(dst, src->type, src->s, src->len, err);
     if (sqlval_type_is_reg(src->type))
         return sqlval_set_reg(dst, src->type, (uint32_t)src->u.i, src->s, err);
@@ -496,108 +581,11 @@ static _Thread_local const sqltz *session_tz;
 
 /* ------------------------------------------------------------------ timestamptz */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-#define PG_EPOCH_DAYS 10957 /* 2000-01-01 in days since 1970-01-01 */
-#define USECS_PER_DAY INT64_C(86400000000)
-
-static int read_digits(const char **p, int max, int *out)
-{
-    int n = 0, v = 0;
-    while (n < max && isdigit((unsigned char)**p)) v = v * 10 + (*(*p)++ - '0'), n++;
-    *out = v;
-    return n;
-}
-
 int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err)
 {
-    char buf[128];
-    const char *tname = "timestamp with time zone";
-    if (!trimmed(s, len, buf, sizeof(buf)) || !buf[0]) return bad_input(err, "22007", tname, s, len);
-    if (!strcasecmp(buf, "epoch")) {
-        *out = -(int64_t)PG_EPOCH_DAYS * USECS_PER_DAY;
-        return SQL_OK;
-    }
-    const char *p = buf;
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    int64_t frac = 0;
-    if (read_digits(&p, 6, &y) < 4 || *p++ != '-' || read_digits(&p, 2, &mo) < 1 || *p++ != '-' ||
-        read_digits(&p, 2, &d) < 1)
-        return bad_input(err, "22007", tname, s, len);
-    if (*p == ' ' || *p == 'T' || *p == 't') {
-        p++;
-        if (read_digits(&p, 2, &h) < 1 || *p++ != ':' || read_digits(&p, 2, &mi) < 1)
-            return bad_input(err, "22007", tname, s, len);
-        if (*p == ':') {
-            p++;
-            if (read_digits(&p, 2, &sec) < 1) return bad_input(err, "22007", tname, s, len);
-            if (*p == '.') {
-                p++;
-                int64_t scale = 100000;
-                if (!isdigit((unsigned char)*p)) return bad_input(err, "22007", tname, s, len);
-                for (; isdigit((unsigned char)*p); p++) {
-                    frac += (*p - '0') * scale;
-                    scale /= 10;
-                }
-            }
-        }
-    }
-    while (*p == ' ') p++;
-    int64_t offset_s = 0;
-    bool local = false; /* no zone written: the session's TimeZone decides */
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (!strcasecmp(p, "UTC") || !strcasecmp(p, "GMT")) {
-        p += 3;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om = 0, os = 0;
-        if (read_digits(&p, 2, &oh) < 1) return bad_input(err, "22007", tname, s, len);
-        if (*p == ':') p++;
-        read_digits(&p, 2, &om);
-        if (*p == ':') {
-            p++;
-            read_digits(&p, 2, &os);
-        }
-        offset_s = sign * (oh * 3600 + om * 60 + os);
-    } else {
-        local = true;
-    }
-    if (*p) return bad_input(err, "22007", tname, s, len);
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 24 || mi > 59 || sec > 60 ||
-        (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))) {
-        int n = len > 200 ? 200 : (int)len;
-        return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%.*s\"", n, s);
-    }
-    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d) - PG_EPOCH_DAYS;
-    int64_t us = days * USECS_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec - offset_s) * 1000000 + frac;
-    if (local) {
-        int rc = sqltz_local_to_utc(us, session_tz, &us);
-        if (rc) return sqltz_error(rc, buf, err);
-    }
-    *out = us;
+    sqlval v;
+    if (sqldate_in(SQLVAL_TIMESTAMPTZ, s, len, &v, err)) return SQL_ERR;
+    *out = v.u.i;
     return SQL_OK;
 }
 
@@ -606,25 +594,20 @@ void sqlval_set_timezone(const sqltz *z)
     session_tz = z;
 }
 
+const sqltz *sqlval_session_tz(void)
+{
+    return session_tz;
+}
+
 void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz)
 {
     if (bufsz >= SQLTZ_FORMAT_MAX && sqltz_format(us, session_tz, buf, bufsz)) return;
-    /* outside timestamptz's range (cannot be stored): UTC digits as before */
-    int64_t days = us / USECS_PER_DAY, rem = us % USECS_PER_DAY;
-    if (rem < 0) rem += USECS_PER_DAY, days--;
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days + PG_EPOCH_DAYS, &y, &m, &d);
-    int64_t secs = rem / 1000000, frac = rem % 1000000;
-    int n = snprintf(buf, bufsz, "%04lld-%02u-%02u %02d:%02d:%02d", (long long)y, m, d,
-                     (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-    if (frac && n > 0 && (size_t)n < bufsz) {
-        char f[8];
-        snprintf(f, sizeof(f), "%06lld", (long long)frac);
-        for (int i = 5; i > 0 && f[i] == '0'; i--) f[i] = 0;
-        n += snprintf(buf + n, bufsz - (size_t)n, ".%s", f);
-    }
-    if (n > 0 && (size_t)n < bufsz) snprintf(buf + n, bufsz - (size_t)n, "+00");
+    /* outside timestamptz's range (cannot be stored): UTC digits */
+    char tmp[SQLDATE_OUT_MAX];
+    sqlval v;
+    sqlval_set_int(&v, SQLVAL_TIMESTAMP, us);
+    sqldate_out(&v, tmp, sizeof tmp);
+    snprintf(buf, bufsz, "%s+00", tmp);
 }
 
 /* ------------------------------------------------------------------ bytea */
@@ -838,6 +821,39 @@ static bool array_elem_needs_quotes(const char *e)
 /* ------------------------------------------------------------------ jsonb */
 
 
+/* ------------------------------------------------------------------ typed arrays */
+
+/* Rewrites the elements of v (type set to the target array type; elements read as values of
+ * type `from`'s element, text for text[]) as the target element type's canonical text: each is
+ * read (from text or cast) and printed again, so errors are the element type's own. */
+static int array_canonical(sqlval *v, sqlval_type from_elem, sqlerr *err)
+{
+    sqlval_type et = sqlval_array_elem(v->type);
+    for (size_t i = 0; i < v->narr; i++) {
+        if (!v->arr[i]) continue;
+        sqlval x, y;
+        sqlval_init_null(&y, et);
+        int rc = sqlval_from_text(from_elem, v->arr[i], strlen(v->arr[i]), &x, err);
+        if (!rc) {
+            rc = from_elem == et ? (sqlval_move(&y, &x), SQL_OK) : sqlval_cast(&x, et, &y, err);
+            sqlval_free(&x);
+        }
+        char *txt = NULL;
+        size_t n;
+        if (!rc) {
+            rc = sqlval_to_text(&y, &txt, &n, err);
+            sqlval_free(&y);
+        }
+        if (rc) {
+            sqlval_free(v);
+            return SQL_ERR;
+        }
+        free(v->arr[i]);
+        v->arr[i] = txt;
+    }
+    return SQL_OK;
+}
+
 /* ------------------------------------------------------------------ text I/O */
 
 /* Floats print as with PostgreSQL's default extra_float_digits = 1 (shortest exact text), which
@@ -882,6 +898,11 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
         sqlval_format_timestamptz(v->u.i, buf, sizeof(buf));
         sb_puts(&b, buf);
         break;
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+    case SQLVAL_INTERVAL:
+    case SQLVAL_UUID: sb_put(&b, buf, sqldate_out(v, buf, sizeof(buf))); break;
     case SQLVAL_BYTEA:
         sb_puts(&b, "\\x");
         for (size_t i = 0; i < v->len; i++) {
@@ -890,6 +911,21 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
         }
         break;
     case SQLVAL_TEXTARRAY:
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY:
         sb_put(&b, "{", 1);
         for (size_t i = 0; i < v->narr; i++) {
             if (i) sb_put(&b, ",", 1);
@@ -957,11 +993,31 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
         return SQL_OK;
     }
     case SQLVAL_TIMESTAMPTZ:
-        if (sqlval_parse_timestamptz(s, len, &i, err)) return SQL_ERR;
-        sqlval_set_int(out, SQLVAL_TIMESTAMPTZ, i);
-        return SQL_OK;
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+    case SQLVAL_INTERVAL:
+    case SQLVAL_UUID: return sqldate_in(t, s, len, out, err);
     case SQLVAL_BYTEA: return parse_bytea(s, len, out, err);
     case SQLVAL_TEXTARRAY: return sqlval_parse_array(s, len, out, err);
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY:
+        if (sqlval_parse_array(s, len, out, err)) return SQL_ERR;
+        out->type = t;
+        return array_canonical(out, SQLVAL_TEXT, err);
     case SQLVAL_REGCLASS:
     case SQLVAL_REGTYPE:
     case SQLVAL_REGNAMESPACE:
@@ -1038,6 +1094,19 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s, src->len, out, err);
+    if (sqlval_type_is_array(from) && sqlval_type_is_array(t)) {
+        /* element by element: int[]::bigint[], text[]::int[], numeric[]::int[] ... */
+        if (sqlval_copy(out, src, err)) return SQL_ERR;
+        out->type = t;
+        if (t == SQLVAL_TEXTARRAY) return SQL_OK; /* the elements are their text already */
+        return array_canonical(out, sqlval_array_elem(from), err);
+    }
+    if (sqldate_is_type(from) || sqldate_is_type(t)) {
+        int rc = sqldate_cast(src, t, out, err);
+        if (rc != 1) return rc;
+        return sqlerr_set(err, "42846", -1, "cannot cast type %s to %s", sqlval_type_name(from),
+                          sqlval_type_name(t));
+    }
     if (sqlval_type_is_reg(t) && (sqlval_type_is_oidlike(from) || sqlval_type_is_integer(from))) {
         if (int_range(src->u.i, SQLVAL_OID, err)) return SQL_ERR;
         return sqlval_set_reg(out, t, (uint32_t)src->u.i, NULL, err);
@@ -1174,6 +1243,22 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
         *cmp = cmp_bytes(a->s, a->len, b->s, b->len);
         return SQL_OK;
     }
+    if (ta != tb && sqlval_type_is_array(ta) && sqlval_type_is_array(tb)) {
+        /* a text[] (the catalogs' oid[] ...) read as the typed side; two typed arrays as the
+         * one whose element the other's converts to (int[] vs bigint[]: bigint[]) */
+        bool to_b = ta == SQLVAL_TEXTARRAY ||
+                    (tb != SQLVAL_TEXTARRAY && sqlval_type_is_integer(sqlval_array_elem(ta)) &&
+                     !sqlval_type_is_integer(sqlval_array_elem(tb)));
+        if (tb != SQLVAL_TEXTARRAY && ta != SQLVAL_TEXTARRAY && !to_b &&
+            sqlval_type_is_integer(sqlval_array_elem(ta)) && sqlval_type_is_integer(sqlval_array_elem(tb)))
+            to_b = sqlval_array_elem(tb) == SQLVAL_INT8 || (sqlval_array_elem(tb) == SQLVAL_INT4 &&
+                                                            sqlval_array_elem(ta) == SQLVAL_INT2);
+        sqlval tmp;
+        if (sqlval_cast(to_b ? a : b, to_b ? tb : ta, &tmp, err)) return SQL_ERR;
+        int rc = to_b ? sqlval_compare(&tmp, b, cmp, err) : sqlval_compare(a, &tmp, cmp, err);
+        sqlval_free(&tmp);
+        return rc;
+    }
     if ((sqlval_type_is_reg(ta) && (sqlval_type_is_oidlike(tb) || sqlval_type_is_integer(tb))) ||
         (sqlval_type_is_reg(tb) && (sqlval_type_is_oidlike(ta) || sqlval_type_is_integer(ta)))) {
         /* reg* compare as the oid they are (regclass = oid resolves to oideq) */
@@ -1207,6 +1292,10 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
         sqlval_free(&nb);
         return SQL_OK;
     }
+    if (sqldate_is_type(ta) && sqldate_is_type(tb)) {
+        int rc = sqldate_compare(a, b, cmp, err);
+        if (rc != 1) return rc;
+    }
     if (ta != tb)
         return sqlerr_set(err, "42883", -1, "operator does not exist: %s = %s",
                           sqlval_type_name(ta), sqlval_type_name(tb));
@@ -1215,6 +1304,47 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
     case SQLVAL_TIMESTAMPTZ: *cmp = a->u.i < b->u.i ? -1 : a->u.i > b->u.i; return SQL_OK;
     case SQLVAL_BYTEA:
     case SQLVAL_JSONB: *cmp = cmp_bytes(a->s, a->len, b->s, b->len); return SQL_OK;
+    case SQLVAL_BOOLARRAY:
+    case SQLVAL_INT2ARRAY:
+    case SQLVAL_INT4ARRAY:
+    case SQLVAL_INT8ARRAY:
+    case SQLVAL_FLOAT4ARRAY:
+    case SQLVAL_FLOAT8ARRAY:
+    case SQLVAL_NUMERICARRAY:
+    case SQLVAL_DATEARRAY:
+    case SQLVAL_TIMEARRAY:
+    case SQLVAL_TIMESTAMPARRAY:
+    case SQLVAL_TIMESTAMPTZARRAY:
+    case SQLVAL_INTERVALARRAY:
+    case SQLVAL_UUIDARRAY:
+    case SQLVAL_JSONBARRAY:
+    case SQLVAL_OIDARRAY:
+        for (size_t i = 0; i < a->narr && i < b->narr; i++) {
+            if (!a->arr[i] || !b->arr[i]) {
+                if (a->arr[i] != b->arr[i]) {
+                    *cmp = a->arr[i] ? -1 : 1; /* NULL elements sort last */
+                    return SQL_OK;
+                }
+                continue;
+            }
+            sqlval x, y;
+            if (sqlval_array_elem_get(a, i, &x, err)) return SQL_ERR;
+            if (sqlval_array_elem_get(b, i, &y, err)) {
+                sqlval_free(&x);
+                return SQL_ERR;
+            }
+            int c = 0;
+            int rc = sqlval_compare(&x, &y, &c, err);
+            sqlval_free(&x);
+            sqlval_free(&y);
+            if (rc) return SQL_ERR;
+            if (c) {
+                *cmp = c;
+                return SQL_OK;
+            }
+        }
+        *cmp = a->narr == b->narr ? 0 : a->narr < b->narr ? -1 : 1;
+        return SQL_OK;
     case SQLVAL_TEXTARRAY:
         for (size_t i = 0; i < a->narr && i < b->narr; i++) {
             const char *x = a->arr[i], *y = b->arr[i];

@@ -55,6 +55,32 @@ typedef enum sqlval_type {
     SQLVAL_REGTYPE,
     SQLVAL_REGNAMESPACE,
     SQLVAL_REGPROC,
+    /* the date/time family and uuid (sqldate.h): DATE, TIME and TIMESTAMP in `i` (days,
+     * µs since midnight, µs since 2000-01-01 of the wall clock); INTERVAL and UUID as 16
+     * bytes in `s` */
+    SQLVAL_DATE,
+    SQLVAL_TIME,
+    SQLVAL_TIMESTAMP,
+    SQLVAL_INTERVAL,
+    SQLVAL_UUID,
+    /* arrays of a scalar type: elements held like text[]'s, as their element type's canonical
+     * text (NULL pointer: SQL NULL), so output, storage and binary I/O are text[]'s; element
+     * reads parse them back (sqlval_array_elem_get). text[] itself is SQLVAL_TEXTARRAY. */
+    SQLVAL_BOOLARRAY,
+    SQLVAL_INT2ARRAY,
+    SQLVAL_INT4ARRAY,
+    SQLVAL_INT8ARRAY,
+    SQLVAL_FLOAT4ARRAY,
+    SQLVAL_FLOAT8ARRAY,
+    SQLVAL_NUMERICARRAY,
+    SQLVAL_DATEARRAY,
+    SQLVAL_TIMEARRAY,
+    SQLVAL_TIMESTAMPARRAY,
+    SQLVAL_TIMESTAMPTZARRAY,
+    SQLVAL_INTERVALARRAY,
+    SQLVAL_UUIDARRAY,
+    SQLVAL_JSONBARRAY,
+    SQLVAL_OIDARRAY, /* oid[] of a cast, ARRAY[] or array_agg; the catalogs' oid[] columns are text[] */
     SQLVAL_NTYPES
 } sqlval_type;
 
@@ -84,6 +110,15 @@ const char *sqlval_type_name(sqlval_type t);
  * true). Returns SQLVAL_UNKNOWN when the name is not a scalar type we know. */
 sqlval_type sqlval_type_lookup(const char *name, bool array);
 bool sqlval_type_is_integer(sqlval_type t);
+/* text[] or a typed array */
+bool sqlval_type_is_array(sqlval_type t);
+/* The element type of an array type (text for text[]), SQLVAL_UNKNOWN for a non-array. */
+sqlval_type sqlval_array_elem(sqlval_type t);
+/* The array type of an element type (text[] for the text types), SQLVAL_NTYPES when there is
+ * none. */
+sqlval_type sqlval_array_of(sqlval_type elem);
+/* Element i of a non-NULL array as a value of the element type (NULL element: NULL). */
+int sqlval_array_elem_get(const sqlval *arr, size_t i, sqlval *out, sqlerr *err);
 bool sqlval_type_is_numeric(sqlval_type t); /* any integer, float or numeric */
 bool sqlval_type_is_text(sqlval_type t);    /* UNKNOWN, TEXT, VARCHAR, NAME, CHAR */
 bool sqlval_type_is_reg(sqlval_type t);     /* REGCLASS, REGTYPE, REGNAMESPACE, REGPROC */
@@ -138,6 +173,9 @@ int sqlval_parse_numeric(const char *s, size_t len, char **out, sqlerr *err);
 /* timestamptz text <-> µs since 2000-01-01 UTC, in the running session's TimeZone: text
  * without an offset is read as its local time, output carries its offset ("-05"). */
 int sqlval_parse_timestamptz(const char *s, size_t len, int64_t *out, sqlerr *err);
+/* The session's TimeZone set with sqlval_set_timezone on this thread (UTC when none). */
+struct sqltz;
+const struct sqltz *sqlval_session_tz(void);
 void sqlval_format_timestamptz(int64_t us, char *buf, size_t bufsz); /* bufsz >= 48 */
 /* The TimeZone of the session whose statement runs on this thread (NULL: UTC). Set by the
  * executor whenever it runs a session's statement (as PostgreSQL's session_timezone, one per

@@ -486,7 +486,7 @@ static int is_column_row(sx_session *s, const sqlschema_table *t, const char *sc
 {
     char *def = NULL;
     size_t dlen;
-    if (c->has_default && !c->default_now && !c->default_value.isnull &&
+    if (c->has_default && !c->default_now && !c->default_uuid && !c->default_value.isnull &&
         sqlval_to_text(&c->default_value, &def, &dlen, err))
         return SQL_ERR;
     rowb b;
@@ -501,10 +501,21 @@ static int is_column_row(sx_session *s, const sqlschema_table *t, const char *sc
     rb_str(&b, c->name);
     rb_int(&b, pos);
     if (c->default_now) rb_str(&b, "now()");
+    else if (c->default_uuid) rb_str(&b, "gen_random_uuid()");
     else if (def) rb_str(&b, def);
     else b.i++; /* NULL */
     rb_str(&b, c->not_null || c->pk_pos >= 0 ? "NO" : "YES");
-    rb_str(&b, c->type_name);
+    /* data_type: "ARRAY" for an array, the type's name without its modifier otherwise
+     * (numeric(10,2): numeric; timestamp(3) with time zone: timestamp with time zone) */
+    char dt[96];
+    const char *paren = strchr(c->type_name, '(');
+    if (c->kind == SQLSCHEMA_LWW && sqlval_type_is_array(c->type) && strcmp(c->type_name, "lww_register"))
+        snprintf(dt, sizeof dt, "ARRAY");
+    else if (paren && strchr(paren, ')'))
+        snprintf(dt, sizeof dt, "%.*s%s", (int)(paren - c->type_name), c->type_name,
+                 strchr(paren, ')') + 1);
+    else snprintf(dt, sizeof dt, "%s", c->type_name);
+    rb_str(&b, dt);
     if (udt) rb_str(&b, udt);
     else b.i++;
     free(def);

@@ -1,5 +1,6 @@
 /* server/sql/sqlwrite.c — see sqlwrite.h. */
 #include "server/sql/sqlwrite.h"
+#include "server/sql/sqldate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,23 +62,52 @@ static int refuse(const sqlschema_column *c, const sqlast_expr *e, sqlerr *err)
 
 /* Binds e expecting type t. Assignments accept PostgreSQL's assignment casts (anything to
  * text, numbers between each other); set elements and map keys must already be text. */
-static int bind_as_mode(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type t,
-                        const sqlschema_column *c, bool strict, sqlerr *err)
+static int assign_check(const sqlast_expr *e, sqlval_type t, const sqlschema_column *c,
+                        bool strict, sqlerr *err)
 {
-    if (sqlexpr_bind(e, sc, t, err)) return SQL_ERR;
     if (t == SQLVAL_UNKNOWN || e->type == SQLVAL_UNKNOWN || e->type == t) return SQL_OK;
-    bool ok = (sqlval_type_is_numeric(t) && sqlval_type_is_numeric(e->type)) ||
-              (sqlval_type_is_text(t) && sqlval_type_is_text(e->type)) ||
-              (!strict && sqlval_type_is_text(t));
+    sqlval_type from = e->type, to = t;
+    if (sqlval_type_is_array(t) && sqlval_type_is_array(e->type)) {
+        /* int[] := numeric[], text[] := int[]: an array takes the assignment casts of its
+         * elements */
+        from = sqlval_array_elem(e->type);
+        to = sqlval_array_elem(t);
+        if (from == to) return SQL_OK;
+    }
+    bool ok = (sqlval_type_is_numeric(to) && sqlval_type_is_numeric(from)) ||
+              (sqlval_type_is_text(to) && sqlval_type_is_text(from)) ||
+              (!strict && sqlval_type_is_text(to)) ||
+              /* timestamp := timestamptz, date := timestamp ... (implicit or assignment) */
+              (sqldate_is_type(from) && sqldate_is_type(to) && sqldate_castable(from, to)) ||
+              (sqlval_type_is_oidlike(to) && (sqlval_type_is_integer(from) || sqlval_type_is_oidlike(from))) ||
+              (sqlval_type_is_integer(to) && sqlval_type_is_oidlike(from));
     if (!ok && t == SQLVAL_TEXTARRAY && sqlval_type_is_text(e->type)) ok = true;
-    if (!ok && t == SQLVAL_JSONB && sqlval_type_is_text(e->type)) ok = true;
+    if (!ok && t == SQLVAL_JSONB && sqlval_type_is_text(e->type) && c->kind != SQLSCHEMA_LWW)
+        ok = true; /* an lww_map's entries; a jsonb column has no cast from text */
+    /* PostgreSQL's exprLocation: a cast's leftmost point ('x'::text points at 'x') */
+    int loc = e->location;
+    for (const sqlast_expr *a = e; a->kind == SQLAST_CAST && a->nargs && a->args[0]; a = a->args[0])
+        if (a->args[0]->location >= 0 && a->args[0]->location < loc) loc = a->args[0]->location;
     if (!ok) {
-        sqlerr_set(err, "42804", e->location, "column \"%s\" is of type %s but expression is of type %s",
+        sqlerr_set(err, "42804", loc, "column \"%s\" is of type %s but expression is of type %s",
                    c->name, c->type_name, sqlval_type_name(e->type));
         sqlerr_hint(err, "You will need to rewrite or cast the expression.");
         return SQL_ERR;
     }
     return SQL_OK;
+}
+
+static int bind_as_mode(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type t,
+                        const sqlschema_column *c, bool strict, sqlerr *err)
+{
+    if (sqlexpr_bind(e, sc, t, err)) return SQL_ERR;
+    return assign_check(e, t, c, strict, err);
+}
+
+int sqlwrite_assign_check(const sqlast_expr *e, sqlval_type t, const sqlschema_column *c,
+                          sqlerr *err)
+{
+    return assign_check(e, t, c, false, err);
 }
 
 int sqlwrite_classify(const sqlschema_table *t, int colidx, sqlast_expr *e, const sqlexpr_scope *sc,
@@ -98,10 +128,24 @@ int sqlwrite_classify(const sqlschema_table *t, int colidx, sqlast_expr *e, cons
         /* SET c = DEFAULT: the column's default, NULL without one */
         e->is_default = false;
         sqlval_free(&e->value);
-        if (c->has_default && c->default_now) {
+        if (c->has_default && c->default_now && c->type != SQLVAL_TIMESTAMPTZ) {
+            /* now() as the column's type (CURRENT_DATE on a date column) */
+            sqlast_expr *f = sqlast_expr_new(SQLAST_FUNC, e->location);
+            if (!f || !(f->name = strdup("now"))) {
+                sqlast_expr_free(f);
+                return sqlerr_oom(err);
+            }
+            if (sqlast_expr_add_arg(e, f)) {
+                sqlast_expr_free(f);
+                return sqlerr_oom(err);
+            }
+            e->kind = SQLAST_CAST;
+            e->cast_type = c->type;
+            e->cast_typmod = 0;
+        } else if (c->has_default && (c->default_now || c->default_uuid)) {
             e->kind = SQLAST_FUNC;
             free(e->name);
-            if (!(e->name = strdup("now"))) return sqlerr_oom(err);
+            if (!(e->name = strdup(c->default_uuid ? "gen_random_uuid" : "now"))) return sqlerr_oom(err);
         } else if (c->has_default) {
             if (sqlval_copy(&e->value, &c->default_value, err)) return SQL_ERR;
         } else {

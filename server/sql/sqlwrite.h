@@ -55,6 +55,11 @@ typedef struct sqlwrite_op {
 } sqlwrite_op;
 
 /* Classifies `SET t.cols[colidx] = value`. sc is the statement's binding scope. */
+/* Whether a bound value of e's type can be stored in column c (read as type t) by an
+ * assignment cast, as INSERT and UPDATE coerce (text from anything, numbers among each other,
+ * timestamp from timestamptz ...); else 42804 naming the column. */
+int sqlwrite_assign_check(const sqlast_expr *e, sqlval_type t, const sqlschema_column *c,
+                          sqlerr *err);
 int sqlwrite_classify(const sqlschema_table *t, int colidx, sqlast_expr *value,
                       const sqlexpr_scope *sc, sqlwrite_op *out, sqlerr *err);
 

@@ -3,8 +3,9 @@
 bound port read from its log): the exposition is parsed strictly (every line is HELP, TYPE or a
 sample; HELP/TYPE come before a family's samples; histogram buckets ascend, are cumulative and
 end with +Inf equal to _count), counters move by exactly what the test's statements did, other
-paths get 404, other methods 405, a malformed request 400, an oversized one 431, connections
-beyond the limit 503 — and the endpoint and the SQL port keep serving afterwards."""
+paths get 404, other methods 405, a malformed request 400, an oversized one 431; stalled or
+lazy clients past the connection limit lose their slots to new scrapers (never 503 for a real
+scraper) — and the endpoint and the SQL port keep serving afterwards."""
 import math
 import os
 import re
@@ -282,15 +283,47 @@ def main():
         except Exception as e:  # noqa: BLE001
             check("still serving after bad requests", False, e)
 
-        # Idle connections up to the limit, then one more is refused with 503.
+        # Stalled clients cannot starve scrapers (issue #21: 32 slow clients made every real
+        # scrape answer 503 for as long as they kept reconnecting). 40 connections that send
+        # half a request and stop, then real scrapes: each is served, and the stalled ones
+        # lose their slots, oldest first, to make room.
         idle = []
-        for _ in range(32):
-            idle.append(socket.create_connection(("127.0.0.1", mport), timeout=10))
-        # The server accepts in arrival order, so the next connection is the 33rd.
-        out = raw(mport, b"GET /metrics HTTP/1.1\r\n\r\n")
-        check("connection over the limit: 503", out.startswith(b"HTTP/1.1 503 "), out[:40])
-        for s in idle:
-            s.close()
+        for _ in range(40):
+            s_ = socket.create_connection(("127.0.0.1", mport), timeout=10)
+            s_.sendall(b"GET /metr")
+            idle.append(s_)
+        codes = []
+        for _ in range(5):
+            try:
+                codes.append(http(mport)[0])
+            except Exception as e:  # noqa: BLE001
+                codes.append(repr(e))
+        check("40 stalled clients: real scrapes still answer 200", codes == [200] * 5, codes)
+
+        def closed(s_):
+            s_.setblocking(False)
+            try:
+                return s_.recv(1) == b""
+            except BlockingIOError:
+                return False
+            except ConnectionResetError:
+                return True
+        # the 33rd..40th stalled connections each took the slot of one of the 8 oldest, at once
+        # (before: all kept their slots until the 10 s request timeout)
+        gone = wait_for(lambda: all(closed(s_) for s_ in idle[:8]), 5)
+        check("the 8 oldest stalled connections were closed to make room, the newest kept",
+              gone and not closed(idle[-1]), [closed(s_) for s_ in idle])
+        # A client that got its response but never reads or closes holds no slot either.
+        lazy = []
+        for _ in range(40):
+            s_ = socket.create_connection(("127.0.0.1", mport), timeout=10)
+            s_.sendall(b"GET /metrics HTTP/1.1\r\n\r\n")
+            lazy.append(s_)
+        status = http(mport)[0]
+        check("40 clients that never close after their response: a scrape answers 200", status == 200,
+              status)
+        for s_ in idle + lazy:
+            s_.close()
 
         def scrape_ok():
             try:

@@ -14,7 +14,11 @@ Throughout, a valid client checks its own writes (counter increments read back e
 afterwards the node is alive, still correct, and its RSS (/proc/PID/status VmRSS) is bounded:
 below 2 x the baseline + 64 MiB. The RNG is seeded (NETFUZZ_SEED or the time) and the seed
 printed: the same seed replays the same attack bytes (thread timing still varies).
-NETFUZZ_SECONDS sets the storm length per part (default 8)."""
+NETFUZZ_SECONDS sets the storm length per part (default 8).
+
+Part 1b (issue #21): 1,500 bad startup packets and 1,500 cancel requests for unknown backends:
+the log writes at most 10 lines per second of each kind and summarises the rest exactly; user and
+database names with control characters are logged escaped."""
 import os
 import random
 import socket
@@ -270,6 +274,94 @@ try:
     t.ok(rss_settled(pid, limit), "pgwire storm: RSS bounded (%d kB now, peak %d, limit %d)"
          % (rss_kb(pid), peak, limit))
     t.ok(srv.stop() == 0, "pgwire storm: clean shutdown", srv.logtext()[-1500:])
+finally:
+    srv.cleanup()
+
+
+# ---- part 1b: the log under a flood of bad packets, and client strings in it (issue #21) ------
+# Bad startup packets and cancel requests for unknown backends wrote one line each (~5,400 lines/s
+# from one client); now at most LOG_FLOOD_PER_SEC (10) per second per kind, the rest counted in a
+# "suppressed K similar messages" line. User and database names reached the log raw (terminal
+# escapes, bells); now control characters are written \xNN.
+FLOOD_PER_SEC = 10
+FLOOD_N = 1500
+
+
+def flood(port, packet, n):
+    for _ in range(n):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), 5)
+            s.sendall(packet)
+            s.settimeout(5)
+            while s.recv(4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            s.close()
+
+
+srv = Server(dev=True)
+try:
+    bad_startup = struct.pack("!II", 12, 0x12345678) + b"junk"
+    bad_cancel = struct.pack("!III", 16, 80877102, 99999) + b"\0\0\0\1"
+    t0 = time.monotonic()
+    ths = [threading.Thread(target=flood, args=(srv.port, p, FLOOD_N))
+           for p in (bad_startup, bad_cancel)]
+    for th in ths:
+        th.start()
+    for th in ths:
+        th.join(120)
+    took = time.monotonic() - t0
+
+    def counted(kind, line_text):
+        """(lines written, sum of the suppressed counts) for one kind."""
+        lines = sum(1 for line in srv.logtext().splitlines() if line_text in line)
+        supp = 0
+        for line in srv.logtext().splitlines():
+            if "similar messages" in line and line.endswith(": " + kind):
+                supp += int(line.split("suppressed ")[1].split()[0])
+        return lines, supp
+
+    windows = int(took) + 2  # one-second windows the flood can have touched
+    for kind, text in (("invalid startup packets", "invalid startup packet from"),
+                       ("cancel requests", "cancel request for unknown backend")):
+        got = wait_for(lambda: sum(counted(kind, text)) == FLOOD_N and counted(kind, text), 10)
+        lines, supp = counted(kind, text)
+        print("# %d %s in %.2f s: %d log lines, %d suppressed" % (FLOOD_N, kind, took, lines, supp),
+              flush=True)
+        t.ok(got and lines <= FLOOD_PER_SEC * windows and supp > 0,
+             "%d %s: at most %d lines per second logged" % (FLOOD_N, kind, FLOOD_PER_SEC),
+             (lines, supp, took))
+        t.ok(got, "and the summaries account for every one (%d + %d = %d)" %
+             (lines, supp, FLOOD_N), (lines, supp))
+    ok = False
+    try:
+        c = psycopg2.connect(host="127.0.0.1", port=srv.port, user="postgres", dbname="postgres",
+                             connect_timeout=10)
+        with c.cursor() as cur:
+            cur.execute("SELECT 1")
+            ok = cur.fetchone() == (1,)
+        c.close()
+    except psycopg2.Error:
+        pass
+    t.ok(ok, "a valid client is served after the flood")
+
+    # client-chosen strings in log lines
+    evil_user = b"ev\x1b[31mil\nFAKE line\x07"
+    evil_db = b"db\x1b]0;x\x07\rz"
+    body = struct.pack("!I", 196608) + b"user\0" + evil_user + b"\0database\0" + evil_db + b"\0\0"
+    flood(srv.port, struct.pack("!I", len(body) + 4) + body, 1)
+    wait_for(lambda: "does not exist" in srv.logtext(), 10)
+    with open(srv.log, "rb") as f:
+        raw = f.read()
+    t.ok(b"\x1b" not in raw and b"\x07" not in raw and b"\nFAKE" not in raw and
+         b"\r" not in raw, "no control character from a user or database name reaches the log",
+         [line for line in raw.splitlines() if b"ev" in line][-3:])
+    t.ok(b'user "ev\\x1b[31mil\\x0aFAKE line\\x07"' in raw and
+         b'database "db\\x1b]0;x\\x07\\x0dz"' in raw,
+         "they are written as \\xNN escapes", [line for line in raw.splitlines() if b"ev" in line][-3:])
+    t.ok(srv.stop() == 0, "log flood: clean shutdown", srv.logtext()[-1500:])
 finally:
     srv.cleanup()
 

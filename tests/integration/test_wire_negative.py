@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Hostile and broken clients: oversize messages, garbage before and after startup, a client
 vanishing mid-message, SSLRequest/GSSENCRequest without TLS, max_connections (53300), stray
-COPY messages outside COPY, 10,000 named statements on one connection and the per-connection cap.
+COPY messages outside COPY, 10,000 named statements on one connection and the per-connection cap;
+invalid UTF-8 in queries, Parse and Bind (22021), _pq_ protocol options (NegotiateProtocolVersion),
+replication= (0A000), unknown database names (3D000), cleaned application_name and identifiers
+over 63 bytes (NOTICE 42622) (issue #21).
 After each, a second client must still be served."""
 import os
 import socket
@@ -9,7 +12,12 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire"))
-from wirelib import Raw, Server, Tap, cstr, error_fields, msg, simple_query, startup_packet  # noqa: E402
+from wirelib import Raw, Server, Tap, cstr, msg, simple_query, startup_packet  # noqa: E402
+
+
+def error_fields(body):
+    """wirelib's, but a message may quote a client's invalid bytes."""
+    return {chr(p[0]): p[1:].decode("utf-8", "backslashreplace") for p in body.split(b"\0") if p}
 
 t = Tap()
 cfg = {"sql": {"max_connections": 3, "max_message_bytes": 1048576,
@@ -198,6 +206,180 @@ try:
         except Exception:  # noqa: BLE001 - the slot may not be free yet
             time.sleep(0.05)
     t.ok(ok, "a slot frees up when a client leaves")
+
+    # ---- issue #21: text encoding, as PostgreSQL 15 checks it ----
+    def query_error(sql_bytes, setup=b""):
+        r = Raw(port)
+        r.login()
+        if setup:
+            r.send(msg(b"Q", setup + b"\0"))
+            r.until(b"Z")
+        r.send(msg(b"Q", sql_bytes + b"\0"))
+        got = r.until(b"Z")
+        r.close()
+        errs = [error_fields(m[1]) for m in got if m and m[0] == b"E"]
+        return (errs[0] if errs else None), got[-1]
+
+    # the query text: 53200 "out of memory" before; PostgreSQL's 22021 and its byte list now
+    for sql, shown in ((b"SELECT '\xff'", "0xff"), (b"SELECT '\xe2\x28\xa1'", "0xe2 0x28 0xa1"),
+                       (b"SELECT 'a\xc3'", "0xc3 0x27"), (b"SELECT '\xed\xa0\x80'", "0xed 0xa0 0x80"),
+                       (b"SELECT '\xc0\x80'", "0xc0 0x80"), (b"-- \xf0\x9f\x98\nSELECT 1",
+                                                            "0xf0 0x9f 0x98 0x0a")):
+        e, _ = query_error(sql)
+        t.ok(e is not None and e["C"] == "22021" and
+             e["M"] == 'invalid byte sequence for encoding "UTF8": ' + shown,
+             "invalid UTF-8 in a query (%r): 22021 ... %s" % (sql, shown), e)
+    # escapes producing bytes: E'\x00' was 42601, E'\xff' too
+    for sql, shown in ((b"SELECT E'\\x00'", "0x00"), (b"SELECT E'\\xff'", "0xff"),
+                       (b"SELECT E'\\xc3'", "0xc3")):
+        e, _ = query_error(sql)
+        t.ok(e is not None and e["C"] == "22021" and "P" not in e and
+             e["M"] == 'invalid byte sequence for encoding "UTF8": ' + shown,
+             "%r: 22021 ... %s, no position" % (sql, shown), e)
+    got = simple_query(port, "SELECT E'\\xc3\\xa9' AS s")
+    t.ok(any(m[0] == b"D" and "\u00e9".encode() in m[1] for m in got if m),
+         "a valid escaped sequence E'\\xc3\\xa9' still gives its character", got)
+    e, ready = query_error(b"SELECT '\xff'", setup=b"BEGIN")
+    t.ok(e is not None and e["C"] == "22021" and ready == (b"Z", b"E"),
+         "inside a transaction block the encoding error fails the transaction", (e, ready))
+    # extended protocol: the Parse text and text Bind parameters
+    r = Raw(port)
+    r.login()
+    r.send(msg(b"P", cstr("") + b"SELECT '\xe2\x82'\0" + struct.pack("!H", 0)) + msg(b"S"))
+    e = first_error(r)
+    r.until(b"Z")
+    t.ok(e is not None and e["C"] == "22021" and e["M"].endswith(": 0xe2 0x82 0x27"),
+         "invalid UTF-8 in a Parse: 22021", e)
+    r.send(msg(b"P", cstr("") + cstr("SELECT $1::text") + struct.pack("!HI", 1, 25)) +
+           msg(b"B", cstr("") + cstr("") + struct.pack("!HHI", 0, 1, 2) + b"a\xff" +
+               struct.pack("!H", 0)) + msg(b"E", cstr("") + struct.pack("!I", 0)) + msg(b"S"))
+    errs = [error_fields(m[1]) for m in r.until(b"Z") if m and m[0] == b"E"]
+    e = errs[0] if errs else None
+    t.ok(e is not None and e["C"] == "22021" and e["M"].endswith(": 0xff"),
+         "invalid UTF-8 in a text Bind parameter: 22021", e)
+    r.close()
+
+    # ---- issue #21: startup parameters ----
+    def startup_raw(params, minor=0):
+        body = struct.pack("!I", 196608 + minor)
+        for k, v in params:
+            body += k + b"\0" + v + b"\0"
+        body += b"\0"
+        return struct.pack("!I", len(body) + 4) + body
+
+    def start(params, minor=0):
+        """The messages up to ReadyForQuery or the FATAL (ParameterStatus left out)."""
+        r = Raw(port)
+        r.send(startup_raw([(b"user", b"postgres")] + params, minor))
+        out = []
+        while True:
+            m = r.recv_msg()
+            if m is None or m[0] == b"S":
+                if m is None:
+                    break
+                continue
+            out.append((m[0], error_fields(m[1]) if m[0] == b"E" else m[1]))
+            if m[0] in (b"Z", b"E"):
+                break
+        r.close()
+        return out
+
+    # _pq_ options were silently taken as settings; PostgreSQL ignores them and says so
+    got = start([(b"_pq_.foo", b"bar"), (b"_pq_.compression", b"on")])
+    t.ok(got and got[0] == (b"v", struct.pack("!II", 196608, 2) + b"_pq_.foo\0_pq_.compression\0")
+         and got[-1][0] == b"Z",
+         "unknown _pq_ options: NegotiateProtocolVersion 3.0 naming them, then a session", got)
+    got = start([], minor=2)
+    t.ok(got and got[0] == (b"v", struct.pack("!II", 196608, 0)) and got[-1][0] == b"Z",
+         "protocol 3.2 asked: NegotiateProtocolVersion 3.0 (no options), then a session", got)
+    got = start([])
+    t.ok(got and got[0][0] == b"R" and got[-1][0] == b"Z",
+         "protocol 3.0 without _pq_ options: no NegotiateProtocolVersion", got)
+    # replication=true used to open a normal session
+    for v in (b"true", b"database", b"on", b"1"):
+        got = start([(b"replication", v)])
+        e = got[-1][1] if got and got[-1][0] == b"E" else None
+        t.ok(e is not None and e["S"] == "FATAL" and e["C"] == "0A000" and
+             "replication connections" in e["M"] and len(got) == 1,
+             "replication=%s: FATAL 0A000 before authentication" % v.decode(), got)
+    got = start([(b"replication", b"bogus")])
+    e = got[-1][1] if got and got[-1][0] == b"E" else None
+    t.ok(e is not None and e["C"] == "22023" and
+         e["M"] == 'invalid value for parameter "replication": "bogus"',
+         "replication=bogus: FATAL 22023, PostgreSQL's message", got)
+    for v in (b"false", b"off", b"no", b"0"):
+        got = start([(b"replication", v)])
+        t.ok(got and got[-1][0] == b"Z", "replication=%s: a normal session" % v.decode(), got)
+    # unknown database names were accepted
+    got = start([(b"database", b"nosuchdb")])
+    e = got[-1][1] if got and got[-1][0] == b"E" else None
+    t.ok(got and got[0][0] == b"R" and e is not None and e["S"] == "FATAL" and
+         e["C"] == "3D000" and e["M"] == 'database "nosuchdb" does not exist',
+         "an unknown database: FATAL 3D000 after authentication, as PostgreSQL", got)
+    for db in (b"postgres", b"template1", b"heliosdb"):
+        got = start([(b"database", db)])
+        t.ok(got and got[-1][0] == b"Z", "database \"%s\" is served" % db.decode(), got)
+    r = Raw(port)
+    r.send(startup_raw([(b"user", b"alice")]))  # libpq's default dbname: the user's name
+    t.ok(r.until(b"Z")[-1][0] == b"Z", "a database named after the user is served")
+    r.close()
+    # invalid UTF-8 in a user name: no role can have it (PostgreSQL: 28000)
+    r = Raw(port)
+    r.send(startup_raw([(b"user", b"post\xffgres"), (b"database", b"postgres")]))
+    errs = [error_fields(m[1]) for m in r.until(b"Z") if m and m[0] == b"E"]
+    e = errs[0] if errs else None
+    r.close()
+    t.ok(e is not None and e["C"] == "28000" and e["M"] == 'role "post\\xffgres" does not exist',
+         "a user name that is not UTF-8: FATAL 28000", e)
+    # application_name is cleaned to printable ASCII, as PostgreSQL's pg_clean_ascii
+    r = Raw(port)
+    r.send(startup_raw([(b"user", b"postgres"), (b"application_name", b"a\xffb\x1bc\xc3\xa9")]))
+    r.until(b"Z")
+    r.send(msg(b"Q", cstr("SHOW application_name")))
+    got = r.until(b"Z")
+    r.close()
+    t.ok(any(m[0] == b"D" and m[1].endswith(b"a?b?c??") for m in got if m),
+         "application_name keeps printable ASCII only (a?b?c??)", got)
+    # ---- issue #21: identifiers over 63 bytes: truncated with PostgreSQL's NOTICE 42622 ----
+    def run(r, sql):
+        r.send(msg(b"Q", cstr(sql)))
+        got = r.until(b"Z")
+        return ([error_fields(m[1]) for m in got if m and m[0] == b"N"],
+                [error_fields(m[1]) for m in got if m and m[0] == b"E"], got)
+
+    long_t, long_c = "t" * 70, "C" * 64
+    r = Raw(port)
+    r.login()
+    notes, errs, _ = run(r, "CREATE TABLE %s (id int PRIMARY KEY, %s text)" % (long_t, long_c))
+    t.ok(not errs and [(n["C"], n["S"], n["M"]) for n in notes] == [
+        ("42622", "NOTICE", 'identifier "%s" will be truncated to "%s"' % (long_t, long_t[:63])),
+        ("42622", "NOTICE", 'identifier "%s" will be truncated to "%s"' % (long_c.lower(),
+                                                                           long_c.lower()[:63]))],
+         "CREATE TABLE with 70- and 64-byte names: two NOTICEs 42622, names downcased", (notes, errs))
+    notes, errs, got = run(r, "INSERT INTO %s VALUES (1, 'x'); SELECT %s AS \"%s\" FROM %s" %
+                           (long_t, long_c, "Q" * 66, long_t[:63]))
+    desc = [m[1] for m in got if m and m[0] == b"T"]
+    t.ok(not errs and len(notes) == 3 and desc and (b"Q" * 63 + b"\0") in desc[0] and
+         b"Q" * 64 not in desc[0] and any(m[0] == b"D" and m[1].endswith(b"x") for m in got if m),
+         "the long and the truncated spellings find the same table and column; a quoted alias "
+         "is cut to 63 bytes", (notes, errs))
+    e_name = "\u00e9" * 40  # 80 bytes: cut to 31 characters (62 bytes), never inside one
+    notes, errs, got = run(r, "SELECT 1 AS %s" % e_name)
+    t.ok(not errs and len(notes) == 1 and
+         notes[0]["M"] == 'identifier "%s" will be truncated to "%s"' % (e_name, e_name[:31]),
+         "a multibyte identifier is cut at a character boundary (62 bytes)", notes)
+    notes, errs, _ = run(r, "SELECT '%s' AS s, $$%s$$ AS d /* %s */ -- %s" % ((long_t,) * 4))
+    t.ok(not errs and not notes, "long strings, dollar quotes and comments are not identifiers",
+         notes)
+    r.send(msg(b"P", cstr("") + cstr("SELECT 1 AS %s" % long_t) + struct.pack("!H", 0)) +
+           msg(b"S"))
+    got = r.until(b"Z")
+    kinds = [m[0] for m in got if m]
+    t.ok(kinds[:2] == [b"N", b"1"] and error_fields(got[0][1])["C"] == "42622",
+         "Parse: the NOTICE comes before ParseComplete", got)
+    run(r, "DROP TABLE %s" % long_t)
+    r.close()
+    t.ok(serving(), "still serving after the encoding and startup checks")
     t.ok(srv.stop() == 0, "clean shutdown", srv.logtext()[-1500:])
 finally:
     srv.cleanup()

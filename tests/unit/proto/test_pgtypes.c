@@ -26,6 +26,13 @@ static const struct vec {
     const char *pg_hex;   /* <type>send() output */
     const char *pg_state; /* SQLSTATE when rejected */
 } vectors[] = {
+    /* interval (HeliosDB's own output form, IntervalStyle postgres) */
+    {1186, "1 year 2 mons -3 days +04:05:06.789", "1 year 2 mons -3 days +04:05:06.789", "000000036c97ca88fffffffd0000000e", NULL},
+    {1186, "00:00:00", "00:00:00", "00000000000000000000000000000000", NULL},
+    {1186, "-1 days +02:00:00", "-1 days +02:00:00", "00000001ad274800ffffffff00000000", NULL},
+    {1186, "-00:00:00.5", "-00:00:00.5", "fffffffffff85ee00000000000000000", NULL},
+    {1186, "-01:02:03", "-01:02:03", "ffffffff221787400000000000000000", NULL},
+    {1186, "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807", "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807", "7fffffffffffffff7fffffff7fffffff", NULL},
     {21, "1", "1", "0001", NULL},
     {21, "-32768", "-32768", "8000", NULL},
     {21, "32767", "32767", "7fff", NULL},
@@ -504,7 +511,8 @@ static void test_hostile_binary(void **state)
                          "0000000100000001"
                          "ffffffff",
                          &b),
-                     PGTYPES_EBINARY);
+                     0); /* NULL without the has-nulls flag: array_recv ignores the flag */
+    assert_string_equal((const char *)b.data, "{NULL}");
     assert_int_equal(b2t(PGTYPE_INT4ARRAY,
                          "00000001"
                          "00000001"
@@ -550,7 +558,9 @@ static void test_hostile_binary(void **state)
                      0);
     assert_string_equal((const char *)b.data, "{a,\"x y\"}");
     /* unsupported types are refused, not guessed */
-    assert_int_equal(b2t(PGTYPE_INTERVAL, "00", &b), PGTYPES_EUNSUPPORTED);
+    assert_int_equal(b2t(PGTYPE_INTERVAL, "00", &b), PGTYPES_ETRUNCATED);
+    assert_int_equal(b2t(PGTYPE_INTERVAL, "0000000000000000000000000000000000", &b), PGTYPES_EBINARY);
+    assert_int_equal(b2t(PGTYPE_REGCLASS, "00000001", &b), PGTYPES_EUNSUPPORTED);
     assert_int_equal(b2t(99999, "00", &b), PGTYPES_EUNSUPPORTED);
     pgtypes_buf_free(&b);
 }
@@ -711,7 +721,7 @@ static void test_type_table(void **state)
     assert_int_equal(pgtypes_array_of(PGTYPE_TEXT), PGTYPE_TEXTARRAY);
     assert_int_equal(pgtypes_array_of(PGTYPE_TEXTARRAY), 0);
     assert_int_equal(pgtypes_has_binary(PGTYPE_JSONB), 1);
-    assert_int_equal(pgtypes_has_binary(PGTYPE_INTERVAL), 0);
+    assert_int_equal(pgtypes_has_binary(PGTYPE_INTERVAL), 1);
     /* every array maps back to an element that maps to it */
     const uint32_t arrays[] = {PGTYPE_BOOLARRAY,   PGTYPE_INT2ARRAY,        PGTYPE_INT4ARRAY,
                                PGTYPE_TEXTARRAY,   PGTYPE_VARCHARARRAY,     PGTYPE_INT8ARRAY,
@@ -791,13 +801,51 @@ static void test_float_out(void **state)
     }
 }
 
+/* pg_verify_mbstr's verdicts and report_invalid_encoding's messages, as PostgreSQL 15 prints
+ * them (checked on a PostgreSQL 15 server). */
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t n;
+        size_t valid;
+        const char *shown; /* after 'invalid byte sequence for encoding "UTF8":' */
+    } cases[] = {
+        {"abc", 3, 3, NULL},
+        {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, 9, NULL},
+        {"a\xff", 2, 1, " 0xff"},
+        {"\xe2\x28\xa1", 3, 0, " 0xe2 0x28 0xa1"},
+        {"a\xc3'", 3, 1, " 0xc3 0x27"},
+        {"x\xc3", 2, 1, " 0xc3"},                 /* cut at the end of the text */
+        {"\xf0\x9f\x98'", 4, 0, " 0xf0 0x9f 0x98 0x27"},
+        {"\xed\xa0\x80", 3, 0, " 0xed 0xa0 0x80"},  /* a surrogate */
+        {"\xc0\x80", 2, 0, " 0xc0 0x80"},         /* overlong */
+        {"\xf4\x90\x80\x80", 4, 0, " 0xf4 0x90 0x80 0x80"}, /* past U+10FFFF */
+        {"ab\0c", 4, 2, " 0x00"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const uint8_t *s = (const uint8_t *)cases[i].s;
+        size_t v = pgtypes_utf8_valid_len(s, cases[i].n);
+        assert_int_equal(v, cases[i].valid);
+        if (!cases[i].shown) continue;
+        char msg[128], want[128];
+        pgtypes_utf8_invalid_message(s + v, cases[i].n - v, msg, sizeof msg);
+        snprintf(want, sizeof want, "invalid byte sequence for encoding \"UTF8\":%s", cases[i].shown);
+        assert_string_equal(msg, want);
+    }
+    char tiny[8];
+    pgtypes_utf8_invalid_message((const uint8_t *)"\xff", 1, tiny, sizeof tiny); /* cut, no overrun */
+    assert_int_equal(strlen(tiny), sizeof tiny - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_postgres_vectors),        cmocka_unit_test(test_hostile_binary),
         cmocka_unit_test(test_error_rolls_back_buffer), cmocka_unit_test(test_random_roundtrips),
         cmocka_unit_test(test_array_text_forms),        cmocka_unit_test(test_type_table),
-        cmocka_unit_test(test_float_out),
+        cmocka_unit_test(test_float_out),                cmocka_unit_test(test_utf8_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,8 +136,12 @@ static void test_char_and_catalog_arrays(void **state)
     assert_string_equal(sqlval_type_name(SQLVAL_CHAR), "\"char\"");
     assert_int_equal(sqlval_type_lookup("char", false), SQLVAL_CHAR);
     assert_int_equal(sqlval_type_lookup("int2vector", false), SQLVAL_TEXTARRAY);
-    assert_int_equal(sqlval_type_lookup("int2", true), SQLVAL_TEXTARRAY);
-    assert_int_equal(sqlval_type_lookup("int4", true), SQLVAL_UNKNOWN); /* not a catalog one */
+    assert_int_equal(sqlval_type_lookup("_int2", false), SQLVAL_TEXTARRAY); /* pg_index.indoption */
+    assert_int_equal(sqlval_type_lookup("int2", true), SQLVAL_INT2ARRAY);  /* a typed array */
+    assert_int_equal(sqlval_type_lookup("int4", true), SQLVAL_INT4ARRAY);
+    assert_int_equal(sqlval_type_lookup("_int4", false), SQLVAL_INT4ARRAY);
+    assert_int_equal(sqlval_type_lookup("oid", true), SQLVAL_OIDARRAY);
+    assert_int_equal(sqlval_type_lookup("bytea", true), SQLVAL_UNKNOWN); /* no bytea[] */
 }
 
 static void test_pure_catalog_helpers(void **state)

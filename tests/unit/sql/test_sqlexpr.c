@@ -137,7 +137,7 @@ static void test_input_errors(void **state)
     expect_err("SELECT 'x'::numeric", "22P02", "invalid input syntax for type numeric: \"x\"");
     expect_err("SELECT '{x'::text[]", "22P02", "malformed array literal: \"{x\"");
     expect_err("SELECT '{bad'::jsonb", "22P02", "invalid input syntax for type json");
-    expect_err("SELECT 'yesterday'::timestamptz", "22007", NULL);
+    expect_err("SELECT 'yesterday noon'::timestamptz", "22007", NULL);
     expect_err("SELECT '2023-02-29'::timestamptz", "22008", NULL);
     expect_err("SELECT '\\xzz'::bytea", "22P02", NULL);
     expect_err("SELECT 70000::smallint", "22003", "smallint out of range");
@@ -234,7 +234,12 @@ static void test_functions_json_arrays(void **state)
     expect("SELECT lower(s) || upper('x') FROM t", "helloX");
     expect("SELECT length('héllo')", "5");
     expect("SELECT id::text || s FROM t", "7Hello");
-    expect_err("SELECT ARRAY[1, 2]", "0A000", NULL);
+    expect("SELECT ARRAY[1, 2]", "{1,2}"); /* integer[] */
+    expect("SELECT (ARRAY[1, 2] || 3)[3] + 1", "4");
+    expect("SELECT array_position(ARRAY[1.0, 2], 2)", "2");
+    expect_err("SELECT ARRAY[ARRAY[1]]", "0A000", NULL); /* multidimensional */
+    expect_err("SELECT ARRAY[1, true]", "42804", NULL);
+    expect_err("SELECT ARRAY[1] @> ARRAY[1.5]", "42883", NULL);
 }
 
 static void test_params(void **state)

@@ -108,7 +108,8 @@ static void test_create_rules(void **state)
     expect_create_error("CREATE TABLE t (a g_counter PRIMARY KEY)", "0A000");
     expect_create_error("CREATE TABLE t (a double precision PRIMARY KEY)", "0A000");
     expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b nosuchtype)", "42704");
-    expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b timestamp)", "0A000");
+    expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b timetz)", "0A000");
+    expect_create_error("CREATE TABLE t (a interval PRIMARY KEY)", "0A000");
     expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b g_counter DEFAULT 1)", "0A000");
     expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b int DEFAULT 'x')", "22P02");
     expect_create_error("CREATE TABLE t (a int PRIMARY KEY, b int DEFAULT a)", "0A000");
