@@ -109,12 +109,25 @@ typedef struct rcommit {
     struct rcommit *next;
 } rcommit;
 
+/* One POST /v1/deltas in flight. Answers can arrive in another order than they were
+ * produced (two QUIC connections per pair, loss, jitter), so a loss of state at the peer is
+ * judged against what was true when this request left: the peer's answer is produced after
+ * that, and a peer that lost nothing then holds at least as much. */
 typedef struct postctx {
     repl *r;
     rpeer *p;
     uint64_t nentries;
     bool probe;
+    uint64_t own_at_send; /* entries of the peer's own origin this node held */
+    causal_vv acked_at_send; /* probe only: the peer's acked vv */
 } postctx;
+
+static void postctx_free(postctx *pc)
+{
+    if (!pc) return;
+    causal_vv_free(&pc->acked_at_send);
+    free(pc);
+}
 
 /* A storage_import in flight: a snapshot chunk or anti-entropy rows. */
 enum { JOB_SNAP = 1, JOB_AE_SERVE, JOB_AE_REPAIR };
@@ -467,7 +480,12 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         if (rc == 0) rc = replbatch_writer_finish(&w, &body, &blen);
         if (rc == 0 && !(pc = malloc(sizeof *pc))) rc = REPL_ENOMEM;
         if (rc == 0) {
-            *pc = (postctx){.r = r, .p = p, .nentries = (uint64_t)n, .probe = p->probe};
+            *pc = (postctx){.r = r, .p = p, .nentries = (uint64_t)n, .probe = p->probe,
+                            .own_at_send = causal_vv_get(local, p->id)};
+            causal_vv_init(&pc->acked_at_send);
+            if (pc->probe && causal_vv_copy(&pc->acked_at_send, &p->acked) < 0) rc = REPL_ENOMEM;
+        }
+        if (rc == 0) {
             rc = transport_post_deltas(r->t, p->id, body, blen, post_done, pc);
         }
         if (rc < 0) {
@@ -479,7 +497,7 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
                 rlog(r, TRANSPORT_LOG_WARN, "batch to peer %u not sent: error %d", p->id, rc);
             p->last_err = rc;
             p->retry_at_ms = now + (uint64_t)r->cfg.retry_ms;
-            free(pc);
+            postctx_free(pc);
             free(body);
             goto done;
         }
@@ -549,10 +567,14 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     repl *r = pc->r;
     rpeer *p = pc->p;
     bool probe = pc->probe;
-    free(pc);
+    uint64_t own_at_send = pc->own_at_send;
+    causal_vv acked_at_send = pc->acked_at_send; /* moved: freed below */
+    causal_vv_init(&pc->acked_at_send);
+    postctx_free(pc);
     r->outstanding--;
     p->inflight--;
     if (r->closing) {
+        causal_vv_free(&acked_at_send);
         maybe_free(r);
         return;
     }
@@ -574,13 +596,18 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         peer_reset_cursor(p);
         p->retry_at_ms = now + (uint64_t)r->cfg.retry_ms;
         causal_vv_free(&ack);
+        causal_vv_free(&acked_at_send);
         return;
     }
     p->last_err = 0;
     p->acked_at_ms = now;
     p->refresh = false;
     uint64_t peer_own = causal_vv_get(&ack, p->id); /* before the branch below moves ack */
-    if (probe && !causal_vv_leq(&p->acked, &ack)) {
+    /* Against what it had acknowledged when the probe left, not since: a later request's
+     * answer may have overtaken this one. */
+    bool lost = probe && !causal_vv_leq(&acked_at_send, &ack);
+    causal_vv_free(&acked_at_send);
+    if (lost) {
         /* The peer has less than it once acknowledged: restored from an older backup (or
          * its data directory was replaced). Start again from what it has now. */
         causal_vv local;
@@ -609,11 +636,10 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         /* A peer always holds every entry of its own origin that we hold, unless it lost
          * them (restored in place from an older backup) — caught here even when our stored
          * ack of it is older still. Send them back: its write guard waits for them
-         * (storage.h, "Write guards"). */
-        causal_vv local;
-        causal_vv_init(&local);
-        uint64_t own = storage_vv(r->st, &local) == 0 ? causal_vv_get(&local, p->id) : 0;
-        causal_vv_free(&local);
+         * (storage.h, "Write guards"). Judged by what we held when the request left: the
+         * peer answered after that, but entries it wrote after answering may have reached us
+         * before this answer did. */
+        uint64_t own = own_at_send;
         if (peer_own < own) {
             rlog(r, TRANSPORT_LOG_WARN, "peer %u lacks entries %llu..%llu of its own origin "
                  "(restored?): sending them back", p->id, (unsigned long long)peer_own + 1,
