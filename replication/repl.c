@@ -26,10 +26,9 @@
 #define SNAP_RETRY_MS 1000
 #define SNAP_BUSY_RETRY_MS 2000
 #define SNAP_IN_IDLE_MS 30000   /* a receiver forgets a silent sender's transfer after this */
-/* A receiver stages chunks (invisible) up to this many bytes so the snapshot appears at once
- * with its last chunk; a larger one is merged as it comes (readers may then see a
- * transaction partly until the end). */
-#define SNAP_STAGE_MAX ((uint64_t)256 << 20)
+/* A sender's log pin for a peer it sent a snapshot (see snap_pin) goes after this long
+ * without progress: the peer went away or stopped catching up. */
+#define SNAP_PIN_IDLE_MS 60000
 #define AE_MAX_ITEMS_PER_ROUND 20000
 /* Relay suppression (see fill_batch): origins tracked per peer; beyond this, relay always. */
 #define RELAY_MAX_ORIGINS 32
@@ -73,6 +72,10 @@ typedef struct rpeer {
     uint8_t *snap_pend; /* the item that did not fit the previous chunk (kind, key, val) */
     storage_item snap_pend_item;
     bool snap_have_pend, snap_at_end;
+    /* what the log must keep for this peer: from the export's vv during a transfer, then
+     * from its ack until it has caught up (snap_pin) */
+    storage_log_pin *pin;
+    uint64_t pin_ms; /* last progress: pinned, a chunk or an ack that moved it */
     /* anti-entropy with this peer (we initiate) */
     bool ae_busy, ae_wanted;
     causal_vv ae_floor;
@@ -106,12 +109,25 @@ typedef struct rcommit {
     struct rcommit *next;
 } rcommit;
 
+/* One POST /v1/deltas in flight. Answers can arrive in another order than they were
+ * produced (two QUIC connections per pair, loss, jitter), so a loss of state at the peer is
+ * judged against what was true when this request left: the peer's answer is produced after
+ * that, and a peer that lost nothing then holds at least as much. */
 typedef struct postctx {
     repl *r;
     rpeer *p;
     uint64_t nentries;
     bool probe;
+    uint64_t own_at_send; /* entries of the peer's own origin this node held */
+    causal_vv acked_at_send; /* probe only: the peer's acked vv */
 } postctx;
+
+static void postctx_free(postctx *pc)
+{
+    if (!pc) return;
+    causal_vv_free(&pc->acked_at_send);
+    free(pc);
+}
 
 /* A storage_import in flight: a snapshot chunk or anti-entropy rows. */
 enum { JOB_SNAP = 1, JOB_AE_SERVE, JOB_AE_REPAIR };
@@ -135,7 +151,6 @@ typedef struct snap_in {
     uint32_t next_index;
     uint64_t last_ms;
     uint64_t items;
-    uint64_t staged; /* bytes of chunks staged so far */
     bool busy; /* a chunk's import is in flight */
 } snap_in;
 
@@ -200,8 +215,15 @@ static void snap_out_reset(rpeer *p)
     p->snap_items = 0;
 }
 
+static void snap_unpin(rpeer *p)
+{
+    storage_log_pin_del(p->r->st, p->pin);
+    p->pin = NULL;
+}
+
 static void peer_free(rpeer *p)
 {
+    snap_unpin(p);
     causal_vv_free(&p->acked);
     causal_vv_free(&p->sent);
     causal_vv_free(&p->ae_floor);
@@ -458,7 +480,12 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
         if (rc == 0) rc = replbatch_writer_finish(&w, &body, &blen);
         if (rc == 0 && !(pc = malloc(sizeof *pc))) rc = REPL_ENOMEM;
         if (rc == 0) {
-            *pc = (postctx){.r = r, .p = p, .nentries = (uint64_t)n, .probe = p->probe};
+            *pc = (postctx){.r = r, .p = p, .nentries = (uint64_t)n, .probe = p->probe,
+                            .own_at_send = causal_vv_get(local, p->id)};
+            causal_vv_init(&pc->acked_at_send);
+            if (pc->probe && causal_vv_copy(&pc->acked_at_send, &p->acked) < 0) rc = REPL_ENOMEM;
+        }
+        if (rc == 0) {
             rc = transport_post_deltas(r->t, p->id, body, blen, post_done, pc);
         }
         if (rc < 0) {
@@ -470,7 +497,7 @@ static void flush_peer(repl *r, rpeer *p, const causal_vv *local, uint64_t durab
                 rlog(r, TRANSPORT_LOG_WARN, "batch to peer %u not sent: error %d", p->id, rc);
             p->last_err = rc;
             p->retry_at_ms = now + (uint64_t)r->cfg.retry_ms;
-            free(pc);
+            postctx_free(pc);
             free(body);
             goto done;
         }
@@ -514,7 +541,17 @@ static void on_flush_timer(uv_timer_t *h)
 
 static void on_tick(uv_timer_t *h)
 {
-    flush_all(h->data);
+    repl *r = h->data;
+    uint64_t now = uv_now(r->loop);
+    for (int i = 0; i < r->npeers; i++) {
+        rpeer *p = &r->peers[i];
+        if (p->pin && now - p->pin_ms > SNAP_PIN_IDLE_MS) {
+            rlog(r, TRANSPORT_LOG_INFO, "peer %u made no progress for %d s since its snapshot: "
+                 "the log no longer waits for it", p->id, SNAP_PIN_IDLE_MS / 1000);
+            snap_unpin(p);
+        }
+    }
+    flush_all(r);
 }
 
 void repl_kick(repl *r)
@@ -530,10 +567,14 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     repl *r = pc->r;
     rpeer *p = pc->p;
     bool probe = pc->probe;
-    free(pc);
+    uint64_t own_at_send = pc->own_at_send;
+    causal_vv acked_at_send = pc->acked_at_send; /* moved: freed below */
+    causal_vv_init(&pc->acked_at_send);
+    postctx_free(pc);
     r->outstanding--;
     p->inflight--;
     if (r->closing) {
+        causal_vv_free(&acked_at_send);
         maybe_free(r);
         return;
     }
@@ -555,13 +596,18 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         peer_reset_cursor(p);
         p->retry_at_ms = now + (uint64_t)r->cfg.retry_ms;
         causal_vv_free(&ack);
+        causal_vv_free(&acked_at_send);
         return;
     }
     p->last_err = 0;
     p->acked_at_ms = now;
     p->refresh = false;
     uint64_t peer_own = causal_vv_get(&ack, p->id); /* before the branch below moves ack */
-    if (probe && !causal_vv_leq(&p->acked, &ack)) {
+    /* Against what it had acknowledged when the probe left, not since: a later request's
+     * answer may have overtaken this one. */
+    bool lost = probe && !causal_vv_leq(&acked_at_send, &ack);
+    causal_vv_free(&acked_at_send);
+    if (lost) {
         /* The peer has less than it once acknowledged: restored from an older backup (or
          * its data directory was replaced). Start again from what it has now. */
         causal_vv local;
@@ -590,11 +636,10 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
         /* A peer always holds every entry of its own origin that we hold, unless it lost
          * them (restored in place from an older backup) — caught here even when our stored
          * ack of it is older still. Send them back: its write guard waits for them
-         * (storage.h, "Write guards"). */
-        causal_vv local;
-        causal_vv_init(&local);
-        uint64_t own = storage_vv(r->st, &local) == 0 ? causal_vv_get(&local, p->id) : 0;
-        causal_vv_free(&local);
+         * (storage.h, "Write guards"). Judged by what we held when the request left: the
+         * peer answered after that, but entries it wrote after answering may have reached us
+         * before this answer did. */
+        uint64_t own = own_at_send;
         if (peer_own < own) {
             rlog(r, TRANSPORT_LOG_WARN, "peer %u lacks entries %llu..%llu of its own origin "
                  "(restored?): sending them back", p->id, (unsigned long long)peer_own + 1,
@@ -609,6 +654,16 @@ static void post_done(void *arg, int err, int status, const uint8_t *body, size_
     }
     if (p->echo_own_upto && causal_vv_get(&p->acked, p->id) >= p->echo_own_upto)
         p->echo_own_upto = 0;
+    if (p->pin && !p->snap) {
+        /* after a snapshot: keep what the peer still lacks until it has caught up */
+        causal_vv local;
+        causal_vv_init(&local);
+        if (storage_vv(r->st, &local) == 0 && causal_vv_leq(&local, &p->acked))
+            snap_unpin(p);
+        else if (storage_log_pin_move(r->st, p->pin, &p->acked) == 0)
+            p->pin_ms = now;
+        causal_vv_free(&local);
+    }
     if (causal_vv_leq(&p->sent, &p->acked)) {
         p->unacked_since_ms = 0;
     } else if (p->inflight == 0) {
@@ -996,9 +1051,27 @@ static bool may_merge(repl *r, const causal_vv *sender_vv)
 
 static void snap_done(void *arg, int err, int status, const uint8_t *body, size_t len);
 
+/* Keeps, from now until the peer has caught up (post_done) or stopped progressing
+ * (SNAP_PIN_IDLE_MS, on_tick), the log entries it will need after this snapshot: those above
+ * the snapshot's vv. Without it, retention truncating the log while a long transfer runs
+ * makes the finished snapshot useless, and the next one meets the same fate. */
+static void snap_pin(repl *r, rpeer *p, const causal_vv *from)
+{
+    p->pin_ms = uv_now(r->loop);
+    if (p->pin) {
+        if (storage_log_pin_move(r->st, p->pin, from) == 0) return;
+        snap_unpin(p);
+    }
+    p->pin = storage_log_pin_new(r->st, from);
+    if (!p->pin)
+        rlog(r, TRANSPORT_LOG_WARN, "snapshot for peer %u: log not pinned (out of memory): "
+             "retention may truncate what it needs", p->id);
+}
+
 static void snap_abandon(repl *r, rpeer *p, uint64_t retry_ms)
 {
     snap_out_reset(p);
+    snap_unpin(p); /* the next attempt pins its own export */
     p->retry_at_ms = uv_now(r->loop) + retry_ms;
 }
 
@@ -1026,6 +1099,7 @@ static void snap_step(repl *r, rpeer *p)
             snap_abandon(r, p, 20);
             return;
         }
+        snap_pin(r, p, storage_export_vv(p->snap));
         p->snap_session = random64();
         p->snap_index = 0;
         p->snap_items = 0;
@@ -1129,6 +1203,7 @@ static void snap_done(void *arg, int err, int status, const uint8_t *body, size_
         snap_abandon(r, p, status == 409 ? SNAP_BUSY_RETRY_MS : SNAP_RETRY_MS);
         return;
     }
+    p->pin_ms = uv_now(r->loop);
     if (!p->snap_at_end) {
         p->snap_index++;
         snap_step(r, p);
@@ -1148,6 +1223,17 @@ static void snap_done(void *arg, int err, int status, const uint8_t *body, size_
 
 /* ---------------------------------------------------------------- snapshot: receiver */
 
+/* What the receiver knows of a snapshot sender: link state and RTT (transport), idleness. */
+static replsnap_sender sender_info(repl *r, uint16_t peer, uint64_t idle_ms)
+{
+    replsnap_sender s = {.up = true, .rtt_us = 0, .idle_ms = idle_ms};
+    rpeer *p = find_peer(r, peer);
+    transport_peer_stats ps;
+    if (p) s.up = p->up;
+    if (r->t && transport_peer_info(r->t, peer, &ps) == 0) s.rtt_us = ps.rtt_smoothed_us;
+    return s;
+}
+
 static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uint8_t *body,
                            size_t len)
 {
@@ -1165,6 +1251,22 @@ static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uin
     snap_in *si = &r->sin;
     uint64_t now = uv_now(r->loop);
     bool other = si->peer && si->peer != peer && now - si->last_ms < SNAP_IN_IDLE_MS;
+    int choice = REPLSNAP_KEEP;
+    if (other && !si->busy && j->m.index == 0) {
+        /* prefer the nearest sender, fail over from one that stalled or left */
+        replsnap_sender cur = sender_info(r, si->peer, now - si->last_ms);
+        replsnap_sender cand = sender_info(r, peer, 0);
+        choice = replsnap_choose_sender(&cur, &cand);
+        if (choice != REPLSNAP_KEEP) {
+            rlog(r, TRANSPORT_LOG_INFO, "snapshot from peer %u (RTT %.1f ms) abandoned for "
+                 "peer %u's offer (RTT %.1f ms): %s", si->peer, (double)cur.rtt_us / 1000.0,
+                 peer, (double)cand.rtt_us / 1000.0,
+                 choice == REPLSNAP_SWITCH_GONE ? "the sender is down"
+                 : choice == REPLSNAP_SWITCH_STALLED ? "the sender stalled"
+                                                     : "the new sender is nearer");
+            other = false;
+        }
+    }
     if (other || si->busy) {
         respond_vv(r, req, 409);
         job_free(j);
@@ -1195,16 +1297,9 @@ static void serve_snapshot(repl *r, transport_req *req, uint16_t peer, const uin
     j->req = req;
     si->busy = true;
     si->last_ms = now;
+    /* every chunk is staged on disk; the last one makes the whole snapshot visible at once */
     unsigned flags = j->m.index == 0 ? STORAGE_IMPORT_RESET : 0;
-    if (!j->m.last && si->staged + len <= SNAP_STAGE_MAX) {
-        flags |= STORAGE_IMPORT_STAGE;
-        si->staged += len;
-    } else if (!j->m.last && si->staged <= SNAP_STAGE_MAX) {
-        si->staged = SNAP_STAGE_MAX + 1;
-        rlog(r, TRANSPORT_LOG_WARN, "snapshot from peer %u is larger than %llu MiB: merging the "
-             "rest as it comes (reads may see transactions partly until it ends)", peer,
-             (unsigned long long)(SNAP_STAGE_MAX >> 20));
-    }
+    if (!j->m.last) flags |= STORAGE_IMPORT_STAGE;
     if (job_submit(r, j, j->m.last ? &j->m.vv : NULL, flags) < 0) {
         si->busy = false;
         respond_text(req, 503, "store closing");

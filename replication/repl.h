@@ -44,14 +44,20 @@
  * the last chunk and atomically with it, raises its vv to max(own, snapshot vv); its answer
  * (its vv) is the ack, and the outbox follows the log from there. A receiver accepts one
  * transfer at a time (another sender gets 409 and retries later, by when the log usually
- * suffices): a fresh node therefore bootstraps from the first peer that reaches it. Any
+ * suffices), but an offer from a markedly nearer peer, or any offer once the running sender
+ * is down or stalled, replaces the running transfer (replsnap_choose_sender): a fresh node
+ * bootstraps from the nearest peer that reaches it, not from the first. Any
  * failure (connection lost, either side restarted, kill -9 mid-transfer) abandons the
  * transfer; the sender starts a new one, and rows merged by the broken one merge again
  * harmlessly. A snapshot whose vv covers local entries not yet durable is retaken later.
- * The receiver stages the chunks (storage_import_ex_async with STORAGE_IMPORT_STAGE: stored,
- * not visible) and merges the stage with the last chunk in one WriteBatch, so readers never
- * see a transaction half-applied by a transfer; beyond 256 MiB staged it merges the rest as
- * it comes (logged).
+ * The sender pins the log above the snapshot's vv (storage_log_pin_new) while the transfer
+ * runs, then moves the pin with the peer's acks until it has caught up (released on a
+ * failed transfer, or after SNAP_PIN_IDLE_MS without progress): truncation by
+ * log_retention_mb during a long transfer would otherwise force the next snapshot.
+ * The receiver stages the chunks on disk (storage_import_ex_async with STORAGE_IMPORT_STAGE:
+ * stored, not visible) and the last chunk makes the whole snapshot visible at once, whatever
+ * its size and in bounded memory (storage.h, storage_import_ex), so readers never see a
+ * transaction half-applied by a transfer.
  *
  * Anti-entropy (every anti_entropy_interval_s, and repl_anti_entropy_now()). With each UP
  * peer in turn: `POST /v1/ae/digest` sends this node's stable vv; the peer answers the floor

@@ -5,7 +5,7 @@
  * Entry points: replsnap_msg_init/free, replsnap_decode, replsnap_chunk_begin,
  * replsnap_rows_begin, replsnap_put_item, replsnap_item_size, replsnap_finish,
  * replsnap_digest_req_encode, replsnap_digest_encode, replsnap_bucket_of, replsnap_leaf_add,
- * replsnap_tree_build.
+ * replsnap_tree_build, replsnap_choose_sender.
  */
 #include "replication/replsnap.h"
 
@@ -274,4 +274,13 @@ int replsnap_tree_build(storage *st, const causal_vv *floor, replsnap_leaf *leav
     }
     storage_export_del(x);
     return rc < 0 ? rc : 0;
+}
+
+int replsnap_choose_sender(const replsnap_sender *cur, const replsnap_sender *cand)
+{
+    if (!cur->up) return REPLSNAP_SWITCH_GONE;
+    if (cur->idle_ms > REPLSNAP_STALL_MS + 4 * (cur->rtt_us / 1000)) return REPLSNAP_SWITCH_STALLED;
+    if (cand->up && cand->rtt_us > 0 && cur->rtt_us > 0 && cand->rtt_us * 2 < cur->rtt_us)
+        return REPLSNAP_SWITCH_NEARER;
+    return REPLSNAP_KEEP;
 }

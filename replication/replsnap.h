@@ -113,4 +113,19 @@ void replsnap_leaf_add(replsnap_leaf *leaves, const storage_item *it, const uint
  * leaves: REPLSNAP_BUCKETS entries, zeroed by the call. Returns 0 or a STORAGE_E* code. */
 int replsnap_tree_build(storage *st, const causal_vv *floor, replsnap_leaf *leaves);
 
+/* The receiver's choice between senders (one transfer at a time). A transfer from `cur` is
+ * running and `cand` offers one (chunk 0): switch to cand (starting over) when cur is gone
+ * (!cur_up), has stalled (no chunk for REPLSNAP_STALL_MS plus 4 of its RTTs), or when cand
+ * is markedly nearer (its RTT less than half of cur's: the whole transfer from cand is then
+ * expected to end sooner than the rest of cur's, unless cur is nearly done). RTTs in us, 0:
+ * no sample yet (never switch on an unknown RTT). */
+#define REPLSNAP_STALL_MS 5000
+typedef struct replsnap_sender {
+    bool up;
+    uint64_t rtt_us;
+    uint64_t idle_ms; /* since its last chunk arrived or was answered */
+} replsnap_sender;
+enum { REPLSNAP_KEEP = 0, REPLSNAP_SWITCH_GONE, REPLSNAP_SWITCH_STALLED, REPLSNAP_SWITCH_NEARER };
+int replsnap_choose_sender(const replsnap_sender *cur, const replsnap_sender *cand);
+
 #endif

@@ -345,6 +345,13 @@ int storage_open(const storage_opts *o, storage **out)
     s->opts = *o;
     if (s->opts.sync_interval_ms == 0) s->opts.sync_interval_ms = 10;
     if (s->opts.block_cache_bytes == 0) s->opts.block_cache_bytes = 128u << 20;
+    s->import_batch_bytes = s->opts.import_batch_bytes;
+    if (s->import_batch_bytes == 0) {
+        /* test knob: small batches make a multi-batch apply of a small snapshot */
+        const char *knob = getenv("HELIOS_TEST_IMPORT_BATCH_BYTES");
+        long long v = knob ? atoll(knob) : 0;
+        s->import_batch_bytes = v > 0 ? (size_t)v : (size_t)4 << 20;
+    }
     causal_vv_init(&s->vv);
     causal_vv_init(&s->log_oldest);
     causal_vv_init(&s->stable);
@@ -391,6 +398,8 @@ int storage_open(const storage_opts *o, storage **out)
     s->reserved_next = self + 1;
     rc = storage_log_load(s);
     if (rc < 0) goto err_close;
+    rc = storage_import_recover(s);
+    if (rc < 0) goto err_close;
     rc = storage_commit_start(s);
     if (rc < 0) goto err_close;
     *out = s;
@@ -405,6 +414,7 @@ void storage_close(storage *s)
 {
     if (!s) return;
     if (s->writer_started) storage_commit_stop(s);
+    while (s->pins) storage_log_pin_del(s, s->pins); /* a caller's leak, not the log's */
     if (s->db) {
         /* After a failed write RocksDB asserts on a WAL sync (Debian builds keep asserts). */
         if (!s->failed) {
@@ -576,14 +586,19 @@ storage_snapshot *storage_snapshot_new(storage *s)
 {
     storage_snapshot *sn = malloc(sizeof(*sn));
     if (!sn) return NULL;
-    sn->snap = rocksdb_create_snapshot(s->db);
+    /* during a snapshot apply, "now" is the fence: the apply is not visible yet */
+    sn->fence = storage_fence_get(s);
+    sn->snap = sn->fence ? sn->fence->snap : rocksdb_create_snapshot(s->db);
     return sn;
 }
 
 void storage_snapshot_del(storage *s, storage_snapshot *snap)
 {
     if (!snap) return;
-    rocksdb_release_snapshot(s->db, snap->snap);
+    if (snap->fence)
+        storage_fence_put(s, snap->fence);
+    else
+        rocksdb_release_snapshot(s->db, snap->snap);
     free(snap);
 }
 
@@ -592,15 +607,17 @@ static int get_cf(storage *s, const storage_snapshot *snap, int cf, const char *
 {
     rocksdb_readoptions_t *ro = s->ro;
     rocksdb_readoptions_t *own = NULL;
-    if (snap) {
+    storage_fence *fence = snap ? NULL : storage_fence_get(s);
+    if (snap || fence) {
         own = rocksdb_readoptions_create();
-        rocksdb_readoptions_set_snapshot(own, snap->snap);
+        rocksdb_readoptions_set_snapshot(own, snap ? snap->snap : fence->snap);
         ro = own;
     }
     char *err = NULL;
     size_t len = 0;
     char *v = rocksdb_get_cf(s->db, ro, s->cf[cf], key, klen, &len, &err);
     if (own) rocksdb_readoptions_destroy(own);
+    if (fence) storage_fence_put(s, fence);
     if (err) return storage_rocks_error(err, "read");
     if (!v) return STORAGE_ENOTFOUND;
     /* Callers free with free(): copy out of RocksDB's allocation. */

@@ -131,6 +131,9 @@ typedef struct storage_opts {
     void *gc_ctx;
     void (*wakeup)(void *ctx); /* optional: after each group of completions */
     void *wakeup_ctx;
+    /* Bound of one WriteBatch when a staged snapshot is applied (memory used by the apply);
+     * 0: $HELIOS_TEST_IMPORT_BATCH_BYTES if set (a test knob), else 4 MiB. */
+    size_t import_batch_bytes;
 } storage_opts;
 
 typedef struct storage storage;
@@ -273,6 +276,17 @@ uint64_t storage_log_bytes(storage *s);
  * log exceeds max_bytes (0: no limit), the entries with the oldest hlc (never a local entry
  * above the durable watermark). */
 int storage_log_truncate(storage *s, const causal_vv *acked_by_all, uint64_t max_bytes);
+/* A pin keeps the log entries a peer still needs — seq > from[o] for every origin o (all of
+ * an origin absent from `from`) — from storage_log_truncate (both passes: the log may then
+ * exceed max_bytes), e.g. while a snapshot taken at `from` travels and until the peer has
+ * followed the log past it. It does not hold back the drop of a snapshot import (the
+ * entries it covers are then below the vv). NULL on ENOMEM. Any thread. */
+typedef struct storage_log_pin storage_log_pin;
+storage_log_pin *storage_log_pin_new(storage *s, const causal_vv *from);
+/* Moves the pin to `from` (0 or STORAGE_ENOMEM, the pin unchanged). */
+int storage_log_pin_move(storage *s, storage_log_pin *p, const causal_vv *from);
+/* NULL is a no-op. Every pin must be deleted before storage_close. */
+void storage_log_pin_del(storage *s, storage_log_pin *p);
 
 /* ---- state transfer: snapshot catch-up, region join, anti-entropy (storage_snap.c) ----
  * An export walks a consistent RocksDB snapshot: every catalog entry, then every row state
@@ -281,9 +295,9 @@ int storage_log_truncate(storage *s, const causal_vv *acked_by_all, uint64_t max
  * catalog: catalog_merge) — idempotent, so an item already present merges to the same state,
  * and a state never resurrects what the local row deleted (row states carry their causal
  * context; GC'd rows keep their floor). With final_vv the import also raises the applied vv
- * to max(vv, final_vv) in the same synced WriteBatch (all or nothing: after a crash the vv is
- * either unchanged or raised together with the last items) and drops the log entries of
- * raised origins at or below the new vv (a peer needing them gets STORAGE_ETRUNCATED). */
+ * to max(vv, final_vv) together with its items (all or nothing for readers, and after a
+ * crash: see storage_import_ex) and drops the log entries of raised origins at or below the
+ * new vv (a peer needing them gets STORAGE_ETRUNCATED). */
 enum { STORAGE_ITEM_CATALOG = 1, STORAGE_ITEM_ROW = 2 };
 typedef struct storage_item {
     uint8_t kind;       /* STORAGE_ITEM_* */
@@ -311,11 +325,13 @@ int storage_import_async(storage *s, const storage_item *items, size_t n,
                          const causal_vv *final_vv, storage_import_cb cb, void *arg);
 /* Blocking form (tests, tools; never the event loop). */
 int storage_import(storage *s, const storage_item *items, size_t n, const causal_vv *final_vv);
-/* With flags: STORAGE_IMPORT_STAGE parks the items (not merged, not visible; final_vv must be
- * NULL); STORAGE_IMPORT_RESET first drops everything staged before. An import with final_vv
- * (and without STAGE) merges every staged item too, in its one WriteBatch, and empties the
- * stage: a snapshot streamed as STAGE chunks + a final one becomes visible atomically. The
- * final WriteBatch holds all staged items in memory: bound what you stage. */
+/* With flags: STORAGE_IMPORT_STAGE parks the items on disk (not merged, not visible;
+ * final_vv must be NULL); STORAGE_IMPORT_RESET first drops everything staged before. An
+ * import with final_vv (and without STAGE) merges every staged item and its own, raises the
+ * vv and empties the stage: a snapshot streamed as STAGE chunks + a final one becomes
+ * visible atomically to every reader (storage_snap.c: a read fence covers the apply, which
+ * runs in WriteBatches of at most storage_opts.import_batch_bytes, so any size is applied in
+ * bounded memory; a crash mid-apply is finished at the next open). */
 enum { STORAGE_IMPORT_STAGE = 1, STORAGE_IMPORT_RESET = 2 };
 int storage_import_ex_async(storage *s, const storage_item *items, size_t n,
                             const causal_vv *final_vv, unsigned flags, storage_import_cb cb,

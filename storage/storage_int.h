@@ -48,6 +48,7 @@ struct storage {
      * received); absent: nothing logged for that origin yet. */
     causal_vv log_oldest;
     uint64_t log_bytes;
+    struct storage_log_pin *pins; /* entries they keep from truncation (storage_log.c) */
     pthread_mutex_t trunc_mu; /* one truncation at a time */
 
     causal_vv stable; /* for the compaction filter */
@@ -62,10 +63,23 @@ struct storage {
     causal_vv fresh_self;      /* peer -> 1 + its acked vv[self], acks since open only */
     storage_notify_fn notify;
     void *notify_ctx;
+
+    /* Read fence (storage_snap.c), under mu: while a snapshot is applied in several
+     * WriteBatches, every read that names no snapshot reads at this one, taken before the
+     * first batch, so readers see the snapshot all at once. NULL: no apply running. */
+    struct storage_fence *fence;
+    size_t import_batch_bytes; /* bound of one apply WriteBatch */
 };
+
+/* A refcounted RocksDB snapshot: the read fence, shared by the readers that use it. */
+typedef struct storage_fence {
+    const rocksdb_snapshot_t *snap;
+    unsigned refs; /* under storage.mu */
+} storage_fence;
 
 struct storage_snapshot {
     const rocksdb_snapshot_t *snap;
+    storage_fence *fence; /* non-NULL: snap is the fence's, held by a reference */
 };
 
 /* Translates a RocksDB error string (and frees it): sets the thread's message to
@@ -105,6 +119,13 @@ int storage_guard_enospc(storage *s);
 int storage_guard_mark_restored(storage *s);
 /* Records a fresh ack (storage_peer_put_acked). Takes mu. */
 void storage_guard_fresh_ack(storage *s, uint16_t peer, const causal_vv *acked);
+
+/* storage_snap.c: the read fence. storage_fence_get returns a new reference to the fence, or
+ * NULL when none is up (read the latest state); drop it with storage_fence_put. Take mu. */
+storage_fence *storage_fence_get(storage *s);
+void storage_fence_put(storage *s, storage_fence *f);
+/* At open, before the writer starts: finishes a snapshot apply a crash interrupted. */
+int storage_import_recover(storage *s);
 
 /* storage_gc.c */
 rocksdb_compactionfilterfactory_t *storage_gc_factory(storage *s);

@@ -2,7 +2,8 @@
  * storage/storage_log.c — reading and truncating the origin log.
  *
  * Entry points: storage_log_iter_new, storage_log_iter_next, storage_log_iter_del,
- * storage_log_oldest, storage_log_bytes, storage_log_truncate (+ storage_log_load at open,
+ * storage_log_oldest, storage_log_bytes, storage_log_truncate, storage_log_pin_new/move/del
+ * (+ storage_log_load at open,
  * storage_log_drop_upto for storage_snap.c).
  *
  * Bookkeeping kept in memory (rebuilt by one scan of the log at open): per origin the
@@ -183,12 +184,66 @@ int storage_log_drop_upto(storage *s, uint16_t origin, uint64_t upto)
     return rc;
 }
 
+struct storage_log_pin {
+    causal_vv from; /* under storage.mu */
+    struct storage_log_pin *next;
+};
+
+storage_log_pin *storage_log_pin_new(storage *s, const causal_vv *from)
+{
+    storage_log_pin *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    causal_vv_init(&p->from);
+    if (causal_vv_copy(&p->from, from) < 0) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->mu);
+    p->next = s->pins;
+    s->pins = p;
+    pthread_mutex_unlock(&s->mu);
+    return p;
+}
+
+int storage_log_pin_move(storage *s, storage_log_pin *p, const causal_vv *from)
+{
+    causal_vv tmp;
+    causal_vv_init(&tmp);
+    if (causal_vv_copy(&tmp, from) < 0) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    pthread_mutex_lock(&s->mu);
+    causal_vv old = p->from;
+    p->from = tmp;
+    pthread_mutex_unlock(&s->mu);
+    causal_vv_free(&old);
+    return 0;
+}
+
+void storage_log_pin_del(storage *s, storage_log_pin *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&s->mu);
+    for (storage_log_pin **pp = &s->pins; *pp; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    causal_vv_free(&p->from);
+    free(p);
+}
+
 /* Highest seq of origin that may be deleted at all: the local origin keeps everything
- * not yet durable (the outbox has not been allowed to ship it). */
+ * not yet durable (the outbox has not been allowed to ship it), and no origin loses what a
+ * pin keeps. */
 static uint64_t deletable_upto(storage *s, uint16_t origin)
 {
     pthread_mutex_lock(&s->mu);
     uint64_t v = origin == s->opts.node_id ? s->durable_seq : causal_vv_get(&s->vv, origin);
+    for (const storage_log_pin *p = s->pins; p; p = p->next) {
+        uint64_t keep_above = causal_vv_get(&p->from, origin);
+        if (keep_above < v) v = keep_above;
+    }
     pthread_mutex_unlock(&s->mu);
     return v;
 }

@@ -41,6 +41,7 @@ struct storage_iter {
     const uint8_t *key, *val;
     size_t klen, vlen;
     uint8_t *merged;
+    storage_fence *fence; /* the read fence it reads at (a reference), or NULL */
 };
 
 static int keycmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -78,7 +79,9 @@ static int iter_open(storage *s, const storage_snapshot *snap, int cf, storage_i
     it->s = s;
     it->ro = rocksdb_readoptions_create();
     if (!it->ro) return storage_fail(STORAGE_ENOMEM, "out of memory");
-    if (snap) rocksdb_readoptions_set_snapshot(it->ro, snap->snap);
+    if (!snap) it->fence = storage_fence_get(s);
+    if (snap || it->fence)
+        rocksdb_readoptions_set_snapshot(it->ro, snap ? snap->snap : it->fence->snap);
     if (it->hi.len) {
         rocksdb_readoptions_set_iterate_upper_bound(it->ro, (const char *)it->hi.data, it->hi.len);
     }
@@ -101,6 +104,7 @@ void storage_iter_del(storage_iter *it)
     if (!it) return;
     if (it->it) rocksdb_iter_destroy(it->it);
     if (it->ro) rocksdb_readoptions_destroy(it->ro);
+    if (it->fence) storage_fence_put(it->s, it->fence);
     codec_buf_free(&it->lo);
     codec_buf_free(&it->hi);
     free(it->merged);

@@ -4,14 +4,24 @@
  *
  * Entry points: storage_export_new, storage_export_vv, storage_export_next,
  * storage_export_del, storage_import_async, storage_import, storage_import_ex_async,
- * storage_import_ex, storage_canonical.
+ * storage_import_ex, storage_canonical (+ storage_fence_get/put for the readers,
+ * storage_import_recover at open).
  *
  * Staging (STORAGE_IMPORT_STAGE): items are parked in the meta column family under the
- * "snapstage" prefix instead of merged, so the rows of a snapshot become visible all at once
- * with the final import (which merges the stage, its own items and the raised vv in one
- * WriteBatch, and empties the stage): readers never see a transaction half-applied by a
- * transfer. The final WriteBatch holds every staged row (memory ~ the staged bytes): the
- * caller bounds staging and merges directly beyond its bound.
+ * "snapstage" prefix instead of merged (on disk: a snapshot of any size is staged with the
+ * memory of one chunk). The final import (with final_vv) makes the snapshot visible at once,
+ * in bounded memory, in three steps on the writer thread:
+ *   1. its own items go to the stage too, with the apply mark "snapapply" = final_vv, in one
+ *      synced WriteBatch: from here on the apply is bound to finish (after a crash,
+ *      storage_import_recover finishes it at the next open, before any reader);
+ *   2. the READ FENCE goes up: a RocksDB snapshot taken now, at which every read that names
+ *      no snapshot (storage_get, iterators, storage_snapshot_new, exports) reads until the
+ *      end; then the stage is merged in WriteBatches of at most import_batch_bytes, each
+ *      also deleting the stage keys it merged (so a crash leaves exactly the unmerged rest);
+ *   3. the last WriteBatch raises the vv and deletes the mark (synced); the in-memory vv and
+ *      the fence change together under mu: readers see the old state, then the whole
+ *      snapshot, never part of it. Local commits wait meanwhile (the writer is busy), so no
+ *      reader misses its own write behind the fence.
  *
  * Export pins a RocksDB snapshot and reads the applied vv stored in the meta column family
  * AT that snapshot: the commit path writes rows, log entry and vv in one WriteBatch, so the
@@ -23,15 +33,20 @@
  * decode, so the writer only completes it, with STORAGE_EBADENTRY) and does its work in that
  * request's completion callback, which the writer runs between two groups. (A dedicated
  * request kind in storage_commit.c would be cleaner; until then the barrier is this file's
- * private business.) Each import is one synced WriteBatch; with final_vv it also carries the
- * raised vv, so rows and vv become durable together: a crash before it leaves the vv where
- * it was (the transfer restarts, the rows already merged merge again to the same state).
+ * private business.) An import without final_vv is one synced WriteBatch. With final_vv the
+ * rows and the raised vv become durable together in the sense above: a crash before step 1
+ * leaves the vv where it was (the transfer restarts, anything merged merges again to the
+ * same state); a crash after it is finished by the next open. If the apply itself fails
+ * (a merge callback refuses a staged state, an I/O error), the mark and the stage are
+ * dropped and the error returned: what was merged before the failure stays (valid CRDT
+ * states, possibly part of a transaction), the vv is not raised and the transfer restarts.
  * Log entries of a raised origin at or below the new vv are deleted (the log must never have
  * a gap: a peer reading it would wait forever for the missing seqs), so a peer that needs
  * them gets STORAGE_ETRUNCATED and, in turn, a snapshot.
  */
 #include "storage/storage_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +59,7 @@ struct storage_export {
     int phase; /* 0: catalog, 1: rows, 2: done */
     bool started;
     causal_vv vv;
+    storage_fence *fence; /* snap is the read fence's (a reference) */
 };
 
 int storage_export_new(storage *s, storage_export **out)
@@ -53,7 +69,8 @@ int storage_export_new(storage *s, storage_export **out)
     if (!x) return storage_fail(STORAGE_ENOMEM, "out of memory");
     x->s = s;
     causal_vv_init(&x->vv);
-    x->snap = rocksdb_create_snapshot(s->db);
+    x->fence = storage_fence_get(s);
+    x->snap = x->fence ? x->fence->snap : rocksdb_create_snapshot(s->db);
     x->ro = rocksdb_readoptions_create();
     int rc = 0;
     if (!x->snap || !x->ro) {
@@ -137,7 +154,10 @@ void storage_export_del(storage_export *x)
     if (!x) return;
     if (x->it) rocksdb_iter_destroy(x->it);
     if (x->ro) rocksdb_readoptions_destroy(x->ro);
-    if (x->snap) rocksdb_release_snapshot(x->s->db, x->snap);
+    if (x->fence)
+        storage_fence_put(x->s, x->fence);
+    else if (x->snap)
+        rocksdb_release_snapshot(x->s->db, x->snap);
     causal_vv_free(&x->vv);
     free(x);
 }
@@ -165,6 +185,7 @@ int storage_canonical(storage *s, const causal_vv *stable_seq_vv, const storage_
 
 static const char STAGE_PREFIX[] = "snapstage";
 #define STAGE_PREFIX_LEN (sizeof STAGE_PREFIX - 1)
+static const char APPLY_MARK[] = "snapapply"; /* meta key: final vv of an unfinished apply */
 
 typedef struct import_job {
     storage_commit_req req; /* the barrier */
@@ -181,6 +202,44 @@ typedef struct import_job {
 /* Cannot decode (no format version 0xff): the writer completes it without writing. */
 static const uint8_t barrier_entry[1] = {0xff};
 
+/* ---------------------------------------------------------------- read fence */
+
+storage_fence *storage_fence_get(storage *s)
+{
+    pthread_mutex_lock(&s->mu);
+    storage_fence *f = s->fence;
+    if (f) f->refs++;
+    pthread_mutex_unlock(&s->mu);
+    return f;
+}
+
+void storage_fence_put(storage *s, storage_fence *f)
+{
+    pthread_mutex_lock(&s->mu);
+    assert(f->refs > 0);
+    bool last = --f->refs == 0;
+    pthread_mutex_unlock(&s->mu);
+    if (!last) return;
+    rocksdb_release_snapshot(s->db, f->snap);
+    free(f);
+}
+
+/* Raises the fence (the apply holds one reference). */
+static int fence_up(storage *s)
+{
+    storage_fence *f = calloc(1, sizeof *f);
+    if (!f) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    f->snap = rocksdb_create_snapshot(s->db);
+    f->refs = 1;
+    pthread_mutex_lock(&s->mu);
+    assert(!s->fence); /* one apply at a time: the writer thread runs them */
+    s->fence = f;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- merge and stage */
+
 static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_item *it)
 {
     int cf = it->kind == STORAGE_ITEM_ROW ? CF_ROWS : CF_CATALOG;
@@ -193,6 +252,7 @@ static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
     }
     char *err = NULL;
     size_t oldlen = 0;
+    /* s->ro: the latest state, never the fence */
     char *old = rocksdb_writebatch_wi_get_from_batch_and_db_cf(
         wb, s->db, s->ro, s->cf[cf], (const char *)it->key, it->klen, &oldlen, &err);
     if (err) return storage_rocks_error(err, "read for import");
@@ -211,17 +271,40 @@ static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
     return 0;
 }
 
-/* Visits every staged item: merges it into wb (merge) and deletes its stage key in wb. */
-static int stage_walk(storage *s, rocksdb_writebatch_wi_t *wb, bool merge)
+static int write_batch(storage *s, rocksdb_writebatch_wi_t *wb, bool sync, const char *what)
+{
+    char *err = NULL;
+    rocksdb_write_writebatch_wi(s->db, sync ? s->wo_sync : s->wo, wb, &err);
+    return err ? storage_rocks_error(err, what) : 0;
+}
+
+/* Drops everything staged (one range deletion: the stage may be large). */
+static int stage_reset(storage *s)
+{
+    char hi[STAGE_PREFIX_LEN + 1];
+    memcpy(hi, STAGE_PREFIX, STAGE_PREFIX_LEN);
+    hi[STAGE_PREFIX_LEN] = (char)0xff; /* kinds are 1 and 2 */
+    char *err = NULL;
+    rocksdb_delete_range_cf(s->db, s->wo, s->cf[CF_META], STAGE_PREFIX, STAGE_PREFIX_LEN, hi,
+                            sizeof hi, &err);
+    return err ? storage_rocks_error(err, "reset snapshot stage") : 0;
+}
+
+/* Merges every staged item and deletes its stage key, in WriteBatches of at most
+ * import_batch_bytes written as they fill (not synced: the caller's last batch syncs);
+ * the tail stays in wb for the caller's last batch. */
+static int stage_apply(storage *s, rocksdb_writebatch_wi_t *wb)
 {
     rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
     if (!ro) return storage_fail(STORAGE_ENOMEM, "out of memory");
     char hi[STAGE_PREFIX_LEN + 1];
     memcpy(hi, STAGE_PREFIX, STAGE_PREFIX_LEN);
-    hi[STAGE_PREFIX_LEN] = (char)0xff; /* kinds are 1 and 2 */
+    hi[STAGE_PREFIX_LEN] = (char)0xff;
     rocksdb_readoptions_set_iterate_upper_bound(ro, hi, sizeof hi);
+    rocksdb_readoptions_set_fill_cache(ro, 0);
     rocksdb_iterator_t *it = rocksdb_create_iterator_cf(s->db, ro, s->cf[CF_META]);
     int rc = 0;
+    size_t pending = 0; /* bytes put in wb since it was last written */
     for (rocksdb_iter_seek(it, STAGE_PREFIX, STAGE_PREFIX_LEN); rc == 0 && rocksdb_iter_valid(it);
          rocksdb_iter_next(it)) {
         size_t klen, vlen;
@@ -233,8 +316,14 @@ static int stage_walk(storage *s, rocksdb_writebatch_wi_t *wb, bool merge)
                              .klen = klen - STAGE_PREFIX_LEN - 1,
                              .val = (const uint8_t *)v,
                              .vlen = vlen};
-        if (merge) rc = merge_item(s, wb, &item);
+        rc = merge_item(s, wb, &item);
         rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_META], k, klen);
+        pending += 2 * klen + vlen;
+        if (rc == 0 && pending >= s->import_batch_bytes) {
+            rc = write_batch(s, wb, false, "write snapshot apply batch");
+            rocksdb_writebatch_wi_clear(wb);
+            pending = 0;
+        }
     }
     if (rc == 0) {
         char *err = NULL;
@@ -257,76 +346,77 @@ static void stage_put(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
                                  (const char *)it->val, it->vlen);
 }
 
-/* Runs on the writer thread. */
-static int do_import(import_job *j)
+static int check_items(const storage_item *items, size_t n)
 {
-    storage *s = j->s;
-    if (storage_guard_space(s, false)) return storage_guard_enospc(s);
-    int rc = 0;
-    causal_vv newvv;
-    causal_vv_init(&newvv);
-    codec_buf skey;
-    codec_buf_init(&skey);
-    rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
-    if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
-    if (j->flags & STORAGE_IMPORT_RESET) rc = stage_walk(s, wb, false);
-    if (rc == 0 && j->has_final && !(j->flags & STORAGE_IMPORT_STAGE))
-        rc = stage_walk(s, wb, true);
-    for (size_t i = 0; i < j->n && rc == 0; i++) {
-        const storage_item *it = &j->items[i];
+    for (size_t i = 0; i < n; i++) {
+        const storage_item *it = &items[i];
         if (it->kind == STORAGE_ITEM_ROW) {
             uint32_t tid;
             const uint8_t *pk;
             size_t pklen;
             if (keycodec_row_split(it->key, it->klen, &tid, &pk, &pklen) < 0)
-                rc = storage_fail(STORAGE_EINVAL, "import: malformed row key");
+                return storage_fail(STORAGE_EINVAL, "import: malformed row key");
         } else if (it->kind != STORAGE_ITEM_CATALOG || it->klen == 0) {
-            rc = storage_fail(STORAGE_EINVAL, "import: bad item kind %u", it->kind);
+            return storage_fail(STORAGE_EINVAL, "import: bad item kind %u", it->kind);
         }
-        if (rc == 0 && (j->flags & STORAGE_IMPORT_STAGE))
-            stage_put(s, wb, it, &skey);
-        else if (rc == 0)
-            rc = merge_item(s, wb, it);
     }
-    if (rc == 0 && skey.err) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* Whether raising the vv to include final would raise the local origin while local seqs are
+ * reserved (a reservation would then reuse a seq): STORAGE_EDEPS. Writer thread or open. */
+static int check_self_raise(storage *s, const causal_vv *final)
+{
+    uint16_t self = s->opts.node_id;
+    if (causal_vv_get(final, self) <= causal_vv_get(&s->vv, self)) return 0;
+    pthread_mutex_lock(&s->mu);
+    bool busy = s->reserved_next != s->written_seq + 1;
+    pthread_mutex_unlock(&s->mu);
+    return busy ? storage_fail(STORAGE_EDEPS, "import raises the local origin while local "
+                                              "commits are in flight")
+                : 0;
+}
+
+/* Steps 2 and 3 of a final import (header): the stage, with the mark already written, is
+ * merged behind the read fence; the vv is raised to include final. Writer thread or open. */
+static int apply_stage(storage *s, const causal_vv *final)
+{
+    int rc = check_self_raise(s, final);
+    if (rc < 0) return rc;
+    causal_vv newvv;
+    causal_vv_init(&newvv);
+    uint16_t self = s->opts.node_id;
+    uint64_t self_to = causal_vv_get(final, self);
+    bool self_raised = self_to > causal_vv_get(&s->vv, self);
     bool raise = false;
-    bool self_raised = false;
-    uint64_t self_to = 0;
-    if (rc == 0 && j->has_final) {
-        int crc = causal_vv_copy(&newvv, &s->vv); /* writer thread: no lock needed to read */
-        if (crc == 0) crc = causal_vv_join(&newvv, &j->final);
-        if (crc < 0) rc = storage_crdt_error(crc);
-        raise = rc == 0 && !causal_vv_leq(&newvv, &s->vv);
-        uint16_t self = s->opts.node_id;
-        if (raise && causal_vv_get(&j->final, self) > causal_vv_get(&s->vv, self)) {
-            /* Our own entries beyond what we have (restored from an older backup): only
-             * safe when no local seq is reserved, else a reservation would reuse a seq. */
-            pthread_mutex_lock(&s->mu);
-            bool busy = s->reserved_next != s->written_seq + 1;
-            pthread_mutex_unlock(&s->mu);
-            if (busy)
-                rc = storage_fail(STORAGE_EDEPS, "import raises the local origin while local "
-                                                 "commits are in flight");
-            self_raised = true;
-            self_to = causal_vv_get(&j->final, self);
-        }
-        if (rc == 0 && raise) rc = storage_put_vv(wb, s, &newvv);
+    rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
+    if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    rc = fence_up(s);
+    if (rc < 0) goto out_wb;
+    rc = stage_apply(s, wb);
+    if (rc < 0) goto out_fence;
+    int crc = causal_vv_copy(&newvv, &s->vv); /* writer thread: no lock needed to read */
+    if (crc == 0) crc = causal_vv_join(&newvv, final);
+    if (crc < 0) {
+        rc = storage_crdt_error(crc);
+        goto out_fence;
     }
+    raise = !causal_vv_leq(&newvv, &s->vv);
+    if (raise && (rc = storage_put_vv(wb, s, &newvv)) < 0) goto out_fence;
+    /* Entries at or below the new vv of a raised origin would leave a gap in the log. */
+    for (uint32_t i = 0; rc == 0 && raise && i < final->len; i++) {
+        uint16_t o = final->v[i].node;
+        if (final->v[i].counter > causal_vv_get(&s->vv, o))
+            rc = storage_log_drop_upto(s, o, final->v[i].counter);
+    }
+    if (rc < 0) goto out_fence;
+    rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_META], APPLY_MARK, strlen(APPLY_MARK));
+    rc = write_batch(s, wb, true, "write import");
+out_fence:
+    pthread_mutex_lock(&s->mu);
+    storage_fence *f = s->fence;
+    s->fence = NULL;
     if (rc == 0 && raise) {
-        /* Entries at or below the new vv of a raised origin would leave a gap in the log. */
-        for (uint32_t i = 0; rc == 0 && i < j->final.len; i++) {
-            uint16_t o = j->final.v[i].node;
-            if (j->final.v[i].counter > causal_vv_get(&s->vv, o))
-                rc = storage_log_drop_upto(s, o, j->final.v[i].counter);
-        }
-    }
-    if (rc == 0) {
-        char *err = NULL;
-        rocksdb_write_writebatch_wi(s->db, s->wo_sync, wb, &err);
-        if (err) rc = storage_rocks_error(err, "write import");
-    }
-    if (rc == 0 && raise) {
-        pthread_mutex_lock(&s->mu);
         causal_vv tmp = s->vv;
         s->vv = newvv;
         newvv = tmp;
@@ -335,12 +425,91 @@ static int do_import(import_job *j)
             if (s->durable_seq < self_to) s->durable_seq = self_to;
             if (s->reserved_next <= self_to) s->reserved_next = self_to + 1;
         }
-        pthread_mutex_unlock(&s->mu);
     }
+    pthread_mutex_unlock(&s->mu);
+    storage_fence_put(s, f);
+out_wb:
     rocksdb_writebatch_wi_destroy(wb);
     causal_vv_free(&newvv);
-    codec_buf_free(&skey);
     return rc;
+}
+
+/* After a failed apply: forget it (the sender restarts the transfer). */
+static void apply_abandon(storage *s)
+{
+    char *err = NULL;
+    rocksdb_delete_cf(s->db, s->wo_sync, s->cf[CF_META], APPLY_MARK, strlen(APPLY_MARK), &err);
+    rocksdb_free(err);
+    stage_reset(s);
+}
+
+/* Runs on the writer thread. */
+static int do_import(import_job *j)
+{
+    storage *s = j->s;
+    if (storage_guard_space(s, false)) return storage_guard_enospc(s);
+    int rc = check_items(j->items, j->n);
+    if (rc == 0 && j->has_final) rc = check_self_raise(s, &j->final);
+    if (rc == 0 && (j->flags & STORAGE_IMPORT_RESET)) rc = stage_reset(s);
+    if (rc < 0) return rc;
+    bool stage = (j->flags & STORAGE_IMPORT_STAGE) || j->has_final;
+    codec_buf skey;
+    codec_buf_init(&skey);
+    rocksdb_writebatch_wi_t *wb = rocksdb_writebatch_wi_create(0, 1);
+    if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < j->n && rc == 0; i++) {
+        if (stage)
+            stage_put(s, wb, &j->items[i], &skey);
+        else
+            rc = merge_item(s, wb, &j->items[i]);
+    }
+    if (rc == 0 && skey.err) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+    if (rc == 0 && j->has_final) {
+        /* step 1: the apply mark, with the last items staged */
+        codec_buf_reset(&skey);
+        int crc = causal_vv_encode(&skey, &j->final);
+        if (crc < 0) rc = storage_crdt_error(crc);
+        if (rc == 0)
+            rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_META], APPLY_MARK, strlen(APPLY_MARK),
+                                         (const char *)skey.data, skey.len);
+    }
+    if (rc == 0) rc = write_batch(s, wb, true, "write import");
+    rocksdb_writebatch_wi_destroy(wb);
+    codec_buf_free(&skey);
+    if (rc == 0 && j->has_final) {
+        rc = apply_stage(s, &j->final);
+        if (rc < 0) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "%s", storage_errmsg());
+            apply_abandon(s);
+            storage_fail(rc, "%s", msg);
+        }
+    }
+    return rc;
+}
+
+int storage_import_recover(storage *s)
+{
+    char *err = NULL;
+    size_t len = 0;
+    char *val = rocksdb_get_cf(s->db, s->ro, s->cf[CF_META], APPLY_MARK, strlen(APPLY_MARK),
+                               &len, &err);
+    if (err) return storage_rocks_error(err, "read snapshot apply mark");
+    if (!val) return 0;
+    causal_vv final;
+    causal_vv_init(&final);
+    codec_rd r;
+    codec_rd_init(&r, val, len);
+    int crc = causal_vv_decode(&r, &final);
+    if (crc == 0 && codec_rd_left(&r) != 0) crc = CRDT_EBADENC;
+    rocksdb_free(val);
+    int rc = crc < 0 ? STORAGE_ECORRUPT : apply_stage(s, &final);
+    causal_vv_free(&final);
+    if (rc == STORAGE_EIO || rc == STORAGE_ENOSPC || rc == STORAGE_ENOMEM) return rc;
+    /* a state that cannot merge (or an unreadable mark) must not stop the node opening:
+     * drop the apply, the transfer restarts */
+    if (rc < 0) apply_abandon(s);
+    return 0;
 }
 
 static void on_barrier(storage_commit_req *req)

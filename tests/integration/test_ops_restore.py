@@ -96,6 +96,12 @@ def main():
         check("region 1 restarts", n1.start())
         check("region 2 gets its own entries back from region 1",
               rb.wait_for(lambda: total(n2) == acked, 30))
+        with open(os.path.join(tmp, "r1.log")) as f:
+            log1 = f.read()
+        # the warning a healthy cluster never logs (test_repl_catchup_warn.py) does appear
+        check("region 1 warns that region 2 lost state (restored?)",
+              "peer 2 reports less than it acknowledged before (restored?)" in log1 or
+              "peer 2 lacks entries" in log1)
 
         def writable():
             try:

@@ -7,7 +7,7 @@ resume and both converge. The measured times (cut -> down, heal -> converged) ar
 comments; the only bounds asserted are generous (issue #6: a dead link stayed "up" for 29 s and
 a heal took 10-14 s, growing with the cut's length).
 
-Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem), HEAL_CUT_S (default 20)."""
+Env: BINDIR (heliosdb), WANEM (default $BUILD/tools/wanem), HEAL_CUT_S (default 20)."""
 import json, os, socket, subprocess, sys, tempfile, time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -15,7 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_repl_basic as rb  # noqa: E402  (certificates, nodes, polling helpers)
 import test_repl_partition as rp  # noqa: E402  (UDP port ranges, wanem control)
 
-WANEM = os.environ.get("WANEM", "build/default/tools/wanem")
+WANEM = os.environ.get("WANEM") or os.path.join(os.environ.get("BUILD", "build/default"),
+                                                 "tools", "wanem")
 CUT_S = float(os.environ.get("HEAL_CUT_S", "20"))
 
 

@@ -5,7 +5,7 @@ partition: three daemons whose every replication link crosses the WAN emulator
 still reach each other through eu-west-1 (which forwards entries of other origins the peer
 lacks), then the link is healed and everything converges again.
 
-Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem)."""
+Env: BINDIR (heliosdb), WANEM (default $BUILD/tools/wanem)."""
 import json, os, socket, subprocess, sys, tempfile, time
 
 import psycopg2
@@ -14,7 +14,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_repl_basic as rb  # noqa: E402  (certificates, nodes, polling helpers)
 
-WANEM = os.environ.get("WANEM", "build/default/tools/wanem")
+WANEM = os.environ.get("WANEM") or os.path.join(os.environ.get("BUILD", "build/default"),
+                                                 "tools", "wanem")
 
 
 def udp_range(n):

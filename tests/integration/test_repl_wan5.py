@@ -13,7 +13,7 @@ is present, every writer's map key holds that writer's last value for the row. P
 from the last acknowledged write to convergence and the emulator's packet counters as TAP
 comments.
 
-Env: BINDIR (heliosdb), WANEM (default build/default/tools/wanem), RTT_SCALE (default 0.1),
+Env: BINDIR (heliosdb), WANEM (default $BUILD/tools/wanem), RTT_SCALE (default 0.1),
 WAN5_TXNS (transactions per writer, default 200),
 WAN5_LOSS / WAN5_DUP (per-direction probabilities, default 0.01)."""
 import json, os, socket, subprocess, sys, tempfile, threading, time
@@ -26,7 +26,8 @@ sys.path.insert(0, HERE)
 import test_repl_basic as rb  # noqa: E402  (certificates, nodes, polling helpers)
 import test_repl_partition as rp  # noqa: E402  (UDP port range, emulator control)
 
-WANEM = os.environ.get("WANEM", "build/default/tools/wanem")
+WANEM = os.environ.get("WANEM") or os.path.join(os.environ.get("BUILD", "build/default"),
+                                                 "tools", "wanem")
 RTT_FILE = os.path.join(HERE, "..", "tools", "rtt_ms.json")
 RTT_SCALE = float(os.environ.get("RTT_SCALE", "0.1"))
 TXNS = int(os.environ.get("WAN5_TXNS", "200"))

@@ -299,6 +299,30 @@ static void test_digest_tree(void **state)
     free(c);
 }
 
+static void test_choose_sender(void **state)
+{
+    (void)state;
+    replsnap_sender slow = {.up = true, .rtt_us = 300000, .idle_ms = 200};
+    replsnap_sender near = {.up = true, .rtt_us = 2000, .idle_ms = 0};
+    replsnap_sender similar = {.up = true, .rtt_us = 200000, .idle_ms = 0};
+    replsnap_sender unknown = {.up = true, .rtt_us = 0, .idle_ms = 0};
+    /* a much nearer peer takes over a running transfer from a far one, not the reverse */
+    assert_int_equal(replsnap_choose_sender(&slow, &near), REPLSNAP_SWITCH_NEARER);
+    assert_int_equal(replsnap_choose_sender(&near, &slow), REPLSNAP_KEEP);
+    /* no churn between peers of similar distance, nor on an unknown RTT */
+    assert_int_equal(replsnap_choose_sender(&slow, &similar), REPLSNAP_KEEP);
+    assert_int_equal(replsnap_choose_sender(&slow, &unknown), REPLSNAP_KEEP);
+    /* the running sender stalls or goes away: fail over to anyone */
+    replsnap_sender stalled = slow;
+    stalled.idle_ms = REPLSNAP_STALL_MS + 4 * 300 + 1;
+    assert_int_equal(replsnap_choose_sender(&stalled, &similar), REPLSNAP_SWITCH_STALLED);
+    stalled.idle_ms = REPLSNAP_STALL_MS + 4 * 300; /* a slow link gets its round trips */
+    assert_int_equal(replsnap_choose_sender(&stalled, &similar), REPLSNAP_KEEP);
+    replsnap_sender gone = near;
+    gone.up = false;
+    assert_int_equal(replsnap_choose_sender(&gone, &slow), REPLSNAP_SWITCH_GONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_rows_round_trip_and_buckets),
         cmocka_unit_test(test_digest_round_trip),
         cmocka_unit_test(test_digest_tree),
+        cmocka_unit_test(test_choose_sender),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -659,6 +659,64 @@ static void test_retention(void **state)
     codec_buf_free(&b);
 }
 
+/* A pin keeps what a peer needs (seq > from[o]) through both truncation passes, moves, and
+ * releases it when deleted. */
+static void test_retention_pin(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 20; i++) assert_int_equal(commit1(f->s, 1, i, 5, NULL), 0);
+    codec_buf b;
+    codec_buf_init(&b);
+    causal_vv deps;
+    causal_vv_init(&deps);
+    for (uint64_t s = 1; s <= 10; s++) {
+        causal_vv_set(&deps, 2, s - 1);
+        remote_entry(&b, 2, s, &deps, 100, s);
+        assert_int_equal(apply_remote(f->s, &b, NULL), 0);
+    }
+    causal_vv from;
+    causal_vv_init(&from);
+    causal_vv_set(&from, 1, 8); /* a snapshot at {1: 8, 2: 4} is travelling */
+    causal_vv_set(&from, 2, 4);
+    storage_log_pin *pin = storage_log_pin_new(f->s, &from);
+    assert_non_null(pin);
+    causal_vv acked;
+    causal_vv_init(&acked);
+    causal_vv_set(&acked, 1, 15);
+    causal_vv_set(&acked, 2, 9);
+    /* acknowledged by all and over any size cap: only what the pin does not keep goes */
+    assert_int_equal(storage_log_truncate(f->s, &acked, 1), 0);
+    assert_int_equal(storage_log_oldest(f->s, 1), 9);
+    assert_int_equal(storage_log_oldest(f->s, 2), 5);
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(f->s, 1, 9, &li), 0);
+    storage_log_iter_del(li);
+    /* the peer follows the log: the pin moves with it */
+    causal_vv_set(&from, 1, 12);
+    causal_vv_set(&from, 2, 7);
+    assert_int_equal(storage_log_pin_move(f->s, pin, &from), 0);
+    assert_int_equal(storage_log_truncate(f->s, NULL, 1), 0);
+    assert_int_equal(storage_log_oldest(f->s, 1), 13);
+    assert_int_equal(storage_log_oldest(f->s, 2), 8);
+    /* an origin the pin does not name is kept whole */
+    causal_vv only1;
+    causal_vv_init(&only1);
+    causal_vv_set(&only1, 1, 12);
+    assert_int_equal(storage_log_pin_move(f->s, pin, &only1), 0);
+    assert_int_equal(storage_log_truncate(f->s, &acked, 1), 0);
+    assert_int_equal(storage_log_oldest(f->s, 2), 8);
+    /* released: the cap applies again */
+    storage_log_pin_del(f->s, pin);
+    assert_int_equal(storage_log_truncate(f->s, &acked, 0), 0);
+    assert_int_equal(storage_log_oldest(f->s, 1), 16);
+    assert_int_equal(storage_log_oldest(f->s, 2), 10);
+    causal_vv_free(&only1);
+    causal_vv_free(&acked);
+    causal_vv_free(&from);
+    causal_vv_free(&deps);
+    codec_buf_free(&b);
+}
+
 static void test_gc(void **state)
 {
     fixture *f = *state;
@@ -740,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_snapshot_and_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention_pin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup_restore, setup, teardown),
     };
