@@ -199,6 +199,7 @@ void sqlast_stmt_free(sqlast_stmt *s)
     }
     free(s->checks);
     free(s->comment);
+    free(s->newname);
     free(s->value);
     free(s->null_str);
     free_names(s->copy_cols, s->ncopy_cols);
@@ -243,6 +244,8 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ALTER_ADD_IDENTITY:
     case SQLAST_ALTER_ADD_CHECK: return "ALTER TABLE";
     case SQLAST_COMMENT: return "COMMENT";
+    case SQLAST_RENAME:
+    case SQLAST_ALTER_NOT_NULL: return "ALTER TABLE";
     case SQLAST_INSERT: return "INSERT";
     case SQLAST_UPDATE: return "UPDATE";
     case SQLAST_DELETE: return "DELETE";
@@ -460,7 +463,9 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->checks = NULL;
     d->nchecks = 0;
     d->comment = NULL;
+    d->newname = NULL;
     if (!dup_query(d, s)) goto fail;
+    if (!dup_str(&d->newname, s->newname)) goto fail;
     if (s->nchecks) {
         if (!(d->checks = calloc((size_t)s->nchecks, sizeof *d->checks))) goto fail;
         for (; d->nchecks < s->nchecks; d->nchecks++) {

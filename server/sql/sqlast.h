@@ -154,6 +154,9 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ALTER_ADD_CHECK, /* ALTER TABLE table ADD [CONSTRAINT name] CHECK (...): checks[0] */
     SQLAST_COMMENT,         /* COMMENT ON TABLE table / COLUMN table.column IS comment (NULL:
                              * removed) */
+    SQLAST_RENAME,          /* ALTER TABLE table RENAME [COLUMN column] TO newname */
+    SQLAST_ALTER_NOT_NULL,  /* ALTER TABLE table ALTER COLUMN column SET (not_null) / DROP
+                             * NOT NULL */
     SQLAST_ALTER_OWNER,     /* ALTER TABLE/SEQUENCE/VIEW table OWNER TO column (a role name;
                              * NULL: CURRENT_USER / SESSION_USER / CURRENT_ROLE) */
 } sqlast_stmt_kind;
@@ -341,6 +344,8 @@ struct sqlast_stmt {
     sqlast_check *checks;
     int nchecks;
     char *comment;
+    char *newname;     /* RENAME */
+    bool set_not_null; /* ALTER_NOT_NULL: SET (true) or DROP */
 
     /* INSERT: column list (NULL = all, in table order), rows of values */
     char **insert_cols;

@@ -284,14 +284,27 @@ void sx_fill_rowid(sx_session *s, const sqlschema_table *t, sqlval *vals, bool *
     }
 }
 
+/* Whether the transaction changed (or dropped) catalog entry id after its change `from`. */
+static bool txn_changes_id(const sx_session *s, int from, uint32_t id)
+{
+    for (int l = from; l < s->txn.ncat; l++)
+        if ((s->txn.cat[l].drop ? s->txn.cat[l].id : s->txn.cat[l].table->id) == id) return true;
+    return false;
+}
+
 const sqlschema_table *sx_table_find(sx_session *s, const char *name)
 {
+    /* the transaction's latest version of each entry it changed (a RENAME leaves the old name
+     * to no one), then the committed entries it did not change */
     for (int i = s->txn.ncat - 1; i >= 0; i--) {
         sx_catchange *c = &s->txn.cat[i];
-        if (!strcmp(c->name, name)) return c->drop ? NULL : c->table;
+        if (strcmp(c->name, name) != 0) continue;
+        if (txn_changes_id(s, i + 1, c->drop ? c->id : c->table->id)) continue;
+        return c->drop ? NULL : c->table;
     }
     for (int i = 0; i < s->x->ntables; i++)
-        if (!strcmp(s->x->tables[i]->name, name)) return s->x->tables[i];
+        if (!strcmp(s->x->tables[i]->name, name) && !txn_changes_id(s, 0, s->x->tables[i]->id))
+            return s->x->tables[i];
     return NULL;
 }
 
@@ -1990,6 +2003,8 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ALTER_ADD_IDENTITY:
     case SQLAST_ALTER_ADD_CHECK:
     case SQLAST_COMMENT:
+    case SQLAST_RENAME:
+    case SQLAST_ALTER_NOT_NULL:
     case SQLAST_CREATE_VIEW:
     case SQLAST_CREATE_SEQUENCE:
     case SQLAST_ALTER_SEQUENCE: what = sqlast_stmt_tag(st); break;

@@ -1949,6 +1949,11 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
     if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
     if (json_array_size(cmds) != 1)
         return sqlerr_unsupported(c->err, -1, "several ALTER TABLE actions in one statement");
+    if (st && (!strcmp(st, "AT_SetNotNull") || !strcmp(st, "AT_DropNotNull"))) {
+        s->kind = SQLAST_ALTER_NOT_NULL;
+        s->set_not_null = !strcmp(st, "AT_SetNotNull");
+        return (s->column = dup_or_oom(c, fstr(cb, "name"))) ? SQL_OK : SQL_ERR;
+    }
     if (st && (!strcmp(st, "AT_ColumnDefault") || !strcmp(st, "AT_AddIdentity"))) {
         /* ALTER COLUMN c SET DEFAULT / DROP DEFAULT / ADD GENERATED ... AS IDENTITY */
         bool ident = !strcmp(st, "AT_AddIdentity");
@@ -2416,6 +2421,23 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DeleteStmt")) return conv_delete(c, b, s);
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
+    if (!strcmp(t, "RenameStmt")) { /* ALTER TABLE t RENAME [COLUMN c] TO n */
+        const char *rt = fstr(b, "renameType");
+        bool col = rt && !strcmp(rt, "OBJECT_COLUMN");
+        const char *rel = fstr(b, "relationType");
+        if (!rt || (strcmp(rt, "OBJECT_TABLE") && !(col && rel && !strcmp(rel, "OBJECT_TABLE")))) {
+            char what[64];
+            snprintf(what, sizeof what, "RENAME of %s",
+                     rt && !strncmp(rt, "OBJECT_", 7) ? rt + 7 : "this object");
+            for (char *p = what + 10; *p; p++) *p = (char)tolower((unsigned char)*p);
+            return sqlerr_unsupported(c->err, -1, what);
+        }
+        s->kind = SQLAST_RENAME;
+        s->missing_ok = fbool(b, "missing_ok");
+        if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+        if (col && !(s->column = dup_or_oom(c, fstr(b, "subname")))) return SQL_ERR;
+        return (s->newname = dup_or_oom(c, fstr(b, "newname"))) ? SQL_OK : SQL_ERR;
+    }
     if (!strcmp(t, "CommentStmt")) { /* COMMENT ON TABLE t / COLUMN t.c IS '...' | NULL */
         const char *ot = fstr(b, "objtype");
         bool col = ot && !strcmp(ot, "OBJECT_COLUMN");
@@ -2503,7 +2525,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"GrantStmt", "GRANT/REVOKE"}, {"CreateRoleStmt", "CREATE ROLE"}, {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},
-        {"MergeStmt", "MERGE"}, {"RenameStmt", "RENAME"},
+        {"MergeStmt", "MERGE"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(t, names[i].node)) return sqlerr_unsupported(c->err, -1, names[i].what);

@@ -47,6 +47,8 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_ADD_IDENTITY:
     case SQLAST_ALTER_ADD_CHECK:
     case SQLAST_COMMENT:
+    case SQLAST_RENAME:
+    case SQLAST_ALTER_NOT_NULL:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
@@ -624,6 +626,27 @@ void sqlrun_plan_free(sx_plan *p)
 
 /* ---- check constraints -------------------------------------------------------------------- */
 
+/* DETAIL: Failing row contains (1, null, x). (the row a constraint refused) */
+static void failing_row(const sqlschema_table *t, const sqlval *vals, sqlerr *err)
+{
+    if (!err) return;
+    char detail[sizeof err->detail];
+    size_t o = (size_t)snprintf(detail, sizeof detail, "Failing row contains (");
+    bool first = true;
+    for (int k = 0; k < t->ncols && o < sizeof detail; k++) {
+        if (t->cols[k].hidden) continue;
+        char *txt = NULL;
+        size_t tl = 0;
+        if (!vals[k].isnull && sqlval_to_text(&vals[k], &txt, &tl, NULL)) txt = NULL;
+        o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%s", first ? "" : ", ",
+                              vals[k].isnull || !txt ? "null" : txt);
+        free(txt);
+        first = false;
+    }
+    if (o < sizeof detail) snprintf(detail + o, sizeof detail - o, ").");
+    sqlerr_detail(err, "%s", detail);
+}
+
 /* A CHECK's expression: its text parsed as SELECT (text), bound over t's columns. */
 static int check_parse(const sqlschema_table *t, const sqlschema_check *k, sqlparse_result *q,
                        sqlerr *err)
@@ -670,22 +693,7 @@ static int check_row_of(const sqlschema_table *t, const sqlparse_result *q, int 
         if (!fail) continue;
         sqlerr_set(err, "23514", -1, "new row for relation \"%s\" violates check constraint \"%s\"",
                    t->name, t->checks[i].name);
-        /* DETAIL: Failing row contains (1, null, x). */
-        char detail[sizeof err->detail];
-        size_t o = (size_t)snprintf(detail, sizeof detail, "Failing row contains (");
-        bool first = true;
-        for (int k = 0; k < t->ncols && o < sizeof detail; k++) {
-            if (t->cols[k].hidden) continue;
-            char *txt = NULL;
-            size_t tl = 0;
-            if (!vals[k].isnull && sqlval_to_text(&vals[k], &txt, &tl, NULL)) txt = NULL;
-            o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%s", first ? "" : ", ",
-                                  vals[k].isnull || !txt ? "null" : txt);
-            free(txt);
-            first = false;
-        }
-        if (o < sizeof detail) snprintf(detail + o, sizeof detail - o, ").");
-        sqlerr_detail(err, "%s", detail);
+        failing_row(t, vals, err);
         return SQL_ERR;
     }
     return SQL_OK;
@@ -1058,6 +1066,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_ALTER_ADD_FK ||
                st->kind == SQLAST_ALTER_DEFAULT || st->kind == SQLAST_ALTER_ADD_IDENTITY ||
                st->kind == SQLAST_ALTER_ADD_CHECK || st->kind == SQLAST_COMMENT ||
+               st->kind == SQLAST_RENAME || st->kind == SQLAST_ALTER_NOT_NULL ||
                st->kind == SQLAST_CREATE_VIEW ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
@@ -1806,6 +1815,133 @@ static int run_add_check(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base
     }
     if (!(t->checks[t->nchecks - 1].oid = sx_table_new_id(s)))
         return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+    return SQL_OK;
+}
+
+/* Whether text holds word as an identifier (case-insensitively, outside nothing: a view's or
+ * check's SQL text, so a literal that spells it counts too, erring on the side of refusing). */
+static bool mentions_word(const char *text, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = text; (p = strcasestr(p, word)); p += wl) {
+        bool before = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool after = !(isalnum((unsigned char)p[wl]) || p[wl] == '_');
+        if (before && after) return true;
+    }
+    return false;
+}
+
+/* ALTER TABLE t RENAME TO n / RENAME COLUMN c TO n: the definition of the same table id under
+ * the new name (rows are keyed by table and column ids, so nothing else moves). Views and CHECK
+ * constraints keep their SQL text, so renaming what one of them reads is refused. */
+static int run_rename(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) {
+        if (st->missing_ok)
+            return result_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+                                 st->table);
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    if (cur->view_sql || cur->seq)
+        return sqlerr_unsupported(err, -1, cur->seq ? "renaming a sequence" : "renaming a view");
+    if (strlen(st->newname) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", -1, "name \"%s\" is too long", st->newname);
+    int ci = -1;
+    if (st->column) {
+        ci = sqlschema_find_column(cur, st->column);
+        if (ci < 0 || cur->cols[ci].hidden)
+            return sqlerr_set(err, "42703", -1, "column \"%s\" does not exist", st->column);
+        if (sqlschema_find_column(cur, st->newname) >= 0)
+            return sqlerr_set(err, "42701", -1, "column \"%s\" of relation \"%s\" already exists",
+                              st->newname, cur->name);
+        for (int k = 0; k < cur->nchecks; k++)
+            if (mentions_word(cur->checks[k].expr, st->column)) {
+                sqlerr_set(err, "0A000", -1,
+                           "feature not supported: renaming column \"%s\", which check constraint \"%s\" reads",
+                           st->column, cur->checks[k].name);
+                sqlerr_hint(err, "Drop the constraint, rename the column, and add the constraint again.");
+                return SQL_ERR;
+            }
+    } else if (sx_table_find(s, st->newname)) {
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->newname);
+    }
+    const sqlschema_table **all;
+    int nall;
+    if (sx_catalog_view(s, &all, &nall)) return sqlerr_oom(err);
+    for (int k = 0; k < nall; k++)
+        if (all[k]->view_sql && mentions_word(all[k]->view_sql, cur->name)) {
+            sqlerr_set(err, "0A000", -1, "feature not supported: renaming %s \"%s\", which view \"%s\" reads",
+                       st->column ? "a column of table" : "table", cur->name, all[k]->name);
+            sqlerr_hint(err, "Drop the view, rename, and create the view again.");
+            free(all);
+            return SQL_ERR;
+        }
+    free(all);
+    if (share_conflict(s, cur, err)) return SQL_ERR;
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    char **slot = ci >= 0 ? &t->cols[ci].name : &t->name;
+    free(*slot);
+    if (!(*slot = strdup(st->newname)) || sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+/* ALTER TABLE t ALTER COLUMN c SET NOT NULL (every row is checked: 23502) / DROP NOT NULL. */
+typedef struct nullscan {
+    int col, nrow;
+    bool found;
+} nullscan;
+
+static int nullscan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                        const crdt_row *raw, sqlerr *err)
+{
+    (void)pk;
+    (void)pklen;
+    (void)raw;
+    (void)err;
+    nullscan *v = ctx;
+    v->found |= row[v->col].isnull;
+    vals_free(row, v->nrow);
+    return SQL_OK;
+}
+
+static int run_not_null(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, sx_result *res,
+                        sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    if (cur->view_sql || cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
+    int ci = sqlschema_find_column(cur, st->column);
+    if (ci < 0 || cur->cols[ci].hidden)
+        return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                          st->column, st->table);
+    if (!st->set_not_null && cur->cols[ci].pk_pos >= 0)
+        return sqlerr_set(err, "42P16", -1, "column \"%s\" is in a primary key", st->column);
+    if (!st->set_not_null && cur->cols[ci].identity)
+        return sqlerr_set(err, "42P16", -1, "column \"%s\" of relation \"%s\" is an identity column",
+                          st->column, st->table);
+    if (cur->cols[ci].not_null == st->set_not_null) return SQL_OK; /* nothing to do */
+    if (share_conflict(s, cur, err)) return SQL_ERR;
+    if (st->set_not_null) {
+        nullscan v = {.col = ci, .nrow = cur->ncols};
+        if (scan(s, cur, NULL, base, nullscan_row, &v, err)) return SQL_ERR;
+        if (v.found)
+            return sqlerr_set(err, "23502", -1, "column \"%s\" of relation \"%s\" contains null values",
+                              st->column, st->table);
+    }
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    t->cols[ci].not_null = st->set_not_null;
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
     return SQL_OK;
 }
 
@@ -2782,12 +2918,16 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                 } else if (sqlval_copy(&vals[c], &col->default_value, err)) goto out;
             }
             if (sqlschema_typmod_apply(&vals[c], col->typmod, false, err)) goto out;
+        }
+        for (int c = 0; c < t->ncols; c++) { /* on the whole row, defaults in */
+            const sqlschema_column *col = &t->cols[c];
             if ((col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
                 (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0)) {
                 sqlerr_set(err, "23502", -1,
                            "null value in column \"%s\" of relation \"%s\" violates not-null "
                            "constraint",
                            col->name, t->name);
+                failing_row(t, vals, err);
                 goto out;
             }
         }
@@ -3403,6 +3543,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_ALTER_ADD_IDENTITY: rc = run_alter_column(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_CHECK: rc = run_add_check(s, p->st, &base, res, err); break;
     case SQLAST_COMMENT: rc = run_comment(s, p->st, res, err); break;
+    case SQLAST_RENAME: rc = run_rename(s, p->st, res, err); break;
+    case SQLAST_ALTER_NOT_NULL: rc = run_not_null(s, p->st, &base, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
@@ -3937,12 +4079,17 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
                          lineno, col->name);
                 break;
             }
-            if (!rc && (col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
-                (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0))
+        }
+        for (int c = 0; c < t->ncols && !rc; c++) { /* on the whole row, defaults in */
+            const sqlschema_column *col = &t->cols[c];
+            if ((col->not_null || col->pk_pos >= 0) && vals[c].isnull &&
+                (given[c] || col->kind == SQLSCHEMA_LWW || col->pk_pos >= 0)) {
                 rc = sqlerr_set(err, "23502", -1,
                                 "null value in column \"%s\" of relation \"%s\" violates "
                                 "not-null constraint",
                                 col->name, t->name);
+                failing_row(t, vals, err);
+            }
         }
         if (!rc && nchecks) rc = check_row_of(t, checkq, nchecks, &base, vals, err);
         if (rc) break;

@@ -138,7 +138,21 @@ static void test_drop_alter(void **state)
     assert_true(s->missing_ok);
     sqlparse_result_free(&r);
     expect_error("DROP INDEX i", "0A000", "DROP INDEX");
-    expect_error("ALTER TABLE t RENAME COLUMN a TO b", "0A000", NULL);
+    s = parse_one("ALTER TABLE t RENAME COLUMN a TO b", &r);
+    assert_int_equal(s->kind, SQLAST_RENAME);
+    assert_string_equal(s->column, "a");
+    assert_string_equal(s->newname, "b");
+    sqlparse_result_free(&r);
+    s = parse_one("ALTER TABLE IF EXISTS t RENAME TO u", &r);
+    assert_int_equal(s->kind, SQLAST_RENAME);
+    assert_null(s->column);
+    assert_true(s->missing_ok);
+    sqlparse_result_free(&r);
+    expect_error("ALTER INDEX i RENAME TO j", "0A000", "RENAME of index");
+    s = parse_one("ALTER TABLE t ALTER COLUMN a DROP NOT NULL", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_NOT_NULL);
+    assert_false(s->set_not_null);
+    sqlparse_result_free(&r);
     expect_error("ALTER TABLE t ALTER COLUMN a TYPE text", "0A000", "ALTER TABLE");
 }
 
