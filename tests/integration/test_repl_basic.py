@@ -226,6 +226,32 @@ def main():
               wait_for(lambda: all(query(n, "SELECT count(*) FROM t")[0][0] == 0
                                    for n in (b, c)), 15))
 
+        # CHECK constraints, comments and renames replicate as catalog changes
+        conn = a.connect()
+        cur = conn.cursor()
+        for q in ("CREATE TABLE ddl2 (id int PRIMARY KEY, q int CHECK (q > 0), n text)",
+                  "COMMENT ON TABLE ddl2 IS 'replicated comment'",
+                  "ALTER TABLE ddl2 RENAME COLUMN n TO name", "ALTER TABLE ddl2 RENAME TO ddl3"):
+            cur.execute(q)
+        conn.close()
+
+        def ddl_arrived(n):
+            try:
+                return query(n, "SELECT obj_description('ddl3'::regclass, 'pg_class'), "
+                                "(SELECT count(*) FROM information_schema.columns "
+                                "WHERE table_name = 'ddl3' AND column_name = 'name')") == \
+                    [("replicated comment", 1)]
+            except psycopg2.Error:
+                return False
+        check("CHECK, COMMENT and RENAME on node 1 appear on nodes 2 and 3",
+              wait_for(lambda: all(ddl_arrived(n) for n in (b, c)), 15))
+        try:
+            query(c, "INSERT INTO ddl3 VALUES (1, -1, 'x')")
+            violated = None
+        except psycopg2.Error as e:
+            violated = e.pgcode
+        check("node 3 enforces the CHECK created on node 1 (23514)", violated == "23514")
+
         # replication lag: commit on A, poll B until the row is visible
         lags = []
         ca, cb = a.connect(), b.connect()
