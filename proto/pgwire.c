@@ -625,6 +625,10 @@ int pgwire_put_error(pgwire_buf *b, bool notice, const pgwire_error *e)
         pos[n] = 0;
         put_field(b, 'P', pos);
     }
+    put_field(b, 's', e->schema);
+    put_field(b, 't', e->table);
+    put_field(b, 'c', e->column);
+    put_field(b, 'n', e->constraint);
     pgwire_buf_put_u8(b, 0);
     return pgwire_msg_end(b, m);
 }

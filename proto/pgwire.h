@@ -240,6 +240,9 @@ typedef struct pgwire_error {
     const char *detail;   /* NULL or "" = absent */
     const char *hint;     /* NULL or "" = absent */
     int position;         /* 1-based character position, 0 = absent */
+    /* schema, table, column, constraint of an integrity error (s, t, c, n): NULL or "" =
+     * absent */
+    const char *schema, *table, *column, *constraint;
 } pgwire_error;
 /* ErrorResponse ('E') or NoticeResponse ('N' when notice is true). */
 int pgwire_put_error(pgwire_buf *b, bool notice, const pgwire_error *e);

@@ -275,6 +275,10 @@ void conn_send_error(conn *c, const executor_error *e, const char *default_sever
         .detail = e->detail,
         .hint = e->hint,
         .position = e->position,
+        .schema = e->schema,
+        .table = e->table,
+        .column = e->column,
+        .constraint = e->constraint,
     };
     pgwire_put_error(&c->out, false, &pe);
 }

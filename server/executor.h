@@ -105,6 +105,8 @@ typedef struct executor_error {
     char detail[EXECUTOR_AUX_MAX];
     char hint[EXECUTOR_AUX_MAX];
     int position; /* 1-based character position in the query, 0 = none */
+    /* the object of an integrity error: ErrorResponse fields s, t, c, n ("" = absent) */
+    char schema[64], table[64], column[64], constraint[64];
 } executor_error;
 
 /* printf-style fill of code + message (clears the rest). Returns EXEC_ERROR. */

@@ -92,8 +92,9 @@ static int sink_empty_query(executor_sink *s)
 static int sink_notice(executor_sink *s, const executor_error *n)
 {
     conn *c = s->ctx;
-    pgwire_error pe = {n->severity[0] ? n->severity : "NOTICE", n->code, n->message, n->detail,
-                       n->hint, n->position};
+    pgwire_error pe = {.severity = n->severity[0] ? n->severity : "NOTICE", .code = n->code,
+                       .message = n->message, .detail = n->detail, .hint = n->hint,
+                       .position = n->position};
     return pgwire_put_error(&c->out, true, &pe);
 }
 

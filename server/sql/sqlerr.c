@@ -23,6 +23,15 @@ int sqlerr_set(sqlerr *e, const char *code, int offset, const char *fmt, ...)
     return SQL_ERR;
 }
 
+void sqlerr_object(sqlerr *e, const char *table, const char *column, const char *constraint)
+{
+    if (!e) return;
+    snprintf(e->schema, sizeof e->schema, "public");
+    snprintf(e->table, sizeof e->table, "%s", table ? table : "");
+    snprintf(e->column, sizeof e->column, "%s", column ? column : "");
+    snprintf(e->constraint, sizeof e->constraint, "%s", constraint ? constraint : "");
+}
+
 void sqlerr_hint(sqlerr *e, const char *fmt, ...)
 {
     if (!e) return;

@@ -22,11 +22,16 @@ typedef struct sqlerr {
     char detail[SQLERR_AUX_MAX];   /* "" when absent */
     char hint[SQLERR_AUX_MAX];     /* "" when absent */
     int position;                  /* 1-based character position in the query, 0 when none */
+    /* the object an integrity error is about (ErrorResponse s, t, c, n; "" when absent) */
+    char schema[64], table[64], column[64], constraint[64];
     /* refused on purpose (an isolation level, a lock) rather than not implemented yet */
     int final;
 } sqlerr;
 
 void sqlerr_clear(sqlerr *e);
+/* Names the object of an error (schema public): table, and column or constraint (NULL:
+ * none), as PostgreSQL's errtable / errtablecol / errtableconstraint do. */
+void sqlerr_object(sqlerr *e, const char *table, const char *column, const char *constraint);
 /* Fills code, message and position (a 0-based byte offset, or -1 for "none"; stored
  * 1-based as PostgreSQL reports it). Clears detail and hint. Always returns SQL_ERR so that
  * callers can write `return sqlerr_set(...)`. e may be NULL (the error is then dropped). */

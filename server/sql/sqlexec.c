@@ -37,6 +37,10 @@ static int to_exec_err(executor_error *e, const sqlerr *se)
     snprintf(e->detail, sizeof e->detail, "%s", se->detail);
     snprintf(e->hint, sizeof e->hint, "%s", se->hint);
     e->position = se->position;
+    snprintf(e->schema, sizeof e->schema, "%s", se->schema);
+    snprintf(e->table, sizeof e->table, "%s", se->table);
+    snprintf(e->column, sizeof e->column, "%s", se->column);
+    snprintf(e->constraint, sizeof e->constraint, "%s", se->constraint);
     return EXEC_ERROR;
 }
 

@@ -189,6 +189,9 @@ static int unique_violation(const sqlschema_table *t, const sqlval *vals, sqlerr
     }
     sqlerr_set(err, "23505", -1, "duplicate key value violates unique constraint \"%s_pkey\"",
                t->name);
+    char pkey[SQLSCHEMA_NAME_MAX + 8];
+    snprintf(pkey, sizeof pkey, "%s_pkey", t->name);
+    sqlerr_object(err, t->name, NULL, pkey);
     sqlerr_detail(err, "Key (%s)=(%s) already exists.", cols, keys);
     return SQL_ERR;
 }
@@ -201,11 +204,13 @@ int pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *
     for (int i = 0; i < n; i++) {
         const sqlschema_column *c = &t->cols[t->pk[i]];
         const sqlval *v = &vals[t->pk[i]];
-        if (v->isnull)
-            return sqlerr_set(err, "23502", -1,
-                              "null value in column \"%s\" of relation \"%s\" violates not-null "
-                              "constraint",
-                              c->name, t->name);
+        if (v->isnull) {
+            sqlerr_set(err, "23502", -1,
+                       "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                       c->name, t->name);
+            sqlerr_object(err, t->name, c->name, NULL);
+            return SQL_ERR;
+        }
         if (sqlval_type_is_integer(v->type) || v->type == SQLVAL_TIMESTAMPTZ ||
             v->type == SQLVAL_DATE || v->type == SQLVAL_TIME || v->type == SQLVAL_TIMESTAMP) {
             kv[i].type = KEYCODEC_INT;
@@ -693,6 +698,7 @@ static int check_row_of(const sqlschema_table *t, const sqlparse_result *q, int 
         if (!fail) continue;
         sqlerr_set(err, "23514", -1, "new row for relation \"%s\" violates check constraint \"%s\"",
                    t->name, t->checks[i].name);
+        sqlerr_object(err, t->name, NULL, t->checks[i].name);
         failing_row(t, vals, err);
         return SQL_ERR;
     }
@@ -1803,8 +1809,11 @@ static int run_add_check(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base
     }
     sqlparse_result_free(&q);
     if (!rc && v.violated)
+    {
         rc = sqlerr_set(err, "23514", -1, "check constraint \"%s\" of relation \"%s\" is violated by some row",
                         t->checks[t->nchecks - 1].name, t->name);
+        sqlerr_object(err, t->name, NULL, t->checks[t->nchecks - 1].name);
+    }
     if (rc) {
         sqlschema_free(t);
         return SQL_ERR;
@@ -1931,9 +1940,12 @@ static int run_not_null(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base,
     if (st->set_not_null) {
         nullscan v = {.col = ci, .nrow = cur->ncols};
         if (scan(s, cur, NULL, base, nullscan_row, &v, err)) return SQL_ERR;
-        if (v.found)
-            return sqlerr_set(err, "23502", -1, "column \"%s\" of relation \"%s\" contains null values",
-                              st->column, st->table);
+        if (v.found) {
+            sqlerr_set(err, "23502", -1, "column \"%s\" of relation \"%s\" contains null values",
+                       st->column, st->table);
+            sqlerr_object(err, cur->name, st->column, NULL);
+            return SQL_ERR;
+        }
     }
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
@@ -2326,7 +2338,9 @@ static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
     /* CHECK constraints: the new values of the assigned (plain) columns first, over the old
      * row, checked before anything is written; each is computed once */
     sqlval *pre = NULL;
-    if (p->nchecks) {
+    bool assigns = false;
+    for (int i = 0; i < p->nsetops; i++) assigns |= p->setops[i].kind == SQLWRITE_ASSIGN;
+    if (p->nchecks || assigns) {
         sqlval *nrow = calloc((size_t)t->ncols + 1, sizeof *nrow);
         pre = calloc((size_t)p->nsetops + 1, sizeof *pre);
         int rc = nrow && pre ? SQL_OK : sqlerr_oom(err);
@@ -2340,7 +2354,16 @@ static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
             sqlval_free(&nrow[w->colidx]);
             if (!rc) rc = sqlval_copy(&nrow[w->colidx], &pre[i], err);
         }
-        if (!rc) rc = check_row(p, ctx, nrow, err);
+        for (int i = 0; i < p->nsetops && !rc; i++) { /* NOT NULL, on the whole new row */
+            const sqlschema_column *c = &t->cols[p->setops[i].colidx];
+            if (p->setops[i].kind != SQLWRITE_ASSIGN || !c->not_null || !pre[i].isnull) continue;
+            rc = sqlerr_set(err, "23502", -1,
+                            "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                            c->name, t->name);
+            sqlerr_object(err, t->name, c->name, NULL);
+            failing_row(t, nrow, err);
+        }
+        if (!rc && p->nchecks) rc = check_row(p, ctx, nrow, err);
         if (nrow) vals_free(nrow, t->ncols);
         if (rc) {
             if (pre) vals_free(pre, p->nsetops);
@@ -2375,10 +2398,11 @@ static int apply_setops_(sx_session *s, const sx_plan *p, const codec_buf *pk,
             }
             if (c->not_null && v.isnull) {
                 sqlval_free(&v);
-                return sqlerr_set(err, "23502", -1,
-                                  "null value in column \"%s\" of relation \"%s\" violates "
-                                  "not-null constraint",
-                                  c->name, t->name);
+                sqlerr_set(err, "23502", -1,
+                           "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                           c->name, t->name);
+                sqlerr_object(err, t->name, c->name, NULL);
+                return SQL_ERR;
             }
             if (c->kind == SQLSCHEMA_MV_REGISTER) {
                 char *txt = NULL;
@@ -2636,6 +2660,7 @@ static int fk_check_row(sx_session *s, const sqlschema_table *t, const uint8_t *
         sqlerr_set(err, "23503", -1,
                    "insert or update on table \"%s\" violates foreign key constraint \"%s\"",
                    t->name, fk->name);
+        sqlerr_object(err, t->name, NULL, fk->name);
         sqlerr_detail(err, "Key %s is not present in table \"%s\".", key, parent->name);
         rc = SQL_ERR;
     }
@@ -2717,6 +2742,7 @@ static int fk_check_deleted(sx_session *s, const sqlschema_table *t, const pkset
                 sqlerr_set(err, "23503", -1,
                            "update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
                            t->name, child->fks[f].name, child->name);
+                sqlerr_object(err, child->name, NULL, child->fks[f].name);
                 sqlerr_detail(err, "Key %s is still referenced from table \"%s\".", fs.key, child->name);
                 return SQL_ERR;
             }
@@ -2927,6 +2953,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
                            "null value in column \"%s\" of relation \"%s\" violates not-null "
                            "constraint",
                            col->name, t->name);
+                sqlerr_object(err, t->name, col->name, NULL);
                 failing_row(t, vals, err);
                 goto out;
             }
@@ -4088,6 +4115,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
                                 "null value in column \"%s\" of relation \"%s\" violates "
                                 "not-null constraint",
                                 col->name, t->name);
+                sqlerr_object(err, t->name, col->name, NULL);
                 failing_row(t, vals, err);
             }
         }

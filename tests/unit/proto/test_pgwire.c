@@ -279,7 +279,8 @@ static void test_error_roundtrip(void **state)
     (void)state;
     pgwire_buf b;
     pgwire_buf_init(&b);
-    pgwire_error e = {"ERROR", "42601", "syntax error at or near \"x\"", NULL, "fix it", 8};
+    pgwire_error e = {.severity = "ERROR", .code = "42601", .message = "syntax error at or near \"x\"",
+                      .hint = "fix it", .position = 8, .table = "t", .constraint = "t_pkey"};
     assert_int_equal(pgwire_put_error(&b, false, &e), 0);
     assert_int_equal(b.data[0], 'E');
     pgwire_msg m = {b.data[0], b.data + 5, b.len - 5};
@@ -289,8 +290,12 @@ static void test_error_roundtrip(void **state)
     assert_string_equal(pgwire_error_field(&m, 'H'), "fix it");
     assert_string_equal(pgwire_error_field(&m, 'P'), "8");
     assert_null(pgwire_error_field(&m, 'D'));
+    assert_string_equal(pgwire_error_field(&m, 't'), "t"); /* the object fields */
+    assert_string_equal(pgwire_error_field(&m, 'n'), "t_pkey");
+    assert_null(pgwire_error_field(&m, 's'));
+    assert_null(pgwire_error_field(&m, 'c'));
     pgwire_buf_reset(&b);
-    pgwire_error n = {"WARNING", "01000", "careful", NULL, NULL, 0};
+    pgwire_error n = {.severity = "WARNING", .code = "01000", .message = "careful"};
     pgwire_put_error(&b, true, &n);
     assert_int_equal(b.data[0], 'N');
     pgwire_buf_free(&b);
