@@ -14,6 +14,7 @@
 #include "crdt/row.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -302,10 +303,14 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         /* anyarray @> anyarray (arraycontains), <@ (arraycontained), && (arrayoverlap) */
         if (bind_pair(e->args[0], e->args[1], sc, in_agg, err)) return SQL_ERR;
         sqlval_type ts[2] = {e->args[0]->type, e->args[1]->type};
-        if (ts[0] == SQLVAL_JSONB || ts[1] == SQLVAL_JSONB) {
-            char what[48];
-            snprintf(what, sizeof what, "operator %s on jsonb", n);
-            return sqlerr_unsupported(err, e->location, what);
+        if (n[0] != '&' && (ts[0] == SQLVAL_JSONB || ts[1] == SQLVAL_JSONB) &&
+            (ts[0] == SQLVAL_JSONB || ts[0] == SQLVAL_UNKNOWN) &&
+            (ts[1] == SQLVAL_JSONB || ts[1] == SQLVAL_UNKNOWN)) {
+            /* jsonb @> jsonb, jsonb <@ jsonb */
+            for (int i = 0; i < 2; i++) infer_param(e->args[i], SQLVAL_JSONB, sc);
+            e->cast_type = SQLVAL_JSONB;
+            e->type = SQLVAL_BOOL;
+            return SQL_OK;
         }
         bool ok = true; /* anyarray: both of one type (an untyped side takes the other's) */
         sqlval_type el = anycompat_elem(ts, "AA", 2, &ok);
@@ -321,6 +326,28 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         for (int i = 0; i < 2; i++) infer_param(e->args[i], sqlval_array_of(el), sc);
         e->cast_type = sqlval_array_of(el);
         e->type = SQLVAL_BOOL;
+        return SQL_OK;
+    }
+    if ((!strcmp(n, "?") || !strcmp(n, "?|") || !strcmp(n, "?&") || !strcmp(n, "#>") ||
+         !strcmp(n, "#>>")) && na == 2) {
+        /* jsonb ? text, jsonb ?| / ?& text[], jsonb #> / #>> text[] */
+        bool one = !strcmp(n, "?");
+        if (bind_rec(e->args[0], sc, SQLVAL_JSONB, in_agg, err) ||
+            bind_rec(e->args[1], sc, one ? SQLVAL_TEXT : SQLVAL_TEXTARRAY, in_agg, err))
+            return SQL_ERR;
+        infer_param(e->args[0], SQLVAL_JSONB, sc);
+        infer_param(e->args[1], one ? SQLVAL_TEXT : SQLVAL_TEXTARRAY, sc);
+        sqlval_type l = e->args[0]->type, r = e->args[1]->type;
+        bool ok = (l == SQLVAL_JSONB || l == SQLVAL_UNKNOWN) &&
+                  (one ? is_textish(r) : (r == SQLVAL_TEXTARRAY || r == SQLVAL_UNKNOWN));
+        if (!ok) {
+            sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s", tname(l), n,
+                       tname(r));
+            sqlerr_hint(err, "No operator matches the given name and argument types. You might "
+                             "need to add explicit type casts.");
+            return SQL_ERR;
+        }
+        e->type = n[0] == '?' ? SQLVAL_BOOL : !strcmp(n, "#>") ? SQLVAL_JSONB : SQLVAL_TEXT;
         return SQL_OK;
     }
     static const char *const srfs[] = {"generate_series", "unnest", "generate_subscripts",
@@ -1070,7 +1097,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
     switch (e->kind) {
     case SQLAST_FUNC:
         if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
-        if (!strcmp(e->name, "@>") || !strcmp(e->name, "<@") || !strcmp(e->name, "&&")) {
+        if (!strcmp(e->name, "@>") || !strcmp(e->name, "<@") || !strcmp(e->name, "&&") ||
+            e->name[0] == '?' || e->name[0] == '#') {
             *strength = 0; /* an operator */
             return "?column?";
         }
@@ -2297,6 +2325,109 @@ static int array_elem_text(const sqlval *x, char **out, sqlerr *err)
     return sqlval_to_text(x, out, &n, err);
 }
 
+/* jsonb @> jsonb, jsonb <@ jsonb (sqljsonb_contains); strict. */
+static int jsonb_contains(const sqlast_expr *e, sqlval *v, sqlval *out, sqlerr *err)
+{
+    if (v[0].isnull || v[1].isnull) {
+        sqlval_init_null(out, SQLVAL_BOOL);
+        return SQL_OK;
+    }
+    for (int i = 0; i < 2; i++)
+        if (v[i].type != SQLVAL_JSONB) {
+            sqlval c;
+            if (sqlval_cast(&v[i], SQLVAL_JSONB, &c, err)) return SQL_ERR;
+            sqlval_move(&v[i], &c);
+        }
+    bool r;
+    bool left = e->name[0] == '@';
+    if (sqljsonb_contains(left ? v[0].s : v[1].s, left ? v[1].s : v[0].s, &r, err)) return SQL_ERR;
+    sqlval_set_bool(out, r);
+    return SQL_OK;
+}
+
+/* jsonb ? key, ?| keys, ?& keys (NULL keys are skipped), #> path, #>> path (jsonb
+ * extract_path[_text]: a path element on an array is an index, one that is no integer or NULL
+ * gives NULL); strict. */
+static int jsonb_key_path(const sqlast_expr *e, sqlval *v, sqlval *out, sqlerr *err)
+{
+    const char *n = e->name;
+    sqlval_type rt = e->type;
+    if (v[0].isnull || v[1].isnull) {
+        sqlval_init_null(out, rt);
+        return SQL_OK;
+    }
+    sqlval doc, arg;
+    sqlval_init_null(&arg, SQLVAL_UNKNOWN);
+    if (sqlval_cast(&v[0], SQLVAL_JSONB, &doc, err)) return SQL_ERR;
+    if (sqlval_cast(&v[1], n[1] ? SQLVAL_TEXTARRAY : SQLVAL_TEXT, &arg, err)) {
+        sqlval_free(&doc);
+        return SQL_ERR;
+    }
+    int rc = SQL_OK;
+    if (n[0] == '?') {
+        bool any = false, all = true, one;
+        if (!n[1]) {
+            rc = sqljsonb_exists(doc.s, arg.s, arg.len, &any, err);
+            all = any;
+        }
+        for (size_t i = 0; n[1] && i < arg.narr && !rc; i++) {
+            if (!arg.arr[i]) continue;
+            rc = sqljsonb_exists(doc.s, arg.arr[i], strlen(arg.arr[i]), &one, err);
+            any |= one;
+            all &= one;
+        }
+        if (!rc) sqlval_set_bool(out, n[1] == '&' ? all : any);
+    } else {
+        bool text = !strcmp(n, "#>>");
+        sqlval cur;
+        sqlval_init_null(&cur, SQLVAL_JSONB);
+        sqlval_move(&cur, &doc);
+        sqlval_init_null(out, rt);
+        if (arg.narr == 0) { /* the whole document */
+            sqlval zero;
+            sqlval_set_int(&zero, SQLVAL_INT4, 0);
+            if (!text) sqlval_move(out, &cur);
+            else if (cur.s[0] == '"') rc = sqljsonb_get(cur.s, &zero, true, out, err);
+            else rc = sqlval_set_str(out, SQLVAL_TEXT, cur.s, cur.len, err);
+        }
+        for (size_t i = 0; i < arg.narr && !rc && !cur.isnull; i++) {
+            const char *el = arg.arr[i];
+            bool last = i + 1 == arg.narr;
+            sqlval key, next;
+            sqlval_init_null(&next, SQLVAL_JSONB);
+            if (!el) {
+                sqlval_free(&cur);
+                break;
+            }
+            if (cur.s[0] == '[') {
+                char *endp;
+                errno = 0;
+                long long k = strtoll(el, &endp, 10);
+                if (!*el || *endp || errno) {
+                    sqlval_free(&cur);
+                    break;
+                }
+                sqlval_set_int(&key, SQLVAL_INT8, k);
+            } else if (cur.s[0] == '{') {
+                rc = sqlval_set_str(&key, SQLVAL_TEXT, el, strlen(el), err);
+            } else {
+                sqlval_free(&cur);
+                break;
+            }
+            if (!rc) rc = sqljsonb_get(cur.s, &key, last && text, &next, err);
+            sqlval_free(&key);
+            sqlval_free(&cur);
+            sqlval_move(&cur, &next);
+            if (last && !rc) sqlval_move(out, &cur);
+        }
+        sqlval_free(&cur);
+        if (!rc && out->isnull) sqlval_init_null(out, rt);
+    }
+    sqlval_free(&doc);
+    sqlval_free(&arg);
+    return rc;
+}
+
 /* a @> b, a <@ b, a && b over arrays (cast to e->cast_type first): containment compares
  * the non-NULL elements, a NULL element is never equal; strict. */
 static int array_contains(const sqlast_expr *e, sqlval *v, sqlval *out, sqlerr *err)
@@ -2702,8 +2833,16 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         rc = eval_array_func(e, af, v, out, err);
         goto done;
     }
+    if ((!strcmp(n, "@>") || !strcmp(n, "<@")) && e->cast_type == SQLVAL_JSONB) {
+        rc = jsonb_contains(e, v, out, err);
+        goto done;
+    }
     if (!strcmp(n, "@>") || !strcmp(n, "<@") || !strcmp(n, "&&")) {
         rc = array_contains(e, v, out, err);
+        goto done;
+    }
+    if (n[0] == '?' || n[0] == '#') {
+        rc = jsonb_key_path(e, v, out, err);
         goto done;
     }
     for (int i = 0; i < na && !nonstrict; i++)

@@ -829,6 +829,99 @@ int sqljsonb_set(const char *a, const sqlval *path, const char *value, char **ou
     return rc;
 }
 
+/* Scalars equal as jsonb compares them (numbers as numerics). */
+static bool scalar_equal(const jnode *a, const jnode *b)
+{
+    if (a->kind != b->kind) return false;
+    if (a->kind == J_STRING) return a->len == b->len && (!a->len || !memcmp(a->str, b->str, a->len));
+    if (a->kind != J_NUMBER) return true; /* null, true, false */
+    sqlval x, y;
+    sqlerr e;
+    int c = 1;
+    if (sqlval_from_text(SQLVAL_NUMERIC, a->str, a->len, &x, &e)) return false;
+    if (sqlval_from_text(SQLVAL_NUMERIC, b->str, b->len, &y, &e)) {
+        sqlval_free(&x);
+        return false;
+    }
+    if (sqlval_compare(&x, &y, &c, &e)) c = 1;
+    sqlval_free(&x);
+    sqlval_free(&y);
+    return c == 0;
+}
+
+static bool is_container(const jnode *j)
+{
+    return j->kind == J_ARRAY || j->kind == J_OBJECT;
+}
+
+static bool deep_contains(const jnode *a, const jnode *b)
+{
+    if (a->kind == J_OBJECT) {
+        if (b->kind != J_OBJECT) return false;
+        for (size_t i = 0; i < b->n; i++) {
+            const jnode *m = object_find(a, b->kids[i].key, b->kids[i].keylen);
+            if (!m) return false;
+            if (is_container(&b->kids[i])) {
+                if (m->kind != b->kids[i].kind || !deep_contains(m, &b->kids[i])) return false;
+            } else if (!scalar_equal(m, &b->kids[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (a->kind == J_ARRAY) {
+        if (b->kind != J_ARRAY) return false;
+        for (size_t i = 0; i < b->n; i++) {
+            const jnode *e = &b->kids[i];
+            bool found = false;
+            for (size_t k = 0; k < a->n && !found; k++)
+                found = is_container(e) ? a->kids[k].kind == e->kind && deep_contains(&a->kids[k], e)
+                                        : scalar_equal(&a->kids[k], e);
+            if (!found) return false;
+        }
+        return true;
+    }
+    return !is_container(b) && scalar_equal(a, b);
+}
+
+int sqljsonb_contains(const char *a, const char *b, bool *out, sqlerr *err)
+{
+    jnode x, y;
+    if (jparse(a, strlen(a), &x, err)) return SQL_ERR;
+    if (jparse(b, strlen(b), &y, err)) {
+        jnode_clear(&x);
+        return SQL_ERR;
+    }
+    /* at the top an array contains a scalar it holds (a raw scalar is a one-element array) */
+    if (x.kind == J_ARRAY && !is_container(&y)) {
+        *out = false;
+        for (size_t k = 0; k < x.n && !*out; k++) *out = scalar_equal(&x.kids[k], &y);
+    } else {
+        *out = deep_contains(&x, &y);
+    }
+    jnode_clear(&x);
+    jnode_clear(&y);
+    return SQL_OK;
+}
+
+int sqljsonb_exists(const char *doc, const char *key, size_t keylen, bool *out, sqlerr *err)
+{
+    jnode j;
+    if (jparse(doc, strlen(doc), &j, err)) return SQL_ERR;
+    *out = false;
+    if (j.kind == J_OBJECT) {
+        *out = object_find(&j, key, keylen) != NULL;
+    } else if (j.kind == J_ARRAY) {
+        for (size_t i = 0; i < j.n && !*out; i++)
+            *out = j.kids[i].kind == J_STRING && j.kids[i].len == keylen &&
+                   (!keylen || !memcmp(j.kids[i].str, key, keylen));
+    } else if (j.kind == J_STRING) {
+        *out = j.len == keylen && (!keylen || !memcmp(j.str, key, keylen));
+    }
+    jnode_clear(&j);
+    return SQL_OK;
+}
+
 int sqljsonb_members(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err)
 {
     *out = NULL;

@@ -63,6 +63,15 @@ typedef struct sqljsonb_member {
     size_t valuelen;
 } sqljsonb_member;
 int sqljsonb_members(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err);
+
+/* a @> b, PostgreSQL's JsonbDeepContains: an object contains an object whose every member it
+ * has with a contained value; an array contains an array whose every element is equal to (a
+ * scalar) or contained in (a container) one of its elements, and, at the top, a scalar it holds
+ * as an element; scalars contain equal scalars (numbers by value: 1.0 contains 1). */
+int sqljsonb_contains(const char *a, const char *b, bool *out, sqlerr *err);
+/* doc ? key: key is a top-level key of an object, a string element of an array, or the string
+ * a scalar is. */
+int sqljsonb_exists(const char *doc, const char *key, size_t keylen, bool *out, sqlerr *err);
 void sqljsonb_members_free(sqljsonb_member *m, size_t n);
 
 #endif

@@ -366,9 +366,11 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         return conv_row_compare(c, op_from_name(opname), opname, field(lrb, "args"),
                                 field(rrb, "args"), loc, out);
     if (!strcmp(kind, "AEXPR_OP") && l && r &&
-        (!strcmp(opname, "@>") || !strcmp(opname, "<@") || !strcmp(opname, "&&"))) {
-        /* containment and overlap: the function named by the operator (sqlexpr.c binds it
-         * for arrays) */
+        (!strcmp(opname, "@>") || !strcmp(opname, "<@") || !strcmp(opname, "&&") ||
+         !strcmp(opname, "?") || !strcmp(opname, "?|") || !strcmp(opname, "?&") ||
+         !strcmp(opname, "#>") || !strcmp(opname, "#>>"))) {
+        /* containment, overlap, jsonb key existence and paths: the function named by the
+         * operator (sqlexpr.c binds it for arrays and jsonb) */
         if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
         if (!(e->name = dup_or_oom(c, opname)) || add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
         *out = e;
