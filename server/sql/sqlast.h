@@ -112,6 +112,9 @@ struct sqlast_expr {
      * planner's subplan of a SUBLINK (not owned: freed with the plan) */
     int levelsup;
     void *subplan;
+    /* FUNC: a set-returning function inside a select-list expression (unnest(a) + 1): 1 + its
+     * index among the ProjectSet's functions; it then reads as column colidx (sqlplan.c) */
+    int srfslot;
 };
 
 typedef enum sqlast_stmt_kind {

@@ -297,6 +297,7 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
 {
     const char *n = e->name;
     int na = e->nargs;
+    if (e->srfslot > 0) return SQL_OK; /* bound by the planner as a ProjectSet function */
     const struct array_fn *af = array_fn_find(n, na);
     if (af) return bind_array_func(e, af, sc, in_agg, err);
     if ((!strcmp(n, "@>") || !strcmp(n, "<@") || !strcmp(n, "&&")) && na == 2) {
@@ -355,7 +356,14 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                                        "jsonb_object_keys", "jsonb_each", "jsonb_each_text"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {
-            /* the planner takes one in FROM or as a whole select-list item (sqlplan.c) */
+            /* the planner takes one in FROM or in a select-list expression (sqlplan.c) */
+            if (sc->clause && (!strcmp(sc->clause, "WHERE") || !strcmp(sc->clause, "HAVING") ||
+                               !strcmp(sc->clause, "JOIN/ON") || !strcmp(sc->clause, "check constraints") ||
+                               !strcmp(sc->clause, "DEFAULT"))) {
+                sqlerr_set(err, "0A000", e->location, "set-returning functions are not allowed in %s",
+                           !strcmp(sc->clause, "JOIN/ON") ? "JOIN conditions" : sc->clause);
+                return SQL_ERR;
+            }
             char what[96];
             snprintf(what, sizeof what, "set-returning function %s() inside an expression", n);
             return sqlerr_unsupported(err, e->location, what);
@@ -2731,6 +2739,12 @@ static int catalog_call(const sqlast_expr *e, const sqlexpr_ctx *ctx, const char
 
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
+    if (e->srfslot > 0) { /* the ProjectSet's current value of this set-returning function */
+        /* the ProjectSet's row is wider than the level's (nrow): its functions come last */
+        if (!ctx->row || e->colidx < 0)
+            return sqlerr_set(err, "XX000", e->location, "set-returning function without its row");
+        return sqlval_copy(out, &ctx->row[e->colidx], err);
+    }
     const sqlexpr_env *env = ctx->env;
     const char *n = e->name;
     if (!strcmp(n, "version")) {

@@ -600,6 +600,73 @@ static bool is_srf(const char *name)
     return false;
 }
 
+static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlplan_node **out);
+
+static bool has_srf(const sqlast_expr *e)
+{
+    if (!e || e->kind == SQLAST_SUBLINK) return false;
+    if (e->kind == SQLAST_FUNC && e->name && is_srf(e->name)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_srf(e->args[i])) return true;
+    return false;
+}
+
+/* The set-returning functions inside a select-list expression (unnest(a) + 1): each gets a
+ * PN_FUNC of the ProjectSet (appended to *srfs) and reads as that function's column
+ * (sqlast_expr.srfslot; the column index is set once the ProjectSet is placed: *nested).
+ * PostgreSQL refuses them inside CASE, COALESCE and aggregates. */
+static int nested_srfs(level *lv, sqlast_expr *e, const sqlexpr_scope *sc, sqlplan_node ***srfs,
+                       int **srf_out, int *nsrfs, sqlast_expr ***nested, int *nnested)
+{
+    sqlerr *err = lv->pl->err;
+    if (!e || e->kind == SQLAST_SUBLINK) return SQL_OK;
+    if (e->kind == SQLAST_FUNC && is_srf(e->name)) {
+        sqlplan_node *fn = NULL;
+        if (select_srf(lv, e, sc, &fn)) return SQL_ERR;
+        sqlplan_node **g = realloc(*srfs, (size_t)(*nsrfs + 1) * sizeof *g);
+        int *gi = realloc(*srf_out, (size_t)(*nsrfs + 1) * sizeof *gi);
+        sqlast_expr **ge = realloc(*nested, (size_t)(*nnested + 1) * sizeof *ge);
+        if (g) *srfs = g;
+        if (gi) *srf_out = gi;
+        if (ge) *nested = ge;
+        if (!g || !gi || !ge) {
+            node_free(fn);
+            return sqlerr_oom(err);
+        }
+        (*srfs)[*nsrfs] = fn;
+        (*srf_out)[*nsrfs] = -1; /* no output column of its own */
+        e->srfslot = ++*nsrfs;
+        (*nested)[(*nnested)++] = e;
+        return SQL_OK;
+    }
+    const char *inside = e->kind == SQLAST_CASE ? "CASE"
+                         : e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "coalesce") ? "COALESCE"
+                         : e->kind == SQLAST_AGG ? "aggregate" : NULL;
+    for (int i = 0; i < e->nargs; i++) {
+        sqlast_expr *a = e->args[i];
+        if (inside && has_srf(a)) {
+            const sqlast_expr *f = a;
+            while (!(f->kind == SQLAST_FUNC && f->name && is_srf(f->name)))
+                for (int k = 0; k < f->nargs; k++)
+                    if (has_srf(f->args[k])) {
+                        f = f->args[k];
+                        break;
+                    }
+            if (e->kind == SQLAST_AGG) {
+                sqlerr_set(err, "0A000", f->location,
+                           "aggregate function calls cannot contain set-returning function calls");
+                sqlerr_hint(err, "You might be able to move the set-returning function into a LATERAL FROM item.");
+                return SQL_ERR;
+            }
+            sqlerr_set(err, "0A000", f->location, "set-returning functions are not allowed in %s", inside);
+            sqlerr_hint(err, "You might be able to move the set-returning function into a LATERAL FROM item.");
+            return SQL_ERR;
+        }
+        if (nested_srfs(lv, a, sc, srfs, srf_out, nsrfs, nested, nnested)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 /* A set-returning function of the select list: its arguments bound in sc, a PN_FUNC
  * descriptor the PROJECTSET operator evaluates per input row. */
 static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlplan_node **out)
@@ -1706,6 +1773,8 @@ static int plan_select(level *lv, sqlplan_query **out)
     int rc = SQL_ERR;
     sqlplan_node **srfs = NULL; /* select-list set-returning functions, and their columns */
     int *srf_out = NULL, nsrfs = 0;
+    sqlast_expr **nested = NULL; /* ... those inside expressions (sqlast_expr.srfslot) */
+    int nnested = 0;
     /* FROM: items in order, comma items as inner joins */
     for (int i = 0; i < st->nfrom; i++) {
         sqlplan_node *n = NULL;
@@ -1787,6 +1856,8 @@ static int plan_select(level *lv, sqlplan_query **out)
                 goto out;
             continue;
         }
+        if (has_srf(e) && nested_srfs(lv, e, &sc, &srfs, &srf_out, &nsrfs, &nested, &nnested))
+            goto out;
         if (sqlexpr_bind(e, &sc, SQLVAL_UNKNOWN, err)) goto out;
         if (out_add(&o, e, -1, st->targets[i].name ? st->targets[i].name : sqlexpr_column_name(e),
                     e->type, err))
@@ -2087,7 +2158,9 @@ static int plan_select(level *lv, sqlplan_query **out)
         root->nsrfs = nsrfs;
         root->width = base + nsrfs;
         srfs = NULL;
-        for (int k = 0; k < root->nsrfs; k++) o.slot[srf_out[k]] = base + k;
+        for (int k = 0; k < root->nsrfs; k++)
+            if (srf_out[k] >= 0) o.slot[srf_out[k]] = base + k;
+        for (int k = 0; k < nnested; k++) nested[k]->colidx = base + nested[k]->srfslot - 1;
         nsrfs = 0;
     }
     /* the projection */
@@ -2183,6 +2256,7 @@ out:
     for (int k = 0; k < nsrfs; k++) node_free(srfs[k]);
     free(srfs);
     free(srf_out);
+    free(nested);
     out_free(&o);
     return rc;
 }
