@@ -127,9 +127,11 @@ $(BUILD)/bench/%: bench/%.c $$(call archives_of,$$(firstword $$(subst /, ,$$*)))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(call archives_of,$(firstword $(subst /, ,$*))) $(LDLIBS)
 
+# -MMD -MP: a fuzz object is rebuilt when a header it includes changes (a stale object with an
+# old struct layout linked beside new ones crashes the harness before any input runs)
 $(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -c $< -o $@
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 # Each fuzz target links only the layer it exercises (and those below it).
 FUZZ_LAYER_fuzz_crdt_decode := crdt
@@ -154,7 +156,7 @@ $(foreach L,$(LAYERS),$(eval $(call fuzz_layer_archive,$(L))))
 
 $(FUZZ_BUILD)/%: tests/fuzz/%.c $$(call fuzz_archives_of,$$*)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call fuzz_archives_of,$*) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer -o $@ $< $(call fuzz_archives_of,$*) $(LDLIBS)
 
 # Test tools (the WAN emulator); standalone programs with a main() of their own.
 TOOL_SRCS := $(wildcard tests/tools/*.c)
