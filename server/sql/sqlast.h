@@ -80,7 +80,8 @@ struct sqlast_expr {
     sqlval value;    /* CONST */
     int param;       /* PARAM, 1-based */
     char *name;      /* COLUMN/EXCLUDED column, FUNC/AGG function (lower case, no schema) */
-    char *qualifier; /* COLUMN: table name or alias it was qualified with, or NULL */
+    char *qualifier; /* COLUMN: table name or alias it was qualified with, or NULL; FUNC of
+                      * a SQL keyword (CURRENT_ROLE ...): the column name it gives */
     sqlval_type cast_type; /* CAST target */
     sqlval_type cast_elem; /* CAST to an array of another element type than text (oid[],
                             * int2[] ...: held as text[]): that type, for unnest's rows */

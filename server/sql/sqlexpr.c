@@ -1110,6 +1110,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             *strength = 0; /* an operator */
             return "?column?";
         }
+        if (e->qualifier) return e->qualifier; /* CURRENT_ROLE: current_role */
         /* fall through */
     case SQLAST_COLUMN:
     case SQLAST_EXCLUDED:

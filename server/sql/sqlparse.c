@@ -628,22 +628,27 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
 
 static int conv_svf(pctx *c, json_t *b, sqlast_expr **out)
 {
+    /* fn: the function that computes it; col: its column name where that differs
+     * (FigureColname names the keyword: SELECT CURRENT_ROLE is column current_role) */
     static const struct {
-        const char *op, *fn;
-    } map[] = {{"SVFOP_CURRENT_USER", "current_user"}, {"SVFOP_USER", "current_user"},
-               {"SVFOP_SESSION_USER", "session_user"}, {"SVFOP_CURRENT_ROLE", "current_user"},
-               {"SVFOP_CURRENT_SCHEMA", "current_schema"},
-               {"SVFOP_CURRENT_CATALOG", "current_database"},
-               {"SVFOP_CURRENT_TIMESTAMP", "now"}, {"SVFOP_CURRENT_TIMESTAMP_N", "now"},
-               {"SVFOP_LOCALTIMESTAMP", "localtimestamp"}, {"SVFOP_LOCALTIMESTAMP_N", "localtimestamp"},
-               {"SVFOP_CURRENT_DATE", "current_date"}, {"SVFOP_LOCALTIME", "localtime"},
-               {"SVFOP_LOCALTIME_N", "localtime"}};
+        const char *op, *fn, *col;
+    } map[] = {{"SVFOP_CURRENT_USER", "current_user", NULL}, {"SVFOP_USER", "current_user", "user"},
+               {"SVFOP_SESSION_USER", "session_user", NULL},
+               {"SVFOP_CURRENT_ROLE", "current_user", "current_role"},
+               {"SVFOP_CURRENT_SCHEMA", "current_schema", NULL},
+               {"SVFOP_CURRENT_CATALOG", "current_database", "current_catalog"},
+               {"SVFOP_CURRENT_TIMESTAMP", "now", "current_timestamp"},
+               {"SVFOP_CURRENT_TIMESTAMP_N", "now", "current_timestamp"},
+               {"SVFOP_LOCALTIMESTAMP", "localtimestamp", NULL}, {"SVFOP_LOCALTIMESTAMP_N", "localtimestamp", NULL},
+               {"SVFOP_CURRENT_DATE", "current_date", NULL}, {"SVFOP_LOCALTIME", "localtime", NULL},
+               {"SVFOP_LOCALTIME_N", "localtime", NULL}};
     const char *op = fstr(b, "op");
     for (size_t i = 0; op && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(op, map[i].op) != 0) continue;
         sqlast_expr *e = new_expr(c, SQLAST_FUNC, floc(b));
         if (!e) return SQL_ERR;
-        if (!(e->name = dup_or_oom(c, map[i].fn))) {
+        if (!(e->name = dup_or_oom(c, map[i].fn)) ||
+            (map[i].col && !(e->qualifier = dup_or_oom(c, map[i].col)))) {
             sqlast_expr_free(e);
             return SQL_ERR;
         }
