@@ -500,6 +500,122 @@ int crdt_row_gc_bytes(const uint8_t *in, size_t inlen, const causal_vv *dot_floo
     return rc;
 }
 
+/* ---- views ---- */
+
+/* Skips a causal context (vv, then the cloud) without building it. */
+static int cc_skip(codec_rd *r)
+{
+    uint64_t n, x;
+    uint16_t node;
+    if (codec_get_count(r, &n, 3, CAUSAL_MAX_NODES)) return CRDT_EBADENC;
+    for (uint64_t i = 0; i < n; i++) {
+        codec_get_u16(r, &node);
+        if (codec_get_uvarint(r, &x)) return CRDT_EBADENC;
+    }
+    if (codec_get_count(r, &n, 3, CAUSAL_MAX_CLOUD)) return CRDT_EBADENC;
+    for (uint64_t i = 0; i < n; i++) {
+        codec_get_u16(r, &node);
+        if (codec_get_uvarint(r, &x)) return CRDT_EBADENC;
+    }
+    return 0;
+}
+
+/* Walks a kernel (cc, entries): *count entries; each entry's dot node and payload to fn. */
+static int kernel_walk(codec_rd *r, uint64_t *count,
+                       void (*fn)(void *ctx, uint16_t node, const uint8_t *p, size_t n), void *ctx)
+{
+    if (cc_skip(r)) return CRDT_EBADENC;
+    uint64_t n, counter;
+    if (codec_get_count(r, &n, 4, CRDT_MAX_ENTRIES)) return CRDT_EBADENC;
+    for (uint64_t i = 0; i < n; i++) {
+        uint16_t node;
+        const uint8_t *p;
+        size_t len;
+        codec_get_u16(r, &node);
+        codec_get_uvarint(r, &counter);
+        if (codec_get_bytes(r, &p, &len, 2u * CRDT_MAX_VALUE + 64u)) return CRDT_EBADENC;
+        if (fn) fn(ctx, node, p, len);
+    }
+    if (r->err) return CRDT_EBADENC;
+    if (count) *count = n;
+    return 0;
+}
+
+int crdt_row_view_open(crdt_row_view *v, const uint8_t *p, size_t n)
+{
+    uint8_t version, kind;
+    memset(v, 0, sizeof *v);
+    codec_rd_init(&v->rd, p, n);
+    codec_get_u8(&v->rd, &version);
+    if (codec_get_u8(&v->rd, &kind) || version != CRDT_FORMAT_VERSION || kind != CRDT_KIND_ROW)
+        return CRDT_EBADENC;
+    uint64_t entries;
+    if (kernel_walk(&v->rd, &entries, NULL, NULL)) return CRDT_EBADENC;
+    v->visible = entries > 0;
+    if (codec_get_count(&v->rd, &v->left, 4, CRDT_ROW_MAX_COLUMNS)) return CRDT_EBADENC;
+    return 0;
+}
+
+int crdt_row_view_next(crdt_row_view *v, uint16_t *id, uint8_t *kind, const uint8_t **body,
+                       size_t *blen)
+{
+    if (!v->left) return 0;
+    codec_get_u16(&v->rd, id);
+    if (codec_get_u8(&v->rd, kind)) return CRDT_EBADENC;
+    size_t start = v->rd.pos;
+    if (*kind == CRDT_KIND_GCOUNTER || *kind == CRDT_KIND_PNCOUNTER || *kind == CRDT_KIND_ORSET) {
+        crdt_obj o; /* not a kernel: measured by decoding it */
+        int rc = crdt_obj_decode_body(&v->rd, &o, *kind);
+        if (rc) return rc;
+        crdt_obj_free(&o);
+    } else if (*kind < CRDT_KIND_GCOUNTER || *kind > CRDT_KIND_LWWMAP ||
+               kernel_walk(&v->rd, NULL, NULL, NULL)) {
+        return CRDT_EBADENC;
+    }
+    *body = v->rd.p + start;
+    *blen = v->rd.pos - start;
+    v->left--;
+    return 1;
+}
+
+typedef struct lww_best {
+    const uint8_t *p;
+    size_t n;
+    uint16_t node;
+    causal_hlc ts;
+    bool bad;
+} lww_best;
+
+static void lww_pick(void *ctx, uint16_t node, const uint8_t *p, size_t n)
+{
+    lww_best *b = ctx;
+    if (n < 8) {
+        b->bad = true;
+        return;
+    }
+    causal_hlc t = 0;
+    for (int i = 0; i < 8; i++) t = t << 8 | p[i];
+    /* entries come in dot order, so ">=" prefers the later one, as lwwreg_read does */
+    if (!b->p || causal_lww_cmp(t, node, b->ts, b->node) >= 0) {
+        b->p = p;
+        b->n = n;
+        b->node = node;
+        b->ts = t;
+    }
+}
+
+int crdt_lww_body_read(const uint8_t *body, size_t blen, crdt_value *out)
+{
+    codec_rd r;
+    codec_rd_init(&r, body, blen);
+    lww_best b = {0};
+    if (kernel_walk(&r, NULL, lww_pick, &b) || b.bad || codec_rd_left(&r)) return CRDT_EBADENC;
+    crdt_value_free(out);
+    if (!b.p) return 1;
+    codec_rd_init(&r, b.p + 8, b.n - 8);
+    return crdt_value_decode(&r, out);
+}
+
 int crdt_row_visible_bytes(const uint8_t *p, size_t n)
 {
     crdt_row r;

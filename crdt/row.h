@@ -134,6 +134,26 @@ int crdt_row_map_remove(crdt_row *r, crdt_row *delta, uint16_t col, const void *
                         size_t klen, causal_hlc ts, causal_dot dot);
 int crdt_row_drop_column(crdt_row *r, uint16_t col);
 
+/* ---- reading an encoded row without decoding it whole (scans) ----
+ * A view walks the encoding in place: no allocation, bounded reads. It trusts the encoding's
+ * canonical form less than crdt_row_decode checks it (it does not verify dot order or that
+ * dots are covered), so it is for reading rows this node stored, never for input from a peer.
+ * fuzz_crdt_decode checks that on every row crdt_row_decode accepts, a view agrees with it. */
+typedef struct crdt_row_view {
+    codec_rd rd;     /* at the next column */
+    uint64_t left;   /* columns not read yet */
+    bool visible;    /* the presence kernel holds an entry (crdt_row_visible) */
+} crdt_row_view;
+/* 0, or CRDT_EBADENC. */
+int crdt_row_view_open(crdt_row_view *v, const uint8_t *p, size_t n);
+/* The next column: 1 with its id, kind and body bytes (as crdt_obj_decode_body reads them),
+ * 0 after the last, CRDT_EBADENC / CRDT_ENOMEM (a non-kernel body is skipped by decoding it). */
+int crdt_row_view_next(crdt_row_view *v, uint16_t *id, uint8_t *kind, const uint8_t **body,
+                       size_t *blen);
+/* The value of an LWW register body (lwwreg_read's winner): 0 with *out set, 1 when it holds
+ * no entry (NULL), CRDT_EBADENC / CRDT_ENOMEM. */
+int crdt_lww_body_read(const uint8_t *body, size_t blen, crdt_value *out);
+
 /* ---- merge, gc, codec ---- */
 int crdt_row_merge(crdt_row *dst, const crdt_row *src, crdt_merge_stats *stats);
 int crdt_row_gc(crdt_row *r, const causal_vv *dot_floor);

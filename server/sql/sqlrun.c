@@ -243,6 +243,8 @@ static int default_volatile(const sqlschema_column *col, int64_t now_us, sqlval 
 
 /* An LWW column's value straight from the register: 0 done (v set, NULL when empty), 1 not a
  * type read this way (the caller renders it), SQL_ERR. */
+static int lww_convert(crdt_value *cv, const sqlschema_column *c, sqlval *v, sqlerr *err);
+
 static int lww_column(const crdt_row *r, const sqlschema_column *c, sqlval *v, sqlerr *err)
 {
     const crdt_obj *o = crdt_row_get(r, c->id);
@@ -254,6 +256,15 @@ static int lww_column(const crdt_row *r, const sqlschema_column *c, sqlval *v, s
     int rc = lwwreg_read(&o->u.k, &cv, &ts);
     if (rc == 1) return 0;
     if (rc < 0) return sqlerr_set(err, "XX001", -1, "corrupt column \"%s\"", c->name);
+    return lww_convert(&cv, c, v, err);
+}
+
+/* A register's value as the column's type (cv is consumed): 0 done, 1 not a type read this
+ * way (the caller renders it), SQL_ERR. */
+static int lww_convert(crdt_value *cvp, const sqlschema_column *c, sqlval *v, sqlerr *err)
+{
+    crdt_value cv = *cvp;
+    crdt_value_init(cvp);
     int out = 0;
     switch (c->type) {
     case SQLVAL_INT2:
@@ -313,6 +324,84 @@ static int lww_column(const crdt_row *r, const sqlschema_column *c, sqlval *v, s
     return out;
 }
 
+/* The scans' path (sqlrun_row_values_some): the needed columns read in place from the stored
+ * bytes (crdt_row_view), without decoding the row's CRDT state. 2 when a needed column has to
+ * be rendered (a CRDT column, a register holding another type): the caller decodes in full. */
+static int row_values_view(const sqlschema_table *t, const bool *need, const uint8_t *pk,
+                           size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
+                           sqlerr *err)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if ((!need || need[i]) && t->cols[i].pk_pos < 0 && t->cols[i].kind != SQLSCHEMA_LWW) return 2;
+    crdt_row_view rv;
+    if (crdt_row_view_open(&rv, val, vlen))
+        return sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+    if (!rv.visible) return 1;
+    keycodec_key key;
+    memset(&key, 0, sizeof key);
+    sqlval *v = calloc((size_t)t->ncols + 1, sizeof *v);
+    int rc = SQL_ERR;
+    if (!v) return sqlerr_oom(err);
+    for (int i = 0; i < t->ncols; i++) sqlval_init_null(&v[i], t->cols[i].type);
+    if (keycodec_decode_pk(pk, pklen, &key)) {
+        sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+        goto out;
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        const sqlschema_column *c = &t->cols[i];
+        if ((need && !need[i]) || c->pk_pos < 0 || (size_t)c->pk_pos >= key.ncol) continue;
+        const keycodec_value *kv = &key.col[c->pk_pos];
+        switch (kv->type) {
+        case KEYCODEC_INT: sqlval_set_int(&v[i], c->type, kv->u.i); break;
+        case KEYCODEC_FLOAT: sqlval_set_float(&v[i], c->type, kv->u.f); break;
+        case KEYCODEC_BOOL: sqlval_set_bool(&v[i], kv->u.b); break;
+        default:
+            if (sqlval_set_str(&v[i], c->type, (const char *)kv->u.s.p, kv->u.s.len, err)) goto out;
+        }
+    }
+    uint16_t id;
+    uint8_t kind;
+    const uint8_t *body;
+    size_t blen;
+    int k;
+    while ((k = crdt_row_view_next(&rv, &id, &kind, &body, &blen)) == 1) {
+        int ci = -1;
+        for (int i = 0; i < t->ncols && ci < 0; i++)
+            if (t->cols[i].id == id) ci = i;
+        if (ci < 0 || (need && !need[ci]) || t->cols[ci].pk_pos >= 0) continue;
+        if (kind != CRDT_KIND_LWW) {
+            rc = 2;
+            goto out;
+        }
+        crdt_value cv;
+        crdt_value_init(&cv);
+        int r = crdt_lww_body_read(body, blen, &cv);
+        if (r == 1) continue; /* an empty register: NULL */
+        if (r < 0) {
+            crdt_value_free(&cv);
+            sqlerr_set(err, "XX001", -1, "corrupt column \"%s\"", t->cols[ci].name);
+            goto out;
+        }
+        r = lww_convert(&cv, &t->cols[ci], &v[ci], err);
+        if (r < 0) goto out;
+        if (r == 1) {
+            rc = 2;
+            goto out;
+        }
+    }
+    if (k < 0) {
+        sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+        goto out;
+    }
+    *out = v;
+    v = NULL;
+    rc = SQL_OK;
+out:
+    if (v) vals_free(v, t->ncols);
+    keycodec_key_free(&key);
+    return rc;
+}
+
 /* Decodes a stored row into typed values. Returns 1 when the row is invisible. */
 int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
@@ -324,6 +413,8 @@ int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uin
                            size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
                            sqlerr *err)
 {
+    int fast = row_values_view(t, need, pk, pklen, val, vlen, out, err);
+    if (fast != 2) return fast;
     crdt_row r;
     crdt_row_init(&r);
     keycodec_key key;

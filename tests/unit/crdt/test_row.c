@@ -38,6 +38,72 @@ static void encode(const crdt_row *r, codec_buf *b)
     assert_int_equal(crdt_row_encode(b, r), 0);
 }
 
+/* The scans' reader (crdt_row_view) on a row with every kind, concurrent LWW writes from two
+ * replicas (the later timestamp wins, a tie goes to the higher node) and a deleted row. */
+static void test_view(void **state)
+{
+    (void)state;
+    crdt_row a, b, da, db;
+    crdt_row_init(&a);
+    crdt_row_init(&b);
+    crdt_row_init(&da);
+    crdt_row_init(&db);
+    crdt_value x, y, got;
+    crdt_value_init(&x);
+    crdt_value_init(&y);
+    crdt_value_init(&got);
+    crdt_value_set_bytes(&x, CRDT_V_TEXT, "from-1", 6);
+    crdt_value_set_bytes(&y, CRDT_V_TEXT, "from-2", 6);
+    assert_int_equal(crdt_row_touch(&a, dot(1, 1), &da), 0);
+    assert_int_equal(crdt_row_counter_add(&a, &da, C_VIEWS, CRDT_KIND_GCOUNTER, 1, 3), 0);
+    assert_int_equal(crdt_row_set_add(&a, &da, C_OTAGS, CRDT_KIND_ORSET, "t", 1, dot(1, 2)), 0);
+    assert_int_equal(crdt_row_lww_assign(&a, &da, C_NAME, &x, 200, dot(1, 3)), 0);
+    assert_int_equal(crdt_row_touch(&b, dot(2, 1), &db), 0);
+    assert_int_equal(crdt_row_lww_assign(&b, &db, C_NAME, &y, 200, dot(2, 2)), 0); /* a tie */
+    assert_int_equal(crdt_row_merge(&a, &db, NULL), 0);
+    codec_buf buf;
+    codec_buf_init(&buf);
+    encode(&a, &buf);
+    crdt_row_view v;
+    assert_int_equal(crdt_row_view_open(&v, buf.data, buf.len), 0);
+    assert_true(v.visible);
+    uint16_t id, seen[8];
+    uint8_t kind;
+    const uint8_t *body;
+    size_t blen;
+    int n = 0, k;
+    while ((k = crdt_row_view_next(&v, &id, &kind, &body, &blen)) == 1) {
+        seen[n++] = id;
+        if (id != C_NAME) continue;
+        assert_int_equal(kind, CRDT_KIND_LWW);
+        assert_int_equal(crdt_lww_body_read(body, blen, &got), 0);
+        assert_int_equal(got.type, CRDT_V_TEXT);
+        assert_memory_equal(got.u.s.p, "from-2", 6); /* equal stamps: node 2 wins */
+    }
+    assert_int_equal(k, 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(seen[0], C_VIEWS);
+    assert_int_equal(seen[1], C_NAME);
+    assert_int_equal(seen[2], C_OTAGS);
+    /* deleted: not visible; truncated: refused */
+    crdt_row del;
+    crdt_row_init(&del);
+    assert_int_equal(crdt_row_delete(&a, &del), 0);
+    encode(&a, &buf);
+    assert_int_equal(crdt_row_view_open(&v, buf.data, buf.len), 0);
+    assert_false(v.visible);
+    assert_int_not_equal(crdt_row_view_open(&v, buf.data, 3), 0);
+    codec_buf_free(&buf);
+    crdt_value_free(&x);
+    crdt_value_free(&y);
+    crdt_value_free(&got);
+    crdt_row_free(&del);
+    crdt_row_free(&a);
+    crdt_row_free(&b);
+    crdt_row_free(&da);
+    crdt_row_free(&db);
+}
+
 /* Replica A inserts a row; B receives it; then A deletes while B concurrently updates. */
 static void test_delete_vs_concurrent_update(void **state)
 {
@@ -243,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_delete_without_concurrency),
         cmocka_unit_test(test_drop_column_and_kinds),
         cmocka_unit_test(test_bytes_api),
+        cmocka_unit_test(test_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
