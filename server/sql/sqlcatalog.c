@@ -2747,12 +2747,14 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         for (int i = 0; i < m->ntabs; i++)
             for (int k = 0; k < m->tabs[i]->nchecks; k++) {
                 if (m->tabs[i]->checks[k].oid != oid) continue;
-                /* CHECK ((expr)): the expression as written, parenthesized as ruleutils does */
+                /* CHECK ((expr)): the expression as written, parenthesized as ruleutils does
+                 * (pretty, psql's \d: CHECK (expr)) */
                 const char *x = m->tabs[i]->checks[k].expr;
+                bool pretty = n > 1 && !a[1].isnull && a[1].type == SQLVAL_BOOL && a[1].u.b;
                 size_t l = strlen(x) + 16;
                 char *d = malloc(l);
                 if (!d) return sqlerr_oom(err);
-                snprintf(d, l, "CHECK ((%s))", x);
+                snprintf(d, l, pretty ? "CHECK (%s)" : "CHECK ((%s))", x);
                 sqlval_take_str(out, SQLVAL_TEXT, d, strlen(d));
                 return SQL_OK;
             }
