@@ -1240,7 +1240,7 @@ static void key_attnums(const sqlschema_table *t, char *buf, size_t cap)
 /* DEFAULT as pg_get_expr prints it: now(), a number, or a quoted literal with its cast. */
 static char *default_text(const model *m, const sqlschema_column *c)
 {
-    if (c->default_now) return strdup("now()");
+    if (c->default_now) return strdup(sqlschema_now_text(c));
     if (c->default_uuid) return strdup("gen_random_uuid()");
     if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
         const char *name = NULL;

@@ -249,6 +249,14 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
                     !strcmp(df->name, "transaction_timestamp") ||
                     !strcmp(df->name, "statement_timestamp"))) {
             c->has_default = c->default_now = true;
+            c->now_fn = !strcmp(df->name, "current_date")            ? SQLSCHEMA_NOW_CURRENT_DATE
+                        : !strcmp(df->name, "localtimestamp")        ? SQLSCHEMA_NOW_LOCALTIMESTAMP
+                        : !strcmp(df->name, "localtime")             ? SQLSCHEMA_NOW_LOCALTIME
+                        : !strcmp(df->name, "transaction_timestamp") ? SQLSCHEMA_NOW_TRANSACTION_TIMESTAMP
+                        : !strcmp(df->name, "statement_timestamp")   ? SQLSCHEMA_NOW_STATEMENT_TIMESTAMP
+                        : df->qualifier && !strcmp(df->qualifier, "current_timestamp")
+                            ? SQLSCHEMA_NOW_CURRENT_TIMESTAMP
+                            : SQLSCHEMA_NOW_NOW;
             if (!sqldate_is_datetime(c->type) && c->type != SQLVAL_TIME) {
                 column_free(c);
                 return sqlerr_set(err, "42804", d->def->location,
@@ -257,20 +265,31 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
             }
             return SQL_OK;
         }
-        if (sqlexpr_calls(d->def, "now")) {
-            c->has_default = c->default_now = true;
-            if (c->type != SQLVAL_TIMESTAMPTZ) {
-                column_free(c);
-                return sqlerr_set(err, "42804", d->def->location,
-                                  "column \"%s\" is of type %s but default expression is of type "
-                                  "timestamp with time zone", d->name, canonical);
-            }
-            return SQL_OK;
-        }
+
         if (!sqlexpr_is_constant(d->def)) {
             column_free(c);
             return sqlerr_unsupported(err, d->def->location, "non-constant DEFAULT expressions");
         }
+        /* a function whose value changes per row or per session (now() + interval '1 day',
+         * current_user): PostgreSQL computes it at each INSERT; folding it here would store
+         * one value for every row */
+        static const char *const per_row[] = {
+            "now", "transaction_timestamp", "statement_timestamp", "clock_timestamp",
+            "current_date", "localtime", "localtimestamp", "timeofday", "random",
+            "gen_random_uuid", "nextval", "currval", "lastval", "setval", "current_user",
+            "session_user", "current_schema", "current_database", "current_setting",
+            "txid_current", "pg_backend_pid", "inet_client_addr"};
+        for (size_t k = 0; k < sizeof per_row / sizeof per_row[0]; k++)
+            if (sqlexpr_calls(d->def, per_row[k])) {
+                column_free(c);
+                char what[128];
+                snprintf(what, sizeof what, "DEFAULT expressions computed per row (%s())",
+                         per_row[k]);
+                sqlerr_unsupported(err, d->def->location, what);
+                sqlerr_hint(err, "A DEFAULT may be now(), CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP, "
+                                 "LOCALTIME, gen_random_uuid() or nextval('seq') alone, or a constant.");
+                return SQL_ERR;
+            }
         sqlexpr_scope sc = {.clause = "DEFAULT"};
         sqlexpr_ctx ctx = {0};
         sqlval v, cast;
@@ -490,6 +509,7 @@ int sqlschema_set_default(sqlschema_table *t, int ci, const sqlast_expr *def, sq
     c->default_now = n.default_now;
     c->default_uuid = n.default_uuid;
     c->default_seq = n.default_seq;
+    c->now_fn = n.now_fn;
     if (def) column_free(&n);
     return SQL_OK;
 }
@@ -740,11 +760,20 @@ int sqlschema_visible_columns(const sqlschema_table *t)
     return n;
 }
 
+const char *sqlschema_now_text(const sqlschema_column *c)
+{
+    static const char *const text[] = {"now()", "CURRENT_TIMESTAMP", "CURRENT_DATE",
+                                       "LOCALTIMESTAMP", "LOCALTIME", "transaction_timestamp()",
+                                       "statement_timestamp()"};
+    return c->now_fn <= SQLSCHEMA_NOW_MAX ? text[c->now_fn] : "now()";
+}
+
 static bool has_ext(const sqlschema_table *t)
 {
     if (t->seq || t->view_sql) return false;
     bool any = t->comment || t->nchecks;
-    for (int i = 0; i < t->ncols && !any; i++) any = t->cols[i].comment != NULL;
+    for (int i = 0; i < t->ncols && !any; i++)
+        any = t->cols[i].comment != NULL || (t->cols[i].default_now && t->cols[i].now_fn);
     return any;
 }
 
@@ -822,6 +851,14 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
             codec_put_u32(b, t->checks[i].oid);
             codec_put_bytes(b, t->checks[i].expr, strlen(t->checks[i].expr));
         }
+        uint64_t nn = 0;
+        for (int i = 0; i < t->ncols; i++) nn += t->cols[i].default_now && t->cols[i].now_fn;
+        codec_put_uvarint(b, nn);
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].default_now && t->cols[i].now_fn) {
+                codec_put_u16(b, t->cols[i].id);
+                codec_put_u8(b, t->cols[i].now_fn);
+            }
     }
     if (t->seq) {
         const sqlschema_seq *q = t->seq;
@@ -894,7 +931,23 @@ static int decode_ext(codec_rd *r, sqlschema_table *t, sqlerr *err)
             dup_bytes(s, sl, &k->expr))
             return corrupt(err, "bad check constraint");
     }
-    if (!t->comment && !nc && !nk) return corrupt(err, "format 5 without comments or checks");
+    uint64_t nn;
+    if (codec_get_count(r, &nn, 3, (uint64_t)t->ncols)) return corrupt(err, "bad defaults");
+    last = -1;
+    for (uint64_t i = 0; i < nn; i++) {
+        uint16_t id;
+        uint8_t fn;
+        codec_get_u16(r, &id);
+        codec_get_u8(r, &fn);
+        int ci = -1;
+        for (int k = 0; k < t->ncols; k++)
+            if (t->cols[k].id == id) ci = k;
+        if (r->err || ci <= last || !t->cols[ci].default_now || fn == 0 || fn > SQLSCHEMA_NOW_MAX)
+            return corrupt(err, "bad default");
+        t->cols[ci].now_fn = fn;
+        last = ci;
+    }
+    if (!t->comment && !nc && !nk && !nn) return corrupt(err, "format 5 without its extras");
     return SQL_OK;
 }
 

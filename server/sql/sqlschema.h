@@ -37,7 +37,8 @@
  * bit0 DEFERRABLE, bit1 INITIALLY DEFERRED). A table with CHECK constraints or comments (format
  * 5) is format 4 with a key count that may be 0, then the table's comment (uvarint length,
  * 0: none), the column comments (uvarint count; each column id u16, text uvarint length >= 1)
- * and the checks (uvarint count <= 64; each name, oid u32, expression text).
+ * the checks (uvarint count <= 64; each name, oid u32, expression text), and the DEFAULTs
+ * written other than now() (uvarint count; each column id u16, SQLSCHEMA_NOW_* u8 >= 1).
  *
  * The CRDT kind and value type are derived from the type name on decode (one source of truth).
  * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
@@ -95,7 +96,22 @@ typedef struct sqlschema_column {
     char identity;        /* 'a' GENERATED ALWAYS, 'd' BY DEFAULT AS IDENTITY, 0 */
     sqlval default_value;
     char *comment; /* COMMENT ON COLUMN, NULL: none */
+    /* default_now: how it was written, as pg_get_expr gives it back (SQLSCHEMA_NOW_*) */
+    uint8_t now_fn;
 } sqlschema_column;
+
+enum { /* sqlschema_column.now_fn */
+    SQLSCHEMA_NOW_NOW, /* now() */
+    SQLSCHEMA_NOW_CURRENT_TIMESTAMP,
+    SQLSCHEMA_NOW_CURRENT_DATE,
+    SQLSCHEMA_NOW_LOCALTIMESTAMP,
+    SQLSCHEMA_NOW_LOCALTIME,
+    SQLSCHEMA_NOW_TRANSACTION_TIMESTAMP,
+    SQLSCHEMA_NOW_STATEMENT_TIMESTAMP,
+    SQLSCHEMA_NOW_MAX = SQLSCHEMA_NOW_STATEMENT_TIMESTAMP
+};
+/* The SQL text of a default_now column's DEFAULT (now(), CURRENT_DATE ...). */
+const char *sqlschema_now_text(const sqlschema_column *c);
 
 /* A CHECK constraint: its boolean expression over the table's plain (LWW) columns, kept as
  * the SQL text written between CHECK's parentheses and bound again where rows are written

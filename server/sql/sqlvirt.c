@@ -500,7 +500,7 @@ static int is_column_row(sx_session *s, const sqlschema_table *t, const char *sc
     rb_str(&b, table);
     rb_str(&b, c->name);
     rb_int(&b, pos);
-    if (c->default_now) rb_str(&b, "now()");
+    if (c->default_now) rb_str(&b, sqlschema_now_text(c));
     else if (c->default_uuid) rb_str(&b, "gen_random_uuid()");
     else if (def) rb_str(&b, def);
     else b.i++; /* NULL */

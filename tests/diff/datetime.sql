@@ -74,3 +74,10 @@ SELECT pg_typeof(born), pg_typeof(created), pg_typeof(id), pg_typeof(interval '1
 CREATE TABLE tp (a timestamp(0), b time(2), c timestamptz(3));
 INSERT INTO tp VALUES ('2024-01-01 10:00:00.6', '10:00:00.456', '2024-01-01 10:00:00.12345+00');
 SELECT * FROM tp;
+-- DEFAULT CURRENT_TIMESTAMP / CURRENT_DATE / LOCALTIMESTAMP / LOCALTIME / now() / transaction_timestamp(): kept as written
+CREATE TABLE dft (id int PRIMARY KEY, a timestamptz DEFAULT CURRENT_TIMESTAMP, b date DEFAULT CURRENT_DATE, c timestamp DEFAULT LOCALTIMESTAMP, d time DEFAULT LOCALTIME, e timestamptz DEFAULT now(), f timestamptz DEFAULT transaction_timestamp());
+SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'dft'::regclass ORDER BY a.attnum;
+SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'dft' ORDER BY ordinal_position;
+INSERT INTO dft (id) VALUES (1);
+SELECT a = now(), b = CURRENT_DATE, c = LOCALTIMESTAMP, e = now(), f = now() FROM dft;
+DROP TABLE dft;
