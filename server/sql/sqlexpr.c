@@ -1926,8 +1926,21 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
     if (e->const_null) {
         /* folded to NULL (sqlast_expr.const_null); PostgreSQL still computed the constant
          * parts of its operands while folding, so their errors (2147483647 + 1) are raised */
-        for (int i = 0; i < e->nargs && e->kind != SQLAST_CASE; i++) /* a CASE's dropped arms
-                                                                        are never folded */
+        if (e->kind == SQLAST_CASE) { /* its kept arms; a WHEN false arm is never folded */
+            if (e->args[0] && sqlexpr_fold_check(e->args[0], ctx, err)) return SQL_ERR;
+            for (int i = 1; i + 1 < e->nargs; i += 2) {
+                const sqlast_expr *w = e->args[i];
+                if (sqlexpr_fold_check(w, ctx, err)) return SQL_ERR;
+                if (w->kind == SQLAST_CONST &&
+                    (w->value.isnull || (w->value.type == SQLVAL_BOOL && !w->value.u.b)))
+                    continue;
+                if (sqlexpr_fold_check(e->args[i + 1], ctx, err)) return SQL_ERR;
+                if (w->kind == SQLAST_CONST && w->value.type == SQLVAL_BOOL && w->value.u.b)
+                    return SQL_OK; /* WHEN true: the arms after it are dropped */
+            }
+            return e->nargs > 1 ? sqlexpr_fold_check(e->args[e->nargs - 1], ctx, err) : SQL_OK;
+        }
+        for (int i = 0; i < e->nargs; i++)
             if (sqlexpr_fold_check(e->args[i], ctx, err)) return SQL_ERR;
         return SQL_OK;
     }
@@ -2236,6 +2249,8 @@ int sqlexpr_fold_check(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlerr *err
                                                                 !w->value.u.b)))
                 continue; /* dropped arm */
             if (sqlexpr_fold_check(e->args[i + 1], ctx, err)) return SQL_ERR;
+            if (w->kind == SQLAST_CONST && w->value.type == SQLVAL_BOOL && w->value.u.b)
+                return SQL_OK; /* WHEN true: the arms after it are dropped */
         }
         return sqlexpr_fold_check(e->args[e->nargs - 1], ctx, err);
     }
