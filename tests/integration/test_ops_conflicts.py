@@ -89,6 +89,18 @@ def main():
                  (ca[0] == 0 or ca[1]) and (cb[0] == 0 or cb[1]))
         rb.check("a table written on one region only has no conflicts",
                  conflicts(a, "solo")[0] == 0 and conflicts(b, "solo")[0] == 0)
+    except Exception:
+        # a node that stopped answering: its exit status and the end of its log, for the record
+        for n in (a, b):
+            rc = n.proc.poll() if getattr(n, "proc", None) else None
+            print("# %s: exit status %s" % (n.name, rc))
+            try:
+                with open(os.path.join(tmp, n.name + ".log")) as f:
+                    for line in f.read().splitlines()[-40:]:
+                        print("# " + line)
+            except OSError:
+                pass
+        raise
     finally:
         for n in (a, b):
             n.stop()
