@@ -297,6 +297,11 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
 {
     const char *n = e->name;
     int na = e->nargs;
+    if (na > SQLFUNC_MAX_ARGS && strcmp(n, "coalesce") && strcmp(n, "greatest") && strcmp(n, "least"))
+        /* FUNC_MAX_ARGS, as ParseFuncOrColumn checks it (COALESCE, GREATEST, LEAST are no
+         * functions there) */
+        return sqlerr_set(err, "54023", e->location,
+                          "cannot pass more than %d arguments to a function", SQLFUNC_MAX_ARGS);
     if (e->srfslot > 0) return SQL_OK; /* bound by the planner as a ProjectSet function */
     const struct array_fn *af = array_fn_find(n, na);
     if (af) return bind_array_func(e, af, sc, in_agg, err);
@@ -2844,7 +2849,7 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     /* eval_args fills e->nargs of them: on the stack for the usual few (eval recurses) */
     sqlval vsmall[8], *v = vsmall;
     int na = e->nargs, rc = SQL_ERR;
-    if (na > SQLFUNC_MAX_ARGS) return no_function(err, e);
+    if (na > SQLFUNC_MAX_ARGS && strcmp(n, "greatest") && strcmp(n, "least")) return no_function(err, e);
     if (na > 8 && !(v = malloc((size_t)na * sizeof *v))) return sqlerr_oom(err);
     if (eval_args(e, ctx, v, err)) goto done;
     if (!strcmp(n, "nullif")) {

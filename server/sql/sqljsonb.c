@@ -922,13 +922,14 @@ int sqljsonb_exists(const char *doc, const char *key, size_t keylen, bool *out, 
     return SQL_OK;
 }
 
-int sqljsonb_members(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err)
+static int members_of(const char *doc, size_t len, int kind, sqljsonb_member **out, size_t *n,
+                      sqlerr *err)
 {
     *out = NULL;
     *n = 0;
     jnode j;
     if (jparse(doc, len, &j, err)) return SQL_ERR;
-    if (j.kind != J_OBJECT) {
+    if (j.kind != kind) {
         jnode_clear(&j);
         return 1;
     }
@@ -950,6 +951,26 @@ int sqljsonb_members(const char *doc, size_t len, sqljsonb_member **out, size_t 
     *out = m;
     *n = count;
     return SQL_OK;
+}
+
+int sqljsonb_members(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err)
+{
+    return members_of(doc, len, J_OBJECT, out, n, err);
+}
+
+int sqljsonb_elements(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err)
+{
+    return members_of(doc, len, J_ARRAY, out, n, err);
+}
+
+int sqljsonb_scalar_text(const char *value, sqlval *out, sqlerr *err)
+{
+    if (value[0] == '"' || !strcmp(value, "null")) {
+        sqlval zero; /* a scalar read as a one-element array: its ->> 0 */
+        sqlval_set_int(&zero, SQLVAL_INT4, 0);
+        return sqljsonb_get(value, &zero, true, out, err);
+    }
+    return sqlval_set_str(out, SQLVAL_TEXT, value, strlen(value), err);
 }
 
 void sqljsonb_members_free(sqljsonb_member *m, size_t n)

@@ -73,5 +73,10 @@ int sqljsonb_contains(const char *a, const char *b, bool *out, sqlerr *err);
  * a scalar is. */
 int sqljsonb_exists(const char *doc, const char *key, size_t keylen, bool *out, sqlerr *err);
 void sqljsonb_members_free(sqljsonb_member *m, size_t n);
+/* The elements of a jsonb array (key NULL, value canonical text), the document parsed once
+ * (jsonb_array_elements); 1 when doc is not an array. */
+int sqljsonb_elements(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err);
+/* ->> of a canonical jsonb value on its own: a string's text, NULL for null, else the text. */
+int sqljsonb_scalar_text(const char *value, sqlval *out, sqlerr *err);
 
 #endif

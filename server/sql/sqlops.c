@@ -645,7 +645,9 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
             if (k != '[')
                 return sqlerr_set(err, "22023", -1, "cannot extract elements from %s",
                                   k == '{' ? "an object" : "a scalar");
-            return SQL_OK;
+            /* parsed once: reading element i from the text each row was quadratic */
+            int rc = sqljsonb_elements(doc, strlen(doc), &s->mem, &s->nmem, err);
+            return rc < 0 ? SQL_ERR : SQL_OK;
         }
         if (k != '{') {
             if (!strcmp(name, "jsonb_object_keys"))
@@ -758,35 +760,19 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         if (et != SQLVAL_TEXT) return sqlval_from_text(et, e, strlen(e), &vals[0], err) ? SQL_ERR : 1;
         return sqlval_set_str(&vals[0], SQLVAL_TEXT, e, strlen(e), err) ? SQL_ERR : 1;
     }
-    if (!strcmp(name, "jsonb_array_elements") || !strcmp(name, "jsonb_array_elements_text")) {
-        sqlval idx, v;
-        sqlval_set_int(&idx, SQLVAL_INT4, (int64_t)s->i);
-        bool text = !strcmp(name, "jsonb_array_elements_text");
-        if (sqljsonb_get(s->args[0].s, &idx, false, &v, err)) return SQL_ERR;
-        if (v.isnull) {
-            sqlval_free(&v);
-            return 0;
-        }
-        if (text) {
-            sqlval_free(&v);
-            if (sqljsonb_get(s->args[0].s, &idx, true, &v, err)) return SQL_ERR;
-        }
-        s->i++;
-        sqlval_move(&vals[0], &v);
-        return 1;
-    }
     if (s->i >= s->nmem) return 0;
     sqljsonb_member *m = &s->mem[s->i++];
+    if (!strcmp(name, "jsonb_array_elements"))
+        return sqlval_set_str(&vals[0], SQLVAL_JSONB, m->value, m->valuelen, err) ? SQL_ERR : 1;
+    if (!strcmp(name, "jsonb_array_elements_text"))
+        return sqljsonb_scalar_text(m->value, &vals[0], err) ? SQL_ERR : 1;
     if (!strcmp(name, "jsonb_object_keys"))
         return sqlval_set_str(&vals[0], SQLVAL_TEXT, m->key, m->keylen, err) ? SQL_ERR : 1;
     if (sqlval_set_str(&vals[0], SQLVAL_TEXT, m->key, m->keylen, err)) return SQL_ERR;
     if (!strcmp(name, "jsonb_each"))
         return sqlval_set_str(&vals[1], SQLVAL_JSONB, m->value, m->valuelen, err) ? SQL_ERR : 1;
-    sqlval key;
-    if (sqlval_set_str(&key, SQLVAL_TEXT, m->key, m->keylen, err)) return SQL_ERR;
-    int rc = sqljsonb_get(s->args[0].s, &key, true, &vals[1], err);
-    sqlval_free(&key);
-    return rc ? SQL_ERR : 1;
+    /* jsonb_each_text: the member's own value as ->> gives it (not the document again) */
+    return sqljsonb_scalar_text(m->value, &vals[1], err) ? SQL_ERR : 1;
 }
 
 static int func_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)

@@ -1864,6 +1864,10 @@ static int plan_select(level *lv, sqlplan_query **out)
             goto out;
     }
     int nout = o.n;
+    if (nout > 1664) { /* MaxTupleAttributeNumber: a row on the wire counts them in 16 bits */
+        sqlerr_set(err, "54011", -1, "target lists can have at most %d entries", 1664);
+        goto out;
+    }
     sqlexpr_scope wsc;
     level_scope(lv, &wsc, "WHERE");
     wsc.table = sc.table;

@@ -344,7 +344,10 @@ int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **o
     *out = NULL;
     if (strlen(s->table) > SQLSCHEMA_NAME_MAX)
         return sqlerr_set(err, "42622", -1, "table name \"%s\" is too long", s->table);
-    if (s->ncols == 0 || s->ncols > SQLSCHEMA_MAX_COLUMNS)
+    if (s->ncols > SQLSCHEMA_MAX_COLUMNS)
+        return sqlerr_set(err, "54011", -1, "tables can have at most %d columns",
+                          SQLSCHEMA_MAX_COLUMNS);
+    if (s->ncols == 0)
         return sqlerr_set(err, "42P16", -1, "table \"%s\" must have between 1 and %d columns",
                           s->table, SQLSCHEMA_MAX_COLUMNS);
     sqlschema_table *t = calloc(1, sizeof(*t));
@@ -463,7 +466,7 @@ int sqlschema_add_column(sqlschema_table *t, const sqlast_coldef *def, sqlerr *e
                           def->name, t->name);
     if (def->primary_key)
         return sqlerr_unsupported(err, def->location, "adding a primary key column");
-    if (t->ncols >= SQLSCHEMA_MAX_COLUMNS || t->next_col_id == UINT16_MAX)
+    if (sqlschema_visible_columns(t) >= SQLSCHEMA_MAX_COLUMNS || t->next_col_id == UINT16_MAX)
         return sqlerr_set(err, "54011", def->location, "tables can have at most %d columns",
                           SQLSCHEMA_MAX_COLUMNS);
     if (def->not_null && !def->def)
@@ -967,7 +970,8 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     codec_get_bytes(&r, &name, &namelen, SQLSCHEMA_NAME_MAX);
     codec_get_u16(&r, &next);
     /* a column takes at least 2 + 1 + 1 + 1 + 1 + 1 bytes */
-    codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS);
+    /* 1600 columns, and the 2 hidden ones of a table without a primary key */
+    codec_get_count(&r, &ncols, 7, SQLSCHEMA_MAX_COLUMNS + 2);
     if (r.err) return corrupt(err, "truncated header");
     if (ver != SQLSCHEMA_FORMAT && ver != SQLSCHEMA_FORMAT_VIEW && ver != SQLSCHEMA_FORMAT_SEQ &&
         ver != SQLSCHEMA_FORMAT_FK && ver != SQLSCHEMA_FORMAT_EXT)
