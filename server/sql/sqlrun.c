@@ -324,6 +324,19 @@ static int lww_convert(crdt_value *cvp, const sqlschema_column *c, sqlval *v, sq
     return out;
 }
 
+/* A key column's value from the decoded key (others: nothing to do). */
+static int decode_key_value(const sqlschema_column *c, const keycodec_key *key, sqlval *v, sqlerr *err)
+{
+    if (c->pk_pos < 0 || (size_t)c->pk_pos >= key->ncol) return SQL_OK;
+    const keycodec_value *kv = &key->col[c->pk_pos];
+    switch (kv->type) {
+    case KEYCODEC_INT: sqlval_set_int(v, c->type, kv->u.i); return SQL_OK;
+    case KEYCODEC_FLOAT: sqlval_set_float(v, c->type, kv->u.f); return SQL_OK;
+    case KEYCODEC_BOOL: sqlval_set_bool(v, kv->u.b); return SQL_OK;
+    default: return sqlval_set_str(v, c->type, (const char *)kv->u.s.p, kv->u.s.len, err);
+    }
+}
+
 /* The scans' path (sqlrun_row_values_some): the needed columns read in place from the stored
  * bytes (crdt_row_view), without decoding the row's CRDT state. 2 when a needed column has to
  * be rendered (a CRDT column, a register holding another type): the caller decodes in full. */
@@ -347,18 +360,8 @@ static int row_values_view(const sqlschema_table *t, const bool *need, const uin
         sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
         goto out;
     }
-    for (int i = 0; i < t->ncols; i++) {
-        const sqlschema_column *c = &t->cols[i];
-        if ((need && !need[i]) || c->pk_pos < 0 || (size_t)c->pk_pos >= key.ncol) continue;
-        const keycodec_value *kv = &key.col[c->pk_pos];
-        switch (kv->type) {
-        case KEYCODEC_INT: sqlval_set_int(&v[i], c->type, kv->u.i); break;
-        case KEYCODEC_FLOAT: sqlval_set_float(&v[i], c->type, kv->u.f); break;
-        case KEYCODEC_BOOL: sqlval_set_bool(&v[i], kv->u.b); break;
-        default:
-            if (sqlval_set_str(&v[i], c->type, (const char *)kv->u.s.p, kv->u.s.len, err)) goto out;
-        }
-    }
+    for (int i = 0; i < t->ncols; i++)
+        if ((!need || need[i]) && decode_key_value(&t->cols[i], &key, &v[i], err)) goto out;
     uint16_t id;
     uint8_t kind;
     const uint8_t *body;
@@ -440,15 +443,7 @@ int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uin
         sqlval_init_null(&v[i], c->type);
         if (need && !need[i]) continue; /* the query never reads it */
         if (c->pk_pos >= 0 && (size_t)c->pk_pos < key.ncol) {
-            const keycodec_value *kv = &key.col[c->pk_pos];
-            switch (kv->type) {
-            case KEYCODEC_INT: sqlval_set_int(&v[i], c->type, kv->u.i); break;
-            case KEYCODEC_FLOAT: sqlval_set_float(&v[i], c->type, kv->u.f); break;
-            case KEYCODEC_BOOL: sqlval_set_bool(&v[i], kv->u.b); break;
-            default:
-                if (sqlval_set_str(&v[i], c->type, (const char *)kv->u.s.p, kv->u.s.len, err))
-                    goto out;
-            }
+            if (decode_key_value(c, &key, &v[i], err)) goto out;
             continue;
         }
         if (c->kind == SQLSCHEMA_LWW) {
