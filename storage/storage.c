@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const cf_names[CF_COUNT] = {"default", "rows", "log", "catalog", "meta"};
+static const char *const cf_names[CF_COUNT] = {"default", "rows", "log", "catalog", "meta", "index"};
 static const char META_NODE_ID[] = "node.id";
 static const char META_NODE_NAME[] = "node.name";
 static const char META_VV[] = "vv";
@@ -43,6 +43,7 @@ const char *storage_strerror(int err)
         return "read-only: restored in place from a backup, waiting for the peers to return "
                "this region's own entries";
     case STORAGE_ECORRUPT: return "data corrupt";
+    case STORAGE_EUNIQUE: return "duplicate key in a unique index";
     case STORAGE_ELOCKED: return "data directory locked";
     case STORAGE_EIDENTITY: return "node identity mismatch";
     case STORAGE_ENOTFOUND: return "not found";
@@ -398,6 +399,8 @@ int storage_open(const storage_opts *o, storage **out)
     s->reserved_next = self + 1;
     rc = storage_log_load(s);
     if (rc < 0) goto err_close;
+    rc = storage_index_load(s);
+    if (rc < 0) goto err_close;
     rc = storage_import_recover(s);
     if (rc < 0) goto err_close;
     rc = storage_commit_start(s);
@@ -438,6 +441,7 @@ void storage_close(storage *s)
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->trunc_mu);
     pthread_cond_destroy(&s->cv);
+    storage_index_free(s);
     free(s->data_dir);
     free(s->node_name);
     free(s);
@@ -752,6 +756,7 @@ int storage_restore(const char *backup_dir, const char *data_dir, uint16_t node_
         /* Open under the checkpoint's own identity is not needed: rewrite the keys
          * directly, then the verification open below checks them. */
         rocksdb_options_t *o = rocksdb_options_create();
+        rocksdb_options_set_create_missing_column_families(o, 1); /* a backup from before a CF */
         const rocksdb_options_t *co[CF_COUNT];
         rocksdb_column_family_handle_t *cf[CF_COUNT];
         for (int i = 0; i < CF_COUNT; i++) co[i] = o;

@@ -6,6 +6,8 @@
  *   rows     key: table id + primary key (storage/keycodec.h)  value: the row's CRDT state
  *   log      key: origin + seq (keycodec_log_key)               value: a log entry (logentry.h)
  *   catalog  key/value: opaque to storage (the SQL layer's catalog)
+ *   index    secondary index entries (storage_index.c, below): key index oid (u32 BE) + the
+ *            caller's encoding of the indexed values + the row's pk, value the row's pk
  *   meta     node identity ("node.id" u16 BE, "node.name"), the applied version vector
  *            ("vv", causal_vv_encode) and per-peer acked vvs ("peer." + u16 BE)
  *
@@ -97,6 +99,7 @@ enum {
     STORAGE_EBADENTRY = -113,  /* malformed log entry */
     STORAGE_EEXIST = -114,     /* backup target exists / restore target not empty */
     STORAGE_EREADONLY = -115,  /* restored in place: local commits wait for the peers */
+    STORAGE_EUNIQUE = -116,    /* a local commit would duplicate a unique index entry */
 };
 
 const char *storage_strerror(int err);
@@ -116,6 +119,61 @@ typedef int (*storage_gc_fn)(void *ctx, const causal_vv *stable_seq_vv, const ui
 
 typedef enum { STORAGE_SYNC_ALWAYS = 0, STORAGE_SYNC_BATCH, STORAGE_SYNC_OFF } storage_sync_mode;
 
+/* ---- secondary indexes (storage_index.c) ----
+ * An index entry is a pure function of one row's stored (merged) state: storage asks the
+ * caller for the entries of the old and the new state of every row it writes — local and
+ * remote commits, snapshot and anti-entropy imports — and writes the difference in the same
+ * WriteBatch as the row, so an index never disagrees with its table, after any crash, on any
+ * path. GC never changes what a row shows, so it never changes its entries (a row GC drops
+ * is invisible and has none). Two converged replicas therefore hold identical indexes.
+ *
+ * Storage learns which indexes exist from the catalog: every catalog entry it writes (and, at
+ * open, every entry stored) goes through hooks.catalog, which tells it whether the entry
+ * defines an index. An index that appears on a populated table is built by the writer thread
+ * in chunks between commit groups (writes go on meanwhile: a row written during the build is
+ * maintained like any other, and the build reads each row as the latest commit left it);
+ * its progress is kept in the meta column family in the chunk's own batch, so a build
+ * survives kill -9 and resumes. hooks.ready reports a finished build (and, at open, each
+ * index found built). A dropped index's entries are deleted with one range deletion.
+ *
+ * Unique indexes: hooks.keys marks an entry unique by giving the length of its prefix that
+ * must not repeat (index oid + values, without the pk). A local commit that would add an
+ * entry whose prefix another row already holds fails with STORAGE_EUNIQUE (message from
+ * hooks.conflict); remote entries and imports are never refused — a cross-region duplicate is
+ * kept (two entries), for the caller to report. */
+typedef struct storage_index_key {
+    uint8_t *key; /* malloc'd: u32 BE index oid + values + pk */
+    size_t len;
+    size_t unique_prefix; /* 0: not unique */
+} storage_index_key;
+typedef struct storage_index_keys {
+    storage_index_key *v;
+    size_t n, cap;
+} storage_index_keys;
+/* Appends a copy of key (0 or STORAGE_ENOMEM). */
+int storage_index_keys_add(storage_index_keys *k, const uint8_t *key, size_t len,
+                           size_t unique_prefix);
+void storage_index_keys_clear(storage_index_keys *k);
+typedef struct storage_index_hooks {
+    /* A catalog entry was written (val: the stored value). *oid: the index it defines (0:
+     * none), with *table_id and *live (false: the entry drops it). Writer thread, or the
+     * opening thread before the writer starts. */
+    int (*catalog)(void *ctx, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen,
+                   uint32_t *oid, uint32_t *table_id, bool *live);
+    /* Appends the index entries of row (table_id, pk) in state (NULL: no row), of every index
+     * of the table, or only of index `only` when nonzero. Must be pure (any thread). */
+    int (*keys)(void *ctx, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                const uint8_t *state, size_t len, uint32_t only, storage_index_keys *out);
+    /* Index oid is complete (built, or found built at open), or its build failed (rows
+     * UINT64_MAX: a row could not be read; retried at the next open). Any thread. */
+    void (*ready)(void *ctx, uint32_t oid, uint64_t rows);
+    /* Build progress: rows done so far (a log line, a progress view). */
+    void (*progress)(void *ctx, uint32_t oid, uint64_t rows_done);
+    /* The message of a unique violation on entry key (held by another row). */
+    void (*conflict)(void *ctx, const uint8_t *key, size_t klen, char *msg, size_t cap);
+    void *ctx;
+} storage_index_hooks;
+
 typedef struct storage_opts {
     const char *data_dir;  /* required; created if missing */
     uint16_t node_id;      /* required, 1..65535 */
@@ -134,6 +192,7 @@ typedef struct storage_opts {
     /* Bound of one WriteBatch when a staged snapshot is applied (memory used by the apply);
      * 0: $HELIOS_TEST_IMPORT_BATCH_BYTES if set (a test knob), else 4 MiB. */
     size_t import_batch_bytes;
+    storage_index_hooks index; /* all NULL: no secondary indexes */
 } storage_opts;
 
 typedef struct storage storage;
@@ -230,6 +289,16 @@ int storage_iter_new(storage *s, const storage_snapshot *snap, uint32_t table_id
                      storage_iter **out);
 int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t table_id,
                             const uint8_t *prefix, size_t plen, storage_iter **out);
+/* Entries of index oid in [lo, hi) (bytes after the oid; NULL: unbounded), in key order: the
+ * item's key is the entry without the oid, its value the row's pk. */
+int storage_iter_new_index(storage *s, const storage_snapshot *snap, uint32_t oid,
+                           const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
+                           storage_iter **out);
+/* Whether index oid holds an entry starting with prefix (bytes after the oid) for a pk other
+ * than except (NULL: any): 1 yes (*pk_out malloc'd when pk_out), 0 no, <0 error. Latest
+ * state. */
+int storage_index_find(storage *s, uint32_t oid, const uint8_t *prefix, size_t plen,
+                       const uint8_t *except, size_t exlen, uint8_t **pk_out, size_t *pklen);
 /* Catalog keys starting with prefix (plen 0: all). */
 int storage_iter_new_catalog(storage *s, const storage_snapshot *snap, const uint8_t *prefix,
                              size_t plen, storage_iter **out);
@@ -249,6 +318,8 @@ void storage_overlay_del(storage_overlay *o);
 int storage_overlay_add(storage_overlay *o, uint32_t table_id, const uint8_t *pk, size_t pklen,
                         const uint8_t *delta, size_t dlen);
 size_t storage_overlay_count(const storage_overlay *o);
+/* Whether the overlay holds a pending delta for a row of table_id. */
+bool storage_overlay_has_table(const storage_overlay *o, uint32_t table_id);
 /* merge(stored at snap, pending); ENOTFOUND only if neither exists. */
 int storage_overlay_get(storage_overlay *o, const storage_snapshot *snap, uint32_t table_id,
                         const uint8_t *pk, size_t pklen, uint8_t **val, size_t *vlen);

@@ -66,9 +66,12 @@ static int read_current(storage *s, rocksdb_writebatch_wi_t *wb, int cf, const c
     return 0;
 }
 
+/* Merges delta into key's current value and keeps the indexes in step (rows: the entries'
+ * difference; catalog: indexes defined or dropped). local: a unique index refuses a
+ * duplicate (STORAGE_EUNIQUE). */
 static int merge_into(storage *s, rocksdb_writebatch_wi_t *wb, int cf, storage_merge_fn fn,
                       void *ctx, const char *key, size_t klen, const uint8_t *delta, size_t dlen,
-                      const char *what)
+                      const char *what, bool local)
 {
     char *old = NULL;
     size_t oldlen = 0;
@@ -77,14 +80,20 @@ static int merge_into(storage *s, rocksdb_writebatch_wi_t *wb, int cf, storage_m
     uint8_t *out = NULL;
     size_t outlen = 0;
     int mrc = fn(ctx, (const uint8_t *)old, old ? oldlen : 0, delta, dlen, &out, &outlen);
-    rocksdb_free(old);
     if (mrc < 0) {
+        rocksdb_free(old);
         free(out);
         return storage_fail(STORAGE_EMERGE, "%s merge callback failed (%d)", what, mrc);
     }
-    rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], key, klen, (const char *)out, outlen);
+    if (cf == CF_ROWS)
+        rc = storage_index_row(s, wb, (const uint8_t *)key, klen, (const uint8_t *)old, oldlen,
+                               out, outlen, local);
+    else if (cf == CF_CATALOG)
+        rc = storage_index_catalog(s, wb, (const uint8_t *)key, klen, out, outlen);
+    rocksdb_free(old);
+    if (rc == 0) rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], key, klen, (const char *)out, outlen);
     free(out);
-    return 0;
+    return rc;
 }
 
 /* Starts a group from the store's published state. Returns 0 or STORAGE_ENOMEM. */
@@ -120,6 +129,7 @@ static int grp_write(storage *s, grp *g)
     char *err = NULL;
     rocksdb_write_writebatch_wi(s->db, s->wo, g->wb, &err);
     if (err) return storage_rocks_error(err, "write commit");
+    storage_index_after_write(s);
     causal_vv pub;
     causal_vv_init(&pub);
     int crc = causal_vv_copy(&pub, &g->vv);
@@ -168,18 +178,20 @@ static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *byt
             break;
         }
         rc = merge_into(s, wb, CF_ROWS, s->opts.merge, s->opts.merge_ctx, (const char *)key.data,
-                        key.len, d->delta, d->dlen, "row");
+                        key.len, d->delta, d->dlen, "row", e->origin == s->opts.node_id);
     }
     for (size_t i = 0; i < e->ncatalog && rc == 0; i++) {
         const logentry_catalog *c = &e->catalog[i];
         if (c->op == LOGENTRY_CATALOG_DELETE) {
             rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen);
+            rc = storage_index_catalog(s, wb, c->key, c->klen, NULL, 0);
         } else if (s->opts.catalog_merge) {
             rc = merge_into(s, wb, CF_CATALOG, s->opts.catalog_merge, s->opts.catalog_merge_ctx,
-                            (const char *)c->key, c->klen, c->value, c->vlen, "catalog");
+                            (const char *)c->key, c->klen, c->value, c->vlen, "catalog", false);
         } else {
             rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen,
                                          (const char *)c->value, c->vlen);
+            rc = storage_index_catalog(s, wb, c->key, c->klen, c->value, c->vlen);
         }
     }
     if (rc == 0) {
@@ -255,7 +267,7 @@ static void process_local(storage *s, grp *g, storage_commit_req *req)
     if (rc == 0) return;
     set_req_error(req, rc);
     if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT ||
-        rc == STORAGE_ENOSPC) {
+        rc == STORAGE_ENOSPC || rc == STORAGE_EUNIQUE) {
         /* The seq may already be known to the SQL layer (dots): consume it with an empty
          * entry so the log has no hole. */
         rc = write_local(s, g, req->seq, req->hlc, NULL, 0, NULL, 0);
@@ -407,6 +419,11 @@ static void *writer_main(void *arg)
                     storage_guard_space(s, true);
                     pthread_mutex_lock(&s->mu);
                 }
+            } else if (s->ix_building) {
+                /* Idle: a chunk of an index build (storage_index.c), then look again. */
+                pthread_mutex_unlock(&s->mu);
+                storage_index_build_step(s);
+                pthread_mutex_lock(&s->mu);
             } else {
                 pthread_cond_wait(&s->cv, &s->mu);
             }

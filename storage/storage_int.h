@@ -13,7 +13,7 @@
 
 #include "storage/storage.h"
 
-enum { CF_DEFAULT = 0, CF_ROWS, CF_LOG, CF_CATALOG, CF_META, CF_COUNT };
+enum { CF_DEFAULT = 0, CF_ROWS, CF_LOG, CF_CATALOG, CF_META, CF_INDEX, CF_COUNT };
 
 struct storage {
     rocksdb_t *db;
@@ -69,6 +69,12 @@ struct storage {
      * first batch, so readers see the snapshot all at once. NULL: no apply running. */
     struct storage_fence *fence;
     size_t import_batch_bytes; /* bound of one apply WriteBatch */
+
+    /* Secondary indexes (storage_index.c): the indexes the catalog defines, writer thread
+     * (and open) only; ix_building counts those not built yet (read by the writer's wait). */
+    struct storage_ix *ix;
+    size_t nix, capix;
+    size_t ix_building;
 };
 
 /* A refcounted RocksDB snapshot: the read fence, shared by the readers that use it. */
@@ -126,6 +132,25 @@ storage_fence *storage_fence_get(storage *s);
 void storage_fence_put(storage *s, storage_fence *f);
 /* At open, before the writer starts: finishes a snapshot apply a crash interrupted. */
 int storage_import_recover(storage *s);
+
+/* storage_index.c */
+/* At open: the catalog's indexes through hooks.catalog, and which are built. */
+int storage_index_load(storage *s);
+void storage_index_free(storage *s);
+/* A row write: the entries of old (NULL: none) and new (NULL: none) differ by what is deleted
+ * and put in wb. local: refuse (STORAGE_EUNIQUE) a unique entry another row holds. */
+int storage_index_row(storage *s, rocksdb_writebatch_wi_t *wb, const uint8_t *rowkey,
+                      size_t rklen, const uint8_t *old, size_t oldlen, const uint8_t *new_state,
+                      size_t newlen, bool local);
+/* A catalog write (val: the stored value, NULL when deleted): new indexes start building,
+ * dropped ones are deleted (after wb is written: storage_index_after_write). */
+int storage_index_catalog(storage *s, rocksdb_writebatch_wi_t *wb, const uint8_t *key,
+                          size_t klen, const uint8_t *val, size_t vlen);
+/* After a batch carrying catalog writes is written: range-deletes dropped indexes' entries. */
+void storage_index_after_write(storage *s);
+/* Writer thread, between groups: one chunk of a pending build (writes its own batch).
+ * Returns 1 when more remains, 0 when every build is done, <0 on error. */
+int storage_index_build_step(storage *s);
 
 /* storage_gc.c */
 rocksdb_compactionfilterfactory_t *storage_gc_factory(storage *s);

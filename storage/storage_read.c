@@ -125,7 +125,7 @@ static size_t overlay_lower_bound(const storage_overlay *o, const uint8_t *k, si
     return lo;
 }
 
-static int new_row_iter(storage *s, const storage_snapshot *snap, storage_overlay *ov,
+static int new_row_iter(storage *s, const storage_snapshot *snap, storage_overlay *ov, int cf,
                         uint32_t table_id, const uint8_t *lo, size_t lolen, const uint8_t *hi,
                         size_t hilen, storage_iter **out)
 {
@@ -134,7 +134,7 @@ static int new_row_iter(storage *s, const storage_snapshot *snap, storage_overla
     if (!it) return storage_fail(STORAGE_ENOMEM, "out of memory");
     it->strip = KEYCODEC_TABLE_BYTES;
     int rc = row_bounds(it, table_id, lo, lolen, hi, hilen);
-    if (rc == 0) rc = iter_open(s, snap, CF_ROWS, it);
+    if (rc == 0) rc = iter_open(s, snap, cf, it);
     if (rc < 0) {
         storage_iter_del(it);
         return rc;
@@ -153,7 +153,14 @@ int storage_iter_new(storage *s, const storage_snapshot *snap, uint32_t table_id
                      const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
                      storage_iter **out)
 {
-    return new_row_iter(s, snap, NULL, table_id, lo, lolen, hi, hilen, out);
+    return new_row_iter(s, snap, NULL, CF_ROWS, table_id, lo, lolen, hi, hilen, out);
+}
+
+int storage_iter_new_index(storage *s, const storage_snapshot *snap, uint32_t oid,
+                           const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
+                           storage_iter **out)
+{
+    return new_row_iter(s, snap, NULL, CF_INDEX, oid, lo, lolen, hi, hilen, out);
 }
 
 int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t table_id,
@@ -166,7 +173,7 @@ int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t t
         codec_buf_free(&succ);
         return storage_fail(STORAGE_ENOMEM, "out of memory");
     }
-    int rc = new_row_iter(s, snap, NULL, table_id, plen ? prefix : NULL, plen,
+    int rc = new_row_iter(s, snap, NULL, CF_ROWS, table_id, plen ? prefix : NULL, plen,
                           bounded ? succ.data : NULL, succ.len, out);
     codec_buf_free(&succ);
     return rc;
@@ -303,6 +310,14 @@ size_t storage_overlay_count(const storage_overlay *o)
     return o->n;
 }
 
+bool storage_overlay_has_table(const storage_overlay *o, uint32_t table_id)
+{
+    uint8_t k[KEYCODEC_TABLE_BYTES] = {(uint8_t)(table_id >> 24), (uint8_t)(table_id >> 16),
+                                       (uint8_t)(table_id >> 8), (uint8_t)table_id};
+    size_t i = overlay_lower_bound(o, k, sizeof k);
+    return i < o->n && o->e[i].klen >= sizeof k && !memcmp(o->e[i].key, k, sizeof k);
+}
+
 static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 {
     uint8_t *d = malloc(n ? n : 1);
@@ -388,7 +403,7 @@ int storage_overlay_iter_new(storage_overlay *o, const storage_snapshot *snap,
                              uint32_t table_id, const uint8_t *lo, size_t lolen,
                              const uint8_t *hi, size_t hilen, storage_iter **out)
 {
-    return new_row_iter(o->s, snap, o, table_id, lo, lolen, hi, hilen, out);
+    return new_row_iter(o->s, snap, o, CF_ROWS, table_id, lo, lolen, hi, hilen, out);
 }
 
 int storage_overlay_fill_req(storage_overlay *o, storage_commit_req *req)

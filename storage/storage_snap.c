@@ -248,7 +248,8 @@ static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
     if (!fn) {
         rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], (const char *)it->key, it->klen,
                                      (const char *)it->val, it->vlen);
-        return 0;
+        return cf == CF_CATALOG ? storage_index_catalog(s, wb, it->key, it->klen, it->val, it->vlen)
+                                : 0;
     }
     char *err = NULL;
     size_t oldlen = 0;
@@ -259,23 +260,31 @@ static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
     uint8_t *out = NULL;
     size_t outlen = 0;
     int mrc = fn(ctx, (const uint8_t *)old, old ? oldlen : 0, it->val, it->vlen, &out, &outlen);
-    rocksdb_free(old);
     if (mrc < 0) {
+        rocksdb_free(old);
         free(out);
         return storage_fail(STORAGE_EMERGE, "%s merge callback failed on import (%d)",
                             cf == CF_ROWS ? "row" : "catalog", mrc);
     }
-    rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], (const char *)it->key, it->klen,
-                                 (const char *)out, outlen);
+    /* the indexes follow (storage_index.c); an import never refuses a duplicate */
+    int rc = cf == CF_ROWS ? storage_index_row(s, wb, it->key, it->klen, (const uint8_t *)old,
+                                               oldlen, out, outlen, false)
+                           : storage_index_catalog(s, wb, it->key, it->klen, out, outlen);
+    rocksdb_free(old);
+    if (rc == 0)
+        rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], (const char *)it->key, it->klen,
+                                     (const char *)out, outlen);
     free(out);
-    return 0;
+    return rc;
 }
 
 static int write_batch(storage *s, rocksdb_writebatch_wi_t *wb, bool sync, const char *what)
 {
     char *err = NULL;
     rocksdb_write_writebatch_wi(s->db, sync ? s->wo_sync : s->wo, wb, &err);
-    return err ? storage_rocks_error(err, what) : 0;
+    if (err) return storage_rocks_error(err, what);
+    storage_index_after_write(s);
+    return 0;
 }
 
 /* Drops everything staged (one range deletion: the stage may be large). */

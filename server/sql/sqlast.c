@@ -198,6 +198,16 @@ void sqlast_stmt_free(sqlast_stmt *s)
         sqlast_expr_free(s->checks[i].expr);
     }
     free(s->checks);
+    for (int i = 0; i < s->nindexes; i++) {
+        sqlast_index *x = &s->indexes[i];
+        free(x->name);
+        for (int k = 0; k < x->ncols; k++) free(x->cols[k]);
+        for (int k = 0; k < x->ninclude; k++) free(x->include[k]);
+        free(x->cols);
+        free(x->opt);
+        free(x->include);
+    }
+    free(s->indexes);
     free(s->comment);
     free(s->newname);
     free(s->value);
@@ -245,7 +255,12 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ALTER_ADD_CHECK: return "ALTER TABLE";
     case SQLAST_COMMENT: return "COMMENT";
     case SQLAST_RENAME:
-    case SQLAST_ALTER_NOT_NULL: return "ALTER TABLE";
+    case SQLAST_ALTER_NOT_NULL:
+    case SQLAST_ALTER_ADD_UNIQUE:
+    case SQLAST_ALTER_DROP_CONSTRAINT: return "ALTER TABLE";
+    case SQLAST_CREATE_INDEX: return "CREATE INDEX";
+    case SQLAST_DROP_INDEX: return "DROP INDEX";
+    case SQLAST_RENAME_INDEX: return "ALTER INDEX";
     case SQLAST_INSERT: return "INSERT";
     case SQLAST_UPDATE: return "UPDATE";
     case SQLAST_DELETE: return "DELETE";
@@ -462,9 +477,37 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->nfks = 0;
     d->checks = NULL;
     d->nchecks = 0;
+    d->indexes = NULL;
+    d->nindexes = 0;
     d->comment = NULL;
     d->newname = NULL;
     if (!dup_query(d, s)) goto fail;
+    if (s->nindexes) {
+        if (!(d->indexes = calloc((size_t)s->nindexes, sizeof *d->indexes))) goto fail;
+        for (; d->nindexes < s->nindexes; d->nindexes++) {
+            const sqlast_index *k = &s->indexes[d->nindexes];
+            sqlast_index *o = &d->indexes[d->nindexes];
+            *o = *k;
+            o->name = NULL;
+            o->cols = o->include = NULL;
+            o->opt = NULL;
+            o->ncols = o->ninclude = 0;
+            bool ok = dup_str(&o->name, k->name) &&
+                      (o->cols = calloc((size_t)k->ncols + 1, sizeof *o->cols)) &&
+                      (o->opt = calloc((size_t)k->ncols + 1, 1)) &&
+                      (o->include = calloc((size_t)k->ninclude + 1, sizeof *o->include));
+            for (; ok && o->ncols < k->ncols; o->ncols++) {
+                o->opt[o->ncols] = k->opt[o->ncols];
+                if (!dup_str(&o->cols[o->ncols], k->cols[o->ncols])) ok = false;
+            }
+            for (; ok && o->ninclude < k->ninclude; o->ninclude++)
+                if (!dup_str(&o->include[o->ninclude], k->include[o->ninclude])) ok = false;
+            if (!ok) {
+                d->nindexes++;
+                goto fail;
+            }
+        }
+    }
     if (!dup_str(&d->newname, s->newname)) goto fail;
     if (s->nchecks) {
         if (!(d->checks = calloc((size_t)s->nchecks, sizeof *d->checks))) goto fail;

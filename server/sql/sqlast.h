@@ -163,7 +163,26 @@ typedef enum sqlast_stmt_kind {
                              * NOT NULL */
     SQLAST_ALTER_OWNER,     /* ALTER TABLE/SEQUENCE/VIEW table OWNER TO column (a role name;
                              * NULL: CURRENT_USER / SESSION_USER / CURRENT_ROLE) */
+    SQLAST_CREATE_INDEX,    /* CREATE [UNIQUE] INDEX indexes[0] ON table; missing_ok: IF NOT
+                             * EXISTS */
+    SQLAST_DROP_INDEX,      /* DROP INDEX names; missing_ok: IF EXISTS */
+    SQLAST_ALTER_ADD_UNIQUE, /* ALTER TABLE table ADD [CONSTRAINT name] UNIQUE (...): indexes[0] */
+    SQLAST_ALTER_DROP_CONSTRAINT, /* ALTER TABLE table DROP CONSTRAINT [IF EXISTS] name */
+    SQLAST_RENAME_INDEX,    /* ALTER INDEX table RENAME TO newname (table: the index) */
 } sqlast_stmt_kind;
+
+/* An index: CREATE INDEX, or a UNIQUE constraint (CREATE TABLE's, a column's, ALTER TABLE
+ * ADD). */
+typedef struct sqlast_index {
+    char *name; /* NULL: chosen as PostgreSQL does (<table>_<cols>_key / _idx) */
+    bool unique, constraint, concurrent;
+    char **cols;  /* key columns */
+    uint8_t *opt; /* per key column: 1 DESC, 2 NULLS FIRST (sqlindex.h) */
+    int ncols;
+    char **include;
+    int ninclude;
+    int location;
+} sqlast_index;
 
 /* CREATE / ALTER SEQUENCE options, and an identity column's (sequence options in parentheses). */
 typedef struct sqlast_seqopts {
@@ -347,6 +366,9 @@ struct sqlast_stmt {
     /* CREATE TABLE / ALTER TABLE ADD CONSTRAINT: CHECK constraints; COMMENT ON: the text */
     sqlast_check *checks;
     int nchecks;
+    /* CREATE TABLE's UNIQUE constraints; CREATE INDEX and ADD UNIQUE: indexes[0] */
+    sqlast_index *indexes;
+    int nindexes;
     char *comment;
     char *newname;     /* RENAME */
     bool set_not_null; /* ALTER_NOT_NULL: SET (true) or DROP */

@@ -192,6 +192,8 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     storage_iter *it = NULL;
     sqlschema_table **v = NULL;
     int n = 0;
+    sqlindex_def **ix = NULL;
+    int nix = 0;
     uint32_t mine = (uint32_t)x->node << 16, next = mine | 1;
     int rc = storage_iter_new_catalog(x->st, NULL, (const uint8_t *)"", 0, &it);
     if (rc) {
@@ -206,6 +208,25 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
         if (kl == nl + 2 && !memcmp(k, SX_NODE_ID_KEY, nl) && vl == 4) {
             if ((((uint32_t)k[nl] << 8) | k[nl + 1]) == x->node && be32(val) > next)
                 next = be32(val);
+            continue;
+        }
+        if (sqlindex_key_oid(k, kl)) {
+            if (cat_is_tombstone(val, vl)) continue;
+            sqlindex_def *d;
+            sqlerr se;
+            if (sqlindex_decode(val, vl, &d, &se)) {
+                snprintf(err, errsz, "catalog: %s", se.message);
+                goto fail;
+            }
+            sqlindex_def **ni = realloc(ix, (size_t)(nix + 1) * sizeof *ni);
+            if (!ni) {
+                sqlindex_free(d);
+                snprintf(err, errsz, "out of memory");
+                goto fail;
+            }
+            ix = ni;
+            ix[nix++] = d;
+            if ((d->oid >> 16) == x->node && d->oid >= next) next = d->oid + 1;
             continue;
         }
         if (kl != 10 || memcmp(k, "table.", 6) || cat_is_tombstone(val, vl)) continue;
@@ -240,12 +261,18 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     free(x->tables);
     x->tables = v;
     x->ntables = n;
+    for (int i = 0; i < x->nindexes; i++) sqlindex_free(x->indexes[i]);
+    free(x->indexes);
+    x->indexes = ix;
+    x->nindexes = nix;
     x->next_table_id = next;
     return 0;
 fail:
     storage_iter_del(it);
     for (int i = 0; i < n; i++) sqlschema_free(v[i]);
     free(v);
+    for (int i = 0; i < nix; i++) sqlindex_free(ix[i]);
+    free(ix);
     return -1;
 }
 
@@ -610,6 +637,10 @@ uint32_t sx_table_new_id(sx_session *s)
     for (int i = 0; i < s->txn.ncat; i++)
         if (!s->txn.cat[i].drop && sqlschema_max_id(s->txn.cat[i].table, s->x->node) >= id)
             id = sqlschema_max_id(s->txn.cat[i].table, s->x->node) + 1;
+    for (int i = 0; i < s->txn.nix; i++)
+        if (!s->txn.ix[i].drop && s->txn.ix[i].def->oid >= id &&
+            (s->txn.ix[i].def->oid >> 16) == s->x->node)
+            id = s->txn.ix[i].def->oid + 1;
     /* the local counter is 16 bits: 65535 CREATE TABLEs per node, ever */
     if ((id >> 16) != s->x->node || (id & 0xffff) == 0) return 0;
     return id;
@@ -629,6 +660,48 @@ int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
     c->id = id;
     s->txn.ncat++;
     return 0;
+}
+
+int sx_index_change(sx_session *s, bool drop, sqlindex_def *def, uint32_t oid)
+{
+    sx_ixchange *n = realloc(s->txn.ix, (size_t)(s->txn.nix + 1) * sizeof *n);
+    if (!n) return -1;
+    s->txn.ix = n;
+    s->txn.ix[s->txn.nix++] = (sx_ixchange){.drop = drop, .def = def, .oid = drop ? oid : def->oid};
+    return 0;
+}
+
+int sx_index_view(sx_session *s, const sqlindex_def ***out, int *n)
+{
+    int cap = s->x->nindexes + s->txn.nix + 1, k = 0;
+    const sqlindex_def **v = malloc((size_t)cap * sizeof *v);
+    if (!v) return -1;
+    for (int i = 0; i < s->x->nindexes; i++) {
+        const sqlindex_def *d = s->x->indexes[i];
+        bool changed = false;
+        for (int j = 0; j < s->txn.nix && !changed; j++) changed = s->txn.ix[j].oid == d->oid;
+        if (!changed && sx_table_by_id(s, d->table_id)) v[k++] = d;
+    }
+    for (int j = 0; j < s->txn.nix; j++) { /* the latest change of each index */
+        const sx_ixchange *c = &s->txn.ix[j];
+        bool later = false;
+        for (int l = j + 1; l < s->txn.nix && !later; l++) later = s->txn.ix[l].oid == c->oid;
+        if (!later && !c->drop && sx_table_by_id(s, c->def->table_id)) v[k++] = c->def;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+bool sx_index_ready(sx_session *s, uint32_t oid, uint64_t *rows)
+{
+    return sqlindex_reg_ready(s->x->ixreg, oid, rows);
+}
+
+static void ixchanges_free(sx_ixchange *v, int n)
+{
+    for (int i = 0; i < n; i++) sqlindex_free(v[i].def);
+    free(v);
 }
 
 /* ---- transactions ------------------------------------------------------------------------- */
@@ -680,6 +753,7 @@ static void txn_clear(sx_session *s)
         sqlschema_free(s->txn.cat[i].table);
     }
     free(s->txn.cat);
+    ixchanges_free(s->txn.ix, s->txn.nix);
     storage_overlay_del(s->txn.preview);
     for (int i = 0; i < s->txn.nsps; i++) free(s->txn.sps[i].name);
     free(s->txn.sps);
@@ -1064,6 +1138,7 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
         if (!(sp->name = strdup(st->name))) return executor_error_set(err, "53200", "out of memory");
         sp->nops = s->txn.nops;
         sp->ncat = s->txn.ncat;
+        sp->nix = s->txn.nix;
         s->txn.nsps++;
         return sink->command_complete(sink, "SAVEPOINT") ? EXEC_ERROR : EXEC_DONE;
     }
@@ -1080,6 +1155,7 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
         free(ch->name);
         sqlschema_free(ch->table);
     }
+    while (s->txn.nix > sp.nix) sqlindex_free(s->txn.ix[--s->txn.nix].def);
     if (txn_truncate(s, sp.nops)) {
         s->state = SX_FAILED;
         return executor_error_set(err, "53200", "out of memory");
@@ -1256,6 +1332,9 @@ struct sx_commit {
     size_t ncat;
     sx_catchange *changes; /* taken from the txn, installed on success */
     int nchanges;
+    bool ixchanged; /* indexes created or dropped: reload them on success */
+    uint32_t *newix; /* the indexes it created: the session waits for their builds */
+    int nnewix;
     sx_exec *x;
     sx_session *sess; /* NULL once the session is gone */
     sqllock_owner *locks; /* the transaction's row locks, released once durable */
@@ -1274,6 +1353,7 @@ static void commit_free(sx_commit *c)
         sqlschema_free(c->changes[i].table);
     }
     free(c->changes);
+    free(c->newix);
     free(c);
 }
 
@@ -1321,6 +1401,23 @@ static int build_catalog(sx_session *s, sx_commit *c)
         uint32_t top = sqlschema_max_id(ch->table, s->x->node); /* its foreign keys' oids too */
         if (top && top + 1 > next) next = top + 1;
     }
+    for (int i = 0; i < s->txn.nix; i++) {
+        const sx_ixchange *ch = &s->txn.ix[i];
+        uint8_t key[SQLINDEX_KEY_LEN];
+        sqlindex_catalog_key(key, ch->oid);
+        if (ch->drop) {
+            uint8_t tomb[1] = {0};
+            if (cat_add(c, LOGENTRY_CATALOG_PUT, (const char *)key, sizeof key, tomb, 1)) return -1;
+            continue;
+        }
+        codec_buf b;
+        codec_buf_init(&b);
+        sqlindex_encode(ch->def, &b);
+        int rc = b.err ? -1 : cat_add(c, LOGENTRY_CATALOG_PUT, (const char *)key, sizeof key, b.data, b.len);
+        codec_buf_free(&b);
+        if (rc) return -1;
+        if ((ch->oid >> 16) == s->x->node && ch->oid + 1 > next) next = ch->oid + 1;
+    }
     if (next != s->x->next_table_id) {
         uint8_t v[4] = {(uint8_t)(next >> 24), (uint8_t)(next >> 16), (uint8_t)(next >> 8),
                         (uint8_t)next};
@@ -1339,7 +1436,7 @@ static int build_catalog(sx_session *s, sx_commit *c)
 int sx_commit_start(sx_session *s, executor_error *err)
 {
     sx_exec *x = s->x;
-    if (s->txn.nops == 0 && s->txn.ncat == 0) {
+    if (s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0) {
         txn_clear(s);
         return EXEC_DONE;
     }
@@ -1382,6 +1479,10 @@ int sx_commit_start(sx_session *s, executor_error *err)
     c->x = x;
     c->changes = s->txn.cat;
     c->nchanges = s->txn.ncat;
+    c->ixchanged = s->txn.nix > 0;
+    if (s->txn.nix && (c->newix = calloc((size_t)s->txn.nix, sizeof *c->newix)))
+        for (int i = 0; i < s->txn.nix; i++)
+            if (!s->txn.ix[i].drop) c->newix[c->nnewix++] = s->txn.ix[i].oid;
     s->txn.cat = NULL;
     s->txn.ncat = 0;
     c->locks = s->locks; /* held until the commit is durable: a waiter then reads it */
@@ -1577,6 +1678,34 @@ static void on_req_done(storage_commit_req *req)
     pthread_mutex_unlock(&x->mu);
 }
 
+/* Whether every index commit c created is built (or failed, or was dropped since). */
+static bool ixbuilds_done(sx_exec *x, const sx_commit *c)
+{
+    for (int i = 0; i < c->nnewix; i++)
+        if (sqlindex_reg_state(x->ixreg, c->newix[i]) == 0) return false;
+    return true;
+}
+
+/* Wakes the committing session (if still there) with the outcome, and frees c. */
+static void commit_answer(sx_commit *c)
+{
+    sx_session *s = c->sess;
+    if (s) {
+        s->commit = NULL;
+        s->commit_status = c->req.status == 0 ? 0 : c->req.status;
+        snprintf(s->commit_msg, sizeof s->commit_msg, "%s", c->req.errmsg);
+        s->wake(s->wake_arg);
+    }
+    commit_free(c);
+}
+
+static void on_ix_ready(void *ctx, uint32_t oid)
+{
+    (void)oid;
+    sx_exec *x = ctx;
+    uv_async_send(&x->async); /* on_async answers the commits waiting for it */
+}
+
 static void on_wakeup(void *ctx)
 {
     sx_exec *x = ctx;
@@ -1609,15 +1738,26 @@ static void on_async(uv_async_t *h)
                 }
             }
         }
-        if (c->req.status == 0) committed = true;
-        sx_session *s = c->sess;
-        if (s) {
-            s->commit = NULL;
-            s->commit_status = c->req.status == 0 ? 0 : c->req.status;
-            snprintf(s->commit_msg, sizeof s->commit_msg, "%s", c->req.errmsg);
-            s->wake(s->wake_arg);
+        if (c->req.status == 0 && c->ixchanged) {
+            char lerr[200];
+            (void)catalog_load(x, lerr, sizeof lerr); /* the committed indexes, as stored */
         }
-        commit_free(c);
+        if (c->req.status == 0) committed = true;
+        if (c->req.status == 0 && !ixbuilds_done(x, c)) {
+            c->next = x->ixwait; /* answered once its indexes are built */
+            x->ixwait = c;
+            continue;
+        }
+        commit_answer(c);
+    }
+    for (sx_commit **pp = &x->ixwait; *pp;) {
+        sx_commit *c = *pp;
+        if (!ixbuilds_done(x, c)) {
+            pp = &c->next;
+            continue;
+        }
+        *pp = c->next;
+        commit_answer(c);
     }
     if (committed && x->commit_fn) x->commit_fn(x->commit_arg);
     locks_wake_ready(x);
@@ -1725,6 +1865,14 @@ static int commit_outcome(sx_session *s, executor_error *err)
     int st = s->commit_status;
     s->commit_status = 0;
     if (st >= 0) return EXEC_DONE;
+    if (st == STORAGE_EUNIQUE) {
+        /* a concurrent local transaction committed the same key first (sqlindex.h) */
+        executor_error_set(err, "23505", "duplicate key value violates unique constraint \"%s\"",
+                           s->commit_msg);
+        snprintf(err->schema, sizeof err->schema, "public");
+        snprintf(err->constraint, sizeof err->constraint, "%.63s", s->commit_msg);
+        return EXEC_ERROR;
+    }
     return executor_error_set(err, st == STORAGE_ENOSPC ? "53100" : "58030",
                               "could not commit transaction: %s%s%s", storage_strerror(st),
                               s->commit_msg[0] ? ": " : "", s->commit_msg);
@@ -2011,7 +2159,12 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ALTER_NOT_NULL:
     case SQLAST_CREATE_VIEW:
     case SQLAST_CREATE_SEQUENCE:
-    case SQLAST_ALTER_SEQUENCE: what = sqlast_stmt_tag(st); break;
+    case SQLAST_ALTER_SEQUENCE:
+    case SQLAST_CREATE_INDEX:
+    case SQLAST_DROP_INDEX:
+    case SQLAST_ALTER_ADD_UNIQUE:
+    case SQLAST_ALTER_DROP_CONSTRAINT:
+    case SQLAST_RENAME_INDEX: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;
     default: break;
@@ -3299,6 +3452,11 @@ static void sx_destroy(executor *ex)
     storage_close(x->st); /* completes every queued commit first */
     if (x->async_open) {
         on_async(&x->async);
+        while (x->ixwait) { /* builds cut short by the close: they resume at the next start */
+            sx_commit *c = x->ixwait;
+            x->ixwait = c->next;
+            commit_answer(c);
+        }
         uv_close((uv_handle_t *)&x->async, on_async_close);
         uv_run(x->loop, UV_RUN_NOWAIT);
     }
@@ -3312,6 +3470,9 @@ static void sx_destroy(executor *ex)
     for (int i = 0; i < x->ntables; i++) sqlschema_free(x->tables[i]);
     free(x->tables);
     free(x->seqs);
+    for (int i = 0; i < x->nindexes; i++) sqlindex_free(x->indexes[i]);
+    free(x->indexes);
+    sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
     free(x);
@@ -3424,6 +3585,11 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.gc_ctx = x;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
+    if (!(x->ixreg = sqlindex_reg_new())) {
+        snprintf(err, errsz, "out of memory");
+        goto fail;
+    }
+    sqlindex_reg_hooks(x->ixreg, &o.index);
     int rc = storage_open(&o, &x->st);
     if (rc) {
         snprintf(err, errsz, "storage: %s: %s", storage_strerror(rc), storage_errmsg());
@@ -3434,6 +3600,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
         goto fail;
     }
     if (catalog_load(x, err, errsz)) goto fail;
+    sqlindex_reg_on_ready(x->ixreg, on_ix_ready, x);
     return &x->base;
 fail:
     sx_destroy(&x->base);

@@ -21,6 +21,7 @@
 #include "server/sql/sqllock.h"
 #include "server/sql/sqlexec.h"
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqlindex.h"
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlschema.h"
 #include "server/sql/sqlwrite.h"
@@ -92,6 +93,14 @@ typedef struct sx_exec {
     struct sx_session *waiters;
     uv_timer_t lock_timer;
     bool lock_timer_open;
+    /* secondary indexes: the registry behind storage's hooks (any thread) and the committed
+     * definitions (loop thread, from the catalog) */
+    sqlindex_reg *ixreg;
+    sqlindex_def **indexes;
+    int nindexes;
+    /* commits that created indexes, held until the builds are done (as PostgreSQL's CREATE
+     * INDEX returns once the index is usable); loop thread */
+    sx_commit *ixwait;
 } sx_exec;
 
 enum {
@@ -138,11 +147,19 @@ typedef struct sx_catchange {
     char *name;
 } sx_catchange;
 
+/* An index created (def, owned) or dropped (oid) by the transaction. */
+typedef struct sx_ixchange {
+    bool drop;
+    sqlindex_def *def;
+    uint32_t oid;
+} sx_ixchange;
+
 /* SAVEPOINT name: what the transaction had recorded when it was set. */
 typedef struct sx_savepoint {
     char *name; /* owned */
     size_t nops;
     int ncat;
+    int nix;
 } sx_savepoint;
 
 typedef struct sx_txn {
@@ -151,6 +168,8 @@ typedef struct sx_txn {
     uint32_t ndots; /* dot indexes handed out (sx_op.dot0); a commit has 2^CAUSAL_OP_BITS */
     sx_catchange *cat;
     int ncat;
+    sx_ixchange *ix;
+    int nix;
     storage_overlay *preview;
     sx_savepoint *sps; /* innermost last */
     int nsps, spcap;
@@ -291,6 +310,13 @@ const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
  * transaction's own catalog changes over them (the catalog relations list these). *out is a
  * malloc'd array of borrowed pointers. Returns 0, -1 out of memory. */
 int sx_catalog_view(sx_session *s, const sqlschema_table ***out, int *n);
+/* The indexes as session s sees them (committed, with the transaction's changes); *out is a
+ * malloc'd array of borrowed definitions. */
+int sx_index_view(sx_session *s, const sqlindex_def ***out, int *n);
+/* Records an index creation (def taken) or drop (oid) in the transaction. -1: out of memory. */
+int sx_index_change(sx_session *s, bool drop, sqlindex_def *def, uint32_t oid);
+/* Whether a committed index is built (the planner may read it); rows indexed so far. */
+bool sx_index_ready(sx_session *s, uint32_t oid, uint64_t *rows);
 /* nextval of sequence t (a catalog entry with t->seq): the next value this region gives. */
 int sx_seq_next(sx_session *s, const sqlschema_table *t, int64_t *out, sqlerr *err);
 /* The last value this region gave from sequence t (or where it starts, called false). */
@@ -347,6 +373,32 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
 void sqlrun_result_free(sx_result *r);
 /* Decodes a stored row into typed values (*out: t->ncols values, owned). Returns 1 when the
  * row is invisible (deleted), SQL_OK, or SQL_ERR. */
+/* Queues a NOTICE for the client (sent before the statement's CommandComplete). */
+int sqlrun_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The row of t at pk as the transaction sees it (*out NULL: none). */
+int sqlrun_row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+                   sqlval **out, sqlerr *err);
+/* ---- secondary indexes (sqlrun_index.c) ---- */
+int sqlrun_create_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+int sqlrun_drop_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+int sqlrun_drop_constraint(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+int sqlrun_rename_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* The UNIQUE constraints and indexes of CREATE TABLE / ADD COLUMN on table t (just
+ * recorded in the transaction). */
+int sqlrun_add_indexes(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,
+                       sx_result *res, sqlerr *err);
+/* Drops (in the transaction) the indexes of table_id, or only those that use column col_id
+ * (nonzero). */
+int sqlrun_indexes_drop(sx_session *s, uint32_t table_id, uint16_t col_id, sqlerr *err);
+/* ADD PRIMARY KEY gave the table a new id: its indexes are made again on it. */
+int sqlrun_indexes_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err);
+/* Whether table t has a unique index. */
+bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t);
+/* 23505 when a row among pks (as the transaction now sees it) repeats the key of a unique
+ * index held by another row. */
+int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const *pks,
+                        const size_t *lens, size_t n, sqlerr *err);
 int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                       const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err);
 /* The same, decoding only the columns need[] marks (NULL: all); the others read NULL. */

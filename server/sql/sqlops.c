@@ -304,6 +304,11 @@ static int leaf_qual(const sqlplan_node *n, const base_state *b, const sqlval *r
 
 typedef struct scan_state {
     base_state b;
+    /* through a secondary index: the rows' primary keys, sorted, read one by one */
+    uint8_t **ixpk;
+    size_t *ixlen;
+    size_t nix, ixi;
+    bool ixmode;
     storage_iter *it;
     bool point, done, empty;
     uint8_t *pval; /* point read */
@@ -351,6 +356,247 @@ static int key_val(const sqlschema_column *c, const sqlast_expr *e, const sqlexp
     return ok;
 }
 
+/* Appends to b the encoding of one index column value: v cast to the column's type. 1 done,
+ * 0 the value is NULL (no row can match), 2 it cannot be evaluated or cast exactly (the scan
+ * reads the table instead: its conjuncts then give PostgreSQL's answer or error), SQL_ERR. */
+static int ix_put(const sqlschema_column *c, const sqlast_expr *e, const sqlval *given,
+                  const sqlexpr_ctx *ctx, uint8_t opt, codec_buf *b, sqlerr *err)
+{
+    sqlval v, cv;
+    sqlerr ignore;
+    if (given) {
+        if (given->isnull) return 0;
+        if (sqlval_cast(given, c->type, &cv, &ignore)) return 2;
+    } else {
+        if (sqlexpr_eval(e, ctx, &v, &ignore)) return 2;
+        if (v.isnull) {
+            sqlval_free(&v);
+            return 0;
+        }
+        int ok = sqlval_cast(&v, c->type, &cv, &ignore) == SQL_OK;
+        sqlval_free(&v);
+        if (!ok) return 2;
+    }
+    /* a cast that changed the value (2.5 into an integer) would move the range */
+    int rc = sqlindex_put_value(b, &cv, opt, err);
+    sqlval_free(&cv);
+    return rc ? SQL_ERR : 1;
+}
+
+static bool prefix_succ(codec_buf *b)
+{
+    size_t m = b->len;
+    while (m > 0 && b->data[m - 1] == 0xff) m--;
+    if (m == 0) return false;
+    b->len = m;
+    b->data[m - 1]++;
+    return true;
+}
+
+typedef struct pkref {
+    uint8_t *p;
+    size_t n;
+} pkref;
+
+static int pkref_cmp(const void *a, const void *b)
+{
+    const pkref *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = n ? memcmp(x->p, y->p, n) : 0;
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Collects the pks of index range [lo, hi) of index oid into the state. */
+static int ix_collect(scan_state *s, uint32_t oid, const codec_buf *lo, const codec_buf *hi,
+                      bool bounded, pkref **v, size_t *n, size_t *cap, sqlerr *err)
+{
+    storage_iter *it = NULL;
+    int rc = storage_iter_new_index(s->b.r->s->x->st, sx_snapshot(s->b.r->s), oid, lo->data, lo->len,
+                                    bounded ? hi->data : NULL, bounded ? hi->len : 0, &it);
+    if (rc) return sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
+    while ((rc = storage_iter_next(it)) == 1) {
+        if (sx_interrupted(s->b.r->s, err)) {
+            storage_iter_del(it);
+            return SQL_ERR;
+        }
+        const uint8_t *k, *pk;
+        size_t kl, pklen;
+        storage_iter_item(it, &k, &kl, &pk, &pklen);
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 16;
+            pkref *nv = realloc(*v, nc * sizeof *nv);
+            if (!nv) {
+                storage_iter_del(it);
+                return sqlerr_oom(err);
+            }
+            *v = nv;
+            *cap = nc;
+        }
+        uint8_t *c = malloc(pklen ? pklen : 1);
+        if (!c) {
+            storage_iter_del(it);
+            return sqlerr_oom(err);
+        }
+        memcpy(c, pk, pklen);
+        (*v)[(*n)++] = (pkref){c, pklen};
+    }
+    storage_iter_del(it);
+    if (rc < 0) return sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
+    return SQL_OK;
+}
+
+/* The rows a secondary index gives for the scan's conditions (sqlplan.h), as sorted pks:
+ * 1 done (s->ixmode), 0 the index cannot be used now (read the table instead), SQL_ERR. */
+static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *err)
+{
+    const sqlschema_table *t = n->table;
+    const sqlindex_def *d = n->ix;
+    sx_session *ss = s->b.r->s;
+    /* rows the transaction wrote are not in the index yet; a dropped or rebuilt index, or a
+     * transaction snapshot older than the index's build, cannot be trusted: read the table */
+    if (storage_overlay_has_table(ov, t->id) || sx_snapshot(ss) || !sx_index_ready(ss, d->oid, NULL))
+        return 0;
+    codec_buf pre, lo, hi;
+    codec_buf_init(&pre);
+    codec_buf_init(&lo);
+    codec_buf_init(&hi);
+    pkref *v = NULL;
+    size_t nv = 0, cap = 0;
+    int rc = SQL_OK;
+    bool empty = false, fallback = false;
+    for (int k = 0; k < n->nixeq && !empty && !fallback && rc == SQL_OK; k++) {
+        int r = ix_put(&t->cols[sqlindex_col_index(t, d->col[k])], n->ixeq[k], NULL, &s->b.ctx,
+                       d->opt[k], &pre, err);
+        if (r < 0) rc = SQL_ERR;
+        if (r == 0) empty = true;
+        if (r == 2) fallback = true;
+    }
+    int kc = n->nixeq; /* the column the list or range is on */
+    const sqlschema_column *col = kc < d->ncols ? &t->cols[sqlindex_col_index(t, d->col[kc])] : NULL;
+    uint8_t opt = kc < d->ncols ? d->opt[kc] : 0;
+    if (rc == SQL_OK && !empty && !fallback && n->ixin && col) {
+        /* one range per list value */
+        sqlval arr;
+        sqlval_init_null(&arr, SQLVAL_UNKNOWN);
+        bool have_arr = false;
+        int nvals = n->ixin->kind == SQLAST_IN ? n->ixin->nargs - 1 : 0;
+        if (n->ixin->kind == SQLAST_ANY) {
+            sqlerr ignore;
+            if (sqlexpr_eval(n->ixin->args[1], &s->b.ctx, &arr, &ignore)) {
+                fallback = true;
+            } else if (arr.isnull) {
+                empty = true;
+            } else {
+                have_arr = true;
+                nvals = (int)arr.narr;
+            }
+        }
+        for (int i = 0; i < nvals && rc == SQL_OK && !empty && !fallback; i++) {
+            codec_buf_reset(&lo);
+            codec_put_raw(&lo, pre.data, pre.len);
+            int r;
+            if (have_arr) {
+                sqlval ev;
+                sqlerr e2;
+                if (sqlval_array_elem_get(&arr, (size_t)i, &ev, &e2)) {
+                    fallback = true;
+                    break;
+                }
+                r = ix_put(col, NULL, &ev, &s->b.ctx, opt, &lo, err);
+                sqlval_free(&ev);
+            } else {
+                r = ix_put(col, n->ixin->args[i + 1], NULL, &s->b.ctx, opt, &lo, err);
+            }
+            if (r < 0) rc = SQL_ERR;
+            if (r == 2) fallback = true;
+            if (r != 1) continue;
+            codec_buf_reset(&hi);
+            codec_put_raw(&hi, lo.data, lo.len);
+            bool b = prefix_succ(&hi);
+            if (lo.err || hi.err) rc = sqlerr_oom(err);
+            else rc = ix_collect(s, d->oid, &lo, &hi, b, &v, &nv, &cap, err);
+        }
+        if (have_arr) sqlval_free(&arr);
+    } else if (rc == SQL_OK && !empty && !fallback) {
+        /* the equal prefix, then the range on column kc (a DESC column stores it inverted) */
+        const sqlast_expr *elo = n->ixlo, *ehi = n->ixhi;
+        bool lo_incl = n->ixlo_incl, hi_incl = n->ixhi_incl;
+        if (opt & SQLINDEX_DESC) {
+            const sqlast_expr *te = elo;
+            elo = ehi, ehi = te;
+            bool tb = lo_incl;
+            lo_incl = hi_incl, hi_incl = tb;
+        }
+        codec_put_raw(&lo, pre.data, pre.len);
+        codec_put_raw(&hi, pre.data, pre.len);
+        bool bounded = true;
+        if (col && (elo || ehi)) {
+            if (elo) {
+                int r = ix_put(col, elo, NULL, &s->b.ctx, opt, &lo, err);
+                if (r < 0) rc = SQL_ERR;
+                if (r == 0) empty = true;
+                if (r == 2) fallback = true;
+                if (r == 1 && !lo_incl && !prefix_succ(&lo)) empty = true;
+            } else {
+                codec_put_u8(&lo, 0x01); /* past the NULLs that sort first */
+            }
+            if (ehi) {
+                int r = ix_put(col, ehi, NULL, &s->b.ctx, opt, &hi, err);
+                if (r < 0) rc = SQL_ERR;
+                if (r == 0) empty = true;
+                if (r == 2) fallback = true;
+                if (r == 1 && hi_incl) bounded = prefix_succ(&hi);
+            } else {
+                codec_put_u8(&hi, 0x01); /* before the NULLs that sort last */
+                bounded = prefix_succ(&hi);
+            }
+        } else {
+            bounded = pre.len ? prefix_succ(&hi) : false;
+        }
+        if (lo.err || hi.err) rc = sqlerr_oom(err);
+        if (rc == SQL_OK && !empty && !fallback) rc = ix_collect(s, d->oid, &lo, &hi, bounded, &v, &nv, &cap, err);
+    }
+    if (rc == SQL_OK && fallback) {
+        for (size_t i = 0; i < nv; i++) free(v[i].p);
+        free(v);
+        codec_buf_free(&pre);
+        codec_buf_free(&lo);
+        codec_buf_free(&hi);
+        return 0;
+    }
+    if (rc == SQL_OK && nv > 1) {
+        /* primary-key order (as the table's own scan), each row once (a list may repeat a value) */
+        qsort(v, nv, sizeof *v, pkref_cmp);
+        size_t w = 1;
+        for (size_t i = 1; i < nv; i++) {
+            if (!pkref_cmp(&v[w - 1], &v[i])) {
+                free(v[i].p);
+                continue;
+            }
+            v[w++] = v[i];
+        }
+        nv = w;
+    }
+    if (rc == SQL_OK) {
+        s->ixpk = calloc(nv + 1, sizeof *s->ixpk);
+        s->ixlen = calloc(nv + 1, sizeof *s->ixlen);
+        if (!s->ixpk || !s->ixlen) rc = sqlerr_oom(err);
+        for (size_t i = 0; rc == SQL_OK && i < nv; i++) {
+            s->ixpk[i] = v[i].p;
+            s->ixlen[i] = v[i].n;
+            v[i].p = NULL;
+        }
+        s->nix = rc == SQL_OK ? nv : 0;
+        s->ixmode = rc == SQL_OK;
+    }
+    for (size_t i = 0; i < nv; i++) free(v[i].p);
+    free(v);
+    codec_buf_free(&pre);
+    codec_buf_free(&lo);
+    codec_buf_free(&hi);
+    return rc == SQL_OK ? 1 : SQL_ERR;
+}
+
 static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
 {
     const sqlschema_table *t = n->table;
@@ -358,6 +604,11 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
     storage_overlay *ov = sx_preview(s->b.r->s);
     if (!ov) return sqlerr_oom(err);
     codec_buf_init(&s->key);
+    if (n->ix && n->nkeys < t->npk) {
+        int r = ix_open(n, s, ov, err);
+        if (r < 0) return SQL_ERR;
+        if (r == 1) return SQL_OK;
+    }
     int nkey = 0;
     if (n->nkeys) {
         sqlval vals[32];
@@ -492,6 +743,24 @@ static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
         s->done = true;
         return scan_emit(n, s, s->key.data, s->key.len, s->pval, s->pvlen, out, err);
     }
+    if (s->ixmode) {
+        storage_overlay *ov = sx_preview(s->b.r->s);
+        if (!ov) return sqlerr_oom(err);
+        while (s->ixi < s->nix) {
+            if (sx_interrupted(s->b.r->s, err)) return SQL_ERR;
+            size_t i = s->ixi++;
+            uint8_t *val = NULL;
+            size_t vlen = 0;
+            int rc = storage_overlay_get(ov, sx_snapshot(s->b.r->s), t->id, s->ixpk[i], s->ixlen[i], &val, &vlen);
+            if (rc == STORAGE_ENOTFOUND) continue;
+            if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
+            int e = scan_emit(n, s, s->ixpk[i], s->ixlen[i], val, vlen, out, err);
+            free(val);
+            if (e) return e;
+        }
+        s->done = true;
+        return 0;
+    }
     int rc;
     while ((rc = storage_iter_next(s->it)) == 1) {
         if (sx_interrupted(s->b.r->s, err)) return SQL_ERR;
@@ -508,6 +777,9 @@ static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
 
 static void scan_close(const sqlplan_node *n, scan_state *s)
 {
+    for (size_t i = 0; i < s->nix; i++) free(s->ixpk[i]);
+    free(s->ixpk);
+    free(s->ixlen);
     if (s->it) storage_iter_del(s->it);
     free(s->pval);
     codec_buf_free(&s->key);

@@ -1668,14 +1668,20 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
             sqlast_expr_free(d->def);
             d->def = NULL;
             if (conv_expr(c, field(cb, "raw_expr"), &d->def)) return SQL_ERR;
-        } else if (!strcmp(ct, "CONSTR_FOREIGN") || !strcmp(ct, "CONSTR_CHECK")) {
-            /* REFERENCES, CHECK: collected as the table's (conv_create) */
+        } else if (!strcmp(ct, "CONSTR_FOREIGN") || !strcmp(ct, "CONSTR_CHECK") ||
+                   (!strcmp(ct, "CONSTR_UNIQUE") && table)) {
+            /* REFERENCES, CHECK, UNIQUE: collected as the table's (conv_create) */
         } else if (!strncmp(ct, "CONSTR_ATTR_", 12)) {
             /* [NOT] DEFERRABLE, INITIALLY DEFERRED | IMMEDIATE after REFERENCES: keys are
              * checked at the end of each statement whichever is asked (sqlrun.c) */
             json_t *pb = NULL;
             if (i > 0) node(json_array_get(cons, i - 1), &pb);
             const char *pt = pb ? fstr(pb, "contype") : NULL;
+            if (pt && !strcmp(pt, "CONSTR_UNIQUE")) {
+                if (!strcmp(ct, "CONSTR_ATTR_DEFERRABLE"))
+                    return sqlerr_unsupported(c->err, floc(cb), "DEFERRABLE unique constraints");
+                continue;
+            }
             if (!pt || (strcmp(pt, "CONSTR_FOREIGN") && strncmp(pt, "CONSTR_ATTR_", 12)))
                 return sqlerr_set(c->err, "42601", floc(cb), "misplaced %s clause",
                                   strstr(ct, "DEFERRABLE") ? "DEFERRABLE" : "INITIALLY");
@@ -1855,6 +1861,106 @@ static int add_fk(pctx *c, sqlast_stmt *s, json_t *cb, const char *col)
     return conv_fk(c, cb, col, &s->fks[s->nfks - 1]);
 }
 
+static sqlast_index *index_new(pctx *c, sqlast_stmt *s)
+{
+    sqlast_index *n = realloc(s->indexes, (size_t)(s->nindexes + 1) * sizeof *n);
+    if (!n) {
+        sqlerr_oom(c->err);
+        return NULL;
+    }
+    s->indexes = n;
+    sqlast_index *x = &s->indexes[s->nindexes++];
+    memset(x, 0, sizeof *x);
+    return x;
+}
+
+/* A UNIQUE constraint node (col: a column's UNIQUE) into a new entry of s->indexes. */
+static int add_unique(pctx *c, sqlast_stmt *s, json_t *kb, const char *col)
+{
+    sqlast_index *x = index_new(c, s);
+    if (!x) return SQL_ERR;
+    x->unique = x->constraint = true;
+    x->location = floc(kb);
+    const char *nm = fstr(kb, "conname");
+    if (nm && !(x->name = dup_or_oom(c, nm))) return SQL_ERR;
+    if (fbool(kb, "nulls_not_distinct"))
+        return sqlerr_unsupported(c->err, x->location, "UNIQUE NULLS NOT DISTINCT");
+    if (fbool(kb, "deferrable"))
+        return sqlerr_unsupported(c->err, x->location, "DEFERRABLE unique constraints");
+    if (fstr(kb, "indexname")) return sqlerr_unsupported(c->err, x->location, "UNIQUE USING INDEX");
+    if (field(kb, "options")) return sqlerr_unsupported(c->err, x->location, "WITH (index options)");
+    if (col) {
+        if (!(x->cols = calloc(1, sizeof *x->cols)) || !(x->cols[0] = dup_or_oom(c, col)))
+            return x->cols ? SQL_ERR : sqlerr_oom(c->err);
+        x->ncols = 1;
+    } else if (string_list(c, field(kb, "keys"), &x->cols, &x->ncols)) {
+        return SQL_ERR;
+    }
+    if (string_list(c, field(kb, "including"), &x->include, &x->ninclude)) return SQL_ERR;
+    if (!(x->opt = calloc((size_t)x->ncols + 1, 1))) return sqlerr_oom(c->err);
+    return SQL_OK;
+}
+
+/* CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t [USING btree] (...) */
+static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_CREATE_INDEX;
+    s->missing_ok = fbool(b, "if_not_exists");
+    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    sqlast_index *x = index_new(c, s);
+    if (!x) return SQL_ERR;
+    x->unique = fbool(b, "unique");
+    x->concurrent = fbool(b, "concurrent");
+    x->location = s->table_loc ? s->table_loc - 1 : -1;
+    const char *nm = fstr(b, "idxname");
+    if (nm && !(x->name = dup_or_oom(c, nm))) return SQL_ERR;
+    const char *am = fstr(b, "accessMethod");
+    if (am && strcmp(am, "btree") != 0) {
+        char what[96];
+        snprintf(what, sizeof what, "index access method \"%.40s\"", am);
+        return sqlerr_unsupported(c->err, -1, what);
+    }
+    if (field(b, "whereClause")) return sqlerr_unsupported(c->err, -1, "partial indexes (WHERE)");
+    if (fbool(b, "nulls_not_distinct"))
+        return sqlerr_unsupported(c->err, -1, "UNIQUE NULLS NOT DISTINCT");
+    if (field(b, "options")) return sqlerr_unsupported(c->err, -1, "WITH (index options)");
+    if (fstr(b, "tableSpace")) return sqlerr_unsupported(c->err, -1, "TABLESPACE");
+    json_t *params = field(b, "indexParams");
+    size_t n = json_array_size(params);
+    if (!(x->cols = calloc(n + 1, sizeof *x->cols)) || !(x->opt = calloc(n + 1, 1)))
+        return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *eb;
+        node(json_array_get(params, i), &eb);
+        const char *col = fstr(eb, "name");
+        if (!col) return sqlerr_unsupported(c->err, -1, "expression indexes");
+        if (field(eb, "collation")) return sqlerr_unsupported(c->err, -1, "COLLATE in an index");
+        json_t *oc = field(eb, "opclass");
+        if (json_array_size(oc)) {
+            const char *ocn = string_node(json_array_get(oc, json_array_size(oc) - 1));
+            /* the pattern operator classes order bytewise: HeliosDB's text order already */
+            if (!ocn || (strcmp(ocn, "text_pattern_ops") && strcmp(ocn, "varchar_pattern_ops") &&
+                         strcmp(ocn, "bpchar_pattern_ops") && strcmp(ocn, "text_ops") &&
+                         strcmp(ocn, "varchar_ops") && strcmp(ocn, "int4_ops") &&
+                         strcmp(ocn, "int8_ops"))) {
+                char what[96];
+                snprintf(what, sizeof what, "operator class \"%.40s\"", ocn ? ocn : "?");
+                return sqlerr_unsupported(c->err, -1, what);
+            }
+        }
+        const char *ord = fstr(eb, "ordering"), *nul = fstr(eb, "nulls_ordering");
+        bool desc = ord && !strcmp(ord, "SORTBY_DESC");
+        if (ord && !strcmp(ord, "SORTBY_USING")) return sqlerr_unsupported(c->err, -1, "ORDER BY USING in an index");
+        bool nf = nul && !strcmp(nul, "SORTBY_NULLS_FIRST") ? true
+                  : nul && !strcmp(nul, "SORTBY_NULLS_LAST") ? false
+                                                             : desc;
+        x->opt[i] = (uint8_t)((desc ? 1 : 0) | (nf ? 2 : 0));
+        if (!(x->cols[i] = dup_or_oom(c, col))) return SQL_ERR;
+        x->ncols = (int)i + 1;
+    }
+    return string_list(c, field(b, "indexIncludingParams"), &x->include, &x->ninclude);
+}
+
 static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_CREATE_TABLE;
@@ -1883,6 +1989,8 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
                     return SQL_ERR;
                 if (kt && !strcmp(kt, "CONSTR_CHECK") && add_check(c, s, kb, fstr(eb, "colname")))
                     return SQL_ERR;
+                if (kt && !strcmp(kt, "CONSTR_UNIQUE") && add_unique(c, s, kb, fstr(eb, "colname")))
+                    return SQL_ERR;
             }
             if (conv_coldef(c, eb, &s->cols[s->ncols - 1], s->table)) return SQL_ERR;
         } else if (!strcmp(et, "Constraint") && fstr(eb, "contype") &&
@@ -1891,6 +1999,9 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
         } else if (!strcmp(et, "Constraint") && fstr(eb, "contype") &&
                    !strcmp(fstr(eb, "contype"), "CONSTR_CHECK")) {
             if (add_check(c, s, eb, NULL)) return SQL_ERR;
+        } else if (!strcmp(et, "Constraint") && fstr(eb, "contype") &&
+                   !strcmp(fstr(eb, "contype"), "CONSTR_UNIQUE")) {
+            if (add_unique(c, s, eb, NULL)) return SQL_ERR;
         } else if (!strcmp(et, "Constraint")) {
             const char *ct = fstr(eb, "contype");
             if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0)
@@ -1915,7 +2026,9 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
     const char *rt = fstr(b, "removeType");
     s->is_view = rt && !strcmp(rt, "OBJECT_VIEW");
     s->is_sequence = rt && !strcmp(rt, "OBJECT_SEQUENCE");
-    if (!rt || (strcmp(rt, "OBJECT_TABLE") != 0 && !s->is_view && !s->is_sequence)) {
+    if (rt && !strcmp(rt, "OBJECT_INDEX")) s->kind = SQLAST_DROP_INDEX;
+    if (!rt || (strcmp(rt, "OBJECT_TABLE") != 0 && !s->is_view && !s->is_sequence &&
+                s->kind != SQLAST_DROP_INDEX)) {
         char what[64];
         snprintf(what, sizeof(what), "DROP %s", rt && !strncmp(rt, "OBJECT_", 7) ? rt + 7 : "object");
         return sqlerr_unsupported(c->err, -1, what);
@@ -2006,6 +2119,8 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
                 return sqlerr_unsupported(c->err, floc(kb), "REFERENCES in ALTER TABLE ADD COLUMN");
             if (kt && !strcmp(kt, "CONSTR_CHECK"))
                 return sqlerr_unsupported(c->err, floc(kb), "CHECK in ALTER TABLE ADD COLUMN");
+            if (kt && !strcmp(kt, "CONSTR_UNIQUE") && add_unique(c, s, kb, fstr(db, "colname")))
+                return SQL_ERR;
         }
         return conv_coldef(c, db, &s->cols[0], s->table);
     }
@@ -2021,6 +2136,10 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
             s->kind = SQLAST_ALTER_ADD_CHECK;
             return add_check(c, s, db, NULL);
         }
+        if (ct && !strcmp(ct, "CONSTR_UNIQUE")) {
+            s->kind = SQLAST_ALTER_ADD_UNIQUE;
+            return add_unique(c, s, db, NULL);
+        }
         if (!ct || strcmp(ct, "CONSTR_PRIMARY") != 0) {
             const char *what = ct && !strcmp(ct, "CONSTR_UNIQUE")    ? "UNIQUE constraints"
                                : ct && !strcmp(ct, "CONSTR_FOREIGN") ? "FOREIGN KEY constraints"
@@ -2032,6 +2151,12 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
         s->kind = SQLAST_ALTER_ADD_PK;
         s->pk_location = floc(db);
         return string_list(c, field(db, "keys"), &s->pk, &s->npk);
+    }
+    if (st && !strcmp(st, "AT_DropConstraint")) {
+        s->kind = SQLAST_ALTER_DROP_CONSTRAINT;
+        s->column = NULL;
+        if (fbool(cb, "missing_ok")) s->set_not_null = true; /* DROP CONSTRAINT IF EXISTS */
+        return (s->name = dup_or_oom(c, fstr(cb, "name"))) ? SQL_OK : SQL_ERR;
     }
     if (st && !strcmp(st, "AT_DropColumn")) {
         s->kind = SQLAST_ALTER_DROP_COLUMN;
@@ -2430,6 +2555,12 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
     if (!strcmp(t, "RenameStmt")) { /* ALTER TABLE t RENAME [COLUMN c] TO n */
         const char *rt = fstr(b, "renameType");
+        if (rt && !strcmp(rt, "OBJECT_INDEX")) { /* ALTER INDEX i RENAME TO n */
+            s->kind = SQLAST_RENAME_INDEX;
+            s->missing_ok = fbool(b, "missing_ok");
+            if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+            return (s->newname = dup_or_oom(c, fstr(b, "newname"))) ? SQL_OK : SQL_ERR;
+        }
         bool col = rt && !strcmp(rt, "OBJECT_COLUMN");
         const char *rel = fstr(b, "relationType");
         if (!rt || (strcmp(rt, "OBJECT_TABLE") && !(col && rel && !strcmp(rel, "OBJECT_TABLE")))) {
@@ -2503,6 +2634,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         return (s->name = dup_or_oom(c, fstr(b, "name"))) ? SQL_OK : SQL_ERR;
     }
     if (!strcmp(t, "CopyStmt")) return conv_copy(c, b, s);
+    if (!strcmp(t, "IndexStmt")) return conv_index(c, b, s);
     if (!strcmp(t, "ExplainStmt")) return conv_explain(c, b, s);
     if (!strcmp(t, "ViewStmt")) return conv_view(c, b, s);
     if (!strcmp(t, "TruncateStmt")) return conv_truncate(c, b, s);
@@ -2523,7 +2655,6 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     static const struct {
         const char *node, *what;
     } names[] = {
-        {"IndexStmt", "CREATE INDEX"},
         {"CreateTableAsStmt", "CREATE TABLE AS"},
         {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},

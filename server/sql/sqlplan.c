@@ -8,6 +8,7 @@
  */
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlplan.h"
+#include "server/sql/sqlindex.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ static void node_free(sqlplan_node *n)
     node_free(n->left);
     node_free(n->right);
     sqlschema_free(n->table);
+    sqlindex_free(n->ix);
     if (n->qual && n->nquals > 1) { /* our AND node: borrowed operands */
         free(n->qual->args);
         n->qual->args = NULL;
@@ -1285,6 +1287,137 @@ static int scan_need(planner *pl, sqlplan_node *n, sqlerr *err)
     return SQL_OK;
 }
 
+/* ------------------------------------------------------------------ secondary indexes */
+
+/* The column slot of `e` when it is a plain column of this scan, else -1. */
+static int scan_col(const sqlplan_node *scan, const sqlast_expr *e)
+{
+    if (e->kind != SQLAST_COLUMN || e->levelsup || e->colidx < scan->offset ||
+        e->colidx >= scan->offset + scan->table->ncols)
+        return -1;
+    return e->colidx - scan->offset;
+}
+
+/* A value reading nothing of this level (constants, parameters, outer columns). */
+static bool outside_value(const level *lv, const sqlast_expr *v)
+{
+    uint64_t r = 0;
+    bool sub = false;
+    expr_rels(lv, v, &r, &sub);
+    return !sub && !r && v->kind != SQLAST_SUBLINK;
+}
+
+typedef struct ixcand {
+    const sqlast_expr *eq, *in, *lo, *hi;
+    bool lo_incl, hi_incl;
+} ixcand;
+
+/* What the conjuncts say about column ci of the scan. */
+static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_expr *const *qs,
+                      int nq, int ci, ixcand *c)
+{
+    memset(c, 0, sizeof *c);
+    sqlval_type ct = scan->table->cols[ci].type;
+    for (int i = 0; i < nq; i++) {
+        const sqlast_expr *e = qs[i];
+        if (e->kind == SQLAST_OP && e->nargs == 2 && e->op >= SQLAST_OP_EQ && e->op <= SQLAST_OP_GE &&
+            e->op != SQLAST_OP_NE) {
+            for (int side = 0; side < 2; side++) {
+                const sqlast_expr *col = e->args[side], *v = e->args[1 - side];
+                if (scan_col(scan, col) != ci || !outside_value(lv, v) || !key_type_ok(ct, v->type))
+                    continue;
+                int op = e->op;
+                if (side == 1) /* v op col: flip */
+                    op = op == SQLAST_OP_LT ? SQLAST_OP_GT : op == SQLAST_OP_GT ? SQLAST_OP_LT
+                         : op == SQLAST_OP_LE ? SQLAST_OP_GE : op == SQLAST_OP_GE ? SQLAST_OP_LE : op;
+                if (op == SQLAST_OP_EQ && !c->eq) c->eq = v;
+                else if ((op == SQLAST_OP_GT || op == SQLAST_OP_GE) && !c->lo) c->lo = v, c->lo_incl = op == SQLAST_OP_GE;
+                else if ((op == SQLAST_OP_LT || op == SQLAST_OP_LE) && !c->hi) c->hi = v, c->hi_incl = op == SQLAST_OP_LE;
+                break;
+            }
+        } else if (e->kind == SQLAST_BETWEEN && !e->negate && e->nargs == 3 &&
+                   scan_col(scan, e->args[0]) == ci && !c->lo && !c->hi &&
+                   outside_value(lv, e->args[1]) && outside_value(lv, e->args[2]) &&
+                   key_type_ok(ct, e->args[1]->type) && key_type_ok(ct, e->args[2]->type)) {
+            c->lo = e->args[1];
+            c->hi = e->args[2];
+            c->lo_incl = c->hi_incl = true;
+        } else if (e->kind == SQLAST_IN && !e->negate && e->nargs >= 2 &&
+                   scan_col(scan, e->args[0]) == ci && !c->in) {
+            bool ok = true;
+            for (int k = 1; k < e->nargs && ok; k++)
+                ok = outside_value(lv, e->args[k]) && key_type_ok(ct, e->args[k]->type);
+            if (ok) c->in = e;
+        } else if (e->kind == SQLAST_ANY && !e->all && e->op == SQLAST_OP_EQ && e->nargs == 2 &&
+                   scan_col(scan, e->args[0]) == ci && !c->in && outside_value(lv, e->args[1]) &&
+                   (e->args[1]->type == SQLVAL_UNKNOWN || sqlval_array_elem(e->args[1]->type) == ct ||
+                    (sqlval_type_is_integer(ct) && sqlval_type_is_integer(sqlval_array_elem(e->args[1]->type))) ||
+                    (sqlval_type_is_text(ct) && sqlval_type_is_text(sqlval_array_elem(e->args[1]->type))))) {
+            c->in = e;
+        }
+    }
+}
+
+/* Picks the ready index that fixes the most leading columns (equalities, then one list or
+ * range), if any fixes at least its first. */
+static int choose_index(level *lv, sqlplan_node *n, sqlerr *err)
+{
+    const sqlschema_table *t = n->table;
+    if (!t || sqlvirt_is(t) || !n->nquals) return SQL_OK;
+    const sqlindex_def **v;
+    int nv;
+    if (sx_index_view(lv->pl->s, &v, &nv)) return sqlerr_oom(err);
+    int best = -1, best_score = 0;
+    for (int x = 0; x < nv; x++) {
+        const sqlindex_def *d = v[x];
+        if (d->table_id != t->id || !sx_index_ready(lv->pl->s, d->oid, NULL)) continue;
+        int score = 0;
+        for (int k = 0; k < d->ncols; k++) {
+            int ci = sqlindex_col_index(t, d->col[k]);
+            if (ci < 0) break;
+            ixcand c;
+            col_conds(lv, n, n->quals, n->nquals, ci, &c);
+            if (c.eq) {
+                score += 4;
+                continue;
+            }
+            if (c.in) score += 3;
+            else if (c.lo || c.hi) score += c.lo && c.hi ? 2 : 1;
+            break;
+        }
+        if (d->unique && score == 4 * d->ncols) score += 2; /* one row at most */
+        if (score > best_score) best_score = score, best = x;
+    }
+    if (best < 0) {
+        free(v);
+        return SQL_OK;
+    }
+    const sqlindex_def *d = v[best];
+    free(v);
+    if (sqlindex_copy(d, &n->ix, err)) return SQL_ERR;
+    n->nixeq = 0;
+    for (int k = 0; k < d->ncols; k++) {
+        int ci = sqlindex_col_index(t, d->col[k]);
+        ixcand c;
+        col_conds(lv, n, n->quals, n->nquals, ci, &c);
+        if (c.eq) {
+            n->ixeq[n->nixeq++] = c.eq;
+            continue;
+        }
+        if (c.in) {
+            n->ixin = c.in;
+        } else {
+            n->ixlo = c.lo;
+            n->ixhi = c.hi;
+            n->ixlo_incl = c.lo_incl;
+            n->ixhi_incl = c.hi_incl;
+        }
+        break;
+    }
+    n->what = "Index Scan";
+    return SQL_OK;
+}
+
 /* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
 static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
 {
@@ -1297,6 +1430,7 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
         if (scan_need(lv->pl, n, err)) return SQL_ERR;
         n->nkeys = scan_keys(lv, n, n->quals, n->nquals, 0, n->keyexpr);
         if (n->nkeys) n->what = n->nkeys == n->table->npk ? "Index Scan" : "Index Range Scan";
+        if (n->table && n->nkeys < n->table->npk && choose_index(lv, n, err)) return SQL_ERR;
     }
     if (n->kind == PN_JOIN) {
         /* the ON condition's conjuncts join the node's own (WHERE conjuncts placed here) */
@@ -2981,6 +3115,10 @@ static void explain_node(const sqlplan_node *n, lines *l, int indent, bool arrow
     if (n->kind == PN_SCAN && n->nkeys)
         line_add(l, in, false, "Key: %d of %d primary key column%s%s", n->nkeys, n->table->npk,
                  n->table->npk == 1 ? "" : "s", n->nkeys == n->table->npk ? " (point read)" : " (range)");
+    if (n->kind == PN_SCAN && n->ix)
+        line_add(l, in, false, "Index: %s (%d equalit%s%s%s)", n->ix->name, n->nixeq,
+                 n->nixeq == 1 ? "y" : "ies", n->ixin ? ", a list" : "",
+                 n->ixlo || n->ixhi ? ", a range" : "");
     if (n->kind == PN_JOIN && n->method == SQLPLAN_HASH)
         line_add(l, in, false, "Hash Cond: %d equalit%s", n->nhkeys, n->nhkeys == 1 ? "y" : "ies");
     if (n->kind == PN_JOIN && n->method == SQLPLAN_LOOKUP)

@@ -98,6 +98,17 @@ struct sqlplan_node {
     const sqlast_expr *keyexpr[32]; /* value of each leading key column (borrowed) */
     int nkeys;
     bool want_raw;          /* helios_crdt_state: keep the decoded CRDT row at hand */
+    /* SCAN through a secondary index (sqlindex.h; chosen when the key fixes less than the
+     * whole primary key): values of its leading key columns (ixeq; ixin: the last of them is
+     * a list, IN (...) or = ANY(array)), then a range on the next one (ixlo / ixhi, NULL:
+     * unbounded). The rows found are read by primary key and every conjunct is checked again
+     * on them, so the index only narrows what is read. */
+    struct sqlindex_def *ix; /* owned copy, NULL: no index */
+    const sqlast_expr *ixeq[32];
+    int nixeq;
+    const sqlast_expr *ixin; /* SQLAST_IN (args[1..]) or SQLAST_ANY (args[1] an array) */
+    const sqlast_expr *ixlo, *ixhi;
+    bool ixlo_incl, ixhi_incl;
     bool *need;             /* columns the query may read (owned; NULL: all) */
     /* SCAN, FILTER, JOIN: conjuncts (borrowed), evaluated as one WHERE */
     const sqlast_expr **quals;

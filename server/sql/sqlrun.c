@@ -49,6 +49,11 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_COMMENT:
     case SQLAST_RENAME:
     case SQLAST_ALTER_NOT_NULL:
+    case SQLAST_CREATE_INDEX:
+    case SQLAST_DROP_INDEX:
+    case SQLAST_ALTER_ADD_UNIQUE:
+    case SQLAST_ALTER_DROP_CONSTRAINT:
+    case SQLAST_RENAME_INDEX:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
@@ -109,9 +114,7 @@ void sqlrun_result_free(sx_result *r)
 }
 
 /* Queues a NOTICE for the client (sent before the statement's CommandComplete). */
-static int result_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int result_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
+int sqlrun_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
 {
     char msg[SQLERR_MSG_MAX];
     va_list ap;
@@ -475,7 +478,7 @@ out:
 }
 
 /* Reads one row through the preview. Returns SQL_OK with *out (NULL when absent/invisible). */
-static int row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, size_t pklen,
+int sqlrun_row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, size_t pklen,
                    sqlval **out, sqlerr *err)
 {
     uint8_t *val = NULL;
@@ -1159,7 +1162,9 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                st->kind == SQLAST_ALTER_DEFAULT || st->kind == SQLAST_ALTER_ADD_IDENTITY ||
                st->kind == SQLAST_ALTER_ADD_CHECK || st->kind == SQLAST_COMMENT ||
                st->kind == SQLAST_RENAME || st->kind == SQLAST_ALTER_NOT_NULL ||
-               st->kind == SQLAST_CREATE_VIEW ||
+               st->kind == SQLAST_CREATE_VIEW || st->kind == SQLAST_CREATE_INDEX ||
+               st->kind == SQLAST_DROP_INDEX || st->kind == SQLAST_ALTER_ADD_UNIQUE ||
+               st->kind == SQLAST_ALTER_DROP_CONSTRAINT || st->kind == SQLAST_RENAME_INDEX ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
@@ -1416,7 +1421,7 @@ static int run_create_seq(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr
     snprintf(res->tag, sizeof res->tag, "CREATE SEQUENCE");
     if (sx_table_find(s, st->table)) {
         if (st->missing_ok)
-            return result_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
+            return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
                                  st->table);
         return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->table);
     }
@@ -1447,7 +1452,7 @@ static int run_alter_seq(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr 
     const sqlschema_table *cur = sx_table_find(s, st->table);
     if (!cur) {
         if (st->missing_ok)
-            return result_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+            return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
                                  st->table);
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     }
@@ -1526,7 +1531,7 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
     if (sx_table_find(s, st->table)) {
         if (st->missing_ok) {
             snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
-            return result_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
+            return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
                                  st->table);
         }
         return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists",
@@ -1567,6 +1572,7 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
         if (c->default_seq != SQLSCHEMA_SEQ_PENDING) continue;
         if (column_sequence(s, t, c, &st->cols[i], err)) return SQL_ERR;
     }
+    if (st->nindexes && sqlrun_add_indexes(s, t, st, res, err)) return SQL_ERR;
     snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
     return SQL_OK;
 }
@@ -1696,7 +1702,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) {
             if (st->missing_ok) {
-                if (result_notice(res, "00000", err, "%s \"%s\" does not exist, skipping", what,
+                if (sqlrun_notice(res, "00000", err, "%s \"%s\" does not exist, skipping", what,
                                   st->names[i]))
                     return SQL_ERR;
                 continue;
@@ -1749,6 +1755,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
         }
         if (share_conflict(s, t, err)) return SQL_ERR;
         uint32_t tid = t->id;
+        if (!t->view_sql && !t->seq && sqlrun_indexes_drop(s, tid, 0, err)) return SQL_ERR;
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
         /* the sequences its serial and identity columns own go with it */
         for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
@@ -1793,7 +1800,7 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
     if (st->kind == SQLAST_ALTER_ADD_COLUMN) {
         if (st->missing_ok && sqlschema_find_column(t, st->cols[0].name) >= 0) {
             sqlschema_free(t);
-            return result_notice(res, "42701", err,
+            return sqlrun_notice(res, "42701", err,
                                  "column \"%s\" of relation \"%s\" already exists, skipping",
                                  st->cols[0].name, st->table);
         }
@@ -1809,11 +1816,14 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
     } else {
         if (st->missing_ok && sqlschema_find_column(t, st->column) < 0) {
             sqlschema_free(t);
-            return result_notice(res, "00000", err,
+            return sqlrun_notice(res, "00000", err,
                                  "column \"%s\" of relation \"%s\" does not exist, skipping",
                                  st->column, st->table);
         }
-        rc = sqlschema_drop_column(t, st->column, err);
+        int dci = sqlschema_find_column(t, st->column);
+        /* so do the indexes that use it */
+        rc = dci >= 0 ? sqlrun_indexes_drop(s, t->id, t->cols[dci].id, err) : SQL_OK;
+        if (!rc) rc = sqlschema_drop_column(t, st->column, err);
         /* the CHECKs that read the column go with it, as in PostgreSQL */
         for (int k = 0; !rc && k < t->nchecks;) {
             sqlparse_result q = {0};
@@ -1839,6 +1849,9 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
         sqlschema_free(t);
         return sqlerr_oom(err);
     }
+    /* ADD COLUMN ... UNIQUE */
+    if (st->kind == SQLAST_ALTER_ADD_COLUMN && st->nindexes)
+        return sqlrun_add_indexes(s, t, st, res, err);
     return SQL_OK;
 }
 
@@ -1935,7 +1948,7 @@ static int run_rename(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
     const sqlschema_table *cur = sx_table_find(s, st->table);
     if (!cur) {
         if (st->missing_ok)
-            return result_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+            return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
                                  st->table);
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     }
@@ -2084,7 +2097,7 @@ static int run_alter_column(sx_session *s, sqlast_stmt *st, sx_result *res, sqle
     const sqlschema_table *cur = sx_table_find(s, st->table);
     if (!cur) {
         if (st->missing_ok)
-            return result_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+            return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
                                  st->table);
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     }
@@ -2720,7 +2733,7 @@ static int fk_check_row(sx_session *s, const sqlschema_table *t, const uint8_t *
                         sqlerr *err)
 {
     sqlval *row = NULL;
-    if (row_get(s, t, pk, pklen, &row, err)) return SQL_ERR;
+    if (sqlrun_row_get(s, t, pk, pklen, &row, err)) return SQL_ERR;
     if (!row) return SQL_OK;
     codec_buf b;
     codec_buf_init(&b);
@@ -2733,7 +2746,7 @@ static int fk_check_row(sx_session *s, const sqlschema_table *t, const uint8_t *
         if (k < 0) rc = SQL_ERR;
         if (k != 1) continue;
         sqlval *prow = NULL;
-        if (row_get(s, parent, b.data, b.len, &prow, err)) {
+        if (sqlrun_row_get(s, parent, b.data, b.len, &prow, err)) {
             rc = SQL_ERR;
             break;
         }
@@ -2784,7 +2797,7 @@ static int fkscan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, c
         if (k < 0) rc = SQL_ERR;
         if (k == 1 && pkset_has(f->deleted, f->b.data, f->b.len)) {
             sqlval *prow = NULL;
-            if (row_get(f->s, f->parent, f->b.data, f->b.len, &prow, err)) rc = SQL_ERR;
+            if (sqlrun_row_get(f->s, f->parent, f->b.data, f->b.len, &prow, err)) rc = SQL_ERR;
             else if (!prow) {
                 f->found = true;
                 /* the parent's key columns, named as the constraint pairs them */
@@ -2970,9 +2983,11 @@ static int fk_add(sqlschema_table *t, sqlschema_fk *fk, sqlerr *err)
 static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
                       sqlerr *err)
 {
-    pkset affected = {0}, fkrows = {0}; /* fkrows: rows whose foreign keys are checked at the end */
+    pkset affected = {0}, fkrows = {0}; /* fkrows: rows whose foreign keys and unique indexes
+                                         * are checked at the end */
     const sqlast_stmt *st = p->st;
     const sqlschema_table *t = p->table;
+    bool uq = sqlrun_has_unique(s, t);
     uint64_t count = 0;
     sqlval **qrows = NULL; /* INSERT ... SELECT: the query's rows, read before any insert */
     size_t nq = 0;
@@ -3051,7 +3066,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         old = NULL;
         /* locked first, so the existence check sees the latest committed row */
         if (sx_lock_row(s, t->id, pk.data, pk.len, err) ||
-            row_get(s, t, pk.data, pk.len, &old, err))
+            sqlrun_row_get(s, t, pk.data, pk.len, &old, err))
             goto out;
         if (old && st->on_conflict == SQLAST_CONFLICT_NONE) {
             unique_violation(t, vals, err);
@@ -3077,7 +3092,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             }
             if (apply_setops(s, p, &pk, &c, err)) goto out;
             if (pkset_add(&affected, pk.data, pk.len, err) < 0) goto out;
-            if (t->nfks && pkset_add(&fkrows, pk.data, pk.len, err) < 0) goto out;
+            if ((t->nfks || uq) && pkset_add(&fkrows, pk.data, pk.len, err) < 0) goto out;
         } else {
             sx_op touch;
             memset(&touch, 0, sizeof touch);
@@ -3090,12 +3105,12 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             if (st->on_conflict == SQLAST_CONFLICT_UPDATE &&
                 pkset_add(&affected, pk.data, pk.len, err) < 0)
                 goto out;
-            if (t->nfks && pkset_add(&fkrows, pk.data, pk.len, err) < 0) goto out;
+            if ((t->nfks || uq) && pkset_add(&fkrows, pk.data, pk.len, err) < 0) goto out;
         }
         count++;
         if (p->ntargets) {
             sqlval *now = NULL;
-            if (row_get(s, t, pk.data, pk.len, &now, err)) goto out;
+            if (sqlrun_row_get(s, t, pk.data, pk.len, &now, err)) goto out;
             if (now) {
                 int arc = add_returning(p, now, t->ncols, base, res, err);
                 vals_free(now, t->ncols);
@@ -3104,6 +3119,7 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         }
     }
     if (fk_check_rows(s, t, &fkrows, err)) goto out;
+    if (uq && sqlrun_unique_check(s, t, fkrows.keys, fkrows.lens, fkrows.cap, err)) goto out;
     snprintf(res->tag, sizeof res->tag, "INSERT 0 %llu", (unsigned long long)count);
     rc = SQL_OK;
 out:
@@ -3254,7 +3270,7 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
         rc = apply_setops(s, p, &pk, &ctx, err);
         if (!rc && p->ntargets) {
             sqlval *now = NULL;
-            rc = row_get(s, t, pk.data, pk.len, &now, err);
+            rc = sqlrun_row_get(s, t, pk.data, pk.len, &now, err);
             if (!rc && now) {
                 /* the new target values, beside the FROM items' (UPDATE ... FROM) */
                 for (int k = 0; k < t->ncols; k++) sqlval_move(&c.rows[i][k], &now[k]);
@@ -3263,13 +3279,15 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
             vals_free(now, t->ncols);
         }
     }
-    if (!rc && c.n && (t->nfks || p->st->kind == SQLAST_DELETE)) {
-        /* foreign keys, as the statement left the rows */
+    bool uq = p->st->kind == SQLAST_UPDATE && sqlrun_has_unique(s, t);
+    if (!rc && c.n && (t->nfks || uq || p->st->kind == SQLAST_DELETE)) {
+        /* foreign keys and unique indexes, as the statement left the rows */
         pkset keys = {0};
         for (size_t i = 0; i < c.n && !rc; i++)
             if (pkset_add(&keys, c.pks[i], c.pklens[i], err) < 0) rc = SQL_ERR;
         if (!rc) rc = p->st->kind == SQLAST_DELETE ? fk_check_deleted(s, t, &keys, base, err)
                                                    : fk_check_rows(s, t, &keys, err);
+        if (!rc && uq) rc = sqlrun_unique_check(s, t, keys.keys, keys.lens, keys.cap, err);
         pkset_free(&keys);
     }
     if (!rc)
@@ -3542,6 +3560,11 @@ static int run_add_pk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, s
         goto out;
     }
     t = NULL;
+    /* its indexes are made again on the new id */
+    if (sqlrun_indexes_move(s, old->id, new_id, err)) {
+        free(nv);
+        goto out;
+    }
     /* the sequences its serial and identity columns own follow it to its new id */
     for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
         const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
@@ -3659,6 +3682,11 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_RENAME: rc = run_rename(s, p->st, res, err); break;
     case SQLAST_ALTER_NOT_NULL: rc = run_not_null(s, p->st, &base, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;
+    case SQLAST_CREATE_INDEX:
+    case SQLAST_ALTER_ADD_UNIQUE: rc = sqlrun_create_index(s, p->st, res, err); break;
+    case SQLAST_DROP_INDEX: rc = sqlrun_drop_index(s, p->st, res, err); break;
+    case SQLAST_ALTER_DROP_CONSTRAINT: rc = sqlrun_drop_constraint(s, p->st, res, err); break;
+    case SQLAST_RENAME_INDEX: rc = sqlrun_rename_index(s, p->st, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
     case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;
@@ -4124,6 +4152,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     codec_buf pk;
     codec_buf_init(&pk);
     pkset fkrows = {0};
+    bool uq = sqlrun_has_unique(s, t);
     /* CHECK constraints, as INSERT checks them */
     sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
@@ -4211,7 +4240,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
         if ((rc = pk_encode(t, vals, &pk, err))) break;
         sqlval *old = NULL;
         if ((rc = sx_lock_row(s, t->id, pk.data, pk.len, err)) ||
-            (rc = row_get(s, t, pk.data, pk.len, &old, err)))
+            (rc = sqlrun_row_get(s, t, pk.data, pk.len, &old, err)))
             break;
         if (old) {
             vals_free(old, t->ncols);
@@ -4226,10 +4255,11 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
             if (!given[c] && !t->cols[c].has_default) continue;
             rc = write_insert_col(s, t, &pk, c, &vals[c], err);
         }
-        if (!rc && t->nfks && pkset_add(&fkrows, pk.data, pk.len, err) < 0) rc = SQL_ERR;
+        if (!rc && (t->nfks || uq) && pkset_add(&fkrows, pk.data, pk.len, err) < 0) rc = SQL_ERR;
         if (!rc) (*count)++;
     }
     if (!rc) rc = fk_check_rows(s, t, &fkrows, err);
+    if (!rc && uq) rc = sqlrun_unique_check(s, t, fkrows.keys, fkrows.lens, fkrows.cap, err);
 out:
     for (int k = 0; k < nchecks; k++) sqlparse_result_free(&checkq[k]);
     free(checkq);

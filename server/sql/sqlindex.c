@@ -1,0 +1,552 @@
+/*
+ * server/sql/sqlindex.c — index definitions, their codec, entry encoding and the registry
+ * behind storage's index hooks (sqlindex.h).
+ */
+#include "server/sql/sqlindex.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/sql/sqlexec_int.h"
+#include "storage/keycodec.h"
+
+void sqlindex_free(sqlindex_def *d)
+{
+    if (!d) return;
+    free(d->name);
+    free(d);
+}
+
+int sqlindex_copy(const sqlindex_def *d, sqlindex_def **out, sqlerr *err)
+{
+    sqlindex_def *c = malloc(sizeof *c);
+    if (!c) return sqlerr_oom(err);
+    *c = *d;
+    c->name = strdup(d->name);
+    if (!c->name) {
+        free(c);
+        return sqlerr_oom(err);
+    }
+    *out = c;
+    return SQL_OK;
+}
+
+int sqlindex_encode(const sqlindex_def *d, codec_buf *b)
+{
+    codec_put_u8(b, SQLINDEX_FORMAT);
+    codec_put_u32(b, d->oid);
+    codec_put_u32(b, d->table_id);
+    codec_put_bytes(b, d->name, strlen(d->name));
+    codec_put_u8(b, (uint8_t)((d->unique ? 1 : 0) | (d->constraint ? 2 : 0)));
+    codec_put_u8(b, (uint8_t)d->ncols);
+    for (int i = 0; i < d->ncols; i++) {
+        codec_put_u16(b, d->col[i]);
+        codec_put_u8(b, d->opt[i]);
+    }
+    codec_put_u8(b, (uint8_t)d->ninclude);
+    for (int i = 0; i < d->ninclude; i++) codec_put_u16(b, d->include[i]);
+    return b->err;
+}
+
+int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err)
+{
+    *out = NULL;
+    codec_rd r;
+    codec_rd_init(&r, p, n);
+    uint8_t ver = 0, flags = 0, nc = 0, ni = 0;
+    const uint8_t *name = NULL;
+    size_t namelen = 0;
+    sqlindex_def *d = calloc(1, sizeof *d);
+    if (!d) return sqlerr_oom(err);
+    codec_get_u8(&r, &ver);
+    codec_get_u32(&r, &d->oid);
+    codec_get_u32(&r, &d->table_id);
+    codec_get_bytes(&r, &name, &namelen, SQLSCHEMA_NAME_MAX);
+    codec_get_u8(&r, &flags);
+    codec_get_u8(&r, &nc);
+    bool bad = r.err || ver != SQLINDEX_FORMAT || !d->oid || !d->table_id || !namelen ||
+               (flags & ~3u) || nc < 1 || nc > SQLINDEX_MAX_COLUMNS || memchr(name, 0, namelen);
+    for (int i = 0; !bad && i < nc; i++) {
+        codec_get_u16(&r, &d->col[i]);
+        codec_get_u8(&r, &d->opt[i]);
+        if (d->opt[i] & ~3u) bad = true;
+    }
+    if (!bad) codec_get_u8(&r, &ni);
+    if (ni > SQLINDEX_MAX_COLUMNS) bad = true;
+    for (int i = 0; !bad && i < ni; i++) codec_get_u16(&r, &d->include[i]);
+    if (bad || r.err || codec_rd_left(&r) != 0) {
+        free(d);
+        return sqlerr_set(err, "XX001", -1, "corrupt index definition in the catalog");
+    }
+    d->ncols = nc;
+    d->ninclude = ni;
+    d->unique = flags & 1;
+    d->constraint = flags & 2;
+    d->name = malloc(namelen + 1);
+    if (!d->name) {
+        free(d);
+        return sqlerr_oom(err);
+    }
+    memcpy(d->name, name, namelen);
+    d->name[namelen] = 0;
+    *out = d;
+    return SQL_OK;
+}
+
+void sqlindex_catalog_key(uint8_t out[SQLINDEX_KEY_LEN], uint32_t oid)
+{
+    memcpy(out, SQLINDEX_KEY_PREFIX, 6);
+    out[6] = (uint8_t)(oid >> 24);
+    out[7] = (uint8_t)(oid >> 16);
+    out[8] = (uint8_t)(oid >> 8);
+    out[9] = (uint8_t)oid;
+}
+
+uint32_t sqlindex_key_oid(const uint8_t *key, size_t klen)
+{
+    if (klen != SQLINDEX_KEY_LEN || memcmp(key, SQLINDEX_KEY_PREFIX, 6) != 0) return 0;
+    return (uint32_t)key[6] << 24 | (uint32_t)key[7] << 16 | (uint32_t)key[8] << 8 | key[9];
+}
+
+bool sqlindex_type_ok(sqlval_type t)
+{
+    switch (t) {
+    case SQLVAL_BOOL:
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_OID:
+    case SQLVAL_FLOAT4:
+    case SQLVAL_FLOAT8:
+    case SQLVAL_NUMERIC:
+    case SQLVAL_TEXT:
+    case SQLVAL_VARCHAR:
+    case SQLVAL_NAME:
+    case SQLVAL_CHAR:
+    case SQLVAL_BYTEA:
+    case SQLVAL_UUID:
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+    case SQLVAL_TIMESTAMPTZ: return true;
+    default: return false;
+    }
+}
+
+/* numeric text (sqlnum's canonical form: [-]digits[.digits], NaN, [-]Infinity): value =
+ * 0.d1d2... x 10^exp with d1 != 0 */
+static int put_numeric(codec_buf *b, const char *s, size_t len)
+{
+    if (len == 3 && !memcmp(s, "NaN", 3)) return codec_put_u8(b, 6);
+    if (len == 8 && !memcmp(s, "Infinity", 8)) return codec_put_u8(b, 5);
+    if (len == 9 && !memcmp(s, "-Infinity", 9)) return codec_put_u8(b, 1);
+    bool neg = len && s[0] == '-';
+    size_t j = neg || (len && s[0] == '+') ? 1 : 0, end = j;
+    while (end < len && ((s[end] >= '0' && s[end] <= '9') || s[end] == '.')) end++;
+    size_t point = end;
+    for (size_t q = j; q < end; q++)
+        if (s[q] == '.') {
+            point = q;
+            break;
+        }
+    size_t first = j;
+    while (first < end && (s[first] == '0' || s[first] == '.')) first++;
+    if (first >= end) return codec_put_u8(b, 3); /* zero */
+    int64_t exp = first < point ? (int64_t)(point - first) : -(int64_t)(first - point - 1);
+    size_t last = end;
+    while (last > first && (s[last - 1] == '0' || s[last - 1] == '.')) last--;
+    codec_put_u8(b, neg ? 2 : 4);
+    uint32_t e = (uint32_t)(int32_t)exp ^ 0x80000000u;
+    codec_put_u32(b, neg ? ~e : e);
+    for (size_t k = first; k < last; k++) {
+        if (s[k] == '.') continue;
+        uint8_t d = (uint8_t)(s[k] - '0' + 1);
+        codec_put_u8(b, neg ? (uint8_t)(0xFF - d) : d);
+    }
+    return codec_put_u8(b, neg ? 0xFF : 0x00);
+}
+
+int sqlindex_put_value(codec_buf *b, const sqlval *v, uint8_t opt, sqlerr *err)
+{
+    if (v->isnull) {
+        codec_put_u8(b, (opt & SQLINDEX_NULLS_FIRST) ? 0x00 : 0x02);
+        return b->err ? sqlerr_oom(err) : SQL_OK;
+    }
+    codec_put_u8(b, 0x01);
+    size_t start = b->len;
+    keycodec_value kv;
+    int rc = 0;
+    switch (v->type) {
+    case SQLVAL_BOOL:
+        kv.type = KEYCODEC_BOOL;
+        kv.u.b = v->u.b;
+        rc = keycodec_encode_value(b, &kv);
+        break;
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_OID:
+    case SQLVAL_DATE:
+    case SQLVAL_TIME:
+    case SQLVAL_TIMESTAMP:
+    case SQLVAL_TIMESTAMPTZ:
+        kv.type = KEYCODEC_INT;
+        kv.u.i = v->u.i;
+        rc = keycodec_encode_value(b, &kv);
+        break;
+    case SQLVAL_FLOAT4:
+    case SQLVAL_FLOAT8:
+        kv.type = KEYCODEC_FLOAT;
+        kv.u.f = v->u.f;
+        rc = keycodec_encode_value(b, &kv);
+        break;
+    case SQLVAL_TEXT:
+    case SQLVAL_VARCHAR:
+    case SQLVAL_NAME:
+    case SQLVAL_CHAR:
+        kv.type = KEYCODEC_TEXT;
+        kv.u.s.p = (const uint8_t *)v->s;
+        kv.u.s.len = v->s ? v->len : 0;
+        rc = keycodec_encode_value(b, &kv);
+        break;
+    case SQLVAL_BYTEA:
+    case SQLVAL_UUID:
+        kv.type = KEYCODEC_BYTES;
+        kv.u.s.p = (const uint8_t *)v->s;
+        kv.u.s.len = v->s ? v->len : 0;
+        rc = keycodec_encode_value(b, &kv);
+        break;
+    case SQLVAL_NUMERIC: rc = put_numeric(b, v->s ? v->s : "0", v->s ? v->len : 1); break;
+    default:
+        return sqlerr_set(err, "0A000", -1, "indexes on type %s are not supported",
+                          sqlval_type_name(v->type));
+    }
+    if (rc < 0 || b->err) return sqlerr_oom(err);
+    if (opt & SQLINDEX_DESC)
+        for (size_t i = start; i < b->len; i++) b->data[i] = (uint8_t)~b->data[i];
+    return SQL_OK;
+}
+
+int sqlindex_col_index(const sqlschema_table *t, uint16_t id)
+{
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].id == id) return i;
+    return -1;
+}
+
+int sqlindex_put_prefix(codec_buf *b, const sqlindex_def *d, const sqlschema_table *t,
+                        const sqlval *vals, bool *has_null, sqlerr *err)
+{
+    *has_null = false;
+    codec_put_u32(b, d->oid);
+    for (int k = 0; k < d->ncols; k++) {
+        int ci = sqlindex_col_index(t, d->col[k]);
+        sqlval null;
+        sqlval_init_null(&null, SQLVAL_UNKNOWN);
+        const sqlval *v = ci >= 0 ? &vals[ci] : &null;
+        if (v->isnull) *has_null = true;
+        if (sqlindex_put_value(b, v, d->opt[k], err)) return SQL_ERR;
+    }
+    return b->err ? sqlerr_oom(err) : SQL_OK;
+}
+
+void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sqlval *vals,
+                      char *out, size_t cap)
+{
+    size_t o = (size_t)snprintf(out, cap, "(");
+    for (int k = 0; k < d->ncols && o < cap; k++) {
+        int ci = sqlindex_col_index(t, d->col[k]);
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? ", " : "", ci >= 0 ? t->cols[ci].name : "?");
+    }
+    if (o < cap) o += (size_t)snprintf(out + o, cap - o, ")=(");
+    for (int k = 0; k < d->ncols && o < cap; k++) {
+        int ci = sqlindex_col_index(t, d->col[k]);
+        char *txt = NULL;
+        size_t tl = 0;
+        if (ci < 0 || vals[ci].isnull || sqlval_to_text(&vals[ci], &txt, &tl, NULL)) txt = NULL;
+        o += (size_t)snprintf(out + o, cap - o, "%s%.*s", k ? ", " : "", (int)(txt ? tl : 4),
+                              txt ? txt : "null");
+        free(txt);
+    }
+    if (o < cap) snprintf(out + o, cap - o, ")");
+}
+
+/* ------------------------------------------------------------------ the registry */
+
+typedef struct reg_index {
+    sqlindex_def *def;
+    bool ready, failed;
+    uint64_t rows;
+} reg_index;
+
+typedef struct reg_table {
+    uint32_t id;
+    sqlschema_table *t;
+} reg_table;
+
+struct sqlindex_reg {
+    pthread_mutex_t mu;
+    reg_table *tables;
+    size_t ntables, captables;
+    reg_index *ix;
+    size_t nix, capix;
+    void (*on_ready)(void *ctx, uint32_t oid);
+    void *on_ready_ctx;
+};
+
+sqlindex_reg *sqlindex_reg_new(void)
+{
+    sqlindex_reg *r = calloc(1, sizeof *r);
+    if (r) pthread_mutex_init(&r->mu, NULL);
+    return r;
+}
+
+void sqlindex_reg_free(sqlindex_reg *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->ntables; i++) sqlschema_free(r->tables[i].t);
+    for (size_t i = 0; i < r->nix; i++) sqlindex_free(r->ix[i].def);
+    free(r->tables);
+    free(r->ix);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}
+
+void sqlindex_reg_on_ready(sqlindex_reg *r, void (*fn)(void *ctx, uint32_t oid), void *ctx)
+{
+    pthread_mutex_lock(&r->mu);
+    r->on_ready = fn;
+    r->on_ready_ctx = ctx;
+    pthread_mutex_unlock(&r->mu);
+}
+
+static reg_table *reg_table_find(sqlindex_reg *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->ntables; i++)
+        if (r->tables[i].id == id) return &r->tables[i];
+    return NULL;
+}
+
+static reg_index *reg_ix_find(sqlindex_reg *r, uint32_t oid)
+{
+    for (size_t i = 0; i < r->nix; i++)
+        if (r->ix[i].def->oid == oid) return &r->ix[i];
+    return NULL;
+}
+
+static bool tomb(const uint8_t *v, size_t n)
+{
+    return !v || (n == 1 && v[0] == 0);
+}
+
+static int hook_catalog(void *ctx, const uint8_t *key, size_t klen, const uint8_t *val,
+                        size_t vlen, uint32_t *oid, uint32_t *table_id, bool *live)
+{
+    sqlindex_reg *r = ctx;
+    *oid = 0;
+    *table_id = 0;
+    *live = false;
+    int rc = 0;
+    pthread_mutex_lock(&r->mu);
+    uint32_t ioid = sqlindex_key_oid(key, klen);
+    if (ioid) {
+        reg_index *x = reg_ix_find(r, ioid);
+        *oid = ioid;
+        if (tomb(val, vlen)) {
+            if (x) {
+                *table_id = x->def->table_id;
+                sqlindex_free(x->def);
+                *x = r->ix[--r->nix];
+            }
+        } else {
+            sqlindex_def *d;
+            sqlerr e;
+            if (sqlindex_decode(val, vlen, &d, &e)) {
+                rc = -1;
+            } else if (x) {
+                sqlindex_free(x->def); /* a RENAME: same oid, same entries */
+                x->def = d;
+                *live = true;
+                *table_id = d->table_id;
+            } else {
+                if (r->nix == r->capix) {
+                    size_t nc = r->capix ? r->capix * 2 : 8;
+                    reg_index *nv = realloc(r->ix, nc * sizeof *nv);
+                    if (!nv) {
+                        sqlindex_free(d);
+                        rc = -1;
+                        goto out;
+                    }
+                    r->ix = nv;
+                    r->capix = nc;
+                }
+                r->ix[r->nix++] = (reg_index){.def = d};
+                *live = true;
+                *table_id = d->table_id;
+            }
+        }
+    } else if (klen == 10 && !memcmp(key, "table.", 6)) {
+        uint32_t id = (uint32_t)key[6] << 24 | (uint32_t)key[7] << 16 | (uint32_t)key[8] << 8 | key[9];
+        reg_table *t = reg_table_find(r, id);
+        sqlschema_table *nt = NULL;
+        sqlerr e;
+        if (!tomb(val, vlen) && sqlschema_decode(val, vlen, &nt, &e)) {
+            rc = -1;
+            goto out;
+        }
+        if (t) {
+            sqlschema_free(t->t);
+            if (nt) {
+                t->t = nt;
+            } else {
+                *t = r->tables[--r->ntables];
+            }
+        } else if (nt) {
+            if (r->ntables == r->captables) {
+                size_t nc = r->captables ? r->captables * 2 : 16;
+                reg_table *nv = realloc(r->tables, nc * sizeof *nv);
+                if (!nv) {
+                    sqlschema_free(nt);
+                    rc = -1;
+                    goto out;
+                }
+                r->tables = nv;
+                r->captables = nc;
+            }
+            r->tables[r->ntables++] = (reg_table){.id = id, .t = nt};
+        }
+    }
+out:
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+static int hook_keys(void *ctx, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                     const uint8_t *state, size_t len, uint32_t only, storage_index_keys *out)
+{
+    sqlindex_reg *r = ctx;
+    int rc = 0;
+    sqlval *vals = NULL;
+    bool *need = NULL;
+    codec_buf b;
+    codec_buf_init(&b);
+    pthread_mutex_lock(&r->mu);
+    reg_table *rt = reg_table_find(r, table_id);
+    if (!rt) goto out;
+    const sqlschema_table *t = rt->t;
+    need = calloc((size_t)t->ncols + 1, sizeof *need);
+    if (!need) {
+        rc = -1;
+        goto out;
+    }
+    bool any = false;
+    for (size_t i = 0; i < r->nix; i++) {
+        const sqlindex_def *d = r->ix[i].def;
+        if (d->table_id != table_id || (only && d->oid != only)) continue;
+        for (int k = 0; k < d->ncols; k++) {
+            int ci = sqlindex_col_index(t, d->col[k]);
+            if (ci >= 0) need[ci] = true;
+        }
+        any = true;
+    }
+    if (!any) goto out;
+    sqlerr e;
+    int vr = sqlrun_row_values_some(t, need, pk, pklen, state, len, &vals, &e);
+    if (vr == 1) goto out; /* invisible (deleted) row: no entries */
+    if (vr) {
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < r->nix && rc == 0; i++) {
+        const sqlindex_def *d = r->ix[i].def;
+        if (d->table_id != table_id || (only && d->oid != only)) continue;
+        codec_buf_reset(&b);
+        bool has_null;
+        if (sqlindex_put_prefix(&b, d, t, vals, &has_null, &e)) {
+            rc = -1;
+            break;
+        }
+        size_t prefix = b.len;
+        codec_put_raw(&b, pk, pklen);
+        if (b.err || storage_index_keys_add(out, b.data, b.len, d->unique && !has_null ? prefix : 0) < 0)
+            rc = -1;
+    }
+out:
+    if (vals && rt) {
+        for (int i = 0; i < rt->t->ncols; i++) sqlval_free(&vals[i]);
+        free(vals);
+    }
+    pthread_mutex_unlock(&r->mu);
+    free(need);
+    codec_buf_free(&b);
+    return rc;
+}
+
+static void hook_ready(void *ctx, uint32_t oid, uint64_t rows)
+{
+    sqlindex_reg *r = ctx;
+    pthread_mutex_lock(&r->mu);
+    reg_index *x = reg_ix_find(r, oid);
+    if (x && rows == UINT64_MAX) {
+        x->failed = true;
+    } else if (x) {
+        x->ready = true;
+        x->rows = rows;
+    }
+    void (*fn)(void *, uint32_t) = r->on_ready;
+    void *fctx = r->on_ready_ctx;
+    pthread_mutex_unlock(&r->mu);
+    if (fn) fn(fctx, oid);
+}
+
+static void hook_progress(void *ctx, uint32_t oid, uint64_t rows)
+{
+    sqlindex_reg *r = ctx;
+    pthread_mutex_lock(&r->mu);
+    reg_index *x = reg_ix_find(r, oid);
+    if (x) x->rows = rows;
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void hook_conflict(void *ctx, const uint8_t *key, size_t klen, char *msg, size_t cap)
+{
+    sqlindex_reg *r = ctx;
+    if (klen < 4) return;
+    uint32_t oid = (uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 | (uint32_t)key[2] << 8 | key[3];
+    pthread_mutex_lock(&r->mu);
+    reg_index *x = reg_ix_find(r, oid);
+    /* the constraint's name alone: the SQL layer words the 23505 around it */
+    if (x) snprintf(msg, cap, "%s", x->def->name);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void sqlindex_reg_hooks(sqlindex_reg *r, storage_index_hooks *h)
+{
+    h->catalog = hook_catalog;
+    h->keys = hook_keys;
+    h->ready = hook_ready;
+    h->progress = hook_progress;
+    h->conflict = hook_conflict;
+    h->ctx = r;
+}
+
+int sqlindex_reg_state(sqlindex_reg *r, uint32_t oid)
+{
+    pthread_mutex_lock(&r->mu);
+    reg_index *x = reg_ix_find(r, oid);
+    int st = !x ? -1 : x->ready ? 1 : x->failed ? 2 : 0;
+    pthread_mutex_unlock(&r->mu);
+    return st;
+}
+
+bool sqlindex_reg_ready(sqlindex_reg *r, uint32_t oid, uint64_t *rows)
+{
+    pthread_mutex_lock(&r->mu);
+    reg_index *x = reg_ix_find(r, oid);
+    bool ok = x && x->ready;
+    if (rows) *rows = x ? x->rows : 0;
+    pthread_mutex_unlock(&r->mu);
+    return ok;
+}

@@ -1,0 +1,107 @@
+/*
+ * server/sql/sqlindex.h — secondary indexes: definitions, their catalog codec, the
+ * order-preserving entry encoding, and the registry that gives storage each row's entries.
+ *
+ * An index is a catalog entry of its own ("index." + u32 BE oid), not part of its table's
+ * definition, so CREATE INDEX in one region and ALTER TABLE in another never overwrite each
+ * other (catalog_merge keeps both keys). DROP INDEX writes the tombstone {0x00}, like DROP
+ * TABLE. Storage keeps the entries (storage.h, "secondary indexes"): it asks the registry
+ * for the entries of every row state it writes, on every path (local and remote commits,
+ * snapshot and anti-entropy imports), so an index is a pure function of the merged rows and
+ * converged regions hold identical indexes. The registry mirrors the catalog as storage
+ * writes it (hooks.catalog runs on the writer thread, before later commits), so a row written
+ * after an index's catalog entry is always maintained; rows before it are covered by the
+ * online build.
+ *
+ * Entry key (after the u32 BE index oid), per key column in index order:
+ *   1 byte   NULL marker: 0x01 value; NULL sorts as 0x02 (NULLS LAST) or 0x00 (NULLS FIRST)
+ *   n bytes  the value's order-preserving encoding (absent for NULL), every byte inverted
+ *            for a DESC column: bool/integers/oid/date/time/timestamp[tz] as keycodec int or
+ *            bool, real/double as keycodec float (NaN above every number, -0 = 0), text,
+ *            varchar, name and "char" as keycodec text (bytewise order: the C collation
+ *            HeliosDB sorts text by), bytea and uuid as keycodec bytes, numeric as a class
+ *            byte (-Inf, negative, zero, positive, +Inf, NaN), then for non-zero finite
+ *            values the decimal exponent (i32 sign-flipped BE, complemented when negative)
+ *            and the significant digits 1..10 (complemented when negative) ended by 0x00
+ *            (0xFF when negative): equal numerics (1.0, 1.00) encode equally
+ * then the row's primary key bytes (entries of equal values stay distinct, in pk order). The
+ * value of an entry is the pk. Each column's encoding is prefix-free, so composite entries
+ * sort column by column and "the entries for these leading values" is a key prefix.
+ *
+ * Catalog value (version 1; strict, bounded decoder):
+ *   1 version, u32 oid, u32 table id, name (uvarint length <= 63, bytes), 1 flags (bit0
+ *   UNIQUE, bit1 made by a UNIQUE constraint), 1 key column count n (1..32), n x (u16 column
+ *   id, u8 options: bit0 DESC, bit1 NULLS FIRST), 1 INCLUDE count m (0..32), m x u16 id.
+ */
+#ifndef HELIOS_SERVER_SQL_SQLINDEX_H
+#define HELIOS_SERVER_SQL_SQLINDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crdt/codec.h"
+#include "server/sql/sqlerr.h"
+#include "server/sql/sqlschema.h"
+#include "server/sql/sqlval.h"
+#include "storage/storage.h"
+
+#define SQLINDEX_FORMAT 1
+#define SQLINDEX_MAX_COLUMNS 32
+#define SQLINDEX_KEY_PREFIX "index."
+#define SQLINDEX_KEY_LEN 10 /* "index." + u32 BE oid */
+
+enum { SQLINDEX_DESC = 1, SQLINDEX_NULLS_FIRST = 2 };
+
+typedef struct sqlindex_def {
+    uint32_t oid, table_id;
+    char *name;
+    bool unique;
+    bool constraint; /* made by a UNIQUE constraint: pg_constraint lists it */
+    int ncols;
+    uint16_t col[SQLINDEX_MAX_COLUMNS]; /* key column ids */
+    uint8_t opt[SQLINDEX_MAX_COLUMNS];  /* SQLINDEX_DESC | SQLINDEX_NULLS_FIRST */
+    int ninclude;
+    uint16_t include[SQLINDEX_MAX_COLUMNS];
+} sqlindex_def;
+
+void sqlindex_free(sqlindex_def *d);
+int sqlindex_copy(const sqlindex_def *d, sqlindex_def **out, sqlerr *err);
+int sqlindex_encode(const sqlindex_def *d, codec_buf *b);
+/* SQL_ERR XX001 on anything but a canonical encoding. */
+int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err);
+void sqlindex_catalog_key(uint8_t out[SQLINDEX_KEY_LEN], uint32_t oid);
+/* The oid of an "index." catalog key, 0 when key is not one. */
+uint32_t sqlindex_key_oid(const uint8_t *key, size_t klen);
+
+/* Whether values of type t have an entry encoding (scalar types other than interval and
+ * jsonb). */
+bool sqlindex_type_ok(sqlval_type t);
+/* Appends one key column (NULL marker, then the value's encoding, inverted for DESC). */
+int sqlindex_put_value(codec_buf *b, const sqlval *v, uint8_t opt, sqlerr *err);
+/* Appends the oid and the key columns of row vals (t's column order): the unique prefix.
+ * *has_null: a key column is NULL (a unique index never conflicts on it). */
+int sqlindex_put_prefix(codec_buf *b, const sqlindex_def *d, const sqlschema_table *t,
+                        const sqlval *vals, bool *has_null, sqlerr *err);
+/* The table column index of column id, -1 when the table has none. */
+int sqlindex_col_index(const sqlschema_table *t, uint16_t id);
+/* "(a, b)=(1, x)": the key columns of d in row vals, for 23505's detail. */
+void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sqlval *vals,
+                      char *out, size_t cap);
+
+/* ---- the registry (storage's hooks) ---- */
+typedef struct sqlindex_reg sqlindex_reg;
+sqlindex_reg *sqlindex_reg_new(void);
+void sqlindex_reg_free(sqlindex_reg *r);
+/* Fills storage_opts.index with the registry's hooks. */
+void sqlindex_reg_hooks(sqlindex_reg *r, storage_index_hooks *h);
+/* Whether index oid is built (usable by the planner); rows it indexed (built) or the build
+ * reached so far. Any thread. */
+bool sqlindex_reg_ready(sqlindex_reg *r, uint32_t oid, uint64_t *rows);
+/* An index's build state: -1 unknown (dropped, or not in the catalog), 0 building, 1 ready,
+ * 2 failed. Any thread. */
+int sqlindex_reg_state(sqlindex_reg *r, uint32_t oid);
+/* Called when an index becomes ready or fails (the executor wakes statements waiting on a
+ * build). Runs on the writer thread. */
+void sqlindex_reg_on_ready(sqlindex_reg *r, void (*fn)(void *ctx, uint32_t oid), void *ctx);
+
+#endif

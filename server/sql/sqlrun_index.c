@@ -1,0 +1,572 @@
+/*
+ * server/sql/sqlrun_index.c — the statements of secondary indexes (CREATE [UNIQUE] INDEX,
+ * UNIQUE constraints, DROP INDEX, ALTER INDEX RENAME, ALTER TABLE DROP CONSTRAINT) and the
+ * unique checks of writes.
+ *
+ * UNIQUE across regions. A unique index is enforced in the region that writes, against
+ * everything that region holds: at the end of each statement (as PostgreSQL, 23505 with the
+ * key) and again on the storage writer thread when the commit is applied, against every
+ * commit applied before it (so two sessions of one region racing on one key: the second
+ * commit fails with 23505). Regions do not coordinate: two regions inserting one key
+ * concurrently both succeed, and once their changes cross, both rows exist with the same key
+ * (the index holds both entries; helios.unique_violations lists them). docs/sql-reference.md
+ * says so; nothing claims a global guarantee.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlindex.h"
+
+static const sqlindex_def *index_find(sx_session *s, const char *name)
+{
+    const sqlindex_def **v;
+    int n;
+    if (sx_index_view(s, &v, &n)) return NULL;
+    const sqlindex_def *hit = NULL;
+    for (int i = 0; i < n && !hit; i++)
+        if (!strcmp(v[i]->name, name)) hit = v[i];
+    free(v);
+    return hit;
+}
+
+/* Whether name is taken by a relation (table, view, sequence, index). */
+static bool relation_exists(sx_session *s, const char *name)
+{
+    return sx_table_find(s, name) || index_find(s, name);
+}
+
+/* PostgreSQL's makeObjectName: name1_name2_label cut to 63 bytes, the longer part first. */
+static void object_name(const char *n1, const char *n2, const char *label, char *out, size_t cap)
+{
+    size_t l1 = strlen(n1), l2 = n2 ? strlen(n2) : 0;
+    size_t over = strlen(label) + 1 + (n2 ? 1 : 0);
+    size_t avail = SQLSCHEMA_NAME_MAX - over;
+    while (l1 + l2 > avail) {
+        if (l1 > l2) l1--;
+        else l2--;
+    }
+    /* never cut a UTF-8 character in two */
+    while (l1 > 0 && ((unsigned char)n1[l1] & 0xC0) == 0x80) l1--;
+    while (n2 && l2 > 0 && ((unsigned char)n2[l2] & 0xC0) == 0x80) l2--;
+    if (n2)
+        snprintf(out, cap, "%.*s_%.*s_%s", (int)l1, n1, (int)l2, n2, label);
+    else
+        snprintf(out, cap, "%.*s_%s", (int)l1, n1, label);
+}
+
+/* PostgreSQL's ChooseRelationName over the columns' names (ChooseIndexNameAddition). */
+static void choose_name(sx_session *s, const char *table, const sqlast_index *ix, const char *label,
+                        char *out, size_t cap)
+{
+    char cols[SQLSCHEMA_NAME_MAX + 1] = "";
+    size_t cl = 0;
+    for (int i = 0; i < ix->ncols; i++) {
+        int w = snprintf(cols + cl, sizeof cols - cl, "%s%s", i ? "_" : "", ix->cols[i]);
+        if (w < 0 || cl + (size_t)w >= sizeof cols - 1) {
+            cl = sizeof cols - 1;
+            break;
+        }
+        cl += (size_t)w;
+    }
+    char lab[32];
+    snprintf(lab, sizeof lab, "%s", label);
+    for (int pass = 0;; pass++) {
+        object_name(table, cols, lab, out, cap);
+        if (!relation_exists(s, out) || pass > 10000) return;
+        snprintf(lab, sizeof lab, "%s%d", label, pass + 1);
+    }
+}
+
+static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_def *d, sqlerr *err)
+{
+    if (ix->ncols > SQLINDEX_MAX_COLUMNS)
+        return sqlerr_set(err, "54011", -1, "cannot use more than %d columns in an index",
+                          SQLINDEX_MAX_COLUMNS);
+    if (ix->ncols + ix->ninclude > SQLINDEX_MAX_COLUMNS)
+        return sqlerr_set(err, "54011", -1, "cannot use more than %d columns in an index",
+                          SQLINDEX_MAX_COLUMNS);
+    for (int k = 0; k < ix->ncols + ix->ninclude; k++) {
+        const char *cn = k < ix->ncols ? ix->cols[k] : ix->include[k - ix->ncols];
+        int ci = sqlschema_find_column(t, cn);
+        if (ci < 0 || t->cols[ci].hidden)
+            return sqlerr_set(err, "42703", ix->location, ix->constraint && k < ix->ncols
+                                  ? "column \"%s\" named in key does not exist"
+                                  : "column \"%s\" does not exist", cn);
+        const sqlschema_column *c = &t->cols[ci];
+        if (k < ix->ncols) {
+            if (c->kind != SQLSCHEMA_LWW)
+                return sqlerr_set(err, "0A000", ix->location,
+                                  "indexes on CRDT columns are not supported: column \"%s\" is "
+                                  "%s", cn, c->type_name);
+            if (!sqlindex_type_ok(c->type))
+                return sqlerr_set(err, "0A000", ix->location,
+                                  "indexes on columns of type %s are not supported", c->type_name);
+            for (int j = 0; j < k; j++)
+                if (d->col[j] == c->id)
+                    return ix->constraint ? sqlerr_set(err, "42701", ix->location,
+                                                       "column \"%s\" appears twice in unique constraint", cn)
+                                          : SQL_OK; /* PostgreSQL allows (a, a) in an index */
+            d->col[k] = c->id;
+            d->opt[k] = ix->opt ? ix->opt[k] : 0;
+        } else {
+            d->include[k - ix->ncols] = c->id;
+        }
+    }
+    d->ncols = ix->ncols;
+    d->ninclude = ix->ninclude;
+    return SQL_OK;
+}
+
+typedef struct dupent {
+    uint8_t *key; /* prefix, then the pk */
+    size_t plen, len;
+} dupent;
+
+static int dup_cmp(const void *a, const void *b)
+{
+    const dupent *x = a, *y = b;
+    size_t n = x->plen < y->plen ? x->plen : y->plen;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->plen > y->plen) - (x->plen < y->plen);
+}
+
+/* 23505 when two rows of t share d's key (CREATE UNIQUE INDEX on a populated table). */
+static int unique_build_check(sx_session *s, const sqlschema_table *t, const sqlindex_def *d,
+                              sqlerr *err)
+{
+    storage_overlay *ov = sx_preview(s);
+    if (!ov) return sqlerr_oom(err);
+    storage_iter *it = NULL;
+    int rc = storage_overlay_iter_new(ov, sx_snapshot(s), t->id, NULL, 0, NULL, 0, &it);
+    if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    bool *need = calloc((size_t)t->ncols + 1, sizeof *need);
+    dupent *v = NULL;
+    size_t n = 0, cap = 0;
+    codec_buf b;
+    codec_buf_init(&b);
+    int out = need ? SQL_OK : sqlerr_oom(err);
+    for (int k = 0; need && k < d->ncols; k++) need[sqlindex_col_index(t, d->col[k])] = true;
+    while (out == SQL_OK && (rc = storage_iter_next(it)) == 1) {
+        if (sx_interrupted(s, err)) {
+            out = SQL_ERR;
+            break;
+        }
+        const uint8_t *pk, *val;
+        size_t pklen, vlen;
+        storage_iter_item(it, &pk, &pklen, &val, &vlen);
+        sqlval *vals = NULL;
+        int vr = sqlrun_row_values_some(t, need, pk, pklen, val, vlen, &vals, err);
+        if (vr == 1) continue;
+        if (vr) {
+            out = SQL_ERR;
+            break;
+        }
+        bool has_null;
+        codec_buf_reset(&b);
+        int pr = sqlindex_put_prefix(&b, d, t, vals, &has_null, err);
+        for (int i = 0; i < t->ncols; i++) sqlval_free(&vals[i]);
+        free(vals);
+        if (pr) {
+            out = SQL_ERR;
+            break;
+        }
+        if (has_null) continue;
+        size_t plen = b.len;
+        codec_put_raw(&b, pk, pklen);
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            dupent *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                out = sqlerr_oom(err);
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        if (b.err || !(v[n].key = malloc(b.len))) {
+            out = sqlerr_oom(err);
+            break;
+        }
+        memcpy(v[n].key, b.data, b.len);
+        v[n].plen = plen;
+        v[n].len = b.len;
+        n++;
+    }
+    if (out == SQL_OK && rc < 0) out = sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    if (out == SQL_OK && n > 1) {
+        qsort(v, n, sizeof *v, dup_cmp);
+        for (size_t i = 1; i < n; i++) {
+            if (dup_cmp(&v[i - 1], &v[i])) continue;
+            sqlval *row = NULL;
+            char key[SQLERR_AUX_MAX - 32] = "";
+            if (sqlrun_row_get(s, t, v[i].key + v[i].plen, v[i].len - v[i].plen, &row, err) == SQL_OK && row) {
+                sqlindex_keytext(d, t, row, key, sizeof key);
+                for (int c = 0; c < t->ncols; c++) sqlval_free(&row[c]);
+                free(row);
+            }
+            sqlerr_set(err, "23505", -1, "could not create unique index \"%s\"", d->name);
+            sqlerr_object(err, t->name, NULL, d->name);
+            sqlerr_detail(err, "Key %s is duplicated.", key);
+            out = SQL_ERR;
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++) free(v[i].key);
+    free(v);
+    free(need);
+    codec_buf_free(&b);
+    storage_iter_del(it);
+    return out;
+}
+
+/* One index on t: named, checked, recorded in the transaction. */
+static int add_index(sx_session *s, const sqlschema_table *t, const sqlast_index *ix,
+                     bool if_not_exists, sx_result *res, sqlerr *err)
+{
+    char name[SQLSCHEMA_NAME_MAX + 1];
+    if (ix->name) {
+        snprintf(name, sizeof name, "%s", ix->name);
+        if (relation_exists(s, name)) {
+            if (if_not_exists)
+                return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping", name);
+            return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", name);
+        }
+    } else {
+        choose_name(s, t->name, ix, ix->constraint ? "key" : "idx", name, sizeof name);
+    }
+    sqlindex_def *d = calloc(1, sizeof *d);
+    if (!d || !(d->name = strdup(name))) {
+        free(d);
+        return sqlerr_oom(err);
+    }
+    d->table_id = t->id;
+    d->unique = ix->unique;
+    d->constraint = ix->constraint;
+    if (fill_def(t, ix, d, err) || (d->unique && unique_build_check(s, t, d, err))) {
+        sqlindex_free(d);
+        return SQL_ERR;
+    }
+    if (!(d->oid = sx_table_new_id(s))) {
+        sqlindex_free(d);
+        return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+    }
+    if (sx_index_change(s, false, d, 0)) {
+        sqlindex_free(d);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+static const sqlschema_table *index_table(sx_session *s, const sqlast_stmt *st, sqlerr *err)
+{
+    const sqlschema_table *t = sx_table_find(s, st->table);
+    if (!t) {
+        sqlerr_set(err, "42P01", st->table_loc ? st->table_loc - 1 : -1,
+                   "relation \"%s\" does not exist", st->table);
+        return NULL;
+    }
+    if (t->view_sql || t->seq) {
+        sqlerr_set(err, "42809", -1, st->kind == SQLAST_CREATE_INDEX
+                                         ? "cannot create index on relation \"%s\""
+                                         : "ALTER action ADD CONSTRAINT cannot be performed on relation \"%s\"",
+                   t->name);
+        sqlerr_detail(err, "This operation is not supported for %s.", t->view_sql ? "views" : "sequences");
+        return NULL;
+    }
+    return t;
+}
+
+int sqlrun_create_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    bool create = st->kind == SQLAST_CREATE_INDEX;
+    snprintf(res->tag, sizeof res->tag, create ? "CREATE INDEX" : "ALTER TABLE");
+    if (!create && st->missing_ok && !sx_table_find(s, st->table))
+        return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping", st->table);
+    const sqlschema_table *t = index_table(s, st, err);
+    if (!t) return SQL_ERR;
+    if (create && st->indexes[0].concurrent && s->state == SX_BLOCK)
+        return sqlerr_set(err, "25001", -1,
+                          "CREATE INDEX CONCURRENTLY cannot run inside a transaction block");
+    return add_index(s, t, &st->indexes[0], create && st->missing_ok, res, err);
+}
+
+int sqlrun_add_indexes(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,
+                       sx_result *res, sqlerr *err)
+{
+    for (int i = 0; i < st->nindexes; i++)
+        if (add_index(s, t, &st->indexes[i], false, res, err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+int sqlrun_drop_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "DROP INDEX");
+    for (int i = 0; i < st->nnames; i++) {
+        const sqlindex_def *d = index_find(s, st->names[i]);
+        if (!d) {
+            const sqlschema_table *t = sx_table_find(s, st->names[i]);
+            if (t) {
+                sqlerr_set(err, "42809", -1, "\"%s\" is not an index", st->names[i]);
+                sqlerr_hint(err, "Use DROP %s to remove a %s.",
+                            t->view_sql ? "VIEW" : t->seq ? "SEQUENCE" : "TABLE",
+                            t->view_sql ? "view" : t->seq ? "sequence" : "table");
+                return SQL_ERR;
+            }
+            if (st->missing_ok) {
+                if (sqlrun_notice(res, "00000", err, "index \"%s\" does not exist, skipping", st->names[i]))
+                    return SQL_ERR;
+                continue;
+            }
+            return sqlerr_set(err, "42704", -1, "index \"%s\" does not exist", st->names[i]);
+        }
+        if (d->constraint) {
+            const sqlschema_table *t = sx_table_by_id(s, d->table_id);
+            sqlerr_set(err, "2BP01", -1,
+                       "cannot drop index %s because constraint %s on table %s requires it",
+                       d->name, d->name, t ? t->name : "?");
+            sqlerr_hint(err, "You can drop constraint %s on table %s instead.", d->name,
+                        t ? t->name : "?");
+            return SQL_ERR;
+        }
+        if (sx_index_change(s, true, NULL, d->oid)) return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+int sqlrun_rename_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER INDEX");
+    const sqlindex_def *d = index_find(s, st->table);
+    if (!d) {
+        if (sx_table_find(s, st->table))
+            return sqlerr_set(err, "42809", -1, "\"%s\" is not an index", st->table);
+        if (st->missing_ok)
+            return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping", st->table);
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    if (relation_exists(s, st->newname))
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->newname);
+    if (strlen(st->newname) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", -1, "name \"%s\" is too long", st->newname);
+    sqlindex_def *c;
+    if (sqlindex_copy(d, &c, err)) return SQL_ERR;
+    free(c->name);
+    if (!(c->name = strdup(st->newname)) || sx_index_change(s, false, c, 0)) {
+        sqlindex_free(c);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+int sqlrun_drop_constraint(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *t = sx_table_find(s, st->table);
+    if (!t) {
+        if (st->missing_ok)
+            return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping", st->table);
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    const sqlindex_def *d = index_find(s, st->name);
+    if (d && d->constraint && d->table_id == t->id)
+        return sx_index_change(s, true, NULL, d->oid) ? sqlerr_oom(err) : SQL_OK;
+    int ck = -1, fk = -1;
+    for (int i = 0; i < t->nchecks; i++)
+        if (!strcmp(t->checks[i].name, st->name)) ck = i;
+    for (int i = 0; i < t->nfks; i++)
+        if (!strcmp(t->fks[i].name, st->name)) fk = i;
+    if (ck < 0 && fk < 0) {
+        char pkey[SQLSCHEMA_NAME_MAX + 8];
+        snprintf(pkey, sizeof pkey, "%s_pkey", t->name);
+        if (!strcmp(st->name, pkey))
+            return sqlerr_unsupported(err, -1, "dropping a primary key (every table has one)");
+        if (st->set_not_null) /* IF EXISTS */
+            return sqlrun_notice(res, "00000", err,
+                                 "constraint \"%s\" of relation \"%s\" does not exist, skipping",
+                                 st->name, t->name);
+        return sqlerr_set(err, "42704", -1, "constraint \"%s\" of relation \"%s\" does not exist",
+                          st->name, t->name);
+    }
+    sqlschema_table *c;
+    if (sqlschema_copy(t, &c, err)) return SQL_ERR;
+    if (ck >= 0) {
+        free(c->checks[ck].name);
+        free(c->checks[ck].expr);
+        memmove(&c->checks[ck], &c->checks[ck + 1], (size_t)(c->nchecks - ck - 1) * sizeof *c->checks);
+        c->nchecks--;
+    } else {
+        free(c->fks[fk].name);
+        memmove(&c->fks[fk], &c->fks[fk + 1], (size_t)(c->nfks - fk - 1) * sizeof *c->fks);
+        c->nfks--;
+    }
+    if (sx_catalog_change(s, false, c, c->id, c->name)) {
+        sqlschema_free(c);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
+/* Every index in the session's view plus those of tables it no longer sees (their entries
+ * still need a tombstone). */
+static int for_table(sx_session *s, uint32_t table_id, uint16_t col_id, uint32_t new_id, sqlerr *err)
+{
+    int cap = s->x->nindexes + s->txn.nix + 1, n = 0;
+    const sqlindex_def **v = malloc((size_t)cap * sizeof *v);
+    if (!v) return sqlerr_oom(err);
+    for (int i = 0; i < s->x->nindexes; i++) {
+        bool changed = false;
+        for (int j = 0; j < s->txn.nix && !changed; j++) changed = s->txn.ix[j].oid == s->x->indexes[i]->oid;
+        if (!changed) v[n++] = s->x->indexes[i];
+    }
+    for (int j = 0; j < s->txn.nix; j++) {
+        bool later = false;
+        for (int l = j + 1; l < s->txn.nix && !later; l++) later = s->txn.ix[l].oid == s->txn.ix[j].oid;
+        if (!later && !s->txn.ix[j].drop) v[n++] = s->txn.ix[j].def;
+    }
+    int rc = SQL_OK;
+    for (int i = 0; i < n && rc == SQL_OK; i++) {
+        const sqlindex_def *d = v[i];
+        if (d->table_id != table_id) continue;
+        bool uses = !col_id;
+        for (int k = 0; k < d->ncols + d->ninclude && !uses; k++)
+            uses = (k < d->ncols ? d->col[k] : d->include[k - d->ncols]) == col_id;
+        if (!uses) continue;
+        sqlindex_def *moved = NULL;
+        if (new_id && sqlindex_copy(d, &moved, err)) {
+            rc = SQL_ERR;
+            break;
+        }
+        uint32_t oid = d->oid;
+        if (sx_index_change(s, true, NULL, oid)) rc = sqlerr_oom(err);
+        if (moved && rc == SQL_OK) {
+            moved->table_id = new_id;
+            if (!(moved->oid = sx_table_new_id(s)))
+                rc = sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+            else if (sx_index_change(s, false, moved, 0))
+                rc = sqlerr_oom(err);
+            else
+                moved = NULL;
+        }
+        sqlindex_free(moved);
+    }
+    free(v);
+    return rc;
+}
+
+int sqlrun_indexes_drop(sx_session *s, uint32_t table_id, uint16_t col_id, sqlerr *err)
+{
+    return for_table(s, table_id, col_id, 0, err);
+}
+
+int sqlrun_indexes_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err)
+{
+    return for_table(s, old_id, 0, new_id, err);
+}
+
+bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t)
+{
+    const sqlindex_def **v;
+    int n;
+    if (sx_index_view(s, &v, &n)) return true; /* out of memory: the check reports it */
+    bool yes = false;
+    for (int i = 0; i < n && !yes; i++) yes = v[i]->unique && v[i]->table_id == t->id;
+    free(v);
+    return yes;
+}
+
+/* The unique prefix (oid + key columns) of row pk of t in index d, as the transaction sees
+ * the row: 1 with *row (caller frees) and b filled, 0 when the row is gone or its key has a
+ * NULL, SQL_ERR. */
+static int row_prefix(sx_session *s, const sqlschema_table *t, const sqlindex_def *d,
+                      const uint8_t *pk, size_t pklen, codec_buf *b, sqlval **row, sqlerr *err)
+{
+    *row = NULL;
+    if (sqlrun_row_get(s, t, pk, pklen, row, err)) return SQL_ERR;
+    if (!*row) return 0;
+    bool has_null;
+    codec_buf_reset(b);
+    if (sqlindex_put_prefix(b, d, t, *row, &has_null, err)) return SQL_ERR;
+    return has_null ? 0 : 1;
+}
+
+static void row_free(const sqlschema_table *t, sqlval *row)
+{
+    if (!row) return;
+    for (int i = 0; i < t->ncols; i++) sqlval_free(&row[i]);
+    free(row);
+}
+
+static int violation(const sqlschema_table *t, const sqlindex_def *d, const sqlval *row, sqlerr *err)
+{
+    char key[SQLERR_AUX_MAX - 32];
+    sqlindex_keytext(d, t, row, key, sizeof key);
+    sqlerr_set(err, "23505", -1, "duplicate key value violates unique constraint \"%s\"", d->name);
+    sqlerr_object(err, t->name, NULL, d->name);
+    sqlerr_detail(err, "Key %s already exists.", key);
+    return SQL_ERR;
+}
+
+int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const *pks,
+                        const size_t *lens, size_t n, sqlerr *err)
+{
+    const sqlindex_def **v;
+    int nv;
+    if (sx_index_view(s, &v, &nv)) return sqlerr_oom(err);
+    codec_buf b, o;
+    codec_buf_init(&b);
+    codec_buf_init(&o);
+    dupent *seen = NULL;
+    size_t ns = 0;
+    int rc = SQL_OK;
+    if (n && !(seen = calloc(n, sizeof *seen))) rc = sqlerr_oom(err);
+    for (int x = 0; x < nv && rc == SQL_OK; x++) {
+        const sqlindex_def *d = v[x];
+        if (!d->unique || d->table_id != t->id) continue;
+        /* an index still building has not got every row yet: the commit's check covers
+         * what it has */
+        bool built = sx_index_ready(s, d->oid, NULL);
+        ns = 0;
+        for (size_t i = 0; i < n && rc == SQL_OK; i++) {
+            if (!pks[i]) continue;
+            sqlval *row = NULL;
+            int k = row_prefix(s, t, d, pks[i], lens[i], &b, &row, err);
+            if (k <= 0) {
+                row_free(t, row);
+                if (k < 0) rc = SQL_ERR;
+                continue;
+            }
+            /* twice among the statement's rows */
+            for (size_t j = 0; j < ns && rc == SQL_OK; j++)
+                if (seen[j].plen == b.len && !memcmp(seen[j].key, b.data, b.len)) rc = violation(t, d, row, err);
+            if (rc == SQL_OK && (seen[ns].key = malloc(b.len ? b.len : 1))) {
+                memcpy(seen[ns].key, b.data, b.len);
+                seen[ns++].plen = b.len;
+            } else if (rc == SQL_OK) {
+                rc = sqlerr_oom(err);
+            }
+            /* held by another committed row that the transaction has not moved off it */
+            uint8_t *other = NULL;
+            size_t olen = 0;
+            int f = rc == SQL_OK && built
+                        ? storage_index_find(s->x->st, d->oid, b.data + 4, b.len - 4, pks[i], lens[i], &other, &olen)
+                        : 0;
+            if (f < 0) rc = sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(f));
+            if (f == 1) {
+                sqlval *orow = NULL;
+                int ok = row_prefix(s, t, d, other, olen, &o, &orow, err);
+                if (ok < 0) rc = SQL_ERR;
+                else if (ok == 1 && o.len == b.len && !memcmp(o.data, b.data, b.len)) rc = violation(t, d, row, err);
+                row_free(t, orow);
+            }
+            free(other);
+            row_free(t, row);
+        }
+        for (size_t j = 0; j < ns; j++) free(seen[j].key);
+    }
+    free(seen);
+    free(v);
+    codec_buf_free(&b);
+    codec_buf_free(&o);
+    return rc;
+}
