@@ -145,7 +145,8 @@ int sx_catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
         } else if (oldlen == 4 && dlen == 4) {
             if (be32(old) > be32(delta)) win = old;
         } else if (oldlen > 4 && dlen > 4) {
-            if (schema_order(old, oldlen, delta, dlen) > 0) win = old, wl = oldlen;
+            int io = sqlindex_order(old, oldlen, delta, dlen); /* an index: the later version */
+            if (io != 2 ? io > 0 : schema_order(old, oldlen, delta, dlen) > 0) win = old, wl = oldlen;
         }
     }
     *out = malloc(wl ? wl : 1);
@@ -660,6 +661,11 @@ int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
     c->id = id;
     s->txn.ncat++;
     return 0;
+}
+
+uint64_t sx_hlc_now(sx_session *s)
+{
+    return causal_clock_now(&s->x->clock, wall_ms());
 }
 
 int sx_index_change(sx_session *s, bool drop, sqlindex_def *def, uint32_t oid)
@@ -2239,15 +2245,38 @@ static bool is_txn_characteristic_set(const sqlast_stmt *st)
             !strcasecmp(st->name, "transaction_deferrable"));
 }
 
-/* SELECT helios_anti_entropy(): the whole statement, as helios_backup. */
-static bool is_anti_entropy(const sqlast_stmt *st)
+/* SELECT <name>(): a whole-statement admin function, as helios_backup. */
+static bool is_admin_call(const sqlast_stmt *st, const char *name)
 {
     if (st->kind != SQLAST_SELECT || st->table || st->ntargets != 1 || st->where ||
         st->ngroup || st->norder || st->limit || st->offset)
         return false;
     const sqlast_expr *e = st->targets[0].expr;
-    return e && e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "helios_anti_entropy") &&
-           e->nargs == 0;
+    return e && e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, name) && e->nargs == 0;
+}
+
+static bool is_anti_entropy(const sqlast_stmt *st)
+{
+    return is_admin_call(st, "helios_anti_entropy");
+}
+
+/* SELECT helios_index_check(): every built index compared with its table (sqlrun_index.c);
+ * the number of entries that differ, 0 when all agree. */
+static int run_index_check(sx_session *s, executor_sink *sink, executor_error *err)
+{
+    int64_t diff = 0;
+    sqlerr se;
+    if (sqlrun_index_check(s, &diff, &se)) return to_exec_err(err, &se);
+    executor_column col = {.type_oid = PGTYPE_INT8, .typlen = 8, .typmod = -1};
+    snprintf(col.name, sizeof col.name, "helios_index_check");
+    char num[24];
+    int len = snprintf(num, sizeof num, "%lld", (long long)diff);
+    const char *vals[1] = {num};
+    size_t lens[1] = {(size_t)len};
+    if (sink->row_description(sink, &col, 1) || sink->data_row(sink, 1, vals, lens) ||
+        sink->command_complete(sink, "SELECT 1"))
+        return EXEC_ERROR;
+    return EXEC_DONE;
 }
 
 static int run_anti_entropy(sx_session *s, executor_sink *sink, executor_error *err)
@@ -2810,6 +2839,8 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 rc = run_backup(s, bdir, sink, err);
             } else if (ae) {
                 rc = run_anti_entropy(s, sink, err);
+            } else if (is_admin_call(st, "helios_index_check")) {
+                rc = run_index_check(s, sink, err);
             } else if (sqlrun_handles(st) || st->kind == SQLAST_SELECT) {
                 rc = run_table_stmt(s, st, sink, err);
             } else {

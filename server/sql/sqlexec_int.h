@@ -313,6 +313,8 @@ int sx_catalog_view(sx_session *s, const sqlschema_table ***out, int *n);
 /* The indexes as session s sees them (committed, with the transaction's changes); *out is a
  * malloc'd array of borrowed definitions. */
 int sx_index_view(sx_session *s, const sqlindex_def ***out, int *n);
+/* The node's hybrid clock now (a generation for catalog versions). */
+uint64_t sx_hlc_now(sx_session *s);
 /* Records an index creation (def taken) or drop (oid) in the transaction. -1: out of memory. */
 int sx_index_change(sx_session *s, bool drop, sqlindex_def *def, uint32_t oid);
 /* Whether a committed index is built (the planner may read it); rows indexed so far. */
@@ -393,6 +395,9 @@ int sqlrun_add_indexes(sx_session *s, const sqlschema_table *t, const sqlast_stm
 int sqlrun_indexes_drop(sx_session *s, uint32_t table_id, uint16_t col_id, sqlerr *err);
 /* ADD PRIMARY KEY gave the table a new id: its indexes are made again on it. */
 int sqlrun_indexes_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err);
+/* Compares every built index with a scan of its table at one snapshot: *diff = entries
+ * missing plus entries that should not be there (each difference is logged). */
+int sqlrun_index_check(sx_session *s, int64_t *diff, sqlerr *err);
 /* Whether table t has a unique index. */
 bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t);
 /* 23505 when a row among pks (as the transaction now sees it) repeats the key of a unique

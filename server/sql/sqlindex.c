@@ -36,6 +36,7 @@ int sqlindex_copy(const sqlindex_def *d, sqlindex_def **out, sqlerr *err)
 int sqlindex_encode(const sqlindex_def *d, codec_buf *b)
 {
     codec_put_u8(b, SQLINDEX_FORMAT);
+    codec_put_u64(b, d->gen);
     codec_put_u32(b, d->oid);
     codec_put_u32(b, d->table_id);
     codec_put_bytes(b, d->name, strlen(d->name));
@@ -61,6 +62,7 @@ int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err)
     sqlindex_def *d = calloc(1, sizeof *d);
     if (!d) return sqlerr_oom(err);
     codec_get_u8(&r, &ver);
+    codec_get_u64(&r, &d->gen);
     codec_get_u32(&r, &d->oid);
     codec_get_u32(&r, &d->table_id);
     codec_get_bytes(&r, &name, &namelen, SQLSCHEMA_NAME_MAX);
@@ -93,6 +95,25 @@ int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err)
     d->name[namelen] = 0;
     *out = d;
     return SQL_OK;
+}
+
+int sqlindex_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    if (!al || !bl || a[0] != SQLINDEX_FORMAT || b[0] != SQLINDEX_FORMAT) return 2;
+    sqlindex_def *x = NULL, *y = NULL;
+    sqlerr e;
+    int c = 2;
+    if (sqlindex_decode(a, al, &x, &e) == SQL_OK && sqlindex_decode(b, bl, &y, &e) == SQL_OK) {
+        c = x->gen < y->gen ? -1 : x->gen > y->gen;
+        if (!c) {
+            size_t n = al < bl ? al : bl;
+            c = memcmp(a, b, n);
+            c = c ? (c < 0 ? -1 : 1) : (al > bl) - (al < bl);
+        }
+    }
+    sqlindex_free(x);
+    sqlindex_free(y);
+    return c;
 }
 
 void sqlindex_catalog_key(uint8_t out[SQLINDEX_KEY_LEN], uint32_t oid)
@@ -520,6 +541,12 @@ static void hook_conflict(void *ctx, const uint8_t *key, size_t klen, char *msg,
     /* the constraint's name alone: the SQL layer words the 23505 around it */
     if (x) snprintf(msg, cap, "%s", x->def->name);
     pthread_mutex_unlock(&r->mu);
+}
+
+int sqlindex_reg_keys(sqlindex_reg *r, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                      const uint8_t *state, size_t len, uint32_t only, storage_index_keys *out)
+{
+    return hook_keys(r, table_id, pk, pklen, state, len, only, out);
 }
 
 void sqlindex_reg_hooks(sqlindex_reg *r, storage_index_hooks *h)

@@ -28,10 +28,13 @@
  * value of an entry is the pk. Each column's encoding is prefix-free, so composite entries
  * sort column by column and "the entries for these leading values" is a key prefix.
  *
- * Catalog value (version 1; strict, bounded decoder):
- *   1 version, u32 oid, u32 table id, name (uvarint length <= 63, bytes), 1 flags (bit0
- *   UNIQUE, bit1 made by a UNIQUE constraint), 1 key column count n (1..32), n x (u16 column
- *   id, u8 options: bit0 DESC, bit1 NULLS FIRST), 1 INCLUDE count m (0..32), m x u16 id.
+ * Catalog value (strict, bounded decoder):
+ *   1 version (SQLINDEX_FORMAT, 0x49: never a table definition's), u64 generation (the HLC
+ *   of the statement that wrote it: of two versions of one index, the later CREATE or RENAME
+ *   wins the catalog merge), u32 oid, u32 table id, name (uvarint length <= 63, bytes),
+ *   1 flags (bit0 UNIQUE, bit1 made by a UNIQUE constraint), 1 key column count n (1..32),
+ *   n x (u16 column id, u8 options: bit0 DESC, bit1 NULLS FIRST), 1 INCLUDE count m
+ *   (0..32), m x u16 id.
  */
 #ifndef HELIOS_SERVER_SQL_SQLINDEX_H
 #define HELIOS_SERVER_SQL_SQLINDEX_H
@@ -45,7 +48,7 @@
 #include "server/sql/sqlval.h"
 #include "storage/storage.h"
 
-#define SQLINDEX_FORMAT 1
+#define SQLINDEX_FORMAT 0x49 /* 'I': never a table format (1..5) */
 #define SQLINDEX_MAX_COLUMNS 32
 #define SQLINDEX_KEY_PREFIX "index."
 #define SQLINDEX_KEY_LEN 10 /* "index." + u32 BE oid */
@@ -53,6 +56,7 @@
 enum { SQLINDEX_DESC = 1, SQLINDEX_NULLS_FIRST = 2 };
 
 typedef struct sqlindex_def {
+    uint64_t gen; /* HLC of the CREATE / RENAME that wrote this version */
     uint32_t oid, table_id;
     char *name;
     bool unique;
@@ -69,6 +73,9 @@ int sqlindex_copy(const sqlindex_def *d, sqlindex_def **out, sqlerr *err);
 int sqlindex_encode(const sqlindex_def *d, codec_buf *b);
 /* SQL_ERR XX001 on anything but a canonical encoding. */
 int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err);
+/* For the catalog merge: -1/0/1 ordering two encodings that both decode as index versions by
+ * generation (then bytes); 2 when either is not an index definition. */
+int sqlindex_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl);
 void sqlindex_catalog_key(uint8_t out[SQLINDEX_KEY_LEN], uint32_t oid);
 /* The oid of an "index." catalog key, 0 when key is not one. */
 uint32_t sqlindex_key_oid(const uint8_t *key, size_t klen);
@@ -94,6 +101,9 @@ sqlindex_reg *sqlindex_reg_new(void);
 void sqlindex_reg_free(sqlindex_reg *r);
 /* Fills storage_opts.index with the registry's hooks. */
 void sqlindex_reg_hooks(sqlindex_reg *r, storage_index_hooks *h);
+/* The entries of one row, as storage's hook computes them (helios_index_check). */
+int sqlindex_reg_keys(sqlindex_reg *r, uint32_t table_id, const uint8_t *pk, size_t pklen,
+                      const uint8_t *state, size_t len, uint32_t only, storage_index_keys *out);
 /* Whether index oid is built (usable by the planner); rows it indexed (built) or the build
  * reached so far. Any thread. */
 bool sqlindex_reg_ready(sqlindex_reg *r, uint32_t oid, uint64_t *rows);

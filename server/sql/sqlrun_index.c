@@ -17,6 +17,7 @@
 
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlindex.h"
+#include "server/log.h"
 
 static const sqlindex_def *index_find(sx_session *s, const char *name)
 {
@@ -90,7 +91,7 @@ static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_d
         const char *cn = k < ix->ncols ? ix->cols[k] : ix->include[k - ix->ncols];
         int ci = sqlschema_find_column(t, cn);
         if (ci < 0 || t->cols[ci].hidden)
-            return sqlerr_set(err, "42703", ix->location, ix->constraint && k < ix->ncols
+            return sqlerr_set(err, "42703", ix->constraint ? ix->location : -1, ix->constraint && k < ix->ncols
                                   ? "column \"%s\" named in key does not exist"
                                   : "column \"%s\" does not exist", cn);
         const sqlschema_column *c = &t->cols[ci];
@@ -241,6 +242,7 @@ static int add_index(sx_session *s, const sqlschema_table *t, const sqlast_index
         return sqlerr_oom(err);
     }
     d->table_id = t->id;
+    d->gen = sx_hlc_now(s);
     d->unique = ix->unique;
     d->constraint = ix->constraint;
     if (fill_def(t, ix, d, err) || (d->unique && unique_build_check(s, t, d, err))) {
@@ -262,8 +264,7 @@ static const sqlschema_table *index_table(sx_session *s, const sqlast_stmt *st, 
 {
     const sqlschema_table *t = sx_table_find(s, st->table);
     if (!t) {
-        sqlerr_set(err, "42P01", st->table_loc ? st->table_loc - 1 : -1,
-                   "relation \"%s\" does not exist", st->table);
+        sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
         return NULL;
     }
     if (t->view_sql || t->seq) {
@@ -352,6 +353,7 @@ int sqlrun_rename_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *
     sqlindex_def *c;
     if (sqlindex_copy(d, &c, err)) return SQL_ERR;
     free(c->name);
+    c->gen = sx_hlc_now(s);
     if (!(c->name = strdup(st->newname)) || sx_index_change(s, false, c, 0)) {
         sqlindex_free(c);
         return sqlerr_oom(err);
@@ -441,6 +443,7 @@ static int for_table(sx_session *s, uint32_t table_id, uint16_t col_id, uint32_t
         if (sx_index_change(s, true, NULL, oid)) rc = sqlerr_oom(err);
         if (moved && rc == SQL_OK) {
             moved->table_id = new_id;
+            moved->gen = sx_hlc_now(s);
             if (!(moved->oid = sx_table_new_id(s)))
                 rc = sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
             else if (sx_index_change(s, false, moved, 0))
@@ -568,5 +571,113 @@ int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const 
     free(v);
     codec_buf_free(&b);
     codec_buf_free(&o);
+    return rc;
+}
+
+/* ---- helios_index_check ------------------------------------------------------------------ */
+
+static int bytes_cmp(const void *a, const void *b)
+{
+    const dupent *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->key, y->key, n) : 0;
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int push(dupent **v, size_t *n, size_t *cap, const uint8_t *k, size_t len)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        dupent *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv) return -1;
+        *v = nv;
+        *cap = nc;
+    }
+    uint8_t *c = malloc(len ? len : 1);
+    if (!c) return -1;
+    if (len) memcpy(c, k, len);
+    (*v)[(*n)++] = (dupent){.key = c, .len = len};
+    return 0;
+}
+
+/* One index: the entries its table's rows give (expected) against those stored (actual),
+ * both read at snap and without the oid. */
+static int check_one(sx_session *s, const sqlindex_def *d, const storage_snapshot *snap,
+                     int64_t *diff, sqlerr *err)
+{
+    storage *st = s->x->st;
+    dupent *want = NULL, *have = NULL;
+    size_t nw = 0, cw = 0, nh = 0, ch = 0;
+    storage_index_keys k = {0};
+    storage_iter *it = NULL;
+    int rc = storage_iter_new(st, snap, d->table_id, NULL, 0, NULL, 0, &it);
+    int out = SQL_OK;
+    if (rc == 0) rc = 1;
+    while (rc == 1 && (rc = storage_iter_next(it)) == 1) {
+        if (sx_interrupted(s, err)) {
+            out = SQL_ERR;
+            break;
+        }
+        const uint8_t *pk, *val;
+        size_t pklen, vlen;
+        storage_iter_item(it, &pk, &pklen, &val, &vlen);
+        storage_index_keys_clear(&k);
+        if (sqlindex_reg_keys(s->x->ixreg, d->table_id, pk, pklen, val, vlen, d->oid, &k) < 0) {
+            out = sqlerr_set(err, "XX001", -1, "index \"%s\": a row is unreadable", d->name);
+            break;
+        }
+        for (size_t i = 0; i < k.n && out == SQL_OK; i++)
+            if (push(&want, &nw, &cw, k.v[i].key + 4, k.v[i].len - 4)) out = sqlerr_oom(err);
+    }
+    storage_iter_del(it);
+    it = NULL;
+    if (out == SQL_OK && rc < 0) out = sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    rc = out == SQL_OK ? storage_iter_new_index(st, snap, d->oid, NULL, 0, NULL, 0, &it) : 0;
+    if (rc == 0 && it) rc = 1;
+    while (out == SQL_OK && rc == 1 && (rc = storage_iter_next(it)) == 1) {
+        const uint8_t *key, *val;
+        size_t kl, vl;
+        storage_iter_item(it, &key, &kl, &val, &vl);
+        if (push(&have, &nh, &ch, key, kl)) out = sqlerr_oom(err);
+    }
+    storage_iter_del(it);
+    if (out == SQL_OK && rc < 0) out = sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
+    if (out == SQL_OK) {
+        qsort(want, nw, sizeof *want, bytes_cmp);
+        size_t i = 0, j = 0;
+        int64_t missing = 0, extra = 0;
+        while (i < nw || j < nh) {
+            int c = i == nw ? 1 : j == nh ? -1 : bytes_cmp(&want[i], &have[j]);
+            if (c < 0) missing++, i++;
+            else if (c > 0) extra++, j++;
+            else i++, j++;
+        }
+        if (missing || extra)
+            log_warn("index", "index \"%s\": %lld entries missing, %lld entries not in its table "
+                              "(%zu rows' entries, %zu stored)", d->name, (long long)missing,
+                     (long long)extra, nw, nh);
+        *diff += missing + extra;
+    }
+    for (size_t i = 0; i < nw; i++) free(want[i].key);
+    for (size_t i = 0; i < nh; i++) free(have[i].key);
+    free(want);
+    free(have);
+    storage_index_keys_clear(&k);
+    return out;
+}
+
+int sqlrun_index_check(sx_session *s, int64_t *diff, sqlerr *err)
+{
+    *diff = 0;
+    /* which indexes are built, before the snapshot: one built after it would look short */
+    bool *built = calloc((size_t)s->x->nindexes + 1, sizeof *built);
+    if (!built) return sqlerr_oom(err);
+    for (int i = 0; i < s->x->nindexes; i++) built[i] = sx_index_ready(s, s->x->indexes[i]->oid, NULL);
+    storage_snapshot *snap = storage_snapshot_new(s->x->st);
+    int rc = snap ? SQL_OK : sqlerr_oom(err);
+    for (int i = 0; i < s->x->nindexes && rc == SQL_OK; i++)
+        if (built[i]) rc = check_one(s, s->x->indexes[i], snap, diff, err);
+    if (snap) storage_snapshot_del(s->x->st, snap);
+    free(built);
     return rc;
 }
