@@ -353,6 +353,9 @@ int storage_open(const storage_opts *o, storage **out)
         long long v = knob ? atoll(knob) : 0;
         s->import_batch_bytes = v > 0 ? (size_t)v : (size_t)4 << 20;
     }
+    /* test knob: slow index builds down so a test can kill the process in the middle of one */
+    const char *ixd = getenv("HELIOS_TEST_INDEX_BUILD_DELAY_MS");
+    s->ix_delay_ms = ixd ? atoi(ixd) : 0;
     causal_vv_init(&s->vv);
     causal_vv_init(&s->log_oldest);
     causal_vv_init(&s->stable);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct storage_ix {
     uint32_t oid, table_id;
@@ -449,6 +450,10 @@ out:
     if (wb) rocksdb_writebatch_wi_destroy(wb);
     if (it) rocksdb_iter_destroy(it);
     rocksdb_readoptions_destroy(ro);
+    if (s->ix_delay_ms > 0 && rc == 0 && !end) {
+        struct timespec ts = {s->ix_delay_ms / 1000, (long)(s->ix_delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     return rc < 0 ? rc : s->ix_building > 0;
 }
 

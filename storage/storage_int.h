@@ -75,6 +75,7 @@ struct storage {
     struct storage_ix *ix;
     size_t nix, capix;
     size_t ix_building;
+    int ix_delay_ms; /* test knob: a pause after each build chunk ($HELIOS_TEST_INDEX_BUILD_DELAY_MS) */
 };
 
 /* A refcounted RocksDB snapshot: the read fence, shared by the readers that use it. */

@@ -6,9 +6,11 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/log.h"
 #include "server/sql/sqlexec_int.h"
 #include "storage/keycodec.h"
 
@@ -299,7 +301,9 @@ void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sql
 typedef struct reg_index {
     sqlindex_def *def;
     bool ready, failed;
+    bool fresh;          /* defined while the node runs (not found at open): its build logs */
     uint64_t rows;
+    uint64_t logged_ms;  /* the last progress line */
 } reg_index;
 
 typedef struct reg_table {
@@ -315,6 +319,7 @@ struct sqlindex_reg {
     size_t nix, capix;
     void (*on_ready)(void *ctx, uint32_t oid);
     void *on_ready_ctx;
+    bool running; /* storage is open: catalog entries from now on are new definitions */
 };
 
 sqlindex_reg *sqlindex_reg_new(void)
@@ -340,6 +345,7 @@ void sqlindex_reg_on_ready(sqlindex_reg *r, void (*fn)(void *ctx, uint32_t oid),
     pthread_mutex_lock(&r->mu);
     r->on_ready = fn;
     r->on_ready_ctx = ctx;
+    r->running = true;
     pthread_mutex_unlock(&r->mu);
 }
 
@@ -403,7 +409,7 @@ static int hook_catalog(void *ctx, const uint8_t *key, size_t klen, const uint8_
                     r->ix = nv;
                     r->capix = nc;
                 }
-                r->ix[r->nix++] = (reg_index){.def = d};
+                r->ix[r->nix++] = (reg_index){.def = d, .fresh = r->running};
                 *live = true;
                 *table_id = d->table_id;
             }
@@ -512,9 +518,13 @@ static void hook_ready(void *ctx, uint32_t oid, uint64_t rows)
     reg_index *x = reg_ix_find(r, oid);
     if (x && rows == UINT64_MAX) {
         x->failed = true;
+        log_msg(CONFIG_LOG_ERROR, "index", "index \"%s\": build failed: a row could not be read "
+                "(retried at the next start)", x->def->name);
     } else if (x) {
         x->ready = true;
         x->rows = rows;
+        if (x->fresh) log_msg(CONFIG_LOG_INFO, "index", "index \"%s\" built: %llu rows", x->def->name,
+                              (unsigned long long)rows);
     }
     void (*fn)(void *, uint32_t) = r->on_ready;
     void *fctx = r->on_ready_ctx;
@@ -527,7 +537,19 @@ static void hook_progress(void *ctx, uint32_t oid, uint64_t rows)
     sqlindex_reg *r = ctx;
     pthread_mutex_lock(&r->mu);
     reg_index *x = reg_ix_find(r, oid);
-    if (x) x->rows = rows;
+    if (x) {
+        x->rows = rows;
+        x->fresh = true; /* a build resumed at open reports its end too */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+        if (!x->logged_ms) x->logged_ms = now; /* a build shorter than a second says nothing */
+        else if (now - x->logged_ms >= 1000) {
+            x->logged_ms = now;
+            log_msg(CONFIG_LOG_INFO, "index", "index \"%s\": build in progress, %llu rows indexed",
+                    x->def->name, (unsigned long long)rows);
+        }
+    }
     pthread_mutex_unlock(&r->mu);
 }
 

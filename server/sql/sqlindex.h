@@ -111,7 +111,9 @@ bool sqlindex_reg_ready(sqlindex_reg *r, uint32_t oid, uint64_t *rows);
  * 2 failed. Any thread. */
 int sqlindex_reg_state(sqlindex_reg *r, uint32_t oid);
 /* Called when an index becomes ready or fails (the executor wakes statements waiting on a
- * build). Runs on the writer thread. */
+ * build). Runs on the writer thread. Set once storage is open: from then on the registry logs
+ * the builds of new indexes ("build in progress, N rows indexed" every second, "built: N
+ * rows"); a build resumed at open logs its progress too. */
 void sqlindex_reg_on_ready(sqlindex_reg *r, void (*fn)(void *ctx, uint32_t oid), void *ctx);
 
 #endif

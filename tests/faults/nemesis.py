@@ -756,6 +756,10 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
         "CREATE TABLE %s (id bigint PRIMARY KEY, v text, n g_counter)" % t["d"],
         "CREATE TABLE %s (id bigint PRIMARY KEY, tok text)" % t["ta"],
         "CREATE TABLE %s (id bigint PRIMARY KEY, tok text)" % t["tb"],
+        # secondary indexes, kept by every region through every fault (helios_index_check)
+        "CREATE INDEX ON %s (reg)" % t["g"],
+        "CREATE INDEX ON %s (v DESC)" % t["d"],
+        "CREATE INDEX ON %s (tok)" % t["ta"],
     ]
     home = cl.nodes[rnd.randrange(5)]
     c = home.connect()
@@ -861,6 +865,14 @@ def run_round(cl, rno, seed, prof, stats, sabot=False):
             problems.append("%s: final read failed: %s" % (n.name, e))
     for name, s in snaps.items():
         problems += check_region(name, s, h)
+    for n in cl.nodes:
+        try:
+            d = rb.query(n, "SELECT helios_index_check()")[0][0]
+            if d:
+                problems.append("%s: its indexes differ from their tables by %d entries "
+                                "(helios_index_check)" % (n.name, d))
+        except psycopg2.Error as e:
+            problems.append("%s: helios_index_check() failed: %s" % (n.name, e))
     if conv and len(snaps) == 5:
         first = snaps[REGIONS[0]]
         for name, s in snaps.items():

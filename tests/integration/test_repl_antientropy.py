@@ -13,13 +13,17 @@ tombstone GC never lets a delete come back.
    peer acked) and GC compactions shrink the OR-Set tombstones (helios_crdt_state()); anti-
    entropy then runs: neither 'x' nor row 5 comes back. Finally node 2 is restored from a
    backup taken before the removal (stale state with 'x' and row 5 alive, below the GC floor):
-   it converges again and still neither comes back."""
+   it converges again and still neither comes back.
+Throughout, table t carries a unique index on v and an index on n's neighbour column w: after
+each repair helios_index_check() finds every index equal to its table on both nodes (the
+damage leaves node 2's index entries of the deleted rows behind until the repair brings the
+rows back), and lookups through the index answer on the repaired node."""
 import ctypes, json, os, shutil, signal, subprocess, sys, tempfile, time
 
 import test_repl_basic as rb
 import test_repl_catchup as cu
 
-CFS = [b"default", b"rows", b"log", b"catalog", b"meta"]
+CFS = [b"default", b"rows", b"log", b"catalog", b"meta", b"index"]
 
 
 def damage_rows(data_dir, every=3):
@@ -94,6 +98,11 @@ def converged(nodes, rowsfn):
     return all(r == rs[0] for r in rs)
 
 
+def index_check(node):
+    """Entries by which the node's built indexes differ from their tables (0: all equal)."""
+    return rb.query(node, "SELECT helios_index_check()")[0][0]
+
+
 def peer_stat(node, col):
     return rb.query(node, "SELECT %s FROM helios.peers" % col)[0][0]
 
@@ -122,11 +131,13 @@ def main():
         rb.check("two daemons start", a.start() and b.start())
         c = a.connect()
         cur = c.cursor()
-        cur.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text, n g_counter, s or_set)")
+        cur.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text, n g_counter, s or_set, w int)")
+        cur.execute("CREATE UNIQUE INDEX t_v ON t (v)")
+        cur.execute("CREATE INDEX t_w ON t (w DESC)")
         cur.execute("BEGIN")
         for i in range(300):
-            cur.execute("INSERT INTO t (id, v, n, s) VALUES (%s, %s, %s, ARRAY['p', %s])",
-                        (i, "v%d" % i, i, str(i)))
+            cur.execute("INSERT INTO t (id, v, n, s, w) VALUES (%s, %s, %s, ARRAY['p', %s], %s)",
+                        (i, "v%d" % i, i, str(i), i % 7))
         cur.execute("COMMIT")
         cur.execute("DELETE FROM t WHERE id % 10 = 0")
         c.close()
@@ -139,6 +150,8 @@ def main():
         print("# deleted %d row keys from node 2's RocksDB" % gone)
         rb.check("node 2 restarts with a damaged range", b.start())
         rb.check("the damage is visible (node 2 lacks rows)", len(t_rows(b)) < full)
+        rb.check("helios_index_check() sees the deleted rows' entries left in both indexes",
+                 index_check(b) > 0)
         b.proc.send_signal(signal.SIGUSR1)
         rb.check("anti-entropy on demand (SIGUSR1) repairs node 2",
                  rb.wait_for(lambda: converged([a, b], t_rows), 30))
@@ -162,6 +175,12 @@ def main():
         rb.check("the periodic anti-entropy repairs it with no signal",
                  rb.wait_for(lambda: converged([a, b], t_rows), 30))
         rb.check("node 2 counts its anti-entropy runs", peer_stat(b, "anti_entropy_runs") >= 1)
+        rb.check("after the repairs every index equals its table on both nodes",
+                 all(index_check(n) == 0 for n in (a, b)))
+        rb.check("lookups through the indexes answer on the repaired node",
+                 rb.query(b, "SELECT id FROM t WHERE v = 'v7'") == [(7,)] and
+                 rb.query(b, "SELECT count(*) FROM t WHERE w = 3")
+                 == rb.query(a, "SELECT count(*) FROM t WHERE w + 0 = 3"))
         b.stop()
         cu.patch_config(b, anti_entropy_interval_s=0)
         rb.check("node 2 restarts without periodic anti-entropy", b.start())
@@ -220,6 +239,7 @@ def main():
                  "reports less than it acknowledged" in cu.log_text(a))
         rb.check("table t is intact on both after the restore",
                  rb.wait_for(lambda: converged([a, b], t_rows), 30))
+        rb.check("and its indexes equal it on both", all(index_check(n) == 0 for n in (a, b)))
     finally:
         for n in (a, b):
             n.stop()
