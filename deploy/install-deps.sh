@@ -11,7 +11,7 @@ PACKAGES=(
   libngtcp2-dev libngtcp2-crypto-gnutls-dev libnghttp3-dev
   librocksdb-dev libuv1-dev libjansson-dev libpq-dev libpg-query-dev libhttp-parser-dev
   libcmocka-dev
-  postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy
+  postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy python3-django
   openjdk-17-jdk-headless libpostgresql-jdbc-java nodejs
   openssl iproute2 procps gnuplot-nox
 )

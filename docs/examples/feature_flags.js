@@ -14,9 +14,9 @@ async function main() {
   const r = await c.query("SELECT flags FROM flags WHERE env = 'prod'");
   console.log('prod flags:', JSON.stringify(r.rows[0].flags));
   try {
-    await c.query('CREATE INDEX ON flags (env)');
+    await c.query('CREATE INDEX ON flags (flags)'); // a CRDT column: not indexable
   } catch (e) {
-    console.log('CREATE INDEX refused:', e.code);
+    console.log('index on an lww_map refused:', e.code);
   }
   await c.end();
 }

@@ -257,6 +257,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_RENAME:
     case SQLAST_ALTER_NOT_NULL:
     case SQLAST_ALTER_ADD_UNIQUE:
+    case SQLAST_ALTER_COLUMN_TYPE:
     case SQLAST_ALTER_DROP_CONSTRAINT: return "ALTER TABLE";
     case SQLAST_CREATE_INDEX: return "CREATE INDEX";
     case SQLAST_DROP_INDEX: return "DROP INDEX";

@@ -47,6 +47,7 @@ enum {
     PK_INDEX_BIT = 0x8000,
     OID_ATTRDEF_BASE = 0x40000000, /* + the default's position (rows_attrdef) */
     PK_CONSTRAINT_BITS = 0xC000,
+    UNIQUE_CONSTRAINT_BIT = 0x4000, /* | a UNIQUE constraint's index oid: the constraint's */
 };
 
 typedef struct cat_rel {
@@ -96,7 +97,7 @@ static const cat_rel rels[] = {
      "oid typname typnamespace typowner typlen typbyval typtype typcategory typispreferred typisdefined typdelim typrelid typsubscript typelem typarray typinput typoutput typreceive typsend typmodin typmodout typanalyze typalign typstorage typnotnull typbasetype typtypmod typndims typcollation typdefaultbin typdefault typacl"},
     {"pg_catalog", "pg_index", 2610, 'r', "OOSSBBBBBBBBBBBVWWVTT",
      "indexrelid indrelid indnatts indnkeyatts indisunique indnullsnotdistinct indisprimary indisexclusion indimmediate indisclustered indisvalid indcheckxmin indisready indislive indisreplident indkey indcollation indclass indoption indexprs indpred"},
-    {"pg_catalog", "pg_constraint", 2606, 'r', "ONOCBBBOOOOOCCCBIBAAAAAAAT",
+    {"pg_catalog", "pg_constraint", 2606, 'r', "ONOCBBBOOOOOCCCBIBHHQQQHQT",
      "oid conname connamespace contype condeferrable condeferred convalidated conrelid contypid conindid conparentid confrelid confupdtype confdeltype confmatchtype conislocal coninhcount connoinherit conkey confkey conpfeqop conppeqop conffeqop confdelsetcols conexclop conbin"},
     {"pg_catalog", "pg_attrdef", 2604, 'r', "OOST",
      "oid adrelid adnum adbin"},
@@ -735,6 +736,8 @@ static sqlval_type letter_type(char c)
     case 'R': return SQLVAL_REGCLASS;
     case 'Z': return SQLVAL_TIMESTAMPTZ;
     case 'A': return SQLVAL_TEXTARRAY;
+    case 'H': return SQLVAL_INT2ARRAY; /* int2[]: pg_constraint.conkey ... */
+    case 'Q': return SQLVAL_OIDARRAY;  /* oid[]: pg_constraint.conpfeqop ... */
     case 'V': return SQLVAL_INT2VECTOR;
     case 'W': return SQLVAL_OIDVECTOR;
     default: return SQLVAL_TEXT;
@@ -828,8 +831,9 @@ typedef struct crel {
     uint32_t oid, nsp;
     char kind; /* r v i */
     const char *name;
-    const sqlschema_table *user; /* a user table or view, or the table a key index is on */
+    const sqlschema_table *user; /* a user table or view, or the table an index is on */
     bool pkindex;
+    const sqlindex_def *ix; /* a secondary index (CREATE INDEX, UNIQUE constraints) */
     const cat_rel *cat;     /* a catalog relation (its columns built when needed) */
     sqlschema_table *built; /* helios / information_schema views: their columns (owned) */
     char *owned_name;
@@ -842,6 +846,9 @@ typedef struct model {
      * over them (sx_catalog_view), borrowed tables */
     const sqlschema_table **tabs;
     int ntabs;
+    /* the secondary indexes the session sees (sx_index_view), borrowed definitions */
+    const sqlindex_def **ixs;
+    int nixs;
     /* the session's search_path as current_schemas(false) lists it (existing schemas, in
      * order); public_hidden: public is not on it (pg_dump's '' path), so regclass output,
      * constraint and default definitions qualify public's relations */
@@ -862,11 +869,31 @@ static void model_free(model *m)
     free(m->tabs);
     m->tabs = NULL;
     m->ntabs = 0;
+    free(m->ixs);
+    m->ixs = NULL;
+    m->nixs = 0;
 }
 
 static bool has_pk_index(const sqlschema_table *t)
 {
     return !t->view_sql && t->npk > 0 && !sqlschema_has_rowid(t);
+}
+
+static bool is_index(const crel *c)
+{
+    return c->pkindex || c->ix;
+}
+
+/* Whether every column index d names is a column of t. A definition another region wrote
+ * may name a column this region's catalog dropped meanwhile: such an index is left out of
+ * the catalogs rather than shown with a column that is not there. */
+static bool index_columns_ok(const sqlindex_def *d, const sqlschema_table *t)
+{
+    for (int k = 0; k < d->ncols + d->ninclude; k++) {
+        int j = sqlindex_col_index(t, k < d->ncols ? d->col[k] : d->include[k - d->ncols]);
+        if (j < 0 || t->cols[j].hidden) return false;
+    }
+    return d->ncols > 0;
 }
 
 /* search_path's schemas that exist ("$user" is one when a schema has the user's name) */
@@ -902,11 +929,15 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
     m->v = NULL;
     model_path(s, m);
     if (sx_catalog_view(s, &m->tabs, &m->ntabs)) return sqlerr_oom(err);
-    size_t cap = (size_t)m->ntabs * 2 + sizeof rels / sizeof rels[0] + 16;
-    m->v = calloc(cap, sizeof *m->v);
-    if (!m->v) {
+    if (sx_index_view(s, &m->ixs, &m->nixs)) {
         free(m->tabs);
         m->tabs = NULL;
+        return sqlerr_oom(err);
+    }
+    size_t cap = (size_t)m->ntabs * 2 + (size_t)m->nixs + sizeof rels / sizeof rels[0] + 16;
+    m->v = calloc(cap, sizeof *m->v);
+    if (!m->v) {
+        model_free(m);
         return sqlerr_oom(err);
     }
     for (int i = 0; i < m->ntabs; i++) {
@@ -922,6 +953,15 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
         if (!(c->owned_name = malloc(l))) goto oom;
         snprintf(c->owned_name, l, "%s_pkey", t->name);
         c->name = c->owned_name;
+    }
+    for (int i = 0; i < m->nixs; i++) {
+        const sqlindex_def *d = m->ixs[i];
+        const sqlschema_table *t = NULL;
+        for (int k = 0; k < m->ntabs && !t; k++)
+            if (m->tabs[k]->id == d->table_id) t = m->tabs[k];
+        if (!t || t->view_sql || t->seq || !index_columns_ok(d, t)) continue;
+        m->v[m->n++] = (crel){.oid = d->oid, .nsp = NSP_PUBLIC, .kind = 'i', .name = d->name,
+                              .user = t, .ix = d};
     }
     for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
         crel *c = &m->v[m->n++];
@@ -960,7 +1000,21 @@ static int rel_ncols(const crel *c)
     if (c->cat) return (int)strlen(c->cat->types);
     if (c->built) return c->built->ncols;
     if (c->pkindex) return c->user->npk;
+    if (c->ix) return c->ix->ncols + c->ix->ninclude;
     return c->user->ncols;
+}
+
+/* An index's key columns (the rest of its columns are INCLUDE columns). */
+static int index_nkeys(const crel *c)
+{
+    assert(is_index(c));
+    return c->pkindex ? c->user->npk : c->ix->ncols;
+}
+
+/* An index's column k options (SQLINDEX_DESC | SQLINDEX_NULLS_FIRST, pg_index.indoption). */
+static int index_opt(const crel *c, int k)
+{
+    return c->ix && k < c->ix->ncols ? c->ix->opt[k] : 0;
 }
 
 static const sqlschema_column *rel_col(const crel *c, int i)
@@ -968,6 +1022,11 @@ static const sqlschema_column *rel_col(const crel *c, int i)
     assert(!c->cat || c->built);
     if (c->built) return &c->built->cols[i];
     if (c->pkindex) return &c->user->cols[c->user->pk[i]];
+    if (c->ix) {
+        const sqlindex_def *d = c->ix;
+        return &c->user->cols[sqlindex_col_index(c->user, i < d->ncols ? d->col[i]
+                                                                       : d->include[i - d->ncols])];
+    }
     return &c->user->cols[i];
 }
 
@@ -1382,6 +1441,39 @@ static int rows_description(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* Whether table t has an index: its primary key, or one the model lists. */
+static bool has_index(const model *m, const sqlschema_table *t)
+{
+    if (has_pk_index(t)) return true;
+    for (int i = 0; i < m->n; i++)
+        if (m->v[i].ix && m->v[i].user == t) return true;
+    return false;
+}
+
+/* pg_attribute.attname of each column of index c: the table column's name, with a number
+ * added when an earlier column of the index has that name (CREATE INDEX ON t (a, a): "a",
+ * "a1"), as PostgreSQL's ChooseIndexColumnNames does. */
+typedef char index_names[2 * SQLINDEX_MAX_COLUMNS][SQLSCHEMA_NAME_MAX + 1];
+
+static void index_attnames(const crel *c, index_names names)
+{
+    for (int k = 0; k < rel_ncols(c) && k < 2 * SQLINDEX_MAX_COLUMNS; k++) {
+        const char *orig = rel_col(c, k)->name;
+        snprintf(names[k], sizeof names[k], "%s", orig);
+        for (int n = 1;; n++) {
+            bool used = false;
+            for (int j = 0; j < k && !used; j++) used = !strcmp(names[j], names[k]);
+            if (!used) break;
+            char num[16];
+            int nl = snprintf(num, sizeof num, "%d", n);
+            size_t keep = strlen(orig);
+            if (keep + (size_t)nl > SQLSCHEMA_NAME_MAX) keep = SQLSCHEMA_NAME_MAX - (size_t)nl;
+            while (keep > 0 && ((unsigned char)orig[keep] & 0xC0) == 0x80) keep--;
+            snprintf(names[k], sizeof names[k], "%.*s%s", (int)keep, orig, num);
+        }
+    }
+}
+
 static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (int i = 0; i < c->m->n; i++) {
@@ -1393,8 +1485,10 @@ static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_int(&r, "relowner", OID_ROLE);
         c_int(&r, "relam", e->kind == 'r' ? OID_HEAP : e->kind == 'i' ? OID_BTREE : 0);
         c_int(&r, "relfilenode", e->kind == 'v' ? 0 : e->oid);
-        c_float(&r, "reltuples", e->kind == 'v' ? 0 : -1);
-        c_bool(&r, "relhasindex", e->kind == 'r' && e->user && has_pk_index(e->user));
+        /* PostgreSQL's index build records the rows it indexed (0 here: statistics are
+         * zero); -1 says a table was never analyzed */
+        c_float(&r, "reltuples", e->kind == 'v' || e->kind == 'i' ? 0 : -1);
+        c_bool(&r, "relhasindex", e->kind == 'r' && e->user && has_index(c->m, e->user));
         c_char(&r, "relpersistence", 'p');
         c_char(&r, "relkind", e->kind);
         int n = 0;
@@ -1422,6 +1516,8 @@ static int rows_attribute(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     for (int i = 0; i < c->m->n; i++) {
         crel *e = &c->m->v[i];
         if (e->cat && !e->built && rel_table(e->cat, &e->built, err)) return SQL_ERR;
+        index_names ixnames;
+        if (e->ix) index_attnames(e, ixnames);
         for (int k = 0, num = 0; k < rel_ncols(e); k++) {
             const sqlschema_column *col = rel_col(e, k);
             if (col->hidden) continue;
@@ -1431,23 +1527,25 @@ static int rows_attribute(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             const cat_type *ty = type_by_oid(toid, &tmp);
             ROW_BEGIN(r, c->t);
             c_int(&r, "attrelid", e->oid);
-            c_str(&r, "attname", col->name);
+            c_str(&r, "attname", e->ix ? ixnames[k] : col->name);
             c_int(&r, "atttypid", toid);
             c_int(&r, "attstattarget", -1);
             c_int(&r, "attlen", ty ? ty->len : -1);
             c_int(&r, "attnum", num);
             c_int(&r, "attndims", ty && ty->category == 'A' ? 1 : 0);
             c_int(&r, "attcacheoff", -1);
-            c_int(&r, "atttypmod", !e->built && !e->pkindex ? col->typmod : e->pkindex ? col->typmod : -1);
+            c_int(&r, "atttypmod", e->built ? -1 : col->typmod);
             c_bool(&r, "attbyval", ty && ty->byval);
             c_char(&r, "attalign", ty ? ty->align : 'i');
             c_char(&r, "attstorage", ty ? ty->storage : 'x');
-            c_bool(&r, "attnotnull",
-                   !e->pkindex && !e->built && (col->not_null || col->pk_pos >= 0));
-            c_bool(&r, "atthasdef", !e->pkindex && !e->built && col->has_default && !col->identity);
-            if (!e->pkindex && !e->built && col->identity) c_char(&r, "attidentity", col->identity);
-            c_bool(&r, "attislocal", !e->pkindex);
-            c_int(&r, "attcollation", ty ? ty->collation : 0);
+            bool table = !is_index(e) && !e->built;
+            c_bool(&r, "attnotnull", table && (col->not_null || col->pk_pos >= 0));
+            c_bool(&r, "atthasdef", table && col->has_default && !col->identity);
+            if (table && col->identity) c_char(&r, "attidentity", col->identity);
+            c_bool(&r, "attislocal", true);
+            /* an index's INCLUDE columns have no collation (they are not compared) */
+            bool include = is_index(e) && k >= index_nkeys(e);
+            c_int(&r, "attcollation", ty && !include ? ty->collation : 0);
             ROW_END(r);
         }
     }
@@ -1497,34 +1595,68 @@ static int rows_type(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* Whether index e is usable (pg_index.indisvalid): a primary key always (it is the table's
+ * storage); a committed index once its build is done; one the transaction created itself, as
+ * the transaction sees its own DDL done (the build runs when it commits, and COMMIT returns
+ * once it is built). An index another session committed is still building: not valid yet,
+ * as PostgreSQL shows an index CREATE INDEX CONCURRENTLY has not finished. */
+static bool index_valid(sx_session *s, const crel *e)
+{
+    if (!e->ix) return true;
+    for (int i = 0; i < s->x->nindexes; i++)
+        if (s->x->indexes[i]->oid == e->ix->oid) return sx_index_ready(s, e->ix->oid, NULL);
+    return true;
+}
+
+/* The table column index of index e's column k. */
+static int index_col(const crel *e, int k)
+{
+    return (int)(rel_col(e, k) - e->user->cols);
+}
+
+/* Appends n to a space-separated list. */
+static void list_add(char *buf, size_t cap, size_t *o, long n)
+{
+    *o += (size_t)snprintf(buf + *o, *o < cap ? cap - *o : 0, "%s%ld", *o ? " " : "", n);
+}
+
 static int rows_index(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    for (int i = 0; i < c->m->ntabs; i++) {
-        const sqlschema_table *t = c->m->tabs[i];
-        if (!has_pk_index(t)) continue;
-        char keys[512], colls[512] = "", zeros[512] = "";
-        key_attnums(t, keys, sizeof keys);
-        for (int k = 0, o = 0, z = 0; k < t->npk; k++) {
-            const sqlschema_column *col = &t->cols[t->pk[k]];
-            o += snprintf(colls + o, sizeof colls - (size_t)o, "%s%d", k ? " " : "",
-                          sqlval_type_is_text(col->type) ? OID_DEFAULT_COLL : 0);
-            z += snprintf(zeros + z, sizeof zeros - (size_t)z, "%s0", k ? " " : "");
+    for (int i = 0; i < c->m->n; i++) {
+        const crel *e = &c->m->v[i];
+        if (!is_index(e)) continue;
+        /* indkey lists every column; indcollation, indclass and indoption the key columns */
+        char keys[512], colls[512], zeros[512], opts[512];
+        size_t ok = 0, oc = 0, oz = 0, oo = 0;
+        keys[0] = colls[0] = zeros[0] = opts[0] = 0;
+        int nkeys = index_nkeys(e);
+        for (int k = 0; k < rel_ncols(e); k++) {
+            list_add(keys, sizeof keys, &ok, attnum_of(e->user, index_col(e, k)));
+            if (k >= nkeys) continue;
+            cat_type tmp;
+            const cat_type *ty = type_by_oid(column_type_oid(rel_col(e, k)), &tmp);
+            list_add(colls, sizeof colls, &oc, ty ? (long)ty->collation : 0);
+            list_add(zeros, sizeof zeros, &oz, 0);
+            list_add(opts, sizeof opts, &oo, index_opt(e, k));
         }
+        bool valid = index_valid(c->s, e);
         ROW_BEGIN(r, c->t);
-        c_int(&r, "indexrelid", t->id | PK_INDEX_BIT);
-        c_int(&r, "indrelid", t->id);
-        c_int(&r, "indnatts", t->npk);
-        c_int(&r, "indnkeyatts", t->npk);
-        c_bool(&r, "indisunique", true);
-        c_bool(&r, "indisprimary", true);
+        c_int(&r, "indexrelid", e->oid);
+        c_int(&r, "indrelid", e->user->id);
+        c_int(&r, "indnatts", rel_ncols(e));
+        c_int(&r, "indnkeyatts", nkeys);
+        c_bool(&r, "indisunique", e->pkindex || e->ix->unique);
+        c_bool(&r, "indisprimary", e->pkindex);
         c_bool(&r, "indimmediate", true);
-        c_bool(&r, "indisvalid", true);
+        c_bool(&r, "indisvalid", valid);
+        /* storage keeps a committed index's entries on every write from its catalog entry
+         * on, while the build fills in the rows before it: ready for inserts */
         c_bool(&r, "indisready", true);
         c_bool(&r, "indislive", true);
         c_list(&r, "indkey", keys);
         c_list(&r, "indcollation", colls);
         c_list(&r, "indclass", zeros);
-        c_list(&r, "indoption", zeros);
+        c_list(&r, "indoption", opts);
         ROW_END(r);
     }
     return SQL_OK;
@@ -1644,6 +1776,29 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_bool(&r, "convalidated", true);
         c_int(&r, "conrelid", t->id);
         c_int(&r, "conindid", t->id | PK_INDEX_BIT);
+        c_char(&r, "confupdtype", ' ');
+        c_char(&r, "confdeltype", ' ');
+        c_char(&r, "confmatchtype", ' ');
+        c_bool(&r, "conislocal", true);
+        c_bool(&r, "connoinherit", true);
+        c_list(&r, "conkey", keys);
+        ROW_END(r);
+    }
+    for (int i = 0; i < c->m->n; i++) { /* UNIQUE constraints: their indexes */
+        const crel *e = &c->m->v[i];
+        if (!e->ix || !e->ix->constraint) continue;
+        char keys[512] = "";
+        size_t o = 0;
+        for (int k = 0; k < e->ix->ncols; k++)
+            list_add(keys, sizeof keys, &o, attnum_of(e->user, index_col(e, k)));
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", e->oid | UNIQUE_CONSTRAINT_BIT);
+        c_str(&r, "conname", e->name);
+        c_int(&r, "connamespace", NSP_PUBLIC);
+        c_char(&r, "contype", 'u');
+        c_bool(&r, "convalidated", true);
+        c_int(&r, "conrelid", e->user->id);
+        c_int(&r, "conindid", e->oid);
         c_char(&r, "confupdtype", ' ');
         c_char(&r, "confdeltype", ' ');
         c_char(&r, "confmatchtype", ' ');
@@ -1860,56 +2015,102 @@ static int rows_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "schemaname", schema_name(e->nsp));
         c_str(&r, "tablename", e->name);
         c_str(&r, "tableowner", user_name(c->s));
-        c_bool(&r, "hasindexes", e->user && has_pk_index(e->user));
+        c_bool(&r, "hasindexes", e->user && has_index(c->m, e->user));
         ROW_END(r);
     }
     return SQL_OK;
 }
 
-/* CREATE UNIQUE INDEX t_pkey ON public.t USING btree (a, b) */
-static int index_def(const sqlschema_table *t, char *buf, size_t cap, sqlerr *err)
+/* Index e's columns from..to-1 as a list "a, b DESC" (with their options when opts), as
+ * ruleutils prints them: DESC implies NULLS FIRST and ASC NULLS LAST, so only the other
+ * order is spelled out. */
+static int put_index_cols(const crel *e, int from, int to, bool opts, char *buf, size_t cap,
+                          size_t *o, sqlerr *err)
 {
-    size_t o = (size_t)snprintf(buf, cap, "CREATE UNIQUE INDEX ");
-    char name[SQLSCHEMA_NAME_MAX + 8];
-    snprintf(name, sizeof name, "%s_pkey", t->name);
-    if (put_ident(buf, cap, &o, name, err)) return SQL_ERR;
-    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON public.");
-    if (put_ident(buf, cap, &o, t->name, err)) return SQL_ERR;
+    for (int k = from; k < to; k++) {
+        if (k > from) *o += (size_t)snprintf(buf + *o, *o < cap ? cap - *o : 0, ", ");
+        if (put_ident(buf, cap, o, rel_col(e, k)->name, err)) return SQL_ERR;
+        int opt = opts ? index_opt(e, k) : 0;
+        bool desc = opt & SQLINDEX_DESC, nulls_first = opt & SQLINDEX_NULLS_FIRST;
+        const char *order = desc ? (nulls_first ? " DESC" : " DESC NULLS LAST")
+                                 : (nulls_first ? " NULLS FIRST" : "");
+        *o += (size_t)snprintf(buf + *o, *o < cap ? cap - *o : 0, "%s", order);
+    }
+    return SQL_OK;
+}
+
+/* pg_get_indexdef: CREATE UNIQUE INDEX t_pkey ON public.t USING btree (a, b DESC) INCLUDE (c).
+ * The table is qualified always, or (pretty) only when the search path does not find it, as
+ * ruleutils' PRETTYFLAG_SCHEMA does. */
+static int index_def(const model *m, const crel *e, bool pretty, char *buf, size_t cap,
+                     sqlerr *err)
+{
+    assert(is_index(e));
+    bool unique = e->pkindex || e->ix->unique;
+    size_t o = (size_t)snprintf(buf, cap, "CREATE %sINDEX ", unique ? "UNIQUE " : "");
+    if (put_ident(buf, cap, &o, e->name, err)) return SQL_ERR;
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON ");
+    const crel *t = model_find(m, e->user->id);
+    if (pretty && t) {
+        char name[SQLSCHEMA_NAME_MAX * 4 + 8];
+        if (rel_display(m, t, name, sizeof name, err)) return SQL_ERR;
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "%s", name);
+    } else {
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "public.");
+        if (put_ident(buf, cap, &o, e->user->name, err)) return SQL_ERR;
+    }
     o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " USING btree (");
-    for (int i = 0; i < t->npk; i++) {
-        if (i) o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ", ");
-        if (put_ident(buf, cap, &o, t->cols[t->pk[i]].name, err)) return SQL_ERR;
+    int nkeys = index_nkeys(e), n = rel_ncols(e);
+    if (put_index_cols(e, 0, nkeys, true, buf, cap, &o, err)) return SQL_ERR;
+    if (n > nkeys) {
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") INCLUDE (");
+        if (put_index_cols(e, nkeys, n, false, buf, cap, &o, err)) return SQL_ERR;
     }
     snprintf(buf + o, o < cap ? cap - o : 0, ")");
     return SQL_OK;
 }
 
-/* PRIMARY KEY (a, b) */
-static int constraint_def(const sqlschema_table *t, char *buf, size_t cap, sqlerr *err)
+/* pg_get_constraintdef of a key: PRIMARY KEY (a, b) / UNIQUE (a, b) INCLUDE (c) */
+static int constraint_def(const crel *e, char *buf, size_t cap, sqlerr *err)
 {
-    size_t o = (size_t)snprintf(buf, cap, "PRIMARY KEY (");
-    for (int i = 0; i < t->npk; i++) {
-        if (i) o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ", ");
-        if (put_ident(buf, cap, &o, t->cols[t->pk[i]].name, err)) return SQL_ERR;
+    assert(is_index(e));
+    size_t o = (size_t)snprintf(buf, cap, "%s (", e->pkindex ? "PRIMARY KEY" : "UNIQUE");
+    int nkeys = index_nkeys(e), n = rel_ncols(e);
+    if (put_index_cols(e, 0, nkeys, false, buf, cap, &o, err)) return SQL_ERR;
+    if (n > nkeys) {
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") INCLUDE (");
+        if (put_index_cols(e, nkeys, n, false, buf, cap, &o, err)) return SQL_ERR;
     }
     snprintf(buf + o, o < cap ? cap - o : 0, ")");
     return SQL_OK;
 }
 
-#define DEF_MAX (SQLSCHEMA_NAME_MAX * 2 * 34 + 128) /* 32 key columns, each quoted */
+/* The index relation behind constraint oid (a primary key or a UNIQUE constraint), or NULL. */
+static const crel *constraint_index(const model *m, uint32_t oid)
+{
+    for (int i = 0; i < m->n; i++) {
+        const crel *e = &m->v[i];
+        if ((e->pkindex && (e->user->id | PK_CONSTRAINT_BITS) == oid) ||
+            (e->ix && e->ix->constraint && (e->oid | UNIQUE_CONSTRAINT_BIT) == oid))
+            return e;
+    }
+    return NULL;
+}
+
+/* 64 columns (32 key, 32 INCLUDE), each quoted, with its options */
+#define DEF_MAX ((SQLSCHEMA_NAME_MAX * 2 + 24) * (2 * SQLINDEX_MAX_COLUMNS + 2) + 128)
 
 static int rows_indexes(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    char def[DEF_MAX], name[SQLSCHEMA_NAME_MAX + 8];
-    for (int i = 0; i < c->m->ntabs; i++) {
-        const sqlschema_table *t = c->m->tabs[i];
-        if (!has_pk_index(t)) continue;
-        if (index_def(t, def, sizeof def, err)) return SQL_ERR;
-        snprintf(name, sizeof name, "%s_pkey", t->name);
+    char def[DEF_MAX];
+    for (int i = 0; i < c->m->n; i++) {
+        const crel *e = &c->m->v[i];
+        if (!is_index(e)) continue;
+        if (index_def(c->m, e, false, def, sizeof def, err)) return SQL_ERR;
         ROW_BEGIN(r, c->t);
         c_str(&r, "schemaname", "public");
-        c_str(&r, "tablename", t->name);
-        c_str(&r, "indexname", name);
+        c_str(&r, "tablename", e->user->name);
+        c_str(&r, "indexname", e->name);
         c_str(&r, "indexdef", def);
         ROW_END(r);
     }
@@ -1962,24 +2163,30 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* A key constraint's index: a primary key, or a UNIQUE constraint's (information_schema lists
+ * them) */
+static bool is_key_constraint(const crel *e)
+{
+    return e->pkindex || (e->ix && e->ix->constraint);
+}
+
 static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    char name[SQLSCHEMA_NAME_MAX + 8];
-    for (int i = 0; i < c->m->ntabs; i++) {
-        const sqlschema_table *t = c->m->tabs[i];
-        if (!has_pk_index(t)) continue;
-        snprintf(name, sizeof name, "%s_pkey", t->name);
+    for (int i = 0; i < c->m->n; i++) {
+        const crel *e = &c->m->v[i];
+        if (!is_key_constraint(e)) continue;
         ROW_BEGIN(r, c->t);
         c_str(&r, "constraint_catalog", db_name(c->s));
         c_str(&r, "constraint_schema", "public");
-        c_str(&r, "constraint_name", name);
+        c_str(&r, "constraint_name", e->name);
         c_str(&r, "table_catalog", db_name(c->s));
         c_str(&r, "table_schema", "public");
-        c_str(&r, "table_name", t->name);
-        c_str(&r, "constraint_type", "PRIMARY KEY");
+        c_str(&r, "table_name", e->user->name);
+        c_str(&r, "constraint_type", e->pkindex ? "PRIMARY KEY" : "UNIQUE");
         c_str(&r, "is_deferrable", "NO");
         c_str(&r, "initially_deferred", "NO");
         c_str(&r, "enforced", "YES");
+        if (e->ix) c_str(&r, "nulls_distinct", "YES"); /* NULL for a primary key */
         ROW_END(r);
     }
     return SQL_OK;
@@ -1987,21 +2194,20 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    char name[SQLSCHEMA_NAME_MAX + 8];
-    for (int i = 0; i < c->m->ntabs; i++) {
-        const sqlschema_table *t = c->m->tabs[i];
-        if (!has_pk_index(t)) continue;
-        snprintf(name, sizeof name, "%s_pkey", t->name);
-        for (int k = 0; k < t->npk; k++) {
+    for (int i = 0; i < c->m->n; i++) {
+        const crel *e = &c->m->v[i];
+        if (!is_key_constraint(e)) continue;
+        for (int k = 0; k < index_nkeys(e); k++) { /* INCLUDE columns are not part of the key */
             ROW_BEGIN(r, c->t);
             c_str(&r, "constraint_catalog", db_name(c->s));
             c_str(&r, "constraint_schema", "public");
-            c_str(&r, "constraint_name", name);
+            c_str(&r, "constraint_name", e->name);
             c_str(&r, "table_catalog", db_name(c->s));
             c_str(&r, "table_schema", "public");
-            c_str(&r, "table_name", t->name);
-            c_str(&r, "column_name", t->cols[t->pk[k]].name);
+            c_str(&r, "table_name", e->user->name);
+            c_str(&r, "column_name", rel_col(e, k)->name);
             c_int(&r, "ordinal_position", k + 1);
+            row_col(&r, "position_in_unique_constraint"); /* NULL: a foreign key's only */
             ROW_END(r);
         }
     }
@@ -2307,6 +2513,19 @@ static int arg_int(const sqlval *v, int64_t *n, sqlerr *err)
     return SQL_OK;
 }
 
+/* A boolean argument (pretty): a boolean, or an untyped literal read as one. */
+static int arg_bool(const sqlval *v, bool *b, sqlerr *err)
+{
+    if (sqlval_type_is_text(v->type) || v->type == SQLVAL_UNKNOWN) {
+        sqlval o;
+        if (sqlval_from_text(SQLVAL_BOOL, v->s, v->len, &o, err)) return SQL_ERR;
+        *b = o.u.b;
+        return SQL_OK;
+    }
+    *b = v->type == SQLVAL_BOOL && v->u.b;
+    return SQL_OK;
+}
+
 /* format_type(type, typmod): PostgreSQL's SQL spelling, with the modifier of varchar, bpchar
  * and numeric; an unknown oid prints "???". */
 static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
@@ -2532,19 +2751,25 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
     return SQL_OK;
 }
 
-static int index_def_of(const model *m, uint32_t oid, int64_t col, sqlval *out, sqlerr *err)
+/* pg_get_indexdef(oid [, col, pretty]): the definition, or column col's name, quoted (its
+ * options left out, as ruleutils does for a single column) */
+static int index_def_of(const model *m, uint32_t oid, int64_t col, bool pretty, sqlval *out,
+                        sqlerr *err)
 {
     const crel *c = model_find(m, oid);
-    if (!c || !c->pkindex) {
+    if (!c || !is_index(c)) {
         sqlval_init_null(out, SQLVAL_TEXT);
         return SQL_OK;
     }
     if (col > 0) {
-        if (col > c->user->npk) return set_text(out, "", err);
-        return set_text(out, c->user->cols[c->user->pk[col - 1]].name, err);
+        if (col > rel_ncols(c)) return set_text(out, "", err);
+        char name[SQLSCHEMA_NAME_MAX * 2 + 4];
+        size_t o = 0;
+        if (put_ident(name, sizeof name, &o, rel_col(c, (int)col - 1)->name, err)) return SQL_ERR;
+        return set_text(out, name, err);
     }
     char def[DEF_MAX];
-    if (index_def(c->user, def, sizeof def, err)) return SQL_ERR;
+    if (index_def(m, c, pretty, def, sizeof def, err)) return SQL_ERR;
     return set_text(out, def, err);
 }
 
@@ -2741,7 +2966,9 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     if (!strcmp(fn, "pg_get_indexdef")) {
         int64_t col = 0;
         if (n > 1 && arg_int(&a[1], &col, err)) return SQL_ERR;
-        return index_def_of(m, oid, col, out, err);
+        bool pretty = false;
+        if (n > 2 && arg_bool(&a[2], &pretty, err)) return SQL_ERR;
+        return index_def_of(m, oid, col, pretty, out, err);
     }
     if (!strcmp(fn, "pg_get_constraintdef")) {
         for (int i = 0; i < m->ntabs; i++)
@@ -2750,7 +2977,8 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
                 /* CHECK ((expr)): the expression as written, parenthesized as ruleutils does
                  * (pretty, psql's \d: CHECK (expr)) */
                 const char *x = m->tabs[i]->checks[k].expr;
-                bool pretty = n > 1 && !a[1].isnull && a[1].type == SQLVAL_BOOL && a[1].u.b;
+                bool pretty = false;
+                if (n > 1 && arg_bool(&a[1], &pretty, err)) return SQL_ERR;
                 size_t l = strlen(x) + 16;
                 char *d = malloc(l);
                 if (!d) return sqlerr_oom(err);
@@ -2765,13 +2993,10 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
                 if (fk_def(m, m->tabs[i], &m->tabs[i]->fks[f], def, sizeof def, err)) return SQL_ERR;
                 return set_text(out, def, err);
             }
-        for (int i = 0; i < m->n; i++) {
-            const crel *e = &m->v[i];
-            if (e->kind != 'r' || !e->user || !has_pk_index(e->user) ||
-                (e->oid | PK_CONSTRAINT_BITS) != oid)
-                continue;
+        const crel *e = constraint_index(m, oid);
+        if (e) {
             char def[DEF_MAX];
-            if (constraint_def(e->user, def, sizeof def, err)) return SQL_ERR;
+            if (constraint_def(e, def, sizeof def, err)) return SQL_ERR;
             return set_text(out, def, err);
         }
         sqlval_init_null(out, SQLVAL_TEXT);

@@ -12,19 +12,29 @@
  *
  * Oids are stable: a user table's or view's oid is its table id (node << 16 | counter); its
  * primary key index is the table id with bit 15 set and the key's constraint the table id
- * with bits 14 and 15 set (distinct from every table id while a node has created fewer than
- * 16384 tables); built-in types, functions, catalog relations and schemas have PostgreSQL
- * 15's oids (pg_catalog 11, public 2200, information_schema 13207); the role you are connected
- * as is oid 10 and owns everything (HeliosDB has no object ownership); the database is oid 5.
+ * with bits 14 and 15 set; a secondary index's oid is its own (the same allocator, sqlindex.h)
+ * and a UNIQUE constraint's the oid of its index with bit 14 set (all distinct from every
+ * table id while a node has created fewer than 16384 relations); built-in types, functions,
+ * catalog relations and schemas have PostgreSQL 15's oids (pg_catalog 11, public 2200,
+ * information_schema 13207); the role you are connected as is oid 10 and owns everything
+ * (HeliosDB has no object ownership); the database is oid 5.
  * HeliosDB's own oids are below PostgreSQL's first user oid (16384): schema helios 9900, its
  * views 9901.., and the CRDT column types 9950.. (g_counter, pn_counter, mv_register, or_set,
  * aw_set, lww_map, lww_register), which appear in pg_type with the I/O of the type they read
  * as, so format_type shows a column's declared type.
  *
  * The vectors (pg_index.indkey int2vector, pg_proc.proargtypes oidvector ...) are typed and
- * print as PostgreSQL's ("1 2", subscripts from 0). Schema helios and its views belong to the
- * built-in extension "heliosdb" (pg_extension oid 9898, pg_depend deptype 'e'), so pg_dump
- * leaves them out as it leaves out plpgsql.
+ * print as PostgreSQL's ("1 2", subscripts from 0).
+ *
+ * Indexes (sqlindex.h) are relations of kind 'i' in schema public, with pg_index rows (and a
+ * pg_constraint row of type 'u' for a UNIQUE constraint's). An index another session or
+ * region committed whose build is still running is not valid (indisvalid false, indisready true:
+ * its entries are kept on every write), as PostgreSQL shows an index CREATE INDEX CONCURRENTLY
+ * is building, so pg_dump leaves it out until it is built; the transaction that creates one
+ * sees it valid. pg_index.indclass holds zeros (no operator classes).
+ *
+ * Schema helios and its views belong to the built-in extension "heliosdb" (pg_extension oid
+ * 9898, pg_depend deptype 'e'), so pg_dump leaves them out as it leaves out plpgsql.
  *
  * Caveats: arrays of other element types in the catalogs (conkey, oid[], "char"[], aclitem[])
  * are held as text[] (their RowDescription says text[]), and arr[i] on them is an untyped

@@ -119,6 +119,7 @@ static int schema_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl
             c = ta->seq->restart_gen < tb->seq->restart_gen ? -1 : 1;
         else if (ta->next_col_id != tb->next_col_id) c = ta->next_col_id < tb->next_col_id ? -1 : 1;
         else if (ta->ncols != tb->ncols) c = ta->ncols > tb->ncols ? -1 : 1;
+        else if (ta->gen != tb->gen) c = ta->gen < tb->gen ? -1 : 1; /* the later ALTER */
     }
     sqlschema_free(ta);
     sqlschema_free(tb);
@@ -649,6 +650,7 @@ uint32_t sx_table_new_id(sx_session *s)
 
 int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id, const char *name)
 {
+    if (t) t->gen = causal_clock_now(&s->x->clock, wall_ms()); /* the later version wins */
     sx_catchange *n = realloc(s->txn.cat, (size_t)(s->txn.ncat + 1) * sizeof *n);
     if (!n) return -1;
     s->txn.cat = n;
@@ -2170,7 +2172,8 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_DROP_INDEX:
     case SQLAST_ALTER_ADD_UNIQUE:
     case SQLAST_ALTER_DROP_CONSTRAINT:
-    case SQLAST_RENAME_INDEX: what = sqlast_stmt_tag(st); break;
+    case SQLAST_RENAME_INDEX:
+    case SQLAST_ALTER_COLUMN_TYPE: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;
     default: break;

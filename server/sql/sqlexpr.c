@@ -356,6 +356,34 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = n[0] == '?' ? SQLVAL_BOOL : !strcmp(n, "#>") ? SQLVAL_JSONB : SQLVAL_TEXT;
         return SQL_OK;
     }
+    if (!strncmp(n, "op", 2) && strchr("&|#<>~", n[2]) && na == (n[2] == '~' ? 1 : 2)) {
+        /* integer bitwise operators: & | # ~ and the shifts (result: the left operand's
+         * type; & | # of two integer types: the wider) */
+        for (int i = 0; i < na; i++) {
+            if (bind_rec(e->args[i], sc, SQLVAL_INT4, in_agg, err)) return SQL_ERR;
+            infer_param(e->args[i], SQLVAL_INT4, sc);
+        }
+        sqlval_type l = e->args[0]->type, r = na == 2 ? e->args[1]->type : SQLVAL_INT4;
+        if (l == SQLVAL_UNKNOWN) l = SQLVAL_INT4;
+        if (r == SQLVAL_UNKNOWN) r = SQLVAL_INT4;
+        bool shift = n[2] == '<' || n[2] == '>';
+        if (!sqlval_type_is_integer(l) || !sqlval_type_is_integer(r) || l == SQLVAL_OID ||
+            r == SQLVAL_OID || (shift && r == SQLVAL_INT8)) {
+            if (na == 1)
+                sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s", n + 2, tname(l));
+            else
+                sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s", tname(l), n + 2,
+                           tname(r));
+            sqlerr_hint(err, "No operator matches the given name and argument types. You might "
+                             "need to add explicit type casts.");
+            return SQL_ERR;
+        }
+        e->type = shift || na == 1 ? l
+                  : l == SQLVAL_INT8 || r == SQLVAL_INT8 ? SQLVAL_INT8
+                  : l == SQLVAL_INT4 || r == SQLVAL_INT4 ? SQLVAL_INT4
+                                                         : SQLVAL_INT2;
+        return SQL_OK;
+    }
     static const char *const srfs[] = {"generate_series", "unnest", "generate_subscripts",
                                        "jsonb_array_elements", "jsonb_array_elements_text",
                                        "jsonb_object_keys", "jsonb_each", "jsonb_each_text"};
@@ -893,6 +921,9 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         return SQL_OK;
     case SQLAST_LIKE:
         if (bind_args(e, sc, SQLVAL_TEXT, in_agg, err)) return SQL_ERR;
+        if (e->nargs == 3 && !is_textish(e->args[2]->type))
+            return sqlerr_set(err, "42883", e->location, "function like_escape(%s, %s) does not exist",
+                              tname(e->args[1]->type), tname(e->args[2]->type));
         if (!is_textish(e->args[0]->type) || !is_textish(e->args[1]->type))
             return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
                               tname(e->args[0]->type), e->icase ? "~~*" : "~~",
@@ -1111,7 +1142,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
     case SQLAST_FUNC:
         if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
         if (!strcmp(e->name, "@>") || !strcmp(e->name, "<@") || !strcmp(e->name, "&&") ||
-            e->name[0] == '?' || e->name[0] == '#') {
+            e->name[0] == '?' || e->name[0] == '#' ||
+            (!strncmp(e->name, "op", 2) && e->name[2] && strchr("&|#<>~", e->name[2]))) {
             *strength = 0; /* an operator */
             return "?column?";
         }
@@ -1534,6 +1566,52 @@ static size_t utf8_len(const char *s, size_t n)
     unsigned char c = (unsigned char)*s;
     size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     return l > n ? n : l;
+}
+
+/* LIKE p ESCAPE x: p rewritten with backslash as its escape (what sqlexpr_like reads), as
+ * PostgreSQL's like_escape: x empty takes escaping away, more than one character is 22019. */
+static int like_escape(sqlval *pat, const sqlval *esc, sqlerr *err)
+{
+    const char *x = esc->s ? esc->s : "";
+    size_t xl = esc->s ? esc->len : 0;
+    if (xl && utf8_len(x, xl) != xl) {
+        sqlerr_set(err, "22019", -1, "invalid escape string");
+        sqlerr_hint(err, "Escape string must be empty or one character.");
+        return SQL_ERR;
+    }
+    if (xl == 1 && x[0] == '\\') return SQL_OK;
+    const char *p = pat->s ? pat->s : "";
+    size_t pn = pat->s ? pat->len : 0;
+    char *o = malloc(2 * pn + 4);
+    if (!o) return sqlerr_oom(err);
+    size_t k = 0;
+    for (size_t i = 0; i < pn;) {
+        if (xl && i + xl <= pn && !memcmp(p + i, x, xl)) {
+            i += xl;
+            if (i >= pn) { /* a dangling escape: matches nothing, as PostgreSQL's matcher */
+                o[k++] = '\\';
+                o[k++] = '\\';
+                o[k++] = '\x01';
+                break;
+            }
+            size_t cl = utf8_len(p + i, pn - i);
+            o[k++] = '\\';
+            memcpy(o + k, p + i, cl);
+            k += cl;
+            i += cl;
+        } else if (p[i] == '\\') {
+            o[k++] = '\\';
+            o[k++] = '\\';
+            i++;
+        } else {
+            o[k++] = p[i++];
+        }
+    }
+    o[k] = 0;
+    free(pat->s);
+    pat->s = o;
+    pat->len = k;
+    return SQL_OK;
 }
 
 bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn)
@@ -2063,12 +2141,16 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         return rc;
     }
     case SQLAST_LIKE: {
-        sqlval v[2];
+        sqlval v[3];
         int rc = SQL_ERR;
         if (eval_args(e, ctx, v, err)) goto like_done;
-        if (v[0].isnull || v[1].isnull) {
+        if (v[0].isnull || v[1].isnull || (e->nargs == 3 && v[2].isnull)) {
             sqlval_init_null(out, SQLVAL_BOOL);
-        } else if (e->icase) { /* ILIKE: as PostgreSQL for UTF-8, LIKE over lower() of both */
+            rc = SQL_OK;
+            goto like_done;
+        }
+        if (e->nargs == 3 && like_escape(&v[1], &v[2], err)) goto like_done;
+        if (e->icase) { /* ILIKE: as PostgreSQL for UTF-8, LIKE over lower() of both */
             char *ls = NULL, *lp = NULL;
             size_t lsn, lpn;
             if (text_case(v[0].s, v[0].len, false, &ls, &lsn, err) ||
@@ -2886,7 +2968,42 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
             rc = SQL_OK;
             goto done;
         }
-    if (!strcmp(n, "cardinality") || !strcmp(n, "array_length")) {
+    if (!strncmp(n, "op", 2) && strchr("&|#<>~", n[2])) {
+        for (int i = 0; i < na; i++) {
+            if (sqlval_type_is_integer(v[i].type)) continue;
+            /* an untyped literal: integer input, its error pointing at it as PostgreSQL's */
+            sqlval cv;
+            if (sqlval_cast(&v[i], SQLVAL_INT4, &cv, err)) {
+                if (err && !err->position && e->args[i]->kind == SQLAST_CONST)
+                    err->position = e->args[i]->location + 1;
+                goto done;
+            }
+            sqlval_free(&v[i]);
+            v[i] = cv;
+        }
+        int64_t a = v[0].u.i, b = na == 2 ? v[1].u.i : 0, x;
+        switch (n[2]) {
+        case '&': x = a & b; break;
+        case '|': x = a | b; break;
+        case '#': x = a ^ b; break;
+        case '~': x = ~a; break;
+        default: {
+            /* C's shift on the operand's width, the count taken modulo it as the hardware
+             * PostgreSQL runs on does */
+            bool left = n[2] == '<';
+            if (e->type == SQLVAL_INT8) {
+                uint64_t ua = (uint64_t)a;
+                x = left ? (int64_t)(ua << (b & 63)) : a >> (b & 63);
+            } else {
+                int32_t a32 = (int32_t)a;
+                x = left ? (int32_t)((uint32_t)a32 << (b & 31)) : a32 >> (b & 31);
+                if (e->type == SQLVAL_INT2) x = (int16_t)x;
+            }
+        }
+        }
+        sqlval_set_int(out, e->type, x);
+        rc = SQL_OK;
+    } else if (!strcmp(n, "cardinality") || !strcmp(n, "array_length")) {
         sqlval a;
         if (array_arg(&v[0], &a, err)) goto done;
         bool dim_ok = strcmp(n, "array_length") != 0 || (v[1].type != SQLVAL_UNKNOWN ? v[1].u.i == 1 : !strcmp(v[1].s, "1"));

@@ -859,8 +859,9 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
     s->nargs = fe->nargs > 3 ? 3 : fe->nargs;
     for (int i = 0; i < s->nargs; i++)
         if (sqlexpr_eval(fe->args[i], &s->b.ctx, &s->args[i], err)) return SQL_ERR;
+    bool zip = !strcmp(fe->name, "unnest") && s->nargs > 1;
     for (int i = 0; i < s->nargs; i++)
-        if (s->args[i].isnull) s->done = true; /* strict */
+        if (s->args[i].isnull && !zip) s->done = true; /* strict (a zipped NULL is empty) */
     if (s->done) return SQL_OK;
     if (!strcmp(name, "generate_series")) {
         sqlval_type t = n->types[0];
@@ -1021,16 +1022,22 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         return sqlval_set_str(&vals[1], SQLVAL_TEXT, eq + 1, strlen(eq + 1), err) ? SQL_ERR : 1;
     }
     if (!strcmp(name, "unnest")) {
-        const sqlval *a = &s->args[0];
-        if (s->i >= a->narr) return 0;
-        const char *e = a->arr[s->i++];
-        sqlval_type et = n->types[0] == SQLVAL_UNKNOWN ? SQLVAL_TEXT : n->types[0];
-        if (!e) {
-            sqlval_init_null(&vals[0], et);
-            return 1;
+        /* the arrays side by side; a shorter (or NULL) one gives NULLs */
+        size_t most = 0;
+        for (int j = 0; j < s->nargs; j++)
+            if (!s->args[j].isnull && s->args[j].narr > most) most = s->args[j].narr;
+        if (s->i >= most) return 0;
+        size_t k = s->i++;
+        for (int j = 0; j < s->nargs; j++) {
+            const sqlval *a = &s->args[j];
+            const char *e = !a->isnull && k < a->narr ? a->arr[k] : NULL;
+            sqlval_type et = n->types[j] == SQLVAL_UNKNOWN ? SQLVAL_TEXT : n->types[j];
+            if (!e) sqlval_init_null(&vals[j], et);
+            else if (et != SQLVAL_TEXT ? sqlval_from_text(et, e, strlen(e), &vals[j], err)
+                                       : sqlval_set_str(&vals[j], SQLVAL_TEXT, e, strlen(e), err))
+                return SQL_ERR;
         }
-        if (et != SQLVAL_TEXT) return sqlval_from_text(et, e, strlen(e), &vals[0], err) ? SQL_ERR : 1;
-        return sqlval_set_str(&vals[0], SQLVAL_TEXT, e, strlen(e), err) ? SQL_ERR : 1;
+        return 1;
     }
     if (s->i >= s->nmem) return 0;
     sqljsonb_member *m = &s->mem[s->i++];

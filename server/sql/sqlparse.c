@@ -376,6 +376,19 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         *out = e;
         return SQL_OK;
     }
+    if (!strcmp(kind, "AEXPR_OP") && r &&
+        ((l && (!strcmp(opname, "&") || !strcmp(opname, "|") || !strcmp(opname, "#") ||
+                !strcmp(opname, "<<") || !strcmp(opname, ">>"))) ||
+         (!l && !strcmp(opname, "~")))) {
+        /* the integer bitwise operators: functions "op&" ... (sqlexpr.c) */
+        if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
+        char fname[8];
+        snprintf(fname, sizeof fname, "op%s", opname);
+        if (!(e->name = dup_or_oom(c, fname)) || (l && add_arg(c, e, l)) || add_arg(c, e, r))
+            goto fail;
+        *out = e;
+        return SQL_OK;
+    }
     if (!strcmp(kind, "AEXPR_OP")) {
         int op = op_from_name(opname);
         if (op < 0) {
@@ -426,11 +439,14 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         e->icase = !strcmp(kind, "AEXPR_ILIKE");
         e->negate = opname[0] == '!';
         json_t *rb;
-        if (!strcmp(node(r, &rb), "FuncCall")) {
-            sqlast_expr_free(e);
-            return sqlerr_unsupported(c->err, loc, "LIKE ... ESCAPE");
+        /* LIKE p ESCAPE x reaches us as like_escape(p, x); any other call is the pattern */
+        json_t *fn = !strcmp(node(r, &rb), "FuncCall") ? field(rb, "funcname") : NULL;
+        const char *fname = fn ? string_node(json_array_get(fn, json_array_size(fn) - 1)) : NULL;
+        if (fname && !strcmp(fname, "like_escape") && json_array_size(field(rb, "args")) == 2) {
+            if (add_arg(c, e, l) || add_args(c, e, field(rb, "args"))) goto fail;
+        } else if (add_arg(c, e, l) || add_arg(c, e, r)) {
+            goto fail;
         }
-        if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
     } else if (!strcmp(kind, "AEXPR_BETWEEN") || !strcmp(kind, "AEXPR_NOT_BETWEEN")) {
         json_t *rb;
         node(r, &rb);
@@ -2151,6 +2167,30 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
         s->kind = SQLAST_ALTER_ADD_PK;
         s->pk_location = floc(db);
         return string_list(c, field(db, "keys"), &s->pk, &s->npk);
+    }
+    if (st && !strcmp(st, "AT_AlterColumnType")) {
+        s->kind = SQLAST_ALTER_COLUMN_TYPE;
+        json_t *db;
+        node(field(cb, "def"), &db);
+        const char *col = fstr(cb, "name");
+        if (!db || !col) return sqlerr_unsupported(c->err, -1, "this ALTER COLUMN TYPE");
+        json_t *u = field(db, "raw_default");
+        if (u) {
+            /* USING col or USING col::type: the values as they are */
+            json_t *ub, *ab;
+            const char *ut = node(u, &ub);
+            if (ut && !strcmp(ut, "TypeCast")) ut = node(field(ub, "arg"), &ab), ub = ab;
+            json_t *fl = ut && !strcmp(ut, "ColumnRef") ? field(ub, "fields") : NULL;
+            const char *ucol = json_array_size(fl) == 1 ? string_node(json_array_get(fl, 0)) : NULL;
+            if (!ucol || strcmp(ucol, col))
+                return sqlerr_unsupported(c->err, -1, "ALTER COLUMN TYPE ... USING an expression");
+            json_object_del(db, "raw_default");
+        }
+        if (field(db, "collClause")) return sqlerr_unsupported(c->err, -1, "COLLATE");
+        json_object_set_new(db, "colname", json_string(col));
+        if (!(s->cols = calloc(1, sizeof(*s->cols)))) return sqlerr_oom(c->err);
+        s->ncols = 1;
+        return conv_coldef(c, db, &s->cols[0], s->table);
     }
     if (st && !strcmp(st, "AT_DropConstraint")) {
         s->kind = SQLAST_ALTER_DROP_CONSTRAINT;

@@ -467,8 +467,8 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
 typedef struct fn_shape {
     const char *name;
     int ncols;
-    const char *cols[2];
-    sqlval_type types[2];
+    const char *cols[3];
+    sqlval_type types[3];
 } fn_shape;
 
 /* The element type of a catalog relation's vector column at slot of level lv (the catalogs
@@ -536,17 +536,27 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
             return sqlerr_set(err, "42883", fe->location, "function generate_series does not exist");
         sh->types[0] = t;
     } else if (!strcmp(n, "unnest")) {
-        if (fe->nargs != 1 || (!sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_UNKNOWN))
-            return sqlerr_set(err, "42883", fe->location, "function unnest does not exist");
-        sh->types[0] = SQLVAL_TEXT;
-        if (sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_TEXTARRAY)
-            sh->types[0] = sqlval_array_elem(fe->args[0]->type); /* unnest(int[]): ints */
-        if (fe->args[0]->kind == SQLAST_CAST && fe->args[0]->cast_elem)
-            sh->types[0] = fe->args[0]->cast_elem; /* unnest('{..}'::oid[]): oids */
-        /* a catalog vector (indkey int2vector, indclass oidvector ...): its element type */
-        if (fe->args[0]->kind == SQLAST_COLUMN && !fe->args[0]->levelsup) {
-            sqlval_type et = catalog_vector(lv, fe->args[0]->colidx);
-            if (et != SQLVAL_UNKNOWN) sh->types[0] = et;
+        /* unnest(a [, b [, c]]): several arrays side by side (FROM only; PostgreSQL takes any
+         * number, HeliosDB three) */
+        if (fe->nargs < 1 || fe->nargs > 3)
+            return fe->nargs > 3 ? sqlerr_unsupported(err, fe->location, "unnest of more than three arrays")
+                                 : sqlerr_set(err, "42883", fe->location, "function unnest does not exist");
+        sh->ncols = fe->nargs;
+        for (int i = 0; i < fe->nargs; i++) {
+            const sqlast_expr *a = fe->args[i];
+            if (!sqlval_type_is_array(a->type) && a->type != SQLVAL_UNKNOWN)
+                return sqlerr_set(err, "42883", fe->location, "function unnest does not exist");
+            sh->cols[i] = n;
+            sh->types[i] = SQLVAL_TEXT;
+            if (sqlval_type_is_array(a->type) && a->type != SQLVAL_TEXTARRAY)
+                sh->types[i] = sqlval_array_elem(a->type); /* unnest(int[]): ints */
+            if (a->kind == SQLAST_CAST && a->cast_elem)
+                sh->types[i] = a->cast_elem; /* unnest('{..}'::oid[]): oids */
+            /* a catalog vector (indkey int2vector, indclass oidvector ...): its element type */
+            if (a->kind == SQLAST_COLUMN && !a->levelsup) {
+                sqlval_type et = catalog_vector(lv, a->colidx);
+                if (et != SQLVAL_UNKNOWN) sh->types[i] = et;
+            }
         }
     } else if (!strcmp(n, "generate_subscripts")) {
         if ((fe->nargs != 2 && fe->nargs != 3) ||
@@ -686,6 +696,13 @@ static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlpl
     fe->type = SQLVAL_UNKNOWN;
     fn_shape sh;
     if (func_shape(lv, fe, &sh, err)) return SQL_ERR;
+    if (sh.ncols > 1 && !strcmp(fe->name, "unnest")) { /* several arrays: FROM only */
+        sqlerr_set(err, "42883", fe->location, "function unnest(%s, %s) does not exist",
+                   sqlval_type_name(fe->args[0]->type), sqlval_type_name(fe->args[1]->type));
+        sqlerr_hint(err, "No function matches the given name and argument types. You might need "
+                         "to add explicit type casts.");
+        return SQL_ERR;
+    }
     sqlplan_node *n = new_node(lv->pl, PN_FUNC);
     if (!n) return SQL_ERR;
     n->func = fe;

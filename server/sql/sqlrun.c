@@ -54,6 +54,7 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_ADD_UNIQUE:
     case SQLAST_ALTER_DROP_CONSTRAINT:
     case SQLAST_RENAME_INDEX:
+    case SQLAST_ALTER_COLUMN_TYPE:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
@@ -1165,6 +1166,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                st->kind == SQLAST_CREATE_VIEW || st->kind == SQLAST_CREATE_INDEX ||
                st->kind == SQLAST_DROP_INDEX || st->kind == SQLAST_ALTER_ADD_UNIQUE ||
                st->kind == SQLAST_ALTER_DROP_CONSTRAINT || st->kind == SQLAST_RENAME_INDEX ||
+               st->kind == SQLAST_ALTER_COLUMN_TYPE ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
@@ -2004,6 +2006,125 @@ typedef struct nullscan {
     int col, nrow;
     bool found;
 } nullscan;
+
+/* ---- ALTER COLUMN TYPE ----------------------------------------------------------------------
+ *
+ * Only changes that leave every stored value as it is: integers among smallint, integer and
+ * bigint (stored as 64-bit integers), text and varchar(n) (stored as text), numeric(p,s) to
+ * numeric, timestamp(tz) precision to none or more, and the same type again. A narrower type
+ * is checked against every row this region holds (PostgreSQL's errors: 22003, 22001); a row
+ * another region writes at the same moment is not (docs/sql-reference.md). Anything that
+ * would rewrite values (int to text, rounding a numeric) is 0A000. */
+
+typedef struct typescan {
+    const sqlschema_column *c; /* the column with its new type */
+    int ci;
+    bool cut; /* a value would lose trailing spaces: PostgreSQL would rewrite it */
+} typescan;
+
+static int typescan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
+                        const crdt_row *raw, sqlerr *err)
+{
+    (void)pk, (void)pklen, (void)raw;
+    typescan *ts = ctx;
+    const sqlval *v = &row[ts->ci];
+    if (v->isnull) return SQL_OK;
+    sqlval cv;
+    if (sqlval_cast(v, ts->c->type, &cv, err)) return SQL_ERR; /* 22003 for integers */
+    size_t before = cv.s ? cv.len : 0;
+    int rc = sqlschema_typmod_apply(&cv, ts->c->typmod, false, err); /* 22001 */
+    if (rc == SQL_OK && cv.s && cv.len != before) ts->cut = true;
+    sqlval_free(&cv);
+    return rc;
+}
+
+static int run_alter_type(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, sx_result *res,
+                          sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    if (cur->view_sql || cur->seq) {
+        sqlerr_set(err, "42809", -1, "ALTER action ALTER COLUMN ... SET DATA TYPE cannot be performed on relation \"%s\"", cur->name);
+        sqlerr_detail(err, "This operation is not supported for %s.", cur->seq ? "sequences" : "views");
+        return SQL_ERR;
+    }
+    const char *name = st->cols[0].name;
+    int ci = sqlschema_find_column(cur, name);
+    if (ci < 0 || cur->cols[ci].hidden)
+        return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist", name, cur->name);
+    const sqlschema_column *old = &cur->cols[ci];
+    sqlschema_kind kind;
+    sqlval_type type;
+    const char *canon;
+    if (sqlschema_type_resolve(st->cols[0].type_name, &kind, &type, &canon, err)) return SQL_ERR;
+    int32_t typmod = sqlschema_typmod_of(st->cols[0].type_name);
+    if (!strcmp(canon, old->type_name) && typmod == old->typmod) return SQL_OK; /* the same */
+    bool ints = sqlval_type_is_integer(old->type) && sqlval_type_is_integer(type) &&
+                old->type != SQLVAL_OID && type != SQLVAL_OID;
+    bool texts = (old->type == SQLVAL_TEXT || old->type == SQLVAL_VARCHAR) &&
+                 (type == SQLVAL_TEXT || type == SQLVAL_VARCHAR);
+    bool loosen = old->type == type && typmod == -1 &&
+                  (type == SQLVAL_NUMERIC || type == SQLVAL_TIMESTAMP || type == SQLVAL_TIMESTAMPTZ || type == SQLVAL_TIME);
+    bool finer = old->type == type && old->typmod >= 0 && typmod > old->typmod &&
+                 (type == SQLVAL_TIMESTAMP || type == SQLVAL_TIMESTAMPTZ || type == SQLVAL_TIME);
+    if (old->kind != SQLSCHEMA_LWW || kind != SQLSCHEMA_LWW || !(ints || texts || loosen || finer)) {
+        char what[200];
+        snprintf(what, sizeof what, "ALTER COLUMN TYPE from %s to %s (the stored values would have to be rewritten)",
+                 old->type_name, canon);
+        return sqlerr_unsupported(err, -1, what);
+    }
+    const sqlschema_table **all;
+    int nall;
+    if (sx_catalog_view(s, &all, &nall)) return sqlerr_oom(err);
+    for (int k = 0; k < nall; k++)
+        if (all[k]->view_sql && mentions_word(all[k]->view_sql, cur->name) && mentions_word(all[k]->view_sql, name)) {
+            sqlerr_set(err, "0A000", -1, "cannot alter type of a column used by a view or rule");
+            sqlerr_detail(err, "rule _RETURN on view %s depends on column \"%s\"", all[k]->name, name);
+            free(all);
+            return SQL_ERR;
+        }
+    free(all);
+    if (share_conflict(s, cur, err)) return SQL_ERR;
+    sqlschema_table *t;
+    if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
+    sqlschema_column *c = &t->cols[ci];
+    char *tn = strdup(canon);
+    if (!tn) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    free(c->type_name);
+    c->type_name = tn;
+    c->type = type;
+    c->typmod = typmod;
+    /* a narrower type: every stored value must fit it */
+    typescan ts = {.c = c, .ci = ci};
+    bool narrower = (ints && (type == SQLVAL_INT2 || (type == SQLVAL_INT4 && old->type == SQLVAL_INT8))) ||
+                    (texts && typmod >= 0 && (old->typmod < 0 || typmod < old->typmod));
+    if (narrower && scan(s, cur, NULL, base, typescan_row, &ts, err)) {
+        sqlschema_free(t);
+        return SQL_ERR;
+    }
+    if (ts.cut) {
+        sqlschema_free(t);
+        return sqlerr_unsupported(err, -1, "ALTER COLUMN TYPE that would cut trailing spaces from stored values");
+    }
+    if (c->has_default && !c->default_now && !c->default_uuid && !c->default_seq && !c->default_value.isnull) {
+        sqlval nv;
+        if (sqlval_cast(&c->default_value, type, &nv, err) || sqlschema_typmod_apply(&nv, typmod, false, err)) {
+            sqlschema_free(t);
+            return SQL_ERR;
+        }
+        sqlval_free(&c->default_value);
+        c->default_value = nv;
+    }
+    if (sx_catalog_change(s, false, t, t->id, t->name)) {
+        sqlschema_free(t);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
 
 static int nullscan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
                         const crdt_row *raw, sqlerr *err)
@@ -3687,6 +3808,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_DROP_INDEX: rc = sqlrun_drop_index(s, p->st, res, err); break;
     case SQLAST_ALTER_DROP_CONSTRAINT: rc = sqlrun_drop_constraint(s, p->st, res, err); break;
     case SQLAST_RENAME_INDEX: rc = sqlrun_rename_index(s, p->st, res, err); break;
+    case SQLAST_ALTER_COLUMN_TYPE: rc = run_alter_type(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:
     case SQLAST_DELETE: rc = run_update_delete(s, p, &base, res, err); break;

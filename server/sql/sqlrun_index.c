@@ -62,8 +62,16 @@ static void choose_name(sx_session *s, const char *table, const sqlast_index *ix
 {
     char cols[SQLSCHEMA_NAME_MAX + 1] = "";
     size_t cl = 0;
-    for (int i = 0; i < ix->ncols; i++) {
-        int w = snprintf(cols + cl, sizeof cols - cl, "%s%s", i ? "_" : "", ix->cols[i]);
+    /* INCLUDE columns too, and a repeated name numbered (a, a1), as PostgreSQL's
+     * ChooseIndexColumnNames */
+    for (int i = 0; i < ix->ncols + ix->ninclude; i++) {
+        const char *nm = i < ix->ncols ? ix->cols[i] : ix->include[i - ix->ncols];
+        int seen = 0;
+        for (int j = 0; j < i; j++)
+            seen += !strcmp(nm, j < ix->ncols ? ix->cols[j] : ix->include[j - ix->ncols]);
+        char num[16] = "";
+        if (seen) snprintf(num, sizeof num, "%d", seen);
+        int w = snprintf(cols + cl, sizeof cols - cl, "%s%s%s", i ? "_" : "", nm, num);
         if (w < 0 || cl + (size_t)w >= sizeof cols - 1) {
             cl = sizeof cols - 1;
             break;
@@ -103,11 +111,11 @@ static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_d
             if (!sqlindex_type_ok(c->type))
                 return sqlerr_set(err, "0A000", ix->location,
                                   "indexes on columns of type %s are not supported", c->type_name);
-            for (int j = 0; j < k; j++)
+            /* PostgreSQL allows (a, a) in an index, not in a constraint */
+            for (int j = 0; j < k && ix->constraint; j++)
                 if (d->col[j] == c->id)
-                    return ix->constraint ? sqlerr_set(err, "42701", ix->location,
-                                                       "column \"%s\" appears twice in unique constraint", cn)
-                                          : SQL_OK; /* PostgreSQL allows (a, a) in an index */
+                    return sqlerr_set(err, "42701", ix->location,
+                                      "column \"%s\" appears twice in unique constraint", cn);
             d->col[k] = c->id;
             d->opt[k] = ix->opt ? ix->opt[k] : 0;
         } else {

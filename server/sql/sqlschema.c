@@ -783,11 +783,12 @@ static bool has_ext(const sqlschema_table *t)
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
     bool ext = has_ext(t);
-    codec_put_u8(b, t->seq        ? SQLSCHEMA_FORMAT_SEQ
-                    : t->view_sql ? SQLSCHEMA_FORMAT_VIEW
-                    : ext         ? SQLSCHEMA_FORMAT_EXT
-                    : t->nfks     ? SQLSCHEMA_FORMAT_FK
-                                  : SQLSCHEMA_FORMAT);
+    codec_put_u8(b, (uint8_t)((t->seq        ? SQLSCHEMA_FORMAT_SEQ
+                               : t->view_sql ? SQLSCHEMA_FORMAT_VIEW
+                               : ext         ? SQLSCHEMA_FORMAT_EXT
+                               : t->nfks     ? SQLSCHEMA_FORMAT_FK
+                                             : SQLSCHEMA_FORMAT) |
+                              (t->gen ? SQLSCHEMA_FORMAT_GEN : 0)));
     codec_put_u32(b, t->id);
     codec_put_bytes(b, t->name, strlen(t->name));
     codec_put_u16(b, t->next_col_id);
@@ -879,6 +880,7 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         codec_put_svarint(b, q->restart_value);
         codec_put_u8(b, q->restart_called);
     }
+    if (t->gen) codec_put_u64(b, t->gen);
     return b->err ? SQL_ERR : SQL_OK;
 }
 
@@ -966,6 +968,8 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     uint16_t next;
     uint64_t ncols;
     codec_get_u8(&r, &ver);
+    bool has_gen = ver & SQLSCHEMA_FORMAT_GEN;
+    ver &= (uint8_t)~SQLSCHEMA_FORMAT_GEN;
     codec_get_u32(&r, &id);
     codec_get_bytes(&r, &name, &namelen, SQLSCHEMA_NAME_MAX);
     codec_get_u16(&r, &next);
@@ -1161,6 +1165,10 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
                 sqlschema_free(t);
                 return corrupt(err, "a sequence has no key");
             }
+    }
+    if (has_gen && (codec_get_u64(&r, &t->gen) || t->gen == 0)) {
+        sqlschema_free(t);
+        return corrupt(err, "bad generation");
     }
     if (codec_rd_left(&r) != 0) {
         sqlschema_free(t);

@@ -40,6 +40,13 @@
  * the checks (uvarint count <= 64; each name, oid u32, expression text), and the DEFAULTs
  * written other than now() (uvarint count; each column id u16, SQLSCHEMA_NOW_* u8 >= 1).
  *
+ * Any format may carry the generation of the definition (the HLC of the statement that wrote
+ * it): the version byte then has SQLSCHEMA_FORMAT_GEN (0x80) set and a u64 (non-zero) ends
+ * the entry. The catalog merge orders two versions of one table by it once neither adds nor
+ * drops columns over the other, so the later ALTER (a type, a NOT NULL, a default, a CHECK)
+ * wins on every region and after every restart; before, the larger bytes did, and an ALTER
+ * could come back undone when the catalog was read again.
+ *
  * The CRDT kind and value type are derived from the type name on decode (one source of truth).
  * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
  * (unknown key column), 42704 (unknown type), 0A000 (unsupported: CRDT column in the key,
@@ -62,6 +69,7 @@
 #define SQLSCHEMA_FORMAT_FK 4   /* a table with foreign keys: format 1, then the keys */
 #define SQLSCHEMA_FORMAT_EXT 5  /* a table with CHECKs or comments: format 4 (0 keys allowed),
                                  * then the comments and the checks */
+#define SQLSCHEMA_FORMAT_GEN 0x80 /* or'ed into any format: a u64 generation ends the entry */
 #define SQLSCHEMA_MAX_CHECKS 64
 #define SQLSCHEMA_MAX_FKS 32
 #define SQLSCHEMA_NAME_MAX 63
@@ -140,6 +148,7 @@ typedef struct sqlschema_seq {
 
 typedef struct sqlschema_table {
     uint32_t id;
+    uint64_t gen; /* HLC of the statement that wrote this version (0: none recorded) */
     char *name;
     uint16_t next_col_id;
     sqlschema_column *cols;

@@ -3,7 +3,8 @@
 them) against heliosdb --dev.
 
 1. The same schema of plain types (serial, identity, varchar(n), numeric(p,s), arrays, date,
-   timestamptz, uuid, jsonb, defaults, a foreign key, a sequence) is created on PostgreSQL 15
+   timestamptz, uuid, jsonb, defaults, a foreign key, a sequence, an index, a DESC index, a
+   UNIQUE constraint, a multi-column unique index with INCLUDE) is created on PostgreSQL 15
    and on HeliosDB; `pg_dump --schema-only` of both must be equal line for line (the header's
    version lines and the \\restrict keys aside).
 2. A full plain dump of a HeliosDB node (adding a view, CRDT columns and awkward text: tabs,
@@ -31,6 +32,10 @@ CREATE TABLE books (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 CREATE SEQUENCE tick START 100 INCREMENT 5;
 COMMENT ON TABLE authors IS 'People who write';
 COMMENT ON COLUMN authors.born IS 'date of birth, if known';
+CREATE INDEX books_title_idx ON books (title);
+CREATE INDEX books_at_desc ON books (at DESC NULLS LAST, n);
+ALTER TABLE authors ADD CONSTRAINT authors_name_key UNIQUE (name);
+CREATE UNIQUE INDEX books_author_title ON books (author_id, title DESC) INCLUDE (n);
 """
 
 DATA = r"""

@@ -4,11 +4,12 @@ PostgreSQL 15, outputs compared byte for byte.
 
 The same schema (plain types: bigint, text, numeric, boolean, timestamptz, jsonb; a composite
 primary key; a table without one; a view; NOT NULL and DEFAULTs; serial and identity columns,
-foreign keys, a sequence, varchar(n) and numeric(p,s)) is created on a throwaway
-PostgreSQL 15 (wirelib.PgServer, as test_sql_differential.py runs it) and on a heliosdb in
-dev mode; then each meta-command runs through `psql -X -c` on both. psql answers them with
-queries over pg_catalog (CLIENTS.md §7), which HeliosDB runs as ordinary queries over its
-catalog relations (server/sql/sqlcatalog.c), so this checks the catalogs, the catalog
+foreign keys, a sequence, varchar(n) and numeric(p,s); indexes with DESC, NULLS FIRST / LAST
+and INCLUDE, unique indexes, UNIQUE constraints of CREATE TABLE and ALTER TABLE) is created on
+a throwaway PostgreSQL 15 (wirelib.PgServer, as test_sql_differential.py runs it) and on a
+heliosdb in dev mode; then each meta-command runs through `psql -X -c` on both. psql answers
+them with queries over pg_catalog (CLIENTS.md §7), which HeliosDB runs as ordinary queries
+over its catalog relations (server/sql/sqlcatalog.c), so this checks the catalogs, the catalog
 functions and the planner together, the way people use them.
 
 Normalised, and why (nothing else is):
@@ -43,6 +44,13 @@ CREATE TABLE stock (sku text PRIMARY KEY, qty int CHECK (qty >= 0), lo int, hi i
                     tags integer[], CONSTRAINT range_ok CHECK (lo <= hi));
 COMMENT ON TABLE stock IS 'units per warehouse';
 COMMENT ON COLUMN stock.qty IS 'on hand';
+CREATE INDEX items_name_idx ON items (name);
+CREATE INDEX items_price_desc ON items (price DESC, created NULLS FIRST) INCLUDE (active);
+CREATE UNIQUE INDEX items_name_price ON items (name, price DESC NULLS LAST);
+ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);
+CREATE TABLE tags (id int PRIMARY KEY, label text UNIQUE, grp int, pos int,
+                   CONSTRAINT tags_grp_pos_key UNIQUE (grp, pos) INCLUDE (label));
+CREATE INDEX ON tags (pos);
 """
 
 COMMANDS = [
@@ -52,6 +60,9 @@ COMMANDS = [
     r"\dv+", r"\dT", r"\dp", r"\des", r"\dy", r"\dn+ public",
     r"\d customers", r"\d invoices", r"\ds", r"\d ticket_no", r"\d customers_id_seq",
     r"\d stock", r"\d+ stock",
+    r"\d tags", r"\d+ tags", r"\d items_price_desc", r"\d+ items_price_desc",
+    r"\d tags_label_key", r"\d tags_grp_pos_key", r"\d items_name_price", r"\d tags_pos_idx",
+    r"\d items_pkey", r"\di items*", r"\di tags_*", r"\dti tags*",
 ]
 SIZED = [r"\dt+", r"\di+"]
 

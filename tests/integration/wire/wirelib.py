@@ -98,11 +98,21 @@ class Server:
             with open(path, "w") as f:
                 json.dump(cfg, f)
             args = [exe, "--config", path]
+        self.args = args
         self.logf = open(self.log, "w")
         self.proc = subprocess.Popen(args, stdout=self.logf, stderr=subprocess.STDOUT)
         if not wait_for(self._accepting, 15):
             self.stop()
             raise RuntimeError("server did not start:\n" + self.logtext())
+
+    def restart(self):
+        """Stops the server (SIGTERM) and starts it again on the same data and port."""
+        self.stop()
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen(self.args, stdout=self.logf, stderr=subprocess.STDOUT)
+        if not wait_for(self._accepting, 15):
+            self.stop()
+            raise RuntimeError("server did not restart:\n" + self.logtext())
 
     def _accepting(self):
         if self.proc.poll() is not None:

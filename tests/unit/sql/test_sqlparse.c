@@ -183,7 +183,18 @@ static void test_drop_alter(void **state)
     assert_int_equal(s->kind, SQLAST_ALTER_NOT_NULL);
     assert_false(s->set_not_null);
     sqlparse_result_free(&r);
-    expect_error("ALTER TABLE t ALTER COLUMN a TYPE text", "0A000", "ALTER TABLE");
+    s = parse_one("ALTER TABLE t ALTER COLUMN a TYPE varchar(20) USING a::varchar(20)", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_COLUMN_TYPE);
+    assert_string_equal(s->cols[0].name, "a");
+    assert_string_equal(s->cols[0].type_name, "character varying(20)");
+    sqlparse_result_free(&r);
+    expect_error("ALTER TABLE t ALTER COLUMN a TYPE text USING lower(a)", "0A000", "USING");
+    /* LIKE ... ESCAPE: the escape is the third operand; a call as the pattern is a pattern */
+    s = parse_one("SELECT 1 FROM t WHERE a LIKE 'x!%' ESCAPE '!' AND b LIKE upper('q%')", &r);
+    assert_int_equal(s->where->args[0]->kind, SQLAST_LIKE);
+    assert_int_equal(s->where->args[0]->nargs, 3);
+    assert_int_equal(s->where->args[1]->nargs, 2);
+    sqlparse_result_free(&r);
 }
 
 static void test_insert(void **state)
