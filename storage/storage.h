@@ -294,6 +294,10 @@ int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t t
 int storage_iter_new_index(storage *s, const storage_snapshot *snap, uint32_t oid,
                            const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
                            storage_iter **out);
+/* The same, last entry first when reverse. */
+int storage_iter_new_index_ex(storage *s, const storage_snapshot *snap, uint32_t oid,
+                              const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
+                              bool reverse, storage_iter **out);
 /* Whether index oid holds an entry starting with prefix (bytes after the oid) for a pk other
  * than except (NULL: any): 1 yes (*pk_out malloc'd when pk_out), 0 no, <0 error. Latest
  * state. */

@@ -36,6 +36,7 @@ struct storage_iter {
     codec_buf lo, hi; /* full keys; hi empty = unbounded */
     size_t strip;     /* prefix bytes not shown to the caller (the table id) */
     bool started;
+    bool reverse;     /* index iterators: last key first */
     storage_overlay *ov;
     size_t ovpos, ovend;
     const uint8_t *key, *val;
@@ -85,6 +86,8 @@ static int iter_open(storage *s, const storage_snapshot *snap, int cf, storage_i
     if (it->hi.len) {
         rocksdb_readoptions_set_iterate_upper_bound(it->ro, (const char *)it->hi.data, it->hi.len);
     }
+    if (it->reverse && it->lo.len)
+        rocksdb_readoptions_set_iterate_lower_bound(it->ro, (const char *)it->lo.data, it->lo.len);
     it->it = rocksdb_create_iterator_cf(s->db, it->ro, s->cf[cf]);
     if (!it->it) return storage_fail(STORAGE_ENOMEM, "out of memory");
     return 0;
@@ -127,12 +130,13 @@ static size_t overlay_lower_bound(const storage_overlay *o, const uint8_t *k, si
 
 static int new_row_iter(storage *s, const storage_snapshot *snap, storage_overlay *ov, int cf,
                         uint32_t table_id, const uint8_t *lo, size_t lolen, const uint8_t *hi,
-                        size_t hilen, storage_iter **out)
+                        size_t hilen, bool reverse, storage_iter **out)
 {
     *out = NULL;
     storage_iter *it = iter_alloc();
     if (!it) return storage_fail(STORAGE_ENOMEM, "out of memory");
     it->strip = KEYCODEC_TABLE_BYTES;
+    it->reverse = reverse;
     int rc = row_bounds(it, table_id, lo, lolen, hi, hilen);
     if (rc == 0) rc = iter_open(s, snap, cf, it);
     if (rc < 0) {
@@ -153,14 +157,21 @@ int storage_iter_new(storage *s, const storage_snapshot *snap, uint32_t table_id
                      const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
                      storage_iter **out)
 {
-    return new_row_iter(s, snap, NULL, CF_ROWS, table_id, lo, lolen, hi, hilen, out);
+    return new_row_iter(s, snap, NULL, CF_ROWS, table_id, lo, lolen, hi, hilen, false, out);
 }
 
 int storage_iter_new_index(storage *s, const storage_snapshot *snap, uint32_t oid,
                            const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
                            storage_iter **out)
 {
-    return new_row_iter(s, snap, NULL, CF_INDEX, oid, lo, lolen, hi, hilen, out);
+    return new_row_iter(s, snap, NULL, CF_INDEX, oid, lo, lolen, hi, hilen, false, out);
+}
+
+int storage_iter_new_index_ex(storage *s, const storage_snapshot *snap, uint32_t oid,
+                              const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
+                              bool reverse, storage_iter **out)
+{
+    return new_row_iter(s, snap, NULL, CF_INDEX, oid, lo, lolen, hi, hilen, reverse, out);
 }
 
 int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t table_id,
@@ -174,7 +185,7 @@ int storage_iter_new_prefix(storage *s, const storage_snapshot *snap, uint32_t t
         return storage_fail(STORAGE_ENOMEM, "out of memory");
     }
     int rc = new_row_iter(s, snap, NULL, CF_ROWS, table_id, plen ? prefix : NULL, plen,
-                          bounded ? succ.data : NULL, succ.len, out);
+                          bounded ? succ.data : NULL, succ.len, false, out);
     codec_buf_free(&succ);
     return rc;
 }
@@ -223,7 +234,8 @@ int storage_iter_next(storage_iter *it)
     it->merged = NULL;
     if (!it->started) {
         it->started = true;
-        rocksdb_iter_seek(it->it, (const char *)it->lo.data, it->lo.len);
+        if (it->reverse) rocksdb_iter_seek_to_last(it->it); /* within the bounds */
+        else rocksdb_iter_seek(it->it, (const char *)it->lo.data, it->lo.len);
     }
     for (;;) {
         bool dbv = rocksdb_iter_valid(it->it);
@@ -270,7 +282,8 @@ db_item:
         it->merged = copy;
         it->key = copy;
         it->val = copy + it->klen;
-        rocksdb_iter_next(it->it);
+        if (it->reverse) rocksdb_iter_prev(it->it);
+        else rocksdb_iter_next(it->it);
     }
     return 1;
 }
@@ -403,7 +416,7 @@ int storage_overlay_iter_new(storage_overlay *o, const storage_snapshot *snap,
                              uint32_t table_id, const uint8_t *lo, size_t lolen,
                              const uint8_t *hi, size_t hilen, storage_iter **out)
 {
-    return new_row_iter(o->s, snap, o, CF_ROWS, table_id, lo, lolen, hi, hilen, out);
+    return new_row_iter(o->s, snap, o, CF_ROWS, table_id, lo, lolen, hi, hilen, false, out);
 }
 
 int storage_overlay_fill_req(storage_overlay *o, storage_commit_req *req)

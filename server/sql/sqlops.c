@@ -309,6 +309,9 @@ typedef struct scan_state {
     size_t *ixlen;
     size_t nix, ixi;
     bool ixmode;
+    storage_iter *ixstream; /* ORDER BY served by the index: its entries, in order */
+    storage_snapshot *ixsnap; /* ... read with the rows at one snapshot (a row that moves
+                               * while the stream runs is seen once, where it was) */
     storage_iter *it;
     bool point, done, empty;
     uint8_t *pval; /* point read */
@@ -517,6 +520,51 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
             else rc = ix_collect(s, d->oid, &lo, &hi, b, &v, &nv, &cap, err);
         }
         if (have_arr) sqlval_free(&arr);
+    } else if (rc == SQL_OK && !empty && !fallback && n->ixlike && col) {
+        /* LIKE 'abc%': the entries whose text starts with the pattern's fixed prefix (an
+         * encoding without its terminator prefixes the encoding of every longer string) */
+        sqlval pv;
+        sqlerr ignore;
+        sqlval_init_null(&pv, SQLVAL_TEXT);
+        if (sqlexpr_eval(n->ixlike->args[1], &s->b.ctx, &pv, &ignore)) {
+            fallback = true;
+        } else if (pv.isnull || !pv.s) {
+            empty = !pv.isnull ? false : true;
+            fallback = !pv.isnull;
+        } else {
+            char *fixed = malloc(pv.len + 1);
+            size_t fl = 0;
+            for (size_t i = 0; fixed && i < pv.len; i++) {
+                char ch = pv.s[i];
+                if (ch == '%' || ch == '_') break;
+                if (ch == '\\') {
+                    if (++i >= pv.len) break;
+                    ch = pv.s[i];
+                }
+                fixed[fl++] = ch;
+            }
+            if (!fixed) {
+                rc = sqlerr_oom(err);
+            } else if (!fl) {
+                fallback = true; /* '%x': every entry; reading the table is no worse */
+            } else {
+                sqlval tv;
+                sqlval_init_null(&tv, SQLVAL_TEXT);
+                tv.isnull = false;
+                tv.s = fixed;
+                tv.len = fl;
+                codec_put_raw(&lo, pre.data, pre.len);
+                if (sqlindex_put_value(&lo, &tv, 0, err)) rc = SQL_ERR;
+                else lo.len -= 2; /* the text terminator */
+                codec_buf_reset(&hi);
+                codec_put_raw(&hi, lo.data, lo.len);
+                bool bounded = prefix_succ(&hi);
+                if (rc == SQL_OK && (lo.err || hi.err)) rc = sqlerr_oom(err);
+                if (rc == SQL_OK) rc = ix_collect(s, d->oid, &lo, &hi, bounded, &v, &nv, &cap, err);
+            }
+            free(fixed);
+        }
+        sqlval_free(&pv);
     } else if (rc == SQL_OK && !empty && !fallback) {
         /* the equal prefix, then the range on column kc (a DESC column stores it inverted) */
         const sqlast_expr *elo = n->ixlo, *ehi = n->ixhi;
@@ -597,6 +645,113 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
     return rc == SQL_OK ? 1 : SQL_ERR;
 }
 
+typedef struct okey {
+    uint8_t *key; /* entry prefix, then pk */
+    size_t plen, len;
+} okey;
+
+static int okey_cmp(const void *a, const void *b)
+{
+    const okey *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* ORDER BY served by an index (sqlplan.h ixorder). Normally a stream of the index's entries in
+ * order; when the transaction wrote the table (its rows are not in the index yet), a snapshot
+ * is in use, or the index is not built, the table's rows are read and put in the index's order
+ * here, so the rows still come out ordered (the plan has no sort above). */
+static int ix_open_ordered(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *err)
+{
+    const sqlschema_table *t = n->table;
+    const sqlindex_def *d = n->ix;
+    sx_session *ss = s->b.r->s;
+    if (!storage_overlay_has_table(ov, t->id) && !sx_snapshot(ss) && sx_index_ready(ss, d->oid, NULL)) {
+        if (!(s->ixsnap = storage_snapshot_new(ss->x->st))) return sqlerr_oom(err);
+        int rc = storage_iter_new_index_ex(ss->x->st, s->ixsnap, d->oid, NULL, 0, NULL, 0,
+                                           n->ixorder < 0, &s->ixstream);
+        if (rc) return sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
+        return SQL_OK;
+    }
+    storage_iter *it = NULL;
+    int rc = storage_overlay_iter_new(ov, sx_snapshot(ss), t->id, NULL, 0, NULL, 0, &it);
+    if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    okey *v = NULL;
+    size_t nv = 0, cap = 0;
+    codec_buf b;
+    codec_buf_init(&b);
+    int out = SQL_OK;
+    while (out == SQL_OK && (rc = storage_iter_next(it)) == 1) {
+        if (sx_interrupted(ss, err)) {
+            out = SQL_ERR;
+            break;
+        }
+        const uint8_t *pk, *val;
+        size_t pklen, vlen;
+        storage_iter_item(it, &pk, &pklen, &val, &vlen);
+        sqlval *vals = NULL;
+        int vr = sqlrun_row_values_some(t, NULL, pk, pklen, val, vlen, &vals, err);
+        if (vr == 1) continue;
+        if (vr) {
+            out = SQL_ERR;
+            break;
+        }
+        bool has_null;
+        codec_buf_reset(&b);
+        int pr = sqlindex_put_prefix(&b, d, t, vals, &has_null, err);
+        sqlplan_row_free(vals, t->ncols);
+        size_t plen = b.len;
+        codec_put_raw(&b, pk, pklen);
+        if (pr || b.err) {
+            out = pr ? SQL_ERR : sqlerr_oom(err);
+            break;
+        }
+        if (nv == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            okey *g = realloc(v, nc * sizeof *g);
+            if (!g) {
+                out = sqlerr_oom(err);
+                break;
+            }
+            v = g;
+            cap = nc;
+        }
+        if (!(v[nv].key = malloc(b.len))) {
+            out = sqlerr_oom(err);
+            break;
+        }
+        memcpy(v[nv].key, b.data, b.len);
+        v[nv].plen = plen;
+        v[nv].len = b.len;
+        nv++;
+    }
+    storage_iter_del(it);
+    if (out == SQL_OK && rc < 0) out = sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    if (out == SQL_OK) {
+        qsort(v, nv, sizeof *v, okey_cmp);
+        s->ixpk = calloc(nv + 1, sizeof *s->ixpk);
+        s->ixlen = calloc(nv + 1, sizeof *s->ixlen);
+        if (!s->ixpk || !s->ixlen) out = sqlerr_oom(err);
+        for (size_t i = 0; out == SQL_OK && i < nv; i++) {
+            size_t j = n->ixorder < 0 ? nv - 1 - i : i;
+            size_t pl = v[j].len - v[j].plen;
+            if (!(s->ixpk[i] = malloc(pl ? pl : 1))) {
+                out = sqlerr_oom(err);
+                break;
+            }
+            memcpy(s->ixpk[i], v[j].key + v[j].plen, pl);
+            s->ixlen[i] = pl;
+            s->nix = i + 1;
+        }
+        s->ixmode = out == SQL_OK;
+    }
+    for (size_t i = 0; i < nv; i++) free(v[i].key);
+    free(v);
+    codec_buf_free(&b);
+    return out;
+}
+
 static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
 {
     const sqlschema_table *t = n->table;
@@ -604,6 +759,7 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
     storage_overlay *ov = sx_preview(s->b.r->s);
     if (!ov) return sqlerr_oom(err);
     codec_buf_init(&s->key);
+    if (n->ix && n->ixorder) return ix_open_ordered(n, s, ov, err);
     if (n->ix && n->nkeys < t->npk) {
         int r = ix_open(n, s, ov, err);
         if (r < 0) return SQL_ERR;
@@ -743,6 +899,26 @@ static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
         s->done = true;
         return scan_emit(n, s, s->key.data, s->key.len, s->pval, s->pvlen, out, err);
     }
+    if (s->ixstream) {
+        int rc;
+        while ((rc = storage_iter_next(s->ixstream)) == 1) {
+            if (sx_interrupted(s->b.r->s, err)) return SQL_ERR;
+            const uint8_t *k, *pk;
+            size_t kl, pklen;
+            storage_iter_item(s->ixstream, &k, &kl, &pk, &pklen);
+            uint8_t *val = NULL;
+            size_t vlen = 0;
+            int g = storage_get(s->b.r->s->x->st, s->ixsnap, t->id, pk, pklen, &val, &vlen);
+            if (g == STORAGE_ENOTFOUND) continue;
+            if (g) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(g));
+            int e = scan_emit(n, s, pk, pklen, val, vlen, out, err);
+            free(val);
+            if (e) return e;
+        }
+        s->done = true;
+        if (rc < 0) return sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
+        return 0;
+    }
     if (s->ixmode) {
         storage_overlay *ov = sx_preview(s->b.r->s);
         if (!ov) return sqlerr_oom(err);
@@ -780,6 +956,8 @@ static void scan_close(const sqlplan_node *n, scan_state *s)
     for (size_t i = 0; i < s->nix; i++) free(s->ixpk[i]);
     free(s->ixpk);
     free(s->ixlen);
+    if (s->ixstream) storage_iter_del(s->ixstream);
+    if (s->ixsnap) storage_snapshot_del(s->b.r->s->x->st, s->ixsnap);
     if (s->it) storage_iter_del(s->it);
     free(s->pval);
     codec_buf_free(&s->key);

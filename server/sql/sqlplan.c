@@ -1188,7 +1188,7 @@ static sqlast_expr *and_of(const sqlast_expr **qs, int n, sqlerr *err)
 static bool few_rows(const sqlplan_node *n)
 {
     switch (n->kind) {
-    case PN_SCAN: return n->nkeys > 0;
+    case PN_SCAN: return n->nkeys > 0 || n->ix;
     case PN_FUNC:
     case PN_VALUES:
     case PN_RESULT: return true;
@@ -1315,24 +1315,26 @@ static int scan_col(const sqlplan_node *scan, const sqlast_expr *e)
     return e->colidx - scan->offset;
 }
 
-/* A value reading nothing of this level (constants, parameters, outer columns). */
-static bool outside_value(const level *lv, const sqlast_expr *v)
+/* A value reading no relation of this level but `allowed` (constants, parameters, outer
+ * columns; the outer side of a join for an index lookup per outer row). */
+static bool outside_value_of(const level *lv, const sqlast_expr *v, uint64_t allowed)
 {
     uint64_t r = 0;
     bool sub = false;
     expr_rels(lv, v, &r, &sub);
-    return !sub && !r && v->kind != SQLAST_SUBLINK;
+    return !sub && !(r & ~allowed) && v->kind != SQLAST_SUBLINK;
 }
 
 typedef struct ixcand {
-    const sqlast_expr *eq, *in, *lo, *hi;
+    const sqlast_expr *eq, *in, *lo, *hi, *like;
     bool lo_incl, hi_incl;
 } ixcand;
 
-/* What the conjuncts say about column ci of the scan. */
+/* What the conjuncts say about column ci of the scan (values reading only `allowed`). */
 static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_expr *const *qs,
-                      int nq, int ci, ixcand *c)
+                      int nq, int ci, uint64_t allowed, ixcand *c)
 {
+#define outside_value(lv, v) outside_value_of(lv, v, allowed)
     memset(c, 0, sizeof *c);
     sqlval_type ct = scan->table->cols[ci].type;
     for (int i = 0; i < nq; i++) {
@@ -1371,16 +1373,23 @@ static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_ex
                     (sqlval_type_is_integer(ct) && sqlval_type_is_integer(sqlval_array_elem(e->args[1]->type))) ||
                     (sqlval_type_is_text(ct) && sqlval_type_is_text(sqlval_array_elem(e->args[1]->type))))) {
             c->in = e;
+        } else if (e->kind == SQLAST_LIKE && !e->negate && !e->icase && e->nargs == 2 &&
+                   scan_col(scan, e->args[0]) == ci && sqlval_type_is_text(ct) && !c->like &&
+                   outside_value(lv, e->args[1])) {
+            c->like = e; /* LIKE 'abc%': the range of the pattern's fixed prefix */
         }
     }
+#undef outside_value
 }
 
-/* Picks the ready index that fixes the most leading columns (equalities, then one list or
- * range), if any fixes at least its first. */
-static int choose_index(level *lv, sqlplan_node *n, sqlerr *err)
+/* Picks the ready index that fixes the most leading columns (equalities, then one list, range
+ * or LIKE prefix), if any fixes at least its first, from conjuncts qs whose values read no
+ * relation but `allowed`. 1 chosen, 0 none, SQL_ERR. */
+static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs, int nq,
+                        uint64_t allowed, sqlerr *err)
 {
     const sqlschema_table *t = n->table;
-    if (!t || sqlvirt_is(t) || !n->nquals) return SQL_OK;
+    if (!t || sqlvirt_is(t) || !nq) return 0;
     const sqlindex_def **v;
     int nv;
     if (sx_index_view(lv->pl->s, &v, &nv)) return sqlerr_oom(err);
@@ -1393,13 +1402,14 @@ static int choose_index(level *lv, sqlplan_node *n, sqlerr *err)
             int ci = sqlindex_col_index(t, d->col[k]);
             if (ci < 0) break;
             ixcand c;
-            col_conds(lv, n, n->quals, n->nquals, ci, &c);
+            col_conds(lv, n, qs, nq, ci, allowed, &c);
             if (c.eq) {
                 score += 4;
                 continue;
             }
             if (c.in) score += 3;
             else if (c.lo || c.hi) score += c.lo && c.hi ? 2 : 1;
+            else if (c.like && !(d->opt[k] & SQLINDEX_DESC)) score += 1;
             break;
         }
         if (d->unique && score == 4 * d->ncols) score += 2; /* one row at most */
@@ -1407,32 +1417,37 @@ static int choose_index(level *lv, sqlplan_node *n, sqlerr *err)
     }
     if (best < 0) {
         free(v);
-        return SQL_OK;
+        return 0;
     }
     const sqlindex_def *d = v[best];
     free(v);
+    sqlindex_free(n->ix);
+    n->ix = NULL;
+    n->ixin = n->ixlo = n->ixhi = n->ixlike = NULL;
     if (sqlindex_copy(d, &n->ix, err)) return SQL_ERR;
     n->nixeq = 0;
     for (int k = 0; k < d->ncols; k++) {
         int ci = sqlindex_col_index(t, d->col[k]);
         ixcand c;
-        col_conds(lv, n, n->quals, n->nquals, ci, &c);
+        col_conds(lv, n, qs, nq, ci, allowed, &c);
         if (c.eq) {
             n->ixeq[n->nixeq++] = c.eq;
             continue;
         }
         if (c.in) {
             n->ixin = c.in;
-        } else {
+        } else if (c.lo || c.hi) {
             n->ixlo = c.lo;
             n->ixhi = c.hi;
             n->ixlo_incl = c.lo_incl;
             n->ixhi_incl = c.hi_incl;
+        } else if (c.like && !(d->opt[k] & SQLINDEX_DESC)) {
+            n->ixlike = c.like;
         }
         break;
     }
     n->what = "Index Scan";
-    return SQL_OK;
+    return 1;
 }
 
 /* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
@@ -1447,7 +1462,9 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
         if (scan_need(lv->pl, n, err)) return SQL_ERR;
         n->nkeys = scan_keys(lv, n, n->quals, n->nquals, 0, n->keyexpr);
         if (n->nkeys) n->what = n->nkeys == n->table->npk ? "Index Scan" : "Index Range Scan";
-        if (n->table && n->nkeys < n->table->npk && choose_index(lv, n, err)) return SQL_ERR;
+        if (n->table && n->nkeys < n->table->npk &&
+            choose_index(lv, n, n->quals, n->nquals, 0, err) < 0)
+            return SQL_ERR;
     }
     if (n->kind == PN_JOIN) {
         /* the ON condition's conjuncts join the node's own (WHERE conjuncts placed here) */
@@ -1465,7 +1482,7 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
             for (int i = 0; i < n->nquals; i++) all[na++] = n->quals[i];
             for (int i = 0; i < r->nquals; i++) all[na++] = r->quals[i];
             int nk = scan_keys(lv, r, all, na, n->left->rels, ke);
-            free(all);
+            const sqlast_expr **all2 = all; /* kept for the index choice below */
             if (nk == r->table->npk) {
                 memcpy(r->keyexpr, ke, sizeof ke);
                 r->nkeys = nk;
@@ -1473,7 +1490,34 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                 n->method = SQLPLAN_LOOKUP;
                 n->rescan = true;
                 n->what = "Nested Loop";
+            } else if (r->nkeys < r->table->npk) {
+                /* a secondary index the condition fixes from the outer row: an index read
+                 * per outer row (posts of an author, lines of an order) */
+                int ci = choose_index(lv, r, all2, na, n->left->rels, err);
+                if (ci < 0) {
+                    free(all2);
+                    return SQL_ERR;
+                }
+                bool from_outer = false;
+                for (int k = 0; ci == 1 && k < r->nixeq; k++) {
+                    uint64_t rr = 0;
+                    bool sub = false;
+                    expr_rels(lv, r->ixeq[k], &rr, &sub);
+                    from_outer |= (rr & n->left->rels) != 0;
+                }
+                if (from_outer) {
+                    n->method = SQLPLAN_LOOKUP;
+                    n->rescan = true;
+                    n->what = "Nested Loop";
+                } else if (ci == 1) {
+                    /* only the scan's own constants: keep what its own conjuncts chose */
+                    if (choose_index(lv, r, r->quals, r->nquals, 0, err) < 0) {
+                        free(all2);
+                        return SQL_ERR;
+                    }
+                }
             }
+            free(all2);
         }
         /* the inner side reads the outer side's items (LATERAL): reopened per outer row */
         if (r->ext & n->left->rels) {
@@ -1876,6 +1920,63 @@ static bool scan_ordered(const level *lv, const sqlplan_node *root, const sqlast
         if (slot != n->offset + t->pk[i]) return false;
     }
     return true;
+}
+
+/* ORDER BY ... LIMIT over one table, by the leading columns of a built index in its order (or
+ * all backwards): the scan reads the index in that order and stops when the LIMIT has its rows,
+ * instead of sorting the table. Only when the scan has no index or key prefix of its own. */
+static int index_ordered(level *lv, sqlplan_node *root, const sqlast_stmt *st, const outcols *o,
+                         const int *okey, sqlerr *err)
+{
+    sqlplan_node *n = root;
+    if (!st->limit || n->kind != PN_PROJECT || st->distinct || st->nwins || st->ngroup ||
+        st->naggs || st->having)
+        return 0;
+    n = n->left;
+    if (n->kind == PN_FILTER && !n->st) n = n->left;
+    if (n->kind != PN_SCAN || !n->table || sqlvirt_is(n->table) || lv->nrels != 1 || n->ix ||
+        n->nkeys || n->pk_slot >= 0)
+        return 0;
+    const sqlschema_table *t = n->table;
+    const sqlindex_def **v;
+    int nv;
+    if (sx_index_view(lv->pl->s, &v, &nv)) return sqlerr_oom(err);
+    int found = -1, dir = 0;
+    for (int x = 0; x < nv && found < 0; x++) {
+        const sqlindex_def *d = v[x];
+        if (d->table_id != t->id || d->ncols < st->norder || !sx_index_ready(lv->pl->s, d->oid, NULL))
+            continue;
+        int want = 0;
+        bool ok = true;
+        for (int i = 0; i < st->norder && ok; i++) {
+            int k = okey[i];
+            const sqlast_expr *e = o->exprs[k];
+            int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[k];
+            int ci = sqlindex_col_index(t, d->col[i]);
+            if (ci < 0 || slot != n->offset + ci) {
+                ok = false;
+                break;
+            }
+            bool desc = st->order[i].desc;
+            bool nf = st->order[i].nulls == 1 || (st->order[i].nulls == 0 && desc);
+            bool idesc = d->opt[i] & SQLINDEX_DESC, inf = d->opt[i] & SQLINDEX_NULLS_FIRST;
+            int d1 = desc == idesc && nf == inf ? 1 : desc != idesc && nf != inf ? -1 : 0;
+            if (!d1 || (want && d1 != want)) ok = false;
+            want = d1;
+        }
+        if (ok) found = x, dir = want;
+    }
+    int rc = 0;
+    if (found >= 0) {
+        if (sqlindex_copy(v[found], &n->ix, err)) rc = SQL_ERR;
+        else {
+            n->ixorder = dir;
+            n->what = "Index Scan";
+            rc = 1;
+        }
+    }
+    free(v);
+    return rc;
 }
 
 /* WHERE's conjuncts to the lowest node covering their relations (a top filter for the rest),
@@ -2359,7 +2460,14 @@ static int plan_select(level *lv, sqlplan_query **out)
         }
         for (int i = 0; i < nout; i++) root->scol[i] = i;
     }
-    if (st->norder && !scan_ordered(lv, root, st, &o, okey)) {
+    int ixo = st->norder && !scan_ordered(lv, root, st, &o, okey)
+                  ? index_ordered(lv, root, st, &o, okey, err) : 1;
+    if (ixo < 0) {
+        free(okey);
+        free(dkey);
+        goto out;
+    }
+    if (st->norder && !ixo) {
         if (wrap(pl, &root, PN_SORT, "Sort")) {
             free(okey);
             free(dkey);
@@ -3132,14 +3240,18 @@ static void explain_node(const sqlplan_node *n, lines *l, int indent, bool arrow
     if (n->kind == PN_SCAN && n->nkeys)
         line_add(l, in, false, "Key: %d of %d primary key column%s%s", n->nkeys, n->table->npk,
                  n->table->npk == 1 ? "" : "s", n->nkeys == n->table->npk ? " (point read)" : " (range)");
-    if (n->kind == PN_SCAN && n->ix)
+    if (n->kind == PN_SCAN && n->ix && n->ixorder)
+        line_add(l, in, false, "Index: %s (in %sorder: no sort)", n->ix->name,
+                 n->ixorder < 0 ? "reverse " : "");
+    else if (n->kind == PN_SCAN && n->ix)
         line_add(l, in, false, "Index: %s (%d equalit%s%s%s)", n->ix->name, n->nixeq,
                  n->nixeq == 1 ? "y" : "ies", n->ixin ? ", a list" : "",
-                 n->ixlo || n->ixhi ? ", a range" : "");
+                 n->ixlo || n->ixhi ? ", a range" : n->ixlike ? ", a LIKE prefix" : "");
     if (n->kind == PN_JOIN && n->method == SQLPLAN_HASH)
         line_add(l, in, false, "Hash Cond: %d equalit%s", n->nhkeys, n->nhkeys == 1 ? "y" : "ies");
     if (n->kind == PN_JOIN && n->method == SQLPLAN_LOOKUP)
-        line_add(l, in, false, "Inner side: one primary-key read per outer row");
+        line_add(l, in, false, "Inner side: one %s read per outer row",
+                 n->right->ix && n->right->nkeys < n->right->table->npk ? "index" : "primary-key");
     if (n->nquals && n->kind != PN_FILTER)
         line_add(l, in, false, "%s: %d condition%s", n->kind == PN_JOIN ? "Join Filter" : "Filter",
                  n->nquals, n->nquals == 1 ? "" : "s");

@@ -109,6 +109,9 @@ struct sqlplan_node {
     const sqlast_expr *ixin; /* SQLAST_IN (args[1..]) or SQLAST_ANY (args[1] an array) */
     const sqlast_expr *ixlo, *ixhi;
     bool ixlo_incl, ixhi_incl;
+    const sqlast_expr *ixlike; /* col LIKE pattern: the range of its fixed prefix */
+    int ixorder; /* ORDER BY served by index ix: 1 in its order, -1 backwards, 0 no (the rows
+                  * then come in index order, not primary-key order, and no sort runs) */
     bool *need;             /* columns the query may read (owned; NULL: all) */
     /* SCAN, FILTER, JOIN: conjuncts (borrowed), evaluated as one WHERE */
     const sqlast_expr **quals;
