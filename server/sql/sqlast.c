@@ -262,6 +262,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_CREATE_INDEX: return "CREATE INDEX";
     case SQLAST_DROP_INDEX: return "DROP INDEX";
     case SQLAST_RENAME_INDEX: return "ALTER INDEX";
+    case SQLAST_REINDEX: return "REINDEX";
     case SQLAST_INSERT: return "INSERT";
     case SQLAST_UPDATE: return "UPDATE";
     case SQLAST_DELETE: return "DELETE";

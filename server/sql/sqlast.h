@@ -169,6 +169,7 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ALTER_ADD_UNIQUE, /* ALTER TABLE table ADD [CONSTRAINT name] UNIQUE (...): indexes[0] */
     SQLAST_ALTER_DROP_CONSTRAINT, /* ALTER TABLE table DROP CONSTRAINT [IF EXISTS] name */
     SQLAST_RENAME_INDEX,    /* ALTER INDEX table RENAME TO newname (table: the index) */
+    SQLAST_REINDEX,         /* REINDEX INDEX | TABLE table (is_view: TABLE) */
     SQLAST_ALTER_COLUMN_TYPE, /* ALTER TABLE table ALTER COLUMN cols[0].name TYPE
                                * cols[0].type_name (the values' storage unchanged) */
 } sqlast_stmt_kind;

@@ -2173,6 +2173,7 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ALTER_ADD_UNIQUE:
     case SQLAST_ALTER_DROP_CONSTRAINT:
     case SQLAST_RENAME_INDEX:
+    case SQLAST_REINDEX:
     case SQLAST_ALTER_COLUMN_TYPE: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;

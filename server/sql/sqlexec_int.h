@@ -386,6 +386,9 @@ int sqlrun_create_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *
 int sqlrun_drop_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 int sqlrun_drop_constraint(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 int sqlrun_rename_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* REINDEX INDEX i | TABLE t: each index made again under a new oid (its entries rebuilt from
+ * the rows); the statement returns once the builds are done, as CREATE INDEX. */
+int sqlrun_reindex(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 /* The UNIQUE constraints and indexes of CREATE TABLE / ADD COLUMN on table t (just
  * recorded in the transaction). */
 int sqlrun_add_indexes(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,

@@ -482,7 +482,9 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
         sqlval arr;
         sqlval_init_null(&arr, SQLVAL_UNKNOWN);
         bool have_arr = false;
-        int nvals = n->ixin->kind == SQLAST_IN ? n->ixin->nargs - 1 : 0;
+        int nvals = n->ixin->kind == SQLAST_IN   ? n->ixin->nargs - 1
+                    : n->ixin->kind == SQLAST_OR ? n->ixin->nargs
+                                                 : 0;
         if (n->ixin->kind == SQLAST_ANY) {
             sqlerr ignore;
             if (sqlexpr_eval(n->ixin->args[1], &s->b.ctx, &arr, &ignore)) {
@@ -507,6 +509,15 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
                 }
                 r = ix_put(col, NULL, &ev, &s->b.ctx, opt, &lo, err);
                 sqlval_free(&ev);
+            } else if (n->ixin->kind == SQLAST_OR) { /* col = v OR ...: v's side of each */
+                const sqlast_expr *a = n->ixin->args[i];
+                const sqlast_expr *val = a->args[0]->kind == SQLAST_COLUMN && !a->args[0]->levelsup &&
+                                                 a->args[0]->colidx >= n->offset &&
+                                                 a->args[0]->colidx < n->offset + t->ncols &&
+                                                 t->cols[a->args[0]->colidx - n->offset].id == d->col[kc]
+                                             ? a->args[1]
+                                             : a->args[0];
+                r = ix_put(col, val, NULL, &s->b.ctx, opt, &lo, err);
             } else {
                 r = ix_put(col, n->ixin->args[i + 1], NULL, &s->b.ctx, opt, &lo, err);
             }

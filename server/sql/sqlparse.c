@@ -2675,6 +2675,15 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     }
     if (!strcmp(t, "CopyStmt")) return conv_copy(c, b, s);
     if (!strcmp(t, "IndexStmt")) return conv_index(c, b, s);
+    if (!strcmp(t, "ReindexStmt")) { /* REINDEX [(opts)] INDEX | TABLE [CONCURRENTLY] name */
+        const char *k = fstr(b, "kind");
+        bool table = k && !strcmp(k, "REINDEX_OBJECT_TABLE");
+        if (!k || (!table && strcmp(k, "REINDEX_OBJECT_INDEX")))
+            return sqlerr_unsupported(c->err, -1, "REINDEX of a schema, database or system");
+        s->kind = SQLAST_REINDEX;
+        s->is_view = table;
+        return conv_relation(c, field(b, "relation"), s);
+    }
     if (!strcmp(t, "ExplainStmt")) return conv_explain(c, b, s);
     if (!strcmp(t, "ViewStmt")) return conv_view(c, b, s);
     if (!strcmp(t, "TruncateStmt")) return conv_truncate(c, b, s);

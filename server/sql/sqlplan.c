@@ -1373,6 +1373,18 @@ static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_ex
                     (sqlval_type_is_integer(ct) && sqlval_type_is_integer(sqlval_array_elem(e->args[1]->type))) ||
                     (sqlval_type_is_text(ct) && sqlval_type_is_text(sqlval_array_elem(e->args[1]->type))))) {
             c->in = e;
+        } else if (e->kind == SQLAST_OR && e->nargs >= 2 && !c->in) {
+            /* col = a OR col = b ...: a list (each value read from the index, as a bitmap OR) */
+            bool ok = true;
+            for (int k = 0; k < e->nargs && ok; k++) {
+                const sqlast_expr *a = e->args[k];
+                ok = a->kind == SQLAST_OP && a->op == SQLAST_OP_EQ && a->nargs == 2;
+                int side = ok && scan_col(scan, a->args[0]) == ci ? 0
+                           : ok && scan_col(scan, a->args[1]) == ci ? 1 : -1;
+                ok = ok && side >= 0 && outside_value(lv, a->args[1 - side]) &&
+                     key_type_ok(ct, a->args[1 - side]->type);
+            }
+            if (ok) c->in = e;
         } else if (e->kind == SQLAST_LIKE && !e->negate && !e->icase && e->nargs == 2 &&
                    scan_col(scan, e->args[0]) == ci && sqlval_type_is_text(ct) && !c->like &&
                    outside_value(lv, e->args[1])) {

@@ -55,6 +55,7 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_DROP_CONSTRAINT:
     case SQLAST_RENAME_INDEX:
     case SQLAST_ALTER_COLUMN_TYPE:
+    case SQLAST_REINDEX:
     case SQLAST_INSERT:
     case SQLAST_UPDATE:
     case SQLAST_DELETE:
@@ -1166,7 +1167,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                st->kind == SQLAST_CREATE_VIEW || st->kind == SQLAST_CREATE_INDEX ||
                st->kind == SQLAST_DROP_INDEX || st->kind == SQLAST_ALTER_ADD_UNIQUE ||
                st->kind == SQLAST_ALTER_DROP_CONSTRAINT || st->kind == SQLAST_RENAME_INDEX ||
-               st->kind == SQLAST_ALTER_COLUMN_TYPE ||
+               st->kind == SQLAST_ALTER_COLUMN_TYPE || st->kind == SQLAST_REINDEX ||
                st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
@@ -3808,6 +3809,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_DROP_INDEX: rc = sqlrun_drop_index(s, p->st, res, err); break;
     case SQLAST_ALTER_DROP_CONSTRAINT: rc = sqlrun_drop_constraint(s, p->st, res, err); break;
     case SQLAST_RENAME_INDEX: rc = sqlrun_rename_index(s, p->st, res, err); break;
+    case SQLAST_REINDEX: rc = sqlrun_reindex(s, p->st, res, err); break;
     case SQLAST_ALTER_COLUMN_TYPE: rc = run_alter_type(s, p->st, &base, res, err); break;
     case SQLAST_INSERT: rc = run_insert(s, p, &base, res, err); break;
     case SQLAST_UPDATE:

@@ -369,6 +369,38 @@ int sqlrun_rename_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *
     return SQL_OK;
 }
 
+int sqlrun_reindex(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "REINDEX");
+    if (st->is_view) {
+        const sqlschema_table *t = sx_table_find(s, st->table);
+        if (!t) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+        if (t->view_sql || t->seq)
+            return sqlerr_set(err, "42809", -1, "\"%s\" is not a table or materialized view", st->table);
+        /* the same definitions under new oids: the old entries go, the new ones are built */
+        return sqlrun_indexes_move(s, t->id, t->id, err);
+    }
+    const sqlindex_def *d = index_find(s, st->table);
+    if (!d) {
+        if (sx_table_find(s, st->table))
+            return sqlerr_set(err, "42809", -1, "\"%s\" is not an index", st->table);
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    sqlindex_def *c;
+    if (sqlindex_copy(d, &c, err)) return SQL_ERR;
+    c->gen = sx_hlc_now(s);
+    uint32_t old = d->oid;
+    if (!(c->oid = sx_table_new_id(s))) {
+        sqlindex_free(c);
+        return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
+    }
+    if (sx_index_change(s, true, NULL, old) || sx_index_change(s, false, c, 0)) {
+        sqlindex_free(c);
+        return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
 int sqlrun_drop_constraint(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
