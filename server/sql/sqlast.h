@@ -179,6 +179,7 @@ typedef enum sqlast_stmt_kind {
 typedef struct sqlast_index {
     char *name; /* NULL: chosen as PostgreSQL does (<table>_<cols>_key / _idx) */
     bool unique, constraint, concurrent;
+    bool gin;     /* USING gin */
     char **cols;  /* key columns */
     uint8_t *opt; /* per key column: 1 DESC, 2 NULLS FIRST (sqlindex.h) */
     int ncols;

@@ -41,6 +41,7 @@ enum {
     OID_DATABASE = 5,
     OID_HEAP = 2,
     OID_BTREE = 403,
+    OID_GIN = 2742,
     OID_DEFAULT_COLL = 100,
     OID_C_COLL = 950,
     OID_TS_DEFAULT = 1663,
@@ -701,7 +702,7 @@ static const struct {
 } access_methods[] = {
     {OID_HEAP, "heap", "heap_tableam_handler", 't'}, {OID_BTREE, "btree", "bthandler", 'i'},
     {405, "hash", "hashhandler", 'i'},  {783, "gist", "gisthandler", 'i'},
-    {2742, "gin", "ginhandler", 'i'},   {4000, "spgist", "spghandler", 'i'},
+    {OID_GIN, "gin", "ginhandler", 'i'},   {4000, "spgist", "spghandler", 'i'},
     {3580, "brin", "brinhandler", 'i'},
 };
 
@@ -1483,7 +1484,10 @@ static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "relname", e->name);
         c_int(&r, "relnamespace", e->nsp);
         c_int(&r, "relowner", OID_ROLE);
-        c_int(&r, "relam", e->kind == 'r' ? OID_HEAP : e->kind == 'i' ? OID_BTREE : 0);
+        c_int(&r, "relam", e->kind == 'r'                ? OID_HEAP
+                           : e->kind == 'i' && e->ix && e->ix->gin ? OID_GIN
+                           : e->kind == 'i'                ? OID_BTREE
+                                                           : 0);
         c_int(&r, "relfilenode", e->kind == 'v' ? 0 : e->oid);
         /* PostgreSQL's index build records the rows it indexed (0 here: statistics are
          * zero); -1 says a table was never analyzed */
@@ -2059,7 +2063,8 @@ static int index_def(const model *m, const crel *e, bool pretty, char *buf, size
         o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "public.");
         if (put_ident(buf, cap, &o, e->user->name, err)) return SQL_ERR;
     }
-    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " USING btree (");
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " USING %s (",
+                          e->ix && e->ix->gin ? "gin" : "btree");
     int nkeys = index_nkeys(e), n = rel_ncols(e);
     if (put_index_cols(e, 0, nkeys, true, buf, cap, &o, err)) return SQL_ERR;
     if (n > nkeys) {

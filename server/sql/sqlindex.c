@@ -42,7 +42,7 @@ int sqlindex_encode(const sqlindex_def *d, codec_buf *b)
     codec_put_u32(b, d->oid);
     codec_put_u32(b, d->table_id);
     codec_put_bytes(b, d->name, strlen(d->name));
-    codec_put_u8(b, (uint8_t)((d->unique ? 1 : 0) | (d->constraint ? 2 : 0)));
+    codec_put_u8(b, (uint8_t)((d->unique ? 1 : 0) | (d->constraint ? 2 : 0) | (d->gin ? 4 : 0)));
     codec_put_u8(b, (uint8_t)d->ncols);
     for (int i = 0; i < d->ncols; i++) {
         codec_put_u16(b, d->col[i]);
@@ -71,7 +71,8 @@ int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err)
     codec_get_u8(&r, &flags);
     codec_get_u8(&r, &nc);
     bool bad = r.err || ver != SQLINDEX_FORMAT || !d->oid || !d->table_id || !namelen ||
-               (flags & ~3u) || nc < 1 || nc > SQLINDEX_MAX_COLUMNS || memchr(name, 0, namelen);
+               (flags & ~7u) || ((flags & 4) && (nc != 1 || (flags & 1))) || nc < 1 ||
+               nc > SQLINDEX_MAX_COLUMNS || memchr(name, 0, namelen);
     for (int i = 0; !bad && i < nc; i++) {
         codec_get_u16(&r, &d->col[i]);
         codec_get_u8(&r, &d->opt[i]);
@@ -88,6 +89,7 @@ int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err)
     d->ninclude = ni;
     d->unique = flags & 1;
     d->constraint = flags & 2;
+    d->gin = flags & 4;
     d->name = malloc(namelen + 1);
     if (!d->name) {
         free(d);
@@ -489,6 +491,24 @@ static int hook_keys(void *ctx, uint32_t table_id, const uint8_t *pk, size_t pkl
     for (size_t i = 0; i < r->nix && rc == 0; i++) {
         const sqlindex_def *d = r->ix[i].def;
         if (d->table_id != table_id || (only && d->oid != only)) continue;
+        if (d->gin) { /* an entry per element of the set */
+            int ci = sqlindex_col_index(t, d->col[0]);
+            const sqlval *a = ci >= 0 ? &vals[ci] : NULL;
+            for (size_t k = 0; a && !a->isnull && k < a->narr && rc == 0; k++) {
+                if (!a->arr[k]) continue;
+                sqlval ev;
+                sqlval_init_null(&ev, SQLVAL_TEXT);
+                ev.isnull = false;
+                ev.s = a->arr[k];
+                ev.len = strlen(a->arr[k]);
+                codec_buf_reset(&b);
+                codec_put_u32(&b, d->oid);
+                if (sqlindex_put_value(&b, &ev, 0, &e)) rc = -1;
+                codec_put_raw(&b, pk, pklen);
+                if (rc == 0 && (b.err || storage_index_keys_add(out, b.data, b.len, 0) < 0)) rc = -1;
+            }
+            continue;
+        }
         codec_buf_reset(&b);
         bool has_null;
         if (sqlindex_put_prefix(&b, d, t, vals, &has_null, &e)) {

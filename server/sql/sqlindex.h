@@ -24,7 +24,10 @@
  *            values the decimal exponent (i32 sign-flipped BE, complemented when negative)
  *            and the significant digits 1..10 (complemented when negative) ended by 0x00
  *            (0xFF when negative): equal numerics (1.0, 1.00) encode equally
- * then the row's primary key bytes (entries of equal values stay distinct, in pk order). The
+ * then the row's primary key bytes (entries of equal values stay distinct, in pk order). A gin
+ * index (USING gin on an aw_set, or_set, mv_register or text[] column) has one entry per element
+ * of the row's visible value instead, the element as text (NULL elements have none), so
+ * `'x' = ANY(col)` and `col @> ARRAY['x', ...]` find the rows holding 'x'. The
  * value of an entry is the pk. Each column's encoding is prefix-free, so composite entries
  * sort column by column and "the entries for these leading values" is a key prefix.
  *
@@ -32,7 +35,7 @@
  *   1 version (SQLINDEX_FORMAT, 0x49: never a table definition's), u64 generation (the HLC
  *   of the statement that wrote it: of two versions of one index, the later CREATE or RENAME
  *   wins the catalog merge), u32 oid, u32 table id, name (uvarint length <= 63, bytes),
- *   1 flags (bit0 UNIQUE, bit1 made by a UNIQUE constraint), 1 key column count n (1..32),
+ *   1 flags (bit0 UNIQUE, bit1 made by a UNIQUE constraint, bit2 gin), 1 key column count n (1..32),
  *   n x (u16 column id, u8 options: bit0 DESC, bit1 NULLS FIRST), 1 INCLUDE count m
  *   (0..32), m x u16 id.
  */
@@ -61,6 +64,7 @@ typedef struct sqlindex_def {
     char *name;
     bool unique;
     bool constraint; /* made by a UNIQUE constraint: pg_constraint lists it */
+    bool gin;        /* USING gin on one set or text[] column: an entry per element */
     int ncols;
     uint16_t col[SQLINDEX_MAX_COLUMNS]; /* key column ids */
     uint8_t opt[SQLINDEX_MAX_COLUMNS];  /* SQLINDEX_DESC | SQLINDEX_NULLS_FIRST */

@@ -474,10 +474,48 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
         if (r == 0) empty = true;
         if (r == 2) fallback = true;
     }
+    if (rc == SQL_OK && d->gin) {
+        /* the rows holding one element: v of v = ANY(col), or the array's first element of
+         * col @> array (every row holding all of them holds that one) */
+        const sqlast_expr *g = n->ixgin;
+        sqlval gv, ev;
+        sqlerr ignore;
+        sqlval_init_null(&gv, SQLVAL_TEXT);
+        sqlval_init_null(&ev, SQLVAL_TEXT);
+        int got = 0; /* 1 an element, 0 none (no row matches), 2 read the table */
+        if (!g || sqlexpr_eval(g->kind == SQLAST_ANY ? g->args[0] : g->args[1], &s->b.ctx, &gv, &ignore)) {
+            got = 2;
+        } else if (gv.isnull) {
+            got = 0;
+        } else if (g->kind == SQLAST_ANY) {
+            got = sqlval_cast(&gv, SQLVAL_TEXT, &ev, &ignore) ? 2 : 1;
+        } else {
+            got = 2; /* an empty array (or only NULLs): every row, read the table */
+            for (size_t k = 0; k < gv.narr && got == 2; k++)
+                if (gv.arr && gv.arr[k]) {
+                    got = 1;
+                    if (sqlval_set_str(&ev, SQLVAL_TEXT, gv.arr[k], strlen(gv.arr[k]), err)) rc = SQL_ERR;
+                }
+        }
+        if (rc == SQL_OK && got == 1) {
+            codec_put_raw(&lo, pre.data, pre.len);
+            if (sqlindex_put_value(&lo, &ev, 0, err)) rc = SQL_ERR;
+            codec_put_raw(&hi, lo.data, lo.len);
+            bool b = prefix_succ(&hi);
+            if (rc == SQL_OK && (lo.err || hi.err)) rc = sqlerr_oom(err);
+            if (rc == SQL_OK) rc = ix_collect(s, d->oid, &lo, &hi, b, &v, &nv, &cap, err);
+        }
+        if (got == 0) empty = true;
+        if (got == 2) fallback = true;
+        sqlval_free(&gv);
+        sqlval_free(&ev);
+    }
     int kc = n->nixeq; /* the column the list or range is on */
     const sqlschema_column *col = kc < d->ncols ? &t->cols[sqlindex_col_index(t, d->col[kc])] : NULL;
     uint8_t opt = kc < d->ncols ? d->opt[kc] : 0;
-    if (rc == SQL_OK && !empty && !fallback && n->ixin && col) {
+    if (d->gin) {
+        /* done above */
+    } else if (rc == SQL_OK && !empty && !fallback && n->ixin && col) {
         /* one range per list value */
         sqlval arr;
         sqlval_init_null(&arr, SQLVAL_UNKNOWN);

@@ -1931,7 +1931,10 @@ static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
     const char *nm = fstr(b, "idxname");
     if (nm && !(x->name = dup_or_oom(c, nm))) return SQL_ERR;
     const char *am = fstr(b, "accessMethod");
-    if (am && strcmp(am, "btree") != 0) {
+    x->gin = am && !strcmp(am, "gin");
+    if (x->gin && x->unique)
+        return sqlerr_set(c->err, "0A000", -1, "access method \"gin\" does not support unique indexes");
+    if (am && strcmp(am, "btree") != 0 && !x->gin) {
         char what[96];
         snprintf(what, sizeof what, "index access method \"%.40s\"", am);
         return sqlerr_unsupported(c->err, -1, what);
@@ -1955,7 +1958,9 @@ static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
         if (json_array_size(oc)) {
             const char *ocn = string_node(json_array_get(oc, json_array_size(oc) - 1));
             /* the pattern operator classes order bytewise: HeliosDB's text order already */
-            if (!ocn || (strcmp(ocn, "text_pattern_ops") && strcmp(ocn, "varchar_pattern_ops") &&
+            if (x->gin && ocn && !strcmp(ocn, "array_ops")) {
+                /* the default one */
+            } else if (!ocn || (strcmp(ocn, "text_pattern_ops") && strcmp(ocn, "varchar_pattern_ops") &&
                          strcmp(ocn, "bpchar_pattern_ops") && strcmp(ocn, "text_ops") &&
                          strcmp(ocn, "varchar_ops") && strcmp(ocn, "int4_ops") &&
                          strcmp(ocn, "int8_ops"))) {
@@ -1966,6 +1971,9 @@ static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
         }
         const char *ord = fstr(eb, "ordering"), *nul = fstr(eb, "nulls_ordering");
         bool desc = ord && !strcmp(ord, "SORTBY_DESC");
+        if (x->gin && ((ord && strcmp(ord, "SORTBY_DEFAULT")) || (nul && strcmp(nul, "SORTBY_NULLS_DEFAULT"))))
+            return sqlerr_set(c->err, "0A000", -1, "access method \"gin\" does not support %s options",
+                              ord && strcmp(ord, "SORTBY_DEFAULT") ? "ASC/DESC" : "NULLS FIRST/LAST");
         if (ord && !strcmp(ord, "SORTBY_USING")) return sqlerr_unsupported(c->err, -1, "ORDER BY USING in an index");
         bool nf = nul && !strcmp(nul, "SORTBY_NULLS_FIRST") ? true
                   : nul && !strcmp(nul, "SORTBY_NULLS_LAST") ? false

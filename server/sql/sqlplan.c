@@ -1394,6 +1394,24 @@ static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_ex
 #undef outside_value
 }
 
+/* A conjunct a gin index on column ci serves: v = ANY(col) or col @> array, v and the array
+ * reading nothing of this level but `allowed`. */
+static const sqlast_expr *gin_cond(const level *lv, const sqlplan_node *scan,
+                                   const sqlast_expr *const *qs, int nq, int ci, uint64_t allowed)
+{
+    for (int i = 0; i < nq; i++) {
+        const sqlast_expr *e = qs[i];
+        if (e->kind == SQLAST_ANY && !e->all && !e->negate && e->op == SQLAST_OP_EQ &&
+            e->nargs == 2 && scan_col(scan, e->args[1]) == ci &&
+            outside_value_of(lv, e->args[0], allowed))
+            return e;
+        if (e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "@>") && e->nargs == 2 &&
+            scan_col(scan, e->args[0]) == ci && outside_value_of(lv, e->args[1], allowed))
+            return e;
+    }
+    return NULL;
+}
+
 /* Picks the ready index that fixes the most leading columns (equalities, then one list, range
  * or LIKE prefix), if any fixes at least its first, from conjuncts qs whose values read no
  * relation but `allowed`. 1 chosen, 0 none, SQL_ERR. */
@@ -1410,6 +1428,12 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
         const sqlindex_def *d = v[x];
         if (d->table_id != t->id || !sx_index_ready(lv->pl->s, d->oid, NULL)) continue;
         int score = 0;
+        if (d->gin) {
+            int ci = sqlindex_col_index(t, d->col[0]);
+            if (ci >= 0 && gin_cond(lv, n, qs, nq, ci, allowed)) score = 4;
+            if (score > best_score) best_score = score, best = x;
+            continue;
+        }
         for (int k = 0; k < d->ncols; k++) {
             int ci = sqlindex_col_index(t, d->col[k]);
             if (ci < 0) break;
@@ -1435,9 +1459,14 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
     free(v);
     sqlindex_free(n->ix);
     n->ix = NULL;
-    n->ixin = n->ixlo = n->ixhi = n->ixlike = NULL;
+    n->ixin = n->ixlo = n->ixhi = n->ixlike = n->ixgin = NULL;
     if (sqlindex_copy(d, &n->ix, err)) return SQL_ERR;
     n->nixeq = 0;
+    if (d->gin) {
+        n->ixgin = gin_cond(lv, n, qs, nq, sqlindex_col_index(t, d->col[0]), allowed);
+        n->what = "Index Scan";
+        return 1;
+    }
     for (int k = 0; k < d->ncols; k++) {
         int ci = sqlindex_col_index(t, d->col[k]);
         ixcand c;
@@ -1511,6 +1540,12 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                     return SQL_ERR;
                 }
                 bool from_outer = false;
+                if (ci == 1 && r->ixgin) {
+                    uint64_t rr = 0;
+                    bool sub = false;
+                    expr_rels(lv, r->ixgin, &rr, &sub);
+                    from_outer = (rr & n->left->rels) != 0;
+                }
                 for (int k = 0; ci == 1 && k < r->nixeq; k++) {
                     uint64_t rr = 0;
                     bool sub = false;
@@ -3255,6 +3290,8 @@ static void explain_node(const sqlplan_node *n, lines *l, int indent, bool arrow
     if (n->kind == PN_SCAN && n->ix && n->ixorder)
         line_add(l, in, false, "Index: %s (in %sorder: no sort)", n->ix->name,
                  n->ixorder < 0 ? "reverse " : "");
+    else if (n->kind == PN_SCAN && n->ix && n->ixgin)
+        line_add(l, in, false, "Index: %s (gin: the rows holding an element)", n->ix->name);
     else if (n->kind == PN_SCAN && n->ix)
         line_add(l, in, false, "Index: %s (%d equalit%s%s%s)", n->ix->name, n->nixeq,
                  n->nixeq == 1 ? "y" : "ies", n->ixin ? ", a list" : "",

@@ -110,6 +110,8 @@ struct sqlplan_node {
     const sqlast_expr *ixlo, *ixhi;
     bool ixlo_incl, ixhi_incl;
     const sqlast_expr *ixlike; /* col LIKE pattern: the range of its fixed prefix */
+    const sqlast_expr *ixgin;  /* a gin index: v = ANY(col), or col @> array (its first
+                                * element's rows, the rest checked on them) */
     int ixorder; /* ORDER BY served by index ix: 1 in its order, -1 backwards, 0 no (the rows
                   * then come in index order, not primary-key order, and no sort runs) */
     bool *need;             /* columns the query may read (owned; NULL: all) */

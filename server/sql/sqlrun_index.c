@@ -103,13 +103,40 @@ static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_d
                                   ? "column \"%s\" named in key does not exist"
                                   : "column \"%s\" does not exist", cn);
         const sqlschema_column *c = &t->cols[ci];
+        if (k < ix->ncols && ix->gin) {
+            /* an element index: a set CRDT or a text[] register */
+            bool set = c->kind == SQLSCHEMA_AW_SET || c->kind == SQLSCHEMA_OR_SET ||
+                       c->kind == SQLSCHEMA_MV_REGISTER;
+            if (!set && !sqlval_type_is_array(c->type)) {
+                sqlerr_set(err, "42704", -1, "data type %s has no default operator class for "
+                           "access method \"gin\"", c->type_name);
+                sqlerr_hint(err, "You must specify an operator class for the index or define a "
+                                 "default operator class for the data type.");
+                return SQL_ERR;
+            }
+            if (!set && c->type != SQLVAL_TEXTARRAY)
+                return sqlerr_set(err, "0A000", -1, "feature not supported: gin indexes on %s "
+                                  "columns (text[], aw_set, or_set and mv_register have them)",
+                                  c->type_name);
+            if (k > 0 || ix->ninclude)
+                return sqlerr_unsupported(err, -1, "gin indexes of more than one column");
+            d->col[0] = c->id;
+            d->opt[0] = 0;
+            d->gin = true;
+            continue;
+        }
         if (k < ix->ncols) {
+            if (c->kind != SQLSCHEMA_LWW && (c->kind == SQLSCHEMA_AW_SET || c->kind == SQLSCHEMA_OR_SET ||
+                                             c->kind == SQLSCHEMA_MV_REGISTER))
+                return sqlerr_set(err, "0A000", ix->constraint ? ix->location : -1,
+                                  "a btree index cannot hold column \"%s\" of type %s: index its "
+                                  "elements with USING gin", cn, c->type_name);
             if (c->kind != SQLSCHEMA_LWW)
-                return sqlerr_set(err, "0A000", ix->location,
+                return sqlerr_set(err, "0A000", ix->constraint ? ix->location : -1,
                                   "indexes on CRDT columns are not supported: column \"%s\" is "
                                   "%s", cn, c->type_name);
             if (!sqlindex_type_ok(c->type))
-                return sqlerr_set(err, "0A000", ix->location,
+                return sqlerr_set(err, "0A000", ix->constraint ? ix->location : -1,
                                   "indexes on columns of type %s are not supported", c->type_name);
             /* PostgreSQL allows (a, a) in an index, not in a constraint */
             for (int j = 0; j < k && ix->constraint; j++)

@@ -335,7 +335,9 @@ static void test_select_refusals(void **state)
     assert_int_equal(s->indexes[0].opt[1], 2);
     assert_int_equal(s->indexes[0].ninclude, 1);
     sqlparse_result_free(&r);
-    expect_error("CREATE INDEX i ON t USING gin (a)", "0A000", "gin");
+    expect_error("CREATE INDEX i ON t USING hash (a)", "0A000", "hash");
+    expect_error("CREATE UNIQUE INDEX i ON t USING gin (a)", "0A000", "does not support unique");
+    expect_error("CREATE INDEX i ON t USING gin (a DESC)", "0A000", "ASC/DESC");
     expect_error("CREATE INDEX i ON t (a) WHERE a > 0", "0A000", "partial indexes");
     expect_error("CREATE INDEX i ON t ((lower(a)))", "0A000", "expression indexes");
     expect_error("CREATE INDEX i ON t (a jsonb_path_ops)", "0A000", "jsonb_path_ops");
