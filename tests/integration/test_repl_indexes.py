@@ -2,8 +2,9 @@
 """tests/integration/test_repl_indexes.py — secondary indexes stay equal to their tables in
 every region, whatever path changed the rows (issue 18).
 
-Three regions. Table t has a UNIQUE constraint on email, an index on (grp, score DESC) and one
-on score. Then:
+Three regions. Table t has a UNIQUE constraint on email, an index on (grp, score DESC), one
+on score and a gin index on an aw_set column (concurrent adds and removes of one element in
+several regions). Then:
 1. all three write at once (inserts of their own rows, updates of everyone's rows — concurrent
    LWW conflicts — and deletes), and each inserts the same email 'shared@x' for a row of its
    own at the same moment: every region accepts its own (a unique index is checked in the
@@ -25,7 +26,7 @@ import test_repl_basic as rb  # noqa: E402
 import test_repl_catchup as cu  # noqa: E402
 
 SCHEMA = ("CREATE TABLE t (id bigint PRIMARY KEY, email text, grp text, score int, "
-          "n g_counter, note text, CONSTRAINT t_email_key UNIQUE (email))")
+          "n g_counter, note text, tags aw_set, CONSTRAINT t_email_key UNIQUE (email))")
 
 
 def index_check(node):
@@ -41,7 +42,7 @@ def uses(node, q, index):
 
 
 def t_rows(node):
-    return rb.query(node, "SELECT id, email, grp, score, n, note FROM t ORDER BY id")
+    return rb.query(node, "SELECT id, email, grp, score, n, note, tags FROM t ORDER BY id")
 
 
 def converged(nodes):
@@ -73,6 +74,14 @@ def writer(node, slot, rounds, errors, base, pad):
                 cur.execute("DELETE FROM t WHERE id = %s", (base + slot + 10 * (k - 3),))
             if k % 11 == 5:
                 cur.execute("UPDATE t SET email = NULL WHERE id = %s", (base + slot + 10 * (k - 1),))
+            # the same rows' tags from every region: adds and removes cross
+            tid = base + 1 + 10 * (k // 3)
+            if k % 2 == 0:
+                cur.execute("UPDATE t SET tags = tags || ARRAY[%s, %s] WHERE id = %s",
+                            ("x%d" % (k % 4), "r%d" % slot, tid))
+            else:
+                cur.execute("UPDATE t SET tags = array_remove(tags, %s) WHERE id = %s",
+                            ("x%d" % ((k + slot) % 4), tid))
         c.close()
     except Exception as e:  # reported by the caller's check
         errors.append("%s: %r" % (node.name, e))
@@ -95,9 +104,12 @@ def index_answers(node):
     for q in ("SELECT id FROM t WHERE score = 7 ORDER BY id",
               "SELECT id FROM t WHERE grp = 'h2' AND score > 10 ORDER BY id",
               "SELECT id FROM t WHERE email = 'shared@x' ORDER BY id",
-              "SELECT count(*) FROM t WHERE score BETWEEN 5 AND 20"):
+              "SELECT count(*) FROM t WHERE score BETWEEN 5 AND 20",
+              "SELECT id FROM t WHERE 'x0' = ANY(tags) ORDER BY id",
+              "SELECT id FROM t WHERE tags @> ARRAY['x2', 'r2'] ORDER BY id"):
         slow = q.replace("score", "(score + 0)").replace("grp =", "grp || '' =").replace(
-            "email =", "email || '' =")
+            "email =", "email || '' =").replace("ANY(tags)", "ANY(tags || ARRAY[]::text[])").replace(
+            "tags @>", "(tags || ARRAY[]::text[]) @>")
         out.append((rb.query(node, q), rb.query(node, slow)))
     return out
 
@@ -119,6 +131,7 @@ def main():
         cur.execute(SCHEMA)
         cur.execute("CREATE INDEX t_grp_score ON t (grp, score DESC)")
         cur.execute("CREATE INDEX t_score ON t (score)")
+        cur.execute("CREATE INDEX t_tags ON t USING gin (tags)")
         conn.commit()
         conn.close()
         check("the table and its indexes reach every region (each builds its own)",
@@ -163,6 +176,8 @@ def main():
         ans = [index_answers(n) for n in nodes]
         check("reads through the indexes answer what scans answer, the same in every region",
               all(x == y for x, y in ans[0]) and ans[0] == ans[1] == ans[2])
+        check("the gin index finds set elements some regions added and others removed",
+              len(ans[0][4][0]) > 0 and uses(a, "SELECT id FROM t WHERE 'x0' = ANY(tags)", "t_tags"))
 
         # -- 2. a region misses more than the log keeps: it comes back through a snapshot
         c.stop()
