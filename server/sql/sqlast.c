@@ -202,6 +202,8 @@ void sqlast_stmt_free(sqlast_stmt *s)
         sqlast_index *x = &s->indexes[i];
         free(x->name);
         for (int k = 0; k < x->ncols; k++) free(x->cols[k]);
+        for (int k = 0; x->exprs && k < x->nexprs; k++) free(x->exprs[k]);
+        free(x->exprs);
         for (int k = 0; k < x->ninclude; k++) free(x->include[k]);
         free(x->cols);
         free(x->opt);
@@ -491,13 +493,17 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
             sqlast_index *o = &d->indexes[d->nindexes];
             *o = *k;
             o->name = NULL;
-            o->cols = o->include = NULL;
+            o->cols = o->include = o->exprs = NULL;
             o->opt = NULL;
             o->ncols = o->ninclude = 0;
             bool ok = dup_str(&o->name, k->name) &&
+                      (o->exprs = calloc((size_t)k->nexprs + 1, sizeof *o->exprs)) &&
                       (o->cols = calloc((size_t)k->ncols + 1, sizeof *o->cols)) &&
                       (o->opt = calloc((size_t)k->ncols + 1, 1)) &&
                       (o->include = calloc((size_t)k->ninclude + 1, sizeof *o->include));
+            if (ok) o->nexprs = k->nexprs;
+            for (int j = 0; ok && j < k->nexprs; j++)
+                if (k->exprs && !dup_str(&o->exprs[j], k->exprs[j])) ok = false;
             for (; ok && o->ncols < k->ncols; o->ncols++) {
                 o->opt[o->ncols] = k->opt[o->ncols];
                 if (!dup_str(&o->cols[o->ncols], k->cols[o->ncols])) ok = false;

@@ -180,7 +180,9 @@ typedef struct sqlast_index {
     char *name; /* NULL: chosen as PostgreSQL does (<table>_<cols>_key / _idx) */
     bool unique, constraint, concurrent;
     bool gin;     /* USING gin */
-    char **cols;  /* key columns */
+    char **cols;  /* key columns ("" for an expression) */
+    char **exprs; /* per key column: an expression's text as written, else NULL (nexprs) */
+    int nexprs;
     uint8_t *opt; /* per key column: 1 DESC, 2 NULLS FIRST (sqlindex.h) */
     int ncols;
     char **include;

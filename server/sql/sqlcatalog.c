@@ -838,6 +838,7 @@ typedef struct crel {
     const cat_rel *cat;     /* a catalog relation (its columns built when needed) */
     sqlschema_table *built; /* helios / information_schema views: their columns (owned) */
     char *owned_name;
+    sqlschema_column *xcols; /* an index's expression keys as columns (owned; NULL: none) */
 } crel;
 
 typedef struct model {
@@ -863,6 +864,7 @@ static void model_free(model *m)
     for (int i = 0; i < m->n; i++) {
         sqlschema_free(m->v[i].built);
         free(m->v[i].owned_name);
+        free(m->v[i].xcols); /* names and type names are static */
     }
     free(m->v);
     m->v = NULL;
@@ -888,9 +890,27 @@ static bool is_index(const crel *c)
 /* Whether every column index d names is a column of t. A definition another region wrote
  * may name a column this region's catalog dropped meanwhile: such an index is left out of
  * the catalogs rather than shown with a column that is not there. */
+/* The name PostgreSQL gives an index column on expression e: the function's name for a call
+ * (FigureIndexColname), "expr" otherwise. A static string. */
+static const char *fn_column_name(const sqlast_expr *e)
+{
+    static const char *const names[] = {
+        "lower", "upper", "btrim", "ltrim", "rtrim", "substr", "substring", "left", "right",
+        "length", "char_length", "octet_length", "abs", "coalesce", "nullif", "md5", "lpad",
+        "rpad", "replace", "split_part", "reverse", "initcap", "strpos", "position", "round",
+        "trunc", "floor", "ceil", "ceiling", "sign", "mod", "greatest", "least",
+        "jsonb_extract_path_text", "jsonb_extract_path", "jsonb_typeof", "array_length",
+        "cardinality"};
+    if (e && e->kind == SQLAST_FUNC && e->name)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(e->name, names[i])) return names[i];
+    return "expr";
+}
+
 static bool index_columns_ok(const sqlindex_def *d, const sqlschema_table *t)
 {
     for (int k = 0; k < d->ncols + d->ninclude; k++) {
+        if (k < d->ncols && d->expr[k]) continue; /* an expression key */
         int j = sqlindex_col_index(t, k < d->ncols ? d->col[k] : d->include[k - d->ncols]);
         if (j < 0 || t->cols[j].hidden) return false;
     }
@@ -961,8 +981,38 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
         for (int k = 0; k < m->ntabs && !t; k++)
             if (m->tabs[k]->id == d->table_id) t = m->tabs[k];
         if (!t || t->view_sql || t->seq || !index_columns_ok(d, t)) continue;
-        m->v[m->n++] = (crel){.oid = d->oid, .nsp = NSP_PUBLIC, .kind = 'i', .name = d->name,
-                              .user = t, .ix = d};
+        crel *c = &m->v[m->n++];
+        *c = (crel){.oid = d->oid, .nsp = NSP_PUBLIC, .kind = 'i', .name = d->name, .user = t,
+                    .ix = d};
+        bool ex = false;
+        for (int k = 0; k < d->ncols; k++) ex |= d->expr[k] != NULL;
+        if (ex) {
+            /* expression keys as pg_attribute shows them: "lower" for a call of lower(),
+             * else "expr", typed by the bound expression */
+            sqlindex_exprs *bx = NULL;
+            sqlerr be;
+            if (sqlindex_exprs_bind(d, t, &bx, &be)) {
+                m->n--; /* not bindable (a dropped column): not shown */
+                continue;
+            }
+            if (!(c->xcols = calloc((size_t)d->ncols, sizeof *c->xcols))) {
+                sqlindex_exprs_free(bx);
+                goto oom;
+            }
+            for (int k = 0; k < d->ncols; k++) {
+                if (!d->expr[k]) continue;
+                const sqlast_expr *xe = sqlindex_exprs_get(bx, k);
+                sqlval_type ty = sqlindex_key_type(d, bx, t, k);
+                sqlschema_column *xc = &c->xcols[k];
+                xc->name = (char *)fn_column_name(xe);
+                xc->type = ty;
+                xc->type_name = (char *)sqlval_type_name(ty);
+                xc->kind = SQLSCHEMA_LWW;
+                xc->pk_pos = -1;
+                xc->typmod = -1;
+            }
+            sqlindex_exprs_free(bx);
+        }
     }
     for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
         crel *c = &m->v[m->n++];
@@ -1025,6 +1075,7 @@ static const sqlschema_column *rel_col(const crel *c, int i)
     if (c->pkindex) return &c->user->cols[c->user->pk[i]];
     if (c->ix) {
         const sqlindex_def *d = c->ix;
+        if (i < d->ncols && d->expr[i] && c->xcols) return &c->xcols[i];
         return &c->user->cols[sqlindex_col_index(c->user, i < d->ncols ? d->col[i]
                                                                        : d->include[i - d->ncols])];
     }
@@ -1034,7 +1085,7 @@ static const sqlschema_column *rel_col(const crel *c, int i)
 /* attnum of column index j of user table t (hidden columns have none: 0). */
 static int attnum_of(const sqlschema_table *t, int j)
 {
-    if (t->cols[j].hidden) return 0;
+    if (j < 0 || t->cols[j].hidden) return 0;
     int n = 0;
     for (int i = 0; i <= j; i++)
         if (!t->cols[i].hidden) n++;
@@ -1615,6 +1666,7 @@ static bool index_valid(sx_session *s, const crel *e)
 /* The table column index of index e's column k. */
 static int index_col(const crel *e, int k)
 {
+    if (e->ix && k < e->ix->ncols && e->ix->expr[k]) return -1; /* an expression: attnum 0 */
     return (int)(rel_col(e, k) - e->user->cols);
 }
 
@@ -2033,7 +2085,16 @@ static int put_index_cols(const crel *e, int from, int to, bool opts, char *buf,
 {
     for (int k = from; k < to; k++) {
         if (k > from) *o += (size_t)snprintf(buf + *o, *o < cap ? cap - *o : 0, ", ");
-        if (put_ident(buf, cap, o, rel_col(e, k)->name, err)) return SQL_ERR;
+        if (e->ix && k < e->ix->ncols && e->ix->expr[k]) {
+            /* an expression key as written: a function call bare, anything else in
+             * parentheses (ruleutils' rule; its own deparse differs in spacing and casts) */
+            const char *x = e->ix->expr[k];
+            const sqlschema_column *xc = rel_col(e, k);
+            bool call = xc && strcmp(xc->name, "expr") != 0;
+            *o += (size_t)snprintf(buf + *o, *o < cap ? cap - *o : 0, call ? "%s" : "(%s)", x);
+        } else if (put_ident(buf, cap, o, rel_col(e, k)->name, err)) {
+            return SQL_ERR;
+        }
         int opt = opts ? index_opt(e, k) : 0;
         bool desc = opt & SQLINDEX_DESC, nulls_first = opt & SQLINDEX_NULLS_FIRST;
         const char *order = desc ? (nulls_first ? " DESC" : " DESC NULLS LAST")

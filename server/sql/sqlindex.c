@@ -11,13 +11,16 @@
 #include <string.h>
 
 #include "server/log.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlparse.h"
 #include "storage/keycodec.h"
 
 void sqlindex_free(sqlindex_def *d)
 {
     if (!d) return;
     free(d->name);
+    for (int k = 0; k < SQLINDEX_MAX_COLUMNS; k++) free(d->expr[k]);
     free(d);
 }
 
@@ -26,13 +29,24 @@ int sqlindex_copy(const sqlindex_def *d, sqlindex_def **out, sqlerr *err)
     sqlindex_def *c = malloc(sizeof *c);
     if (!c) return sqlerr_oom(err);
     *c = *d;
+    memset(c->expr, 0, sizeof c->expr);
     c->name = strdup(d->name);
-    if (!c->name) {
-        free(c);
+    bool ok = c->name != NULL;
+    for (int k = 0; ok && k < SQLINDEX_MAX_COLUMNS; k++)
+        if (d->expr[k] && !(c->expr[k] = strdup(d->expr[k]))) ok = false;
+    if (!ok) {
+        sqlindex_free(c);
         return sqlerr_oom(err);
     }
     *out = c;
     return SQL_OK;
+}
+
+static bool has_exprs(const sqlindex_def *d)
+{
+    for (int k = 0; k < d->ncols; k++)
+        if (d->expr[k]) return true;
+    return false;
 }
 
 int sqlindex_encode(const sqlindex_def *d, codec_buf *b)
@@ -42,11 +56,14 @@ int sqlindex_encode(const sqlindex_def *d, codec_buf *b)
     codec_put_u32(b, d->oid);
     codec_put_u32(b, d->table_id);
     codec_put_bytes(b, d->name, strlen(d->name));
-    codec_put_u8(b, (uint8_t)((d->unique ? 1 : 0) | (d->constraint ? 2 : 0) | (d->gin ? 4 : 0)));
+    bool ex = has_exprs(d);
+    codec_put_u8(b, (uint8_t)((d->unique ? 1 : 0) | (d->constraint ? 2 : 0) | (d->gin ? 4 : 0) |
+                              (ex ? 8 : 0)));
     codec_put_u8(b, (uint8_t)d->ncols);
     for (int i = 0; i < d->ncols; i++) {
-        codec_put_u16(b, d->col[i]);
+        codec_put_u16(b, d->expr[i] ? 0 : d->col[i]);
         codec_put_u8(b, d->opt[i]);
+        if (d->expr[i]) codec_put_bytes(b, d->expr[i], strlen(d->expr[i]));
     }
     codec_put_u8(b, (uint8_t)d->ninclude);
     for (int i = 0; i < d->ninclude; i++) codec_put_u16(b, d->include[i]);
@@ -71,18 +88,32 @@ int sqlindex_decode(const uint8_t *p, size_t n, sqlindex_def **out, sqlerr *err)
     codec_get_u8(&r, &flags);
     codec_get_u8(&r, &nc);
     bool bad = r.err || ver != SQLINDEX_FORMAT || !d->oid || !d->table_id || !namelen ||
-               (flags & ~7u) || ((flags & 4) && (nc != 1 || (flags & 1))) || nc < 1 ||
+               (flags & ~15u) || ((flags & 4) && (nc != 1 || (flags & 9))) || nc < 1 ||
                nc > SQLINDEX_MAX_COLUMNS || memchr(name, 0, namelen);
+    bool any_expr = false;
     for (int i = 0; !bad && i < nc; i++) {
         codec_get_u16(&r, &d->col[i]);
         codec_get_u8(&r, &d->opt[i]);
         if (d->opt[i] & ~3u) bad = true;
+        if (!bad && d->col[i] == 0) {
+            const uint8_t *ep;
+            size_t el;
+            if (!(flags & 8) || codec_get_bytes(&r, &ep, &el, 4096) || el == 0 || memchr(ep, 0, el) ||
+                !(d->expr[i] = malloc(el + 1))) {
+                bad = true;
+                break;
+            }
+            memcpy(d->expr[i], ep, el);
+            d->expr[i][el] = 0;
+            any_expr = true;
+        }
     }
+    if ((flags & 8) && !any_expr) bad = true;
     if (!bad) codec_get_u8(&r, &ni);
     if (ni > SQLINDEX_MAX_COLUMNS) bad = true;
     for (int i = 0; !bad && i < ni; i++) codec_get_u16(&r, &d->include[i]);
     if (bad || r.err || codec_rd_left(&r) != 0) {
-        free(d);
+        sqlindex_free(d);
         return sqlerr_set(err, "XX001", -1, "corrupt index definition in the catalog");
     }
     d->ncols = nc;
@@ -261,36 +292,210 @@ int sqlindex_col_index(const sqlschema_table *t, uint16_t id)
     return -1;
 }
 
+/* ---- expression keys ---- */
+
+struct sqlindex_exprs {
+    sqlparse_result q[SQLINDEX_MAX_COLUMNS];
+    const sqlast_expr *e[SQLINDEX_MAX_COLUMNS];
+};
+
+void sqlindex_exprs_free(sqlindex_exprs *x)
+{
+    if (!x) return;
+    for (int k = 0; k < SQLINDEX_MAX_COLUMNS; k++) sqlparse_result_free(&x->q[k]);
+    free(x);
+}
+
+static int precheck(const sqlast_expr *e, sqlerr *err)
+{
+    if (!e) return SQL_OK;
+    if (e->kind == SQLAST_SUBLINK) return sqlerr_set(err, "0A000", -1, "cannot use subquery in index expression");
+    if (e->kind == SQLAST_AGG) return sqlerr_set(err, "42803", -1, "aggregate functions are not allowed in index expressions");
+    if (e->kind == SQLAST_WINFUNC) return sqlerr_set(err, "42P20", -1, "window functions are not allowed in index expressions");
+    if (e->kind == SQLAST_FUNC && e->name && (!strcmp(e->name, "random") || !strcmp(e->name, "now") ||
+                                              !strcmp(e->name, "clock_timestamp") || !strcmp(e->name, "gen_random_uuid")))
+        return sqlerr_set(err, "42P17", -1, "functions in index expression must be marked IMMUTABLE");
+    for (int i = 0; i < e->nargs; i++)
+        if (precheck(e->args[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
+int sqlindex_exprs_bind(const sqlindex_def *d, const sqlschema_table *t, sqlindex_exprs **out,
+                        sqlerr *err)
+{
+    *out = NULL;
+    if (!has_exprs(d)) return SQL_OK;
+    sqlindex_exprs *x = calloc(1, sizeof *x);
+    if (!x) return sqlerr_oom(err);
+    for (int k = 0; k < d->ncols; k++) {
+        if (!d->expr[k]) continue;
+        size_t n = strlen(d->expr[k]) + 16;
+        char *sql = malloc(n);
+        if (!sql) {
+            sqlindex_exprs_free(x);
+            return sqlerr_oom(err);
+        }
+        snprintf(sql, n, "SELECT (%s)", d->expr[k]);
+        int rc = sqlparse_query(sql, &x->q[k], err);
+        free(sql);
+        if (rc || x->q[k].nstmts != 1 || x->q[k].stmts[0]->ntargets != 1 ||
+            !x->q[k].stmts[0]->targets[0].expr) {
+            sqlindex_exprs_free(x);
+            return rc ? SQL_ERR : sqlerr_set(err, "42601", -1, "index expression does not parse");
+        }
+        sqlexpr_scope sc = {.table = t, .alias = t->name, .clause = "index expressions"};
+        sqlast_expr *e = x->q[k].stmts[0]->targets[0].expr;
+        /* what PostgreSQL refuses before it looks at names: subqueries, aggregates */
+        if (precheck(e, err) || sqlexpr_bind(e, &sc, SQLVAL_UNKNOWN, err) ||
+            sqlindex_expr_check(e, err)) {
+            if (err) err->position = 0; /* a position in our own SELECT text means nothing */
+            sqlindex_exprs_free(x);
+            return SQL_ERR;
+        }
+        x->e[k] = e;
+    }
+    *out = x;
+    return SQL_OK;
+}
+
+const sqlast_expr *sqlindex_exprs_get(const sqlindex_exprs *x, int k)
+{
+    return x && k >= 0 && k < SQLINDEX_MAX_COLUMNS ? x->e[k] : NULL;
+}
+
+sqlval_type sqlindex_key_type(const sqlindex_def *d, const sqlindex_exprs *x,
+                              const sqlschema_table *t, int k)
+{
+    if (k < 0 || k >= SQLINDEX_MAX_COLUMNS) return SQLVAL_UNKNOWN;
+    const sqlast_expr *e = sqlindex_exprs_get(x, k);
+    if (d->expr[k]) return e ? (e->type == SQLVAL_UNKNOWN ? SQLVAL_TEXT : e->type) : SQLVAL_UNKNOWN;
+    int ci = sqlindex_col_index(t, d->col[k]);
+    return ci >= 0 ? t->cols[ci].type : SQLVAL_UNKNOWN;
+}
+
+static void need_of(const sqlast_expr *e, bool *need, int ncols)
+{
+    if (!e) return;
+    if (e->kind == SQLAST_COLUMN && !e->levelsup && e->colidx >= 0 && e->colidx < ncols)
+        need[e->colidx] = true;
+    for (int i = 0; i < e->nargs; i++) need_of(e->args[i], need, ncols);
+}
+
+void sqlindex_need(const sqlindex_def *d, const sqlindex_exprs *x, const sqlschema_table *t,
+                   bool *need)
+{
+    for (int k = 0; k < d->ncols; k++) {
+        if (d->expr[k]) {
+            need_of(sqlindex_exprs_get(x, k), need, t->ncols);
+            continue;
+        }
+        int ci = sqlindex_col_index(t, d->col[k]);
+        if (ci >= 0) need[ci] = true;
+    }
+}
+
+int sqlindex_expr_check(const sqlast_expr *e, sqlerr *err)
+{
+    if (!e) return SQL_OK;
+    static const char *const immutable[] = {
+        "lower", "upper", "btrim", "ltrim", "rtrim", "substr", "substring", "left", "right",
+        "length", "char_length", "octet_length", "abs", "coalesce", "nullif", "md5", "lpad",
+        "rpad", "replace", "split_part", "reverse", "initcap", "strpos", "position", "round",
+        "trunc", "floor", "ceil", "ceiling", "sign", "mod", "greatest", "least",
+        "jsonb_extract_path_text", "jsonb_extract_path", "jsonb_typeof", "array_length",
+        "cardinality", "->", "->>", "#>", "#>>", "[]"};
+    switch (e->kind) {
+    case SQLAST_SUBLINK: return sqlerr_set(err, "0A000", e->location, "cannot use subquery in index expression");
+    case SQLAST_AGG: return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed in index expressions");
+    case SQLAST_WINFUNC: return sqlerr_set(err, "42P20", e->location, "window functions are not allowed in index expressions");
+    case SQLAST_PARAM: return sqlerr_set(err, "42P02", e->location, "there is no parameter $%d", e->param);
+    case SQLAST_FUNC: {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof immutable / sizeof immutable[0] && !ok; i++)
+            ok = !strcmp(e->name, immutable[i]);
+        ok = ok || (!strncmp(e->name, "op", 2) && e->name[2] && strchr("&|#<>~", e->name[2]));
+        if (!ok) return sqlerr_set(err, "42P17", e->location, "functions in index expression must be marked IMMUTABLE");
+        break;
+    }
+    case SQLAST_CAST: {
+        /* casts between text and the date/time types read DateStyle or TimeZone: stable */
+        sqlval_type a = e->args[0]->type, b = e->cast_type;
+        bool timey = sqldate_is_datetime(a) || sqldate_is_datetime(b) || a == SQLVAL_INTERVAL ||
+                     b == SQLVAL_INTERVAL || sqlval_type_is_reg(a) || sqlval_type_is_reg(b);
+        if (timey && a != b) return sqlerr_set(err, "42P17", e->location, "functions in index expression must be marked IMMUTABLE");
+        break;
+    }
+    default: break;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (sqlindex_expr_check(e->args[i], err)) return SQL_ERR;
+    return SQL_OK;
+}
+
 int sqlindex_put_prefix(codec_buf *b, const sqlindex_def *d, const sqlschema_table *t,
-                        const sqlval *vals, bool *has_null, sqlerr *err)
+                        const sqlindex_exprs *x, const sqlval *vals, bool *has_null,
+                        sqlerr *err)
 {
     *has_null = false;
     codec_put_u32(b, d->oid);
     for (int k = 0; k < d->ncols; k++) {
-        int ci = sqlindex_col_index(t, d->col[k]);
-        sqlval null;
+        sqlval null, ev;
         sqlval_init_null(&null, SQLVAL_UNKNOWN);
-        const sqlval *v = ci >= 0 ? &vals[ci] : &null;
+        const sqlval *v = &null;
+        bool owned = false;
+        if (d->expr[k]) {
+            const sqlast_expr *e = sqlindex_exprs_get(x, k);
+            if (!e) return sqlerr_set(err, "XX000", -1, "index \"%s\": expression not bound", d->name);
+            sqlexpr_ctx c;
+            memset(&c, 0, sizeof c);
+            c.row = vals;
+            c.nrow = t->ncols;
+            c.table = t;
+            if (sqlexpr_eval(e, &c, &ev, err)) return SQL_ERR;
+            if (ev.type == SQLVAL_UNKNOWN && !ev.isnull) ev.type = SQLVAL_TEXT;
+            v = &ev;
+            owned = true;
+        } else {
+            int ci = sqlindex_col_index(t, d->col[k]);
+            if (ci >= 0) v = &vals[ci];
+        }
         if (v->isnull) *has_null = true;
-        if (sqlindex_put_value(b, v, d->opt[k], err)) return SQL_ERR;
+        int rc = sqlindex_put_value(b, v, d->opt[k], err);
+        if (owned) sqlval_free(&ev);
+        if (rc) return SQL_ERR;
     }
     return b->err ? sqlerr_oom(err) : SQL_OK;
 }
 
-void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sqlval *vals,
-                      char *out, size_t cap)
+void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sqlindex_exprs *x,
+                      const sqlval *vals, char *out, size_t cap)
 {
     size_t o = (size_t)snprintf(out, cap, "(");
     for (int k = 0; k < d->ncols && o < cap; k++) {
         int ci = sqlindex_col_index(t, d->col[k]);
-        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? ", " : "", ci >= 0 ? t->cols[ci].name : "?");
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? ", " : "",
+                              d->expr[k] ? d->expr[k] : ci >= 0 ? t->cols[ci].name : "?");
     }
     if (o < cap) o += (size_t)snprintf(out + o, cap - o, ")=(");
     for (int k = 0; k < d->ncols && o < cap; k++) {
         int ci = sqlindex_col_index(t, d->col[k]);
         char *txt = NULL;
         size_t tl = 0;
-        if (ci < 0 || vals[ci].isnull || sqlval_to_text(&vals[ci], &txt, &tl, NULL)) txt = NULL;
+        const sqlast_expr *e = d->expr[k] ? sqlindex_exprs_get(x, k) : NULL;
+        if (e) {
+            sqlexpr_ctx c;
+            memset(&c, 0, sizeof c);
+            c.row = vals;
+            c.nrow = t->ncols;
+            c.table = t;
+            sqlval ev;
+            if (sqlexpr_eval(e, &c, &ev, NULL) == SQL_OK) {
+                if (ev.isnull || sqlval_to_text(&ev, &txt, &tl, NULL)) txt = NULL;
+                sqlval_free(&ev);
+            }
+        } else if (ci < 0 || vals[ci].isnull || sqlval_to_text(&vals[ci], &txt, &tl, NULL)) {
+            txt = NULL;
+        }
         o += (size_t)snprintf(out + o, cap - o, "%s%.*s", k ? ", " : "", (int)(txt ? tl : 4),
                               txt ? txt : "null");
         free(txt);
@@ -302,6 +507,9 @@ void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sql
 
 typedef struct reg_index {
     sqlindex_def *def;
+    sqlindex_exprs *bx;               /* its expression keys bound over bx_for (lazily) */
+    const sqlschema_table *bx_for;
+    bool unbound;                     /* they do not bind: no entries, not usable */
     bool ready, failed;
     bool fresh;          /* defined while the node runs (not found at open): its build logs */
     uint64_t rows;
@@ -335,7 +543,10 @@ void sqlindex_reg_free(sqlindex_reg *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->ntables; i++) sqlschema_free(r->tables[i].t);
-    for (size_t i = 0; i < r->nix; i++) sqlindex_free(r->ix[i].def);
+    for (size_t i = 0; i < r->nix; i++) {
+        sqlindex_free(r->ix[i].def);
+        sqlindex_exprs_free(r->ix[i].bx);
+    }
     free(r->tables);
     free(r->ix);
     pthread_mutex_destroy(&r->mu);
@@ -387,6 +598,7 @@ static int hook_catalog(void *ctx, const uint8_t *key, size_t klen, const uint8_
             if (x) {
                 *table_id = x->def->table_id;
                 sqlindex_free(x->def);
+                sqlindex_exprs_free(x->bx);
                 *x = r->ix[--r->nix];
             }
         } else {
@@ -396,6 +608,9 @@ static int hook_catalog(void *ctx, const uint8_t *key, size_t klen, const uint8_
                 rc = -1;
             } else if (x) {
                 sqlindex_free(x->def); /* a RENAME: same oid, same entries */
+                sqlindex_exprs_free(x->bx);
+                x->bx = NULL;
+                x->bx_for = NULL;
                 x->def = d;
                 *live = true;
                 *table_id = d->table_id;
@@ -420,6 +635,12 @@ static int hook_catalog(void *ctx, const uint8_t *key, size_t klen, const uint8_
         uint32_t id = (uint32_t)key[6] << 24 | (uint32_t)key[7] << 16 | (uint32_t)key[8] << 8 | key[9];
         reg_table *t = reg_table_find(r, id);
         sqlschema_table *nt = NULL;
+        for (size_t i = 0; i < r->nix; i++) /* bound over the old definition */
+            if (r->ix[i].def->table_id == id) {
+                sqlindex_exprs_free(r->ix[i].bx);
+                r->ix[i].bx = NULL;
+                r->ix[i].bx_for = NULL;
+            }
         sqlerr e;
         if (!tomb(val, vlen) && sqlschema_decode(val, vlen, &nt, &e)) {
             rc = -1;
@@ -472,12 +693,22 @@ static int hook_keys(void *ctx, uint32_t table_id, const uint8_t *pk, size_t pkl
     }
     bool any = false;
     for (size_t i = 0; i < r->nix; i++) {
-        const sqlindex_def *d = r->ix[i].def;
+        reg_index *x = &r->ix[i];
+        const sqlindex_def *d = x->def;
         if (d->table_id != table_id || (only && d->oid != only)) continue;
-        for (int k = 0; k < d->ncols; k++) {
-            int ci = sqlindex_col_index(t, d->col[k]);
-            if (ci >= 0) need[ci] = true;
+        if (x->bx_for != t) { /* expression keys: bound once per table definition */
+            sqlerr be;
+            sqlindex_exprs_free(x->bx);
+            x->bx = NULL;
+            x->bx_for = t;
+            x->unbound = sqlindex_exprs_bind(d, t, &x->bx, &be) != SQL_OK;
+            if (x->unbound)
+                log_msg(CONFIG_LOG_ERROR, "index", "index \"%s\": its expression no longer binds "
+                        "over table %u (%s); the index is not kept until it is dropped",
+                        d->name, table_id, be.message);
         }
+        if (x->unbound) continue; /* never fail a commit (or a peer's entry) over an index */
+        sqlindex_need(d, x->bx, t, need);
         any = true;
     }
     if (!any) goto out;
@@ -490,7 +721,7 @@ static int hook_keys(void *ctx, uint32_t table_id, const uint8_t *pk, size_t pkl
     }
     for (size_t i = 0; i < r->nix && rc == 0; i++) {
         const sqlindex_def *d = r->ix[i].def;
-        if (d->table_id != table_id || (only && d->oid != only)) continue;
+        if (d->table_id != table_id || (only && d->oid != only) || r->ix[i].unbound) continue;
         if (d->gin) { /* an entry per element of the set */
             int ci = sqlindex_col_index(t, d->col[0]);
             const sqlval *a = ci >= 0 ? &vals[ci] : NULL;
@@ -511,7 +742,7 @@ static int hook_keys(void *ctx, uint32_t table_id, const uint8_t *pk, size_t pkl
         }
         codec_buf_reset(&b);
         bool has_null;
-        if (sqlindex_put_prefix(&b, d, t, vals, &has_null, &e)) {
+        if (sqlindex_put_prefix(&b, d, t, r->ix[i].bx, vals, &has_null, &e)) {
             rc = -1;
             break;
         }
@@ -614,7 +845,7 @@ bool sqlindex_reg_ready(sqlindex_reg *r, uint32_t oid, uint64_t *rows)
 {
     pthread_mutex_lock(&r->mu);
     reg_index *x = reg_ix_find(r, oid);
-    bool ok = x && x->ready;
+    bool ok = x && x->ready && !x->unbound;
     if (rows) *rows = x ? x->rows : 0;
     pthread_mutex_unlock(&r->mu);
     return ok;

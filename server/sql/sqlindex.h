@@ -35,9 +35,15 @@
  *   1 version (SQLINDEX_FORMAT, 0x49: never a table definition's), u64 generation (the HLC
  *   of the statement that wrote it: of two versions of one index, the later CREATE or RENAME
  *   wins the catalog merge), u32 oid, u32 table id, name (uvarint length <= 63, bytes),
- *   1 flags (bit0 UNIQUE, bit1 made by a UNIQUE constraint, bit2 gin), 1 key column count n (1..32),
- *   n x (u16 column id, u8 options: bit0 DESC, bit1 NULLS FIRST), 1 INCLUDE count m
- *   (0..32), m x u16 id.
+ *   1 flags (bit0 UNIQUE, bit1 made by a UNIQUE constraint, bit2 gin, bit3 expression keys),
+ *   1 key column count n (1..32), n x (u16 column id, u8 options: bit0 DESC, bit1 NULLS
+ *   FIRST, then with bit3 for a column id 0: the expression's text, uvarint length 1..4096),
+ *   1 INCLUDE count m (0..32), m x u16 id.
+ *
+ * Expression keys (`(lower(email))`, `((meta->>'lang'))`): the text is parsed and bound over
+ * the table wherever entries are computed (sqlindex_exprs) and evaluated on each row; only
+ * immutable constructs are accepted (sqlindex_expr_check), so an entry stays a pure function of
+ * the row.
  */
 #ifndef HELIOS_SERVER_SQL_SQLINDEX_H
 #define HELIOS_SERVER_SQL_SQLINDEX_H
@@ -66,7 +72,8 @@ typedef struct sqlindex_def {
     bool constraint; /* made by a UNIQUE constraint: pg_constraint lists it */
     bool gin;        /* USING gin on one set or text[] column: an entry per element */
     int ncols;
-    uint16_t col[SQLINDEX_MAX_COLUMNS]; /* key column ids */
+    uint16_t col[SQLINDEX_MAX_COLUMNS]; /* key column ids (0: an expression, expr[k]) */
+    char *expr[SQLINDEX_MAX_COLUMNS];   /* expression keys' text as written, else NULL */
     uint8_t opt[SQLINDEX_MAX_COLUMNS];  /* SQLINDEX_DESC | SQLINDEX_NULLS_FIRST */
     int ninclude;
     uint16_t include[SQLINDEX_MAX_COLUMNS];
@@ -89,15 +96,33 @@ uint32_t sqlindex_key_oid(const uint8_t *key, size_t klen);
 bool sqlindex_type_ok(sqlval_type t);
 /* Appends one key column (NULL marker, then the value's encoding, inverted for DESC). */
 int sqlindex_put_value(codec_buf *b, const sqlval *v, uint8_t opt, sqlerr *err);
-/* Appends the oid and the key columns of row vals (t's column order): the unique prefix.
- * *has_null: a key column is NULL (a unique index never conflicts on it). */
+/* The expression keys of index d parsed and bound over table t (NULL when d has none). */
+typedef struct sqlindex_exprs sqlindex_exprs;
+int sqlindex_exprs_bind(const sqlindex_def *d, const sqlschema_table *t, sqlindex_exprs **out,
+                        sqlerr *err);
+void sqlindex_exprs_free(sqlindex_exprs *x);
+/* Key k's bound expression (NULL: a plain column) and the type of its values. */
+const sqlast_expr *sqlindex_exprs_get(const sqlindex_exprs *x, int k);
+sqlval_type sqlindex_key_type(const sqlindex_def *d, const sqlindex_exprs *x,
+                              const sqlschema_table *t, int k);
+/* Marks in need[] the table columns d's keys read. */
+void sqlindex_need(const sqlindex_def *d, const sqlindex_exprs *x, const sqlschema_table *t,
+                   bool *need);
+/* 42P17 / 0A000 / 42803 unless bound expression e is immutable and indexable (operators,
+ * casts that do not read the time zone or DateStyle, CASE, COALESCE and a list of immutable
+ * functions; no subqueries, aggregates, window functions, parameters). */
+int sqlindex_expr_check(const sqlast_expr *e, sqlerr *err);
+/* Appends the oid and the key values of row vals (t's column order; x: d's bound expressions,
+ * NULL when it has none): the unique prefix. *has_null: a key is NULL (a unique index never
+ * conflicts on it). */
 int sqlindex_put_prefix(codec_buf *b, const sqlindex_def *d, const sqlschema_table *t,
-                        const sqlval *vals, bool *has_null, sqlerr *err);
+                        const sqlindex_exprs *x, const sqlval *vals, bool *has_null,
+                        sqlerr *err);
 /* The table column index of column id, -1 when the table has none. */
 int sqlindex_col_index(const sqlschema_table *t, uint16_t id);
 /* "(a, b)=(1, x)": the key columns of d in row vals, for 23505's detail. */
-void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sqlval *vals,
-                      char *out, size_t cap);
+void sqlindex_keytext(const sqlindex_def *d, const sqlschema_table *t, const sqlindex_exprs *x,
+                      const sqlval *vals, char *out, size_t cap);
 
 /* ---- the registry (storage's hooks) ---- */
 typedef struct sqlindex_reg sqlindex_reg;

@@ -362,21 +362,21 @@ static int key_val(const sqlschema_column *c, const sqlast_expr *e, const sqlexp
 /* Appends to b the encoding of one index column value: v cast to the column's type. 1 done,
  * 0 the value is NULL (no row can match), 2 it cannot be evaluated or cast exactly (the scan
  * reads the table instead: its conjuncts then give PostgreSQL's answer or error), SQL_ERR. */
-static int ix_put(const sqlschema_column *c, const sqlast_expr *e, const sqlval *given,
+static int ix_put(sqlval_type ctype, const sqlast_expr *e, const sqlval *given,
                   const sqlexpr_ctx *ctx, uint8_t opt, codec_buf *b, sqlerr *err)
 {
     sqlval v, cv;
     sqlerr ignore;
     if (given) {
         if (given->isnull) return 0;
-        if (sqlval_cast(given, c->type, &cv, &ignore)) return 2;
+        if (sqlval_cast(given, ctype, &cv, &ignore)) return 2;
     } else {
         if (sqlexpr_eval(e, ctx, &v, &ignore)) return 2;
         if (v.isnull) {
             sqlval_free(&v);
             return 0;
         }
-        int ok = sqlval_cast(&v, c->type, &cv, &ignore) == SQL_OK;
+        int ok = sqlval_cast(&v, ctype, &cv, &ignore) == SQL_OK;
         sqlval_free(&v);
         if (!ok) return 2;
     }
@@ -468,8 +468,7 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
     int rc = SQL_OK;
     bool empty = false, fallback = false;
     for (int k = 0; k < n->nixeq && !empty && !fallback && rc == SQL_OK; k++) {
-        int r = ix_put(&t->cols[sqlindex_col_index(t, d->col[k])], n->ixeq[k], NULL, &s->b.ctx,
-                       d->opt[k], &pre, err);
+        int r = ix_put(n->ixtype[k], n->ixeq[k], NULL, &s->b.ctx, d->opt[k], &pre, err);
         if (r < 0) rc = SQL_ERR;
         if (r == 0) empty = true;
         if (r == 2) fallback = true;
@@ -511,7 +510,7 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
         sqlval_free(&ev);
     }
     int kc = n->nixeq; /* the column the list or range is on */
-    const sqlschema_column *col = kc < d->ncols ? &t->cols[sqlindex_col_index(t, d->col[kc])] : NULL;
+    sqlval_type col = kc < d->ncols ? n->ixtype[kc] : SQLVAL_UNKNOWN; /* UNKNOWN: no such key */
     uint8_t opt = kc < d->ncols ? d->opt[kc] : 0;
     if (d->gin) {
         /* done above */
@@ -547,15 +546,10 @@ static int ix_open(sqlplan_node *n, scan_state *s, storage_overlay *ov, sqlerr *
                 }
                 r = ix_put(col, NULL, &ev, &s->b.ctx, opt, &lo, err);
                 sqlval_free(&ev);
-            } else if (n->ixin->kind == SQLAST_OR) { /* col = v OR ...: v's side of each */
+            } else if (n->ixin->kind == SQLAST_OR) { /* key = v OR ...: v's side of each */
                 const sqlast_expr *a = n->ixin->args[i];
-                const sqlast_expr *val = a->args[0]->kind == SQLAST_COLUMN && !a->args[0]->levelsup &&
-                                                 a->args[0]->colidx >= n->offset &&
-                                                 a->args[0]->colidx < n->offset + t->ncols &&
-                                                 t->cols[a->args[0]->colidx - n->offset].id == d->col[kc]
-                                             ? a->args[1]
-                                             : a->args[0];
-                r = ix_put(col, val, NULL, &s->b.ctx, opt, &lo, err);
+                r = ix_put(col, a->args[n->ixor_side && n->ixor_side[i] ? 1 : 0], NULL, &s->b.ctx,
+                           opt, &lo, err);
             } else {
                 r = ix_put(col, n->ixin->args[i + 1], NULL, &s->b.ctx, opt, &lo, err);
             }
@@ -723,9 +717,14 @@ static int ix_open_ordered(sqlplan_node *n, scan_state *s, storage_overlay *ov, 
         if (rc) return sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
         return SQL_OK;
     }
+    sqlindex_exprs *bx = NULL;
+    if (sqlindex_exprs_bind(d, t, &bx, err)) return SQL_ERR;
     storage_iter *it = NULL;
     int rc = storage_overlay_iter_new(ov, sx_snapshot(ss), t->id, NULL, 0, NULL, 0, &it);
-    if (rc) return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    if (rc) {
+        sqlindex_exprs_free(bx);
+        return sqlerr_set(err, "58030", -1, "could not scan: %s", storage_strerror(rc));
+    }
     okey *v = NULL;
     size_t nv = 0, cap = 0;
     codec_buf b;
@@ -748,7 +747,7 @@ static int ix_open_ordered(sqlplan_node *n, scan_state *s, storage_overlay *ov, 
         }
         bool has_null;
         codec_buf_reset(&b);
-        int pr = sqlindex_put_prefix(&b, d, t, vals, &has_null, err);
+        int pr = sqlindex_put_prefix(&b, d, t, bx, vals, &has_null, err);
         sqlplan_row_free(vals, t->ncols);
         size_t plen = b.len;
         codec_put_raw(&b, pk, pklen);
@@ -798,6 +797,7 @@ static int ix_open_ordered(sqlplan_node *n, scan_state *s, storage_overlay *ov, 
     for (size_t i = 0; i < nv; i++) free(v[i].key);
     free(v);
     codec_buf_free(&b);
+    sqlindex_exprs_free(bx);
     return out;
 }
 

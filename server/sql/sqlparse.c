@@ -6,6 +6,7 @@
  * conv_drop, conv_alter, conv_transaction, conv_set, conv_copy), entry points.
  */
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqlindex.h"
 #include "server/sql/sqlguc.h"
 #include "proto/sqlstate.h"
 
@@ -1917,6 +1918,152 @@ static int add_unique(pctx *c, sqlast_stmt *s, json_t *kb, const char *col)
     return SQL_OK;
 }
 
+/* The index after position i of a quoted literal, identifier or comment starting there (i
+ * itself when none does). */
+static size_t skip_quoted(const char *q, size_t n, size_t i)
+{
+    char ch = q[i];
+    if (ch == '\'' || ch == '"') {
+        bool esc = ch == '\'' && i > 0 && (q[i - 1] == 'E' || q[i - 1] == 'e');
+        for (i++; i < n; i++) {
+            if (esc && q[i] == '\\') {
+                i++;
+                continue;
+            }
+            if (q[i] == ch) {
+                if (i + 1 < n && q[i + 1] == ch) {
+                    i++;
+                    continue;
+                }
+                return i + 1;
+            }
+        }
+        return n;
+    }
+    if (ch == '-' && i + 1 < n && q[i + 1] == '-') {
+        while (i < n && q[i] != '\n') i++;
+        return i;
+    }
+    if (ch == '/' && i + 1 < n && q[i + 1] == '*') {
+        int nest = 0;
+        for (; i + 1 < n; i++) {
+            if (q[i] == '/' && q[i + 1] == '*') nest++, i++;
+            else if (q[i] == '*' && q[i + 1] == '/' && --nest == 0) return i + 2;
+        }
+        return n;
+    }
+    return i;
+}
+
+/* The text of each element of CREATE INDEX's column list, found from the relation's position:
+ * the first top-level parenthesis after it, split at top-level commas. 0 or SQL_ERR. */
+static int index_elem_texts(pctx *c, int rel_loc, char **out, int max, int *n)
+{
+    const char *q = c->sql;
+    size_t len = c->sqllen, i = rel_loc >= 0 ? (size_t)rel_loc : len;
+    *n = 0;
+    while (i < len && q[i] != '(') {
+        size_t j = skip_quoted(q, len, i);
+        i = j > i ? j : i + 1;
+    }
+    if (i >= len) return sqlerr_unsupported(c->err, -1, "this index column list");
+    size_t start = ++i;
+    int depth = 0;
+    while (i < len) {
+        size_t j = skip_quoted(q, len, i);
+        if (j > i) {
+            i = j;
+            continue;
+        }
+        char ch = q[i];
+        if (ch == '(' || ch == '[') depth++;
+        if ((ch == ')' || ch == ']') && depth > 0) {
+            depth--;
+            i++;
+            continue;
+        }
+        if ((ch == ',' && depth == 0) || (ch == ')' && depth == 0)) {
+            if (*n >= max) return sqlerr_unsupported(c->err, -1, "this index column list");
+            /* the element's text with its comments taken out (a -- comment would swallow what
+             * follows it once the text is wrapped in SELECT (...)) */
+            char *t = malloc(i - start + 1);
+            if (!t) return sqlerr_oom(c->err);
+            size_t tl = 0;
+            for (size_t k = start; k < i;) {
+                bool comment = (q[k] == '-' && k + 1 < i && q[k + 1] == '-') ||
+                               (q[k] == '/' && k + 1 < i && q[k + 1] == '*');
+                size_t e = skip_quoted(q, i, k);
+                if (comment) {
+                    t[tl++] = ' ';
+                    k = e;
+                } else if (e > k) {
+                    memcpy(t + tl, q + k, e - k);
+                    tl += e - k;
+                    k = e;
+                } else {
+                    t[tl++] = q[k++];
+                }
+            }
+            size_t a = 0, b2 = tl;
+            while (a < b2 && isspace((unsigned char)t[a])) a++;
+            while (b2 > a && isspace((unsigned char)t[b2 - 1])) b2--;
+            memmove(t, t + a, b2 - a);
+            t[b2 - a] = 0;
+            out[(*n)++] = t;
+            if (ch == ')') return SQL_OK;
+            start = i + 1;
+        }
+        i++;
+    }
+    return sqlerr_unsupported(c->err, -1, "this index column list");
+}
+
+/* An expression element's text without its trailing options (opclass, ASC/DESC, NULLS ...)
+ * and one level of enclosing parentheses. */
+static void strip_elem_options(char *t, const char *opclass)
+{
+    static const char *const words[] = {"nulls first", "nulls last", "asc", "desc"};
+    for (bool again = true; again;) {
+        again = false;
+        size_t l = strlen(t);
+        while (l && isspace((unsigned char)t[l - 1])) t[--l] = 0;
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            size_t wl = strlen(words[w]);
+            if (l > wl && !strcasecmp(t + l - wl, words[w]) && isspace((unsigned char)t[l - wl - 1])) {
+                t[l - wl] = 0;
+                again = true;
+                break;
+            }
+        }
+        if (!again && opclass) {
+            size_t ol = strlen(opclass);
+            if (l > ol && !strcasecmp(t + l - ol, opclass) && isspace((unsigned char)t[l - ol - 1])) {
+                t[l - ol] = 0;
+                again = true;
+            }
+        }
+    }
+    size_t l = strlen(t);
+    if (l >= 2 && t[0] == '(' && t[l - 1] == ')') {
+        /* one enclosing pair, if it encloses the whole text */
+        int depth = 0;
+        bool whole = true;
+        for (size_t i = 0; i < l && whole; i++) {
+            size_t j = skip_quoted(t, l, i);
+            if (j > i) {
+                i = j - 1;
+                continue;
+            }
+            if (t[i] == '(') depth++;
+            if (t[i] == ')' && --depth == 0 && i != l - 1) whole = false;
+        }
+        if (whole) {
+            memmove(t, t + 1, l - 2);
+            t[l - 2] = 0;
+        }
+    }
+}
+
 /* CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t [USING btree] (...) */
 static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
 {
@@ -1946,13 +2093,41 @@ static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
     if (fstr(b, "tableSpace")) return sqlerr_unsupported(c->err, -1, "TABLESPACE");
     json_t *params = field(b, "indexParams");
     size_t n = json_array_size(params);
-    if (!(x->cols = calloc(n + 1, sizeof *x->cols)) || !(x->opt = calloc(n + 1, 1)))
+    if (!(x->cols = calloc(n + 1, sizeof *x->cols)) || !(x->opt = calloc(n + 1, 1)) ||
+        !(x->exprs = calloc(n + 1, sizeof *x->exprs)))
         return sqlerr_oom(c->err);
+    x->nexprs = (int)n;
+    bool any_expr = false;
+    for (size_t i = 0; i < n; i++) {
+        json_t *eb;
+        node(json_array_get(params, i), &eb);
+        any_expr |= !fstr(eb, "name");
+    }
+    if (any_expr) { /* expressions: the elements' texts from the statement */
+        char *t[SQLINDEX_MAX_COLUMNS * 2 + 1] = {0};
+        int nt = 0;
+        int rc = index_elem_texts(c, s->table_loc ? s->table_loc - 1 : -1, t,
+                                  SQLINDEX_MAX_COLUMNS * 2, &nt);
+        if (rc == SQL_OK && (size_t)nt != n) rc = sqlerr_unsupported(c->err, -1, "this index column list");
+        for (int k = 0; k < nt; k++) {
+            if (rc == SQL_OK) x->exprs[k] = t[k]; /* owned by the statement from here */
+            else free(t[k]);
+        }
+        if (rc) return SQL_ERR;
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *eb;
         node(json_array_get(params, i), &eb);
         const char *col = fstr(eb, "name");
-        if (!col) return sqlerr_unsupported(c->err, -1, "expression indexes");
+        if (!col) {
+            json_t *oc = field(eb, "opclass");
+            const char *ocn = json_array_size(oc) ? string_node(json_array_get(oc, json_array_size(oc) - 1)) : NULL;
+            strip_elem_options(x->exprs[i], ocn);
+            col = "";
+        } else if (x->exprs[i]) {
+            free(x->exprs[i]); /* a plain column's text: not needed */
+            x->exprs[i] = NULL;
+        }
         if (field(eb, "collation")) return sqlerr_unsupported(c->err, -1, "COLLATE in an index");
         json_t *oc = field(eb, "opclass");
         if (json_array_size(oc)) {

@@ -34,6 +34,7 @@ static void node_free(sqlplan_node *n)
     node_free(n->right);
     sqlschema_free(n->table);
     sqlindex_free(n->ix);
+    free(n->ixor_side);
     if (n->qual && n->nquals > 1) { /* our AND node: borrowed operands */
         free(n->qual->args);
         n->qual->args = NULL;
@@ -1330,13 +1331,76 @@ typedef struct ixcand {
     bool lo_incl, hi_incl;
 } ixcand;
 
+/* An index key: a column of the scan (ci), or an expression bound over the table (x). */
+typedef struct ixkey {
+    int ci;
+    const sqlast_expr *x;
+    sqlval_type type;
+} ixkey;
+
+/* Whether query expression q (bound in the level, the table's columns at offset) is index
+ * expression ix (bound over the table alone). */
+static bool expr_same(const sqlast_expr *q, const sqlast_expr *ix, int offset)
+{
+    if (!q || !ix) return q == ix;
+    if (q->kind != ix->kind || q->nargs != ix->nargs || q->type != ix->type) return false;
+    switch (q->kind) {
+    case SQLAST_COLUMN:
+        return !q->levelsup && !ix->levelsup && q->colidx == ix->colidx + offset;
+    case SQLAST_CONST: {
+        if (q->value.isnull != ix->value.isnull) return false;
+        if (q->value.isnull) return true;
+        char *a = NULL, *b = NULL;
+        size_t al = 0, bl = 0;
+        bool same = !sqlval_to_text(&q->value, &a, &al, NULL) &&
+                    !sqlval_to_text(&ix->value, &b, &bl, NULL) && al == bl && !memcmp(a, b, al);
+        free(a);
+        free(b);
+        return same;
+    }
+    case SQLAST_FUNC:
+        if (!q->name || !ix->name || strcmp(q->name, ix->name)) return false;
+        break;
+    case SQLAST_CAST:
+        if (q->cast_type != ix->cast_type || q->cast_typmod != ix->cast_typmod) return false;
+        break;
+    case SQLAST_OP:
+    case SQLAST_ANY:
+    case SQLAST_LIKE:
+    case SQLAST_NULLTEST:
+    case SQLAST_BOOLTEST:
+    case SQLAST_IN:
+    case SQLAST_BETWEEN:
+    case SQLAST_NOT:
+    case SQLAST_AND:
+    case SQLAST_OR:
+    case SQLAST_CASE:
+    case SQLAST_ARRAY:
+        if (q->op != ix->op || q->negate != ix->negate || q->icase != ix->icase || q->all != ix->all)
+            return false;
+        break;
+    default: return false;
+    }
+    for (int i = 0; i < q->nargs; i++)
+        if (!expr_same(q->args[i], ix->args[i], offset)) return false;
+    return true;
+}
+
+static bool key_is(const sqlplan_node *scan, const sqlast_expr *e, const ixkey *k)
+{
+    if (k->x) return expr_same(e, k->x, scan->offset);
+    return scan_col(scan, e) == k->ci;
+}
+
 /* What the conjuncts say about column ci of the scan (values reading only `allowed`). */
 static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_expr *const *qs,
-                      int nq, int ci, uint64_t allowed, ixcand *c)
+                      int nq, const ixkey *key, uint64_t allowed, ixcand *c)
 {
 #define outside_value(lv, v) outside_value_of(lv, v, allowed)
+#define scan_col(scan, e) (key_is(scan, e, key) ? 0 : -1)
+    const int ci = 0; /* what scan_col gives for the key */
     memset(c, 0, sizeof *c);
-    sqlval_type ct = scan->table->cols[ci].type;
+    sqlval_type ct = key->type;
     for (int i = 0; i < nq; i++) {
         const sqlast_expr *e = qs[i];
         if (e->kind == SQLAST_OP && e->nargs == 2 && e->op >= SQLAST_OP_EQ && e->op <= SQLAST_OP_GE &&
@@ -1392,6 +1456,28 @@ static void col_conds(const level *lv, const sqlplan_node *scan, const sqlast_ex
         }
     }
 #undef outside_value
+#undef scan_col
+}
+
+/* The keys of index d over table t: columns, or expressions bound over t (*bx keeps them;
+ * the caller frees it). -1 when they cannot be had (a column gone, an expression that no
+ * longer binds). */
+static int index_keys(const sqlindex_def *d, const sqlschema_table *t, ixkey *keys,
+                      sqlindex_exprs **bx)
+{
+    sqlerr ignore;
+    if (sqlindex_exprs_bind(d, t, bx, &ignore)) return -1;
+    for (int k = 0; k < d->ncols; k++) {
+        keys[k].x = d->expr[k] ? sqlindex_exprs_get(*bx, k) : NULL;
+        keys[k].ci = d->expr[k] ? -1 : sqlindex_col_index(t, d->col[k]);
+        keys[k].type = sqlindex_key_type(d, *bx, t, k);
+        if (keys[k].ci < 0 && !keys[k].x) {
+            sqlindex_exprs_free(*bx);
+            *bx = NULL;
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* A conjunct a gin index on column ci serves: v = ANY(col) or col @> array, v and the array
@@ -1434,11 +1520,13 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
             if (score > best_score) best_score = score, best = x;
             continue;
         }
+        ixkey keys[SQLINDEX_MAX_COLUMNS];
+        sqlindex_exprs *bx = NULL;
+        if (index_keys(d, t, keys, &bx)) continue;
         for (int k = 0; k < d->ncols; k++) {
-            int ci = sqlindex_col_index(t, d->col[k]);
-            if (ci < 0) break;
+            if (keys[k].ci < 0 && !keys[k].x) break;
             ixcand c;
-            col_conds(lv, n, qs, nq, ci, allowed, &c);
+            col_conds(lv, n, qs, nq, &keys[k], allowed, &c);
             if (c.eq) {
                 score += 4;
                 continue;
@@ -1448,6 +1536,7 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
             else if (c.like && !(d->opt[k] & SQLINDEX_DESC)) score += 1;
             break;
         }
+        sqlindex_exprs_free(bx);
         if (d->unique && score == 4 * d->ncols) score += 2; /* one row at most */
         if (score > best_score) best_score = score, best = x;
     }
@@ -1467,16 +1556,28 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
         n->what = "Index Scan";
         return 1;
     }
+    ixkey keys[SQLINDEX_MAX_COLUMNS];
+    sqlindex_exprs *bx = NULL;
+    if (index_keys(d, t, keys, &bx)) return 0;
+    for (int k = 0; k < d->ncols; k++) n->ixtype[k] = keys[k].type;
     for (int k = 0; k < d->ncols; k++) {
-        int ci = sqlindex_col_index(t, d->col[k]);
         ixcand c;
-        col_conds(lv, n, qs, nq, ci, allowed, &c);
+        col_conds(lv, n, qs, nq, &keys[k], allowed, &c);
         if (c.eq) {
             n->ixeq[n->nixeq++] = c.eq;
             continue;
         }
         if (c.in) {
             n->ixin = c.in;
+            if (c.in->kind == SQLAST_OR) { /* which side of each arm is the value */
+                free(n->ixor_side);
+                if (!(n->ixor_side = calloc((size_t)c.in->nargs + 1, 1))) {
+                    sqlindex_exprs_free(bx);
+                    return sqlerr_oom(err);
+                }
+                for (int a = 0; a < c.in->nargs; a++)
+                    n->ixor_side[a] = key_is(n, c.in->args[a]->args[0], &keys[k]) ? 1 : 0;
+            }
         } else if (c.lo || c.hi) {
             n->ixlo = c.lo;
             n->ixhi = c.hi;
@@ -1487,6 +1588,7 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
         }
         break;
     }
+    sqlindex_exprs_free(bx);
     n->what = "Index Scan";
     return 1;
 }
@@ -1995,14 +2097,23 @@ static int index_ordered(level *lv, sqlplan_node *root, const sqlast_stmt *st, c
             continue;
         int want = 0;
         bool ok = true;
+        ixkey keys[SQLINDEX_MAX_COLUMNS];
+        sqlindex_exprs *bx = NULL;
+        if (d->gin || index_keys(d, t, keys, &bx)) continue;
         for (int i = 0; i < st->norder && ok; i++) {
             int k = okey[i];
             const sqlast_expr *e = o->exprs[k];
-            int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[k];
-            int ci = sqlindex_col_index(t, d->col[i]);
-            if (ci < 0 || slot != n->offset + ci) {
-                ok = false;
-                break;
+            if (keys[i].x) { /* an expression key: the ORDER BY expression must be it */
+                if (!e || !expr_same(e, keys[i].x, n->offset)) {
+                    ok = false;
+                    break;
+                }
+            } else {
+                int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[k];
+                if (slot != n->offset + keys[i].ci) {
+                    ok = false;
+                    break;
+                }
             }
             bool desc = st->order[i].desc;
             bool nf = st->order[i].nulls == 1 || (st->order[i].nulls == 0 && desc);
@@ -2011,6 +2122,7 @@ static int index_ordered(level *lv, sqlplan_node *root, const sqlast_stmt *st, c
             if (!d1 || (want && d1 != want)) ok = false;
             want = d1;
         }
+        sqlindex_exprs_free(bx);
         if (ok) found = x, dir = want;
     }
     int rc = 0;

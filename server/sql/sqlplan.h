@@ -106,12 +106,15 @@ struct sqlplan_node {
     struct sqlindex_def *ix; /* owned copy, NULL: no index */
     const sqlast_expr *ixeq[32];
     int nixeq;
-    const sqlast_expr *ixin; /* SQLAST_IN (args[1..]) or SQLAST_ANY (args[1] an array) */
+    const sqlast_expr *ixin; /* SQLAST_IN (args[1..]), SQLAST_ANY (args[1] an array), or an
+                              * OR of equalities: ixor_side[i] is the value's side of arm i */
+    uint8_t *ixor_side; /* owned */
     const sqlast_expr *ixlo, *ixhi;
     bool ixlo_incl, ixhi_incl;
     const sqlast_expr *ixlike; /* col LIKE pattern: the range of its fixed prefix */
     const sqlast_expr *ixgin;  /* a gin index: v = ANY(col), or col @> array (its first
                                 * element's rows, the rest checked on them) */
+    sqlval_type ixtype[32]; /* the type of each key's values (a column's, an expression's) */
     int ixorder; /* ORDER BY served by index ix: 1 in its order, -1 backwards, 0 no (the rows
                   * then come in index order, not primary-key order, and no sort runs) */
     bool *need;             /* columns the query may read (owned; NULL: all) */

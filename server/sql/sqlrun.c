@@ -1975,6 +1975,23 @@ static int run_rename(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
                 sqlerr_hint(err, "Drop the constraint, rename the column, and add the constraint again.");
                 return SQL_ERR;
             }
+        /* an index expression keeps the column's name as written, like a CHECK */
+        const sqlindex_def **ixv;
+        int nix;
+        if (sx_index_view(s, &ixv, &nix)) return sqlerr_oom(err);
+        for (int x = 0; x < nix; x++) {
+            if (ixv[x]->table_id != cur->id) continue;
+            for (int k = 0; k < ixv[x]->ncols; k++)
+                if (ixv[x]->expr[k] && mentions_word(ixv[x]->expr[k], st->column)) {
+                    sqlerr_set(err, "0A000", -1,
+                               "feature not supported: renaming column \"%s\", which index \"%s\" reads",
+                               st->column, ixv[x]->name);
+                    sqlerr_hint(err, "Drop the index, rename the column, and create the index again.");
+                    free(ixv);
+                    return SQL_ERR;
+                }
+        }
+        free(ixv);
     } else if (sx_table_find(s, st->newname)) {
         return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->newname);
     }

@@ -12,6 +12,7 @@
  * (the index holds both entries; helios.unique_violations lists them). docs/sql-reference.md
  * says so; nothing claims a global guarantee.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,9 +67,26 @@ static void choose_name(sx_session *s, const char *table, const sqlast_index *ix
      * ChooseIndexColumnNames */
     for (int i = 0; i < ix->ncols + ix->ninclude; i++) {
         const char *nm = i < ix->ncols ? ix->cols[i] : ix->include[i - ix->ncols];
+        char fn[SQLSCHEMA_NAME_MAX + 1];
+        if (i < ix->ncols && ix->exprs && i < ix->nexprs && ix->exprs[i]) {
+            /* an expression: its function's name (lower(email): "lower"), else "expr" */
+            const char *x = ix->exprs[i];
+            size_t l = 0;
+            while (x[l] && (isalnum((unsigned char)x[l]) || x[l] == '_') && l < SQLSCHEMA_NAME_MAX) l++;
+            const char *p = x + l;
+            while (*p == ' ') p++;
+            if (l && *p == '(' && !isdigit((unsigned char)x[0])) {
+                for (size_t j = 0; j < l; j++) fn[j] = (char)tolower((unsigned char)x[j]);
+                fn[l] = 0;
+                nm = fn;
+            } else {
+                nm = "expr";
+            }
+        }
         int seen = 0;
         for (int j = 0; j < i; j++)
             seen += !strcmp(nm, j < ix->ncols ? ix->cols[j] : ix->include[j - ix->ncols]);
+        /* (two expression keys are not told apart from each other here: rare) */
         char num[16] = "";
         if (seen) snprintf(num, sizeof num, "%d", seen);
         int w = snprintf(cols + cl, sizeof cols - cl, "%s%s%s", i ? "_" : "", nm, num);
@@ -96,6 +114,14 @@ static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_d
         return sqlerr_set(err, "54011", -1, "cannot use more than %d columns in an index",
                           SQLINDEX_MAX_COLUMNS);
     for (int k = 0; k < ix->ncols + ix->ninclude; k++) {
+        if (k < ix->ncols && ix->exprs && k < ix->nexprs && ix->exprs[k]) {
+            /* an expression key: checked when bound below */
+            if (ix->gin) return sqlerr_unsupported(err, -1, "gin indexes on expressions");
+            if (!(d->expr[k] = strdup(ix->exprs[k]))) return sqlerr_oom(err);
+            d->col[k] = 0;
+            d->opt[k] = ix->opt ? ix->opt[k] : 0;
+            continue;
+        }
         const char *cn = k < ix->ncols ? ix->cols[k] : ix->include[k - ix->ncols];
         int ci = sqlschema_find_column(t, cn);
         if (ci < 0 || t->cols[ci].hidden)
@@ -151,6 +177,19 @@ static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_d
     }
     d->ncols = ix->ncols;
     d->ninclude = ix->ninclude;
+    /* expression keys: parse, bind over t, immutable only, of an indexable type */
+    sqlindex_exprs *bx = NULL;
+    if (sqlindex_exprs_bind(d, t, &bx, err)) return SQL_ERR;
+    for (int k = 0; bx && k < d->ncols; k++) {
+        if (!d->expr[k]) continue;
+        sqlval_type ty = sqlindex_key_type(d, bx, t, k);
+        if (!sqlindex_type_ok(ty)) {
+            sqlindex_exprs_free(bx);
+            return sqlerr_set(err, "0A000", -1, "indexes on expressions of type %s are not supported",
+                              sqlval_type_name(ty));
+        }
+    }
+    sqlindex_exprs_free(bx);
     return SQL_OK;
 }
 
@@ -182,7 +221,9 @@ static int unique_build_check(sx_session *s, const sqlschema_table *t, const sql
     codec_buf b;
     codec_buf_init(&b);
     int out = need ? SQL_OK : sqlerr_oom(err);
-    for (int k = 0; need && k < d->ncols; k++) need[sqlindex_col_index(t, d->col[k])] = true;
+    sqlindex_exprs *bx = NULL;
+    if (out == SQL_OK && sqlindex_exprs_bind(d, t, &bx, err)) out = SQL_ERR;
+    if (need && out == SQL_OK) sqlindex_need(d, bx, t, need);
     while (out == SQL_OK && (rc = storage_iter_next(it)) == 1) {
         if (sx_interrupted(s, err)) {
             out = SQL_ERR;
@@ -200,7 +241,7 @@ static int unique_build_check(sx_session *s, const sqlschema_table *t, const sql
         }
         bool has_null;
         codec_buf_reset(&b);
-        int pr = sqlindex_put_prefix(&b, d, t, vals, &has_null, err);
+        int pr = sqlindex_put_prefix(&b, d, t, bx, vals, &has_null, err);
         for (int i = 0; i < t->ncols; i++) sqlval_free(&vals[i]);
         free(vals);
         if (pr) {
@@ -237,7 +278,7 @@ static int unique_build_check(sx_session *s, const sqlschema_table *t, const sql
             sqlval *row = NULL;
             char key[SQLERR_AUX_MAX - 32] = "";
             if (sqlrun_row_get(s, t, v[i].key + v[i].plen, v[i].len - v[i].plen, &row, err) == SQL_OK && row) {
-                sqlindex_keytext(d, t, row, key, sizeof key);
+                sqlindex_keytext(d, t, bx, row, key, sizeof key);
                 for (int c = 0; c < t->ncols; c++) sqlval_free(&row[c]);
                 free(row);
             }
@@ -253,6 +294,7 @@ static int unique_build_check(sx_session *s, const sqlschema_table *t, const sql
     free(need);
     codec_buf_free(&b);
     storage_iter_del(it);
+    sqlindex_exprs_free(bx);
     return out;
 }
 
@@ -500,6 +542,16 @@ static int for_table(sx_session *s, uint32_t table_id, uint16_t col_id, uint32_t
         bool uses = !col_id;
         for (int k = 0; k < d->ncols + d->ninclude && !uses; k++)
             uses = (k < d->ncols ? d->col[k] : d->include[k - d->ncols]) == col_id;
+        /* an expression naming the column (as a whole word) goes with it too */
+        const sqlschema_table *tt = sx_table_by_id(s, table_id);
+        int cci = tt && col_id ? sqlindex_col_index(tt, col_id) : -1;
+        for (int k = 0; k < d->ncols && !uses && cci >= 0; k++) {
+            const char *x = d->expr[k], *w = tt->cols[cci].name;
+            size_t wl = strlen(w);
+            for (const char *p = x ? strstr(x, w) : NULL; p && !uses; p = strstr(p + 1, w))
+                uses = (p == x || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+                       !(isalnum((unsigned char)p[wl]) || p[wl] == '_');
+        }
         if (!uses) continue;
         sqlindex_def *moved = NULL;
         if (new_id && sqlindex_copy(d, &moved, err)) {
@@ -549,14 +601,15 @@ bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t)
  * the row: 1 with *row (caller frees) and b filled, 0 when the row is gone or its key has a
  * NULL, SQL_ERR. */
 static int row_prefix(sx_session *s, const sqlschema_table *t, const sqlindex_def *d,
-                      const uint8_t *pk, size_t pklen, codec_buf *b, sqlval **row, sqlerr *err)
+                      const sqlindex_exprs *bx, const uint8_t *pk, size_t pklen, codec_buf *b,
+                      sqlval **row, sqlerr *err)
 {
     *row = NULL;
     if (sqlrun_row_get(s, t, pk, pklen, row, err)) return SQL_ERR;
     if (!*row) return 0;
     bool has_null;
     codec_buf_reset(b);
-    if (sqlindex_put_prefix(b, d, t, *row, &has_null, err)) return SQL_ERR;
+    if (sqlindex_put_prefix(b, d, t, bx, *row, &has_null, err)) return SQL_ERR;
     return has_null ? 0 : 1;
 }
 
@@ -567,10 +620,11 @@ static void row_free(const sqlschema_table *t, sqlval *row)
     free(row);
 }
 
-static int violation(const sqlschema_table *t, const sqlindex_def *d, const sqlval *row, sqlerr *err)
+static int violation(const sqlschema_table *t, const sqlindex_def *d, const sqlindex_exprs *bx,
+                     const sqlval *row, sqlerr *err)
 {
     char key[SQLERR_AUX_MAX - 32];
-    sqlindex_keytext(d, t, row, key, sizeof key);
+    sqlindex_keytext(d, t, bx, row, key, sizeof key);
     sqlerr_set(err, "23505", -1, "duplicate key value violates unique constraint \"%s\"", d->name);
     sqlerr_object(err, t->name, NULL, d->name);
     sqlerr_detail(err, "Key %s already exists.", key);
@@ -597,10 +651,15 @@ int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const 
          * what it has */
         bool built = sx_index_ready(s, d->oid, NULL);
         ns = 0;
+        sqlindex_exprs *bx = NULL;
+        if (sqlindex_exprs_bind(d, t, &bx, err)) {
+            rc = SQL_ERR;
+            break;
+        }
         for (size_t i = 0; i < n && rc == SQL_OK; i++) {
             if (!pks[i]) continue;
             sqlval *row = NULL;
-            int k = row_prefix(s, t, d, pks[i], lens[i], &b, &row, err);
+            int k = row_prefix(s, t, d, bx, pks[i], lens[i], &b, &row, err);
             if (k <= 0) {
                 row_free(t, row);
                 if (k < 0) rc = SQL_ERR;
@@ -608,7 +667,8 @@ int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const 
             }
             /* twice among the statement's rows */
             for (size_t j = 0; j < ns && rc == SQL_OK; j++)
-                if (seen[j].plen == b.len && !memcmp(seen[j].key, b.data, b.len)) rc = violation(t, d, row, err);
+                if (seen[j].plen == b.len && !memcmp(seen[j].key, b.data, b.len))
+                    rc = violation(t, d, bx, row, err);
             if (rc == SQL_OK && (seen[ns].key = malloc(b.len ? b.len : 1))) {
                 memcpy(seen[ns].key, b.data, b.len);
                 seen[ns++].plen = b.len;
@@ -624,15 +684,17 @@ int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const 
             if (f < 0) rc = sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(f));
             if (f == 1) {
                 sqlval *orow = NULL;
-                int ok = row_prefix(s, t, d, other, olen, &o, &orow, err);
+                int ok = row_prefix(s, t, d, bx, other, olen, &o, &orow, err);
                 if (ok < 0) rc = SQL_ERR;
-                else if (ok == 1 && o.len == b.len && !memcmp(o.data, b.data, b.len)) rc = violation(t, d, row, err);
+                else if (ok == 1 && o.len == b.len && !memcmp(o.data, b.data, b.len))
+                    rc = violation(t, d, bx, row, err);
                 row_free(t, orow);
             }
             free(other);
             row_free(t, row);
         }
         for (size_t j = 0; j < ns; j++) free(seen[j].key);
+        sqlindex_exprs_free(bx);
     }
     free(seen);
     free(v);

@@ -339,7 +339,18 @@ static void test_select_refusals(void **state)
     expect_error("CREATE UNIQUE INDEX i ON t USING gin (a)", "0A000", "does not support unique");
     expect_error("CREATE INDEX i ON t USING gin (a DESC)", "0A000", "ASC/DESC");
     expect_error("CREATE INDEX i ON t (a) WHERE a > 0", "0A000", "partial indexes");
-    expect_error("CREATE INDEX i ON t ((lower(a)))", "0A000", "expression indexes");
+    /* expression elements: their text as written, options and one pair of parentheses off */
+    s = parse_one("CREATE INDEX i ON t (lower(a) DESC, b, ((c ->> 'k, )')) text_pattern_ops NULLS FIRST, "
+                  "/* (, */ (d + 1))", &r);
+    assert_int_equal(s->indexes[0].ncols, 4);
+    assert_string_equal(s->indexes[0].exprs[0], "lower(a)");
+    assert_null(s->indexes[0].exprs[1]);
+    assert_string_equal(s->indexes[0].cols[1], "b");
+    assert_string_equal(s->indexes[0].exprs[2], "(c ->> 'k, )')");
+    assert_string_equal(s->indexes[0].exprs[3], "d + 1");
+    assert_int_equal(s->indexes[0].opt[0], 3);
+    assert_int_equal(s->indexes[0].opt[2], 2);
+    sqlparse_result_free(&r);
     expect_error("CREATE INDEX i ON t (a jsonb_path_ops)", "0A000", "jsonb_path_ops");
     expect_error("SELECT 'x'::timetz", "0A000", "time with time zone");
     expect_error("SELECT 'x'::nosuchtype", "42704", "nosuchtype");
