@@ -3,8 +3,9 @@
 every region, whatever path changed the rows (issue 18).
 
 Three regions. Table t has a UNIQUE constraint on email, an index on (grp, score DESC), one
-on score and a gin index on an aw_set column (concurrent adds and removes of one element in
-several regions). Then:
+on score, a gin index on an aw_set column (concurrent adds and removes of one element in
+several regions) and an expression index on a key of an lww_map (written concurrently by
+every region). Then:
 1. all three write at once (inserts of their own rows, updates of everyone's rows — concurrent
    LWW conflicts — and deletes), and each inserts the same email 'shared@x' for a row of its
    own at the same moment: every region accepts its own (a unique index is checked in the
@@ -26,7 +27,8 @@ import test_repl_basic as rb  # noqa: E402
 import test_repl_catchup as cu  # noqa: E402
 
 SCHEMA = ("CREATE TABLE t (id bigint PRIMARY KEY, email text, grp text, score int, "
-          "n g_counter, note text, tags aw_set, CONSTRAINT t_email_key UNIQUE (email))")
+          "n g_counter, note text, tags aw_set, attrs lww_map, "
+          "CONSTRAINT t_email_key UNIQUE (email))")
 
 
 def index_check(node):
@@ -42,7 +44,7 @@ def uses(node, q, index):
 
 
 def t_rows(node):
-    return rb.query(node, "SELECT id, email, grp, score, n, note, tags FROM t ORDER BY id")
+    return rb.query(node, "SELECT id, email, grp, score, n, note, tags, attrs FROM t ORDER BY id")
 
 
 def converged(nodes):
@@ -76,6 +78,8 @@ def writer(node, slot, rounds, errors, base, pad):
                 cur.execute("UPDATE t SET email = NULL WHERE id = %s", (base + slot + 10 * (k - 1),))
             # the same rows' tags from every region: adds and removes cross
             tid = base + 1 + 10 * (k // 3)
+            cur.execute("UPDATE t SET attrs = attrs || jsonb_build_object('c', %s) WHERE id = %s",
+                        ("c%d" % ((k + slot) % 3), tid))
             if k % 2 == 0:
                 cur.execute("UPDATE t SET tags = tags || ARRAY[%s, %s] WHERE id = %s",
                             ("x%d" % (k % 4), "r%d" % slot, tid))
@@ -106,10 +110,11 @@ def index_answers(node):
               "SELECT id FROM t WHERE email = 'shared@x' ORDER BY id",
               "SELECT count(*) FROM t WHERE score BETWEEN 5 AND 20",
               "SELECT id FROM t WHERE 'x0' = ANY(tags) ORDER BY id",
-              "SELECT id FROM t WHERE tags @> ARRAY['x2', 'r2'] ORDER BY id"):
+              "SELECT id FROM t WHERE tags @> ARRAY['x2', 'r2'] ORDER BY id",
+              "SELECT id FROM t WHERE attrs->>'c' = 'c1' ORDER BY id"):
         slow = q.replace("score", "(score + 0)").replace("grp =", "grp || '' =").replace(
             "email =", "email || '' =").replace("ANY(tags)", "ANY(tags || ARRAY[]::text[])").replace(
-            "tags @>", "(tags || ARRAY[]::text[]) @>")
+            "tags @>", "(tags || ARRAY[]::text[]) @>").replace("attrs->>'c' =", "(attrs->>'c') || '' =")
         out.append((rb.query(node, q), rb.query(node, slow)))
     return out
 
@@ -132,6 +137,7 @@ def main():
         cur.execute("CREATE INDEX t_grp_score ON t (grp, score DESC)")
         cur.execute("CREATE INDEX t_score ON t (score)")
         cur.execute("CREATE INDEX t_tags ON t USING gin (tags)")
+        cur.execute("CREATE INDEX t_attr_c ON t ((attrs->>'c'))")
         conn.commit()
         conn.close()
         check("the table and its indexes reach every region (each builds its own)",
