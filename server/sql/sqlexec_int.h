@@ -401,6 +401,12 @@ int sqlrun_indexes_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr 
 /* Compares every built index with a scan of its table at one snapshot: *diff = entries
  * missing plus entries that should not be there (each difference is logged). */
 int sqlrun_index_check(sx_session *s, int64_t *diff, sqlerr *err);
+/* helios.unique_violations: for each built unique index, every key several rows hold (two
+ * regions wrote it concurrently), with its text and how many rows; fn per key. */
+int sqlrun_unique_violations(sx_session *s,
+                             int (*fn)(void *arg, const char *index, const char *table,
+                                       const char *key, int64_t rows, sqlerr *err),
+                             void *arg, sqlerr *err);
 /* Whether table t has a unique index. */
 bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t);
 /* 23505 when a row among pks (as the transaction now sees it) repeats the key of a unique

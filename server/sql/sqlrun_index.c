@@ -810,3 +810,81 @@ int sqlrun_index_check(sx_session *s, int64_t *diff, sqlerr *err)
     free(built);
     return rc;
 }
+
+/* ---- helios.unique_violations -------------------------------------------------------------- */
+
+int sqlrun_unique_violations(sx_session *s,
+                             int (*fn)(void *arg, const char *index, const char *table,
+                                       const char *key, int64_t rows, sqlerr *err),
+                             void *arg, sqlerr *err)
+{
+    const sqlindex_def **v;
+    int nv;
+    if (sx_index_view(s, &v, &nv)) return sqlerr_oom(err);
+    int rc = SQL_OK;
+    for (int x = 0; x < nv && rc == SQL_OK; x++) {
+        const sqlindex_def *d = v[x];
+        const sqlschema_table *t = sx_table_by_id(s, d->table_id);
+        if (!d->unique || !t || !sx_index_ready(s, d->oid, NULL)) continue;
+        sqlindex_exprs *bx = NULL;
+        if (sqlindex_exprs_bind(d, t, &bx, err)) {
+            rc = SQL_ERR;
+            break;
+        }
+        storage_iter *it = NULL;
+        int src = storage_iter_new_index(s->x->st, NULL, d->oid, NULL, 0, NULL, 0, &it);
+        if (src) rc = sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(src));
+        /* entries sort by key then pk: a duplicated key is a run of entries with one prefix
+         * (the entry without its pk, whose length the value gives) */
+        uint8_t *prev = NULL, *prevpk = NULL;
+        size_t prevlen = 0, prevpklen = 0;
+        int64_t run = 0;
+        for (;;) {
+            int nx = rc == SQL_OK ? storage_iter_next(it) : 0;
+            const uint8_t *k = NULL, *pk = NULL;
+            size_t kl = 0, pklen = 0;
+            if (nx < 0) rc = sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(nx));
+            if (nx == 1) storage_iter_item(it, &k, &kl, &pk, &pklen);
+            size_t plen = nx == 1 && kl >= pklen ? kl - pklen : 0;
+            bool same = nx == 1 && prev && plen == prevlen && !memcmp(k, prev, plen);
+            if (same) {
+                run++;
+                continue;
+            }
+            if (run > 1 && rc == SQL_OK) { /* the run that just ended */
+                sqlval *row = NULL;
+                char key[SQLERR_AUX_MAX - 32] = "";
+                bool has_null = false;
+                if (sqlrun_row_get(s, t, prevpk, prevpklen, &row, err) == SQL_OK && row) {
+                    codec_buf pb;
+                    codec_buf_init(&pb);
+                    sqlerr ignore;
+                    (void)sqlindex_put_prefix(&pb, d, t, bx, row, &has_null, &ignore);
+                    codec_buf_free(&pb);
+                    sqlindex_keytext(d, t, bx, row, key, sizeof key);
+                    row_free(t, row);
+                }
+                if (!has_null) rc = fn(arg, d->name, t->name, key, run, err); /* NULLs never clash */
+            }
+            if (nx != 1 || rc != SQL_OK) break;
+            uint8_t *np = realloc(prev, plen ? plen : 1), *npk = np ? realloc(prevpk, pklen ? pklen : 1) : NULL;
+            if (np) prev = np;
+            if (npk) prevpk = npk;
+            if (!np || !npk) {
+                rc = sqlerr_oom(err);
+                break;
+            }
+            memcpy(prev, k, plen);
+            memcpy(prevpk, pk, pklen);
+            prevlen = plen;
+            prevpklen = pklen;
+            run = 1;
+        }
+        free(prev);
+        free(prevpk);
+        storage_iter_del(it);
+        sqlindex_exprs_free(bx);
+    }
+    free(v);
+    return rc;
+}

@@ -64,6 +64,10 @@ static const vcol conflicts_cols[] = {{"table_name", "text"}, {"conflicts", "big
 static const vcol lock_waits_cols[] = {{"user_name", "text"}, {"holder_is_commit", "boolean"},
                                        {"holder_user", "text"}, {NULL, NULL}};
 
+/* Keys a unique index holds for several rows: cross-region duplicates (sqlrun_index.c). */
+static const vcol unique_cols[] = {{"index_name", "text"}, {"table_name", "text"},
+                                   {"key", "text"}, {"rows", "bigint"}, {NULL, NULL}};
+
 static const vcol cache_cols[] = {{"entries", "int"}, {"hits", "bigint"}, {"misses", "bigint"},
                                   {"invalidations", "bigint"}, {NULL, NULL}};
 
@@ -88,6 +92,7 @@ static const struct {
     {"helios", "stmt_cache", cache_cols},
     {"helios", "conflicts", conflicts_cols},
     {"helios", "lock_waits", lock_waits_cols},
+    {"helios", "unique_violations", unique_cols},
     {"information_schema", "tables", is_tables_cols},
     {"information_schema", "columns", is_columns_cols},
 };
@@ -429,6 +434,25 @@ static int conflicts_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_f
     return rc;
 }
 
+typedef struct uvctx {
+    const sqlschema_table *t;
+    sqlvirt_row_fn fn;
+    void *ctx;
+} uvctx;
+
+static int unique_row(void *arg, const char *index, const char *table, const char *key,
+                      int64_t rows, sqlerr *err)
+{
+    uvctx *u = arg;
+    rowb b;
+    if (rb_start(&b, u->t, err)) return SQL_ERR;
+    rb_str(&b, index);
+    rb_str(&b, table);
+    rb_str(&b, key);
+    rb_int(&b, (long long)rows);
+    return rb_emit(&b, u->fn, u->ctx);
+}
+
 static int lock_waits_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn,
                            void *ctx, sqlerr *err)
 {
@@ -578,6 +602,10 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
     if (!strcmp(t->name, "stmt_cache")) return cache_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "conflicts")) return conflicts_rows(s, t, fn, ctx, err);
     if (!strcmp(t->name, "lock_waits")) return lock_waits_rows(s, t, fn, ctx, err);
+    if (!strcmp(t->name, "unique_violations")) {
+        uvctx u = {t, fn, ctx};
+        return sqlrun_unique_violations(s, unique_row, &u, err);
+    }
     return sqlerr_set(err, "XX000", -1, "unknown virtual table \"%s\"", t->name);
 }
 

@@ -6,12 +6,15 @@
  *     a name, an oid and an expression, a column comment belongs to a column of the table;
  *   - sqlschema_copy (encode + decode) of an accepted definition succeeds and encodes the same.
  * Seeds (tests/fuzz/corpus/fuzz_catalog) hold every format: plain, view, sequence, foreign
- * keys, and format 5 with comments and CHECK constraints. */
+ * keys, and format 5 with comments and CHECK constraints, with and without a generation; and
+ * index definitions (server/sql/sqlindex.h, first byte 0x49): plain, UNIQUE constraint, gin,
+ * expression keys, INCLUDE. The same properties hold for them (canonical, consistent, copy). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crdt/codec.h"
+#include "server/sql/sqlindex.h"
 #include "server/sql/sqlschema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,8 +28,42 @@ static void encode_same(const sqlschema_table *t, const uint8_t *data, size_t si
     codec_buf_free(&b);
 }
 
+static void index_encode_same(const sqlindex_def *d, const uint8_t *data, size_t size)
+{
+    codec_buf b;
+    codec_buf_init(&b);
+    if (sqlindex_encode(d, &b) != 0) abort();
+    if (b.len != size || memcmp(b.data, data, size) != 0) abort();
+    codec_buf_free(&b);
+}
+
+static int index_def(const uint8_t *data, size_t size)
+{
+    sqlindex_def *d = NULL;
+    sqlerr err;
+    if (sqlindex_decode(data, size, &d, &err) != SQL_OK) {
+        if (d) abort();
+        if (strlen(err.code) != 5) abort();
+        return 0;
+    }
+    if (!d || !d->name || !*d->name || !d->oid || !d->table_id || d->ncols < 1 ||
+        d->ncols > SQLINDEX_MAX_COLUMNS || d->ninclude < 0 || d->ninclude > SQLINDEX_MAX_COLUMNS)
+        abort();
+    if (d->gin && (d->ncols != 1 || d->unique || d->expr[0])) abort();
+    for (int k = 0; k < d->ncols; k++)
+        if ((d->col[k] == 0) != (d->expr[k] != NULL) || (d->expr[k] && !*d->expr[k])) abort();
+    index_encode_same(d, data, size);
+    sqlindex_def *c = NULL;
+    if (sqlindex_copy(d, &c, &err) != SQL_OK) abort();
+    index_encode_same(c, data, size);
+    sqlindex_free(c);
+    sqlindex_free(d);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size && data[0] == SQLINDEX_FORMAT) return index_def(data, size);
     sqlschema_table *t = NULL;
     sqlerr err;
     if (sqlschema_decode(data, size, &t, &err) != SQL_OK) {

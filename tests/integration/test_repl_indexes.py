@@ -172,6 +172,9 @@ def main():
               all(index_check(n) == 0 for n in nodes))
         check("the unique index keeps all three cross-region duplicates",
               rb.query(b, "SELECT count(*) FROM t WHERE email = 'shared@x'") == [(3,)])
+        check("helios.unique_violations lists the key in every region (and no NULL key)",
+              all(rb.query(n, "SELECT index_name, table_name, key, rows FROM helios.unique_violations")
+                  == [("t_email_key", "t", "(email)=(shared@x)", 3)] for n in nodes))
         try:
             rb.query(a, "INSERT INTO t (id, email) VALUES (100010, 'shared@x')")
             dup = None
