@@ -407,7 +407,8 @@ int sqlrun_unique_violations(sx_session *s,
                              int (*fn)(void *arg, const char *index, const char *table,
                                        const char *key, int64_t rows, sqlerr *err),
                              void *arg, sqlerr *err);
-/* Whether table t has a unique index. */
+/* Whether a write to table t has index keys to check (a unique index) or to evaluate (an
+ * expression key, whose errors are the write's). */
 bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t);
 /* 23505 when a row among pks (as the transaction now sees it) repeats the key of a unique
  * index held by another row. */

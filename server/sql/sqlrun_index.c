@@ -592,7 +592,13 @@ bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t)
     int n;
     if (sx_index_view(s, &v, &n)) return true; /* out of memory: the check reports it */
     bool yes = false;
-    for (int i = 0; i < n && !yes; i++) yes = v[i]->unique && v[i]->table_id == t->id;
+    for (int i = 0; i < n && !yes; i++) {
+        bool expr = false;
+        for (int k = 0; k < v[i]->ncols; k++) expr |= v[i]->expr[k] != NULL;
+        /* a unique index to check, or an expression to evaluate (its errors are the write's,
+         * as in PostgreSQL) */
+        yes = (v[i]->unique || expr) && v[i]->table_id == t->id;
+    }
     free(v);
     return yes;
 }
@@ -646,7 +652,24 @@ int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const 
     if (n && !(seen = calloc(n, sizeof *seen))) rc = sqlerr_oom(err);
     for (int x = 0; x < nv && rc == SQL_OK; x++) {
         const sqlindex_def *d = v[x];
-        if (!d->unique || d->table_id != t->id) continue;
+        bool expr = false;
+        for (int k = 0; k < d->ncols; k++) expr |= d->expr[k] != NULL;
+        if ((!d->unique && !expr) || d->table_id != t->id) continue;
+        if (!d->unique) { /* only evaluated: an expression's error is the statement's */
+            sqlindex_exprs *ebx = NULL;
+            if (sqlindex_exprs_bind(d, t, &ebx, err)) {
+                rc = SQL_ERR;
+                break;
+            }
+            for (size_t i = 0; i < n && rc == SQL_OK; i++) {
+                if (!pks[i]) continue;
+                sqlval *row = NULL;
+                if (row_prefix(s, t, d, ebx, pks[i], lens[i], &b, &row, err) < 0) rc = SQL_ERR;
+                row_free(t, row);
+            }
+            sqlindex_exprs_free(ebx);
+            continue;
+        }
         /* an index still building has not got every row yet: the commit's check covers
          * what it has */
         bool built = sx_index_ready(s, d->oid, NULL);
