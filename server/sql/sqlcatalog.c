@@ -226,6 +226,8 @@ static const cat_rel rels[] = {
      "schemaname tablename indexname tablespace indexdef"},
     {"pg_catalog", "pg_sequences", 12048, 'v', "NNNYLLLLBLL",
      "schemaname sequencename sequenceowner data_type start_value min_value max_value increment_by cycle cache_size last_value"},
+    {"pg_catalog", "pg_stat_progress_create_index", 12312, 'v', "IONOOTTLLLLLLLLL",
+     "pid datid datname relid index_relid command phase lockers_total lockers_done current_locker_pid blocks_total blocks_done tuples_total tuples_done partitions_total partitions_done"},
     {"pg_catalog", "pg_stat_user_tables", 12161, 'v', "ONNLLLLLLLLLLLLZZZZLLLL",
      "relid schemaname relname seq_scan seq_tup_read idx_scan idx_tup_fetch n_tup_ins n_tup_upd n_tup_del n_tup_hot_upd n_live_tup n_dead_tup n_mod_since_analyze n_ins_since_vacuum last_vacuum last_autovacuum last_analyze last_autoanalyze vacuum_count autovacuum_count analyze_count autoanalyze_count"},
     {"information_schema", "schemata", 13382, 'v', "NNNNNNT",
@@ -2197,6 +2199,37 @@ static int rows_stat_user_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* An index being built in this region (storage builds it between commits): its progress in
+ * rows, and the session waiting for it (its CREATE INDEX or REINDEX), 0 for a build that
+ * came from another region or resumed at start. */
+static int rows_progress_create_index(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->nixs; i++) {
+        const sqlindex_def *d = c->m->ixs[i];
+        if (sqlindex_reg_state(c->s->x->ixreg, d->oid) != 0) continue;
+        uint64_t rows = 0;
+        (void)sx_index_ready(c->s, d->oid, &rows);
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "pid", sx_index_builder_pid(c->s->x, d->oid));
+        c_int(&r, "datid", OID_DATABASE);
+        c_str(&r, "datname", db_name(c->s));
+        c_int(&r, "relid", d->table_id);
+        c_int(&r, "index_relid", d->oid);
+        c_str(&r, "command", "CREATE INDEX");
+        c_str(&r, "phase", "building index: scanning table");
+        for (int k = 0; k < 7; k++) {
+            static const char *const zero[] = {"lockers_total", "lockers_done", "current_locker_pid",
+                                               "blocks_total", "blocks_done", "partitions_total",
+                                               "partitions_done"};
+            c_int(&r, zero[k], 0);
+        }
+        c_int(&r, "tuples_total", 0); /* not counted ahead: the build walks the rows once */
+        c_int(&r, "tuples_done", (long long)rows);
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
 static int rows_schemata(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
@@ -2428,6 +2461,7 @@ static const struct {
     {"pg_language", rows_language},     {"pg_description", rows_description},
     {"pg_tables", rows_tables},         {"pg_indexes", rows_indexes},
     {"pg_stat_user_tables", rows_stat_user_tables},
+    {"pg_stat_progress_create_index", rows_progress_create_index},
     {"schemata", rows_schemata},        {"views", rows_is_views},
     {"table_constraints", rows_table_constraints},
     {"key_column_usage", rows_key_column_usage},

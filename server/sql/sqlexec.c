@@ -1707,6 +1707,14 @@ static void commit_answer(sx_commit *c)
     commit_free(c);
 }
 
+int sx_index_builder_pid(sx_exec *x, uint32_t oid)
+{
+    for (sx_commit *c = x->ixwait; c; c = c->next)
+        for (int i = 0; i < c->nnewix; i++)
+            if (c->newix[i] == oid && c->sess) return (int)c->sess->pid;
+    return 0;
+}
+
 static void on_ix_ready(void *ctx, uint32_t oid)
 {
     (void)oid;

@@ -313,6 +313,8 @@ int sx_catalog_view(sx_session *s, const sqlschema_table ***out, int *n);
 /* The indexes as session s sees them (committed, with the transaction's changes); *out is a
  * malloc'd array of borrowed definitions. */
 int sx_index_view(sx_session *s, const sqlindex_def ***out, int *n);
+/* The pid of the session whose commit waits for index oid's build, 0 when none does. */
+int sx_index_builder_pid(sx_exec *x, uint32_t oid);
 /* The node's hybrid clock now (a generation for catalog versions). */
 uint64_t sx_hlc_now(sx_session *s);
 /* Records an index creation (def taken) or drop (oid) in the transaction. -1: out of memory. */

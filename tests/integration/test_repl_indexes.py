@@ -190,11 +190,13 @@ def main():
 
         # -- 2. a region misses more than the log keeps: it comes back through a snapshot
         c.stop()
-        mark = len(cu.log_text(a))
-        errors = write_all([a, b], 1200, base=1000000, pad=500)
+        mark, markb = len(cu.log_text(a)), len(cu.log_text(b))
+        errors = write_all([a, b], 1500, base=1000000, pad=600)
         check("two regions keep writing while the third is away (%s)" % errors[:2], not errors)
-        check("region 1 truncates its log past what region 3 has",
-              cu.wait_log(a, "replication log truncated", 60, mark))
+        # both truncate (else region 3 could follow region 2's log instead of a snapshot)
+        check("regions 1 and 2 truncate their logs past what region 3 has",
+              cu.wait_log(a, "replication log truncated", 60, mark) and
+              cu.wait_log(b, "replication log truncated", 60, markb))
         check("region 3 restarts", c.start())
         check("region 3 catches up through a snapshot",
               rb.wait_for(lambda: "snapshot from peer" in cu.log_text(c) and
@@ -238,11 +240,16 @@ def main():
         th = threading.Thread(target=build)
         th.start()
         building = cu.wait_log(a, "build in progress", 60, mark)
+        prog = rb.query(a, "SELECT relid::regclass::text, index_relid::regclass::text, phase, "
+                           "pid > 0, tuples_done > 0 FROM pg_stat_progress_create_index")
         done_early = cu.log_text(a).find('index "big_k" built', mark) >= 0
         a.stop(signal.SIGKILL)
         th.join()
         check("region 1 is killed (SIGKILL) while building an index",
               building and not done_early)
+        check("pg_stat_progress_create_index showed the build, its waiting session and its rows "
+              "(%r)" % prog,
+              prog == [("big", "big_k", "building index: scanning table", True, True)])
         mark = len(cu.log_text(a))
         check("region 1 restarts", a.start())
         check("it finishes the build after the restart",
