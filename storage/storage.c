@@ -362,6 +362,7 @@ int storage_open(const storage_opts *o, storage **out)
     causal_vv_init(&s->fresh_self);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->trunc_mu, NULL);
+    pthread_mutex_init(&s->ix_mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     int rc = STORAGE_ENOMEM;
     s->data_dir = strdup(o->data_dir);
@@ -443,6 +444,7 @@ void storage_close(storage *s)
     causal_vv_free(&s->fresh_self);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->trunc_mu);
+    pthread_mutex_destroy(&s->ix_mu);
     pthread_cond_destroy(&s->cv);
     storage_index_free(s);
     free(s->data_dir);

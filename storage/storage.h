@@ -298,6 +298,9 @@ int storage_iter_new_index(storage *s, const storage_snapshot *snap, uint32_t oi
 int storage_iter_new_index_ex(storage *s, const storage_snapshot *snap, uint32_t oid,
                               const uint8_t *lo, size_t lolen, const uint8_t *hi, size_t hilen,
                               bool reverse, storage_iter **out);
+/* About how many entries index oid holds (counted as they are written; -1: no such index). An
+ * estimate for the planner. Any thread. */
+int64_t storage_index_entries(storage *s, uint32_t oid);
 /* Whether index oid holds an entry starting with prefix (bytes after the oid) for a pk other
  * than except (NULL: any): 1 yes (*pk_out malloc'd when pk_out), 0 no, <0 error. Latest
  * state. */

@@ -23,6 +23,7 @@ typedef struct storage_ix {
     bool broken;  /* the build failed: not retried until the next open */
     bool dropped; /* entries to delete after the current batch is written */
     uint64_t rows;
+    int64_t entries; /* about how many entries it holds (a planner's estimate; atomic) */
     uint8_t *pos; /* row key the build reached (NULL: from the start) */
     size_t poslen;
 } storage_ix;
@@ -96,25 +97,33 @@ static storage_ix *ix_find(storage *s, uint32_t oid)
 
 static storage_ix *ix_add(storage *s, uint32_t oid, uint32_t table_id)
 {
+    pthread_mutex_lock(&s->ix_mu);
+    storage_ix *x = NULL;
     if (s->nix == s->capix) {
         size_t nc = s->capix ? s->capix * 2 : 8;
         storage_ix *nv = realloc(s->ix, nc * sizeof *nv);
-        if (!nv) return NULL;
-        s->ix = nv;
-        s->capix = nc;
+        if (nv) {
+            s->ix = nv;
+            s->capix = nc;
+        }
     }
-    storage_ix *x = &s->ix[s->nix++];
-    memset(x, 0, sizeof *x);
-    x->oid = oid;
-    x->table_id = table_id;
+    if (s->nix < s->capix) {
+        x = &s->ix[s->nix++];
+        memset(x, 0, sizeof *x);
+        x->oid = oid;
+        x->table_id = table_id;
+    }
+    pthread_mutex_unlock(&s->ix_mu);
     return x;
 }
 
 static void ix_remove(storage *s, storage_ix *x)
 {
+    pthread_mutex_lock(&s->ix_mu);
     free(x->pos);
     size_t i = (size_t)(x - s->ix);
     s->ix[i] = s->ix[--s->nix];
+    pthread_mutex_unlock(&s->ix_mu);
 }
 
 static char *meta_read(storage *s, const char *key, size_t klen, size_t *vlen, int *rc)
@@ -154,6 +163,7 @@ int storage_index_load(storage *s)
         if (mv) {
             x->built = true;
             x->rows = vlen >= 8 ? be64_get((const uint8_t *)mv) : 0;
+            x->entries = (int64_t)x->rows; /* as built; writes since move it (next start) */
             rocksdb_free(mv);
             continue;
         }
@@ -231,6 +241,27 @@ static int unique_taken(storage *s, rocksdb_writebatch_wi_t *wb, const storage_i
     return taken;
 }
 
+/* The estimate of how many entries an index holds (the batch may still be rolled back or fail
+ * to write: an estimate is all the planner needs). */
+static void count_entry(storage *s, const uint8_t *key, size_t len, int d)
+{
+    if (len < 4) return;
+    uint32_t oid = (uint32_t)key[0] << 24 | (uint32_t)key[1] << 16 | (uint32_t)key[2] << 8 | key[3];
+    storage_ix *x = ix_find(s, oid);
+    if (x) __atomic_add_fetch(&x->entries, d, __ATOMIC_RELAXED);
+}
+
+int64_t storage_index_entries(storage *s, uint32_t oid)
+{
+    /* s->ix changes on the writer thread under ix_mu; the count itself is atomic */
+    pthread_mutex_lock(&s->ix_mu);
+    int64_t n = -1;
+    for (size_t i = 0; i < s->nix; i++)
+        if (s->ix[i].oid == oid) n = __atomic_load_n(&s->ix[i].entries, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&s->ix_mu);
+    return n;
+}
+
 int storage_index_row(storage *s, rocksdb_writebatch_wi_t *wb, const uint8_t *rowkey,
                       size_t rklen, const uint8_t *old, size_t oldlen, const uint8_t *new_state,
                       size_t newlen, bool local)
@@ -250,9 +281,11 @@ int storage_index_row(storage *s, rocksdb_writebatch_wi_t *wb, const uint8_t *ro
         goto out;
     }
     for (size_t i = 0; i < ko.n; i++)
-        if (!has_key(&kn, &ko.v[i]))
+        if (!has_key(&kn, &ko.v[i])) {
             rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_INDEX], (const char *)ko.v[i].key,
                                             ko.v[i].len);
+            count_entry(s, ko.v[i].key, ko.v[i].len, -1);
+        }
     for (size_t i = 0; i < kn.n; i++) {
         if (has_key(&ko, &kn.v[i])) continue;
         if (local && kn.v[i].unique_prefix) {
@@ -271,6 +304,7 @@ int storage_index_row(storage *s, rocksdb_writebatch_wi_t *wb, const uint8_t *ro
         }
         rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_INDEX], (const char *)kn.v[i].key, kn.v[i].len,
                                      (const char *)pk, pklen);
+        count_entry(s, kn.v[i].key, kn.v[i].len, 1);
     }
 out:
     storage_index_keys_clear(&ko);
@@ -379,6 +413,9 @@ int storage_index_build_step(storage *s)
                                          k.v[i].len, rk + 4, kl - 4);
             bytes += k.v[i].len + kl;
         }
+        __atomic_add_fetch(&x->entries, (int64_t)k.n, __ATOMIC_RELAXED); /* about: a row
+                                                                           * written meanwhile
+                                                                           * may count twice */
         n++;
         bytes += 16;
         uint8_t *nl = realloc(last, kl);

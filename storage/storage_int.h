@@ -74,6 +74,7 @@ struct storage {
      * (and open) only; ix_building counts those not built yet (read by the writer's wait). */
     struct storage_ix *ix;
     size_t nix, capix;
+    pthread_mutex_t ix_mu; /* the writer changes ix under it; readers of estimates take it */
     size_t ix_building;
     int ix_delay_ms; /* test knob: a pause after each build chunk ($HELIOS_TEST_INDEX_BUILD_DELAY_MS) */
 };
