@@ -656,6 +656,62 @@ int storage_get(storage *s, const storage_snapshot *snap, uint32_t table_id, con
     return rc;
 }
 
+int storage_multi_get(storage *s, const storage_snapshot *snap, uint32_t table_id,
+                      const uint8_t *const *pks, const size_t *pklens, size_t n, uint8_t **vals,
+                      size_t *vlens)
+{
+    for (size_t i = 0; i < n; i++) vals[i] = NULL;
+    if (!n) return 0;
+    char **keys = calloc(n, sizeof *keys), **v = calloc(n, sizeof *v), **errs = calloc(n, sizeof *errs);
+    size_t *klens = calloc(n, sizeof *klens);
+    const rocksdb_column_family_handle_t **cfs = calloc(n, sizeof *cfs);
+    int rc = keys && v && errs && klens && cfs ? 0 : storage_fail(STORAGE_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!(keys[i] = malloc(KEYCODEC_TABLE_BYTES + pklens[i]))) {
+            rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+            break;
+        }
+        keys[i][0] = (char)(table_id >> 24), keys[i][1] = (char)(table_id >> 16);
+        keys[i][2] = (char)(table_id >> 8), keys[i][3] = (char)table_id;
+        memcpy(keys[i] + KEYCODEC_TABLE_BYTES, pks[i], pklens[i]);
+        klens[i] = KEYCODEC_TABLE_BYTES + pklens[i];
+        cfs[i] = s->cf[CF_ROWS];
+    }
+    if (rc == 0) {
+        rocksdb_readoptions_t *ro = s->ro, *own = NULL;
+        storage_fence *fence = snap ? NULL : storage_fence_get(s);
+        if (snap || fence) {
+            own = rocksdb_readoptions_create();
+            rocksdb_readoptions_set_snapshot(own, snap ? snap->snap : fence->snap);
+            ro = own;
+        }
+        rocksdb_multi_get_cf(s->db, ro, cfs, n, (const char *const *)keys, klens, v, vlens, errs);
+        if (own) rocksdb_readoptions_destroy(own);
+        if (fence) storage_fence_put(s, fence);
+        for (size_t i = 0; i < n; i++) {
+            if (errs[i] && rc == 0) rc = storage_rocks_error(errs[i], "read");
+            else if (errs[i]) rocksdb_free(errs[i]);
+            if (!v[i] || rc) continue;
+            /* callers free with free(): copy out of RocksDB's allocation */
+            if (!(vals[i] = malloc(vlens[i] ? vlens[i] : 1))) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+            else memcpy(vals[i], v[i], vlens[i]);
+        }
+        for (size_t i = 0; i < n; i++) rocksdb_free(v[i]);
+    }
+    if (rc)
+        for (size_t i = 0; i < n; i++) {
+            free(vals[i]);
+            vals[i] = NULL;
+        }
+    for (size_t i = 0; keys && i < n; i++) free(keys[i]);
+    free(keys);
+    free(v);
+    free(errs);
+    free(klens);
+    free(cfs);
+    return rc;
+}
+
 int storage_catalog_get(storage *s, const uint8_t *key, size_t klen, uint8_t **val,
                         size_t *vlen)
 {

@@ -279,6 +279,11 @@ int storage_get(storage *s, const storage_snapshot *snap, uint32_t table_id, con
                 size_t pklen, uint8_t **val, size_t *vlen);
 int storage_catalog_get(storage *s, const uint8_t *key, size_t klen, uint8_t **val,
                         size_t *vlen);
+/* Rows (table_id, pks[i]) at snap in one batch (RocksDB MultiGet): vals[i] malloc'd, NULL when
+ * absent. 0 or an error (then every vals[i] is NULL). */
+int storage_multi_get(storage *s, const storage_snapshot *snap, uint32_t table_id,
+                      const uint8_t *const *pks, const size_t *pklens, size_t n, uint8_t **vals,
+                      size_t *vlens);
 
 /* Iterators return rows in key order. Bounds are primary-key bytes: [lo, hi); NULL lo =
  * table start, NULL hi = table end. storage_iter_new_prefix: every pk starting with prefix. */

@@ -309,10 +309,15 @@ typedef struct scan_state {
     size_t *ixlen;
     size_t nix, ixi;
     bool ixmode;
+    bool ixov; /* ixmode over the transaction's overlay (ORDER BY's own ordering) */
     storage_iter *ixstream; /* ORDER BY served by the index: its entries, in order */
     storage_snapshot *ixsnap; /* ... read with the rows at one snapshot (a row that moves
                                * while the stream runs is seen once, where it was) */
     size_t ixlimit; /* more rows than this through the index: read the table instead (0: none) */
+    /* the rows of the next pks, read in one batch (ixmode) */
+    uint8_t *bval[32];
+    size_t blen[32];
+    size_t bfrom, bn;
     storage_iter *it;
     bool point, done, empty;
     uint8_t *pval; /* point read */
@@ -808,6 +813,7 @@ static int ix_open_ordered(sqlplan_node *n, scan_state *s, storage_overlay *ov, 
             s->nix = i + 1;
         }
         s->ixmode = out == SQL_OK;
+        s->ixov = true; /* the rows through the overlay: it may hold some */
     }
     for (size_t i = 0; i < nv; i++) free(v[i].key);
     free(v);
@@ -983,7 +989,7 @@ static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
         if (rc < 0) return sqlerr_set(err, "58030", -1, "could not read index: %s", storage_strerror(rc));
         return 0;
     }
-    if (s->ixmode) {
+    if (s->ixmode && s->ixov) {
         storage_overlay *ov = sx_preview(s->b.r->s);
         if (!ov) return sqlerr_oom(err);
         while (s->ixi < s->nix) {
@@ -996,6 +1002,34 @@ static int scan_next(sqlplan_node *n, scan_state *s, sqlval **out, sqlerr *err)
             if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
             int e = scan_emit(n, s, s->ixpk[i], s->ixlen[i], val, vlen, out, err);
             free(val);
+            if (e) return e;
+        }
+        s->done = true;
+        return 0;
+    }
+    if (s->ixmode) {
+        /* the transaction wrote nothing to this table (ix_open): the stored rows are its view,
+         * read 32 at a time in one MultiGet */
+        while (s->ixi < s->nix) {
+            if (sx_interrupted(s->b.r->s, err)) return SQL_ERR;
+            size_t i = s->ixi++;
+            if (i >= s->bfrom + s->bn) {
+                for (size_t k = 0; k < s->bn; k++) free(s->bval[k]);
+                s->bfrom = i;
+                s->bn = s->nix - i < 32 ? s->nix - i : 32;
+                int rc = storage_multi_get(s->b.r->s->x->st, sx_snapshot(s->b.r->s), t->id,
+                                           (const uint8_t *const *)&s->ixpk[i], &s->ixlen[i], s->bn,
+                                           s->bval, s->blen);
+                if (rc) {
+                    s->bn = 0;
+                    return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
+                }
+            }
+            size_t k = i - s->bfrom;
+            if (!s->bval[k]) continue;
+            int e = scan_emit(n, s, s->ixpk[i], s->ixlen[i], s->bval[k], s->blen[k], out, err);
+            free(s->bval[k]);
+            s->bval[k] = NULL;
             if (e) return e;
         }
         s->done = true;
@@ -1020,6 +1054,7 @@ static void scan_close(const sqlplan_node *n, scan_state *s)
     for (size_t i = 0; i < s->nix; i++) free(s->ixpk[i]);
     free(s->ixpk);
     free(s->ixlen);
+    for (size_t k = 0; k < s->bn; k++) free(s->bval[k]);
     if (s->ixstream) storage_iter_del(s->ixstream);
     if (s->ixsnap) storage_snapshot_del(s->b.r->s->x->st, s->ixsnap);
     if (s->it) storage_iter_del(s->it);

@@ -440,6 +440,40 @@ static void test_unique_and_drop(void **state)
     assert_int_equal(entries(f->s, 5, d, p, 8), 0);
 }
 
+/* storage_multi_get: present rows' states, NULL for absent ones, at a snapshot. */
+static void test_multi_get(void **state)
+{
+    fixture *f = *state;
+    int64_t k[3] = {1, 2, 3};
+    uint64_t v[3] = {10, 20, 30};
+    assert_int_equal(commit_rows(f->s, k, v, 3), 0);
+    storage_snapshot *snap = storage_snapshot_new(f->s);
+    assert_int_equal(commit1(f->s, 4, 40), 0); /* after the snapshot */
+    uint8_t pks[4][9];
+    const uint8_t *pp[4];
+    size_t pl[4];
+    int64_t want[4] = {3, 9, 1, 4};
+    for (int i = 0; i < 4; i++) {
+        pk_int(pks[i], want[i]);
+        pp[i] = pks[i];
+        pl[i] = 9;
+    }
+    uint8_t *vals[4];
+    size_t vl[4];
+    assert_int_equal(storage_multi_get(f->s, snap, 1, pp, pl, 4, vals, vl), 0);
+    assert_non_null(vals[0]);
+    assert_int_equal(vl[0], 8);
+    assert_int_equal(get_u64(vals[0]), 30);
+    assert_null(vals[1]);
+    assert_int_equal(get_u64(vals[2]), 10);
+    assert_null(vals[3]); /* written after the snapshot */
+    for (int i = 0; i < 4; i++) free(vals[i]);
+    assert_int_equal(storage_multi_get(f->s, NULL, 1, pp, pl, 4, vals, vl), 0);
+    assert_int_equal(get_u64(vals[3]), 40);
+    for (int i = 0; i < 4; i++) free(vals[i]);
+    storage_snapshot_del(f->s, snap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +481,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_remote_and_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_and_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unique_and_drop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multi_get, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
