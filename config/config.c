@@ -1100,8 +1100,12 @@ static void check_cross(loader *ld)
 {
     config *cfg = ld->cfg;
 
-    /* A password method without a users file would lock everyone out. */
-    if (!cfg->sql.auth.users_file && !ld->auth_unknown) {
+    /* A password method without a users file would lock everyone out, unless a trust rule
+     * lets someone in to create roles (CREATE ROLE ... PASSWORD: roles of the catalog). */
+    bool trust_rule = false;
+    for (int i = 0; i < cfg->sql.auth.nrules; i++)
+        trust_rule = trust_rule || cfg->sql.auth.rules[i].method == CONFIG_AUTH_TRUST;
+    if (!cfg->sql.auth.users_file && !ld->auth_unknown && !trust_rule) {
         const char *why = NULL;
         config_auth_method m = cfg->sql.auth.method;
         if (cfg->sql.auth.nrules == 0 && method_needs_users(m)) why = "sql.auth.method";

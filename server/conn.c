@@ -663,9 +663,15 @@ static int startup_packet(conn *c)
 
 /* ---- authentication --------------------------------------------------------------------- */
 
+/* The users file first (its users are the bootstrap superusers), then the roles of the catalog
+ * (CREATE ROLE ... LOGIN PASSWORD, replicated from any region). */
 static const users_entry *find_user(conn *c)
 {
-    return users_find(listener_users(c->lsn), c->user);
+    const users_entry *u = users_find(listener_users(c->lsn), c->user);
+    if (u || !c->ex->ops->role_secret) return u;
+    if (!c->ex->ops->role_secret(c->ex, c->user, c->role_secret, sizeof c->role_secret)) return NULL;
+    c->role_user = (users_entry){.name = c->user, .scram = c->role_secret, .md5 = NULL};
+    return &c->role_user;
 }
 
 static void auth_ok(conn *c)

@@ -108,6 +108,9 @@ typedef struct conn {
     config_auth_method method;
     int auth_step;
     scram_state *scram;
+    /* a role of the catalog authenticating (not in the users file): its SCRAM secret */
+    users_entry role_user;
+    char role_secret[520];
     uint8_t md5_salt[4];
 
     /* session */

@@ -161,6 +161,7 @@ typedef struct executor_startup {
     const char *const *values;
     const char *client_addr; /* "127.0.0.1:50412", for logs and admin views */
     uint32_t backend_pid;    /* the BackendKeyData pid, for pg_backend_pid() */
+    bool users_file;         /* the user is in the users file (the bootstrap superuser) */
 } executor_startup;
 
 typedef struct executor executor;
@@ -220,6 +221,11 @@ typedef struct executor_ops {
        client's message; returns EXEC_ERROR. NULL for executors without COPY. */
     int (*copy_in)(executor_session *s, int what, const void *data, size_t len,
                    executor_sink *sink, executor_error *err);
+
+    /* Authentication of a user the users file does not know: copies the SCRAM secret of a role
+       whose password is valid now (VALID UNTIL not passed) into out and returns 1, else 0;
+       session_new then refuses a role without LOGIN (28000). May be NULL. */
+    int (*role_secret)(executor *ex, const char *user, char *out, size_t cap);
 
     void (*destroy)(executor *ex);
 } executor_ops;

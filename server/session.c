@@ -360,6 +360,7 @@ int session_start(conn *c)
     };
     listener_register(c->lsn, c);
     st.backend_pid = c->pid;
+    st.users_file = users_find(listener_users(c->lsn), c->user) != NULL;
     executor_error err;
     memset(&err, 0, sizeof err);
     if (c->ex->ops->session_new(c->ex, &st, &c->sink, session_wake, c, &c->sess, &err) < 0) {

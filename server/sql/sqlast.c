@@ -210,6 +210,7 @@ void sqlast_stmt_free(sqlast_stmt *s)
         free(x->include);
     }
     free(s->indexes);
+    sqlast_role_free(s->role);
     free(s->comment);
     free(s->newname);
     free(s->value);
@@ -238,6 +239,12 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
 {
     switch (s->kind) {
     case SQLAST_CREATE_TABLE: return "CREATE TABLE";
+    case SQLAST_ROLE: {
+        static const char *tags[] = {"", "CREATE ROLE", "ALTER ROLE", "ALTER ROLE", "DROP ROLE", "GRANT",
+                                     "REVOKE", "GRANT ROLE", "REVOKE ROLE", "REASSIGN OWNED", "DROP OWNED"};
+        int a = s->role ? s->role->action : 0;
+        return a > 0 && a < (int)(sizeof tags / sizeof tags[0]) ? tags[a] : "ROLE";
+    }
     case SQLAST_DROP_TABLE:
         return s->is_view ? "DROP VIEW" : s->is_sequence ? "DROP SEQUENCE" : "DROP TABLE";
     case SQLAST_CREATE_SEQUENCE: return "CREATE SEQUENCE";
@@ -446,6 +453,39 @@ static sqlast_seqopts *seqopts_dup(const sqlast_seqopts *s)
     return d;
 }
 
+void sqlast_role_free(sqlast_role *r)
+{
+    if (!r) return;
+    free_names(r->roles, r->nroles);
+    free_names(r->objects, r->nobjects);
+    free(r->password);
+    free(r->valid_until);
+    free(r->newname);
+    free(r);
+}
+
+static sqlast_role *role_dup(const sqlast_role *r)
+{
+    sqlast_role *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    *d = *r;
+    d->roles = d->objects = NULL;
+    d->password = d->valid_until = d->newname = NULL;
+    d->nroles = d->nobjects = 0;
+    bool ok = dup_names(&d->roles, r->roles, r->nroles);
+    d->nroles = d->roles ? r->nroles : 0;
+    ok = ok && dup_names(&d->objects, r->objects, r->nobjects);
+    d->nobjects = d->objects ? r->nobjects : 0;
+    ok = ok && (!r->password || (d->password = strdup(r->password))) &&
+         (!r->valid_until || (d->valid_until = strdup(r->valid_until))) &&
+         (!r->newname || (d->newname = strdup(r->newname)));
+    if (!ok) {
+        sqlast_role_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
 {
     sqlast_stmt *d = calloc(1, sizeof *d);
@@ -483,9 +523,11 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->nchecks = 0;
     d->indexes = NULL;
     d->nindexes = 0;
+    d->role = NULL;
     d->comment = NULL;
     d->newname = NULL;
     if (!dup_query(d, s)) goto fail;
+    if (s->role && !(d->role = role_dup(s->role))) goto fail;
     if (s->nindexes) {
         if (!(d->indexes = calloc((size_t)s->nindexes, sizeof *d->indexes))) goto fail;
         for (; d->nindexes < s->nindexes; d->nindexes++) {

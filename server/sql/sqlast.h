@@ -172,7 +172,47 @@ typedef enum sqlast_stmt_kind {
     SQLAST_REINDEX,         /* REINDEX INDEX | TABLE table (is_view: TABLE) */
     SQLAST_ALTER_COLUMN_TYPE, /* ALTER TABLE table ALTER COLUMN cols[0].name TYPE
                                * cols[0].type_name (the values' storage unchanged) */
+    SQLAST_ROLE,            /* CREATE/ALTER/DROP ROLE, GRANT/REVOKE: role (sqlast_role) */
 } sqlast_stmt_kind;
+
+/* Role statements (SQLAST_ROLE). Role names as written; "" is PUBLIC, "\x01" CURRENT_USER /
+ * CURRENT_ROLE, "\x02" SESSION_USER. */
+enum {
+    SQLAST_ROLE_CREATE = 1, /* roles[0] */
+    SQLAST_ROLE_ALTER,      /* roles[0] */
+    SQLAST_ROLE_RENAME,     /* roles[0] -> newname */
+    SQLAST_ROLE_DROP,       /* roles; missing_ok */
+    SQLAST_ROLE_GRANT,      /* privs ON objects TO roles */
+    SQLAST_ROLE_REVOKE,     /* privs ON objects FROM roles */
+    SQLAST_ROLE_GRANT_ROLE, /* objects (roles) TO roles */
+    SQLAST_ROLE_REVOKE_ROLE,
+    SQLAST_ROLE_REASSIGN,   /* REASSIGN OWNED BY roles TO newname */
+    SQLAST_ROLE_DROP_OWNED, /* DROP OWNED BY roles */
+};
+/* which options a CREATE/ALTER ROLE gave (set) */
+enum {
+    SQLAST_ROPT_FLAGS = 1,      /* flag_mask bits of flags */
+    SQLAST_ROPT_CONNLIMIT = 2,
+    SQLAST_ROPT_PASSWORD = 4,   /* password (NULL: PASSWORD NULL) */
+    SQLAST_ROPT_VALID = 8,      /* valid_until text */
+};
+typedef struct sqlast_role {
+    int action;
+    char **roles;
+    int nroles;
+    char **objects; /* tables / views / sequences, schemas (objkind 'n', 'A'), or granted roles */
+    int nobjects;
+    int objkind;    /* 't' TABLE (or none), 's' SEQUENCE, 'n' SCHEMA, 'A' ALL TABLES IN SCHEMA */
+    unsigned privs; /* sqlrole.h SQLPRIV_* bits; 0: ALL [PRIVILEGES] */
+    bool missing_ok;
+    bool is_user; /* CREATE USER: LOGIN unless said otherwise */
+    unsigned set;
+    unsigned flag_mask, flags; /* SQLROLE_* */
+    int64_t connlimit;
+    char *password;
+    char *valid_until;
+    char *newname;
+} sqlast_role;
 
 /* An index: CREATE INDEX, or a UNIQUE constraint (CREATE TABLE's, a column's, ALTER TABLE
  * ADD). */
@@ -375,6 +415,7 @@ struct sqlast_stmt {
     /* CREATE TABLE's UNIQUE constraints; CREATE INDEX and ADD UNIQUE: indexes[0] */
     sqlast_index *indexes;
     int nindexes;
+    sqlast_role *role; /* SQLAST_ROLE */
     char *comment;
     char *newname;     /* RENAME */
     bool set_not_null; /* ALTER_NOT_NULL: SET (true) or DROP */
@@ -461,6 +502,7 @@ void sqlast_expr_free(sqlast_expr *e);
 /* Appends a child; returns 0 or -1 on allocation failure (child not taken). */
 int sqlast_expr_add_arg(sqlast_expr *e, sqlast_expr *child);
 void sqlast_stmt_free(sqlast_stmt *s);
+void sqlast_role_free(sqlast_role *r); /* NULL is fine */
 void sqlast_from_free(sqlast_from *f);
 void sqlast_window_free(sqlast_window *w);
 sqlast_window *sqlast_window_dup(const sqlast_window *w);

@@ -23,6 +23,7 @@
 #include "proto/sqlstate.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlfunc.h"
+#include "server/sql/sqlrole.h"
 #include "server/sql/sqlvirt.h"
 
 /* ---- data --------------------------------------------------------------------------------- */
@@ -937,7 +938,7 @@ static void model_path(sx_session *s, model *m)
             tok[n - 1] = 0;
             tok++;
         }
-        const char *want = !strcmp(tok, "$user") ? user_name(s) : tok;
+        const char *want = !strcmp(tok, "$user") ? sx_role_name((sx_session *)s) : tok;
         for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
             if (!strcmp(schemas[i].name, want)) m->path[m->npath++] = schemas[i].name;
     }
@@ -1331,9 +1332,90 @@ typedef struct rctx {
     const sqlschema_table *t;
 } rctx;
 
+/* The bootstrap superuser's name (oid 10): the login's own for a users-file (or trust) login,
+ * "heliosdb" to roles of the catalog. */
 static const char *user_name(const sx_session *s)
 {
-    return s->user[0] ? s->user : "heliosdb";
+    return s->boot && s->user[0] ? s->user : "heliosdb";
+}
+
+/* A role's name by oid (NULL: none). */
+static const char *role_name_of(sx_session *s, uint32_t oid, char *buf, size_t n)
+{
+    if (oid == OID_DB_OWNER) return "pg_database_owner";
+    sqlrole r;
+    if (!sx_role_by_oid(s, oid, &r)) return NULL;
+    snprintf(buf, n, "%s", r.name);
+    return buf;
+}
+
+/* An object's privileges as PostgreSQL's aclitem[] text ("alice=r/owner", PUBLIC's "=r/owner"):
+ * NULL (the default) until something was granted or revoked, then the owner's full set first.
+ * defaults: the owner's letters; pub: PUBLIC's by default (schema public: "U"). */
+static int acl_text(sx_session *s, uint32_t obj, uint32_t owner, const char *defaults, const char *pub,
+                    char **out)
+{
+    *out = NULL;
+    sx_authkv *v;
+    int n;
+    if (sx_auth_list(s, "acl.", &v, &n)) return -1;
+    bool any = false;
+    uint32_t grantees[64];
+    int ng = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t o, g;
+        int bit;
+        if (sqlrole_acl_key_parse(v[i].k, v[i].kl, &o, &g, &bit) || o != obj) continue;
+        any = true;
+        bool seen = false;
+        for (int j = 0; j < ng && !seen; j++) seen = grantees[j] == g;
+        if (!seen && ng < 64) grantees[ng++] = g;
+    }
+    free(v);
+    if (!any && !pub) return 0;
+    char ob[64], buf[4096];
+    const char *on = role_name_of(s, owner, ob, sizeof ob);
+    if (!on) on = user_name(s);
+    size_t o = 0;
+    buf[0] = 0;
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "%s=%s/%s", on, defaults, on);
+    /* PUBLIC first (where PostgreSQL keeps the default entry), then the others by oid */
+    uint32_t order[65];
+    int no = 0;
+    order[no++] = SQLROLE_PUBLIC;
+    for (int j = 0; j < ng; j++)
+        if (grantees[j] != SQLROLE_PUBLIC) order[no++] = grantees[j];
+    for (int j = 2; j < no; j++)
+        for (int l = j; l > 1 && order[l - 1] > order[l]; l--) {
+            uint32_t t = order[l];
+            order[l] = order[l - 1];
+            order[l - 1] = t;
+        }
+    static const char letters_all[] = "arwdDxtUC"; /* sqlrole.h's privilege bits in order */
+    for (int j = 0; j < no; j++) {
+        uint32_t g = order[j];
+        char letters[16];
+        int k = 0;
+        for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
+            uint8_t key[SQLROLE_KEY_MAX];
+            size_t kl = sqlrole_acl_key(key, obj, g, bit);
+            const uint8_t *val;
+            size_t vl;
+            uint64_t gen;
+            bool gr = false;
+            if (sx_auth_get(s, key, kl, &val, &vl)) sqlrole_flag_decode(val, vl, 'A', &gen, &gr, NULL);
+            else gr = g == SQLROLE_PUBLIC && pub && strchr(pub, letters_all[bit]);
+            if (gr) letters[k++] = letters_all[bit];
+        }
+        letters[k] = 0;
+        if (!k) continue;
+        char gb[64];
+        const char *gn = g == SQLROLE_PUBLIC ? "" : role_name_of(s, g, gb, sizeof gb);
+        if (!gn) continue; /* a role dropped (or that lost a concurrent CREATE ROLE) */
+        if (o < sizeof buf) o += (size_t)snprintf(buf + o, sizeof buf - o, " %s=%s/%s", gn, letters, on);
+    }
+    *out = strdup(buf);
+    return *out ? 0 : -1;
 }
 
 static const char *db_name(const sx_session *s)
@@ -1440,11 +1522,14 @@ static int rows_namespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         const char *owner = pub ? "pg_database_owner" : user_name(c->s);
         char acl[SQLSCHEMA_NAME_MAX * 6 + 16];
         snprintf(acl, sizeof acl, "%s=UC/%s =U/%s", owner, owner, owner);
+        char *pacl = NULL; /* schema public: its grants too */
+        if (pub && acl_text(c->s, NSP_PUBLIC, OID_DB_OWNER, "UC", "U", &pacl)) return sqlerr_oom(err);
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", schemas[i].oid);
         c_str(&r, "nspname", schemas[i].name);
         c_int(&r, "nspowner", pub ? OID_DB_OWNER : OID_ROLE);
-        if (schemas[i].oid != NSP_TOAST) c_list(&r, "nspacl", acl); /* pg_toast has none */
+        if (schemas[i].oid != NSP_TOAST) c_list(&r, "nspacl", pacl ? pacl : acl); /* pg_toast has none */
+        free(pacl);
         ROW_END(r);
     }
     return SQL_OK;
@@ -1536,7 +1621,15 @@ static int rows_class(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_int(&r, "oid", e->oid);
         c_str(&r, "relname", e->name);
         c_int(&r, "relnamespace", e->nsp);
-        c_int(&r, "relowner", OID_ROLE);
+        uint32_t owner = e->user ? sx_owner_of(c->s, e->user->id) : OID_ROLE;
+        c_int(&r, "relowner", owner);
+        if (e->user && e->kind != 'i') {
+            char *acl = NULL;
+            if (acl_text(c->s, e->user->id, owner, e->user->seq ? "rwU" : "arwdDxt", NULL, &acl))
+                return sqlerr_oom(err);
+            if (acl) c_list(&r, "relacl", acl);
+            free(acl);
+        }
         c_int(&r, "relam", e->kind == 'r'                ? OID_HEAP
                            : e->kind == 'i' && e->ix && e->ix->gin ? OID_GIN
                            : e->kind == 'i'                ? OID_BTREE
@@ -1914,8 +2007,43 @@ static int rows_database(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
-/* pg_roles, pg_authid, pg_user: the role the session is connected as, and (not a user)
- * pg_database_owner. */
+static int role_row(rctx *c, const sqlrole *ro, row_fn fn, void *ctx, sqlerr *err)
+{
+    const char *name = c->t->name;
+    bool user = !strcmp(name, "pg_user");
+    if (user && !(ro->flags & SQLROLE_LOGIN)) return SQL_OK;
+    int64_t until = (ro->flags & SQLROLE_HAS_VALID) ? ro->valid_until - 946684800LL * 1000000 : 0;
+    ROW_BEGIN(r, c->t);
+    if (user) {
+        c_str(&r, "usename", ro->name);
+        c_int(&r, "usesysid", ro->oid);
+        c_bool(&r, "usecreatedb", ro->flags & SQLROLE_CREATEDB);
+        c_bool(&r, "usesuper", ro->flags & SQLROLE_SUPER);
+        c_bool(&r, "userepl", ro->flags & SQLROLE_REPLICATION);
+        c_bool(&r, "usebypassrls", ro->oid == OID_ROLE);
+        c_str(&r, "passwd", "********");
+        if (ro->flags & SQLROLE_HAS_VALID) c_int(&r, "valuntil", until);
+    } else {
+        c_int(&r, "oid", ro->oid);
+        c_str(&r, "rolname", ro->name);
+        c_bool(&r, "rolsuper", ro->flags & SQLROLE_SUPER);
+        c_bool(&r, "rolinherit", ro->flags & SQLROLE_INHERIT);
+        c_bool(&r, "rolcreaterole", ro->flags & SQLROLE_CREATEROLE);
+        c_bool(&r, "rolcreatedb", ro->flags & SQLROLE_CREATEDB);
+        c_bool(&r, "rolcanlogin", ro->flags & SQLROLE_LOGIN);
+        c_bool(&r, "rolreplication", ro->flags & SQLROLE_REPLICATION);
+        c_bool(&r, "rolbypassrls", ro->oid == OID_ROLE);
+        c_int(&r, "rolconnlimit", ro->connlimit);
+        if (!strcmp(name, "pg_roles")) c_str(&r, "rolpassword", "********");
+        else if (ro->verifier[0]) c_str(&r, "rolpassword", ro->verifier);
+        if (ro->flags & SQLROLE_HAS_VALID) c_int(&r, "rolvaliduntil", until);
+    }
+    ROW_END(r);
+    return SQL_OK;
+}
+
+/* pg_roles, pg_authid, pg_user: pg_database_owner (not a user), the bootstrap superuser (oid
+ * 10: a users-file login sees its own name), and the roles of the catalog. */
 static int rows_role(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     const char *name = c->t->name;
@@ -1928,29 +2056,63 @@ static int rows_role(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         if (!strcmp(name, "pg_roles")) c_str(&r, "rolpassword", "********");
         ROW_END(r);
     }
-    ROW_BEGIN(r, c->t);
-    if (!strcmp(name, "pg_user")) {
-        c_str(&r, "usename", user_name(c->s));
-        c_int(&r, "usesysid", OID_ROLE);
-        c_bool(&r, "usecreatedb", true);
-        c_bool(&r, "usesuper", true);
-        c_bool(&r, "userepl", true);
-        c_bool(&r, "usebypassrls", true);
-        c_str(&r, "passwd", "********");
-    } else {
-        c_int(&r, "oid", OID_ROLE);
-        c_str(&r, "rolname", user_name(c->s));
-        c_bool(&r, "rolsuper", true);
-        c_bool(&r, "rolinherit", true);
-        c_bool(&r, "rolcreaterole", true);
-        c_bool(&r, "rolcreatedb", true);
-        c_bool(&r, "rolcanlogin", true);
-        c_bool(&r, "rolreplication", true);
-        c_bool(&r, "rolbypassrls", true);
-        c_int(&r, "rolconnlimit", -1);
-        if (!strcmp(name, "pg_roles")) c_str(&r, "rolpassword", "********");
+    sqlrole boot;
+    if (sx_role_by_oid(c->s, OID_ROLE, &boot) && role_row(c, &boot, fn, ctx, err)) return SQL_ERR;
+    sx_authkv *v;
+    int n, k = 0;
+    if (sx_auth_list(c->s, "role.", &v, &n)) return sqlerr_oom(err);
+    sqlrole *roles = malloc((size_t)(n + 1) * sizeof *roles); /* decoded first: rows may fail */
+    for (int i = 0; roles && i < n; i++)
+        if (!sqlrole_decode(v[i].v, v[i].vl, v[i].k, v[i].kl, &roles[k]) &&
+            !(roles[k].flags & SQLROLE_DROPPED))
+            k++;
+    free(v);
+    if (!roles) return sqlerr_oom(err);
+    int rc = SQL_OK;
+    for (int i = 0; i < k && rc == SQL_OK; i++) rc = role_row(c, &roles[i], fn, ctx, err);
+    free(roles);
+    return rc;
+}
+
+/* pg_auth_members: the memberships granted (GRANT role TO role) */
+static int rows_auth_members(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    sx_authkv *v;
+    int n, k = 0;
+    if (sx_auth_list(c->s, "member.", &v, &n)) return sqlerr_oom(err);
+    uint32_t *pairs = malloc((size_t)(n + 1) * 2 * sizeof *pairs);
+    for (int i = 0; pairs && i < n; i++) {
+        uint32_t role, member;
+        uint64_t gen;
+        bool g;
+        if (!sqlrole_member_key_parse(v[i].k, v[i].kl, &role, &member) &&
+            !sqlrole_flag_decode(v[i].v, v[i].vl, 'M', &gen, &g, NULL) && g) {
+            pairs[2 * k] = role;
+            pairs[2 * k + 1] = member;
+            k++;
+        }
     }
-    ROW_END(r);
+    free(v);
+    if (!pairs) return sqlerr_oom(err);
+    for (int i = 0; i < k; i++) {
+        sqlrole a, b;
+        if (!sx_role_by_oid(c->s, pairs[2 * i], &a) || !sx_role_by_oid(c->s, pairs[2 * i + 1], &b)) continue;
+        crow r;
+        if (row_start(&r, c->t, err)) {
+            free(pairs);
+            r.rc = SQL_ERR;
+            return row_emit(&r, fn, ctx);
+        }
+        c_int(&r, "roleid", pairs[2 * i]);
+        c_int(&r, "member", pairs[2 * i + 1]);
+        c_int(&r, "grantor", OID_ROLE);
+        c_bool(&r, "admin_option", false);
+        if (row_emit(&r, fn, ctx)) {
+            free(pairs);
+            return SQL_ERR;
+        }
+    }
+    free(pairs);
     return SQL_OK;
 }
 
@@ -2057,7 +2219,9 @@ static int rows_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_BEGIN(r, c->t);
         c_str(&r, "schemaname", "public");
         c_str(&r, "viewname", t->name);
-        c_str(&r, "viewowner", user_name(c->s));
+        char ob[64];
+        const char *on = role_name_of(c->s, sx_owner_of(c->s, t->id), ob, sizeof ob);
+        c_str(&r, "viewowner", on ? on : user_name(c->s));
         c_viewdef(&r, "definition", t);
         ROW_END(r);
     }
@@ -2072,7 +2236,9 @@ static int rows_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_BEGIN(r, c->t);
         c_str(&r, "schemaname", schema_name(e->nsp));
         c_str(&r, "tablename", e->name);
-        c_str(&r, "tableowner", user_name(c->s));
+        char ob[64];
+        const char *on = e->user ? role_name_of(c->s, sx_owner_of(c->s, e->user->id), ob, sizeof ob) : NULL;
+        c_str(&r, "tableowner", on ? on : user_name(c->s));
         c_bool(&r, "hasindexes", e->user && has_index(c->m, e->user));
         ROW_END(r);
     }
@@ -2456,6 +2622,7 @@ static const struct {
     {"pg_attrdef", rows_attrdef},       {"pg_database", rows_database},
     {"pg_roles", rows_role},            {"pg_user", rows_role},
     {"pg_authid", rows_role},           {"pg_am", rows_am},
+    {"pg_auth_members", rows_auth_members},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},
     {"pg_tablespace", rows_tablespace}, {"pg_views", rows_views},
     {"pg_language", rows_language},     {"pg_description", rows_description},
@@ -2812,10 +2979,38 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
             return SQL_OK;
         }
     const sqlval *obj = &a[n - 2], *priv = &a[n - 1];
-    if (n == 3) { /* a role: the only one is the session's */
-        if (sqlval_type_is_text(a[0].type) && strcmp(a[0].s, user_name(s)))
-            return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "role \"%s\" does not exist", a[0].s);
+    uint32_t role = sx_current_role(s);
+    if (n == 3) { /* a role, by name or oid */
+        sqlrole ro;
+        if (sqlval_type_is_text(a[0].type)) {
+            if (!strcasecmp(a[0].s, "public")) role = 0xfffffff0u; /* PUBLIC: what everyone has */
+            else if (!sx_role_lookup(s, a[0].s, &ro))
+                return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "role \"%s\" does not exist", a[0].s);
+            else role = ro.oid;
+        } else {
+            uint32_t oid;
+            if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
+            if (!sx_role_by_oid(s, oid, &ro)) {
+                sqlval_init_null(out, SQLVAL_BOOL);
+                return SQL_OK;
+            }
+            role = oid;
+        }
     }
+    unsigned mask = 0;
+    {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%.*s", (int)(priv->len < 255 ? priv->len : 255), priv->s ? priv->s : "");
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            while (isspace((unsigned char)*tok)) tok++;
+            char *sp = strpbrk(tok, " \t");
+            if (sp) *sp = 0;
+            mask |= sqlpriv_parse(!strcasecmp(tok, "TEMP") || !strcasecmp(tok, "TEMPORARY") ||
+                                  !strcasecmp(tok, "CONNECT") ? "CREATE" : tok);
+        }
+    }
+    uint32_t objid = 0;
+    bool catalog = false;
     if (!sqlval_type_is_text(priv->type))
         return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function %s does not exist", fn);
     bool exists = true;
@@ -2827,12 +3022,15 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
             sqlval_init_null(out, SQLVAL_BOOL); /* an oid nothing has: NULL (PostgreSQL 15) */
             return SQL_OK;
         }
+        if (c->user) objid = c->user->id;
+        else if (c->nsp == NSP_HELIOS) objid = NSP_HELIOS; /* admin views: superusers */
+        else catalog = true; /* the catalogs: readable by everyone */
     } else if (!strcmp(fn, "has_schema_privilege")) {
         if (check_privileges(priv, schema_privs, err)) return SQL_ERR;
         if (sqlval_type_is_text(obj->type)) {
             exists = false;
             for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-                exists |= !strcmp(schemas[i].name, obj->s);
+                if (!strcmp(schemas[i].name, obj->s)) exists = true, objid = schemas[i].oid;
             if (!exists) return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", obj->s);
         } else {
             uint32_t oid;
@@ -2841,13 +3039,35 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
                 sqlval_init_null(out, SQLVAL_BOOL);
                 return SQL_OK;
             }
+            objid = oid;
+        }
+        if (objid != NSP_PUBLIC) { /* the built-in schemas: USAGE for all, CREATE for superusers */
+            if (mask & SQLPRIV_USAGE) mask = 0;
+            else objid = NSP_HELIOS;
         }
     } else {
         if (check_privileges(priv, db_privs, err)) return SQL_ERR;
         if (sqlval_type_is_text(obj->type) && strcmp(obj->s, db_name(s)))
             return sqlerr_set(err, SQLSTATE_INVALID_CATALOG_NAME, -1, "database \"%s\" does not exist", obj->s);
     }
-    sqlval_set_bool(out, true); /* the session's role owns everything */
+    bool has = !mask;
+    sqlrole who;
+    bool super = role != 0xfffffff0u && sx_role_by_oid(s, role, &who) && (who.flags & SQLROLE_SUPER);
+    if (catalog || !strcmp(fn, "has_database_privilege")) {
+        has = has || super || (mask & (SQLPRIV_SELECT | SQLPRIV_CREATE)) != 0;
+    } else if (role == 0xfffffff0u) { /* PUBLIC */
+        for (int bit = 0; bit < SQLPRIV_NBITS && objid && !has; bit++)
+            if (mask & (1u << bit)) has = sx_acl_granted(s, objid, SQLROLE_PUBLIC, bit);
+        if (!objid) has = true;
+    } else if (objid == NSP_HELIOS) {
+        sqlrole ro;
+        has = has || (sx_role_by_oid(s, role, &ro) && (ro.flags & SQLROLE_SUPER));
+    } else {
+        for (int bit = 0; bit < SQLPRIV_NBITS && objid && !has; bit++)
+            if (mask & (1u << bit)) has = sx_priv_has(s, role, objid, 1u << bit);
+        if (!objid) has = true;
+    }
+    sqlval_set_bool(out, has);
     return SQL_OK;
 }
 
@@ -2962,9 +3182,9 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
         char buf[48];
         snprintf(buf, sizeof buf, "unknown (OID=%u)", oid);
-        const char *name = oid == OID_ROLE       ? user_name(s)
-                           : oid == OID_DB_OWNER ? "pg_database_owner"
-                                                 : buf;
+        char rb[64];
+        const char *name = oid == OID_ROLE ? user_name(s) : role_name_of(s, oid, rb, sizeof rb);
+        if (!name) name = buf;
         return sqlval_set_str(out, SQLVAL_NAME, name, strlen(name), err);
     }
     if (!strcmp(fn, "pg_database_size")) {

@@ -25,6 +25,7 @@
 #include "proto/pgtypes.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlguc.h"
+#include "server/sql/sqlrole.h"
 #include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -145,6 +146,8 @@ int sx_catalog_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
             wl = 1;
         } else if (oldlen == 4 && dlen == 4) {
             if (be32(old) > be32(delta)) win = old;
+        } else if (sqlrole_order(old, oldlen, delta, dlen) != 2) { /* roles, grants, owners */
+            if (sqlrole_order(old, oldlen, delta, dlen) > 0) win = old, wl = oldlen;
         } else if (oldlen > 4 && dlen > 4) {
             int io = sqlindex_order(old, oldlen, delta, dlen); /* an index: the later version */
             if (io != 2 ? io > 0 : schema_order(old, oldlen, delta, dlen) > 0) win = old, wl = oldlen;
@@ -187,6 +190,107 @@ int sx_catalog_resolve_names(sqlschema_table **v, int n)
     return 0;
 }
 
+/* ---- roles and privileges: the catalog entries (sqlrole.h) --------------------------------- */
+
+static void authkv_free(sx_authkv *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(v[i].k);
+        free(v[i].v);
+    }
+    free(v);
+}
+
+static int authkv_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    int c = memcmp(a, b, al < bl ? al : bl);
+    return c ? c : al < bl ? -1 : al > bl;
+}
+
+static int authkv_add(sx_authkv **v, int *n, const uint8_t *k, size_t kl, const uint8_t *val, size_t vl)
+{
+    sx_authkv *nv = realloc(*v, (size_t)(*n + 1) * sizeof *nv);
+    if (!nv) return -1;
+    *v = nv;
+    sx_authkv *e = &nv[*n];
+    e->k = malloc(kl);
+    e->v = malloc(vl ? vl : 1);
+    if (!e->k || !e->v) {
+        free(e->k);
+        free(e->v);
+        return -1;
+    }
+    memcpy(e->k, k, kl);
+    if (vl) memcpy(e->v, val, vl);
+    e->kl = kl;
+    e->vl = vl;
+    (*n)++;
+    return 0;
+}
+
+int sx_auth_get(sx_session *s, const uint8_t *k, size_t kl, const uint8_t **v, size_t *vl)
+{
+    for (int i = s->txn.nauth - 1; i >= 0; i--)
+        if (!authkv_cmp(s->txn.auth[i].k, s->txn.auth[i].kl, k, kl)) {
+            *v = s->txn.auth[i].v;
+            *vl = s->txn.auth[i].vl;
+            return 1;
+        }
+    int lo = 0, hi = s->x->nauth;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        const sx_authkv *e = &s->x->auth[mid];
+        int c = authkv_cmp(e->k, e->kl, k, kl);
+        if (!c) {
+            *v = e->v;
+            *vl = e->vl;
+            return 1;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
+int sx_auth_put(sx_session *s, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    return authkv_add(&s->txn.auth, &s->txn.nauth, k, kl, v, vl);
+}
+
+static int authref_cmp(const void *a, const void *b)
+{
+    const sx_authkv *x = a, *y = b;
+    return authkv_cmp(x->k, x->kl, y->k, y->kl);
+}
+
+int sx_auth_list(sx_session *s, const char *prefix, sx_authkv **out, int *n)
+{
+    size_t pl = strlen(prefix);
+    int cap = s->x->nauth + s->txn.nauth + 1, k = 0;
+    sx_authkv *v = malloc((size_t)cap * sizeof *v);
+    if (!v) return -1;
+    for (int i = 0; i < s->x->nauth; i++) {
+        const sx_authkv *e = &s->x->auth[i];
+        if (e->kl < pl || memcmp(e->k, prefix, pl)) continue;
+        bool mine = false;
+        for (int j = 0; j < s->txn.nauth && !mine; j++)
+            mine = !authkv_cmp(s->txn.auth[j].k, s->txn.auth[j].kl, e->k, e->kl);
+        if (!mine) v[k++] = *e;
+    }
+    for (int j = 0; j < s->txn.nauth; j++) { /* the transaction's latest write of each key */
+        const sx_authkv *e = &s->txn.auth[j];
+        if (e->kl < pl || memcmp(e->k, prefix, pl)) continue;
+        bool later = false;
+        for (int l = j + 1; l < s->txn.nauth && !later; l++)
+            later = !authkv_cmp(s->txn.auth[l].k, s->txn.auth[l].kl, e->k, e->kl);
+        if (!later) v[k++] = *e;
+    }
+    qsort(v, (size_t)k, sizeof *v, authref_cmp);
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 /* (Re)loads the catalog cache. On failure the previous cache is kept. */
 static int catalog_load(sx_exec *x, char *err, size_t errsz)
 {
@@ -196,6 +300,8 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     int n = 0;
     sqlindex_def **ix = NULL;
     int nix = 0;
+    sx_authkv *auth = NULL;
+    int nauth = 0;
     uint32_t mine = (uint32_t)x->node << 16, next = mine | 1;
     int rc = storage_iter_new_catalog(x->st, NULL, (const uint8_t *)"", 0, &it);
     if (rc) {
@@ -210,6 +316,17 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
         if (kl == nl + 2 && !memcmp(k, SX_NODE_ID_KEY, nl) && vl == 4) {
             if ((((uint32_t)k[nl] << 8) | k[nl + 1]) == x->node && be32(val) > next)
                 next = be32(val);
+            continue;
+        }
+        if (sqlrole_key_kind(k, kl)) {
+            if (authkv_add(&auth, &nauth, k, kl, val, vl)) {
+                snprintf(err, errsz, "out of memory");
+                goto fail;
+            }
+            if (k[0] == 'r' && vl >= 13) { /* a role's oid comes from the id allocator */
+                uint32_t oid = be32(val + 9);
+                if ((oid >> 16) == x->node && oid >= next) next = oid + 1;
+            }
             continue;
         }
         if (sqlindex_key_oid(k, kl)) {
@@ -267,6 +384,9 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     free(x->indexes);
     x->indexes = ix;
     x->nindexes = nix;
+    authkv_free(x->auth, x->nauth);
+    x->auth = auth;
+    x->nauth = nauth;
     x->next_table_id = next;
     return 0;
 fail:
@@ -275,6 +395,7 @@ fail:
     free(v);
     for (int i = 0; i < nix; i++) sqlindex_free(ix[i]);
     free(ix);
+    authkv_free(auth, nauth);
     return -1;
 }
 
@@ -762,6 +883,7 @@ static void txn_clear(sx_session *s)
     }
     free(s->txn.cat);
     ixchanges_free(s->txn.ix, s->txn.nix);
+    authkv_free(s->txn.auth, s->txn.nauth);
     storage_overlay_del(s->txn.preview);
     for (int i = 0; i < s->txn.nsps; i++) free(s->txn.sps[i].name);
     free(s->txn.sps);
@@ -1101,7 +1223,8 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
     if (sink->statements_drop) sink->statements_drop(sink, NULL, true);
     /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client */
     sqlerr se;
-    if (sqlguc_reset_all(s->guc, sink, &se)) return se.code[0] ? to_exec_err(err, &se) : EXEC_ERROR;
+    if (sqlguc_reset_all(s->guc, sink, &se) || sx_role_refresh(s, sink, &se))
+        return se.code[0] ? to_exec_err(err, &se) : EXEC_ERROR;
     return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
 }
 
@@ -1147,6 +1270,7 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
         sp->nops = s->txn.nops;
         sp->ncat = s->txn.ncat;
         sp->nix = s->txn.nix;
+        sp->nauth = s->txn.nauth;
         s->txn.nsps++;
         return sink->command_complete(sink, "SAVEPOINT") ? EXEC_ERROR : EXEC_DONE;
     }
@@ -1164,6 +1288,11 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
         sqlschema_free(ch->table);
     }
     while (s->txn.nix > sp.nix) sqlindex_free(s->txn.ix[--s->txn.nix].def);
+    while (s->txn.nauth > sp.nauth) {
+        s->txn.nauth--;
+        free(s->txn.auth[s->txn.nauth].k);
+        free(s->txn.auth[s->txn.nauth].v);
+    }
     if (txn_truncate(s, sp.nops)) {
         s->state = SX_FAILED;
         return executor_error_set(err, "53200", "out of memory");
@@ -1340,7 +1469,8 @@ struct sx_commit {
     size_t ncat;
     sx_catchange *changes; /* taken from the txn, installed on success */
     int nchanges;
-    bool ixchanged; /* indexes created or dropped: reload them on success */
+    bool ixchanged; /* indexes created or dropped, or roles / privileges changed: reload the
+                     * catalog on success */
     uint32_t *newix; /* the indexes it created: the session waits for their builds */
     int nnewix;
     sx_exec *x;
@@ -1426,6 +1556,14 @@ static int build_catalog(sx_session *s, sx_commit *c)
         if (rc) return -1;
         if ((ch->oid >> 16) == s->x->node && ch->oid + 1 > next) next = ch->oid + 1;
     }
+    for (int i = 0; i < s->txn.nauth; i++) {
+        const sx_authkv *e = &s->txn.auth[i];
+        if (cat_add(c, LOGENTRY_CATALOG_PUT, (const char *)e->k, e->kl, e->v, e->vl)) return -1;
+        if (e->k[0] == 'r' && e->vl >= 13) {
+            uint32_t oid = be32(e->v + 9);
+            if ((oid >> 16) == s->x->node && oid + 1 > next) next = oid + 1;
+        }
+    }
     if (next != s->x->next_table_id) {
         uint8_t v[4] = {(uint8_t)(next >> 24), (uint8_t)(next >> 16), (uint8_t)(next >> 8),
                         (uint8_t)next};
@@ -1444,7 +1582,7 @@ static int build_catalog(sx_session *s, sx_commit *c)
 int sx_commit_start(sx_session *s, executor_error *err)
 {
     sx_exec *x = s->x;
-    if (s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0) {
+    if (s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0 && s->txn.nauth == 0) {
         txn_clear(s);
         return EXEC_DONE;
     }
@@ -1487,8 +1625,8 @@ int sx_commit_start(sx_session *s, executor_error *err)
     c->x = x;
     c->changes = s->txn.cat;
     c->nchanges = s->txn.ncat;
-    c->ixchanged = s->txn.nix > 0;
-    if (s->txn.nix && (c->newix = calloc((size_t)s->txn.nix, sizeof *c->newix)))
+    c->ixchanged = s->txn.nix > 0 || s->txn.nauth > 0;
+    if (s->txn.nix > 0 && (c->newix = calloc((size_t)s->txn.nix, sizeof *c->newix)))
         for (int i = 0; i < s->txn.nix; i++)
             if (!s->txn.ix[i].drop) c->newix[c->nnewix++] = s->txn.ix[i].oid;
     s->txn.cat = NULL;
@@ -1740,7 +1878,7 @@ static void on_async(uv_async_t *h)
     while (list) {
         sx_commit *c = list;
         list = c->next;
-        if (--x->inflight == 0) uv_unref((uv_handle_t *)&x->async);
+        x->inflight--;
         ifl_release(x, c->req.deltas, c->req.ndeltas);
         if (c->req.status == 0) {
             for (int i = 0; i < c->nchanges; i++) {
@@ -1775,6 +1913,11 @@ static void on_async(uv_async_t *h)
         *pp = c->next;
         commit_answer(c);
     }
+    /* The loop stays alive while a commit is in flight or waits for its index builds (whose
+     * end is announced through this handle): unreferenced, a loop with nothing else to do
+     * would stop polling and never answer them. */
+    if (x->inflight == 0 && !x->ixwait) uv_unref((uv_handle_t *)&x->async);
+    else uv_ref((uv_handle_t *)&x->async);
     if (committed && x->commit_fn) x->commit_fn(x->commit_arg);
     locks_wake_ready(x);
 }
@@ -2110,6 +2253,8 @@ static const char *backup_target(const sqlast_stmt *st)
 
 static int run_backup(sx_session *s, const char *dir, executor_sink *sink, executor_error *err)
 {
+    if (!sx_is_super(s))
+        return executor_error_set(err, "42501", "permission denied for %s", "function helios_backup");
     if (dir[0] != '/')
         return executor_error_set(err, "22023", "helios_backup: \"%s\" is not an absolute path",
                                   dir);
@@ -2182,6 +2327,8 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ALTER_DROP_CONSTRAINT:
     case SQLAST_RENAME_INDEX:
     case SQLAST_REINDEX:
+    case SQLAST_ALTER_OWNER:
+    case SQLAST_ROLE:
     case SQLAST_ALTER_COLUMN_TYPE: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;
@@ -2214,28 +2361,6 @@ static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, e
  * owns everything it sees, sqlcatalog.h), so giving an object to the connected role changes
  * nothing and is accepted (pg_dump writes it after every CREATE); any other role is refused as
  * PostgreSQL refuses a role it does not know. */
-static int run_owner(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
-{
-    const sqlschema_table *t = sx_table_find(s, st->table);
-    if (!t || (st->is_sequence && !t->seq) || (st->is_view && !t->view_sql)) {
-        if (!t && st->missing_ok) {
-            executor_error n = {0};
-            snprintf(n.severity, sizeof n.severity, "NOTICE");
-            snprintf(n.code, sizeof n.code, "00000");
-            snprintf(n.message, sizeof n.message, "relation \"%s\" does not exist, skipping",
-                     st->table);
-            if (sink->notice(sink, &n)) return EXEC_ERROR;
-            return sink->command_complete(sink, sqlast_stmt_tag(st)) ? EXEC_ERROR : EXEC_DONE;
-        }
-        if (!t) return executor_error_set(err, "42P01", "relation \"%s\" does not exist", st->table);
-        return executor_error_set(err, "42809", "\"%s\" is not a %s", st->table,
-                                  st->is_sequence ? "sequence" : "view");
-    }
-    if (st->column && strcmp(st->column, s->user))
-        return executor_error_set(err, "42704", "role \"%s\" does not exist", st->column);
-    return sink->command_complete(sink, sqlast_stmt_tag(st)) ? EXEC_ERROR : EXEC_DONE;
-}
-
 const struct storage_snapshot *sx_snapshot(const sx_session *s)
 {
     return s->snap;
@@ -2276,6 +2401,8 @@ static bool is_anti_entropy(const sqlast_stmt *st)
  * the number of entries that differ, 0 when all agree. */
 static int run_index_check(sx_session *s, executor_sink *sink, executor_error *err)
 {
+    if (!sx_is_super(s))
+        return executor_error_set(err, "42501", "permission denied for %s", "function helios_index_check");
     int64_t diff = 0;
     sqlerr se;
     if (sqlrun_index_check(s, &diff, &se)) return to_exec_err(err, &se);
@@ -2293,6 +2420,8 @@ static int run_index_check(sx_session *s, executor_sink *sink, executor_error *e
 
 static int run_anti_entropy(sx_session *s, executor_sink *sink, executor_error *err)
 {
+    if (!sx_is_super(s))
+        return executor_error_set(err, "42501", "permission denied for %s", "function helios_anti_entropy");
     sx_exec *x = s->x;
     if (!x->ae_fn) return executor_error_set(err, "55000", "replication is not configured");
     int up = 0;
@@ -2448,8 +2577,12 @@ static int run_setting(sx_session *s, const sqlast_stmt *st, bool describe, exec
         return sink->command_complete(sink, "SHOW") ? EXEC_ERROR : EXEC_DONE;
     }
     int rc;
-    if (st->kind == SQLAST_RESET && !st->name) {
+    if (st->name && (!strcasecmp(st->name, "role") || !strcasecmp(st->name, "session_authorization")) &&
+        !(st->kind == SQLAST_SET && st->set_local && !sqlguc_in_block(s->guc))) {
+        rc = sx_set_role(s, st, sink, &se);
+    } else if (st->kind == SQLAST_RESET && !st->name) {
         rc = sqlguc_reset_all(s->guc, sink, &se);
+        if (!rc) rc = sx_role_refresh(s, sink, &se);
     } else if (st->kind == SQLAST_SET && st->set_local && !sqlguc_in_block(s->guc)) {
         /* outside a block it would last until the end of the statement */
         if (warn(sink, "25P01", "SET LOCAL can only be used in transaction blocks")) return EXEC_ERROR;
@@ -2827,9 +2960,6 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_LOCK_TABLE:
             if (run_lock(s, st, sink, err) == EXEC_ERROR) goto fail;
             break;
-        case SQLAST_ALTER_OWNER:
-            if (run_owner(s, st, sink, err) == EXEC_ERROR) goto fail;
-            break;
         case SQLAST_DECLARE_CURSOR:
         case SQLAST_FETCH:
         case SQLAST_CLOSE_CURSOR:
@@ -3025,7 +3155,7 @@ static bool is_txn_stmt(const sqlast_stmt *st)
            st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
            st->kind == SQLAST_ROLLBACK_TO || st->kind == SQLAST_DEALLOCATE ||
            st->kind == SQLAST_DISCARD || st->kind == SQLAST_LOCK_TABLE ||
-           st->kind == SQLAST_ALTER_OWNER || is_txn_characteristic_set(st);
+           is_txn_characteristic_set(st);
 }
 
 static void stmt_free_(sx_stmt *p)
@@ -3288,11 +3418,6 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
-    case SQLAST_ALTER_OWNER: {
-        int rc = run_owner(s, st, sink, err);
-        if (rc == EXEC_ERROR) fail_txn(s);
-        return rc;
-    }
     case SQLAST_DEALLOCATE:
     case SQLAST_DISCARD: {
         int rc = run_discard(s, st, s->state != SX_IDLE, sink, err);
@@ -3451,11 +3576,23 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
         free(s);
         return executor_error_set(err, "53200", "out of memory");
     }
+    if (sx_role_login(s, st->users_file, &se) || sx_role_refresh(s, NULL, &se)) {
+        uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
+        sqlguc_free(s->guc);
+        free(s);
+        return to_exec_err(err, &se);
+    }
+    (void)sqlguc_flush(s->guc, sink);
     s->all_next = x->sessions;
     if (x->sessions) x->sessions->all_prev = s;
     x->sessions = s;
     *out = (executor_session *)s;
     return EXEC_DONE;
+}
+
+static int sx_role_secret_op(executor *ex, const char *user, char *out, size_t cap)
+{
+    return sx_role_secret((sx_exec *)ex, user, out, cap);
 }
 
 static void sx_session_del(executor_session *es)
@@ -3515,6 +3652,7 @@ static void sx_destroy(executor *ex)
     free(x->seqs);
     for (int i = 0; i < x->nindexes; i++) sqlindex_free(x->indexes[i]);
     free(x->indexes);
+    authkv_free(x->auth, x->nauth);
     sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
@@ -3524,6 +3662,7 @@ static void sx_destroy(executor *ex)
 static const executor_ops sx_ops = {
     .name = "sql",
     .session_new = sx_session_new,
+    .role_secret = sx_role_secret_op,
     .session_del = sx_session_del,
     .simple_query = sx_simple_query,
     .prepare = sx_prepare,

@@ -97,6 +97,10 @@ typedef struct sx_exec {
      * definitions (loop thread, from the catalog) */
     sqlindex_reg *ixreg;
     sqlindex_def **indexes;
+    /* roles, memberships, privileges and owners (sqlrole.h): the committed entries, sorted by
+     * key (loaded with the catalog) */
+    struct sx_authkv *auth;
+    int nauth;
     int nindexes;
     /* commits that created indexes, held until the builds are done (as PostgreSQL's CREATE
      * INDEX returns once the index is usable); loop thread */
@@ -160,7 +164,14 @@ typedef struct sx_savepoint {
     size_t nops;
     int ncat;
     int nix;
+    int nauth;
 } sx_savepoint;
+
+/* A role / privilege catalog entry (sqlrole.h): key and value, owned. */
+typedef struct sx_authkv {
+    uint8_t *k, *v;
+    size_t kl, vl;
+} sx_authkv;
 
 typedef struct sx_txn {
     sx_op *ops;
@@ -170,6 +181,8 @@ typedef struct sx_txn {
     int ncat;
     sx_ixchange *ix;
     int nix;
+    struct sx_authkv *auth; /* role and privilege entries written (sqlrole.h), in order */
+    int nauth;
     storage_overlay *preview;
     sx_savepoint *sps; /* innermost last */
     int nsps, spcap;
@@ -187,6 +200,8 @@ typedef struct sx_session {
     void (*wake)(void *);
     void *wake_arg;
     char user[64], database[64];
+    bool boot; /* the login is the bootstrap superuser (sqlrun_role.c) */
+    char rolebuf[64], sessbuf[64]; /* sx_role_name / sx_session_user: stable storage */
     sx_state state;
     bool implicit; /* extended protocol: an implicit transaction is open until Sync */
     sx_txn txn;
@@ -304,6 +319,46 @@ typedef struct sx_result {
 } sx_result;
 
 /* sqlexec.c */
+/* Role and privilege catalog entries (sqlrole.h) as session s sees them: the committed ones
+ * with its transaction's writes over them. get: 1 found (*v borrowed until the next put or the
+ * end of the transaction), 0 not; put: 0, -1 out of memory; list: every entry whose key starts
+ * with prefix, sorted by key, in a malloc'd array of borrowed entries. */
+int sx_auth_get(sx_session *s, const uint8_t *k, size_t kl, const uint8_t **v, size_t *vl);
+int sx_auth_put(sx_session *s, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
+int sx_auth_list(sx_session *s, const char *prefix, sx_authkv **out, int *n);
+
+/* sqlrun_role.c: roles and privileges (see its header comment) */
+struct sqlrole;
+int sx_role_lookup(sx_session *s, const char *name, struct sqlrole *out); /* 1 a live role */
+int sx_role_by_oid(sx_session *s, uint32_t oid, struct sqlrole *out);
+const char *sx_role_name(sx_session *s);    /* current_user */
+const char *sx_session_user(sx_session *s); /* session_user */
+uint32_t sx_current_role(sx_session *s);
+bool sx_is_super(sx_session *s);
+bool sx_has_privs_of(sx_session *s, uint32_t member, uint32_t role);
+uint32_t sx_owner_of(sx_session *s, uint32_t obj);
+bool sx_priv_has(sx_session *s, uint32_t role, uint32_t obj, unsigned mask); /* every bit */
+bool sx_acl_granted(sx_session *s, uint32_t obj, uint32_t grantee, int bit); /* an entry */
+/* 42501 "permission denied for table t" unless the role has every privilege of mask */
+int sx_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sqlerr *err);
+int sx_priv_check_as(sx_session *s, uint32_t role, const sqlschema_table *t, unsigned mask,
+                     sqlerr *err);
+int sx_owner_check(sx_session *s, const sqlschema_table *t, sqlerr *err); /* "must be owner" */
+int sx_create_check(sx_session *s, sqlerr *err); /* CREATE on schema public */
+int sx_super_check(sx_session *s, const char *what, sqlerr *err);
+int sx_owner_created(sx_session *s, uint32_t obj, sqlerr *err); /* the current role owns obj */
+int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr *err);
+/* ADD PRIMARY KEY gives a table a new id: its owner and privileges follow */
+int sx_auth_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err);
+int sqlrun_role(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+int sqlrun_owner(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err);
+int sx_ddl_created(sx_session *s, const sqlast_stmt *st, sqlerr *err);
+int sx_dml_check(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t, sqlerr *err);
+int sx_set_role(sx_session *s, const sqlast_stmt *st, executor_sink *sink, sqlerr *err);
+int sx_role_refresh(sx_session *s, executor_sink *sink, sqlerr *err);
+int sx_role_login(sx_session *s, bool users_file, sqlerr *err);
+int sx_role_secret(sx_exec *x, const char *name, char *out, size_t cap);
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
 const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
 /* The catalog as session s sees it: every committed table, view and sequence with the
@@ -370,6 +425,7 @@ int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n);
 int sqlrun_pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
                        sqlerr *err);
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err);
+bool sqlrun_is_ddl(const sqlast_stmt *st);
 void sqlrun_plan_free(sx_plan *p);
 /* Runs a planned table statement (CREATE/DROP/INSERT/UPDATE/DELETE/SELECT with FROM). */
 int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,

@@ -2862,7 +2862,10 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
     }
     if (!strcmp(n, "current_database") || !strcmp(n, "current_user") || !strcmp(n, "session_user")) {
-        const char *v = !env ? "heliosdb" : n[8] == 'd' ? env->database : env->user;
+        const char *v = !env                              ? "heliosdb"
+                        : n[8] == 'd'                     ? env->database
+                        : n[0] == 's' && env->session_user ? env->session_user
+                                                          : env->user;
         if (!v) v = "heliosdb";
         return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
     }

@@ -49,6 +49,7 @@ typedef struct sqlexpr_session_ops {
 /* Session facts the built-in functions read. All borrowed. */
 typedef struct sqlexpr_env {
     const char *user;
+    const char *session_user; /* session_user (NULL: user) */
     const char *database;
     const char *schema;  /* current_schema(), "public" */
     const char *version; /* version() text */

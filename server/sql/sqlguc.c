@@ -117,6 +117,8 @@ static const def defs[] = {
      "Shows the maximum identifier length."},
     {"max_index_keys", V_INT, "internal", false, 0, "32", 32, 32, NULL, PRE,
      "Shows the maximum number of index keys."},
+    {"role", V_STRING, "user", false, 0, "none", 0, 0, NULL, "Developer Options",
+     "Sets the current role."},
     {"row_security", V_BOOL, "user", false, 0, "on", 0, 0, NULL, CL, "Enable row security."},
     {"search_path", V_STRING, "user", false, 'q', "\"$user\", public", 0, 0, NULL, CL,
      "Sets the schema search order for names that are not schema-qualified."},
@@ -515,9 +517,29 @@ int sqlguc_flush(sqlguc *g, executor_sink *sink)
     return SQL_OK;
 }
 
+static int assign_raw(sqlguc *g, ent *e, const char *v, bool raw, int scope, executor_sink *sink,
+                      sqlerr *err);
+
 static int assign(sqlguc *g, ent *e, const char *v, int scope, executor_sink *sink, sqlerr *err)
 {
-    char *nv = !v ? strdup(e->reset ? e->reset : "") : e->d ? normalise(e->d, v, err) : strdup(v);
+    return assign_raw(g, e, v, false, scope, sink, err);
+}
+
+int sqlguc_set_internal(sqlguc *g, const char *name, const char *value, executor_sink *sink,
+                        sqlerr *err)
+{
+    sqlerr_clear(err);
+    ent *e = find(g, name);
+    if (!e) return unknown(err, name);
+    return assign_raw(g, e, value, true, SQLGUC_SESSION, sink, err);
+}
+
+static int assign_raw(sqlguc *g, ent *e, const char *v, bool raw, int scope, executor_sink *sink,
+                      sqlerr *err)
+{
+    char *nv = !v  ? strdup(e->reset ? e->reset : "")
+               : raw || !e->d ? strdup(v)
+                              : normalise(e->d, v, err);
     if (!nv) return v && err->code[0] ? SQL_ERR : sqlerr_oom(err);
     if (scope == SQLGUC_STARTUP) {
         char *d = strdup(nv);

@@ -62,6 +62,10 @@ const char *sqlguc_get(const sqlguc *g, const char *name, const char **canon);
  * through sink (may be NULL). */
 int sqlguc_set(sqlguc *g, const char *name, const char *value, int nvalues, int scope,
                executor_sink *sink, sqlerr *err);
+/* Sets a setting sessions cannot SET themselves (is_superuser, session_authorization) to value
+ * (canonical already), transactionally like SET; reported settings go through sink. */
+int sqlguc_set_internal(sqlguc *g, const char *name, const char *value, executor_sink *sink,
+                        sqlerr *err);
 /* Sends ParameterStatus for reported settings changed without a sink (set_config() inside a
  * query, a block ended without one) since the last call. */
 int sqlguc_flush(sqlguc *g, executor_sink *sink);

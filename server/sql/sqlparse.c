@@ -8,6 +8,7 @@
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlindex.h"
 #include "server/sql/sqlguc.h"
+#include "server/sql/sqlrole.h"
 #include "proto/sqlstate.h"
 
 #include <ctype.h>
@@ -28,6 +29,8 @@ typedef struct pctx {
     /* the WINDOW clause of the SELECT being converted (names OVER w refers to) */
     json_t *windows;
 } pctx;
+
+static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s);
 
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s);
 static int conv_sort(pctx *c, json_t *sort, sqlast_order **out, int *n);
@@ -2778,6 +2781,17 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
     if (!strcmp(t, "RenameStmt")) { /* ALTER TABLE t RENAME [COLUMN c] TO n */
         const char *rt = fstr(b, "renameType");
+        if (rt && !strcmp(rt, "OBJECT_ROLE")) {
+            sqlast_role *r = calloc(1, sizeof *r);
+            if (!r) return sqlerr_oom(c->err);
+            s->kind = SQLAST_ROLE;
+            s->role = r;
+            r->action = SQLAST_ROLE_RENAME;
+            if (!(r->roles = calloc(1, sizeof(char *)))) return sqlerr_oom(c->err);
+            if (!(r->roles[0] = dup_or_oom(c, fstr(b, "subname")))) return SQL_ERR;
+            r->nroles = 1;
+            return (r->newname = dup_or_oom(c, fstr(b, "newname"))) ? SQL_OK : SQL_ERR;
+        }
         if (rt && !strcmp(rt, "OBJECT_INDEX")) { /* ALTER INDEX i RENAME TO n */
             s->kind = SQLAST_RENAME_INDEX;
             s->missing_ok = fbool(b, "missing_ok");
@@ -2870,6 +2884,10 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "ExplainStmt")) return conv_explain(c, b, s);
     if (!strcmp(t, "ViewStmt")) return conv_view(c, b, s);
     if (!strcmp(t, "TruncateStmt")) return conv_truncate(c, b, s);
+    if (!strcmp(t, "CreateRoleStmt") || !strcmp(t, "AlterRoleStmt") || !strcmp(t, "DropRoleStmt") ||
+        !strcmp(t, "GrantStmt") || !strcmp(t, "GrantRoleStmt") || !strcmp(t, "ReassignOwnedStmt") ||
+        !strcmp(t, "DropOwnedStmt"))
+        return conv_role(c, t, b, s);
     if (!strcmp(t, "DeallocateStmt")) {
         s->kind = SQLAST_DEALLOCATE;
         const char *name = fstr(b, "name");
@@ -2893,13 +2911,191 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"VacuumStmt", "VACUUM/ANALYZE"}, {"PrepareStmt", "PREPARE (use the extended protocol)"},
         {"ExecuteStmt", "EXECUTE"}, {"DoStmt", "DO"},
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
-        {"GrantStmt", "GRANT/REVOKE"}, {"CreateRoleStmt", "CREATE ROLE"}, {"LockStmt", "LOCK"},
+        {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},
         {"MergeStmt", "MERGE"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(t, names[i].node)) return sqlerr_unsupported(c->err, -1, names[i].what);
     return sqlerr_unsupported(c->err, -1, t);
+}
+
+/* ------------------------------------------------------------------ roles and privileges */
+
+/* A RoleSpec: the name, "" PUBLIC, "\x01" CURRENT_USER / CURRENT_ROLE, "\x02" SESSION_USER. */
+static char *rolespec(pctx *c, json_t *n)
+{
+    json_t *b = n;
+    if (json_is_object(n) && json_object_size(n) == 1 && field(n, "RoleSpec")) node(n, &b);
+    const char *rt = fstr(b, "roletype");
+    const char *v = !rt                                      ? ""
+                    : !strcmp(rt, "ROLESPEC_CSTRING")       ? fstr(b, "rolename")
+                    : !strcmp(rt, "ROLESPEC_PUBLIC")        ? ""
+                    : !strcmp(rt, "ROLESPEC_SESSION_USER")  ? "\x02"
+                                                            : "\x01";
+    return dup_or_oom(c, v ? v : "");
+}
+
+static int rolespec_list(pctx *c, json_t *list, char ***out, int *n)
+{
+    size_t len = json_array_size(list);
+    *out = NULL;
+    *n = 0;
+    if (!len) return SQL_OK;
+    if (!(*out = calloc(len, sizeof(char *)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < len; i++) {
+        (*out)[i] = rolespec(c, json_array_get(list, i));
+        if (!(*out)[i]) return SQL_ERR;
+        (*n)++;
+    }
+    return SQL_OK;
+}
+
+static int role_options(pctx *c, json_t *opts, sqlast_role *r)
+{
+    static const struct {
+        const char *name;
+        unsigned flag;
+    } flags[] = {{"superuser", 1}, {"canlogin", 2}, {"createrole", 4}, {"inherit", 8},
+                 {"createdb", 32}, {"isreplication", 128}, {"bypassrls", 0}};
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *db;
+        if (strcmp(node(json_array_get(opts, i), &db), "DefElem")) continue;
+        const char *dn = fstr(db, "defname");
+        json_t *arg = field(db, "arg"), *ab = NULL;
+        const char *at = node(arg, &ab);
+        if (!dn) continue;
+        bool done = false;
+        for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+            if (strcmp(dn, flags[k].name)) continue;
+            done = true;
+            bool on = json_is_true(field(ab, "boolval"));
+            if (!flags[k].flag) {
+                if (on) return sqlerr_unsupported(c->err, floc(db), "BYPASSRLS (there is no row security)");
+                break;
+            }
+            r->set |= SQLAST_ROPT_FLAGS;
+            r->flag_mask |= flags[k].flag;
+            if (on) r->flags |= flags[k].flag;
+            else r->flags &= ~flags[k].flag;
+        }
+        if (done) continue;
+        if (!strcmp(dn, "connectionlimit")) {
+            r->set |= SQLAST_ROPT_CONNLIMIT;
+            json_t *iv = field(ab, "ival");
+            r->connlimit = json_is_integer(iv) ? json_integer_value(iv) : 0;
+        } else if (!strcmp(dn, "password")) {
+            r->set |= SQLAST_ROPT_PASSWORD;
+            free(r->password);
+            r->password = NULL;
+            if (!strcmp(at, "String") && !(r->password = dup_or_oom(c, fstr(ab, "sval")))) return SQL_ERR;
+        } else if (!strcmp(dn, "validUntil")) {
+            r->set |= SQLAST_ROPT_VALID;
+            free(r->valid_until);
+            if (!(r->valid_until = dup_or_oom(c, fstr(ab, "sval")))) return SQL_ERR;
+        } else if (!strcmp(dn, "rolemembers") || !strcmp(dn, "addroleto") || !strcmp(dn, "adminmembers")) {
+            return sqlerr_unsupported(c->err, floc(db), "IN ROLE / ROLE / ADMIN in CREATE ROLE (use GRANT role TO role)");
+        } else {
+            return sqlerr_unsupported(c->err, floc(db), dn);
+        }
+    }
+    return SQL_OK;
+}
+
+static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
+{
+    sqlast_role *r = calloc(1, sizeof *r);
+    if (!r) return sqlerr_oom(c->err);
+    s->kind = SQLAST_ROLE;
+    s->role = r;
+    r->connlimit = -1;
+    if (!strcmp(t, "CreateRoleStmt")) {
+        const char *ty = fstr(b, "stmt_type");
+        r->action = SQLAST_ROLE_CREATE;
+        r->is_user = ty && !strcmp(ty, "ROLESTMT_USER");
+        if (ty && !strcmp(ty, "ROLESTMT_GROUP")) r->is_user = false;
+        if (!(r->roles = calloc(1, sizeof(char *))) || !(r->roles[0] = dup_or_oom(c, fstr(b, "role"))))
+            return r->roles ? SQL_ERR : sqlerr_oom(c->err);
+        r->nroles = 1;
+        return role_options(c, field(b, "options"), r);
+    }
+    if (!strcmp(t, "AlterRoleStmt")) {
+        r->action = SQLAST_ROLE_ALTER;
+        json_t *rv = field(b, "action");
+        if (json_is_integer(rv) && json_integer_value(rv) != 1)
+            return sqlerr_unsupported(c->err, -1, "ALTER GROUP ... ADD/DROP USER (use GRANT / REVOKE)");
+        if (!(r->roles = calloc(1, sizeof(char *))) || !(r->roles[0] = rolespec(c, field(b, "role"))))
+            return r->roles ? SQL_ERR : sqlerr_oom(c->err);
+        r->nroles = 1;
+        return role_options(c, field(b, "options"), r);
+    }
+    if (!strcmp(t, "DropRoleStmt")) {
+        r->action = SQLAST_ROLE_DROP;
+        r->missing_ok = fbool(b, "missing_ok");
+        return rolespec_list(c, field(b, "roles"), &r->roles, &r->nroles);
+    }
+    if (!strcmp(t, "ReassignOwnedStmt") || !strcmp(t, "DropOwnedStmt")) {
+        r->action = t[0] == 'R' ? SQLAST_ROLE_REASSIGN : SQLAST_ROLE_DROP_OWNED;
+        if (t[0] == 'R' && !(r->newname = rolespec(c, field(b, "newrole")))) return SQL_ERR;
+        return rolespec_list(c, field(b, "roles"), &r->roles, &r->nroles);
+    }
+    if (!strcmp(t, "GrantRoleStmt")) {
+        r->action = fbool(b, "is_grant") ? SQLAST_ROLE_GRANT_ROLE : SQLAST_ROLE_REVOKE_ROLE;
+        if (fbool(b, "admin_opt")) return sqlerr_unsupported(c->err, -1, "WITH ADMIN OPTION");
+        json_t *gr = field(b, "granted_roles");
+        size_t n = json_array_size(gr);
+        if (n && !(r->objects = calloc(n, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < n; i++) {
+            json_t *ab;
+            node(json_array_get(gr, i), &ab);
+            if (!(r->objects[i] = dup_or_oom(c, fstr(ab, "priv_name")))) return SQL_ERR;
+            r->nobjects++;
+        }
+        return rolespec_list(c, field(b, "grantee_roles"), &r->roles, &r->nroles);
+    }
+    /* GrantStmt */
+    r->action = fbool(b, "is_grant") ? SQLAST_ROLE_GRANT : SQLAST_ROLE_REVOKE;
+    if (fbool(b, "grant_option")) return sqlerr_unsupported(c->err, -1, "WITH GRANT OPTION");
+    const char *tt = fstr(b, "targtype"), *ot = fstr(b, "objtype");
+    bool all_in = tt && !strcmp(tt, "ACL_TARGET_ALL_IN_SCHEMA");
+    if (tt && !strcmp(tt, "ACL_TARGET_DEFAULTS"))
+        return sqlerr_unsupported(c->err, -1, "ALTER DEFAULT PRIVILEGES");
+    if (!ot || (strcmp(ot, "OBJECT_TABLE") && strcmp(ot, "OBJECT_SEQUENCE") && strcmp(ot, "OBJECT_SCHEMA"))) {
+        char what[96];
+        snprintf(what, sizeof what, "privileges on %s", ot && !strncmp(ot, "OBJECT_", 7) ? ot + 7 : "this object");
+        for (char *p = what; *p; p++) *p = (char)tolower((unsigned char)*p);
+        return sqlerr_unsupported(c->err, -1, what);
+    }
+    r->objkind = all_in ? 'A' : !strcmp(ot, "OBJECT_SCHEMA") ? 'n' : !strcmp(ot, "OBJECT_SEQUENCE") ? 's' : 't';
+    if (all_in && strcmp(ot, "OBJECT_TABLE"))
+        return sqlerr_unsupported(c->err, -1, "ALL SEQUENCES / FUNCTIONS IN SCHEMA");
+    json_t *privs = field(b, "privileges");
+    for (size_t i = 0; i < json_array_size(privs); i++) {
+        json_t *ab;
+        node(json_array_get(privs, i), &ab);
+        if (json_array_size(field(ab, "cols")))
+            return sqlerr_unsupported(c->err, -1, "column privileges");
+        const char *pn = fstr(ab, "priv_name");
+        unsigned bit = pn ? sqlpriv_parse(pn) : 0;
+        if (!bit) return sqlerr_set(c->err, "0LP01", -1, "unrecognized privilege type \"%s\"", pn ? pn : "");
+        r->privs |= bit;
+    }
+    json_t *objs = field(b, "objects");
+    size_t n = json_array_size(objs);
+    if (n && !(r->objects = calloc(n, sizeof(char *)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *ob;
+        const char *k = node(json_array_get(objs, i), &ob);
+        const char *name = !strcmp(k, "RangeVar") ? fstr(ob, "relname") : string_node(json_array_get(objs, i));
+        if (!strcmp(k, "RangeVar")) {
+            const char *sch = fstr(ob, "schemaname");
+            if (sch && strcmp(sch, "public"))
+                return sqlerr_set(c->err, "3F000", floc(ob), "schema \"%s\" does not exist", sch);
+        }
+        if (!(r->objects[i] = dup_or_oom(c, name))) return SQL_ERR;
+        r->nobjects++;
+    }
+    return rolespec_list(c, field(b, "grantees"), &r->roles, &r->nroles);
 }
 
 /* ------------------------------------------------------------------ entry points */
@@ -2921,6 +3117,10 @@ static int pg_error(sqlerr *err, PgQueryError *pe)
     const char *m = pe->message ? pe->message : "syntax error";
     if (!strncmp(m, "invalid byte sequence for encoding", 34))
         return sqlerr_set(err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE, -1, "%s", m);
+    size_t ml = strlen(m);
+    static const char resv[] = "\" is reserved";
+    if (!strncmp(m, "role name \"", 11) && ml > 11 + sizeof resv && !strcmp(m + ml - (sizeof resv - 1), resv))
+        return sqlerr_set(err, "42939", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s", m); /* gram.y */
     return sqlerr_set(err, "42601", pe->cursorpos > 0 ? pe->cursorpos - 1 : -1, "%s", m);
 }
 

@@ -18,6 +18,7 @@
 #include "proto/pgtypes.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqlrole.h"
 #include "server/sql/sqlvirt.h"
 
 #define MAX_RELS 64
@@ -133,6 +134,8 @@ typedef struct planner {
     int depth;
     cte_ref *cur_ctes; /* the WITH names the level being bound sees (for its subqueries) */
     bool prune;        /* scans decode only the columns the statement names (SELECT) */
+    uint32_t as_role;  /* whose privileges tables are read with: 0 the current role; inside a
+                        * view, the view's owner (as PostgreSQL checks them) */
 } planner;
 
 typedef struct rel {
@@ -395,9 +398,12 @@ static int plan_view(level *lv, sqlast_from *f, const sqlschema_table *v, sqlpla
     }
     sqlast_stmt *vst = pr->stmts[0];
     sqlast_stmt *saved_top = pl->top;
+    uint32_t saved_role = pl->as_role;
     pl->top = vst; /* a view has no parameters of its own */
+    pl->as_role = sx_owner_of(pl->s, v->id); /* its tables are read with its owner's rights */
     int rc = plan_query(pl, vst->select, NULL, NULL, &corr, &n->sub);
     pl->top = saved_top;
+    pl->as_role = saved_role;
     pl->depth--;
     if (rc) return SQL_ERR;
     sqlplan_query *q = n->sub;
@@ -429,7 +435,9 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     if (f->schema && strcmp(f->schema, "public")) {
         int vr = sqlvirt_lookup(f->schema, f->name, &t, err);
         if (vr < 0) return SQL_ERR;
-        if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema") &&
+        if (vr == 1 && !strcmp(f->schema, "helios") && sx_super_check(pl->s, "helios admin views", err))
+        return SQL_ERR;
+    if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema") &&
             strcmp(f->schema, "pg_catalog"))
             return sqlerr_set(err, "3F000", f->location, "schema \"%s\" does not exist", f->schema);
         if (vr == 0)
@@ -441,6 +449,9 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     } else {
         const sqlschema_table *ct = sx_table_find(pl->s, f->name);
         if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);
+        if (sx_priv_check_as(pl->s, pl->as_role ? pl->as_role : sx_current_role(pl->s), ct,
+                             SQLPRIV_SELECT, err))
+            return SQL_ERR;
         if (ct->view_sql) return plan_view(lv, f, ct, out);
         if (sqlschema_copy(ct, &t, err)) return SQL_ERR;
     }

@@ -17,6 +17,7 @@
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqljsonb.h"
+#include "server/sql/sqlrole.h"
 #include "server/sql/sqlplan.h"
 #include "server/sql/sqlvirt.h"
 
@@ -63,7 +64,9 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_TRUNCATE:
     case SQLAST_CREATE_VIEW:
     case SQLAST_CREATE_SEQUENCE:
-    case SQLAST_ALTER_SEQUENCE: return true;
+    case SQLAST_ALTER_SEQUENCE:
+    case SQLAST_ALTER_OWNER:
+    case SQLAST_ROLE: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
         /* SELECT helios_digest(): needs the executor's state, not the minimal executor */
@@ -1150,6 +1153,23 @@ static int view_rewrite(sx_session *s, sqlast_stmt *st, sqlerr *err)
     }
 }
 
+/* Statements that change the catalog (their privileges: sx_ddl_check). */
+bool sqlrun_is_ddl(const sqlast_stmt *st)
+{
+    return st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
+           st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
+           st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_ALTER_ADD_FK ||
+           st->kind == SQLAST_ALTER_DEFAULT || st->kind == SQLAST_ALTER_ADD_IDENTITY ||
+           st->kind == SQLAST_ALTER_ADD_CHECK || st->kind == SQLAST_COMMENT ||
+           st->kind == SQLAST_RENAME || st->kind == SQLAST_ALTER_NOT_NULL ||
+           st->kind == SQLAST_CREATE_VIEW || st->kind == SQLAST_CREATE_INDEX ||
+           st->kind == SQLAST_DROP_INDEX || st->kind == SQLAST_ALTER_ADD_UNIQUE ||
+           st->kind == SQLAST_ALTER_DROP_CONSTRAINT || st->kind == SQLAST_RENAME_INDEX ||
+           st->kind == SQLAST_ALTER_COLUMN_TYPE || st->kind == SQLAST_REINDEX ||
+           st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE ||
+           st->kind == SQLAST_ALTER_OWNER;
+}
+
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
 {
     memset(p, 0, sizeof *p);
@@ -1158,20 +1178,11 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     if ((st->kind == SQLAST_INSERT || st->kind == SQLAST_UPDATE || st->kind == SQLAST_DELETE) &&
         !st->nfrom && view_rewrite(s, st, err))
         return SQL_ERR;
-    bool ddl = st->kind == SQLAST_CREATE_TABLE || st->kind == SQLAST_DROP_TABLE ||
-               st->kind == SQLAST_ALTER_ADD_COLUMN || st->kind == SQLAST_ALTER_DROP_COLUMN ||
-               st->kind == SQLAST_ALTER_ADD_PK || st->kind == SQLAST_ALTER_ADD_FK ||
-               st->kind == SQLAST_ALTER_DEFAULT || st->kind == SQLAST_ALTER_ADD_IDENTITY ||
-               st->kind == SQLAST_ALTER_ADD_CHECK || st->kind == SQLAST_COMMENT ||
-               st->kind == SQLAST_RENAME || st->kind == SQLAST_ALTER_NOT_NULL ||
-               st->kind == SQLAST_CREATE_VIEW || st->kind == SQLAST_CREATE_INDEX ||
-               st->kind == SQLAST_DROP_INDEX || st->kind == SQLAST_ALTER_ADD_UNIQUE ||
-               st->kind == SQLAST_ALTER_DROP_CONSTRAINT || st->kind == SQLAST_RENAME_INDEX ||
-               st->kind == SQLAST_ALTER_COLUMN_TYPE || st->kind == SQLAST_REINDEX ||
-               st->kind == SQLAST_CREATE_SEQUENCE || st->kind == SQLAST_ALTER_SEQUENCE;
+    bool ddl = sqlrun_is_ddl(st);
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
+    if (st->kind == SQLAST_ROLE) return SQL_OK;
     if (ddl) return SQL_OK;
     if (st->kind == SQLAST_TRUNCATE) {
         for (int i = 0; i < st->nnames; i++) {
@@ -1184,6 +1195,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                 sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->names[i]);
                 goto fail;
             }
+            if (sx_priv_check(s, tt, SQLPRIV_TRUNCATE, err)) goto fail;
         }
         return SQL_OK;
     }
@@ -3700,7 +3712,7 @@ static int run_add_pk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, s
     }
     t = NULL;
     /* its indexes are made again on the new id */
-    if (sqlrun_indexes_move(s, old->id, new_id, err)) {
+    if (sqlrun_indexes_move(s, old->id, new_id, err) || sx_auth_move(s, old->id, new_id, err)) {
         free(nv);
         goto out;
     }
@@ -3786,7 +3798,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     memset(res, 0, sizeof *res);
     res->ncols = p->ncols > 0 ? p->ncols : 0;
     sqlerr_clear(err);
-    sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
+    sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
                        .sess_arg = s, .backend_pid = (int)s->pid,
@@ -3804,6 +3816,17 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
         }
         dr = true;
         base.run = &drun;
+    }
+    /* privileges: checked at each execution (a prepared statement sees a later REVOKE) */
+    if (p->st->kind == SQLAST_INSERT || p->st->kind == SQLAST_UPDATE || p->st->kind == SQLAST_DELETE) {
+        const sqlschema_table *tt = p->table ? sx_table_by_id(s, p->table->id) : NULL;
+        if (tt && sx_dml_check(s, p->st, tt, err)) {
+            if (dr) sqlplan_end(&drun);
+            return SQL_ERR;
+        }
+    } else if (sqlrun_is_ddl(p->st) && sx_ddl_check(s, p->st, err)) {
+        if (dr) sqlplan_end(&drun);
+        return SQL_ERR;
     }
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
@@ -3834,9 +3857,14 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_SELECT: rc = run_select(s, p, &base, res, err); break;
     case SQLAST_EXPLAIN: rc = run_explain(s, p, &base, res, err); break;
     case SQLAST_TRUNCATE: rc = run_truncate(s, p->st, &base, res, err); break;
+    case SQLAST_ALTER_OWNER: rc = sqlrun_owner(s, p->st, res, err); break;
+    case SQLAST_ROLE: rc = sqlrun_role(s, p->st, res, err); break;
     default: rc = sqlerr_unsupported(err, p->st->location, sqlast_stmt_tag(p->st));
     }
     if (dr) sqlplan_end(&drun);
+    if (!rc && (p->st->kind == SQLAST_CREATE_TABLE || p->st->kind == SQLAST_CREATE_VIEW ||
+                p->st->kind == SQLAST_CREATE_SEQUENCE))
+        rc = sx_ddl_created(s, p->st, err);
     if (rc) sqlrun_result_free(res);
     return rc;
 }
@@ -3883,7 +3911,7 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
     if (!c) return sqlerr_oom(err);
     c->s = s;
     c->p = p;
-    c->env = (sqlexpr_env){.user = s->user, .database = s->database, .schema = "public",
+    c->env = (sqlexpr_env){.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
                            .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                            .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
                            .sess_arg = s, .backend_pid = (int)s->pid,
@@ -4295,7 +4323,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     pkset fkrows = {0};
     bool uq = sqlrun_has_unique(s, t);
     /* CHECK constraints, as INSERT checks them */
-    sqlexpr_env env = {.user = s->user, .database = s->database, .schema = "public",
+    sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .sess = &sx_session_ops, .sess_arg = s, .backend_pid = (int)s->pid,
                        .catalog = sqlcatalog_call, .catalog_arg = s};

@@ -8,13 +8,17 @@
  * Seeds (tests/fuzz/corpus/fuzz_catalog) hold every format: plain, view, sequence, foreign
  * keys, and format 5 with comments and CHECK constraints, with and without a generation; and
  * index definitions (server/sql/sqlindex.h, first byte 0x49): plain, UNIQUE constraint, gin,
- * expression keys, INCLUDE. The same properties hold for them (canonical, consistent, copy). */
+ * expression keys, INCLUDE. The same properties hold for them (canonical, consistent, copy).
+ * Role, membership, privilege and owner values (server/sql/sqlrole.h, first byte 'R', 'M',
+ * 'A', 'O'): the decoders accept only canonical bytes, and the merge order is a total order
+ * (antisymmetric, and 0 only for equal bytes). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crdt/codec.h"
 #include "server/sql/sqlindex.h"
+#include "server/sql/sqlrole.h"
 #include "server/sql/sqlschema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,9 +65,53 @@ static int index_def(const uint8_t *data, size_t size)
     return 0;
 }
 
+static int role_value(const uint8_t *data, size_t size)
+{
+    codec_buf b;
+    codec_buf_init(&b);
+    if (data[0] == 'R') {
+        static const uint8_t key[] = "role.fuzz";
+        sqlrole r;
+        if (sqlrole_decode(data, size, key, sizeof key - 1, &r) == 0) {
+            if (strcmp(r.name, "fuzz") || r.oid < 16384 || sqlrole_encode(&r, &b)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
+    } else if (data[0] == 'M' || data[0] == 'A') {
+        uint64_t gen;
+        bool g;
+        uint32_t grantor = 0;
+        if (sqlrole_flag_decode(data, size, (char)data[0], &gen, &g, &grantor) == 0) {
+            if (sqlrole_flag_encode(&b, (char)data[0], gen, g, grantor)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
+    } else {
+        uint64_t gen;
+        uint32_t owner;
+        if (sqlrole_owner_decode(data, size, &gen, &owner) == 0) {
+            if (sqlrole_owner_encode(&b, gen, owner)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
+    }
+    codec_buf_free(&b);
+    /* the merge order against the input with its last byte changed */
+    if (size >= 10) {
+        uint8_t *o = malloc(size);
+        if (!o) abort();
+        memcpy(o, data, size);
+        o[size - 1] ^= 1;
+        int ab = sqlrole_order(data, size, o, size), ba = sqlrole_order(o, size, data, size);
+        if (ab == 2 ? ba != 2 : (ab != -ba || ab == 0)) abort();
+        if (sqlrole_order(data, size, data, size) != 0) abort();
+        free(o);
+    }
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size && data[0] == SQLINDEX_FORMAT) return index_def(data, size);
+    if (size && (data[0] == 'R' || data[0] == 'M' || data[0] == 'A' || data[0] == 'O'))
+        return role_value(data, size);
     sqlschema_table *t = NULL;
     sqlerr err;
     if (sqlschema_decode(data, size, &t, &err) != SQL_OK) {

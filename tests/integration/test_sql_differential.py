@@ -24,6 +24,9 @@ not, DISTINCT [ON], GROUP BY / HAVING, window functions, UNION / INTERSECT / EXC
 LIMIT / OFFSET; every result ordered by all its columns), one TAP line per 100 statements,
 listing each statement whose output differs. Set a mode's variable to 0 to skip it.
 
+A file whose first line says "SQLSTATEs compared" runs a second time with psql's VERBOSITY
+set to sqlstate, so each error's SQLSTATE is compared too (one more TAP line per statement).
+
 A mismatch prints both outputs. PostgreSQL runs from /usr/lib/postgresql/15/bin (PGBIN), as
 the postgres user when we are root, on a unix socket in a temp dir, with TimeZone=Etc/UTC."""
 import glob
@@ -54,14 +57,15 @@ def statements(path):
     return out
 
 
-def run_file(stmts, conninfo, tmp, tag):
+def run_file(stmts, conninfo, tmp, tag, extra=()):
     script = os.path.join(tmp, "diff-%s.sql" % tag)
     with open(script, "w") as f:
         for i, s in enumerate(stmts):
             f.write("\\echo '%s%d'\n%s\n" % (MARK, i, s))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     # one stream, so an error stays next to the statement that raised it
-    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d", conninfo, "-f", script],
+    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=0"] + list(extra) +
+                       ["-d", conninfo, "-f", script],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
                        env=env)
     prefix = "psql:%s:" % script
@@ -99,6 +103,20 @@ def main():
                 want, got = a.get(i, ["<no output>"]), b.get(i, ["<no output>"])
                 first = s.splitlines()[0]
                 tap.ok(want == got, "%s: %s" % (name, first[:90]),
+                       "statement: %s\n--- PostgreSQL 15\n%s\n--- HeliosDB\n%s" %
+                       (s, "\n".join(want), "\n".join(got)))
+            with open(path) as f:
+                codes = "SQLSTATEs compared" in f.readline()
+            if not codes:
+                continue
+            extra = ("-v", "VERBOSITY=sqlstate")
+            a = run_file(stmts, "host=%s port=%d user=postgres dbname=postgres" %
+                         (pg.host, pg.port), hx.tmp, "pg", extra)
+            b = run_file(stmts, "host=127.0.0.1 port=%d user=postgres dbname=postgres" %
+                         hx.port, hx.tmp, "helios", extra)
+            for i, s in enumerate(stmts):
+                want, got = a.get(i, ["<no output>"]), b.get(i, ["<no output>"])
+                tap.ok(want == got, "%s (SQLSTATE): %s" % (name, s.splitlines()[0][:80]),
                        "statement: %s\n--- PostgreSQL 15\n%s\n--- HeliosDB\n%s" %
                        (s, "\n".join(want), "\n".join(got)))
         seeds = [int(x) for x in os.environ.get("DIFF_GEN_SEEDS", "1 2 3 4").split()]

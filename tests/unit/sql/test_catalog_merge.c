@@ -12,6 +12,7 @@
 
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqlrole.h"
 
 typedef struct blob {
     uint8_t *p;
@@ -234,6 +235,72 @@ static void test_later_alter_wins(void **state)
     free(c.p);
 }
 
+static blob flag(char kind, uint64_t gen, bool granted)
+{
+    codec_buf b;
+    codec_buf_init(&b);
+    assert_int_equal(sqlrole_flag_encode(&b, kind, gen, granted, 10), 0);
+    blob out = {malloc(b.len), b.len};
+    memcpy(out.p, b.data, b.len);
+    codec_buf_free(&b);
+    return out;
+}
+
+static blob role(uint64_t gen, uint8_t flags, const char *password)
+{
+    sqlrole r = {.gen = gen, .oid = 65537, .flags = flags, .connlimit = -1};
+    snprintf(r.name, sizeof r.name, "app");
+    snprintf(r.verifier, sizeof r.verifier, "%s", password);
+    codec_buf b;
+    codec_buf_init(&b);
+    assert_int_equal(sqlrole_encode(&r, &b), 0);
+    blob out = {malloc(b.len), b.len};
+    memcpy(out.p, b.data, b.len);
+    codec_buf_free(&b);
+    return out;
+}
+
+/* Roles and grants (sqlrole.h): a last-writer-wins register per key by generation; at equal
+ * generations the revocation and the drop win; merging is order-free. */
+static void test_grants_and_roles(void **state)
+{
+    (void)state;
+    blob grant = flag('A', 100, true), revoke = flag('A', 100, false), later = flag('A', 101, true);
+    blob m1 = merge(grant, revoke), m2 = merge(revoke, grant);
+    assert_true(same(m1, revoke));
+    assert_true(same(m2, revoke));
+    blob m3 = merge(revoke, later), m4 = merge(later, m1);
+    assert_true(same(m3, later));
+    assert_true(same(m4, later));
+    blob m5 = merge(later, later);
+    assert_true(same(m5, later));
+    uint64_t gen;
+    bool g;
+    uint32_t grantor;
+    assert_int_equal(sqlrole_flag_decode(later.p, later.n, 'A', &gen, &g, &grantor), 0);
+    assert_true(g);
+    assert_int_equal(gen, 101);
+    assert_int_equal(grantor, 10);
+    /* a value of another kind or with trailing bytes is refused */
+    assert_int_equal(sqlrole_flag_decode(later.p, later.n, 'M', &gen, &g, NULL), -1);
+    assert_int_equal(sqlrole_flag_decode(later.p, later.n - 1, 'A', &gen, &g, NULL), -1);
+
+    blob alive = role(200, SQLROLE_LOGIN | SQLROLE_INHERIT, "x"), dropped = role(200, SQLROLE_DROPPED, "");
+    blob recreated = role(300, SQLROLE_LOGIN, "");
+    blob r1 = merge(alive, dropped), r2 = merge(dropped, alive), r3 = merge(r1, recreated);
+    assert_true(same(r1, dropped));
+    assert_true(same(r2, dropped));
+    assert_true(same(r3, recreated)); /* CREATE ROLE after DROP ROLE: the name lives again */
+    static const uint8_t key[] = "role.app";
+    sqlrole back;
+    assert_int_equal(sqlrole_decode(alive.p, alive.n, key, sizeof key - 1, &back), 0);
+    assert_string_equal(back.name, "app");
+    assert_string_equal(back.verifier, "x");
+    assert_int_equal(back.connlimit, -1);
+    blob *all[] = {&grant, &revoke, &later, &m1, &m2, &m3, &m4, &m5, &alive, &dropped, &recreated, &r1, &r2, &r3};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_same_name_resolution),
         cmocka_unit_test(test_sequence_restart_wins),
         cmocka_unit_test(test_later_alter_wins),
+        cmocka_unit_test(test_grants_and_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

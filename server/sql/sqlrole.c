@@ -1,0 +1,231 @@
+/*
+ * server/sql/sqlrole.c — role, membership, privilege and owner catalog entries (sqlrole.h).
+ */
+#include "server/sql/sqlrole.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define K_ROLE "role."
+#define K_MEMBER "member."
+#define K_ACL "acl."
+#define K_OWNER "owner."
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+size_t sqlrole_key(uint8_t *out, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 63) n = 63;
+    memcpy(out, K_ROLE, 5);
+    memcpy(out + 5, name, n);
+    return 5 + n;
+}
+
+size_t sqlrole_member_key(uint8_t *out, uint32_t role, uint32_t member)
+{
+    memcpy(out, K_MEMBER, 7);
+    put32(out + 7, role);
+    put32(out + 11, member);
+    return 15;
+}
+
+size_t sqlrole_acl_key(uint8_t *out, uint32_t obj, uint32_t grantee, int bit)
+{
+    memcpy(out, K_ACL, 4);
+    put32(out + 4, obj);
+    put32(out + 8, grantee);
+    out[12] = (uint8_t)bit;
+    return 13;
+}
+
+size_t sqlrole_owner_key(uint8_t *out, uint32_t obj)
+{
+    memcpy(out, K_OWNER, 6);
+    put32(out + 6, obj);
+    return 10;
+}
+
+int sqlrole_key_kind(const uint8_t *k, size_t kl)
+{
+    if (kl > 5 && kl <= 5 + 63 && !memcmp(k, K_ROLE, 5)) return 'R';
+    if (kl == 15 && !memcmp(k, K_MEMBER, 7)) return 'M';
+    if (kl == 13 && !memcmp(k, K_ACL, 4) && k[12] < SQLPRIV_NBITS) return 'A';
+    if (kl == 10 && !memcmp(k, K_OWNER, 6)) return 'O';
+    return 0;
+}
+
+int sqlrole_member_key_parse(const uint8_t *k, size_t kl, uint32_t *role, uint32_t *member)
+{
+    if (sqlrole_key_kind(k, kl) != 'M') return -1;
+    *role = get32(k + 7);
+    *member = get32(k + 11);
+    return 0;
+}
+
+int sqlrole_acl_key_parse(const uint8_t *k, size_t kl, uint32_t *obj, uint32_t *grantee, int *bit)
+{
+    if (sqlrole_key_kind(k, kl) != 'A') return -1;
+    *obj = get32(k + 4);
+    *grantee = get32(k + 8);
+    *bit = k[12];
+    return 0;
+}
+
+int sqlrole_owner_key_parse(const uint8_t *k, size_t kl, uint32_t *obj)
+{
+    if (sqlrole_key_kind(k, kl) != 'O') return -1;
+    *obj = get32(k + 6);
+    return 0;
+}
+
+int sqlrole_encode(const sqlrole *r, codec_buf *b)
+{
+    codec_put_u8(b, 'R');
+    codec_put_u64(b, r->gen);
+    codec_put_u32(b, r->oid);
+    codec_put_u8(b, r->flags);
+    codec_put_svarint(b, r->connlimit);
+    if (r->flags & SQLROLE_HAS_VALID) codec_put_svarint(b, r->valid_until);
+    codec_put_bytes(b, r->verifier, strlen(r->verifier));
+    return b->err ? -1 : 0;
+}
+
+/* The decoders accept exactly what the encoders write: a value is decoded, re-encoded and
+ * compared, so no two byte strings mean one value (the merge compares bytes). */
+static bool same_bytes(const codec_buf *b, const uint8_t *v, size_t vl)
+{
+    return !b->err && b->len == vl && !memcmp(b->data, v, vl);
+}
+
+int sqlrole_decode(const uint8_t *v, size_t vl, const uint8_t *key, size_t kl, sqlrole *out)
+{
+    memset(out, 0, sizeof *out);
+    if (sqlrole_key_kind(key, kl) != 'R') return -1;
+    codec_rd r;
+    codec_rd_init(&r, v, vl);
+    uint8_t tag = 0;
+    const uint8_t *ver = NULL;
+    size_t verl = 0;
+    codec_get_u8(&r, &tag);
+    codec_get_u64(&r, &out->gen);
+    codec_get_u32(&r, &out->oid);
+    codec_get_u8(&r, &out->flags);
+    codec_get_svarint(&r, &out->connlimit);
+    if (out->flags & SQLROLE_HAS_VALID) codec_get_svarint(&r, &out->valid_until);
+    codec_get_bytes(&r, &ver, &verl, SQLROLE_VERIFIER_MAX);
+    if (r.err || tag != 'R' || codec_rd_left(&r) || out->oid < 16384 || out->connlimit < -1 ||
+        out->connlimit > 0x7fffffff)
+        return -1;
+    memcpy(out->name, key + 5, kl - 5);
+    out->name[kl - 5] = 0;
+    if (memchr(out->name, 0, kl - 5)) return -1;
+    if (verl) memcpy(out->verifier, ver, verl);
+    out->verifier[verl] = 0;
+    if (memchr(out->verifier, 0, verl)) return -1;
+    codec_buf b;
+    codec_buf_init(&b);
+    sqlrole_encode(out, &b);
+    bool ok = same_bytes(&b, v, vl);
+    codec_buf_free(&b);
+    return ok ? 0 : -1;
+}
+
+int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, bool granted, uint32_t grantor)
+{
+    codec_put_u8(b, (uint8_t)kind);
+    codec_put_u64(b, gen);
+    codec_put_u8(b, granted ? 1 : 0);
+    if (kind == 'A') codec_put_u32(b, grantor);
+    return b->err ? -1 : 0;
+}
+
+int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, bool *granted,
+                        uint32_t *grantor)
+{
+    codec_rd r;
+    codec_rd_init(&r, v, vl);
+    uint8_t tag = 0, g = 0;
+    uint32_t gr = 0;
+    codec_get_u8(&r, &tag);
+    codec_get_u64(&r, gen);
+    codec_get_u8(&r, &g);
+    if (kind == 'A') codec_get_u32(&r, &gr);
+    if (r.err || tag != (uint8_t)kind || (kind != 'A' && kind != 'M') || g > 1 || codec_rd_left(&r))
+        return -1;
+    *granted = g == 1;
+    if (grantor) *grantor = gr;
+    return 0;
+}
+
+int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner)
+{
+    codec_put_u8(b, 'O');
+    codec_put_u64(b, gen);
+    codec_put_u32(b, owner);
+    return b->err ? -1 : 0;
+}
+
+int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *owner)
+{
+    codec_rd r;
+    codec_rd_init(&r, v, vl);
+    uint8_t tag = 0;
+    codec_get_u8(&r, &tag);
+    codec_get_u64(&r, gen);
+    codec_get_u32(&r, owner);
+    return r.err || tag != 'O' || codec_rd_left(&r) ? -1 : 0;
+}
+
+int sqlrole_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    if (al < 10 || bl < 10 || a[0] != b[0] || (a[0] != 'R' && a[0] != 'M' && a[0] != 'A' && a[0] != 'O'))
+        return 2;
+    uint64_t ga = 0, gb = 0;
+    for (int i = 1; i < 9; i++) ga = ga << 8 | a[i], gb = gb << 8 | b[i];
+    if (ga != gb) return ga < gb ? -1 : 1;
+    /* a tie: the revocation (granted byte 0) and the drop (flag bit4) win */
+    if (a[0] == 'M' || a[0] == 'A') {
+        if (a[9] != b[9]) return a[9] < b[9] ? 1 : -1;
+    } else if (a[0] == 'R' && al > 13 && bl > 13) {
+        bool da = a[13] & SQLROLE_DROPPED, db = b[13] & SQLROLE_DROPPED;
+        if (da != db) return da ? 1 : -1;
+    }
+    size_t n = al < bl ? al : bl;
+    int c = memcmp(a, b, n);
+    if (c) return c < 0 ? -1 : 1;
+    return al < bl ? -1 : al > bl;
+}
+
+static const struct {
+    char letter;
+    const char *name;
+} privs[SQLPRIV_NBITS] = {
+    {'a', "INSERT"}, {'r', "SELECT"},     {'w', "UPDATE"}, {'d', "DELETE"}, {'D', "TRUNCATE"},
+    {'x', "REFERENCES"}, {'t', "TRIGGER"}, {'U', "USAGE"}, {'C', "CREATE"},
+};
+
+char sqlpriv_letter(int bit)
+{
+    return bit >= 0 && bit < SQLPRIV_NBITS ? privs[bit].letter : '?';
+}
+
+const char *sqlpriv_name(int bit)
+{
+    return bit >= 0 && bit < SQLPRIV_NBITS ? privs[bit].name : "?";
+}
+
+unsigned sqlpriv_parse(const char *name)
+{
+    for (int i = 0; i < SQLPRIV_NBITS; i++)
+        if (!strcasecmp(name, privs[i].name)) return 1u << i;
+    return 0;
+}

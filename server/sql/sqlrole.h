@@ -1,0 +1,121 @@
+/*
+ * server/sql/sqlrole.h — roles, memberships, owners and privileges: their catalog entries,
+ * codecs and merge order, and the checks the engine makes with them.
+ *
+ * Roles and grants are catalog entries, replicated like DDL (a commit's catalog changes), one
+ * key per fact so that concurrent changes in two regions touch different keys where they can:
+ *
+ *   "role." + name                  a role: 'R', u64 generation, u32 oid, u8 flags (bit0
+ *                                   SUPERUSER, bit1 LOGIN, bit2 CREATEROLE, bit3 INHERIT, bit4
+ *                                   dropped, bit5 CREATEDB, bit6 VALID UNTIL set, bit7
+ *                                   REPLICATION), svarint CONNECTION LIMIT (-1 none), svarint
+ *                                   VALID UNTIL (unix microseconds, with bit6), SCRAM verifier
+ *                                   (uvarint length <= 512, 0: no password)
+ *   "member." + u32 role + u32 member   membership: 'M', u64 generation, u8 granted (0 revoked)
+ *   "acl." + u32 object + u32 grantee (0: PUBLIC) + u8 privilege bit
+ *                                   a privilege: 'A', u64 generation, u8 granted, u32 grantor
+ *   "owner." + u32 object           'O', u64 generation, u32 owner role oid
+ *
+ * Objects are tables, views and sequences (their ids) and schema public (its oid, 2200). An
+ * object without an owner entry belongs to the bootstrap superuser (oid 10): the users-file
+ * users, and every login that is not a role under a trust rule (--dev), are that role.
+ *
+ * Merge (sx_catalog_merge): each key is a last-writer-wins register ordered by generation (the
+ * HLC of the statement that wrote it); at equal generations a revocation beats a grant and a
+ * drop beats an alter, then the bytes decide. So concurrent GRANT and REVOKE of one privilege
+ * converge to whichever ran later, and to the revocation when they tie; grants of different
+ * privileges never overwrite each other. A role keeps its name as key: CREATE ROLE of one name
+ * in two regions at once leaves the later one (its oid); privileges granted to the other oid
+ * during the partition then name nobody and are ignored.
+ *
+ * Decoders are strict and bounded (fuzzed by tests/fuzz/fuzz_catalog.c).
+ */
+#ifndef HELIOS_SERVER_SQL_SQLROLE_H
+#define HELIOS_SERVER_SQL_SQLROLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crdt/codec.h"
+
+#define SQLROLE_BOOTSTRAP 10u /* the bootstrap superuser's oid, as in PostgreSQL */
+#define SQLROLE_PUBLIC 0u     /* grantee PUBLIC in acl keys */
+#define SQLROLE_NSP_PUBLIC 2200u
+#define SQLROLE_VERIFIER_MAX 512
+
+/* role flags */
+enum {
+    SQLROLE_SUPER = 1,
+    SQLROLE_LOGIN = 2,
+    SQLROLE_CREATEROLE = 4,
+    SQLROLE_INHERIT = 8,
+    SQLROLE_DROPPED = 16,
+    SQLROLE_CREATEDB = 32,
+    SQLROLE_HAS_VALID = 64,
+    SQLROLE_REPLICATION = 128,
+};
+
+/* privilege bits: PostgreSQL's ACL letters arwdDxt (tables) and UC (schemas) */
+enum {
+    SQLPRIV_INSERT = 1 << 0,     /* a */
+    SQLPRIV_SELECT = 1 << 1,     /* r */
+    SQLPRIV_UPDATE = 1 << 2,     /* w */
+    SQLPRIV_DELETE = 1 << 3,     /* d */
+    SQLPRIV_TRUNCATE = 1 << 4,   /* D */
+    SQLPRIV_REFERENCES = 1 << 5, /* x */
+    SQLPRIV_TRIGGER = 1 << 6,    /* t */
+    SQLPRIV_USAGE = 1 << 7,      /* U (schemas, sequences) */
+    SQLPRIV_CREATE = 1 << 8,     /* C (schemas) */
+    SQLPRIV_TABLE_ALL = 0x7f,
+    SQLPRIV_SCHEMA_ALL = SQLPRIV_USAGE | SQLPRIV_CREATE,
+};
+#define SQLPRIV_NBITS 9
+
+typedef struct sqlrole {
+    uint64_t gen;
+    uint32_t oid;
+    uint8_t flags;
+    int64_t connlimit;   /* -1: none */
+    int64_t valid_until; /* unix microseconds, with SQLROLE_HAS_VALID */
+    char name[64];
+    char verifier[SQLROLE_VERIFIER_MAX + 1]; /* "" none */
+} sqlrole;
+
+/* keys (return their length; buffers of SQLROLE_KEY_MAX) */
+#define SQLROLE_KEY_MAX 80
+size_t sqlrole_key(uint8_t *out, const char *name);
+size_t sqlrole_member_key(uint8_t *out, uint32_t role, uint32_t member);
+size_t sqlrole_acl_key(uint8_t *out, uint32_t obj, uint32_t grantee, int bit);
+size_t sqlrole_owner_key(uint8_t *out, uint32_t obj);
+
+/* Which kind of key: 'R', 'M', 'A', 'O', or 0 (not one of these). */
+int sqlrole_key_kind(const uint8_t *k, size_t kl);
+
+int sqlrole_encode(const sqlrole *r, codec_buf *b);
+/* name comes from the key; returns 0 or -1 (malformed). */
+int sqlrole_decode(const uint8_t *v, size_t vl, const uint8_t *key, size_t kl, sqlrole *out);
+
+/* 'M' and 'A' values: granted flag (and grantor for 'A'); 'O': the owner. */
+int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, bool granted, uint32_t grantor);
+int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, bool *granted,
+                        uint32_t *grantor);
+int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner);
+int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *owner);
+
+/* Total order of two values of one key, for the catalog merge: <0 a loses, >0 a wins, 0 equal;
+   2 when either is not a role/member/acl/owner value. */
+int sqlrole_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl);
+
+/* Parses a key: member (role, member), acl (obj, grantee, bit), owner (obj). 0 or -1. */
+int sqlrole_member_key_parse(const uint8_t *k, size_t kl, uint32_t *role, uint32_t *member);
+int sqlrole_acl_key_parse(const uint8_t *k, size_t kl, uint32_t *obj, uint32_t *grantee, int *bit);
+int sqlrole_owner_key_parse(const uint8_t *k, size_t kl, uint32_t *obj);
+
+/* PostgreSQL's ACL letter of a privilege bit, and the privilege names ("SELECT" ...). */
+char sqlpriv_letter(int bit);
+const char *sqlpriv_name(int bit);
+/* "select" / "SELECT" -> bit mask, 0 unknown */
+unsigned sqlpriv_parse(const char *name);
+
+#endif
