@@ -710,11 +710,16 @@ static int sess_seq(void *arg, int op, const char *name, int64_t v, bool called,
         const sqlschema_table *t = sx_table_by_id(s, s->seqvals[s->last_seq].id);
         if (!t || !t->seq)
             return sqlerr_set(err, "55000", -1, "lastval is not yet defined in this session");
+        if (sx_seq_priv_check(s, t, SQLPRIV_SELECT | SQLPRIV_USAGE, err)) return SQL_ERR;
         sqlval_set_int(out, SQLVAL_INT8, s->seqvals[s->last_seq].v);
         return SQL_OK;
     }
     const sqlschema_table *t = NULL;
     if (seq_lookup(s, name, &t, err)) return SQL_ERR;
+    if (sx_seq_priv_check(s, t, op == 'n' ? SQLPRIV_USAGE | SQLPRIV_UPDATE
+                                : op == 'c' ? SQLPRIV_SELECT | SQLPRIV_USAGE
+                                            : SQLPRIV_UPDATE, err))
+        return SQL_ERR;
     if (s->ro && (op == 'n' || op == 's'))
         return sqlerr_set(err, "25006", -1, "cannot execute %s() in a read-only transaction",
                           op == 'n' ? "nextval" : "setval");
@@ -2051,10 +2056,11 @@ static int emit_notices(sx_result *r, executor_sink *sink)
 {
     for (int i = 0; i < r->nnotices; i++) {
         executor_error n = {0};
-        const char *tab = strchr(r->notices[i], '\t');
-        snprintf(n.severity, sizeof n.severity, "NOTICE");
-        snprintf(n.code, sizeof n.code, "%.*s", tab ? (int)(tab - r->notices[i]) : 5,
-                 r->notices[i]);
+        bool warning = r->notices[i][0] == '!'; /* sqlrun_notice's "!CODE": a WARNING */
+        const char *text = r->notices[i] + (warning ? 1 : 0);
+        const char *tab = strchr(text, '\t');
+        snprintf(n.severity, sizeof n.severity, "%s", warning ? "WARNING" : "NOTICE");
+        snprintf(n.code, sizeof n.code, "%.*s", tab ? (int)(tab - text) : 5, text);
         snprintf(n.message, sizeof n.message, "%s", tab ? tab + 1 : r->notices[i]);
         if (sink->notice(sink, &n)) return -1;
         free(r->notices[i]);

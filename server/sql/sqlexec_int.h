@@ -344,6 +344,7 @@ int sx_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sqlerr
 int sx_priv_check_as(sx_session *s, uint32_t role, const sqlschema_table *t, unsigned mask,
                      sqlerr *err);
 int sx_owner_check(sx_session *s, const sqlschema_table *t, sqlerr *err); /* "must be owner" */
+int sx_seq_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sqlerr *err);
 int sx_create_check(sx_session *s, sqlerr *err); /* CREATE on schema public */
 int sx_super_check(sx_session *s, const char *what, sqlerr *err);
 int sx_owner_created(sx_session *s, uint32_t obj, sqlerr *err); /* the current role owns obj */
@@ -434,6 +435,7 @@ void sqlrun_result_free(sx_result *r);
 /* Decodes a stored row into typed values (*out: t->ncols values, owned). Returns 1 when the
  * row is invisible (deleted), SQL_OK, or SQL_ERR. */
 /* Queues a NOTICE for the client (sent before the statement's CommandComplete). */
+/* code "!XXXXX": sent as a WARNING */
 int sqlrun_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The row of t at pk as the transaction sees it (*out NULL: none). */

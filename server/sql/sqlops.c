@@ -3215,6 +3215,7 @@ int sqlplan_start(sqlplan_run *r, sx_session *s, sqlplan *p, const sqlexpr_ctx *
     r->base.run = r;
     r->base.outer = NULL;
     r->base.row = NULL;
+    if (sqlplan_recheck(s, p, err)) return SQL_ERR;
     p->gen++;
     if (!p->q) return SQL_OK; /* a write's subqueries only (sqlplan_dml) */
     if (fold_all(p->q->st, &r->base, err)) return SQL_ERR;

@@ -87,6 +87,7 @@ void sqlplan_free(sqlplan *p)
     binder_free(p->binder);
     for (int i = 0; i < p->nviews; i++) sqlparse_result_free(&p->views[i]);
     free(p->views);
+    free(p->privs);
     /* subqueries of expressions are listed in `all`; FROM subqueries are owned by their node */
     query_free(p->q);
     sqlplan_query *q = p->all;
@@ -416,6 +417,34 @@ static int plan_view(level *lv, sqlast_from *f, const sqlschema_table *v, sqlpla
     return add_rel(lv, n, f->alias ? f->alias : f->name, q->ncols, names, q->types, f, err);
 }
 
+/* Records a privilege planning checked, for sqlplan_recheck. */
+static int plan_priv(planner *pl, uint32_t id)
+{
+    sqlplan *p = pl->plan;
+    for (int i = 0; i < p->nprivs; i++)
+        if (p->privs[i].id == id && p->privs[i].role == pl->as_role) return SQL_OK;
+    struct sqlplan_priv *n = realloc(p->privs, (size_t)(p->nprivs + 1) * sizeof *n);
+    if (!n) return sqlerr_oom(pl->err);
+    p->privs = n;
+    p->privs[p->nprivs++] = (struct sqlplan_priv){id, pl->as_role};
+    return SQL_OK;
+}
+
+int sqlplan_recheck(sx_session *s, const sqlplan *p, sqlerr *err)
+{
+    for (int i = 0; i < p->nprivs; i++) {
+        if (!p->privs[i].id) {
+            if (sx_super_check(s, "helios admin views", err)) return SQL_ERR;
+            continue;
+        }
+        const sqlschema_table *t = sx_table_by_id(s, p->privs[i].id);
+        if (t && sx_priv_check_as(s, p->privs[i].role ? p->privs[i].role : sx_current_role(s), t,
+                                  SQLPRIV_SELECT, err))
+            return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
 static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
 {
     planner *pl = lv->pl;
@@ -435,7 +464,8 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     if (f->schema && strcmp(f->schema, "public")) {
         int vr = sqlvirt_lookup(f->schema, f->name, &t, err);
         if (vr < 0) return SQL_ERR;
-        if (vr == 1 && !strcmp(f->schema, "helios") && sx_super_check(pl->s, "helios admin views", err))
+        if (vr == 1 && !strcmp(f->schema, "helios") &&
+        (sx_super_check(pl->s, "helios admin views", err) || plan_priv(pl, 0)))
         return SQL_ERR;
     if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema") &&
             strcmp(f->schema, "pg_catalog"))
@@ -450,7 +480,8 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
         const sqlschema_table *ct = sx_table_find(pl->s, f->name);
         if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);
         if (sx_priv_check_as(pl->s, pl->as_role ? pl->as_role : sx_current_role(pl->s), ct,
-                             SQLPRIV_SELECT, err))
+                             SQLPRIV_SELECT, err) ||
+            plan_priv(pl, ct->id))
             return SQL_ERR;
         if (ct->view_sql) return plan_view(lv, f, ct, out);
         if (sqlschema_copy(ct, &t, err)) return SQL_ERR;

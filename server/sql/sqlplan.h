@@ -232,6 +232,13 @@ typedef struct sqlplan {
     void *binder; /* INSERT/UPDATE/DELETE (sqlplan_dml): the names their expressions bind to */
     struct sqlparse_result *views; /* the parsed definitions of the views the query names */
     int nviews;
+    /* the SELECT privileges planning checked, checked again by every execution (a prepared
+     * statement sees a later REVOKE): table id (0: the helios admin views, superusers only)
+     * and the role (0: the current role at execution; a view's tables: its owner) */
+    struct sqlplan_priv {
+        uint32_t id, role;
+    } *privs;
+    int nprivs;
 } sqlplan;
 
 /* Plans st (a SELECT) for session s: *out owned by the caller. Errors as PostgreSQL's analysis
@@ -239,6 +246,8 @@ typedef struct sqlplan {
 int sqlplan_build(struct sx_session *s, sqlast_stmt *st, sqlast_stmt *top, sqlplan **out,
                   sqlerr *err); /* top: the statement numbering parameters (NULL: st) */
 void sqlplan_free(sqlplan *p);
+/* The SELECT privileges the plan needs, checked again for session s (42501). */
+int sqlplan_recheck(struct sx_session *s, const sqlplan *p, sqlerr *err);
 /* INSERT / UPDATE / DELETE on table t: *sc is the scope their expressions bind in (the target
  * as a FROM item, subqueries planned into *out), valid as long as *out. UPDATE ... FROM and
  * DELETE ... USING (st->from) also get (*out)->q: the join of the target with those items

@@ -1534,6 +1534,9 @@ static int default_next(sx_session *s, const sqlschema_table *t, const sqlschema
         return sqlerr_set(err, "42P01", -1, "the sequence of column \"%s\" of relation \"%s\" no longer exists",
                           col->name, t->name);
     int64_t v;
+    /* serial: the sequence's USAGE, as PostgreSQL checks nextval(); an identity column's
+     * sequence is the table's own business */
+    if (!col->identity && sx_seq_priv_check(s, q, SQLPRIV_USAGE | SQLPRIV_UPDATE, err)) return SQL_ERR;
     if (sx_seq_next(s, q, &v, err)) return SQL_ERR;
     sqlval x;
     sqlval_set_int(&x, SQLVAL_INT8, v);
@@ -4004,6 +4007,7 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
         if (cur->view_sql) sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
         return SQL_ERR;
     }
+    if (sx_priv_check(s, cur, st->copy_from ? SQLPRIV_INSERT : SQLPRIV_SELECT, err)) return SQL_ERR;
     if (sqlschema_copy(cur, t, err)) return SQL_ERR;
     int n = st->ncopy_cols ? st->ncopy_cols : sqlschema_visible_columns(*t);
     *cols = calloc((size_t)n + 1, sizeof **cols);

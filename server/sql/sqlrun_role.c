@@ -250,6 +250,16 @@ int sx_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sqlerr
     return sx_priv_check_as(s, sx_current_role(s), t, mask, err);
 }
 
+/* Sequences: any one privilege of mask (nextval: USAGE or UPDATE; currval, lastval: SELECT or
+ * USAGE; setval: UPDATE). */
+int sx_seq_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sqlerr *err)
+{
+    uint32_t me = sx_current_role(s);
+    for (int bit = 0; bit < SQLPRIV_NBITS; bit++)
+        if ((mask & (1u << bit)) && sx_priv_has(s, me, t->id, 1u << bit)) return SQL_OK;
+    return sqlerr_set(err, "42501", -1, "permission denied for sequence %s", t->name);
+}
+
 int sx_owner_check(sx_session *s, const sqlschema_table *t, sqlerr *err)
 {
     if (sx_has_privs_of(s, sx_current_role(s), sx_owner_of(s, t->id))) return SQL_OK;
@@ -690,7 +700,7 @@ static int grant_one(sx_session *s, uint32_t obj, const sqlast_role *a, unsigned
     return SQL_OK;
 }
 
-static int grant_objects(sx_session *s, const sqlast_role *a, sqlerr *err)
+static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr *err)
 {
     uint32_t me = sx_current_role(s);
     if (a->objkind == 'n') {
@@ -737,7 +747,12 @@ static int grant_objects(sx_session *s, const sqlast_role *a, sqlerr *err)
         }
         unsigned all = t->seq ? (SQLPRIV_USAGE | SQLPRIV_SELECT | SQLPRIV_UPDATE) : SQLPRIV_TABLE_ALL;
         unsigned privs = a->privs ? a->privs : all;
-        if (privs & ~all) {
+        if ((privs & ~all) && t->seq && a->objkind == 't') {
+            /* GRANT ... ON [TABLE] seq: PostgreSQL warns and keeps what applies */
+            rc = sqlrun_notice(res, "!0LP01", err, "sequence \"%s\" only supports USAGE, SELECT, and UPDATE privileges",
+                               t->name);
+            privs &= all;
+        } else if (privs & ~all) {
             rc = sqlerr_set(err, "0LP01", -1, "invalid privilege type %s for %s",
                             sqlpriv_name(__builtin_ctz(privs & ~all)), t->seq ? "sequence" : "relation");
             break;
@@ -839,7 +854,7 @@ int sqlrun_role(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
     case SQLAST_ROLE_RENAME: rc = role_rename(s, a, err); break;
     case SQLAST_ROLE_DROP: rc = role_drop(s, a, res, err); break;
     case SQLAST_ROLE_GRANT:
-    case SQLAST_ROLE_REVOKE: rc = grant_objects(s, a, err); break;
+    case SQLAST_ROLE_REVOKE: rc = grant_objects(s, a, res, err); break;
     case SQLAST_ROLE_GRANT_ROLE:
     case SQLAST_ROLE_REVOKE_ROLE: rc = grant_roles(s, a, err); break;
     default: rc = owned_by(s, a, res, err); break;

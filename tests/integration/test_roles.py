@@ -8,8 +8,9 @@ One node with TLS and SCRAM (the users file holds the bootstrap superuser "admin
 - what a normal user cannot do: read or drop another user's table, drop it through the
   catalog, read the helios.* admin views, call helios_backup / helios_anti_entropy /
   helios_index_check, create roles, make itself superuser, take another session's identity;
-- what it can once granted, and a password change with a SCRAM secret (what psql's \\password
-  sends); roles and grants survive a restart.
+- what it can once granted (a statement prepared before a REVOKE fails at its next execution),
+  and a password change with a SCRAM secret (what psql's \\password sends); roles and grants
+  survive a restart.
 Three regions (QUIC, mutual TLS; SCRAM for every user but the test's superuser): a role made
 in one region logs in in another; a GRANT in one region lets it read in every region; a REVOKE
 in a third takes the right away everywhere; a GRANT and a REVOKE of one privilege issued at the
@@ -152,6 +153,31 @@ def single_node():
                             extra="sslmode=disable")
         t.ok(rc == 0 and "app" in out and "Cannot login" in out and "Superuser" in out,
              "psql \\du lists the roles and their attributes", out + err)
+
+        # a statement prepared before a REVOKE is refused at its next execution
+        import asyncio
+        import asyncpg
+
+        async def prepared():
+            c = await asyncpg.connect(host="127.0.0.1", port=port, user="app", password="app-pw",
+                                      database="postgres", ssl=False)
+            try:
+                st = await c.prepare("SELECT v FROM shared WHERE id = $1")
+                first = await st.fetchval(1)
+                adm("REVOKE SELECT ON shared FROM app")
+                try:
+                    await st.fetchval(1)
+                    second = "no error"
+                except asyncpg.exceptions.InsufficientPrivilegeError:
+                    second = "42501"
+                adm("GRANT SELECT ON shared TO app")
+                third = await st.fetchval(1)
+                return first, second, third
+            finally:
+                await c.close()
+        got = asyncio.run(prepared())
+        t.ok(got == ("hello", "42501", "hello"), "a prepared SELECT sees a REVOKE at its next "
+             "execution, and the GRANT after it (asyncpg)", got)
 
         # \password: ALTER ROLE ... PASSWORD with a SCRAM secret computed by the client
         rows, err = app("ALTER ROLE app PASSWORD '%s'" % scram_verifier("new-pw"))
