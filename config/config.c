@@ -464,6 +464,35 @@ static char *get_name(loader *ld, json_t *obj, const char *parent, const char *k
 
 /* ---- paths ----------------------------------------------------------------------------- */
 
+int config_path_normalize(const char *p, char *out, size_t outsz)
+{
+    if (p[0] != '/' || outsz < 2) return -1;
+    size_t o = 0;
+    out[o++] = '/';
+    out[o] = 0;
+    while (*p) {
+        while (*p == '/') p++;
+        const char *e = p;
+        while (*e && *e != '/') e++;
+        size_t n = (size_t)(e - p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (o > 1 && out[o - 1] != '/') o--; /* drop the last component */
+            if (o > 1) o--;
+            out[o] = 0;
+        } else {
+            if (o + (o > 1) + n + 1 > outsz) return -1;
+            if (o > 1) out[o++] = '/';
+            memcpy(out + o, p, n);
+            o += n;
+            out[o] = 0;
+        }
+        p = e;
+    }
+    return 0;
+}
+
 static char *resolve(loader *ld, const char *p)
 {
     char *out = NULL;
@@ -728,6 +757,7 @@ static const char *const ROOT_KEYS[] = {"node",    "sql", "replication", "storag
 static const char *const NODE_KEYS[] = {"name", "id", "data_dir", NULL};
 static const char *const SQL_KEYS[] = {"listen",
                                        "max_connections",
+                                       "superuser_reserved_connections",
                                        "idle_timeout_s",
                                        "auth_timeout_s",
                                        "max_message_bytes",
@@ -752,7 +782,8 @@ static const char *const REPL_KEYS[] = {"listen",
                                         NULL};
 static const char *const REPL_TLS_KEYS[] = {"ca", "cert", "key", NULL};
 static const char *const PEER_KEYS[] = {"name", "id", "address", NULL};
-static const char *const STORAGE_KEYS[] = {"sync", "sync_interval_ms", "block_cache_mb", "min_free_mb", NULL};
+static const char *const STORAGE_KEYS[] = {"sync", "sync_interval_ms", "block_cache_mb", "min_free_mb",
+                                           "backup_dir", NULL};
 static const char *const METRICS_KEYS[] = {"listen", "enabled", NULL};
 static const char *const LOG_KEYS[] = {"format", "level", NULL};
 static const char *const CLOCK_KEYS[] = {"max_skew_ms", NULL};
@@ -762,6 +793,7 @@ static const char *const CLOCK_KEYS[] = {"max_skew_ms", NULL};
 static void set_defaults(config *cfg)
 {
     cfg->sql.max_connections = 200;
+    cfg->sql.superuser_reserved = 3;
     cfg->sql.idle_timeout_s = 0;
     cfg->sql.auth_timeout_s = 10;
     cfg->sql.max_message_bytes = 64u << 20;
@@ -930,6 +962,7 @@ static void load_sql(loader *ld, json_t *root)
     load_sql_listen(ld, sql);
     if (!sql) return;
     GET_NUM(cfg->sql.max_connections, sql, "sql", "max_connections", 1, 100000);
+    GET_NUM(cfg->sql.superuser_reserved, sql, "sql", "superuser_reserved_connections", 0, 100000);
     GET_NUM(cfg->sql.idle_timeout_s, sql, "sql", "idle_timeout_s", 0, 7 * 86400);
     GET_NUM(cfg->sql.auth_timeout_s, sql, "sql", "auth_timeout_s", 1, 3600);
     GET_NUM(cfg->sql.max_message_bytes, sql, "sql", "max_message_bytes", 4096, 1 << 30);
@@ -1065,6 +1098,20 @@ static void load_storage(loader *ld, json_t *root)
     GET_NUM(cfg->storage.sync_interval_ms, st, "storage", "sync_interval_ms", 1, 60000);
     GET_NUM(cfg->storage.block_cache_mb, st, "storage", "block_cache_mb", 0, 1 << 20);
     GET_NUM(cfg->storage.min_free_mb, st, "storage", "min_free_mb", 0, 1 << 20);
+    const char *bd = get_str(ld, st, "storage", "backup_dir", false);
+    if (bd) cfg->storage.backup_dir = resolve(ld, bd);
+}
+
+/* a is b or lies under it (both absolute, compared as written after removing "." and ".."
+ * components and repeated slashes) */
+static bool path_within(const char *a, const char *b)
+{
+    char na[4096], nb[4096];
+    if (config_path_normalize(a, na, sizeof na) || config_path_normalize(b, nb, sizeof nb))
+        return false;
+    size_t n = strlen(nb);
+    if (n == 1) return true; /* "/" */
+    return !strncmp(na, nb, n) && (na[n] == 0 || na[n] == '/');
 }
 
 static void load_metrics(loader *ld, json_t *root)
@@ -1099,6 +1146,12 @@ static bool method_needs_users(config_auth_method m)
 static void check_cross(loader *ld)
 {
     config *cfg = ld->cfg;
+
+    /* Backups must not land in the live data directory (nor hold it). */
+    if (cfg->storage.backup_dir && cfg->node.data_dir &&
+        (path_within(cfg->storage.backup_dir, cfg->node.data_dir) ||
+         path_within(cfg->node.data_dir, cfg->storage.backup_dir)))
+        problem(ld, "storage.backup_dir", "must not be or contain node.data_dir, nor lie inside it");
 
     /* A password method without a users file would lock everyone out, unless a trust rule
      * lets someone in to create roles (CREATE ROLE ... PASSWORD: roles of the catalog). */
@@ -1406,6 +1459,7 @@ void config_free(config *cfg)
     free(cfg->sql.tls.cert);
     free(cfg->sql.tls.key);
     free(cfg->sql.auth.users_file);
+    free(cfg->storage.backup_dir);
     for (int i = 0; i < CONFIG_MAX_HBA; i++) {
         free(cfg->sql.auth.rules[i].cidr);
         free(cfg->sql.auth.rules[i].user);

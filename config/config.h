@@ -71,6 +71,7 @@ typedef struct config {
         config_addr listen[CONFIG_MAX_LISTEN]; /* sql.listen: a string or an array of them */
         int nlisten;
         int max_connections;        /* sql.max_connections, default 200 */
+        int superuser_reserved;     /* sql.superuser_reserved_connections, default 3 */
         int idle_timeout_s;         /* sql.idle_timeout_s, 0 = none (default) */
         int auth_timeout_s;         /* sql.auth_timeout_s, default 10 */
         uint32_t max_message_bytes; /* sql.max_message_bytes, default 64 MiB */
@@ -110,6 +111,8 @@ typedef struct config {
         int sync_interval_ms;  /* storage.sync_interval_ms, default 10 (batch mode) */
         int block_cache_mb;    /* storage.block_cache_mb, default 128 */
         int min_free_mb;       /* storage.min_free_mb, default 256 (0: no guard) */
+        char *backup_dir;      /* storage.backup_dir: where helios_backup() may write (absolute
+                                * after load; NULL: online backups through SQL are refused) */
     } storage;
 
     struct {
@@ -155,6 +158,9 @@ int config_load_string(const char *json, const char *base_dir, config *cfg, conf
  * 127.0.0.0/8 trust, ::1/128 trust, all reject. Returns 0 or -1 (out of memory, or port > 65535;
  * cfg left freed). */
 int config_dev(config *cfg, const char *data_dir, int port);
+/* "/a/./b//c/../d" -> "/a/b/d" (purely textual: symbolic links are not followed). Returns 0,
+   or -1 when p is not absolute or out is too small. */
+int config_path_normalize(const char *p, char *out, size_t outsz);
 void config_free(config *cfg);
 
 const char *config_auth_method_name(config_auth_method m); /* "scram-sha-256", ... */

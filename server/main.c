@@ -906,6 +906,10 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
+    /* storage.backup_dir: made (0700) when missing, so helios_backup() has somewhere to go */
+    if (cfg.storage.backup_dir && mkdir(cfg.storage.backup_dir, 0700) < 0 && errno != EEXIST)
+        log_warn("main", "storage.backup_dir %s cannot be created: %s (helios_backup will fail)",
+                 cfg.storage.backup_dir, strerror(errno));
     a.loop = uv_default_loop();
     char err[512];
     executor *ex = sqlexec_new(a.loop, &cfg, err, sizeof err);

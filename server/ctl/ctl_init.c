@@ -10,6 +10,8 @@
  *   DIR/<region>/ca.crt                 copy of the CA certificate
  *   DIR/<region>/users (0600)           the admin user's SCRAM verifier
  *   DIR/<region>/data/                  data_dir (or --data-root/<region>)
+ *   DIR/<region>/backups/               storage.backup_dir, where helios_backup() may write
+ *                                       (or --data-root/<region>.backups)
  *
  * Node certificates follow replication/README.md: CN=<name>, SAN DNS:<name> and
  * URI:helios://node/<id> (plus the node's host as DNS or IP so SQL clients can use
@@ -261,6 +263,7 @@ static int write_config(const char *out, const region *r, const region *all, int
         json_str(f, path);
     } else
         json_str(f, "data");
+
     /* A loopback demo listens where it says; a real region listens on every interface. */
     fmt_addr(addr, sizeof addr, lo ? r->host : "*", r->sql_port);
     fprintf(f, "},\n  \"sql\": {\n    \"listen\": \"%s\",\n", addr);
@@ -282,7 +285,14 @@ static int write_config(const char *out, const region *r, const region *all, int
     }
     fprintf(f, "%s]\n  },\n", first ? "" : "\n    ");
     fmt_addr(addr, sizeof addr, "127.0.0.1", r->metrics_port);
-    fprintf(f, "  \"storage\": {\"sync\": \"always\"},\n");
+    fprintf(f, "  \"storage\": {\"sync\": \"always\", \"backup_dir\": ");
+    if (data_root) { /* beside the data, where the systemd unit lets the daemon write */
+        fmt_into(path, sizeof path, "%s/%s.backups", data_root, r->name);
+        json_str(f, path);
+    } else {
+        json_str(f, "backups");
+    }
+    fprintf(f, "},\n");
     fprintf(f, "  \"metrics\": {\"listen\": \"%s\"},\n", addr);
     fprintf(f, "  \"log\": {\"format\": \"text\", \"level\": \"info\"}\n}\n");
     if (fclose(f) != 0) {
@@ -311,10 +321,15 @@ int ctl_init_cluster(int argc, char **argv)
 {
     const char *out = NULL, *regions_s = DEFAULT_REGIONS, *host_s = NULL, *hosts_s = NULL;
     const char *pbase_s = NULL, *qbase_s = NULL, *mbase_s = NULL, *admin_pw = NULL;
-    const char *data_root = NULL;
-    bool bad = false;
+    const char *data_root = NULL, *admin_pw_file = NULL;
+    bool bad = false, admin_pw_stdin = false;
     for (int i = 1; i < argc && !bad; i++) {
+        if (ctl_opt_flag(argv[i], "--admin-password-stdin")) {
+            admin_pw_stdin = true;
+            continue;
+        }
         if (ctl_opt_value(argc, argv, &i, "--out", &out, &bad) ||
+            ctl_opt_value(argc, argv, &i, "--admin-password-file", &admin_pw_file, &bad) ||
             ctl_opt_value(argc, argv, &i, "--regions", &regions_s, &bad) ||
             ctl_opt_value(argc, argv, &i, "--host", &host_s, &bad) ||
             ctl_opt_value(argc, argv, &i, "--hosts", &hosts_s, &bad) ||
@@ -411,12 +426,39 @@ int ctl_init_cluster(int argc, char **argv)
         return CTL_FAIL;
     }
     bool generated = false;
+    if ((admin_pw != NULL) + (admin_pw_file != NULL) + admin_pw_stdin > 1) {
+        ctl_err("init-cluster: give one of --admin-password-file, --admin-password-stdin, --admin-password");
+        return CTL_USAGE;
+    }
+    /* A password on the command line is visible to every local user (ps): prefer a file or
+     * standard input (the first line; a trailing \r\n is not part of it). */
+    char pwline[256];
+    if (admin_pw_file || admin_pw_stdin) {
+        pwline[0] = 0;
+        if (admin_pw_file) {
+            char *text = NULL;
+            size_t len = 0;
+            if (ctl_read_file(admin_pw_file, sizeof pwline - 1, &text, &len) < 0) {
+                ctl_err("init-cluster: cannot read %s: %s", admin_pw_file, strerror(errno));
+                return CTL_USAGE;
+            }
+            snprintf(pwline, sizeof pwline, "%.*s", (int)len, text);
+            explicit_bzero(text, len);
+            free(text);
+        } else if (!fgets(pwline, sizeof pwline, stdin)) {
+            ctl_err("init-cluster: --admin-password-stdin: no password line on standard input");
+            return CTL_USAGE;
+        }
+        pwline[strcspn(pwline, "\r\n")] = 0;
+        admin_pw = pwline;
+    }
     if (admin_pw) {
         if (!admin_pw[0] || strlen(admin_pw) >= sizeof pw) {
             ctl_err("init-cluster: --admin-password must be 1..63 characters");
             return CTL_USAGE;
         }
         fmt_into(pw, sizeof pw, "%s", admin_pw);
+        explicit_bzero(pwline, sizeof pwline);
     } else {
         if (gen_password(pw, sizeof pw) < 0) {
             ctl_err("cannot generate a password (RAND_bytes)");

@@ -22,7 +22,8 @@ static const char *const usage_block[USE_N] = {
     [USE_INIT] =
         "  init-cluster --out DIR [--regions r1,r2,...] [--host H | --hosts h1,h2,...]\n"
         "               [--sql-port-base P] [--repl-port-base Q] [--metrics-port-base M]\n"
-        "               [--admin-password PW] [--data-root DIR]\n"
+        "               [--admin-password-file F | --admin-password-stdin | --admin-password PW]\n"
+        "               [--data-root DIR]\n"
         "      cluster CA, node certificates and DIR/<region>/heliosdb.json per region\n"
         "      (default: the five demo regions on 127.0.0.1, P=6001 Q=7001 M=9187)\n",
     [USE_USER] =
@@ -92,6 +93,7 @@ static const opt_spec options[] = {
     {"--regions", NULL, true}, {"--hosts", NULL, true}, {"--sql-port-base", NULL, true},
     {"--repl-port-base", NULL, true}, {"--metrics-port-base", NULL, true},
     {"--admin-password", NULL, true}, {"--data-root", NULL, true},
+    {"--admin-password-file", NULL, true}, {"--admin-password-stdin", NULL, false},
     /* every command */
     {"--help", NULL, false}, {"--version", NULL, false},
 };

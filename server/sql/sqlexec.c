@@ -2264,6 +2264,23 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
     if (dir[0] != '/')
         return executor_error_set(err, "22023", "helios_backup: \"%s\" is not an absolute path",
                                   dir);
+    /* Only under storage.backup_dir: a superuser's SQL never makes the daemon write anywhere
+     * else (its own data directory included). The path is normalised first ("..") and the
+     * folder must not exist yet, so a link planted inside cannot redirect it either. */
+    char nd[4096];
+    if (!s->x->backup_dir) {
+        executor_error_set(err, "55000", "helios_backup is disabled: storage.backup_dir is not set");
+        snprintf(err->hint, sizeof err->hint,
+                 "Set storage.backup_dir in the config to the folder backups may be written into.");
+        return EXEC_ERROR;
+    }
+    size_t bl = strlen(s->x->backup_dir);
+    if (config_path_normalize(dir, nd, sizeof nd) || strncmp(nd, s->x->backup_dir, bl) ||
+        nd[bl] != '/' || !nd[bl + 1] || strchr(nd + bl + 1, '/'))
+        return executor_error_set(err, "42501",
+                                  "helios_backup: \"%s\" is not a folder directly inside storage.backup_dir (\"%s\")",
+                                  dir, s->x->backup_dir);
+    dir = nd;
     /* Blocks this loop for the checkpoint: hard links plus a memtable flush, not a copy. */
     int rc = storage_backup(s->x->st, dir);
     if (rc == STORAGE_EEXIST)
@@ -3659,6 +3676,7 @@ static void sx_destroy(executor *ex)
     for (int i = 0; i < x->nindexes; i++) sqlindex_free(x->indexes[i]);
     free(x->indexes);
     authkv_free(x->auth, x->nauth);
+    free(x->backup_dir);
     sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
@@ -3736,6 +3754,13 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->loop_thread = pthread_self();
     causal_vv_init(&x->cseen);
     x->statement_timeout_ms = cfg->sql.statement_timeout_ms;
+    x->max_connections = cfg->sql.max_connections;
+    x->superuser_reserved = cfg->sql.superuser_reserved;
+    if (cfg->storage.backup_dir) {
+        char nb[4096];
+        if (config_path_normalize(cfg->storage.backup_dir, nb, sizeof nb) == 0)
+            x->backup_dir = strdup(nb);
+    }
     x->seq_stride = cfg->replication.enabled ? 16 : 1;
     if (!(x->cache = sqlcache_new(256))) {
         snprintf(err, errsz, "out of memory");

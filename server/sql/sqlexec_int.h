@@ -101,6 +101,8 @@ typedef struct sx_exec {
      * key (loaded with the catalog) */
     struct sx_authkv *auth;
     int nauth;
+    char *backup_dir; /* storage.backup_dir, normalised (NULL: helios_backup refused) */
+    int max_connections, superuser_reserved; /* sql.max_connections, ..._reserved_connections */
     int nindexes;
     /* commits that created indexes, held until the builds are done (as PostgreSQL's CREATE
      * INDEX returns once the index is usable); loop thread */

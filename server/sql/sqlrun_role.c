@@ -935,6 +935,14 @@ int sx_role_login(sx_session *s, bool users_file, sqlerr *err)
     }
     if (!(r.flags & SQLROLE_LOGIN))
         return sqlerr_set(err, "28000", -1, "role \"%s\" is not permitted to log in", r.name);
+    if (!(r.flags & SQLROLE_SUPER) && s->x->superuser_reserved > 0) {
+        /* sql.superuser_reserved_connections: the last slots of max_connections */
+        int n = 0;
+        for (sx_session *o = s->x->sessions; o; o = o->all_next) n++;
+        if (n + 1 > s->x->max_connections - s->x->superuser_reserved)
+            return sqlerr_set(err, "53300", -1,
+                              "remaining connection slots are reserved for roles with the SUPERUSER attribute");
+    }
     if (r.connlimit >= 0 && !(r.flags & SQLROLE_SUPER)) {
         int n = 0;
         for (sx_session *o = s->x->sessions; o; o = o->all_next)

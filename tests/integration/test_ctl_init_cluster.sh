@@ -5,7 +5,7 @@
 # nodes start and accept psql as admin with SCRAM over TLS (and refuse plaintext and a wrong
 # password); heliosctl status/wait-converged work against them with --cluster.
 . "$(dirname "$0")/test_ctl_lib.sh"
-echo "1..25"
+echo "1..29"
 C=$TMP/c
 SQL=$(port_block 5) && REPL=$(port_block 5) && MET=$(port_block 5) || {
     echo "Bail out! no free ports"; exit 1; }
@@ -69,6 +69,26 @@ check "init-cluster with options on both sides of the command" "$BINDIR/heliosct
 out=$("$BINDIR/heliosctl" check-config "$C2/solo/heliosdb.json") && [ "$out" = ok ] &&
     grep -q '"listen": "127.0.0.1:16001"' "$C2/solo/heliosdb.json"
 ok $? "its config is valid and has the SQL port given before the command"
+# The admin password from a file or standard input (never visible in ps).
+printf 'from-file-pw\n' > "$TMP/pwfile"
+check "init-cluster --admin-password-file" "$BINDIR/heliosctl" init-cluster --out "$TMP/c4" \
+    --regions solo --admin-password-file "$TMP/pwfile" --sql-port-base 16101 \
+    --repl-port-base 17101 --metrics-port-base 19101
+[ ! -e "$TMP/c4/admin.password" ] &&
+    python3 -c "import sys, base64, hashlib, hmac
+line = open('$TMP/c4/solo/users').read().split('\n')[0]
+salt = base64.b64decode(line.split('\$')[1].split(':')[1])
+salted = hashlib.pbkdf2_hmac('sha256', b'from-file-pw', salt, 4096)
+stored = base64.b64encode(hashlib.sha256(hmac.new(salted, b'Client Key', 'sha256').digest()).digest()).decode()
+sys.exit(0 if line.split('\$')[2].split(':')[0] == stored else 1)"
+ok $? "the users file's admin secret is the file's password (no admin.password written)"
+printf 'from-stdin-pw\n' | "$BINDIR/heliosctl" init-cluster --out "$TMP/c5" --regions solo \
+    --admin-password-stdin --sql-port-base 16201 --repl-port-base 17201 \
+    --metrics-port-base 19201 >/dev/null 2>&1 && [ ! -e "$TMP/c5/admin.password" ] &&
+    grep -q '^admin:SCRAM-SHA-256\$4096:' "$TMP/c5/solo/users"
+ok $? "init-cluster --admin-password-stdin"
+usage_error "init-cluster with two password sources: exit 2" "$BINDIR/heliosctl" init-cluster \
+    --out "$TMP/c6" --admin-password-stdin --admin-password x
 usage_error "init-cluster without --out: exit 2" "$BINDIR/heliosctl" --regions solo init-cluster
 usage_error "init-cluster --out without a value: exit 2" "$BINDIR/heliosctl" init-cluster --out
 usage_error "init-cluster with an unknown option: exit 2" \

@@ -5,8 +5,9 @@ A node takes writes from a background client; while it writes, `heliosctl backup
 the daemon for a checkpoint (SELECT helios_backup), and a second backup names only the config
 (the store is locked, so heliosctl asks the daemon at sql.listen). Each backup is restored with
 `heliosctl restore` into a new data directory, a node is started on it, and every row whose
-commit was acknowledged before the backup call is there. helios_backup refuses a relative path
-and an existing directory."""
+commit was acknowledged before the backup call is there. helios_backup refuses a relative path,
+an existing directory, and any folder that is not directly inside storage.backup_dir (".."
+included)."""
 import json
 import os
 import shutil
@@ -50,7 +51,7 @@ class Node:
                        "auth": {"method": "trust",
                                 "rules": [{"cidr": "127.0.0.0/8", "user": "all",
                                            "method": "trust"}]}},
-               "storage": {"sync": "always"},
+               "storage": {"sync": "always", "backup_dir": "backups"},
                "metrics": {"listen": "127.0.0.1:%d" % free_port()}}
         with open(self.cfg, "w") as f:
             json.dump(cfg, f)
@@ -138,8 +139,17 @@ def main():
         backups = []
         with lock:
             n_start = len(acked)
+        # only directly inside storage.backup_dir, whatever ".." says
+        for bad in ("/tmp/helios-outside-backup", os.path.join(tmp, "backups", "..", "evil"),
+                    os.path.join(tmp, "data", "bk")):
+            try:
+                cur.execute("SELECT helios_backup(%s)", (bad,))
+                check("helios_backup refuses %s (outside storage.backup_dir)" % bad, False)
+            except psycopg2.Error as e:
+                check("helios_backup refuses %s (outside storage.backup_dir)" % bad,
+                      e.pgcode == "42501" and not os.path.exists(bad))
         for how in ("hp", "config"):
-            out = os.path.join(tmp, "backup-" + how)
+            out = os.path.join(tmp, "backups", "backup-" + how)
             with lock:
                 before = set(acked) | set(range(1, 201))
             if how == "hp":

@@ -55,7 +55,7 @@ def main():
     n1, n2 = [rb.Node(tmp, n, i) for n, i in names]
     n1.write_config([n2])
     n2.write_config([n1])
-    bdir = os.path.join(tmp, "backup-r2")
+    bdir = os.path.join(tmp, "backups-" + n2.name, "backup-r2")  # in its storage.backup_dir
     try:
         check("both regions start", n1.start() and n2.start())
         conn = n1.connect()

@@ -193,7 +193,7 @@ def main():
             cur.execute("INSERT INTO g (id, tags) VALUES (%s, ARRAY['x', 'y', 'z'])", (i,))
         c.close()
         rb.check("the set table converges", rb.wait_for(lambda: converged([a, b], g_rows), 30))
-        backup = os.path.join(tmp, "backup-b")
+        backup = os.path.join(tmp, "backups-" + b.name, "backup-b")  # in its storage.backup_dir
         rb.query(b, "SELECT helios_backup(%s)", (backup,))
         rb.check("an online backup of node 2 is taken", os.path.isdir(backup))
         b.stop()  # partitioned: it keeps 'x' and row 5

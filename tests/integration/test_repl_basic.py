@@ -68,7 +68,7 @@ class Node:
                                     "key": self.name + ".key"},
                             "peers": [{"name": p.name, "id": p.id,
                                        "address": "127.0.0.1:%d" % p.repl_port} for p in peers]},
-            "storage": {"sync": "always"},
+            "storage": {"sync": "always", "backup_dir": "backups-" + self.name},
             "metrics": {"listen": "127.0.0.1:%d" % free_port()},
         }
         with open(self.cfg, "w") as f:

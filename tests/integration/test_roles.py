@@ -5,6 +5,7 @@ One node with TLS and SCRAM (the users file holds the bootstrap superuser "admin
 - a role made with CREATE ROLE ... LOGIN PASSWORD logs in with SCRAM (and SCRAM-PLUS over
   TLS); a wrong password, a NOLOGIN role, an expired VALID UNTIL and a connection limit are
   refused as PostgreSQL refuses them; the session reports is_superuser=off;
+- sql.superuser_reserved_connections keeps the last slots for superusers;
 - what a normal user cannot do: read or drop another user's table, drop it through the
   catalog, read the helios.* admin views, call helios_backup / helios_anti_entropy /
   helios_index_check, create roles, make itself superuser, take another session's identity;
@@ -60,6 +61,7 @@ def single_node():
     with open(os.path.join(tmp, "users"), "w") as f:
         f.write("admin:%s\n" % scram_verifier("admin-pw"))
     cfg = {"sql": {"tls": {"mode": "prefer", "cert": cert, "key": key},
+                   "max_connections": 6, "superuser_reserved_connections": 2,
                    "auth": {"method": "scram-sha-256", "users_file": os.path.join(tmp, "users")}}}
     srv = Server(cfg, tmp=tmp)
     port = srv.port
@@ -189,6 +191,18 @@ def single_node():
         rows, err = adm("SELECT rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid "
                         "WHERE rolname = 'app'")
         t.ok(rows == [(True,)], "pg_authid holds the SCRAM secret, never the password", rows)
+
+        # superuser_reserved_connections: 6 - 2 slots for others, the last 2 for superusers
+        held = [psycopg2.connect(host="127.0.0.1", port=port, user="app", password="new-pw",
+                                 dbname="postgres") for _ in range(4)]
+        rows, err = pgcode(port, "app", "new-pw", "SELECT 1")
+        t.ok(err and "remaining connection slots are reserved for roles with the SUPERUSER "
+             "attribute" in err, "sql.superuser_reserved_connections: the 5th of 6 slots is "
+             "refused to a normal role (53300)", err)
+        rows, err = adm("SELECT 1")
+        t.ok(rows == [(1,)], "... and given to a superuser", err)
+        for h in held:
+            h.close()
 
         # connection limit
         adm("ALTER ROLE app CONNECTION LIMIT 1")

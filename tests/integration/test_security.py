@@ -190,7 +190,7 @@ try:
           % len(loose), flush=True)
 
     # an online backup through the daemon
-    bk = os.path.join(tmp, "bk")
+    bk = os.path.join(os.path.dirname(cfgpath), "backups", "bk")  # init-cluster's backup_dir
     r = subprocess.run([CTL, "backup", "--config", cfgpath, "-U", "admin", "--out", bk],
                        capture_output=True, text=True, env=dict(os.environ, PGPASSWORD=secret_pw,
                                                                 PGSSLMODE="require"))

@@ -348,6 +348,20 @@ static const bad_case BAD[] = {
      CFG("\"metrics\": {\"listen\": \"*:5432\"}"),
      1,
      {"metrics.listen: *:5432 conflicts with sql.listen 127.0.0.1:5432"}},
+    {"backup_dir inside the data directory",
+     CFG("\"storage\": {\"backup_dir\": \"d/./backups\"}"),
+     1,
+     {"storage.backup_dir: must not be or contain node.data_dir"}},
+    {"backup_dir holding the data directory",
+     CFG("\"storage\": {\"backup_dir\": \"x/..\"}"),
+     1,
+     {"storage.backup_dir: must not be or contain node.data_dir"}},
+    {"a password rule without users file and without a trust rule",
+     "{" NODE ", \"sql\": {\"listen\": \"127.0.0.1:5432\", \"auth\": {\"method\": \"scram-sha-256\", "
+     "\"rules\": [{\"cidr\": \"all\", \"user\": \"postgres\", \"method\": \"reject\"}, "
+     "{\"cidr\": \"all\", \"method\": \"scram-sha-256\"}]}}}",
+     1,
+     {"sql.auth.users_file: required by method scram-sha-256"}},
 };
 
 static void test_bad_configs(void **state)
@@ -492,6 +506,7 @@ static void check_full(const config *c)
     assert_int_equal(c->storage.sync_interval_ms, 50);
     assert_int_equal(c->storage.block_cache_mb, 0);
     assert_int_equal(c->storage.min_free_mb, 0);
+    assert_string_equal(c->storage.backup_dir, "/var/backups/heliosdb");
     assert_false(c->metrics.enabled);
     assert_string_equal(c->metrics.listen.host, "127.0.0.1");
     assert_int_equal(c->metrics.listen.port, 9000);
@@ -556,7 +571,7 @@ static const good_case GOOD[] = {
      "   \"batch_max_delay_ms\": 0, \"batch_max_bytes\": 65536, \"log_retention_mb\": 10,"
      "   \"anti_entropy_interval_s\": 0, \"max_inflight_batches\": 8, \"relay_grace_ms\": 0},"
      " \"storage\": {\"sync\": \"batch\", \"sync_interval_ms\": 50, \"block_cache_mb\": 0,"
-     "   \"min_free_mb\": 0},"
+     "   \"min_free_mb\": 0, \"backup_dir\": \"/var/backups/heliosdb\"},"
      " \"metrics\": {\"listen\": \"127.0.0.1:9000\", \"enabled\": false},"
      " \"log\": {\"format\": \"json\", \"level\": \"debug\"},"
      " \"clock\": {\"max_skew_ms\": 2000}}",
@@ -840,6 +855,20 @@ static void test_dev(void **state)
     assert_null(cfg.node.name);
 }
 
+static void test_path_normalize(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(config_path_normalize("/a/./b//c/../d/", out, sizeof out), 0);
+    assert_string_equal(out, "/a/b/d");
+    assert_int_equal(config_path_normalize("/../..", out, sizeof out), 0);
+    assert_string_equal(out, "/");
+    assert_int_equal(config_path_normalize("/x/..y/..", out, sizeof out), 0);
+    assert_string_equal(out, "/x");
+    assert_int_equal(config_path_normalize("relative", out, sizeof out), -1);
+    assert_int_equal(config_path_normalize("/aaaaaaaaaa/bbbbbbbbbb", out, 8), -1);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -865,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_examples),
         cmocka_unit_test(test_dev),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_path_normalize),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
