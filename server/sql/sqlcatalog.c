@@ -169,6 +169,7 @@ static const cat_rel rels[] = {
      "objoid classoid objsubid privtype initprivs"},
     {"pg_catalog", "pg_db_role_setting", 2964, 'r', "OOA",
      "setdatabase setrole setconfig"},
+    {"pg_catalog", "pg_parameter_acl", 6243, 'r', "OTA", "oid parname paracl"},
     {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
      "objoid classoid objsubid objtype objnamespace objname provider label"},
     {"pg_catalog", "pg_cast", 2605, 'r', "OOOOCC",
@@ -524,6 +525,7 @@ static const cat_proc builtin_procs[] = {
     {2507, "pg_get_indexdef", 'f', 3, 25, false, true, 's', "26 23 16", "pg_get_indexdef_ext"},
     {6174, "pg_get_statisticsobjdef_columns", 'f', 1, 25, false, true, 's', "26", "pg_get_statisticsobjdef_columns"},
     {1642, "pg_get_userbyid", 'f', 1, 19, false, true, 's', "26", "pg_get_userbyid"},
+    {3778, "pg_tablespace_location", 'f', 1, 25, false, true, 's', "26", "pg_tablespace_location"},
     {1640, "pg_get_viewdef", 'f', 1, 25, false, true, 's', "25", "pg_get_viewdef_name"},
     {1641, "pg_get_viewdef", 'f', 1, 25, false, true, 's', "26", "pg_get_viewdef"},
     {2505, "pg_get_viewdef", 'f', 2, 25, false, true, 's', "25 16", "pg_get_viewdef_name_ext"},
@@ -1361,15 +1363,24 @@ static int acl_text(sx_session *s, uint32_t obj, uint32_t owner, const char *def
     if (sx_auth_list(s, "acl.", &v, &n)) return -1;
     bool any = false;
     uint32_t grantees[64];
+    uint64_t first[64]; /* the oldest grant each holds: PostgreSQL appends new grantees */
     int ng = 0;
     for (int i = 0; i < n; i++) {
         uint32_t o, g;
         int bit;
+        uint64_t gen;
+        bool gr;
         if (sqlrole_acl_key_parse(v[i].k, v[i].kl, &o, &g, &bit) || o != obj) continue;
         any = true;
-        bool seen = false;
-        for (int j = 0; j < ng && !seen; j++) seen = grantees[j] == g;
-        if (!seen && ng < 64) grantees[ng++] = g;
+        if (sqlrole_flag_decode(v[i].v, v[i].vl, 'A', &gen, &gr, NULL) || !gr) continue;
+        int j = 0;
+        while (j < ng && grantees[j] != g) j++;
+        if (j == ng && ng < 64) {
+            grantees[ng] = g;
+            first[ng++] = gen;
+        } else if (j < ng && gen < first[j]) {
+            first[j] = gen;
+        }
     }
     free(v);
     if (!any && !pub) return 0;
@@ -1379,17 +1390,27 @@ static int acl_text(sx_session *s, uint32_t obj, uint32_t owner, const char *def
     size_t o = 0;
     buf[0] = 0;
     o += (size_t)snprintf(buf + o, sizeof buf - o, "%s=%s/%s", on, defaults, on);
-    /* PUBLIC first (where PostgreSQL keeps the default entry), then the others by oid */
+    /* a default PUBLIC entry (schema public's USAGE) first, then in the order of their grants */
     uint32_t order[65];
+    uint64_t at[65];
     int no = 0;
-    order[no++] = SQLROLE_PUBLIC;
-    for (int j = 0; j < ng; j++)
-        if (grantees[j] != SQLROLE_PUBLIC) order[no++] = grantees[j];
-    for (int j = 2; j < no; j++)
-        for (int l = j; l > 1 && order[l - 1] > order[l]; l--) {
+    if (pub) {
+        order[no] = SQLROLE_PUBLIC;
+        at[no++] = 0;
+    }
+    for (int j = 0; j < ng; j++) {
+        if (pub && grantees[j] == SQLROLE_PUBLIC) continue;
+        order[no] = grantees[j];
+        at[no++] = first[j];
+    }
+    for (int j = 1; j < no; j++)
+        for (int l = j; l > 0 && (at[l - 1] > at[l] || (at[l - 1] == at[l] && order[l - 1] > order[l])); l--) {
             uint32_t t = order[l];
             order[l] = order[l - 1];
             order[l - 1] = t;
+            uint64_t a2 = at[l];
+            at[l] = at[l - 1];
+            at[l - 1] = a2;
         }
     static const char letters_all[] = "arwdDxtUC"; /* sqlrole.h's privilege bits in order */
     for (int j = 0; j < no; j++) {
@@ -2667,6 +2688,7 @@ typedef struct cat_fn {
 static const cat_fn functions[] = {
     {"format_type", "oi", SQLVAL_TEXT},
     {"pg_get_userbyid", "o", SQLVAL_NAME},
+    {"pg_tablespace_location", "o", SQLVAL_TEXT},
     {"acldefault", "co", SQLVAL_TEXTARRAY},
     {"pg_table_is_visible", "o", SQLVAL_BOOL},
     {"pg_partition_ancestors", "o", SQLVAL_REGCLASS},
@@ -3154,7 +3176,9 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
             return SQL_OK;
         }
         if (arg_oid(&a[1], &oid, err)) return SQL_ERR;
-        const char *o = oid == OID_ROLE ? user_name(s) : "pg_database_owner";
+        char rb[64];
+        const char *o = oid == OID_ROLE ? user_name(s) : role_name_of(s, oid, rb, sizeof rb);
+        if (!o) o = "pg_database_owner";
         char k = a[0].s && a[0].len ? a[0].s[0] : ' ';
         static const struct {
             char kind;
@@ -3187,6 +3211,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         if (!name) name = buf;
         return sqlval_set_str(out, SQLVAL_NAME, name, strlen(name), err);
     }
+    if (!strcmp(fn, "pg_tablespace_location")) return set_text(out, "", err); /* the built-in ones */
     if (!strcmp(fn, "pg_database_size")) {
         sqlval_set_int(out, SQLVAL_INT8, 0);
         return SQL_OK;

@@ -769,6 +769,11 @@ uint32_t sx_table_new_id(sx_session *s)
         if (!s->txn.ix[i].drop && s->txn.ix[i].def->oid >= id &&
             (s->txn.ix[i].def->oid >> 16) == s->x->node)
             id = s->txn.ix[i].def->oid + 1;
+    for (int i = 0; i < s->txn.nauth; i++) /* roles created by the transaction */
+        if (s->txn.auth[i].k[0] == 'r' && s->txn.auth[i].vl >= 13) {
+            uint32_t oid = be32(s->txn.auth[i].v + 9);
+            if ((oid >> 16) == s->x->node && oid >= id) id = oid + 1;
+        }
     /* the local counter is 16 bits: 65535 CREATE TABLEs per node, ever */
     if ((id >> 16) != s->x->node || (id & 0xffff) == 0) return 0;
     return id;

@@ -3866,7 +3866,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     }
     if (dr) sqlplan_end(&drun);
     if (!rc && (p->st->kind == SQLAST_CREATE_TABLE || p->st->kind == SQLAST_CREATE_VIEW ||
-                p->st->kind == SQLAST_CREATE_SEQUENCE))
+                p->st->kind == SQLAST_CREATE_SEQUENCE || p->st->kind == SQLAST_ALTER_ADD_IDENTITY ||
+                p->st->kind == SQLAST_ALTER_ADD_COLUMN || p->st->kind == SQLAST_ALTER_ADD_PK))
         rc = sx_ddl_created(s, p->st, err);
     if (rc) sqlrun_result_free(res);
     return rc;

@@ -310,8 +310,18 @@ int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr
     uint32_t me = sx_current_role(s);
     if (!role_in(s, me, nr.oid, true))
         return sqlerr_set(err, "42501", -1, "must be able to SET ROLE \"%s\"", nr.name);
-    if (sx_owner_of(s, t->id) == nr.oid) return SQL_OK;
-    return put_owner(s, t->id, nr.oid, err);
+    if (sx_owner_of(s, t->id) != nr.oid && put_owner(s, t->id, nr.oid, err)) return SQL_ERR;
+    if (t->seq || t->view_sql) return SQL_OK;
+    /* as PostgreSQL: the sequences of its serial and identity columns follow the table */
+    const sqlschema_table **tabs;
+    int n;
+    if (sx_catalog_view(s, &tabs, &n)) return sqlerr_oom(err);
+    int rc = SQL_OK;
+    for (int i = 0; i < n && rc == SQL_OK; i++)
+        if (tabs[i]->seq && tabs[i]->seq->owner_table == t->id && sx_owner_of(s, tabs[i]->id) != nr.oid)
+            rc = put_owner(s, tabs[i]->id, nr.oid, err);
+    free(tabs);
+    return rc;
 }
 
 int sx_auth_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err)
@@ -395,9 +405,23 @@ int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err)
  * columns made. */
 int sx_ddl_created(sx_session *s, const sqlast_stmt *st, sqlerr *err)
 {
-    if (sx_current_role(s) == SQLROLE_BOOTSTRAP) return SQL_OK;
     const sqlschema_table *t = sx_table_find(s, st->table);
     if (!t) return SQL_OK;
+    if (st->kind == SQLAST_ALTER_ADD_IDENTITY || st->kind == SQLAST_ALTER_ADD_COLUMN ||
+        st->kind == SQLAST_ALTER_ADD_PK) {
+        /* a sequence the statement made for a column belongs to the table's owner */
+        uint32_t owner = sx_owner_of(s, t->id);
+        const sqlschema_table **tabs;
+        int n;
+        if (sx_catalog_view(s, &tabs, &n)) return sqlerr_oom(err);
+        int rc = SQL_OK;
+        for (int i = 0; i < n && rc == SQL_OK; i++)
+            if (tabs[i]->seq && tabs[i]->seq->owner_table == t->id && sx_owner_of(s, tabs[i]->id) != owner)
+                rc = put_owner(s, tabs[i]->id, owner, err);
+        free(tabs);
+        return rc;
+    }
+    if (sx_current_role(s) == SQLROLE_BOOTSTRAP) return SQL_OK;
     if (sx_owner_created(s, t->id, err)) return SQL_ERR;
     const sqlschema_table **tabs;
     int n;
@@ -541,6 +565,7 @@ static int role_create(sx_session *s, const sqlast_role *a, sqlerr *err)
     memset(&r, 0, sizeof r);
     snprintf(r.name, sizeof r.name, "%s", name);
     r.oid = sx_table_new_id(s);
+    if (!r.oid) return sqlerr_set(err, "54000", -1, "this node has handed out all its object ids");
     r.flags = SQLROLE_INHERIT | (a->is_user ? SQLROLE_LOGIN : 0);
     r.connlimit = -1;
     if (apply_options(s, a, &r, err)) return SQL_ERR;

@@ -81,7 +81,14 @@ RESET ROLE;
 SELECT relname, relacl FROM pg_class WHERE relname = 'priv_other';
 REVOKE ALL ON priv_other FROM PUBLIC;
 SELECT relname, relacl FROM pg_class WHERE relname = 'priv_other';
--- membership and inheritance
+-- membership and inheritance (two roles made in one transaction are two roles)
+BEGIN;
+CREATE ROLE regress_priv_t1;
+CREATE ROLE regress_priv_t2;
+GRANT regress_priv_t1 TO regress_priv_t2;
+COMMIT;
+SELECT count(DISTINCT oid) FROM pg_roles WHERE rolname IN ('regress_priv_t1', 'regress_priv_t2');
+DROP ROLE regress_priv_t1, regress_priv_t2;
 GRANT DELETE ON priv_t TO regress_priv_group;
 GRANT regress_priv_group TO regress_priv_u2, regress_priv_u3;
 GRANT regress_priv_group TO regress_priv_group;

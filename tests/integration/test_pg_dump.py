@@ -4,7 +4,8 @@ them) against heliosdb --dev.
 
 1. The same schema of plain types (serial, identity, varchar(n), numeric(p,s), arrays, date,
    timestamptz, uuid, jsonb, defaults, a foreign key, a sequence, an index, a DESC index, a
-   UNIQUE constraint, a multi-column unique index with INCLUDE) is created on PostgreSQL 15
+   UNIQUE constraint, a multi-column unique index with INCLUDE, grants to a role and to PUBLIC,
+   a table owned by another role) is created on PostgreSQL 15
    and on HeliosDB; `pg_dump --schema-only` of both must be equal line for line (the header's
    version lines and the \\restrict keys aside).
 2. A full plain dump of a HeliosDB node (adding a view, CRDT columns and awkward text: tabs,
@@ -13,7 +14,9 @@ them) against heliosdb --dev.
 3. The custom format: `pg_dump -Fc` restored by `pg_restore --exit-on-error` into another
    fresh node reads back the same rows; serial and identity columns go on from where the
    source was, without a duplicate key.
-4. Nothing of schema helios (the built-in extension heliosdb owns it) is in a dump."""
+   Owners and grants survive both restores (the roles made first, as pg_dumpall -g would).
+4. Nothing of schema helios (the built-in extension heliosdb owns it) is in a dump.
+5. pg_dumpall --globals-only lists the roles."""
 import os
 import subprocess
 import sys
@@ -36,7 +39,15 @@ CREATE INDEX books_title_idx ON books (title);
 CREATE INDEX books_at_desc ON books (at DESC NULLS LAST, n);
 ALTER TABLE authors ADD CONSTRAINT authors_name_key UNIQUE (name);
 CREATE UNIQUE INDEX books_author_title ON books (author_id, title DESC) INCLUDE (n);
+CREATE ROLE dump_reader;
+CREATE ROLE dump_owner;
+GRANT SELECT ON authors TO dump_reader;
+GRANT SELECT, INSERT ON books TO PUBLIC;
+GRANT USAGE ON SEQUENCE tick TO dump_reader;
+ALTER TABLE books OWNER TO dump_owner;
 """
+
+ROLES = "CREATE ROLE dump_reader; CREATE ROLE dump_owner;"  # pg_dump leaves roles to pg_dumpall
 
 DATA = r"""
 INSERT INTO authors (name, tags, born, score) VALUES
@@ -116,6 +127,8 @@ def main():
         tap.ok("helios" not in first.lower().replace("heliosdb 0.", ""),
                "nothing of schema helios is dumped (extension heliosdb owns it)",
                [l for l in first.splitlines() if "helios" in l.lower()])
+        query(b.port, ROLES)
+        query(c.port, ROLES)
         r = restore_plain(b.port, first)
         tap.ok(r.returncode == 0, "psql -v ON_ERROR_STOP=1 restores the dump into a fresh node",
                r.stderr)
@@ -155,6 +168,19 @@ def main():
                "serial and identity go on past the restored rows", ids)
         got = query(c.port, "SELECT title FROM cheap ORDER BY title")
         tap.ok(got.splitlines() == ["Zürich ☃"], "the view is restored", got)
+        acl = "SELECT relname, pg_get_userbyid(relowner), relacl FROM pg_class WHERE relname IN " \
+              "('authors', 'books', 'books_id_seq', 'tick') ORDER BY 1"
+        want, got_b, got_c = query(a.port, acl), query(b.port, acl), query(c.port, acl)
+        tap.ok(want == got_b == got_c and "dump_reader=r/postgres" in want and
+               "books|dump_owner" in want and "books_id_seq|dump_owner" in want,
+               "owners and grants survive both restores (identity sequence follows its table)",
+               (want, got_b, got_c))
+        # 4. pg_dumpall --globals-only: the roles, restorable into a fresh node
+        r = sh(["pg_dumpall", "--globals-only", "-h", "127.0.0.1", "-p", str(a.port), "-U",
+                "postgres"])
+        tap.ok(r.returncode == 0 and "CREATE ROLE dump_reader;" in r.stdout and
+               "ALTER ROLE dump_reader WITH NOSUPERUSER INHERIT NOCREATEROLE" in r.stdout,
+               "pg_dumpall --globals-only lists the roles", r.stdout[-800:] + r.stderr)
     finally:
         for s in (a, b, c):
             s.cleanup()
