@@ -5,7 +5,9 @@ PostgreSQL 15, outputs compared byte for byte.
 The same schema (plain types: bigint, text, numeric, boolean, timestamptz, jsonb; a composite
 primary key; a table without one; a view; NOT NULL and DEFAULTs; serial and identity columns,
 foreign keys, a sequence, varchar(n) and numeric(p,s); indexes with DESC, NULLS FIRST / LAST
-and INCLUDE, unique indexes, UNIQUE constraints of CREATE TABLE and ALTER TABLE) is created on
+and INCLUDE, unique indexes, UNIQUE constraints of CREATE TABLE and ALTER TABLE; roles with
+attributes and a membership, grants on tables, a view, a sequence and schema public, a table
+owned by another role) is created on
 a throwaway PostgreSQL 15 (wirelib.PgServer, as test_sql_differential.py runs it) and on a
 heliosdb in dev mode; then each meta-command runs through `psql -X -c` on both. psql answers
 them with queries over pg_catalog (CLIENTS.md §7), which HeliosDB runs as ordinary queries
@@ -51,6 +53,15 @@ ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);
 CREATE TABLE tags (id int PRIMARY KEY, label text UNIQUE, grp int, pos int,
                    CONSTRAINT tags_grp_pos_key UNIQUE (grp, pos) INCLUDE (label));
 CREATE INDEX ON tags (pos);
+CREATE ROLE meta_app LOGIN CONNECTION LIMIT 5;
+CREATE ROLE meta_group NOINHERIT;
+CREATE ROLE meta_admin CREATEROLE;
+GRANT meta_group TO meta_app;
+GRANT SELECT, UPDATE ON items TO meta_app;
+GRANT SELECT ON active_items TO PUBLIC;
+GRANT USAGE ON SEQUENCE ticket_no TO meta_group;
+GRANT CREATE ON SCHEMA public TO meta_admin;
+ALTER TABLE events OWNER TO meta_admin;
 """
 
 COMMANDS = [
@@ -63,6 +74,7 @@ COMMANDS = [
     r"\d tags", r"\d+ tags", r"\d items_price_desc", r"\d+ items_price_desc",
     r"\d tags_label_key", r"\d tags_grp_pos_key", r"\d items_name_price", r"\d tags_pos_idx",
     r"\d items_pkey", r"\di items*", r"\di tags_*", r"\dti tags*",
+    r"\du meta*", r"\dg", r"\dp items", r"\dp ticket_no", r"\z active_items", r"\dt events",
 ]
 SIZED = [r"\dt+", r"\di+"]
 
