@@ -97,7 +97,7 @@ PSQL="psql -X -q -At -h 127.0.0.1 -p $SQL -U admin -d admin"
 export PGSSLMODE=require
 $PSQL -c "CREATE TABLE kv (k text PRIMARY KEY, v text)" -c "INSERT INTO kv VALUES ('a', 'kept')"
 ok $? "a row is written over TLS as admin"
-"$CTL" backup --config "$C/solo/heliosdb.json" -U admin --out "$TMP/bk-online" >"$TMP/bk.out" 2>&1; rc=$?
+"$CTL" backup --config "$C/solo/heliosdb.json" -U admin --out "$C/solo/backups/bk-online" >"$TMP/bk.out" 2>&1; rc=$?
 [ $rc = 0 ] && grep -q "online backup" "$TMP/bk.out"; ok $? "backup while the daemon runs is taken online through the daemon"
 stop_all
 check "backup with the daemon stopped" "$CTL" backup --config "$C/solo/heliosdb.json" --out "$TMP/bk"
