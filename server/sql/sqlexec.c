@@ -387,6 +387,7 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     authkv_free(x->auth, x->nauth);
     x->auth = auth;
     x->nauth = nauth;
+    x->auth_gen++;
     x->next_table_id = next;
     return 0;
 fail:
@@ -3681,6 +3682,7 @@ static void sx_destroy(executor *ex)
     for (int i = 0; i < x->nindexes; i++) sqlindex_free(x->indexes[i]);
     free(x->indexes);
     authkv_free(x->auth, x->nauth);
+    sx_authcache_free(x->authcache);
     free(x->backup_dir);
     sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
     conflicts_free(x);

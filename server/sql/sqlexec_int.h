@@ -101,6 +101,8 @@ typedef struct sx_exec {
      * key (loaded with the catalog) */
     struct sx_authkv *auth;
     int nauth;
+    uint64_t auth_gen;              /* bumped whenever auth is reloaded */
+    struct sx_authcache *authcache; /* decoded roles and memberships (sqlrun_role.c) */
     char *backup_dir; /* storage.backup_dir, normalised (NULL: helios_backup refused) */
     int max_connections, superuser_reserved; /* sql.max_connections, ..._reserved_connections */
     int nindexes;
@@ -362,6 +364,7 @@ int sx_set_role(sx_session *s, const sqlast_stmt *st, executor_sink *sink, sqler
 int sx_role_refresh(sx_session *s, executor_sink *sink, sqlerr *err);
 int sx_role_login(sx_session *s, bool users_file, sqlerr *err);
 int sx_role_secret(sx_exec *x, const char *name, char *out, size_t cap);
+void sx_authcache_free(struct sx_authcache *c); /* NULL is fine */
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
 const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
 /* The catalog as session s sees it: every committed table, view and sequence with the

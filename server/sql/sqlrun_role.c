@@ -36,6 +36,118 @@ static void boot_role(const sx_session *s, const char *name, sqlrole *r)
     snprintf(r->name, sizeof r->name, "%s", name ? name : s->user[0] ? s->user : "heliosdb");
 }
 
+/* ---- the decoded roles, memberships and their closures, shared by every session ------------
+ *
+ * Privilege checks run on every statement, so the roles and memberships of the committed
+ * catalog are decoded once per catalog change (x->auth_gen) and kept sorted, with each role's
+ * closure memoised. A transaction that itself changed roles or grants reads through to the
+ * entries instead (cache() returns NULL), seeing its own changes. Loop thread only. */
+
+typedef struct closure {
+    uint32_t role;
+    bool all;
+    uint32_t *v;
+    int n;
+} closure;
+
+struct sx_authcache {
+    uint64_t gen;
+    sqlrole *roles; /* live roles, by oid */
+    int nroles;
+    int *by_name; /* indexes into roles, by name */
+    uint32_t *mrole, *mmember; /* granted memberships */
+    int nmem;
+    closure *memo;
+    int nmemo, capmemo;
+};
+
+void sx_authcache_free(struct sx_authcache *c)
+{
+    if (!c) return;
+    for (int i = 0; i < c->nmemo; i++) free(c->memo[i].v);
+    free(c->memo);
+    free(c->roles);
+    free(c->by_name);
+    free(c->mrole);
+    free(c->mmember);
+    free(c);
+}
+
+static int cmp_role_oid(const void *a, const void *b)
+{
+    const sqlrole *x = a, *y = b;
+    return x->oid < y->oid ? -1 : x->oid > y->oid;
+}
+
+static int cmp_name_idx(const void *a, const void *b, void *arg)
+{
+    const sqlrole *r = arg;
+    return strcmp(r[*(const int *)a].name, r[*(const int *)b].name);
+}
+
+static struct sx_authcache *cache(sx_session *s)
+{
+    sx_exec *x = s->x;
+    if (s->txn.nauth) return NULL;
+    if (x->authcache && x->authcache->gen == x->auth_gen) return x->authcache;
+    sx_authcache_free(x->authcache);
+    x->authcache = NULL;
+    struct sx_authcache *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->gen = x->auth_gen;
+    c->roles = malloc((size_t)(x->nauth + 1) * sizeof *c->roles);
+    c->mrole = malloc((size_t)(x->nauth + 1) * sizeof *c->mrole);
+    c->mmember = malloc((size_t)(x->nauth + 1) * sizeof *c->mmember);
+    if (!c->roles || !c->mrole || !c->mmember) goto fail;
+    for (int i = 0; i < x->nauth; i++) {
+        const sx_authkv *e = &x->auth[i];
+        uint32_t ro, me;
+        uint64_t gen;
+        bool g;
+        if (!sqlrole_decode(e->v, e->vl, e->k, e->kl, &c->roles[c->nroles])) {
+            if (!(c->roles[c->nroles].flags & SQLROLE_DROPPED)) c->nroles++;
+        } else if (!sqlrole_member_key_parse(e->k, e->kl, &ro, &me) &&
+                   !sqlrole_flag_decode(e->v, e->vl, 'M', &gen, &g, NULL) && g) {
+            c->mrole[c->nmem] = ro;
+            c->mmember[c->nmem++] = me;
+        }
+    }
+    qsort(c->roles, (size_t)c->nroles, sizeof *c->roles, cmp_role_oid);
+    if (!(c->by_name = malloc((size_t)(c->nroles + 1) * sizeof *c->by_name))) goto fail;
+    for (int i = 0; i < c->nroles; i++) c->by_name[i] = i;
+    qsort_r(c->by_name, (size_t)c->nroles, sizeof *c->by_name, cmp_name_idx, c->roles);
+    x->authcache = c;
+    return c;
+fail:
+    sx_authcache_free(c);
+    return NULL;
+}
+
+static const sqlrole *cached_by_name(const struct sx_authcache *c, const char *name)
+{
+    int lo = 0, hi = c->nroles;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        int k = strcmp(c->roles[c->by_name[mid]].name, name);
+        if (!k) return &c->roles[c->by_name[mid]];
+        if (k < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+static const sqlrole *cached_by_oid(const struct sx_authcache *c, uint32_t oid)
+{
+    int lo = 0, hi = c->nroles;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (c->roles[mid].oid == oid) return &c->roles[mid];
+        if (c->roles[mid].oid < oid) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
 /* A live role by name (1), or 0. The bootstrap login's own name is the bootstrap role. */
 int sx_role_lookup(sx_session *s, const char *name, sqlrole *out)
 {
@@ -43,11 +155,18 @@ int sx_role_lookup(sx_session *s, const char *name, sqlrole *out)
         boot_role(s, name, out);
         return 1;
     }
+    if (strlen(name) > 63) return 0;
+    const struct sx_authcache *c = cache(s);
+    if (c) {
+        const sqlrole *r = cached_by_name(c, name);
+        if (r) *out = *r;
+        return r != NULL;
+    }
     uint8_t k[SQLROLE_KEY_MAX];
     size_t kl = sqlrole_key(k, name);
     const uint8_t *v;
     size_t vl;
-    if (strlen(name) > 63 || !sx_auth_get(s, k, kl, &v, &vl)) return 0;
+    if (!sx_auth_get(s, k, kl, &v, &vl)) return 0;
     if (sqlrole_decode(v, vl, k, kl, out) || (out->flags & SQLROLE_DROPPED)) return 0;
     return 1;
 }
@@ -57,6 +176,12 @@ int sx_role_by_oid(sx_session *s, uint32_t oid, sqlrole *out)
     if (oid == SQLROLE_BOOTSTRAP) {
         boot_role(s, s->boot ? s->user : "heliosdb", out);
         return 1;
+    }
+    const struct sx_authcache *c = cache(s);
+    if (c) {
+        const sqlrole *r = cached_by_oid(c, oid);
+        if (r) *out = *r;
+        return r != NULL;
     }
     sx_authkv *v;
     int n;
@@ -121,41 +246,87 @@ bool sx_is_super(sx_session *s)
 }
 
 /* The roles whose privileges `role` has: itself and, through granted memberships, the roles
- * it belongs to (following only members that inherit, unless `all`). *out malloc'd. */
-static int role_closure(sx_session *s, uint32_t role, bool all, uint32_t **out, int *n)
+ * it belongs to (following only members that inherit, unless `all`). *out is malloc'd when
+ * *owned, else borrowed from the cache (valid until the next catalog change). */
+static int role_closure(sx_session *s, uint32_t role, bool all, const uint32_t **out, int *n,
+                        bool *owned)
 {
-    sx_authkv *m;
-    int nm;
+    struct sx_authcache *c = cache(s);
     *out = NULL;
     *n = 0;
-    if (sx_auth_list(s, "member.", &m, &nm)) return -1;
-    uint32_t *v = malloc((size_t)(nm + 1) * sizeof *v);
-    if (!v) {
-        free(m);
-        return -1;
-    }
-    int k = 0;
-    v[k++] = role;
-    for (int i = 0; i < k; i++) {
-        if (!all && v[i] != SQLROLE_BOOTSTRAP) {
-            sqlrole r;
-            if (!sx_role_by_oid(s, v[i], &r) || !(r.flags & SQLROLE_INHERIT)) continue;
+    *owned = false;
+    if (c)
+        for (int i = 0; i < c->nmemo; i++)
+            if (c->memo[i].role == role && c->memo[i].all == all) {
+                *out = c->memo[i].v;
+                *n = c->memo[i].n;
+                return 0;
+            }
+    /* the memberships: the cache's, or the entries the transaction sees */
+    uint32_t *mr = c ? c->mrole : NULL, *mm = c ? c->mmember : NULL;
+    int nm = c ? c->nmem : 0;
+    if (!c) {
+        sx_authkv *m;
+        int k;
+        if (sx_auth_list(s, "member.", &m, &k)) return -1;
+        mr = malloc((size_t)(k + 1) * sizeof *mr);
+        mm = malloc((size_t)(k + 1) * sizeof *mm);
+        if (!mr || !mm) {
+            free(m);
+            free(mr);
+            free(mm);
+            return -1;
         }
-        for (int j = 0; j < nm; j++) {
+        for (int j = 0; j < k; j++) {
             uint32_t ro, me;
             uint64_t gen;
             bool granted;
-            if (sqlrole_member_key_parse(m[j].k, m[j].kl, &ro, &me) || me != v[i] ||
+            if (sqlrole_member_key_parse(m[j].k, m[j].kl, &ro, &me) ||
                 sqlrole_flag_decode(m[j].v, m[j].vl, 'M', &gen, &granted, NULL) || !granted)
                 continue;
-            bool seen = false;
-            for (int l = 0; l < k && !seen; l++) seen = v[l] == ro;
-            if (!seen && k <= nm) v[k++] = ro;
+            mr[nm] = ro;
+            mm[nm++] = me;
+        }
+        free(m);
+    }
+    uint32_t *v = malloc((size_t)(nm + 1) * sizeof *v);
+    int k = 0;
+    if (v) {
+        v[k++] = role;
+        for (int i = 0; i < k; i++) {
+            if (!all && v[i] != SQLROLE_BOOTSTRAP) {
+                sqlrole r;
+                if (!sx_role_by_oid(s, v[i], &r) || !(r.flags & SQLROLE_INHERIT)) continue;
+            }
+            for (int j = 0; j < nm; j++) {
+                if (mm[j] != v[i]) continue;
+                bool seen = false;
+                for (int l = 0; l < k && !seen; l++) seen = v[l] == mr[j];
+                if (!seen && k <= nm) v[k++] = mr[j];
+            }
         }
     }
-    free(m);
-    *out = v;
-    *n = k;
+    if (!c) {
+        free(mr);
+        free(mm);
+    }
+    if (!v) return -1;
+    if (c && (c->nmemo < c->capmemo || c->capmemo < 4096)) {
+        if (c->nmemo == c->capmemo) {
+            int nc = c->capmemo ? c->capmemo * 2 : 16;
+            closure *nmv = realloc(c->memo, (size_t)nc * sizeof *nmv);
+            if (!nmv) {
+                *out = v, *n = k, *owned = true;
+                return 0;
+            }
+            c->memo = nmv;
+            c->capmemo = nc;
+        }
+        c->memo[c->nmemo++] = (closure){role, all, v, k};
+        *out = v, *n = k;
+        return 0;
+    }
+    *out = v, *n = k, *owned = true;
     return 0;
 }
 
@@ -170,12 +341,13 @@ static bool role_in(sx_session *s, uint32_t member, uint32_t role, bool all)
 static bool role_in_nosuper(sx_session *s, uint32_t member, uint32_t role, bool all)
 {
     if (member == role) return true;
-    uint32_t *v;
+    const uint32_t *v;
     int n;
-    if (role_closure(s, member, all, &v, &n)) return false;
+    bool owned;
+    if (role_closure(s, member, all, &v, &n, &owned)) return false;
     bool in = false;
     for (int i = 0; i < n && !in; i++) in = v[i] == role;
-    free(v);
+    if (owned) free((void *)v);
     return in;
 }
 
@@ -219,9 +391,10 @@ bool sx_acl_granted(sx_session *s, uint32_t obj, uint32_t grantee, int bit)
 bool sx_priv_has(sx_session *s, uint32_t role, uint32_t obj, unsigned mask)
 {
     if (role_is_super(s, role) || sx_has_privs_of(s, role, sx_owner_of(s, obj))) return true;
-    uint32_t *v;
+    const uint32_t *v;
     int n;
-    if (role_closure(s, role, false, &v, &n)) return false;
+    bool owned;
+    if (role_closure(s, role, false, &v, &n, &owned)) return false;
     bool ok = true;
     for (int bit = 0; bit < SQLPRIV_NBITS && ok; bit++) {
         if (!(mask & (1u << bit))) continue;
@@ -229,7 +402,7 @@ bool sx_priv_has(sx_session *s, uint32_t role, uint32_t obj, unsigned mask)
         for (int i = 0; i < n && !any; i++) any = acl_granted(s, obj, v[i], bit);
         ok = any;
     }
-    free(v);
+    if (owned) free((void *)v);
     return ok;
 }
 
