@@ -170,6 +170,8 @@ static const cat_rel rels[] = {
     {"pg_catalog", "pg_db_role_setting", 2964, 'r', "OOA",
      "setdatabase setrole setconfig"},
     {"pg_catalog", "pg_parameter_acl", 6243, 'r', "OTA", "oid parname paracl"},
+    {"pg_catalog", "pg_stat_activity", 12222, 'v', "ONIIONTTTIZZZZTTTTTLTT",
+     "datid datname pid leader_pid usesysid usename application_name client_addr client_hostname client_port backend_start xact_start query_start state_change wait_event_type wait_event state backend_xid backend_xmin query_id query backend_type"},
     {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
      "objoid classoid objsubid objtype objnamespace objname provider label"},
     {"pg_catalog", "pg_cast", 2605, 'r', "OOOOCC",
@@ -1258,6 +1260,11 @@ static void c_str(crow *r, const char *col, const char *s)
     if (v && s && r->rc == SQL_OK) r->rc = sqlval_set_str(v, v->type, s, strlen(s), r->err);
 }
 
+static void c_null(crow *r, const char *col)
+{
+    (void)row_col(r, col); /* (re)set to NULL */
+}
+
 static void c_char(crow *r, const char *col, char c)
 {
     sqlval *v = row_col(r, col);
@@ -2095,6 +2102,53 @@ static int rows_role(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return rc;
 }
 
+/* pg_stat_activity: this region's sessions. A role sees the details of the sessions of roles
+ * whose privileges it has (superusers: all); of the others only who and where, and the query
+ * as "<insufficient privilege>", as PostgreSQL shows them. client_addr is text here (PostgreSQL:
+ * inet). */
+static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    uint32_t me = sx_current_role(c->s);
+    for (sx_session *o = c->s->x->sessions; o; o = o->all_next) {
+        sqlrole who;
+        bool known = o->boot || sx_role_lookup(c->s, o->user, &who);
+        uint32_t oid = o->boot ? OID_ROLE : known ? who.oid : 0;
+        bool see = o == c->s || sx_has_privs_of(c->s, me, known ? oid : 0xffffffffu);
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "datid", OID_DATABASE);
+        c_str(&r, "datname", o->database[0] ? o->database : db_name(c->s));
+        c_int(&r, "pid", o->pid);
+        c_int(&r, "usesysid", oid);
+        c_str(&r, "usename", o->user);
+        const char *app = sqlguc_get(o->guc, "application_name", NULL);
+        c_str(&r, "application_name", app ? app : "");
+        c_str(&r, "backend_type", "client backend");
+        c_null(&r, "leader_pid");
+        c_null(&r, "query_id");
+        c_null(&r, "client_port");
+        if (see) {
+            if (o->client_addr[0]) c_str(&r, "client_addr", o->client_addr);
+            if (o->client_addr[0]) c_int(&r, "client_port", o->client_port);
+            c_int(&r, "backend_start", o->backend_start_us);
+            if (o->state != SX_IDLE) c_int(&r, "xact_start", o->txn_start_us);
+            if (o->query_start_us) {
+                c_int(&r, "query_start", o->query_start_us);
+                c_int(&r, "state_change", o->query_start_us);
+            }
+            if (o->lock_wait) {
+                c_str(&r, "wait_event_type", "Lock");
+                c_str(&r, "wait_event", "tuple");
+            }
+            c_str(&r, "state", sx_session_state(o, c->s));
+            c_str(&r, "query", o->query);
+        } else {
+            c_str(&r, "query", "<insufficient privilege>");
+        }
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
 /* pg_auth_members: the memberships granted (GRANT role TO role) */
 static int rows_auth_members(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
@@ -2644,6 +2698,7 @@ static const struct {
     {"pg_roles", rows_role},            {"pg_user", rows_role},
     {"pg_authid", rows_role},           {"pg_am", rows_am},
     {"pg_auth_members", rows_auth_members},
+    {"pg_stat_activity", rows_stat_activity},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},
     {"pg_tablespace", rows_tablespace}, {"pg_views", rows_views},
     {"pg_language", rows_language},     {"pg_description", rows_description},

@@ -2014,6 +2014,7 @@ enum {
 
 struct sx_stmt {
     sqlparse_result q;
+    char *text; /* the statement as prepared (pg_stat_activity) */
     sx_plan plan;
     bool planned;
     uint32_t *param_oids;
@@ -2125,6 +2126,24 @@ static void sx_enter(sx_session *s)
 {
     sqlval_set_timezone(sqlguc_timezone(s->guc));
     if (s->txn_start_us) sqldate_set_now(s->txn_start_us);
+}
+
+void sx_note_query(sx_session *s, const char *text, size_t len)
+{
+    while (len && (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')) text++, len--;
+    if (len >= sizeof s->query) len = sizeof s->query - 1;
+    memcpy(s->query, text, len);
+    s->query[len] = 0;
+    s->query_start_us = now_us_2000();
+}
+
+const char *sx_session_state(const sx_session *s, const sx_session *running)
+{
+    if (s == running || s->commit || s->stream || s->lock_wait || s->sleeping || s->q_active)
+        return "active";
+    if (s->state == SX_FAILED) return "idle in transaction (aborted)";
+    if (s->state == SX_BLOCK) return "idle in transaction";
+    return "idle";
 }
 
 void sx_stmt_begin(sx_session *s)
@@ -2905,6 +2924,9 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             goto fail_keep;
         }
         sx_stmt_begin(s); /* PostgreSQL >= 13: each statement of a Query has its own timeout */
+        if (s->qsql)
+            sx_note_query(s, s->qsql + st->location,
+                          st->length ? (size_t)st->length : strlen(s->qsql + st->location));
         int rc;
         switch (st->kind) {
         case SQLAST_BEGIN:
@@ -3193,6 +3215,7 @@ static void stmt_free_(sx_stmt *p)
     if (p->planned) sqlrun_plan_free(&p->plan);
     sqlparse_result_free(&p->q);
     free(p->param_oids);
+    free(p->text);
     free(p);
 }
 
@@ -3211,7 +3234,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
     }
     sqlerr se;
     int prc = sqlcache_parse(s->x->cache, copy, &p->q, &se);
-    free(copy);
+    p->text = copy; /* kept for pg_stat_activity */
     if (prc != SQL_OK) {
         stmt_free_(p);
         fail_txn(s);
@@ -3380,6 +3403,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     sx_stmt *p = po->stmt;
     if (p->q.nstmts == 0) return sink->empty_query(sink) ? EXEC_ERROR : EXEC_DONE;
     const sqlast_stmt *st = p->q.stmts[0];
+    if (p->text && !po->ran) sx_note_query(s, p->text, strlen(p->text));
     if (s->state == SX_FAILED && !(st && (st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
                                           st->kind == SQLAST_ROLLBACK_TO)))
         return aborted_err(err);
@@ -3585,6 +3609,15 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
     s->wake_arg = wake_arg;
     snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
     snprintf(s->database, sizeof s->database, "%s", st->database ? st->database : "");
+    s->backend_start_us = now_us_2000();
+    if (st->client_addr) { /* "127.0.0.1:50412", "[::1]:50412" */
+        const char *colon = strrchr(st->client_addr, ':');
+        size_t n = colon ? (size_t)(colon - st->client_addr) : strlen(st->client_addr);
+        const char *a = st->client_addr;
+        if (n >= 2 && a[0] == '[' && a[n - 1] == ']') a++, n -= 2;
+        snprintf(s->client_addr, sizeof s->client_addr, "%.*s", (int)n, a);
+        s->client_port = colon ? atoi(colon + 1) : 0;
+    }
     s->pid = st->backend_pid;
     s->last_seq = -1;
     sqlerr se;

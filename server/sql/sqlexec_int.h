@@ -206,6 +206,12 @@ typedef struct sx_session {
     char user[64], database[64];
     bool boot; /* the login is the bootstrap superuser (sqlrun_role.c) */
     char rolebuf[64], sessbuf[64]; /* sx_role_name / sx_session_user: stable storage */
+    /* pg_stat_activity: where the client is, when the session and its latest statement
+     * began, and that statement's text (at most 1023 bytes, as track_activity_query_size) */
+    char client_addr[64];
+    int client_port;
+    int64_t backend_start_us, query_start_us;
+    char query[1024];
     sx_state state;
     bool implicit; /* extended protocol: an implicit transaction is open until Sync */
     sx_txn txn;
@@ -418,6 +424,10 @@ storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
 /* Starts the statement_timeout clock of a statement (the session's current setting). */
 void sx_stmt_begin(sx_session *s);
+/* pg_stat_activity: the statement the session starts (text of len bytes). */
+void sx_note_query(sx_session *s, const char *text, size_t len);
+/* pg_stat_activity's state of a session: "active", "idle", "idle in transaction", ... */
+const char *sx_session_state(const sx_session *s, const sx_session *running);
 /* SQL_OK, or SQL_ERR with 57014 when the statement was cancelled (every call) or ran past
  * statement_timeout (the clock is read every SX_TICK_ROWS calls: call it once per row). */
 #define SX_TICK_ROWS 256

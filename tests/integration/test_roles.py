@@ -5,7 +5,8 @@ One node with TLS and SCRAM (the users file holds the bootstrap superuser "admin
 - a role made with CREATE ROLE ... LOGIN PASSWORD logs in with SCRAM (and SCRAM-PLUS over
   TLS); a wrong password, a NOLOGIN role, an expired VALID UNTIL and a connection limit are
   refused as PostgreSQL refuses them; the session reports is_superuser=off;
-- sql.superuser_reserved_connections keeps the last slots for superusers;
+- sql.superuser_reserved_connections keeps the last slots for superusers; pg_stat_activity
+  hides other roles' statements;
 - what a normal user cannot do: read or drop another user's table, drop it through the
   catalog, read the helios.* admin views, call helios_backup / helios_anti_entropy /
   helios_index_check, create roles, make itself superuser, take another session's identity;
@@ -155,6 +156,26 @@ def single_node():
                             extra="sslmode=disable")
         t.ok(rc == 0 and "app" in out and "Cannot login" in out and "Superuser" in out,
              "psql \\du lists the roles and their attributes", out + err)
+
+        # pg_stat_activity: a superuser sees every session; a role sees only who and where of
+        # sessions of roles whose privileges it lacks
+        ca = psycopg2.connect(host="127.0.0.1", port=port, user="app", password="app-pw",
+                              dbname="postgres")
+        ca.autocommit = True
+        ca.cursor().execute("SELECT 'app was here'")
+        cs = psycopg2.connect(host="127.0.0.1", port=port, user="admin", password="admin-pw",
+                              dbname="postgres")
+        cs.autocommit = True
+        cs.cursor().execute("SELECT 'admin secret'")
+        rows, err = adm("SELECT state, query FROM pg_stat_activity WHERE usename = 'app'")
+        t.ok(rows == [("idle", "SELECT 'app was here'")], "pg_stat_activity: a superuser sees "
+             "another role's session and its last statement", (rows, err))
+        rows, err = app("SELECT state, query FROM pg_stat_activity WHERE usename = 'admin' "
+                        "ORDER BY query")
+        t.ok(rows == [(None, "<insufficient privilege>")], "... a normal role sees "
+             "'<insufficient privilege>' for the superuser's sessions", (rows, err))
+        ca.close()
+        cs.close()
 
         # a statement prepared before a REVOKE is refused at its next execution
         import asyncio
