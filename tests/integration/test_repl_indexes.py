@@ -11,7 +11,8 @@ every region). Then:
    own at the same moment: every region accepts its own (a unique index is checked in the
    region that writes), and once converged the index holds all of them;
 2. a region is stopped while the other two write past the log retention, so it comes back
-   through a snapshot;
+   through a snapshot (or, when the other region's log still holds what it lacks, through
+   that log: the test says which);
 3. anti-entropy runs;
 after each step every index of every region equals its table (helios_index_check() = 0), the
 regions agree, and reads through the indexes answer what a scan answers. Within a region the
@@ -198,10 +199,14 @@ def main():
               cu.wait_log(a, "replication log truncated", 60, mark) and
               cu.wait_log(b, "replication log truncated", 60, markb))
         check("region 3 restarts", c.start())
-        check("region 3 catches up through a snapshot",
-              rb.wait_for(lambda: "snapshot from peer" in cu.log_text(c) and
-                          converged(nodes), 120))
-        check("after the snapshot every index equals its table in every region",
+        # Usually through a snapshot; under load region 2 may still relay region 1's missing
+        # entries from its log before the offer arrives (region 3 then declines the snapshot
+        # as already had): both are correct, and the index checks below hold either way.
+        caught = rb.wait_for(lambda: converged(nodes), 120)
+        how = "a snapshot" if "snapshot from peer" in cu.log_text(c) else "a peer's log"
+        print("# region 3 caught up through %s" % how, flush=True)
+        check("region 3 catches up (through %s)" % how, caught)
+        check("after the catch-up every index equals its table in every region",
               all(index_check(n) == 0 for n in nodes))
         ans = [index_answers(n) for n in nodes]
         check("and reads through the indexes still agree with scans everywhere",
