@@ -243,6 +243,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
         static const char *tags[] = {"", "CREATE ROLE", "ALTER ROLE", "ALTER ROLE", "DROP ROLE", "GRANT",
                                      "REVOKE", "GRANT ROLE", "REVOKE ROLE", "REASSIGN OWNED", "DROP OWNED"};
         int a = s->role ? s->role->action : 0;
+        if (s->role && s->role->objkind == 'D') return "ALTER DEFAULT PRIVILEGES";
         return a > 0 && a < (int)(sizeof tags / sizeof tags[0]) ? tags[a] : "ROLE";
     }
     case SQLAST_DROP_TABLE:

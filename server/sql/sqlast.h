@@ -202,7 +202,12 @@ typedef struct sqlast_role {
     int nroles;
     char **objects; /* tables / views / sequences, schemas (objkind 'n', 'A'), or granted roles */
     int nobjects;
-    int objkind;    /* 't' TABLE (or none), 's' SEQUENCE, 'n' SCHEMA, 'A' ALL TABLES IN SCHEMA */
+    int objkind;    /* 't' TABLE (or none), 's' SEQUENCE, 'n' SCHEMA, 'A' ALL TABLES IN SCHEMA,
+                     * 'D' ALTER DEFAULT PRIVILEGES: objects are the FOR ROLE names (none: the
+                     * current role), defobj 'r' TABLES / 'S' SEQUENCES, in_schema IN SCHEMA
+                     * public */
+    int defobj;
+    bool in_schema;
     unsigned privs; /* sqlrole.h SQLPRIV_* bits; 0: ALL [PRIVILEGES] */
     bool missing_ok;
     bool is_user; /* CREATE USER: LOGIN unless said otherwise */

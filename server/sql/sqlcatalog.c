@@ -170,6 +170,7 @@ static const cat_rel rels[] = {
     {"pg_catalog", "pg_db_role_setting", 2964, 'r', "OOA",
      "setdatabase setrole setconfig"},
     {"pg_catalog", "pg_parameter_acl", 6243, 'r', "OTA", "oid parname paracl"},
+    {"pg_catalog", "pg_default_acl", 826, 'r', "OOOCA", "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
     {"pg_catalog", "pg_stat_activity", 12222, 'v', "ONIIONTTTIZZZZTTTTTLTT",
      "datid datname pid leader_pid usesysid usename application_name client_addr client_hostname client_port backend_start xact_start query_start state_change wait_event_type wait_event state backend_xid backend_xmin query_id query backend_type"},
     {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
@@ -2149,6 +2150,116 @@ static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* pg_default_acl: one row per (role, IN SCHEMA or not, object type) that ALTER DEFAULT
+ * PRIVILEGES touched. As PostgreSQL: a global row lists the owner's own privileges first (it
+ * replaces the built-in default), a schema row only what it adds. The oid is made up from the
+ * row's key (stable across reads). */
+static int rows_default_acl(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    sx_authkv *v;
+    int n;
+    if (sx_auth_list(c->s, "defacl.", &v, &n)) return sqlerr_oom(err);
+    struct drow {
+        uint32_t role;
+        char type;
+        bool in_schema;
+        char acl[2048];
+        size_t len;
+        uint32_t grantee[64];
+        int ng;
+    } *rows = calloc((size_t)n + 1, sizeof *rows);
+    int nr = 0;
+    for (int i = 0; rows && i < n; i++) {
+        uint32_t role, grantee;
+        char type;
+        bool in_schema, g;
+        int bit;
+        uint64_t gen;
+        if (sqlrole_defacl_key_parse(v[i].k, v[i].kl, &role, &type, &in_schema, &grantee, &bit) ||
+            sqlrole_flag_decode(v[i].v, v[i].vl, 'A', &gen, &g, NULL))
+            continue;
+        int j = 0;
+        while (j < nr && !(rows[j].role == role && rows[j].type == type && rows[j].in_schema == in_schema)) j++;
+        if (j == nr) rows[nr++] = (struct drow){.role = role, .type = type, .in_schema = in_schema};
+        if (!g) continue;
+        int k = 0;
+        while (k < rows[j].ng && rows[j].grantee[k] != grantee) k++;
+        if (k == rows[j].ng && k < 64) rows[j].grantee[rows[j].ng++] = grantee;
+    }
+    int rc = rows ? SQL_OK : sqlerr_oom(err);
+    for (int j = 0; j < nr && rc == SQL_OK; j++) {
+        struct drow *d = &rows[j];
+        char ob[64];
+        const char *on = d->role == OID_ROLE ? user_name(c->s) : role_name_of(c->s, d->role, ob, sizeof ob);
+        if (!on) continue;
+        const char *all = d->type == 'S' ? "rwU" : "arwdDxt";
+        /* PostgreSQL stores a default ACL sorted (aclitemsort): by grantee oid, PUBLIC (0)
+         * first; a global row holds the owner's own entry too */
+        struct item {
+            uint32_t grantee;
+            char letters[16];
+        } items[65];
+        int ni = 0;
+        bool added = false;
+        if (!d->in_schema) {
+            items[ni].grantee = d->role;
+            snprintf(items[ni++].letters, sizeof items[0].letters, "%s", all);
+        }
+        for (int k = 0; k < d->ng; k++) {
+            int nl = 0;
+            char *letters = items[ni].letters;
+            for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
+                uint8_t key[SQLROLE_KEY_MAX];
+                size_t kl = sqlrole_defacl_key(key, d->role, d->type, d->in_schema, d->grantee[k], bit);
+                const uint8_t *val;
+                size_t vl;
+                uint64_t gen;
+                bool g = false;
+                if (sx_auth_get(c->s, key, kl, &val, &vl)) sqlrole_flag_decode(val, vl, 'A', &gen, &g, NULL);
+                if (g) letters[nl++] = sqlpriv_letter(bit);
+            }
+            letters[nl] = 0;
+            char gb[64];
+            if (!nl || (d->grantee[k] != SQLROLE_PUBLIC && !role_name_of(c->s, d->grantee[k], gb, sizeof gb)))
+                continue;
+            items[ni++].grantee = d->grantee[k];
+            added = true;
+        }
+        if (!added) continue; /* back to the built-in default, or nothing added: no row */
+        for (int x = 1; x < ni; x++)
+            for (int y = x; y > 0 && items[y - 1].grantee > items[y].grantee; y--) {
+                struct item t = items[y];
+                items[y] = items[y - 1];
+                items[y - 1] = t;
+            }
+        size_t o = 0;
+        d->acl[0] = 0;
+        for (int x = 0; x < ni && o < sizeof d->acl; x++) {
+            char gb[64];
+            const char *gn = items[x].grantee == SQLROLE_PUBLIC ? ""
+                             : items[x].grantee == d->role     ? on
+                                                               : role_name_of(c->s, items[x].grantee, gb, sizeof gb);
+            o += (size_t)snprintf(d->acl + o, sizeof d->acl - o, "%s%s=%s/%s", o ? " " : "", gn ? gn : "",
+                                  items[x].letters, on);
+        }
+        crow r;
+        if (row_start(&r, c->t, err)) {
+            r.rc = SQL_ERR;
+            rc = row_emit(&r, fn, ctx);
+            break;
+        }
+        c_int(&r, "oid", 0x7e000000u | (d->role & 0xffffff) << 2 | (d->type == 'S') << 1 | d->in_schema);
+        c_int(&r, "defaclrole", d->role);
+        c_int(&r, "defaclnamespace", d->in_schema ? NSP_PUBLIC : 0);
+        c_char(&r, "defaclobjtype", d->type);
+        c_list(&r, "defaclacl", d->acl);
+        if (row_emit(&r, fn, ctx)) rc = SQL_ERR;
+    }
+    free(rows);
+    free(v);
+    return rc;
+}
+
 /* pg_auth_members: the memberships granted (GRANT role TO role) */
 static int rows_auth_members(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
@@ -2699,6 +2810,7 @@ static const struct {
     {"pg_authid", rows_role},           {"pg_am", rows_am},
     {"pg_auth_members", rows_auth_members},
     {"pg_stat_activity", rows_stat_activity},
+    {"pg_default_acl", rows_default_acl},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},
     {"pg_tablespace", rows_tablespace}, {"pg_views", rows_views},
     {"pg_language", rows_language},     {"pg_description", rows_description},

@@ -357,14 +357,13 @@ int sx_owner_check(sx_session *s, const sqlschema_table *t, sqlerr *err); /* "mu
 int sx_seq_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sqlerr *err);
 int sx_create_check(sx_session *s, sqlerr *err); /* CREATE on schema public */
 int sx_super_check(sx_session *s, const char *what, sqlerr *err);
-int sx_owner_created(sx_session *s, uint32_t obj, sqlerr *err); /* the current role owns obj */
 int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr *err);
 /* ADD PRIMARY KEY gives a table a new id: its owner and privileges follow */
 int sx_auth_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err);
 int sqlrun_role(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 int sqlrun_owner(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err);
-int sx_ddl_created(sx_session *s, const sqlast_stmt *st, sqlerr *err);
+int sx_ddl_created(sx_session *s, const sqlast_stmt *st, bool created, sqlerr *err);
 int sx_dml_check(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t, sqlerr *err);
 int sx_set_role(sx_session *s, const sqlast_stmt *st, executor_sink *sink, sqlerr *err);
 int sx_role_refresh(sx_session *s, executor_sink *sink, sqlerr *err);

@@ -31,6 +31,7 @@ typedef struct pctx {
 } pctx;
 
 static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s);
+static int conv_default_privs(pctx *c, json_t *b, sqlast_stmt *s);
 
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s);
 static int conv_sort(pctx *c, json_t *sort, sqlast_order **out, int *n);
@@ -2884,6 +2885,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "ExplainStmt")) return conv_explain(c, b, s);
     if (!strcmp(t, "ViewStmt")) return conv_view(c, b, s);
     if (!strcmp(t, "TruncateStmt")) return conv_truncate(c, b, s);
+    if (!strcmp(t, "AlterDefaultPrivilegesStmt")) return conv_default_privs(c, b, s);
     if (!strcmp(t, "CreateRoleStmt") || !strcmp(t, "AlterRoleStmt") || !strcmp(t, "DropRoleStmt") ||
         !strcmp(t, "GrantStmt") || !strcmp(t, "GrantRoleStmt") || !strcmp(t, "ReassignOwnedStmt") ||
         !strcmp(t, "DropOwnedStmt"))
@@ -3058,8 +3060,6 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
     if (fbool(b, "grant_option")) return sqlerr_unsupported(c->err, -1, "WITH GRANT OPTION");
     const char *tt = fstr(b, "targtype"), *ot = fstr(b, "objtype");
     bool all_in = tt && !strcmp(tt, "ACL_TARGET_ALL_IN_SCHEMA");
-    if (tt && !strcmp(tt, "ACL_TARGET_DEFAULTS"))
-        return sqlerr_unsupported(c->err, -1, "ALTER DEFAULT PRIVILEGES");
     if (!ot || (strcmp(ot, "OBJECT_TABLE") && strcmp(ot, "OBJECT_SEQUENCE") && strcmp(ot, "OBJECT_SCHEMA"))) {
         char what[96];
         snprintf(what, sizeof what, "privileges on %s", ot && !strncmp(ot, "OBJECT_", 7) ? ot + 7 : "this object");
@@ -3096,6 +3096,40 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
         r->nobjects++;
     }
     return rolespec_list(c, field(b, "grantees"), &r->roles, &r->nroles);
+}
+
+/* ALTER DEFAULT PRIVILEGES [FOR ROLE r, ...] [IN SCHEMA public] GRANT|REVOKE privs ON TABLES |
+ * SEQUENCES TO|FROM roles */
+static int conv_default_privs(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    json_t *act = field(b, "action");
+    if (conv_role(c, "GrantStmt", act, s)) return SQL_ERR;
+    sqlast_role *r = s->role;
+    const char *ot = fstr(act, "objtype");
+    if (!ot || (strcmp(ot, "OBJECT_TABLE") && strcmp(ot, "OBJECT_SEQUENCE")))
+        return sqlerr_unsupported(c->err, -1, "default privileges on functions, types and schemas");
+    r->defobj = !strcmp(ot, "OBJECT_TABLE") ? 'r' : 'S';
+    r->objkind = 'D';
+    json_t *opts = field(b, "options");
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *db;
+        if (strcmp(node(json_array_get(opts, i), &db), "DefElem")) continue;
+        const char *dn = fstr(db, "defname");
+        json_t *lb;
+        node(field(db, "arg"), &lb);
+        json_t *items = field(lb, "items");
+        if (dn && !strcmp(dn, "schemas")) {
+            for (size_t k = 0; k < json_array_size(items); k++) {
+                const char *sch = string_node(json_array_get(items, k));
+                if (!sch || strcmp(sch, "public"))
+                    return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", sch ? sch : "");
+            }
+            r->in_schema = true;
+        } else if (dn && !strcmp(dn, "roles")) {
+            if (rolespec_list(c, items, &r->objects, &r->nobjects)) return SQL_ERR;
+        }
+    }
+    return SQL_OK;
 }
 
 /* ------------------------------------------------------------------ entry points */

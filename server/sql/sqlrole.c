@@ -54,8 +54,37 @@ size_t sqlrole_owner_key(uint8_t *out, uint32_t obj)
     return 10;
 }
 
+#define K_DEFACL "defacl."
+
+size_t sqlrole_defacl_key(uint8_t *out, uint32_t role, char objtype, bool in_schema, uint32_t grantee,
+                          int bit)
+{
+    memcpy(out, K_DEFACL, 7);
+    put32(out + 7, role);
+    out[11] = (uint8_t)objtype;
+    out[12] = in_schema ? 1 : 0;
+    put32(out + 13, grantee);
+    out[17] = (uint8_t)bit;
+    return 18;
+}
+
+int sqlrole_defacl_key_parse(const uint8_t *k, size_t kl, uint32_t *role, char *objtype,
+                             bool *in_schema, uint32_t *grantee, int *bit)
+{
+    if (sqlrole_key_kind(k, kl) != 'D') return -1;
+    *role = get32(k + 7);
+    *objtype = (char)k[11];
+    *in_schema = k[12] == 1;
+    *grantee = get32(k + 13);
+    *bit = k[17];
+    return 0;
+}
+
 int sqlrole_key_kind(const uint8_t *k, size_t kl)
 {
+    if (kl == 18 && !memcmp(k, K_DEFACL, 7) && (k[11] == 'r' || k[11] == 'S') && k[12] <= 1 &&
+        k[17] < SQLPRIV_NBITS)
+        return 'D';
     if (kl > 5 && kl <= 5 + 63 && !memcmp(k, K_ROLE, 5)) return 'R';
     if (kl == 15 && !memcmp(k, K_MEMBER, 7)) return 'M';
     if (kl == 13 && !memcmp(k, K_ACL, 4) && k[12] < SQLPRIV_NBITS) return 'A';

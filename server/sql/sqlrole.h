@@ -15,6 +15,10 @@
  *   "acl." + u32 object + u32 grantee (0: PUBLIC) + u8 privilege bit
  *                                   a privilege: 'A', u64 generation, u8 granted, u32 grantor
  *   "owner." + u32 object           'O', u64 generation, u32 owner role oid
+ *   "defacl." + u32 role + u8 object type ('r' tables and views, 'S' sequences) + u8 in schema
+ *   public (0: everywhere) + u32 grantee + u8 privilege bit
+ *                                   ALTER DEFAULT PRIVILEGES: an 'A' value; the objects the
+ *                                   role creates afterwards get the privilege
  *
  * Objects are tables, views and sequences (their ids) and schema public (its oid, 2200). An
  * object without an owner entry belongs to the bootstrap superuser (oid 10): the users-file
@@ -88,8 +92,12 @@ size_t sqlrole_key(uint8_t *out, const char *name);
 size_t sqlrole_member_key(uint8_t *out, uint32_t role, uint32_t member);
 size_t sqlrole_acl_key(uint8_t *out, uint32_t obj, uint32_t grantee, int bit);
 size_t sqlrole_owner_key(uint8_t *out, uint32_t obj);
+size_t sqlrole_defacl_key(uint8_t *out, uint32_t role, char objtype, bool in_schema, uint32_t grantee,
+                          int bit);
+int sqlrole_defacl_key_parse(const uint8_t *k, size_t kl, uint32_t *role, char *objtype,
+                             bool *in_schema, uint32_t *grantee, int *bit);
 
-/* Which kind of key: 'R', 'M', 'A', 'O', or 0 (not one of these). */
+/* Which kind of key: 'R', 'M', 'A', 'O', 'D' (defacl), or 0 (not one of these). */
 int sqlrole_key_kind(const uint8_t *k, size_t kl);
 
 int sqlrole_encode(const sqlrole *r, codec_buf *b);

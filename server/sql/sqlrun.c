@@ -3831,6 +3831,9 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
         if (dr) sqlplan_end(&drun);
         return SQL_ERR;
     }
+    bool existed = (p->st->kind == SQLAST_CREATE_TABLE || p->st->kind == SQLAST_CREATE_VIEW ||
+                    p->st->kind == SQLAST_CREATE_SEQUENCE) &&
+                   sx_table_find(s, p->st->table) != NULL;
     switch (p->st->kind) {
     case SQLAST_CREATE_TABLE: rc = run_create(s, p->st, res, err); break;
     case SQLAST_CREATE_VIEW: rc = run_create_view(s, p->st, res, err); break;
@@ -3868,7 +3871,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     if (!rc && (p->st->kind == SQLAST_CREATE_TABLE || p->st->kind == SQLAST_CREATE_VIEW ||
                 p->st->kind == SQLAST_CREATE_SEQUENCE || p->st->kind == SQLAST_ALTER_ADD_IDENTITY ||
                 p->st->kind == SQLAST_ALTER_ADD_COLUMN || p->st->kind == SQLAST_ALTER_ADD_PK))
-        rc = sx_ddl_created(s, p->st, err);
+        rc = sx_ddl_created(s, p->st, !existed, err);
     if (rc) sqlrun_result_free(res);
     return rc;
 }

@@ -466,12 +466,6 @@ static int put_owner(sx_session *s, uint32_t obj, uint32_t owner, sqlerr *err)
     return rc;
 }
 
-int sx_owner_created(sx_session *s, uint32_t obj, sqlerr *err)
-{
-    uint32_t me = sx_current_role(s);
-    if (me == SQLROLE_BOOTSTRAP && sx_owner_of(s, obj) == SQLROLE_BOOTSTRAP) return SQL_OK;
-    return put_owner(s, obj, me, err);
-}
 
 int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr *err)
 {
@@ -576,32 +570,69 @@ int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err)
 
 /* After CREATE TABLE / VIEW / SEQUENCE: the current role owns it, and the sequences its serial
  * columns made. */
-int sx_ddl_created(sx_session *s, const sqlast_stmt *st, sqlerr *err)
+/* ALTER DEFAULT PRIVILEGES: the grants owner's new object obj (of type 'r' or 'S') gets. */
+static int apply_defaults(sx_session *s, uint32_t obj, uint32_t owner, char objtype, sqlerr *err)
+{
+    sx_authkv *v;
+    int n;
+    if (sx_auth_list(s, "defacl.", &v, &n)) return sqlerr_oom(err);
+    struct {
+        uint32_t grantee;
+        int bit;
+    } add[256];
+    int na = 0;
+    for (int i = 0; i < n && na < 256; i++) {
+        uint32_t role, grantee;
+        char type;
+        bool in_schema, g;
+        int bit;
+        uint64_t gen;
+        if (sqlrole_defacl_key_parse(v[i].k, v[i].kl, &role, &type, &in_schema, &grantee, &bit) ||
+            role != owner || type != objtype ||
+            sqlrole_flag_decode(v[i].v, v[i].vl, 'A', &gen, &g, NULL) || !g)
+            continue;
+        add[na].grantee = grantee;
+        add[na++].bit = bit;
+    }
+    free(v);
+    for (int i = 0; i < na; i++) {
+        uint8_t k[SQLROLE_KEY_MAX];
+        size_t kl = sqlrole_acl_key(k, obj, add[i].grantee, add[i].bit);
+        if (put_flag(s, 'A', k, kl, true, owner, err)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+/* After CREATE TABLE / VIEW / SEQUENCE (created: it did not exist before the statement): the
+ * current role owns it and the sequences its serial columns made, which get the owner's
+ * default privileges; after a column statement, sequences it made belong to the table's
+ * owner. */
+int sx_ddl_created(sx_session *s, const sqlast_stmt *st, bool created, sqlerr *err)
 {
     const sqlschema_table *t = sx_table_find(s, st->table);
     if (!t) return SQL_OK;
-    if (st->kind == SQLAST_ALTER_ADD_IDENTITY || st->kind == SQLAST_ALTER_ADD_COLUMN ||
-        st->kind == SQLAST_ALTER_ADD_PK) {
-        /* a sequence the statement made for a column belongs to the table's owner */
-        uint32_t owner = sx_owner_of(s, t->id);
-        const sqlschema_table **tabs;
-        int n;
-        if (sx_catalog_view(s, &tabs, &n)) return sqlerr_oom(err);
-        int rc = SQL_OK;
-        for (int i = 0; i < n && rc == SQL_OK; i++)
-            if (tabs[i]->seq && tabs[i]->seq->owner_table == t->id && sx_owner_of(s, tabs[i]->id) != owner)
-                rc = put_owner(s, tabs[i]->id, owner, err);
-        free(tabs);
-        return rc;
+    bool column_stmt = st->kind == SQLAST_ALTER_ADD_IDENTITY || st->kind == SQLAST_ALTER_ADD_COLUMN ||
+                       st->kind == SQLAST_ALTER_ADD_PK;
+    if (!column_stmt && !created) return SQL_OK; /* IF NOT EXISTS, OR REPLACE: unchanged */
+    uint32_t owner = column_stmt ? sx_owner_of(s, t->id) : sx_current_role(s);
+    if (!column_stmt) {
+        if (owner != SQLROLE_BOOTSTRAP && put_owner(s, t->id, owner, err)) return SQL_ERR;
+        if (apply_defaults(s, t->id, owner, t->seq ? 'S' : 'r', err)) return SQL_ERR;
     }
-    if (sx_current_role(s) == SQLROLE_BOOTSTRAP) return SQL_OK;
-    if (sx_owner_created(s, t->id, err)) return SQL_ERR;
     const sqlschema_table **tabs;
     int n;
     if (sx_catalog_view(s, &tabs, &n)) return sqlerr_oom(err);
     int rc = SQL_OK;
-    for (int i = 0; i < n && rc == SQL_OK; i++)
-        if (tabs[i]->seq && tabs[i]->seq->owner_table == t->id) rc = sx_owner_created(s, tabs[i]->id, err);
+    for (int i = 0; i < n && rc == SQL_OK; i++) {
+        if (!tabs[i]->seq || tabs[i]->seq->owner_table != t->id || sx_owner_of(s, tabs[i]->id) == owner)
+            continue;
+        if (owner != SQLROLE_BOOTSTRAP || sx_owner_of(s, tabs[i]->id) != SQLROLE_BOOTSTRAP)
+            rc = put_owner(s, tabs[i]->id, owner, err);
+    }
+    /* a new table's own sequences get the owner's sequence defaults */
+    for (int i = 0; i < n && rc == SQL_OK && !column_stmt; i++)
+        if (tabs[i]->seq && tabs[i]->seq->owner_table == t->id)
+            rc = apply_defaults(s, tabs[i]->id, owner, 'S', err);
     free(tabs);
     return rc;
 }
@@ -802,6 +833,36 @@ static int role_dependents(sx_session *s, const sqlrole *r, sqlerr *err)
         o += (size_t)snprintf(detail + o, sizeof detail - o, "privileges for schema public");
         count++;
     }
+    /* default privileges it owns or receives (usually set up before the tables: listed
+     * first, as PostgreSQL's oid order then has them) */
+    sx_authkv *dv;
+    int nd;
+    if (sx_auth_list(s, "defacl.", &dv, &nd)) {
+        free(tabs);
+        return sqlerr_oom(err);
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < nd; i++) {
+            uint32_t role, grantee;
+            char type;
+            bool in_schema, g;
+            int bit;
+            uint64_t gen;
+            if (sqlrole_defacl_key_parse(dv[i].k, dv[i].kl, &role, &type, &in_schema, &grantee, &bit) ||
+                sqlrole_flag_decode(dv[i].v, dv[i].vl, 'A', &gen, &g, NULL) || !g ||
+                (pass == 0 ? role != r->oid : grantee != r->oid))
+                continue;
+            sqlrole ow;
+            char what[200];
+            snprintf(what, sizeof what, "%s default privileges on new %s belonging to role %s%s",
+                     pass == 0 ? "owner of" : "privileges for", type == 'S' ? "sequences" : "relations",
+                     sx_role_by_oid(s, role, &ow) ? ow.name : "?", in_schema ? " in schema public" : "");
+            if (strstr(detail, what)) continue;
+            if (o < sizeof detail)
+                o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%s", count ? "\n" : "", what);
+            count++;
+        }
+    free(dv);
     /* the catalog view is in id order, which is creation order within a region */
     for (int i = 0; i < nt; i++) {
         bool own = sx_owner_of(s, tabs[i]->id) == r->oid, priv = false;
@@ -898,9 +959,53 @@ static int grant_one(sx_session *s, uint32_t obj, const sqlast_role *a, unsigned
     return SQL_OK;
 }
 
+/* ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA public] GRANT|REVOKE ... ON TABLES|SEQUENCES */
+static int default_privs(sx_session *s, const sqlast_role *a, sqlerr *err)
+{
+    uint32_t me = sx_current_role(s);
+    bool grant = a->action == SQLAST_ROLE_GRANT;
+    unsigned all = a->defobj == 'S' ? (SQLPRIV_USAGE | SQLPRIV_SELECT | SQLPRIV_UPDATE) : SQLPRIV_TABLE_ALL;
+    unsigned privs = a->privs ? a->privs : all;
+    if (privs & ~all)
+        return sqlerr_set(err, "0LP01", -1, "invalid privilege type %s for %s",
+                          sqlpriv_name(__builtin_ctz(privs & ~all)), a->defobj == 'S' ? "sequence" : "relation");
+    int nfor = a->nobjects ? a->nobjects : 1;
+    for (int f = 0; f < nfor; f++) {
+        sqlrole owner;
+        if (a->nobjects) {
+            if (spec_role(s, a->objects[f], &owner, err)) return SQL_ERR;
+        } else {
+            current(s, &owner);
+        }
+        if (!role_in(s, me, owner.oid, true))
+            return sqlerr_set(err, "42501", -1, "must be member of role \"%s\"", owner.name);
+        for (int g = 0; g < a->nroles; g++) {
+            uint32_t to = SQLROLE_PUBLIC;
+            if (*a->roles[g]) {
+                sqlrole r;
+                if (spec_role(s, a->roles[g], &r, err)) return SQL_ERR;
+                to = r.oid;
+            }
+            if (to == owner.oid)
+                return sqlerr_unsupported(err, -1, "default privileges of a role on its own objects");
+            for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
+                if (!(privs & (1u << bit))) continue;
+                uint8_t k[SQLROLE_KEY_MAX];
+                size_t kl = sqlrole_defacl_key(k, owner.oid, (char)a->defobj, a->in_schema, to, bit);
+                const uint8_t *v;
+                size_t vl;
+                if (!grant && !sx_auth_get(s, k, kl, &v, &vl)) continue; /* nothing to revoke */
+                if (put_flag(s, 'A', k, kl, grant, owner.oid, err)) return SQL_ERR;
+            }
+        }
+    }
+    return SQL_OK;
+}
+
 static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr *err)
 {
     uint32_t me = sx_current_role(s);
+    if (a->objkind == 'D') return default_privs(s, a, err);
     if (a->objkind == 'n') {
         for (int i = 0; i < a->nobjects; i++) {
             if (strcmp(a->objects[i], "public"))

@@ -45,6 +45,8 @@ GRANT SELECT ON authors TO dump_reader;
 GRANT SELECT, INSERT ON books TO PUBLIC;
 GRANT USAGE ON SEQUENCE tick TO dump_reader;
 ALTER TABLE books OWNER TO dump_owner;
+ALTER DEFAULT PRIVILEGES FOR ROLE dump_owner GRANT SELECT ON TABLES TO dump_reader;
+ALTER DEFAULT PRIVILEGES FOR ROLE dump_owner IN SCHEMA public GRANT USAGE ON SEQUENCES TO dump_reader;
 """
 
 ROLES = "CREATE ROLE dump_reader; CREATE ROLE dump_owner;"  # pg_dump leaves roles to pg_dumpall

@@ -62,6 +62,8 @@ GRANT SELECT ON active_items TO PUBLIC;
 GRANT USAGE ON SEQUENCE ticket_no TO meta_group;
 GRANT CREATE ON SCHEMA public TO meta_admin;
 ALTER TABLE events OWNER TO meta_admin;
+ALTER DEFAULT PRIVILEGES FOR ROLE meta_admin GRANT SELECT ON TABLES TO meta_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE meta_admin IN SCHEMA public GRANT USAGE ON SEQUENCES TO meta_group;
 """
 
 COMMANDS = [
@@ -75,6 +77,7 @@ COMMANDS = [
     r"\d tags_label_key", r"\d tags_grp_pos_key", r"\d items_name_price", r"\d tags_pos_idx",
     r"\d items_pkey", r"\di items*", r"\di tags_*", r"\dti tags*",
     r"\du meta*", r"\dg", r"\dp items", r"\dp ticket_no", r"\z active_items", r"\dt events",
+    r"\ddp",
 ]
 SIZED = [r"\dt+", r"\di+"]
 
