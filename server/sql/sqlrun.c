@@ -2053,6 +2053,7 @@ typedef struct typescan {
     const sqlschema_column *c; /* the column with its new type */
     int ci;
     bool cut; /* a value would lose trailing spaces: PostgreSQL would rewrite it */
+    int nrow; /* values per row (the callback owns and frees them) */
 } typescan;
 
 static int typescan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
@@ -2061,13 +2062,15 @@ static int typescan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
     (void)pk, (void)pklen, (void)raw;
     typescan *ts = ctx;
     const sqlval *v = &row[ts->ci];
-    if (v->isnull) return SQL_OK;
+    int rc = SQL_OK;
     sqlval cv;
-    if (sqlval_cast(v, ts->c->type, &cv, err)) return SQL_ERR; /* 22003 for integers */
-    size_t before = cv.s ? cv.len : 0;
-    int rc = sqlschema_typmod_apply(&cv, ts->c->typmod, false, err); /* 22001 */
-    if (rc == SQL_OK && cv.s && cv.len != before) ts->cut = true;
-    sqlval_free(&cv);
+    if (!v->isnull && (rc = sqlval_cast(v, ts->c->type, &cv, err)) == SQL_OK) { /* 22003 */
+        size_t before = cv.s ? cv.len : 0;
+        rc = sqlschema_typmod_apply(&cv, ts->c->typmod, false, err); /* 22001 */
+        if (rc == SQL_OK && cv.s && cv.len != before) ts->cut = true;
+        sqlval_free(&cv);
+    }
+    vals_free(row, ts->nrow);
     return rc;
 }
 
@@ -2132,7 +2135,7 @@ static int run_alter_type(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *bas
     c->type = type;
     c->typmod = typmod;
     /* a narrower type: every stored value must fit it */
-    typescan ts = {.c = c, .ci = ci};
+    typescan ts = {.c = c, .ci = ci, .nrow = cur->ncols};
     bool narrower = (ints && (type == SQLVAL_INT2 || (type == SQLVAL_INT4 && old->type == SQLVAL_INT8))) ||
                     (texts && typmod >= 0 && (old->typmod < 0 || typmod < old->typmod));
     if (narrower && scan(s, cur, NULL, base, typescan_row, &ts, err)) {
