@@ -941,18 +941,14 @@ static int grant_one(sx_session *s, uint32_t obj, const sqlast_role *a, unsigned
         }
         for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
             if (!(privs & (1u << bit))) continue;
-            if (acl_granted(s, obj, to, bit) == grant) {
-                /* no change: write nothing unless an entry exists (a re-grant refreshes it) */
-                uint8_t k[SQLROLE_KEY_MAX];
-                const uint8_t *v;
-                size_t vl;
-                if (!sx_auth_get(s, k, sqlrole_acl_key(k, obj, to, bit), &v, &vl) && !grant) continue;
-                if (!sx_auth_get(s, k, sqlrole_acl_key(k, obj, to, bit), &v, &vl) && grant &&
-                    obj == SQLROLE_NSP_PUBLIC && to == SQLROLE_PUBLIC && bit == 7)
-                    continue;
-            }
             uint8_t k[SQLROLE_KEY_MAX];
             size_t kl = sqlrole_acl_key(k, obj, to, bit);
+            const uint8_t *v;
+            size_t vl;
+            /* nothing to write without an entry when nothing changes: revoking what was never
+             * granted, or granting PUBLIC schema public's USAGE (held by default); an existing
+             * entry is rewritten (a re-grant is a later write) */
+            if (!sx_auth_get(s, k, kl, &v, &vl) && acl_granted(s, obj, to, bit) == grant) continue;
             if (put_flag(s, 'A', k, kl, grant, grantor, err)) return SQL_ERR;
         }
     }
