@@ -2519,7 +2519,15 @@ static int sess_set(void *arg, const char *name, const char *value, bool local, 
     sx_session *s = arg;
     bool temp = local && !sqlguc_in_block(s->guc);
     if (temp) sqlguc_txn_begin(s->guc);
-    int rc = sqlguc_set(s->guc, name, value, 1, local ? SQLGUC_LOCAL : SQLGUC_SESSION, NULL, err);
+    int rc;
+    if (!strcasecmp(name, "role") || !strcasecmp(name, "session_authorization")) {
+        /* checked as SET ROLE / SET SESSION AUTHORIZATION are: no way around membership */
+        sqlast_stmt st = {.kind = value ? SQLAST_SET : SQLAST_RESET, .name = (char *)name,
+                          .value = (char *)value, .set_local = local};
+        rc = sx_set_role(s, &st, NULL, err);
+    } else {
+        rc = sqlguc_set(s->guc, name, value, 1, local ? SQLGUC_LOCAL : SQLGUC_SESSION, NULL, err);
+    }
     const char *v = rc ? NULL : sqlguc_get(s->guc, name, NULL);
     if (!rc) rc = sqlval_set_str(out, SQLVAL_TEXT, v ? v : "", v ? strlen(v) : 0, err);
     if (temp) sqlguc_txn_end(s->guc, true, NULL);

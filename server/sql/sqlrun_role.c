@@ -1222,15 +1222,27 @@ int sx_set_role(sx_session *s, const sqlast_stmt *st, executor_sink *sink, sqler
 
 /* ---- sessions ----------------------------------------------------------------------------- */
 
+/* A role asked for at startup (options=-c role=x, PGOPTIONS): as SET ROLE checks it. */
+static int startup_role(sx_session *s, sqlerr *err)
+{
+    const char *r = sqlguc_get(s->guc, "role", NULL);
+    if (!r || !*r || !strcmp(r, "none")) return SQL_OK;
+    char want[64];
+    snprintf(want, sizeof want, "%s", r);
+    if (sqlguc_set(s->guc, "role", NULL, 1, SQLGUC_SESSION, NULL, err)) return SQL_ERR;
+    sqlast_stmt st = {.kind = SQLAST_SET, .name = "role", .value = want};
+    return sx_set_role(s, &st, NULL, err);
+}
+
 int sx_role_login(sx_session *s, bool users_file, sqlerr *err)
 {
     sqlrole r;
     s->boot = true; /* sx_role_lookup sees the login's own name as the bootstrap role */
-    if (users_file) return SQL_OK;
+    if (users_file) return startup_role(s, err);
     s->boot = false;
     if (!sx_role_lookup(s, s->user, &r)) {
         s->boot = true; /* trust (--dev): a name that is no role is the bootstrap superuser */
-        return SQL_OK;
+        return startup_role(s, err);
     }
     if (!(r.flags & SQLROLE_LOGIN))
         return sqlerr_set(err, "28000", -1, "role \"%s\" is not permitted to log in", r.name);
@@ -1249,7 +1261,7 @@ int sx_role_login(sx_session *s, bool users_file, sqlerr *err)
         if (n >= r.connlimit)
             return sqlerr_set(err, "53300", -1, "too many connections for role \"%s\"", r.name);
     }
-    return SQL_OK;
+    return startup_role(s, err);
 }
 
 /* For authentication: the SCRAM secret of a role whose password has not expired (1), else 0. */

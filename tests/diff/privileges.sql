@@ -110,6 +110,8 @@ SET ROLE regress_priv_nobody;
 SET SESSION AUTHORIZATION regress_priv_u1;
 SELECT current_user, session_user;
 SET ROLE regress_priv_u2;
+SELECT set_config('role', 'regress_priv_u2', false);
+SELECT set_config('session_authorization', 'regress_priv_u2', false);
 SET SESSION AUTHORIZATION regress_priv_u2;
 RESET SESSION AUTHORIZATION;
 SELECT current_user = session_user;

@@ -120,10 +120,15 @@ def single_node():
                   ("DROP ROLE grp", "42501", "drop roles"),
                   ("SET SESSION AUTHORIZATION grp", "42501", "take another identity"),
                   ("SET ROLE grp", "42501", "SET ROLE to a role it is not a member of"),
+                  ("SELECT set_config('role', 'grp', false)", "42501",
+                   "become another role through set_config()"),
                   ("GRANT SELECT ON secrets TO app", "42501", "grant itself privileges")]
         for sql, code, what in cannot:
             rows, err = app(sql)
             t.ok(err == code, "a normal user cannot %s (%s)" % (what, code), "%s -> %s" % (sql, err))
+        rows, err = pgcode(port, "app", "app-pw", "SELECT current_user", options="-c role=grp")
+        t.ok(err and "permission denied to set role" in err, "a normal user cannot become "
+             "another role through a startup option (options=-c role=...)", err)
         rows, err = adm("SELECT count(*) FROM secrets")
         t.ok(rows == [(1,)], "the superuser's table is untouched", rows)
         rows, err = adm("SELECT count(*) FROM pg_class WHERE relname = 'eve'")
