@@ -2397,6 +2397,12 @@ static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, e
         if (!t) return executor_error_set(err, "42P01", "relation \"%s\" does not exist", st->names[i]);
         if (t->seq)
             return executor_error_set(err, "42809", "cannot lock relation \"%s\"", st->names[i]);
+        /* as PostgreSQL: ACCESS SHARE needs one of SELECT, UPDATE, DELETE, TRUNCATE */
+        uint32_t me = sx_current_role(s);
+        if (!sx_priv_has(s, me, t->id, SQLPRIV_SELECT) && !sx_priv_has(s, me, t->id, SQLPRIV_UPDATE) &&
+            !sx_priv_has(s, me, t->id, SQLPRIV_DELETE) && !sx_priv_has(s, me, t->id, SQLPRIV_TRUNCATE))
+            return executor_error_set(err, "42501", "permission denied for %s %s",
+                                      t->view_sql ? "view" : "table", t->name);
         uint32_t *n = realloc(s->share, (size_t)(s->nshare + 1) * sizeof *n);
         if (!n) return executor_error_set(err, "53200", "out of memory");
         s->share = n;
@@ -2405,10 +2411,6 @@ static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, e
     return sink->command_complete(sink, "LOCK TABLE") ? EXEC_ERROR : EXEC_DONE;
 }
 
-/* ALTER TABLE/SEQUENCE/VIEW ... OWNER TO: HeliosDB has no object owners (the connected role
- * owns everything it sees, sqlcatalog.h), so giving an object to the connected role changes
- * nothing and is accepted (pg_dump writes it after every CREATE); any other role is refused as
- * PostgreSQL refuses a role it does not know. */
 const struct storage_snapshot *sx_snapshot(const sx_session *s)
 {
     return s->snap;

@@ -35,6 +35,9 @@ SELECT has_table_privilege('priv_t', 'SELECT'), has_table_privilege('priv_t', 'I
 SELECT has_schema_privilege('public', 'USAGE'), has_schema_privilege('public', 'CREATE');
 GRANT SELECT ON priv_t TO regress_priv_u2;
 CREATE ROLE regress_priv_nope;
+BEGIN;
+LOCK TABLE priv_t IN ACCESS SHARE MODE;
+ROLLBACK;
 RESET ROLE;
 SHOW is_superuser;
 -- grants
