@@ -108,6 +108,7 @@ typedef struct app {
     bool gc_have_candidate;
     uv_work_t gc_work;
     bool gc_running;
+    bool retention_running; /* a retention_job is queued or running */
     bool sqlexec; /* the executor is sqlexec (not HELIOS_EXECUTOR=minimal) */
     bool retention_on;
     int signals;
@@ -197,27 +198,68 @@ static void gc_floor_step(app *a, storage *st, const uint16_t *ids, int n, const
     if (causal_vv_copy(&a->gc_candidate, min) == 0) a->gc_have_candidate = true;
 }
 
+/* The truncation itself runs off the loop thread: it walks and range-deletes log entries
+ * (storage_log_truncate, serialised by storage's own locks), which can take seconds on a big
+ * or interleaved log, and on the loop it held every SQL client and peer of the region still.
+ * The GC floor step after it runs back on the loop. One job at a time. */
+typedef struct retention_job {
+    uv_work_t w;
+    app *a;
+    uint16_t ids[CONFIG_MAX_PEERS];
+    int n;
+    causal_vv acked;
+    uint64_t max_bytes, before, after;
+    int rc;
+    char err[256];
+} retention_job;
+
+static void retention_work(uv_work_t *w)
+{
+    retention_job *j = w->data;
+    storage *st = sqlexec_storage(j->a->ex);
+    j->before = storage_log_bytes(st);
+    j->rc = storage_log_truncate(st, &j->acked, j->max_bytes);
+    if (j->rc < 0) snprintf(j->err, sizeof j->err, "%s", storage_errmsg()); /* this thread's */
+    j->after = storage_log_bytes(st);
+}
+
+static void retention_done(uv_work_t *w, int status)
+{
+    retention_job *j = w->data;
+    app *a = j->a;
+    a->retention_running = false;
+    if (status == 0) {
+        if (j->rc < 0) log_warn("storage", "log truncation failed: %s", j->err);
+        if (j->rc == 0 && j->before > j->after && j->before - j->after >= 64u * 1024)
+            log_info("storage", "replication log truncated from %llu to %llu bytes",
+                     (unsigned long long)j->before, (unsigned long long)j->after);
+        gc_floor_step(a, sqlexec_storage(a->ex), j->ids, j->n, &j->acked);
+    }
+    causal_vv_free(&j->acked);
+    free(j);
+}
+
 static void on_retention(uv_timer_t *t)
 {
     app *a = t->data;
+    if (a->retention_running) return; /* the last one is still at it */
     storage *st = sqlexec_storage(a->ex);
     const config *cfg = a->cfg;
-    uint16_t ids[CONFIG_MAX_PEERS];
-    for (int i = 0; i < cfg->replication.npeers; i++) ids[i] = cfg->replication.peers[i].id;
-    causal_vv acked;
-    causal_vv_init(&acked);
-    if (storage_stable_vv(st, ids, (size_t)cfg->replication.npeers, &acked) == 0) {
-        uint64_t max_bytes = (uint64_t)cfg->replication.log_retention_mb << 20;
-        uint64_t before = storage_log_bytes(st);
-        int rc = storage_log_truncate(st, &acked, max_bytes);
-        if (rc < 0) log_warn("storage", "log truncation failed: %s", storage_errmsg());
-        uint64_t after = storage_log_bytes(st);
-        if (rc == 0 && before > after && before - after >= 64u * 1024)
-            log_info("storage", "replication log truncated from %llu to %llu bytes",
-                     (unsigned long long)before, (unsigned long long)after);
-        gc_floor_step(a, st, ids, cfg->replication.npeers, &acked);
+    retention_job *j = calloc(1, sizeof *j);
+    if (!j) return;
+    j->a = a;
+    j->n = cfg->replication.npeers;
+    for (int i = 0; i < j->n; i++) j->ids[i] = cfg->replication.peers[i].id;
+    causal_vv_init(&j->acked);
+    j->max_bytes = (uint64_t)cfg->replication.log_retention_mb << 20;
+    j->w.data = j;
+    if (storage_stable_vv(st, j->ids, (size_t)j->n, &j->acked) != 0 ||
+        uv_queue_work(a->loop, &j->w, retention_work, retention_done) != 0) {
+        causal_vv_free(&j->acked);
+        free(j);
+        return;
     }
-    causal_vv_free(&acked);
+    a->retention_running = true;
 }
 
 /* SIGUSR1: anti-entropy with every peer now, and a GC compaction (off the loop thread). */
