@@ -8,6 +8,7 @@
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlindex.h"
 #include "server/sql/sqlguc.h"
+#include "server/sql/sqldate.h"
 #include "server/sql/sqlrole.h"
 #include "proto/sqlstate.h"
 
@@ -2518,6 +2519,30 @@ static int set_value_text(pctx *c, json_t *args, const char *name, char **out)
             } else snprintf(piece, sizeof(piece), "%s", "");
         } else if (!strcmp(t, "String")) {
             snprintf(piece, sizeof(piece), "%s", string_node(item));
+        } else if (!strcmp(t, "TypeCast")) {
+            /* SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE (the grammar allows no other cast):
+             * as PostgreSQL's flatten_set_variable_args, the interval is read under its
+             * modifiers and printed back as INTERVAL '<interval_out>', which TimeZone takes. */
+            json_t *tn = field(ab, "typeName"), *cb;
+            char *tname;
+            bool array;
+            if (type_name(c, tn, &tname, &array)) return SQL_ERR;
+            bool is_interval = !array && !strcmp(tname, "interval");
+            int typmod = 0;
+            int rc = is_interval ? type_mods(c, tn, tname, &typmod) : SQL_OK;
+            free(tname);
+            if (rc) return SQL_ERR;
+            const char *lit = NULL;
+            if (is_interval && !strcmp(node(field(ab, "arg"), &cb), "A_Const") && field(cb, "sval"))
+                lit = fstr(field(cb, "sval"), "sval");
+            if (!lit) return sqlerr_unsupported(c->err, floc(ab), "this SET value");
+            sqlval iv;
+            if (sqldate_interval_in_typmod(lit, strlen(lit), typmod ? typmod - 1 : -1, &iv, c->err))
+                return SQL_ERR;
+            char ibuf[256];
+            sqldate_out(&iv, ibuf, sizeof ibuf);
+            sqlval_free(&iv);
+            snprintf(piece, sizeof(piece), "INTERVAL '%s'", ibuf);
         } else {
             return sqlerr_unsupported(c->err, floc(ab), "this SET value");
         }
