@@ -625,6 +625,7 @@ int pgwire_put_error(pgwire_buf *b, bool notice, const pgwire_error *e)
         pos[n] = 0;
         put_field(b, 'P', pos);
     }
+    put_field(b, 'W', e->context);
     put_field(b, 's', e->schema);
     put_field(b, 't', e->table);
     put_field(b, 'c', e->column);

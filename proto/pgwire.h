@@ -243,6 +243,7 @@ typedef struct pgwire_error {
     /* schema, table, column, constraint of an integrity error (s, t, c, n): NULL or "" =
      * absent */
     const char *schema, *table, *column, *constraint;
+    const char *context; /* W: where the error happened, NULL or "" = absent */
 } pgwire_error;
 /* ErrorResponse ('E') or NoticeResponse ('N' when notice is true). */
 int pgwire_put_error(pgwire_buf *b, bool notice, const pgwire_error *e);

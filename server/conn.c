@@ -279,6 +279,7 @@ void conn_send_error(conn *c, const executor_error *e, const char *default_sever
         .table = e->table,
         .column = e->column,
         .constraint = e->constraint,
+        .context = e->context,
     };
     pgwire_put_error(&c->out, false, &pe);
 }

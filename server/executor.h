@@ -107,6 +107,7 @@ typedef struct executor_error {
     int position; /* 1-based character position in the query, 0 = none */
     /* the object of an integrity error: ErrorResponse fields s, t, c, n ("" = absent) */
     char schema[64], table[64], column[64], constraint[64];
+    char context[EXECUTOR_AUX_MAX]; /* ErrorResponse W ("" = absent) */
 } executor_error;
 
 /* printf-style fill of code + message (clears the rest). Returns EXEC_ERROR. */

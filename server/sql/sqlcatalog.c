@@ -15,6 +15,8 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "proto/sqlstate.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlfunc.h"
+#include "server/sql/sqlparse.h"
 #include "server/sql/sqlrole.h"
 #include "server/sql/sqlvirt.h"
 
@@ -235,6 +238,12 @@ static const cat_rel rels[] = {
      "pid datid datname relid index_relid command phase lockers_total lockers_done current_locker_pid blocks_total blocks_done tuples_total tuples_done partitions_total partitions_done"},
     {"pg_catalog", "pg_stat_user_tables", 12161, 'v', "ONNLLLLLLLLLLLLZZZZLLLL",
      "relid schemaname relname seq_scan seq_tup_read idx_scan idx_tup_fetch n_tup_ins n_tup_upd n_tup_del n_tup_hot_upd n_live_tup n_dead_tup n_mod_since_analyze n_ins_since_vacuum last_vacuum last_autovacuum last_analyze last_autoanalyze vacuum_count autovacuum_count analyze_count autoanalyze_count"},
+    {"pg_catalog", "pg_stat_all_tables", 12142, 'v', "ONNLLLLLLLLLLLLZZZZLLLL",
+     "relid schemaname relname seq_scan seq_tup_read idx_scan idx_tup_fetch n_tup_ins n_tup_upd n_tup_del n_tup_hot_upd n_live_tup n_dead_tup n_mod_since_analyze n_ins_since_vacuum last_vacuum last_autovacuum last_analyze last_autoanalyze vacuum_count autovacuum_count analyze_count autoanalyze_count"},
+    {"pg_catalog", "pg_statio_all_tables", 12170, 'v', "ONNLLLLLLLL",
+     "relid schemaname relname heap_blks_read heap_blks_hit idx_blks_read idx_blks_hit toast_blks_read toast_blks_hit tidx_blks_read tidx_blks_hit"},
+    {"pg_catalog", "pg_statio_user_tables", 12179, 'v', "ONNLLLLLLLL",
+     "relid schemaname relname heap_blks_read heap_blks_hit idx_blks_read idx_blks_hit toast_blks_read toast_blks_hit tidx_blks_read tidx_blks_hit"},
     {"information_schema", "schemata", 13382, 'v', "NNNNNNT",
      "catalog_name schema_name schema_owner default_character_set_catalog default_character_set_schema default_character_set_name sql_path"},
     {"information_schema", "views", 13483, 'v', "NNNTTTTTTT",
@@ -243,6 +252,18 @@ static const cat_rel rels[] = {
      "constraint_catalog constraint_schema constraint_name table_catalog table_schema table_name constraint_type is_deferrable initially_deferred enforced nulls_distinct"},
     {"information_schema", "key_column_usage", 13329, 'v', "NNNNNNNII",
      "constraint_catalog constraint_schema constraint_name table_catalog table_schema table_name column_name ordinal_position position_in_unique_constraint"},
+    {"information_schema", "tables", 13425, 'v', "NNNTNTNNNTTT",
+     "table_catalog table_schema table_name table_type self_referencing_column_name reference_generation user_defined_type_catalog user_defined_type_schema user_defined_type_name is_insertable_into is_typed commit_action"},
+    {"information_schema", "columns", 13295, 'v', "NNNNITTTIIIIIITINNNNNNNNNNNNNNNINTTTTTTTTTTTT",
+     "table_catalog table_schema table_name column_name ordinal_position column_default is_nullable data_type character_maximum_length character_octet_length numeric_precision numeric_precision_radix numeric_scale datetime_precision interval_type interval_precision character_set_catalog character_set_schema character_set_name collation_catalog collation_schema collation_name domain_catalog domain_schema domain_name udt_catalog udt_schema udt_name scope_catalog scope_schema scope_name maximum_cardinality dtd_identifier is_self_referencing is_identity identity_generation identity_start identity_increment identity_maximum identity_minimum identity_cycle is_generated generation_expression is_updatable"},
+    {"information_schema", "constraint_column_usage", 13300, 'v', "NNNNNNN",
+     "table_catalog table_schema table_name column_name constraint_catalog constraint_schema constraint_name"},
+    {"information_schema", "referential_constraints", 13339, 'v', "NNNNNNTTT",
+     "constraint_catalog constraint_schema constraint_name unique_constraint_catalog unique_constraint_schema unique_constraint_name match_option update_rule delete_rule"},
+    {"information_schema", "check_constraints", 13260, 'v', "NNNT",
+     "constraint_catalog constraint_schema constraint_name check_clause"},
+    {"information_schema", "sequences", 13386, 'v', "NNNTIIITTTTT",
+     "sequence_catalog sequence_schema sequence_name data_type numeric_precision numeric_precision_radix numeric_scale start_value minimum_value maximum_value increment cycle_option"},
 };
 /* pg_type rows (generated from PostgreSQL 15: oid, typname, typlen, typbyval, typtype,
  * typcategory, typispreferred, typelem, typarray, I/O functions, typalign, typstorage,
@@ -1031,10 +1052,7 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
     const char *vs, *vn;
     for (int i = 0; sqlvirt_view(i, &vs, &vn) && (size_t)m->n < cap; i++) {
         crel *c = &m->v[m->n++];
-        bool is = !strcmp(vs, "information_schema");
-        *c = (crel){.oid = is ? (!strcmp(vn, "tables") ? 13425 : 13295)
-                              : OID_HELIOS_VIEWS + (uint32_t)i,
-                    .kind = 'v', .name = vn, .nsp = is ? NSP_INFO : NSP_HELIOS};
+        *c = (crel){.oid = OID_HELIOS_VIEWS + (uint32_t)i, .kind = 'v', .name = vn, .nsp = NSP_HELIOS};
         int r = sqlvirt_lookup(vs, vn, &c->built, err);
         if (r < 0) goto fail;
     }
@@ -1224,7 +1242,9 @@ typedef struct crow {
     sqlerr *err;
 } crow;
 
-static int row_start(crow *r, const sqlschema_table *t, sqlerr *err)
+/* A row of t, its columns set as PostgreSQL's catalogs leave them unset (false, 0, ''), or
+ * all NULL (nulls: information_schema's views, whose unset columns are NULL) */
+static int row_start(crow *r, const sqlschema_table *t, bool nulls, sqlerr *err)
 {
     r->t = t;
     r->err = err;
@@ -1235,6 +1255,7 @@ static int row_start(crow *r, const sqlschema_table *t, sqlerr *err)
         sqlval_type ty = t->cols[i].type;
         sqlval *v = &r->v[i];
         sqlval_init_null(v, ty);
+        if (nulls) continue;
         if (ty == SQLVAL_BOOL) sqlval_set_bool(v, false);
         else if (sqlval_type_is_integer(ty)) sqlval_set_int(v, ty, 0);
         else if (ty == SQLVAL_FLOAT4 || ty == SQLVAL_FLOAT8) sqlval_set_float(v, ty, 0);
@@ -1328,7 +1349,7 @@ static int row_emit(crow *r, row_fn fn, void *ctx)
 #define ROW_BEGIN(r, t)                                                                          \
     do {                                                                                         \
         crow r;                                                                                  \
-        if (row_start(&r, t, err)) {                                                             \
+        if (row_start(&r, t, c->nulls, err)) {                                                   \
             r.rc = SQL_ERR;                                                                      \
             return row_emit(&r, fn, ctx);                                                        \
         }
@@ -1340,6 +1361,7 @@ typedef struct rctx {
     sx_session *s;
     model *m;
     const sqlschema_table *t;
+    bool nulls; /* an information_schema view: unset columns are NULL */
 } rctx;
 
 /* The bootstrap superuser's name (oid 10): the login's own for a users-file (or trust) login,
@@ -1493,6 +1515,21 @@ static char *default_text(const model *m, const sqlschema_column *c)
         free(txt);
         return strdup(c->default_value.u.b ? "true" : "false");
     }
+    if (neg && (sqlval_type_is_integer(c->type) || c->type == SQLVAL_FLOAT8 ||
+                c->type == SQLVAL_FLOAT4 || c->type == SQLVAL_NUMERIC)) {
+        /* a negative number: printed with its literal's type (-5 integer, -5000000000
+         * bigint, -1.5 numeric), the column's cast being implicit */
+        bool integral = len > 1;
+        for (size_t i = 1; i < len; i++) integral = integral && isdigit((unsigned char)txt[i]);
+        errno = 0;
+        long long v = integral ? strtoll(txt, NULL, 10) : 0;
+        const char *lt = !integral || errno ? "numeric" : v >= INT32_MIN ? "integer" : "bigint";
+        size_t cap = len + 32;
+        char *q = malloc(cap);
+        if (q) snprintf(q, cap, "'%s'::%s", txt, lt);
+        free(txt);
+        return q;
+    }
     size_t cap = 2 * len + 40 + strlen(c->type_name);
     char *q = malloc(cap);
     if (q) {
@@ -1502,7 +1539,12 @@ static char *default_text(const model *m, const sqlschema_column *c)
             if (txt[i] == '\'') q[o++] = '\'';
             q[o++] = txt[i];
         }
-        snprintf(q + o, cap - o, "'::%s", c->type_name);
+        /* the literal's type without its modifier, as ruleutils prints a Const */
+        const char *paren = strchr(c->type_name, '('), *close = paren ? strchr(paren, ')') : NULL;
+        if (close)
+            snprintf(q + o, cap - o, "'::%.*s%s", (int)(paren - c->type_name), c->type_name, close + 1);
+        else
+            snprintf(q + o, cap - o, "'::%s", c->type_name);
     }
     free(txt);
     return q;
@@ -1856,6 +1898,18 @@ static int col_attnum(const sqlschema_table *t, uint16_t id)
     return 0;
 }
 
+/* information_schema's and pg_get_constraintdef's words for a referential action */
+static const char *fk_rule(char action)
+{
+    switch (action) {
+    case 'r': return "RESTRICT";
+    case 'c': return "CASCADE";
+    case 'n': return "SET NULL";
+    case 'd': return "SET DEFAULT";
+    default: return "NO ACTION";
+    }
+}
+
 /* FOREIGN KEY (a) REFERENCES p(id) [ON DELETE RESTRICT] [DEFERRABLE [INITIALLY DEFERRED]] */
 static int fk_def(const model *m, const sqlschema_table *t, const sqlschema_fk *f, char *buf,
                   size_t cap, sqlerr *err)
@@ -1881,8 +1935,11 @@ static int fk_def(const model *m, const sqlschema_table *t, const sqlschema_fk *
         if (put_ident(buf, cap, &o, j >= 0 ? p->cols[j].name : "?", err)) return SQL_ERR;
     }
     o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ")");
-    if (f->on_delete == 'r') o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON DELETE RESTRICT");
-    if (f->on_update == 'r') o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON UPDATE RESTRICT");
+    /* as ruleutils.c prints them: ON UPDATE first, NO ACTION left out */
+    if (f->on_update != 'a')
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON UPDATE %s", fk_rule(f->on_update));
+    if (f->on_delete != 'a')
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " ON DELETE %s", fk_rule(f->on_delete));
     if (f->deferrable)
         snprintf(buf + o, o < cap ? cap - o : 0, " DEFERRABLE%s", f->deferred ? " INITIALLY DEFERRED" : "");
     return SQL_OK;
@@ -2243,7 +2300,7 @@ static int rows_default_acl(rctx *c, row_fn fn, void *ctx, sqlerr *err)
                                   items[x].letters, on);
         }
         crow r;
-        if (row_start(&r, c->t, err)) {
+        if (row_start(&r, c->t, c->nulls, err)) {
             r.rc = SQL_ERR;
             rc = row_emit(&r, fn, ctx);
             break;
@@ -2284,7 +2341,7 @@ static int rows_auth_members(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         sqlrole a, b;
         if (!sx_role_by_oid(c->s, pairs[2 * i], &a) || !sx_role_by_oid(c->s, pairs[2 * i + 1], &b)) continue;
         crow r;
-        if (row_start(&r, c->t, err)) {
+        if (row_start(&r, c->t, c->nulls, err)) {
             free(pairs);
             r.rc = SQL_ERR;
             return row_emit(&r, fn, ctx);
@@ -2599,15 +2656,17 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
         if (!t->view_sql) continue;
-        static const char *const no[] = {"is_updatable", "is_insertable_into",
-                                         "is_trigger_updatable", "is_trigger_deletable",
+        static const char *const no[] = {"is_trigger_updatable", "is_trigger_deletable",
                                          "is_trigger_insertable_into"};
+        bool upd = sqlrun_view_updatable(t, -1);
         ROW_BEGIN(r, c->t);
         c_str(&r, "table_catalog", db_name(c->s));
         c_str(&r, "table_schema", "public");
         c_str(&r, "table_name", t->name);
         c_viewdef(&r, "view_definition", t);
         c_str(&r, "check_option", "NONE");
+        c_str(&r, "is_updatable", upd ? "YES" : "NO");
+        c_str(&r, "is_insertable_into", upd ? "YES" : "NO");
         for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) c_str(&r, no[k], "NO");
         ROW_END(r);
     }
@@ -2619,6 +2678,67 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 static bool is_key_constraint(const crel *e)
 {
     return e->pkindex || (e->ix && e->ix->constraint);
+}
+
+/* The first words of a table_constraints row */
+#define TC_HEAD(r, cname, tname)                                                                   \
+    do {                                                                                           \
+        c_str(&(r), "constraint_catalog", db_name(c->s));                                          \
+        c_str(&(r), "constraint_schema", "public");                                                \
+        c_str(&(r), "constraint_name", (cname));                                                   \
+        c_str(&(r), "table_catalog", db_name(c->s));                                               \
+        c_str(&(r), "table_schema", "public");                                                     \
+        c_str(&(r), "table_name", (tname));                                                        \
+    } while (0)
+
+/* A plain table of the user's (not a view, sequence or catalog) */
+static bool user_table(const sqlschema_table *t)
+{
+    return !t->view_sql && !t->seq;
+}
+
+/* The referenced column's position in the key it references (the primary key: pk_pos + 1) */
+static int fk_ref_position(const model *m, const sqlschema_fk *f, int j)
+{
+    const sqlschema_table *p = table_by_id(m, f->ref_table);
+    for (int i = 0; p && i < p->ncols; i++)
+        if (p->cols[i].id == f->ref_cols[j] && p->cols[i].pk_pos >= 0) return p->cols[i].pk_pos + 1;
+    return j + 1;
+}
+
+static void check_columns_visit(void *ctx, sqlast_expr *e, int *location)
+{
+    (void)location;
+    struct cc {
+        const sqlschema_table *t;
+        bool *used;
+    } *cc = ctx;
+    if (!e || e->kind != SQLAST_COLUMN || !e->name) return;
+    for (int j = 0; j < cc->t->ncols; j++)
+        if (!strcmp(cc->t->cols[j].name, e->name)) cc->used[j] = true;
+}
+
+/* The columns a CHECK expression reads (PostgreSQL finds them through pg_depend): the
+ * expression is parsed again and its column references matched to the table's columns.
+ * used[j] is set for column j. */
+static void check_columns(const sqlschema_table *t, const char *expr, bool *used)
+{
+    size_t n = strlen(expr) + 32;
+    char *q = malloc(n);
+    if (!q) return;
+    snprintf(q, n, "SELECT (%s)", expr);
+    sqlparse_result pr = {0};
+    sqlerr e = {0};
+    if (!sqlparse_query(q, &pr, &e) && pr.nstmts == 1) {
+        struct cc {
+            const sqlschema_table *t;
+            bool *used;
+        } cc = {t, used};
+        sqlast_stmt_walk(pr.stmts[0], check_columns_visit, &cc);
+    }
+    sqlparse_result_free(&pr);
+    sqlerr_clear(&e);
+    free(q);
 }
 
 static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
@@ -2638,6 +2758,319 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "initially_deferred", "NO");
         c_str(&r, "enforced", "YES");
         if (e->ix) c_str(&r, "nulls_distinct", "YES"); /* NULL for a primary key */
+        ROW_END(r);
+    }
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!user_table(t)) continue;
+        for (int f = 0; f < t->nfks; f++) {
+            ROW_BEGIN(r, c->t);
+            TC_HEAD(r, t->fks[f].name, t->name);
+            c_str(&r, "constraint_type", "FOREIGN KEY");
+            c_str(&r, "is_deferrable", t->fks[f].deferrable ? "YES" : "NO");
+            c_str(&r, "initially_deferred", t->fks[f].deferred ? "YES" : "NO");
+            c_str(&r, "enforced", "YES");
+            ROW_END(r);
+        }
+        for (int k = 0; k < t->nchecks; k++) {
+            ROW_BEGIN(r, c->t);
+            TC_HEAD(r, t->checks[k].name, t->name);
+            c_str(&r, "constraint_type", "CHECK");
+            c_str(&r, "is_deferrable", "NO");
+            c_str(&r, "initially_deferred", "NO");
+            c_str(&r, "enforced", "YES");
+            ROW_END(r);
+        }
+        /* NOT NULL columns, as PostgreSQL 15 lists them: CHECK constraints named
+         * <schema oid>_<table oid>_<attnum>_not_null */
+        for (int j = 0; j < t->ncols; j++) {
+            const sqlschema_column *col = &t->cols[j];
+            if (col->hidden || !(col->not_null || col->pk_pos >= 0)) continue;
+            char name[64];
+            snprintf(name, sizeof name, "%u_%u_%d_not_null", (unsigned)NSP_PUBLIC, (unsigned)t->id,
+                     col_attnum(t, col->id));
+            ROW_BEGIN(r, c->t);
+            TC_HEAD(r, name, t->name);
+            c_str(&r, "constraint_type", "CHECK");
+            c_str(&r, "is_deferrable", "NO");
+            c_str(&r, "initially_deferred", "NO");
+            c_str(&r, "enforced", "YES");
+            ROW_END(r);
+        }
+    }
+    return SQL_OK;
+}
+
+static int rows_check_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!user_table(t)) continue;
+        for (int k = 0; k < t->nchecks; k++) {
+            char *clause = NULL;
+            size_t n = strlen(t->checks[k].expr) + 3;
+            if (!(clause = malloc(n))) return sqlerr_oom(err);
+            /* pg_get_constraintdef's text less "CHECK ": HeliosDB keeps the parenthesised
+             * expression as written */
+            if (t->checks[k].expr[0] == '(') snprintf(clause, n, "%s", t->checks[k].expr);
+            else snprintf(clause, n, "(%s)", t->checks[k].expr);
+            ROW_BEGIN(r, c->t);
+            c_str(&r, "constraint_catalog", db_name(c->s));
+            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_name", t->checks[k].name);
+            c_str(&r, "check_clause", clause);
+            free(clause);
+            ROW_END(r);
+        }
+        for (int j = 0; j < t->ncols; j++) {
+            const sqlschema_column *col = &t->cols[j];
+            if (col->hidden || !(col->not_null || col->pk_pos >= 0)) continue;
+            char name[64], clause[SQLSCHEMA_NAME_MAX * 2 + 32];
+            snprintf(name, sizeof name, "%u_%u_%d_not_null", (unsigned)NSP_PUBLIC, (unsigned)t->id,
+                     col_attnum(t, col->id));
+            /* attname || ' IS NOT NULL': the name is not quoted */
+            snprintf(clause, sizeof clause, "%s IS NOT NULL", col->name);
+            ROW_BEGIN(r, c->t);
+            c_str(&r, "constraint_catalog", db_name(c->s));
+            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_name", name);
+            c_str(&r, "check_clause", clause);
+            ROW_END(r);
+        }
+    }
+    return SQL_OK;
+}
+
+static int rows_referential_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!user_table(t)) continue;
+        for (int f = 0; f < t->nfks; f++) {
+            const sqlschema_fk *k = &t->fks[f];
+            const sqlschema_table *p = table_by_id(c->m, k->ref_table);
+            char uname[SQLSCHEMA_NAME_MAX + 8];
+            snprintf(uname, sizeof uname, "%s_pkey", p ? p->name : "?");
+            ROW_BEGIN(r, c->t);
+            c_str(&r, "constraint_catalog", db_name(c->s));
+            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_name", k->name);
+            c_str(&r, "unique_constraint_catalog", db_name(c->s));
+            c_str(&r, "unique_constraint_schema", "public");
+            c_str(&r, "unique_constraint_name", uname);
+            c_str(&r, "match_option", "NONE");
+            c_str(&r, "update_rule", fk_rule(k->on_update));
+            c_str(&r, "delete_rule", fk_rule(k->on_delete));
+            ROW_END(r);
+        }
+    }
+    return SQL_OK;
+}
+
+/* One constraint_column_usage row: column col of table tname used by constraint cname */
+static int ccu_row(rctx *c, const char *tname, const char *col, const char *cname, row_fn fn,
+                   void *ctx, sqlerr *err)
+{
+    ROW_BEGIN(r, c->t);
+    c_str(&r, "table_catalog", db_name(c->s));
+    c_str(&r, "table_schema", "public");
+    c_str(&r, "table_name", tname);
+    c_str(&r, "column_name", col);
+    c_str(&r, "constraint_catalog", db_name(c->s));
+    c_str(&r, "constraint_schema", "public");
+    c_str(&r, "constraint_name", cname);
+    ROW_END(r);
+    return SQL_OK;
+}
+
+static int rows_constraint_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->n; i++) { /* primary keys and UNIQUE constraints */
+        const crel *e = &c->m->v[i];
+        if (!is_key_constraint(e)) continue;
+        for (int k = 0; k < index_nkeys(e); k++)
+            if (ccu_row(c, e->user->name, rel_col(e, k)->name, e->name, fn, ctx, err)) return SQL_ERR;
+    }
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!user_table(t)) continue;
+        for (int f = 0; f < t->nfks; f++) { /* a foreign key: the columns it references */
+            const sqlschema_fk *k = &t->fks[f];
+            const sqlschema_table *p = table_by_id(c->m, k->ref_table);
+            for (int j = 0; p && j < p->ncols; j++) {
+                bool ref = false;
+                for (int x = 0; x < k->ncols; x++) ref |= p->cols[j].id == k->ref_cols[x];
+                if (ref && ccu_row(c, p->name, p->cols[j].name, k->name, fn, ctx, err)) return SQL_ERR;
+            }
+        }
+        if (!t->nchecks) continue;
+        bool *used = calloc((size_t)t->ncols, sizeof *used);
+        if (!used) return sqlerr_oom(err);
+        for (int k = 0; k < t->nchecks; k++) {
+            memset(used, 0, (size_t)t->ncols * sizeof *used);
+            check_columns(t, t->checks[k].expr, used);
+            for (int j = 0; j < t->ncols; j++)
+                if (used[j] && !t->cols[j].hidden &&
+                    ccu_row(c, t->name, t->cols[j].name, t->checks[k].name, fn, ctx, err)) {
+                    free(used);
+                    return SQL_ERR;
+                }
+        }
+        free(used);
+    }
+    return SQL_OK;
+}
+
+/* information_schema.tables: every table and view the model has (PostgreSQL lists its
+ * catalogs too) */
+static int rows_is_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->n; i++) {
+        const crel *e = &c->m->v[i];
+        if (e->kind != 'r' && e->kind != 'v') continue;
+        bool view = e->kind == 'v';
+        ROW_BEGIN(r, c->t);
+        c_str(&r, "table_catalog", db_name(c->s));
+        c_str(&r, "table_schema", schema_name(e->nsp));
+        c_str(&r, "table_name", e->name);
+        c_str(&r, "table_type", view ? "VIEW" : "BASE TABLE");
+        c_str(&r, "is_insertable_into",
+              !view || (e->user && sqlrun_view_updatable(e->user, -1)) ? "YES" : "NO");
+        c_str(&r, "is_typed", "NO");
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
+/* What information_schema.columns says of a type (PostgreSQL's _pg_char_max_length,
+ * _pg_numeric_precision ... over the type and its modifier) */
+static void is_type_facts(rctx *c, crow *r, sqlval_type t, int32_t typmod)
+{
+    if (t == SQLVAL_VARCHAR || t == SQLVAL_TEXT || t == SQLVAL_NAME || t == SQLVAL_CHAR) {
+        if (t == SQLVAL_VARCHAR && typmod >= 4) {
+            c_int(r, "character_maximum_length", typmod - 4);
+            c_int(r, "character_octet_length", (int64_t)(typmod - 4) * 4);
+        } else if (t == SQLVAL_VARCHAR || t == SQLVAL_TEXT) {
+            c_int(r, "character_octet_length", 1073741824);
+        }
+    }
+    int prec = t == SQLVAL_INT2 ? 16 : t == SQLVAL_INT4 ? 32 : t == SQLVAL_INT8 ? 64
+             : t == SQLVAL_FLOAT4 ? 24 : t == SQLVAL_FLOAT8 ? 53 : 0;
+    if (prec) {
+        c_int(r, "numeric_precision", prec);
+        c_int(r, "numeric_precision_radix", 2);
+        if (sqlval_type_is_integer(t)) c_int(r, "numeric_scale", 0);
+    } else if (t == SQLVAL_NUMERIC) {
+        c_int(r, "numeric_precision_radix", 10);
+        if (typmod >= 4) {
+            c_int(r, "numeric_precision", ((typmod - 4) >> 16) & 0xffff);
+            c_int(r, "numeric_scale", (int16_t)(((typmod - 4) & 0x7ff) ^ 1024) - 1024);
+        }
+    }
+    if (t == SQLVAL_DATE) c_int(r, "datetime_precision", 0);
+    else if (t == SQLVAL_TIME || t == SQLVAL_TIMESTAMP || t == SQLVAL_TIMESTAMPTZ)
+        c_int(r, "datetime_precision", typmod >= 0 ? typmod : 6);
+    else if (t == SQLVAL_INTERVAL)
+        c_int(r, "datetime_precision", typmod >= 0 && (typmod & 0xffff) != 0xffff ? (typmod & 0xffff) : 6);
+    (void)c;
+}
+
+static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->n; i++) {
+        crel *e = &c->m->v[i];
+        if (e->kind != 'r' && e->kind != 'v') continue;
+        if (e->cat && !e->built && rel_table(e->cat, &e->built, err)) return SQL_ERR;
+        for (int k = 0, num = 0; k < rel_ncols(e); k++) {
+            const sqlschema_column *col = rel_col(e, k);
+            if (col->hidden) continue;
+            num++;
+            bool user = !e->built;
+            uint32_t toid = user ? column_type_oid(col) : sqlval_type_oid(col->type);
+            bool domain = toid >= OID_CRDT_TYPES && toid < OID_CRDT_TYPES + (uint32_t)NCRDT;
+            uint32_t base = domain ? crdt_types[toid - OID_CRDT_TYPES].as : toid;
+            cat_type tmp;
+            const cat_type *ty = type_by_oid(base, &tmp);
+            int32_t typmod = user ? col->typmod : -1;
+            ROW_BEGIN(r, c->t);
+            c_str(&r, "table_catalog", db_name(c->s));
+            c_str(&r, "table_schema", schema_name(e->nsp));
+            c_str(&r, "table_name", e->name);
+            c_str(&r, "column_name", col->name);
+            c_int(&r, "ordinal_position", num);
+            if (user && (col->has_default || col->default_seq) && !col->identity) {
+                char *d = default_text(c->m, col);
+                if (!d) r.rc = sqlerr_oom(err);
+                else c_str(&r, "column_default", d);
+                free(d);
+            }
+            c_str(&r, "is_nullable", user && (col->not_null || col->pk_pos >= 0) ? "NO" : "YES");
+            c_str(&r, "data_type", ty && ty->category == 'A' ? "ARRAY" : ty ? ty->fmt : "USER-DEFINED");
+            is_type_facts(c, &r, sqlval_type_from_oid(base), typmod);
+            if (domain) {
+                c_str(&r, "domain_catalog", db_name(c->s));
+                c_str(&r, "domain_schema", "pg_catalog");
+                c_str(&r, "domain_name", crdt_types[toid - OID_CRDT_TYPES].name);
+            }
+            c_str(&r, "udt_catalog", db_name(c->s));
+            c_str(&r, "udt_schema", "pg_catalog");
+            if (ty) c_str(&r, "udt_name", ty->name);
+            char dtd[16];
+            snprintf(dtd, sizeof dtd, "%d", num);
+            c_str(&r, "dtd_identifier", dtd);
+            c_str(&r, "is_self_referencing", "NO");
+            c_str(&r, "is_identity", user && col->identity ? "YES" : "NO");
+            const sqlschema_table *seq = NULL;
+            for (int q = 0; user && col->identity && q < c->m->ntabs && !seq; q++)
+                if (c->m->tabs[q]->seq && c->m->tabs[q]->id == col->default_seq) seq = c->m->tabs[q];
+            if (user && col->identity) {
+                c_str(&r, "identity_generation", col->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+                if (seq) {
+                    char v[4][24];
+                    snprintf(v[0], sizeof v[0], "%lld", (long long)seq->seq->start);
+                    snprintf(v[1], sizeof v[1], "%lld", (long long)seq->seq->increment);
+                    snprintf(v[2], sizeof v[2], "%lld", (long long)seq->seq->max);
+                    snprintf(v[3], sizeof v[3], "%lld", (long long)seq->seq->min);
+                    c_str(&r, "identity_start", v[0]);
+                    c_str(&r, "identity_increment", v[1]);
+                    c_str(&r, "identity_maximum", v[2]);
+                    c_str(&r, "identity_minimum", v[3]);
+                }
+            }
+            c_str(&r, "identity_cycle", seq && seq->seq->cycle ? "YES" : "NO");
+            c_str(&r, "is_generated", "NEVER");
+            bool upd = e->kind == 'r' ? user : e->user && sqlrun_view_updatable(e->user, num - 1);
+            c_str(&r, "is_updatable", upd ? "YES" : "NO");
+            ROW_END(r);
+        }
+    }
+    return SQL_OK;
+}
+
+static int rows_is_sequences(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!t->seq) continue;
+        const sqlschema_seq *q = t->seq;
+        char v[4][24];
+        snprintf(v[0], sizeof v[0], "%lld", (long long)q->start);
+        snprintf(v[1], sizeof v[1], "%lld", (long long)q->min);
+        snprintf(v[2], sizeof v[2], "%lld", (long long)q->max);
+        snprintf(v[3], sizeof v[3], "%lld", (long long)q->increment);
+        ROW_BEGIN(r, c->t);
+        c_str(&r, "sequence_catalog", db_name(c->s));
+        c_str(&r, "sequence_schema", "public");
+        c_str(&r, "sequence_name", t->name);
+        c_str(&r, "data_type", q->type_len == 2 ? "smallint" : q->type_len == 4 ? "integer" : "bigint");
+        c_int(&r, "numeric_precision", q->type_len == 2 ? 16 : q->type_len == 4 ? 32 : 64);
+        c_int(&r, "numeric_precision_radix", 2);
+        c_int(&r, "numeric_scale", 0);
+        c_str(&r, "start_value", v[0]);
+        c_str(&r, "minimum_value", v[1]);
+        c_str(&r, "maximum_value", v[2]);
+        c_str(&r, "increment", v[3]);
+        c_str(&r, "cycle_option", q->cycle ? "YES" : "NO");
         ROW_END(r);
     }
     return SQL_OK;
@@ -2660,6 +3093,24 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             c_int(&r, "ordinal_position", k + 1);
             row_col(&r, "position_in_unique_constraint"); /* NULL: a foreign key's only */
             ROW_END(r);
+        }
+    }
+    for (int i = 0; i < c->m->ntabs; i++) { /* foreign keys */
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!user_table(t)) continue;
+        for (int f = 0; f < t->nfks; f++) {
+            const sqlschema_fk *k = &t->fks[f];
+            for (int j = 0; j < k->ncols; j++) {
+                const char *cn = "?";
+                for (int x = 0; x < t->ncols; x++)
+                    if (t->cols[x].id == k->cols[j]) cn = t->cols[x].name;
+                ROW_BEGIN(r, c->t);
+                TC_HEAD(r, k->name, t->name);
+                c_str(&r, "column_name", cn);
+                c_int(&r, "ordinal_position", j + 1);
+                c_int(&r, "position_in_unique_constraint", fk_ref_position(c->m, k, j));
+                ROW_END(r);
+            }
         }
     }
     return SQL_OK;
@@ -2816,23 +3267,36 @@ static const struct {
     {"pg_language", rows_language},     {"pg_description", rows_description},
     {"pg_tables", rows_tables},         {"pg_indexes", rows_indexes},
     {"pg_stat_user_tables", rows_stat_user_tables},
+    {"pg_stat_all_tables", rows_stat_user_tables},
+    {"pg_statio_all_tables", rows_stat_user_tables},
+    {"pg_statio_user_tables", rows_stat_user_tables},
     {"pg_stat_progress_create_index", rows_progress_create_index},
     {"schemata", rows_schemata},        {"views", rows_is_views},
     {"table_constraints", rows_table_constraints},
     {"key_column_usage", rows_key_column_usage},
+    {"constraint_column_usage", rows_constraint_column_usage},
+    {"referential_constraints", rows_referential_constraints},
+    {"check_constraints", rows_check_constraints},
+    {"sequences", rows_is_sequences},
+    {"tables", rows_is_tables},
+    {"columns", rows_is_columns},
 };
 
 int sqlcatalog_rows(sx_session *s, const sqlschema_table *t, row_fn fn, void *ctx, sqlerr *err)
 {
     const cat_rel *rel = NULL;
+    /* by name and first column: helios.tables is not information_schema.tables */
     for (size_t i = 0; i < sizeof rels / sizeof rels[0] && !rel; i++)
-        if (!strcmp(rels[i].name, t->name)) rel = &rels[i];
+        if (!strcmp(rels[i].name, t->name) && t->ncols > 0 &&
+            !strncmp(rels[i].cols, t->cols[0].name, strlen(t->cols[0].name)) &&
+            (rels[i].cols[strlen(t->cols[0].name)] == ' ' || !rels[i].cols[strlen(t->cols[0].name)]))
+            rel = &rels[i];
     if (!rel) return SQLCATALOG_NOT_MINE;
     for (size_t i = 0; i < sizeof producers / sizeof producers[0]; i++) {
         if (strcmp(producers[i].name, t->name)) continue;
         model m = {0};
         if (model_build(s, &m, err)) return SQL_ERR;
-        rctx c = {.s = s, .m = &m, .t = t};
+        rctx c = {.s = s, .m = &m, .t = t, .nulls = !strcmp(rel->schema, "information_schema")};
         int rc = producers[i].rows(&c, fn, ctx, err);
         model_free(&m);
         return rc;

@@ -32,6 +32,15 @@ void sqlerr_object(sqlerr *e, const char *table, const char *column, const char 
     snprintf(e->constraint, sizeof e->constraint, "%s", constraint ? constraint : "");
 }
 
+void sqlerr_context(sqlerr *e, const char *fmt, ...)
+{
+    if (!e) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->context, sizeof(e->context), fmt, ap);
+    va_end(ap);
+}
+
 void sqlerr_hint(sqlerr *e, const char *fmt, ...)
 {
     if (!e) return;

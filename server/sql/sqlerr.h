@@ -24,6 +24,8 @@ typedef struct sqlerr {
     int position;                  /* 1-based character position in the query, 0 when none */
     /* the object an integrity error is about (ErrorResponse s, t, c, n; "" when absent) */
     char schema[64], table[64], column[64], constraint[64];
+    /* where it happened (ErrorResponse W, psql's CONTEXT: line): "" when absent */
+    char context[SQLERR_AUX_MAX];
     /* refused on purpose (an isolation level, a lock) rather than not implemented yet */
     int final;
 } sqlerr;
@@ -39,6 +41,7 @@ int sqlerr_set(sqlerr *e, const char *code, int offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void sqlerr_hint(sqlerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sqlerr_detail(sqlerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sqlerr_context(sqlerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 53200 out of memory. Returns SQL_ERR. */
 int sqlerr_oom(sqlerr *e);
 /* 0A000 "feature not supported: <what>". Returns SQL_ERR. */

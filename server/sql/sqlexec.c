@@ -42,6 +42,7 @@ static int to_exec_err(executor_error *e, const sqlerr *se)
     snprintf(e->table, sizeof e->table, "%s", se->table);
     snprintf(e->column, sizeof e->column, "%s", se->column);
     snprintf(e->constraint, sizeof e->constraint, "%s", se->constraint);
+    snprintf(e->context, sizeof e->context, "%s", se->context);
     return EXEC_ERROR;
 }
 

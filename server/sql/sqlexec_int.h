@@ -484,6 +484,10 @@ int sqlrun_unique_violations(sx_session *s,
 /* Whether a write to table t has index keys to check (a unique index) or to evaluate (an
  * expression key, whose errors are the write's). */
 bool sqlrun_has_unique(sx_session *s, const sqlschema_table *t);
+/* A view PostgreSQL would update automatically (and so does HeliosDB): one table or view in
+ * FROM, no WITH, set operation, DISTINCT, grouping, LIMIT, aggregate or window function.
+ * Column col (0-based, -1: the view as a whole) is updatable when it is a plain column. */
+bool sqlrun_view_updatable(const sqlschema_table *view, int col);
 /* 23505 when a row among pks (as the transaction now sees it) repeats the key of a unique
  * index held by another row. */
 int sqlrun_unique_check(sx_session *s, const sqlschema_table *t, uint8_t *const *pks,

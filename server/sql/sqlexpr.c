@@ -530,7 +530,7 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
         e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "array_agg") && (is_textish(a) || sqlval_type_is_array(a))) {
         if (sqlval_type_is_array(a)) return sqlerr_unsupported(err, e->location, "array_agg of arrays");
-        e->type = SQLVAL_TEXTARRAY;
+        e->type = a == SQLVAL_NAME ? SQLVAL_NAMEARRAY : SQLVAL_TEXTARRAY;
     } else if (!strcmp(n, "array_agg") && sqlval_array_of(a) != SQLVAL_NTYPES) {
         e->type = sqlval_array_of(a);
     } else if (!strcmp(n, "array_agg") && (sqlval_type_is_oidlike(a) || a == SQLVAL_CHAR)) {

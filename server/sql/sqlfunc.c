@@ -89,6 +89,7 @@ static char type_category(int t, bool *preferred)
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_NAMEARRAY:
     case SQLVAL_INT2VECTOR:
     case SQLVAL_OIDVECTOR: return 'A';
     case T_BIT: return 'V';

@@ -133,6 +133,7 @@ uint64_t sqlops_hash(const sqlval *v, int n)
             case SQLVAL_TIMESTAMPARRAY:
             case SQLVAL_TIMESTAMPTZARRAY:
             case SQLVAL_UUIDARRAY:
+            case SQLVAL_NAMEARRAY:
                 k = x->narr;
                 for (size_t a = 0; a < x->narr; a++)
                     k = mix(k, x->arr[a] ? hash_bytes(x->arr[a], strlen(x->arr[a])) : 1);

@@ -1760,12 +1760,10 @@ static int conv_fk(pctx *c, json_t *cb, const char *col, sqlast_fk *fk)
     const char *d = fstr(cb, "fk_del_action"), *u = fstr(cb, "fk_upd_action");
     fk->on_delete = d && *d ? *d : 'a';
     fk->on_update = u && *u ? *u : 'a';
-    static const char *const act[] = {['c'] = "ON DELETE CASCADE", ['n'] = "ON DELETE SET NULL",
-                                      ['d'] = "ON DELETE SET DEFAULT"};
-    if (fk->on_delete != 'a' && fk->on_delete != 'r')
-        return sqlerr_unsupported(c->err, fk->location,
-                                  (unsigned char)fk->on_delete < 128 && act[(unsigned char)fk->on_delete]
-                                      ? act[(unsigned char)fk->on_delete] : "this ON DELETE action");
+    if (!strchr("arcnd", fk->on_delete) || !strchr("arcnd", fk->on_update))
+        return sqlerr_unsupported(c->err, fk->location, "this referential action");
+    if (json_array_size(field(cb, "fk_del_set_cols")))
+        return sqlerr_unsupported(c->err, fk->location, "ON DELETE SET NULL / SET DEFAULT with a column list");
     /* a referenced key never changes here (primary keys are not updated), so every ON
      * UPDATE action means the same: accepted */
     fk->deferrable = fbool(cb, "deferrable");

@@ -955,6 +955,33 @@ static const char *view_not_updatable(const sqlast_stmt *v)
     return NULL;
 }
 
+bool sqlrun_view_updatable(const sqlschema_table *view, int col)
+{
+    if (!view->view_sql) return false;
+    sqlparse_result pr;
+    sqlerr perr;
+    if (sqlparse_query(view->view_sql, &pr, &perr)) return false;
+    bool ok = pr.nstmts == 1 && pr.stmts[0]->select && !view_not_updatable(pr.stmts[0]->select);
+    if (ok && col >= 0) {
+        const sqlast_stmt *v = pr.stmts[0]->select;
+        int k = 0;
+        ok = false;
+        for (int i = 0; i < v->ntargets; i++) {
+            const sqlast_expr *e = v->targets[i].expr;
+            if (e && e->kind == SQLAST_STAR) { /* every column of the one table: plain */
+                ok = true;
+                break;
+            }
+            if (k++ == col) {
+                ok = e && e->kind == SQLAST_COLUMN;
+                break;
+            }
+        }
+    }
+    sqlparse_result_free(&pr);
+    return ok;
+}
+
 static int view_rewrite(sx_session *s, sqlast_stmt *st, sqlerr *err)
 {
     for (int depth = 0;; depth++) {
@@ -2933,6 +2960,27 @@ static int fk_check_rows(sx_session *s, const sqlschema_table *t, const pkset *r
     return SQL_OK;
 }
 
+/* "(parent key columns)=(child's values)", as the NO ACTION error's detail names the key */
+static void fk_parent_keytext(const sqlschema_table *child, const sqlschema_fk *fk,
+                              const sqlschema_table *parent, const sqlval *row, char *key, size_t n)
+{
+    fk_keytext(child, fk->cols, fk->ncols, row, key, n);
+    const char *eq = strstr(key, ")=(");
+    char names[256] = "";
+    size_t o = 0;
+    for (int k2 = 0; k2 < fk->ncols && o < sizeof names; k2++) {
+        int pj = col_index(parent, fk->ref_cols[k2]);
+        o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", k2 ? ", " : "",
+                              pj >= 0 ? parent->cols[pj].name : "?");
+    }
+    char tmp[SQLERR_AUX_MAX];
+    snprintf(tmp, sizeof tmp, "(%s%s", names, eq ? eq : ")");
+    size_t l = strlen(tmp);
+    if (l >= n) l = n - 1;
+    memcpy(key, tmp, l);
+    key[l] = 0;
+}
+
 typedef struct fkscan {
     sx_session *s;
     const sqlschema_table *child, *parent;
@@ -2957,19 +3005,7 @@ static int fkscan_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, c
             if (sqlrun_row_get(f->s, f->parent, f->b.data, f->b.len, &prow, err)) rc = SQL_ERR;
             else if (!prow) {
                 f->found = true;
-                /* the parent's key columns, named as the constraint pairs them */
-                fk_keytext(f->child, f->fk->cols, f->fk->ncols, row, f->key, sizeof f->key);
-                const char *eq = strstr(f->key, ")=(");
-                char names[256] = "";
-                size_t o = 0;
-                for (int k2 = 0; k2 < f->fk->ncols && o < sizeof names; k2++) {
-                    int pj = col_index(f->parent, f->fk->ref_cols[k2]);
-                    o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", k2 ? ", " : "",
-                                          pj >= 0 ? f->parent->cols[pj].name : "?");
-                }
-                char tmp[sizeof f->key];
-                snprintf(tmp, sizeof tmp, "(%s%s", names, eq ? eq : ")");
-                snprintf(f->key, sizeof f->key, "%s", tmp);
+                fk_parent_keytext(f->child, f->fk, f->parent, row, f->key, sizeof f->key);
             }
             vals_free(prow, f->parent->ncols);
         }
@@ -3386,6 +3422,201 @@ static void collected_free(collected *c)
     free(c->rows);
 }
 
+/* ---- ON DELETE CASCADE | SET NULL | SET DEFAULT ------------------------------------------
+ * Run at the end of a DELETE, as PostgreSQL's referential triggers run at the end of the
+ * statement: a row referencing a deleted row is deleted in turn (and so on down the chain,
+ * breadth first, each table's rows once), or gets NULL or its columns' defaults in the key's
+ * columns (NOT NULL, CHECK, UNIQUE and, for SET DEFAULT, the new parent are checked as an
+ * UPDATE checks them). Then the NO ACTION / RESTRICT check runs for every table rows left.
+ * The child rows are found by a scan of the child table, in the region that writes, within
+ * the statement's transaction; like the NO ACTION check it cannot reach a child another
+ * region inserts concurrently (docs/sql-reference.md "Foreign keys"). No privilege on the
+ * child table is needed, as in PostgreSQL (the action runs as the table's owner). */
+
+typedef struct fkhit {
+    const sqlschema_table *child, *parent;
+    const sqlschema_fk *fk;
+    const pkset *deleted;
+    codec_buf b;
+    collected rows;
+} fkhit;
+
+static int fkhit_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row, const crdt_row *raw,
+                     sqlerr *err)
+{
+    fkhit *h = ctx;
+    int k = fk_parent_key(h->child, h->fk, h->parent, row, &h->b, err);
+    if (k == 1 && pkset_has(h->deleted, h->b.data, h->b.len))
+        return collect_fn(&h->rows, pk, pklen, row, raw, err);
+    vals_free(row, h->child->ncols);
+    return k < 0 ? SQL_ERR : SQL_OK;
+}
+
+/* SET NULL / SET DEFAULT on one child row (its values: row, which is changed in place) */
+static int fk_set_row(sx_session *s, const sqlschema_table *t, const sqlschema_fk *fk,
+                      const uint8_t *pkb, size_t pklen, sqlval *row, const sqlparse_result *checks,
+                      const sqlexpr_ctx *base, sqlerr *err)
+{
+    for (int k = 0; k < fk->ncols; k++) {
+        int ci = col_index(t, fk->cols[k]);
+        const sqlschema_column *col = &t->cols[ci];
+        sqlval_free(&row[ci]);
+        sqlval_init_null(&row[ci], col->type);
+        if (fk->on_delete == 'd' && col->has_default) {
+            int rc = col->default_now || col->default_uuid ? default_volatile(col, base->env->now_us, &row[ci], err)
+                     : col->default_seq ? default_next(s, t, col, &row[ci], err)
+                                        : sqlval_copy(&row[ci], &col->default_value, err);
+            if (!rc) rc = sqlschema_typmod_apply(&row[ci], col->typmod, false, err);
+            if (rc) return SQL_ERR;
+        }
+        if ((col->not_null || col->pk_pos >= 0) && row[ci].isnull) {
+            sqlerr_set(err, "23502", -1,
+                       "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                       col->name, t->name);
+            sqlerr_object(err, t->name, col->name, NULL);
+            failing_row(t, row, err);
+            return SQL_ERR;
+        }
+        if (col->pk_pos >= 0)
+            return sqlerr_unsupported(err, -1, "ON DELETE SET NULL / SET DEFAULT on a primary key column");
+    }
+    if (t->nchecks && check_row_of(t, checks, t->nchecks, base, row, err)) return SQL_ERR;
+    codec_buf pk;
+    codec_buf_init(&pk);
+    codec_put_raw(&pk, pkb, pklen);
+    sx_op touch;
+    memset(&touch, 0, sizeof touch);
+    int rc = pk.err ? sqlerr_oom(err) : rec(s, t, &pk, SX_OP_TOUCH, -1, &touch, err);
+    for (int k = 0; k < fk->ncols && !rc; k++) {
+        int ci = col_index(t, fk->cols[k]);
+        sx_op op;
+        memset(&op, 0, sizeof op);
+        rc = lww_value(&row[ci], &op.v, err);
+        if (!rc) rc = rec(s, t, &pk, SX_OP_LWW, ci, &op, err);
+    }
+    codec_buf_free(&pk);
+    return rc;
+}
+
+/* PostgreSQL runs SET NULL / SET DEFAULT as an UPDATE and names it in the error's context */
+static void fk_action_context(const sqlschema_table *t, const sqlschema_fk *fk, sqlerr *err)
+{
+    if (!err || err->context[0]) return;
+    char set[SQLERR_AUX_MAX] = "", where[SQLERR_AUX_MAX] = "";
+    size_t so = 0, wo = 0;
+    for (int k = 0; k < fk->ncols; k++) {
+        int ci = col_index(t, fk->cols[k]);
+        const char *cn = ci >= 0 ? t->cols[ci].name : "?";
+        if (so < sizeof set)
+            so += (size_t)snprintf(set + so, sizeof set - so, "%s \"%s\" = %s", k ? "," : "", cn,
+                                   fk->on_delete == 'n' ? "NULL" : "DEFAULT");
+        if (wo < sizeof where)
+            wo += (size_t)snprintf(where + wo, sizeof where - wo, " %s $%d OPERATOR(pg_catalog.=) \"%s\"",
+                                   k ? "AND" : "WHERE", k + 1, cn);
+    }
+    sqlerr_context(err, "SQL statement \"UPDATE ONLY \"public\".\"%s\" SET%s%s\"", t->name, set, where);
+}
+
+typedef struct fkwork {
+    const sqlschema_table *t;
+    pkset keys;
+} fkwork;
+
+static int fk_on_delete(sx_session *s, const sqlschema_table *t, const pkset *deleted,
+                        const sqlexpr_ctx *base, sqlerr *err)
+{
+    fkwork *w = NULL;
+    size_t n = 0, cap = 0;
+    int rc = SQL_OK;
+    for (size_t i = 0; i <= n && !rc; i++) {
+        /* item i - 1 of the work list (w may move as items are added: its sets do not) */
+        const sqlschema_table *pt = i ? w[i - 1].t : t;
+        pkset cur = i ? w[i - 1].keys : *deleted;
+        const pkset *del = &cur;
+        for (int x = 0; x < s->x->ntables && !rc; x++) {
+            const sqlschema_table *child = sx_table_find(s, s->x->tables[x]->name);
+            if (!child || child->id != s->x->tables[x]->id) continue;
+            for (int f = 0; f < child->nfks && !rc; f++) {
+                const sqlschema_fk *fk = &child->fks[f];
+                if (fk->ref_table != pt->id || !strchr("cnd", fk->on_delete)) continue;
+                fkhit h = {.child = child, .parent = pt, .fk = fk, .deleted = del,
+                           .rows = {.ncols = child->ncols}};
+                codec_buf_init(&h.b);
+                rc = scan(s, child, NULL, base, fkhit_row, &h, err);
+                pkset keys = {0};
+                sqlparse_result *checks = NULL;
+                if (!rc && fk->on_delete != 'c' && child->nchecks) {
+                    if (!(checks = calloc((size_t)child->nchecks, sizeof *checks))) rc = sqlerr_oom(err);
+                    for (int k = 0; k < child->nchecks && !rc; k++)
+                        rc = check_parse(child, &child->checks[k], &checks[k], err);
+                }
+                for (size_t r = 0; r < h.rows.n && !rc; r++) {
+                    if ((rc = sx_interrupted(s, err))) break;
+                    rc = sx_lock_row(s, child->id, h.rows.pks[r], h.rows.pklens[r], err);
+                    if (!rc && fk->on_delete == 'c') {
+                        codec_buf pk;
+                        codec_buf_init(&pk);
+                        codec_put_raw(&pk, h.rows.pks[r], h.rows.pklens[r]);
+                        sx_op op;
+                        memset(&op, 0, sizeof op);
+                        rc = pk.err ? sqlerr_oom(err) : rec(s, child, &pk, SX_OP_DELETE, -1, &op, err);
+                        codec_buf_free(&pk);
+                    } else if (!rc) {
+                        rc = fk_set_row(s, child, fk, h.rows.pks[r], h.rows.pklens[r], h.rows.rows[r],
+                                        checks, base, err);
+                        if (rc) fk_action_context(child, fk, err);
+                        /* a default that is itself a key being deleted: PostgreSQL's SET
+                         * DEFAULT looks again and reports the delete */
+                        int k = rc ? 0 : fk_parent_key(child, fk, pt, h.rows.rows[r], &h.b, err);
+                        if (k < 0) rc = SQL_ERR;
+                        if (k == 1 && pkset_has(del, h.b.data, h.b.len)) {
+                            char key[SQLERR_AUX_MAX - 64];
+                            fk_parent_keytext(child, fk, pt, h.rows.rows[r], key, sizeof key);
+                            sqlerr_set(err, "23503", -1,
+                                       "update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+                                       pt->name, fk->name, child->name);
+                            sqlerr_object(err, child->name, NULL, fk->name);
+                            sqlerr_detail(err, "Key %s is still referenced from table \"%s\".", key, child->name);
+                            rc = SQL_ERR;
+                        }
+                    }
+                    if (!rc && pkset_add(&keys, h.rows.pks[r], h.rows.pklens[r], err) < 0) rc = SQL_ERR;
+                }
+                if (checks) {
+                    for (int k = 0; k < child->nchecks; k++) sqlparse_result_free(&checks[k]);
+                    free(checks);
+                }
+                collected_free(&h.rows);
+                codec_buf_free(&h.b);
+                if (!rc && keys.n && fk->on_delete != 'c') {
+                    if (fk->on_delete == 'd') rc = fk_check_rows(s, child, &keys, err);
+                    if (!rc && sqlrun_has_unique(s, child))
+                        rc = sqlrun_unique_check(s, child, keys.keys, keys.lens, keys.cap, err);
+                }
+                if (!rc && keys.n && fk->on_delete == 'c') {
+                    if (n == cap) {
+                        size_t nc = cap ? cap * 2 : 8;
+                        fkwork *nw = realloc(w, nc * sizeof *nw);
+                        if (!nw) rc = sqlerr_oom(err);
+                        else w = nw, cap = nc;
+                    }
+                    if (!rc) {
+                        w[n].t = child;
+                        w[n++].keys = keys;
+                        keys = (pkset){0};
+                    }
+                }
+                pkset_free(&keys);
+            }
+        }
+    }
+    /* NO ACTION / RESTRICT for what the cascades deleted */
+    for (size_t i = 0; i < n && !rc; i++) rc = fk_check_deleted(s, w[i].t, &w[i].keys, base, err);
+    for (size_t i = 0; i < n; i++) pkset_free(&w[i].keys);
+    free(w);
+    return rc;
+}
+
 static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_result *res,
                              sqlerr *err)
 {
@@ -3442,6 +3673,7 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
         pkset keys = {0};
         for (size_t i = 0; i < c.n && !rc; i++)
             if (pkset_add(&keys, c.pks[i], c.pklens[i], err) < 0) rc = SQL_ERR;
+        if (!rc && p->st->kind == SQLAST_DELETE) rc = fk_on_delete(s, t, &keys, base, err);
         if (!rc) rc = p->st->kind == SQLAST_DELETE ? fk_check_deleted(s, t, &keys, base, err)
                                                    : fk_check_rows(s, t, &keys, err);
         if (!rc && uq) rc = sqlrun_unique_check(s, t, keys.keys, keys.lens, keys.cap, err);

@@ -572,17 +572,17 @@ static bool constraint_name_taken(const sqlschema_table *t, const char *name)
     return false;
 }
 
-/* The first column a bound expression reads (PostgreSQL names a table CHECK after it). */
-static const char *first_column(const sqlschema_table *t, const sqlast_expr *e)
+/* The one column a bound expression reads, -2 when it reads several, -1 none (PostgreSQL
+ * names a CHECK after its column only when it reads exactly one: pull_var_clause). */
+static int sole_column(const sqlschema_table *t, const sqlast_expr *e, int found)
 {
-    if (!e) return NULL;
-    if (e->kind == SQLAST_COLUMN && e->colidx >= 0 && e->colidx < t->ncols)
-        return t->cols[e->colidx].name;
-    for (int i = 0; i < e->nargs; i++) {
-        const char *n = first_column(t, e->args[i]);
-        if (n) return n;
+    if (!e || found == -2) return found;
+    if (e->kind == SQLAST_COLUMN && e->colidx >= 0 && e->colidx < t->ncols) {
+        if (found >= 0 && found != e->colidx) return -2;
+        found = e->colidx;
     }
-    return NULL;
+    for (int i = 0; i < e->nargs && found != -2; i++) found = sole_column(t, e->args[i], found);
+    return found;
 }
 
 int sqlschema_add_check(sqlschema_table *t, sqlast_check *k, uint32_t oid, bool creating,
@@ -607,7 +607,8 @@ int sqlschema_add_check(sqlschema_table *t, sqlast_check *k, uint32_t oid, bool 
                                          name, t->name);
     } else {
         /* ChooseConstraintName(table, column, "check"): parts cut to fit, then a number */
-        const char *col = k->column ? k->column : first_column(t, k->expr);
+        int sole = sole_column(t, k->expr, -1);
+        const char *col = sole >= 0 ? t->cols[sole].name : NULL;
         for (int pass = 0; pass < 1000; pass++) {
             char suffix[16];
             snprintf(suffix, sizeof suffix, pass ? "check%d" : "check", pass);
@@ -1106,7 +1107,7 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
             codec_get_u8(&r, &del);
             codec_get_u8(&r, &upd);
             codec_get_u8(&r, &fl);
-            bad = bad || r.err || !f->ref_table || (del != 'a' && del != 'r') ||
+            bad = bad || r.err || !f->ref_table || !strchr("arcnd", del) || !del ||
                   !strchr("arcnd", upd) || !upd || fl > 3 || (fl == 2);
             for (int k = 0; !bad && k < n; k++) {
                 bool found = false;

@@ -70,6 +70,7 @@ static const struct {
     [SQLVAL_UUIDARRAY] = {2951, "uuid[]"},
     [SQLVAL_JSONBARRAY] = {3807, "jsonb[]"},
     [SQLVAL_OIDARRAY] = {1028, "oid[]"},
+    [SQLVAL_NAMEARRAY] = {1003, "name[]"},
     [SQLVAL_INT2VECTOR] = {22, "int2vector"},
     [SQLVAL_OIDVECTOR] = {30, "oidvector"},
 };
@@ -84,7 +85,7 @@ static const struct {
     {SQLVAL_TIMEARRAY, SQLVAL_TIME},         {SQLVAL_TIMESTAMPARRAY, SQLVAL_TIMESTAMP},
     {SQLVAL_TIMESTAMPTZARRAY, SQLVAL_TIMESTAMPTZ}, {SQLVAL_INTERVALARRAY, SQLVAL_INTERVAL},
     {SQLVAL_UUIDARRAY, SQLVAL_UUID},         {SQLVAL_JSONBARRAY, SQLVAL_JSONB},
-    {SQLVAL_OIDARRAY, SQLVAL_OID},
+    {SQLVAL_OIDARRAY, SQLVAL_OID},           {SQLVAL_NAMEARRAY, SQLVAL_NAME},
     /* after the arrays of their element types: sqlval_array_of never picks them */
     {SQLVAL_INT2VECTOR, SQLVAL_INT2},        {SQLVAL_OIDVECTOR, SQLVAL_OID},
 };
@@ -104,6 +105,7 @@ sqlval_type sqlval_array_elem(sqlval_type t)
 
 sqlval_type sqlval_array_of(sqlval_type elem)
 {
+    if (elem == SQLVAL_NAME) return SQLVAL_NAMEARRAY;
     if (sqlval_type_is_text(elem)) return SQLVAL_TEXTARRAY;
     for (size_t i = 0; i < sizeof array_types / sizeof array_types[0]; i++)
         if (array_types[i].elem == elem) return array_types[i].arr;
@@ -186,7 +188,7 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcasecmp(name, names[i].n) != 0) continue;
         if (!array) return names[i].t;
-        if (sqlval_type_is_text(names[i].t)) return SQLVAL_TEXTARRAY;
+        if (sqlval_type_is_text(names[i].t) && names[i].t != SQLVAL_NAME) return SQLVAL_TEXTARRAY;
         sqlval_type at = sqlval_array_of(names[i].t);
         return at == SQLVAL_NTYPES ? SQLVAL_UNKNOWN : at;
     }
@@ -936,6 +938,7 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_NAMEARRAY:
     case SQLVAL_INT2VECTOR:
     case SQLVAL_OIDVECTOR:
         if (v->type == SQLVAL_INT2VECTOR || v->type == SQLVAL_OIDVECTOR) {
@@ -1035,6 +1038,7 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_NAMEARRAY:
     case SQLVAL_INT2VECTOR:
     case SQLVAL_OIDVECTOR:
         if (t == SQLVAL_INT2VECTOR || t == SQLVAL_OIDVECTOR) {
@@ -1357,6 +1361,7 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
     case SQLVAL_UUIDARRAY:
     case SQLVAL_JSONBARRAY:
     case SQLVAL_OIDARRAY:
+    case SQLVAL_NAMEARRAY:
     case SQLVAL_INT2VECTOR:
     case SQLVAL_OIDVECTOR:
         for (size_t i = 0; i < a->narr && i < b->narr; i++) {

@@ -81,6 +81,7 @@ typedef enum sqlval_type {
     SQLVAL_UUIDARRAY,
     SQLVAL_JSONBARRAY,
     SQLVAL_OIDARRAY, /* oid[] of a cast, ARRAY[] or array_agg; the catalogs' oid[] columns are text[] */
+    SQLVAL_NAMEARRAY, /* name[]: array_agg(attname) (drivers parse text[] but not name[]) */
     /* the catalogs' vectors (pg_index.indkey, pg_proc.proargtypes): arrays of int2 / oid
      * subscripted from 0, whose text is the elements separated by spaces ("1 2") */
     SQLVAL_INT2VECTOR,

@@ -71,17 +71,6 @@ static const vcol unique_cols[] = {{"index_name", "text"}, {"table_name", "text"
 static const vcol cache_cols[] = {{"entries", "int"}, {"hits", "bigint"}, {"misses", "bigint"},
                                   {"invalidations", "bigint"}, {NULL, NULL}};
 
-/* information_schema (the subset ORMs and tools read). Its "tables" shares helios.tables'
- * name: sqlvirt_rows tells them apart by the first column. */
-static const vcol is_tables_cols[] = {{"table_catalog", "text"}, {"table_schema", "text"},
-                                      {"table_name", "text"},    {"table_type", "text"},
-                                      {"is_insertable_into", "text"}, {NULL, NULL}};
-static const vcol is_columns_cols[] = {
-    {"table_catalog", "text"}, {"table_schema", "text"},   {"table_name", "text"},
-    {"column_name", "text"},   {"ordinal_position", "int"}, {"column_default", "text"},
-    {"is_nullable", "text"},   {"data_type", "text"},      {"udt_name", "text"},
-    {NULL, NULL}};
-
 static const struct {
     const char *schema, *name;
     const vcol *cols;
@@ -93,8 +82,6 @@ static const struct {
     {"helios", "conflicts", conflicts_cols},
     {"helios", "lock_waits", lock_waits_cols},
     {"helios", "unique_violations", unique_cols},
-    {"information_schema", "tables", is_tables_cols},
-    {"information_schema", "columns", is_columns_cols},
 };
 
 static int build(const char *name, const vcol *cols, sqlschema_table **out, sqlerr *err)
@@ -470,106 +457,6 @@ static int lock_waits_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_
     return SQL_OK;
 }
 
-static const char *catalog_name(sx_session *s)
-{
-    return s->database[0] ? s->database : "heliosdb";
-}
-
-static int is_tables_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
-                          sqlerr *err)
-{
-    sx_exec *x = s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        rowb b;
-        if (x->tables[i]->seq) continue; /* information_schema.sequences' */
-        if (rb_start(&b, t, err)) return SQL_ERR;
-        rb_str(&b, catalog_name(s));
-        rb_str(&b, "public");
-        rb_str(&b, x->tables[i]->name);
-        rb_str(&b, x->tables[i]->view_sql ? "VIEW" : "BASE TABLE");
-        rb_str(&b, x->tables[i]->view_sql ? "NO" : "YES");
-        if (rb_emit(&b, fn, ctx)) return SQL_ERR;
-    }
-    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
-        rowb b;
-        if (rb_start(&b, t, err)) return SQL_ERR;
-        rb_str(&b, catalog_name(s));
-        rb_str(&b, views[i].schema);
-        rb_str(&b, views[i].name);
-        rb_str(&b, "VIEW");
-        rb_str(&b, "NO");
-        if (rb_emit(&b, fn, ctx)) return SQL_ERR;
-    }
-    return SQL_OK;
-}
-
-/* One information_schema.columns row; def NULL: no default. */
-static int is_column_row(sx_session *s, const sqlschema_table *t, const char *schema,
-                         const char *table, int pos, const sqlschema_column *c,
-                         sqlvirt_row_fn fn, void *ctx, sqlerr *err)
-{
-    char *def = NULL;
-    size_t dlen;
-    if (c->has_default && !c->default_now && !c->default_uuid && !c->default_value.isnull &&
-        sqlval_to_text(&c->default_value, &def, &dlen, err))
-        return SQL_ERR;
-    rowb b;
-    if (rb_start(&b, t, err)) {
-        free(def);
-        return SQL_ERR;
-    }
-    const char *udt = pgtypes_name(sqlval_type_oid(c->type));
-    rb_str(&b, catalog_name(s));
-    rb_str(&b, schema);
-    rb_str(&b, table);
-    rb_str(&b, c->name);
-    rb_int(&b, pos);
-    if (c->default_now) rb_str(&b, sqlschema_now_text(c));
-    else if (c->default_uuid) rb_str(&b, "gen_random_uuid()");
-    else if (def) rb_str(&b, def);
-    else b.i++; /* NULL */
-    rb_str(&b, c->not_null || c->pk_pos >= 0 ? "NO" : "YES");
-    /* data_type: "ARRAY" for an array, the type's name without its modifier otherwise
-     * (numeric(10,2): numeric; timestamp(3) with time zone: timestamp with time zone) */
-    char dt[96];
-    const char *paren = strchr(c->type_name, '(');
-    if (c->kind == SQLSCHEMA_LWW && sqlval_type_is_array(c->type) && strcmp(c->type_name, "lww_register"))
-        snprintf(dt, sizeof dt, "ARRAY");
-    else if (paren && strchr(paren, ')'))
-        snprintf(dt, sizeof dt, "%.*s%s", (int)(paren - c->type_name), c->type_name,
-                 strchr(paren, ')') + 1);
-    else snprintf(dt, sizeof dt, "%s", c->type_name);
-    rb_str(&b, dt);
-    if (udt) rb_str(&b, udt);
-    else b.i++;
-    free(def);
-    return rb_emit(&b, fn, ctx);
-}
-
-static int is_columns_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn,
-                           void *ctx, sqlerr *err)
-{
-    sx_exec *x = s->x;
-    for (int i = 0; i < x->ntables; i++) {
-        const sqlschema_table *u = x->tables[i];
-        if (u->seq) continue;
-        for (int j = 0, pos = 0; j < u->ncols; j++)
-            if (!u->cols[j].hidden &&
-                is_column_row(s, t, "public", u->name, ++pos, &u->cols[j], fn, ctx, err))
-                return SQL_ERR;
-    }
-    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
-        sqlschema_table *v;
-        if (build(views[i].name, views[i].cols, &v, err)) return SQL_ERR;
-        int rc = SQL_OK;
-        for (int j = 0; j < v->ncols && !rc; j++)
-            rc = is_column_row(s, t, views[i].schema, views[i].name, j + 1, &v->cols[j], fn,
-                               ctx, err);
-        sqlschema_free(v);
-        if (rc) return SQL_ERR;
-    }
-    return SQL_OK;
-}
 
 int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, void *ctx,
                  sqlerr *err)
@@ -589,10 +476,6 @@ int sqlvirt_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn, voi
         rb_int(&b, 0);
         rb_bool(&b, called);
         return rb_emit(&b, fn, ctx);
-    }
-    if (t->ncols && !strcmp(t->cols[0].name, "table_catalog")) {
-        if (!strcmp(t->name, "tables")) return is_tables_rows(s, t, fn, ctx, err);
-        if (!strcmp(t->name, "columns")) return is_columns_rows(s, t, fn, ctx, err);
     }
     int rc = sqlcatalog_rows(s, t, fn, ctx, err);
     if (rc != SQLCATALOG_NOT_MINE) return rc;

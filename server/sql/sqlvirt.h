@@ -1,18 +1,13 @@
 /*
- * server/sql/sqlvirt.h — virtual tables (the helios.* admin views, information_schema.tables and
- * information_schema.columns) and helios_digest().
+ * server/sql/sqlvirt.h — virtual tables (the helios.* admin views) and helios_digest().
  *
- * The pg_catalog relations and the other information_schema views are sqlcatalog.h's,
- * reached through sqlvirt_lookup and sqlvirt_rows like these.
+ * The pg_catalog relations and the information_schema views are sqlcatalog.h's, reached
+ * through sqlvirt_lookup and sqlvirt_rows like these.
  *
  * A virtual table is a sqlschema_table with id 0 (real ids are >= 1) whose rows are produced
  * on demand from the executor's state instead of read from storage; SELECT plans them like
  * any table, so WHERE, ORDER BY, aggregates and LIMIT work unchanged. Writes to them are
- * refused (42809). The views are listed in sqlexec.h. information_schema lists user tables
- * (schema public, BASE TABLE) and the virtual tables (VIEW); columns gives ordinal_position,
- * column_default (the default's text, "now()"), is_nullable (NO for key and NOT NULL columns),
- * data_type (the declared type name: bigint, g_counter, or_set ...) and udt_name (PostgreSQL's
- * name of the type the column reads as: int8, _text, jsonb ...).
+ * refused (42809). The views are listed in sqlexec.h.
  *
  * helios_digest(): SHA-256 over the user tables in name order; per table the name bytes and
  * a 0 byte, then per visible row in primary-key order (storage order) every column in table
@@ -35,8 +30,7 @@ int sqlvirt_lookup(const char *schema, const char *name, sqlschema_table **out, 
 /* A zero-column table yielding one row: SELECT without FROM run by sqlrun (helios_*()). */
 int sqlvirt_dual(sqlschema_table **out, sqlerr *err);
 bool sqlvirt_is(const sqlschema_table *t);
-/* The i-th of the helios.* and information_schema views above (the catalog relations of
- * sqlcatalog.h aside): 1 with *schema and *name (static), 0 past the last. */
+/* The i-th of the helios.* views (the catalog relations of sqlcatalog.h aside): 1 with *schema and *name (static), 0 past the last. */
 int sqlvirt_view(int i, const char **schema, const char **name);
 
 typedef int (*sqlvirt_row_fn)(void *ctx, sqlval *row, sqlerr *err); /* takes row */

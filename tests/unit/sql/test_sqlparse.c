@@ -123,7 +123,8 @@ static void test_create_table(void **state)
     assert_string_equal(s->comment, "x");
     sqlparse_result_free(&r);
     expect_error("COMMENT ON FUNCTION f() IS 'x'", "0A000", "COMMENT ON FUNCTION");
-    expect_error("CREATE TABLE t (a int REFERENCES u(b) ON DELETE CASCADE)", "0A000", "ON DELETE CASCADE");
+    expect_error("CREATE TABLE t (a int, b int, FOREIGN KEY (a, b) REFERENCES u ON DELETE SET NULL (a))", "0A000",
+                 "ON DELETE SET NULL / SET DEFAULT with a column list");
     expect_error("CREATE TEMP TABLE t (a int PRIMARY KEY)", "0A000", "temporary");
     expect_error("CREATE TABLE t (a int, b int, PRIMARY KEY (a), PRIMARY KEY (b))", "42P16", NULL);
     expect_error("CREATE TABLE t AS SELECT 1", "0A000", "CREATE TABLE AS");
