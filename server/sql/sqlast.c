@@ -264,6 +264,8 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ALTER_ADD_IDENTITY:
     case SQLAST_ALTER_ADD_CHECK: return "ALTER TABLE";
     case SQLAST_COMMENT: return "COMMENT";
+    case SQLAST_CREATE_EXTENSION: return "CREATE EXTENSION";
+    case SQLAST_DROP_EXTENSION: return "DROP EXTENSION";
     case SQLAST_RENAME:
     case SQLAST_ALTER_NOT_NULL:
     case SQLAST_ALTER_ADD_UNIQUE:

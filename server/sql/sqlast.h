@@ -173,6 +173,8 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ALTER_COLUMN_TYPE, /* ALTER TABLE table ALTER COLUMN cols[0].name TYPE
                                * cols[0].type_name (the values' storage unchanged) */
     SQLAST_ROLE,            /* CREATE/ALTER/DROP ROLE, GRANT/REVOKE: role (sqlast_role) */
+    SQLAST_CREATE_EXTENSION, /* CREATE EXTENSION [IF NOT EXISTS (missing_ok)] name */
+    SQLAST_DROP_EXTENSION,  /* DROP EXTENSION [IF EXISTS] names [CASCADE] */
 } sqlast_stmt_kind;
 
 /* Role statements (SQLAST_ROLE). Role names as written; "" is PUBLIC, "\x01" CURRENT_USER /
@@ -388,6 +390,7 @@ struct sqlast_stmt {
     int row_lock, row_lock_policy;
     char *alias;      /* SELECT ... FROM t AS alias, UPDATE t AS alias */
     bool missing_ok;  /* IF EXISTS / IF NOT EXISTS */
+    bool cascade;     /* DROP ... CASCADE */
 
     /* CREATE TABLE; ALTER ADD COLUMN uses cols[0] */
     sqlast_coldef *cols;

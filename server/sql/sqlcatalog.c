@@ -1487,7 +1487,8 @@ static void key_attnums(const sqlschema_table *t, char *buf, size_t cap)
 static char *default_text(const model *m, const sqlschema_column *c)
 {
     if (c->default_now) return strdup(sqlschema_now_text(c));
-    if (c->default_uuid) return strdup("gen_random_uuid()");
+    if (c->default_uuid)
+        return strdup(c->now_fn == SQLSCHEMA_UUID_V4 ? "uuid_generate_v4()" : "gen_random_uuid()");
     if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
         const char *name = NULL;
         for (int i = 0; m && i < m->ntabs && !name; i++)
@@ -3180,13 +3181,18 @@ static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
  * out of a dump, as it does plpgsql) */
 static int rows_extension(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    ROW_BEGIN(r, c->t);
-    c_int(&r, "oid", OID_HELIOS_EXT);
-    c_str(&r, "extname", "heliosdb");
-    c_int(&r, "extowner", OID_ROLE);
-    c_int(&r, "extnamespace", NSP_HELIOS);
-    c_str(&r, "extversion", HELIOS_VERSION);
-    ROW_END(r);
+    sx_extension v[8];
+    int n = sx_extensions(c->s, v, 8);
+    for (int i = 0; i < n; i++) {
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", v[i].oid);
+        c_str(&r, "extname", v[i].name);
+        c_int(&r, "extowner", v[i].owner);
+        c_int(&r, "extnamespace", v[i].nsp);
+        c_bool(&r, "extrelocatable", v[i].relocatable);
+        c_str(&r, "extversion", v[i].version);
+        ROW_END(r);
+    }
     return SQL_OK;
 }
 
@@ -3533,6 +3539,14 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         const char *n = !strncmp(name, "pg_catalog.", 11) ? name + 11 : name;
         cat_type tmp;
         const cat_type *ty = type_by_name(n, &tmp);
+        if (!ty && memchr(txt, '"', len)) { /* "pg_catalog"."int4", "int4" */
+            char tp[4][SQLSCHEMA_NAME_MAX + 1];
+            int tn = split_name(txt, len, tp);
+            if (tn == 1 || (tn == 2 && !strcmp(tp[0], "pg_catalog"))) ty = type_by_name(tp[tn - 1], &tmp);
+            if (!ty && (tn == 1 || tn == 2)) /* named as PostgreSQL names it: unquoted */
+                return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "type \"%s%s%s\" does not exist",
+                                  tn == 2 ? tp[0] : "", tn == 2 ? "." : "", tp[tn - 1]);
+        }
         if (!ty)
             return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "type \"%.*s\" does not exist", shown, txt);
         return sqlval_set_reg(out, to, ty->oid, ty->fmt, err);
@@ -3540,9 +3554,15 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
     char parts[4][SQLSCHEMA_NAME_MAX + 1];
     int np = split_name(txt, len, parts);
     if (np < 0) return sqlerr_set(err, SQLSTATE_INVALID_NAME, -1, "invalid name syntax");
-    if (np == 3 && to != SQLVAL_REGNAMESPACE)
+    /* db.schema.name: the current database's name is allowed, as PostgreSQL allows it */
+    if (np == 3 && to != SQLVAL_REGNAMESPACE && strcmp(parts[0], db_name(s)))
         return sqlerr_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, -1, "cross-database references are not implemented: \"%.*s\"",
                           shown, txt);
+    if (np == 3 && to != SQLVAL_REGNAMESPACE) {
+        memmove(parts[0], parts[1], sizeof parts[0]);
+        memmove(parts[1], parts[2], sizeof parts[1]);
+        np = 2;
+    }
     if (np > 3 || (np > 1 && to == SQLVAL_REGNAMESPACE))
         return sqlerr_set(err, SQLSTATE_SYNTAX_ERROR, -1, "improper qualified name (too many dotted names): %.*s",
                           shown, txt);

@@ -324,10 +324,9 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
                 snprintf(err, errsz, "out of memory");
                 goto fail;
             }
-            if (k[0] == 'r' && vl >= 13) { /* a role's oid comes from the id allocator */
-                uint32_t oid = be32(val + 9);
-                if ((oid >> 16) == x->node && oid >= next) next = oid + 1;
-            }
+            /* a role's and an extension's oid come from the id allocator */
+            uint32_t oid = k[0] == 'r' && vl >= 13 ? be32(val + 9) : k[0] == 'e' && vl >= 14 ? be32(val + 10) : 0;
+            if (oid && (oid >> 16) == x->node && oid >= next) next = oid + 1;
             continue;
         }
         if (sqlindex_key_oid(k, kl)) {
@@ -771,11 +770,12 @@ uint32_t sx_table_new_id(sx_session *s)
         if (!s->txn.ix[i].drop && s->txn.ix[i].def->oid >= id &&
             (s->txn.ix[i].def->oid >> 16) == s->x->node)
             id = s->txn.ix[i].def->oid + 1;
-    for (int i = 0; i < s->txn.nauth; i++) /* roles created by the transaction */
-        if (s->txn.auth[i].k[0] == 'r' && s->txn.auth[i].vl >= 13) {
-            uint32_t oid = be32(s->txn.auth[i].v + 9);
-            if ((oid >> 16) == s->x->node && oid >= id) id = oid + 1;
-        }
+    for (int i = 0; i < s->txn.nauth; i++) { /* roles and extensions created by the transaction */
+        uint32_t oid = s->txn.auth[i].k[0] == 'r' && s->txn.auth[i].vl >= 13 ? be32(s->txn.auth[i].v + 9)
+                       : s->txn.auth[i].k[0] == 'e' && s->txn.auth[i].vl >= 14 ? be32(s->txn.auth[i].v + 10)
+                                                                               : 0;
+        if (oid && (oid >> 16) == s->x->node && oid >= id) id = oid + 1;
+    }
     /* the local counter is 16 bits: 65535 CREATE TABLEs per node, ever */
     if ((id >> 16) != s->x->node || (id & 0xffff) == 0) return 0;
     return id;
@@ -2070,6 +2070,11 @@ static int emit_notices(sx_result *r, executor_sink *sink)
         snprintf(n.severity, sizeof n.severity, "%s", warning ? "WARNING" : "NOTICE");
         snprintf(n.code, sizeof n.code, "%.*s", tab ? (int)(tab - text) : 5, text);
         snprintf(n.message, sizeof n.message, "%s", tab ? tab + 1 : r->notices[i]);
+        char *us = strchr(n.message, '\x1f'); /* sqlrun_notice_detail's separator */
+        if (us) {
+            *us = 0;
+            snprintf(n.detail, sizeof n.detail, "%s", us + 1);
+        }
         if (sink->notice(sink, &n)) return -1;
         free(r->notices[i]);
     }
@@ -2378,6 +2383,8 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_REINDEX:
     case SQLAST_ALTER_OWNER:
     case SQLAST_ROLE:
+    case SQLAST_CREATE_EXTENSION:
+    case SQLAST_DROP_EXTENSION:
     case SQLAST_ALTER_COLUMN_TYPE: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;

@@ -337,6 +337,18 @@ int sx_auth_get(sx_session *s, const uint8_t *k, size_t kl, const uint8_t **v, s
 int sx_auth_put(sx_session *s, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
 int sx_auth_list(sx_session *s, const char *prefix, sx_authkv **out, int *n);
 
+/* Extensions (sqlrun_role.c): plpgsql and heliosdb are always there; uuid-ossp is installed
+ * by CREATE EXTENSION (a catalog entry, sqlrole.h "ext."). */
+typedef struct sx_extension {
+    const char *name, *version;
+    uint32_t oid, owner, nsp;
+    bool relocatable;
+} sx_extension;
+/* The extensions installed as the session sees them, in oid order; returns how many (at most
+ * cap). */
+int sx_extensions(sx_session *s, sx_extension *out, int cap);
+int sqlrun_extension(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err);
+
 /* sqlrun_role.c: roles and privileges (see its header comment) */
 struct sqlrole;
 int sx_role_lookup(sx_session *s, const char *name, struct sqlrole *out); /* 1 a live role */

@@ -1203,7 +1203,8 @@ bool sqlexpr_is_constant(const sqlast_expr *e)
 {
     if (!e) return true;
     if (e->kind == SQLAST_FUNC && e->name &&
-        (!strcmp(e->name, "gen_random_uuid") || !strcmp(e->name, "clock_timestamp")))
+        (!strcmp(e->name, "gen_random_uuid") || !strcmp(e->name, "clock_timestamp") ||
+         !strncmp(e->name, "uuid_generate_v1", 16) || !strcmp(e->name, "uuid_generate_v4")))
         return false; /* volatile: a value per call */
     if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
         e->kind == SQLAST_AGG || e->kind == SQLAST_STAR || e->kind == SQLAST_SUBLINK ||

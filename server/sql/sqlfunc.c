@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <wctype.h>
 
 /* SQLSTATEs proto/sqlstate.h does not name yet */
@@ -199,6 +201,14 @@ IMPL(f_rtrim_bytea);
 IMPL(f_split_part);
 IMPL(f_initcap);
 IMPL(f_md5);
+IMPL(f_uuid_nil);
+IMPL(f_uuid_ns_dns);
+IMPL(f_uuid_ns_url);
+IMPL(f_uuid_ns_oid);
+IMPL(f_uuid_ns_x500);
+IMPL(f_uuid_v1);
+IMPL(f_uuid_v3);
+IMPL(f_uuid_v5);
 IMPL(f_to_hex);
 IMPL(f_starts_with);
 IMPL(f_string_to_array);
@@ -456,6 +466,17 @@ static const fn_def fn_defs[] = {
     {"date_bin", sqldate_fn_date_bin, TS, STRICT, 3, {IV, TS, TS}, 0},
     {"date_bin", sqldate_fn_date_bin, TZ, STRICT, 3, {IV, TZ, TZ}, 0},
     {"gen_random_uuid", sqldate_fn_gen_random_uuid, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    /* uuid-ossp's (CREATE EXTENSION "uuid-ossp" records it; they exist either way) */
+    {"uuid_generate_v4", sqldate_fn_gen_random_uuid, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_generate_v1", f_uuid_v1, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_generate_v1mc", f_uuid_v1, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_generate_v3", f_uuid_v3, SQLVAL_UUID, STRICT, 2, {SQLVAL_UUID, TEXT}, 0},
+    {"uuid_generate_v5", f_uuid_v5, SQLVAL_UUID, STRICT, 2, {SQLVAL_UUID, TEXT}, 0},
+    {"uuid_nil", f_uuid_nil, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_ns_dns", f_uuid_ns_dns, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_ns_url", f_uuid_ns_url, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_ns_oid", f_uuid_ns_oid, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"uuid_ns_x500", f_uuid_ns_x500, SQLVAL_UUID, STRICT, 0, {0}, 0},
     {"clock_timestamp", sqldate_fn_clock_timestamp, TZ, STRICT, 0, {0}, 0},
 };
 
@@ -1275,6 +1296,77 @@ IMPL(f_md5)
     for (unsigned i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]);
     return set_text(out, hex, 32, err);
 }
+
+/* ---- uuid-ossp ---- */
+
+IMPL(f_uuid_nil)
+{
+    (void)a, (void)n;
+    static const char zero[16];
+    return sqlval_set_str(out, SQLVAL_UUID, zero, 16, err);
+}
+
+/* uuid_ns_dns() & co.: RFC 4122's name spaces, 6ba7b81X-9dad-11d1-80b4-00c04fd430c8 */
+static int uuid_ns(int which, sqlval *out, sqlerr *err)
+{
+    uint8_t b[16] = {0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
+                     0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
+    b[3] = (uint8_t)(0x10 + which);
+    return sqlval_set_str(out, SQLVAL_UUID, (const char *)b, 16, err);
+}
+
+IMPL(f_uuid_ns_dns) { (void)a, (void)n; return uuid_ns(0, out, err); }
+IMPL(f_uuid_ns_url) { (void)a, (void)n; return uuid_ns(1, out, err); }
+IMPL(f_uuid_ns_oid) { (void)a, (void)n; return uuid_ns(2, out, err); }
+IMPL(f_uuid_ns_x500) { (void)a, (void)n; return uuid_ns(4, out, err); }
+
+/* uuid_generate_v1 / v1mc: the time since 1582-10-15 in 100 ns units, a random clock
+ * sequence, and a random node with the multicast bit set (v1mc's choice for both: HeliosDB
+ * does not read MAC addresses) */
+IMPL(f_uuid_v1)
+{
+    (void)a, (void)n;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t t = (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100u + 0x01B21DD213814000ull;
+    uint8_t r[8];
+    size_t got = 0;
+    while (got < sizeof r) {
+        ssize_t k = getrandom(r + got, sizeof r - got, 0);
+        if (k < 0) return sqlerr_set(err, "58000", -1, "could not generate random values");
+        got += (size_t)k;
+    }
+    uint8_t b[16];
+    uint32_t lo = (uint32_t)t;
+    uint16_t mid = (uint16_t)(t >> 32), hi = (uint16_t)((t >> 48) & 0x0fff) | 0x1000;
+    b[0] = (uint8_t)(lo >> 24), b[1] = (uint8_t)(lo >> 16), b[2] = (uint8_t)(lo >> 8), b[3] = (uint8_t)lo;
+    b[4] = (uint8_t)(mid >> 8), b[5] = (uint8_t)mid, b[6] = (uint8_t)(hi >> 8), b[7] = (uint8_t)hi;
+    b[8] = (uint8_t)((r[0] & 0x3f) | 0x80), b[9] = r[1];
+    memcpy(b + 10, r + 2, 6);
+    b[10] |= 0x01; /* multicast: not a real MAC */
+    return sqlval_set_str(out, SQLVAL_UUID, (const char *)b, 16, err);
+}
+
+/* uuid_generate_v3 (MD5) / v5 (SHA-1) of a name in a name space (RFC 4122 4.3) */
+static int uuid_v35(const sqlval *a, bool sha1, sqlval *out, sqlerr *err)
+{
+    size_t nl;
+    const char *name = str(&a[1], &nl);
+    unsigned char h[EVP_MAX_MD_SIZE];
+    unsigned hl = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, sha1 ? EVP_sha1() : EVP_md5(), NULL) == 1 &&
+             EVP_DigestUpdate(ctx, a[0].s, 16) == 1 && EVP_DigestUpdate(ctx, name, nl) == 1 &&
+             EVP_DigestFinal_ex(ctx, h, &hl) == 1 && hl >= 16;
+    EVP_MD_CTX_free(ctx);
+    if (!ok) return sqlerr_set(err, SQLSTATE_INTERNAL_ERROR, -1, "could not compute the uuid's hash");
+    h[6] = (uint8_t)((h[6] & 0x0f) | (sha1 ? 0x50 : 0x30));
+    h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
+    return sqlval_set_str(out, SQLVAL_UUID, (const char *)h, 16, err);
+}
+
+IMPL(f_uuid_v3) { (void)n; return uuid_v35(a, false, out, err); }
+IMPL(f_uuid_v5) { (void)n; return uuid_v35(a, true, out, err); }
 
 IMPL(f_to_hex)
 {

@@ -313,7 +313,8 @@ static int precheck(const sqlast_expr *e, sqlerr *err)
     if (e->kind == SQLAST_AGG) return sqlerr_set(err, "42803", -1, "aggregate functions are not allowed in index expressions");
     if (e->kind == SQLAST_WINFUNC) return sqlerr_set(err, "42P20", -1, "window functions are not allowed in index expressions");
     if (e->kind == SQLAST_FUNC && e->name && (!strcmp(e->name, "random") || !strcmp(e->name, "now") ||
-                                              !strcmp(e->name, "clock_timestamp") || !strcmp(e->name, "gen_random_uuid")))
+                                              !strcmp(e->name, "clock_timestamp") || !strcmp(e->name, "gen_random_uuid") ||
+                                              !strncmp(e->name, "uuid_generate_v1", 16) || !strcmp(e->name, "uuid_generate_v4")))
         return sqlerr_set(err, "42P17", -1, "functions in index expression must be marked IMMUTABLE");
     for (int i = 0; i < e->nargs; i++)
         if (precheck(e->args[i], err)) return SQL_ERR;

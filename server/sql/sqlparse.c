@@ -2222,10 +2222,51 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
     return SQL_OK;
 }
 
+/* CREATE EXTENSION name [WITH] [SCHEMA s] [VERSION v] [CASCADE]: the schema must be where
+ * the extension lives (public or pg_catalog); the version is checked when it runs */
+static int conv_create_extension(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_CREATE_EXTENSION;
+    s->missing_ok = fbool(b, "if_not_exists");
+    if (!(s->name = dup_or_oom(c, fstr(b, "extname") ? fstr(b, "extname") : ""))) return SQL_ERR;
+    json_t *opts = field(b, "options");
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *ob;
+        node(json_array_get(opts, i), &ob);
+        const char *dn = fstr(ob, "defname");
+        json_t *ab;
+        const char *at = field(ob, "arg") ? node(field(ob, "arg"), &ab) : "";
+        const char *v = !strcmp(at, "String") ? fstr(ab, "sval") : NULL;
+        if (dn && !strcmp(dn, "schema")) {
+            if (!v || (strcmp(v, "public") && strcmp(v, "pg_catalog")))
+                return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", v ? v : "");
+        } else if (dn && !strcmp(dn, "new_version")) {
+            free(s->value);
+            if (!(s->value = dup_or_oom(c, v ? v : ""))) return SQL_ERR;
+        } else if (!dn || strcmp(dn, "cascade")) {
+            return sqlerr_unsupported(c->err, -1, "this CREATE EXTENSION option");
+        }
+    }
+    return SQL_OK;
+}
+
 static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_DROP_TABLE;
     const char *rt = fstr(b, "removeType");
+    if (rt && !strcmp(rt, "OBJECT_EXTENSION")) { /* names are plain strings */
+        s->kind = SQLAST_DROP_EXTENSION;
+        s->missing_ok = fbool(b, "missing_ok");
+        s->cascade = fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE");
+        json_t *objs = field(b, "objects");
+        size_t n = json_array_size(objs);
+        if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < n; i++) {
+            if (!(s->names[i] = dup_or_oom(c, string_node(json_array_get(objs, i))))) return SQL_ERR;
+            s->nnames = (int)i + 1;
+        }
+        return SQL_OK;
+    }
     s->is_view = rt && !strcmp(rt, "OBJECT_VIEW");
     s->is_sequence = rt && !strcmp(rt, "OBJECT_SEQUENCE");
     if (rt && !strcmp(rt, "OBJECT_INDEX")) s->kind = SQLAST_DROP_INDEX;
@@ -2236,6 +2277,7 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
         return sqlerr_unsupported(c->err, -1, what);
     }
     s->missing_ok = fbool(b, "missing_ok");
+    s->cascade = fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE");
     json_t *objs = field(b, "objects");
     size_t n = json_array_size(objs);
     if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
@@ -2803,6 +2845,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DeleteStmt")) return conv_delete(c, b, s);
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
+    if (!strcmp(t, "CreateExtensionStmt")) return conv_create_extension(c, b, s);
     if (!strcmp(t, "RenameStmt")) { /* ALTER TABLE t RENAME [COLUMN c] TO n */
         const char *rt = fstr(b, "renameType");
         if (rt && !strcmp(rt, "OBJECT_ROLE")) {

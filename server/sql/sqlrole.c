@@ -10,6 +10,7 @@
 #define K_MEMBER "member."
 #define K_ACL "acl."
 #define K_OWNER "owner."
+#define K_EXT "ext."
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -89,6 +90,7 @@ int sqlrole_key_kind(const uint8_t *k, size_t kl)
     if (kl == 15 && !memcmp(k, K_MEMBER, 7)) return 'M';
     if (kl == 13 && !memcmp(k, K_ACL, 4) && k[12] < SQLPRIV_NBITS) return 'A';
     if (kl == 10 && !memcmp(k, K_OWNER, 6)) return 'O';
+    if (kl > 4 && kl <= 4 + 63 && !memcmp(k, K_EXT, 4)) return 'X';
     return 0;
 }
 
@@ -195,6 +197,41 @@ int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, b
     return 0;
 }
 
+size_t sqlrole_ext_key(uint8_t *out, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 63) n = 63;
+    memcpy(out, K_EXT, 4);
+    memcpy(out + 4, name, n);
+    return 4 + n;
+}
+
+int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid, uint32_t owner)
+{
+    codec_put_u8(b, 'X');
+    codec_put_u64(b, gen);
+    codec_put_u8(b, installed ? 1 : 0);
+    codec_put_u32(b, oid);
+    codec_put_u32(b, owner);
+    return b->err ? -1 : 0;
+}
+
+int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *installed, uint32_t *oid,
+                       uint32_t *owner)
+{
+    codec_rd r;
+    codec_rd_init(&r, v, vl);
+    uint8_t tag = 0, g = 0;
+    codec_get_u8(&r, &tag);
+    codec_get_u64(&r, gen);
+    codec_get_u8(&r, &g);
+    codec_get_u32(&r, oid);
+    codec_get_u32(&r, owner);
+    if (r.err || tag != 'X' || g > 1 || !*oid || codec_rd_left(&r)) return -1;
+    *installed = g == 1;
+    return 0;
+}
+
 int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner)
 {
     codec_put_u8(b, 'O');
@@ -216,13 +253,14 @@ int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *o
 
 int sqlrole_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
-    if (al < 10 || bl < 10 || a[0] != b[0] || (a[0] != 'R' && a[0] != 'M' && a[0] != 'A' && a[0] != 'O'))
+    if (al < 10 || bl < 10 || a[0] != b[0] ||
+        (a[0] != 'R' && a[0] != 'M' && a[0] != 'A' && a[0] != 'O' && a[0] != 'X'))
         return 2;
     uint64_t ga = 0, gb = 0;
     for (int i = 1; i < 9; i++) ga = ga << 8 | a[i], gb = gb << 8 | b[i];
     if (ga != gb) return ga < gb ? -1 : 1;
     /* a tie: the revocation (granted byte 0) and the drop (flag bit4) win */
-    if (a[0] == 'M' || a[0] == 'A') {
+    if (a[0] == 'M' || a[0] == 'A' || a[0] == 'X') { /* X: DROP EXTENSION wins */
         if (a[9] != b[9]) return a[9] < b[9] ? 1 : -1;
     } else if (a[0] == 'R' && al > 13 && bl > 13) {
         bool da = a[13] & SQLROLE_DROPPED, db = b[13] & SQLROLE_DROPPED;

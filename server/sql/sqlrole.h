@@ -15,6 +15,8 @@
  *   "acl." + u32 object + u32 grantee (0: PUBLIC) + u8 privilege bit
  *                                   a privilege: 'A', u64 generation, u8 granted, u32 grantor
  *   "owner." + u32 object           'O', u64 generation, u32 owner role oid
+ *   "ext." + name                   CREATE EXTENSION (sqlrun.c): 'X', u64 generation, u8
+ *                                   installed (0: dropped), u32 oid, u32 owner
  *   "defacl." + u32 role + u8 object type ('r' tables and views, 'S' sequences) + u8 in schema
  *   public (0: everywhere) + u32 grantee + u8 privilege bit
  *                                   ALTER DEFAULT PRIVILEGES: an 'A' value; the objects the
@@ -109,6 +111,11 @@ int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, bool granted, uin
 int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, bool *granted,
                         uint32_t *grantor);
 int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner);
+/* "ext." + name (at most 63 bytes): an extension's entry */
+size_t sqlrole_ext_key(uint8_t *out, const char *name);
+int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid, uint32_t owner);
+int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *installed, uint32_t *oid,
+                       uint32_t *owner);
 int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *owner);
 
 /* Total order of two values of one key, for the catalog merge: <0 a loses, >0 a wins, 0 equal;

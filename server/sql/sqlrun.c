@@ -66,6 +66,8 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_CREATE_SEQUENCE:
     case SQLAST_ALTER_SEQUENCE:
     case SQLAST_ALTER_OWNER:
+    case SQLAST_CREATE_EXTENSION:
+    case SQLAST_DROP_EXTENSION:
     case SQLAST_ROLE: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
@@ -1209,7 +1211,9 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
     if (st->schema && strcmp(st->schema, "public") && ddl)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
-    if (st->kind == SQLAST_ROLE) return SQL_OK;
+    if (st->kind == SQLAST_ROLE || st->kind == SQLAST_CREATE_EXTENSION ||
+        st->kind == SQLAST_DROP_EXTENSION)
+        return SQL_OK;
     if (ddl) return SQL_OK;
     if (st->kind == SQLAST_TRUNCATE) {
         for (int i = 0; i < st->nnames; i++) {
@@ -1740,9 +1744,112 @@ out:
     return rc;
 }
 
+/* DROP ... CASCADE's NOTICE: "drop cascades to <what>", or "drop cascades to N other
+ * objects" with one DETAIL line each, as PostgreSQL reports them */
+static int cascade_notice(sx_result *res, const char *lines, int n, sqlerr *err)
+{
+    if (n == 0) return SQL_OK;
+    if (n == 1) return sqlrun_notice(res, "00000", err, "%s", lines);
+    return sqlrun_notice(res, "00000", err, "drop cascades to %d other objects\x1f%s", n, lines);
+}
+
+static void cascade_add(char *lines, size_t cap, size_t *o, int *n, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void cascade_add(char *lines, size_t cap, size_t *o, int *n, const char *fmt, ...)
+{
+    if (*o < cap) *o += (size_t)snprintf(lines + *o, cap - *o, "%sdrop cascades to ", *n ? "\n" : "");
+    va_list ap;
+    va_start(ap, fmt);
+    if (*o < cap) {
+        int w = vsnprintf(lines + *o, cap - *o, fmt, ap);
+        if (w > 0) *o += (size_t)w;
+    }
+    va_end(ap);
+    (*n)++;
+}
+
+/* DROP TABLE ... CASCADE: the foreign keys of other tables that reference t go (the tables
+ * stay), as PostgreSQL drops the constraints */
+static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,
+                                char *lines, size_t cap, size_t *o, int *n, sqlerr *err)
+{
+    const sqlschema_fk *rfk;
+    const sqlschema_table *child;
+    while ((child = fk_referencing(s, t, &rfk))) {
+        bool dropped = false;
+        for (int k = 0; k < st->nnames; k++) dropped |= !strcmp(st->names[k], child->name);
+        if (dropped) { /* goes too: nothing to cascade to, but fk_referencing finds it again */
+            if (share_conflict(s, child, err)) return SQL_ERR;
+            sqlschema_table *c;
+            if (sqlschema_copy(child, &c, err)) return SQL_ERR;
+            for (int f = 0; f < c->nfks;)
+                if (c->fks[f].ref_table == t->id) {
+                    free(c->fks[f].name);
+                    memmove(&c->fks[f], &c->fks[f + 1], (size_t)(c->nfks - f - 1) * sizeof *c->fks);
+                    c->nfks--;
+                } else {
+                    f++;
+                }
+            if (sx_catalog_change(s, false, c, c->id, c->name)) {
+                sqlschema_free(c);
+                return sqlerr_oom(err);
+            }
+            continue;
+        }
+        if (!st->cascade) { /* every constraint that depends on t, one line each */
+            char detail[SQLERR_AUX_MAX];
+            size_t dl = 0;
+            detail[0] = 0;
+            for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
+                const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
+                                           : s->txn.cat[k - s->x->ntables].drop ? NULL
+                                           : s->txn.cat[k - s->x->ntables].table;
+                const sqlschema_table *u = q ? sx_table_find(s, q->name) : NULL;
+                if (!u || u->id != q->id || u->id == t->id || (k >= s->x->ntables && u != q)) continue;
+                bool gone = false;
+                for (int x = 0; x < st->nnames; x++) gone |= !strcmp(st->names[x], u->name);
+                for (int f = 0; !gone && f < u->nfks && dl < sizeof detail; f++)
+                    if (u->fks[f].ref_table == t->id) {
+                        int w = snprintf(detail + dl, sizeof detail - dl, "%sconstraint %s on table %s depends on table %s",
+                                         dl ? "\n" : "", u->fks[f].name, u->name, t->name);
+                        if (w > 0) dl += (size_t)w;
+                    }
+            }
+            if (st->nnames > 1)
+                sqlerr_set(err, "2BP01", -1, "cannot drop desired object(s) because other objects depend on them");
+            else
+                sqlerr_set(err, "2BP01", -1, "cannot drop table %s because other objects depend on it", t->name);
+            sqlerr_detail(err, "%s", detail);
+            sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+            return SQL_ERR;
+        }
+        if (share_conflict(s, child, err)) return SQL_ERR;
+        sqlschema_table *c;
+        if (sqlschema_copy(child, &c, err)) return SQL_ERR;
+        for (int f = 0; f < c->nfks;)
+            if (c->fks[f].ref_table == t->id) {
+                cascade_add(lines, cap, o, n, "constraint %s on table %s", c->fks[f].name, c->name);
+                free(c->fks[f].name);
+                memmove(&c->fks[f], &c->fks[f + 1], (size_t)(c->nfks - f - 1) * sizeof *c->fks);
+                c->nfks--;
+            } else {
+                f++;
+            }
+        if (sx_catalog_change(s, false, c, c->id, c->name)) {
+            sqlschema_free(c);
+            return sqlerr_oom(err);
+        }
+    }
+    return SQL_OK;
+}
+
 static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     const char *what = st->is_view ? "view" : st->is_sequence ? "sequence" : "table";
+    char lines[SQLERR_AUX_MAX];
+    size_t lo = 0;
+    int nlines = 0;
+    lines[0] = 0;
     for (int i = 0; i < st->nnames; i++) {
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) {
@@ -1776,6 +1883,34 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                         if (w > 0) dl += (size_t)w;
                     }
             }
+            if (dl && st->cascade) { /* the defaults go */
+                for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
+                    const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
+                                               : s->txn.cat[k - s->x->ntables].drop ? NULL
+                                               : s->txn.cat[k - s->x->ntables].table;
+                    const sqlschema_table *u = q ? sx_table_find(s, q->name) : NULL;
+                    if (!u || u->id != q->id || u == t) continue;
+                    bool uses = false;
+                    for (int c = 0; c < u->ncols; c++) uses |= u->cols[c].default_seq == t->id;
+                    if (!uses) continue;
+                    if (share_conflict(s, u, err)) return SQL_ERR;
+                    sqlschema_table *nu;
+                    if (sqlschema_copy(u, &nu, err)) return SQL_ERR;
+                    for (int c = 0; c < nu->ncols; c++)
+                        if (nu->cols[c].default_seq == t->id) {
+                            cascade_add(lines, sizeof lines, &lo, &nlines,
+                                        "default value for column %s of table %s", nu->cols[c].name, nu->name);
+                            nu->cols[c].default_seq = 0;
+                            nu->cols[c].has_default = false;
+                            nu->cols[c].identity = 0;
+                        }
+                    if (sx_catalog_change(s, false, nu, nu->id, nu->name)) {
+                        sqlschema_free(nu);
+                        return sqlerr_oom(err);
+                    }
+                }
+                dl = 0;
+            }
             if (dl) {
                 sqlerr_set(err, "2BP01", -1,
                            "cannot drop sequence %s because other objects depend on it", t->name);
@@ -1784,20 +1919,11 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                 return SQL_ERR;
             }
         }
-        const sqlschema_fk *rfk = NULL;
-        const sqlschema_table *child = t->seq || t->view_sql ? NULL : fk_referencing(s, t, &rfk);
-        bool child_dropped = false;
-        for (int k = 0; child && k < st->nnames; k++) child_dropped |= !strcmp(st->names[k], child->name);
-        if (child && !child_dropped) {
-            if (st->nnames > 1)
-                sqlerr_set(err, "2BP01", -1, "cannot drop desired object(s) because other objects depend on them");
-            else
-                sqlerr_set(err, "2BP01", -1, "cannot drop table %s because other objects depend on it", t->name);
-            sqlerr_detail(err, "constraint %s on table %s depends on table %s", rfk->name, child->name,
-                          t->name);
-            sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        if (!t->seq && !t->view_sql &&
+            drop_referencing_fks(s, t, st, lines, sizeof lines, &lo, &nlines, err))
             return SQL_ERR;
-        }
+        t = sx_table_find(s, st->names[i]); /* a self-reference may have changed it */
+        if (!t) continue;
         if (share_conflict(s, t, err)) return SQL_ERR;
         uint32_t tid = t->id;
         if (!t->view_sql && !t->seq && sqlrun_indexes_drop(s, tid, 0, err)) return SQL_ERR;
@@ -1816,7 +1942,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
     }
     snprintf(res->tag, sizeof res->tag,
              st->is_view ? "DROP VIEW" : st->is_sequence ? "DROP SEQUENCE" : "DROP TABLE");
-    return SQL_OK;
+    return cascade_notice(res, lines, nlines, err);
 }
 
 /* ALTER TABLE ADD/DROP COLUMN: a new definition of the same table id. Column ids are never
@@ -4082,6 +4208,8 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_ALTER_ADD_IDENTITY: rc = run_alter_column(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_CHECK: rc = run_add_check(s, p->st, &base, res, err); break;
     case SQLAST_COMMENT: rc = run_comment(s, p->st, res, err); break;
+    case SQLAST_CREATE_EXTENSION:
+    case SQLAST_DROP_EXTENSION: rc = sqlrun_extension(s, p->st, res, err); break;
     case SQLAST_RENAME: rc = run_rename(s, p->st, res, err); break;
     case SQLAST_ALTER_NOT_NULL: rc = run_not_null(s, p->st, &base, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;

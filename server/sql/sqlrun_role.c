@@ -24,6 +24,10 @@
 #include "server/sql/sqlguc.h"
 #include "server/sql/sqlrole.h"
 
+#ifndef HELIOS_VERSION
+#define HELIOS_VERSION "dev"
+#endif
+
 /* ---- who -------------------------------------------------------------------------------- */
 
 static void boot_role(const sx_session *s, const char *name, sqlrole *r)
@@ -466,6 +470,120 @@ static int put_owner(sx_session *s, uint32_t obj, uint32_t owner, sqlerr *err)
     return rc;
 }
 
+
+/* ---- extensions ----------------------------------------------------------------------------
+ * What CREATE EXTENSION can install: the functions are HeliosDB's own and exist whether or not
+ * the extension is installed (uuid_generate_v4() & co.); the entry makes pg_extension, and so
+ * the tools and migrations that look there, tell the truth, and it replicates like DDL. */
+
+static const struct {
+    const char *name, *version;
+    uint32_t oid; /* built in: fixed; installable: 0 (from the id allocator) */
+    uint32_t nsp;
+    bool relocatable;
+} known_ext[] = {
+    {"plpgsql", "1.0", 13559, 11, false},
+    {"heliosdb", HELIOS_VERSION, 9898, 9900, false}, /* sqlcatalog.c OID_HELIOS_EXT */
+    {"uuid-ossp", "1.1", 0, SQLROLE_NSP_PUBLIC, true},
+};
+
+static int ext_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof known_ext / sizeof known_ext[0]; i++)
+        if (!strcmp(known_ext[i].name, name)) return (int)i;
+    return -1;
+}
+
+/* The installed entry of an installable extension: 1 (oid, owner set), 0 not installed */
+static int ext_entry(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner)
+{
+    uint8_t k[SQLROLE_KEY_MAX];
+    size_t kl = sqlrole_ext_key(k, name);
+    const uint8_t *v;
+    size_t vl;
+    uint64_t gen;
+    bool on = false;
+    if (!sx_auth_get(s, k, kl, &v, &vl) || sqlrole_ext_decode(v, vl, &gen, &on, oid, owner)) return 0;
+    return on;
+}
+
+int sx_extensions(sx_session *s, sx_extension *out, int cap)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof known_ext / sizeof known_ext[0] && n < cap; i++) {
+        uint32_t oid = known_ext[i].oid, owner = SQLROLE_BOOTSTRAP;
+        if (!oid && !ext_entry(s, known_ext[i].name, &oid, &owner)) continue;
+        out[n++] = (sx_extension){.name = known_ext[i].name, .version = known_ext[i].version,
+                                  .oid = oid, .owner = owner, .nsp = known_ext[i].nsp,
+                                  .relocatable = known_ext[i].relocatable};
+    }
+    return n;
+}
+
+static int ext_put(sx_session *s, const char *name, bool on, uint32_t oid, uint32_t owner, sqlerr *err)
+{
+    uint8_t k[SQLROLE_KEY_MAX];
+    size_t kl = sqlrole_ext_key(k, name);
+    codec_buf b;
+    codec_buf_init(&b);
+    sqlrole_ext_encode(&b, sx_hlc_now(s), on, oid, owner);
+    int rc = b.err || sx_auth_put(s, k, kl, b.data, b.len) ? sqlerr_oom(err) : SQL_OK;
+    codec_buf_free(&b);
+    return rc;
+}
+
+int sqlrun_extension(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    if (st->kind == SQLAST_CREATE_EXTENSION) {
+        snprintf(res->tag, sizeof res->tag, "CREATE EXTENSION");
+        int i = ext_find(st->name);
+        if (i < 0) {
+            sqlerr_set(err, "0A000", -1, "extension \"%s\" is not available", st->name);
+            sqlerr_detail(err, "HeliosDB provides the extensions plpgsql and uuid-ossp (and "
+                               "gen_random_uuid() without any).");
+            sqlerr_hint(err, "The extension must first be installed on the system where PostgreSQL is running.");
+            return SQL_ERR;
+        }
+        uint32_t oid, owner;
+        if (known_ext[i].oid || ext_entry(s, st->name, &oid, &owner)) {
+            if (st->missing_ok)
+                return sqlrun_notice(res, "42710", err, "extension \"%s\" already exists, skipping", st->name);
+            return sqlerr_set(err, "42710", -1, "extension \"%s\" already exists", st->name);
+        }
+        if (st->value && strcmp(st->value, known_ext[i].version))
+            return sqlerr_set(err, "22023", -1,
+                              "extension \"%s\" has no installation script nor update path for version \"%s\"",
+                              st->name, st->value);
+        /* a trusted extension, as uuid-ossp is in PostgreSQL: CREATE on the database; here,
+         * on schema public, where it goes */
+        if (!sx_is_super(s) && sx_create_check(s, err)) {
+            sqlerr_set(err, "42501", -1, "permission denied to create extension \"%s\"", st->name);
+            return SQL_ERR;
+        }
+        oid = sx_table_new_id(s);
+        if (!oid) return sqlerr_set(err, "54000", -1, "this node has handed out all its object ids");
+        return ext_put(s, st->name, true, oid, sx_current_role(s), err);
+    }
+    snprintf(res->tag, sizeof res->tag, "DROP EXTENSION");
+    for (int n = 0; n < st->nnames; n++) {
+        int i = ext_find(st->names[n]);
+        uint32_t oid = 0, owner = 0;
+        if (i >= 0 && known_ext[i].oid)
+            return sqlerr_unsupported(err, -1, "dropping a built-in extension (plpgsql, heliosdb)");
+        if (i < 0 || !ext_entry(s, st->names[n], &oid, &owner)) {
+            if (st->missing_ok) {
+                if (sqlrun_notice(res, "00000", err, "extension \"%s\" does not exist, skipping", st->names[n]))
+                    return SQL_ERR;
+                continue;
+            }
+            return sqlerr_set(err, "42704", -1, "extension \"%s\" does not exist", st->names[n]);
+        }
+        if (!sx_has_privs_of(s, sx_current_role(s), owner))
+            return sqlerr_set(err, "42501", -1, "must be owner of extension %s", st->names[n]);
+        if (ext_put(s, st->names[n], false, oid, owner, err)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
 
 int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr *err)
 {

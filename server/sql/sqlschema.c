@@ -234,8 +234,9 @@ static int column_from_def(const sqlast_coldef *d, uint16_t id, sqlschema_column
         }
         const sqlast_expr *df = d->def;
         bool fn0 = df->kind == SQLAST_FUNC && df->nargs == 0 && df->name;
-        if (fn0 && !strcmp(df->name, "gen_random_uuid")) {
+        if (fn0 && (!strcmp(df->name, "gen_random_uuid") || !strcmp(df->name, "uuid_generate_v4"))) {
             c->has_default = c->default_uuid = true;
+            c->now_fn = !strcmp(df->name, "uuid_generate_v4"); /* as written (SQLSCHEMA_UUID_*) */
             if (c->type != SQLVAL_UUID) {
                 column_free(c);
                 return sqlerr_set(err, "42804", d->def->location,
@@ -777,7 +778,8 @@ static bool has_ext(const sqlschema_table *t)
     if (t->seq || t->view_sql) return false;
     bool any = t->comment || t->nchecks;
     for (int i = 0; i < t->ncols && !any; i++)
-        any = t->cols[i].comment != NULL || (t->cols[i].default_now && t->cols[i].now_fn);
+        any = t->cols[i].comment != NULL ||
+              ((t->cols[i].default_now || t->cols[i].default_uuid) && t->cols[i].now_fn);
     return any;
 }
 
@@ -857,10 +859,11 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
             codec_put_bytes(b, t->checks[i].expr, strlen(t->checks[i].expr));
         }
         uint64_t nn = 0;
-        for (int i = 0; i < t->ncols; i++) nn += t->cols[i].default_now && t->cols[i].now_fn;
+        for (int i = 0; i < t->ncols; i++)
+            nn += (t->cols[i].default_now || t->cols[i].default_uuid) && t->cols[i].now_fn;
         codec_put_uvarint(b, nn);
         for (int i = 0; i < t->ncols; i++)
-            if (t->cols[i].default_now && t->cols[i].now_fn) {
+            if ((t->cols[i].default_now || t->cols[i].default_uuid) && t->cols[i].now_fn) {
                 codec_put_u16(b, t->cols[i].id);
                 codec_put_u8(b, t->cols[i].now_fn);
             }
@@ -948,7 +951,9 @@ static int decode_ext(codec_rd *r, sqlschema_table *t, sqlerr *err)
         int ci = -1;
         for (int k = 0; k < t->ncols; k++)
             if (t->cols[k].id == id) ci = k;
-        if (r->err || ci <= last || !t->cols[ci].default_now || fn == 0 || fn > SQLSCHEMA_NOW_MAX)
+        if (r->err || ci <= last || fn == 0 ||
+            (t->cols[ci].default_now ? fn > SQLSCHEMA_NOW_MAX
+             : t->cols[ci].default_uuid ? fn != SQLSCHEMA_UUID_V4 : true))
             return corrupt(err, "bad default");
         t->cols[ci].now_fn = fn;
         last = ci;

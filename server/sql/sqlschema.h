@@ -104,7 +104,8 @@ typedef struct sqlschema_column {
     char identity;        /* 'a' GENERATED ALWAYS, 'd' BY DEFAULT AS IDENTITY, 0 */
     sqlval default_value;
     char *comment; /* COMMENT ON COLUMN, NULL: none */
-    /* default_now: how it was written, as pg_get_expr gives it back (SQLSCHEMA_NOW_*) */
+    /* default_now: how it was written, as pg_get_expr gives it back (SQLSCHEMA_NOW_*);
+     * default_uuid: gen_random_uuid() or uuid_generate_v4() (SQLSCHEMA_UUID_*) */
     uint8_t now_fn;
 } sqlschema_column;
 
@@ -118,6 +119,8 @@ enum { /* sqlschema_column.now_fn */
     SQLSCHEMA_NOW_STATEMENT_TIMESTAMP,
     SQLSCHEMA_NOW_MAX = SQLSCHEMA_NOW_STATEMENT_TIMESTAMP
 };
+/* A default_uuid column's now_fn: how its DEFAULT was written */
+enum { SQLSCHEMA_UUID_GEN_RANDOM = 0, SQLSCHEMA_UUID_V4 = 1 /* uuid_generate_v4() */ };
 /* The SQL text of a default_now column's DEFAULT (now(), CURRENT_DATE ...). */
 const char *sqlschema_now_text(const sqlschema_column *c);
 

@@ -101,3 +101,8 @@ SELECT generate_subscripts(ARRAY['x', 'y', 'z'], 1) AS s;
 SELECT * FROM generate_subscripts(ARRAY['x', 'y'], 1, true) AS s;
 SELECT count(*) FROM generate_subscripts(ARRAY['x'], 2);
 DROP TABLE refl_p;
+-- regclass and regtype from quoted and database-qualified names (TypeORM's)
+SELECT '"postgres"."public"."pg_class"'::regclass, 'postgres.pg_catalog.pg_type'::regclass;
+SELECT 'otherdb.public.x'::regclass;
+SELECT '"pg_catalog"."int4"'::regtype, '"int4"'::regtype, '"pg_catalog"."_text"'::regtype::text, 'pg_catalog.int8'::regtype;
+SELECT '"public"."int4"'::regtype;

@@ -84,6 +84,14 @@ static int role_value(const uint8_t *data, size_t size)
             if (sqlrole_flag_encode(&b, (char)data[0], gen, g, grantor)) abort();
             if (b.len != size || memcmp(b.data, data, size)) abort();
         }
+    } else if (data[0] == 'X') { /* an extension's entry: round trip */
+        uint64_t gen;
+        bool on;
+        uint32_t oid, owner;
+        if (sqlrole_ext_decode(data, size, &gen, &on, &oid, &owner) == 0) {
+            if (sqlrole_ext_encode(&b, gen, on, oid, owner)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
     } else {
         uint64_t gen;
         uint32_t owner;
