@@ -175,6 +175,10 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ROLE,            /* CREATE/ALTER/DROP ROLE, GRANT/REVOKE: role (sqlast_role) */
     SQLAST_CREATE_EXTENSION, /* CREATE EXTENSION [IF NOT EXISTS (missing_ok)] name */
     SQLAST_DROP_EXTENSION,  /* DROP EXTENSION [IF EXISTS] names [CASCADE] */
+    SQLAST_CREATE_TYPE,     /* CREATE TYPE name AS ENUM (names: the labels) */
+    SQLAST_ALTER_TYPE,      /* ALTER TYPE name ADD VALUE [IF NOT EXISTS (missing_ok)] value
+                             * [BEFORE | AFTER (set_not_null) column] */
+    SQLAST_DROP_TYPE,       /* DROP TYPE [IF EXISTS] names [CASCADE] */
 } sqlast_stmt_kind;
 
 /* Role statements (SQLAST_ROLE). Role names as written; "" is PUBLIC, "\x01" CURRENT_USER /

@@ -25,6 +25,7 @@
 #include "proto/sqlstate.h"
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlfunc.h"
+#include "server/sql/sqlenum.h"
 #include "server/sql/sqlparse.h"
 #include "server/sql/sqlrole.h"
 #include "server/sql/sqlvirt.h"
@@ -39,6 +40,7 @@ enum {
     NSP_HELIOS = 9900,
     OID_HELIOS_VIEWS = 9901, /* + the view's index in sqlvirt's list */
     OID_HELIOS_EXT = 9898,   /* pg_extension "heliosdb": owns schema helios and its views */
+    OID_ENUM_LABELS = 0x7d000000, /* pg_enum.oid: numbered in the catalog's order */
     OID_CRDT_TYPES = 9950,
     OID_ROLE = 10,
     OID_DB_OWNER = 6171, /* pg_database_owner: owns schema public, as in PostgreSQL 15 */
@@ -650,6 +652,7 @@ static const struct {
     uint32_t oid;
     const char *name;
 } support_procs[] = {
+    {3504, "enum_in"}, {3505, "enum_out"}, {3532, "enum_recv"}, {3533, "enum_send"},
     {1031, "aclitemin"}, {1032, "aclitemout"}, {2296, "anyarray_in"}, {2297, "anyarray_out"},
     {2502, "anyarray_recv"}, {2503, "anyarray_send"}, {2312, "anyelement_in"},
     {2313, "anyelement_out"}, {750, "array_in"}, {751, "array_out"}, {2400, "array_recv"},
@@ -789,6 +792,12 @@ static const cat_type *type_by_oid(uint32_t oid, cat_type *tmp)
         tmp->preferred = false;
         return tmp;
     }
+    const char *en = oid >= 16384 ? sqlenum_name_of(oid) : NULL;
+    if (en) { /* an enum type (sqlenum.h's registry) */
+        *tmp = (cat_type){oid, en, 4, true, 'e', 'E', false, 0, 0, "enum_in", "enum_out",
+                          "enum_recv", "enum_send", 'i', 'p', 0, en};
+        return tmp;
+    }
     return NULL;
 }
 
@@ -798,6 +807,7 @@ static uint32_t column_type_oid(const sqlschema_column *c)
     if (c->kind != SQLSCHEMA_LWW || !strcmp(c->type_name, "lww_register"))
         for (int i = 0; i < NCRDT; i++)
             if (!strcmp(c->type_name, crdt_types[i].name)) return OID_CRDT_TYPES + (uint32_t)i;
+    if (c->type == SQLVAL_ENUM && c->typmod > 0) return (uint32_t)c->typmod; /* its enum type */
     return sqlval_type_oid(c->type);
 }
 
@@ -1779,7 +1789,7 @@ static int type_row(rctx *c, const cat_type *ty, row_fn fn, void *ctx, sqlerr *e
     ROW_BEGIN(r, c->t);
     c_int(&r, "oid", ty->oid);
     c_str(&r, "typname", ty->name);
-    c_int(&r, "typnamespace", NSP_CATALOG);
+    c_int(&r, "typnamespace", ty->typtype == 'e' ? NSP_PUBLIC : NSP_CATALOG); /* enums: public */
     c_int(&r, "typowner", OID_ROLE);
     c_int(&r, "typlen", ty->len);
     c_bool(&r, "typbyval", ty->byval);
@@ -1814,6 +1824,55 @@ static int rows_type(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         const cat_type *ty = type_by_oid(OID_CRDT_TYPES + (uint32_t)i, &tmp);
         if (ty && type_row(c, ty, fn, ctx, err)) return SQL_ERR;
     }
+    sx_enumtype *ev; /* the enum types the session sees, in schema public */
+    int ne;
+    if (sx_enum_types(c->s, &ev, &ne)) return sqlerr_oom(err);
+    int rc = SQL_OK;
+    for (int i = 0; i < ne && !rc; i++) {
+        cat_type tmp;
+        const cat_type *ty = type_by_oid(ev[i].oid, &tmp);
+        if (ty) rc = type_row(c, ty, fn, ctx, err);
+    }
+    free(ev);
+    return rc;
+}
+
+/* pg_enum: each label of each enum type, with its sort order; oids numbered in that order */
+static int rows_enum(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    sx_enumtype *ev;
+    int ne;
+    if (sx_enum_types(c->s, &ev, &ne)) return sqlerr_oom(err);
+    uint32_t k = 0;
+    for (int i = 0; i < ne; i++) {
+        sx_enumlabel *lv;
+        int nl;
+        if (sx_enum_labels(c->s, ev[i].oid, &lv, &nl)) {
+            free(ev);
+            return sqlerr_oom(err);
+        }
+        for (int j = 0; j < nl; j++) {
+            crow r;
+            if (row_start(&r, c->t, c->nulls, err)) {
+                free(lv);
+                free(ev);
+                r.rc = SQL_ERR;
+                return row_emit(&r, fn, ctx);
+            }
+            c_int(&r, "oid", OID_ENUM_LABELS + k++);
+            c_int(&r, "enumtypid", ev[i].oid);
+            sqlval *sv = row_col(&r, "enumsortorder");
+            if (sv) sqlval_set_float(sv, SQLVAL_FLOAT4, lv[j].sort);
+            c_str(&r, "enumlabel", lv[j].label);
+            if (row_emit(&r, fn, ctx)) {
+                free(lv);
+                free(ev);
+                return SQL_ERR;
+            }
+        }
+        free(lv);
+    }
+    free(ev);
     return SQL_OK;
 }
 
@@ -3006,7 +3065,8 @@ static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
                 free(d);
             }
             c_str(&r, "is_nullable", user && (col->not_null || col->pk_pos >= 0) ? "NO" : "YES");
-            c_str(&r, "data_type", ty && ty->category == 'A' ? "ARRAY" : ty ? ty->fmt : "USER-DEFINED");
+            c_str(&r, "data_type", ty && ty->category == 'A'                ? "ARRAY"
+                                   : ty && ty->typtype != 'e' ? ty->fmt : "USER-DEFINED");
             is_type_facts(c, &r, sqlval_type_from_oid(base), typmod);
             if (domain) {
                 c_str(&r, "domain_catalog", db_name(c->s));
@@ -3014,7 +3074,7 @@ static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
                 c_str(&r, "domain_name", crdt_types[toid - OID_CRDT_TYPES].name);
             }
             c_str(&r, "udt_catalog", db_name(c->s));
-            c_str(&r, "udt_schema", "pg_catalog");
+            c_str(&r, "udt_schema", ty && ty->typtype == 'e' ? "public" : "pg_catalog");
             if (ty) c_str(&r, "udt_name", ty->name);
             char dtd[16];
             snprintf(dtd, sizeof dtd, "%d", num);
@@ -3260,6 +3320,7 @@ static const struct {
     {"pg_extension", rows_extension},   {"pg_init_privs", rows_init_privs},
     {"pg_settings", rows_settings},
     {"pg_namespace", rows_namespace},   {"pg_class", rows_class},
+    {"pg_enum", rows_enum},
     {"pg_attribute", rows_attribute},   {"pg_type", rows_type},
     {"pg_index", rows_index},           {"pg_constraint", rows_constraint},
     {"pg_attrdef", rows_attrdef},       {"pg_database", rows_database},
@@ -3539,6 +3600,8 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         const char *n = !strncmp(name, "pg_catalog.", 11) ? name + 11 : name;
         cat_type tmp;
         const cat_type *ty = type_by_name(n, &tmp);
+        uint32_t eoid;
+        if (!ty && sx_enum_find(s, !strncmp(n, "public.", 7) ? n + 7 : n, &eoid, NULL)) ty = type_by_oid(eoid, &tmp);
         if (!ty && memchr(txt, '"', len)) { /* "pg_catalog"."int4", "int4" */
             char tp[4][SQLSCHEMA_NAME_MAX + 1];
             int tn = split_name(txt, len, tp);
@@ -3770,6 +3833,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
                 sqlval_type ret, sqlval *out, sqlerr *err)
 {
     if (!strcmp(fn, "::")) return reg_cast(s, m, &a[0], ret, out, err);
+    if (!strcmp(fn, "::enum") && n == 2) return sqlrun_enum_cast(s, &a[0], a[1].s ? a[1].s : "", out, err);
     if (!strcmp(fn, "[]")) {
         int64_t i;
         if (!a[0].isnull && !a[1].isnull && a[0].type == SQLVAL_NAME) {

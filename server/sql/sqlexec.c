@@ -26,6 +26,7 @@
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlguc.h"
 #include "server/sql/sqlrole.h"
+#include "server/sql/sqlenum.h"
 #include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -193,6 +194,33 @@ int sx_catalog_resolve_names(sqlschema_table **v, int n)
 
 /* ---- roles and privileges: the catalog entries (sqlrole.h) --------------------------------- */
 
+/* The enum types and labels of entries v (sorted by key) into the registry (sqlenum.h): the
+ * live types' names, and every present label of a type that has one. */
+void sx_enum_register_all(const sx_authkv *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (sqlenum_key_kind(v[i].k, v[i].kl) != 'E') continue;
+        uint64_t gen;
+        bool live;
+        uint32_t oid, owner;
+        if (sqlenum_type_decode(v[i].v, v[i].vl, &gen, &live, &oid, &owner) || !live) continue;
+        char name[SQLENUM_LABEL_MAX + 1];
+        snprintf(name, sizeof name, "%.*s", (int)(v[i].kl - 6), (const char *)v[i].k + 6);
+        (void)sqlenum_register(oid, name, NULL, 0);
+    }
+    for (int i = 0; i < n; i++) {
+        uint32_t oid;
+        char label[SQLENUM_LABEL_MAX + 1];
+        uint64_t gen;
+        bool present;
+        double sort;
+        if (sqlenum_label_key_parse(v[i].k, v[i].kl, &oid, label) ||
+            sqlenum_label_decode(v[i].v, v[i].vl, &gen, &present, &sort) || !present)
+            continue;
+        (void)sqlenum_register(oid, NULL, label, sort);
+    }
+}
+
 static void authkv_free(sx_authkv *v, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -324,8 +352,8 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
                 snprintf(err, errsz, "out of memory");
                 goto fail;
             }
-            /* a role's and an extension's oid come from the id allocator */
-            uint32_t oid = k[0] == 'r' && vl >= 13 ? be32(val + 9) : k[0] == 'e' && vl >= 14 ? be32(val + 10) : 0;
+            /* a role's, an extension's and an enum type's oid come from the id allocator */
+            uint32_t oid = k[0] == 'r' && vl >= 13 ? be32(val + 9) : k[0] == 'e' && k[1] != 'l' && vl >= 14 ? be32(val + 10) : 0;
             if (oid && (oid >> 16) == x->node && oid >= next) next = oid + 1;
             continue;
         }
@@ -388,6 +416,7 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     x->auth = auth;
     x->nauth = nauth;
     x->auth_gen++;
+    sx_enum_register_all(x->auth, x->nauth);
     x->next_table_id = next;
     return 0;
 fail:
@@ -770,9 +799,9 @@ uint32_t sx_table_new_id(sx_session *s)
         if (!s->txn.ix[i].drop && s->txn.ix[i].def->oid >= id &&
             (s->txn.ix[i].def->oid >> 16) == s->x->node)
             id = s->txn.ix[i].def->oid + 1;
-    for (int i = 0; i < s->txn.nauth; i++) { /* roles and extensions created by the transaction */
+    for (int i = 0; i < s->txn.nauth; i++) { /* roles, extensions and enum types created by the transaction ("elabel." has no oid) */
         uint32_t oid = s->txn.auth[i].k[0] == 'r' && s->txn.auth[i].vl >= 13 ? be32(s->txn.auth[i].v + 9)
-                       : s->txn.auth[i].k[0] == 'e' && s->txn.auth[i].vl >= 14 ? be32(s->txn.auth[i].v + 10)
+                       : s->txn.auth[i].k[0] == 'e' && s->txn.auth[i].k[1] != 'l' && s->txn.auth[i].vl >= 14 ? be32(s->txn.auth[i].v + 10)
                                                                                : 0;
         if (oid && (oid >> 16) == s->x->node && oid >= id) id = oid + 1;
     }
@@ -2385,6 +2414,9 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ROLE:
     case SQLAST_CREATE_EXTENSION:
     case SQLAST_DROP_EXTENSION:
+    case SQLAST_CREATE_TYPE:
+    case SQLAST_ALTER_TYPE:
+    case SQLAST_DROP_TYPE:
     case SQLAST_ALTER_COLUMN_TYPE: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;

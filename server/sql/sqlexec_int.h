@@ -337,6 +337,28 @@ int sx_auth_get(sx_session *s, const uint8_t *k, size_t kl, const uint8_t **v, s
 int sx_auth_put(sx_session *s, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
 int sx_auth_list(sx_session *s, const char *prefix, sx_authkv **out, int *n);
 
+/* The enum types and labels among catalog entries v into the registry (sqlenum.h). */
+void sx_enum_register_all(const sx_authkv *v, int n);
+
+/* sqlrun_enum.c: enum types as the session sees them */
+typedef struct sx_enumtype {
+    char name[64];
+    uint32_t oid, owner;
+} sx_enumtype;
+typedef struct sx_enumlabel {
+    char label[64];
+    double sort;
+} sx_enumlabel;
+int sx_enum_find(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner); /* 1: live */
+int sx_enum_by_oid(sx_session *s, uint32_t oid, sx_enumtype *out);                  /* 1: live */
+int sx_enum_types(sx_session *s, sx_enumtype **out, int *n);   /* malloc'd, by name */
+int sx_enum_labels(sx_session *s, uint32_t oid, sx_enumlabel **out, int *n); /* by sort order */
+int sqlrun_enum_ddl(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* column definitions naming an enum type get its canonical name, "enum:<oid>:<name>" */
+int sqlrun_enum_coldefs(sx_session *s, sqlast_coldef *cols, int ncols, sqlerr *err);
+/* v::type_name for an enum type (42704 when there is none) */
+int sqlrun_enum_cast(sx_session *s, const sqlval *v, const char *type_name, sqlval *out, sqlerr *err);
+
 /* Extensions (sqlrun_role.c): plpgsql and heliosdb are always there; uuid-ossp is installed
  * by CREATE EXTENSION (a catalog entry, sqlrole.h "ext."). */
 typedef struct sx_extension {

@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqlenum.h"
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlfunc.h"
@@ -972,7 +973,8 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         if (bind_rec(e->args[0], sc, e->cast_type, in_agg, err)) return SQL_ERR;
         if (!castable(e->args[0]->type, e->cast_type))
             return sqlerr_set(err, "42846", e->location, "cannot cast type %s to %s",
-                              sqlval_type_name(e->args[0]->type), sqlval_type_name(e->cast_type));
+                              sqlval_type_name(e->args[0]->type),
+                              e->cast_type == SQLVAL_ENUM && e->name ? e->name : sqlval_type_name(e->cast_type));
         e->type = e->cast_type;
         return SQL_OK;
     case SQLAST_ARRAY: {
@@ -1169,6 +1171,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc"};
         *strength = 1;
         sqlval_type t = e->cast_type;
+        if (t == SQLVAL_ENUM && e->name) return e->name; /* 'x'::mood: mood */
         if (sqlval_type_is_array(t)) /* ::int[]: the element type's name */
             t = t == SQLVAL_TEXTARRAY && e->cast_elem ? e->cast_elem : sqlval_array_elem(t);
         return t < SQLVAL_NTYPES && names[t] ? names[t] : "?column?";
@@ -1650,6 +1653,8 @@ bool sqlexpr_like(const char *s, size_t sn, const char *p, size_t pn)
 /* ------------------------------------------------------------------ evaluation */
 
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err);
+static int enum_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, const sqlval *v, sqlval *out,
+                     sqlerr *err);
 static int catalog_call(const sqlast_expr *e, const sqlexpr_ctx *ctx, const char *fn,
                         const sqlval *args, int nargs, sqlval *out, sqlerr *err);
 
@@ -2055,7 +2060,16 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         if (!ctx->aggs || e->aggno < 0)
             return sqlerr_set(err, "42803", e->location, "aggregate functions are not allowed here");
         return sqlval_copy(out, &ctx->aggs[e->aggno], err);
-    case SQLAST_OP: return eval_op(e, ctx, out, err);
+    case SQLAST_OP: {
+        int rc = eval_op(e, ctx, out, err);
+        /* an untyped literal compared with an enum is read as one of its labels: PostgreSQL
+         * reads it while parsing, and its 22P02 points at the literal */
+        for (int i = 0; rc && err && !err->position && !strcmp(err->code, "22P02") && e->nargs == 2 && i < 2; i++)
+            if (e->args[i] && e->args[i]->kind == SQLAST_CONST && e->args[i]->type == SQLVAL_UNKNOWN &&
+                e->args[1 - i] && e->args[1 - i]->type == SQLVAL_ENUM)
+                err->position = e->args[i]->location + 1;
+        return rc;
+    }
     case SQLAST_AND:
     case SQLAST_OR: {
         bool is_and = e->kind == SQLAST_AND, saw_null = false;
@@ -2179,12 +2193,18 @@ int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqle
         /* to a reg* type: the name is looked up (or the oid named) in the catalog */
         int rc = sqlval_type_is_reg(e->cast_type) && !v.isnull
                      ? catalog_call(e, ctx, "::", &v, 1, out, err)
+                 /* to an enum type: the catalog finds the type by name and checks the label */
+                 : e->cast_type == SQLVAL_ENUM && e->name ? enum_cast(e, ctx, &v, out, err)
                  : e->cast_type == SQLVAL_INTERVAL && e->cast_typmod && !v.isnull &&
                          sqlval_type_is_text(v.type)
                      ? sqldate_interval_in_typmod(v.s, v.len, e->cast_typmod - 1, out, err)
                      : sqlval_cast(&v, e->cast_type, out, err);
         sqlval_free(&v);
-        if (!rc && e->cast_typmod) /* ::varchar(3), ::numeric(5,2): an explicit length cast */
+        /* an enum type's name not found: PostgreSQL points at the name (cast_typmod keeps its
+         * position for these casts) */
+        if (rc && e->cast_type == SQLVAL_ENUM && err && !strcmp(err->code, "42704") && e->cast_typmod)
+            err->position = e->cast_typmod;
+        if (!rc && e->cast_typmod && e->cast_type != SQLVAL_ENUM) /* ::varchar(3), ::numeric(5,2): an explicit length cast */
             rc = sqlschema_typmod_apply(out, e->cast_typmod - 1, true, err);
         /* PostgreSQL coerces an untyped literal while parsing, so its input error points at
          * the literal; any other cast fails at run time, without a position */
@@ -2841,6 +2861,23 @@ static int catalog_call(const sqlast_expr *e, const sqlexpr_ctx *ctx, const char
     return rc;
 }
 
+/* v::name for an enum type name (or 42704): the catalog's "::enum" with the value and the
+ * type's name */
+static int enum_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, const sqlval *v, sqlval *out,
+                     sqlerr *err)
+{
+    const sqlexpr_env *env = ctx->env;
+    if (!env || !env->catalog)
+        return sqlerr_set(err, "42704", e->location, "type \"%s\" does not exist", e->name);
+    sqlval a[2];
+    a[0] = *v;
+    sqlval_init_null(&a[1], SQLVAL_TEXT);
+    a[1].isnull = false;
+    a[1].s = e->name;
+    a[1].len = strlen(e->name);
+    return env->catalog(env->catalog_arg, "::enum", a, 2, SQLVAL_ENUM, out, err);
+}
+
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     if (e->srfslot > 0) { /* the ProjectSet's current value of this set-returning function */
@@ -2888,6 +2925,14 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
     if (!strcmp(n, "pg_typeof") && e->nargs == 1) {
         sqlval_type t = e->args[0]->type;
+        if (t == SQLVAL_ENUM) { /* the value's own enum type */
+            sqlval v;
+            if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+            uint32_t oid = (uint32_t)v.u.i;
+            sqlval_free(&v);
+            const char *name = oid ? sqlenum_name_of(oid) : NULL;
+            if (name) return sqlval_set_reg(out, SQLVAL_REGTYPE, oid, name, err);
+        }
         return t == SQLVAL_UNKNOWN ? sqlval_set_reg(out, SQLVAL_REGTYPE, 705, "unknown", err)
                                    : sqlval_set_reg(out, SQLVAL_REGTYPE, sqlval_type_oid(t),
                                                     sqlval_type_name(t), err);

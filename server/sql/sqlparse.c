@@ -134,7 +134,9 @@ static int type_name(pctx *c, json_t *tn, char **out, bool *array)
     size_t n = json_array_size(names);
     const char *last = n ? string_node(json_array_get(names, n - 1)) : NULL;
     if (!last) return sqlerr_set(c->err, "42601", floc(tn), "syntax error in type name");
-    if (n > 2 || (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0))
+    /* pg_catalog.int4; public.mood (an enum type: found when the statement runs) */
+    if (n > 2 || (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0 &&
+                  strcmp(string_node(json_array_get(names, 0)), "public") != 0))
         return sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", last);
     if (fbool(tn, "setof") || field(tn, "pct_type"))
         return sqlerr_unsupported(c->err, floc(tn), "%TYPE and SETOF");
@@ -768,6 +770,24 @@ static int conv_cast(pctx *c, json_t *b, sqlast_expr **out)
         snprintf(base, sizeof(base), "%s", tname);
         base[strlen(base) - 2] = 0;
         t = sqlval_type_lookup(base, true);
+    }
+    if (t == SQLVAL_UNKNOWN && !array && strncmp(tname, "reg", 3) && strcmp(tname, "timetz") &&
+        !json_array_size(field(tn, "typmods"))) {
+        /* maybe an enum type: the name is looked up when the cast runs (42704 then) */
+        sqlast_expr *e = new_expr(c, SQLAST_CAST, floc(b));
+        if (!e) {
+            free(tname);
+            return SQL_ERR;
+        }
+        e->cast_type = SQLVAL_ENUM;
+        e->cast_typmod = floc(tn) >= 0 ? floc(tn) + 1 : 0; /* where the name is, for 42704 */
+        e->name = tname;
+        if (add_arg(c, e, field(b, "arg"))) {
+            sqlast_expr_free(e);
+            return SQL_ERR;
+        }
+        *out = e;
+        return SQL_OK;
     }
     if (t == SQLVAL_UNKNOWN) {
         int rc = sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", tname);
@@ -2222,6 +2242,60 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
     return SQL_OK;
 }
 
+/* A type's name from a list of String nodes: schema public or none */
+static int enum_type_name(pctx *c, json_t *names, char **out)
+{
+    size_t n = json_array_size(names);
+    const char *last = n ? string_node(json_array_get(names, n - 1)) : NULL;
+    if (!last || n > 2) return sqlerr_set(c->err, "42601", -1, "improper qualified name (too many dotted names)");
+    if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "public"))
+        return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist",
+                          string_node(json_array_get(names, 0)));
+    return (*out = dup_or_oom(c, last)) ? SQL_OK : SQL_ERR;
+}
+
+/* A label of CREATE TYPE ... AS ENUM / ADD VALUE: at most 63 bytes, as PostgreSQL */
+static int enum_label_ok(pctx *c, const char *l)
+{
+    if (strlen(l) <= 63) return SQL_OK;
+    sqlerr_set(c->err, "22P05", -1, "invalid enum label \"%s\"", l);
+    sqlerr_detail(c->err, "Labels must be 63 bytes or less.");
+    return SQL_ERR;
+}
+
+static int conv_create_enum(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_CREATE_TYPE;
+    if (enum_type_name(c, field(b, "typeName"), &s->name)) return SQL_ERR;
+    json_t *vals = field(b, "vals");
+    size_t n = json_array_size(vals);
+    if (n > 4096) return sqlerr_unsupported(c->err, -1, "an enum type with more than 4096 labels");
+    if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        const char *l = string_node(json_array_get(vals, i));
+        if (!l) return sqlerr_set(c->err, "42601", -1, "syntax error in enum label");
+        if (enum_label_ok(c, l)) return SQL_ERR;
+        if (!(s->names[i] = dup_or_oom(c, l))) return SQL_ERR;
+        s->nnames = (int)i + 1;
+    }
+    return SQL_OK;
+}
+
+static int conv_alter_enum(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_ALTER_TYPE;
+    if (enum_type_name(c, field(b, "typeName"), &s->name)) return SQL_ERR;
+    if (fstr(b, "oldVal")) return sqlerr_unsupported(c->err, -1, "ALTER TYPE ... RENAME VALUE");
+    const char *nv = fstr(b, "newVal"), *nb = fstr(b, "newValNeighbor");
+    if (!nv) return sqlerr_set(c->err, "42601", -1, "syntax error in ALTER TYPE");
+    if (enum_label_ok(c, nv)) return SQL_ERR;
+    s->missing_ok = fbool(b, "skipIfNewValExists");
+    s->set_not_null = fbool(b, "newValIsAfter");
+    if (!(s->value = dup_or_oom(c, nv))) return SQL_ERR;
+    if (nb && !(s->column = dup_or_oom(c, nb))) return SQL_ERR;
+    return SQL_OK;
+}
+
 /* CREATE EXTENSION name [WITH] [SCHEMA s] [VERSION v] [CASCADE]: the schema must be where
  * the extension lives (public or pg_catalog); the version is checked when it runs */
 static int conv_create_extension(pctx *c, json_t *b, sqlast_stmt *s)
@@ -2254,6 +2328,21 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_DROP_TABLE;
     const char *rt = fstr(b, "removeType");
+    if (rt && !strcmp(rt, "OBJECT_TYPE")) { /* names are TypeName nodes */
+        s->kind = SQLAST_DROP_TYPE;
+        s->missing_ok = fbool(b, "missing_ok");
+        s->cascade = fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE");
+        json_t *objs = field(b, "objects");
+        size_t n = json_array_size(objs);
+        if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < n; i++) {
+            json_t *tb;
+            node(json_array_get(objs, i), &tb);
+            if (enum_type_name(c, field(tb, "names"), &s->names[i])) return SQL_ERR;
+            s->nnames = (int)i + 1;
+        }
+        return SQL_OK;
+    }
     if (rt && !strcmp(rt, "OBJECT_EXTENSION")) { /* names are plain strings */
         s->kind = SQLAST_DROP_EXTENSION;
         s->missing_ok = fbool(b, "missing_ok");
@@ -2846,6 +2935,8 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "CreateStmt")) return conv_create(c, b, s);
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
     if (!strcmp(t, "CreateExtensionStmt")) return conv_create_extension(c, b, s);
+    if (!strcmp(t, "CreateEnumStmt")) return conv_create_enum(c, b, s);
+    if (!strcmp(t, "AlterEnumStmt")) return conv_alter_enum(c, b, s);
     if (!strcmp(t, "RenameStmt")) { /* ALTER TABLE t RENAME [COLUMN c] TO n */
         const char *rt = fstr(b, "renameType");
         if (rt && !strcmp(rt, "OBJECT_ROLE")) {

@@ -2069,6 +2069,14 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
         /* a plain column of a stored table: RowDescription names it (table oid, attnum) and
          * carries its modifier, as PostgreSQL's does */
         const sqlast_expr *e = o->exprs[i];
+        uint32_t eoid;
+        if (o->types[i] == SQLVAL_ENUM) { /* an enum: its type's oid, when it is known here */
+            c->type_oid = PGTYPE_TEXT; /* elsewhere (CASE, a subquery's column): read as text */
+            c->typlen = -1;
+            if (e && e->kind == SQLAST_CAST && e->name &&
+                sx_enum_find(lv->pl->s, !strncmp(e->name, "public.", 7) ? e->name + 7 : e->name, &eoid, NULL))
+                c->type_oid = eoid, c->typlen = 4;
+        }
         int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[i];
         for (int r = 0; slot >= 0 && r < lv->nrels; r++) {
             const rel *rl = &lv->rels[r];
@@ -2077,6 +2085,15 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
                 slot < rl->offset || slot >= rl->offset + rl->ncols || slot - rl->offset >= t->ncols)
                 continue;
             const sqlschema_column *col = &t->cols[slot - rl->offset];
+            if (col->type == SQLVAL_ENUM && o->types[i] == SQLVAL_ENUM && col->typmod > 0) {
+                c->type_oid = (uint32_t)col->typmod; /* the column's enum type, no modifier */
+                c->typlen = 4;
+                int attnum = 0;
+                for (int k = 0; k <= slot - rl->offset; k++) attnum += !t->cols[k].hidden;
+                c->table_oid = t->id;
+                c->attnum = (int16_t)attnum;
+                break;
+            }
             if (col->hidden || sqlval_type_oid(col->type) != c->type_oid) break;
             int attnum = 0;
             for (int k = 0; k <= slot - rl->offset; k++) attnum += !t->cols[k].hidden;

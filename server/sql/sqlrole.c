@@ -2,6 +2,7 @@
  * server/sql/sqlrole.c — role, membership, privilege and owner catalog entries (sqlrole.h).
  */
 #include "server/sql/sqlrole.h"
+#include "server/sql/sqlenum.h"
 
 #include <string.h>
 #include <strings.h>
@@ -91,6 +92,8 @@ int sqlrole_key_kind(const uint8_t *k, size_t kl)
     if (kl == 13 && !memcmp(k, K_ACL, 4) && k[12] < SQLPRIV_NBITS) return 'A';
     if (kl == 10 && !memcmp(k, K_OWNER, 6)) return 'O';
     if (kl > 4 && kl <= 4 + 63 && !memcmp(k, K_EXT, 4)) return 'X';
+    int e = sqlenum_key_kind(k, kl); /* enum types and labels live in the same store */
+    if (e) return e;
     return 0;
 }
 
@@ -254,13 +257,15 @@ int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *o
 int sqlrole_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     if (al < 10 || bl < 10 || a[0] != b[0] ||
-        (a[0] != 'R' && a[0] != 'M' && a[0] != 'A' && a[0] != 'O' && a[0] != 'X'))
+        (a[0] != 'R' && a[0] != 'M' && a[0] != 'A' && a[0] != 'O' && a[0] != 'X' && a[0] != 'E' &&
+         a[0] != 'L'))
         return 2;
     uint64_t ga = 0, gb = 0;
     for (int i = 1; i < 9; i++) ga = ga << 8 | a[i], gb = gb << 8 | b[i];
     if (ga != gb) return ga < gb ? -1 : 1;
     /* a tie: the revocation (granted byte 0) and the drop (flag bit4) win */
-    if (a[0] == 'M' || a[0] == 'A' || a[0] == 'X') { /* X: DROP EXTENSION wins */
+    if (a[0] == 'M' || a[0] == 'A' || a[0] == 'X' || a[0] == 'E' || a[0] == 'L') {
+        /* X: DROP EXTENSION, E: DROP TYPE win */
         if (a[9] != b[9]) return a[9] < b[9] ? 1 : -1;
     } else if (a[0] == 'R' && al > 13 && bl > 13) {
         bool da = a[13] & SQLROLE_DROPPED, db = b[13] & SQLROLE_DROPPED;

@@ -68,6 +68,9 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_OWNER:
     case SQLAST_CREATE_EXTENSION:
     case SQLAST_DROP_EXTENSION:
+    case SQLAST_CREATE_TYPE:
+    case SQLAST_ALTER_TYPE:
+    case SQLAST_DROP_TYPE:
     case SQLAST_ROLE: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
@@ -314,6 +317,16 @@ static int lww_convert(crdt_value *cvp, const sqlschema_column *c, sqlval *v, sq
         if (cv.type == CRDT_V_FLOAT8) sqlval_set_float(v, c->type, cv.u.f);
         else out = 1;
         break;
+    case SQLVAL_ENUM: /* the label; the type is the column's (its typmod) */
+        if (cv.type == CRDT_V_TEXT) {
+            sqlval_take_str(v, c->type, (char *)cv.u.s.p, cv.u.s.n);
+            v->u.i = c->typmod > 0 ? c->typmod : 0;
+            cv.u.s.p = NULL; /* taken */
+            cv.type = CRDT_V_NULL;
+        } else {
+            out = 1;
+        }
+        break;
     case SQLVAL_TEXT:
     case SQLVAL_VARCHAR:
     case SQLVAL_NUMERIC:
@@ -472,6 +485,7 @@ int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uin
         if (isnull) continue;
         if (sqlval_from_text(c->type, b.len ? (const char *)b.data : "", b.len, &v[i], err))
             goto out;
+        if (c->type == SQLVAL_ENUM) v[i].u.i = c->typmod > 0 ? c->typmod : 0;
     }
     *out = v;
     v = NULL;
@@ -829,7 +843,9 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
                 p->targets[k].colidx = c;
                 executor_column *col = &p->cols[k];
                 snprintf(col->name, sizeof col->name, "%s", t->cols[c].name);
-                col->type_oid = sqlval_type_oid(t->cols[c].type);
+                col->type_oid = t->cols[c].type == SQLVAL_ENUM && t->cols[c].typmod > 0
+                                    ? (uint32_t)t->cols[c].typmod /* its enum type */
+                                    : sqlval_type_oid(t->cols[c].type);
                 col->typlen = sqlval_type_len(t->cols[c].type);
                 col->typmod = -1;
             }
@@ -842,6 +858,11 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
                  st->targets[i].name ? st->targets[i].name : sqlexpr_column_name(e));
         sqlval_type ty = e->type == SQLVAL_UNKNOWN ? SQLVAL_TEXT : e->type;
         col->type_oid = sqlval_type_oid(ty);
+        if (ty == SQLVAL_ENUM) /* RETURNING m: the column's enum type; another enum: text */
+            col->type_oid = e->kind == SQLAST_COLUMN && e->colidx >= 0 && e->colidx < t->ncols &&
+                                    t->cols[e->colidx].typmod > 0
+                                ? (uint32_t)t->cols[e->colidx].typmod
+                                : 25u; /* text */
         col->typlen = sqlval_type_len(ty);
         col->typmod = -1;
         k++;
@@ -1212,7 +1233,8 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
     if (st->kind == SQLAST_ROLE || st->kind == SQLAST_CREATE_EXTENSION ||
-        st->kind == SQLAST_DROP_EXTENSION)
+        st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_TYPE ||
+        st->kind == SQLAST_ALTER_TYPE || st->kind == SQLAST_DROP_TYPE)
         return SQL_OK;
     if (ddl) return SQL_OK;
     if (st->kind == SQLAST_TRUNCATE) {
@@ -1586,6 +1608,11 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
         return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists",
                           st->table);
     }
+    if (sqlrun_enum_coldefs(s, st->cols, st->ncols, err)) return SQL_ERR;
+    for (int i = 0; i < st->npk; i++) /* PRIMARY KEY (a, b): no enum column among them */
+        for (int c = 0; c < st->ncols; c++)
+            if (!strcmp(st->cols[c].name, st->pk[i]) && !strncmp(st->cols[c].type_name, "enum:", 5))
+                return sqlerr_unsupported(err, -1, "an enum column in a primary key");
     sqlschema_table *t;
     uint32_t id = sx_table_new_id(s);
     if (!id)
@@ -1965,6 +1992,8 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
         sqlerr_detail(err, "This operation is not supported for sequences.");
         return SQL_ERR;
     }
+    if (st->kind == SQLAST_ALTER_ADD_COLUMN && sqlrun_enum_coldefs(s, st->cols, st->ncols, err))
+        return SQL_ERR;
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     int rc;
@@ -2760,6 +2789,9 @@ static int apply_setops(sx_session *s, const sx_plan *p, const codec_buf *pk,
             if (w->kind != SQLWRITE_ASSIGN) continue;
             rc = eval_cast(w->arg, ctx, write_type(&t->cols[w->colidx]), &pre[i], err);
             if (!rc) rc = sqlschema_typmod_apply(&pre[i], t->cols[w->colidx].typmod, false, err);
+            if (rc && err && !err->position && w->arg && w->arg->kind == SQLAST_CONST &&
+                t->cols[w->colidx].type == SQLVAL_ENUM) /* a bad label: PostgreSQL points at it */
+                err->position = w->arg->location + 1;
             sqlval_free(&nrow[w->colidx]);
             if (!rc) rc = sqlval_copy(&nrow[w->colidx], &pre[i], err);
         }
@@ -3344,6 +3376,14 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
             sqlval_free(&vals[ci]);
             if (eval_cast(st->rows[r][c], base, write_type(&t->cols[ci]), &vals[ci], err)) goto out;
             given[ci] = true;
+            /* an enum label is checked against its type here, as PostgreSQL checks a literal
+             * while parsing: the error points at it */
+            if (t->cols[ci].type == SQLVAL_ENUM &&
+                sqlschema_typmod_apply(&vals[ci], t->cols[ci].typmod, false, err)) {
+                if (err && !err->position && st->rows[r][c]->kind == SQLAST_CONST)
+                    err->position = st->rows[r][c]->location + 1;
+                goto out;
+            }
         }
         sx_fill_rowid(s, t, vals, given); /* a table without a primary key */
         for (int c = 0; c < t->ncols; c++) {
@@ -4210,6 +4250,9 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_COMMENT: rc = run_comment(s, p->st, res, err); break;
     case SQLAST_CREATE_EXTENSION:
     case SQLAST_DROP_EXTENSION: rc = sqlrun_extension(s, p->st, res, err); break;
+    case SQLAST_CREATE_TYPE:
+    case SQLAST_ALTER_TYPE:
+    case SQLAST_DROP_TYPE: rc = sqlrun_enum_ddl(s, p->st, res, err); break;
     case SQLAST_RENAME: rc = run_rename(s, p->st, res, err); break;
     case SQLAST_ALTER_NOT_NULL: rc = run_not_null(s, p->st, &base, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;

@@ -161,6 +161,11 @@ static int fill_def(const sqlschema_table *t, const sqlast_index *ix, sqlindex_d
                 return sqlerr_set(err, "0A000", ix->constraint ? ix->location : -1,
                                   "indexes on CRDT columns are not supported: column \"%s\" is "
                                   "%s", cn, c->type_name);
+            if (c->type == SQLVAL_ENUM)
+                return sqlerr_set(err, "0A000", ix->constraint ? ix->location : -1,
+                                  "indexes on enum columns are not supported: column \"%s\" is %s "
+                                  "(its keys would not sort in the labels' order)",
+                                  cn, sqlschema_type_display(c->type_name));
             if (!sqlindex_type_ok(c->type))
                 return sqlerr_set(err, "0A000", ix->constraint ? ix->location : -1,
                                   "indexes on columns of type %s are not supported", c->type_name);

@@ -5,9 +5,13 @@
  * validation, ALTER, copy/free, catalog codec.
  */
 #include "server/sql/sqlschema.h"
+#include "server/sql/sqlenum.h"
 #include "server/sql/sqlfunc.h"
 #include "server/sql/sqldate.h"
 
+#include <errno.h>
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,16 +104,52 @@ static int32_t parse_mod(const char *n, const char **base)
     return strcmp(back, n) ? -1 : tm;
 }
 
+/* "enum:<oid>:<name>", the canonical name of a column of an enum type (the executor writes
+ * it for the type's name): 1 with the oid and the name's offset, 0 otherwise */
+static int enum_name(const char *n, uint32_t *oid, size_t *name_at)
+{
+    if (strncmp(n, "enum:", 5)) return 0;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(n + 5, &end, 10);
+    if (errno || end == n + 5 || *end != ':' || !v || v > 0xffffffffUL || !isdigit((unsigned char)n[5]))
+        return 0;
+    size_t nl = strlen(end + 1);
+    if (nl == 0 || nl > 63) return 0;
+    *oid = (uint32_t)v;
+    *name_at = (size_t)(end + 1 - n);
+    return 1;
+}
+
 int32_t sqlschema_typmod_of(const char *type_name)
 {
     const char *base;
+    uint32_t oid;
+    size_t at;
+    if (enum_name(type_name, &oid, &at)) return (int32_t)oid; /* an enum column: its type */
     return parse_mod(type_name, &base);
+}
+
+const char *sqlschema_type_display(const char *type_name)
+{
+    uint32_t oid;
+    size_t at;
+    return enum_name(type_name, &oid, &at) ? type_name + at : type_name;
 }
 
 int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_type *type,
                            const char **canonical, sqlerr *err)
 {
     const char *base;
+    uint32_t eoid;
+    size_t eat;
+    if (enum_name(type_name, &eoid, &eat)) { /* an enum type (sqlenum.h): an LWW register */
+        if (eoid > INT32_MAX) return sqlerr_set(err, "XX000", -1, "enum type oid out of range");
+        *kind = SQLSCHEMA_LWW;
+        *type = SQLVAL_ENUM;
+        *canonical = type_name;
+        return SQL_OK;
+    }
     if (strchr(type_name, '(') && parse_mod(type_name, &base) >= 0) {
         if (sqlschema_type_resolve(base, kind, type, canonical, err)) return SQL_ERR;
         *canonical = type_name; /* already canonical (parse_mod checked) */
@@ -1349,6 +1389,16 @@ const char *sqlschema_nextval_arg(const sqlast_expr *e)
 int sqlschema_typmod_apply(sqlval *v, int32_t typmod, bool explicit_cast, sqlerr *err)
 {
     if (typmod < 0 || v->isnull) return SQL_OK;
+    if (v->type == SQLVAL_ENUM) { /* typmod: the type's oid; the label must be one of it */
+        if (v->u.i && v->u.i != typmod) {
+            char a[64], b[64];
+            return sqlerr_set(err, "42804", -1, "value of type %s cannot be stored as type %s",
+                              sqlenum_type_name((uint32_t)v->u.i, a), sqlenum_type_name((uint32_t)typmod, b));
+        }
+        if (sqlenum_check((uint32_t)typmod, v->s ? v->s : "", err)) return SQL_ERR;
+        v->u.i = typmod;
+        return SQL_OK;
+    }
     if (v->type == SQLVAL_VARCHAR || v->type == SQLVAL_TEXT) {
         size_t max = (size_t)typmod - 4, chars = 0, cut = v->len;
         for (size_t i = 0; i < v->len; i++)

@@ -121,6 +121,9 @@ enum { /* sqlschema_column.now_fn */
 };
 /* A default_uuid column's now_fn: how its DEFAULT was written */
 enum { SQLSCHEMA_UUID_GEN_RANDOM = 0, SQLSCHEMA_UUID_V4 = 1 /* uuid_generate_v4() */ };
+/* A column type's name as users see it: an enum column's canonical "enum:<oid>:<name>" is
+ * <name>; others are themselves. */
+const char *sqlschema_type_display(const char *type_name);
 /* The SQL text of a default_now column's DEFAULT (now(), CURRENT_DATE ...). */
 const char *sqlschema_now_text(const sqlschema_column *c);
 

@@ -7,6 +7,7 @@
  * sqljsonb.c: one formatter per type for every path.
  */
 #include "server/sql/sqlval.h"
+#include "server/sql/sqlenum.h"
 #include "server/sql/sqldate.h"
 #include "server/sql/sqltz.h"
 
@@ -73,6 +74,7 @@ static const struct {
     [SQLVAL_NAMEARRAY] = {1003, "name[]"},
     [SQLVAL_INT2VECTOR] = {22, "int2vector"},
     [SQLVAL_OIDVECTOR] = {30, "oidvector"},
+    [SQLVAL_ENUM] = {3500, "anyenum"}, /* a column's own type oid is its typmod */
 };
 
 static const struct {
@@ -263,7 +265,7 @@ int sqlval_set_reg(sqlval *v, sqlval_type t, uint32_t oid, const char *name, sql
 static bool type_has_str(sqlval_type t)
 {
     return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
-           t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID;
+           t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID || t == SQLVAL_ENUM;
 }
 
 /* ------------------------------------------------------------------ construction */
@@ -355,6 +357,11 @@ int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err)
     if (sqlval_type_is_array(src->type)) {
         if (sqlval_set_array(dst, (const char *const *)src->arr, src->narr, err)) return SQL_ERR;
         dst->type = src->type;
+        return SQL_OK;
+    }
+    if (src->type == SQLVAL_ENUM) { /* label and type */
+        if (sqlval_set_str(dst, src->type, src->s, src->len, err)) return SQL_ERR;
+        dst->u.i = src->u.i;
         return SQL_OK;
     }
     if (type_has_str(src->type)) return sqlval_set_str(dst, src->type, src->s, src->len, err);
@@ -880,6 +887,7 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
     if (v->isnull) return sb_finish(&b, out, outlen, err);
     switch (v->type) {
     case SQLVAL_BOOL: sb_puts(&b, v->u.b ? "t" : "f"); break;
+    case SQLVAL_ENUM: sb_put(&b, v->s, v->len); break; /* enum_out: the label */
     case SQLVAL_INT2:
     case SQLVAL_INT4:
     case SQLVAL_INT8:
@@ -980,6 +988,11 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     double f;
     char tmp[16];
     switch (t) {
+    case SQLVAL_ENUM: /* a label, checked when it meets its type (sqlschema_typmod_apply, a
+                       * comparison, a cast naming the type) */
+        if (len > SQLENUM_LABEL_MAX)
+            return sqlerr_set(err, "22P02", -1, "invalid input value for enum: \"%.*s\"", (int)(len > 100 ? 100 : len), s);
+        return sqlval_set_str(out, t, s, len, err);
     case SQLVAL_BOOL: {
         static const char *yes[] = {"t", "true", "yes", "y", "on", "1"};
         static const char *no[] = {"f", "false", "no", "n", "off", "0"};
@@ -1267,6 +1280,21 @@ static int cmp_double(double a, double b)
 int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
 {
     sqlval_type ta = a->type, tb = b->type;
+    if (ta == SQLVAL_ENUM || tb == SQLVAL_ENUM) {
+        /* by the labels' order in the type; a label without a type (a literal) is read as one
+         * of the other side's type */
+        const sqlval *e = ta == SQLVAL_ENUM && a->u.i ? a : b;
+        const sqlval *o = e == a ? b : a;
+        if (e->type != SQLVAL_ENUM || (o->type != SQLVAL_ENUM && !sqlval_type_is_text(o->type)) ||
+            (o->type == SQLVAL_ENUM && o->u.i && o->u.i != e->u.i))
+            return sqlerr_set(err, "42883", -1, "operator does not exist: %s = %s",
+                              sqlval_type_name(ta), sqlval_type_name(tb));
+        if (!e->u.i) { /* two untyped labels */
+            *cmp = cmp_bytes(a->s, a->len, b->s, b->len);
+            return SQL_OK;
+        }
+        return sqlenum_compare((uint32_t)e->u.i, a->s ? a->s : "", b->s ? b->s : "", cmp, err);
+    }
     if (ta == SQLVAL_UNKNOWN && tb != SQLVAL_UNKNOWN && !sqlval_type_is_text(tb)) {
         sqlval tmp;
         if (sqlval_cast(a, tb, &tmp, err)) return SQL_ERR;

@@ -86,6 +86,9 @@ typedef enum sqlval_type {
      * subscripted from 0, whose text is the elements separated by spaces ("1 2") */
     SQLVAL_INT2VECTOR,
     SQLVAL_OIDVECTOR,
+    /* a value of an enum type (sqlenum.h): the label in s, the type's oid in u.i (0: not yet
+     * tied to a type); ordered by the labels' sort orders */
+    SQLVAL_ENUM,
     SQLVAL_NTYPES
 } sqlval_type;
 
