@@ -268,6 +268,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_CREATE_TYPE: return "CREATE TYPE";
     case SQLAST_ALTER_TYPE: return "ALTER TYPE";
     case SQLAST_DROP_TYPE: return "DROP TYPE";
+    case SQLAST_DO: return "DO";
     case SQLAST_DROP_EXTENSION: return "DROP EXTENSION";
     case SQLAST_RENAME:
     case SQLAST_ALTER_NOT_NULL:

@@ -179,6 +179,7 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ALTER_TYPE,      /* ALTER TYPE name ADD VALUE [IF NOT EXISTS (missing_ok)] value
                              * [BEFORE | AFTER (set_not_null) column] */
     SQLAST_DROP_TYPE,       /* DROP TYPE [IF EXISTS] names [CASCADE] */
+    SQLAST_DO,              /* DO 'body' (value; sqldo.h's subset) */
 } sqlast_stmt_kind;
 
 /* Role statements (SQLAST_ROLE). Role names as written; "" is PUBLIC, "\x01" CURRENT_USER /

@@ -1323,6 +1323,26 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
     }
     sx_savepoint sp = s->txn.sps[i];
     savepoints_pop(s, i + 1);
+    if (sx_txn_rollback_to(s, &sp)) {
+        s->state = SX_FAILED;
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    s->state = SX_BLOCK;
+    return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
+}
+
+void sx_txn_mark(const sx_session *s, sx_savepoint *out)
+{
+    memset(out, 0, sizeof *out);
+    out->nops = s->txn.nops;
+    out->ncat = s->txn.ncat;
+    out->nix = s->txn.nix;
+    out->nauth = s->txn.nauth;
+}
+
+int sx_txn_rollback_to(sx_session *s, const sx_savepoint *spp)
+{
+    sx_savepoint sp = *spp;
     while (s->txn.ncat > sp.ncat) {
         sx_catchange *ch = &s->txn.cat[--s->txn.ncat];
         free(ch->name);
@@ -1334,12 +1354,7 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
         free(s->txn.auth[s->txn.nauth].k);
         free(s->txn.auth[s->txn.nauth].v);
     }
-    if (txn_truncate(s, sp.nops)) {
-        s->state = SX_FAILED;
-        return executor_error_set(err, "53200", "out of memory");
-    }
-    s->state = SX_BLOCK;
-    return sink->command_complete(sink, "ROLLBACK") ? EXEC_ERROR : EXEC_DONE;
+    return txn_truncate(s, sp.nops) ? -1 : 0;
 }
 
 /* ---- row locks -----------------------------------------------------------------------------
@@ -2417,6 +2432,7 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_CREATE_TYPE:
     case SQLAST_ALTER_TYPE:
     case SQLAST_DROP_TYPE:
+    case SQLAST_DO:
     case SQLAST_ALTER_COLUMN_TYPE: what = sqlast_stmt_tag(st); break;
     case SQLAST_COPY: what = st->copy_from ? "COPY FROM" : NULL; break;
     case SQLAST_SELECT: what = st->row_lock ? "SELECT FOR UPDATE" : NULL; break;

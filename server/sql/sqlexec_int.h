@@ -171,6 +171,12 @@ typedef struct sx_savepoint {
     int nauth;
 } sx_savepoint;
 
+struct sx_session;
+/* What the transaction has recorded so far (a savepoint without a name), and the undo of what
+ * it recorded after such a mark (ROLLBACK TO's; -1: out of memory) */
+void sx_txn_mark(const struct sx_session *s, sx_savepoint *out);
+int sx_txn_rollback_to(struct sx_session *s, const sx_savepoint *sp);
+
 /* A role / privilege catalog entry (sqlrole.h): key and value, owned. */
 typedef struct sx_authkv {
     uint8_t *k, *v;
@@ -484,6 +490,7 @@ void sqlrun_result_free(sx_result *r);
  * row is invisible (deleted), SQL_OK, or SQL_ERR. */
 /* Queues a NOTICE for the client (sent before the statement's CommandComplete). */
 /* code "!XXXXX": sent as a WARNING */
+int sqlrun_notice_raw(sx_result *r, const char *stored, sqlerr *err);
 int sqlrun_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The row of t at pk as the transaction sees it (*out NULL: none). */

@@ -6,6 +6,7 @@
  * conv_drop, conv_alter, conv_transaction, conv_set, conv_copy), entry points.
  */
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqldo.h"
 #include "server/sql/sqlindex.h"
 #include "server/sql/sqlguc.h"
 #include "server/sql/sqldate.h"
@@ -2296,6 +2297,30 @@ static int conv_alter_enum(pctx *c, json_t *b, sqlast_stmt *s)
     return SQL_OK;
 }
 
+/* DO [LANGUAGE plpgsql] 'body': the body is checked here (sqldo.h), run by sqlrun_do */
+static int conv_do(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_DO;
+    const char *body = NULL;
+    json_t *args = field(b, "args");
+    for (size_t i = 0; i < json_array_size(args); i++) {
+        json_t *ob, *ab;
+        node(json_array_get(args, i), &ob);
+        const char *dn = fstr(ob, "defname");
+        const char *v = field(ob, "arg") && !strcmp(node(field(ob, "arg"), &ab), "String") ? fstr(ab, "sval") : NULL;
+        if (dn && !strcmp(dn, "as")) body = v;
+        else if (dn && !strcmp(dn, "language") && v && strcasecmp(v, "plpgsql")) {
+            char what[96];
+            snprintf(what, sizeof what, "DO blocks in language %.40s", v);
+            return sqlerr_unsupported(c->err, -1, what);
+        }
+    }
+    if (!body) return sqlerr_set(c->err, "42601", -1, "no inline code specified");
+    sqldo_block blk;
+    if (sqldo_parse(body, strlen(body), &blk, c->err)) return SQL_ERR;
+    return (s->value = dup_or_oom(c, body)) ? SQL_OK : SQL_ERR;
+}
+
 /* CREATE EXTENSION name [WITH] [SCHEMA s] [VERSION v] [CASCADE]: the schema must be where
  * the extension lives (public or pg_catalog); the version is checked when it runs */
 static int conv_create_extension(pctx *c, json_t *b, sqlast_stmt *s)
@@ -2936,6 +2961,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "DropStmt")) return conv_drop(c, b, s);
     if (!strcmp(t, "CreateExtensionStmt")) return conv_create_extension(c, b, s);
     if (!strcmp(t, "CreateEnumStmt")) return conv_create_enum(c, b, s);
+    if (!strcmp(t, "DoStmt")) return conv_do(c, b, s);
     if (!strcmp(t, "AlterEnumStmt")) return conv_alter_enum(c, b, s);
     if (!strcmp(t, "RenameStmt")) { /* ALTER TABLE t RENAME [COLUMN c] TO n */
         const char *rt = fstr(b, "renameType");
@@ -3068,7 +3094,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
         {"VacuumStmt", "VACUUM/ANALYZE"}, {"PrepareStmt", "PREPARE (use the extended protocol)"},
-        {"ExecuteStmt", "EXECUTE"}, {"DoStmt", "DO"},
+        {"ExecuteStmt", "EXECUTE"},
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},

@@ -16,6 +16,7 @@
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqldo.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlrole.h"
 #include "server/sql/sqlplan.h"
@@ -71,6 +72,7 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_CREATE_TYPE:
     case SQLAST_ALTER_TYPE:
     case SQLAST_DROP_TYPE:
+    case SQLAST_DO:
     case SQLAST_ROLE: return true;
     case SQLAST_SELECT:
         if (st->table || st->nfrom || st->setop || st->is_values || st->nctes) return true;
@@ -124,6 +126,17 @@ void sqlrun_result_free(sx_result *r)
 }
 
 /* Queues a NOTICE for the client (sent before the statement's CommandComplete). */
+/* A NOTICE as sqlrun_notice stored it ("CODE\tmessage"), copied into r */
+int sqlrun_notice_raw(sx_result *r, const char *stored, sqlerr *err)
+{
+    char **nv = realloc(r->notices, ((size_t)r->nnotices + 1) * sizeof *nv);
+    if (!nv) return sqlerr_oom(err);
+    r->notices = nv;
+    if (!(nv[r->nnotices] = strdup(stored))) return sqlerr_oom(err);
+    r->nnotices++;
+    return SQL_OK;
+}
+
 int sqlrun_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
 {
     char msg[SQLERR_MSG_MAX];
@@ -1234,7 +1247,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                           st->schema);
     if (st->kind == SQLAST_ROLE || st->kind == SQLAST_CREATE_EXTENSION ||
         st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_TYPE ||
-        st->kind == SQLAST_ALTER_TYPE || st->kind == SQLAST_DROP_TYPE)
+        st->kind == SQLAST_ALTER_TYPE || st->kind == SQLAST_DROP_TYPE || st->kind == SQLAST_DO)
         return SQL_OK;
     if (ddl) return SQL_OK;
     if (st->kind == SQLAST_TRUNCATE) {
@@ -4196,6 +4209,80 @@ static int fold_check(const sx_plan *p, const sqlexpr_ctx *base, sqlerr *err)
     return SQL_OK;
 }
 
+/* ---- DO blocks (sqldo.h's subset) -------------------------------------------------------
+ * Each statement runs as it would on its own (privileges, NOTICEs), in the caller's
+ * transaction; catalog statements only (they never wait for a row lock). An error a handler
+ * names undoes what the block did (sx_txn_rollback_to a mark taken at BEGIN) and the DO ends
+ * well; any other error is the DO's, with PostgreSQL's CONTEXT lines. */
+static bool do_allowed(const sqlast_stmt *st)
+{
+    return sqlrun_is_ddl(st) || st->kind == SQLAST_ROLE || st->kind == SQLAST_CREATE_EXTENSION ||
+           st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_TYPE ||
+           st->kind == SQLAST_ALTER_TYPE || st->kind == SQLAST_DROP_TYPE;
+}
+
+static int sqlrun_do(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "DO");
+    const char *body = st->value ? st->value : "";
+    sqldo_block *b = malloc(sizeof *b);
+    if (!b) return sqlerr_oom(err);
+    if (sqldo_parse(body, strlen(body), b, err)) {
+        free(b);
+        return SQL_ERR;
+    }
+    sx_savepoint mark;
+    sx_txn_mark(s, &mark);
+    int rc = SQL_OK;
+    for (int i = 0; i < b->nstmts && !rc; i++) {
+        char *sql = strndup(body + b->at[i], b->len[i]);
+        if (!sql) {
+            rc = sqlerr_oom(err);
+            break;
+        }
+        sqlparse_result pr = {0};
+        rc = sqlparse_query(sql, &pr, err);
+        if (!rc && pr.nstmts != 1)
+            rc = sqlerr_set(err, "42601", -1, "syntax error in DO block: one statement per ';'");
+        if (!rc && !do_allowed(pr.stmts[0])) {
+            char what[96];
+            snprintf(what, sizeof what, "%s in a DO block (catalog statements only)", sqlast_stmt_tag(pr.stmts[0]));
+            rc = sqlerr_unsupported(err, -1, what);
+        }
+        if (!rc) {
+            sx_plan p;
+            sx_result r;
+            memset(&r, 0, sizeof r);
+            rc = sqlrun_plan(s, pr.stmts[0], &p, err);
+            if (!rc) {
+                rc = sqlrun_exec(s, &p, NULL, 0, &r, err);
+                sqlrun_plan_free(&p);
+            }
+            for (int k = 0; k < r.nnotices && !rc; k++) /* its NOTICEs are the DO's */
+                if (sqlrun_notice_raw(res, r.notices[k], err)) rc = SQL_ERR;
+            sqlrun_result_free(&r);
+        }
+        sqlparse_result_free(&pr);
+        if (rc && err && !sqldo_catches(b, err->code) && !err->context[0]) {
+            int line = 1;
+            for (size_t k = 0; k < b->at[i]; k++) line += body[k] == '\n';
+            sqlerr_context(err, "SQL statement \"%.200s\"\nPL/pgSQL function inline_code_block line %d at SQL statement",
+                           sql, line);
+        }
+        free(sql);
+    }
+    if (rc && err && b->handlers && sqldo_catches(b, err->code)) {
+        /* caught: the block's work is undone, the DO succeeds */
+        if (sx_txn_rollback_to(s, &mark)) rc = sqlerr_oom(err);
+        else {
+            rc = SQL_OK;
+            sqlerr_clear(err);
+        }
+    }
+    free(b);
+    return rc;
+}
+
 int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx_result *res,
                 sqlerr *err)
 {
@@ -4253,6 +4340,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_CREATE_TYPE:
     case SQLAST_ALTER_TYPE:
     case SQLAST_DROP_TYPE: rc = sqlrun_enum_ddl(s, p->st, res, err); break;
+    case SQLAST_DO: rc = sqlrun_do(s, p->st, res, err); break;
     case SQLAST_RENAME: rc = run_rename(s, p->st, res, err); break;
     case SQLAST_ALTER_NOT_NULL: rc = run_not_null(s, p->st, &base, res, err); break;
     case SQLAST_ALTER_ADD_FK: rc = run_add_fk(s, p->st, &base, res, err); break;

@@ -13,12 +13,14 @@
  * 'A', 'O'): the decoders accept only canonical bytes, and the merge order is a total order
  * (antisymmetric, and 0 only for equal bytes). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crdt/codec.h"
 #include "server/sql/sqlindex.h"
 #include "server/sql/sqlrole.h"
+#include "server/sql/sqlenum.h"
 #include "server/sql/sqlschema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -83,6 +85,28 @@ static int role_value(const uint8_t *data, size_t size)
         if (sqlrole_flag_decode(data, size, (char)data[0], &gen, &g, &grantor) == 0) {
             if (sqlrole_flag_encode(&b, (char)data[0], gen, g, grantor)) abort();
             if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
+    } else if (data[0] == 'E') { /* an enum type's entry: round trip */
+        uint64_t gen;
+        bool live;
+        uint32_t oid, owner;
+        if (sqlenum_type_decode(data, size, &gen, &live, &oid, &owner) == 0) {
+            if (sqlenum_type_encode(&b, gen, live, oid, owner)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
+    } else if (data[0] == 'L') { /* an enum label's entry: round trip, ordered registry */
+        uint64_t gen;
+        bool present;
+        double sort;
+        if (sqlenum_label_decode(data, size, &gen, &present, &sort) == 0) {
+            if (sqlenum_label_encode(&b, gen, present, sort)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+            char label[8];
+            snprintf(label, sizeof label, "l%02x", data[size - 1]);
+            if (sqlenum_register(0x10001u, "fuzz", label, sort) == 0) {
+                double got;
+                if (!sqlenum_sort(0x10001u, label, &got) || got != sort) abort();
+            }
         }
     } else if (data[0] == 'X') { /* an extension's entry: round trip */
         uint64_t gen;

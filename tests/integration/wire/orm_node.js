@@ -1,6 +1,7 @@
 // tests/integration/wire/orm_node.js PORT — the Node.js ORMs and query builders as applications
-// use them, against one heliosdb --dev: Sequelize 6 (authenticate, sync with associations and
-// a unique key, CRUD, include, transactions, describeTable, addColumn, addIndex), knex 3
+// use them, against one heliosdb --dev: Sequelize 6 (authenticate, sync with associations, an
+// ENUM (CREATE TYPE in a DO block) and a unique key, CRUD, include, transactions,
+// describeTable, addColumn, addIndex), knex 3
 // (schema builder, joins, transactions, onDelete CASCADE, migrations), TypeORM 0.3 (initialize
 // with synchronize and dropSchema, relations, query builder, a second schema diff that must
 // find nothing to change) and postgres.js 3 (= ANY(array), IN lists, types, transactions).
@@ -34,6 +35,7 @@ async function sequelize() {
       name: { type: DataTypes.STRING, allowNull: false },
       email: { type: DataTypes.STRING, unique: true },
       age: DataTypes.INTEGER,
+      role: DataTypes.ENUM('admin', 'user'),
       meta: DataTypes.JSONB,
       born: DataTypes.DATEONLY,
       score: DataTypes.DECIMAL(10, 2),
@@ -45,8 +47,8 @@ async function sequelize() {
     await sq.sync({ force: true }); // information_schema constraints, pg_index name[] arrays
     await sq.sync({ force: true }); // again: drops what the first made (DROP ... CASCADE)
     ok(true, 'sequelize: sync (twice, force)');
-    const u = await User.create({ name: 'ann', email: 'a@x', age: 30, meta: { a: 1 }, born: '1990-01-02', score: 1.5 });
-    await User.bulkCreate([{ name: 'bob', email: 'b@x', age: 20 }, { name: 'cy', email: 'c@x', age: 40 }]);
+    const u = await User.create({ name: 'ann', email: 'a@x', age: 30, role: 'user', meta: { a: 1 }, born: '1990-01-02', score: 1.5 });
+    await User.bulkCreate([{ name: 'bob', email: 'b@x', age: 20, role: 'admin' }, { name: 'cy', email: 'c@x', age: 40 }]);
     await Post.create({ title: 't1', body: 'b', UserId: u.id });
     await Post.create({ title: 't2', body: 'b', UserId: u.id });
     const older = await User.findAll({ where: { age: { [Op.gt]: 25 } }, order: [['age', 'DESC']] });
@@ -64,6 +66,13 @@ async function sequelize() {
       await User.destroy({ where: { name: 'bob' }, transaction: t });
     });
     eq((await User.findAll({ order: [['id', 'ASC']] })).map(x => x.name), ['ann', 'cy', 'dan'], 'sequelize: managed transaction');
+    // an ENUM column: the labels' order, not their text's, and a bad label refused
+    await User.update({ role: 'admin' }, { where: { name: 'cy' } });
+    eq((await User.findAll({ where: { role: { [Op.ne]: null } }, order: [['role', 'ASC'], ['id', 'ASC']] })).map(x => [x.name, x.role]),
+       [['cy', 'admin'], ['ann', 'user']], 'sequelize: ENUM column ordered by its labels');
+    let bad = null;
+    try { await User.create({ name: 'eve', email: 'e@x', role: 'root' }); } catch (e) { bad = e.name; }
+    eq(bad, 'SequelizeDatabaseError', 'sequelize: ENUM refuses a value not among its labels');
     let dup = null;
     try { await User.create({ name: 'dup', email: 'a@x' }); } catch (e) { dup = e.name; }
     eq(dup, 'SequelizeUniqueConstraintError', 'sequelize: unique violation mapped');
@@ -73,15 +82,17 @@ async function sequelize() {
     eq((await Post.findAll({ order: [['id', 'ASC']] })).map(p => p.UserId), [null, null], 'sequelize: ON DELETE SET NULL');
     const qi = sq.getQueryInterface();
     const desc = await qi.describeTable('Users');
-    eq([desc.id.primaryKey, desc.name.allowNull, desc.email.type, desc.score.type, desc.uid.type],
-       [true, false, 'CHARACTER VARYING(255)', 'NUMERIC', 'UUID'], 'sequelize: describeTable');
+    eq([desc.id.primaryKey, desc.name.allowNull, desc.email.type, desc.score.type, desc.uid.type, desc.role.type, desc.role.special],
+       [true, false, 'CHARACTER VARYING(255)', 'NUMERIC', 'UUID', 'USER-DEFINED', ['admin', 'user']], 'sequelize: describeTable');
     await qi.addColumn('Users', 'nick', DataTypes.STRING);
     await qi.addIndex('Users', ['age']);
     const idx = (await qi.showIndex('Users')).map(i => i.name).sort();
     eq(idx, ['Users_email_key', 'Users_pkey', 'users_age'], 'sequelize: addColumn, addIndex, showIndex');
     eq((await qi.showAllTables()).sort(), ['Posts', 'Users'], 'sequelize: showAllTables');
-    await qi.dropTable('Posts');
-    await qi.dropTable('Users');
+    await qi.dropTable('Posts', {});
+    await qi.dropTable('Users', {}); // and its ENUM type (options: Sequelize needs an object)
+    eq((await sq.query("SELECT count(*)::int AS n FROM pg_type WHERE typname = 'enum_Users_role'", { type: 'SELECT' }))[0].n,
+       0, 'sequelize: dropTable drops the ENUM type');
   });
   await sq.close();
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqldo.h"
 
 static sqlast_stmt *parse_one(const char *sql, sqlparse_result *r)
 {
@@ -308,6 +309,88 @@ static void test_select_forms(void **state)
     sqlparse_result_free(&r);
 }
 
+/* DO blocks: the subset sqldo.h reads, and what it refuses */
+static void test_do_blocks(void **state)
+{
+    (void)state;
+    sqldo_block b;
+    sqlerr err;
+    const char *body = "BEGIN CREATE TYPE e AS ENUM ('a;b'); NULL; -- END\n"
+                       "CREATE TABLE t (a int DEFAULT CASE WHEN true THEN 1 END); "
+                       "EXCEPTION WHEN duplicate_object OR SQLSTATE '42P07' THEN NULL; "
+                       "WHEN others THEN null; END;";
+    assert_int_equal(sqldo_parse(body, strlen(body), &b, &err), SQL_OK);
+    assert_int_equal(b.nstmts, 2); /* NULL; is no statement */
+    assert_true(!strncmp(body + b.at[0], "CREATE TYPE e AS ENUM ('a;b')", b.len[0]));
+    assert_true(!strncmp(body + b.at[1], "-- END", 6)); /* the comment is the statement's */
+    assert_true(b.handlers && b.others);
+    assert_int_equal(b.ncodes, 2);
+    assert_true(sqldo_catches(&b, "42710") && sqldo_catches(&b, "42P07") && sqldo_catches(&b, "22012"));
+    assert_false(sqldo_catches(&b, "57014")); /* OTHERS never catches a cancel */
+    body = "BEGIN ALTER TABLE t ADD COLUMN c int END";
+    assert_int_equal(sqldo_parse(body, strlen(body), &b, &err), SQL_OK);
+    assert_false(b.handlers);
+    assert_false(sqldo_catches(&b, "42710"));
+    assert_int_equal(b.nstmts, 1);
+    static const struct {
+        const char *body, *code, *part;
+    } bad[] = {
+        {"BEGIN IF true THEN NULL; END IF; END", "0A000", "IF"},
+        {"BEGIN PERFORM 1; END", "0A000", "PERFORM"},
+        {"DECLARE x int; BEGIN NULL; END", "0A000", "DECLARE"},
+        {"BEGIN NULL; EXCEPTION WHEN duplicate_object THEN RAISE NOTICE 'x'; END", "0A000", "handler"},
+        {"BEGIN NULL; EXCEPTION WHEN no_such_condition THEN NULL; END", "0A000", "no_such_condition"},
+        {"BEGIN NULL; END; SELECT 1", "42601", NULL},
+        {"BEGIN CREATE TABLE t (a text DEFAULT 'x); END", "42601", NULL},
+        {"BEGIN NULL;", "42601", NULL},
+        {"NULL;", "42601", NULL},
+        {"BEGIN NULL; EXCEPTION WHEN SQLSTATE 'x' THEN NULL; END", "42601", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (sqldo_parse(bad[i].body, strlen(bad[i].body), &b, &err) == SQL_OK)
+            fail_msg("[%s] accepted", bad[i].body);
+        if (strcmp(err.code, bad[i].code)) fail_msg("[%s]: %s %s, want %s", bad[i].body, err.code, err.message, bad[i].code);
+        if (bad[i].part && !strstr(err.message, bad[i].part))
+            fail_msg("[%s]: message [%s] lacks [%s]", bad[i].body, err.message, bad[i].part);
+    }
+    expect_error("DO LANGUAGE sql 'SELECT 1'", "0A000", "language sql");
+    expect_error("DO $$BEGIN LOOP END LOOP; END$$", "0A000", "LOOP");
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("DO $$BEGIN CREATE TYPE e AS ENUM ('a'); END$$", &r);
+    assert_int_equal(s->kind, SQLAST_DO);
+    assert_string_equal(s->value, "BEGIN CREATE TYPE e AS ENUM ('a'); END");
+    sqlparse_result_free(&r);
+}
+
+/* CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD VALUE, DROP TYPE */
+static void test_enum_ddl(void **state)
+{
+    (void)state;
+    sqlparse_result r;
+    sqlast_stmt *s = parse_one("CREATE TYPE public.mood AS ENUM ('sad', '', 'ok')", &r);
+    assert_int_equal(s->kind, SQLAST_CREATE_TYPE);
+    assert_string_equal(s->name, "mood");
+    assert_int_equal(s->nnames, 3);
+    assert_string_equal(s->names[1], "");
+    sqlparse_result_free(&r);
+    s = parse_one("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh' AFTER 'sad'", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_TYPE);
+    assert_string_equal(s->value, "meh");
+    assert_string_equal(s->column, "sad");
+    assert_true(s->missing_ok && s->set_not_null);
+    sqlparse_result_free(&r);
+    s = parse_one("DROP TYPE IF EXISTS mood, public.e2 CASCADE", &r);
+    assert_int_equal(s->kind, SQLAST_DROP_TYPE);
+    assert_int_equal(s->nnames, 2);
+    assert_string_equal(s->names[1], "e2");
+    assert_true(s->missing_ok && s->cascade);
+    sqlparse_result_free(&r);
+    expect_error("CREATE TYPE other.mood AS ENUM ('a')", "3F000", "other");
+    expect_error("ALTER TYPE mood RENAME VALUE 'a' TO 'b'", "0A000", "RENAME VALUE");
+    expect_error("CREATE TYPE mood AS ENUM ('0123456789012345678901234567890123456789012345678901234567890123')",
+                 "22P05", "invalid enum label");
+}
+
 static void test_select_refusals(void **state)
 {
     (void)state;
@@ -596,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_create_table), cmocka_unit_test(test_drop_alter),
         cmocka_unit_test(test_insert), cmocka_unit_test(test_update_delete),
         cmocka_unit_test(test_select_forms), cmocka_unit_test(test_select_refusals),
+        cmocka_unit_test(test_do_blocks), cmocka_unit_test(test_enum_ddl),
         cmocka_unit_test(test_select_relational),
         cmocka_unit_test(test_transactions_and_settings), cmocka_unit_test(test_copy),
         cmocka_unit_test(test_fingerprint),   cmocka_unit_test(test_nesting_bound),
