@@ -6,11 +6,9 @@ SELECT enumlabel FROM pg_enum WHERE enumtypid = 'enum_t_role'::regtype ORDER BY 
 DO $$BEGIN CREATE TYPE enum_t_role AS ENUM ('x'); END$$;
 DO $$
 BEGIN
-    CREATE TABLE do_t (id int PRIMARY KEY);
-    CREATE TABLE do_t (id int PRIMARY KEY);
+    CREATE TABLE do_t (id int PRIMARY KEY); CREATE TABLE do_t (id int PRIMARY KEY); -- twice
 EXCEPTION
-    WHEN duplicate_table OR duplicate_object THEN NULL;
-END;
+    WHEN duplicate_table OR duplicate_object THEN NULL; END
 $$;
 SELECT count(*) FROM pg_class WHERE relname = 'do_t';
 DO $$ BEGIN CREATE TABLE do_t (id int PRIMARY KEY); CREATE INDEX do_i ON do_t (id); END $$;
