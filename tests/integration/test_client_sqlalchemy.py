@@ -5,7 +5,9 @@ queries (hstore lookup, version, settings), Core `create_all` of tables with SER
 BigInteger ids, varchar lengths, a numeric scale and a foreign key, ORM inserts that read their
 ids back (INSERT ... RETURNING), relationship loads, `Query.count()`, an update and a delete
 refused by the foreign key, and reflection (tables, columns, primary and foreign keys, a Table
-autoloaded), served by the pg_catalog relations. Each check asserts the values read back."""
+autoloaded), served by the pg_catalog relations; a native Enum (CREATE TYPE ... AS ENUM at
+create_all, ordered by its labels, reflected, dropped with drop_all). Each check asserts the
+values read back."""
 import os
 import sys
 
@@ -36,6 +38,12 @@ class Book(Base):
     author = relationship("Author", back_populates="books")
 
 
+class Review(Base):  # a native enum: CREATE TYPE stars AS ENUM at create_all
+    __tablename__ = "reviews"
+    id = sa.Column(sa.Integer, primary_key=True)
+    rating = sa.Column(sa.Enum("poor", "good", "great", name="stars"), nullable=False)
+
+
 def main():
     tap = wirelib.Tap()
     srv = wirelib.Server(dev=True)
@@ -46,8 +54,8 @@ def main():
             tap.ok(c.execute(sa.text("SELECT 1")).scalar() == 1, "connects (dialect's start-up queries)")
         Base.metadata.create_all(eng)
         insp = sa.inspect(eng)
-        tap.ok(sorted(insp.get_table_names()) == ["authors", "books"], "create_all makes both tables",
-               insp.get_table_names())
+        tap.ok(sorted(insp.get_table_names()) == ["authors", "books", "reviews"],
+               "create_all makes the tables", insp.get_table_names())
         with Session(eng) as s:
             le_guin = Author(name="Le Guin", balance=12.345)
             s.add(le_guin)
@@ -108,6 +116,31 @@ def main():
                list(books.primary_key.columns.keys()) == ["id"] and
                [fk.target_fullname for fk in books.foreign_keys] == ["authors.id"],
                "Table(..., autoload_with=engine)")
+        with Session(eng) as s:
+            s.add_all([Review(rating="great"), Review(rating="poor"), Review(rating="good")])
+            s.commit()
+            got = [r.rating for r in s.query(Review).order_by(Review.rating)]
+            tap.ok(got == ["poor", "good", "great"], "a native Enum column orders by its labels", got)
+            n = s.query(Review).filter(Review.rating > "poor").count()
+            tap.ok(n == 2, "a native Enum compares by its labels", n)
+            try:
+                s.execute(sa.text("INSERT INTO reviews (rating) VALUES ('awful')"))
+                s.commit()
+                tap.ok(False, "a label not in the Enum is refused")
+            except sa.exc.DataError as e:
+                s.rollback()
+                tap.ok(e.orig.pgcode == "22P02", "a label not in the Enum is refused (22P02)", e.orig.pgcode)
+        rcols = {c["name"]: c for c in sa.inspect(eng).get_columns("reviews")}
+        rt = rcols["rating"]["type"]
+        tap.ok(isinstance(rt, sa.Enum) and list(rt.enums) == ["poor", "good", "great"] and rt.name == "stars",
+               "reflected Enum with its labels in order", rt)
+        tap.ok([e["name"] for e in sa.inspect(eng).get_enums()] == ["stars"], "get_enums()",
+               sa.inspect(eng).get_enums())
+        Base.metadata.drop_all(eng)
+        with eng.connect() as c:
+            left = c.execute(sa.text("SELECT count(*) FROM pg_type WHERE typname = 'stars'")).scalar()
+            tables = sa.inspect(eng).get_table_names()
+        tap.ok(left == 0 and tables == [], "drop_all drops the tables and the enum type", (left, tables))
         eng.dispose()
     finally:
         srv.stop()
