@@ -527,12 +527,12 @@ int pgwire_put_command_complete(pgwire_buf *b, const char *tag)
     return pgwire_msg_end(b, m);
 }
 
-int pgwire_put_copy_response(pgwire_buf *b, uint8_t type, int ncols)
+int pgwire_put_copy_response(pgwire_buf *b, uint8_t type, int ncols, bool binary)
 {
     size_t m = pgwire_msg_begin(b, type);
-    pgwire_buf_put_u8(b, 0); /* text */
+    pgwire_buf_put_u8(b, binary ? 1 : 0); /* the overall format, and every column's */
     pgwire_buf_put_u16(b, (uint16_t)ncols);
-    for (int i = 0; i < ncols; i++) pgwire_buf_put_u16(b, 0);
+    for (int i = 0; i < ncols; i++) pgwire_buf_put_u16(b, binary ? 1 : 0);
     return pgwire_msg_end(b, m);
 }
 

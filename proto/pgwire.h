@@ -209,7 +209,7 @@ int pgwire_put_ready(pgwire_buf *b, char txn_status); /* 'I', 'T' or 'E' */
 int pgwire_put_empty(pgwire_buf *b, uint8_t type);
 int pgwire_put_command_complete(pgwire_buf *b, const char *tag);
 /* CopyInResponse (type 'G') / CopyOutResponse ('H'): text format for all ncols columns. */
-int pgwire_put_copy_response(pgwire_buf *b, uint8_t type, int ncols);
+int pgwire_put_copy_response(pgwire_buf *b, uint8_t type, int ncols, bool binary);
 int pgwire_put_copy_data(pgwire_buf *b, const void *data, size_t len); /* CopyData 'd' */
 int pgwire_put_param_description(pgwire_buf *b, const uint32_t *oids, int n);
 

@@ -138,7 +138,7 @@ struct executor_sink {
     int (*parameter_status)(executor_sink *s, const char *name, const char *value);
     /* COPY (simple query only): CopyInResponse (in) or CopyOutResponse, text format; then
        CopyData messages (COPY TO) and CopyDone. */
-    int (*copy_begin)(executor_sink *s, bool in, int ncols);
+    int (*copy_begin)(executor_sink *s, bool in, int ncols, bool binary);
     int (*copy_data)(executor_sink *s, const void *data, size_t len);
     int (*copy_done)(executor_sink *s);
     /* Backpressure (may be NULL: never full): true when the connection's unsent output is at

@@ -104,10 +104,10 @@ static int sink_parameter_status(executor_sink *s, const char *name, const char 
     return pgwire_put_param_status(&c->out, name, value);
 }
 
-static int sink_copy_begin(executor_sink *s, bool in, int ncols)
+static int sink_copy_begin(executor_sink *s, bool in, int ncols, bool binary)
 {
     conn *c = s->ctx;
-    return pgwire_put_copy_response(&c->out, in ? 'G' : 'H', ncols);
+    return pgwire_put_copy_response(&c->out, in ? 'G' : 'H', ncols, binary);
 }
 
 static int sink_copy_data(executor_sink *s, const void *data, size_t len)

@@ -473,6 +473,7 @@ struct sqlast_stmt {
     /* COPY */
     bool copy_from; /* FROM STDIN (else TO STDOUT) */
     bool csv;
+    bool binary;    /* COPY ... (FORMAT binary) */
     bool header;
     char delimiter;  /* '\t' text, ',' csv unless given */
     char *null_str;  /* "\\N" text, "" csv unless given */

@@ -2893,7 +2893,7 @@ static int start_copy(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
         return to_exec_err(err, &se);
     if (st->copy_from) {
         s->copy_st = st;
-        if (sink->copy_begin(sink, true, s->copy_ncols)) {
+        if (sink->copy_begin(sink, true, s->copy_ncols, st->binary)) {
             copy_clear(s);
             return EXEC_ERROR;
         }
@@ -2901,7 +2901,7 @@ static int start_copy(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
     }
     uint64_t n = 0;
     int rc = EXEC_ERROR;
-    if (sink->copy_begin(sink, false, s->copy_ncols)) goto out;
+    if (sink->copy_begin(sink, false, s->copy_ncols, st->binary)) goto out;
     if (sqlrun_copy_out(s, st, s->copy_table, s->copy_cols, s->copy_ncols, sink, &n, &se)) {
         to_exec_err(err, &se);
         goto out;

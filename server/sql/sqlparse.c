@@ -2796,8 +2796,7 @@ static int conv_copy(pctx *c, json_t *b, sqlast_stmt *s)
         if (!name) continue;
         if (!strcmp(name, "format")) {
             if (val && !strcmp(val, "csv")) s->csv = true;
-            else if (val && !strcmp(val, "binary"))
-                return sqlerr_unsupported(c->err, floc(db), "COPY BINARY");
+            else if (val && !strcmp(val, "binary")) s->binary = true;
             else if (!val || strcmp(val, "text") != 0)
                 return sqlerr_set(c->err, "22023", floc(db), "COPY format \"%s\" not recognized",
                                   val ? val : "");
@@ -2822,7 +2821,12 @@ static int conv_copy(pctx *c, json_t *b, sqlast_stmt *s)
         return sqlerr_set(c->err, "0A000", -1, "COPY delimiter must be a single one-byte character");
     if (quote && strlen(quote) != 1)
         return sqlerr_set(c->err, "0A000", -1, "COPY quote must be a single one-byte character");
-    if (s->header && !s->csv)
+    if (s->binary && s->header) /* PostgreSQL 15's codes: 0A000 for HEADER, 42601 else */
+        return sqlerr_set(c->err, "0A000", -1, "cannot specify HEADER in BINARY mode");
+    if (s->binary && (delim || null_str || quote))
+        return sqlerr_set(c->err, "42601", -1, "cannot specify %s in BINARY mode",
+                          delim ? "DELIMITER" : null_str ? "NULL" : "QUOTE");
+    if (!s->binary && s->header && !s->csv)
         return sqlerr_set(c->err, "0A000", -1, "COPY HEADER available only in CSV mode");
     s->delimiter = delim ? delim[0] : s->csv ? ',' : '\t';
     s->quote = quote ? quote[0] : '"';

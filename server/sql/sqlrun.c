@@ -16,6 +16,7 @@
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
 #include "server/sql/sqlexec_int.h"
+#include "proto/pgtypes.h"
 #include "server/sql/sqldo.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlrole.h"
@@ -4611,6 +4612,52 @@ typedef struct copy_out {
     cbuf line;
 } copy_out;
 
+/* ---- COPY BINARY: PostgreSQL's binary COPY format (a signature, flags and a header extension;
+ * then per row an int16 field count, per field an int32 length (-1: NULL) and the value's binary
+ * wire form; an int16 -1 at the end). The values go through the binary I/O the wire layer uses
+ * for parameters and results (pgtypes_text_to_binary / pgtypes_binary_to_text); an enum is its
+ * label's bytes (enum_send). */
+static const char copy_sig[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
+
+static void cb_be(cbuf *b, uint32_t v, int bytes)
+{
+    for (int k = bytes - 1; k >= 0; k--) cb_putc(b, (char)(uint8_t)(v >> (8 * k)));
+}
+
+/* The wire type of a COPY BINARY column: what it reads as (a CRDT column: its value's type) */
+static uint32_t copy_oid(const sqlschema_column *c)
+{
+    if (c->type == SQLVAL_ENUM) return 25; /* enum_send / enum_recv: the label's text bytes */
+    sqlval_type t = c->kind == SQLSCHEMA_MV_REGISTER ? SQLVAL_TEXTARRAY : c->type;
+    return sqlval_type_oid(t);
+}
+
+static int copy_binary_field(cbuf *line, const sqlschema_column *c, const sqlval *v, sqlerr *err)
+{
+    if (v->isnull) {
+        cb_be(line, 0xffffffffu, 4);
+        return SQL_OK;
+    }
+    char *txt;
+    size_t len;
+    if (sqlval_to_text(v, &txt, &len, err)) return SQL_ERR;
+    uint32_t oid = copy_oid(c);
+    pgtypes_buf b;
+    pgtypes_buf_init(&b);
+    int r = pgtypes_text_to_binary(oid, txt, len, &b);
+    free(txt);
+    if (r) {
+        pgtypes_buf_free(&b);
+        char what[96];
+        snprintf(what, sizeof what, "COPY BINARY of a column of type %s", sqlschema_type_display(c->type_name));
+        return r == PGTYPES_ENOMEM ? sqlerr_oom(err) : sqlerr_unsupported(err, -1, what);
+    }
+    cb_be(line, (uint32_t)b.len, 4);
+    cb_put(line, (const char *)b.data, b.len);
+    pgtypes_buf_free(&b);
+    return SQL_OK;
+}
+
 static int copy_out_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
                         const crdt_row *raw, sqlerr *err)
 {
@@ -4620,6 +4667,23 @@ static int copy_out_row(void *ctx, const uint8_t *pk, size_t pklen, sqlval *row,
     copy_out *co = ctx;
     co->line.n = 0;
     int rc = SQL_OK;
+    if (co->st->binary) {
+        if (co->n == 0) { /* the header goes with the first row */
+            cb_put(&co->line, copy_sig, sizeof copy_sig);
+            cb_be(&co->line, 0, 4);
+            cb_be(&co->line, 0, 4);
+        }
+        cb_be(&co->line, (uint32_t)co->ncols, 2);
+        for (int i = 0; i < co->ncols && !rc; i++)
+            rc = copy_binary_field(&co->line, &co->t->cols[co->cols[i]], &row[co->cols[i]], err);
+        vals_free(row, co->t->ncols);
+        if (rc) return rc;
+        if (co->line.oom) return sqlerr_oom(err);
+        if (co->sink->copy_data(co->sink, co->line.p, co->line.n))
+            return sqlerr_set(err, "08006", -1, "could not send COPY data");
+        co->n++;
+        return SQL_OK;
+    }
     for (int i = 0; i < co->ncols && !rc; i++) {
         if (i) cb_putc(&co->line, co->st->delimiter);
         const sqlval *v = &row[co->cols[i]];
@@ -4663,9 +4727,103 @@ int sqlrun_copy_out(sx_session *s, const sqlast_stmt *st, const sqlschema_table 
     sqlexpr_env env = {.now_us = s->txn_start_us};
     sqlexpr_ctx base = {.env = &env};
     if (!rc) rc = scan(s, t, NULL, &base, copy_out_row, &co, err);
+    if (!rc && st->binary) { /* the trailer (and the header, when there were no rows) */
+        co.line.n = 0;
+        if (co.n == 0) {
+            cb_put(&co.line, copy_sig, sizeof copy_sig);
+            cb_be(&co.line, 0, 4);
+            cb_be(&co.line, 0, 4);
+        }
+        cb_be(&co.line, 0xffff, 2);
+        if (co.line.oom) rc = sqlerr_oom(err);
+        else if (sink->copy_data(sink, co.line.p, co.line.n))
+            rc = sqlerr_set(err, "08006", -1, "could not send COPY data");
+    }
     free(co.line.p);
     *count = co.n;
     return rc;
+}
+
+static uint32_t rd_be(const char *d, int bytes)
+{
+    uint32_t v = 0;
+    for (int k = 0; k < bytes; k++) v = v << 8 | (uint8_t)d[k];
+    return v;
+}
+
+/* One row of COPY BINARY data as text fields (NULL for SQL NULL), as copy_line gives them: the
+ * header first when *pos is 0. Returns the number of fields, 0 at the trailer, SQL_ERR. */
+static int copy_binary_row(const sqlschema_table *t, const int *cols, int ncols, const char *d,
+                           size_t len, size_t *pos, char ***fields, int *cap, int lineno, sqlerr *err)
+{
+    size_t i = *pos;
+    if (i == 0) {
+        if (len < 19 || memcmp(d, copy_sig, sizeof copy_sig))
+            return sqlerr_set(err, "22P04", -1, "COPY file signature not recognized");
+        uint32_t flags = rd_be(d + 11, 4), ext = rd_be(d + 15, 4);
+        if (flags & 0x10000) return sqlerr_set(err, "22P04", -1, "invalid COPY file header (WITH OIDS)");
+        if (flags & 0xfffe0000u) return sqlerr_set(err, "22P04", -1, "unrecognized critical flags in COPY file header");
+        if (ext > len - 19) return sqlerr_set(err, "22P04", -1, "invalid COPY file header (wrong length)");
+        i = 19 + ext;
+    }
+    if (i + 2 > len) return sqlerr_set(err, "22P04", -1, "unexpected EOF in COPY data");
+    int16_t nf = (int16_t)rd_be(d + i, 2);
+    i += 2;
+    if (nf == -1) { /* the trailer: nothing may follow */
+        *pos = len;
+        return 0;
+    }
+    if (nf != ncols)
+        return sqlerr_set(err, "22P04", -1, "row field count is %d, expected %d", nf, ncols);
+    if (*cap < nf) {
+        char **nfp = realloc(*fields, (size_t)nf * sizeof **fields);
+        if (!nfp) return sqlerr_oom(err);
+        *fields = nfp;
+        *cap = nf;
+    }
+    int n = 0;
+    for (; n < nf; n++) {
+        if (i + 4 > len) goto eof;
+        uint32_t fl = rd_be(d + i, 4);
+        i += 4;
+        if (fl == 0xffffffffu) {
+            (*fields)[n] = NULL;
+            continue;
+        }
+        if (fl > len - i) goto eof;
+        const sqlschema_column *c = &t->cols[cols[n]];
+        uint32_t oid = copy_oid(c);
+        pgtypes_buf b;
+        pgtypes_buf_init(&b);
+        int r = pgtypes_binary_to_text(oid, (const uint8_t *)d + i, fl, &b);
+        if (!r) r = pgtypes_buf_put(&b, "", 1);
+        if (r) {
+            pgtypes_buf_free(&b);
+            for (int k = 0; k < n; k++) free((*fields)[k]);
+            /* the SQLSTATEs of PostgreSQL's type receive functions */
+            if (r == PGTYPES_ENOMEM) return sqlerr_oom(err);
+            if (r == PGTYPES_ETRUNCATED) sqlerr_set(err, "08P01", -1, "insufficient data left in message");
+            else if (r == PGTYPES_EENCODING) sqlerr_set(err, "22021", -1, "invalid byte sequence for encoding \"UTF8\"");
+            else if (r == PGTYPES_ERANGE || r == PGTYPES_EDATETIME)
+                sqlerr_set(err, r == PGTYPES_ERANGE ? "22003" : "22008", -1, "value out of range for type %s",
+                           sqlschema_type_display(c->type_name));
+            else if (r == PGTYPES_EUNSUPPORTED) {
+                char what[96];
+                snprintf(what, sizeof what, "COPY BINARY of a column of type %s", sqlschema_type_display(c->type_name));
+                sqlerr_unsupported(err, -1, what);
+            } else sqlerr_set(err, "22P03", -1, "incorrect binary data format");
+            snprintf(err->context, sizeof err->context, "COPY %s, line %d, column %s", t->name, lineno, c->name);
+            return SQL_ERR;
+        }
+        if (!b.data) r = pgtypes_buf_put(&b, "", 1);
+        (*fields)[n] = (char *)b.data; /* NUL-terminated: taken */
+        i += fl;
+    }
+    *pos = i;
+    return n;
+eof:
+    for (int k = 0; k < n; k++) free((*fields)[k]);
+    return sqlerr_set(err, "22P04", -1, "unexpected EOF in COPY data");
 }
 
 /* Splits one COPY FROM line into fields (de-escaped / unquoted, NUL-terminated copies;
@@ -4844,7 +5002,8 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
         for (int k = 0; k < nf; k++) free(fields[k]);
         nf = 0;
         if ((rc = sx_interrupted(s, err))) break; /* statement_timeout, per row */
-        nf = copy_line(st, data, len, &pos, &fields, &cap, ++lineno, err);
+        nf = st->binary ? copy_binary_row(t, cols, ncols, data, len, &pos, &fields, &cap, ++lineno, err)
+                        : copy_line(st, data, len, &pos, &fields, &cap, ++lineno, err);
         if (nf <= 0) {
             if (nf < 0) rc = SQL_ERR;
             nf = 0;

@@ -131,10 +131,11 @@ static int s_param(executor_sink *s, const char *name, const char *value)
     return 0;
 }
 
-static int s_copy_begin(executor_sink *s, bool in, int ncols)
+static int s_copy_begin(executor_sink *s, bool in, int ncols, bool binary)
 {
     (void)s;
     (void)in;
+    (void)binary;
     if (ncols < 0) abort();
     return 0;
 }
