@@ -425,6 +425,12 @@ static const cat_proc builtin_procs[] = {
     {1925, "has_table_privilege", 'f', 3, 16, false, true, 's', "26 26 25", "has_table_privilege_id_id"},
     {1926, "has_table_privilege", 'f', 2, 16, false, true, 's', "25 25", "has_table_privilege_name"},
     {1927, "has_table_privilege", 'f', 2, 16, false, true, 's', "26 25", "has_table_privilege_id"},
+    {2181, "has_sequence_privilege", 'f', 3, 16, false, true, 's', "19 25 25", "has_sequence_privilege_name_name"},
+    {2182, "has_sequence_privilege", 'f', 3, 16, false, true, 's', "19 26 25", "has_sequence_privilege_name_id"},
+    {2183, "has_sequence_privilege", 'f', 3, 16, false, true, 's', "26 25 25", "has_sequence_privilege_id_name"},
+    {2184, "has_sequence_privilege", 'f', 3, 16, false, true, 's', "26 26 25", "has_sequence_privilege_id_id"},
+    {2185, "has_sequence_privilege", 'f', 2, 16, false, true, 's', "25 25", "has_sequence_privilege_name"},
+    {2186, "has_sequence_privilege", 'f', 2, 16, false, true, 's', "26 25", "has_sequence_privilege_id"},
     {872, "initcap", 'f', 1, 25, false, true, 'i', "25", "initcap"},
     {3219, "jsonb_array_elements", 'f', 1, 3802, true, true, 'i', "3802", "jsonb_array_elements"},
     {3465, "jsonb_array_elements_text", 'f', 1, 25, true, true, 'i', "3802", "jsonb_array_elements_text"},
@@ -3403,6 +3409,7 @@ static const cat_fn functions[] = {
     {"col_description", "oi", SQLVAL_TEXT},
     {"shobj_description", "ot", SQLVAL_TEXT},
     {"has_table_privilege", "RR|t", SQLVAL_BOOL},
+    {"has_sequence_privilege", "RR|t", SQLVAL_BOOL},
     {"has_schema_privilege", "RR|t", SQLVAL_BOOL},
     {"has_database_privilege", "RR|t", SQLVAL_BOOL},
     {"pg_relation_is_publishable", "o", SQLVAL_BOOL},
@@ -3709,6 +3716,7 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
                                               "REFERENCES", "TRIGGER", NULL};
     static const char *const schema_privs[] = {"CREATE", "USAGE", NULL};
     static const char *const db_privs[] = {"CREATE", "CONNECT", "TEMPORARY", "TEMP", NULL};
+    static const char *const seq_privs[] = {"USAGE", "SELECT", "UPDATE", NULL};
     for (int i = 0; i < n; i++)
         if (a[i].isnull) {
             sqlval_init_null(out, SQLVAL_BOOL);
@@ -3761,6 +3769,17 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
         if (c->user) objid = c->user->id;
         else if (c->nsp == NSP_HELIOS) objid = NSP_HELIOS; /* admin views: superusers */
         else catalog = true; /* the catalogs: readable by everyone */
+    } else if (!strcmp(fn, "has_sequence_privilege")) {
+        if (check_privileges(priv, seq_privs, err)) return SQL_ERR;
+        const crel *c;
+        if (arg_rel(m, obj, &c, err)) return SQL_ERR;
+        if (!c) {
+            sqlval_init_null(out, SQLVAL_BOOL);
+            return SQL_OK;
+        }
+        if (!c->user || !c->user->seq)
+            return sqlerr_set(err, SQLSTATE_WRONG_OBJECT_TYPE, -1, "\"%s\" is not a sequence", c->name);
+        objid = c->user->id;
     } else if (!strcmp(fn, "has_schema_privilege")) {
         if (check_privileges(priv, schema_privs, err)) return SQL_ERR;
         if (sqlval_type_is_text(obj->type)) {
@@ -3802,6 +3821,9 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
         for (int bit = 0; bit < SQLPRIV_NBITS && objid && !has; bit++)
             if (mask & (1u << bit)) has = sx_priv_has(s, role, objid, 1u << bit);
         if (!objid) has = true;
+        /* WITH GRANT OPTION: HeliosDB grants none, so only the owner (and superusers) hold it */
+        if (has && priv->s && strcasestr(priv->s, "grant option") && objid && !super)
+            has = sx_has_privs_of(s, role, sx_owner_of(s, objid));
     }
     sqlval_set_bool(out, has);
     return SQL_OK;

@@ -225,3 +225,18 @@ DROP ROLE regress_priv_u1;
 DROP ROLE regress_priv_u2, regress_priv_u3, regress_priv_group;
 SELECT rolname FROM pg_roles WHERE rolname LIKE 'regress_priv%';
 SELECT nspname, nspacl FROM pg_namespace WHERE nspname = 'public';
+-- has_sequence_privilege (USAGE, SELECT, UPDATE; WITH GRANT OPTION only for owners)
+CREATE SEQUENCE sp_s;
+CREATE TABLE sp_t (id int PRIMARY KEY);
+CREATE ROLE sp_r;
+SELECT has_sequence_privilege('sp_s', 'USAGE'), has_sequence_privilege('sp_r', 'sp_s', 'USAGE'), has_sequence_privilege('sp_r', 'sp_s', 'SELECT, UPDATE');
+GRANT USAGE ON SEQUENCE sp_s TO sp_r;
+SELECT has_sequence_privilege('sp_r', 'sp_s', 'USAGE'), has_sequence_privilege('sp_r', 'sp_s', 'UPDATE'), has_sequence_privilege('sp_r', 'sp_s', 'usage WITH GRANT OPTION');
+SELECT has_sequence_privilege('sp_r', 'sp_t', 'USAGE');
+SELECT has_sequence_privilege('sp_r', 'sp_s', 'INSERT');
+SELECT has_sequence_privilege('sp_r', 'nope', 'USAGE');
+SELECT has_sequence_privilege('public', 'sp_s', 'USAGE');
+REVOKE ALL ON SEQUENCE sp_s FROM sp_r;
+DROP ROLE sp_r;
+DROP TABLE sp_t;
+DROP SEQUENCE sp_s;
