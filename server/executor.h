@@ -215,6 +215,10 @@ typedef struct executor_ops {
     void (*note_error)(executor_session *s);
     char (*txn_status)(const executor_session *s); /* 'I', 'T' or 'E' */
     void (*cancel)(executor_session *s);
+    /* true once pg_terminate_backend asked for the session's end: the wire layer ends the
+     * connection with FATAL 57P01 as soon as no statement of it is running (the executor calls
+     * the session's wake function to say so). NULL: never. */
+    bool (*terminated)(executor_session *s);
     /* COPY FROM STDIN in progress (after EXEC_COPY_IN). EXEC_COPY_DATA: data/len is one
        CopyData payload; returns EXEC_COPY_IN to continue or EXEC_ERROR (the wire layer reports
        it, then drops the remaining copy messages). EXEC_COPY_DONE: returns like resume

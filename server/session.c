@@ -384,7 +384,7 @@ static void send_ready(conn *c)
     char st = c->ex->ops->txn_status(c->sess);
     pgwire_put_ready(&c->out, st);
     if (st == 'I') drop_all_portals(c); /* non-holdable portals end with their transaction */
-    if (c->terminate_when_idle) {
+    if (c->terminate_when_idle || (c->ex->ops->terminated && c->ex->ops->terminated(c->sess))) {
         conn_fatal(c, SQLSTATE_ADMIN_SHUTDOWN, "terminating connection due to administrator command");
         return;
     }
@@ -501,7 +501,13 @@ static void finish(conn *c, conn_pending what, int r, executor_error *err)
 void session_wake(void *arg)
 {
     conn *c = arg;
-    if (c->state == CONN_CLOSING || c->pending == PEND_NONE) return;
+    if (c->state == CONN_CLOSING) return;
+    if (c->pending == PEND_NONE) { /* nothing to resume: maybe pg_terminate_backend */
+        if (c->ex->ops->terminated && c->ex->ops->terminated(c->sess)) {
+            conn_fatal(c, SQLSTATE_ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+        }
+        return;
+    }
     executor_error err;
     memset(&err, 0, sizeof err);
     memset(&c->sink_err, 0, sizeof c->sink_err);

@@ -1926,6 +1926,18 @@ static void on_wakeup(void *ctx)
 static void on_async(uv_async_t *h)
 {
     sx_exec *x = h->data;
+    /* pg_terminate_backend: tell each session's wire layer, once (it ends the connection when
+     * it is idle); a wake may close a connection and its session, so restart the walk after one */
+    for (bool again = true; again;) {
+        again = false;
+        for (sx_session *o = x->sessions; o; o = o->all_next)
+            if (o->terminate && !o->terminate_woken) {
+                o->terminate_woken = true;
+                if (o->wake) o->wake(o->wake_arg);
+                again = true;
+                break;
+            }
+    }
     pthread_mutex_lock(&x->mu);
     sx_commit *list = x->done;
     x->done = NULL;
@@ -2603,7 +2615,49 @@ static int sess_sleep(void *arg, double secs, sqlerr *err)
     return SQL_OK;
 }
 
-const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep, sess_seq};
+static void sx_cancel(executor_session *es);
+
+/* pg_cancel_backend / pg_terminate_backend, with PostgreSQL's permission rules: superusers
+ * may signal anyone, other roles only sessions whose current role they have the privileges
+ * of, never a superuser's. A cancel ends the target's running statement (57014); an idle
+ * session has nothing to cancel. A terminate ends its connection (FATAL 57P01) once no
+ * statement of it is running, from the loop (on_async), never inside this call. An unknown
+ * pid gives false (PostgreSQL adds a WARNING). */
+static int sess_signal(void *arg, int64_t pid, bool terminate, sqlval *out, sqlerr *err)
+{
+    sx_session *s = arg, *t = NULL;
+    for (sx_session *o = s->x->sessions; o && !t; o = o->all_next)
+        if ((int64_t)o->pid == pid) t = o;
+    if (!t) {
+        sqlval_set_bool(out, false);
+        return SQL_OK;
+    }
+    uint32_t trole = sx_current_role(t);
+    sqlrole tr;
+    bool tsuper = sx_role_by_oid(t, trole, &tr) && (tr.flags & SQLROLE_SUPER);
+    if (!sx_is_super(s) && (tsuper || !sx_has_privs_of(s, sx_current_role(s), trole))) {
+        sqlerr_set(err, "42501", -1, "permission denied to %s", terminate ? "terminate process" : "cancel query");
+        if (tsuper)
+            sqlerr_detail(err, "Only roles with the SUPERUSER attribute may %s of roles with the SUPERUSER attribute.",
+                          terminate ? "terminate processes" : "cancel queries");
+        else
+            sqlerr_detail(err, "Only roles with privileges of the role whose %s is being %s or with privileges "
+                               "of the \"pg_signal_backend\" role may %s.",
+                          terminate ? "process" : "query", terminate ? "terminated" : "canceled",
+                          terminate ? "terminate this process" : "cancel this query");
+        return SQL_ERR;
+    }
+    bool active = t != s && (t->stream || t->lock_wait || t->sleeping || t->waiting_for);
+    if (active) sx_cancel((executor_session *)t);
+    if (terminate) {
+        t->terminate = true;
+        if (s->x->async_open) uv_async_send(&s->x->async);
+    }
+    sqlval_set_bool(out, true);
+    return SQL_OK;
+}
+
+const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep, sess_seq, sess_signal};
 
 static void on_sleep_timer(uv_timer_t *t)
 {
@@ -3651,6 +3705,11 @@ static char sx_txn_status(const executor_session *es)
     return s->state == SX_FAILED ? 'E' : s->state == SX_BLOCK ? 'T' : 'I';
 }
 
+static bool sx_terminated(executor_session *es)
+{
+    return ((sx_session *)es)->terminate;
+}
+
 static void sx_cancel(executor_session *es)
 {
     sx_session *s = (sx_session *)es;
@@ -3807,6 +3866,7 @@ static const executor_ops sx_ops = {
     .note_error = sx_note_error,
     .txn_status = sx_txn_status,
     .cancel = sx_cancel,
+    .terminated = sx_terminated,
     .copy_in = sx_copy_in,
     .destroy = sx_destroy,
 };

@@ -229,6 +229,8 @@ typedef struct sx_session {
     /* resumable simple query */
     sqlparse_result q;
     bool q_active;
+    /* pg_terminate_backend: the connection is to end (terminate_woken: its wire layer was told) */
+    bool terminate, terminate_woken;
     int qi;
     const char *qsql;
     char *qcopy;

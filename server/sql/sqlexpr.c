@@ -441,6 +441,13 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_backend_pid") && na == 0)
         e->type = SQLVAL_INT4;
+    else if ((!strcmp(n, "pg_cancel_backend") && na == 1) ||
+             (!strcmp(n, "pg_terminate_backend") && (na == 1 || na == 2))) {
+        if (!sqlval_type_is_integer(a0) && a0 != SQLVAL_UNKNOWN) return no_function(err, e);
+        infer_param(e->args[0], SQLVAL_INT4, sc);
+        if (na == 2) infer_param(e->args[1], SQLVAL_INT8, sc);
+        e->type = SQLVAL_BOOL;
+    }
     else if (!strcmp(n, "pg_sleep") && na == 1 &&
              (sqlval_type_is_numeric(a0) || a0 == SQLVAL_UNKNOWN)) {
         infer_param(e->args[0], SQLVAL_FLOAT8, sc);
@@ -2961,6 +2968,32 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
     if (!strcmp(n, "pg_sleep") || !strcmp(n, "current_setting") || !strcmp(n, "set_config"))
         return session_func(e, ctx, out, err);
+    if (!strcmp(n, "pg_cancel_backend") || !strcmp(n, "pg_terminate_backend")) {
+        if (!env || !env->sess || !env->sess->signal)
+            return sqlerr_unsupported(err, e->location, "this function in this context");
+        sqlval pid;
+        if (sqlexpr_eval(e->args[0], ctx, &pid, err)) return SQL_ERR;
+        if (pid.isnull) {
+            sqlval_init_null(out, SQLVAL_BOOL);
+            return SQL_OK;
+        }
+        sqlval p4;
+        int rc = sqlval_cast(&pid, SQLVAL_INT4, &p4, err);
+        sqlval_free(&pid);
+        if (rc) return SQL_ERR;
+        if (e->nargs == 2) { /* timeout: how long to wait for the backend to end (ms, >= 0) */
+            sqlval to;
+            if (sqlexpr_eval(e->args[1], ctx, &to, err)) return SQL_ERR;
+            sqlval t8;
+            bool tnull = to.isnull;
+            rc = tnull ? SQL_OK : sqlval_cast(&to, SQLVAL_INT8, &t8, err);
+            sqlval_free(&to);
+            if (rc) return SQL_ERR;
+            if (!tnull && t8.u.i < 0)
+                return sqlerr_set(err, "22023", -1, "\"timeout\" must not be negative");
+        }
+        return env->sess->signal(env->sess_arg, p4.u.i, n[3] == 't', out, err);
+    }
     if (!strcmp(n, "nextval") || !strcmp(n, "currval") || !strcmp(n, "setval") ||
         !strcmp(n, "lastval"))
         return seq_func(e, ctx, out, err);

@@ -44,6 +44,8 @@ typedef struct sqlexpr_session_ops {
      * 'l' lastval(); *out bigint */
     int (*seq)(void *arg, int op, const char *name, int64_t v, bool called, sqlval *out,
                sqlerr *err);
+    /* pg_cancel_backend(pid) / pg_terminate_backend(pid): *out bool */
+    int (*signal)(void *arg, int64_t pid, bool terminate, sqlval *out, sqlerr *err);
 } sqlexpr_session_ops;
 
 /* Session facts the built-in functions read. All borrowed. */
