@@ -657,7 +657,12 @@ static void test_copy(void **state)
     sqlparse_result_free(&r);
     expect_error("COPY t FROM '/etc/passwd'", "0A000", "file");
     expect_error("COPY (SELECT 1) TO STDOUT", "0A000", "COPY (query)");
-    expect_error("COPY t TO STDOUT (FORMAT binary)", "0A000", "BINARY");
+    sqlparse_result rb;
+    sqlast_stmt *sb = parse_one("COPY t TO STDOUT (FORMAT binary)", &rb);
+    assert_true(sb->binary && !sb->csv);
+    sqlparse_result_free(&rb);
+    expect_error("COPY t TO STDOUT (FORMAT binary, HEADER)", "0A000", "HEADER in BINARY mode");
+    expect_error("COPY t FROM STDIN (FORMAT binary, DELIMITER ',')", "42601", "DELIMITER in BINARY mode");
 }
 
 static void test_fingerprint(void **state)
