@@ -48,6 +48,18 @@ INSERT INTO en_c VALUES (1, 'green'), (2, 'red');
 SELECT * FROM en_c ORDER BY c;
 ROLLBACK;
 SELECT 'red'::color;
+-- through views, subqueries, set operations, joins, CASE, COALESCE, upserts, COPY
+CREATE VIEW en_v AS SELECT id, m FROM en_t;
+SELECT * FROM en_v WHERE id < 4 ORDER BY m, id;
+SELECT * FROM (SELECT m FROM en_t WHERE id < 4) s ORDER BY m;
+SELECT m FROM en_t WHERE id < 4 UNION SELECT 'ok'::mood ORDER BY 1;
+SELECT a.id, b.id FROM en_t a JOIN en_t b ON a.m = b.m ORDER BY 1, 2;
+SELECT CASE WHEN id > 1 THEN m END AS x FROM en_t WHERE id < 4 ORDER BY x;
+SELECT coalesce(m, 'sad') FROM en_t ORDER BY 1;
+INSERT INTO en_t (id, m) SELECT 20, m FROM en_t WHERE id = 1;
+INSERT INTO en_t (id, m) VALUES (20, 'sad') ON CONFLICT (id) DO UPDATE SET m = excluded.m RETURNING id, m;
+SELECT m, count(*) FROM en_t GROUP BY m ORDER BY m DESC;
+DROP VIEW en_v;
 DROP TYPE mood;
 CREATE TYPE mood AS ENUM ('a');
 CREATE TYPE en_t AS ENUM ('a');
