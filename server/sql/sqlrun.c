@@ -1884,6 +1884,125 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
     return SQL_OK;
 }
 
+/* ---- what a view reads: the relations its query names (FROM items, joins, subqueries in FROM
+ * and in expressions, set operations, CTEs), by name; a CTE of the same name counts too (it
+ * errs towards refusing a DROP) */
+static bool stmt_reads(const sqlast_stmt *q, const char *name, int depth);
+
+static bool expr_reads(const sqlast_expr *e, const char *name, int depth)
+{
+    if (!e || depth > 64) return false;
+    if (e->sub && stmt_reads(e->sub, name, depth + 1)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_reads(e->args[i], name, depth + 1)) return true;
+    return false;
+}
+
+static bool from_reads(const sqlast_from *f, const char *name, int depth)
+{
+    if (!f || depth > 64) return false;
+    if (f->kind == SQLAST_FROM_REL && f->name && !strcmp(f->name, name) &&
+        (!f->schema || !strcmp(f->schema, "public")))
+        return true;
+    if (f->sub && stmt_reads(f->sub, name, depth + 1)) return true;
+    if (f->func && expr_reads(f->func, name, depth + 1)) return true;
+    if (f->quals && expr_reads(f->quals, name, depth + 1)) return true;
+    return from_reads(f->larg, name, depth + 1) || from_reads(f->rarg, name, depth + 1);
+}
+
+static bool stmt_reads(const sqlast_stmt *q, const char *name, int depth)
+{
+    if (!q || depth > 64) return false;
+    for (int i = 0; i < q->nfrom; i++)
+        if (from_reads(q->from[i], name, depth + 1)) return true;
+    for (int i = 0; i < q->nctes; i++)
+        if (stmt_reads(q->ctes[i].query, name, depth + 1)) return true;
+    if (stmt_reads(q->larg, name, depth + 1) || stmt_reads(q->rarg, name, depth + 1)) return true;
+    for (int i = 0; i < q->ntargets; i++)
+        if (expr_reads(q->targets[i].expr, name, depth + 1)) return true;
+    return expr_reads(q->where, name, depth + 1) || expr_reads(q->having, name, depth + 1);
+}
+
+static bool view_reads(const sqlschema_table *v, const char *name)
+{
+    sqlparse_result pr;
+    sqlerr perr;
+    if (!v->view_sql || sqlparse_query(v->view_sql, &pr, &perr)) return false;
+    bool r = pr.nstmts == 1 && stmt_reads(pr.stmts[0]->select ? pr.stmts[0]->select : pr.stmts[0], name, 0);
+    sqlparse_result_free(&pr);
+    return r;
+}
+
+/* The views (as the session sees them) that read relation name, other than those the DROP
+ * names itself; n of them into out (cap) */
+static int views_reading(sx_session *s, const char *name, const sqlast_stmt *st,
+                         const sqlschema_table **out, int cap)
+{
+    int n = 0;
+    const sqlschema_table **v;
+    int nv;
+    if (sx_catalog_view(s, &v, &nv)) return -1;
+    for (int i = 0; i < nv && n < cap; i++) {
+        if (!v[i]->view_sql || !strcmp(v[i]->name, name)) continue;
+        bool named = false;
+        for (int k = 0; k < st->nnames; k++) named |= !strcmp(st->names[k], v[i]->name);
+        if (!named && view_reads(v[i], name)) out[n++] = v[i];
+    }
+    free(v);
+    return n;
+}
+
+/* PostgreSQL's DETAIL of a refused DROP: each view that reads t, then (depth first) the views
+ * that read it */
+static void dependents_detail(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,
+                              char *detail, size_t cap, size_t *dl, int depth)
+{
+    const sqlschema_table *dep[64];
+    int nd = depth > 16 ? 0 : views_reading(s, t->name, st, dep, 64);
+    for (int i = 0; i < nd && *dl < cap; i++) {
+        int w = snprintf(detail + *dl, cap - *dl, "%sview %s depends on %s %s", *dl ? "\n" : "",
+                         dep[i]->name, t->view_sql ? "view" : "table", t->name);
+        if (w > 0) *dl += (size_t)w;
+        dependents_detail(s, dep[i], st, detail, cap, dl, depth + 1);
+    }
+}
+
+/* DROP of relation t: the views that read it refuse it (2BP01, PostgreSQL's DETAIL), or with
+ * CASCADE go first, and the views that read them, down the chain */
+static int drop_dependent_views(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,
+                                char *lines, size_t cap, size_t *o, int *n, sqlerr *err)
+{
+    const sqlschema_table *dep[64];
+    int nd = views_reading(s, t->name, st, dep, 64);
+    if (nd < 0) return sqlerr_oom(err);
+    if (!nd) return SQL_OK;
+    const char *kind = t->view_sql ? "view" : "table";
+    if (!st->cascade) {
+        char detail[SQLERR_AUX_MAX];
+        size_t dl = 0;
+        detail[0] = 0;
+        dependents_detail(s, t, st, detail, sizeof detail, &dl, 0);
+        if (st->nnames > 1)
+            sqlerr_set(err, "2BP01", -1, "cannot drop desired object(s) because other objects depend on them");
+        else
+            sqlerr_set(err, "2BP01", -1, "cannot drop %s %s because other objects depend on it", kind, t->name);
+        sqlerr_detail(err, "%s", detail);
+        sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        return SQL_ERR;
+    }
+    for (int i = 0; i < nd; i++) {
+        char vname[SQLSCHEMA_NAME_MAX + 1];
+        snprintf(vname, sizeof vname, "%s", dep[i]->name);
+        const sqlschema_table *v = sx_table_find(s, vname);
+        if (!v) continue; /* gone down an earlier chain */
+        cascade_add(lines, cap, o, n, "view %s", vname);
+        if (drop_dependent_views(s, v, st, lines, cap, o, n, err)) return SQL_ERR;
+        v = sx_table_find(s, vname);
+        if (v && sx_catalog_change(s, true, NULL, v->id, v->name)) return sqlerr_oom(err);
+    }
+    return SQL_OK;
+}
+
 static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     const char *what = st->is_view ? "view" : st->is_sequence ? "sequence" : "table";
@@ -1964,6 +2083,10 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
             drop_referencing_fks(s, t, st, lines, sizeof lines, &lo, &nlines, err))
             return SQL_ERR;
         t = sx_table_find(s, st->names[i]); /* a self-reference may have changed it */
+        if (!t) continue;
+        if (!t->seq && drop_dependent_views(s, t, st, lines, sizeof lines, &lo, &nlines, err))
+            return SQL_ERR;
+        t = sx_table_find(s, st->names[i]);
         if (!t) continue;
         if (share_conflict(s, t, err)) return SQL_ERR;
         uint32_t tid = t->id;

@@ -27,3 +27,28 @@ DROP TABLE dc_p, dc_c CASCADE;
 CREATE TABLE dc_t (id int PRIMARY KEY, parent int REFERENCES dc_t);
 DROP TABLE dc_t CASCADE;
 DROP TABLE IF EXISTS dc_none CASCADE;
+
+-- DROP of a table or view that views read: refused (2BP01, every dependent named), or with
+-- CASCADE the views go first, down the chain
+CREATE TABLE dv_t (id int PRIMARY KEY, v int);
+CREATE TABLE dv_u (id int PRIMARY KEY);
+CREATE VIEW dv_a AS SELECT id, v FROM dv_t;
+CREATE VIEW dv_b AS SELECT a.id FROM dv_a a JOIN dv_u u ON u.id = a.id;
+CREATE VIEW dv_c AS SELECT id FROM dv_u WHERE id IN (SELECT id FROM dv_t);
+CREATE VIEW dv_d AS SELECT 1 AS one;
+DROP TABLE dv_t;
+DROP VIEW dv_a;
+DROP TABLE dv_u;
+DROP VIEW dv_a CASCADE;
+SELECT viewname FROM pg_views WHERE viewname LIKE 'dv_%' ORDER BY 1;
+DROP TABLE dv_t CASCADE;
+SELECT viewname FROM pg_views WHERE viewname LIKE 'dv_%' ORDER BY 1;
+DROP TABLE dv_u, dv_d;
+DROP VIEW dv_d;
+DROP TABLE dv_u;
+CREATE TABLE dv_t (id int PRIMARY KEY);
+CREATE VIEW dv_x AS SELECT id FROM dv_t;
+DROP VIEW dv_x, dv_t;
+DROP TABLE dv_t, dv_x;
+DROP VIEW dv_x;
+DROP TABLE dv_t;
