@@ -1380,6 +1380,29 @@ typedef struct rctx {
     bool nulls; /* an information_schema view: unset columns are NULL */
 } rctx;
 
+/* information_schema shows a user's relation only to whom PostgreSQL's views show it: its
+ * owner's members (owner_only: them alone), or (otherwise) a role holding one of the
+ * privileges in any; superusers see everything. Catalog relations are everyone's, the helios
+ * admin views superusers'. */
+#define ANY_TABLE_PRIV (SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_DELETE | \
+                        SQLPRIV_TRUNCATE | SQLPRIV_REFERENCES | SQLPRIV_TRIGGER)
+static bool is_visible(rctx *c, uint32_t id, unsigned any, bool owner_only)
+{
+    if (sx_is_super(c->s)) return true;
+    uint32_t role = sx_current_role(c->s);
+    if (sx_has_privs_of(c->s, role, sx_owner_of(c->s, id))) return true;
+    for (int bit = 0; !owner_only && bit < SQLPRIV_NBITS; bit++)
+        if ((any & (1u << bit)) && sx_priv_has(c->s, role, id, 1u << bit)) return true;
+    return false;
+}
+
+static bool crel_visible(rctx *c, const struct crel *e, unsigned any, bool owner_only)
+{
+    if (e->user) return is_visible(c, e->user->id, any, owner_only);
+    return e->nsp != NSP_HELIOS || sx_is_super(c->s);
+}
+
+
 /* The bootstrap superuser's name (oid 10): the login's own for a users-file (or trust) login,
  * "heliosdb" to roles of the catalog. */
 static const char *user_name(const sx_session *s)
@@ -2721,7 +2744,7 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
-        if (!t->view_sql) continue;
+        if (!t->view_sql || !is_visible(c, t->id, ANY_TABLE_PRIV, false)) continue;
         static const char *const no[] = {"is_trigger_updatable", "is_trigger_deletable",
                                          "is_trigger_insertable_into"};
         bool upd = sqlrun_view_updatable(t, -1);
@@ -2809,9 +2832,10 @@ static void check_columns(const sqlschema_table *t, const char *expr, bool *used
 
 static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
+    const unsigned tc_any = ANY_TABLE_PRIV & ~SQLPRIV_SELECT; /* PostgreSQL's list: no SELECT */
     for (int i = 0; i < c->m->n; i++) {
         const crel *e = &c->m->v[i];
-        if (!is_key_constraint(e)) continue;
+        if (!is_key_constraint(e) || !is_visible(c, e->user->id, tc_any, false)) continue;
         ROW_BEGIN(r, c->t);
         c_str(&r, "constraint_catalog", db_name(c->s));
         c_str(&r, "constraint_schema", "public");
@@ -2828,7 +2852,7 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     }
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
-        if (!user_table(t)) continue;
+        if (!user_table(t) || !is_visible(c, t->id, tc_any, false)) continue;
         for (int f = 0; f < t->nfks; f++) {
             ROW_BEGIN(r, c->t);
             TC_HEAD(r, t->fks[f].name, t->name);
@@ -2871,7 +2895,7 @@ static int rows_check_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
-        if (!user_table(t)) continue;
+        if (!user_table(t) || !is_visible(c, t->id, 0, true)) continue;
         for (int k = 0; k < t->nchecks; k++) {
             char *clause = NULL;
             size_t n = strlen(t->checks[k].expr) + 3;
@@ -2911,7 +2935,7 @@ static int rows_referential_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *e
 {
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
-        if (!user_table(t)) continue;
+        if (!user_table(t) || !is_visible(c, t->id, 0, true)) continue;
         for (int f = 0; f < t->nfks; f++) {
             const sqlschema_fk *k = &t->fks[f];
             const sqlschema_table *p = table_by_id(c->m, k->ref_table);
@@ -2953,7 +2977,7 @@ static int rows_constraint_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *e
 {
     for (int i = 0; i < c->m->n; i++) { /* primary keys and UNIQUE constraints */
         const crel *e = &c->m->v[i];
-        if (!is_key_constraint(e)) continue;
+        if (!is_key_constraint(e) || !is_visible(c, e->user->id, 0, true)) continue;
         for (int k = 0; k < index_nkeys(e); k++)
             if (ccu_row(c, e->user->name, rel_col(e, k)->name, e->name, fn, ctx, err)) return SQL_ERR;
     }
@@ -2963,13 +2987,14 @@ static int rows_constraint_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *e
         for (int f = 0; f < t->nfks; f++) { /* a foreign key: the columns it references */
             const sqlschema_fk *k = &t->fks[f];
             const sqlschema_table *p = table_by_id(c->m, k->ref_table);
+            if (p && !is_visible(c, p->id, 0, true)) continue;
             for (int j = 0; p && j < p->ncols; j++) {
                 bool ref = false;
                 for (int x = 0; x < k->ncols; x++) ref |= p->cols[j].id == k->ref_cols[x];
                 if (ref && ccu_row(c, p->name, p->cols[j].name, k->name, fn, ctx, err)) return SQL_ERR;
             }
         }
-        if (!t->nchecks) continue;
+        if (!t->nchecks || !is_visible(c, t->id, 0, true)) continue;
         bool *used = calloc((size_t)t->ncols, sizeof *used);
         if (!used) return sqlerr_oom(err);
         for (int k = 0; k < t->nchecks; k++) {
@@ -2993,7 +3018,7 @@ static int rows_is_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (int i = 0; i < c->m->n; i++) {
         const crel *e = &c->m->v[i];
-        if (e->kind != 'r' && e->kind != 'v') continue;
+        if ((e->kind != 'r' && e->kind != 'v') || !crel_visible(c, e, ANY_TABLE_PRIV, false)) continue;
         bool view = e->kind == 'v';
         ROW_BEGIN(r, c->t);
         c_str(&r, "table_catalog", db_name(c->s));
@@ -3043,9 +3068,10 @@ static void is_type_facts(rctx *c, crow *r, sqlval_type t, int32_t typmod)
 
 static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
+    const unsigned col_any = SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_REFERENCES;
     for (int i = 0; i < c->m->n; i++) {
         crel *e = &c->m->v[i];
-        if (e->kind != 'r' && e->kind != 'v') continue;
+        if ((e->kind != 'r' && e->kind != 'v') || !crel_visible(c, e, col_any, false)) continue;
         if (e->cat && !e->built && rel_table(e->cat, &e->built, err)) return SQL_ERR;
         for (int k = 0, num = 0; k < rel_ncols(e); k++) {
             const sqlschema_column *col = rel_col(e, k);
@@ -3118,7 +3144,7 @@ static int rows_is_sequences(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
-        if (!t->seq) continue;
+        if (!t->seq || !is_visible(c, t->id, SQLPRIV_SELECT | SQLPRIV_UPDATE | SQLPRIV_USAGE, false)) continue;
         const sqlschema_seq *q = t->seq;
         char v[4][24];
         snprintf(v[0], sizeof v[0], "%lld", (long long)q->start);
@@ -3145,9 +3171,10 @@ static int rows_is_sequences(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 
 static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
+    const unsigned kcu_any = SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_REFERENCES;
     for (int i = 0; i < c->m->n; i++) {
         const crel *e = &c->m->v[i];
-        if (!is_key_constraint(e)) continue;
+        if (!is_key_constraint(e) || !is_visible(c, e->user->id, kcu_any, false)) continue;
         for (int k = 0; k < index_nkeys(e); k++) { /* INCLUDE columns are not part of the key */
             ROW_BEGIN(r, c->t);
             c_str(&r, "constraint_catalog", db_name(c->s));
@@ -3164,7 +3191,7 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     }
     for (int i = 0; i < c->m->ntabs; i++) { /* foreign keys */
         const sqlschema_table *t = c->m->tabs[i];
-        if (!user_table(t)) continue;
+        if (!user_table(t) || !is_visible(c, t->id, kcu_any, false)) continue;
         for (int f = 0; f < t->nfks; f++) {
             const sqlschema_fk *k = &t->fks[f];
             for (int j = 0; j < k->ncols; j++) {

@@ -240,3 +240,38 @@ REVOKE ALL ON SEQUENCE sp_s FROM sp_r;
 DROP ROLE sp_r;
 DROP TABLE sp_t;
 DROP SEQUENCE sp_s;
+
+-- information_schema shows a role only what PostgreSQL's views show it: owners see all, others
+-- the relations they hold a privilege on (constraint usage views: owners only)
+CREATE ROLE isr_r;
+CREATE TABLE isr_a (id int PRIMARY KEY, v int CHECK (v > 0), w int UNIQUE);
+CREATE TABLE isr_b (id int PRIMARY KEY, a int REFERENCES isr_a);
+CREATE SEQUENCE isr_s;
+CREATE VIEW isr_v AS SELECT id FROM isr_a;
+GRANT SELECT ON isr_b TO isr_r;
+GRANT USAGE ON SEQUENCE isr_s TO isr_r;
+SET ROLE isr_r;
+SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'isr%' ORDER BY 1;
+SELECT table_name, column_name FROM information_schema.columns WHERE table_name LIKE 'isr%' ORDER BY 1, 2;
+SELECT constraint_name, table_name FROM information_schema.table_constraints WHERE table_name LIKE 'isr%' AND constraint_type <> 'CHECK' ORDER BY 1;
+SELECT constraint_name, column_name FROM information_schema.key_column_usage WHERE table_name LIKE 'isr%' ORDER BY 1, 2;
+SELECT constraint_name, column_name FROM information_schema.constraint_column_usage WHERE table_name LIKE 'isr%' ORDER BY 1, 2;
+SELECT constraint_name FROM information_schema.referential_constraints WHERE constraint_name LIKE 'isr%' ORDER BY 1;
+SELECT constraint_name FROM information_schema.check_constraints WHERE constraint_name LIKE 'isr%' ORDER BY 1;
+SELECT sequence_name FROM information_schema.sequences WHERE sequence_name LIKE 'isr%';
+SELECT table_name FROM information_schema.views WHERE table_name LIKE 'isr%';
+SELECT count(*) > 0 FROM information_schema.tables WHERE table_schema = 'pg_catalog';
+RESET ROLE;
+GRANT INSERT ON isr_a TO isr_r;
+GRANT SELECT ON isr_v TO isr_r;
+SET ROLE isr_r;
+SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'isr%' ORDER BY 1;
+SELECT constraint_name, table_name FROM information_schema.table_constraints WHERE table_name LIKE 'isr%' AND constraint_type <> 'CHECK' ORDER BY 1;
+SELECT constraint_name, column_name FROM information_schema.key_column_usage WHERE table_name LIKE 'isr%' ORDER BY 1, 2;
+SELECT constraint_name, column_name FROM information_schema.constraint_column_usage WHERE table_name LIKE 'isr%' ORDER BY 1, 2;
+SELECT table_name FROM information_schema.views WHERE table_name LIKE 'isr%';
+RESET ROLE;
+DROP VIEW isr_v;
+DROP TABLE isr_b, isr_a;
+DROP SEQUENCE isr_s;
+DROP ROLE isr_r;
