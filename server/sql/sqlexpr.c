@@ -387,7 +387,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     }
     static const char *const srfs[] = {"generate_series", "unnest", "generate_subscripts",
                                        "jsonb_array_elements", "jsonb_array_elements_text",
-                                       "jsonb_object_keys", "jsonb_each", "jsonb_each_text"};
+                                       "jsonb_object_keys", "jsonb_each", "jsonb_each_text",
+                                       "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {
             /* the planner takes one in FROM or in a select-list expression (sqlplan.c) */
@@ -441,6 +442,9 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_backend_pid") && na == 0)
         e->type = SQLVAL_INT4;
+    else if (!strcmp(n, "_record_field") && na == 2) /* (rec).x: untyped, (rec).n: int */
+        e->type = e->args[1]->kind == SQLAST_CONST && e->args[1]->value.s && !strcmp(e->args[1]->value.s, "n")
+                      ? SQLVAL_INT4 : SQLVAL_UNKNOWN;
     else if ((!strcmp(n, "pg_cancel_backend") && na == 1) ||
              (!strcmp(n, "pg_terminate_backend") && (na == 1 || na == 2))) {
         if (!sqlval_type_is_integer(a0) && a0 != SQLVAL_UNKNOWN) return no_function(err, e);
@@ -1150,6 +1154,10 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
     switch (e->kind) {
     case SQLAST_FUNC:
         if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
+        /* a field selection is named after the field */
+        if (!strcmp(e->name, "_pg_expandarray_x")) return "x";
+        if (!strcmp(e->name, "_pg_expandarray_n")) return "n";
+        if (!strcmp(e->name, "_record_field") && e->nargs == 2 && e->args[1]->value.s) return e->args[1]->value.s;
         if (!strcmp(e->name, "@>") || !strcmp(e->name, "<@") || !strcmp(e->name, "&&") ||
             e->name[0] == '?' || e->name[0] == '#' ||
             (!strncmp(e->name, "op", 2) && e->name[2] && strchr("&|#<>~", e->name[2]))) {
@@ -2968,6 +2976,52 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
     if (!strcmp(n, "pg_sleep") || !strcmp(n, "current_setting") || !strcmp(n, "set_config"))
         return session_func(e, ctx, out, err);
+    if (!strcmp(n, "_record_field") && e->nargs == 2) {
+        /* a field of _pg_expandarray's record text "(x,n)" (record_in's quoting) */
+        sqlval r;
+        if (sqlexpr_eval(e->args[0], ctx, &r, err)) return SQL_ERR;
+        if (r.isnull || !r.s) {
+            sqlval_free(&r);
+            sqlval_init_null(out, e->type);
+            return SQL_OK;
+        }
+        const char *p = r.s, *end = r.s + r.len;
+        char *fields[2] = {NULL, NULL};
+        int nf = 0, rc = SQL_OK;
+        if (p < end && *p == '(') p++;
+        while (nf < 2 && p < end && rc == SQL_OK) {
+            size_t cap = (size_t)(end - p) + 1, o = 0;
+            char *f = malloc(cap);
+            if (!f) {
+                rc = sqlerr_oom(err);
+                break;
+            }
+            bool q = false;
+            while (p < end && (q || (*p != ',' && *p != ')'))) {
+                if (*p == '"') {
+                    if (q && p + 1 < end && p[1] == '"') f[o++] = *p, p += 2;
+                    else q = !q, p++;
+                } else if (*p == '\\' && p + 1 < end) {
+                    f[o++] = p[1];
+                    p += 2;
+                } else {
+                    f[o++] = *p++;
+                }
+            }
+            f[o] = 0;
+            fields[nf++] = f;
+            if (p < end) p++; /* , or ) */
+        }
+        bool want_n = e->type == SQLVAL_INT4;
+        const char *v = nf == 2 ? fields[want_n ? 1 : 0] : NULL;
+        if (!rc && !v) rc = sqlerr_set(err, "22P02", -1, "malformed record literal: \"%s\"", r.s);
+        if (!rc) rc = want_n ? sqlval_from_text(SQLVAL_INT4, v, strlen(v), out, err)
+                             : sqlval_set_str(out, SQLVAL_UNKNOWN, v, strlen(v), err);
+        free(fields[0]);
+        free(fields[1]);
+        sqlval_free(&r);
+        return rc;
+    }
     if (!strcmp(n, "pg_cancel_backend") || !strcmp(n, "pg_terminate_backend")) {
         if (!env || !env->sess || !env->sess->signal)
             return sqlerr_unsupported(err, e->location, "this function in this context");

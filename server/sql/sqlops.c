@@ -1271,6 +1271,39 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         if (__builtin_add_overflow(s->cur, s->step, &s->cur)) s->done = true;
         return 1;
     }
+    if (!strncmp(name, "_pg_expandarray", 15)) { /* (x, n) per element; .x, .n alone */
+        const sqlval *a = &s->args[0];
+        if (a->isnull || s->i >= a->narr) return 0;
+        size_t k = s->i++;
+        const char *e = a->arr[k];
+        sqlval_type et = n->types[0];
+        if (!strcmp(name, "_pg_expandarray_n")) {
+            sqlval_set_int(&vals[0], SQLVAL_INT4, (int64_t)k + 1);
+            return 1;
+        }
+        if (!strcmp(name, "_pg_expandarray_x")) {
+            if (!e) sqlval_init_null(&vals[0], et);
+            else if (et != SQLVAL_TEXT ? sqlval_from_text(et, e, strlen(e), &vals[0], err)
+                                       : sqlval_set_str(&vals[0], SQLVAL_TEXT, e, strlen(e), err))
+                return SQL_ERR;
+            return 1;
+        }
+        /* the record's text as record_out prints it: (x,n), x quoted when it must be */
+        size_t el = e ? strlen(e) : 0, cap = 2 * el + 32, o = 0;
+        char *buf = malloc(cap);
+        if (!buf) return sqlerr_oom(err);
+        buf[o++] = '(';
+        bool quote = e && (el == 0 || strpbrk(e, "(),\"\\ \t\n"));
+        if (e && quote) buf[o++] = '"';
+        for (size_t i = 0; e && i < el; i++) {
+            if (e[i] == '"' || e[i] == '\\') buf[o++] = e[i];
+            buf[o++] = e[i];
+        }
+        if (e && quote) buf[o++] = '"';
+        o += (size_t)snprintf(buf + o, cap - o, ",%zu)", k + 1);
+        sqlval_take_str(&vals[0], SQLVAL_TEXT, buf, o);
+        return 1;
+    }
     if (!strcmp(name, "generate_subscripts")) { /* 1 .. n for dimension 1 (reversed: n .. 1) */
         const sqlval *a = &s->args[0];
         sqlval d;

@@ -579,8 +579,43 @@ static int conv_subscript(pctx *c, json_t *b, sqlast_expr **out)
         return sqlerr_unsupported(c->err, loc, "multidimensional array subscripts");
     json_t *ib;
     const char *k = node(json_array_get(ind, 0), &ib);
+    if (!strcmp(k, "String")) {
+        /* (information_schema._pg_expandarray(a)).x / .n (pgjdbc's metadata queries), or .x /
+         * .n of the record it returns: the one composite HeliosDB has */
+        const char *fld = string_node(json_array_get(ind, 0));
+        if (!fld || (strcmp(fld, "x") && strcmp(fld, "n")))
+            return sqlerr_unsupported(c->err, loc, "field selection (other than _pg_expandarray's x and n)");
+        json_t *ab;
+        const char *at = node(field(b, "arg"), &ab);
+        sqlast_expr *e = NULL;
+        if (!strcmp(at, "FuncCall")) {
+            if (conv_expr(c, field(b, "arg"), &e)) return SQL_ERR;
+            if (e->kind != SQLAST_FUNC || strcmp(e->name, "_pg_expandarray")) {
+                sqlast_expr_free(e);
+                return sqlerr_unsupported(c->err, loc, "field selection (other than _pg_expandarray's x and n)");
+            }
+            free(e->name);
+            if (!(e->name = dup_or_oom(c, !strcmp(fld, "x") ? "_pg_expandarray_x" : "_pg_expandarray_n"))) {
+                sqlast_expr_free(e);
+                return SQL_ERR;
+            }
+            *out = e;
+            return SQL_OK;
+        }
+        if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
+        sqlast_expr *f = new_expr(c, SQLAST_CONST, loc);
+        if (!f || !(e->name = dup_or_oom(c, "_record_field")) || add_arg(c, e, field(b, "arg")) ||
+            sqlval_set_str(&f->value, SQLVAL_TEXT, fld, strlen(fld), c->err) || sqlast_expr_add_arg(e, f)) {
+            sqlast_expr_free(f);
+            sqlast_expr_free(e);
+            return SQL_ERR;
+        }
+        f->type = SQLVAL_TEXT;
+        *out = e;
+        return SQL_OK;
+    }
     if (strcmp(k, "A_Indices") || fbool(ib, "is_slice") || !field(ib, "uidx"))
-        return sqlerr_unsupported(c->err, loc, "array slices and field selection");
+        return sqlerr_unsupported(c->err, loc, "array slices");
     sqlast_expr *e = new_expr(c, SQLAST_FUNC, loc);
     if (!e) return SQL_ERR;
     if (!(e->name = dup_or_oom(c, "[]")) || add_arg(c, e, field(b, "arg")) ||
@@ -600,7 +635,9 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
     const char *name = n ? string_node(json_array_get(names, n - 1)) : NULL;
     if (!name) return sqlerr_set(c->err, "42601", loc, "syntax error at function name");
     if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0 &&
-        strcmp(string_node(json_array_get(names, 0)), "helios") != 0)
+        strcmp(string_node(json_array_get(names, 0)), "helios") != 0 &&
+        !(!strcmp(string_node(json_array_get(names, 0)), "information_schema") &&
+          !strcmp(name, "_pg_expandarray")))
         return sqlerr_set(c->err, "42883", loc, "function %s.%s does not exist",
                           string_node(json_array_get(names, 0)), name);
     if (fbool(b, "agg_within_group")) return sqlerr_unsupported(c->err, loc, "WITHIN GROUP");

@@ -601,6 +601,22 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
                 if (et != SQLVAL_UNKNOWN) sh->types[i] = et;
             }
         }
+    } else if (!strncmp(n, "_pg_expandarray", 15)) {
+        /* information_schema._pg_expandarray(a): a record (x, n) per element, x the element and
+         * n its position from 1; .x and .n are the field selections of it (sqlparse.c) */
+        if (fe->nargs != 1 || (!sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_UNKNOWN))
+            return sqlerr_set(err, "42883", fe->location, "function information_schema._pg_expandarray does not exist");
+        const sqlast_expr *a = fe->args[0];
+        sqlval_type et = sqlval_type_is_array(a->type) && a->type != SQLVAL_TEXTARRAY ? sqlval_array_elem(a->type)
+                                                                                      : SQLVAL_TEXT;
+        if (a->kind == SQLAST_COLUMN && !a->levelsup) {
+            sqlval_type vt = catalog_vector(lv, a->colidx);
+            if (vt != SQLVAL_UNKNOWN) et = vt;
+        }
+        sh->types[0] = !strcmp(n, "_pg_expandarray_n") ? SQLVAL_INT4
+                       : !strcmp(n, "_pg_expandarray_x") ? et
+                                                          : SQLVAL_TEXT; /* the record's text, (x,n) */
+        sh->cols[0] = !strcmp(n, "_pg_expandarray_n") ? "n" : !strcmp(n, "_pg_expandarray_x") ? "x" : "_pg_expandarray";
     } else if (!strcmp(n, "generate_subscripts")) {
         if ((fe->nargs != 2 && fe->nargs != 3) ||
             (!sqlval_type_is_array(fe->args[0]->type) && fe->args[0]->type != SQLVAL_UNKNOWN))
@@ -649,7 +665,8 @@ static bool is_srf(const char *name)
 {
     static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
                                        "jsonb_array_elements_text", "jsonb_object_keys",
-                                       "generate_subscripts"};
+                                       "generate_subscripts", "_pg_expandarray",
+                                       "_pg_expandarray_x", "_pg_expandarray_n"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(name, srfs[i])) return true;
     return false;
@@ -730,7 +747,8 @@ static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlpl
     sqlexpr_scope as = *sc;
     as.allow_windows = false;
     for (int i = 0; i < fe->nargs; i++) {
-        sqlval_type want = !strcmp(fe->name, "unnest") ? SQLVAL_TEXTARRAY
+        sqlval_type want = !strcmp(fe->name, "unnest") || !strncmp(fe->name, "_pg_expandarray", 15)
+                               ? SQLVAL_TEXTARRAY
                            : !strcmp(fe->name, "generate_subscripts") && i == 0 ? SQLVAL_TEXTARRAY
                            : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
                                                               : SQLVAL_UNKNOWN;
@@ -774,12 +792,14 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
                                        "jsonb_array_elements_text", "jsonb_object_keys",
                                        "jsonb_each", "jsonb_each_text", "pg_options_to_table",
-                                       "generate_subscripts"};
+                                       "generate_subscripts", "_pg_expandarray",
+                                       "_pg_expandarray_x", "_pg_expandarray_n"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
     if (srf) {
         for (int i = 0; i < fe->nargs; i++) {
             sqlval_type want = !strcmp(fe->name, "unnest") || !strcmp(fe->name, "pg_options_to_table") ||
+                                       !strncmp(fe->name, "_pg_expandarray", 15) ||
                                        (!strcmp(fe->name, "generate_subscripts") && i == 0)
                                    ? SQLVAL_TEXTARRAY
                                : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
@@ -2321,7 +2341,7 @@ static int plan_select(level *lv, sqlplan_query **out)
             }
             srfs[nsrfs] = fn;
             srf_out[nsrfs++] = o.n;
-            if (out_add(&o, NULL, -1, st->targets[i].name ? st->targets[i].name : e->name,
+            if (out_add(&o, NULL, -1, st->targets[i].name ? st->targets[i].name : sqlexpr_column_name(e),
                         fn->types[0], err))
                 goto out;
             continue;

@@ -106,3 +106,11 @@ SELECT '"postgres"."public"."pg_class"'::regclass, 'postgres.pg_catalog.pg_type'
 SELECT 'otherdb.public.x'::regclass;
 SELECT '"pg_catalog"."int4"'::regtype, '"int4"'::regtype, '"pg_catalog"."_text"'::regtype::text, 'pg_catalog.int8'::regtype;
 SELECT '"public"."int4"'::regtype;
+-- information_schema._pg_expandarray and field selection of its record (pgjdbc's getPrimaryKeys)
+SELECT information_schema._pg_expandarray(array[10,20,30]);
+SELECT (information_schema._pg_expandarray(array['a','b c'])).x, (information_schema._pg_expandarray(array['a','b c'])).n;
+SELECT information_schema._pg_expandarray(array['a','b c', NULL, '']);
+SELECT (r).x, (r).n FROM (SELECT information_schema._pg_expandarray(array[7,8]) AS r) s WHERE (r).x = '8';
+CREATE TABLE ea_t (a int, b int, c int, PRIMARY KEY (c, a));
+SELECT result.column_name, result.key_seq FROM (SELECT a.attname AS column_name, (information_schema._pg_expandarray(i.indkey)).n AS key_seq, information_schema._pg_expandarray(i.indkey) AS keys, a.attnum AS a_attnum FROM pg_class ct JOIN pg_attribute a ON ct.oid = a.attrelid JOIN pg_index i ON a.attrelid = i.indrelid WHERE ct.relname = 'ea_t' AND i.indisprimary) result WHERE result.a_attnum = (result.keys).x ORDER BY result.key_seq;
+DROP TABLE ea_t;
