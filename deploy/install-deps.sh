@@ -13,6 +13,7 @@ PACKAGES=(
   libcmocka-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy python3-django
   openjdk-17-jdk-headless libpostgresql-jdbc-java nodejs
+  python3-psycopg libdbd-pg-perl ruby-pg php-cli php-pgsql
   openssl iproute2 procps gnuplot-nox
 )
 

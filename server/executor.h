@@ -219,6 +219,11 @@ typedef struct executor_ops {
      * connection with FATAL 57P01 as soon as no statement of it is running (the executor calls
      * the session's wake function to say so). NULL: never. */
     bool (*terminated)(executor_session *s);
+    /* A cursor DECLAREd in SQL is a portal too, as in PostgreSQL: Describe of a portal name
+     * the wire layer does not know asks here. 1 with its columns (borrowed until the cursor
+     * closes; *ncols -1: no rows), 0 when there is no such cursor. NULL: none. */
+    int (*cursor_describe)(executor_session *s, const char *name, int *ncols,
+                           const executor_column **cols);
     /* COPY FROM STDIN in progress (after EXEC_COPY_IN). EXEC_COPY_DATA: data/len is one
        CopyData payload; returns EXEC_COPY_IN to continue or EXEC_ERROR (the wire layer reports
        it, then drops the remaining copy messages). EXEC_COPY_DONE: returns like resume

@@ -765,12 +765,18 @@ static void msg_describe(conn *c, const pgwire_msg *m)
         return;
     }
     conn_portal *cp = find_portal(c, name);
-    if (!cp) {
+    int ncols;
+    const executor_column *cols;
+    if (!cp) { /* a cursor DECLAREd in SQL is a portal too (psycopg 3's named cursors) */
+        if (*name && c->ex->ops->cursor_describe &&
+            c->ex->ops->cursor_describe(c->sess, name, &ncols, &cols) == 1) {
+            if (ncols < 0) pgwire_put_empty(&c->out, 'n');
+            else put_row_description(c, cols, ncols, NULL, 0);
+            return;
+        }
         ext_error_msg(c, SQLSTATE_INVALID_CURSOR_NAME, "portal \"%s\" does not exist", name);
         return;
     }
-    int ncols;
-    const executor_column *cols;
     c->ex->ops->portal_describe(cp->p, &ncols, &cols);
     if (ncols < 0)
         pgwire_put_empty(&c->out, 'n');

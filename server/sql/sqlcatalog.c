@@ -2508,22 +2508,60 @@ static int rows_proc(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "prosrc", p->src);
         ROW_END(r);
     }
+    /* the types' I/O functions (pg_type.typinput & co. name them: Ruby pg's
+     * BasicTypeMapForResults joins them), typed from the type that names them */
+    for (size_t i = 0; i < sizeof support_procs / sizeof support_procs[0]; i++) {
+        const char *nm = support_procs[i].name;
+        bool dup = false;
+        for (size_t k = 0; k < sizeof builtin_procs / sizeof builtin_procs[0] && !dup; k++)
+            dup = builtin_procs[k].oid == support_procs[i].oid;
+        if (dup) continue;
+        uint32_t ty = 0;
+        char role = 0; /* i o r s */
+        for (size_t k = 0; k < sizeof builtin_types / sizeof builtin_types[0] && !role; k++) {
+            const cat_type *t = &builtin_types[k];
+            role = !strcmp(t->in, nm) ? 'i' : !strcmp(t->out, nm) ? 'o' : !strcmp(t->recv, nm) ? 'r'
+                   : !strcmp(t->send, nm) ? 's' : 0;
+            if (role) ty = t->category == 'A' ? 2277 : t->oid; /* array_in & co.: anyarray */
+        }
+        char args[16];
+        snprintf(args, sizeof args, "%u", role == 'i' ? 2275u : role == 'r' ? 2281u : ty);
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", support_procs[i].oid);
+        c_str(&r, "proname", nm);
+        c_int(&r, "pronamespace", NSP_CATALOG);
+        c_int(&r, "proowner", OID_ROLE);
+        c_int(&r, "prolang", 12);
+        c_float(&r, "procost", 1);
+        c_char(&r, "prokind", 'f');
+        c_bool(&r, "proisstrict", true);
+        c_char(&r, "provolatile", role == 'i' || role == 'r' ? 's' : 'i');
+        c_char(&r, "proparallel", 's');
+        c_int(&r, "pronargs", role ? 1 : 0);
+        c_int(&r, "prorettype", role == 'o' ? 2275 : role == 's' ? 17 : ty);
+        if (role) c_list(&r, "proargtypes", args);
+        c_str(&r, "prosrc", nm);
+        ROW_END(r);
+    }
     return SQL_OK;
 }
 
-/* The languages built in (plpgsql is an extension HeliosDB does not have). */
+/* The languages built in, and plpgsql (the language of DO blocks, sqldo.h's subset; pg_extension
+ * lists it as PostgreSQL does) */
 static int rows_language(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     static const struct {
         uint32_t oid;
         const char *name;
-        bool trusted;
-    } langs[] = {{12, "internal", false}, {13, "c", false}, {14, "sql", true}};
+        bool trusted, pl;
+    } langs[] = {{12, "internal", false, false}, {13, "c", false, false}, {14, "sql", true, false},
+                 {13563, "plpgsql", true, true}};
     for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", langs[i].oid);
         c_str(&r, "lanname", langs[i].name);
         c_int(&r, "lanowner", OID_ROLE);
+        c_bool(&r, "lanispl", langs[i].pl);
         c_bool(&r, "lanpltrusted", langs[i].trusted);
         ROW_END(r);
     }
@@ -3252,6 +3290,35 @@ static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             c_char(&r, "deptype", 'n');
             ROW_END(r);
         }
+    }
+    /* a foreign key depends on the referenced key's index ('n'); a primary key's or UNIQUE
+     * constraint's index is its implementation ('i'): DBD::Pg's foreign_key_info joins them */
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        for (int f = 0; f < t->nfks; f++) {
+            ROW_BEGIN(r, c->t);
+            c_int(&r, "classid", 2606);
+            c_int(&r, "objid", t->fks[f].oid);
+            c_int(&r, "objsubid", 0);
+            c_int(&r, "refclassid", 1259);
+            c_int(&r, "refobjid", t->fks[f].ref_table | PK_INDEX_BIT);
+            c_int(&r, "refobjsubid", 0);
+            c_char(&r, "deptype", 'n');
+            ROW_END(r);
+        }
+    }
+    for (int i = 0; i < c->m->n; i++) {
+        const crel *e = &c->m->v[i];
+        if (!is_key_constraint(e)) continue;
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "classid", 1259);
+        c_int(&r, "objid", e->oid);
+        c_int(&r, "objsubid", 0);
+        c_int(&r, "refclassid", 2606);
+        c_int(&r, "refobjid", e->pkindex ? e->user->id | PK_CONSTRAINT_BITS : e->oid | UNIQUE_CONSTRAINT_BIT);
+        c_int(&r, "refobjsubid", 0);
+        c_char(&r, "deptype", 'i');
+        ROW_END(r);
     }
     /* schema helios and its views are members of extension heliosdb (deptype 'e') */
     const char *vs, *vn;

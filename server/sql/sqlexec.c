@@ -27,6 +27,7 @@
 #include "server/sql/sqlguc.h"
 #include "server/sql/sqlrole.h"
 #include "server/sql/sqlenum.h"
+#include "server/sql/sqlcatalog.h"
 #include "storage/logentry.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -3496,7 +3497,21 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
             sqlval_init_null(&po->params[i], t);
             continue;
         }
-        if (sqlval_from_text(t, values[i], lens[i], &po->params[i], &se)) {
+        int rc;
+        if (sqlval_type_is_reg(t)) { /* a name: looked up in the catalog, as regtypein does */
+            sqlval txt;
+            sqlval_init_null(&txt, SQLVAL_TEXT);
+            txt.isnull = false;
+            txt.s = (char *)values[i];
+            txt.len = lens[i];
+            char *copy = strndup(values[i], lens[i]);
+            txt.s = copy;
+            rc = copy ? sqlcatalog_call(s, "::", &txt, 1, t, &po->params[i], &se) : sqlerr_oom(&se);
+            free(copy);
+        } else {
+            rc = sqlval_from_text(t, values[i], lens[i], &po->params[i], &se);
+        }
+        if (rc) {
             portal_free_(po);
             fail_txn(s);
             return to_exec_err(err, &se);
@@ -3705,6 +3720,17 @@ static char sx_txn_status(const executor_session *es)
     return s->state == SX_FAILED ? 'E' : s->state == SX_BLOCK ? 'T' : 'I';
 }
 
+static int sx_cursor_describe(executor_session *es, const char *name, int *ncols,
+                              const executor_column **cols)
+{
+    sx_session *s = (sx_session *)es;
+    sx_cursor *c = *cursor_find(s, name);
+    if (!c) return 0;
+    *ncols = c->plan.ncols;
+    *cols = c->plan.cols;
+    return 1;
+}
+
 static bool sx_terminated(executor_session *es)
 {
     return ((sx_session *)es)->terminate;
@@ -3867,6 +3893,7 @@ static const executor_ops sx_ops = {
     .txn_status = sx_txn_status,
     .cancel = sx_cancel,
     .terminated = sx_terminated,
+    .cursor_describe = sx_cursor_describe,
     .copy_in = sx_copy_in,
     .destroy = sx_destroy,
 };
