@@ -4889,6 +4889,10 @@ static int copy_binary_row(const sqlschema_table *t, const int *cols, int ncols,
         if (ext > len - 19) return sqlerr_set(err, "22P04", -1, "invalid COPY file header (wrong length)");
         i = 19 + ext;
     }
+    if (i == len) { /* the end of the data at a row boundary ends it, trailer or not (pgx) */
+        *pos = len;
+        return 0;
+    }
     if (i + 2 > len) return sqlerr_set(err, "22P04", -1, "unexpected EOF in COPY data");
     int16_t nf = (int16_t)rd_be(d + i, 2);
     i += 2;

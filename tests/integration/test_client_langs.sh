@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Perl DBD::Pg, Ruby pg and PHP PDO (Debian's libdbd-pg-perl, ruby-pg, php-pgsql) against
-# heliosdb --dev: each of tests/integration/clients/client.{pl,rb,php} runs its workflow and
+# Perl DBD::Pg, Ruby pg, PHP PDO and Go pgx / lib/pq (Debian's libdbd-pg-perl, ruby-pg,
+# php-pgsql, golang-go with golang-github-jackc-pgx-v4-dev and golang-github-lib-pq-dev) against
+# heliosdb --dev: each of tests/integration/clients/client.{pl,rb,php,go} runs its workflow and
 # prints what it read; the output must equal client.*.expected, which is what the same script
 # prints against PostgreSQL 15. One TAP line per language (SKIP when the client is missing).
 set -u
@@ -17,7 +18,7 @@ for _ in $(seq 1 200); do
     pg_isready -q -h 127.0.0.1 -p "$port" && break
     sleep 0.05
 done
-echo "1..3"
+echo "1..4"
 n=0 fail=0
 run() { # name, probe command, run command, expected file
     n=$((n + 1))
@@ -38,5 +39,8 @@ run "Perl DBD::Pg" "perl -MDBD::Pg -e 1" "perl $c/client.pl $port" "$c/client.pl
 run "Ruby pg" "ruby -rpg -e 1" "ruby $c/client.rb $port" "$c/client.rb.expected"
 run "PHP PDO pgsql" "php -r 'exit(in_array(\"pgsql\", PDO::getAvailableDrivers()) ? 0 : 1);'" \
     "php $c/client.php $port" "$c/client.php.expected"
+gobuild="GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$tmp/gocache go build -o $tmp/client_go $c/client.go"
+run "Go pgx and lib/pq" "command -v go && test -d /usr/share/gocode/src/github.com/jackc/pgx/v4 && test -d /usr/share/gocode/src/github.com/lib/pq" \
+    "$gobuild && $tmp/client_go $port" "$c/client.go.expected"
 [ $fail -ne 0 ] && sed 's/^/# /' "$tmp/server.log" | tail -20
 exit $fail
