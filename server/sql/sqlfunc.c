@@ -26,6 +26,7 @@
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -202,6 +203,7 @@ IMPL(f_split_part);
 IMPL(f_initcap);
 IMPL(f_md5);
 IMPL(f_uuid_nil);
+IMPL(f_parse_ident);
 IMPL(f_uuid_ns_dns);
 IMPL(f_uuid_ns_url);
 IMPL(f_uuid_ns_oid);
@@ -473,6 +475,8 @@ static const fn_def fn_defs[] = {
     {"uuid_generate_v3", f_uuid_v3, SQLVAL_UUID, STRICT, 2, {SQLVAL_UUID, TEXT}, 0},
     {"uuid_generate_v5", f_uuid_v5, SQLVAL_UUID, STRICT, 2, {SQLVAL_UUID, TEXT}, 0},
     {"uuid_nil", f_uuid_nil, SQLVAL_UUID, STRICT, 0, {0}, 0},
+    {"parse_ident", f_parse_ident, SQLVAL_TEXTARRAY, STRICT, 1, {TEXT}, 0},
+    {"parse_ident", f_parse_ident, SQLVAL_TEXTARRAY, STRICT, 2, {TEXT, SQLVAL_BOOL}, 0},
     {"uuid_ns_dns", f_uuid_ns_dns, SQLVAL_UUID, STRICT, 0, {0}, 0},
     {"uuid_ns_url", f_uuid_ns_url, SQLVAL_UUID, STRICT, 0, {0}, 0},
     {"uuid_ns_oid", f_uuid_ns_oid, SQLVAL_UUID, STRICT, 0, {0}, 0},
@@ -1298,6 +1302,77 @@ IMPL(f_md5)
 }
 
 /* ---- uuid-ossp ---- */
+
+/* parse_ident(str [, strict]): the parts of a qualified identifier, as PostgreSQL splits it:
+ * "quoted" parts as written ("" is a quote), others lower-cased; strict: nothing may follow */
+IMPL(f_parse_ident)
+{
+    size_t len;
+    const char *s = str(&a[0], &len), *p = s, *end = s + len;
+    bool strict = n < 2 || a[1].u.b;
+    char *parts[64];
+    size_t np = 0;
+    int rc = SQL_OK;
+    bool bad = false;
+    const char *detail = NULL;
+    for (;;) {
+        while (p < end && isspace((unsigned char)*p)) p++;
+        char *buf = malloc((size_t)(end - p) + 1);
+        if (!buf) {
+            rc = sqlerr_oom(err);
+            break;
+        }
+        size_t o = 0;
+        if (p < end && *p == '"') {
+            p++;
+            bool closed = false;
+            while (p < end) {
+                if (*p == '"') {
+                    if (p + 1 < end && p[1] == '"') {
+                        buf[o++] = '"';
+                        p += 2;
+                        continue;
+                    }
+                    p++;
+                    closed = true;
+                    break;
+                }
+                buf[o++] = *p++;
+            }
+            if (!closed) bad = true, detail = "String has unclosed double quotes.";
+            else if (o == 0) bad = true, detail = "Quoted identifier must not be empty.";
+        } else {
+            while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80))
+                buf[o++] = (char)tolower((unsigned char)*p++);
+            if (o == 0) {
+                bad = true;
+                detail = p < end && *p == '.' ? "No valid identifier before \".\"."
+                         : np ? "No valid identifier after \".\"." : NULL;
+            }
+        }
+        buf[o] = 0;
+        if (bad || np == 64) {
+            free(buf);
+            bad = true;
+            break;
+        }
+        parts[np++] = buf;
+        while (p < end && isspace((unsigned char)*p)) p++;
+        if (p < end && *p == '.') {
+            p++;
+            continue;
+        }
+        if (p < end && strict) bad = true;
+        break;
+    }
+    if (!rc && bad) {
+        rc = sqlerr_set(err, "22023", -1, "string is not a valid identifier: \"%.*s\"", (int)len, s);
+        if (detail) sqlerr_detail(err, "%s", detail);
+    }
+    if (!rc) rc = sqlval_set_array(out, (const char *const *)parts, np, err);
+    for (size_t i = 0; i < np; i++) free(parts[i]);
+    return rc;
+}
 
 IMPL(f_uuid_nil)
 {

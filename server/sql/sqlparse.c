@@ -627,6 +627,106 @@ static int conv_subscript(pctx *c, json_t *b, sqlast_expr **out)
     return SQL_OK;
 }
 
+/* f(name => value, ...): the functions with named parameters applications call that way, their
+ * parameters in order and, for those that have one, the default an omitted one takes */
+static const struct {
+    const char *fn;
+    const char *params[7];
+    const char *defaults[7]; /* NULL: required */
+} named_params[] = {
+    {"make_interval", {"years", "months", "weeks", "days", "hours", "mins", "secs"},
+     {"0", "0", "0", "0", "0", "0", "0.0"}},
+    {"make_timestamp", {"year", "month", "mday", "hour", "min", "sec"}, {0}},
+    {"make_timestamptz", {"year", "month", "mday", "hour", "min", "sec", "timezone"}, {0}},
+    {"make_date", {"year", "month", "day"}, {0}},
+    {"make_time", {"hour", "min", "sec"}, {0}},
+};
+
+/* PostgreSQL's 42883 for a call with named arguments no function takes: the call's
+ * signature, "make_interval(nope => integer)" (a constant's type; "unknown" else) */
+static int no_named_function(pctx *c, const char *name, json_t *args, int loc)
+{
+    char sig[256];
+    size_t o = (size_t)snprintf(sig, sizeof sig, "%s(", name);
+    for (size_t i = 0; i < json_array_size(args) && o < sizeof sig; i++) {
+        json_t *a = json_array_get(args, i), *nb = NULL, *cb;
+        const char *pn = NULL;
+        if (field(a, "NamedArgExpr")) {
+            node(a, &nb);
+            pn = fstr(nb, "name");
+            a = field(nb, "arg");
+        }
+        const char *t = "unknown";
+        if (a && !strcmp(node(a, &cb), "A_Const"))
+            t = field(cb, "ival") ? "integer" : field(cb, "fval") ? "numeric" : field(cb, "boolval") ? "boolean" : "unknown";
+        o += (size_t)snprintf(sig + o, sizeof sig - o, "%s%s%s%s", i ? ", " : "", pn ? pn : "", pn ? " => " : "", t);
+    }
+    if (o < sizeof sig) snprintf(sig + o, sizeof sig - o, ")");
+    sqlerr_set(c->err, "42883", loc, "function %s does not exist", sig);
+    sqlerr_hint(c->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+    return SQL_ERR;
+}
+
+/* Arguments given by name (NamedArgExpr) put in their positions; positional ones first, as
+ * PostgreSQL requires. 42883 as PostgreSQL for an unknown name or a missing required one. */
+static int named_args(pctx *c, const char *name, json_t *args, int loc, sqlast_expr *e)
+{
+    size_t n = json_array_size(args), k = 0;
+    while (k < n && !field(json_array_get(args, k), "NamedArgExpr")) k++;
+    size_t fi = 0, nf = sizeof named_params / sizeof named_params[0];
+    while (fi < nf && strcmp(named_params[fi].fn, name)) fi++;
+    if (fi == nf) {
+        char what[96];
+        snprintf(what, sizeof what, "named arguments for function %s", name);
+        return sqlerr_unsupported(c->err, loc, what);
+    }
+    int np = 0;
+    while (np < 7 && named_params[fi].params[np]) np++;
+    json_t *slot[7] = {0};
+    for (size_t i = 0; i < n; i++) {
+        json_t *a = json_array_get(args, i), *nb;
+        if (i < k) {
+            if ((int)i >= np) return no_named_function(c, name, args, loc);
+            slot[i] = a;
+            continue;
+        }
+        if (!field(a, "NamedArgExpr")) {
+            json_t *pb;
+            node(a, &pb);
+            return sqlerr_set(c->err, "42601", floc(pb), "positional argument cannot follow named argument");
+        }
+        node(a, &nb);
+        const char *pn = fstr(nb, "name");
+        for (size_t j = k; j < i; j++) { /* a name given twice */
+            json_t *ob;
+            node(json_array_get(args, j), &ob);
+            if (pn && fstr(ob, "name") && !strcmp(fstr(ob, "name"), pn))
+                return sqlerr_set(c->err, "42601", floc(nb), "argument name \"%s\" used more than once", pn);
+        }
+        int p = 0;
+        while (p < np && (!pn || strcmp(named_params[fi].params[p], pn))) p++;
+        if (p == np || slot[p]) return no_named_function(c, name, args, loc);
+        slot[p] = field(nb, "arg");
+    }
+    int last = np - 1;
+    if (!strcmp(name, "make_timestamptz") && !slot[6]) last = 5; /* the zone is optional */
+    for (int p = 0; p <= last; p++) {
+        if (slot[p]) {
+            if (add_arg(c, e, slot[p])) return SQL_ERR;
+            continue;
+        }
+        const char *d = named_params[fi].defaults[p];
+        if (!d) return no_named_function(c, name, args, loc);
+        sqlast_expr *k2 = new_expr(c, SQLAST_CONST, loc);
+        if (!k2) return SQL_ERR;
+        if (sqlval_set_str(&k2->value, SQLVAL_UNKNOWN, d, strlen(d), c->err) || sqlast_expr_add_arg(e, k2)) {
+            sqlast_expr_free(k2);
+            return sqlerr_oom(c->err);
+        }
+    }
+    return SQL_OK;
+}
+
 static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
 {
     int loc = floc(b);
@@ -654,7 +754,11 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
     if (!e) return SQL_ERR;
     e->star = fbool(b, "agg_star");
     e->distinct = fbool(b, "agg_distinct");
-    if (!(e->name = dup_or_oom(c, name)) || add_args(c, e, field(b, "args"))) {
+    bool has_named = false;
+    for (size_t i = 0; i < json_array_size(field(b, "args")); i++)
+        has_named |= field(json_array_get(field(b, "args"), i), "NamedArgExpr") != NULL;
+    if (!(e->name = dup_or_oom(c, name)) ||
+        (has_named ? named_args(c, name, field(b, "args"), loc, e) : add_args(c, e, field(b, "args")))) {
         sqlast_expr_free(e);
         return SQL_ERR;
     }
