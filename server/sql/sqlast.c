@@ -214,6 +214,8 @@ void sqlast_stmt_free(sqlast_stmt *s)
     free(s->comment);
     free(s->newname);
     free(s->value);
+    free_names(s->prep_types, s->nprep_types);
+    free(s->prep_type_locs);
     free(s->null_str);
     free_names(s->copy_cols, s->ncopy_cols);
     for (int i = 0; s->from && i < s->nfrom; i++) sqlast_from_free(s->from[i]);
@@ -295,6 +297,8 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ROLLBACK_TO: return "ROLLBACK";
     case SQLAST_DEALLOCATE: return "DEALLOCATE";
     case SQLAST_DISCARD: return "DISCARD";
+    case SQLAST_PREPARE: return "PREPARE";
+    case SQLAST_EXECUTE: return "EXECUTE";
     case SQLAST_EXPLAIN: return "EXPLAIN";
     case SQLAST_TRUNCATE: return "TRUNCATE TABLE";
     case SQLAST_CREATE_VIEW: return "CREATE VIEW";
@@ -465,6 +469,8 @@ void sqlast_role_free(sqlast_role *r)
     if (!r) return;
     free_names(r->roles, r->nroles);
     free_names(r->objects, r->nobjects);
+    free_names(r->cols, r->ncols);
+    free(r->colprivs);
     free(r->password);
     free(r->valid_until);
     free(r->newname);
@@ -476,9 +482,19 @@ static sqlast_role *role_dup(const sqlast_role *r)
     sqlast_role *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     *d = *r;
-    d->roles = d->objects = NULL;
+    d->roles = d->objects = d->cols = NULL;
+    d->colprivs = NULL;
     d->password = d->valid_until = d->newname = NULL;
-    d->nroles = d->nobjects = 0;
+    d->nroles = d->nobjects = d->ncols = 0;
+    if (r->ncols) {
+        if (!dup_names(&d->cols, r->cols, r->ncols) ||
+            !(d->colprivs = malloc((size_t)r->ncols * sizeof *d->colprivs))) {
+            sqlast_role_free(d);
+            return NULL;
+        }
+        d->ncols = r->ncols;
+        memcpy(d->colprivs, r->colprivs, (size_t)r->ncols * sizeof *d->colprivs);
+    }
     bool ok = dup_names(&d->roles, r->roles, r->nroles);
     d->nroles = d->roles ? r->nroles : 0;
     ok = ok && dup_names(&d->objects, r->objects, r->nobjects);
@@ -502,7 +518,8 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->schema = d->table = d->alias = d->column = d->name = d->value = d->null_str = NULL;
     d->cols = NULL;
     d->ncols = 0;
-    d->pk = d->names = d->insert_cols = d->conflict_cols = d->copy_cols = NULL;
+    d->pk = d->names = d->insert_cols = d->conflict_cols = d->copy_cols = d->prep_types = NULL;
+    d->nprep_types = 0;
     d->rows = NULL;
     d->nrows = 0;
     d->conflict_set = d->set = d->targets = NULL;
@@ -589,6 +606,13 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
             }
     }
     if (s->seqopts && !(d->seqopts = seqopts_dup(s->seqopts))) goto fail;
+    d->prep_type_locs = NULL;
+    if (s->nprep_types) {
+        if (!dup_names(&d->prep_types, s->prep_types, s->nprep_types)) goto fail;
+        d->nprep_types = s->nprep_types;
+        if (!(d->prep_type_locs = malloc((size_t)s->nprep_types * sizeof *d->prep_type_locs))) goto fail;
+        memcpy(d->prep_type_locs, s->prep_type_locs, (size_t)s->nprep_types * sizeof *d->prep_type_locs);
+    }
     if (!dup_str(&d->schema, s->schema) || !dup_str(&d->table, s->table) ||
         !dup_str(&d->alias, s->alias) || !dup_str(&d->column, s->column) ||
         !dup_str(&d->name, s->name) || !dup_str(&d->value, s->value) ||

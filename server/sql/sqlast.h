@@ -140,6 +140,9 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ROLLBACK_TO, /* ROLLBACK TO [SAVEPOINT] name */
     SQLAST_DEALLOCATE,  /* name, or NULL for ALL */
     SQLAST_DISCARD,     /* name: "ALL", "PLANS", "SEQUENCES" or "TEMP" */
+    SQLAST_PREPARE,     /* PREPARE name [(types)] AS query: name, value (the query's text),
+                         * prep_types (type names) */
+    SQLAST_EXECUTE,     /* EXECUTE name [(args)]: name, select (SELECT args, or NULL) */
     SQLAST_EXPLAIN,     /* select: the query; analyze: EXPLAIN ANALYZE */
     SQLAST_TRUNCATE,    /* names (nnames) */
     SQLAST_CREATE_VIEW, /* table, select (the query), insert_cols (column names), value (the
@@ -215,7 +218,14 @@ typedef struct sqlast_role {
                      * public */
     int defobj;
     bool in_schema;
-    unsigned privs; /* sqlrole.h SQLPRIV_* bits; 0: ALL [PRIVILEGES] */
+    unsigned privs; /* sqlrole.h SQLPRIV_* bits; 0: ALL [PRIVILEGES] (with no column list) */
+    bool all_privs;    /* ALL [PRIVILEGES] was written */
+    bool grant_option; /* WITH GRANT / ADMIN OPTION; on REVOKE: GRANT / ADMIN OPTION FOR */
+    bool cascade;      /* REVOKE ... CASCADE */
+    bool table_privs;  /* privileges on the object itself were named (else only columns) */
+    char **cols;       /* column privileges: SELECT (a, b) ... one entry per column named */
+    unsigned *colprivs;
+    int ncols;
     bool missing_ok;
     bool is_user; /* CREATE USER: LOGIN unless said otherwise */
     unsigned set;
@@ -466,7 +476,11 @@ struct sqlast_stmt {
 
     /* SET / SHOW / RESET */
     char *name;
-    char *value; /* SET: values joined with ", " as PostgreSQL shows them */
+    char *value; /* SET: values joined with ", " as PostgreSQL shows them; PREPARE: the query */
+    char **prep_types; /* PREPARE name (types): the type names as written */
+    int nprep_types;
+    int prep_offset; /* PREPARE: where the query starts in the text parsed (0-based) */
+    int *prep_type_locs; /* ... and where each type name is (-1: unknown) */
     bool set_local;
     int nset_values; /* SET: how many comma-separated values (a list setting takes several) */
 

@@ -264,6 +264,14 @@ static const cat_rel rels[] = {
      "constraint_catalog constraint_schema constraint_name unique_constraint_catalog unique_constraint_schema unique_constraint_name match_option update_rule delete_rule"},
     {"information_schema", "check_constraints", 13260, 'v', "NNNT",
      "constraint_catalog constraint_schema constraint_name check_clause"},
+    {"information_schema", "table_privileges", 13416, 'v', "NNNNNTTT",
+     "grantor grantee table_catalog table_schema table_name privilege_type is_grantable with_hierarchy"},
+    {"information_schema", "role_table_grants", 13421, 'v', "NNNNNTTT",
+     "grantor grantee table_catalog table_schema table_name privilege_type is_grantable with_hierarchy"},
+    {"information_schema", "column_privileges", 13285, 'v', "NNNNNNTT",
+     "grantor grantee table_catalog table_schema table_name column_name privilege_type is_grantable"},
+    {"information_schema", "role_column_grants", 13344, 'v', "NNNNNNTT",
+     "grantor grantee table_catalog table_schema table_name column_name privilege_type is_grantable"},
     {"information_schema", "sequences", 13386, 'v', "NNNTIIITTTTT",
      "sequence_catalog sequence_schema sequence_name data_type numeric_precision numeric_precision_radix numeric_scale start_value minimum_value maximum_value increment cycle_option"},
 };
@@ -419,6 +427,30 @@ static const cat_proc builtin_procs[] = {
     {2271, "has_schema_privilege", 'f', 3, 16, false, true, 's', "26 26 25", "has_schema_privilege_id_id"},
     {2272, "has_schema_privilege", 'f', 2, 16, false, true, 's', "25 25", "has_schema_privilege_name"},
     {2273, "has_schema_privilege", 'f', 2, 16, false, true, 's', "26 25", "has_schema_privilege_id"},
+    {2705, "pg_has_role", 'f', 3, 16, false, true, 's', "19 19 25", "pg_has_role_name_name"},
+    {2706, "pg_has_role", 'f', 3, 16, false, true, 's', "19 26 25", "pg_has_role_name_id"},
+    {2707, "pg_has_role", 'f', 3, 16, false, true, 's', "26 19 25", "pg_has_role_id_name"},
+    {2708, "pg_has_role", 'f', 3, 16, false, true, 's', "26 26 25", "pg_has_role_id_id"},
+    {2709, "pg_has_role", 'f', 2, 16, false, true, 's', "19 25", "pg_has_role_name"},
+    {2710, "pg_has_role", 'f', 2, 16, false, true, 's', "26 25", "pg_has_role_id"},
+    {3012, "has_column_privilege", 'f', 4, 16, false, true, 's', "19 25 25 25", "has_column_privilege_name_name_name"},
+    {3013, "has_column_privilege", 'f', 4, 16, false, true, 's', "19 25 21 25", "has_column_privilege_name_name_attnum"},
+    {3014, "has_column_privilege", 'f', 4, 16, false, true, 's', "19 26 25 25", "has_column_privilege_name_id_name"},
+    {3015, "has_column_privilege", 'f', 4, 16, false, true, 's', "19 26 21 25", "has_column_privilege_name_id_attnum"},
+    {3016, "has_column_privilege", 'f', 4, 16, false, true, 's', "26 25 25 25", "has_column_privilege_id_name_name"},
+    {3017, "has_column_privilege", 'f', 4, 16, false, true, 's', "26 25 21 25", "has_column_privilege_id_name_attnum"},
+    {3018, "has_column_privilege", 'f', 4, 16, false, true, 's', "26 26 25 25", "has_column_privilege_id_id_name"},
+    {3019, "has_column_privilege", 'f', 4, 16, false, true, 's', "26 26 21 25", "has_column_privilege_id_id_attnum"},
+    {3020, "has_column_privilege", 'f', 3, 16, false, true, 's', "25 25 25", "has_column_privilege_name_name"},
+    {3021, "has_column_privilege", 'f', 3, 16, false, true, 's', "25 21 25", "has_column_privilege_name_attnum"},
+    {3022, "has_column_privilege", 'f', 3, 16, false, true, 's', "26 25 25", "has_column_privilege_id_name"},
+    {3023, "has_column_privilege", 'f', 3, 16, false, true, 's', "26 21 25", "has_column_privilege_id_attnum"},
+    {3024, "has_any_column_privilege", 'f', 3, 16, false, true, 's', "19 25 25", "has_any_column_privilege_name_name"},
+    {3025, "has_any_column_privilege", 'f', 3, 16, false, true, 's', "19 26 25", "has_any_column_privilege_name_id"},
+    {3026, "has_any_column_privilege", 'f', 3, 16, false, true, 's', "26 25 25", "has_any_column_privilege_id_name"},
+    {3027, "has_any_column_privilege", 'f', 3, 16, false, true, 's', "26 26 25", "has_any_column_privilege_id_id"},
+    {3028, "has_any_column_privilege", 'f', 2, 16, false, true, 's', "25 25", "has_any_column_privilege_name"},
+    {3029, "has_any_column_privilege", 'f', 2, 16, false, true, 's', "26 25", "has_any_column_privilege_id"},
     {1922, "has_table_privilege", 'f', 3, 16, false, true, 's', "19 25 25", "has_table_privilege_name_name"},
     {1923, "has_table_privilege", 'f', 3, 16, false, true, 's', "19 26 25", "has_table_privilege_name_id"},
     {1924, "has_table_privilege", 'f', 3, 16, false, true, 's', "26 25 25", "has_table_privilege_id_name"},
@@ -1242,6 +1274,13 @@ static const cat_type *type_by_name(const char *name, cat_type *tmp)
         if (!strcmp(crdt_types[i].name, name)) return type_by_oid(OID_CRDT_TYPES + (uint32_t)i, tmp);
     sqlval_type t = sqlval_type_lookup(name, false); /* int, integer, float8 ... */
     if (t != SQLVAL_UNKNOWN) return type_by_oid(sqlval_type_oid(t), tmp);
+    size_t n = strlen(name);
+    if (n > 2 && n < 128 && !strcmp(name + n - 2, "[]")) { /* int4[]: the array of the element */
+        char base[128];
+        snprintf(base, sizeof base, "%.*s", (int)(n - 2), name);
+        const cat_type *e = strstr(base, "[]") ? NULL : type_by_name(base, tmp);
+        if (e && e->array) return type_by_oid(e->array, tmp);
+    }
     return NULL;
 }
 
@@ -1423,89 +1462,94 @@ static const char *role_name_of(sx_session *s, uint32_t oid, char *buf, size_t n
 /* An object's privileges as PostgreSQL's aclitem[] text ("alice=r/owner", PUBLIC's "=r/owner"):
  * NULL (the default) until something was granted or revoked, then the owner's full set first.
  * defaults: the owner's letters; pub: PUBLIC's by default (schema public: "U"). */
-static int acl_text(sx_session *s, uint32_t obj, uint32_t owner, const char *defaults, const char *pub,
-                    char **out)
+static int acl_text_col(sx_session *s, uint32_t obj, int col, uint32_t owner, const char *defaults,
+                        const char *pub, char **out)
 {
     *out = NULL;
-    sx_authkv *v;
+    sx_aclitem *v;
     int n;
-    if (sx_auth_list(s, "acl.", &v, &n)) return -1;
+    if (sx_acl_items(s, obj, &v, &n)) return -1;
     bool any = false;
-    uint32_t grantees[64];
-    uint64_t first[64]; /* the oldest grant each holds: PostgreSQL appends new grantees */
-    int ng = 0;
+    /* the items: one per (grantee, grantor), in the order of their oldest grant (PostgreSQL
+     * appends new items) */
+    struct item {
+        uint32_t grantee, grantor;
+        uint64_t first;
+        char letters[2 * SQLPRIV_NBITS + 1];
+    } items[64];
+    int ni = 0;
+    static const char letters_all[] = "arwdDxtUC"; /* sqlrole.h's privilege bits in order */
+    if (pub && col < 0) { /* a default PUBLIC entry (schema public's USAGE) first */
+        items[0] = (struct item){SQLROLE_PUBLIC, 0, 0, ""};
+        ni = 1;
+    }
     for (int i = 0; i < n; i++) {
-        uint32_t o, g;
-        int bit;
-        uint64_t gen;
-        bool gr;
-        if (sqlrole_acl_key_parse(v[i].k, v[i].kl, &o, &g, &bit) || o != obj) continue;
+        if (v[i].col != col) continue;
         any = true;
-        if (sqlrole_flag_decode(v[i].v, v[i].vl, 'A', &gen, &gr, NULL) || !gr) continue;
+        if (v[i].level < 1) continue;
         int j = 0;
-        while (j < ng && grantees[j] != g) j++;
-        if (j == ng && ng < 64) {
-            grantees[ng] = g;
-            first[ng++] = gen;
-        } else if (j < ng && gen < first[j]) {
-            first[j] = gen;
+        while (j < ni && (items[j].grantee != v[i].grantee || items[j].grantor != v[i].grantor)) j++;
+        if (j == ni) {
+            if (ni == 64) continue;
+            items[ni++] = (struct item){v[i].grantee, v[i].grantor, v[i].gen, ""};
+        } else if (v[i].gen < items[j].first && !(pub && j == 0)) {
+            items[j].first = v[i].gen;
         }
     }
+    if (!any && !pub) {
+        free(v);
+        return 0;
+    }
+    for (int x = 1; x < ni; x++)
+        for (int y = x; y > 0 && (items[y - 1].first > items[y].first ||
+                                  (items[y - 1].first == items[y].first && items[y - 1].grantee > items[y].grantee));
+             y--) {
+            struct item t = items[y];
+            items[y] = items[y - 1];
+            items[y - 1] = t;
+        }
+    for (int j = 0; j < ni; j++) {
+        int k = 0;
+        for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
+            int lv = 0;
+            bool entry = false;
+            for (int i = 0; i < n; i++)
+                if (v[i].col == col && v[i].grantee == items[j].grantee && v[i].grantor == items[j].grantor &&
+                    v[i].bit == bit)
+                    entry = true, lv = v[i].level;
+            if (!entry && pub && items[j].grantee == SQLROLE_PUBLIC && !items[j].grantor &&
+                strchr(pub, letters_all[bit]))
+                lv = 1;
+            if (lv >= 1) items[j].letters[k++] = letters_all[bit];
+            if (lv >= 2) items[j].letters[k++] = '*';
+        }
+        items[j].letters[k] = 0;
+    }
     free(v);
-    if (!any && !pub) return 0;
     char ob[64], buf[4096];
     const char *on = role_name_of(s, owner, ob, sizeof ob);
     if (!on) on = user_name(s);
     size_t o = 0;
     buf[0] = 0;
-    o += (size_t)snprintf(buf + o, sizeof buf - o, "%s=%s/%s", on, defaults, on);
-    /* a default PUBLIC entry (schema public's USAGE) first, then in the order of their grants */
-    uint32_t order[65];
-    uint64_t at[65];
-    int no = 0;
-    if (pub) {
-        order[no] = SQLROLE_PUBLIC;
-        at[no++] = 0;
+    if (col < 0) o += (size_t)snprintf(buf + o, sizeof buf - o, "%s=%s/%s", on, defaults, on);
+    for (int j = 0; j < ni; j++) {
+        if (!items[j].letters[0]) continue;
+        char gb[64], rb[64];
+        const char *gn = items[j].grantee == SQLROLE_PUBLIC ? "" : role_name_of(s, items[j].grantee, gb, sizeof gb);
+        const char *rn = items[j].grantor ? role_name_of(s, items[j].grantor, rb, sizeof rb) : on;
+        if (!gn || !rn) continue; /* a role dropped (or that lost a concurrent CREATE ROLE) */
+        if (o < sizeof buf)
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s=%s/%s", o ? " " : "", gn, items[j].letters, rn);
     }
-    for (int j = 0; j < ng; j++) {
-        if (pub && grantees[j] == SQLROLE_PUBLIC) continue;
-        order[no] = grantees[j];
-        at[no++] = first[j];
-    }
-    for (int j = 1; j < no; j++)
-        for (int l = j; l > 0 && (at[l - 1] > at[l] || (at[l - 1] == at[l] && order[l - 1] > order[l])); l--) {
-            uint32_t t = order[l];
-            order[l] = order[l - 1];
-            order[l - 1] = t;
-            uint64_t a2 = at[l];
-            at[l] = at[l - 1];
-            at[l - 1] = a2;
-        }
-    static const char letters_all[] = "arwdDxtUC"; /* sqlrole.h's privilege bits in order */
-    for (int j = 0; j < no; j++) {
-        uint32_t g = order[j];
-        char letters[16];
-        int k = 0;
-        for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
-            uint8_t key[SQLROLE_KEY_MAX];
-            size_t kl = sqlrole_acl_key(key, obj, g, bit);
-            const uint8_t *val;
-            size_t vl;
-            uint64_t gen;
-            bool gr = false;
-            if (sx_auth_get(s, key, kl, &val, &vl)) sqlrole_flag_decode(val, vl, 'A', &gen, &gr, NULL);
-            else gr = g == SQLROLE_PUBLIC && pub && strchr(pub, letters_all[bit]);
-            if (gr) letters[k++] = letters_all[bit];
-        }
-        letters[k] = 0;
-        if (!k) continue;
-        char gb[64];
-        const char *gn = g == SQLROLE_PUBLIC ? "" : role_name_of(s, g, gb, sizeof gb);
-        if (!gn) continue; /* a role dropped (or that lost a concurrent CREATE ROLE) */
-        if (o < sizeof buf) o += (size_t)snprintf(buf + o, sizeof buf - o, " %s=%s/%s", gn, letters, on);
-    }
+    if (col >= 0 && !o) return 0; /* a column without grants left: NULL */
     *out = strdup(buf);
     return *out ? 0 : -1;
+}
+
+static int acl_text(sx_session *s, uint32_t obj, uint32_t owner, const char *defaults, const char *pub,
+                    char **out)
+{
+    return acl_text_col(s, obj, -1, owner, defaults, pub, out);
 }
 
 static const char *db_name(const sx_session *s)
@@ -1807,6 +1851,13 @@ static int rows_attribute(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             /* an index's INCLUDE columns have no collation (they are not compared) */
             bool include = is_index(e) && k >= index_nkeys(e);
             c_int(&r, "attcollation", ty && !include ? ty->collation : 0);
+            if (table && e->user && !e->user->seq) { /* column privileges */
+                char *acl = NULL;
+                if (acl_text_col(c->s, e->user->id, col->id, sx_owner_of(c->s, e->user->id), "", NULL, &acl))
+                    return sqlerr_oom(err);
+                if (acl) c_list(&r, "attacl", acl);
+                free(acl);
+            }
             ROW_END(r);
         }
     }
@@ -2412,15 +2463,16 @@ static int rows_auth_members(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     sx_authkv *v;
     int n, k = 0;
     if (sx_auth_list(c->s, "member.", &v, &n)) return sqlerr_oom(err);
-    uint32_t *pairs = malloc((size_t)(n + 1) * 2 * sizeof *pairs);
+    uint32_t *pairs = malloc((size_t)(n + 1) * 3 * sizeof *pairs);
     for (int i = 0; pairs && i < n; i++) {
         uint32_t role, member;
         uint64_t gen;
-        bool g;
+        int g;
         if (!sqlrole_member_key_parse(v[i].k, v[i].kl, &role, &member) &&
-            !sqlrole_flag_decode(v[i].v, v[i].vl, 'M', &gen, &g, NULL) && g) {
-            pairs[2 * k] = role;
-            pairs[2 * k + 1] = member;
+            !sqlrole_flag_level(v[i].v, v[i].vl, 'M', &gen, &g, NULL) && g) {
+            pairs[3 * k] = role;
+            pairs[3 * k + 1] = member;
+            pairs[3 * k + 2] = (uint32_t)g;
             k++;
         }
     }
@@ -2428,17 +2480,17 @@ static int rows_auth_members(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     if (!pairs) return sqlerr_oom(err);
     for (int i = 0; i < k; i++) {
         sqlrole a, b;
-        if (!sx_role_by_oid(c->s, pairs[2 * i], &a) || !sx_role_by_oid(c->s, pairs[2 * i + 1], &b)) continue;
+        if (!sx_role_by_oid(c->s, pairs[3 * i], &a) || !sx_role_by_oid(c->s, pairs[3 * i + 1], &b)) continue;
         crow r;
         if (row_start(&r, c->t, c->nulls, err)) {
             free(pairs);
             r.rc = SQL_ERR;
             return row_emit(&r, fn, ctx);
         }
-        c_int(&r, "roleid", pairs[2 * i]);
-        c_int(&r, "member", pairs[2 * i + 1]);
+        c_int(&r, "roleid", pairs[3 * i]);
+        c_int(&r, "member", pairs[3 * i + 1]);
         c_int(&r, "grantor", OID_ROLE);
-        c_bool(&r, "admin_option", false);
+        c_bool(&r, "admin_option", pairs[3 * i + 2] >= 2);
         if (row_emit(&r, fn, ctx)) {
             free(pairs);
             return SQL_ERR;
@@ -2927,6 +2979,109 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         }
     }
     return SQL_OK;
+}
+
+/* information_schema.table_privileges / role_table_grants, column_privileges /
+ * role_column_grants: a row per privilege of an acl item (the owner's own included, grantable),
+ * shown when its grantor or grantee is a role the current role has the privileges of, or
+ * (table_privileges, column_privileges) when it is granted to PUBLIC. Column rows come from the
+ * column's grants and from the table's SELECT, INSERT, UPDATE and REFERENCES. */
+static int privilege_rows(rctx *c, row_fn fn, void *ctx, bool role_only, bool columns, sqlerr *err)
+{
+    static const unsigned colbits = SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_REFERENCES;
+    uint32_t me = sx_current_role(c->s);
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!user_table(t) || t->seq) continue;
+        uint32_t owner = sx_owner_of(c->s, t->id);
+        sx_aclitem *v;
+        int n;
+        if (sx_acl_items(c->s, t->id, &v, &n)) return sqlerr_oom(err);
+        int ncols = columns ? t->ncols : 1;
+        for (int k = 0; k < ncols; k++) {
+            const sqlschema_column *col = columns ? &t->cols[k] : NULL;
+            if (col && col->hidden) continue;
+            /* (grantor, grantee, bit, level), the owner's own first, deduplicated */
+            struct pr {
+                uint32_t grantor, grantee;
+                int bit, level;
+            } *rows = malloc((size_t)(n + SQLPRIV_NBITS + 1) * sizeof *rows);
+            if (!rows) {
+                free(v);
+                return sqlerr_oom(err);
+            }
+            int nr = 0;
+            for (int bit = 0; bit < 7; bit++)
+                if (!columns || (colbits & (1u << bit))) rows[nr++] = (struct pr){owner, owner, bit, 2};
+            for (int j = 0; j < n; j++) {
+                if (v[j].level < 1) continue;
+                if (columns ? (v[j].col != col->id && v[j].col != -1) || !(colbits & (1u << v[j].bit)) : v[j].col != -1)
+                    continue;
+                struct pr p = {v[j].grantor ? v[j].grantor : owner, v[j].grantee, v[j].bit, v[j].level};
+                bool dup = false;
+                for (int q = 0; q < nr && !dup; q++)
+                    dup = rows[q].grantor == p.grantor && rows[q].grantee == p.grantee && rows[q].bit == p.bit &&
+                          (rows[q].level >= 2) == (p.level >= 2);
+                if (!dup) rows[nr++] = p;
+            }
+            for (int q = 0; q < nr; q++) {
+                bool pub = rows[q].grantee == SQLROLE_PUBLIC;
+                bool shown = sx_has_privs_of(c->s, me, rows[q].grantor) ||
+                             (!pub && sx_has_privs_of(c->s, me, rows[q].grantee)) || (pub && !role_only);
+                if (!shown) continue;
+                char gb[64], eb[64];
+                const char *gn = role_name_of(c->s, rows[q].grantor, gb, sizeof gb);
+                const char *en = pub ? "PUBLIC" : role_name_of(c->s, rows[q].grantee, eb, sizeof eb);
+                if (!gn && rows[q].grantor == OID_ROLE) gn = user_name(c->s);
+                if (!en && rows[q].grantee == OID_ROLE) en = user_name(c->s);
+                if (!gn || !en) continue;
+                crow r;
+                if (row_start(&r, c->t, c->nulls, err)) {
+                    free(rows);
+                    free(v);
+                    r.rc = SQL_ERR;
+                    return row_emit(&r, fn, ctx);
+                }
+                c_str(&r, "grantor", gn);
+                c_str(&r, "grantee", en);
+                c_str(&r, "table_catalog", db_name(c->s));
+                c_str(&r, "table_schema", "public");
+                c_str(&r, "table_name", t->name);
+                if (col) c_str(&r, "column_name", col->name);
+                c_str(&r, "privilege_type", sqlpriv_name(rows[q].bit));
+                c_str(&r, "is_grantable", rows[q].level >= 2 ? "YES" : "NO");
+                if (!columns) c_str(&r, "with_hierarchy", rows[q].bit == 1 ? "YES" : "NO");
+                if (row_emit(&r, fn, ctx)) {
+                    free(rows);
+                    free(v);
+                    return SQL_ERR;
+                }
+            }
+            free(rows);
+        }
+        free(v);
+    }
+    return SQL_OK;
+}
+
+static int rows_table_privileges(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    return privilege_rows(c, fn, ctx, false, false, err);
+}
+
+static int rows_role_table_grants(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    return privilege_rows(c, fn, ctx, true, false, err);
+}
+
+static int rows_column_privileges(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    return privilege_rows(c, fn, ctx, false, true, err);
+}
+
+static int rows_role_column_grants(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    return privilege_rows(c, fn, ctx, true, true, err);
 }
 
 static int rows_check_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
@@ -3444,6 +3599,10 @@ static const struct {
     {"constraint_column_usage", rows_constraint_column_usage},
     {"referential_constraints", rows_referential_constraints},
     {"check_constraints", rows_check_constraints},
+    {"table_privileges", rows_table_privileges},
+    {"role_table_grants", rows_role_table_grants},
+    {"column_privileges", rows_column_privileges},
+    {"role_column_grants", rows_role_column_grants},
     {"sequences", rows_is_sequences},
     {"tables", rows_is_tables},
     {"columns", rows_is_columns},
@@ -3503,6 +3662,9 @@ static const cat_fn functions[] = {
     {"col_description", "oi", SQLVAL_TEXT},
     {"shobj_description", "ot", SQLVAL_TEXT},
     {"has_table_privilege", "RR|t", SQLVAL_BOOL},
+    {"has_column_privilege", "RRR|t", SQLVAL_BOOL},
+    {"has_any_column_privilege", "RR|t", SQLVAL_BOOL},
+    {"pg_has_role", "RR|t", SQLVAL_BOOL},
     {"has_sequence_privilege", "RR|t", SQLVAL_BOOL},
     {"has_schema_privilege", "RR|t", SQLVAL_BOOL},
     {"has_database_privilege", "RR|t", SQLVAL_BOOL},
@@ -3818,7 +3980,7 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
         }
     const sqlval *obj = &a[n - 2], *priv = &a[n - 1];
     uint32_t role = sx_current_role(s);
-    if (n == 3) { /* a role, by name or oid */
+    if (n == (strcmp(fn, "has_column_privilege") ? 3 : 4)) { /* a role, by name or oid */
         sqlrole ro;
         if (sqlval_type_is_text(a[0].type)) {
             if (!strcasecmp(a[0].s, "public")) role = 0xfffffff0u; /* PUBLIC: what everyone has */
@@ -3835,23 +3997,86 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
             role = oid;
         }
     }
-    unsigned mask = 0;
+    unsigned mask = 0, gomask = 0; /* gomask: the ones asked WITH GRANT OPTION */
     {
         char buf[256];
         snprintf(buf, sizeof buf, "%.*s", (int)(priv->len < 255 ? priv->len : 255), priv->s ? priv->s : "");
         for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             while (isspace((unsigned char)*tok)) tok++;
             char *sp = strpbrk(tok, " \t");
+            bool go = sp && strcasestr(sp, "grant option");
             if (sp) *sp = 0;
-            mask |= sqlpriv_parse(!strcasecmp(tok, "TEMP") || !strcasecmp(tok, "TEMPORARY") ||
-                                  !strcasecmp(tok, "CONNECT") ? "CREATE" : tok);
+            unsigned b = sqlpriv_parse(!strcasecmp(tok, "TEMP") || !strcasecmp(tok, "TEMPORARY") ||
+                                       !strcasecmp(tok, "CONNECT") ? "CREATE" : tok);
+            mask |= b;
+            if (go) gomask |= b;
         }
+    }
+    const sqlval *colarg = NULL;
+    if (!strcmp(fn, "has_column_privilege")) { /* ([role,] table, column, privilege) */
+        colarg = &a[n - 2];
+        obj = &a[n - 3];
     }
     uint32_t objid = 0;
     bool catalog = false;
     if (!sqlval_type_is_text(priv->type))
         return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function %s does not exist", fn);
     bool exists = true;
+    int colid = -1;
+    if (colarg || !strcmp(fn, "has_any_column_privilege")) {
+        static const char *const col_privs[] = {"SELECT", "INSERT", "UPDATE", "REFERENCES", NULL};
+        if (check_privileges(priv, col_privs, err)) return SQL_ERR;
+        const crel *c;
+        if (arg_rel(m, obj, &c, err)) return SQL_ERR;
+        if (!c) {
+            sqlval_init_null(out, SQLVAL_BOOL);
+            return SQL_OK;
+        }
+        if (!c->user) {
+            sqlval_set_bool(out, true); /* the catalogs: readable by everyone */
+            return SQL_OK;
+        }
+        const sqlschema_table *t = c->user;
+        if (colarg) {
+            int ci = -1;
+            if (sqlval_type_is_text(colarg->type)) {
+                ci = sqlschema_find_column(t, colarg->s ? colarg->s : "");
+                if (ci < 0 || t->cols[ci].hidden)
+                    return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
+                                      colarg->s ? colarg->s : "", t->name);
+            } else {
+                int64_t an;
+                if (arg_int(colarg, &an, err)) return SQL_ERR;
+                for (int k = 0, num = 0; k < t->ncols && ci < 0; k++) /* attnums skip the row id */
+                    if (!t->cols[k].hidden && ++num == an) ci = k;
+                if (ci < 0) { /* a system column's or one that is not there: NULL */
+                    sqlval_init_null(out, SQLVAL_BOOL);
+                    return SQL_OK;
+                }
+            }
+            colid = t->cols[ci].id;
+        }
+        bool has = false;
+        for (int bit = 0; bit < SQLPRIV_NBITS && !has; bit++) {
+            if (!(mask & (1u << bit))) continue;
+            bool go = gomask & (1u << bit);
+            if (role == 0xfffffff0u) {
+                has = !go && (sx_acl_granted(s, t->id, SQLROLE_PUBLIC, bit) ||
+                              (colid >= 0 ? sx_col_priv_has(s, 0xfffffff0u, t->id, colid, 1u << bit)
+                                          : sx_any_col_priv(s, 0xfffffff0u, t->id, bit)));
+            } else if (colid >= 0) {
+                has = go ? sx_priv_grantable(s, role, t->id, colid, 1u << bit)
+                         : sx_col_priv_has(s, role, t->id, colid, 1u << bit);
+            } else {
+                has = go ? sx_priv_grantable(s, role, t->id, -1, 1u << bit)
+                         : sx_priv_has(s, role, t->id, 1u << bit) || sx_any_col_priv(s, role, t->id, bit);
+                for (int c2 = 0; c2 < t->ncols && !has && go; c2++)
+                    has = sx_priv_grantable(s, role, t->id, t->cols[c2].id, 1u << bit);
+            }
+        }
+        sqlval_set_bool(out, has);
+        return SQL_OK;
+    }
     if (!strcmp(fn, "has_table_privilege")) {
         if (check_privileges(priv, table_privs, err)) return SQL_ERR;
         const crel *c;
@@ -3904,20 +4129,78 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
     bool super = role != 0xfffffff0u && sx_role_by_oid(s, role, &who) && (who.flags & SQLROLE_SUPER);
     if (catalog || !strcmp(fn, "has_database_privilege")) {
         has = has || super || (mask & (SQLPRIV_SELECT | SQLPRIV_CREATE)) != 0;
-    } else if (role == 0xfffffff0u) { /* PUBLIC */
+    } else if (role == 0xfffffff0u) { /* PUBLIC (never a grant option) */
         for (int bit = 0; bit < SQLPRIV_NBITS && objid && !has; bit++)
-            if (mask & (1u << bit)) has = sx_acl_granted(s, objid, SQLROLE_PUBLIC, bit);
+            if ((mask & ~gomask) & (1u << bit)) has = sx_acl_granted(s, objid, SQLROLE_PUBLIC, bit);
         if (!objid) has = true;
     } else if (objid == NSP_HELIOS) {
         sqlrole ro;
         has = has || (sx_role_by_oid(s, role, &ro) && (ro.flags & SQLROLE_SUPER));
     } else {
         for (int bit = 0; bit < SQLPRIV_NBITS && objid && !has; bit++)
-            if (mask & (1u << bit)) has = sx_priv_has(s, role, objid, 1u << bit);
+            if (mask & (1u << bit))
+                has = gomask & (1u << bit) ? sx_priv_grantable(s, role, objid, -1, 1u << bit)
+                                           : sx_priv_has(s, role, objid, 1u << bit);
         if (!objid) has = true;
-        /* WITH GRANT OPTION: HeliosDB grants none, so only the owner (and superusers) hold it */
-        if (has && priv->s && strcasestr(priv->s, "grant option") && objid && !super)
-            has = sx_has_privs_of(s, role, sx_owner_of(s, objid));
+    }
+    sqlval_set_bool(out, has);
+    return SQL_OK;
+}
+
+/* A role argument of pg_has_role: a name or an oid; *found false for an oid nothing has. */
+static int arg_role(sx_session *s, const sqlval *v, uint32_t *oid, bool *found, sqlerr *err)
+{
+    sqlrole r;
+    *found = true;
+    if (sqlval_type_is_text(v->type)) {
+        if (!sx_role_lookup(s, v->s ? v->s : "", &r))
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "role \"%s\" does not exist", v->s ? v->s : "");
+        *oid = r.oid;
+        return SQL_OK;
+    }
+    if (arg_oid(v, oid, err)) return SQL_ERR;
+    *found = sx_role_by_oid(s, *oid, &r);
+    return SQL_OK;
+}
+
+/* pg_has_role([role,] role, privilege): MEMBER (is a member), USAGE (has its privileges),
+ * either WITH ADMIN OPTION (or WITH GRANT OPTION) */
+static int has_role(sx_session *s, const sqlval *a, int n, sqlval *out, sqlerr *err)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i].isnull) {
+            sqlval_init_null(out, SQLVAL_BOOL);
+            return SQL_OK;
+        }
+    uint32_t who = sx_current_role(s), role;
+    bool found = true;
+    if (n == 3 && arg_role(s, &a[0], &who, &found, err)) return SQL_ERR;
+    if (found && arg_role(s, &a[n - 2], &role, &found, err)) return SQL_ERR;
+    if (!found) {
+        sqlval_init_null(out, SQLVAL_BOOL);
+        return SQL_OK;
+    }
+    const sqlval *priv = &a[n - 1];
+    if (!sqlval_type_is_text(priv->type)) return sqlerr_set(err, SQLSTATE_UNDEFINED_FUNCTION, -1, "function pg_has_role does not exist");
+    char buf[256];
+    snprintf(buf, sizeof buf, "%.*s", (int)(priv->len < 255 ? priv->len : 255), priv->s ? priv->s : "");
+    bool has = false;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (isspace((unsigned char)*tok)) tok++;
+        size_t l = strlen(tok);
+        while (l && isspace((unsigned char)tok[l - 1])) tok[--l] = 0;
+        bool admin = false;
+        static const char *const sfx[] = {" WITH ADMIN OPTION", " WITH GRANT OPTION"};
+        for (int k = 0; k < 2; k++)
+            if (l > strlen(sfx[k]) && !strcasecmp(tok + l - strlen(sfx[k]), sfx[k])) {
+                tok[l - strlen(sfx[k])] = 0;
+                admin = true;
+            }
+        bool member = !strcasecmp(tok, "MEMBER");
+        if (!member && strcasecmp(tok, "USAGE"))
+            return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1, "unrecognized privilege type: \"%s\"", tok);
+        has = has || (admin ? sx_admin_of(s, who, role)
+                            : member ? sx_member_of(s, who, role) : sx_has_privs_of(s, who, role));
     }
     sqlval_set_bool(out, has);
     return SQL_OK;
@@ -3975,6 +4258,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     }
     if (!strcmp(fn, "format_type")) return format_type(a, out, err);
     if (!strncmp(fn, "has_", 4)) return privilege(s, m, fn, a, n, out, err);
+    if (!strcmp(fn, "pg_has_role")) return has_role(s, a, n, out, err);
     for (int i = 0; i < n; i++) /* the rest are strict */
         if (a[i].isnull) {
             sqlval_init_null(out, ret);

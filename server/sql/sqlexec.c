@@ -295,13 +295,26 @@ static int authref_cmp(const void *a, const void *b)
 
 int sx_auth_list(sx_session *s, const char *prefix, sx_authkv **out, int *n)
 {
-    size_t pl = strlen(prefix);
-    int cap = s->x->nauth + s->txn.nauth + 1, k = 0;
+    return sx_auth_list_bin(s, (const uint8_t *)prefix, strlen(prefix), out, n);
+}
+
+int sx_auth_list_bin(sx_session *s, const uint8_t *prefix, size_t pl, sx_authkv **out, int *n)
+{
+    /* the cache is sorted: start at the first key not below the prefix */
+    int lo = 0, hi = s->x->nauth;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        const sx_authkv *e = &s->x->auth[mid];
+        if (authkv_cmp(e->k, e->kl, prefix, pl) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    int end = lo;
+    while (end < s->x->nauth && s->x->auth[end].kl >= pl && !memcmp(s->x->auth[end].k, prefix, pl)) end++;
+    int cap = (end - lo) + s->txn.nauth + 1, k = 0;
     sx_authkv *v = malloc((size_t)cap * sizeof *v);
     if (!v) return -1;
-    for (int i = 0; i < s->x->nauth; i++) {
+    for (int i = lo; i < end; i++) {
         const sx_authkv *e = &s->x->auth[i];
-        if (e->kl < pl || memcmp(e->k, prefix, pl)) continue;
         bool mine = false;
         for (int j = 0; j < s->txn.nauth && !mine; j++)
             mine = !authkv_cmp(s->txn.auth[j].k, s->txn.auth[j].kl, e->k, e->kl);
@@ -1236,12 +1249,51 @@ static int txn_truncate(sx_session *s, size_t mark)
  * (RESET ALL); HeliosDB has no temporary tables, sequences,
  * cached plans, listeners or advisory locks to drop. */
 
+/* SQL-level prepared statements (PREPARE / EXECUTE / DEALLOCATE): named statements of the
+ * session, prepared as the extended protocol's Parse prepares (parsed and planned at
+ * PREPARE), kept apart from the protocol's named statements (which the wire layer holds). */
+struct sx_sqlprep {
+    char *name;
+    sx_stmt *st;
+    struct sx_sqlprep *next;
+};
+
+static void stmt_free_(sx_stmt *p);
+
+/* Drops one (name) or every (NULL) SQL-level statement; 1 when name is not one. */
+static int sqlprep_drop(sx_session *s, const char *name)
+{
+    for (struct sx_sqlprep **pp = &s->sqlprep; *pp;) {
+        struct sx_sqlprep *e = *pp;
+        if (name && strcmp(e->name, name)) {
+            pp = &e->next;
+            continue;
+        }
+        *pp = e->next;
+        stmt_free_(e->st);
+        free(e->name);
+        free(e);
+        if (name) return 0;
+    }
+    return name ? 1 : 0;
+}
+
+static sx_stmt *sqlprep_find(sx_session *s, const char *name)
+{
+    for (struct sx_sqlprep *e = s->sqlprep; e; e = e->next)
+        if (!strcmp(e->name, name)) return e->st;
+    return NULL;
+}
+
 /* in_block: a transaction block, or an implicit one of several statements (PostgreSQL's
  * PreventInTransactionBlock) */
 static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, executor_sink *sink,
                        executor_error *err)
 {
     if (st->kind == SQLAST_DEALLOCATE) {
+        if (st->name && !sqlprep_drop(s, st->name))
+            return sink->command_complete(sink, "DEALLOCATE") ? EXEC_ERROR : EXEC_DONE;
+        if (!st->name) sqlprep_drop(s, NULL);
         int r = sink->statements_drop ? sink->statements_drop(sink, st->name, false) : 0;
         if (r == 1)
             return executor_error_set(err, "26000", "prepared statement \"%s\" does not exist",
@@ -1263,6 +1315,7 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
     if (in_block)
         return executor_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction block");
     if (sink->statements_drop) sink->statements_drop(sink, NULL, true);
+    sqlprep_drop(s, NULL);
     /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client */
     sqlerr se;
     if (sqlguc_reset_all(s->guc, sink, &se) || sx_role_refresh(s, sink, &se))
@@ -2971,6 +3024,9 @@ out:
 }
 
 static int run_simple(sx_session *s, executor_sink *sink, executor_error *err);
+static int run_prepare(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err);
+static int run_execute(sx_session *s, sqlast_stmt *st, bool describe, executor_sink *sink,
+                       executor_error *err);
 
 static int sx_copy_in(executor_session *es, int what, const void *data, size_t len,
                       executor_sink *sink, executor_error *err)
@@ -3100,6 +3156,19 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             if (run_discard(s, st, s->state != SX_IDLE || s->q.nstmts > 1, sink, err) ==
                 EXEC_ERROR)
                 goto fail;
+            break;
+        case SQLAST_PREPARE:
+            if (run_prepare(s, st, sink, err) == EXEC_ERROR) goto fail;
+            break;
+        case SQLAST_EXECUTE:
+            if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
+                s->txn_start_us = txn_clock();
+            rc = run_execute(s, st, true, sink, err);
+            if (rc == EXEC_ERROR && s->lock_wait) {
+                rc = lock_wait_start(s, RK_LOCK, err); /* runs statement qi again */
+                if (rc == EXEC_PENDING) return rc;
+            }
+            if (rc == EXEC_ERROR) goto fail;
             break;
         case SQLAST_SAVEPOINT:
         case SQLAST_RELEASE:
@@ -3397,8 +3466,21 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
             p->plan.cols[i].typmod = -1;
         }
         p->planned = true;
-    } else if (is_setting_stmt(st)) {
+    } else if (is_setting_stmt(st) || st->kind == SQLAST_PREPARE) {
         p->plan.ncols = -1;
+    } else if (st->kind == SQLAST_EXECUTE) { /* Describe gives the named statement's columns */
+        sx_stmt *named = sqlprep_find(s, st->name);
+        p->plan.ncols = -1;
+        if (named && named->plan.ncols >= 0) {
+            p->plan.cols = calloc((size_t)named->plan.ncols + 1, sizeof *p->plan.cols);
+            if (!p->plan.cols) {
+                stmt_free_(p);
+                return executor_error_set(err, "53200", "out of memory");
+            }
+            memcpy(p->plan.cols, named->plan.cols, (size_t)named->plan.ncols * sizeof *p->plan.cols);
+            p->plan.ncols = named->plan.ncols;
+            p->planned = true;
+        }
     } else if (is_cursor_stmt(st)) {
         p->plan.ncols = -1;
         sx_cursor *c = st->kind == SQLAST_FETCH && !st->fetch_move ? *cursor_find(s, st->name) : NULL;
@@ -3521,6 +3603,142 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
     return EXEC_DONE;
 }
 
+/* PREPARE name [(types)] AS query */
+static int run_prepare(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
+{
+    if (sqlprep_find(s, st->name))
+        return executor_error_set(err, "42P05", "prepared statement \"%s\" already exists", st->name);
+    uint32_t oids[st->nprep_types + 1];
+    for (int i = 0; i < st->nprep_types; i++) { /* the type names, as regtype reads them */
+        sqlval txt, out;
+        sqlval_init_null(&txt, SQLVAL_TEXT);
+        txt.isnull = false;
+        txt.s = st->prep_types[i];
+        txt.len = strlen(st->prep_types[i]);
+        sqlerr se;
+        if (sqlcatalog_call(s, "::", &txt, 1, SQLVAL_REGTYPE, &out, &se)) {
+            to_exec_err(err, &se);
+            if (st->prep_type_locs && st->prep_type_locs[i] >= 0) err->position = st->prep_type_locs[i] + 1;
+            return EXEC_ERROR;
+        }
+        oids[i] = (uint32_t)out.u.i;
+        sqlval_free(&out);
+    }
+    executor_stmt *est = NULL;
+    int rc = sx_prepare((executor_session *)s, st->value, strlen(st->value), oids, st->nprep_types, &est, err);
+    if (rc == EXEC_ERROR) {
+        if (err->position > 0) err->position += st->prep_offset;
+        return rc;
+    }
+    struct sx_sqlprep *e = calloc(1, sizeof *e);
+    if (!e || !(e->name = strdup(st->name))) {
+        free(e);
+        stmt_free_((sx_stmt *)est);
+        return executor_error_set(err, "53200", "out of memory");
+    }
+    e->st = (sx_stmt *)est;
+    e->next = s->sqlprep;
+    s->sqlprep = e;
+    return sink->command_complete(sink, "PREPARE") ? EXEC_ERROR : EXEC_DONE;
+}
+
+/* EXECUTE name [(args)]: the arguments are computed as a SELECT of them, then bound as the
+ * extended protocol's Bind binds text values; the statement's rows (with their description
+ * when describe, as the simple protocol sends it) and its own command tag go out. */
+static int run_execute(sx_session *s, sqlast_stmt *st, bool describe, executor_sink *sink,
+                       executor_error *err)
+{
+    sx_stmt *p = sqlprep_find(s, st->name);
+    if (!p) return executor_error_set(err, "26000", "prepared statement \"%s\" does not exist", st->name);
+    int nargs = st->select ? st->select->ntargets : 0;
+    if (nargs != p->nparams) {
+        executor_error_set(err, "42601", "wrong number of parameters for prepared statement \"%s\"", st->name);
+        snprintf(err->detail, sizeof err->detail, "Expected %d parameters but got %d.", p->nparams, nargs);
+        return EXEC_ERROR;
+    }
+    if (p->q.nstmts == 0 || !p->planned)
+        return executor_error_set(err, "0A000", "feature not supported: EXECUTE of this statement");
+    if (ro_check(s, p->q.stmts[0], err) == EXEC_ERROR) return EXEC_ERROR;
+    sqlerr se;
+    sx_result args;
+    memset(&args, 0, sizeof args);
+    sx_plan ap;
+    bool aplanned = false;
+    if (nargs) {
+        /* SELECT CAST(arg AS the parameter's type), ...: an argument converts as PostgreSQL
+         * coerces it ('t'::regclass to an oid parameter gives its oid) */
+        const sqlast_stmt *ist = p->q.stmts[0];
+        sqlast_stmt *sel = calloc(1, sizeof *sel);
+        if (!sel || !(sel->targets = calloc((size_t)nargs, sizeof *sel->targets))) {
+            free(sel);
+            return executor_error_set(err, "53200", "out of memory");
+        }
+        sel->kind = SQLAST_SELECT;
+        sel->location = -1;
+        int built = 0;
+        for (; built < nargs; built++) {
+            sqlast_expr *a = st->select->targets[built].expr;
+            sqlval_type t = built < ist->nparams ? ist->param_types[built] : SQLVAL_TEXT;
+            sqlast_expr *c = NULL;
+            if (!sqlval_type_is_text(t) && !sqlval_type_is_array(t) && t != SQLVAL_ENUM && t != SQLVAL_UNKNOWN) {
+                if (!(c = sqlast_expr_new(SQLAST_CAST, a->location)) || !(c->args = calloc(1, sizeof *c->args))) {
+                    free(c);
+                    break;
+                }
+                c->cast_type = t;
+                c->args[0] = a;
+                c->nargs = 1;
+            }
+            sel->targets[built].expr = c ? c : a;
+            sel->targets[built].location = -1;
+            sel->ntargets++;
+        }
+        int prc = built < nargs ? sqlerr_oom(&se) : sqlrun_plan(s, sel, &ap, &se);
+        if (!prc) {
+            aplanned = true;
+            prc = sqlrun_exec(s, &ap, NULL, 0, &args, &se);
+        }
+        for (int i = 0; i < sel->ntargets; i++) { /* the arguments stay st's */
+            sqlast_expr *c = sel->targets[i].expr;
+            if (c != st->select->targets[i].expr) {
+                c->args[0] = NULL;
+                c->nargs = 0;
+            } else {
+                sel->targets[i].expr = NULL;
+            }
+        }
+        sqlast_stmt_free(sel);
+        if (prc) {
+            if (aplanned) sqlrun_plan_free(&ap);
+            sqlrun_result_free(&args);
+            return to_exec_err(err, &se);
+        }
+    }
+    executor_portal *ep = NULL;
+    int rc = sx_bind((executor_session *)s, (executor_stmt *)p, nargs, (const char *const *)args.vals,
+                     args.lens, &ep, err);
+    if (aplanned) sqlrun_plan_free(&ap);
+    sqlrun_result_free(&args);
+    if (rc == EXEC_ERROR) return rc;
+    sx_portal *po = (sx_portal *)ep;
+    sx_result r;
+    memset(&r, 0, sizeof r);
+    rc = EXEC_ERROR;
+    if (sqlrun_exec(s, &p->plan, po->params, po->nparams, &r, &se)) {
+        to_exec_err(err, &se);
+        goto out;
+    }
+    if (describe && p->plan.ncols >= 0 && sink->row_description(sink, p->plan.cols, p->plan.ncols)) goto out;
+    size_t next;
+    if (p->plan.ncols >= 0 && emit_result(&p->plan, &r, 0, 0, &next, sink)) goto out;
+    if (emit_notices(&r, sink) || sink->command_complete(sink, r.tag)) goto out;
+    rc = EXEC_DONE;
+out:
+    sqlrun_result_free(&r);
+    portal_free_(po);
+    return rc;
+}
+
 static void sx_portal_describe(const executor_portal *ep, int *ncols,
                                const executor_column **cols)
 {
@@ -3609,6 +3827,15 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_DEALLOCATE:
     case SQLAST_DISCARD: {
         int rc = run_discard(s, st, s->state != SX_IDLE, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
+    case SQLAST_PREPARE:
+    case SQLAST_EXECUTE: {
+        if (po->ran) return sink->command_complete(sink, st->kind == SQLAST_PREPARE ? "PREPARE" : "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
+        po->ran = true;
+        int rc = st->kind == SQLAST_PREPARE ? run_prepare(s, st, sink, err)
+                                            : run_execute(s, (sqlast_stmt *)st, false, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
@@ -3825,6 +4052,7 @@ static void sx_session_del(executor_session *es)
     uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
     sqlguc_free(s->guc);
     free(s->seqvals);
+    sqlprep_drop(s, NULL);
     cursors_end(s, false, true);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);

@@ -276,6 +276,8 @@ typedef struct sx_session {
     } *seqvals;
     int nseqvals;
     int last_seq; /* index in seqvals of lastval's sequence, -1 none */
+    /* SQL-level prepared statements (PREPARE name AS ...; sqlexec.c): a list */
+    struct sx_sqlprep *sqlprep;
     struct sx_cursor *cursors; /* DECLARE ... CURSOR (sqlexec.c "cursors"), a list */
     /* READ ONLY transaction block; REPEATABLE READ / SERIALIZABLE read-only: want_snap, and
      * snap the storage snapshot every read of the block uses (taken at its first statement);
@@ -314,6 +316,9 @@ typedef struct sx_plan {
     sqlwrite_op *setops;      /* UPDATE SET / ON CONFLICT DO UPDATE SET */
     int nsetops;
     int *insert_map;          /* INSERT: value position -> column index */
+    int ninsert;              /* ... its length */
+    uint8_t *reads;           /* INSERT/UPDATE/DELETE: per target column, read by an
+                               * expression (WHERE, SET, RETURNING): SELECT privilege */
     struct sqlplan *qp;       /* SELECT, INSERT ... SELECT: the relational plan (sqlplan.h) */
     struct sqlplan *dp;       /* INSERT/UPDATE/DELETE: their subqueries, UPDATE ... FROM's join */
     sqlexpr_scope dsc;        /* ... and the scope their expressions bind in */
@@ -344,6 +349,20 @@ typedef struct sx_result {
 int sx_auth_get(sx_session *s, const uint8_t *k, size_t kl, const uint8_t **v, size_t *vl);
 int sx_auth_put(sx_session *s, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl);
 int sx_auth_list(sx_session *s, const char *prefix, sx_authkv **out, int *n);
+/* One acl item (sqlrun_role.c): a grant on an object (col -1) or one of its columns. */
+typedef struct sx_aclitem {
+    uint32_t grantee, grantor; /* grantor 0: the object's owner */
+    int col, bit, level;       /* level: 0 revoked, 1 granted, 2 with grant option */
+    uint64_t gen;
+} sx_aclitem;
+int sx_acl_items(sx_session *s, uint32_t obj, sx_aclitem **out, int *n);
+bool sx_col_priv_has(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask);
+bool sx_any_col_priv(sx_session *s, uint32_t role, uint32_t obj, int bit);
+bool sx_member_of(sx_session *s, uint32_t member, uint32_t role); /* is_member_of_role */
+bool sx_admin_of(sx_session *s, uint32_t member, uint32_t role); /* WITH ADMIN OPTION */
+bool sx_priv_grantable(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask);
+/* The same with a binary prefix (keys holding oids). */
+int sx_auth_list_bin(sx_session *s, const uint8_t *prefix, size_t pl, sx_authkv **out, int *n);
 
 /* The enum types and labels among catalog entries v into the registry (sqlenum.h). */
 void sx_enum_register_all(const sx_authkv *v, int n);
@@ -406,7 +425,7 @@ int sqlrun_role(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 int sqlrun_owner(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err);
 int sx_ddl_created(sx_session *s, const sqlast_stmt *st, bool created, sqlerr *err);
-int sx_dml_check(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t, sqlerr *err);
+int sx_dml_check(sx_session *s, const sx_plan *p, const sqlschema_table *t, sqlerr *err);
 int sx_set_role(sx_session *s, const sqlast_stmt *st, executor_sink *sink, sqlerr *err);
 int sx_role_refresh(sx_session *s, executor_sink *sink, sqlerr *err);
 int sx_role_login(sx_session *s, bool users_file, sqlerr *err);

@@ -709,6 +709,7 @@ static int bind_ns(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
     if (!found && e->qualifier && rel_seen)
         return sqlerr_set(err, "42703", e->location, "column %s.%s does not exist", e->qualifier,
                           e->name);
+    if (found && sc->used && *sc->used) (*sc->used)[e->colidx] = 1;
     return found ? 1 : 0;
 }
 

@@ -126,6 +126,8 @@ struct sqlexpr_scope {
     sqlast_stmt *top;
     void *planner;
     bool *outer_ref;
+    /* the level's per-slot "read" flags (column privileges): set when a name binds to a slot */
+    uint8_t *const *used;
     /* the items are only named for PostgreSQL's error: a FROM subquery without LATERAL cannot
      * see its siblings ("invalid reference to FROM-clause entry") */
     bool invisible;

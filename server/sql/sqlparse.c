@@ -33,6 +33,8 @@ typedef struct pctx {
 } pctx;
 
 static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s);
+static int conv_prepare(pctx *c, json_t *b, sqlast_stmt *s);
+static int conv_targets_of(pctx *c, json_t *list, sqlast_stmt *sel);
 static int conv_default_privs(pctx *c, json_t *b, sqlast_stmt *s);
 
 static int conv_select(pctx *c, json_t *b, sqlast_stmt *s);
@@ -3223,6 +3225,19 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         const char *name = fstr(b, "name");
         return !name || (s->name = dup_or_oom(c, name)) ? SQL_OK : SQL_ERR;
     }
+    if (!strcmp(t, "PrepareStmt")) return conv_prepare(c, b, s);
+    if (!strcmp(t, "ExecuteStmt")) {
+        s->kind = SQLAST_EXECUTE;
+        if (!(s->name = dup_or_oom(c, fstr(b, "name")))) return SQL_ERR;
+        json_t *params = field(b, "params");
+        if (!json_array_size(params)) return SQL_OK;
+        sqlast_stmt *sel = calloc(1, sizeof *sel);
+        if (!sel) return sqlerr_oom(c->err);
+        s->select = sel;
+        sel->kind = SQLAST_SELECT;
+        sel->location = -1;
+        return conv_targets_of(c, params, sel);
+    }
     if (!strcmp(t, "DiscardStmt")) {
         s->kind = SQLAST_DISCARD;
         const char *tg = fstr(b, "target");
@@ -3238,8 +3253,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"CreateTableAsStmt", "CREATE TABLE AS"},
         {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
-        {"VacuumStmt", "VACUUM/ANALYZE"}, {"PrepareStmt", "PREPARE (use the extended protocol)"},
-        {"ExecuteStmt", "EXECUTE"},
+        {"VacuumStmt", "VACUUM/ANALYZE"},
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},
@@ -3248,6 +3262,93 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcmp(t, names[i].node)) return sqlerr_unsupported(c->err, -1, names[i].what);
     return sqlerr_unsupported(c->err, -1, t);
+}
+
+/* EXECUTE's arguments: the select list of a SELECT that computes them. */
+static int conv_targets_of(pctx *c, json_t *list, sqlast_stmt *sel)
+{
+    size_t n = json_array_size(list);
+    if (!(sel->targets = calloc(n, sizeof *sel->targets))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        sqlast_target *tg = &sel->targets[sel->ntargets];
+        tg->location = -1;
+        if (conv_expr(c, json_array_get(list, i), &tg->expr)) return SQL_ERR;
+        sel->ntargets++;
+    }
+    return SQL_OK;
+}
+
+/* Skips blanks and comments. */
+static size_t skip_blank(const char *q, size_t i, size_t n)
+{
+    for (;;) {
+        while (i < n && isspace((unsigned char)q[i])) i++;
+        if (i + 1 < n && q[i] == '-' && q[i + 1] == '-') {
+            while (i < n && q[i] != '\n') i++;
+        } else if (i + 1 < n && q[i] == '/' && q[i + 1] == '*') {
+            int depth = 0;
+            do {
+                if (i + 1 < n && q[i] == '/' && q[i + 1] == '*') depth++, i += 2;
+                else if (i + 1 < n && q[i] == '*' && q[i + 1] == '/') depth--, i += 2;
+                else i++;
+            } while (i < n && depth > 0);
+        } else {
+            return i;
+        }
+    }
+}
+
+/* PREPARE name [(type, ...)] AS query: the query is kept as text (prepared, that is parsed
+ * and planned, when the statement runs, as the extended protocol's Parse does). */
+static int conv_prepare(pctx *c, json_t *b, sqlast_stmt *s)
+{
+    s->kind = SQLAST_PREPARE;
+    if (!(s->name = dup_or_oom(c, fstr(b, "name")))) return SQL_ERR;
+    json_t *types = field(b, "argtypes");
+    size_t nt = json_array_size(types);
+    if (nt && (!(s->prep_types = calloc(nt, sizeof(char *))) ||
+               !(s->prep_type_locs = calloc(nt, sizeof(int)))))
+        return sqlerr_oom(c->err);
+    for (size_t i = 0; i < nt; i++) {
+        json_t *tb;
+        node(json_array_get(types, i), &tb);
+        char *tn = NULL;
+        bool array = false;
+        if (type_name(c, tb, &tn, &array)) return SQL_ERR; /* an array's ends in [] */
+        s->prep_type_locs[s->nprep_types] = floc(tb);
+        s->prep_types[s->nprep_types++] = tn;
+    }
+    /* the text after AS: PREPARE, the name, the parenthesised types, AS */
+    const char *q = c->sql + s->location;
+    size_t n = (size_t)s->length, i = skip_blank(q, 0, n);
+    if (n - i < 7 || strncasecmp(q + i, "prepare", 7)) return sqlerr_set(c->err, "42601", -1, "syntax error in PREPARE");
+    i = skip_blank(q, i + 7, n);
+    if (i < n && q[i] == '"') i = skip_quoted(q, n, i);
+    else
+        while (i < n && (isalnum((unsigned char)q[i]) || q[i] == '_' || q[i] == '$' || (unsigned char)q[i] >= 0x80)) i++;
+    i = skip_blank(q, i, n);
+    if (i < n && q[i] == '(') {
+        int depth = 0;
+        while (i < n) {
+            if (q[i] == '\'' || q[i] == '"') {
+                i = skip_quoted(q, n, i);
+                continue;
+            }
+            if (q[i] == '(') depth++;
+            if (q[i] == ')' && --depth == 0) {
+                i++;
+                break;
+            }
+            i++;
+        }
+        i = skip_blank(q, i, n);
+    }
+    if (n - i < 3 || strncasecmp(q + i, "as", 2) || !isspace((unsigned char)q[i + 2]))
+        return sqlerr_set(c->err, "42601", -1, "syntax error in PREPARE");
+    i = skip_blank(q, i + 2, n);
+    s->prep_offset = s->location + (int)i; /* errors in the query point into the statement */
+    s->value = strndup(q + i, n - i);
+    return s->value ? SQL_OK : sqlerr_oom(c->err);
 }
 
 /* ------------------------------------------------------------------ roles and privileges */
@@ -3371,7 +3472,9 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
     }
     if (!strcmp(t, "GrantRoleStmt")) {
         r->action = fbool(b, "is_grant") ? SQLAST_ROLE_GRANT_ROLE : SQLAST_ROLE_REVOKE_ROLE;
-        if (fbool(b, "admin_opt")) return sqlerr_unsupported(c->err, -1, "WITH ADMIN OPTION");
+        r->grant_option = fbool(b, "admin_opt");
+        const char *beh = fstr(b, "behavior");
+        r->cascade = beh && !strcmp(beh, "DROP_CASCADE");
         json_t *gr = field(b, "granted_roles");
         size_t n = json_array_size(gr);
         if (n && !(r->objects = calloc(n, sizeof(char *)))) return sqlerr_oom(c->err);
@@ -3385,7 +3488,9 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
     }
     /* GrantStmt */
     r->action = fbool(b, "is_grant") ? SQLAST_ROLE_GRANT : SQLAST_ROLE_REVOKE;
-    if (fbool(b, "grant_option")) return sqlerr_unsupported(c->err, -1, "WITH GRANT OPTION");
+    r->grant_option = fbool(b, "grant_option");
+    const char *beh = fstr(b, "behavior");
+    r->cascade = beh && !strcmp(beh, "DROP_CASCADE");
     const char *tt = fstr(b, "targtype"), *ot = fstr(b, "objtype");
     bool all_in = tt && !strcmp(tt, "ACL_TARGET_ALL_IN_SCHEMA");
     if (!ot || (strcmp(ot, "OBJECT_TABLE") && strcmp(ot, "OBJECT_SEQUENCE") && strcmp(ot, "OBJECT_SCHEMA"))) {
@@ -3398,16 +3503,37 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
     if (all_in && strcmp(ot, "OBJECT_TABLE"))
         return sqlerr_unsupported(c->err, -1, "ALL SEQUENCES / FUNCTIONS IN SCHEMA");
     json_t *privs = field(b, "privileges");
+    r->all_privs = !json_array_size(privs);
+    r->table_privs = r->all_privs;
     for (size_t i = 0; i < json_array_size(privs); i++) {
         json_t *ab;
         node(json_array_get(privs, i), &ab);
-        if (json_array_size(field(ab, "cols")))
-            return sqlerr_unsupported(c->err, -1, "column privileges");
         const char *pn = fstr(ab, "priv_name");
-        unsigned bit = pn ? sqlpriv_parse(pn) : 0;
-        if (!bit) return sqlerr_set(c->err, "0LP01", -1, "unrecognized privilege type \"%s\"", pn ? pn : "");
-        r->privs |= bit;
+        /* ALL [PRIVILEGES] (cols): every column privilege */
+        unsigned bit = !pn ? SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_REFERENCES : sqlpriv_parse(pn);
+        if (!bit) return sqlerr_set(c->err, "0LP01", -1, "unrecognized privilege type \"%s\"", pn);
+        json_t *cols = field(ab, "cols");
+        if (!json_array_size(cols)) {
+            r->privs |= bit;
+            r->table_privs = true;
+            continue;
+        }
+        if (!pn) r->all_privs = true;
+        for (size_t k = 0; k < json_array_size(cols); k++) {
+            const char *cn = string_node(json_array_get(cols, k));
+            if (!cn) return sqlerr_set(c->err, "42601", -1, "syntax error in a column privilege");
+            char **nc = realloc(r->cols, (size_t)(r->ncols + 1) * sizeof *nc);
+            if (!nc) return sqlerr_oom(c->err);
+            r->cols = nc;
+            unsigned *np = realloc(r->colprivs, (size_t)(r->ncols + 1) * sizeof *np);
+            if (!np) return sqlerr_oom(c->err);
+            r->colprivs = np;
+            if (!(r->cols[r->ncols] = dup_or_oom(c, cn))) return SQL_ERR;
+            r->colprivs[r->ncols++] = bit;
+        }
     }
+    if (r->ncols && (r->objkind != 't' || all_in))
+        return sqlerr_unsupported(c->err, -1, "column privileges on anything but a table");
     json_t *objs = field(b, "objects");
     size_t n = json_array_size(objs);
     if (n && !(r->objects = calloc(n, sizeof(char *)))) return sqlerr_oom(c->err);

@@ -87,6 +87,7 @@ void sqlplan_free(sqlplan *p)
     binder_free(p->binder);
     for (int i = 0; i < p->nviews; i++) sqlparse_result_free(&p->views[i]);
     free(p->views);
+    for (int i = 0; i < p->nprivs; i++) free(p->privs[i].cols);
     free(p->privs);
     /* subqueries of expressions are listed in `all`; FROM subqueries are owned by their node */
     query_free(p->q);
@@ -161,6 +162,14 @@ typedef struct level {
     int width, slotcap;
     bool correlated;
     bool too_many; /* more than MAX_RELS items: no push-down */
+    uint8_t *used; /* per slot: read by the query (column privileges) */
+    /* the privilege entries (sqlplan.privs) of tables and views of this level: the columns
+     * each reads are recorded when the level is done */
+    struct colpriv {
+        int rel, entry;
+        const sqlschema_table *t;
+    } *cp;
+    int ncp;
 } level;
 
 static void *own(level *lv, void *p)
@@ -187,6 +196,8 @@ static void level_free(level *lv)
     free(lv->ns);
     free(lv->slot_rel);
     free(lv->slot_rels);
+    free(lv->used);
+    free(lv->cp);
     while (lv->ctes) {
         cte_ref *c = lv->ctes;
         lv->ctes = c->next;
@@ -204,13 +215,16 @@ static int new_slots(level *lv, int n, int relbit, uint64_t rels)
         if (a) lv->slot_rel = a;
         uint64_t *b = realloc(lv->slot_rels, (size_t)nc * sizeof *b);
         if (b) lv->slot_rels = b;
-        if (!a || !b) return -1;
+        uint8_t *u = realloc(lv->used, (size_t)nc);
+        if (u) lv->used = u;
+        if (!a || !b || !u) return -1;
         lv->slotcap = nc;
     }
     int first = lv->width;
     for (int i = 0; i < n; i++) {
         lv->slot_rel[first + i] = relbit;
         lv->slot_rels[first + i] = rels;
+        lv->used[first + i] = 0;
     }
     lv->width += n;
     return first;
@@ -262,6 +276,7 @@ static void level_scope(level *lv, sqlexpr_scope *sc, const char *clause)
     sc->parent = lv->parent;
     sc->clause = clause;
     sc->outer_ref = &lv->correlated;
+    sc->used = &lv->used;
 }
 
 typedef struct conj {
@@ -417,17 +432,72 @@ static int plan_view(level *lv, sqlast_from *f, const sqlschema_table *v, sqlpla
     return add_rel(lv, n, f->alias ? f->alias : f->name, q->ncols, names, q->types, f, err);
 }
 
-/* Records a privilege planning checked, for sqlplan_recheck. */
-static int plan_priv(planner *pl, uint32_t id)
+/* Records a privilege planning checked, for sqlplan_recheck; *entry: its index. */
+static int plan_priv_at(planner *pl, uint32_t id, int *entry)
 {
     sqlplan *p = pl->plan;
     for (int i = 0; i < p->nprivs; i++)
-        if (p->privs[i].id == id && p->privs[i].role == pl->as_role) return SQL_OK;
+        if (p->privs[i].id == id && p->privs[i].role == pl->as_role) {
+            if (entry) *entry = i;
+            return SQL_OK;
+        }
     struct sqlplan_priv *n = realloc(p->privs, (size_t)(p->nprivs + 1) * sizeof *n);
     if (!n) return sqlerr_oom(pl->err);
     p->privs = n;
-    p->privs[p->nprivs++] = (struct sqlplan_priv){id, pl->as_role};
+    p->privs[p->nprivs] = (struct sqlplan_priv){id, pl->as_role, NULL, 0};
+    if (entry) *entry = p->nprivs;
+    p->nprivs++;
     return SQL_OK;
+}
+
+static int plan_priv(planner *pl, uint32_t id)
+{
+    return plan_priv_at(pl, id, NULL);
+}
+
+/* A table or view of level lv (rel index rel) whose columns' reads are recorded in privilege
+ * entry `entry` when the level is done. */
+static int colpriv_add(level *lv, int relidx, int entry, const sqlschema_table *t)
+{
+    struct colpriv *g = realloc(lv->cp, (size_t)(lv->ncp + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(lv->pl->err);
+    lv->cp = g;
+    lv->cp[lv->ncp++] = (struct colpriv){relidx, entry, t};
+    return SQL_OK;
+}
+
+/* The level is bound: each table's privilege entry learns the columns read. */
+static int level_cols(level *lv, int from)
+{
+    sqlplan *p = lv->pl->plan;
+    for (int i = from; i < lv->ncp; i++) {
+        const struct colpriv *c = &lv->cp[i];
+        const rel *r = &lv->rels[c->rel];
+        struct sqlplan_priv *e = &p->privs[c->entry];
+        for (int k = 0; k < r->ncols && k < c->t->ncols; k++) {
+            if (!lv->used[r->offset + k] || c->t->cols[k].hidden) continue;
+            uint16_t id = c->t->cols[k].id;
+            bool seen = false;
+            for (int j = 0; j < e->ncols && !seen; j++) seen = e->cols[j] == id;
+            if (seen) continue;
+            uint16_t *g = realloc(e->cols, (size_t)(e->ncols + 1) * sizeof *g);
+            if (!g) return sqlerr_oom(lv->pl->err);
+            e->cols = g;
+            e->cols[e->ncols++] = id;
+        }
+    }
+    return SQL_OK;
+}
+
+/* SELECT on table t as role, or on every column it reads (on some column when none). */
+static int select_check(sx_session *s, uint32_t role, const sqlschema_table *t, const uint16_t *cols,
+                        int ncols, sqlerr *err)
+{
+    if (sx_priv_has(s, role, t->id, SQLPRIV_SELECT)) return SQL_OK;
+    bool ok = ncols ? true : sx_any_col_priv(s, role, t->id, 1);
+    for (int i = 0; i < ncols && ok; i++) ok = sx_col_priv_has(s, role, t->id, cols[i], SQLPRIV_SELECT);
+    if (ok) return SQL_OK;
+    return sx_priv_check_as(s, role, t, SQLPRIV_SELECT, err);
 }
 
 int sqlplan_recheck(sx_session *s, const sqlplan *p, sqlerr *err)
@@ -438,17 +508,20 @@ int sqlplan_recheck(sx_session *s, const sqlplan *p, sqlerr *err)
             continue;
         }
         const sqlschema_table *t = sx_table_by_id(s, p->privs[i].id);
-        if (t && sx_priv_check_as(s, p->privs[i].role ? p->privs[i].role : sx_current_role(s), t,
-                                  SQLPRIV_SELECT, err))
+        if (t && select_check(s, p->privs[i].role ? p->privs[i].role : sx_current_role(s), t,
+                              p->privs[i].cols, p->privs[i].ncols, err))
             return SQL_ERR;
     }
     return SQL_OK;
 }
 
+
+
 static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
 {
     planner *pl = lv->pl;
     sqlerr *err = pl->err;
+    int entry = -1; /* a user table's privilege entry */
     const char *alias = f->alias ? f->alias : f->name;
     cte_ref *cr = f->schema ? NULL : find_cte(lv->ctes, f->name);
     if (cr) {
@@ -479,11 +552,16 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     } else {
         const sqlschema_table *ct = sx_table_find(pl->s, f->name);
         if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);
-        if (sx_priv_check_as(pl->s, pl->as_role ? pl->as_role : sx_current_role(pl->s), ct,
-                             SQLPRIV_SELECT, err) ||
-            plan_priv(pl, ct->id))
+        uint32_t role = pl->as_role ? pl->as_role : sx_current_role(pl->s);
+        /* without SELECT on the table, SELECT on some of its columns may do: the columns the
+         * query reads are checked once the level is bound (sqlplan_recheck) */
+        if (!sx_any_col_priv(pl->s, role, ct->id, 1) && sx_priv_check_as(pl->s, role, ct, SQLPRIV_SELECT, err))
             return SQL_ERR;
-        if (ct->view_sql) return plan_view(lv, f, ct, out);
+        if (plan_priv_at(pl, ct->id, &entry)) return SQL_ERR;
+        if (ct->view_sql) {
+            if (plan_view(lv, f, ct, out)) return SQL_ERR;
+            return colpriv_add(lv, lv->nrels - 1, entry, ct);
+        }
         if (sqlschema_copy(ct, &t, err)) return SQL_ERR;
     }
     sqlplan_node *n = new_node(pl, PN_SCAN);
@@ -503,6 +581,7 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
         types[i] = t->cols[i].type;
     }
     if (add_rel(lv, n, alias, t->ncols, names, types, f, err)) return SQL_ERR;
+    if (entry >= 0 && colpriv_add(lv, lv->nrels - 1, entry, t)) return SQL_ERR;
     return mark_hidden(lv, t, err);
 }
 
@@ -1036,6 +1115,7 @@ static int plan_join(level *lv, sqlast_from *f, sqlplan_node **out)
         n->mslot[u] = first + u;
         n->mleft[u] = tmp.slots[lcol[u]];
         n->mright[u] = tmpr.slots[rcol[u]];
+        lv->used[n->mleft[u]] = lv->used[n->mright[u]] = 1; /* USING reads both */
         n->mtype[u] = t;
         J->colnames[k] = tmp.colnames[lcol[u]];
         J->coltypes[k] = t;
@@ -2309,10 +2389,11 @@ static int plan_select(level *lv, sqlplan_query **out)
                                  : !it->cols_visible)
                     continue;
                 any = true;
-                for (int c = 0; c < it->ncols; c++)
-                    if (!(it->hidden && it->hidden[c]) &&
-                        out_add(&o, NULL, it->slots[c], it->colnames[c], it->coltypes[c], err))
-                        goto out;
+                for (int c = 0; c < it->ncols; c++) {
+                    if (it->hidden && it->hidden[c]) continue;
+                    if (it->slots[c] >= 0 && it->slots[c] < lv->width) lv->used[it->slots[c]] = 1;
+                    if (out_add(&o, NULL, it->slots[c], it->colnames[c], it->coltypes[c], err)) goto out;
+                }
                 if (e->qualifier) break;
             }
             if (!any && e->qualifier) {
@@ -3192,6 +3273,7 @@ static int plan_query(planner *pl, sqlast_stmt *st, const sqlexpr_scope *parent,
         else rc = plan_select(&lv, out);
     }
     pl->cur_ctes = saved;
+    if (!rc) rc = level_cols(&lv, 0);
     if (!rc && *out) {
         (*out)->correlated = lv.correlated;
         if (correlated) *correlated = lv.correlated;
@@ -3283,6 +3365,19 @@ static void binder_free(void *p)
     if (!b) return;
     level_free(&b->lv);
     free(b);
+}
+
+uint8_t *sqlplan_dml_reads(sqlplan *p, int n)
+{
+    binder *b = p->binder;
+    uint8_t *v = calloc((size_t)n + 1, 1);
+    if (!v || !b) return v;
+    for (int i = 0; i < n && i < b->lv.width; i++) v[i] = b->lv.used[i];
+    if (level_cols(&b->lv, 0)) {
+        free(v);
+        return NULL;
+    }
+    return v;
 }
 
 int sqlplan_dml(sx_session *s, sqlast_stmt *st, const sqlschema_table *t, sqlplan **out,

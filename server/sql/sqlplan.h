@@ -237,9 +237,18 @@ typedef struct sqlplan {
      * and the role (0: the current role at execution; a view's tables: its owner) */
     struct sqlplan_priv {
         uint32_t id, role;
+        /* the columns the query reads (ids): without SELECT on the table, SELECT on each of
+         * them (on some column when it reads none) will do, as in PostgreSQL */
+        uint16_t *cols;
+        int ncols;
     } *privs;
     int nprivs;
 } sqlplan;
+
+/* After binding a write's expressions (sqlplan_dml's scope): the columns of its target they
+ * read (used[i] for the target's column index i, n = the target's column count; malloc'd, NULL
+ * on failure), and the columns its FROM / USING items read recorded for their checks. */
+uint8_t *sqlplan_dml_reads(sqlplan *p, int n);
 
 /* Plans st (a SELECT) for session s: *out owned by the caller. Errors as PostgreSQL's analysis
  * raises them (42P01, 42703, 42702, 42803, 42601, 42804, 0A000 ...). */

@@ -49,6 +49,51 @@ size_t sqlrole_acl_key(uint8_t *out, uint32_t obj, uint32_t grantee, int bit)
     return 13;
 }
 
+#define K_ACLG "aclg."
+#define K_ACOL "acol."
+
+size_t sqlrole_aclitem_key(uint8_t *out, uint32_t obj, int col, uint32_t grantee, int bit,
+                           uint32_t grantor)
+{
+    if (col < 0 && !grantor) return sqlrole_acl_key(out, obj, grantee, bit);
+    size_t o = 5;
+    memcpy(out, col < 0 ? K_ACLG : K_ACOL, 5);
+    put32(out + o, obj), o += 4;
+    if (col >= 0) out[o] = (uint8_t)(col >> 8), out[o + 1] = (uint8_t)col, o += 2;
+    put32(out + o, grantee), o += 4;
+    out[o++] = (uint8_t)bit;
+    put32(out + o, grantor), o += 4;
+    return o;
+}
+
+size_t sqlrole_aclitem_prefix(uint8_t *out, int family, uint32_t obj)
+{
+    memcpy(out, family == 'A' ? K_ACL : family == 'G' ? K_ACLG : K_ACOL, family == 'A' ? 4 : 5);
+    size_t o = family == 'A' ? 4 : 5;
+    put32(out + o, obj);
+    return o + 4;
+}
+
+int sqlrole_aclitem_parse(const uint8_t *k, size_t kl, uint32_t *obj, int *col, uint32_t *grantee,
+                          int *bit, uint32_t *grantor)
+{
+    int kind = sqlrole_key_kind(k, kl);
+    if (kind == 'A') {
+        *col = -1;
+        *grantor = 0;
+        return sqlrole_acl_key_parse(k, kl, obj, grantee, bit);
+    }
+    if (kind != 'G' && kind != 'C') return -1;
+    size_t o = 5;
+    *obj = get32(k + o), o += 4;
+    *col = -1;
+    if (kind == 'C') *col = k[o] << 8 | k[o + 1], o += 2;
+    *grantee = get32(k + o), o += 4;
+    *bit = k[o++];
+    *grantor = get32(k + o);
+    return 0;
+}
+
 size_t sqlrole_owner_key(uint8_t *out, uint32_t obj)
 {
     memcpy(out, K_OWNER, 6);
@@ -90,6 +135,11 @@ int sqlrole_key_kind(const uint8_t *k, size_t kl)
     if (kl > 5 && kl <= 5 + 63 && !memcmp(k, K_ROLE, 5)) return 'R';
     if (kl == 15 && !memcmp(k, K_MEMBER, 7)) return 'M';
     if (kl == 13 && !memcmp(k, K_ACL, 4) && k[12] < SQLPRIV_NBITS) return 'A';
+    /* grants by another grantor than the owner (never 0), and column grants (grantor 0: the
+     * owner) */
+    if (kl == 18 && !memcmp(k, K_ACLG, 5) && k[13] < SQLPRIV_NBITS && (k[14] | k[15] | k[16] | k[17]))
+        return 'G';
+    if (kl == 20 && !memcmp(k, K_ACOL, 5) && k[15] < SQLPRIV_NBITS) return 'C';
     if (kl == 10 && !memcmp(k, K_OWNER, 6)) return 'O';
     if (kl > 4 && kl <= 4 + 63 && !memcmp(k, K_EXT, 4)) return 'X';
     int e = sqlenum_key_kind(k, kl); /* enum types and labels live in the same store */
@@ -173,17 +223,26 @@ int sqlrole_decode(const uint8_t *v, size_t vl, const uint8_t *key, size_t kl, s
     return ok ? 0 : -1;
 }
 
-int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, bool granted, uint32_t grantor)
+int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, int level, uint32_t grantor)
 {
     codec_put_u8(b, (uint8_t)kind);
     codec_put_u64(b, gen);
-    codec_put_u8(b, granted ? 1 : 0);
+    codec_put_u8(b, (uint8_t)(level < 0 ? 0 : level > 2 ? 2 : level));
     if (kind == 'A') codec_put_u32(b, grantor);
     return b->err ? -1 : 0;
 }
 
 int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, bool *granted,
                         uint32_t *grantor)
+{
+    int level;
+    if (sqlrole_flag_level(v, vl, kind, gen, &level, grantor)) return -1;
+    *granted = level > 0;
+    return 0;
+}
+
+int sqlrole_flag_level(const uint8_t *v, size_t vl, char kind, uint64_t *gen, int *level,
+                       uint32_t *grantor)
 {
     codec_rd r;
     codec_rd_init(&r, v, vl);
@@ -193,9 +252,9 @@ int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, b
     codec_get_u64(&r, gen);
     codec_get_u8(&r, &g);
     if (kind == 'A') codec_get_u32(&r, &gr);
-    if (r.err || tag != (uint8_t)kind || (kind != 'A' && kind != 'M') || g > 1 || codec_rd_left(&r))
+    if (r.err || tag != (uint8_t)kind || (kind != 'A' && kind != 'M') || g > 2 || codec_rd_left(&r))
         return -1;
-    *granted = g == 1;
+    *level = g;
     if (grantor) *grantor = gr;
     return 0;
 }

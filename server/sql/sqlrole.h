@@ -11,9 +11,18 @@
  *                                   REPLICATION), svarint CONNECTION LIMIT (-1 none), svarint
  *                                   VALID UNTIL (unix microseconds, with bit6), SCRAM verifier
  *                                   (uvarint length <= 512, 0: no password)
- *   "member." + u32 role + u32 member   membership: 'M', u64 generation, u8 granted (0 revoked)
+ *   "member." + u32 role + u32 member   membership: 'M', u64 generation, u8 level (0 revoked,
+ *                                   1 member, 2 WITH ADMIN OPTION)
  *   "acl." + u32 object + u32 grantee (0: PUBLIC) + u8 privilege bit
- *                                   a privilege: 'A', u64 generation, u8 granted, u32 grantor
+ *                                   a privilege the owner granted: 'A', u64 generation, u8 level
+ *                                   (0 revoked, 1 granted, 2 WITH GRANT OPTION), u32 grantor
+ *   "aclg." + u32 object + u32 grantee + u8 bit + u32 grantor (not 0)
+ *                                   a privilege another role passed on with its grant option:
+ *                                   an 'A' value. PostgreSQL keeps one acl item per (grantee,
+ *                                   grantor): so does this, and REVOKE ... CASCADE follows them
+ *   "acol." + u32 object + u16 column id + u32 grantee + u8 bit + u32 grantor (0: the owner)
+ *                                   a column privilege (SELECT, INSERT, UPDATE, REFERENCES):
+ *                                   an 'A' value
  *   "owner." + u32 object           'O', u64 generation, u32 owner role oid
  *   "ext." + name                   CREATE EXTENSION (sqlrun.c): 'X', u64 generation, u8
  *                                   installed (0: dropped), u32 oid, u32 owner
@@ -99,7 +108,8 @@ size_t sqlrole_defacl_key(uint8_t *out, uint32_t role, char objtype, bool in_sch
 int sqlrole_defacl_key_parse(const uint8_t *k, size_t kl, uint32_t *role, char *objtype,
                              bool *in_schema, uint32_t *grantee, int *bit);
 
-/* Which kind of key: 'R', 'M', 'A', 'O', 'D' (defacl), or 0 (not one of these). */
+/* Which kind of key: 'R', 'M', 'A', 'G' (aclg.), 'C' (acol.), 'O', 'D' (defacl), or 0 (not one
+ * of these). */
 int sqlrole_key_kind(const uint8_t *k, size_t kl);
 
 int sqlrole_encode(const sqlrole *r, codec_buf *b);
@@ -107,9 +117,22 @@ int sqlrole_encode(const sqlrole *r, codec_buf *b);
 int sqlrole_decode(const uint8_t *v, size_t vl, const uint8_t *key, size_t kl, sqlrole *out);
 
 /* 'M' and 'A' values: granted flag (and grantor for 'A'); 'O': the owner. */
-int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, bool granted, uint32_t grantor);
+/* level: 0 revoked, 1 granted, 2 granted WITH GRANT OPTION ('A') / WITH ADMIN OPTION ('M') */
+int sqlrole_flag_encode(codec_buf *b, char kind, uint64_t gen, int level, uint32_t grantor);
 int sqlrole_flag_decode(const uint8_t *v, size_t vl, char kind, uint64_t *gen, bool *granted,
                         uint32_t *grantor);
+int sqlrole_flag_level(const uint8_t *v, size_t vl, char kind, uint64_t *gen, int *level,
+                       uint32_t *grantor);
+
+/* An acl item's key, whichever family it lives in: col -1 is the object itself, else a column
+ * id; grantor 0 is the object's owner (an "acl." key for the object itself). */
+size_t sqlrole_aclitem_key(uint8_t *out, uint32_t obj, int col, uint32_t grantee, int bit,
+                           uint32_t grantor);
+/* The prefix of one object's keys in family 'A' (acl.), 'G' (aclg.) or 'C' (acol.). */
+size_t sqlrole_aclitem_prefix(uint8_t *out, int family, uint32_t obj);
+/* Parses a key of any of the three families; 0 or -1. */
+int sqlrole_aclitem_parse(const uint8_t *k, size_t kl, uint32_t *obj, int *col, uint32_t *grantee,
+                          int *bit, uint32_t *grantor);
 int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner);
 /* "ext." + name (at most 63 bytes): an extension's entry */
 size_t sqlrole_ext_key(uint8_t *out, const char *name);

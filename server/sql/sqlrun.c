@@ -747,6 +747,7 @@ void sqlrun_plan_free(sx_plan *p)
     free(p->cols);
     free(p->setops);
     free(p->insert_map);
+    free(p->reads);
     sqlplan_free(p->qp);
     sqlplan_free(p->dp);
     memset(p, 0, sizeof *p);
@@ -855,6 +856,7 @@ static int plan_targets(sx_plan *p, sqlast_stmt *st, sqlerr *err)
                     continue;
                 }
                 p->targets[k].colidx = c;
+                if (sc.used && *sc.used) (*sc.used)[c] = 1; /* RETURNING * reads every column */
                 executor_column *col = &p->cols[k];
                 snprintf(col->name, sizeof col->name, "%s", t->cols[c].name);
                 col->type_oid = t->cols[c].type == SQLVAL_ENUM && t->cols[c].typmod > 0
@@ -1315,6 +1317,7 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
                        "INSERT has more expressions than target columns");
             goto fail;
         }
+        p->ninsert = nv;
         p->insert_map = calloc((size_t)nv + 1, sizeof *p->insert_map);
         if (!p->insert_map) {
             sqlerr_oom(err);
@@ -1416,6 +1419,11 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         if (st->ntargets && plan_targets(p, st, err)) goto fail;
         break;
     default: break;
+    }
+    /* the target's columns the statement reads, for its privilege check at each execution */
+    if (!(p->reads = sqlplan_dml_reads(p->dp, t->ncols))) {
+        sqlerr_oom(err);
+        goto fail;
     }
     return SQL_OK;
 fail:
@@ -4435,7 +4443,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     /* privileges: checked at each execution (a prepared statement sees a later REVOKE) */
     if (p->st->kind == SQLAST_INSERT || p->st->kind == SQLAST_UPDATE || p->st->kind == SQLAST_DELETE) {
         const sqlschema_table *tt = p->table ? sx_table_by_id(s, p->table->id) : NULL;
-        if (tt && sx_dml_check(s, p->st, tt, err)) {
+        if (tt && sx_dml_check(s, p, tt, err)) {
             if (dr) sqlplan_end(&drun);
             return SQL_ERR;
         }
@@ -4629,7 +4637,17 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
         if (cur->view_sql) sqlerr_hint(err, "Try the COPY (SELECT ...) TO variant.");
         return SQL_ERR;
     }
-    if (sx_priv_check(s, cur, st->copy_from ? SQLPRIV_INSERT : SQLPRIV_SELECT, err)) return SQL_ERR;
+    unsigned need = st->copy_from ? SQLPRIV_INSERT : SQLPRIV_SELECT;
+    if (!sx_priv_has(s, sx_current_role(s), cur->id, need)) {
+        /* the privilege on each column copied will do (PostgreSQL's column privileges) */
+        bool ok = true;
+        for (int i = 0; i < (st->ncopy_cols ? st->ncopy_cols : cur->ncols) && ok; i++) {
+            int ci = st->ncopy_cols ? sqlschema_find_column(cur, st->copy_cols[i]) : i;
+            if (ci < 0 || cur->cols[ci].hidden) continue; /* 42703 below */
+            ok = sx_col_priv_has(s, sx_current_role(s), cur->id, cur->cols[ci].id, need);
+        }
+        if (!ok && sx_priv_check(s, cur, need, err)) return SQL_ERR;
+    }
     if (sqlschema_copy(cur, t, err)) return SQL_ERR;
     int n = st->ncopy_cols ? st->ncopy_cols : sqlschema_visible_columns(*t);
     *cols = calloc((size_t)n + 1, sizeof **cols);

@@ -355,6 +355,11 @@ static bool role_in_nosuper(sx_session *s, uint32_t member, uint32_t role, bool 
     return in;
 }
 
+bool sx_member_of(sx_session *s, uint32_t member, uint32_t role)
+{
+    return role_in(s, member, role, true);
+}
+
 bool sx_has_privs_of(sx_session *s, uint32_t member, uint32_t role)
 {
     return role_in(s, member, role, false);
@@ -372,18 +377,82 @@ uint32_t sx_owner_of(sx_session *s, uint32_t obj)
     return SQLROLE_BOOTSTRAP;
 }
 
-/* What the acl entry (obj, grantee, bit) says: 1 granted, 0 revoked or never granted. */
+/* ---- acl items ----------------------------------------------------------------------------
+ * PostgreSQL keeps an object's grants as aclitems (grantee, grantor, privileges, grant
+ * options); here each (object or column, grantee, privilege, grantor) is one catalog entry
+ * (sqlrole.h) whose level is 0 (revoked), 1 (granted) or 2 (granted with grant option). */
+
+/* Every acl item of obj (its columns' too), the transaction's own writes included. */
+static int acl_items(sx_session *s, uint32_t obj, sx_aclitem **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sx_aclitem *v = NULL;
+    int nv = 0;
+    static const int fam[] = {'A', 'G', 'C'};
+    for (int f = 0; f < 3; f++) {
+        uint8_t p[16];
+        size_t pl = sqlrole_aclitem_prefix(p, fam[f], obj);
+        sx_authkv *kv;
+        int nk;
+        if (sx_auth_list_bin(s, p, pl, &kv, &nk)) {
+            free(v);
+            return -1;
+        }
+        if (nk) {
+            sx_aclitem *g = realloc(v, (size_t)(nv + nk) * sizeof *g);
+            if (!g) {
+                free(kv);
+                free(v);
+                return -1;
+            }
+            v = g;
+        }
+        for (int i = 0; i < nk; i++) {
+            sx_aclitem it;
+            uint32_t o;
+            if (sqlrole_aclitem_parse(kv[i].k, kv[i].kl, &o, &it.col, &it.grantee, &it.bit, &it.grantor) ||
+                o != obj || sqlrole_flag_level(kv[i].v, kv[i].vl, 'A', &it.gen, &it.level, NULL))
+                continue;
+            v[nv++] = it;
+        }
+        free(kv);
+    }
+    *out = v;
+    *n = nv;
+    return 0;
+}
+
+int sx_acl_items(sx_session *s, uint32_t obj, sx_aclitem **out, int *n)
+{
+    return acl_items(s, obj, out, n);
+}
+
+/* The level grantee holds on (col, bit) directly, from any grantor. Schema public's USAGE for
+ * PUBLIC is PostgreSQL 15's default until an entry says otherwise. */
+static int item_level(const sx_aclitem *v, int n, uint32_t obj, int col, uint32_t grantee, int bit)
+{
+    int best = 0;
+    bool owner_entry = false;
+    for (int i = 0; i < n; i++) {
+        if (v[i].col != col || v[i].grantee != grantee || v[i].bit != bit) continue;
+        if (!v[i].grantor) owner_entry = true;
+        if (v[i].level > best) best = v[i].level;
+    }
+    if (!owner_entry && obj == SQLROLE_NSP_PUBLIC && grantee == SQLROLE_PUBLIC && bit == 7 && col < 0 && !best)
+        best = 1;
+    return best;
+}
+
+/* What grantee holds directly on obj's privilege bit: 1 granted, 0 not. */
 static bool acl_granted(sx_session *s, uint32_t obj, uint32_t grantee, int bit)
 {
-    uint8_t k[SQLROLE_KEY_MAX];
-    size_t kl = sqlrole_acl_key(k, obj, grantee, bit);
-    const uint8_t *v;
-    size_t vl;
-    uint64_t gen;
-    bool g;
-    if (sx_auth_get(s, k, kl, &v, &vl) && !sqlrole_flag_decode(v, vl, 'A', &gen, &g, NULL)) return g;
-    /* PostgreSQL 15's defaults: USAGE on schema public for PUBLIC */
-    return obj == SQLROLE_NSP_PUBLIC && grantee == SQLROLE_PUBLIC && bit == 7;
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return false;
+    bool g = item_level(v, n, obj, -1, grantee, bit) > 0;
+    free(v);
+    return g;
 }
 
 bool sx_acl_granted(sx_session *s, uint32_t obj, uint32_t grantee, int bit)
@@ -391,22 +460,87 @@ bool sx_acl_granted(sx_session *s, uint32_t obj, uint32_t grantee, int bit)
     return acl_granted(s, obj, grantee, bit);
 }
 
+/* The privilege bits (level >= want) role holds on obj or, col >= 0, on that column (a table
+ * privilege counts for every column), itself, through PUBLIC (want 1) and the roles whose
+ * privileges it has. Owners and superusers: everything. */
+static unsigned held_mask(sx_session *s, uint32_t role, uint32_t obj, int col, int want,
+                          const sx_aclitem *v, int n)
+{
+    if (role_is_super(s, role) || sx_has_privs_of(s, role, sx_owner_of(s, obj))) return ~0u;
+    const uint32_t *rv;
+    int nr;
+    bool owned;
+    if (role_closure(s, role, false, &rv, &nr, &owned)) return 0;
+    unsigned m = 0;
+    for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
+        bool any = want == 1 && (item_level(v, n, obj, -1, SQLROLE_PUBLIC, bit) >= 1 ||
+                                 (col >= 0 && item_level(v, n, obj, col, SQLROLE_PUBLIC, bit) >= 1));
+        for (int i = 0; i < nr && !any; i++)
+            any = item_level(v, n, obj, -1, rv[i], bit) >= want ||
+                  (col >= 0 && item_level(v, n, obj, col, rv[i], bit) >= want);
+        if (any) m |= 1u << bit;
+    }
+    if (owned) free((void *)rv);
+    return m;
+}
+
 /* Whether role has every privilege of mask on obj. */
 bool sx_priv_has(sx_session *s, uint32_t role, uint32_t obj, unsigned mask)
 {
     if (role_is_super(s, role) || sx_has_privs_of(s, role, sx_owner_of(s, obj))) return true;
-    const uint32_t *v;
+    sx_aclitem *v;
     int n;
-    bool owned;
-    if (role_closure(s, role, false, &v, &n, &owned)) return false;
-    bool ok = true;
-    for (int bit = 0; bit < SQLPRIV_NBITS && ok; bit++) {
-        if (!(mask & (1u << bit))) continue;
-        bool any = acl_granted(s, obj, SQLROLE_PUBLIC, bit);
-        for (int i = 0; i < n && !any; i++) any = acl_granted(s, obj, v[i], bit);
-        ok = any;
+    if (acl_items(s, obj, &v, &n)) return false;
+    bool ok = (held_mask(s, role, obj, -1, 1, v, n) & mask) == mask;
+    free(v);
+    return ok;
+}
+
+/* The same for a column (its own grants or the table's). */
+bool sx_col_priv_has(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask)
+{
+    if (role_is_super(s, role) || sx_has_privs_of(s, role, sx_owner_of(s, obj))) return true;
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return false;
+    bool ok = (held_mask(s, role, obj, col, 1, v, n) & mask) == mask;
+    free(v);
+    return ok;
+}
+
+/* Whether role holds bit on some column of obj (column grants only). */
+bool sx_any_col_priv(sx_session *s, uint32_t role, uint32_t obj, int bit)
+{
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return false;
+    const uint32_t *rv;
+    int nr;
+    bool owned, any = false;
+    if (role_closure(s, role, false, &rv, &nr, &owned)) {
+        free(v);
+        return false;
     }
-    if (owned) free((void *)v);
+    for (int i = 0; i < n && !any; i++) {
+        if (v[i].col < 0 || v[i].bit != bit || v[i].level < 1) continue;
+        any = v[i].grantee == SQLROLE_PUBLIC;
+        for (int k = 0; k < nr && !any; k++) any = v[i].grantee == rv[k];
+    }
+    if (owned) free((void *)rv);
+    free(v);
+    return any;
+}
+
+/* Whether role may pass every privilege of mask on: it holds them with grant option (owners
+ * and superusers always do). */
+bool sx_priv_grantable(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask)
+{
+    if (role_is_super(s, role) || sx_has_privs_of(s, role, sx_owner_of(s, obj))) return true;
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return false;
+    bool ok = (held_mask(s, role, obj, col, 2, v, n) & mask) == mask;
+    free(v);
     return ok;
 }
 
@@ -455,8 +589,10 @@ int sx_super_check(sx_session *s, const char *what, sqlerr *err)
     return sqlerr_set(err, "42501", -1, "permission denied for %s", what);
 }
 
-static int put_flag(sx_session *s, char kind, const uint8_t *k, size_t kl, bool granted,
+static int put_flag(sx_session *s, char kind, const uint8_t *k, size_t kl, int level,
                     uint32_t grantor, sqlerr *err);
+static int item_put(sx_session *s, uint32_t obj, int col, uint32_t grantee, int bit, uint32_t grantor,
+                    int level, uint32_t owner, sqlerr *err);
 
 static int put_owner(sx_session *s, uint32_t obj, uint32_t owner, sqlerr *err)
 {
@@ -614,23 +750,13 @@ int sx_auth_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err)
     if (old_id == new_id) return SQL_OK;
     uint32_t owner = sx_owner_of(s, old_id);
     if (owner != SQLROLE_BOOTSTRAP && put_owner(s, new_id, owner, err)) return SQL_ERR;
-    sx_authkv *v;
+    sx_aclitem *v;
     int n;
-    if (sx_auth_list(s, "acl.", &v, &n)) return sqlerr_oom(err);
+    if (acl_items(s, old_id, &v, &n)) return sqlerr_oom(err);
     int rc = SQL_OK;
-    for (int i = 0; i < n && rc == SQL_OK; i++) {
-        uint32_t obj, grantee;
-        int bit;
-        uint64_t gen;
-        bool g;
-        uint32_t grantor;
-        if (sqlrole_acl_key_parse(v[i].k, v[i].kl, &obj, &grantee, &bit) || obj != old_id ||
-            sqlrole_flag_decode(v[i].v, v[i].vl, 'A', &gen, &g, &grantor) || !g)
-            continue;
-        uint8_t k[SQLROLE_KEY_MAX];
-        size_t kl = sqlrole_acl_key(k, new_id, grantee, bit);
-        rc = put_flag(s, 'A', k, kl, true, grantor, err);
-    }
+    for (int i = 0; i < n && rc == SQL_OK; i++)
+        if (v[i].level > 0)
+            rc = item_put(s, new_id, v[i].col, v[i].grantee, v[i].bit, v[i].grantor, v[i].level, owner, err);
     free(v);
     return rc;
 }
@@ -755,27 +881,46 @@ int sx_ddl_created(sx_session *s, const sqlast_stmt *st, bool created, sqlerr *e
     return rc;
 }
 
-/* DML: the privileges a write needs on its target (SELECT too when it reads the rows). */
-int sx_dml_check(sx_session *s, const sqlast_stmt *st, const sqlschema_table *t, sqlerr *err)
+/* DML: the privileges a write needs on its target, PostgreSQL's: INSERT on the table or on each
+ * column given a value, UPDATE on the table or on each column SET (ON CONFLICT DO UPDATE's
+ * too), DELETE on the table, and SELECT on the table or on each column an expression reads
+ * (WHERE, SET, RETURNING). */
+static int col_check(sx_session *s, uint32_t me, const sqlschema_table *t, int ci, unsigned priv, sqlerr *err)
 {
-    unsigned need = 0;
+    if (ci < 0 || ci >= t->ncols || sx_col_priv_has(s, me, t->id, t->cols[ci].id, priv)) return SQL_OK;
+    return sqlerr_set(err, "42501", -1, "permission denied for %s %s", rel_kind_word(t), t->name);
+}
+
+int sx_dml_check(sx_session *s, const sx_plan *p, const sqlschema_table *t, sqlerr *err)
+{
+    const sqlast_stmt *st = p->st;
+    uint32_t me = sx_current_role(s);
+    if (sx_priv_has(s, me, t->id, SQLPRIV_TABLE_ALL)) return SQL_OK; /* owners, superusers */
     switch (st->kind) {
     case SQLAST_INSERT:
-        need = SQLPRIV_INSERT;
-        if (st->ntargets) need |= SQLPRIV_SELECT; /* RETURNING */
-        if (st->nconflict_set) need |= SQLPRIV_UPDATE;
+        if (!sx_priv_has(s, me, t->id, SQLPRIV_INSERT))
+            for (int i = 0; i < p->ninsert; i++)
+                if (col_check(s, me, t, p->insert_map[i], SQLPRIV_INSERT, err)) return SQL_ERR;
+        if (st->nconflict_set && !sx_priv_has(s, me, t->id, SQLPRIV_UPDATE))
+            for (int i = 0; i < st->nconflict_set; i++)
+                if (col_check(s, me, t, sqlschema_find_column(t, st->conflict_set[i].name), SQLPRIV_UPDATE, err))
+                    return SQL_ERR;
         break;
     case SQLAST_UPDATE:
-        need = SQLPRIV_UPDATE;
-        if (st->where || st->ntargets) need |= SQLPRIV_SELECT;
+        if (!sx_priv_has(s, me, t->id, SQLPRIV_UPDATE))
+            for (int i = 0; i < st->nset; i++)
+                if (col_check(s, me, t, sqlschema_find_column(t, st->set[i].name), SQLPRIV_UPDATE, err))
+                    return SQL_ERR;
         break;
     case SQLAST_DELETE:
-        need = SQLPRIV_DELETE;
-        if (st->where || st->ntargets) need |= SQLPRIV_SELECT;
+        if (sx_priv_check(s, t, SQLPRIV_DELETE, err)) return SQL_ERR;
         break;
     default: return SQL_OK;
     }
-    return sx_priv_check(s, t, need, err);
+    if (p->reads && !sx_priv_has(s, me, t->id, SQLPRIV_SELECT))
+        for (int i = 0; i < t->ncols; i++)
+            if (p->reads[i] && col_check(s, me, t, i, SQLPRIV_SELECT, err)) return SQL_ERR;
+    return SQL_OK;
 }
 
 /* ---- statements --------------------------------------------------------------------------- */
@@ -792,12 +937,12 @@ static int put_role(sx_session *s, const sqlrole *r, sqlerr *err)
     return rc;
 }
 
-static int put_flag(sx_session *s, char kind, const uint8_t *k, size_t kl, bool granted,
+static int put_flag(sx_session *s, char kind, const uint8_t *k, size_t kl, int level,
                     uint32_t grantor, sqlerr *err)
 {
     codec_buf b;
     codec_buf_init(&b);
-    sqlrole_flag_encode(&b, kind, sx_hlc_now(s), granted, grantor);
+    sqlrole_flag_encode(&b, kind, sx_hlc_now(s), level, grantor);
     int rc = b.err || sx_auth_put(s, k, kl, b.data, b.len) ? sqlerr_oom(err) : SQL_OK;
     codec_buf_free(&b);
     return rc;
@@ -984,12 +1129,32 @@ static int role_dependents(sx_session *s, const sqlrole *r, sqlerr *err)
     /* the catalog view is in id order, which is creation order within a region */
     for (int i = 0; i < nt; i++) {
         bool own = sx_owner_of(s, tabs[i]->id) == r->oid, priv = false;
-        for (int b = 0; b < SQLPRIV_NBITS && !priv; b++) priv = acl_granted(s, tabs[i]->id, r->oid, b);
-        if (!own && !priv) continue;
-        if (o < sizeof detail)
+        sx_aclitem *v = NULL;
+        int n = 0;
+        if (acl_items(s, tabs[i]->id, &v, &n)) {
+            free(tabs);
+            return sqlerr_oom(err);
+        }
+        /* a grant it holds, or one it made */
+        for (int k = 0; k < n && !priv; k++)
+            priv = v[k].col < 0 && v[k].level > 0 && (v[k].grantee == r->oid || v[k].grantor == r->oid);
+        if ((own || priv) && o < sizeof detail)
             o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%s %s %s", count ? "\n" : "",
                                   own ? "owner of" : "privileges for", rel_kind_word(tabs[i]), tabs[i]->name);
-        count++;
+        count += own || priv;
+        for (int c = 0; c < tabs[i]->ncols && !own; c++) {
+            bool cp = false;
+            for (int k = 0; k < n && !cp; k++)
+                cp = v[k].col == tabs[i]->cols[c].id && v[k].level > 0 &&
+                     (v[k].grantee == r->oid || v[k].grantor == r->oid);
+            if (!cp) continue;
+            if (o < sizeof detail)
+                o += (size_t)snprintf(detail + o, sizeof detail - o, "%sprivileges for column %s of %s %s",
+                                      count ? "\n" : "", tabs[i]->cols[c].name, rel_kind_word(tabs[i]),
+                                      tabs[i]->name);
+            count++;
+        }
+        free(v);
     }
     free(tabs);
     if (!count) return SQL_OK;
@@ -1046,31 +1211,244 @@ static int role_drop(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr
     return SQL_OK;
 }
 
-static int grant_one(sx_session *s, uint32_t obj, const sqlast_role *a, unsigned privs, uint32_t grantor,
-                     sqlerr *err)
+static int item_put(sx_session *s, uint32_t obj, int col, uint32_t grantee, int bit, uint32_t grantor,
+                    int level, uint32_t owner, sqlerr *err)
+{
+    uint8_t k[SQLROLE_KEY_MAX];
+    size_t kl = sqlrole_aclitem_key(k, obj, col, grantee, bit, grantor);
+    return put_flag(s, 'A', k, kl, level, grantor ? grantor : owner, err);
+}
+
+/* The level of one item (0: none). */
+static int item_get(sx_session *s, uint32_t obj, int col, uint32_t grantee, int bit, uint32_t grantor,
+                    bool *exists)
+{
+    uint8_t k[SQLROLE_KEY_MAX];
+    size_t kl = sqlrole_aclitem_key(k, obj, col, grantee, bit, grantor);
+    const uint8_t *v;
+    size_t vl;
+    uint64_t gen;
+    int level = 0;
+    *exists = sx_auth_get(s, k, kl, &v, &vl) && !sqlrole_flag_level(v, vl, 'A', &gen, &level, NULL);
+    return *exists ? level : 0;
+}
+
+/* PostgreSQL's recursive_revoke: g lost the grant option of bit on (obj, col); what it passed on
+ * with it goes too (CASCADE) or the statement fails (RESTRICT) unless g still holds the option
+ * another way. */
+static int revoke_dependents(sx_session *s, uint32_t obj, int col, uint32_t g, int bit, bool cascade,
+                             uint32_t owner, int depth, sqlerr *err)
+{
+    if (g == owner || g == SQLROLE_PUBLIC) return SQL_OK;
+    if (depth > 64) return sqlerr_set(err, "54001", -1, "grant chain too deep");
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return sqlerr_oom(err);
+    const uint32_t *rv;
+    int nr;
+    bool owned, still = false;
+    if (role_closure(s, g, false, &rv, &nr, &owned)) {
+        free(v);
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i < nr && !still; i++)
+        still = item_level(v, n, obj, -1, rv[i], bit) >= 2 || (col >= 0 && item_level(v, n, obj, col, rv[i], bit) >= 2);
+    if (owned) free((void *)rv);
+    int rc = SQL_OK;
+    for (int i = 0; i < n && rc == SQL_OK && !still; i++) {
+        /* a table-level loss also takes the column grants made with it */
+        if (v[i].grantor != g || v[i].bit != bit || v[i].level < 1 || (col >= 0 && v[i].col != col)) continue;
+        if (!cascade) {
+            rc = sqlerr_set(err, "2BP01", -1, "dependent privileges exist");
+            sqlerr_hint(err, "Use CASCADE to revoke them too.");
+            break;
+        }
+        rc = item_put(s, obj, v[i].col, v[i].grantee, bit, g, 0, owner, err);
+        if (rc == SQL_OK && v[i].level >= 2)
+            rc = revoke_dependents(s, obj, v[i].col, v[i].grantee, bit, cascade, owner, depth + 1, err);
+    }
+    free(v);
+    return rc;
+}
+
+/* One item's GRANT (level 1, or 2 WITH GRANT OPTION; never lowering what is held) or REVOKE
+ * (all of it, or only its grant option). */
+static int item_change(sx_session *s, const sqlast_role *a, uint32_t obj, int col, uint32_t to, int bit,
+                       uint32_t grantor, uint32_t owner, sqlerr *err)
+{
+    bool grant = a->action == SQLAST_ROLE_GRANT, exists;
+    int cur = item_get(s, obj, col, to, bit, grantor, &exists);
+    if (grant) {
+        int want = a->grant_option ? 2 : 1;
+        /* nothing to write for PUBLIC's default USAGE on schema public; an existing entry is
+         * rewritten (a re-grant is a later write) */
+        if (!exists && col < 0 && !grantor && acl_granted(s, obj, to, bit) && want == 1) return SQL_OK;
+        return item_put(s, obj, col, to, bit, grantor, cur > want ? cur : want, owner, err);
+    }
+    if (!cur) {
+        /* the default PUBLIC USAGE on schema public is revoked by writing its entry */
+        if (!exists && obj == SQLROLE_NSP_PUBLIC && col < 0 && !grantor && acl_granted(s, obj, to, bit) &&
+            !a->grant_option)
+            return item_put(s, obj, col, to, bit, grantor, 0, owner, err);
+        return SQL_OK;
+    }
+    int nl = a->grant_option ? (cur > 1 ? 1 : cur) : 0;
+    if (nl == cur) return SQL_OK;
+    if (item_put(s, obj, col, to, bit, grantor, nl, owner, err)) return SQL_ERR;
+    return cur >= 2 ? revoke_dependents(s, obj, col, to, bit, a->cascade, owner, 0, err) : SQL_OK;
+}
+
+static int popcount(unsigned m)
+{
+    return __builtin_popcount(m);
+}
+
+/* GRANT / REVOKE on one object, and on its columns (cols / colids / colprivs, PostgreSQL's
+ * ExecGrant_Relation): the owner (and superusers) grant as the owner; anyone else as the role
+ * among its own whose grant options cover the most of what is asked (select_best_grantor),
+ * only what that role may pass on, with PostgreSQL's warnings. */
+static int grant_on(sx_session *s, const sqlast_role *a, uint32_t obj, const sqlschema_table *t,
+                    const char *kind, const char *name, unsigned privs, const int *colids, sx_result *res,
+                    sqlerr *err)
 {
     bool grant = a->action == SQLAST_ROLE_GRANT;
-    for (int g = 0; g < a->nroles; g++) {
+    uint32_t me = sx_current_role(s), owner = sx_owner_of(s, obj), grantor = 0;
+    unsigned avail = ~0u;
+    unsigned colneed = 0;
+    for (int c = 0; c < a->ncols; c++) colneed |= a->colprivs[c];
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return sqlerr_oom(err);
+    if (!(role_is_super(s, me) || sx_has_privs_of(s, me, owner))) {
+        const uint32_t *rv;
+        int nr;
+        bool owned;
+        if (role_closure(s, me, false, &rv, &nr, &owned)) {
+            free(v);
+            return sqlerr_oom(err);
+        }
+        unsigned need = privs | colneed, best = 0;
+        int bi = 0;
+        for (int i = 0; i < nr; i++) {
+            unsigned m = 0;
+            for (int bit = 0; bit < SQLPRIV_NBITS; bit++)
+                if (item_level(v, n, obj, -1, rv[i], bit) >= 2) m |= 1u << bit;
+            if (i == 0 || popcount(m & need) > popcount(best & need)) best = m, bi = i;
+            if ((m & need) == need) break;
+        }
+        grantor = rv[bi];
+        if (owned) free((void *)rv);
+        avail = best;
+        bool any_go = (avail & need) != 0;
+        for (int i = 0; i < n && !any_go; i++)
+            any_go = v[i].col >= 0 && v[i].grantee == grantor && v[i].level >= 2 && (colneed & (1u << v[i].bit));
+        if (!any_go && !held_mask(s, me, obj, -1, 1, v, n)) {
+            bool anycol = false;
+            for (int bit = 0; bit < SQLPRIV_NBITS && !anycol; bit++) anycol = sx_any_col_priv(s, me, obj, bit);
+            if (!anycol) {
+                free(v);
+                return sqlerr_set(err, "42501", -1, "permission denied for %s %s", kind, name);
+            }
+        }
+    }
+    int rc = SQL_OK;
+    if (a->table_privs && grantor) {
+        unsigned this = privs & avail;
+        const char *what = grant ? "were granted" : "could be revoked";
+        if (!this)
+            rc = sqlrun_notice(res, grant ? "!01007" : "!01006", err, "no privileges %s for \"%s\"", what, name);
+        else if (!a->all_privs && this != privs)
+            rc = sqlrun_notice(res, grant ? "!01007" : "!01006", err, "not all privileges %s for \"%s\"", what, name);
+    }
+    /* a REVOKE on a table revokes on its columns too: PostgreSQL warns for each column
+     * (its system columns first) where the revoker may not */
+    const unsigned colbits = SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_REFERENCES;
+    if (!grant && a->table_privs && grantor && t && !t->seq && (privs & colbits)) {
+        static const char *const sys[] = {"tableoid", "cmax", "xmax", "cmin", "xmin", "ctid"};
+        int nsys = t->view_sql ? 0 : 6;
+        for (int c = 0; c < nsys + t->ncols && rc == SQL_OK; c++) {
+            if (c >= nsys && t->cols[c - nsys].hidden) continue;
+            unsigned ca = avail;
+            if (c >= nsys)
+                for (int bit = 0; bit < SQLPRIV_NBITS; bit++)
+                    if (item_level(v, n, obj, t->cols[c - nsys].id, grantor, bit) >= 2) ca |= 1u << bit;
+            unsigned want = privs & colbits, got = want & ca;
+            const char *cn = c < nsys ? sys[c] : t->cols[c - nsys].name;
+            if (!got)
+                rc = sqlrun_notice(res, "!01006", err, "no privileges could be revoked for column \"%s\" of relation \"%s\"",
+                                   cn, name);
+            else if (!a->all_privs && got != want)
+                rc = sqlrun_notice(res, "!01006", err,
+                                   "not all privileges could be revoked for column \"%s\" of relation \"%s\"", cn, name);
+        }
+    }
+    unsigned tprivs = a->table_privs ? privs & avail : 0;
+    /* the columns: what the grantor may pass on for each */
+    unsigned *cmask = a->ncols ? calloc((size_t)a->ncols, sizeof *cmask) : NULL;
+    if (a->ncols && !cmask) rc = sqlerr_oom(err);
+    for (int c = 0; c < a->ncols && rc == SQL_OK; c++) {
+        unsigned ca = avail;
+        if (grantor)
+            for (int bit = 0; bit < SQLPRIV_NBITS; bit++)
+                if (item_level(v, n, obj, colids[c], grantor, bit) >= 2) ca |= 1u << bit;
+        cmask[c] = a->colprivs[c] & ca;
+        if (grantor && !cmask[c] && !(held_mask(s, me, obj, colids[c], 1, v, n) & SQLPRIV_TABLE_ALL))
+            rc = sqlerr_set(err, "42501", -1, "permission denied for column \"%s\" of relation \"%s\"",
+                            a->cols[c], name);
+        else if (grantor && !cmask[c])
+            rc = sqlrun_notice(res, grant ? "!01007" : "!01006", err,
+                               "no privileges %s for column \"%s\" of relation \"%s\"",
+                               grant ? "were granted" : "could be revoked", a->cols[c], name);
+        else if (grantor && !a->all_privs && cmask[c] != a->colprivs[c])
+            rc = sqlrun_notice(res, grant ? "!01007" : "!01006", err,
+                               "not all privileges %s for column \"%s\" of relation \"%s\"",
+                               grant ? "were granted" : "could be revoked", a->cols[c], name);
+    }
+    for (int g = 0; g < a->nroles && rc == SQL_OK; g++) {
         uint32_t to = SQLROLE_PUBLIC;
         if (*a->roles[g]) {
             sqlrole r;
-            if (spec_role(s, a->roles[g], &r, err)) return SQL_ERR;
+            if (spec_role(s, a->roles[g], &r, err)) {
+                rc = SQL_ERR;
+                break;
+            }
             to = r.oid;
         }
-        for (int bit = 0; bit < SQLPRIV_NBITS; bit++) {
-            if (!(privs & (1u << bit))) continue;
-            uint8_t k[SQLROLE_KEY_MAX];
-            size_t kl = sqlrole_acl_key(k, obj, to, bit);
-            const uint8_t *v;
-            size_t vl;
-            /* nothing to write without an entry when nothing changes: revoking what was never
-             * granted, or granting PUBLIC schema public's USAGE (held by default); an existing
-             * entry is rewritten (a re-grant is a later write) */
-            if (!sx_auth_get(s, k, kl, &v, &vl) && acl_granted(s, obj, to, bit) == grant) continue;
-            if (put_flag(s, 'A', k, kl, grant, grantor, err)) return SQL_ERR;
+        for (int bit = 0; bit < SQLPRIV_NBITS && rc == SQL_OK; bit++) {
+            if (!(tprivs & (1u << bit))) continue;
+            rc = item_change(s, a, obj, -1, to, bit, grantor, owner, err);
+            /* a REVOKE on the table also revokes the same privileges on its columns */
+            for (int i = 0; i < n && rc == SQL_OK && !grant; i++)
+                if (v[i].col >= 0 && v[i].grantee == to && v[i].grantor == grantor && v[i].bit == bit &&
+                    v[i].level > 0)
+                    rc = item_change(s, a, obj, v[i].col, to, bit, grantor, owner, err);
         }
+        for (int c = 0; c < a->ncols && rc == SQL_OK; c++)
+            for (int bit = 0; bit < SQLPRIV_NBITS && rc == SQL_OK; bit++)
+                if (cmask[c] & (1u << bit)) rc = item_change(s, a, obj, colids[c], to, bit, grantor, owner, err);
     }
-    return SQL_OK;
+    free(cmask);
+    free(v);
+    return rc;
+}
+
+/* Revokes every privilege role holds on obj from any grantor, with what it passed on
+ * (DROP OWNED BY). */
+static int revoke_all_of(sx_session *s, uint32_t obj, uint32_t role, sqlerr *err)
+{
+    sx_aclitem *v;
+    int n;
+    if (acl_items(s, obj, &v, &n)) return sqlerr_oom(err);
+    uint32_t owner = sx_owner_of(s, obj);
+    int rc = SQL_OK;
+    for (int i = 0; i < n && rc == SQL_OK; i++) {
+        if (v[i].grantee != role || v[i].level < 1) continue;
+        rc = item_put(s, obj, v[i].col, role, v[i].bit, v[i].grantor, 0, owner, err);
+        if (rc == SQL_OK && v[i].level >= 2)
+            rc = revoke_dependents(s, obj, v[i].col, role, v[i].bit, true, owner, 0, err);
+    }
+    free(v);
+    return rc;
 }
 
 /* ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA public] GRANT|REVOKE ... ON TABLES|SEQUENCES */
@@ -1078,6 +1456,8 @@ static int default_privs(sx_session *s, const sqlast_role *a, sqlerr *err)
 {
     uint32_t me = sx_current_role(s);
     bool grant = a->action == SQLAST_ROLE_GRANT;
+    if (a->grant_option) return sqlerr_unsupported(err, -1, "GRANT OPTION in default privileges");
+    if (a->ncols) return sqlerr_unsupported(err, -1, "column privileges in default privileges");
     unsigned all = a->defobj == 'S' ? (SQLPRIV_USAGE | SQLPRIV_SELECT | SQLPRIV_UPDATE) : SQLPRIV_TABLE_ALL;
     unsigned privs = a->privs ? a->privs : all;
     if (privs & ~all)
@@ -1118,8 +1498,15 @@ static int default_privs(sx_session *s, const sqlast_role *a, sqlerr *err)
 
 static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr *err)
 {
-    uint32_t me = sx_current_role(s);
     if (a->objkind == 'D') return default_privs(s, a, err);
+    if (a->action == SQLAST_ROLE_GRANT && a->grant_option)
+        for (int g = 0; g < a->nroles; g++)
+            if (!*a->roles[g]) return sqlerr_set(err, "0LP01", -1, "grant options can only be granted to roles");
+    const unsigned colall = SQLPRIV_SELECT | SQLPRIV_INSERT | SQLPRIV_UPDATE | SQLPRIV_REFERENCES;
+    for (int c = 0; c < a->ncols; c++)
+        if (a->colprivs[c] & ~colall)
+            return sqlerr_set(err, "0LP01", -1, "invalid privilege type %s for column",
+                              sqlpriv_name(__builtin_ctz(a->colprivs[c] & ~colall)));
     if (a->objkind == 'n') {
         for (int i = 0; i < a->nobjects; i++) {
             if (strcmp(a->objects[i], "public"))
@@ -1128,9 +1515,7 @@ static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sq
             if (privs & ~SQLPRIV_SCHEMA_ALL)
                 return sqlerr_set(err, "0LP01", -1, "invalid privilege type %s for schema",
                                   sqlpriv_name(__builtin_ctz(privs & ~SQLPRIV_SCHEMA_ALL)));
-            if (!sx_has_privs_of(s, me, sx_owner_of(s, SQLROLE_NSP_PUBLIC)))
-                return sqlerr_set(err, "42501", -1, "permission denied for schema public");
-            if (grant_one(s, SQLROLE_NSP_PUBLIC, a, privs, SQLROLE_BOOTSTRAP, err)) return SQL_ERR;
+            if (grant_on(s, a, SQLROLE_NSP_PUBLIC, NULL, "schema", "public", privs, NULL, res, err)) return SQL_ERR;
         }
         return SQL_OK;
     }
@@ -1163,7 +1548,7 @@ static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sq
             if (t->seq) continue; /* ALL TABLES IN SCHEMA: tables and views */
         }
         unsigned all = t->seq ? (SQLPRIV_USAGE | SQLPRIV_SELECT | SQLPRIV_UPDATE) : SQLPRIV_TABLE_ALL;
-        unsigned privs = a->privs ? a->privs : all;
+        unsigned privs = a->privs ? a->privs : a->table_privs ? all : 0;
         if ((privs & ~all) && t->seq && a->objkind == 't') {
             /* GRANT ... ON [TABLE] seq: PostgreSQL warns and keeps what applies */
             rc = sqlrun_notice(res, "!0LP01", err, "sequence \"%s\" only supports USAGE, SELECT, and UPDATE privileges",
@@ -1174,15 +1559,52 @@ static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sq
                             sqlpriv_name(__builtin_ctz(privs & ~all)), t->seq ? "sequence" : "relation");
             break;
         }
-        uint32_t owner = sx_owner_of(s, t->id);
-        if (!sx_has_privs_of(s, me, owner)) {
-            rc = sqlerr_set(err, "42501", -1, "permission denied for %s %s", rel_kind_word(t), t->name);
+        int *colids = a->ncols ? calloc((size_t)a->ncols, sizeof *colids) : NULL;
+        if (a->ncols && !colids) {
+            rc = sqlerr_oom(err);
             break;
         }
-        rc = grant_one(s, t->id, a, privs, owner, err);
+        if (a->ncols && t->seq)
+            rc = sqlerr_unsupported(err, -1, "column privileges on a sequence");
+        for (int c = 0; c < a->ncols && rc == SQL_OK; c++) {
+            int ci = sqlschema_find_column(t, a->cols[c]);
+            if (ci < 0 || t->cols[ci].hidden)
+                rc = sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist", a->cols[c],
+                                t->name);
+            else
+                colids[c] = t->cols[ci].id;
+        }
+        if (rc == SQL_OK) rc = grant_on(s, a, t->id, t, rel_kind_word(t), t->name, privs, colids, res, err);
+        free(colids);
     }
     free(tabs);
     return rc;
+}
+
+/* Whether role holds `role` WITH ADMIN OPTION, directly or through a role it belongs to
+ * (PostgreSQL 15's is_admin_of_role). */
+static bool admin_of(sx_session *s, uint32_t member, uint32_t role)
+{
+    const uint32_t *rv;
+    int nr;
+    bool owned, adm = false;
+    if (role_closure(s, member, true, &rv, &nr, &owned)) return false;
+    for (int i = 0; i < nr && !adm; i++) {
+        uint8_t k[SQLROLE_KEY_MAX];
+        size_t kl = sqlrole_member_key(k, role, rv[i]);
+        const uint8_t *v;
+        size_t vl;
+        uint64_t gen;
+        int level = 0;
+        adm = sx_auth_get(s, k, kl, &v, &vl) && !sqlrole_flag_level(v, vl, 'M', &gen, &level, NULL) && level >= 2;
+    }
+    if (owned) free((void *)rv);
+    return adm;
+}
+
+bool sx_admin_of(sx_session *s, uint32_t member, uint32_t role)
+{
+    return role_is_super(s, member) || admin_of(s, member, role);
 }
 
 static int grant_roles(sx_session *s, const sqlast_role *a, sqlerr *err)
@@ -1199,7 +1621,7 @@ static int grant_roles(sx_session *s, const sqlast_role *a, sqlerr *err)
         if (!(me.flags & SQLROLE_SUPER)) {
             if (granted.flags & SQLROLE_SUPER)
                 return sqlerr_set(err, "42501", -1, "must be superuser to alter superusers");
-            if (!(me.flags & SQLROLE_CREATEROLE))
+            if (!(me.flags & SQLROLE_CREATEROLE) && !admin_of(s, me.oid, granted.oid))
                 return sqlerr_set(err, "42501", -1, "must have admin option on role \"%s\"", granted.name);
         }
         for (int g = 0; g < a->nroles; g++) {
@@ -1213,10 +1635,18 @@ static int grant_roles(sx_session *s, const sqlast_role *a, sqlerr *err)
             const uint8_t *v;
             size_t vl;
             uint64_t gen;
-            bool was = false;
-            if (sx_auth_get(s, k, kl, &v, &vl)) sqlrole_flag_decode(v, vl, 'M', &gen, &was, NULL);
-            if (!grant && !was) continue; /* PostgreSQL: a WARNING; nothing to change */
-            if (put_flag(s, 'M', k, kl, grant, 0, err)) return SQL_ERR;
+            int was = 0;
+            if (sx_auth_get(s, k, kl, &v, &vl)) sqlrole_flag_level(v, vl, 'M', &gen, &was, NULL);
+            int level;
+            if (grant) {
+                level = a->grant_option ? 2 : 1;
+                if (was > level) level = was; /* a plain GRANT keeps the admin option */
+            } else {
+                if (!was) continue; /* PostgreSQL: a WARNING; nothing to change */
+                level = a->grant_option ? 1 : 0; /* REVOKE ADMIN OPTION FOR: stays a member */
+                if (level == was) continue;
+            }
+            if (put_flag(s, 'M', k, kl, level, me.oid, err)) return SQL_ERR;
         }
     }
     return SQL_OK;
@@ -1245,14 +1675,11 @@ static int owned_by(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr 
                 free(tabs);
                 return sqlerr_unsupported(err, -1, "DROP OWNED of a role that owns tables (drop them, or REASSIGN OWNED)");
             }
-            sqlast_role rv = {.action = SQLAST_ROLE_REVOKE, .roles = (char *[]){r.name}, .nroles = 1};
-            for (int b = 0; b < SQLPRIV_NBITS; b++)
-                if (acl_granted(s, t->id, r.oid, b) && grant_one(s, t->id, &rv, 1u << b, 0, err)) goto fail;
+            if (revoke_all_of(s, t->id, r.oid, err)) goto fail;
         }
         free(tabs);
         if (a->action == SQLAST_ROLE_DROP_OWNED) {
-            sqlast_role rv = {.action = SQLAST_ROLE_REVOKE, .roles = (char *[]){r.name}, .nroles = 1};
-            if (grant_one(s, SQLROLE_NSP_PUBLIC, &rv, SQLPRIV_CREATE, 0, err)) return SQL_ERR;
+            if (revoke_all_of(s, SQLROLE_NSP_PUBLIC, r.oid, err)) return SQL_ERR;
         }
     }
     return SQL_OK;

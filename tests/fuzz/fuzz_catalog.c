@@ -80,10 +80,10 @@ static int role_value(const uint8_t *data, size_t size)
         }
     } else if (data[0] == 'M' || data[0] == 'A') {
         uint64_t gen;
-        bool g;
+        int g;
         uint32_t grantor = 0;
-        if (sqlrole_flag_decode(data, size, (char)data[0], &gen, &g, &grantor) == 0) {
-            if (sqlrole_flag_encode(&b, (char)data[0], gen, g, grantor)) abort();
+        if (sqlrole_flag_level(data, size, (char)data[0], &gen, &g, &grantor) == 0) {
+            if (g < 0 || g > 2 || sqlrole_flag_encode(&b, (char)data[0], gen, g, grantor)) abort();
             if (b.len != size || memcmp(b.data, data, size)) abort();
         }
     } else if (data[0] == 'E') { /* an enum type's entry: round trip */
@@ -139,9 +139,22 @@ static int role_value(const uint8_t *data, size_t size)
     return 0;
 }
 
+/* acl item keys (acl. / aclg. / acol.): a key that parses is rebuilt byte for byte */
+static int acl_key(const uint8_t *data, size_t size)
+{
+    uint32_t obj, grantee, grantor;
+    int col, bit;
+    if (sqlrole_aclitem_parse(data, size, &obj, &col, &grantee, &bit, &grantor)) return 0;
+    uint8_t k[SQLROLE_KEY_MAX];
+    size_t kl = sqlrole_aclitem_key(k, obj, col, grantee, bit, grantor);
+    if (bit < 0 || bit >= SQLPRIV_NBITS || kl != size || memcmp(k, data, size)) abort();
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size && data[0] == SQLINDEX_FORMAT) return index_def(data, size);
+    if (size > 4 && !memcmp(data, "acl", 3)) return acl_key(data, size);
     if (size && (data[0] == 'R' || data[0] == 'M' || data[0] == 'A' || data[0] == 'O'))
         return role_value(data, size);
     sqlschema_table *t = NULL;

@@ -320,6 +320,33 @@ def regions():
         t.ok(all(agree), "concurrent GRANT and REVOKE of one privilege converge to one answer "
              "in all regions (5 rounds)", agree)
 
+        # grant options and column privileges travel like every grant
+        run(a, "CREATE ROLE auditor LOGIN PASSWORD 'auditor-pw'")
+        run(a, "GRANT SELECT ON orders TO clerk WITH GRANT OPTION")
+        t.ok(wait_for(lambda: rb.query(b, "SELECT has_table_privilege('clerk', 'orders', "
+                                          "'SELECT WITH GRANT OPTION')")[0][0] is True, 20),
+             "a grant option given in r1 is held in r2")
+        code = pgcode(b.sql_port, "clerk", "clerk-pw", "GRANT SELECT ON orders TO auditor")
+        t.ok(code[1] is None, "the grantee passes the privilege on in r2", code)
+        audits = lambda n: pgcode(n.sql_port, "auditor", "auditor-pw", "SELECT total FROM orders")  # noqa
+        t.ok(wait_for(lambda: all(audits(n)[0] == [(10,)] for n in nodes), 20),
+             "what clerk passed on in r2 is usable in every region", [audits(n) for n in nodes])
+        code = pgcode(c.sql_port, "postgres", None, "REVOKE GRANT OPTION FOR SELECT ON orders FROM clerk")
+        t.ok(code[1] == "2BP01", "REVOKE GRANT OPTION FOR without CASCADE in r3 is refused while "
+             "auditor holds what clerk passed on (2BP01)", code)
+        run(c, "REVOKE GRANT OPTION FOR SELECT ON orders FROM clerk CASCADE")
+        t.ok(wait_for(lambda: all(audits(n)[1] == "42501" and reads(n)[0] == [(10,)] for n in nodes), 20),
+             "REVOKE GRANT OPTION FOR ... CASCADE in r3 takes auditor's privilege away everywhere; "
+             "clerk keeps SELECT", [(audits(n), reads(n)) for n in nodes])
+        run(a, "REVOKE SELECT ON orders FROM clerk")
+        run(a, "GRANT SELECT (id) ON orders TO auditor")
+        ids = lambda n: pgcode(n.sql_port, "auditor", "auditor-pw", "SELECT id FROM orders")  # noqa
+        t.ok(wait_for(lambda: all(ids(n)[0] == [(1,)] and audits(n)[1] == "42501" for n in nodes), 20),
+             "a column grant in r1: auditor reads that column, and not the others, in every region",
+             [(ids(n), audits(n)) for n in nodes])
+        run(a, "REVOKE ALL ON orders FROM auditor")
+        run(a, "DROP ROLE auditor")
+
         run(b, "REVOKE ALL ON orders FROM clerk")
         run(b, "DROP ROLE clerk")
         t.ok(wait_for(lambda: all(reads(n)[0] is None and "connect" in (reads(n)[1] or "")

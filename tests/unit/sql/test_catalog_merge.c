@@ -235,7 +235,7 @@ static void test_later_alter_wins(void **state)
     free(c.p);
 }
 
-static blob flag(char kind, uint64_t gen, bool granted)
+static blob flag(char kind, uint64_t gen, int granted)
 {
     codec_buf b;
     codec_buf_init(&b);
@@ -284,6 +284,47 @@ static void test_grants_and_roles(void **state)
     /* a value of another kind or with trailing bytes is refused */
     assert_int_equal(sqlrole_flag_decode(later.p, later.n, 'M', &gen, &g, NULL), -1);
     assert_int_equal(sqlrole_flag_decode(later.p, later.n - 1, 'A', &gen, &g, NULL), -1);
+    /* WITH GRANT OPTION is level 2: at equal generations a plain grant (1) beats it and a
+     * revocation (0) beats both, so concurrent REVOKE GRANT OPTION FOR and GRANT ... WITH GRANT
+     * OPTION converge to the narrower one */
+    codec_buf gb;
+    codec_buf_init(&gb);
+    assert_int_equal(sqlrole_flag_encode(&gb, 'A', 100, 2, 10), 0);
+    blob go = {malloc(gb.len), gb.len};
+    memcpy(go.p, gb.data, gb.len);
+    codec_buf_free(&gb);
+    int level = -1;
+    assert_int_equal(sqlrole_flag_level(go.p, go.n, 'A', &gen, &level, &grantor), 0);
+    assert_int_equal(level, 2);
+    assert_int_equal(sqlrole_flag_decode(go.p, go.n, 'A', &gen, &g, NULL), 0);
+    assert_true(g);
+    blob mg1 = merge(go, grant), mg2 = merge(grant, go), mg3 = merge(go, revoke);
+    assert_true(same(mg1, grant));
+    assert_true(same(mg2, grant));
+    assert_true(same(mg3, revoke));
+    go.p[9] = 3; /* no level 3 */
+    assert_int_equal(sqlrole_flag_level(go.p, go.n, 'A', &gen, &level, NULL), -1);
+    free(go.p);
+    free(mg1.p);
+    free(mg2.p);
+    free(mg3.p);
+    /* the keys of the three acl families */
+    uint8_t k[SQLROLE_KEY_MAX];
+    uint32_t obj, grantee, gr;
+    int col, bit;
+    size_t kl = sqlrole_aclitem_key(k, 65537, -1, 65538, 1, 0);
+    assert_int_equal(kl, 13);
+    assert_int_equal(sqlrole_key_kind(k, kl), 'A');
+    kl = sqlrole_aclitem_key(k, 65537, -1, 65538, 1, 65539);
+    assert_int_equal(sqlrole_key_kind(k, kl), 'G');
+    assert_int_equal(sqlrole_aclitem_parse(k, kl, &obj, &col, &grantee, &bit, &gr), 0);
+    assert_true(obj == 65537 && col == -1 && grantee == 65538 && bit == 1 && gr == 65539);
+    kl = sqlrole_aclitem_key(k, 65537, 3, 0, 2, 0);
+    assert_int_equal(sqlrole_key_kind(k, kl), 'C');
+    assert_int_equal(sqlrole_aclitem_parse(k, kl, &obj, &col, &grantee, &bit, &gr), 0);
+    assert_true(obj == 65537 && col == 3 && grantee == 0 && bit == 2 && gr == 0);
+    k[kl - 5] = SQLPRIV_NBITS; /* an unknown privilege bit: no key of ours */
+    assert_int_equal(sqlrole_key_kind(k, kl), 0);
 
     blob alive = role(200, SQLROLE_LOGIN | SQLROLE_INHERIT, "x"), dropped = role(200, SQLROLE_DROPPED, "");
     blob recreated = role(300, SQLROLE_LOGIN, "");
