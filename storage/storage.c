@@ -10,6 +10,7 @@
 #include "storage/storage_int.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static const char *const cf_names[CF_COUNT] = {"default", "rows", "log", "catalog", "meta", "index"};
@@ -720,10 +722,66 @@ int storage_catalog_get(storage *s, const uint8_t *key, size_t klen, uint8_t **v
 
 /* ---- backup and restore ---- */
 
+/* The bytes of the regular files under path (a few levels deep). */
+static uint64_t tree_bytes(const char *path, int depth)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    uint64_t sum = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char p[4096];
+        if (snprintf(p, sizeof p, "%s/%s", path, de->d_name) >= (int)sizeof p) continue;
+        struct stat st;
+        if (lstat(p, &st)) continue;
+        if (S_ISREG(st.st_mode)) sum += (uint64_t)st.st_size;
+        else if (S_ISDIR(st.st_mode) && depth > 0) sum += tree_bytes(p, depth - 1);
+    }
+    closedir(d);
+    return sum;
+}
+
+/* The free-space reserve holds for backups too: the checkpoint's memtable flush writes into
+ * the data directory, so it is refused while the data directory is below the reserve; into
+ * another filesystem RocksDB copies every live file (on the same one it only hard-links
+ * them), so that filesystem must hold about the data directory's size and keep the reserve. */
+static int backup_space_check(storage *s, const char *dir)
+{
+    if (storage_guard_space(s, true)) {
+        storage_guard_enospc(s);
+        char why[512];
+        snprintf(why, sizeof why, "%s", storage_errmsg());
+        return storage_fail(STORAGE_ENOSPC, "backup refused: %s", why);
+    }
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (!slash) return 0;
+    if (slash == parent) slash[1] = 0;
+    else *slash = 0;
+    struct stat pst, dst;
+    struct statvfs sv;
+    if (stat(parent, &pst) || stat(s->data_dir, &dst) || statvfs(parent, &sv)) return 0; /* RocksDB reports it */
+    if (pst.st_dev == dst.st_dev) return 0;
+    pthread_mutex_lock(&s->mu);
+    uint64_t min = s->min_free_bytes;
+    pthread_mutex_unlock(&s->mu);
+    uint64_t need = tree_bytes(s->data_dir, 3), avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+    if (avail >= need + min) return 0;
+    return storage_fail(STORAGE_ENOSPC,
+                        "backup refused: it needs about %llu MiB on the filesystem of %s, which has "
+                        "%llu MiB free (keeping the reserve storage.min_free_mb = %llu)",
+                        (unsigned long long)((need + (1 << 20) - 1) >> 20), parent,
+                        (unsigned long long)(avail >> 20), (unsigned long long)(min >> 20));
+}
+
 int storage_backup(storage *s, const char *dir)
 {
     struct stat st;
     if (stat(dir, &st) == 0) return storage_fail(STORAGE_EEXIST, "backup target %s exists", dir);
+    int sc = backup_space_check(s, dir);
+    if (sc) return sc;
     char *err = NULL;
     rocksdb_checkpoint_t *cp = rocksdb_checkpoint_object_create(s->db, &err);
     if (err) return storage_rocks_error(err, "create checkpoint");

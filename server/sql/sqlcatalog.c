@@ -341,6 +341,8 @@ static const cat_type builtin_types[] = {
     {3802, "jsonb", -1, false, 'b', 'U', false, 0, 3807, "jsonb_in", "jsonb_out", "jsonb_recv", "jsonb_send", 'i', 'x', 0, "jsonb"},
     {3807, "_jsonb", -1, false, 'b', 'A', false, 3802, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "jsonb[]"},
     {4089, "regnamespace", 4, true, 'b', 'N', false, 0, 4090, "regnamespacein", "regnamespaceout", "regnamespacerecv", "regnamespacesend", 'i', 'p', 0, "regnamespace"},
+    {4096, "regrole", 4, true, 'b', 'N', false, 0, 4097, "regrolein", "regroleout", "regrolerecv", "regrolesend", 'i', 'p', 0, "regrole"},
+    {4097, "_regrole", -1, false, 'b', 'A', false, 4096, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "regrole[]"},
 };
 /* pg_proc rows of the functions HeliosDB implements (generated from PostgreSQL 15: oid,
  * proname, prokind, pronargs, prorettype, proretset, proisstrict, provolatile, proargtypes,
@@ -721,6 +723,7 @@ static const struct {
     {2402, "record_recv"}, {2403, "record_send"}, {2218, "regclassin"}, {2219, "regclassout"},
     {2452, "regclassrecv"}, {2453, "regclasssend"}, {4084, "regnamespacein"},
     {4085, "regnamespaceout"}, {4087, "regnamespacerecv"}, {4088, "regnamespacesend"},
+    {4098, "regrolein"}, {4092, "regroleout"}, {4094, "regrolerecv"}, {4095, "regrolesend"},
     {44, "regprocin"}, {45, "regprocout"}, {2444, "regprocrecv"}, {2445, "regprocsend"},
     {2220, "regtypein"}, {2221, "regtypeout"}, {2454, "regtyperecv"}, {2455, "regtypesend"},
     {334, "spghandler"}, {46, "textin"}, {47, "textout"}, {2414, "textrecv"},
@@ -3837,6 +3840,13 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
             if (ty) name = ty->fmt;
         } else if (to == SQLVAL_REGNAMESPACE) {
             name = schema_name(oid);
+        } else if (to == SQLVAL_REGROLE) { /* regroleout: quoted as an identifier */
+            char nb[64];
+            const char *rn = role_name_of(s, oid, nb, sizeof nb);
+            if (!rn && oid == OID_ROLE) rn = user_name(s);
+            size_t o = 0;
+            if (rn && put_ident(buf, sizeof buf, &o, rn, err)) return SQL_ERR;
+            if (rn) name = buf;
         } else {
             const cat_proc *p = proc_by_oid(oid);
             if (p) name = p->name;
@@ -3856,6 +3866,19 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
     }
     if (len == 1 && txt[0] == '-') return sqlval_set_reg(out, to, 0, NULL, err);
     int shown = len > 200 ? 200 : (int)len;
+    if (to == SQLVAL_REGROLE) { /* regrolein: one name, quoted or folded to lower case */
+        char rp[4][SQLSCHEMA_NAME_MAX + 1];
+        int rn = split_name(txt, len, rp);
+        if (rn != 1) return sqlerr_set(err, SQLSTATE_INVALID_NAME, -1, "invalid name syntax");
+        sqlrole r;
+        if (!sx_role_lookup(s, rp[0], &r))
+            return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "role \"%s\" does not exist", rp[0]);
+        sqlval num;
+        sqlval_init_null(&num, SQLVAL_OID);
+        num.isnull = false;
+        num.u.i = r.oid;
+        return reg_cast(s, m, &num, to, out, err);
+    }
     if (to == SQLVAL_REGTYPE) {
         /* type names have spaces and [] (character varying, integer[]) */
         char name[SQLSCHEMA_NAME_MAX * 2 + 8];

@@ -2426,6 +2426,8 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
     int rc = storage_backup(s->x->st, dir);
     if (rc == STORAGE_EEXIST)
         return executor_error_set(err, "58P02", "helios_backup: \"%s\" already exists", dir);
+    if (rc == STORAGE_ENOSPC) /* the free-space reserve (storage_backup) */
+        return executor_error_set(err, "53100", "helios_backup into \"%s\": %s", dir, storage_errmsg());
     if (rc)
         return executor_error_set(err, "58030", "helios_backup into \"%s\" failed: %s: %s", dir,
                                   storage_strerror(rc), storage_errmsg());

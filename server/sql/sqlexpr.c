@@ -1184,7 +1184,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_INTERVAL] = "interval", [SQLVAL_UUID] = "uuid",
             [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
-            [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc"};
+            [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc",
+            [SQLVAL_REGROLE] = "regrole"};
         *strength = 1;
         sqlval_type t = e->cast_type;
         if (t == SQLVAL_ENUM && e->name) return e->name; /* 'x'::mood: mood */

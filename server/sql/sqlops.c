@@ -102,6 +102,7 @@ uint64_t sqlops_hash(const sqlval *v, int n)
             case SQLVAL_REGCLASS: /* reg* compare as their oid (sqlval.h) */
             case SQLVAL_REGTYPE:
             case SQLVAL_REGNAMESPACE:
+            case SQLVAL_REGROLE:
             case SQLVAL_REGPROC: k = hash_double((double)x->u.i); break;
             case SQLVAL_FLOAT4:
             case SQLVAL_FLOAT8: k = hash_double(x->u.f); break;

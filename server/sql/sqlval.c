@@ -50,6 +50,7 @@ static const struct {
     [SQLVAL_REGCLASS] = {2205, "regclass"},
     [SQLVAL_REGTYPE] = {2206, "regtype"},
     [SQLVAL_REGNAMESPACE] = {4089, "regnamespace"},
+    [SQLVAL_REGROLE] = {4096, "regrole"},
     [SQLVAL_REGPROC] = {24, "regproc"},
     [SQLVAL_DATE] = {1082, "date"},
     [SQLVAL_TIME] = {1083, "time without time zone"},
@@ -163,7 +164,7 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"numeric", SQLVAL_NUMERIC}, {"decimal", SQLVAL_NUMERIC}, {"name", SQLVAL_NAME},
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
         {"regclass", SQLVAL_REGCLASS}, {"regtype", SQLVAL_REGTYPE},
-        {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC},
+        {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC}, {"regrole", SQLVAL_REGROLE},
         {"date", SQLVAL_DATE}, {"time", SQLVAL_TIME}, {"time without time zone", SQLVAL_TIME},
         {"timestamp", SQLVAL_TIMESTAMP}, {"timestamp without time zone", SQLVAL_TIMESTAMP},
         {"interval", SQLVAL_INTERVAL}, {"uuid", SQLVAL_UUID},
@@ -220,6 +221,7 @@ int16_t sqlval_type_len(sqlval_type t)
     case SQLVAL_REGCLASS:
     case SQLVAL_REGTYPE:
     case SQLVAL_REGNAMESPACE:
+    case SQLVAL_REGROLE:
     case SQLVAL_REGPROC: return 4;
     case SQLVAL_CHAR: return 1;
     case SQLVAL_DATE: return 4;
@@ -244,7 +246,7 @@ bool sqlval_type_is_text(sqlval_type t)
 bool sqlval_type_is_reg(sqlval_type t)
 {
     return t == SQLVAL_REGCLASS || t == SQLVAL_REGTYPE || t == SQLVAL_REGNAMESPACE ||
-           t == SQLVAL_REGPROC;
+           t == SQLVAL_REGPROC || t == SQLVAL_REGROLE;
 }
 
 bool sqlval_type_is_oidlike(sqlval_type t)
@@ -898,6 +900,7 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
     case SQLVAL_REGCLASS:
     case SQLVAL_REGTYPE:
     case SQLVAL_REGNAMESPACE:
+    case SQLVAL_REGROLE:
     case SQLVAL_REGPROC:
         /* regclassout & co: the name; an oid the catalog does not know prints as a number,
          * InvalidOid as "-" */
@@ -1076,6 +1079,7 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     case SQLVAL_REGCLASS:
     case SQLVAL_REGTYPE:
     case SQLVAL_REGNAMESPACE:
+    case SQLVAL_REGROLE:
     case SQLVAL_REGPROC:
         /* a number is an oid as is; names need the catalog (sqlcatalog_reg_cast), which the
          * expression evaluator consults before coming here */
@@ -1085,7 +1089,7 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
         }
         return sqlerr_set(err, "42704", -1, "%s \"%.*s\" does not exist",
                           t == SQLVAL_REGCLASS ? "relation" : t == SQLVAL_REGTYPE ? "type"
-                          : t == SQLVAL_REGNAMESPACE ? "schema" : "function",
+                          : t == SQLVAL_REGNAMESPACE ? "schema" : t == SQLVAL_REGROLE ? "role" : "function",
                           (int)(len > 200 ? 200 : len), s);
     case SQLVAL_CHAR:
         /* charin: the first byte (an empty string is the zero byte, printed as "") */

@@ -89,6 +89,7 @@ typedef enum sqlval_type {
     /* a value of an enum type (sqlenum.h): the label in s, the type's oid in u.i (0: not yet
      * tied to a type); ordered by the labels' sort orders */
     SQLVAL_ENUM,
+    SQLVAL_REGROLE, /* a role: a reg* value (above) */
     SQLVAL_NTYPES
 } sqlval_type;
 
@@ -131,7 +132,7 @@ int sqlval_array_lbound(sqlval_type t);
 int sqlval_array_elem_get(const sqlval *arr, size_t i, sqlval *out, sqlerr *err);
 bool sqlval_type_is_numeric(sqlval_type t); /* any integer, float or numeric */
 bool sqlval_type_is_text(sqlval_type t);    /* UNKNOWN, TEXT, VARCHAR, NAME, CHAR */
-bool sqlval_type_is_reg(sqlval_type t);     /* REGCLASS, REGTYPE, REGNAMESPACE, REGPROC */
+bool sqlval_type_is_reg(sqlval_type t);     /* REGCLASS, REGTYPE, REGNAMESPACE, REGPROC, REGROLE */
 /* OID or a reg* type: compared with each other and with integers by their oid. */
 bool sqlval_type_is_oidlike(sqlval_type t);
 /* A reg* value: oid plus the name it prints as (NULL: printed as the number, "-" for 0). */
