@@ -122,7 +122,10 @@ def single_node():
                   ("SET ROLE grp", "42501", "SET ROLE to a role it is not a member of"),
                   ("SELECT set_config('role', 'grp', false)", "42501",
                    "become another role through set_config()"),
-                  ("GRANT SELECT ON secrets TO app", "42501", "grant itself privileges")]
+                  ("GRANT SELECT ON secrets TO app", "42501", "grant itself privileges"),
+                  ("GRANT SELECT (id) ON secrets TO app", "42501",
+                   "grant itself a column privilege"),
+                  ("GRANT grp TO app", "42501", "grant itself membership in a role (no admin option)")]
         for sql, code, what in cannot:
             rows, err = app(sql)
             t.ok(err == code, "a normal user cannot %s (%s)" % (what, code), "%s -> %s" % (sql, err))
