@@ -316,9 +316,16 @@ static bool dup_str(char **dst, const char *src)
     return *dst != NULL;
 }
 
+/* Out of line: its sqlerr is large, and sqlast_expr_dup recurses as deep as the tree. */
+static __attribute__((noinline)) int value_copy(sqlval *d, const sqlval *s)
+{
+    sqlerr err;
+    return sqlval_copy(d, s, &err);
+}
+
 sqlast_expr *sqlast_expr_dup(const sqlast_expr *e)
 {
-    if (!e) return NULL;
+    if (!e || sqlerr_stack_low()) return NULL; /* too deep: as out of memory */
     sqlast_expr *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     *d = *e;
@@ -332,9 +339,8 @@ sqlast_expr *sqlast_expr_dup(const sqlast_expr *e)
     d->aorder = NULL;
     d->naorder = 0;
     sqlval_init_null(&d->value, e->value.type);
-    sqlerr err;
     if (!dup_str(&d->name, e->name) || !dup_str(&d->qualifier, e->qualifier) ||
-        sqlval_copy(&d->value, &e->value, &err) || (e->sub && !(d->sub = sqlast_stmt_dup(e->sub))) ||
+        value_copy(&d->value, &e->value) || (e->sub && !(d->sub = sqlast_stmt_dup(e->sub))) ||
         (e->filter && !(d->filter = sqlast_expr_dup(e->filter))) ||
         (e->win && !(d->win = sqlast_window_dup(e->win))))
         goto fail;

@@ -47,4 +47,14 @@ int sqlerr_oom(sqlerr *e);
 /* 0A000 "feature not supported: <what>". Returns SQL_ERR. */
 int sqlerr_unsupported(sqlerr *e, int offset, const char *what);
 
+/* The stack guard, PostgreSQL's check_stack_depth: every recursive walk of a statement (the
+ * parse tree's conversion, binding, evaluation, planning) calls sqlerr_stack_check, which
+ * fails with 54001 "stack depth limit exceeded" once the thread has used more than its budget
+ * below the mark the executor's entry point set (sqlerr_stack_mark). The budget is three
+ * quarters of the stack size limit (getrlimit, at most 64 MiB), so statements PostgreSQL
+ * accepts pass and deeper ones end in a clean error, never a crash. Thread-local. */
+void sqlerr_stack_mark(void);
+int sqlerr_stack_check(sqlerr *e); /* SQL_OK, or SQL_ERR with 54001 */
+int sqlerr_stack_low(void);        /* 1 when over the budget (for walks without a sqlerr) */
+
 #endif

@@ -2215,6 +2215,7 @@ static void q_clear(sx_session *s)
     free(s->qcopy);
     s->qcopy = NULL;
     s->qi = 0;
+    s->query_start_ns = 0;
 }
 
 /* The error path of a statement: a block becomes failed, an implicit transaction is dropped. */
@@ -2240,6 +2241,7 @@ static void fail_txn(sx_session *s)
  * session's code runs on the thread, since other sessions' statements run in between. */
 static void sx_enter(sx_session *s)
 {
+    sqlerr_stack_mark(); /* the stack guard's budget counts from here */
     sqlval_set_timezone(sqlguc_timezone(s->guc));
     if (s->txn_start_us) sqldate_set_now(s->txn_start_us);
 }
@@ -2275,8 +2277,19 @@ void sx_stmt_begin(sx_session *s)
     }
     s->stmt_mark = s->txn.nops;
     int ms = sqlguc_statement_timeout_ms(s->guc);
-    s->deadline_ns = ms > 0 ? uv_hrtime() + (uint64_t)ms * 1000000u : 0;
+    uint64_t start = s->query_start_ns ? s->query_start_ns : uv_hrtime();
+    s->query_start_ns = 0;
+    s->deadline_ns = ms > 0 ? start + (uint64_t)ms * 1000000u : 0;
     s->tick = 0;
+}
+
+/* statement_timeout over work that cannot be interrupted (parsing, binding): measured when it
+ * is done, from start; 57014 when the statement has already used its time. */
+static int timed_out_since(sx_session *s, uint64_t start, executor_error *err)
+{
+    int ms = sqlguc_statement_timeout_ms(s->guc);
+    if (ms <= 0 || uv_hrtime() - start < (uint64_t)ms * 1000000u) return EXEC_DONE;
+    return executor_error_set(err, "57014", "canceling statement due to statement timeout");
 }
 
 int sx_interrupted(sx_session *s, sqlerr *err)
@@ -3103,6 +3116,11 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             goto fail_keep;
         }
         sx_stmt_begin(s); /* PostgreSQL >= 13: each statement of a Query has its own timeout */
+        if (s->deadline_ns && uv_hrtime() >= s->deadline_ns) { /* the parse took it all */
+            s->deadline_ns = 0;
+            executor_error_set(err, "57014", "canceling statement due to statement timeout");
+            goto fail;
+        }
         if (s->qsql)
             sx_note_query(s, s->qsql + st->location,
                           st->length ? (size_t)st->length : strlen(s->qsql + st->location));
@@ -3285,6 +3303,7 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
     sx_enter(s);
     q_clear(s);
     s->cancel = false;
+    s->query_start_ns = uv_hrtime();
     s->qcopy = strndup(sql, len);
     if (!s->qcopy) return executor_error_set(err, "53200", "out of memory");
     s->qsql = s->qcopy;
@@ -3417,6 +3436,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
 {
     sx_session *s = (sx_session *)es;
     sx_enter(s);
+    uint64_t t0 = uv_hrtime(); /* statement_timeout counts the parse and the planning */
     sx_stmt *p = calloc(1, sizeof *p);
     if (!p) return executor_error_set(err, "53200", "out of memory");
     char *copy = strndup(sql, len);
@@ -3524,6 +3544,11 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
         }
         p->param_oids[i] = i < nparams && param_oids[i] ? param_oids[i] : sqlval_type_oid(t);
     }
+    if (timed_out_since(s, t0, err) == EXEC_ERROR) {
+        stmt_free_(p);
+        fail_txn(s);
+        return EXEC_ERROR;
+    }
     *out = (executor_stmt *)p;
     return EXEC_DONE;
 }
@@ -3559,6 +3584,7 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
 {
     sx_session *s = (sx_session *)es;
     sx_enter(s);
+    uint64_t t0 = uv_hrtime(); /* statement_timeout counts the parameters' conversion */
     sx_stmt *p = (sx_stmt *)est;
     sx_portal *po = calloc(1, sizeof *po);
     if (!po) return executor_error_set(err, "53200", "out of memory");
@@ -3600,6 +3626,11 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
             fail_txn(s);
             return to_exec_err(err, &se);
         }
+    }
+    if (timed_out_since(s, t0, err) == EXEC_ERROR) {
+        portal_free_(po);
+        fail_txn(s);
+        return EXEC_ERROR;
     }
     *out = (executor_portal *)po;
     return EXEC_DONE;

@@ -240,6 +240,9 @@ typedef struct sx_session {
     /* statement_timeout: uv_hrtime() deadline of the running statement (0 = none), set by
        sx_stmt_begin; checked by sx_interrupted every SX_TICK_ROWS rows */
     uint64_t deadline_ns;
+    /* when the Query that is running arrived (uv_hrtime): its parse counts toward the first
+     * statement's statement_timeout, as in PostgreSQL (0: none pending) */
+    uint64_t query_start_ns;
     unsigned tick;
     /* a streaming SELECT paused on output (EXEC_PENDING_OUTPUT) or running: the cursor, and
        the plan it borrows when the simple protocol started it */

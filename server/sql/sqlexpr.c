@@ -782,6 +782,7 @@ static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
 static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, bool in_agg,
                     sqlerr *err)
 {
+    if (sqlerr_stack_check(err)) return SQL_ERR;
     if (e->kind == SQLAST_CONST && e->is_default)
         return sqlerr_set(err, "42601", e->location, "DEFAULT is not allowed in this context");
     switch (e->kind) {
@@ -2029,6 +2030,7 @@ done:
 int sqlexpr_eval(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     sqlval_init_null(out, e->type);
+    if (sqlerr_stack_check(err)) return SQL_ERR;
     if (e->const_null) {
         /* folded to NULL (sqlast_expr.const_null); PostgreSQL still computed the constant
          * parts of its operands while folding, so their errors (2147483647 + 1) are raised */
@@ -2358,6 +2360,7 @@ static bool quals_collect(const sqlast_expr *e, qual *q, int *n)
 int sqlexpr_fold_check(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlerr *err)
 {
     if (!e) return SQL_OK;
+    if (sqlerr_stack_check(err)) return SQL_ERR;
     if (e->const_tree || e->const_null) {
         if (e->kind == SQLAST_CONST) return SQL_OK;
         sqlval t;

@@ -509,6 +509,7 @@ static int jp_object(jp *p, jnode *out, int depth)
 /* One value at pos into out (whose key, for an object member, is already set). */
 static int jp_value(jp *p, jnode *out, int depth, const char *expected)
 {
+    if (sqlerr_stack_check(p->err)) return SQL_ERR;
     if (depth > SQLJSONB_MAX_DEPTH) {
         sqlerr_set(p->err, "54001", -1, "stack depth limit exceeded");
         sqlerr_hint(p->err, "jsonb values nest at most %d levels deep in HeliosDB.",

@@ -32,7 +32,7 @@
 #include "server/sql/sqlerr.h"
 #include "server/sql/sqlval.h"
 
-#define SQLJSONB_MAX_DEPTH 4096
+#define SQLJSONB_MAX_DEPTH 9000 /* PostgreSQL 15 reads 8,192 levels and refuses 16,384 */
 
 /* Canonical jsonb text of a JSON document (len bytes, need not be NUL-terminated); *out is
  * malloc'd and NUL-terminated, *outlen (may be NULL) excludes the NUL. */

@@ -6,6 +6,7 @@
  * conv_drop, conv_alter, conv_transaction, conv_set, conv_copy), entry points.
  */
 #include "server/sql/sqlparse.h"
+#include "server/sql/sqljload.h"
 #include "server/sql/sqldo.h"
 #include "server/sql/sqlindex.h"
 #include "server/sql/sqlguc.h"
@@ -1058,6 +1059,7 @@ static int conv_sublink(pctx *c, json_t *b, sqlast_expr **out)
 
 static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
 {
+    if (sqlerr_stack_check(c->err)) return SQL_ERR;
     json_t *b;
     const char *t = node(n, &b);
     int loc = floc(b);
@@ -3696,11 +3698,18 @@ static size_t skip_lexeme(const char *sql, size_t len, size_t i)
 static int check_depth(const char *sql, size_t len, sqlerr *err)
 {
     int ops[SQLPARSE_MAX_NEST + 1]; /* operators in the current chain, per level */
+    int unc[SQLPARSE_MAX_NEST + 1]; /* grouping parentheses open inside the level */
     int depth = 0, sum = 0;         /* levels open; operators counted on the open levels */
-    ops[0] = 0;
+    ops[0] = unc[0] = 0;
     size_t i = 0;
     while (i < len) {
         unsigned char ch = (unsigned char)sql[i];
+        unsigned char prev = 0; /* for '(': the character before it that is not blank */
+        if (ch == '(') {
+            size_t k = i;
+            while (k > 0 && (sql[k - 1] == ' ' || sql[k - 1] == '\t' || sql[k - 1] == '\n' || sql[k - 1] == '\r')) k--;
+            prev = k > 0 ? (unsigned char)sql[k - 1] : 0;
+        }
         size_t next = skip_lexeme(sql, len, i);
         if (next != i) {
             i = next;
@@ -3713,18 +3722,29 @@ static int check_depth(const char *sql, size_t len, sqlerr *err)
                 ops[++depth] = 0;
             } else if (n == 3 && !strncasecmp(sql + i, "end", 3) && depth > 0) {
                 sum -= ops[depth--];
-            } else if ((n == 3 && (!strncasecmp(sql + i, "and", 3) || !strncasecmp(sql + i, "not", 3))) ||
-                       (n == 2 && (!strncasecmp(sql + i, "or", 2) || !strncasecmp(sql + i, "is", 2) ||
-                                   !strncasecmp(sql + i, "in", 2)))) {
+            } else if ((n == 3 && !strncasecmp(sql + i, "and", 3)) || (n == 2 && !strncasecmp(sql + i, "or", 2))) {
+                /* AND / OR lists are flat (one BoolExpr of all the operands): they end the
+                 * chains of the operators binding tighter, as a comma does */
+                sum -= ops[depth];
+                ops[depth] = 0;
+            } else if ((n == 3 && !strncasecmp(sql + i, "not", 3)) ||
+                       (n == 2 && (!strncasecmp(sql + i, "is", 2) || !strncasecmp(sql + i, "in", 2)))) {
                 ops[depth]++, sum++;
             }
             i = t;
+        } else if (ch == '(' && prev == '(') {
+            /* a parenthesis right inside another only groups: no node of the tree, no level
+             * (the grammar's own stack ends such runs at 10,000 with 42601) */
+            unc[depth]++;
+            i++;
         } else if (ch == '(' || ch == '[') {
             if (depth == SQLPARSE_MAX_NEST) return too_deep(err);
             ops[++depth] = 0;
+            unc[depth] = 0;
             i++;
         } else if (ch == ')' || ch == ']') {
-            if (depth > 0) sum -= ops[depth--];
+            if (ch == ')' && unc[depth] > 0) unc[depth]--;
+            else if (depth > 0) sum -= ops[depth--];
             i++;
         } else if (ch == ',') {
             sum -= ops[depth];
@@ -3732,7 +3752,7 @@ static int check_depth(const char *sql, size_t len, sqlerr *err)
             i++;
         } else if (ch == ';') {
             depth = sum = 0;
-            ops[0] = 0;
+            ops[0] = unc[0] = 0;
             i++;
         } else if (strchr("+-*/<>=~!@#%^&|`?:", ch)) {
             while (i < len && strchr("+-*/<>=~!@#%^&|`?:", sql[i])) i++;
@@ -3817,11 +3837,11 @@ int sqlparse_query(const char *sql, sqlparse_result *out, sqlerr *err)
         pg_query_free_parse_result(pr);
         return rc;
     }
-    json_error_t jerr;
-    json_t *root = json_loads(pr.parse_tree, 0, &jerr);
+    int oom = 0;
+    json_t *root = sqljload(pr.parse_tree, strlen(pr.parse_tree), &oom);
     pg_query_free_parse_result(pr);
-    if (!root) /* well-formed: too deep despite check_depth, or out of memory */
-        return json_error_code(&jerr) == json_error_stack_overflow ? too_deep(err) : sqlerr_oom(err);
+    if (!root) /* libpg_query's JSON: out of memory, or (never seen) not readable */
+        return oom ? sqlerr_oom(err) : sqlerr_set(err, "XX000", -1, "could not read the parse tree");
     pctx c = {.sql = sql, .sqllen = strlen(sql), .err = err};
     json_t *stmts = json_object_get(root, "stmts");
     size_t n = json_array_size(stmts);

@@ -3234,6 +3234,7 @@ static int plan_query(planner *pl, sqlast_stmt *st, const sqlexpr_scope *parent,
                       bool *correlated, sqlplan_query **out)
 {
     *out = NULL;
+    if (sqlerr_stack_check(pl->err)) return SQL_ERR;
     if (++pl->depth > SQLPLAN_MAX_DEPTH) {
         pl->depth--;
         sqlerr_set(pl->err, "54001", -1, "stack depth limit exceeded");

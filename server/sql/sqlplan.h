@@ -50,10 +50,10 @@
 #include "server/sql/sqlschema.h"
 
 #define SQLPLAN_WORK_MEM ((size_t)1 << 30) /* bytes a query's operators may hold at once */
-/* query levels one statement may nest (subqueries, set operation branches: a UNION of 1,000
- * SELECTs is 1,000 levels); deeper is 54001 before the planner's recursion can exhaust the
- * stack */
-#define SQLPLAN_MAX_DEPTH 1000
+/* query levels one statement may nest (subqueries, set operation branches: a UNION of 4,000
+ * SELECTs is 4,000 levels); deeper is 54001, and so is any depth the stack guard
+ * (sqlerr_stack_check) finds too deep first */
+#define SQLPLAN_MAX_DEPTH 4000
 
 struct sx_session;
 

@@ -161,6 +161,36 @@ try:
     one(c, "SET statement_timeout = 0")
     code = pgcode(lambda: one(c, "SELECT pg_sleep(0.5)"))
     t.ok(code is None, "statement_timeout = 0 lets a 0.5 s statement finish", code)
+    # the parse (and the extended protocol's Bind) count toward statement_timeout, as in
+    # PostgreSQL: a statement whose parse alone takes longer than the timeout gets 57014
+    inlist = "SELECT 1 IN (%s)" % ",".join(str(i) for i in range(120000))  # < max_message_bytes
+    t0 = time.monotonic()
+    code = pgcode(lambda: one(c, inlist))
+    full = time.monotonic() - t0
+    if code is not None or full < 0.05:
+        skip("a statement_timeout shorter than the parse: 57014", "the statement took %.3f s (%s)"
+             % (full, code))
+    else:
+        one(c, "SET statement_timeout = %d" % max(1, int(full * 1000 / 5)))
+        code = pgcode(lambda: one(c, inlist))
+        t.ok(code == "57014", "a statement_timeout of a fifth of the parse time (%.3f s): 57014 "
+             "(the parse is counted)" % full, code)
+        try:
+            import psycopg
+            c3 = psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
+                                 autocommit=True)
+            c3.execute("SET statement_timeout = %d" % max(1, int(full * 1000 / 5)))
+            try:
+                c3.execute(inlist + " AND %s::int = 1", (1,))
+                code3 = None
+            except psycopg.Error as e:
+                code3 = e.sqlstate
+            t.ok(code3 == "57014", "... and over the extended protocol (Parse): 57014", code3)
+            t.ok(c3.execute("SELECT 1").fetchone() == (1,), "... the session goes on")
+            c3.close()
+        except ImportError:
+            skip("... and over the extended protocol (Parse): 57014", "no psycopg 3")
+        one(c, "SET statement_timeout = 0")
     c.close()
 
     # ---- a large table: long scans and large results ----
