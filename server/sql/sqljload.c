@@ -4,6 +4,7 @@
 #include "server/sql/sqljload.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -140,28 +141,32 @@ static json_t *read_number(reader *r)
         if (*p == '.' || *p == 'e' || *p == 'E') real = true;
         p++;
     }
-    char buf[64];
-    if ((size_t)(p - s) >= sizeof buf) return NULL;
-    memcpy(buf, s, (size_t)(p - s));
-    buf[p - s] = 0;
+    char small[64], *buf = small;
+    size_t n = (size_t)(p - s);
+    if (n >= sizeof small && !(buf = malloc(n + 1))) {
+        r->oom = 1;
+        return NULL;
+    }
+    memcpy(buf, s, n);
+    buf[n] = 0;
     char *e;
-    json_t *v;
+    json_t *v = NULL;
     errno = 0;
     if (!real) {
         long long ll = strtoll(buf, &e, 10);
-        if (*e) return NULL;
+        if (*e) goto out;
         if (errno != ERANGE) {
-            v = json_integer((json_int_t)ll);
+            if (!(v = json_integer((json_int_t)ll))) r->oom = 1;
             goto out;
         }
     }
     errno = 0;
     double d = strtod(buf, &e);
-    if (*e) return NULL;
-    v = json_real(d);
+    if (*e || !isfinite(d)) goto out; /* jansson holds finite reals only */
+    if (!(v = json_real(d))) r->oom = 1;
 out:
-    if (!v) r->oom = 1;
-    r->p = p;
+    if (buf != small) free(buf);
+    if (v) r->p = p;
     return v;
 }
 

@@ -1,0 +1,44 @@
+/*
+ * fuzz_jload — the parse-tree JSON reader (server/sql/sqljload.c) against jansson.
+ *
+ * Invariants: no crash, no leak, no sanitizer report at any depth; wherever jansson reads the
+ * input (json_loadb, which stops at 2,048 levels) the reader gives an equal value (json_equal),
+ * and where the reader accepts, the value encodes and reads back the same; where jansson
+ * refuses for anything but depth, what the reader accepts round-trips. Inputs with a NUL byte
+ * are only read (the reader's input, libpg_query's output, is a C string; jansson ends there).
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/sql/sqljload.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int oom = 0;
+    json_t *mine = sqljload((const char *)data, size, &oom);
+    if (memchr(data, 0, size)) { /* the reader's input is a C string: no comparison */
+        json_decref(mine);
+        return 0;
+    }
+    json_error_t jerr;
+    /* JSON_DECODE_ANY: a scalar root is JSON too; JSON_ALLOW_NUL stays off, as in the reader */
+    json_t *ref = json_loadb((const char *)data, size, JSON_DECODE_ANY, &jerr);
+    if (ref) {
+        if (!mine) abort();          /* jansson read it: so must the reader */
+        if (!json_equal(mine, ref)) abort();
+    } else if (mine && json_error_code(&jerr) != json_error_stack_overflow) {
+        /* jansson refused, not for depth: a few of its refusals are stricter number or
+         * string rules the reader shares; anything it accepts must at least round trip */
+        char *text = json_dumps(mine, JSON_ENCODE_ANY | JSON_COMPACT);
+        if (!text) abort();
+        json_t *back = sqljload(text, strlen(text), &oom);
+        if (!back || !json_equal(back, mine)) abort();
+        json_decref(back);
+        free(text);
+    }
+    json_decref(ref);
+    json_decref(mine);
+    return 0;
+}
