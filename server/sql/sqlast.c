@@ -298,6 +298,7 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_DEALLOCATE: return "DEALLOCATE";
     case SQLAST_DISCARD: return "DISCARD";
     case SQLAST_PREPARE: return "PREPARE";
+    case SQLAST_VACUUM: return s->is_view ? "VACUUM" : "ANALYZE";
     case SQLAST_EXECUTE: return "EXECUTE";
     case SQLAST_EXPLAIN: return "EXPLAIN";
     case SQLAST_TRUNCATE: return "TRUNCATE TABLE";

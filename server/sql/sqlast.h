@@ -154,6 +154,7 @@ typedef enum sqlast_stmt_kind {
     SQLAST_CLOSE_CURSOR,    /* name, NULL for CLOSE ALL */
     SQLAST_ALTER_ADD_FK,    /* ALTER TABLE t ADD [CONSTRAINT c] FOREIGN KEY ...: fks[0] */
     SQLAST_LOCK_TABLE,      /* LOCK [TABLE] names IN ACCESS SHARE MODE */
+    SQLAST_VACUUM,          /* VACUUM / ANALYZE [names]: is_view set for VACUUM */
     SQLAST_ALTER_DEFAULT,   /* ALTER TABLE table ALTER COLUMN cols[0].name SET DEFAULT
                              * cols[0].def | DROP DEFAULT (def NULL) */
     SQLAST_ALTER_ADD_IDENTITY, /* ... ALTER COLUMN cols[0].name ADD GENERATED cols[0].identity

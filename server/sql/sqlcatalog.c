@@ -3233,11 +3233,12 @@ static int rows_is_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
  * _pg_numeric_precision ... over the type and its modifier) */
 static void is_type_facts(rctx *c, crow *r, sqlval_type t, int32_t typmod)
 {
-    if (t == SQLVAL_VARCHAR || t == SQLVAL_TEXT || t == SQLVAL_NAME || t == SQLVAL_CHAR) {
-        if (t == SQLVAL_VARCHAR && typmod >= 4) {
+    if (t == SQLVAL_VARCHAR || t == SQLVAL_TEXT || t == SQLVAL_NAME || t == SQLVAL_CHAR ||
+        t == SQLVAL_BPCHAR) {
+        if ((t == SQLVAL_VARCHAR || t == SQLVAL_BPCHAR) && typmod >= 4) {
             c_int(r, "character_maximum_length", typmod - 4);
             c_int(r, "character_octet_length", (int64_t)(typmod - 4) * 4);
-        } else if (t == SQLVAL_VARCHAR || t == SQLVAL_TEXT) {
+        } else if (t == SQLVAL_VARCHAR || t == SQLVAL_TEXT || t == SQLVAL_BPCHAR) {
             c_int(r, "character_octet_length", 1073741824);
         }
     }
@@ -3294,6 +3295,7 @@ static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             }
             c_str(&r, "is_nullable", user && (col->not_null || col->pk_pos >= 0) ? "NO" : "YES");
             c_str(&r, "data_type", ty && ty->category == 'A'                ? "ARRAY"
+                                   : ty && ty->oid == 1042 ? "character" /* not bpchar */
                                    : ty && ty->typtype != 'e' ? ty->fmt : "USER-DEFINED");
             is_type_facts(c, &r, sqlval_type_from_oid(base), typmod);
             if (domain) {

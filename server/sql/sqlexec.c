@@ -1252,6 +1252,8 @@ static int txn_truncate(sx_session *s, size_t mark)
 /* SQL-level prepared statements (PREPARE / EXECUTE / DEALLOCATE): named statements of the
  * session, prepared as the extended protocol's Parse prepares (parsed and planned at
  * PREPARE), kept apart from the protocol's named statements (which the wire layer holds). */
+#define SX_MAX_SQL_PREPARED 10000
+
 struct sx_sqlprep {
     char *name;
     sx_stmt *st;
@@ -2525,6 +2527,20 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
 
 /* LOCK TABLE t IN ACCESS SHARE MODE: held until the block ends; it keeps other sessions'
  * DROP, TRUNCATE and ALTER of t away (they fail with 55P03 instead of waiting). */
+/* VACUUM and ANALYZE: storage reclaims space by itself (RocksDB compaction, the CRDT GC) and
+ * the planner keeps no statistics, so both only check their tables, as PostgreSQL does, and
+ * complete (pgbench runs them after loading); VACUUM refuses a transaction block (25001). */
+static int run_vacuum(sx_session *s, const sqlast_stmt *st, bool in_block, executor_sink *sink,
+                      executor_error *err)
+{
+    if (st->is_view && in_block)
+        return executor_error_set(err, "25001", "VACUUM cannot run inside a transaction block");
+    for (int i = 0; i < st->nnames; i++)
+        if (!sx_table_find(s, st->names[i]))
+            return executor_error_set(err, "42P01", "relation \"%s\" does not exist", st->names[i]);
+    return sink->command_complete(sink, st->is_view ? "VACUUM" : "ANALYZE") ? EXEC_ERROR : EXEC_DONE;
+}
+
 static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
 {
     if (s->state != SX_BLOCK)
@@ -3221,6 +3237,9 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_LOCK_TABLE:
             if (run_lock(s, st, sink, err) == EXEC_ERROR) goto fail;
             break;
+        case SQLAST_VACUUM:
+            if (run_vacuum(s, st, s->state != SX_IDLE || s->q.nstmts > 1, sink, err) == EXEC_ERROR) goto fail;
+            break;
         case SQLAST_DECLARE_CURSOR:
         case SQLAST_FETCH:
         case SQLAST_CLOSE_CURSOR:
@@ -3416,7 +3435,7 @@ static bool is_txn_stmt(const sqlast_stmt *st)
     return st->kind == SQLAST_BEGIN || st->kind == SQLAST_COMMIT || st->kind == SQLAST_ROLLBACK ||
            st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
            st->kind == SQLAST_ROLLBACK_TO || st->kind == SQLAST_DEALLOCATE ||
-           st->kind == SQLAST_DISCARD || st->kind == SQLAST_LOCK_TABLE ||
+           st->kind == SQLAST_DISCARD || st->kind == SQLAST_LOCK_TABLE || st->kind == SQLAST_VACUUM ||
            is_txn_characteristic_set(st);
 }
 
@@ -3641,6 +3660,12 @@ static int run_prepare(sx_session *s, const sqlast_stmt *st, executor_sink *sink
 {
     if (sqlprep_find(s, st->name))
         return executor_error_set(err, "42P05", "prepared statement \"%s\" already exists", st->name);
+    int count = 0;
+    for (struct sx_sqlprep *e = s->sqlprep; e; e = e->next) count++;
+    if (count >= SX_MAX_SQL_PREPARED) /* as the protocol's named statements (server/conn.h) */
+        return executor_error_set(err, "54000",
+                                  "too many prepared statements on this connection (%d); DEALLOCATE unused ones",
+                                  SX_MAX_SQL_PREPARED);
     uint32_t oids[st->nprep_types + 1];
     for (int i = 0; i < st->nprep_types; i++) { /* the type names, as regtype reads them */
         sqlval txt, out;
@@ -3854,6 +3879,11 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     }
     case SQLAST_LOCK_TABLE: {
         int rc = run_lock(s, st, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
+    case SQLAST_VACUUM: {
+        int rc = run_vacuum(s, st, s->state != SX_IDLE, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }

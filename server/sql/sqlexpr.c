@@ -1186,7 +1186,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc",
-            [SQLVAL_REGROLE] = "regrole"};
+            [SQLVAL_REGROLE] = "regrole", [SQLVAL_BPCHAR] = "bpchar"};
         *strength = 1;
         sqlval_type t = e->cast_type;
         if (t == SQLVAL_ENUM && e->name) return e->name; /* 'x'::mood: mood */
@@ -1708,7 +1708,8 @@ static int compare_op(int op, const sqlval *a, const sqlval *b, sqlval *out, sql
  * reads "true", not its output form "t"). */
 static int text_of(const sqlval *v, char **s, size_t *n, sqlerr *err)
 {
-    if (v->type != SQLVAL_BOOL || v->isnull) return sqlval_to_text(v, s, n, err);
+    /* bool || text spells true; bpchar || text drops the padding (both cast to text first) */
+    if ((v->type != SQLVAL_BOOL && v->type != SQLVAL_BPCHAR) || v->isnull) return sqlval_to_text(v, s, n, err);
     sqlval t;
     if (sqlval_cast(v, SQLVAL_TEXT, &t, err)) return SQL_ERR;
     int rc = sqlval_to_text(&t, s, n, err);

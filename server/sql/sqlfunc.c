@@ -70,6 +70,7 @@ static char type_category(int t, bool *preferred)
     case SQLVAL_TEXT: *preferred = true; return 'S';
     case SQLVAL_VARCHAR:
     case SQLVAL_NAME:
+    case SQLVAL_BPCHAR:
     case T_BPCHAR: return 'S';
     case SQLVAL_TIMESTAMPTZ: *preferred = true; return 'D';
     case SQLVAL_DATE:
@@ -126,6 +127,7 @@ static bool coercible(int from, int to)
     case SQLVAL_TEXT: return to == SQLVAL_NAME || to == SQLVAL_VARCHAR || to == T_BPCHAR;
     case SQLVAL_VARCHAR: return to == SQLVAL_TEXT || to == SQLVAL_NAME || to == T_BPCHAR;
     case SQLVAL_NAME: return to == SQLVAL_TEXT;
+    case SQLVAL_BPCHAR: return to == SQLVAL_TEXT || to == SQLVAL_VARCHAR || to == SQLVAL_NAME;
     default: return false;
     }
 }
@@ -338,7 +340,7 @@ static const fn_def fn_defs[] = {
     {"octet_length", f_octet_length, INT4, STRICT, 1, {TEXT}, 0},
     {"octet_length", f_octet_length, INT4, STRICT, 1, {BYTEA}, 0},
     {"octet_length", NULL, INT4, STRICT, 1, {T_BIT}, 0},
-    {"octet_length", NULL, INT4, STRICT, 1, {T_BPCHAR}, 0},
+    {"octet_length", f_octet_length, INT4, STRICT, 1, {SQLVAL_BPCHAR}, 0},
     {"bit_length", f_bit_length, INT4, STRICT, 1, {TEXT}, 0},
     {"bit_length", f_bit_length, INT4, STRICT, 1, {BYTEA}, 0},
     {"bit_length", NULL, INT4, STRICT, 1, {T_BIT}, 0},
@@ -1686,6 +1688,12 @@ IMPL(f_quote_nullable)
 
 IMPL(f_octet_length)
 {
+    if (a[0].type == SQLVAL_BPCHAR) { /* bpcharoctetlen: the padded text */
+        size_t chars = 0;
+        for (size_t i = 0; i < a[0].len; i++) chars += ((unsigned char)a[0].s[i] & 0xc0) != 0x80;
+        sqlval_set_int(out, SQLVAL_INT4, (int64_t)(a[0].len + ((int64_t)chars < a[0].u.i ? (size_t)(a[0].u.i - (int64_t)chars) : 0)));
+        return SQL_OK;
+    }
     (void)n;
     (void)err;
     sqlval_set_int(out, SQLVAL_INT4, (int64_t)(a[0].s ? a[0].len : 0));

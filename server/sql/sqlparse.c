@@ -864,6 +864,14 @@ static int type_mods(pctx *c, json_t *tn, const char *base, int *typmod)
         v[i] = json_is_integer(iv) ? json_integer_value(iv) : int_from_text(c, floc(mb));
     }
     const char *b = base;
+    if (!strcmp(b, "bpchar") || !strcmp(b, "character")) {
+        if (n != 1) return sqlerr_set(c->err, "42601", floc(tn), "invalid type modifier");
+        if (v[0] < 1) return sqlerr_set(c->err, "22023", floc(tn), "length for type char must be at least 1");
+        if (v[0] > 10485760)
+            return sqlerr_set(c->err, "22023", floc(tn), "length for type char cannot exceed 10485760");
+        *typmod = (int)v[0] + 4 + 1;
+        return SQL_OK;
+    }
     if (!strcmp(b, "varchar") || !strcmp(b, "character varying")) {
         if (n != 1) return sqlerr_set(c->err, "42601", floc(tn), "invalid type modifier");
         if (v[0] < 1) return sqlerr_set(c->err, "22023", floc(tn), "length for type varchar must be at least 1");
@@ -1804,6 +1812,8 @@ static int conv_coldef(pctx *c, json_t *b, sqlast_coldef *d, const char *table)
         int32_t tm = d->typmod - 1;
         if (!strcmp(d->type_name, "varchar") || !strcmp(d->type_name, "character varying"))
             snprintf(buf, sizeof buf, "character varying(%d)", tm - 4);
+        else if (!strcmp(d->type_name, "bpchar") || !strcmp(d->type_name, "character"))
+            snprintf(buf, sizeof buf, "character(%d)", tm - 4);
         else if (!strcmp(d->type_name, "numeric") || !strcmp(d->type_name, "decimal"))
             snprintf(buf, sizeof buf, "numeric(%d,%d)", ((tm - 4) >> 16) & 0xffff,
                      (int)(((((tm - 4) & 0x7ff) ^ 1024) - 1024)));
@@ -2329,6 +2339,54 @@ static int conv_index(pctx *c, json_t *b, sqlast_stmt *s)
     return string_list(c, field(b, "indexIncludingParams"), &x->include, &x->ninclude);
 }
 
+/* CREATE TABLE ... WITH (storage parameters): HeliosDB has no heap pages, vacuum or TOAST, so
+ * PostgreSQL's table parameters are checked as PostgreSQL checks them and have no effect
+ * (pgbench creates its tables WITH (fillfactor=100)); an unknown one is 22023. */
+static int check_reloptions(pctx *c, json_t *opts)
+{
+    static const struct {
+        const char *name;
+        long long lo, hi; /* integers; lo > hi: a boolean */
+    } known[] = {
+        {"fillfactor", 10, 100}, {"toast_tuple_target", 128, 8160}, {"parallel_workers", 0, 1024},
+        {"autovacuum_enabled", 1, 0}, {"vacuum_index_cleanup", 1, 0}, {"vacuum_truncate", 1, 0},
+        {"user_catalog_table", 1, 0}, {"oids", 1, 0},
+    };
+    for (size_t i = 0; i < json_array_size(opts); i++) {
+        json_t *db;
+        node(json_array_get(opts, i), &db);
+        const char *name = fstr(db, "defname"), *ns = fstr(db, "defnamespace");
+        if (!name) return sqlerr_set(c->err, "42601", -1, "syntax error in storage parameters");
+        if (ns || !strncmp(name, "autovacuum_", 11) || !strncmp(name, "toast_", 6)) {
+            if (ns && strcmp(ns, "toast")) return sqlerr_set(c->err, "22023", -1, "unrecognized parameter namespace \"%s\"", ns);
+            continue; /* vacuum tuning: accepted, no effect */
+        }
+        size_t k = 0;
+        while (k < sizeof known / sizeof known[0] && strcmp(known[k].name, name)) k++;
+        if (k == sizeof known / sizeof known[0])
+            return sqlerr_set(c->err, "22023", -1, "unrecognized parameter \"%s\"", name);
+        if (!strcmp(name, "oids")) {
+            json_t *ab;
+            const char *at = node(field(db, "arg"), &ab);
+            const char *sv = at && !strcmp(at, "String") ? fstr(ab, "sval") : NULL;
+            bool on = !field(db, "arg") || (sv && (!strcasecmp(sv, "true") || !strcasecmp(sv, "on")));
+            if (at && !strcmp(at, "Integer")) on = json_integer_value(field(ab, "ival")) != 0;
+            if (on) return sqlerr_unsupported(c->err, -1, "tables declared WITH OIDS");
+            continue;
+        }
+        if (known[k].lo > known[k].hi) continue; /* a boolean */
+        json_t *ab;
+        const char *at = node(field(db, "arg"), &ab);
+        long long v = at && !strcmp(at, "Integer") ? json_integer_value(field(ab, "ival")) : known[k].lo - 1;
+        if (v < known[k].lo || v > known[k].hi) {
+            sqlerr_set(c->err, "22023", -1, "value %lld out of bounds for option \"%s\"", v, name);
+            sqlerr_detail(c->err, "Valid values are between \"%lld\" and \"%lld\".", known[k].lo, known[k].hi);
+            return SQL_ERR;
+        }
+    }
+    return SQL_OK;
+}
+
 static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_CREATE_TABLE;
@@ -2337,7 +2395,7 @@ static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
     if (field(b, "partspec") || field(b, "partbound"))
         return sqlerr_unsupported(c->err, -1, "partitioned tables");
     if (field(b, "ofTypename")) return sqlerr_unsupported(c->err, -1, "typed tables");
-    if (field(b, "options")) return sqlerr_unsupported(c->err, -1, "WITH (storage options)");
+    if (check_reloptions(c, field(b, "options"))) return SQL_ERR;
     if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
     json_t *elts = field(b, "tableElts");
     size_t n = json_array_size(elts);
@@ -2956,6 +3014,10 @@ static int conv_copy(pctx *c, json_t *b, sqlast_stmt *s)
         } else if (!strcmp(name, "encoding")) {
             if (!val || (strcasecmp(val, "utf8") && strcasecmp(val, "utf-8")))
                 return sqlerr_unsupported(c->err, floc(db), "COPY encodings other than UTF8");
+        } else if (!strcmp(name, "freeze")) {
+            /* FREEZE (pgbench -i): rows frozen at once; HeliosDB has no tuple visibility to
+             * freeze, the rows are visible at commit as always (PostgreSQL 15 accepts it with
+             * COPY TO too) */
         } else {
             char what[80];
             snprintf(what, sizeof(what), "COPY option \"%s\"", name);
@@ -3173,6 +3235,25 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         if (txt && *txt && !(s->comment = dup_or_oom(c, txt))) return SQL_ERR;
         return SQL_OK;
     }
+    if (!strcmp(t, "VacuumStmt")) { /* VACUUM / ANALYZE [(options)] [table [(columns)], ...] */
+        s->kind = SQLAST_VACUUM;
+        s->is_view = fbool(b, "is_vacuumcmd");
+        json_t *rels = field(b, "rels");
+        size_t nr = json_array_size(rels);
+        if (!(s->names = calloc(nr ? nr : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < nr; i++) {
+            json_t *vb, *rb = NULL;
+            node(json_array_get(rels, i), &vb);
+            rb = field(vb, "relation"); /* a RangeVar field: no node wrapper */
+            if (rb && field(rb, "RangeVar")) node(rb, &rb);
+            const char *schema = fstr(rb, "schemaname");
+            if (schema && strcmp(schema, "public"))
+                return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
+            if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
+            s->nnames = (int)i + 1;
+        }
+        return SQL_OK;
+    }
     if (!strcmp(t, "LockStmt")) {
         json_t *mv = field(b, "mode");
         if (!json_is_integer(mv) || json_integer_value(mv) != 1 || fbool(b, "nowait"))
@@ -3255,7 +3336,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         {"CreateTableAsStmt", "CREATE TABLE AS"},
         {"CreateSeqStmt", "sequences"},
         {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
-        {"VacuumStmt", "VACUUM/ANALYZE"},
+
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"LockStmt", "LOCK"},
         {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},

@@ -341,6 +341,19 @@ static int lww_convert(crdt_value *cvp, const sqlschema_column *c, sqlval *v, sq
             out = 1;
         }
         break;
+    case SQLVAL_BPCHAR:
+        if (cv.type == CRDT_V_TEXT) {
+            size_t n = cv.u.s.n;
+            while (n && ((const char *)cv.u.s.p)[n - 1] == ' ') n--; /* as written before: unpadded */
+            sqlval_take_str(v, c->type, (char *)cv.u.s.p, n);
+            v->s[n] = 0;
+            v->u.i = c->typmod > 4 ? c->typmod - 4 : 0;
+            cv.u.s.p = NULL; /* taken */
+            cv.type = CRDT_V_NULL;
+        } else {
+            out = 1;
+        }
+        break;
     case SQLVAL_TEXT:
     case SQLVAL_VARCHAR:
     case SQLVAL_NUMERIC:
@@ -370,7 +383,10 @@ static int decode_key_value(const sqlschema_column *c, const keycodec_key *key, 
     case KEYCODEC_INT: sqlval_set_int(v, c->type, kv->u.i); return SQL_OK;
     case KEYCODEC_FLOAT: sqlval_set_float(v, c->type, kv->u.f); return SQL_OK;
     case KEYCODEC_BOOL: sqlval_set_bool(v, kv->u.b); return SQL_OK;
-    default: return sqlval_set_str(v, c->type, (const char *)kv->u.s.p, kv->u.s.len, err);
+    default:
+        if (sqlval_set_str(v, c->type, (const char *)kv->u.s.p, kv->u.s.len, err)) return SQL_ERR;
+        if (c->type == SQLVAL_BPCHAR) v->u.i = c->typmod > 4 ? c->typmod - 4 : 0; /* its padding */
+        return SQL_OK;
     }
 }
 
@@ -1687,6 +1703,7 @@ static const char *view_type_name(sqlval_type t)
     case SQLVAL_FLOAT8: return "double precision";
     case SQLVAL_NUMERIC: return "numeric";
     case SQLVAL_VARCHAR: return "character varying";
+    case SQLVAL_BPCHAR: return "character";
     case SQLVAL_BYTEA: return "bytea";
     case SQLVAL_JSONB: return "jsonb";
     case SQLVAL_TIMESTAMPTZ: return "timestamp with time zone";
@@ -2688,6 +2705,9 @@ static int lww_value(const sqlval *v, crdt_value *out, sqlerr *err)
         return SQL_OK;
     case SQLVAL_FLOAT4:
     case SQLVAL_FLOAT8: out->type = CRDT_V_FLOAT8; out->u.f = v->u.f; return SQL_OK;
+    case SQLVAL_BPCHAR: /* kept without its padding (the column's length pads it on output) */
+        if (crdt_value_set_bytes(out, CRDT_V_TEXT, v->s ? v->s : "", v->len)) return sqlerr_set(err, "54000", -1, "value too large");
+        return SQL_OK;
     default: break;
     }
     char *txt = NULL;

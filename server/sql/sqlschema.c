@@ -28,6 +28,8 @@ static const struct {
     {"text", SQLSCHEMA_LWW, SQLVAL_TEXT, "text"},
     {"varchar", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
     {"character varying", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
+    {"bpchar", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "bpchar"},
+    {"character", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "character"},
     {"int8", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
     {"bigint", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
     {"int4", SQLSCHEMA_LWW, SQLVAL_INT4, "integer"},
@@ -75,6 +77,9 @@ static int32_t parse_mod(const char *n, const char **base)
         a <= 10485760) {
         *base = "character varying";
         tm = a + 4;
+    } else if (sscanf(n, "character(%d)%n", &a, &len) == 1 && len && !n[len] && a >= 1 && a <= 10485760) {
+        *base = "character";
+        tm = a + 4;
     } else if (sscanf(n, "numeric(%d,%d)%n", &a, &b, &len) == 2 && len && !n[len] && a >= 1 &&
                a <= 1000 && b >= -1000 && b <= 1000) {
         *base = "numeric";
@@ -95,6 +100,7 @@ static int32_t parse_mod(const char *n, const char **base)
     if (tm < 0) return -1;
     /* canonical only: the exact text the parser makes */
     if (!strcmp(*base, "character varying")) snprintf(back, sizeof back, "character varying(%d)", a);
+    else if (!strcmp(*base, "character")) snprintf(back, sizeof back, "character(%d)", a);
     else if (!strcmp(*base, "numeric")) snprintf(back, sizeof back, "numeric(%d,%d)", a, b);
     else if (!strcmp(*base, "timestamp without time zone"))
         snprintf(back, sizeof back, "timestamp(%d) without time zone", a);
@@ -1397,6 +1403,21 @@ int sqlschema_typmod_apply(sqlval *v, int32_t typmod, bool explicit_cast, sqlerr
         }
         if (sqlenum_check((uint32_t)typmod, v->s ? v->s : "", err)) return SQL_ERR;
         v->u.i = typmod;
+        return SQL_OK;
+    }
+    if (v->type == SQLVAL_BPCHAR) { /* character(n): at most n characters, then padded */
+        size_t max = (size_t)typmod - 4, chars = 0, cut = v->len;
+        for (size_t i = 0; i < v->len; i++)
+            if (((unsigned char)v->s[i] & 0xc0) != 0x80 && ++chars == max + 1) cut = i;
+        if (chars > max) {
+            /* the text is unpadded, so what is past n is not all blanks */
+            if (!explicit_cast)
+                return sqlerr_set(err, "22001", -1, "value too long for type character(%zu)", max);
+            while (cut && v->s[cut - 1] == ' ') cut--;
+            v->len = cut;
+            v->s[cut] = 0;
+        }
+        v->u.i = (int64_t)max;
         return SQL_OK;
     }
     if (v->type == SQLVAL_VARCHAR || v->type == SQLVAL_TEXT) {

@@ -51,6 +51,7 @@ static const struct {
     [SQLVAL_REGTYPE] = {2206, "regtype"},
     [SQLVAL_REGNAMESPACE] = {4089, "regnamespace"},
     [SQLVAL_REGROLE] = {4096, "regrole"},
+    [SQLVAL_BPCHAR] = {1042, "character"},
     [SQLVAL_REGPROC] = {24, "regproc"},
     [SQLVAL_DATE] = {1082, "date"},
     [SQLVAL_TIME] = {1083, "time without time zone"},
@@ -165,6 +166,7 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
         {"regclass", SQLVAL_REGCLASS}, {"regtype", SQLVAL_REGTYPE},
         {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC}, {"regrole", SQLVAL_REGROLE},
+        {"bpchar", SQLVAL_BPCHAR}, {"character", SQLVAL_BPCHAR},
         {"date", SQLVAL_DATE}, {"time", SQLVAL_TIME}, {"time without time zone", SQLVAL_TIME},
         {"timestamp", SQLVAL_TIMESTAMP}, {"timestamp without time zone", SQLVAL_TIMESTAMP},
         {"interval", SQLVAL_INTERVAL}, {"uuid", SQLVAL_UUID},
@@ -240,7 +242,7 @@ int16_t sqlval_type_len(sqlval_type t)
 bool sqlval_type_is_text(sqlval_type t)
 {
     return t == SQLVAL_UNKNOWN || t == SQLVAL_TEXT || t == SQLVAL_VARCHAR || t == SQLVAL_NAME ||
-           t == SQLVAL_CHAR;
+           t == SQLVAL_CHAR || t == SQLVAL_BPCHAR;
 }
 
 bool sqlval_type_is_reg(sqlval_type t)
@@ -361,7 +363,7 @@ int sqlval_copy(sqlval *dst, const sqlval *src, sqlerr *err)
         dst->type = src->type;
         return SQL_OK;
     }
-    if (src->type == SQLVAL_ENUM) { /* label and type */
+    if (src->type == SQLVAL_ENUM || src->type == SQLVAL_BPCHAR) { /* label and type; text and length */
         if (sqlval_set_str(dst, src->type, src->s, src->len, err)) return SQL_ERR;
         dst->u.i = src->u.i;
         return SQL_OK;
@@ -890,6 +892,13 @@ int sqlval_to_text(const sqlval *v, char **out, size_t *outlen, sqlerr *err)
     switch (v->type) {
     case SQLVAL_BOOL: sb_puts(&b, v->u.b ? "t" : "f"); break;
     case SQLVAL_ENUM: sb_put(&b, v->s, v->len); break; /* enum_out: the label */
+    case SQLVAL_BPCHAR: { /* bpcharout: blank-padded to the declared length */
+        sb_put(&b, v->s ? v->s : "", v->s ? v->len : 0);
+        size_t chars = 0;
+        for (size_t i = 0; v->s && i < v->len; i++) chars += ((unsigned char)v->s[i] & 0xc0) != 0x80;
+        for (; (int64_t)chars < v->u.i; chars++) sb_put(&b, " ", 1);
+        break;
+    }
     case SQLVAL_INT2:
     case SQLVAL_INT4:
     case SQLVAL_INT8:
@@ -991,6 +1000,9 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     double f;
     char tmp[16];
     switch (t) {
+    case SQLVAL_BPCHAR: /* bpcharin: trailing blanks do not count (sqlval.h) */
+        while (len && s[len - 1] == ' ') len--;
+        return sqlval_set_str(out, t, s, len, err);
     case SQLVAL_ENUM: /* a label, checked when it meets its type (sqlschema_typmod_apply, a
                        * comparison, a cast naming the type) */
         if (len > SQLENUM_LABEL_MAX)
@@ -1139,6 +1151,19 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (from == t) return sqlval_copy(out, src, err);
+    if (from == SQLVAL_BPCHAR && sqlval_type_is_text(t)) /* rtrim: bpchar's text is unpadded */
+        return t == SQLVAL_CHAR ? sqlval_set_str(out, t, src->s, src->len ? 1 : 0, err)
+                                : sqlval_set_str(out, t, src->s ? src->s : "", src->len, err);
+    if (t == SQLVAL_BPCHAR) {
+        char *txt;
+        size_t n;
+        if (from == SQLVAL_BOOL) return sqlval_set_str(out, t, src->u.b ? "true" : "false", src->u.b ? 4 : 5, err);
+        if (sqlval_type_is_text(from)) return sqlval_from_text(t, src->s ? src->s : "", src->len, out, err);
+        if (sqlval_to_text(src, &txt, &n, err)) return SQL_ERR;
+        int rc = sqlval_from_text(t, txt, n, out, err);
+        free(txt);
+        return rc;
+    }
     if (sqlval_type_is_text(t)) {
         /* booltext: the cast to text and varchar spells the value out (true::text is 'true');
          * the output function, and so every other route to text, prints t / f */
@@ -1314,7 +1339,15 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
         return rc;
     }
     if (sqlval_type_is_text(ta) && sqlval_type_is_text(tb)) {
-        *cmp = cmp_bytes(a->s, a->len, b->s, b->len);
+        size_t al = a->len, bl = b->len;
+        /* bpchar: trailing blanks do not count; an untyped literal meeting one is read as one */
+        if (ta == SQLVAL_BPCHAR || tb == SQLVAL_BPCHAR) {
+            if (ta == SQLVAL_UNKNOWN || ta == SQLVAL_BPCHAR)
+                while (al && a->s[al - 1] == ' ') al--;
+            if (tb == SQLVAL_UNKNOWN || tb == SQLVAL_BPCHAR)
+                while (bl && b->s[bl - 1] == ' ') bl--;
+        }
+        *cmp = cmp_bytes(a->s, al, b->s, bl);
         return SQL_OK;
     }
     if (ta != tb && sqlval_type_is_array(ta) && sqlval_type_is_array(tb)) {

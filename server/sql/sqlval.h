@@ -90,6 +90,10 @@ typedef enum sqlval_type {
      * tied to a type); ordered by the labels' sort orders */
     SQLVAL_ENUM,
     SQLVAL_REGROLE, /* a role: a reg* value (above) */
+    /* character(n) (bpchar): text held without its trailing blanks (so comparing, hashing,
+     * keys and functions see PostgreSQL's bpchar semantics: trailing blanks do not count),
+     * u.i the declared length n (0: none), to which the text output pads with blanks */
+    SQLVAL_BPCHAR,
     SQLVAL_NTYPES
 } sqlval_type;
 

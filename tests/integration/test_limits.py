@@ -191,6 +191,12 @@ try:
         except ImportError:
             skip("... and over the extended protocol (Parse): 57014", "no psycopg 3")
         one(c, "SET statement_timeout = 0")
+    # SQL-level PREPARE is capped like the protocol's named statements: 10,000 per connection
+    code = pgcode(lambda: one(c, "".join("PREPARE lim_p%d AS SELECT %d;" % (i, i) for i in range(10001))))
+    t.ok(code == "54000", "the 10,001st SQL-level PREPARE on a connection: 54000", code)
+    t.ok(one(c, "EXECUTE lim_p9999") == 9999 and one(c, "DEALLOCATE ALL") is None and
+         pgcode(lambda: one(c, "PREPARE lim_again AS SELECT 1")) is None,
+         "... the 10,000 before it work, and DEALLOCATE ALL frees the room")
     c.close()
 
     # ---- a large table: long scans and large results ----

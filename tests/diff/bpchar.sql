@@ -1,0 +1,32 @@
+-- character(n) / bpchar: blank padding on output, trailing blanks that do not count when
+-- comparing, 22001 for a longer value (blanks past n are cut), casts that truncate, the catalogs
+CREATE TABLE bc_t (id int PRIMARY KEY, c char(5), d character(3), e char, f bpchar, v varchar(5));
+INSERT INTO bc_t VALUES (1, 'ab', 'x', 'y', 'free', 'vv');
+INSERT INTO bc_t VALUES (2, 'abcde', 'xyz', 'z', 'f', 'w');
+INSERT INTO bc_t VALUES (3, 'abcdef', 'x', 'y', 'f', 'w');
+INSERT INTO bc_t VALUES (4, 'abcde   ', 'x  ', 'q ', 'f', 'w');
+INSERT INTO bc_t VALUES (5, NULL, NULL, NULL, NULL, NULL);
+SELECT id, c, d, e, f, '[' || c || ']' AS cat, length(c), octet_length(d) FROM bc_t ORDER BY id;
+SELECT id FROM bc_t WHERE c = 'ab' ORDER BY id;
+SELECT id FROM bc_t WHERE c = 'ab   ' ORDER BY id;
+SELECT id FROM bc_t WHERE c = 'ab'::text ORDER BY id;
+SELECT id FROM bc_t WHERE d = 'x' ORDER BY id;
+SELECT c, count(*) FROM bc_t GROUP BY c ORDER BY c;
+SELECT DISTINCT d FROM bc_t ORDER BY d;
+SELECT 'a'::char(3), 'abcdef'::char(3), 'a'::char, 'abc'::bpchar, 'a  '::bpchar = 'a'::bpchar;
+SELECT 'ab'::char(4) = 'ab'::char(2), 'ab'::char(4) < 'ab '::char(4), 'a'::char(2) = 'a '::text;
+SELECT '[' || 'a'::char(3) || ']', upper('ab'::char(4)), 'ab'::char(4)::text || '|', 'ab'::char(4)::varchar || '|';
+SELECT pg_typeof('a'::char(3)), pg_typeof('a'::bpchar), format_type('bpchar'::regtype, 9);
+SELECT 42::char(5), true::char(5), 3.5::char(2);
+SELECT attname, format_type(atttypid, atttypmod), atttypmod FROM pg_attribute WHERE attrelid = 'bc_t'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT column_name, data_type, character_maximum_length, character_octet_length FROM information_schema.columns WHERE table_name = 'bc_t' ORDER BY ordinal_position;
+UPDATE bc_t SET c = 'zz' WHERE id = 1 RETURNING c, '[' || c || ']';
+UPDATE bc_t SET c = 'toolong' WHERE id = 1;
+SELECT 'x'::char(0);
+CREATE TABLE bc_k (k char(4) PRIMARY KEY, n int);
+INSERT INTO bc_k VALUES ('a', 1), ('b ', 2);
+INSERT INTO bc_k VALUES ('a  ', 3);
+SELECT k, n FROM bc_k WHERE k = 'b' ORDER BY k;
+SELECT '[' || k || ']' FROM bc_k ORDER BY k;
+COPY bc_k TO STDOUT;
+DROP TABLE bc_t, bc_k;
