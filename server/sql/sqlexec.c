@@ -1253,6 +1253,7 @@ static int txn_truncate(sx_session *s, size_t mark)
  * session, prepared as the extended protocol's Parse prepares (parsed and planned at
  * PREPARE), kept apart from the protocol's named statements (which the wire layer holds). */
 #define SX_MAX_SQL_PREPARED 10000
+#define SX_MAX_CURSORS 10000
 
 struct sx_sqlprep {
     char *name;
@@ -2911,6 +2912,11 @@ static int run_declare(sx_session *s, const sqlast_stmt *st, executor_sink *sink
         return executor_error_set(err, "25P01", "DECLARE CURSOR can only be used in transaction blocks");
     if (*cursor_find(s, st->name))
         return executor_error_set(err, "42P03", "cursor \"%s\" already exists", st->name);
+    int open = 0;
+    for (const sx_cursor *o = s->cursors; o; o = o->nx) open++;
+    if (open >= SX_MAX_CURSORS) /* as prepared statements and portals (server/conn.h) */
+        return executor_error_set(err, "54000", "too many open cursors on this connection (%d); CLOSE unused ones",
+                                  SX_MAX_CURSORS);
     sx_cursor *c = calloc(1, sizeof *c);
     if (!c || !(c->name = strdup(st->name)) || !(c->st = sqlast_stmt_dup(st->select))) {
         if (c) cursor_free(c);

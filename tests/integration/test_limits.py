@@ -197,6 +197,15 @@ try:
     t.ok(one(c, "EXECUTE lim_p9999") == 9999 and one(c, "DEALLOCATE ALL") is None and
          pgcode(lambda: one(c, "PREPARE lim_again AS SELECT 1")) is None,
          "... the 10,000 before it work, and DEALLOCATE ALL frees the room")
+    # and so are open cursors
+    c.autocommit = False
+    code = pgcode(lambda: one(c, "".join("DECLARE lim_c%d CURSOR FOR SELECT %d;" % (i, i) for i in range(10001))))
+    t.ok(code == "54000", "the 10,001st open cursor of a transaction: 54000", code)
+    c.rollback()
+    t.ok(pgcode(lambda: one(c, "DECLARE lim_after CURSOR FOR SELECT 1")) is None,
+         "... the transaction's end closes them: a cursor opens again")
+    c.rollback()
+    c.autocommit = True
     c.close()
 
     # ---- a large table: long scans and large results ----
