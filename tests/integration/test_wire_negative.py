@@ -156,6 +156,32 @@ try:
     r.close()
     t.ok(serving(), "still serving after 10,000 statements on one connection")
 
+    # Portals are capped the same way (they live until their transaction ends)
+    r = Raw(port)
+    r.login()
+    r.send(msg(b"Q", cstr("BEGIN")) + msg(b"P", cstr("ps") + cstr("SELECT 1") + struct.pack("!H", 0)) +
+           msg(b"S"))
+    r.until(b"Z")
+    r.until(b"Z")
+    r.send(b"".join(msg(b"B", cstr("p%d" % i) + cstr("ps") + struct.pack("!HHH", 0, 0, 0))
+                    for i in range(10000)) + msg(b"S"))
+    got = r.until(b"Z")
+    bound = sum(1 for m in got if m and m[0] == b"2")
+    t.ok(bound == 10000, "10,000 named portals open in one transaction", bound)
+    r.send(msg(b"B", cstr("p_more") + cstr("ps") + struct.pack("!HHH", 0, 0, 0)) + msg(b"S"))
+    e = first_error(r)
+    r.until(b"Z")
+    t.ok(e is not None and e["C"] == "54000" and "too many portals" in e["M"],
+         "the 10,001st portal is refused with 54000", e)
+    r.send(msg(b"Q", cstr("ROLLBACK")))
+    r.until(b"Z")
+    r.send(msg(b"B", cstr("p_after") + cstr("ps") + struct.pack("!HHH", 0, 0, 0)) +
+           msg(b"E", cstr("p_after") + struct.pack("!I", 0)) + msg(b"S"))
+    got = r.until(b"Z")
+    t.ok(not any(m and m[0] == b"E" for m in got) and any(m and m[0] == b"D" for m in got),
+         "the transaction's end closes them: a portal binds and runs again", got)
+    r.close()
+
     # Clients that never log in have a pool of their own: they cannot lock others out
     # (max_connections counts authenticated sessions; issue #21).
     idle = [socket.create_connection(("127.0.0.1", port), 5) for _ in range(10)]
