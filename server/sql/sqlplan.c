@@ -555,7 +555,8 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
         uint32_t role = pl->as_role ? pl->as_role : sx_current_role(pl->s);
         /* without SELECT on the table, SELECT on some of its columns may do: the columns the
          * query reads are checked once the level is bound (sqlplan_recheck) */
-        if (!sx_any_col_priv(pl->s, role, ct->id, 1) && sx_priv_check_as(pl->s, role, ct, SQLPRIV_SELECT, err))
+        if (!sx_priv_has(pl->s, role, ct->id, SQLPRIV_SELECT) && !sx_any_col_priv(pl->s, role, ct->id, 1) &&
+            sx_priv_check_as(pl->s, role, ct, SQLPRIV_SELECT, err))
             return SQL_ERR;
         if (plan_priv_at(pl, ct->id, &entry)) return SQL_ERR;
         if (ct->view_sql) {
