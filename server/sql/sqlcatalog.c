@@ -176,6 +176,8 @@ static const cat_rel rels[] = {
      "setdatabase setrole setconfig"},
     {"pg_catalog", "pg_parameter_acl", 6243, 'r', "OTA", "oid parname paracl"},
     {"pg_catalog", "pg_default_acl", 826, 'r', "OOOCA", "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
+    {"pg_catalog", "pg_prepared_statements", 12095, 'v', "TTZABLL",
+     "name statement prepare_time parameter_types from_sql generic_plans custom_plans"},
     {"pg_catalog", "pg_stat_activity", 12222, 'v', "ONIIONTTTIZZZZTTTTTLTT",
      "datid datname pid leader_pid usesysid usename application_name client_addr client_hostname client_port backend_start xact_start query_start state_change wait_event_type wait_event state backend_xid backend_xmin query_id query backend_type"},
     {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
@@ -2307,6 +2309,54 @@ static int rows_role(rctx *c, row_fn fn, void *ctx, sqlerr *err)
  * whose privileges it has (superusers: all); of the others only who and where, and the query
  * as "<insufficient privilege>", as PostgreSQL shows them. client_addr is text here (PostgreSQL:
  * inet). */
+/* pg_prepared_statements: the session's SQL-level PREPAREd statements (the extended
+ * protocol's named statements live in the wire layer and are not listed: a documented
+ * difference) */
+typedef struct prep_rows {
+    rctx *c;
+    row_fn fn;
+    void *ctx;
+    sqlerr *err;
+} prep_rows;
+
+static int prep_row(void *arg, const char *name, const char *text, int64_t at, const uint32_t *oids, int n)
+{
+    prep_rows *p = arg;
+    rctx *c = p->c;
+    row_fn fn = p->fn;
+    void *ctx = p->ctx;
+    sqlerr *err = p->err;
+    crow r;
+    if (row_start(&r, c->t, c->nulls, err)) {
+        r.rc = SQL_ERR;
+        return row_emit(&r, fn, ctx);
+    }
+    c_str(&r, "name", name);
+    c_str(&r, "statement", text);
+    c_int(&r, "prepare_time", at);
+    sqlval *v = row_col(&r, "parameter_types");
+    if (v && !r.rc) { /* regtype[]: the types' names, as format_type spells them */
+        const char *names[n + 1];
+        cat_type tmp[1];
+        for (int i = 0; i < n; i++) {
+            const cat_type *ty = type_by_oid(oids[i], tmp);
+            names[i] = ty ? ty->fmt : "-";
+        }
+        r.rc = sqlval_set_array(v, names, (size_t)n, err);
+        if (!r.rc) v->type = SQLVAL_TEXTARRAY;
+    }
+    c_bool(&r, "from_sql", true);
+    c_int(&r, "generic_plans", 0);
+    c_int(&r, "custom_plans", 0);
+    return row_emit(&r, fn, ctx);
+}
+
+static int rows_prepared_statements(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    prep_rows p = {c, fn, ctx, err};
+    return sx_sqlprep_each(c->s, prep_row, &p) ? SQL_ERR : SQL_OK;
+}
+
 static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
     uint32_t me = sx_current_role(c->s);
@@ -3588,6 +3638,7 @@ static const struct {
     {"pg_authid", rows_role},           {"pg_am", rows_am},
     {"pg_auth_members", rows_auth_members},
     {"pg_stat_activity", rows_stat_activity},
+    {"pg_prepared_statements", rows_prepared_statements},
     {"pg_default_acl", rows_default_acl},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},
     {"pg_tablespace", rows_tablespace}, {"pg_views", rows_views},

@@ -1257,6 +1257,8 @@ static int txn_truncate(sx_session *s, size_t mark)
 
 struct sx_sqlprep {
     char *name;
+    char *text;        /* the PREPARE statement as written (pg_prepared_statements) */
+    int64_t at_us;     /* when (microseconds since 2000, as timestamptz) */
     sx_stmt *st;
     struct sx_sqlprep *next;
 };
@@ -1275,11 +1277,13 @@ static int sqlprep_drop(sx_session *s, const char *name)
         *pp = e->next;
         stmt_free_(e->st);
         free(e->name);
+        free(e->text);
         free(e);
         if (name) return 0;
     }
     return name ? 1 : 0;
 }
+
 
 static sx_stmt *sqlprep_find(sx_session *s, const char *name)
 {
@@ -3061,7 +3065,8 @@ out:
 }
 
 static int run_simple(sx_session *s, executor_sink *sink, executor_error *err);
-static int run_prepare(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err);
+static int run_prepare(sx_session *s, const sqlast_stmt *st, const char *text, executor_sink *sink,
+                       executor_error *err);
 static int run_execute(sx_session *s, sqlast_stmt *st, bool describe, executor_sink *sink,
                        executor_error *err);
 
@@ -3200,7 +3205,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 goto fail;
             break;
         case SQLAST_PREPARE:
-            if (run_prepare(s, st, sink, err) == EXEC_ERROR) goto fail;
+            if (run_prepare(s, st, s->qsql, sink, err) == EXEC_ERROR) goto fail;
             break;
         case SQLAST_EXECUTE:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
@@ -3661,8 +3666,16 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
     return EXEC_DONE;
 }
 
-/* PREPARE name [(types)] AS query */
-static int run_prepare(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
+int sx_sqlprep_each(sx_session *s, sx_sqlprep_fn fn, void *arg)
+{
+    for (struct sx_sqlprep *e = s->sqlprep; e; e = e->next)
+        if (fn(arg, e->name, e->text, e->at_us, e->st->param_oids, e->st->nparams)) return -1;
+    return 0;
+}
+
+/* PREPARE name [(types)] AS query; text: the query string st comes from (NULL: unknown) */
+static int run_prepare(sx_session *s, const sqlast_stmt *st, const char *text, executor_sink *sink,
+                       executor_error *err)
 {
     if (sqlprep_find(s, st->name))
         return executor_error_set(err, "42P05", "prepared statement \"%s\" already exists", st->name);
@@ -3695,11 +3708,14 @@ static int run_prepare(sx_session *s, const sqlast_stmt *st, executor_sink *sink
         return rc;
     }
     struct sx_sqlprep *e = calloc(1, sizeof *e);
-    if (!e || !(e->name = strdup(st->name))) {
+    /* PostgreSQL shows the whole query string the client sent */
+    if (!e || !(e->name = strdup(st->name)) || !(e->text = strdup(text ? text : st->value))) {
+        if (e) free(e->name);
         free(e);
         stmt_free_((sx_stmt *)est);
         return executor_error_set(err, "53200", "out of memory");
     }
+    e->at_us = now_us_2000();
     e->st = (sx_stmt *)est;
     e->next = s->sqlprep;
     s->sqlprep = e;
@@ -3903,7 +3919,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_EXECUTE: {
         if (po->ran) return sink->command_complete(sink, st->kind == SQLAST_PREPARE ? "PREPARE" : "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
         po->ran = true;
-        int rc = st->kind == SQLAST_PREPARE ? run_prepare(s, st, sink, err)
+        int rc = st->kind == SQLAST_PREPARE ? run_prepare(s, st, p->text, sink, err)
                                             : run_execute(s, (sqlast_stmt *)st, false, sink, err);
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;

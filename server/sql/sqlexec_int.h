@@ -361,6 +361,12 @@ typedef struct sx_aclitem {
 int sx_acl_items(sx_session *s, uint32_t obj, sx_aclitem **out, int *n);
 bool sx_col_priv_has(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask);
 bool sx_any_col_priv(sx_session *s, uint32_t role, uint32_t obj, int bit);
+/* The session's SQL-level prepared statements (pg_prepared_statements): fn per statement, with
+ * its name, PREPARE text, time (timestamptz microseconds) and parameter type oids; stops at
+ * fn != 0. */
+typedef int (*sx_sqlprep_fn)(void *arg, const char *name, const char *text, int64_t at_us,
+                             const uint32_t *oids, int n);
+int sx_sqlprep_each(sx_session *s, sx_sqlprep_fn fn, void *arg);
 bool sx_member_of(sx_session *s, uint32_t member, uint32_t role); /* is_member_of_role */
 bool sx_admin_of(sx_session *s, uint32_t member, uint32_t role); /* WITH ADMIN OPTION */
 bool sx_priv_grantable(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask);

@@ -32,6 +32,7 @@ PREPARE /* c */ pe_c ( int , text ) /* d */ AS
 EXECUTE pe_c(7, 'seven');
 PREPARE "Pe Quoted"(text) AS SELECT upper($1);
 EXECUTE "Pe Quoted"('q');
+SELECT name, statement, parameter_types::text, from_sql, generic_plans + custom_plans >= 0, prepare_time <= now() FROM pg_prepared_statements ORDER BY name;
 DEALLOCATE pe_q;
 EXECUTE pe_q(1);
 DEALLOCATE pe_q;
