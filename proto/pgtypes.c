@@ -15,6 +15,7 @@
  * DateStyle ISO, bytea_output hex, extra_float_digits >= 1).
  */
 #include "proto/pgtypes.h"
+#include "proto/pginet.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -47,6 +48,8 @@ enum kind {
     K_TIMESTAMPTZ,
     K_NUMERIC,
     K_UUID,
+    K_INET,
+    K_CIDR,
     K_ARRAY,
 };
 
@@ -108,6 +111,10 @@ static const typeinfo types[] = {
     {PGTYPE_NUMERIC, "numeric", "numeric", -1, K_NUMERIC, PGTYPE_NUMERICARRAY},
     {PGTYPE_REGCLASS, "regclass", "regclass", 4, K_NONE, 0},
     {PGTYPE_UUID, "uuid", "uuid", 16, K_UUID, PGTYPE_UUIDARRAY},
+    {PGTYPE_INET, "inet", "inet", -1, K_INET, PGTYPE_INETARRAY},
+    {PGTYPE_CIDR, "cidr", "cidr", -1, K_CIDR, PGTYPE_CIDRARRAY},
+    {PGTYPE_INETARRAY, "_inet", "inet[]", -1, K_ARRAY, PGTYPE_INET},
+    {PGTYPE_CIDRARRAY, "_cidr", "cidr[]", -1, K_ARRAY, PGTYPE_CIDR},
     {PGTYPE_UUIDARRAY, "_uuid", "uuid[]", -1, K_ARRAY, PGTYPE_UUID},
     {PGTYPE_JSONB, "jsonb", "jsonb", -1, K_JSONB, PGTYPE_JSONBARRAY},
     {PGTYPE_JSONBARRAY, "_jsonb", "jsonb[]", -1, K_ARRAY, PGTYPE_JSONB},
@@ -1813,6 +1820,13 @@ static int scalar_text_to_binary(const typeinfo *t, const char *s, size_t len, p
         if ((rc = uuid_in(s, len, u))) return rc;
         return pgtypes_buf_put(out, u, 16);
     }
+    case K_INET:
+    case K_CIDR: {
+        pginet nv;
+        uint8_t b[20];
+        if (pginet_parse(s, len, t->kind == K_CIDR, &nv)) return PGTYPES_ESYNTAX;
+        return pgtypes_buf_put(out, b, pginet_to_binary(&nv, t->kind == K_CIDR, b));
+    }
     case K_ARRAY:
     case K_NONE:
         break;
@@ -1887,6 +1901,13 @@ static int scalar_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len
         if (len < 16) return PGTYPES_ETRUNCATED;
         if (len > 16) return PGTYPES_EBINARY;
         return uuid_out(out, p);
+    case K_INET:
+    case K_CIDR: {
+        pginet nv;
+        char txt[PGINET_TEXT_MAX];
+        if (pginet_from_binary(p, len, t->kind == K_CIDR, &nv)) return PGTYPES_EBINARY;
+        return pgtypes_buf_put(out, txt, pginet_format(&nv, t->kind == K_CIDR, txt));
+    }
     case K_ARRAY:
     case K_NONE:
         break;

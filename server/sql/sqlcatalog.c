@@ -178,7 +178,7 @@ static const cat_rel rels[] = {
     {"pg_catalog", "pg_default_acl", 826, 'r', "OOOCA", "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
     {"pg_catalog", "pg_prepared_statements", 12095, 'v', "TTZABLL",
      "name statement prepare_time parameter_types from_sql generic_plans custom_plans"},
-    {"pg_catalog", "pg_stat_activity", 12222, 'v', "ONIIONTTTIZZZZTTTTTLTT",
+    {"pg_catalog", "pg_stat_activity", 12222, 'v', "ONIIONTETIZZZZTTTTTLTT",
      "datid datname pid leader_pid usesysid usename application_name client_addr client_hostname client_port backend_start xact_start query_start state_change wait_event_type wait_event state backend_xid backend_xmin query_id query backend_type"},
     {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
      "objoid classoid objsubid objtype objnamespace objname provider label"},
@@ -343,6 +343,10 @@ static const cat_type builtin_types[] = {
     {3802, "jsonb", -1, false, 'b', 'U', false, 0, 3807, "jsonb_in", "jsonb_out", "jsonb_recv", "jsonb_send", 'i', 'x', 0, "jsonb"},
     {3807, "_jsonb", -1, false, 'b', 'A', false, 3802, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "jsonb[]"},
     {4089, "regnamespace", 4, true, 'b', 'N', false, 0, 4090, "regnamespacein", "regnamespaceout", "regnamespacerecv", "regnamespacesend", 'i', 'p', 0, "regnamespace"},
+    {869, "inet", -1, false, 'b', 'I', true, 0, 1041, "inet_in", "inet_out", "inet_recv", "inet_send", 'i', 'm', 0, "inet"},
+    {1041, "_inet", -1, false, 'b', 'A', false, 869, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "inet[]"},
+    {650, "cidr", -1, false, 'b', 'I', false, 0, 651, "cidr_in", "cidr_out", "cidr_recv", "cidr_send", 'i', 'm', 0, "cidr"},
+    {651, "_cidr", -1, false, 'b', 'A', false, 650, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "cidr[]"},
     {4096, "regrole", 4, true, 'b', 'N', false, 0, 4097, "regrolein", "regroleout", "regrolerecv", "regrolesend", 'i', 'p', 0, "regrole"},
     {4097, "_regrole", -1, false, 'b', 'A', false, 4096, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "regrole[]"},
 };
@@ -726,6 +730,8 @@ static const struct {
     {2452, "regclassrecv"}, {2453, "regclasssend"}, {4084, "regnamespacein"},
     {4085, "regnamespaceout"}, {4087, "regnamespacerecv"}, {4088, "regnamespacesend"},
     {4098, "regrolein"}, {4092, "regroleout"}, {4094, "regrolerecv"}, {4095, "regrolesend"},
+    {910, "inet_in"}, {911, "inet_out"}, {2496, "inet_recv"}, {2497, "inet_send"},
+    {1267, "cidr_in"}, {1427, "cidr_out"}, {2498, "cidr_recv"}, {2499, "cidr_send"},
     {44, "regprocin"}, {45, "regprocout"}, {2444, "regprocrecv"}, {2445, "regprocsend"},
     {2220, "regtypein"}, {2221, "regtypeout"}, {2454, "regtyperecv"}, {2455, "regtypesend"},
     {334, "spghandler"}, {46, "textin"}, {47, "textout"}, {2414, "textrecv"},
@@ -816,6 +822,7 @@ static sqlval_type letter_type(char c)
     case 'Q': return SQLVAL_OIDARRAY;  /* oid[]: pg_constraint.conpfeqop ... */
     case 'V': return SQLVAL_INT2VECTOR;
     case 'W': return SQLVAL_OIDVECTOR;
+    case 'E': return SQLVAL_INET;
     default: return SQLVAL_TEXT;
     }
 }
@@ -2378,7 +2385,15 @@ static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_null(&r, "query_id");
         c_null(&r, "client_port");
         if (see) {
-            if (o->client_addr[0]) c_str(&r, "client_addr", o->client_addr);
+            sqlval *ca = o->client_addr[0] ? row_col(&r, "client_addr") : NULL;
+            if (ca && !r.rc) { /* inet; an address that is not one (a Unix socket) stays NULL */
+                sqlval a;
+                sqlerr ignore;
+                if (!sqlval_from_text(SQLVAL_INET, o->client_addr, strlen(o->client_addr), &a, &ignore)) {
+                    sqlval_free(ca);
+                    *ca = a;
+                }
+            }
             if (o->client_addr[0]) c_int(&r, "client_port", o->client_port);
             c_int(&r, "backend_start", o->backend_start_us);
             if (o->state != SX_IDLE) c_int(&r, "xact_start", o->txn_start_us);

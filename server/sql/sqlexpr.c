@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "proto/pginet.h"
 #include "server/sql/sqlenum.h"
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlcatalog.h"
@@ -104,6 +105,7 @@ static bool castable(sqlval_type from, sqlval_type to)
     if (sqlval_type_is_reg(from) && (sqlval_type_is_integer(to) || sqlval_type_is_reg(to)))
         return true;
     if (from == SQLVAL_JSONB && (tnum || to == SQLVAL_BOOL)) return true; /* a jsonb scalar */
+    if ((from == SQLVAL_INET || from == SQLVAL_CIDR) && (to == SQLVAL_INET || to == SQLVAL_CIDR)) return true;
     return (from == SQLVAL_INT4 && to == SQLVAL_BOOL) || (from == SQLVAL_BOOL && to == SQLVAL_INT4);
 }
 
@@ -156,6 +158,7 @@ static bool comparable(sqlval_type l, sqlval_type r)
     if (sqlval_type_is_numeric(l) && sqlval_type_is_numeric(r)) return true;
     if (is_textish(l) && is_textish(r)) return true;
     if (sqldate_comparable(l, r)) return true;
+    if ((l == SQLVAL_INET || l == SQLVAL_CIDR) && (r == SQLVAL_INET || r == SQLVAL_CIDR)) return true;
     if (sqlval_type_is_array(l) && sqlval_type_is_array(r)) /* a text[]'s elements adapt */
         return l == SQLVAL_TEXTARRAY || r == SQLVAL_TEXTARRAY ||
                comparable(sqlval_array_elem(l), sqlval_array_elem(r));
@@ -306,6 +309,33 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     if (e->srfslot > 0) return SQL_OK; /* bound by the planner as a ProjectSet function */
     const struct array_fn *af = array_fn_find(n, na);
     if (af) return bind_array_func(e, af, sc, in_agg, err);
+    if (na == 2 && (!strcmp(n, "op<<") || !strcmp(n, "op>>") || !strcmp(n, "op<<=") || !strcmp(n, "op>>=") ||
+                    !strcmp(n, "&&"))) {
+        /* inet << inet (is contained by), <<= (or equals), >> >>= (contains), && (overlaps) */
+        sqlexpr_scope ts = *sc;
+        bool net = false;
+        sqlval_type t[2];
+        for (int i = 0; i < 2; i++) {
+            if (bind_rec(e->args[i], &ts, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+            t[i] = e->args[i]->type;
+            net = net || t[i] == SQLVAL_INET || t[i] == SQLVAL_CIDR;
+        }
+        if (net || n[strlen(n) - 1] == '=') {
+            for (int i = 0; i < 2; i++) {
+                if (t[i] == SQLVAL_UNKNOWN) infer_param(e->args[i], SQLVAL_INET, sc);
+                if (t[i] != SQLVAL_INET && t[i] != SQLVAL_CIDR && t[i] != SQLVAL_UNKNOWN) {
+                    sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s", tname(t[0]),
+                               n[0] == 'o' ? n + 2 : n, tname(t[1]));
+                    sqlerr_hint(err, "No operator matches the given name and argument types. You might "
+                                     "need to add explicit type casts.");
+                    return SQL_ERR;
+                }
+            }
+            e->cast_type = SQLVAL_INET;
+            e->type = SQLVAL_BOOL;
+            return SQL_OK;
+        }
+    }
     if ((!strcmp(n, "@>") || !strcmp(n, "<@") || !strcmp(n, "&&")) && na == 2) {
         /* anyarray @> anyarray (arraycontains), <@ (arraycontained), && (arrayoverlap) */
         if (bind_pair(e->args[0], e->args[1], sc, in_agg, err)) return SQL_ERR;
@@ -441,6 +471,10 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     else if (!strcmp(n, "helios_digest") && na == 0)
         e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_backend_pid") && na == 0)
+        e->type = SQLVAL_INT4;
+    else if (!strcmp(n, "inet_client_addr") && na == 0)
+        e->type = SQLVAL_INET;
+    else if (!strcmp(n, "inet_client_port") && na == 0)
         e->type = SQLVAL_INT4;
     else if (!strcmp(n, "_record_field") && na == 2) /* (rec).x: untyped, (rec).n: int */
         e->type = e->args[1]->kind == SQLAST_CONST && e->args[1]->value.s && !strcmp(e->args[1]->value.s, "n")
@@ -1186,7 +1220,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_TEXTARRAY] = "text", [SQLVAL_OID] = "oid", [SQLVAL_CHAR] = "char",
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc",
-            [SQLVAL_REGROLE] = "regrole", [SQLVAL_BPCHAR] = "bpchar"};
+            [SQLVAL_REGROLE] = "regrole", [SQLVAL_BPCHAR] = "bpchar",
+            [SQLVAL_INET] = "inet", [SQLVAL_CIDR] = "cidr"};
         *strength = 1;
         sqlval_type t = e->cast_type;
         if (t == SQLVAL_ENUM && e->name) return e->name; /* 'x'::mood: mood */
@@ -2974,6 +3009,16 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         return env->digest(env->digest_arg, out, err);
     }
     if (!strcmp(n, "helios_crdt_state")) return crdt_state(e, ctx, out, err);
+    if (!strcmp(n, "inet_client_addr") || !strcmp(n, "inet_client_port")) {
+        bool port = n[12] == 'p';
+        sqlval_init_null(out, port ? SQLVAL_INT4 : SQLVAL_INET);
+        if (!env || !env->client_addr || !env->client_addr[0]) return SQL_OK; /* a Unix socket */
+        if (port) {
+            sqlval_set_int(out, SQLVAL_INT4, env->client_port);
+            return SQL_OK;
+        }
+        return sqlval_from_text(SQLVAL_INET, env->client_addr, strlen(env->client_addr), out, err);
+    }
     if (!strcmp(n, "pg_backend_pid")) {
         if (!env || !env->backend_pid)
             return sqlerr_unsupported(err, e->location, "pg_backend_pid() in this context");
@@ -3094,6 +3139,33 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     }
     if ((!strcmp(n, "@>") || !strcmp(n, "<@")) && e->cast_type == SQLVAL_JSONB) {
         rc = jsonb_contains(e, v, out, err);
+        goto done;
+    }
+    if (e->cast_type == SQLVAL_INET && na == 2) { /* inet << <<= >> >>= && */
+        if (v[0].isnull || v[1].isnull) {
+            sqlval_init_null(out, SQLVAL_BOOL);
+            rc = SQL_OK;
+            goto done;
+        }
+        pginet x, y;
+        sqlval c[2];
+        for (int i = 0; i < 2; i++) sqlval_init_null(&c[i], SQLVAL_INET);
+        rc = SQL_ERR;
+        for (int i = 0; i < 2; i++) /* an untyped literal reads as inet */
+            if (sqlval_cast(&v[i], v[i].type == SQLVAL_CIDR ? SQLVAL_CIDR : SQLVAL_INET, &c[i], err)) goto inet_out;
+        if (pginet_parse(c[0].s, c[0].len, false, &x) || pginet_parse(c[1].s, c[1].len, false, &y)) {
+            sqlerr_set(err, "XX000", -1, "corrupt inet value");
+            goto inet_out;
+        }
+        bool r;
+        if (!strcmp(n, "&&")) r = pginet_contains(&x, &y, false) || pginet_contains(&y, &x, false);
+        else if (n[2] == '<') r = pginet_contains(&y, &x, n[4] != '=');
+        else r = pginet_contains(&x, &y, n[4] != '=');
+        sqlval_set_bool(out, r);
+        rc = SQL_OK;
+    inet_out:
+        sqlval_free(&c[0]);
+        sqlval_free(&c[1]);
         goto done;
     }
     if (!strcmp(n, "@>") || !strcmp(n, "<@") || !strcmp(n, "&&")) {

@@ -62,6 +62,8 @@ typedef struct sqlexpr_env {
     const sqlexpr_session_ops *sess; /* NULL: those functions give 0A000 */
     void *sess_arg;
     int backend_pid; /* pg_backend_pid() */
+    const char *client_addr; /* inet_client_addr() ("" or NULL: a Unix socket: NULL) */
+    int client_port;         /* inet_client_port() */
     /* the catalog (sqlcatalog.h): the catalog functions (format_type, pg_get_indexdef ...,
      * bound with funcid -1) and casts to the reg* types; fn is the function's name, or
      * "::" for a cast to type ret. NULL: both raise 0A000 */

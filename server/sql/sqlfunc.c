@@ -13,6 +13,7 @@
  * "not unique" because of trunc(macaddr)).
  */
 #include "server/sql/sqlfunc.h"
+#include "proto/pginet.h"
 #include "server/sql/sqldate.h"
 
 #include "proto/sqlstate.h"
@@ -128,6 +129,7 @@ static bool coercible(int from, int to)
     case SQLVAL_VARCHAR: return to == SQLVAL_TEXT || to == SQLVAL_NAME || to == T_BPCHAR;
     case SQLVAL_NAME: return to == SQLVAL_TEXT;
     case SQLVAL_BPCHAR: return to == SQLVAL_TEXT || to == SQLVAL_VARCHAR || to == SQLVAL_NAME;
+    case SQLVAL_CIDR: return to == SQLVAL_INET;
     default: return false;
     }
 }
@@ -227,6 +229,17 @@ IMPL(f_pg_is_in_recovery);
 IMPL(f_quote_literal);
 IMPL(f_quote_nullable);
 IMPL(f_octet_length);
+IMPL(f_inet_host);
+IMPL(f_inet_masklen);
+IMPL(f_inet_family);
+IMPL(f_inet_network);
+IMPL(f_inet_broadcast);
+IMPL(f_inet_netmask);
+IMPL(f_inet_hostmask);
+IMPL(f_inet_text);
+IMPL(f_inet_abbrev);
+IMPL(f_inet_set_masklen);
+IMPL(f_inet_inet_same_family);
 IMPL(f_bit_length);
 IMPL(f_translate);
 IMPL(f_overlay);
@@ -275,6 +288,20 @@ IMPL(f_num_nonnulls);
 
 /* pg_proc of PostgreSQL 15 for these names (same argument types, result types, strictness). */
 static const fn_def fn_defs[] = {
+    /* inet and cidr (network.c): one implementation dispatching on the name */
+    {"host", f_inet_host, TEXT, STRICT, 1, {SQLVAL_INET}, 0},
+    {"masklen", f_inet_masklen, INT4, STRICT, 1, {SQLVAL_INET}, 0},
+    {"family", f_inet_family, INT4, STRICT, 1, {SQLVAL_INET}, 0},
+    {"network", f_inet_network, SQLVAL_CIDR, STRICT, 1, {SQLVAL_INET}, 0},
+    {"broadcast", f_inet_broadcast, SQLVAL_INET, STRICT, 1, {SQLVAL_INET}, 0},
+    {"netmask", f_inet_netmask, SQLVAL_INET, STRICT, 1, {SQLVAL_INET}, 0},
+    {"hostmask", f_inet_hostmask, SQLVAL_INET, STRICT, 1, {SQLVAL_INET}, 0},
+    {"text", f_inet_text, TEXT, STRICT, 1, {SQLVAL_INET}, 0},
+    {"abbrev", f_inet_abbrev, TEXT, STRICT, 1, {SQLVAL_INET}, 0},
+    {"abbrev", f_inet_abbrev, TEXT, STRICT, 1, {SQLVAL_CIDR}, 0},
+    {"set_masklen", f_inet_set_masklen, SQLVAL_INET, STRICT, 2, {SQLVAL_INET, INT4}, 0},
+    {"set_masklen", f_inet_set_masklen, SQLVAL_CIDR, STRICT, 2, {SQLVAL_CIDR, INT4}, 0},
+    {"inet_same_family", f_inet_inet_same_family, SQLVAL_BOOL, STRICT, 2, {SQLVAL_INET, SQLVAL_INET}, 0},
     /* strings */
     {"substr", f_substr, TEXT, STRICT, 2, {TEXT, INT4}, 0},
     {"substr", f_substr, TEXT, STRICT, 3, {TEXT, INT4, INT4}, 0},
@@ -1684,6 +1711,135 @@ IMPL(f_quote_nullable)
     (void)n;
     if (a[0].isnull) return set_text(out, "NULL", 4, err);
     return quote_literal_of(&a[0], out, err);
+}
+
+/* The network functions: a value's pginet (inet's canonical text is always readable). */
+static int inet_arg(const sqlval *v, pginet *out, sqlerr *err)
+{
+    if (pginet_parse(v->s ? v->s : "", v->len, false, out))
+        return sqlerr_set(err, "22P02", -1, "invalid input syntax for type inet: \"%s\"", v->s ? v->s : "");
+    return SQL_OK;
+}
+
+static int inet_result(sqlval *out, sqlval_type t, const pginet *v, sqlerr *err)
+{
+    char buf[PGINET_TEXT_MAX];
+    size_t n = pginet_format(v, t == SQLVAL_CIDR, buf);
+    return sqlval_set_str(out, t, buf, n, err);
+}
+
+static int inet_fn(const char *fn, const sqlval *a, sqlval *out, sqlerr *err)
+{
+    pginet v, w;
+    if (inet_arg(&a[0], &v, err)) return SQL_ERR;
+    char buf[PGINET_TEXT_MAX];
+    int maxb = v.family == 4 ? 32 : 128;
+    if (!strcmp(fn, "host")) return sqlval_set_str(out, SQLVAL_TEXT, buf, pginet_host(&v, buf), err);
+    if (!strcmp(fn, "text")) return sqlval_set_str(out, SQLVAL_TEXT, buf, pginet_format(&v, true, buf), err);
+    if (!strcmp(fn, "abbrev")) /* inet: its output; cidr: PostgreSQL shortens it, kept whole here */
+        return sqlval_set_str(out, SQLVAL_TEXT, buf, pginet_format(&v, a[0].type == SQLVAL_CIDR, buf), err);
+    if (!strcmp(fn, "masklen") || !strcmp(fn, "family")) {
+        sqlval_set_int(out, SQLVAL_INT4, fn[0] == 'm' ? v.bits : v.family);
+        return SQL_OK;
+    }
+    if (!strcmp(fn, "network")) {
+        pginet_mask(&v, false);
+        return inet_result(out, SQLVAL_CIDR, &v, err);
+    }
+    if (!strcmp(fn, "broadcast")) {
+        pginet_mask(&v, true);
+        return inet_result(out, SQLVAL_INET, &v, err);
+    }
+    if (!strcmp(fn, "netmask") || !strcmp(fn, "hostmask")) {
+        bool net = fn[0] == 'n';
+        w = v;
+        memset(w.addr, 0, sizeof w.addr);
+        for (int i = 0; i < maxb; i++)
+            if ((i < v.bits) == net) w.addr[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+        w.bits = (uint8_t)maxb;
+        return inet_result(out, SQLVAL_INET, &w, err);
+    }
+    if (!strcmp(fn, "set_masklen")) {
+        int64_t b = a[1].u.i;
+        if (b == -1) b = maxb;
+        if (b < 0 || b > maxb)
+            return sqlerr_set(err, "22023", -1, "invalid mask length: %lld", (long long)b);
+        v.bits = (uint8_t)b;
+        if (a[0].type == SQLVAL_CIDR) pginet_mask(&v, false);
+        return inet_result(out, a[0].type == SQLVAL_CIDR ? SQLVAL_CIDR : SQLVAL_INET, &v, err);
+    }
+    if (!strcmp(fn, "inet_same_family")) {
+        if (inet_arg(&a[1], &w, err)) return SQL_ERR;
+        sqlval_set_bool(out, v.family == w.family);
+        return SQL_OK;
+    }
+    return sqlerr_set(err, "XX000", -1, "no network function %s", fn);
+}
+
+IMPL(f_inet_host)
+{
+    (void)n;
+    return inet_fn("host", a, out, err);
+}
+
+IMPL(f_inet_masklen)
+{
+    (void)n;
+    return inet_fn("masklen", a, out, err);
+}
+
+IMPL(f_inet_family)
+{
+    (void)n;
+    return inet_fn("family", a, out, err);
+}
+
+IMPL(f_inet_network)
+{
+    (void)n;
+    return inet_fn("network", a, out, err);
+}
+
+IMPL(f_inet_broadcast)
+{
+    (void)n;
+    return inet_fn("broadcast", a, out, err);
+}
+
+IMPL(f_inet_netmask)
+{
+    (void)n;
+    return inet_fn("netmask", a, out, err);
+}
+
+IMPL(f_inet_hostmask)
+{
+    (void)n;
+    return inet_fn("hostmask", a, out, err);
+}
+
+IMPL(f_inet_text)
+{
+    (void)n;
+    return inet_fn("text", a, out, err);
+}
+
+IMPL(f_inet_abbrev)
+{
+    (void)n;
+    return inet_fn("abbrev", a, out, err);
+}
+
+IMPL(f_inet_set_masklen)
+{
+    (void)n;
+    return inet_fn("set_masklen", a, out, err);
+}
+
+IMPL(f_inet_inet_same_family)
+{
+    (void)n;
+    return inet_fn("inet_same_family", a, out, err);
 }
 
 IMPL(f_octet_length)

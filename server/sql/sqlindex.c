@@ -181,6 +181,7 @@ bool sqlindex_type_ok(sqlval_type t)
     case SQLVAL_VARCHAR:
     case SQLVAL_NAME:
     case SQLVAL_CHAR:
+    case SQLVAL_BPCHAR: /* unpadded text: trailing blanks do not count, as in comparisons */
     case SQLVAL_BYTEA:
     case SQLVAL_UUID:
     case SQLVAL_DATE:
@@ -262,6 +263,7 @@ int sqlindex_put_value(codec_buf *b, const sqlval *v, uint8_t opt, sqlerr *err)
     case SQLVAL_VARCHAR:
     case SQLVAL_NAME:
     case SQLVAL_CHAR:
+    case SQLVAL_BPCHAR:
         kv.type = KEYCODEC_TEXT;
         kv.u.s.p = (const uint8_t *)v->s;
         kv.u.s.len = v->s ? v->len : 0;

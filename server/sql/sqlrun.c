@@ -341,6 +341,16 @@ static int lww_convert(crdt_value *cvp, const sqlschema_column *c, sqlval *v, sq
             out = 1;
         }
         break;
+    case SQLVAL_INET:
+    case SQLVAL_CIDR:
+        if (cv.type == CRDT_V_TEXT) {
+            sqlval_take_str(v, c->type, (char *)cv.u.s.p, cv.u.s.n);
+            cv.u.s.p = NULL; /* taken */
+            cv.type = CRDT_V_NULL;
+        } else {
+            out = 1;
+        }
+        break;
     case SQLVAL_BPCHAR:
         if (cv.type == CRDT_V_TEXT) {
             size_t n = cv.u.s.n;
@@ -1651,6 +1661,12 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
         for (int c = 0; c < st->ncols; c++)
             if (!strcmp(st->cols[c].name, st->pk[i]) && !strncmp(st->cols[c].type_name, "enum:", 5))
                 return sqlerr_unsupported(err, -1, "an enum column in a primary key");
+    for (int c = 0; c < st->ncols; c++) { /* keys sort as text: not in network order */
+        bool pk = st->cols[c].primary_key;
+        for (int i = 0; i < st->npk && !pk; i++) pk = !strcmp(st->cols[c].name, st->pk[i]);
+        if (pk && (!strcmp(st->cols[c].type_name, "inet") || !strcmp(st->cols[c].type_name, "cidr")))
+            return sqlerr_unsupported(err, st->cols[c].location, "an inet or cidr column in a primary key");
+    }
     sqlschema_table *t;
     uint32_t id = sx_table_new_id(s);
     if (!id)
@@ -1704,6 +1720,8 @@ static const char *view_type_name(sqlval_type t)
     case SQLVAL_NUMERIC: return "numeric";
     case SQLVAL_VARCHAR: return "character varying";
     case SQLVAL_BPCHAR: return "character";
+    case SQLVAL_INET: return "inet";
+    case SQLVAL_CIDR: return "cidr";
     case SQLVAL_BYTEA: return "bytea";
     case SQLVAL_JSONB: return "jsonb";
     case SQLVAL_TIMESTAMPTZ: return "timestamp with time zone";
@@ -4444,7 +4462,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
-                       .sess_arg = s, .backend_pid = (int)s->pid,
+                       .sess_arg = s, .backend_pid = (int)s->pid, .client_addr = s->client_addr, .client_port = s->client_port,
                        .catalog = sqlcatalog_call, .catalog_arg = s};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &env};
     int rc;
@@ -4567,7 +4585,7 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
     c->env = (sqlexpr_env){.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
                            .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                            .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
-                           .sess_arg = s, .backend_pid = (int)s->pid,
+                           .sess_arg = s, .backend_pid = (int)s->pid, .client_addr = s->client_addr, .client_port = s->client_port,
                            .catalog = sqlcatalog_call, .catalog_arg = s};
     sqlexpr_ctx base = {.params = params, .nparams = nparams, .env = &c->env};
     c->tv = calloc((size_t)p->ncols + 1, sizeof *c->tv);
@@ -5150,7 +5168,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     /* CHECK constraints, as INSERT checks them */
     sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
-                       .sess = &sx_session_ops, .sess_arg = s, .backend_pid = (int)s->pid,
+                       .sess = &sx_session_ops, .sess_arg = s, .backend_pid = (int)s->pid, .client_addr = s->client_addr, .client_port = s->client_port,
                        .catalog = sqlcatalog_call, .catalog_arg = s};
     sqlexpr_ctx base = {.env = &env};
     sqlparse_result *checkq = t->nchecks ? calloc((size_t)t->nchecks, sizeof *checkq) : NULL;

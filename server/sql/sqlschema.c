@@ -29,6 +29,8 @@ static const struct {
     {"varchar", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
     {"character varying", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
     {"bpchar", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "bpchar"},
+    {"inet", SQLSCHEMA_LWW, SQLVAL_INET, "inet"},
+    {"cidr", SQLSCHEMA_LWW, SQLVAL_CIDR, "cidr"},
     {"character", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "character"},
     {"int8", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
     {"bigint", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},

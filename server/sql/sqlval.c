@@ -7,6 +7,7 @@
  * sqljsonb.c: one formatter per type for every path.
  */
 #include "server/sql/sqlval.h"
+#include "proto/pginet.h"
 #include "server/sql/sqlenum.h"
 #include "server/sql/sqldate.h"
 #include "server/sql/sqltz.h"
@@ -52,6 +53,8 @@ static const struct {
     [SQLVAL_REGNAMESPACE] = {4089, "regnamespace"},
     [SQLVAL_REGROLE] = {4096, "regrole"},
     [SQLVAL_BPCHAR] = {1042, "character"},
+    [SQLVAL_INET] = {869, "inet"},
+    [SQLVAL_CIDR] = {650, "cidr"},
     [SQLVAL_REGPROC] = {24, "regproc"},
     [SQLVAL_DATE] = {1082, "date"},
     [SQLVAL_TIME] = {1083, "time without time zone"},
@@ -166,7 +169,8 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
         {"regclass", SQLVAL_REGCLASS}, {"regtype", SQLVAL_REGTYPE},
         {"regnamespace", SQLVAL_REGNAMESPACE}, {"regproc", SQLVAL_REGPROC}, {"regrole", SQLVAL_REGROLE},
-        {"bpchar", SQLVAL_BPCHAR}, {"character", SQLVAL_BPCHAR},
+        {"bpchar", SQLVAL_BPCHAR}, {"character", SQLVAL_BPCHAR}, {"inet", SQLVAL_INET},
+        {"cidr", SQLVAL_CIDR},
         {"date", SQLVAL_DATE}, {"time", SQLVAL_TIME}, {"time without time zone", SQLVAL_TIME},
         {"timestamp", SQLVAL_TIMESTAMP}, {"timestamp without time zone", SQLVAL_TIMESTAMP},
         {"interval", SQLVAL_INTERVAL}, {"uuid", SQLVAL_UUID},
@@ -269,7 +273,8 @@ int sqlval_set_reg(sqlval *v, sqlval_type t, uint32_t oid, const char *name, sql
 static bool type_has_str(sqlval_type t)
 {
     return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
-           t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID || t == SQLVAL_ENUM;
+           t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID || t == SQLVAL_ENUM ||
+           t == SQLVAL_INET || t == SQLVAL_CIDR;
 }
 
 /* ------------------------------------------------------------------ construction */
@@ -1000,6 +1005,23 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     double f;
     char tmp[16];
     switch (t) {
+    case SQLVAL_INET:
+    case SQLVAL_CIDR: { /* inet_in / cidr_in: kept as the canonical text */
+        pginet nv;
+        int r = pginet_parse(s, len, t == SQLVAL_CIDR, &nv);
+        int shown = (int)(len > 200 ? 200 : len);
+        if (r == PGINET_EHOSTBITS) {
+            sqlerr_set(err, "22P02", -1, "invalid cidr value: \"%.*s\"", shown, s);
+            sqlerr_detail(err, "Value has bits set to right of mask.");
+            return SQL_ERR;
+        }
+        if (r)
+            return sqlerr_set(err, "22P02", -1, "invalid input syntax for type %s: \"%.*s\"",
+                              t == SQLVAL_CIDR ? "cidr" : "inet", shown, s);
+        char buf[PGINET_TEXT_MAX];
+        size_t n = pginet_format(&nv, t == SQLVAL_CIDR, buf);
+        return sqlval_set_str(out, t, buf, n, err);
+    }
     case SQLVAL_BPCHAR: /* bpcharin: trailing blanks do not count (sqlval.h) */
         while (len && s[len - 1] == ' ') len--;
         return sqlval_set_str(out, t, s, len, err);
@@ -1151,6 +1173,16 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (from == t) return sqlval_copy(out, src, err);
+    if ((from == SQLVAL_INET || from == SQLVAL_CIDR) && (t == SQLVAL_INET || t == SQLVAL_CIDR || sqlval_type_is_text(t))) {
+        pginet nv;
+        if (pginet_parse(src->s ? src->s : "", src->len, false, &nv))
+            return sqlerr_set(err, "22P02", -1, "invalid input syntax for type inet: \"%s\"", src->s ? src->s : "");
+        char buf[PGINET_TEXT_MAX];
+        if (t == SQLVAL_CIDR) pginet_mask(&nv, false); /* cidr(inet): the network */
+        /* inet -> text is text(inet): the mask always shown */
+        size_t n = pginet_format(&nv, t != SQLVAL_INET, buf);
+        return sqlval_set_str(out, t, buf, n, err);
+    }
     if (from == SQLVAL_BPCHAR && sqlval_type_is_text(t)) /* rtrim: bpchar's text is unpadded */
         return t == SQLVAL_CHAR ? sqlval_set_str(out, t, src->s, src->len ? 1 : 0, err)
                                 : sqlval_set_str(out, t, src->s ? src->s : "", src->len, err);
@@ -1337,6 +1369,13 @@ int sqlval_compare(const sqlval *a, const sqlval *b, int *cmp, sqlerr *err)
         int rc = sqlval_compare(a, &tmp, cmp, err);
         sqlval_free(&tmp);
         return rc;
+    }
+    if ((ta == SQLVAL_INET || ta == SQLVAL_CIDR) && (tb == SQLVAL_INET || tb == SQLVAL_CIDR)) {
+        pginet x, y; /* network_cmp */
+        if (pginet_parse(a->s ? a->s : "", a->len, false, &x) || pginet_parse(b->s ? b->s : "", b->len, false, &y))
+            return sqlerr_set(err, "XX000", -1, "corrupt inet value");
+        *cmp = pginet_cmp(&x, &y);
+        return SQL_OK;
     }
     if (sqlval_type_is_text(ta) && sqlval_type_is_text(tb)) {
         size_t al = a->len, bl = b->len;

@@ -94,6 +94,9 @@ typedef enum sqlval_type {
      * keys and functions see PostgreSQL's bpchar semantics: trailing blanks do not count),
      * u.i the declared length n (0: none), to which the text output pads with blanks */
     SQLVAL_BPCHAR,
+    /* inet and cidr (proto/pginet.h): their canonical text in s */
+    SQLVAL_INET,
+    SQLVAL_CIDR,
     SQLVAL_NTYPES
 } sqlval_type;
 
