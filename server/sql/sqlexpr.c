@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqljson.h"
 #include "proto/pginet.h"
 #include "server/sql/sqlenum.h"
 #include "server/sql/sqldate.h"
@@ -106,6 +107,7 @@ static bool castable(sqlval_type from, sqlval_type to)
         return true;
     if (from == SQLVAL_JSONB && (tnum || to == SQLVAL_BOOL)) return true; /* a jsonb scalar */
     if ((from == SQLVAL_INET || from == SQLVAL_CIDR) && (to == SQLVAL_INET || to == SQLVAL_CIDR)) return true;
+    if ((from == SQLVAL_JSON && to == SQLVAL_JSONB) || (from == SQLVAL_JSONB && to == SQLVAL_JSON)) return true;
     return (from == SQLVAL_INT4 && to == SQLVAL_BOOL) || (from == SQLVAL_BOOL && to == SQLVAL_INT4);
 }
 
@@ -154,6 +156,7 @@ static sqlval_type nullif_type(sqlval_type a, sqlval_type b)
 
 static bool comparable(sqlval_type l, sqlval_type r)
 {
+    if (l == SQLVAL_JSON || r == SQLVAL_JSON) return false; /* json has no equality operator */
     if (l == SQLVAL_UNKNOWN || r == SQLVAL_UNKNOWN) return true;
     if (sqlval_type_is_numeric(l) && sqlval_type_is_numeric(r)) return true;
     if (is_textish(l) && is_textish(r)) return true;
@@ -375,7 +378,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         infer_param(e->args[0], SQLVAL_JSONB, sc);
         infer_param(e->args[1], one ? SQLVAL_TEXT : SQLVAL_TEXTARRAY, sc);
         sqlval_type l = e->args[0]->type, r = e->args[1]->type;
-        bool ok = (l == SQLVAL_JSONB || l == SQLVAL_UNKNOWN) &&
+        bool json = l == SQLVAL_JSON && n[0] == '#'; /* json #> / #>>: json has no ? operators */
+        bool ok = (l == SQLVAL_JSONB || l == SQLVAL_UNKNOWN || json) &&
                   (one ? is_textish(r) : (r == SQLVAL_TEXTARRAY || r == SQLVAL_UNKNOWN));
         if (!ok) {
             sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s", tname(l), n,
@@ -384,7 +388,7 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                              "need to add explicit type casts.");
             return SQL_ERR;
         }
-        e->type = n[0] == '?' ? SQLVAL_BOOL : !strcmp(n, "#>") ? SQLVAL_JSONB : SQLVAL_TEXT;
+        e->type = n[0] == '?' ? SQLVAL_BOOL : !strcmp(n, "#>") ? (json ? SQLVAL_JSON : SQLVAL_JSONB) : SQLVAL_TEXT;
         return SQL_OK;
     }
     if (!strncmp(n, "op", 2) && strchr("&|#<>~", n[2]) && na == (n[2] == '~' ? 1 : 2)) {
@@ -849,6 +853,10 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         if (e->op == SQLAST_OP_JSON_GET || e->op == SQLAST_OP_JSON_GET_TEXT) {
             if (bind_rec(l, sc, SQLVAL_JSONB, in_agg, err) || bind_rec(r, sc, SQLVAL_TEXT, in_agg, err))
                 return SQL_ERR;
+            if (l->type == SQLVAL_JSON && (is_textish(r->type) || is_int(r->type))) { /* json -> json */
+                e->type = e->op == SQLAST_OP_JSON_GET ? SQLVAL_JSON : SQLVAL_TEXT;
+                return SQL_OK;
+            }
             if ((l->type != SQLVAL_JSONB && l->type != SQLVAL_UNKNOWN) ||
                 !(is_textish(r->type) || is_int(r->type)))
                 return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
@@ -859,9 +867,13 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
         if (bind_pair(l, r, sc, in_agg, err)) return SQL_ERR;
         sqlval_type lt = l->type, rt = r->type;
         if (is_comparison(e->op) || e->op == SQLAST_OP_DISTINCT) {
-            if (!comparable(lt, rt))
-                return sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
-                                  tname(lt), op_symbol(e->op), tname(rt));
+            if (!comparable(lt, rt)) {
+                sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s", tname(lt),
+                           op_symbol(e->op), tname(rt));
+                sqlerr_hint(err, "No operator matches the given name and argument types. You might "
+                                 "need to add explicit type casts.");
+                return SQL_ERR;
+            }
             e->type = SQLVAL_BOOL;
             return SQL_OK;
         }
@@ -1221,7 +1233,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc",
             [SQLVAL_REGROLE] = "regrole", [SQLVAL_BPCHAR] = "bpchar",
-            [SQLVAL_INET] = "inet", [SQLVAL_CIDR] = "cidr"};
+            [SQLVAL_INET] = "inet", [SQLVAL_CIDR] = "cidr", [SQLVAL_JSON] = "json"};
         *strength = 1;
         sqlval_type t = e->cast_type;
         if (t == SQLVAL_ENUM && e->name) return e->name; /* 'x'::mood: mood */
@@ -1897,6 +1909,10 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
     case SQLAST_OP_JSON_GET:
     case SQLAST_OP_JSON_GET_TEXT: {
         sqlval key;
+        if (a->type == SQLVAL_JSON) { /* the original text of the part reached */
+            rc = sqljson_get(a->s ? a->s : "", a->len, b, e->op == SQLAST_OP_JSON_GET_TEXT, out, err);
+            goto done;
+        }
         if (a->type != SQLVAL_JSONB) {
             sqlval j;
             if (sqlval_cast(a, SQLVAL_JSONB, &j, err)) goto done;
@@ -2546,6 +2562,12 @@ static int jsonb_key_path(const sqlast_expr *e, sqlval *v, sqlval *out, sqlerr *
     }
     sqlval doc, arg;
     sqlval_init_null(&arg, SQLVAL_UNKNOWN);
+    if (v[0].type == SQLVAL_JSON && n[0] == '#') { /* the original text of the part reached */
+        if (sqlval_cast(&v[1], SQLVAL_TEXTARRAY, &arg, err)) return SQL_ERR;
+        int rc = sqljson_path(v[0].s ? v[0].s : "", v[0].len, &arg, !strcmp(n, "#>>"), out, err);
+        sqlval_free(&arg);
+        return rc;
+    }
     if (sqlval_cast(&v[0], SQLVAL_JSONB, &doc, err)) return SQL_ERR;
     if (sqlval_cast(&v[1], n[1] ? SQLVAL_TEXTARRAY : SQLVAL_TEXT, &arg, err)) {
         sqlval_free(&doc);

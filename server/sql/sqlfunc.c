@@ -14,6 +14,7 @@
  */
 #include "server/sql/sqlfunc.h"
 #include "proto/pginet.h"
+#include "server/sql/sqljson.h"
 #include "server/sql/sqldate.h"
 
 #include "proto/sqlstate.h"
@@ -277,6 +278,11 @@ IMPL(f_jsonb_array_length);
 IMPL(f_jsonb_build_object);
 IMPL(f_json_build_object);
 IMPL(f_json_build_array);
+IMPL(f_json_typeof);
+IMPL(f_json_array_length);
+IMPL(f_json_extract_path);
+IMPL(f_json_extract_path_text);
+IMPL(f_to_json);
 IMPL(f_jsonb_build_array);
 IMPL(f_to_jsonb);
 IMPL(f_jsonb_strip_nulls);
@@ -426,12 +432,17 @@ static const fn_def fn_defs[] = {
     /* jsonb */
     {"jsonb_typeof", f_jsonb_typeof, TEXT, STRICT, 1, {JSONB}, 0},
     {"jsonb_array_length", f_jsonb_array_length, INT4, STRICT, 1, {JSONB}, 0},
-    /* json_build_*: json's text as PostgreSQL prints it (keys kept in order, "k" : v), typed
-     * jsonb (HeliosDB has no separate json type) */
-    {"json_build_object", f_json_build_object, JSONB, LAX, 0, {0}, 0},
-    {"json_build_object", f_json_build_object, JSONB, LAX, 0, {0}, T_ANY},
-    {"json_build_array", f_json_build_array, JSONB, LAX, 0, {0}, 0},
-    {"json_build_array", f_json_build_array, JSONB, LAX, 0, {0}, T_ANY},
+    /* json_build_*: json's text as PostgreSQL prints it (keys kept in order, "k" : v) */
+    {"json_build_object", f_json_build_object, SQLVAL_JSON, LAX, 0, {0}, 0},
+    {"json_build_object", f_json_build_object, SQLVAL_JSON, LAX, 0, {0}, T_ANY},
+    {"json_build_array", f_json_build_array, SQLVAL_JSON, LAX, 0, {0}, 0},
+    {"json_build_array", f_json_build_array, SQLVAL_JSON, LAX, 0, {0}, T_ANY},
+    /* json (sqljson.h): on the text as written */
+    {"json_typeof", f_json_typeof, TEXT, STRICT, 1, {SQLVAL_JSON}, 0},
+    {"json_array_length", f_json_array_length, INT4, STRICT, 1, {SQLVAL_JSON}, 0},
+    {"json_extract_path", f_json_extract_path, SQLVAL_JSON, STRICT, 1, {SQLVAL_JSON}, TEXT},
+    {"json_extract_path_text", f_json_extract_path_text, TEXT, STRICT, 1, {SQLVAL_JSON}, TEXT},
+    {"to_json", f_to_json, SQLVAL_JSON, STRICT, 1, {T_ANYELEMENT}, 0},
     {"jsonb_build_object", f_jsonb_build_object, JSONB, LAX, 0, {0}, 0},
     {"jsonb_build_object", f_jsonb_build_object, JSONB, LAX, 0, {0}, T_ANY},
     {"jsonb_build_array", f_jsonb_build_array, JSONB, LAX, 0, {0}, 0},
@@ -3170,7 +3181,7 @@ static int put_jsonb_value(sbuf *b, const sqlval *v, bool key, sqlerr *err)
         sb_puts(b, "null");
         return SQL_OK;
     }
-    if (key && (v->type == SQLVAL_TEXTARRAY || v->type == SQLVAL_JSONB))
+    if (key && (v->type == SQLVAL_TEXTARRAY || v->type == SQLVAL_JSONB || v->type == SQLVAL_JSON))
         return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
                           "key value must be scalar, not array, composite, or json");
     char *t = NULL;
@@ -3194,6 +3205,7 @@ static int put_jsonb_value(sbuf *b, const sqlval *v, bool key, sqlerr *err)
     }
     case SQLVAL_TIMESTAMPTZ: put_json_timestamptz(b, v->u.i); return SQL_OK;
     case SQLVAL_JSONB: sb_puts(b, jtext(v)); return SQL_OK;
+    case SQLVAL_JSON: sb_put(b, v->s ? v->s : "null", v->s ? v->len : 4); return SQL_OK;
     case SQLVAL_TEXTARRAY:
         sb_put(b, "[", 1);
         for (size_t i = 0; i < v->narr; i++) {
@@ -3290,7 +3302,68 @@ IMPL(f_json_build_object)
         }
     }
     sb_put(&b, "}", 1);
-    return sb_finish(&b, SQLVAL_JSONB, out, err);
+    return sb_finish(&b, SQLVAL_JSON, out, err);
+}
+
+IMPL(f_json_typeof)
+{
+    (void)n;
+    const char *t = sqljson_typeof(a[0].s ? a[0].s : "", a[0].len);
+    return sqlval_set_str(out, SQLVAL_TEXT, t, strlen(t), err);
+}
+
+IMPL(f_json_array_length)
+{
+    (void)n;
+    long l = sqljson_array_length(a[0].s ? a[0].s : "", a[0].len);
+    if (l < 0) {
+        const char *t = sqljson_typeof(a[0].s ? a[0].s : "", a[0].len);
+        return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1, "cannot get array length of a %s",
+                          !strcmp(t, "object") ? "non-array" : "scalar");
+    }
+    sqlval_set_int(out, SQLVAL_INT4, l);
+    return SQL_OK;
+}
+
+/* json_extract_path[_text](json, VARIADIC text[]): the path's elements as a text[] */
+static int json_path_fn(const sqlval *a, int n, bool text, sqlval *out, sqlerr *err)
+{
+    const char *p[n > 1 ? n - 1 : 1];
+    for (int i = 1; i < n; i++) {
+        if (a[i].isnull) { /* a NULL path element: NULL */
+            sqlval_init_null(out, text ? SQLVAL_TEXT : SQLVAL_JSON);
+            return SQL_OK;
+        }
+        p[i - 1] = a[i].s ? a[i].s : "";
+    }
+    sqlval path;
+    if (sqlval_set_array(&path, p, (size_t)(n - 1), err)) return SQL_ERR;
+    int rc = sqljson_path(a[0].s ? a[0].s : "", a[0].len, &path, text, out, err);
+    sqlval_free(&path);
+    return rc;
+}
+
+IMPL(f_json_extract_path)
+{
+    return json_path_fn(a, n, false, out, err);
+}
+
+IMPL(f_json_extract_path_text)
+{
+    return json_path_fn(a, n, true, out, err);
+}
+
+/* to_json(anyelement): as to_jsonb, printed as json prints it (no space after a colon in
+ * nested records is HeliosDB's jsonb spelling; scalars and arrays are alike) */
+IMPL(f_to_json)
+{
+    (void)n;
+    sbuf b = {0};
+    if (put_jsonb_value(&b, &a[0], false, err)) {
+        sb_free(&b);
+        return SQL_ERR;
+    }
+    return sb_finish(&b, SQLVAL_JSON, out, err);
 }
 
 IMPL(f_json_build_array)
@@ -3305,7 +3378,7 @@ IMPL(f_json_build_array)
         }
     }
     sb_put(&b, "]", 1);
-    return sb_finish(&b, SQLVAL_JSONB, out, err);
+    return sb_finish(&b, SQLVAL_JSON, out, err);
 }
 
 IMPL(f_jsonb_build_array)

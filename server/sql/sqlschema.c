@@ -30,6 +30,7 @@ static const struct {
     {"character varying", SQLSCHEMA_LWW, SQLVAL_VARCHAR, "character varying"},
     {"bpchar", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "bpchar"},
     {"inet", SQLSCHEMA_LWW, SQLVAL_INET, "inet"},
+    {"json", SQLSCHEMA_LWW, SQLVAL_JSON, "json"},
     {"cidr", SQLSCHEMA_LWW, SQLVAL_CIDR, "cidr"},
     {"character", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "character"},
     {"int8", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
@@ -206,7 +207,7 @@ int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_t
                 }
         }
     }
-    if (strchr(type_name, '[') || !strcasecmp(type_name, "json") || !strcasecmp(type_name, "timetz")) {
+    if (strchr(type_name, '[') || !strcasecmp(type_name, "timetz")) {
         sqlerr_set(err, "0A000", -1, "feature not supported: columns of type %s", type_name);
         sqlerr_hint(err, "Use text[] semantics through or_set/aw_set/mv_register, jsonb through "
                          "jsonb or lww_map, times with a zone through timestamptz.");
@@ -218,7 +219,7 @@ int sqlschema_type_resolve(const char *type_name, sqlschema_kind *kind, sqlval_t
 static bool key_type_ok(const sqlschema_column *c)
 {
     return c->kind == SQLSCHEMA_LWW && strcmp(c->type_name, "lww_register") != 0 &&
-           c->type != SQLVAL_FLOAT4 && c->type != SQLVAL_FLOAT8 && c->type != SQLVAL_JSONB &&
+           c->type != SQLVAL_FLOAT4 && c->type != SQLVAL_FLOAT8 && c->type != SQLVAL_JSONB && c->type != SQLVAL_JSON &&
            c->type != SQLVAL_INTERVAL;
 }
 
@@ -494,6 +495,11 @@ int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **o
         sqlschema_column *c = &t->cols[t->pk[k]];
         c->pk_pos = k;
         c->not_null = true;
+        if (c->type == SQLVAL_JSON) { /* as PostgreSQL: json has no ordering at all */
+            sqlerr_set(err, "42704", -1, "data type json has no default operator class for access method \"btree\"");
+            sqlerr_hint(err, "You must specify an operator class for the index or define a default operator class for the data type.");
+            return SQL_ERR;
+        }
         if (!key_type_ok(c)) {
             sqlerr_set(err, "0A000", -1,
                        "feature not supported: primary key column \"%s\" of type %s", c->name,

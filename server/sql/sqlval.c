@@ -55,6 +55,7 @@ static const struct {
     [SQLVAL_BPCHAR] = {1042, "character"},
     [SQLVAL_INET] = {869, "inet"},
     [SQLVAL_CIDR] = {650, "cidr"},
+    [SQLVAL_JSON] = {114, "json"},
     [SQLVAL_REGPROC] = {24, "regproc"},
     [SQLVAL_DATE] = {1082, "date"},
     [SQLVAL_TIME] = {1083, "time without time zone"},
@@ -163,7 +164,7 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"character varying", SQLVAL_VARCHAR}, {"double precision", SQLVAL_FLOAT8},
         {"float8", SQLVAL_FLOAT8}, {"float", SQLVAL_FLOAT8}, {"real", SQLVAL_FLOAT4},
         {"float4", SQLVAL_FLOAT4}, {"boolean", SQLVAL_BOOL}, {"bool", SQLVAL_BOOL},
-        {"bytea", SQLVAL_BYTEA}, {"jsonb", SQLVAL_JSONB}, {"json", SQLVAL_JSONB},
+        {"bytea", SQLVAL_BYTEA}, {"jsonb", SQLVAL_JSONB}, {"json", SQLVAL_JSON},
         {"timestamptz", SQLVAL_TIMESTAMPTZ}, {"timestamp with time zone", SQLVAL_TIMESTAMPTZ},
         {"numeric", SQLVAL_NUMERIC}, {"decimal", SQLVAL_NUMERIC}, {"name", SQLVAL_NAME},
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
@@ -274,7 +275,7 @@ static bool type_has_str(sqlval_type t)
 {
     return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
            t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID || t == SQLVAL_ENUM ||
-           t == SQLVAL_INET || t == SQLVAL_CIDR;
+           t == SQLVAL_INET || t == SQLVAL_CIDR || t == SQLVAL_JSON;
 }
 
 /* ------------------------------------------------------------------ construction */
@@ -1005,6 +1006,12 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     double f;
     char tmp[16];
     switch (t) {
+    case SQLVAL_JSON: { /* json_in: checked, kept as written */
+        char *canon;
+        if (sqljsonb_normalize(s, len, &canon, NULL, err)) return SQL_ERR;
+        free(canon);
+        return sqlval_set_str(out, t, s, len, err);
+    }
     case SQLVAL_INET:
     case SQLVAL_CIDR: { /* inet_in / cidr_in: kept as the canonical text */
         pginet nv;
@@ -1173,6 +1180,8 @@ int sqlval_cast(const sqlval *src, sqlval_type t, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (from == t) return sqlval_copy(out, src, err);
+    if (from == SQLVAL_JSON && t == SQLVAL_JSONB) return sqlval_from_text(t, src->s ? src->s : "", src->len, out, err);
+    if (from == SQLVAL_JSONB && t == SQLVAL_JSON) return sqlval_set_str(out, t, src->s ? src->s : "", src->len, err);
     if ((from == SQLVAL_INET || from == SQLVAL_CIDR) && (t == SQLVAL_INET || t == SQLVAL_CIDR || sqlval_type_is_text(t))) {
         pginet nv;
         if (pginet_parse(src->s ? src->s : "", src->len, false, &nv))

@@ -97,6 +97,8 @@ typedef enum sqlval_type {
     /* inet and cidr (proto/pginet.h): their canonical text in s */
     SQLVAL_INET,
     SQLVAL_CIDR,
+    /* json (sqljson.h): its text exactly as written, checked on input */
+    SQLVAL_JSON,
     SQLVAL_NTYPES
 } sqlval_type;
 
