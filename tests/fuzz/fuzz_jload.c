@@ -13,6 +13,49 @@
 #include <string.h>
 
 #include "server/sql/sqljload.h"
+#include "server/sql/sqljson.h"
+#include "server/sql/sqljsonb.h"
+
+/* The json type's walk (sqljson.c) over text the jsonb parser accepts (what json keeps): it
+ * must not crash or read past the text, and what it returns is itself valid JSON. */
+static void json_walk(const uint8_t *data, size_t size)
+{
+    char *canon;
+    sqlerr err;
+    if (sqljsonb_normalize((const char *)data, size, &canon, NULL, &err)) return;
+    free(canon);
+    (void)sqljson_typeof((const char *)data, size);
+    (void)sqljson_array_length((const char *)data, size);
+    sqlval key, out;
+    const char *keys[] = {"a", "", "b"};
+    for (int i = 0; i < 3; i++) {
+        sqlval_set_str(&key, SQLVAL_TEXT, keys[i], strlen(keys[i]), &err);
+        for (int t = 0; t < 2; t++) {
+            if (sqljson_get((const char *)data, size, &key, t, &out, &err) == 0 && !out.isnull && !t) {
+                char *c2;
+                if (sqljsonb_normalize(out.s, out.len, &c2, NULL, &err)) abort();
+                free(c2);
+            }
+            sqlval_free(&out);
+        }
+        sqlval_free(&key);
+    }
+    for (long ix = -2; ix < 3; ix++) {
+        sqlval_set_int(&key, SQLVAL_INT4, ix);
+        if (sqljson_get((const char *)data, size, &key, false, &out, &err) == 0 && !out.isnull) {
+            char *c2;
+            if (sqljsonb_normalize(out.s, out.len, &c2, NULL, &err)) abort();
+            free(c2);
+        }
+        sqlval_free(&out);
+    }
+    const char *p[] = {"a", "0", "b"};
+    sqlval path;
+    if (sqlval_set_array(&path, p, 3, &err) == 0) {
+        if (sqljson_path((const char *)data, size, &path, true, &out, &err) == 0) sqlval_free(&out);
+        sqlval_free(&path);
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(mine);
         return 0;
     }
+    if (size < 4096) json_walk(data, size);
     json_error_t jerr;
     /* JSON_DECODE_ANY: a scalar root is JSON too; JSON_ALLOW_NUL stays off, as in the reader */
     json_t *ref = json_loadb((const char *)data, size, JSON_DECODE_ANY, &jerr);
