@@ -578,6 +578,10 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
     if (!strcmp(n, "count")) e->type = SQLVAL_INT8;
     else if (!strcmp(n, "string_agg") && is_textish(a) && e->nargs == 2 && is_textish(e->args[1]->type))
         e->type = SQLVAL_TEXT;
+    else if (!strcmp(n, "json_agg") || !strcmp(n, "json_object_agg"))
+        e->type = SQLVAL_JSON;
+    else if (!strcmp(n, "jsonb_agg") || !strcmp(n, "jsonb_object_agg"))
+        e->type = SQLVAL_JSONB;
     else if (!strcmp(n, "array_agg") && (is_textish(a) || sqlval_type_is_array(a))) {
         if (sqlval_type_is_array(a)) return sqlerr_unsupported(err, e->location, "array_agg of arrays");
         e->type = a == SQLVAL_NAME ? SQLVAL_NAMEARRAY : SQLVAL_TEXTARRAY;
@@ -3331,11 +3335,25 @@ void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg)
     sqlval_init_null(&a->best, agg->type);
 }
 
-/* string_agg / array_agg: keeps the row's value (and delimiter) and ORDER BY keys. */
+/* The aggregates that keep every row's value: string_agg, array_agg, json[b]_agg and
+ * json[b]_object_agg (two values a row: the delimiter, or the object's value). */
+static bool agg_json(const char *n)
+{
+    return !strcmp(n, "json_agg") || !strcmp(n, "jsonb_agg") || !strcmp(n, "json_object_agg") ||
+           !strcmp(n, "jsonb_object_agg");
+}
+
+static int agg_per(const char *n)
+{
+    return !strcmp(n, "string_agg") || strstr(n, "object_agg") ? 2 : 1;
+}
+
+/* string_agg / array_agg / json aggregates: keeps the row's value (and delimiter or object
+ * value) and ORDER BY keys. */
 static int agg_collect(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlval *v, sqlerr *err)
 {
     const sqlast_expr *e = a->expr;
-    int per = !strcmp(e->name, "string_agg") ? 2 : 1;
+    int per = agg_per(e->name);
     if (a->nitems == a->capitems) {
         size_t nc = a->capitems ? a->capitems * 2 : 16;
         sqlval *g = realloc(a->items, nc * (size_t)per * sizeof *g);
@@ -3467,10 +3485,46 @@ static int agg_collected_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
     return rc;
 }
 
+/* json_agg & co: the kept values in their ORDER BY order, built as PostgreSQL prints them */
+static int agg_json_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    int per = agg_per(e->name);
+    if (!a->nitems) {
+        sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    size_t *idx = malloc(a->nitems * sizeof *idx);
+    sqlval *keys = per == 2 ? calloc(a->nitems, sizeof *keys) : NULL;
+    sqlval *vals = calloc(a->nitems, sizeof *vals);
+    if (!idx || !vals || (per == 2 && !keys)) {
+        free(idx);
+        free(keys);
+        free(vals);
+        return sqlerr_oom(err);
+    }
+    for (size_t i = 0; i < a->nitems; i++) idx[i] = i;
+    agg_sort as = {a, false};
+    if (e->naorder && a->nitems > 1) qsort_r(idx, a->nitems, sizeof *idx, agg_order_cmp, &as);
+    for (size_t i = 0; i < a->nitems; i++) { /* borrowed: shallow copies */
+        if (per == 2) {
+            keys[i] = a->items[idx[i] * 2];
+            vals[i] = a->items[idx[i] * 2 + 1];
+        } else {
+            vals[i] = a->items[idx[i]];
+        }
+    }
+    int rc = sqlfunc_json_agg(keys, vals, a->nitems, e->type == SQLVAL_JSONB, out, err);
+    free(idx);
+    free(keys);
+    free(vals);
+    return rc;
+}
+
 void sqlexpr_agg_free(sqlexpr_agg *a)
 {
     if (a->expr) {
-        int per = !strcmp(a->expr->name, "string_agg") ? 2 : 1;
+        int per = agg_per(a->expr->name);
         for (size_t i = 0; i < a->nitems; i++) {
             for (int j = 0; j < per; j++) sqlval_free(&a->items[i * (size_t)per + (size_t)j]);
             if (a->okeys[i]) {
@@ -3507,6 +3561,11 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     }
     sqlval v;
     if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
+    if (agg_json(e->name) && !e->distinct) { /* json aggregates keep NULLs (as null) */
+        a->count++;
+        a->has = true;
+        return agg_collect(a, ctx, &v, err);
+    }
     if (v.isnull && !strcmp(e->name, "array_agg") && (!e->distinct || !a->null_seen)) {
         a->null_seen = true;
         v.type = SQLVAL_TEXT; /* array_agg keeps NULLs (DISTINCT: one) */
@@ -3546,6 +3605,7 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     a->has = true;
     const char *n = e->name;
     int rc = SQL_OK;
+    if (agg_json(n)) return agg_collect(a, ctx, &v, err); /* DISTINCT */
     if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) {
         if (e->type != SQLVAL_TEXTARRAY && e->type != SQLVAL_TEXT) {
             /* a typed array keeps its elements as their output text (true is t) */
@@ -3655,6 +3715,7 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) return agg_collected_final(a, out, err);
+    if (agg_json(n)) return agg_json_final(a, out, err);
     if (!a->has) {
         sqlval_init_null(out, e->type);
         return SQL_OK;

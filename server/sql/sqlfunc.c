@@ -3556,6 +3556,38 @@ IMPL(f_num_nonnulls)
     return count_nulls(a, n, false, out);
 }
 
+int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, sqlval *out,
+                     sqlerr *err)
+{
+    sbuf b = {0};
+    sb_puts(&b, keys ? (jsonb ? "{" : "{ ") : "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i) sb_put(&b, ", ", 2);
+        if (keys) {
+            if (keys[i].isnull) {
+                sb_free(&b);
+                return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1, "field name must not be null");
+            }
+            if (put_jsonb_value(&b, &keys[i], true, err)) {
+                sb_free(&b);
+                return SQL_ERR;
+            }
+            sb_puts(&b, jsonb ? ": " : " : ");
+        }
+        if (put_jsonb_value(&b, &vals[i], false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    sb_puts(&b, keys ? (jsonb ? "}" : " }") : "]");
+    if (!jsonb) return sb_finish(&b, SQLVAL_JSON, out, err);
+    sqlval raw;
+    if (sb_finish(&b, SQLVAL_TEXT, &raw, err)) return SQL_ERR;
+    int rc = sqlval_from_text(SQLVAL_JSONB, raw.s, raw.len, out, err); /* canonical */
+    sqlval_free(&raw);
+    return rc;
+}
+
 int sqlfunc_numeric_round(const char *s, int scale, char **out)
 {
     return num_round(s, scale, true, out) ? -1 : 0;

@@ -33,6 +33,12 @@ int sqlfunc_eval(int id, const sqlval *args, int nargs, sqlval_type ret, sqlval 
 
 /* round(numeric, scale) as PostgreSQL's round_var: *out malloc'd. 0, or -1 out of memory. */
 int sqlfunc_numeric_round(const char *s, int scale, char **out);
+
+/* json_agg / jsonb_agg (vals, n of them: keys NULL) and json_object_agg / jsonb_object_agg
+ * (keys and vals): the result as PostgreSQL prints it (json: "[a, b]", "{ "k" : v, ... }";
+ * jsonb: canonical). A NULL key is 22023. */
+int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, sqlval *out,
+                     sqlerr *err);
 /* quote_ident(in): in (text) quoted when PostgreSQL would quote it, into *out (text). */
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);
 

@@ -493,7 +493,8 @@ static bool is_aggregate(const char *name)
     return !strcmp(name, "count") || !strcmp(name, "sum") || !strcmp(name, "min") ||
            !strcmp(name, "max") || !strcmp(name, "avg") || !strcmp(name, "string_agg") ||
            !strcmp(name, "array_agg") || !strcmp(name, "bool_and") || !strcmp(name, "bool_or") ||
-           !strcmp(name, "every");
+           !strcmp(name, "every") || !strcmp(name, "json_agg") || !strcmp(name, "jsonb_agg") ||
+           !strcmp(name, "json_object_agg") || !strcmp(name, "jsonb_object_agg");
 }
 
 static bool is_window_function(const char *name)
@@ -788,7 +789,7 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
         return rc;
     }
     if (agg && (e->star ? e->nargs != 0 || strcmp(name, "count")
-                        : e->nargs != (!strcmp(name, "string_agg") ? 2 : 1))) {
+                        : e->nargs != (!strcmp(name, "string_agg") || strstr(name, "object_agg") ? 2 : 1))) {
         sqlast_expr_free(e);
         return sqlerr_set(c->err, "42883", loc, "function %s does not exist with these arguments",
                           name);
