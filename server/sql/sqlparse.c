@@ -76,6 +76,13 @@ static bool fbool(json_t *body, const char *name)
     return json_is_true(field(body, name));
 }
 
+/* A statement's DropBehavior: CASCADE (DROP, REVOKE, TRUNCATE ...). */
+static bool drop_cascade(json_t *b)
+{
+    const char *beh = fstr(b, "behavior");
+    return beh && !strcmp(beh, "DROP_CASCADE");
+}
+
 static int floc(json_t *body)
 {
     json_t *v = field(body, "location");
@@ -2390,6 +2397,28 @@ static int check_reloptions(pctx *c, json_t *opts)
     return SQL_OK;
 }
 
+/* A list of relations (RangeVar nodes, or VacuumRelation nodes holding one when vacuum) into
+ * s->names: schema public only (3F000 otherwise). */
+static int relation_names(pctx *c, json_t *rels, bool vacuum, sqlast_stmt *s)
+{
+    size_t nr = json_array_size(rels);
+    if (!(s->names = calloc(nr ? nr : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+    for (size_t i = 0; i < nr; i++) {
+        json_t *rb;
+        node(json_array_get(rels, i), &rb);
+        if (vacuum) { /* VacuumRelation.relation: a RangeVar field, no node wrapper */
+            rb = field(rb, "relation");
+            if (rb && field(rb, "RangeVar")) node(rb, &rb);
+        }
+        const char *schema = fstr(rb, "schemaname");
+        if (schema && strcmp(schema, "public"))
+            return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
+        if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
+        s->nnames = (int)i + 1;
+    }
+    return SQL_OK;
+}
+
 static int conv_create(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_CREATE_TABLE;
@@ -2562,7 +2591,7 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
     if (rt && !strcmp(rt, "OBJECT_TYPE")) { /* names are TypeName nodes */
         s->kind = SQLAST_DROP_TYPE;
         s->missing_ok = fbool(b, "missing_ok");
-        s->cascade = fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE");
+        s->cascade = drop_cascade(b);
         json_t *objs = field(b, "objects");
         size_t n = json_array_size(objs);
         if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
@@ -2577,7 +2606,7 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
     if (rt && !strcmp(rt, "OBJECT_EXTENSION")) { /* names are plain strings */
         s->kind = SQLAST_DROP_EXTENSION;
         s->missing_ok = fbool(b, "missing_ok");
-        s->cascade = fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE");
+        s->cascade = drop_cascade(b);
         json_t *objs = field(b, "objects");
         size_t n = json_array_size(objs);
         if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
@@ -2597,7 +2626,7 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
         return sqlerr_unsupported(c->err, -1, what);
     }
     s->missing_ok = fbool(b, "missing_ok");
-    s->cascade = fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE");
+    s->cascade = drop_cascade(b);
     json_t *objs = field(b, "objects");
     size_t n = json_array_size(objs);
     if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
@@ -3145,7 +3174,7 @@ static int conv_view(pctx *c, json_t *b, sqlast_stmt *s)
 static int conv_truncate(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_TRUNCATE;
-    if (fbool(b, "behavior") || (fstr(b, "behavior") && !strcmp(fstr(b, "behavior"), "DROP_CASCADE")))
+    if (fbool(b, "behavior") || (drop_cascade(b)))
         return sqlerr_unsupported(c->err, -1, "TRUNCATE ... CASCADE");
     json_t *rels = field(b, "relations");
     size_t n = json_array_size(rels);
@@ -3241,40 +3270,14 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     if (!strcmp(t, "VacuumStmt")) { /* VACUUM / ANALYZE [(options)] [table [(columns)], ...] */
         s->kind = SQLAST_VACUUM;
         s->is_view = fbool(b, "is_vacuumcmd");
-        json_t *rels = field(b, "rels");
-        size_t nr = json_array_size(rels);
-        if (!(s->names = calloc(nr ? nr : 1, sizeof(char *)))) return sqlerr_oom(c->err);
-        for (size_t i = 0; i < nr; i++) {
-            json_t *vb, *rb = NULL;
-            node(json_array_get(rels, i), &vb);
-            rb = field(vb, "relation"); /* a RangeVar field: no node wrapper */
-            if (rb && field(rb, "RangeVar")) node(rb, &rb);
-            const char *schema = fstr(rb, "schemaname");
-            if (schema && strcmp(schema, "public"))
-                return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
-            if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
-            s->nnames = (int)i + 1;
-        }
-        return SQL_OK;
+        return relation_names(c, field(b, "rels"), true, s);
     }
     if (!strcmp(t, "LockStmt")) {
         json_t *mv = field(b, "mode");
         if (!json_is_integer(mv) || json_integer_value(mv) != 1 || fbool(b, "nowait"))
             return sqlerr_unsupported(c->err, -1, "LOCK TABLE modes other than ACCESS SHARE");
         s->kind = SQLAST_LOCK_TABLE;
-        json_t *rels = field(b, "relations");
-        size_t nr = json_array_size(rels);
-        if (!(s->names = calloc(nr ? nr : 1, sizeof(char *)))) return sqlerr_oom(c->err);
-        for (size_t i = 0; i < nr; i++) {
-            json_t *rb;
-            node(json_array_get(rels, i), &rb);
-            const char *schema = fstr(rb, "schemaname");
-            if (schema && strcmp(schema, "public"))
-                return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
-            if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
-            s->nnames = (int)i + 1;
-        }
-        return SQL_OK;
+        return relation_names(c, field(b, "relations"), false, s);
     }
     if (!strcmp(t, "CreateSeqStmt")) return conv_create_seq(c, b, s, false);
     if (!strcmp(t, "DeclareCursorStmt") || !strcmp(t, "FetchStmt") || !strcmp(t, "ClosePortalStmt"))
@@ -3559,8 +3562,7 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
     if (!strcmp(t, "GrantRoleStmt")) {
         r->action = fbool(b, "is_grant") ? SQLAST_ROLE_GRANT_ROLE : SQLAST_ROLE_REVOKE_ROLE;
         r->grant_option = fbool(b, "admin_opt");
-        const char *beh = fstr(b, "behavior");
-        r->cascade = beh && !strcmp(beh, "DROP_CASCADE");
+        r->cascade = drop_cascade(b);
         json_t *gr = field(b, "granted_roles");
         size_t n = json_array_size(gr);
         if (n && !(r->objects = calloc(n, sizeof(char *)))) return sqlerr_oom(c->err);
@@ -3575,8 +3577,7 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
     /* GrantStmt */
     r->action = fbool(b, "is_grant") ? SQLAST_ROLE_GRANT : SQLAST_ROLE_REVOKE;
     r->grant_option = fbool(b, "grant_option");
-    const char *beh = fstr(b, "behavior");
-    r->cascade = beh && !strcmp(beh, "DROP_CASCADE");
+    r->cascade = drop_cascade(b);
     const char *tt = fstr(b, "targtype"), *ot = fstr(b, "objtype");
     bool all_in = tt && !strcmp(tt, "ACL_TARGET_ALL_IN_SCHEMA");
     if (!ot || (strcmp(ot, "OBJECT_TABLE") && strcmp(ot, "OBJECT_SEQUENCE") && strcmp(ot, "OBJECT_SCHEMA"))) {
