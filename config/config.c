@@ -763,6 +763,7 @@ static const char *const SQL_KEYS[] = {"listen",
                                        "max_message_bytes",
                                        "statement_timeout_ms",
                                        "slow_statement_ms",
+                                       "threads",
                                        "tls",
                                        "auth",
                                        NULL};
@@ -798,6 +799,7 @@ static void set_defaults(config *cfg)
     cfg->sql.auth_timeout_s = 10;
     cfg->sql.max_message_bytes = 64u << 20;
     cfg->sql.statement_timeout_ms = 0;
+    cfg->sql.threads = 0;
     cfg->sql.slow_statement_ms = 0;
     cfg->sql.tls.mode = CONFIG_TLS_OFF;
     cfg->sql.auth.method = CONFIG_AUTH_SCRAM;
@@ -968,6 +970,7 @@ static void load_sql(loader *ld, json_t *root)
     GET_NUM(cfg->sql.max_message_bytes, sql, "sql", "max_message_bytes", 4096, 1 << 30);
     GET_NUM(cfg->sql.statement_timeout_ms, sql, "sql", "statement_timeout_ms", 0, INT_MAX);
     GET_NUM(cfg->sql.slow_statement_ms, sql, "sql", "slow_statement_ms", 0, INT_MAX);
+    GET_NUM(cfg->sql.threads, sql, "sql", "threads", 0, 64);
 
     json_t *tls = get_section(ld, sql, "sql", "tls", SQL_TLS_KEYS);
     cfg->sql.tls.cert = get_file(ld, tls, "sql.tls", "cert");

@@ -77,6 +77,7 @@ typedef struct config {
         uint32_t max_message_bytes; /* sql.max_message_bytes, default 64 MiB */
         int statement_timeout_ms;   /* sql.statement_timeout_ms default, 0 = none */
         int slow_statement_ms;      /* sql.slow_statement_ms, log threshold, 0 = off (default) */
+        int threads;                /* sql.threads: executor threads, 0 = one per core (default) */
         struct {
             config_tls_mode mode; /* default prefer when cert+key given, else off */
             char *cert, *key;

@@ -10,6 +10,7 @@
  *   startup_packet, auth_*       first packet, SSL/GSSENC/Cancel requests, auth methods
  */
 #include "server/conn.h"
+#include "server/workers.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ static void on_close(uv_handle_t *h)
     pgwire_buf_free(&c->out);
     pgtypes_buf_free(&c->scratch);
     if (c->ssl) SSL_free(c->ssl);
+    if (c->worker) worker_conn_delta(c->worker, -1);
     free(c);
 }
 
@@ -362,7 +364,9 @@ void conn_start(conn *c)
     c->handles = 2;
     int len = sizeof c->peer;
     char host[64] = "?";
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->peer, &len) == 0) {
+    /* the listener may have read it already (other threads compare it: not written again) */
+    if (c->peer.ss_family != 0 ||
+        uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->peer, &len) == 0) {
         int port = 0;
         if (c->peer.ss_family == AF_INET6) {
             uv_ip6_name((struct sockaddr_in6 *)&c->peer, host, sizeof host);
@@ -378,6 +382,21 @@ void conn_start(conn *c)
     if (cfg->sql.auth_timeout_s > 0)
         uv_timer_start(&c->timer, on_timer, (uint64_t)cfg->sql.auth_timeout_s * 1000, 0);
     log_debug("wire", "connection from %s", c->addr);
+    conn_update_reading(c);
+}
+
+/* The first bytes of the connection, read on the main loop before the hand-off (listener.c):
+ * they are the start of its input. */
+void conn_start_with(conn *c, const uint8_t *first, size_t n)
+{
+    conn_start(c);
+    if (c->state == CONN_CLOSING || n == 0) return;
+    if (pgwire_buf_put(&c->in, first, n) < 0) {
+        conn_close(c, false);
+        return;
+    }
+    conn_process(c);
+    conn_flush(c);
     conn_update_reading(c);
 }
 

@@ -40,6 +40,7 @@ typedef enum { CONN_STARTUP, CONN_AUTH, CONN_READY, CONN_CLOSING } conn_state;
 typedef enum { PEND_NONE, PEND_QUERY, PEND_EXECUTE, PEND_SYNC } conn_pending;
 
 typedef struct listener listener;
+typedef struct worker worker;
 
 /* A named (or the unnamed) prepared statement; ent.name owned. */
 typedef struct conn_stmt {
@@ -71,7 +72,8 @@ typedef struct conn {
     size_t lingered;    /* bytes discarded while lingering */
     int handles;      /* open libuv handles; freed at 0 */
     listener *lsn;
-    struct conn *prev, *next;
+    worker *worker; /* the thread whose loop the connection lives on */
+    struct conn *prev, *next; /* the listener's registry (its mu) */
 
     conn_state state;
     char addr[80]; /* "ip:port" for logs */
@@ -116,6 +118,7 @@ typedef struct conn {
     /* session */
     executor *ex;
     executor_session *sess;
+    executor_session *cancel_sess; /* sess, for CancelRequests: under the listener's mu */
     executor_sink sink;
     executor_error sink_err; /* set by the sink when it fails (binary conversion) */
     conn_pending pending;
@@ -135,6 +138,7 @@ typedef struct conn {
 /* conn.c */
 conn *conn_new(listener *l, executor *ex);
 void conn_start(conn *c); /* after accept */
+void conn_start_with(conn *c, const uint8_t *first, size_t n); /* with bytes read before */
 void conn_process(conn *c);
 void conn_flush(conn *c);
 void conn_update_reading(conn *c);
@@ -160,6 +164,8 @@ const wiretls *listener_tls(const listener *l); /* NULL when TLS is off */
 const users_db *listener_users(const listener *l);
 bool listener_shutting_down(const listener *l);
 void listener_register(listener *l, conn *c); /* assigns pid/key for BackendKeyData */
+/* The session exists: CancelRequests with the connection's pid and key may reach it. */
+void listener_session_ready(listener *l, conn *c);
 void listener_unregister(listener *l, conn *c);
 /* Counts an authenticating connection as a session: 0, or -1 when max_connections sessions
  * are open (the caller refuses it with 53300). */

@@ -44,6 +44,7 @@
  */
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/sdnotify.h"
+#include "server/workers.h"
 #include "proto/scram.h"
 #include "server/sql/sqlexec.h"
 #include "server/sql/sqlvirt_repl.h"
@@ -88,8 +90,18 @@ static void usage(FILE *f)
             "                       waiting for its peers to return its own entries (unsafe)\n");
 }
 
+/* A function to run on the main loop for another thread (main_call, main_post). */
+typedef struct mcall {
+    void (*fn)(void *arg);
+    void *arg;
+    bool wait;    /* the caller waits (main_call): it owns the struct */
+    bool done;
+    struct mcall *next;
+} mcall;
+
 typedef struct app {
     uv_loop_t *loop;
+    workers *ws;
     listener *lsn;
     executor *ex;
     const config *cfg;
@@ -111,8 +123,100 @@ typedef struct app {
     bool retention_running; /* a retention_job is queued or running */
     bool sqlexec; /* the executor is sqlexec (not HELIOS_EXECUTOR=minimal) */
     bool retention_on;
+    bool signals_on;
     int signals;
+    /* calls from the SQL worker threads into replication, which lives on the main loop */
+    pthread_t main_thread;
+    pthread_mutex_t mc_mu;
+    pthread_cond_t mc_cv;
+    mcall *mc_head, *mc_tail;
+    uv_async_t mc_async;
+    bool mc_open; /* under mc_mu: false once the main loop no longer runs them */
 } app;
+
+/* ---- calls from the worker threads ----
+ *
+ * Replication (repl, transport) is the main loop's alone. SQL sessions run on the worker
+ * threads (server/workers.h), so what a statement needs from replication (helios.peers rows,
+ * helios_anti_entropy(), the commit kick) runs on the main loop: main_call waits for the
+ * answer, main_post does not. The main loop never waits for a worker, so a worker waiting
+ * here (holding the executor's engine lock) cannot deadlock. Once the main loop has stopped,
+ * calls fail (-1) and posts are dropped. */
+
+static void on_mcall(uv_async_t *h)
+{
+    app *a = h->data;
+    pthread_mutex_lock(&a->mc_mu);
+    mcall *list = a->mc_head;
+    a->mc_head = a->mc_tail = NULL;
+    pthread_mutex_unlock(&a->mc_mu);
+    while (list) {
+        mcall *m = list;
+        list = m->next;
+        m->fn(m->arg);
+        if (!m->wait) {
+            free(m);
+            continue;
+        }
+        pthread_mutex_lock(&a->mc_mu);
+        m->done = true;
+        pthread_cond_broadcast(&a->mc_cv);
+        pthread_mutex_unlock(&a->mc_mu);
+    }
+}
+
+static int mcall_queue(app *a, mcall *m)
+{
+    pthread_mutex_lock(&a->mc_mu);
+    if (!a->mc_open) {
+        pthread_mutex_unlock(&a->mc_mu);
+        return -1;
+    }
+    m->next = NULL;
+    if (a->mc_tail) a->mc_tail->next = m;
+    else a->mc_head = m;
+    a->mc_tail = m;
+    uv_async_send(&a->mc_async);
+    if (m->wait)
+        while (!m->done && a->mc_open) pthread_cond_wait(&a->mc_cv, &a->mc_mu);
+    int rc = m->wait && !m->done ? -1 : 0;
+    pthread_mutex_unlock(&a->mc_mu);
+    return rc;
+}
+
+static int main_call(app *a, void (*fn)(void *arg), void *arg)
+{
+    if (pthread_equal(pthread_self(), a->main_thread)) {
+        fn(arg);
+        return 0;
+    }
+    mcall m = {.fn = fn, .arg = arg, .wait = true};
+    return mcall_queue(a, &m);
+}
+
+static void main_post(app *a, void (*fn)(void *arg), void *arg)
+{
+    mcall *m = calloc(1, sizeof *m);
+    if (!m) return;
+    m->fn = fn;
+    m->arg = arg;
+    if (mcall_queue(a, m) < 0) free(m);
+}
+
+/* The main loop stops running calls: queued ones are dropped, waiting callers get -1. */
+static void mcall_close(app *a)
+{
+    pthread_mutex_lock(&a->mc_mu);
+    a->mc_open = false;
+    for (mcall *m = a->mc_head, *next; m; m = next) {
+        next = m->next;
+        if (!m->wait) free(m);
+    }
+    a->mc_head = a->mc_tail = NULL;
+    pthread_cond_broadcast(&a->mc_cv);
+    pthread_mutex_unlock(&a->mc_mu);
+    if (!uv_is_closing((uv_handle_t *)&a->mc_async)) uv_close((uv_handle_t *)&a->mc_async, NULL);
+}
 
 /* ---- start-up secrets ---- */
 
@@ -278,10 +382,16 @@ static void gc_work_done(uv_work_t *w, int status)
 }
 
 /* SELECT helios_anti_entropy(): the same comparison as SIGUSR1, without the GC step. */
-static void sql_anti_entropy(void *arg)
+static void anti_entropy_main(void *arg)
 {
     app *a = arg;
     if (a->r) repl_anti_entropy_now(a->r);
+}
+
+/* helios_anti_entropy(), on a worker: the round starts on the main loop. */
+static void sql_anti_entropy(void *arg)
+{
+    main_post(arg, anti_entropy_main, arg);
 }
 
 static void on_demand(app *a)
@@ -388,10 +498,16 @@ static int tr_on_status(void *arg, uint16_t peer_id, char **json, size_t *len)
     return 0;
 }
 
-static void on_commit_hook(void *arg)
+static void kick_main(void *arg)
 {
     app *a = arg;
-    repl_kick(a->r);
+    if (a->r) repl_kick(a->r);
+}
+
+/* Commits became durable (on the loop of the session that made them). */
+static void on_commit_hook(void *arg)
+{
+    main_post(arg, kick_main, arg);
 }
 
 static void on_remote_applied(void *arg, uint16_t origin, uint64_t seq, causal_hlc hlc,
@@ -410,9 +526,8 @@ static void on_state_imported(void *arg, bool has_catalog)
     if (has_catalog) sqlexec_catalog_changed(a->ex);
 }
 
-static int peer_extra(void *arg, int peer_id, sqlvirt_peer_extra *out)
+static int peer_extra_main(app *a, int peer_id, sqlvirt_peer_extra *out)
 {
-    app *a = arg;
     if (!a->r || peer_id <= 0 || peer_id > 65535) return -1;
     repl_peer_stats ps;
     if (repl_peer_stats_get(a->r, (uint16_t)peer_id, &ps) < 0) {
@@ -430,10 +545,10 @@ static int peer_extra(void *arg, int peer_id, sqlvirt_peer_extra *out)
     return 0;
 }
 
-static int peer_rows(void *arg, sqlexec_peer_row *rows, int max)
+static int peer_rows_main(app *a, sqlexec_peer_row *rows, int max)
 {
-    app *a = arg;
     int n = 0;
+    if (!a->t || !a->r) return 0;
     for (int i = 0; i < a->cfg->replication.npeers && n < max; i++) {
         const config_peer *cp = &a->cfg->replication.peers[i];
         sqlexec_peer_row *row = &rows[n];
@@ -460,6 +575,32 @@ static int peer_rows(void *arg, sqlexec_peer_row *rows, int max)
         n++;
     }
     return n;
+}
+
+typedef struct peer_call {
+    app *a;
+    int peer_id, max, rc;
+    sqlvirt_peer_extra *extra;
+    sqlexec_peer_row *rows;
+} peer_call;
+
+static void peer_call_main(void *arg)
+{
+    peer_call *p = arg;
+    p->rc = p->rows ? peer_rows_main(p->a, p->rows, p->max) : peer_extra_main(p->a, p->peer_id, p->extra);
+}
+
+/* helios.peers, read by a statement on a worker: the rows come from the main loop. */
+static int peer_rows(void *arg, sqlexec_peer_row *rows, int max)
+{
+    peer_call p = {.a = arg, .rows = rows, .max = max};
+    return main_call(arg, peer_call_main, &p) < 0 ? -1 : p.rc;
+}
+
+static int peer_extra(void *arg, int peer_id, sqlvirt_peer_extra *out)
+{
+    peer_call p = {.a = arg, .peer_id = peer_id, .extra = out};
+    return main_call(arg, peer_call_main, &p) < 0 ? -1 : p.rc;
 }
 
 /* A literal to bind for the replication listen host: "*" becomes the local address the
@@ -564,10 +705,6 @@ static int start_replication(app *a)
         a->t = NULL;
         return -1;
     }
-    sqlexec_set_commit_hook(a->ex, on_commit_hook, a);
-    sqlexec_set_peer_provider(a->ex, peer_rows, a);
-    sqlexec_set_repl_hooks(a->ex, sql_anti_entropy, a);
-    sqlvirt_set_peer_extra(peer_extra, a);
     uv_timer_init(a->loop, &a->retention);
     a->retention.data = a;
     uv_timer_start(&a->retention, on_retention, RETENTION_INTERVAL_MS, RETENTION_INTERVAL_MS);
@@ -585,10 +722,8 @@ static void stop_replication(app *a)
         a->retention_on = false;
     }
     if (!a->t) return;
-    sqlexec_set_commit_hook(a->ex, NULL, NULL);
-    sqlexec_set_peer_provider(a->ex, NULL, NULL);
-    sqlexec_set_repl_hooks(a->ex, NULL, NULL);
-    sqlvirt_set_peer_extra(NULL, NULL);
+    /* The executor's hooks stay set (workers may run them until they stop): they find a->r
+     * NULL from now on. */
     repl_del(a->r); /* frees itself once its calls have completed */
     a->r = NULL;
     transport_del(a->t);
@@ -785,6 +920,8 @@ static void reload(app *a)
 
 static void close_signals(app *a)
 {
+    if (!a->signals_on) return;
+    a->signals_on = false;
     uv_handle_t *hs[] = {(uv_handle_t *)&a->sigterm, (uv_handle_t *)&a->sigint,
                          (uv_handle_t *)&a->sighup, (uv_handle_t *)&a->sigusr1};
     for (int i = 0; i < 4; i++)
@@ -818,7 +955,7 @@ static void on_signal(uv_signal_t *s, int signum)
     app *a = s->data;
     /* The executor's destroy drains the loop after the listener is gone: a late signal then
        has nothing left to stop. */
-    if (!a->lsn) return;
+    if (!a->lsn || !a->ws) return;
     if (signum == SIGHUP) {
         reload(a);
         return;
@@ -847,6 +984,20 @@ static void on_signal(uv_signal_t *s, int signum)
         close_signals(a);
     }
     listener_shutdown(a->lsn, a->signals > 1);
+}
+
+/* On each worker thread before its loop runs: its sessions live on its loop. */
+static void worker_init(void *arg)
+{
+    app *a = arg;
+    sqlexec_thread_attach(a->ex, worker_loop(worker_current()));
+}
+
+/* On each worker thread once its loop has ended (no session and no commit left). */
+static void worker_fini(void *arg)
+{
+    app *a = arg;
+    sqlexec_thread_detach(a->ex);
 }
 
 static int check_config(const char *path)
@@ -964,23 +1115,46 @@ int main(int argc, char **argv)
     if (load_mock_secret(cfg.node.data_dir) < 0)
         log_warn("main", "no persistent SCRAM mock secret: unknown users get a per-process one");
     a.start_ms = uv_now(a.loop);
-    if (listener_new(a.loop, &cfg, ex, &a.lsn, err, sizeof err) < 0) {
+    a.main_thread = pthread_self();
+    pthread_mutex_init(&a.mc_mu, NULL);
+    pthread_cond_init(&a.mc_cv, NULL);
+    uv_async_init(a.loop, &a.mc_async, on_mcall);
+    a.mc_async.data = &a;
+    uv_unref((uv_handle_t *)&a.mc_async);
+    a.mc_open = true;
+    if (cfg.replication.enabled) { /* before the workers start: they read these */
+        sqlexec_set_commit_hook(ex, on_commit_hook, &a);
+        sqlexec_set_peer_provider(ex, peer_rows, &a);
+        sqlexec_set_repl_hooks(ex, sql_anti_entropy, &a);
+        sqlvirt_set_peer_extra(peer_extra, &a);
+    }
+    int nthreads = cfg.sql.threads > 0 ? cfg.sql.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nthreads < 1) nthreads = 1;
+    if (nthreads > 64) nthreads = 64;
+    if (workers_start(nthreads, worker_init, worker_fini, &a, &a.ws, err, sizeof err) < 0) {
         log_error("main", "%s", err);
+        mcall_close(&a);
+        uv_run(a.loop, UV_RUN_NOWAIT);
+        goto out_ex;
+    }
+    if (listener_new(a.loop, &cfg, ex, a.ws, &a.lsn, err, sizeof err) < 0) {
+        log_error("main", "%s", err);
+        mcall_close(&a);
+        workers_stop(a.ws);
+        uv_run(a.loop, UV_RUN_NOWAIT);
         goto out_ex;
     }
     a.sqlexec = true;
     if (start_guards(&a, force_writable) < 0) {
         listener_shutdown(a.lsn, true);
         uv_run(a.loop, UV_RUN_DEFAULT);
-        listener_del(a.lsn);
-        goto out_ex;
+        goto out_lsn;
     }
     if (cfg.replication.enabled && start_replication(&a) < 0) {
         stop_restore_check(&a);
         listener_shutdown(a.lsn, true);
         uv_run(a.loop, UV_RUN_DEFAULT);
-        listener_del(a.lsn);
-        goto out_ex;
+        goto out_lsn;
     }
     start_metrics(&a);
     uv_timer_init(a.loop, &a.log_flood);
@@ -993,8 +1167,9 @@ int main(int argc, char **argv)
         sigs[i]->data = &a;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
-    log_info("main", "heliosdb %s node \"%s\" (id %u) ready, executor: %s", HELIOS_VERSION,
-             cfg.node.name, cfg.node.id, ex->ops->name);
+    a.signals_on = true;
+    log_info("main", "heliosdb %s node \"%s\" (id %u) ready, executor: %s, %d SQL thread(s)",
+             HELIOS_VERSION, cfg.node.name, cfg.node.id, ex->ops->name, nthreads);
     if (dev)
         fprintf(stderr,
                 "\n  HeliosDB dev mode (single node, trust auth on loopback)\n"
@@ -1004,6 +1179,13 @@ int main(int argc, char **argv)
     uv_run(a.loop, UV_RUN_DEFAULT);
     log_info("main", "stopped");
     rc = 0;
+out_lsn:
+    /* Every connection is gone; the workers end once their commits are answered. */
+    mcall_close(&a);
+    workers_stop(a.ws);
+    a.ws = NULL;
+    close_signals(&a);
+    uv_run(a.loop, UV_RUN_NOWAIT);
     listener_del(a.lsn);
     a.lsn = NULL;
 out_ex:
@@ -1013,5 +1195,9 @@ out_cfg:
     causal_vv_free(&a.gc_witness);
     config_free(&cfg);
     uv_loop_close(a.loop);
+    if (a.main_thread) {
+        pthread_mutex_destroy(&a.mc_mu);
+        pthread_cond_destroy(&a.mc_cv);
+    }
     return rc;
 }

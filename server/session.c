@@ -372,6 +372,7 @@ int session_start(conn *c)
         conn_close(c, true);
         return -1;
     }
+    listener_session_ready(c->lsn, c);
     pgwire_put_backend_key(&c->out, c->pid, c->key);
     pgwire_put_ready(&c->out, 'I');
     return 0;

@@ -2401,7 +2401,7 @@ static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
                 c_int(&r, "query_start", o->query_start_us);
                 c_int(&r, "state_change", o->query_start_us);
             }
-            if (o->lock_wait) {
+            if (o->lock_wait || o->waiting_for || o->wait_prev || o->x->waiters == o) {
                 c_str(&r, "wait_event_type", "Lock");
                 c_str(&r, "wait_event", "tuple");
             }

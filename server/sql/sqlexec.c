@@ -50,16 +50,19 @@ static int to_exec_err(executor_error *e, const sqlerr *se)
 
 /* Test-only knob: HELIOS_TEST_CLOCK_OFFSET_MS (signed) shifts this node's wall clock, read
  * once at first use, so fault tests can give one region a skewed clock. */
+static int64_t clock_offset;
+static pthread_once_t clock_offset_once = PTHREAD_ONCE_INIT;
+
+static void clock_offset_read(void)
+{
+    const char *v = getenv("HELIOS_TEST_CLOCK_OFFSET_MS");
+    clock_offset = v ? strtoll(v, NULL, 10) : 0;
+}
+
 static int64_t clock_offset_ms(void)
 {
-    static int64_t offset;
-    static bool read;
-    if (!read) {
-        const char *v = getenv("HELIOS_TEST_CLOCK_OFFSET_MS");
-        offset = v ? strtoll(v, NULL, 10) : 0;
-        read = true;
-    }
-    return offset;
+    pthread_once(&clock_offset_once, clock_offset_read);
+    return clock_offset;
 }
 
 static uint64_t wall_ms(void)
@@ -74,6 +77,55 @@ static int64_t now_us_2000(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return ((int64_t)ts.tv_sec - 946684800) * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- threads ------------------------------------------------------------------------------
+ *
+ * Sessions live on several loops (one per SQL worker thread, sqlexec_thread_attach, plus the
+ * loop given to sqlexec_new). Everything an operation or an executor callback touches that is
+ * shared between sessions (the catalog, the sessions list, row locks, sequences, the commit
+ * path, the in-flight rows, the parse cache) is guarded by the engine lock, which every entry
+ * point takes (re-entrant per thread: a wake inside an operation may run another). The HLC has
+ * a lock of its own, so replication never waits for a statement; cancel requests only set the
+ * session's atomics and signal its loop. */
+
+static _Thread_local int engine_depth;
+static _Thread_local sx_loopctx *thread_lc; /* the loop this thread serves sessions on */
+static _Thread_local bool sql_thread;       /* runs statements (its merges are previews) */
+
+void sx_engine_enter(sx_exec *x)
+{
+    if (engine_depth++ == 0) pthread_mutex_lock(&x->engine);
+}
+
+void sx_engine_leave(sx_exec *x)
+{
+    if (--engine_depth == 0) pthread_mutex_unlock(&x->engine);
+}
+
+causal_hlc sx_clock_now(sx_exec *x)
+{
+    pthread_mutex_lock(&x->clock_mu);
+    causal_hlc t = causal_clock_now(&x->clock, wall_ms());
+    pthread_mutex_unlock(&x->clock_mu);
+    return t;
+}
+
+causal_hlc sx_clock_last(sx_exec *x)
+{
+    pthread_mutex_lock(&x->clock_mu);
+    causal_hlc t = x->clock.last;
+    pthread_mutex_unlock(&x->clock_mu);
+    return t;
+}
+
+/* Signals every loop (a lock released, an index built, commits completed): each answers what
+ * is its own. Any thread. */
+static void lcs_kick(sx_exec *x)
+{
+    pthread_mutex_lock(&x->mu);
+    for (sx_loopctx *lc = x->lcs; lc; lc = lc->next) uv_async_send(&lc->async);
+    pthread_mutex_unlock(&x->mu);
 }
 
 /* A transaction's start: what now() and 'now'::timestamp read until it ends. */
@@ -431,7 +483,8 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
     x->nauth = nauth;
     x->auth_gen++;
     sx_enum_register_all(x->auth, x->nauth);
-    x->next_table_id = next;
+    /* never back: ids handed out to transactions not yet committed are not in the store */
+    if (next > x->next_table_id) x->next_table_id = next;
     return 0;
 fail:
     storage_iter_del(it);
@@ -475,7 +528,7 @@ void sx_fill_rowid(sx_session *s, const sqlschema_table *t, sqlval *vals, bool *
         if (!t->cols[i].hidden) continue;
         sqlval_free(&vals[i]);
         if (!strcmp(t->cols[i].name, SQLSCHEMA_ROWID))
-            sqlval_set_int(&vals[i], SQLVAL_INT8, (int64_t)causal_clock_now(&s->x->clock, wall_ms()));
+            sqlval_set_int(&vals[i], SQLVAL_INT8, (int64_t)sx_clock_now(s->x));
         else
             sqlval_set_int(&vals[i], SQLVAL_INT4, s->x->node);
         if (given) given[i] = true;
@@ -734,7 +787,7 @@ int sx_seq_restart(sx_session *s, const sqlschema_table *t, int64_t v, bool call
 {
     sqlschema_table *c;
     if (sqlschema_copy(t, &c, err)) return SQL_ERR;
-    c->seq->restart_gen = causal_clock_now(&s->x->clock, wall_ms());
+    c->seq->restart_gen = sx_clock_now(s->x);
     c->seq->restart_value = v;
     c->seq->restart_called = called;
     if (sx_catalog_change(s, false, c, c->id, c->name)) {
@@ -821,12 +874,16 @@ uint32_t sx_table_new_id(sx_session *s)
     }
     /* the local counter is 16 bits: 65535 CREATE TABLEs per node, ever */
     if ((id >> 16) != s->x->node || (id & 0xffff) == 0) return 0;
+    /* Taken now, as PostgreSQL takes an OID: another session's transaction creating objects
+     * meanwhile (on another thread, or before this one commits) gets the next ones. A rolled
+     * back transaction leaves a gap. */
+    s->x->next_table_id = id + 1;
     return id;
 }
 
 int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id, const char *name)
 {
-    if (t) t->gen = causal_clock_now(&s->x->clock, wall_ms()); /* the later version wins */
+    if (t) t->gen = sx_clock_now(s->x); /* the later version wins */
     sx_catchange *n = realloc(s->txn.cat, (size_t)(s->txn.ncat + 1) * sizeof *n);
     if (!n) return -1;
     s->txn.cat = n;
@@ -843,7 +900,7 @@ int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
 
 uint64_t sx_hlc_now(sx_session *s)
 {
-    return causal_clock_now(&s->x->clock, wall_ms());
+    return sx_clock_now(s->x);
 }
 
 int sx_index_change(sx_session *s, bool drop, sqlindex_def *def, uint32_t oid)
@@ -1199,7 +1256,7 @@ int sx_record(sx_session *s, sx_op *op, sqlerr *err)
     }
     op->dot0 = s->txn.ndots;
     int rc = ov_apply(s->x, s->txn.preview, op, preview_dot(s->x, op->dot0),
-                      causal_clock_now(&s->x->clock, wall_ms()));
+                      sx_clock_now(s->x));
     if (rc) {
         sx_op_free(op);
         if (rc == CRDT_EOVERFLOW) return sqlerr_set(err, "22003", -1, "bigint out of range");
@@ -1232,7 +1289,7 @@ static int txn_truncate(sx_session *s, size_t mark)
     s->txn.preview = NULL;
     if (mark == 0) return 0;
     if (!(s->txn.preview = storage_overlay_new(s->x->st))) return STORAGE_ENOMEM;
-    causal_hlc ts = causal_clock_now(&s->x->clock, wall_ms());
+    causal_hlc ts = sx_clock_now(s->x);
     for (size_t k = 0; k < mark; k++) {
         int rc = ov_apply(s->x, s->txn.preview, &s->txn.ops[k], preview_dot(s->x, s->txn.ops[k].dot0),
                           ts);
@@ -1452,16 +1509,17 @@ static void locks_release(sx_exec *x, sqllock_owner *o)
             woke = true;
         }
     sqllock_release(x->locks, o);
-    if (woke && x->async_open) uv_async_send(&x->async);
+    if (woke) lcs_kick(x);
 }
 
-/* Wakes the waiters whose wait is over (on the loop, outside any session's call). */
-static void locks_wake_ready(sx_exec *x)
+/* Wakes lc's waiters whose wait is over (on lc's loop, outside any session's call). */
+static void locks_wake_ready(sx_loopctx *lc)
 {
+    sx_exec *x = lc->x;
     sx_session *ready = NULL;
     for (sx_session *w = x->waiters, *nx; w; w = nx) {
         nx = w->wait_next;
-        if (!w->lock_ready) continue;
+        if (!w->lock_ready || w->lc != lc) continue;
         wait_unlink(w);
         w->waiting_for = NULL;
         w->wait_next = ready;
@@ -1477,16 +1535,19 @@ static void locks_wake_ready(sx_exec *x)
 
 static void on_lock_timer(uv_timer_t *t)
 {
-    sx_exec *x = t->data;
+    sx_loopctx *lc = t->data;
+    sx_exec *x = lc->x;
+    sx_engine_enter(x);
     uint64_t now = uv_hrtime();
     bool timed = false;
     for (sx_session *w = x->waiters; w; w = w->wait_next) {
-        if (!w->deadline_ns) continue;
+        if (!w->deadline_ns || w->lc != lc) continue;
         if (now >= w->deadline_ns) w->lock_ready = true;
         else timed = true;
     }
-    locks_wake_ready(x);
+    locks_wake_ready(lc);
     if (!timed) uv_timer_stop(t);
+    sx_engine_leave(x);
 }
 
 static const char *lock_holder_user(const sqllock_owner *o)
@@ -1555,8 +1616,8 @@ static int lock_wait_start(sx_session *s, int kind, executor_error *err)
     if (x->waiters) x->waiters->wait_prev = s;
     x->waiters = s;
     s->resume_kind = kind;
-    if (s->deadline_ns && x->lock_timer_open && !uv_is_active((uv_handle_t *)&x->lock_timer))
-        uv_timer_start(&x->lock_timer, on_lock_timer, 20, 20);
+    if (s->deadline_ns && !uv_is_active((uv_handle_t *)&s->lc->lock_timer))
+        uv_timer_start(&s->lc->lock_timer, on_lock_timer, 20, 20);
     return EXEC_PENDING;
 }
 
@@ -1591,6 +1652,7 @@ struct sx_commit {
     uint32_t *newix; /* the indexes it created: the session waits for their builds */
     int nnewix;
     sx_exec *x;
+    sx_loopctx *lc;   /* where it is answered */
     sx_session *sess; /* NULL once the session is gone */
     sqllock_owner *locks; /* the transaction's row locks, released once durable */
     sx_commit *next;
@@ -1635,7 +1697,7 @@ static int cat_add(sx_commit *c, uint8_t op, const char *key, size_t klen, uint8
 
 static int build_catalog(sx_session *s, sx_commit *c)
 {
-    uint32_t next = s->x->next_table_id;
+    uint32_t next = 0; /* past the ids the transaction created */
     for (int i = 0; i < s->txn.ncat; i++) {
         sx_catchange *ch = &s->txn.cat[i];
         char key[16] = "table.";
@@ -1681,7 +1743,8 @@ static int build_catalog(sx_session *s, sx_commit *c)
             if ((oid >> 16) == s->x->node && oid + 1 > next) next = oid + 1;
         }
     }
-    if (next != s->x->next_table_id) {
+    if (next) { /* the counter as stored: past every id handed out so far */
+        if (s->x->next_table_id > next) next = s->x->next_table_id;
         uint8_t v[4] = {(uint8_t)(next >> 24), (uint8_t)(next >> 16), (uint8_t)(next >> 8),
                         (uint8_t)next};
         char key[32];
@@ -1713,7 +1776,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
         return executor_error_set(err, rc == STORAGE_ENOSPC ? "53100" : rc == STORAGE_EREADONLY ? "25006" : "58030",
                                   "could not commit: %s", storage_strerror(rc));
     }
-    causal_hlc ts = causal_clock_now(&x->clock, wall_ms());
+    causal_hlc ts = sx_clock_now(x);
     for (size_t k = 0; k < s->txn.nops; k++) {
         rc = ov_apply(x, c->ov, &s->txn.ops[k], causal_commit_dot(x->node, seq, s->txn.ops[k].dot0),
                       ts);
@@ -1740,6 +1803,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
     c->req.user = c;
     c->sess = s;
     c->x = x;
+    c->lc = s->lc;
     c->changes = s->txn.cat;
     c->nchanges = s->txn.ncat;
     c->ixchanged = s->txn.nix > 0 || s->txn.nauth > 0;
@@ -1759,7 +1823,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
         commit_free(c);
         return executor_error_set(err, "58030", "could not commit: %s", storage_strerror(rc));
     }
-    if (x->inflight++ == 0) uv_ref((uv_handle_t *)&x->async);
+    if (c->lc->inflight++ == 0) uv_ref((uv_handle_t *)&c->lc->async);
     s->commit = c;
     s->commit_status = 1;
     return EXEC_PENDING;
@@ -1930,14 +1994,14 @@ static void conflicts_free(sx_exec *x)
     if (x->cmu_init) pthread_mutex_destroy(&x->cmu);
 }
 
-/* Writer thread: queue the completion for the loop thread (on_async). */
+/* Writer thread: queue the completion for its loop (on_async, signalled by on_wakeup). */
 static void on_req_done(storage_commit_req *req)
 {
     sx_commit *c = req->user;
     sx_exec *x = c->x;
     pthread_mutex_lock(&x->mu);
-    c->next = x->done;
-    x->done = c;
+    c->next = c->lc->done;
+    c->lc->done = c;
     pthread_mutex_unlock(&x->mu);
 }
 
@@ -1973,26 +2037,46 @@ int sx_index_builder_pid(sx_exec *x, uint32_t oid)
 static void on_ix_ready(void *ctx, uint32_t oid)
 {
     (void)oid;
-    sx_exec *x = ctx;
-    uv_async_send(&x->async); /* on_async answers the commits waiting for it */
+    lcs_kick(ctx); /* on_async answers the commits waiting for it */
 }
 
 static void on_wakeup(void *ctx)
 {
     sx_exec *x = ctx;
     conflicts_resolve(x);
-    uv_async_send(&x->async);
+    lcs_kick(x);
+}
+
+static void on_sleep_timer(uv_timer_t *t);
+
+/* A cancel request ends the session's wait for a row lock or a pg_sleep (sx_cancel, from any
+ * thread, left that to the session's loop). */
+static void cancel_waits(sx_loopctx *lc)
+{
+    for (sx_session *o = lc->x->sessions; o; o = o->all_next) {
+        if (o->lc != lc || !atomic_exchange(&o->cancel_wake, false)) continue;
+        if (o->waiting_for || o->wait_prev || lc->x->waiters == o) o->lock_ready = true;
+        if (o->sleeping) uv_timer_start(o->sleep_timer, on_sleep_timer, 0, 0);
+    }
 }
 
 static void on_async(uv_async_t *h)
 {
-    sx_exec *x = h->data;
+    sx_loopctx *lc = h->data;
+    sx_exec *x = lc->x;
+    sx_engine_enter(x);
+    if (atomic_exchange(&x->catalog_dirty, false)) {
+        char lerr[200];
+        /* On failure the old cache stays: the next change (or a restart) retries. */
+        (void)catalog_load(x, lerr, sizeof lerr);
+    }
+    cancel_waits(lc);
     /* pg_terminate_backend: tell each session's wire layer, once (it ends the connection when
      * it is idle); a wake may close a connection and its session, so restart the walk after one */
     for (bool again = true; again;) {
         again = false;
         for (sx_session *o = x->sessions; o; o = o->all_next)
-            if (o->terminate && !o->terminate_woken) {
+            if (o->lc == lc && o->terminate && !o->terminate_woken) {
                 o->terminate_woken = true;
                 if (o->wake) o->wake(o->wake_arg);
                 again = true;
@@ -2000,14 +2084,14 @@ static void on_async(uv_async_t *h)
             }
     }
     pthread_mutex_lock(&x->mu);
-    sx_commit *list = x->done;
-    x->done = NULL;
+    sx_commit *list = lc->done;
+    lc->done = NULL;
     pthread_mutex_unlock(&x->mu);
     bool committed = false;
     while (list) {
         sx_commit *c = list;
         list = c->next;
-        x->inflight--;
+        lc->inflight--;
         ifl_release(x, c->req.deltas, c->req.ndeltas);
         if (c->req.status == 0) {
             for (int i = 0; i < c->nchanges; i++) {
@@ -2029,26 +2113,29 @@ static void on_async(uv_async_t *h)
         if (c->req.status == 0 && !ixbuilds_done(x, c)) {
             c->next = x->ixwait; /* answered once its indexes are built */
             x->ixwait = c;
+            lc->nixwait++;
             continue;
         }
         commit_answer(c);
     }
     for (sx_commit **pp = &x->ixwait; *pp;) {
         sx_commit *c = *pp;
-        if (!ixbuilds_done(x, c)) {
+        if (c->lc != lc || !ixbuilds_done(x, c)) {
             pp = &c->next;
             continue;
         }
         *pp = c->next;
+        lc->nixwait--;
         commit_answer(c);
     }
     /* The loop stays alive while a commit is in flight or waits for its index builds (whose
      * end is announced through this handle): unreferenced, a loop with nothing else to do
      * would stop polling and never answer them. */
-    if (x->inflight == 0 && !x->ixwait) uv_unref((uv_handle_t *)&x->async);
-    else uv_ref((uv_handle_t *)&x->async);
+    if (lc->inflight == 0 && lc->nixwait == 0) uv_unref((uv_handle_t *)&lc->async);
+    else uv_ref((uv_handle_t *)&lc->async);
     if (committed && x->commit_fn) x->commit_fn(x->commit_arg);
-    locks_wake_ready(x);
+    locks_wake_ready(lc);
+    sx_engine_leave(x);
 }
 
 /* ---- replication hooks -------------------------------------------------------------------- */
@@ -2061,54 +2148,80 @@ struct storage *sqlexec_storage(executor *ex)
 void sqlexec_catalog_changed(executor *ex)
 {
     sx_exec *x = (sx_exec *)ex;
-    char err[200];
-    /* On failure the old cache stays: the next change (or a restart) retries. */
-    (void)catalog_load(x, err, sizeof err);
+    pthread_mutex_lock(&x->mu);
+    bool workers = x->nlcs > 1;
+    pthread_mutex_unlock(&x->mu);
+    if (!workers) { /* every session is on the caller's loop: load it now */
+        sx_engine_enter(x);
+        char err[200];
+        /* On failure the old cache stays: the next change (or a restart) retries. */
+        (void)catalog_load(x, err, sizeof err);
+        sx_engine_leave(x);
+        return;
+    }
+    /* Another thread (replication's, while SQL runs on worker threads): a worker's loop loads
+     * it, so the caller never waits for a running statement. */
+    atomic_store(&x->catalog_dirty, true);
+    pthread_mutex_lock(&x->mu);
+    sx_loopctx *lc = x->lcs;
+    while (lc && lc == x->home && lc->next) lc = lc->next;
+    if (lc) uv_async_send(&lc->async);
+    pthread_mutex_unlock(&x->mu);
 }
 
 void sqlexec_observe_hlc(executor *ex, causal_hlc remote)
 {
     sx_exec *x = (sx_exec *)ex;
-    if (causal_clock_observe(&x->clock, remote, wall_ms()) == 1)
+    pthread_mutex_lock(&x->clock_mu);
+    int rc = causal_clock_observe(&x->clock, remote, wall_ms());
+    unsigned long long max_skew = x->clock.max_skew_ms, events = x->clock.skew_events;
+    pthread_mutex_unlock(&x->clock_mu);
+    if (rc == 1)
         log_warn("clock", "remote timestamp %llu ms is ahead of the local clock by more than "
                           "clock.max_skew_ms=%llu (accepted; %llu skew event(s) so far)",
-                 (unsigned long long)CAUSAL_HLC_MS(remote),
-                 (unsigned long long)x->clock.max_skew_ms,
-                 (unsigned long long)x->clock.skew_events);
+                 (unsigned long long)CAUSAL_HLC_MS(remote), max_skew, events);
 }
 
 causal_hlc sqlexec_hlc(executor *ex)
 {
-    return ((sx_exec *)ex)->clock.last;
+    return sx_clock_last((sx_exec *)ex);
 }
 
 void sqlexec_skew_stats(executor *ex, uint64_t *events, uint64_t *max_ms)
 {
     sx_exec *x = (sx_exec *)ex;
+    pthread_mutex_lock(&x->clock_mu);
     *events = x->clock.skew_events;
     *max_ms = x->clock.max_seen_skew_ms;
+    pthread_mutex_unlock(&x->clock_mu);
 }
 
 void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg)
 {
     sx_exec *x = (sx_exec *)ex;
+    sx_engine_enter(x);
     x->commit_fn = fn;
     x->commit_arg = fn ? arg : NULL;
+    sx_engine_leave(x);
 }
 
 void sqlexec_set_repl_hooks(executor *ex, void (*anti_entropy)(void *arg), void *arg)
 {
     sx_exec *x = (sx_exec *)ex;
+    sx_engine_enter(x);
     x->ae_fn = anti_entropy;
     x->ae_arg = anti_entropy ? arg : NULL;
+    sx_engine_leave(x);
 }
 
 void sqlexec_set_peer_provider(executor *ex, int (*fn)(void *arg, sqlexec_peer_row *rows, int max),
                                void *arg)
 {
     sx_exec *x = (sx_exec *)ex;
+    sx_engine_enter(x);
     x->peer_fn = fn;
     x->peer_arg = fn ? arg : NULL;
+    sx_engine_leave(x);
 }
 
 /* ---- sessions ----------------------------------------------------------------------------- */
@@ -2131,6 +2244,7 @@ enum {
 };
 
 struct sx_stmt {
+    sx_exec *x;
     sqlparse_result q;
     char *text; /* the statement as prepared (pg_stat_activity) */
     sx_plan plan;
@@ -2741,7 +2855,7 @@ static int sess_signal(void *arg, int64_t pid, bool terminate, sqlval *out, sqle
     if (active) sx_cancel((executor_session *)t);
     if (terminate) {
         t->terminate = true;
-        if (s->x->async_open) uv_async_send(&s->x->async);
+        uv_async_send(&t->lc->async);
     }
     sqlval_set_bool(out, true);
     return SQL_OK;
@@ -2752,8 +2866,11 @@ const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep, sess
 static void on_sleep_timer(uv_timer_t *t)
 {
     sx_session *s = t->data;
+    sx_exec *x = s->x;
+    sx_engine_enter(x);
     s->sleeping = false;
     s->wake(s->wake_arg);
+    sx_engine_leave(x);
 }
 
 static void on_sleep_timer_close(uv_handle_t *h)
@@ -3469,6 +3586,7 @@ static int sx_prepare(executor_session *es, const char *sql, size_t len,
     uint64_t t0 = uv_hrtime(); /* statement_timeout counts the parse and the planning */
     sx_stmt *p = calloc(1, sizeof *p);
     if (!p) return executor_error_set(err, "53200", "out of memory");
+    p->x = s->x;
     char *copy = strndup(sql, len);
     if (!copy) {
         free(p);
@@ -4048,16 +4166,16 @@ static bool sx_terminated(executor_session *es)
     return ((sx_session *)es)->terminate;
 }
 
+/* Any thread, without the engine lock (the wire layer's CancelRequest arrives on whichever
+ * loop accepted it, while the target's statement may hold the lock): the running statement
+ * sees `cancel` at its next row (sx_interrupted); a wait for a row lock or a pg_sleep is ended
+ * by the session's own loop (cancel_waits). */
 static void sx_cancel(executor_session *es)
 {
     sx_session *s = (sx_session *)es;
-    s->cancel = true;
-    if (s->waiting_for || s->wait_prev || s->x->waiters == s) { /* waiting for a row lock */
-        s->lock_ready = true;
-        if (s->x->async_open) uv_async_send(&s->x->async);
-    }
-    if (s->sleeping) /* in a pg_sleep: finish from the loop, not inside the canceller's callback */
-        uv_timer_start(s->sleep_timer, on_sleep_timer, 0, 0);
+    atomic_store(&s->cancel, true);
+    atomic_store(&s->cancel_wake, true);
+    uv_async_send(&s->lc->async);
 }
 
 static int sx_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
@@ -4068,6 +4186,7 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
     sx_session *s = calloc(1, sizeof *s);
     if (!s) return executor_error_set(err, "53200", "out of memory");
     s->x = x;
+    s->lc = thread_lc && thread_lc->x == x ? thread_lc : x->home;
     s->wake = wake;
     s->wake_arg = wake_arg;
     snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
@@ -4093,7 +4212,7 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
         free(s);
         return executor_error_set(err, "53200", "out of memory");
     }
-    uv_timer_init(x->loop, s->sleep_timer);
+    uv_timer_init(s->lc->loop, s->sleep_timer);
     s->sleep_timer->data = s;
     if (sqlguc_report_all(s->guc, sink)) {
         uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
@@ -4146,9 +4265,73 @@ static void sx_session_del(executor_session *es)
     free(s);
 }
 
-static void on_async_close(uv_handle_t *h)
+static void on_lc_close(uv_handle_t *h)
 {
-    (void)h;
+    sx_loopctx *lc = h->data;
+    if (--lc->closing == 0) free(lc);
+}
+
+/* The loop's context: its async (commit answers, wakes) and lock timer, both unreferenced
+ * (only sessions keep a loop running), linked into x->lcs. NULL when out of memory. */
+static sx_loopctx *lc_new(sx_exec *x, uv_loop_t *loop)
+{
+    sx_loopctx *lc = calloc(1, sizeof *lc);
+    if (!lc) return NULL;
+    lc->x = x;
+    lc->loop = loop;
+    if (uv_async_init(loop, &lc->async, on_async)) {
+        free(lc);
+        return NULL;
+    }
+    lc->async.data = lc;
+    uv_unref((uv_handle_t *)&lc->async);
+    uv_timer_init(loop, &lc->lock_timer);
+    lc->lock_timer.data = lc;
+    uv_unref((uv_handle_t *)&lc->lock_timer);
+    pthread_mutex_lock(&x->mu);
+    lc->next = x->lcs;
+    x->lcs = lc;
+    x->nlcs++;
+    pthread_mutex_unlock(&x->mu);
+    return lc;
+}
+
+/* Unlinks lc and closes its handles (freed by their close callbacks; the caller runs its loop
+ * to finish them). Its sessions are gone and it has no commit in flight. */
+static void lc_close(sx_loopctx *lc)
+{
+    sx_exec *x = lc->x;
+    pthread_mutex_lock(&x->mu);
+    for (sx_loopctx **pp = &x->lcs; *pp; pp = &(*pp)->next)
+        if (*pp == lc) {
+            *pp = lc->next;
+            x->nlcs--;
+            break;
+        }
+    pthread_mutex_unlock(&x->mu);
+    lc->closing = 2;
+    uv_close((uv_handle_t *)&lc->async, on_lc_close);
+    uv_close((uv_handle_t *)&lc->lock_timer, on_lc_close);
+}
+
+void sqlexec_thread_attach(executor *ex, uv_loop_t *loop)
+{
+    sx_exec *x = (sx_exec *)ex;
+    sqlerr_stack_mark(); /* the stack guard counts from the thread's start */
+    sql_thread = true;
+    sx_engine_enter(x);
+    thread_lc = lc_new(x, loop); /* NULL (out of memory): its sessions use the home loop's */
+    sx_engine_leave(x);
+}
+
+void sqlexec_thread_detach(executor *ex)
+{
+    sx_exec *x = (sx_exec *)ex;
+    if (!thread_lc || thread_lc->x != x || thread_lc == x->home) return;
+    sx_engine_enter(x);
+    lc_close(thread_lc);
+    thread_lc = NULL;
+    sx_engine_leave(x);
 }
 
 static void sx_destroy(executor *ex)
@@ -4156,19 +4339,20 @@ static void sx_destroy(executor *ex)
     sx_exec *x = (sx_exec *)ex;
     if (!x) return;
     storage_close(x->st); /* completes every queued commit first */
-    if (x->async_open) {
-        on_async(&x->async);
+    if (x->home) {
+        sx_engine_enter(x);
+        on_async(&x->home->async);
         while (x->ixwait) { /* builds cut short by the close: they resume at the next start */
             sx_commit *c = x->ixwait;
             x->ixwait = c->next;
             commit_answer(c);
         }
-        uv_close((uv_handle_t *)&x->async, on_async_close);
-        uv_run(x->loop, UV_RUN_NOWAIT);
-    }
-    if (x->lock_timer_open) {
-        uv_close((uv_handle_t *)&x->lock_timer, on_async_close);
-        uv_run(x->loop, UV_RUN_NOWAIT);
+        sx_engine_leave(x);
+        uv_loop_t *loop = x->home->loop;
+        lc_close(x->home);
+        uv_run(loop, UV_RUN_NOWAIT);
+        if (thread_lc == x->home) thread_lc = NULL;
+        x->home = NULL;
     }
     sqllock_del(x->locks);
     sqlcache_free(x->cache);
@@ -4184,30 +4368,174 @@ static void sx_destroy(executor *ex)
     sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
+    pthread_mutex_destroy(&x->clock_mu);
+    pthread_mutex_destroy(&x->engine);
     free(x);
 }
 
+/* ---- the engine lock around every operation (see "threads") ------------------------------ */
+
+#define SX_LOCKED(x, call)                                                                        \
+    do {                                                                                          \
+        sx_engine_enter(x);                                                                       \
+        rc = call;                                                                                \
+        sx_engine_leave(x);                                                                       \
+    } while (0)
+
+static int l_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
+                         void (*wake)(void *), void *wake_arg, executor_session **out,
+                         executor_error *err)
+{
+    int rc;
+    SX_LOCKED((sx_exec *)ex, sx_session_new(ex, st, sink, wake, wake_arg, out, err));
+    return rc;
+}
+
+static int l_role_secret(executor *ex, const char *user, char *out, size_t cap)
+{
+    int rc;
+    SX_LOCKED((sx_exec *)ex, sx_role_secret_op(ex, user, out, cap));
+    return rc;
+}
+
+static void l_session_del(executor_session *es)
+{
+    if (!es) return;
+    sx_exec *x = ((sx_session *)es)->x;
+    sx_engine_enter(x);
+    sx_session_del(es);
+    sx_engine_leave(x);
+}
+
+static int l_simple_query(executor_session *es, const char *sql, size_t len, executor_sink *sink,
+                          executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_simple_query(es, sql, len, sink, err));
+    return rc;
+}
+
+static int l_prepare(executor_session *es, const char *sql, size_t len, const uint32_t *param_oids,
+                     int nparams, executor_stmt **out, executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_prepare(es, sql, len, param_oids, nparams, out, err));
+    return rc;
+}
+
+static void l_stmt_free(executor_stmt *est)
+{
+    if (!est) return;
+    sx_exec *x = ((sx_stmt *)est)->x;
+    sx_engine_enter(x);
+    sx_stmt_free(est);
+    sx_engine_leave(x);
+}
+
+static int l_bind(executor_session *es, executor_stmt *est, int nparams, const char *const *values,
+                  const size_t *lens, executor_portal **out, executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_bind(es, est, nparams, values, lens, out, err));
+    return rc;
+}
+
+static int l_execute(executor_session *es, executor_portal *ep, uint32_t max_rows,
+                     executor_sink *sink, executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_execute(es, ep, max_rows, sink, err));
+    return rc;
+}
+
+static void l_portal_free(executor_portal *ep)
+{
+    if (!ep) return;
+    sx_exec *x = ((sx_portal *)ep)->stmt->x;
+    sx_engine_enter(x);
+    sx_portal_free(ep);
+    sx_engine_leave(x);
+}
+
+static int l_sync(executor_session *es, executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_sync(es, err));
+    return rc;
+}
+
+static int l_resume(executor_session *es, executor_sink *sink, executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_resume(es, sink, err));
+    return rc;
+}
+
+static void l_note_error(executor_session *es)
+{
+    sx_exec *x = ((sx_session *)es)->x;
+    sx_engine_enter(x);
+    sx_note_error(es);
+    sx_engine_leave(x);
+}
+
+static char l_txn_status(const executor_session *es)
+{
+    sx_exec *x = ((const sx_session *)es)->x;
+    sx_engine_enter(x);
+    char c = sx_txn_status(es);
+    sx_engine_leave(x);
+    return c;
+}
+
+static bool l_terminated(executor_session *es)
+{
+    sx_exec *x = ((sx_session *)es)->x;
+    sx_engine_enter(x);
+    bool t = sx_terminated(es);
+    sx_engine_leave(x);
+    return t;
+}
+
+static int l_cursor_describe(executor_session *es, const char *name, int *ncols,
+                             const executor_column **cols)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_cursor_describe(es, name, ncols, cols));
+    return rc;
+}
+
+static int l_copy_in(executor_session *es, int what, const void *data, size_t len,
+                     executor_sink *sink, executor_error *err)
+{
+    int rc;
+    SX_LOCKED(((sx_session *)es)->x, sx_copy_in(es, what, data, len, sink, err));
+    return rc;
+}
+
+/* stmt_describe and portal_describe read what belongs to the statement alone; cancel takes
+ * no lock (sx_cancel); destroy runs once every other thread is gone. */
 static const executor_ops sx_ops = {
     .name = "sql",
-    .session_new = sx_session_new,
-    .role_secret = sx_role_secret_op,
-    .session_del = sx_session_del,
-    .simple_query = sx_simple_query,
-    .prepare = sx_prepare,
+    .session_new = l_session_new,
+    .role_secret = l_role_secret,
+    .session_del = l_session_del,
+    .simple_query = l_simple_query,
+    .prepare = l_prepare,
     .stmt_describe = sx_stmt_describe,
-    .stmt_free = sx_stmt_free,
-    .bind = sx_bind,
+    .stmt_free = l_stmt_free,
+    .bind = l_bind,
     .portal_describe = sx_portal_describe,
-    .execute = sx_execute,
-    .portal_free = sx_portal_free,
-    .sync = sx_sync,
-    .resume = sx_resume,
-    .note_error = sx_note_error,
-    .txn_status = sx_txn_status,
+    .execute = l_execute,
+    .portal_free = l_portal_free,
+    .sync = l_sync,
+    .resume = l_resume,
+    .note_error = l_note_error,
+    .txn_status = l_txn_status,
     .cancel = sx_cancel,
-    .terminated = sx_terminated,
-    .cursor_describe = sx_cursor_describe,
-    .copy_in = sx_copy_in,
+    .terminated = l_terminated,
+    .cursor_describe = l_cursor_describe,
+    .copy_in = l_copy_in,
     .destroy = sx_destroy,
 };
 
@@ -4218,7 +4546,7 @@ static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t
     crdt_merge_stats ms = {0};
     int rc = crdt_row_merge_bytes(old, oldlen, delta, dlen, out, outlen, &ms);
     metrics_conflicts_add(ms.conflicts); /* GET /metrics heliosdb_conflicts_total */
-    if (rc == 0 && ms.conflicts && x && !pthread_equal(pthread_self(), x->loop_thread))
+    if (rc == 0 && ms.conflicts && x && !sql_thread) /* the writer's merges, not previews */
         conflict_park(x, delta, dlen, ms.conflicts);
     return rc;
 }
@@ -4248,7 +4576,8 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
         return NULL;
     }
     x->base.ops = &sx_ops;
-    x->loop = loop;
+    pthread_mutex_init(&x->engine, NULL);
+    pthread_mutex_init(&x->clock_mu, NULL);
     x->node = cfg->node.id;
     x->next_table_id = (uint32_t)x->node << 16 | 1;
     snprintf(x->node_name, sizeof x->node_name, "%s", cfg->node.name ? cfg->node.name : "");
@@ -4257,7 +4586,6 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     pthread_mutex_init(&x->mu, NULL);
     pthread_mutex_init(&x->cmu, NULL);
     x->cmu_init = true;
-    x->loop_thread = pthread_self();
     causal_vv_init(&x->cseen);
     x->statement_timeout_ms = cfg->sql.statement_timeout_ms;
     x->max_connections = cfg->sql.max_connections;
@@ -4272,21 +4600,16 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
         snprintf(err, errsz, "out of memory");
         goto fail;
     }
-    if (uv_async_init(loop, &x->async, on_async)) {
-        snprintf(err, errsz, "uv_async_init failed");
-        goto fail;
-    }
-    x->async.data = x;
-    x->async_open = true;
-    /* Only sessions keep the server running: the loop ends once the listener has closed. */
-    uv_unref((uv_handle_t *)&x->async);
-    if (!(x->locks = sqllock_new()) || uv_timer_init(loop, &x->lock_timer)) {
+    if (!(x->home = lc_new(x, loop))) {
         snprintf(err, errsz, "out of memory");
         goto fail;
     }
-    x->lock_timer.data = x;
-    x->lock_timer_open = true;
-    uv_unref((uv_handle_t *)&x->lock_timer);
+    thread_lc = x->home;
+    sql_thread = true;
+    if (!(x->locks = sqllock_new())) {
+        snprintf(err, errsz, "out of memory");
+        goto fail;
+    }
     storage_opts o;
     storage_opts_init(&o);
     o.data_dir = cfg->node.data_dir;

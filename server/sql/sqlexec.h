@@ -52,17 +52,28 @@
  * cfg and loads the catalog. The executor owns the store; destroy() closes it. */
 executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errsz);
 
-/* ---- for the replication layer (all on the loop thread) ----------------------------------- */
+/* Threads: sessions live on the loop given to sqlexec_new (the "home" loop) unless created on
+ * a thread that called sqlexec_thread_attach with a loop of its own (the SQL worker threads,
+ * server/workers.h): then their commits are answered, their waits timed and their wake
+ * functions called on that loop. Every executor operation takes the engine lock (one
+ * statement runs at a time; see "threads" in sqlexec.c); executor_ops.cancel never blocks.
+ * Call attach on the thread, before its loop runs; detach on it after its loop has no session
+ * and no commit left (its loop then runs once more to close the executor's handles). */
+void sqlexec_thread_attach(executor *ex, uv_loop_t *loop);
+void sqlexec_thread_detach(executor *ex);
+
+/* ---- for the replication layer (on the main loop's thread; any thread where noted) --------- */
 
 struct storage;
 /* The store sqlexec opened (not owned: valid until destroy). */
 struct storage *sqlexec_storage(executor *ex);
-/* Called on the loop thread after a remote log entry carrying catalog changes was applied:
- * sqlexec reloads its catalog cache (tables created/dropped/altered elsewhere). Running
- * statements keep the plan (a private copy of the table) they were started with. */
+/* Called after a remote log entry carrying catalog changes was applied: sqlexec reloads its
+ * catalog cache (tables created/dropped/altered elsewhere): at once on a thread of the
+ * executor's own, else soon on a worker's loop (the caller never waits for a statement).
+ * Running statements keep the plan (a private copy of the table) they were started with. */
 void sqlexec_catalog_changed(executor *ex);
 
-/* Loop thread, for every remote log entry applied: merges its HLC timestamp into the
+/* Any thread, for every remote log entry applied: merges its HLC timestamp into the
  * executor's clock, so a local LWW write made after seeing a remote one is ordered after it
  * even when the remote region's clock runs ahead (DESIGN §4). A timestamp further ahead of the
  * wall clock than clock.max_skew_ms is still accepted, and counted and logged as skew. */
@@ -71,12 +82,13 @@ void sqlexec_observe_hlc(executor *ex, causal_hlc remote);
 causal_hlc sqlexec_hlc(executor *ex);
 /* Remote timestamps seen too far ahead, and the largest skew seen (ms). */
 void sqlexec_skew_stats(executor *ex, uint64_t *events, uint64_t *max_ms);
-/* Hook run on the loop thread after each group of local commits became durable (the
- * replication outbox uses it to ship promptly instead of polling). One hook; NULL clears it. */
+/* Hook run after each group of local commits became durable (the replication outbox uses it to
+ * ship promptly instead of polling), on the loop of the session that committed: with worker
+ * threads, not the caller's thread. One hook; NULL clears it. */
 void sqlexec_set_commit_hook(executor *ex, void (*fn)(void *arg), void *arg);
 
 /* On-demand anti-entropy from SQL: `SELECT helios_anti_entropy()` calls anti_entropy(arg) on
- * the loop thread (main registers one that runs repl_anti_entropy_now) and returns, as an int
+ * the session's thread (main registers one that runs repl_anti_entropy_now) and returns, as an int
  * column helios_anti_entropy, the number of peers the peer provider reports "up" (the round
  * starts with each of them; one already running continues). Without a hook (replication off):
  * 55000 "replication is not configured". Like helios_backup() it is not restricted to a role
@@ -111,7 +123,8 @@ typedef struct sqlexec_peer_row {
     double lag_ms;
     long long bytes_in, bytes_out, batches_in, batches_out;
 } sqlexec_peer_row;
-/* fn fills at most max rows and returns how many (or a negative value: no rows). */
+/* fn fills at most max rows and returns how many (or a negative value: no rows). It is
+ * called on the thread of the session reading helios.peers, holding the engine lock. */
 void sqlexec_set_peer_provider(executor *ex,
                                int (*fn)(void *arg, sqlexec_peer_row *rows, int max), void *arg);
 

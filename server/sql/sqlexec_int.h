@@ -10,6 +10,7 @@
 #define HELIOS_SERVER_SQL_SQLEXEC_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
@@ -40,22 +41,44 @@ typedef struct sx_conflict_stat {
 typedef struct sx_conflict_pending sx_conflict_pending;
 typedef struct sx_inflight_row sx_inflight_row;
 
+/* One libuv loop the executor serves sessions on (the loop sqlexec_new was given: `home`;
+ * each SQL worker thread's: sqlexec_thread_attach). Commits submitted by its sessions are
+ * answered on it (on_async), its sessions' lock waits are timed on it and their pg_sleeps
+ * run on it. `done` is guarded by sx_exec.mu; the rest is touched on its own thread only. */
+typedef struct sx_loopctx {
+    struct sx_exec *x;
+    uv_loop_t *loop;
+    uv_async_t async;
+    /* Commits submitted from this loop and not yet completed, and commits of it waiting for
+     * their index builds. While either is > 0 the async handle is referenced, so the loop (and
+     * a graceful shutdown) cannot end before every one has been answered: its connection
+     * still needs the listener. */
+    int inflight, nixwait;
+    sx_commit *done; /* completed commits, guarded by x->mu */
+    uv_timer_t lock_timer; /* ends this loop's sessions' lock waits at statement_timeout */
+    struct sx_loopctx *next; /* x->lcs, guarded by x->mu */
+    int closing;             /* handles still closing (lc_close) */
+} sx_loopctx;
+
 typedef struct sx_exec {
     executor base;
-    uv_loop_t *loop;
+    /* The engine lock: every executor operation and every callback of the executor's own
+     * handles runs holding it (re-entrant per thread: sx_engine_enter). Cancel requests do
+     * not take it (sx_cancel only sets atomics and signals the session's loop). */
+    pthread_mutex_t engine;
+    sx_loopctx *home; /* the loop given to sqlexec_new */
+    sx_loopctx *lcs;  /* every attached loop, home included; guarded by mu */
+    int nlcs;
+    atomic_bool catalog_dirty; /* a remote catalog change to load (sqlexec_catalog_changed) */
     int statement_timeout_ms; /* config sql.statement_timeout_ms: sessions' default */
     struct sx_session *sessions; /* every open session (all_next), for LOCK TABLE conflicts */
     storage *st;
     uint16_t node;
+    /* the HLC: guarded by clock_mu (not the engine lock), so replication observes remote
+     * timestamps without waiting for a statement */
+    pthread_mutex_t clock_mu;
     causal_clock clock;
-    uv_async_t async;
-    /* Commits submitted to storage and not yet completed on the loop. While > 0 the async
-       handle is referenced, so the loop (and a graceful shutdown) cannot end before every
-       in-flight commit has been answered: its connection still needs the listener. */
-    int inflight;
-    bool async_open;
-    pthread_mutex_t mu;
-    sx_commit *done; /* completed commits, guarded by mu */
+    pthread_mutex_t mu; /* the lcs list and their done lists */
     sqlschema_table **tables;
     int ntables;
     uint32_t next_table_id;
@@ -79,7 +102,6 @@ typedef struct sx_exec {
     size_t ifl_cap, ifl_n;
     /* conflicts (the conflicts section of sqlexec.c); cpending, npending, cstats, ncstats
      * guarded by cmu; cseen only touched by the storage writer thread (and at open/close) */
-    pthread_t loop_thread;
     pthread_mutex_t cmu;
     bool cmu_init;
     sx_conflict_pending *cpending;
@@ -88,11 +110,9 @@ typedef struct sx_exec {
     int ncstats, cstats_cap;
     causal_vv cseen;
     /* row write locks (sqllock.h; the row locks section of sqlexec.c): sessions waiting for a
-     * lock form the `waiters` list; lock_timer ends waits at statement_timeout */
+     * lock form the `waiters` list; each loop's lock_timer ends its waits at statement_timeout */
     sqllock *locks;
     struct sx_session *waiters;
-    uv_timer_t lock_timer;
-    bool lock_timer_open;
     /* secondary indexes: the registry behind storage's hooks (any thread) and the committed
      * definitions (loop thread, from the catalog) */
     sqlindex_reg *ixreg;
@@ -110,6 +130,13 @@ typedef struct sx_exec {
      * INDEX returns once the index is usable); loop thread */
     sx_commit *ixwait;
 } sx_exec;
+
+/* The engine lock (sx_exec.engine), re-entrant on one thread. */
+void sx_engine_enter(sx_exec *x);
+void sx_engine_leave(sx_exec *x);
+/* The HLC under clock_mu: a fresh timestamp for a write, and the latest one given. */
+causal_hlc sx_clock_now(sx_exec *x);
+causal_hlc sx_clock_last(sx_exec *x);
 
 enum {
     SX_OP_TOUCH = 1,
@@ -205,6 +232,7 @@ typedef struct sx_portal sx_portal;
 
 typedef struct sx_session {
     sx_exec *x;
+    sx_loopctx *lc; /* the loop the session lives on: its wake, timers and commits */
     struct sqlguc *guc; /* settings (sqlguc.h) */
     uint32_t pid;       /* pg_backend_pid() */
     void (*wake)(void *);
@@ -236,7 +264,9 @@ typedef struct sx_session {
     char *qcopy;
     int resume_kind; /* what a PENDING is waiting for */
     sx_portal *resume_portal;
-    bool cancel;
+    /* a cancel request: set from any thread (sx_cancel), read by the running statement;
+     * cancel_wake: the session's loop is still to end a wait because of it */
+    atomic_bool cancel, cancel_wake;
     /* statement_timeout: uv_hrtime() deadline of the running statement (0 = none), set by
        sx_stmt_begin; checked by sx_interrupted every SX_TICK_ROWS rows */
     uint64_t deadline_ns;

@@ -2895,6 +2895,9 @@ int sqlops_next(sqlplan_node *n, sqlval **row, sqlerr *err)
     *row = NULL;
     any_state *s = n->state;
     if (!s) return sqlerr_set(err, "XX000", -1, "operator %s read before it was opened", n->what ? n->what : "?");
+    /* every operator, every row: a cancel request, statement_timeout or shutdown stops the
+     * statement wherever its time goes (a function scan, a join, an aggregate's input) */
+    if (s->b.r && s->b.r->s && sx_interrupted(s->b.r->s, err)) return SQL_ERR;
     int rc = next_inner(n, s, row, err);
     if (rc == 1) n->nrows_out++;
     return rc;

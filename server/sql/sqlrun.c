@@ -1612,7 +1612,7 @@ static int run_alter_seq(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr 
                     called = true;
                 }
         }
-        t->seq->restart_gen = causal_clock_now(&s->x->clock, (uint64_t)time(NULL) * 1000);
+        t->seq->restart_gen = sx_clock_now(s->x);
         t->seq->restart_value = v;
         t->seq->restart_called = called;
     }

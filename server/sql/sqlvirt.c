@@ -275,7 +275,7 @@ static int node_rows(sx_session *s, const sqlschema_table *t, sqlvirt_row_fn fn,
         return SQL_ERR;
     }
     char hlc[48];
-    causal_hlc h = x->clock.last;
+    causal_hlc h = sx_clock_last(x);
     snprintf(hlc, sizeof hlc, "%llu.%u", (unsigned long long)(h >> 16), (unsigned)(h & 0xffff));
     rb_str(&b, x->node_name);
     rb_int(&b, x->node);
