@@ -476,9 +476,19 @@ static int tls_pump(conn *c)
     return flush_tls(c);
 }
 
+static void on_read_(conn *c, ssize_t nread, const uv_buf_t *buf);
+
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     conn *c = s->data;
+    worker *w = c->worker;
+    worker_work_begin(w); /* a statement may run long: the listener then avoids this thread */
+    on_read_(c, nread, buf);
+    worker_work_end(w);
+}
+
+static void on_read_(conn *c, ssize_t nread, const uv_buf_t *buf)
+{
     bool inline_buf = buf_is_inline(c, buf);
     if (nread < 0) {
         if (!inline_buf) free(buf->base);

@@ -12,6 +12,7 @@
 
 #include "proto/sqlstate.h"
 #include "server/conn.h"
+#include "server/workers.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/sql/sqlparse.h"
@@ -499,9 +500,19 @@ static void finish(conn *c, conn_pending what, int r, executor_error *err)
     }
 }
 
+static void session_wake_(conn *c);
+
 void session_wake(void *arg)
 {
     conn *c = arg;
+    worker *w = c->worker;
+    worker_work_begin(w);
+    session_wake_(c);
+    worker_work_end(w);
+}
+
+static void session_wake_(conn *c)
+{
     if (c->state == CONN_CLOSING) return;
     if (c->pending == PEND_NONE) { /* nothing to resume: maybe pg_terminate_backend */
         if (c->ex->ops->terminated && c->ex->ops->terminated(c->sess)) {

@@ -27,6 +27,9 @@ struct worker {
     job *head, *tail; /* guarded by mu */
     bool stopping;    /* guarded by mu: no more jobs */
     atomic_int conns;
+    /* busy-ness, for workers_pick: working on a connection since `since` (ms) */
+    atomic_bool working;
+    atomic_uint_fast64_t since;
     /* start handshake */
     pthread_mutex_t start_mu;
     pthread_cond_t start_cv;
@@ -73,16 +76,48 @@ void worker_conn_delta(worker *w, int d)
     atomic_fetch_add(&w->conns, d);
 }
 
+static uint64_t now_ms(void)
+{
+    return uv_hrtime() / 1000000u;
+}
+
+/* Busy: running callbacks (a statement) for more than BUSY_MS without polling. */
+#define BUSY_MS 50
+
+static bool busy(worker *w)
+{
+    return atomic_load(&w->working) && now_ms() - atomic_load(&w->since) > BUSY_MS;
+}
+
+static _Thread_local int work_depth;
+
+void worker_work_begin(worker *w)
+{
+    if (!w || work_depth++ > 0) return;
+    atomic_store(&w->since, now_ms());
+    atomic_store(&w->working, true);
+}
+
+void worker_work_end(worker *w)
+{
+    if (!w || --work_depth > 0) return;
+    atomic_store(&w->working, false);
+}
+
 worker *workers_pick(workers *ws)
 {
-    worker *best = &ws->w[0];
-    int bestn = atomic_load(&best->conns);
-    for (int i = 1; i < ws->n; i++) {
-        int c = atomic_load(&ws->w[i].conns);
-        if (c < bestn) best = &ws->w[i], bestn = c;
-    }
+    worker *best = NULL;
+    int bestn = 0;
+    for (int pass = 0; pass < 2 && !best; pass++) /* first among the workers not busy */
+        for (int i = 0; i < ws->n; i++) {
+            if (pass == 0 && busy(&ws->w[i])) continue;
+            int c = atomic_load(&ws->w[i].conns);
+            if (!best || c < bestn) best = &ws->w[i], bestn = c;
+        }
     return best;
 }
+
+
 
 static void run_jobs(uv_async_t *h)
 {
@@ -98,7 +133,9 @@ static void run_jobs(uv_async_t *h)
         j->fn(j->arg);
         free(j);
     }
-    if (stop && !uv_is_closing((uv_handle_t *)&w->inbox)) uv_close((uv_handle_t *)&w->inbox, NULL);
+    if (stop && !uv_is_closing((uv_handle_t *)&w->inbox)) {
+        uv_close((uv_handle_t *)&w->inbox, NULL);
+    }
 }
 
 int worker_post(worker *w, void (*fn)(void *arg), void *arg)

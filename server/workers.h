@@ -29,13 +29,18 @@ int workers_start(int n, void (*thread_init)(void *arg), void (*thread_fini)(voi
                   void *arg, workers **out, char *err, size_t errsz);
 int workers_count(const workers *ws);
 worker *workers_get(workers *ws, int i);
-/* The worker with the fewest connections (worker_conn_delta keeps the counts). */
+/* The worker with the fewest connections (worker_conn_delta keeps the counts) among those
+ * not busy (working on one connection, a statement, for more than 50 ms); all busy: among
+ * all. */
 worker *workers_pick(workers *ws);
 uv_loop_t *worker_loop(worker *w);
 int worker_index(const worker *w);
 /* The number of connections a worker owns: +1 when one is handed to it, -1 when it is freed.
  * Any thread. */
 void worker_conn_delta(worker *w, int d);
+/* Around the work a connection's input or wake-up causes, on w's thread (nests). */
+void worker_work_begin(worker *w);
+void worker_work_end(worker *w);
 /* Runs fn(arg) on w's loop thread (soon, in posting order). Any thread. 0, or -1 when out of
  * memory or the worker has stopped (fn is then not called). */
 int worker_post(worker *w, void (*fn)(void *arg), void *arg);

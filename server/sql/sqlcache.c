@@ -29,6 +29,7 @@
 #include "server/sql/sqlcache.h"
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,7 @@ typedef struct entry {
 } entry;
 
 struct sqlcache {
+    pthread_mutex_t mu; /* everything below; never held while parsing */
     entry *e;
     int cap;
     uint64_t clock;
@@ -65,6 +67,7 @@ sqlcache *sqlcache_new(int cap)
         free(c);
         return NULL;
     }
+    pthread_mutex_init(&c->mu, NULL);
     return c;
 }
 
@@ -79,10 +82,12 @@ static void entry_drop(entry *e)
 void sqlcache_clear(sqlcache *c)
 {
     if (!c) return;
+    pthread_mutex_lock(&c->mu);
     for (int i = 0; i < c->cap; i++)
         if (c->e[i].sql) entry_drop(&c->e[i]);
     c->st.entries = 0;
     c->st.invalidations++;
+    pthread_mutex_unlock(&c->mu);
 }
 
 void sqlcache_free(sqlcache *c)
@@ -90,6 +95,7 @@ void sqlcache_free(sqlcache *c)
     if (!c) return;
     for (int i = 0; i < c->cap; i++) entry_drop(&c->e[i]);
     free(c->e);
+    pthread_mutex_destroy(&c->mu);
     free(c);
 }
 
@@ -450,6 +456,7 @@ int sqlcache_parse(sqlcache *c, const char *sql, sqlparse_result *out, sqlerr *e
     size_t n = strlen(sql);
     if (!c || n > SQLCACHE_MAX_TEXT) return sqlparse_query(sql, out, err);
     uint64_t h = fnv(sql, n);
+    pthread_mutex_lock(&c->mu);
     c->clock++;
     entry *e = lookup(c, sql, h, false);
     if (e) {
@@ -458,6 +465,7 @@ int sqlcache_parse(sqlcache *c, const char *sql, sqlparse_result *out, sqlerr *e
             e->used = c->clock;
             c->st.hits++;
         }
+        pthread_mutex_unlock(&c->mu);
         return rc;
     }
     char *key = NULL;
@@ -476,6 +484,7 @@ int sqlcache_parse(sqlcache *c, const char *sql, sqlparse_result *out, sqlerr *e
                 c->st.hits++;
                 c->st.literal_hits++;
             }
+            pthread_mutex_unlock(&c->mu);
             return rc;
         }
         if (e) { /* literal-dependent shape: exact texts only */
@@ -487,23 +496,35 @@ int sqlcache_parse(sqlcache *c, const char *sql, sqlparse_result *out, sqlerr *e
         }
     }
     c->st.misses++;
+    pthread_mutex_unlock(&c->mu);
+    /* Parsed unlocked (other threads' hits go on); two threads missing the same text both
+     * insert it, the later entry is never looked up and ages out. */
     int rc = sqlparse_query(sql, out, err);
     if (rc != SQL_OK) {
         free(key);
         free(lits);
         return rc;
     }
+    pthread_mutex_lock(&c->mu);
     if (key) {
         bool ok = template_ok(out, sql, lits, nlits);
         insert(c, key, kh, true, !ok, lits, nlits, out);
-        if (ok) return SQL_OK;
+        if (ok) {
+            pthread_mutex_unlock(&c->mu);
+            return SQL_OK;
+        }
     }
     insert(c, strdup(sql), h, false, false, NULL, 0, out);
+    pthread_mutex_unlock(&c->mu);
     return SQL_OK;
 }
 
 void sqlcache_get_stats(const sqlcache *c, sqlcache_stats *st)
 {
     memset(st, 0, sizeof *st);
-    if (c) *st = c->st;
+    if (!c) return;
+    sqlcache *m = (sqlcache *)c;
+    pthread_mutex_lock(&m->mu);
+    *st = c->st;
+    pthread_mutex_unlock(&m->mu);
 }

@@ -16,7 +16,7 @@
  * one entry keyed by their shape: the cached tree gets the new literals and locations, as if
  * the text had been parsed (the rules and the check that makes this exact: sqlcache.c).
  *
- * Not thread-safe: used on the loop thread only. Not for use outside server/sql/.
+ * Thread-safe (a mutex, not held while a miss is parsed). Not for use outside server/sql/.
  * Errors: as sqlparse_query (53200 when a copy cannot be allocated).
  */
 #ifndef HELIOS_SERVER_SQL_SQLCACHE_H

@@ -89,18 +89,104 @@ static int64_t now_us_2000(void)
  * a lock of its own, so replication never waits for a statement; cancel requests only set the
  * session's atomics and signal its loop. */
 
+static void lcs_kick(sx_exec *x);
 static _Thread_local int engine_depth;
+static _Thread_local bool engine_shared; /* how this thread holds it (engine_depth > 0) */
 static _Thread_local sx_loopctx *thread_lc; /* the loop this thread serves sessions on */
 static _Thread_local bool sql_thread;       /* runs statements (its merges are previews) */
 
 void sx_engine_enter(sx_exec *x)
 {
-    if (engine_depth++ == 0) pthread_mutex_lock(&x->engine);
+    if (engine_depth++ == 0) {
+        pthread_rwlock_wrlock(&x->engine);
+        engine_shared = false;
+    } else if (engine_shared) {
+        /* a wake runs operations only from the executor's callbacks, which hold it exclusive */
+        log_error("sql", "internal error: exclusive engine lock asked while holding it shared");
+    }
+}
+
+void sx_engine_enter_shared(sx_exec *x)
+{
+    if (engine_depth++ == 0) {
+        pthread_rwlock_rdlock(&x->engine);
+        engine_shared = true;
+    }
 }
 
 void sx_engine_leave(sx_exec *x)
 {
-    if (--engine_depth == 0) pthread_mutex_unlock(&x->engine);
+    if (--engine_depth == 0) {
+        pthread_rwlock_unlock(&x->engine);
+        if (atomic_load(&x->engine_waiters) > 0) lcs_kick(x); /* they try again */
+    }
+}
+
+/* The exclusive lock if it is free now (true), without blocking the thread: a loop thread
+ * waiting for a long read to end could serve none of its other connections. */
+static bool engine_try_exclusive(sx_exec *x)
+{
+    if (engine_depth > 0) {
+        if (engine_shared) return false;
+        engine_depth++;
+        return true;
+    }
+    if (pthread_rwlock_trywrlock(&x->engine) != 0) return false;
+    engine_depth = 1;
+    engine_shared = false;
+    return true;
+}
+
+/* The exclusive lock for the session if it is free now (true); else the session waits for
+ * it (false: the caller returns EXEC_PENDING): its loop wakes it when a holder leaves
+ * (on_async) and the operation tries again (l_resume). The wait is counted before the try,
+ * so a holder leaving between the two still signals. */
+static bool engine_take_or_wait(sx_session *s)
+{
+    if (!s->engine_wait) atomic_fetch_add(&s->x->engine_waiters, 1);
+    if (engine_try_exclusive(s->x)) {
+        if (!s->engine_wait) atomic_fetch_sub(&s->x->engine_waiters, 1);
+        return true;
+    }
+    if (!s->engine_wait) {
+        s->engine_wait = true;
+        s->ewait_next = s->lc->ewait;
+        s->lc->ewait = s;
+    }
+    return false;
+}
+
+static bool ewait_unlink(sx_session **head, sx_session *s)
+{
+    for (sx_session **pp = head; *pp; pp = &(*pp)->ewait_next)
+        if (*pp == s) {
+            *pp = s->ewait_next;
+            return true;
+        }
+    return false;
+}
+
+static void engine_wait_drop(sx_session *s)
+{
+    if (!s->engine_wait) return;
+    if (!ewait_unlink(&s->lc->ewait, s)) ewait_unlink(&s->lc->ewaking, s);
+    s->engine_wait = false;
+    s->ewait_next = NULL;
+    atomic_fetch_sub(&s->x->engine_waiters, 1);
+}
+
+/* On the loop, holding no engine lock: each waiting session tries again. The list is moved
+ * aside first (one that waits again joins the new list); a wake may run an operation that
+ * closes other connections of the loop, whose sessions then leave the list aside. */
+static void engine_wake_waiters(sx_loopctx *lc)
+{
+    lc->ewaking = lc->ewait;
+    lc->ewait = NULL;
+    while (lc->ewaking) {
+        sx_session *w = lc->ewaking;
+        engine_wait_drop(w);
+        w->wake(w->wake_arg);
+    }
 }
 
 causal_hlc sx_clock_now(sx_exec *x)
@@ -1537,7 +1623,7 @@ static void on_lock_timer(uv_timer_t *t)
 {
     sx_loopctx *lc = t->data;
     sx_exec *x = lc->x;
-    sx_engine_enter(x);
+    if (!engine_try_exclusive(x)) return; /* busy: the next tick */
     uint64_t now = uv_hrtime();
     bool timed = false;
     for (sx_session *w = x->waiters; w; w = w->wait_next) {
@@ -2064,7 +2150,15 @@ static void on_async(uv_async_t *h)
 {
     sx_loopctx *lc = h->data;
     sx_exec *x = lc->x;
-    sx_engine_enter(x);
+    if (engine_depth == 0) engine_wake_waiters(lc);
+    /* counted before the try (a holder leaving meanwhile still signals) */
+    if (!lc->deferred) {
+        lc->deferred = true;
+        atomic_fetch_add(&x->engine_waiters, 1);
+    }
+    if (!engine_try_exclusive(x)) return; /* a long read holds it: again when it leaves */
+    lc->deferred = false;
+    atomic_fetch_sub(&x->engine_waiters, 1);
     if (atomic_exchange(&x->catalog_dirty, false)) {
         char lerr[200];
         /* On failure the old cache stays: the next change (or a restart) retries. */
@@ -2241,6 +2335,9 @@ enum {
     RK_LOCK,        /* a simple query's statement waits for a row lock */
     RK_LOCK_EXEC,   /* an Execute's (resume_portal, resume_max) */
     RK_LOCK_COPY,   /* COPY FROM's apply at CopyDone */
+    RK_ENGINE_SIMPLE, /* a simple query's statements wait for the exclusive engine lock */
+    RK_ENGINE_EXEC,   /* an Execute's (resume_portal, resume_max) */
+    RK_ENGINE_SYNC,   /* a Sync's commit */
 };
 
 struct sx_stmt {
@@ -2867,7 +2964,7 @@ static void on_sleep_timer(uv_timer_t *t)
 {
     sx_session *s = t->data;
     sx_exec *x = s->x;
-    sx_engine_enter(x);
+    sx_engine_enter_shared(x); /* pg_stat_activity reads `sleeping` under the exclusive lock */
     s->sleeping = false;
     s->wake(s->wake_arg);
     sx_engine_leave(x);
@@ -3443,10 +3540,11 @@ fail_keep:
     return EXEC_ERROR;
 }
 
-static int sx_simple_query(executor_session *es, const char *sql, size_t len,
-                           executor_sink *sink, executor_error *err)
+/* The parse of a simple query into s->q: 1 when its statements are to run (run_simple), else
+ * the operation's result. */
+static int simple_parse(sx_session *s, const char *sql, size_t len, executor_sink *sink,
+                        executor_error *err)
 {
-    sx_session *s = (sx_session *)es;
     sx_enter(s);
     q_clear(s);
     s->cancel = false;
@@ -3467,11 +3565,12 @@ static int sx_simple_query(executor_session *es, const char *sql, size_t len,
         q_clear(s);
         return sink->empty_query(sink) ? EXEC_ERROR : EXEC_DONE;
     }
-    return run_simple(s, sink, err);
+    return 1;
 }
 
 static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_rows,
                       executor_sink *sink, executor_error *err);
+static int sx_sync(executor_session *es, executor_error *err);
 
 static int sx_resume(executor_session *es, executor_sink *sink, executor_error *err)
 {
@@ -3481,6 +3580,23 @@ static int sx_resume(executor_session *es, executor_sink *sink, executor_error *
     s->resume_kind = RK_NONE;
     int rc;
     switch (kind) {
+    case RK_ENGINE_SIMPLE:
+        if (s->cancel) { /* cancelled while waiting for the engine */
+            s->cancel = false;
+            executor_error_set(err, "57014", "canceling statement due to user request");
+            fail_txn(s);
+            q_clear(s);
+            return EXEC_ERROR;
+        }
+        return run_simple(s, sink, err);
+    case RK_ENGINE_EXEC:
+        if (s->cancel) {
+            s->cancel = false;
+            fail_txn(s);
+            return executor_error_set(err, "57014", "canceling statement due to user request");
+        }
+        return sx_execute(es, (executor_portal *)s->resume_portal, s->resume_max, sink, err);
+    case RK_ENGINE_SYNC: return sx_sync(es, err);
     case RK_LOCK:
     case RK_LOCK_EXEC:
     case RK_LOCK_COPY:
@@ -4220,16 +4336,20 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
         free(s);
         return executor_error_set(err, "53200", "out of memory");
     }
+    /* the connection limits count the sessions: the count and the insertion in one step */
+    pthread_mutex_lock(&x->sessmu);
     if (sx_role_login(s, st->users_file, &se) || sx_role_refresh(s, NULL, &se)) {
+        pthread_mutex_unlock(&x->sessmu);
         uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
         sqlguc_free(s->guc);
         free(s);
         return to_exec_err(err, &se);
     }
-    (void)sqlguc_flush(s->guc, sink);
     s->all_next = x->sessions;
     if (x->sessions) x->sessions->all_prev = s;
     x->sessions = s;
+    pthread_mutex_unlock(&x->sessmu);
+    (void)sqlguc_flush(s->guc, sink);
     *out = (executor_session *)s;
     return EXEC_DONE;
 }
@@ -4243,9 +4363,12 @@ static void sx_session_del(executor_session *es)
 {
     sx_session *s = (sx_session *)es;
     if (!s) return;
+    engine_wait_drop(s);
+    pthread_mutex_lock(&s->x->sessmu);
     if (s->all_prev) s->all_prev->all_next = s->all_next;
     else s->x->sessions = s->all_next;
     if (s->all_next) s->all_next->all_prev = s->all_prev;
+    pthread_mutex_unlock(&s->x->sessmu);
     if (s->commit) {
         pthread_mutex_lock(&s->x->mu);
         s->commit->sess = NULL;
@@ -4369,7 +4492,9 @@ static void sx_destroy(executor *ex)
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
     pthread_mutex_destroy(&x->clock_mu);
-    pthread_mutex_destroy(&x->engine);
+    pthread_rwlock_destroy(&x->engine);
+    pthread_mutex_destroy(&x->authmu);
+    pthread_mutex_destroy(&x->sessmu);
     free(x);
 }
 
@@ -4382,44 +4507,88 @@ static void sx_destroy(executor *ex)
         sx_engine_leave(x);                                                                       \
     } while (0)
 
+#define SX_SHARED(x, call)                                                                        \
+    do {                                                                                          \
+        sx_engine_enter_shared(x);                                                                \
+        rc = call;                                                                                \
+        sx_engine_leave(x);                                                                       \
+    } while (0)
+
+/* A login reads the roles and joins the sessions list (sessmu): shared, so logging in never
+ * waits for a long read. */
 static int l_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
                          void (*wake)(void *), void *wake_arg, executor_session **out,
                          executor_error *err)
 {
     int rc;
-    SX_LOCKED((sx_exec *)ex, sx_session_new(ex, st, sink, wake, wake_arg, out, err));
+    SX_SHARED((sx_exec *)ex, sx_session_new(ex, st, sink, wake, wake_arg, out, err));
     return rc;
 }
 
 static int l_role_secret(executor *ex, const char *user, char *out, size_t cap)
 {
     int rc;
-    SX_LOCKED((sx_exec *)ex, sx_role_secret_op(ex, user, out, cap));
+    SX_SHARED((sx_exec *)ex, sx_role_secret_op(ex, user, out, cap));
     return rc;
 }
 
+/* A session that holds nothing others wait for (no transaction changes, locks, lock wait or
+ * commit in flight) leaves under the shared lock. */
 static void l_session_del(executor_session *es)
 {
     if (!es) return;
-    sx_exec *x = ((sx_session *)es)->x;
-    sx_engine_enter(x);
+    sx_session *s = (sx_session *)es;
+    sx_exec *x = s->x;
+    sx_engine_enter_shared(x);
+    bool light = sx_txn_light(s) && !s->waiting_for && !s->wait_prev && x->waiters != s &&
+                 !s->stream;
+    if (!light) {
+        sx_engine_leave(x);
+        sx_engine_enter(x);
+    }
     sx_session_del(es);
     sx_engine_leave(x);
 }
 
+/* Holding the lock shared: keep it so when `shared` (true), else take it exclusive instead if
+ * it is free (true), else hold nothing: the session waits for it (false; the caller sets the
+ * resume kind and returns EXEC_PENDING). Nothing read under the shared lock is kept: the
+ * session's own state only. */
+static bool engine_settle(sx_session *s, bool shared)
+{
+    s->op_shared = shared;
+    if (shared) return true;
+    sx_engine_leave(s->x);
+    return engine_take_or_wait(s);
+}
+
+/* The statements are parsed under the shared lock, then run under the lock they need
+ * (sqlshared.c). */
 static int l_simple_query(executor_session *es, const char *sql, size_t len, executor_sink *sink,
                           executor_error *err)
 {
-    int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_simple_query(es, sql, len, sink, err));
+    sx_session *s = (sx_session *)es;
+    sx_engine_enter_shared(s->x);
+    s->op_shared = true;
+    int rc = simple_parse(s, sql, len, sink, err);
+    if (rc == 1) {
+        if (!engine_settle(s, sx_stmts_shared(s, &s->q))) {
+            s->resume_kind = RK_ENGINE_SIMPLE;
+            return EXEC_PENDING;
+        }
+        rc = run_simple(s, sink, err);
+    }
+    sx_engine_leave(s->x);
     return rc;
 }
 
+/* Parsing, planning and binding read the catalog: shared. */
 static int l_prepare(executor_session *es, const char *sql, size_t len, const uint32_t *param_oids,
                      int nparams, executor_stmt **out, executor_error *err)
 {
     int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_prepare(es, sql, len, param_oids, nparams, out, err));
+    ((sx_session *)es)->op_shared = true;
+    SX_SHARED(((sx_session *)es)->x, sx_prepare(es, sql, len, param_oids, nparams, out, err));
     return rc;
 }
 
@@ -4427,7 +4596,7 @@ static void l_stmt_free(executor_stmt *est)
 {
     if (!est) return;
     sx_exec *x = ((sx_stmt *)est)->x;
-    sx_engine_enter(x);
+    sx_engine_enter_shared(x);
     sx_stmt_free(est);
     sx_engine_leave(x);
 }
@@ -4436,15 +4605,24 @@ static int l_bind(executor_session *es, executor_stmt *est, int nparams, const c
                   const size_t *lens, executor_portal **out, executor_error *err)
 {
     int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_bind(es, est, nparams, values, lens, out, err));
+    ((sx_session *)es)->op_shared = true;
+    SX_SHARED(((sx_session *)es)->x, sx_bind(es, est, nparams, values, lens, out, err));
     return rc;
 }
 
 static int l_execute(executor_session *es, executor_portal *ep, uint32_t max_rows,
                      executor_sink *sink, executor_error *err)
 {
-    int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_execute(es, ep, max_rows, sink, err));
+    sx_session *s = (sx_session *)es;
+    sx_engine_enter_shared(s->x);
+    if (!engine_settle(s, sx_stmts_shared(s, &((sx_portal *)ep)->stmt->q))) {
+        s->resume_kind = RK_ENGINE_EXEC;
+        s->resume_portal = (sx_portal *)ep;
+        s->resume_max = max_rows;
+        return EXEC_PENDING;
+    }
+    int rc = sx_execute(es, ep, max_rows, sink, err);
+    sx_engine_leave(s->x);
     return rc;
 }
 
@@ -4452,29 +4630,54 @@ static void l_portal_free(executor_portal *ep)
 {
     if (!ep) return;
     sx_exec *x = ((sx_portal *)ep)->stmt->x;
-    sx_engine_enter(x);
+    sx_engine_enter_shared(x);
     sx_portal_free(ep);
     sx_engine_leave(x);
 }
 
+/* Ending a transaction that recorded nothing touches nothing shared. */
 static int l_sync(executor_session *es, executor_error *err)
 {
-    int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_sync(es, err));
+    sx_session *s = (sx_session *)es;
+    sx_engine_enter_shared(s->x);
+    if (!engine_settle(s, sx_txn_light(s))) {
+        s->resume_kind = RK_ENGINE_SYNC;
+        return EXEC_PENDING;
+    }
+    int rc = sx_sync(es, err);
+    sx_engine_leave(s->x);
     return rc;
 }
 
+/* The same operation goes on: under the lock it started with. */
 static int l_resume(executor_session *es, executor_sink *sink, executor_error *err)
 {
+    sx_session *s = (sx_session *)es;
     int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_resume(es, sink, err));
+    if (s->op_shared) {
+        SX_SHARED(s->x, sx_resume(es, sink, err));
+        return rc;
+    }
+    /* a cancel need not wait when ending the wait touches nothing shared */
+    if (s->cancel && (s->resume_kind == RK_ENGINE_SIMPLE || s->resume_kind == RK_ENGINE_EXEC)) {
+        sx_engine_enter_shared(s->x);
+        if (sx_txn_light(s)) {
+            rc = sx_resume(es, sink, err);
+            sx_engine_leave(s->x);
+            return rc;
+        }
+        sx_engine_leave(s->x);
+    }
+    if (!engine_take_or_wait(s)) return EXEC_PENDING;
+    rc = sx_resume(es, sink, err);
+    sx_engine_leave(s->x);
     return rc;
 }
 
 static void l_note_error(executor_session *es)
 {
     sx_exec *x = ((sx_session *)es)->x;
-    sx_engine_enter(x);
+    sx_engine_enter_shared(x);
     sx_note_error(es);
     sx_engine_leave(x);
 }
@@ -4482,7 +4685,7 @@ static void l_note_error(executor_session *es)
 static char l_txn_status(const executor_session *es)
 {
     sx_exec *x = ((const sx_session *)es)->x;
-    sx_engine_enter(x);
+    sx_engine_enter_shared(x);
     char c = sx_txn_status(es);
     sx_engine_leave(x);
     return c;
@@ -4491,7 +4694,7 @@ static char l_txn_status(const executor_session *es)
 static bool l_terminated(executor_session *es)
 {
     sx_exec *x = ((sx_session *)es)->x;
-    sx_engine_enter(x);
+    sx_engine_enter_shared(x);
     bool t = sx_terminated(es);
     sx_engine_leave(x);
     return t;
@@ -4501,7 +4704,7 @@ static int l_cursor_describe(executor_session *es, const char *name, int *ncols,
                              const executor_column **cols)
 {
     int rc;
-    SX_LOCKED(((sx_session *)es)->x, sx_cursor_describe(es, name, ncols, cols));
+    SX_SHARED(((sx_session *)es)->x, sx_cursor_describe(es, name, ncols, cols));
     return rc;
 }
 
@@ -4509,6 +4712,7 @@ static int l_copy_in(executor_session *es, int what, const void *data, size_t le
                      executor_sink *sink, executor_error *err)
 {
     int rc;
+    ((sx_session *)es)->op_shared = false;
     SX_LOCKED(((sx_session *)es)->x, sx_copy_in(es, what, data, len, sink, err));
     return rc;
 }
@@ -4576,7 +4780,9 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
         return NULL;
     }
     x->base.ops = &sx_ops;
-    pthread_mutex_init(&x->engine, NULL);
+    pthread_rwlock_init(&x->engine, NULL); /* readers first: a long read never stalls reads */
+    pthread_mutex_init(&x->authmu, NULL);
+    pthread_mutex_init(&x->sessmu, NULL);
     pthread_mutex_init(&x->clock_mu, NULL);
     x->node = cfg->node.id;
     x->next_table_id = (uint32_t)x->node << 16 | 1;

@@ -56,6 +56,10 @@ typedef struct sx_loopctx {
     int inflight, nixwait;
     sx_commit *done; /* completed commits, guarded by x->mu */
     uv_timer_t lock_timer; /* ends this loop's sessions' lock waits at statement_timeout */
+    /* sessions of this loop waiting (EXEC_PENDING) for the exclusive engine lock, and whether
+     * on_async's own work waits for it; this loop's thread only */
+    struct sx_session *ewait, *ewaking;
+    bool deferred;
     struct sx_loopctx *next; /* x->lcs, guarded by x->mu */
     int closing;             /* handles still closing (lc_close) */
 } sx_loopctx;
@@ -63,13 +67,22 @@ typedef struct sx_loopctx {
 typedef struct sx_exec {
     executor base;
     /* The engine lock: every executor operation and every callback of the executor's own
-     * handles runs holding it (re-entrant per thread: sx_engine_enter). Cancel requests do
-     * not take it (sx_cancel only sets atomics and signals the session's loop). */
-    pthread_mutex_t engine;
+     * handles runs holding it (re-entrant per thread: sx_engine_enter), shared for the
+     * operations that only read what sessions share (sqlexec.c "threads"), exclusive for the
+     * rest. Cancel requests do not take it (sx_cancel only sets atomics and signals the
+     * session's loop). */
+    pthread_rwlock_t engine;
+    pthread_mutex_t authmu; /* authcache under the shared engine lock (sqlrun_role.c) */
+    /* `sessions` is changed (login, logout) under the shared lock and this mutex; read under
+     * the exclusive lock (or this mutex) */
+    pthread_mutex_t sessmu;
     sx_loopctx *home; /* the loop given to sqlexec_new */
     sx_loopctx *lcs;  /* every attached loop, home included; guarded by mu */
     int nlcs;
     atomic_bool catalog_dirty; /* a remote catalog change to load (sqlexec_catalog_changed) */
+    /* waits for the exclusive engine lock (sessions and deferred callbacks): while > 0, the
+     * last holder to leave signals every loop to try again */
+    atomic_int engine_waiters;
     int statement_timeout_ms; /* config sql.statement_timeout_ms: sessions' default */
     struct sx_session *sessions; /* every open session (all_next), for LOCK TABLE conflicts */
     storage *st;
@@ -131,9 +144,17 @@ typedef struct sx_exec {
     sx_commit *ixwait;
 } sx_exec;
 
-/* The engine lock (sx_exec.engine), re-entrant on one thread. */
+/* The engine lock (sx_exec.engine), re-entrant on one thread: exclusive, or shared. A thread
+ * holding it shared must not ask for it exclusive. */
 void sx_engine_enter(sx_exec *x);
+void sx_engine_enter_shared(sx_exec *x);
 void sx_engine_leave(sx_exec *x);
+/* Whether the statements of q only read what sessions share, so they may run under the shared
+ * engine lock beside other readers (sqlshared.c). */
+bool sx_stmts_shared(const struct sx_session *s, const sqlparse_result *q);
+/* The transaction holds no recorded change, row lock or table lock: its end touches nothing
+ * sessions share. */
+bool sx_txn_light(const struct sx_session *s);
 /* The HLC under clock_mu: a fresh timestamp for a write, and the latest one given. */
 causal_hlc sx_clock_now(sx_exec *x);
 causal_hlc sx_clock_last(sx_exec *x);
@@ -267,6 +288,11 @@ typedef struct sx_session {
     /* a cancel request: set from any thread (sx_cancel), read by the running statement;
      * cancel_wake: the session's loop is still to end a wait because of it */
     atomic_bool cancel, cancel_wake;
+    /* the operation in progress (its PENDING resumes) holds the engine lock shared */
+    bool op_shared;
+    /* waiting for the exclusive engine lock: in lc->ewait (ewait_next) */
+    bool engine_wait;
+    struct sx_session *ewait_next;
     /* statement_timeout: uv_hrtime() deadline of the running statement (0 = none), set by
        sx_stmt_begin; checked by sx_interrupted every SX_TICK_ROWS rows */
     uint64_t deadline_ns;

@@ -89,10 +89,24 @@ static int cmp_name_idx(const void *a, const void *b, void *arg)
     return strcmp(r[*(const int *)a].name, r[*(const int *)b].name);
 }
 
+/* Built by the first reader after a catalog change (auth_gen moves only under the exclusive
+ * engine lock, so no reader of the old one is left); authmu guards the building and the memo
+ * (readers under the shared lock run concurrently). */
+static struct sx_authcache *cache_build(sx_session *s);
+
 static struct sx_authcache *cache(sx_session *s)
 {
     sx_exec *x = s->x;
     if (s->txn.nauth) return NULL;
+    pthread_mutex_lock(&x->authmu);
+    struct sx_authcache *c = cache_build(s);
+    pthread_mutex_unlock(&x->authmu);
+    return c;
+}
+
+static struct sx_authcache *cache_build(sx_session *s)
+{
+    sx_exec *x = s->x;
     if (x->authcache && x->authcache->gen == x->auth_gen) return x->authcache;
     sx_authcache_free(x->authcache);
     x->authcache = NULL;
@@ -259,13 +273,17 @@ static int role_closure(sx_session *s, uint32_t role, bool all, const uint32_t *
     *out = NULL;
     *n = 0;
     *owned = false;
-    if (c)
+    if (c) {
+        pthread_mutex_lock(&s->x->authmu);
         for (int i = 0; i < c->nmemo; i++)
             if (c->memo[i].role == role && c->memo[i].all == all) {
                 *out = c->memo[i].v;
                 *n = c->memo[i].n;
+                pthread_mutex_unlock(&s->x->authmu);
                 return 0;
             }
+        pthread_mutex_unlock(&s->x->authmu);
+    }
     /* the memberships: the cache's, or the entries the transaction sees */
     uint32_t *mr = c ? c->mrole : NULL, *mm = c ? c->mmember : NULL;
     int nm = c ? c->nmem : 0;
@@ -315,11 +333,13 @@ static int role_closure(sx_session *s, uint32_t role, bool all, const uint32_t *
         free(mm);
     }
     if (!v) return -1;
+    pthread_mutex_lock(&s->x->authmu);
     if (c && (c->nmemo < c->capmemo || c->capmemo < 4096)) {
         if (c->nmemo == c->capmemo) {
             int nc = c->capmemo ? c->capmemo * 2 : 16;
             closure *nmv = realloc(c->memo, (size_t)nc * sizeof *nmv);
             if (!nmv) {
+                pthread_mutex_unlock(&s->x->authmu);
                 *out = v, *n = k, *owned = true;
                 return 0;
             }
@@ -327,9 +347,11 @@ static int role_closure(sx_session *s, uint32_t role, bool all, const uint32_t *
             c->capmemo = nc;
         }
         c->memo[c->nmemo++] = (closure){role, all, v, k};
+        pthread_mutex_unlock(&s->x->authmu);
         *out = v, *n = k;
         return 0;
     }
+    pthread_mutex_unlock(&s->x->authmu);
     *out = v, *n = k, *owned = true;
     return 0;
 }

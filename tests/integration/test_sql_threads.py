@@ -2,9 +2,11 @@
 """tests/integration/test_sql_threads.py — SQL on several executor threads (sql.threads,
 server/workers.h): sessions spread over the threads see each other (pg_stat_activity, row
 locks, DDL); a CancelRequest ends a CPU-bound statement however long it would run (the
-request is read on the main loop, the statement checks it at every row); /metrics answers
-while a statement runs; a second SIGTERM ends the server during one; and a stress of many
-sessions (DDL while querying, cancels, disconnects mid-statement) keeps every answer right.
+request is read on the main loop, the statement checks it at every row); while a long read
+runs, logins and reads go on (shared engine lock) and a write waits for it without holding
+back anyone else; /metrics answers while a statement runs; a second SIGTERM ends the server
+during one; and a stress of many sessions (DDL while querying, cancels, disconnects
+mid-statement) keeps every answer right.
 TAP on stdout. Env BINDIR."""
 import os
 import signal
@@ -127,6 +129,46 @@ def main():
         c.execute("SELECT 41 + 1")
         tap.ok(c.fetchone() == (42,), "the cancelled session goes on")
         res["endless_conn"].close()
+
+        # a long read holds back neither logins nor reads on the other threads; a write waits
+        # for it without holding back its own thread's other sessions
+        res = {}
+        th = threading.Thread(target=run_endless, args=(srv.port, res))
+        th.start()
+        base = cpu_seconds(srv.proc.pid)
+        wirelib.wait_for(lambda: cpu_seconds(srv.proc.pid) > base + 0.5, 30)
+        login = connect(srv.port)  # the listener avoids the busy thread
+        rk = login.cursor()
+        vals = []
+        for i in range(1, 11):
+            rk.execute("SELECT n FROM thr WHERE id = %s", (i,))
+            vals.append(rk.fetchone()[0])
+        tap.ok(th.is_alive() and vals == [11] + [0] * 9,
+               "while a long read runs: a new session logs in and reads (shared engine lock)",
+               (th.is_alive(), vals))
+        wres = {}
+
+        def writer():
+            try:
+                connect(srv.port).cursor().execute("UPDATE thr SET n = n + 1 WHERE id = 2")
+                wres["w"] = "ok"
+            except psycopg2.Error as e:
+                wres["w"] = e.pgcode
+        wt = threading.Thread(target=writer)
+        wt.start()
+        more = []
+        for i in range(50):
+            rk.execute("SELECT count(*) FROM thr")
+            more.append(rk.fetchone()[0])
+        tap.ok(th.is_alive() and more == [10] * 50,
+               "reads go on while an UPDATE waits for the long read", (th.is_alive(), more[:3]))
+        ended = cancel_until_done(res, th)
+        wt.join(30)
+        rk.execute("SELECT n FROM thr WHERE id = 2")
+        tap.ok(ended and res.get("endless") == "57014" and wres.get("w") == "ok" and rk.fetchone()[0] == 1,
+               "once the long read ends (cancelled), the waiting UPDATE commits", (res.get("endless"), wres))
+        res["endless_conn"].close()
+        login.close()
 
         # statement_timeout ends one too
         c = connect(srv.port)
