@@ -72,6 +72,8 @@ micro() {
 step micro micro
 step wire bash -c "bench/wire/run.sh 8 $wire_secs | tee bench/out/wire.md"
 step sql bench/sql/run.sh "$sql_secs"
+step sql-tls env BENCH_TLS=1 bench/sql/run.sh "$sql_secs"
+step sql-stall bench/sql/stall.sh "$(( sql_secs * 2 ))"
 step sql-queries bench/sql/queries.sh "$q_scale" 3
 # shellcheck disable=SC2086
 step repl-lag $PY bench/repl/lag.py $lag_rates
@@ -90,7 +92,7 @@ wall=$(( $(date +%s) - t_start ))
          "source $rev."
     echo "Step times (s): $(printf '%s; ' "${timings[@]}")"
     [ ${#failed[@]} -eq 0 ] || echo "**Failed steps: ${failed[*]}**"
-    for f in bench_crdt bench_storage wire sql sql_queries lag bandwidth partition conflicts; do
+    for f in bench_crdt bench_storage wire sql sql_tls sql_stall sql_queries lag bandwidth partition conflicts; do
         [ -f "bench/out/$f.md" ] || continue
         echo
         echo "## $f"

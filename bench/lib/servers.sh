@@ -22,21 +22,50 @@ bench_wait_ready() { # port
     return 1
 }
 
+# BENCH_TLS=1: both servers serve TLS with the same self-signed certificate and every client
+# (psql, pgbench) requires it (PGSSLMODE=require); otherwise both run without TLS.
+if [ -n "${BENCH_TLS:-}" ]; then export PGSSLMODE=require; fi
+
+bench_tls_cert() { # makes $BENCH_TMP/tls/server.{crt,key} once
+    [ -f "$BENCH_TMP/tls/server.crt" ] && return 0
+    mkdir -p "$BENCH_TMP/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+        -keyout "$BENCH_TMP/tls/server.key" -out "$BENCH_TMP/tls/server.crt" 2>/dev/null
+    chmod 600 "$BENCH_TMP/tls/server.key"
+}
+
 bench_start_pg() { # sets PG_PORT; fsync and synchronous_commit on (the defaults)
     PG_PORT=$(bench_free_port)
     mkdir -p "$BENCH_TMP/pg"
     [ "$(id -u)" -eq 0 ] && chown postgres "$BENCH_TMP" "$BENCH_TMP/pg"
     bench_as_pg "$PGBIN/initdb" -D "$BENCH_TMP/pg/data" -A trust -U postgres >/dev/null
+    local tls=""
+    if [ -n "${BENCH_TLS:-}" ]; then
+        bench_tls_cert
+        cp "$BENCH_TMP/tls/server.crt" "$BENCH_TMP/tls/server.key" "$BENCH_TMP/pg/data/"
+        [ "$(id -u)" -eq 0 ] && chown postgres "$BENCH_TMP/pg/data/server.crt" "$BENCH_TMP/pg/data/server.key"
+        tls="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+    fi
     bench_as_pg "$PGBIN/pg_ctl" -D "$BENCH_TMP/pg/data" -l "$BENCH_TMP/pg/log" -w \
-        -o "-p $PG_PORT -k $BENCH_TMP/pg -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200" \
+        -o "-p $PG_PORT -k $BENCH_TMP/pg -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 $tls" \
         start >/dev/null
     bench_wait_ready "$PG_PORT"
 }
 
 bench_start_helios() { # sets HELIOS_PORT; storage.sync=always (the --dev default)
     HELIOS_PORT=$(bench_free_port)
-    "${BINDIR:-bin}/heliosdb" --dev --data "$BENCH_TMP/helios" --port "$HELIOS_PORT" \
-        >"$BENCH_TMP/helios.log" 2>&1 &
+    if [ -n "${BENCH_TLS:-}" ]; then # --dev has no TLS: a config file like --dev's, with TLS
+        bench_tls_cert
+        mkdir -m 700 -p "$BENCH_TMP/helios"
+        printf '%s\n' "{\"node\": {\"name\": \"bench\", \"id\": 1, \"data_dir\": \"$BENCH_TMP/helios\"}," \
+            " \"sql\": {\"listen\": \"127.0.0.1:$HELIOS_PORT\", \"auth\": {\"method\": \"trust\"}," \
+            "         \"tls\": {\"mode\": \"require\", \"cert\": \"$BENCH_TMP/tls/server.crt\", \"key\": \"$BENCH_TMP/tls/server.key\"}}," \
+            " \"storage\": {\"sync\": \"always\"}, \"metrics\": {\"enabled\": false}}" >"$BENCH_TMP/helios.json"
+        "${BINDIR:-bin}/heliosdb" --config "$BENCH_TMP/helios.json" >"$BENCH_TMP/helios.log" 2>&1 &
+    else
+        "${BINDIR:-bin}/heliosdb" --dev --data "$BENCH_TMP/helios" --port "$HELIOS_PORT" \
+            >"$BENCH_TMP/helios.log" 2>&1 &
+    fi
     BENCH_PIDS+=($!)
     bench_wait_ready "$HELIOS_PORT"
 }

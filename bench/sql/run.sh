@@ -4,8 +4,10 @@
 # in one run on this machine, -M simple|prepared, 1/8/32 clients. Both servers acknowledge a
 # commit only after it is durable (PG fsync + synchronous_commit, HeliosDB storage.sync=always).
 # Prints a Markdown table (TPS, p50/p99 from pgbench's per-transaction log, ratios) and writes it
-# to bench/out/sql.md.
+# to bench/out/sql.md; with BENCH_TLS=1 both servers serve TLS (the same certificate, clients
+# require it: bench/lib/servers.sh) and the table goes to bench/out/sql_tls.md.
 #   bench/sql/run.sh [SECONDS]      (default 10 s per cell: 48 cells, about 9 minutes)
+#   BENCH_TLS=1 bench/sql/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/lib/servers.sh
@@ -64,8 +66,10 @@ for script in counter set_add register read; do
 done
 
 mkdir -p bench/out
+out=bench/out/sql${BENCH_TLS:+_tls}.md
 {
-    echo "Local writes, $(date -u +%Y-%m-%d), $(nproc) cores, client and both servers on this machine."
+    echo "Local writes, $(date -u +%Y-%m-%d), $(nproc) cores, client and both servers on this machine," \
+         "$([ -n "${BENCH_TLS:-}" ] && echo "TLS on both (the same certificate, clients require it)." || echo "no TLS on either.")"
     echo
     bench/sql/report.py table "$results" "$secs"
-} | tee bench/out/sql.md
+} | tee "$out"

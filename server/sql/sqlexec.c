@@ -89,7 +89,7 @@ static int64_t now_us_2000(void)
  * a lock of its own, so replication never waits for a statement; cancel requests only set the
  * session's atomics and signal its loop. */
 
-static void lcs_kick(sx_exec *x);
+static void lcs_kick(sx_exec *x, bool work);
 static _Thread_local int engine_depth;
 static _Thread_local bool engine_shared; /* how this thread holds it (engine_depth > 0) */
 static _Thread_local sx_loopctx *thread_lc; /* the loop this thread serves sessions on */
@@ -118,7 +118,7 @@ void sx_engine_leave(sx_exec *x)
 {
     if (--engine_depth == 0) {
         pthread_rwlock_unlock(&x->engine);
-        if (atomic_load(&x->engine_waiters) > 0) lcs_kick(x); /* they try again */
+        if (atomic_load(&x->engine_waiters) > 0) lcs_kick(x, false); /* they try again */
     }
 }
 
@@ -137,6 +137,25 @@ static bool engine_try_exclusive(sx_exec *x)
     return true;
 }
 
+/* As engine_try_exclusive, waiting up to ENGINE_WAIT_MS for it: a write holds it a fraction of a
+ * millisecond, and going PENDING costs a round trip through the loop; a long read does not
+ * hold the thread longer than that. */
+#define ENGINE_WAIT_MS 2
+
+static bool engine_try_exclusive_wait(sx_exec *x)
+{
+    if (engine_try_exclusive(x)) return true;
+    if (engine_depth > 0) return false;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += ENGINE_WAIT_MS * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+    if (pthread_rwlock_timedwrlock(&x->engine, &ts) != 0) return false;
+    engine_depth = 1;
+    engine_shared = false;
+    return true;
+}
+
 /* The exclusive lock for the session if it is free now (true); else the session waits for
  * it (false: the caller returns EXEC_PENDING): its loop wakes it when a holder leaves
  * (on_async) and the operation tries again (l_resume). The wait is counted before the try,
@@ -144,7 +163,7 @@ static bool engine_try_exclusive(sx_exec *x)
 static bool engine_take_or_wait(sx_session *s)
 {
     if (!s->engine_wait) atomic_fetch_add(&s->x->engine_waiters, 1);
-    if (engine_try_exclusive(s->x)) {
+    if (engine_try_exclusive_wait(s->x)) {
         if (!s->engine_wait) atomic_fetch_sub(&s->x->engine_waiters, 1);
         return true;
     }
@@ -205,13 +224,25 @@ causal_hlc sx_clock_last(sx_exec *x)
     return t;
 }
 
-/* Signals every loop (a lock released, an index built, commits completed): each answers what
- * is its own. Any thread. */
-static void lcs_kick(sx_exec *x)
+/* Signals every loop: each answers what is its own. work: each has something to do under the
+ * engine lock (an index built); else only the sessions and callbacks waiting for the lock
+ * try again, and a loop with `work` set by someone else. Any thread. */
+static void lcs_kick(sx_exec *x, bool work)
 {
     pthread_mutex_lock(&x->mu);
-    for (sx_loopctx *lc = x->lcs; lc; lc = lc->next) uv_async_send(&lc->async);
+    for (sx_loopctx *lc = x->lcs; lc; lc = lc->next) {
+        if (work) atomic_store(&lc->work, true);
+        uv_async_send(&lc->async);
+    }
     pthread_mutex_unlock(&x->mu);
+}
+
+/* Signals one loop that its on_async has work (a commit answered, a cancel, a terminate, a
+ * lock released for one of its sessions). Any thread. */
+static void lc_kick(sx_loopctx *lc)
+{
+    atomic_store(&lc->work, true);
+    uv_async_send(&lc->async);
 }
 
 /* A transaction's start: what now() and 'now'::timestamp read until it ends. */
@@ -1593,9 +1624,10 @@ static void locks_release(sx_exec *x, sqllock_owner *o)
             w->waiting_for = NULL;
             w->lock_ready = true;
             woke = true;
+            atomic_store(&w->lc->work, true);
         }
     sqllock_release(x->locks, o);
-    if (woke) lcs_kick(x);
+    if (woke) lcs_kick(x, false);
 }
 
 /* Wakes lc's waiters whose wait is over (on lc's loop, outside any session's call). */
@@ -2088,6 +2120,7 @@ static void on_req_done(storage_commit_req *req)
     pthread_mutex_lock(&x->mu);
     c->next = c->lc->done;
     c->lc->done = c;
+    atomic_store(&c->lc->work, true);
     pthread_mutex_unlock(&x->mu);
 }
 
@@ -2123,14 +2156,18 @@ int sx_index_builder_pid(sx_exec *x, uint32_t oid)
 static void on_ix_ready(void *ctx, uint32_t oid)
 {
     (void)oid;
-    lcs_kick(ctx); /* on_async answers the commits waiting for it */
+    lcs_kick(ctx, true); /* on_async answers the commits waiting for it */
 }
 
 static void on_wakeup(void *ctx)
 {
     sx_exec *x = ctx;
     conflicts_resolve(x);
-    lcs_kick(x);
+    /* the loops with completed commits (on_req_done set their work) */
+    pthread_mutex_lock(&x->mu);
+    for (sx_loopctx *lc = x->lcs; lc; lc = lc->next)
+        if (lc->done) uv_async_send(&lc->async);
+    pthread_mutex_unlock(&x->mu);
 }
 
 static void on_sleep_timer(uv_timer_t *t);
@@ -2151,12 +2188,13 @@ static void on_async(uv_async_t *h)
     sx_loopctx *lc = h->data;
     sx_exec *x = lc->x;
     if (engine_depth == 0) engine_wake_waiters(lc);
+    if (!lc->deferred && !atomic_exchange(&lc->work, false)) return; /* nothing for this loop */
     /* counted before the try (a holder leaving meanwhile still signals) */
     if (!lc->deferred) {
         lc->deferred = true;
         atomic_fetch_add(&x->engine_waiters, 1);
     }
-    if (!engine_try_exclusive(x)) return; /* a long read holds it: again when it leaves */
+    if (!engine_try_exclusive_wait(x)) return; /* a long read holds it: again when it leaves */
     lc->deferred = false;
     atomic_fetch_sub(&x->engine_waiters, 1);
     if (atomic_exchange(&x->catalog_dirty, false)) {
@@ -2259,7 +2297,7 @@ void sqlexec_catalog_changed(executor *ex)
     pthread_mutex_lock(&x->mu);
     sx_loopctx *lc = x->lcs;
     while (lc && lc == x->home && lc->next) lc = lc->next;
-    if (lc) uv_async_send(&lc->async);
+    if (lc) lc_kick(lc);
     pthread_mutex_unlock(&x->mu);
 }
 
@@ -2952,7 +2990,7 @@ static int sess_signal(void *arg, int64_t pid, bool terminate, sqlval *out, sqle
     if (active) sx_cancel((executor_session *)t);
     if (terminate) {
         t->terminate = true;
-        uv_async_send(&t->lc->async);
+        lc_kick(t->lc);
     }
     sqlval_set_bool(out, true);
     return SQL_OK;
@@ -4291,7 +4329,7 @@ static void sx_cancel(executor_session *es)
     sx_session *s = (sx_session *)es;
     atomic_store(&s->cancel, true);
     atomic_store(&s->cancel_wake, true);
-    uv_async_send(&s->lc->async);
+    lc_kick(s->lc);
 }
 
 static int sx_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
@@ -4464,6 +4502,7 @@ static void sx_destroy(executor *ex)
     storage_close(x->st); /* completes every queued commit first */
     if (x->home) {
         sx_engine_enter(x);
+        atomic_store(&x->home->work, true);
         on_async(&x->home->async);
         while (x->ixwait) { /* builds cut short by the close: they resume at the next start */
             sx_commit *c = x->ixwait;

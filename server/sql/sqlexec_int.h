@@ -60,6 +60,7 @@ typedef struct sx_loopctx {
      * on_async's own work waits for it; this loop's thread only */
     struct sx_session *ewait, *ewaking;
     bool deferred;
+    atomic_bool work; /* on_async has something to do under the engine lock (set before the send) */
     struct sx_loopctx *next; /* x->lcs, guarded by x->mu */
     int closing;             /* handles still closing (lc_close) */
 } sx_loopctx;
