@@ -349,6 +349,11 @@ int lwwmap_remove(kernel *k, const void *key, size_t klen, causal_hlc ts, causal
 int lwwmap_put_many(kernel *k, const void *const *keys, const size_t *klens,
                     const void *const *jsons, const size_t *jlens, size_t count, causal_hlc ts,
                     causal_dot first, kernel *delta);
+/* lwwmap_put_many where live[i] == 0 makes entry i an lwwmap_remove of keys[i] (its json
+ * ignored); live NULL: every entry a put. A whole-map replacement is one such batch. */
+int lwwmap_write_many(kernel *k, const void *const *keys, const size_t *klens,
+                      const void *const *jsons, const size_t *jlens, const uint8_t *live,
+                      size_t count, causal_hlc ts, causal_dot first, kernel *delta);
 /* Visible pairs, keys in jsonb order (shorter first, then bytewise). *out malloc'ed: 2*n
  * crdt_bytes (key, json) pointing into the kernel. */
 int lwwmap_items(const kernel *k, crdt_bytes **out, size_t *n);

@@ -122,6 +122,13 @@ int lwwmap_put_many(kernel *k, const void *const *keys, const size_t *klens,
                     const void *const *jsons, const size_t *jlens, size_t count, causal_hlc ts,
                     causal_dot first, kernel *delta)
 {
+    return lwwmap_write_many(k, keys, klens, jsons, jlens, NULL, count, ts, first, delta);
+}
+
+int lwwmap_write_many(kernel *k, const void *const *keys, const size_t *klens,
+                      const void *const *jsons, const size_t *jlens, const uint8_t *live,
+                      size_t count, causal_hlc ts, causal_dot first, kernel *delta)
+{
     int rc = kernel_check_many(first, count);
     if (rc || !count) return rc;
     for (size_t i = 0; i < count; i++)
@@ -136,7 +143,8 @@ int lwwmap_put_many(kernel *k, const void *const *keys, const size_t *klens,
         goto out;
     }
     for (size_t i = 0; i < count; i++) {
-        put_payload(&b, keys[i], klens[i], jsons[i], jlens[i], true, ts);
+        bool on = !live || live[i];
+        put_payload(&b, keys[i], klens[i], on ? jsons[i] : NULL, on ? jlens[i] : 0, on, ts);
         end[i] = b.len;
     }
     if ((rc = b.err)) goto out;

@@ -134,6 +134,7 @@ typedef struct col_op {
     const size_t *xns;
     const void *const *ys; /* a batch: json texts */
     const size_t *yns;
+    const uint8_t *live; /* a map batch: 0 = remove the key (NULL: all puts) */
     size_t count;
 } col_op;
 
@@ -304,8 +305,8 @@ static int op_map_put(const col_op *op, crdt_obj *s, crdt_obj *d)
 
 static int op_map_put_many(const col_op *op, crdt_obj *s, crdt_obj *d)
 {
-    return lwwmap_put_many(&s->u.k, op->xs, op->xns, op->ys, op->yns, op->count, op->ts, op->dot,
-                           d ? &d->u.k : NULL);
+    return lwwmap_write_many(&s->u.k, op->xs, op->xns, op->ys, op->yns, op->live, op->count,
+                             op->ts, op->dot, d ? &d->u.k : NULL);
 }
 
 static int op_map_remove(const col_op *op, crdt_obj *s, crdt_obj *d)
@@ -324,9 +325,17 @@ int crdt_row_map_put_many(crdt_row *r, crdt_row *delta, uint16_t col, const void
                           const size_t *klens, const void *const *jsons, const size_t *jlens,
                           size_t count, causal_hlc ts, causal_dot first)
 {
+    return crdt_row_map_write_many(r, delta, col, keys, klens, jsons, jlens, NULL, count, ts,
+                                   first);
+}
+
+int crdt_row_map_write_many(crdt_row *r, crdt_row *delta, uint16_t col, const void *const *keys,
+                            const size_t *klens, const void *const *jsons, const size_t *jlens,
+                            const uint8_t *live, size_t count, causal_hlc ts, causal_dot first)
+{
     if (!count) return 0;
     col_op op = {.fn = op_map_put_many, .xs = keys, .xns = klens, .ys = jsons, .yns = jlens,
-                 .count = count, .ts = ts, .dot = first};
+                 .live = live, .count = count, .ts = ts, .dot = first};
     return with_column(r, delta, col, CRDT_KIND_LWWMAP, &op);
 }
 

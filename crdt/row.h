@@ -130,6 +130,11 @@ int crdt_row_map_put(crdt_row *r, crdt_row *delta, uint16_t col, const void *key
 int crdt_row_map_put_many(crdt_row *r, crdt_row *delta, uint16_t col, const void *const *keys,
                           const size_t *klens, const void *const *jsons, const size_t *jlens,
                           size_t count, causal_hlc ts, causal_dot first);
+/* crdt_row_map_put_many where live[i] == 0 removes keys[i] instead (lwwmap_write_many): a
+ * whole-map replacement in one batch. */
+int crdt_row_map_write_many(crdt_row *r, crdt_row *delta, uint16_t col, const void *const *keys,
+                            const size_t *klens, const void *const *jsons, const size_t *jlens,
+                            const uint8_t *live, size_t count, causal_hlc ts, causal_dot first);
 int crdt_row_map_remove(crdt_row *r, crdt_row *delta, uint16_t col, const void *key,
                         size_t klen, causal_hlc ts, causal_dot dot);
 int crdt_row_drop_column(crdt_row *r, uint16_t col);

@@ -1078,6 +1078,7 @@ void sx_op_free(sx_op *op)
     free(op->vals);
     free(op->elens);
     free(op->vlens);
+    free(op->live);
 }
 
 /* Dots an operation takes: one per element for *_MANY, else one. */
@@ -1304,9 +1305,9 @@ static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot
                                    (const void *const *)op->elems, op->elens, op->nelems, dot);
         break;
     case SX_OP_MAP_PUT_MANY:
-        rc = crdt_row_map_put_many(&state, &delta, op->col, (const void *const *)op->elems,
-                                   op->elens, (const void *const *)op->vals, op->vlens,
-                                   op->nelems, ts, dot);
+        rc = crdt_row_map_write_many(&state, &delta, op->col, (const void *const *)op->elems,
+                                     op->elens, (const void *const *)op->vals, op->vlens,
+                                     op->live, op->nelems, ts, dot);
         break;
     case SX_OP_COUNTER:
         rc = crdt_row_counter_add(&state, &delta, op->col, op->ckind, x->node, op->n);

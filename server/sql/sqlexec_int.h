@@ -189,9 +189,11 @@ typedef struct sx_op {
     char *j; /* map value json (owned) */
     size_t jlen;
     int64_t n; /* counter amount */
-    /* *_MANY: nelems elements (and values), each owned, as are the arrays */
+    /* *_MANY: nelems elements (and values), each owned, as are the arrays; MAP_PUT_MANY: live[i]
+     * == 0 removes key i instead (NULL: all puts) */
     char **elems, **vals;
     size_t *elens, *vlens;
+    uint8_t *live;
     size_t nelems;
     /* the op's first dot index in its transaction (sx_record): dots dot0 .. dot0 + ndots - 1 */
     uint32_t dot0;

@@ -218,6 +218,7 @@ static void batch(history *h, uint32_t ri)
 
     const void *xs[MAX_BATCH], *js[MAX_BATCH];
     size_t ns[MAX_BATCH], jn[MAX_BATCH];
+    uint8_t lv[MAX_BATCH]; /* maps: 0 = a removal in the batch (lwwmap_write_many) */
     size_t count = pick(r, 5) == 0 ? pick(r, 3) : 1 + pick(r, MAX_BATCH);
     for (size_t i = 0; i < count; i++) {
         uint32_t what = pick(r, 10);
@@ -235,7 +236,9 @@ static void batch(history *h, uint32_t ri)
         js[i] = jsons[pick(r, NJSONS)];
         jn[i] = strlen(js[i]);
         if (jn[i] == 0 && pick(r, 2)) js[i] = NULL;
+        lv[i] = pick(r, 4) != 0;
     }
+    bool mixed = h->kind == CRDT_KIND_LWWMAP && pick(r, 2); /* removals among the puts */
     causal_dot first = causal_commit_dot(rp->node, rp->seq, op);
     causal_hlc ts = pick(r, 6);
 
@@ -252,17 +255,22 @@ static void batch(history *h, uint32_t ri)
     crdt_row_copy(&bd, &txd);
     for (size_t i = 0; i < count; i++) {
         causal_dot d = {first.node, first.counter + i};
-        int rc = h->kind == CRDT_KIND_LWWMAP
-                     ? crdt_row_map_put(&a, &ad, COL, xs[i], ns[i], js[i], jn[i], ts, d)
-                     : crdt_row_set_add(&a, &ad, COL, h->kind, xs[i], ns[i], d);
+        int rc = h->kind != CRDT_KIND_LWWMAP ? crdt_row_set_add(&a, &ad, COL, h->kind, xs[i], ns[i], d)
+                 : mixed && !lv[i]           ? crdt_row_map_remove(&a, &ad, COL, xs[i], ns[i], ts, d)
+                                             : crdt_row_map_put(&a, &ad, COL, xs[i], ns[i], js[i], jn[i], ts, d);
         if (rc)
             fail_msg("seed %llu: single op failed: %s", (unsigned long long)h->seed,
                      codec_strerror(rc));
     }
     int rb, rcn;
     if (h->kind == CRDT_KIND_LWWMAP) {
-        rb = crdt_row_map_put_many(&b, &bd, COL, xs, ns, js, jn, count, ts, first);
-        rcn = crdt_row_map_put_many(&c, NULL, COL, xs, ns, js, jn, count, ts, first);
+        if (mixed) {
+            rb = crdt_row_map_write_many(&b, &bd, COL, xs, ns, js, jn, lv, count, ts, first);
+            rcn = crdt_row_map_write_many(&c, NULL, COL, xs, ns, js, jn, lv, count, ts, first);
+        } else {
+            rb = crdt_row_map_put_many(&b, &bd, COL, xs, ns, js, jn, count, ts, first);
+            rcn = crdt_row_map_put_many(&c, NULL, COL, xs, ns, js, jn, count, ts, first);
+        }
     } else {
         rb = crdt_row_set_add_many(&b, &bd, COL, h->kind, xs, ns, count, first);
         rcn = crdt_row_set_add_many(&c, NULL, COL, h->kind, xs, ns, count, first);
