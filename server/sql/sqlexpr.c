@@ -422,6 +422,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     static const char *const srfs[] = {"generate_series", "unnest", "generate_subscripts",
                                        "jsonb_array_elements", "jsonb_array_elements_text",
                                        "jsonb_object_keys", "jsonb_each", "jsonb_each_text",
+                                       "json_array_elements", "json_array_elements_text",
+                                       "json_object_keys", "json_each", "json_each_text",
                                        "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {

@@ -235,3 +235,87 @@ long sqljson_array_length(const char *doc, size_t len)
     }
     return count;
 }
+
+int sqljson_value_text(const char *v, size_t len, sqlval *out, sqlerr *err)
+{
+    return result(v, 0, len, true, out, err);
+}
+
+int sqljson_items(const char *doc, size_t len, bool array, sqljsonb_member **out, size_t *n,
+                  sqlerr *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t i = ws(doc, 0, len), cap = 0;
+    if (i >= len || doc[i] != (array ? '[' : '{')) return 1;
+    char close = array ? ']' : '}';
+    sqljsonb_member *v = NULL;
+    size_t nv = 0;
+    i = ws(doc, i + 1, len);
+    while (i < len && doc[i] != close) {
+        sqljsonb_member m = {0};
+        if (!array) {
+            size_t ke = str_end(doc, i, len);
+            char *canon = NULL;
+            sqlval k;
+            sqlval_init_null(&k, SQLVAL_TEXT);
+            if (doc[i] != '"' || sqljsonb_normalize(doc + i, ke - i, &canon, NULL, err) ||
+                sqljsonb_scalar_text(canon, &k, err)) {
+                free(canon);
+                sqlval_free(&k);
+                goto bad;
+            }
+            free(canon);
+            m.keylen = k.s ? k.len : 0;
+            m.key = malloc(m.keylen + 1);
+            if (m.key) {
+                if (m.keylen) memcpy(m.key, k.s, m.keylen);
+                m.key[m.keylen] = 0;
+            }
+            sqlval_free(&k);
+            if (!m.key) goto oom;
+            i = ws(doc, ke, len);
+            if (i >= len || doc[i] != ':') {
+                free(m.key);
+                goto bad;
+            }
+            i = ws(doc, i + 1, len);
+        }
+        size_t ve = value_end(doc, i, len);
+        if (ve <= i || ve > len) { /* malformed: the type checks its input, but stay bounded */
+            free(m.key);
+            goto bad;
+        }
+        m.valuelen = ve - i;
+        if (!(m.value = malloc(m.valuelen + 1))) {
+            free(m.key);
+            goto oom;
+        }
+        memcpy(m.value, doc + i, m.valuelen);
+        m.value[m.valuelen] = 0;
+        if (nv == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            sqljsonb_member *nm = realloc(v, nc * sizeof *nm);
+            if (!nm) {
+                free(m.key);
+                free(m.value);
+                goto oom;
+            }
+            v = nm;
+            cap = nc;
+        }
+        v[nv++] = m;
+        i = ws(doc, ve, len);
+        if (i < len && doc[i] == ',') i = ws(doc, i + 1, len);
+    }
+    *out = v;
+    *n = nv;
+    return 0;
+oom:
+    sqljsonb_members_free(v, nv);
+    return sqlerr_oom(err);
+bad:
+    sqljsonb_members_free(v, nv);
+    if (err->code[0]) return SQL_ERR;
+    return sqlerr_set(err, "22P02", -1, "invalid input syntax for type json");
+}

@@ -28,4 +28,14 @@ const char *sqljson_typeof(const char *doc, size_t len);
 /* json_array_length: the count, or -1 when doc is not an array. */
 long sqljson_array_length(const char *doc, size_t len);
 
+struct sqljsonb_member;
+/* The members of an object (keys decoded, values as written) or, with `array`, the elements of
+ * an array (keys NULL), in order and with duplicate keys kept, as json_each, json_object_keys
+ * and json_array_elements give them. 0, 1 when doc is not an object (an array) and nothing was
+ * allocated, or SQL_ERR. Free with sqljsonb_members_free. */
+int sqljson_items(const char *doc, size_t len, bool array, struct sqljsonb_member **out,
+                  size_t *n, sqlerr *err);
+/* A value as ->> gives it: a string's text, null as SQL NULL, anything else as written. */
+int sqljson_value_text(const char *v, size_t len, sqlval *out, sqlerr *err);
+
 #endif

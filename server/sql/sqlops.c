@@ -20,6 +20,7 @@
 #include "crdt/row.h"
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqljson.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
 #include "server/sql/sqlvirt.h"
@@ -1190,6 +1191,28 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
         }
         return SQL_OK;
     }
+    if (!strncmp(name, "json_", 5)) { /* the json type: its text as written (sqljson.h) */
+        if (s->args[0].type != SQLVAL_JSON) {
+            sqlval j;
+            if (sqlval_cast(&s->args[0], SQLVAL_JSON, &j, err)) return SQL_ERR;
+            sqlval_move(&s->args[0], &j);
+        }
+        const char *doc = s->args[0].s ? s->args[0].s : "null";
+        size_t len = s->args[0].s ? s->args[0].len : 4;
+        bool array = !strncmp(name, "json_array_elements", 19);
+        int rc = sqljson_items(doc, len, array, &s->mem, &s->nmem, err);
+        if (rc != 1) return rc < 0 ? SQL_ERR : SQL_OK;
+        const char *t = sqljson_typeof(doc, len);
+        bool arr = t && !strcmp(t, "array");
+        if (array)
+            return sqlerr_set(err, "22023", -1, "cannot call %s on a %s", name,
+                              arr || (t && !strcmp(t, "object")) ? "non-array" : "scalar");
+        if (!strcmp(name, "json_object_keys"))
+            return sqlerr_set(err, "22023", -1, "cannot call %s on %s", name,
+                              arr ? "an array" : "a scalar");
+        return sqlerr_set(err, "22023", -1, arr ? "cannot deconstruct an array as an object"
+                                                : "cannot deconstruct a scalar");
+    }
     if (!strncmp(name, "jsonb_", 6)) {
         const char *doc = s->args[0].s ? s->args[0].s : "null";
         char k = doc[0];
@@ -1353,6 +1376,16 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
     }
     if (s->i >= s->nmem) return 0;
     sqljsonb_member *m = &s->mem[s->i++];
+    if (!strncmp(name, "json_", 5)) { /* values as written (sqljson_items) */
+        bool text = !strcmp(name + strlen(name) - 5, "_text");
+        int k = 0;
+        if (!strcmp(name, "json_each") || !strcmp(name, "json_each_text") ||
+            !strcmp(name, "json_object_keys"))
+            if (sqlval_set_str(&vals[k++], SQLVAL_TEXT, m->key, m->keylen, err)) return SQL_ERR;
+        if (!strcmp(name, "json_object_keys")) return 1;
+        if (text) return sqljson_value_text(m->value, m->valuelen, &vals[k], err) ? SQL_ERR : 1;
+        return sqlval_set_str(&vals[k], SQLVAL_JSON, m->value, m->valuelen, err) ? SQL_ERR : 1;
+    }
     if (!strcmp(name, "jsonb_array_elements"))
         return sqlval_set_str(&vals[0], SQLVAL_JSONB, m->value, m->valuelen, err) ? SQL_ERR : 1;
     if (!strcmp(name, "jsonb_array_elements_text"))

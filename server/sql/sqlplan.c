@@ -703,11 +703,14 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
             return sqlerr_set(err, "42883", fe->location, "function generate_subscripts does not exist");
         sh->types[0] = SQLVAL_INT4;
     } else if (!strcmp(n, "jsonb_array_elements") || !strcmp(n, "jsonb_array_elements_text") ||
-               !strcmp(n, "jsonb_object_keys")) {
+               !strcmp(n, "jsonb_object_keys") || !strcmp(n, "json_array_elements") ||
+               !strcmp(n, "json_array_elements_text") || !strcmp(n, "json_object_keys")) {
         if (fe->nargs != 1)
             return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
-        sh->types[0] = !strcmp(n, "jsonb_array_elements") ? SQLVAL_JSONB : SQLVAL_TEXT;
-        sh->cols[0] = !strcmp(n, "jsonb_object_keys") ? n : "value";
+        sh->types[0] = !strcmp(n, "jsonb_array_elements") ? SQLVAL_JSONB
+                       : !strcmp(n, "json_array_elements") ? SQLVAL_JSON
+                                                             : SQLVAL_TEXT;
+        sh->cols[0] = !strcmp(n, "jsonb_object_keys") || !strcmp(n, "json_object_keys") ? n : "value";
     } else if (!strcmp(n, "pg_options_to_table")) {
         if (fe->nargs != 1 || (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
             return sqlerr_set(err, "42883", fe->location, "function pg_options_to_table does not exist");
@@ -715,14 +718,17 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
         sh->cols[0] = "option_name";
         sh->cols[1] = "option_value";
         sh->types[0] = sh->types[1] = SQLVAL_TEXT;
-    } else if (!strcmp(n, "jsonb_each") || !strcmp(n, "jsonb_each_text")) {
+    } else if (!strcmp(n, "jsonb_each") || !strcmp(n, "jsonb_each_text") || !strcmp(n, "json_each") ||
+               !strcmp(n, "json_each_text")) {
         if (fe->nargs != 1)
             return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
         sh->ncols = 2;
         sh->cols[0] = "key";
         sh->cols[1] = "value";
         sh->types[0] = SQLVAL_TEXT;
-        sh->types[1] = !strcmp(n, "jsonb_each") ? SQLVAL_JSONB : SQLVAL_TEXT;
+        sh->types[1] = !strcmp(n, "jsonb_each") ? SQLVAL_JSONB
+                       : !strcmp(n, "json_each") ? SQLVAL_JSON
+                                                 : SQLVAL_TEXT;
     } else {
         sh->name = NULL; /* a scalar function: one row */
         sh->types[0] = fe->type == SQLVAL_UNKNOWN ? SQLVAL_TEXT : fe->type;
@@ -746,7 +752,9 @@ static bool is_srf(const char *name)
     static const char *const srfs[] = {"generate_series", "unnest", "jsonb_array_elements",
                                        "jsonb_array_elements_text", "jsonb_object_keys",
                                        "generate_subscripts", "_pg_expandarray",
-                                       "_pg_expandarray_x", "_pg_expandarray_n"};
+                                       "_pg_expandarray_x", "_pg_expandarray_n",
+                                       "json_array_elements", "json_array_elements_text",
+                                       "json_object_keys"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(name, srfs[i])) return true;
     return false;
@@ -873,7 +881,9 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
                                        "jsonb_array_elements_text", "jsonb_object_keys",
                                        "jsonb_each", "jsonb_each_text", "pg_options_to_table",
                                        "generate_subscripts", "_pg_expandarray",
-                                       "_pg_expandarray_x", "_pg_expandarray_n"};
+                                       "_pg_expandarray_x", "_pg_expandarray_n",
+                                       "json_array_elements", "json_array_elements_text",
+                                       "json_object_keys", "json_each", "json_each_text"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
     if (srf) {
@@ -883,6 +893,7 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
                                        (!strcmp(fe->name, "generate_subscripts") && i == 0)
                                    ? SQLVAL_TEXTARRAY
                                : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
+                               : !strncmp(fe->name, "json_", 5)  ? SQLVAL_JSON
                                                                   : SQLVAL_UNKNOWN;
             if (sqlexpr_bind(fe->args[i], &sc, want, err)) return SQL_ERR;
         }

@@ -49,6 +49,24 @@ static void json_walk(const uint8_t *data, size_t size)
         }
         sqlval_free(&out);
     }
+    /* json_each / json_array_elements: every item is valid JSON, as many as the container has */
+    for (int array = 0; array < 2; array++) {
+        sqljsonb_member *m;
+        size_t n;
+        int rc = sqljson_items((const char *)data, size, array, &m, &n, &err);
+        if (rc < 0) abort(); /* valid JSON: never malformed */
+        if (rc == 0) {
+            if (array && (long)n != sqljson_array_length((const char *)data, size)) abort();
+            for (size_t i = 0; i < n; i++) {
+                char *c2;
+                if (sqljsonb_normalize(m[i].value, m[i].valuelen, &c2, NULL, &err)) abort();
+                free(c2);
+                sqlval tx;
+                if (sqljson_value_text(m[i].value, m[i].valuelen, &tx, &err) == 0) sqlval_free(&tx);
+            }
+            sqljsonb_members_free(m, n);
+        }
+    }
     const char *p[] = {"a", "0", "b"};
     sqlval path;
     if (sqlval_set_array(&path, p, 3, &err) == 0) {
