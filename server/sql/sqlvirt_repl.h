@@ -9,8 +9,9 @@
  * of third origins this node forwarded to the peer). Without a provider the
  * columns are 0/false/NULL.
  *
- * The provider is called on the loop thread while a query reads helios.peers; set it once at
- * start-up (and NULL at shutdown) from the loop thread. Errors: the provider returns 0 or <0
+ * The provider is called on the thread of the session reading helios.peers (main runs it on
+ * the main loop: server/main.c main_call); set it once at start-up, before the executor
+ * threads start, and leave it set. Errors: the provider returns 0 or <0
  * (the row then shows the defaults).
  */
 #ifndef HELIOS_SERVER_SQL_SQLVIRT_REPL_H
