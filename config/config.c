@@ -783,7 +783,7 @@ static const char *const REPL_KEYS[] = {"listen",
                                         NULL};
 static const char *const REPL_TLS_KEYS[] = {"ca", "cert", "key", NULL};
 static const char *const PEER_KEYS[] = {"name", "id", "address", NULL};
-static const char *const STORAGE_KEYS[] = {"sync", "sync_interval_ms", "block_cache_mb", "min_free_mb",
+static const char *const STORAGE_KEYS[] = {"sync", "sync_interval_ms", "block_cache_mb", "row_cache_mb", "min_free_mb",
                                            "backup_dir", NULL};
 static const char *const METRICS_KEYS[] = {"listen", "enabled", NULL};
 static const char *const LOG_KEYS[] = {"format", "level", NULL};
@@ -814,6 +814,7 @@ static void set_defaults(config *cfg)
     cfg->storage.sync = CONFIG_SYNC_ALWAYS;
     cfg->storage.sync_interval_ms = 10;
     cfg->storage.block_cache_mb = 128;
+    cfg->storage.row_cache_mb = 64;
     cfg->storage.min_free_mb = 256;
     cfg->metrics.enabled = true;
     cfg->log.format = CONFIG_LOG_TEXT;
@@ -1100,6 +1101,7 @@ static void load_storage(loader *ld, json_t *root)
     GET_ENUM(cfg->storage.sync, st, "storage", "sync", SYNC_NAMES);
     GET_NUM(cfg->storage.sync_interval_ms, st, "storage", "sync_interval_ms", 1, 60000);
     GET_NUM(cfg->storage.block_cache_mb, st, "storage", "block_cache_mb", 0, 1 << 20);
+    GET_NUM(cfg->storage.row_cache_mb, st, "storage", "row_cache_mb", 0, 1 << 20);
     GET_NUM(cfg->storage.min_free_mb, st, "storage", "min_free_mb", 0, 1 << 20);
     const char *bd = get_str(ld, st, "storage", "backup_dir", false);
     if (bd) cfg->storage.backup_dir = resolve(ld, bd);

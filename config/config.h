@@ -111,6 +111,7 @@ typedef struct config {
         config_sync_mode sync; /* storage.sync, default always */
         int sync_interval_ms;  /* storage.sync_interval_ms, default 10 (batch mode) */
         int block_cache_mb;    /* storage.block_cache_mb, default 128 */
+        int row_cache_mb;      /* storage.row_cache_mb, default 64, 0 = off */
         int min_free_mb;       /* storage.min_free_mb, default 256 (0: no guard) */
         char *backup_dir;      /* storage.backup_dir: where helios_backup() may write (absolute
                                 * after load; NULL: online backups through SQL are refused) */

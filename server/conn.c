@@ -206,6 +206,7 @@ static void on_write(uv_write_t *req, int status)
             return;
         }
         conn_process(c); /* it may have stopped for backpressure */
+        if (conn_eof_done(c)) return;
         conn_update_reading(c);
     }
 }
@@ -246,6 +247,10 @@ void conn_flush(conn *c)
         conn_close(c, false);
         return;
     }
+    /* A pending statement answers soon: its output goes out with the rest (one write). */
+    if (c->pending != PEND_NONE && c->state != CONN_CLOSING && !c->wait_output &&
+        c->out.len < CONN_OUT_LOW)
+        return;
     if (c->ssl) {
         if (c->tls_up && c->out.len) {
             int n = SSL_write(c->ssl, c->out.data, (int)c->out.len);
@@ -316,9 +321,19 @@ void conn_fatal_hint(conn *c, const char *code, const char *hint, const char *fm
     va_end(ap);
 }
 
+bool conn_eof_done(conn *c)
+{
+    if (!c->peer_eof || c->state == CONN_CLOSING || c->pending != PEND_NONE ||
+        c->inflight + c->out.len >= CONN_OUT_HIGH) /* input may remain: on_write goes on */
+        return false;
+    conn_close(c, true); /* the client had ended its input; what it sent before ran */
+    return true;
+}
+
 void conn_update_reading(conn *c)
 {
-    bool want = c->state != CONN_CLOSING && !c->auth_failed && c->pending == PEND_NONE &&
+    bool want = c->state != CONN_CLOSING && !c->auth_failed && !c->peer_eof &&
+                (c->pending == PEND_NONE || c->in.len < CONN_IN_PENDING_MAX) &&
                 c->inflight + c->out.len < CONN_OUT_HIGH;
     if (want == c->reading) return;
     if (want) {
@@ -493,6 +508,13 @@ static void on_read_(conn *c, ssize_t nread, const uv_buf_t *buf)
     if (nread < 0) {
         if (!inline_buf) free(buf->base);
         if (nread != UV_EOF) log_debug("wire", "read from %s: %s", c->addr, uv_strerror((int)nread));
+        if (c->pending != PEND_NONE) {
+            /* Read ahead during a statement: it finishes and the input before the end runs
+               first (a client may send a statement and close at once), then the close. */
+            c->peer_eof = true;
+            conn_update_reading(c);
+            return;
+        }
         /* A client vanishing mid-message simply leaves; the session and its portals go. */
         conn_close(c, false);
         return;

@@ -9,10 +9,15 @@
  * In READY, after an error in the extended protocol, messages are skipped until Sync
  * (skip_to_sync). Input is decoded from `in` by a resumable loop (conn_process) that stops
  * when it needs more bytes, when the executor is PENDING (paused), when the output backlog is
- * over CONN_OUT_HIGH (backpressure) or when the connection is closing; reading from the socket
- * stops in the last three cases, so `in` never holds more than one read plus one message.
+ * over CONN_OUT_HIGH (backpressure) or when the connection is closing. Reading from the socket
+ * stops under backpressure and when closing; while a statement is pending it goes on until
+ * `in` holds CONN_IN_PENDING_MAX bytes (stopping and restarting the read for every commit cost
+ * two epoll_ctl calls per transaction), and an end of input seen then closes the connection
+ * only after the statement finished and the input before it ran (peer_eof).
  * Output is encoded into `out` (plaintext); conn_flush encrypts it when TLS is up and queues it
- * on the socket. The struct is freed only from the close callback of its last libuv handle
+ * on the socket. While a statement is pending, conn_flush keeps small output back: it goes out
+ * with what the statement answers (one write, one TLS record for BindComplete, CommandComplete
+ * and ReadyForQuery, as PostgreSQL sends them); an explicit Flush message sends it at once. The struct is freed only from the close callback of its last libuv handle
  * (never inside its own callbacks).
  */
 #ifndef HELIOS_SERVER_CONN_H
@@ -35,6 +40,7 @@
 
 #define CONN_OUT_HIGH (1u << 20) /* stop reading above this output backlog */
 #define CONN_OUT_LOW (256u << 10) /* resume below it */
+#define CONN_IN_PENDING_MAX (256u << 10) /* input read ahead while a statement is pending */
 
 typedef enum { CONN_STARTUP, CONN_AUTH, CONN_READY, CONN_CLOSING } conn_state;
 typedef enum { PEND_NONE, PEND_QUERY, PEND_EXECUTE, PEND_SYNC } conn_pending;
@@ -84,6 +90,7 @@ typedef struct conn {
     int over_limit;
     bool in_session_count; /* authenticated: counted against max_connections */
     bool reading;
+    bool peer_eof;       /* the client ended its input while a statement was pending */
     bool processing;     /* inside conn_process (re-entrancy guard) */
     bool skip_to_sync;
     bool copy_in;      /* COPY FROM STDIN: CopyData/CopyDone/CopyFail go to ops->copy_in */
@@ -141,6 +148,9 @@ void conn_start(conn *c); /* after accept */
 void conn_start_with(conn *c, const uint8_t *first, size_t n); /* with bytes read before */
 void conn_process(conn *c);
 void conn_flush(conn *c);
+/* After a pending statement finished: closes the connection if its client had ended its input
+ * (peer_eof) and nothing of that input is left to run. Whether it closed. */
+bool conn_eof_done(conn *c);
 void conn_update_reading(conn *c);
 /* graceful: let queued output (an ErrorResponse) reach the client first. */
 void conn_close(conn *c, bool graceful);

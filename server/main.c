@@ -843,6 +843,9 @@ static void metrics_collect(void *arg, metrics_state *st)
         st->storage_syncs = ss.syncs;
         st->storage_synced_commits = ss.synced_commits;
         st->storage_groups = ss.groups;
+        st->row_cache_hits = ss.row_cache_hits;
+        st->row_cache_misses = ss.row_cache_misses;
+        st->row_cache_bytes = ss.row_cache_bytes;
     }
     if (!a->t) return;
     for (int i = 0; i < a->cfg->replication.npeers && st->npeers < METRICS_MAX_PEERS; i++) {

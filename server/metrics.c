@@ -251,6 +251,17 @@ int metrics_render(const metrics_state *st, char **out, size_t *len)
         head(&b, "heliosdb_storage_commit_groups_total", "counter", "Group-commit groups written.");
         sb_printf(&b, "heliosdb_storage_commit_groups_total %llu\n",
                   (unsigned long long)st->storage_groups);
+        head(&b, "heliosdb_storage_row_cache_hits_total", "counter",
+             "Point reads of a row answered by the row cache (storage.row_cache_mb).");
+        sb_printf(&b, "heliosdb_storage_row_cache_hits_total %llu\n",
+                  (unsigned long long)st->row_cache_hits);
+        head(&b, "heliosdb_storage_row_cache_misses_total", "counter",
+             "Point reads of a row the row cache could not answer (read from RocksDB).");
+        sb_printf(&b, "heliosdb_storage_row_cache_misses_total %llu\n",
+                  (unsigned long long)st->row_cache_misses);
+        head(&b, "heliosdb_storage_row_cache_bytes", "gauge", "Memory the row cache holds.");
+        sb_printf(&b, "heliosdb_storage_row_cache_bytes %llu\n",
+                  (unsigned long long)st->row_cache_bytes);
     }
 
     int np = st->npeers < METRICS_MAX_PEERS ? st->npeers : METRICS_MAX_PEERS;

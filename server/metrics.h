@@ -61,6 +61,7 @@ typedef struct metrics_state {
     uint64_t skew_events;
     bool have_storage;
     uint64_t storage_commits, storage_syncs, storage_synced_commits, storage_groups;
+    uint64_t row_cache_hits, row_cache_misses, row_cache_bytes;
     int npeers;
     metrics_peer peers[METRICS_MAX_PEERS];
 } metrics_state;

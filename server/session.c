@@ -530,6 +530,7 @@ static void session_wake_(conn *c)
     if (c->state == CONN_CLOSING) return;
     conn_process(c); /* input that waited behind the pending statement */
     conn_flush(c);
+    if (conn_eof_done(c)) return;
     conn_update_reading(c);
 }
 

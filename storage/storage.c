@@ -106,6 +106,7 @@ void storage_opts_init(storage_opts *o)
     o->sync = STORAGE_SYNC_ALWAYS;
     o->sync_interval_ms = 10;
     o->block_cache_bytes = 128u << 20;
+    o->row_cache_bytes = 64u << 20;
 }
 
 uint16_t storage_node_id(const storage *s)
@@ -366,6 +367,7 @@ int storage_open(const storage_opts *o, storage **out)
     pthread_mutex_init(&s->trunc_mu, NULL);
     pthread_mutex_init(&s->ix_mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    rowcache_init(&s->rowcache, s->opts.row_cache_bytes);
     int rc = STORAGE_ENOMEM;
     s->data_dir = strdup(o->data_dir);
     s->node_name = strdup(o->node_name);
@@ -449,6 +451,7 @@ void storage_close(storage *s)
     pthread_mutex_destroy(&s->ix_mu);
     pthread_cond_destroy(&s->cv);
     storage_index_free(s);
+    rowcache_free(&s->rowcache);
     free(s->data_dir);
     free(s->node_name);
     free(s);
@@ -475,6 +478,8 @@ void storage_get_stats(storage *s, storage_stats *out)
     pthread_mutex_lock(&s->mu);
     *out = s->stats;
     pthread_mutex_unlock(&s->mu);
+    rowcache_stats(&s->rowcache, &out->row_cache_hits, &out->row_cache_misses,
+                   &out->row_cache_bytes);
 }
 
 /* ---- peers ---- */
@@ -599,6 +604,8 @@ storage_snapshot *storage_snapshot_new(storage *s)
     if (!sn) return NULL;
     /* during a snapshot apply, "now" is the fence: the apply is not visible yet */
     sn->fence = storage_fence_get(s);
+    /* read before the snapshot is taken: at or below its sequence number */
+    sn->seq = sn->fence ? 0 : rocksdb_get_latest_sequence_number(s->db);
     sn->snap = sn->fence ? sn->fence->snap : rocksdb_create_snapshot(s->db);
     return sn;
 }
@@ -653,6 +660,10 @@ int storage_get(storage *s, const storage_snapshot *snap, uint32_t table_id, con
         codec_buf_free(&k);
         return storage_crdt_error(rc);
     }
+    if (rowcache_get(&s->rowcache, k.data, k.len, snap ? snap->seq : ROWCACHE_LATEST, val, vlen)) {
+        codec_buf_free(&k);
+        return 0;
+    }
     rc = get_cf(s, snap, CF_ROWS, (const char *)k.data, k.len, val, vlen);
     codec_buf_free(&k);
     return rc;
@@ -679,7 +690,26 @@ int storage_multi_get(storage *s, const storage_snapshot *snap, uint32_t table_i
         klens[i] = KEYCODEC_TABLE_BYTES + pklens[i];
         cfs[i] = s->cf[CF_ROWS];
     }
-    if (rc == 0) {
+    /* Rows the row cache holds are not asked of RocksDB: the others move to the front
+     * (miss[j] = i: their places). */
+    size_t *miss = rc == 0 ? calloc(n, sizeof *miss) : NULL;
+    size_t nmiss = 0;
+    if (rc == 0 && !miss) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (rowcache_get(&s->rowcache, (const uint8_t *)keys[i], klens[i],
+                         snap ? snap->seq : ROWCACHE_LATEST, &vals[i], &vlens[i]))
+            continue;
+        if (nmiss != i) {
+            char *kt = keys[nmiss];
+            keys[nmiss] = keys[i];
+            keys[i] = kt;
+            size_t lt = klens[nmiss];
+            klens[nmiss] = klens[i];
+            klens[i] = lt;
+        }
+        miss[nmiss++] = i;
+    }
+    if (rc == 0 && nmiss) {
         rocksdb_readoptions_t *ro = s->ro, *own = NULL;
         storage_fence *fence = snap ? NULL : storage_fence_get(s);
         if (snap || fence) {
@@ -687,19 +717,27 @@ int storage_multi_get(storage *s, const storage_snapshot *snap, uint32_t table_i
             rocksdb_readoptions_set_snapshot(own, snap ? snap->snap : fence->snap);
             ro = own;
         }
-        rocksdb_multi_get_cf(s->db, ro, cfs, n, (const char *const *)keys, klens, v, vlens, errs);
+        size_t *mlens = calloc(nmiss, sizeof *mlens);
+        if (!mlens) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+        else
+            rocksdb_multi_get_cf(s->db, ro, cfs, nmiss, (const char *const *)keys, klens, v, mlens,
+                                 errs);
         if (own) rocksdb_readoptions_destroy(own);
         if (fence) storage_fence_put(s, fence);
-        for (size_t i = 0; i < n; i++) {
-            if (errs[i] && rc == 0) rc = storage_rocks_error(errs[i], "read");
-            else if (errs[i]) rocksdb_free(errs[i]);
-            if (!v[i] || rc) continue;
+        for (size_t j = 0; mlens && j < nmiss; j++) {
+            if (errs[j] && rc == 0) rc = storage_rocks_error(errs[j], "read");
+            else if (errs[j]) rocksdb_free(errs[j]);
+            if (!v[j] || rc) continue;
             /* callers free with free(): copy out of RocksDB's allocation */
-            if (!(vals[i] = malloc(vlens[i] ? vlens[i] : 1))) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
-            else memcpy(vals[i], v[i], vlens[i]);
+            size_t i = miss[j];
+            vlens[i] = mlens[j];
+            if (!(vals[i] = malloc(mlens[j] ? mlens[j] : 1))) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
+            else memcpy(vals[i], v[j], mlens[j]);
         }
-        for (size_t i = 0; i < n; i++) rocksdb_free(v[i]);
+        for (size_t j = 0; j < nmiss; j++) rocksdb_free(v[j]);
+        free(mlens);
     }
+    free(miss);
     if (rc)
         for (size_t i = 0; i < n; i++) {
             free(vals[i]);

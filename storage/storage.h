@@ -26,6 +26,10 @@
  *           (group commit), then completes them; the event loop never waits on a sync.
  *   batch   completes after the write; a sync every sync_interval_ms.
  *   off     completes after the write; never syncs (tests, benchmarks).
+ * Row cache (storage_rowcache.c, opts.row_cache_bytes): the writer puts the state of every row
+ * it wrote, once its batch is written; point reads (storage_get, storage_multi_get) and the
+ * writer's own read-merge-write take a row from there when the entry is no newer than their
+ * snapshot, else from RocksDB. Readers never fill it.
  * The durable watermark (storage_durable_seq) is the highest local seq whose WAL is synced:
  * the replication outbox ships no local entry above it, so a crash can never reuse a sequence
  * number a peer has seen. (With sync=off it follows the written seq: no such guarantee.)
@@ -181,6 +185,7 @@ typedef struct storage_opts {
     storage_sync_mode sync;
     int sync_interval_ms;       /* batch mode, default 10 */
     size_t block_cache_bytes;   /* default 128 MiB */
+    size_t row_cache_bytes;     /* storage_rowcache.c; default 64 MiB, 0 = no row cache */
     storage_merge_fn merge;     /* required */
     void *merge_ctx;
     storage_merge_fn catalog_merge; /* NULL: a catalog put overwrites */
@@ -266,6 +271,7 @@ typedef struct storage_stats {
     uint64_t syncs;       /* WAL syncs performed for group commit */
     uint64_t synced_commits; /* commits completed by those syncs */
     uint64_t groups;
+    uint64_t row_cache_hits, row_cache_misses, row_cache_bytes; /* storage_rowcache.c */
 } storage_stats;
 void storage_get_stats(storage *s, storage_stats *out);
 

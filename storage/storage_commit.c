@@ -36,6 +36,14 @@ typedef struct grp {
     causal_vv first;             /* per origin, the group's first seq (log_oldest) */
     uint64_t written_seq;        /* s->written_seq with this group's local entries */
     uint64_t log_bytes;          /* log bytes added by this group */
+    /* The rows the batch writes, in order, for the row cache (put once the batch is written;
+     * an entry rolled back to its save point drops its own). */
+    struct grp_row {
+        uint8_t *key, *val;
+        size_t klen, vlen;
+    } *rows;
+    size_t nrows, caprows;
+    bool rows_lost; /* out of memory recording one: the batch's rows leave the cache */
 } grp;
 
 /* A batch this large is written before the group goes on (catch-up floods of remote
@@ -55,23 +63,76 @@ static void set_req_error(storage_commit_req *req, int code)
     snprintf(req->errmsg, sizeof(req->errmsg), "%s", storage_errmsg());
 }
 
-/* Reads the current value of key in cf, seeing this batch's own earlier writes. */
+/* Reads the current value of key in cf, seeing this batch's own earlier writes; a row the
+ * batch has not written may be in the row cache (the writer keeps it current). *val is freed
+ * with free() (rocksdb_free is free). */
 static int read_current(storage *s, rocksdb_writebatch_wi_t *wb, int cf, const char *key,
                         size_t klen, char **val, size_t *vlen)
 {
     char *err = NULL;
+    if (cf == CF_ROWS && s->rowcache.enabled) {
+        *val = rocksdb_writebatch_wi_get_from_batch_cf(wb, s->dbopts, s->cf[cf], key, klen, vlen,
+                                                       &err);
+        if (err) return storage_rocks_error(err, "read row for merge");
+        if (*val) return 0;
+        uint8_t *cached = NULL;
+        if (rowcache_get(&s->rowcache, (const uint8_t *)key, klen, ROWCACHE_LATEST, &cached,
+                         vlen)) {
+            *val = (char *)cached;
+            return 0;
+        }
+        *val = rocksdb_get_cf(s->db, s->ro, s->cf[cf], key, klen, vlen, &err);
+        if (err) return storage_rocks_error(err, "read row for merge");
+        return 0;
+    }
     *val = rocksdb_writebatch_wi_get_from_batch_and_db_cf(wb, s->db, s->ro, s->cf[cf], key, klen,
                                                           vlen, &err);
     if (err) return storage_rocks_error(err, "read row for merge");
     return 0;
 }
 
+/* Records a row the batch writes (takes val). */
+static void grp_row_add(storage *s, grp *g, const char *key, size_t klen, uint8_t *val,
+                        size_t vlen)
+{
+    if (!s->rowcache.enabled) {
+        free(val);
+        return;
+    }
+    uint8_t *k = malloc(klen ? klen : 1);
+    if (g->nrows == g->caprows) {
+        size_t nc = g->caprows ? g->caprows * 2 : 16;
+        struct grp_row *nr = realloc(g->rows, nc * sizeof *nr);
+        if (nr) {
+            g->rows = nr;
+            g->caprows = nc;
+        }
+    }
+    if (!k || g->nrows == g->caprows) {
+        free(k);
+        free(val);
+        g->rows_lost = true;
+        return;
+    }
+    memcpy(k, key, klen);
+    g->rows[g->nrows++] = (struct grp_row){k, val, klen, vlen};
+}
+
+static void grp_rows_drop(grp *g, size_t from)
+{
+    for (size_t i = from; i < g->nrows; i++) {
+        free(g->rows[i].key);
+        free(g->rows[i].val);
+    }
+    g->nrows = from;
+}
+
 /* Merges delta into key's current value and keeps the indexes in step (rows: the entries'
  * difference; catalog: indexes defined or dropped). local: a unique index refuses a
  * duplicate (STORAGE_EUNIQUE). */
-static int merge_into(storage *s, rocksdb_writebatch_wi_t *wb, int cf, storage_merge_fn fn,
-                      void *ctx, const char *key, size_t klen, const uint8_t *delta, size_t dlen,
-                      const char *what, bool local)
+static int merge_into(storage *s, grp *g, rocksdb_writebatch_wi_t *wb, int cf,
+                      storage_merge_fn fn, void *ctx, const char *key, size_t klen,
+                      const uint8_t *delta, size_t dlen, const char *what, bool local)
 {
     char *old = NULL;
     size_t oldlen = 0;
@@ -92,7 +153,8 @@ static int merge_into(storage *s, rocksdb_writebatch_wi_t *wb, int cf, storage_m
         rc = storage_index_catalog(s, wb, (const uint8_t *)key, klen, out, outlen);
     rocksdb_free(old);
     if (rc == 0) rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], key, klen, (const char *)out, outlen);
-    free(out);
+    if (rc == 0 && cf == CF_ROWS && g) grp_row_add(s, g, key, klen, out, outlen);
+    else free(out);
     return rc;
 }
 
@@ -102,6 +164,9 @@ static int grp_begin(storage *s, grp *g)
     g->wb = NULL;
     g->n = 0;
     g->log_bytes = 0;
+    g->rows = NULL;
+    g->nrows = g->caprows = 0;
+    g->rows_lost = false;
     causal_vv_init(&g->vv);
     causal_vv_init(&g->first);
     pthread_mutex_lock(&s->mu);
@@ -115,6 +180,10 @@ static void grp_end(grp *g)
 {
     if (g->wb) rocksdb_writebatch_wi_destroy(g->wb);
     g->wb = NULL;
+    grp_rows_drop(g, 0);
+    free(g->rows);
+    g->rows = NULL;
+    g->caprows = 0;
     causal_vv_free(&g->vv);
     causal_vv_free(&g->first);
 }
@@ -126,9 +195,27 @@ static int grp_write(storage *s, grp *g)
     if (!g->n) return 0;
     int rc = storage_put_vv(g->wb, s, &g->vv);
     if (rc < 0) return rc;
+    /* The row cache: readers leave the batch's rows to RocksDB until their new states are in
+       (a reader at a snapshot taken after the write must not find the old state). */
+    for (size_t i = 0; i < g->nrows; i++)
+        rowcache_mark(&s->rowcache, g->rows[i].key, g->rows[i].klen);
+    if (g->rows_lost) rowcache_clear(&s->rowcache);
     char *err = NULL;
     rocksdb_write_writebatch_wi(s->db, s->wo, g->wb, &err);
-    if (err) return storage_rocks_error(err, "write commit");
+    if (err) {
+        for (size_t i = 0; i < g->nrows; i++)
+            rowcache_erase(&s->rowcache, g->rows[i].key, g->rows[i].klen);
+        grp_rows_drop(g, 0);
+        return storage_rocks_error(err, "write commit");
+    }
+    if (g->nrows) {
+        uint64_t seq = rocksdb_get_latest_sequence_number(s->db); /* at or above the batch's */
+        for (size_t i = 0; i < g->nrows; i++)
+            rowcache_put(&s->rowcache, g->rows[i].key, g->rows[i].klen, g->rows[i].val,
+                         g->rows[i].vlen, seq);
+        grp_rows_drop(g, 0);
+    }
+    g->rows_lost = false;
     storage_index_after_write(s);
     causal_vv pub;
     causal_vv_init(&pub);
@@ -168,6 +255,7 @@ static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *byt
         return storage_fail(STORAGE_ENOMEM, "out of memory");
     rocksdb_writebatch_wi_t *wb = g->wb;
     rocksdb_writebatch_wi_set_save_point(wb);
+    size_t rows_mark = g->nrows;
 
     for (size_t i = 0; i < e->ndeltas && rc == 0; i++) {
         const logentry_delta *d = &e->deltas[i];
@@ -177,7 +265,7 @@ static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *byt
             rc = storage_crdt_error(crc);
             break;
         }
-        rc = merge_into(s, wb, CF_ROWS, s->opts.merge, s->opts.merge_ctx, (const char *)key.data,
+        rc = merge_into(s, g, wb, CF_ROWS, s->opts.merge, s->opts.merge_ctx, (const char *)key.data,
                         key.len, d->delta, d->dlen, "row", e->origin == s->opts.node_id);
     }
     for (size_t i = 0; i < e->ncatalog && rc == 0; i++) {
@@ -186,7 +274,7 @@ static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *byt
             rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen);
             rc = storage_index_catalog(s, wb, c->key, c->klen, NULL, 0);
         } else if (s->opts.catalog_merge) {
-            rc = merge_into(s, wb, CF_CATALOG, s->opts.catalog_merge, s->opts.catalog_merge_ctx,
+            rc = merge_into(s, g, wb, CF_CATALOG, s->opts.catalog_merge, s->opts.catalog_merge_ctx,
                             (const char *)c->key, c->klen, c->value, c->vlen, "catalog", false);
         } else {
             rocksdb_writebatch_wi_put_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen,
@@ -204,6 +292,7 @@ static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *byt
     if (rc < 0) {
         char *err = NULL;
         rocksdb_writebatch_wi_rollback_to_save_point(wb, &err);
+        grp_rows_drop(g, rows_mark);
         if (err) {
             /* cannot happen (a save point was just set); never write a half entry */
             rocksdb_free(err);
@@ -590,9 +679,11 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
             s->qhead = req;
         }
         s->qtail = req;
-        pthread_cond_signal(&s->cv);
     }
     pthread_mutex_unlock(&s->mu);
+    /* After the unlock: a writer woken while the mutex is still held would only block on it
+       again (two more futex calls per commit). */
+    if (rc == 0) pthread_cond_signal(&s->cv);
     return rc;
 }
 

@@ -51,6 +51,8 @@ static unsigned char gc_filter_run(void *state, int level, const char *key, size
         free(out); /* keep the row unchanged: GC is an optimisation, never a loss */
         return 0;
     }
+    if (drop || out) /* the row cache must not keep the state this rewrites */
+        rowcache_erase(&f->s->rowcache, (const uint8_t *)key, klen);
     if (drop) {
         free(out);
         return 1;

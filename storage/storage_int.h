@@ -15,6 +15,35 @@
 
 enum { CF_DEFAULT = 0, CF_ROWS, CF_LOG, CF_CATALOG, CF_META, CF_INDEX, CF_COUNT };
 
+/* The row cache (storage_rowcache.c): latest states of rows the writer wrote. */
+#define RC_SHARDS 16
+typedef struct rc_entry rc_entry;
+typedef struct rc_shard {
+    pthread_mutex_t mu;
+    rc_entry **tab;
+    size_t nb, n;       /* buckets (a power of two), entries */
+    size_t bytes, cap;
+    rc_entry *head, *tail; /* LRU */
+    uint64_t hits, misses;
+} rc_shard;
+typedef struct storage_rowcache {
+    bool enabled;
+    rc_shard sh[RC_SHARDS];
+} storage_rowcache;
+int rowcache_init(storage_rowcache *rc, size_t cap_bytes);
+void rowcache_free(storage_rowcache *rc);
+/* A copy of key's cached state if its seq is at most max_seq (UINT64_MAX - 1: the latest).
+ * *val malloc'd. */
+bool rowcache_get(storage_rowcache *rc, const uint8_t *k, size_t klen, uint64_t max_seq,
+                  uint8_t **val, size_t *vlen);
+void rowcache_mark(storage_rowcache *rc, const uint8_t *k, size_t klen);  /* being written */
+void rowcache_put(storage_rowcache *rc, const uint8_t *k, size_t klen, const uint8_t *v,
+                  size_t vlen, uint64_t seq); /* written: the state and a seq at or above */
+void rowcache_erase(storage_rowcache *rc, const uint8_t *k, size_t klen);
+void rowcache_clear(storage_rowcache *rc);
+void rowcache_stats(storage_rowcache *rc, uint64_t *hits, uint64_t *misses, uint64_t *bytes);
+#define ROWCACHE_LATEST (UINT64_MAX - 1)
+
 struct storage {
     rocksdb_t *db;
     rocksdb_options_t *dbopts;
@@ -77,6 +106,8 @@ struct storage {
     pthread_mutex_t ix_mu; /* the writer changes ix under it; readers of estimates take it */
     size_t ix_building;
     int ix_delay_ms; /* test knob: a pause after each build chunk ($HELIOS_TEST_INDEX_BUILD_DELAY_MS) */
+
+    storage_rowcache rowcache;
 };
 
 /* A refcounted RocksDB snapshot: the read fence, shared by the readers that use it. */
@@ -87,6 +118,7 @@ typedef struct storage_fence {
 
 struct storage_snapshot {
     const rocksdb_snapshot_t *snap;
+    uint64_t seq; /* at or below snap's sequence number (the row cache compares with it) */
     storage_fence *fence; /* non-NULL: snap is the fence's, held by a reference */
 };
 

@@ -402,6 +402,9 @@ static int apply_stage(storage *s, const causal_vv *final)
     if (!wb) return storage_fail(STORAGE_ENOMEM, "out of memory");
     rc = fence_up(s);
     if (rc < 0) goto out_wb;
+    /* The apply writes rows outside the writer's groups: the row cache forgets them all
+       (readers behind the fence read at it; nothing fills the cache until the apply ends). */
+    rowcache_clear(&s->rowcache);
     rc = stage_apply(s, wb);
     if (rc < 0) goto out_fence;
     int crc = causal_vv_copy(&newvv, &s->vv); /* writer thread: no lock needed to read */

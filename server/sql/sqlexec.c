@@ -1092,6 +1092,8 @@ static void locks_release(sx_exec *x, sqllock_owner *o);
 
 static void cursors_end(sx_session *s, bool commit, bool all);
 
+static int run_end(storage_overlay *ov, sx_rowrun *run, bool discard);
+
 static void txn_clear(sx_session *s)
 {
     cursors_end(s, false, false); /* their streams read the overlay below (COMMIT ended
@@ -1114,6 +1116,7 @@ static void txn_clear(sx_session *s)
     free(s->txn.cat);
     ixchanges_free(s->txn.ix, s->txn.nix);
     authkv_free(s->txn.auth, s->txn.nauth);
+    run_end(NULL, &s->txn.run, true);
     storage_overlay_del(s->txn.preview);
     for (int i = 0; i < s->txn.nsps; i++) free(s->txn.sps[i].name);
     free(s->txn.sps);
@@ -1279,63 +1282,103 @@ static void ifl_free(sx_exec *x)
     x->ifl_cap = x->ifl_n = 0;
 }
 
-static int ov_apply(sx_exec *x, storage_overlay *ov, const sx_op *op, causal_dot dot,
-                    causal_hlc ts)
+/* Ends a run: its delta joins the overlay (discard: dropped, after a failure that leaves the
+ * transaction to be rebuilt). */
+static int run_end(storage_overlay *ov, sx_rowrun *run, bool discard)
+{
+    if (!run->active) return 0;
+    int rc = 0;
+    if (!discard) {
+        codec_buf b;
+        codec_buf_init(&b);
+        rc = crdt_row_encode(&b, &run->delta);
+        if (!rc) rc = b.err;
+        if (!rc) rc = storage_overlay_add(ov, run->table_id, run->pk, run->pklen, b.data, b.len);
+        codec_buf_free(&b);
+    }
+    crdt_row_free(&run->state);
+    crdt_row_free(&run->delta);
+    free(run->pk);
+    memset(run, 0, sizeof *run);
+    return rc;
+}
+
+/* Starts a run on op's row: its state is the stored row joined with what the overlay holds
+ * for it and with the deltas of this loop's commits in flight. */
+static int run_begin(sx_exec *x, storage_overlay *ov, sx_rowrun *run, const sx_op *op)
 {
     uint8_t *cur = NULL;
     size_t curlen = 0;
-    crdt_row state, delta;
-    crdt_row_init(&state);
-    crdt_row_init(&delta);
-    codec_buf b;
-    codec_buf_init(&b);
+    crdt_row_init(&run->state);
+    crdt_row_init(&run->delta);
     int rc = storage_overlay_get(ov, NULL, op->table_id, op->pk, op->pklen, &cur, &curlen);
     if (rc == STORAGE_ENOTFOUND) rc = 0;
     if (rc == 0) rc = ifl_join(x, op->table_id, op->pk, op->pklen, &cur, &curlen);
-    if (rc == 0 && cur) rc = crdt_row_decode(cur, curlen, &state);
-    if (rc) goto out;
+    if (rc == 0 && cur) rc = crdt_row_decode(cur, curlen, &run->state);
+    if (rc == 0 && !(run->pk = malloc(op->pklen ? op->pklen : 1))) rc = CRDT_ENOMEM;
+    free(cur);
+    if (rc) {
+        crdt_row_free(&run->state);
+        return rc;
+    }
+    memcpy(run->pk, op->pk, op->pklen);
+    run->pklen = op->pklen;
+    run->table_id = op->table_id;
+    run->active = true;
+    return 0;
+}
+
+/* Applies one recorded operation to overlay ov with dot `dot` (the preview or the commit's),
+ * through the run: consecutive operations on one row (an UPDATE's columns, a row's touch and
+ * its values) read it once. */
+static int ov_apply(sx_exec *x, storage_overlay *ov, sx_rowrun *run, const sx_op *op,
+                    causal_dot dot, causal_hlc ts)
+{
+    int rc = 0;
+    if (run->active && (run->table_id != op->table_id || run->pklen != op->pklen ||
+                        memcmp(run->pk, op->pk, op->pklen) != 0))
+        rc = run_end(ov, run, false);
+    if (rc == 0 && !run->active) rc = run_begin(x, ov, run, op);
+    if (rc) return rc;
+    crdt_row *state = &run->state, *delta = &run->delta;
     switch (op->kind) {
-    case SX_OP_TOUCH: rc = crdt_row_touch(&state, dot, &delta); break;
-    case SX_OP_DELETE: rc = crdt_row_delete(&state, &delta); break;
-    case SX_OP_LWW: rc = crdt_row_lww_assign(&state, &delta, op->col, &op->v, ts, dot); break;
-    case SX_OP_MV: rc = crdt_row_mv_assign(&state, &delta, op->col, op->s, op->slen, dot); break;
-    case SX_OP_MV_ADD: rc = crdt_row_mv_add(&state, &delta, op->col, op->s, op->slen, dot); break;
+    case SX_OP_TOUCH: rc = crdt_row_touch(state, dot, delta); break;
+    case SX_OP_DELETE: rc = crdt_row_delete(state, delta); break;
+    case SX_OP_LWW: rc = crdt_row_lww_assign(state, delta, op->col, &op->v, ts, dot); break;
+    case SX_OP_MV: rc = crdt_row_mv_assign(state, delta, op->col, op->s, op->slen, dot); break;
+    case SX_OP_MV_ADD: rc = crdt_row_mv_add(state, delta, op->col, op->s, op->slen, dot); break;
     case SX_OP_SET_ADD_MANY:
-        rc = crdt_row_set_add_many(&state, &delta, op->col, op->ckind,
+        rc = crdt_row_set_add_many(state, delta, op->col, op->ckind,
                                    (const void *const *)op->elems, op->elens, op->nelems, dot);
         break;
     case SX_OP_MAP_PUT_MANY:
-        rc = crdt_row_map_write_many(&state, &delta, op->col, (const void *const *)op->elems,
+        rc = crdt_row_map_write_many(state, delta, op->col, (const void *const *)op->elems,
                                      op->elens, (const void *const *)op->vals, op->vlens,
                                      op->live, op->nelems, ts, dot);
         break;
     case SX_OP_COUNTER:
-        rc = crdt_row_counter_add(&state, &delta, op->col, op->ckind, x->node, op->n);
+        rc = crdt_row_counter_add(state, delta, op->col, op->ckind, x->node, op->n);
         break;
     case SX_OP_SET_ADD:
-        rc = crdt_row_set_add(&state, &delta, op->col, op->ckind, op->s, op->slen, dot);
+        rc = crdt_row_set_add(state, delta, op->col, op->ckind, op->s, op->slen, dot);
         break;
     case SX_OP_SET_REMOVE:
-        rc = crdt_row_set_remove(&state, &delta, op->col, op->ckind, op->s, op->slen);
+        rc = crdt_row_set_remove(state, delta, op->col, op->ckind, op->s, op->slen);
         break;
-    case SX_OP_SET_CLEAR: rc = crdt_row_set_clear(&state, &delta, op->col, op->ckind); break;
+    case SX_OP_SET_CLEAR: rc = crdt_row_set_clear(state, delta, op->col, op->ckind); break;
     case SX_OP_MAP_PUT:
-        rc = crdt_row_map_put(&state, &delta, op->col, op->s, op->slen, op->j, op->jlen, ts, dot);
+        rc = crdt_row_map_put(state, delta, op->col, op->s, op->slen, op->j, op->jlen, ts, dot);
         break;
     case SX_OP_MAP_REMOVE:
-        rc = crdt_row_map_remove(&state, &delta, op->col, op->s, op->slen, ts, dot);
+        rc = crdt_row_map_remove(state, delta, op->col, op->s, op->slen, ts, dot);
         break;
     default: rc = CRDT_EINVAL;
     }
-    if (rc) goto out;
-    rc = crdt_row_encode(&b, &delta);
-    if (!rc) rc = b.err;
-    if (!rc) rc = storage_overlay_add(ov, op->table_id, op->pk, op->pklen, b.data, b.len);
-out:
-    codec_buf_free(&b);
-    crdt_row_free(&delta);
-    crdt_row_free(&state);
-    free(cur);
+    if (rc) {
+        /* A failed mutator left state and delta as they were (but after CRDT_ENOMEM): the
+         * run's earlier operations keep their effect, as when each went in on its own. */
+        run_end(ov, run, rc == CRDT_ENOMEM);
+    }
     return rc;
 }
 
@@ -1373,7 +1416,7 @@ int sx_record(sx_session *s, sx_op *op, sqlerr *err)
                           1u << CAUSAL_OP_BITS);
     }
     op->dot0 = s->txn.ndots;
-    int rc = ov_apply(s->x, s->txn.preview, op, preview_dot(s->x, op->dot0),
+    int rc = ov_apply(s->x, s->txn.preview, &s->txn.run, op, preview_dot(s->x, op->dot0),
                       sx_clock_now(s->x));
     if (rc) {
         sx_op_free(op);
@@ -1389,9 +1432,17 @@ int sx_record(sx_session *s, sx_op *op, sqlerr *err)
     return SQL_OK;
 }
 
+static int txn_rebuild_preview(sx_session *s);
+
 storage_overlay *sx_preview(sx_session *s)
 {
     if (!s->txn.preview) s->txn.preview = storage_overlay_new(s->x->st);
+    if (s->txn.preview && s->txn.run.active && run_end(s->txn.preview, &s->txn.run, false)) {
+        /* out of memory joining the run: the preview is rebuilt from the operations */
+        storage_overlay_del(s->txn.preview);
+        s->txn.preview = NULL;
+        if (txn_rebuild_preview(s) != 0) return NULL;
+    }
     return s->txn.preview;
 }
 
@@ -1403,17 +1454,25 @@ static int txn_truncate(sx_session *s, size_t mark)
     s->txn.ndots = s->txn.ops[mark].dot0;
     for (size_t k = mark; k < s->txn.nops; k++) sx_op_free(&s->txn.ops[k]);
     s->txn.nops = mark;
+    run_end(NULL, &s->txn.run, true);
     storage_overlay_del(s->txn.preview);
     s->txn.preview = NULL;
     if (mark == 0) return 0;
+    return txn_rebuild_preview(s);
+}
+
+/* The preview made anew from the recorded operations (no preview, no run before). */
+static int txn_rebuild_preview(sx_session *s)
+{
     if (!(s->txn.preview = storage_overlay_new(s->x->st))) return STORAGE_ENOMEM;
     causal_hlc ts = sx_clock_now(s->x);
-    for (size_t k = 0; k < mark; k++) {
-        int rc = ov_apply(s->x, s->txn.preview, &s->txn.ops[k], preview_dot(s->x, s->txn.ops[k].dot0),
-                          ts);
-        if (rc) return rc;
-    }
-    return 0;
+    int rc = 0;
+    for (size_t k = 0; k < s->txn.nops && rc == 0; k++)
+        rc = ov_apply(s->x, s->txn.preview, &s->txn.run, &s->txn.ops[k],
+                      preview_dot(s->x, s->txn.ops[k].dot0), ts);
+    if (rc == 0) rc = run_end(s->txn.preview, &s->txn.run, false);
+    run_end(NULL, &s->txn.run, true);
+    return rc;
 }
 
 /* ---- DEALLOCATE, DISCARD --------------------------------------------------------------------
@@ -1896,10 +1955,13 @@ int sx_commit_start(sx_session *s, executor_error *err)
                                   "could not commit: %s", storage_strerror(rc));
     }
     causal_hlc ts = sx_clock_now(x);
-    for (size_t k = 0; k < s->txn.nops; k++) {
-        rc = ov_apply(x, c->ov, &s->txn.ops[k], causal_commit_dot(x->node, seq, s->txn.ops[k].dot0),
-                      ts);
+    sx_rowrun run = {0};
+    for (size_t k = 0; k <= s->txn.nops; k++) {
+        rc = k < s->txn.nops ? ov_apply(x, c->ov, &run, &s->txn.ops[k],
+                                        causal_commit_dot(x->node, seq, s->txn.ops[k].dot0), ts)
+                             : run_end(c->ov, &run, false);
         if (rc) {
+            run_end(NULL, &run, true);
             storage_abandon_seq(x->st, seq);
             commit_free(c);
             txn_clear(s);
@@ -4866,6 +4928,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
                                                     : STORAGE_SYNC_ALWAYS;
     o.sync_interval_ms = cfg->storage.sync_interval_ms;
     o.block_cache_bytes = (size_t)cfg->storage.block_cache_mb << 20;
+    o.row_cache_bytes = (size_t)cfg->storage.row_cache_mb << 20;
     o.merge = row_merge;
     o.merge_ctx = x;
     o.catalog_merge = sx_catalog_merge;

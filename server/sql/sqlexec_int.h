@@ -234,6 +234,17 @@ typedef struct sx_authkv {
     size_t kl, vl;
 } sx_authkv;
 
+/* Consecutive operations on one row (ov_apply): the row is read and decoded once, each
+ * operation changes the decoded state and joins its delta into `delta`, which goes into the
+ * overlay when an operation on another row comes or the overlay is read (sx_preview). */
+typedef struct sx_rowrun {
+    bool active;
+    uint32_t table_id;
+    uint8_t *pk;
+    size_t pklen;
+    crdt_row state, delta;
+} sx_rowrun;
+
 typedef struct sx_txn {
     sx_op *ops;
     size_t nops, cap;
@@ -245,6 +256,7 @@ typedef struct sx_txn {
     struct sx_authkv *auth; /* role and privilege entries written (sqlrole.h), in order */
     int nauth;
     storage_overlay *preview;
+    sx_rowrun run; /* the preview's pending run (flushed by sx_preview) */
     sx_savepoint *sps; /* innermost last */
     int nsps, spcap;
 } sx_txn;
