@@ -491,6 +491,48 @@ done:
     return rc;
 }
 
+int crdt_row_fill(crdt_row *r, const causal_vv *dot_floor)
+{
+    if (!dot_floor || dot_floor->len == 0) return 0;
+    int rc = kernel_fill(&r->presence, dot_floor);
+    for (uint32_t i = 0; !rc && i < r->ncols; i++) {
+        crdt_obj *o = &r->cols[i].obj;
+        if (crdt_obj_is_empty(o)) continue; /* stays initial (see crdt_obj_gc) */
+        switch (o->kind) {
+        case CRDT_KIND_GCOUNTER:
+        case CRDT_KIND_PNCOUNTER:
+        case CRDT_KIND_ORSET: break; /* no causal context */
+        default: rc = kernel_fill(&o->u.k, dot_floor); break;
+        }
+    }
+    return rc;
+}
+
+int crdt_row_merge_fill_bytes(const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                              size_t dlen, const causal_vv *dot_floor, uint8_t **out,
+                              size_t *outlen, crdt_merge_stats *stats)
+{
+    crdt_row a, d;
+    codec_buf b;
+    crdt_row_init(&a);
+    crdt_row_init(&d);
+    codec_buf_init(&b);
+    *out = NULL;
+    *outlen = 0;
+    int rc = 0;
+    if (old && (rc = crdt_row_decode(old, oldlen, &a))) goto done;
+    if ((rc = crdt_row_decode(delta, dlen, &d))) goto done;
+    if ((rc = crdt_row_merge(&a, &d, stats))) goto done;
+    if ((rc = crdt_row_fill(&a, dot_floor))) goto done;
+    if ((rc = crdt_row_encode(&b, &a))) goto done;
+    *out = codec_buf_take(&b, outlen);
+done:
+    codec_buf_free(&b);
+    crdt_row_free(&d);
+    crdt_row_free(&a);
+    return rc;
+}
+
 int crdt_row_gc_bytes(const uint8_t *in, size_t inlen, const causal_vv *dot_floor, uint8_t **out,
                       size_t *outlen)
 {

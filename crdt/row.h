@@ -162,6 +162,11 @@ int crdt_lww_body_read(const uint8_t *body, size_t blen, crdt_value *out);
 /* ---- merge, gc, codec ---- */
 int crdt_row_merge(crdt_row *dst, const crdt_row *src, crdt_merge_stats *stats);
 int crdt_row_gc(crdt_row *r, const causal_vv *dot_floor);
+/* The causal-context part of GC only: every context (the row's presence, each column's) is
+ * raised over dot_floor, nothing is dropped. Sound for a replica's stored state with a floor
+ * all of whose operations it has applied (causal_cc_fill); without it, a row updated n times
+ * keeps n dots in its context (one per commit: commit dots are not contiguous). */
+int crdt_row_fill(crdt_row *r, const causal_vv *dot_floor);
 int crdt_row_encode(codec_buf *b, const crdt_row *r);
 int crdt_row_decode(const uint8_t *p, size_t n, crdt_row *r); /* r initialised; replaced */
 /* JSON: {"visible":..,"presence":{entries,cc},"columns":[{"id":..,"state":{...}}]} */
@@ -175,6 +180,10 @@ int crdt_row_render(codec_buf *b, const crdt_row *r, uint16_t col, int kind, boo
  * malloc'ed; stats may be NULL. */
 int crdt_row_merge_bytes(const uint8_t *old, size_t oldlen, const uint8_t *delta, size_t dlen,
                          uint8_t **out, size_t *outlen, crdt_merge_stats *stats);
+/* crdt_row_merge_bytes, then crdt_row_fill(dot_floor) on the result before it is encoded. */
+int crdt_row_merge_fill_bytes(const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                              size_t dlen, const causal_vv *dot_floor, uint8_t **out,
+                              size_t *outlen, crdt_merge_stats *stats);
 int crdt_row_gc_bytes(const uint8_t *in, size_t inlen, const causal_vv *dot_floor, uint8_t **out,
                       size_t *outlen);
 /* Whether an encoded row is visible (0/1), or a negative CRDT_E* code. */

@@ -213,6 +213,21 @@ static void on_write(uv_write_t *req, int status)
 
 static int queue_write(conn *c, const uint8_t *data, size_t len)
 {
+    /* Nothing queued: write now. A write that completes leaves no request behind and no
+       watcher change (uv_write costs an epoll_ctl per answer even when it completes at once).
+       A statement paused on its output backlog resumes from on_write: it always queues. */
+    if (c->inflight == 0 && !c->wait_output && len) {
+        uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+        int n = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+        if (n == (int)len) return 0;
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+        } else if (n != UV_EAGAIN) {
+            log_debug("wire", "write to %s failed: %s", c->addr, uv_strerror(n));
+            return -1;
+        }
+    }
     write_req *w = malloc(sizeof(*w) + len);
     if (!w) return -1;
     w->c = c;

@@ -187,6 +187,16 @@ typedef struct storage_opts {
     size_t block_cache_bytes;   /* default 128 MiB */
     size_t row_cache_bytes;     /* storage_rowcache.c; default 64 MiB, 0 = no row cache */
     storage_merge_fn merge;     /* required */
+    /* Optional: a delta merged into a row's stored state (old NULL: none), like merge, the
+     * result's causal metadata compacted up to floor_seq_vv (commit-seq units: every
+     * operation of those commits is applied here and reflected in old). The writer uses it
+     * for the rows of local and remote commits; deltas are still joined with merge. The
+     * floor is the causally stable vv (storage_set_stable_vv, so every replica's canonical
+     * form is unchanged), or the applied vv with fill_applied (a store with no peers). */
+    int (*merge_state)(void *ctx, const causal_vv *floor_seq_vv, const uint8_t *old,
+                       size_t oldlen, const uint8_t *delta, size_t dlen, uint8_t **out,
+                       size_t *outlen);
+    bool fill_applied;
     void *merge_ctx;
     storage_merge_fn catalog_merge; /* NULL: a catalog put overwrites */
     void *catalog_merge_ctx;

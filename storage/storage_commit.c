@@ -34,6 +34,7 @@ typedef struct grp {
     size_t n;                    /* entries in wb */
     causal_vv vv;                /* s->vv with this group's entries applied */
     causal_vv first;             /* per origin, the group's first seq (log_oldest) */
+    causal_vv stable;            /* s->stable at the group's start (merge_state's floor) */
     uint64_t written_seq;        /* s->written_seq with this group's local entries */
     uint64_t log_bytes;          /* log bytes added by this group */
     /* The rows the batch writes, in order, for the row cache (put once the batch is written;
@@ -140,7 +141,13 @@ static int merge_into(storage *s, grp *g, rocksdb_writebatch_wi_t *wb, int cf,
     if (rc < 0) return rc;
     uint8_t *out = NULL;
     size_t outlen = 0;
-    int mrc = fn(ctx, (const uint8_t *)old, old ? oldlen : 0, delta, dlen, &out, &outlen);
+    int mrc;
+    if (cf == CF_ROWS && g && s->opts.merge_state) /* g->vv: what the batch already holds */
+        mrc = s->opts.merge_state(ctx, s->opts.fill_applied ? &g->vv : &g->stable,
+                                  (const uint8_t *)old, old ? oldlen : 0, delta, dlen, &out,
+                                  &outlen);
+    else
+        mrc = fn(ctx, (const uint8_t *)old, old ? oldlen : 0, delta, dlen, &out, &outlen);
     if (mrc < 0) {
         rocksdb_free(old);
         free(out);
@@ -169,9 +176,12 @@ static int grp_begin(storage *s, grp *g)
     g->rows_lost = false;
     causal_vv_init(&g->vv);
     causal_vv_init(&g->first);
+    causal_vv_init(&g->stable);
     pthread_mutex_lock(&s->mu);
     g->written_seq = s->written_seq;
     int crc = causal_vv_copy(&g->vv, &s->vv);
+    if (crc == 0 && s->opts.merge_state && !s->opts.fill_applied)
+        crc = causal_vv_copy(&g->stable, &s->stable);
     pthread_mutex_unlock(&s->mu);
     return crc < 0 ? storage_crdt_error(crc) : 0;
 }
@@ -186,6 +196,7 @@ static void grp_end(grp *g)
     g->caprows = 0;
     causal_vv_free(&g->vv);
     causal_vv_free(&g->first);
+    causal_vv_free(&g->stable);
 }
 
 /* Writes the group's batch (with the advanced vv) and publishes what it applied. On error

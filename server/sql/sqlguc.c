@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,11 +157,37 @@ static const def defs[] = {
 };
 #define NDEFS ((int)(sizeof defs / sizeof defs[0]))
 
+/* Names are looked up on every statement (statement_timeout, TimeZone, role): a hash of the
+ * lower-cased name into defs (open addressing, index + 1), built once. */
+#define DEF_HASH 1024
+static short def_hash[DEF_HASH];
+_Static_assert(sizeof defs / sizeof defs[0] < DEF_HASH / 2, "grow DEF_HASH");
+static pthread_once_t def_hash_once = PTHREAD_ONCE_INIT;
+
+static unsigned name_hash(const char *n)
+{
+    unsigned h = 2166136261u;
+    for (; *n; n++) h = (h ^ (unsigned char)tolower((unsigned char)*n)) * 16777619u;
+    return h & (DEF_HASH - 1);
+}
+
+static void def_hash_build(void)
+{
+    for (int i = 0; i < NDEFS; i++) {
+        unsigned h = name_hash(defs[i].name);
+        while (def_hash[h]) h = (h + 1) & (DEF_HASH - 1);
+        def_hash[h] = (short)(i + 1);
+    }
+}
+
 static int def_find(const char *name)
 {
-    for (int i = 0; i < NDEFS; i++)
-        if (!strcasecmp(defs[i].name, name)) return i;
-    return -1;
+    pthread_once(&def_hash_once, def_hash_build);
+    for (unsigned h = name_hash(name);; h = (h + 1) & (DEF_HASH - 1)) {
+        int v = def_hash[h];
+        if (!v) return -1;
+        if (!strcasecmp(defs[v - 1].name, name)) return v - 1;
+    }
 }
 
 bool sqlguc_list_quotes(const char *name)
@@ -445,7 +472,9 @@ struct sqlguc {
 
 static ent *find(const sqlguc *g, const char *name)
 {
-    for (int i = 0; i < g->n; i++) {
+    int d = def_find(name); /* the built-ins come first, in defs' order */
+    if (d >= 0) return d < g->n ? &g->e[d] : NULL;
+    for (int i = NDEFS; i < g->n; i++) {
         const char *n = g->e[i].d ? g->e[i].d->name : g->e[i].name;
         if (!strcasecmp(n, name)) return &g->e[i];
     }
