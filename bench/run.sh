@@ -54,10 +54,10 @@ step() { # name command...: runs one step, times it, keeps going on failure
 timings=()
 
 if [ "$quick" = 1 ]; then
-    wire_secs=1; sql_secs=1; q_scale=0.1; export BENCH_SECONDS=${BENCH_SECONDS:-0.5}
+    wire_secs=1; sql_secs=1; q_scale=0.1; tpcb_scale=1; export BENCH_SECONDS=${BENCH_SECONDS:-0.5}
     export LAG_SECONDS=${LAG_SECONDS:-10}; lag_rates=${LAG_RATES:-"1000 5000"}
 else
-    wire_secs=5; sql_secs=5; q_scale=1
+    wire_secs=5; sql_secs=5; q_scale=1; tpcb_scale=8
     export LAG_SECONDS=${LAG_SECONDS:-60}; lag_rates=${LAG_RATES:-"100 1000 5000 20000"}
 fi
 
@@ -74,6 +74,7 @@ step wire bash -c "bench/wire/run.sh 8 $wire_secs | tee bench/out/wire.md"
 step sql bench/sql/run.sh "$sql_secs"
 step sql-tls env BENCH_TLS=1 bench/sql/run.sh "$sql_secs"
 step sql-stall bench/sql/stall.sh "$(( sql_secs * 2 ))"
+step sql-tpcb bench/sql/tpcb.sh "$(( sql_secs * 2 ))" "$tpcb_scale"
 step sql-queries bench/sql/queries.sh "$q_scale" 3
 # shellcheck disable=SC2086
 step repl-lag $PY bench/repl/lag.py $lag_rates
@@ -92,7 +93,7 @@ wall=$(( $(date +%s) - t_start ))
          "source $rev."
     echo "Step times (s): $(printf '%s; ' "${timings[@]}")"
     [ ${#failed[@]} -eq 0 ] || echo "**Failed steps: ${failed[*]}**"
-    for f in bench_crdt bench_storage wire sql sql_tls sql_stall sql_queries lag bandwidth partition conflicts; do
+    for f in bench_crdt bench_storage wire sql sql_tls sql_stall sql_tpcb sql_queries lag bandwidth partition conflicts; do
         [ -f "bench/out/$f.md" ] || continue
         echo
         echo "## $f"
