@@ -264,8 +264,9 @@ void conn_flush(conn *c)
     }
     /* A pending statement answers soon: its output goes out with the rest (one write). */
     if (c->pending != PEND_NONE && c->state != CONN_CLOSING && !c->wait_output &&
-        c->out.len < CONN_OUT_LOW)
+        !c->out_urgent && c->out.len < CONN_OUT_LOW)
         return;
+    c->out_urgent = false;
     if (c->ssl) {
         if (c->tls_up && c->out.len) {
             int n = SSL_write(c->ssl, c->out.data, (int)c->out.len);

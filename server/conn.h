@@ -17,7 +17,8 @@
  * Output is encoded into `out` (plaintext); conn_flush encrypts it when TLS is up and queues it
  * on the socket. While a statement is pending, conn_flush keeps small output back: it goes out
  * with what the statement answers (one write, one TLS record for BindComplete, CommandComplete
- * and ReadyForQuery, as PostgreSQL sends them); an explicit Flush message sends it at once. The struct is freed only from the close callback of its last libuv handle
+ * and ReadyForQuery, as PostgreSQL sends them); an explicit Flush message or a notice
+ * (out_urgent: PostgreSQL flushes those at once) sends it right away. The struct is freed only from the close callback of its last libuv handle
  * (never inside its own callbacks).
  */
 #ifndef HELIOS_SERVER_CONN_H
@@ -91,6 +92,7 @@ typedef struct conn {
     bool in_session_count; /* authenticated: counted against max_connections */
     bool reading;
     bool peer_eof;       /* the client ended its input while a statement was pending */
+    bool out_urgent;     /* `out` holds a notice: flushed even while a statement is pending */
     bool processing;     /* inside conn_process (re-entrancy guard) */
     bool skip_to_sync;
     bool copy_in;      /* COPY FROM STDIN: CopyData/CopyDone/CopyFail go to ops->copy_in */

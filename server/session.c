@@ -96,6 +96,7 @@ static int sink_notice(executor_sink *s, const executor_error *n)
     pgwire_error pe = {.severity = n->severity[0] ? n->severity : "NOTICE", .code = n->code,
                        .message = n->message, .detail = n->detail, .hint = n->hint,
                        .position = n->position};
+    c->out_urgent = true; /* PostgreSQL flushes a notice at once, even mid-statement */
     return pgwire_put_error(&c->out, true, &pe);
 }
 
