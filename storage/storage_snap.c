@@ -274,6 +274,10 @@ static int merge_item(storage *s, rocksdb_writebatch_wi_t *wb, const storage_ite
     if (rc == 0)
         rocksdb_writebatch_wi_put_cf(wb, s->cf[cf], (const char *)it->key, it->klen,
                                      (const char *)out, outlen);
+    /* Written outside the writer's groups: the row cache must not keep the old state (readers
+       and the next commit's merge would not see what the import brought). The writer thread
+       runs imports, so nothing puts it back before the batch is written. */
+    if (rc == 0 && cf == CF_ROWS) rowcache_erase(&s->rowcache, it->key, it->klen);
     free(out);
     return rc;
 }

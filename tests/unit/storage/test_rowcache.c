@@ -1,7 +1,7 @@
 /* Unit tests for the row cache (storage/storage_rowcache.c) through the store's API: point
  * reads (storage_get, storage_multi_get) at the latest state and at snapshots give what a
- * store without the cache gives, through eviction, GC rewrites and drops, and while other
- * threads commit.
+ * store without the cache gives, through eviction, GC rewrites and drops, imports, and while
+ * other threads commit.
  *
  * Rows use the toy CRDT of test_store.c: state and delta are a u64 (big-endian), merge is
  * max; GC drops state 1 and rewrites 2 into 3 once a stable vv is set. */
@@ -289,6 +289,38 @@ static void test_gc_drops_cached(void **state)
     causal_vv_free(&stable);
 }
 
+/* An import (anti-entropy repair, snapshot) merges rows outside the writer's groups: a cached
+ * row must not hide what it brought, from readers or from the next commit's merge (both with
+ * the direct path and with a staged import behind the read fence). */
+static void test_import_over_cached(void **state)
+{
+    fixture *f = *state;
+    int64_t keys[2] = {1, 2};
+    uint64_t vals[2] = {10, 10};
+    assert_int_equal(commit_n(f->s, 4, keys, vals, 2), 0);
+    assert_int_equal(read_row(f->s, NULL, 4, 1), 10); /* cached */
+    for (int staged = 0; staged < 2; staged++) {
+        uint8_t pk[9], v[8];
+        pk_int(pk, staged ? 2 : 1);
+        codec_buf key;
+        codec_buf_init(&key);
+        assert_int_equal(keycodec_row_key(&key, 4, pk, 9), 0);
+        put_u64(v, 500);
+        storage_item it = {STORAGE_ITEM_ROW, key.data, key.len, v, 8};
+        causal_vv fin;
+        causal_vv_init(&fin);
+        assert_int_equal(storage_vv(f->s, &fin), 0);
+        assert_int_equal(storage_import(f->s, &it, 1, staged ? &fin : NULL), 0);
+        int64_t k = staged ? 2 : 1;
+        assert_int_equal(read_row(f->s, NULL, 4, k), 500);
+        uint64_t small = 20; /* max(500, 20): the merge starts from the imported state */
+        assert_int_equal(commit_n(f->s, 4, &k, &small, 1), 0);
+        assert_int_equal(read_row(f->s, NULL, 4, k), 500);
+        causal_vv_free(&fin);
+        codec_buf_free(&key);
+    }
+}
+
 /* Readers at the latest state and at snapshots while a thread commits increasing values to a
  * few rows: the latest never goes back, a snapshot reads the same value every time. */
 typedef struct race {
@@ -358,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_random_history, setup_tiny, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_before_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gc_drops_cached, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_over_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_readers, setup_tiny, teardown),
     };
