@@ -57,7 +57,7 @@ if [ "$quick" = 1 ]; then
     wire_secs=1; sql_secs=1; q_scale=0.1; tpcb_scale=1; export BENCH_SECONDS=${BENCH_SECONDS:-0.5}
     export LAG_SECONDS=${LAG_SECONDS:-10}; lag_rates=${LAG_RATES:-"1000 5000"}
 else
-    wire_secs=5; sql_secs=5; q_scale=1; tpcb_scale=8
+    wire_secs=5; sql_secs=5; q_scale=1; tpcb_scale=2
     export LAG_SECONDS=${LAG_SECONDS:-60}; lag_rates=${LAG_RATES:-"100 1000 5000 20000"}
 fi
 
