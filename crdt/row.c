@@ -471,24 +471,7 @@ int crdt_row_render(codec_buf *b, const crdt_row *r, uint16_t col, int kind, boo
 int crdt_row_merge_bytes(const uint8_t *old, size_t oldlen, const uint8_t *delta, size_t dlen,
                          uint8_t **out, size_t *outlen, crdt_merge_stats *stats)
 {
-    crdt_row a, d;
-    codec_buf b;
-    crdt_row_init(&a);
-    crdt_row_init(&d);
-    codec_buf_init(&b);
-    *out = NULL;
-    *outlen = 0;
-    int rc = 0;
-    if (old && (rc = crdt_row_decode(old, oldlen, &a))) goto done;
-    if ((rc = crdt_row_decode(delta, dlen, &d))) goto done;
-    if ((rc = crdt_row_merge(&a, &d, stats))) goto done;
-    if ((rc = crdt_row_encode(&b, &a))) goto done;
-    *out = codec_buf_take(&b, outlen);
-done:
-    codec_buf_free(&b);
-    crdt_row_free(&d);
-    crdt_row_free(&a);
-    return rc;
+    return crdt_row_merge_fill_bytes(old, oldlen, delta, dlen, NULL, out, outlen, stats);
 }
 
 int crdt_row_fill(crdt_row *r, const causal_vv *dot_floor)

@@ -4845,16 +4845,23 @@ static const executor_ops sx_ops = {
     .destroy = sx_destroy,
 };
 
-static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
-                     size_t dlen, uint8_t **out, size_t *outlen)
+/* A merge, counted in the conflict metrics; the writer's (not previews) park their conflicts
+ * for helios.conflicts. dot_floor: crdt_row_merge_fill_bytes's (NULL: none). */
+static int merge_counted(sx_exec *x, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                         size_t dlen, const causal_vv *dot_floor, uint8_t **out, size_t *outlen)
 {
-    sx_exec *x = ctx;
     crdt_merge_stats ms = {0};
-    int rc = crdt_row_merge_bytes(old, oldlen, delta, dlen, out, outlen, &ms);
+    int rc = crdt_row_merge_fill_bytes(old, oldlen, delta, dlen, dot_floor, out, outlen, &ms);
     metrics_conflicts_add(ms.conflicts); /* GET /metrics heliosdb_conflicts_total */
     if (rc == 0 && ms.conflicts && x && !sql_thread) /* the writer's merges, not previews */
         conflict_park(x, delta, dlen, ms.conflicts);
     return rc;
+}
+
+static int row_merge(void *ctx, const uint8_t *old, size_t oldlen, const uint8_t *delta,
+                     size_t dlen, uint8_t **out, size_t *outlen)
+{
+    return merge_counted(ctx, old, oldlen, delta, dlen, NULL, out, outlen);
 }
 
 /* The writer's merge of a delta into a row's stored state, the row's contexts raised over the
@@ -4865,17 +4872,13 @@ static int row_merge_state(void *ctx, const causal_vv *floor_seq_vv, const uint8
                            size_t oldlen, const uint8_t *delta, size_t dlen, uint8_t **out,
                            size_t *outlen)
 {
-    sx_exec *x = ctx;
-    crdt_merge_stats ms = {0};
     causal_vv floor;
     causal_vv_init(&floor);
     int rc = floor_seq_vv->len ? causal_vv_to_dot_floor(&floor, floor_seq_vv) : 0;
     if (rc == 0)
-        rc = crdt_row_merge_fill_bytes(old, oldlen, delta, dlen,
-                                       floor_seq_vv->len ? &floor : NULL, out, outlen, &ms);
+        rc = merge_counted(ctx, old, oldlen, delta, dlen, floor_seq_vv->len ? &floor : NULL, out,
+                           outlen);
     causal_vv_free(&floor);
-    metrics_conflicts_add(ms.conflicts);
-    if (rc == 0 && ms.conflicts && x) conflict_park(x, delta, dlen, ms.conflicts);
     return rc;
 }
 
