@@ -3,8 +3,12 @@
  *
  * Dots. A dot (node, counter) names one operation. Counters from one node increase along
  * that node's causal history. HeliosDB derives them from the origin log: the k-th dotted
- * operation of commit s at node N gets counter (s << CAUSAL_OP_BITS) | k, so every operation
+ * operation of commit s at node N gets counter (s << CAUSAL_OP_BITS) + k, so every operation
  * of every commit has a unique dot and a node's dots increase with its commit sequence.
+ * A commit with more than 2^CAUSAL_OP_BITS operations reserves several consecutive seqs
+ * (storage_next_seqs): its entry is at the first, empty entries fill the others, and its
+ * counters run on across them (k up to n * 2^CAUSAL_OP_BITS - 1 for n seqs). A vv floor
+ * covering one of those later seqs is sound: the entry holding their dots precedes it.
  * (The CRDT library itself only needs uniqueness and per-node monotonicity.)
  *
  * Version vectors (vv) map node -> counter. Storage and replication use them in commit-seq
@@ -32,7 +36,7 @@
 
 #include "crdt/codec.h"
 
-#define CAUSAL_OP_BITS 20 /* up to 2^20 dotted operations per commit */
+#define CAUSAL_OP_BITS 20 /* 2^20 dotted operations per commit seq */
 #define CAUSAL_MAX_NODES 65535
 #define CAUSAL_MAX_CLOUD 10000000 /* decoder bound on cloud size (= CRDT_MAX_ENTRIES: a row
                                    * holding two 1e6-element set writes before GC must decode) */
@@ -51,7 +55,7 @@ static inline int causal_dot_cmp(causal_dot a, causal_dot b)
 
 static inline causal_dot causal_commit_dot(uint16_t node, uint64_t seq, uint32_t op)
 {
-    causal_dot d = {node, (seq << CAUSAL_OP_BITS) | (op & ((1u << CAUSAL_OP_BITS) - 1))};
+    causal_dot d = {node, (seq << CAUSAL_OP_BITS) + op}; /* op may run past one seq's slots */
     return d;
 }
 

@@ -184,8 +184,8 @@ bool kernel_all(const kernel_entry *e, const void *ctx);
  * one pass over the state, one delta kernel joined into the state and into the delta.
  *
  * Dots: the caller guarantees the n consecutive dots are its own fresh ones; with HeliosDB's
- * commit dots (causal.h) that means n unused op slots in the commit (k + n <= 2^CAUSAL_OP_BITS
- * for a first dot with op k). Keys are compared as bytes; key_of must return for an existing
+ * commit dots (causal.h) that means n unused op slots in the commit (k + n <= the slots of
+ * the seqs it reserved, 2^CAUSAL_OP_BITS each, for a first dot with op k). Keys are compared as bytes; key_of must return for an existing
  * entry the key a new op would use for it. Every pointer is borrowed for the call. */
 typedef crdt_bytes (*kernel_key)(const kernel_entry *e);
 /* key_of for kernels whose payload is the key (the Add-Wins Set, the OR-Set's live entries). */

@@ -102,7 +102,7 @@ int crdt_row_set_add(crdt_row *r, crdt_row *delta, uint16_t col, int kind, const
  * O((count + m) log(count + m)) for a column of m entries, where count calls cost
  * O(count * m). Dots: the caller owns the count consecutive dots, all fresh: with commit dots
  * (causal.h) the first is causal_commit_dot(node, seq, k) and the commit must have count op
- * slots left (k + count <= 2^CAUSAL_OP_BITS). xs, ns and the elements are borrowed for the
+ * slots left (k + count <= 2^CAUSAL_OP_BITS per seq the commit reserved). xs, ns and the elements are borrowed for the
  * call (an element may be NULL when its length is 0). Errors: CRDT_EINVAL for a kind that is
  * not a set, a column of another kind, first.node or first.counter 0, a counter range that
  * wraps, or a dot the column has already seen; CRDT_ELIMIT for an element over

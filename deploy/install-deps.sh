@@ -13,7 +13,7 @@ PACKAGES=(
   libcmocka-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy python3-django
   openjdk-17-jdk-headless libpostgresql-jdbc-java nodejs
-  python3-psycopg libdbd-pg-perl ruby-pg php-cli php-pgsql
+  python3-psycopg python3-asyncpg libdbd-pg-perl ruby-pg php-cli php-pgsql
   golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev pgcli tmux
   openssl iproute2 procps gnuplot-nox
 )

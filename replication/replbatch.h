@@ -35,11 +35,12 @@
 
 #include "crdt/causal.h"
 #include "crdt/codec.h"
+#include "storage/logentry.h"
 
 #define REPLBATCH_VERSION 1
 #define REPLBATCH_HEADER_BYTES 3
 #define REPLBATCH_MAX_ENTRIES 100000
-#define REPLBATCH_MAX_ENTRY (64u << 20)
+#define REPLBATCH_MAX_ENTRY LOGENTRY_MAX_ENTRY
 
 typedef struct replbatch_item {
     const uint8_t *entry; /* borrowed from the decoded input */

@@ -57,6 +57,7 @@
 
 #include "config/config.h"
 #include "replication/repl.h"
+#include "replication/replbatch.h"
 #include "replication/transport.h"
 #include "server/listener.h"
 #include "server/log.h"
@@ -673,6 +674,9 @@ static int start_replication(app *a)
         .key_file = cfg->replication.tls.key,
         .peers = peers,
         .npeers = np,
+        /* a batch carries at least one whole entry, up to LOGENTRY_MAX_ENTRY (the batch
+           header and the entry's length prefix fit in the extra MiB) */
+        .max_body = REPLBATCH_MAX_ENTRY + (1u << 20),
         .cb = {.on_deltas = tr_on_deltas, .on_status = tr_on_status,
                .on_request = tr_on_request, .on_peer_state = tr_on_peer_state,
                .on_log = tr_log},

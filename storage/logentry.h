@@ -44,8 +44,12 @@
 
 #define LOGENTRY_VERSION 1
 #define LOGENTRY_HEADER_BYTES 19
-#define LOGENTRY_MAX_ITEMS 1000000
+#define LOGENTRY_MAX_ITEMS 4000000 /* rows or catalog changes; decoding allocates 40 B each */
 #define LOGENTRY_MAX_BYTES (256u << 20) /* one item's key/value/delta */
+/* The largest whole entry: what a replication batch carries (REPLBATCH_MAX_ENTRY). A local
+ * commit whose entry would be larger is refused (STORAGE_ETOOBIG) rather than written: it
+ * could never be shipped, and every later entry of its origin would wait behind it. */
+#define LOGENTRY_MAX_ENTRY (64u << 20)
 
 enum { LOGENTRY_CATALOG_PUT = 1, LOGENTRY_CATALOG_DELETE = 2 };
 

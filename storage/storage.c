@@ -46,6 +46,7 @@ const char *storage_strerror(int err)
                "this region's own entries";
     case STORAGE_ECORRUPT: return "data corrupt";
     case STORAGE_EUNIQUE: return "duplicate key in a unique index";
+    case STORAGE_ETOOBIG: return "transaction too large to replicate";
     case STORAGE_ELOCKED: return "data directory locked";
     case STORAGE_EIDENTITY: return "node identity mismatch";
     case STORAGE_ENOTFOUND: return "not found";

@@ -41,6 +41,10 @@
  * a hole). A reservation therefore stalls later local commits: take it at COMMIT time, build
  * the deltas, submit, all in one event-loop callback. A commit submitted with seq 0 gets the
  * next seq at submission. If a commit's merge fails, its seq is consumed by an empty entry.
+ * A commit with more dots than one seq has op slots reserves a span (storage_next_seqs, req
+ * nseqs): its entry takes the first seq and empty entries the rest, all in one batch. A local
+ * entry larger than LOGENTRY_MAX_ENTRY is refused (STORAGE_ETOOBIG, its span filled): the
+ * replication batch that must carry it whole could never be sent.
  *
  * Remote entries (storage_commit_remote) go through the same path: an entry whose seq is
  * already covered by the vv is skipped (req->skipped, status 0: applying twice changes
@@ -104,6 +108,7 @@ enum {
     STORAGE_EEXIST = -114,     /* backup target exists / restore target not empty */
     STORAGE_EREADONLY = -115,  /* restored in place: local commits wait for the peers */
     STORAGE_EUNIQUE = -116,    /* a local commit would duplicate a unique index entry */
+    STORAGE_ETOOBIG = -117,    /* a local commit's log entry exceeds LOGENTRY_MAX_ENTRY */
 };
 
 const char *storage_strerror(int err);
@@ -235,6 +240,7 @@ typedef void (*storage_commit_cb)(storage_commit_req *req);
 struct storage_commit_req {
     /* public, in: local commits */
     uint64_t seq;  /* 0: assign at submission; else a storage_next_seq reservation */
+    uint32_t nseqs; /* seqs the reservation spans (storage_next_seqs); 0 means 1 */
     causal_hlc hlc;
     const logentry_delta *deltas; /* borrowed until completion */
     size_t ndeltas;
@@ -261,8 +267,15 @@ struct storage_commit_req {
 /* Reserves the next local seq (see the header comment). STORAGE_ENOSPC / STORAGE_EREADONLY
  * from the write guards, STORAGE_ECLOSED. */
 int storage_next_seq(storage *s, uint64_t *seq);
+/* Reserves n >= 1 consecutive seqs *seq .. *seq + n - 1 for one commit whose dots need more
+ * than one seq's 2^CAUSAL_OP_BITS op slots (dot counters run on from (seq << CAUSAL_OP_BITS)
+ * across the span). The commit (req.nseqs = n) writes its entry at the first seq and an
+ * empty entry at each of the others, in the same batch. */
+int storage_next_seqs(storage *s, uint32_t n, uint64_t *seq);
 /* Gives a reserved seq back: an empty entry fills it. */
 int storage_abandon_seq(storage *s, uint64_t seq);
+/* Gives a reserved span back: empty entries fill it. */
+int storage_abandon_seqs(storage *s, uint64_t seq, uint32_t n);
 /* Queues a local commit. Returns 0 (req->cb will be called exactly once) or an error
  * (STORAGE_ECLOSED, STORAGE_EINVAL, and for seq 0 the guards' STORAGE_ENOSPC /
  * STORAGE_EREADONLY; the callback is then not called). The callback may see STORAGE_ENOSPC:

@@ -342,13 +342,28 @@ static int write_local(storage *s, grp *g, uint64_t seq, causal_hlc hlc, const l
     if (rc == 0) rc = logentry_encode(&b, &e);
     if (rc < 0) {
         rc = rc == CRDT_ENOMEM ? storage_crdt_error(rc)
-                               : storage_fail(STORAGE_EINVAL, "cannot encode commit: %s",
-                                              codec_strerror(rc));
+             : rc == CRDT_ELIMIT
+                 ? storage_fail(STORAGE_ETOOBIG, "it changes %zu rows, the limit is %u per "
+                                "transaction", ndeltas, (unsigned)LOGENTRY_MAX_ITEMS)
+                 : storage_fail(STORAGE_EINVAL, "cannot encode commit: %s", codec_strerror(rc));
+    } else if (b.len > LOGENTRY_MAX_ENTRY) {
+        rc = storage_fail(STORAGE_ETOOBIG, "its changes take %zu MiB, the limit is %u MiB per "
+                          "transaction", (b.len + (1u << 20) - 1) >> 20, LOGENTRY_MAX_ENTRY >> 20);
     } else {
         rc = apply_entry(s, g, &e, b.data, b.len);
     }
     codec_buf_free(&b);
     causal_vv_free(&e.deps);
+    return rc;
+}
+
+/* Empty entries for the request's seqs from `from` to the end of its span
+ * (storage_next_seqs). */
+static int write_fillers(storage *s, grp *g, const storage_commit_req *req, uint64_t from)
+{
+    int rc = 0;
+    for (uint64_t q = from; rc == 0 && q < req->seq + req->nseqs; q++)
+        rc = write_local(s, g, q, req->hlc, NULL, 0, NULL, 0);
     return rc;
 }
 
@@ -364,13 +379,14 @@ static void process_local(storage *s, grp *g, storage_commit_req *req)
         rc = write_local(s, g, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
                          req->ncatalog);
     }
+    if (rc == 0) rc = write_fillers(s, g, req, req->seq + 1);
     if (rc == 0) return;
     set_req_error(req, rc);
     if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT ||
-        rc == STORAGE_ENOSPC || rc == STORAGE_EUNIQUE) {
-        /* The seq may already be known to the SQL layer (dots): consume it with an empty
-         * entry so the log has no hole. */
-        rc = write_local(s, g, req->seq, req->hlc, NULL, 0, NULL, 0);
+        rc == STORAGE_ENOSPC || rc == STORAGE_EUNIQUE || rc == STORAGE_ETOOBIG) {
+        /* The seqs may already be known to the SQL layer (dots): consume them with empty
+         * entries so the log has no hole. (A failed entry left the batch as it was.) */
+        rc = write_fillers(s, g, req, g->written_seq >= req->seq ? g->written_seq + 1 : req->seq);
     }
     if (rc < 0 && rc != STORAGE_EMERGE) {
         /* Could not write at all (disk full, I/O): later local seqs can never be written in
@@ -676,9 +692,12 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
         rc = storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a write "
                                            "error (%s)", storage_strerror(s->failed));
     } else if (!remote) {
+        if (req->nseqs == 0) req->nseqs = 1;
         if (req->seq == 0) {
-            req->seq = s->reserved_next++;
-        } else if (req->seq >= s->reserved_next || req->seq <= s->written_seq) {
+            req->seq = s->reserved_next;
+            s->reserved_next += req->nseqs;
+        } else if (req->seq + req->nseqs - 1 >= s->reserved_next ||
+                   req->seq <= s->written_seq) {
             rc = storage_fail(STORAGE_EINVAL, "seq %llu is not a pending reservation",
                               (unsigned long long)req->seq);
         }
@@ -698,18 +717,25 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
     return rc;
 }
 
-int storage_next_seq(storage *s, uint64_t *seq)
+int storage_next_seqs(storage *s, uint32_t n, uint64_t *seq)
 {
+    if (n == 0) return storage_fail(STORAGE_EINVAL, "a reservation of no seq");
     int rc = storage_guard_local(s);
     if (rc < 0) return rc;
     pthread_mutex_lock(&s->mu);
     if (s->stopping || s->failed) {
         rc = storage_fail(STORAGE_ECLOSED, "store is closing or failed");
     } else {
-        *seq = s->reserved_next++;
+        *seq = s->reserved_next;
+        s->reserved_next += n;
     }
     pthread_mutex_unlock(&s->mu);
     return rc;
+}
+
+int storage_next_seq(storage *s, uint64_t *seq)
+{
+    return storage_next_seqs(s, 1, seq);
 }
 
 static void free_req(storage_commit_req *req)
@@ -719,9 +745,15 @@ static void free_req(storage_commit_req *req)
 
 int storage_abandon_seq(storage *s, uint64_t seq)
 {
+    return storage_abandon_seqs(s, seq, 1);
+}
+
+int storage_abandon_seqs(storage *s, uint64_t seq, uint32_t n)
+{
     storage_commit_req *req = calloc(1, sizeof(*req));
     if (!req) return storage_fail(STORAGE_ENOMEM, "out of memory");
     req->seq = seq;
+    req->nseqs = n;
     req->cb = free_req;
     int rc = submit(s, req, false);
     if (rc < 0) free(req);

@@ -62,7 +62,8 @@ run_suite() {
     printf '%-55s %4d passed %4d failed  %4ds  %s\n' "$name" "$pass" "$fail" $((SECONDS - start)) "$status"
     if [ "$fail" -gt 0 ]; then
         echo "---- last lines of $log"
-        grep -E '^not ok|ERROR|error|Assert|FAIL|Sanitizer|runtime error' "$log" | head -20
+        # a failing line and the few after it (a nemesis round prints its problems there)
+        grep -E -A4 '^not ok|ERROR|error|Assert|FAIL|Sanitizer|runtime error' "$log" | head -40
         tail -15 "$log"
         echo "----"
     elif [ -z "${KEEP_LOGS:-}" ]; then

@@ -1409,11 +1409,11 @@ int sx_record(sx_session *s, sx_op *op, sqlerr *err)
         s->txn.cap = nc;
     }
     uint32_t nd = op_ndots(op);
-    if (nd > (1u << CAUSAL_OP_BITS) - s->txn.ndots) {
+    if (nd > SX_TXN_DOTS_MAX - s->txn.ndots) {
         sx_op_free(op);
         return sqlerr_set(err, "54000", -1,
                           "transaction writes too many values (limit %u per transaction)",
-                          1u << CAUSAL_OP_BITS);
+                          SX_TXN_DOTS_MAX);
     }
     op->dot0 = s->txn.ndots;
     int rc = ov_apply(s->x, s->txn.preview, &s->txn.run, op, preview_dot(s->x, op->dot0),
@@ -1947,7 +1947,12 @@ int sx_commit_start(sx_session *s, executor_error *err)
     sx_commit *c = calloc(1, sizeof *c);
     if (!c || !(c->ov = storage_overlay_new(x->st)) || build_catalog(s, c)) goto oom;
     uint64_t seq;
-    int rc = storage_next_seq(x->st, &seq);
+    /* one seq per 2^CAUSAL_OP_BITS dots: the dots of a bigger commit run on into the next
+       seqs, which empty entries fill (storage_next_seqs) */
+    uint32_t nseqs = s->txn.ndots > (1u << CAUSAL_OP_BITS)
+                         ? (uint32_t)((s->txn.ndots + (1u << CAUSAL_OP_BITS) - 1) >> CAUSAL_OP_BITS)
+                         : 1;
+    int rc = storage_next_seqs(x->st, nseqs, &seq);
     if (rc) {
         commit_free(c);
         txn_clear(s);
@@ -1962,7 +1967,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
                              : run_end(c->ov, &run, false);
         if (rc) {
             run_end(NULL, &run, true);
-            storage_abandon_seq(x->st, seq);
+            storage_abandon_seqs(x->st, seq, nseqs);
             commit_free(c);
             txn_clear(s);
             return executor_error_set(err, "XX000", "could not build commit: %s",
@@ -1970,9 +1975,10 @@ int sx_commit_start(sx_session *s, executor_error *err)
         }
     }
     c->req.seq = seq;
+    c->req.nseqs = nseqs;
     c->req.hlc = ts;
     if (storage_overlay_fill_req(c->ov, &c->req) || ifl_add(x, c->req.deltas, c->req.ndeltas)) {
-        storage_abandon_seq(x->st, seq);
+        storage_abandon_seqs(x->st, seq, nseqs);
         c->req.ndeltas = 0; /* nothing recorded in flight */
         commit_free(c);
         txn_clear(s);
@@ -1999,7 +2005,7 @@ int sx_commit_start(sx_session *s, executor_error *err)
     txn_clear(s);
     rc = storage_commit_async(x->st, &c->req);
     if (rc) {
-        storage_abandon_seq(x->st, seq);
+        storage_abandon_seqs(x->st, seq, nseqs);
         ifl_release(x, c->req.deltas, c->req.ndeltas);
         commit_free(c);
         return executor_error_set(err, "58030", "could not commit: %s", storage_strerror(rc));
@@ -2472,6 +2478,14 @@ static int commit_outcome(sx_session *s, executor_error *err)
                            s->commit_msg);
         snprintf(err->schema, sizeof err->schema, "public");
         snprintf(err->constraint, sizeof err->constraint, "%.63s", s->commit_msg);
+        return EXEC_ERROR;
+    }
+    if (st == STORAGE_ETOOBIG) {
+        /* refused before anything was written: a larger entry could never replicate */
+        executor_error_set(err, "54000", "transaction too large to replicate: %s", s->commit_msg);
+        snprintf(err->hint, sizeof err->hint,
+                 "Split the load into several transactions (for COPY, several COPY commands "
+                 "of fewer rows each).");
         return EXEC_ERROR;
     }
     return executor_error_set(err, st == STORAGE_ENOSPC ? "53100" : "58030",

@@ -245,10 +245,14 @@ typedef struct sx_rowrun {
     crdt_row state, delta;
 } sx_rowrun;
 
+/* Values (dots) one transaction may write: 16 seqs' op slots (causal.h). The log entry's
+ * size (LOGENTRY_MAX_ENTRY) usually binds first. */
+#define SX_TXN_DOTS_MAX (16u << CAUSAL_OP_BITS)
+
 typedef struct sx_txn {
     sx_op *ops;
     size_t nops, cap;
-    uint32_t ndots; /* dot indexes handed out (sx_op.dot0); a commit has 2^CAUSAL_OP_BITS */
+    uint32_t ndots; /* dot indexes handed out (sx_op.dot0), at most SX_TXN_DOTS_MAX */
     sx_catchange *cat;
     int ncat;
     sx_ixchange *ix;

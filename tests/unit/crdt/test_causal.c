@@ -69,6 +69,10 @@ static void test_vv_dot_floor_and_codec(void **state)
     assert_int_equal(causal_vv_to_dot_floor(&f, &s), 0);
     assert_true(causal_vv_covers(&f, causal_commit_dot(4, 3, (1u << CAUSAL_OP_BITS) - 1)));
     assert_false(causal_vv_covers(&f, causal_commit_dot(4, 4, 0)));
+    /* a commit spanning several seqs: its dots run on into the next seq's counters */
+    assert_true(causal_commit_dot(4, 3, 1u << CAUSAL_OP_BITS).counter ==
+                causal_commit_dot(4, 4, 0).counter);
+    assert_false(causal_vv_covers(&f, causal_commit_dot(4, 3, (1u << CAUSAL_OP_BITS) + 5)));
     assert_true(causal_vv_get(&f, 9) == UINT64_MAX);
 
     codec_buf b;

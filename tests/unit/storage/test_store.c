@@ -314,6 +314,87 @@ static void test_reservations_in_order(void **state)
     assert_int_equal(storage_commit(f->s, &again), STORAGE_EINVAL);
 }
 
+/* Expects the origin-1 log from seq `from` to hold `n` entries, consecutive, with the given
+ * numbers of deltas. */
+static void expect_log(storage *s, uint64_t from, const size_t *ndeltas, int n)
+{
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(s, 1, from, &li), 0);
+    uint64_t seq;
+    const uint8_t *e;
+    size_t elen;
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(storage_log_iter_next(li, &seq, &e, &elen), 1);
+        assert_int_equal(seq, from + (uint64_t)i);
+        logentry le;
+        assert_int_equal(logentry_decode(e, elen, &le), 0);
+        assert_int_equal(le.ndeltas, ndeltas[i]);
+        logentry_free(&le);
+    }
+    assert_int_equal(storage_log_iter_next(li, &seq, &e, &elen), 0);
+    storage_log_iter_del(li);
+}
+
+/* A commit spanning several seqs (storage_next_seqs): its entry at the first, empty entries
+ * at the rest, the vv past them all; a span given back is filled; an entry larger than
+ * LOGENTRY_MAX_ENTRY is refused with its whole span filled, and commits go on. */
+static void test_seq_spans(void **state)
+{
+    fixture *f = *state;
+    uint64_t a, b, c;
+    assert_int_equal(storage_next_seqs(f->s, 3, &a), 0);
+    assert_int_equal(storage_next_seq(f->s, &b), 0);
+    assert_int_equal(b, a + 3);
+    assert_int_equal(storage_next_seqs(f->s, 0, &c), STORAGE_EINVAL);
+    uint8_t pk[9], d[8];
+    pk_int(pk, 5);
+    put_u64(d, 50);
+    logentry_delta del = {1, pk, 9, d, 8};
+    /* a span reaching past what was reserved is refused */
+    storage_commit_req past = {.seq = b, .nseqs = 2, .deltas = &del, .ndeltas = 1};
+    assert_int_equal(storage_commit(f->s, &past), STORAGE_EINVAL);
+    storage_commit_req req = {.seq = a, .nseqs = 3, .deltas = &del, .ndeltas = 1};
+    assert_int_equal(storage_commit(f->s, &req), 0);
+    assert_int_equal(req.out_seq, a);
+    assert_int_equal(read_row(f->s, NULL, 1, 5), 50);
+    causal_vv vv;
+    causal_vv_init(&vv);
+    assert_int_equal(storage_vv(f->s, &vv), 0);
+    assert_int_equal(causal_vv_get(&vv, 1), a + 2);
+    causal_vv_free(&vv);
+    put_u64(d, 60); /* the toy merge keeps the maximum */
+    storage_commit_req rb = {.seq = b, .deltas = &del, .ndeltas = 1};
+    assert_int_equal(storage_commit(f->s, &rb), 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 5), 60);
+    const size_t first[] = {1, 0, 0, 1};
+    expect_log(f->s, a, first, 4);
+
+    /* given back: two empty entries */
+    assert_int_equal(storage_next_seqs(f->s, 2, &c), 0);
+    assert_int_equal(storage_abandon_seqs(f->s, c, 2), 0);
+    /* too large to ship: refused, its span filled, nothing of it applied */
+    size_t big = LOGENTRY_MAX_ENTRY + 16;
+    uint8_t *huge = calloc(1, big);
+    assert_non_null(huge);
+    uint8_t pk2[9];
+    pk_int(pk2, 6);
+    logentry_delta hd = {1, pk2, 9, huge, big};
+    uint64_t h;
+    assert_int_equal(storage_next_seqs(f->s, 2, &h), 0);
+    assert_int_equal(h, c + 2);
+    storage_commit_req hr = {.seq = h, .nseqs = 2, .deltas = &hd, .ndeltas = 1};
+    assert_int_equal(storage_commit(f->s, &hr), STORAGE_ETOOBIG);
+    assert_non_null(strstr(hr.errmsg, "the limit is 64 MiB"));
+    free(huge);
+    assert_int_equal(read_row(f->s, NULL, 1, 6), -1);
+    uint64_t seq;
+    assert_int_equal(commit1(f->s, 1, 5, 70, &seq), 0);
+    assert_int_equal(seq, h + 2);
+    assert_int_equal(read_row(f->s, NULL, 1, 5), 70);
+    const size_t rest[] = {0, 0, 0, 0, 1};
+    expect_log(f->s, c, rest, 5);
+}
+
 /* Builds the bytes of a remote entry from origin o, seq s with deps, one delta. */
 static void remote_entry(codec_buf *b, uint16_t o, uint64_t s, const causal_vv *deps,
                          int64_t k, uint64_t v)
@@ -793,6 +874,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_failure_consumes_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reservations_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seq_spans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_async, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_and_scan, setup, teardown),
