@@ -106,8 +106,24 @@ typedef struct rcommit {
     causal_hlc hlc;
     bool has_catalog;
     const causal_vv *deps;
+    uint32_t part, nparts; /* a transaction's part (logentry.h), applied with the others */
     struct rcommit *next;
 } rcommit;
+
+/* The parts of one remote transaction being collected (logentry.h "Parts"): they go to
+ * storage together, once all are here and the first one's dependencies are applied. */
+typedef struct rstage {
+    uint16_t origin;
+    uint64_t seq0;
+    uint32_t nparts, have;
+    uint64_t bytes;
+    replbuf_entry *parts; /* nparts slots, bytes NULL while missing */
+    struct rstage *next;
+} rstage;
+
+/* Memory the stages may hold: two transactions of the largest size. A part past it is
+ * dropped (its sender sends it again). */
+#define STAGE_MAX_BYTES (2 * LOGENTRY_MAX_TXN)
 
 /* One POST /v1/deltas in flight. Answers can arrive in another order than they were
  * produced (two QUIC connections per pair, loss, jitter), so a loss of state at the peer is
@@ -170,6 +186,8 @@ struct repl {
     snap_in sin;
     uv_timer_t ae_timer;
     replbuf buf;
+    rstage *stages;
+    uint64_t stage_bytes;
     size_t outstanding; /* posts, commits and batches not yet settled */
     bool closing;
     int handles_open;
@@ -241,6 +259,161 @@ static uint64_t wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static void stage_free(rstage *st)
+{
+    for (uint32_t i = 0; i < st->nparts; i++) replbuf_entry_free(&st->parts[i]);
+    free(st->parts);
+    free(st);
+}
+
+static void stages_free(repl *r)
+{
+    while (r->stages) {
+        rstage *st = r->stages;
+        r->stages = st->next;
+        stage_free(st);
+    }
+    r->stage_bytes = 0;
+}
+
+/* Adds part `part` of `nparts` of origin's transaction at seq (a copy of the bytes unless
+ * `own` hands them over, then *own is emptied). Returns true when the part was new. */
+static bool stage_add(repl *r, uint16_t origin, uint64_t seq, uint32_t part, uint32_t nparts,
+                      causal_hlc hlc, bool has_catalog, const causal_vv *deps,
+                      const uint8_t *bytes, size_t len, replbuf_entry *own)
+{
+    uint64_t seq0 = seq - part;
+    rstage **pp = &r->stages, *st = NULL;
+    for (; *pp; pp = &(*pp)->next) {
+        if ((*pp)->origin != origin || (*pp)->seq0 != seq0) continue;
+        st = *pp;
+        if (st->nparts != nparts) { /* cannot be: a seq has one entry */
+            *pp = st->next;
+            r->stage_bytes -= st->bytes;
+            stage_free(st);
+            st = NULL;
+        }
+        break;
+    }
+    if (st && st->parts[part].bytes) return false;
+    if (r->stage_bytes + len > STAGE_MAX_BYTES) {
+        r->stats.buffer_refused++;
+        return false;
+    }
+    if (!st) {
+        st = calloc(1, sizeof *st);
+        if (!st || !(st->parts = calloc(nparts, sizeof *st->parts))) {
+            free(st);
+            return false;
+        }
+        st->origin = origin;
+        st->seq0 = seq0;
+        st->nparts = nparts;
+        st->next = r->stages;
+        r->stages = st;
+    }
+    replbuf_entry *e = &st->parts[part];
+    if (own) {
+        *e = *own;
+        memset(own, 0, sizeof *own);
+        causal_vv_init(&own->deps);
+    } else {
+        memset(e, 0, sizeof *e);
+        causal_vv_init(&e->deps);
+        if (!(e->bytes = malloc(len ? len : 1)) || causal_vv_copy(&e->deps, deps) < 0) {
+            replbuf_entry_free(e);
+            return false;
+        }
+        memcpy(e->bytes, bytes, len);
+        e->len = len;
+        e->origin = origin;
+        e->seq = seq;
+        e->hlc = hlc;
+        e->has_catalog = has_catalog;
+    }
+    st->have++;
+    st->bytes += e->len;
+    r->stage_bytes += e->len;
+    return true;
+}
+
+static void on_commit(storage_commit_req *req);
+
+/* Submits every complete transaction whose first part the applied vv now allows; drops those
+ * it already covers. With ib (the batch that brought parts), the batch is answered once they
+ * are applied, so its ack covers them (else the sender would send them all again). */
+static void stages_submit(repl *r, inbatch *ib)
+{
+    if (!r->stages || r->closing) return;
+    causal_vv vv;
+    causal_vv_init(&vv);
+    if (storage_vv(r->st, &vv) < 0) return;
+    for (rstage **pp = &r->stages; *pp;) {
+        rstage *st = *pp;
+        uint64_t have = causal_vv_get(&vv, st->origin);
+        if (st->seq0 <= have) { /* applied (another path brought it) */
+            *pp = st->next;
+            r->stage_bytes -= st->bytes;
+            stage_free(st);
+            continue;
+        }
+        bool ready = st->have == st->nparts && st->seq0 == have + 1;
+        const causal_vv *deps = &st->parts[0].deps;
+        for (uint32_t i = 0; ready && i < deps->len; i++)
+            if (deps->v[i].node != st->origin &&
+                causal_vv_get(&vv, deps->v[i].node) < deps->v[i].counter)
+                ready = false;
+        if (!ready) {
+            pp = &st->next;
+            continue;
+        }
+        rcommit **cs = calloc(st->nparts, sizeof *cs);
+        storage_commit_req **reqs = calloc(st->nparts, sizeof *reqs);
+        uint32_t k = 0;
+        for (; cs && reqs && k < st->nparts; k++) {
+            if (!(cs[k] = calloc(1, sizeof **cs))) break;
+            rcommit *c = cs[k];
+            c->r = r;
+            c->own = st->parts[k];
+            c->origin = c->own.origin;
+            c->seq = c->own.seq;
+            c->hlc = c->own.hlc;
+            c->has_catalog = c->own.has_catalog;
+            c->deps = &c->own.deps;
+            c->part = k;
+            c->nparts = st->nparts;
+            c->req.entry = c->own.bytes;
+            c->req.entry_len = c->own.len;
+            c->req.cb = on_commit;
+            c->req.user = c;
+            reqs[k] = &c->req;
+        }
+        int rc = k == st->nparts ? storage_commit_remote_chain_async(r->st, reqs, k) : -1;
+        if (rc == 0) {
+            if (ib) {
+                for (uint32_t i = 0; i < k; i++) cs[i]->ib = ib;
+                ib->pending += k;
+            }
+            /* the parts' bytes now belong to their commits */
+            for (uint32_t i = 0; i < k; i++) {
+                memset(&st->parts[i], 0, sizeof st->parts[i]);
+                causal_vv_init(&st->parts[i].deps);
+            }
+            r->outstanding += k;
+            causal_vv_set(&vv, st->origin, st->seq0 + st->nparts - 1);
+            *pp = st->next;
+            r->stage_bytes -= st->bytes;
+            stage_free(st);
+        } else {
+            for (uint32_t i = 0; i < k; i++) free(cs[i]); /* the stage keeps the bytes */
+            pp = &st->next;
+        }
+        free(cs);
+        free(reqs);
+    }
+    causal_vv_free(&vv);
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
     repl *r = h->data;
@@ -248,6 +421,7 @@ static void on_handle_closed(uv_handle_t *h)
     for (int i = 0; i < r->npeers; i++) peer_free(&r->peers[i]);
     free(r->peers);
     replbuf_free(&r->buf);
+    stages_free(r);
     pthread_mutex_destroy(&r->mu);
     free(r);
 }
@@ -325,6 +499,7 @@ err:
     for (int i = 0; r->peers && i < cfg->npeers; i++) peer_free(&r->peers[i]);
     free(r->peers);
     replbuf_free(&r->buf);
+    stages_free(r);
     pthread_mutex_destroy(&r->mu);
     free(r);
     return REPL_EINVAL;
@@ -796,6 +971,15 @@ static void on_async(uv_async_t *h)
             if (c->hlc > r->stats.max_remote_hlc) r->stats.max_remote_hlc = c->hlc;
             if (r->cfg.on_applied)
                 r->cfg.on_applied(r->cfg.arg, c->origin, c->seq, c->hlc, c->has_catalog);
+        } else if (c->nparts > 1) {
+            /* a transaction's part, refused with the others: collected again, resubmitted
+               together once its dependencies are applied (or sent again) */
+            stage_add(r, c->origin, c->seq, c->part, c->nparts, c->hlc, c->has_catalog,
+                      c->deps, NULL, 0, &c->own);
+            if (st != STORAGE_EDEPS)
+                rlog(r, TRANSPORT_LOG_WARN, "remote entry (%u, %llu), part %u of %u, not "
+                     "applied: %s: %s", c->origin, (unsigned long long)c->seq, c->part + 1,
+                     c->nparts, storage_strerror(st), c->req.errmsg);
         } else if (st == STORAGE_EDEPS) {
             const uint8_t *bytes = c->ib ? c->req.entry : c->own.bytes;
             size_t len = c->ib ? c->req.entry_len : c->own.len;
@@ -814,6 +998,7 @@ static void on_async(uv_async_t *h)
     }
     if (applied && !r->closing) {
         submit_ready(r);
+        stages_submit(r, NULL);
         repl_kick(r); /* relay what just arrived */
     }
     r->stats.buffer_now = r->buf.n;
@@ -863,10 +1048,19 @@ void repl_on_deltas(repl *r, transport_req *req, uint16_t peer_id, const uint8_t
     causal_vv vv;
     causal_vv_init(&vv);
     if (storage_vv(r->st, &vv) < 0) causal_vv_init(&vv);
+    bool staged = false;
     for (size_t i = 0; i < ib->b.n; i++) {
         const replbatch_item *it = &ib->b.items[i];
         if (it->seq <= causal_vv_get(&vv, it->origin)) {
             r->stats.skipped++; /* a relayed duplicate: spare the writer */
+            continue;
+        }
+        if (it->nparts > 1) {
+            /* a part of a transaction: collected until all are here (acknowledged once
+               applied with the others; the sender sends again what the ack lacks) */
+            stage_add(r, it->origin, it->seq, it->part, it->nparts, it->hlc, it->has_catalog,
+                      &it->deps, it->entry, it->len, NULL);
+            staged = true;
             continue;
         }
         rcommit *c = calloc(1, sizeof *c);
@@ -884,6 +1078,7 @@ void repl_on_deltas(repl *r, transport_req *req, uint16_t peer_id, const uint8_t
         ib->pending++;
     }
     causal_vv_free(&vv);
+    if (staged) stages_submit(r, ib);
     if (ib->pending == 0) batch_finish(r, ib);
 }
 

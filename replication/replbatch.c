@@ -117,6 +117,8 @@ int replbatch_decode(const uint8_t *p, size_t len, replbatch *b)
         it->seq = e.seq;
         it->hlc = e.hlc;
         it->has_catalog = e.ncatalog > 0;
+        it->part = e.part;
+        it->nparts = e.nparts;
         it->deps = e.deps; /* moved: the entry no longer frees it */
         causal_vv_init(&e.deps);
         logentry_free(&e);

@@ -50,6 +50,7 @@ typedef struct replbatch_item {
     causal_hlc hlc;
     causal_vv deps;   /* owned (freed by replbatch_free) */
     bool has_catalog; /* the entry changes the catalog */
+    uint32_t part, nparts; /* (0, 1), or part of a transaction applied together (logentry.h) */
 } replbatch_item;
 
 typedef struct replbatch {

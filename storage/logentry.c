@@ -1,6 +1,7 @@
 /* storage/logentry.c — see logentry.h for the byte layout. */
 #include "storage/logentry.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,14 +19,36 @@ void logentry_free(logentry *e)
     logentry_init(e);
 }
 
+static size_t uvarint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+size_t logentry_delta_size(const logentry_delta *d)
+{
+    return 4 + uvarint_len(d->pklen) + d->pklen + uvarint_len(d->dlen) + d->dlen;
+}
+
 int logentry_encode(codec_buf *b, const logentry *e)
 {
     if (e->origin == 0 || e->seq == 0) return CRDT_EINVAL;
+    bool parts = e->nparts > 1;
+    if (parts && (e->part >= e->nparts || e->nparts > LOGENTRY_MAX_PARTS || e->seq <= e->part))
+        return CRDT_EINVAL;
     if (e->ndeltas > LOGENTRY_MAX_ITEMS || e->ncatalog > LOGENTRY_MAX_ITEMS) return CRDT_ELIMIT;
-    codec_put_u8(b, LOGENTRY_VERSION);
+    codec_put_u8(b, parts ? LOGENTRY_VERSION_PARTS : LOGENTRY_VERSION);
     codec_put_u16(b, e->origin);
     codec_put_u64(b, e->seq);
     codec_put_u64(b, e->hlc);
+    if (parts) {
+        codec_put_uvarint(b, e->part);
+        codec_put_uvarint(b, e->nparts);
+    }
     int rc = causal_vv_encode(b, &e->deps);
     if (rc < 0) return rc;
     codec_put_uvarint(b, e->ndeltas);
@@ -57,7 +80,9 @@ int logentry_peek(const uint8_t *p, size_t len, uint16_t *origin, uint64_t *seq,
     codec_get_u16(&r, origin);
     codec_get_u64(&r, seq);
     codec_get_u64(&r, hlc);
-    if (r.err || version != LOGENTRY_VERSION || *origin == 0 || *seq == 0) return CRDT_EBADENC;
+    if (r.err || (version != LOGENTRY_VERSION && version != LOGENTRY_VERSION_PARTS) ||
+        *origin == 0 || *seq == 0)
+        return CRDT_EBADENC;
     return 0;
 }
 
@@ -68,6 +93,19 @@ int logentry_decode(const uint8_t *p, size_t len, logentry *e)
     if (rc < 0) return rc;
     codec_rd r;
     codec_rd_init(&r, p + LOGENTRY_HEADER_BYTES, len - LOGENTRY_HEADER_BYTES);
+    e->nparts = 1;
+    if (p[0] == LOGENTRY_VERSION_PARTS) {
+        uint64_t part, nparts;
+        codec_get_uvarint(&r, &part);
+        codec_get_uvarint(&r, &nparts);
+        if (r.err || nparts < 2 || nparts > LOGENTRY_MAX_PARTS || part >= nparts ||
+            e->seq <= part) {
+            rc = CRDT_EBADENC;
+            goto err;
+        }
+        e->part = (uint32_t)part;
+        e->nparts = (uint32_t)nparts;
+    }
     rc = causal_vv_decode(&r, &e->deps);
     if (rc < 0) goto err;
 

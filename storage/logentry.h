@@ -14,7 +14,8 @@
  *   | 1      | 2         | origin node id, u16 BE (1..65535)                            |
  *   | 3      | 8         | seq, u64 BE (>= 1)                                           |
  *   | 11     | 8         | hlc timestamp, u64 BE                                        |
- *   | 19     | var       | deps: version vector (causal_vv_encode)                      |
+ *   | 19     | uvarint x2| version 2 only: part index i, parts n (2 <= n, i < n)        |
+ *   |        | var       | deps: version vector (causal_vv_encode)                      |
  *   |        | uvarint   | n deltas, then n x:                                          |
  *   |        | 4         |   table id, u32 BE                                           |
  *   |        | var       |   primary key (codec bytes: uvarint length + bytes)          |
@@ -23,6 +24,13 @@
  *   |        | 1         |   op: 1 put, 2 delete                                        |
  *   |        | var       |   key (codec bytes)                                          |
  *   |        | var       |   value (codec bytes; empty for delete)                      |
+ *
+ * Parts. A transaction too large for one entry (LOGENTRY_PART_BYTES) is written as n entries
+ * of consecutive seqs s0 .. s0 + n - 1, part i at seq s0 + i, all in one batch; each carries
+ * (i, n) and its share of the deltas (the catalog changes are in part 0), and parts after the
+ * last with deltas are empty. Such entries are version 2; a single-part entry is version 1,
+ * byte for byte as before. A receiver applies a transaction's parts together, in one batch
+ * (storage_commit_remote_chain_async): readers never see part of it.
  *
  * The fixed header (19 bytes) lets retention read origin/seq/hlc without a full decode.
  * The decoder is bounded: counts are checked against the remaining input before any array
@@ -42,13 +50,21 @@
 #include "crdt/causal.h"
 #include "crdt/codec.h"
 
-#define LOGENTRY_VERSION 1
+#define LOGENTRY_VERSION 1       /* a whole transaction */
+#define LOGENTRY_VERSION_PARTS 2 /* one part of a transaction (i, n) */
 #define LOGENTRY_HEADER_BYTES 19
+#define LOGENTRY_MAX_PARTS 4096
+/* A transaction whose entry would exceed this is split into parts of about this size. */
+#define LOGENTRY_PART_BYTES (8u << 20)
+/* The most one transaction may change (its parts together): it is held in memory whole, at its
+ * origin while it commits and at each receiver while its parts arrive. */
+#define LOGENTRY_MAX_TXN ((uint64_t)1 << 30)
 #define LOGENTRY_MAX_ITEMS 4000000 /* rows or catalog changes; decoding allocates 40 B each */
 #define LOGENTRY_MAX_BYTES (256u << 20) /* one item's key/value/delta */
-/* The largest whole entry: what a replication batch carries (REPLBATCH_MAX_ENTRY). A local
- * commit whose entry would be larger is refused (STORAGE_ETOOBIG) rather than written: it
- * could never be shipped, and every later entry of its origin would wait behind it. */
+/* The largest entry: what a replication batch carries (REPLBATCH_MAX_ENTRY). A larger
+ * transaction is written in parts; an entry that still exceeds it (one row's change) is
+ * refused (STORAGE_ETOOBIG) rather than written: it could never be shipped, and every later
+ * entry of its origin would wait behind it. */
 #define LOGENTRY_MAX_ENTRY (64u << 20)
 
 enum { LOGENTRY_CATALOG_PUT = 1, LOGENTRY_CATALOG_DELETE = 2 };
@@ -73,6 +89,7 @@ typedef struct logentry {
     uint16_t origin;
     uint64_t seq;
     causal_hlc hlc;
+    uint32_t part, nparts; /* (0, 1) for a whole transaction; else part `part` of `nparts` */
     causal_vv deps; /* owned */
     logentry_delta *deltas; /* owned array, borrowed contents */
     size_t ndeltas;
@@ -86,6 +103,8 @@ void logentry_free(logentry *e);
 int logentry_encode(codec_buf *b, const logentry *e);
 /* Decodes exactly len bytes. On error *e is left freed (and re-initialised). */
 int logentry_decode(const uint8_t *p, size_t len, logentry *e);
+/* The bytes a delta adds to an entry's encoding (splitting a transaction into parts). */
+size_t logentry_delta_size(const logentry_delta *d);
 /* Reads only the fixed header (retention, routing); 0 or CRDT_EBADENC. */
 int logentry_peek(const uint8_t *p, size_t len, uint16_t *origin, uint64_t *seq, causal_hlc *hlc);
 

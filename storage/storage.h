@@ -41,10 +41,12 @@
  * a hole). A reservation therefore stalls later local commits: take it at COMMIT time, build
  * the deltas, submit, all in one event-loop callback. A commit submitted with seq 0 gets the
  * next seq at submission. If a commit's merge fails, its seq is consumed by an empty entry.
- * A commit with more dots than one seq has op slots reserves a span (storage_next_seqs, req
- * nseqs): its entry takes the first seq and empty entries the rest, all in one batch. A local
- * entry larger than LOGENTRY_MAX_ENTRY is refused (STORAGE_ETOOBIG, its span filled): the
- * replication batch that must carry it whole could never be sent.
+ * A commit with more dots than one seq has op slots, or more changes than one entry should
+ * carry (LOGENTRY_PART_BYTES), reserves a span (storage_next_seqs, req nseqs): it is written
+ * as parts (logentry.h), one per seq, empty parts to the end of the span, all in one batch.
+ * A commit larger than LOGENTRY_MAX_TXN, one that needs more parts than its span, or one whose
+ * single row's change exceeds LOGENTRY_MAX_ENTRY is refused (STORAGE_ETOOBIG, its span filled
+ * with empty entries).
  *
  * Remote entries (storage_commit_remote) go through the same path: an entry whose seq is
  * already covered by the vv is skipped (req->skipped, status 0: applying twice changes
@@ -249,6 +251,7 @@ struct storage_commit_req {
     /* public, in: remote entries (storage_commit_remote*) */
     const uint8_t *entry; /* the log entry bytes, borrowed until completion */
     size_t entry_len;
+    uint32_t chain; /* set by storage_commit_remote_chain_async on the first of a chain */
     /* public, in */
     storage_commit_cb cb; /* async: called once, on the writer thread */
     void *user;
@@ -285,6 +288,12 @@ int storage_commit_async(storage *s, storage_commit_req *req);
  * sees status STORAGE_EDEPS, STORAGE_EBADENTRY, STORAGE_ENOSPC (not applied: retry later),
  * or 0 (req->skipped if already applied). */
 int storage_commit_remote_async(storage *s, storage_commit_req *req);
+/* Queues the n parts of one remote transaction (logentry.h "Parts"), in order, to be applied
+ * together in one batch: all of them, or none (each request then completes with the error of
+ * the part that failed, e.g. STORAGE_EDEPS). A part queued alone (storage_commit_remote_async)
+ * is refused with STORAGE_EBADENTRY. Same contract as storage_commit_remote_async otherwise;
+ * every request's callback is called. */
+int storage_commit_remote_chain_async(storage *s, storage_commit_req *const *reqs, uint32_t n);
 /* Blocking forms (tests, tools, never the event loop): return req->status. */
 int storage_commit(storage *s, storage_commit_req *req);
 int storage_commit_remote(storage *s, storage_commit_req *req);
@@ -359,6 +368,8 @@ void storage_overlay_del(storage_overlay *o);
 int storage_overlay_add(storage_overlay *o, uint32_t table_id, const uint8_t *pk, size_t pklen,
                         const uint8_t *delta, size_t dlen);
 size_t storage_overlay_count(const storage_overlay *o);
+/* The bytes its deltas take in a log entry (logentry_delta_size summed). */
+uint64_t storage_overlay_bytes(const storage_overlay *o);
 /* Whether the overlay holds a pending delta for a row of table_id. */
 bool storage_overlay_has_table(const storage_overlay *o, uint32_t table_id);
 /* merge(stored at snap, pending); ENOTFOUND only if neither exists. */

@@ -323,15 +323,20 @@ out:
     return rc;
 }
 
-/* A local commit (or, with no deltas, the filler of an abandoned or failed seq). */
-static int write_local(storage *s, grp *g, uint64_t seq, causal_hlc hlc, const logentry_delta *deltas,
-                       size_t ndeltas, const logentry_catalog *catalog, size_t ncatalog)
+/* A local commit (or, with no deltas, the filler of an abandoned or failed seq), or part
+ * `part` of `nparts` of one (nparts > 1, logentry.h). */
+static int write_local_part(storage *s, grp *g, uint64_t seq, causal_hlc hlc,
+                            const logentry_delta *deltas, size_t ndeltas,
+                            const logentry_catalog *catalog, size_t ncatalog, uint32_t part,
+                            uint32_t nparts)
 {
     logentry e;
     logentry_init(&e);
     e.origin = s->opts.node_id;
     e.seq = seq;
     e.hlc = hlc;
+    e.part = part;
+    e.nparts = nparts;
     e.deltas = (logentry_delta *)deltas;
     e.ndeltas = ndeltas;
     e.catalog = (logentry_catalog *)catalog;
@@ -347,7 +352,8 @@ static int write_local(storage *s, grp *g, uint64_t seq, causal_hlc hlc, const l
                                 "transaction", ndeltas, (unsigned)LOGENTRY_MAX_ITEMS)
                  : storage_fail(STORAGE_EINVAL, "cannot encode commit: %s", codec_strerror(rc));
     } else if (b.len > LOGENTRY_MAX_ENTRY) {
-        rc = storage_fail(STORAGE_ETOOBIG, "its changes take %zu MiB, the limit is %u MiB per "
+        rc = storage_fail(STORAGE_ETOOBIG, nparts > 1 ? "one row's change takes %zu MiB, the limit "
+                          "is %u MiB" : "its changes take %zu MiB, the limit is %u MiB per "
                           "transaction", (b.len + (1u << 20) - 1) >> 20, LOGENTRY_MAX_ENTRY >> 20);
     } else {
         rc = apply_entry(s, g, &e, b.data, b.len);
@@ -355,6 +361,117 @@ static int write_local(storage *s, grp *g, uint64_t seq, causal_hlc hlc, const l
     codec_buf_free(&b);
     causal_vv_free(&e.deps);
     return rc;
+}
+
+static int write_local(storage *s, grp *g, uint64_t seq, causal_hlc hlc, const logentry_delta *deltas,
+                       size_t ndeltas, const logentry_catalog *catalog, size_t ncatalog)
+{
+    return write_local_part(s, g, seq, hlc, deltas, ndeltas, catalog, ncatalog, 0, 1);
+}
+
+/* The group's state before a multi-part transaction, to take all of it back if a part fails
+ * (each applied part left its save point in the batch). */
+typedef struct span_mark {
+    causal_vv vv, first;
+    uint64_t written_seq, log_bytes;
+    size_t n, nrows;
+} span_mark;
+
+static int span_mark_take(const grp *g, span_mark *m)
+{
+    causal_vv_init(&m->vv);
+    causal_vv_init(&m->first);
+    m->written_seq = g->written_seq;
+    m->log_bytes = g->log_bytes;
+    m->n = g->n;
+    m->nrows = g->nrows;
+    int crc = causal_vv_copy(&m->vv, &g->vv);
+    if (crc == 0) crc = causal_vv_copy(&m->first, &g->first);
+    if (crc < 0) {
+        causal_vv_free(&m->vv);
+        causal_vv_free(&m->first);
+        return storage_crdt_error(crc);
+    }
+    return 0;
+}
+
+/* Takes back the `applied` parts written since the mark (undo) or keeps them; frees the mark. */
+static int span_mark_end(storage *s, grp *g, span_mark *m, uint32_t applied, bool undo)
+{
+    int rc = 0;
+    if (undo) {
+        for (uint32_t i = 0; i < applied; i++) {
+            char *err = NULL;
+            rocksdb_writebatch_wi_rollback_to_save_point(g->wb, &err);
+            if (err) {
+                rocksdb_free(err);
+                rc = storage_fail(STORAGE_EIO, "cannot roll back a failed transaction's parts");
+            }
+        }
+        grp_rows_drop(g, m->nrows);
+        causal_vv_free(&g->vv);
+        causal_vv_free(&g->first);
+        g->vv = m->vv;
+        g->first = m->first;
+        g->written_seq = m->written_seq;
+        g->log_bytes = m->log_bytes;
+        g->n = m->n;
+    } else {
+        causal_vv_free(&m->vv);
+        causal_vv_free(&m->first);
+    }
+    return rc;
+}
+
+/* A local commit over a span of nseqs > 1 seqs: its deltas in parts of at most
+ * LOGENTRY_PART_BYTES (a larger delta alone), the catalog changes in part 0, empty parts to
+ * the end of the span; all or nothing. */
+static int write_local_span(storage *s, grp *g, const storage_commit_req *req)
+{
+    uint32_t n = req->nseqs;
+    size_t *cut = malloc(((size_t)n + 1) * sizeof *cut); /* part i: deltas cut[i] .. cut[i+1] */
+    if (!cut) return storage_fail(STORAGE_ENOMEM, "out of memory");
+    uint32_t part = 0;
+    uint64_t acc = 0, total = 0;
+    cut[0] = 0;
+    int rc = 0;
+    for (size_t i = 0; i < req->ndeltas; i++) {
+        size_t sz = logentry_delta_size(&req->deltas[i]);
+        total += sz;
+        if (acc > 0 && acc + sz > LOGENTRY_PART_BYTES) {
+            if (++part >= n) break;
+            cut[part] = i;
+            acc = 0;
+        }
+        acc += sz;
+    }
+    if (total > LOGENTRY_MAX_TXN) {
+        rc = storage_fail(STORAGE_ETOOBIG, "its changes take %llu MiB, the limit is %llu MiB per "
+                          "transaction", (unsigned long long)((total + (1u << 20) - 1) >> 20),
+                          (unsigned long long)(LOGENTRY_MAX_TXN >> 20));
+    } else if (part >= n) {
+        rc = storage_fail(STORAGE_ETOOBIG, "its changes need more than the %u parts reserved", n);
+    }
+    if (rc) {
+        free(cut);
+        return rc;
+    }
+    for (uint32_t p = part + 1; p <= n; p++) cut[p] = req->ndeltas;
+    span_mark m;
+    if ((rc = span_mark_take(g, &m)) < 0) {
+        free(cut);
+        return rc;
+    }
+    uint32_t done = 0;
+    for (; done < n && rc == 0; done++) {
+        rc = write_local_part(s, g, req->seq + done, req->hlc, req->deltas + cut[done],
+                              cut[done + 1] - cut[done], done ? NULL : req->catalog,
+                              done ? 0 : req->ncatalog, done, n);
+        if (rc) break;
+    }
+    int urc = span_mark_end(s, g, &m, done, rc != 0);
+    free(cut);
+    return rc ? rc : urc;
 }
 
 /* Empty entries for the request's seqs from `from` to the end of its span
@@ -375,18 +492,21 @@ static void process_local(storage *s, grp *g, storage_commit_req *req)
     if ((req->ndeltas || req->ncatalog) && storage_guard_space(s, false)) {
         /* The seq was reserved before the disk filled: a few bytes of filler instead. */
         rc = storage_guard_enospc(s);
+    } else if (req->ndeltas == 0 && req->ncatalog == 0) {
+        rc = write_fillers(s, g, req, req->seq); /* an abandoned reservation */
+    } else if (req->nseqs > 1) {
+        rc = write_local_span(s, g, req);
     } else {
         rc = write_local(s, g, req->seq, req->hlc, req->deltas, req->ndeltas, req->catalog,
                          req->ncatalog);
     }
-    if (rc == 0) rc = write_fillers(s, g, req, req->seq + 1);
     if (rc == 0) return;
     set_req_error(req, rc);
     if (rc == STORAGE_EMERGE || rc == STORAGE_EINVAL || rc == STORAGE_ECORRUPT ||
         rc == STORAGE_ENOSPC || rc == STORAGE_EUNIQUE || rc == STORAGE_ETOOBIG) {
         /* The seqs may already be known to the SQL layer (dots): consume them with empty
-         * entries so the log has no hole. (A failed entry left the batch as it was.) */
-        rc = write_fillers(s, g, req, g->written_seq >= req->seq ? g->written_seq + 1 : req->seq);
+         * entries so the log has no hole. (A failed entry or span left the batch as it was.) */
+        rc = write_fillers(s, g, req, req->seq);
     }
     if (rc < 0 && rc != STORAGE_EMERGE) {
         /* Could not write at all (disk full, I/O): later local seqs can never be written in
@@ -397,7 +517,9 @@ static void process_local(storage *s, grp *g, storage_commit_req *req)
     }
 }
 
-static void process_remote(storage *s, grp *g, storage_commit_req *req)
+/* A remote entry, expected to be part `part` of `nparts` of its transaction (0 of 1: whole). */
+static void process_remote(storage *s, grp *g, storage_commit_req *req, uint32_t part,
+                           uint32_t nparts)
 {
     logentry e;
     int rc = logentry_decode(req->entry, req->entry_len, &e);
@@ -409,6 +531,14 @@ static void process_remote(storage *s, grp *g, storage_commit_req *req)
     }
     req->out_origin = e.origin;
     req->out_seq = e.seq;
+    if (e.part != part || e.nparts != nparts) {
+        /* a transaction's parts are applied together (storage_commit_remote_chain_async) */
+        storage_fail(STORAGE_EBADENTRY, "entry (%u, %llu) is part %u of %u, submitted as part "
+                     "%u of %u", e.origin, (unsigned long long)e.seq, e.part + 1, e.nparts,
+                     part + 1, nparts);
+        set_req_error(req, STORAGE_EBADENTRY);
+        goto out;
+    }
     if (storage_guard_space(s, false)) {
         /* Not applied, not acknowledged: the sender retransmits once space is back. */
         set_req_error(req, storage_guard_enospc(s));
@@ -459,6 +589,43 @@ static void process_remote(storage *s, grp *g, storage_commit_req *req)
     }
 out:
     logentry_free(&e);
+}
+
+/* The n requests of one remote transaction's parts, in order: all applied, or none. */
+static void process_remote_chain(storage *s, grp *g, storage_commit_req **reqs, uint32_t n)
+{
+    span_mark m;
+    int rc = span_mark_take(g, &m);
+    if (rc < 0) {
+        for (uint32_t i = 0; i < n; i++) set_req_error(reqs[i], rc);
+        return;
+    }
+    uint32_t applied = 0;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        process_remote(s, g, reqs[i], i, n);
+        rc = reqs[i]->status;
+        if (rc == 0 && !reqs[i]->skipped) applied++;
+    }
+    if (rc == 0) {
+        span_mark_end(s, g, &m, applied, false);
+        return;
+    }
+    char msg[sizeof reqs[0]->errmsg];
+    snprintf(msg, sizeof msg, "%s", storage_errmsg());
+    if (applied && span_mark_end(s, g, &m, applied, true) < 0) {
+        pthread_mutex_lock(&s->mu); /* never write a half transaction */
+        if (!s->failed) s->failed = STORAGE_EIO;
+        pthread_mutex_unlock(&s->mu);
+    } else if (!applied) {
+        causal_vv_free(&m.vv);
+        causal_vv_free(&m.first);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        /* every part is refused as the failing one was: none was applied */
+        reqs[i]->status = rc;
+        reqs[i]->skipped = false;
+        snprintf(reqs[i]->errmsg, sizeof reqs[i]->errmsg, "%s", msg);
+    }
 }
 
 /* Inserts into the seq-sorted held list. */
@@ -564,6 +731,58 @@ static void *writer_main(void *arg)
             } else {
                 req = group;
                 group = group->next;
+                if (req->remote && req->chain > 1) {
+                    /* a transaction's parts, queued together: one unit of the group */
+                    uint32_t n = req->chain;
+                    storage_commit_req **parts = malloc(n * sizeof *parts);
+                    parts ? (void)(parts[0] = req) : (void)0;
+                    uint32_t k = 1;
+                    for (; k < n && group; k++) {
+                        if (parts) parts[k] = group;
+                        group = group->next;
+                    }
+                    if (!parts || k < n) {
+                        storage_fail(parts ? STORAGE_EINVAL : STORAGE_ENOMEM,
+                                     parts ? "a chain of %u requests is short" : "out of memory",
+                                     n);
+                        int err = parts ? STORAGE_EINVAL : STORAGE_ENOMEM;
+                        storage_commit_req *r = req;
+                        for (uint32_t i = 0; i < k; i++) {
+                            storage_commit_req *nx = r->next;
+                            if (r->status == 0) set_req_error(r, err);
+                            r->next = NULL;
+                            *done_tail = r;
+                            done_tail = &r->next;
+                            ndone++;
+                            r = nx;
+                        }
+                        free(parts);
+                        continue;
+                    }
+                    if (failed) {
+                        for (uint32_t i = 0; i < n; i++)
+                            set_req_error(parts[i], storage_fail(STORAGE_ECLOSED, "store stopped "
+                                          "accepting commits after a write error (%s)",
+                                          storage_strerror(failed)));
+                    } else {
+                        process_remote_chain(s, &g, parts, n);
+                        pthread_mutex_lock(&s->mu);
+                        failed = s->failed;
+                        pthread_mutex_unlock(&s->mu);
+                    }
+                    for (uint32_t i = 0; i < n; i++) {
+                        parts[i]->next = NULL;
+                        *done_tail = parts[i];
+                        done_tail = &parts[i]->next;
+                        ndone++;
+                    }
+                    free(parts);
+                    if (g.n >= GRP_MAX_ENTRIES) {
+                        flush_group(s, &g, *unwritten, &failed);
+                        unwritten = done_tail;
+                    }
+                    continue;
+                }
                 if (!req->remote && !failed && req->seq != g.written_seq + 1) {
                     if (req->seq <= g.written_seq) {
                         set_req_error(req, storage_fail(STORAGE_EINVAL, "seq %llu already "
@@ -581,7 +800,7 @@ static void *writer_main(void *arg)
                                                     "commits after a write error (%s)",
                                                     storage_strerror(failed)));
                 } else if (req->remote) {
-                    process_remote(s, &g, req);
+                    process_remote(s, &g, req, 0, 1);
                 } else {
                     process_local(s, &g, req);
                 }
@@ -668,10 +887,8 @@ void storage_commit_stop(storage *s)
     s->writer_started = false;
 }
 
-static int submit(storage *s, storage_commit_req *req, bool remote)
+static void submit_init(storage_commit_req *req, bool remote)
 {
-    if (!req->cb) return storage_fail(STORAGE_EINVAL, "commit request without callback");
-    if (remote && !req->entry) return storage_fail(STORAGE_EINVAL, "remote commit without entry");
     req->remote = remote;
     req->status = 0;
     req->skipped = false;
@@ -680,6 +897,14 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
     req->errmsg[0] = 0;
     req->out_seq = 0;
     req->out_origin = 0;
+    if (remote) req->chain = 0;
+}
+
+static int submit(storage *s, storage_commit_req *req, bool remote)
+{
+    if (!req->cb) return storage_fail(STORAGE_EINVAL, "commit request without callback");
+    if (remote && !req->entry) return storage_fail(STORAGE_EINVAL, "remote commit without entry");
+    submit_init(req, remote);
     if (!remote && req->seq == 0) {
         int grc = storage_guard_local(s);
         if (grc < 0) return grc;
@@ -768,6 +993,38 @@ int storage_commit_async(storage *s, storage_commit_req *req)
 int storage_commit_remote_async(storage *s, storage_commit_req *req)
 {
     return submit(s, req, true);
+}
+
+int storage_commit_remote_chain_async(storage *s, storage_commit_req *const *reqs, uint32_t n)
+{
+    if (n == 0 || n > LOGENTRY_MAX_PARTS)
+        return storage_fail(STORAGE_EINVAL, "a chain of %u requests", n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!reqs[i]->cb || !reqs[i]->entry)
+            return storage_fail(STORAGE_EINVAL, "remote commit without entry or callback");
+        submit_init(reqs[i], true);
+        if (i) reqs[i - 1]->next = reqs[i];
+    }
+    reqs[0]->chain = n;
+    pthread_mutex_lock(&s->mu);
+    int rc = 0;
+    if (s->stopping) {
+        rc = storage_fail(STORAGE_ECLOSED, "store is closing");
+    } else if (s->failed) {
+        rc = storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a write "
+                                           "error (%s)", storage_strerror(s->failed));
+    } else {
+        /* queued together: the writer takes them in one group, in order */
+        if (s->qtail) {
+            s->qtail->next = reqs[0];
+        } else {
+            s->qhead = reqs[0];
+        }
+        s->qtail = reqs[n - 1];
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rc == 0) pthread_cond_signal(&s->cv);
+    return rc;
 }
 
 /* A blocking caller waits on its own condition variable, so a group completing wakes only

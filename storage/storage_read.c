@@ -318,6 +318,18 @@ void storage_overlay_del(storage_overlay *o)
     free(o);
 }
 
+uint64_t storage_overlay_bytes(const storage_overlay *o)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        logentry_delta d = {0};
+        keycodec_row_split(o->e[i].key, o->e[i].klen, &d.table_id, &d.pk, &d.pklen);
+        d.dlen = o->e[i].dlen;
+        n += logentry_delta_size(&d);
+    }
+    return n;
+}
+
 size_t storage_overlay_count(const storage_overlay *o)
 {
     return o->n;

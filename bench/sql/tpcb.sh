@@ -14,9 +14,9 @@
 # Prints a Markdown table (TPS, latency percentiles from pgbench's per-transaction logs, ratios)
 # and writes it to bench/out/sql_tpcb.md.
 #   bench/sql/tpcb.sh [SECONDS] [SCALE]      (default 10 s per cell, scale 2: 200,000 accounts)
-# Scale 4 is the largest HeliosDB loads today: pgbench -i loads all tables in one transaction,
-# and a transaction's log entry (what one replication batch carries) is at most 64 MiB (about
-# 155 bytes per pgbench_accounts row). The figures in bench/README.md were taken at scale 2.
+# pgbench -i loads all tables in one transaction: HeliosDB takes up to 1 GiB of changes in one
+# (about 155 bytes per pgbench_accounts row; scale 10 loads). The figures in bench/README.md
+# were taken at scale 2, when a transaction was limited to 2^20 values.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ "${BENCH_TLS-1}" = 0 ]; then unset BENCH_TLS; else export BENCH_TLS=1; fi

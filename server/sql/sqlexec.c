@@ -1947,11 +1947,35 @@ int sx_commit_start(sx_session *s, executor_error *err)
     sx_commit *c = calloc(1, sizeof *c);
     if (!c || !(c->ov = storage_overlay_new(x->st)) || build_catalog(s, c)) goto oom;
     uint64_t seq;
-    /* one seq per 2^CAUSAL_OP_BITS dots: the dots of a bigger commit run on into the next
-       seqs, which empty entries fill (storage_next_seqs) */
-    uint32_t nseqs = s->txn.ndots > (1u << CAUSAL_OP_BITS)
-                         ? (uint32_t)((s->txn.ndots + (1u << CAUSAL_OP_BITS) - 1) >> CAUSAL_OP_BITS)
-                         : 1;
+    /* A commit takes one seq per 2^CAUSAL_OP_BITS dots (its dots run on into the next seqs)
+       and, when its changes exceed LOGENTRY_PART_BYTES, enough seqs for its parts
+       (logentry.h): estimated from the preview, whose dots encode no shorter than the
+       commit's; greedy cutting needs at most 2 parts per LOGENTRY_PART_BYTES, +1. Seqs past
+       the parts get empty entries. */
+    uint64_t est = 0;
+    if (s->txn.nops) {
+        storage_overlay *pv = sx_preview(s);
+        if (!pv) goto oom;
+        est = storage_overlay_bytes(pv);
+    }
+    if (est > LOGENTRY_MAX_TXN) {
+        commit_free(c);
+        txn_clear(s);
+        executor_error_set(err, "54000", "transaction too large to replicate: its changes take "
+                           "about %llu MiB, the limit is %llu MiB per transaction",
+                           (unsigned long long)(est >> 20),
+                           (unsigned long long)(LOGENTRY_MAX_TXN >> 20));
+        snprintf(err->hint, sizeof err->hint, "Split the load into several transactions (for "
+                 "COPY, several COPY commands of fewer rows each).");
+        return EXEC_ERROR;
+    }
+    uint64_t nseqs64 = ((uint64_t)s->txn.ndots + (1u << CAUSAL_OP_BITS) - 1) >> CAUSAL_OP_BITS;
+    if (est > LOGENTRY_PART_BYTES) {
+        uint64_t parts = 2 * ((est + LOGENTRY_PART_BYTES - 1) / LOGENTRY_PART_BYTES) + 1;
+        if (parts > nseqs64) nseqs64 = parts;
+    }
+    if (nseqs64 > LOGENTRY_MAX_PARTS) nseqs64 = LOGENTRY_MAX_PARTS;
+    uint32_t nseqs = nseqs64 ? (uint32_t)nseqs64 : 1;
     int rc = storage_next_seqs(x->st, nseqs, &seq);
     if (rc) {
         commit_free(c);

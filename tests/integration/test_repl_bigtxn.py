@@ -3,12 +3,14 @@
 (QUIC, mutual TLS).
 
 A COPY of 100,000 rows of eleven columns in one transaction writes about 1.2 million values
-(more than one commit seq's 2^20 dots: the commit takes several seqs) and a log entry of some
-46 MiB (more than the transport's former 16 MiB body cap, which left such an entry unsent
-forever and every later write of its region behind it). Checks: it commits, replicates whole
-(a reader on the other node polling during the transfer never sees part of it), and a write
-made after it replicates too. A transaction whose log entry would exceed what a replication
-batch carries (64 MiB) is refused at COMMIT with 54000, keeps nothing, and replication goes on.
+(more than one commit seq's 2^20 dots: the commit takes several seqs) and some 46 MiB of
+changes (more than the transport's former 16 MiB body cap, which left such an entry unsent
+forever and every later write of its region behind it); a second one of about 113 MiB is more
+than one replication batch carries (64 MiB) and travels as several log entries, parts that the
+receiver applies together. Checks: both commit and replicate whole (a reader on the other node
+polling during the transfers never sees part of a load), and a write made after each
+replicates too. A single row whose change exceeds 64 MiB cannot be cut: it is refused at
+COMMIT with 54000, keeps nothing, and replication goes on.
 
 TAP on stdout. Env BINDIR."""
 import io, os, sys, tempfile, threading, time
@@ -64,11 +66,13 @@ def main():
         c = a.connect()
         c.cursor().execute(ddl)
         c.cursor().execute("CREATE TABLE marks (id int PRIMARY KEY, note text)")
+        c.cursor().execute("CREATE TABLE wide (id int PRIMARY KEY, a text, b text, c text, "
+                           "d text, e text)")
         c.close()
         rb.check("the tables replicate",
                  rb.wait_for(lambda: rb.query(b, "SELECT count(*) FROM marks")[0][0] == 0, 15))
 
-        # A reader on node 2 during the transfer: the load is all or nothing there too.
+        # A reader on node 2 during both transfers: each load is all or nothing there too.
         seen, stop = [], threading.Event()
 
         def reader():
@@ -85,38 +89,70 @@ def main():
 
         th = threading.Thread(target=reader)
         th.start()
-        t0 = time.time()
-        err = copy_rows(a, "big", 1, NROWS, "x" * 100)
-        rb.check("COPY of %d rows x 12 values (over 2^20 values, a ~46 MiB entry) in one "
-                 "transaction commits: %s" % (NROWS, err), err is None)
-        print("# load committed in %.1fs" % (time.time() - t0))
-        execute(a, "INSERT INTO marks VALUES (1, 'after the load')")
-        t1 = time.time()
-        ok = rb.wait_for(lambda: rb.query(b, "SELECT count(*) FROM marks")[0][0] == 1, 120)
-        print("# replicated %.1fs after the commit" % (time.time() - t1))
-        stop.set()
-        th.join()
-        rb.check("the load and a write made after it replicate to node 2", ok)
+        try:
+            t0 = time.time()
+            err = copy_rows(a, "big", 1, NROWS, "x" * 100)
+            rb.check("COPY of %d rows x 12 values (over 2^20 values, ~46 MiB of changes) in one "
+                     "transaction commits: %s" % (NROWS, err), err is None)
+            print("# load 1 committed in %.1fs" % (time.time() - t0))
+            execute(a, "INSERT INTO marks VALUES (1, 'after load 1')")
+            t1 = time.time()
+            ok = rb.wait_for(lambda: rb.query(b, "SELECT count(*) FROM marks")[0][0] == 1, 120)
+            print("# replicated %.1fs after the commit" % (time.time() - t1))
+            rb.check("load 1 and a write made after it replicate to node 2", ok)
+
+            t0 = time.time()
+            err = copy_rows(a, "big", NROWS + 1, NROWS, "y" * 800)
+            rb.check("COPY of ~113 MiB in one transaction (more than one replication batch "
+                     "carries: it travels in parts) commits: %s" % err, err is None)
+            print("# load 2 committed in %.1fs" % (time.time() - t0))
+            execute(a, "INSERT INTO marks VALUES (2, 'after load 2')")
+            t1 = time.time()
+            ok = rb.wait_for(lambda: rb.query(b, "SELECT count(*) FROM marks")[0][0] == 2, 180)
+            print("# replicated %.1fs after the commit" % (time.time() - t1))
+            rb.check("load 2 and a write made after it replicate to node 2", ok)
+        finally:
+            stop.set()
+            th.join()
         sums = [rb.query(n, "SELECT count(*), sum(c0), sum(c9), sum(length(filler)) FROM big")[0]
                 for n in nodes]
-        rb.check("both nodes hold the same %d rows: %s" % (NROWS, sums),
-                 sums[0] == sums[1] and sums[0][0] == NROWS)
-        partial = sorted(set(v for v in seen if v not in (0, NROWS)), key=str)
-        rb.check("a reader on node 2 saw 0 or %d rows, never part of the load (%d reads, "
-                 "odd: %s)" % (NROWS, len(seen), partial[:5]), seen and not partial)
+        rb.check("both nodes hold the same %d rows: %s" % (2 * NROWS, sums),
+                 sums[0] == sums[1] and sums[0][0] == 2 * NROWS)
+        odd = sorted(set(v for v in seen if v not in (0, NROWS, 2 * NROWS)), key=str)
+        rb.check("a reader on node 2 saw 0, %d or %d rows, never part of a load (%d reads, "
+                 "odd: %s)" % (NROWS, 2 * NROWS, len(seen), odd[:5]),
+                 seen and not odd and NROWS in seen)
         rb.check("digests equal", rb.wait_for(lambda: len(set(rb.digests(nodes))) == 1, 30))
 
-        # Too large for one replication batch: refused at COMMIT, nothing kept.
-        err = copy_rows(a, "big", NROWS + 1, NROWS, "y" * 800)
-        rb.check("a transaction whose log entry exceeds 64 MiB: 54000 at COMMIT (%s)"
+        # One row's change larger than a replication batch carries: refused at COMMIT.
+        c = a.connect()
+        try:
+            # five values of 15 MB (one value may take 16 MiB): 75 MB in one row
+            c.cursor().execute("INSERT INTO wide SELECT 1, x, x, x, x, x FROM "
+                               "(SELECT repeat('z', 15000000) AS x) s")
+            err = None
+        except psycopg2.Error as e:
+            err = e
+        c.close()
+        rb.check("a row whose change exceeds 64 MiB: 54000 at COMMIT (%s)"
                  % (err.pgerror.strip().splitlines()[0] if err else None),
                  err is not None and err.pgcode == "54000"
                  and "too large to replicate" in err.pgerror)
         rb.check("nothing of it is kept",
-                 rb.query(a, "SELECT count(*) FROM big WHERE id > %d" % NROWS)[0][0] == 0)
-        execute(a, "INSERT INTO marks VALUES (2, 'after the refusal')")
+                 rb.query(a, "SELECT count(*) FROM wide")[0][0] == 0)
+        c = a.connect()
+        try:
+            c.cursor().execute("INSERT INTO wide (id, a) VALUES (2, repeat('v', 17000000))")
+            err = None
+        except psycopg2.Error as e:
+            err = e
+        c.close()
+        rb.check("one value over 16 MiB: 54000 (%s)"
+                 % (err.pgerror.strip().splitlines()[0] if err else None),
+                 err is not None and err.pgcode == "54000" and "value too large" in err.pgerror)
+        execute(a, "INSERT INTO marks VALUES (3, 'after the refusal')")
         rb.check("replication goes on after the refusal",
-                 rb.wait_for(lambda: rb.query(b, "SELECT count(*) FROM marks")[0][0] == 2, 30))
+                 rb.wait_for(lambda: rb.query(b, "SELECT count(*) FROM marks")[0][0] == 3, 30))
         rb.check("digests equal again", rb.wait_for(lambda: len(set(rb.digests(nodes))) == 1, 30))
         reports = [l for n in nodes for l in open(os.path.join(tmp, n.name + ".log"))
                    if "Sanitizer" in l or "runtime error" in l]

@@ -88,7 +88,7 @@ static void test_truncations_and_trailing(void **state)
     }
     codec_put_u8(&b, 0);
     assert_int_equal(logentry_decode(b.data, b.len, &e), CRDT_EBADENC);
-    b.data[0] = 2; /* unknown version */
+    b.data[0] = 3; /* unknown version */
     assert_int_equal(logentry_decode(b.data, b.len - 1, &e), CRDT_EBADENC);
     codec_buf_free(&b);
 }
@@ -115,12 +115,88 @@ static void test_hostile_count(void **state)
     codec_buf_free(&b);
 }
 
+/* Version 2: part i of n of a transaction; every impossible (i, n) refused both ways. */
+static void test_parts(void **state)
+{
+    (void)state;
+    logentry e;
+    logentry_init(&e);
+    e.origin = 7;
+    e.seq = 12;
+    e.hlc = 99;
+    e.part = 1;
+    e.nparts = 3;
+    causal_vv_set(&e.deps, 7, 11);
+    codec_buf b;
+    codec_buf_init(&b);
+    assert_int_equal(logentry_encode(&b, &e), 0);
+    assert_int_equal(b.data[0], LOGENTRY_VERSION_PARTS);
+    logentry d;
+    assert_int_equal(logentry_decode(b.data, b.len, &d), 0);
+    assert_int_equal(d.part, 1);
+    assert_int_equal(d.nparts, 3);
+    assert_int_equal(d.seq, 12);
+    assert_int_equal(causal_vv_get(&d.deps, 7), 11);
+    logentry_free(&d);
+    uint16_t o;
+    uint64_t q;
+    causal_hlc h;
+    assert_int_equal(logentry_peek(b.data, b.len, &o, &q, &h), 0);
+    assert_int_equal(q, 12);
+    /* a whole transaction stays version 1, byte for byte */
+    e.part = 0;
+    e.nparts = 1;
+    codec_buf_reset(&b);
+    assert_int_equal(logentry_encode(&b, &e), 0);
+    assert_int_equal(b.data[0], LOGENTRY_VERSION);
+    assert_int_equal(logentry_decode(b.data, b.len, &d), 0);
+    assert_int_equal(d.nparts, 1);
+    logentry_free(&d);
+    /* impossible parts */
+    const uint32_t bad[][3] = {{3, 3, 12}, {5, 3, 12}, {0, LOGENTRY_MAX_PARTS + 1, 12},
+                               {4, 6, 4}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        e.part = bad[i][0];
+        e.nparts = bad[i][1];
+        e.seq = bad[i][2];
+        codec_buf_reset(&b);
+        assert_int_equal(logentry_encode(&b, &e), CRDT_EINVAL);
+        /* the same, hand-made */
+        codec_buf_reset(&b);
+        codec_put_u8(&b, LOGENTRY_VERSION_PARTS);
+        codec_put_u16(&b, 7);
+        codec_put_u64(&b, bad[i][2]);
+        codec_put_u64(&b, 99);
+        codec_put_uvarint(&b, bad[i][0]);
+        codec_put_uvarint(&b, bad[i][1]);
+        codec_put_uvarint(&b, 0); /* deps */
+        codec_put_uvarint(&b, 0); /* deltas */
+        codec_put_uvarint(&b, 0); /* catalog */
+        assert_int_equal(logentry_decode(b.data, b.len, &d), CRDT_EBADENC);
+    }
+    /* version 2 with n = 1 is not a part */
+    codec_buf_reset(&b);
+    codec_put_u8(&b, LOGENTRY_VERSION_PARTS);
+    codec_put_u16(&b, 7);
+    codec_put_u64(&b, 12);
+    codec_put_u64(&b, 99);
+    codec_put_uvarint(&b, 0);
+    codec_put_uvarint(&b, 1);
+    codec_put_uvarint(&b, 0);
+    codec_put_uvarint(&b, 0);
+    codec_put_uvarint(&b, 0);
+    assert_int_equal(logentry_decode(b.data, b.len, &d), CRDT_EBADENC);
+    logentry_free(&e);
+    codec_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_truncations_and_trailing),
         cmocka_unit_test(test_hostile_count),
+        cmocka_unit_test(test_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

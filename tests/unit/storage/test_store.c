@@ -424,6 +424,187 @@ static int apply_remote(storage *s, const codec_buf *b, bool *skipped)
     return rc;
 }
 
+/* Part `part` of `nparts` of origin 2's transaction at seq, one delta of `dlen` bytes (8:
+ * value v for row k; 0: no delta; other: a delta the merge refuses). */
+static void part_entry(codec_buf *b, uint64_t seq, uint32_t part, uint32_t nparts,
+                       const causal_vv *deps, int64_t k, uint64_t v, size_t dlen)
+{
+    static uint8_t pk[9], d[8];
+    pk_int(pk, k);
+    put_u64(d, v);
+    logentry_delta del = {1, pk, 9, d, dlen};
+    logentry e;
+    logentry_init(&e);
+    e.origin = 2;
+    e.seq = seq;
+    e.hlc = 5;
+    e.part = part;
+    e.nparts = nparts;
+    causal_vv_copy(&e.deps, deps);
+    e.deltas = dlen ? &del : NULL;
+    e.ndeltas = dlen ? 1 : 0;
+    codec_buf_reset(b);
+    assert_int_equal(logentry_encode(b, &e), 0);
+    causal_vv_free(&e.deps);
+}
+
+typedef struct chain_wait {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int left;
+} chain_wait;
+
+static void on_chain_part(storage_commit_req *req)
+{
+    chain_wait *w = req->user;
+    pthread_mutex_lock(&w->mu);
+    if (--w->left == 0) pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Applies the n entries as one transaction's parts; fills status[] and skipped[]. */
+static void apply_chain(storage *s, codec_buf *bs, int n, int *status, bool *skipped)
+{
+    chain_wait w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, n};
+    storage_commit_req reqs[4];
+    storage_commit_req *rp[4];
+    memset(reqs, 0, sizeof reqs);
+    for (int i = 0; i < n; i++) {
+        reqs[i].entry = bs[i].data;
+        reqs[i].entry_len = bs[i].len;
+        reqs[i].cb = on_chain_part;
+        reqs[i].user = &w;
+        rp[i] = &reqs[i];
+    }
+    assert_int_equal(storage_commit_remote_chain_async(s, rp, (uint32_t)n), 0);
+    pthread_mutex_lock(&w.mu);
+    while (w.left > 0) pthread_cond_wait(&w.cv, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+    for (int i = 0; i < n; i++) {
+        status[i] = reqs[i].status;
+        skipped[i] = reqs[i].skipped;
+    }
+}
+
+/* A remote transaction in parts (logentry.h): applied together or not at all; a part alone is
+ * refused. */
+static void test_remote_parts(void **state)
+{
+    fixture *f = *state;
+    codec_buf bs[3];
+    causal_vv deps;
+    causal_vv_init(&deps);
+    for (int i = 0; i < 3; i++) codec_buf_init(&bs[i]);
+    part_entry(&bs[0], 1, 0, 3, &deps, 60, 1, 8);
+    causal_vv_set(&deps, 2, 1);
+    part_entry(&bs[1], 2, 1, 3, &deps, 61, 2, 3); /* its merge fails */
+    causal_vv_set(&deps, 2, 2);
+    part_entry(&bs[2], 3, 2, 3, &deps, 0, 0, 0);
+    int st[3];
+    bool sk[3];
+
+    /* a part on its own */
+    assert_int_equal(apply_remote(f->s, &bs[0], NULL), STORAGE_EBADENTRY);
+    assert_int_equal(read_row(f->s, NULL, 1, 60), -1);
+    /* the second part fails: the first is taken back, every part reports the failure */
+    apply_chain(f->s, bs, 3, st, sk);
+    for (int i = 0; i < 3; i++) assert_int_equal(st[i], STORAGE_EMERGE);
+    assert_int_equal(read_row(f->s, NULL, 1, 60), -1);
+    causal_vv vv;
+    causal_vv_init(&vv);
+    assert_int_equal(storage_vv(f->s, &vv), 0);
+    assert_int_equal(causal_vv_get(&vv, 2), 0);
+    /* parts out of their transaction's order are refused */
+    causal_vv_free(&deps);
+    causal_vv_set(&deps, 2, 1);
+    part_entry(&bs[1], 2, 1, 3, &deps, 61, 2, 8);
+    codec_buf swapped[3] = {bs[1], bs[0], bs[2]};
+    apply_chain(f->s, swapped, 3, st, sk);
+    assert_int_not_equal(st[0], 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 60), -1);
+    /* whole: applied together */
+    apply_chain(f->s, bs, 3, st, sk);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(st[i], 0);
+        assert_false(sk[i]);
+    }
+    assert_int_equal(read_row(f->s, NULL, 1, 60), 1);
+    assert_int_equal(read_row(f->s, NULL, 1, 61), 2);
+    assert_int_equal(storage_vv(f->s, &vv), 0);
+    assert_int_equal(causal_vv_get(&vv, 2), 3);
+    /* again: skipped */
+    apply_chain(f->s, bs, 3, st, sk);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(st[i], 0);
+        assert_true(sk[i]);
+    }
+    causal_vv_free(&vv);
+    causal_vv_free(&deps);
+    for (int i = 0; i < 3; i++) codec_buf_free(&bs[i]);
+}
+
+/* A local commit too large for one entry is written as parts of at most LOGENTRY_PART_BYTES,
+ * the rest of its span empty parts. */
+static void test_local_parts(void **state)
+{
+    fixture *f = *state;
+    enum { N = 400000 }; /* 23 bytes each: two parts */
+    uint8_t(*pks)[9] = malloc(sizeof *pks * N);
+    uint8_t(*ds)[8] = malloc(sizeof *ds * N);
+    logentry_delta *dl = malloc(sizeof *dl * N);
+    assert_non_null(pks);
+    assert_non_null(ds);
+    assert_non_null(dl);
+    for (int i = 0; i < N; i++) {
+        pk_int(pks[i], 1000 + i);
+        put_u64(ds[i], (uint64_t)i + 1);
+        dl[i] = (logentry_delta){1, pks[i], 9, ds[i], 8};
+    }
+    uint64_t seq;
+    assert_int_equal(storage_next_seqs(f->s, 3, &seq), 0);
+    storage_commit_req req = {.seq = seq, .nseqs = 3, .deltas = dl, .ndeltas = N};
+    assert_int_equal(storage_commit(f->s, &req), 0);
+    assert_int_equal(read_row(f->s, NULL, 1, 1000 + N - 1), N);
+    storage_log_iter *li;
+    assert_int_equal(storage_log_iter_new(f->s, 1, seq, &li), 0);
+    uint64_t q;
+    const uint8_t *e;
+    size_t elen, total = 0;
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(storage_log_iter_next(li, &q, &e, &elen), 1);
+        assert_int_equal(q, seq + i);
+        logentry le;
+        assert_int_equal(logentry_decode(e, elen, &le), 0);
+        assert_int_equal(le.part, i);
+        assert_int_equal(le.nparts, 3);
+        assert_true(elen <= LOGENTRY_PART_BYTES + 64);
+        assert_true(i < 2 ? le.ndeltas > 0 : le.ndeltas == 0);
+        total += le.ndeltas;
+        logentry_free(&le);
+    }
+    assert_int_equal(total, N);
+    assert_int_equal(storage_log_iter_next(li, &q, &e, &elen), 0);
+    storage_log_iter_del(li);
+    /* more parts than the span reserved (three needed, two reserved): refused, its span
+       filled, nothing applied */
+    for (int i = 0; i < N; i++) pk_int(pks[i], 5000000 + i);
+    logentry_delta *twice = malloc(sizeof *twice * 2 * N);
+    assert_non_null(twice);
+    memcpy(twice, dl, sizeof *dl * N);
+    memcpy(twice + N, dl, sizeof *dl * N); /* the same rows twice: 18 MiB of deltas */
+    assert_int_equal(storage_next_seqs(f->s, 2, &seq), 0);
+    storage_commit_req tight = {.seq = seq, .nseqs = 2, .deltas = twice, .ndeltas = 2 * N};
+    assert_int_equal(storage_commit(f->s, &tight), STORAGE_ETOOBIG);
+    free(twice);
+    assert_int_equal(read_row(f->s, NULL, 1, 5000000), -1);
+    uint64_t next;
+    assert_int_equal(commit1(f->s, 1, 7, 7, &next), 0);
+    assert_int_equal(next, seq + 2);
+    free(pks);
+    free(ds);
+    free(dl);
+}
+
 static void test_remote_apply(void **state)
 {
     fixture *f = *state;
@@ -875,6 +1056,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_failure_consumes_seq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reservations_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seq_spans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remote_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_local_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_async, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_and_scan, setup, teardown),
