@@ -33,7 +33,7 @@ static const char *const usage_block[USE_N] = {
         "  backup [--config F] [-h H -p P -U U] --out DIR  (online via the daemon, or offline)\n",
     [USE_RESTORE] = "  restore --config F --from DIR [--reassign]   (daemon stopped)\n",
     [USE_ONLINE] =
-        "  status | peers | tables | digest | lag | wait-converged [--timeout S]\n"
+        "  status | peers | tables | digest | lag | index-check | wait-converged [--timeout S]\n"
         "      [-h HOST] [-p PORT] [-U USER] [-d DB] [--password-file F] [--sslmode M]\n"
         "      [--nodes host:port,host:port,... | --cluster DIR] [--json]\n",
 };
@@ -269,7 +269,7 @@ static const command commands[] = {
     {"restore", ctl_restore, USE_RESTORE},       {"status", ctl_online, USE_ONLINE},
     {"peers", ctl_online, USE_ONLINE},           {"tables", ctl_online, USE_ONLINE},
     {"digest", ctl_online, USE_ONLINE},          {"lag", ctl_online, USE_ONLINE},
-    {"wait-converged", ctl_online, USE_ONLINE},
+    {"wait-converged", ctl_online, USE_ONLINE},  {"index-check", ctl_online, USE_ONLINE},
 };
 
 static int version(void)

@@ -9,14 +9,16 @@
  *   lag             the lag columns of helios.peers
  *   tables          SELECT * FROM helios.tables
  *   digest          SELECT helios_digest()   (equal digests = converged regions)
+ *   index-check     SELECT helios_index_check() (every secondary index against a scan of its
+ *                   table: 0 entries differ on every node, or exit 1)
  *   wait-converged  digest on every node, every 500 ms, until all are equal or --timeout
  *
  * Nodes: -h/-p (one node), --nodes host:port,... or --cluster DIR (the `nodes` file written by
  * init-cluster; user admin, password from DIR/admin.password, CA DIR/ca.crt, sslmode
  * verify-ca, each overridable). Output: an aligned table (a "node" column first), or with
  * --json an array of objects whose values keep their SQL type (numbers, booleans, JSON).
- * Exit codes: 0 ok, 1 query failed / digests differ / not converged, 2 usage, 3 a node could
- * not be reached.
+ * Exit codes: 0 ok, 1 query failed / digests differ / not converged / an index differs from
+ * its table, 2 usage, 3 a node could not be reached.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -408,6 +410,44 @@ static int run_digest(node *nodes, int n, const conn_opts *o, bool json, bool wa
     return rc;
 }
 
+/* index-check: each node's secondary indexes against its tables. */
+static int run_index_check(node *nodes, int n, const conn_opts *o, bool json)
+{
+    int rc = CTL_OK;
+    if (json) printf("[");
+    for (int i = 0; i < n; i++) {
+        char err[256] = "", *v = NULL;
+        bool reached = node_connect(&nodes[i], o, err, sizeof err) == 0;
+        bool got = reached && query_scalar(&nodes[i], "SELECT helios_index_check()", &v, err,
+                                           sizeof err) == 0;
+        long long differ = got ? strtoll(v, NULL, 10) : -1;
+        if (!reached) rc = CTL_NOCONN;
+        else if ((!got || differ != 0) && rc == CTL_OK) rc = CTL_FAIL;
+        if (json) {
+            printf("%s{\"node\": ", i ? ", " : "");
+            json_string(stdout, nodes[i].label);
+            if (got)
+                printf(", \"entries_differ\": %lld}", differ);
+            else {
+                printf(", \"error\": ");
+                json_string(stdout, err);
+                putchar('}');
+            }
+        } else if (got) {
+            if (differ)
+                printf("%-28s %lld index entries differ from their tables (REINDEX rebuilds "
+                       "an index)\n", nodes[i].label, differ);
+            else
+                printf("%-28s ok: every index equals its table\n", nodes[i].label);
+        } else {
+            ctl_err("%s: %s%s", nodes[i].label, reached ? "" : "cannot connect: ", err);
+        }
+        free(v);
+    }
+    if (json) printf("]\n");
+    return rc;
+}
+
 int ctl_online(int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -476,6 +516,10 @@ int ctl_online(int argc, char **argv)
     int rc = CTL_OK;
     if (wait || !strcmp(cmd, "digest")) {
         rc = run_digest(nodes, n, &o, json, wait, (double)timeout);
+        goto out;
+    }
+    if (!strcmp(cmd, "index-check")) {
+        rc = run_index_check(nodes, n, &o, json);
         goto out;
     }
     const char *sql = !strcmp(cmd, "status")   ? "SELECT * FROM helios.node"

@@ -2,7 +2,7 @@
 # tests/integration/test_ctl_online.sh — the online commands against a live `heliosdb --dev`
 # (text and --json, exit codes 0/1/2/3), then offline backup and restore of a node's store.
 . "$(dirname "$0")/test_ctl_lib.sh"
-echo "1..39"
+echo "1..41"
 CTL=$BINDIR/heliosctl
 PORT=$(port_block 1) || { echo "Bail out! no free port"; exit 1; }
 "$BINDIR/heliosdb" --dev --data "$TMP/dev" --port "$PORT" >>"$TMP/dev.log" 2>&1 &
@@ -39,6 +39,15 @@ psql -X -q -h 127.0.0.1 -p "$PORT" -c "UPDATE t SET n = n + 1 WHERE id = 1" >/de
 d2=$("$CTL" digest $A | awk '{print $2}')
 [ -n "$d2" ] && [ "$d1" != "$d2" ]; ok $? "the digest changes after a write"
 
+psql -X -q -h 127.0.0.1 -p "$PORT" -c "CREATE TABLE ix (id int PRIMARY KEY, v text)" \
+     -c "CREATE INDEX ix_v ON ix (v)" -c "INSERT INTO ix VALUES (1, 'a'), (2, 'b')" >/dev/null 2>&1
+out=$("$CTL" index-check $A); rc=$?
+[ $rc = 0 ] && echo "$out" | grep -q '^127.0.0.1:[0-9]* *ok: every index equals its table'
+ok $? "index-check: exit 0, the node's indexes equal their tables"
+psql -X -q -h 127.0.0.1 -p "$PORT" -c "CREATE ROLE plain LOGIN" >/dev/null 2>&1
+out=$(PGUSER=plain "$CTL" index-check $A 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q 'permission denied'
+ok $? "index-check as a role without the privilege: exit 1, permission denied"
 check "wait-converged over the same node twice exits 0" \
     "$CTL" wait-converged --nodes "127.0.0.1:$PORT,127.0.0.1:$PORT" --timeout 10
 check "peers runs (no replication: empty)" "$CTL" peers $A --json

@@ -18,7 +18,7 @@ Throughout, table t carries a unique index on v and an index on n's neighbour co
 each repair helios_index_check() finds every index equal to its table on both nodes (the
 damage leaves node 2's index entries of the deleted rows behind until the repair brings the
 rows back), and lookups through the index answer on the repaired node."""
-import ctypes, json, os, shutil, signal, subprocess, sys, tempfile, time
+import ctypes, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 import test_repl_basic as rb
 import test_repl_catchup as cu
@@ -98,6 +98,15 @@ def converged(nodes, rowsfn):
     return all(r == rs[0] for r in rs)
 
 
+def ctl_index_check(nodes, *extra):
+    """heliosctl index-check over the nodes: (exit status, stdout)."""
+    p = subprocess.run([os.path.join(rb.BINDIR, "heliosctl"), "index-check", "-U", "postgres",
+                        "--nodes", ",".join("127.0.0.1:%d" % n.sql_port for n in nodes)]
+                       + list(extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=60)
+    return p.returncode, p.stdout
+
+
 def index_check(node):
     """Entries by which the node's built indexes differ from their tables (0: all equal)."""
     return rb.query(node, "SELECT helios_index_check()")[0][0]
@@ -152,9 +161,19 @@ def main():
         rb.check("the damage is visible (node 2 lacks rows)", len(t_rows(b)) < full)
         rb.check("helios_index_check() sees the deleted rows' entries left in both indexes",
                  index_check(b) > 0)
+        rc, out = ctl_index_check([a, b])
+        rb.check("heliosctl index-check over both nodes: exit 1, node 1 ok, node 2's count of "
+                 "differing entries (%r)" % out,
+                 rc == 1 and re.search(r":%d +ok: every index equals its table" % a.sql_port, out)
+                 and re.search(r":%d +%d index entries differ" % (b.sql_port, index_check(b)),
+                               out))
         b.proc.send_signal(signal.SIGUSR1)
         rb.check("anti-entropy on demand (SIGUSR1) repairs node 2",
                  rb.wait_for(lambda: converged([a, b], t_rows), 30))
+        rc, out = ctl_index_check([a, b], "--json")
+        rb.check("after the repair heliosctl index-check --json: exit 0, 0 entries differ on "
+                 "both (%r)" % out,
+                 rc == 0 and [n["entries_differ"] for n in json.loads(out)] == [0, 0])
         rb.check("helios.peers on node 2 counts the repaired rows",
                  peer_stat(b, "rows_repaired") >= gone)
         rb.check("helios.peers shows the last anti-entropy time",
