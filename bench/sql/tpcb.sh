@@ -14,7 +14,7 @@
 # Prints a Markdown table (TPS, latency percentiles from pgbench's per-transaction logs, ratios)
 # and writes it to bench/out/sql_tpcb.md.
 #   bench/sql/tpcb.sh [SECONDS] [SCALE]      (default 10 s per cell, scale 2: 200,000 accounts)
-# pgbench -i loads all tables in one transaction: HeliosDB takes up to 1 GiB of changes in one
+# pgbench -i loads all tables in one transaction: HeliosDB takes up to 256 MiB of changes in one
 # (about 155 bytes per pgbench_accounts row; scale 10 loads). The figures in bench/README.md
 # were taken at scale 2, when a transaction was limited to 2^20 values.
 set -euo pipefail
