@@ -7,7 +7,8 @@
  *   heliosdb --version | --help
  *
  * SIGTERM/SIGINT: stop accepting, let in-flight queries finish, close, exit 0; a second
- * signal closes everything at once. SIGHUP re-reads the config file (with --config) and applies
+ * signal closes everything at once; later ones, once every connection is closed, are ignored
+ * while the store closes. SIGHUP re-reads the config file (with --config) and applies
  * what can change live: log.level and log.format, the SQL TLS certificate and key (for new
  * connections; open ones keep theirs), and the users file. A config that no longer loads, or
  * a certificate that does not, is logged and the old setting kept; nothing is disconnected.
@@ -935,6 +936,12 @@ static void close_signals(app *a)
                          (uv_handle_t *)&a->sighup, (uv_handle_t *)&a->sigusr1};
     for (int i = 0; i < 4; i++)
         if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
+    /* Closing the handles restored the default actions. Only shutdown closes them (the
+       second signal's forced close, or the teardown once every connection is closed): a
+       further SIGTERM/SIGINT has nothing left to force, and the default action would end
+       the store's close with a signal status (a harness stopping the node twice saw -15). */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
 }
 
 static void on_walk(uv_handle_t *h, void *arg)

@@ -4,7 +4,8 @@
 A --dev node takes INSERTs from 4 psycopg2 clients (autocommit, each recording the ids whose
 commit returned); once every client has committed, the daemon gets SIGTERM. It must exit 0
 within EXIT_BOUND_S seconds; restarted on the same data directory, every acknowledged id is
-there (a commit in flight at the signal may or may not be: the client never heard back)."""
+there (a commit in flight at the signal may or may not be: the client never heard back). Then
+SIGTERM repeated every 0.2 ms until it exits still ends it with status 0."""
 import os
 import shutil
 import signal
@@ -127,6 +128,21 @@ def main():
         missing = want - have
         check("every acknowledged commit is present after restart (%d acknowledged, %d missing)"
               % (len(want), len(missing)), not missing)
+
+        # SIGTERM, then SIGTERM again every 0.2 ms until it is gone (an impatient operator, or a
+        # harness stopping it twice): the later ones land in every phase of the shutdown,
+        # including the teardown after the loop has ended, and the exit status stays 0.
+        sent = 0
+        rc = None
+        if proc:
+            t0 = time.time()
+            while proc.poll() is None and time.time() - t0 < EXIT_BOUND_S:
+                proc.send_signal(signal.SIGTERM)
+                sent += 1
+                time.sleep(0.0002)
+            rc = proc.poll()
+        check("SIGTERM repeated every 0.2 ms until it exits (%d sent): exit status 0 (rc %s)"
+              % (sent, rc), rc == 0)
     finally:
         for p in procs:
             if p and p.poll() is None:
