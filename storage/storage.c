@@ -661,6 +661,10 @@ int storage_get(storage *s, const storage_snapshot *snap, uint32_t table_id, con
         codec_buf_free(&k);
         return storage_crdt_error(rc);
     }
+    if (rowcache_get(&s->rowcache, k.data, k.len, snap ? snap->seq : ROWCACHE_LATEST, val, vlen)) {
+        codec_buf_free(&k);
+        return 0;
+    }
     rc = get_cf(s, snap, CF_ROWS, (const char *)k.data, k.len, val, vlen);
     codec_buf_free(&k);
     return rc;
@@ -687,12 +691,25 @@ int storage_multi_get(storage *s, const storage_snapshot *snap, uint32_t table_i
         klens[i] = KEYCODEC_TABLE_BYTES + pklens[i];
         cfs[i] = s->cf[CF_ROWS];
     }
-    /* Every row is asked of RocksDB (readers do not use the row cache: storage_rowcache.c);
-     * miss[j] = i: where answer j goes. */
+    /* Rows the row cache holds are not asked of RocksDB: the others move to the front
+     * (miss[j] = i: their places). */
     size_t *miss = rc == 0 ? calloc(n, sizeof *miss) : NULL;
     size_t nmiss = 0;
     if (rc == 0 && !miss) rc = storage_fail(STORAGE_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && i < n; i++) miss[nmiss++] = i;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (rowcache_get(&s->rowcache, (const uint8_t *)keys[i], klens[i],
+                         snap ? snap->seq : ROWCACHE_LATEST, &vals[i], &vlens[i]))
+            continue;
+        if (nmiss != i) {
+            char *kt = keys[nmiss];
+            keys[nmiss] = keys[i];
+            keys[i] = kt;
+            size_t lt = klens[nmiss];
+            klens[nmiss] = klens[i];
+            klens[i] = lt;
+        }
+        miss[nmiss++] = i;
+    }
     if (rc == 0 && nmiss) {
         rocksdb_readoptions_t *ro = s->ro, *own = NULL;
         storage_fence *fence = snap ? NULL : storage_fence_get(s);

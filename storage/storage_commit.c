@@ -199,6 +199,51 @@ static void grp_end(grp *g)
     causal_vv_free(&g->stable);
 }
 
+typedef struct row_ref {
+    const uint8_t *key;
+    size_t klen, i;
+} row_ref;
+
+/* By key, then the latest write first. */
+static int row_ref_cmp(const void *a, const void *b)
+{
+    const row_ref *x = a, *y = b;
+    size_t n = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->key, y->key, n);
+    if (c) return c;
+    if (x->klen != y->klen) return x->klen < y->klen ? -1 : 1;
+    return x->i > y->i ? -1 : x->i < y->i;
+}
+
+/* Puts the batch's rows into the row cache once it is written: a row the batch wrote several
+ * times, only with its last state. (Putting every state in turn let a reader find, for a
+ * moment, an older state of the row than the batch had written, while it saw the batch's
+ * other rows: a transaction seen half-applied, caught by the nemesis, seed 62359.) */
+static void grp_rows_put(storage *s, grp *g, uint64_t seq)
+{
+    row_ref *refs = g->nrows > 1 ? malloc(g->nrows * sizeof *refs) : NULL;
+    if (g->nrows > 1 && !refs) { /* out of memory: the batch's rows leave the cache */
+        for (size_t i = 0; i < g->nrows; i++)
+            rowcache_erase(&s->rowcache, g->rows[i].key, g->rows[i].klen);
+        return;
+    }
+    if (!refs) {
+        rowcache_put(&s->rowcache, g->rows[0].key, g->rows[0].klen, g->rows[0].val,
+                     g->rows[0].vlen, seq);
+        return;
+    }
+    for (size_t i = 0; i < g->nrows; i++) refs[i] = (row_ref){g->rows[i].key, g->rows[i].klen, i};
+    qsort(refs, g->nrows, sizeof *refs, row_ref_cmp);
+    for (size_t k = 0; k < g->nrows; k++) {
+        if (k && refs[k].klen == refs[k - 1].klen &&
+            memcmp(refs[k].key, refs[k - 1].key, refs[k].klen) == 0)
+            continue; /* an earlier state of the row just put */
+        const struct grp_row *r = &g->rows[refs[k].i];
+        rowcache_put(&s->rowcache, r->key, r->klen, r->val, r->vlen, seq);
+    }
+    free(refs);
+}
+
 /* Writes the group's batch (with the advanced vv) and publishes what it applied. On error
  * nothing of the batch is applied; the caller fails the group's commits. */
 static int grp_write(storage *s, grp *g)
@@ -221,9 +266,7 @@ static int grp_write(storage *s, grp *g)
     }
     if (g->nrows) {
         uint64_t seq = rocksdb_get_latest_sequence_number(s->db); /* at or above the batch's */
-        for (size_t i = 0; i < g->nrows; i++)
-            rowcache_put(&s->rowcache, g->rows[i].key, g->rows[i].klen, g->rows[i].val,
-                         g->rows[i].vlen, seq);
+        grp_rows_put(s, g, seq);
         grp_rows_drop(g, 0);
     }
     g->rows_lost = false;

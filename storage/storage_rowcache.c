@@ -9,18 +9,16 @@
  *
  * Write-through only: the writer thread, the only writer of the rows column family outside a
  * snapshot apply, puts the merged state of each row it wrote, with a sequence number at or
- * above the write's (RocksDB's latest, read after the write), and reads it back as the base
- * of the row's next merge (read_current). Before a batch is written its rows are marked
- * (RC_WRITING). Whatever else changes rows drops entries: the GC compaction filter (the keys
- * it rewrites), an import (its rows), a snapshot apply (everything).
- *
- * SQL readers (storage_get, storage_multi_get) do not use it. They did, at a snapshot when
- * the entry's seq was at or below the snapshot's and at the latest state otherwise, and a
- * nemesis round (pause + clock skew + GC and anti-entropy, seed 62359, about one run in two
- * under ASan) caught a reader seeing a counter row 24 transactions older than rows of the same
- * transactions it had read the statement before; with readers going to RocksDB, 10 of 10 runs
- * pass and the writer's own reads matched RocksDB in every run checked. The cause is not
- * found yet; until it is, readers read RocksDB. rowcache_get's max_seq serves tests.
+ * above the write's (RocksDB's latest, read after the write): once per row per batch, its
+ * last state (grp_rows_put; putting each state of a row the batch wrote several times in turn
+ * let a reader see an older state of it than the batch's other rows, a transaction half
+ * applied: the nemesis caught it, seed 62359). Readers never fill it (a value read at a
+ * snapshot may not be the latest). Before a batch is written its rows are marked
+ * (RC_WRITING): from then until the new state is put, readers go to RocksDB. A reader at a
+ * snapshot uses an entry only if the entry's seq is at or below the snapshot's, so the state
+ * cached is the one that snapshot sees (it is the row's newest, and it is no newer than the
+ * snapshot). Whatever else changes rows drops entries: the GC compaction filter (the keys it
+ * rewrites), an import (its rows), a snapshot apply (everything).
  *
  * Sharded by key hash, each shard a chained hash table with an LRU list, bounded by bytes.
  */

@@ -20,12 +20,22 @@ def check(desc, cond):
     return bool(cond)
 
 
+_handed_out = set()
+
+
 def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+    """A port free now and not handed out before by this process: two calls may otherwise get
+    the same one (a nemesis cluster once got a node's metrics port equal to its SQL port, and a
+    client that reaches a metrics port where it expects SQL reads 'HTTP/1.1 ...': "invalid
+    response to SSL negotiation: H")."""
+    while True:
+        s = socket.socket(socket.AF_INET, kind)
+        s.bind(("127.0.0.1", 0))
+        p = s.getsockname()[1]
+        s.close()
+        if (p, kind) not in _handed_out:
+            _handed_out.add((p, kind))
+            return p
 
 
 def sh(cmd, cwd):

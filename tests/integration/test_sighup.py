@@ -32,12 +32,20 @@ def check(desc, cond, info=""):
     results.append((bool(cond), desc, info))
 
 
+_handed_out = set()
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+    """A port free now and not handed out before by this process (the SQL and metrics ports
+    of one node must differ)."""
+    while True:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        p = s.getsockname()[1]
+        s.close()
+        if p not in _handed_out:
+            _handed_out.add(p)
+            return p
 
 
 def wait_for(pred, timeout=10.0):
