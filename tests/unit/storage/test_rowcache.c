@@ -383,6 +383,88 @@ static void test_concurrent_readers(void **state)
     for (int k = 0; k < 4; k++) assert_true(read_row(f->s, NULL, 9, k) >= 2000);
 }
 
+/* Rows A and B written together, several times in one batch (commits queued in bursts, as
+ * a catch-up applies many entries at once): a reader reading A, then B, must find B at least
+ * as new as A. (The writer once put each state of a row in turn after the batch was written:
+ * for a moment a reader found A's last state and B's older one, a transaction half applied.) */
+typedef struct pair_race {
+    storage *s;
+    atomic_bool stop;
+    atomic_int bad;
+    atomic_long reads;
+} pair_race;
+
+static void *pair_reader(void *arg)
+{
+    pair_race *r = arg;
+    while (!atomic_load(&r->stop)) {
+        int64_t a = read_row_mt(r->s, NULL, 9, 0);
+        int64_t b = read_row_mt(r->s, NULL, 9, 1);
+        if (a == -2 || b == -2 || b < a) atomic_fetch_add(&r->bad, 1);
+        atomic_fetch_add(&r->reads, 1);
+    }
+    return NULL;
+}
+
+typedef struct burst_wait {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int left, failed;
+} burst_wait;
+
+static void on_burst_commit(storage_commit_req *req)
+{
+    burst_wait *w = req->user;
+    pthread_mutex_lock(&w->mu);
+    if (req->status) w->failed++;
+    if (--w->left == 0) pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void test_repeated_rows_in_one_batch(void **state)
+{
+    fixture *f = *state;
+    pair_race r = {.s = f->s};
+    atomic_init(&r.stop, false);
+    atomic_init(&r.bad, 0);
+    atomic_init(&r.reads, 0);
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&th[i], NULL, pair_reader, &r), 0);
+    enum { BURST = 24, BURSTS = 400 };
+    static uint8_t pk[BURST][2][9], d[BURST][2][8];
+    static logentry_delta del[BURST][2];
+    static storage_commit_req req[BURST];
+    uint64_t v = 0;
+    for (int b = 0; b < BURSTS; b++) {
+        burst_wait w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, BURST, 0};
+        for (int i = 0; i < BURST; i++) {
+            v++;
+            for (int k = 0; k < 2; k++) {
+                pk_int(pk[i][k], k);
+                put_u64(d[i][k], v);
+                del[i][k] = (logentry_delta){9, pk[i][k], 9, d[i][k], 8};
+            }
+            memset(&req[i], 0, sizeof req[i]);
+            req[i].deltas = del[i];
+            req[i].ndeltas = 2;
+            req[i].hlc = 1000;
+            req[i].cb = on_burst_commit;
+            req[i].user = &w;
+            assert_int_equal(storage_commit_async(f->s, &req[i]), 0);
+        }
+        pthread_mutex_lock(&w.mu);
+        while (w.left > 0) pthread_cond_wait(&w.cv, &w.mu);
+        pthread_mutex_unlock(&w.mu);
+        assert_int_equal(w.failed, 0);
+    }
+    atomic_store(&r.stop, true);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    assert_true(atomic_load(&r.reads) > 0);
+    assert_int_equal(atomic_load(&r.bad), 0);
+    assert_int_equal(read_row(f->s, NULL, 9, 0), (int64_t)v);
+    assert_int_equal(read_row(f->s, NULL, 9, 1), (int64_t)v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +475,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_over_cached, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_readers, setup_tiny, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_rows_in_one_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
