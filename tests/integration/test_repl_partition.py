@@ -19,15 +19,20 @@ WANEM = os.environ.get("WANEM") or os.path.join(os.environ.get("BUILD", "build/d
 
 
 def udp_range(n):
-    """A base port with n consecutive free UDP ports."""
+    """A base port with n consecutive free UDP ports, none handed out before by
+    rb.free_port (a node's replication port chosen earlier is free until the node starts: the
+    emulator binding it first kept that node from starting), all marked handed out."""
     for _ in range(50):
         base = rb.free_port(socket.SOCK_DGRAM)
+        if any((base + k, socket.SOCK_DGRAM) in rb._handed_out for k in range(1, n)):
+            continue
         socks = []
         try:
             for k in range(n):
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 socks.append(s)
                 s.bind(("127.0.0.1", base + k))
+            rb._handed_out.update((base + k, socket.SOCK_DGRAM) for k in range(n))
             return base
         except OSError:
             continue
