@@ -7,8 +7,8 @@
  *   heliosdb --version | --help
  *
  * SIGTERM/SIGINT: stop accepting, let in-flight queries finish, close, exit 0; a second
- * signal closes everything at once; later ones, once every connection is closed, are ignored
- * while the store closes. SIGHUP re-reads the config file (with --config) and applies
+ * signal closes everything at once; later ones are ignored (our own handler, installed for the
+ * process's life: stop_signal_raw). SIGHUP re-reads the config file (with --config) and applies
  * what can change live: log.level and log.format, the SQL TLS certificate and key (for new
  * connections; open ones keep theirs), and the users file. A config that no longer loads, or
  * a certificate that does not, is logged and the old setting kept; nothing is disconnected.
@@ -71,6 +71,8 @@
 #include "storage/storage.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <openssl/rand.h>
@@ -112,7 +114,8 @@ typedef struct app {
     repl *r;
     metrics_server *metrics;
     uint64_t start_ms;
-    uv_signal_t sigterm, sigint, sighup, sigusr1;
+    uv_signal_t sighup, sigusr1;
+    uv_async_t stopsig; /* SIGTERM/SIGINT (stop_signal_raw) */
     uv_timer_t retention;
     uv_timer_t restore_check; /* while restored in place: see the header comment */
     bool restore_check_on;
@@ -928,20 +931,40 @@ static void reload(app *a)
     if (have_fresh) config_free(&fresh);
 }
 
+/* SIGTERM and SIGINT have a handler of our own, installed for the rest of the process's
+ * life: a libuv signal handle restores the default action when it is closed, and a signal
+ * landing after that (a harness or an operator stopping the node twice) ended the process,
+ * mid-close, with a signal status. The handler counts the signal and wakes the main loop
+ * through the stopsig async handle while that is open; once it is closed, signals are counted
+ * and nothing more. */
+static atomic_int stopsig_pending;
+static atomic_int stopsig_last;
+static atomic_int stopsig_busy; /* handlers between loading stopsig_async and using it */
+static _Atomic(uv_async_t *) stopsig_async;
+
+static void stop_signal_raw(int signum)
+{
+    int saved = errno;
+    atomic_store(&stopsig_last, signum);
+    atomic_fetch_add(&stopsig_pending, 1);
+    atomic_fetch_add(&stopsig_busy, 1);
+    uv_async_t *as = atomic_load(&stopsig_async);
+    if (as) uv_async_send(as); /* async-signal-safe */
+    atomic_fetch_sub(&stopsig_busy, 1);
+    errno = saved;
+}
+
 static void close_signals(app *a)
 {
     if (!a->signals_on) return;
     a->signals_on = false;
-    uv_handle_t *hs[] = {(uv_handle_t *)&a->sigterm, (uv_handle_t *)&a->sigint,
-                         (uv_handle_t *)&a->sighup, (uv_handle_t *)&a->sigusr1};
-    for (int i = 0; i < 4; i++)
+    uv_handle_t *hs[] = {(uv_handle_t *)&a->sighup, (uv_handle_t *)&a->sigusr1};
+    for (int i = 0; i < 2; i++)
         if (!uv_is_closing(hs[i])) uv_close(hs[i], NULL);
-    /* Closing the handles restored the default actions. Only shutdown closes them (the
-       second signal's forced close, or the teardown once every connection is closed): a
-       further SIGTERM/SIGINT has nothing left to force, and the default action would end
-       the store's close with a signal status (a harness stopping the node twice saw -15). */
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGINT, SIG_IGN);
+    /* No handler may be inside uv_async_send when the handle closes. */
+    atomic_store(&stopsig_async, NULL);
+    while (atomic_load(&stopsig_busy) > 0) sched_yield();
+    if (!uv_is_closing((uv_handle_t *)&a->stopsig)) uv_close((uv_handle_t *)&a->stopsig, NULL);
 }
 
 static void on_walk(uv_handle_t *h, void *arg)
@@ -970,6 +993,8 @@ static void stop_log_flood(app *a)
     log_flood_flush();
 }
 
+static void stop_signal(app *a, int signum);
+
 static void on_signal(uv_signal_t *s, int signum)
 {
     app *a = s->data;
@@ -980,10 +1005,22 @@ static void on_signal(uv_signal_t *s, int signum)
         reload(a);
         return;
     }
-    if (signum == SIGUSR1) {
-        on_demand(a);
-        return;
-    }
+    if (signum == SIGUSR1) on_demand(a);
+}
+
+static void on_stop_async(uv_async_t *h)
+{
+    app *a = h->data;
+    int n = atomic_exchange(&stopsig_pending, 0);
+    int signum = atomic_load(&stopsig_last);
+    for (int i = 0; i < n && a->signals < 2 && a->signals_on; i++) stop_signal(a, signum);
+}
+
+/* SIGTERM/SIGINT on the main loop: the first stops gracefully, the second closes everything
+ * at once; later ones change nothing. */
+static void stop_signal(app *a, int signum)
+{
+    if (!a->lsn || !a->ws) return;
     a->signals++;
     log_info("main", "%s received: %s", strsignal(signum),
              a->signals == 1 ? "shutting down gracefully" : "closing all connections now");
@@ -997,8 +1034,7 @@ static void on_signal(uv_signal_t *s, int signum)
         /* SIGINT/SIGTERM stay armed so a second one can force the close. */
         uv_close((uv_handle_t *)&a->sighup, NULL);
         uv_close((uv_handle_t *)&a->sigusr1, NULL);
-        uv_unref((uv_handle_t *)&a->sigterm);
-        uv_unref((uv_handle_t *)&a->sigint);
+        uv_unref((uv_handle_t *)&a->stopsig);
     } else {
         uv_walk(a->loop, on_walk, NULL);
         close_signals(a);
@@ -1186,13 +1222,23 @@ int main(int argc, char **argv)
     a.log_flood.data = &a;
     uv_timer_start(&a.log_flood, on_log_flood, 1000, 1000);
     a.log_flood_on = true;
-    uv_signal_t *sigs[] = {&a.sigterm, &a.sigint, &a.sighup, &a.sigusr1};
-    int nums[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
-    for (int i = 0; i < 4; i++) {
+    uv_signal_t *sigs[] = {&a.sighup, &a.sigusr1};
+    int nums[] = {SIGHUP, SIGUSR1};
+    for (int i = 0; i < 2; i++) {
         uv_signal_init(a.loop, sigs[i]);
         sigs[i]->data = &a;
         uv_signal_start(sigs[i], on_signal, nums[i]);
     }
+    uv_async_init(a.loop, &a.stopsig, on_stop_async);
+    a.stopsig.data = &a;
+    atomic_store(&stopsig_async, &a.stopsig);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = stop_signal_raw;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
     a.signals_on = true;
     log_info("main", "heliosdb %s node \"%s\" (id %u) ready, executor: %s, %d SQL thread(s)",
              HELIOS_VERSION, cfg.node.name, cfg.node.id, ex->ops->name, nthreads);
