@@ -39,20 +39,8 @@ def check(desc, cond, info=None):
         print("# %s: %r" % (desc, info))
 
 
-_handed_out = set()
-
-
-def free_port():
-    """A port free now and not handed out before by this process (the SQL and metrics ports
-    of one node must differ)."""
-    while True:
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        p = s.getsockname()[1]
-        s.close()
-        if p not in _handed_out:
-            _handed_out.add(p)
-            return p
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire"))
+from wirelib import free_port  # noqa: E402  (never the same port twice in a process)
 
 
 def mount(path, size):
