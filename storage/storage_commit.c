@@ -930,6 +930,17 @@ void storage_commit_stop(storage *s)
     s->writer_started = false;
 }
 
+/* Under s->mu: why the queue takes no request now (closing, or failed after a write error),
+ * or 0. */
+static int queue_refusal(storage *s)
+{
+    if (s->stopping) return storage_fail(STORAGE_ECLOSED, "store is closing");
+    if (s->failed)
+        return storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a write "
+                                             "error (%s)", storage_strerror(s->failed));
+    return 0;
+}
+
 static void submit_init(storage_commit_req *req, bool remote)
 {
     req->remote = remote;
@@ -953,13 +964,8 @@ static int submit(storage *s, storage_commit_req *req, bool remote)
         if (grc < 0) return grc;
     }
     pthread_mutex_lock(&s->mu);
-    int rc = 0;
-    if (s->stopping) {
-        rc = storage_fail(STORAGE_ECLOSED, "store is closing");
-    } else if (s->failed) {
-        rc = storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a write "
-                                           "error (%s)", storage_strerror(s->failed));
-    } else if (!remote) {
+    int rc = queue_refusal(s);
+    if (rc == 0 && !remote) {
         if (req->nseqs == 0) req->nseqs = 1;
         if (req->seq == 0) {
             req->seq = s->reserved_next;
@@ -1050,13 +1056,8 @@ int storage_commit_remote_chain_async(storage *s, storage_commit_req *const *req
     }
     reqs[0]->chain = n;
     pthread_mutex_lock(&s->mu);
-    int rc = 0;
-    if (s->stopping) {
-        rc = storage_fail(STORAGE_ECLOSED, "store is closing");
-    } else if (s->failed) {
-        rc = storage_fail(STORAGE_ECLOSED, "store stopped accepting commits after a write "
-                                           "error (%s)", storage_strerror(s->failed));
-    } else {
+    int rc = queue_refusal(s);
+    if (rc == 0) {
         /* queued together: the writer takes them in one group, in order */
         if (s->qtail) {
             s->qtail->next = reqs[0];
