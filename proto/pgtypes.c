@@ -51,6 +51,7 @@ enum kind {
     K_INET,
     K_CIDR,
     K_ARRAY,
+    K_VOID, /* no bytes (void_send); its text is empty */
 };
 
 typedef struct typeinfo {
@@ -118,6 +119,7 @@ static const typeinfo types[] = {
     {PGTYPE_UUIDARRAY, "_uuid", "uuid[]", -1, K_ARRAY, PGTYPE_UUID},
     {PGTYPE_JSONB, "jsonb", "jsonb", -1, K_JSONB, PGTYPE_JSONBARRAY},
     {PGTYPE_JSONBARRAY, "_jsonb", "jsonb[]", -1, K_ARRAY, PGTYPE_JSONB},
+    {PGTYPE_VOID, "void", "void", 4, K_VOID, 0},
 };
 
 static const typeinfo *lookup(uint32_t oid)
@@ -1781,6 +1783,8 @@ static int scalar_text_to_binary(const typeinfo *t, const char *s, size_t len, p
     case K_TEXT:
         if (!utf8_valid((const uint8_t *)s, len)) return PGTYPES_EENCODING;
         return pgtypes_buf_put(out, s, len);
+    case K_VOID:
+        return 0;
     case K_JSONB:
         if (!utf8_valid((const uint8_t *)s, len)) return PGTYPES_EENCODING;
         if ((rc = put_be(out, 1, 1))) return rc;
@@ -1870,6 +1874,8 @@ static int scalar_binary_to_text(const typeinfo *t, const uint8_t *p, size_t len
     case K_TEXT:
         if (!utf8_valid(p, len)) return PGTYPES_EENCODING;
         return pgtypes_buf_put(out, p, len);
+    case K_VOID:
+        return 0; /* void_recv ignores its input */
     case K_JSONB:
         if (len < 1) return PGTYPES_ETRUNCATED;
         if (p[0] != 1) return PGTYPES_EBINARY; /* unsupported jsonb version number */

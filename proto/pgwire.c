@@ -507,6 +507,15 @@ int pgwire_put_backend_key(pgwire_buf *b, uint32_t pid, uint32_t key)
     return pgwire_msg_end(b, m);
 }
 
+int pgwire_put_notification(pgwire_buf *b, uint32_t pid, const char *channel, const char *payload)
+{
+    size_t m = pgwire_msg_begin(b, 'A');
+    pgwire_buf_put_u32(b, pid);
+    pgwire_buf_put_str(b, channel);
+    pgwire_buf_put_str(b, payload);
+    return pgwire_msg_end(b, m);
+}
+
 int pgwire_put_ready(pgwire_buf *b, char txn_status)
 {
     size_t m = pgwire_msg_begin(b, 'Z');

@@ -204,6 +204,8 @@ int pgwire_put_auth_sasl(pgwire_buf *b, const char *const *mechanisms, int n);
 int pgwire_put_param_status(pgwire_buf *b, const char *name, const char *value);
 int pgwire_put_backend_key(pgwire_buf *b, uint32_t pid, uint32_t key);
 int pgwire_put_ready(pgwire_buf *b, char txn_status); /* 'I', 'T' or 'E' */
+/* NotificationResponse 'A' (LISTEN / NOTIFY). */
+int pgwire_put_notification(pgwire_buf *b, uint32_t pid, const char *channel, const char *payload);
 /* A message with an empty body: EmptyQueryResponse 'I', NoData 'n', ParseComplete '1',
    BindComplete '2', CloseComplete '3', PortalSuspended 's'. */
 int pgwire_put_empty(pgwire_buf *b, uint8_t type);

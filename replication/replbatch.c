@@ -116,7 +116,9 @@ int replbatch_decode(const uint8_t *p, size_t len, replbatch *b)
         it->origin = e.origin;
         it->seq = e.seq;
         it->hlc = e.hlc;
-        it->has_catalog = e.ncatalog > 0;
+        it->has_catalog = false; /* notifications are not catalog changes */
+        for (size_t k = 0; k < e.ncatalog && !it->has_catalog; k++)
+            it->has_catalog = logentry_is_catalog(&e.catalog[k]);
         it->part = e.part;
         it->nparts = e.nparts;
         it->deps = e.deps; /* moved: the entry no longer frees it */

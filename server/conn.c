@@ -208,6 +208,7 @@ static void on_write(uv_write_t *req, int status)
         conn_process(c); /* it may have stopped for backpressure */
         if (conn_eof_done(c)) return;
         conn_update_reading(c);
+        if (c->notify_more && c->state == CONN_READY) session_notify_pump(c);
     }
 }
 
@@ -253,7 +254,19 @@ static int flush_tls(conn *c)
     return 0;
 }
 
+static void conn_flush_(conn *c);
+
 void conn_flush(conn *c)
+{
+    conn_flush_(c);
+    /* notifications that waited for the output: the socket took everything at once (no
+       on_write will come), so the next share goes now */
+    if (c->notify_more && !c->notifying && c->inflight == 0 && c->state == CONN_READY &&
+        !uv_is_closing((uv_handle_t *)&c->tcp))
+        session_notify_pump(c);
+}
+
+static void conn_flush_(conn *c)
 {
     if (uv_is_closing((uv_handle_t *)&c->tcp)) return;
     if (c->out.err) {

@@ -100,6 +100,12 @@ typedef struct conn {
     bool auth_failed;    /* waiting for the failed-login delay */
     bool terminate_when_idle;
     bool ssl_tried;
+    /* LISTEN: the last message sent was ReadyForQuery 'I' and nothing was read since (the
+       connection waits for a new command: notifications may go out at once); notify_more:
+       some still wait for the output to drain */
+    bool at_ready;
+    bool notify_more;
+    bool notifying; /* inside session_notify_pump */
 
     pgwire_buf in;   /* plaintext input */
     pgwire_buf out;  /* plaintext output not yet queued */
@@ -169,6 +175,9 @@ int session_start(conn *c);                             /* 0, or -1 after a FATA
 int session_message(conn *c, const pgwire_msg *m);      /* 0 go on, -1 stop (closing/paused) */
 void session_wake(void *arg);                           /* executor_session wake */
 void session_free(conn *c);
+/* Notifications that waited for the output (notify_more) go out, as many as the socket takes
+ * now, when the connection waits for a command; the rest on the next drain (on_write). */
+void session_notify_pump(conn *c);
 
 /* listener.c */
 const config *listener_config(const listener *l);

@@ -149,6 +149,13 @@ struct executor_sink {
        PostgreSQL) and, with portals_too, its portals; what the running Execute uses stays.
        Returns 0, or 1 when `name` is not a prepared statement (26000). May be NULL. */
     int (*statements_drop)(executor_sink *s, const char *name, bool portals_too);
+    /* LISTEN / NOTIFY. notification: NotificationResponse (pid 0: sent from another region).
+       notify_ready (called on the session's loop thread, never inside an executor call, on
+       the sink given to session_new, which lives as long as the session): notifications
+       wait for the session; the wire layer takes them with ops->notifications once the
+       session is idle. Either may be NULL (no LISTEN support). */
+    int (*notification)(executor_sink *s, uint32_t pid, const char *channel, const char *payload);
+    void (*notify_ready)(executor_sink *s);
     void *ctx; /* the wire layer's */
 };
 
@@ -236,6 +243,14 @@ typedef struct executor_ops {
        whose password is valid now (VALID UNTIL not passed) into out and returns 1, else 0;
        session_new then refuses a role without LOGIN (28000). May be NULL. */
     int (*role_secret)(executor *ex, const char *user, char *out, size_t cap);
+    /* Notifications waiting for the session (LISTEN): the wire layer calls it where
+     * PostgreSQL delivers them, when the session is idle outside a transaction (just before
+     * ReadyForQuery 'I', or on notify_ready while the connection waits for a new command).
+     * They go out through sink->notification until sink->output_full; returns 0 (none left),
+     * 1 (more wait: call again once the output drained), or EXEC_ERROR with *err, severity
+     * FATAL (the session's queue overflowed: the wire layer ends the connection with it).
+     * Needs no engine lock (only the session's own state). May be NULL. */
+    int (*notifications)(executor_session *s, executor_sink *sink, executor_error *err);
 
     void (*destroy)(executor *ex);
 } executor_ops;

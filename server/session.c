@@ -132,6 +132,57 @@ static bool sink_output_full(executor_sink *s)
 
 static int sink_statements_drop(executor_sink *s, const char *name, bool portals_too);
 
+static int sink_notification(executor_sink *s, uint32_t pid, const char *channel,
+                             const char *payload)
+{
+    conn *c = s->ctx;
+    return pgwire_put_notification(&c->out, pid, channel, payload);
+}
+
+/* Notifications waiting for the session go out (ops->notifications). Returns -1 when the
+ * connection was closed (its queue overflowed, or the output failed). */
+static int deliver_notifications(conn *c)
+{
+    c->notify_more = false;
+    if (!c->ex->ops->notifications || !c->sess) return 0;
+    executor_error err;
+    memset(&err, 0, sizeof err);
+    int r = c->ex->ops->notifications(c->sess, &c->sink, &err);
+    if (r == EXEC_ERROR) {
+        if (err.code[0]) {
+            log_info("wire", "session of \"%s\" from %s ended: %s", c->user, c->addr, err.message);
+            conn_send_error(c, &err, "FATAL");
+            conn_close(c, true);
+        } else {
+            conn_close(c, false);
+        }
+        return -1;
+    }
+    c->notify_more = r == 1;
+    return 0;
+}
+
+void session_notify_pump(conn *c)
+{
+    if (c->notifying) return;
+    c->notifying = true;
+    /* while the socket takes all we give it at once; once a write is queued, on_write goes on */
+    do {
+        if (c->state != CONN_READY || !c->at_ready || c->pending != PEND_NONE || c->copy_in)
+            break;
+        if (deliver_notifications(c)) break;
+        conn_flush(c);
+    } while (c->notify_more && c->inflight == 0 && c->state == CONN_READY);
+    c->notifying = false;
+}
+
+/* The executor's notify_ready: take them now if the connection waits for a command, else
+ * they go out before the next ReadyForQuery 'I'. */
+static void sink_notify_ready(executor_sink *s)
+{
+    session_notify_pump(s->ctx);
+}
+
 void session_init_sink(conn *c)
 {
     c->sink = (executor_sink){.row_description = sink_row_description,
@@ -145,6 +196,8 @@ void session_init_sink(conn *c)
                               .copy_done = sink_copy_done,
                               .output_full = sink_output_full,
                               .statements_drop = sink_statements_drop,
+                              .notification = sink_notification,
+                              .notify_ready = sink_notify_ready,
                               .ctx = c};
 }
 
@@ -377,6 +430,7 @@ int session_start(conn *c)
     listener_session_ready(c->lsn, c);
     pgwire_put_backend_key(&c->out, c->pid, c->key);
     pgwire_put_ready(&c->out, 'I');
+    c->at_ready = true;
     return 0;
 }
 
@@ -385,7 +439,10 @@ int session_start(conn *c)
 static void send_ready(conn *c)
 {
     char st = c->ex->ops->txn_status(c->sess);
+    /* PostgreSQL delivers notifications when a transaction has ended, before ReadyForQuery */
+    if (st == 'I' && deliver_notifications(c)) return;
     pgwire_put_ready(&c->out, st);
+    c->at_ready = st == 'I';
     if (st == 'I') drop_all_portals(c); /* non-holdable portals end with their transaction */
     if (c->terminate_when_idle || (c->ex->ops->terminated && c->ex->ops->terminated(c->sess))) {
         conn_fatal(c, SQLSTATE_ADMIN_SHUTDOWN, "terminating connection due to administrator command");
@@ -869,6 +926,7 @@ static void msg_copy(conn *c, const pgwire_msg *m)
 
 int session_message(conn *c, const pgwire_msg *m)
 {
+    c->at_ready = false;
     if (c->copy_in && m->type == 'X') {
         conn_close(c, false);
         return -1;

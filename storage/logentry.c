@@ -62,11 +62,16 @@ int logentry_encode(codec_buf *b, const logentry *e)
     codec_put_uvarint(b, e->ncatalog);
     for (size_t i = 0; i < e->ncatalog; i++) {
         const logentry_catalog *c = &e->catalog[i];
-        if (c->op != LOGENTRY_CATALOG_PUT && c->op != LOGENTRY_CATALOG_DELETE) return CRDT_EINVAL;
+        if (c->op != LOGENTRY_CATALOG_PUT && c->op != LOGENTRY_CATALOG_DELETE &&
+            c->op != LOGENTRY_NOTIFY)
+            return CRDT_EINVAL;
+        if (c->op == LOGENTRY_NOTIFY &&
+            (c->klen == 0 || c->klen > LOGENTRY_NOTIFY_CHANNEL_MAX || c->vlen > LOGENTRY_NOTIFY_PAYLOAD_MAX))
+            return CRDT_EINVAL;
         if (c->klen > LOGENTRY_MAX_BYTES || c->vlen > LOGENTRY_MAX_BYTES) return CRDT_ELIMIT;
         codec_put_u8(b, c->op);
         codec_put_bytes(b, c->key, c->klen);
-        codec_put_bytes(b, c->value, c->op == LOGENTRY_CATALOG_PUT ? c->vlen : 0);
+        codec_put_bytes(b, c->value, c->op != LOGENTRY_CATALOG_DELETE ? c->vlen : 0);
     }
     return b->err;
 }
@@ -148,7 +153,13 @@ int logentry_decode(const uint8_t *p, size_t len, logentry *e)
         codec_get_bytes(&r, &c->key, &c->klen, LOGENTRY_MAX_BYTES);
         codec_get_bytes(&r, &c->value, &c->vlen, LOGENTRY_MAX_BYTES);
         if (r.err) break;
-        if (c->op != LOGENTRY_CATALOG_PUT && c->op != LOGENTRY_CATALOG_DELETE) {
+        if (c->op != LOGENTRY_CATALOG_PUT && c->op != LOGENTRY_CATALOG_DELETE &&
+            c->op != LOGENTRY_NOTIFY) {
+            rc = CRDT_EBADENC;
+            goto err;
+        }
+        if (c->op == LOGENTRY_NOTIFY && (c->klen == 0 || c->klen > LOGENTRY_NOTIFY_CHANNEL_MAX ||
+                                         c->vlen > LOGENTRY_NOTIFY_PAYLOAD_MAX)) {
             rc = CRDT_EBADENC;
             goto err;
         }

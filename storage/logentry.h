@@ -21,9 +21,9 @@
  *   |        | var       |   primary key (codec bytes: uvarint length + bytes)          |
  *   |        | var       |   delta (codec bytes)                                        |
  *   |        | uvarint   | m catalog changes, then m x:                                 |
- *   |        | 1         |   op: 1 put, 2 delete                                        |
- *   |        | var       |   key (codec bytes)                                          |
- *   |        | var       |   value (codec bytes; empty for delete)                      |
+ *   |        | 1         |   op: 1 put, 2 delete, 3 notify                              |
+ *   |        | var       |   key (codec bytes; notify: the channel)                     |
+ *   |        | var       |   value (codec bytes; empty for delete; notify: the payload) |
  *
  * Parts. A transaction too large for one entry (LOGENTRY_PART_BYTES) is written as n entries
  * of consecutive seqs s0 .. s0 + n - 1, part i at seq s0 + i, all in one batch; each carries
@@ -31,6 +31,12 @@
  * last with deltas are empty. Such entries are version 2; a single-part entry is version 1,
  * byte for byte as before. A receiver applies a transaction's parts together, in one batch
  * (storage_commit_remote_chain_async): readers never see part of it.
+ *
+ * Notifications. A transaction's NOTIFYs (server/sql/sqlnotify.h) travel in its entry as
+ * catalog items with op 3: key the channel (1 .. LOGENTRY_NOTIFY_CHANNEL_MAX bytes), value the
+ * payload (at most LOGENTRY_NOTIFY_PAYLOAD_MAX bytes), in the order they were sent, in part 0.
+ * Storage stores nothing for them: a receiver hands them to its listeners once the entry is
+ * applied (replication's on_applied), so they arrive after the transaction's data, once.
  *
  * The fixed header (19 bytes) lets retention read origin/seq/hlc without a full decode.
  * The decoder is bounded: counts are checked against the remaining input before any array
@@ -69,7 +75,9 @@
  * entry of its origin would wait behind it. */
 #define LOGENTRY_MAX_ENTRY (64u << 20)
 
-enum { LOGENTRY_CATALOG_PUT = 1, LOGENTRY_CATALOG_DELETE = 2 };
+enum { LOGENTRY_CATALOG_PUT = 1, LOGENTRY_CATALOG_DELETE = 2, LOGENTRY_NOTIFY = 3 };
+#define LOGENTRY_NOTIFY_CHANNEL_MAX 63   /* NAMEDATALEN - 1, as PostgreSQL */
+#define LOGENTRY_NOTIFY_PAYLOAD_MAX 7999 /* PostgreSQL: fewer than 8000 bytes */
 
 typedef struct logentry_delta {
     uint32_t table_id;
@@ -80,7 +88,7 @@ typedef struct logentry_delta {
 } logentry_delta;
 
 typedef struct logentry_catalog {
-    uint8_t op; /* LOGENTRY_CATALOG_PUT / _DELETE */
+    uint8_t op; /* LOGENTRY_CATALOG_PUT / _DELETE, or LOGENTRY_NOTIFY (not a catalog change) */
     const uint8_t *key;
     size_t klen;
     const uint8_t *value; /* put: the new value (merged by the catalog merge callback, if any) */
@@ -107,6 +115,11 @@ int logentry_encode(codec_buf *b, const logentry *e);
 int logentry_decode(const uint8_t *p, size_t len, logentry *e);
 /* The bytes a delta adds to an entry's encoding (splitting a transaction into parts). */
 size_t logentry_delta_size(const logentry_delta *d);
+/* Whether the item is a catalog change (not a notification). */
+static inline int logentry_is_catalog(const logentry_catalog *c)
+{
+    return c->op != LOGENTRY_NOTIFY;
+}
 /* Reads only the fixed header (retention, routing); 0 or CRDT_EBADENC. */
 int logentry_peek(const uint8_t *p, size_t len, uint16_t *origin, uint64_t *seq, causal_hlc *hlc);
 

@@ -260,6 +260,7 @@ struct storage_commit_req {
     uint64_t out_seq;  /* seq of the entry (local: assigned) */
     uint16_t out_origin;
     bool skipped;      /* remote entry already applied */
+    bool has_notify;   /* remote entry applied now, with notifications (logentry.h) */
     char errmsg[200];
     /* private */
     storage_commit_req *next;

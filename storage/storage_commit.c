@@ -324,6 +324,7 @@ static int apply_entry(storage *s, grp *g, const logentry *e, const uint8_t *byt
     }
     for (size_t i = 0; i < e->ncatalog && rc == 0; i++) {
         const logentry_catalog *c = &e->catalog[i];
+        if (!logentry_is_catalog(c)) continue; /* a notification: for the listeners only */
         if (c->op == LOGENTRY_CATALOG_DELETE) {
             rocksdb_writebatch_wi_delete_cf(wb, s->cf[CF_CATALOG], (const char *)c->key, c->klen);
             rc = storage_index_catalog(s, wb, c->key, c->klen, NULL, 0);
@@ -622,6 +623,9 @@ static void process_remote(storage *s, grp *g, storage_commit_req *req, uint32_t
         }
     }
     rc = apply_entry(s, g, &e, req->entry, req->entry_len);
+    if (rc == 0)
+        for (size_t i = 0; i < e.ncatalog && !req->has_notify; i++)
+            req->has_notify = !logentry_is_catalog(&e.catalog[i]);
     if (rc < 0) {
         set_req_error(req, rc);
         if (rc != STORAGE_EMERGE && rc != STORAGE_ECORRUPT) {
@@ -667,6 +671,7 @@ static void process_remote_chain(storage *s, grp *g, storage_commit_req **reqs, 
         /* every part is refused as the failing one was: none was applied */
         reqs[i]->status = rc;
         reqs[i]->skipped = false;
+        reqs[i]->has_notify = false;
         snprintf(reqs[i]->errmsg, sizeof reqs[i]->errmsg, "%s", msg);
     }
 }
@@ -946,6 +951,7 @@ static void submit_init(storage_commit_req *req, bool remote)
     req->remote = remote;
     req->status = 0;
     req->skipped = false;
+    req->has_notify = false;
     req->done = 0;
     req->next = NULL;
     req->errmsg[0] = 0;

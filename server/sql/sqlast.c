@@ -271,6 +271,9 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ALTER_TYPE: return "ALTER TYPE";
     case SQLAST_DROP_TYPE: return "DROP TYPE";
     case SQLAST_DO: return "DO";
+    case SQLAST_LISTEN: return "LISTEN";
+    case SQLAST_UNLISTEN: return "UNLISTEN";
+    case SQLAST_NOTIFY: return "NOTIFY";
     case SQLAST_DROP_EXTENSION: return "DROP EXTENSION";
     case SQLAST_RENAME:
     case SQLAST_ALTER_NOT_NULL:

@@ -184,6 +184,9 @@ typedef enum sqlast_stmt_kind {
                              * [BEFORE | AFTER (set_not_null) column] */
     SQLAST_DROP_TYPE,       /* DROP TYPE [IF EXISTS] names [CASCADE] */
     SQLAST_DO,              /* DO 'body' (value; sqldo.h's subset) */
+    SQLAST_LISTEN,          /* LISTEN name */
+    SQLAST_UNLISTEN,        /* UNLISTEN name, or NULL for UNLISTEN * */
+    SQLAST_NOTIFY,          /* NOTIFY name [, value (the payload; NULL: none)] */
 } sqlast_stmt_kind;
 
 /* Role statements (SQLAST_ROLE). Role names as written; "" is PUBLIC, "\x01" CURRENT_USER /

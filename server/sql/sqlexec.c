@@ -1120,6 +1120,7 @@ static void txn_clear(sx_session *s)
     storage_overlay_del(s->txn.preview);
     for (int i = 0; i < s->txn.nsps; i++) free(s->txn.sps[i].name);
     free(s->txn.sps);
+    sqlnotify_txn_clear(&s->txn.nt);
     memset(&s->txn, 0, sizeof s->txn);
 }
 
@@ -1480,8 +1481,8 @@ static int txn_rebuild_preview(sx_session *s)
  * Connection poolers reset a session with DISCARD ALL (pgbouncer's server_reset_query) and
  * psycopg 3 evicts its prepared statements with DEALLOCATE name: the statements live in the
  * wire layer (sink->statements_drop). DISCARD ALL also rolls settings back to their defaults
- * (RESET ALL); HeliosDB has no temporary tables, sequences,
- * cached plans, listeners or advisory locks to drop. */
+ * (RESET ALL) and UNLISTEN *; HeliosDB has no temporary tables,
+ * cached plans or advisory locks to drop. */
 
 /* SQL-level prepared statements (PREPARE / EXECUTE / DEALLOCATE): named statements of the
  * session, prepared as the extended protocol's Parse prepares (parsed and planned at
@@ -1557,10 +1558,32 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
         return executor_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction block");
     if (sink->statements_drop) sink->statements_drop(sink, NULL, true);
     sqlprep_drop(s, NULL);
+    if (s->nsess) sqlnotify_sess_unlisten_all(s->nsess); /* UNLISTEN * */
     /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client */
     sqlerr se;
     if (sqlguc_reset_all(s->guc, sink, &se) || sx_role_refresh(s, sink, &se))
         return se.code[0] ? to_exec_err(err, &se) : EXEC_ERROR;
+    return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
+}
+
+/* LISTEN / UNLISTEN / NOTIFY: recorded in the transaction, in effect at its commit
+ * (sqlnotify.h). */
+static int run_listen(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
+                      executor_error *err)
+{
+    const char *tag;
+    if (st->kind == SQLAST_NOTIFY) {
+        sqlerr se;
+        if (sqlnotify_txn_notify(&s->txn.nt, st->name, st->value, &se)) return to_exec_err(err, &se);
+        tag = "NOTIFY";
+    } else {
+        int op = st->kind == SQLAST_LISTEN ? SQLNOTIFY_LISTEN
+                 : st->name                ? SQLNOTIFY_UNLISTEN
+                                           : SQLNOTIFY_UNLISTEN_ALL;
+        if (sqlnotify_txn_action(&s->txn.nt, op, st->name))
+            return executor_error_set(err, "53200", "out of memory");
+        tag = st->kind == SQLAST_LISTEN ? "LISTEN" : "UNLISTEN";
+    }
     return sink->command_complete(sink, tag) ? EXEC_ERROR : EXEC_DONE;
 }
 
@@ -1603,10 +1626,9 @@ static int run_savepoint(sx_session *s, const sqlast_stmt *st, executor_sink *si
         }
         sx_savepoint *sp = &s->txn.sps[s->txn.nsps];
         if (!(sp->name = strdup(st->name))) return executor_error_set(err, "53200", "out of memory");
-        sp->nops = s->txn.nops;
-        sp->ncat = s->txn.ncat;
-        sp->nix = s->txn.nix;
-        sp->nauth = s->txn.nauth;
+        char *name = sp->name;
+        sx_txn_mark(s, sp);
+        sp->name = name;
         s->txn.nsps++;
         return sink->command_complete(sink, "SAVEPOINT") ? EXEC_ERROR : EXEC_DONE;
     }
@@ -1633,11 +1655,14 @@ void sx_txn_mark(const sx_session *s, sx_savepoint *out)
     out->ncat = s->txn.ncat;
     out->nix = s->txn.nix;
     out->nauth = s->txn.nauth;
+    out->nnotify_acts = s->txn.nt.nacts;
+    out->nnotify_notes = s->txn.nt.nnotes;
 }
 
 int sx_txn_rollback_to(sx_session *s, const sx_savepoint *spp)
 {
     sx_savepoint sp = *spp;
+    sqlnotify_txn_truncate(&s->txn.nt, sp.nnotify_acts, sp.nnotify_notes);
     while (s->txn.ncat > sp.ncat) {
         sx_catchange *ch = &s->txn.cat[--s->txn.ncat];
         free(ch->name);
@@ -1783,6 +1808,7 @@ static int lock_wait_start(sx_session *s, int kind, executor_error *err)
 {
     sx_exec *x = s->x;
     s->lock_wait = false;
+    sqlnotify_txn_truncate(&s->txn.nt, s->stmt_nacts, s->stmt_nnotes);
     if (txn_truncate(s, s->stmt_mark)) {
         s->waiting_for = NULL;
         return executor_error_set(err, "53200", "out of memory");
@@ -1833,6 +1859,8 @@ struct sx_commit {
     sx_loopctx *lc;   /* where it is answered */
     sx_session *sess; /* NULL once the session is gone */
     sqllock_owner *locks; /* the transaction's row locks, released once durable */
+    sqlnotify_txn nt; /* its LISTEN / UNLISTEN actions, applied to the session once durable */
+    uint32_t pid;     /* the session's, for its notifications */
     sx_commit *next;
 };
 
@@ -1849,6 +1877,7 @@ static void commit_free(sx_commit *c)
     }
     free(c->changes);
     free(c->newix);
+    sqlnotify_txn_clear(&c->nt);
     free(c);
 }
 
@@ -1935,17 +1964,82 @@ static int build_catalog(sx_session *s, sx_commit *c)
     return 0;
 }
 
+/* ---- LISTEN / NOTIFY (sqlnotify.h) ---------------------------------------------------------
+ *
+ * A transaction's actions and notifications are recorded in s->txn.nt. Its commit writes the
+ * notifications into its log entry; once durable (on_async) the actions apply to the session
+ * and the notifications go to this region's listeners. A session's hub state is created at
+ * its first LISTEN. When its queue becomes non-empty the hub kicks its loop, whose on_async
+ * tells the wire layer (sink->notify_ready); the wire layer takes them through
+ * ops->notifications when the session is idle outside a transaction. */
+
+/* The hub's kick (any thread, the hub's mutex held): signal only. */
+static void notify_kick(void *arg)
+{
+    sx_session *s = arg;
+    atomic_store(&s->notify_kick, true);
+    atomic_store(&s->lc->notify, true);
+    uv_async_send(&s->lc->async);
+}
+
+/* Applies committed LISTEN / UNLISTEN actions to the session. 0, or -1 out of memory. */
+static int notify_commit(sx_session *s, const sqlnotify_txn *t)
+{
+    if (!s->nsess) {
+        bool listens = false;
+        for (int i = 0; i < t->nacts; i++)
+            if (t->acts[i].op == SQLNOTIFY_LISTEN) listens = true;
+        if (!listens) return 0; /* UNLISTEN of a session that never listened */
+        if (!(s->nsess = sqlnotify_sess_new(s->x->nhub, notify_kick, s))) return -1;
+    }
+    return sqlnotify_sess_commit(s->nsess, t);
+}
+
+/* on_async: the sessions of lc whose queues the hub kicked learn it (their wire layer takes
+ * the notifications when idle). Sessions of lc end only on this thread, so the ones collected
+ * under sessmu are still there when told. */
+static void notify_ready_all(sx_loopctx *lc)
+{
+    sx_exec *x = lc->x;
+    executor_sink *ready[64];
+    for (bool more = true; more;) {
+        int n = 0;
+        more = false;
+        pthread_mutex_lock(&x->sessmu);
+        for (sx_session *o = x->sessions; o; o = o->all_next) {
+            if (o->lc != lc || !atomic_load(&o->notify_kick)) continue;
+            if (n == (int)(sizeof ready / sizeof ready[0])) {
+                more = true;
+                break;
+            }
+            atomic_store(&o->notify_kick, false);
+            if (o->notify_sink && o->notify_sink->notify_ready) ready[n++] = o->notify_sink;
+        }
+        pthread_mutex_unlock(&x->sessmu);
+        for (int i = 0; i < n; i++) ready[i]->notify_ready(ready[i]);
+    }
+}
+
 /* Starts the commit of the session's transaction. Returns EXEC_DONE (nothing to commit),
  * EXEC_PENDING (completion wakes the session) or EXEC_ERROR. The transaction is cleared. */
 int sx_commit_start(sx_session *s, executor_error *err)
 {
     sx_exec *x = s->x;
-    if (s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0 && s->txn.nauth == 0) {
+    if (s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0 && s->txn.nauth == 0 &&
+        s->txn.nt.nnotes == 0) {
+        /* nothing to write: LISTEN / UNLISTEN take effect now */
+        int nrc = s->txn.nt.nacts ? notify_commit(s, &s->txn.nt) : 0;
         txn_clear(s);
-        return EXEC_DONE;
+        return nrc ? executor_error_set(err, "53200", "out of memory") : EXEC_DONE;
     }
     sx_commit *c = calloc(1, sizeof *c);
     if (!c || !(c->ov = storage_overlay_new(x->st)) || build_catalog(s, c)) goto oom;
+    /* NOTIFYs travel in the entry (logentry.h "Notifications"), after the catalog changes */
+    for (size_t i = 0; i < s->txn.nt.nnotes; i++) {
+        const sqlnotify_note *n = &s->txn.nt.notes[i];
+        if (cat_add(c, LOGENTRY_NOTIFY, n->channel, n->clen, (uint8_t *)n->payload, n->plen))
+            goto oom;
+    }
     uint64_t seq;
     /* A commit takes one seq per 2^CAUSAL_OP_BITS dots (its dots run on into the next seqs)
        and, when its changes exceed LOGENTRY_PART_BYTES, enough seqs for its parts
@@ -2015,6 +2109,9 @@ int sx_commit_start(sx_session *s, executor_error *err)
     c->sess = s;
     c->x = x;
     c->lc = s->lc;
+    c->pid = s->pid;
+    c->nt = s->txn.nt; /* its actions apply once the commit is durable */
+    memset(&s->txn.nt, 0, sizeof s->txn.nt);
     c->changes = s->txn.cat;
     c->nchanges = s->txn.ncat;
     c->ixchanged = s->txn.nix > 0 || s->txn.nauth > 0;
@@ -2280,6 +2377,7 @@ static void on_async(uv_async_t *h)
 {
     sx_loopctx *lc = h->data;
     sx_exec *x = lc->x;
+    if (atomic_exchange(&lc->notify, false)) notify_ready_all(lc); /* needs no engine lock */
     if (engine_depth == 0) engine_wake_waiters(lc);
     if (!lc->deferred && !atomic_exchange(&lc->work, false)) return; /* nothing for this loop */
     /* counted before the try (a holder leaving meanwhile still signals) */
@@ -2334,7 +2432,14 @@ static void on_async(uv_async_t *h)
             char lerr[200];
             (void)catalog_load(x, lerr, sizeof lerr); /* the committed indexes, as stored */
         }
-        if (c->req.status == 0) committed = true;
+        if (c->req.status == 0) {
+            /* durable: the transaction's LISTENs count, its NOTIFYs go to this region's
+               listeners (its own LISTEN of the same transaction included, as in PostgreSQL) */
+            if (c->sess && c->nt.nacts && notify_commit(c->sess, &c->nt))
+                log_warn("sql", "LISTEN of session %u not applied: out of memory", c->pid);
+            sqlnotify_dispatch(x->nhub, c->pid, c->cat, c->ncat);
+            committed = true;
+        }
         if (c->req.status == 0 && !ixbuilds_done(x, c)) {
             c->next = x->ixwait; /* answered once its indexes are built */
             x->ixwait = c;
@@ -2392,6 +2497,13 @@ void sqlexec_catalog_changed(executor *ex)
     while (lc && lc == x->home && lc->next) lc = lc->next;
     if (lc) lc_kick(lc);
     pthread_mutex_unlock(&x->mu);
+}
+
+void sqlexec_remote_notify(executor *ex, const uint8_t *entry, size_t len)
+{
+    sx_exec *x = (sx_exec *)ex;
+    int rc = sqlnotify_dispatch_entry(x->nhub, entry, len);
+    if (rc < 0) log_warn("sql", "notifications of a remote entry not delivered: %s", codec_strerror(rc));
 }
 
 void sqlexec_observe_hlc(executor *ex, causal_hlc remote)
@@ -2633,6 +2745,8 @@ void sx_stmt_begin(sx_session *s)
         return;
     }
     s->stmt_mark = s->txn.nops;
+    s->stmt_nacts = s->txn.nt.nacts;
+    s->stmt_nnotes = s->txn.nt.nnotes;
     int ms = sqlguc_statement_timeout_ms(s->guc);
     uint64_t start = s->query_start_ns ? s->query_start_ns : uv_hrtime();
     s->query_start_ns = 0;
@@ -3097,7 +3211,34 @@ static int sess_signal(void *arg, int64_t pid, bool terminate, sqlval *out, sqle
     return SQL_OK;
 }
 
-const sqlexpr_session_ops sx_session_ops = {sess_get, sess_set, sess_sleep, sess_seq, sess_signal};
+/* pg_notify: as NOTIFY */
+static int sess_notify(void *arg, const char *channel, const char *payload, sqlerr *err)
+{
+    sx_session *s = arg;
+    return sqlnotify_txn_notify(&s->txn.nt, channel, payload, err);
+}
+
+/* pg_listening_channels: the channels committed LISTENs gave the session */
+static int sess_listening(void *arg, sqlval *out, sqlerr *err)
+{
+    sx_session *s = arg;
+    char **v = NULL;
+    int n = 0;
+    if (s->nsess && sqlnotify_sess_channels(s->nsess, &v, &n)) return sqlerr_oom(err);
+    int rc = sqlval_set_array(out, (const char *const *)v, (size_t)n, err);
+    free(v);
+    return rc;
+}
+
+static double sess_queue_usage(void *arg)
+{
+    sx_session *s = arg;
+    return sqlnotify_hub_usage(s->x->nhub);
+}
+
+const sqlexpr_session_ops sx_session_ops = {sess_get,    sess_set,       sess_sleep,
+                                            sess_seq,    sess_signal,    sess_notify,
+                                            sess_listening, sess_queue_usage};
 
 static void on_sleep_timer(uv_timer_t *t)
 {
@@ -3560,6 +3701,11 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
         case SQLAST_PREPARE:
             if (run_prepare(s, st, s->qsql, sink, err) == EXEC_ERROR) goto fail;
             break;
+        case SQLAST_LISTEN:
+        case SQLAST_UNLISTEN:
+        case SQLAST_NOTIFY:
+            if (run_listen(s, st, sink, err) == EXEC_ERROR) goto fail;
+            break;
         case SQLAST_EXECUTE:
             if (s->state == SX_IDLE && s->txn.nops == 0 && s->txn.ncat == 0)
                 s->txn_start_us = txn_clock();
@@ -3819,6 +3965,7 @@ static bool is_txn_stmt(const sqlast_stmt *st)
            st->kind == SQLAST_SAVEPOINT || st->kind == SQLAST_RELEASE ||
            st->kind == SQLAST_ROLLBACK_TO || st->kind == SQLAST_DEALLOCATE ||
            st->kind == SQLAST_DISCARD || st->kind == SQLAST_LOCK_TABLE || st->kind == SQLAST_VACUUM ||
+           st->kind == SQLAST_LISTEN || st->kind == SQLAST_UNLISTEN || st->kind == SQLAST_NOTIFY ||
            is_txn_characteristic_set(st);
 }
 
@@ -4288,6 +4435,13 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
+    case SQLAST_LISTEN:
+    case SQLAST_UNLISTEN:
+    case SQLAST_NOTIFY: {
+        int rc = run_listen(s, st, sink, err);
+        if (rc == EXEC_ERROR) fail_txn(s);
+        return rc;
+    }
     case SQLAST_PREPARE:
     case SQLAST_EXECUTE: {
         if (po->ran) return sink->command_complete(sink, st->kind == SQLAST_PREPARE ? "PREPARE" : "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
@@ -4433,6 +4587,28 @@ static void sx_cancel(executor_session *es)
     lc_kick(s->lc);
 }
 
+static int sx_notifications(executor_session *es, executor_sink *sink, executor_error *err)
+{
+    sx_session *s = (sx_session *)es;
+    if (!s->nsess || s->state != SX_IDLE || !sink->notification) return 0;
+    if (sqlnotify_sess_overflowed(s->nsess)) {
+        executor_error_set(err, "54000", "too many notifications queued for this session: "
+                           "notifications were lost");
+        snprintf(err->severity, sizeof err->severity, "FATAL");
+        snprintf(err->hint, sizeof err->hint, "A listening session must read its notifications: "
+                 "end long transactions and read the connection promptly.");
+        return EXEC_ERROR;
+    }
+    sqlnotify_msg m;
+    while (!(sink->output_full && sink->output_full(sink))) {
+        if (!sqlnotify_pop(s->nsess, &m)) return 0;
+        int r = sink->notification(sink, m.pid, m.channel, m.payload);
+        sqlnotify_msg_free(&m);
+        if (r) return EXEC_ERROR;
+    }
+    return 1;
+}
+
 static int sx_session_new(executor *ex, const executor_startup *st, executor_sink *sink,
                           void (*wake)(void *), void *wake_arg, executor_session **out,
                           executor_error *err)
@@ -4444,6 +4620,7 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
     s->lc = thread_lc && thread_lc->x == x ? thread_lc : x->home;
     s->wake = wake;
     s->wake_arg = wake_arg;
+    s->notify_sink = sink;
     snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
     snprintf(s->database, sizeof s->database, "%s", st->database ? st->database : "");
     s->backend_start_us = now_us_2000();
@@ -4508,6 +4685,8 @@ static void sx_session_del(executor_session *es)
     else s->x->sessions = s->all_next;
     if (s->all_next) s->all_next->all_prev = s->all_prev;
     pthread_mutex_unlock(&s->x->sessmu);
+    sqlnotify_sess_free(s->nsess); /* no kick for s once it returns */
+    s->nsess = NULL;
     if (s->commit) {
         pthread_mutex_lock(&s->x->mu);
         s->commit->sess = NULL;
@@ -4629,6 +4808,7 @@ static void sx_destroy(executor *ex)
     sx_authcache_free(x->authcache);
     free(x->backup_dir);
     sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
+    sqlnotify_hub_free(x->nhub);
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
     pthread_mutex_destroy(&x->clock_mu);
@@ -4878,6 +5058,7 @@ static const executor_ops sx_ops = {
     .txn_status = l_txn_status,
     .cancel = sx_cancel,
     .terminated = l_terminated,
+    .notifications = sx_notifications,
     .cursor_describe = l_cursor_describe,
     .copy_in = l_copy_in,
     .destroy = sx_destroy,
@@ -5003,7 +5184,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.gc_ctx = x;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
-    if (!(x->ixreg = sqlindex_reg_new())) {
+    if (!(x->ixreg = sqlindex_reg_new()) || !(x->nhub = sqlnotify_hub_new())) {
         snprintf(err, errsz, "out of memory");
         goto fail;
     }

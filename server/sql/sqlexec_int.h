@@ -20,6 +20,7 @@
 #include "server/executor.h"
 #include "server/sql/sqlcache.h"
 #include "server/sql/sqllock.h"
+#include "server/sql/sqlnotify.h"
 #include "server/sql/sqlexec.h"
 #include "server/sql/sqlexpr.h"
 #include "server/sql/sqlindex.h"
@@ -61,6 +62,7 @@ typedef struct sx_loopctx {
     struct sx_session *ewait, *ewaking;
     bool deferred;
     atomic_bool work; /* on_async has something to do under the engine lock (set before the send) */
+    atomic_bool notify; /* a session of this loop has notifications to take (sqlnotify.h) */
     struct sx_loopctx *next; /* x->lcs, guarded by x->mu */
     int closing;             /* handles still closing (lc_close) */
 } sx_loopctx;
@@ -130,6 +132,7 @@ typedef struct sx_exec {
     /* secondary indexes: the registry behind storage's hooks (any thread) and the committed
      * definitions (loop thread, from the catalog) */
     sqlindex_reg *ixreg;
+    sqlnotify_hub *nhub; /* LISTEN / NOTIFY: the sessions' channels and queues (own mutex) */
     sqlindex_def **indexes;
     /* roles, memberships, privileges and owners (sqlrole.h): the committed entries, sorted by
      * key (loaded with the catalog) */
@@ -220,6 +223,8 @@ typedef struct sx_savepoint {
     int ncat;
     int nix;
     int nauth;
+    int nnotify_acts; /* LISTEN / UNLISTEN (sqlnotify_txn) */
+    size_t nnotify_notes;
 } sx_savepoint;
 
 struct sx_session;
@@ -263,6 +268,7 @@ typedef struct sx_txn {
     sx_rowrun run; /* the preview's pending run (flushed by sx_preview) */
     sx_savepoint *sps; /* innermost last */
     int nsps, spcap;
+    sqlnotify_txn nt; /* LISTEN / UNLISTEN / NOTIFY (sqlnotify.h) */
 } sx_txn;
 
 typedef enum { SX_IDLE = 0, SX_BLOCK, SX_FAILED } sx_state;
@@ -366,6 +372,14 @@ typedef struct sx_session {
     uint32_t *share;
     int nshare;
     struct sx_session *all_next, *all_prev; /* sx_exec.sessions */
+    /* LISTEN / NOTIFY (sqlnotify.h): the session's channels and queue; notify_kick: its queue
+     * became non-empty (set by the hub's kick, any thread); notify_sink: session_new's sink,
+     * whose notify_ready tells the wire layer (NULL: none) */
+    sqlnotify_sess *nsess;
+    atomic_bool notify_kick;
+    executor_sink *notify_sink;
+    int stmt_nacts; /* the running statement's first LISTEN / NOTIFY (undone with it) */
+    size_t stmt_nnotes;
 } sx_session;
 
 /* The snapshot the session's reads use: NULL (the latest committed state) unless a read-only

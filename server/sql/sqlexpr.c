@@ -424,7 +424,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                                        "jsonb_object_keys", "jsonb_each", "jsonb_each_text",
                                        "json_array_elements", "json_array_elements_text",
                                        "json_object_keys", "json_each", "json_each_text",
-                                       "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n"};
+                                       "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n",
+                                       "pg_listening_channels"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {
             /* the planner takes one in FROM or in a select-list expression (sqlplan.c) */
@@ -491,6 +492,16 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         infer_param(e->args[0], SQLVAL_INT4, sc);
         if (na == 2) infer_param(e->args[1], SQLVAL_INT8, sc);
         e->type = SQLVAL_BOOL;
+    }
+    else if (!strcmp(n, "pg_notify") && na == 2) {
+        if ((!is_textish(a0) && a0 != SQLVAL_UNKNOWN) ||
+            (!is_textish(e->args[1]->type) && e->args[1]->type != SQLVAL_UNKNOWN))
+            return no_function(err, e);
+        infer_param(e->args[0], SQLVAL_TEXT, sc);
+        infer_param(e->args[1], SQLVAL_TEXT, sc);
+        e->type = SQLVAL_VOID;
+    } else if (!strcmp(n, "pg_notification_queue_usage") && na == 0) {
+        e->type = SQLVAL_FLOAT8;
     }
     else if (!strcmp(n, "pg_sleep") && na == 1 &&
              (sqlval_type_is_numeric(a0) || a0 == SQLVAL_UNKNOWN)) {
@@ -3100,6 +3111,32 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         free(fields[1]);
         sqlval_free(&r);
         return rc;
+    }
+    if (!strcmp(n, "pg_notify")) { /* not strict: a NULL channel is an empty one */
+        if (!env || !env->sess || !env->sess->notify)
+            return sqlerr_unsupported(err, e->location, "pg_notify() in this context");
+        sqlval a[2];
+        char *s[2] = {NULL, NULL};
+        int rc = SQL_OK;
+        for (int i = 0; i < 2; i++) sqlval_init_null(&a[i], SQLVAL_TEXT);
+        for (int i = 0; i < 2 && rc == SQL_OK; i++) {
+            rc = sqlexpr_eval(e->args[i], ctx, &a[i], err);
+            if (rc == SQL_OK && !a[i].isnull && !(s[i] = strndup(a[i].s ? a[i].s : "", a[i].len)))
+                rc = sqlerr_oom(err);
+        }
+        if (rc == SQL_OK) rc = env->sess->notify(env->sess_arg, s[0] ? s[0] : "", s[1], err);
+        if (rc == SQL_OK) rc = sqlval_set_str(out, SQLVAL_VOID, "", 0, err);
+        for (int i = 0; i < 2; i++) {
+            sqlval_free(&a[i]);
+            free(s[i]);
+        }
+        return rc;
+    }
+    if (!strcmp(n, "pg_notification_queue_usage")) {
+        if (!env || !env->sess || !env->sess->queue_usage)
+            return sqlerr_unsupported(err, e->location, "pg_notification_queue_usage() in this context");
+        sqlval_set_float(out, SQLVAL_FLOAT8, env->sess->queue_usage(env->sess_arg));
+        return SQL_OK;
     }
     if (!strcmp(n, "pg_cancel_backend") || !strcmp(n, "pg_terminate_backend")) {
         if (!env || !env->sess || !env->sess->signal)

@@ -46,6 +46,11 @@ typedef struct sqlexpr_session_ops {
                sqlerr *err);
     /* pg_cancel_backend(pid) / pg_terminate_backend(pid): *out bool */
     int (*signal)(void *arg, int64_t pid, bool terminate, sqlval *out, sqlerr *err);
+    /* pg_notify(channel, payload) (NULL payload: empty); pg_listening_channels(): *out a
+     * text[]; pg_notification_queue_usage() */
+    int (*notify)(void *arg, const char *channel, const char *payload, sqlerr *err);
+    int (*listening)(void *arg, sqlval *out, sqlerr *err);
+    double (*queue_usage)(void *arg);
 } sqlexpr_session_ops;
 
 /* Session facts the built-in functions read. All borrowed. */

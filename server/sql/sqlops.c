@@ -1139,6 +1139,13 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
     s->nargs = fe->nargs > 3 ? 3 : fe->nargs;
     for (int i = 0; i < s->nargs; i++)
         if (sqlexpr_eval(fe->args[i], &s->b.ctx, &s->args[i], err)) return SQL_ERR;
+    if (!strcmp(name, "pg_listening_channels")) { /* the session's channels, as unnest's */
+        const sqlexpr_env *env = s->b.ctx.env;
+        if (!env || !env->sess || !env->sess->listening)
+            return sqlerr_unsupported(err, fe->location, "pg_listening_channels() in this context");
+        s->nargs = 1;
+        return env->sess->listening(env->sess_arg, &s->args[0], err);
+    }
     bool zip = !strcmp(fe->name, "unnest") && s->nargs > 1;
     for (int i = 0; i < s->nargs; i++)
         if (s->args[i].isnull && !zip) s->done = true; /* strict (a zipped NULL is empty) */
@@ -1356,7 +1363,7 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         }
         return sqlval_set_str(&vals[1], SQLVAL_TEXT, eq + 1, strlen(eq + 1), err) ? SQL_ERR : 1;
     }
-    if (!strcmp(name, "unnest")) {
+    if (!strcmp(name, "unnest") || !strcmp(name, "pg_listening_channels")) {
         /* the arrays side by side; a shorter (or NULL) one gives NULLs */
         size_t most = 0;
         for (int j = 0; j < s->nargs; j++)

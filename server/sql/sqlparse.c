@@ -3327,6 +3327,14 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         sel->location = -1;
         return conv_targets_of(c, params, sel);
     }
+    if (!strcmp(t, "ListenStmt") || !strcmp(t, "UnlistenStmt") || !strcmp(t, "NotifyStmt")) {
+        s->kind = t[0] == 'L' ? SQLAST_LISTEN : t[0] == 'U' ? SQLAST_UNLISTEN : SQLAST_NOTIFY;
+        const char *ch = fstr(b, "conditionname"), *pl = fstr(b, "payload");
+        if (ch && !(s->name = dup_or_oom(c, ch))) return SQL_ERR;
+        if (s->kind != SQLAST_UNLISTEN && !s->name) return sqlerr_set(c->err, "42601", -1, "syntax error");
+        if (s->kind == SQLAST_NOTIFY && pl && !(s->value = dup_or_oom(c, pl))) return SQL_ERR;
+        return SQL_OK;
+    }
     if (!strcmp(t, "DiscardStmt")) {
         s->kind = SQLAST_DISCARD;
         const char *tg = fstr(b, "target");
@@ -3345,7 +3353,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
 
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"LockStmt", "LOCK"},
-        {"ListenStmt", "LISTEN"}, {"NotifyStmt", "NOTIFY"}, {"DeclareCursorStmt", "cursors"},
+        {"DeclareCursorStmt", "cursors"},
         {"MergeStmt", "MERGE"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

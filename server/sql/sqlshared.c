@@ -134,7 +134,7 @@ static bool stmt_ok(const sx_session *s, const sqlast_stmt *st, int depth)
 bool sx_txn_light(const sx_session *s)
 {
     return s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0 && s->txn.nauth == 0 &&
-           !s->locks && !s->commit && s->nshare == 0;
+           s->txn.nt.nacts == 0 && s->txn.nt.nnotes == 0 && !s->locks && !s->commit && s->nshare == 0;
 }
 
 bool sx_stmts_shared(const sx_session *s, const sqlparse_result *q)

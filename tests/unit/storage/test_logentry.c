@@ -116,6 +116,73 @@ static void test_hostile_count(void **state)
 }
 
 /* Version 2: part i of n of a transaction; every impossible (i, n) refused both ways. */
+/* Notifications (op 3): round trip among catalog changes; the channel's and payload's bounds
+ * (PostgreSQL's: 63 bytes, fewer than 8000) enforced by the encoder and the decoder. */
+static void test_notify_items(void **state)
+{
+    (void)state;
+    static const uint8_t ck[] = "table.1234", cv[] = "schema";
+    char chan[LOGENTRY_NOTIFY_CHANNEL_MAX + 2], pay[LOGENTRY_NOTIFY_PAYLOAD_MAX + 2];
+    memset(chan, 'c', sizeof chan);
+    memset(pay, 'p', sizeof pay);
+    logentry_catalog c[3] = {{LOGENTRY_CATALOG_PUT, ck, 10, cv, 6},
+                             {LOGENTRY_NOTIFY, (const uint8_t *)"orders", 6, (const uint8_t *)"42", 2},
+                             {LOGENTRY_NOTIFY, (const uint8_t *)chan, LOGENTRY_NOTIFY_CHANNEL_MAX,
+                              (const uint8_t *)pay, LOGENTRY_NOTIFY_PAYLOAD_MAX}};
+    logentry e;
+    logentry_init(&e);
+    e.origin = 2;
+    e.seq = 9;
+    e.catalog = c;
+    e.ncatalog = 3;
+    codec_buf b;
+    codec_buf_init(&b);
+    assert_int_equal(logentry_encode(&b, &e), 0);
+    logentry d;
+    assert_int_equal(logentry_decode(b.data, b.len, &d), 0);
+    assert_int_equal(d.ncatalog, 3);
+    assert_true(logentry_is_catalog(&d.catalog[0]));
+    assert_false(logentry_is_catalog(&d.catalog[1]));
+    assert_int_equal(d.catalog[1].op, LOGENTRY_NOTIFY);
+    assert_memory_equal(d.catalog[1].key, "orders", 6);
+    assert_int_equal(d.catalog[1].vlen, 2);
+    assert_memory_equal(d.catalog[1].value, "42", 2);
+    assert_int_equal(d.catalog[2].klen, LOGENTRY_NOTIFY_CHANNEL_MAX);
+    assert_int_equal(d.catalog[2].vlen, LOGENTRY_NOTIFY_PAYLOAD_MAX);
+    logentry_free(&d);
+
+    /* one byte over either bound, or an empty channel: the encoder refuses ... */
+    logentry_catalog bad[3] = {c[2], c[2], c[1]};
+    bad[0].klen++;
+    bad[1].vlen++;
+    bad[2].klen = 0;
+    for (int i = 0; i < 3; i++) {
+        codec_buf x;
+        codec_buf_init(&x);
+        e.catalog = &bad[i];
+        e.ncatalog = 1;
+        assert_int_equal(logentry_encode(&x, &e), CRDT_EINVAL);
+        codec_buf_free(&x);
+    }
+    /* ... and so does the decoder: the same bytes with the 63-byte channel made 64 bytes
+     * (length byte and one more 'c'), well formed otherwise */
+    size_t at = 0;
+    for (size_t i = 0; i + 2 < b.len; i++)
+        if (b.data[i] == LOGENTRY_NOTIFY && b.data[i + 1] == LOGENTRY_NOTIFY_CHANNEL_MAX &&
+            b.data[i + 2] == 'c')
+            at = i + 1;
+    assert_true(at > 0);
+    uint8_t *x = malloc(b.len + 1);
+    assert_non_null(x);
+    memcpy(x, b.data, at);
+    x[at] = LOGENTRY_NOTIFY_CHANNEL_MAX + 1;
+    x[at + 1] = 'c';
+    memcpy(x + at + 2, b.data + at + 1, b.len - at - 1);
+    assert_int_equal(logentry_decode(x, b.len + 1, &d), CRDT_EBADENC);
+    free(x);
+    codec_buf_free(&b);
+}
+
 static void test_parts(void **state)
 {
     (void)state;
@@ -197,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_truncations_and_trailing),
         cmocka_unit_test(test_hostile_count),
         cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_notify_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
