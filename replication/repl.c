@@ -971,8 +971,6 @@ static void on_async(uv_async_t *h)
             if (c->hlc > r->stats.max_remote_hlc) r->stats.max_remote_hlc = c->hlc;
             if (r->cfg.on_applied)
                 r->cfg.on_applied(r->cfg.arg, c->origin, c->seq, c->hlc, c->has_catalog);
-            if (c->req.has_notify && r->cfg.on_notify)
-                r->cfg.on_notify(r->cfg.arg, c->req.entry, c->req.entry_len);
         } else if (c->nparts > 1) {
             /* a transaction's part, refused with the others: collected again, resubmitted
                together once its dependencies are applied (or sent again) */

@@ -116,10 +116,6 @@ typedef struct repl_config {
     /* Optional, loop thread: a remote entry was applied (not skipped). */
     void (*on_applied)(void *arg, uint16_t origin, uint64_t seq, causal_hlc hlc,
                        bool has_catalog);
-    /* Optional, loop thread, after on_applied: the applied entry carries notifications
-     * (logentry.h "Notifications"); entry/len are its bytes, valid during the call. An entry
-     * is applied once, so each notification is handed over once. */
-    void (*on_notify)(void *arg, const uint8_t *entry, size_t len);
     int anti_entropy_interval_s;   /* 0: only on demand */
     uint32_t snapshot_chunk_bytes; /* 0: 1 MiB */
     /* Optional, loop thread: state was merged in by a snapshot or anti-entropy (reload the

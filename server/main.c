@@ -527,12 +527,6 @@ static void on_remote_applied(void *arg, uint16_t origin, uint64_t seq, causal_h
     if (has_catalog) sqlexec_catalog_changed(a->ex);
 }
 
-static void on_remote_notify(void *arg, const uint8_t *entry, size_t len)
-{
-    app *a = arg;
-    sqlexec_remote_notify(a->ex, entry, len);
-}
-
 static void on_state_imported(void *arg, bool has_catalog)
 {
     app *a = arg;
@@ -711,7 +705,6 @@ static int start_replication(app *a)
         .snapshot_chunk_bytes = cfg->replication.batch_max_bytes,
         .on_imported = on_state_imported,
         .on_applied = on_remote_applied,
-        .on_notify = on_remote_notify,
         .on_log = repl_log,
         .arg = a,
     };

@@ -211,6 +211,14 @@ typedef struct storage_opts {
     void *gc_ctx;
     void (*wakeup)(void *ctx); /* optional: after each group of completions */
     void *wakeup_ctx;
+    /* Optional, writer thread: the notifications (logentry.h "Notifications", items with op
+     * LOGENTRY_NOTIFY among items[0..n)) of every entry applied, local or remote, in the order
+     * the entries were applied, once their group is written (and synced with sync=always),
+     * before the commits' callbacks: so they are handed over in commit order, and before any
+     * transaction that saw one of these entries can be acknowledged. pid: a local commit's
+     * req.notify_pid, 0 for a remote entry. Must not block. */
+    void (*notify)(void *ctx, uint32_t pid, const logentry_catalog *items, size_t n);
+    void *notify_ctx;
     /* Bound of one WriteBatch when a staged snapshot is applied (memory used by the apply);
      * 0: $HELIOS_TEST_IMPORT_BATCH_BYTES if set (a test knob), else 4 MiB. */
     size_t import_batch_bytes;
@@ -243,6 +251,7 @@ struct storage_commit_req {
     /* public, in: local commits */
     uint64_t seq;  /* 0: assign at submission; else a storage_next_seq reservation */
     uint32_t nseqs; /* seqs the reservation spans (storage_next_seqs); 0 means 1 */
+    uint32_t notify_pid; /* reported with the commit's notifications (opts.notify) */
     causal_hlc hlc;
     const logentry_delta *deltas; /* borrowed until completion */
     size_t ndeltas;
@@ -260,7 +269,7 @@ struct storage_commit_req {
     uint64_t out_seq;  /* seq of the entry (local: assigned) */
     uint16_t out_origin;
     bool skipped;      /* remote entry already applied */
-    bool has_notify;   /* remote entry applied now, with notifications (logentry.h) */
+    bool has_notify;   /* remote entry applied now, with notifications (opts.notify) */
     char errmsg[200];
     /* private */
     storage_commit_req *next;

@@ -685,8 +685,30 @@ static void hold(storage_commit_req **held, storage_commit_req *req)
     *pp = req;
 }
 
+/* opts.notify for each applied entry of the list that carries notifications, in order. */
+static void hand_notifications(storage *s, storage_commit_req *list)
+{
+    for (storage_commit_req *r = list; r; r = r->next) {
+        if (r->status != 0 || r->skipped) continue;
+        if (!r->remote) {
+            for (size_t i = 0; i < r->ncatalog; i++)
+                if (!logentry_is_catalog(&r->catalog[i])) {
+                    s->opts.notify(s->opts.notify_ctx, r->notify_pid, r->catalog, r->ncatalog);
+                    break;
+                }
+            continue;
+        }
+        if (!r->has_notify) continue;
+        logentry e;
+        if (logentry_decode(r->entry, r->entry_len, &e) < 0) continue; /* applied: decodes */
+        s->opts.notify(s->opts.notify_ctx, 0, e.catalog, e.ncatalog);
+        logentry_free(&e);
+    }
+}
+
 static void complete(storage *s, storage_commit_req *list)
 {
+    if (s->opts.notify) hand_notifications(s, list);
     while (list) {
         storage_commit_req *next = list->next; /* the callback may free the request */
         list->next = NULL;

@@ -1859,8 +1859,6 @@ struct sx_commit {
     sx_loopctx *lc;   /* where it is answered */
     sx_session *sess; /* NULL once the session is gone */
     sqllock_owner *locks; /* the transaction's row locks, released once durable */
-    sqlnotify_txn nt; /* its LISTEN / UNLISTEN actions, applied to the session once durable */
-    uint32_t pid;     /* the session's, for its notifications */
     sx_commit *next;
 };
 
@@ -1877,7 +1875,6 @@ static void commit_free(sx_commit *c)
     }
     free(c->changes);
     free(c->newix);
-    sqlnotify_txn_clear(&c->nt);
     free(c);
 }
 
@@ -1966,12 +1963,20 @@ static int build_catalog(sx_session *s, sx_commit *c)
 
 /* ---- LISTEN / NOTIFY (sqlnotify.h) ---------------------------------------------------------
  *
- * A transaction's actions and notifications are recorded in s->txn.nt. Its commit writes the
- * notifications into its log entry; once durable (on_async) the actions apply to the session
- * and the notifications go to this region's listeners. A session's hub state is created at
- * its first LISTEN. When its queue becomes non-empty the hub kicks its loop, whose on_async
- * tells the wire layer (sink->notify_ready); the wire layer takes them through
- * ops->notifications when the session is idle outside a transaction. */
+ * A transaction's actions and notifications are recorded in s->txn.nt. Its commit applies the
+ * actions to the session and writes the notifications into its log entry; storage's writer
+ * hands every applied entry's notifications, local and remote, to the hub in commit order
+ * once durable (storage_notify). A session's hub state is created at its first LISTEN. When
+ * its queue becomes non-empty the hub kicks its loop, whose on_async tells the wire layer
+ * (sink->notify_ready); the wire layer takes them through ops->notifications when the
+ * session is idle outside a transaction. */
+
+/* storage's notify hook (the writer thread): to the listeners of this region. */
+static void storage_notify(void *ctx, uint32_t pid, const logentry_catalog *items, size_t n)
+{
+    sx_exec *x = ctx;
+    sqlnotify_dispatch(x->nhub, pid, items, n);
+}
 
 /* The hub's kick (any thread, the hub's mutex held): signal only. */
 static void notify_kick(void *arg)
@@ -2109,9 +2114,13 @@ int sx_commit_start(sx_session *s, executor_error *err)
     c->sess = s;
     c->x = x;
     c->lc = s->lc;
-    c->pid = s->pid;
-    c->nt = s->txn.nt; /* its actions apply once the commit is durable */
-    memset(&s->txn.nt, 0, sizeof s->txn.nt);
+    c->req.notify_pid = s->pid;
+    /* LISTEN / UNLISTEN take effect as the commit goes to storage, so a LISTEN hears the
+       transaction's own NOTIFY (handed over by storage's writer once the commit is durable,
+       storage_notify) as in PostgreSQL. A commit that then fails keeps them (rare: a disk
+       error; PostgreSQL cannot fail there at all). */
+    if (s->txn.nt.nacts && notify_commit(s, &s->txn.nt))
+        log_warn("sql", "LISTEN of session %u not applied: out of memory", s->pid);
     c->changes = s->txn.cat;
     c->nchanges = s->txn.ncat;
     c->ixchanged = s->txn.nix > 0 || s->txn.nauth > 0;
@@ -2432,14 +2441,7 @@ static void on_async(uv_async_t *h)
             char lerr[200];
             (void)catalog_load(x, lerr, sizeof lerr); /* the committed indexes, as stored */
         }
-        if (c->req.status == 0) {
-            /* durable: the transaction's LISTENs count, its NOTIFYs go to this region's
-               listeners (its own LISTEN of the same transaction included, as in PostgreSQL) */
-            if (c->sess && c->nt.nacts && notify_commit(c->sess, &c->nt))
-                log_warn("sql", "LISTEN of session %u not applied: out of memory", c->pid);
-            sqlnotify_dispatch(x->nhub, c->pid, c->cat, c->ncat);
-            committed = true;
-        }
+        if (c->req.status == 0) committed = true;
         if (c->req.status == 0 && !ixbuilds_done(x, c)) {
             c->next = x->ixwait; /* answered once its indexes are built */
             x->ixwait = c;
@@ -2497,13 +2499,6 @@ void sqlexec_catalog_changed(executor *ex)
     while (lc && lc == x->home && lc->next) lc = lc->next;
     if (lc) lc_kick(lc);
     pthread_mutex_unlock(&x->mu);
-}
-
-void sqlexec_remote_notify(executor *ex, const uint8_t *entry, size_t len)
-{
-    sx_exec *x = (sx_exec *)ex;
-    int rc = sqlnotify_dispatch_entry(x->nhub, entry, len);
-    if (rc < 0) log_warn("sql", "notifications of a remote entry not delivered: %s", codec_strerror(rc));
 }
 
 void sqlexec_observe_hlc(executor *ex, causal_hlc remote)
@@ -5184,6 +5179,8 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     o.gc_ctx = x;
     o.wakeup = on_wakeup;
     o.wakeup_ctx = x;
+    o.notify = storage_notify;
+    o.notify_ctx = x;
     if (!(x->ixreg = sqlindex_reg_new()) || !(x->nhub = sqlnotify_hub_new())) {
         snprintf(err, errsz, "out of memory");
         goto fail;

@@ -72,9 +72,6 @@ struct storage *sqlexec_storage(executor *ex);
  * executor's own, else soon on a worker's loop (the caller never waits for a statement).
  * Running statements keep the plan (a private copy of the table) they were started with. */
 void sqlexec_catalog_changed(executor *ex);
-/* A remote entry with notifications was applied (replication's on_notify; any thread): they go
- * to this region's listeners (sqlnotify.h). */
-void sqlexec_remote_notify(executor *ex, const uint8_t *entry, size_t len);
 
 /* Any thread, for every remote log entry applied: merges its HLC timestamp into the
  * executor's clock, so a local LWW write made after seeing a remote one is ordered after it

@@ -424,14 +424,3 @@ void sqlnotify_dispatch(sqlnotify_hub *h, uint32_t pid, const logentry_catalog *
     }
     pthread_mutex_unlock(&h->mu);
 }
-
-int sqlnotify_dispatch_entry(sqlnotify_hub *h, const uint8_t *entry, size_t len)
-{
-    if (!sqlnotify_hub_active(h)) return 0;
-    logentry e;
-    int rc = logentry_decode(entry, len, &e);
-    if (rc < 0) return rc;
-    sqlnotify_dispatch(h, 0, e.catalog, e.ncatalog);
-    logentry_free(&e);
-    return 0;
-}

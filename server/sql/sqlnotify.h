@@ -4,15 +4,17 @@
  * Design. PostgreSQL's semantics within a region, carried across regions by the log. A
  * transaction records its LISTEN / UNLISTEN actions and its NOTIFYs (sqlnotify_txn: in order,
  * duplicates of one channel and payload folded into the first, savepoints truncate it). At
- * commit the NOTIFYs become items of the transaction's log entry (logentry.h
- * "Notifications"), so they are durable with its data and replicate with it; once the commit
- * is durable the actions apply to the session (a LISTEN of the same transaction hears its own
- * NOTIFY, as in PostgreSQL) and the notifications go to this region's listeners (the sending
- * session's pid). Every other region hands them to its listeners when it applies the entry
- * (replication's on_notify; pid 0: the sender is not a process of that server), which is
- * after the transaction's data is visible there and in causal order, and exactly once per
- * listening connection, because an entry is applied once. A region brought up to date by a
- * snapshot instead of the log does not see the notifications of what the snapshot covered.
+ * commit the actions apply to the session (so a LISTEN of the same transaction hears its own
+ * NOTIFY, as in PostgreSQL) and the NOTIFYs become items of the transaction's log entry
+ * (logentry.h "Notifications"), durable with its data and replicated with it. Storage's writer
+ * thread hands the notifications of every entry it applies, local or remote, to the hub once
+ * the entry's group is durable and before any commit of that group is acknowledged
+ * (storage.h opts.notify): so every region delivers them after the transaction's data is
+ * visible there, in the order it applied the transactions (commit order for its own, causal
+ * order for all), and exactly once per listening connection, because an entry is applied once.
+ * pid: the sending session's in its own region, 0 elsewhere (the sender is not a process of
+ * that server). A region brought up to date by a snapshot instead of the log does not see the
+ * notifications of what the snapshot covered.
  *
  * The hub (one per executor) maps sessions to the channels they listen on. Dispatch (any
  * thread) copies each notification into the queue of every session listening on its channel
@@ -109,8 +111,6 @@ void sqlnotify_msg_free(sqlnotify_msg *m);
  * channels, in order, as sent by pid. Any thread. Out of memory for one session marks it
  * overflowed. */
 void sqlnotify_dispatch(sqlnotify_hub *h, uint32_t pid, const logentry_catalog *items, size_t n);
-/* The same for a log entry's bytes (a remote transaction: pid 0). 0, or a CRDT_E* decode error. */
-int sqlnotify_dispatch_entry(sqlnotify_hub *h, const uint8_t *entry, size_t len);
 /* Whether any session listens on anything (remote entries are not decoded otherwise). */
 bool sqlnotify_hub_active(sqlnotify_hub *h);
 

@@ -1,8 +1,9 @@
 /* tests/unit/sql/test_sqlnotify.c — LISTEN / NOTIFY's parts (server/sql/sqlnotify.h): a
  * transaction's record (PostgreSQL's checks, folding of equal notifications with and without
  * the hash index, savepoint truncation, the size limit), the hub (delivery by channel, in
- * order, the kick only when a queue becomes non-empty, UNLISTEN, the per-session bound) and
- * the delivery of a log entry's notifications with pid 0. */
+ * order, the kick only when a queue becomes non-empty, UNLISTEN, the per-session bound).
+ * Storage's part (handing every applied entry's notifications over) is test_store's
+ * test_notify_hook. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -219,40 +220,6 @@ static void test_overflow(void **state)
     sqlnotify_hub_free(h);
 }
 
-/* A remote entry's notifications: decoded from its bytes, delivered with pid 0; an entry that
- * does not decode is reported and delivers nothing. */
-static void test_dispatch_entry(void **state)
-{
-    (void)state;
-    sqlnotify_hub *h = sqlnotify_hub_new();
-    sqlnotify_sess *s = sqlnotify_sess_new(h, kick, (void *)1);
-    logentry_catalog items[2] = {
-        {LOGENTRY_CATALOG_PUT, (const uint8_t *)"k", 1, (const uint8_t *)"v", 1},
-        {LOGENTRY_NOTIFY, (const uint8_t *)"orders", 6, (const uint8_t *)"7", 1},
-    };
-    logentry e;
-    logentry_init(&e);
-    e.origin = 3;
-    e.seq = 5;
-    e.catalog = items;
-    e.ncatalog = 2;
-    codec_buf b;
-    codec_buf_init(&b);
-    assert_int_equal(logentry_encode(&b, &e), 0);
-    assert_int_equal(sqlnotify_dispatch_entry(h, b.data, b.len), 0); /* nobody listens: no-op */
-    listen(s, SQLNOTIFY_LISTEN, "orders");
-    assert_int_equal(sqlnotify_dispatch_entry(h, b.data, b.len), 0);
-    assert_true(sqlnotify_dispatch_entry(h, b.data, b.len - 1) < 0);
-    char got[4][32];
-    uint32_t pid = 99;
-    assert_int_equal(pop_all(s, got, 4, &pid), 1);
-    assert_string_equal(got[0], "orders:7");
-    assert_int_equal(pid, 0);
-    codec_buf_free(&b);
-    sqlnotify_sess_free(s);
-    sqlnotify_hub_free(h);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,7 +227,6 @@ int main(void)
         cmocka_unit_test(test_txn_fold),
         cmocka_unit_test(test_hub_dispatch),
         cmocka_unit_test(test_overflow),
-        cmocka_unit_test(test_dispatch_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

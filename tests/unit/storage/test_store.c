@@ -685,6 +685,102 @@ static void test_remote_apply(void **state)
     codec_buf_free(&gap);
 }
 
+/* opts.notify: the notifications of each applied entry, local and remote, in apply order,
+ * with the local commit's pid or 0; not for a duplicate, nor for an entry without any; the
+ * entry's row is already readable when they are handed over. */
+typedef struct notify_rec {
+    storage *s;
+    int calls;
+    uint32_t pid[8];
+    char what[8][16];
+    bool row_visible[8];
+} notify_rec;
+
+static notify_rec nrec;
+
+static void notify_hook(void *ctx, uint32_t pid, const logentry_catalog *items, size_t n)
+{
+    notify_rec *r = ctx;
+    int i = r->calls++;
+    if (i >= 8) return;
+    r->pid[i] = pid;
+    for (size_t k = 0; k < n; k++)
+        if (items[k].op == LOGENTRY_NOTIFY)
+            snprintf(r->what[i], sizeof r->what[i], "%.*s:%.*s", (int)items[k].klen,
+                     (const char *)items[k].key, (int)items[k].vlen, (const char *)items[k].value);
+    /* the row each entry wrote: key 70 + i */
+    uint8_t pk[9], *v = NULL;
+    size_t vn;
+    pk_int(pk, 70 + i);
+    r->row_visible[i] = storage_get(r->s, NULL, 1, pk, 9, &v, &vn) == 0;
+    free(v);
+}
+
+static void test_notify_hook(void **state)
+{
+    fixture *f = *state;
+    storage_close(f->s);
+    memset(&nrec, 0, sizeof nrec);
+    f->o.notify = notify_hook;
+    f->o.notify_ctx = &nrec;
+    assert_int_equal(storage_open(&f->o, &f->s), 0);
+    nrec.s = f->s;
+    /* a local commit with a notification, then one without */
+    uint8_t pk[9], d[8];
+    pk_int(pk, 70);
+    put_u64(d, 1);
+    logentry_delta del = {1, pk, 9, d, 8};
+    logentry_catalog cat[2] = {{LOGENTRY_CATALOG_PUT, (const uint8_t *)"k", 1, (const uint8_t *)"v", 1},
+                               {LOGENTRY_NOTIFY, (const uint8_t *)"ch", 2, (const uint8_t *)"one", 3}};
+    storage_commit_req req = {0};
+    req.deltas = &del;
+    req.ndeltas = 1;
+    req.catalog = cat;
+    req.ncatalog = 2;
+    req.hlc = 1000;
+    req.notify_pid = 4242;
+    assert_int_equal(storage_commit(f->s, &req), 0);
+    assert_int_equal(commit1(f->s, 1, 5, 1, NULL), 0);
+    assert_int_equal(nrec.calls, 1);
+    /* a remote entry with one (row 71), applied twice: handed over once */
+    causal_vv deps;
+    causal_vv_init(&deps);
+    pk_int(pk, 71);
+    logentry e;
+    logentry_init(&e);
+    e.origin = 2;
+    e.seq = 1;
+    e.hlc = 5;
+    e.deltas = &del;
+    e.ndeltas = 1;
+    cat[1].value = (const uint8_t *)"two";
+    e.catalog = &cat[1];
+    e.ncatalog = 1;
+    codec_buf b;
+    codec_buf_init(&b);
+    assert_int_equal(logentry_encode(&b, &e), 0);
+    bool skipped;
+    assert_int_equal(apply_remote(f->s, &b, &skipped), 0);
+    assert_false(skipped);
+    assert_int_equal(apply_remote(f->s, &b, &skipped), 0);
+    assert_true(skipped);
+    assert_int_equal(nrec.calls, 2);
+    assert_int_equal(nrec.pid[0], 4242);
+    assert_string_equal(nrec.what[0], "ch:one");
+    assert_int_equal(nrec.pid[1], 0);
+    assert_string_equal(nrec.what[1], "ch:two");
+    assert_true(nrec.row_visible[0]);
+    assert_true(nrec.row_visible[1]);
+    /* the catalog change was stored, the notification was not */
+    uint8_t *v = NULL;
+    size_t vn = 0;
+    assert_int_equal(storage_catalog_get(f->s, (const uint8_t *)"k", 1, &v, &vn), 0);
+    free(v);
+    assert_int_equal(storage_catalog_get(f->s, (const uint8_t *)"ch", 2, &v, &vn), STORAGE_ENOTFOUND);
+    codec_buf_free(&b);
+    causal_vv_free(&deps);
+}
+
 typedef struct async_ctx {
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -1059,6 +1155,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_remote_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_local_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notify_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_async, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_and_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlay, setup, teardown),
