@@ -3,7 +3,7 @@
 #   make                 build bin/heliosdb and bin/heliosctl
 #   make run             install missing packages (when root), build, start one dev node
 #   make test            build and run every unit, property, fuzz-smoke and integration test
-#   make SANITIZER=address test    (or undefined) the same under a sanitizer, in build/<sanitizer>/
+#   make SANITIZER=address test    (or undefined, or thread) the same under a sanitizer, in build/<sanitizer>/
 #   make fuzz            run every libFuzzer target for FUZZ_SECONDS (default 60) each (FUZZ_JOBS=N)
 #   make test-faults     the nemesis suite, FAULT_ROUNDS (default 10) seeded rounds [FAULT_SEED=S]
 #   make bench           every benchmark, PostgreSQL side by side (bench/README.md)

@@ -8,8 +8,9 @@
 # Prints a closing line "N passed, N failed" and exits non-zero if anything failed.
 #
 # Environment: BUILD (build/default), BINDIR (bin), FUZZ_BUILD (build/fuzz),
-# FUZZ_SMOKE_RUNS (2000), TESTS (a grep -E pattern selecting suites by path), SANITIZER,
-# TEST_TIMEOUT (seconds per suite, default 600), KEEP_LOGS (keep logs of passing suites).
+# FUZZ_SMOKE_RUNS (2000), TESTS (a grep -E pattern selecting suites by path), SANITIZER
+# (thread: ThreadSanitizer reports count as failures, below), TEST_TIMEOUT (seconds per
+# suite, default 600), KEEP_LOGS (keep logs of passing suites).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,16 @@ export BINDIR BUILD
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# ThreadSanitizer: every process (the unit tests, each daemon an integration test starts) writes
+# its reports to a file under TSAN_DIR; each report counts as a failure of the suite that ran
+# (servers stopped by a test do not exit with TSan's status, so the files are what counts).
+TSAN_DIR=
+if [ "${SANITIZER:-}" = thread ]; then
+    TSAN_DIR=$LOGDIR/tsan
+    mkdir -p "$TSAN_DIR"
+    rm -rf "$TSAN_DIR"/report.* "$TSAN_DIR"/kept
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1:io_sync=2:die_after_fork=0:suppressions=$PWD/tests/tsan.supp:log_path=$PWD/$TSAN_DIR/report}
+fi
 
 total_pass=0
 total_fail=0
@@ -46,6 +57,16 @@ run_suite() {
     fi
     if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
         fail=1
+    fi
+    if [ -n "$TSAN_DIR" ]; then
+        local races
+        races=$(cat "$TSAN_DIR"/report.* 2>/dev/null | grep -c 'WARNING: ThreadSanitizer')
+        if [ "$races" -gt 0 ]; then
+            fail=$((fail + races))
+            { echo "not ok - ThreadSanitizer: $races report(s)"; cat "$TSAN_DIR"/report.*; } >>"$log"
+            mkdir -p "$TSAN_DIR/kept"
+            for f in "$TSAN_DIR"/report.*; do mv "$f" "$TSAN_DIR/kept/$(basename "$name").$(basename "$f")"; done
+        fi
     fi
     if [ $((pass + fail)) -eq 0 ]; then
         # A suite that reports nothing but exits 0 is one passing check (e.g. a fuzz smoke run).
