@@ -431,6 +431,7 @@ struct sqlast_stmt {
     /* BEGIN / SET TRANSACTION: READ ONLY, and a snapshot for the whole block (REPEATABLE READ
      * or SERIALIZABLE, which HeliosDB gives to read-only transactions) */
     bool txn_read_only, txn_snapshot;
+    bool txn_iso_given; /* BEGIN named an isolation level (else the session's default counts) */
     int64_t fetch_count;    /* FETCH / MOVE: rows forward */
     bool fetch_move;
 

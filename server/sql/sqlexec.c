@@ -1768,11 +1768,45 @@ static int lock_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t 
     return rc < 0 ? sqlerr_oom(err) : rc;
 }
 
+int sx_rr_changed(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
+{
+    if (!s->snap || s->ro) return 0;
+    uint8_t *a = NULL, *b = NULL;
+    size_t al = 0, bl = 0;
+    int ra = storage_get(s->x->st, s->snap, table_id, pk, pklen, &a, &al);
+    int rb = storage_get(s->x->st, NULL, table_id, pk, pklen, &b, &bl);
+    int rc;
+    if ((ra && ra != STORAGE_ENOTFOUND) || (rb && rb != STORAGE_ENOTFOUND))
+        rc = sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(ra ? ra : rb));
+    else if (ra == STORAGE_ENOTFOUND && rb == STORAGE_ENOTFOUND) rc = 0;
+    else if (rb == STORAGE_ENOTFOUND) rc = 2;
+    else if (ra == STORAGE_ENOTFOUND) rc = 1;
+    else rc = al != bl || memcmp(a, b, al) ? 1 : 0;
+    free(a);
+    free(b);
+    return rc;
+}
+
+/* REPEATABLE READ (PostgreSQL's first-updater-wins): a row this transaction locks to write
+ * must be as its snapshot saw it, else 40001. Checked once the lock is held, when every
+ * earlier writer's commit is durable and none can follow before this transaction ends (a
+ * remote change still can: the regions merge it). A plain INSERT checks for itself
+ * (rr_insert: a row that appeared since is 23505, as in PostgreSQL). */
+static int rr_check(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
+{
+    if (!s->snap || s->ro || s->rr_insert) return SQL_OK;
+    int ch = sx_rr_changed(s, table_id, pk, pklen, err);
+    if (ch <= 0) return ch;
+    return sqlerr_set(err, "40001", -1, "could not serialize access due to concurrent %s",
+                      ch == 2 ? "delete" : "update");
+}
+
 int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
 {
     sqllock_owner *holder = NULL;
     int rc = lock_try(s, table_id, pk, pklen, &holder, err);
-    if (rc <= 0) return rc;
+    if (rc == 0) return rr_check(s, table_id, pk, pklen, err);
+    if (rc < 0) return rc;
     /* the chain of waits from the holder: reaching this session again is a deadlock */
     sqllock_owner *o = holder;
     for (int hops = 0; o && hops < 1000000; hops++) {
@@ -1799,7 +1833,8 @@ int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t 
                     sqlerr *err)
 {
     sqllock_owner *holder;
-    return lock_try(s, table_id, pk, pklen, &holder, err);
+    int rc = lock_try(s, table_id, pk, pklen, &holder, err);
+    return rc == 0 ? rr_check(s, table_id, pk, pklen, err) : rc;
 }
 
 /* The statement stopped at a locked row: undo it and wait (returns EXEC_PENDING with
@@ -2921,22 +2956,36 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
     return EXEC_DONE;
 }
 
-/* SET TRANSACTION ..., SET SESSION CHARACTERISTICS AS TRANSACTION ..., SET transaction_*: the
- * parser refused every characteristic HeliosDB does not give (sqlparse.c
- * check_txn_characteristic): what is left is READ COMMITTED read-write (a no-op), or SET
- * TRANSACTION ... READ ONLY [with REPEATABLE READ / SERIALIZABLE], applied by txn_set. */
+/* Whether a BEGIN starts a snapshot transaction: its own ISOLATION LEVEL, else the session's
+ * default_transaction_isolation (SET SESSION CHARACTERISTICS); the parser refused the levels
+ * HeliosDB does not give. */
+static bool txn_begin_level(sx_session *s, const sqlast_stmt *st)
+{
+    if (st->txn_iso_given) return st->txn_snapshot;
+    const char *d = sqlguc_get(s->guc, "default_transaction_isolation", NULL);
+    return d && (!strcasecmp(d, "repeatable read") || !strcasecmp(d, "serializable"));
+}
+
+/* SET TRANSACTION ..., SET transaction_*: the parser refused every characteristic HeliosDB
+ * does not give (sqlparse.c check_txn_characteristic): what is left is READ COMMITTED
+ * read-write (a no-op), REPEATABLE READ, or READ ONLY [with REPEATABLE READ / SERIALIZABLE],
+ * applied by txn_set. (SET SESSION CHARACTERISTICS sets default_transaction_*, which BEGIN
+ * reads: txn_begin_level.) */
 static int txn_set(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
 {
-    if (st->txn_read_only) {
+    bool snap = st->txn_snapshot ||
+                (st->name && !strcasecmp(st->name, "transaction_isolation") && st->value &&
+                 (!strcasecmp(st->value, "repeatable read") || !strcasecmp(st->value, "serializable")));
+    if (st->txn_read_only || snap) {
         if (s->state != SX_BLOCK)
             return warn(sink, "25P01", "SET TRANSACTION can only be used in transaction blocks")
                        ? EXEC_ERROR
                        : sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
-        if (s->block_stmts > 1 && st->txn_snapshot && !s->want_snap)
+        if (s->block_stmts > 1 && snap && !s->want_snap)
             return executor_error_set(err, "25001",
                                       "SET TRANSACTION ISOLATION LEVEL must be called before any query");
-        s->ro = true;
-        s->want_snap = s->want_snap || st->txn_snapshot;
+        s->ro = s->ro || st->txn_read_only;
+        s->want_snap = s->want_snap || snap;
     }
     return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
 }
@@ -3650,7 +3699,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 s->txn_start_us = txn_clock();
                 sqlguc_txn_begin(s->guc); /* SET LOCAL lasts until the block ends */
                 s->ro = st->txn_read_only;
-                s->want_snap = st->txn_snapshot;
+                s->want_snap = txn_begin_level(s, st);
                 s->block_stmts = 0;
             }
             if (sink->command_complete(sink, "BEGIN")) goto out;
@@ -4366,7 +4415,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         if (s->state != SX_BLOCK) {
             sqlguc_txn_begin(s->guc);
             s->ro = st->txn_read_only;
-            s->want_snap = st->txn_snapshot;
+            s->want_snap = txn_begin_level(s, st);
             s->block_stmts = 0;
         }
         s->state = SX_BLOCK;

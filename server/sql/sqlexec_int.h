@@ -379,6 +379,7 @@ typedef struct sx_session {
     atomic_bool notify_kick;
     executor_sink *notify_sink;
     int stmt_nacts; /* the running statement's first LISTEN / NOTIFY (undone with it) */
+    bool rr_insert; /* sx_lock_row for a plain INSERT: no REPEATABLE READ check (it does its own) */
     size_t stmt_nnotes;
 } sx_session;
 
@@ -572,12 +573,17 @@ void sx_op_free(sx_op *op);
 /* Takes the write lock of a row for the session's transaction before a statement writes it
  * (sqllock.h). SQL_OK when held; SQL_ERR with s->lock_wait set when another transaction holds
  * it (the caller returns the error unchanged: the executor undoes the statement, waits and
- * runs it again), 40P01 when waiting would deadlock, 53200 on out of memory. */
+ * runs it again), 40P01 when waiting would deadlock, 53200 on out of memory; in a REPEATABLE
+ * READ transaction 40001 once held if the row changed since the transaction's snapshot. */
 int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err);
 /* The same without waiting (NOWAIT, SKIP LOCKED): 0 held, 1 another transaction holds it,
- * SQL_ERR on out of memory. */
+ * SQL_ERR on out of memory (or 40001 as sx_lock_row). */
 int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen,
                     sqlerr *err);
+/* REPEATABLE READ writers: the row at the transaction's snapshot against its latest committed
+ * state: 0 the same (or not a REPEATABLE READ writer), 1 changed or inserted since, 2 gone
+ * since, SQL_ERR. */
+int sx_rr_changed(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
 /* Starts the statement_timeout clock of a statement (the session's current setting). */

@@ -2786,8 +2786,10 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
 }
 
 /* Transaction characteristics HeliosDB gives: READ COMMITTED within a region (an UPDATE waits
- * for a row's earlier writer and re-reads it: no lost updates; DESIGN §3a), read-write. A level
- * or mode it does not give is refused, never accepted and ignored. value is the SET text
+ * for a row's earlier writer and re-reads it: no lost updates; DESIGN §3a) and REPEATABLE READ
+ * (one snapshot; a row changed since it is not written: 40001, sqlexec.c sx_lock_row),
+ * read-write. SERIALIZABLE only for READ ONLY transactions (check_txn_options). A level or
+ * mode it does not give is refused, never accepted and ignored. value is the SET text
  * ("serializable", "on", ...). */
 static int check_txn_characteristic(pctx *c, const char *name, const char *value)
 {
@@ -2796,15 +2798,11 @@ static int check_txn_characteristic(pctx *c, const char *name, const char *value
                !strcasecmp(name, "default_transaction_isolation");
     bool ro = !strcasecmp(name, "transaction_read_only") ||
               !strcasecmp(name, "default_transaction_read_only");
-    if (iso && (!strcasecmp(value, "serializable") || !strcasecmp(value, "repeatable read"))) {
-        char what[64];
-        snprintf(what, sizeof what, "isolation level %s",
-                 !strcasecmp(value, "serializable") ? "SERIALIZABLE" : "REPEATABLE READ");
-        sqlerr_unsupported(c->err, -1, what);
-        sqlerr_hint(c->err, "HeliosDB runs READ COMMITTED within a region (a writer waits for a "
-                            "row's earlier writer and re-reads it, so no update is lost) and "
-                            "merges regions with CRDTs; use READ COMMITTED, or make the "
-                            "transaction READ ONLY (it then reads one snapshot).");
+    if (iso && !strcasecmp(value, "serializable")) {
+        sqlerr_unsupported(c->err, -1, "isolation level SERIALIZABLE");
+        sqlerr_hint(c->err, "HeliosDB does not detect write skew yet; use REPEATABLE READ "
+                            "(first updater wins, 40001 for the other) or READ COMMITTED, or "
+                            "make the transaction READ ONLY (one snapshot, serializable).");
         c->err->final = 1;
         return SQL_ERR;
     }
@@ -2821,9 +2819,10 @@ static int check_txn_characteristic(pctx *c, const char *name, const char *value
 
 /* The DefElem list of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION
  * CHARACTERISTICS AS TRANSACTION. A transaction (s not NULL: BEGIN, SET TRANSACTION) may be
- * READ ONLY, and then REPEATABLE READ or SERIALIZABLE too: it reads one snapshot of the
- * region's committed state, which is serializable for a transaction that writes nothing (the
- * region's commits are one ordered sequence). A writing one at those levels is refused. */
+ * REPEATABLE READ (one snapshot for all its statements; txn_snapshot), or READ ONLY, and then
+ * SERIALIZABLE too: one snapshot of the region's committed state is serializable for a
+ * transaction that writes nothing (the region's commits are one ordered sequence). A writing
+ * SERIALIZABLE one is refused. */
 static int check_txn_options(pctx *c, json_t *opts, sqlast_stmt *s)
 {
     bool ro = false, snap = false;
@@ -2836,15 +2835,18 @@ static int check_txn_options(pctx *c, json_t *opts, sqlast_stmt *s)
         node(arg, &ab);
         if (!strcmp(name, "transaction_read_only") && (v = field(ab, "ival")))
             ro = json_integer_value(field(v, "ival")) != 0;
-        if (!strcmp(name, "transaction_isolation") && (v = field(ab, "sval")) && fstr(v, "sval"))
+        if (!strcmp(name, "transaction_isolation") && (v = field(ab, "sval")) && fstr(v, "sval")) {
             snap = !strcasecmp(fstr(v, "sval"), "serializable") ||
                    !strcasecmp(fstr(v, "sval"), "repeatable read");
+            s->txn_iso_given = true;
+        }
     }
     if (s && ro) {
         s->txn_read_only = true;
         s->txn_snapshot = snap;
         return SQL_OK;
     }
+    if (s) s->txn_snapshot = snap; /* REPEATABLE READ (SERIALIZABLE is refused below) */
     for (size_t i = 0; i < json_array_size(opts); i++) {
         json_t *db;
         node(json_array_get(opts, i), &db);
@@ -2983,8 +2985,11 @@ static int conv_set(pctx *c, json_t *b, sqlast_stmt *s)
         bool txn = name && !strcmp(name, "TRANSACTION"); /* not SESSION CHARACTERISTICS */
         if (check_txn_options(c, field(b, "args"), txn ? s : NULL)) return SQL_ERR;
         node(json_array_get(field(b, "args"), 0), &db);
-        if (!(s->name = dup_or_oom(c, fstr(db, "defname") ? fstr(db, "defname") : "transaction_isolation")))
-            return SQL_ERR;
+        /* SESSION CHARACTERISTICS set the defaults of later transactions, as in PostgreSQL */
+        char dn[64];
+        snprintf(dn, sizeof dn, "%s%s", txn ? "" : "default_",
+                 fstr(db, "defname") ? fstr(db, "defname") : "transaction_isolation");
+        if (!(s->name = dup_or_oom(c, dn))) return SQL_ERR;
         json_t *one = json_array();
         if (!one) return sqlerr_oom(c->err);
         if (field(db, "arg")) json_array_append(one, field(db, "arg"));

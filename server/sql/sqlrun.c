@@ -3633,10 +3633,21 @@ static int run_insert(sx_session *s, sx_plan *p, const sqlexpr_ctx *base, sx_res
         if (pk_encode(t, vals, &pk, err)) goto out;
         vals_free(old, t->ncols);
         old = NULL;
-        /* locked first, so the existence check sees the latest committed row */
-        if (sx_lock_row(s, t->id, pk.data, pk.len, err) ||
-            sqlrun_row_get(s, t, pk.data, pk.len, &old, err))
-            goto out;
+        /* locked first, so the existence check sees the latest committed row (REPEATABLE
+           READ: its snapshot's; ON CONFLICT then fails with 40001 if the row changed since,
+           a plain INSERT with 23505 if it appeared since, as in PostgreSQL) */
+        s->rr_insert = st->on_conflict == SQLAST_CONFLICT_NONE;
+        int lrc = sx_lock_row(s, t->id, pk.data, pk.len, err);
+        s->rr_insert = false;
+        if (lrc || sqlrun_row_get(s, t, pk.data, pk.len, &old, err)) goto out;
+        if (!old && st->on_conflict == SQLAST_CONFLICT_NONE) {
+            int ch = sx_rr_changed(s, t->id, pk.data, pk.len, err);
+            if (ch < 0) goto out;
+            if (ch == 1) {
+                unique_violation(t, vals, err);
+                goto out;
+            }
+        }
         if (old && st->on_conflict == SQLAST_CONFLICT_NONE) {
             unique_violation(t, vals, err);
             goto out;
@@ -4007,6 +4018,7 @@ static int run_update_delete(sx_session *s, sx_plan *p, const sqlexpr_ctx *base,
      * the locking run in one loop turn: a row found unlocked has no uncommitted writer, and
      * every commit that held its lock is durable and was read by the scan. */
     bool lock = p->st->kind == SQLAST_DELETE;
+    if (s->snap && !s->ro) lock = true; /* REPEATABLE READ: every written row (sx_lock_row) */
     for (int i = 0; i < p->nsetops; i++)
         if (p->setops[i].kind == SQLWRITE_ASSIGN || p->setops[i].kind == SQLWRITE_SET_REPLACE ||
             p->setops[i].kind == SQLWRITE_MAP_REPLACE)
@@ -5279,9 +5291,18 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
         codec_buf_reset(&pk);
         if ((rc = pk_encode(t, vals, &pk, err))) break;
         sqlval *old = NULL;
-        if ((rc = sx_lock_row(s, t->id, pk.data, pk.len, err)) ||
-            (rc = sqlrun_row_get(s, t, pk.data, pk.len, &old, err)))
-            break;
+        s->rr_insert = true; /* a row that appeared since the snapshot: 23505 below */
+        rc = sx_lock_row(s, t->id, pk.data, pk.len, err);
+        s->rr_insert = false;
+        if (rc || (rc = sqlrun_row_get(s, t, pk.data, pk.len, &old, err))) break;
+        if (!old && (rc = sx_rr_changed(s, t->id, pk.data, pk.len, err)) != 0) {
+            if (rc < 0) break;
+            if (rc == 1) {
+                rc = unique_violation(t, vals, err);
+                break;
+            }
+            rc = SQL_OK;
+        }
         if (old) {
             vals_free(old, t->ncols);
             rc = unique_violation(t, vals, err);

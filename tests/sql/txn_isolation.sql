@@ -1,10 +1,13 @@
 -- Transaction characteristics HeliosDB does not give are refused (0A000 with a hint), never
--- accepted and ignored; READ COMMITTED is accepted, and READ ONLY (then REPEATABLE READ too:
--- tests/diff/txn_readonly.sql). SELECT ... FOR
+-- accepted and ignored: a writing SERIALIZABLE; READ COMMITTED and REPEATABLE READ
+-- (tests/integration/test_sql_isolation.py) are accepted, and READ ONLY with any level
+-- (tests/diff/txn_readonly.sql). SELECT ... FOR
 -- UPDATE/SHARE takes row locks (concurrency: tests/integration/test_sql_locks.py).
 \set VERBOSITY verbose
 BEGIN ISOLATION LEVEL SERIALIZABLE;
 START TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+SHOW default_transaction_isolation;
+ROLLBACK;
 BEGIN READ ONLY;
 CREATE TABLE ro_x (id int PRIMARY KEY);
 ROLLBACK;
@@ -16,6 +19,8 @@ COMMIT;
 BEGIN ISOLATION LEVEL READ UNCOMMITTED;
 ROLLBACK;
 SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+SHOW default_transaction_isolation;
+SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE;
 SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED;
 SET default_transaction_isolation = 'serializable';
 SET default_transaction_isolation = 'read committed';

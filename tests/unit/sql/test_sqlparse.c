@@ -405,7 +405,7 @@ static void test_select_refusals(void **state)
     expect_error("SELECT (a, b) IS DISTINCT FROM (c, d) FROM t", "0A000", "DISTINCT FROM");
     expect_error("PREPARE TRANSACTION 'x'", "0A000", "two-phase commit");
     expect_error("BEGIN ISOLATION LEVEL SERIALIZABLE", "0A000", "SERIALIZABLE");
-    expect_error("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "0A000", "REPEATABLE READ");
+    expect_error("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "0A000", "SERIALIZABLE");
     expect_error("SET default_transaction_read_only = on", "0A000", "read-only");
     expect_error("EXPLAIN (FORMAT JSON) SELECT 1", "0A000", "EXPLAIN formats");
     expect_error("EXPLAIN DELETE FROM t", "0A000", "EXPLAIN of");
@@ -568,7 +568,8 @@ static void test_transactions_and_settings(void **state)
     assert_string_equal(r.stmts[7]->name, "x");
     assert_int_equal(r.stmts[8]->kind, SQLAST_SHOW);
     assert_null(r.stmts[9]->value);
-    assert_string_equal(r.stmts[10]->name, "transaction_isolation");
+    /* SESSION CHARACTERISTICS set the session's default, as PostgreSQL */
+    assert_string_equal(r.stmts[10]->name, "default_transaction_isolation");
     assert_string_equal(r.stmts[10]->value, "read committed");
     sqlparse_result_free(&r);
 }

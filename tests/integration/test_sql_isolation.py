@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""tests/integration/test_sql_isolation.py — REPEATABLE READ with writers, compared with
+PostgreSQL 15: the same two-session scenarios run on both servers (psycopg2) and what each
+session observes (rows read, SQLSTATEs, the final table) must be equal.
+
+  - a REPEATABLE READ block reads one snapshot: another session's commit stays invisible;
+  - lost update: two blocks read a balance and write it back; the second writer gets 40001
+    "could not serialize access due to concurrent update" (first updater wins) and its retry
+    loop then succeeds, so no increment is lost (READ COMMITTED waits and re-reads instead);
+  - the second writer blocked on the first one's row lock fails with 40001 once the first
+    commits, or goes on if the first rolls back;
+  - DELETE of a row another session updated since the snapshot: 40001;
+  - a row another session inserted after the snapshot: INSERT gives 23505, ON CONFLICT DO
+    UPDATE / DO NOTHING give 40001;
+  - rows the other session did not touch are written without error;
+  - SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ and SET
+    TRANSACTION ISOLATION LEVEL REPEATABLE READ start snapshot transactions; BEGIN ISOLATION
+    LEVEL READ COMMITTED overrides the session default;
+  - a READ COMMITTED block is unchanged: it waits and re-reads (no error, no lost update).
+On HeliosDB alone: a writing SERIALIZABLE transaction is refused (0A000; PostgreSQL accepts
+it), and a pn_counter increment (commutative, no lock under READ COMMITTED) is still
+first-updater-wins under REPEATABLE READ."""
+import os, sys, threading, time
+
+import psycopg2
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "wire"))
+import wirelib  # noqa: E402
+
+
+def code(f):
+    """Runs f(); None or the SQLSTATE it failed with."""
+    try:
+        f()
+        return None
+    except psycopg2.Error as e:
+        return e.pgcode
+
+
+def q(cur, sql, args=None):
+    cur.execute(sql, args)
+    return cur.fetchall() if cur.description else cur.statusmessage
+
+
+def scenarios(connect):
+    obs = {}
+    a, b = connect(), connect()
+    a.autocommit = b.autocommit = True
+    ca, cb = a.cursor(), b.cursor()
+    ca.execute("CREATE TABLE acct (id int PRIMARY KEY, bal int, note text)")
+    ca.execute("INSERT INTO acct VALUES (1, 100, 'a'), (2, 200, 'b'), (3, 300, 'c')")
+
+    # a snapshot: b's commit is not seen by a's block
+    ca.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    first = q(ca, "SELECT bal FROM acct WHERE id = 1")
+    cb.execute("UPDATE acct SET bal = 110 WHERE id = 1")
+    obs["snapshot read"] = (first, q(ca, "SELECT bal FROM acct WHERE id = 1"),
+                            q(ca, "SELECT count(*) FROM acct"))
+    # ... and writing the row b changed since is a serialization failure
+    obs["update of a row changed since the snapshot"] = code(
+        lambda: ca.execute("UPDATE acct SET bal = bal + 1 WHERE id = 1"))
+    ca.execute("ROLLBACK")
+
+    # rows nobody else touched are written without error
+    ca.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(ca, "SELECT * FROM acct ORDER BY id")
+    cb.execute("UPDATE acct SET note = 'B' WHERE id = 2")
+    obs["untouched row"] = (code(lambda: ca.execute("UPDATE acct SET bal = bal + 5 WHERE id = 3")),
+                            code(lambda: ca.execute("COMMIT")))
+
+    # lost update with a retry loop: two increments of one balance, interleaved
+    def transfer(cur, amount, pause=None):
+        for attempt in range(10):
+            try:
+                cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                bal = q(cur, "SELECT bal FROM acct WHERE id = 2")[0][0]
+                if pause:
+                    pause()
+                    pause = None
+                cur.execute("UPDATE acct SET bal = %s WHERE id = 2", (bal + amount,))
+                cur.execute("COMMIT")
+                return attempt
+            except psycopg2.Error as e:
+                cur.execute("ROLLBACK")
+                if e.pgcode != "40001":
+                    raise
+        return None
+    tries = transfer(ca, 10, pause=lambda: transfer(cb, 1))
+    obs["lost update: retries, final balance"] = (tries, q(ca, "SELECT bal FROM acct WHERE id = 2"))
+
+    # the second writer waits for the first's row lock, then fails (commit) or goes on (rollback)
+    for end in ("COMMIT", "ROLLBACK"):
+        ca.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        cb.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        q(cb, "SELECT bal FROM acct WHERE id = 3")
+        ca.execute("UPDATE acct SET bal = bal + 1 WHERE id = 3")
+        got = {}
+        t = threading.Thread(target=lambda: got.setdefault(
+            "b", code(lambda: cb.execute("UPDATE acct SET bal = bal + 100 WHERE id = 3"))))
+        t.start()
+        deadline = time.time() + 10
+        while not _waiting(connect) and time.time() < deadline:
+            time.sleep(0.02)
+        ca.execute(end)
+        t.join(10)
+        cb.execute("ROLLBACK" if got.get("b") else "COMMIT")
+        obs["blocked writer after the holder's " + end] = (got.get("b"),
+                                                           q(ca, "SELECT bal FROM acct WHERE id = 3"))
+
+    # DELETE of a row updated since the snapshot
+    ca.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    q(ca, "SELECT count(*) FROM acct")
+    cb.execute("UPDATE acct SET note = 'x' WHERE id = 1")
+    obs["delete of a row changed since"] = code(lambda: ca.execute("DELETE FROM acct WHERE id = 1"))
+    ca.execute("ROLLBACK")
+
+    # a row inserted by b after a's snapshot
+    for stmt in ("INSERT INTO acct VALUES (%d, 1, 'a')",
+                 "INSERT INTO acct VALUES (%d, 1, 'a') ON CONFLICT (id) DO UPDATE SET bal = 0",
+                 "INSERT INTO acct VALUES (%d, 1, 'a') ON CONFLICT DO NOTHING"):
+        k = 10 + len(obs)
+        ca.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        q(ca, "SELECT count(*) FROM acct")
+        cb.execute("INSERT INTO acct VALUES (%s, 2, 'b')", (k,))
+        obs[stmt.split(" (")[0] + " of a key inserted since" + stmt.split("%d, 1, 'a')")[1]] = \
+            code(lambda: ca.execute(stmt % k))
+        ca.execute("ROLLBACK")
+
+    # session default, SET TRANSACTION, and READ COMMITTED overriding the default
+    ca.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    ca.execute("BEGIN")
+    first = q(ca, "SELECT bal FROM acct WHERE id = 1")
+    cb.execute("UPDATE acct SET bal = bal + 1000 WHERE id = 1")
+    obs["session default REPEATABLE READ"] = (first == q(ca, "SELECT bal FROM acct WHERE id = 1"),
+                                              q(ca, "SHOW default_transaction_isolation"))
+    ca.execute("COMMIT")
+    ca.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+    first = q(ca, "SELECT bal FROM acct WHERE id = 1")
+    cb.execute("UPDATE acct SET bal = bal + 1000 WHERE id = 1")
+    obs["READ COMMITTED over the default"] = first != q(ca, "SELECT bal FROM acct WHERE id = 1")
+    ca.execute("COMMIT")
+    ca.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    ca.execute("BEGIN")
+    ca.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    first = q(ca, "SELECT bal FROM acct WHERE id = 1")
+    cb.execute("UPDATE acct SET bal = bal + 1000 WHERE id = 1")
+    obs["SET TRANSACTION ISOLATION LEVEL"] = (
+        first == q(ca, "SELECT bal FROM acct WHERE id = 1"),
+        code(lambda: ca.execute("UPDATE acct SET note = 'late' WHERE id = 1")))
+    ca.execute("ROLLBACK")
+
+    # READ COMMITTED: the blocked writer waits and re-reads, nothing is lost
+    ca.execute("BEGIN")
+    cb.execute("BEGIN")
+    ca.execute("UPDATE acct SET bal = bal + 1 WHERE id = 3")
+    got = {}
+    t = threading.Thread(target=lambda: got.setdefault(
+        "b", code(lambda: cb.execute("UPDATE acct SET bal = bal + 100 WHERE id = 3"))))
+    t.start()
+    deadline = time.time() + 10
+    while not _waiting(connect) and time.time() < deadline:
+        time.sleep(0.02)
+    ca.execute("COMMIT")
+    t.join(10)
+    cb.execute("COMMIT")
+    obs["READ COMMITTED blocked writer"] = (got.get("b"), q(ca, "SELECT bal FROM acct WHERE id = 3"))
+    obs["final table"] = q(ca, "SELECT id, bal, note FROM acct ORDER BY id")
+    ca.execute("DROP TABLE acct")
+    a.close()
+    b.close()
+    return obs
+
+
+def _waiting(connect):
+    """Whether some session waits for a lock (pg_stat_activity.wait_event_type = 'Lock')."""
+    c = connect()
+    try:
+        cur = c.cursor()
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        return cur.fetchone()[0] > 0
+    finally:
+        c.close()
+
+
+def main():
+    tap = wirelib.Tap()
+    if not wirelib.pg15_available():
+        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
+        tap.done()
+    pg = wirelib.PgServer()
+    hx = wirelib.Server(dev=True)
+    try:
+        want = scenarios(lambda: psycopg2.connect(host=pg.host, port=pg.port, user="postgres",
+                                                  dbname="postgres"))
+        got = scenarios(lambda: psycopg2.connect(host="127.0.0.1", port=hx.port,
+                                                 user="postgres", dbname="postgres"))
+        for k in want:
+            tap.ok(got.get(k) == want[k], "%s: as PostgreSQL" % k,
+                   "PostgreSQL: %r\nHeliosDB: %r" % (want[k], got.get(k)))
+        tap.ok(want["update of a row changed since the snapshot"] == "40001" and
+               want["lost update: retries, final balance"][1] == [(211,)],
+               "the reference itself behaves as described", repr(want))
+        c = psycopg2.connect(host="127.0.0.1", port=hx.port, user="postgres", dbname="postgres")
+        c.autocommit = True
+        cur = c.cursor()
+        tap.ok(code(lambda: cur.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")) == "0A000",
+               "a writing SERIALIZABLE transaction is refused (0A000), never run as a weaker level")
+        tap.ok(code(lambda: cur.execute("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY")) is None,
+               "SERIALIZABLE READ ONLY is accepted (one snapshot)")
+        cur.execute("ROLLBACK")
+        # a counter increment commutes in HeliosDB (READ COMMITTED takes no lock for it), yet
+        # a REPEATABLE READ block still gets PostgreSQL's first-updater-wins
+        d = psycopg2.connect(host="127.0.0.1", port=hx.port, user="postgres", dbname="postgres")
+        d.autocommit = True
+        cur.execute("CREATE TABLE likes (id int PRIMARY KEY, n pn_counter)")
+        cur.execute("INSERT INTO likes VALUES (1, 0)")
+        cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        cur.execute("SELECT n FROM likes")
+        d.cursor().execute("UPDATE likes SET n = n + 1 WHERE id = 1")
+        tap.ok(code(lambda: cur.execute("UPDATE likes SET n = n + 1 WHERE id = 1")) == "40001",
+               "REPEATABLE READ: a pn_counter increment after another one since the snapshot: 40001")
+        cur.execute("ROLLBACK")
+        cur.execute("SELECT n FROM likes")
+        tap.ok(cur.fetchall() == [(1,)], "the failed increment left nothing behind")
+        d.close()
+        c.close()
+    finally:
+        hx.cleanup()
+        pg.cleanup()
+    tap.done()
+
+
+if __name__ == "__main__":
+    main()
