@@ -432,6 +432,7 @@ struct sqlast_stmt {
      * or SERIALIZABLE, which HeliosDB gives to read-only transactions) */
     bool txn_read_only, txn_snapshot;
     bool txn_iso_given; /* BEGIN named an isolation level (else the session's default counts) */
+    bool txn_serializable; /* that level is SERIALIZABLE (txn_snapshot is set too) */
     int64_t fetch_count;    /* FETCH / MOVE: rows forward */
     bool fetch_move;
 

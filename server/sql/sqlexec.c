@@ -1094,6 +1094,8 @@ static void cursors_end(sx_session *s, bool commit, bool all);
 
 static int run_end(storage_overlay *ov, sx_rowrun *run, bool discard);
 
+static void ser_clear(sx_session *s);
+
 static void txn_clear(sx_session *s)
 {
     cursors_end(s, false, false); /* their streams read the overlay below (COMMIT ended
@@ -1101,7 +1103,7 @@ static void txn_clear(sx_session *s)
     if (s->snap) storage_snapshot_del(s->x->st, s->snap);
     s->snap = NULL;
     s->ro = s->want_snap = false;
-    s->block_stmts = 0;
+    s->block_stmts = s->block_txnsets = 0;
     free(s->share);
     s->share = NULL;
     s->nshare = 0;
@@ -1122,6 +1124,7 @@ static void txn_clear(sx_session *s)
     free(s->txn.sps);
     sqlnotify_txn_clear(&s->txn.nt);
     memset(&s->txn, 0, sizeof s->txn);
+    ser_clear(s);
 }
 
 /* Applies one recorded operation to overlay ov with dot `dot` (the preview or the commit's). */
@@ -1996,6 +1999,144 @@ static int build_catalog(sx_session *s, sx_commit *c)
     return 0;
 }
 
+/* ---- serializable ---------------------------------------------------------------------------
+ *
+ * SERIALIZABLE for transactions that write, by validation at commit (optimistic concurrency
+ * control). A SERIALIZABLE block reads one snapshot, as REPEATABLE READ, and records what it
+ * reads: the tables it scans (a key range, an index or the whole table: the predicate is not
+ * kept) and the rows it reads by their whole key, found or not. Its COMMIT fails with 40001 if
+ * a local commit submitted after the snapshot wrote one of those tables, or if one of those
+ * rows differs from the snapshot's or is in a commit still in flight. Validation and the
+ * submission of the commit run under the exclusive engine lock, and every local commit records
+ * its seq per table written (tmods) at submission, so a region's writing transactions are
+ * serializable in the order they commit: each behaves as if it ran whole at its commit point
+ * (readers of one snapshot are serialized at that snapshot). Writes are also checked as
+ * REPEATABLE READ's (first updater wins: sx_lock_row). Tables are coarse: two SERIALIZABLE
+ * transactions that scan and write one table make one of them fail even if the rows they
+ * touch are disjoint, where PostgreSQL's predicate locks are finer; reads by whole key
+ * (`WHERE id = $1`) are tracked per row. A change that came from another region counts only
+ * through the row check: across regions HeliosDB gives causal consistency with CRDT merges. */
+
+#define SX_SER_MAX_ROWS 100000 /* rows recorded per transaction; past it their tables count */
+
+static uint64_t tmod_get(const sx_exec *x, uint32_t id)
+{
+    if (!x->tmod_cap) return 0;
+    for (size_t i = (id * 2654435761u) & (x->tmod_cap - 1);; i = (i + 1) & (x->tmod_cap - 1)) {
+        if (x->tmods[i].table_id == id) return x->tmods[i].seq;
+        if (!x->tmods[i].table_id) return 0;
+    }
+}
+
+/* 0, or -1 out of memory (the caller then fails the commit: a missed entry would let a
+ * conflict pass) */
+static int tmod_set(sx_exec *x, uint32_t id, uint64_t seq)
+{
+    if (2 * (x->tmod_n + 1) > x->tmod_cap) {
+        size_t cap = x->tmod_cap ? 2 * x->tmod_cap : 64;
+        struct sx_tmod *t = calloc(cap, sizeof *t);
+        if (!t) return -1;
+        for (size_t i = 0; i < x->tmod_cap; i++) {
+            if (!x->tmods[i].table_id) continue;
+            size_t k = (x->tmods[i].table_id * 2654435761u) & (cap - 1);
+            while (t[k].table_id) k = (k + 1) & (cap - 1);
+            t[k] = x->tmods[i];
+        }
+        free(x->tmods);
+        x->tmods = t;
+        x->tmod_cap = cap;
+    }
+    size_t i = (id * 2654435761u) & (x->tmod_cap - 1);
+    while (x->tmods[i].table_id && x->tmods[i].table_id != id) i = (i + 1) & (x->tmod_cap - 1);
+    if (!x->tmods[i].table_id) x->tmod_n++;
+    x->tmods[i].table_id = id;
+    if (seq > x->tmods[i].seq) x->tmods[i].seq = seq;
+    return 0;
+}
+
+int sx_ser_read_table(sx_session *s, uint32_t table_id, sqlerr *err)
+{
+    if (!s->ser) return SQL_OK;
+    for (int i = 0; i < s->ser_ntables; i++)
+        if (s->ser_tables[i] == table_id) return SQL_OK;
+    if (s->ser_ntables == s->ser_tcap) {
+        int cap = s->ser_tcap ? 2 * s->ser_tcap : 8;
+        uint32_t *v = realloc(s->ser_tables, (size_t)cap * sizeof *v);
+        if (!v) return sqlerr_oom(err);
+        s->ser_tables = v;
+        s->ser_tcap = cap;
+    }
+    s->ser_tables[s->ser_ntables++] = table_id;
+    return SQL_OK;
+}
+
+int sx_ser_read_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
+{
+    if (!s->ser) return SQL_OK;
+    if (s->ser_overflow || s->ser_nrows >= SX_SER_MAX_ROWS) {
+        s->ser_overflow = true;
+        return sx_ser_read_table(s, table_id, err);
+    }
+    if (s->ser_nrows == s->ser_rcap) {
+        size_t cap = s->ser_rcap ? 2 * s->ser_rcap : 16;
+        struct sx_ser_row *v = realloc(s->ser_rows, cap * sizeof *v);
+        if (!v) return sqlerr_oom(err);
+        s->ser_rows = v;
+        s->ser_rcap = cap;
+    }
+    uint8_t *k = malloc(pklen ? pklen : 1);
+    if (!k) return sqlerr_oom(err);
+    memcpy(k, pk, pklen);
+    s->ser_rows[s->ser_nrows++] = (struct sx_ser_row){table_id, k, pklen};
+    return SQL_OK;
+}
+
+static void ser_clear(sx_session *s)
+{
+    for (size_t i = 0; i < s->ser_nrows; i++) free(s->ser_rows[i].pk);
+    free(s->ser_rows);
+    free(s->ser_tables);
+    s->ser_rows = NULL;
+    s->ser_tables = NULL;
+    s->ser_nrows = s->ser_rcap = 0;
+    s->ser_ntables = s->ser_tcap = 0;
+    s->ser_overflow = false;
+    s->ser = false;
+}
+
+/* At COMMIT of a SERIALIZABLE block that wrote (the exclusive engine lock held): EXEC_DONE, or
+ * EXEC_ERROR with 40001 when something it read changed after its snapshot. */
+static int ser_validate(sx_session *s, executor_error *err)
+{
+    sx_exec *x = s->x;
+    const char *why = NULL;
+    for (int i = 0; i < s->ser_ntables && !why; i++)
+        if (tmod_get(x, s->ser_tables[i]) > s->ser_seq) why = "a table it read";
+    for (size_t i = 0; i < s->ser_nrows && !why; i++) {
+        const struct sx_ser_row *r = &s->ser_rows[i];
+        if (s->ser_overflow) {
+            if (tmod_get(x, r->table_id) > s->ser_seq) why = "a table it read";
+            continue;
+        }
+        if (x->ifl_n && *ifl_slot(x, r->table_id, r->pk, r->pklen,
+                                  ifl_hash(r->table_id, r->pk, r->pklen))) {
+            why = "a row it read";
+            break;
+        }
+        sqlerr se;
+        int ch = sx_rr_changed(s, r->table_id, r->pk, r->pklen, &se);
+        if (ch < 0) return to_exec_err(err, &se);
+        if (ch) why = "a row it read";
+    }
+    if (!why) return EXEC_DONE;
+    executor_error_set(err, "40001",
+                       "could not serialize access due to read/write dependencies among transactions");
+    snprintf(err->detail, sizeof err->detail, "Reason code: Canceled on commit attempt: %s "
+             "was written by a transaction that committed after this one's snapshot.", why);
+    snprintf(err->hint, sizeof err->hint, "The transaction might succeed if retried.");
+    return EXEC_ERROR;
+}
+
 /* ---- LISTEN / NOTIFY (sqlnotify.h) ---------------------------------------------------------
  *
  * A transaction's actions and notifications are recorded in s->txn.nt. Its commit applies the
@@ -2072,6 +2213,10 @@ int sx_commit_start(sx_session *s, executor_error *err)
         txn_clear(s);
         return nrc ? executor_error_set(err, "53200", "out of memory") : EXEC_DONE;
     }
+    if (s->ser && ser_validate(s, err) == EXEC_ERROR) { /* SERIALIZABLE: what it read */
+        txn_clear(s);
+        return EXEC_ERROR;
+    }
     sx_commit *c = calloc(1, sizeof *c);
     if (!c || !(c->ov = storage_overlay_new(x->st)) || build_catalog(s, c)) goto oom;
     /* NOTIFYs travel in the entry (logentry.h "Notifications"), after the catalog changes */
@@ -2130,6 +2275,17 @@ int sx_commit_start(sx_session *s, executor_error *err)
             txn_clear(s);
             return executor_error_set(err, "XX000", "could not build commit: %s",
                                       rc <= -100 ? storage_strerror(rc) : codec_strerror(rc));
+        }
+    }
+    /* SERIALIZABLE's validation of later commits (ser_validate): the tables this one writes */
+    for (size_t k = 0, last = (size_t)-1; k < s->txn.nops; k++) {
+        if (last != (size_t)-1 && s->txn.ops[k].table_id == s->txn.ops[last].table_id) continue;
+        last = k;
+        if (tmod_set(x, s->txn.ops[k].table_id, seq)) {
+            storage_abandon_seqs(x->st, seq, nseqs);
+            commit_free(c);
+            txn_clear(s);
+            return executor_error_set(err, "53200", "out of memory");
         }
     }
     c->req.seq = seq;
@@ -2768,7 +2924,15 @@ void sx_stmt_begin(sx_session *s)
     sx_enter(s); /* a SET TimeZone earlier in the same Query applies from here on */
     if (s->state == SX_BLOCK) {
         s->block_stmts++;
-        if (s->want_snap && !s->snap) s->snap = storage_snapshot_new(s->x->st);
+        if (s->want_snap && !s->snap) {
+            if (s->ser) { /* what this node had applied of its own, read before the snapshot */
+                causal_vv vv;
+                causal_vv_init(&vv);
+                s->ser_seq = storage_vv(s->x->st, &vv) == 0 ? causal_vv_get(&vv, s->x->node) : 0;
+                causal_vv_free(&vv);
+            }
+            s->snap = storage_snapshot_new(s->x->st);
+        }
     }
     if (s->lock_retry) { /* the same statement again after a lock wait: same deadline */
         s->lock_retry = false;
@@ -2961,8 +3125,12 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
  * HeliosDB does not give. */
 static bool txn_begin_level(sx_session *s, const sqlast_stmt *st)
 {
-    if (st->txn_iso_given) return st->txn_snapshot;
+    if (st->txn_iso_given) {
+        s->ser = st->txn_serializable && !s->ro;
+        return st->txn_snapshot;
+    }
     const char *d = sqlguc_get(s->guc, "default_transaction_isolation", NULL);
+    s->ser = d && !strcasecmp(d, "serializable") && !s->ro;
     return d && (!strcasecmp(d, "repeatable read") || !strcasecmp(d, "serializable"));
 }
 
@@ -2973,19 +3141,34 @@ static bool txn_begin_level(sx_session *s, const sqlast_stmt *st)
  * reads: txn_begin_level.) */
 static int txn_set(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
 {
-    bool snap = st->txn_snapshot ||
-                (st->name && !strcasecmp(st->name, "transaction_isolation") && st->value &&
-                 (!strcasecmp(st->value, "repeatable read") || !strcasecmp(st->value, "serializable")));
-    if (st->txn_read_only || snap) {
+    /* the level asked for: 0 READ COMMITTED (or UNCOMMITTED), 1 REPEATABLE READ, 2
+       SERIALIZABLE, -1 none */
+    int level = -1;
+    if (st->txn_iso_given)
+        level = st->txn_serializable ? 2 : st->txn_snapshot ? 1 : 0;
+    else if (st->name && !strcasecmp(st->name, "transaction_isolation") && st->value)
+        level = !strcasecmp(st->value, "serializable")      ? 2
+                : !strcasecmp(st->value, "repeatable read") ? 1
+                                                            : 0;
+    if (st->txn_read_only || level > 0 || st->txn_iso_given) {
         if (s->state != SX_BLOCK)
             return warn(sink, "25P01", "SET TRANSACTION can only be used in transaction blocks")
                        ? EXEC_ERROR
                        : sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
-        if (s->block_stmts > 1 && snap && !s->want_snap)
+    }
+    if (s->state == SX_BLOCK && (st->txn_read_only || level >= 0)) {
+        int cur = s->ser ? 2 : s->want_snap ? 1 : 0;
+        /* before any query: the statements so far are this one and other SET TRANSACTIONs */
+        if (level >= 0 && level != cur && s->block_stmts - 1 - s->block_txnsets > 0)
             return executor_error_set(err, "25001",
                                       "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+        s->block_txnsets++;
         s->ro = s->ro || st->txn_read_only;
-        s->want_snap = s->want_snap || snap;
+        if (level >= 0) {
+            s->want_snap = level > 0;
+            s->ser = level == 2;
+        }
+        if (s->ro) s->ser = false; /* one snapshot is serializable for a reader */
     }
     return sink->command_complete(sink, "SET") ? EXEC_ERROR : EXEC_DONE;
 }
@@ -3700,7 +3883,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 sqlguc_txn_begin(s->guc); /* SET LOCAL lasts until the block ends */
                 s->ro = st->txn_read_only;
                 s->want_snap = txn_begin_level(s, st);
-                s->block_stmts = 0;
+                s->block_stmts = s->block_txnsets = 0;
             }
             if (sink->command_complete(sink, "BEGIN")) goto out;
             break;
@@ -4416,7 +4599,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
             sqlguc_txn_begin(s->guc);
             s->ro = st->txn_read_only;
             s->want_snap = txn_begin_level(s, st);
-            s->block_stmts = 0;
+            s->block_stmts = s->block_txnsets = 0;
         }
         s->state = SX_BLOCK;
         s->implicit = false;
@@ -4853,6 +5036,7 @@ static void sx_destroy(executor *ex)
     free(x->backup_dir);
     sqlindex_reg_free(x->ixreg); /* after storage_close: the writer used it */
     sqlnotify_hub_free(x->nhub);
+    free(x->tmods);
     conflicts_free(x);
     pthread_mutex_destroy(&x->mu);
     pthread_mutex_destroy(&x->clock_mu);

@@ -133,6 +133,14 @@ typedef struct sx_exec {
      * definitions (loop thread, from the catalog) */
     sqlindex_reg *ixreg;
     sqlnotify_hub *nhub; /* LISTEN / NOTIFY: the sessions' channels and queues (own mutex) */
+    /* SERIALIZABLE (sqlexec.c "serializable"): per table, the local seq of the latest local
+     * commit that wrote it (open addressing; written and read under the exclusive engine lock,
+     * in sx_commit_start) */
+    struct sx_tmod {
+        uint32_t table_id; /* 0: empty */
+        uint64_t seq;
+    } *tmods;
+    size_t tmod_cap, tmod_n;
     sqlindex_def **indexes;
     /* roles, memberships, privileges and owners (sqlrole.h): the committed entries, sorted by
      * key (loaded with the catalog) */
@@ -368,7 +376,7 @@ typedef struct sx_session {
      * block_stmts: statements run in the block; share: LOCK TABLE ... IN ACCESS SHARE MODE */
     bool ro, want_snap;
     struct storage_snapshot *snap;
-    int block_stmts;
+    int block_stmts, block_txnsets; /* and of them SET TRANSACTION / transaction_* (no query) */
     uint32_t *share;
     int nshare;
     struct sx_session *all_next, *all_prev; /* sx_exec.sessions */
@@ -380,6 +388,20 @@ typedef struct sx_session {
     executor_sink *notify_sink;
     int stmt_nacts; /* the running statement's first LISTEN / NOTIFY (undone with it) */
     bool rr_insert; /* sx_lock_row for a plain INSERT: no REPEATABLE READ check (it does its own) */
+    /* SERIALIZABLE read-write block (sqlexec.c "serializable"): what it read, checked at
+     * commit against what committed since its snapshot (ser_seq: this node's applied seq when
+     * the snapshot was taken) */
+    bool ser;
+    uint64_t ser_seq;
+    uint32_t *ser_tables; /* tables scanned (ranges, indexes, whole) */
+    int ser_ntables, ser_tcap;
+    struct sx_ser_row {
+        uint32_t table_id;
+        uint8_t *pk;
+        size_t pklen;
+    } *ser_rows; /* rows read by their whole key (found or not) */
+    size_t ser_nrows, ser_rcap;
+    bool ser_overflow; /* too many rows recorded: every table of them counts as scanned */
     size_t stmt_nnotes;
 } sx_session;
 
@@ -584,6 +606,11 @@ int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t 
  * state: 0 the same (or not a REPEATABLE READ writer), 1 changed or inserted since, 2 gone
  * since, SQL_ERR. */
 int sx_rr_changed(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err);
+/* SERIALIZABLE read-write blocks: what a statement read, for the check at commit. A scan of
+ * table_id (a range, an index, the whole table), or one row by its whole key (found or not).
+ * No-ops outside such a block. 0, or SQL_ERR (out of memory). */
+int sx_ser_read_table(sx_session *s, uint32_t table_id, sqlerr *err);
+int sx_ser_read_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err);
 storage_overlay *sx_preview(sx_session *s);
 int sx_commit_start(sx_session *s, executor_error *err);
 /* Starts the statement_timeout clock of a statement (the session's current setting). */

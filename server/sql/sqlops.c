@@ -832,6 +832,10 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
     storage_overlay *ov = sx_preview(s->b.r->s);
     if (!ov) return sqlerr_oom(err);
     codec_buf_init(&s->key);
+    /* SERIALIZABLE: a scan reads the table (its predicate is not kept), a lookup by the whole
+       key reads the row (below) */
+    if ((!n->nkeys || n->nkeys < t->npk || n->ix) && sx_ser_read_table(s->b.r->s, t->id, err))
+        return SQL_ERR;
     if (n->ix && n->ixorder) return ix_open_ordered(n, s, ov, err);
     if (n->ix && n->nkeys < t->npk) {
         int r = ix_open(n, s, ov, err);
@@ -865,6 +869,7 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
     int rc;
     if (nkey && nkey == t->npk && !s->key.err) {
         s->point = true;
+        if (sx_ser_read_row(s->b.r->s, t->id, s->key.data, s->key.len, err)) return SQL_ERR;
         rc = storage_overlay_get(ov, sx_snapshot(s->b.r->s), t->id, s->key.data, s->key.len, &s->pval,
                                  &s->pvlen);
         if (rc == STORAGE_ENOTFOUND) {
@@ -874,6 +879,8 @@ static int scan_open(sqlplan_node *n, scan_state *s, sqlerr *err)
         if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
         return SQL_OK;
     }
+    if (n->nkeys == t->npk && !n->ix && sx_ser_read_table(s->b.r->s, t->id, err))
+        return SQL_ERR; /* a whole key that did not fix every column: a range or a scan */
     if (nkey) {
         codec_buf hi;
         codec_buf_init(&hi);

@@ -2786,26 +2786,16 @@ static int conv_alter(pctx *c, json_t *b, sqlast_stmt *s)
 }
 
 /* Transaction characteristics HeliosDB gives: READ COMMITTED within a region (an UPDATE waits
- * for a row's earlier writer and re-reads it: no lost updates; DESIGN §3a) and REPEATABLE READ
- * (one snapshot; a row changed since it is not written: 40001, sqlexec.c sx_lock_row),
- * read-write. SERIALIZABLE only for READ ONLY transactions (check_txn_options). A level or
- * mode it does not give is refused, never accepted and ignored. value is the SET text
- * ("serializable", "on", ...). */
+ * for a row's earlier writer and re-reads it: no lost updates; DESIGN §3a), REPEATABLE READ
+ * (one snapshot; a row changed since it is not written: 40001, sqlexec.c sx_lock_row) and
+ * SERIALIZABLE (what it read is validated at commit, sqlexec.c "serializable"), read-write.
+ * READ UNCOMMITTED is READ COMMITTED, as in PostgreSQL. A mode it does not give is refused,
+ * never accepted and ignored. value is the SET text ("serializable", "on", ...). */
 static int check_txn_characteristic(pctx *c, const char *name, const char *value)
 {
     if (!name || !value) return SQL_OK;
-    bool iso = !strcasecmp(name, "transaction_isolation") ||
-               !strcasecmp(name, "default_transaction_isolation");
     bool ro = !strcasecmp(name, "transaction_read_only") ||
               !strcasecmp(name, "default_transaction_read_only");
-    if (iso && !strcasecmp(value, "serializable")) {
-        sqlerr_unsupported(c->err, -1, "isolation level SERIALIZABLE");
-        sqlerr_hint(c->err, "HeliosDB does not detect write skew yet; use REPEATABLE READ "
-                            "(first updater wins, 40001 for the other) or READ COMMITTED, or "
-                            "make the transaction READ ONLY (one snapshot, serializable).");
-        c->err->final = 1;
-        return SQL_ERR;
-    }
     if (ro && (!strcasecmp(value, "on") || !strcasecmp(value, "true") || !strcmp(value, "1") ||
                !strcasecmp(value, "yes"))) {
         sqlerr_unsupported(c->err, -1, "read-only transactions");
@@ -2819,10 +2809,8 @@ static int check_txn_characteristic(pctx *c, const char *name, const char *value
 
 /* The DefElem list of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION
  * CHARACTERISTICS AS TRANSACTION. A transaction (s not NULL: BEGIN, SET TRANSACTION) may be
- * REPEATABLE READ (one snapshot for all its statements; txn_snapshot), or READ ONLY, and then
- * SERIALIZABLE too: one snapshot of the region's committed state is serializable for a
- * transaction that writes nothing (the region's commits are one ordered sequence). A writing
- * SERIALIZABLE one is refused. */
+ * REPEATABLE READ or SERIALIZABLE (one snapshot for all its statements; txn_snapshot,
+ * txn_serializable), and READ ONLY. */
 static int check_txn_options(pctx *c, json_t *opts, sqlast_stmt *s)
 {
     bool ro = false, snap = false;
@@ -2838,6 +2826,7 @@ static int check_txn_options(pctx *c, json_t *opts, sqlast_stmt *s)
         if (!strcmp(name, "transaction_isolation") && (v = field(ab, "sval")) && fstr(v, "sval")) {
             snap = !strcasecmp(fstr(v, "sval"), "serializable") ||
                    !strcasecmp(fstr(v, "sval"), "repeatable read");
+            s->txn_serializable = !strcasecmp(fstr(v, "sval"), "serializable");
             s->txn_iso_given = true;
         }
     }
@@ -2846,7 +2835,7 @@ static int check_txn_options(pctx *c, json_t *opts, sqlast_stmt *s)
         s->txn_snapshot = snap;
         return SQL_OK;
     }
-    if (s) s->txn_snapshot = snap; /* REPEATABLE READ (SERIALIZABLE is refused below) */
+    if (s) s->txn_snapshot = snap; /* REPEATABLE READ or SERIALIZABLE */
     for (size_t i = 0; i < json_array_size(opts); i++) {
         json_t *db;
         node(json_array_get(opts, i), &db);

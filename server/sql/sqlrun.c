@@ -548,6 +548,7 @@ int sqlrun_row_get(sx_session *s, const sqlschema_table *t, const uint8_t *pk, s
     *out = NULL;
     storage_overlay *ov = sx_preview(s);
     if (!ov) return sqlerr_oom(err);
+    if (sx_ser_read_row(s, t->id, pk, pklen, err)) return SQL_ERR; /* SERIALIZABLE */
     int rc = storage_overlay_get(ov, sx_snapshot(s), t->id, pk, pklen, &val, &vlen);
     if (rc == STORAGE_ENOTFOUND) return SQL_OK;
     if (rc) return sqlerr_set(err, "58030", -1, "could not read row: %s", storage_strerror(rc));
@@ -713,6 +714,10 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
          * superversion pinning, no merging iterator over every memtable and level). */
         uint8_t *val = NULL;
         size_t vlen = 0;
+        if (sx_ser_read_row(s, t->id, key.data, key.len, err)) { /* SERIALIZABLE: the row */
+            codec_buf_free(&key);
+            return SQL_ERR;
+        }
         rc = storage_overlay_get(ov, sx_snapshot(s), t->id, key.data, key.len, &val, &vlen);
         if (rc == STORAGE_ENOTFOUND) {
             rc = SQL_OK;
@@ -738,6 +743,11 @@ static int scan(sx_session *s, const sqlschema_table *t, const sqlast_expr *wher
             hi.len = n;
             hi.data[n - 1]++;
         }
+    }
+    if (sx_ser_read_table(s, t->id, err)) { /* SERIALIZABLE: a range or the whole table */
+        codec_buf_free(&key);
+        codec_buf_free(&hi);
+        return SQL_ERR;
     }
     if (nkey > 0)
         rc = storage_overlay_iter_new(ov, sx_snapshot(s), t->id, key.data, key.len, hi.data, hi.len, &it);

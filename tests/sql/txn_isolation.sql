@@ -1,10 +1,11 @@
--- Transaction characteristics HeliosDB does not give are refused (0A000 with a hint), never
--- accepted and ignored: a writing SERIALIZABLE; READ COMMITTED and REPEATABLE READ
--- (tests/integration/test_sql_isolation.py) are accepted, and READ ONLY with any level
--- (tests/diff/txn_readonly.sql). SELECT ... FOR
+-- Transaction characteristics: every isolation level is accepted (READ UNCOMMITTED is READ
+-- COMMITTED; REPEATABLE READ and SERIALIZABLE with writers: tests/integration/
+-- test_sql_isolation.py), READ ONLY too (tests/diff/txn_readonly.sql); read-only as the
+-- session default is refused (0A000 with a hint), never accepted and ignored. SELECT ... FOR
 -- UPDATE/SHARE takes row locks (concurrency: tests/integration/test_sql_locks.py).
 \set VERBOSITY verbose
 BEGIN ISOLATION LEVEL SERIALIZABLE;
+ROLLBACK;
 START TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SHOW default_transaction_isolation;
 ROLLBACK;

@@ -404,8 +404,6 @@ static void test_select_refusals(void **state)
     expect_error("SELECT * FROM t FOR UPDATE OF u", "42P01", "not found in FROM clause");
     expect_error("SELECT (a, b) IS DISTINCT FROM (c, d) FROM t", "0A000", "DISTINCT FROM");
     expect_error("PREPARE TRANSACTION 'x'", "0A000", "two-phase commit");
-    expect_error("BEGIN ISOLATION LEVEL SERIALIZABLE", "0A000", "SERIALIZABLE");
-    expect_error("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "0A000", "SERIALIZABLE");
     expect_error("SET default_transaction_read_only = on", "0A000", "read-only");
     expect_error("EXPLAIN (FORMAT JSON) SELECT 1", "0A000", "EXPLAIN formats");
     expect_error("EXPLAIN DELETE FROM t", "0A000", "EXPLAIN of");
