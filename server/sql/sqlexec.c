@@ -3126,12 +3126,25 @@ static int run_backup(sx_session *s, const char *dir, executor_sink *sink, execu
 static bool txn_begin_level(sx_session *s, const sqlast_stmt *st)
 {
     if (st->txn_iso_given) {
-        s->ser = st->txn_serializable && !s->ro;
-        return st->txn_snapshot;
+        s->iso = st->txn_serializable ? 2 : st->txn_snapshot ? 1 : 0;
+    } else {
+        const char *d = sqlguc_get(s->guc, "default_transaction_isolation", NULL);
+        s->iso = !d                                  ? 0
+                 : !strcasecmp(d, "serializable")    ? 2
+                 : !strcasecmp(d, "repeatable read") ? 1
+                                                     : 0;
     }
+    s->ser = s->iso == 2 && !s->ro;
+    return s->iso > 0;
+}
+
+/* transaction_isolation as PostgreSQL shows it: the block's level, else the default's. */
+static const char *txn_level_shown(sx_session *s)
+{
+    static const char *const names[] = {"read committed", "repeatable read", "serializable"};
+    if (s->state != SX_IDLE) return names[s->iso >= 0 && s->iso <= 2 ? s->iso : 0];
     const char *d = sqlguc_get(s->guc, "default_transaction_isolation", NULL);
-    s->ser = d && !strcasecmp(d, "serializable") && !s->ro;
-    return d && (!strcasecmp(d, "repeatable read") || !strcasecmp(d, "serializable"));
+    return d ? d : names[0];
 }
 
 /* SET TRANSACTION ..., SET transaction_*: the parser refused every characteristic HeliosDB
@@ -3167,6 +3180,7 @@ static int txn_set(sx_session *s, const sqlast_stmt *st, executor_sink *sink, ex
         if (level >= 0) {
             s->want_snap = level > 0;
             s->ser = level == 2;
+            s->iso = level;
         }
         if (s->ro) s->ser = false; /* one snapshot is serializable for a reader */
     }
@@ -3351,6 +3365,7 @@ static int sess_get(void *arg, const char *name, bool missing_ok, sqlval *out, s
 {
     sx_session *s = arg;
     const char *v = sqlguc_get(s->guc, name, NULL);
+    if (v && !strcasecmp(name, "transaction_isolation")) v = txn_level_shown(s);
     if (!v) {
         if (missing_ok) {
             sqlval_init_null(out, SQLVAL_TEXT);
@@ -3530,6 +3545,7 @@ static int run_setting(sx_session *s, const sqlast_stmt *st, bool describe, exec
         memset(cols, 0, sizeof cols);
         const char *canon = st->name;
         const char *v = all ? NULL : sqlguc_get(s->guc, st->name, &canon);
+        if (v && !strcasecmp(st->name, "transaction_isolation")) v = txn_level_shown(s);
         if (!all && !v)
             return executor_error_set(err, "42704", "unrecognized configuration parameter \"%s\"",
                                       st->name);

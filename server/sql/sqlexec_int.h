@@ -392,6 +392,7 @@ typedef struct sx_session {
      * commit against what committed since its snapshot (ser_seq: this node's applied seq when
      * the snapshot was taken) */
     bool ser;
+    int iso; /* the block's level: 0 READ COMMITTED, 1 REPEATABLE READ, 2 SERIALIZABLE */
     uint64_t ser_seq;
     uint32_t *ser_tables; /* tables scanned (ranges, indexes, whole) */
     int ser_ntables, ser_tcap;

@@ -135,7 +135,13 @@ def scenarios(connect):
     first = q(ca, "SELECT bal FROM acct WHERE id = 1")
     cb.execute("UPDATE acct SET bal = bal + 1000 WHERE id = 1")
     obs["session default REPEATABLE READ"] = (first == q(ca, "SELECT bal FROM acct WHERE id = 1"),
-                                              q(ca, "SHOW default_transaction_isolation"))
+                                              q(ca, "SHOW default_transaction_isolation"),
+                                              q(ca, "SHOW transaction_isolation"))
+    ca.execute("COMMIT")
+    obs["transaction_isolation outside a block"] = (
+        q(ca, "SHOW transaction_isolation"), q(ca, "SELECT current_setting('transaction_isolation')"))
+    ca.execute("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY")
+    obs["transaction_isolation in a SERIALIZABLE READ ONLY block"] = q(ca, "SHOW TRANSACTION ISOLATION LEVEL")
     ca.execute("COMMIT")
     ca.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
     first = q(ca, "SELECT bal FROM acct WHERE id = 1")
