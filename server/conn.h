@@ -53,6 +53,9 @@ typedef struct worker worker;
 typedef struct conn_stmt {
     nametab_entry ent; /* first: conn.stmts indexes it by name */
     executor_stmt *st;
+    char *text;      /* a named statement's query (Parse) or PREPARE text: pg_prepared_statements */
+    int64_t at_us;   /* when it was made (microseconds since 2000-01-01 UTC) */
+    bool from_sql;   /* made by SQL PREPARE (sink->statement_add) */
     char *slow_text;   /* Parse text for the slow statement log (cut), NULL when off */
     bool slow_cut;
     int nportals;      /* portals bound from it */
@@ -68,7 +71,7 @@ typedef struct conn_portal {
 
 /* Per connection (PostgreSQL has no limit; a client leaking statements would hold memory
  * without bound): past these, Parse / Bind fail with 54000. */
-#define CONN_MAX_STATEMENTS 10000
+#define CONN_MAX_STATEMENTS EXECUTOR_MAX_STATEMENTS
 #define CONN_MAX_PORTALS 10000
 
 typedef struct conn {

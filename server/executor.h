@@ -95,6 +95,8 @@ enum { EXEC_COPY_DATA = 1, EXEC_COPY_DONE, EXEC_COPY_FAIL };
 #define EXECUTOR_MSG_MAX 512
 #define EXECUTOR_AUX_MAX 256
 #define EXECUTOR_NAME_MAX 64 /* NAMEDATALEN */
+/* named prepared statements one connection may hold, SQL PREPARE's and the protocol's */
+#define EXECUTOR_MAX_STATEMENTS 10000
 
 /* An error or notice as PostgreSQL reports it. Empty strings mean "absent". Fixed-size so that
    reporting out-of-memory needs no memory (same shape as server/sql/sqlerr.h). */
@@ -124,6 +126,7 @@ typedef struct executor_column {
     int16_t attnum;     /* 0 unless the column is a table column */
 } executor_column;
 
+typedef struct executor_stmt executor_stmt;
 typedef struct executor_sink executor_sink;
 struct executor_sink {
     /* Simple query only (in the extended protocol the wire layer sends RowDescription on
@@ -149,6 +152,21 @@ struct executor_sink {
        PostgreSQL) and, with portals_too, its portals; what the running Execute uses stays.
        Returns 0, or 1 when `name` is not a prepared statement (26000). May be NULL. */
     int (*statements_drop)(executor_sink *s, const char *name, bool portals_too);
+    /* SQL PREPARE / EXECUTE and pg_prepared_statements use the connection's named statements:
+       one namespace with the protocol's, as in PostgreSQL (an EXECUTE runs a statement a
+       Parse made, a Bind binds one PREPARE made). statement_add hands st (from ops->prepare)
+       to the wire layer under name with its PREPARE text: 0, 1 when the name exists (42P05;
+       st stays the caller's), 2 when the connection holds its maximum of statements (54000),
+       -1 out of memory. statement_find: the named statement (not the unnamed one), or NULL.
+       statements_each: fn per named statement (text: its query or PREPARE text; at_us:
+       microseconds since 2000-01-01 UTC; from_sql: made by PREPARE); stops when fn returns
+       non-zero, and returns that. May be NULL (no SQL-level prepared statements). */
+    int (*statement_add)(executor_sink *s, const char *name, executor_stmt *st, const char *text);
+    executor_stmt *(*statement_find)(executor_sink *s, const char *name);
+    int (*statements_each)(executor_sink *s,
+                           int (*fn)(void *arg, const char *name, const char *text, int64_t at_us,
+                                     bool from_sql, executor_stmt *st),
+                           void *arg);
     /* LISTEN / NOTIFY. notification: NotificationResponse (pid 0: sent from another region).
        notify_ready (called on the session's loop thread, never inside an executor call, on
        the sink given to session_new, which lives as long as the session): notifications
@@ -174,7 +192,6 @@ typedef struct executor_startup {
 
 typedef struct executor executor;
 typedef struct executor_session executor_session;
-typedef struct executor_stmt executor_stmt;
 typedef struct executor_portal executor_portal;
 
 typedef struct executor_stmt_info {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "proto/sqlstate.h"
 #include "server/conn.h"
@@ -131,6 +132,13 @@ static bool sink_output_full(executor_sink *s)
 }
 
 static int sink_statements_drop(executor_sink *s, const char *name, bool portals_too);
+static int sink_statement_add(executor_sink *s, const char *name, executor_stmt *st,
+                              const char *text);
+static executor_stmt *sink_statement_find(executor_sink *s, const char *name);
+static int sink_statements_each(executor_sink *s,
+                                int (*fn)(void *arg, const char *name, const char *text,
+                                          int64_t at_us, bool from_sql, executor_stmt *st),
+                                void *arg);
 
 static int sink_notification(executor_sink *s, uint32_t pid, const char *channel,
                              const char *payload)
@@ -196,6 +204,9 @@ void session_init_sink(conn *c)
                               .copy_done = sink_copy_done,
                               .output_full = sink_output_full,
                               .statements_drop = sink_statements_drop,
+                              .statement_add = sink_statement_add,
+                              .statement_find = sink_statement_find,
+                              .statements_each = sink_statements_each,
                               .notification = sink_notification,
                               .notify_ready = sink_notify_ready,
                               .ctx = c};
@@ -323,8 +334,71 @@ static void drop_stmt(conn *c, conn_stmt *s)
     nametab_remove(&c->stmts, &s->ent);
     c->ex->ops->stmt_free(s->st);
     free(s->slow_text);
+    free(s->text);
     free(s->ent.name);
     free(s);
+}
+
+/* microseconds since 2000-01-01 UTC (PostgreSQL's timestamptz) */
+static int64_t now_us_2000(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((int64_t)ts.tv_sec - 946684800) * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int sink_statement_add(executor_sink *s, const char *name, executor_stmt *st,
+                              const char *text)
+{
+    conn *c = s->ctx;
+    if (!name[0] || find_stmt(c, name)) return 1;
+    if (c->stmts.n >= CONN_MAX_STATEMENTS) return 2;
+    conn_stmt *cs = calloc(1, sizeof(*cs));
+    if (!cs || !(cs->ent.name = strdup(name)) || !(cs->text = strdup(text ? text : "")) ||
+        nametab_add(&c->stmts, &cs->ent)) {
+        if (cs) {
+            free(cs->ent.name);
+            free(cs->text);
+        }
+        free(cs);
+        return -1;
+    }
+    cs->st = st;
+    cs->from_sql = true;
+    cs->at_us = now_us_2000();
+    return 0;
+}
+
+static executor_stmt *sink_statement_find(executor_sink *s, const char *name)
+{
+    conn_stmt *cs = name[0] ? find_stmt(s->ctx, name) : NULL;
+    return cs ? cs->st : NULL;
+}
+
+typedef struct each_ctx {
+    int (*fn)(void *arg, const char *name, const char *text, int64_t at_us, bool from_sql,
+              executor_stmt *st);
+    void *arg;
+    int rc;
+} each_ctx;
+
+static void each_stmt(nametab_entry *e, void *arg)
+{
+    each_ctx *x = arg;
+    conn_stmt *cs = (conn_stmt *)e;
+    if (x->rc || !cs->ent.name[0]) return;
+    x->rc = x->fn(x->arg, cs->ent.name, cs->text ? cs->text : "", cs->at_us, cs->from_sql, cs->st);
+}
+
+static int sink_statements_each(executor_sink *s,
+                                int (*fn)(void *arg, const char *name, const char *text,
+                                          int64_t at_us, bool from_sql, executor_stmt *st),
+                                void *arg)
+{
+    conn *c = s->ctx;
+    each_ctx x = {fn, arg, 0};
+    nametab_each(&c->stmts, each_stmt, &x);
+    return x.rc;
 }
 
 typedef struct drop_ctx {
@@ -665,6 +739,10 @@ static void msg_parse(conn *c, const pgwire_msg *m)
         return;
     }
     cs->st = st;
+    if (p.name[0]) { /* pg_prepared_statements lists it (best effort: without memory, no text) */
+        cs->text = strndup(p.query, p.querylen);
+        cs->at_us = now_us_2000();
+    }
     /* best effort: without memory the statement goes unlogged; a later SIGHUP enabling the
        log misses the statements prepared before it */
     if (slow_threshold_ms(c) > 0) cs->slow_text = slow_copy_text(p.query, p.querylen, &cs->slow_cut);

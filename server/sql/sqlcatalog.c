@@ -2329,7 +2329,8 @@ typedef struct prep_rows {
     sqlerr *err;
 } prep_rows;
 
-static int prep_row(void *arg, const char *name, const char *text, int64_t at, const uint32_t *oids, int n)
+static int prep_row(void *arg, const char *name, const char *text, int64_t at, const uint32_t *oids, int n,
+                    bool from_sql)
 {
     prep_rows *p = arg;
     rctx *c = p->c;
@@ -2355,7 +2356,7 @@ static int prep_row(void *arg, const char *name, const char *text, int64_t at, c
         r.rc = sqlval_set_array(v, names, (size_t)n, err);
         if (!r.rc) v->type = SQLVAL_TEXTARRAY;
     }
-    c_bool(&r, "from_sql", true);
+    c_bool(&r, "from_sql", from_sql);
     c_int(&r, "generic_plans", 0);
     c_int(&r, "custom_plans", 0);
     return row_emit(&r, fn, ctx);

@@ -1487,47 +1487,18 @@ static int txn_rebuild_preview(sx_session *s)
  * (RESET ALL) and UNLISTEN *; HeliosDB has no temporary tables,
  * cached plans or advisory locks to drop. */
 
-/* SQL-level prepared statements (PREPARE / EXECUTE / DEALLOCATE): named statements of the
- * session, prepared as the extended protocol's Parse prepares (parsed and planned at
- * PREPARE), kept apart from the protocol's named statements (which the wire layer holds). */
-#define SX_MAX_SQL_PREPARED 10000
+/* SQL-level prepared statements (PREPARE / EXECUTE / DEALLOCATE): prepared as the extended
+ * protocol's Parse prepares (parsed and planned at PREPARE) and kept with the protocol's named
+ * statements by the wire layer (sink->statement_add): one namespace, as in PostgreSQL, so an
+ * EXECUTE runs a statement a Parse made and a Bind binds one PREPARE made. */
 #define SX_MAX_CURSORS 10000
-
-struct sx_sqlprep {
-    char *name;
-    char *text;        /* the PREPARE statement as written (pg_prepared_statements) */
-    int64_t at_us;     /* when (microseconds since 2000, as timestamptz) */
-    sx_stmt *st;
-    struct sx_sqlprep *next;
-};
 
 static void stmt_free_(sx_stmt *p);
 
-/* Drops one (name) or every (NULL) SQL-level statement; 1 when name is not one. */
-static int sqlprep_drop(sx_session *s, const char *name)
-{
-    for (struct sx_sqlprep **pp = &s->sqlprep; *pp;) {
-        struct sx_sqlprep *e = *pp;
-        if (name && strcmp(e->name, name)) {
-            pp = &e->next;
-            continue;
-        }
-        *pp = e->next;
-        stmt_free_(e->st);
-        free(e->name);
-        free(e->text);
-        free(e);
-        if (name) return 0;
-    }
-    return name ? 1 : 0;
-}
-
-
 static sx_stmt *sqlprep_find(sx_session *s, const char *name)
 {
-    for (struct sx_sqlprep *e = s->sqlprep; e; e = e->next)
-        if (!strcmp(e->name, name)) return e->st;
-    return NULL;
+    executor_sink *k = s->wire_sink;
+    return k && k->statement_find ? (sx_stmt *)k->statement_find(k, name) : NULL;
 }
 
 /* in_block: a transaction block, or an implicit one of several statements (PostgreSQL's
@@ -1536,9 +1507,6 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
                        executor_error *err)
 {
     if (st->kind == SQLAST_DEALLOCATE) {
-        if (st->name && !sqlprep_drop(s, st->name))
-            return sink->command_complete(sink, "DEALLOCATE") ? EXEC_ERROR : EXEC_DONE;
-        if (!st->name) sqlprep_drop(s, NULL);
         int r = sink->statements_drop ? sink->statements_drop(sink, st->name, false) : 0;
         if (r == 1)
             return executor_error_set(err, "26000", "prepared statement \"%s\" does not exist",
@@ -1560,7 +1528,6 @@ static int run_discard(sx_session *s, const sqlast_stmt *st, bool in_block, exec
     if (in_block)
         return executor_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction block");
     if (sink->statements_drop) sink->statements_drop(sink, NULL, true);
-    sqlprep_drop(s, NULL);
     if (s->nsess) sqlnotify_sess_unlisten_all(s->nsess); /* UNLISTEN * */
     /* RESET ALL: ParameterStatus for the reported settings it changes goes to the client */
     sqlerr se;
@@ -2194,7 +2161,7 @@ static void notify_ready_all(sx_loopctx *lc)
                 break;
             }
             atomic_store(&o->notify_kick, false);
-            if (o->notify_sink && o->notify_sink->notify_ready) ready[n++] = o->notify_sink;
+            if (o->wire_sink && o->wire_sink->notify_ready) ready[n++] = o->wire_sink;
         }
         pthread_mutex_unlock(&x->sessmu);
         for (int i = 0; i < n; i++) ready[i]->notify_ready(ready[i]);
@@ -4429,25 +4396,35 @@ static int sx_bind(executor_session *es, executor_stmt *est, int nparams,
     return EXEC_DONE;
 }
 
+typedef struct sqlprep_each_ctx {
+    sx_sqlprep_fn fn;
+    void *arg;
+} sqlprep_each_ctx;
+
+static int sqlprep_each_one(void *arg, const char *name, const char *text, int64_t at_us,
+                            bool from_sql, executor_stmt *est)
+{
+    sqlprep_each_ctx *e = arg;
+    const sx_stmt *p = (const sx_stmt *)est;
+    return e->fn(e->arg, name, text, at_us, p->param_oids, p->nparams, from_sql) ? -1 : 0;
+}
+
 int sx_sqlprep_each(sx_session *s, sx_sqlprep_fn fn, void *arg)
 {
-    for (struct sx_sqlprep *e = s->sqlprep; e; e = e->next)
-        if (fn(arg, e->name, e->text, e->at_us, e->st->param_oids, e->st->nparams)) return -1;
-    return 0;
+    executor_sink *k = s->wire_sink;
+    if (!k || !k->statements_each) return 0;
+    sqlprep_each_ctx e = {fn, arg};
+    return k->statements_each(k, sqlprep_each_one, &e) ? -1 : 0;
 }
 
 /* PREPARE name [(types)] AS query; text: the query string st comes from (NULL: unknown) */
 static int run_prepare(sx_session *s, const sqlast_stmt *st, const char *text, executor_sink *sink,
                        executor_error *err)
 {
+    if (!sink->statement_add)
+        return executor_error_set(err, "0A000", "feature not supported: PREPARE on this connection");
     if (sqlprep_find(s, st->name))
         return executor_error_set(err, "42P05", "prepared statement \"%s\" already exists", st->name);
-    int count = 0;
-    for (struct sx_sqlprep *e = s->sqlprep; e; e = e->next) count++;
-    if (count >= SX_MAX_SQL_PREPARED) /* as the protocol's named statements (server/conn.h) */
-        return executor_error_set(err, "54000",
-                                  "too many prepared statements on this connection (%d); DEALLOCATE unused ones",
-                                  SX_MAX_SQL_PREPARED);
     uint32_t oids[st->nprep_types + 1];
     for (int i = 0; i < st->nprep_types; i++) { /* the type names, as regtype reads them */
         sqlval txt, out;
@@ -4470,18 +4447,17 @@ static int run_prepare(sx_session *s, const sqlast_stmt *st, const char *text, e
         if (err->position > 0) err->position += st->prep_offset;
         return rc;
     }
-    struct sx_sqlprep *e = calloc(1, sizeof *e);
     /* PostgreSQL shows the whole query string the client sent */
-    if (!e || !(e->name = strdup(st->name)) || !(e->text = strdup(text ? text : st->value))) {
-        if (e) free(e->name);
-        free(e);
+    int ar = sink->statement_add(sink, st->name, est, text ? text : st->value);
+    if (ar) {
         stmt_free_((sx_stmt *)est);
+        if (ar == 1)
+            return executor_error_set(err, "42P05", "prepared statement \"%s\" already exists", st->name);
+        if (ar == 2)
+            return executor_error_set(err, "54000", "too many prepared statements on this "
+                                      "connection (%d); DEALLOCATE unused ones", EXECUTOR_MAX_STATEMENTS);
         return executor_error_set(err, "53200", "out of memory");
     }
-    e->at_us = now_us_2000();
-    e->st = (sx_stmt *)est;
-    e->next = s->sqlprep;
-    s->sqlprep = e;
     return sink->command_complete(sink, "PREPARE") ? EXEC_ERROR : EXEC_DONE;
 }
 
@@ -4863,7 +4839,7 @@ static int sx_session_new(executor *ex, const executor_startup *st, executor_sin
     s->lc = thread_lc && thread_lc->x == x ? thread_lc : x->home;
     s->wake = wake;
     s->wake_arg = wake_arg;
-    s->notify_sink = sink;
+    s->wire_sink = sink;
     snprintf(s->user, sizeof s->user, "%s", st->user ? st->user : "");
     snprintf(s->database, sizeof s->database, "%s", st->database ? st->database : "");
     s->backend_start_us = now_us_2000();
@@ -4940,7 +4916,6 @@ static void sx_session_del(executor_session *es)
     uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
     sqlguc_free(s->guc);
     free(s->seqvals);
-    sqlprep_drop(s, NULL);
     cursors_end(s, false, true);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */
     copy_clear(s);

@@ -368,8 +368,6 @@ typedef struct sx_session {
     } *seqvals;
     int nseqvals;
     int last_seq; /* index in seqvals of lastval's sequence, -1 none */
-    /* SQL-level prepared statements (PREPARE name AS ...; sqlexec.c): a list */
-    struct sx_sqlprep *sqlprep;
     struct sx_cursor *cursors; /* DECLARE ... CURSOR (sqlexec.c "cursors"), a list */
     /* READ ONLY transaction block; REPEATABLE READ / SERIALIZABLE read-only: want_snap, and
      * snap the storage snapshot every read of the block uses (taken at its first statement);
@@ -381,11 +379,12 @@ typedef struct sx_session {
     int nshare;
     struct sx_session *all_next, *all_prev; /* sx_exec.sessions */
     /* LISTEN / NOTIFY (sqlnotify.h): the session's channels and queue; notify_kick: its queue
-     * became non-empty (set by the hub's kick, any thread); notify_sink: session_new's sink,
-     * whose notify_ready tells the wire layer (NULL: none) */
+     * became non-empty (set by the hub's kick, any thread). wire_sink: session_new's sink (it
+     * lives as long as the session): its notify_ready tells the wire layer of notifications,
+     * and it holds the connection's named statements (SQL PREPARE's too) */
     sqlnotify_sess *nsess;
     atomic_bool notify_kick;
-    executor_sink *notify_sink;
+    executor_sink *wire_sink;
     int stmt_nacts; /* the running statement's first LISTEN / NOTIFY (undone with it) */
     bool rr_insert; /* sx_lock_row for a plain INSERT: no REPEATABLE READ check (it does its own) */
     /* SERIALIZABLE read-write block (sqlexec.c "serializable"): what it read, checked at
@@ -474,11 +473,11 @@ typedef struct sx_aclitem {
 int sx_acl_items(sx_session *s, uint32_t obj, sx_aclitem **out, int *n);
 bool sx_col_priv_has(sx_session *s, uint32_t role, uint32_t obj, int col, unsigned mask);
 bool sx_any_col_priv(sx_session *s, uint32_t role, uint32_t obj, int bit);
-/* The session's SQL-level prepared statements (pg_prepared_statements): fn per statement, with
- * its name, PREPARE text, time (timestamptz microseconds) and parameter type oids; stops at
- * fn != 0. */
+/* The connection's named prepared statements, SQL PREPARE's and the protocol's (one namespace:
+ * pg_prepared_statements): fn per statement, with its name, text, time (timestamptz
+ * microseconds), parameter type oids and whether PREPARE made it; stops at fn != 0. */
 typedef int (*sx_sqlprep_fn)(void *arg, const char *name, const char *text, int64_t at_us,
-                             const uint32_t *oids, int n);
+                             const uint32_t *oids, int n, bool from_sql);
 int sx_sqlprep_each(sx_session *s, sx_sqlprep_fn fn, void *arg);
 bool sx_member_of(sx_session *s, uint32_t member, uint32_t role); /* is_member_of_role */
 bool sx_admin_of(sx_session *s, uint32_t member, uint32_t role); /* WITH ADMIN OPTION */

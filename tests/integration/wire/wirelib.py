@@ -203,8 +203,16 @@ def cstr(s):
 
 
 class Raw:
-    def __init__(self, port, timeout=10):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout)
+    """A bare protocol connection: TCP to 127.0.0.1:port, or a unix socket when host is a
+    directory (PgServer.host)."""
+
+    def __init__(self, port, timeout=10, host=None):
+        if host and host.startswith("/"):
+            self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.s.settimeout(timeout)
+            self.s.connect(os.path.join(host, ".s.PGSQL.%d" % port))
+        else:
+            self.s = socket.create_connection(("127.0.0.1", port), timeout)
         self.buf = b""
 
     def send(self, data):
