@@ -3742,6 +3742,27 @@ static int start_copy(sx_session *s, const sqlast_stmt *st, executor_sink *sink,
     sqlerr se;
     if (!sink->copy_begin)
         return executor_error_set(err, "0A000", "COPY is not supported on this connection");
+    if (st->select) { /* COPY (query) TO STDOUT */
+        sx_plan p;
+        memset(&p, 0, sizeof p);
+        if (sqlrun_plan(s, st->select, &p, &se)) {
+            sqlrun_plan_free(&p);
+            return to_exec_err(err, &se);
+        }
+        uint64_t n = 0;
+        int rc = EXEC_ERROR;
+        if (!sink->copy_begin(sink, false, p.ncols < 0 ? 0 : p.ncols, st->binary)) {
+            if (sqlrun_copy_query(s, st, &p, sink, &n, &se)) {
+                to_exec_err(err, &se);
+            } else {
+                char tag[40];
+                snprintf(tag, sizeof tag, "COPY %llu", (unsigned long long)n);
+                if (!sink->copy_done(sink) && !sink->command_complete(sink, tag)) rc = EXEC_DONE;
+            }
+        }
+        sqlrun_plan_free(&p);
+        return rc;
+    }
     if (sqlrun_copy_plan(s, st, &s->copy_table, &s->copy_cols, &s->copy_ncols, &se))
         return to_exec_err(err, &se);
     if (st->copy_from) {

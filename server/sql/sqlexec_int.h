@@ -632,6 +632,9 @@ int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n);
 int sqlrun_pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,
                        sqlerr *err);
 int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err);
+/* COPY (query) TO STDOUT with the query planned in p: CopyData per row; *count rows. */
+int sqlrun_copy_query(sx_session *s, const sqlast_stmt *st, sx_plan *p, executor_sink *sink,
+                      uint64_t *count, sqlerr *err);
 bool sqlrun_is_ddl(const sqlast_stmt *st);
 void sqlrun_plan_free(sx_plan *p);
 /* Runs a planned table statement (CREATE/DROP/INSERT/UPDATE/DELETE/SELECT with FROM). */

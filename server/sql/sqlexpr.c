@@ -1309,6 +1309,17 @@ bool sqlexpr_calls(const sqlast_expr *e, const char *fn)
     return false;
 }
 
+const sqlast_expr *sqlexpr_find_sub(const sqlast_expr *e)
+{
+    if (!e) return NULL;
+    if (e->sub) return e;
+    for (int i = 0; i < e->nargs; i++) {
+        const sqlast_expr *f = sqlexpr_find_sub(e->args[i]);
+        if (f) return f;
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ arithmetic */
 
 static int numeric_scale(const sqlval *v)

@@ -163,6 +163,8 @@ int sqlexpr_eval_bool(const sqlast_expr *e, const sqlexpr_ctx *ctx, bool *yes, s
 bool sqlexpr_is_constant(const sqlast_expr *e);
 /* True when e contains a call of `fn`. */
 bool sqlexpr_calls(const sqlast_expr *e, const char *fn);
+/* The first subquery (EXISTS, IN (SELECT ...), a scalar subquery) in e, or NULL. */
+const sqlast_expr *sqlexpr_find_sub(const sqlast_expr *e);
 
 /* LIKE matching of PostgreSQL patterns (% _ and backslash escape), case-sensitive: ILIKE
  * matches the lower() of both sides. */

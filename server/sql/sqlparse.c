@@ -3007,11 +3007,20 @@ static bool defelem_bool(json_t *arg)
 static int conv_copy(pctx *c, json_t *b, sqlast_stmt *s)
 {
     s->kind = SQLAST_COPY;
-    if (field(b, "query")) return sqlerr_unsupported(c->err, -1, "COPY (query)");
+    json_t *q = field(b, "query"), *qb;
+    if (q) { /* COPY (query) TO: the query's rows (the grammar allows no FROM nor a column list) */
+        if (strcmp(node(q, &qb), "SelectStmt") != 0)
+            return sqlerr_unsupported(c->err, -1, "COPY (INSERT, UPDATE or DELETE ... RETURNING)");
+        c->relational = true;
+        if (conv_subselect(c, q, &s->select)) return SQL_ERR;
+    }
     if (fstr(b, "filename") || fbool(b, "is_program"))
         return sqlerr_unsupported(c->err, -1, "COPY to or from a file or program (use STDIN/STDOUT)");
-    if (field(b, "whereClause")) return sqlerr_unsupported(c->err, -1, "COPY ... WHERE");
-    if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+    if (field(b, "whereClause")) { /* COPY ... FROM ... WHERE: the rows it keeps */
+        if (!fbool(b, "is_from")) return sqlerr_set(c->err, "42601", -1, "WHERE clause not allowed with COPY TO");
+        if (conv_expr(c, field(b, "whereClause"), &s->where)) return SQL_ERR;
+    }
+    if (!q && conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
     s->copy_from = fbool(b, "is_from");
     if (string_list(c, field(b, "attlist"), &s->copy_cols, &s->ncopy_cols)) return SQL_ERR;
     const char *delim = NULL, *null_str = NULL, *quote = NULL;

@@ -4757,6 +4757,23 @@ int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, 
         (*cols)[i] = ci;
     }
     *ncols = n;
+    /* COPY ... FROM ... WHERE: bound to the table's columns (as a CHECK is) before any data
+       is read, with PostgreSQL's refusals */
+    if (st->where) {
+        const sqlast_expr *sub = sqlexpr_find_sub(st->where);
+        if (sub) {
+            sqlerr_set(err, "0A000", sub->location, "cannot use subquery in COPY FROM WHERE condition");
+            goto fail;
+        }
+        sqlexpr_scope sc = {.table = *t, .alias = (*t)->name, .clause = "COPY FROM WHERE conditions"};
+        if (sqlexpr_bind(((sqlast_stmt *)st)->where, &sc, SQLVAL_BOOL, err)) goto fail;
+        if (st->where->type != SQLVAL_BOOL && st->where->type != SQLVAL_UNKNOWN) {
+            sqlerr_set(err, "42804", st->where->location,
+                       "argument of WHERE must be type boolean, not type %s",
+                       sqlval_type_name(st->where->type));
+            goto fail;
+        }
+    }
     return SQL_OK;
 oom:
     sqlerr_oom(err);
@@ -4969,6 +4986,76 @@ int sqlrun_copy_out(sx_session *s, const sqlast_stmt *st, const sqlschema_table 
     }
     free(co.line.p);
     *count = co.n;
+    return rc;
+}
+
+/* COPY (query) TO STDOUT: the query planned in p runs (its rows are collected first, as any
+ * query whose result is not streamed) and each row goes out in the COPY format st asks for;
+ * binary fields through the columns' types' binary I/O. */
+int sqlrun_copy_query(sx_session *s, const sqlast_stmt *st, sx_plan *p, executor_sink *sink,
+                      uint64_t *count, sqlerr *err)
+{
+    sx_result res;
+    memset(&res, 0, sizeof res);
+    *count = 0;
+    int rc = sqlrun_exec(s, p, NULL, 0, &res, err);
+    if (rc) return rc;
+    int nc = p->ncols < 0 ? 0 : p->ncols;
+    cbuf line = {0};
+    if (st->binary) {
+        cb_put(&line, copy_sig, sizeof copy_sig);
+        cb_be(&line, 0, 4);
+        cb_be(&line, 0, 4);
+    } else if (st->header) {
+        for (int i = 0; i < nc; i++) {
+            if (i) cb_putc(&line, st->delimiter);
+            copy_field(&line, st, p->cols[i].name, strlen(p->cols[i].name));
+        }
+        cb_putc(&line, '\n');
+    }
+    for (size_t r = 0; r < res.nrows && !rc; r++) {
+        if (st->binary) cb_be(&line, (uint32_t)nc, 2);
+        for (int i = 0; i < nc && !rc; i++) {
+            const char *v = res.vals[r * (size_t)res.ncols + (size_t)i];
+            size_t len = res.lens[r * (size_t)res.ncols + (size_t)i];
+            if (st->binary) {
+                if (!v) {
+                    cb_be(&line, 0xffffffffu, 4);
+                    continue;
+                }
+                pgtypes_buf b;
+                pgtypes_buf_init(&b);
+                int br = pgtypes_text_to_binary(p->cols[i].type_oid, v, len, &b);
+                if (br) {
+                    const char *tn = pgtypes_sql_name(p->cols[i].type_oid);
+                    char what[96];
+                    snprintf(what, sizeof what, "COPY BINARY of a column of type %s", tn ? tn : "?");
+                    rc = br == PGTYPES_ENOMEM ? sqlerr_oom(err) : sqlerr_unsupported(err, -1, what);
+                } else {
+                    cb_be(&line, (uint32_t)b.len, 4);
+                    cb_put(&line, (const char *)b.data, b.len);
+                }
+                pgtypes_buf_free(&b);
+                continue;
+            }
+            if (i) cb_putc(&line, st->delimiter);
+            if (!v) cb_put(&line, st->null_str, strlen(st->null_str));
+            else copy_field(&line, st, v, len);
+        }
+        if (!st->binary) cb_putc(&line, '\n');
+        if (!rc && line.oom) rc = sqlerr_oom(err);
+        /* a row at a time, as PostgreSQL sends CopyData (the header with the first) */
+        if (!rc && sink->copy_data(sink, line.p, line.n))
+            rc = sqlerr_set(err, "08006", -1, "could not send COPY data");
+        line.n = 0;
+        if (!rc) (*count)++;
+    }
+    if (!rc && st->binary) cb_be(&line, 0xffff, 2);
+    if (!rc && line.oom) rc = sqlerr_oom(err);
+    if (!rc && line.n && sink->copy_data(sink, line.p, line.n))
+        rc = sqlerr_set(err, "08006", -1, "could not send COPY data");
+    free(line.p);
+    sqlrun_result_free(&res);
     return rc;
 }
 
@@ -5283,6 +5370,16 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
                          lineno, col->name);
                 break;
             }
+        }
+        if (!rc && st->where) { /* a row the WHERE does not keep is skipped, as in PostgreSQL */
+            sqlexpr_ctx wc = base;
+            wc.row = vals;
+            wc.nrow = t->ncols;
+            sqlval keep;
+            if ((rc = sqlexpr_eval(st->where, &wc, &keep, err))) break;
+            bool yes = !keep.isnull && keep.type == SQLVAL_BOOL && keep.u.b;
+            sqlval_free(&keep);
+            if (!yes) continue;
         }
         for (int c = 0; c < t->ncols && !rc; c++) { /* on the whole row, defaults in */
             const sqlschema_column *col = &t->cols[c];

@@ -3,8 +3,8 @@
 format, both ways: asyncpg's copy_records_to_table (how applications bulk-load with it) and
 copy_from_table / copy_to_table, psycopg2's copy_expert with a file built here byte by byte,
 the bytes COPY TO writes (signature, header, field counts and lengths, NULLs, trailer), and
-malformed input refused with PostgreSQL's SQLSTATEs (22P04, 22P03) without writing anything.
-TAP on stdout. Env BINDIR: folder of heliosdb (default bin)."""
+malformed input refused with PostgreSQL's SQLSTATEs (22P04, 22P03) without writing anything,
+and COPY (query) TO in binary byte for byte as PostgreSQL 15 writes it. TAP on stdout. Env BINDIR: folder of heliosdb (default bin)."""
 import asyncio
 import datetime
 import decimal
@@ -104,12 +104,46 @@ def with_psycopg2(tap, port):
     cn.close()
 
 
+# COPY (query) TO STDOUT (FORMAT binary): the bytes PostgreSQL 15 writes for the same query
+COPY_QUERY = ("COPY (SELECT g AS id, 'row ' || g AS name, (g * 1.25)::numeric(6,2) AS score, "
+              "timestamptz '2026-01-02 03:04:05+00' + g * interval '1 hour' AS at, "
+              "ARRAY['a', NULL, 'c'] AS tags, g % 2 = 0 AS ok, "
+              "CASE WHEN g = 2 THEN NULL ELSE jsonb_build_object('g', g) END AS j "
+              "FROM generate_series(1, 3) g ORDER BY g) TO STDOUT WITH (FORMAT binary)")
+
+
+def copy_query_bytes(**kw):
+    c = psycopg2.connect(user="postgres", dbname="postgres", **kw)
+    c.autocommit = True
+    c.cursor().execute("SET TimeZone = 'UTC'")
+    buf = io.BytesIO()
+    c.cursor().copy_expert(COPY_QUERY, buf)
+    c.close()
+    return buf.getvalue()
+
+
+def copy_query_vs_pg(tap, port):
+    if not wirelib.pg15_available():
+        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
+        return
+    pg = wirelib.PgServer()
+    try:
+        want = copy_query_bytes(host=pg.host, port=pg.port)
+        got = copy_query_bytes(host="127.0.0.1", port=port)
+        tap.ok(got == want and want.startswith(SIG),
+               "COPY (query) TO STDOUT (FORMAT binary): the same bytes as PostgreSQL 15 (%d)" % len(want),
+               "PostgreSQL: %r\nHeliosDB:   %r" % (want, got))
+    finally:
+        pg.cleanup()
+
+
 def main():
     tap = wirelib.Tap()
     srv = wirelib.Server(dev=True)
     try:
         asyncio.run(with_asyncpg(tap, srv.port))
         with_psycopg2(tap, srv.port)
+        copy_query_vs_pg(tap, srv.port)
     except Exception:  # noqa: BLE001 - reported as a failure, not lost
         import traceback
         tap.ok(False, "the test ran to the end", traceback.format_exc())
