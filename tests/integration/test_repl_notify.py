@@ -12,7 +12,7 @@ listener and the regions' digests are equal: each region applies an entry once, 
 an earlier transaction can arrive after that.
 
 Env: BINDIR (heliosdb), WANEM (default $BUILD/tools/wanem)."""
-import json, os, select, socket, subprocess, sys, tempfile, time
+import os, select, sys, tempfile, time
 
 import psycopg2
 
@@ -89,37 +89,11 @@ def check(desc, cond, diag=""):
 def main():
     tmp = tempfile.mkdtemp(prefix="helios-notify-")
     names = [("us-east-1", 1), ("eu-west-1", 2), ("ap-southeast-1", 3)]
-    rb.make_certs(tmp, names)
-    nodes = [rb.Node(tmp, n, i) for n, i in names]
-    base = rp.udp_range(len(nodes) ** 2)
-    ctl = rb.free_port(socket.SOCK_DGRAM)
-    wcfg = {"control": "127.0.0.1:%d" % ctl, "seed": 11,
-            "defaults": {"delay_ms": 20, "jitter_ms": 2, "loss": 0, "dup": 0, "reorder": 0},
-            "nodes": [{"name": n.name, "address": "127.0.0.1:%d" % n.repl_port} for n in nodes],
-            "listen_base": "127.0.0.1:%d" % base}
-    with open(os.path.join(tmp, "wanem.json"), "w") as f:
-        json.dump(wcfg, f)
-    for i, n in enumerate(nodes):
-        n.write_config([p for p in nodes if p is not n])
-        with open(n.cfg) as f:
-            cfg = json.load(f)
-        for pc in cfg["replication"]["peers"]:
-            j = [p.name for p in nodes].index(pc["name"])
-            pc["address"] = "127.0.0.1:%d" % (base + i * len(nodes) + j)
-        with open(n.cfg, "w") as f:
-            json.dump(cfg, f)
-    wlog = open(os.path.join(tmp, "wanem.log"), "w")
-    wan = subprocess.Popen([rp.WANEM, os.path.join(tmp, "wanem.json")], stdout=subprocess.PIPE,
-                           stderr=wlog, text=True)
+    nodes, wan, ctl = rp.wan_cluster(tmp, names, delay_ms=20, jitter_ms=2, seed=11)
     listeners = []
     try:
-        ready = False
-        for line in wan.stdout:
-            if line.strip() == "ready":
-                ready = True
-                break
-        check("WAN emulator ready", ready)
-        check("three daemons start behind the emulator", all(n.start() for n in nodes))
+        check("WAN emulator ready", wan is not None)
+        check("three daemons start behind the emulator", wan and all(n.start() for n in nodes))
         a, b, c = nodes
         conn = a.connect()
         conn.cursor().execute("CREATE TABLE orders (id bigint PRIMARY KEY, status text)")
@@ -243,7 +217,8 @@ def main():
                 pass
         for n in nodes:
             n.stop()
-        rp.wanem_stop(ctl, wan)
+        if wan:
+            rp.wanem_stop(ctl, wan)
         rb.cleanup(tmp)
     return rb.tap_report()
 

@@ -65,6 +65,39 @@ def wanem_stop(ctl, wan):
         wan.wait()
 
 
+def wan_cluster(tmp, names, delay_ms=1, jitter_ms=0, seed=7):
+    """Nodes (rb.Node, configured, not started) whose every replication link crosses one WAN
+    emulator (started, ready): (nodes, emulator process or None if it never said ready,
+    its control port). Stop it with wanem_stop."""
+    rb.make_certs(tmp, names)
+    nodes = [rb.Node(tmp, n, i) for n, i in names]
+    base = udp_range(len(nodes) ** 2)
+    ctl = rb.free_port(socket.SOCK_DGRAM)
+    wcfg = {"control": "127.0.0.1:%d" % ctl, "seed": seed,
+            "defaults": {"delay_ms": delay_ms, "jitter_ms": jitter_ms, "loss": 0, "dup": 0,
+                         "reorder": 0},
+            "nodes": [{"name": n.name, "address": "127.0.0.1:%d" % n.repl_port} for n in nodes],
+            "listen_base": "127.0.0.1:%d" % base}
+    with open(os.path.join(tmp, "wanem.json"), "w") as f:
+        json.dump(wcfg, f)
+    for i, n in enumerate(nodes):
+        n.write_config([p for p in nodes if p is not n])
+        with open(n.cfg) as f:
+            cfg = json.load(f)
+        for pc in cfg["replication"]["peers"]:
+            j = [p.name for p in nodes].index(pc["name"])
+            pc["address"] = "127.0.0.1:%d" % (base + i * len(nodes) + j)
+        with open(n.cfg, "w") as f:
+            json.dump(cfg, f)
+    wlog = open(os.path.join(tmp, "wanem.log"), "w")
+    wan = subprocess.Popen([WANEM, os.path.join(tmp, "wanem.json")], stdout=subprocess.PIPE,
+                           stderr=wlog, text=True)
+    for line in wan.stdout:
+        if line.strip() == "ready":
+            return nodes, wan, ctl
+    return nodes, None, ctl
+
+
 def bump(node, rid, n):
     """n upserts of row rid on node: views + 1 and the node's name added to tags each time (the
     first one inserts the row if this region does not have it yet)."""
@@ -80,37 +113,10 @@ def main():
     check = rb.check
     tmp = tempfile.mkdtemp(prefix="helios-part-")
     names = [("us-east-1", 1), ("eu-west-1", 2), ("ap-south-1", 3)]
-    rb.make_certs(tmp, names)
-    nodes = [rb.Node(tmp, n, i) for n, i in names]
-    base = udp_range(len(nodes) ** 2)
-    ctl = rb.free_port(socket.SOCK_DGRAM)
-    wcfg = {"control": "127.0.0.1:%d" % ctl, "seed": 7,
-            "defaults": {"delay_ms": 1, "jitter_ms": 0, "loss": 0, "dup": 0, "reorder": 0},
-            "nodes": [{"name": n.name, "address": "127.0.0.1:%d" % n.repl_port} for n in nodes],
-            "listen_base": "127.0.0.1:%d" % base}
-    with open(os.path.join(tmp, "wanem.json"), "w") as f:
-        json.dump(wcfg, f)
-    for i, n in enumerate(nodes):
-        peers = [p for p in nodes if p is not n]
-        n.write_config(peers)
-        with open(n.cfg) as f:
-            cfg = json.load(f)
-        for pc in cfg["replication"]["peers"]:
-            j = [p.name for p in nodes].index(pc["name"])
-            pc["address"] = "127.0.0.1:%d" % (base + i * len(nodes) + j)
-        with open(n.cfg, "w") as f:
-            json.dump(cfg, f)
-    wlog = open(os.path.join(tmp, "wanem.log"), "w")
-    wan = subprocess.Popen([WANEM, os.path.join(tmp, "wanem.json")], stdout=subprocess.PIPE,
-                           stderr=wlog, text=True)
+    nodes, wan, ctl = wan_cluster(tmp, names)
     try:
-        ready = False
-        for line in wan.stdout:
-            if line.strip() == "ready":
-                ready = True
-                break
-        check("WAN emulator ready", ready)
-        check("three daemons start behind the emulator", all(n.start() for n in nodes))
+        check("WAN emulator ready", wan is not None)
+        check("three daemons start behind the emulator", wan and all(n.start() for n in nodes))
         a, b, c = nodes
         conn = a.connect()
         conn.cursor().execute("CREATE TABLE t (id bigint PRIMARY KEY, views g_counter, "
@@ -142,7 +148,8 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        wanem_stop(ctl, wan)
+        if wan:
+            wanem_stop(ctl, wan)
         rb.cleanup(tmp)
     return rb.tap_report()
 

@@ -7,7 +7,7 @@ The script keeps rows by a condition on given columns, on a column filled by its
 condition sees defaults, as in PostgreSQL), in text and csv, counts only the kept rows, and
 refuses an unknown column, an aggregate, a subquery, a non-boolean condition and WHERE with
 COPY TO, each before any data is read (psql then reports the data lines as commands)."""
-import os, subprocess, sys, tempfile
+import os, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "wire"))
 import wirelib  # noqa: E402
@@ -55,28 +55,18 @@ def run(conninfo, tmp, tag):
     return p.stdout.replace(path, "SCRIPT")
 
 
-def main():
-    tap = wirelib.Tap()
-    if not wirelib.pg15_available():
-        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
-        tap.done()
-    pg = wirelib.PgServer()
-    hx = wirelib.Server(dev=True)
+def checks(tap, pg, hx):
+    import difflib
     tmp = tempfile.mkdtemp(prefix="helios-copyw-")
-    try:
-        want = run("host=%s port=%d user=postgres dbname=postgres" % (pg.host, pg.port), tmp, "pg")
-        got = run("host=127.0.0.1 port=%d user=postgres dbname=postgres" % hx.port, tmp, "hx")
-        import difflib
-        tap.ok(got == want, "COPY ... FROM ... WHERE: the script's output equals PostgreSQL 15's",
-               "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
-                                            "PostgreSQL", "HeliosDB")))
-        tap.ok("COPY 2" in want and "cannot use subquery in COPY FROM WHERE condition" in want,
-               "the reference itself behaves as described", want)
-    finally:
-        hx.cleanup()
-        pg.cleanup()
-    tap.done()
+    want = run("host=%s port=%d user=postgres dbname=postgres" % (pg.host, pg.port), tmp, "pg")
+    got = run("host=127.0.0.1 port=%d user=postgres dbname=postgres" % hx.port, tmp, "hx")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tap.ok(got == want, "COPY ... FROM ... WHERE: the script's output equals PostgreSQL 15's",
+           "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                        "PostgreSQL", "HeliosDB")))
+    tap.ok("COPY 2" in want and "cannot use subquery in COPY FROM WHERE condition" in want,
+           "the reference itself behaves as described", want)
 
 
 if __name__ == "__main__":
-    main()
+    wirelib.compare_with_pg(checks)

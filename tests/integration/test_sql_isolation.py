@@ -73,21 +73,14 @@ def scenarios(connect):
 
     # lost update with a retry loop: two increments of one balance, interleaved
     def transfer(cur, amount, pause=None):
-        for attempt in range(10):
-            try:
-                cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-                bal = q(cur, "SELECT bal FROM acct WHERE id = 2")[0][0]
-                if pause:
-                    pause()
-                    pause = None
-                cur.execute("UPDATE acct SET bal = %s WHERE id = 2", (bal + amount,))
-                cur.execute("COMMIT")
-                return attempt
-            except psycopg2.Error as e:
-                cur.execute("ROLLBACK")
-                if e.pgcode != "40001":
-                    raise
-        return None
+        def body(cur):
+            nonlocal pause
+            bal = q(cur, "SELECT bal FROM acct WHERE id = 2")[0][0]
+            if pause:
+                p, pause = pause, None
+                p()
+            cur.execute("UPDATE acct SET bal = %s WHERE id = 2", (bal + amount,))
+        return retry(cur, "REPEATABLE READ", body)
     tries = transfer(ca, 10, pause=lambda: transfer(cb, 1))
     obs["lost update: retries, final balance"] = (tries, q(ca, "SELECT bal FROM acct WHERE id = 2"))
 
@@ -97,18 +90,10 @@ def scenarios(connect):
         cb.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         q(cb, "SELECT bal FROM acct WHERE id = 3")
         ca.execute("UPDATE acct SET bal = bal + 1 WHERE id = 3")
-        got = {}
-        t = threading.Thread(target=lambda: got.setdefault(
-            "b", code(lambda: cb.execute("UPDATE acct SET bal = bal + 100 WHERE id = 3"))))
-        t.start()
-        deadline = time.time() + 10
-        while not _waiting(connect) and time.time() < deadline:
-            time.sleep(0.02)
-        ca.execute(end)
-        t.join(10)
-        cb.execute("ROLLBACK" if got.get("b") else "COMMIT")
-        obs["blocked writer after the holder's " + end] = (got.get("b"),
-                                                           q(ca, "SELECT bal FROM acct WHERE id = 3"))
+        rc = blocked(connect, cb, "UPDATE acct SET bal = bal + 100 WHERE id = 3",
+                     lambda: ca.execute(end))
+        cb.execute("ROLLBACK" if rc else "COMMIT")
+        obs["blocked writer after the holder's " + end] = (rc, q(ca, "SELECT bal FROM acct WHERE id = 3"))
 
     # DELETE of a row updated since the snapshot
     ca.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -162,17 +147,10 @@ def scenarios(connect):
     ca.execute("BEGIN")
     cb.execute("BEGIN")
     ca.execute("UPDATE acct SET bal = bal + 1 WHERE id = 3")
-    got = {}
-    t = threading.Thread(target=lambda: got.setdefault(
-        "b", code(lambda: cb.execute("UPDATE acct SET bal = bal + 100 WHERE id = 3"))))
-    t.start()
-    deadline = time.time() + 10
-    while not _waiting(connect) and time.time() < deadline:
-        time.sleep(0.02)
-    ca.execute("COMMIT")
-    t.join(10)
+    rc = blocked(connect, cb, "UPDATE acct SET bal = bal + 100 WHERE id = 3",
+                 lambda: ca.execute("COMMIT"))
     cb.execute("COMMIT")
-    obs["READ COMMITTED blocked writer"] = (got.get("b"), q(ca, "SELECT bal FROM acct WHERE id = 3"))
+    obs["READ COMMITTED blocked writer"] = (rc, q(ca, "SELECT bal FROM acct WHERE id = 3"))
     obs["final table"] = q(ca, "SELECT id, bal, note FROM acct ORDER BY id")
     ca.execute("DROP TABLE acct")
 
@@ -221,19 +199,10 @@ def scenarios(connect):
     ca.execute("ROLLBACK")
     # the retry loop gets through
     def off_call(cur, name):
-        for attempt in range(10):
-            try:
-                cur.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
-                n = q(cur, "SELECT count(*) FROM doctors WHERE on_call")[0][0]
-                if n > 1:
-                    cur.execute("UPDATE doctors SET on_call = false WHERE name = %s", (name,))
-                cur.execute("COMMIT")
-                return attempt
-            except psycopg2.Error as e:
-                cur.execute("ROLLBACK")
-                if e.pgcode != "40001":
-                    raise
-        return None
+        def body(cur):
+            if q(cur, "SELECT count(*) FROM doctors WHERE on_call")[0][0] > 1:
+                cur.execute("UPDATE doctors SET on_call = false WHERE name = %s", (name,))
+        return retry(cur, "SERIALIZABLE", body)
     ca.execute("UPDATE doctors SET on_call = true")
     off_call(ca, "alice")
     off_call(cb, "bob")
@@ -248,6 +217,36 @@ def scenarios(connect):
     return obs
 
 
+def retry(cur, level, body):
+    """A transaction at `level` running body(cur), retried on 40001 as applications do: the
+    attempt that committed (from 0), or None after 10."""
+    for attempt in range(10):
+        try:
+            cur.execute("BEGIN ISOLATION LEVEL " + level)
+            body(cur)
+            cur.execute("COMMIT")
+            return attempt
+        except psycopg2.Error as e:
+            cur.execute("ROLLBACK")
+            if e.pgcode != "40001":
+                raise
+    return None
+
+
+def blocked(connect, cur, sql, release):
+    """Runs sql on cur in a thread, waits until it waits for a lock, runs release(), and
+    returns the SQLSTATE sql ended with (None: it succeeded)."""
+    got = {}
+    t = threading.Thread(target=lambda: got.setdefault("rc", code(lambda: cur.execute(sql))))
+    t.start()
+    deadline = time.time() + 10
+    while not _waiting(connect) and time.time() < deadline:
+        time.sleep(0.02)
+    release()
+    t.join(10)
+    return got.get("rc")
+
+
 def _waiting(connect):
     """Whether some session waits for a lock (pg_stat_activity.wait_event_type = 'Lock')."""
     c = connect()
@@ -259,52 +258,38 @@ def _waiting(connect):
         c.close()
 
 
-def main():
-    tap = wirelib.Tap()
-    if not wirelib.pg15_available():
-        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
-        tap.done()
-    pg = wirelib.PgServer()
-    hx = wirelib.Server(dev=True)
-    try:
-        want = scenarios(lambda: psycopg2.connect(host=pg.host, port=pg.port, user="postgres",
-                                                  dbname="postgres"))
-        got = scenarios(lambda: psycopg2.connect(host="127.0.0.1", port=hx.port,
-                                                 user="postgres", dbname="postgres"))
-        for k in want:
-            tap.ok(got.get(k) == want[k], "%s: as PostgreSQL" % k,
-                   "PostgreSQL: %r\nHeliosDB: %r" % (want[k], got.get(k)))
-        tap.ok(want["update of a row changed since the snapshot"] == "40001" and
-               want["lost update: retries, final balance"][1] == [(211,)],
-               "the reference itself behaves as described", repr(want))
-        tap.ok(want["write skew, REPEATABLE READ"][2] == ["ok", "ok"] and
-               want["write skew, SERIALIZABLE"][2] == ["40001", "ok"],
-               "the reference: write skew passes REPEATABLE READ, not SERIALIZABLE",
-               repr(want["write skew, SERIALIZABLE"]))
-        c = psycopg2.connect(host="127.0.0.1", port=hx.port, user="postgres", dbname="postgres")
-        c.autocommit = True
-        cur = c.cursor()
-        # a counter increment commutes in HeliosDB (READ COMMITTED takes no lock for it), yet
-        # a REPEATABLE READ block still gets PostgreSQL's first-updater-wins
-        d = psycopg2.connect(host="127.0.0.1", port=hx.port, user="postgres", dbname="postgres")
-        d.autocommit = True
-        cur.execute("CREATE TABLE likes (id int PRIMARY KEY, n pn_counter)")
-        cur.execute("INSERT INTO likes VALUES (1, 0)")
-        cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-        cur.execute("SELECT n FROM likes")
-        d.cursor().execute("UPDATE likes SET n = n + 1 WHERE id = 1")
-        tap.ok(code(lambda: cur.execute("UPDATE likes SET n = n + 1 WHERE id = 1")) == "40001",
-               "REPEATABLE READ: a pn_counter increment after another one since the snapshot: 40001")
-        cur.execute("ROLLBACK")
-        cur.execute("SELECT n FROM likes")
-        tap.ok(cur.fetchall() == [(1,)], "the failed increment left nothing behind")
-        d.close()
-        c.close()
-    finally:
-        hx.cleanup()
-        pg.cleanup()
-    tap.done()
+def checks(tap, pg, hx):
+    want = scenarios(lambda: psycopg2.connect(**wirelib.pg_connect(pg, hx, "pg")))
+    got = scenarios(lambda: psycopg2.connect(**wirelib.pg_connect(pg, hx, "hx")))
+    for k in want:
+        tap.ok(got.get(k) == want[k], "%s: as PostgreSQL" % k,
+               "PostgreSQL: %r\nHeliosDB: %r" % (want[k], got.get(k)))
+    tap.ok(want["update of a row changed since the snapshot"] == "40001" and
+           want["lost update: retries, final balance"][1] == [(211,)],
+           "the reference itself behaves as described", repr(want))
+    tap.ok(want["write skew, REPEATABLE READ"][2] == ["ok", "ok"] and
+           want["write skew, SERIALIZABLE"][2] == ["40001", "ok"],
+           "the reference: write skew passes REPEATABLE READ, not SERIALIZABLE",
+           repr(want["write skew, SERIALIZABLE"]))
+    # a counter increment commutes in HeliosDB (READ COMMITTED takes no lock for it), yet a
+    # REPEATABLE READ block still gets PostgreSQL's first-updater-wins
+    c = psycopg2.connect(**wirelib.pg_connect(pg, hx, "hx"))
+    d = psycopg2.connect(**wirelib.pg_connect(pg, hx, "hx"))
+    c.autocommit = d.autocommit = True
+    cur = c.cursor()
+    cur.execute("CREATE TABLE likes (id int PRIMARY KEY, n pn_counter)")
+    cur.execute("INSERT INTO likes VALUES (1, 0)")
+    cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    cur.execute("SELECT n FROM likes")
+    d.cursor().execute("UPDATE likes SET n = n + 1 WHERE id = 1")
+    tap.ok(code(lambda: cur.execute("UPDATE likes SET n = n + 1 WHERE id = 1")) == "40001",
+           "REPEATABLE READ: a pn_counter increment after another one since the snapshot: 40001")
+    cur.execute("ROLLBACK")
+    cur.execute("SELECT n FROM likes")
+    tap.ok(cur.fetchall() == [(1,)], "the failed increment left nothing behind")
+    d.close()
+    c.close()
 
 
 if __name__ == "__main__":
-    main()
+    wirelib.compare_with_pg(checks)

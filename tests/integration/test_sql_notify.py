@@ -158,40 +158,26 @@ def overflow(tap, port):
             pass
 
 
-def main():
-    tap = wirelib.Tap()
-    if not wirelib.pg15_available():
-        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
-        tap.done()
-    pg = wirelib.PgServer()
-    hx = wirelib.Server(dev=True)
-    try:
-        want = scenarios(lambda: psycopg2.connect(host=pg.host, port=pg.port,
-                                                        user="postgres", dbname="postgres"))
-        got = scenarios(lambda: psycopg2.connect(host="127.0.0.1", port=hx.port,
-                                                       user="postgres", dbname="postgres"))
-        for k in want:
-            tap.ok(got.get(k) == want[k], "psycopg2: %s: as PostgreSQL" % k,
-                   "PostgreSQL: %r\nHeliosDB: %r" % (want[k], got.get(k)))
-        tap.ok(want["idle listener"] == [("ch", "idle")] and
-               want["own notification"] == ([("self", "me")], [True]),
-               "the reference itself behaves as described", repr(want))
-        w = asyncio.run(asyncpg_scenario(host=pg.host, port=pg.port, user="postgres",
-                                         database="postgres"))
-        g = asyncio.run(asyncpg_scenario(host="127.0.0.1", port=hx.port, user="postgres",
-                                         database="postgres"))
-        tap.ok(g == w and len(g[0]) == 3,
-               "asyncpg: add_listener hears a prepared pg_notify($1, $2), as PostgreSQL",
-               "PostgreSQL: %r\nHeliosDB: %r" % (w, g))
-        overflow(tap, hx.port)
-        tap.ok(hx.alive(), "the server is still running")
-        tap.ok("too many notifications queued" in hx.logtext(),
-               "the disconnect is in the server log")
-    finally:
-        hx.cleanup()
-        pg.cleanup()
-    tap.done()
+def checks(tap, pg, hx):
+    want = scenarios(lambda: psycopg2.connect(**wirelib.pg_connect(pg, hx, "pg")))
+    got = scenarios(lambda: psycopg2.connect(**wirelib.pg_connect(pg, hx, "hx")))
+    for k in want:
+        tap.ok(got.get(k) == want[k], "psycopg2: %s: as PostgreSQL" % k,
+               "PostgreSQL: %r\nHeliosDB: %r" % (want[k], got.get(k)))
+    tap.ok(want["idle listener"] == [("ch", "idle")] and
+           want["own notification"] == ([("self", "me")], [True]),
+           "the reference itself behaves as described", repr(want))
+    w = asyncio.run(asyncpg_scenario(host=pg.host, port=pg.port, user="postgres",
+                                     database="postgres"))
+    g = asyncio.run(asyncpg_scenario(host="127.0.0.1", port=hx.port, user="postgres",
+                                     database="postgres"))
+    tap.ok(g == w and len(g[0]) == 3,
+           "asyncpg: add_listener hears a prepared pg_notify($1, $2), as PostgreSQL",
+           "PostgreSQL: %r\nHeliosDB: %r" % (w, g))
+    overflow(tap, hx.port)
+    tap.ok(hx.alive(), "the server is still running")
+    tap.ok("too many notifications queued" in hx.logtext(), "the disconnect is in the server log")
 
 
 if __name__ == "__main__":
-    main()
+    wirelib.compare_with_pg(checks)

@@ -101,25 +101,14 @@ def run(port, host=None):
     return seen
 
 
-def main():
-    tap = wirelib.Tap()
-    if not wirelib.pg15_available():
-        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
-        tap.done()
-    pg = wirelib.PgServer()
-    hx = wirelib.Server(dev=True)
-    try:
-        want = run(pg.port, host=pg.host)
-        got = run(hx.port)
-        for (desc, w), (_, g) in zip(want, got):
-            tap.ok(g == w, desc + ": as PostgreSQL", "PostgreSQL: %r\nHeliosDB:   %r" % (w, g))
-        tap.ok(("D", ("42",)) in want[0][1] and ("E", "42P05") in want[2][1],
-               "the reference itself behaves as described", repr(want[:3]))
-    finally:
-        hx.cleanup()
-        pg.cleanup()
-    tap.done()
+def checks(tap, pg, hx):
+    want = run(pg.port, host=pg.host)
+    got = run(hx.port)
+    for (desc, w), (_, g) in zip(want, got):
+        tap.ok(g == w, desc + ": as PostgreSQL", "PostgreSQL: %r\nHeliosDB:   %r" % (w, g))
+    tap.ok(("D", ("42",)) in want[0][1] and ("E", "42P05") in want[2][1],
+           "the reference itself behaves as described", repr(want[:3]))
 
 
 if __name__ == "__main__":
-    main()
+    wirelib.compare_with_pg(checks)

@@ -310,3 +310,31 @@ class PgServer:
 
 def pg15_available():
     return os.path.exists(PGBIN + "/initdb")
+
+
+def compare_with_pg(body, pg_settings=None):
+    """The frame of a test that runs the same thing on PostgreSQL 15 and HeliosDB: a Tap, a
+    throwaway PostgreSQL (PgServer) and a dev-mode heliosdb (Server); body(tap, pg, hx) does
+    the checks; both servers are cleaned up and the TAP plan printed (exits). Without
+    PostgreSQL 15 the test reports one failure."""
+    tap = Tap()
+    if not pg15_available():
+        tap.ok(False, "PostgreSQL 15 is installed (deploy/install-deps.sh)")
+        tap.done()
+    pg = PgServer(settings=pg_settings)
+    hx = None
+    try:
+        hx = Server(dev=True)
+        body(tap, pg, hx)
+    finally:
+        if hx:
+            hx.cleanup()
+        pg.cleanup()
+    tap.done()
+
+
+def pg_connect(pg, hx, which, **kw):
+    """psycopg2 connection arguments for PostgreSQL (which == "pg") or HeliosDB."""
+    if which == "pg":
+        return dict(host=pg.host, port=pg.port, user="postgres", dbname="postgres", **kw)
+    return dict(host="127.0.0.1", port=hx.port, user="postgres", dbname="postgres", **kw)
