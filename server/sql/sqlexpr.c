@@ -300,11 +300,154 @@ static int bind_array_func(sqlast_expr *e, const struct array_fn *f, const sqlex
     return SQL_OK;
 }
 
+/* ---- whole rows -------------------------------------------------------------------------
+ *
+ * A FROM item's name where a value is expected (row_to_json(t), json_agg(t), SELECT t FROM t)
+ * and ROW(a, b) are the function _row(name1, v1, name2, v2, ...) over the item's columns
+ * (ROW's: f1, f2, ...). Its value is the record's text, (1,"a b"); the json functions take it
+ * as an object of its columns instead: row_to_json(t) and to_json(t) become _row_json(...),
+ * to_jsonb(t) _row_jsonb(...), json_agg(t) / jsonb_agg(t) aggregate those, and (t).col is the
+ * column. HeliosDB has no composite types otherwise: a record's type is text. */
+
+static bool is_row(const sqlast_expr *e)
+{
+    return e && e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "_row");
+}
+
+static bool is_row_json(const sqlast_expr *e)
+{
+    return e && e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "_row_json");
+}
+
+static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err);
+
+/* e (an unqualified name no column has) names a FROM item visible here: e becomes that item's
+ * whole row, bound. 1 done, 0 no such item, SQL_ERR. */
+static int bind_whole_row(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
+{
+    const sqlexpr_nsitem *it = NULL;
+    for (const sqlexpr_scope *l = sc; l && !it; l = l->parent)
+        for (int i = 0; i < l->nns && !it; i++)
+            if (l->ns[i].rel_visible && l->ns[i].name && !strcmp(l->ns[i].name, e->name))
+                it = &l->ns[i];
+    if (!it) return 0;
+    char *rel = e->name;
+    if (!(e->name = strdup("_row"))) {
+        e->name = rel;
+        return sqlerr_oom(err);
+    }
+    e->kind = SQLAST_FUNC;
+    int rc = SQL_OK;
+    for (int c = 0; c < it->ncols && !rc; c++) {
+        if (!it->colnames[c] || (it->hidden && it->hidden[c])) continue;
+        sqlast_expr *k = sqlast_expr_new(SQLAST_CONST, e->location);
+        sqlast_expr *v = sqlast_expr_new(SQLAST_COLUMN, e->location);
+        if (!k || !v || sqlval_set_str(&k->value, SQLVAL_TEXT, it->colnames[c], strlen(it->colnames[c]), err) ||
+            !(v->name = strdup(it->colnames[c])) || !(v->qualifier = strdup(rel)) ||
+            sqlast_expr_add_arg(e, k)) {
+            sqlast_expr_free(k);
+            sqlast_expr_free(v);
+            rc = err->code[0] ? SQL_ERR : sqlerr_oom(err);
+            break;
+        }
+        k->type = SQLVAL_TEXT;
+        if (sqlast_expr_add_arg(e, v)) {
+            sqlast_expr_free(v);
+            rc = sqlerr_oom(err);
+        }
+    }
+    if (rc) {
+        free(rel);
+        return SQL_ERR;
+    }
+    e->qualifier = rel; /* a FUNC's qualifier is its column name (figure_colname): t */
+    return bind_func(e, sc, false, err) ? SQL_ERR : 1;
+}
+
+/* f(row, ...) once its arguments are bound: the json functions take the row as an object of
+ * its columns, (row).col is the column. 1 done (e rewritten and bound), 0 not such a use,
+ * SQL_ERR. */
+static int bind_row_use(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
+{
+    const char *n = e->name;
+    sqlast_expr *r = e->args[0];
+    if (!strcmp(n, "_record_field") && e->nargs == 2 && e->args[1]->kind == SQLAST_CONST &&
+        e->args[1]->value.s) {
+        const char *fld = e->args[1]->value.s;
+        for (int i = 0; i + 1 < r->nargs; i += 2) {
+            const sqlval *k = &r->args[i]->value;
+            if (!k->s || strcmp(k->s, fld)) continue;
+            sqlast_expr *v = r->args[i + 1];
+            r->args[i + 1] = NULL;
+            if (v->kind != SQLAST_COLUMN) {
+                /* named after the field, as PostgreSQL names (ROW(1, 2)).f2: coalesce(v) with
+                   the field as its column name (figure_colname) */
+                sqlast_expr *w = sqlast_expr_new(SQLAST_FUNC, v->location);
+                if (!w || !(w->name = strdup("coalesce")) || !(w->qualifier = strdup(fld)) ||
+                    sqlast_expr_add_arg(w, v)) {
+                    r->args[i + 1] = v;
+                    sqlast_expr_free(w);
+                    return sqlerr_oom(err);
+                }
+                w->type = v->type;
+                v = w;
+            }
+            /* e takes v's place: e's own parts go, v's node moves in */
+            sqlast_expr tmp = *e;
+            *e = *v;
+            free(v);
+            tmp.args[0] = r;
+            for (int a = 0; a < tmp.nargs; a++) sqlast_expr_free(tmp.args[a]);
+            free(tmp.args);
+            free(tmp.name);
+            free(tmp.qualifier);
+            sqlval_free(&tmp.value);
+            return 1;
+        }
+        if (r->qualifier && strcmp(r->qualifier, "row"))
+            return sqlerr_set(err, "42703", r->location, "column %s.%s does not exist", r->qualifier, fld);
+        return sqlerr_set(err, "42703", r->location, "could not identify column \"%s\" in record data type", fld);
+    }
+    const char *to = NULL;
+    if (!strcmp(n, "row_to_json") && e->nargs == 2) { /* pretty: a constant */
+        const sqlast_expr *p = e->args[1];
+        if (p->kind != SQLAST_CONST || p->value.type != SQLVAL_BOOL)
+            return sqlerr_unsupported(err, p->location, "row_to_json's pretty_bool other than a constant");
+        to = !p->value.isnull && p->value.u.b ? "_row_json_pretty" : "_row_json";
+    } else if ((!strcmp(n, "row_to_json") && e->nargs == 1) || (!strcmp(n, "to_json") && e->nargs == 1))
+        to = "_row_json";
+    else if (!strcmp(n, "to_jsonb") && e->nargs == 1)
+        to = "_row_jsonb";
+    if (!to) return 0;
+    char *nn = strdup(to);
+    if (!nn) return sqlerr_oom(err);
+    for (int a = 1; a < e->nargs; a++) sqlast_expr_free(e->args[a]); /* row_to_json's pretty */
+    free(e->args);
+    free(e->qualifier);
+    e->qualifier = e->name; /* still named row_to_json / to_json / to_jsonb (figure_colname) */
+    e->name = nn;
+    e->args = r->args;
+    e->nargs = r->nargs;
+    r->args = NULL;
+    r->nargs = 0;
+    sqlast_expr_free(r);
+    e->funcid = 0;
+    (void)in_agg;
+    /* the arguments are bound: only the function is resolved */
+    sqlval_type at[2] = {SQLVAL_TEXT, e->nargs > 1 ? e->args[1]->type : SQLVAL_TEXT};
+    int ok = sqlfunc_resolve(e->name, at, e->nargs ? 2 : 0, &e->type, &e->funcid, err);
+    if (ok <= 0) return ok < 0 ? SQL_ERR : no_function(err, e);
+    e->funcid++;
+    (void)sc;
+    return 1;
+}
+
 static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqlerr *err)
 {
     const char *n = e->name;
     int na = e->nargs;
-    if (na > SQLFUNC_MAX_ARGS && strcmp(n, "coalesce") && strcmp(n, "greatest") && strcmp(n, "least"))
+    if (na > SQLFUNC_MAX_ARGS && strcmp(n, "coalesce") && strcmp(n, "greatest") && strcmp(n, "least") &&
+        strncmp(n, "_row", 4)) /* a whole row: two arguments per column */
         /* FUNC_MAX_ARGS, as ParseFuncOrColumn checks it (COALESCE, GREATEST, LEAST are no
          * functions there) */
         return sqlerr_set(err, "54023", e->location,
@@ -441,6 +584,12 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
             return sqlerr_unsupported(err, e->location, what);
         }
     if (bind_args(e, sc, SQLVAL_UNKNOWN, in_agg, err)) return SQL_ERR;
+    if (na >= 1 && is_row(e->args[0])) {
+        int r = bind_row_use(e, sc, in_agg, err);
+        if (r) return r < 0 ? SQL_ERR : SQL_OK;
+        n = e->name;
+        na = e->nargs;
+    }
     sqlval_type a0 = na > 0 && e->args[0] ? e->args[0]->type : SQLVAL_UNKNOWN;
     if (!strcmp(n, "version") && na == 0) e->type = SQLVAL_TEXT;
     else if (!strcmp(n, "pg_typeof") && na == 1) e->type = SQLVAL_REGTYPE;
@@ -483,6 +632,9 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_INET;
     else if (!strcmp(n, "inet_client_port") && na == 0)
         e->type = SQLVAL_INT4;
+    else if (!strcmp(n, "_record_field") && na == 2 && e->args[1]->value.s &&
+             strcmp(e->args[1]->value.s, "x") && strcmp(e->args[1]->value.s, "n"))
+        return sqlerr_unsupported(err, e->location, "field selection (other than of a whole row, a ROW() or _pg_expandarray)");
     else if (!strcmp(n, "_record_field") && na == 2) /* (rec).x: untyped, (rec).n: int */
         e->type = e->args[1]->kind == SQLAST_CONST && e->args[1]->value.s && !strcmp(e->args[1]->value.s, "n")
                       ? SQLVAL_INT4 : SQLVAL_UNKNOWN;
@@ -563,6 +715,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     } else {
         /* the rest of the library (sqlfunc.h) */
         sqlval_type at[SQLFUNC_MAX_ARGS];
+        bool row = !strncmp(n, "_row", 4); /* variadic "any": resolved by its first pair */
+        if (row && na > 2) na = 2;
         if (na > SQLFUNC_MAX_ARGS) return no_function(err, e);
         for (int i = 0; i < na; i++) at[i] = e->args[i] ? e->args[i]->type : SQLVAL_UNKNOWN;
         if (sqlcatalog_func_resolve(n, at, na, &e->type)) {
@@ -588,6 +742,17 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
 {
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
     const char *n = e->name;
+    /* json_agg(t) / jsonb_agg(t) of a whole row: of its objects ("rows" above) */
+    if ((!strcmp(n, "json_agg") || !strcmp(n, "jsonb_agg")) && e->nargs == 1 && is_row(e->args[0])) {
+        char *nn = strdup(n[4] == 'b' ? "_row_jsonb" : "_row_json");
+        if (!nn) return sqlerr_oom(err);
+        free(e->args[0]->name);
+        e->args[0]->name = nn;
+        sqlval_type at[2] = {SQLVAL_TEXT, SQLVAL_TEXT};
+        int ok = sqlfunc_resolve(nn, at, 2, &e->args[0]->type, &e->args[0]->funcid, err);
+        if (ok <= 0) return ok < 0 ? SQL_ERR : no_function(err, e);
+        e->args[0]->funcid++;
+    }
     if (!strcmp(n, "count")) e->type = SQLVAL_INT8;
     else if (!strcmp(n, "string_agg") && is_textish(a) && e->nargs == 2 && is_textish(e->args[1]->type))
         e->type = SQLVAL_TEXT;
@@ -805,6 +970,10 @@ static int bind_column(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
             /* PostgreSQL names a table the query has under another name in its hint */
             return sqlerr_set(err, "42P01", e->location,
                               "missing FROM-clause entry for table \"%s\"", e->qualifier);
+        }
+        if (!invisible_in) { /* a FROM item's name: its whole row */
+            int wr = bind_whole_row(e, sc, err);
+            if (wr) return wr < 0 ? SQL_ERR : SQL_OK;
         }
         sqlerr_set(err, "42703", e->location, "column \"%s\" does not exist", e->name);
         if (invisible_in)
@@ -1203,10 +1372,28 @@ static void mark_const_null(sqlast_expr *e)
     e->cost = node_cost(e);
 }
 
+/* A whole row left where its value would be compared, tested or computed with: its value is
+ * the record's text, which would give other answers than PostgreSQL's record semantics. */
+static const sqlast_expr *row_misplaced(const sqlast_expr *e, bool root_ok)
+{
+    if (!e) return NULL;
+    if (is_row(e) && !root_ok) return e;
+    for (int i = 0; i < e->nargs; i++) {
+        const sqlast_expr *m = row_misplaced(e->args[i], false);
+        if (m) return m;
+    }
+    if (e->filter) return row_misplaced(e->filter, false);
+    return NULL;
+}
+
 int sqlexpr_bind(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expected, sqlerr *err)
 {
     if (bind_rec(e, sc, expected, false, err)) return SQL_ERR;
     mark_const_null(e);
+    const sqlast_expr *m = row_misplaced(e, sc->allow_rows);
+    if (m)
+        return sqlerr_unsupported(err, m->location, "a whole-row value or ROW() here (it may be selected, "
+                                  "or given to row_to_json, to_json, to_jsonb, json_agg or jsonb_agg)");
     return SQL_OK;
 }
 
@@ -3564,7 +3751,8 @@ static int agg_json_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
             vals[i] = a->items[idx[i]];
         }
     }
-    int rc = sqlfunc_json_agg(keys, vals, a->nitems, e->type == SQLVAL_JSONB, out, err);
+    bool structured = per == 1 && e->nargs == 1 && is_row_json(e->args[0]);
+    int rc = sqlfunc_json_agg(keys, vals, a->nitems, e->type == SQLVAL_JSONB, structured, out, err);
     free(idx);
     free(keys);
     free(vals);

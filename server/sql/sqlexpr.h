@@ -122,6 +122,8 @@ struct sqlexpr_scope {
     bool allow_excluded;          /* inside ON CONFLICT DO UPDATE */
     bool allow_aggs;              /* select list / HAVING / ORDER BY */
     bool allow_windows;           /* select list / ORDER BY of a SELECT */
+    bool allow_rows;              /* the select list of the statement's top level: a whole row
+                                   * may be a result (sqlexpr.c "whole rows") */
     bool in_window;               /* inside a window function's arguments or window */
     const char *clause;           /* for 42803 messages: "WHERE", "VALUES" ... */
     /* relational queries (sqlplan.c): the level's FROM items (instead of table), the

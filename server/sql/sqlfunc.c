@@ -277,6 +277,9 @@ IMPL(f_jsonb_typeof);
 IMPL(f_jsonb_array_length);
 IMPL(f_jsonb_build_object);
 IMPL(f_json_build_object);
+IMPL(f_row);
+IMPL(f_row_json);
+IMPL(f_row_json_pretty);
 IMPL(f_json_build_array);
 IMPL(f_json_typeof);
 IMPL(f_json_array_length);
@@ -334,6 +337,12 @@ static const fn_def fn_defs[] = {
     {"chr", f_chr, TEXT, STRICT, 1, {INT4}, 0},
     {"ascii", f_ascii, INT4, STRICT, 1, {TEXT}, 0},
     {"concat", f_concat, TEXT, LAX, 0, {0}, T_ANY},
+    /* whole-row values (sqlexpr.c "rows"): _row(name1, v1, ...) is the record's text,
+       _row_json its json object (row_to_json), _row_jsonb its jsonb one (to_jsonb) */
+    {"_row", f_row, TEXT, LAX, 0, {0}, T_ANY},
+    {"_row_json", f_row_json, SQLVAL_JSON, LAX, 0, {0}, T_ANY},
+    {"_row_json_pretty", f_row_json_pretty, SQLVAL_JSON, LAX, 0, {0}, T_ANY},
+    {"_row_jsonb", f_jsonb_build_object, SQLVAL_JSONB, LAX, 0, {0}, T_ANY},
     {"concat_ws", f_concat_ws, TEXT, LAX, 1, {TEXT}, T_ANY},
     {"left", f_left, TEXT, STRICT, 2, {TEXT, INT4}, 0},
     {"right", f_right, TEXT, STRICT, 2, {TEXT, INT4}, 0},
@@ -3305,6 +3314,68 @@ IMPL(f_json_build_object)
     return sb_finish(&b, SQLVAL_JSON, out, err);
 }
 
+/* record_out: (v1,v2,...), a NULL empty, a value quoted when it is empty or holds a quote,
+ * backslash, parenthesis, comma or white space (quotes and backslashes doubled inside) */
+IMPL(f_row)
+{
+    sbuf b = {0};
+    sb_put(&b, "(", 1);
+    for (int i = 1; i < n; i += 2) {
+        if (i > 1) sb_put(&b, ",", 1);
+        if (a[i].isnull) continue;
+        char *t;
+        size_t tl;
+        if (sqlval_to_text(&a[i], &t, &tl, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+        bool quote = tl == 0;
+        for (size_t k = 0; k < tl && !quote; k++)
+            quote = strchr("\"\\(),", t[k]) != NULL || isspace((unsigned char)t[k]);
+        if (quote) sb_put(&b, "\"", 1);
+        for (size_t k = 0; k < tl; k++) {
+            if (t[k] == '"' || t[k] == '\\') sb_put(&b, &t[k], 1);
+            sb_put(&b, &t[k], 1);
+        }
+        if (quote) sb_put(&b, "\"", 1);
+        free(t);
+    }
+    sb_put(&b, ")", 1);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+/* composite_to_json: {"name":value,...}, no blanks (pretty: a line per member after the
+ * first, as row_to_json(r, true)) */
+static int row_json(const sqlval *a, int n, bool pretty, sqlval *out, sqlerr *err)
+{
+    sbuf b = {0};
+    sb_put(&b, "{", 1);
+    for (int i = 0; i + 1 < n; i += 2) {
+        if (i) sb_put(&b, pretty ? ",\n " : ",", pretty ? 3 : 1);
+        if (put_jsonb_value(&b, &a[i], true, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+        sb_put(&b, ":", 1);
+        if (put_jsonb_value(&b, &a[i + 1], false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+    }
+    sb_put(&b, "}", 1);
+    return sb_finish(&b, SQLVAL_JSON, out, err);
+}
+
+IMPL(f_row_json)
+{
+    return row_json(a, n, false, out, err);
+}
+
+IMPL(f_row_json_pretty)
+{
+    return row_json(a, n, true, out, err);
+}
+
 IMPL(f_json_typeof)
 {
     (void)n;
@@ -3556,13 +3627,14 @@ IMPL(f_num_nonnulls)
     return count_nulls(a, n, false, out);
 }
 
-int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, sqlval *out,
-                     sqlerr *err)
+int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, bool structured,
+                     sqlval *out, sqlerr *err)
 {
     sbuf b = {0};
     sb_puts(&b, keys ? (jsonb ? "{" : "{ ") : "[");
     for (size_t i = 0; i < n; i++) {
         if (i) sb_put(&b, ", ", 2);
+        if (i && structured && !jsonb && !vals[i].isnull) sb_put(&b, "\n ", 2);
         if (keys) {
             if (keys[i].isnull) {
                 sb_free(&b);

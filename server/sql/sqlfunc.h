@@ -37,8 +37,10 @@ int sqlfunc_numeric_round(const char *s, int scale, char **out);
 /* json_agg / jsonb_agg (vals, n of them: keys NULL) and json_object_agg / jsonb_object_agg
  * (keys and vals): the result as PostgreSQL prints it (json: "[a, b]", "{ "k" : v, ... }";
  * jsonb: canonical). A NULL key is 22023. */
-int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, sqlval *out,
-                     sqlerr *err);
+/* structured: the values are records (json_agg(t)): PostgreSQL puts each non-NULL one after
+ * the first on a line of its own */
+int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, bool structured,
+                     sqlval *out, sqlerr *err);
 /* quote_ident(in): in (text) quoted when PostgreSQL would quote it, into *out (text). */
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);
 

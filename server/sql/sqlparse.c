@@ -596,16 +596,16 @@ static int conv_subscript(pctx *c, json_t *b, sqlast_expr **out)
         /* (information_schema._pg_expandarray(a)).x / .n (pgjdbc's metadata queries), or .x /
          * .n of the record it returns: the one composite HeliosDB has */
         const char *fld = string_node(json_array_get(ind, 0));
-        if (!fld || (strcmp(fld, "x") && strcmp(fld, "n")))
-            return sqlerr_unsupported(c->err, loc, "field selection (other than _pg_expandarray's x and n)");
+        if (!fld) return sqlerr_unsupported(c->err, loc, "field selection");
         json_t *ab;
         const char *at = node(field(b, "arg"), &ab);
         sqlast_expr *e = NULL;
-        if (!strcmp(at, "FuncCall")) {
+        bool xn = !strcmp(fld, "x") || !strcmp(fld, "n");
+        if (!strcmp(at, "FuncCall") && xn) {
             if (conv_expr(c, field(b, "arg"), &e)) return SQL_ERR;
             if (e->kind != SQLAST_FUNC || strcmp(e->name, "_pg_expandarray")) {
                 sqlast_expr_free(e);
-                return sqlerr_unsupported(c->err, loc, "field selection (other than _pg_expandarray's x and n)");
+                return sqlerr_unsupported(c->err, loc, "field selection (other than of a whole row, a ROW() or _pg_expandarray)");
             }
             free(e->name);
             if (!(e->name = dup_or_oom(c, !strcmp(fld, "x") ? "_pg_expandarray_x" : "_pg_expandarray_n"))) {
@@ -1137,7 +1137,27 @@ static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
     } else if (!strcmp(t, "CollateClause")) {
         return conv_collate(c, b, out);
     } else if (!strcmp(t, "RowExpr")) {
-        return sqlerr_unsupported(c->err, loc, "row constructors");
+        /* ROW(a, b): the record _row('f1', a, 'f2', b) (sqlexpr.c "whole rows") */
+        json_t *items = field(b, "args");
+        sqlast_expr *row = new_expr(c, SQLAST_FUNC, loc);
+        if (!row || !(row->name = dup_or_oom(c, "_row")) || !(row->qualifier = dup_or_oom(c, "row"))) {
+            sqlast_expr_free(row);
+            return SQL_ERR;
+        }
+        for (size_t i = 0; i < json_array_size(items); i++) {
+            char fname[24];
+            snprintf(fname, sizeof fname, "f%zu", i + 1);
+            sqlast_expr *k = new_expr(c, SQLAST_CONST, loc);
+            if (!k || sqlval_set_str(&k->value, SQLVAL_TEXT, fname, strlen(fname), c->err) ||
+                sqlast_expr_add_arg(row, k) || add_arg(c, row, json_array_get(items, i))) {
+                if (k && (row->nargs == 0 || row->args[row->nargs - 1] != k)) sqlast_expr_free(k);
+                sqlast_expr_free(row);
+                return c->err->code[0] ? SQL_ERR : sqlerr_oom(c->err);
+            }
+            k->type = SQLVAL_TEXT;
+        }
+        *out = row;
+        return SQL_OK;
     } else if (!strcmp(t, "SetToDefault")) {
         /* a marker the SET of UPDATE / ON CONFLICT DO UPDATE replaces by the column's default
          * (sqlwrite.c); anywhere else binding refuses it, as PostgreSQL does */

@@ -2393,6 +2393,10 @@ static int plan_select(level *lv, sqlplan_query **out)
     level_scope(lv, &sc, "SELECT");
     sc.allow_aggs = true;
     sc.allow_windows = true;
+    /* a whole row as a result only where it leaves the statement: its value is the record's
+       text, which a derived table, a view, a set operation or an INSERT would not treat as a
+       record */
+    sc.allow_rows = st == lv->pl->top && !lv->parent;
     if (st->nfrom == 1 && from->kind == PN_SCAN) {
         sc.table = from->table; /* helios_crdt_state(col) */
     }

@@ -11,3 +11,11 @@ EXPLAIN (FORMAT JSON) SELECT * FROM u;
 CREATE VIEW uv AS SELECT v, count(*) FROM u GROUP BY v;
 INSERT INTO uv VALUES ('c', 1);
 SELECT count(*) FROM u;
+-- a whole row or ROW() anywhere but selected or given to the json functions (its value is the
+-- record's text: compared or tested it would not answer as PostgreSQL's records do)
+CREATE TABLE wr (a int PRIMARY KEY, b text);
+SELECT count(*) FROM wr t WHERE t IS NOT NULL;
+SELECT a FROM wr t ORDER BY t;
+SELECT json_agg(x) FROM (VALUES (ROW(1, 2))) v(x);
+SELECT length(t) FROM wr t;
+DROP TABLE wr;
