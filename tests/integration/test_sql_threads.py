@@ -73,7 +73,9 @@ def main():
     srv = wirelib.Server(cfg={"sql": {"threads": 3, "auth": {"method": "trust"}},
                               "metrics": {"listen": "127.0.0.1:%d" % mport}})
     try:
-        tap.ok("3 SQL thread(s)" in srv.logtext(), "sql.threads = 3: three executor threads",
+        # the "ready" line follows the listeners' start: wait for it (TSan runs are slow)
+        tap.ok(wirelib.wait_for(lambda: "3 SQL thread(s)" in srv.logtext(), 15),
+               "sql.threads = 3: three executor threads",
                srv.logtext()[-400:])
 
         # sessions on different threads see each other
