@@ -3236,6 +3236,34 @@ static int put_jsonb_value(sbuf *b, const sqlval *v, bool key, sqlerr *err)
     }
 }
 
+/* {key sep value, ...} of the pairs a[0..n) (n even), the keys as object keys: the json
+ * objects json_build_object, jsonb_build_object and row_to_json print, differing only in
+ * their separators. A NULL key fails with json_build_object's message, or jsonb's. On error
+ * *b is freed. */
+static int put_object(sbuf *b, const sqlval *a, int n, const char *sep, const char *colon,
+                      bool jsonb, sqlerr *err)
+{
+    sb_put(b, "{", 1);
+    for (int i = 0; i + 1 < n; i += 2) {
+        if (a[i].isnull) {
+            sb_free(b);
+            return jsonb ? sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                                      "argument %d: key must not be null", i + 1)
+                         : sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
+                                      "argument %d cannot be null", i + 1);
+        }
+        if (i) sb_puts(b, sep);
+        int rc = put_jsonb_value(b, &a[i], true, err);
+        sb_puts(b, colon);
+        if (rc || put_jsonb_value(b, &a[i + 1], false, err)) {
+            sb_free(b);
+            return SQL_ERR;
+        }
+    }
+    sb_put(b, "}", 1);
+    return SQL_OK;
+}
+
 /* The built JSON text as a jsonb result (object keys sorted, a repeated key: the last wins). */
 static int finish_jsonb(sbuf *b, sqlval *out, sqlerr *err)
 {
@@ -3260,25 +3288,7 @@ IMPL(f_jsonb_build_object)
         return SQL_ERR;
     }
     sbuf b = {0};
-    sb_put(&b, "{", 1);
-    for (int i = 0; i < n; i += 2) {
-        if (a[i].isnull) {
-            sb_free(&b);
-            return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
-                              "argument %d: key must not be null", i + 1);
-        }
-        if (i) sb_put(&b, ", ", 2);
-        if (put_jsonb_value(&b, &a[i], true, err)) {
-            sb_free(&b);
-            return SQL_ERR;
-        }
-        sb_put(&b, ": ", 2);
-        if (put_jsonb_value(&b, &a[i + 1], false, err)) {
-            sb_free(&b);
-            return SQL_ERR;
-        }
-    }
-    sb_put(&b, "}", 1);
+    if (put_object(&b, a, n, ", ", ": ", true, err)) return SQL_ERR;
     return finish_jsonb(&b, out, err);
 }
 
@@ -3292,25 +3302,7 @@ IMPL(f_json_build_object)
         return SQL_ERR;
     }
     sbuf b = {0};
-    sb_put(&b, "{", 1);
-    for (int i = 0; i < n; i += 2) {
-        if (a[i].isnull) {
-            sb_free(&b);
-            return sqlerr_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, -1,
-                              "argument %d cannot be null", i + 1);
-        }
-        if (i) sb_put(&b, ", ", 2);
-        if (put_jsonb_value(&b, &a[i], true, err)) {
-            sb_free(&b);
-            return SQL_ERR;
-        }
-        sb_put(&b, " : ", 3);
-        if (put_jsonb_value(&b, &a[i + 1], false, err)) {
-            sb_free(&b);
-            return SQL_ERR;
-        }
-    }
-    sb_put(&b, "}", 1);
+    if (put_object(&b, a, n, ", ", " : ", false, err)) return SQL_ERR;
     return sb_finish(&b, SQLVAL_JSON, out, err);
 }
 
@@ -3349,20 +3341,9 @@ IMPL(f_row)
 static int row_json(const sqlval *a, int n, bool pretty, sqlval *out, sqlerr *err)
 {
     sbuf b = {0};
-    sb_put(&b, "{", 1);
-    for (int i = 0; i + 1 < n; i += 2) {
-        if (i) sb_put(&b, pretty ? ",\n " : ",", pretty ? 3 : 1);
-        if (put_jsonb_value(&b, &a[i], true, err)) {
-            sb_free(&b);
-            return SQL_ERR;
-        }
-        sb_put(&b, ":", 1);
-        if (put_jsonb_value(&b, &a[i + 1], false, err)) {
-            sb_free(&b);
-            return SQL_ERR;
-        }
-    }
-    sb_put(&b, "}", 1);
+    /* the keys are column names, never NULL */
+    if (put_object(&b, a, n, pretty ? ",\n " : ",", ":", false, err))
+        return SQL_ERR;
     return sb_finish(&b, SQLVAL_JSON, out, err);
 }
 
