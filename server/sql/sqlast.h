@@ -153,7 +153,7 @@ typedef enum sqlast_stmt_kind {
     SQLAST_FETCH,           /* name, fetch_count (INT64_MAX: ALL), fetch_move: MOVE */
     SQLAST_CLOSE_CURSOR,    /* name, NULL for CLOSE ALL */
     SQLAST_ALTER_ADD_FK,    /* ALTER TABLE t ADD [CONSTRAINT c] FOREIGN KEY ...: fks[0] */
-    SQLAST_LOCK_TABLE,      /* LOCK [TABLE] names IN ACCESS SHARE MODE */
+    SQLAST_LOCK_TABLE,      /* LOCK [TABLE] names [IN lock_mode MODE] [NOWAIT (lock_nowait)] */
     SQLAST_VACUUM,          /* VACUUM / ANALYZE [names]: is_view set for VACUUM */
     SQLAST_ALTER_DEFAULT,   /* ALTER TABLE table ALTER COLUMN cols[0].name SET DEFAULT
                              * cols[0].def | DROP DEFAULT (def NULL) */
@@ -433,6 +433,8 @@ struct sqlast_stmt {
     bool txn_read_only, txn_snapshot;
     bool txn_iso_given; /* BEGIN named an isolation level (else the session's default counts) */
     bool txn_serializable; /* that level is SERIALIZABLE (txn_snapshot is set too) */
+    int lock_mode;          /* LOCK TABLE: sqllock.h SQLLOCK_* (PostgreSQL's mode numbers) */
+    bool lock_nowait;
     int64_t fetch_count;    /* FETCH / MOVE: rows forward */
     bool fetch_move;
 

@@ -178,6 +178,8 @@ static const cat_rel rels[] = {
     {"pg_catalog", "pg_default_acl", 826, 'r', "OOOCA", "oid defaclrole defaclnamespace defaclobjtype defaclacl"},
     {"pg_catalog", "pg_prepared_statements", 12095, 'v', "TTZABLL",
      "name statement prepare_time parameter_types from_sql generic_plans custom_plans"},
+    {"pg_catalog", "pg_locks", 12073, 'v', "TOOISTTOOSTITBBZ",
+     "locktype database relation page tuple virtualxid transactionid classid objid objsubid virtualtransaction pid mode granted fastpath waitstart"},
     {"pg_catalog", "pg_stat_activity", 12222, 'v', "ONIIONTETIZZZZTTTTTLTT",
      "datid datname pid leader_pid usesysid usename application_name client_addr client_hostname client_port backend_start xact_start query_start state_change wait_event_type wait_event state backend_xid backend_xmin query_id query backend_type"},
     {"pg_catalog", "pg_seclabels", 12099, 'v', "OOITOTTT",
@@ -614,6 +616,7 @@ static const cat_proc builtin_procs[] = {
     {2507, "pg_get_indexdef", 'f', 3, 25, false, true, 's', "26 23 16", "pg_get_indexdef_ext"},
     {6174, "pg_get_statisticsobjdef_columns", 'f', 1, 25, false, true, 's', "26", "pg_get_statisticsobjdef_columns"},
     {1642, "pg_get_userbyid", 'f', 1, 19, false, true, 's', "26", "pg_get_userbyid"},
+    {2561, "pg_blocking_pids", 'f', 1, 1007, false, true, 'v', "23", "pg_blocking_pids"},
     {3035, "pg_listening_channels", 'f', 0, 25, true, true, 's', "", "pg_listening_channels"},
     {3296, "pg_notification_queue_usage", 'f', 0, 701, false, true, 'v', "", "pg_notification_queue_usage"},
     {3036, "pg_notify", 'f', 2, 2278, false, false, 'v', "25 25", "pg_notify"},
@@ -2427,7 +2430,7 @@ static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             }
             if (o->lock_wait || o->waiting_for || o->wait_prev || o->x->waiters == o) {
                 c_str(&r, "wait_event_type", "Lock");
-                c_str(&r, "wait_event", "tuple");
+                c_str(&r, "wait_event", o->wait_table ? "relation" : "tuple");
             }
             c_str(&r, "state", sx_session_state(o, c->s));
             c_str(&r, "query", o->query);
@@ -2437,6 +2440,72 @@ static int rows_stat_activity(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_END(r);
     }
     return SQL_OK;
+}
+
+/* pg_locks: the table locks (sqllock.h) — held ones per owner and mode (a commit on its way to
+ * disk holds its transaction's until it is durable: no pid then), the ACCESS SHARE locks
+ * sessions noted under the shared engine lock (fastpath, as PostgreSQL calls its own), and
+ * the sessions waiting for one (granted false). Row locks are not listed (PostgreSQL shows
+ * them as transaction id locks, which HeliosDB has none of). */
+typedef struct lockrows {
+    rctx *c;
+    row_fn fn;
+    void *ctx;
+    sqlerr *err;
+    int rc;
+} lockrows;
+
+static int lock_row(lockrows *lr, const sx_session *o, uint32_t table, int mode, bool granted,
+                    bool fastpath)
+{
+    rctx *c = lr->c;
+    row_fn fn = lr->fn;
+    void *ctx = lr->ctx;
+    sqlerr *err = lr->err;
+    ROW_BEGIN(r, c->t);
+    c_str(&r, "locktype", "relation");
+    c_int(&r, "database", OID_DATABASE);
+    c_int(&r, "relation", table);
+    const char *cols[] = {"page", "tuple", "virtualxid", "transactionid", "classid", "objid", "objsubid"};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) c_null(&r, cols[i]);
+    if (o) {
+        char vt[32];
+        snprintf(vt, sizeof vt, "%u/%u", o->pid, o->pid); /* backend / local transaction */
+        c_str(&r, "virtualtransaction", vt);
+        c_int(&r, "pid", o->pid);
+    } else {
+        c_null(&r, "virtualtransaction");
+        c_null(&r, "pid");
+    }
+    c_str(&r, "mode", sqllock_mode_name(mode));
+    c_bool(&r, "granted", granted);
+    c_bool(&r, "fastpath", fastpath);
+    if (!granted && o) c_int(&r, "waitstart", o->wait_start_us);
+    else c_null(&r, "waitstart");
+    ROW_END(r);
+    return SQL_OK;
+}
+
+static void lock_each(void *arg, const sqllock_owner *o, uint32_t table, unsigned modes)
+{
+    lockrows *lr = arg;
+    const sx_session *h = sqllock_owner_tag(o);
+    for (int m = 1; m < SQLLOCK_NMODES && !lr->rc; m++)
+        if (modes & (1u << m)) lr->rc = lock_row(lr, h, table, m, true, false);
+}
+
+static int rows_locks(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    lockrows lr = {c, fn, ctx, err, SQL_OK};
+    sqllock_tables_each(c->s->x->locks, lock_each, &lr);
+    for (const sx_session *o = c->s->x->sessions; o && !lr.rc; o = o->all_next) {
+        for (int i = 0; i < o->ntlw && !lr.rc; i++)
+            lr.rc = lock_row(&lr, o, o->tlw[i], SQLLOCK_ACCESS_SHARE, true, true);
+        bool waits = o->waiting_for && (o->wait_prev || o->x->waiters == o) && !o->lock_ready;
+        if (waits && o->wait_table && !lr.rc)
+            lr.rc = lock_row(&lr, o, o->wait_table, o->wait_mode, false, false);
+    }
+    return lr.rc;
 }
 
 /* pg_default_acl: one row per (role, IN SCHEMA or not, object type) that ALTER DEFAULT
@@ -3677,6 +3746,7 @@ static const struct {
     {"pg_authid", rows_role},           {"pg_am", rows_am},
     {"pg_auth_members", rows_auth_members},
     {"pg_stat_activity", rows_stat_activity},
+    {"pg_locks", rows_locks},
     {"pg_prepared_statements", rows_prepared_statements},
     {"pg_default_acl", rows_default_acl},
     {"pg_collation", rows_collation},   {"pg_proc", rows_proc},

@@ -1104,9 +1104,7 @@ static void txn_clear(sx_session *s)
     s->snap = NULL;
     s->ro = s->want_snap = false;
     s->block_stmts = s->block_txnsets = 0;
-    free(s->share);
-    s->share = NULL;
-    s->nshare = 0;
+    s->ntlw = 0;
     locks_release(s->x, s->locks);
     s->locks = NULL;
     for (size_t i = 0; i < s->txn.nops; i++) sx_op_free(&s->txn.ops[i]);
@@ -1714,8 +1712,10 @@ static void on_lock_timer(uv_timer_t *t)
     uint64_t now = uv_hrtime();
     bool timed = false;
     for (sx_session *w = x->waiters; w; w = w->wait_next) {
-        if (!w->deadline_ns || w->lc != lc) continue;
-        if (now >= w->deadline_ns) w->lock_ready = true;
+        if ((!w->deadline_ns && !w->lock_deadline_ns) || w->lc != lc) continue;
+        if ((w->deadline_ns && now >= w->deadline_ns) ||
+            (w->lock_deadline_ns && now >= w->lock_deadline_ns))
+            w->lock_ready = true;
         else timed = true;
     }
     locks_wake_ready(lc);
@@ -1771,6 +1771,8 @@ static int rr_check(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t 
                       ch == 2 ? "delete" : "update");
 }
 
+static bool deadlock_or_wait(sx_session *s, sqllock_owner *holder, const char *what, sqlerr *err);
+
 int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)
 {
     sqllock_owner *holder = NULL;
@@ -1778,23 +1780,8 @@ int sx_lock_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pkle
     if (rc == 0) return rr_check(s, table_id, pk, pklen, err);
     if (rc < 0) return rc;
     /* the chain of waits from the holder: reaching this session again is a deadlock */
-    sqllock_owner *o = holder;
-    for (int hops = 0; o && hops < 1000000; hops++) {
-        sx_session *h = sqllock_owner_tag(o);
-        if (!h) break; /* a commit in flight: it never waits */
-        if (h == s) {
-            sqlerr_set(err, "40P01", -1, "deadlock detected");
-            sqlerr_detail(err, "The transaction waited for a row lock held by a transaction "
-                               "that waits for one of its own.");
-            log_info("sql", "deadlock detected: user \"%s\" would wait for a row lock held by "
-                            "user \"%s\"; its statement fails with 40P01", s->user,
-                     lock_holder_user(holder));
-            return SQL_ERR;
-        }
-        o = h->waiting_for;
-    }
-    s->waiting_for = holder;
-    s->lock_wait = true;
+    if (deadlock_or_wait(s, holder, "row lock", err)) return SQL_ERR;
+    s->wait_table = 0;
     /* what a caller that cannot wait reports (every statement path of sqlexec.c waits) */
     return sqlerr_set(err, "55P03", -1, "could not obtain lock on row in relation");
 }
@@ -1807,14 +1794,126 @@ int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t 
     return rc == 0 ? rr_check(s, table_id, pk, pklen, err) : rc;
 }
 
+/* ---- table locks ---------------------------------------------------------------------------
+ *
+ * PostgreSQL's eight table lock modes (sqllock.h), taken by every statement on the tables it
+ * uses before it runs (sx_stmt_lock_tables, sqlrun_lock.c) and by LOCK TABLE, held until the
+ * transaction ends (with its row locks: a commit keeps them until it is durable). A conflict
+ * waits as a row lock does (the statement is undone and runs again once the holder is gone),
+ * with the same deadlock check, cancel and statement_timeout.
+ *
+ * Plain SELECTs run under the shared engine lock on several threads at once, where the lock
+ * table cannot change: they note their ACCESS SHARE locks in the session (s->tlw). ACCESS SHARE
+ * conflicts with ACCESS EXCLUSIVE alone, and ACCESS EXCLUSIVE is only granted under the
+ * exclusive engine lock: a statement asking for it first moves every other session's noted
+ * locks on the table into the lock table (tlw_promote), where it can wait for them. A shared
+ * statement that meets a table another transaction holds ACCESS EXCLUSIVE on is sent back to
+ * run under the exclusive lock (sqlshared.c sees it first; a pause of a streaming statement
+ * can still let one in, lock_wait_or_upgrade). Waiting requests are not queued: a request
+ * waits only for the locks held, so a long line of readers can keep an ACCESS EXCLUSIVE
+ * request waiting (PostgreSQL makes later readers queue behind it). */
+
+bool sx_table_lock_conflicts(const sx_session *s, uint32_t id, int mode)
+{
+    return (sqllock_table_modes(s->x->locks, id, s->locks) & sqllock_conflicts(mode)) != 0;
+}
+
+static bool tlw_has(const sx_session *s, uint32_t id)
+{
+    for (int i = 0; i < s->ntlw; i++)
+        if (s->tlw[i] == id) return true;
+    return false;
+}
+
+/* Every other session's noted ACCESS SHARE lock on table id goes into the lock table (under
+ * the exclusive engine lock: no session runs). */
+static int tlw_promote(sx_session *s, uint32_t id, sqlerr *err)
+{
+    for (sx_session *o = s->x->sessions; o; o = o->all_next) {
+        if (o == s || !tlw_has(o, id)) continue;
+        if (!o->locks && !(o->locks = sqllock_owner_new(o))) return sqlerr_oom(err);
+        sqllock_owner *h = NULL;
+        int rc = sqllock_table_acquire(s->x->locks, o->locks, id, SQLLOCK_ACCESS_SHARE, &h);
+        if (rc < 0) return sqlerr_oom(err);
+        if (rc > 0) /* cannot be: ACCESS EXCLUSIVE is granted only after this move */
+            log_error("sql", "internal error: a session's ACCESS SHARE lock on relation %u meets "
+                             "an ACCESS EXCLUSIVE one", id);
+        for (int i = 0; i < o->ntlw; i++)
+            if (o->tlw[i] == id) o->tlw[i--] = o->tlw[--o->ntlw];
+    }
+    return SQL_OK;
+}
+
+/* Another transaction (holder) holds what s asks for: true with 40P01 set when the chain of
+ * waits from the holder comes back to s, else false with s waiting for it (s->lock_wait). */
+static bool deadlock_or_wait(sx_session *s, sqllock_owner *holder, const char *what, sqlerr *err)
+{
+    sqllock_owner *o = holder;
+    for (int hops = 0; o && hops < 1000000; hops++) {
+        sx_session *h = sqllock_owner_tag(o);
+        if (!h) break; /* a commit in flight: it never waits */
+        if (h == s) {
+            sqlerr_set(err, "40P01", -1, "deadlock detected");
+            sqlerr_detail(err, "The transaction waited for a %s held by a transaction that "
+                               "waits for one of its own.", what);
+            log_info("sql", "deadlock detected: user \"%s\" would wait for a %s held by "
+                            "user \"%s\"; its statement fails with 40P01", s->user, what,
+                     lock_holder_user(holder));
+            return true;
+        }
+        o = h->waiting_for;
+    }
+    s->waiting_for = holder;
+    s->lock_wait = true;
+    return false;
+}
+
+int sx_lock_table(sx_session *s, uint32_t id, const char *name, int mode, bool nowait, sqlerr *err)
+{
+    sx_exec *x = s->x;
+    if (mode == SQLLOCK_ACCESS_SHARE && tlw_has(s, id)) return SQL_OK;
+    if (sqllock_owner_table_modes(s->locks, id) & (1u << mode)) return SQL_OK;
+    if (s->op_shared) {
+        if (mode == SQLLOCK_ACCESS_SHARE && !sx_table_lock_conflicts(s, id, mode)) {
+            if (s->ntlw == s->tlw_cap) {
+                int cap = s->tlw_cap ? 2 * s->tlw_cap : 8;
+                uint32_t *n = realloc(s->tlw, (size_t)cap * sizeof *n);
+                if (!n) return sqlerr_oom(err);
+                s->tlw = n;
+                s->tlw_cap = cap;
+            }
+            s->tlw[s->ntlw++] = id;
+            return SQL_OK;
+        }
+        if (nowait)
+            return sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", name);
+        /* run again under the exclusive engine lock, where it can wait */
+        s->waiting_for = NULL;
+        s->lock_wait = true;
+        return sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", name);
+    }
+    if ((sqllock_conflicts(mode) & (1u << SQLLOCK_ACCESS_SHARE)) && tlw_promote(s, id, err))
+        return SQL_ERR;
+    if (!s->locks && !(s->locks = sqllock_owner_new(s))) return sqlerr_oom(err);
+    sqllock_owner *holder = NULL;
+    int rc = sqllock_table_acquire(x->locks, s->locks, id, mode, &holder);
+    if (rc < 0) return sqlerr_oom(err);
+    if (rc == 0) return SQL_OK;
+    if (nowait)
+        return sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", name);
+    if (deadlock_or_wait(s, holder, "lock on a relation", err)) return SQL_ERR;
+    s->wait_table = id;
+    s->wait_mode = mode;
+    return sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", name);
+}
+
 /* The statement stopped at a locked row: undo it and wait (returns EXEC_PENDING with
  * resume_kind set), or EXEC_ERROR when the undo failed. */
 static int lock_wait_start(sx_session *s, int kind, executor_error *err)
 {
     sx_exec *x = s->x;
     s->lock_wait = false;
-    sqlnotify_txn_truncate(&s->txn.nt, s->stmt_nacts, s->stmt_nnotes);
-    if (txn_truncate(s, s->stmt_mark)) {
+    if (sx_txn_rollback_to(s, &s->stmt_sp)) {
         s->waiting_for = NULL;
         return executor_error_set(err, "53200", "out of memory");
     }
@@ -1825,14 +1924,20 @@ static int lock_wait_start(sx_session *s, int kind, executor_error *err)
     if (x->waiters) x->waiters->wait_prev = s;
     x->waiters = s;
     s->resume_kind = kind;
-    if (s->deadline_ns && !uv_is_active((uv_handle_t *)&s->lc->lock_timer))
+    s->wait_start_us = now_us_2000();
+    int lt = sqlguc_lock_timeout_ms(s->guc);
+    s->lock_deadline_ns = lt > 0 ? uv_hrtime() + (uint64_t)lt * 1000000u : 0;
+    if ((s->deadline_ns || s->lock_deadline_ns) && !uv_is_active((uv_handle_t *)&s->lc->lock_timer))
         uv_timer_start(&s->lc->lock_timer, on_lock_timer, 20, 20);
     return EXEC_PENDING;
 }
 
-/* A wait ended: 57014 when by cancel or statement_timeout, else 0 (run the statement again). */
+/* A wait ended: 57014 when by cancel or statement_timeout, 55P03 by lock_timeout, else 0 (run
+ * the statement again). */
 static int lock_wait_over(sx_session *s, executor_error *err)
 {
+    uint64_t lock_deadline = s->lock_deadline_ns;
+    s->lock_deadline_ns = 0;
     if (s->cancel) {
         s->cancel = false;
         return executor_error_set(err, "57014", "canceling statement due to user request");
@@ -1841,6 +1946,8 @@ static int lock_wait_over(sx_session *s, executor_error *err)
         s->deadline_ns = 0;
         return executor_error_set(err, "57014", "canceling statement due to statement timeout");
     }
+    if (lock_deadline && uv_hrtime() >= lock_deadline)
+        return executor_error_set(err, "55P03", "canceling statement due to lock timeout");
     s->lock_retry = true;
     return 0;
 }
@@ -2736,6 +2843,24 @@ enum {
     RK_ENGINE_SYNC,   /* a Sync's commit */
 };
 
+/* As lock_wait_start, for a statement that may have run under the shared engine lock: there it
+ * met a table lock it cannot wait for (sx_lock_table), and runs again under the exclusive
+ * lock, which it now waits for (RK_ENGINE_SIMPLE / RK_ENGINE_EXEC; it read nothing it keeps).
+ * kind: RK_LOCK or RK_LOCK_EXEC. */
+static int lock_wait_or_upgrade(sx_session *s, int kind, executor_error *err)
+{
+    if (!s->op_shared) return lock_wait_start(s, kind, err);
+    s->lock_wait = false;
+    s->waiting_for = NULL;
+    memset(err, 0, sizeof *err);
+    s->lock_retry = true; /* its deadline stays */
+    s->op_shared = false;
+    s->resume_kind = kind == RK_LOCK ? RK_ENGINE_SIMPLE : RK_ENGINE_EXEC;
+    /* false, as this thread holds the lock shared: it notes the wait (woken when it is free) */
+    (void)engine_take_or_wait(s);
+    return EXEC_PENDING;
+}
+
 struct sx_stmt {
     sx_exec *x;
     sqlparse_result q;
@@ -2905,9 +3030,7 @@ void sx_stmt_begin(sx_session *s)
         s->lock_retry = false;
         return;
     }
-    s->stmt_mark = s->txn.nops;
-    s->stmt_nacts = s->txn.nt.nacts;
-    s->stmt_nnotes = s->txn.nt.nnotes;
+    sx_txn_mark(s, &s->stmt_sp);
     int ms = sqlguc_statement_timeout_ms(s->guc);
     uint64_t start = s->query_start_ns ? s->query_start_ns : uv_hrtime();
     s->query_start_ns = 0;
@@ -3202,8 +3325,6 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     return executor_error_set(err, "25006", "cannot execute %s in a read-only transaction", what);
 }
 
-/* LOCK TABLE t IN ACCESS SHARE MODE: held until the block ends; it keeps other sessions'
- * DROP, TRUNCATE and ALTER of t away (they fail with 55P03 instead of waiting). */
 /* VACUUM and ANALYZE: storage reclaims space by itself (RocksDB compaction, the CRDT GC) and
  * the planner keeps no statistics, so both only check their tables, as PostgreSQL does, and
  * complete (pgbench runs them after loading); VACUUM refuses a transaction block (25001). */
@@ -3218,25 +3339,32 @@ static int run_vacuum(sx_session *s, const sqlast_stmt *st, bool in_block, execu
     return sink->command_complete(sink, st->is_view ? "VACUUM" : "ANALYZE") ? EXEC_ERROR : EXEC_DONE;
 }
 
+/* LOCK [TABLE] [ONLY] name [, ...] [IN mode MODE] [NOWAIT]: each table in turn, as PostgreSQL
+ * (a wait for the second keeps the first). */
 static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, executor_error *err)
 {
     if (s->state != SX_BLOCK)
         return executor_error_set(err, "25P01", "LOCK TABLE can only be used in transaction blocks");
+    sqlerr se;
     for (int i = 0; i < st->nnames; i++) {
         const sqlschema_table *t = sx_table_find(s, st->names[i]);
         if (!t) return executor_error_set(err, "42P01", "relation \"%s\" does not exist", st->names[i]);
         if (t->seq)
             return executor_error_set(err, "42809", "cannot lock relation \"%s\"", st->names[i]);
-        /* as PostgreSQL: ACCESS SHARE needs one of SELECT, UPDATE, DELETE, TRUNCATE */
+        /* as PostgreSQL (LockTableAclCheck): ACCESS SHARE needs SELECT, ROW EXCLUSIVE INSERT,
+         * and every mode one of UPDATE, DELETE, TRUNCATE */
         uint32_t me = sx_current_role(s);
-        if (!sx_priv_has(s, me, t->id, SQLPRIV_SELECT) && !sx_priv_has(s, me, t->id, SQLPRIV_UPDATE) &&
-            !sx_priv_has(s, me, t->id, SQLPRIV_DELETE) && !sx_priv_has(s, me, t->id, SQLPRIV_TRUNCATE))
+        bool ok = sx_priv_has(s, me, t->id, SQLPRIV_UPDATE) || sx_priv_has(s, me, t->id, SQLPRIV_DELETE) ||
+                  sx_priv_has(s, me, t->id, SQLPRIV_TRUNCATE) ||
+                  (st->lock_mode == SQLLOCK_ACCESS_SHARE && sx_priv_has(s, me, t->id, SQLPRIV_SELECT)) ||
+                  (st->lock_mode == SQLLOCK_ROW_EXCLUSIVE && sx_priv_has(s, me, t->id, SQLPRIV_INSERT));
+        if (!ok)
             return executor_error_set(err, "42501", "permission denied for %s %s",
                                       t->view_sql ? "view" : "table", t->name);
-        uint32_t *n = realloc(s->share, (size_t)(s->nshare + 1) * sizeof *n);
-        if (!n) return executor_error_set(err, "53200", "out of memory");
-        s->share = n;
-        s->share[s->nshare++] = t->id;
+        if (sx_lock_table(s, t->id, t->name, st->lock_mode, st->lock_nowait, &se)) return to_exec_err(err, &se);
+        /* a view: the relations of its definition too, in the same mode (recursively) */
+        if (t->view_sql && sx_lock_view(s, t, st->lock_mode, st->lock_nowait, &se))
+            return to_exec_err(err, &se);
     }
     return sink->command_complete(sink, "LOCK TABLE") ? EXEC_ERROR : EXEC_DONE;
 }
@@ -3244,14 +3372,6 @@ static int run_lock(sx_session *s, const sqlast_stmt *st, executor_sink *sink, e
 const struct storage_snapshot *sx_snapshot(const sx_session *s)
 {
     return s->snap;
-}
-
-bool sx_share_locked(const sx_session *s, uint32_t id)
-{
-    for (const sx_session *o = s->x->sessions; o; o = o->all_next)
-        for (int i = 0; o != s && i < o->nshare; i++)
-            if (o->share[i] == id) return true;
-    return false;
 }
 
 static bool is_txn_characteristic_set(const sqlast_stmt *st)
@@ -3445,9 +3565,25 @@ static double sess_queue_usage(void *arg)
     return sqlnotify_hub_usage(s->x->nhub);
 }
 
+/* pg_blocking_pids(pid): the session holding what pid waits for (one: a lock wait waits for
+ * one holder at a time, sqllock.h), none when it waits for nothing or for a commit on its way
+ * to disk. */
+static int sess_blocking(void *arg, int64_t pid, sqlval *out, sqlerr *err)
+{
+    sx_session *s = arg;
+    char buf[32] = "{}";
+    for (const sx_session *o = s->x->sessions; o; o = o->all_next) {
+        if (o->pid != pid || !o->waiting_for || o->lock_ready) continue;
+        const sx_session *h = sqllock_owner_tag(o->waiting_for);
+        if (h) snprintf(buf, sizeof buf, "{%u}", h->pid);
+        break;
+    }
+    return sqlval_from_text(SQLVAL_INT4ARRAY, buf, strlen(buf), out, err);
+}
+
 const sqlexpr_session_ops sx_session_ops = {sess_get,    sess_set,       sess_sleep,
                                             sess_seq,    sess_signal,    sess_notify,
-                                            sess_listening, sess_queue_usage};
+                                            sess_listening, sess_queue_usage, sess_blocking};
 
 static void on_sleep_timer(uv_timer_t *t)
 {
@@ -3877,6 +4013,15 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
             sx_note_query(s, s->qsql + st->location,
                           st->length ? (size_t)st->length : strlen(s->qsql + st->location));
         int rc;
+        sqlerr lse;
+        if (sx_stmt_lock_tables(s, st, &lse)) { /* the tables' locks, before it runs */
+            to_exec_err(err, &lse);
+            if (s->lock_wait) {
+                rc = lock_wait_or_upgrade(s, RK_LOCK, err); /* runs statement qi again */
+                if (rc == EXEC_PENDING) return rc;
+            }
+            goto fail;
+        }
         switch (st->kind) {
         case SQLAST_BEGIN:
             if (s->state == SX_BLOCK) {
@@ -3942,7 +4087,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 s->txn_start_us = txn_clock();
             rc = run_execute(s, st, true, sink, err);
             if (rc == EXEC_ERROR && s->lock_wait) {
-                rc = lock_wait_start(s, RK_LOCK, err); /* runs statement qi again */
+                rc = lock_wait_or_upgrade(s, RK_LOCK, err); /* runs statement qi again */
                 if (rc == EXEC_PENDING) return rc;
             }
             if (rc == EXEC_ERROR) goto fail;
@@ -4022,7 +4167,7 @@ static int run_simple(sx_session *s, executor_sink *sink, executor_error *err)
                 return rc;
             }
             if (rc == EXEC_ERROR && s->lock_wait) {
-                rc = lock_wait_start(s, RK_LOCK, err); /* runs statement qi again */
+                rc = lock_wait_or_upgrade(s, RK_LOCK, err); /* runs statement qi again */
                 if (rc == EXEC_PENDING) return rc;
             }
             if (rc == EXEC_ERROR) goto fail;
@@ -4500,6 +4645,7 @@ static int run_execute(sx_session *s, sqlast_stmt *st, bool describe, executor_s
         return executor_error_set(err, "0A000", "feature not supported: EXECUTE of this statement");
     if (ro_check(s, p->q.stmts[0], err) == EXEC_ERROR) return EXEC_ERROR;
     sqlerr se;
+    if (sx_stmt_lock_tables(s, p->q.stmts[0], &se)) return to_exec_err(err, &se);
     sx_result args;
     memset(&args, 0, sizeof args);
     sx_plan ap;
@@ -4686,8 +4832,16 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
     case SQLAST_EXECUTE: {
         if (po->ran) return sink->command_complete(sink, st->kind == SQLAST_PREPARE ? "PREPARE" : "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
         po->ran = true;
+        if (st->kind == SQLAST_EXECUTE) sx_stmt_begin(s);
         int rc = st->kind == SQLAST_PREPARE ? run_prepare(s, st, p->text, sink, err)
                                             : run_execute(s, (sqlast_stmt *)st, false, sink, err);
+        if (rc == EXEC_ERROR && s->lock_wait) {
+            po->ran = false;
+            s->resume_portal = po;
+            s->resume_max = max_rows;
+            rc = lock_wait_or_upgrade(s, RK_LOCK_EXEC, err); /* executes it again */
+            if (rc == EXEC_PENDING) return rc;
+        }
         if (rc == EXEC_ERROR) fail_txn(s);
         return rc;
     }
@@ -4712,13 +4866,26 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         fail_txn(s);
         return EXEC_ERROR;
     }
-    bool began = false;
+    if (!po->ran) { /* the tables' locks, before it runs */
+        sqlerr lse;
+        sx_stmt_begin(s);
+        if (sx_stmt_lock_tables(s, p->q.stmts[0], &lse)) {
+            to_exec_err(err, &lse);
+            if (s->lock_wait) {
+                s->resume_portal = po;
+                s->resume_max = max_rows;
+                int rc = lock_wait_or_upgrade(s, RK_LOCK_EXEC, err); /* executes it again */
+                if (rc == EXEC_PENDING) return rc;
+            }
+            fail_txn(s);
+            return EXEC_ERROR;
+        }
+    }
+    bool began = !po->ran;
     if (!po->ran && max_rows == 0) {
         /* Execute of everything streams like a simple query (a portal fetched in pieces is
          * collected: its cursor could outlive the transaction's overlay across a Sync). */
         sqlerr se;
-        sx_stmt_begin(s);
-        began = true;
         int sr = sqlrun_cursor_open(s, &p->plan, po->params, po->nparams, &s->stream, &se);
         if (sr < 0) {
             fail_txn(s);
@@ -4746,7 +4913,7 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
                 memset(&po->res, 0, sizeof po->res);
                 s->resume_portal = po;
                 s->resume_max = max_rows;
-                int rc = lock_wait_start(s, RK_LOCK_EXEC, err); /* executes it again */
+                int rc = lock_wait_or_upgrade(s, RK_LOCK_EXEC, err); /* executes it again */
                 if (rc == EXEC_PENDING) return rc;
             }
             fail_txn(s);
@@ -4942,6 +5109,7 @@ static void sx_session_del(executor_session *es)
     copy_clear(s);
     q_clear(s);
     txn_clear(s);
+    free(s->tlw);
     free(s);
 }
 
@@ -5215,8 +5383,17 @@ static int l_resume(executor_session *es, executor_sink *sink, executor_error *e
     sx_session *s = (sx_session *)es;
     int rc;
     if (s->op_shared) {
-        SX_SHARED(s->x, sx_resume(es, sink, err));
-        return rc;
+        /* While it paused (output, pg_sleep), a statement wanting ACCESS EXCLUSIVE may have
+         * moved its ACCESS SHARE locks into the lock table (tlw_promote): it then ends under
+         * the exclusive lock, where releasing them is safe. */
+        sx_engine_enter_shared(s->x);
+        if (!s->locks) {
+            rc = sx_resume(es, sink, err);
+            sx_engine_leave(s->x);
+            return rc;
+        }
+        sx_engine_leave(s->x);
+        s->op_shared = false;
     }
     /* a cancel need not wait when ending the wait touches nothing shared */
     if (s->cancel && (s->resume_kind == RK_ENGINE_SIMPLE || s->resume_kind == RK_ENGINE_EXEC)) {

@@ -348,10 +348,14 @@ typedef struct sx_session {
        running statement (undone when it must wait); the lock set waited for, the waiters
        list links, and whether the wait is over (lock released, cancel or timeout) */
     sqllock_owner *locks;
-    size_t stmt_mark;
+    sx_savepoint stmt_sp; /* the transaction as the running statement found it */
     sqllock_owner *waiting_for;
     struct sx_session *wait_next, *wait_prev;
     bool lock_wait;  /* the statement stopped at a locked row: undo it and wait */
+    uint64_t lock_deadline_ns; /* when the wait ends by lock_timeout (0: never) */
+    uint32_t wait_table; /* the wait is for a lock on this table (0: a row lock) ... */
+    int wait_mode;       /* ... in this mode (pg_locks) */
+    int64_t wait_start_us; /* since 2000-01-01, as query_start_us */
     bool lock_ready;
     bool lock_retry; /* the statement runs again after a wait: keep its deadline */
     uint32_t resume_max;
@@ -371,12 +375,15 @@ typedef struct sx_session {
     struct sx_cursor *cursors; /* DECLARE ... CURSOR (sqlexec.c "cursors"), a list */
     /* READ ONLY transaction block; REPEATABLE READ / SERIALIZABLE read-only: want_snap, and
      * snap the storage snapshot every read of the block uses (taken at its first statement);
-     * block_stmts: statements run in the block; share: LOCK TABLE ... IN ACCESS SHARE MODE */
+     * block_stmts: statements run in the block */
     bool ro, want_snap;
     struct storage_snapshot *snap;
     int block_stmts, block_txnsets; /* and of them SET TRANSACTION / transaction_* (no query) */
-    uint32_t *share;
-    int nshare;
+    /* ACCESS SHARE table locks taken under the shared engine lock (sqlexec.c "table locks"):
+     * table ids; an exclusive statement that needs a conflicting mode moves them into the lock
+     * table first */
+    uint32_t *tlw;
+    int ntlw, tlw_cap;
     struct sx_session *all_next, *all_prev; /* sx_exec.sessions */
     /* LISTEN / NOTIFY (sqlnotify.h): the session's channels and queue; notify_kick: its queue
      * became non-empty (set by the hub's kick, any thread). wire_sink: session_new's sink (it
@@ -385,7 +392,6 @@ typedef struct sx_session {
     sqlnotify_sess *nsess;
     atomic_bool notify_kick;
     executor_sink *wire_sink;
-    int stmt_nacts; /* the running statement's first LISTEN / NOTIFY (undone with it) */
     bool rr_insert; /* sx_lock_row for a plain INSERT: no REPEATABLE READ check (it does its own) */
     /* SERIALIZABLE read-write block (sqlexec.c "serializable"): what it read, checked at
      * commit against what committed since its snapshot (ser_seq: this node's applied seq when
@@ -402,15 +408,29 @@ typedef struct sx_session {
     } *ser_rows; /* rows read by their whole key (found or not) */
     size_t ser_nrows, ser_rcap;
     bool ser_overflow; /* too many rows recorded: every table of them counts as scanned */
-    size_t stmt_nnotes;
 } sx_session;
 
 /* The snapshot the session's reads use: NULL (the latest committed state) unless a read-only
  * REPEATABLE READ / SERIALIZABLE block holds one. */
 const struct storage_snapshot *sx_snapshot(const sx_session *s);
-/* Whether a session other than s holds a share lock on table id (LOCK TABLE): DROP, TRUNCATE
- * and ALTER of it are then refused (55P03). */
-bool sx_share_locked(const sx_session *s, uint32_t id);
+/* Takes table lock `mode` (sqllock.h SQLLOCK_*) on table id (named name, for messages) for the
+ * session's transaction, held until it ends. SQL_OK when held; when another transaction holds a
+ * conflicting mode: 55P03 at once with nowait, else SQL_ERR with s->lock_wait set as
+ * sx_lock_row (the statement is undone, waits, runs again); 40P01 when waiting would
+ * deadlock. Under the shared engine lock only ACCESS SHARE is taken (a conflict there sends the
+ * statement to run again under the exclusive lock, sqlexec.c "table locks"). */
+int sx_lock_table(sx_session *s, uint32_t id, const char *name, int mode, bool nowait, sqlerr *err);
+/* Whether another transaction holds a mode conflicting with `mode` on table id (read under the
+ * shared engine lock: sqlshared.c sends such statements to the exclusive lock). */
+bool sx_table_lock_conflicts(const sx_session *s, uint32_t id, int mode);
+/* The table locks a statement takes before it runs (sqlrun_lock.c): ACCESS SHARE on what it
+ * reads, ROW SHARE with FOR UPDATE / SHARE, ROW EXCLUSIVE on what it writes, the DDL modes of
+ * PostgreSQL's table (DROP, TRUNCATE, ALTER: ACCESS EXCLUSIVE; CREATE INDEX: SHARE; VACUUM,
+ * ANALYZE, COMMENT: SHARE UPDATE EXCLUSIVE), views' tables through their definitions. Errors
+ * as sx_lock_table; names that resolve to no table are left to the statement to report. */
+int sx_stmt_lock_tables(sx_session *s, const sqlast_stmt *st, sqlerr *err);
+/* LOCK TABLE of view v: the relations its definition names, recursively, in `mode`. */
+int sx_lock_view(sx_session *s, const sqlschema_table *v, int mode, bool nowait, sqlerr *err);
 
 /* The session services sqlexpr's functions call (current_setting, set_config, pg_sleep). */
 extern const struct sqlexpr_session_ops sx_session_ops;

@@ -645,6 +645,11 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         if (na == 2) infer_param(e->args[1], SQLVAL_INT8, sc);
         e->type = SQLVAL_BOOL;
     }
+    else if (!strcmp(n, "pg_blocking_pids") && na == 1) {
+        if (!sqlval_type_is_integer(a0) && a0 != SQLVAL_UNKNOWN) return no_function(err, e);
+        infer_param(e->args[0], SQLVAL_INT4, sc);
+        e->type = SQLVAL_INT4ARRAY;
+    }
     else if (!strcmp(n, "pg_notify") && na == 2) {
         if ((!is_textish(a0) && a0 != SQLVAL_UNKNOWN) ||
             (!is_textish(e->args[1]->type) && e->args[1]->type != SQLVAL_UNKNOWN))
@@ -3335,6 +3340,21 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
             return sqlerr_unsupported(err, e->location, "pg_notification_queue_usage() in this context");
         sqlval_set_float(out, SQLVAL_FLOAT8, env->sess->queue_usage(env->sess_arg));
         return SQL_OK;
+    }
+    if (!strcmp(n, "pg_blocking_pids")) {
+        if (!env || !env->sess || !env->sess->blocking)
+            return sqlerr_unsupported(err, e->location, "pg_blocking_pids() in this context");
+        sqlval pid;
+        if (sqlexpr_eval(e->args[0], ctx, &pid, err)) return SQL_ERR;
+        if (pid.isnull) {
+            sqlval_init_null(out, SQLVAL_INT4ARRAY);
+            return SQL_OK;
+        }
+        sqlval p4;
+        int rc = sqlval_cast(&pid, SQLVAL_INT4, &p4, err);
+        sqlval_free(&pid);
+        if (rc) return SQL_ERR;
+        return env->sess->blocking(env->sess_arg, p4.u.i, out, err);
     }
     if (!strcmp(n, "pg_cancel_backend") || !strcmp(n, "pg_terminate_backend")) {
         if (!env || !env->sess || !env->sess->signal)

@@ -51,6 +51,8 @@ typedef struct sqlexpr_session_ops {
     int (*notify)(void *arg, const char *channel, const char *payload, sqlerr *err);
     int (*listening)(void *arg, sqlval *out, sqlerr *err);
     double (*queue_usage)(void *arg);
+    /* pg_blocking_pids(pid): *out int4[] of the sessions pid's lock wait waits for */
+    int (*blocking)(void *arg, int64_t pid, sqlval *out, sqlerr *err);
 } sqlexpr_session_ops;
 
 /* Session facts the built-in functions read. All borrowed. */

@@ -675,13 +675,23 @@ int sqlguc_txn_end(sqlguc *g, bool commit, executor_sink *sink)
     return rc;
 }
 
-int sqlguc_statement_timeout_ms(const sqlguc *g)
+static int ms_setting(const sqlguc *g, const char *name)
 {
-    const ent *e = &g->e[def_find("statement_timeout")];
+    const ent *e = &g->e[def_find(name)];
     long long n = 0;
     sqlerr err;
     if (!e->value || parse_int_value(e->d, e->value, &n, &err)) return 0;
     return (int)n;
+}
+
+int sqlguc_statement_timeout_ms(const sqlguc *g)
+{
+    return ms_setting(g, "statement_timeout");
+}
+
+int sqlguc_lock_timeout_ms(const sqlguc *g)
+{
+    return ms_setting(g, "lock_timeout");
 }
 
 const sqltz *sqlguc_timezone(sqlguc *g)

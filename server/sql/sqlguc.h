@@ -84,6 +84,8 @@ int sqlguc_txn_end(sqlguc *g, bool commit, executor_sink *sink);
 
 /* statement_timeout in ms (0: none). */
 int sqlguc_statement_timeout_ms(const sqlguc *g);
+/* lock_timeout in milliseconds, 0 when off: the longest one wait for a lock may last. */
+int sqlguc_lock_timeout_ms(const sqlguc *g);
 /* The session's TimeZone, resolved (never NULL). */
 const struct sqltz *sqlguc_timezone(sqlguc *g);
 

@@ -3296,10 +3296,12 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         return relation_names(c, field(b, "rels"), true, s);
     }
     if (!strcmp(t, "LockStmt")) {
-        json_t *mv = field(b, "mode");
-        if (!json_is_integer(mv) || json_integer_value(mv) != 1 || fbool(b, "nowait"))
-            return sqlerr_unsupported(c->err, -1, "LOCK TABLE modes other than ACCESS SHARE");
+        json_t *mv = field(b, "mode"); /* PostgreSQL's lock mode numbers, as sqllock.h's */
+        if (!json_is_integer(mv) || json_integer_value(mv) < 1 || json_integer_value(mv) > 8)
+            return sqlerr_set(c->err, "42601", -1, "unrecognized lock mode");
         s->kind = SQLAST_LOCK_TABLE;
+        s->lock_mode = (int)json_integer_value(mv);
+        s->lock_nowait = fbool(b, "nowait");
         return relation_names(c, field(b, "relations"), false, s);
     }
     if (!strcmp(t, "CreateSeqStmt")) return conv_create_seq(c, b, s, false);

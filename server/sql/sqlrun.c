@@ -92,16 +92,13 @@ static int fk_add(sqlschema_table *t, struct sqlschema_fk *fk, sqlerr *err);
 static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_table *t,
                                             const struct sqlschema_fk **fk);
 
-/* DROP, TRUNCATE and ALTER need what PostgreSQL's ACCESS EXCLUSIVE lock gives: no other
- * session holding LOCK TABLE t IN ACCESS SHARE MODE (pg_dump's). PostgreSQL would wait; this
- * refuses at once. */
-static int share_conflict(sx_session *s, const sqlschema_table *t, sqlerr *err)
+/* DROP, TRUNCATE and ALTER take ACCESS EXCLUSIVE on what they change: the statement's own
+ * tables before it runs (sqlrun_lock.c), the dependents a CASCADE reaches (a table whose
+ * foreign key goes, one whose default uses a dropped sequence) here, where a wait undoes the
+ * statement and runs it again. */
+static int lock_exclusive(sx_session *s, const sqlschema_table *t, sqlerr *err)
 {
-    if (!sx_share_locked(s, t->id)) return SQL_OK;
-    sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", t->name);
-    sqlerr_detail(err, "Another session holds LOCK TABLE ... IN ACCESS SHARE MODE on it (pg_dump "
-                       "does while it reads); HeliosDB does not wait for it.");
-    return SQL_ERR;
+    return sx_lock_table(s, t->id, t->name, SQLLOCK_ACCESS_EXCLUSIVE, false, err);
 }
 
 /* The type a written value takes: an MV-Register reads as text[] but is assigned text. */
@@ -1875,7 +1872,7 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
         bool dropped = false;
         for (int k = 0; k < st->nnames; k++) dropped |= !strcmp(st->names[k], child->name);
         if (dropped) { /* goes too: nothing to cascade to, but fk_referencing finds it again */
-            if (share_conflict(s, child, err)) return SQL_ERR;
+            if (lock_exclusive(s, child, err)) return SQL_ERR;
             sqlschema_table *c;
             if (sqlschema_copy(child, &c, err)) return SQL_ERR;
             for (int f = 0; f < c->nfks;)
@@ -1919,7 +1916,7 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
             sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             return SQL_ERR;
         }
-        if (share_conflict(s, child, err)) return SQL_ERR;
+        if (lock_exclusive(s, child, err)) return SQL_ERR;
         sqlschema_table *c;
         if (sqlschema_copy(child, &c, err)) return SQL_ERR;
         for (int f = 0; f < c->nfks;)
@@ -2108,7 +2105,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                     bool uses = false;
                     for (int c = 0; c < u->ncols; c++) uses |= u->cols[c].default_seq == t->id;
                     if (!uses) continue;
-                    if (share_conflict(s, u, err)) return SQL_ERR;
+                    if (lock_exclusive(s, u, err)) return SQL_ERR;
                     sqlschema_table *nu;
                     if (sqlschema_copy(u, &nu, err)) return SQL_ERR;
                     for (int c = 0; c < nu->ncols; c++)
@@ -2143,7 +2140,6 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
             return SQL_ERR;
         t = sx_table_find(s, st->names[i]);
         if (!t) continue;
-        if (share_conflict(s, t, err)) return SQL_ERR;
         uint32_t tid = t->id;
         if (!t->view_sql && !t->seq && sqlrun_indexes_drop(s, tid, 0, err)) return SQL_ERR;
         if (sx_catalog_change(s, true, NULL, t->id, t->name)) return sqlerr_oom(err);
@@ -2177,7 +2173,6 @@ static int run_alter(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err
                           st->table);
     }
     if (cur->view_sql) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     if (cur->seq) {
         sqlerr_set(err, "42809", -1, "ALTER action %s cannot be performed on relation \"%s\"",
                    st->kind == SQLAST_ALTER_ADD_COLUMN ? "ADD COLUMN" : "DROP COLUMN", st->table);
@@ -2283,7 +2278,6 @@ static int run_add_check(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base
     const sqlschema_table *cur = sx_table_find(s, st->table);
     if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     if (cur->view_sql || cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     if (sqlschema_add_check(t, &st->checks[0], 0, false, err)) {
@@ -2396,7 +2390,6 @@ static int run_rename(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
             return SQL_ERR;
         }
     free(all);
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     char **slot = ci >= 0 ? &t->cols[ci].name : &t->name;
@@ -2495,7 +2488,6 @@ static int run_alter_type(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *bas
             return SQL_ERR;
         }
     free(all);
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     sqlschema_column *c = &t->cols[ci];
@@ -2566,7 +2558,6 @@ static int run_not_null(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base,
         return sqlerr_set(err, "42P16", -1, "column \"%s\" of relation \"%s\" is an identity column",
                           st->column, st->table);
     if (cur->cols[ci].not_null == st->set_not_null) return SQL_OK; /* nothing to do */
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     if (st->set_not_null) {
         nullscan v = {.col = ci, .nrow = cur->ncols};
         if (scan(s, cur, NULL, base, nullscan_row, &v, err)) return SQL_ERR;
@@ -2603,7 +2594,6 @@ static int run_comment(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *e
             return sqlerr_set(err, "42703", -1, "column \"%s\" of relation \"%s\" does not exist",
                               st->column, st->table);
     }
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     sqlschema_table *t;
     if (sqlschema_copy(cur, &t, err)) return SQL_ERR;
     char **slot = ci >= 0 ? &t->cols[ci].comment : &t->comment;
@@ -2633,7 +2623,6 @@ static int run_alter_column(sx_session *s, sqlast_stmt *st, sx_result *res, sqle
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     }
     if (cur->view_sql || cur->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a table", st->table);
-    if (share_conflict(s, cur, err)) return SQL_ERR;
     const sqlast_coldef *d = &st->cols[0];
     int ci = sqlschema_find_column(cur, d->name);
     if (ci < 0 || cur->cols[ci].hidden)
@@ -4188,10 +4177,6 @@ static int run_truncate(sx_session *s, const sqlast_stmt *st, const sqlexpr_ctx 
             rc = sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->names[i]);
             break;
         }
-        if (share_conflict(s, t, err)) {
-            rc = SQL_ERR;
-            break;
-        }
         const sqlschema_fk *rfk = NULL;
         const sqlschema_table *child = fk_referencing(s, t, &rfk);
         bool child_too = false;
@@ -4472,6 +4457,12 @@ static int sqlrun_do(sx_session *s, const sqlast_stmt *st, sx_result *res, sqler
             sx_plan p;
             sx_result r;
             memset(&r, 0, sizeof r);
+            rc = sx_stmt_lock_tables(s, pr.stmts[0], err);
+            if (rc) {
+                sqlparse_result_free(&pr);
+                free(sql);
+                break; /* a wait (or deadlock): the whole DO again, or its error */
+            }
             rc = sqlrun_plan(s, pr.stmts[0], &p, err);
             if (!rc) {
                 rc = sqlrun_exec(s, &p, NULL, 0, &r, err);
@@ -4490,7 +4481,10 @@ static int sqlrun_do(sx_session *s, const sqlast_stmt *st, sx_result *res, sqler
         }
         free(sql);
     }
-    if (rc && err && b->handlers && sqldo_catches(b, err->code)) {
+    if (rc && s->lock_wait) {
+        /* waits for a lock: what the block did is undone; it runs again from its start */
+        if (sx_txn_rollback_to(s, &mark)) rc = sqlerr_oom(err);
+    } else if (rc && err && b->handlers && sqldo_catches(b, err->code)) {
         /* caught: the block's work is undone, the DO succeeds */
         if (sx_txn_rollback_to(s, &mark)) rc = sqlerr_oom(err);
         else {

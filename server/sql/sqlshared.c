@@ -14,12 +14,13 @@
  *    (a view's body is not seen here), no relation of the schema `helios` and no statistics
  *    view of other sessions (pg_stat_*, pg_locks, pg_prepared_statements, pg_cursors), and
  *    calls no function that changes or reads what other sessions own (sequences, signals,
- *    advisory locks, NOTIFY, helios_* administration, set_config, transaction ids);
+ *    advisory locks, NOTIFY, helios_* administration, set_config, transaction ids), and reads
+ *    no table another transaction holds ACCESS EXCLUSIVE on (it waits for that lock);
  *  - SHOW, SET, RESET, DEALLOCATE (the session's own settings and statements; a time zone
  *    name goes through the zone registry's lock, SET ROLE through the decoded roles');
  *  - BEGIN / START TRANSACTION, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO while the
- *    transaction holds no recorded change, row lock or table lock (ending it touches nothing
- *    shared).
+ *    transaction holds no recorded change, row lock or table lock but ACCESS SHARE ones taken
+ *    under the shared lock (ending it touches nothing shared).
  * What the shared statements still touch that sessions share has locks of its own: the
  * statement cache (sqlcache.h), the decoded roles (sx_exec.authmu), the HLC (clock_mu), the
  * enum and time zone registries, the metrics (atomics).
@@ -82,10 +83,11 @@ static bool rel_ok(const sx_session *s, const char *schema, const char *name)
     if (schema && !strcmp(schema, "helios")) return false;
     for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++)
         if (!strncmp(name, denied[i], strlen(denied[i]))) return false;
-    /* A view's body or a sequence's state: exclusive. A name not found is a CTE, a catalog
+    /* A view's body or a sequence's state: exclusive; so is a table another transaction holds
+     * ACCESS EXCLUSIVE on (the statement waits for it). A name not found is a CTE, a catalog
      * relation or an error the planner reports. */
     const sqlschema_table *t = sx_table_find((sx_session *)s, name);
-    return !t || (!t->view_sql && !t->seq);
+    return !t || (!t->view_sql && !t->seq && !sx_table_lock_conflicts(s, t->id, SQLLOCK_ACCESS_SHARE));
 }
 
 static bool from_ok(const sx_session *s, const sqlast_from *f, int depth)
@@ -134,7 +136,7 @@ static bool stmt_ok(const sx_session *s, const sqlast_stmt *st, int depth)
 bool sx_txn_light(const sx_session *s)
 {
     return s->txn.nops == 0 && s->txn.ncat == 0 && s->txn.nix == 0 && s->txn.nauth == 0 &&
-           s->txn.nt.nacts == 0 && s->txn.nt.nnotes == 0 && !s->locks && !s->commit && s->nshare == 0;
+           s->txn.nt.nacts == 0 && s->txn.nt.nnotes == 0 && !s->locks && !s->commit;
 }
 
 bool sx_stmts_shared(const sx_session *s, const sqlparse_result *q)
