@@ -335,6 +335,15 @@ static const cat_type builtin_types[] = {
     {2211, "_regtype", -1, false, 'b', 'A', false, 2206, 0, "array_in", "array_out", "array_recv", "array_send", 'i', 'x', 0, "regtype[]"},
     {2249, "record", -1, false, 'p', 'P', false, 0, 2287, "record_in", "record_out", "record_recv", "record_send", 'd', 'x', 0, "record"},
     {2275, "cstring", -2, false, 'p', 'P', false, 0, 1263, "cstring_in", "cstring_out", "cstring_recv", "cstring_send", 'c', 'p', 0, "cstring"},
+    {2276, "any", 4, true, 'p', 'P', false, 0, 0, "any_in", "any_out", "-", "-", 'i', 'p', 0, "\"any\""},
+    {269, "table_am_handler", 4, true, 'p', 'P', false, 0, 0, "table_am_handler_in", "table_am_handler_out", "-", "-", 'i', 'p', 0, "table_am_handler"},
+    {325, "index_am_handler", 4, true, 'p', 'P', false, 0, 0, "index_am_handler_in", "index_am_handler_out", "-", "-", 'i', 'p', 0, "index_am_handler"},
+    {2776, "anynonarray", 4, true, 'p', 'P', false, 0, 0, "anynonarray_in", "anynonarray_out", "-", "-", 'i', 'p', 0, "anynonarray"},
+    {3500, "anyenum", 4, true, 'p', 'P', false, 0, 0, "anyenum_in", "anyenum_out", "-", "-", 'i', 'p', 0, "anyenum"},
+    {3831, "anyrange", -1, false, 'p', 'P', false, 0, 0, "anyrange_in", "anyrange_out", "-", "-", 'd', 'x', 0, "anyrange"},
+    {4537, "anymultirange", -1, false, 'p', 'P', false, 0, 0, "anymultirange_in", "anymultirange_out", "-", "-", 'd', 'x', 0, "anymultirange"},
+    {5077, "anycompatible", 4, true, 'p', 'P', false, 0, 0, "anycompatible_in", "anycompatible_out", "-", "-", 'i', 'p', 0, "anycompatible"},
+    {5078, "anycompatiblearray", -1, false, 'p', 'P', false, 0, 0, "anycompatiblearray_in", "anycompatiblearray_out", "anycompatiblearray_recv", "anycompatiblearray_send", 'd', 'x', 0, "anycompatiblearray"},
     {2277, "anyarray", -1, false, 'p', 'P', false, 0, 0, "anyarray_in", "anyarray_out", "anyarray_recv", "anyarray_send", 'd', 'x', 0, "anyarray"},
     {2278, "void", 4, true, 'p', 'P', false, 0, 0, "void_in", "void_out", "void_recv", "void_send", 'i', 'p', 0, "void"},
     {2279, "trigger", 4, true, 'p', 'P', false, 0, 0, "trigger_in", "trigger_out", "-", "-", 'i', 'p', 0, "trigger"},
@@ -354,7 +363,9 @@ static const cat_type builtin_types[] = {
 };
 /* pg_proc rows of the functions HeliosDB implements (generated from PostgreSQL 15: oid,
  * proname, prokind, pronargs, prorettype, proretset, proisstrict, provolatile, proargtypes,
- * prosrc); some overloads take types HeliosDB does not have */
+ * prosrc); argument modes, names and defaults are in proc_args. Overloads on range types are
+ * listed (their pseudo-types are in pg_type) though HeliosDB has no range type; the ones on other
+ * types it lacks (bit, money, macaddr, tsvector ...) are not. */
 static const cat_proc builtin_procs[] = {
     {1394, "abs", 'f', 1, 700, false, true, 'i', "700", "float4abs"},
     {1395, "abs", 'f', 1, 701, false, true, 'i', "701", "float8abs"},
@@ -382,7 +393,6 @@ static const cat_proc builtin_procs[] = {
     {2106, "avg", 'a', 1, 1186, false, false, 'i', "1186", "aggregate_dummy"},
     {1810, "bit_length", 'f', 1, 23, false, true, 'i', "17", ""},
     {1811, "bit_length", 'f', 1, 23, false, true, 'i', "25", ""},
-    {1812, "bit_length", 'f', 1, 23, false, true, 'i', "1560", ""},
     {2517, "bool_and", 'a', 1, 16, false, false, 'i', "16", "aggregate_dummy"},
     {2518, "bool_or", 'a', 1, 16, false, false, 'i', "16", "aggregate_dummy"},
     {884, "btrim", 'f', 2, 25, false, true, 'i', "25 25", "btrim"},
@@ -520,12 +530,8 @@ static const cat_proc builtin_procs[] = {
     {3060, "left", 'f', 2, 25, false, true, 'i', "25 23", "text_left"},
     {1317, "length", 'f', 1, 23, false, true, 'i', "25", "textlen"},
     {1318, "length", 'f', 1, 23, false, true, 'i', "1042", "bpcharlen"},
-    {1530, "length", 'f', 1, 701, false, true, 'i', "601", "lseg_length"},
-    {1531, "length", 'f', 1, 701, false, true, 'i', "602", "path_length"},
-    {1681, "length", 'f', 1, 23, false, true, 'i', "1560", "bitlength"},
     {1713, "length", 'f', 2, 23, false, true, 's', "17 19", "length_in_encoding"},
     {2010, "length", 'f', 1, 23, false, true, 'i', "17", "byteaoctetlen"},
-    {3711, "length", 'f', 1, 23, false, true, 'i', "3614", "tsvector_length"},
     {1341, "ln", 'f', 1, 701, false, true, 'i', "701", "dlog1"},
     {1734, "ln", 'f', 1, 1700, false, true, 'i', "1700", "numeric_ln"},
     {1340, "log", 'f', 1, 701, false, true, 'i', "701", "dlog10"},
@@ -550,19 +556,14 @@ static const cat_proc builtin_procs[] = {
     {2120, "max", 'a', 1, 701, false, false, 'i', "701", "aggregate_dummy"},
     {2122, "max", 'a', 1, 1082, false, false, 'i', "1082", "aggregate_dummy"},
     {2123, "max", 'a', 1, 1083, false, false, 'i', "1083", "aggregate_dummy"},
-    {2124, "max", 'a', 1, 1266, false, false, 'i', "1266", "aggregate_dummy"},
-    {2125, "max", 'a', 1, 790, false, false, 'i', "790", "aggregate_dummy"},
     {2126, "max", 'a', 1, 1114, false, false, 'i', "1114", "aggregate_dummy"},
     {2127, "max", 'a', 1, 1184, false, false, 'i', "1184", "aggregate_dummy"},
     {2128, "max", 'a', 1, 1186, false, false, 'i', "1186", "aggregate_dummy"},
     {2129, "max", 'a', 1, 25, false, false, 'i', "25", "aggregate_dummy"},
     {2130, "max", 'a', 1, 1700, false, false, 'i', "1700", "aggregate_dummy"},
     {2244, "max", 'a', 1, 1042, false, false, 'i', "1042", "aggregate_dummy"},
-    {2797, "max", 'a', 1, 27, false, false, 'i', "27", "aggregate_dummy"},
     {3526, "max", 'a', 1, 3500, false, false, 'i', "3500", "aggregate_dummy"},
     {3564, "max", 'a', 1, 869, false, false, 'i', "869", "aggregate_dummy"},
-    {4189, "max", 'a', 1, 3220, false, false, 'i', "3220", "aggregate_dummy"},
-    {5099, "max", 'a', 1, 5069, false, false, 'i', "5069", "aggregate_dummy"},
     {2311, "md5", 'f', 1, 25, false, true, 'i', "25", "md5_text"},
     {2321, "md5", 'f', 1, 25, false, true, 'i', "17", "md5_bytea"},
     {2051, "min", 'a', 1, 2277, false, false, 'i', "2277", "aggregate_dummy"},
@@ -574,19 +575,14 @@ static const cat_proc builtin_procs[] = {
     {2136, "min", 'a', 1, 701, false, false, 'i', "701", "aggregate_dummy"},
     {2138, "min", 'a', 1, 1082, false, false, 'i', "1082", "aggregate_dummy"},
     {2139, "min", 'a', 1, 1083, false, false, 'i', "1083", "aggregate_dummy"},
-    {2140, "min", 'a', 1, 1266, false, false, 'i', "1266", "aggregate_dummy"},
-    {2141, "min", 'a', 1, 790, false, false, 'i', "790", "aggregate_dummy"},
     {2142, "min", 'a', 1, 1114, false, false, 'i', "1114", "aggregate_dummy"},
     {2143, "min", 'a', 1, 1184, false, false, 'i', "1184", "aggregate_dummy"},
     {2144, "min", 'a', 1, 1186, false, false, 'i', "1186", "aggregate_dummy"},
     {2145, "min", 'a', 1, 25, false, false, 'i', "25", "aggregate_dummy"},
     {2146, "min", 'a', 1, 1700, false, false, 'i', "1700", "aggregate_dummy"},
     {2245, "min", 'a', 1, 1042, false, false, 'i', "1042", "aggregate_dummy"},
-    {2798, "min", 'a', 1, 27, false, false, 'i', "27", "aggregate_dummy"},
     {3527, "min", 'a', 1, 3500, false, false, 'i', "3500", "aggregate_dummy"},
     {3565, "min", 'a', 1, 869, false, false, 'i', "869", "aggregate_dummy"},
-    {4190, "min", 'a', 1, 3220, false, false, 'i', "3220", "aggregate_dummy"},
-    {5100, "min", 'a', 1, 5069, false, false, 'i', "5069", "aggregate_dummy"},
     {940, "mod", 'f', 2, 21, false, true, 'i', "21 21", "int2mod"},
     {941, "mod", 'f', 2, 23, false, true, 'i', "23 23", "int4mod"},
     {947, "mod", 'f', 2, 20, false, true, 'i', "20 20", "int8mod"},
@@ -599,13 +595,10 @@ static const cat_proc builtin_procs[] = {
     {720, "octet_length", 'f', 1, 23, false, true, 'i', "17", "byteaoctetlen"},
     {1374, "octet_length", 'f', 1, 23, false, true, 'i', "25", "textoctetlen"},
     {1375, "octet_length", 'f', 1, 23, false, true, 'i', "1042", "bpcharoctetlen"},
-    {1682, "octet_length", 'f', 1, 23, false, true, 'i', "1560", "bitoctetlength"},
     {749, "overlay", 'f', 4, 17, false, true, 'i', "17 17 23 23", "byteaoverlay"},
     {752, "overlay", 'f', 3, 17, false, true, 'i', "17 17 23", "byteaoverlay_no_len"},
     {1404, "overlay", 'f', 4, 25, false, true, 'i', "25 25 23 23", "textoverlay"},
     {1405, "overlay", 'f', 3, 25, false, true, 'i', "25 25 23", "textoverlay_no_len"},
-    {3030, "overlay", 'f', 4, 1560, false, true, 'i', "1560 1560 23 23", "bitoverlay"},
-    {3031, "overlay", 'f', 3, 1560, false, true, 'i', "1560 1560 23", "bitoverlay_no_len"},
     {2026, "pg_backend_pid", 'f', 0, 23, false, true, 's', "", "pg_backend_pid"},
     {1597, "pg_encoding_to_char", 'f', 1, 19, false, true, 's', "23", "PG_encoding_to_char"},
     {1387, "pg_get_constraintdef", 'f', 1, 25, false, true, 's', "26", "pg_get_constraintdef"},
@@ -637,7 +630,6 @@ static const cat_proc builtin_procs[] = {
     {2080, "pg_type_is_visible", 'f', 1, 16, false, true, 's', "26", "pg_type_is_visible"},
     {1610, "pi", 'f', 0, 701, false, true, 'i', "", "dpi"},
     {849, "position", 'f', 2, 23, false, true, 'i', "25 25", "textpos"},
-    {1698, "position", 'f', 2, 23, false, true, 'i', "1560 1560", "bitposition"},
     {2014, "position", 'f', 2, 23, false, true, 'i', "17 17", "byteapos"},
     {1346, "pow", 'f', 2, 701, false, true, 'i', "701 701", "dpow"},
     {1738, "pow", 'f', 2, 1700, false, true, 'i', "1700 1700", "numeric_power"},
@@ -684,8 +676,6 @@ static const cat_proc builtin_procs[] = {
     {2086, "substr", 'f', 2, 17, false, true, 'i', "17 23", "bytea_substr_no_len"},
     {936, "substring", 'f', 3, 25, false, true, 'i', "25 23 23", "text_substr"},
     {937, "substring", 'f', 2, 25, false, true, 'i', "25 23", "text_substr_no_len"},
-    {1680, "substring", 'f', 3, 1560, false, true, 'i', "1560 23 23", "bitsubstr"},
-    {1699, "substring", 'f', 2, 1560, false, true, 'i', "1560 23", "bitsubstr_no_len"},
     {2012, "substring", 'f', 3, 17, false, true, 'i', "17 23 23", "bytea_substr"},
     {2013, "substring", 'f', 2, 17, false, true, 'i', "17 23", "bytea_substr_no_len"},
     {2073, "substring", 'f', 2, 25, false, true, 'i', "25 25", "textregexsubstr"},
@@ -695,7 +685,6 @@ static const cat_proc builtin_procs[] = {
     {2109, "sum", 'a', 1, 20, false, false, 'i', "21", "aggregate_dummy"},
     {2110, "sum", 'a', 1, 700, false, false, 'i', "700", "aggregate_dummy"},
     {2111, "sum", 'a', 1, 701, false, false, 'i', "701", "aggregate_dummy"},
-    {2112, "sum", 'a', 1, 790, false, false, 'i', "790", "aggregate_dummy"},
     {2113, "sum", 'a', 1, 1186, false, false, 'i', "1186", "aggregate_dummy"},
     {2114, "sum", 'a', 1, 1700, false, false, 'i', "1700", "aggregate_dummy"},
     {2089, "to_hex", 'f', 1, 25, false, true, 'i', "23", "to_hex32"},
@@ -704,73 +693,258 @@ static const cat_proc builtin_procs[] = {
     {3787, "to_jsonb", 'f', 1, 3802, false, true, 's', "2283", "to_jsonb"},
     {2647, "transaction_timestamp", 'f', 0, 1184, false, true, 's', "", "now"},
     {878, "translate", 'f', 3, 25, false, true, 'i', "25 25 25", "translate"},
-    {753, "trunc", 'f', 1, 829, false, true, 'i', "829", "macaddr_trunc"},
     {1343, "trunc", 'f', 1, 701, false, true, 'i', "701", "dtrunc"},
     {1709, "trunc", 'f', 2, 1700, false, true, 'i', "1700 23", "numeric_trunc"},
     {1710, "trunc", 'f', 1, 1700, false, true, 'i', "1700", ""},
-    {4112, "trunc", 'f', 1, 774, false, true, 'i', "774", "macaddr8_trunc"},
-    {1293, "unnest", 'f', 1, 3831, true, true, 'i', "4537", "multirange_unnest"},
     {2331, "unnest", 'f', 1, 2283, true, true, 'i', "2277", "array_unnest"},
-    {3322, "unnest", 'f', 1, 2249, true, true, 'i', "3614", "tsvector_unnest"},
+    {1293, "unnest", 'f', 1, 3831, true, true, 'i', "4537", "multirange_unnest"},
     {871, "upper", 'f', 1, 25, false, true, 'i', "25", "upper"},
     {3849, "upper", 'f', 1, 2283, false, true, 'i', "3831", "range_upper"},
     {4236, "upper", 'f', 1, 2283, false, true, 'i', "4537", "multirange_upper"},
     {89, "version", 'f', 0, 25, false, true, 's', "", "pgsql_version"},
 };
 
-/* The type I/O functions and access method handlers (oids from PostgreSQL 15): regproc
- * values name them (pg_type.typinput ...) */
-static const struct {
-    uint32_t oid;
-    const char *name;
-} support_procs[] = {
-    {3504, "enum_in"}, {3505, "enum_out"}, {3532, "enum_recv"}, {3533, "enum_send"},
-    {1031, "aclitemin"}, {1032, "aclitemout"}, {2296, "anyarray_in"}, {2297, "anyarray_out"},
-    {2502, "anyarray_recv"}, {2503, "anyarray_send"}, {2312, "anyelement_in"},
-    {2313, "anyelement_out"}, {750, "array_in"}, {751, "array_out"}, {2400, "array_recv"},
-    {2401, "array_send"}, {6179, "array_subscript_handler"}, {1242, "boolin"},
-    {1243, "boolout"}, {2436, "boolrecv"}, {2437, "boolsend"}, {1044, "bpcharin"},
-    {1045, "bpcharout"}, {2430, "bpcharrecv"}, {2431, "bpcharsend"}, {335, "brinhandler"},
-    {330, "bthandler"}, {1244, "byteain"}, {31, "byteaout"}, {2412, "bytearecv"},
-    {2413, "byteasend"}, {1245, "charin"}, {33, "charout"}, {2434, "charrecv"},
-    {2435, "charsend"}, {2292, "cstring_in"}, {2293, "cstring_out"}, {2500, "cstring_recv"},
-    {2501, "cstring_send"}, {1084, "date_in"}, {1085, "date_out"}, {2468, "date_recv"},
-    {2469, "date_send"}, {200, "float4in"}, {201, "float4out"}, {2424, "float4recv"},
-    {2425, "float4send"}, {214, "float8in"}, {215, "float8out"}, {2426, "float8recv"},
-    {2427, "float8send"}, {333, "ginhandler"}, {332, "gisthandler"}, {331, "hashhandler"},
-    {3, "heap_tableam_handler"}, {38, "int2in"}, {39, "int2out"}, {2404, "int2recv"},
-    {2405, "int2send"}, {40, "int2vectorin"}, {41, "int2vectorout"}, {2410, "int2vectorrecv"},
-    {2411, "int2vectorsend"}, {42, "int4in"}, {43, "int4out"}, {2406, "int4recv"},
-    {2407, "int4send"}, {460, "int8in"}, {461, "int8out"}, {2408, "int8recv"},
-    {2409, "int8send"}, {2304, "internal_in"}, {2305, "internal_out"}, {1160, "interval_in"},
-    {1161, "interval_out"}, {2478, "interval_recv"}, {2479, "interval_send"}, {321, "json_in"},
-    {322, "json_out"}, {323, "json_recv"}, {324, "json_send"}, {3806, "jsonb_in"},
-    {3804, "jsonb_out"}, {3805, "jsonb_recv"}, {3803, "jsonb_send"}, {34, "namein"},
-    {35, "nameout"}, {2422, "namerecv"}, {2423, "namesend"}, {1701, "numeric_in"},
-    {1702, "numeric_out"}, {2460, "numeric_recv"}, {2461, "numeric_send"}, {1798, "oidin"},
-    {1799, "oidout"}, {2418, "oidrecv"}, {2419, "oidsend"}, {54, "oidvectorin"},
-    {55, "oidvectorout"}, {2420, "oidvectorrecv"}, {2421, "oidvectorsend"},
-    {195, "pg_node_tree_in"}, {196, "pg_node_tree_out"}, {197, "pg_node_tree_recv"},
-    {198, "pg_node_tree_send"}, {2290, "record_in"}, {2291, "record_out"},
-    {2402, "record_recv"}, {2403, "record_send"}, {2218, "regclassin"}, {2219, "regclassout"},
-    {2452, "regclassrecv"}, {2453, "regclasssend"}, {4084, "regnamespacein"},
-    {4085, "regnamespaceout"}, {4087, "regnamespacerecv"}, {4088, "regnamespacesend"},
-    {4098, "regrolein"}, {4092, "regroleout"}, {4094, "regrolerecv"}, {4095, "regrolesend"},
-    {910, "inet_in"}, {911, "inet_out"}, {2496, "inet_recv"}, {2497, "inet_send"},
-    {1267, "cidr_in"}, {1427, "cidr_out"}, {2498, "cidr_recv"}, {2499, "cidr_send"},
-    {44, "regprocin"}, {45, "regprocout"}, {2444, "regprocrecv"}, {2445, "regprocsend"},
-    {2220, "regtypein"}, {2221, "regtypeout"}, {2454, "regtyperecv"}, {2455, "regtypesend"},
-    {334, "spghandler"}, {46, "textin"}, {47, "textout"}, {2414, "textrecv"},
-    {2415, "textsend"}, {1143, "time_in"}, {1144, "time_out"}, {2470, "time_recv"},
-    {2471, "time_send"}, {1312, "timestamp_in"}, {1313, "timestamp_out"},
-    {2474, "timestamp_recv"}, {2475, "timestamp_send"}, {1150, "timestamptz_in"},
-    {1151, "timestamptz_out"}, {2476, "timestamptz_recv"}, {2477, "timestamptz_send"},
-    {2300, "trigger_in"}, {2301, "trigger_out"}, {109, "unknownin"}, {110, "unknownout"},
-    {2416, "unknownrecv"}, {2417, "unknownsend"}, {2952, "uuid_in"}, {2953, "uuid_out"},
-    {2961, "uuid_recv"}, {2962, "uuid_send"}, {1046, "varcharin"}, {1047, "varcharout"},
-    {2432, "varcharrecv"}, {2433, "varcharsend"}, {2298, "void_in"}, {2299, "void_out"},
-    {3120, "void_recv"}, {3121, "void_send"}, {50, "xidin"}, {51, "xidout"}, {2440, "xidrecv"},
-    {2441, "xidsend"},
+/* pg_proc's argument details, for the functions that have any (generated from PostgreSQL 15):
+ * provariadic, pronargdefaults, proallargtypes, proargmodes and proargnames (space-separated),
+ * and the defaults' texts (pg_get_function_arg_default, '|'-separated). */
+typedef struct proc_arg_info {
+    uint32_t oid, variadic;
+    int ndefaults;
+    const char *all, *modes, *names, *defaults;
+} proc_arg_info;
+
+static const proc_arg_info proc_args[] = {
+    {438, 2276, 0, "2276", "v", NULL, NULL},
+    {440, 2276, 0, "2276", "v", NULL, NULL},
+    {3058, 2276, 0, "2276", "v", NULL, NULL},
+    {3059, 2276, 0, "25 2276", "i v", NULL, NULL},
+    {3198, 2276, 0, "2276", "v", NULL, NULL},
+    {3200, 2276, 0, "2276", "v", NULL, NULL},
+    {3208, 0, 0, "3802 25 3802", "i o o", "from_json key value", NULL},
+    {3217, 25, 0, "3802 1009", "i v", "from_json path_elems", NULL},
+    {3219, 0, 0, "3802 3802", "i o", "from_json value", NULL},
+    {3271, 2276, 0, "2276", "v", NULL, NULL},
+    {3273, 2276, 0, "2276", "v", NULL, NULL},
+    {3305, 0, 1, NULL, NULL, "jsonb_in path replacement create_if_missing", "true"},
+    {3465, 0, 0, "3802 25", "i o", "from_json value", NULL},
+    {3932, 0, 0, "3802 25 25", "i o o", "from_json key value", NULL},
+    {3940, 25, 0, "3802 1009", "i v", "from_json path_elems", NULL},
+    {3951, 25, 0, "114 1009", "i v", "from_json path_elems", NULL},
+    {3953, 25, 0, "114 1009", "i v", "from_json path_elems", NULL},
+    {3955, 0, 0, "114 114", "i o", "from_json value", NULL},
+    {3958, 0, 0, "114 25 114", "i o o", "from_json key value", NULL},
+    {3959, 0, 0, "114 25 25", "i o o", "from_json key value", NULL},
+    {3969, 0, 0, "114 25", "i o", "from_json value", NULL},
+    {3986, 2276, 0, "2276", "v", NULL, NULL},
+    {3992, 2276, 0, "2276", "v", NULL, NULL},
+};
+
+static const proc_arg_info *proc_args_of(uint32_t oid)
+{
+    for (size_t i = 0; i < sizeof proc_args / sizeof proc_args[0]; i++)
+        if (proc_args[i].oid == oid) return &proc_args[i];
+    return NULL;
+}
+
+/* The type I/O functions and access method handlers: regproc values name them
+ * (pg_type.typinput ...); pg_proc rows generated from PostgreSQL 15 as builtin_procs' */
+static const cat_proc support_procs[] = {
+    {1031, "aclitemin", 'f', 1, 1033, false, true, 's', "2275", "aclitemin"},
+    {1032, "aclitemout", 'f', 1, 2275, false, true, 's', "1033", "aclitemout"},
+    {2294, "any_in", 'f', 1, 2276, false, true, 'i', "2275", "any_in"},
+    {2295, "any_out", 'f', 1, 2275, false, true, 'i', "2276", "any_out"},
+    {5086, "anycompatible_in", 'f', 1, 5077, false, true, 'i', "2275", "anycompatible_in"},
+    {5087, "anycompatible_out", 'f', 1, 2275, false, true, 'i', "5077", "anycompatible_out"},
+    {5088, "anycompatiblearray_in", 'f', 1, 5078, false, true, 'i', "2275", "anycompatiblearray_in"},
+    {5089, "anycompatiblearray_out", 'f', 1, 2275, false, true, 's', "5078", "anycompatiblearray_out"},
+    {5090, "anycompatiblearray_recv", 'f', 1, 5078, false, true, 's', "2281", "anycompatiblearray_recv"},
+    {5091, "anycompatiblearray_send", 'f', 1, 17, false, true, 's', "5078", "anycompatiblearray_send"},
+    {2777, "anynonarray_in", 'f', 1, 2776, false, true, 'i', "2275", "anynonarray_in"},
+    {2778, "anynonarray_out", 'f', 1, 2275, false, true, 'i', "2776", "anynonarray_out"},
+    {4229, "anymultirange_in", 'f', 3, 4537, false, true, 's', "2275 26 23", "anymultirange_in"},
+    {4230, "anymultirange_out", 'f', 1, 2275, false, true, 's', "4537", "anymultirange_out"},
+    {3832, "anyrange_in", 'f', 3, 3831, false, true, 's', "2275 26 23", "anyrange_in"},
+    {3833, "anyrange_out", 'f', 1, 2275, false, true, 's', "3831", "anyrange_out"},
+    {2296, "anyarray_in", 'f', 1, 2277, false, true, 'i', "2275", "anyarray_in"},
+    {2297, "anyarray_out", 'f', 1, 2275, false, true, 's', "2277", "anyarray_out"},
+    {2502, "anyarray_recv", 'f', 1, 2277, false, true, 's', "2281", "anyarray_recv"},
+    {2503, "anyarray_send", 'f', 1, 17, false, true, 's', "2277", "anyarray_send"},
+    {2312, "anyelement_in", 'f', 1, 2283, false, true, 'i', "2275", "anyelement_in"},
+    {2313, "anyelement_out", 'f', 1, 2275, false, true, 'i', "2283", "anyelement_out"},
+    {3504, "anyenum_in", 'f', 1, 3500, false, true, 'i', "2275", "anyenum_in"},
+    {3505, "anyenum_out", 'f', 1, 2275, false, true, 's', "3500", "anyenum_out"},
+    {3506, "enum_in", 'f', 2, 3500, false, true, 's', "2275 26", "enum_in"},
+    {3507, "enum_out", 'f', 1, 2275, false, true, 's', "3500", "enum_out"},
+    {750, "array_in", 'f', 3, 2277, false, true, 's', "2275 26 23", "array_in"},
+    {751, "array_out", 'f', 1, 2275, false, true, 's', "2277", "array_out"},
+    {2400, "array_recv", 'f', 3, 2277, false, true, 's', "2281 26 23", "array_recv"},
+    {2401, "array_send", 'f', 1, 17, false, true, 's', "2277", "array_send"},
+    {6179, "array_subscript_handler", 'f', 1, 2281, false, true, 'i', "2281", "array_subscript_handler"},
+    {1242, "boolin", 'f', 1, 16, false, true, 'i', "2275", "boolin"},
+    {1243, "boolout", 'f', 1, 2275, false, true, 'i', "16", "boolout"},
+    {2436, "boolrecv", 'f', 1, 16, false, true, 'i', "2281", "boolrecv"},
+    {2437, "boolsend", 'f', 1, 17, false, true, 'i', "16", "boolsend"},
+    {1044, "bpcharin", 'f', 3, 1042, false, true, 'i', "2275 26 23", "bpcharin"},
+    {1045, "bpcharout", 'f', 1, 2275, false, true, 'i', "1042", "bpcharout"},
+    {2430, "bpcharrecv", 'f', 3, 1042, false, true, 's', "2281 26 23", "bpcharrecv"},
+    {2431, "bpcharsend", 'f', 1, 17, false, true, 's', "1042", "bpcharsend"},
+    {335, "brinhandler", 'f', 1, 325, false, true, 'v', "2281", "brinhandler"},
+    {330, "bthandler", 'f', 1, 325, false, true, 'v', "2281", "bthandler"},
+    {1244, "byteain", 'f', 1, 17, false, true, 'i', "2275", "byteain"},
+    {31, "byteaout", 'f', 1, 2275, false, true, 'i', "17", "byteaout"},
+    {2412, "bytearecv", 'f', 1, 17, false, true, 'i', "2281", "bytearecv"},
+    {2413, "byteasend", 'f', 1, 17, false, true, 'i', "17", "byteasend"},
+    {1245, "charin", 'f', 1, 18, false, true, 'i', "2275", "charin"},
+    {33, "charout", 'f', 1, 2275, false, true, 'i', "18", "charout"},
+    {2434, "charrecv", 'f', 1, 18, false, true, 'i', "2281", "charrecv"},
+    {2435, "charsend", 'f', 1, 17, false, true, 'i', "18", "charsend"},
+    {1267, "cidr_in", 'f', 1, 650, false, true, 'i', "2275", "cidr_in"},
+    {1427, "cidr_out", 'f', 1, 2275, false, true, 'i', "650", "cidr_out"},
+    {2498, "cidr_recv", 'f', 1, 650, false, true, 'i', "2281", "cidr_recv"},
+    {2499, "cidr_send", 'f', 1, 17, false, true, 'i', "650", "cidr_send"},
+    {2292, "cstring_in", 'f', 1, 2275, false, true, 'i', "2275", "cstring_in"},
+    {2293, "cstring_out", 'f', 1, 2275, false, true, 'i', "2275", "cstring_out"},
+    {2500, "cstring_recv", 'f', 1, 2275, false, true, 's', "2281", "cstring_recv"},
+    {2501, "cstring_send", 'f', 1, 17, false, true, 's', "2275", "cstring_send"},
+    {1084, "date_in", 'f', 1, 1082, false, true, 's', "2275", "date_in"},
+    {1085, "date_out", 'f', 1, 2275, false, true, 's', "1082", "date_out"},
+    {2468, "date_recv", 'f', 1, 1082, false, true, 'i', "2281", "date_recv"},
+    {2469, "date_send", 'f', 1, 17, false, true, 'i', "1082", "date_send"},
+    {3532, "enum_recv", 'f', 2, 3500, false, true, 's', "2281 26", "enum_recv"},
+    {3533, "enum_send", 'f', 1, 17, false, true, 's', "3500", "enum_send"},
+    {200, "float4in", 'f', 1, 700, false, true, 'i', "2275", "float4in"},
+    {201, "float4out", 'f', 1, 2275, false, true, 'i', "700", "float4out"},
+    {2424, "float4recv", 'f', 1, 700, false, true, 'i', "2281", "float4recv"},
+    {2425, "float4send", 'f', 1, 17, false, true, 'i', "700", "float4send"},
+    {214, "float8in", 'f', 1, 701, false, true, 'i', "2275", "float8in"},
+    {215, "float8out", 'f', 1, 2275, false, true, 'i', "701", "float8out"},
+    {2426, "float8recv", 'f', 1, 701, false, true, 'i', "2281", "float8recv"},
+    {2427, "float8send", 'f', 1, 17, false, true, 'i', "701", "float8send"},
+    {333, "ginhandler", 'f', 1, 325, false, true, 'v', "2281", "ginhandler"},
+    {332, "gisthandler", 'f', 1, 325, false, true, 'v', "2281", "gisthandler"},
+    {331, "hashhandler", 'f', 1, 325, false, true, 'v', "2281", "hashhandler"},
+    {3, "heap_tableam_handler", 'f', 1, 269, false, true, 'v', "2281", "heap_tableam_handler"},
+    {326, "index_am_handler_in", 'f', 1, 325, false, false, 'i', "2275", "index_am_handler_in"},
+    {327, "index_am_handler_out", 'f', 1, 2275, false, true, 'i', "325", "index_am_handler_out"},
+    {910, "inet_in", 'f', 1, 869, false, true, 'i', "2275", "inet_in"},
+    {911, "inet_out", 'f', 1, 2275, false, true, 'i', "869", "inet_out"},
+    {2496, "inet_recv", 'f', 1, 869, false, true, 'i', "2281", "inet_recv"},
+    {2497, "inet_send", 'f', 1, 17, false, true, 'i', "869", "inet_send"},
+    {38, "int2in", 'f', 1, 21, false, true, 'i', "2275", "int2in"},
+    {39, "int2out", 'f', 1, 2275, false, true, 'i', "21", "int2out"},
+    {2404, "int2recv", 'f', 1, 21, false, true, 'i', "2281", "int2recv"},
+    {2405, "int2send", 'f', 1, 17, false, true, 'i', "21", "int2send"},
+    {40, "int2vectorin", 'f', 1, 22, false, true, 'i', "2275", "int2vectorin"},
+    {41, "int2vectorout", 'f', 1, 2275, false, true, 'i', "22", "int2vectorout"},
+    {2410, "int2vectorrecv", 'f', 1, 22, false, true, 'i', "2281", "int2vectorrecv"},
+    {2411, "int2vectorsend", 'f', 1, 17, false, true, 'i', "22", "int2vectorsend"},
+    {42, "int4in", 'f', 1, 23, false, true, 'i', "2275", "int4in"},
+    {43, "int4out", 'f', 1, 2275, false, true, 'i', "23", "int4out"},
+    {2406, "int4recv", 'f', 1, 23, false, true, 'i', "2281", "int4recv"},
+    {2407, "int4send", 'f', 1, 17, false, true, 'i', "23", "int4send"},
+    {460, "int8in", 'f', 1, 20, false, true, 'i', "2275", "int8in"},
+    {461, "int8out", 'f', 1, 2275, false, true, 'i', "20", "int8out"},
+    {2408, "int8recv", 'f', 1, 20, false, true, 'i', "2281", "int8recv"},
+    {2409, "int8send", 'f', 1, 17, false, true, 'i', "20", "int8send"},
+    {2304, "internal_in", 'f', 1, 2281, false, false, 'i', "2275", "internal_in"},
+    {2305, "internal_out", 'f', 1, 2275, false, true, 'i', "2281", "internal_out"},
+    {1160, "interval_in", 'f', 3, 1186, false, true, 's', "2275 26 23", "interval_in"},
+    {1161, "interval_out", 'f', 1, 2275, false, true, 's', "1186", "interval_out"},
+    {2478, "interval_recv", 'f', 3, 1186, false, true, 'i', "2281 26 23", "interval_recv"},
+    {2479, "interval_send", 'f', 1, 17, false, true, 'i', "1186", "interval_send"},
+    {321, "json_in", 'f', 1, 114, false, true, 'i', "2275", "json_in"},
+    {322, "json_out", 'f', 1, 2275, false, true, 'i', "114", "json_out"},
+    {323, "json_recv", 'f', 1, 114, false, true, 'i', "2281", "json_recv"},
+    {324, "json_send", 'f', 1, 17, false, true, 'i', "114", "json_send"},
+    {3806, "jsonb_in", 'f', 1, 3802, false, true, 'i', "2275", "jsonb_in"},
+    {3804, "jsonb_out", 'f', 1, 2275, false, true, 'i', "3802", "jsonb_out"},
+    {3805, "jsonb_recv", 'f', 1, 3802, false, true, 'i', "2281", "jsonb_recv"},
+    {3803, "jsonb_send", 'f', 1, 17, false, true, 'i', "3802", "jsonb_send"},
+    {34, "namein", 'f', 1, 19, false, true, 'i', "2275", "namein"},
+    {35, "nameout", 'f', 1, 2275, false, true, 'i', "19", "nameout"},
+    {2422, "namerecv", 'f', 1, 19, false, true, 's', "2281", "namerecv"},
+    {2423, "namesend", 'f', 1, 17, false, true, 's', "19", "namesend"},
+    {1701, "numeric_in", 'f', 3, 1700, false, true, 'i', "2275 26 23", "numeric_in"},
+    {1702, "numeric_out", 'f', 1, 2275, false, true, 'i', "1700", "numeric_out"},
+    {2460, "numeric_recv", 'f', 3, 1700, false, true, 'i', "2281 26 23", "numeric_recv"},
+    {2461, "numeric_send", 'f', 1, 17, false, true, 'i', "1700", "numeric_send"},
+    {1798, "oidin", 'f', 1, 26, false, true, 'i', "2275", "oidin"},
+    {1799, "oidout", 'f', 1, 2275, false, true, 'i', "26", "oidout"},
+    {2418, "oidrecv", 'f', 1, 26, false, true, 'i', "2281", "oidrecv"},
+    {2419, "oidsend", 'f', 1, 17, false, true, 'i', "26", "oidsend"},
+    {54, "oidvectorin", 'f', 1, 30, false, true, 'i', "2275", "oidvectorin"},
+    {55, "oidvectorout", 'f', 1, 2275, false, true, 'i', "30", "oidvectorout"},
+    {2420, "oidvectorrecv", 'f', 1, 30, false, true, 'i', "2281", "oidvectorrecv"},
+    {2421, "oidvectorsend", 'f', 1, 17, false, true, 'i', "30", "oidvectorsend"},
+    {195, "pg_node_tree_in", 'f', 1, 194, false, true, 'i', "2275", "pg_node_tree_in"},
+    {196, "pg_node_tree_out", 'f', 1, 2275, false, true, 'i', "194", "pg_node_tree_out"},
+    {197, "pg_node_tree_recv", 'f', 1, 194, false, true, 's', "2281", "pg_node_tree_recv"},
+    {198, "pg_node_tree_send", 'f', 1, 17, false, true, 's', "194", "pg_node_tree_send"},
+    {2290, "record_in", 'f', 3, 2249, false, true, 's', "2275 26 23", "record_in"},
+    {2291, "record_out", 'f', 1, 2275, false, true, 's', "2249", "record_out"},
+    {2402, "record_recv", 'f', 3, 2249, false, true, 's', "2281 26 23", "record_recv"},
+    {2403, "record_send", 'f', 1, 17, false, true, 's', "2249", "record_send"},
+    {2218, "regclassin", 'f', 1, 2205, false, true, 's', "2275", "regclassin"},
+    {2219, "regclassout", 'f', 1, 2275, false, true, 's', "2205", "regclassout"},
+    {2452, "regclassrecv", 'f', 1, 2205, false, true, 'i', "2281", "regclassrecv"},
+    {2453, "regclasssend", 'f', 1, 17, false, true, 'i', "2205", "regclasssend"},
+    {4084, "regnamespacein", 'f', 1, 4089, false, true, 's', "2275", "regnamespacein"},
+    {4085, "regnamespaceout", 'f', 1, 2275, false, true, 's', "4089", "regnamespaceout"},
+    {4087, "regnamespacerecv", 'f', 1, 4089, false, true, 'i', "2281", "regnamespacerecv"},
+    {4088, "regnamespacesend", 'f', 1, 17, false, true, 'i', "4089", "regnamespacesend"},
+    {44, "regprocin", 'f', 1, 24, false, true, 's', "2275", "regprocin"},
+    {45, "regprocout", 'f', 1, 2275, false, true, 's', "24", "regprocout"},
+    {2444, "regprocrecv", 'f', 1, 24, false, true, 'i', "2281", "regprocrecv"},
+    {2445, "regprocsend", 'f', 1, 17, false, true, 'i', "24", "regprocsend"},
+    {4098, "regrolein", 'f', 1, 4096, false, true, 's', "2275", "regrolein"},
+    {4092, "regroleout", 'f', 1, 2275, false, true, 's', "4096", "regroleout"},
+    {4094, "regrolerecv", 'f', 1, 4096, false, true, 'i', "2281", "regrolerecv"},
+    {4095, "regrolesend", 'f', 1, 17, false, true, 'i', "4096", "regrolesend"},
+    {2220, "regtypein", 'f', 1, 2206, false, true, 's', "2275", "regtypein"},
+    {2221, "regtypeout", 'f', 1, 2275, false, true, 's', "2206", "regtypeout"},
+    {2454, "regtyperecv", 'f', 1, 2206, false, true, 'i', "2281", "regtyperecv"},
+    {2455, "regtypesend", 'f', 1, 17, false, true, 'i', "2206", "regtypesend"},
+    {334, "spghandler", 'f', 1, 325, false, true, 'v', "2281", "spghandler"},
+    {267, "table_am_handler_in", 'f', 1, 269, false, false, 'i', "2275", "table_am_handler_in"},
+    {268, "table_am_handler_out", 'f', 1, 2275, false, true, 'i', "269", "table_am_handler_out"},
+    {46, "textin", 'f', 1, 25, false, true, 'i', "2275", "textin"},
+    {47, "textout", 'f', 1, 2275, false, true, 'i', "25", "textout"},
+    {2414, "textrecv", 'f', 1, 25, false, true, 's', "2281", "textrecv"},
+    {2415, "textsend", 'f', 1, 17, false, true, 's', "25", "textsend"},
+    {1143, "time_in", 'f', 3, 1083, false, true, 's', "2275 26 23", "time_in"},
+    {1144, "time_out", 'f', 1, 2275, false, true, 'i', "1083", "time_out"},
+    {2470, "time_recv", 'f', 3, 1083, false, true, 'i', "2281 26 23", "time_recv"},
+    {2471, "time_send", 'f', 1, 17, false, true, 'i', "1083", "time_send"},
+    {1312, "timestamp_in", 'f', 3, 1114, false, true, 's', "2275 26 23", "timestamp_in"},
+    {1313, "timestamp_out", 'f', 1, 2275, false, true, 's', "1114", "timestamp_out"},
+    {2474, "timestamp_recv", 'f', 3, 1114, false, true, 'i', "2281 26 23", "timestamp_recv"},
+    {2475, "timestamp_send", 'f', 1, 17, false, true, 'i', "1114", "timestamp_send"},
+    {1150, "timestamptz_in", 'f', 3, 1184, false, true, 's', "2275 26 23", "timestamptz_in"},
+    {1151, "timestamptz_out", 'f', 1, 2275, false, true, 's', "1184", "timestamptz_out"},
+    {2476, "timestamptz_recv", 'f', 3, 1184, false, true, 'i', "2281 26 23", "timestamptz_recv"},
+    {2477, "timestamptz_send", 'f', 1, 17, false, true, 'i', "1184", "timestamptz_send"},
+    {2300, "trigger_in", 'f', 1, 2279, false, false, 'i', "2275", "trigger_in"},
+    {2301, "trigger_out", 'f', 1, 2275, false, true, 'i', "2279", "trigger_out"},
+    {109, "unknownin", 'f', 1, 705, false, true, 'i', "2275", "unknownin"},
+    {110, "unknownout", 'f', 1, 2275, false, true, 'i', "705", "unknownout"},
+    {2416, "unknownrecv", 'f', 1, 705, false, true, 'i', "2281", "unknownrecv"},
+    {2417, "unknownsend", 'f', 1, 17, false, true, 'i', "705", "unknownsend"},
+    {2952, "uuid_in", 'f', 1, 2950, false, true, 'i', "2275", "uuid_in"},
+    {2953, "uuid_out", 'f', 1, 2275, false, true, 'i', "2950", "uuid_out"},
+    {2961, "uuid_recv", 'f', 1, 2950, false, true, 'i', "2281", "uuid_recv"},
+    {2962, "uuid_send", 'f', 1, 17, false, true, 'i', "2950", "uuid_send"},
+    {1046, "varcharin", 'f', 3, 1043, false, true, 'i', "2275 26 23", "varcharin"},
+    {1047, "varcharout", 'f', 1, 2275, false, true, 'i', "1043", "varcharout"},
+    {2432, "varcharrecv", 'f', 3, 1043, false, true, 's', "2281 26 23", "varcharrecv"},
+    {2433, "varcharsend", 'f', 1, 17, false, true, 's', "1043", "varcharsend"},
+    {2298, "void_in", 'f', 1, 2278, false, true, 'i', "2275", "void_in"},
+    {2299, "void_out", 'f', 1, 2275, false, true, 'i', "2278", "void_out"},
+    {3120, "void_recv", 'f', 1, 2278, false, true, 'i', "2281", "void_recv"},
+    {3121, "void_send", 'f', 1, 17, false, true, 'i', "2278", "void_send"},
+    {50, "xidin", 'f', 1, 28, false, true, 'i', "2275", "xidin"},
+    {51, "xidout", 'f', 1, 2275, false, true, 'i', "28", "xidout"},
+    {2440, "xidrecv", 'f', 1, 28, false, true, 'i', "2281", "xidrecv"},
+    {2441, "xidsend", 'f', 1, 17, false, true, 'i', "28", "xidsend"},
 };
 
 /* The CRDT column types, read as PostgreSQL type `as` (sqlschema.h). */
@@ -2698,63 +2872,44 @@ static int rows_collation(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+static int proc_row(rctx *c, const cat_proc *p, row_fn fn, void *ctx, sqlerr *err)
+{
+    const proc_arg_info *pa = proc_args_of(p->oid);
+    ROW_BEGIN(r, c->t);
+    c_int(&r, "oid", p->oid);
+    c_str(&r, "proname", p->name);
+    c_int(&r, "pronamespace", NSP_CATALOG);
+    c_int(&r, "proowner", OID_ROLE);
+    c_int(&r, "prolang", 12); /* internal */
+    c_float(&r, "procost", 1);
+    c_float(&r, "prorows", p->retset ? 1000 : 0);
+    c_int(&r, "provariadic", pa ? pa->variadic : 0);
+    c_char(&r, "prokind", p->kind);
+    c_bool(&r, "proisstrict", p->strict);
+    c_bool(&r, "proretset", p->retset);
+    c_char(&r, "provolatile", p->volatility);
+    c_char(&r, "proparallel", 's');
+    c_int(&r, "pronargs", p->nargs);
+    c_int(&r, "pronargdefaults", pa ? pa->ndefaults : 0);
+    c_int(&r, "prorettype", p->ret);
+    c_list(&r, "proargtypes", p->argtypes);
+    if (pa && pa->all) c_list(&r, "proallargtypes", pa->all);
+    if (pa && pa->modes) c_list(&r, "proargmodes", pa->modes);
+    if (pa && pa->names) c_list(&r, "proargnames", pa->names);
+    c_str(&r, "prosrc", p->src);
+    ROW_END(r);
+    return SQL_OK;
+}
+
 static int rows_proc(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
-    for (size_t i = 0; i < sizeof builtin_procs / sizeof builtin_procs[0]; i++) {
-        const cat_proc *p = &builtin_procs[i];
-        ROW_BEGIN(r, c->t);
-        c_int(&r, "oid", p->oid);
-        c_str(&r, "proname", p->name);
-        c_int(&r, "pronamespace", NSP_CATALOG);
-        c_int(&r, "proowner", OID_ROLE);
-        c_int(&r, "prolang", 12); /* internal */
-        c_float(&r, "procost", 1);
-        c_float(&r, "prorows", p->retset ? 1000 : 0);
-        c_char(&r, "prokind", p->kind);
-        c_bool(&r, "proisstrict", p->strict);
-        c_bool(&r, "proretset", p->retset);
-        c_char(&r, "provolatile", p->volatility);
-        c_char(&r, "proparallel", 's');
-        c_int(&r, "pronargs", p->nargs);
-        c_int(&r, "prorettype", p->ret);
-        c_list(&r, "proargtypes", p->argtypes);
-        c_str(&r, "prosrc", p->src);
-        ROW_END(r);
-    }
-    /* the types' I/O functions (pg_type.typinput & co. name them: Ruby pg's
-     * BasicTypeMapForResults joins them), typed from the type that names them */
+    for (size_t i = 0; i < sizeof builtin_procs / sizeof builtin_procs[0]; i++)
+        if (proc_row(c, &builtin_procs[i], fn, ctx, err)) return SQL_ERR;
     for (size_t i = 0; i < sizeof support_procs / sizeof support_procs[0]; i++) {
-        const char *nm = support_procs[i].name;
         bool dup = false;
         for (size_t k = 0; k < sizeof builtin_procs / sizeof builtin_procs[0] && !dup; k++)
             dup = builtin_procs[k].oid == support_procs[i].oid;
-        if (dup) continue;
-        uint32_t ty = 0;
-        char role = 0; /* i o r s */
-        for (size_t k = 0; k < sizeof builtin_types / sizeof builtin_types[0] && !role; k++) {
-            const cat_type *t = &builtin_types[k];
-            role = !strcmp(t->in, nm) ? 'i' : !strcmp(t->out, nm) ? 'o' : !strcmp(t->recv, nm) ? 'r'
-                   : !strcmp(t->send, nm) ? 's' : 0;
-            if (role) ty = t->category == 'A' ? 2277 : t->oid; /* array_in & co.: anyarray */
-        }
-        char args[16];
-        snprintf(args, sizeof args, "%u", role == 'i' ? 2275u : role == 'r' ? 2281u : ty);
-        ROW_BEGIN(r, c->t);
-        c_int(&r, "oid", support_procs[i].oid);
-        c_str(&r, "proname", nm);
-        c_int(&r, "pronamespace", NSP_CATALOG);
-        c_int(&r, "proowner", OID_ROLE);
-        c_int(&r, "prolang", 12);
-        c_float(&r, "procost", 1);
-        c_char(&r, "prokind", 'f');
-        c_bool(&r, "proisstrict", true);
-        c_char(&r, "provolatile", role == 'i' || role == 'r' ? 's' : 'i');
-        c_char(&r, "proparallel", 's');
-        c_int(&r, "pronargs", role ? 1 : 0);
-        c_int(&r, "prorettype", role == 'o' ? 2275 : role == 's' ? 17 : ty);
-        if (role) c_list(&r, "proargtypes", args);
-        c_str(&r, "prosrc", nm);
-        ROW_END(r);
+        if (!dup && proc_row(c, &support_procs[i], fn, ctx, err)) return SQL_ERR;
     }
     return SQL_OK;
 }
@@ -3943,6 +4098,13 @@ static int arg_bool(const sqlval *v, bool *b, sqlerr *err)
 
 /* format_type(type, typmod): PostgreSQL's SQL spelling, with the modifier of varchar, bpchar
  * and numeric; an unknown oid prints "???". */
+/* PostgreSQL's format_type_be: format_type(oid, NULL), which differs from the typmod -1 form
+ * (cat_type.fmt) for bpchar alone */
+static const char *type_be(const cat_type *ty)
+{
+    return !ty ? "???" : ty->oid == 1042 ? "character" : ty->fmt;
+}
+
 static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
 {
     uint32_t oid;
@@ -3969,17 +4131,59 @@ static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
         snprintf(buf, sizeof buf, "timestamp(%lld) without time zone", (long long)mod);
     else if (mod >= 0 && mod <= 6 && oid == 1083)
         snprintf(buf, sizeof buf, "time(%lld) without time zone", (long long)mod);
-    else if (a[1].isnull && oid == 1042)
-        snprintf(buf, sizeof buf, "bpchar");
     else
-        snprintf(buf, sizeof buf, "%s", ty->fmt);
+        snprintf(buf, sizeof buf, "%s", a[1].isnull ? type_be(ty) : ty->fmt);
     return set_text(out, buf, err);
+}
+
+/* PostgreSQL's print_function_arguments: every argument (OUT ones too) with its mode, name
+ * and type, DEFAULTs when asked for; a hypothetical-set aggregate (rank, dense_rank) prints its
+ * one direct argument again after ORDER BY. */
+static void function_arguments(const cat_proc *p, bool defaults, char *buf, size_t cap)
+{
+    const proc_arg_info *pa = proc_args_of(p->oid);
+    char types[256], modes[64], names[256], defs[256];
+    snprintf(types, sizeof types, "%s", pa && pa->all ? pa->all : p->argtypes);
+    snprintf(modes, sizeof modes, "%s", pa && pa->modes ? pa->modes : "");
+    snprintf(names, sizeof names, "%s", pa && pa->names ? pa->names : "");
+    snprintf(defs, sizeof defs, "%s", pa && pa->defaults ? pa->defaults : "");
+    char *tv[SQLFUNC_MAX_ARGS], *mv[SQLFUNC_MAX_ARGS], *nv[SQLFUNC_MAX_ARGS], *dv[SQLFUNC_MAX_ARGS];
+    int nt = 0, nm = 0, nn = 0, nd = 0;
+    for (char *sv = NULL, *t = strtok_r(types, " ", &sv); t && nt < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, " ", &sv)) tv[nt++] = t;
+    for (char *sv = NULL, *t = strtok_r(modes, " ", &sv); t && nm < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, " ", &sv)) mv[nm++] = t;
+    for (char *sv = NULL, *t = strtok_r(names, " ", &sv); t && nn < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, " ", &sv)) nv[nn++] = t;
+    for (char *sv = NULL, *t = strtok_r(defs, "|", &sv); t && nd < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, "|", &sv)) dv[nd++] = t;
+    int order_by_at = p->oid == 3986 || p->oid == 3992 ? 1 : -1; /* aggnumdirectargs */
+    int lack_defaults = defaults && pa && pa->ndefaults ? p->nargs - pa->ndefaults : nt;
+    size_t o = 0;
+    int printed = 0, inputno = 0;
+    buf[0] = 0;
+    for (int i = 0; i < nt; i++) {
+        char m = i < nm ? mv[i][0] : 'i';
+        const char *mode = m == 'o' ? "OUT " : m == 'b' ? "INOUT " : m == 'v' ? "VARIADIC " : "";
+        bool input = m != 'o' && m != 't';
+        if (input) inputno++;
+        if (m == 't') continue;
+        const char *sep = printed == order_by_at ? (printed ? " ORDER BY " : "ORDER BY ") : printed ? ", " : "";
+        cat_type tmp;
+        const cat_type *ty = type_by_oid((uint32_t)strtoul(tv[i], NULL, 10), &tmp);
+        const char *name = i < nn && strcmp(nv[i], "-") ? nv[i] : NULL;
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "%s%s%s%s%s", sep, mode, name ? name : "",
+                              name ? " " : "", type_be(ty));
+        if (defaults && input && inputno > lack_defaults && inputno - lack_defaults - 1 < nd)
+            o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " DEFAULT %s", dv[inputno - lack_defaults - 1]);
+        printed++;
+        if (printed == order_by_at && i == nt - 1) i--; /* the last argument again */
+    }
+    if (o >= cap && cap) buf[cap - 1] = 0;
 }
 
 static const cat_proc *proc_by_oid(uint32_t oid)
 {
     for (size_t i = 0; i < sizeof builtin_procs / sizeof builtin_procs[0]; i++)
         if (builtin_procs[i].oid == oid) return &builtin_procs[i];
+    for (size_t i = 0; i < sizeof support_procs / sizeof support_procs[0]; i++)
+        if (support_procs[i].oid == oid) return &support_procs[i];
     return NULL;
 }
 
@@ -4664,22 +4868,13 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
             return SQL_OK;
         }
         char buf[512];
-        size_t o = 0;
         buf[0] = 0;
         if (!strcmp(fn, "pg_get_function_result")) {
             cat_type tmp;
             const cat_type *ty = type_by_oid(p->ret, &tmp);
-            snprintf(buf, sizeof buf, "%s%s", p->retset ? "SETOF " : "", ty ? ty->fmt : "???");
+            snprintf(buf, sizeof buf, "%s%s", p->retset ? "SETOF " : "", type_be(ty));
         } else {
-            char args[256];
-            snprintf(args, sizeof args, "%s", p->argtypes);
-            for (char *save = NULL, *tok = strtok_r(args, " ", &save); tok;
-                 tok = strtok_r(NULL, " ", &save)) {
-                cat_type tmp;
-                const cat_type *ty = type_by_oid((uint32_t)strtoul(tok, NULL, 10), &tmp);
-                o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
-                                      o ? ", " : "", ty ? ty->fmt : "???");
-            }
+            function_arguments(p, !strcmp(fn, "pg_get_function_arguments"), buf, sizeof buf);
         }
         return set_text(out, buf, err);
     }
