@@ -1813,6 +1813,20 @@ int sx_lock_row_try(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t 
  * waits only for the locks held, so a long line of readers can keep an ACCESS EXCLUSIVE
  * request waiting (PostgreSQL makes later readers queue behind it). */
 
+/* Appends id to a growing array: 0, or -1 out of memory (nothing changed). */
+static int ids_add(uint32_t **v, int *n, int *cap, uint32_t id)
+{
+    if (*n == *cap) {
+        int c = *cap ? 2 * *cap : 8;
+        uint32_t *g = realloc(*v, (size_t)c * sizeof *g);
+        if (!g) return -1;
+        *v = g;
+        *cap = c;
+    }
+    (*v)[(*n)++] = id;
+    return 0;
+}
+
 bool sx_table_lock_conflicts(const sx_session *s, uint32_t id, int mode)
 {
     return (sqllock_table_modes(s->x->locks, id, s->locks) & sqllock_conflicts(mode)) != 0;
@@ -1874,17 +1888,8 @@ int sx_lock_table(sx_session *s, uint32_t id, const char *name, int mode, bool n
     if (mode == SQLLOCK_ACCESS_SHARE && tlw_has(s, id)) return SQL_OK;
     if (sqllock_owner_table_modes(s->locks, id) & (1u << mode)) return SQL_OK;
     if (s->op_shared) {
-        if (mode == SQLLOCK_ACCESS_SHARE && !sx_table_lock_conflicts(s, id, mode)) {
-            if (s->ntlw == s->tlw_cap) {
-                int cap = s->tlw_cap ? 2 * s->tlw_cap : 8;
-                uint32_t *n = realloc(s->tlw, (size_t)cap * sizeof *n);
-                if (!n) return sqlerr_oom(err);
-                s->tlw = n;
-                s->tlw_cap = cap;
-            }
-            s->tlw[s->ntlw++] = id;
-            return SQL_OK;
-        }
+        if (mode == SQLLOCK_ACCESS_SHARE && !sx_table_lock_conflicts(s, id, mode))
+            return ids_add(&s->tlw, &s->ntlw, &s->tlw_cap, id) ? sqlerr_oom(err) : SQL_OK;
         if (nowait)
             return sqlerr_set(err, "55P03", -1, "could not obtain lock on relation \"%s\"", name);
         /* run again under the exclusive engine lock, where it can wait */
@@ -2133,15 +2138,7 @@ int sx_ser_read_table(sx_session *s, uint32_t table_id, sqlerr *err)
     if (!s->ser) return SQL_OK;
     for (int i = 0; i < s->ser_ntables; i++)
         if (s->ser_tables[i] == table_id) return SQL_OK;
-    if (s->ser_ntables == s->ser_tcap) {
-        int cap = s->ser_tcap ? 2 * s->ser_tcap : 8;
-        uint32_t *v = realloc(s->ser_tables, (size_t)cap * sizeof *v);
-        if (!v) return sqlerr_oom(err);
-        s->ser_tables = v;
-        s->ser_tcap = cap;
-    }
-    s->ser_tables[s->ser_ntables++] = table_id;
-    return SQL_OK;
+    return ids_add(&s->ser_tables, &s->ser_ntables, &s->ser_tcap, table_id) ? sqlerr_oom(err) : SQL_OK;
 }
 
 int sx_ser_read_row(sx_session *s, uint32_t table_id, const uint8_t *pk, size_t pklen, sqlerr *err)

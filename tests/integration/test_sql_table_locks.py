@@ -135,6 +135,18 @@ def setup(kw):
     c.close()
 
 
+def lock_nowait(b, mode):
+    """LOCK t IN mode MODE NOWAIT in a block of its own: "ok" or the error's SQLSTATE."""
+    execute(b, "BEGIN")
+    try:
+        execute(b, "LOCK TABLE t IN %s MODE NOWAIT" % mode)
+        got = "ok"
+    except psycopg2.Error as e:
+        got = "error " + code_of(e)
+    execute(b, "ROLLBACK")
+    return got
+
+
 def scenarios(side):
     """Every scenario's outcome, by name (the same run on both servers)."""
     a, b = side.a, side.b
@@ -144,13 +156,7 @@ def scenarios(side):
         execute(a, "BEGIN")
         execute(a, "LOCK TABLE t IN %s MODE" % held)
         for want in MODES:
-            execute(b, "BEGIN")
-            try:
-                execute(b, "LOCK TABLE t IN %s MODE NOWAIT" % want)
-                out["held %s, LOCK %s NOWAIT" % (held, want)] = "ok"
-            except psycopg2.Error as e:
-                out["held %s, LOCK %s NOWAIT" % (held, want)] = "error " + code_of(e)
-            execute(b, "ROLLBACK")
+            out["held %s, LOCK %s NOWAIT" % (held, want)] = lock_nowait(b, want)
         execute(a, "ROLLBACK")
     # statements against each mode held: at once, or wait until the holder rolls back
     for held in MODES:
@@ -169,13 +175,7 @@ def scenarios(side):
                                   "relation = 't'::regclass ORDER BY mode" % side.apid)
         out["%s holds" % name] = ", ".join(m[0] for m in modes)
         for want in MODES:
-            execute(b, "BEGIN")
-            try:
-                execute(b, "LOCK TABLE t IN %s MODE NOWAIT" % want)
-                out["after %s, LOCK %s NOWAIT" % (name, want)] = "ok"
-            except psycopg2.Error as e:
-                out["after %s, LOCK %s NOWAIT" % (name, want)] = "error " + code_of(e)
-            execute(b, "ROLLBACK")
+            out["after %s, LOCK %s NOWAIT" % (name, want)] = lock_nowait(b, want)
         execute(a, "ROLLBACK")
     # LOCK of a view locks the tables of its definition in the same mode
     execute(a, "BEGIN")
