@@ -23,7 +23,7 @@ WERROR   ?=
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 2000
 
-PKGS := rocksdb libuv jansson libpq openssl gnutls libngtcp2 libngtcp2_crypto_gnutls libnghttp3
+PKGS := rocksdb libuv jansson libpq openssl gnutls libngtcp2 libngtcp2_crypto_gnutls libnghttp3 libpcre2-8
 EXTRA_LIBS := -lpg_query -lhttp_parser -lpthread -lm
 
 ifeq ($(SANITIZER),)
@@ -145,6 +145,7 @@ FUZZ_LAYER_fuzz_logentry    := storage
 FUZZ_LAYER_fuzz_sql         := server
 FUZZ_LAYER_fuzz_catalog     := server
 FUZZ_LAYER_fuzz_jload       := server
+FUZZ_LAYER_fuzz_regex       := server
 fuzz_archives_of = $(foreach L,$(or $(DEPS_$(or $(FUZZ_LAYER_$(1)),replication)),$(DEPS_server)),\
                      $(FUZZ_BUILD)/lib$(L).a)
 define fuzz_layer_archive

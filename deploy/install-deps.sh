@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential pkg-config clang libclang-rt-14-dev
   libssl-dev libgnutls28-dev
   libngtcp2-dev libngtcp2-crypto-gnutls-dev libnghttp3-dev
-  librocksdb-dev libuv1-dev libjansson-dev libpq-dev libpg-query-dev libhttp-parser-dev
+  librocksdb-dev libuv1-dev libjansson-dev libpq-dev libpg-query-dev libhttp-parser-dev libpcre2-dev
   libcmocka-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-sqlalchemy python3-django
   openjdk-17-jdk-headless libpostgresql-jdbc-java nodejs

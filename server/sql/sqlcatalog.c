@@ -702,6 +702,32 @@ static const cat_proc builtin_procs[] = {
     {3849, "upper", 'f', 1, 2283, false, true, 'i', "3831", "range_upper"},
     {4236, "upper", 'f', 1, 2283, false, true, 'i', "4537", "multirange_upper"},
     {89, "version", 'f', 0, 25, false, true, 's', "", "pgsql_version"},
+    {3539, "format", 'f', 2, 25, false, false, 's', "25 2276", "text_format"},
+    {3540, "format", 'f', 1, 25, false, false, 's', "25", "text_format_nv"},
+    {6254, "regexp_count", 'f', 2, 23, false, true, 'i', "25 25", "regexp_count_no_start"},
+    {6255, "regexp_count", 'f', 3, 23, false, true, 'i', "25 25 23", "regexp_count_no_flags"},
+    {6256, "regexp_count", 'f', 4, 23, false, true, 'i', "25 25 23 25", "regexp_count"},
+    {6263, "regexp_like", 'f', 2, 16, false, true, 'i', "25 25", "regexp_like_no_flags"},
+    {6264, "regexp_like", 'f', 3, 16, false, true, 'i', "25 25 25", "regexp_like"},
+    {3396, "regexp_match", 'f', 2, 1009, false, true, 'i', "25 25", "regexp_match_no_flags"},
+    {3397, "regexp_match", 'f', 3, 1009, false, true, 'i', "25 25 25", "regexp_match"},
+    {2763, "regexp_matches", 'f', 2, 1009, true, true, 'i', "25 25", "regexp_matches_no_flags"},
+    {2764, "regexp_matches", 'f', 3, 1009, true, true, 'i', "25 25 25", "regexp_matches"},
+    {2284, "regexp_replace", 'f', 3, 25, false, true, 'i', "25 25 25", "textregexreplace_noopt"},
+    {2285, "regexp_replace", 'f', 4, 25, false, true, 'i', "25 25 25 25", "textregexreplace"},
+    {6251, "regexp_replace", 'f', 6, 25, false, true, 'i', "25 25 25 23 23 25", "textregexreplace_extended"},
+    {6252, "regexp_replace", 'f', 5, 25, false, true, 'i', "25 25 25 23 23", "textregexreplace_extended_no_flags"},
+    {6253, "regexp_replace", 'f', 4, 25, false, true, 'i', "25 25 25 23", "textregexreplace_extended_no_n"},
+    {2767, "regexp_split_to_array", 'f', 2, 1009, false, true, 'i', "25 25", "regexp_split_to_array_no_flags"},
+    {2768, "regexp_split_to_array", 'f', 3, 1009, false, true, 'i', "25 25 25", "regexp_split_to_array"},
+    {2765, "regexp_split_to_table", 'f', 2, 25, true, true, 'i', "25 25", "regexp_split_to_table_no_flags"},
+    {2766, "regexp_split_to_table", 'f', 3, 25, true, true, 'i', "25 25 25", "regexp_split_to_table"},
+    {3419, "sha224", 'f', 1, 17, false, true, 'i', "17", "sha224_bytea"},
+    {3420, "sha256", 'f', 1, 17, false, true, 'i', "17", "sha256_bytea"},
+    {3421, "sha384", 'f', 1, 17, false, true, 'i', "17", "sha384_bytea"},
+    {3422, "sha512", 'f', 1, 17, false, true, 'i', "17", "sha512_bytea"},
+    {1986, "similar_to_escape", 'f', 2, 25, false, true, 'i', "25 25", "similar_to_escape_2"},
+    {1987, "similar_to_escape", 'f', 1, 25, false, true, 'i', "25", "similar_to_escape_1"},
 };
 
 /* pg_proc's argument details, for the functions that have any (generated from PostgreSQL 15):
@@ -737,6 +763,7 @@ static const proc_arg_info proc_args[] = {
     {3969, 0, 0, "114 25", "i o", "from_json value", NULL},
     {3986, 2276, 0, "2276", "v", NULL, NULL},
     {3992, 2276, 0, "2276", "v", NULL, NULL},
+    {3539, 2276, 0, "25 2276", "i v", NULL, NULL},
 };
 
 static const proc_arg_info *proc_args_of(uint32_t oid)

@@ -5,6 +5,7 @@
  * (jansson stays inside this file), LIKE, functions, evaluation (eval), aggregates.
  */
 #include "server/sql/sqlexpr.h"
+#include "server/sql/sqlregex.h"
 #include "server/sql/sqljson.h"
 #include "proto/pginet.h"
 #include "server/sql/sqlenum.h"
@@ -21,7 +22,6 @@
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,7 +568,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                                        "json_array_elements", "json_array_elements_text",
                                        "json_object_keys", "json_each", "json_each_text",
                                        "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n",
-                                       "pg_listening_channels"};
+                                       "pg_listening_channels", "regexp_matches",
+                                       "regexp_split_to_table"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {
             /* the planner takes one in FROM or in a select-list expression (sqlplan.c) */
@@ -2114,12 +2115,10 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
             free(s);
             goto done;
         }
-        regex_t re;
-        if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB | (e->icase ? REG_ICASE : 0))) {
-            sqlerr_set(err, "2201B", e->location, "invalid regular expression: \"%s\"", pat);
-        } else {
-            sqlval_set_bool(out, (regexec(&re, s, 0, NULL, 0) == 0) != e->negate);
-            regfree(&re);
+        const sqlregex *re = sqlregex_get(pat, pl, e->icase ? SQLREGEX_ICASE : 0, err);
+        int m = re ? sqlregex_test(re, s, sl, err) : SQL_ERR;
+        if (m >= 0) {
+            sqlval_set_bool(out, (m == 1) != e->negate);
             rc = SQL_OK;
         }
         free(s);

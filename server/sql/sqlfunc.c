@@ -13,6 +13,7 @@
  * "not unique" because of trunc(macaddr)).
  */
 #include "server/sql/sqlfunc.h"
+#include "server/sql/sqlregex.h"
 #include "proto/pginet.h"
 #include "server/sql/sqljson.h"
 #include "server/sql/sqldate.h"
@@ -25,7 +26,6 @@
 #include <locale.h>
 #include <math.h>
 #include <openssl/evp.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
@@ -228,6 +228,21 @@ IMPL(f_pg_size_pretty);
 IMPL(f_pg_size_pretty_num);
 IMPL(f_pg_is_in_recovery);
 IMPL(f_quote_literal);
+static const sqlregex *re_of(const sqlval *pat, const sqlval *fl, const char *fname, unsigned *flags,
+                             sqlerr *err);
+IMPL(f_regexp_replace);
+IMPL(f_substring_similar);
+IMPL(f_regexp_replace_pos);
+IMPL(f_regexp_match);
+IMPL(f_regexp_like);
+IMPL(f_regexp_count);
+IMPL(f_regexp_split_to_array);
+IMPL(f_similar_to_escape);
+IMPL(f_format);
+IMPL(f_sha224);
+IMPL(f_sha256);
+IMPL(f_sha384);
+IMPL(f_sha512);
 IMPL(f_quote_nullable);
 IMPL(f_octet_length);
 IMPL(f_inet_host);
@@ -323,7 +338,7 @@ static const fn_def fn_defs[] = {
     {"substring", NULL, T_BIT, STRICT, 2, {T_BIT, INT4}, 0},
     {"substring", NULL, T_BIT, STRICT, 3, {T_BIT, INT4, INT4}, 0},
     {"substring", f_substring_regex, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
-    {"substring", NULL, TEXT, STRICT, 3, {TEXT, TEXT, TEXT}, 0}, /* SIMILAR ... ESCAPE */
+    {"substring", f_substring_similar, TEXT, STRICT, 3, {TEXT, TEXT, TEXT}, 0}, /* SIMILAR ... ESCAPE */
     {"strpos", f_strpos, INT4, STRICT, 2, {TEXT, TEXT}, 0},
     {"position", f_strpos, INT4, STRICT, 2, {TEXT, TEXT}, 0}, /* POSITION(a IN b) */
     {"position", f_position_bytea, INT4, STRICT, 2, {BYTEA, BYTEA}, 0},
@@ -375,6 +390,28 @@ static const fn_def fn_defs[] = {
     {"pg_size_pretty", f_pg_size_pretty, TEXT, STRICT, 1, {INT8}, 0},
     {"pg_size_pretty", f_pg_size_pretty_num, TEXT, STRICT, 1, {NUM}, 0},
     {"pg_is_in_recovery", f_pg_is_in_recovery, SQLVAL_BOOL, STRICT, 0, {0}, 0},
+    {"regexp_replace", f_regexp_replace, TEXT, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
+    {"regexp_replace", f_regexp_replace, TEXT, STRICT, 4, {TEXT, TEXT, TEXT, TEXT}, 0},
+    {"regexp_replace", f_regexp_replace_pos, TEXT, STRICT, 4, {TEXT, TEXT, TEXT, INT4}, 0},
+    {"regexp_replace", f_regexp_replace_pos, TEXT, STRICT, 5, {TEXT, TEXT, TEXT, INT4, INT4}, 0},
+    {"regexp_replace", f_regexp_replace_pos, TEXT, STRICT, 6, {TEXT, TEXT, TEXT, INT4, INT4, TEXT}, 0},
+    {"regexp_match", f_regexp_match, TARR, STRICT, 2, {TEXT, TEXT}, 0},
+    {"regexp_match", f_regexp_match, TARR, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
+    {"regexp_like", f_regexp_like, SQLVAL_BOOL, STRICT, 2, {TEXT, TEXT}, 0},
+    {"regexp_like", f_regexp_like, SQLVAL_BOOL, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
+    {"regexp_count", f_regexp_count, INT4, STRICT, 2, {TEXT, TEXT}, 0},
+    {"regexp_count", f_regexp_count, INT4, STRICT, 3, {TEXT, TEXT, INT4}, 0},
+    {"regexp_count", f_regexp_count, INT4, STRICT, 4, {TEXT, TEXT, INT4, TEXT}, 0},
+    {"regexp_split_to_array", f_regexp_split_to_array, TARR, STRICT, 2, {TEXT, TEXT}, 0},
+    {"regexp_split_to_array", f_regexp_split_to_array, TARR, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
+    {"similar_to_escape", f_similar_to_escape, TEXT, STRICT, 1, {TEXT}, 0},
+    {"similar_to_escape", f_similar_to_escape, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"format", f_format, TEXT, LAX, 1, {TEXT}, 0},
+    {"format", f_format, TEXT, LAX, 1, {TEXT}, T_ANY},
+    {"sha224", f_sha224, BYTEA, STRICT, 1, {BYTEA}, 0},
+    {"sha256", f_sha256, BYTEA, STRICT, 1, {BYTEA}, 0},
+    {"sha384", f_sha384, BYTEA, STRICT, 1, {BYTEA}, 0},
+    {"sha512", f_sha512, BYTEA, STRICT, 1, {BYTEA}, 0},
     {"quote_literal", f_quote_literal, TEXT, STRICT, 1, {TEXT}, 0},
     {"quote_literal", f_quote_literal, TEXT, STRICT, 1, {T_ANYELEMENT}, 0},
     {"quote_nullable", f_quote_nullable, TEXT, LAX, 1, {TEXT}, 0},
@@ -971,23 +1008,20 @@ IMPL(f_substr_bytea)
 }
 
 /* substring(text FROM pattern): the first parenthesized subexpression's match, else the
- * whole match; NULL without a match. POSIX extended syntax, as the ~ operator uses. */
+ * whole match; NULL without a match (sqlregex.h). */
 IMPL(f_substring_regex)
 {
     (void)n;
-    regex_t re;
-    regmatch_t m[2];
-    if (regcomp(&re, a[1].s, REG_EXTENDED))
-        return sqlerr_set(err, SQLSTATE_INVALID_REGULAR_EXPRESSION, -1,
-                          "invalid regular expression: \"%s\"", a[1].s);
-    int rc = SQL_OK;
-    if (regexec(&re, a[0].s, 2, m, 0) == 0) {
-        int k = re.re_nsub > 0 ? 1 : 0;
-        if (m[k].rm_so >= 0 && m[k].rm_eo >= m[k].rm_so)
-            rc = set_text(out, a[0].s + m[k].rm_so, (size_t)(m[k].rm_eo - m[k].rm_so), err);
-    }
-    regfree(&re);
-    return rc;
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], NULL, NULL, &f, err);
+    if (!re) return SQL_ERR;
+    size_t sl, so[2], eo[2];
+    const char *s = str(&a[0], &sl);
+    int r = sqlregex_exec(re, s, sl, 0, so, eo, 2, err);
+    if (r <= 0) return r;
+    int k = sqlregex_groups(re) > 0 ? 1 : 0;
+    if (so[k] == SIZE_MAX) return SQL_OK; /* the group took no part: NULL */
+    return set_text(out, s + so[k], eo[k] - so[k], err);
 }
 
 IMPL(f_strpos)
@@ -3649,4 +3683,483 @@ int sqlfunc_numeric_round(const char *s, int scale, char **out)
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err)
 {
     return f_quote_ident(in, 1, out, err);
+}
+
+/* ------------------------------------------------------------------ regular expressions */
+
+/* The pattern a[pi] compiled with the flags string fl (NULL: none); fname: the function that
+ * refuses 'g' (NULL: it takes it). */
+static const sqlregex *re_of(const sqlval *pat, const sqlval *fl, const char *fname, unsigned *flags,
+                             sqlerr *err)
+{
+    *flags = 0;
+    if (fl && sqlregex_flags(fl->s ? fl->s : "", fl->s ? fl->len : 0, fname, flags, err)) return NULL;
+    size_t pl;
+    const char *p = str(pat, &pl);
+    return sqlregex_get(p, pl, *flags, err);
+}
+
+static size_t u8next(const char *s, size_t n, size_t i)
+{
+    size_t k = i + 1;
+    while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+    return k;
+}
+
+/* The next search position after a match [so, eo): its end, one character further when it
+ * was empty (or n + 1 past the end). */
+static size_t re_advance(const char *s, size_t n, size_t so, size_t eo)
+{
+    if (so != eo) return eo;
+    return eo >= n ? n + 1 : u8next(s, n, eo);
+}
+
+/* regexp_replace's replacement: \1 .. \9 the groups, \& the match, \\ a backslash */
+static void re_substitute(sbuf *b, const char *rep, size_t rl, const char *s, const size_t *so,
+                          const size_t *eo, int groups)
+{
+    for (size_t i = 0; i < rl; i++) {
+        if (rep[i] != '\\' || i + 1 == rl) {
+            sb_put(b, rep + i, 1);
+            continue;
+        }
+        char c = rep[i + 1];
+        int g = c >= '1' && c <= '9' ? c - '0' : c == '&' ? 0 : -1;
+        if (g >= 0) {
+            if (g <= groups && g < 10 && so[g] != SIZE_MAX) sb_put(b, s + so[g], eo[g] - so[g]);
+            i++;
+        } else if (c == '\\') {
+            sb_put(b, "\\", 1);
+            i++;
+        } else {
+            sb_put(b, "\\", 1);
+        }
+    }
+}
+
+/* regexp_replace(source, pattern, replacement [, start [, N]] [, flags]): nth 0 every match,
+ * else the nth from start (a character position from 1). */
+static int re_replace(const sqlval *a, int64_t start, int64_t nth, const sqlval *fl, sqlval *out,
+                      sqlerr *err)
+{
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], fl, NULL, &f, err);
+    if (!re) return SQL_ERR;
+    if (f & SQLREGEX_GLOBAL) nth = 0;
+    size_t sl, rl;
+    const char *s = str(&a[0], &sl), *rep = str(&a[2], &rl);
+    size_t pos = start > 1 ? u8offset(s, sl, start - 1) : 0, copied = 0, so[10], eo[10];
+    int64_t count = 0;
+    sbuf b = {0};
+    for (size_t at = pos; at <= sl;) {
+        int r = sqlregex_exec(re, s, sl, at, so, eo, 10, err);
+        if (r < 0) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+        if (r == 0) break;
+        if (nth == 0 || ++count == nth) {
+            sb_put(&b, s + copied, so[0] - copied);
+            re_substitute(&b, rep, rl, s, so, eo, sqlregex_groups(re));
+            copied = eo[0];
+            if (nth) break;
+        }
+        at = re_advance(s, sl, so[0], eo[0]);
+    }
+    sb_put(&b, s + copied, sl - copied);
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+}
+
+IMPL(f_regexp_replace)
+{
+    /* (s, p, r), (s, p, r, flags) */
+    return re_replace(a, 1, 1, n == 4 ? &a[3] : NULL, out, err);
+}
+
+static int start_n_check(const sqlval *a, int n, int first, int64_t *start, int64_t *nth, sqlerr *err)
+{
+    *start = 1;
+    *nth = 1;
+    if (n > first) {
+        *start = a[first].u.i;
+        if (*start <= 0)
+            return sqlerr_set(err, "22023", -1, "invalid value for parameter \"%s\": %lld", "start",
+                              (long long)*start);
+    }
+    if (nth && n > first + 1) {
+        *nth = a[first + 1].u.i;
+        if (*nth < 0)
+            return sqlerr_set(err, "22023", -1, "invalid value for parameter \"%s\": %lld", "n",
+                              (long long)*nth);
+    }
+    return SQL_OK;
+}
+
+IMPL(f_regexp_replace_pos)
+{
+    /* (s, p, r, start [, N [, flags]]): N 0 replaces every match */
+    int64_t start, nth;
+    if (start_n_check(a, n > 5 ? 5 : n, 3, &start, &nth, err)) return SQL_ERR;
+    return re_replace(a, start, nth, n == 6 ? &a[5] : NULL, out, err);
+}
+
+IMPL(f_regexp_match)
+{
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], n > 2 ? &a[2] : NULL, "regexp_match", &f, err);
+    if (!re) return SQL_ERR;
+    size_t sl, so[SQLFUNC_MAX_ARGS], eo[SQLFUNC_MAX_ARGS];
+    const char *s = str(&a[0], &sl);
+    int g = sqlregex_groups(re);
+    if (g >= SQLFUNC_MAX_ARGS) return sqlerr_unsupported(err, -1, "regular expressions with more than 99 groups");
+    int r = sqlregex_exec(re, s, sl, 0, so, eo, SQLFUNC_MAX_ARGS, err);
+    if (r <= 0) return r;
+    char *items[SQLFUNC_MAX_ARGS];
+    int k0 = g ? 1 : 0, nk = g ? g : 1, rc = SQL_OK;
+    memset(items, 0, sizeof items);
+    for (int k = 0; k < nk && rc == SQL_OK; k++)
+        if (so[k0 + k] != SIZE_MAX && !(items[k] = strndup(s + so[k0 + k], eo[k0 + k] - so[k0 + k])))
+            rc = sqlerr_oom(err);
+    if (rc == SQL_OK) rc = sqlval_set_array(out, (const char *const *)items, (size_t)nk, err);
+    for (int k = 0; k < nk; k++) free(items[k]);
+    return rc;
+}
+
+IMPL(f_regexp_like)
+{
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], n > 2 ? &a[2] : NULL, "regexp_like", &f, err);
+    if (!re) return SQL_ERR;
+    size_t sl;
+    const char *s = str(&a[0], &sl);
+    int r = sqlregex_test(re, s, sl, err);
+    if (r < 0) return SQL_ERR;
+    sqlval_set_bool(out, r == 1);
+    return SQL_OK;
+}
+
+IMPL(f_regexp_count)
+{
+    /* (s, p [, start [, flags]]) */
+    int64_t start, nth;
+    if (start_n_check(a, n > 3 ? 3 : n, 2, &start, &nth, err)) return SQL_ERR;
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], n > 3 ? &a[3] : NULL, "regexp_count", &f, err);
+    if (!re) return SQL_ERR;
+    size_t sl, so[1], eo[1];
+    const char *s = str(&a[0], &sl);
+    int64_t count = 0;
+    for (size_t at = start > 1 ? u8offset(s, sl, start - 1) : 0; at <= sl;) {
+        int r = sqlregex_exec(re, s, sl, at, so, eo, 1, err);
+        if (r < 0) return SQL_ERR;
+        if (r == 0) break;
+        count++;
+        at = re_advance(s, sl, so[0], eo[0]);
+    }
+    sqlval_set_int(out, SQLVAL_INT4, count);
+    return SQL_OK;
+}
+
+IMPL(f_regexp_split_to_array)
+{
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], n > 2 ? &a[2] : NULL, "regexp_split_to_array", &f, err);
+    if (!re) return SQL_ERR;
+    size_t sl, so[1], eo[1];
+    const char *s = str(&a[0], &sl);
+    char **items = NULL;
+    size_t ni = 0, cap = 0, prev = 0;
+    int rc = SQL_OK;
+    for (size_t at = 0; at <= sl && rc == SQL_OK;) {
+        int r = sqlregex_exec(re, s, sl, at, so, eo, 1, err);
+        if (r < 0) rc = SQL_ERR;
+        if (r <= 0) break;
+        /* PostgreSQL leaves out degenerate matches: an empty one at the end or where the last
+         * one ended */
+        if (so[0] < sl && eo[0] > prev) {
+            if (ni == cap) {
+                cap = cap ? cap * 2 : 8;
+                char **g = realloc(items, cap * sizeof *g);
+                if (!g) {
+                    rc = sqlerr_oom(err);
+                    break;
+                }
+                items = g;
+            }
+            if (!(items[ni] = strndup(s + prev, so[0] - prev))) rc = sqlerr_oom(err);
+            else ni++;
+            prev = eo[0];
+        }
+        at = re_advance(s, sl, so[0], eo[0]);
+    }
+    if (rc == SQL_OK) {
+        char **g = realloc(items, (ni + 1) * sizeof *g);
+        if (!g) rc = sqlerr_oom(err);
+        else if (!((items = g)[ni] = strndup(s + prev, sl - prev))) rc = sqlerr_oom(err);
+        else ni++;
+    }
+    if (rc == SQL_OK) rc = sqlval_set_array(out, (const char *const *)items, ni, err);
+    for (size_t i = 0; i < ni; i++) free(items[i]);
+    free(items);
+    return rc;
+}
+
+/* substring(s SIMILAR p ESCAPE e): substring(s FROM similar_to_escape(p, e)), the part between
+ * the escape-double-quotes when they are there */
+IMPL(f_substring_similar)
+{
+    (void)n;
+    size_t pl, el, sl;
+    const char *p = str(&a[1], &pl), *e = str(&a[2], &el), *s = str(&a[0], &sl);
+    char *rx;
+    size_t rl;
+    if (sqlregex_similar(p, pl, e, el, &rx, &rl, err)) return SQL_ERR;
+    const sqlregex *re = sqlregex_get(rx, rl, 0, err);
+    free(rx);
+    if (!re) return SQL_ERR;
+    size_t so[2], eo[2];
+    int r = sqlregex_exec(re, s, sl, 0, so, eo, 2, err);
+    if (r <= 0) return r;
+    int k = sqlregex_groups(re) > 0 ? 1 : 0;
+    if (so[k] == SIZE_MAX) return SQL_OK;
+    return set_text(out, s + so[k], eo[k] - so[k], err);
+}
+
+IMPL(f_similar_to_escape)
+{
+    size_t pl, el = 0;
+    const char *p = str(&a[0], &pl), *e = NULL;
+    if (n > 1) e = str(&a[1], &el);
+    char *rx;
+    size_t rl;
+    if (sqlregex_similar(p, pl, n > 1 ? e : NULL, el, &rx, &rl, err)) return SQL_ERR;
+    sqlval_take_str(out, SQLVAL_TEXT, rx, rl);
+    return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ format() */
+
+/* PostgreSQL's text_format: %[n$][-][width]{s,I,L} and %%; a width may be * or *n$. */
+IMPL(f_format)
+{
+    if (a[0].isnull) return SQL_OK;
+    size_t fl;
+    const char *f = str(&a[0], &fl);
+    int next = 1; /* the next argument an unnumbered specifier takes */
+    sbuf b = {0};
+    for (size_t i = 0; i < fl; i++) {
+        if (f[i] != '%') {
+            sb_put(&b, f + i, 1);
+            continue;
+        }
+        if (++i >= fl) goto unterminated;
+        if (f[i] == '%') {
+            sb_put(&b, "%", 1);
+            continue;
+        }
+        /* [n$] */
+        int argn = 0;
+        size_t j = i;
+        long long num = 0;
+        while (j < fl && f[j] >= '0' && f[j] <= '9' && num < 1000000) num = num * 10 + (f[j++] - '0');
+        if (j > i && j < fl && f[j] == '$') {
+            if (num < 1) {
+                sb_free(&b);
+                return sqlerr_set(err, "22023", -1, "format specifies argument 0, but arguments are numbered from 1");
+            }
+            argn = (int)num;
+            i = j + 1;
+        }
+        if (i >= fl) goto unterminated;
+        bool left = false;
+        while (i < fl && f[i] == '-') {
+            left = true;
+            i++;
+        }
+        long long width = -1;
+        if (i < fl && f[i] == '*') { /* width from an argument: * or *n$ */
+            i++;
+            int wn = 0;
+            size_t k = i;
+            long long wnum = 0;
+            while (k < fl && f[k] >= '0' && f[k] <= '9' && wnum < 1000000) wnum = wnum * 10 + (f[k++] - '0');
+            if (k > i && k < fl && f[k] == '$') {
+                wn = (int)wnum;
+                i = k + 1;
+            }
+            int wa = wn ? wn : next;
+            if (!wn) next++;
+            if (wa >= n) goto too_few;
+            if (!a[wa].isnull) {
+                sqlval w;
+                if (sqlval_cast(&a[wa], SQLVAL_INT4, &w, err)) {
+                    sb_free(&b);
+                    return SQL_ERR;
+                }
+                width = w.u.i;
+                if (width < 0) {
+                    left = true;
+                    width = -width;
+                }
+            }
+        } else {
+            long long w = 0;
+            size_t k = i;
+            while (k < fl && f[k] >= '0' && f[k] <= '9' && w < 1000000) w = w * 10 + (f[k++] - '0');
+            if (k > i) {
+                width = w;
+                i = k;
+            }
+        }
+        if (i >= fl) goto unterminated;
+        char t = f[i];
+        if (t != 's' && t != 'I' && t != 'L') {
+            char spec[8];
+            size_t k = u8next(f, fl, i) - i;
+            memcpy(spec, f + i, k);
+            spec[k] = 0;
+            sb_free(&b);
+            sqlerr_set(err, "22023", -1, "unrecognized format() type specifier \"%s\"", spec);
+            sqlerr_hint(err, "For a single \"%%\" use \"%%%%\".");
+            return SQL_ERR;
+        }
+        int ai = argn ? argn : next;
+        next = ai + 1;
+        if (ai >= n) goto too_few;
+        sqlval v;
+        int rc = SQL_OK;
+        const sqlval *arg = &a[ai];
+        if (t == 'I' && arg->isnull) {
+            sb_free(&b);
+            return sqlerr_set(err, "22004", -1, "null values cannot be formatted as an SQL identifier");
+        }
+        sbuf one = {0};
+        if (arg->isnull) {
+            if (t == 'L') sb_puts(&one, "NULL");
+        } else if (t == 's') {
+            rc = put_value(&one, arg, err);
+        } else {
+            sqlval tv;
+            rc = sqlval_type_is_text(arg->type) || arg->type == SQLVAL_UNKNOWN ? sqlval_copy(&tv, arg, err)
+                                                                              : sqlval_cast(arg, SQLVAL_TEXT, &tv, err);
+            if (rc == SQL_OK) {
+                rc = t == 'I' ? sqlfunc_quote_ident(&tv, &v, err) : quote_literal_of(&tv, &v, err);
+                sqlval_free(&tv);
+                if (rc == SQL_OK) {
+                    sb_put(&one, v.s ? v.s : "", v.s ? v.len : 0);
+                    sqlval_free(&v);
+                }
+            }
+        }
+        if (rc || one.oom) {
+            sb_free(&one);
+            sb_free(&b);
+            return rc ? SQL_ERR : sqlerr_oom(err);
+        }
+        size_t chars = u8count(one.p ? one.p : "", one.n);
+        long long pad = width > (long long)chars ? width - (long long)chars : 0;
+        for (long long k = 0; !left && k < pad; k++) sb_put(&b, " ", 1);
+        sb_put(&b, one.p ? one.p : "", one.n);
+        for (long long k = 0; left && k < pad; k++) sb_put(&b, " ", 1);
+        sb_free(&one);
+    }
+    return sb_finish(&b, SQLVAL_TEXT, out, err);
+unterminated:
+    sb_free(&b);
+    return sqlerr_set(err, "22023", -1, "unterminated format() type specifier");
+too_few:
+    sb_free(&b);
+    return sqlerr_set(err, "22023", -1, "too few arguments for format()");
+}
+
+/* ------------------------------------------------------------------ sha2 */
+
+static int sha_of(const sqlval *v, const EVP_MD *md, sqlval *out, sqlerr *err)
+{
+    unsigned char h[EVP_MAX_MD_SIZE];
+    unsigned hl = 0;
+    size_t sl;
+    const char *s = str(v, &sl);
+    if (EVP_Digest(s, sl, h, &hl, md, NULL) != 1) return sqlerr_set(err, "XX000", -1, "could not compute hash");
+    return sqlval_set_str(out, SQLVAL_BYTEA, (const char *)h, hl, err);
+}
+
+IMPL(f_sha224)
+{
+    (void)n;
+    return sha_of(&a[0], EVP_sha224(), out, err);
+}
+
+IMPL(f_sha256)
+{
+    (void)n;
+    return sha_of(&a[0], EVP_sha256(), out, err);
+}
+
+IMPL(f_sha384)
+{
+    (void)n;
+    return sha_of(&a[0], EVP_sha384(), out, err);
+}
+
+IMPL(f_sha512)
+{
+    (void)n;
+    return sha_of(&a[0], EVP_sha512(), out, err);
+}
+
+/* ------------------------------------------------------------------ regexp set-returning functions */
+
+int sqlfunc_regexp_rows(const char *name, const sqlval *a, int n, sqlval *out, sqlerr *err)
+{
+    if (!strcmp(name, "regexp_split_to_table")) {
+        unsigned f;
+        if (n > 2 && sqlregex_flags(a[2].s ? a[2].s : "", a[2].s ? a[2].len : 0, "regexp_split_to_table", &f, err))
+            return SQL_ERR;
+        return f_regexp_split_to_array(a, n, out, err);
+    }
+    /* regexp_matches: one text[] per match (every match with 'g'), as their text forms */
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], n > 2 ? &a[2] : NULL, NULL, &f, err);
+    if (!re) return SQL_ERR;
+    int g = sqlregex_groups(re);
+    if (g >= SQLFUNC_MAX_ARGS) return sqlerr_unsupported(err, -1, "regular expressions with more than 99 groups");
+    size_t sl, so[SQLFUNC_MAX_ARGS], eo[SQLFUNC_MAX_ARGS];
+    const char *s = str(&a[0], &sl);
+    char **rows = NULL;
+    size_t nr = 0, cap = 0;
+    int rc = SQL_OK;
+    for (size_t at = 0; at <= sl && rc == SQL_OK;) {
+        int r = sqlregex_exec(re, s, sl, at, so, eo, SQLFUNC_MAX_ARGS, err);
+        if (r < 0) rc = SQL_ERR;
+        if (r <= 0) break;
+        char *items[SQLFUNC_MAX_ARGS];
+        int k0 = g ? 1 : 0, nk = g ? g : 1;
+        memset(items, 0, sizeof items);
+        for (int k = 0; k < nk && rc == SQL_OK; k++)
+            if (so[k0 + k] != SIZE_MAX && !(items[k] = strndup(s + so[k0 + k], eo[k0 + k] - so[k0 + k])))
+                rc = sqlerr_oom(err);
+        sqlval arr;
+        char *txt = NULL;
+        size_t tl;
+        if (rc == SQL_OK && !(rc = sqlval_set_array(&arr, (const char *const *)items, (size_t)nk, err))) {
+            rc = sqlval_to_text(&arr, &txt, &tl, err);
+            sqlval_free(&arr);
+        }
+        for (int k = 0; k < nk; k++) free(items[k]);
+        if (rc == SQL_OK && nr == cap) {
+            cap = cap ? cap * 2 : 8;
+            char **gr = realloc(rows, cap * sizeof *gr);
+            if (!gr) rc = sqlerr_oom(err);
+            else rows = gr;
+        }
+        if (rc == SQL_OK) rows[nr++] = txt;
+        else free(txt);
+        if (!(f & SQLREGEX_GLOBAL)) break;
+        at = re_advance(s, sl, so[0], eo[0]);
+    }
+    if (rc == SQL_OK) rc = sqlval_set_array(out, (const char *const *)rows, nr, err);
+    for (size_t i = 0; i < nr; i++) free(rows[i]);
+    free(rows);
+    return rc;
 }

@@ -20,6 +20,7 @@
 #include "crdt/row.h"
 #include "server/sql/sqldate.h"
 #include "server/sql/sqlexec_int.h"
+#include "server/sql/sqlfunc.h"
 #include "server/sql/sqljson.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
@@ -1157,6 +1158,15 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
     for (int i = 0; i < s->nargs; i++)
         if (s->args[i].isnull && !zip) s->done = true; /* strict (a zipped NULL is empty) */
     if (s->done) return SQL_OK;
+    if (!strcmp(name, "regexp_matches") || !strcmp(name, "regexp_split_to_table")) {
+        /* every row at once, then handed out as unnest's elements */
+        sqlval rows;
+        if (sqlfunc_regexp_rows(name, s->args, s->nargs, &rows, err)) return SQL_ERR;
+        for (int i = 0; i < s->nargs; i++) sqlval_free(&s->args[i]);
+        s->args[0] = rows;
+        s->nargs = 1;
+        return SQL_OK;
+    }
     if (!strcmp(name, "generate_series")) {
         sqlval_type t = n->types[0];
         if (t == SQLVAL_TIMESTAMP || t == SQLVAL_TIMESTAMPTZ) {
@@ -1370,7 +1380,8 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         }
         return sqlval_set_str(&vals[1], SQLVAL_TEXT, eq + 1, strlen(eq + 1), err) ? SQL_ERR : 1;
     }
-    if (!strcmp(name, "unnest") || !strcmp(name, "pg_listening_channels")) {
+    if (!strcmp(name, "unnest") || !strcmp(name, "pg_listening_channels") ||
+        !strcmp(name, "regexp_matches") || !strcmp(name, "regexp_split_to_table")) {
         /* the arrays side by side; a shorter (or NULL) one gives NULLs */
         size_t most = 0;
         for (int j = 0; j < s->nargs; j++)

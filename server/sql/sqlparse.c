@@ -468,6 +468,13 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
         } else if (add_arg(c, e, l) || add_arg(c, e, r)) {
             goto fail;
         }
+    } else if (!strcmp(kind, "AEXPR_SIMILAR")) {
+        /* x [NOT] SIMILAR TO p [ESCAPE e]: x ~ similar_to_escape(p [, e]) (!~ for NOT), as
+         * PostgreSQL's grammar builds it */
+        if (!(e = new_expr(c, SQLAST_OP, loc))) return SQL_ERR;
+        e->op = SQLAST_OP_REGEX;
+        e->negate = opname[0] == '!';
+        if (add_arg(c, e, l) || add_arg(c, e, r)) goto fail;
     } else if (!strcmp(kind, "AEXPR_BETWEEN") || !strcmp(kind, "AEXPR_NOT_BETWEEN")) {
         json_t *rb;
         node(r, &rb);
@@ -481,8 +488,7 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
     } else {
         static const struct {
             const char *k, *what;
-        } names[] = {{"AEXPR_SIMILAR", "SIMILAR TO"},
-                     {"AEXPR_BETWEEN_SYM", "BETWEEN SYMMETRIC"},
+        } names[] = {{"AEXPR_BETWEEN_SYM", "BETWEEN SYMMETRIC"},
                      {"AEXPR_NOT_BETWEEN_SYM", "NOT BETWEEN SYMMETRIC"}};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
             if (!strcmp(kind, names[i].k)) return sqlerr_unsupported(c->err, loc, names[i].what);
