@@ -728,6 +728,8 @@ static const cat_proc builtin_procs[] = {
     {3422, "sha512", 'f', 1, 17, false, true, 'i', "17", "sha512_bytea"},
     {1986, "similar_to_escape", 'f', 2, 25, false, true, 'i', "25 25", "similar_to_escape_2"},
     {1987, "similar_to_escape", 'f', 1, 25, false, true, 'i', "25", "similar_to_escape_1"},
+    {1778, "to_timestamp", 'f', 2, 1184, false, true, 's', "25 25", "to_timestamp"},
+    {1780, "to_date", 'f', 2, 1082, false, true, 's', "25 25", "to_date"},
 };
 
 /* pg_proc's argument details, for the functions that have any (generated from PostgreSQL 15):

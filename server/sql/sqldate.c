@@ -2564,3 +2564,381 @@ int sqldate_interval_in_typmod(const char *s, size_t len, int32_t typmod, sqlval
     if (parse_interval_range(s, len, range ? range : R_FULL, out, err)) return SQL_ERR;
     return sqldate_interval_typmod(out, typmod, err);
 }
+
+/* ------------------------------------------------------------------ to_timestamp / to_date */
+
+/* What PostgreSQL's DCH_from_char gathers from the input: each field as it was read. */
+typedef struct fromc {
+    int64_t year;
+    int year_digits; /* how many digits the year had (YY: 2) */
+    bool has_year, bc;
+    int64_t cc;
+    int month, day, doy;
+    int hh, mi, ss;
+    bool clock12;
+    int pm; /* -1 not given, 0 AM, 1 PM */
+    int64_t us;
+    int64_t julian;
+    bool has_julian;
+    int tzh, tzm;
+    bool has_tz;
+} fromc;
+
+static int fc_bad(const char *what, const char *at, const char *end, int len, sqlerr *err)
+{
+    char tmp[64];
+    int k = 0;
+    while (at + k < end && k < (len > 0 ? len : 20) && !isspace((unsigned char)at[k])) k++;
+    snprintf(tmp, sizeof tmp, "%.*s", k, at);
+    sqlerr_set(err, "22007", -1, "invalid value \"%s\" for \"%s\"", tmp, what);
+    if (len > 0) sqlerr_detail(err, "Value must be an integer.");
+    return SQL_ERR;
+}
+
+static bool fc_sep(char c)
+{
+    return c && !isalnum((unsigned char)c) && !(c & 0x80);
+}
+
+/* A number of at most len digits (any number when greedy), after optional spaces and a sign
+ * where allowed. */
+static int fc_int(const char **sp, const char *end, int len, bool greedy, bool sign, const char *what,
+                  int64_t *out, int *ndigits, sqlerr *err)
+{
+    const char *s = *sp;
+    while (s < end && isspace((unsigned char)*s)) s++;
+    bool neg = false;
+    if (sign && s < end && (*s == '-' || *s == '+')) neg = *s++ == '-';
+    const char *d = s;
+    int64_t v = 0;
+    while (s < end && isdigit((unsigned char)*s) && (greedy || s - d < len) && s - d < 18) v = v * 10 + (*s++ - '0');
+    if (s == d) {
+        if (d >= end) return sqlerr_set(err, "22007", -1, "source string too short for \"%s\" formatting field", what);
+        return fc_bad(what, d, end, len, err);
+    }
+    if (!greedy && s - d < len && s < end && !fc_sep(*s) && !isspace((unsigned char)*s))
+        return fc_bad(what, d, end, len, err);
+    *ndigits = (int)(s - d);
+    *out = neg ? -v : v;
+    *sp = s;
+    return SQL_OK;
+}
+
+/* Whether the pattern at f (after a field) is the end or a separator: the field then takes
+ * every digit there is (PostgreSQL's is_next_separator). */
+static bool fc_next_sep(const char *f, const char *fend)
+{
+    if (f >= fend) return true;
+    if (*f == '"' || fc_sep(*f) || isspace((unsigned char)*f)) return true;
+    if ((*f == 'F' || *f == 'f') && f + 1 < fend && (f[1] == 'M' || f[1] == 'm')) f += 2;
+    if (f >= fend) return true;
+    /* a field that reads digits follows: fixed width */
+    static const char *const nums[] = {"HH", "hh", "MI", "mi", "SS", "ss", "MS", "ms", "US", "us", "YYYY", "yyyy",
+                                       "YY", "yy", "Y", "y", "MM", "mm", "DD", "dd", "DDD", "ddd", "J", "j",
+                                       "CC", "cc", "FF", "ff", "TZH", "TZM", "D", "d", "W", "w", "Q", "q"};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+        if ((size_t)(fend - f) >= strlen(nums[k]) && !strncmp(f, nums[k], strlen(nums[k]))) return false;
+    return true;
+}
+
+static int fc_name(const char **sp, const char *end, const char *const *names, int n, int abbrev,
+                   const char *what, int *out, sqlerr *err)
+{
+    const char *s = *sp;
+    while (s < end && isspace((unsigned char)*s)) s++;
+    for (int k = 0; k < n; k++) {
+        size_t l = abbrev ? (size_t)abbrev : strlen(names[k]);
+        if ((size_t)(end - s) >= l && !strncasecmp(s, names[k], l)) {
+            *out = k;
+            *sp = s + l;
+            return SQL_OK;
+        }
+    }
+    fc_bad(what, s, end, 0, err);
+    sqlerr_detail(err, "The given value did not match any of the allowed values for this field.");
+    return SQL_ERR;
+}
+
+/* PostgreSQL's from_char_set_int: a field given twice must agree (0 counts as unset) */
+static int fc_set(int64_t *dst, int64_t v, const char *what, sqlerr *err)
+{
+    if (*dst != 0 && *dst != v) {
+        sqlerr_set(err, "22007", -1, "conflicting values for \"%s\" field in formatting string", what);
+        sqlerr_detail(err, "This value contradicts a previous setting for the same field type.");
+        return SQL_ERR;
+    }
+    *dst = v;
+    return SQL_OK;
+}
+
+static int from_char(const char *s, size_t sl, const char *f, size_t fl, fromc *r, sqlerr *err)
+{
+    const char *end = s + sl, *fend = f + fl;
+    memset(r, 0, sizeof *r);
+    r->pm = -1;
+    while (f < fend && s < end) { /* fields past the end of the input stay unset */
+        bool fm = false;
+        if ((*f == 'F' || *f == 'f') && f + 1 < fend && (f[1] == 'M' || f[1] == 'm')) {
+            fm = true;
+            f += 2;
+            if (f >= fend) break;
+        }
+        if ((*f == 'F' || *f == 'f') && f + 1 < fend && (f[1] == 'X' || f[1] == 'x')) {
+            f += 2; /* FX: fixed format; HeliosDB reads as without it */
+            continue;
+        }
+        size_t rem = (size_t)(fend - f);
+        const char *kw0 = f;
+        char kwt[8];
+#define KWTEXT() (snprintf(kwt, sizeof kwt, "%.*s", (int)(f - kw0), kw0), kwt)
+#define KW(k) (rem >= sizeof(k) - 1 && !memcmp(f, k, sizeof(k) - 1) ? (f += sizeof(k) - 1, true) : false)
+        int64_t v = 0;
+        int nd = 0;
+        const char *what = NULL;
+        int len = 0;
+        int64_t *dst = NULL;
+        int field = 0; /* 1 year, 2 month, 3 day, 4 hour24, 5 hour12, 6 minute, 7 second, 8 ms, 9 us,
+                        * 10 doy, 11 julian, 12 cc, 13 tzh, 14 tzm, 15 ff, 16 ignored digits */
+        int ff = 0;
+        if (*f == '"') { /* a quoted literal: as many input characters skipped */
+            f++;
+            while (f < fend && *f != '"') {
+                if (*f == '\\' && f + 1 < fend) f++;
+                f++;
+                if (s < end) s++;
+            }
+            if (f < fend) f++;
+            continue;
+        }
+        if (KW("Y,YYY") || KW("y,yyy")) {
+            int64_t hi, lo;
+            int n1, n2;
+            if (fc_int(&s, end, 9, true, false, "Y,YYY", &hi, &n1, err)) return SQL_ERR;
+            if (s >= end || *s != ',') return fc_bad("Y,YYY", s, end, 0, err);
+            s++;
+            if (fc_int(&s, end, 3, false, false, "Y,YYY", &lo, &n2, err)) return SQL_ERR;
+            if (fc_set(&r->year, hi * 1000 + lo, "Y,YYY", err)) return SQL_ERR;
+            r->year_digits = 4, r->has_year = true;
+            continue;
+        }
+        if (KW("DAY") || KW("Day") || KW("day")) {
+            int k = 0;
+            if (fc_name(&s, end, day_names, 7, 0, KWTEXT(), &k, err)) return SQL_ERR;
+            continue;
+        } else if (KW("DY") || KW("Dy") || KW("dy")) {
+            int k = 0;
+            if (fc_name(&s, end, day_names, 7, 3, KWTEXT(), &k, err)) return SQL_ERR;
+            continue;
+        }
+        if (KW("YYYY") || KW("yyyy")) field = 1, len = 4, what = "YYYY";
+        else if (KW("YYY") || KW("yyy")) field = 1, len = 3, what = "YYY";
+        else if (KW("YY") || KW("yy")) field = 1, len = 2, what = "YY";
+        else if (KW("Y") || KW("y")) field = 1, len = 1, what = "Y";
+        else if (KW("HH24") || KW("hh24")) field = 4, len = 2, what = "HH24";
+        else if (KW("HH12") || KW("hh12")) field = 5, len = 2, what = "HH12";
+        else if (KW("HH") || KW("hh")) field = 5, len = 2, what = "HH";
+        else if (KW("MI") || KW("mi")) field = 6, len = 2, what = "MI";
+        else if (KW("SSSSS") || KW("sssss") || KW("SSSS") || KW("ssss")) {
+            int64_t secs;
+            if (fc_int(&s, end, 5, true, false, "SSSS", &secs, &nd, err)) return SQL_ERR;
+            r->hh = (int)(secs / 3600), r->mi = (int)(secs / 60 % 60), r->ss = (int)(secs % 60);
+            continue;
+        } else if (KW("SS") || KW("ss")) field = 7, len = 2, what = "SS";
+        else if (KW("MS") || KW("ms")) field = 8, len = 3, what = "MS";
+        else if (KW("US") || KW("us")) field = 9, len = 6, what = "US";
+        else if (rem >= 3 && (f[0] == 'F' || f[0] == 'f') && (f[1] == 'F' || f[1] == 'f') && f[2] >= '1' && f[2] <= '6') {
+            ff = f[2] - '0';
+            field = 15, len = ff, what = "FF";
+            f += 3;
+        } else if (KW("MM") || KW("mm")) field = 2, len = 2, what = "MM";
+        else if (KW("DDD") || KW("ddd")) field = 10, len = 3, what = "DDD";
+        else if (KW("DD") || KW("dd")) field = 3, len = 2, what = "DD";
+        else if (KW("J") || KW("j")) field = 11, len = 7, what = "J";
+        else if (KW("CC") || KW("cc")) field = 12, len = 2, what = "CC";
+        else if (KW("TZH")) field = 13, len = 2, what = "TZH";
+        else if (KW("TZM")) field = 14, len = 2, what = "TZM";
+        else if (KW("IYYY") || KW("iyyy") || KW("IW") || KW("iw") || KW("IDDD") || KW("iddd") || KW("ID") || KW("id"))
+            return sqlerr_unsupported(err, -1, "ISO week fields in to_timestamp / to_date");
+        else if (KW("D") || KW("d") || KW("W") || KW("w") || KW("Q") || KW("q") || KW("WW") || KW("ww"))
+            field = 16, len = 1, what = "D";
+        else if (KW("AM") || KW("PM") || KW("am") || KW("pm") || KW("A.M.") || KW("P.M.") || KW("a.m.") || KW("p.m.")) {
+            static const char *const mer[] = {"am", "pm", "a.m.", "p.m."};
+            int k = 0;
+            bool dots = f[-1] == '.';
+            if (fc_name(&s, end, mer + (dots ? 2 : 0), 2, 0, KWTEXT(), &k, err)) return SQL_ERR;
+            r->pm = k;
+            continue;
+        } else if (KW("AD") || KW("BC") || KW("ad") || KW("bc") || KW("A.D.") || KW("B.C.") || KW("a.d.") || KW("b.c.")) {
+            static const char *const era[] = {"ad", "bc", "a.d.", "b.c."};
+            int k = 0;
+            bool dots = f[-1] == '.';
+            if (fc_name(&s, end, era + (dots ? 2 : 0), 2, 0, KWTEXT(), &k, err)) return SQL_ERR;
+            r->bc = k == 1;
+            continue;
+        } else if (KW("MONTH") || KW("Month") || KW("month")) {
+            int k = 0;
+            if (fc_name(&s, end, month_names, 12, 0, KWTEXT(), &k, err)) return SQL_ERR;
+            r->month = k + 1;
+            continue;
+        } else if (KW("MON") || KW("Mon") || KW("mon")) {
+            int k = 0;
+            if (fc_name(&s, end, month_names, 12, 3, KWTEXT(), &k, err)) return SQL_ERR;
+            r->month = k + 1;
+            continue;
+        } else if (KW("TZ") || KW("tz") || KW("OF") || KW("of")) {
+            return sqlerr_unsupported(err, -1, "TZ and OF in to_timestamp (use TZH:TZM)");
+        }
+#undef KW
+#undef KWTEXT
+        if (!field) {
+            /* not a field: a space skips the input's spaces, any other character one input
+             * character (a separator only when the input has one there) */
+            if (isspace((unsigned char)*f)) {
+                while (s < end && isspace((unsigned char)*s)) s++;
+            } else if (fc_sep(*f)) {
+                if (s < end && (fc_sep(*s) || isspace((unsigned char)*s))) s++;
+            } else if (s < end) {
+                s++;
+            }
+            f++;
+            continue;
+        }
+        bool greedy = fm || fc_next_sep(f, fend);
+        (void)dst;
+        if (fc_int(&s, end, len, greedy, field == 1 || field == 13, what, &v, &nd, err)) return SQL_ERR;
+        /* TH / th after a number: its ordinal suffix in the input */
+        if (f + 1 < fend && ((f[0] == 'T' && f[1] == 'H') || (f[0] == 't' && f[1] == 'h'))) {
+            f += 2;
+            if (s + 1 < end && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1])) s += 2;
+        }
+        int64_t cur;
+        switch (field) {
+        case 1:
+            if (fc_set(&r->year, v, what, err)) return SQL_ERR;
+            r->year_digits = len, r->has_year = true;
+            break;
+        case 2:
+            cur = r->month;
+            if (fc_set(&cur, v, what, err)) return SQL_ERR;
+            r->month = (int)v;
+            break;
+        case 3:
+            cur = r->day;
+            if (fc_set(&cur, v, what, err)) return SQL_ERR;
+            r->day = (int)v;
+            break;
+        case 4: r->hh = (int)v; break;
+        case 5: r->hh = (int)v, r->clock12 = true; break;
+        case 6: r->mi = (int)v; break;
+        case 7: r->ss = (int)v; break;
+        case 8: { /* the digits after the decimal point: '3' is 300 ms */
+            int64_t m = v;
+            for (int k = nd; k < 3; k++) m *= 10;
+            r->us += m * 1000;
+            break;
+        }
+        case 9:
+        case 15: {
+            int64_t u = v;
+            for (int k = nd; k < 6; k++) u *= 10;
+            r->us += u;
+            break;
+        }
+        case 10: r->doy = (int)v; break;
+        case 11: r->julian = v, r->has_julian = true; break;
+        case 12: r->cc = v; break;
+        case 13: r->tzh = (int)v, r->has_tz = true; break;
+        case 14: r->tzm = (int)v, r->has_tz = true; break;
+        default: break;
+        }
+    }
+    return SQL_OK;
+}
+
+/* The wall-clock time (µs since 2000) from_char's fields give, as PostgreSQL's
+ * do_to_timestamp assembles them; *days for to_date. */
+static int fc_assemble(const fromc *r, const char *text, int64_t *local, sqlerr *err)
+{
+    int64_t y = 0; /* none given: year 0, 1 BC, as PostgreSQL */
+    if (r->has_year) {
+        y = r->year;
+        if (r->year_digits < 4) /* YYY, YY, Y: nearest to 2020 (adjust_partial_year_to_2020) */
+            y = y < 70 ? y + 2000 : y < 100 ? y + 1900 : y < 520 ? y + 2000 : y < 1000 ? y + 1000 : y;
+        if (r->bc) y = -y;
+        if (y < 0) y++;
+    } else if (r->cc) {
+        y = r->cc > 0 ? (r->cc - 1) * 100 + 1 : r->cc * 100 + 1;
+        if (r->bc) y = -y + 1;
+    }
+    int m = r->month ? r->month : 1, d = r->day ? r->day : 1;
+    int64_t days;
+    if (r->has_julian) {
+        days = r->julian - POSTGRES_EPOCH_JDATE;
+    } else {
+        if (r->doy && !r->month && !r->day) {
+            if (r->doy < 1 || r->doy > (is_leap(y) ? 366 : 365))
+                return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%s\"", text);
+            days = days_of(y, 1, 1) + r->doy - 1;
+        } else {
+            if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+                return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%s\"", text);
+            days = days_of(y, m, d);
+        }
+    }
+    int hh = r->hh;
+    if (r->clock12 || r->pm >= 0) {
+        if (hh < 1 || hh > 12) {
+            sqlerr_set(err, "22008", -1, "hour \"%d\" is invalid for the 12-hour clock", hh);
+            sqlerr_hint(err, "Use the 24-hour clock, or give an hour between 1 and 12.");
+            return SQL_ERR;
+        }
+        if (r->pm == 1 && hh < 12) hh += 12;
+        else if (r->pm == 0 && hh == 12) hh = 0;
+    }
+    if (hh < 0 || hh > 24 || r->mi < 0 || r->mi > 59 || r->ss < 0 || r->ss > 60 ||
+        (hh == 24 && (r->mi || r->ss || r->us)))
+        return sqlerr_set(err, "22008", -1, "date/time field value out of range: \"%s\"", text);
+    *local = days * USECS_PER_DAY + ((int64_t)hh * 3600 + r->mi * 60 + r->ss) * USECS_PER_SEC + r->us;
+    return SQL_OK;
+}
+
+static char *fc_text(const sqlval *v)
+{
+    return strndup(v->s ? v->s : "", v->s ? v->len : 0);
+}
+
+int sqldate_fn_to_timestamp_text(const sqlval *a, int n, sqlval *out, sqlerr *err)
+{
+    (void)n;
+    fromc r;
+    if (from_char(a[0].s ? a[0].s : "", a[0].s ? a[0].len : 0, a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, &r, err))
+        return SQL_ERR;
+    char *text = fc_text(&a[0]);
+    if (!text) return sqlerr_oom(err);
+    int64_t local, utc;
+    int rc = fc_assemble(&r, text, &local, err);
+    free(text);
+    if (rc) return SQL_ERR;
+    if (r.has_tz) {
+        int sign = r.tzh < 0 ? -1 : 1;
+        utc = local - (int64_t)sign * ((int64_t)(r.tzh * sign) * 3600 + r.tzm * 60) * USECS_PER_SEC;
+    } else if (local_to_utc(local, sqlval_session_tz(), &utc, err)) {
+        return SQL_ERR;
+    }
+    return set_ts(out, SQLVAL_TIMESTAMPTZ, utc, err);
+}
+
+int sqldate_fn_to_date(const sqlval *a, int n, sqlval *out, sqlerr *err)
+{
+    (void)n;
+    fromc r;
+    if (from_char(a[0].s ? a[0].s : "", a[0].s ? a[0].len : 0, a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, &r, err))
+        return SQL_ERR;
+    char *text = fc_text(&a[0]);
+    if (!text) return sqlerr_oom(err);
+    int64_t local;
+    int rc = fc_assemble(&r, text, &local, err);
+    free(text);
+    if (rc) return SQL_ERR;
+    return set_date(out, floordiv(local, USECS_PER_DAY), err);
+}

@@ -108,6 +108,12 @@ int sqldate_fn_isfinite(const sqlval *a, int n, sqlval *out, sqlerr *err);
 int sqldate_fn_to_timestamp(const sqlval *a, int n, sqlval *out, sqlerr *err); /* float8 */
 int sqldate_fn_timezone(const sqlval *a, int n, sqlval *out, sqlerr *err); /* AT TIME ZONE */
 int sqldate_fn_to_char(const sqlval *a, int n, sqlval *out, sqlerr *err);
+/* to_timestamp(text, template) and to_date(text, template): PostgreSQL's template fields read
+ * back (YYYY ... Y, Y,YYY, MM, DD, DDD, HH24, HH12, MI, SS, SSSS, MS, US, FF1-FF6, AM/PM, AD/BC,
+ * month and day names, J, CC, TZH:TZM, FM, quoted text, separators); ISO week fields, TZ and OF
+ * are refused (0A000). */
+int sqldate_fn_to_timestamp_text(const sqlval *a, int n, sqlval *out, sqlerr *err);
+int sqldate_fn_to_date(const sqlval *a, int n, sqlval *out, sqlerr *err);
 int sqldate_fn_date_bin(const sqlval *a, int n, sqlval *out, sqlerr *err);
 int sqldate_fn_gen_random_uuid(const sqlval *a, int n, sqlval *out, sqlerr *err);
 int sqldate_fn_clock_timestamp(const sqlval *a, int n, sqlval *out, sqlerr *err);
