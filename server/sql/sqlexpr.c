@@ -608,6 +608,24 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         e->type = SQLVAL_TIME;
     else if (!strcmp(n, "cardinality") && na == 1 && (sqlval_type_is_array(a0) || a0 == SQLVAL_UNKNOWN))
         e->type = SQLVAL_INT4;
+    else if ((!strcmp(n, "[]") || !strncmp(n, "[:]", 3)) && na >= 1 && !sqlval_type_is_array(a0) &&
+             a0 != SQLVAL_UNKNOWN && a0 != SQLVAL_JSONB && a0 != SQLVAL_JSON) {
+        sqlerr_set(err, "42804", e->args[0]->location, "cannot subscript type %s because it does not support subscripting",
+                   sqlval_type_name(a0));
+        return SQL_ERR;
+    }
+    else if (!strncmp(n, "[:]", 3) && (sqlval_type_is_array(a0) || a0 == SQLVAL_UNKNOWN)) {
+        for (int i = 1; i < na; i++) {
+            if (!is_int(e->args[i]->type) && e->args[i]->type != SQLVAL_UNKNOWN) {
+                sqlerr_set(err, "42804", e->args[i]->location, "array subscript must have type integer");
+                return SQL_ERR;
+            }
+            infer_param(e->args[i], SQLVAL_INT4, sc);
+        }
+        /* a slice of an array is an array of its type (a catalog vector's: oid[] / int2[]) */
+        e->type = a0 == SQLVAL_OIDVECTOR ? SQLVAL_OIDARRAY : a0 == SQLVAL_INT2VECTOR ? SQLVAL_INT2ARRAY
+                  : a0 == SQLVAL_UNKNOWN ? SQLVAL_TEXTARRAY : a0;
+    }
     else if (!strcmp(n, "[]") && na == 2 && sqlval_type_is_array(a0) && a0 != SQLVAL_TEXTARRAY &&
              (is_int(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN))
         e->type = sqlval_array_elem(a0); /* int[] subscript: an int */
@@ -1411,7 +1429,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
     *strength = 2;
     switch (e->kind) {
     case SQLAST_FUNC:
-        if (!strcmp(e->name, "[]")) return figure_colname(e->args[0], strength); /* a[i] */
+        if (!strcmp(e->name, "[]") || !strncmp(e->name, "[:]", 3)) /* a[i], a[lo:hi] */
+            return figure_colname(e->args[0], strength);
         /* a field selection is named after the field */
         if (!strcmp(e->name, "_pg_expandarray_x")) return "x";
         if (!strcmp(e->name, "_pg_expandarray_n")) return "n";
@@ -3203,6 +3222,32 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
                                                           : env->user;
         if (!v) v = "heliosdb";
         return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
+    }
+    if (!strncmp(n, "[:]", 3)) { /* arr[lo:hi]: the elements from lo to hi, renumbered from 1 */
+        sqlval v[3];
+        if (eval_args(e, ctx, v, err)) return SQL_ERR;
+        bool has_lo = n[3] == 0 || n[3] == 'l', has_hi = n[3] == 0 || n[3] == 'h';
+        int rc = SQL_OK;
+        bool null = v[0].isnull;
+        int64_t b[2] = {0, 0};
+        for (int i = 1; i < e->nargs && !null && rc == SQL_OK; i++) {
+            sqlval x;
+            if (v[i].isnull) null = true;
+            else if (!(rc = sqlval_cast(&v[i], SQLVAL_INT4, &x, err))) b[i - 1] = x.u.i;
+            else if (!err->position) err->position = e->args[i]->location + 1;
+        }
+        if (rc == SQL_OK && null) sqlval_init_null(out, e->type);
+        else if (rc == SQL_OK) {
+            int64_t lb = sqlval_array_lbound(v[0].type), ub = lb + (int64_t)v[0].narr - 1;
+            int64_t lo = has_lo ? b[0] : lb, hi = has_hi ? b[e->nargs - 2] : ub;
+            if (lo < lb) lo = lb;
+            if (hi > ub) hi = ub;
+            size_t n_out = hi >= lo ? (size_t)(hi - lo + 1) : 0;
+            rc = sqlval_set_array(out, n_out ? (const char *const *)v[0].arr + (lo - lb) : NULL, n_out, err);
+            if (rc == SQL_OK) out->type = e->type;
+        }
+        free_vals(v, e->nargs);
+        return rc;
     }
     if (!strcmp(n, "[]") && e->nargs == 2 && e->funcid == 0 && sqlval_type_is_array(e->args[0]->type) &&
         e->args[0]->type != SQLVAL_TEXTARRAY) {

@@ -633,8 +633,22 @@ static int conv_subscript(pctx *c, json_t *b, sqlast_expr **out)
         *out = e;
         return SQL_OK;
     }
-    if (strcmp(k, "A_Indices") || fbool(ib, "is_slice") || !field(ib, "uidx"))
-        return sqlerr_unsupported(c->err, loc, "array slices");
+    if (!strcmp(k, "A_Indices") && fbool(ib, "is_slice")) {
+        /* arr[lo:hi], arr[lo:], arr[:hi], arr[:]: "[:]" and which bounds are given */
+        json_t *lo = field(ib, "lidx"), *hi = field(ib, "uidx");
+        sqlast_expr *e = new_expr(c, SQLAST_FUNC, loc);
+        if (!e) return SQL_ERR;
+        const char *name = lo && hi ? "[:]" : lo ? "[:]l" : hi ? "[:]h" : "[:]0";
+        if (!(e->name = dup_or_oom(c, name)) || add_arg(c, e, field(b, "arg")) ||
+            (lo && add_arg(c, e, lo)) || (hi && add_arg(c, e, hi))) {
+            sqlast_expr_free(e);
+            return SQL_ERR;
+        }
+        *out = e;
+        return SQL_OK;
+    }
+    if (strcmp(k, "A_Indices") || !field(ib, "uidx"))
+        return sqlerr_unsupported(c->err, loc, "this subscript");
     sqlast_expr *e = new_expr(c, SQLAST_FUNC, loc);
     if (!e) return SQL_ERR;
     if (!(e->name = dup_or_oom(c, "[]")) || add_arg(c, e, field(b, "arg")) ||
