@@ -730,6 +730,10 @@ static const cat_proc builtin_procs[] = {
     {1987, "similar_to_escape", 'f', 1, 25, false, true, 'i', "25", "similar_to_escape_1"},
     {1778, "to_timestamp", 'f', 2, 1184, false, true, 's', "25 25", "to_timestamp"},
     {1780, "to_date", 'f', 2, 1082, false, true, 's', "25 25", "to_date"},
+    {1714, "convert_from", 'f', 2, 25, false, true, 's', "17 19", "pg_convert_from"},
+    {1717, "convert_to", 'f', 2, 17, false, true, 's', "25 19", "pg_convert_to"},
+    {1946, "encode", 'f', 2, 25, false, true, 'i', "17 25", "binary_encode"},
+    {1947, "decode", 'f', 2, 17, false, true, 'i', "25 25", "binary_decode"},
 };
 
 /* pg_proc's argument details, for the functions that have any (generated from PostgreSQL 15):

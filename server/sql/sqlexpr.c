@@ -1106,6 +1106,9 @@ static int bind_rec(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expecte
             } else if (lt == SQLVAL_JSONB || rt == SQLVAL_JSONB) {
                 e->type = SQLVAL_JSONB;
                 ok = (lt == e->type || lt == SQLVAL_UNKNOWN) && (rt == e->type || rt == SQLVAL_UNKNOWN);
+            } else if ((lt == SQLVAL_BYTEA || rt == SQLVAL_BYTEA) &&
+                       (lt == SQLVAL_BYTEA || lt == SQLVAL_UNKNOWN) && (rt == SQLVAL_BYTEA || rt == SQLVAL_UNKNOWN)) {
+                e->type = SQLVAL_BYTEA; /* byteacat */
             } else if (is_textish(lt) || is_textish(rt)) {
                 e->type = SQLVAL_TEXT;
             } else {
@@ -2162,6 +2165,27 @@ static int eval_op(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sq
         goto done;
     }
     case SQLAST_OP_CONCAT:
+        if (e->type == SQLVAL_BYTEA) {
+            sqlval x, y;
+            if (sqlval_cast(a, SQLVAL_BYTEA, &x, err)) goto done;
+            if (sqlval_cast(b, SQLVAL_BYTEA, &y, err)) {
+                sqlval_free(&x);
+                goto done;
+            }
+            char *r = malloc(x.len + y.len + 1);
+            if (!r) {
+                rc = sqlerr_oom(err);
+            } else {
+                if (x.len) memcpy(r, x.s, x.len);
+                if (y.len) memcpy(r + x.len, y.s, y.len);
+                r[x.len + y.len] = 0;
+                sqlval_take_str(out, SQLVAL_BYTEA, r, x.len + y.len);
+                rc = SQL_OK;
+            }
+            sqlval_free(&x);
+            sqlval_free(&y);
+            goto done;
+        }
         if (e->type == SQLVAL_JSONB) {
             sqlval x, y;
             if (sqlval_cast(a, SQLVAL_JSONB, &x, err)) goto done;

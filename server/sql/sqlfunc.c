@@ -13,6 +13,7 @@
  * "not unique" because of trunc(macaddr)).
  */
 #include "server/sql/sqlfunc.h"
+#include "proto/pgtypes.h"
 #include "server/sql/sqlregex.h"
 #include "proto/pginet.h"
 #include "server/sql/sqljson.h"
@@ -231,6 +232,10 @@ IMPL(f_quote_literal);
 static const sqlregex *re_of(const sqlval *pat, const sqlval *fl, const char *fname, unsigned *flags,
                              sqlerr *err);
 IMPL(f_regexp_replace);
+IMPL(f_encode);
+IMPL(f_convert_to);
+IMPL(f_convert_from);
+IMPL(f_decode);
 IMPL(f_substring_similar);
 IMPL(f_regexp_replace_pos);
 IMPL(f_regexp_match);
@@ -408,6 +413,10 @@ static const fn_def fn_defs[] = {
     {"similar_to_escape", f_similar_to_escape, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
     {"format", f_format, TEXT, LAX, 1, {TEXT}, 0},
     {"format", f_format, TEXT, LAX, 1, {TEXT}, T_ANY},
+    {"encode", f_encode, TEXT, STRICT, 2, {BYTEA, TEXT}, 0},
+    {"convert_to", f_convert_to, BYTEA, STRICT, 2, {TEXT, SQLVAL_NAME}, 0},
+    {"convert_from", f_convert_from, TEXT, STRICT, 2, {BYTEA, SQLVAL_NAME}, 0},
+    {"decode", f_decode, BYTEA, STRICT, 2, {TEXT, TEXT}, 0},
     {"sha224", f_sha224, BYTEA, STRICT, 1, {BYTEA}, 0},
     {"sha256", f_sha256, BYTEA, STRICT, 1, {BYTEA}, 0},
     {"sha384", f_sha384, BYTEA, STRICT, 1, {BYTEA}, 0},
@@ -4162,4 +4171,247 @@ int sqlfunc_regexp_rows(const char *name, const sqlval *a, int n, sqlval *out, s
     for (size_t i = 0; i < nr; i++) free(rows[i]);
     free(rows);
     return rc;
+}
+
+/* ------------------------------------------------------------------ encode / decode */
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* encode(bytea, format): hex, base64 (a newline after every 76 characters, as PostgreSQL), escape */
+IMPL(f_encode)
+{
+    (void)n;
+    size_t bl, fl;
+    const unsigned char *b = (const unsigned char *)str(&a[0], &bl);
+    const char *f = str(&a[1], &fl);
+    sbuf o = {0};
+    if (fl == 3 && !strncasecmp(f, "hex", 3)) {
+        static const char hx[] = "0123456789abcdef";
+        for (size_t i = 0; i < bl; i++) {
+            char t[2] = {hx[b[i] >> 4], hx[b[i] & 15]};
+            sb_put(&o, t, 2);
+        }
+    } else if (fl == 6 && !strncasecmp(f, "base64", 6)) {
+        size_t line = 0;
+        for (size_t i = 0; i < bl; i += 3) {
+            uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < bl ? (uint32_t)b[i + 1] << 8 : 0) | (i + 2 < bl ? b[i + 2] : 0);
+            char t[4] = {b64chars[v >> 18 & 63], b64chars[v >> 12 & 63], i + 1 < bl ? b64chars[v >> 6 & 63] : '=',
+                         i + 2 < bl ? b64chars[v & 63] : '='};
+            if (line >= 76) {
+                sb_put(&o, "\n", 1);
+                line = 0;
+            }
+            sb_put(&o, t, 4);
+            line += 4;
+        }
+    } else if (fl == 6 && !strncasecmp(f, "escape", 6)) {
+        for (size_t i = 0; i < bl; i++) {
+            if (b[i] == '\\') sb_put(&o, "\\\\", 2);
+            else if (b[i] == 0 || b[i] >= 0x80) {
+                char t[5];
+                snprintf(t, sizeof t, "\\%03o", b[i]);
+                sb_put(&o, t, 4);
+            } else sb_put(&o, (const char *)b + i, 1);
+        }
+    } else {
+        sb_free(&o);
+        return sqlerr_set(err, "22023", -1, "unrecognized encoding: \"%.*s\"", (int)fl, f);
+    }
+    sb_put(&o, "", 0);
+    return sb_finish(&o, SQLVAL_TEXT, out, err);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+IMPL(f_decode)
+{
+    (void)n;
+    size_t sl, fl;
+    const char *s = str(&a[0], &sl), *f = str(&a[1], &fl);
+    sbuf o = {0};
+    int rc = SQL_OK;
+    if (fl == 3 && !strncasecmp(f, "hex", 3)) {
+        for (size_t i = 0; i < sl && rc == SQL_OK;) {
+            if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+                i++;
+                continue;
+            }
+            int h = hexval(s[i]);
+            if (h < 0) {
+                rc = sqlerr_set(err, "22023", -1, "invalid hexadecimal digit: \"%.*s\"", (int)(u8next(s, sl, i) - i), s + i);
+                break;
+            }
+            if (i + 1 >= sl) {
+                rc = sqlerr_set(err, "22023", -1, "invalid hexadecimal data: odd number of digits");
+                break;
+            }
+            int l = hexval(s[i + 1]);
+            if (l < 0) {
+                rc = sqlerr_set(err, "22023", -1, "invalid hexadecimal digit: \"%.*s\"", (int)(u8next(s, sl, i + 1) - i - 1), s + i + 1);
+                break;
+            }
+            char c = (char)(h << 4 | l);
+            sb_put(&o, &c, 1);
+            i += 2;
+        }
+    } else if (fl == 6 && !strncasecmp(f, "base64", 6)) {
+        /* PostgreSQL's pg_base64_decode, step by step */
+        uint32_t buf = 0;
+        int pos = 0, end = 0;
+        for (size_t i = 0; i < sl && rc == SQL_OK; i++) {
+            char c = s[i];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+            uint32_t bv = 0;
+            if (c == '=') {
+                if (!end) {
+                    if (pos == 2) end = 1;
+                    else if (pos == 3) end = 2;
+                    else {
+                        rc = sqlerr_set(err, "22023", -1, "unexpected \"=\" while decoding base64 sequence");
+                        break;
+                    }
+                }
+            } else {
+                const char *p = c ? strchr(b64chars, c) : NULL;
+                if (!p) {
+                    rc = sqlerr_set(err, "22023", -1, "invalid symbol \"%.*s\" found while decoding base64 sequence",
+                                    (int)(u8next(s, sl, i) - i), s + i);
+                    break;
+                }
+                bv = (uint32_t)(p - b64chars);
+            }
+            buf = buf << 6 | bv;
+            if (++pos == 4) {
+                char t[3] = {(char)(buf >> 16 & 255), (char)(buf >> 8 & 255), (char)(buf & 255)};
+                sb_put(&o, t, end == 0 || end > 2 ? 3 : end > 1 ? 2 : 1);
+                buf = 0;
+                pos = 0;
+            }
+        }
+        if (rc == SQL_OK && pos != 0) {
+            rc = sqlerr_set(err, "22023", -1, "invalid base64 end sequence");
+            sqlerr_hint(err, "Input data is missing padding, is truncated, or is otherwise corrupted.");
+        }
+    } else if (fl == 6 && !strncasecmp(f, "escape", 6)) {
+        for (size_t i = 0; i < sl && rc == SQL_OK;) {
+            if (s[i] != '\\') {
+                sb_put(&o, s + i, 1);
+                i++;
+            } else if (i + 1 < sl && s[i + 1] == '\\') {
+                sb_put(&o, "\\", 1);
+                i += 2;
+            } else if (i + 3 < sl && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                       s[i + 3] >= '0' && s[i + 3] <= '7') {
+                char c = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 | (s[i + 3] - '0'));
+                sb_put(&o, &c, 1);
+                i += 4;
+            } else {
+                rc = sqlerr_set(err, "22P02", -1, "invalid input syntax for type %s", "bytea");
+            }
+        }
+    } else {
+        rc = sqlerr_set(err, "22023", -1, "unrecognized encoding: \"%.*s\"", (int)fl, f);
+    }
+    if (rc) {
+        sb_free(&o);
+        return SQL_ERR;
+    }
+    sb_put(&o, "", 0);
+    return sb_finish(&o, SQLVAL_BYTEA, out, err);
+}
+
+/* ------------------------------------------------------------------ convert_to / convert_from */
+
+/* PostgreSQL's encoding names HeliosDB converts between (the database is UTF8): 1 UTF8,
+ * 2 SQL_ASCII (bytes as they are), 3 LATIN1; 0 a name PostgreSQL knows that HeliosDB does not
+ * convert; -1 no such encoding. Case and punctuation are ignored, as pg_char_to_encoding does. */
+static int encoding_of(const char *s, size_t n)
+{
+    char k[32];
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < sizeof k - 1; i++)
+        if (isalnum((unsigned char)s[i])) k[o++] = (char)tolower((unsigned char)s[i]);
+    k[o] = 0;
+    if (!strcmp(k, "utf8") || !strcmp(k, "unicode")) return 1;
+    if (!strcmp(k, "sqlascii")) return 2;
+    if (!strcmp(k, "latin1") || !strcmp(k, "iso88591")) return 3;
+    static const char *const known[] = {"latin2", "latin3", "latin4", "latin5", "latin6", "latin7", "latin8",
+                                        "latin9", "latin10", "win1250", "win1251", "win1252", "win1253",
+                                        "win1254", "win1255", "win1256", "win1257", "win1258", "win866",
+                                        "win874", "koi8r", "koi8u", "eucjp", "euccn", "euckr", "euctw",
+                                        "eucjis2004", "sjis", "big5", "gbk", "uhc", "gb18030", "johab",
+                                        "mulecinternal", "shiftjis2004", "iso88595", "iso88596",
+                                        "iso88597", "iso88598", "windows1252", "cp1252"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(k, known[i])) return 0;
+    return -1;
+}
+
+static int utf8_check(const char *s, size_t n, sqlerr *err)
+{
+    size_t ok = pgtypes_utf8_valid_len((const uint8_t *)s, n);
+    if (ok == n) return SQL_OK;
+    char msg[128];
+    pgtypes_utf8_invalid_message((const uint8_t *)s + ok, n - ok, msg, sizeof msg);
+    return sqlerr_set(err, "22021", -1, "%s", msg);
+}
+
+IMPL(f_convert_to)
+{
+    (void)n;
+    size_t sl, el;
+    const char *s = str(&a[0], &sl), *e = str(&a[1], &el);
+    int enc = encoding_of(e, el);
+    if (enc < 0) return sqlerr_set(err, "22023", -1, "invalid destination encoding name \"%.*s\"", (int)el, e);
+    if (enc == 0) return sqlerr_unsupported(err, -1, "conversion to encodings other than UTF8, SQL_ASCII and LATIN1");
+    if (enc != 3) return sqlval_set_str(out, SQLVAL_BYTEA, s, sl, err);
+    sbuf o = {0};
+    for (size_t i = 0; i < sl;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = u8next(s, sl, i);
+        uint32_t cp = c < 0x80 ? c : k - i == 2 ? (uint32_t)(c & 0x1f) << 6 | ((unsigned char)s[i + 1] & 0x3f) : 0x100;
+        if (cp > 0xff) {
+            char msg[96];
+            size_t m = (size_t)snprintf(msg, sizeof msg, "character with byte sequence");
+            for (size_t j = i; j < k && m < sizeof msg; j++)
+                m += (size_t)snprintf(msg + m, sizeof msg - m, " 0x%02x", (unsigned char)s[j]);
+            sb_free(&o);
+            return sqlerr_set(err, "22P05", -1, "%s in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"", msg);
+        }
+        char b = (char)cp;
+        sb_put(&o, &b, 1);
+        i = k;
+    }
+    sb_put(&o, "", 0);
+    return sb_finish(&o, SQLVAL_BYTEA, out, err);
+}
+
+IMPL(f_convert_from)
+{
+    (void)n;
+    size_t sl, el;
+    const char *s = str(&a[0], &sl), *e = str(&a[1], &el);
+    int enc = encoding_of(e, el);
+    if (enc < 0) return sqlerr_set(err, "22023", -1, "invalid source encoding name \"%.*s\"", (int)el, e);
+    if (enc == 0) return sqlerr_unsupported(err, -1, "conversion from encodings other than UTF8, SQL_ASCII and LATIN1");
+    if (enc != 3) {
+        if (utf8_check(s, sl, err)) return SQL_ERR;
+        return set_text(out, s, sl, err);
+    }
+    sbuf o = {0};
+    for (size_t i = 0; i < sl; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!c) {
+            sb_free(&o);
+            return sqlerr_set(err, "22021", -1, "invalid byte sequence for encoding \"LATIN1\": 0x00");
+        }
+        char t[2] = {(char)(0xc0 | c >> 6), (char)(0x80 | (c & 0x3f))};
+        if (c < 0x80) sb_put(&o, (const char *)&c, 1);
+        else sb_put(&o, t, 2);
+    }
+    sb_put(&o, "", 0);
+    return sb_finish(&o, SQLVAL_TEXT, out, err);
 }
