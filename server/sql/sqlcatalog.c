@@ -734,6 +734,21 @@ static const cat_proc builtin_procs[] = {
     {1717, "convert_to", 'f', 2, 17, false, true, 's', "25 19", "pg_convert_to"},
     {1946, "encode", 'f', 2, 25, false, true, 'i', "17 25", "binary_encode"},
     {1947, "decode", 'f', 2, 17, false, true, 'i', "25 25", "binary_decode"},
+    {3153, "array_to_json", 'f', 1, 114, false, true, 's', "2277", "array_to_json"},
+    {3154, "array_to_json", 'f', 2, 114, false, true, 's', "2277 16", "array_to_json_pretty"},
+    {6160, "string_to_table", 'f', 2, 25, true, false, 'i', "25 25", "text_to_table"},
+    {6161, "string_to_table", 'f', 3, 25, true, false, 'i', "25 25 25", "text_to_table_null"},
+    {6257, "regexp_instr", 'f', 2, 23, false, true, 'i', "25 25", "regexp_instr_no_start"},
+    {6258, "regexp_instr", 'f', 3, 23, false, true, 'i', "25 25 23", "regexp_instr_no_n"},
+    {6259, "regexp_instr", 'f', 4, 23, false, true, 'i', "25 25 23 23", "regexp_instr_no_endoption"},
+    {6260, "regexp_instr", 'f', 5, 23, false, true, 'i', "25 25 23 23 23", "regexp_instr_no_flags"},
+    {6261, "regexp_instr", 'f', 6, 23, false, true, 'i', "25 25 23 23 23 25", "regexp_instr_no_subexpr"},
+    {6262, "regexp_instr", 'f', 7, 23, false, true, 'i', "25 25 23 23 23 25 23", "regexp_instr"},
+    {6265, "regexp_substr", 'f', 2, 25, false, true, 'i', "25 25", "regexp_substr_no_start"},
+    {6266, "regexp_substr", 'f', 3, 25, false, true, 'i', "25 25 23", "regexp_substr_no_n"},
+    {6267, "regexp_substr", 'f', 4, 25, false, true, 'i', "25 25 23 23", "regexp_substr_no_flags"},
+    {6268, "regexp_substr", 'f', 5, 25, false, true, 'i', "25 25 23 23 25", "regexp_substr_no_subexpr"},
+    {6269, "regexp_substr", 'f', 6, 25, false, true, 'i', "25 25 23 23 25 23", "regexp_substr"},
 };
 
 /* pg_proc's argument details, for the functions that have any (generated from PostgreSQL 15):

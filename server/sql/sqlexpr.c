@@ -569,7 +569,7 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                                        "json_object_keys", "json_each", "json_each_text",
                                        "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n",
                                        "pg_listening_channels", "regexp_matches",
-                                       "regexp_split_to_table"};
+                                       "regexp_split_to_table", "string_to_table"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {
             /* the planner takes one in FROM or in a select-list expression (sqlplan.c) */

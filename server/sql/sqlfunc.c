@@ -233,6 +233,9 @@ static const sqlregex *re_of(const sqlval *pat, const sqlval *fl, const char *fn
                              sqlerr *err);
 IMPL(f_regexp_replace);
 IMPL(f_encode);
+IMPL(f_regexp_instr);
+IMPL(f_regexp_substr);
+IMPL(f_array_to_json);
 IMPL(f_convert_to);
 IMPL(f_convert_from);
 IMPL(f_decode);
@@ -407,6 +410,17 @@ static const fn_def fn_defs[] = {
     {"regexp_count", f_regexp_count, INT4, STRICT, 2, {TEXT, TEXT}, 0},
     {"regexp_count", f_regexp_count, INT4, STRICT, 3, {TEXT, TEXT, INT4}, 0},
     {"regexp_count", f_regexp_count, INT4, STRICT, 4, {TEXT, TEXT, INT4, TEXT}, 0},
+    {"regexp_instr", f_regexp_instr, INT4, STRICT, 2, {TEXT, TEXT}, 0},
+    {"regexp_instr", f_regexp_instr, INT4, STRICT, 3, {TEXT, TEXT, INT4}, 0},
+    {"regexp_instr", f_regexp_instr, INT4, STRICT, 4, {TEXT, TEXT, INT4, INT4}, 0},
+    {"regexp_instr", f_regexp_instr, INT4, STRICT, 5, {TEXT, TEXT, INT4, INT4, INT4}, 0},
+    {"regexp_instr", f_regexp_instr, INT4, STRICT, 6, {TEXT, TEXT, INT4, INT4, INT4, TEXT}, 0},
+    {"regexp_instr", f_regexp_instr, INT4, STRICT, 7, {TEXT, TEXT, INT4, INT4, INT4, TEXT, INT4}, 0},
+    {"regexp_substr", f_regexp_substr, TEXT, STRICT, 2, {TEXT, TEXT}, 0},
+    {"regexp_substr", f_regexp_substr, TEXT, STRICT, 3, {TEXT, TEXT, INT4}, 0},
+    {"regexp_substr", f_regexp_substr, TEXT, STRICT, 4, {TEXT, TEXT, INT4, INT4}, 0},
+    {"regexp_substr", f_regexp_substr, TEXT, STRICT, 5, {TEXT, TEXT, INT4, INT4, TEXT}, 0},
+    {"regexp_substr", f_regexp_substr, TEXT, STRICT, 6, {TEXT, TEXT, INT4, INT4, TEXT, INT4}, 0},
     {"regexp_split_to_array", f_regexp_split_to_array, TARR, STRICT, 2, {TEXT, TEXT}, 0},
     {"regexp_split_to_array", f_regexp_split_to_array, TARR, STRICT, 3, {TEXT, TEXT, TEXT}, 0},
     {"similar_to_escape", f_similar_to_escape, TEXT, STRICT, 1, {TEXT}, 0},
@@ -414,6 +428,8 @@ static const fn_def fn_defs[] = {
     {"format", f_format, TEXT, LAX, 1, {TEXT}, 0},
     {"format", f_format, TEXT, LAX, 1, {TEXT}, T_ANY},
     {"encode", f_encode, TEXT, STRICT, 2, {BYTEA, TEXT}, 0},
+    {"array_to_json", f_array_to_json, SQLVAL_JSON, STRICT, 1, {T_ANYARRAY}, 0},
+    {"array_to_json", f_array_to_json, SQLVAL_JSON, STRICT, 2, {T_ANYARRAY, SQLVAL_BOOL}, 0},
     {"convert_to", f_convert_to, BYTEA, STRICT, 2, {TEXT, SQLVAL_NAME}, 0},
     {"convert_from", f_convert_from, TEXT, STRICT, 2, {BYTEA, SQLVAL_NAME}, 0},
     {"decode", f_decode, BYTEA, STRICT, 2, {TEXT, TEXT}, 0},
@@ -4121,6 +4137,7 @@ IMPL(f_sha512)
 
 int sqlfunc_regexp_rows(const char *name, const sqlval *a, int n, sqlval *out, sqlerr *err)
 {
+    if (!strcmp(name, "string_to_table")) return f_string_to_array(a, n, out, err);
     if (!strcmp(name, "regexp_split_to_table")) {
         unsigned f;
         if (n > 2 && sqlregex_flags(a[2].s ? a[2].s : "", a[2].s ? a[2].len : 0, "regexp_split_to_table", &f, err))
@@ -4414,4 +4431,112 @@ IMPL(f_convert_from)
     }
     sb_put(&o, "", 0);
     return sb_finish(&o, SQLVAL_TEXT, out, err);
+}
+
+/* array_to_json(anyarray [, pretty]): the elements as JSON values (to_json's), "[1,2]"; pretty
+ * puts each after the first on a line of its own. */
+IMPL(f_array_to_json)
+{
+    const sqlval *v = &a[0];
+    bool pretty = n > 1 && !a[1].isnull && a[1].u.b;
+    sqlval_type et = v->type == SQLVAL_TEXTARRAY ? SQLVAL_TEXT : sqlval_array_elem(v->type);
+    sbuf b = {0};
+    sb_put(&b, "[", 1);
+    for (size_t i = 0; i < v->narr; i++) {
+        if (i) sb_puts(&b, pretty ? ",\n " : ",");
+        if (!v->arr[i]) {
+            sb_puts(&b, "null");
+            continue;
+        }
+        sqlval ev;
+        if (sqlval_from_text(et, v->arr[i], strlen(v->arr[i]), &ev, err) || put_jsonb_value(&b, &ev, false, err)) {
+            sb_free(&b);
+            return SQL_ERR;
+        }
+        sqlval_free(&ev);
+    }
+    sb_put(&b, "]", 1);
+    return sb_finish(&b, SQLVAL_JSON, out, err);
+}
+
+/* regexp_instr / regexp_substr's optional arguments (from index first): start, N, endoption
+ * (instr only), flags, subexpr, with PostgreSQL 15's checks. */
+typedef struct re_opts {
+    int64_t start, nth, endopt, sub;
+    const sqlval *flags;
+} re_opts;
+
+static int re_opts_of(const sqlval *a, int n, bool instr, const char *fname, re_opts *o, sqlerr *err)
+{
+    *o = (re_opts){1, 1, 0, 0, NULL};
+    int k = 2;
+    struct {
+        int64_t *v;
+        const char *name;
+        int64_t min, max;
+    } ints[] = {{&o->start, "start", 1, INT64_MAX}, {&o->nth, "n", 1, INT64_MAX}, {&o->endopt, "endoption", 0, 1}};
+    int nints = instr ? 3 : 2;
+    for (int i = 0; i < nints && k < n; i++, k++) {
+        *ints[i].v = a[k].u.i;
+        if (*ints[i].v < ints[i].min || *ints[i].v > ints[i].max)
+            return sqlerr_set(err, "22023", -1, "invalid value for parameter \"%s\": %lld", ints[i].name,
+                              (long long)*ints[i].v);
+    }
+    if (k < n) o->flags = &a[k++];
+    if (k < n) {
+        o->sub = a[k].u.i;
+        if (o->sub < 0)
+            return sqlerr_set(err, "22023", -1, "invalid value for parameter \"%s\": %lld", "subexpr", (long long)o->sub);
+    }
+    (void)fname;
+    return SQL_OK;
+}
+
+/* The nth match from start: 1 with its (or its group sub's) byte range, 0 none. */
+static int re_nth(const sqlval *a, const re_opts *o, const char *fname, size_t *so_out, size_t *eo_out,
+                  sqlerr *err)
+{
+    unsigned f;
+    const sqlregex *re = re_of(&a[1], o->flags, fname, &f, err);
+    if (!re) return SQL_ERR;
+    if (o->sub > sqlregex_groups(re)) return 0;
+    size_t sl, so[SQLFUNC_MAX_ARGS], eo[SQLFUNC_MAX_ARGS];
+    const char *s = str(&a[0], &sl);
+    if (o->sub >= SQLFUNC_MAX_ARGS) return 0;
+    int64_t count = 0;
+    for (size_t at = u8offset(s, sl, o->start - 1); at <= sl;) {
+        int r = sqlregex_exec(re, s, sl, at, so, eo, SQLFUNC_MAX_ARGS, err);
+        if (r <= 0) return r;
+        if (++count == o->nth) {
+            if (so[o->sub] == SIZE_MAX) return 0;
+            *so_out = so[o->sub];
+            *eo_out = eo[o->sub];
+            return 1;
+        }
+        at = re_advance(s, sl, so[0], eo[0]);
+    }
+    return 0;
+}
+
+IMPL(f_regexp_instr)
+{
+    re_opts o;
+    if (re_opts_of(a, n, true, "regexp_instr", &o, err)) return SQL_ERR;
+    size_t so, eo, sl;
+    const char *s = str(&a[0], &sl);
+    int r = re_nth(a, &o, "regexp_instr", &so, &eo, err);
+    if (r < 0) return SQL_ERR;
+    sqlval_set_int(out, SQLVAL_INT4, r == 0 ? 0 : (int64_t)u8count(s, o.endopt ? eo : so) + 1);
+    return SQL_OK;
+}
+
+IMPL(f_regexp_substr)
+{
+    re_opts o;
+    if (re_opts_of(a, n, false, "regexp_substr", &o, err)) return SQL_ERR;
+    size_t so, eo, sl;
+    const char *s = str(&a[0], &sl);
+    int r = re_nth(a, &o, "regexp_substr", &so, &eo, err);
+    if (r <= 0) return r;
+    return set_text(out, s + so, eo - so, err);
 }

@@ -41,8 +41,8 @@ int sqlfunc_numeric_round(const char *s, int scale, char **out);
  * the first on a line of its own */
 int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool jsonb, bool structured,
                      sqlval *out, sqlerr *err);
-/* The rows of regexp_matches (each a text[], as its text form) or regexp_split_to_table (each a
- * text) as one text[] *out, over the SRF's evaluated, non-NULL arguments. */
+/* The rows of regexp_matches (each a text[], as its text form), regexp_split_to_table or
+ * string_to_table (each a text) as one text[] *out, over the SRF's evaluated arguments. */
 int sqlfunc_regexp_rows(const char *name, const sqlval *a, int n, sqlval *out, sqlerr *err);
 /* quote_ident(in): in (text) quoted when PostgreSQL would quote it, into *out (text). */
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);

@@ -1156,9 +1156,11 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
     }
     bool zip = !strcmp(fe->name, "unnest") && s->nargs > 1;
     for (int i = 0; i < s->nargs; i++)
-        if (s->args[i].isnull && !zip) s->done = true; /* strict (a zipped NULL is empty) */
+        if (s->args[i].isnull && !zip && !(i > 0 && !strcmp(name, "string_to_table")))
+            s->done = true; /* strict (a zipped NULL is empty; string_to_table's NULL separator splits characters) */
     if (s->done) return SQL_OK;
-    if (!strcmp(name, "regexp_matches") || !strcmp(name, "regexp_split_to_table")) {
+    if (!strcmp(name, "regexp_matches") || !strcmp(name, "regexp_split_to_table") ||
+        !strcmp(name, "string_to_table")) {
         /* every row at once, then handed out as unnest's elements */
         sqlval rows;
         if (sqlfunc_regexp_rows(name, s->args, s->nargs, &rows, err)) return SQL_ERR;
@@ -1381,7 +1383,8 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         return sqlval_set_str(&vals[1], SQLVAL_TEXT, eq + 1, strlen(eq + 1), err) ? SQL_ERR : 1;
     }
     if (!strcmp(name, "unnest") || !strcmp(name, "pg_listening_channels") ||
-        !strcmp(name, "regexp_matches") || !strcmp(name, "regexp_split_to_table")) {
+        !strcmp(name, "regexp_matches") || !strcmp(name, "regexp_split_to_table") ||
+        !strcmp(name, "string_to_table")) {
         /* the arrays side by side; a shorter (or NULL) one gives NULLs */
         size_t most = 0;
         for (int j = 0; j < s->nargs; j++)

@@ -697,7 +697,8 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
                        : !strcmp(n, "_pg_expandarray_x") ? et
                                                           : SQLVAL_TEXT; /* the record's text, (x,n) */
         sh->cols[0] = !strcmp(n, "_pg_expandarray_n") ? "n" : !strcmp(n, "_pg_expandarray_x") ? "x" : "_pg_expandarray";
-    } else if (!strcmp(n, "regexp_matches") || !strcmp(n, "regexp_split_to_table")) {
+    } else if (!strcmp(n, "regexp_matches") || !strcmp(n, "regexp_split_to_table") ||
+               !strcmp(n, "string_to_table")) {
         if (fe->nargs != 2 && fe->nargs != 3)
             return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
         for (int i = 0; i < fe->nargs; i++)
@@ -766,7 +767,8 @@ static bool is_srf(const char *name)
                                        "_pg_expandarray_x", "_pg_expandarray_n",
                                        "json_array_elements", "json_array_elements_text",
                                        "json_object_keys", "pg_listening_channels",
-                                       "regexp_matches", "regexp_split_to_table"};
+                                       "regexp_matches", "regexp_split_to_table",
+                                       "string_to_table"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(name, srfs[i])) return true;
     return false;
@@ -897,7 +899,7 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
                                        "json_array_elements", "json_array_elements_text",
                                        "json_object_keys", "json_each", "json_each_text",
                                        "pg_listening_channels", "regexp_matches",
-                                       "regexp_split_to_table"};
+                                       "regexp_split_to_table", "string_to_table"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
     if (srf) {
