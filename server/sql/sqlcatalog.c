@@ -749,6 +749,8 @@ static const cat_proc builtin_procs[] = {
     {6267, "regexp_substr", 'f', 4, 25, false, true, 'i', "25 25 23 23", "regexp_substr_no_flags"},
     {6268, "regexp_substr", 'f', 5, 25, false, true, 'i', "25 25 23 23 25", "regexp_substr_no_subexpr"},
     {6269, "regexp_substr", 'f', 6, 25, false, true, 'i', "25 25 23 23 25 23", "regexp_substr"},
+    {2943, "txid_current", 'f', 0, 20, false, true, 's', "", "pg_current_xact_id"},
+    {3348, "txid_current_if_assigned", 'f', 0, 20, false, true, 's', "", "pg_current_xact_id_if_assigned"},
 };
 
 /* pg_proc's argument details, for the functions that have any (generated from PostgreSQL 15):

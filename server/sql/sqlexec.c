@@ -1105,6 +1105,7 @@ static void txn_clear(sx_session *s)
     s->ro = s->want_snap = false;
     s->block_stmts = s->block_txnsets = 0;
     s->ntlw = 0;
+    s->xid = 0;
     locks_release(s->x, s->locks);
     s->locks = NULL;
     for (size_t i = 0; i < s->txn.nops; i++) sx_op_free(&s->txn.ops[i]);
@@ -3578,9 +3579,20 @@ static int sess_blocking(void *arg, int64_t pid, sqlval *out, sqlerr *err)
     return sqlval_from_text(SQLVAL_INT4ARRAY, buf, strlen(buf), out, err);
 }
 
+/* txid_current(): the transaction's id, assigned at the first call (assign false:
+ * txid_current_if_assigned, 0 when none yet). Unique in the region; ids of later transactions
+ * are larger. */
+static int64_t sess_xid(void *arg, bool assign)
+{
+    sx_session *s = arg;
+    if (!s->xid && assign) s->xid = atomic_fetch_add(&s->x->next_xid, 1);
+    return (int64_t)s->xid;
+}
+
 const sqlexpr_session_ops sx_session_ops = {sess_get,    sess_set,       sess_sleep,
                                             sess_seq,    sess_signal,    sess_notify,
-                                            sess_listening, sess_queue_usage, sess_blocking};
+                                            sess_listening, sess_queue_usage, sess_blocking,
+                                            sess_xid};
 
 static void on_sleep_timer(uv_timer_t *t)
 {
@@ -5548,6 +5560,7 @@ executor *sqlexec_new(uv_loop_t *loop, const config *cfg, char *err, size_t errs
     x->next_table_id = (uint32_t)x->node << 16 | 1;
     snprintf(x->node_name, sizeof x->node_name, "%s", cfg->node.name ? cfg->node.name : "");
     x->start_ms = wall_ms();
+    atomic_init(&x->next_xid, (uint64_t)now_us_2000());
     causal_clock_init(&x->clock, cfg->max_clock_skew_ms ? cfg->max_clock_skew_ms : 500);
     pthread_mutex_init(&x->mu, NULL);
     pthread_mutex_init(&x->cmu, NULL);

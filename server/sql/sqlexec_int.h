@@ -86,6 +86,9 @@ typedef struct sx_exec {
     /* waits for the exclusive engine lock (sessions and deferred callbacks): while > 0, the
      * last holder to leave signals every loop to try again */
     atomic_int engine_waiters;
+    /* txid_current(): the next transaction id of this region, from the clock (µs since
+     * 2000) at start so ids keep growing across restarts */
+    atomic_uint_fast64_t next_xid;
     int statement_timeout_ms; /* config sql.statement_timeout_ms: sessions' default */
     struct sx_session *sessions; /* every open session (all_next), for LOCK TABLE conflicts */
     storage *st;
@@ -353,6 +356,7 @@ typedef struct sx_session {
     struct sx_session *wait_next, *wait_prev;
     bool lock_wait;  /* the statement stopped at a locked row: undo it and wait */
     uint64_t lock_deadline_ns; /* when the wait ends by lock_timeout (0: never) */
+    uint64_t xid; /* txid_current() of the transaction, 0 until asked for */
     uint32_t wait_table; /* the wait is for a lock on this table (0: a row lock) ... */
     int wait_mode;       /* ... in this mode (pg_locks) */
     int64_t wait_start_us; /* since 2000-01-01, as query_start_us */

@@ -676,6 +676,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         infer_param(e->args[0], SQLVAL_TEXT, sc);
         infer_param(e->args[1], SQLVAL_TEXT, sc);
         e->type = SQLVAL_VOID;
+    } else if ((!strcmp(n, "txid_current") || !strcmp(n, "txid_current_if_assigned")) && na == 0) {
+        e->type = SQLVAL_INT8;
     } else if (!strcmp(n, "pg_notification_queue_usage") && na == 0) {
         e->type = SQLVAL_FLOAT8;
     }
@@ -3402,6 +3404,14 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
             free(s[i]);
         }
         return rc;
+    }
+    if (!strcmp(n, "txid_current") || !strcmp(n, "txid_current_if_assigned")) {
+        if (!env || !env->sess || !env->sess->xid)
+            return sqlerr_unsupported(err, e->location, "txid_current() in this context");
+        int64_t id = env->sess->xid(env->sess_arg, n[12] == 0);
+        if (id) sqlval_set_int(out, SQLVAL_INT8, id);
+        else sqlval_init_null(out, SQLVAL_INT8);
+        return SQL_OK;
     }
     if (!strcmp(n, "pg_notification_queue_usage")) {
         if (!env || !env->sess || !env->sess->queue_usage)

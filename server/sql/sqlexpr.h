@@ -53,6 +53,8 @@ typedef struct sqlexpr_session_ops {
     double (*queue_usage)(void *arg);
     /* pg_blocking_pids(pid): *out int4[] of the sessions pid's lock wait waits for */
     int (*blocking)(void *arg, int64_t pid, sqlval *out, sqlerr *err);
+    /* txid_current() (assign) / txid_current_if_assigned(): the transaction's id, 0 none */
+    int64_t (*xid)(void *arg, bool assign);
 } sqlexpr_session_ops;
 
 /* Session facts the built-in functions read. All borrowed. */
