@@ -2902,23 +2902,24 @@ static int fc_assemble(const fromc *r, const char *text, int64_t *local, sqlerr 
     return SQL_OK;
 }
 
-static char *fc_text(const sqlval *v)
+/* The wall-clock time the text a[0] gives through template a[1] (and its fields in *r). */
+static int fc_local(const sqlval *a, fromc *r, int64_t *local, sqlerr *err)
 {
-    return strndup(v->s ? v->s : "", v->s ? v->len : 0);
+    if (from_char(a[0].s ? a[0].s : "", a[0].s ? a[0].len : 0, a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, r, err))
+        return SQL_ERR;
+    char *text = strndup(a[0].s ? a[0].s : "", a[0].s ? a[0].len : 0);
+    if (!text) return sqlerr_oom(err);
+    int rc = fc_assemble(r, text, local, err);
+    free(text);
+    return rc;
 }
 
 int sqldate_fn_to_timestamp_text(const sqlval *a, int n, sqlval *out, sqlerr *err)
 {
     (void)n;
     fromc r;
-    if (from_char(a[0].s ? a[0].s : "", a[0].s ? a[0].len : 0, a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, &r, err))
-        return SQL_ERR;
-    char *text = fc_text(&a[0]);
-    if (!text) return sqlerr_oom(err);
     int64_t local, utc;
-    int rc = fc_assemble(&r, text, &local, err);
-    free(text);
-    if (rc) return SQL_ERR;
+    if (fc_local(a, &r, &local, err)) return SQL_ERR;
     if (r.has_tz) {
         int sign = r.tzh < 0 ? -1 : 1;
         utc = local - (int64_t)sign * ((int64_t)(r.tzh * sign) * 3600 + r.tzm * 60) * USECS_PER_SEC;
@@ -2932,13 +2933,7 @@ int sqldate_fn_to_date(const sqlval *a, int n, sqlval *out, sqlerr *err)
 {
     (void)n;
     fromc r;
-    if (from_char(a[0].s ? a[0].s : "", a[0].s ? a[0].len : 0, a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, &r, err))
-        return SQL_ERR;
-    char *text = fc_text(&a[0]);
-    if (!text) return sqlerr_oom(err);
     int64_t local;
-    int rc = fc_assemble(&r, text, &local, err);
-    free(text);
-    if (rc) return SQL_ERR;
+    if (fc_local(a, &r, &local, err)) return SQL_ERR;
     return set_date(out, floordiv(local, USECS_PER_DAY), err);
 }

@@ -4742,6 +4742,20 @@ static void sx_portal_describe(const executor_portal *ep, int *ncols,
     *cols = po->stmt->plan.cols;
 }
 
+/* An Execute's statement failed: when it stopped at a lock, it waits and executes again
+ * (EXEC_PENDING), else the transaction fails (EXEC_ERROR, err kept). */
+static int exec_wait_or_fail(sx_session *s, sx_portal *po, uint32_t max_rows, executor_error *err)
+{
+    if (s->lock_wait) {
+        s->resume_portal = po;
+        s->resume_max = max_rows;
+        int rc = lock_wait_or_upgrade(s, RK_LOCK_EXEC, err); /* executes it again */
+        if (rc == EXEC_PENDING) return rc;
+    }
+    fail_txn(s);
+    return EXEC_ERROR;
+}
+
 static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_rows,
                       executor_sink *sink, executor_error *err)
 {
@@ -4880,17 +4894,9 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         sx_stmt_begin(s);
         if (sx_stmt_lock_tables(s, p->q.stmts[0], &lse)) {
             to_exec_err(err, &lse);
-            if (s->lock_wait) {
-                s->resume_portal = po;
-                s->resume_max = max_rows;
-                int rc = lock_wait_or_upgrade(s, RK_LOCK_EXEC, err); /* executes it again */
-                if (rc == EXEC_PENDING) return rc;
-            }
-            fail_txn(s);
-            return EXEC_ERROR;
+            return exec_wait_or_fail(s, po, max_rows, err);
         }
     }
-    bool began = !po->ran;
     if (!po->ran && max_rows == 0) {
         /* Execute of everything streams like a simple query (a portal fetched in pieces is
          * collected: its cursor could outlive the transaction's overlay across a Sync). */
@@ -4914,19 +4920,11 @@ static int sx_execute(executor_session *es, executor_portal *ep, uint32_t max_ro
         return sink->command_complete(sink, "SELECT 0") ? EXEC_ERROR : EXEC_DONE;
     if (!po->ran) {
         sqlerr se;
-        if (!began) sx_stmt_begin(s);
         if (sqlrun_exec(s, &p->plan, po->params, po->nparams, &po->res, &se)) {
             to_exec_err(err, &se);
-            if (s->lock_wait) {
-                sqlrun_result_free(&po->res);
-                memset(&po->res, 0, sizeof po->res);
-                s->resume_portal = po;
-                s->resume_max = max_rows;
-                int rc = lock_wait_or_upgrade(s, RK_LOCK_EXEC, err); /* executes it again */
-                if (rc == EXEC_PENDING) return rc;
-            }
-            fail_txn(s);
-            return EXEC_ERROR;
+            sqlrun_result_free(&po->res);
+            memset(&po->res, 0, sizeof po->res);
+            return exec_wait_or_fail(s, po, max_rows, err);
         }
         po->ran = true;
         po->next = 0;
