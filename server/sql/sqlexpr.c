@@ -609,7 +609,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
     else if (!strcmp(n, "cardinality") && na == 1 && (sqlval_type_is_array(a0) || a0 == SQLVAL_UNKNOWN))
         e->type = SQLVAL_INT4;
     else if ((!strcmp(n, "[]") || !strncmp(n, "[:]", 3)) && na >= 1 && !sqlval_type_is_array(a0) &&
-             a0 != SQLVAL_UNKNOWN && a0 != SQLVAL_JSONB && a0 != SQLVAL_JSON) {
+             a0 != SQLVAL_UNKNOWN && a0 != SQLVAL_JSONB && a0 != SQLVAL_JSON && a0 != SQLVAL_NAME) {
+        /* (name subscripts to its "char"s: pg_dump reads typname[0]) */
         sqlerr_set(err, "42804", e->args[0]->location, "cannot subscript type %s because it does not support subscripting",
                    sqlval_type_name(a0));
         return SQL_ERR;

@@ -14,3 +14,4 @@ SELECT c[1:2] FROM st;
 SELECT c[1] FROM st;
 SELECT (1)[1];
 DROP TABLE st;
+SELECT typname[0], typname[1], typname[0] = '_' FROM pg_type WHERE oid = 1007;
