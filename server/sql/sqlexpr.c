@@ -3221,6 +3221,17 @@ static int enum_cast(const sqlast_expr *e, const sqlexpr_ctx *ctx, const sqlval 
     return env->catalog(env->catalog_arg, "::enum", a, 2, SQLVAL_ENUM, out, err);
 }
 
+/* A backend pid argument as int4: 1 with *p4 set, 0 NULL, SQL_ERR. */
+static int eval_pid(const sqlast_expr *a, const sqlexpr_ctx *ctx, sqlval *p4, sqlerr *err)
+{
+    sqlval pid;
+    if (sqlexpr_eval(a, ctx, &pid, err)) return SQL_ERR;
+    if (pid.isnull) return 0;
+    int rc = sqlval_cast(&pid, SQLVAL_INT4, p4, err);
+    sqlval_free(&pid);
+    return rc ? SQL_ERR : 1;
+}
+
 static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, sqlerr *err)
 {
     if (e->srfslot > 0) { /* the ProjectSet's current value of this set-returning function */
@@ -3423,31 +3434,24 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
     if (!strcmp(n, "pg_blocking_pids")) {
         if (!env || !env->sess || !env->sess->blocking)
             return sqlerr_unsupported(err, e->location, "pg_blocking_pids() in this context");
-        sqlval pid;
-        if (sqlexpr_eval(e->args[0], ctx, &pid, err)) return SQL_ERR;
-        if (pid.isnull) {
-            sqlval_init_null(out, SQLVAL_INT4ARRAY);
-            return SQL_OK;
-        }
         sqlval p4;
-        int rc = sqlval_cast(&pid, SQLVAL_INT4, &p4, err);
-        sqlval_free(&pid);
-        if (rc) return SQL_ERR;
+        int r = eval_pid(e->args[0], ctx, &p4, err);
+        if (r <= 0) {
+            if (r == 0) sqlval_init_null(out, SQLVAL_INT4ARRAY);
+            return r < 0 ? SQL_ERR : SQL_OK;
+        }
         return env->sess->blocking(env->sess_arg, p4.u.i, out, err);
     }
     if (!strcmp(n, "pg_cancel_backend") || !strcmp(n, "pg_terminate_backend")) {
         if (!env || !env->sess || !env->sess->signal)
             return sqlerr_unsupported(err, e->location, "this function in this context");
-        sqlval pid;
-        if (sqlexpr_eval(e->args[0], ctx, &pid, err)) return SQL_ERR;
-        if (pid.isnull) {
-            sqlval_init_null(out, SQLVAL_BOOL);
-            return SQL_OK;
-        }
         sqlval p4;
-        int rc = sqlval_cast(&pid, SQLVAL_INT4, &p4, err);
-        sqlval_free(&pid);
-        if (rc) return SQL_ERR;
+        int rc = eval_pid(e->args[0], ctx, &p4, err);
+        if (rc <= 0) {
+            if (rc == 0) sqlval_init_null(out, SQLVAL_BOOL);
+            return rc < 0 ? SQL_ERR : SQL_OK;
+        }
+        rc = SQL_OK;
         if (e->nargs == 2) { /* timeout: how long to wait for the backend to end (ms, >= 0) */
             sqlval to;
             if (sqlexpr_eval(e->args[1], ctx, &to, err)) return SQL_ERR;

@@ -2,6 +2,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "server/sql/sqlregex.h"
 
+#include "proto/pgtypes.h"
+
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -108,28 +110,15 @@ int sqlregex_flags(const char *flags, size_t len, const char *fname, unsigned *o
     return SQL_OK;
 }
 
+/* proto's growable buffer, with a sticky out-of-memory flag so a translation checks once */
 typedef struct buf {
-    char *p;
-    size_t n, cap;
+    pgtypes_buf b;
     bool oom;
 } buf;
 
 static void put(buf *b, const char *s, size_t n)
 {
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *g = realloc(b->p, cap);
-        if (!g) {
-            b->oom = true;
-            return;
-        }
-        b->p = g;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
+    if (!b->oom && pgtypes_buf_put(&b->b, s, n)) b->oom = true;
 }
 
 static void puts_(buf *b, const char *s)
@@ -227,12 +216,12 @@ const sqlregex *sqlregex_get(const char *pat, size_t len, unsigned flags, sqlerr
         struct sqlregex *e = &c->e[i];
         if (e->code && e->flags == flags && e->len == len && !memcmp(e->pat, pat, len)) return e;
     }
-    buf b = {0};
+    buf b = {{0}, false};
     if (flags & SQLREGEX_LITERAL) put(&b, pat, len);
     else are_to_pcre(pat, len, &b);
     put(&b, "", 0);
     if (b.oom) {
-        free(b.p);
+        pgtypes_buf_free(&b.b);
         sqlerr_oom(err);
         return NULL;
     }
@@ -248,8 +237,8 @@ const sqlregex *sqlregex_get(const char *pat, size_t len, unsigned flags, sqlerr
         opt = PCRE2_LITERAL | PCRE2_UTF | (flags & SQLREGEX_ICASE ? PCRE2_CASELESS : 0);
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)b.p, b.n, opt, &ec, &eo, NULL);
-    free(b.p);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)b.b.data, b.b.len, opt, &ec, &eo, NULL);
+    pgtypes_buf_free(&b.b);
     if (!code) {
         PCRE2_UCHAR msg[256];
         const char *pg = pg_message(ec);
@@ -348,7 +337,7 @@ int sqlregex_similar(const char *pat, size_t len, const char *esc, size_t esclen
         esc = "\\";
         el = 1;
     }
-    buf b = {0};
+    buf b = {{0}, false};
     puts_(&b, "^(?:");
     bool after_escape = false, inclass = false;
     int nquotes = 0, class_pos = 0;
@@ -360,7 +349,7 @@ int sqlregex_similar(const char *pat, size_t len, const char *esc, size_t esclen
         if (after_escape) {
             if (c == '"' && !inclass) {
                 if (nquotes >= 2) {
-                    free(b.p);
+                    pgtypes_buf_free(&b.b);
                     return sqlerr_set(err, "2201B", -1, "SQL regular expression may not contain more than two escape-double-quote separators");
                 }
                 puts_(&b, nquotes == 0 ? "){1,1}?(" : "){1,1}(?:");
@@ -398,10 +387,10 @@ int sqlregex_similar(const char *pat, size_t len, const char *esc, size_t esclen
     }
     puts_(&b, ")$");
     if (b.oom) {
-        free(b.p);
+        pgtypes_buf_free(&b.b);
         return sqlerr_oom(err);
     }
-    *out = b.p;
-    *outlen = b.n;
+    *out = (char *)b.b.data; /* malloc'd, NUL-terminated: the caller frees it */
+    *outlen = b.b.len;
     return SQL_OK;
 }

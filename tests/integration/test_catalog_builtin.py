@@ -59,17 +59,14 @@ def body(tap, pg, hx):
     tap.ok(not bad, "every built-in pg_type row equals PostgreSQL 15's (%d rows)" % len(ht),
            "\n".join("PostgreSQL %r\nHeliosDB   %r" % b for b in bad[:8]))
     # within HeliosDB: the I/O functions exist, the argument types exist
-    with h.cursor() as cur:
-        cur.execute("SELECT t.typname, f.fn FROM pg_type t, LATERAL (VALUES (typinput::text), "
-                    "(typoutput::text), (typreceive::text), (typsend::text)) AS f(fn) "
-                    "WHERE f.fn <> '-' AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = f.fn)")
-        lost = cur.fetchall()
+    lost = list(rows(h, "SELECT t.typname, f.fn FROM pg_type t, LATERAL (VALUES (typinput::text), "
+                        "(typoutput::text), (typreceive::text), (typsend::text)) AS f(fn) "
+                        "WHERE f.fn <> '-' AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = f.fn)")
+                .values())
     tap.ok(not lost, "every type's I/O function is in pg_proc", lost[:10])
-    with h.cursor() as cur:
-        cur.execute("SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) "
-                    "FROM pg_proc WHERE pg_get_function_arguments(oid) LIKE '%???%' "
-                    "OR pg_get_function_result(oid) LIKE '%???%'")
-        unknown = cur.fetchall()
+    unknown = list(rows(h, "SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) "
+                           "FROM pg_proc WHERE pg_get_function_arguments(oid) LIKE '%???%' "
+                           "OR pg_get_function_result(oid) LIKE '%???%'").values())
     tap.ok(not unknown, "no function names a type pg_type lacks", unknown[:10])
     # what a user sees: psql's \df of a VARIADIC "any" function and of one with OUT arguments
     for fn in ("concat_ws", "json_each", "jsonb_set", "rank"):
