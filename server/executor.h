@@ -94,6 +94,7 @@ enum { EXEC_COPY_DATA = 1, EXEC_COPY_DONE, EXEC_COPY_FAIL };
 
 #define EXECUTOR_MSG_MAX 512
 #define EXECUTOR_AUX_MAX 256
+#define EXECUTOR_DETAIL_MAX 1024
 #define EXECUTOR_NAME_MAX 64 /* NAMEDATALEN */
 /* named prepared statements one connection may hold, SQL PREPARE's and the protocol's */
 #define EXECUTOR_MAX_STATEMENTS 10000
@@ -104,7 +105,7 @@ typedef struct executor_error {
     char severity[10]; /* "" = ERROR (errors) / NOTICE (notices); else "FATAL", "WARNING"... */
     char code[6];      /* SQLSTATE */
     char message[EXECUTOR_MSG_MAX];
-    char detail[EXECUTOR_AUX_MAX];
+    char detail[EXECUTOR_DETAIL_MAX];
     char hint[EXECUTOR_AUX_MAX];
     int position; /* 1-based character position in the query, 0 = none */
     /* the object of an integrity error: ErrorResponse fields s, t, c, n ("" = absent) */

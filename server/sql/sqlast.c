@@ -267,6 +267,9 @@ const char *sqlast_stmt_tag(const sqlast_stmt *s)
     case SQLAST_ALTER_ADD_CHECK: return "ALTER TABLE";
     case SQLAST_COMMENT: return "COMMENT";
     case SQLAST_CREATE_EXTENSION: return "CREATE EXTENSION";
+    case SQLAST_CREATE_SCHEMA: return "CREATE SCHEMA";
+    case SQLAST_DROP_SCHEMA: return "DROP SCHEMA";
+    case SQLAST_ALTER_SCHEMA: return "ALTER SCHEMA";
     case SQLAST_CREATE_TYPE: return "CREATE TYPE";
     case SQLAST_ALTER_TYPE: return "ALTER TYPE";
     case SQLAST_DROP_TYPE: return "DROP TYPE";

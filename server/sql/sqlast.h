@@ -8,6 +8,12 @@
  * sqlast_stmt_free / sqlast_expr_free release a whole tree. `location` fields are 0-based
  * byte offsets into the query text (-1 when unknown), the unit sqlerr_set takes.
  *
+ * Relation names: a name written with its schema (s.t, s not one of the catalog schemas
+ * pg_catalog, information_schema, helios) is one string, "s" SQLAST_QUAL "t" (sqlerr.h), in
+ * every field that names a table, view, sequence or index; the engine resolves it in that
+ * schema, and a bare name through search_path (sqlrun_schema.c). sqlast_relname gives the
+ * name part. FROM items keep the schema in their own field (sqlast_from.schema).
+ *
  * Binding (sqlexpr_bind) fills the fields marked "bound": column indexes against a table
  * schema, result types, aggregate numbers and parameter types.
  */
@@ -16,7 +22,17 @@
 
 #include <stdbool.h>
 
+#include <string.h>
+
+#include "server/sql/sqlerr.h"
 #include "server/sql/sqlval.h"
+
+/* The name part of a relation name that may carry its schema (see above). */
+static inline const char *sqlast_relname(const char *q)
+{
+    const char *p = q ? strrchr(q, SQLAST_QUAL) : NULL;
+    return p ? p + 1 : q;
+}
 
 typedef enum sqlast_kind {
     SQLAST_CONST,    /* value */
@@ -179,6 +195,10 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ROLE,            /* CREATE/ALTER/DROP ROLE, GRANT/REVOKE: role (sqlast_role) */
     SQLAST_CREATE_EXTENSION, /* CREATE EXTENSION [IF NOT EXISTS (missing_ok)] name */
     SQLAST_DROP_EXTENSION,  /* DROP EXTENSION [IF EXISTS] names [CASCADE] */
+    SQLAST_CREATE_SCHEMA,   /* CREATE SCHEMA [IF NOT EXISTS (missing_ok)] [name]
+                             * [AUTHORIZATION value] */
+    SQLAST_DROP_SCHEMA,     /* DROP SCHEMA [IF EXISTS] names [CASCADE] */
+    SQLAST_ALTER_SCHEMA,    /* ALTER SCHEMA name RENAME TO newname | OWNER TO value */
     SQLAST_CREATE_TYPE,     /* CREATE TYPE name AS ENUM (names: the labels) */
     SQLAST_ALTER_TYPE,      /* ALTER TYPE name ADD VALUE [IF NOT EXISTS (missing_ok)] value
                              * [BEFORE | AFTER (set_not_null) column] */

@@ -1044,12 +1044,9 @@ static uint32_t support_oid(const char *name)
     return 0;
 }
 
-static const char *schema_name(uint32_t oid)
-{
-    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-        if (schemas[i].oid == oid) return schemas[i].name;
-    return NULL;
-}
+struct model;
+static const char *schema_name(const struct model *m, uint32_t oid);
+static uint32_t schema_oid(const struct model *m, const char *name);
 
 static sqlval_type letter_type(char c)
 {
@@ -1190,12 +1187,15 @@ typedef struct model {
     /* the secondary indexes the session sees (sx_index_view), borrowed definitions */
     const sqlindex_def **ixs;
     int nixs;
-    /* the session's search_path as current_schemas(false) lists it (existing schemas, in
-     * order); public_hidden: public is not on it (pg_dump's '' path), so regclass output,
-     * constraint and default definitions qualify public's relations */
-    const char *path[8];
+    /* every schema (sx_schemas: built-ins, then the user's), owned */
+    sx_schema *nsps;
+    int nnsps;
+    /* the session's search_path as current_schemas(false) lists it (existing schemas the
+     * role may use, in order: names borrowed from nsps); a relation outside it is shown
+     * qualified (regclass output, constraint and default definitions) */
+    uint32_t pathoid[SQLSCHEMA_PATH_MAX];
+    const char *path[SQLSCHEMA_PATH_MAX];
     int npath;
-    bool public_hidden;
 } model;
 
 static void model_free(model *m)
@@ -1208,6 +1208,9 @@ static void model_free(model *m)
     free(m->v);
     m->v = NULL;
     m->n = 0;
+    free(m->nsps);
+    m->nsps = NULL;
+    m->nnsps = 0;
     free(m->tabs);
     m->tabs = NULL;
     m->ntabs = 0;
@@ -1259,39 +1262,35 @@ static bool index_columns_ok(const sqlindex_def *d, const sqlschema_table *t)
 /* search_path's schemas that exist ("$user" is one when a schema has the user's name) */
 static const char *user_name(const sx_session *s);
 
-static void model_path(sx_session *s, model *m)
+static int model_path(sx_session *s, model *m)
 {
-    const char *sp = s->guc ? sqlguc_get(s->guc, "search_path", NULL) : NULL;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", sp ? sp : "\"$user\", public");
     m->npath = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && m->npath < 8;
-         tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ') tok++;
-        size_t n = strlen(tok);
-        while (n && tok[n - 1] == ' ') tok[--n] = 0;
-        if (n >= 2 && tok[0] == '"' && tok[n - 1] == '"') {
-            tok[n - 1] = 0;
-            tok++;
-        }
-        const char *want = !strcmp(tok, "$user") ? sx_role_name((sx_session *)s) : tok;
-        for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-            if (!strcmp(schemas[i].name, want)) m->path[m->npath++] = schemas[i].name;
-    }
-    m->public_hidden = true;
-    for (int i = 0; i < m->npath; i++)
-        if (!strcmp(m->path[i], "public")) m->public_hidden = false;
+    if (sx_schemas(s, &m->nsps, &m->nnsps)) return -1;
+    uint32_t path[SQLSCHEMA_PATH_MAX];
+    int n = sx_search_path(s, path, SQLSCHEMA_PATH_MAX);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < m->nnsps; k++)
+            if (m->nsps[k].oid == path[i]) {
+                m->pathoid[m->npath] = path[i];
+                m->path[m->npath++] = m->nsps[k].name;
+            }
+    return 0;
 }
 
 static int model_build(sx_session *s, model *m, sqlerr *err)
 {
     m->n = 0;
     m->v = NULL;
-    model_path(s, m);
-    if (sx_catalog_view(s, &m->tabs, &m->ntabs)) return sqlerr_oom(err);
+    m->nsps = NULL;
+    m->nnsps = 0;
+    m->tabs = NULL;
+    m->ixs = NULL;
+    if (model_path(s, m) || sx_catalog_view(s, &m->tabs, &m->ntabs)) {
+        model_free(m);
+        return sqlerr_oom(err);
+    }
     if (sx_index_view(s, &m->ixs, &m->nixs)) {
-        free(m->tabs);
-        m->tabs = NULL;
+        model_free(m);
         return sqlerr_oom(err);
     }
     size_t cap = (size_t)m->ntabs * 2 + (size_t)m->nixs + sizeof rels / sizeof rels[0] + 16;
@@ -1302,12 +1301,13 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
     }
     for (int i = 0; i < m->ntabs; i++) {
         const sqlschema_table *t = m->tabs[i];
-        m->v[m->n++] = (crel){.oid = t->id, .nsp = NSP_PUBLIC,
+        uint32_t tnsp = sx_table_nsp(s, t);
+        m->v[m->n++] = (crel){.oid = t->id, .nsp = tnsp,
                               .kind = t->seq ? 'S' : t->view_sql ? 'v' : 'r', .name = t->name,
                               .user = t};
         if (!has_pk_index(t)) continue;
         crel *c = &m->v[m->n++];
-        *c = (crel){.oid = t->id | PK_INDEX_BIT, .nsp = NSP_PUBLIC, .kind = 'i', .user = t,
+        *c = (crel){.oid = t->id | PK_INDEX_BIT, .nsp = tnsp, .kind = 'i', .user = t,
                     .pkindex = true};
         size_t l = strlen(t->name) + 6;
         if (!(c->owned_name = malloc(l))) goto oom;
@@ -1321,7 +1321,7 @@ static int model_build(sx_session *s, model *m, sqlerr *err)
             if (m->tabs[k]->id == d->table_id) t = m->tabs[k];
         if (!t || t->view_sql || t->seq || !index_columns_ok(d, t)) continue;
         crel *c = &m->v[m->n++];
-        *c = (crel){.oid = d->oid, .nsp = NSP_PUBLIC, .kind = 'i', .name = d->name, .user = t,
+        *c = (crel){.oid = d->oid, .nsp = sx_table_nsp(s, t), .kind = 'i', .name = d->name, .user = t,
                     .ix = d};
         bool ex = false;
         for (int k = 0; k < d->ncols; k++) ex |= d->expr[k] != NULL;
@@ -1478,27 +1478,47 @@ static int split_name(const char *s, size_t len, char parts[4][SQLSCHEMA_NAME_MA
     }
 }
 
+static const char *schema_name(const model *m, uint32_t oid)
+{
+    for (int i = 0; m && i < m->nnsps; i++)
+        if (m->nsps[i].oid == oid) return m->nsps[i].name;
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+        if (schemas[i].oid == oid) return schemas[i].name;
+    return NULL;
+}
+
+static uint32_t schema_oid(const model *m, const char *name)
+{
+    for (int i = 0; m && i < m->nnsps; i++)
+        if (!strcmp(m->nsps[i].name, name)) return m->nsps[i].oid;
+    return 0;
+}
+
+static const crel *rel_in(const model *m, uint32_t nsp, const char *name)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->v[i].nsp == nsp && !strcmp(m->v[i].name, name)) return &m->v[i];
+    return NULL;
+}
+
+/* A relation by name: in schema (NULL: pg_catalog, unless the path places it, then the
+ * search path's schemas) */
 static const crel *rel_by_name(const model *m, const char *schema, const char *name)
 {
-    static const uint32_t path[] = {NSP_CATALOG, NSP_PUBLIC};
-    for (size_t p = 0; p < 2; p++) {
-        uint32_t nsp = path[p];
-        if (schema) {
-            if (p) break;
-            nsp = 0;
-            for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-                if (!strcmp(schemas[i].name, schema)) nsp = schemas[i].oid;
-        }
-        for (int i = 0; i < m->n; i++)
-            if (m->v[i].nsp == nsp && !strcmp(m->v[i].name, name)) return &m->v[i];
+    if (schema) {
+        uint32_t nsp = schema_oid(m, schema);
+        return nsp ? rel_in(m, nsp, name) : NULL;
     }
-    return NULL;
+    bool placed = false;
+    for (int p = 0; p < m->npath; p++) placed |= m->pathoid[p] == NSP_CATALOG;
+    const crel *c = placed ? NULL : rel_in(m, NSP_CATALOG, name);
+    for (int p = 0; !c && p < m->npath; p++) c = rel_in(m, m->pathoid[p], name);
+    return c;
 }
 
 static bool rel_visible(const model *m, const crel *c)
 {
-    return (c->nsp == NSP_CATALOG || (c->nsp == NSP_PUBLIC && !m->public_hidden)) &&
-           rel_by_name(m, NULL, c->name) == c;
+    return rel_by_name(m, NULL, c->name) == c;
 }
 
 /* quote_ident of s appended to buf. */
@@ -1520,7 +1540,7 @@ static int rel_display(const model *m, const crel *c, char *buf, size_t cap, sql
     size_t o = 0;
     buf[0] = 0;
     if (!rel_visible(m, c)) {
-        const char *nsp = schema_name(c->nsp);
+        const char *nsp = schema_name(m, c->nsp);
         if (put_ident(buf, cap, &o, nsp ? nsp : "?", err)) return SQL_ERR;
         o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ".");
     }
@@ -1681,6 +1701,18 @@ typedef struct rctx {
     bool nulls; /* an information_schema view: unset columns are NULL */
 } rctx;
 
+/* A user relation's schema: its oid and name */
+static uint32_t tnsp(const rctx *c, const sqlschema_table *t)
+{
+    return sx_table_nsp(c->s, t);
+}
+
+static const char *tschema(const rctx *c, const sqlschema_table *t)
+{
+    const char *n = schema_name(c->m, tnsp(c, t));
+    return n ? n : "public";
+}
+
 /* information_schema shows a user's relation only to whom PostgreSQL's views show it: its
  * owner's members (owner_only: them alone), or (otherwise) a role holding one of the
  * privileges in any; superusers see everything. Catalog relations are everyone's, the helios
@@ -1835,15 +1867,12 @@ static char *default_text(const model *m, const sqlschema_column *c)
     if (c->default_uuid)
         return strdup(c->now_fn == SQLSCHEMA_UUID_V4 ? "uuid_generate_v4()" : "gen_random_uuid()");
     if (c->default_seq) { /* serial: nextval('t_id_seq'::regclass) */
-        const char *name = NULL;
-        for (int i = 0; m && i < m->ntabs && !name; i++)
-            if (m->tabs[i]->id == c->default_seq) name = m->tabs[i]->name;
-        char buf[SQLSCHEMA_NAME_MAX * 2 + 32];
-        char q[SQLSCHEMA_NAME_MAX * 2 + 4];
-        size_t o = 0;
+        const crel *sc = m ? model_find(m, c->default_seq) : NULL;
+        char buf[SQLSCHEMA_NAME_MAX * 4 + 32];
+        char q[SQLSCHEMA_NAME_MAX * 4 + 4];
         sqlerr e;
-        if (m && m->public_hidden) o += (size_t)snprintf(q, sizeof q, "public.");
-        if (put_ident(q, sizeof q, &o, name ? name : "?", &e)) return NULL;
+        if (!sc) snprintf(q, sizeof q, "?");
+        else if (rel_display(m, sc, q, sizeof q, &e)) return NULL;
         snprintf(buf, sizeof buf, "nextval('%s'::regclass)", q);
         return strdup(buf);
     }
@@ -1912,21 +1941,128 @@ static const char *view_query(const char *sql)
     return sql;
 }
 
-/* pg_get_viewdef's text: " <query>;" as PostgreSQL prints a view (one leading space). */
-static char *viewdef(const sqlschema_table *t)
+/* The relations a view's query names without a schema, where the text names them: FROM items
+ * (in subqueries, joins, set operations, CTE bodies and expressions' subqueries), less those
+ * named like one of the statement's CTEs. */
+typedef struct vd_ref {
+    int location;
+    const char *name;
+} vd_ref;
+
+typedef struct vd_walk {
+    vd_ref v[64];
+    int n;
+    const char *ctes[32];
+    int nctes;
+} vd_walk;
+
+static void vd_stmt(vd_walk *w, const sqlast_stmt *q, int depth);
+
+static void vd_expr(vd_walk *w, const sqlast_expr *e, int depth)
+{
+    if (!e || depth > 64) return;
+    if (e->sub) vd_stmt(w, e->sub, depth + 1);
+    for (int i = 0; i < e->nargs; i++) vd_expr(w, e->args[i], depth + 1);
+}
+
+static void vd_from(vd_walk *w, const sqlast_from *f, int depth)
+{
+    if (!f || depth > 64) return;
+    if (f->kind == SQLAST_FROM_REL && f->name && !f->schema && f->location >= 0 && w->n < 64) {
+        bool cte = false;
+        for (int i = 0; i < w->nctes; i++) cte |= !strcmp(w->ctes[i], f->name);
+        if (!cte) w->v[w->n++] = (vd_ref){f->location, f->name};
+    }
+    if (f->sub) vd_stmt(w, f->sub, depth + 1);
+    vd_expr(w, f->func, depth + 1);
+    vd_expr(w, f->quals, depth + 1);
+    vd_from(w, f->larg, depth + 1);
+    vd_from(w, f->rarg, depth + 1);
+}
+
+static void vd_stmt(vd_walk *w, const sqlast_stmt *q, int depth)
+{
+    if (!q || depth > 64) return;
+    for (int i = 0; i < q->nctes && w->nctes < 32; i++) w->ctes[w->nctes++] = q->ctes[i].name;
+    for (int i = 0; i < q->nctes; i++) vd_stmt(w, q->ctes[i].query, depth + 1);
+    for (int i = 0; i < q->nfrom; i++) vd_from(w, q->from[i], depth + 1);
+    vd_stmt(w, q->larg, depth + 1);
+    vd_stmt(w, q->rarg, depth + 1);
+    for (int i = 0; i < q->ntargets; i++) vd_expr(w, q->targets[i].expr, depth + 1);
+    vd_expr(w, q->where, depth + 1);
+    vd_expr(w, q->having, depth + 1);
+}
+
+static int cmp_vd_ref(const void *a, const void *b)
+{
+    const vd_ref *x = a, *y = b;
+    return (x->location > y->location) - (x->location < y->location);
+}
+
+/* pg_get_viewdef's text: " <query>;" as PostgreSQL prints a view (one leading space), its text
+ * as written, with the schema put before each relation that the session's search_path would
+ * not find by its name alone (as PostgreSQL qualifies them: pg_dump's empty path gets every
+ * name qualified). */
+static char *viewdef(sx_session *s, const model *m, const sqlschema_table *t)
 {
     const char *q = view_query(t->view_sql);
     size_t n = strlen(q);
     while (n && (isspace((unsigned char)q[n - 1]) || q[n - 1] == ';')) n--;
-    char *out = malloc(n + 3);
-    if (out) snprintf(out, n + 3, " %.*s;", (int)n, q);
+    vd_walk *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    sqlparse_result pr;
+    sqlerr perr;
+    if (s && m && !sqlparse_query(t->view_sql, &pr, &perr)) {
+        if (pr.nstmts == 1) vd_stmt(w, pr.stmts[0]->select ? pr.stmts[0]->select : pr.stmts[0], 0);
+        /* resolved as the view resolves them; kept when the current path finds the same */
+        sx_vpath_saved sv;
+        sx_vpath_enter(s, t, &sv);
+        for (int i = 0; i < w->n; i++) {
+            const sqlschema_table *r = sx_table_find(s, w->v[i].name);
+            const crel *c = r ? model_find(m, r->id) : NULL;
+            if (!c || rel_visible(m, c)) w->v[i].name = NULL;
+            else w->v[i].name = schema_name(m, c->nsp);
+        }
+        sx_vpath_leave(s, &sv);
+        qsort(w->v, (size_t)w->n, sizeof w->v[0], cmp_vd_ref);
+        sqlparse_result_free(&pr);
+    }
+    size_t extra = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->v[i].name) extra += strlen(w->v[i].name) * 2 + 4;
+    char *out = malloc(n + extra + 3);
+    if (out) {
+        size_t o = 0, base = (size_t)(q - t->view_sql);
+        out[o++] = ' ';
+        size_t at = 0;
+        for (int i = 0; i < w->n; i++) {
+            if (!w->v[i].name || (size_t)w->v[i].location < base || (size_t)w->v[i].location - base > n)
+                continue;
+            size_t loc = (size_t)w->v[i].location - base;
+            memcpy(out + o, q + at, loc - at);
+            o += loc - at;
+            at = loc;
+            sqlerr e;
+            size_t oo = 0;
+            char qi[SQLSCHEMA_NAME_MAX * 2 + 4];
+            if (put_ident(qi, sizeof qi, &oo, w->v[i].name, &e)) oo = (size_t)snprintf(qi, sizeof qi, "%s", w->v[i].name);
+            memcpy(out + o, qi, oo);
+            o += oo;
+            out[o++] = '.';
+        }
+        memcpy(out + o, q + at, n - at);
+        o += n - at;
+        out[o++] = ';';
+        out[o] = 0;
+    }
+    free(w);
     return out;
 }
 
 /* A view's definition column. */
-static void c_viewdef(crow *r, const char *col, const sqlschema_table *t)
+static void c_viewdef(crow *r, const char *col, const rctx *c, const sqlschema_table *t)
 {
-    char *d = viewdef(t);
+    char *d = viewdef(c->s, c->m, t);
     if (!d && r->rc == SQL_OK) r->rc = sqlerr_oom(r->err);
     c_str(r, col, d);
     free(d);
@@ -1947,6 +2083,19 @@ static int rows_namespace(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_int(&r, "nspowner", pub ? OID_DB_OWNER : OID_ROLE);
         if (schemas[i].oid != NSP_TOAST) c_list(&r, "nspacl", pacl ? pacl : acl); /* pg_toast has none */
         free(pacl);
+        ROW_END(r);
+    }
+    for (int i = 0; i < c->m->nnsps; i++) { /* CREATE SCHEMA's */
+        const sx_schema *e = &c->m->nsps[i];
+        if (sx_nsp_builtin(e->oid)) continue;
+        char *acl = NULL; /* NULL until something is granted or revoked */
+        if (acl_text(c->s, e->oid, e->owner, "UC", NULL, &acl)) return sqlerr_oom(err);
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", e->oid);
+        c_str(&r, "nspname", e->name);
+        c_int(&r, "nspowner", e->owner);
+        if (acl) c_list(&r, "nspacl", acl);
+        free(acl);
         ROW_END(r);
     }
     return SQL_OK;
@@ -2325,9 +2474,15 @@ static int fk_def(const model *m, const sqlschema_table *t, const sqlschema_fk *
             if (t->cols[i].id == f->cols[k]) j = i;
         if (put_ident(buf, cap, &o, j >= 0 ? t->cols[j].name : "?", err)) return SQL_ERR;
     }
-    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") REFERENCES %s",
-                          m->public_hidden ? "public." : "");
-    if (put_ident(buf, cap, &o, p ? p->name : "?", err)) return SQL_ERR;
+    o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ") REFERENCES ");
+    const crel *pc = p ? model_find(m, p->id) : NULL;
+    if (pc) {
+        char pn[SQLSCHEMA_NAME_MAX * 4 + 4];
+        if (rel_display(m, pc, pn, sizeof pn, err)) return SQL_ERR;
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "%s", pn);
+    } else if (put_ident(buf, cap, &o, "?", err)) {
+        return SQL_ERR;
+    }
     o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "(");
     for (int k = 0; k < f->ncols; k++) {
         if (k) o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ", ");
@@ -2365,7 +2520,7 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             ROW_BEGIN(r, c->t);
             c_int(&r, "oid", k->oid);
             c_str(&r, "conname", k->name);
-            c_int(&r, "connamespace", NSP_PUBLIC);
+            c_int(&r, "connamespace", tnsp(c, t));
             c_char(&r, "contype", 'f');
             c_bool(&r, "condeferrable", k->deferrable);
             c_bool(&r, "condeferred", k->deferred);
@@ -2389,7 +2544,7 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             ROW_BEGIN(r, c->t);
             c_int(&r, "oid", t->checks[k].oid);
             c_str(&r, "conname", t->checks[k].name);
-            c_int(&r, "connamespace", NSP_PUBLIC);
+            c_int(&r, "connamespace", tnsp(c, t));
             c_char(&r, "contype", 'c');
             c_bool(&r, "convalidated", true);
             c_int(&r, "conrelid", t->id);
@@ -2410,7 +2565,7 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", t->id | PK_CONSTRAINT_BITS);
         c_str(&r, "conname", name);
-        c_int(&r, "connamespace", NSP_PUBLIC);
+        c_int(&r, "connamespace", tnsp(c, t));
         c_char(&r, "contype", 'p');
         c_bool(&r, "convalidated", true);
         c_int(&r, "conrelid", t->id);
@@ -2433,7 +2588,7 @@ static int rows_constraint(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         ROW_BEGIN(r, c->t);
         c_int(&r, "oid", e->oid | UNIQUE_CONSTRAINT_BIT);
         c_str(&r, "conname", e->name);
-        c_int(&r, "connamespace", NSP_PUBLIC);
+        c_int(&r, "connamespace", e->nsp);
         c_char(&r, "contype", 'u');
         c_bool(&r, "convalidated", true);
         c_int(&r, "conrelid", e->user->id);
@@ -3005,12 +3160,12 @@ static int rows_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         const sqlschema_table *t = c->m->tabs[i];
         if (!t->view_sql) continue;
         ROW_BEGIN(r, c->t);
-        c_str(&r, "schemaname", "public");
+        c_str(&r, "schemaname", tschema(c, t));
         c_str(&r, "viewname", t->name);
         char ob[64];
         const char *on = role_name_of(c->s, sx_owner_of(c->s, t->id), ob, sizeof ob);
         c_str(&r, "viewowner", on ? on : user_name(c->s));
-        c_viewdef(&r, "definition", t);
+        c_viewdef(&r, "definition", c, t);
         ROW_END(r);
     }
     return SQL_OK;
@@ -3022,7 +3177,7 @@ static int rows_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         const crel *e = &c->m->v[i];
         if (e->kind != 'r') continue;
         ROW_BEGIN(r, c->t);
-        c_str(&r, "schemaname", schema_name(e->nsp));
+        c_str(&r, "schemaname", schema_name(c->m, e->nsp));
         c_str(&r, "tablename", e->name);
         char ob[64];
         const char *on = e->user ? role_name_of(c->s, sx_owner_of(c->s, e->user->id), ob, sizeof ob) : NULL;
@@ -3130,7 +3285,7 @@ static int rows_indexes(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         if (!is_index(e)) continue;
         if (index_def(c->m, e, false, def, sizeof def, err)) return SQL_ERR;
         ROW_BEGIN(r, c->t);
-        c_str(&r, "schemaname", "public");
+        c_str(&r, "schemaname", schema_name(c->m, e->nsp));
         c_str(&r, "tablename", e->user->name);
         c_str(&r, "indexname", e->name);
         c_str(&r, "indexdef", def);
@@ -3146,7 +3301,7 @@ static int rows_stat_user_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         if (t->view_sql) continue;
         ROW_BEGIN(r, c->t);
         c_int(&r, "relid", t->id);
-        c_str(&r, "schemaname", "public");
+        c_str(&r, "schemaname", tschema(c, t));
         c_str(&r, "relname", t->name);
         ROW_END(r);
     }
@@ -3193,6 +3348,22 @@ static int rows_schemata(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "schema_owner", user_name(c->s));
         ROW_END(r);
     }
+    /* CREATE SCHEMA's: those the role owns or holds a privilege on, as PostgreSQL shows them */
+    for (int i = 0; i < c->m->nnsps; i++) {
+        const sx_schema *e = &c->m->nsps[i];
+        uint32_t me = sx_current_role(c->s);
+        if (sx_nsp_builtin(e->oid) ||
+            !(sx_has_privs_of(c->s, me, e->owner) || sx_priv_has(c->s, me, e->oid, SQLPRIV_USAGE) ||
+              sx_priv_has(c->s, me, e->oid, SQLPRIV_CREATE)))
+            continue;
+        char nb[64];
+        const char *on = role_name_of(c->s, e->owner, nb, sizeof nb);
+        ROW_BEGIN(r, c->t);
+        c_str(&r, "catalog_name", db_name(c->s));
+        c_str(&r, "schema_name", e->name);
+        c_str(&r, "schema_owner", on ? on : user_name(c->s));
+        ROW_END(r);
+    }
     return SQL_OK;
 }
 
@@ -3206,9 +3377,9 @@ static int rows_is_views(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         bool upd = sqlrun_view_updatable(t, -1);
         ROW_BEGIN(r, c->t);
         c_str(&r, "table_catalog", db_name(c->s));
-        c_str(&r, "table_schema", "public");
+        c_str(&r, "table_schema", tschema(c, t));
         c_str(&r, "table_name", t->name);
-        c_viewdef(&r, "view_definition", t);
+        c_viewdef(&r, "view_definition", c, t);
         c_str(&r, "check_option", "NONE");
         c_str(&r, "is_updatable", upd ? "YES" : "NO");
         c_str(&r, "is_insertable_into", upd ? "YES" : "NO");
@@ -3226,13 +3397,13 @@ static bool is_key_constraint(const crel *e)
 }
 
 /* The first words of a table_constraints row */
-#define TC_HEAD(r, cname, tname)                                                                   \
+#define TC_HEAD(r, cname, tname, tsch)                                                             \
     do {                                                                                           \
         c_str(&(r), "constraint_catalog", db_name(c->s));                                          \
-        c_str(&(r), "constraint_schema", "public");                                                \
+        c_str(&(r), "constraint_schema", (tsch));                                                  \
         c_str(&(r), "constraint_name", (cname));                                                   \
         c_str(&(r), "table_catalog", db_name(c->s));                                               \
-        c_str(&(r), "table_schema", "public");                                                     \
+        c_str(&(r), "table_schema", (tsch));                                                       \
         c_str(&(r), "table_name", (tname));                                                        \
     } while (0)
 
@@ -3294,10 +3465,10 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         if (!is_key_constraint(e) || !is_visible(c, e->user->id, tc_any, false)) continue;
         ROW_BEGIN(r, c->t);
         c_str(&r, "constraint_catalog", db_name(c->s));
-        c_str(&r, "constraint_schema", "public");
+        c_str(&r, "constraint_schema", schema_name(c->m, e->nsp));
         c_str(&r, "constraint_name", e->name);
         c_str(&r, "table_catalog", db_name(c->s));
-        c_str(&r, "table_schema", "public");
+        c_str(&r, "table_schema", schema_name(c->m, e->nsp));
         c_str(&r, "table_name", e->user->name);
         c_str(&r, "constraint_type", e->pkindex ? "PRIMARY KEY" : "UNIQUE");
         c_str(&r, "is_deferrable", "NO");
@@ -3311,7 +3482,7 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         if (!user_table(t) || !is_visible(c, t->id, tc_any, false)) continue;
         for (int f = 0; f < t->nfks; f++) {
             ROW_BEGIN(r, c->t);
-            TC_HEAD(r, t->fks[f].name, t->name);
+            TC_HEAD(r, t->fks[f].name, t->name, tschema(c, t));
             c_str(&r, "constraint_type", "FOREIGN KEY");
             c_str(&r, "is_deferrable", t->fks[f].deferrable ? "YES" : "NO");
             c_str(&r, "initially_deferred", t->fks[f].deferred ? "YES" : "NO");
@@ -3320,7 +3491,7 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         }
         for (int k = 0; k < t->nchecks; k++) {
             ROW_BEGIN(r, c->t);
-            TC_HEAD(r, t->checks[k].name, t->name);
+            TC_HEAD(r, t->checks[k].name, t->name, tschema(c, t));
             c_str(&r, "constraint_type", "CHECK");
             c_str(&r, "is_deferrable", "NO");
             c_str(&r, "initially_deferred", "NO");
@@ -3333,10 +3504,10 @@ static int rows_table_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             const sqlschema_column *col = &t->cols[j];
             if (col->hidden || !(col->not_null || col->pk_pos >= 0)) continue;
             char name[64];
-            snprintf(name, sizeof name, "%u_%u_%d_not_null", (unsigned)NSP_PUBLIC, (unsigned)t->id,
+            snprintf(name, sizeof name, "%u_%u_%d_not_null", (unsigned)tnsp(c, t), (unsigned)t->id,
                      col_attnum(t, col->id));
             ROW_BEGIN(r, c->t);
-            TC_HEAD(r, name, t->name);
+            TC_HEAD(r, name, t->name, tschema(c, t));
             c_str(&r, "constraint_type", "CHECK");
             c_str(&r, "is_deferrable", "NO");
             c_str(&r, "initially_deferred", "NO");
@@ -3411,7 +3582,7 @@ static int privilege_rows(rctx *c, row_fn fn, void *ctx, bool role_only, bool co
                 c_str(&r, "grantor", gn);
                 c_str(&r, "grantee", en);
                 c_str(&r, "table_catalog", db_name(c->s));
-                c_str(&r, "table_schema", "public");
+                c_str(&r, "table_schema", tschema(c, t));
                 c_str(&r, "table_name", t->name);
                 if (col) c_str(&r, "column_name", col->name);
                 c_str(&r, "privilege_type", sqlpriv_name(rows[q].bit));
@@ -3465,7 +3636,7 @@ static int rows_check_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             else snprintf(clause, n, "(%s)", t->checks[k].expr);
             ROW_BEGIN(r, c->t);
             c_str(&r, "constraint_catalog", db_name(c->s));
-            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_schema", tschema(c, t));
             c_str(&r, "constraint_name", t->checks[k].name);
             c_str(&r, "check_clause", clause);
             free(clause);
@@ -3475,13 +3646,13 @@ static int rows_check_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             const sqlschema_column *col = &t->cols[j];
             if (col->hidden || !(col->not_null || col->pk_pos >= 0)) continue;
             char name[64], clause[SQLSCHEMA_NAME_MAX * 2 + 32];
-            snprintf(name, sizeof name, "%u_%u_%d_not_null", (unsigned)NSP_PUBLIC, (unsigned)t->id,
+            snprintf(name, sizeof name, "%u_%u_%d_not_null", (unsigned)tnsp(c, t), (unsigned)t->id,
                      col_attnum(t, col->id));
             /* attname || ' IS NOT NULL': the name is not quoted */
             snprintf(clause, sizeof clause, "%s IS NOT NULL", col->name);
             ROW_BEGIN(r, c->t);
             c_str(&r, "constraint_catalog", db_name(c->s));
-            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_schema", tschema(c, t));
             c_str(&r, "constraint_name", name);
             c_str(&r, "check_clause", clause);
             ROW_END(r);
@@ -3502,10 +3673,10 @@ static int rows_referential_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *e
             snprintf(uname, sizeof uname, "%s_pkey", p ? p->name : "?");
             ROW_BEGIN(r, c->t);
             c_str(&r, "constraint_catalog", db_name(c->s));
-            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_schema", tschema(c, t));
             c_str(&r, "constraint_name", k->name);
             c_str(&r, "unique_constraint_catalog", db_name(c->s));
-            c_str(&r, "unique_constraint_schema", "public");
+            c_str(&r, "unique_constraint_schema", p ? tschema(c, p) : "public");
             c_str(&r, "unique_constraint_name", uname);
             c_str(&r, "match_option", "NONE");
             c_str(&r, "update_rule", fk_rule(k->on_update));
@@ -3517,16 +3688,16 @@ static int rows_referential_constraints(rctx *c, row_fn fn, void *ctx, sqlerr *e
 }
 
 /* One constraint_column_usage row: column col of table tname used by constraint cname */
-static int ccu_row(rctx *c, const char *tname, const char *col, const char *cname, row_fn fn,
+static int ccu_row(rctx *c, const char *tsch, const char *tname, const char *col, const char *cname, row_fn fn,
                    void *ctx, sqlerr *err)
 {
     ROW_BEGIN(r, c->t);
     c_str(&r, "table_catalog", db_name(c->s));
-    c_str(&r, "table_schema", "public");
+    c_str(&r, "table_schema", tsch);
     c_str(&r, "table_name", tname);
     c_str(&r, "column_name", col);
     c_str(&r, "constraint_catalog", db_name(c->s));
-    c_str(&r, "constraint_schema", "public");
+    c_str(&r, "constraint_schema", tsch);
     c_str(&r, "constraint_name", cname);
     ROW_END(r);
     return SQL_OK;
@@ -3538,7 +3709,7 @@ static int rows_constraint_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *e
         const crel *e = &c->m->v[i];
         if (!is_key_constraint(e) || !is_visible(c, e->user->id, 0, true)) continue;
         for (int k = 0; k < index_nkeys(e); k++)
-            if (ccu_row(c, e->user->name, rel_col(e, k)->name, e->name, fn, ctx, err)) return SQL_ERR;
+            if (ccu_row(c, schema_name(c->m, e->nsp), e->user->name, rel_col(e, k)->name, e->name, fn, ctx, err)) return SQL_ERR;
     }
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
@@ -3550,7 +3721,7 @@ static int rows_constraint_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *e
             for (int j = 0; p && j < p->ncols; j++) {
                 bool ref = false;
                 for (int x = 0; x < k->ncols; x++) ref |= p->cols[j].id == k->ref_cols[x];
-                if (ref && ccu_row(c, p->name, p->cols[j].name, k->name, fn, ctx, err)) return SQL_ERR;
+                if (ref && ccu_row(c, tschema(c, p), p->name, p->cols[j].name, k->name, fn, ctx, err)) return SQL_ERR;
             }
         }
         if (!t->nchecks || !is_visible(c, t->id, 0, true)) continue;
@@ -3561,7 +3732,7 @@ static int rows_constraint_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *e
             check_columns(t, t->checks[k].expr, used);
             for (int j = 0; j < t->ncols; j++)
                 if (used[j] && !t->cols[j].hidden &&
-                    ccu_row(c, t->name, t->cols[j].name, t->checks[k].name, fn, ctx, err)) {
+                    ccu_row(c, tschema(c, t), t->name, t->cols[j].name, t->checks[k].name, fn, ctx, err)) {
                     free(used);
                     return SQL_ERR;
                 }
@@ -3581,7 +3752,7 @@ static int rows_is_tables(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         bool view = e->kind == 'v';
         ROW_BEGIN(r, c->t);
         c_str(&r, "table_catalog", db_name(c->s));
-        c_str(&r, "table_schema", schema_name(e->nsp));
+        c_str(&r, "table_schema", schema_name(c->m, e->nsp));
         c_str(&r, "table_name", e->name);
         c_str(&r, "table_type", view ? "VIEW" : "BASE TABLE");
         c_str(&r, "is_insertable_into",
@@ -3646,7 +3817,7 @@ static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
             int32_t typmod = user ? col->typmod : -1;
             ROW_BEGIN(r, c->t);
             c_str(&r, "table_catalog", db_name(c->s));
-            c_str(&r, "table_schema", schema_name(e->nsp));
+            c_str(&r, "table_schema", schema_name(c->m, e->nsp));
             c_str(&r, "table_name", e->name);
             c_str(&r, "column_name", col->name);
             c_int(&r, "ordinal_position", num);
@@ -3714,7 +3885,7 @@ static int rows_is_sequences(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         snprintf(v[3], sizeof v[3], "%lld", (long long)q->increment);
         ROW_BEGIN(r, c->t);
         c_str(&r, "sequence_catalog", db_name(c->s));
-        c_str(&r, "sequence_schema", "public");
+        c_str(&r, "sequence_schema", tschema(c, t));
         c_str(&r, "sequence_name", t->name);
         c_str(&r, "data_type", q->type_len == 2 ? "smallint" : q->type_len == 4 ? "integer" : "bigint");
         c_int(&r, "numeric_precision", q->type_len == 2 ? 16 : q->type_len == 4 ? 32 : 64);
@@ -3739,10 +3910,10 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         for (int k = 0; k < index_nkeys(e); k++) { /* INCLUDE columns are not part of the key */
             ROW_BEGIN(r, c->t);
             c_str(&r, "constraint_catalog", db_name(c->s));
-            c_str(&r, "constraint_schema", "public");
+            c_str(&r, "constraint_schema", schema_name(c->m, e->nsp));
             c_str(&r, "constraint_name", e->name);
             c_str(&r, "table_catalog", db_name(c->s));
-            c_str(&r, "table_schema", "public");
+            c_str(&r, "table_schema", schema_name(c->m, e->nsp));
             c_str(&r, "table_name", e->user->name);
             c_str(&r, "column_name", rel_col(e, k)->name);
             c_int(&r, "ordinal_position", k + 1);
@@ -3760,7 +3931,7 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
                 for (int x = 0; x < t->ncols; x++)
                     if (t->cols[x].id == k->cols[j]) cn = t->cols[x].name;
                 ROW_BEGIN(r, c->t);
-                TC_HEAD(r, k->name, t->name);
+                TC_HEAD(r, k->name, t->name, tschema(c, t));
                 c_str(&r, "column_name", cn);
                 c_int(&r, "ordinal_position", j + 1);
                 c_int(&r, "position_in_unique_constraint", fk_ref_position(c->m, k, j));
@@ -4255,7 +4426,7 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
             const cat_type *ty = type_by_oid(oid, &tmp);
             if (ty) name = ty->fmt;
         } else if (to == SQLVAL_REGNAMESPACE) {
-            name = schema_name(oid);
+            name = schema_name(m, oid);
         } else if (to == SQLVAL_REGROLE) { /* regroleout: quoted as an identifier */
             char nb[64];
             const char *rn = role_name_of(s, oid, nb, sizeof nb);
@@ -4333,9 +4504,8 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
                           shown, txt);
     const char *schema = np == 2 ? parts[0] : NULL, *name = parts[np - 1];
     if (to == SQLVAL_REGNAMESPACE) {
-        for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-            if (!strcmp(schemas[i].name, name))
-                return sqlval_set_reg(out, to, schemas[i].oid, name, err);
+        uint32_t nsp = schema_oid(m, name);
+        if (nsp) return sqlval_set_reg(out, to, nsp, name, err);
         return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", name);
     }
     if (to == SQLVAL_REGPROC) {
@@ -4356,9 +4526,7 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         return sqlval_set_reg(out, to, found->oid, found->name, err);
     }
     if (schema) {
-        bool known = false;
-        for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-            known |= !strcmp(schemas[i].name, schema);
+        bool known = schema_oid(m, schema) != 0;
         if (!known) return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", schema);
     }
     const crel *c = rel_by_name(m, schema, name);
@@ -4541,20 +4709,19 @@ static int privilege(sx_session *s, const model *m, const char *fn, const sqlval
     } else if (!strcmp(fn, "has_schema_privilege")) {
         if (check_privileges(priv, schema_privs, err)) return SQL_ERR;
         if (sqlval_type_is_text(obj->type)) {
-            exists = false;
-            for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
-                if (!strcmp(schemas[i].name, obj->s)) exists = true, objid = schemas[i].oid;
+            objid = schema_oid(m, obj->s);
+            exists = objid != 0;
             if (!exists) return sqlerr_set(err, SQLSTATE_INVALID_SCHEMA_NAME, -1, "schema \"%s\" does not exist", obj->s);
         } else {
             uint32_t oid;
             if (arg_oid(obj, &oid, err)) return SQL_ERR;
-            if (!schema_name(oid)) {
+            if (!schema_name(m, oid)) {
                 sqlval_init_null(out, SQLVAL_BOOL);
                 return SQL_OK;
             }
             objid = oid;
         }
-        if (objid != NSP_PUBLIC) { /* the built-in schemas: USAGE for all, CREATE for superusers */
+        if (objid != NSP_PUBLIC && sx_nsp_builtin(objid)) { /* the built-in schemas: USAGE for all, CREATE for superusers */
             if (mask & SQLPRIV_USAGE) mask = 0;
             else objid = NSP_HELIOS;
         }
@@ -4859,7 +5026,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
     }
     if (!strcmp(fn, "pg_relation_is_publishable")) {
         if (!c) sqlval_init_null(out, SQLVAL_BOOL);
-        else sqlval_set_bool(out, c->kind == 'r' && c->nsp == NSP_PUBLIC);
+        else sqlval_set_bool(out, c->kind == 'r' && c->user);
         return SQL_OK;
     }
     if (!strcmp(fn, "pg_get_indexdef")) {
@@ -4906,7 +5073,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
             sqlval_init_null(out, SQLVAL_TEXT);
             return SQL_OK;
         }
-        char *d = viewdef(c->user);
+        char *d = viewdef(s, m, c->user);
         if (!d) return sqlerr_oom(err);
         sqlval_take_str(out, SQLVAL_TEXT, d, strlen(d));
         return SQL_OK;

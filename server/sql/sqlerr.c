@@ -12,6 +12,13 @@ void sqlerr_clear(sqlerr *e)
     if (e) memset(e, 0, sizeof(*e));
 }
 
+/* A schema-qualified name carried as "s\x1et" (sqlast.h SQLAST_QUAL) reads "s.t" in a message. */
+void sqlerr_dots(char *m)
+{
+    for (; *m; m++)
+        if (*m == SQLAST_QUAL) *m = '.';
+}
+
 int sqlerr_set(sqlerr *e, const char *code, int offset, const char *fmt, ...)
 {
     if (!e) return SQL_ERR;
@@ -20,6 +27,7 @@ int sqlerr_set(sqlerr *e, const char *code, int offset, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
+    sqlerr_dots(e->message);
     va_end(ap);
     e->position = offset >= 0 ? offset + 1 : 0;
     return SQL_ERR;
@@ -40,6 +48,7 @@ void sqlerr_context(sqlerr *e, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->context, sizeof(e->context), fmt, ap);
+    sqlerr_dots(e->context);
     va_end(ap);
 }
 
@@ -49,6 +58,7 @@ void sqlerr_hint(sqlerr *e, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->hint, sizeof(e->hint), fmt, ap);
+    sqlerr_dots(e->hint);
     va_end(ap);
 }
 
@@ -58,6 +68,7 @@ void sqlerr_detail(sqlerr *e, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+    sqlerr_dots(e->detail);
     va_end(ap);
 }
 

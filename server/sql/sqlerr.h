@@ -15,11 +15,12 @@ enum { SQL_OK = 0, SQL_ERR = -1 };
 
 #define SQLERR_MSG_MAX 512
 #define SQLERR_AUX_MAX 256
+#define SQLERR_DETAIL_MAX 1024 /* a DROP ... CASCADE lists up to ~20 objects, as PostgreSQL */
 
 typedef struct sqlerr {
     char code[6];                  /* SQLSTATE, NUL-terminated; "" when no error */
     char message[SQLERR_MSG_MAX];
-    char detail[SQLERR_AUX_MAX];   /* "" when absent */
+    char detail[SQLERR_DETAIL_MAX]; /* "" when absent */
     char hint[SQLERR_AUX_MAX];     /* "" when absent */
     int position;                  /* 1-based character position in the query, 0 when none */
     /* the object an integrity error is about (ErrorResponse s, t, c, n; "" when absent) */
@@ -44,6 +45,11 @@ void sqlerr_detail(sqlerr *e, const char *fmt, ...) __attribute__((format(printf
 void sqlerr_context(sqlerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 53200 out of memory. Returns SQL_ERR. */
 int sqlerr_oom(sqlerr *e);
+/* A relation named with its schema (s.t) travels through the engine as one string, the schema
+ * and the name joined by SQLAST_QUAL (sqlast.h); messages show it as "s.t": sqlerr_set and
+ * its siblings turn the separator into a dot (sqlerr_dots does it to any text). */
+#define SQLAST_QUAL '\x1e'
+void sqlerr_dots(char *m);
 /* 0A000 "feature not supported: <what>". Returns SQL_ERR. */
 int sqlerr_unsupported(sqlerr *e, int offset, const char *what);
 

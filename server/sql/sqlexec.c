@@ -338,7 +338,8 @@ static int cmp_table_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Concurrent CREATE TABLE of one name in two regions leaves two live definitions (two ids).
+/* Concurrent CREATE TABLE of one name (in one schema) in two regions leaves two live
+ * definitions (two ids).
  * Every region resolves it the same way: the lowest table id keeps the name; the others stay
  * reachable, with their rows, as "<name>_conflict_<id>" (a cache-only name: renaming it for
  * good is an ALTER away; dropping it is DROP TABLE "<name>_conflict_<id>"). */
@@ -347,7 +348,7 @@ int sx_catalog_resolve_names(sqlschema_table **v, int n)
     if (n > 1) qsort(v, (size_t)n, sizeof *v, cmp_table_id);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < i; j++)
-            if (!strcmp(v[i]->name, v[j]->name)) {
+            if (!strcmp(v[i]->name, v[j]->name) && sqlschema_nsp(v[i]) == sqlschema_nsp(v[j])) {
                 char buf[SQLSCHEMA_NAME_MAX + 1];
                 char suffix[24];
                 snprintf(suffix, sizeof suffix, "_conflict_%u", v[i]->id);
@@ -535,8 +536,12 @@ static int catalog_load(sx_exec *x, char *err, size_t errsz)
                 snprintf(err, errsz, "out of memory");
                 goto fail;
             }
-            /* a role's, an extension's and an enum type's oid come from the id allocator */
-            uint32_t oid = k[0] == 'r' && vl >= 13 ? be32(val + 9) : k[0] == 'e' && k[1] != 'l' && vl >= 14 ? be32(val + 10) : 0;
+            /* a role's, an extension's, an enum type's and a schema's oid come from the id
+             * allocator */
+            uint32_t oid = k[0] == 'r' && vl >= 13                  ? be32(val + 9)
+                           : k[0] == 'e' && k[1] != 'l' && vl >= 14 ? be32(val + 10)
+                           : k[0] == 'n' && kl == 8                 ? be32(k + 4)
+                                                                    : 0;
             if (oid && (oid >> 16) == x->node && oid >= next) next = oid + 1;
             continue;
         }
@@ -660,19 +665,33 @@ static bool txn_changes_id(const sx_session *s, int from, uint32_t id)
     return false;
 }
 
-const sqlschema_table *sx_table_find(sx_session *s, const char *name)
+const sqlschema_table *sx_table_find_in(sx_session *s, uint32_t nsp, const char *name)
 {
     /* the transaction's latest version of each entry it changed (a RENAME leaves the old name
      * to no one), then the committed entries it did not change */
     for (int i = s->txn.ncat - 1; i >= 0; i--) {
         sx_catchange *c = &s->txn.cat[i];
-        if (strcmp(c->name, name) != 0) continue;
+        if (c->nsp != nsp || strcmp(c->name, name) != 0) continue;
         if (txn_changes_id(s, i + 1, c->drop ? c->id : c->table->id)) continue;
         return c->drop ? NULL : c->table;
     }
-    for (int i = 0; i < s->x->ntables; i++)
-        if (!strcmp(s->x->tables[i]->name, name) && !txn_changes_id(s, 0, s->x->tables[i]->id))
-            return s->x->tables[i];
+    for (int i = 0; i < s->x->ntables; i++) {
+        const sqlschema_table *t = s->x->tables[i];
+        if (!strcmp(t->name, name) && sx_table_nsp(s, t) == nsp && !txn_changes_id(s, 0, t->id))
+            return t;
+    }
+    return NULL;
+}
+
+const sqlschema_table *sx_table_find(sx_session *s, const char *name)
+{
+    uint32_t path[SQLSCHEMA_PATH_MAX];
+    const char *rel;
+    int n = sx_name_path(s, name, &rel, path);
+    for (int i = 0; i < n; i++) {
+        const sqlschema_table *t = sx_table_find_in(s, path[i], rel);
+        if (t) return t;
+    }
     return NULL;
 }
 
@@ -878,20 +897,8 @@ int sx_seq_peek(sx_session *s, const sqlschema_table *t, int64_t *last, bool *ca
 /* regclass text of a sequence argument ('s', 'public.s', '"S"'), as a name. */
 static int seq_lookup(sx_session *s, const char *arg, const sqlschema_table **out, sqlerr *err)
 {
-    char name[128];
-    const char *p = arg;
-    if (!strncmp(p, "public.", 7)) p += 7;
-    size_t n = 0;
-    if (*p == '"') {
-        for (p++; *p && n + 1 < sizeof name; p++) {
-            if (*p == '"' && p[1] == '"') p++;
-            else if (*p == '"') break;
-            name[n++] = *p;
-        }
-    } else {
-        for (; *p && n + 1 < sizeof name; p++) name[n++] = (char)tolower((unsigned char)*p);
-    }
-    name[n] = 0;
+    char name[SQLSCHEMA_NAME_MAX * 4 + 4];
+    if (sx_regclass_key(arg, name, sizeof name)) return sqlerr_set(err, "42602", -1, "invalid name syntax");
     const sqlschema_table *t = sx_table_find(s, name);
     if (!t) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", arg);
     if (!t->seq) return sqlerr_set(err, "42809", -1, "\"%s\" is not a sequence", t->name);
@@ -1006,7 +1013,10 @@ int sx_catalog_change(sx_session *s, bool drop, sqlschema_table *t, uint32_t id,
     s->txn.cat = n;
     sx_catchange *c = &s->txn.cat[s->txn.ncat];
     memset(c, 0, sizeof *c);
-    c->name = strdup(name);
+    /* the entry's schema: the new version's, or the dropped one's */
+    const sqlschema_table *was = t ? t : sx_table_by_id(s, id);
+    c->nsp = was ? sqlschema_nsp(was) : SQLSCHEMA_NSP_PUBLIC;
+    c->name = strdup(sqlast_relname(name));
     if (!c->name) return -1;
     c->drop = drop;
     c->table = t;
@@ -3310,6 +3320,9 @@ static int ro_check(const sx_session *s, const sqlast_stmt *st, executor_error *
     case SQLAST_ROLE:
     case SQLAST_CREATE_EXTENSION:
     case SQLAST_DROP_EXTENSION:
+    case SQLAST_CREATE_SCHEMA:
+    case SQLAST_DROP_SCHEMA:
+    case SQLAST_ALTER_SCHEMA:
     case SQLAST_CREATE_TYPE:
     case SQLAST_ALTER_TYPE:
     case SQLAST_DROP_TYPE:
@@ -5110,6 +5123,7 @@ static void sx_session_del(executor_session *es)
     s->waiting_for = NULL;
     uv_close((uv_handle_t *)s->sleep_timer, on_sleep_timer_close);
     sqlguc_free(s->guc);
+    sx_nspcache_free(s->nspc);
     free(s->seqvals);
     cursors_end(s, false, true);
     stream_end(s); /* its iterator reads through the transaction's overlay: first */

@@ -218,6 +218,7 @@ typedef struct sx_catchange {
     sqlschema_table *table; /* put: owned */
     uint32_t id;            /* drop */
     char *name;
+    uint32_t nsp; /* the schema of the version put or dropped */
 } sx_catchange;
 
 /* An index created (def, owned) or dropped (oid) by the transaction. */
@@ -297,6 +298,11 @@ typedef struct sx_session {
     char user[64], database[64];
     bool boot; /* the login is the bootstrap superuser (sqlrun_role.c) */
     char rolebuf[64], sessbuf[64]; /* sx_role_name / sx_session_user: stable storage */
+    struct sx_nspcache *nspc; /* schemas and search_path resolved (sqlrun_schema.c) */
+    char schemabuf[64];       /* sx_current_schema: stable storage */
+    /* planning a view's definition: the schemas its bare names resolve in (NULL: search_path) */
+    const uint32_t *vpath;
+    int nvpath;
     /* pg_stat_activity: where the client is, when the session and its latest statement
      * began, and that statement's text (at most 1023 bytes, as track_activity_query_size) */
     char client_addr[64];
@@ -564,6 +570,7 @@ int sx_seq_priv_check(sx_session *s, const sqlschema_table *t, unsigned mask, sq
 int sx_create_check(sx_session *s, sqlerr *err); /* CREATE on schema public */
 int sx_super_check(sx_session *s, const char *what, sqlerr *err);
 int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr *err);
+int sx_owner_put(sx_session *s, uint32_t obj, uint32_t owner, sqlerr *err); /* the entry */
 /* ADD PRIMARY KEY gives a table a new id: its owner and privileges follow */
 int sx_auth_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err);
 int sqlrun_role(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
@@ -576,7 +583,11 @@ int sx_role_refresh(sx_session *s, executor_sink *sink, sqlerr *err);
 int sx_role_login(sx_session *s, bool users_file, sqlerr *err);
 int sx_role_secret(sx_exec *x, const char *name, char *out, size_t cap);
 void sx_authcache_free(struct sx_authcache *c); /* NULL is fine */
+/* A table, view or sequence by name as the session sees it: a name carrying its schema
+ * (sqlast.h SQLAST_QUAL) in that schema, a bare one through search_path (sqlrun_schema.c). */
 const sqlschema_table *sx_table_find(sx_session *s, const char *name);
+/* The same in schema nsp only. */
+const sqlschema_table *sx_table_find_in(sx_session *s, uint32_t nsp, const char *name);
 const sqlschema_table *sx_table_by_id(sx_session *s, uint32_t id);
 /* The catalog as session s sees it: every committed table, view and sequence with the
  * transaction's own catalog changes over them (the catalog relations list these). *out is a
@@ -650,7 +661,65 @@ int sx_interrupted(sx_session *s, sqlerr *err);
 /* A malloc'd copy of the per-table conflict counts (*out NULL when n is 0). 0 or -1 (OOM). */
 int sx_conflicts_copy(sx_exec *x, sx_conflict_stat **out, int *n);
 
+/* sqlrun_schema.c: schemas and name resolution (see its header comment) */
+#define SX_NSP_CATALOG 11u
+#define SX_NSP_PUBLIC SQLSCHEMA_NSP_PUBLIC
+#define SX_NSP_INFO 13207u
+#define SX_NSP_HELIOS 9900u
+#define SX_ROLE_DB_OWNER 6171u /* pg_database_owner: owns schema public, as in PostgreSQL 15 */
+typedef struct sx_schema {
+    char name[64];
+    uint32_t oid, owner;
+} sx_schema;
+struct sx_nspcache;
+void sx_nspcache_free(struct sx_nspcache *c);
+bool sx_nsp_builtin(uint32_t oid);
+/* pg_catalog, information_schema, helios: their relations are the catalog's (sqlvirt.h) */
+bool sx_nsp_virtual_name(const char *name);
+/* every schema the session sees (malloc'd copy): built-ins first, then by oid */
+int sx_schemas(sx_session *s, sx_schema **out, int *n);
+int sx_schema_by_name(sx_session *s, const char *name, sx_schema *out); /* 1 found */
+int sx_schema_by_oid(sx_session *s, uint32_t oid, sx_schema *out);    /* 1 found */
+const char *sx_nsp_name(sx_session *s, uint32_t oid, char buf[64]);
+/* t's schema as the session sees it (public for a table whose schema is gone) */
+uint32_t sx_table_nsp(sx_session *s, const sqlschema_table *t);
+/* search_path's schemas that exist and the role may use, in order; how many (<= cap) */
+int sx_search_path(sx_session *s, uint32_t *out, int cap);
+bool sx_nsp_in_path(sx_session *s, uint32_t nsp);
+/* current_schema(): the first schema of search_path that exists (NULL: none) */
+const char *sx_current_schema(sx_session *s);
+/* The schemas to look name up in (SQLSCHEMA_PATH_MAX at most) and its name part. */
+int sx_name_path(sx_session *s, const char *name, const char **rel, uint32_t *path);
+/* 42501 "permission denied for schema s" when name carries a schema the role may not use. */
+int sx_name_usage_check(sx_session *s, const char *name, sqlerr *err);
+/* A FROM item's relation: schema NULL (search path), a catalog schema (NULL), or another. */
+const sqlschema_table *sx_table_find_q(sx_session *s, const char *schema, const char *name);
+/* The schema a new relation named name goes in: its own, or the first of search_path that
+ * exists (3F000), where the role needs CREATE (42501). */
+int sx_creation_nsp(sx_session *s, const char *name, uint32_t *nsp, sqlerr *err);
+/* t's name as messages show it: bare when search_path finds it by that name, else schema.name */
+int sx_display_name(sx_session *s, const sqlschema_table *t, char *buf, size_t cap);
+/* t's name as a lookup key: bare in public, else with its schema (SQLAST_QUAL). */
+int sx_qualified(sx_session *s, const sqlschema_table *t, char *buf, size_t cap);
+int sqlrun_schema(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* Planning view v's definition: its bare names resolve in the path it was created under
+ * (enter, then leave with what enter saved). */
+typedef struct sx_vpath_saved {
+    const uint32_t *p;
+    int n;
+} sx_vpath_saved;
+void sx_vpath_enter(sx_session *s, const sqlschema_table *v, sx_vpath_saved *sv);
+void sx_vpath_leave(sx_session *s, const sx_vpath_saved *sv);
+/* regclass text ('t', 's.t', '"T"') as a lookup key for sx_table_find; -1 malformed */
+int sx_regclass_key(const char *text, char *out, size_t cap);
+
 /* sqlrun.c */
+/* DROP TABLE / VIEW / SEQUENCE st (names, cascade): what DROP SCHEMA ... CASCADE uses. */
+int sqlrun_drop_relations(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* "drop cascades to ..." lines, and the NOTICE they make */
+void sqlrun_cascade_add(char *lines, size_t cap, size_t *o, int *n, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int sqlrun_cascade_notice(sx_result *res, const char *lines, int n, sqlerr *err);
 /* Encodes the first n primary-key columns of vals (by column index) as a key prefix; 23502 for
  * a NULL key column. */
 int sqlrun_pk_encode_n(const sqlschema_table *t, const sqlval *vals, int n, codec_buf *b,

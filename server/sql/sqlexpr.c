@@ -3250,7 +3250,12 @@ static int eval_func(const sqlast_expr *e, const sqlexpr_ctx *ctx, sqlval *out, 
         return sqlval_set_str(out, SQLVAL_TEXT, v, strlen(v), err);
     }
     if (!strcmp(n, "current_schema")) {
-        const char *v = env && env->schema ? env->schema : "public";
+        /* the first schema of search_path that exists; NULL when none does */
+        const char *v = !env ? "public" : env->schema;
+        if (!v) {
+            sqlval_init_null(out, SQLVAL_NAME);
+            return SQL_OK;
+        }
         return sqlval_set_str(out, SQLVAL_NAME, v, strlen(v), err);
     }
     if (!strcmp(n, "current_database") || !strcmp(n, "current_user") || !strcmp(n, "session_user")) {

@@ -62,7 +62,7 @@ typedef struct sqlexpr_env {
     const char *user;
     const char *session_user; /* session_user (NULL: user) */
     const char *database;
-    const char *schema;  /* current_schema(), "public" */
+    const char *schema;  /* current_schema(): search_path's first schema (NULL: none) */
     const char *version; /* version() text */
     int64_t now_us;      /* transaction start, µs since 2000-01-01 UTC */
     /* helios_digest(): fills out (text) from the executor's committed state; NULL: 0A000 */

@@ -1012,20 +1012,22 @@ static int conv_columnref(pctx *c, json_t *b, sqlast_expr **out)
     int loc = floc(b);
     json_t *last = json_array_get(fields, n - 1), *lb;
     if (n == 0) return sqlerr_set(c->err, "42601", loc, "syntax error");
+    /* schema.table.column: the FROM item's name qualifies it (its schema is not checked
+     * against the item's: a FROM list names one relation of a name) */
     if (!strcmp(node(last, &lb), "A_Star")) {
-        if (n > 2) return sqlerr_unsupported(c->err, loc, "qualified *");
+        if (n > 3) return sqlerr_unsupported(c->err, loc, "qualified *");
         sqlast_expr *e = new_expr(c, SQLAST_STAR, loc);
         if (!e) return SQL_ERR;
-        if (n == 2 && !(e->qualifier = dup_or_oom(c, string_node(json_array_get(fields, 0))))) {
+        if (n >= 2 && !(e->qualifier = dup_or_oom(c, string_node(json_array_get(fields, n - 2))))) {
             sqlast_expr_free(e);
             return SQL_ERR;
         }
         *out = e;
         return SQL_OK;
     }
-    if (n > 2) return sqlerr_unsupported(c->err, loc, "schema-qualified column references");
+    if (n > 3) return sqlerr_unsupported(c->err, loc, "cross-database references");
     const char *col = string_node(last);
-    const char *qual = n == 2 ? string_node(json_array_get(fields, 0)) : NULL;
+    const char *qual = n >= 2 ? string_node(json_array_get(fields, n - 2)) : NULL;
     if (!col) return sqlerr_set(c->err, "42601", loc, "syntax error in column reference");
     bool excluded = qual && !strcmp(qual, "excluded");
     sqlast_expr *e = new_expr(c, excluded ? SQLAST_EXCLUDED : SQLAST_COLUMN, loc);
@@ -1205,6 +1207,36 @@ fail:
 
 /* ------------------------------------------------------------------ statements */
 
+static char *rolespec(pctx *c, json_t *n);
+
+/* A relation's name as sqlast.h carries it: "schema" SQLAST_QUAL "name", or the bare name. */
+static int qual_name(pctx *c, const char *schema, const char *rel, char **out)
+{
+    if (!rel) return sqlerr_set(c->err, "42601", -1, "syntax error: missing name");
+    if (strchr(rel, SQLAST_QUAL) || (schema && strchr(schema, SQLAST_QUAL)))
+        return sqlerr_set(c->err, "42602", -1, "invalid name syntax");
+    if (!schema) return (*out = dup_or_oom(c, rel)) ? SQL_OK : SQL_ERR;
+    size_t a = strlen(schema), b = strlen(rel);
+    if (!(*out = malloc(a + b + 2))) return sqlerr_oom(c->err);
+    memcpy(*out, schema, a);
+    (*out)[a] = SQLAST_QUAL;
+    memcpy(*out + a + 1, rel, b + 1);
+    return SQL_OK;
+}
+
+/* The same from a list of String nodes ([schema.]name; want: how many trailing names follow
+ * the relation, e.g. a column) */
+static int qual_items(pctx *c, json_t *items, size_t want, char **out)
+{
+    size_t k = json_array_size(items);
+    if (k < want + 1 || k > want + 2) {
+        if (k > want + 2) return sqlerr_unsupported(c->err, -1, "cross-database references");
+        return sqlerr_set(c->err, "42601", -1, "improper relation name (too many dotted names)");
+    }
+    const char *sch = k == want + 2 ? string_node(json_array_get(items, 0)) : NULL;
+    return qual_name(c, sch, string_node(json_array_get(items, k - want - 1)), out);
+}
+
 static int conv_relation(pctx *c, json_t *rv, sqlast_stmt *s)
 {
     if (!rv) return sqlerr_set(c->err, "42601", -1, "syntax error: missing table name");
@@ -1214,9 +1246,12 @@ static int conv_relation(pctx *c, json_t *rv, sqlast_stmt *s)
     const char *persist = fstr(rv, "relpersistence");
     if (persist && !strcmp(persist, "t"))
         return sqlerr_unsupported(c->err, floc(rv), "temporary tables");
-    if (!(s->table = dup_or_oom(c, rel))) return SQL_ERR;
+    /* the catalog schemas' relations are virtual (sqlvirt.h): schema kept apart */
+    bool virt = schema && (!strcmp(schema, "pg_catalog") || !strcmp(schema, "information_schema") ||
+                           !strcmp(schema, "helios"));
+    if (qual_name(c, virt ? NULL : schema, rel, &s->table)) return SQL_ERR;
     s->table_loc = floc(rv) >= 0 ? floc(rv) + 1 : 0;
-    if (schema && !(s->schema = dup_or_oom(c, schema))) return SQL_ERR;
+    if (virt && !(s->schema = dup_or_oom(c, schema))) return SQL_ERR;
     json_t *alias = field(rv, "alias");
     if (alias) {
         if (field(alias, "colnames")) return sqlerr_unsupported(c->err, floc(rv), "column aliases");
@@ -1306,6 +1341,8 @@ static int conv_from(pctx *c, json_t *n, sqlast_from **out)
         const char *persist = fstr(b, "relpersistence");
         if (persist && !strcmp(persist, "t"))
             return sqlerr_unsupported(c->err, floc(b), "temporary tables");
+        if ((rel && strchr(rel, SQLAST_QUAL)) || (schema && strchr(schema, SQLAST_QUAL)))
+            return sqlerr_set(c->err, "42602", floc(b), "invalid name syntax");
         if (!(f->name = dup_or_oom(c, rel))) return SQL_ERR;
         if (schema && !(f->schema = dup_or_oom(c, schema))) return SQL_ERR;
         return conv_alias(c, field(b, "alias"), f);
@@ -1807,26 +1844,22 @@ static int conv_seqopts(pctx *c, json_t *opts, sqlast_seqopts **out)
             size_t k = json_array_size(items);
             if (k == 1 && !strcmp(string_node(json_array_get(items, 0)), "none")) {
                 o->owned_none = true;
-            } else if (k == 2 || (k == 3 && !strcmp(string_node(json_array_get(items, 0)), "public"))) {
-                if (!(o->owned_table = dup_or_oom(c, string_node(json_array_get(items, k - 2)))) ||
+            } else if (k == 2 || k == 3) {
+                if (qual_items(c, items, 1, &o->owned_table) ||
                     !(o->owned_col = dup_or_oom(c, string_node(json_array_get(items, k - 1)))))
                     return SQL_ERR;
             } else {
                 return sqlerr_set(c->err, "42601", floc(db), "invalid relation name: %s",
                                   k ? string_node(json_array_get(items, 0)) : "");
             }
-        } else if (!strcmp(n, "sequence_name")) { /* [public.]name */
+        } else if (!strcmp(n, "sequence_name")) { /* [schema.]name */
             json_t *lb, *items;
             node(field(db, "arg"), &lb);
             items = field(lb, "items");
-            size_t k = json_array_size(items);
-            const char *sch = k == 2 ? string_node(json_array_get(items, 0)) : NULL;
-            if (k < 1 || k > 2 || (sch && strcmp(sch, "public") != 0))
-                return sqlerr_set(c->err, "3F000", floc(db), "schema \"%s\" does not exist",
-                                  sch ? sch : "");
             dup = o->seq_name != NULL;
             free(o->seq_name);
-            if (!(o->seq_name = dup_or_oom(c, string_node(json_array_get(items, k - 1))))) return SQL_ERR;
+            o->seq_name = NULL;
+            if (qual_items(c, items, 0, &o->seq_name)) return SQL_ERR;
         } else {
             return sqlerr_unsupported(c->err, floc(db), n);
         }
@@ -1840,10 +1873,10 @@ static int conv_create_seq(pctx *c, json_t *b, sqlast_stmt *s, bool alter)
     s->kind = alter ? SQLAST_ALTER_SEQUENCE : SQLAST_CREATE_SEQUENCE;
     s->missing_ok = fbool(b, alter ? "missing_ok" : "if_not_exists");
     if (conv_relation(c, field(b, "sequence"), s)) return SQL_ERR;
-    if (s->schema && strcmp(s->schema, "public"))
-        return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", s->schema);
-    if (strlen(s->table) > 63)
-        return sqlerr_set(c->err, "42622", -1, "sequence name \"%s\" is too long", s->table);
+    if (s->schema)
+        return sqlerr_set(c->err, "42501", -1, "permission denied to create \"%s.%s\"", s->schema, s->table);
+    if (strlen(sqlast_relname(s->table)) > 63)
+        return sqlerr_set(c->err, "42622", -1, "sequence name \"%s\" is too long", sqlast_relname(s->table));
     if (conv_seqopts(c, field(b, "options"), &s->seqopts)) return SQL_ERR;
     if (!alter && s->seqopts->has_restart)
         return sqlerr_set(c->err, "42601", -1, "option \"restart\" not recognized");
@@ -1969,9 +2002,7 @@ static int conv_fk(pctx *c, json_t *cb, const char *col, sqlast_fk *fk)
     if (cn && !(fk->name = dup_or_oom(c, cn))) return SQL_ERR;
     json_t *rv = field(cb, "pktable");
     const char *schema = rv ? fstr(rv, "schemaname") : NULL;
-    if (schema && strcmp(schema, "public"))
-        return sqlerr_set(c->err, "3F000", floc(rv), "schema \"%s\" does not exist", schema);
-    if (!rv || !(fk->ref_table = dup_or_oom(c, fstr(rv, "relname")))) return SQL_ERR;
+    if (!rv || qual_name(c, schema, fstr(rv, "relname"), &fk->ref_table)) return SQL_ERR;
     if (col) {
         if (!(fk->cols = calloc(1, sizeof *fk->cols)) || !(fk->cols[0] = dup_or_oom(c, col)))
             return fk->cols ? SQL_ERR : sqlerr_oom(c->err);
@@ -2438,7 +2469,7 @@ static int check_reloptions(pctx *c, json_t *opts)
 }
 
 /* A list of relations (RangeVar nodes, or VacuumRelation nodes holding one when vacuum) into
- * s->names: schema public only (3F000 otherwise). */
+ * s->names, each with its schema if written (sqlast.h). */
 static int relation_names(pctx *c, json_t *rels, bool vacuum, sqlast_stmt *s)
 {
     size_t nr = json_array_size(rels);
@@ -2450,10 +2481,7 @@ static int relation_names(pctx *c, json_t *rels, bool vacuum, sqlast_stmt *s)
             rb = field(rb, "relation");
             if (rb && field(rb, "RangeVar")) node(rb, &rb);
         }
-        const char *schema = fstr(rb, "schemaname");
-        if (schema && strcmp(schema, "public"))
-            return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
-        if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
+        if (qual_name(c, fstr(rb, "schemaname"), fstr(rb, "relname"), &s->names[i])) return SQL_ERR;
         s->nnames = (int)i + 1;
     }
     return SQL_OK;
@@ -2524,9 +2552,11 @@ static int enum_type_name(pctx *c, json_t *names, char **out)
     size_t n = json_array_size(names);
     const char *last = n ? string_node(json_array_get(names, n - 1)) : NULL;
     if (!last || n > 2) return sqlerr_set(c->err, "42601", -1, "improper qualified name (too many dotted names)");
-    if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "public"))
-        return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist",
-                          string_node(json_array_get(names, 0)));
+    if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "public")) {
+        sqlerr_unsupported(c->err, -1, "types in schemas other than public");
+        sqlerr_hint(c->err, "Create the type in schema public.");
+        return SQL_ERR;
+    }
     return (*out = dup_or_oom(c, last)) ? SQL_OK : SQL_ERR;
 }
 
@@ -2643,6 +2673,19 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
         }
         return SQL_OK;
     }
+    if (rt && !strcmp(rt, "OBJECT_SCHEMA")) { /* names are plain strings */
+        s->kind = SQLAST_DROP_SCHEMA;
+        s->missing_ok = fbool(b, "missing_ok");
+        s->cascade = drop_cascade(b);
+        json_t *objs = field(b, "objects");
+        size_t n = json_array_size(objs);
+        if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
+        for (size_t i = 0; i < n; i++) {
+            if (!(s->names[i] = dup_or_oom(c, string_node(json_array_get(objs, i))))) return SQL_ERR;
+            s->nnames = (int)i + 1;
+        }
+        return SQL_OK;
+    }
     if (rt && !strcmp(rt, "OBJECT_EXTENSION")) { /* names are plain strings */
         s->kind = SQLAST_DROP_EXTENSION;
         s->missing_ok = fbool(b, "missing_ok");
@@ -2674,13 +2717,7 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
         json_t *lb;
         node(json_array_get(objs, i), &lb);
         json_t *items = field(lb, "items");
-        size_t k = json_array_size(items);
-        if (k == 0 || k > 2) return sqlerr_unsupported(c->err, -1, "cross-database references");
-        const char *schema = k == 2 ? string_node(json_array_get(items, 0)) : NULL;
-        if (schema && strcmp(schema, "public") != 0)
-            return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", schema);
-        if (!(s->names[i] = dup_or_oom(c, string_node(json_array_get(items, k - 1)))))
-            return SQL_ERR;
+        if (qual_items(c, items, 0, &s->names[i])) return SQL_ERR;
         s->nnames = (int)i + 1;
     }
     if (n && !(s->table = dup_or_oom(c, s->names[0]))) return SQL_ERR;
@@ -3195,10 +3232,7 @@ static int conv_view(pctx *c, json_t *b, sqlast_stmt *s)
     if (field(b, "options")) return sqlerr_unsupported(c->err, -1, "view options");
     const char *wco = fstr(b, "withCheckOption");
     if (wco && strcmp(wco, "NO_CHECK_OPTION")) return sqlerr_unsupported(c->err, -1, "WITH CHECK OPTION");
-    const char *schema = fstr(rv, "schemaname");
-    if (schema && strcmp(schema, "public"))
-        return sqlerr_set(c->err, "3F000", floc(rv), "schema \"%s\" does not exist", schema);
-    if (!(s->table = dup_or_oom(c, fstr(rv, "relname")))) return SQL_ERR;
+    if (qual_name(c, fstr(rv, "schemaname"), fstr(rv, "relname"), &s->table)) return SQL_ERR;
     s->table_loc = floc(rv) >= 0 ? floc(rv) + 1 : 0;
     s->missing_ok = fbool(b, "replace");
     if (string_list(c, field(b, "aliases"), &s->insert_cols, &s->ninsert_cols)) return SQL_ERR;
@@ -3225,10 +3259,7 @@ static int conv_truncate(pctx *c, json_t *b, sqlast_stmt *s)
     for (size_t i = 0; i < n; i++) {
         json_t *rb;
         node(json_array_get(rels, i), &rb);
-        const char *schema = fstr(rb, "schemaname");
-        if (schema && strcmp(schema, "public"))
-            return sqlerr_set(c->err, "3F000", floc(rb), "schema \"%s\" does not exist", schema);
-        if (!(s->names[i] = dup_or_oom(c, fstr(rb, "relname")))) return SQL_ERR;
+        if (qual_name(c, fstr(rb, "schemaname"), fstr(rb, "relname"), &s->names[i])) return SQL_ERR;
         s->nnames = (int)i + 1;
     }
     if (n && !(s->table = dup_or_oom(c, s->names[0]))) return SQL_ERR;
@@ -3262,6 +3293,11 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
             r->nroles = 1;
             return (r->newname = dup_or_oom(c, fstr(b, "newname"))) ? SQL_OK : SQL_ERR;
         }
+        if (rt && !strcmp(rt, "OBJECT_SCHEMA")) { /* ALTER SCHEMA s RENAME TO n */
+            s->kind = SQLAST_ALTER_SCHEMA;
+            if (!(s->name = dup_or_oom(c, fstr(b, "subname")))) return SQL_ERR;
+            return (s->newname = dup_or_oom(c, fstr(b, "newname"))) ? SQL_OK : SQL_ERR;
+        }
         if (rt && !strcmp(rt, "OBJECT_INDEX")) { /* ALTER INDEX i RENAME TO n */
             s->kind = SQLAST_RENAME_INDEX;
             s->missing_ok = fbool(b, "missing_ok");
@@ -3283,6 +3319,33 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         if (col && !(s->column = dup_or_oom(c, fstr(b, "subname")))) return SQL_ERR;
         return (s->newname = dup_or_oom(c, fstr(b, "newname"))) ? SQL_OK : SQL_ERR;
     }
+    if (!strcmp(t, "CreateSchemaStmt")) { /* CREATE SCHEMA [IF NOT EXISTS] [name] [AUTHORIZATION r] */
+        s->kind = SQLAST_CREATE_SCHEMA;
+        s->missing_ok = fbool(b, "if_not_exists");
+        if (json_array_size(field(b, "schemaElts"))) {
+            sqlerr_unsupported(c->err, -1, "CREATE SCHEMA with schema elements");
+            sqlerr_hint(c->err, "Create the schema, then each object in it as a statement of its own.");
+            return SQL_ERR;
+        }
+        const char *nm = fstr(b, "schemaname");
+        if (nm && !(s->name = dup_or_oom(c, nm))) return SQL_ERR;
+        if (field(b, "authrole") && !(s->value = rolespec(c, field(b, "authrole")))) return SQL_ERR;
+        return SQL_OK;
+    }
+    if (!strcmp(t, "AlterOwnerStmt")) { /* ALTER SCHEMA s OWNER TO r */
+        const char *ot = fstr(b, "objectType");
+        if (!ot || strcmp(ot, "OBJECT_SCHEMA")) {
+            char what[64];
+            snprintf(what, sizeof what, "ALTER %s OWNER TO",
+                     ot && !strncmp(ot, "OBJECT_", 7) ? ot + 7 : "this object");
+            return sqlerr_unsupported(c->err, -1, what);
+        }
+        s->kind = SQLAST_ALTER_SCHEMA;
+        if (!(s->name = dup_or_oom(c, string_node(field(b, "object")))) ||
+            !(s->value = rolespec(c, field(b, "newowner"))))
+            return SQL_ERR;
+        return SQL_OK;
+    }
     if (!strcmp(t, "CommentStmt")) { /* COMMENT ON TABLE t / COLUMN t.c IS '...' | NULL */
         const char *ot = fstr(b, "objtype");
         bool col = ot && !strcmp(ot, "OBJECT_COLUMN");
@@ -3301,9 +3364,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
             return sqlerr_set(c->err, "42601", -1, "improper %s name (too many dotted names)",
                               col ? "column" : "relation");
         const char *sch = k > want ? string_node(json_array_get(items, 0)) : NULL;
-        if (sch && strcmp(sch, "public") != 0)
-            return sqlerr_set(c->err, "3F000", -1, "schema \"%s\" does not exist", sch);
-        if (!(s->table = dup_or_oom(c, string_node(json_array_get(items, k - want)))) ||
+        if (qual_name(c, sch, string_node(json_array_get(items, k - want)), &s->table) ||
             (col && !(s->column = dup_or_oom(c, string_node(json_array_get(items, k - 1))))))
             return SQL_ERR;
         const char *txt = fstr(b, "comment");
@@ -3394,7 +3455,7 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     } names[] = {
         {"CreateTableAsStmt", "CREATE TABLE AS"},
         {"CreateSeqStmt", "sequences"},
-        {"CreateSchemaStmt", "CREATE SCHEMA"}, {"CreatedbStmt", "CREATE DATABASE"},
+        {"CreatedbStmt", "CREATE DATABASE"},
 
         {"CreateFunctionStmt", "CREATE FUNCTION"}, {"CreateTrigStmt", "triggers"},
         {"LockStmt", "LOCK"},
@@ -3681,12 +3742,8 @@ static int conv_role(pctx *c, const char *t, json_t *b, sqlast_stmt *s)
         json_t *ob;
         const char *k = node(json_array_get(objs, i), &ob);
         const char *name = !strcmp(k, "RangeVar") ? fstr(ob, "relname") : string_node(json_array_get(objs, i));
-        if (!strcmp(k, "RangeVar")) {
-            const char *sch = fstr(ob, "schemaname");
-            if (sch && strcmp(sch, "public"))
-                return sqlerr_set(c->err, "3F000", floc(ob), "schema \"%s\" does not exist", sch);
-        }
-        if (!(r->objects[i] = dup_or_oom(c, name))) return SQL_ERR;
+        const char *sch = !strcmp(k, "RangeVar") ? fstr(ob, "schemaname") : NULL;
+        if (qual_name(c, sch, name, &r->objects[i])) return SQL_ERR;
         r->nobjects++;
     }
     return rolespec_list(c, field(b, "grantees"), &r->roles, &r->nroles);

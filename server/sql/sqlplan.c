@@ -417,7 +417,10 @@ static int plan_view(level *lv, sqlast_from *f, const sqlschema_table *v, sqlpla
     uint32_t saved_role = pl->as_role;
     pl->top = vst; /* a view has no parameters of its own */
     pl->as_role = sx_owner_of(pl->s, v->id); /* its tables are read with its owner's rights */
+    sx_vpath_saved sv;
+    sx_vpath_enter(pl->s, v, &sv);
     int rc = plan_query(pl, vst->select, NULL, NULL, &corr, &n->sub);
+    sx_vpath_leave(pl->s, &sv);
     pl->top = saved_top;
     pl->as_role = saved_role;
     pl->depth--;
@@ -534,23 +537,32 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
         return add_rel(lv, n, alias, cr->ncols, cr->colnames, cr->cte->q->types, f, err);
     }
     sqlschema_table *t = NULL;
-    if (f->schema && strcmp(f->schema, "public")) {
+    if (f->schema && sx_nsp_virtual_name(f->schema)) {
         int vr = sqlvirt_lookup(f->schema, f->name, &t, err);
         if (vr < 0) return SQL_ERR;
         if (vr == 1 && !strcmp(f->schema, "helios") &&
-        (sx_super_check(pl->s, "helios admin views", err) || plan_priv(pl, 0)))
-        return SQL_ERR;
-    if (vr == 0 && strcmp(f->schema, "helios") && strcmp(f->schema, "information_schema") &&
-            strcmp(f->schema, "pg_catalog"))
-            return sqlerr_set(err, "3F000", f->location, "schema \"%s\" does not exist", f->schema);
+            (sx_super_check(pl->s, "helios admin views", err) || plan_priv(pl, 0)))
+            return SQL_ERR;
         if (vr == 0)
             return sqlerr_set(err, "42P01", f->location, "relation \"%s.%s\" does not exist",
                               f->schema, f->name);
     } else if (!f->schema && sqlvirt_lookup("pg_catalog", f->name, &t, err)) {
-        /* the search path: pg_catalog implicitly first, then public */
+        /* the search path: pg_catalog implicitly first, then search_path's schemas */
         if (!t) return SQL_ERR;
     } else {
-        const sqlschema_table *ct = sx_table_find(pl->s, f->name);
+        const sqlschema_table *ct = sx_table_find_q(pl->s, f->schema, f->name);
+        if (!ct && f->schema) {
+            if (!sx_is_super(pl->s)) {
+                sx_schema e;
+                if (sx_schema_by_name(pl->s, f->schema, &e) && !sx_nsp_builtin(e.oid) &&
+                    !sx_priv_has(pl->s, sx_current_role(pl->s), e.oid, SQLPRIV_USAGE)) {
+                    sqlerr_set(err, "42501", f->location, "permission denied for schema %s", f->schema);
+                    return SQL_ERR;
+                }
+            }
+            return sqlerr_set(err, "42P01", f->location, "relation \"%s.%s\" does not exist",
+                              f->schema, f->name);
+        }
         if (!ct) return sqlerr_set(err, "42P01", f->location, "relation \"%s\" does not exist", f->name);
         uint32_t role = pl->as_role ? pl->as_role : sx_current_role(pl->s);
         /* without SELECT on the table, SELECT on some of its columns may do: the columns the

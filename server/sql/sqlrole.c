@@ -142,6 +142,7 @@ int sqlrole_key_kind(const uint8_t *k, size_t kl)
     if (kl == 20 && !memcmp(k, K_ACOL, 5) && k[15] < SQLPRIV_NBITS) return 'C';
     if (kl == 10 && !memcmp(k, K_OWNER, 6)) return 'O';
     if (kl > 4 && kl <= 4 + 63 && !memcmp(k, K_EXT, 4)) return 'X';
+    if (kl == 8 && !memcmp(k, SQLROLE_NSP_PREFIX, 4)) return 'N';
     int e = sqlenum_key_kind(k, kl); /* enum types and labels live in the same store */
     if (e) return e;
     return 0;
@@ -294,6 +295,46 @@ int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *install
     return 0;
 }
 
+size_t sqlrole_nsp_key(uint8_t *out, uint32_t oid)
+{
+    memcpy(out, SQLROLE_NSP_PREFIX, 4);
+    for (int i = 0; i < 4; i++) out[4 + i] = (uint8_t)(oid >> (24 - 8 * i));
+    return 8;
+}
+
+int sqlrole_nsp_key_parse(const uint8_t *k, size_t kl, uint32_t *oid)
+{
+    if (kl != 8 || memcmp(k, SQLROLE_NSP_PREFIX, 4)) return -1;
+    *oid = (uint32_t)k[4] << 24 | (uint32_t)k[5] << 16 | (uint32_t)k[6] << 8 | k[7];
+    return *oid ? 0 : -1;
+}
+
+int sqlrole_nsp_encode(codec_buf *b, uint64_t gen, bool live, const char *name)
+{
+    size_t n = strlen(name);
+    codec_put_u8(b, 'N');
+    codec_put_u64(b, gen);
+    codec_put_u8(b, live ? 1 : 0);
+    codec_put_raw(b, name, n > 63 ? 63 : n);
+    return b->err ? -1 : 0;
+}
+
+int sqlrole_nsp_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *live, char name[64])
+{
+    codec_rd r;
+    codec_rd_init(&r, v, vl);
+    uint8_t tag = 0, g = 0;
+    codec_get_u8(&r, &tag);
+    codec_get_u64(&r, gen);
+    codec_get_u8(&r, &g);
+    size_t n = codec_rd_left(&r);
+    if (r.err || tag != 'N' || g > 1 || n < 1 || n > 63 || memchr(v + 10, 0, n)) return -1;
+    memcpy(name, v + 10, n);
+    name[n] = 0;
+    *live = g == 1;
+    return 0;
+}
+
 int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner)
 {
     codec_put_u8(b, 'O');
@@ -317,14 +358,14 @@ int sqlrole_order(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     if (al < 10 || bl < 10 || a[0] != b[0] ||
         (a[0] != 'R' && a[0] != 'M' && a[0] != 'A' && a[0] != 'O' && a[0] != 'X' && a[0] != 'E' &&
-         a[0] != 'L'))
+         a[0] != 'L' && a[0] != 'N'))
         return 2;
     uint64_t ga = 0, gb = 0;
     for (int i = 1; i < 9; i++) ga = ga << 8 | a[i], gb = gb << 8 | b[i];
     if (ga != gb) return ga < gb ? -1 : 1;
     /* a tie: the revocation (granted byte 0) and the drop (flag bit4) win */
-    if (a[0] == 'M' || a[0] == 'A' || a[0] == 'X' || a[0] == 'E' || a[0] == 'L') {
-        /* X: DROP EXTENSION, E: DROP TYPE win */
+    if (a[0] == 'M' || a[0] == 'A' || a[0] == 'X' || a[0] == 'E' || a[0] == 'L' || a[0] == 'N') {
+        /* X: DROP EXTENSION, E: DROP TYPE, N: DROP SCHEMA win */
         if (a[9] != b[9]) return a[9] < b[9] ? 1 : -1;
     } else if (a[0] == 'R' && al > 13 && bl > 13) {
         bool da = a[13] & SQLROLE_DROPPED, db = b[13] & SQLROLE_DROPPED;

@@ -26,6 +26,9 @@
  *   "owner." + u32 object           'O', u64 generation, u32 owner role oid
  *   "ext." + name                   CREATE EXTENSION (sqlrun.c): 'X', u64 generation, u8
  *                                   installed (0: dropped), u32 oid, u32 owner
+ *   "nsp." + u32 oid                CREATE SCHEMA (sqlrun_schema.c): 'N', u64 generation, u8 live
+ *                                   (0: dropped), name (1..63 bytes, the rest of the value);
+ *                                   ALTER SCHEMA ... RENAME writes the same key again
  *   "defacl." + u32 role + u8 object type ('r' tables and views, 'S' sequences) + u8 in schema
  *   public (0: everywhere) + u32 grantee + u8 privilege bit
  *                                   ALTER DEFAULT PRIVILEGES: an 'A' value; the objects the
@@ -140,6 +143,13 @@ int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid,
 int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *installed, uint32_t *oid,
                        uint32_t *owner);
 int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *owner);
+/* "nsp." + u32 oid: a schema's entry; name of at most 63 bytes (copied NUL-terminated into a
+ * buffer of 64) */
+#define SQLROLE_NSP_PREFIX "nsp."
+size_t sqlrole_nsp_key(uint8_t *out, uint32_t oid);
+int sqlrole_nsp_key_parse(const uint8_t *k, size_t kl, uint32_t *oid);
+int sqlrole_nsp_encode(codec_buf *b, uint64_t gen, bool live, const char *name);
+int sqlrole_nsp_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *live, char name[64]);
 
 /* Total order of two values of one key, for the catalog merge: <0 a loses, >0 a wins, 0 equal;
    2 when either is not a role/member/acl/owner value. */

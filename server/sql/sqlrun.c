@@ -70,6 +70,9 @@ bool sqlrun_handles(const sqlast_stmt *st)
     case SQLAST_ALTER_OWNER:
     case SQLAST_CREATE_EXTENSION:
     case SQLAST_DROP_EXTENSION:
+    case SQLAST_CREATE_SCHEMA:
+    case SQLAST_DROP_SCHEMA:
+    case SQLAST_ALTER_SCHEMA:
     case SQLAST_CREATE_TYPE:
     case SQLAST_ALTER_TYPE:
     case SQLAST_DROP_TYPE:
@@ -137,10 +140,11 @@ int sqlrun_notice_raw(sx_result *r, const char *stored, sqlerr *err)
 
 int sqlrun_notice(sx_result *r, const char *code, sqlerr *err, const char *fmt, ...)
 {
-    char msg[SQLERR_MSG_MAX];
+    char msg[SQLERR_MSG_MAX + SQLERR_DETAIL_MAX]; /* a message and its detail (sqlrun_notice_detail) */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
+    sqlerr_dots(msg);
     va_end(ap);
     char **nv = realloc(r->notices, ((size_t)r->nnotices + 1) * sizeof *nv);
     if (!nv) return sqlerr_oom(err);
@@ -1083,7 +1087,10 @@ static int view_rewrite(sx_session *s, sqlast_stmt *st, sqlerr *err)
             goto out;
         }
         sqlast_from *bf = v->from[0];
-        const sqlschema_table *bt = sx_table_find(s, bf->name);
+        sx_vpath_saved sv;
+        sx_vpath_enter(s, t, &sv);
+        const sqlschema_table *bt = sx_table_find_q(s, bf->schema, bf->name);
+        sx_vpath_leave(s, &sv);
         if (!bt) {
             sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", bf->name);
             goto out;
@@ -1229,9 +1236,13 @@ static int view_rewrite(sx_session *s, sqlast_stmt *st, sqlerr *err)
                     }
                 }
             }
-            char *nt_name = strdup(bf->name);
-            char *na = bf->alias ? strdup(bf->alias) : NULL;
-            if (!nt_name || (bf->alias && !na)) {
+            char qn[SQLSCHEMA_NAME_MAX * 2 + 2];
+            sx_qualified(s, base, qn, sizeof qn);
+            char *nt_name = strdup(qn);
+            /* written without alias, its columns are still qualified by the table's name */
+            const char *al = bf->alias ? bf->alias : strchr(qn, SQLAST_QUAL) ? base->name : NULL;
+            char *na = al ? strdup(al) : NULL;
+            if (!nt_name || (al && !na)) {
                 free(nt_name);
                 free(na);
                 m.oom = true;
@@ -1283,7 +1294,8 @@ int sqlrun_plan(sx_session *s, sqlast_stmt *st, sx_plan *p, sqlerr *err)
         return sqlerr_set(err, "3F000", st->location, "schema \"%s\" does not exist",
                           st->schema);
     if (st->kind == SQLAST_ROLE || st->kind == SQLAST_CREATE_EXTENSION ||
-        st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_TYPE ||
+        st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_SCHEMA ||
+        st->kind == SQLAST_DROP_SCHEMA || st->kind == SQLAST_ALTER_SCHEMA || st->kind == SQLAST_CREATE_TYPE ||
         st->kind == SQLAST_ALTER_TYPE || st->kind == SQLAST_DROP_TYPE || st->kind == SQLAST_DO)
         return SQL_OK;
     if (ddl) return SQL_OK;
@@ -1471,7 +1483,7 @@ fail:
 
 /* PostgreSQL's ChooseRelationName for table_column_seq: the parts cut to fit 63 bytes, then a
  * number appended until the name is free. */
-static void seq_name(sx_session *s, const char *table, const char *col, char *out, size_t n)
+static void seq_name(sx_session *s, uint32_t nsp, const char *table, const char *col, char *out, size_t n)
 {
     for (int pass = 0; pass < 1000; pass++) {
         char suffix[16];
@@ -1482,16 +1494,19 @@ static void seq_name(sx_session *s, const char *table, const char *col, char *ou
             else cl--;
         }
         snprintf(out, n, "%.*s_%.*s_%s", (int)tl, table, (int)cl, col, suffix);
-        if (!sx_table_find(s, out)) return;
+        if (!sx_table_find_in(s, nsp, out)) return;
     }
 }
 
-static int new_sequence(sx_session *s, const char *name, const sqlast_stmt *opts, int type_len,
-                        sqlschema_table **out, sqlerr *err)
+/* A new sequence named name (its name part) in schema nsp. */
+static int new_sequence(sx_session *s, const char *name, uint32_t nsp, const sqlast_stmt *opts,
+                        int type_len, sqlschema_table **out, sqlerr *err)
 {
     uint32_t id = sx_table_new_id(s);
     if (!id) return sqlerr_set(err, "54000", -1, "this node has created its maximum of 65535 relations");
-    if (sqlschema_seq_new(name, id, opts, type_len, s->x->seq_stride, out, err)) return SQL_ERR;
+    if (sqlschema_seq_new(sqlast_relname(name), id, opts, type_len, s->x->seq_stride, out, err))
+        return SQL_ERR;
+    (*out)->nsp = nsp;
     if (sx_catalog_change(s, false, *out, (*out)->id, (*out)->name)) {
         sqlschema_free(*out);
         return sqlerr_oom(err);
@@ -1508,10 +1523,9 @@ static int column_sequence(sx_session *s, sqlschema_table *t, sqlschema_column *
         sqlval v;
         sqlval_init_null(&v, SQLVAL_INT8);
         const sqlschema_table *q = NULL;
-        char name[128];
-        snprintf(name, sizeof name, "%s", target);
-        if (!strncmp(name, "public.", 7)) memmove(name, name + 7, strlen(name + 7) + 1);
-        for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+        char name[SQLSCHEMA_NAME_MAX * 4 + 4];
+        if (sx_regclass_key(target, name, sizeof name))
+            return sqlerr_set(err, "42602", d->def->location, "invalid name syntax");
         q = sx_table_find(s, name);
         if (!q)
             return sqlerr_set(err, "42P01", d->def->nargs ? d->def->args[0]->location : -1,
@@ -1521,19 +1535,22 @@ static int column_sequence(sx_session *s, sqlschema_table *t, sqlschema_column *
         return SQL_OK;
     }
     char name[64];
+    uint32_t nsp = sqlschema_nsp(t);
     if (d->seqopts && d->seqopts->seq_name) { /* SEQUENCE NAME (pg_dump's identities) */
-        if (sx_table_find(s, d->seqopts->seq_name))
-            return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", d->seqopts->seq_name);
-        snprintf(name, sizeof name, "%s", d->seqopts->seq_name);
+        const char *sn = d->seqopts->seq_name;
+        if (strchr(sn, SQLAST_QUAL) && sx_creation_nsp(s, sn, &nsp, err)) return SQL_ERR;
+        if (sx_table_find_in(s, nsp, sqlast_relname(sn)))
+            return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", sqlast_relname(sn));
+        snprintf(name, sizeof name, "%s", sqlast_relname(sn));
     } else {
-        seq_name(s, t->name, c->name, name, sizeof name);
+        seq_name(s, nsp, t->name, c->name, name, sizeof name);
     }
     sqlast_stmt opts;
     memset(&opts, 0, sizeof opts);
     opts.seqopts = d->seqopts;
     int len = c->type == SQLVAL_INT2 ? 2 : c->type == SQLVAL_INT4 ? 4 : 8;
     sqlschema_table *q;
-    if (new_sequence(s, name, &opts, len, &q, err)) return SQL_ERR;
+    if (new_sequence(s, name, nsp, &opts, len, &q, err)) return SQL_ERR;
     q->seq->owner_table = t->id;
     q->seq->owner_col = c->id;
     c->default_seq = q->id;
@@ -1543,14 +1560,16 @@ static int column_sequence(sx_session *s, sqlschema_table *t, sqlschema_column *
 static int run_create_seq(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     snprintf(res->tag, sizeof res->tag, "CREATE SEQUENCE");
-    if (sx_table_find(s, st->table)) {
+    uint32_t nsp;
+    if (sx_creation_nsp(s, st->table, &nsp, err)) return SQL_ERR;
+    const char *rel = sqlast_relname(st->table);
+    if (sx_table_find_in(s, nsp, rel)) {
         if (st->missing_ok)
-            return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
-                                 st->table);
-        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->table);
+            return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping", rel);
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", rel);
     }
     sqlschema_table *q;
-    if (new_sequence(s, st->table, st, st->seqopts ? st->seqopts->type_len : 0, &q, err))
+    if (new_sequence(s, st->table, nsp, st, st->seqopts ? st->seqopts->type_len : 0, &q, err))
         return SQL_ERR;
     const sqlast_seqopts *o = st->seqopts;
     if (o && o->has_owned && !o->owned_none) {
@@ -1655,14 +1674,15 @@ static int default_next(sx_session *s, const sqlschema_table *t, const sqlschema
 
 static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
-    if (sx_table_find(s, st->table)) {
+    uint32_t nsp;
+    if (sx_creation_nsp(s, st->table, &nsp, err)) return SQL_ERR;
+    const char *rel = sqlast_relname(st->table);
+    if (sx_table_find_in(s, nsp, rel)) {
         if (st->missing_ok) {
             snprintf(res->tag, sizeof res->tag, "CREATE TABLE");
-            return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping",
-                                 st->table);
+            return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping", rel);
         }
-        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists",
-                          st->table);
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", rel);
     }
     if (sqlrun_enum_coldefs(s, st->cols, st->ncols, err)) return SQL_ERR;
     for (int i = 0; i < st->npk; i++) /* PRIMARY KEY (a, b): no enum column among them */
@@ -1681,6 +1701,7 @@ static int run_create(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
         return sqlerr_set(err, "54000", st->location,
                           "this node has created its maximum of 65535 tables");
     if (sqlschema_from_create(st, id, &t, err)) return SQL_ERR;
+    t->nsp = nsp;
     for (int i = 0; i < st->nfks; i++) {
         sqlschema_fk fk;
         if (fk_resolve(s, t, &st->fks[i], &fk, err) || fk_add(t, &fk, err)) {
@@ -1750,11 +1771,17 @@ static const char *view_type_name(sqlval_type t)
  * concurrent region's older definition loses the catalog merge. */
 static int run_create_view(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
-    const sqlschema_table *old = sx_table_find(s, st->table);
+    uint32_t nsp;
+    if (sx_creation_nsp(s, st->table, &nsp, err)) return SQL_ERR;
+    const char *rel = sqlast_relname(st->table);
+    const sqlschema_table *old = sx_table_find_in(s, nsp, rel);
     if (old && (!st->missing_ok || !old->view_sql))
-        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->table);
-    if (strlen(st->table) > SQLSCHEMA_NAME_MAX)
-        return sqlerr_set(err, "42622", -1, "view name \"%s\" is too long", st->table);
+        return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", rel);
+    if (strlen(rel) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", -1, "view name \"%s\" is too long", rel);
+    /* its names resolve in the schemas they resolve in now, wherever it is used */
+    uint32_t path[SQLSCHEMA_PATH_MAX];
+    int npath = sx_search_path(s, path, SQLSCHEMA_PATH_MAX);
     sqlplan *qp = NULL;
     if (sqlplan_build(s, st->select, st, &qp, err)) return SQL_ERR;
     const sqlplan_query *q = qp->q;
@@ -1798,11 +1825,15 @@ static int run_create_view(sx_session *s, sqlast_stmt *st, sx_result *res, sqler
         goto out;
     }
     if (!(t = calloc(1, sizeof *t)) || !(t->cols = calloc((size_t)q->ncols + 1, sizeof *t->cols)) ||
-        !(t->name = strdup(st->table)) || !(t->view_sql = strdup(st->value))) {
+        !(t->name = strdup(rel)) || !(t->view_sql = strdup(st->value)) ||
+        !(t->view_path = malloc(((size_t)npath + 1) * sizeof *t->view_path))) {
         sqlerr_oom(err);
         goto out;
     }
     t->id = id;
+    t->nsp = nsp;
+    memcpy(t->view_path, path, (size_t)npath * sizeof *path);
+    t->nview_path = npath;
     for (int i = 0; i < q->ncols; i++) {
         sqlschema_column *c = &t->cols[i];
         sqlval_init_null(&c->default_value, SQLVAL_UNKNOWN);
@@ -1839,16 +1870,14 @@ out:
 
 /* DROP ... CASCADE's NOTICE: "drop cascades to <what>", or "drop cascades to N other
  * objects" with one DETAIL line each, as PostgreSQL reports them */
-static int cascade_notice(sx_result *res, const char *lines, int n, sqlerr *err)
+int sqlrun_cascade_notice(sx_result *res, const char *lines, int n, sqlerr *err)
 {
     if (n == 0) return SQL_OK;
     if (n == 1) return sqlrun_notice(res, "00000", err, "%s", lines);
     return sqlrun_notice(res, "00000", err, "drop cascades to %d other objects\x1f%s", n, lines);
 }
 
-static void cascade_add(char *lines, size_t cap, size_t *o, int *n, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void cascade_add(char *lines, size_t cap, size_t *o, int *n, const char *fmt, ...)
+void sqlrun_cascade_add(char *lines, size_t cap, size_t *o, int *n, const char *fmt, ...)
 {
     if (*o < cap) *o += (size_t)snprintf(lines + *o, cap - *o, "%sdrop cascades to ", *n ? "\n" : "");
     va_list ap;
@@ -1890,21 +1919,27 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
             continue;
         }
         if (!st->cascade) { /* every constraint that depends on t, one line each */
-            char detail[SQLERR_AUX_MAX];
+            char detail[SQLERR_DETAIL_MAX];
             size_t dl = 0;
             detail[0] = 0;
             for (int k = 0; k < s->x->ntables + s->txn.ncat; k++) {
                 const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
                                            : s->txn.cat[k - s->x->ntables].drop ? NULL
                                            : s->txn.cat[k - s->x->ntables].table;
-                const sqlschema_table *u = q ? sx_table_find(s, q->name) : NULL;
+                const sqlschema_table *u = q ? sx_table_find_in(s, sx_table_nsp(s, q), q->name) : NULL;
                 if (!u || u->id != q->id || u->id == t->id || (k >= s->x->ntables && u != q)) continue;
                 bool gone = false;
-                for (int x = 0; x < st->nnames; x++) gone |= !strcmp(st->names[x], u->name);
+                for (int x = 0; x < st->nnames; x++) {
+                    const sqlschema_table *g = sx_table_find(s, st->names[x]);
+                    gone |= g && g->id == u->id;
+                }
+                char un[SQLSCHEMA_NAME_MAX * 2 + 4], tn[SQLSCHEMA_NAME_MAX * 2 + 4];
+                sx_display_name(s, u, un, sizeof un);
+                sx_display_name(s, t, tn, sizeof tn);
                 for (int f = 0; !gone && f < u->nfks && dl < sizeof detail; f++)
                     if (u->fks[f].ref_table == t->id) {
                         int w = snprintf(detail + dl, sizeof detail - dl, "%sconstraint %s on table %s depends on table %s",
-                                         dl ? "\n" : "", u->fks[f].name, u->name, t->name);
+                                         dl ? "\n" : "", u->fks[f].name, un, tn);
                         if (w > 0) dl += (size_t)w;
                     }
             }
@@ -1919,9 +1954,11 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
         if (lock_exclusive(s, child, err)) return SQL_ERR;
         sqlschema_table *c;
         if (sqlschema_copy(child, &c, err)) return SQL_ERR;
+        char cn[SQLSCHEMA_NAME_MAX * 2 + 4];
+        sx_display_name(s, child, cn, sizeof cn);
         for (int f = 0; f < c->nfks;)
             if (c->fks[f].ref_table == t->id) {
-                cascade_add(lines, cap, o, n, "constraint %s on table %s", c->fks[f].name, c->name);
+                sqlrun_cascade_add(lines, cap, o, n, "constraint %s on table %s", c->fks[f].name, cn);
                 free(c->fks[f].name);
                 memmove(&c->fks[f], &c->fks[f + 1], (size_t)(c->nfks - f - 1) * sizeof *c->fks);
                 c->nfks--;
@@ -1937,57 +1974,68 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
 }
 
 /* ---- what a view reads: the relations its query names (FROM items, joins, subqueries in FROM
- * and in expressions, set operations, CTEs), by name; a CTE of the same name counts too (it
- * errs towards refusing a DROP) */
-static bool stmt_reads(const sqlast_stmt *q, const char *name, int depth);
+ * and in expressions, set operations, CTEs), resolved as the view resolves them (its path); a
+ * CTE of a relation's name counts too (it errs towards refusing a DROP) */
+typedef struct reads_ctx {
+    sx_session *s;
+    uint32_t id; /* the relation looked for */
+} reads_ctx;
 
-static bool expr_reads(const sqlast_expr *e, const char *name, int depth)
+static bool stmt_reads(const reads_ctx *rc, const sqlast_stmt *q, int depth);
+
+static bool expr_reads(const reads_ctx *rc, const sqlast_expr *e, int depth)
 {
     if (!e || depth > 64) return false;
-    if (e->sub && stmt_reads(e->sub, name, depth + 1)) return true;
+    if (e->sub && stmt_reads(rc, e->sub, depth + 1)) return true;
     for (int i = 0; i < e->nargs; i++)
-        if (expr_reads(e->args[i], name, depth + 1)) return true;
+        if (expr_reads(rc, e->args[i], depth + 1)) return true;
     return false;
 }
 
-static bool from_reads(const sqlast_from *f, const char *name, int depth)
+static bool from_reads(const reads_ctx *rc, const sqlast_from *f, int depth)
 {
     if (!f || depth > 64) return false;
-    if (f->kind == SQLAST_FROM_REL && f->name && !strcmp(f->name, name) &&
-        (!f->schema || !strcmp(f->schema, "public")))
-        return true;
-    if (f->sub && stmt_reads(f->sub, name, depth + 1)) return true;
-    if (f->func && expr_reads(f->func, name, depth + 1)) return true;
-    if (f->quals && expr_reads(f->quals, name, depth + 1)) return true;
-    return from_reads(f->larg, name, depth + 1) || from_reads(f->rarg, name, depth + 1);
+    if (f->kind == SQLAST_FROM_REL && f->name) {
+        const sqlschema_table *t = sx_table_find_q(rc->s, f->schema, f->name);
+        if (t && t->id == rc->id) return true;
+    }
+    if (f->sub && stmt_reads(rc, f->sub, depth + 1)) return true;
+    if (f->func && expr_reads(rc, f->func, depth + 1)) return true;
+    if (f->quals && expr_reads(rc, f->quals, depth + 1)) return true;
+    return from_reads(rc, f->larg, depth + 1) || from_reads(rc, f->rarg, depth + 1);
 }
 
-static bool stmt_reads(const sqlast_stmt *q, const char *name, int depth)
+static bool stmt_reads(const reads_ctx *rc, const sqlast_stmt *q, int depth)
 {
     if (!q || depth > 64) return false;
     for (int i = 0; i < q->nfrom; i++)
-        if (from_reads(q->from[i], name, depth + 1)) return true;
+        if (from_reads(rc, q->from[i], depth + 1)) return true;
     for (int i = 0; i < q->nctes; i++)
-        if (stmt_reads(q->ctes[i].query, name, depth + 1)) return true;
-    if (stmt_reads(q->larg, name, depth + 1) || stmt_reads(q->rarg, name, depth + 1)) return true;
+        if (stmt_reads(rc, q->ctes[i].query, depth + 1)) return true;
+    if (stmt_reads(rc, q->larg, depth + 1) || stmt_reads(rc, q->rarg, depth + 1)) return true;
     for (int i = 0; i < q->ntargets; i++)
-        if (expr_reads(q->targets[i].expr, name, depth + 1)) return true;
-    return expr_reads(q->where, name, depth + 1) || expr_reads(q->having, name, depth + 1);
+        if (expr_reads(rc, q->targets[i].expr, depth + 1)) return true;
+    return expr_reads(rc, q->where, depth + 1) || expr_reads(rc, q->having, depth + 1);
 }
 
-static bool view_reads(const sqlschema_table *v, const char *name)
+/* Whether view v reads relation t. */
+static bool view_reads(sx_session *s, const sqlschema_table *v, const sqlschema_table *t)
 {
     sqlparse_result pr;
     sqlerr perr;
     if (!v->view_sql || sqlparse_query(v->view_sql, &pr, &perr)) return false;
-    bool r = pr.nstmts == 1 && stmt_reads(pr.stmts[0]->select ? pr.stmts[0]->select : pr.stmts[0], name, 0);
+    reads_ctx rc = {.s = s, .id = t->id};
+    sx_vpath_saved sv;
+    sx_vpath_enter(s, v, &sv);
+    bool r = pr.nstmts == 1 && stmt_reads(&rc, pr.stmts[0]->select ? pr.stmts[0]->select : pr.stmts[0], 0);
+    sx_vpath_leave(s, &sv);
     sqlparse_result_free(&pr);
     return r;
 }
 
-/* The views (as the session sees them) that read relation name, other than those the DROP
- * names itself; n of them into out (cap) */
-static int views_reading(sx_session *s, const char *name, const sqlast_stmt *st,
+/* The views (as the session sees them) that read relation t, other than those the DROP names
+ * itself; n of them into out (cap) */
+static int views_reading(sx_session *s, const sqlschema_table *t, const sqlast_stmt *st,
                          const sqlschema_table **out, int cap)
 {
     int n = 0;
@@ -1995,10 +2043,13 @@ static int views_reading(sx_session *s, const char *name, const sqlast_stmt *st,
     int nv;
     if (sx_catalog_view(s, &v, &nv)) return -1;
     for (int i = 0; i < nv && n < cap; i++) {
-        if (!v[i]->view_sql || !strcmp(v[i]->name, name)) continue;
+        if (!v[i]->view_sql || v[i]->id == t->id) continue;
         bool named = false;
-        for (int k = 0; k < st->nnames; k++) named |= !strcmp(st->names[k], v[i]->name);
-        if (!named && view_reads(v[i], name)) out[n++] = v[i];
+        for (int k = 0; k < st->nnames; k++) {
+            const sqlschema_table *d = sx_table_find(s, st->names[k]);
+            named |= d && d->id == v[i]->id;
+        }
+        if (!named && view_reads(s, v[i], t)) out[n++] = v[i];
     }
     free(v);
     return n;
@@ -2010,10 +2061,13 @@ static void dependents_detail(sx_session *s, const sqlschema_table *t, const sql
                               char *detail, size_t cap, size_t *dl, int depth)
 {
     const sqlschema_table *dep[64];
-    int nd = depth > 16 ? 0 : views_reading(s, t->name, st, dep, 64);
+    int nd = depth > 16 ? 0 : views_reading(s, t, st, dep, 64);
     for (int i = 0; i < nd && *dl < cap; i++) {
+        char dn[SQLSCHEMA_NAME_MAX * 2 + 4], tn[SQLSCHEMA_NAME_MAX * 2 + 4];
+        sx_display_name(s, dep[i], dn, sizeof dn);
+        sx_display_name(s, t, tn, sizeof tn);
         int w = snprintf(detail + *dl, cap - *dl, "%sview %s depends on %s %s", *dl ? "\n" : "",
-                         dep[i]->name, t->view_sql ? "view" : "table", t->name);
+                         dn, t->view_sql ? "view" : "table", tn);
         if (w > 0) *dl += (size_t)w;
         dependents_detail(s, dep[i], st, detail, cap, dl, depth + 1);
     }
@@ -2025,12 +2079,12 @@ static int drop_dependent_views(sx_session *s, const sqlschema_table *t, const s
                                 char *lines, size_t cap, size_t *o, int *n, sqlerr *err)
 {
     const sqlschema_table *dep[64];
-    int nd = views_reading(s, t->name, st, dep, 64);
+    int nd = views_reading(s, t, st, dep, 64);
     if (nd < 0) return sqlerr_oom(err);
     if (!nd) return SQL_OK;
     const char *kind = t->view_sql ? "view" : "table";
     if (!st->cascade) {
-        char detail[SQLERR_AUX_MAX];
+        char detail[SQLERR_DETAIL_MAX];
         size_t dl = 0;
         detail[0] = 0;
         dependents_detail(s, t, st, detail, sizeof detail, &dl, 0);
@@ -2043,11 +2097,12 @@ static int drop_dependent_views(sx_session *s, const sqlschema_table *t, const s
         return SQL_ERR;
     }
     for (int i = 0; i < nd; i++) {
-        char vname[SQLSCHEMA_NAME_MAX + 1];
-        snprintf(vname, sizeof vname, "%s", dep[i]->name);
+        char vname[SQLSCHEMA_NAME_MAX * 2 + 2], shown[SQLSCHEMA_NAME_MAX * 2 + 4];
+        sx_qualified(s, dep[i], vname, sizeof vname);
+        sx_display_name(s, dep[i], shown, sizeof shown);
         const sqlschema_table *v = sx_table_find(s, vname);
         if (!v) continue; /* gone down an earlier chain */
-        cascade_add(lines, cap, o, n, "view %s", vname);
+        sqlrun_cascade_add(lines, cap, o, n, "view %s", shown);
         if (drop_dependent_views(s, v, st, lines, cap, o, n, err)) return SQL_ERR;
         v = sx_table_find(s, vname);
         if (v && sx_catalog_change(s, true, NULL, v->id, v->name)) return sqlerr_oom(err);
@@ -2055,10 +2110,10 @@ static int drop_dependent_views(sx_session *s, const sqlschema_table *t, const s
     return SQL_OK;
 }
 
-static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+int sqlrun_drop_relations(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     const char *what = st->is_view ? "view" : st->is_sequence ? "sequence" : "table";
-    char lines[SQLERR_AUX_MAX];
+    char lines[SQLERR_DETAIL_MAX];
     size_t lo = 0;
     int nlines = 0;
     lines[0] = 0;
@@ -2082,11 +2137,11 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
             return SQL_ERR;
         }
         if (t->seq) { /* a column's DEFAULT uses it: PostgreSQL refuses without CASCADE */
-            char detail[SQLERR_AUX_MAX];
+            char detail[SQLERR_DETAIL_MAX];
             size_t dl = 0;
             detail[0] = 0;
             for (int k = 0; k < s->x->ntables; k++) {
-                const sqlschema_table *u = sx_table_find(s, s->x->tables[k]->name);
+                const sqlschema_table *u = sx_table_find_in(s, sx_table_nsp(s, s->x->tables[k]), s->x->tables[k]->name);
                 for (int c = 0; u && u->id == s->x->tables[k]->id && c < u->ncols; c++)
                     if (u->cols[c].default_seq == t->id && dl < sizeof detail) {
                         int w = snprintf(detail + dl, sizeof detail - dl,
@@ -2100,7 +2155,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                     const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
                                                : s->txn.cat[k - s->x->ntables].drop ? NULL
                                                : s->txn.cat[k - s->x->ntables].table;
-                    const sqlschema_table *u = q ? sx_table_find(s, q->name) : NULL;
+                    const sqlschema_table *u = q ? sx_table_find_in(s, sx_table_nsp(s, q), q->name) : NULL;
                     if (!u || u->id != q->id || u == t) continue;
                     bool uses = false;
                     for (int c = 0; c < u->ncols; c++) uses |= u->cols[c].default_seq == t->id;
@@ -2110,7 +2165,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                     if (sqlschema_copy(u, &nu, err)) return SQL_ERR;
                     for (int c = 0; c < nu->ncols; c++)
                         if (nu->cols[c].default_seq == t->id) {
-                            cascade_add(lines, sizeof lines, &lo, &nlines,
+                            sqlrun_cascade_add(lines, sizeof lines, &lo, &nlines,
                                         "default value for column %s of table %s", nu->cols[c].name, nu->name);
                             nu->cols[c].default_seq = 0;
                             nu->cols[c].has_default = false;
@@ -2149,7 +2204,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
                                        : s->txn.cat[k - s->x->ntables].drop ? NULL
                                        : s->txn.cat[k - s->x->ntables].table;
             if (!q || !q->seq || q->seq->owner_table != tid) continue;
-            const sqlschema_table *live = sx_table_find(s, q->name);
+            const sqlschema_table *live = sx_table_find_in(s, sx_table_nsp(s, q), q->name);
             if (live && live->id == q->id &&
                 sx_catalog_change(s, true, NULL, live->id, live->name))
                 return sqlerr_oom(err);
@@ -2157,7 +2212,7 @@ static int run_drop(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
     }
     snprintf(res->tag, sizeof res->tag,
              st->is_view ? "DROP VIEW" : st->is_sequence ? "DROP SEQUENCE" : "DROP TABLE");
-    return cascade_notice(res, lines, nlines, err);
+    return sqlrun_cascade_notice(res, lines, nlines, err);
 }
 
 /* ALTER TABLE ADD/DROP COLUMN: a new definition of the same table id. Column ids are never
@@ -2375,14 +2430,14 @@ static int run_rename(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *er
                 }
         }
         free(ixv);
-    } else if (sx_table_find(s, st->newname)) {
+    } else if (sx_table_find_in(s, sqlschema_nsp(cur), st->newname)) {
         return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->newname);
     }
     const sqlschema_table **all;
     int nall;
     if (sx_catalog_view(s, &all, &nall)) return sqlerr_oom(err);
     for (int k = 0; k < nall; k++)
-        if (all[k]->view_sql && mentions_word(all[k]->view_sql, cur->name)) {
+        if (all[k]->view_sql && view_reads(s, all[k], cur)) {
             sqlerr_set(err, "0A000", -1, "feature not supported: renaming %s \"%s\", which view \"%s\" reads",
                        st->column ? "a column of table" : "table", cur->name, all[k]->name);
             sqlerr_hint(err, "Drop the view, rename, and create the view again.");
@@ -2481,7 +2536,7 @@ static int run_alter_type(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *bas
     int nall;
     if (sx_catalog_view(s, &all, &nall)) return sqlerr_oom(err);
     for (int k = 0; k < nall; k++)
-        if (all[k]->view_sql && mentions_word(all[k]->view_sql, cur->name) && mentions_word(all[k]->view_sql, name)) {
+        if (all[k]->view_sql && view_reads(s, all[k], cur) && mentions_word(all[k]->view_sql, name)) {
             sqlerr_set(err, "0A000", -1, "cannot alter type of a column used by a view or rule");
             sqlerr_detail(err, "rule _RETURN on view %s depends on column \"%s\"", all[k]->name, name);
             free(all);
@@ -3388,7 +3443,7 @@ static int fk_check_deleted(sx_session *s, const sqlschema_table *t, const pkset
 {
     if (!deleted->n) return SQL_OK;
     for (int i = 0; i < s->x->ntables; i++) {
-        const sqlschema_table *child = sx_table_find(s, s->x->tables[i]->name);
+        const sqlschema_table *child = sx_table_find_in(s, sx_table_nsp(s, s->x->tables[i]), s->x->tables[i]->name);
         if (!child || child->id != s->x->tables[i]->id) child = NULL;
         for (int f = 0; child && f < child->nfks; f++) {
             if (child->fks[f].ref_table != t->id) continue;
@@ -3415,7 +3470,7 @@ static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_tabl
                                             const sqlschema_fk **fk)
 {
     for (int i = 0; i < s->x->ntables; i++) {
-        const sqlschema_table *c = sx_table_find(s, s->x->tables[i]->name);
+        const sqlschema_table *c = sx_table_find_in(s, sx_table_nsp(s, s->x->tables[i]), s->x->tables[i]->name);
         if (!c || c->id == t->id || c->id != s->x->tables[i]->id) continue;
         for (int f = 0; f < c->nfks; f++)
             if (c->fks[f].ref_table == t->id) {
@@ -3425,7 +3480,7 @@ static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_tabl
     }
     for (int i = 0; i < s->txn.ncat; i++) { /* created in this transaction */
         const sqlschema_table *c = s->txn.cat[i].drop ? NULL : s->txn.cat[i].table;
-        if (!c || c->id == t->id || sx_table_find(s, c->name) != c) continue;
+        if (!c || c->id == t->id || sx_table_find_in(s, sx_table_nsp(s, c), c->name) != c) continue;
         for (int f = 0; f < c->nfks; f++)
             if (c->fks[f].ref_table == t->id) {
                 *fk = &c->fks[f];
@@ -3437,11 +3492,28 @@ static const sqlschema_table *fk_referencing(sx_session *s, const sqlschema_tabl
 
 /* A FOREIGN KEY of CREATE TABLE / ALTER TABLE ADD CONSTRAINT resolved against t (whose id is
  * set) and the catalog, as PostgreSQL checks it. */
+/* Whether name (as a statement wrote it, maybe with its schema) names table t, which may not be
+ * in the catalog yet (CREATE TABLE's REFERENCES to itself): the first schema of the lookup
+ * that is t's or holds a relation of that name decides. */
+static bool names_table(sx_session *s, const char *name, const sqlschema_table *t)
+{
+    uint32_t path[SQLSCHEMA_PATH_MAX];
+    const char *rel;
+    int n = sx_name_path(s, name, &rel, path);
+    if (strcmp(rel, t->name)) return false;
+    for (int i = 0; i < n; i++) {
+        if (path[i] == sqlschema_nsp(t)) return true;
+        if (sx_table_find_in(s, path[i], rel)) return false;
+    }
+    return false;
+}
+
 static int fk_resolve(sx_session *s, const sqlschema_table *t, const sqlast_fk *a, sqlschema_fk *out,
                       sqlerr *err)
 {
     memset(out, 0, sizeof *out);
-    const sqlschema_table *p = !strcmp(a->ref_table, t->name) ? t : sx_table_find(s, a->ref_table);
+    bool self = names_table(s, a->ref_table, t);
+    const sqlschema_table *p = self ? t : sx_table_find(s, a->ref_table);
     if (!p) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", a->ref_table);
     if (p->view_sql || p->seq)
         return sqlerr_set(err, "42809", -1, "referenced relation \"%s\" is not a table", a->ref_table);
@@ -3920,7 +3992,7 @@ static int fk_on_delete(sx_session *s, const sqlschema_table *t, const pkset *de
         pkset cur = i ? w[i - 1].keys : *deleted;
         const pkset *del = &cur;
         for (int x = 0; x < s->x->ntables && !rc; x++) {
-            const sqlschema_table *child = sx_table_find(s, s->x->tables[x]->name);
+            const sqlschema_table *child = sx_table_find_in(s, sx_table_nsp(s, s->x->tables[x]), s->x->tables[x]->name);
             if (!child || child->id != s->x->tables[x]->id) continue;
             for (int f = 0; f < child->nfks && !rc; f++) {
                 const sqlschema_fk *fk = &child->fks[f];
@@ -4343,7 +4415,7 @@ static int run_add_pk(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base, s
                                    : s->txn.cat[k - s->x->ntables].drop ? NULL
                                    : s->txn.cat[k - s->x->ntables].table;
         if (!q || !q->seq || q->seq->owner_table != old->id) continue;
-        const sqlschema_table *live = sx_table_find(s, q->name);
+        const sqlschema_table *live = sx_table_find_in(s, sx_table_nsp(s, q), q->name);
         sqlschema_table *moved = NULL;
         if (!live || live->id != q->id || live->seq->owner_table != old->id) continue;
         if (sqlschema_copy(live, &moved, err)) {
@@ -4421,7 +4493,8 @@ static int fold_check(const sx_plan *p, const sqlexpr_ctx *base, sqlerr *err)
 static bool do_allowed(const sqlast_stmt *st)
 {
     return sqlrun_is_ddl(st) || st->kind == SQLAST_ROLE || st->kind == SQLAST_CREATE_EXTENSION ||
-           st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_TYPE ||
+           st->kind == SQLAST_DROP_EXTENSION || st->kind == SQLAST_CREATE_SCHEMA ||
+           st->kind == SQLAST_DROP_SCHEMA || st->kind == SQLAST_ALTER_SCHEMA || st->kind == SQLAST_CREATE_TYPE ||
            st->kind == SQLAST_ALTER_TYPE || st->kind == SQLAST_DROP_TYPE;
 }
 
@@ -4502,7 +4575,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     memset(res, 0, sizeof *res);
     res->ncols = p->ncols > 0 ? p->ncols : 0;
     sqlerr_clear(err);
-    sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
+    sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = sx_current_schema(s),
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
                        .sess_arg = s, .backend_pid = (int)s->pid, .client_addr = s->client_addr, .client_port = s->client_port,
@@ -4540,7 +4613,7 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_CREATE_VIEW: rc = run_create_view(s, p->st, res, err); break;
     case SQLAST_CREATE_SEQUENCE: rc = run_create_seq(s, p->st, res, err); break;
     case SQLAST_ALTER_SEQUENCE: rc = run_alter_seq(s, p->st, res, err); break;
-    case SQLAST_DROP_TABLE: rc = run_drop(s, p->st, res, err); break;
+    case SQLAST_DROP_TABLE: rc = sqlrun_drop_relations(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_COLUMN:
     case SQLAST_ALTER_DROP_COLUMN: rc = run_alter(s, p->st, res, err); break;
     case SQLAST_ALTER_ADD_PK: rc = run_add_pk(s, p->st, &base, res, err); break;
@@ -4550,6 +4623,9 @@ int sqlrun_exec(sx_session *s, sx_plan *p, const sqlval *params, int nparams, sx
     case SQLAST_COMMENT: rc = run_comment(s, p->st, res, err); break;
     case SQLAST_CREATE_EXTENSION:
     case SQLAST_DROP_EXTENSION: rc = sqlrun_extension(s, p->st, res, err); break;
+    case SQLAST_CREATE_SCHEMA:
+    case SQLAST_DROP_SCHEMA:
+    case SQLAST_ALTER_SCHEMA: rc = sqlrun_schema(s, p->st, res, err); break;
     case SQLAST_CREATE_TYPE:
     case SQLAST_ALTER_TYPE:
     case SQLAST_DROP_TYPE: rc = sqlrun_enum_ddl(s, p->st, res, err); break;
@@ -4625,7 +4701,7 @@ int sqlrun_cursor_open(sx_session *s, sx_plan *p, const sqlval *params, int npar
     if (!c) return sqlerr_oom(err);
     c->s = s;
     c->p = p;
-    c->env = (sqlexpr_env){.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
+    c->env = (sqlexpr_env){.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = sx_current_schema(s),
                            .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                            .digest = env_digest, .digest_arg = s->x, .sess = &sx_session_ops,
                            .sess_arg = s, .backend_pid = (int)s->pid, .client_addr = s->client_addr, .client_port = s->client_port,
@@ -5296,7 +5372,7 @@ int sqlrun_copy_in(sx_session *s, const sqlast_stmt *st, const sqlschema_table *
     pkset fkrows = {0};
     bool uq = sqlrun_has_unique(s, t);
     /* CHECK constraints, as INSERT checks them */
-    sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = "public",
+    sqlexpr_env env = {.user = sx_role_name(s), .session_user = sx_session_user(s), .database = s->database, .schema = sx_current_schema(s),
                        .version = HELIOS_PG_VERSION_TEXT, .now_us = s->txn_start_us,
                        .sess = &sx_session_ops, .sess_arg = s, .backend_pid = (int)s->pid, .client_addr = s->client_addr, .client_port = s->client_port,
                        .catalog = sqlcatalog_call, .catalog_arg = s};

@@ -180,7 +180,7 @@ static int enum_users(sx_session *s, uint32_t oid, const char *tname, char *buf,
         const sqlschema_table *q = k < s->x->ntables ? s->x->tables[k]
                                    : s->txn.cat[k - s->x->ntables].drop ? NULL
                                    : s->txn.cat[k - s->x->ntables].table;
-        const sqlschema_table *u = q ? sx_table_find(s, q->name) : NULL;
+        const sqlschema_table *u = q ? sx_table_find_in(s, sx_table_nsp(s, q), q->name) : NULL;
         if (!u || u->id != q->id) continue;
         bool dup = false;
         for (int j = 0; j < nseen && !dup; j++) dup = seen[j] == u->id;
@@ -280,7 +280,7 @@ static int enum_drop(sx_session *s, const sqlast_stmt *st, sx_result *res, sqler
         }
         if (!sx_has_privs_of(s, sx_current_role(s), owner))
             return sqlerr_set(err, "42501", -1, "must be owner of type %s", st->names[i]);
-        char detail[SQLERR_AUX_MAX];
+        char detail[SQLERR_DETAIL_MAX];
         if (enum_users(s, oid, st->names[i], detail, sizeof detail)) {
             if (st->cascade)
                 return sqlerr_unsupported(err, -1, "DROP TYPE ... CASCADE of a type that columns use");

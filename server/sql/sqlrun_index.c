@@ -20,22 +20,40 @@
 #include "server/sql/sqlindex.h"
 #include "server/log.h"
 
-static const sqlindex_def *index_find(sx_session *s, const char *name)
+/* An index named name in schema nsp (its table's) */
+static const sqlindex_def *index_find_in(sx_session *s, uint32_t nsp, const char *name)
 {
     const sqlindex_def **v;
     int n;
     if (sx_index_view(s, &v, &n)) return NULL;
     const sqlindex_def *hit = NULL;
-    for (int i = 0; i < n && !hit; i++)
-        if (!strcmp(v[i]->name, name)) hit = v[i];
+    for (int i = 0; i < n && !hit; i++) {
+        if (strcmp(v[i]->name, name)) continue;
+        const sqlschema_table *t = sx_table_by_id(s, v[i]->table_id);
+        if (t && sx_table_nsp(s, t) == nsp) hit = v[i];
+    }
     free(v);
     return hit;
 }
 
-/* Whether name is taken by a relation (table, view, sequence, index). */
-static bool relation_exists(sx_session *s, const char *name)
+/* An index by name as a statement names it: in its schema, or through search_path */
+static const sqlindex_def *index_find(sx_session *s, const char *name)
 {
-    return sx_table_find(s, name) || index_find(s, name);
+    uint32_t path[SQLSCHEMA_PATH_MAX];
+    const char *rel;
+    int n = sx_name_path(s, name, &rel, path);
+    for (int i = 0; i < n; i++) {
+        if (sx_table_find_in(s, path[i], rel)) return NULL; /* a table of that name comes first */
+        const sqlindex_def *d = index_find_in(s, path[i], rel);
+        if (d) return d;
+    }
+    return NULL;
+}
+
+/* Whether name is taken by a relation (table, view, sequence, index) of schema nsp. */
+static bool relation_exists(sx_session *s, uint32_t nsp, const char *name)
+{
+    return sx_table_find_in(s, nsp, name) || index_find_in(s, nsp, name);
 }
 
 /* PostgreSQL's makeObjectName: name1_name2_label cut to 63 bytes, the longer part first. */
@@ -58,8 +76,8 @@ static void object_name(const char *n1, const char *n2, const char *label, char 
 }
 
 /* PostgreSQL's ChooseRelationName over the columns' names (ChooseIndexNameAddition). */
-static void choose_name(sx_session *s, const char *table, const sqlast_index *ix, const char *label,
-                        char *out, size_t cap)
+static void choose_name(sx_session *s, uint32_t nsp, const char *table, const sqlast_index *ix,
+                        const char *label, char *out, size_t cap)
 {
     char cols[SQLSCHEMA_NAME_MAX + 1] = "";
     size_t cl = 0;
@@ -100,7 +118,7 @@ static void choose_name(sx_session *s, const char *table, const sqlast_index *ix
     snprintf(lab, sizeof lab, "%s", label);
     for (int pass = 0;; pass++) {
         object_name(table, cols, lab, out, cap);
-        if (!relation_exists(s, out) || pass > 10000) return;
+        if (!relation_exists(s, nsp, out) || pass > 10000) return;
         snprintf(lab, sizeof lab, "%s%d", label, pass + 1);
     }
 }
@@ -310,13 +328,13 @@ static int add_index(sx_session *s, const sqlschema_table *t, const sqlast_index
     char name[SQLSCHEMA_NAME_MAX + 1];
     if (ix->name) {
         snprintf(name, sizeof name, "%s", ix->name);
-        if (relation_exists(s, name)) {
+        if (relation_exists(s, sqlschema_nsp(t), name)) {
             if (if_not_exists)
                 return sqlrun_notice(res, "42P07", err, "relation \"%s\" already exists, skipping", name);
             return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", name);
         }
     } else {
-        choose_name(s, t->name, ix, ix->constraint ? "key" : "idx", name, sizeof name);
+        choose_name(s, sqlschema_nsp(t), t->name, ix, ix->constraint ? "key" : "idx", name, sizeof name);
     }
     sqlindex_def *d = calloc(1, sizeof *d);
     if (!d || !(d->name = strdup(name))) {
@@ -428,7 +446,8 @@ int sqlrun_rename_index(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *
             return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping", st->table);
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     }
-    if (relation_exists(s, st->newname))
+    const sqlschema_table *it = sx_table_by_id(s, d->table_id);
+    if (relation_exists(s, it ? sx_table_nsp(s, it) : SX_NSP_PUBLIC, st->newname))
         return sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists", st->newname);
     if (strlen(st->newname) > SQLSCHEMA_NAME_MAX)
         return sqlerr_set(err, "42622", -1, "name \"%s\" is too long", st->newname);
@@ -484,7 +503,7 @@ int sqlrun_drop_constraint(sx_session *s, sqlast_stmt *st, sx_result *res, sqler
             return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping", st->table);
         return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
     }
-    const sqlindex_def *d = index_find(s, st->name);
+    const sqlindex_def *d = index_find_in(s, sx_table_nsp(s, t), st->name);
     if (d && d->constraint && d->table_id == t->id)
         return sx_index_change(s, true, NULL, d->oid) ? sqlerr_oom(err) : SQL_OK;
     int ck = -1, fk = -1;

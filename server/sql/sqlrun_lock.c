@@ -68,9 +68,9 @@ static int lock_table(lk *k, const sqlschema_table *t, int mode, bool expand)
 
 static int lock_name(lk *k, const char *schema, const char *name, int mode, bool expand)
 {
-    if (!name || (schema && strcmp(schema, "public"))) return SQL_OK;
+    if (!name) return SQL_OK;
     if (!schema && cte_named(k, name)) return SQL_OK;
-    return lock_table(k, sx_table_find(k->s, name), mode, expand);
+    return lock_table(k, sx_table_find_q(k->s, schema, name), mode, expand);
 }
 
 static int lock_id(lk *k, uint32_t id, int mode)
@@ -91,7 +91,10 @@ static int lock_view_body(lk *k, const sqlschema_table *v, int mode)
         k->read_mode = mode;
         k->nctes = 0; /* the view sees none of the query's CTEs */
         k->views++;
+        sx_vpath_saved sv;
+        sx_vpath_enter(k->s, v, &sv);
         rc = walk_stmt(k, pr.stmts[0]->select, 0);
+        sx_vpath_leave(k->s, &sv);
         k->views--;
         k->read_mode = saved_mode;
         k->nctes = saved_ctes;

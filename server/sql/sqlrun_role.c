@@ -616,7 +616,7 @@ static int put_flag(sx_session *s, char kind, const uint8_t *k, size_t kl, int l
 static int item_put(sx_session *s, uint32_t obj, int col, uint32_t grantee, int bit, uint32_t grantor,
                     int level, uint32_t owner, sqlerr *err);
 
-static int put_owner(sx_session *s, uint32_t obj, uint32_t owner, sqlerr *err)
+int sx_owner_put(sx_session *s, uint32_t obj, uint32_t owner, sqlerr *err)
 {
     uint8_t k[SQLROLE_KEY_MAX];
     size_t kl = sqlrole_owner_key(k, obj);
@@ -753,7 +753,7 @@ int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr
     uint32_t me = sx_current_role(s);
     if (!role_in(s, me, nr.oid, true))
         return sqlerr_set(err, "42501", -1, "must be able to SET ROLE \"%s\"", nr.name);
-    if (sx_owner_of(s, t->id) != nr.oid && put_owner(s, t->id, nr.oid, err)) return SQL_ERR;
+    if (sx_owner_of(s, t->id) != nr.oid && sx_owner_put(s, t->id, nr.oid, err)) return SQL_ERR;
     if (t->seq || t->view_sql) return SQL_OK;
     /* as PostgreSQL: the sequences of its serial and identity columns follow the table */
     const sqlschema_table **tabs;
@@ -762,7 +762,7 @@ int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr
     int rc = SQL_OK;
     for (int i = 0; i < n && rc == SQL_OK; i++)
         if (tabs[i]->seq && tabs[i]->seq->owner_table == t->id && sx_owner_of(s, tabs[i]->id) != nr.oid)
-            rc = put_owner(s, tabs[i]->id, nr.oid, err);
+            rc = sx_owner_put(s, tabs[i]->id, nr.oid, err);
     free(tabs);
     return rc;
 }
@@ -771,7 +771,7 @@ int sx_auth_move(sx_session *s, uint32_t old_id, uint32_t new_id, sqlerr *err)
 {
     if (old_id == new_id) return SQL_OK;
     uint32_t owner = sx_owner_of(s, old_id);
-    if (owner != SQLROLE_BOOTSTRAP && put_owner(s, new_id, owner, err)) return SQL_ERR;
+    if (owner != SQLROLE_BOOTSTRAP && sx_owner_put(s, new_id, owner, err)) return SQL_ERR;
     sx_aclitem *v;
     int n;
     if (acl_items(s, old_id, &v, &n)) return sqlerr_oom(err);
@@ -790,15 +790,18 @@ int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err)
     case SQLAST_CREATE_VIEW: {
         const sqlschema_table *t = st->missing_ok ? sx_table_find(s, st->table) : NULL;
         if (t && t->view_sql) return sx_owner_check(s, t, err);
-        return sx_create_check(s, err);
+        uint32_t nsp;
+        return sx_creation_nsp(s, st->table, &nsp, err);
     }
     case SQLAST_CREATE_TABLE:
-    case SQLAST_CREATE_SEQUENCE:
-        if (sx_create_check(s, err)) {
+    case SQLAST_CREATE_SEQUENCE: {
+        uint32_t nsp;
+        if (sx_creation_nsp(s, st->table, &nsp, err)) {
             if (st->table_loc) err->position = st->table_loc;
             return SQL_ERR;
         }
         return SQL_OK;
+    }
     case SQLAST_ALTER_OWNER: return SQL_OK; /* sx_owner_set */
     case SQLAST_DROP_TABLE:
         for (int i = 0; i < st->nnames; i++) {
@@ -817,7 +820,7 @@ int sx_ddl_check(sx_session *s, const sqlast_stmt *st, sqlerr *err)
         int rc = SQL_OK;
         int nn = st->kind == SQLAST_DROP_INDEX ? st->nnames : 1;
         for (int k = 0; k < nn && rc == SQL_OK; k++) {
-            const char *name = st->kind == SQLAST_DROP_INDEX ? st->names[k] : st->table;
+            const char *name = sqlast_relname(st->kind == SQLAST_DROP_INDEX ? st->names[k] : st->table);
             for (int i = 0; i < n && rc == SQL_OK; i++) {
                 if (strcmp(ix[i]->name, name)) continue;
                 const sqlschema_table *t = sx_table_by_id(s, ix[i]->table_id);
@@ -882,7 +885,7 @@ int sx_ddl_created(sx_session *s, const sqlast_stmt *st, bool created, sqlerr *e
     if (!column_stmt && !created) return SQL_OK; /* IF NOT EXISTS, OR REPLACE: unchanged */
     uint32_t owner = column_stmt ? sx_owner_of(s, t->id) : sx_current_role(s);
     if (!column_stmt) {
-        if (owner != SQLROLE_BOOTSTRAP && put_owner(s, t->id, owner, err)) return SQL_ERR;
+        if (owner != SQLROLE_BOOTSTRAP && sx_owner_put(s, t->id, owner, err)) return SQL_ERR;
         if (apply_defaults(s, t->id, owner, t->seq ? 'S' : 'r', err)) return SQL_ERR;
     }
     const sqlschema_table **tabs;
@@ -893,7 +896,7 @@ int sx_ddl_created(sx_session *s, const sqlast_stmt *st, bool created, sqlerr *e
         if (!tabs[i]->seq || tabs[i]->seq->owner_table != t->id || sx_owner_of(s, tabs[i]->id) == owner)
             continue;
         if (owner != SQLROLE_BOOTSTRAP || sx_owner_of(s, tabs[i]->id) != SQLROLE_BOOTSTRAP)
-            rc = put_owner(s, tabs[i]->id, owner, err);
+            rc = sx_owner_put(s, tabs[i]->id, owner, err);
     }
     /* a new table's own sequences get the owner's sequence defaults */
     for (int i = 0; i < n && rc == SQL_OK && !column_stmt; i++)
@@ -1531,23 +1534,38 @@ static int grant_objects(sx_session *s, const sqlast_role *a, sx_result *res, sq
                               sqlpriv_name(__builtin_ctz(a->colprivs[c] & ~colall)));
     if (a->objkind == 'n') {
         for (int i = 0; i < a->nobjects; i++) {
-            if (strcmp(a->objects[i], "public"))
+            sx_schema e;
+            if (!sx_schema_by_name(s, a->objects[i], &e))
                 return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", a->objects[i]);
+            if (e.oid != SQLROLE_NSP_PUBLIC && sx_nsp_builtin(e.oid))
+                return sqlerr_unsupported(err, -1, "GRANT or REVOKE on a built-in schema other than public");
             unsigned privs = a->privs ? a->privs : SQLPRIV_SCHEMA_ALL;
             if (privs & ~SQLPRIV_SCHEMA_ALL)
                 return sqlerr_set(err, "0LP01", -1, "invalid privilege type %s for schema",
                                   sqlpriv_name(__builtin_ctz(privs & ~SQLPRIV_SCHEMA_ALL)));
-            if (grant_on(s, a, SQLROLE_NSP_PUBLIC, NULL, "schema", "public", privs, NULL, res, err)) return SQL_ERR;
+            if (grant_on(s, a, e.oid, NULL, "schema", e.name, privs, NULL, res, err)) return SQL_ERR;
         }
         return SQL_OK;
     }
     const sqlschema_table **tabs = NULL;
     int nt = 0;
-    if (a->objkind == 'A') {
-        for (int i = 0; i < a->nobjects; i++)
-            if (strcmp(a->objects[i], "public"))
+    uint32_t in_nsps[16];
+    int nin = 0;
+    if (a->objkind == 'A') { /* ALL TABLES IN SCHEMA s, ...: the tables and views of those */
+        for (int i = 0; i < a->nobjects; i++) {
+            sx_schema e;
+            if (!sx_schema_by_name(s, a->objects[i], &e))
                 return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", a->objects[i]);
+            if (nin < 16) in_nsps[nin++] = e.oid;
+        }
         if (sx_catalog_view(s, &tabs, &nt)) return sqlerr_oom(err);
+        int k = 0;
+        for (int i = 0; i < nt; i++) {
+            bool in = false;
+            for (int j = 0; j < nin; j++) in |= sx_table_nsp(s, tabs[i]) == in_nsps[j];
+            if (in) tabs[k++] = tabs[i];
+        }
+        nt = k;
     } else {
         if (!(tabs = calloc((size_t)a->nobjects + 1, sizeof *tabs))) return sqlerr_oom(err);
         for (int i = 0; i < a->nobjects; i++) {
@@ -1690,7 +1708,7 @@ static int owned_by(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr 
         for (int j = 0; j < nt; j++) {
             const sqlschema_table *t = tabs[j];
             if (a->action == SQLAST_ROLE_REASSIGN) {
-                if (sx_owner_of(s, t->id) == r.oid && put_owner(s, t->id, to.oid, err)) goto fail;
+                if (sx_owner_of(s, t->id) == r.oid && sx_owner_put(s, t->id, to.oid, err)) goto fail;
                 continue;
             }
             if (sx_owner_of(s, t->id) == r.oid) {

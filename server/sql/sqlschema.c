@@ -386,24 +386,25 @@ void sqlschema_free(sqlschema_table *t)
     }
     free(t->checks);
     free(t->comment);
+    free(t->view_path);
     free(t);
 }
 
 int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **out, sqlerr *err)
 {
     *out = NULL;
-    if (strlen(s->table) > SQLSCHEMA_NAME_MAX)
-        return sqlerr_set(err, "42622", -1, "table name \"%s\" is too long", s->table);
+    if (strlen(sqlast_relname(s->table)) > SQLSCHEMA_NAME_MAX)
+        return sqlerr_set(err, "42622", -1, "table name \"%s\" is too long", sqlast_relname(s->table));
     if (s->ncols > SQLSCHEMA_MAX_COLUMNS)
         return sqlerr_set(err, "54011", -1, "tables can have at most %d columns",
                           SQLSCHEMA_MAX_COLUMNS);
     if (s->ncols == 0)
         return sqlerr_set(err, "42P16", -1, "table \"%s\" must have between 1 and %d columns",
-                          s->table, SQLSCHEMA_MAX_COLUMNS);
+                          sqlast_relname(s->table), SQLSCHEMA_MAX_COLUMNS);
     sqlschema_table *t = calloc(1, sizeof(*t));
     if (!t) return sqlerr_oom(err);
     t->id = id;
-    if (!(t->name = strdup(s->table)) || !(t->cols = calloc((size_t)s->ncols, sizeof(*t->cols)))) {
+    if (!(t->name = strdup(sqlast_relname(s->table))) || !(t->cols = calloc((size_t)s->ncols, sizeof(*t->cols)))) {
         sqlschema_free(t);
         return sqlerr_oom(err);
     }
@@ -426,7 +427,7 @@ int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **o
     if (ncolpk + (s->npk > 0) > 1) {
         sqlschema_free(t);
         return sqlerr_set(err, "42P16", s->pk_location,
-                          "multiple primary keys for table \"%s\" are not allowed", s->table);
+                          "multiple primary keys for table \"%s\" are not allowed", sqlast_relname(s->table));
     }
     for (int i = 0; i < t->ncols; i++)
         if (!strcmp(t->cols[i].name, SQLSCHEMA_ROWID) || !strcmp(t->cols[i].name, SQLSCHEMA_ROWID_NODE)) {
@@ -837,15 +838,23 @@ static bool has_ext(const sqlschema_table *t)
     return any;
 }
 
+/* Whether t's encoding carries its schema (and a view's path): see SQLSCHEMA_FORMAT_NSP */
+static bool nsp_needed(const sqlschema_table *t)
+{
+    if (sqlschema_nsp(t) != SQLSCHEMA_NSP_PUBLIC) return true;
+    return t->view_sql && t->view_path &&
+           !(t->nview_path == 1 && t->view_path[0] == SQLSCHEMA_NSP_PUBLIC);
+}
+
 int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
 {
-    bool ext = has_ext(t);
+    bool ext = has_ext(t), nsp = nsp_needed(t);
     codec_put_u8(b, (uint8_t)((t->seq        ? SQLSCHEMA_FORMAT_SEQ
                                : t->view_sql ? SQLSCHEMA_FORMAT_VIEW
                                : ext         ? SQLSCHEMA_FORMAT_EXT
                                : t->nfks     ? SQLSCHEMA_FORMAT_FK
                                              : SQLSCHEMA_FORMAT) |
-                              (t->gen ? SQLSCHEMA_FORMAT_GEN : 0)));
+                              (t->gen ? SQLSCHEMA_FORMAT_GEN : 0) | (nsp ? SQLSCHEMA_FORMAT_NSP : 0)));
     codec_put_u32(b, t->id);
     codec_put_bytes(b, t->name, strlen(t->name));
     codec_put_u16(b, t->next_col_id);
@@ -939,6 +948,14 @@ int sqlschema_encode(const sqlschema_table *t, codec_buf *b)
         codec_put_u8(b, q->restart_called);
     }
     if (t->gen) codec_put_u64(b, t->gen);
+    if (nsp) {
+        codec_put_u32(b, sqlschema_nsp(t));
+        if (t->view_sql) {
+            int n = t->view_path ? t->nview_path : 0;
+            codec_put_uvarint(b, (uint64_t)n);
+            for (int i = 0; i < n; i++) codec_put_u32(b, t->view_path[i]);
+        }
+    }
     return b->err ? SQL_ERR : SQL_OK;
 }
 
@@ -1028,8 +1045,8 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     uint16_t next;
     uint64_t ncols;
     codec_get_u8(&r, &ver);
-    bool has_gen = ver & SQLSCHEMA_FORMAT_GEN;
-    ver &= (uint8_t)~SQLSCHEMA_FORMAT_GEN;
+    bool has_gen = ver & SQLSCHEMA_FORMAT_GEN, has_nsp = ver & SQLSCHEMA_FORMAT_NSP;
+    ver &= (uint8_t) ~(SQLSCHEMA_FORMAT_GEN | SQLSCHEMA_FORMAT_NSP);
     codec_get_u32(&r, &id);
     codec_get_bytes(&r, &name, &namelen, SQLSCHEMA_NAME_MAX);
     codec_get_u16(&r, &next);
@@ -1229,6 +1246,26 @@ int sqlschema_decode(const uint8_t *p, size_t len, sqlschema_table **out, sqlerr
     if (has_gen && (codec_get_u64(&r, &t->gen) || t->gen == 0)) {
         sqlschema_free(t);
         return corrupt(err, "bad generation");
+    }
+    t->nsp = SQLSCHEMA_NSP_PUBLIC;
+    if (has_nsp) {
+        uint64_t np = 0;
+        codec_get_u32(&r, &t->nsp);
+        bool bad = r.err || !t->nsp;
+        if (!bad && t->view_sql) {
+            bad = codec_get_count(&r, &np, 4, SQLSCHEMA_PATH_MAX) != 0;
+            if (!bad && !(t->view_path = calloc((size_t)np + 1, sizeof *t->view_path))) {
+                sqlschema_free(t);
+                return sqlerr_oom(err);
+            }
+            for (uint64_t i = 0; !bad && i < np; i++) bad = codec_get_u32(&r, &t->view_path[i]) != 0;
+            t->nview_path = (int)np;
+        }
+        /* canonical: the flag only when something differs from the default */
+        if (bad || r.err || !nsp_needed(t)) {
+            sqlschema_free(t);
+            return corrupt(err, "bad schema");
+        }
     }
     if (codec_rd_left(&r) != 0) {
         sqlschema_free(t);

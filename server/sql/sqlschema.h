@@ -47,6 +47,13 @@
  * wins on every region and after every restart; before, the larger bytes did, and an ALTER
  * could come back undone when the catalog was read again.
  *
+ * A table, view or sequence in another schema than public carries it: the version byte has
+ * SQLSCHEMA_FORMAT_NSP (0x40) set and, after the generation (if any), the schema's oid (u32,
+ * not 2200); a view then also records the schemas its names were resolved in when it was
+ * created (its search path: uvarint count <= 16, then u32 oids), as PostgreSQL binds a view's
+ * names once. A view in public whose search path was not just public carries the flag too.
+ * Without the flag: schema public, and a view's path is public alone.
+ *
  * The CRDT kind and value type are derived from the type name on decode (one source of truth).
  * Errors: SQL_ERR with 42P16 (invalid table definition), 42701 (duplicate column), 42703
  * (unknown key column), 42704 (unknown type), 0A000 (unsupported: CRDT column in the key,
@@ -70,6 +77,9 @@
 #define SQLSCHEMA_FORMAT_EXT 5  /* a table with CHECKs or comments: format 4 (0 keys allowed),
                                  * then the comments and the checks */
 #define SQLSCHEMA_FORMAT_GEN 0x80 /* or'ed into any format: a u64 generation ends the entry */
+#define SQLSCHEMA_FORMAT_NSP 0x40 /* or'ed into any format: the schema (and a view's path) */
+#define SQLSCHEMA_NSP_PUBLIC 2200u
+#define SQLSCHEMA_PATH_MAX 16
 #define SQLSCHEMA_MAX_CHECKS 64
 #define SQLSCHEMA_MAX_FKS 32
 #define SQLSCHEMA_NAME_MAX 63
@@ -170,7 +180,17 @@ typedef struct sqlschema_table {
     sqlschema_check *checks;
     int nchecks;
     char *comment; /* COMMENT ON TABLE, NULL: none */
+    uint32_t nsp;  /* the schema's oid (0 is public: sqlschema_nsp) */
+    /* a view: the schemas its names resolve in (the search path it was created under; NULL:
+     * public alone) */
+    uint32_t *view_path;
+    int nview_path;
 } sqlschema_table;
+
+static inline uint32_t sqlschema_nsp(const sqlschema_table *t)
+{
+    return t->nsp ? t->nsp : SQLSCHEMA_NSP_PUBLIC;
+}
 
 /* A foreign key: cols of this table reference the primary key of ref_table (ref_cols, its
  * key columns in the order the constraint pairs them). Checked in the region that writes

@@ -86,7 +86,7 @@ static bool rel_ok(const sx_session *s, const char *schema, const char *name)
     /* A view's body or a sequence's state: exclusive; so is a table another transaction holds
      * ACCESS EXCLUSIVE on (the statement waits for it). A name not found is a CTE, a catalog
      * relation or an error the planner reports. */
-    const sqlschema_table *t = sx_table_find((sx_session *)s, name);
+    const sqlschema_table *t = sx_table_find_q((sx_session *)s, schema, name);
     return !t || (!t->view_sql && !t->seq && !sx_table_lock_conflicts(s, t->id, SQLLOCK_ACCESS_SHARE));
 }
 

@@ -116,6 +116,14 @@ static int role_value(const uint8_t *data, size_t size)
             if (sqlrole_ext_encode(&b, gen, on, oid, owner)) abort();
             if (b.len != size || memcmp(b.data, data, size)) abort();
         }
+    } else if (data[0] == 'N') { /* a schema's entry: round trip */
+        uint64_t gen;
+        bool live;
+        char name[64];
+        if (sqlrole_nsp_decode(data, size, &gen, &live, name) == 0) {
+            if (sqlrole_nsp_encode(&b, gen, live, name)) abort();
+            if (b.len != size || memcmp(b.data, data, size)) abort();
+        }
     } else {
         uint64_t gen;
         uint32_t owner;

@@ -119,7 +119,8 @@ static void test_create_table(void **state)
     expect_error("ALTER TABLE t ADD COLUMN c int CHECK (c > 0)", "0A000", "CHECK");
     s = parse_one("COMMENT ON COLUMN public.t.a IS 'x'", &r);
     assert_int_equal(s->kind, SQLAST_COMMENT);
-    assert_string_equal(s->table, "t");
+    assert_string_equal(s->table, "public\x1et"); /* with its schema (sqlast.h) */
+    assert_string_equal(sqlast_relname(s->table), "t");
     assert_string_equal(s->column, "a");
     assert_string_equal(s->comment, "x");
     sqlparse_result_free(&r);
@@ -139,8 +140,26 @@ static void test_drop_alter(void **state)
     assert_int_equal(s->kind, SQLAST_DROP_TABLE);
     assert_true(s->missing_ok);
     assert_int_equal(s->nnames, 2);
-    assert_string_equal(s->names[1], "b");
+    assert_string_equal(s->names[0], "a");
+    assert_string_equal(s->names[1], "public\x1e" "b");
     sqlparse_result_free(&r);
+    s = parse_one("CREATE SCHEMA IF NOT EXISTS app AUTHORIZATION alice", &r);
+    assert_int_equal(s->kind, SQLAST_CREATE_SCHEMA);
+    assert_true(s->missing_ok);
+    assert_string_equal(s->name, "app");
+    assert_string_equal(s->value, "alice");
+    sqlparse_result_free(&r);
+    s = parse_one("DROP SCHEMA IF EXISTS a, b CASCADE", &r);
+    assert_int_equal(s->kind, SQLAST_DROP_SCHEMA);
+    assert_int_equal(s->nnames, 2);
+    assert_true(s->cascade);
+    sqlparse_result_free(&r);
+    s = parse_one("ALTER SCHEMA a RENAME TO b", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_SCHEMA);
+    assert_string_equal(s->newname, "b");
+    sqlparse_result_free(&r);
+    expect_error("CREATE SCHEMA s CREATE TABLE t (a int)", "0A000", "schema elements");
+    expect_error("SELECT * FROM \"a\x1e" "b\"", "42602", NULL);
     s = parse_one("ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT 3", &r);
     assert_int_equal(s->kind, SQLAST_ALTER_ADD_COLUMN);
     assert_string_equal(s->cols[0].name, "x");
@@ -385,7 +404,7 @@ static void test_enum_ddl(void **state)
     assert_string_equal(s->names[1], "e2");
     assert_true(s->missing_ok && s->cascade);
     sqlparse_result_free(&r);
-    expect_error("CREATE TYPE other.mood AS ENUM ('a')", "3F000", "other");
+    expect_error("CREATE TYPE other.mood AS ENUM ('a')", "0A000", "schemas other than public");
     expect_error("ALTER TYPE mood RENAME VALUE 'a' TO 'b'", "0A000", "RENAME VALUE");
     expect_error("CREATE TYPE mood AS ENUM ('0123456789012345678901234567890123456789012345678901234567890123')",
                  "22P05", "invalid enum label");
