@@ -3232,7 +3232,9 @@ static int index_def(const model *m, const crel *e, bool pretty, char *buf, size
         if (rel_display(m, t, name, sizeof name, err)) return SQL_ERR;
         o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "%s", name);
     } else {
-        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, "public.");
+        const char *sn = schema_name(m, t ? t->nsp : NSP_PUBLIC);
+        if (put_ident(buf, cap, &o, sn ? sn : "public", err)) return SQL_ERR;
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ".");
         if (put_ident(buf, cap, &o, e->user->name, err)) return SQL_ERR;
     }
     o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " USING %s (",
@@ -3942,10 +3944,49 @@ static int rows_key_column_usage(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* A view's ON SELECT rule (pg_rewrite): its oid is the view's with this bit set */
+#define VIEW_RULE_BIT PK_INDEX_BIT /* a view has no primary key index */
+
+/* pg_rewrite: each view's _RETURN rule, which pg_dump reads to order a view after what it
+ * reads (through the rule's pg_depend rows) */
+static int rows_rewrite(rctx *c, row_fn fn, void *ctx, sqlerr *err)
+{
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!t->view_sql) continue;
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "oid", t->id | VIEW_RULE_BIT);
+        c_str(&r, "rulename", "_RETURN");
+        c_int(&r, "ev_class", t->id);
+        c_char(&r, "ev_type", '1');
+        c_char(&r, "ev_enabled", 'O');
+        c_bool(&r, "is_instead", true);
+        ROW_END(r);
+    }
+    return SQL_OK;
+}
+
 /* pg_depend: what psql and pg_dump read of it, a sequence owned by its column (serial:
- * 'a', identity: 'i') */
+ * 'a', identity: 'i'), a view's rule on what the view reads ('n') */
 static int rows_depend(rctx *c, row_fn fn, void *ctx, sqlerr *err)
 {
+    for (int i = 0; i < c->m->ntabs; i++) {
+        const sqlschema_table *t = c->m->tabs[i];
+        if (!t->view_sql) continue;
+        uint32_t ids[64];
+        int n = sqlrun_view_reads(c->s, t, ids, 64);
+        for (int k = 0; k < n; k++) {
+            ROW_BEGIN(r, c->t);
+            c_int(&r, "classid", 2618); /* pg_rewrite */
+            c_int(&r, "objid", t->id | VIEW_RULE_BIT);
+            c_int(&r, "objsubid", 0);
+            c_int(&r, "refclassid", 1259);
+            c_int(&r, "refobjid", ids[k]);
+            c_int(&r, "refobjsubid", 0);
+            c_char(&r, "deptype", 'n');
+            ROW_END(r);
+        }
+    }
     for (int i = 0; i < c->m->ntabs; i++) {
         const sqlschema_table *t = c->m->tabs[i];
         if (!t->seq || !t->seq->owner_table) continue;
@@ -4111,6 +4152,7 @@ static const struct {
     int (*rows)(rctx *c, row_fn fn, void *ctx, sqlerr *err);
 } producers[] = {
     {"pg_sequence", rows_sequence},     {"pg_depend", rows_depend},
+    {"pg_rewrite", rows_rewrite},
     {"pg_extension", rows_extension},   {"pg_init_privs", rows_init_privs},
     {"pg_settings", rows_settings},
     {"pg_namespace", rows_namespace},   {"pg_class", rows_class},
@@ -4981,8 +5023,11 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         for (int i = 0; t && i < m->ntabs; i++) {
             const sqlschema_table *q = m->tabs[i];
             if (!q->seq || q->seq->owner_table != t->id || q->seq->owner_col != t->cols[ci].id) continue;
-            char buf[SQLSCHEMA_NAME_MAX * 2 + 16];
-            size_t o = (size_t)snprintf(buf, sizeof buf, "public.");
+            char buf[SQLSCHEMA_NAME_MAX * 4 + 16];
+            size_t o = 0;
+            const char *sn = schema_name(m, sx_table_nsp(s, q));
+            if (put_ident(buf, sizeof buf, &o, sn ? sn : "public", err)) return SQL_ERR;
+            o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, ".");
             if (put_ident(buf, sizeof buf, &o, q->name, err)) return SQL_ERR;
             return set_text(out, buf, err);
         }

@@ -714,6 +714,8 @@ void sx_vpath_leave(sx_session *s, const sx_vpath_saved *sv);
 int sx_regclass_key(const char *text, char *out, size_t cap);
 
 /* sqlrun.c */
+/* The relations view v's definition reads (their ids, at most cap; how many). */
+int sqlrun_view_reads(sx_session *s, const sqlschema_table *v, uint32_t *ids, int cap);
 /* DROP TABLE / VIEW / SEQUENCE st (names, cascade): what DROP SCHEMA ... CASCADE uses. */
 int sqlrun_drop_relations(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err);
 /* "drop cascades to ..." lines, and the NOTICE they make */

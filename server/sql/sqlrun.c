@@ -1978,7 +1978,9 @@ static int drop_referencing_fks(sx_session *s, const sqlschema_table *t, const s
  * CTE of a relation's name counts too (it errs towards refusing a DROP) */
 typedef struct reads_ctx {
     sx_session *s;
-    uint32_t id; /* the relation looked for */
+    uint32_t id; /* the relation looked for (0: collect every one into ids instead) */
+    uint32_t *ids;
+    int nids, cap;
 } reads_ctx;
 
 static bool stmt_reads(const reads_ctx *rc, const sqlast_stmt *q, int depth);
@@ -1998,6 +2000,11 @@ static bool from_reads(const reads_ctx *rc, const sqlast_from *f, int depth)
     if (f->kind == SQLAST_FROM_REL && f->name) {
         const sqlschema_table *t = sx_table_find_q(rc->s, f->schema, f->name);
         if (t && t->id == rc->id) return true;
+        if (t && !rc->id && rc->nids < rc->cap) {
+            bool seen = false;
+            for (int i = 0; i < rc->nids; i++) seen |= rc->ids[i] == t->id;
+            if (!seen) ((reads_ctx *)rc)->ids[((reads_ctx *)rc)->nids++] = t->id;
+        }
     }
     if (f->sub && stmt_reads(rc, f->sub, depth + 1)) return true;
     if (f->func && expr_reads(rc, f->func, depth + 1)) return true;
@@ -2031,6 +2038,20 @@ static bool view_reads(sx_session *s, const sqlschema_table *v, const sqlschema_
     sx_vpath_leave(s, &sv);
     sqlparse_result_free(&pr);
     return r;
+}
+
+int sqlrun_view_reads(sx_session *s, const sqlschema_table *v, uint32_t *ids, int cap)
+{
+    sqlparse_result pr;
+    sqlerr perr;
+    if (!v->view_sql || sqlparse_query(v->view_sql, &pr, &perr)) return 0;
+    reads_ctx rc = {.s = s, .ids = ids, .cap = cap};
+    sx_vpath_saved sv;
+    sx_vpath_enter(s, v, &sv);
+    if (pr.nstmts == 1) stmt_reads(&rc, pr.stmts[0]->select ? pr.stmts[0]->select : pr.stmts[0], 0);
+    sx_vpath_leave(s, &sv);
+    sqlparse_result_free(&pr);
+    return rc.nids;
 }
 
 /* The views (as the session sees them) that read relation t, other than those the DROP names

@@ -1151,8 +1151,34 @@ static int role_dependents(sx_session *s, const sqlrole *r, sqlerr *err)
             count++;
         }
     free(dv);
-    /* the catalog view is in id order, which is creation order within a region */
-    for (int i = 0; i < nt; i++) {
+    /* the catalog view is in id order, which is creation order within a region; the schemas
+     * (their oids from the same allocator) in their places */
+    sx_schema *nsps = NULL;
+    int nn = 0, ni = 0;
+    if (sx_schemas(s, &nsps, &nn)) {
+        free(tabs);
+        return sqlerr_oom(err);
+    }
+    for (int i = 0; i <= nt; i++) {
+        for (; ni < nn && (i == nt || nsps[ni].oid < tabs[i]->id); ni++) {
+            if (sx_nsp_builtin(nsps[ni].oid)) continue;
+            bool own = nsps[ni].owner == r->oid, priv = false;
+            sx_aclitem *v = NULL;
+            int n = 0;
+            if (acl_items(s, nsps[ni].oid, &v, &n)) {
+                free(nsps);
+                free(tabs);
+                return sqlerr_oom(err);
+            }
+            for (int k = 0; k < n && !priv; k++)
+                priv = v[k].level > 0 && (v[k].grantee == r->oid || v[k].grantor == r->oid);
+            free(v);
+            if ((own || priv) && o < sizeof detail)
+                o += (size_t)snprintf(detail + o, sizeof detail - o, "%s%s schema %s", count ? "\n" : "",
+                                      own ? "owner of" : "privileges for", nsps[ni].name);
+            count += own || priv;
+        }
+        if (i == nt) break;
         bool own = sx_owner_of(s, tabs[i]->id) == r->oid, priv = false;
         sx_aclitem *v = NULL;
         int n = 0;
@@ -1181,6 +1207,7 @@ static int role_dependents(sx_session *s, const sqlrole *r, sqlerr *err)
         }
         free(v);
     }
+    free(nsps);
     free(tabs);
     if (!count) return SQL_OK;
     sqlerr_set(err, "2BP01", -1, "role \"%s\" cannot be dropped because some objects depend on it", r->name);
@@ -1704,6 +1731,24 @@ static int owned_by(sx_session *s, const sqlast_role *a, sx_result *res, sqlerr 
         if (spec_role(s, a->roles[i], &r, err)) return SQL_ERR;
         if (!role_in(s, sx_current_role(s), r.oid, true))
             return sqlerr_set(err, "42501", -1, "permission denied to %s objects", a->action == SQLAST_ROLE_REASSIGN ? "reassign" : "drop");
+        sx_schema *nsps;
+        int nn;
+        if (sx_schemas(s, &nsps, &nn)) return sqlerr_oom(err);
+        for (int j = 0; j < nn; j++) { /* its schemas: given to the new owner, or refused */
+            if (sx_nsp_builtin(nsps[j].oid)) continue;
+            int rc = SQL_OK;
+            if (nsps[j].owner == r.oid) {
+                if (a->action == SQLAST_ROLE_REASSIGN) rc = sx_owner_put(s, nsps[j].oid, to.oid, err);
+                else rc = sqlerr_unsupported(err, -1, "DROP OWNED of a role that owns schemas (drop them, or REASSIGN OWNED)");
+            } else if (a->action == SQLAST_ROLE_DROP_OWNED) {
+                rc = revoke_all_of(s, nsps[j].oid, r.oid, err);
+            }
+            if (rc) {
+                free(nsps);
+                return SQL_ERR;
+            }
+        }
+        free(nsps);
         if (sx_catalog_view(s, &tabs, &nt)) return sqlerr_oom(err);
         for (int j = 0; j < nt; j++) {
             const sqlschema_table *t = tabs[j];

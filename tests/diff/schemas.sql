@@ -124,4 +124,16 @@ DROP SCHEMA sch_a CASCADE;
 DROP SCHEMA sch_b CASCADE;
 SELECT nspname FROM pg_namespace WHERE nspname LIKE 'sch_%';
 SELECT count(*) FROM pg_class WHERE relname IN ('items', 'made_here', 'v_items', 'things', 'counter');
+-- roles that own schemas or hold privileges on them
+CREATE ROLE sch_owner;
+CREATE SCHEMA sch_o AUTHORIZATION sch_owner;
+GRANT USAGE ON SCHEMA sch_o TO sch_user;
+DROP ROLE sch_owner;
 DROP ROLE sch_user;
+REASSIGN OWNED BY sch_owner TO postgres;
+SELECT nspname, nspowner::regrole FROM pg_namespace WHERE nspname = 'sch_o';
+DROP ROLE sch_owner;
+DROP OWNED BY sch_user;
+SELECT nspacl FROM pg_namespace WHERE nspname = 'sch_o';
+DROP ROLE sch_user;
+DROP SCHEMA sch_o;

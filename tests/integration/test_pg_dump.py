@@ -5,10 +5,12 @@ them) against heliosdb --dev.
 1. The same schema of plain types (serial, identity, varchar(n), numeric(p,s), arrays, date,
    timestamptz, uuid, jsonb, defaults, a foreign key, a sequence, an index, a DESC index, a
    UNIQUE constraint, a multi-column unique index with INCLUDE, grants to a role and to PUBLIC,
-   a table owned by another role) is created on PostgreSQL 15
+   a table owned by another role, a second schema with a serial table, an index, a sequence, a
+   table named like one of public's, its grants) is created on PostgreSQL 15
    and on HeliosDB; `pg_dump --schema-only` of both must be equal line for line (the header's
    version lines and the \\restrict keys aside).
-2. A full plain dump of a HeliosDB node (adding a view, CRDT columns and awkward text: tabs,
+2. A full plain dump of a HeliosDB node (adding views, one in the second schema, CRDT columns
+   and awkward text: tabs,
    newlines, backslashes, quotes, NULLs, non-ASCII) restores into a fresh node with
    `psql -v ON_ERROR_STOP=1`, and that node's dump equals the first one.
 3. The custom format: `pg_dump -Fc` restored by `pg_restore --exit-on-error` into another
@@ -47,6 +49,15 @@ GRANT USAGE ON SEQUENCE tick TO dump_reader;
 ALTER TABLE books OWNER TO dump_owner;
 ALTER DEFAULT PRIVILEGES FOR ROLE dump_owner GRANT SELECT ON TABLES TO dump_reader;
 ALTER DEFAULT PRIVILEGES FOR ROLE dump_owner IN SCHEMA public GRANT USAGE ON SEQUENCES TO dump_reader;
+CREATE SCHEMA inventory;
+CREATE TABLE inventory.stock (id serial PRIMARY KEY, book_id bigint REFERENCES books(id),
+    qty integer DEFAULT 0, note text);
+CREATE INDEX stock_qty_idx ON inventory.stock (qty);
+CREATE SEQUENCE inventory.batch START 7;
+CREATE TABLE inventory.authors (id integer PRIMARY KEY, alias text);
+COMMENT ON TABLE inventory.stock IS 'What is on the shelves';
+GRANT USAGE ON SCHEMA inventory TO dump_reader;
+GRANT SELECT ON inventory.stock TO dump_reader;
 """
 
 ROLES = "CREATE ROLE dump_reader; CREATE ROLE dump_owner;"  # pg_dump leaves roles to pg_dumpall
@@ -60,10 +71,13 @@ INSERT INTO books (author_id, title, nums, at, uid, meta, ok, ratio, n) VALUES
      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": [1, 2], "b": null}', false, 0.1, 7),
     (3, NULL, NULL, NULL, NULL, NULL, DEFAULT, 'Infinity', NULL);
 SELECT nextval('tick');
+INSERT INTO inventory.stock (book_id, qty) VALUES (1, 3), (2, 9);
+INSERT INTO inventory.authors VALUES (1, 'A.');
 """
 
 EXTRA = """
 CREATE VIEW cheap AS SELECT title, score FROM books JOIN authors ON authors.id = books.author_id;
+CREATE VIEW inventory.low AS SELECT id, qty FROM inventory.stock WHERE qty < 5;
 CREATE TABLE likes (id integer PRIMARY KEY, hits g_counter, fans or_set, who lww_map,
     lo integer CHECK (lo >= 0), hi integer, CONSTRAINT ordered CHECK (lo <= hi));
 INSERT INTO likes VALUES (1, 3, '{ann,bob}', '{"k": "v"}', 1, 2);
@@ -180,8 +194,17 @@ def main():
                "serial and identity go on past the restored rows", ids)
         got = query(c.port, "SELECT title FROM cheap ORDER BY title")
         tap.ok(got.splitlines() == ["Zürich ☃"], "the view is restored", got)
+        sch = "SELECT string_agg(id || ':' || book_id || ':' || qty, ',' ORDER BY id) FROM inventory.stock; " \
+              "SELECT id, qty FROM inventory.low; SELECT alias FROM inventory.authors; " \
+              "SELECT nspname, pg_get_userbyid(nspowner), nspacl FROM pg_namespace WHERE nspname = 'inventory'"
+        want, got_b, got_c = query(a.port, sch), query(b.port, sch), query(c.port, sch)
+        tap.ok(want == got_b == got_c and want.startswith("1:1:3,2:2:9\n1|3\nA.\ninventory|postgres|"),
+               "schema inventory, its tables, view, owner and grants survive both restores",
+               (want, got_b, got_c))
+        ids = query(c.port, "INSERT INTO inventory.stock (qty) VALUES (1) RETURNING id")
+        tap.ok(ids == "3", "a serial column in another schema goes on past the restored rows", ids)
         acl = "SELECT relname, pg_get_userbyid(relowner), relacl FROM pg_class WHERE relname IN " \
-              "('authors', 'books', 'books_id_seq', 'tick') ORDER BY 1"
+              "('authors', 'books', 'books_id_seq', 'tick') AND relnamespace = 'public'::regnamespace ORDER BY 1"
         want, got_b, got_c = query(a.port, acl), query(b.port, acl), query(c.port, acl)
         tap.ok(want == got_b == got_c and "dump_reader=r/postgres" in want and
                "books|dump_owner" in want and "books_id_seq|dump_owner" in want,

@@ -7,7 +7,8 @@ primary key; a table without one; a view; NOT NULL and DEFAULTs; serial and iden
 foreign keys, a sequence, varchar(n) and numeric(p,s); indexes with DESC, NULLS FIRST / LAST
 and INCLUDE, unique indexes, UNIQUE constraints of CREATE TABLE and ALTER TABLE; roles with
 attributes and a membership, grants on tables, a view, a sequence and schema public, a table
-owned by another role) is created on
+owned by another role, a second schema owned by a role, with a table named like one of public's,
+a serial table, an index, a view, a sequence and a grant) is created on
 a throwaway PostgreSQL 15 (wirelib.PgServer, as test_sql_differential.py runs it) and on a
 heliosdb in dev mode; then each meta-command runs through `psql -X -c` on both. psql answers
 them with queries over pg_catalog (CLIENTS.md §7), which HeliosDB runs as ordinary queries
@@ -64,6 +65,13 @@ GRANT CREATE ON SCHEMA public TO meta_admin;
 ALTER TABLE events OWNER TO meta_admin;
 ALTER DEFAULT PRIVILEGES FOR ROLE meta_admin GRANT SELECT ON TABLES TO meta_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE meta_admin IN SCHEMA public GRANT USAGE ON SEQUENCES TO meta_group;
+CREATE SCHEMA billing AUTHORIZATION meta_admin;
+CREATE TABLE billing.items (id int PRIMARY KEY, amount numeric(10,2), item_id bigint REFERENCES items);
+CREATE TABLE billing.runs (id serial PRIMARY KEY, at timestamptz);
+CREATE INDEX runs_at_idx ON billing.runs (at);
+CREATE VIEW billing.recent AS SELECT id, at FROM billing.runs;
+CREATE SEQUENCE billing.seq;
+GRANT USAGE ON SCHEMA billing TO meta_app;
 """
 
 COMMANDS = [
@@ -78,6 +86,9 @@ COMMANDS = [
     r"\d items_pkey", r"\di items*", r"\di tags_*", r"\dti tags*",
     r"\du meta*", r"\dg", r"\dp items", r"\dp ticket_no", r"\z active_items", r"\dt events",
     r"\ddp",
+    r"\dn billing", r"\dn+ billing", r"\dt billing.*", r"\d billing.items", r"\d billing.runs",
+    r"\d billing.recent", r"\di billing.*", r"\ds billing.*", r"\dv billing.*", r"\dt *.items",
+    r"\d billing.runs_at_idx", r"\dp billing.*", r"\d items",
 ]
 SIZED = [r"\dt+", r"\di+"]
 
