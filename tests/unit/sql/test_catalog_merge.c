@@ -159,6 +159,55 @@ static void test_same_name_resolution(void **state)
     }
 }
 
+/* Tables of one name in two schemas keep their names; in one schema the later id yields. */
+static void test_same_name_other_schema(void **state)
+{
+    (void)state;
+    sqlschema_table *v[3];
+    v[0] = table("CREATE TABLE t (id int PRIMARY KEY)", (1u << 16) | 1);
+    v[1] = table("CREATE TABLE t (id int PRIMARY KEY)", (1u << 16) | 2);
+    v[2] = table("CREATE TABLE t (id int PRIMARY KEY)", (2u << 16) | 1);
+    v[1]->nsp = (1u << 16) | 9;
+    assert_int_equal(sx_catalog_resolve_names(v, 3), 0);
+    assert_string_equal(v[0]->name, "t");
+    assert_string_equal(v[1]->name, "t"); /* another schema's */
+    assert_string_equal(v[2]->name, "t_conflict_131073");
+    for (int i = 0; i < 3; i++) sqlschema_free(v[i]);
+}
+
+/* A schema's entry: the later generation wins; at equal generations DROP SCHEMA does. */
+static void test_schema_entries(void **state)
+{
+    (void)state;
+    codec_buf x, y, z;
+    codec_buf_init(&x);
+    codec_buf_init(&y);
+    codec_buf_init(&z);
+    assert_int_equal(sqlrole_nsp_encode(&x, 10, true, "app"), 0);
+    assert_int_equal(sqlrole_nsp_encode(&y, 11, true, "renamed"), 0);
+    assert_int_equal(sqlrole_nsp_encode(&z, 10, false, "app"), 0);
+    assert_true(sqlrole_order(x.data, x.len, y.data, y.len) < 0);
+    assert_true(sqlrole_order(y.data, y.len, x.data, x.len) > 0);
+    assert_true(sqlrole_order(z.data, z.len, x.data, x.len) > 0); /* the drop */
+    uint8_t k[SQLROLE_KEY_MAX];
+    size_t kl = sqlrole_nsp_key(k, 0x10005);
+    assert_int_equal(sqlrole_key_kind(k, kl), 'N');
+    uint32_t oid = 0;
+    assert_int_equal(sqlrole_nsp_key_parse(k, kl, &oid), 0);
+    assert_int_equal(oid, 0x10005);
+    uint64_t gen;
+    bool live;
+    char name[64];
+    assert_int_equal(sqlrole_nsp_decode(y.data, y.len, &gen, &live, name), 0);
+    assert_true(live && gen == 11 && !strcmp(name, "renamed"));
+    y.data[9] = 2; /* neither live nor dropped */
+    assert_int_equal(sqlrole_nsp_decode(y.data, y.len, &gen, &live, name), -1);
+    assert_int_equal(sqlrole_nsp_decode(x.data, 10, &gen, &live, name), -1); /* no name */
+    codec_buf_free(&x);
+    codec_buf_free(&y);
+    codec_buf_free(&z);
+}
+
 /* setval / ALTER SEQUENCE ... RESTART in two regions: the later restart wins in any order,
  * even when its value is lower (bytes order would keep the other). */
 static void test_sequence_restart_wins(void **state)
@@ -349,6 +398,8 @@ int main(void)
         cmocka_unit_test(test_drop_wins),
         cmocka_unit_test(test_counter_max),
         cmocka_unit_test(test_same_name_resolution),
+        cmocka_unit_test(test_same_name_other_schema),
+        cmocka_unit_test(test_schema_entries),
         cmocka_unit_test(test_sequence_restart_wins),
         cmocka_unit_test(test_later_alter_wins),
         cmocka_unit_test(test_grants_and_roles),

@@ -305,9 +305,67 @@ static void test_sequences(void **state)
     codec_buf_free(&b2);
 }
 
+/* A relation in another schema than public carries it (flag 0x40); a view its path too; one
+ * in public with the default path encodes as before (no flag). Strict either way. */
+static void test_schema_codec(void **state)
+{
+    (void)state;
+    sqlschema_table *t, *u;
+    sqlerr err;
+    codec_buf b;
+    codec_buf_init(&b);
+    assert_int_equal(create("CREATE TABLE t (id int PRIMARY KEY, v text)", &t, &err), SQL_OK);
+    assert_int_equal(sqlschema_nsp(t), SQLSCHEMA_NSP_PUBLIC);
+    assert_int_equal(sqlschema_encode(t, &b), SQL_OK);
+    assert_int_equal(b.data[0] & SQLSCHEMA_FORMAT_NSP, 0); /* public: the old bytes */
+    size_t public_len = b.len;
+    t->nsp = 0x10005;
+    codec_buf_reset(&b);
+    assert_int_equal(sqlschema_encode(t, &b), SQL_OK);
+    assert_int_equal(b.data[0] & SQLSCHEMA_FORMAT_NSP, SQLSCHEMA_FORMAT_NSP);
+    assert_int_equal(b.len, public_len + 4);
+    assert_int_equal(sqlschema_decode(b.data, b.len, &u, &err), SQL_OK);
+    assert_int_equal(u->nsp, 0x10005);
+    sqlschema_free(u);
+    check_strict(&b);
+    /* the flag with schema public is not canonical: refused */
+    b.data[b.len - 4] = 0, b.data[b.len - 3] = 0, b.data[b.len - 2] = 0x08, b.data[b.len - 1] = 0x98;
+    assert_int_equal(sqlschema_decode(b.data, b.len, &u, &err), SQL_ERR);
+    assert_string_equal(err.code, "XX001");
+    /* a view: its schema and the path its names resolve in */
+    t->nsp = 0;
+    t->view_sql = strdup("CREATE VIEW t AS SELECT 1 AS id, 'x' AS v");
+    for (int i = 0; i < t->ncols; i++) t->cols[i].pk_pos = -1;
+    t->npk = 0;
+    t->view_path = calloc(2, sizeof *t->view_path);
+    t->view_path[0] = 0x10005;
+    t->view_path[1] = SQLSCHEMA_NSP_PUBLIC;
+    t->nview_path = 2;
+    codec_buf_reset(&b);
+    assert_int_equal(sqlschema_encode(t, &b), SQL_OK);
+    assert_int_equal(sqlschema_decode(b.data, b.len, &u, &err), SQL_OK);
+    assert_int_equal(sqlschema_nsp(u), SQLSCHEMA_NSP_PUBLIC);
+    assert_int_equal(u->nview_path, 2);
+    assert_int_equal(u->view_path[0], 0x10005);
+    assert_int_equal(u->view_path[1], SQLSCHEMA_NSP_PUBLIC);
+    sqlschema_free(u);
+    check_strict(&b);
+    t->nview_path = 1; /* public alone: the old encoding */
+    t->view_path[0] = SQLSCHEMA_NSP_PUBLIC;
+    codec_buf_reset(&b);
+    assert_int_equal(sqlschema_encode(t, &b), SQL_OK);
+    assert_int_equal(b.data[0] & SQLSCHEMA_FORMAT_NSP, 0);
+    assert_int_equal(sqlschema_decode(b.data, b.len, &u, &err), SQL_OK);
+    assert_null(u->view_path);
+    sqlschema_free(u);
+    sqlschema_free(t);
+    codec_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schema_codec),
         cmocka_unit_test(test_types_and_oids), cmocka_unit_test(test_create_rules),
         cmocka_unit_test(test_defaults_and_alter), cmocka_unit_test(test_codec_roundtrip_and_strictness),
         cmocka_unit_test(test_sequences),
