@@ -765,6 +765,13 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
 static void mark_const_null(sqlast_expr *e);
 
 /* An aggregate's result type from its argument's (count, sum, avg, min, max). */
+/* variance, var_samp, var_pop, stddev, stddev_samp, stddev_pop */
+static bool agg_var(const char *n)
+{
+    return !strcmp(n, "variance") || !strcmp(n, "var_samp") || !strcmp(n, "var_pop") ||
+           !strcmp(n, "stddev") || !strcmp(n, "stddev_samp") || !strcmp(n, "stddev_pop");
+}
+
 static int agg_type(sqlast_expr *e, sqlerr *err)
 {
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
@@ -807,6 +814,10 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
                                                        : a;
     else if (!strcmp(n, "avg") && sqlval_type_is_numeric(a))
         e->type = is_float(a) ? SQLVAL_FLOAT8 : SQLVAL_NUMERIC;
+    else if (agg_var(n) && sqlval_type_is_numeric(a))
+        e->type = is_float(a) ? SQLVAL_FLOAT8 : SQLVAL_NUMERIC;
+    else if (!strncmp(n, "bit_", 4) && is_int(a))
+        e->type = a;
     else if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && a == SQLVAL_INTERVAL)
         e->type = SQLVAL_INTERVAL;
     else if ((!strcmp(n, "min") || !strcmp(n, "max")) && a != SQLVAL_BYTEA && a != SQLVAL_JSONB)
@@ -3886,11 +3897,156 @@ void sqlexpr_agg_free(sqlexpr_agg *a)
     a->nitems = a->capitems = 0;
     free(a->nsum);
     a->nsum = NULL;
+    free(a->nsum2);
+    a->nsum2 = NULL;
     sqlval_free(&a->best);
     for (size_t i = 0; i < a->nseen; i++) sqlval_free(&a->seen[i]);
     free(a->seen);
     a->seen = NULL;
     a->nseen = a->capseen = 0;
+}
+
+/* ---- variance and standard deviation, as PostgreSQL computes them ----
+ * Numeric and integer inputs: the exact sums of x and x^2, then numeric_stddev_internal's
+ * steps (the numerator N * sum(x^2) - sum(x)^2 exactly, divided at select_div_scale's scale,
+ * the square root rounded at that scale). Float inputs: float8_accum's Youngs-Cramer sums in
+ * double, divided (and rooted) in double, so the results match to the last bit. */
+
+static int var_step(sqlexpr_agg *a, const sqlval *v, sqlerr *err)
+{
+    if (is_float(v->type)) {
+        double x = v->u.f, n0 = (double)(a->count - 1), n = (double)a->count;
+        double sx = a->yc_sx + x, sxx = a->yc_sxx;
+        if (n0 > 0.0) {
+            double tmp = x * n - sx;
+            sxx += tmp * tmp / (n * n0);
+            if (isinf(sx) || isinf(sxx)) {
+                if (!isinf(a->yc_sx) && !isinf(x)) return sqlerr_set(err, "22003", -1, "value out of range: overflow");
+                sxx = NAN;
+            }
+        } else if (isnan(x) || isinf(x)) {
+            sxx = NAN;
+        }
+        a->yc_sx = sx;
+        a->yc_sxx = sxx;
+        return SQL_OK;
+    }
+    char buf[48];
+    const char *t = v->s;
+    if (is_int(v->type)) {
+        snprintf(buf, sizeof buf, "%lld", (long long)v->u.i);
+        t = buf;
+    }
+    if (!t || !strcmp(t, "NaN") || strstr(t, "Infinity")) {
+        a->bad = true;
+        return SQL_OK;
+    }
+    char *sq = NULL, *s1 = NULL, *s2 = NULL;
+    if (sqlnum_mul(t, t, &sq) || (a->nsum ? sqlnum_add(a->nsum, t, &s1) : !(s1 = strdup(t))) ||
+        (a->nsum2 ? sqlnum_add(a->nsum2, sq, &s2) : !(s2 = strdup(sq)))) {
+        free(sq);
+        free(s1);
+        return sqlerr_oom(err);
+    }
+    free(sq);
+    free(a->nsum);
+    free(a->nsum2);
+    a->nsum = s1;
+    a->nsum2 = s2;
+    return SQL_OK;
+}
+
+/* Decimals of numeric text. */
+static int text_scale(const char *t)
+{
+    const char *d = strchr(t, '.');
+    return d ? (int)strlen(d + 1) : 0;
+}
+
+/* PostgreSQL's select_div_scale for x / y (both > 0), from their text: the weight and first
+ * digit of each in base 10000 give the quotient's weight; at least 16 significant digits. */
+static int div_scale_of(const char *x, const char *y)
+{
+    int w[2], fd[2];
+    const char *v[2] = {x, y};
+    for (int k = 0; k < 2; k++) {
+        const char *p = v[k], *dot = strchr(p, '.');
+        size_t il = dot ? (size_t)(dot - p) : strlen(p);
+        while (il > 1 && *p == '0') p++, il--; /* no leading zeros */
+        if (!(il == 1 && *p == '0')) { /* integer part: groups of 4 from the point */
+            w[k] = (int)((il - 1) / 4);
+            size_t lead = (il - 1) % 4 + 1;
+            fd[k] = 0;
+            for (size_t i = 0; i < lead; i++) fd[k] = fd[k] * 10 + (p[i] - '0');
+        } else { /* below 1: the first base-10000 group holding a nonzero digit */
+            const char *f = dot ? dot + 1 : "";
+            size_t fl = strlen(f), z = 0;
+            while (z < fl && f[z] == '0') z++;
+            if (z == fl) {
+                w[k] = 0;
+                fd[k] = 0;
+                continue;
+            }
+            size_t g = z / 4;
+            w[k] = -(int)g - 1;
+            fd[k] = 0;
+            for (size_t i = g * 4; i < g * 4 + 4; i++) fd[k] = fd[k] * 10 + (i < fl ? f[i] - '0' : 0);
+        }
+    }
+    int qw = w[0] - w[1];
+    if (fd[0] <= fd[1]) qw--;
+    int rs = 16 - qw * 4, s1 = text_scale(x), s2 = text_scale(y);
+    if (rs < s1) rs = s1;
+    if (rs < s2) rs = s2;
+    if (rs < 0) rs = 0;
+    if (rs > 1000) rs = 1000;
+    return rs;
+}
+
+static int var_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
+{
+    const char *n = a->expr->name;
+    bool sample = !strstr(n, "_pop"), root = !strncmp(n, "stddev", 6);
+    if (sample && a->count <= 1) {
+        sqlval_init_null(out, a->expr->type);
+        return SQL_OK;
+    }
+    if (a->expr->type == SQLVAL_FLOAT8) {
+        double d = a->yc_sxx / (sample ? (double)a->count - 1.0 : (double)a->count);
+        sqlval_set_float(out, SQLVAL_FLOAT8, root ? sqrt(d) : d);
+        return SQL_OK;
+    }
+    if (a->bad) return sqlval_set_str(out, SQLVAL_NUMERIC, "NaN", 3, err);
+    char cnt[32], den[64];
+    snprintf(cnt, sizeof cnt, "%lld", (long long)a->count);
+    snprintf(den, sizeof den, "%lld", (long long)(sample ? a->count - 1 : a->count));
+    char *sx2 = NULL, *nsx2 = NULL, *num = NULL, *dd = NULL, *q = NULL, *r = NULL;
+    int rc = SQL_OK;
+    /* N * sum(x^2) - sum(x)^2, exactly */
+    if (sqlnum_mul(a->nsum, a->nsum, &sx2) || sqlnum_mul(cnt, a->nsum2, &nsx2) ||
+        sqlnum_sub(nsx2, sx2, &num) || sqlnum_mul(cnt, den, &dd)) {
+        rc = sqlerr_oom(err);
+        goto done;
+    }
+    bool positive = num[0] != '-' && strspn(num, "0.") != strlen(num);
+    if (!positive) { /* roundoff cannot happen in exact sums: zero spread */
+        rc = sqlval_set_str(out, SQLVAL_NUMERIC, "0", 1, err);
+        goto done;
+    }
+    int rs = div_scale_of(num, dd);
+    if (sqlnum_div(num, dd, rs, &q) || (root && sqlnum_sqrt(q, rs, &r))) {
+        rc = sqlerr_oom(err);
+        goto done;
+    }
+    rc = sqlval_set_str(out, SQLVAL_NUMERIC, root ? r : q, strlen(root ? r : q), err);
+done:
+    free(sx2);
+    free(nsx2);
+    free(num);
+    free(dd);
+    free(q);
+    free(r);
+    return rc;
 }
 
 int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
@@ -3989,6 +4145,20 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         sqlval_free(&v);
         return SQL_OK;
     }
+    if (agg_var(n)) {
+        rc = var_step(a, &v, err);
+        sqlval_free(&v);
+        return rc;
+    }
+    if (!strncmp(n, "bit_", 4)) { /* bit_and / bit_or / bit_xor of integers */
+        int64_t x = v.u.i;
+        if (a->count == 1) a->isum = x;
+        else if (n[4] == 'a') a->isum = (int64_t)a->isum & x;
+        else if (n[4] == 'o') a->isum = (int64_t)a->isum | x;
+        else a->isum = (int64_t)a->isum ^ x;
+        sqlval_free(&v);
+        return SQL_OK;
+    }
     if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && v.type == SQLVAL_INTERVAL) {
         /* interval_pl: the running sum is kept in best */
         if (a->best.isnull) {
@@ -4071,6 +4241,11 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (!strcmp(n, "min") || !strcmp(n, "max")) return sqlval_copy(out, &a->best, err);
+    if (agg_var(n)) return var_final(a, out, err);
+    if (!strncmp(n, "bit_", 4)) {
+        sqlval_set_int(out, e->type, (int64_t)a->isum);
+        return SQL_OK;
+    }
     if (e->type == SQLVAL_INTERVAL && (!strcmp(n, "sum") || !strcmp(n, "avg"))) {
         if (!strcmp(n, "sum")) return sqlval_copy(out, &a->best, err);
         sqlval cnt;

@@ -193,6 +193,12 @@ typedef struct sqlexpr_agg {
     sqlval **okeys;
     size_t nitems, capitems;
     int bool_state; /* bool_and / bool_or: -1 nothing yet, else the result so far */
+    /* variance / stddev family: of numeric (and integer) inputs the exact sum of squares
+     * (nsum holds the sum), of floats PostgreSQL's Youngs-Cramer sums (float8_accum);
+     * bad: a NaN or infinity seen (the result is NaN) */
+    char *nsum2;
+    double yc_sx, yc_sxx;
+    bool bad;
     bool null_seen; /* array_agg(DISTINCT): a NULL is kept once */
 } sqlexpr_agg;
 

@@ -355,3 +355,112 @@ done:
     dec_free(&y);
     return rc;
 }
+
+/* x = x * 10^k + v (v < 10^k, small) */
+static int push_digits(dec *x, int k, unsigned v)
+{
+    int rc = shift(x, k);
+    if (rc || !v) return rc;
+    char buf[16];
+    int n = 0;
+    for (unsigned t = v; t; t /= 10) n++;
+    for (int i = n - 1; i >= 0; i--, v /= 10) buf[i] = (char)('0' + v % 10);
+    buf[n] = 0;
+    dec y = {false, buf, (size_t)n, 0}, r;
+    if ((rc = mag_add(x, &y, &r))) return rc;
+    dec_free(x);
+    *x = r;
+    return 0;
+}
+
+int sqlnum_sqrt(const char *a, int rscale, char **out)
+{
+    dec x;
+    int rc = parse(a, &x);
+    if (rc) return rc;
+    if (x.neg) {
+        dec_free(&x);
+        return SQLNUM_ESYNTAX;
+    }
+    /* N = M * 10^(2p - scale) with p >= rscale + 1 decimals: floor(sqrt(N)) is the root
+     * truncated to p decimals */
+    int p = rscale + 1;
+    if (2 * p < x.scale) p = (x.scale + 1) / 2;
+    if ((rc = shift(&x, 2 * p - x.scale))) goto out;
+    /* digit by digit, two digits of N at a time: the largest d with (20 r + d) d <= rem */
+    dec r = {false, NULL, 0, 0}, rem = {false, NULL, 0, 0};
+    if (!(r.d = strdup("0")) || !(rem.d = strdup("0"))) {
+        rc = SQLNUM_ENOMEM;
+        goto done;
+    }
+    r.n = rem.n = 1;
+    for (size_t i = 0; i < x.n;) {
+        unsigned pair;
+        if (i == 0 && x.n % 2) { /* an odd count: the first "pair" is one digit */
+            pair = (unsigned)(x.d[0] - '0');
+            i = 1;
+        } else {
+            pair = (unsigned)(x.d[i] - '0') * 10 + (unsigned)(x.d[i + 1] - '0');
+            i += 2;
+        }
+        if ((rc = push_digits(&rem, 2, pair))) goto done;
+        dec r20 = {false, NULL, 0, 0};
+        dec twenty = {false, (char[]){'2', '0', 0}, 2, 0};
+        if ((rc = mag_mul(&r, &twenty, &r20))) goto done;
+        unsigned d = 9;
+        for (;; d--) {
+            dec cand = {false, strdup(r20.d), r20.n, 0}, t, dd = {false, (char[]){(char)('0' + d), 0}, 1, 0};
+            if (!cand.d) {
+                dec_free(&r20);
+                rc = SQLNUM_ENOMEM;
+                goto done;
+            }
+            if ((rc = push_digits(&cand, 0, d)) || (rc = mag_mul(&cand, &dd, &t))) {
+                dec_free(&cand);
+                dec_free(&r20);
+                goto done;
+            }
+            dec_free(&cand);
+            if (mag_cmp(&t, &rem) <= 0 || d == 0) {
+                dec nr;
+                rc = mag_sub(&rem, &t, &nr);
+                dec_free(&t);
+                if (rc) {
+                    dec_free(&r20);
+                    goto done;
+                }
+                dec_free(&rem);
+                rem = nr;
+                break;
+            }
+            dec_free(&t);
+        }
+        dec_free(&r20);
+        if ((rc = push_digits(&r, 1, d))) goto done;
+    }
+    /* r: the root with p decimals, truncated; round half up to rscale */
+    {
+        int drop = p - rscale;
+        bool up = false;
+        if ((size_t)drop >= r.n) { /* below one unit of rscale: 0, or 1 from its first digit */
+            up = (size_t)drop == r.n && r.d[0] >= '5';
+            r.d[0] = '0';
+            r.d[1] = 0;
+            r.n = 1;
+        } else {
+            up = r.d[r.n - (size_t)drop] >= '5';
+            r.n -= (size_t)drop;
+            r.d[r.n] = 0;
+        }
+        if (up && (rc = push_digits(&r, 0, 1))) goto done;
+        r.scale = rscale;
+        trim(&r);
+        rc = format(&r, out);
+    }
+done:
+    dec_free(&r);
+    dec_free(&rem);
+out:
+    dec_free(&x);
+    return rc;
+}

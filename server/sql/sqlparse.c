@@ -507,7 +507,10 @@ static bool is_aggregate(const char *name)
            !strcmp(name, "max") || !strcmp(name, "avg") || !strcmp(name, "string_agg") ||
            !strcmp(name, "array_agg") || !strcmp(name, "bool_and") || !strcmp(name, "bool_or") ||
            !strcmp(name, "every") || !strcmp(name, "json_agg") || !strcmp(name, "jsonb_agg") ||
-           !strcmp(name, "json_object_agg") || !strcmp(name, "jsonb_object_agg");
+           !strcmp(name, "json_object_agg") || !strcmp(name, "jsonb_object_agg") ||
+           !strcmp(name, "variance") || !strcmp(name, "var_samp") || !strcmp(name, "var_pop") ||
+           !strcmp(name, "stddev") || !strcmp(name, "stddev_samp") || !strcmp(name, "stddev_pop") ||
+           !strcmp(name, "bit_and") || !strcmp(name, "bit_or") || !strcmp(name, "bit_xor");
 }
 
 static bool is_window_function(const char *name)
