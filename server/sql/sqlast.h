@@ -92,6 +92,9 @@ struct sqlast_expr {
     bool icase;      /* ILIKE */
     bool star;       /* count(*) */
     bool distinct;   /* count(DISTINCT x) */
+    /* AGG: an ordered-set aggregate, f(direct args) WITHIN GROUP (ORDER BY x): args are the
+     * direct arguments, aorder[0] the aggregated value */
+    bool within_group;
     bool all;        /* ANY: op ALL (array) */
     sqlval value;    /* CONST */
     int param;       /* PARAM, 1-based */

@@ -473,6 +473,13 @@ static const cat_proc builtin_procs[] = {
     {3968, "json_typeof", 'f', 1, 25, false, true, 'i', "114", "json_typeof"},
     {3267, "jsonb_agg", 'a', 1, 3802, false, false, 's', "2283", "aggregate_dummy"},
     {3270, "jsonb_object_agg", 'a', 2, 3802, false, false, 'i', "2276 2276", "aggregate_dummy"},
+    {3984, "mode", 'a', 1, 2283, false, false, 'i', "2283", "aggregate_dummy"},
+    {3974, "percentile_cont", 'a', 2, 701, false, false, 'i', "701 701", "aggregate_dummy"},
+    {3976, "percentile_cont", 'a', 2, 1186, false, false, 'i', "701 1186", "aggregate_dummy"},
+    {3980, "percentile_cont", 'a', 2, 1022, false, false, 'i', "1022 701", "aggregate_dummy"},
+    {3982, "percentile_cont", 'a', 2, 1187, false, false, 'i', "1022 1186", "aggregate_dummy"},
+    {3972, "percentile_disc", 'a', 2, 2283, false, false, 'i', "701 2283", "aggregate_dummy"},
+    {3978, "percentile_disc", 'a', 2, 2277, false, false, 'i', "1022 2283", "aggregate_dummy"},
     {2705, "pg_has_role", 'f', 3, 16, false, true, 's', "19 19 25", "pg_has_role_name_name"},
     {2706, "pg_has_role", 'f', 3, 16, false, true, 's', "19 26 25", "pg_has_role_name_id"},
     {2707, "pg_has_role", 'f', 3, 16, false, true, 's', "26 19 25", "pg_has_role_id_name"},
@@ -4445,8 +4452,9 @@ static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
 }
 
 /* PostgreSQL's print_function_arguments: every argument (OUT ones too) with its mode, name
- * and type, DEFAULTs when asked for; a hypothetical-set aggregate (rank, dense_rank) prints its
- * one direct argument again after ORDER BY. */
+ * and type, DEFAULTs when asked for; an ordered-set aggregate prints ORDER BY before its
+ * aggregated argument, a hypothetical-set one (rank, dense_rank) its one direct argument again
+ * after ORDER BY. */
 static void function_arguments(const cat_proc *p, bool defaults, char *buf, size_t cap)
 {
     const proc_arg_info *pa = proc_args_of(p->oid);
@@ -4461,7 +4469,11 @@ static void function_arguments(const cat_proc *p, bool defaults, char *buf, size
     for (char *sv = NULL, *t = strtok_r(modes, " ", &sv); t && nm < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, " ", &sv)) mv[nm++] = t;
     for (char *sv = NULL, *t = strtok_r(names, " ", &sv); t && nn < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, " ", &sv)) nv[nn++] = t;
     for (char *sv = NULL, *t = strtok_r(defs, "|", &sv); t && nd < SQLFUNC_MAX_ARGS; t = strtok_r(NULL, "|", &sv)) dv[nd++] = t;
-    int order_by_at = p->oid == 3986 || p->oid == 3992 ? 1 : -1; /* aggnumdirectargs */
+    /* aggnumdirectargs: the hypothetical-set aggregates (rank, dense_rank) and the ordered-set
+     * ones (percentile_cont / percentile_disc: 1, mode: 0) */
+    bool ordered_set = p->oid == 3972 || p->oid == 3974 || p->oid == 3976 || p->oid == 3978 ||
+                       p->oid == 3980 || p->oid == 3982;
+    int order_by_at = p->oid == 3986 || p->oid == 3992 || ordered_set ? 1 : p->oid == 3984 ? 0 : -1;
     int lack_defaults = defaults && pa && pa->ndefaults ? p->nargs - pa->ndefaults : nt;
     size_t o = 0;
     int printed = 0, inputno = 0;
@@ -4481,7 +4493,7 @@ static void function_arguments(const cat_proc *p, bool defaults, char *buf, size
         if (defaults && input && inputno > lack_defaults && inputno - lack_defaults - 1 < nd)
             o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, " DEFAULT %s", dv[inputno - lack_defaults - 1]);
         printed++;
-        if (printed == order_by_at && i == nt - 1) i--; /* the last argument again */
+        if (printed == order_by_at && i == nt - 1 && !ordered_set) i--; /* the last argument again */
     }
     if (o >= cap && cap) buf[cap - 1] = 0;
 }

@@ -772,8 +772,53 @@ static bool agg_var(const char *n)
            !strcmp(n, "stddev") || !strcmp(n, "stddev_samp") || !strcmp(n, "stddev_pop");
 }
 
+/* 42883 for an ordered-set aggregate call: its direct arguments' and ORDER BY's types */
+static int os_no_function(sqlerr *err, const sqlast_expr *e)
+{
+    char sig[256];
+    size_t o = 0;
+    sig[0] = 0;
+    for (int i = 0; i < e->nargs + e->naorder && o < sizeof sig; i++) {
+        const sqlast_expr *x = i < e->nargs ? e->args[i] : e->aorder[i - e->nargs].expr;
+        o += (size_t)snprintf(sig + o, sizeof sig - o, "%s%s", i ? ", " : "", x ? tname(x->type) : "unknown");
+    }
+    sqlerr_set(err, "42883", e->location, "function %s(%s) does not exist", e->name, sig);
+    sqlerr_hint(err, "No function matches the given name and argument types. You might need to "
+                     "add explicit type casts.");
+    return SQL_ERR;
+}
+
+/* percentile_cont / percentile_disc (fraction, or an array of fractions) and mode() WITHIN
+ * GROUP (ORDER BY x): their result types, PostgreSQL's 42883 for anything else */
+static int os_agg_type(sqlast_expr *e, sqlerr *err)
+{
+    const char *n = e->name;
+    bool mode = !strcmp(n, "mode"), cont = !strcmp(n, "percentile_cont"), disc = !strcmp(n, "percentile_disc");
+    if ((!mode && !cont && !disc) || e->naorder != 1 || e->nargs != (mode ? 0 : 1) || e->distinct)
+        return os_no_function(err, e);
+    sqlval_type k = e->aorder[0].expr->type;
+    if (k == SQLVAL_UNKNOWN) k = SQLVAL_TEXT;
+    if (mode) {
+        e->type = k;
+        return SQL_OK;
+    }
+    sqlval_type f = e->args[0]->type;
+    bool arr = sqlval_type_is_array(f);
+    if (arr ? f != SQLVAL_FLOAT8ARRAY && f != SQLVAL_NUMERICARRAY && f != SQLVAL_INT4ARRAY
+            : !(sqlval_type_is_numeric(f) || f == SQLVAL_UNKNOWN))
+        return os_no_function(err, e);
+    if (cont) {
+        if (!(sqlval_type_is_numeric(k) || k == SQLVAL_INTERVAL)) return os_no_function(err, e);
+        k = k == SQLVAL_INTERVAL ? SQLVAL_INTERVAL : SQLVAL_FLOAT8;
+    }
+    e->type = arr ? sqlval_array_of(k) : k;
+    if (e->type == SQLVAL_NTYPES) return os_no_function(err, e);
+    return SQL_OK;
+}
+
 static int agg_type(sqlast_expr *e, sqlerr *err)
 {
+    if (e->within_group) return os_agg_type(e, err);
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
     const char *n = e->name;
     /* json_agg(t) / jsonb_agg(t) of a whole row: of its objects ("rows" above) */
@@ -4049,6 +4094,148 @@ done:
     return rc;
 }
 
+/* ---- ordered-set aggregates: the ORDER BY values collected (NULLs skipped), sorted at the
+ * end; the direct argument taken from the first row (PostgreSQL requires it to be the same
+ * for every row of a group) ---- */
+
+static int os_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    sqlval k;
+    if (sqlexpr_eval(e->aorder[0].expr, ctx, &k, err)) return SQL_ERR;
+    if (k.isnull) {
+        sqlval_free(&k);
+        return SQL_OK;
+    }
+    if (e->nargs && a->bool_state < 0) {
+        sqlval_free(&a->best);
+        if (sqlexpr_eval(e->args[0], ctx, &a->best, err)) {
+            sqlval_free(&k);
+            return SQL_ERR;
+        }
+        a->bool_state = 1;
+    }
+    a->count++;
+    return agg_collect(a, ctx, &k, err);
+}
+
+/* One percentile of the n sorted values (items in idx order) into out. */
+static int os_percentile(const sqlexpr_agg *a, const size_t *idx, double f, bool cont,
+                         sqlval_type t, sqlval *out, sqlerr *err)
+{
+    if (isnan(f) || f < 0 || f > 1) {
+        char g[32];
+        snprintf(g, sizeof g, "%.15g", f);
+        return sqlerr_set(err, "22003", -1, "percentile value %s is not between 0 and 1", g);
+    }
+    int64_t n = (int64_t)a->nitems;
+    if (!cont) {
+        int64_t row = (int64_t)ceil(f * (double)n);
+        if (row < 1) row = 1;
+        return sqlval_cast(&a->items[idx[row - 1]], t, out, err);
+    }
+    double pos = f * (double)(n - 1);
+    int64_t lo = (int64_t)floor(pos), hi = (int64_t)ceil(pos);
+    sqlval x, y;
+    if (sqlval_cast(&a->items[idx[lo]], t, &x, err)) return SQL_ERR;
+    if (lo == hi) {
+        sqlval_move(out, &x);
+        return SQL_OK;
+    }
+    if (sqlval_cast(&a->items[idx[hi]], t, &y, err)) {
+        sqlval_free(&x);
+        return SQL_ERR;
+    }
+    double p = pos - (double)lo;
+    int rc = SQL_OK;
+    if (t == SQLVAL_FLOAT8) { /* float8_lerp */
+        sqlval_set_float(out, SQLVAL_FLOAT8, x.u.f + (y.u.f - x.u.f) * p);
+    } else { /* interval_lerp: lo + (hi - lo) * p */
+        sqlval d, m, pv;
+        sqlval_set_float(&pv, SQLVAL_FLOAT8, p);
+        rc = sqldate_op(SQLAST_OP_SUB, &y, &x, SQLVAL_INTERVAL, &d, err);
+        if (!rc) {
+            rc = sqldate_op(SQLAST_OP_MUL, &d, &pv, SQLVAL_INTERVAL, &m, err);
+            sqlval_free(&d);
+            if (!rc) {
+                rc = sqldate_op(SQLAST_OP_ADD, &x, &m, SQLVAL_INTERVAL, out, err);
+                sqlval_free(&m);
+            }
+        }
+    }
+    sqlval_free(&x);
+    sqlval_free(&y);
+    return rc;
+}
+
+static int os_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    bool mode = !strcmp(e->name, "mode"), cont = !strcmp(e->name, "percentile_cont");
+    if (!a->nitems || (!mode && a->best.isnull)) {
+        sqlval_init_null(out, e->type);
+        return SQL_OK;
+    }
+    size_t *idx = malloc(a->nitems * sizeof *idx);
+    if (!idx) return sqlerr_oom(err);
+    for (size_t i = 0; i < a->nitems; i++) idx[i] = i;
+    agg_sort as = {a, false};
+    if (a->nitems > 1) qsort_r(idx, a->nitems, sizeof *idx, agg_order_cmp, &as);
+    int rc = SQL_OK;
+    if (as.failed) {
+        rc = sqlerr_set(err, "42883", -1, "could not identify an ordering operator for the aggregated value");
+    } else if (mode) { /* the most frequent value; of equally frequent ones the first in order */
+        size_t best = 0, bestn = 0;
+        for (size_t i = 0; i < a->nitems && !rc;) {
+            size_t j = i + 1;
+            for (; j < a->nitems; j++) {
+                int c;
+                if ((rc = sqlval_compare(&a->items[idx[i]], &a->items[idx[j]], &c, err)) || c) break;
+            }
+            if (j - i > bestn) best = i, bestn = j - i;
+            i = j;
+        }
+        if (!rc) rc = sqlval_cast(&a->items[idx[best]], e->type, out, err);
+    } else if (!sqlval_type_is_array(e->type)) {
+        sqlval f;
+        rc = sqlval_cast(&a->best, SQLVAL_FLOAT8, &f, err);
+        if (!rc) rc = os_percentile(a, idx, f.u.f, cont, e->type, out, err);
+    } else { /* an array of fractions: an array of percentiles (NULL for a NULL fraction) */
+        sqlval fa;
+        rc = sqlval_cast(&a->best, SQLVAL_FLOAT8ARRAY, &fa, err);
+        bool have = !rc;
+        char **txt = !rc ? fa.arr : NULL;
+        size_t nf = !rc ? fa.narr : 0;
+        sqlval_type et = sqlval_array_elem(e->type);
+        const char **items = !rc ? calloc(nf + 1, sizeof *items) : NULL;
+        sqlval *vals = !rc ? calloc(nf + 1, sizeof *vals) : NULL;
+        if (!rc && (!items || !vals)) rc = sqlerr_oom(err);
+        for (size_t i = 0; !rc && i < nf; i++) {
+            sqlval_init_null(&vals[i], et);
+            if (!txt[i]) continue;
+            char *end;
+            double fv = strtod(txt[i], &end);
+            if ((rc = os_percentile(a, idx, fv, cont, et, &vals[i], err))) break;
+            char *t;
+            size_t tl;
+            if ((rc = sqlval_to_text(&vals[i], &t, &tl, err))) break;
+            sqlval_free(&vals[i]);
+            sqlval_take_str(&vals[i], SQLVAL_TEXT, t, tl);
+            items[i] = vals[i].s;
+        }
+        if (!rc) {
+            rc = sqlval_set_array(out, items, nf, err);
+            if (!rc) out->type = e->type;
+        }
+        for (size_t i = 0; vals && i < nf; i++) sqlval_free(&vals[i]);
+        free(vals);
+        free(items);
+        if (have) sqlval_free(&fa);
+    }
+    free(idx);
+    return rc;
+}
+
 int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
 {
     const sqlast_expr *e = a->expr;
@@ -4061,6 +4248,7 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         a->count++;
         return SQL_OK;
     }
+    if (e->within_group) return os_step(a, ctx, err);
     sqlval v;
     if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
     if (agg_json(e->name) && !e->distinct) { /* json aggregates keep NULLs (as null) */
@@ -4230,6 +4418,7 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         sqlval_set_int(out, SQLVAL_INT8, a->count);
         return SQL_OK;
     }
+    if (e->within_group) return os_final(a, out, err);
     if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) return agg_collected_final(a, out, err);
     if (agg_json(n)) return agg_json_final(a, out, err);
     if (!a->has) {

@@ -776,10 +776,12 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
           !strcmp(name, "_pg_expandarray")))
         return sqlerr_set(c->err, "42883", loc, "function %s.%s does not exist",
                           string_node(json_array_get(names, 0)), name);
-    if (fbool(b, "agg_within_group")) return sqlerr_unsupported(c->err, loc, "WITHIN GROUP");
     if (fbool(b, "func_variadic")) return sqlerr_unsupported(c->err, loc, "VARIADIC");
-    bool agg = is_aggregate(name);
+    bool within = fbool(b, "agg_within_group"); /* percentile_cont & co. (sqlexpr.c binds them) */
+    bool agg = is_aggregate(name) || within;
     json_t *over = field(b, "over");
+    if (within && over)
+        return sqlerr_set(c->err, "0A000", loc, "OVER is not supported for ordered-set aggregate %s", name);
     if (over && !agg && !is_window_function(name))
         return sqlerr_set(c->err, "42809", loc, "OVER specified, but %s is not a window function nor an aggregate function", name);
     if (!agg && (fbool(b, "agg_star") || fbool(b, "agg_distinct")))
@@ -790,6 +792,7 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
     if (!e) return SQL_ERR;
     e->star = fbool(b, "agg_star");
     e->distinct = fbool(b, "agg_distinct");
+    e->within_group = within;
     bool has_named = false;
     for (size_t i = 0; i < json_array_size(field(b, "args")); i++)
         has_named |= field(json_array_get(field(b, "args"), i), "NamedArgExpr") != NULL;
@@ -818,7 +821,7 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
         sqlast_expr_free(e);
         return rc;
     }
-    if (agg && (e->star ? e->nargs != 0 || strcmp(name, "count")
+    if (agg && !within && (e->star ? e->nargs != 0 || strcmp(name, "count")
                         : e->nargs != (!strcmp(name, "string_agg") || strstr(name, "object_agg") ? 2 : 1))) {
         sqlast_expr_free(e);
         return sqlerr_set(c->err, "42883", loc, "function %s does not exist with these arguments",
