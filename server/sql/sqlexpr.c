@@ -4001,53 +4001,6 @@ static int var_step(sqlexpr_agg *a, const sqlval *v, sqlerr *err)
     return SQL_OK;
 }
 
-/* Decimals of numeric text. */
-static int text_scale(const char *t)
-{
-    const char *d = strchr(t, '.');
-    return d ? (int)strlen(d + 1) : 0;
-}
-
-/* PostgreSQL's select_div_scale for x / y (both > 0), from their text: the weight and first
- * digit of each in base 10000 give the quotient's weight; at least 16 significant digits. */
-static int div_scale_of(const char *x, const char *y)
-{
-    int w[2], fd[2];
-    const char *v[2] = {x, y};
-    for (int k = 0; k < 2; k++) {
-        const char *p = v[k], *dot = strchr(p, '.');
-        size_t il = dot ? (size_t)(dot - p) : strlen(p);
-        while (il > 1 && *p == '0') p++, il--; /* no leading zeros */
-        if (!(il == 1 && *p == '0')) { /* integer part: groups of 4 from the point */
-            w[k] = (int)((il - 1) / 4);
-            size_t lead = (il - 1) % 4 + 1;
-            fd[k] = 0;
-            for (size_t i = 0; i < lead; i++) fd[k] = fd[k] * 10 + (p[i] - '0');
-        } else { /* below 1: the first base-10000 group holding a nonzero digit */
-            const char *f = dot ? dot + 1 : "";
-            size_t fl = strlen(f), z = 0;
-            while (z < fl && f[z] == '0') z++;
-            if (z == fl) {
-                w[k] = 0;
-                fd[k] = 0;
-                continue;
-            }
-            size_t g = z / 4;
-            w[k] = -(int)g - 1;
-            fd[k] = 0;
-            for (size_t i = g * 4; i < g * 4 + 4; i++) fd[k] = fd[k] * 10 + (i < fl ? f[i] - '0' : 0);
-        }
-    }
-    int qw = w[0] - w[1];
-    if (fd[0] <= fd[1]) qw--;
-    int rs = 16 - qw * 4, s1 = text_scale(x), s2 = text_scale(y);
-    if (rs < s1) rs = s1;
-    if (rs < s2) rs = s2;
-    if (rs < 0) rs = 0;
-    if (rs > 1000) rs = 1000;
-    return rs;
-}
-
 static int var_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
 {
     const char *n = a->expr->name;
@@ -4078,8 +4031,8 @@ static int var_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         rc = sqlval_set_str(out, SQLVAL_NUMERIC, "0", 1, err);
         goto done;
     }
-    int rs = div_scale_of(num, dd);
-    if (sqlnum_div(num, dd, rs, &q) || (root && sqlnum_sqrt(q, rs, &r))) {
+    int rs = sqlfunc_num_div_scale(num, dd);
+    if (sqlnum_div(num, dd, rs, &q) || (root && sqlfunc_num_sqrt(q, rs, &r))) {
         rc = sqlerr_oom(err);
         goto done;
     }

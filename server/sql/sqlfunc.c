@@ -2708,6 +2708,24 @@ static int n_sqrt(const char *x, int rscale, char **out)
     return rc;
 }
 
+int sqlfunc_num_sqrt(const char *x, int rscale, char **out)
+{
+    return n_sqrt(x, rscale, out);
+}
+
+int sqlfunc_num_div_scale(const char *x, const char *y)
+{
+    int w1, w2, d1[4], d2[4], n1, n2;
+    num_nbase(x, &w1, d1, &n1);
+    num_nbase(y, &w2, d2, &n2);
+    int qweight = w1 - w2;
+    if (d1[0] <= d2[0]) qweight--; /* first digits equal: assume x < y */
+    int rscale = NUMERIC_MIN_SIG_DIGITS - qweight * 4;
+    rscale = max_int(rscale, num_scale(x));
+    rscale = max_int(rscale, num_scale(y));
+    return clamp_rscale(max_int(rscale, 0));
+}
+
 /* estimate_ln_dweight: the decimal weight PostgreSQL expects ln(x) to have. */
 static int est_ln_dweight(const char *x)
 {

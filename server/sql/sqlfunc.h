@@ -46,5 +46,9 @@ int sqlfunc_json_agg(const sqlval *keys, const sqlval *vals, size_t n, bool json
 int sqlfunc_regexp_rows(const char *name, const sqlval *a, int n, sqlval *out, sqlerr *err);
 /* quote_ident(in): in (text) quoted when PostgreSQL would quote it, into *out (text). */
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);
+/* numeric text helpers for the aggregates (sqlexpr.c): the square root of x >= 0 rounded at
+ * rscale (PostgreSQL's sqrt_var), and select_div_scale's scale for x / y. SQLNUM_* errors. */
+int sqlfunc_num_sqrt(const char *x, int rscale, char **out);
+int sqlfunc_num_div_scale(const char *x, const char *y);
 
 #endif

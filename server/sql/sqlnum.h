@@ -22,8 +22,5 @@ int sqlnum_sub(const char *a, const char *b, char **out);
 int sqlnum_mul(const char *a, const char *b, char **out);
 int sqlnum_div(const char *a, const char *b, int rscale, char **out);
 int sqlnum_mod(const char *a, const char *b, char **out);
-/* sqrt(a) for a >= 0 (SQLNUM_ESYNTAX otherwise), rounded half up to rscale decimals: exact
- * (digit by digit), as PostgreSQL's sqrt_var rounds its result */
-int sqlnum_sqrt(const char *a, int rscale, char **out);
 
 #endif
