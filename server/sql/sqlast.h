@@ -27,6 +27,16 @@
 #include "server/sql/sqlerr.h"
 #include "server/sql/sqlval.h"
 
+/* The arguments an aggregate takes: string_agg, json[b]_object_agg and the two-variable
+ * statistics (corr, covar_*, regr_*) two, the others one. */
+static inline int sqlast_aggregate_nargs(const char *name)
+{
+    return !strcmp(name, "string_agg") || strstr(name, "object_agg") || !strcmp(name, "corr") ||
+                   !strncmp(name, "covar_", 6) || !strncmp(name, "regr_", 5)
+               ? 2
+               : 1;
+}
+
 /* The name part of a relation name that may carry its schema (see above). */
 static inline const char *sqlast_relname(const char *q)
 {

@@ -765,6 +765,12 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
 static void mark_const_null(sqlast_expr *e);
 
 /* An aggregate's result type from its argument's (count, sum, avg, min, max). */
+/* corr, covar_pop, covar_samp, regr_*: (y, x) pairs of double precision */
+static bool agg_regr(const char *n)
+{
+    return !strcmp(n, "corr") || !strncmp(n, "covar_", 6) || !strncmp(n, "regr_", 5);
+}
+
 /* variance, var_samp, var_pop, stddev, stddev_samp, stddev_pop */
 static bool agg_var(const char *n)
 {
@@ -819,6 +825,7 @@ static int os_agg_type(sqlast_expr *e, sqlerr *err)
 static int agg_type(sqlast_expr *e, sqlerr *err)
 {
     if (e->within_group) return os_agg_type(e, err);
+    if (!e->star && e->nargs != sqlast_aggregate_nargs(e->name)) return no_function(err, e);
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
     const char *n = e->name;
     /* json_agg(t) / jsonb_agg(t) of a whole row: of its objects ("rows" above) */
@@ -863,6 +870,11 @@ static int agg_type(sqlast_expr *e, sqlerr *err)
         e->type = is_float(a) ? SQLVAL_FLOAT8 : SQLVAL_NUMERIC;
     else if (!strncmp(n, "bit_", 4) && is_int(a))
         e->type = a;
+    else if (agg_regr(n) && (sqlval_type_is_numeric(a) || a == SQLVAL_UNKNOWN) && e->nargs == 2 &&
+             (sqlval_type_is_numeric(e->args[1]->type) || e->args[1]->type == SQLVAL_UNKNOWN)) {
+        if (e->distinct) return sqlerr_unsupported(err, e->location, "DISTINCT in a two-argument aggregate");
+        e->type = !strcmp(n, "regr_count") ? SQLVAL_INT8 : SQLVAL_FLOAT8;
+    }
     else if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && a == SQLVAL_INTERVAL)
         e->type = SQLVAL_INTERVAL;
     else if ((!strcmp(n, "min") || !strcmp(n, "max")) && a != SQLVAL_BYTEA && a != SQLVAL_JSONB)
@@ -4047,6 +4059,77 @@ done:
     return rc;
 }
 
+/* ---- corr, covar_pop / covar_samp, regr_*: float8_regr_accum's Youngs-Cramer sums over the
+ * rows where neither value is NULL, and its final functions, in double as PostgreSQL ---- */
+
+static int regr_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
+{
+    const sqlast_expr *e = a->expr;
+    sqlval v[2], f[2];
+    int got = 0;
+    for (; got < 2; got++)
+        if (sqlexpr_eval(e->args[got], ctx, &v[got], err)) break;
+    bool skip = got < 2 || v[0].isnull || v[1].isnull;
+    int rc = got < 2 ? SQL_ERR : SQL_OK, cast = 0;
+    for (; !skip && !rc && cast < 2; cast++) rc = sqlval_cast(&v[cast], SQLVAL_FLOAT8, &f[cast], err);
+    for (int i = 0; i < got; i++) sqlval_free(&v[i]);
+    if (rc || skip) return rc;
+    double y = f[0].u.f, x = f[1].u.f, n0 = (double)a->count, n = n0 + 1.0;
+    a->count++;
+    a->has = true;
+    double sx = a->yc_sx + x, sy = a->yc_sy + y, sxx = a->yc_sxx, syy = a->yc_syy, sxy = a->yc_sxy;
+    if (n0 > 0.0) {
+        double tx = x * n - sx, ty = y * n - sy, scale = 1.0 / (n * n0);
+        sxx += tx * tx * scale;
+        syy += ty * ty * scale;
+        sxy += tx * ty * scale;
+        if (isinf(sx) || isinf(sxx) || isinf(sy) || isinf(syy) || isinf(sxy)) {
+            if (((isinf(sx) || isinf(sxx)) && !isinf(a->yc_sx) && !isinf(x)) ||
+                ((isinf(sy) || isinf(syy)) && !isinf(a->yc_sy) && !isinf(y)) ||
+                (isinf(sxy) && !isinf(a->yc_sx) && !isinf(x) && !isinf(a->yc_sy) && !isinf(y)))
+                return sqlerr_set(err, "22003", -1, "value out of range: overflow");
+            if (isinf(sxx)) sxx = NAN;
+            if (isinf(syy)) syy = NAN;
+            if (isinf(sxy)) sxy = NAN;
+        }
+    } else {
+        if (isnan(x) || isinf(x)) sxx = sxy = NAN;
+        if (isnan(y) || isinf(y)) syy = sxy = NAN;
+    }
+    a->yc_sx = sx;
+    a->yc_sy = sy;
+    a->yc_sxx = sxx;
+    a->yc_syy = syy;
+    a->yc_sxy = sxy;
+    return SQL_OK;
+}
+
+static int regr_final(sqlexpr_agg *a, sqlval *out)
+{
+    const char *n = a->expr->name;
+    double N = (double)a->count, sx = a->yc_sx, sy = a->yc_sy, sxx = a->yc_sxx, syy = a->yc_syy,
+           sxy = a->yc_sxy, r;
+    if (!strcmp(n, "regr_count")) {
+        sqlval_set_int(out, SQLVAL_INT8, a->count);
+        return SQL_OK;
+    }
+    bool null = N < 1.0;
+    if (!strcmp(n, "regr_sxx")) r = sxx;
+    else if (!strcmp(n, "regr_syy")) r = syy;
+    else if (!strcmp(n, "regr_sxy")) r = sxy;
+    else if (!strcmp(n, "regr_avgx")) r = sx / N;
+    else if (!strcmp(n, "regr_avgy")) r = sy / N;
+    else if (!strcmp(n, "covar_pop")) r = sxy / N;
+    else if (!strcmp(n, "covar_samp")) null = N < 2.0, r = sxy / (N - 1.0);
+    else if (!strcmp(n, "corr")) null = null || sxx == 0 || syy == 0, r = sxy / sqrt(sxx * syy);
+    else if (!strcmp(n, "regr_r2")) null = null || sxx == 0, r = syy == 0 ? 1.0 : (sxy * sxy) / (sxx * syy);
+    else if (!strcmp(n, "regr_slope")) null = null || sxx == 0, r = sxy / sxx;
+    else null = null || sxx == 0, r = (sy - sx * sxy / sxx) / N; /* regr_intercept */
+    if (null) sqlval_init_null(out, SQLVAL_FLOAT8);
+    else sqlval_set_float(out, SQLVAL_FLOAT8, r);
+    return SQL_OK;
+}
+
 /* ---- ordered-set aggregates: the ORDER BY values collected (NULLs skipped), sorted at the
  * end; the direct argument taken from the first row (PostgreSQL requires it to be the same
  * for every row of a group) ---- */
@@ -4202,6 +4285,7 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         return SQL_OK;
     }
     if (e->within_group) return os_step(a, ctx, err);
+    if (agg_regr(e->name)) return regr_step(a, ctx, err);
     sqlval v;
     if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
     if (agg_json(e->name) && !e->distinct) { /* json aggregates keep NULLs (as null) */
@@ -4372,6 +4456,7 @@ int sqlexpr_agg_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         return SQL_OK;
     }
     if (e->within_group) return os_final(a, out, err);
+    if (agg_regr(n)) return regr_final(a, out);
     if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) return agg_collected_final(a, out, err);
     if (agg_json(n)) return agg_json_final(a, out, err);
     if (!a->has) {

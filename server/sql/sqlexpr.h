@@ -198,6 +198,7 @@ typedef struct sqlexpr_agg {
      * bad: a NaN or infinity seen (the result is NaN) */
     char *nsum2;
     double yc_sx, yc_sxx;
+    double yc_sy, yc_syy, yc_sxy; /* corr, covar_*, regr_*: float8_regr_accum's sums */
     bool bad;
     bool null_seen; /* array_agg(DISTINCT): a NULL is kept once */
 } sqlexpr_agg;

@@ -291,6 +291,8 @@ IMPL(f_div_num);
 IMPL(f_gcd_num);
 IMPL(f_lcm_num);
 IMPL(f_sqrt_num);
+IMPL(f_width_bucket_f8);
+IMPL(f_width_bucket_num);
 IMPL(f_exp_num);
 IMPL(f_ln_num);
 IMPL(f_log_num);
@@ -483,6 +485,8 @@ static const fn_def fn_defs[] = {
     {"pow", f_power_num, NUM, STRICT, 2, {NUM, NUM}, 0},
     {"sqrt", f_sqrt_f8, F8, STRICT, 1, {F8}, 0},
     {"sqrt", f_sqrt_num, NUM, STRICT, 1, {NUM}, 0},
+    {"width_bucket", f_width_bucket_f8, INT4, STRICT, 4, {F8, F8, F8, INT4}, 0},
+    {"width_bucket", f_width_bucket_num, INT4, STRICT, 4, {NUM, NUM, NUM, INT4}, 0},
     {"exp", f_exp_f8, F8, STRICT, 1, {F8}, 0},
     {"exp", f_exp_num, NUM, STRICT, 1, {NUM}, 0},
     {"ln", f_ln_f8, F8, STRICT, 1, {F8}, 0},
@@ -3073,6 +3077,68 @@ IMPL(f_lcm_num)
         return num_error(rc, err);
     }
     return set_num(out, r, err);
+}
+
+/* width_bucket(operand, b1, b2, count): the bucket of an equiwidth histogram of count buckets
+ * over [b1, b2) (b1 > b2: reversed), 0 below it, count + 1 above, as PostgreSQL's */
+static int wb_error(sqlerr *err, const char *msg)
+{
+    return sqlerr_set(err, "2201G", -1, "%s", msg);
+}
+
+IMPL(f_width_bucket_f8)
+{
+    (void)n;
+    double op = a[0].u.f, b1 = a[1].u.f, b2 = a[2].u.f;
+    int64_t count = a[3].u.i, r;
+    if (count <= 0) return wb_error(err, "count must be greater than zero");
+    if (isnan(op) || isnan(b1) || isnan(b2)) return wb_error(err, "operand, lower bound, and upper bound cannot be NaN");
+    if (isinf(b1) || isinf(b2)) return wb_error(err, "lower and upper bounds must be finite");
+    if (b1 == b2) return wb_error(err, "lower bound cannot equal upper bound");
+    bool up = b1 < b2;
+    if (up ? op < b1 : op > b1) r = 0;
+    else if (up ? op >= b2 : op <= b2) r = count + 1;
+    else r = (int64_t)((up ? (double)count * (op - b1) / (b2 - b1) : (double)count * (b1 - op) / (b1 - b2)) + 1);
+    if (r > INT32_MAX) return sqlerr_set(err, "22003", -1, "integer out of range");
+    sqlval_set_int(out, SQLVAL_INT4, r);
+    return SQL_OK;
+}
+
+IMPL(f_width_bucket_num)
+{
+    (void)n;
+    const char *op = a[0].s, *b1 = a[1].s, *b2 = a[2].s;
+    int64_t count = a[3].u.i;
+    if (count <= 0) return wb_error(err, "count must be greater than zero");
+    if (num_is_nan(op) || num_is_nan(b1) || num_is_nan(b2))
+        return wb_error(err, "operand, lower bound, and upper bound cannot be NaN");
+    if (strstr(b1, "Infinity") || strstr(b2, "Infinity")) return wb_error(err, "lower and upper bounds must be finite");
+    int c = num_cmp(b1, b2);
+    if (!c) return wb_error(err, "lower bound cannot equal upper bound");
+    int64_t r;
+    if (c < 0 ? num_cmp(op, b1) < 0 : num_cmp(op, b1) > 0) {
+        r = 0;
+    } else if (c < 0 ? num_cmp(op, b2) >= 0 : num_cmp(op, b2) <= 0) {
+        r = count + 1;
+    } else { /* compute_bucket: trunc(count * (op - b1) / (b2 - b1)) + 1, exactly */
+        char cnt[24], *num = NULL, *den = NULL, *rem = NULL, *q = NULL;
+        snprintf(cnt, sizeof cnt, "%lld", (long long)count);
+        int rc = c < 0 ? n_sub(&num, op, b1) : n_sub(&num, b1, op);
+        if (!rc) rc = c < 0 ? n_sub(&den, b2, b1) : n_sub(&den, b1, b2);
+        if (!rc) rc = n_mul_r(&num, num, cnt, num_scale(num));
+        if (!rc) rc = sqlnum_mod(num, den, &rem);
+        if (!rc) rc = n_sub(&num, num, rem);
+        if (!rc) rc = n_div_r(&q, num, den, 0);
+        r = !rc ? strtoll(q, NULL, 10) + 1 : 0;
+        free(num);
+        free(den);
+        free(rem);
+        free(q);
+        if (rc) return num_error(rc, err);
+    }
+    if (r > INT32_MAX) return sqlerr_set(err, "22003", -1, "integer out of range");
+    sqlval_set_int(out, SQLVAL_INT4, r);
+    return SQL_OK;
 }
 
 IMPL(f_sqrt_num)

@@ -510,7 +510,9 @@ static bool is_aggregate(const char *name)
            !strcmp(name, "json_object_agg") || !strcmp(name, "jsonb_object_agg") ||
            !strcmp(name, "variance") || !strcmp(name, "var_samp") || !strcmp(name, "var_pop") ||
            !strcmp(name, "stddev") || !strcmp(name, "stddev_samp") || !strcmp(name, "stddev_pop") ||
-           !strcmp(name, "bit_and") || !strcmp(name, "bit_or") || !strcmp(name, "bit_xor");
+           !strcmp(name, "bit_and") || !strcmp(name, "bit_or") || !strcmp(name, "bit_xor") ||
+           !strcmp(name, "corr") || !strcmp(name, "covar_pop") || !strcmp(name, "covar_samp") ||
+           !strncmp(name, "regr_", 5);
 }
 
 static bool is_window_function(const char *name)
@@ -821,11 +823,12 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
         sqlast_expr_free(e);
         return rc;
     }
-    if (agg && !within && (e->star ? e->nargs != 0 || strcmp(name, "count")
-                        : e->nargs != (!strcmp(name, "string_agg") || strstr(name, "object_agg") ? 2 : 1))) {
+    /* a wrong number of arguments is the binder's 42883, which names their types */
+    if (agg && !within && e->star && (e->nargs != 0 || strcmp(name, "count"))) {
         sqlast_expr_free(e);
-        return sqlerr_set(c->err, "42883", loc, "function %s does not exist with these arguments",
-                          name);
+        sqlerr_set(c->err, "42883", loc, "function %s() does not exist", name); /* f(*) is f() */
+        sqlerr_hint(c->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+        return SQL_ERR;
     }
     *out = e;
     return SQL_OK;
