@@ -191,7 +191,8 @@ typedef enum sqlast_stmt_kind {
     SQLAST_ALTER_ADD_CHECK, /* ALTER TABLE table ADD [CONSTRAINT name] CHECK (...): checks[0] */
     SQLAST_COMMENT,         /* COMMENT ON TABLE table / COLUMN table.column IS comment (NULL:
                              * removed) */
-    SQLAST_RENAME,          /* ALTER TABLE table RENAME [COLUMN column] TO newname */
+    SQLAST_RENAME,          /* ALTER TABLE table RENAME [COLUMN column] TO newname, or (set_schema)
+                             * SET SCHEMA name */
     SQLAST_ALTER_NOT_NULL,  /* ALTER TABLE table ALTER COLUMN column SET (not_null) / DROP
                              * NOT NULL */
     SQLAST_ALTER_OWNER,     /* ALTER TABLE/SEQUENCE/VIEW table OWNER TO column (a role name;
@@ -456,6 +457,7 @@ struct sqlast_stmt {
     int nnames;
     bool is_view;
     bool is_sequence; /* DROP SEQUENCE */
+    bool set_schema;  /* RENAME: ALTER TABLE | VIEW | SEQUENCE table SET SCHEMA name */
     sqlast_seqopts *seqopts; /* CREATE / ALTER SEQUENCE */
     bool overriding_system; /* INSERT ... OVERRIDING SYSTEM VALUE */
     sqlast_fk *fks;         /* CREATE TABLE's FOREIGN KEYs (REFERENCES of columns included) */

@@ -3341,6 +3341,22 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         if (field(b, "authrole") && !(s->value = rolespec(c, field(b, "authrole")))) return SQL_ERR;
         return SQL_OK;
     }
+    if (!strcmp(t, "AlterObjectSchemaStmt")) { /* ALTER TABLE | VIEW | SEQUENCE x SET SCHEMA s */
+        const char *ot = fstr(b, "objectType");
+        if (!ot || (strcmp(ot, "OBJECT_TABLE") && strcmp(ot, "OBJECT_VIEW") && strcmp(ot, "OBJECT_SEQUENCE"))) {
+            char what[64];
+            snprintf(what, sizeof what, "ALTER %s SET SCHEMA",
+                     ot && !strncmp(ot, "OBJECT_", 7) ? ot + 7 : "this object");
+            return sqlerr_unsupported(c->err, -1, what);
+        }
+        s->kind = SQLAST_RENAME;
+        s->set_schema = true;
+        s->is_view = !strcmp(ot, "OBJECT_VIEW");
+        s->is_sequence = !strcmp(ot, "OBJECT_SEQUENCE");
+        s->missing_ok = fbool(b, "missing_ok");
+        if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
+        return (s->name = dup_or_oom(c, fstr(b, "newschema"))) ? SQL_OK : SQL_ERR;
+    }
     if (!strcmp(t, "AlterOwnerStmt")) { /* ALTER SCHEMA s OWNER TO r */
         const char *ot = fstr(b, "objectType");
         if (!ot || strcmp(ot, "OBJECT_SCHEMA")) {

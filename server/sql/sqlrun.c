@@ -2404,8 +2404,62 @@ static bool mentions_word(const char *text, const char *word)
 /* ALTER TABLE t RENAME TO n / RENAME COLUMN c TO n: the definition of the same table id under
  * the new name (rows are keyed by table and column ids, so nothing else moves). Views and CHECK
  * constraints keep their SQL text, so renaming what one of them reads is refused. */
+/* ALTER TABLE | VIEW | SEQUENCE x SET SCHEMA s: the same ids in schema s, with the sequences
+ * the table owns (its indexes are where it is). A view that reads it would no longer find it
+ * (views keep their text): refused, as a rename is. */
+static int run_set_schema(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, st->is_view ? "ALTER VIEW" : st->is_sequence ? "ALTER SEQUENCE" : "ALTER TABLE");
+    const sqlschema_table *cur = sx_table_find(s, st->table);
+    if (!cur) {
+        if (st->missing_ok)
+            return sqlrun_notice(res, "00000", err, "relation \"%s\" does not exist, skipping",
+                                 sqlast_relname(st->table));
+        return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);
+    }
+    sx_schema to;
+    if (!sx_schema_by_name(s, st->name, &to))
+        return sqlerr_set(err, "3F000", -1, "schema \"%s\" does not exist", st->name);
+    uint32_t from = sx_table_nsp(s, cur);
+    if ((to.oid != SX_NSP_PUBLIC && sx_nsp_builtin(to.oid)) || (from != SX_NSP_PUBLIC && sx_nsp_builtin(from)))
+        return sqlerr_set(err, "0A000", -1, "cannot move objects into or out of system schemas");
+    if (from == to.oid) return SQL_OK;
+    if (!sx_priv_has(s, sx_current_role(s), to.oid, SQLPRIV_CREATE))
+        return sqlerr_set(err, "42501", -1, "permission denied for schema %s", to.name);
+    const sqlschema_table **all;
+    int nall;
+    if (sx_catalog_view(s, &all, &nall)) return sqlerr_oom(err);
+    int rc = SQL_OK;
+    for (int k = 0; k < nall && !rc; k++) {
+        const sqlschema_table *t = all[k];
+        bool moves = t->id == cur->id || (t->seq && t->seq->owner_table == cur->id);
+        if (moves && sx_table_find_in(s, to.oid, t->name))
+            rc = sqlerr_set(err, "42P07", -1, "relation \"%s\" already exists in schema \"%s\"", t->name, to.name);
+        else if (t->view_sql && t->id != cur->id && view_reads(s, t, cur))
+            rc = sqlerr_set(err, "0A000", -1, "feature not supported: moving %s \"%s\", which view \"%s\" reads",
+                            cur->view_sql ? "view" : cur->seq ? "sequence" : "table", cur->name, t->name);
+    }
+    for (int k = 0; k < nall && !rc; k++) {
+        const sqlschema_table *t = all[k];
+        if (t->id != cur->id && !(t->seq && t->seq->owner_table == cur->id)) continue;
+        sqlschema_table *c;
+        if (sqlschema_copy(t, &c, err)) {
+            rc = SQL_ERR;
+            break;
+        }
+        c->nsp = to.oid;
+        if (sx_catalog_change(s, false, c, c->id, c->name)) {
+            sqlschema_free(c);
+            rc = sqlerr_oom(err);
+        }
+    }
+    free(all);
+    return rc;
+}
+
 static int run_rename(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
+    if (st->set_schema) return run_set_schema(s, st, res, err);
     snprintf(res->tag, sizeof res->tag, "ALTER TABLE");
     const sqlschema_table *cur = sx_table_find(s, st->table);
     if (!cur) {
