@@ -2196,6 +2196,20 @@ static int rows_description(rctx *c, row_fn fn, void *ctx, sqlerr *err)
         c_str(&r, "description", descriptions[i].text);
         ROW_END(r);
     }
+    sx_extension ex[8]; /* COMMENT ON EXTENSION */
+    int nex = sx_extensions(c->s, ex, 8);
+    for (int i = 0; i < nex; i++) {
+        char *txt = NULL;
+        if (sx_extension_comment(c->s, ex[i].name, &txt)) return sqlerr_oom(err);
+        if (!txt) continue;
+        ROW_BEGIN(r, c->t);
+        c_int(&r, "objoid", ex[i].oid);
+        c_int(&r, "classoid", 3079); /* pg_extension */
+        c_int(&r, "objsubid", 0);
+        c_str(&r, "description", txt);
+        free(txt);
+        ROW_END(r);
+    }
     for (int i = 0; i < c->m->ntabs; i++) { /* COMMENT ON TABLE / COLUMN */
         const sqlschema_table *t = c->m->tabs[i];
         for (int j = -1; j < t->ncols; j++) {
@@ -5051,8 +5065,8 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         return SQL_OK;
     }
     if (!strcmp(fn, "obj_description")) {
-        /* the schemas' and tables' comments (pg_description); (oid, catalog) matches the
-         * catalog */
+        /* the schemas', tables' and extensions' comments (pg_description); (oid, catalog)
+         * matches the catalog */
         uint32_t oid;
         if (arg_oid(&a[0], &oid, err)) return SQL_ERR;
         bool ns = n < 2 || !strcmp(a[1].s, "pg_namespace"), cls = n < 2 || !strcmp(a[1].s, "pg_class");
@@ -5061,6 +5075,17 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         for (int i = 0; cls && i < m->ntabs; i++)
             if (m->tabs[i]->id == oid && m->tabs[i]->comment)
                 return set_text(out, m->tabs[i]->comment, err);
+        sx_extension ex[8];
+        int nex = n < 2 || !strcmp(a[1].s, "pg_extension") ? sx_extensions(s, ex, 8) : 0;
+        for (int i = 0; i < nex; i++) {
+            char *txt = NULL;
+            if (ex[i].oid != oid) continue;
+            if (sx_extension_comment(s, ex[i].name, &txt)) return sqlerr_oom(err);
+            if (!txt) break;
+            int rc = set_text(out, txt, err);
+            free(txt);
+            return rc;
+        }
         sqlval_init_null(out, ret);
         return SQL_OK;
     }

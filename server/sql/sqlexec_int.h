@@ -548,6 +548,10 @@ typedef struct sx_extension {
  * cap). */
 int sx_extensions(sx_session *s, sx_extension *out, int cap);
 int sqlrun_extension(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* COMMENT ON EXTENSION name IS text | NULL (st->name, st->comment) */
+int sqlrun_extension_comment(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* An installed extension's comment (malloc'd into *out; NULL: none). 0, or -1 out of memory. */
+int sx_extension_comment(sx_session *s, const char *name, char **out);
 
 /* sqlrun_role.c: roles and privileges (see its header comment) */
 struct sqlrole;

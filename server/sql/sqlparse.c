@@ -772,12 +772,31 @@ static int conv_funccall(pctx *c, json_t *b, sqlast_expr **out)
     size_t n = json_array_size(names);
     const char *name = n ? string_node(json_array_get(names, n - 1)) : NULL;
     if (!name) return sqlerr_set(c->err, "42601", loc, "syntax error at function name");
+    /* uuid-ossp's functions live in schema public, where its extension goes (pg_dump writes
+     * public.uuid_generate_v4()) */
+    bool ossp = !strncmp(name, "uuid_generate_", 14) || !strcmp(name, "uuid_nil") || !strncmp(name, "uuid_ns_", 8);
     if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0 &&
         strcmp(string_node(json_array_get(names, 0)), "helios") != 0 &&
+        !(!strcmp(string_node(json_array_get(names, 0)), "public") && ossp) &&
         !(!strcmp(string_node(json_array_get(names, 0)), "information_schema") &&
-          !strcmp(name, "_pg_expandarray")))
-        return sqlerr_set(c->err, "42883", loc, "function %s.%s does not exist",
-                          string_node(json_array_get(names, 0)), name);
+          !strcmp(name, "_pg_expandarray"))) {
+        /* no function lives there: "schema.name" resolves to none, and the binder's 42883
+         * names the arguments' types, as PostgreSQL's */
+        char *q = NULL;
+        if (asprintf(&q, "%s.%s", string_node(json_array_get(names, 0)), name) < 0) return sqlerr_oom(c->err);
+        sqlast_expr *e = new_expr(c, SQLAST_FUNC, loc);
+        if (!e) {
+            free(q);
+            return SQL_ERR;
+        }
+        e->name = q;
+        if (add_args(c, e, field(b, "args"))) {
+            sqlast_expr_free(e);
+            return SQL_ERR;
+        }
+        *out = e;
+        return SQL_OK;
+    }
     if (fbool(b, "func_variadic")) return sqlerr_unsupported(c->err, loc, "VARIADIC");
     bool within = fbool(b, "agg_within_group"); /* percentile_cont & co. (sqlexpr.c binds them) */
     bool agg = is_aggregate(name) || within;
@@ -3373,6 +3392,14 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
     }
     if (!strcmp(t, "CommentStmt")) { /* COMMENT ON TABLE t / COLUMN t.c IS '...' | NULL */
         const char *ot = fstr(b, "objtype");
+        if (ot && !strcmp(ot, "OBJECT_EXTENSION")) { /* COMMENT ON EXTENSION e: name */
+            s->kind = SQLAST_COMMENT;
+            const char *txt = fstr(b, "comment");
+            if (!(s->name = dup_or_oom(c, string_node(field(b, "object")))) ||
+                (txt && *txt && !(s->comment = dup_or_oom(c, txt))))
+                return SQL_ERR;
+            return SQL_OK;
+        }
         bool col = ot && !strcmp(ot, "OBJECT_COLUMN");
         if (!ot || (strcmp(ot, "OBJECT_TABLE") && !col)) {
             char what[64];

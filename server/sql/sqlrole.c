@@ -269,18 +269,20 @@ size_t sqlrole_ext_key(uint8_t *out, const char *name)
     return 4 + n;
 }
 
-int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid, uint32_t owner)
+int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid, uint32_t owner,
+                       const char *comment)
 {
     codec_put_u8(b, 'X');
     codec_put_u64(b, gen);
     codec_put_u8(b, installed ? 1 : 0);
     codec_put_u32(b, oid);
     codec_put_u32(b, owner);
+    if (comment) codec_put_raw(b, comment, strlen(comment));
     return b->err ? -1 : 0;
 }
 
 int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *installed, uint32_t *oid,
-                       uint32_t *owner)
+                       uint32_t *owner, const uint8_t **comment, size_t *clen)
 {
     codec_rd r;
     codec_rd_init(&r, v, vl);
@@ -290,8 +292,11 @@ int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *install
     codec_get_u8(&r, &g);
     codec_get_u32(&r, oid);
     codec_get_u32(&r, owner);
-    if (r.err || tag != 'X' || g > 1 || !*oid || codec_rd_left(&r)) return -1;
+    size_t left = codec_rd_left(&r);
+    if (r.err || tag != 'X' || g > 1 || !*oid || memchr(v + 18, 0, left) || left > (1u << 20)) return -1;
     *installed = g == 1;
+    if (comment) *comment = left ? v + 18 : NULL;
+    if (clen) *clen = left;
     return 0;
 }
 

@@ -25,7 +25,8 @@
  *                                   an 'A' value
  *   "owner." + u32 object           'O', u64 generation, u32 owner role oid
  *   "ext." + name                   CREATE EXTENSION (sqlrun.c): 'X', u64 generation, u8
- *                                   installed (0: dropped), u32 oid, u32 owner
+ *                                   installed (0: dropped), u32 oid, u32 owner, then its COMMENT
+ *                                   (the rest of the value, none when empty)
  *   "nsp." + u32 oid                CREATE SCHEMA (sqlrun_schema.c): 'N', u64 generation, u8 live
  *                                   (0: dropped), name (1..63 bytes, the rest of the value);
  *                                   ALTER SCHEMA ... RENAME writes the same key again
@@ -139,9 +140,11 @@ int sqlrole_aclitem_parse(const uint8_t *k, size_t kl, uint32_t *obj, int *col, 
 int sqlrole_owner_encode(codec_buf *b, uint64_t gen, uint32_t owner);
 /* "ext." + name (at most 63 bytes): an extension's entry */
 size_t sqlrole_ext_key(uint8_t *out, const char *name);
-int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid, uint32_t owner);
+/* comment: COMMENT ON EXTENSION's text (NULL: none), the rest of the value */
+int sqlrole_ext_encode(codec_buf *b, uint64_t gen, bool installed, uint32_t oid, uint32_t owner,
+                       const char *comment);
 int sqlrole_ext_decode(const uint8_t *v, size_t vl, uint64_t *gen, bool *installed, uint32_t *oid,
-                       uint32_t *owner);
+                       uint32_t *owner, const uint8_t **comment, size_t *clen);
 int sqlrole_owner_decode(const uint8_t *v, size_t vl, uint64_t *gen, uint32_t *owner);
 /* "nsp." + u32 oid: a schema's entry; name of at most 63 bytes (copied NUL-terminated into a
  * buffer of 64) */

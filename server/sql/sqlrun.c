@@ -2712,6 +2712,7 @@ static int run_not_null(sx_session *s, sqlast_stmt *st, const sqlexpr_ctx *base,
  * table's definition. */
 static int run_comment(sx_session *s, sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
+    if (!st->table && st->name) return sqlrun_extension_comment(s, st, res, err);
     snprintf(res->tag, sizeof res->tag, "COMMENT");
     const sqlschema_table *cur = sx_table_find(s, st->table);
     if (!cur) return sqlerr_set(err, "42P01", -1, "relation \"%s\" does not exist", st->table);

@@ -639,10 +639,11 @@ static const struct {
     uint32_t oid; /* built in: fixed; installable: 0 (from the id allocator) */
     uint32_t nsp;
     bool relocatable;
+    const char *comment; /* its control file's, which CREATE EXTENSION sets */
 } known_ext[] = {
-    {"plpgsql", "1.0", 13559, 11, false},
-    {"heliosdb", HELIOS_VERSION, 9898, 9900, false}, /* sqlcatalog.c OID_HELIOS_EXT */
-    {"uuid-ossp", "1.1", 0, SQLROLE_NSP_PUBLIC, true},
+    {"plpgsql", "1.0", 13559, 11, false, "PL/pgSQL procedural language"},
+    {"heliosdb", HELIOS_VERSION, 9898, 9900, false, "HeliosDB admin views and functions"}, /* sqlcatalog.c OID_HELIOS_EXT */
+    {"uuid-ossp", "1.1", 0, SQLROLE_NSP_PUBLIC, true, "generate universally unique identifiers (UUIDs)"},
 };
 
 static int ext_find(const char *name)
@@ -652,8 +653,10 @@ static int ext_find(const char *name)
     return -1;
 }
 
-/* The installed entry of an installable extension: 1 (oid, owner set), 0 not installed */
-static int ext_entry(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner)
+/* The installed entry of an installable extension: 1 (oid, owner and, if asked for, the
+ * comment set: borrowed, cl bytes), 0 not installed */
+static int ext_entry_c(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner,
+                       const uint8_t **comment, size_t *cl)
 {
     uint8_t k[SQLROLE_KEY_MAX];
     size_t kl = sqlrole_ext_key(k, name);
@@ -661,8 +664,26 @@ static int ext_entry(sx_session *s, const char *name, uint32_t *oid, uint32_t *o
     size_t vl;
     uint64_t gen;
     bool on = false;
-    if (!sx_auth_get(s, k, kl, &v, &vl) || sqlrole_ext_decode(v, vl, &gen, &on, oid, owner)) return 0;
+    if (!sx_auth_get(s, k, kl, &v, &vl) || sqlrole_ext_decode(v, vl, &gen, &on, oid, owner, comment, cl))
+        return 0;
     return on;
+}
+
+static int ext_entry(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner)
+{
+    return ext_entry_c(s, name, oid, owner, NULL, NULL);
+}
+
+int sx_extension_comment(sx_session *s, const char *name, char **out)
+{
+    uint32_t oid, owner;
+    const uint8_t *c = NULL;
+    size_t cl = 0;
+    *out = NULL;
+    int i = ext_find(name);
+    if (i >= 0 && known_ext[i].oid) return (*out = strdup(known_ext[i].comment)) ? 0 : -1;
+    if (!ext_entry_c(s, name, &oid, &owner, &c, &cl) || !cl) return 0;
+    return (*out = strndup((const char *)c, cl)) ? 0 : -1;
 }
 
 int sx_extensions(sx_session *s, sx_extension *out, int cap)
@@ -678,13 +699,14 @@ int sx_extensions(sx_session *s, sx_extension *out, int cap)
     return n;
 }
 
-static int ext_put(sx_session *s, const char *name, bool on, uint32_t oid, uint32_t owner, sqlerr *err)
+static int ext_put(sx_session *s, const char *name, bool on, uint32_t oid, uint32_t owner,
+                   const char *comment, sqlerr *err)
 {
     uint8_t k[SQLROLE_KEY_MAX];
     size_t kl = sqlrole_ext_key(k, name);
     codec_buf b;
     codec_buf_init(&b);
-    sqlrole_ext_encode(&b, sx_hlc_now(s), on, oid, owner);
+    sqlrole_ext_encode(&b, sx_hlc_now(s), on, oid, owner, comment);
     int rc = b.err || sx_auth_put(s, k, kl, b.data, b.len) ? sqlerr_oom(err) : SQL_OK;
     codec_buf_free(&b);
     return rc;
@@ -720,7 +742,7 @@ int sqlrun_extension(sx_session *s, const sqlast_stmt *st, sx_result *res, sqler
         }
         oid = sx_table_new_id(s);
         if (!oid) return sqlerr_set(err, "54000", -1, "this node has handed out all its object ids");
-        return ext_put(s, st->name, true, oid, sx_current_role(s), err);
+        return ext_put(s, st->name, true, oid, sx_current_role(s), known_ext[i].comment, err);
     }
     snprintf(res->tag, sizeof res->tag, "DROP EXTENSION");
     for (int n = 0; n < st->nnames; n++) {
@@ -738,9 +760,22 @@ int sqlrun_extension(sx_session *s, const sqlast_stmt *st, sx_result *res, sqler
         }
         if (!sx_has_privs_of(s, sx_current_role(s), owner))
             return sqlerr_set(err, "42501", -1, "must be owner of extension %s", st->names[n]);
-        if (ext_put(s, st->names[n], false, oid, owner, err)) return SQL_ERR;
+        if (ext_put(s, st->names[n], false, oid, owner, NULL, err)) return SQL_ERR;
     }
     return SQL_OK;
+}
+
+int sqlrun_extension_comment(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err)
+{
+    snprintf(res->tag, sizeof res->tag, "COMMENT");
+    int i = ext_find(st->name);
+    uint32_t oid = 0, owner = 0;
+    if (i >= 0 && known_ext[i].oid) return sqlerr_unsupported(err, -1, "COMMENT ON a built-in extension (plpgsql, heliosdb)");
+    if (i < 0 || !ext_entry(s, st->name, &oid, &owner))
+        return sqlerr_set(err, "42704", -1, "extension \"%s\" does not exist", st->name);
+    if (!sx_has_privs_of(s, sx_current_role(s), owner))
+        return sqlerr_set(err, "42501", -1, "must be owner of extension %s", st->name);
+    return ext_put(s, st->name, true, oid, owner, st->comment && *st->comment ? st->comment : NULL, err);
 }
 
 int sx_owner_set(sx_session *s, const sqlschema_table *t, const char *to, sqlerr *err)

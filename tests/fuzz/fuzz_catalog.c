@@ -112,8 +112,13 @@ static int role_value(const uint8_t *data, size_t size)
         uint64_t gen;
         bool on;
         uint32_t oid, owner;
-        if (sqlrole_ext_decode(data, size, &gen, &on, &oid, &owner) == 0) {
-            if (sqlrole_ext_encode(&b, gen, on, oid, owner)) abort();
+        const uint8_t *cm;
+        size_t cl;
+        if (sqlrole_ext_decode(data, size, &gen, &on, &oid, &owner, &cm, &cl) == 0) {
+            char *c = cl ? strndup((const char *)cm, cl) : NULL;
+            if (cl && !c) abort();
+            if (sqlrole_ext_encode(&b, gen, on, oid, owner, c)) abort();
+            free(c);
             if (b.len != size || memcmp(b.data, data, size)) abort();
         }
     } else if (data[0] == 'N') { /* a schema's entry: round trip */

@@ -18,7 +18,11 @@ them) against heliosdb --dev.
    source was, without a duplicate key.
    Owners and grants survive both restores (the roles made first, as pg_dumpall -g would).
 4. Nothing of schema helios (the built-in extension heliosdb owns it) is in a dump.
-5. pg_dumpall --globals-only lists the roles."""
+5. pg_dumpall --globals-only lists the roles.
+6. A database made on PostgreSQL 15 (uuid-ossp and a uuid_generate_v4() default, which pg_dump
+   writes public.uuid_generate_v4(), the extension's comment, a second schema with a serial
+   table, a foreign key into public, an index, a comment and a view) dumped by pg_dump restores
+   into a fresh HeliosDB node with ON_ERROR_STOP, reads back the same and takes new rows."""
 import os
 import subprocess
 import sys
@@ -61,6 +65,26 @@ GRANT SELECT ON inventory.stock TO dump_reader;
 """
 
 ROLES = "CREATE ROLE dump_reader; CREATE ROLE dump_owner;"  # pg_dump leaves roles to pg_dumpall
+
+# a database made on PostgreSQL 15, dumped there and restored into HeliosDB (step 6)
+PG_SOURCE = """
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+CREATE TABLE tokens (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), label text,
+    made timestamptz DEFAULT now());
+INSERT INTO tokens (label) VALUES ('a'), ('b');
+CREATE SCHEMA shop;
+CREATE TABLE shop.orders (id bigserial PRIMARY KEY, token uuid REFERENCES public.tokens(id),
+    total numeric(10,2));
+INSERT INTO shop.orders (token, total) SELECT id, 9.99 FROM tokens ORDER BY label;
+COMMENT ON TABLE shop.orders IS 'orders';
+CREATE INDEX orders_total_idx ON shop.orders (total);
+CREATE VIEW shop.big AS SELECT id, total FROM shop.orders WHERE total > 5;
+"""
+PG_CHECK = ("SELECT label FROM tokens ORDER BY 1; SELECT id, total FROM shop.big ORDER BY 1; "
+            "SELECT obj_description('shop.orders'::regclass, 'pg_class'); "
+            "SELECT obj_description(oid, 'pg_extension') FROM pg_extension WHERE extname = 'uuid-ossp'; "
+            "SELECT column_default FROM information_schema.columns WHERE table_name = 'tokens' AND column_name = 'id'; "
+            "SELECT count(*) FROM tokens t JOIN shop.orders o ON o.token = t.id")
 
 DATA = r"""
 INSERT INTO authors (name, tags, born, score) VALUES
@@ -120,6 +144,7 @@ def main():
     a = wirelib.Server(dev=True)
     b = wirelib.Server(dev=True)
     c = wirelib.Server(dev=True)
+    e = wirelib.Server(dev=True)
     pg = wirelib.PgServer()  # deploy/install-deps.sh installs PostgreSQL 15
     try:
         # 1. schema-only dumps of the same schema on PostgreSQL 15 and on HeliosDB
@@ -216,8 +241,29 @@ def main():
         tap.ok(r.returncode == 0 and "CREATE ROLE dump_reader;" in r.stdout and
                "ALTER ROLE dump_reader WITH NOSUPERUSER INHERIT NOCREATEROLE" in r.stdout,
                "pg_dumpall --globals-only lists the roles", r.stdout[-800:] + r.stderr)
+        # 6. PostgreSQL 15's dump of its own database, restored into HeliosDB
+        r = sh(["psql", "-h", pg.host, "-p", str(pg.port), "-U", "postgres", "-X", "-q", "-d",
+                "postgres", "-c", "CREATE DATABASE pgsrc"])
+        r2 = sh(["psql", "-h", pg.host, "-p", str(pg.port), "-U", "postgres", "-X", "-q",
+                 "-v", "ON_ERROR_STOP=1", "-d", "pgsrc"], input=PG_SOURCE)
+        rd = sh(["pg_dump", "-h", pg.host, "-p", str(pg.port), "-U", "postgres", "pgsrc"])
+        tap.ok(r.returncode == 0 and r2.returncode == 0 and rd.returncode == 0 and
+               "public.uuid_generate_v4()" in rd.stdout and "COMMENT ON EXTENSION" in rd.stdout,
+               "a PostgreSQL 15 database with uuid-ossp and a second schema dumps",
+               r.stderr + r2.stderr + rd.stderr)
+        r = restore_plain(e.port, rd.stdout)
+        tap.ok(r.returncode == 0, "PostgreSQL 15's dump restores into HeliosDB with ON_ERROR_STOP=1",
+               r.stderr)
+        want = sh(["psql", "-h", pg.host, "-p", str(pg.port), "-U", "postgres", "-X", "-A", "-t",
+                   "-q", "-d", "pgsrc"], input=PG_CHECK).stdout.strip()
+        got = query(e.port, PG_CHECK)
+        tap.ok(want == got and "a\nb" in want, "the restored database reads back as on PostgreSQL 15",
+               (want, got))
+        got = query(e.port, "INSERT INTO tokens (label) VALUES ('c') RETURNING length(id::text); "
+                    "INSERT INTO shop.orders (total) VALUES (1) RETURNING id")
+        tap.ok(got.split() == ["36", "3"], "defaults go on: a new uuid, the serial past the restored rows", got)
     finally:
-        for s in (a, b, c):
+        for s in (a, b, c, e):
             s.cleanup()
         pg.cleanup()
     return tap.done()
