@@ -21,6 +21,17 @@
  * forever is bounded: rows past MAX_ROWS make the sink fail (the executor must stop), and a
  * PENDING operation (pg_sleep, a commit) is cancelled after PENDING_CANCEL_MS.
  *
+ * Grown statements (issue 21): an input whose first byte is 0x01 is not SQL but a program for
+ * a generator that builds one statement toward the limits, not from random bytes: each
+ * following pair of bytes picks a construct (operator chains, nested parentheses, CASE and
+ * scalar subqueries, IN lists, VALUES, ARRAY[...] and array literals, nested jsonb, jsonb
+ * objects of many keys, aw_set and lww_map values of many elements in a table, string_agg
+ * over generate_series) and a size (2^k), the constructs nested inside one another. It runs
+ * with statement_timeout = GROW_TIMEOUT_MS and must end in a result or a clean error within
+ * GROW_DEADLINE_MS (the timeout, plus room for a sanitizer build): a statement that outlives
+ * its timeout is a finding (abort). FUZZ_SQL_VERBOSE=1 prints each grown statement and how it
+ * ended.
+ *
  * Leaks: libFuzzer's per-input leak check stops the world (RocksDB's threads included) after
  * every input whose mallocs and frees differ, which a cache-filling executor always does:
  * ~10 inputs/s instead of ~150. So -detect_leaks=0 is added unless the command line sets it
@@ -48,6 +59,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define MAX_ROWS 2000
 #define PENDING_CANCEL_MS 200
 #define RECREATE_EVERY 2000
+#define GROW_TIMEOUT_MS 300
+#define GROW_DEADLINE_MS 15000
+#define GROW_MAX_SQL (4u << 20)
 
 typedef struct harness {
     uv_loop_t loop;
@@ -377,14 +391,190 @@ static int reset_tables(void)
         }
         outcome_free(&o);
     }
+    /* schemas an input made, with what is in them */
     o.collect = true;
-    run_query(s, "SELECT relname FROM pg_class WHERE relnamespace = 2200 AND relkind IN ('r', 'v', 'S')",
-              &k, &o, NULL, 0);
+    run_query(s, "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_toast', 'pg_catalog', "
+                 "'public', 'information_schema', 'helios')", &k, &o, NULL, 0);
+    o.collect = false;
+    for (int i = 0; i < o.nnames; i++) {
+        char *id = quote_id(o.names[i]), *q = NULL;
+        if (asprintf(&q, "DROP SCHEMA IF EXISTS %s CASCADE", id) < 0) abort();
+        run_query(s, q, &k, &o, NULL, 0);
+        free(q);
+        free(id);
+    }
+    outcome_free(&o);
+    o.collect = true;
+    run_query(s, "SELECT relname FROM pg_class WHERE relnamespace NOT IN (11, 99, 13207, 9900) AND "
+                 "relkind IN ('r', 'v', 'S')", &k, &o, NULL, 0);
     o.collect = false;
     int left = o.nnames;
     outcome_free(&o);
     H.ex->ops->session_del(s);
     return left;
+}
+
+/* ---- grown statements ---- */
+
+typedef struct grow {
+    char *buf;
+    size_t len, cap;
+    char *pre; /* a write into table g the expression reads back (CRDT values), or NULL */
+    const uint8_t *p, *end;
+    int depth;
+} grow;
+
+static void g_put(grow *g, const char *s)
+{
+    size_t n = strlen(s);
+    if (g->len + n + 1 > g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 4096;
+        while (cap < g->len + n + 1) cap *= 2;
+        char *nb = realloc(g->buf, cap);
+        if (!nb) abort();
+        g->buf = nb;
+        g->cap = cap;
+    }
+    memcpy(g->buf + g->len, s, n + 1);
+    g->len += n;
+}
+
+static void g_putf(grow *g, const char *fmt, long v)
+{
+    char t[64];
+    snprintf(t, sizeof t, fmt, v);
+    g_put(g, t);
+}
+
+static unsigned g_byte(grow *g)
+{
+    return g->p < g->end ? *g->p++ : 0;
+}
+
+/* One expression: a construct of size 2^k (k from the input, at most 13) around smaller ones. */
+static void g_expr(grow *g)
+{
+    unsigned c = g_byte(g), k = g_byte(g) % 14;
+    long n = 1L << k;
+    if (g->depth > 4 || g->len > GROW_MAX_SQL / 2) c = 0; /* enough: a leaf */
+    g->depth++;
+    switch (c % 14) {
+    case 0: g_putf(g, "%ld", (long)(c % 97)); break;
+    case 1: /* an operator chain */
+        g_put(g, "(");
+        for (long i = 0; i < n && g->len < GROW_MAX_SQL / 2; i++) {
+            if (i) g_put(g, c & 16 ? " || " : " + ");
+            if (i == n / 2) g_expr(g);
+            else g_put(g, c & 16 ? "'a'" : "1");
+        }
+        g_put(g, ")");
+        break;
+    case 2: /* parentheses */
+        for (long i = 0; i < n; i++) g_put(g, "(");
+        g_expr(g);
+        for (long i = 0; i < n; i++) g_put(g, ")");
+        break;
+    case 3: /* CASE */
+        for (long i = 0; i < n; i++) g_put(g, "CASE WHEN true THEN ");
+        g_expr(g);
+        for (long i = 0; i < n; i++) g_put(g, " END");
+        break;
+    case 4: /* scalar subqueries */
+        for (long i = 0; i < n; i++) g_put(g, "(SELECT ");
+        g_expr(g);
+        for (long i = 0; i < n; i++) g_put(g, ")");
+        break;
+    case 5: /* IN list */
+        g_put(g, "(");
+        g_expr(g);
+        g_put(g, " IN (");
+        for (long i = 0; i < n; i++) g_putf(g, i ? ", %ld" : "%ld", i);
+        g_put(g, "))");
+        break;
+    case 6: /* ARRAY[...] */
+        g_put(g, "cardinality(ARRAY[");
+        for (long i = 0; i < n; i++) g_putf(g, i ? ", %ld" : "%ld", i);
+        g_put(g, "])");
+        break;
+    case 7: /* an array literal */
+        g_put(g, "array_length('{");
+        for (long i = 0; i < n; i++) g_putf(g, i ? ",%ld" : "%ld", i);
+        g_put(g, "}'::int[], 1)");
+        break;
+    case 8: /* nested jsonb */
+        g_put(g, "jsonb_typeof('");
+        for (long i = 0; i < n; i++) g_put(g, "[");
+        for (long i = 0; i < n; i++) g_put(g, "]");
+        g_put(g, "'::jsonb)");
+        break;
+    case 9: /* a jsonb object of many keys */
+        g_put(g, "(SELECT count(*) FROM jsonb_each_text('{");
+        for (long i = 0; i < n; i++) g_putf(g, i ? ", \"k%ld\": 1" : "\"k%ld\": 1", i);
+        g_put(g, "}'))");
+        break;
+    case 10: /* string_agg over generate_series */
+        g_put(g, "length((SELECT string_agg(x::text, ',') FROM generate_series(1, ");
+        g_putf(g, "%ld) x))", n * 8);
+        break;
+    case 11: /* VALUES */
+        g_put(g, "(SELECT count(*) FROM (VALUES ");
+        for (long i = 0; i < n; i++) g_putf(g, i ? ", (%ld)" : "(%ld)", i);
+        g_put(g, ") v(x))");
+        break;
+    case 12:   /* an aw_set of n elements, written first, read back here */
+    default: { /* an lww_map of n keys */
+        if (g->pre) { /* one write a statement */
+            g_put(g, "0");
+            break;
+        }
+        bool set = c % 14 == 12;
+        grow w = {0};
+        g_put(&w, set ? "INSERT INTO g (id, s) VALUES (1, ARRAY[" : "INSERT INTO g (id, m) VALUES (1, '{");
+        for (long i = 0; i < n; i++)
+            g_putf(&w, set ? (i ? ", 'e%ld'" : "'e%ld'") : (i ? ", \"k%ld\": 1" : "\"k%ld\": 1"), i);
+        g_put(&w, set ? "]) ON CONFLICT (id) DO UPDATE SET s = g.s || EXCLUDED.s"
+                      : "}') ON CONFLICT (id) DO UPDATE SET m = EXCLUDED.m");
+        g->pre = w.buf;
+        g_put(g, set ? "(SELECT cardinality(s) FROM g WHERE id = 1)" : "(SELECT count(*) FROM g, jsonb_object_keys(g.m::jsonb) WHERE id = 1)");
+        break;
+    }
+    }
+    g->depth--;
+}
+
+/* Runs the grown statement of program p (its first byte 0x01 already read). */
+static void grow_run(const uint8_t *p, size_t n)
+{
+    grow g = {.p = p, .end = p + n};
+    g_put(&g, "SELECT ");
+    g_expr(&g);
+    executor_sink k;
+    outcome o;
+    sink_init(&k, &o);
+    executor_session *s = session_open(&k, &o);
+    char set[64];
+    snprintf(set, sizeof set, "SET statement_timeout = %d", GROW_TIMEOUT_MS);
+    run_query(s, set, &k, &o, NULL, 0);
+    uint64_t t0 = now_ms();
+    if (g.pre) {
+        run_query(s, "CREATE TABLE g (id int PRIMARY KEY, s aw_set, m lww_map)", &k, &o, NULL, 0);
+        t0 = now_ms();
+        run_query(s, g.pre, &k, &o, NULL, 0);
+        if (now_ms() - t0 > GROW_DEADLINE_MS) abort(); /* outlived its statement_timeout */
+        t0 = now_ms();
+    }
+    int rc = run_query(s, g.buf, &k, &o, NULL, 0);
+    if (now_ms() - t0 > GROW_DEADLINE_MS) abort();
+    if (getenv("FUZZ_SQL_VERBOSE")) /* what the generator made, and how it ended */
+        fprintf(stderr, "grow: %.160s%s (%zu bytes%s%s): %s, %llu ms, %ld rows\n", g.buf,
+                g.len > 160 ? "..." : "", g.len, g.pre ? ", after " : "", g.pre ? "a CRDT write" : "",
+                rc == EXEC_ERROR ? "error" : "done", (unsigned long long)(now_ms() - t0), o.rows);
+    run_query(s, "SELECT 1", &k, &o, NULL, 0); /* the session still answers */
+    if (H.ex->ops->txn_status(s) != 'I') run_query(s, "ROLLBACK", &k, &o, NULL, 0);
+    H.ex->ops->session_del(s);
+    outcome_free(&o);
+    free(g.buf);
+    free(g.pre);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -405,6 +595,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!H.ex) harness_up();
+    if (size >= 1 && data[0] == 0x01) {
+        grow_run(data + 1, size - 1);
+        if (reset_tables() > 0 || ++H.inputs % RECREATE_EVERY == 0) {
+            harness_down();
+            harness_up();
+        }
+        return 0;
+    }
     const uint8_t *nul = memchr(data, 0, size);
     size_t sqllen = nul ? (size_t)(nul - data) : size;
     if (sqllen > MAX_SQL) return 0;
