@@ -458,6 +458,7 @@ struct sqlast_stmt {
     bool is_view;
     bool is_sequence; /* DROP SEQUENCE */
     bool set_schema;  /* RENAME: ALTER TABLE | VIEW | SEQUENCE table SET SCHEMA name */
+    bool owner_to;    /* ALTER_TYPE: ALTER TYPE name OWNER TO value (a role) */
     sqlast_seqopts *seqopts; /* CREATE / ALTER SEQUENCE */
     bool overriding_system; /* INSERT ... OVERRIDING SYSTEM VALUE */
     sqlast_fk *fks;         /* CREATE TABLE's FOREIGN KEYs (REFERENCES of columns included) */

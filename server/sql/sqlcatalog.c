@@ -2355,13 +2355,21 @@ static int rows_attribute(rctx *c, row_fn fn, void *ctx, sqlerr *err)
     return SQL_OK;
 }
 
+/* An enum type's schema */
+static uint32_t enum_nsp(sx_session *s, uint32_t oid)
+{
+    sx_enumtype et;
+    return sx_enum_by_oid(s, oid, &et) ? et.nsp : NSP_PUBLIC;
+}
+
 static int type_row(rctx *c, const cat_type *ty, row_fn fn, void *ctx, sqlerr *err)
 {
     ROW_BEGIN(r, c->t);
     c_int(&r, "oid", ty->oid);
     c_str(&r, "typname", ty->name);
-    c_int(&r, "typnamespace", ty->typtype == 'e' ? NSP_PUBLIC : NSP_CATALOG); /* enums: public */
-    c_int(&r, "typowner", OID_ROLE);
+    c_int(&r, "typnamespace", ty->typtype == 'e' ? enum_nsp(c->s, ty->oid) : NSP_CATALOG);
+    sx_enumtype et;
+    c_int(&r, "typowner", ty->typtype == 'e' && sx_enum_by_oid(c->s, ty->oid, &et) ? et.owner : OID_ROLE);
     c_int(&r, "typlen", ty->len);
     c_bool(&r, "typbyval", ty->byval);
     c_char(&r, "typtype", ty->typtype);
@@ -3920,7 +3928,7 @@ static int rows_is_columns(rctx *c, row_fn fn, void *ctx, sqlerr *err)
                 c_str(&r, "domain_name", crdt_types[toid - OID_CRDT_TYPES].name);
             }
             c_str(&r, "udt_catalog", db_name(c->s));
-            c_str(&r, "udt_schema", ty && ty->typtype == 'e' ? "public" : "pg_catalog");
+            c_str(&r, "udt_schema", ty && ty->typtype == 'e' ? schema_name(c->m, enum_nsp(c->s, ty->oid)) : "pg_catalog");
             if (ty) c_str(&r, "udt_name", ty->name);
             char dtd[16];
             snprintf(dtd, sizeof dtd, "%d", num);
@@ -4448,7 +4456,24 @@ static const char *type_be(const cat_type *ty)
     return !ty ? "???" : ty->oid == 1042 ? "character" : ty->fmt;
 }
 
-static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
+/* An enum type's name as format_type and regtype show it: qualified when search_path would
+ * not find it by its name alone. 1 when oid is an enum type (buf set), else 0. */
+static int enum_display(sx_session *s, const model *m, uint32_t oid, char *buf, size_t cap)
+{
+    sx_enumtype et;
+    if (!s || !sx_enum_by_oid(s, oid, &et)) return 0;
+    uint32_t found = 0;
+    size_t o = 0;
+    sqlerr e;
+    if (!sx_enum_find(s, et.name, &found, NULL) || found != oid) {
+        const char *sn = schema_name(m, et.nsp);
+        if (put_ident(buf, cap, &o, sn ? sn : "public", &e)) return 0;
+        o += (size_t)snprintf(buf + o, o < cap ? cap - o : 0, ".");
+    }
+    return put_ident(buf, cap, &o, et.name, &e) ? 0 : 1;
+}
+
+static int format_type(sx_session *s, const model *m, const sqlval *a, sqlval *out, sqlerr *err)
 {
     uint32_t oid;
     if (a[0].isnull) {
@@ -4474,6 +4499,8 @@ static int format_type(const sqlval *a, sqlval *out, sqlerr *err)
         snprintf(buf, sizeof buf, "timestamp(%lld) without time zone", (long long)mod);
     else if (mod >= 0 && mod <= 6 && oid == 1083)
         snprintf(buf, sizeof buf, "time(%lld) without time zone", (long long)mod);
+    else if (ty->typtype == 'e' && enum_display(s, m, oid, buf, sizeof buf))
+        ;
     else
         snprintf(buf, sizeof buf, "%s", a[1].isnull ? type_be(ty) : ty->fmt);
     return set_text(out, buf, err);
@@ -4551,7 +4578,7 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
             if (c) name = buf;
         } else if (to == SQLVAL_REGTYPE) {
             const cat_type *ty = type_by_oid(oid, &tmp);
-            if (ty) name = ty->fmt;
+            if (ty) name = ty->typtype == 'e' && enum_display(s, m, oid, buf, sizeof buf) ? buf : ty->fmt;
         } else if (to == SQLVAL_REGNAMESPACE) {
             name = schema_name(m, oid);
         } else if (to == SQLVAL_REGROLE) { /* regroleout: quoted as an identifier */
@@ -4601,7 +4628,9 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         cat_type tmp;
         const cat_type *ty = type_by_name(n, &tmp);
         uint32_t eoid;
-        if (!ty && sx_enum_find(s, !strncmp(n, "public.", 7) ? n + 7 : n, &eoid, NULL)) ty = type_by_oid(eoid, &tmp);
+        char ekey[SQLSCHEMA_NAME_MAX * 4 + 4]; /* an enum type, maybe with its schema */
+        if (!ty && !sx_regclass_key(n, ekey, sizeof ekey) && sx_enum_find(s, ekey, &eoid, NULL))
+            ty = type_by_oid(eoid, &tmp);
         if (!ty && memchr(txt, '"', len)) { /* "pg_catalog"."int4", "int4" */
             char tp[4][SQLSCHEMA_NAME_MAX + 1];
             int tn = split_name(txt, len, tp);
@@ -4612,6 +4641,9 @@ static int reg_cast(sx_session *s, const model *m, const sqlval *v, sqlval_type 
         }
         if (!ty)
             return sqlerr_set(err, SQLSTATE_UNDEFINED_OBJECT, -1, "type \"%.*s\" does not exist", shown, txt);
+        char eb[SQLSCHEMA_NAME_MAX * 4 + 8];
+        if (ty->typtype == 'e' && enum_display(s, m, ty->oid, eb, sizeof eb))
+            return sqlval_set_reg(out, to, ty->oid, eb, err);
         return sqlval_set_reg(out, to, ty->oid, ty->fmt, err);
     }
     char parts[4][SQLSCHEMA_NAME_MAX + 1];
@@ -4989,7 +5021,7 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
         }
         return sqlval_set_str(out, SQLVAL_UNKNOWN, a[0].arr[i - 1], strlen(a[0].arr[i - 1]), err);
     }
-    if (!strcmp(fn, "format_type")) return format_type(a, out, err);
+    if (!strcmp(fn, "format_type")) return format_type(s, m, a, out, err);
     if (!strncmp(fn, "has_", 4)) return privilege(s, m, fn, a, n, out, err);
     if (!strcmp(fn, "pg_has_role")) return has_role(s, a, n, out, err);
     for (int i = 0; i < n; i++) /* the rest are strict */

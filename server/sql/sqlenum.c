@@ -23,6 +23,33 @@ size_t sqlenum_type_key(uint8_t *out, const char *name)
     return 6 + n;
 }
 
+size_t sqlenum_type_key_nsp(uint8_t *out, uint32_t nsp, const char *name)
+{
+    if (nsp == 2200) return sqlenum_type_key(out, name);
+    size_t n = strlen(name);
+    if (n > SQLENUM_LABEL_MAX) n = SQLENUM_LABEL_MAX;
+    memcpy(out, K_TYPE, 6);
+    out[6] = 0x1e;
+    out[7] = (uint8_t)(nsp >> 24), out[8] = (uint8_t)(nsp >> 16);
+    out[9] = (uint8_t)(nsp >> 8), out[10] = (uint8_t)nsp;
+    memcpy(out + 11, name, n);
+    return 11 + n;
+}
+
+int sqlenum_type_key_parse(const uint8_t *k, size_t kl, uint32_t *nsp, char *name)
+{
+    if (sqlenum_key_kind(k, kl) != 'E') return -1;
+    size_t at = 6;
+    *nsp = 2200;
+    if (k[6] == 0x1e) {
+        *nsp = get32(k + 7);
+        at = 11;
+    }
+    memcpy(name, k + at, kl - at);
+    name[kl - at] = 0;
+    return 0;
+}
+
 size_t sqlenum_label_key(uint8_t *out, uint32_t type_oid, const char *label)
 {
     size_t n = strlen(label);
@@ -36,7 +63,10 @@ size_t sqlenum_label_key(uint8_t *out, uint32_t type_oid, const char *label)
 
 int sqlenum_key_kind(const uint8_t *k, size_t kl)
 {
-    if (kl > 6 && kl <= 6 + SQLENUM_LABEL_MAX && !memcmp(k, K_TYPE, 6)) return 'E';
+    if (kl > 6 && !memcmp(k, K_TYPE, 6) &&
+        (k[6] == 0x1e ? kl > 11 && kl <= 11 + SQLENUM_LABEL_MAX && get32(k + 7) && get32(k + 7) != 2200
+                      : kl <= 6 + SQLENUM_LABEL_MAX))
+        return 'E';
     /* a label may be empty, as in PostgreSQL (CREATE TYPE e AS ENUM ('')) */
     if (kl >= 11 && kl <= 11 + SQLENUM_LABEL_MAX && !memcmp(k, K_LABEL, 7) && get32(k + 7)) return 'L';
     return 0;

@@ -7,6 +7,8 @@
  * adding labels to one type at once both keep theirs:
  *
  *   "etype." + name             'E', u64 generation, u8 live (0: dropped), u32 oid, u32 owner
+ *   "etype." + 0x1e + u32 nsp + name   the same for a type in another schema than public (its
+ *                               oid, so ALTER SCHEMA ... RENAME leaves the key as it is)
  *   "elabel." + u32 oid + label 'L', u64 generation, u8 present, u64 sort order (an IEEE
  *                               double's bits, big-endian)
  *
@@ -43,6 +45,10 @@
 
 /* ---- catalog entries ---- */
 size_t sqlenum_type_key(uint8_t *out, const char *name);
+/* The key of type name in schema nsp (public: sqlenum_type_key's) */
+size_t sqlenum_type_key_nsp(uint8_t *out, uint32_t nsp, const char *name);
+/* The schema and name of an "etype." key (name: SQLENUM_LABEL_MAX + 1 bytes); 0 or -1 */
+int sqlenum_type_key_parse(const uint8_t *k, size_t kl, uint32_t *nsp, char *name);
 size_t sqlenum_label_key(uint8_t *out, uint32_t type_oid, const char *label);
 /* 'E' / 'L' for a key of these kinds, 0 otherwise */
 int sqlenum_key_kind(const uint8_t *k, size_t kl);

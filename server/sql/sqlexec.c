@@ -376,7 +376,8 @@ void sx_enum_register_all(const sx_authkv *v, int n)
         uint32_t oid, owner;
         if (sqlenum_type_decode(v[i].v, v[i].vl, &gen, &live, &oid, &owner) || !live) continue;
         char name[SQLENUM_LABEL_MAX + 1];
-        snprintf(name, sizeof name, "%.*s", (int)(v[i].kl - 6), (const char *)v[i].k + 6);
+        uint32_t nsp;
+        if (sqlenum_type_key_parse(v[i].k, v[i].kl, &nsp, name)) continue;
         (void)sqlenum_register(oid, name, NULL, 0);
     }
     for (int i = 0; i < n; i++) {

@@ -521,7 +521,7 @@ void sx_enum_register_all(const sx_authkv *v, int n);
 /* sqlrun_enum.c: enum types as the session sees them */
 typedef struct sx_enumtype {
     char name[64];
-    uint32_t oid, owner;
+    uint32_t oid, owner, nsp;
 } sx_enumtype;
 typedef struct sx_enumlabel {
     char label[64];
@@ -532,6 +532,8 @@ int sx_enum_by_oid(sx_session *s, uint32_t oid, sx_enumtype *out);              
 int sx_enum_types(sx_session *s, sx_enumtype **out, int *n);   /* malloc'd, by name */
 int sx_enum_labels(sx_session *s, uint32_t oid, sx_enumlabel **out, int *n); /* by sort order */
 int sqlrun_enum_ddl(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err);
+/* DROP SCHEMA ... CASCADE: enum type t goes (0A000 while a column still uses it) */
+int sqlrun_enum_drop_in(sx_session *s, const sx_enumtype *t, sqlerr *err);
 /* column definitions naming an enum type get its canonical name, "enum:<oid>:<name>" */
 int sqlrun_enum_coldefs(sx_session *s, sqlast_coldef *cols, int ncols, sqlerr *err);
 /* v::type_name for an enum type (42704 when there is none) */

@@ -1539,7 +1539,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_INET] = "inet", [SQLVAL_CIDR] = "cidr", [SQLVAL_JSON] = "json"};
         *strength = 1;
         sqlval_type t = e->cast_type;
-        if (t == SQLVAL_ENUM && e->name) return e->name; /* 'x'::mood: mood */
+        if (t == SQLVAL_ENUM && e->name) return sqlast_relname(e->name); /* 'x'::s.mood: mood */
         if (sqlval_type_is_array(t)) /* ::int[]: the element type's name */
             t = t == SQLVAL_TEXTARRAY && e->cast_elem ? e->cast_elem : sqlval_array_elem(t);
         return t < SQLVAL_NTYPES && names[t] ? names[t] : "?column?";

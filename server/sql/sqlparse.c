@@ -137,6 +137,8 @@ static int string_list(pctx *c, json_t *list, char ***out, int *n)
 
 /* ------------------------------------------------------------------ types */
 
+static int qual_name(pctx *c, const char *schema, const char *rel, char **out);
+
 /* TypeName -> HeliosDB spelling: pg_catalog prefix dropped, internal names mapped back to
  * SQL ones, "[]" appended for arrays. *out is malloc'd. */
 static int type_name(pctx *c, json_t *tn, char **out, bool *array)
@@ -145,10 +147,28 @@ static int type_name(pctx *c, json_t *tn, char **out, bool *array)
     size_t n = json_array_size(names);
     const char *last = n ? string_node(json_array_get(names, n - 1)) : NULL;
     if (!last) return sqlerr_set(c->err, "42601", floc(tn), "syntax error in type name");
-    /* pg_catalog.int4; public.mood (an enum type: found when the statement runs) */
-    if (n > 2 || (n == 2 && strcmp(string_node(json_array_get(names, 0)), "pg_catalog") != 0 &&
-                  strcmp(string_node(json_array_get(names, 0)), "public") != 0))
-        return sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", last);
+    /* pg_catalog.int4; s.mood (an enum type of schema s: found when the statement runs, with
+     * its schema as sqlast.h carries relation names) */
+    if (n > 2) return sqlerr_set(c->err, "42704", floc(tn), "type \"%s\" does not exist", last);
+    const char *sch = n == 2 ? string_node(json_array_get(names, 0)) : NULL;
+    if (sch && strcmp(sch, "pg_catalog")) {
+        char *q = NULL;
+        if (qual_name(c, sch, last, &q)) return SQL_ERR;
+        if (fbool(tn, "setof") || field(tn, "pct_type")) {
+            free(q);
+            return sqlerr_unsupported(c->err, floc(tn), "%TYPE and SETOF");
+        }
+        *array = json_array_size(field(tn, "arrayBounds")) > 0;
+        if (*array) {
+            char *qa = NULL;
+            if (asprintf(&qa, "%s[]", q) < 0) qa = NULL;
+            free(q);
+            q = qa;
+        }
+        if (!q) return sqlerr_oom(c->err);
+        *out = q;
+        return SQL_OK;
+    }
     if (fbool(tn, "setof") || field(tn, "pct_type"))
         return sqlerr_unsupported(c->err, floc(tn), "%TYPE and SETOF");
     *array = json_array_size(field(tn, "arrayBounds")) > 0;
@@ -2580,12 +2600,7 @@ static int enum_type_name(pctx *c, json_t *names, char **out)
     size_t n = json_array_size(names);
     const char *last = n ? string_node(json_array_get(names, n - 1)) : NULL;
     if (!last || n > 2) return sqlerr_set(c->err, "42601", -1, "improper qualified name (too many dotted names)");
-    if (n == 2 && strcmp(string_node(json_array_get(names, 0)), "public")) {
-        sqlerr_unsupported(c->err, -1, "types in schemas other than public");
-        sqlerr_hint(c->err, "Create the type in schema public.");
-        return SQL_ERR;
-    }
-    return (*out = dup_or_oom(c, last)) ? SQL_OK : SQL_ERR;
+    return qual_name(c, n == 2 ? string_node(json_array_get(names, 0)) : NULL, last, out);
 }
 
 /* A label of CREATE TYPE ... AS ENUM / ADD VALUE: at most 63 bytes, as PostgreSQL */
@@ -3376,8 +3391,17 @@ static int conv_stmt(pctx *c, json_t *n, sqlast_stmt *s)
         if (conv_relation(c, field(b, "relation"), s)) return SQL_ERR;
         return (s->name = dup_or_oom(c, fstr(b, "newschema"))) ? SQL_OK : SQL_ERR;
     }
-    if (!strcmp(t, "AlterOwnerStmt")) { /* ALTER SCHEMA s OWNER TO r */
+    if (!strcmp(t, "AlterOwnerStmt")) { /* ALTER SCHEMA s | TYPE t OWNER TO r */
         const char *ot = fstr(b, "objectType");
+        if (ot && !strcmp(ot, "OBJECT_TYPE")) {
+            s->kind = SQLAST_ALTER_TYPE;
+            s->owner_to = true;
+            json_t *lb;
+            node(field(b, "object"), &lb);
+            if (enum_type_name(c, field(lb, "items"), &s->name) || !(s->value = rolespec(c, field(b, "newowner"))))
+                return SQL_ERR;
+            return SQL_OK;
+        }
         if (!ot || strcmp(ot, "OBJECT_SCHEMA")) {
             char what[64];
             snprintf(what, sizeof what, "ALTER %s OWNER TO",

@@ -2214,7 +2214,7 @@ static int make_query(level *lv, outcols *o, int nout, sqlplan_node *root, sqlpl
             c->type_oid = PGTYPE_TEXT; /* elsewhere (CASE, a subquery's column): read as text */
             c->typlen = -1;
             if (e && e->kind == SQLAST_CAST && e->name &&
-                sx_enum_find(lv->pl->s, !strncmp(e->name, "public.", 7) ? e->name + 7 : e->name, &eoid, NULL))
+                sx_enum_find(lv->pl->s, e->name, &eoid, NULL))
                 c->type_oid = eoid, c->typlen = 4;
         }
         int slot = e ? (e->kind == SQLAST_COLUMN && !e->levelsup ? e->colidx : -1) : o->slot[i];

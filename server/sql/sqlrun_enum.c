@@ -23,11 +23,12 @@
 #include "server/sql/sqlexec_int.h"
 #include "server/sql/sqlrole.h"
 
-int sx_enum_find(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner)
+/* Type rel in schema nsp: 1 live (oid, owner set), 0 not. */
+static int enum_in(sx_session *s, uint32_t nsp, const char *rel, uint32_t *oid, uint32_t *owner)
 {
-    if (strlen(name) > SQLENUM_LABEL_MAX) return 0;
+    if (strlen(rel) > SQLENUM_LABEL_MAX) return 0;
     uint8_t k[SQLENUM_KEY_MAX];
-    size_t kl = sqlenum_type_key(k, name);
+    size_t kl = sqlenum_type_key_nsp(k, nsp, rel);
     const uint8_t *v;
     size_t vl;
     uint64_t gen;
@@ -38,6 +39,28 @@ int sx_enum_find(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner
     if (oid) *oid = o;
     if (owner) *owner = w;
     return 1;
+}
+
+/* A type by name as a statement names it (with its schema, or through search_path): 1 (its
+ * oid, owner, schema and name part set), 0 none. */
+static int enum_lookup(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner, uint32_t *nsp,
+                       const char **rel)
+{
+    uint32_t path[SQLSCHEMA_PATH_MAX];
+    const char *r;
+    int n = sx_name_path(s, name, &r, path);
+    if (rel) *rel = r;
+    for (int i = 0; i < n; i++)
+        if (enum_in(s, path[i], r, oid, owner)) {
+            if (nsp) *nsp = path[i];
+            return 1;
+        }
+    return 0;
+}
+
+int sx_enum_find(sx_session *s, const char *name, uint32_t *oid, uint32_t *owner)
+{
+    return enum_lookup(s, name, oid, owner, NULL, NULL);
 }
 
 int sx_enum_types(sx_session *s, sx_enumtype **out, int *n)
@@ -56,11 +79,13 @@ int sx_enum_types(sx_session *s, sx_enumtype **out, int *n)
     for (int i = 0; i < nv; i++) {
         uint64_t gen;
         bool live;
-        uint32_t oid, owner;
+        uint32_t oid, owner, nsp;
         if (sqlenum_key_kind(v[i].k, v[i].kl) != 'E' ||
-            sqlenum_type_decode(v[i].v, v[i].vl, &gen, &live, &oid, &owner) || !live)
+            sqlenum_type_decode(v[i].v, v[i].vl, &gen, &live, &oid, &owner) || !live ||
+            sqlenum_type_key_parse(v[i].k, v[i].kl, &nsp, r[k].name))
             continue;
-        snprintf(r[k].name, sizeof r[k].name, "%.*s", (int)(v[i].kl - 6), (const char *)v[i].k + 6);
+        /* a type whose schema was dropped in another region meanwhile: public's */
+        r[k].nsp = nsp == SX_NSP_PUBLIC || sx_schema_by_oid(s, nsp, NULL) ? nsp : SX_NSP_PUBLIC;
         r[k].oid = oid;
         r[k].owner = owner;
         k++;
@@ -127,10 +152,11 @@ int sx_enum_labels(sx_session *s, uint32_t oid, sx_enumlabel **out, int *n)
     return 0;
 }
 
-static int put_type(sx_session *s, const char *name, bool live, uint32_t oid, uint32_t owner, sqlerr *err)
+static int put_type(sx_session *s, uint32_t nsp, const char *name, bool live, uint32_t oid, uint32_t owner,
+                    sqlerr *err)
 {
     uint8_t k[SQLENUM_KEY_MAX];
-    size_t kl = sqlenum_type_key(k, name);
+    size_t kl = sqlenum_type_key_nsp(k, nsp, name);
     codec_buf b;
     codec_buf_init(&b);
     sqlenum_type_encode(&b, sx_hlc_now(s), live, oid, owner);
@@ -156,9 +182,9 @@ static int put_label(sx_session *s, uint32_t oid, const char *type_name, const c
     return rc;
 }
 
-/* A name a table, view, sequence, built-in or CRDT type already has (PostgreSQL: every
- * relation has a row type of its name) */
-static bool name_taken(sx_session *s, const char *name)
+/* A name a table, view or sequence of schema nsp, or a built-in or CRDT type, already has
+ * (PostgreSQL: every relation has a row type of its name) */
+static bool name_taken(sx_session *s, uint32_t nsp, const char *name)
 {
     sqlschema_kind kind;
     sqlval_type type;
@@ -166,7 +192,7 @@ static bool name_taken(sx_session *s, const char *name)
     sqlerr e;
     if (!sqlschema_type_resolve(name, &kind, &type, &canon, &e)) return true;
     if (sqlval_type_lookup(name, false) != SQLVAL_UNKNOWN) return true;
-    return sx_table_find(s, name) != NULL;
+    return sx_table_find_in(s, nsp, name) != NULL;
 }
 
 /* The columns that use type oid, as PostgreSQL's DETAIL lists them (at most buf's room) */
@@ -189,8 +215,10 @@ static int enum_users(sx_session *s, uint32_t oid, const char *tname, char *buf,
         for (int c = u->ncols - 1; c >= 0; c--) /* PostgreSQL's order: the latest column first */
             if (u->cols[c].type == SQLVAL_ENUM && (uint32_t)u->cols[c].typmod == oid) {
                 if (o < cap) {
+                    char un[SQLSCHEMA_NAME_MAX * 2 + 4];
+                    sx_display_name(s, u, un, sizeof un);
                     int w = snprintf(buf + o, cap - o, "%scolumn %s of %s %s depends on type %s", n ? "\n" : "",
-                                     u->cols[c].name, u->view_sql ? "view" : "table", u->name, tname);
+                                     u->cols[c].name, u->view_sql ? "view" : "table", un, tname);
                     if (w > 0) o += (size_t)w;
                 }
                 n++;
@@ -202,11 +230,13 @@ static int enum_users(sx_session *s, uint32_t oid, const char *tname, char *buf,
 
 static int enum_create(sx_session *s, const sqlast_stmt *st, sqlerr *err)
 {
-    if (!sx_is_super(s) && sx_create_check(s, err)) return SQL_ERR;
-    if (strlen(st->name) > SQLENUM_LABEL_MAX)
-        return sqlerr_set(err, "42622", -1, "type name \"%s\" is too long", st->name);
-    if (sx_enum_find(s, st->name, NULL, NULL) || name_taken(s, st->name))
-        return sqlerr_set(err, "42710", -1, "type \"%s\" already exists", st->name);
+    uint32_t nsp;
+    if (sx_creation_nsp(s, st->name, &nsp, err)) return SQL_ERR;
+    const char *rel = sqlast_relname(st->name);
+    if (strlen(rel) > SQLENUM_LABEL_MAX)
+        return sqlerr_set(err, "42622", -1, "type name \"%s\" is too long", rel);
+    if (enum_in(s, nsp, rel, NULL, NULL) || name_taken(s, nsp, rel))
+        return sqlerr_set(err, "42710", -1, "type \"%s\" already exists", rel);
     uint32_t oid = sx_table_new_id(s);
     if (!oid) return sqlerr_set(err, "54000", -1, "this node has handed out all its object ids");
     for (int i = 0; i < st->nnames; i++) /* as PostgreSQL reports it: pg_enum's unique index */
@@ -217,19 +247,29 @@ static int enum_create(sx_session *s, const sqlast_stmt *st, sqlerr *err)
                 sqlerr_detail(err, "Key (enumtypid, enumlabel)=(%u, %s) already exists.", oid, st->names[i]);
                 return SQL_ERR;
             }
-    if (put_type(s, st->name, true, oid, sx_current_role(s), err)) return SQL_ERR;
+    if (put_type(s, nsp, rel, true, oid, sx_current_role(s), err)) return SQL_ERR;
     for (int i = 0; i < st->nnames; i++)
-        if (put_label(s, oid, st->name, st->names[i], (double)(i + 1), err)) return SQL_ERR;
+        if (put_label(s, oid, rel, st->names[i], (double)(i + 1), err)) return SQL_ERR;
     return SQL_OK;
 }
 
 static int enum_add_value(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
-    uint32_t oid, owner;
-    if (!sx_enum_find(s, st->name, &oid, &owner))
+    uint32_t oid, owner, nsp;
+    const char *rel;
+    if (!enum_lookup(s, st->name, &oid, &owner, &nsp, &rel))
         return sqlerr_set(err, "42704", -1, "type \"%s\" does not exist", st->name);
     if (!sx_has_privs_of(s, sx_current_role(s), owner))
         return sqlerr_set(err, "42501", -1, "must be owner of type %s", st->name);
+    if (st->owner_to) { /* ALTER TYPE t OWNER TO r: to a role the current one may SET ROLE to */
+        const char *v = st->value;
+        const char *rn = v[0] == 1 ? sx_role_name(s) : v[0] == 2 ? sx_session_user(s) : v;
+        sqlrole to;
+        if (!sx_role_lookup(s, rn, &to)) return sqlerr_set(err, "42704", -1, "role \"%s\" does not exist", rn);
+        if (!sx_has_privs_of(s, sx_current_role(s), to.oid))
+            return sqlerr_set(err, "42501", -1, "must be able to SET ROLE \"%s\"", to.name);
+        return to.oid == owner ? SQL_OK : put_type(s, nsp, rel, true, oid, to.oid, err);
+    }
     sx_enumlabel *v;
     int n;
     if (sx_enum_labels(s, oid, &v, &n)) return sqlerr_oom(err);
@@ -261,15 +301,16 @@ static int enum_add_value(sx_session *s, const sqlast_stmt *st, sx_result *res, 
     free(v);
     if (!room)
         return sqlerr_unsupported(err, -1, "ADD VALUE between two labels this close (no room left between them)");
-    return put_label(s, oid, st->name, st->value, sort, err);
+    return put_label(s, oid, rel, st->value, sort, err);
 }
 
 static int enum_drop(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err)
 {
     for (int i = 0; i < st->nnames; i++) {
-        uint32_t oid, owner;
-        if (!sx_enum_find(s, st->names[i], &oid, &owner)) {
-            if (name_taken(s, st->names[i]) && !sx_table_find(s, st->names[i]))
+        uint32_t oid, owner, nsp;
+        const char *rel;
+        if (!enum_lookup(s, st->names[i], &oid, &owner, &nsp, &rel)) {
+            if (name_taken(s, SX_NSP_PUBLIC, rel) && !sx_table_find(s, st->names[i]))
                 return sqlerr_unsupported(err, -1, "dropping a built-in type");
             if (st->missing_ok) {
                 if (sqlrun_notice(res, "00000", err, "type \"%s\" does not exist, skipping", st->names[i]))
@@ -289,9 +330,17 @@ static int enum_drop(sx_session *s, const sqlast_stmt *st, sx_result *res, sqler
             sqlerr_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             return SQL_ERR;
         }
-        if (put_type(s, st->names[i], false, oid, owner, err)) return SQL_ERR;
+        if (put_type(s, nsp, rel, false, oid, owner, err)) return SQL_ERR;
     }
     return SQL_OK;
+}
+
+int sqlrun_enum_drop_in(sx_session *s, const sx_enumtype *t, sqlerr *err)
+{
+    char detail[SQLERR_DETAIL_MAX];
+    if (enum_users(s, t->oid, t->name, detail, sizeof detail))
+        return sqlerr_unsupported(err, -1, "DROP SCHEMA ... CASCADE of an enum type that columns of other schemas use");
+    return put_type(s, t->nsp, t->name, false, t->oid, t->owner, err);
 }
 
 int sqlrun_enum_ddl(sx_session *s, const sqlast_stmt *st, sx_result *res, sqlerr *err)
@@ -316,14 +365,15 @@ int sqlrun_enum_coldefs(sx_session *s, sqlast_coldef *cols, int ncols, sqlerr *e
         if (!sqlschema_type_resolve(d->type_name, &kind, &type, &canon, &e)) continue; /* built in */
         size_t tl = strlen(d->type_name);
         bool array = tl > 2 && !strcmp(d->type_name + tl - 2, "[]");
-        char base[SQLENUM_LABEL_MAX + 3];
+        char base[SQLENUM_LABEL_MAX * 2 + 3];
         snprintf(base, sizeof base, "%.*s", (int)(array ? tl - 2 : tl), d->type_name);
         uint32_t oid;
-        if (!sx_enum_find(s, base, &oid, NULL)) continue; /* 42704 where it is resolved */
+        const char *rel;
+        if (!enum_lookup(s, base, &oid, NULL, NULL, &rel)) continue; /* 42704 where it is resolved */
         if (array) return sqlerr_unsupported(err, d->location, "arrays of enum types");
         if (d->primary_key) return sqlerr_unsupported(err, d->location, "an enum column in a primary key");
         char buf[96];
-        snprintf(buf, sizeof buf, "enum:%u:%s", oid, base);
+        snprintf(buf, sizeof buf, "enum:%u:%s", oid, rel);
         char *nt = strdup(buf);
         if (!nt) return sqlerr_oom(err);
         free(d->type_name);

@@ -381,6 +381,28 @@ static int schema_members(sx_session *s, uint32_t nsp, const sqlschema_table ***
     return 0;
 }
 
+/* The enum types of schema nsp, by oid (malloc'd). */
+static int cmp_enum_oid(const void *a, const void *b)
+{
+    const sx_enumtype *x = a, *y = b;
+    return (x->oid > y->oid) - (x->oid < y->oid);
+}
+
+static int schema_types(sx_session *s, uint32_t nsp, sx_enumtype **out, int *n)
+{
+    sx_enumtype *v;
+    int nv, k = 0;
+    *out = NULL;
+    *n = 0;
+    if (sx_enum_types(s, &v, &nv)) return -1;
+    for (int i = 0; i < nv; i++)
+        if (v[i].nsp == nsp) v[k++] = v[i];
+    qsort(v, (size_t)k, sizeof *v, cmp_enum_oid);
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 static const char *kind_word(const sqlschema_table *t)
 {
     return t->view_sql ? "view" : t->seq ? "sequence" : "table";
@@ -454,18 +476,28 @@ static int drop_schema(sx_session *s, const sqlast_stmt *st, sx_result *res, sql
         detail[0] = 0;
         for (int i = ne - 1; i >= 0; i--) { /* PostgreSQL reports the last one's first */
             const sqlschema_table **m;
-            int nm;
+            int nm, nt;
+            sx_enumtype *ty;
             if (schema_members(s, es[i].oid, &m, &nm)) return sqlerr_oom(err);
-            for (int k = 0; k < nm; k++, nd++) {
+            if (schema_types(s, es[i].oid, &ty, &nt)) {
+                free(m);
+                return sqlerr_oom(err);
+            }
+            for (int k = 0, j = 0; k < nm || j < nt; nd++) { /* in creation (oid) order */
+                bool type = j < nt && (k >= nm || ty[j].oid < m[k]->id);
                 char dn[SQLSCHEMA_NAME_MAX * 2 + 4];
-                sx_display_name(s, m[k], dn, sizeof dn);
+                if (type) snprintf(dn, sizeof dn, "%s.%s", es[i].name, ty[j].name);
+                else sx_display_name(s, m[k], dn, sizeof dn);
                 if (dl < sizeof detail) {
                     int w = snprintf(detail + dl, sizeof detail - dl, "%s%s %s depends on schema %s",
-                                     dl ? "\n" : "", kind_word(m[k]), dn, es[i].name);
+                                     dl ? "\n" : "", type ? "type" : kind_word(m[k]), dn, es[i].name);
                     if (w > 0) dl += (size_t)w;
                 }
+                if (type) j++;
+                else k++;
             }
             free(m);
+            free(ty);
         }
         if (nd) {
             if (st->nnames > 1)
@@ -494,11 +526,16 @@ static int drop_schema(sx_session *s, const sqlast_stmt *st, sx_result *res, sql
             sx_display_name(s, m[k], dn, sizeof dn);
             snprintf(shown[k], sizeof shown[k], "%s %s", kind_word(m[k]), dn);
         }
-        int rc = SQL_OK;
-        for (int k = 0; k < nm && rc == SQL_OK; k++) {
+        int rc = SQL_OK, nt = 0;
+        sx_enumtype *ty = NULL;
+        if (schema_types(s, es[i].oid, &ty, &nt)) rc = sqlerr_oom(err);
+        for (int k = 0, j = 0; k < nm && rc == SQL_OK; k++) {
             const sqlschema_table *t = m[k];
             char q[SQLSCHEMA_NAME_MAX * 2 + 2];
             snprintf(q, sizeof q, "%.63s%c%.63s", es[i].name, SQLAST_QUAL, t->name);
+            /* the schema's types in their places (they go once its tables have) */
+            for (; j < nt && ty[j].oid < t->id; j++)
+                sqlrun_cascade_add(lines, sizeof lines, &lo, &nlines, "type %s.%s", es[i].name, ty[j].name);
             sqlrun_cascade_add(lines, sizeof lines, &lo, &nlines, "%s", shown[k]);
             const sqlschema_table *live = sx_table_find(s, q);
             if (!live || live->id != t->id) continue; /* gone with an earlier one */
@@ -510,6 +547,11 @@ static int drop_schema(sx_session *s, const sqlast_stmt *st, sx_result *res, sql
             if (!rc) harvest(&tmp, shown, nm, lines, sizeof lines, &lo, &nlines);
             sqlrun_result_free(&tmp);
         }
+        for (int j = 0; rc == SQL_OK && j < nt; j++) /* the types after the last relation */
+            if (!nm || ty[j].oid > m[nm - 1]->id)
+                sqlrun_cascade_add(lines, sizeof lines, &lo, &nlines, "type %s.%s", es[i].name, ty[j].name);
+        for (int j = 0; rc == SQL_OK && j < nt; j++) rc = sqlrun_enum_drop_in(s, &ty[j], err);
+        free(ty);
         free(shown);
         free(m);
         if (rc) return SQL_ERR;

@@ -6,7 +6,7 @@ them) against heliosdb --dev.
    timestamptz, uuid, jsonb, defaults, a foreign key, a sequence, an index, a DESC index, a
    UNIQUE constraint, a multi-column unique index with INCLUDE, grants to a role and to PUBLIC,
    a table owned by another role, a second schema with a serial table, an index, a sequence, a
-   table named like one of public's, its grants) is created on PostgreSQL 15
+   table named like one of public's, an enum type and a column of it, its grants) is created on PostgreSQL 15
    and on HeliosDB; `pg_dump --schema-only` of both must be equal line for line (the header's
    version lines and the \\restrict keys aside).
 2. A full plain dump of a HeliosDB node (adding views, one in the second schema, CRDT columns
@@ -59,6 +59,8 @@ CREATE TABLE inventory.stock (id serial PRIMARY KEY, book_id bigint REFERENCES b
 CREATE INDEX stock_qty_idx ON inventory.stock (qty);
 CREATE SEQUENCE inventory.batch START 7;
 CREATE TABLE inventory.authors (id integer PRIMARY KEY, alias text);
+CREATE TYPE inventory.grade AS ENUM ('low', 'high');
+CREATE TABLE inventory.graded (id integer PRIMARY KEY, g inventory.grade);
 COMMENT ON TABLE inventory.stock IS 'What is on the shelves';
 GRANT USAGE ON SCHEMA inventory TO dump_reader;
 GRANT SELECT ON inventory.stock TO dump_reader;
@@ -97,6 +99,7 @@ INSERT INTO books (author_id, title, nums, at, uid, meta, ok, ratio, n) VALUES
 SELECT nextval('tick');
 INSERT INTO inventory.stock (book_id, qty) VALUES (1, 3), (2, 9);
 INSERT INTO inventory.authors VALUES (1, 'A.');
+INSERT INTO inventory.graded VALUES (1, 'high'), (2, 'low');
 """
 
 EXTRA = """
@@ -221,9 +224,10 @@ def main():
         tap.ok(got.splitlines() == ["Zürich ☃"], "the view is restored", got)
         sch = "SELECT string_agg(id || ':' || book_id || ':' || qty, ',' ORDER BY id) FROM inventory.stock; " \
               "SELECT id, qty FROM inventory.low; SELECT alias FROM inventory.authors; " \
+              "SELECT string_agg(id || ':' || g, ',' ORDER BY g) FROM inventory.graded; " \
               "SELECT nspname, pg_get_userbyid(nspowner), nspacl FROM pg_namespace WHERE nspname = 'inventory'"
         want, got_b, got_c = query(a.port, sch), query(b.port, sch), query(c.port, sch)
-        tap.ok(want == got_b == got_c and want.startswith("1:1:3,2:2:9\n1|3\nA.\ninventory|postgres|"),
+        tap.ok(want == got_b == got_c and want.startswith("1:1:3,2:2:9\n1|3\nA.\n2:low,1:high\ninventory|postgres|"),
                "schema inventory, its tables, view, owner and grants survive both restores",
                (want, got_b, got_c))
         ids = query(c.port, "INSERT INTO inventory.stock (qty) VALUES (1) RETURNING id")

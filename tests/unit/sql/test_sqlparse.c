@@ -388,7 +388,7 @@ static void test_enum_ddl(void **state)
     sqlparse_result r;
     sqlast_stmt *s = parse_one("CREATE TYPE public.mood AS ENUM ('sad', '', 'ok')", &r);
     assert_int_equal(s->kind, SQLAST_CREATE_TYPE);
-    assert_string_equal(s->name, "mood");
+    assert_string_equal(s->name, "public\x1emood"); /* with its schema (sqlast.h) */
     assert_int_equal(s->nnames, 3);
     assert_string_equal(s->names[1], "");
     sqlparse_result_free(&r);
@@ -401,10 +401,15 @@ static void test_enum_ddl(void **state)
     s = parse_one("DROP TYPE IF EXISTS mood, public.e2 CASCADE", &r);
     assert_int_equal(s->kind, SQLAST_DROP_TYPE);
     assert_int_equal(s->nnames, 2);
-    assert_string_equal(s->names[1], "e2");
+    assert_string_equal(s->names[1], "public\x1e" "e2");
     assert_true(s->missing_ok && s->cascade);
     sqlparse_result_free(&r);
-    expect_error("CREATE TYPE other.mood AS ENUM ('a')", "0A000", "schemas other than public");
+    s = parse_one("ALTER TYPE other.mood OWNER TO alice", &r);
+    assert_int_equal(s->kind, SQLAST_ALTER_TYPE);
+    assert_true(s->owner_to);
+    assert_string_equal(s->name, "other\x1emood");
+    assert_string_equal(s->value, "alice");
+    sqlparse_result_free(&r);
     expect_error("ALTER TYPE mood RENAME VALUE 'a' TO 'b'", "0A000", "RENAME VALUE");
     expect_error("CREATE TYPE mood AS ENUM ('0123456789012345678901234567890123456789012345678901234567890123')",
                  "22P05", "invalid enum label");
