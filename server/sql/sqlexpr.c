@@ -3840,6 +3840,19 @@ static int agg_order_cmp(const void *pa, const void *pb, void *arg)
     return x < y ? -1 : x > y;
 }
 
+/* The kept items' indexes in their ORDER BY order (malloc'd; NULL: out of memory); *failed:
+ * two keys could not be compared. */
+static size_t *agg_sorted(const sqlexpr_agg *a, bool *failed)
+{
+    size_t *idx = malloc((a->nitems ? a->nitems : 1) * sizeof *idx);
+    if (!idx) return NULL;
+    for (size_t i = 0; i < a->nitems; i++) idx[i] = i;
+    agg_sort as = {a, false};
+    if (a->expr->naorder && a->nitems > 1) qsort_r(idx, a->nitems, sizeof *idx, agg_order_cmp, &as);
+    if (failed) *failed = as.failed;
+    return idx;
+}
+
 static int agg_collected_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
 {
     const sqlast_expr *e = a->expr;
@@ -3849,11 +3862,8 @@ static int agg_collected_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         sqlval_init_null(out, e->type);
         return SQL_OK;
     }
-    size_t *idx = malloc(a->nitems * sizeof *idx);
+    size_t *idx = agg_sorted(a, NULL);
     if (!idx) return sqlerr_oom(err);
-    for (size_t i = 0; i < a->nitems; i++) idx[i] = i;
-    agg_sort as = {a, false};
-    if (e->naorder && a->nitems > 1) qsort_r(idx, a->nitems, sizeof *idx, agg_order_cmp, &as);
     int rc = SQL_OK;
     if (str) {
         size_t len = 0;
@@ -4212,13 +4222,11 @@ static int os_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
         sqlval_init_null(out, e->type);
         return SQL_OK;
     }
-    size_t *idx = malloc(a->nitems * sizeof *idx);
+    bool failed = false;
+    size_t *idx = agg_sorted(a, &failed);
     if (!idx) return sqlerr_oom(err);
-    for (size_t i = 0; i < a->nitems; i++) idx[i] = i;
-    agg_sort as = {a, false};
-    if (a->nitems > 1) qsort_r(idx, a->nitems, sizeof *idx, agg_order_cmp, &as);
     int rc = SQL_OK;
-    if (as.failed) {
+    if (failed) {
         rc = sqlerr_set(err, "42883", -1, "could not identify an ordering operator for the aggregated value");
     } else if (mode) { /* the most frequent value; of equally frequent ones the first in order */
         size_t best = 0, bestn = 0;

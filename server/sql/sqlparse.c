@@ -2716,21 +2716,8 @@ static int conv_drop(pctx *c, json_t *b, sqlast_stmt *s)
         }
         return SQL_OK;
     }
-    if (rt && !strcmp(rt, "OBJECT_SCHEMA")) { /* names are plain strings */
-        s->kind = SQLAST_DROP_SCHEMA;
-        s->missing_ok = fbool(b, "missing_ok");
-        s->cascade = drop_cascade(b);
-        json_t *objs = field(b, "objects");
-        size_t n = json_array_size(objs);
-        if (!(s->names = calloc(n ? n : 1, sizeof(char *)))) return sqlerr_oom(c->err);
-        for (size_t i = 0; i < n; i++) {
-            if (!(s->names[i] = dup_or_oom(c, string_node(json_array_get(objs, i))))) return SQL_ERR;
-            s->nnames = (int)i + 1;
-        }
-        return SQL_OK;
-    }
-    if (rt && !strcmp(rt, "OBJECT_EXTENSION")) { /* names are plain strings */
-        s->kind = SQLAST_DROP_EXTENSION;
+    if (rt && (!strcmp(rt, "OBJECT_SCHEMA") || !strcmp(rt, "OBJECT_EXTENSION"))) { /* plain strings */
+        s->kind = !strcmp(rt, "OBJECT_SCHEMA") ? SQLAST_DROP_SCHEMA : SQLAST_DROP_EXTENSION;
         s->missing_ok = fbool(b, "missing_ok");
         s->cascade = drop_cascade(b);
         json_t *objs = field(b, "objects");

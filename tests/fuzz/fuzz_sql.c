@@ -446,6 +446,17 @@ static void g_putf(grow *g, const char *fmt, long v)
     g_put(g, t);
 }
 
+/* head, then n items (item: a format of one %ld, given 0 .. n-1) joined by sep, then tail */
+static void g_list(grow *g, const char *head, const char *sep, const char *item, long n, const char *tail)
+{
+    g_put(g, head);
+    for (long i = 0; i < n; i++) {
+        if (i) g_put(g, sep);
+        g_putf(g, item, i);
+    }
+    g_put(g, tail);
+}
+
 static unsigned g_byte(grow *g)
 {
     return g->p < g->end ? *g->p++ : 0;
@@ -487,19 +498,13 @@ static void g_expr(grow *g)
     case 5: /* IN list */
         g_put(g, "(");
         g_expr(g);
-        g_put(g, " IN (");
-        for (long i = 0; i < n; i++) g_putf(g, i ? ", %ld" : "%ld", i);
-        g_put(g, "))");
+        g_list(g, " IN (", ", ", "%ld", n, "))");
         break;
     case 6: /* ARRAY[...] */
-        g_put(g, "cardinality(ARRAY[");
-        for (long i = 0; i < n; i++) g_putf(g, i ? ", %ld" : "%ld", i);
-        g_put(g, "])");
+        g_list(g, "cardinality(ARRAY[", ", ", "%ld", n, "])");
         break;
     case 7: /* an array literal */
-        g_put(g, "array_length('{");
-        for (long i = 0; i < n; i++) g_putf(g, i ? ",%ld" : "%ld", i);
-        g_put(g, "}'::int[], 1)");
+        g_list(g, "array_length('{", ",", "%ld", n, "}'::int[], 1)");
         break;
     case 8: /* nested jsonb */
         g_put(g, "jsonb_typeof('");
@@ -508,18 +513,14 @@ static void g_expr(grow *g)
         g_put(g, "'::jsonb)");
         break;
     case 9: /* a jsonb object of many keys */
-        g_put(g, "(SELECT count(*) FROM jsonb_each_text('{");
-        for (long i = 0; i < n; i++) g_putf(g, i ? ", \"k%ld\": 1" : "\"k%ld\": 1", i);
-        g_put(g, "}'))");
+        g_list(g, "(SELECT count(*) FROM jsonb_each_text('{", ", ", "\"k%ld\": 1", n, "}'))");
         break;
     case 10: /* string_agg over generate_series */
         g_put(g, "length((SELECT string_agg(x::text, ',') FROM generate_series(1, ");
         g_putf(g, "%ld) x))", n * 8);
         break;
     case 11: /* VALUES */
-        g_put(g, "(SELECT count(*) FROM (VALUES ");
-        for (long i = 0; i < n; i++) g_putf(g, i ? ", (%ld)" : "(%ld)", i);
-        g_put(g, ") v(x))");
+        g_list(g, "(SELECT count(*) FROM (VALUES ", ", ", "(%ld)", n, ") v(x))");
         break;
     case 12:   /* an aw_set of n elements, written first, read back here */
     default: { /* an lww_map of n keys */
@@ -529,11 +530,12 @@ static void g_expr(grow *g)
         }
         bool set = c % 14 == 12;
         grow w = {0};
-        g_put(&w, set ? "INSERT INTO g (id, s) VALUES (1, ARRAY[" : "INSERT INTO g (id, m) VALUES (1, '{");
-        for (long i = 0; i < n; i++)
-            g_putf(&w, set ? (i ? ", 'e%ld'" : "'e%ld'") : (i ? ", \"k%ld\": 1" : "\"k%ld\": 1"), i);
-        g_put(&w, set ? "]) ON CONFLICT (id) DO UPDATE SET s = g.s || EXCLUDED.s"
-                      : "}') ON CONFLICT (id) DO UPDATE SET m = EXCLUDED.m");
+        if (set)
+            g_list(&w, "INSERT INTO g (id, s) VALUES (1, ARRAY[", ", ", "'e%ld'", n,
+                   "]) ON CONFLICT (id) DO UPDATE SET s = g.s || EXCLUDED.s");
+        else
+            g_list(&w, "INSERT INTO g (id, m) VALUES (1, '{", ", ", "\"k%ld\": 1", n,
+                   "}') ON CONFLICT (id) DO UPDATE SET m = EXCLUDED.m");
         g->pre = w.buf;
         g_put(g, set ? "(SELECT cardinality(s) FROM g WHERE id = 1)" : "(SELECT count(*) FROM g, jsonb_object_keys(g.m::jsonb) WHERE id = 1)");
         break;
