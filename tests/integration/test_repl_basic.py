@@ -118,6 +118,16 @@ class Node:
         self.proc = None
 
 
+def cluster(tmp, names):
+    """Regions names [(name, id), ...] in tmp, each a peer of the others: certificates,
+    configs, and their Node objects (not started)."""
+    make_certs(tmp, names)
+    nodes = [Node(tmp, n, i) for n, i in names]
+    for n in nodes:
+        n.write_config([p for p in nodes if p is not n])
+    return nodes
+
+
 def query(node, sql, args=None):
     c = node.connect()
     try:

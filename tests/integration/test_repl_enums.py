@@ -38,11 +38,7 @@ def try_query(node, sql):
 def main():
     import tempfile
     tmp = tempfile.mkdtemp(prefix="helios-enums-")
-    names = [("r1", 1), ("r2", 2)]
-    rb.make_certs(tmp, names)
-    nodes = [rb.Node(tmp, n, i) for n, i in names]
-    for n in nodes:
-        n.write_config([p for p in nodes if p is not n])
+    nodes = rb.cluster(tmp, [("r1", 1), ("r2", 2)])
     try:
         for n in nodes:
             t.ok(n.start(), "region %s starts" % n.name)

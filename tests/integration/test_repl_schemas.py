@@ -47,11 +47,7 @@ SCHEMAS = "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'dup%' OR nspname
 def main():
     import tempfile
     tmp = tempfile.mkdtemp(prefix="helios-schemas-")
-    names = [("r1", 1), ("r2", 2)]
-    rb.make_certs(tmp, names)
-    nodes = [rb.Node(tmp, n, i) for n, i in names]
-    for n in nodes:
-        n.write_config([p for p in nodes if p is not n])
+    nodes = rb.cluster(tmp, [("r1", 1), ("r2", 2)])
     try:
         for n in nodes:
             t.ok(n.start(), "region %s starts" % n.name)
