@@ -2365,13 +2365,155 @@ static void put_name(sb_ *b, const char *name, int style, bool fm, int width)
         for (; k < 9; k++) sb_add(b, " ", 1);
 }
 
+/* A number as to_char prints it: zero-padded to width (FM: none), then its TH / th suffix. */
+static void put_num(sb_ *b, int64_t num, int width, bool fm, const char *f, size_t fl, size_t *i)
+{
+    char tmp[64];
+    if (fm || !width) snprintf(tmp, sizeof tmp, "%lld", (long long)num);
+    else snprintf(tmp, sizeof tmp, "%0*lld", width, (long long)num);
+    sb_str(b, tmp);
+    if (*i + 1 < fl && ((f[*i] == 'T' && f[*i + 1] == 'H') || (f[*i] == 't' && f[*i + 1] == 'h'))) {
+        const char *o = ordinal(num);
+        if (f[*i] == 'T') {
+            char up[3] = {(char)toupper((unsigned char)o[0]), (char)toupper((unsigned char)o[1]), 0};
+            sb_str(b, up);
+        } else {
+            sb_str(b, o);
+        }
+        *i += 2;
+    }
+}
+
+/* PostgreSQL's date2j, on the fields of an interval as they come (they need not be a date) */
+static int64_t date2j_raw(int64_t year, int64_t month, int64_t day)
+{
+    if (month > 2) month += 1, year += 4800;
+    else month += 13, year += 4799;
+    int64_t century = year / 100, julian = year * 365 - 32167;
+    julian += year / 4 - century + century / 4;
+    return julian + 7834 * month / 256 + day;
+}
+
+/* to_char(interval, text): PostgreSQL's interval_to_char. The fields are the interval's own
+ * (years, months, days, hours past 24 included, each with the interval's sign); a field that
+ * belongs to a calendar date (names of months and days, AD/BC, day of week, time zones) is
+ * 22007. Widths grow by one for a negative value, as PostgreSQL's "%0*d" with (v >= 0 ? w : w+1)
+ * does (DD keeps 2). ISO-week and Roman-numeral fields are 0A000 on intervals. */
+static int to_char_interval(const sqlval *v, const sqlval *fmt, sqlval *out, sqlerr *err)
+{
+    sqldate_interval iv;
+    sqldate_get_interval(v, &iv);
+    int64_t year = iv.months / 12, mon = iv.months % 12, mday = iv.days;
+    int64_t hour = iv.us / USECS_PER_HOUR, min = iv.us / USECS_PER_MINUTE % 60, sec = iv.us / USECS_PER_SEC % 60,
+            fsec = iv.us % USECS_PER_SEC;
+    int64_t yday = (year * 12 + mon) * 30 + mday;
+    const char *f = fmt->s;
+    size_t fl = fmt->len, i = 0;
+    sb_ b = {0};
+    sb_add(&b, "", 0);
+    int rc = SQL_OK;
+    while (i < fl && !rc) {
+        bool fm = false;
+        if (i + 1 < fl && (f[i] == 'F' || f[i] == 'f') && (f[i + 1] == 'M' || f[i + 1] == 'm')) {
+            fm = true;
+            i += 2;
+            if (i >= fl) break;
+        }
+        const char *p = f + i;
+        size_t rem = fl - i;
+#define KW(s) (rem >= sizeof(s) - 1 && !memcmp(p, s, sizeof(s) - 1) ? (i += sizeof(s) - 1, true) : false)
+#define W(v, w) ((v) >= 0 ? (w) : (w) + 1)
+        int64_t num = 0;
+        int width = 0;
+        bool isnum = true;
+        char tmp[64];
+        if (*p == '"') {
+            i++;
+            while (i < fl && f[i] != '"') {
+                if (f[i] == '\\' && i + 1 < fl) i++;
+                sb_add(&b, f + i, 1);
+                i++;
+            }
+            i++;
+            continue;
+        }
+        if (*p == '\\' && rem > 1 && p[1] == '"') { /* \" is a double quote; a backslash is
+                                                     * not otherwise special outside quotes */
+            sb_add(&b, p + 1, 1);
+            i += 2;
+            continue;
+        }
+        if (KW("HH24") || KW("hh24")) num = hour, width = W(hour, 2);
+        else if (KW("HH12") || KW("hh12") || KW("HH") || KW("hh")) num = hour % 12 == 0 ? 12 : hour % 12, width = W(hour, 2);
+        else if (KW("MI") || KW("mi")) num = min, width = W(min, 2);
+        else if (KW("SSSSS") || KW("sssss") || KW("SSSS") || KW("ssss")) num = hour * 3600 + min * 60 + sec, width = 0;
+        else if (KW("SS") || KW("ss")) num = sec, width = W(sec, 2);
+        else if (KW("MS") || KW("ms")) num = fsec / 1000, width = W(fsec, 3);
+        else if (KW("US") || KW("us")) num = fsec, width = W(fsec, 6);
+        else if (KW("AM") || KW("PM")) isnum = false, sb_str(&b, hour % 24 >= 12 ? "PM" : "AM");
+        else if (KW("am") || KW("pm")) isnum = false, sb_str(&b, hour % 24 >= 12 ? "pm" : "am");
+        else if (KW("A.M.") || KW("P.M.")) isnum = false, sb_str(&b, hour % 24 >= 12 ? "P.M." : "A.M.");
+        else if (KW("a.m.") || KW("p.m.")) isnum = false, sb_str(&b, hour % 24 >= 12 ? "p.m." : "a.m.");
+        else if (KW("Y,YYY") || KW("y,yyy")) {
+            isnum = false;
+            snprintf(tmp, sizeof tmp, "%d,%03d", (int)(year / 1000), (int)(year % 1000));
+            sb_str(&b, tmp);
+        } else if (KW("IYYY") || KW("iyyy") || KW("IYY") || KW("iyy") || KW("IY") || KW("iy") || KW("IW") ||
+                   KW("iw") || KW("IDDD") || KW("iddd") || KW("RM") || KW("rm")) {
+            rc = sqlerr_unsupported(err, -1, "to_char of an interval with ISO week or Roman numeral fields");
+            continue;
+        } else if (KW("YYYY") || KW("yyyy")) num = year, width = W(year, 4);
+        else if (KW("YYY") || KW("yyy")) num = year % 1000, width = W(year, 3);
+        else if (KW("YY") || KW("yy")) num = year % 100, width = W(year, 2);
+        else if (KW("Y") || KW("y")) num = year % 10, width = W(year, 1);
+        else if (KW("AD") || KW("BC") || KW("ad") || KW("bc") || KW("A.D.") || KW("B.C.") || KW("a.d.") ||
+                 KW("b.c.") || KW("MONTH") || KW("Month") || KW("month") || KW("MON") || KW("Mon") ||
+                 KW("mon") || KW("DAY") || KW("Day") || KW("day") || KW("DY") || KW("Dy") || KW("dy") ||
+                 KW("ID") || KW("id") || KW("TZH") || KW("TZM") || KW("TZ") || KW("tz") || KW("OF") ||
+                 KW("of")) {
+            sqlerr_set(err, "22007", -1, "invalid format specification for an interval value");
+            sqlerr_hint(err, "Intervals are not tied to specific calendar dates.");
+            rc = SQL_ERR;
+            continue;
+        } else if (KW("MM") || KW("mm")) num = mon, width = W(mon, 2);
+        else if (KW("DDD") || KW("ddd")) num = yday, width = W(yday, 3);
+        else if (KW("DD") || KW("dd")) num = mday, width = 2;
+        else if (KW("D") || KW("d")) {
+            sqlerr_set(err, "22007", -1, "invalid format specification for an interval value");
+            sqlerr_hint(err, "Intervals are not tied to specific calendar dates.");
+            rc = SQL_ERR;
+            continue;
+        } else if (KW("WW") || KW("ww")) num = (yday - 1) / 7 + 1, width = 2;
+        else if (KW("W") || KW("w")) num = (mday - 1) / 7 + 1, width = 1;
+        else if (KW("Q") || KW("q")) {
+            if (!mon) continue; /* no quarter without a month */
+            num = (mon - 1) / 3 + 1, width = 1;
+        } else if (KW("CC") || KW("cc")) num = year / 100, width = W(year / 100, 2);
+        else if (KW("J") || KW("j")) num = date2j_raw(year, mon, mday), width = 0;
+        else {
+            if (fm) continue; /* FM before something that is not a pattern */
+            sb_add(&b, p, 1);
+            i++;
+            continue;
+        }
+#undef W
+#undef KW
+        if (isnum) put_num(&b, num, width, fm, f, fl, &i);
+    }
+    if (rc || b.oom) {
+        free(b.p);
+        return rc ? SQL_ERR : sqlerr_oom(err);
+    }
+    sqlval_take_str(out, SQLVAL_TEXT, b.p, b.n);
+    return SQL_OK;
+}
+
 int sqldate_fn_to_char(const sqlval *a, int n, sqlval *out, sqlerr *err)
 {
     (void)n;
     const sqlval *v = &a[0];
     bool tz = v->type == SQLVAL_TIMESTAMPTZ;
-    if (v->type == SQLVAL_INTERVAL)
-        return sqlerr_set(err, "0A000", -1, "feature not supported: to_char(interval, text)");
+    if (v->type == SQLVAL_INTERVAL) return to_char_interval(v, &a[1], out, err);
     if (!ts_finite(v->u.i)) {
         sqlval_init_null(out, SQLVAL_TEXT);
         return SQL_OK;
@@ -2410,7 +2552,8 @@ int sqldate_fn_to_char(const sqlval *a, int n, sqlval *out, sqlerr *err)
             i++;
             continue;
         }
-        if (*p == '\\' && rem > 1) {
+        if (*p == '\\' && rem > 1 && p[1] == '"') { /* \" is a double quote; a backslash is
+                                                     * not otherwise special outside quotes */
             sb_add(&b, p + 1, 1);
             i += 2;
             continue;
@@ -2509,19 +2652,7 @@ int sqldate_fn_to_char(const sqlval *a, int n, sqlval *out, sqlerr *err)
         }
 #undef KW
         if (!isnum) continue;
-        if (fm || !width) snprintf(tmp, sizeof tmp, "%lld", (long long)num);
-        else snprintf(tmp, sizeof tmp, "%0*lld", width, (long long)num);
-        sb_str(&b, tmp);
-        if (i + 1 < fl && ((f[i] == 'T' && f[i + 1] == 'H') || (f[i] == 't' && f[i + 1] == 'h'))) {
-            const char *o = ordinal(num);
-            if (f[i] == 'T') {
-                char up[3] = {(char)toupper((unsigned char)o[0]), (char)toupper((unsigned char)o[1]), 0};
-                sb_str(&b, up);
-            } else {
-                sb_str(&b, o);
-            }
-            i += 2;
-        }
+        put_num(&b, num, width, fm, f, fl, &i);
     }
     if (b.oom) {
         free(b.p);

@@ -575,7 +575,7 @@ static const fn_def fn_defs[] = {
     {"timezone", sqldate_fn_timezone, TZ, STRICT, 2, {TEXT, TS}, 0},
     {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {TS, TEXT}, 0},
     {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {TZ, TEXT}, 0},
-    {"to_char", NULL, TEXT, STRICT, 2, {IV, TEXT}, 0},
+    {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {IV, TEXT}, 0},
     {"to_char", NULL, TEXT, STRICT, 2, {NUM, TEXT}, 0},
     {"to_char", NULL, TEXT, STRICT, 2, {F8, TEXT}, 0},
     {"to_char", NULL, TEXT, STRICT, 2, {INT8, TEXT}, 0},
