@@ -127,6 +127,11 @@ static int fail(codec_rd *r)
     return CRDT_EBADENC;
 }
 
+int codec_get_fail_(codec_rd *r)
+{
+    return fail(r);
+}
+
 int codec_get_raw(codec_rd *r, const uint8_t **p, size_t n)
 {
     *p = NULL;
@@ -134,24 +139,6 @@ int codec_get_raw(codec_rd *r, const uint8_t **p, size_t n)
     if (n > r->len - r->pos) return fail(r);
     *p = r->p + r->pos;
     r->pos += n;
-    return 0;
-}
-
-int codec_get_u8(codec_rd *r, uint8_t *v)
-{
-    const uint8_t *p;
-    *v = 0;
-    if (codec_get_raw(r, &p, 1)) return r->err;
-    *v = p[0];
-    return 0;
-}
-
-int codec_get_u16(codec_rd *r, uint16_t *v)
-{
-    const uint8_t *p;
-    *v = 0;
-    if (codec_get_raw(r, &p, 2)) return r->err;
-    *v = (uint16_t)(p[0] << 8 | p[1]);
     return 0;
 }
 
@@ -175,7 +162,7 @@ int codec_get_u64(codec_rd *r, uint64_t *v)
     return 0;
 }
 
-int codec_get_uvarint(codec_rd *r, uint64_t *v)
+int codec_get_uvarint_slow_(codec_rd *r, uint64_t *v)
 {
     *v = 0;
     if (r->err) return r->err;
@@ -214,11 +201,3 @@ int codec_get_bytes(codec_rd *r, const uint8_t **p, size_t *n, size_t max)
     return codec_get_raw(r, p, (size_t)len);
 }
 
-int codec_get_count(codec_rd *r, uint64_t *count, size_t min_item_bytes, uint64_t max)
-{
-    *count = 0;
-    if (codec_get_uvarint(r, count)) return r->err;
-    if (*count > max) return fail(r);
-    if (min_item_bytes && *count > (r->len - r->pos) / min_item_bytes) return fail(r);
-    return 0;
-}

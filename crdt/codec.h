@@ -72,17 +72,59 @@ static inline size_t codec_rd_left(const codec_rd *r)
 }
 
 /* Each get returns 0 or CRDT_EBADENC; on error the output is set to 0 / NULL. */
-int codec_get_u8(codec_rd *r, uint8_t *v);
-int codec_get_u16(codec_rd *r, uint16_t *v);
 int codec_get_u32(codec_rd *r, uint32_t *v);
 int codec_get_u64(codec_rd *r, uint64_t *v);
-int codec_get_uvarint(codec_rd *r, uint64_t *v);
 int codec_get_svarint(codec_rd *r, int64_t *v);
 int codec_get_raw(codec_rd *r, const uint8_t **p, size_t n); /* points into the input */
 /* uvarint length then bytes; *p points into the input; fails if length > max or > left. */
 int codec_get_bytes(codec_rd *r, const uint8_t **p, size_t *n, size_t max);
+
+/* The hot readers inline (every row a scan reads walks dozens of them); the slow paths
+ * (errors, multi-byte varints) stay out of line. */
+int codec_get_fail_(codec_rd *r);
+int codec_get_uvarint_slow_(codec_rd *r, uint64_t *v);
+
+static inline int codec_get_u8(codec_rd *r, uint8_t *v)
+{
+    if (!r->err && r->pos < r->len) {
+        *v = r->p[r->pos++];
+        return 0;
+    }
+    *v = 0;
+    return r->err ? r->err : codec_get_fail_(r);
+}
+
+static inline int codec_get_u16(codec_rd *r, uint16_t *v) /* big-endian */
+{
+    if (!r->err && r->len - r->pos >= 2) {
+        *v = (uint16_t)(r->p[r->pos] << 8 | r->p[r->pos + 1]);
+        r->pos += 2;
+        return 0;
+    }
+    *v = 0;
+    return r->err ? r->err : codec_get_fail_(r);
+}
+
+static inline int codec_get_uvarint(codec_rd *r, uint64_t *v)
+{
+    if (!r->err && r->pos < r->len && r->p[r->pos] < 0x80) { /* one byte: always minimal */
+        *v = r->p[r->pos++];
+        return 0;
+    }
+    return codec_get_uvarint_slow_(r, v);
+}
+
 /* A count of items each at least min_item_bytes long: rejects counts the input cannot hold,
  * so callers may allocate count items safely. */
-int codec_get_count(codec_rd *r, uint64_t *count, size_t min_item_bytes, uint64_t max);
+static inline int codec_get_count(codec_rd *r, uint64_t *count, size_t min_item_bytes,
+                                  uint64_t max)
+{
+    if (codec_get_uvarint(r, count)) return r->err;
+    if (*count > max || (min_item_bytes && *count > (r->len - r->pos) / min_item_bytes)) {
+        *count = 0;
+        return codec_get_fail_(r);
+    }
+    return 0;
+}
 
 #endif

@@ -795,6 +795,10 @@ int sqlrun_row_values(const sqlschema_table *t, const uint8_t *pk, size_t pklen,
 int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uint8_t *pk,
                            size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
                            sqlerr *err);
+/* The same into the caller's t->ncols values (overwritten: NULLs unless SQL_OK). */
+int sqlrun_row_values_into(const sqlschema_table *t, const bool *need, const uint8_t *pk,
+                           size_t pklen, const uint8_t *val, size_t vlen, sqlval *v,
+                           sqlerr *err);
 /* COPY: the table (owned copy) and the column indexes (owned) a COPY statement names. */
 int sqlrun_copy_plan(sx_session *s, const sqlast_stmt *st, sqlschema_table **t, int **cols,
                      int *ncols, sqlerr *err);

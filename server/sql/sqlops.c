@@ -908,17 +908,13 @@ static int scan_emit(sqlplan_node *n, scan_state *s, const uint8_t *pk, size_t p
                      const uint8_t *val, size_t vlen, sqlval **out, sqlerr *err)
 {
     const sqlschema_table *t = n->table;
-    sqlval *vals = NULL;
-    int vr = sqlrun_row_values_some(t, n->need, pk, pklen, val, vlen, &vals, err);
-    if (vr == 1) return 0;
-    if (vr) return SQL_ERR;
     sqlval *row = row_new(n->width, err);
-    if (!row) {
-        sqlplan_row_free(vals, t->ncols);
-        return SQL_ERR;
+    if (!row) return SQL_ERR;
+    int vr = sqlrun_row_values_into(t, n->need, pk, pklen, val, vlen, &row[n->offset], err);
+    if (vr) {
+        sqlplan_row_free(row, n->width);
+        return vr == 1 ? 0 : SQL_ERR;
     }
-    for (int i = 0; i < t->ncols; i++) sqlval_move(&row[n->offset + i], &vals[i]);
-    free(vals);
     if (n->pk_slot >= 0 && sqlval_set_str(&row[n->pk_slot], SQLVAL_BYTEA, (const char *)pk, pklen, err)) {
         sqlplan_row_free(row, n->width);
         return SQL_ERR;

@@ -402,41 +402,52 @@ static int decode_key_value(const sqlschema_column *c, const keycodec_key *key, 
     }
 }
 
-/* The scans' path (sqlrun_row_values_some): the needed columns read in place from the stored
- * bytes (crdt_row_view), without decoding the row's CRDT state. 2 when a needed column has to
- * be rendered (a CRDT column, a register holding another type): the caller decodes in full. */
+/* The scans' path (sqlrun_row_values_into): the needed columns read in place from the stored
+ * bytes (crdt_row_view), without decoding the row's CRDT state; the walk stops once every
+ * needed column is read (a count(*) reads no column at all). 2 when a needed column has to be
+ * rendered (a CRDT column, a register holding another type): the caller decodes in full.
+ * v[] holds NULLs of the columns' types on entry. */
 static int row_values_view(const sqlschema_table *t, const bool *need, const uint8_t *pk,
-                           size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
+                           size_t pklen, const uint8_t *val, size_t vlen, sqlval *v,
                            sqlerr *err)
 {
-    for (int i = 0; i < t->ncols; i++)
-        if ((!need || need[i]) && t->cols[i].pk_pos < 0 && t->cols[i].kind != SQLSCHEMA_LWW) return 2;
+    int stored = 0; /* needed columns the value holds */
+    bool keys = false;
+    for (int i = 0; i < t->ncols; i++) {
+        if (need && !need[i]) continue;
+        if (t->cols[i].pk_pos >= 0) {
+            keys = true;
+            continue;
+        }
+        if (t->cols[i].kind != SQLSCHEMA_LWW) return 2;
+        stored++;
+    }
     crdt_row_view rv;
     if (crdt_row_view_open(&rv, val, vlen))
         return sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
     if (!rv.visible) return 1;
     keycodec_key key;
     memset(&key, 0, sizeof key);
-    sqlval *v = calloc((size_t)t->ncols + 1, sizeof *v);
     int rc = SQL_ERR;
-    if (!v) return sqlerr_oom(err);
-    for (int i = 0; i < t->ncols; i++) sqlval_init_null(&v[i], t->cols[i].type);
-    if (keycodec_decode_pk(pk, pklen, &key)) {
-        sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
-        goto out;
+    if (keys) {
+        if (keycodec_decode_pk(pk, pklen, &key)) {
+            sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
+            goto out;
+        }
+        for (int i = 0; i < t->ncols; i++)
+            if ((!need || need[i]) && decode_key_value(&t->cols[i], &key, &v[i], err)) goto out;
     }
-    for (int i = 0; i < t->ncols; i++)
-        if ((!need || need[i]) && decode_key_value(&t->cols[i], &key, &v[i], err)) goto out;
     uint16_t id;
     uint8_t kind;
     const uint8_t *body;
     size_t blen;
-    int k;
-    while ((k = crdt_row_view_next(&rv, &id, &kind, &body, &blen)) == 1) {
+    int k = 0;
+    while (stored > 0 && (k = crdt_row_view_next(&rv, &id, &kind, &body, &blen)) == 1) {
         int ci = -1;
         for (int i = 0; i < t->ncols && ci < 0; i++)
             if (t->cols[i].id == id) ci = i;
         if (ci < 0 || (need && !need[ci]) || t->cols[ci].pk_pos >= 0) continue;
+        stored--;
         if (kind != CRDT_KIND_LWW) {
             rc = 2;
             goto out;
@@ -461,13 +472,18 @@ static int row_values_view(const sqlschema_table *t, const bool *need, const uin
         sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
         goto out;
     }
-    *out = v;
-    v = NULL;
     rc = SQL_OK;
 out:
-    if (v) vals_free(v, t->ncols);
     keycodec_key_free(&key);
     return rc;
+}
+
+static void vals_clear(const sqlschema_table *t, sqlval *v)
+{
+    for (int i = 0; i < t->ncols; i++) {
+        sqlval_free(&v[i]);
+        sqlval_init_null(&v[i], t->cols[i].type);
+    }
 }
 
 /* Decodes a stored row into typed values. Returns 1 when the row is invisible. */
@@ -481,20 +497,35 @@ int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uin
                            size_t pklen, const uint8_t *val, size_t vlen, sqlval **out,
                            sqlerr *err)
 {
-    int fast = row_values_view(t, need, pk, pklen, val, vlen, out, err);
-    if (fast != 2) return fast;
+    sqlval *v = calloc((size_t)t->ncols + 1, sizeof *v);
+    if (!v) return sqlerr_oom(err);
+    int rc = sqlrun_row_values_into(t, need, pk, pklen, val, vlen, v, err);
+    if (rc) {
+        vals_free(v, t->ncols);
+        return rc;
+    }
+    *out = v;
+    return SQL_OK;
+}
+
+int sqlrun_row_values_into(const sqlschema_table *t, const bool *need, const uint8_t *pk,
+                           size_t pklen, const uint8_t *val, size_t vlen, sqlval *v,
+                           sqlerr *err)
+{
+    for (int i = 0; i < t->ncols; i++) sqlval_init_null(&v[i], t->cols[i].type);
+    int fast = row_values_view(t, need, pk, pklen, val, vlen, v, err);
+    if (fast != 2) {
+        if (fast) vals_clear(t, v);
+        return fast;
+    }
+    vals_clear(t, v);
     crdt_row r;
     crdt_row_init(&r);
     keycodec_key key;
     memset(&key, 0, sizeof key);
-    sqlval *v = calloc((size_t)t->ncols + 1, sizeof *v);
     codec_buf b;
     codec_buf_init(&b);
     int rc = SQL_ERR;
-    if (!v) {
-        sqlerr_oom(err);
-        goto out;
-    }
     if (crdt_row_decode(val, vlen, &r) || keycodec_decode_pk(pk, pklen, &key)) {
         sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
         goto out;
@@ -505,7 +536,6 @@ int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uin
     }
     for (int i = 0; i < t->ncols; i++) {
         const sqlschema_column *c = &t->cols[i];
-        sqlval_init_null(&v[i], c->type);
         if (need && !need[i]) continue; /* the query never reads it */
         if (c->pk_pos >= 0 && (size_t)c->pk_pos < key.ncol) {
             if (decode_key_value(c, &key, &v[i], err)) goto out;
@@ -529,11 +559,9 @@ int sqlrun_row_values_some(const sqlschema_table *t, const bool *need, const uin
             goto out;
         if (c->type == SQLVAL_ENUM) v[i].u.i = c->typmod > 0 ? c->typmod : 0;
     }
-    *out = v;
-    v = NULL;
     rc = SQL_OK;
 out:
-    vals_free(v, t->ncols);
+    if (rc) vals_clear(t, v);
     codec_buf_free(&b);
     keycodec_key_free(&key);
     crdt_row_free(&r);
