@@ -1017,7 +1017,6 @@ static int bind_ns(sqlast_expr *e, const sqlexpr_scope *sc, sqlerr *err)
                                   e->name);
             e->colidx = it->slots[c];
             e->type = it->coltypes[c];
-            if (e->qualifier) break;
         }
         if (e->qualifier && rel_seen) break;
     }
@@ -3740,11 +3739,37 @@ done:
 
 /* ------------------------------------------------------------------ aggregates */
 
+/* What sqlexpr_agg_step does with a row, classified once per aggregate (not by name per row). */
+enum {
+    AGG_OTHER, AGG_JSON, AGG_REGR, AGG_ARRAY, AGG_STRING, AGG_BOOL_AND, AGG_BOOL_OR, AGG_VAR,
+    AGG_BIT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX
+};
+
+static bool agg_json(const char *n);
+
+static int agg_classify(const char *n)
+{
+    if (agg_json(n)) return AGG_JSON;
+    if (agg_regr(n)) return AGG_REGR;
+    if (!strcmp(n, "array_agg")) return AGG_ARRAY;
+    if (!strcmp(n, "string_agg")) return AGG_STRING;
+    if (!strcmp(n, "bool_and") || !strcmp(n, "every")) return AGG_BOOL_AND;
+    if (!strcmp(n, "bool_or")) return AGG_BOOL_OR;
+    if (agg_var(n)) return AGG_VAR;
+    if (!strncmp(n, "bit_", 4)) return AGG_BIT;
+    if (!strcmp(n, "sum")) return AGG_SUM;
+    if (!strcmp(n, "avg")) return AGG_AVG;
+    if (!strcmp(n, "min")) return AGG_MIN;
+    if (!strcmp(n, "max")) return AGG_MAX;
+    return AGG_OTHER;
+}
+
 void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg)
 {
     memset(a, 0, sizeof(*a));
     a->expr = agg;
     a->bool_state = -1;
+    a->op = agg_classify(agg->name);
     sqlval_init_null(&a->best, agg->type);
 }
 
@@ -4293,15 +4318,15 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         return SQL_OK;
     }
     if (e->within_group) return os_step(a, ctx, err);
-    if (agg_regr(e->name)) return regr_step(a, ctx, err);
+    if (a->op == AGG_REGR) return regr_step(a, ctx, err);
     sqlval v;
     if (sqlexpr_eval(e->args[0], ctx, &v, err)) return SQL_ERR;
-    if (agg_json(e->name) && !e->distinct) { /* json aggregates keep NULLs (as null) */
+    if (a->op == AGG_JSON && !e->distinct) { /* json aggregates keep NULLs (as null) */
         a->count++;
         a->has = true;
         return agg_collect(a, ctx, &v, err);
     }
-    if (v.isnull && !strcmp(e->name, "array_agg") && (!e->distinct || !a->null_seen)) {
+    if (v.isnull && a->op == AGG_ARRAY && (!e->distinct || !a->null_seen)) {
         a->null_seen = true;
         v.type = SQLVAL_TEXT; /* array_agg keeps NULLs (DISTINCT: one) */
         return agg_collect(a, ctx, &v, err);
@@ -4338,10 +4363,9 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
     }
     a->count++;
     a->has = true;
-    const char *n = e->name;
     int rc = SQL_OK;
-    if (agg_json(n)) return agg_collect(a, ctx, &v, err); /* DISTINCT */
-    if (!strcmp(n, "string_agg") || !strcmp(n, "array_agg")) {
+    if (a->op == AGG_JSON) return agg_collect(a, ctx, &v, err); /* DISTINCT */
+    if (a->op == AGG_STRING || a->op == AGG_ARRAY) {
         if (e->type != SQLVAL_TEXTARRAY && e->type != SQLVAL_TEXT) {
             /* a typed array keeps its elements as their output text (true is t) */
             char *txt;
@@ -4363,7 +4387,7 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         }
         return agg_collect(a, ctx, &v, err);
     }
-    if (!strcmp(n, "bool_and") || !strcmp(n, "every") || !strcmp(n, "bool_or")) {
+    if (a->op == AGG_BOOL_AND || a->op == AGG_BOOL_OR) {
         bool b = v.type == SQLVAL_BOOL ? v.u.b : false;
         if (v.type != SQLVAL_BOOL) {
             sqlval t;
@@ -4373,26 +4397,26 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
             }
             b = t.u.b;
         }
-        bool is_or = !strcmp(n, "bool_or");
+        bool is_or = a->op == AGG_BOOL_OR;
         a->bool_state = a->bool_state < 0 ? b : is_or ? (a->bool_state || b) : (a->bool_state && b);
         sqlval_free(&v);
         return SQL_OK;
     }
-    if (agg_var(n)) {
+    if (a->op == AGG_VAR) {
         rc = var_step(a, &v, err);
         sqlval_free(&v);
         return rc;
     }
-    if (!strncmp(n, "bit_", 4)) { /* bit_and / bit_or / bit_xor of integers */
+    if (a->op == AGG_BIT) { /* bit_and / bit_or / bit_xor of integers */
         int64_t x = v.u.i;
         if (a->count == 1) a->isum = x;
-        else if (n[4] == 'a') a->isum = (int64_t)a->isum & x;
-        else if (n[4] == 'o') a->isum = (int64_t)a->isum | x;
+        else if (e->name[4] == 'a') a->isum = (int64_t)a->isum & x;
+        else if (e->name[4] == 'o') a->isum = (int64_t)a->isum | x;
         else a->isum = (int64_t)a->isum ^ x;
         sqlval_free(&v);
         return SQL_OK;
     }
-    if ((!strcmp(n, "sum") || !strcmp(n, "avg")) && v.type == SQLVAL_INTERVAL) {
+    if ((a->op == AGG_SUM || a->op == AGG_AVG) && v.type == SQLVAL_INTERVAL) {
         /* interval_pl: the running sum is kept in best */
         if (a->best.isnull) {
             sqlval_move(&a->best, &v);
@@ -4401,13 +4425,13 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
         sqlval s;
         rc = sqldate_op(SQLAST_OP_ADD, &a->best, &v, SQLVAL_INTERVAL, &s, err);
         if (!rc) sqlval_move(&a->best, &s);
-    } else if (!strcmp(n, "sum") || !strcmp(n, "avg")) {
+    } else if (a->op == AGG_SUM || a->op == AGG_AVG) {
         if (is_int(v.type)) {
             a->isum += v.u.i;
         } else if (is_float(v.type)) {
             /* as PostgreSQL: sum(real) adds in real (float4pl), sum and avg of double
              * precision and avg(real) add in double (float8pl, float8_accum) */
-            if (v.type == SQLVAL_FLOAT4 && !strcmp(e->name, "sum"))
+            if (v.type == SQLVAL_FLOAT4 && a->op == AGG_SUM)
                 a->fsum = (float)((float)a->fsum + (float)v.u.f);
             else
                 a->fsum = (double)a->fsum + v.u.f;
@@ -4425,13 +4449,13 @@ int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
                 a->nsum = t;
             }
         }
-    } else if (!strcmp(n, "min") || !strcmp(n, "max")) {
+    } else if (a->op == AGG_MIN || a->op == AGG_MAX) {
         int c = 0;
         if (!a->best.isnull && sqlval_compare(&v, &a->best, &c, err)) {
             sqlval_free(&v);
             return SQL_ERR;
         }
-        if (a->best.isnull || (n[1] == 'i' ? c < 0 : c > 0)) {
+        if (a->best.isnull || (a->op == AGG_MIN ? c < 0 : c > 0)) {
             sqlval_free(&a->best);
             rc = sqlval_cast(&v, e->type, &a->best, err);
         }

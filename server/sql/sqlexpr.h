@@ -201,6 +201,7 @@ typedef struct sqlexpr_agg {
     double yc_sy, yc_syy, yc_sxy; /* corr, covar_*, regr_*: float8_regr_accum's sums */
     bool bad;
     bool null_seen; /* array_agg(DISTINCT): a NULL is kept once */
+    int op;         /* the aggregate, classified once by sqlexpr_agg_init (private) */
 } sqlexpr_agg;
 
 void sqlexpr_agg_init(sqlexpr_agg *a, const sqlast_expr *agg);

@@ -1751,11 +1751,11 @@ static int join_next(sqlplan_node *n, join_state *s, sqlval **out, sqlerr *err)
             s->ci = 0;
             s->he = NULL;
             if (n->method == SQLPLAN_HASH && !n->rescan) {
-                sqlplan_row_free(s->pkeys, n->nhkeys);
-                if (!(s->pkeys = row_new(n->nhkeys, err))) return SQL_ERR;
+                if (!s->pkeys && !(s->pkeys = row_new(n->nhkeys, err))) return SQL_ERR;
                 sqlexpr_ctx c = row_ctx(&s->b, s->lrow, n->width);
                 bool null = false;
                 for (int k = 0; k < n->nhkeys; k++) {
+                    sqlval_free(&s->pkeys[k]);
                     if (sqlexpr_eval(n->lkeys[k], &c, &s->pkeys[k], err)) return SQL_ERR;
                     null |= s->pkeys[k].isnull;
                 }
@@ -1843,6 +1843,7 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
     if (ht_init(&ht, ng, err)) return SQL_ERR;
     group *groups = NULL;
     size_t ngroups = 0, cap = 0;
+    sqlval *keys = NULL; /* the row's group keys: kept by a new group, else reused */
     int rc = sqlops_open(n->left, s->b.r, &s->b.ctx, err);
     while (!rc) {
         sqlval *row;
@@ -1857,13 +1858,15 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
             c.raw = s->b.r->raw;
             c.table = s->b.r->raw_table;
         }
-        sqlval *keys = row_new(ng, err);
-        if (!keys) {
+        if (!keys && !(keys = row_new(ng, err))) {
             sqlplan_row_free(row, w);
             rc = SQL_ERR;
             break;
         }
-        for (int i = 0; i < ng && !rc; i++) rc = sqlexpr_eval(st->group[i], &c, &keys[i], err);
+        for (int i = 0; i < ng && !rc; i++) {
+            sqlval_free(&keys[i]);
+            rc = sqlexpr_eval(st->group[i], &c, &keys[i], err);
+        }
         hent *e = NULL;
         if (!rc) {
             uint64_t h = sqlops_hash(keys, ng);
@@ -1899,9 +1902,9 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
             }
         }
         for (int i = 0; !rc && i < na; i++) rc = sqlexpr_agg_step(&groups[e->idx].aggs[i], &c, err);
-        sqlplan_row_free(keys, ng);
         sqlplan_row_free(row, w);
     }
+    sqlplan_row_free(keys, ng);
     if (!rc && ng == 0 && ngroups == 0) {
         /* aggregates without GROUP BY: one row even over no input */
         groups = malloc(sizeof *groups);

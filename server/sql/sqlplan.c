@@ -586,6 +586,8 @@ static int plan_rel(level *lv, sqlast_from *f, sqlplan_node **out)
     n->table = t;
     n->what = sqlvirt_is(t) ? "Function Scan" : "Seq Scan";
     n->label = make_label(f->schema, f->name, f->alias);
+    n->qual_alias = alias;
+    n->qual_table = f->name;
     char **names = own(lv, calloc((size_t)t->ncols + 1, sizeof(char *)));
     sqlval_type *types = own(lv, calloc((size_t)t->ncols + 1, sizeof(sqlval_type)));
     if (!names || !types) return sqlerr_oom(err);
@@ -1389,26 +1391,36 @@ static bool unfiltered_scan(const sqlplan_node *n)
 /* ---- the columns a statement names (scans decode only those) ---- */
 
 typedef struct nameset {
-    const char **v;
+    const char **v, **q; /* column names, and the qualifier each was written with (or NULL) */
     int n, cap;
-    bool all; /* a *, NATURAL join or anything that reads every column */
+    bool all;    /* a *, NATURAL join or anything that reads every column */
+    bool anyqual; /* a join alias qualifies the columns of the tables under it: qualifiers
+                   * tell nothing, names alone decide */
 } nameset;
 
-static void names_add(nameset *s, const char *nm)
+static bool same_qual(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static void names_add(nameset *s, const char *nm, const char *qual)
 {
     if (s->all || !nm) return;
     for (int i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i], nm)) return;
+        if (!strcmp(s->v[i], nm) && same_qual(s->q[i], qual)) return;
     if (s->n == s->cap) {
         int nc = s->cap ? s->cap * 2 : 32;
         const char **g = realloc(s->v, (size_t)nc * sizeof *g);
-        if (!g) {
+        if (g) s->v = g;
+        const char **gq = g ? realloc(s->q, (size_t)nc * sizeof *gq) : NULL;
+        if (!gq) {
             s->all = true;
             return;
         }
-        s->v = g;
+        s->q = gq;
         s->cap = nc;
     }
+    s->q[s->n] = qual;
     s->v[s->n++] = nm;
 }
 
@@ -1417,7 +1429,8 @@ static void names_stmt(nameset *s, const sqlast_stmt *st);
 static void names_expr(nameset *s, const sqlast_expr *e)
 {
     if (!e || s->all) return;
-    if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED) names_add(s, e->name);
+    if (e->kind == SQLAST_COLUMN) names_add(s, e->name, e->qualifier);
+    if (e->kind == SQLAST_EXCLUDED) names_add(s, e->name, NULL);
     if (e->kind == SQLAST_STAR || (e->kind == SQLAST_FUNC && e->name && !strcmp(e->name, "helios_digest")))
         s->all = true;
     for (int i = 0; i < e->nargs; i++) names_expr(s, e->args[i]);
@@ -1436,7 +1449,8 @@ static void names_from(nameset *s, const sqlast_from *f)
     /* NATURAL joins read columns unnamed; aliases rename a table's columns */
     if (f->natural || (f->ncolnames && (f->kind == SQLAST_FROM_REL || f->kind == SQLAST_FROM_JOIN)))
         s->all = true;
-    for (int i = 0; i < f->nusing; i++) names_add(s, f->using_cols[i]);
+    if (f->kind == SQLAST_FROM_JOIN && f->alias) s->anyqual = true;
+    for (int i = 0; i < f->nusing; i++) names_add(s, f->using_cols[i], NULL);
     names_expr(s, f->func);
     names_expr(s, f->quals);
     if (f->sub) names_stmt(s, f->sub);
@@ -1474,16 +1488,22 @@ static int scan_need(planner *pl, sqlplan_node *n, sqlerr *err)
     names_stmt(&s, pl->top);
     if (s.all) {
         free(s.v);
+        free(s.q);
         return SQL_OK;
     }
     if (!(n->need = calloc((size_t)n->table->ncols + 1, sizeof(bool)))) {
         free(s.v);
+        free(s.q);
         return sqlerr_oom(err);
     }
     for (int i = 0; i < n->table->ncols; i++)
         for (int k = 0; k < s.n && !n->need[i]; k++)
-            if (!strcmp(s.v[k], n->table->cols[i].name)) n->need[i] = true;
+            if (!strcmp(s.v[k], n->table->cols[i].name) &&
+                (s.anyqual || !s.q[k] || !n->qual_alias || !strcmp(s.q[k], n->qual_alias) ||
+                 (n->qual_table && !strcmp(s.q[k], n->qual_table)) || strpbrk(s.q[k], ".\x1e")))
+                n->need[i] = true;
     free(s.v);
+    free(s.q);
     return SQL_OK;
 }
 
@@ -1775,6 +1795,26 @@ static int choose_index(level *lv, sqlplan_node *n, const sqlast_expr *const *qs
     return 1;
 }
 
+/* Whether a hash join's match on the equality e is the equality itself: both sides of one
+ * type whose = is sqlval_compare's equality, the one the join's hash table matches with
+ * (sqlops_equal), so the condition needs no second evaluation. */
+static bool hash_decides(const sqlast_expr *e)
+{
+    sqlval_type t = e->args[0]->type;
+    if (t != e->args[1]->type) return false;
+    switch (t) {
+    case SQLVAL_INT2:
+    case SQLVAL_INT4:
+    case SQLVAL_INT8:
+    case SQLVAL_TEXT:
+    case SQLVAL_VARCHAR:
+    case SQLVAL_NUMERIC:
+    case SQLVAL_UUID:
+    case SQLVAL_BOOL: return true;
+    default: return false;
+    }
+}
+
 /* Finishes the FROM tree: scan keys, join methods, the AND nodes of the conjunct lists. */
 static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
 {
@@ -1877,6 +1917,7 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                 if (e->args[0]->type != e->args[1]->type &&
                     (sqldate_is_type(e->args[0]->type) || sqldate_is_type(e->args[1]->type)))
                     continue;
+                int k0 = n->nhkeys;
                 if ((a & ~n->left->rels) == 0 && (b & ~n->right->rels) == 0) {
                     n->lkeys[n->nhkeys] = e->args[0];
                     n->rkeys[n->nhkeys++] = e->args[1];
@@ -1884,7 +1925,13 @@ static int finish_tree(level *lv, sqlplan_node *n, sqlerr *err)
                     n->lkeys[n->nhkeys] = e->args[1];
                     n->rkeys[n->nhkeys++] = e->args[0];
                 }
+                if (n->nhkeys > k0 && hash_decides(e)) n->quals[i] = NULL;
             }
+            /* an equality the hash decides exactly is not checked again on each match */
+            int kept = 0;
+            for (int i = 0; i < n->nquals; i++)
+                if (n->quals[i]) n->quals[kept++] = n->quals[i];
+            n->nquals = kept;
             if (n->nhkeys) {
                 n->method = SQLPLAN_HASH;
                 n->what = "Hash Join";

@@ -177,6 +177,9 @@ struct sqlplan_node {
     void *state;
     uint64_t nrows_out, nloops;
     char *label; /* EXPLAIN: "t", "t a", the function's name (owned) */
+    /* SCAN, while planning only (borrowed from the statement): the names a column reference
+     * may qualify this table's columns with (its alias, its name); NULL: any qualifier */
+    const char *qual_alias, *qual_table;
     const char *what; /* operator name for EXPLAIN and work_mem messages */
 };
 

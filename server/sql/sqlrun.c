@@ -426,10 +426,11 @@ static int row_values_view(const sqlschema_table *t, const bool *need, const uin
     if (crdt_row_view_open(&rv, val, vlen))
         return sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
     if (!rv.visible) return 1;
-    keycodec_key key;
-    memset(&key, 0, sizeof key);
+    keycodec_key key; /* large: touched only when a key column is needed */
+    key.arena = NULL;
     int rc = SQL_ERR;
     if (keys) {
+        memset(&key, 0, sizeof key);
         if (keycodec_decode_pk(pk, pklen, &key)) {
             sqlerr_set(err, "XX001", -1, "corrupt row in table \"%s\"", t->name);
             goto out;
@@ -474,7 +475,7 @@ static int row_values_view(const sqlschema_table *t, const bool *need, const uin
     }
     rc = SQL_OK;
 out:
-    keycodec_key_free(&key);
+    if (keys) keycodec_key_free(&key);
     return rc;
 }
 

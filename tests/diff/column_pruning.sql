@@ -1,0 +1,40 @@
+-- Scans decode only the columns a statement names, told apart by their qualifiers
+-- (sqlplan.c scan_need): every way a qualified name can reach a table's column must still
+-- read it. Tables share column names on purpose.
+CREATE TABLE cp_a (id int PRIMARY KEY, g int, v text, w int);
+CREATE TABLE cp_b (id int PRIMARY KEY, g int, v text, w int);
+INSERT INTO cp_a VALUES (1, 10, 'a1', 100), (2, 20, 'a2', 200), (3, 30, NULL, 300), (4, 10, 'a4', NULL);
+INSERT INTO cp_b VALUES (1, 1, 'b1', 11), (2, 2, 'b2', 22), (10, 1, 'b10', 33), (20, 3, NULL, 44);
+SELECT a.v, b.v FROM cp_a a JOIN cp_b b ON b.id = a.g ORDER BY 1, 2;
+SELECT a.w, b.w FROM cp_a a JOIN cp_b b ON b.id = a.id ORDER BY 1, 2;
+SELECT cp_a.v, cp_b.w FROM cp_a JOIN cp_b ON cp_b.id = cp_a.id ORDER BY 1, 2;
+SELECT public.cp_a.v, cp_b.v FROM public.cp_a JOIN public.cp_b ON cp_b.id = cp_a.id ORDER BY 1, 2;
+SELECT j.v, j.w FROM (cp_a JOIN cp_b USING (id)) AS j ORDER BY 1, 2;
+SELECT j.g FROM (cp_a a JOIN cp_b b USING (id, g)) AS j ORDER BY 1;
+SELECT id, v FROM cp_a JOIN cp_b USING (id) ORDER BY 1;
+SELECT j.id, j.g FROM (cp_a JOIN cp_b USING (id)) AS j ORDER BY 1;
+SELECT s.x FROM (SELECT 1 AS x, 2 AS x) s;
+SELECT s.y FROM (SELECT 1 AS x, 2 AS x) s(y, y);
+SELECT t.x FROM (VALUES (1, 2)) t(x, x);
+SELECT t.x FROM (VALUES (1, 2)) t(x, y);
+SELECT * FROM cp_a NATURAL JOIN cp_b ORDER BY 1;
+SELECT a.id, (SELECT b.v FROM cp_b b WHERE b.id = a.id) FROM cp_a a ORDER BY 1;
+SELECT a.id FROM cp_a a WHERE EXISTS (SELECT 1 FROM cp_b b WHERE b.w > a.w / 10 AND b.g = 1) ORDER BY 1;
+SELECT x.id, x.v FROM cp_a x, cp_a y WHERE x.g = y.g AND x.id <> y.id ORDER BY 1;
+SELECT s.v FROM (SELECT v, g FROM cp_b) s WHERE s.g = 1 ORDER BY 1;
+SELECT s.vv FROM (SELECT b.v AS vv FROM cp_b b) s ORDER BY 1;
+WITH c AS (SELECT a.w FROM cp_a a) SELECT c.w FROM c ORDER BY 1;
+CREATE VIEW cp_v AS SELECT b.id, b.v AS bv, a.w FROM cp_b b LEFT JOIN cp_a a ON a.id = b.id;
+SELECT cp_v.bv, cp_v.w FROM cp_v ORDER BY 1;
+SELECT v2.bv FROM cp_v v2 JOIN cp_a ON cp_a.id = v2.id ORDER BY 1;
+SELECT a FROM cp_a a ORDER BY 1;
+SELECT a.* FROM cp_a a JOIN cp_b b ON b.id = a.id ORDER BY 1;
+SELECT count(*), sum(b.w) FROM cp_a a JOIN cp_b b ON b.g = a.id;
+SELECT a.g, count(b.v) FROM cp_a a LEFT JOIN cp_b b ON b.id = a.id GROUP BY a.g ORDER BY 1;
+SELECT max(a.v) OVER (PARTITION BY a.g), b.v FROM cp_a a FULL JOIN cp_b b ON b.id = a.id ORDER BY 1, 2;
+UPDATE cp_a AS t SET w = s.w FROM cp_b s WHERE s.id = t.id RETURNING t.id, t.v, t.w;
+DELETE FROM cp_b b USING cp_a a WHERE a.id = b.id AND a.v = 'a2' RETURNING b.v, a.v;
+SELECT * FROM cp_a ORDER BY 1;
+SELECT * FROM cp_b ORDER BY 1;
+DROP VIEW cp_v;
+DROP TABLE cp_a, cp_b;
