@@ -1623,12 +1623,18 @@ static void mark_rside(const sqlplan_node *n, bool *rside)
 }
 
 /* The combined row of an outer row (or none) and an inner row (or none). */
-static sqlval *join_row(const sqlplan_node *n, const join_state *s, const sqlval *l,
-                        const sqlval *r, sqlerr *err)
+/* The joined row of l and r (either NULL: its side's columns NULL). move_l: l's values are
+ * moved, not copied (its last match: l is not read again). */
+static sqlval *join_row(const sqlplan_node *n, const join_state *s, sqlval *l, const sqlval *r,
+                        bool move_l, sqlerr *err)
 {
     sqlval *row = row_new(n->width, err);
     if (!row) return NULL;
     for (int i = 0; i < n->width; i++) {
+        if (!s->rside[i] && l && move_l) {
+            sqlval_move(&row[i], &l[i]);
+            continue;
+        }
         const sqlval *src = s->rside[i] ? r : l;
         if (src && sqlval_copy(&row[i], &src[i], err)) {
             sqlplan_row_free(row, n->width);
@@ -1731,7 +1737,7 @@ static int join_next(sqlplan_node *n, join_state *s, sqlval **out, sqlerr *err)
             while (s->ui < s->ninner) {
                 size_t i = s->ui++;
                 if (s->imatched[i]) continue;
-                sqlval *row = join_row(n, s, NULL, s->inner[i], err);
+                sqlval *row = join_row(n, s, NULL, s->inner[i], false, err);
                 if (!row) return SQL_ERR;
                 *out = row;
                 return 1;
@@ -1775,7 +1781,10 @@ static int join_next(sqlplan_node *n, join_state *s, sqlval **out, sqlerr *err)
         int rc = join_candidate(n, s, &r, &idx, err);
         if (rc < 0) return SQL_ERR;
         if (rc == 1) {
-            sqlval *row = join_row(n, s, s->lrow, r, err);
+            /* a hash join's last candidate for this outer row, with no condition left that
+             * could reject it: the outer row is not read again */
+            bool last = n->method == SQLPLAN_HASH && !n->rescan && !s->he && !n->qual;
+            sqlval *row = join_row(n, s, s->lrow, r, last, err);
             if (idx == SIZE_MAX) sqlplan_row_free(r, n->width);
             if (!row) return SQL_ERR;
             bool yes = true;
@@ -1799,7 +1808,7 @@ static int join_next(sqlplan_node *n, join_state *s, sqlval **out, sqlerr *err)
         sqlval *l = s->lrow;
         s->lrow = NULL;
         if (louter && !s->lmatched) {
-            sqlval *row = join_row(n, s, l, NULL, err);
+            sqlval *row = join_row(n, s, l, NULL, false, err);
             sqlplan_row_free(l, n->width);
             if (!row) return SQL_ERR;
             *out = row;
