@@ -166,14 +166,16 @@ int codec_get_uvarint_slow_(codec_rd *r, uint64_t *v)
 {
     *v = 0;
     if (r->err) return r->err;
+    const uint8_t *p = r->p + r->pos;
+    size_t left = r->len - r->pos, n = left < 10 ? left : 10;
     uint64_t x = 0;
-    for (int i = 0; i < 10; i++) {
-        if (r->pos >= r->len) return fail(r);
-        uint8_t byte = r->p[r->pos++];
+    for (size_t i = 0; i < n; i++) { /* locals: no store of pos per byte */
+        uint8_t byte = p[i];
         if (i == 9 && byte > 1) return fail(r); /* > 64 bits */
         x |= (uint64_t)(byte & 0x7f) << (7 * i);
         if (!(byte & 0x80)) {
             if (i > 0 && byte == 0) return fail(r); /* non-minimal: trailing zero group */
+            r->pos += i + 1;
             *v = x;
             return 0;
         }
