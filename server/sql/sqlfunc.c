@@ -22,6 +22,7 @@
 #include "proto/sqlstate.h"
 #include "server/sql/sqljsonb.h"
 #include "server/sql/sqlnum.h"
+#include "server/sql/sqlnumfmt.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -222,6 +223,8 @@ IMPL(f_starts_with);
 IMPL(f_string_to_array);
 IMPL(f_array_to_string);
 IMPL(f_quote_ident);
+IMPL(f_to_char_num);
+IMPL(f_to_number);
 IMPL(f_array_upper);
 IMPL(f_array_lower);
 IMPL(f_pg_encoding_to_char);
@@ -576,10 +579,12 @@ static const fn_def fn_defs[] = {
     {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {TS, TEXT}, 0},
     {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {TZ, TEXT}, 0},
     {"to_char", sqldate_fn_to_char, TEXT, STRICT, 2, {IV, TEXT}, 0},
-    {"to_char", NULL, TEXT, STRICT, 2, {NUM, TEXT}, 0},
-    {"to_char", NULL, TEXT, STRICT, 2, {F8, TEXT}, 0},
-    {"to_char", NULL, TEXT, STRICT, 2, {INT8, TEXT}, 0},
-    {"to_char", NULL, TEXT, STRICT, 2, {INT4, TEXT}, 0},
+    {"to_char", f_to_char_num, TEXT, STRICT, 2, {NUM, TEXT}, 0},
+    {"to_char", f_to_char_num, TEXT, STRICT, 2, {F8, TEXT}, 0},
+    {"to_char", f_to_char_num, TEXT, STRICT, 2, {SQLVAL_FLOAT4, TEXT}, 0},
+    {"to_char", f_to_char_num, TEXT, STRICT, 2, {INT8, TEXT}, 0},
+    {"to_char", f_to_char_num, TEXT, STRICT, 2, {INT4, TEXT}, 0},
+    {"to_number", f_to_number, NUM, STRICT, 2, {TEXT, TEXT}, 0},
     {"date_bin", sqldate_fn_date_bin, TS, STRICT, 3, {IV, TS, TS}, 0},
     {"date_bin", sqldate_fn_date_bin, TZ, STRICT, 3, {IV, TZ, TZ}, 0},
     {"gen_random_uuid", sqldate_fn_gen_random_uuid, SQLVAL_UUID, STRICT, 0, {0}, 0},
@@ -3792,6 +3797,40 @@ int sqlfunc_numeric_round(const char *s, int scale, char **out)
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err)
 {
     return f_quote_ident(in, 1, out, err);
+}
+
+/* ------------------------------------------------------------------ number pictures */
+
+/* to_char(numeric | float8 | float4 | int8 | int4, text): sqlnumfmt.h does the work. */
+IMPL(f_to_char_num)
+{
+    (void)n;
+    const char *fmt = a[1].s ? a[1].s : "";
+    char *r = NULL;
+    int rc;
+    switch (a[0].type) {
+    case SQLVAL_NUMERIC: rc = sqlnumfmt_numeric_to_char(a[0].s, fmt, &r, err); break;
+    case SQLVAL_FLOAT8: rc = sqlnumfmt_float8_to_char(a[0].u.f, fmt, &r, err); break;
+    case SQLVAL_FLOAT4: rc = sqlnumfmt_float4_to_char((float)a[0].u.f, fmt, &r, err); break;
+    case SQLVAL_INT8: rc = sqlnumfmt_int8_to_char(a[0].u.i, fmt, &r, err); break;
+    default: rc = sqlnumfmt_int4_to_char((int32_t)a[0].u.i, fmt, &r, err); break;
+    }
+    if (rc) return SQL_ERR;
+    sqlval_take_str(out, SQLVAL_TEXT, r, strlen(r));
+    return SQL_OK;
+}
+
+/* to_number(text, text): NULL for an empty picture, as PostgreSQL. */
+IMPL(f_to_number)
+{
+    (void)n;
+    char *r = NULL;
+    if (sqlnumfmt_to_number(a[0].s ? a[0].s : "", a[1].s ? a[1].s : "", &r, err)) return SQL_ERR;
+    if (!r) {
+        sqlval_init_null(out, SQLVAL_NUMERIC);
+        return SQL_OK;
+    }
+    return set_num(out, r, err);
 }
 
 /* ------------------------------------------------------------------ regular expressions */
