@@ -13,6 +13,7 @@
 #include "server/metrics.h"
 #include "server/sql/sqlexec.h"
 #include "server/sql/sqldate.h"
+#include "server/sql/sqlfunc.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -2999,6 +3000,7 @@ static void sx_enter(sx_session *s)
 {
     sqlerr_stack_mark(); /* the stack guard's budget counts from here */
     sqlval_set_timezone(sqlguc_timezone(s->guc));
+    sqlfunc_use_rng(s->rng);
     if (s->txn_start_us) sqldate_set_now(s->txn_start_us);
 }
 

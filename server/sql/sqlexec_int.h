@@ -313,6 +313,7 @@ typedef struct sx_session {
     bool implicit; /* extended protocol: an implicit transaction is open until Sync */
     sx_txn txn;
     int64_t txn_start_us;
+    uint64_t rng[4]; /* random() / setseed(): this session's generator (sqlfunc_use_rng) */
     /* commit in flight */
     sx_commit *commit;
     int commit_status; /* 1 pending, 0 ok, <0 storage error */

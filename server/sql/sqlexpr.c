@@ -248,6 +248,7 @@ static const struct array_fn {
     {"array_replace", "AEE", 'A', false}, {"array_position", "AE", 'I', false},
     {"array_position", "AEI", 'I', false}, {"array_positions", "AE", 'P', false},
     {"array_ndims", "a", 'I', true},      {"array_dims", "a", 'T', true},
+    {"trim_array", "AI", 'A', true},
 };
 
 static const struct array_fn *array_fn_find(const char *name, int nargs)
@@ -1574,6 +1575,7 @@ bool sqlexpr_is_constant(const sqlast_expr *e)
     if (!e) return true;
     if (e->kind == SQLAST_FUNC && e->name &&
         (!strcmp(e->name, "gen_random_uuid") || !strcmp(e->name, "clock_timestamp") ||
+         !strcmp(e->name, "random") || !strcmp(e->name, "setseed") ||
          !strncmp(e->name, "uuid_generate_v1", 16) || !strcmp(e->name, "uuid_generate_v4")))
         return false; /* volatile: a value per call */
     if (e->kind == SQLAST_COLUMN || e->kind == SQLAST_EXCLUDED || e->kind == SQLAST_PARAM ||
@@ -3050,6 +3052,14 @@ static int eval_array_func(const sqlast_expr *e, const struct array_fn *f, sqlva
         int lb = sqlval_array_lbound(v[0].type);
         int dl = snprintf(d, sizeof d, "[%d:%zu]", lb, v[0].narr - 1 + (size_t)lb);
         return sqlval_set_str(out, SQLVAL_TEXT, d, (size_t)dl, err);
+    }
+    if (!strcmp(n, "trim_array")) {
+        size_t len = v[0].narr;
+        if (v[1].u.i < 0 || (uint64_t)v[1].u.i > len)
+            return sqlerr_set(err, "2202E", -1, "number of elements to trim must be between 0 and %zu", len);
+        int rc = sqlval_set_array(out, (const char *const *)v[0].arr, len - (size_t)v[1].u.i, err);
+        if (!rc) out->type = arrt;
+        return rc;
     }
     if (!strcmp(n, "array_append") || !strcmp(n, "array_prepend") || !strcmp(n, "array_cat")) {
         bool cat = n[6] == 'c';

@@ -28,6 +28,7 @@
 #include <locale.h>
 #include <math.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
@@ -281,6 +282,38 @@ IMPL(f_ln_f8);
 IMPL(f_log10_f8);
 IMPL(f_power_f8);
 IMPL(f_pi);
+IMPL(f_cbrt);
+IMPL(f_degrees);
+IMPL(f_radians);
+IMPL(f_sin);
+IMPL(f_cos);
+IMPL(f_tan);
+IMPL(f_cot);
+IMPL(f_asin);
+IMPL(f_acos);
+IMPL(f_atan);
+IMPL(f_atan2);
+IMPL(f_sinh);
+IMPL(f_cosh);
+IMPL(f_tanh);
+IMPL(f_asinh);
+IMPL(f_acosh);
+IMPL(f_atanh);
+IMPL(f_sind);
+IMPL(f_cosd);
+IMPL(f_tand);
+IMPL(f_cotd);
+IMPL(f_asind);
+IMPL(f_acosd);
+IMPL(f_atand);
+IMPL(f_atan2d);
+IMPL(f_random);
+IMPL(f_setseed);
+IMPL(f_factorial);
+IMPL(f_scale);
+IMPL(f_min_scale);
+IMPL(f_trim_scale);
+IMPL(f_get_byte);
 IMPL(f_mod_int);
 IMPL(f_gcd_int);
 IMPL(f_lcm_int);
@@ -507,6 +540,38 @@ static const fn_def fn_defs[] = {
     {"lcm", f_lcm_int, INT8, STRICT, 2, {INT8, INT8}, 0},
     {"lcm", f_lcm_num, NUM, STRICT, 2, {NUM, NUM}, 0},
     {"pi", f_pi, F8, STRICT, 0, {0}, 0},
+    {"cbrt", f_cbrt, F8, STRICT, 1, {F8}, 0},
+    {"degrees", f_degrees, F8, STRICT, 1, {F8}, 0},
+    {"radians", f_radians, F8, STRICT, 1, {F8}, 0},
+    {"sin", f_sin, F8, STRICT, 1, {F8}, 0},
+    {"cos", f_cos, F8, STRICT, 1, {F8}, 0},
+    {"tan", f_tan, F8, STRICT, 1, {F8}, 0},
+    {"cot", f_cot, F8, STRICT, 1, {F8}, 0},
+    {"asin", f_asin, F8, STRICT, 1, {F8}, 0},
+    {"acos", f_acos, F8, STRICT, 1, {F8}, 0},
+    {"atan", f_atan, F8, STRICT, 1, {F8}, 0},
+    {"atan2", f_atan2, F8, STRICT, 2, {F8, F8}, 0},
+    {"sinh", f_sinh, F8, STRICT, 1, {F8}, 0},
+    {"cosh", f_cosh, F8, STRICT, 1, {F8}, 0},
+    {"tanh", f_tanh, F8, STRICT, 1, {F8}, 0},
+    {"asinh", f_asinh, F8, STRICT, 1, {F8}, 0},
+    {"acosh", f_acosh, F8, STRICT, 1, {F8}, 0},
+    {"atanh", f_atanh, F8, STRICT, 1, {F8}, 0},
+    {"sind", f_sind, F8, STRICT, 1, {F8}, 0},
+    {"cosd", f_cosd, F8, STRICT, 1, {F8}, 0},
+    {"tand", f_tand, F8, STRICT, 1, {F8}, 0},
+    {"cotd", f_cotd, F8, STRICT, 1, {F8}, 0},
+    {"asind", f_asind, F8, STRICT, 1, {F8}, 0},
+    {"acosd", f_acosd, F8, STRICT, 1, {F8}, 0},
+    {"atand", f_atand, F8, STRICT, 1, {F8}, 0},
+    {"atan2d", f_atan2d, F8, STRICT, 2, {F8, F8}, 0},
+    {"random", f_random, F8, STRICT, 0, {0}, 0},
+    {"setseed", f_setseed, SQLVAL_VOID, STRICT, 1, {F8}, 0},
+    {"factorial", f_factorial, NUM, STRICT, 1, {INT8}, 0},
+    {"scale", f_scale, INT4, STRICT, 1, {NUM}, 0},
+    {"min_scale", f_min_scale, INT4, STRICT, 1, {NUM}, 0},
+    {"trim_scale", f_trim_scale, NUM, STRICT, 1, {NUM}, 0},
+    {"get_byte", f_get_byte, INT4, STRICT, 2, {BYTEA, INT4}, 0},
     /* jsonb */
     {"jsonb_typeof", f_jsonb_typeof, TEXT, STRICT, 1, {JSONB}, 0},
     {"jsonb_array_length", f_jsonb_array_length, INT4, STRICT, 1, {JSONB}, 0},
@@ -3797,6 +3862,454 @@ int sqlfunc_numeric_round(const char *s, int scale, char **out)
 int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err)
 {
     return f_quote_ident(in, 1, out, err);
+}
+
+/* ------------------------------------------------------------------ trigonometry and more */
+
+/* PostgreSQL's CHECKFLOATVAL: an infinite result from finite inputs overflows, a zero from
+ * non-zero ones underflows. */
+static int f8_checked(sqlval *out, double r, bool inf_ok, bool zero_ok, sqlerr *err)
+{
+    if (isinf(r) && !inf_ok) return float_overflow(err);
+    if (r == 0.0 && !zero_ok) return float_underflow(err);
+    return set_f8(out, r);
+}
+
+static int trig_range(sqlerr *err)
+{
+    return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "input is out of range");
+}
+
+IMPL(f_cbrt)
+{
+    (void)n;
+    double x = a[0].u.f;
+    return f8_checked(out, cbrt(x), isinf(x), x == 0, err);
+}
+
+IMPL(f_degrees)
+{
+    (void)n;
+    double x = a[0].u.f;
+    return f8_checked(out, x / (M_PI / 180.0), isinf(x), x == 0, err);
+}
+
+IMPL(f_radians)
+{
+    (void)n;
+    double x = a[0].u.f;
+    return f8_checked(out, x * (M_PI / 180.0), isinf(x), x == 0, err);
+}
+
+/* sin, cos, tan, cot of radians (which: 's', 'c', 't', 'o'): NaN in, NaN out; an infinite
+ * input is out of range. */
+static int trig(double x, char which, sqlval *out, sqlerr *err)
+{
+    if (isnan(x)) return set_f8(out, x);
+    if (isinf(x)) return trig_range(err);
+    errno = 0;
+    double r = which == 's' ? sin(x) : which == 'c' ? cos(x) : tan(x);
+    if (errno) return trig_range(err);
+    if (which == 'o') return f8_checked(out, 1.0 / r, true, true, err);
+    return f8_checked(out, r, which == 't', true, err);
+}
+
+IMPL(f_sin)
+{
+    (void)n;
+    return trig(a[0].u.f, 's', out, err);
+}
+
+IMPL(f_cos)
+{
+    (void)n;
+    return trig(a[0].u.f, 'c', out, err);
+}
+
+IMPL(f_tan)
+{
+    (void)n;
+    return trig(a[0].u.f, 't', out, err);
+}
+
+IMPL(f_cot)
+{
+    (void)n;
+    return trig(a[0].u.f, 'o', out, err);
+}
+
+/* asin and acos of [-1, 1] */
+static int arc(double x, bool is_sin, sqlval *out, sqlerr *err)
+{
+    if (isnan(x)) return set_f8(out, x);
+    if (x < -1.0 || x > 1.0) return trig_range(err);
+    return set_f8(out, is_sin ? asin(x) : acos(x));
+}
+
+IMPL(f_asin)
+{
+    (void)n;
+    return arc(a[0].u.f, true, out, err);
+}
+
+IMPL(f_acos)
+{
+    (void)n;
+    return arc(a[0].u.f, false, out, err);
+}
+
+IMPL(f_atan)
+{
+    (void)n;
+    (void)err;
+    return set_f8(out, atan(a[0].u.f));
+}
+
+IMPL(f_atan2)
+{
+    (void)n;
+    (void)err;
+    double y = a[0].u.f, x = a[1].u.f;
+    return set_f8(out, isnan(x) || isnan(y) ? NAN : atan2(y, x));
+}
+
+IMPL(f_sinh)
+{
+    (void)n;
+    (void)err;
+    errno = 0;
+    double x = a[0].u.f, r = sinh(x);
+    if (errno == ERANGE) r = x < 0 ? -INFINITY : INFINITY;
+    return set_f8(out, r);
+}
+
+IMPL(f_cosh)
+{
+    (void)n;
+    errno = 0;
+    double r = cosh(a[0].u.f);
+    if (errno == ERANGE) r = INFINITY;
+    if (r == 0.0) return float_underflow(err);
+    return set_f8(out, r);
+}
+
+IMPL(f_tanh)
+{
+    (void)n;
+    double r = tanh(a[0].u.f);
+    if (isinf(r)) return float_overflow(err);
+    return set_f8(out, r);
+}
+
+IMPL(f_asinh)
+{
+    (void)n;
+    (void)err;
+    return set_f8(out, asinh(a[0].u.f));
+}
+
+IMPL(f_acosh)
+{
+    (void)n;
+    double x = a[0].u.f;
+    if (x < 1.0) return trig_range(err); /* NaN passes: acosh(NaN) is NaN */
+    return set_f8(out, acosh(x));
+}
+
+IMPL(f_atanh)
+{
+    (void)n;
+    double x = a[0].u.f;
+    if (x < -1.0 || x > 1.0) return trig_range(err);
+    return set_f8(out, x == -1.0 ? -INFINITY : x == 1.0 ? INFINITY : atanh(x));
+}
+
+/* The degree-based functions as PostgreSQL computes them: exact at 0, 30, 45, 60 and 90
+ * degrees, the scaling constants computed at run time by the same sin/cos/asin/acos/atan
+ * (volatile operands: the compiler must not fold them with another implementation). */
+static struct {
+    double sin_30, one_minus_cos_60, asin_0_5, acos_0_5, atan_1_0, tan_45, cot_45;
+} dk;
+static pthread_once_t dk_once = PTHREAD_ONCE_INIT;
+
+static double sind_0_to_30(double x)
+{
+    return (sin(x * (M_PI / 180.0)) / dk.sin_30) / 2.0;
+}
+
+static double cosd_0_to_60(double x)
+{
+    double one_minus_cos_x = 1.0 - cos(x * (M_PI / 180.0));
+    return 1.0 - (one_minus_cos_x / dk.one_minus_cos_60) / 2.0;
+}
+
+static double sind_q1(double x)
+{
+    return x <= 30.0 ? sind_0_to_30(x) : cosd_0_to_60(90.0 - x);
+}
+
+static double cosd_q1(double x)
+{
+    return x <= 60.0 ? cosd_0_to_60(x) : sind_0_to_30(90.0 - x);
+}
+
+static void dk_init(void)
+{
+    volatile double thirty = 30.0, forty_five = 45.0, sixty = 60.0, one_half = 0.5, one = 1.0;
+    dk.sin_30 = sin(thirty * (M_PI / 180.0));
+    dk.one_minus_cos_60 = 1.0 - cos(sixty * (M_PI / 180.0));
+    dk.asin_0_5 = asin(one_half);
+    dk.acos_0_5 = acos(one_half);
+    dk.atan_1_0 = atan(one);
+    dk.tan_45 = sind_q1(forty_five) / cosd_q1(forty_five);
+    dk.cot_45 = cosd_q1(forty_five) / sind_q1(forty_five);
+}
+
+/* sind, cosd, tand, cotd ('s', 'c', 't', 'o'): the angle reduced to [0, 90] with its sign */
+static int trigd(double x, char which, sqlval *out, sqlerr *err)
+{
+    if (isnan(x)) return set_f8(out, x);
+    if (isinf(x)) return trig_range(err);
+    pthread_once(&dk_once, dk_init);
+    int sign = 1;
+    x = fmod(x, 360.0);
+    if (x < 0.0) {
+        x = -x;
+        if (which != 'c') sign = -sign; /* cosd(-x) = cosd(x), the others odd */
+    }
+    if (x > 180.0) {
+        x = 360.0 - x;
+        if (which != 'c') sign = -sign;
+    }
+    if (x > 90.0) {
+        x = 180.0 - x;
+        if (which != 's') sign = -sign; /* sind(180-x) = sind(x) */
+    }
+    double r;
+    switch (which) {
+    case 's': r = sign * sind_q1(x); break;
+    case 'c': r = sign * cosd_q1(x); break;
+    case 't': r = sign * ((sind_q1(x) / cosd_q1(x)) / dk.tan_45); break;
+    default: r = sign * ((cosd_q1(x) / sind_q1(x)) / dk.cot_45); break;
+    }
+    if (r == 0.0) r = 0.0; /* no minus zero */
+    return f8_checked(out, r, which == 't' || which == 'o', true, err);
+}
+
+IMPL(f_sind)
+{
+    (void)n;
+    return trigd(a[0].u.f, 's', out, err);
+}
+
+IMPL(f_cosd)
+{
+    (void)n;
+    return trigd(a[0].u.f, 'c', out, err);
+}
+
+IMPL(f_tand)
+{
+    (void)n;
+    return trigd(a[0].u.f, 't', out, err);
+}
+
+IMPL(f_cotd)
+{
+    (void)n;
+    return trigd(a[0].u.f, 'o', out, err);
+}
+
+static double asind_q1(double x)
+{
+    return x <= 0.5 ? (asin(x) / dk.asin_0_5) * 30.0 : 90.0 - (acos(x) / dk.acos_0_5) * 60.0;
+}
+
+static double acosd_q1(double x)
+{
+    return x <= 0.5 ? 90.0 - (asin(x) / dk.asin_0_5) * 30.0 : (acos(x) / dk.acos_0_5) * 60.0;
+}
+
+IMPL(f_asind)
+{
+    (void)n;
+    double x = a[0].u.f;
+    if (isnan(x)) return set_f8(out, x);
+    if (x < -1.0 || x > 1.0) return trig_range(err);
+    pthread_once(&dk_once, dk_init);
+    return set_f8(out, x >= 0.0 ? asind_q1(x) : -asind_q1(-x));
+}
+
+IMPL(f_acosd)
+{
+    (void)n;
+    double x = a[0].u.f;
+    if (isnan(x)) return set_f8(out, x);
+    if (x < -1.0 || x > 1.0) return trig_range(err);
+    pthread_once(&dk_once, dk_init);
+    return set_f8(out, x >= 0.0 ? acosd_q1(x) : 90.0 + asind_q1(-x));
+}
+
+IMPL(f_atand)
+{
+    (void)n;
+    (void)err;
+    double x = a[0].u.f;
+    if (isnan(x)) return set_f8(out, x);
+    pthread_once(&dk_once, dk_init);
+    return set_f8(out, (atan(x) / dk.atan_1_0) * 45.0);
+}
+
+IMPL(f_atan2d)
+{
+    (void)n;
+    (void)err;
+    double y = a[0].u.f, x = a[1].u.f;
+    if (isnan(x) || isnan(y)) return set_f8(out, NAN);
+    pthread_once(&dk_once, dk_init);
+    return set_f8(out, (atan2(y, x) / dk.atan_1_0) * 45.0);
+}
+
+/* random() and setseed(): xoshiro256** per session (sqlfunc_use_rng points at the running
+ * session's state; a thread's own when none), seeded from getrandom until setseed seeds it
+ * from its argument, so a session's sequence after setseed(x) repeats (PostgreSQL's numbers
+ * themselves differ: another generator). */
+static _Thread_local uint64_t *rng_state;
+static _Thread_local uint64_t rng_own[4];
+
+void sqlfunc_use_rng(uint64_t *state)
+{
+    rng_state = state;
+}
+
+static uint64_t rotl64(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(uint64_t *s, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) s[i] = splitmix64(&seed);
+}
+
+static uint64_t rng_next(void)
+{
+    uint64_t *s = rng_state ? rng_state : rng_own;
+    if (!(s[0] | s[1] | s[2] | s[3])) { /* first use */
+        uint64_t seed = 0;
+        if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) seed = (uint64_t)time(NULL) ^ (uintptr_t)s;
+        rng_seed(s, seed);
+    }
+    uint64_t r = rotl64(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl64(s[3], 45);
+    return r;
+}
+
+IMPL(f_random)
+{
+    (void)a;
+    (void)n;
+    (void)err;
+    return set_f8(out, (double)(rng_next() >> 11) * 0x1.0p-53); /* [0, 1) */
+}
+
+IMPL(f_setseed)
+{
+    (void)n;
+    double seed = a[0].u.f;
+    if (!(seed >= -1.0 && seed <= 1.0))
+        return sqlerr_set(err, "22023", -1, "setseed parameter %g is out of allowed range [-1,1]", seed);
+    uint64_t bits;
+    memcpy(&bits, &seed, sizeof bits);
+    rng_seed(rng_state ? rng_state : rng_own, bits ^ 0x5eed5eed5eed5eedull);
+    return sqlval_set_str(out, SQLVAL_VOID, "", 0, err);
+}
+
+/* factorial(bigint) -> numeric */
+IMPL(f_factorial)
+{
+    (void)n;
+    int64_t v = a[0].u.i;
+    if (v < 0) return sqlerr_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, -1, "factorial of a negative number is undefined");
+    if (v > 1750) /* 1751! has more than 5,000 digits (as power's limit) */
+        return sqlerr_unsupported(err, -1, "factorial with a result of more than 5000 digits");
+    char *r = strdup("1");
+    for (int64_t i = 2; r && i <= v; i++) {
+        char k[24], *p = NULL;
+        snprintf(k, sizeof k, "%lld", (long long)i);
+        if (sqlnum_mul(r, k, &p)) p = NULL;
+        free(r);
+        r = p;
+    }
+    return set_num(out, r, err);
+}
+
+/* scale(numeric), min_scale(numeric): NULL for NaN; trim_scale(numeric) */
+static size_t num_min_scale(const char *s)
+{
+    numtxt x;
+    num_split(s, &x);
+    size_t fl = x.fl;
+    while (fl && x.fp[fl - 1] == '0') fl--;
+    return fl;
+}
+
+IMPL(f_scale)
+{
+    (void)n;
+    (void)err;
+    if (num_is_nan(a[0].s)) {
+        sqlval_init_null(out, SQLVAL_INT4);
+        return SQL_OK;
+    }
+    sqlval_set_int(out, SQLVAL_INT4, num_scale(a[0].s));
+    return SQL_OK;
+}
+
+IMPL(f_min_scale)
+{
+    (void)n;
+    (void)err;
+    if (num_is_nan(a[0].s)) {
+        sqlval_init_null(out, SQLVAL_INT4);
+        return SQL_OK;
+    }
+    sqlval_set_int(out, SQLVAL_INT4, (int64_t)num_min_scale(a[0].s));
+    return SQL_OK;
+}
+
+IMPL(f_trim_scale)
+{
+    (void)n;
+    if (num_is_nan(a[0].s)) return nan_result(out, err);
+    char *r = NULL;
+    if (sqlfunc_numeric_round(a[0].s, (int)num_min_scale(a[0].s), &r)) return sqlerr_oom(err);
+    return set_num(out, r, err);
+}
+
+/* get_byte(bytea, int) */
+IMPL(f_get_byte)
+{
+    (void)n;
+    int64_t i = a[1].u.i;
+    if (i < 0 || (size_t)i >= a[0].len)
+        return sqlerr_set(err, "2202E", -1, "index %lld out of valid range, 0..%lld", (long long)i,
+                          (long long)a[0].len - 1);
+    sqlval_set_int(out, SQLVAL_INT4, (unsigned char)a[0].s[i]);
+    return SQL_OK;
 }
 
 /* ------------------------------------------------------------------ number pictures */

@@ -51,4 +51,8 @@ int sqlfunc_quote_ident(const sqlval *in, sqlval *out, sqlerr *err);
 int sqlfunc_num_sqrt(const char *x, int rscale, char **out);
 int sqlfunc_num_div_scale(const char *x, const char *y);
 
+/* random() and setseed() of the session running on this thread use state[4] (its own;
+ * zero: seeded on first use); NULL: the thread's. */
+void sqlfunc_use_rng(uint64_t *state);
+
 #endif
