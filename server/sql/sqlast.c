@@ -182,6 +182,7 @@ void sqlast_stmt_free(sqlast_stmt *s)
     free_targets(s->targets, s->ntargets);
     for (int i = 0; i < s->ngroup; i++) sqlast_expr_free(s->group[i]);
     free(s->group);
+    free(s->gsets);
     sqlast_expr_free(s->having);
     for (int i = 0; i < s->norder; i++) sqlast_expr_free(s->order[i].expr);
     free(s->order);
@@ -539,6 +540,7 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
     d->conflict_where = d->where = d->having = d->limit = d->offset = NULL;
     d->group = NULL;
     d->ngroup = 0;
+    d->gsets = NULL;
     d->order = NULL;
     d->norder = 0;
     d->param_types = NULL;
@@ -678,6 +680,10 @@ sqlast_stmt *sqlast_stmt_dup(const sqlast_stmt *s)
                 d->ngroup++;
                 goto fail;
             }
+    }
+    if (s->gsets) {
+        if (!(d->gsets = malloc((size_t)s->ngsets * sizeof *d->gsets))) goto fail;
+        memcpy(d->gsets, s->gsets, (size_t)s->ngsets * sizeof *d->gsets);
     }
     if (s->order) {
         if (!(d->order = calloc((size_t)s->norder + 1, sizeof *d->order))) goto fail;

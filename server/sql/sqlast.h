@@ -512,6 +512,10 @@ struct sqlast_stmt {
     int ntargets;
     sqlast_expr **group;
     int ngroup;
+    /* GROUPING SETS / ROLLUP / CUBE: ngsets sets, each a mask of the group[] entries it holds
+     * (0: the empty set, the grand total); ngsets 0: a plain GROUP BY of every entry */
+    uint64_t *gsets;
+    int ngsets;
     sqlast_expr *having;
     sqlast_order *order;
     int norder;

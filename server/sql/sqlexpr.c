@@ -825,6 +825,16 @@ static int os_agg_type(sqlast_expr *e, sqlerr *err)
 
 static int agg_type(sqlast_expr *e, sqlerr *err)
 {
+    if (!strcmp(e->name, "grouping")) { /* GROUPING(a, ...): the sets' bits (sqlplan checks a) */
+        if (e->nargs >= 32)
+            return sqlerr_set(err, "54011", e->location, "GROUPING must have fewer than 32 arguments");
+        e->type = SQLVAL_INT4;
+        return SQL_OK;
+    }
+    if (!strcmp(e->name, "_groupkey") && e->nargs == 1) { /* a grouping expression (sqlplan) */
+        e->type = e->args[0]->type;
+        return SQL_OK;
+    }
     if (e->within_group) return os_agg_type(e, err);
     if (!e->star && e->nargs != sqlast_aggregate_nargs(e->name)) return no_function(err, e);
     sqlval_type a = e->nargs ? e->args[0]->type : SQLVAL_UNKNOWN;
@@ -3752,13 +3762,14 @@ done:
 /* What sqlexpr_agg_step does with a row, classified once per aggregate (not by name per row). */
 enum {
     AGG_OTHER, AGG_JSON, AGG_REGR, AGG_ARRAY, AGG_STRING, AGG_BOOL_AND, AGG_BOOL_OR, AGG_VAR,
-    AGG_BIT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX
+    AGG_BIT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_GROUPING /* grouping(), _groupkey: sqlops */
 };
 
 static bool agg_json(const char *n);
 
 static int agg_classify(const char *n)
 {
+    if (!strcmp(n, "grouping") || !strcmp(n, "_groupkey")) return AGG_GROUPING;
     if (agg_json(n)) return AGG_JSON;
     if (agg_regr(n)) return AGG_REGR;
     if (!strcmp(n, "array_agg")) return AGG_ARRAY;
@@ -4318,6 +4329,7 @@ static int os_final(sqlexpr_agg *a, sqlval *out, sqlerr *err)
 int sqlexpr_agg_step(sqlexpr_agg *a, const sqlexpr_ctx *ctx, sqlerr *err)
 {
     const sqlast_expr *e = a->expr;
+    if (a->op == AGG_GROUPING) return SQL_OK; /* a property of the group, not of its rows */
     if (e->filter) {
         bool yes;
         if (sqlexpr_eval_bool(e->filter, ctx, &yes, err)) return SQL_ERR;

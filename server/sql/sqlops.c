@@ -1870,24 +1870,58 @@ typedef struct group {
     sqlexpr_agg *aggs;
 } group;
 
-static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
+/* A row's copy (grouping sets read their input once per set). */
+static sqlval *row_dup(const sqlval *r, int w, sqlerr *err)
+{
+    sqlval *o = row_new(w, err);
+    for (int i = 0; o && i < w; i++)
+        if (sqlval_copy(&o[i], &r[i], err)) {
+            sqlplan_row_free(o, w);
+            return NULL;
+        }
+    return o;
+}
+
+/* The group[] entries equal to e (a grouping set holds e when it holds one of them). */
+static uint64_t group_eqmask(const sqlast_stmt *st, const sqlast_expr *e)
+{
+    uint64_t m = 0;
+    for (int g = 0; g < st->ngroup && g < 64; g++)
+        if (sqlplan_expr_equal(st->group[g], e)) m |= (uint64_t)1 << g;
+    return m;
+}
+
+/* The group rows of one grouping set (set: the group[] entries that form the key; all of them
+ * without grouping sets), appended to s->out. Reads the input (live) or a copy of each of
+ * rows[0..nrows). */
+static int agg_pass(sqlplan_node *n, agg_state *s, bool live, sqlval **rows, size_t nrows,
+                    uint64_t set, size_t *cap_out, sqlerr *err)
 {
     const sqlast_stmt *st = n->st;
-    int ng = st->ngroup, na = st->naggs, w = n->ingroup;
+    int na = st->naggs, w = n->ingroup;
+    int gidx[64], ng = 0; /* the key's group[] entries */
+    for (int g = 0; g < st->ngroup && g < 64; g++)
+        if (set & ((uint64_t)1 << g)) gidx[ng++] = g;
     htab ht;
     if (ht_init(&ht, ng, err)) return SQL_ERR;
     group *groups = NULL;
-    size_t ngroups = 0, cap = 0;
+    size_t ngroups = 0, cap = 0, next = 0;
     sqlval *keys = NULL; /* the row's group keys: kept by a new group, else reused */
-    int rc = sqlops_open(n->left, s->b.r, &s->b.ctx, err);
+    int rc = SQL_OK;
     while (!rc) {
-        sqlval *row;
-        int r = sqlops_next(n->left, &row, err);
-        if (r < 0) {
-            rc = SQL_ERR;
-            break;
+        sqlval *row = NULL;
+        if (!live) {
+            if (next == nrows) break;
+            if (!(row = row_dup(rows[next++], w, err))) rc = SQL_ERR;
+            if (rc) break;
+        } else {
+            int r = sqlops_next(n->left, &row, err);
+            if (r < 0) {
+                rc = SQL_ERR;
+                break;
+            }
+            if (r == 0) break;
         }
-        if (r == 0) break;
         sqlexpr_ctx c = row_ctx(&s->b, row, w);
         if (s->b.r->plan->want_raw) {
             c.raw = s->b.r->raw;
@@ -1900,7 +1934,7 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
         }
         for (int i = 0; i < ng && !rc; i++) {
             sqlval_free(&keys[i]);
-            rc = sqlexpr_eval(st->group[i], &c, &keys[i], err);
+            rc = sqlexpr_eval(st->group[gidx[i]], &c, &keys[i], err);
         }
         hent *e = NULL;
         if (!rc) {
@@ -1941,7 +1975,7 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
     }
     sqlplan_row_free(keys, ng);
     if (!rc && ng == 0 && ngroups == 0) {
-        /* aggregates without GROUP BY: one row even over no input */
+        /* aggregates over the empty grouping set: one row even over no input */
         groups = malloc(sizeof *groups);
         sqlexpr_agg *a = calloc((size_t)na + 1, sizeof *a);
         sqlval *row = row_new(w, err);
@@ -1956,13 +1990,36 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
             ngroups = 1;
         }
     }
-    if (!rc && !(s->out = calloc(ngroups + 1, sizeof *s->out))) rc = sqlerr_oom(err);
+    if (!rc && s->nout + ngroups + 1 > *cap_out) {
+        size_t nc = (s->nout + ngroups + 1) * 2;
+        sqlval **g = realloc(s->out, nc * sizeof *g);
+        if (!g) rc = sqlerr_oom(err);
+        else {
+            s->out = g;
+            *cap_out = nc;
+        }
+    }
     for (size_t g = 0; g < ngroups; g++) {
         if (!rc) {
             sqlval *o = row_new(w + na, err);
             if (!o) rc = SQL_ERR;
+            for (int i = 0; o && !rc && i < na; i++) {
+                const sqlast_expr *ae = st->aggs[i];
+                if (strcmp(ae->name, "_groupkey") && strcmp(ae->name, "grouping")) {
+                    rc = sqlexpr_agg_final(&groups[g].aggs[i], &o[w + i], err);
+                } else if (ae->name[0] == 'g') { /* GROUPING(a, ...): 1 bits for the absent */
+                    int64_t bits = 0;
+                    for (int k = 0; k < ae->nargs; k++)
+                        bits = bits << 1 | ((set & group_eqmask(st, ae->args[k])) ? 0 : 1);
+                    sqlval_set_int(&o[w + i], SQLVAL_INT4, bits);
+                } else if (set & group_eqmask(st, ae->args[0])) { /* the group's key */
+                    sqlexpr_ctx c = row_ctx(&s->b, groups[g].row, w);
+                    rc = sqlexpr_eval(ae->args[0], &c, &o[w + i], err);
+                } else { /* a grouping expression this set leaves out: NULL */
+                    sqlval_init_null(&o[w + i], ae->type);
+                }
+            }
             for (int i = 0; o && i < w; i++) sqlval_move(&o[i], &groups[g].row[i]);
-            for (int i = 0; o && !rc && i < na; i++) rc = sqlexpr_agg_final(&groups[g].aggs[i], &o[w + i], err);
             if (o) s->out[s->nout++] = o;
         }
         sqlplan_row_free(groups[g].row, w);
@@ -1971,7 +2028,30 @@ static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
     }
     free(groups);
     ht_free(&ht, -1);
-    sqlops_close(n->left);
+    return rc;
+}
+
+static int agg_open(sqlplan_node *n, agg_state *s, sqlerr *err)
+{
+    const sqlast_stmt *st = n->st;
+    size_t cap = 0;
+    if (!st->ngsets) {
+        uint64_t all = st->ngroup >= 64 ? UINT64_MAX : ((uint64_t)1 << st->ngroup) - 1;
+        int rc = sqlops_open(n->left, s->b.r, &s->b.ctx, err);
+        if (!rc) rc = agg_pass(n, s, true, NULL, 0, all, &cap, err);
+        sqlops_close(n->left);
+        return rc;
+    }
+    /* grouping sets: the input once, grouped by each set in turn */
+    sqlval **rows = NULL;
+    size_t nrows = 0;
+    int rc = drain(n->left, &s->b, "Grouping", &rows, &nrows, err);
+    for (int k = 0; !rc && k < st->ngsets; k++) {
+        if (sx_interrupted(s->b.r->s, err)) rc = SQL_ERR;
+        else rc = agg_pass(n, s, false, rows, nrows, st->gsets[k], &cap, err);
+    }
+    for (size_t i = 0; i < nrows; i++) sqlplan_row_free(rows[i], n->ingroup);
+    free(rows);
     return rc;
 }
 

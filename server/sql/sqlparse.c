@@ -1236,7 +1236,11 @@ static int conv_expr(pctx *c, json_t *n, sqlast_expr **out)
         (*out)->is_default = true;
         return SQL_OK;
     } else if (!strcmp(t, "GroupingFunc")) {
-        return sqlerr_unsupported(c->err, loc, "GROUPING");
+        /* GROUPING(a, ...): an aggregate of the grouping set a group row comes from */
+        if (!(e = new_expr(c, SQLAST_AGG, loc))) return SQL_ERR;
+        if (!(e->name = dup_or_oom(c, "grouping")) || add_args(c, e, field(b, "args"))) goto fail;
+        *out = e;
+        return SQL_OK;
     } else if (!strcmp(t, "MinMaxExpr")) {
         const char *mm = fstr(b, "op");
         if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
@@ -1361,6 +1365,135 @@ static int conv_expr_list(pctx *c, json_t *list, sqlast_expr ***out, int *n)
         *n = (int)i + 1;
         if (conv_expr(c, json_array_get(list, i), &(*out)[i])) return SQL_ERR;
     }
+    return SQL_OK;
+}
+
+/* ---- GROUP BY with grouping sets ----
+ * Each GROUP BY item expands to a list of sets (masks over s->group, where every expression
+ * an item names is appended): an expression to {itself}, ROLLUP(u1, ..., un) to {u1..un},
+ * {u1..un-1}, ..., {}, CUBE to every subset of its units, GROUPING SETS to the concatenation
+ * of its elements' lists, () to {}; a unit (a, b) is one element. The query's sets are the
+ * cross product of its items' lists, as in PostgreSQL (at most 4096). */
+#define GSETS_MAX 4096
+
+typedef struct gslist {
+    uint64_t *m;
+    size_t n;
+} gslist;
+
+static int gs_push(pctx *c, gslist *l, uint64_t m)
+{
+    if (l->n >= GSETS_MAX)
+        return sqlerr_set(c->err, "54001", -1, "too many grouping sets present (maximum 4096)");
+    uint64_t *g = realloc(l->m, (l->n + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(c->err);
+    l->m = g;
+    l->m[l->n++] = m;
+    return SQL_OK;
+}
+
+/* An expression of a set: appended to s->group; *bit its mask. */
+static int gs_expr(pctx *c, json_t *n, sqlast_stmt *s, uint64_t *bit)
+{
+    if (s->ngroup >= 64) return sqlerr_unsupported(c->err, -1, "grouping sets over more than 64 expressions");
+    sqlast_expr **g = realloc(s->group, (size_t)(s->ngroup + 1) * sizeof *g);
+    if (!g) return sqlerr_oom(c->err);
+    s->group = g;
+    s->group[s->ngroup] = NULL;
+    if (conv_expr(c, n, &s->group[s->ngroup])) {
+        sqlast_expr_free(s->group[s->ngroup]);
+        return SQL_ERR;
+    }
+    *bit = (uint64_t)1 << s->ngroup++;
+    return SQL_OK;
+}
+
+/* A ROLLUP / CUBE element or a GROUPING SETS row: (a, b) is one unit */
+static int gs_unit(pctx *c, json_t *n, sqlast_stmt *s, uint64_t *m)
+{
+    json_t *b;
+    *m = 0;
+    if (!strcmp(node(n, &b), "RowExpr")) {
+        json_t *args = field(b, "args");
+        for (size_t i = 0; i < json_array_size(args); i++) {
+            uint64_t bit;
+            if (gs_expr(c, json_array_get(args, i), s, &bit)) return SQL_ERR;
+            *m |= bit;
+        }
+        return SQL_OK;
+    }
+    return gs_expr(c, n, s, m);
+}
+
+static int gs_item(pctx *c, json_t *n, sqlast_stmt *s, gslist *out, int depth)
+{
+    json_t *b;
+    if (depth > 32) return sqlerr_set(c->err, "54001", -1, "grouping sets nested too deeply");
+    if (strcmp(node(n, &b), "GroupingSet")) {
+        uint64_t m;
+        return gs_unit(c, n, s, &m) || gs_push(c, out, m);
+    }
+    const char *kind = fstr(b, "kind");
+    json_t *content = field(b, "content");
+    size_t k = json_array_size(content);
+    if (!kind || !strcmp(kind, "GROUPING_SET_EMPTY")) return gs_push(c, out, 0);
+    if (!strcmp(kind, "GROUPING_SET_SETS")) {
+        for (size_t i = 0; i < k; i++)
+            if (gs_item(c, json_array_get(content, i), s, out, depth + 1)) return SQL_ERR;
+        return SQL_OK;
+    }
+    uint64_t units[64], all = 0;
+    if (k > 64) return sqlerr_unsupported(c->err, -1, "grouping sets over more than 64 expressions");
+    for (size_t i = 0; i < k; i++) {
+        if (gs_unit(c, json_array_get(content, i), s, &units[i])) return SQL_ERR;
+        all |= units[i];
+    }
+    if (!strcmp(kind, "GROUPING_SET_SIMPLE")) return gs_push(c, out, all);
+    if (!strcmp(kind, "GROUPING_SET_ROLLUP")) {
+        for (size_t n2 = k + 1; n2-- > 0;) {
+            uint64_t m = 0;
+            for (size_t i = 0; i < n2; i++) m |= units[i];
+            if (gs_push(c, out, m)) return SQL_ERR;
+        }
+        return SQL_OK;
+    }
+    /* CUBE */
+    if (k > 12) return sqlerr_set(c->err, "54001", -1, "CUBE is limited to 12 elements");
+    for (uint64_t sub = (uint64_t)1 << k; sub-- > 0;) {
+        uint64_t m = 0;
+        for (size_t i = 0; i < k; i++)
+            if (sub & ((uint64_t)1 << (k - 1 - i))) m |= units[i];
+        if (gs_push(c, out, m)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+static int conv_group(pctx *c, json_t *g, sqlast_stmt *s)
+{
+    bool sets = false;
+    for (size_t i = 0; i < json_array_size(g); i++) {
+        json_t *gb;
+        sets |= !strcmp(node(json_array_get(g, i), &gb), "GroupingSet");
+    }
+    if (!sets) return conv_expr_list(c, g, &s->group, &s->ngroup);
+    gslist acc = {0};
+    int rc = gs_push(c, &acc, 0);
+    for (size_t i = 0; !rc && i < json_array_size(g); i++) {
+        gslist item = {0}, next = {0};
+        rc = gs_item(c, json_array_get(g, i), s, &item, 0);
+        for (size_t a = 0; !rc && a < acc.n; a++)
+            for (size_t x = 0; !rc && x < item.n; x++) rc = gs_push(c, &next, acc.m[a] | item.m[x]);
+        free(item.m);
+        free(acc.m);
+        acc = next;
+    }
+    if (rc) {
+        free(acc.m);
+        return SQL_ERR;
+    }
+    s->gsets = acc.m;
+    s->ngsets = (int)acc.n;
+    c->relational = true;
     return SQL_OK;
 }
 
@@ -1600,13 +1733,7 @@ static int conv_select_body(pctx *c, json_t *b, sqlast_stmt *s)
         if (conv_targets(c, field(b, "targetList"), &s->targets, &s->ntargets)) return SQL_ERR;
         json_t *w = field(b, "whereClause");
         if (w && conv_expr(c, w, &s->where)) return SQL_ERR;
-        json_t *g = field(b, "groupClause");
-        for (size_t i = 0; i < json_array_size(g); i++) {
-            json_t *gb;
-            const char *gt = node(json_array_get(g, i), &gb);
-            if (!strcmp(gt, "GroupingSet")) return sqlerr_unsupported(c->err, -1, "grouping sets");
-        }
-        if (conv_expr_list(c, g, &s->group, &s->ngroup)) return SQL_ERR;
+        if (conv_group(c, field(b, "groupClause"), s)) return SQL_ERR;
         json_t *h = field(b, "havingClause");
         if (h && conv_expr(c, h, &s->having)) return SQL_ERR;
     }

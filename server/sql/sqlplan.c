@@ -2030,6 +2030,13 @@ static void out_free(outcols *o)
 }
 
 /* Structural equality of bound expressions (GROUP BY matching). */
+static bool expr_equal(const sqlast_expr *a, const sqlast_expr *b);
+
+bool sqlplan_expr_equal(const sqlast_expr *a, const sqlast_expr *b)
+{
+    return expr_equal(a, b);
+}
+
 static bool expr_equal(const sqlast_expr *a, const sqlast_expr *b)
 {
     if (!a || !b) return a == b;
@@ -2112,6 +2119,115 @@ static int check_grouped(const level *lv, const sqlast_expr *e, sqlerr *err)
     for (int i = 0; i < e->nargs; i++)
         if (check_grouped(lv, e->args[i], err)) return SQL_ERR;
     return SQL_OK;
+}
+
+/* ---- grouping sets ----
+ * A grouping expression that some set leaves out reads NULL in that set's rows: each
+ * occurrence outside aggregates (in the select list, HAVING, ORDER BY, window clauses) becomes
+ * the aggregate _groupkey(expr), which the aggregation node (sqlops.c agg_pass) gives the
+ * group's value when the row's set holds the expression and NULL when it does not. The node is
+ * turned into the aggregate in place, its old content moving to a new argument node, so every
+ * pointer to it stays valid; an expression inside _groupkey is not visited again (planning the
+ * same statement twice rewrites nothing twice). */
+
+/* The sets holding an expression equal to e, over all sets: true when some set lacks it. */
+static bool gs_partial(const sqlast_stmt *st, const sqlast_expr *e)
+{
+    uint64_t eq = 0;
+    for (int g = 0; g < st->ngroup && g < 64; g++)
+        if (expr_equal(st->group[g], e)) eq |= (uint64_t)1 << g;
+    if (!eq) return false;
+    for (int k = 0; k < st->ngsets; k++)
+        if (!(st->gsets[k] & eq)) return true;
+    return false;
+}
+
+static int gs_wrap(sqlast_stmt *st, sqlast_expr *x, sqlerr *err)
+{
+    sqlast_expr *inner = sqlast_expr_new(SQLAST_AGG, x->location);
+    sqlast_expr **args = malloc(sizeof *args);
+    char *name = strdup("_groupkey");
+    sqlast_expr **aggs = realloc(st->aggs, (size_t)(st->naggs + 1) * sizeof *aggs);
+    if (aggs) st->aggs = aggs;
+    if (!inner || !args || !name || !aggs) {
+        sqlast_expr_free(inner);
+        free(args);
+        free(name);
+        return sqlerr_oom(err);
+    }
+    sqlast_expr tmp = *x; /* x becomes _groupkey(copy of x) */
+    *x = *inner;
+    *inner = tmp;
+    free(x->name);
+    x->name = name;
+    x->args = args;
+    x->args[0] = inner;
+    x->nargs = 1;
+    x->type = inner->type;
+    x->aggno = st->naggs;
+    st->aggs[st->naggs++] = x;
+    return SQL_OK;
+}
+
+static int gs_rewrite(sqlast_stmt *st, sqlast_expr *e, sqlerr *err)
+{
+    if (!e || e->kind == SQLAST_AGG || e->kind == SQLAST_SUBLINK) return SQL_OK;
+    if (gs_partial(st, e)) return gs_wrap(st, e, err);
+    for (int i = 0; i < e->nargs; i++)
+        if (gs_rewrite(st, e->args[i], err)) return SQL_ERR;
+    if (e->kind == SQLAST_WINFUNC && e->win) {
+        for (int i = 0; i < e->win->npartition; i++)
+            if (gs_rewrite(st, e->win->partition[i], err)) return SQL_ERR;
+        for (int i = 0; i < e->win->norder; i++)
+            if (gs_rewrite(st, e->win->order[i].expr, err)) return SQL_ERR;
+    }
+    return SQL_OK;
+}
+
+/* 42803 unless every argument of every GROUPING() is a grouping expression; with grouping
+ * sets, the outputs' grouping expressions rewritten (above). owned collects the expressions
+ * made for slot outputs. */
+static int gs_prepare(level *lv, outcols *o, sqlast_expr ***owned, int *nowned, sqlerr *err)
+{
+    sqlast_stmt *st = lv->st;
+    for (int i = 0; i < st->naggs; i++) {
+        const sqlast_expr *a = st->aggs[i];
+        if (strcmp(a->name, "grouping")) continue;
+        for (int k = 0; k < a->nargs; k++) {
+            bool found = false;
+            for (int g = 0; g < st->ngroup && !found; g++) found = expr_equal(st->group[g], a->args[k]);
+            if (!found)
+                return sqlerr_set(err, "42803", a->args[k]->location,
+                                  "arguments to GROUPING must be grouping expressions of the "
+                                  "associated query level");
+        }
+    }
+    if (!st->ngsets) return SQL_OK;
+    for (int i = 0; i < o->n; i++) {
+        if (o->exprs[i]) {
+            if (gs_rewrite(st, (sqlast_expr *)o->exprs[i], err)) return SQL_ERR;
+            continue;
+        }
+        sqlast_expr col = {.kind = SQLAST_COLUMN, .colidx = o->slot[i], .location = -1};
+        if (!gs_partial(st, &col)) continue;
+        sqlast_expr *c = sqlast_expr_new(SQLAST_COLUMN, -1);
+        sqlast_expr **g = realloc(*owned, (size_t)(*nowned + 1) * sizeof *g);
+        if (g) *owned = g;
+        if (!c || !g) {
+            sqlast_expr_free(c);
+            return sqlerr_oom(err);
+        }
+        c->colidx = o->slot[i];
+        c->type = o->types[i];
+        if (o->names[i] && !(c->name = strdup(o->names[i]))) {
+            sqlast_expr_free(c);
+            return sqlerr_oom(err);
+        }
+        (*owned)[(*nowned)++] = c;
+        if (gs_wrap(st, c, err)) return SQL_ERR;
+        o->exprs[i] = c;
+    }
+    return gs_rewrite(st, st->having, err);
 }
 
 static bool has_lockable(const level *lv)
@@ -2762,11 +2878,18 @@ static int plan_select(level *lv, sqlplan_query **out)
                 free(dkey);
                 goto out;
             }
-        if (wrap(pl, &root, PN_AGG, st->ngroup ? "HashAggregate" : "Aggregate")) {
+        sqlast_expr **gsown = NULL;
+        int ngsown = 0;
+        if (gs_prepare(lv, &o, &gsown, &ngsown, err) ||
+            wrap(pl, &root, PN_AGG, st->ngsets ? "MixedAggregate" : st->ngroup ? "HashAggregate" : "Aggregate")) {
+            for (int i = 0; i < ngsown; i++) sqlast_expr_free(gsown[i]);
+            free(gsown);
             free(okey);
             free(dkey);
             goto out;
         }
+        root->owned = gsown; /* the slot outputs' _groupkey expressions */
+        root->nowned = ngsown;
         root->st = st;
         root->ingroup = lv->width;
         root->width = lv->width + st->naggs;

@@ -304,6 +304,8 @@ int sqlops_collect(sqlplan_query *q, sqlplan_run *r, const sqlexpr_ctx *outer, s
                    size_t *n, sqlerr *err);
 /* Hash and equality of values for grouping, DISTINCT, set operations and hash joins (NULLs
  * equal each other, numbers compare by value across types). */
+/* Structural equality of two bound expressions (GROUP BY matching). */
+bool sqlplan_expr_equal(const sqlast_expr *a, const sqlast_expr *b);
 uint64_t sqlops_hash(const sqlval *v, int n);
 bool sqlops_equal(const sqlval *a, const sqlval *b, int n);
 
