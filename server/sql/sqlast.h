@@ -520,6 +520,7 @@ struct sqlast_stmt {
     sqlast_order *order;
     int norder;
     sqlast_expr *limit;
+    bool limit_ties; /* FETCH FIRST n ROWS WITH TIES */
     sqlast_expr *offset;
 
     /* SET / SHOW / RESET */

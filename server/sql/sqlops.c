@@ -2662,6 +2662,7 @@ typedef struct mat_state {
     htab ht; /* UNIQUE */
     bool ht_on;
     int64_t limit, offset, seen, sent;
+    sqlval *tie; /* WITH TIES: the ORDER BY values of the limit-th row (ntie of them) */
 } mat_state;
 
 typedef struct sort_ctx {
@@ -3073,6 +3074,8 @@ static int open_inner(sqlplan_node *n, sqlplan_run *r, const sqlexpr_ctx *ctx, s
         if (eval_count(n->limit_e, &s->b.ctx, "LIMIT", &s->mat.limit, err) ||
             eval_count(n->offset_e, &s->b.ctx, "OFFSET", &s->mat.offset, err))
             return SQL_ERR;
+        if (n->tiecol && n->limit_e && s->mat.limit < 0)
+            return sqlerr_set(err, "2201W", -1, "row count cannot be null in FETCH FIRST ... WITH TIES clause");
         return SQL_OK; /* the input opens at the first row asked for: LIMIT 0 runs nothing */
     }
     case PN_SETOP: return setop_open(n, &s->setop, err);
@@ -3210,7 +3213,8 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
         if (s->mat.limit == 0) return 0;
         if (!n->left->state && sqlops_open(n->left, s->b.r, &s->b.ctx, err)) return SQL_ERR;
         for (;;) {
-            if (s->mat.limit >= 0 && s->mat.sent >= s->mat.limit) return 0;
+            bool past = s->mat.limit >= 0 && s->mat.sent >= s->mat.limit;
+            if (past && !s->mat.tie) return 0;
             sqlval *row;
             int rc = sqlops_next(n->left, &row, err);
             if (rc <= 0) return rc;
@@ -3218,7 +3222,27 @@ static int next_inner(sqlplan_node *n, any_state *s, sqlval **out, sqlerr *err)
                 sqlplan_row_free(row, n->width);
                 continue;
             }
-            s->mat.sent++;
+            if (past) { /* WITH TIES: rows equal to the last one on the ORDER BY columns */
+                bool same = true;
+                for (int i = 0; i < n->ntie && same; i++)
+                    same = sqlops_equal(&s->mat.tie[i], &row[n->tiecol[i]], 1);
+                if (!same) {
+                    sqlplan_row_free(row, n->width);
+                    sqlplan_row_free(s->mat.tie, n->ntie);
+                    s->mat.tie = NULL;
+                    return 0;
+                }
+            } else if (++s->mat.sent == s->mat.limit && n->tiecol) {
+                if (!(s->mat.tie = row_new(n->ntie, err))) {
+                    sqlplan_row_free(row, n->width);
+                    return SQL_ERR;
+                }
+                for (int i = 0; i < n->ntie; i++)
+                    if (sqlval_copy(&s->mat.tie[i], &row[n->tiecol[i]], err)) {
+                        sqlplan_row_free(row, n->width);
+                        return SQL_ERR;
+                    }
+            }
             *out = row;
             return 1;
         }
@@ -3320,6 +3344,10 @@ void sqlops_close(sqlplan_node *n)
         for (size_t i = 0; i < s->win.n; i++) sqlplan_row_free(s->win.rows[i], n->width);
         free(s->win.rows);
         free(s->win.order);
+        sqlops_close(n->left);
+        break;
+    case PN_LIMIT:
+        sqlplan_row_free(s->mat.tie, n->ntie);
         sqlops_close(n->left);
         break;
     default: sqlops_close(n->left); break;

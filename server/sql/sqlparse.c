@@ -1682,8 +1682,11 @@ static int conv_select_body(pctx *c, json_t *b, sqlast_stmt *s)
     if (field(b, "intoClause")) return sqlerr_unsupported(c->err, -1, "SELECT INTO");
     if (fbool(b, "groupDistinct")) return sqlerr_unsupported(c->err, -1, "GROUP BY DISTINCT");
     const char *limopt = fstr(b, "limitOption");
-    if (limopt && !strcmp(limopt, "LIMIT_OPTION_WITH_TIES"))
-        return sqlerr_unsupported(c->err, -1, "FETCH ... WITH TIES");
+    if (limopt && !strcmp(limopt, "LIMIT_OPTION_WITH_TIES")) {
+        if (!field(b, "sortClause"))
+            return sqlerr_set(c->err, "42601", -1, "WITH TIES cannot be specified without ORDER BY clause");
+        s->limit_ties = true;
+    }
     if (conv_with(c, field(b, "withClause"), s)) return SQL_ERR;
     const char *op = fstr(b, "op");
     if (op && strcmp(op, "SETOP_NONE") != 0) {

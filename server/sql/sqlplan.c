@@ -60,6 +60,7 @@ static void node_free(sqlplan_node *n)
     free(n->label);
     free(n->need);
     free(n->scol);
+    free(n->tiecol);
     free(n->sdesc);
     free(n->snullsfirst);
     free(n);
@@ -2320,11 +2321,18 @@ static int sort_limit(level *lv, sqlplan_query *q, outcols *o, int nout, sqlexpr
     return SQL_OK;
 }
 
-static int add_limit(level *lv, sqlplan_node **root)
+/* LIMIT / OFFSET over *root; WITH TIES compares the rows' columns tie[0..ntie) (the ORDER BY's;
+ * NULL: those of the sort node *root is). */
+static int add_limit(level *lv, sqlplan_node **root, const int *tie, int ntie)
 {
     planner *pl = lv->pl;
     sqlast_stmt *st = lv->st;
     if (!st->limit && !st->offset) return SQL_OK;
+    if (st->limit_ties && !tie) {
+        if ((*root)->kind != PN_SORT) return sqlerr_unsupported(pl->err, -1, "FETCH ... WITH TIES here");
+        tie = (*root)->scol;
+        ntie = (*root)->nsort;
+    }
     sqlexpr_scope lim;
     memset(&lim, 0, sizeof lim);
     lim.stmt = st;
@@ -2335,9 +2343,19 @@ static int add_limit(level *lv, sqlplan_node **root)
     lim.outer_ref = &lv->correlated;
     if (st->limit && sqlexpr_bind(st->limit, &lim, SQLVAL_INT8, pl->err)) return SQL_ERR;
     if (st->offset && sqlexpr_bind(st->offset, &lim, SQLVAL_INT8, pl->err)) return SQL_ERR;
-    if (wrap(pl, root, PN_LIMIT, "Limit")) return SQL_ERR;
+    int *tc = NULL;
+    if (st->limit_ties) {
+        if (!(tc = malloc((size_t)ntie * sizeof *tc + 1))) return sqlerr_oom(pl->err);
+        memcpy(tc, tie, (size_t)ntie * sizeof *tc);
+    }
+    if (wrap(pl, root, PN_LIMIT, "Limit")) {
+        free(tc);
+        return SQL_ERR;
+    }
     (*root)->limit_e = st->limit;
     (*root)->offset_e = st->offset;
+    (*root)->tiecol = tc;
+    (*root)->ntie = st->limit_ties ? ntie : 0;
     return SQL_OK;
 }
 
@@ -3023,9 +3041,9 @@ static int plan_select(level *lv, sqlplan_query **out)
                 st->order[i].nulls == 1 || (st->order[i].nulls == 0 && st->order[i].desc);
         }
     }
-    free(okey);
     if (st->ndistinct_on) {
         if (wrap(pl, &root, PN_UNIQUE, "Unique")) {
+            free(okey);
             free(dkey);
             goto out;
         }
@@ -3035,13 +3053,18 @@ static int plan_select(level *lv, sqlplan_query **out)
     }
     free(dkey);
     if (lockcol >= 0) {
-        if (wrap(pl, &root, PN_LOCK, "LockRows")) goto out;
+        if (wrap(pl, &root, PN_LOCK, "LockRows")) {
+            free(okey);
+            goto out;
+        }
         root->ncols = lockcol; /* the key column */
         root->lock_mode = st->row_lock;
         root->lock_policy = st->row_lock_policy;
         root->table = NULL;
     }
-    if (add_limit(lv, &root)) goto out;
+    int lrc = add_limit(lv, &root, okey, st->norder); /* ties: the ORDER BY's output columns */
+    free(okey);
+    if (lrc) goto out;
     rc = make_query(lv, &o, nout, root, out);
     root = NULL;
 out:
@@ -3140,7 +3163,7 @@ static int plan_values(level *lv, sqlplan_query **out)
     n->ncols = st->nvalues;
     sqlplan_node *root = n;
     n = NULL;
-    if (sort_limit(lv, NULL, &o, o.n, NULL, true, &root) || add_limit(lv, &root)) {
+    if (sort_limit(lv, NULL, &o, o.n, NULL, true, &root) || add_limit(lv, &root, NULL, 0)) {
         node_free(root);
         goto out;
     }
@@ -3241,7 +3264,7 @@ static int plan_setop(level *lv, sqlplan_query **out)
     r = NULL;
     n->right = rn;
     sqlplan_node *root = n;
-    if (sort_limit(lv, NULL, &o, o.n, NULL, true, &root) || add_limit(lv, &root)) {
+    if (sort_limit(lv, NULL, &o, o.n, NULL, true, &root) || add_limit(lv, &root, NULL, 0)) {
         node_free(root);
         goto out;
     }

@@ -168,6 +168,7 @@ struct sqlplan_node {
     bool *sdesc, *snullsfirst;
     /* LIMIT */
     const sqlast_expr *limit_e, *offset_e;
+    int *tiecol, ntie; /* LIMIT ... WITH TIES: the ORDER BY columns of its rows (owned) */
     /* LOCK: policy 0 wait, 1 NOWAIT, 2 SKIP LOCKED */
     int lock_policy, lock_mode;
     /* SETOP */

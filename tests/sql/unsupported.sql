@@ -3,7 +3,7 @@
 \set VERBOSITY verbose
 CREATE TABLE u (id bigint PRIMARY KEY, v text);
 INSERT INTO u VALUES (1, 'a'), (2, 'b');
-SELECT v FROM u ORDER BY v FETCH FIRST 1 ROW WITH TIES;
+SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3));
 SELECT * FROM u a JOIN u b ON a.id = b.id FOR UPDATE;
 SELECT sum(id) OVER (ORDER BY id GROUPS 1 PRECEDING) FROM u;
 CREATE INDEX ui ON u (v) WHERE v > 'a';
