@@ -84,6 +84,9 @@ void sqlast_from_free(sqlast_from *f)
     sqlast_expr_free(f->quals);
     for (int i = 0; f->using_cols && i < f->nusing; i++) free(f->using_cols[i]);
     free(f->using_cols);
+    for (int i = 0; f->defnames && i < f->ndef; i++) free(f->defnames[i]);
+    free(f->defnames);
+    free(f->deftypes);
     free(f);
 }
 
@@ -409,11 +412,20 @@ static sqlast_from *from_dup(const sqlast_from *f)
     if (!d) return NULL;
     *d = *f;
     d->schema = d->name = d->alias = NULL;
-    d->colnames = d->using_cols = NULL;
+    d->colnames = d->using_cols = d->defnames = NULL;
+    d->deftypes = NULL;
     d->sub = NULL;
     d->func = d->quals = NULL;
     d->larg = d->rarg = NULL;
-    if (!dup_str(&d->schema, f->schema) || !dup_str(&d->name, f->name) ||
+    if (f->ndef) {
+        if (!(d->deftypes = malloc((size_t)f->ndef * sizeof *d->deftypes))) {
+            sqlast_from_free(d);
+            return NULL;
+        }
+        memcpy(d->deftypes, f->deftypes, (size_t)f->ndef * sizeof *d->deftypes);
+    }
+    if (!dup_names(&d->defnames, f->defnames, f->ndef) || !dup_str(&d->schema, f->schema) ||
+        !dup_str(&d->name, f->name) ||
         !dup_str(&d->alias, f->alias) || !dup_names(&d->colnames, f->colnames, f->ncolnames) ||
         !dup_names(&d->using_cols, f->using_cols, f->nusing) || !dup_expr(&d->func, f->func) ||
         !dup_expr(&d->quals, f->quals) || (f->sub && !(d->sub = sqlast_stmt_dup(f->sub))) ||

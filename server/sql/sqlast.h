@@ -412,6 +412,10 @@ struct sqlast_from {
     char **using_cols;        /* JOIN ... USING (...) */
     int nusing;
     bool natural;
+    /* FUNC AS alias(name type, ...): a column definition list (jsonb_to_record ...) */
+    char **defnames;
+    sqlval_type *deftypes;
+    int ndef, defloc; /* defloc: where the list starts (error cursors) */
 };
 
 typedef enum sqlast_setop {

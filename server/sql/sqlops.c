@@ -1158,6 +1158,7 @@ typedef struct func_state {
     int64_t ord;
     sqljsonb_member *mem;
     size_t nmem;
+    bool recnull; /* jsonb_to_record(NULL): its one row of NULLs is still due */
 } func_state;
 
 static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
@@ -1175,6 +1176,35 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
             return sqlerr_unsupported(err, fe->location, "pg_listening_channels() in this context");
         s->nargs = 1;
         return env->sess->listening(env->sess_arg, &s->args[0], err);
+    }
+    if (n->recnames) { /* jsonb_to_record[set] / json_to_record[set]: the objects, as jsonb */
+        bool set = strstr(name, "recordset") != NULL;
+        if (s->args[0].isnull) {
+            s->done = set; /* to_record(NULL): one row of NULLs */
+            s->recnull = !set;
+            return SQL_OK;
+        }
+        if (s->args[0].type != SQLVAL_JSONB) {
+            sqlval j;
+            if (sqlval_cast(&s->args[0], SQLVAL_JSONB, &j, err)) return SQL_ERR;
+            sqlval_move(&s->args[0], &j);
+        }
+        const char *doc = s->args[0].s ? s->args[0].s : "null";
+        if (!set) {
+            if (doc[0] != '{')
+                return sqlerr_set(err, "22023", -1, "cannot call populate_composite on %s",
+                                  doc[0] == '[' ? "an array" : "a scalar");
+            if (!(s->mem = calloc(1, sizeof *s->mem)) || !(s->mem[0].value = strdup(doc))) return sqlerr_oom(err);
+            s->mem[0].valuelen = strlen(doc);
+            s->nmem = 1;
+            return SQL_OK;
+        }
+        if (doc[0] != '[') return sqlerr_set(err, "22023", -1, "cannot call %s on a non-array", name);
+        if (sqljsonb_elements(doc, strlen(doc), &s->mem, &s->nmem, err) < 0) return SQL_ERR;
+        for (size_t i = 0; i < s->nmem; i++)
+            if (s->mem[i].value[0] != '{')
+                return sqlerr_set(err, "22023", -1, "argument of %s must be an array of objects", name);
+        return SQL_OK;
     }
     bool zip = !strcmp(fe->name, "unnest") && s->nargs > 1;
     for (int i = 0; i < s->nargs; i++)
@@ -1449,8 +1479,104 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
     return sqljsonb_scalar_text(m->value, &vals[1], err) ? SQL_ERR : 1;
 }
 
+/* A member's canonical jsonb text as a column of type t, as PostgreSQL's populate_record:
+ * null is NULL, a string its text, other scalars, objects and arrays their JSON text read by
+ * the type's input (a json / jsonb column takes the JSON itself, an array column a JSON array's
+ * elements). */
+static int jrec_value(const char *v, sqlval_type t, sqlval *out, sqlerr *err)
+{
+    sqlval_init_null(out, t);
+    if (!strcmp(v, "null")) return SQL_OK;
+    if (t == SQLVAL_JSONB || t == SQLVAL_JSON) return sqlval_set_str(out, t, v, strlen(v), err);
+    if (sqlval_type_is_array(t) && v[0] == '[') {
+        sqljsonb_member *el = NULL;
+        size_t nel = 0;
+        if (sqljsonb_elements(v, strlen(v), &el, &nel, err) < 0) return SQL_ERR;
+        codec_buf b;
+        codec_buf_init(&b);
+        int rc = SQL_OK;
+        codec_put_raw(&b, "{", 1);
+        for (size_t i = 0; i < nel && !rc; i++) {
+            const char *x = el[i].value;
+            if (i) codec_put_raw(&b, ",", 1);
+            if (x[0] == '[' || x[0] == '{') {
+                rc = sqlerr_unsupported(err, -1, "multidimensional arrays");
+                break;
+            }
+            if (!strcmp(x, "null")) {
+                codec_put_raw(&b, "NULL", 4);
+                continue;
+            }
+            sqlval tx;
+            if (sqljsonb_scalar_text(x, &tx, err)) {
+                rc = SQL_ERR;
+                break;
+            }
+            codec_put_raw(&b, "\"", 1);
+            for (size_t k = 0; k < tx.len; k++) {
+                if (tx.s[k] == '"' || tx.s[k] == '\\') codec_put_raw(&b, "\\", 1);
+                codec_put_raw(&b, &tx.s[k], 1);
+            }
+            codec_put_raw(&b, "\"", 1);
+            sqlval_free(&tx);
+        }
+        codec_put_raw(&b, "}", 1);
+        sqljsonb_members_free(el, nel);
+        if (!rc && b.err) rc = sqlerr_oom(err);
+        if (!rc) rc = sqlval_from_text(t, (const char *)b.data, b.len, out, err);
+        codec_buf_free(&b);
+        return rc;
+    }
+    sqlval tx;
+    if (sqljsonb_scalar_text(v, &tx, err)) return SQL_ERR;
+    int rc = tx.isnull ? SQL_OK : sqlval_from_text(t, tx.s, tx.len, out, err);
+    sqlval_free(&tx);
+    return rc;
+}
+
+static int jrec_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)
+{
+    int nv = n->ncols - (n->ordinality ? 1 : 0);
+    for (;;) {
+        if (!s->recnull && (s->done || s->i >= s->nmem)) return 0;
+        sqljsonb_member *m = NULL;
+        size_t nm = 0;
+        if (!s->recnull) {
+            const char *doc = s->mem[s->i++].value;
+            if (sqljsonb_members(doc, strlen(doc), &m, &nm, err) < 0) return SQL_ERR;
+        }
+        s->recnull = false;
+        sqlval *row = row_new(n->width, err);
+        int rc = row ? SQL_OK : SQL_ERR;
+        for (int j = 0; j < nv && !rc; j++) {
+            const sqljsonb_member *hit = NULL;
+            for (size_t k = 0; k < nm && !hit; k++) /* the last of equal keys was kept */
+                if (!strcmp(m[k].key, n->recnames[j])) hit = &m[k];
+            sqlval_init_null(&row[n->offset + j], n->types[j]);
+            if (hit) rc = jrec_value(hit->value, n->types[j], &row[n->offset + j], err);
+        }
+        sqljsonb_members_free(m, nm);
+        if (rc) {
+            sqlplan_row_free(row, n->width);
+            return SQL_ERR;
+        }
+        if (n->ordinality) sqlval_set_int(&row[n->offset + nv], SQLVAL_INT8, ++s->ord);
+        bool yes;
+        if (leaf_qual(n, &s->b, row, &yes, err)) {
+            sqlplan_row_free(row, n->width);
+            return SQL_ERR;
+        }
+        if (yes) {
+            *out = row;
+            return 1;
+        }
+        sqlplan_row_free(row, n->width);
+    }
+}
+
 static int func_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)
 {
+    if (n->recnames) return jrec_next(n, s, out, err);
     for (;;) {
         sqlval vals[3];
         for (int i = 0; i < 3; i++) sqlval_init_null(&vals[i], SQLVAL_UNKNOWN);

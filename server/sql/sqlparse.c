@@ -1497,6 +1497,44 @@ static int conv_group(pctx *c, json_t *g, sqlast_stmt *s)
     return SQL_OK;
 }
 
+/* FROM f(...) AS x(name type, ...): the column definition list of a function returning record. */
+static int conv_coldefs(pctx *c, json_t *cdl, sqlast_from *f)
+{
+    size_t n = json_is_array(cdl) ? json_array_size(cdl) : 0;
+    if (!n) return SQL_OK;
+    if (!(f->defnames = calloc(n, sizeof *f->defnames)) || !(f->deftypes = calloc(n, sizeof *f->deftypes)))
+        return sqlerr_oom(c->err);
+    for (size_t i = 0; i < n; i++) {
+        json_t *cb;
+        if (strcmp(node(json_array_get(cdl, i), &cb), "ColumnDef"))
+            return sqlerr_unsupported(c->err, -1, "this column definition");
+        const char *cn = fstr(cb, "colname");
+        char *tname;
+        bool array;
+        if (!cn || type_name(c, field(cb, "typeName"), &tname, &array)) return SQL_ERR;
+        sqlval_type t;
+        if (array) {
+            char base[128];
+            snprintf(base, sizeof(base), "%s", tname);
+            base[strlen(base) - 2] = 0;
+            t = sqlval_type_lookup(base, true);
+        } else {
+            t = sqlval_type_lookup(tname, false);
+        }
+        if (t == SQLVAL_UNKNOWN) {
+            int rc = sqlerr_unsupported(c->err, floc(field(cb, "typeName")), tname);
+            free(tname);
+            return rc;
+        }
+        free(tname);
+        if (!(f->defnames[i] = dup_or_oom(c, cn))) return SQL_ERR;
+        if (i == 0) f->defloc = floc(cb);
+        f->deftypes[i] = t;
+        f->ndef = (int)i + 1;
+    }
+    return SQL_OK;
+}
+
 /* Alias (and column aliases) of a FROM item. */
 static int conv_alias(pctx *c, json_t *alias, sqlast_from *f)
 {
@@ -1543,17 +1581,14 @@ static int conv_from(pctx *c, json_t *n, sqlast_from **out)
         f->lateral = fbool(b, "lateral");
         f->ordinality = fbool(b, "ordinality");
         if (fbool(b, "is_rowsfrom")) return sqlerr_unsupported(c->err, -1, "ROWS FROM");
-        if (field(b, "coldeflist")) return sqlerr_unsupported(c->err, -1, "column definition lists");
         json_t *fns = field(b, "functions"), *lb;
         if (json_array_size(fns) != 1) return sqlerr_unsupported(c->err, -1, "ROWS FROM");
         node(json_array_get(fns, 0), &lb);
         json_t *items = field(lb, "items"), *fb;
         json_t *call = json_array_get(items, 0);
-        if (json_array_size(items) > 1) {
-            json_t *cdl = json_array_get(items, 1);
-            if (json_is_array(cdl) && json_array_size(cdl))
-                return sqlerr_unsupported(c->err, -1, "column definition lists");
-        }
+        json_t *cdl = field(b, "coldeflist");
+        if (!cdl && json_array_size(items) > 1) cdl = json_array_get(items, 1);
+        if (conv_coldefs(c, cdl, f)) return SQL_ERR;
         if (strcmp(node(call, &fb), "FuncCall") != 0 && strcmp(node(call, &fb), "SQLValueFunction") != 0)
             return sqlerr_unsupported(c->err, -1, "this expression in FROM");
         if (conv_expr(c, call, &f->func)) return SQL_ERR;

@@ -897,6 +897,52 @@ static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlpl
     return SQL_OK;
 }
 
+/* jsonb_to_record[set] / json_to_record[set](doc) AS x(name type, ...): a row per object, its
+ * columns the definition list's (the objects' members by name, sqlops.c rec_next). */
+static int plan_record_func(level *lv, sqlast_from *f, sqlexpr_scope *sc, sqlplan_node **out,
+                            bool *lateral)
+{
+    planner *pl = lv->pl;
+    sqlerr *err = pl->err;
+    sqlast_expr *fe = f->func;
+    if (fe->nargs != 1)
+        return sqlerr_set(err, "42883", fe->location, "function %s does not exist", fe->name);
+    if (sqlexpr_bind(fe->args[0], sc, fe->name[4] == 'b' ? SQLVAL_JSONB : SQLVAL_JSON, err)) return SQL_ERR;
+    sqlval_type at = fe->args[0]->type;
+    if (at != SQLVAL_JSONB && at != SQLVAL_JSON && at != SQLVAL_UNKNOWN && !sqlval_type_is_text(at))
+        return sqlerr_set(err, "42883", fe->location, "function %s(%s) does not exist", fe->name,
+                          sqlval_type_name(at));
+    fe->type = SQLVAL_UNKNOWN;
+    sqlplan_node *n = new_node(pl, PN_FUNC);
+    if (!n) return SQL_ERR;
+    *out = n;
+    n->func = fe;
+    n->ordinality = f->ordinality;
+    n->what = "Function Scan";
+    n->label = make_label(NULL, fe->name, f->alias);
+    n->recnames = f->defnames;
+    n->rescan = refs_level0(fe);
+    if (n->rescan) {
+        bool sub = false;
+        expr_rels(lv, fe, &n->lrels, &sub);
+    }
+    *lateral = n->rescan;
+    int nc = f->ndef + (f->ordinality ? 1 : 0);
+    char **names = own(lv, calloc((size_t)nc + 1, sizeof(char *)));
+    sqlval_type *types = own(lv, calloc((size_t)nc + 1, sizeof(sqlval_type)));
+    n->types = calloc((size_t)nc + 1, sizeof(sqlval_type));
+    if (!names || !types || !n->types) return sqlerr_oom(err);
+    for (int i = 0; i < f->ndef; i++) {
+        names[i] = f->defnames[i];
+        types[i] = n->types[i] = f->deftypes[i];
+    }
+    if (f->ordinality) {
+        names[f->ndef] = "ordinality";
+        types[f->ndef] = n->types[f->ndef] = SQLVAL_INT8;
+    }
+    return add_rel(lv, n, f->alias ? f->alias : fe->name, nc, names, types, f, err);
+}
+
 static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *lateral)
 {
     planner *pl = lv->pl;
@@ -917,6 +963,18 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
                                        "regexp_split_to_table", "string_to_table"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
+    bool rec = !strcmp(fe->name, "jsonb_to_record") || !strcmp(fe->name, "jsonb_to_recordset") ||
+               !strcmp(fe->name, "json_to_record") || !strcmp(fe->name, "json_to_recordset");
+    if (rec != (f->ndef > 0))
+        return sqlerr_set(err, "42601", rec ? fe->location : f->defloc,
+                          rec ? "a column definition list is required for functions returning \"record\""
+                              : "a column definition list is only allowed for functions returning \"record\"");
+    if (rec && f->ordinality) {
+        sqlerr_set(err, "42601", f->defloc, "WITH ORDINALITY cannot be used with a column definition list");
+        sqlerr_hint(err, "Put the column definition list inside ROWS FROM().");
+        return SQL_ERR;
+    }
+    if (rec) return plan_record_func(lv, f, &sc, out, lateral);
     if (srf) {
         for (int i = 0; i < fe->nargs; i++) {
             sqlval_type want = !strcmp(fe->name, "unnest") || !strcmp(fe->name, "pg_options_to_table") ||

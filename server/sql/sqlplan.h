@@ -169,6 +169,7 @@ struct sqlplan_node {
     /* LIMIT */
     const sqlast_expr *limit_e, *offset_e;
     int *tiecol, ntie; /* LIMIT ... WITH TIES: the ORDER BY columns of its rows (owned) */
+    char **recnames; /* FUNC jsonb_to_record[set] ...: the definition list's names (borrowed) */
     /* LOCK: policy 0 wait, 1 NOWAIT, 2 SKIP LOCKED */
     int lock_policy, lock_mode;
     /* SETOP */
