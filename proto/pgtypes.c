@@ -119,6 +119,8 @@ static const typeinfo types[] = {
     {PGTYPE_UUIDARRAY, "_uuid", "uuid[]", -1, K_ARRAY, PGTYPE_UUID},
     {PGTYPE_JSONB, "jsonb", "jsonb", -1, K_JSONB, PGTYPE_JSONBARRAY},
     {PGTYPE_JSONBARRAY, "_jsonb", "jsonb[]", -1, K_ARRAY, PGTYPE_JSONB},
+    {PGTYPE_JSONPATH, "jsonpath", "jsonpath", -1, K_JSONB, PGTYPE_JSONPATHARRAY}, /* version 1, text */
+    {PGTYPE_JSONPATHARRAY, "_jsonpath", "jsonpath[]", -1, K_ARRAY, PGTYPE_JSONPATH},
     {PGTYPE_VOID, "void", "void", 4, K_VOID, 0},
 };
 

@@ -104,6 +104,8 @@
 #define PGTYPE_JSONARRAY 199u
 #define PGTYPE_JSONB 3802u
 #define PGTYPE_JSONBARRAY 3807u
+#define PGTYPE_JSONPATH 4072u
+#define PGTYPE_JSONPATHARRAY 4073u
 #define PGTYPE_VOID 2278u /* what pg_notify, pg_sleep ... return: binary form empty */
 
 #define PGTYPES_ARRAY_MAX_DIMS 6

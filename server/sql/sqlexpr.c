@@ -222,6 +222,13 @@ static int bind_args(sqlast_expr *e, const sqlexpr_scope *sc, sqlval_type expect
 
 static int no_function(sqlerr *err, const sqlast_expr *e)
 {
+    if (e->name && !strncmp(e->name, "op@", 3) && e->nargs == 2) { /* jsonb @? / @@ jsonpath */
+        sqlerr_set(err, "42883", e->location, "operator does not exist: %s %s %s",
+                   tname(e->args[0]->type), e->name + 2, tname(e->args[1]->type));
+        sqlerr_hint(err, "No operator matches the given name and argument types. You might need to "
+                         "add explicit type casts.");
+        return SQL_ERR;
+    }
     char sig[256];
     size_t o = 0;
     sig[0] = 0;
@@ -570,7 +577,8 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                                        "json_object_keys", "json_each", "json_each_text",
                                        "_pg_expandarray", "_pg_expandarray_x", "_pg_expandarray_n",
                                        "pg_listening_channels", "regexp_matches",
-                                       "regexp_split_to_table", "string_to_table"};
+                                       "regexp_split_to_table", "string_to_table",
+                                       "jsonb_path_query"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(n, srfs[i])) {
             /* the planner takes one in FROM or in a select-list expression (sqlplan.c) */
@@ -1521,7 +1529,7 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
         if (!strcmp(e->name, "_record_field") && e->nargs == 2 && e->args[1]->value.s) return e->args[1]->value.s;
         if (!strcmp(e->name, "@>") || !strcmp(e->name, "<@") || !strcmp(e->name, "&&") ||
             e->name[0] == '?' || e->name[0] == '#' ||
-            (!strncmp(e->name, "op", 2) && e->name[2] && strchr("&|#<>~", e->name[2]))) {
+            (!strncmp(e->name, "op", 2) && e->name[2] && strchr("&|#<>~@", e->name[2]))) {
             *strength = 0; /* an operator */
             return "?column?";
         }
@@ -1546,7 +1554,8 @@ static const char *figure_colname(const sqlast_expr *e, int *strength)
             [SQLVAL_REGCLASS] = "regclass", [SQLVAL_REGTYPE] = "regtype",
             [SQLVAL_REGNAMESPACE] = "regnamespace", [SQLVAL_REGPROC] = "regproc",
             [SQLVAL_REGROLE] = "regrole", [SQLVAL_BPCHAR] = "bpchar",
-            [SQLVAL_INET] = "inet", [SQLVAL_CIDR] = "cidr", [SQLVAL_JSON] = "json"};
+            [SQLVAL_INET] = "inet", [SQLVAL_CIDR] = "cidr", [SQLVAL_JSON] = "json",
+            [SQLVAL_JSONPATH] = "jsonpath"};
         *strength = 1;
         sqlval_type t = e->cast_type;
         if (t == SQLVAL_ENUM && e->name) return sqlast_relname(e->name); /* 'x'::s.mood: mood */

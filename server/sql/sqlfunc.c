@@ -21,6 +21,7 @@
 
 #include "proto/sqlstate.h"
 #include "server/sql/sqljsonb.h"
+#include "server/sql/sqljsonpath.h"
 #include "server/sql/sqlnum.h"
 #include "server/sql/sqlnumfmt.h"
 
@@ -282,6 +283,12 @@ IMPL(f_ln_f8);
 IMPL(f_log10_f8);
 IMPL(f_power_f8);
 IMPL(f_pi);
+IMPL(f_jsonb_path_exists);
+IMPL(f_jsonb_path_exists_op);
+IMPL(f_jsonb_path_match_op);
+IMPL(f_jsonb_path_match);
+IMPL(f_jsonb_path_query_array);
+IMPL(f_jsonb_path_query_first);
 IMPL(f_cbrt);
 IMPL(f_degrees);
 IMPL(f_radians);
@@ -573,6 +580,21 @@ static const fn_def fn_defs[] = {
     {"trim_scale", f_trim_scale, NUM, STRICT, 1, {NUM}, 0},
     {"get_byte", f_get_byte, INT4, STRICT, 2, {BYTEA, INT4}, 0},
     /* jsonb */
+    /* SQL/JSON path (sqljsonpath.h): (target, path [, vars [, silent]]); jsonb @? / @@ path */
+    {"op@?", f_jsonb_path_exists_op, SQLVAL_BOOL, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
+    {"op@@", f_jsonb_path_match_op, SQLVAL_BOOL, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
+    {"jsonb_path_exists", f_jsonb_path_exists, SQLVAL_BOOL, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
+    {"jsonb_path_exists", f_jsonb_path_exists, SQLVAL_BOOL, STRICT, 3, {JSONB, SQLVAL_JSONPATH, JSONB}, 0},
+    {"jsonb_path_exists", f_jsonb_path_exists, SQLVAL_BOOL, STRICT, 4, {JSONB, SQLVAL_JSONPATH, JSONB, SQLVAL_BOOL}, 0},
+    {"jsonb_path_match", f_jsonb_path_match, SQLVAL_BOOL, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
+    {"jsonb_path_match", f_jsonb_path_match, SQLVAL_BOOL, STRICT, 3, {JSONB, SQLVAL_JSONPATH, JSONB}, 0},
+    {"jsonb_path_match", f_jsonb_path_match, SQLVAL_BOOL, STRICT, 4, {JSONB, SQLVAL_JSONPATH, JSONB, SQLVAL_BOOL}, 0},
+    {"jsonb_path_query_array", f_jsonb_path_query_array, JSONB, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
+    {"jsonb_path_query_array", f_jsonb_path_query_array, JSONB, STRICT, 3, {JSONB, SQLVAL_JSONPATH, JSONB}, 0},
+    {"jsonb_path_query_array", f_jsonb_path_query_array, JSONB, STRICT, 4, {JSONB, SQLVAL_JSONPATH, JSONB, SQLVAL_BOOL}, 0},
+    {"jsonb_path_query_first", f_jsonb_path_query_first, JSONB, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
+    {"jsonb_path_query_first", f_jsonb_path_query_first, JSONB, STRICT, 3, {JSONB, SQLVAL_JSONPATH, JSONB}, 0},
+    {"jsonb_path_query_first", f_jsonb_path_query_first, JSONB, STRICT, 4, {JSONB, SQLVAL_JSONPATH, JSONB, SQLVAL_BOOL}, 0},
     {"jsonb_typeof", f_jsonb_typeof, TEXT, STRICT, 1, {JSONB}, 0},
     {"jsonb_array_length", f_jsonb_array_length, INT4, STRICT, 1, {JSONB}, 0},
     /* json_build_*: json's text as PostgreSQL prints it (keys kept in order, "k" : v) */
@@ -4310,6 +4332,99 @@ IMPL(f_get_byte)
                           (long long)a[0].len - 1);
     sqlval_set_int(out, SQLVAL_INT4, (unsigned char)a[0].s[i]);
     return SQL_OK;
+}
+
+/* ------------------------------------------------------------------ SQL/JSON path */
+
+/* jsonb_path_*(target, path [, vars [, silent]]): vars '{}' and silent false by default, as
+ * PostgreSQL declares them. mode: 'e' exists, 'm' match, 'a' query_array, 'f' query_first. */
+static int jsonpath_fn(const sqlval *a, int n, char mode, sqlval *out, sqlerr *err)
+{
+    sqljsonpath *p;
+    if (sqljsonpath_parse(a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, &p, err)) return SQL_ERR;
+    const char *doc = a[0].s ? a[0].s : "null", *vars = n >= 3 && a[2].s ? a[2].s : "{}";
+    size_t dl = strlen(doc), vl = strlen(vars);
+    bool silent = n >= 4 && a[3].u.b;
+    int rc;
+    if (mode == 'e' || mode == 'm') {
+        int r = 0;
+        rc = mode == 'e' ? sqljsonpath_exists(p, doc, dl, vars, vl, silent, &r, err)
+                         : sqljsonpath_match(p, doc, dl, vars, vl, silent, &r, err);
+        if (!rc) {
+            if (r < 0) sqlval_init_null(out, SQLVAL_BOOL);
+            else sqlval_set_bool(out, r == 1);
+        }
+        sqljsonpath_free(p);
+        return rc;
+    }
+    char **items = NULL;
+    size_t ni = 0;
+    rc = sqljsonpath_query(p, doc, dl, vars, vl, silent, &items, &ni, err);
+    sqljsonpath_free(p);
+    if (rc) return SQL_ERR;
+    if (mode == 'f') {
+        if (!ni) sqlval_init_null(out, SQLVAL_JSONB);
+        else rc = sqlval_set_str(out, SQLVAL_JSONB, items[0], strlen(items[0]), err);
+    } else { /* [item, ...] in jsonb's canonical spelling */
+        sbuf b = {0};
+        sb_put(&b, "[", 1);
+        for (size_t i = 0; i < ni; i++) {
+            if (i) sb_put(&b, ", ", 2);
+            sb_puts(&b, items[i]);
+        }
+        sb_put(&b, "]", 1);
+        rc = sb_finish(&b, SQLVAL_JSONB, out, err);
+    }
+    sqljsonpath_items_free(items, ni);
+    return rc;
+}
+
+IMPL(f_jsonb_path_exists)
+{
+    return jsonpath_fn(a, n, 'e', out, err);
+}
+
+/* jsonb @? path, jsonb @@ path: no vars (a $variable is JSON null), errors silenced */
+static int jsonpath_op(const sqlval *a, bool match, sqlval *out, sqlerr *err)
+{
+    sqljsonpath *p;
+    if (sqljsonpath_parse(a[1].s ? a[1].s : "", a[1].s ? a[1].len : 0, &p, err)) return SQL_ERR;
+    const char *doc = a[0].s ? a[0].s : "null";
+    int r = 0;
+    int rc = match ? sqljsonpath_match(p, doc, strlen(doc), NULL, 0, true, &r, err)
+                   : sqljsonpath_exists(p, doc, strlen(doc), NULL, 0, true, &r, err);
+    sqljsonpath_free(p);
+    if (rc) return SQL_ERR;
+    if (r < 0) sqlval_init_null(out, SQLVAL_BOOL);
+    else sqlval_set_bool(out, r == 1);
+    return SQL_OK;
+}
+
+IMPL(f_jsonb_path_exists_op)
+{
+    (void)n;
+    return jsonpath_op(a, false, out, err);
+}
+
+IMPL(f_jsonb_path_match_op)
+{
+    (void)n;
+    return jsonpath_op(a, true, out, err);
+}
+
+IMPL(f_jsonb_path_match)
+{
+    return jsonpath_fn(a, n, 'm', out, err);
+}
+
+IMPL(f_jsonb_path_query_array)
+{
+    return jsonpath_fn(a, n, 'a', out, err);
+}
+
+IMPL(f_jsonb_path_query_first)
+{
+    return jsonpath_fn(a, n, 'f', out, err);
 }
 
 /* ------------------------------------------------------------------ number pictures */

@@ -3,7 +3,7 @@
  *
  * Index: tree (jnode), lexer helpers and parser (jp_*: the rules of PostgreSQL's
  * src/common/jsonapi.c), writer (jw_*: jsonb_out), entry points (normalize, get, concat,
- * delete_key, set, members).
+ * delete_key, set, members), the read-only tree API (sqljsonb_tree_*, sqljsonb_node_*).
  *
  * A document is parsed into a small tree, changed there, and printed back; numbers are kept as
  * their canonical numeric text from the start (sqlval_parse_numeric is numeric_in + numeric_out),
@@ -21,16 +21,25 @@
 
 /* ------------------------------------------------------------------ tree */
 
-enum { J_NULL, J_TRUE, J_FALSE, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT };
+enum {
+    J_NULL = SQLJSONB_NULL,
+    J_TRUE = SQLJSONB_TRUE,
+    J_FALSE = SQLJSONB_FALSE,
+    J_NUMBER = SQLJSONB_NUMBER,
+    J_STRING = SQLJSONB_STRING,
+    J_ARRAY = SQLJSONB_ARRAY,
+    J_OBJECT = SQLJSONB_OBJECT,
+};
 
-typedef struct jnode {
+/* sqljsonb_node is this tree's name in the header (read-only there) */
+typedef struct sqljsonb_node {
     int kind;
     char *key; /* object member: its key (owned, NUL-terminated: jsonb keys hold no NUL) */
     size_t keylen;
     size_t ord; /* object member: input position, so that the last duplicate wins */
     char *str;  /* J_NUMBER: canonical numeric text; J_STRING: the decoded UTF-8 (owned) */
     size_t len;
-    struct jnode *kids; /* J_ARRAY elements; J_OBJECT members, sorted and unique once parsed */
+    struct sqljsonb_node *kids; /* J_ARRAY elements; J_OBJECT members, sorted and unique once parsed */
     size_t n, cap;
 } jnode;
 
@@ -981,4 +990,83 @@ void sqljsonb_members_free(sqljsonb_member *m, size_t n)
         free(m[i].value);
     }
     free(m);
+}
+
+/* ------------------------------------------------------------------ read-only tree API */
+
+int sqljsonb_tree_parse(const char *s, size_t len, sqljsonb_node **out, sqlerr *err)
+{
+    *out = NULL;
+    jnode *j = malloc(sizeof *j);
+    if (!j) return sqlerr_oom(err);
+    if (jparse(s, len, j, err)) {
+        free(j);
+        return SQL_ERR;
+    }
+    *out = j;
+    return SQL_OK;
+}
+
+void sqljsonb_tree_free(sqljsonb_node *root)
+{
+    if (!root) return;
+    jnode_clear(root);
+    free(root);
+}
+
+int sqljsonb_node_kind(const sqljsonb_node *n)
+{
+    return n->kind;
+}
+
+size_t sqljsonb_node_count(const sqljsonb_node *n)
+{
+    return n->kind == J_ARRAY || n->kind == J_OBJECT ? n->n : 0;
+}
+
+const sqljsonb_node *sqljsonb_node_child(const sqljsonb_node *n, size_t i)
+{
+    return i < sqljsonb_node_count(n) ? &n->kids[i] : NULL;
+}
+
+const char *sqljsonb_node_key(const sqljsonb_node *member, size_t *len)
+{
+    *len = member->key ? member->keylen : 0;
+    return member->key ? member->key : "";
+}
+
+const char *sqljsonb_node_scalar(const sqljsonb_node *n, size_t *len)
+{
+    if (n->kind != J_NUMBER && n->kind != J_STRING) {
+        *len = 0;
+        return NULL;
+    }
+    *len = n->str ? n->len : 0;
+    return n->str ? n->str : "";
+}
+
+const sqljsonb_node *sqljsonb_node_find(const sqljsonb_node *obj, const char *key, size_t len)
+{
+    return obj->kind == J_OBJECT ? object_find(obj, key, len) : NULL;
+}
+
+int sqljsonb_node_text(const sqljsonb_node *n, char **out, size_t *outlen, sqlerr *err)
+{
+    return jnode_text(n, out, outlen, err);
+}
+
+int sqljsonb_quote(const char *s, size_t n, char **out, size_t *outlen, sqlerr *err)
+{
+    codec_buf b;
+    codec_buf_init(&b);
+    jw_string(&b, s ? s : "", s ? n : 0);
+    codec_put_u8(&b, 0);
+    if (b.err) {
+        codec_buf_free(&b);
+        return sqlerr_oom(err);
+    }
+    size_t len;
+    *out = (char *)codec_buf_take(&b, &len);
+    if (outlen) *outlen = len - 1;
+    return SQL_OK;
 }

@@ -20,8 +20,9 @@
  * 54001 when nesting is deeper than SQLJSONB_MAX_DEPTH, 53200 out of memory.
  *
  * Why not jansson: it turns every number into a double or an int64, which loses 2.50's text and
- * refuses 12345678901234567890123. Callers pass and receive canonical text only; no tree type
- * leaves this file.
+ * refuses 12345678901234567890123. Callers pass and receive canonical text; the one exception is
+ * a read-only view of a parsed document (sqljsonb_node, below) for the jsonpath engine, which
+ * walks a document many times per path and must not re-parse text at every step.
  */
 #ifndef HELIOS_SERVER_SQL_SQLJSONB_H
 #define HELIOS_SERVER_SQL_SQLJSONB_H
@@ -78,5 +79,40 @@ void sqljsonb_members_free(sqljsonb_member *m, size_t n);
 int sqljsonb_elements(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err);
 /* ->> of a canonical jsonb value on its own: a string's text, NULL for null, else the text. */
 int sqljsonb_scalar_text(const char *value, sqlval *out, sqlerr *err);
+
+/* ---- read-only document trees (sqljsonpath.c walks them) ----
+ * A parsed document: arrays keep their element order, objects their members in jsonb key order
+ * (shorter keys first, then bytewise; duplicates resolved), numbers their canonical numeric
+ * text, strings their decoded UTF-8 bytes. Nodes are owned by the tree and live until
+ * sqljsonb_tree_free of its root; nothing here modifies a tree. */
+typedef struct sqljsonb_node sqljsonb_node;
+enum {
+    SQLJSONB_NULL,
+    SQLJSONB_TRUE,
+    SQLJSONB_FALSE,
+    SQLJSONB_NUMBER,
+    SQLJSONB_STRING,
+    SQLJSONB_ARRAY,
+    SQLJSONB_OBJECT,
+};
+/* Parses a JSON document (as sqljsonb_normalize, same errors) into *out (free with
+ * sqljsonb_tree_free; *out is NULL on error). */
+int sqljsonb_tree_parse(const char *s, size_t len, sqljsonb_node **out, sqlerr *err);
+void sqljsonb_tree_free(sqljsonb_node *root); /* root from sqljsonb_tree_parse, or NULL */
+int sqljsonb_node_kind(const sqljsonb_node *n); /* SQLJSONB_* */
+/* Elements of an array, members of an object (0 for scalars); child i (NULL past the end) is
+ * the element, or the member's value, whose key sqljsonb_node_key gives. */
+size_t sqljsonb_node_count(const sqljsonb_node *n);
+const sqljsonb_node *sqljsonb_node_child(const sqljsonb_node *n, size_t i);
+const char *sqljsonb_node_key(const sqljsonb_node *member, size_t *len); /* "" if none */
+/* A string's bytes (not NUL-terminated in general) or a number's canonical text; NULL for
+ * other kinds. */
+const char *sqljsonb_node_scalar(const sqljsonb_node *n, size_t *len);
+/* The value of obj's member named key (binary search), or NULL (also when obj is no object). */
+const sqljsonb_node *sqljsonb_node_find(const sqljsonb_node *obj, const char *key, size_t len);
+/* Canonical jsonb text of the subtree n: *out malloc'd, NUL-terminated. */
+int sqljsonb_node_text(const sqljsonb_node *n, char **out, size_t *outlen, sqlerr *err);
+/* s[0, n) as a JSON string literal the way jsonb_out escapes it (quotes included). */
+int sqljsonb_quote(const char *s, size_t n, char **out, size_t *outlen, sqlerr *err);
 
 #endif

@@ -23,6 +23,7 @@
 #include "server/sql/sqlfunc.h"
 #include "server/sql/sqljson.h"
 #include "server/sql/sqljsonb.h"
+#include "server/sql/sqljsonpath.h"
 #include "server/sql/sqlnum.h"
 #include "server/sql/sqlvirt.h"
 
@@ -1148,7 +1149,7 @@ static int values_next(sqlplan_node *n, values_state *s, sqlval **out, sqlerr *e
 
 typedef struct func_state {
     base_state b;
-    sqlval args[3];
+    sqlval args[4];
     int nargs;
     bool done;
     int64_t cur, stop, step; /* generate_series over integers */
@@ -1167,7 +1168,7 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
     const char *name = fe->name;
     bool srf = n->what && strcmp(n->what, "Result") != 0;
     if (!srf) return SQL_OK;
-    s->nargs = fe->nargs > 3 ? 3 : fe->nargs;
+    s->nargs = fe->nargs > 4 ? 4 : fe->nargs;
     for (int i = 0; i < s->nargs; i++)
         if (sqlexpr_eval(fe->args[i], &s->b.ctx, &s->args[i], err)) return SQL_ERR;
     if (!strcmp(name, "pg_listening_channels")) { /* the session's channels, as unnest's */
@@ -1267,6 +1268,31 @@ static int func_open(sqlplan_node *n, func_state *s, sqlerr *err)
             s->step = c.u.i;
             if (s->step == 0) return sqlerr_set(err, "22023", -1, "step size cannot equal zero");
         }
+        return SQL_OK;
+    }
+    if (!strcmp(name, "jsonb_path_query")) { /* every item at once (sqljsonpath.h) */
+        sqljsonpath *p;
+        const sqlval *pa = &s->args[1];
+        if (sqljsonpath_parse(pa->s ? pa->s : "", pa->s ? pa->len : 0, &p, err)) return SQL_ERR;
+        const char *doc = s->args[0].s ? s->args[0].s : "null";
+        const char *vars = s->nargs >= 3 && s->args[2].s ? s->args[2].s : "{}";
+        char **items = NULL;
+        size_t ni = 0;
+        int rc = sqljsonpath_query(p, doc, strlen(doc), vars, strlen(vars), s->nargs >= 4 && s->args[3].u.b,
+                                   &items, &ni, err);
+        sqljsonpath_free(p);
+        if (rc) return SQL_ERR;
+        if (ni && !(s->mem = calloc(ni, sizeof *s->mem))) {
+            sqljsonpath_items_free(items, ni);
+            return sqlerr_oom(err);
+        }
+        for (size_t i = 0; i < ni; i++) { /* the items' strings move into the members */
+            s->mem[i].value = items[i];
+            s->mem[i].valuelen = strlen(items[i]);
+            items[i] = NULL;
+        }
+        s->nmem = ni;
+        sqljsonpath_items_free(items, ni);
         return SQL_OK;
     }
     if (!strncmp(name, "json_", 5)) { /* the json type: its text as written (sqljson.h) */
@@ -1466,7 +1492,7 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
         if (text) return sqljson_value_text(m->value, m->valuelen, &vals[k], err) ? SQL_ERR : 1;
         return sqlval_set_str(&vals[k], SQLVAL_JSON, m->value, m->valuelen, err) ? SQL_ERR : 1;
     }
-    if (!strcmp(name, "jsonb_array_elements"))
+    if (!strcmp(name, "jsonb_array_elements") || !strcmp(name, "jsonb_path_query"))
         return sqlval_set_str(&vals[0], SQLVAL_JSONB, m->value, m->valuelen, err) ? SQL_ERR : 1;
     if (!strcmp(name, "jsonb_array_elements_text"))
         return sqljsonb_scalar_text(m->value, &vals[0], err) ? SQL_ERR : 1;
@@ -1614,7 +1640,7 @@ static int func_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)
 
 static void func_close(func_state *s)
 {
-    for (int i = 0; i < 3; i++) sqlval_free(&s->args[i]);
+    for (int i = 0; i < 4; i++) sqlval_free(&s->args[i]);
     free(s->ncur);
     sqljsonb_members_free(s->mem, s->nmem);
 }

@@ -418,10 +418,10 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
     if (!strcmp(kind, "AEXPR_OP") && r &&
         ((l && (!strcmp(opname, "&") || !strcmp(opname, "|") || !strcmp(opname, "#") ||
                 !strcmp(opname, "<<") || !strcmp(opname, ">>") || !strcmp(opname, "<<=") ||
-                !strcmp(opname, ">>="))) ||
+                !strcmp(opname, ">>=") || !strcmp(opname, "@?") || !strcmp(opname, "@@"))) ||
          (!l && !strcmp(opname, "~")))) {
         /* the integer bitwise operators: functions "op&" ... (sqlexpr.c); on inet, << <<= >>
-         * >>= are containment */
+         * >>= are containment; jsonb @? and @@ jsonpath (sqlfunc.c) */
         if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
         char fname[8];
         snprintf(fname, sizeof fname, "op%s", opname);

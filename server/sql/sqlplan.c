@@ -635,6 +635,12 @@ static sqlval_type catalog_vector(const level *lv, int slot)
     return SQLVAL_UNKNOWN;
 }
 
+/* jsonb_path_query(target jsonb, path jsonpath [, vars jsonb [, silent boolean]]) */
+static sqlval_type path_arg_type(int i)
+{
+    return i == 1 ? SQLVAL_JSONPATH : i == 3 ? SQLVAL_BOOL : SQLVAL_JSONB;
+}
+
 static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqlerr *err)
 {
     const char *n = fe->name;
@@ -738,6 +744,15 @@ static int func_shape(const level *lv, const sqlast_expr *fe, fn_shape *sh, sqle
                        : !strcmp(n, "json_array_elements") ? SQLVAL_JSON
                                                              : SQLVAL_TEXT;
         sh->cols[0] = !strcmp(n, "jsonb_object_keys") || !strcmp(n, "json_object_keys") ? n : "value";
+    } else if (!strcmp(n, "jsonb_path_query")) {
+        if (fe->nargs < 2 || fe->nargs > 4)
+            return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
+        for (int i = 0; i < fe->nargs; i++) {
+            sqlval_type t = fe->args[i]->type;
+            if (t != path_arg_type(i) && t != SQLVAL_UNKNOWN)
+                return sqlerr_set(err, "42883", fe->location, "function %s does not exist", n);
+        }
+        sh->types[0] = SQLVAL_JSONB;
     } else if (!strcmp(n, "pg_options_to_table")) {
         if (fe->nargs != 1 || (fe->args[0]->type != SQLVAL_TEXTARRAY && fe->args[0]->type != SQLVAL_UNKNOWN))
             return sqlerr_set(err, "42883", fe->location, "function pg_options_to_table does not exist");
@@ -783,7 +798,7 @@ static bool is_srf(const char *name)
                                        "json_array_elements", "json_array_elements_text",
                                        "json_object_keys", "pg_listening_channels",
                                        "regexp_matches", "regexp_split_to_table",
-                                       "string_to_table"};
+                                       "string_to_table", "jsonb_path_query"};
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++)
         if (!strcmp(name, srfs[i])) return true;
     return false;
@@ -867,6 +882,7 @@ static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlpl
         sqlval_type want = !strcmp(fe->name, "unnest") || !strncmp(fe->name, "_pg_expandarray", 15)
                                ? SQLVAL_TEXTARRAY
                            : !strcmp(fe->name, "generate_subscripts") && i == 0 ? SQLVAL_TEXTARRAY
+                           : !strcmp(fe->name, "jsonb_path_query") ? path_arg_type(i)
                            : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
                                                               : SQLVAL_UNKNOWN;
         if (sqlexpr_bind(fe->args[i], &as, want, err)) return SQL_ERR;
@@ -960,7 +976,8 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
                                        "json_array_elements", "json_array_elements_text",
                                        "json_object_keys", "json_each", "json_each_text",
                                        "pg_listening_channels", "regexp_matches",
-                                       "regexp_split_to_table", "string_to_table"};
+                                       "regexp_split_to_table", "string_to_table",
+                                       "jsonb_path_query"};
     bool srf = false;
     for (size_t i = 0; i < sizeof srfs / sizeof srfs[0]; i++) srf |= !strcmp(fe->name, srfs[i]);
     bool rec = !strcmp(fe->name, "jsonb_to_record") || !strcmp(fe->name, "jsonb_to_recordset") ||
@@ -981,6 +998,7 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
                                        !strncmp(fe->name, "_pg_expandarray", 15) ||
                                        (!strcmp(fe->name, "generate_subscripts") && i == 0)
                                    ? SQLVAL_TEXTARRAY
+                               : !strcmp(fe->name, "jsonb_path_query") ? path_arg_type(i)
                                : !strncmp(fe->name, "jsonb_", 6) ? SQLVAL_JSONB
                                : !strncmp(fe->name, "json_", 5)  ? SQLVAL_JSON
                                                                   : SQLVAL_UNKNOWN;

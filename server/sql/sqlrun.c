@@ -345,6 +345,7 @@ static int lww_convert(crdt_value *cvp, const sqlschema_column *c, sqlval *v, sq
     case SQLVAL_INET:
     case SQLVAL_CIDR:
     case SQLVAL_JSON:
+    case SQLVAL_JSONPATH:
         if (cv.type == CRDT_V_TEXT) {
             sqlval_take_str(v, c->type, (char *)cv.u.s.p, cv.u.s.n);
             cv.u.s.p = NULL; /* taken */
@@ -1780,6 +1781,7 @@ static const char *view_type_name(sqlval_type t)
     case SQLVAL_BPCHAR: return "character";
     case SQLVAL_INET: return "inet";
     case SQLVAL_JSON: return "json";
+    case SQLVAL_JSONPATH: return "jsonpath";
     case SQLVAL_CIDR: return "cidr";
     case SQLVAL_BYTEA: return "bytea";
     case SQLVAL_JSONB: return "jsonb";

@@ -31,6 +31,7 @@ static const struct {
     {"bpchar", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "bpchar"},
     {"inet", SQLSCHEMA_LWW, SQLVAL_INET, "inet"},
     {"json", SQLSCHEMA_LWW, SQLVAL_JSON, "json"},
+    {"jsonpath", SQLSCHEMA_LWW, SQLVAL_JSONPATH, "jsonpath"},
     {"cidr", SQLSCHEMA_LWW, SQLVAL_CIDR, "cidr"},
     {"character", SQLSCHEMA_LWW, SQLVAL_BPCHAR, "character"},
     {"int8", SQLSCHEMA_LWW, SQLVAL_INT8, "bigint"},
@@ -220,7 +221,7 @@ static bool key_type_ok(const sqlschema_column *c)
 {
     return c->kind == SQLSCHEMA_LWW && strcmp(c->type_name, "lww_register") != 0 &&
            c->type != SQLVAL_FLOAT4 && c->type != SQLVAL_FLOAT8 && c->type != SQLVAL_JSONB && c->type != SQLVAL_JSON &&
-           c->type != SQLVAL_INTERVAL;
+           c->type != SQLVAL_JSONPATH && c->type != SQLVAL_INTERVAL;
 }
 
 static void column_free(sqlschema_column *c)
@@ -496,8 +497,9 @@ int sqlschema_from_create(const sqlast_stmt *s, uint32_t id, sqlschema_table **o
         sqlschema_column *c = &t->cols[t->pk[k]];
         c->pk_pos = k;
         c->not_null = true;
-        if (c->type == SQLVAL_JSON) { /* as PostgreSQL: json has no ordering at all */
-            sqlerr_set(err, "42704", -1, "data type json has no default operator class for access method \"btree\"");
+        if (c->type == SQLVAL_JSON || c->type == SQLVAL_JSONPATH) { /* as PostgreSQL: no ordering at all */
+            sqlerr_set(err, "42704", -1, "data type %s has no default operator class for access method \"btree\"",
+                       c->type == SQLVAL_JSON ? "json" : "jsonpath");
             sqlerr_hint(err, "You must specify an operator class for the index or define a default operator class for the data type.");
             return SQL_ERR;
         }

@@ -23,6 +23,7 @@
 
 #include "proto/pgtypes.h"
 #include "server/sql/sqljsonb.h"
+#include "server/sql/sqljsonpath.h"
 
 /* ------------------------------------------------------------------ types */
 
@@ -56,6 +57,7 @@ static const struct {
     [SQLVAL_INET] = {869, "inet"},
     [SQLVAL_CIDR] = {650, "cidr"},
     [SQLVAL_JSON] = {114, "json"},
+    [SQLVAL_JSONPATH] = {4072, "jsonpath"},
     [SQLVAL_REGPROC] = {24, "regproc"},
     [SQLVAL_DATE] = {1082, "date"},
     [SQLVAL_TIME] = {1083, "time without time zone"},
@@ -164,7 +166,7 @@ sqlval_type sqlval_type_lookup(const char *name, bool array)
         {"character varying", SQLVAL_VARCHAR}, {"double precision", SQLVAL_FLOAT8},
         {"float8", SQLVAL_FLOAT8}, {"float", SQLVAL_FLOAT8}, {"real", SQLVAL_FLOAT4},
         {"float4", SQLVAL_FLOAT4}, {"boolean", SQLVAL_BOOL}, {"bool", SQLVAL_BOOL},
-        {"bytea", SQLVAL_BYTEA}, {"jsonb", SQLVAL_JSONB}, {"json", SQLVAL_JSON},
+        {"bytea", SQLVAL_BYTEA}, {"jsonb", SQLVAL_JSONB}, {"json", SQLVAL_JSON}, {"jsonpath", SQLVAL_JSONPATH},
         {"timestamptz", SQLVAL_TIMESTAMPTZ}, {"timestamp with time zone", SQLVAL_TIMESTAMPTZ},
         {"numeric", SQLVAL_NUMERIC}, {"decimal", SQLVAL_NUMERIC}, {"name", SQLVAL_NAME},
         {"oid", SQLVAL_OID}, {"_text", SQLVAL_TEXTARRAY}, {"char", SQLVAL_CHAR},
@@ -275,7 +277,7 @@ static bool type_has_str(sqlval_type t)
 {
     return sqlval_type_is_text(t) || t == SQLVAL_NUMERIC || t == SQLVAL_JSONB ||
            t == SQLVAL_BYTEA || t == SQLVAL_INTERVAL || t == SQLVAL_UUID || t == SQLVAL_ENUM ||
-           t == SQLVAL_INET || t == SQLVAL_CIDR || t == SQLVAL_JSON;
+           t == SQLVAL_INET || t == SQLVAL_CIDR || t == SQLVAL_JSON || t == SQLVAL_JSONPATH;
 }
 
 /* ------------------------------------------------------------------ construction */
@@ -1006,6 +1008,17 @@ int sqlval_from_text(sqlval_type t, const char *s, size_t len, sqlval *out, sqle
     double f;
     char tmp[16];
     switch (t) {
+    case SQLVAL_JSONPATH: { /* jsonpath_in: parsed, kept as jsonpath_out prints it */
+        sqljsonpath *p;
+        if (sqljsonpath_parse(s, len, &p, err)) return SQL_ERR;
+        char *txt;
+        size_t tl;
+        int rc = sqljsonpath_text(p, &txt, &tl, err);
+        sqljsonpath_free(p);
+        if (rc) return SQL_ERR;
+        sqlval_take_str(out, t, txt, tl);
+        return SQL_OK;
+    }
     case SQLVAL_JSON: { /* json_in: checked, kept as written */
         char *canon;
         if (sqljsonb_normalize(s, len, &canon, NULL, err)) return SQL_ERR;

@@ -99,6 +99,8 @@ typedef enum sqlval_type {
     SQLVAL_CIDR,
     /* json (sqljson.h): its text exactly as written, checked on input */
     SQLVAL_JSON,
+    /* jsonpath (sqljsonpath.h): its canonical text (jsonpath_out) in s */
+    SQLVAL_JSONPATH,
     SQLVAL_NTYPES
 } sqlval_type;
 
