@@ -146,6 +146,7 @@ FUZZ_LAYER_fuzz_sql         := server
 FUZZ_LAYER_fuzz_catalog     := server
 FUZZ_LAYER_fuzz_jload       := server
 FUZZ_LAYER_fuzz_regex       := server
+FUZZ_LAYER_fuzz_jsonpath    := server
 fuzz_archives_of = $(foreach L,$(or $(DEPS_$(or $(FUZZ_LAYER_$(1)),replication)),$(DEPS_server)),\
                      $(FUZZ_BUILD)/lib$(L).a)
 define fuzz_layer_archive
