@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -84,8 +85,32 @@ static H_UNUSED void harness_certs_teardown(void)
 }
 
 /* A UDP port that was free a moment ago (bound then released). */
+/* A UDP port on 127.0.0.1 free now, chosen below the kernel's ephemeral range: a port the
+ * kernel hands out for "port 0" (the WAN emulator's links, other sockets of the test) could
+ * otherwise be one picked here before the node that is to listen on it starts (seen as a bind
+ * failure in test_five_regions_rtt_matrix). Falls back to a kernel-chosen port. */
 static H_UNUSED uint16_t harness_free_port(void)
 {
+    unsigned lo = 32768;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        unsigned a, b;
+        if (fscanf(f, "%u %u", &a, &b) == 2 && a > 12000) lo = a;
+        fclose(f);
+    }
+    static unsigned seed;
+    if (!seed) seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+    for (int attempt = 0; attempt < 200; attempt++) {
+        seed = seed * 1103515245u + 12345u;
+        uint16_t port = (uint16_t)(10000 + (seed >> 8) % (lo - 10000));
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        if (fd < 0) break;
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+                                 .sin_port = htons(port)};
+        int ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+        close(fd);
+        if (ok) return port;
+    }
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof(sa);
