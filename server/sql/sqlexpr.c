@@ -520,7 +520,7 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         return SQL_OK;
     }
     if ((!strcmp(n, "?") || !strcmp(n, "?|") || !strcmp(n, "?&") || !strcmp(n, "#>") ||
-         !strcmp(n, "#>>")) && na == 2) {
+         !strcmp(n, "#>>") || !strcmp(n, "#-")) && na == 2) {
         /* jsonb ? text, jsonb ?| / ?& text[], jsonb #> / #>> text[] */
         bool one = !strcmp(n, "?");
         if (bind_rec(e->args[0], sc, SQLVAL_JSONB, in_agg, err) ||
@@ -529,7 +529,7 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
         infer_param(e->args[0], SQLVAL_JSONB, sc);
         infer_param(e->args[1], one ? SQLVAL_TEXT : SQLVAL_TEXTARRAY, sc);
         sqlval_type l = e->args[0]->type, r = e->args[1]->type;
-        bool json = l == SQLVAL_JSON && n[0] == '#'; /* json #> / #>>: json has no ? operators */
+        bool json = l == SQLVAL_JSON && n[0] == '#' && n[1] == '>'; /* json #> / #>> (no ?, no #-) */
         bool ok = (l == SQLVAL_JSONB || l == SQLVAL_UNKNOWN || json) &&
                   (one ? is_textish(r) : (r == SQLVAL_TEXTARRAY || r == SQLVAL_UNKNOWN));
         if (!ok) {
@@ -539,7 +539,9 @@ static int bind_func(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sqler
                              "need to add explicit type casts.");
             return SQL_ERR;
         }
-        e->type = n[0] == '?' ? SQLVAL_BOOL : !strcmp(n, "#>") ? (json ? SQLVAL_JSON : SQLVAL_JSONB) : SQLVAL_TEXT;
+        e->type = n[0] == '?' ? SQLVAL_BOOL
+                  : !strcmp(n, "#>") ? (json ? SQLVAL_JSON : SQLVAL_JSONB)
+                  : !strcmp(n, "#-") ? SQLVAL_JSONB : SQLVAL_TEXT;
         return SQL_OK;
     }
     if (!strncmp(n, "op", 2) && strchr("&|#<>~", n[2]) && na == (n[2] == '~' ? 1 : 2)) {
@@ -2927,6 +2929,14 @@ static int jsonb_key_path(const sqlast_expr *e, sqlval *v, sqlval *out, sqlerr *
         return SQL_ERR;
     }
     int rc = SQL_OK;
+    if (!strcmp(n, "#-")) { /* jsonb #- path: the key or element removed */
+        char *res;
+        rc = sqljsonb_delete_path(doc.s, &arg, &res, err);
+        if (!rc) sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
+        sqlval_free(&doc);
+        sqlval_free(&arg);
+        return rc;
+    }
     if (n[0] == '?') {
         bool any = false, all = true, one;
         if (!n[1]) {

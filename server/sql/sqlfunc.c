@@ -284,6 +284,7 @@ IMPL(f_log10_f8);
 IMPL(f_power_f8);
 IMPL(f_pi);
 IMPL(f_jsonb_path_exists);
+IMPL(f_jsonb_insert);
 IMPL(f_jsonb_path_exists_op);
 IMPL(f_jsonb_path_match_op);
 IMPL(f_jsonb_path_match);
@@ -580,6 +581,8 @@ static const fn_def fn_defs[] = {
     {"trim_scale", f_trim_scale, NUM, STRICT, 1, {NUM}, 0},
     {"get_byte", f_get_byte, INT4, STRICT, 2, {BYTEA, INT4}, 0},
     /* jsonb */
+    {"jsonb_insert", f_jsonb_insert, JSONB, STRICT, 3, {JSONB, SQLVAL_TEXTARRAY, JSONB}, 0},
+    {"jsonb_insert", f_jsonb_insert, JSONB, STRICT, 4, {JSONB, SQLVAL_TEXTARRAY, JSONB, SQLVAL_BOOL}, 0},
     /* SQL/JSON path (sqljsonpath.h): (target, path [, vars [, silent]]); jsonb @? / @@ path */
     {"op@?", f_jsonb_path_exists_op, SQLVAL_BOOL, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
     {"op@@", f_jsonb_path_match_op, SQLVAL_BOOL, STRICT, 2, {JSONB, SQLVAL_JSONPATH}, 0},
@@ -4382,6 +4385,16 @@ static int jsonpath_fn(const sqlval *a, int n, char mode, sqlval *out, sqlerr *e
 IMPL(f_jsonb_path_exists)
 {
     return jsonpath_fn(a, n, 'e', out, err);
+}
+
+/* jsonb_insert(target, path, new_value [, insert_after]) */
+IMPL(f_jsonb_insert)
+{
+    char *res;
+    if (sqljsonb_insert(a[0].s ? a[0].s : "null", &a[1], a[2].s ? a[2].s : "null", n >= 4 && a[3].u.b, &res, err))
+        return SQL_ERR;
+    sqlval_take_str(out, SQLVAL_JSONB, res, strlen(res));
+    return SQL_OK;
 }
 
 /* jsonb @? path, jsonb @@ path: no vars (a $variable is JSON null), errors silenced */

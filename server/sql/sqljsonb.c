@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -837,6 +838,101 @@ int sqljsonb_set(const char *a, const sqlval *path, const char *value, char **ou
     jnode_clear(&val);
     jnode_clear(&root);
     return rc;
+}
+
+/* The index path element i (1-based in messages) names in an array of n elements, negative
+ * counting from the end (not clamped); 22P02 when it is no integer. */
+static int path_index(const char *k, size_t i, long n, long *idx, sqlerr *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(k, &end, 10);
+    if (*end || end == k || errno)
+        return sqlerr_set(err, "22P02", -1, "path element at position %zu is not an integer: \"%s\"", i, k);
+    *idx = v < 0 ? v + n : v;
+    return SQL_OK;
+}
+
+/* jsonb #- path (op 'd') and jsonb_insert(a, path, value, after) (op 'i'), as PostgreSQL's
+ * setPath: a path through a missing key, an index out of range or a scalar leaves a unchanged;
+ * at the end, #- removes the key or element, jsonb_insert adds the value before (or after) the
+ * element, or under a key the object lacks (22023 when it has it). */
+static int path_edit(const char *a, const sqlval *path, const char *value, bool after, char op,
+                     char **out, sqlerr *err)
+{
+    jnode root, val;
+    memset(&val, 0, sizeof val);
+    if (jparse(a, a ? strlen(a) : 0, &root, err)) return SQL_ERR;
+    if (op == 'i' && jparse(value, value ? strlen(value) : 0, &val, err)) {
+        jnode_clear(&root);
+        return SQL_ERR;
+    }
+    int rc = SQL_OK;
+    if (root.kind != J_OBJECT && root.kind != J_ARRAY)
+        rc = sqlerr_set(err, "22023", -1, op == 'd' ? "cannot delete path in scalar" : "cannot set path in scalar");
+    jnode *cur = &root;
+    for (size_t i = 0; !rc && i < path->narr && cur; i++) {
+        const char *k = path->arr[i];
+        bool last = i + 1 == path->narr;
+        if (!k) {
+            rc = sqlerr_set(err, "22004", -1, "path element at position %zu is null", i + 1);
+        } else if (cur->kind == J_OBJECT) {
+            jnode *m = object_find(cur, k, strlen(k));
+            if (!last) {
+                cur = m;
+            } else if (op == 'd') {
+                if (m) {
+                    size_t at = (size_t)(m - cur->kids);
+                    jnode_clear(m);
+                    memmove(cur->kids + at, cur->kids + at + 1, (cur->n - at - 1) * sizeof *cur->kids);
+                    cur->n--;
+                }
+            } else if (m) {
+                rc = sqlerr_set(err, "22023", -1, "cannot replace existing key");
+                sqlerr_hint(err, "Try using the function jsonb_set to replace key value.");
+            } else {
+                rc = object_put(cur, k, strlen(k), &val, err);
+            }
+        } else if (cur->kind == J_ARRAY) {
+            long n = (long)cur->n, idx = 0;
+            if ((rc = path_index(k, i + 1, n, &idx, err))) break;
+            if (!last) {
+                cur = idx >= 0 && idx < n ? &cur->kids[(size_t)idx] : NULL;
+            } else if (op == 'd') {
+                if (idx >= 0 && idx < n) {
+                    jnode_clear(&cur->kids[(size_t)idx]);
+                    memmove(cur->kids + idx, cur->kids + idx + 1, (size_t)(n - idx - 1) * sizeof *cur->kids);
+                    cur->n--;
+                }
+            } else {
+                long at = idx < 0 ? 0 : idx >= n ? n : idx + (after ? 1 : 0);
+                if (!jnode_push(cur)) {
+                    rc = sqlerr_oom(err);
+                    break;
+                }
+                memmove(cur->kids + at + 1, cur->kids + at, (size_t)(n - at) * sizeof *cur->kids);
+                cur->kids[at] = val;
+                memset(&val, 0, sizeof val);
+            }
+        } else {
+            cur = NULL; /* a scalar on the path: unchanged */
+        }
+    }
+    if (!rc) rc = jnode_text(&root, out, NULL, err);
+    jnode_clear(&val);
+    jnode_clear(&root);
+    return rc;
+}
+
+int sqljsonb_delete_path(const char *a, const sqlval *path, char **out, sqlerr *err)
+{
+    return path_edit(a, path, NULL, false, 'd', out, err);
+}
+
+int sqljsonb_insert(const char *a, const sqlval *path, const char *value, bool after, char **out,
+                    sqlerr *err)
+{
+    return path_edit(a, path, value, after, 'i', out, err);
 }
 
 /* Scalars equal as jsonb compares them (numbers as numerics). */

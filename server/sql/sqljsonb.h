@@ -53,6 +53,13 @@ int sqljsonb_delete_key(const char *a, const char *key, char **out, sqlerr *err)
  * missing key or a scalar leaves a unchanged; on an array the last step replaces, appends
  * (index past the end) or prepends (index before the start). */
 int sqljsonb_set(const char *a, const sqlval *path, const char *value, char **out, sqlerr *err);
+/* a #- path: the key or element at the end of path removed (22023 "cannot delete path in
+ * scalar"); jsonb_insert(a, path, value, after): value inserted before (after) the element
+ * path names, or under a key the object lacks (22023 "cannot replace existing key"); a path
+ * through something missing leaves a unchanged; 22P02 / 22004 for a bad path element. */
+int sqljsonb_delete_path(const char *a, const sqlval *path, char **out, sqlerr *err);
+int sqljsonb_insert(const char *a, const sqlval *path, const char *value, bool after, char **out,
+                    sqlerr *err);
 
 /* The members of a jsonb object, in jsonb key order, each value as canonical text (an LWW-Map
  * column stores one register per member). *out is NULL and *n 0 for an empty object. Returns 1

@@ -407,7 +407,7 @@ static int conv_aexpr(pctx *c, json_t *b, sqlast_expr **out)
     if (!strcmp(kind, "AEXPR_OP") && l && r &&
         (!strcmp(opname, "@>") || !strcmp(opname, "<@") || !strcmp(opname, "&&") ||
          !strcmp(opname, "?") || !strcmp(opname, "?|") || !strcmp(opname, "?&") ||
-         !strcmp(opname, "#>") || !strcmp(opname, "#>>"))) {
+         !strcmp(opname, "#>") || !strcmp(opname, "#>>") || !strcmp(opname, "#-"))) {
         /* containment, overlap, jsonb key existence and paths: the function named by the
          * operator (sqlexpr.c binds it for arrays and jsonb) */
         if (!(e = new_expr(c, SQLAST_FUNC, loc))) return SQL_ERR;
