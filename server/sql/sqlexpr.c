@@ -928,7 +928,9 @@ static int bind_winfunc(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sq
     for (int i = 0; i < w->norder; i++)
         if (bind_rec(w->order[i].expr, &ws, SQLVAL_UNKNOWN, false, err)) return SQL_ERR;
     sqlexpr_scope os = ws;
-    os.clause = (w->frame & SQLAST_FRAME_ROWS) ? "ROWS" : "RANGE";
+    os.clause = (w->frame & SQLAST_FRAME_ROWS) ? "ROWS" : (w->frame & SQLAST_FRAME_GROUPS) ? "GROUPS" : "RANGE";
+    if ((w->frame & SQLAST_FRAME_GROUPS) && !w->norder)
+        return sqlerr_set(err, "42P20", w->location, "GROUPS mode requires an ORDER BY clause");
     for (int k = 0; k < 2; k++) {
         sqlast_expr *o = k ? w->end : w->start;
         if (!o) continue;

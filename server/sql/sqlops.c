@@ -2453,7 +2453,7 @@ static int64_t frame_offset(const sqlast_expr *o, const sqlexpr_ctx *c, const ch
     }
     if (v.isnull) {
         sqlval_free(&v);
-        *rc = sqlerr_set(err, "22004", -1, "frame %s offset cannot be null", what);
+        *rc = sqlerr_set(err, "22004", -1, "frame %s offset must not be null", what);
         return 0;
     }
     if (sqlval_cast(&v, SQLVAL_INT8, &w, err)) {
@@ -2495,11 +2495,22 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
     }
     const char *name = f->name;
     bool rows_mode = (w->frame & SQLAST_FRAME_ROWS) != 0;
+    bool groups_mode = (w->frame & SQLAST_FRAME_GROUPS) != 0;
+    int excl = w->frame & SQLAST_FRAME_EXCLUDE;
+    size_t *gstart = NULL, *grp = NULL; /* GROUPS: each peer group's first row, each row's group */
+    if (groups_mode && (!(gstart = calloc(nr + 2, sizeof *gstart)) || !(grp = calloc(nr + 1, sizeof *grp))))
+        rc = sqlerr_oom(err);
     size_t ps = 0;
     while (!rc && ps < nr) {
         size_t pe = ps + 1;
         while (pe < nr && same_keys(ws.keys[s->order[ps]], ws.keys[s->order[pe]], 0, w->npartition)) pe++;
-        size_t pn = pe - ps;
+        size_t pn = pe - ps, ngrp = 0;
+        for (size_t k = ps; groups_mode && k < pe; k++) {
+            if (k == ps || !same_keys(ws.keys[s->order[k - 1]], ws.keys[s->order[k]], w->npartition, nk))
+                gstart[ngrp++] = k;
+            grp[k] = ngrp - 1;
+        }
+        if (groups_mode) gstart[ngrp] = pe;
         int64_t ntile = 0;
         size_t peer_start = ps, peer_end = ps; /* current peer group [peer_start, peer_end) */
         int64_t dense = 0;
@@ -2591,20 +2602,85 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
                 if (fo & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING)) {
                     int64_t o = frame_offset(w->start, &c, "starting", err, &rc);
                     if (rc) break;
-                    fs = (fo & SQLAST_FRAME_START_OFFSET_PRECEDING) ? (int64_t)k - o : (int64_t)k + o;
+                    if (groups_mode) { /* o peer groups before or after the row's */
+                        int64_t g = (int64_t)grp[k] + ((fo & SQLAST_FRAME_START_OFFSET_PRECEDING) ? -o : o);
+                        fs = g < 0 ? (int64_t)ps : g >= (int64_t)ngrp ? (int64_t)pe : (int64_t)gstart[g];
+                    } else {
+                        fs = (fo & SQLAST_FRAME_START_OFFSET_PRECEDING) ? (int64_t)k - o : (int64_t)k + o;
+                    }
                 }
                 if (fo & SQLAST_FRAME_START_UNBOUNDED_FOLLOWING) fs = (int64_t)pe;
                 if (fo & SQLAST_FRAME_END_CURRENT_ROW) fe = rows_mode ? (int64_t)k : (int64_t)peer_end - 1;
                 if (fo & (SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING)) {
                     int64_t o = frame_offset(w->end, &c, "ending", err, &rc);
                     if (rc) break;
-                    fe = (fo & SQLAST_FRAME_END_OFFSET_PRECEDING) ? (int64_t)k - o : (int64_t)k + o;
+                    if (groups_mode) {
+                        int64_t g = (int64_t)grp[k] + ((fo & SQLAST_FRAME_END_OFFSET_PRECEDING) ? -o : o);
+                        fe = g < 0 ? (int64_t)ps - 1
+                             : g >= (int64_t)ngrp ? (int64_t)pe - 1 : (int64_t)gstart[g + 1] - 1;
+                    } else {
+                        fe = (fo & SQLAST_FRAME_END_OFFSET_PRECEDING) ? (int64_t)k - o : (int64_t)k + o;
+                    }
                 }
                 if (fo & SQLAST_FRAME_END_UNBOUNDED_PRECEDING) fe = (int64_t)ps - 1;
                 if (fs < (int64_t)ps) fs = (int64_t)ps;
                 if (fe > (int64_t)pe - 1) fe = (int64_t)pe - 1;
-                if (!strcmp(name, "first_value") || !strcmp(name, "last_value") ||
-                    !strcmp(name, "nth_value")) {
+                /* EXCLUDE: rows of the frame left out for row k */
+#define WIN_EXCLUDED(j)                                                                              \
+    ((excl & SQLAST_FRAME_EXCLUDE_CURRENT_ROW && (size_t)(j) == k) ||                                \
+     (excl & (SQLAST_FRAME_EXCLUDE_GROUP | SQLAST_FRAME_EXCLUDE_TIES) && (size_t)(j) >= peer_start &&  \
+      (size_t)(j) < peer_end && ((excl & SQLAST_FRAME_EXCLUDE_GROUP) || (size_t)(j) != k)))
+                if (excl && (!strcmp(name, "first_value") || !strcmp(name, "last_value") ||
+                             !strcmp(name, "nth_value"))) {
+                    int64_t want = 1; /* the want-th row of the frame that is not excluded */
+                    if (name[0] == 'n') {
+                        sqlval v, w8;
+                        if ((rc = sqlexpr_eval(f->args[1], &c, &v, err))) break;
+                        if (v.isnull) {
+                            sqlval_free(&v);
+                            sqlval_init_null(out, f->type);
+                            continue;
+                        }
+                        rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
+                        sqlval_free(&v);
+                        if (rc) break;
+                        if (w8.u.i <= 0) {
+                            rc = sqlerr_set(err, "22016", -1, "argument of nth_value must be greater than zero");
+                            break;
+                        }
+                        want = w8.u.i;
+                    }
+                    int64_t t = -1, seen = 0;
+                    if (name[0] == 'l') {
+                        for (int64_t j = fe; j >= fs && t < 0; j--)
+                            if (!WIN_EXCLUDED(j)) t = j;
+                    } else {
+                        for (int64_t j = fs; j <= fe && t < 0; j++)
+                            if (!WIN_EXCLUDED(j) && ++seen == want) t = j;
+                    }
+                    if (t < 0) {
+                        sqlval_init_null(out, f->type);
+                    } else {
+                        sqlval *trow = s->rows[s->order[(size_t)t]];
+                        sqlexpr_ctx tc = row_ctx(&s->b, trow, n->ingroup);
+                        if (n->st) tc.aggs = trow + n->ingroup;
+                        rc = sqlexpr_eval(f->args[0], &tc, out, err);
+                        if (!rc) rc = cast_to(out, f->type, err);
+                    }
+                } else if (excl) { /* an aggregate over the frame's rows that are not excluded */
+                    sqlexpr_agg xa;
+                    sqlexpr_agg_init(&xa, f);
+                    for (int64_t j = fs; !rc && j <= fe; j++) {
+                        if (WIN_EXCLUDED(j)) continue;
+                        sqlval *arow = s->rows[s->order[(size_t)j]];
+                        sqlexpr_ctx ac = row_ctx(&s->b, arow, n->ingroup);
+                        if (n->st) ac.aggs = arow + n->ingroup;
+                        rc = sqlexpr_agg_step(&xa, &ac, err);
+                    }
+                    if (!rc) rc = sqlexpr_agg_final(&xa, out, err);
+                    sqlexpr_agg_free(&xa);
+                } else if (!strcmp(name, "first_value") || !strcmp(name, "last_value") ||
+                           !strcmp(name, "nth_value")) {
                     int64_t t = !strcmp(name, "first_value") ? fs : !strcmp(name, "last_value") ? fe : 0;
                     if (name[0] == 'n') {
                         sqlval v, w8;
@@ -2658,6 +2734,9 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
         if (agg_on) sqlexpr_agg_free(&agg);
         ps = pe;
     }
+#undef WIN_EXCLUDED
+    free(gstart);
+    free(grp);
     for (size_t r = 0; r < nr; r++) sqlplan_row_free(ws.keys[r], nk);
     free(ws.keys);
     return rc;

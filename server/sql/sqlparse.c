@@ -584,8 +584,6 @@ static int conv_window(pctx *c, json_t *wd, sqlast_window **out)
             wd = named;
         }
     }
-    if (frame & SQLAST_FRAME_GROUPS) return sqlerr_unsupported(c->err, w->location, "GROUPS frames");
-    if (frame & SQLAST_FRAME_EXCLUDE) return sqlerr_unsupported(c->err, w->location, "frame EXCLUDE");
     w->frame = frame;
     if (conv_expr_list(c, part, &w->partition, &w->npartition) ||
         conv_sort(c, ord, &w->order, &w->norder))
