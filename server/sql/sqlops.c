@@ -1505,6 +1505,24 @@ static int func_value(sqlplan_node *n, func_state *s, sqlval *vals, sqlerr *err)
     return sqljsonb_scalar_text(m->value, &vals[1], err) ? SQL_ERR : 1;
 }
 
+/* A function row's ordinality and the quals pushed to the scan: 1 *out is the row, 0 the
+ * quals dropped it (freed), SQL_ERR. */
+static int func_emit(sqlplan_node *n, func_state *s, sqlval *row, int nv, sqlval **out, sqlerr *err)
+{
+    if (n->ordinality) sqlval_set_int(&row[n->offset + nv], SQLVAL_INT8, ++s->ord);
+    bool yes;
+    if (leaf_qual(n, &s->b, row, &yes, err)) {
+        sqlplan_row_free(row, n->width);
+        return SQL_ERR;
+    }
+    if (yes) {
+        *out = row;
+        return 1;
+    }
+    sqlplan_row_free(row, n->width);
+    return 0;
+}
+
 /* A member's canonical jsonb text as a column of type t, as PostgreSQL's populate_record:
  * null is NULL, a string its text, other scalars, objects and arrays their JSON text read by
  * the type's input (a json / jsonb column takes the JSON itself, an array column a JSON array's
@@ -1586,17 +1604,8 @@ static int jrec_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)
             sqlplan_row_free(row, n->width);
             return SQL_ERR;
         }
-        if (n->ordinality) sqlval_set_int(&row[n->offset + nv], SQLVAL_INT8, ++s->ord);
-        bool yes;
-        if (leaf_qual(n, &s->b, row, &yes, err)) {
-            sqlplan_row_free(row, n->width);
-            return SQL_ERR;
-        }
-        if (yes) {
-            *out = row;
-            return 1;
-        }
-        sqlplan_row_free(row, n->width);
+        int e = func_emit(n, s, row, nv, out, err);
+        if (e) return e;
     }
 }
 
@@ -1624,17 +1633,8 @@ static int func_next(sqlplan_node *n, func_state *s, sqlval **out, sqlerr *err)
                 return SQL_ERR;
             }
         }
-        if (n->ordinality) sqlval_set_int(&row[n->offset + nv], SQLVAL_INT8, ++s->ord);
-        bool yes;
-        if (leaf_qual(n, &s->b, row, &yes, err)) {
-            sqlplan_row_free(row, n->width);
-            return SQL_ERR;
-        }
-        if (yes) {
-            *out = row;
-            return 1;
-        }
-        sqlplan_row_free(row, n->width);
+        int e = func_emit(n, s, row, nv, out, err);
+        if (e) return e;
     }
 }
 

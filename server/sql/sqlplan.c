@@ -913,13 +913,51 @@ static int select_srf(level *lv, sqlast_expr *fe, const sqlexpr_scope *sc, sqlpl
     return SQL_OK;
 }
 
-/* jsonb_to_record[set] / json_to_record[set](doc) AS x(name type, ...): a row per object, its
- * columns the definition list's (the objects' members by name, sqlops.c rec_next). */
-static int plan_record_func(level *lv, sqlast_from *f, sqlexpr_scope *sc, sqlplan_node **out,
-                            bool *lateral)
+/* The FUNC node of FROM item f over call fe with columns cols/ctypes[0..ncols) (and
+ * ordinality after them), added to the level; a one-column function's column takes the
+ * alias's name (PostgreSQL). recnames: a definition list's names (jsonb_to_record ...). */
+static int func_node(level *lv, sqlast_from *f, sqlast_expr *fe, int ncols, const char *const *cols,
+                     const sqlval_type *ctypes, const char *what, char **recnames, sqlplan_node **out,
+                     bool *lateral)
 {
     planner *pl = lv->pl;
     sqlerr *err = pl->err;
+    sqlplan_node *n = new_node(pl, PN_FUNC);
+    if (!n) return SQL_ERR;
+    *out = n;
+    n->func = fe;
+    n->ordinality = f->ordinality;
+    n->what = what;
+    n->label = make_label(NULL, fe->name, f->alias);
+    n->recnames = recnames;
+    n->rescan = refs_level0(fe);
+    if (n->rescan) {
+        bool sub = false;
+        expr_rels(lv, fe, &n->lrels, &sub);
+    }
+    *lateral = n->rescan;
+    int nc = ncols + (f->ordinality ? 1 : 0);
+    char **names = own(lv, calloc((size_t)nc + 1, sizeof(char *)));
+    sqlval_type *types = own(lv, calloc((size_t)nc + 1, sizeof(sqlval_type)));
+    n->types = calloc((size_t)nc + 1, sizeof(sqlval_type));
+    if (!names || !types || !n->types) return sqlerr_oom(err);
+    for (int i = 0; i < ncols; i++) {
+        names[i] = (char *)(ncols == 1 && f->alias && !recnames ? f->alias : cols[i]);
+        types[i] = n->types[i] = ctypes[i];
+    }
+    if (f->ordinality) {
+        names[ncols] = "ordinality";
+        types[ncols] = n->types[ncols] = SQLVAL_INT8;
+    }
+    return add_rel(lv, n, f->alias ? f->alias : fe->name, nc, names, types, f, err);
+}
+
+/* jsonb_to_record[set] / json_to_record[set](doc) AS x(name type, ...): a row per object, its
+ * columns the definition list's (the objects' members by name, sqlops.c jrec_next). */
+static int plan_record_func(level *lv, sqlast_from *f, sqlexpr_scope *sc, sqlplan_node **out,
+                            bool *lateral)
+{
+    sqlerr *err = lv->pl->err;
     sqlast_expr *fe = f->func;
     if (fe->nargs != 1)
         return sqlerr_set(err, "42883", fe->location, "function %s does not exist", fe->name);
@@ -929,34 +967,8 @@ static int plan_record_func(level *lv, sqlast_from *f, sqlexpr_scope *sc, sqlpla
         return sqlerr_set(err, "42883", fe->location, "function %s(%s) does not exist", fe->name,
                           sqlval_type_name(at));
     fe->type = SQLVAL_UNKNOWN;
-    sqlplan_node *n = new_node(pl, PN_FUNC);
-    if (!n) return SQL_ERR;
-    *out = n;
-    n->func = fe;
-    n->ordinality = f->ordinality;
-    n->what = "Function Scan";
-    n->label = make_label(NULL, fe->name, f->alias);
-    n->recnames = f->defnames;
-    n->rescan = refs_level0(fe);
-    if (n->rescan) {
-        bool sub = false;
-        expr_rels(lv, fe, &n->lrels, &sub);
-    }
-    *lateral = n->rescan;
-    int nc = f->ndef + (f->ordinality ? 1 : 0);
-    char **names = own(lv, calloc((size_t)nc + 1, sizeof(char *)));
-    sqlval_type *types = own(lv, calloc((size_t)nc + 1, sizeof(sqlval_type)));
-    n->types = calloc((size_t)nc + 1, sizeof(sqlval_type));
-    if (!names || !types || !n->types) return sqlerr_oom(err);
-    for (int i = 0; i < f->ndef; i++) {
-        names[i] = f->defnames[i];
-        types[i] = n->types[i] = f->deftypes[i];
-    }
-    if (f->ordinality) {
-        names[f->ndef] = "ordinality";
-        types[f->ndef] = n->types[f->ndef] = SQLVAL_INT8;
-    }
-    return add_rel(lv, n, f->alias ? f->alias : fe->name, nc, names, types, f, err);
+    return func_node(lv, f, fe, f->ndef, (const char *const *)f->defnames, f->deftypes, "Function Scan",
+                     f->defnames, out, lateral);
 }
 
 static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *lateral)
@@ -1010,35 +1022,8 @@ static int plan_func(level *lv, sqlast_from *f, sqlplan_node **out, bool *latera
     }
     fn_shape sh;
     if (func_shape(lv, fe, &sh, err)) return SQL_ERR;
-    sqlplan_node *n = new_node(pl, PN_FUNC);
-    if (!n) return SQL_ERR;
-    *out = n;
-    n->func = fe;
-    n->ordinality = f->ordinality;
-    n->what = "Function Scan";
-    n->label = make_label(NULL, fe->name, f->alias);
-    n->rescan = refs_level0(fe);
-    if (n->rescan) {
-        bool sub = false;
-        expr_rels(lv, fe, &n->lrels, &sub);
-    }
-    *lateral = n->rescan;
-    int nc = sh.ncols + (f->ordinality ? 1 : 0);
-    char **names = own(lv, calloc((size_t)nc + 1, sizeof(char *)));
-    sqlval_type *types = own(lv, calloc((size_t)nc + 1, sizeof(sqlval_type)));
-    n->types = calloc((size_t)nc + 1, sizeof(sqlval_type));
-    if (!names || !types || !n->types) return sqlerr_oom(err);
-    for (int i = 0; i < sh.ncols; i++) {
-        /* a one-column function's column takes the alias's name (PostgreSQL) */
-        names[i] = (char *)(sh.ncols == 1 && f->alias ? f->alias : sh.cols[i]);
-        types[i] = n->types[i] = sh.types[i];
-    }
-    if (f->ordinality) {
-        names[sh.ncols] = "ordinality";
-        types[sh.ncols] = n->types[sh.ncols] = SQLVAL_INT8;
-    }
-    if (!sh.name) n->what = "Result";
-    return add_rel(lv, n, f->alias ? f->alias : fe->name, nc, names, types, f, err);
+    return func_node(lv, f, fe, sh.ncols, sh.cols, sh.types, sh.name ? "Function Scan" : "Result", NULL,
+                     out, lateral);
 }
 
 static void outer_cols_stmt(const level *lv, const sqlast_stmt *st, int depth, uint64_t *mask, bool *any);
