@@ -302,7 +302,7 @@ static int hexval(char c)
     return -1;
 }
 
-static void put_utf8(codec_buf *b, uint32_t cp)
+void sqljsonb_put_utf8(codec_buf *b, uint32_t cp)
 {
     uint8_t u[4];
     size_t n;
@@ -410,7 +410,7 @@ static int jp_string(jp *p, char **out, size_t *outlen)
                 sqlerr_detail(p->err, "\\u0000 cannot be converted to text.");
                 goto out;
             }
-            put_utf8(&b, cp);
+            sqljsonb_put_utf8(&b, cp);
             continue;
         }
         if (hi_surrogate != -1) {

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "server/sql/sqlerr.h"
 #include "server/sql/sqlval.h"
@@ -81,6 +82,9 @@ int sqljsonb_contains(const char *a, const char *b, bool *out, sqlerr *err);
  * a scalar is. */
 int sqljsonb_exists(const char *doc, const char *key, size_t keylen, bool *out, sqlerr *err);
 void sqljsonb_members_free(sqljsonb_member *m, size_t n);
+/* Appends code point cp (at most U+10FFFF, no surrogate) as UTF-8. */
+struct codec_buf;
+void sqljsonb_put_utf8(struct codec_buf *b, uint32_t cp);
 /* The elements of a jsonb array (key NULL, value canonical text), the document parsed once
  * (jsonb_array_elements); 1 when doc is not an array. */
 int sqljsonb_elements(const char *doc, size_t len, sqljsonb_member **out, size_t *n, sqlerr *err);

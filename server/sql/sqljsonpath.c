@@ -201,31 +201,6 @@ static int bad_escape(parser *p, const char *detail)
     return SQL_ERR;
 }
 
-static void put_utf8(codec_buf *b, uint32_t cp)
-{
-    uint8_t u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (uint8_t)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (uint8_t)(0xC0 | cp >> 6);
-        u[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (uint8_t)(0xE0 | cp >> 12);
-        u[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (uint8_t)(0xF0 | cp >> 18);
-        u[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
-        u[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-        u[3] = (uint8_t)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    codec_put_raw(b, u, n);
-}
 
 /* addUnicodeChar */
 static int add_codepoint(parser *p, codec_buf *b, uint32_t cp)
@@ -238,7 +213,7 @@ static int add_codepoint(parser *p, codec_buf *b, uint32_t cp)
     }
     if (cp > 0x10FFFF)
         return sqlerr_set(p->err, SQLSTATE_SYNTAX_ERROR, -1, "invalid Unicode code point");
-    put_utf8(b, cp);
+    sqljsonb_put_utf8(b, cp);
     return SQL_OK;
 }
 

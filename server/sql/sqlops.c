@@ -2466,6 +2466,23 @@ static int64_t frame_offset(const sqlast_expr *o, const sqlexpr_ctx *c, const ch
     return w.u.i;
 }
 
+/* nth_value's n for the current row: 0 with *nth, 1 when NULL, SQL_ERR (22016 below 1). */
+static int win_nth(const sqlast_expr *f, const sqlexpr_ctx *c, int64_t *nth, sqlerr *err)
+{
+    sqlval v, w8;
+    if (sqlexpr_eval(f->args[1], c, &v, err)) return SQL_ERR;
+    if (v.isnull) {
+        sqlval_free(&v);
+        return 1;
+    }
+    int rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
+    sqlval_free(&v);
+    if (rc) return SQL_ERR;
+    if (w8.u.i <= 0) return sqlerr_set(err, "22016", -1, "argument of nth_value must be greater than zero");
+    *nth = w8.u.i;
+    return 0;
+}
+
 /* One window function over all rows (sorted by idx within partitions). */
 static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int slot, sqlerr *err)
 {
@@ -2634,21 +2651,17 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
                              !strcmp(name, "nth_value"))) {
                     int64_t want = 1; /* the want-th row of the frame that is not excluded */
                     if (name[0] == 'n') {
-                        sqlval v, w8;
-                        if ((rc = sqlexpr_eval(f->args[1], &c, &v, err))) break;
-                        if (v.isnull) {
-                            sqlval_free(&v);
+                        int64_t w8;
+                        int r = win_nth(f, &c, &w8, err);
+                        if (r < 0) {
+                            rc = SQL_ERR;
+                            break;
+                        }
+                        if (r == 1) {
                             sqlval_init_null(out, f->type);
                             continue;
                         }
-                        rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
-                        sqlval_free(&v);
-                        if (rc) break;
-                        if (w8.u.i <= 0) {
-                            rc = sqlerr_set(err, "22016", -1, "argument of nth_value must be greater than zero");
-                            break;
-                        }
-                        want = w8.u.i;
+                        want = w8;
                     }
                     int64_t t = -1, seen = 0;
                     if (name[0] == 'l') {
@@ -2683,21 +2696,17 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
                            !strcmp(name, "nth_value")) {
                     int64_t t = !strcmp(name, "first_value") ? fs : !strcmp(name, "last_value") ? fe : 0;
                     if (name[0] == 'n') {
-                        sqlval v, w8;
-                        if ((rc = sqlexpr_eval(f->args[1], &c, &v, err))) break;
-                        if (v.isnull) {
-                            sqlval_free(&v);
+                        int64_t w8;
+                        int r = win_nth(f, &c, &w8, err);
+                        if (r < 0) {
+                            rc = SQL_ERR;
+                            break;
+                        }
+                        if (r == 1) {
                             sqlval_init_null(out, f->type);
                             continue;
                         }
-                        rc = sqlval_cast(&v, SQLVAL_INT8, &w8, err);
-                        sqlval_free(&v);
-                        if (rc) break;
-                        if (w8.u.i <= 0) {
-                            rc = sqlerr_set(err, "22016", -1, "argument of nth_value must be greater than zero");
-                            break;
-                        }
-                        t = fs + w8.u.i - 1;
+                        t = fs + w8 - 1;
                     }
                     if (fs > fe || t < fs || t > fe) {
                         sqlval_init_null(out, f->type);
