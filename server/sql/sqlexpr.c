@@ -916,6 +916,10 @@ static int bind_winfunc(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sq
     if (!sc->allow_windows || !sc->stmt)
         return sqlerr_set(err, "42P20", e->location, "window functions are not allowed in %s",
                           sc->clause ? sc->clause : "this context");
+    if (e->naorder)
+        return sqlerr_set(err, "0A000", e->location, "aggregate ORDER BY is not implemented for window functions");
+    if (e->distinct)
+        return sqlerr_set(err, "0A000", e->location, "DISTINCT is not implemented for window functions");
     sqlexpr_scope ws = *sc;
     ws.allow_windows = false;
     ws.in_window = true;
@@ -931,18 +935,49 @@ static int bind_winfunc(sqlast_expr *e, const sqlexpr_scope *sc, bool in_agg, sq
     os.clause = (w->frame & SQLAST_FRAME_ROWS) ? "ROWS" : (w->frame & SQLAST_FRAME_GROUPS) ? "GROUPS" : "RANGE";
     if ((w->frame & SQLAST_FRAME_GROUPS) && !w->norder)
         return sqlerr_set(err, "42P20", w->location, "GROUPS mode requires an ORDER BY clause");
+    bool range_off = (w->frame & SQLAST_FRAME_RANGE) &&
+                     (w->frame & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING |
+                                  SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING));
+    /* RANGE offsets: of the ORDER BY column's type (an interval for dates and times) */
+    sqlval_type kt = w->norder ? w->order[0].expr->type : SQLVAL_UNKNOWN, want = SQLVAL_INT8;
+    if (range_off) {
+        if (w->norder != 1)
+            return sqlerr_set(err, "42P20", w->location,
+                              "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+        want = is_int(kt) ? SQLVAL_INT8
+               : kt == SQLVAL_NUMERIC ? SQLVAL_NUMERIC
+               : is_float(kt) ? SQLVAL_FLOAT8
+               : sqldate_is_datetime(kt) || kt == SQLVAL_TIME || kt == SQLVAL_INTERVAL ? SQLVAL_INTERVAL
+                                                                                       : SQLVAL_UNKNOWN;
+        if (want == SQLVAL_UNKNOWN) {
+            const sqlast_expr *o = w->start ? w->start : w->end;
+            return sqlerr_set(err, "0A000", o ? o->location : w->location,
+                              "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", tname(kt));
+        }
+    }
     for (int k = 0; k < 2; k++) {
         sqlast_expr *o = k ? w->end : w->start;
         if (!o) continue;
-        if (bind_rec(o, &os, SQLVAL_INT8, false, err)) return SQL_ERR;
+        bool untyped = o->kind == SQLAST_CONST && o->value.type == SQLVAL_UNKNOWN;
+        if (bind_rec(o, &os, range_off && !untyped ? SQLVAL_UNKNOWN : want, false, err)) return SQL_ERR;
+        if (range_off && !untyped) { /* a typed offset must suit the column (PostgreSQL's in_range) */
+            sqlval_type ot = o->type;
+            bool ok = is_int(kt) ? is_int(ot)
+                      : kt == SQLVAL_NUMERIC ? (is_int(ot) || ot == SQLVAL_NUMERIC)
+                      : is_float(kt) ? (is_int(ot) || is_float(ot) || ot == SQLVAL_NUMERIC)
+                                      : ot == SQLVAL_INTERVAL;
+            if (!ok) {
+                sqlerr_set(err, "0A000", o->location,
+                           "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s and offset type %s",
+                           tname(kt), tname(ot));
+                sqlerr_hint(err, "Cast the offset value to an appropriate type.");
+                return SQL_ERR;
+            }
+        }
         if (!sqlexpr_is_constant(o) && o->kind != SQLAST_PARAM)
             return sqlerr_set(err, "42P10", o->location, "argument of %s must not contain variables",
                               os.clause);
     }
-    if ((w->frame & SQLAST_FRAME_RANGE) &&
-        (w->frame & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING |
-                     SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING)))
-        return sqlerr_unsupported(err, e->location, "RANGE with offset PRECEDING/FOLLOWING");
     if (e->filter) {
         sqlexpr_scope fs = ws;
         fs.clause = "FILTER";

@@ -2466,6 +2466,113 @@ static int64_t frame_offset(const sqlast_expr *o, const sqlexpr_ctx *c, const ch
     return w.u.i;
 }
 
+/* ---- RANGE frames with offsets ----
+ * The frame of a row whose ORDER BY value is x runs from the first row whose value is at or
+ * past x - offset (x + offset for FOLLOWING; the other way round under DESC) to the last one at
+ * or before its end bound, found by binary search in the partition's non-NULL rows; a row whose
+ * value is NULL has its NULL peers as offset bounds (PostgreSQL's in_range rules). Integers are
+ * compared in 128 bits (no overflow), numerics exactly, dates and times with interval arithmetic. */
+__extension__ typedef __int128 range_i128;
+
+typedef struct range_bound {
+    bool is_int;
+    range_i128 i;
+    sqlval v;
+} range_bound;
+
+static int range_offset(const sqlast_expr *oe, const sqlexpr_ctx *c, const char *what,
+                        sqlval_type key, sqlval *out, sqlerr *err)
+{
+    if (sqlexpr_eval(oe, c, out, err)) return SQL_ERR;
+    if (out->isnull) return sqlerr_set(err, "22004", -1, "frame %s offset must not be null", what);
+    if (out->type == SQLVAL_UNKNOWN) { /* a literal: of the type the ORDER BY value takes */
+        sqlval_type want = sqlval_type_is_integer(key) ? SQLVAL_INT8
+                           : key == SQLVAL_NUMERIC ? SQLVAL_NUMERIC
+                           : key == SQLVAL_FLOAT4 || key == SQLVAL_FLOAT8 ? SQLVAL_FLOAT8
+                                                                           : SQLVAL_INTERVAL;
+        sqlval t;
+        if (sqlval_cast(out, want, &t, err)) return SQL_ERR;
+        sqlval_free(out);
+        *out = t;
+    }
+    sqlval zero;
+    int cmp = 0, rc;
+    if (out->type == SQLVAL_INTERVAL) rc = sqlval_from_text(SQLVAL_INTERVAL, "0", 1, &zero, err);
+    else {
+        sqlval_set_int(&zero, SQLVAL_INT8, 0);
+        rc = SQL_OK;
+    }
+    if (!rc) rc = sqlval_compare(out, &zero, &cmp, err);
+    sqlval_free(&zero);
+    if (rc) return SQL_ERR;
+    if (cmp < 0) return sqlerr_set(err, "22013", -1, "invalid preceding or following size in window function");
+    return SQL_OK;
+}
+
+/* x + off (add) or x - off as a bound */
+static int range_bound_of(const sqlval *x, const sqlval *off, bool add, range_bound *b, sqlerr *err)
+{
+    memset(b, 0, sizeof *b);
+    sqlval_init_null(&b->v, SQLVAL_UNKNOWN);
+    if (sqlval_type_is_integer(x->type)) {
+        sqlval oi;
+        if (sqlval_cast(off, SQLVAL_INT8, &oi, err)) return SQL_ERR;
+        b->is_int = true;
+        b->i = add ? (range_i128)x->u.i + oi.u.i : (range_i128)x->u.i - oi.u.i;
+        return SQL_OK;
+    }
+    if (x->type == SQLVAL_NUMERIC) {
+        sqlval on;
+        if (sqlval_cast(off, SQLVAL_NUMERIC, &on, err)) return SQL_ERR;
+        if (!strcmp(x->s, "NaN") || !strcmp(on.s, "NaN")) { /* NaN sorts after everything: itself */
+            sqlval_free(&on);
+            return sqlval_copy(&b->v, x, err);
+        }
+        char *r = NULL;
+        int rc = add ? sqlnum_add(x->s, on.s, &r) : sqlnum_sub(x->s, on.s, &r);
+        sqlval_free(&on);
+        if (rc || !r) return sqlerr_oom(err);
+        sqlval_take_str(&b->v, SQLVAL_NUMERIC, r, strlen(r));
+        return SQL_OK;
+    }
+    if (x->type == SQLVAL_FLOAT4 || x->type == SQLVAL_FLOAT8) {
+        sqlval of;
+        if (sqlval_cast(off, SQLVAL_FLOAT8, &of, err)) return SQL_ERR;
+        double r = isnan(x->u.f) ? x->u.f : add ? x->u.f + of.u.f : x->u.f - of.u.f;
+        sqlval_set_float(&b->v, SQLVAL_FLOAT8, r);
+        return SQL_OK;
+    }
+    sqlval_type rt = sqldate_op_type(add ? SQLAST_OP_ADD : SQLAST_OP_SUB, x->type, SQLVAL_INTERVAL);
+    if (rt == SQLVAL_NTYPES) return sqlerr_unsupported(err, -1, "RANGE with offset for this type");
+    return sqldate_op(add ? SQLAST_OP_ADD : SQLAST_OP_SUB, x, off, rt, &b->v, err);
+}
+
+/* key vs bound: <0, 0, >0 (rc: SQL_ERR on a failed comparison) */
+static int range_cmp(const sqlval *key, const range_bound *b, int *rc, sqlerr *err)
+{
+    if (b->is_int) {
+        range_i128 k = key->u.i;
+        return k < b->i ? -1 : k > b->i;
+    }
+    int c = 0;
+    if (sqlval_compare(key, &b->v, &c, err)) *rc = SQL_ERR;
+    return c;
+}
+
+/* The first row j of [lo, hi) (sorted, dir 1 ascending / -1 descending) with dir * (key_j vs b)
+ * >= 0 (strict: > 0); hi when none. */
+static size_t range_search(win_sort *ws, const size_t *order, int col, size_t lo, size_t hi, int dir,
+                           const range_bound *b, bool strict, int *rc, sqlerr *err)
+{
+    while (lo < hi && !*rc) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = dir * range_cmp(&ws->keys[order[mid]][col], b, rc, err);
+        if (strict ? c > 0 : c >= 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
 /* nth_value's n for the current row: 0 with *nth, 1 when NULL, SQL_ERR (22016 below 1). */
 static int win_nth(const sqlast_expr *f, const sqlexpr_ctx *c, int64_t *nth, sqlerr *err)
 {
@@ -2513,6 +2620,10 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
     const char *name = f->name;
     bool rows_mode = (w->frame & SQLAST_FRAME_ROWS) != 0;
     bool groups_mode = (w->frame & SQLAST_FRAME_GROUPS) != 0;
+    bool range_off = !rows_mode && !groups_mode &&
+                     (w->frame & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING |
+                                  SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING));
+    int rdir = w->norder && w->order[0].desc ? -1 : 1;
     int excl = w->frame & SQLAST_FRAME_EXCLUDE;
     size_t *gstart = NULL, *grp = NULL; /* GROUPS: each peer group's first row, each row's group */
     if (groups_mode && (!(gstart = calloc(nr + 2, sizeof *gstart)) || !(grp = calloc(nr + 1, sizeof *grp))))
@@ -2528,6 +2639,11 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
             grp[k] = ngrp - 1;
         }
         if (groups_mode) gstart[ngrp] = pe;
+        size_t nn_lo = ps, nn_hi = pe; /* RANGE offsets: the partition's rows with a non-NULL key */
+        if (range_off) {
+            while (nn_lo < pe && ws.keys[s->order[nn_lo]][w->npartition].isnull) nn_lo++;
+            while (nn_hi > nn_lo && ws.keys[s->order[nn_hi - 1]][w->npartition].isnull) nn_hi--;
+        }
         int64_t ntile = 0;
         size_t peer_start = ps, peer_end = ps; /* current peer group [peer_start, peer_end) */
         int64_t dense = 0;
@@ -2616,7 +2732,22 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
                 int64_t fs = (int64_t)ps, fe = (int64_t)pe - 1;
                 int fo = w->frame;
                 if (fo & SQLAST_FRAME_START_CURRENT_ROW) fs = rows_mode ? (int64_t)k : (int64_t)peer_start;
-                if (fo & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING)) {
+                const sqlval *rx = range_off ? &ws.keys[s->order[k]][w->npartition] : NULL;
+                if (range_off && (fo & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING))) {
+                    if (rx->isnull) { /* NULL: its NULL peers bound the frame */
+                        fs = (int64_t)peer_start;
+                    } else {
+                        sqlval off;
+                        range_bound b;
+                        if ((rc = range_offset(w->start, &c, "starting", rx->type, &off, err))) break;
+                        bool prec = (fo & SQLAST_FRAME_START_OFFSET_PRECEDING) != 0;
+                        rc = range_bound_of(rx, &off, prec == (rdir < 0), &b, err);
+                        sqlval_free(&off);
+                        if (!rc) fs = (int64_t)range_search(&ws, s->order, w->npartition, nn_lo, nn_hi, rdir, &b, false, &rc, err);
+                        sqlval_free(&b.v);
+                        if (rc) break;
+                    }
+                } else if (fo & (SQLAST_FRAME_START_OFFSET_PRECEDING | SQLAST_FRAME_START_OFFSET_FOLLOWING)) {
                     int64_t o = frame_offset(w->start, &c, "starting", err, &rc);
                     if (rc) break;
                     if (groups_mode) { /* o peer groups before or after the row's */
@@ -2628,7 +2759,22 @@ static int win_compute(sqlplan_node *n, win_state *s, const sqlast_expr *f, int 
                 }
                 if (fo & SQLAST_FRAME_START_UNBOUNDED_FOLLOWING) fs = (int64_t)pe;
                 if (fo & SQLAST_FRAME_END_CURRENT_ROW) fe = rows_mode ? (int64_t)k : (int64_t)peer_end - 1;
-                if (fo & (SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING)) {
+                if (range_off && (fo & (SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING))) {
+                    if (rx->isnull) {
+                        fe = (int64_t)peer_end - 1;
+                    } else {
+                        sqlval off;
+                        range_bound b;
+                        if ((rc = range_offset(w->end, &c, "ending", rx->type, &off, err))) break;
+                        bool prec = (fo & SQLAST_FRAME_END_OFFSET_PRECEDING) != 0;
+                        rc = range_bound_of(rx, &off, prec == (rdir < 0), &b, err);
+                        sqlval_free(&off);
+                        if (!rc)
+                            fe = (int64_t)range_search(&ws, s->order, w->npartition, nn_lo, nn_hi, rdir, &b, true, &rc, err) - 1;
+                        sqlval_free(&b.v);
+                        if (rc) break;
+                    }
+                } else if (fo & (SQLAST_FRAME_END_OFFSET_PRECEDING | SQLAST_FRAME_END_OFFSET_FOLLOWING)) {
                     int64_t o = frame_offset(w->end, &c, "ending", err, &rc);
                     if (rc) break;
                     if (groups_mode) {

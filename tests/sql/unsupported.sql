@@ -5,7 +5,7 @@ CREATE TABLE u (id bigint PRIMARY KEY, v text);
 INSERT INTO u VALUES (1, 'a'), (2, 'b');
 SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3));
 SELECT * FROM u a JOIN u b ON a.id = b.id FOR UPDATE;
-SELECT sum(id) OVER (ORDER BY id RANGE 1 PRECEDING) FROM u;
+WITH d AS (DELETE FROM u WHERE id > 5 RETURNING *) SELECT * FROM d;
 CREATE INDEX ui ON u (v) WHERE v > 'a';
 EXPLAIN (FORMAT JSON) SELECT * FROM u;
 CREATE VIEW uv AS SELECT v, count(*) FROM u GROUP BY v;

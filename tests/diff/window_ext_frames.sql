@@ -1,6 +1,5 @@
--- Statements of the window_ext corpus whose HeliosDB output still differs from PostgreSQL 15's
--- (or that follow one that does), with the tables of tests/diff/window_ext.sql. Each is a
--- known gap; run with tests/integration/test_sql_differential.py's format.
+-- The window_ext corpus's RANGE-offset, GROUPS and EXCLUDE statements (kept in diff_pending
+-- until those frames existed), with the tables of tests/diff/window_ext.sql.
 CREATE TABLE w_t (id int PRIMARY KEY, g text, v int, n numeric, s text);
 INSERT INTO w_t VALUES (1, 'a', 10, 1.5, 'p'), (2, 'a', 20, 2.5, 'q'), (3, 'a', 20, NULL, 'r'), (4, 'a', NULL, 4, 's'),
   (5, 'a', 5, -1, 't'), (6, 'b', 7, 0.25, 'u'), (7, 'b', 7, 0.25, 'v'), (8, 'b', 7, 3, NULL), (9, 'b', 1, 10, 'x'),
