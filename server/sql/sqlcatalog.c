@@ -815,6 +815,11 @@ static const cat_proc builtin_procs[] = {
     {1776, "to_char", 'f', 2, 25, false, true, 's', "701 25", "float8_to_char"},
     {2049, "to_char", 'f', 2, 25, false, true, 's', "1114 25", "timestamp_to_char"},
     {1777, "to_number", 'f', 2, 1700, false, true, 's', "25 25", "numeric_to_number"},
+    {3493, "to_regtype", 'f', 1, 2206, false, true, 's', "25", "to_regtype"},
+    {3494, "to_regproc", 'f', 1, 24, false, true, 's', "25", "to_regproc"},
+    {3495, "to_regclass", 'f', 1, 2205, false, true, 's', "25", "to_regclass"},
+    {4086, "to_regnamespace", 'f', 1, 4089, false, true, 's', "25", "to_regnamespace"},
+    {4093, "to_regrole", 'f', 1, 4096, false, true, 's', "25", "to_regrole"},
     {1601, "acos", 'f', 1, 701, false, true, 'i', "701", "dacos"},
     {2732, "acosd", 'f', 1, 701, false, true, 'i', "701", "dacosd"},
     {2466, "acosh", 'f', 1, 701, false, true, 'i', "701", "dacosh"},
@@ -4414,6 +4419,11 @@ static const cat_fn functions[] = {
     {"pg_get_function_result", "o", SQLVAL_TEXT},
     {"pg_get_function_arguments", "o", SQLVAL_TEXT},
     {"pg_get_function_identity_arguments", "o", SQLVAL_TEXT},
+    {"to_regclass", "t", SQLVAL_REGCLASS},
+    {"to_regtype", "t", SQLVAL_REGTYPE},
+    {"to_regproc", "t", SQLVAL_REGPROC},
+    {"to_regnamespace", "t", SQLVAL_REGNAMESPACE},
+    {"to_regrole", "t", SQLVAL_REGROLE},
     /* arr[i] (sqlparse.c): an element of a catalog array, untyped so it meets an int2 or an
      * oid as a literal would (the arrays hold text, sqlcatalog.h) */
     {"[]", "*i", SQLVAL_UNKNOWN},
@@ -5061,6 +5071,20 @@ static int call(sx_session *s, const model *m, const char *fn, const sqlval *a, 
                 sqlval_type ret, sqlval *out, sqlerr *err)
 {
     if (!strcmp(fn, "::")) return reg_cast(s, m, &a[0], ret, out, err);
+    if (!strncmp(fn, "to_reg", 6)) { /* the reg* cast, NULL when nothing has the name */
+        if (a[0].isnull) {
+            sqlval_init_null(out, ret);
+            return SQL_OK;
+        }
+        int rc = reg_cast(s, m, &a[0], ret, out, err);
+        if (rc && (!strcmp(err->code, "42P01") || !strcmp(err->code, "42704") || !strcmp(err->code, "3F000") ||
+                   !strcmp(err->code, "42883") || !strcmp(err->code, "42725"))) {
+            sqlerr_clear(err);
+            sqlval_init_null(out, ret);
+            return SQL_OK;
+        }
+        return rc;
+    }
     if (!strcmp(fn, "::enum") && n == 2) return sqlrun_enum_cast(s, &a[0], a[1].s ? a[1].s : "", out, err);
     if (!strcmp(fn, "[]")) {
         int64_t i;
